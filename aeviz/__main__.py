@@ -1,0 +1,3 @@
+from aeviz.cli import main
+
+main()

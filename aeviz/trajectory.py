@@ -1,0 +1,172 @@
+"""The .npz trajectory: the one contract between `aeviz train` and everything that reads runs.
+
+Keys (all present; loadable with np.load(path, allow_pickle=False)):
+  format          "aeviz-trajectory"
+  format_version  1
+  config          the resolved experiment as TOML text
+  meta            JSON text: aeviz and numpy versions, created, seed, stop_reason
+                  (epochs | converged | diverged | interrupted), wall_seconds, ...
+  x               [N, D] the normalized training data
+  labels          [N] int, cluster or class of each sample, -1 where there is none
+  label_names     [K] str, the name of each label value (may be empty)
+  layer_sizes     [L]
+  activations     [L-1] activation name per weight layer
+  epoch           [T] epoch of each snapshot (0 = before training)
+  step            [T] optimizer steps taken at each snapshot
+  loss            [T] RMSE over all of x with that snapshot's weights
+  codes           [T, N, 2] code-layer activations of every sample
+  W0..W{L-2}      [T, out, in] weights;  b0..b{L-2}  [T, out] biases
+  step_loss       [S] MSE of every mini-batch
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from aeviz.errors import AevizError
+from aeviz.files import atomic_path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+FORMAT = "aeviz-trajectory"
+FORMAT_VERSION = 1
+STOP_REASONS = ("epochs", "converged", "diverged", "interrupted")
+_PER_RUN_KEYS = ("format", "format_version", "config", "meta", "x", "labels", "label_names",
+                 "layer_sizes", "activations", "epoch", "step", "loss", "codes", "step_loss")
+
+
+@dataclass
+class Trajectory:
+    """A recorded training run, as arrays in memory."""
+
+    config: str
+    meta: dict
+    x: np.ndarray
+    labels: np.ndarray
+    label_names: tuple[str, ...]
+    layer_sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    epoch: np.ndarray
+    step: np.ndarray
+    loss: np.ndarray
+    codes: np.ndarray
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    step_loss: np.ndarray
+    path: str = field(default="", compare=False)
+
+    @cached_property
+    def experiment(self) -> dict[str, Any]:
+        """The resolved experiment as a plain dict (title, model, train, ...)."""
+        return tomllib.loads(self.config)
+
+    @property
+    def title(self) -> str:
+        return self.experiment.get("title", "")
+
+    @property
+    def code_layer(self) -> int:
+        return int(self.experiment["model"]["code_layer"])
+
+    @property
+    def stop_reason(self) -> str:
+        return self.meta.get("stop_reason", "epochs")
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def save(self, path: str | Path) -> None:
+        """Write the .npz atomically: a crash never leaves a broken file at `path`."""
+        arrays = {
+            "format": np.array(FORMAT), "format_version": np.array(FORMAT_VERSION),
+            "config": np.array(self.config), "meta": np.array(json.dumps(self.meta)),
+            "x": self.x, "labels": self.labels,
+            "label_names": np.array(self.label_names, dtype=str),
+            "layer_sizes": np.array(self.layer_sizes),
+            "activations": np.array(self.activations, dtype=str),
+            "epoch": self.epoch, "step": self.step, "loss": self.loss, "codes": self.codes,
+            "step_loss": self.step_loss,
+        }
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+            arrays[f"W{i}"], arrays[f"b{i}"] = w, b
+        with atomic_path(path) as temp, open(temp, "wb") as handle:
+            np.savez(handle, **arrays)
+
+
+def load(path: str | Path) -> Trajectory:
+    """Read and check a trajectory; any problem is an AevizError naming the file."""
+    name = str(path)
+    try:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise AevizError(f"{name}: not an aeviz trajectory (a single .npy array, not an .npz "
+                             "archive)")
+        with archive:
+            arrays = {key: archive[key] for key in archive.files}
+    except FileNotFoundError:
+        raise AevizError(f"{name}: no such file") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        # np.load raises these for other files, truncated archives and pickled objects.
+        reason = str(error) if isinstance(error, ValueError) else "not an .npz archive"
+        raise AevizError(f"{name}: not an aeviz trajectory ({reason})") from None
+    if str(arrays.get("format", "")) != FORMAT:
+        raise AevizError(f'{name}: not an aeviz trajectory (no format key "{FORMAT}"; '
+                         "write one with `aeviz train`)")
+    version = int(arrays.get("format_version", -1))
+    if version > FORMAT_VERSION:
+        raise AevizError(f"{name}: format_version {version} is newer than this aeviz reads "
+                         f"({FORMAT_VERSION}); upgrade aeviz")
+    missing = [key for key in _PER_RUN_KEYS if key not in arrays]
+    layer_sizes = tuple(int(n) for n in arrays.get("layer_sizes", ()))
+    missing += [f"{kind}{i}" for i in range(max(len(layer_sizes) - 1, 0)) for kind in "Wb"
+                if f"{kind}{i}" not in arrays]
+    if missing:
+        raise AevizError(f"{name}: missing key {missing[0]!r} (incomplete or damaged trajectory)")
+    n_layers = len(layer_sizes) - 1
+    try:
+        trajectory = Trajectory(
+            config=str(arrays["config"]), meta=json.loads(str(arrays["meta"])),
+            x=arrays["x"], labels=arrays["labels"].astype(int),
+            label_names=tuple(str(s) for s in arrays["label_names"]),
+            layer_sizes=layer_sizes,
+            activations=tuple(str(s) for s in arrays["activations"]),
+            epoch=arrays["epoch"], step=arrays["step"], loss=arrays["loss"],
+            codes=arrays["codes"],
+            weights=[arrays[f"W{i}"] for i in range(n_layers)],
+            biases=[arrays[f"b{i}"] for i in range(n_layers)],
+            step_loss=arrays["step_loss"], path=name)
+        trajectory.experiment  # noqa: B018 - parse the config now, to report a bad one here
+    except (ValueError, TypeError, tomllib.TOMLDecodeError) as error:
+        raise AevizError(f"{name}: damaged trajectory ({error})") from None
+    _check_shapes(trajectory)
+    return trajectory
+
+
+def _check_shapes(run: Trajectory) -> None:
+    snapshots, samples = len(run.epoch), len(run.x)
+    expected = {"loss": (snapshots,), "step": (snapshots,), "codes": (snapshots, samples, 2),
+                "labels": (samples,)}
+    for i, (n_in, n_out) in enumerate(zip(run.layer_sizes, run.layer_sizes[1:])):
+        expected[f"W{i}"] = (snapshots, n_out, n_in)
+        expected[f"b{i}"] = (snapshots, n_out)
+    actual = {"loss": run.loss.shape, "step": run.step.shape, "codes": run.codes.shape,
+              "labels": run.labels.shape}
+    for i, (w, b) in enumerate(zip(run.weights, run.biases)):
+        actual[f"W{i}"], actual[f"b{i}"] = w.shape, b.shape
+    for key, shape in expected.items():
+        if actual[key] != shape:
+            raise AevizError(f"{run.path}: damaged trajectory ({key} has shape {actual[key]}, "
+                             f"expected {shape})")
+    if snapshots == 0:
+        raise AevizError(f"{run.path}: the trajectory has no snapshots")

@@ -1,0 +1,158 @@
+"""Experiment files: defaults, resolution, and the exact message for each kind of mistake."""
+
+import pytest
+import tomllib
+
+from aeviz.config import (
+    RenderOptions,
+    default_experiment_text,
+    dump_toml,
+    load_default,
+    load_experiment,
+    render_options,
+)
+from aeviz.errors import AevizError
+
+
+def error_for(path, text_edit=None, overrides=()):
+    if text_edit:
+        old, new = text_edit
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new))
+    with pytest.raises(AevizError) as caught:
+        load_experiment(path, overrides)
+    return str(caught.value).replace(str(path), "EXP")
+
+
+def test_defaults_are_filled_in(tiny_toml):
+    exp = load_experiment(tiny_toml)
+    assert exp.title == "tiny"
+    assert exp.data.normalize == "global"
+    assert exp.model.code_layer == 2
+    assert exp.model.activations == ("tanh",) * 4
+    assert exp.model.output_activation == "tanh"
+    assert (exp.train.beta1, exp.train.beta2, exp.train.eps) == (0.9, 0.999, 1e-8)
+    assert exp.record.every == 1
+    assert exp.render == RenderOptions()
+
+
+def test_resolved_toml_round_trips(tiny_toml):
+    exp = load_experiment(tiny_toml)
+    text = exp.to_toml()
+    assert "mean = [0.5, 0.0, 0.2]" in text
+    assert tomllib.loads(text) == exp.to_dict()
+    again = tiny_toml.with_name("again.toml")
+    again.write_text(text)
+    assert load_experiment(again) == exp
+
+
+def test_dump_toml_escapes_strings():
+    document = {"title": 'say "hi"\n\\ é', "t": {"x": [[1, 2.5], [True, False]]}}
+    assert tomllib.loads(dump_toml(document)) == document
+
+
+def test_default_experiment_is_the_original_programs():
+    exp = load_default()
+    assert exp.model.layers == (4, 6, 2, 5, 4)
+    assert exp.train.optimizer == "adam" and exp.train.learning_rate == 0.005
+    assert exp.train.epsilon == 0.035 and exp.train.epochs == 1000
+    assert [c.mean for c in exp.data.clusters] == [
+        (0.5, 0, 0, 0.3), (0, 0.1, -0.5, 0.2), (0, 0.2, 0.5, -0.6), (0, 0.5, 0, 0.7)]
+    assert exp.data.clusters[2].cov[3][3] == 0.2
+    assert "Four clusters" in default_experiment_text()
+
+
+def test_overrides_are_typed_as_toml(tiny_toml):
+    exp = load_experiment(tiny_toml, ["train.learning_rate=0.5", "train.optimizer=sgd",
+                                      "data.clusters[2].n=7", 'title="x y"'])
+    assert exp.train.learning_rate == 0.5 and exp.train.optimizer == "sgd"
+    assert exp.data.clusters[1].n == 7 and exp.title == "x y"
+
+
+@pytest.mark.parametrize("edit, message", [
+    (("learning_rate", "lerning_rate"),
+     "EXP: train.lerning_rate: unknown key (did you mean learning_rate?)"),
+    (("learning_rate = 0.01", "learning_rate = 0"), "EXP: train.learning_rate: must be > 0, got 0"),
+    (("batch_size = 8", "batch_size = 0"), "EXP: train.batch_size: must be >= 1, got 0"),
+    (("batch_size = 8", "batch_size = 8.5"),
+     "EXP: train.batch_size: must be a whole number, got number 8.5"),
+    (("seed = 3", "seed = 3\nbeta1 = 1.0"), "EXP: train.beta1: must be < 1, got 1"),
+    (("seed = 3", "seed = 3\nbeta2 = -0.1"), "EXP: train.beta2: must be >= 0, got -0.1"),
+    (('optimizer = "adam"', 'optimizer = "adagrad"'),
+     'EXP: train.optimizer: string "adagrad" is not allowed '
+     '(allowed: "sgd", "momentum", "rmsprop", "adam")'),
+    (("std = 0.1", "std = 0.1\ncov = [[1]]"),
+     "EXP: data.clusters[1]: give exactly one of cov (a matrix) or std (isotropic)"),
+    (("cov = [[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0.02]]", "cov = [[0.02, 0], [0, 0.02]]"),
+     "EXP: data.clusters[2].cov: must be a 3x3 matrix to match mean (length 3)"),
+    (("cov = [[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0.02]]",
+      "cov = [[0.02, 0.01, 0], [0, 0.02, 0], [0, 0, 0.02]]"),
+     "EXP: data.clusters[2].cov: must be symmetric (cov[i][j] == cov[j][i])"),
+    (("cov = [[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0.02]]",
+      "cov = [[0.02, 0, 0], [0, -0.02, 0], [0, 0, 0.02]]"),
+     "EXP: data.clusters[2].cov: must be positive semi-definite (it has a negative eigenvalue)"),
+    (("mean = [0.5, 0.0, 0.2]", "mean = [0.5, 0.0]"),
+     "EXP: data.clusters: all means must have the same length, got 2, 3"),
+    (("layers = [3, 4, 2, 4, 3]", "layers = [4, 4, 2, 4, 4]"),
+     "EXP: model.layers: first layer (input) has 4 neurons but the clusters are 3-D; "
+     "they must match"),
+    (("layers = [3, 4, 2, 4, 3]", "layers = [3, 4, 3]"),
+     "EXP: model.layers: needs a hidden layer of exactly 2 neurons (the code layer), "
+     "got [3, 4, 3]"),
+    (("layers = [3, 4, 2, 4, 3]", "layers = [3, 2, 4, 2, 3]"),
+     "EXP: model.code_layer: missing: several hidden layers have 2 neurons (indices 1, 3); "
+     "say which is the code layer"),
+    (("layers = [3, 4, 2, 4, 3]", "layers = [3, 2, 4]"),
+     "EXP: model.layers: last layer must equal the first (an autoencoder reconstructs its "
+     "input), got [3, 2, 4]"),
+    (('activation = "tanh"', 'activation = "relu"'),
+     'EXP: model.activation: string "relu" is not allowed '
+     '(allowed: "identity", "sigmoid", "tanh")'),
+    (('activation = "tanh"', 'activation = ["tanh", "tanh"]'),
+     "EXP: model.activation: a list needs one entry per weight layer: 4 for 5 layers, got 2"),
+    (('activation = "tanh"', 'activation = "tanh"\ncode_layer = 1'),
+     "EXP: model.code_layer: must index a hidden layer of 2 neurons in layers (allowed: 2), "
+     "got 1"),
+    (('title = "tiny"', 'title = "tiny"\n[record]\nevery = 0'),
+     "EXP: record.every: must be >= 1, got 0"),
+    (('title = "tiny"', 'title = "tiny"\n[render]\nsize = "big"'),
+     'EXP: render.size: must be WIDTHxHEIGHT such as "1280x720", got string "big"'),
+    (('title = "tiny"', 'title = "tiny"\n[render]\nfsp = 3'),
+     "EXP: render.fsp: unknown key (did you mean fps?)"),
+    (('title = "tiny"', 'titel = "tiny"'), "EXP: titel: unknown key (did you mean title?)"),
+    (("[model]", "[modle]"), "EXP: modle: unknown key (did you mean model?)"),
+    (("seed = 1", "seed = 1\nfile = 'x.csv'"),
+     "EXP: data.file: give either data.file or [[data.clusters]], not both"),
+    (("epochs = 12", "epochs = 12\nbatch_size = 4"),
+     "EXP: invalid TOML: Cannot overwrite a value (at line 25, column 15)"),
+])
+def test_bad_experiment_gives_exact_message(tiny_toml, edit, message):
+    assert error_for(tiny_toml, edit) == message
+
+
+def test_missing_layers(tiny_toml):
+    assert error_for(tiny_toml, ("layers = [3, 4, 2, 4, 3]", "")) == (
+        "EXP: model.layers: missing (this key is required)")
+
+
+def test_missing_file(tmp_path):
+    assert error_for(tmp_path / "nope.toml") == "EXP: no such experiment file"
+
+
+def test_bad_override(tiny_toml):
+    assert error_for(tiny_toml, overrides=["train.learning_rate"]) == (
+        "--set train.learning_rate: expected KEY=VALUE, such as train.learning_rate=0.01")
+    assert error_for(tiny_toml, overrides=["train.learning_rate=-1"]) == (
+        "EXP: train.learning_rate: must be > 0, got -1")
+
+
+def test_render_options_from_flags_name_the_flag():
+    base = RenderOptions(fps=10, theme="dark")
+    options = render_options({"size": "641x361", "log_loss": True}, base)
+    assert options.pixels == (641, 361) and options.fps == 10 and options.log_loss
+    with pytest.raises(AevizError, match=r"^--log-loss: must be true or false"):
+        render_options({"log_loss": "yes"})
+    with pytest.raises(AevizError, match=r'^--epochs: first epoch 9 is after last epoch 3$'):
+        render_options({"epochs": "9:3"})
+    assert render_options({"epochs": "5:"}).epoch_bounds == (5, float("inf"))

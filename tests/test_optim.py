@@ -1,0 +1,63 @@
+"""One step of each optimizer against values worked out by hand."""
+
+import numpy as np
+import pytest
+
+from aeviz.config import Train
+from aeviz.optim import SGD, Adam, Momentum, RMSProp, make_optimizer
+
+THETA = np.array([1.0, -2.0])
+GRAD = np.array([0.5, -4.0])
+
+
+def step(optimizer, grads=GRAD, times=1):
+    theta = THETA.copy()
+    for _ in range(times):
+        optimizer.step(theta, grads)
+    return theta
+
+
+def test_sgd():
+    # theta - 0.1 * g
+    np.testing.assert_allclose(step(SGD(THETA, 0.1)), [0.95, -1.6])
+
+
+def test_momentum_two_steps():
+    opt = Momentum(THETA, 0.1, beta1=0.9)
+    # m1 = 0.1 g = [0.05, -0.4];  theta1 = theta - 0.1 m1 = [0.995, -1.96]
+    # m2 = 0.9 m1 + 0.1 g = [0.095, -0.76];  theta2 = theta1 - 0.1 m2 = [0.9855, -1.884]
+    np.testing.assert_allclose(step(opt, times=2), [0.9855, -1.884])
+
+
+def test_rmsprop():
+    opt = RMSProp(THETA, 0.01, beta2=0.9, eps=1e-8)
+    # v = 0.1 g^2 = [0.025, 1.6]; sqrt v = [0.158113883, 1.264911064]
+    # theta -= 0.01 * g / sqrt v = [0.031622776, -0.031622776]
+    np.testing.assert_allclose(step(opt), [1 - 0.0316227766, -2 + 0.0316227766], rtol=1e-7)
+
+
+def test_adam_first_step_moves_by_the_learning_rate():
+    opt = Adam(THETA, 0.001, beta1=0.9, beta2=0.999, eps=1e-8)
+    # m_hat = g, v_hat = g^2: step = lr * g / (|g| + eps) = lr * sign(g) (up to eps)
+    np.testing.assert_allclose(step(opt), [1 - 0.001, -2 + 0.001], rtol=1e-7)
+
+
+def test_adam_second_step_with_a_new_gradient():
+    opt = Adam(THETA, 0.1, beta1=0.5, beta2=0.75, eps=0.0)
+    theta = THETA.copy()
+    opt.step(theta, np.array([1.0, 1.0]))
+    opt.step(theta, np.array([3.0, -1.0]))
+    # step 2: m = 0.5*0.5*1 + 0.5*g2 -> [1.75, -0.25]; m_hat = m / 0.75 = [2.3333, -0.3333]
+    #         v = 0.75*0.25*1 + 0.25*g2^2 -> [2.4375, 0.4375]; v_hat = v / 0.4375 = [5.5714, 1]
+    # theta = theta - 0.1 - 0.1 * m_hat / sqrt(v_hat)
+    expected = THETA - 0.1 - 0.1 * np.array([(1.75 / 0.75) / np.sqrt(2.4375 / 0.4375),
+                                             (-0.25 / 0.75) / 1.0])
+    np.testing.assert_allclose(theta, expected)
+    assert opt.t == 2
+
+
+@pytest.mark.parametrize("name, kind", [("sgd", SGD), ("momentum", Momentum),
+                                        ("rmsprop", RMSProp), ("adam", Adam)])
+def test_make_optimizer_by_name(name, kind):
+    opt = make_optimizer(THETA, Train(optimizer=name, learning_rate=0.5))
+    assert isinstance(opt, kind) and opt.learning_rate == 0.5

@@ -1,0 +1,117 @@
+"""Training runs: determinism, stopping rules, and the recorded trajectory."""
+
+import numpy as np
+import pytest
+
+from aeviz import trajectory
+from aeviz.config import load_experiment
+from aeviz.model import Autoencoder
+from aeviz.optim import make_optimizer
+from aeviz.train import train
+
+
+def arrays_of(run):
+    keys = ["x", "labels", "epoch", "step", "loss", "codes", "step_loss"]
+    return [getattr(run, k) for k in keys] + run.weights + run.biases
+
+
+def test_same_experiment_gives_bit_identical_trajectories(tiny_toml):
+    first, second = (train(load_experiment(tiny_toml)) for _ in range(2))
+    for a, b in zip(arrays_of(first), arrays_of(second)):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    assert first.config == second.config
+
+
+def test_another_seed_gives_another_run(tiny_toml):
+    first = train(load_experiment(tiny_toml))
+    other = train(load_experiment(tiny_toml, ["train.seed=4"]))
+    assert not np.array_equal(first.codes, other.codes)
+    np.testing.assert_array_equal(first.x, other.x)  # data has its own seed
+
+
+def test_trajectory_shapes_and_records(tiny_toml):
+    run = train(load_experiment(tiny_toml, ["record.every=5"]))
+    assert run.epoch.tolist() == [0, 5, 10, 12]  # 0 and the last epoch always
+    assert run.step.tolist() == [0, 25, 50, 60]  # 40 samples in batches of 8
+    assert run.codes.shape == (4, 40, 2) and run.codes.dtype == np.float32
+    assert [w.shape for w in run.weights] == [(4, 4, 3), (4, 2, 4), (4, 4, 2), (4, 3, 4)]
+    assert [b.shape for b in run.biases] == [(4, 4), (4, 2), (4, 4), (4, 3)]
+    assert run.step_loss.shape == (60,)
+    assert run.labels.tolist() == [0] * 20 + [1] * 20
+    assert run.meta["stop_reason"] == "epochs" and run.meta["epochs_run"] == 12
+    assert np.abs(run.x).max() == pytest.approx(1.0)  # global normalization
+
+
+def test_snapshots_match_an_independent_replay(tiny_toml):
+    """Replaying the documented algorithm by hand gives the recorded weights and loss."""
+    exp = load_experiment(tiny_toml, ["train.epochs=3"])
+    run = train(exp)
+    rng = np.random.default_rng(exp.train.seed)
+    net = Autoencoder(exp.model.layers, exp.model.activations, rng)
+    optimizer = make_optimizer(net.params, exp.train)
+    for epoch in range(1, 4):
+        order = rng.permutation(len(run.x))
+        for start in range(0, len(run.x), 8):
+            net.backward(net.forward(run.x[order[start:start + 8]]))
+            optimizer.step(net.params, net.grads)
+        np.testing.assert_array_equal(run.weights[1][epoch], net.weights[1].astype(np.float32))
+        rmse = np.sqrt(np.mean((net.forward(run.x)[-1] - run.x) ** 2))
+        assert run.loss[epoch] == rmse
+        np.testing.assert_array_equal(run.codes[epoch],
+                                      net.forward(run.x)[2].astype(np.float32))
+
+
+def test_snapshots_do_not_alias_the_live_weights(tiny_toml):
+    run = train(load_experiment(tiny_toml))
+    assert not np.array_equal(run.weights[0][0], run.weights[0][-1])
+    assert not np.shares_memory(run.weights[0], run.weights[1])
+
+
+def test_converges_at_epsilon(tiny_toml):
+    full = train(load_experiment(tiny_toml))
+    target = float(full.loss[6])
+    run = train(load_experiment(tiny_toml, [f"train.epsilon={target!r}"]))
+    assert run.meta["stop_reason"] == "converged"
+    assert run.epoch[-1] == 6 and run.loss[-1] <= target
+
+
+def test_divergence_keeps_the_last_finite_snapshot(tiny_toml):
+    run = train(load_experiment(tiny_toml, [
+        'train.optimizer="sgd"', "train.learning_rate=1e6", 'model.activation="identity"',
+        "train.epochs=50"]))
+    assert run.meta["stop_reason"] == "diverged"
+    assert run.meta["diverged_at"] == run.epoch[-1] + 1
+    assert np.isfinite(run.loss).all() and np.isfinite(run.codes).all()
+    assert all(np.isfinite(w).all() for w in run.weights)
+
+
+def test_interrupt_keeps_the_completed_epochs(tiny_toml):
+    def interrupt_at_epoch_4(epoch, rmse):
+        if epoch == 4:
+            raise KeyboardInterrupt
+
+    run = train(load_experiment(tiny_toml), on_epoch=interrupt_at_epoch_4)
+    assert run.meta["stop_reason"] == "interrupted"
+    assert run.epoch.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_within_epoch_snapshots(tiny_toml):
+    run = train(load_experiment(tiny_toml, ["record.batches=2", "record.every=4"]))
+    # epochs 1 and 2 have a snapshot after each of their 5 batches
+    assert run.step.tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 40, 60]
+    assert run.epoch.tolist() == [0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 4, 8, 12]
+
+
+def test_trajectory_round_trips_without_pickle(tiny_toml, tmp_path):
+    run = train(load_experiment(tiny_toml))
+    path = tmp_path / "run.npz"
+    run.save(path)
+    with np.load(path, allow_pickle=False) as raw:
+        assert str(raw["format"]) == "aeviz-trajectory" and int(raw["format_version"]) == 1
+        assert {"config", "meta", "W3", "b3", "codes", "step_loss"} <= set(raw.files)
+    loaded = trajectory.load(path)
+    for a, b in zip(arrays_of(run), arrays_of(loaded)):
+        np.testing.assert_array_equal(a, b)
+    assert loaded.meta == run.meta and loaded.config == run.config
+    assert loaded.code_layer == 2 and loaded.title == "tiny"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz", "tiny.toml"]  # no temp
