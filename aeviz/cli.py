@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from aeviz import __version__
-from aeviz.config import default_experiment_text, load_experiment
+from aeviz.config import THEME_NAMES, default_experiment_text, load_experiment, render_options
 from aeviz.errors import AevizError
 from aeviz.files import check_writable, write_text_atomic
 
@@ -92,15 +92,38 @@ def train(experiment: str, output: str | None, overrides: tuple[str, ...], quiet
         sys.exit(130)
 
 
+class Progress:
+    """A progress bar on stderr, only when stderr is a terminal (never in logs or CI)."""
+
+    def __init__(self, label: str, quiet: bool = False):
+        self.label, self.enabled, self.bar = label, not quiet and sys.stderr.isatty(), None
+
+    def __call__(self, done: int, total: int, item: str | None = None) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
+                                         item_show_func=lambda shown: shown)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos, item)
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
 def train_and_save(exp, output: str, quiet: bool):
     """Train with a progress bar on a terminal, save atomically, print the summary line."""
     from aeviz.train import train as run_training
 
     check_writable(output)
-    with click.progressbar(length=exp.train.epochs, label="training", file=sys.stderr,
-                           item_show_func=lambda rmse: rmse and f"RMSE {rmse:.4f}",
-                           hidden=quiet or not sys.stderr.isatty()) as bar:
-        run = run_training(exp, on_epoch=lambda epoch, rmse: bar.update(1, rmse))
+    total = exp.train.epochs
+    with Progress("training", quiet) as progress:
+        run = run_training(exp, on_epoch=lambda epoch, rmse: progress(epoch, total,
+                                                                       f"RMSE {rmse:.4f}"))
     run.save(output)
     if not quiet:
         meta = run.meta
@@ -113,6 +136,75 @@ def train_and_save(exp, output: str, quiet: bool):
                    f"stopped: {meta['stop_reason']}, {len(run)} snapshots -> {output} "
                    f"({meta['wall_seconds']:.1f} s)")
     return run
+
+
+def render_flags(function):
+    """The render options shared by `render` and `demo`; names match the TOML [render] keys."""
+    flags = [
+        click.option("--fps", type=int, help="Frames per second (default 30)."),
+        click.option("--size", help="WIDTHxHEIGHT in pixels (default 1280x720)."),
+        click.option("--theme", type=click.Choice(THEME_NAMES), help="light (default) or dark."),
+        click.option("--panels", help="Panels to show, in order: code,loss,weights,recon."),
+        click.option("--epochs", help="Show only epochs FIRST:LAST (either may be left out)."),
+        click.option("--every", type=int, help="Use every K-th snapshot."),
+        click.option("--duration", type=float, help="Fit the clip to SECONDS (frames chosen "
+                     "evenly)."),
+        click.option("--hold", type=float, help="Freeze the last frame for SECONDS."),
+        click.option("--title", help="Title (default: the experiment's title)."),
+        click.option("--log-loss", is_flag=True, default=None, help="Log scale for the loss."),
+    ]
+    for flag in reversed(flags):
+        function = flag(function)
+    return function
+
+
+def collect_render_options(flags: dict, base=None):
+    """RenderOptions from the flags that were given, on top of `base`."""
+    values = {name: value for name, value in flags.items() if value is not None}
+    if "panels" in values:
+        values["panels"] = [p.strip() for p in values["panels"].split(",") if p.strip()]
+    return render_options(values, base)
+
+
+def render_to(runs, output: str, options, quiet: bool, epoch: float | None = None,
+              labels=None):
+    """Render with a progress bar; print the notes and the summary line."""
+    from aeviz.render import render
+
+    def note(message: str) -> None:
+        if not quiet:
+            click.echo(f"note: {message}", err=True)
+
+    with Progress("rendering", quiet) as progress:
+        frames = render(runs, output, options, epoch=epoch, labels=labels, notify=note,
+                        on_frame=lambda done, total: progress(done, total))
+    if not quiet:
+        size = Path(output).stat().st_size
+        click.echo(f"{output}: {len(frames)} frame{'s' if len(frames) != 1 else ''}, "
+                   f"{size / 1e6:.1f} MB")
+
+
+@cli.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="OUT.mp4, OUT.gif or OUT.png (default: the first run's name with .mp4).")
+@render_flags
+@click.option("--epoch", type=float, help="For a .png: the epoch to show (default: the last).")
+@quiet_option
+def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet: bool,
+           **flags) -> None:
+    """Render trajectories (.npz) into a clip: code plane, loss and weight graph."""
+    from aeviz import trajectory
+    from aeviz.render import output_kind
+
+    output = output or Path(runs[0]).with_suffix(".mp4").name
+    kind = output_kind(output)
+    if epoch is not None and kind != ".png":
+        raise AevizError("--epoch: only applies to a .png output (a single frame)")
+    options = collect_render_options(flags)
+    check_writable(output)
+    loaded = [trajectory.load(path) for path in runs]
+    render_to(loaded, output, options, quiet, epoch)
 
 
 def main() -> None:

@@ -11,31 +11,42 @@ from pathlib import Path
 from aeviz.errors import AevizError
 
 
+class AtomicFile:
+    """A temporary file beside `path` that becomes `path` on commit() and vanishes on discard().
+
+    The temporary name keeps the final suffix, so tools that pick a format by extension (ffmpeg,
+    Pillow) see the right one.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        check_writable(self.path)
+        try:
+            handle, temp_name = tempfile.mkstemp(
+                prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}",
+                dir=self.path.parent)
+        except OSError as error:
+            raise AevizError(f"{self.path}: cannot write: {error.strerror}") from None
+        os.close(handle)
+        self.temp = Path(temp_name)
+        os.chmod(self.temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
+
+    def commit(self) -> None:
+        os.replace(self.temp, self.path)
+
+    def discard(self) -> None:
+        self.temp.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds.
-
-    The temporary file keeps the final suffix, so tools that pick a format by extension
-    (ffmpeg, Pillow) see the right one.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise AevizError(f"{path}: cannot write: folder {folder} does not exist")
+    """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds."""
+    target = AtomicFile(path)
     try:
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=folder
-        )
-    except OSError as error:
-        raise AevizError(f"{path}: cannot write: {error.strerror}") from None
-    os.close(handle)
-    temp = Path(temp_name)
-    os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
-    try:
-        yield temp
-        os.replace(temp, path)
+        yield target.temp
+        target.commit()
     except BaseException:
-        temp.unlink(missing_ok=True)
+        target.discard()
         raise
 
 

@@ -108,14 +108,17 @@ def load(path: str | Path) -> Trajectory:
     """Read and check a trajectory; any problem is an AevizError naming the file."""
     name = str(path)
     try:
-        archive = np.load(path, allow_pickle=False)
-        if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise AevizError(f"{name}: not an aeviz trajectory (a single .npy array, not an .npz "
-                             "archive)")
-        with archive:
+        with open(path, "rb") as handle:
+            magic = handle.read(4)
+        if magic != b"PK\x03\x04":  # every .npz is a zip archive
+            raise AevizError(f"{name}: not an aeviz trajectory (not an .npz archive; make one "
+                             "with `aeviz train`)")
+        with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
     except FileNotFoundError:
         raise AevizError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise AevizError(f"{name}: is a folder, not a trajectory") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         # np.load raises these for other files, truncated archives and pickled objects.
         reason = str(error) if isinstance(error, ValueError) else "not an .npz archive"

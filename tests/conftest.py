@@ -57,3 +57,16 @@ def run_cli():
     def invoke(*args: str):
         return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
     return invoke
+
+
+@pytest.fixture(scope="session")
+def tiny_run_path(tmp_path_factory) -> Path:
+    """A recorded trajectory of the tiny experiment (13 snapshots), trained once per session."""
+    from aeviz.config import experiment_from_dict, parse_toml
+    from aeviz.train import train
+
+    folder = tmp_path_factory.mktemp("run")
+    exp = experiment_from_dict(parse_toml(TINY, "tiny.toml"), "tiny.toml")
+    path = folder / "tiny.npz"
+    train(exp).save(path)
+    return path

@@ -1,0 +1,96 @@
+"""Trajectory -> MP4 / GIF / PNG. Reads only trajectories: it never imports the trainer."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from aeviz.config import RenderOptions
+from aeviz.errors import AevizError
+from aeviz.render.frames import Frame, nearest_snapshot, plan_frames
+from aeviz.render.views import RunView
+from aeviz.trajectory import Trajectory
+
+FORMATS = (".mp4", ".gif", ".png")
+GIF_PALETTE_SAMPLES = 8
+
+
+def output_kind(path: str | Path) -> str:
+    """".mp4", ".gif" or ".png" from the output's name; anything else is a user error."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise AevizError(f"{path}: unknown output format {suffix or '(no extension)'!r} "
+                         f"(allowed: {', '.join(FORMATS)})")
+    return suffix
+
+
+def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *,
+           epoch: float | None = None, on_frame: Callable[[int, int], None] | None = None,
+           labels: list[str] | None = None,
+           notify: Callable[[str], None] = lambda message: None) -> list[Frame]:
+    """Render `runs` (one, or several side by side) to `output`; return the frames drawn.
+
+    A .png shows the single snapshot nearest to `epoch` (default: the last). `on_frame(done,
+    total)` is called after each frame, for progress display; `notify` gets notes for the user.
+    """
+    from aeviz.render.scene import Scene
+    from aeviz.render.writers import GifWriter, Mp4Writer, PngWriter
+
+    kind = output_kind(output)
+    width, height = options.pixels
+    if kind == ".mp4" and (width % 2 or height % 2):
+        even = f"{width - width % 2}x{height - height % 2}"
+        notify(f"size {options.size} rounded to {even} (H.264 needs even sides)")
+        options = dataclasses.replace(options, size=even)
+    names = labels or options.labels or [None] * len(runs)
+    views = [RunView(run, label) for run, label in zip(runs, names)]
+    timelines = [view.timeline for view in views]
+    if kind == ".png":
+        frames = [_still(views, epoch, notify)]
+    else:
+        frames = plan_frames(timelines, options)
+    span = (min(f.position for f in frames), max(f.position for f in frames))
+    if kind == ".png":  # a still shows the whole run's span, so the loss curve has context
+        span = (min(t[0] for t in timelines), max(t[-1] for t in timelines))
+    scene = Scene(views, options, span)
+    size = options.pixels
+    if kind == ".mp4":
+        writer = Mp4Writer(output, size, options.fps)
+    elif kind == ".gif":
+        picks = np.linspace(0, len(frames) - 1, min(GIF_PALETTE_SAMPLES, len(frames)))
+        samples = [bytes(scene.draw(frames[int(i)])) for i in picks]
+        writer = GifWriter(output, size, options.fps, samples)
+    else:
+        writer = PngWriter(output, size)
+    writer.setup()
+    try:
+        previous = None
+        for done, frame in enumerate(frames, start=1):
+            if frame != previous:  # held frames are sent again without drawing
+                pixels = scene.draw(frame)
+            writer.grab_frame(pixels)
+            previous = frame
+            if on_frame is not None:
+                on_frame(done, len(frames))
+        writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
+    return frames
+
+
+def _still(views: list[RunView], epoch: float | None, notify: Callable[[str], None]) -> Frame:
+    timeline = views[0].timeline
+    if epoch is not None and not timeline[0] <= epoch <= timeline[-1]:
+        raise AevizError(f"--epoch: {epoch:g} is outside the run (epochs {timeline[0]:g} to "
+                         f"{timeline[-1]:g})")
+    position = timeline[-1] if epoch is None else timeline[nearest_snapshot(timeline, epoch)]
+    if epoch is not None and position != epoch:
+        notify(f"epoch {epoch:g} was not recorded; showing the nearest snapshot, epoch "
+               f"{position:g}")
+    return Frame(float(position), tuple(float(np.floor(np.interp(position, v.timeline,
+                                                                   np.arange(len(v))) + 1e-9))
+                                        for v in views))

@@ -1,0 +1,63 @@
+"""Which moment of training each video frame shows.
+
+A run's snapshots sit on a timeline of epochs (fractional for within-epoch snapshots). Frames are
+chosen on the union of the runs' timelines, then thinned (--every), fitted to a duration,
+smoothed with in-between frames and held at the end. A frame names, per run, a fractional
+snapshot index: 3.5 is halfway between snapshots 3 and 4.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from aeviz.config import RenderOptions
+from aeviz.errors import AevizError
+
+
+class Frame(NamedTuple):
+    position: float              # epoch on the shared timeline
+    indexes: tuple[float, ...]   # fractional snapshot index, one per run
+
+
+def plan_frames(timelines: list[np.ndarray], options: RenderOptions) -> list[Frame]:
+    """Frames for runs whose snapshots sit at `timelines` (epochs, increasing)."""
+    first, last = options.epoch_bounds
+    positions = np.unique(np.concatenate(timelines))
+    positions = positions[(positions >= first) & (positions <= last)]
+    if len(positions) == 0:
+        known = np.concatenate(timelines)
+        raise AevizError(f"--epochs: no snapshot between epochs {options.epochs} (the run has "
+                         f"epochs {known.min():g} to {known.max():g})")
+    positions = _keep_every(positions, options.every)
+    if options.smooth:
+        positions = _in_between(positions, options.smooth)
+    if options.duration is not None:
+        count = max(1, round(options.duration * options.fps))
+        positions = positions[np.round(np.linspace(0, len(positions) - 1, count)).astype(int)]
+    frames = [Frame(float(p), tuple(_index_at(t, p, options.smooth > 0) for t in timelines))
+              for p in positions]
+    return frames + [frames[-1]] * round(options.hold * options.fps)
+
+
+def _keep_every(positions: np.ndarray, every: int) -> np.ndarray:
+    kept = positions[::every]
+    return kept if kept[-1] == positions[-1] else np.append(kept, positions[-1])
+
+
+def _in_between(positions: np.ndarray, count: int) -> np.ndarray:
+    steps = np.linspace(0, 1, count + 1, endpoint=False)
+    starts, gaps = positions[:-1, None], np.diff(positions)[:, None]
+    return np.append((starts + steps * gaps).ravel(), positions[-1])
+
+
+def _index_at(timeline: np.ndarray, position: float, interpolate: bool) -> float:
+    """The run's snapshot index at `position`; a run that has finished holds its last one."""
+    index = float(np.interp(position, timeline, np.arange(len(timeline))))
+    return index if interpolate else float(np.floor(index + 1e-9))
+
+
+def nearest_snapshot(timeline: np.ndarray, epoch: float) -> int:
+    """Index of the snapshot closest to `epoch` (for single-frame PNGs)."""
+    return int(np.argmin(np.abs(timeline - epoch)))

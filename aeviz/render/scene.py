@@ -1,0 +1,157 @@
+"""A whole frame: header and panels laid out on one figure, drawn by blitting.
+
+Everything that does not change (axes, ticks, the faint loss curve, labels, colorbar) is drawn
+once into a background; each frame restores it and draws only the changing artists on top.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from aeviz.config import RenderOptions
+from aeviz.render.frames import Frame
+from aeviz.render.panels import DYNAMIC, FONT, CodePanel, LossPanel, Rect, WeightPanel
+from aeviz.render.theme import THEMES
+from aeviz.render.views import RunView
+
+HEADER = 0.115        # figure fraction taken by the title lines
+HEIGHT_IN = 7.2       # the layout is designed at 7.2 inches tall; dpi scales it to any size
+OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+
+
+class Scene:
+    """The figure for one clip: `draw(frame)` returns the frame's RGBA pixels."""
+
+    def __init__(self, views: list[RunView], options: RenderOptions, span: tuple[float, float]):
+        self.views, self.options = views, options
+        self.theme = theme = THEMES[options.theme]
+        width, height = options.pixels
+        dpi = height / HEIGHT_IN
+        # A hair over the exact size: Agg truncates the figure's float size to whole pixels.
+        self.figure = Figure(figsize=((width + 0.01) / dpi, (height + 0.01) / dpi), dpi=dpi,
+                             facecolor=theme.background)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self._header(views[0])
+        # (panel, number of the run it shows, or None for the shared loss panel)
+        self.panels = [(self._panel(name, slot, view, span),
+                        None if view is None else views.index(view))
+                       for name, slot, view in self._slots()]
+        self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
+        self.background = None
+
+    def _slots(self) -> list[tuple[str, Rect, RunView | None]]:
+        """(panel name, rectangle, run) for every panel, in drawing order."""
+        names = list(self.options.panels)
+        body = 1 - HEADER
+        if len(self.views) == 1:
+            view = self.views[0]
+            if len(names) == 1:
+                rects = [(0, 0, 1, body)]
+            elif len(names) == 2:
+                rects = [(0, 0, 0.5, body), (0.5, 0, 0.5, body)]
+            else:  # the first panel large on the left, the others stacked on the right
+                left = 0.45
+                share = body / (len(names) - 1)
+                rects = [(0, 0, left, body)] + [(left, body - (i + 1) * share, 1 - left, share)
+                                                for i in range(len(names) - 1)]
+            return [(name, rect, None if name == "loss" else view)
+                    for name, rect in zip(names, rects)]
+        # Several runs: a column per run for its own panels, one shared loss panel below.
+        own = [n for n in names if n != "loss"]
+        loss_height = 0.3 * body if "loss" in names else 0
+        row_height = (body - loss_height) / max(len(own), 1)
+        column = 1 / len(self.views)
+        slots = [(name, (i * column, body - (r + 1) * row_height, column, row_height), view)
+                 for r, name in enumerate(own) for i, view in enumerate(self.views)]
+        if "loss" in names:
+            slots.append(("loss", (0, 0, 1, loss_height), None))
+        return slots
+
+    def _panel(self, name: str, slot: Rect, view: RunView | None, span: tuple[float, float]):
+        fig, theme, options = self.figure, self.theme, self.options
+        several = len(self.views) > 1
+        if name == "loss":
+            epsilon = self.views[0].run.experiment["train"].get("epsilon", 0.0)
+            return LossPanel(fig, slot, self.views, theme, options, span,
+                             epsilon if not several else 0.0)
+        title = {"code": "code layer", "weights": "weights and biases"}[name]
+        if several:
+            title = view.label
+        panel_class = {"code": CodePanel, "weights": WeightPanel}[name]
+        return panel_class(fig, slot, view, theme, options, title)
+
+    def _header(self, view: RunView) -> None:
+        fig, theme, run = self.figure, self.theme, view.run
+        experiment = run.experiment
+        title = self.options.title or (run.title if len(self.views) == 1 else "comparison")
+        fig.text(0.012, 0.975, title, ha="left", va="top", fontsize=17, fontweight="bold",
+                 color=theme.foreground)
+        if len(self.views) == 1:
+            train = experiment["train"]
+            layers = "-".join(str(n) for n in run.layer_sizes)
+            optimizer = OPTIMIZER_TITLES.get(train["optimizer"], train["optimizer"])
+            details = (f"{optimizer}, learning rate {train['learning_rate']:g}, "
+                       f"batch {train['batch_size']}  |  layers {layers}  |  "
+                       f"{len(run.x)} samples")
+            fig.text(0.012, 0.915, details, ha="left", va="top", fontsize=FONT["label"],
+                     color=theme.muted)
+        self.counter = fig.text(0.988, 0.975, "", ha="right", va="top", fontsize=17,
+                                color=theme.foreground, zorder=DYNAMIC, family="monospace")
+        self.status = fig.text(0.988, 0.915, "", ha="right", va="top", fontsize=FONT["label"],
+                               color=theme.muted, zorder=DYNAMIC)
+        self.header_artists = [self.counter, self.status]
+
+    def _update_header(self, frame: Frame, states) -> None:
+        if len(self.views) == 1:
+            view, state = self.views[0], states[0]
+            self.counter.set_text(view.step_label(state.snapshot))
+            run = view.run
+            last = state.snapshot == len(run) - 1
+            self.status.set_text(_stop_text(run) if last else "")
+        else:
+            self.counter.set_text(f"epoch {int(np.floor(frame.position + 1e-9))}")
+            self.status.set_text("")
+
+    def update(self, frame: Frame) -> list:
+        """Set every changing artist to `frame`; return them."""
+        states = [view.state(index, frame.position)
+                  for view, index in zip(self.views, frame.indexes)]
+        for panel, run_number in self.panels:
+            panel.update(states if run_number is None else states[run_number])
+        self._update_header(frame, states)
+        return self.artists
+
+    def draw(self, frame: Frame) -> memoryview:
+        """The frame's pixels (RGBA, row-major), drawn by blitting onto the saved background."""
+        if self.background is None:
+            for artist in self.artists:
+                artist.set_animated(True)  # left out of the background
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.canvas.restore_region(self.background)
+        for artist in sorted(self.update(frame), key=lambda a: a.get_zorder()):
+            self.figure.draw_artist(artist)
+        return self.canvas.buffer_rgba()
+
+    def draw_full(self, frame: Frame) -> memoryview:
+        """The same frame by a complete redraw (the reference the blitting must match)."""
+        self.update(frame)
+        for artist in self.artists:
+            artist.set_animated(False)
+        self.canvas.draw()
+        self.background = None
+        return self.canvas.buffer_rgba()
+
+
+def _stop_text(run) -> str:
+    meta = run.meta
+    reason = meta.get("stop_reason", "epochs")
+    if reason == "converged":
+        return f"converged: RMSE <= {run.experiment['train']['epsilon']:g}"
+    if reason == "diverged":
+        return f"diverged at epoch {meta.get('diverged_at')}: loss is no longer finite"
+    if reason == "interrupted":
+        return "interrupted"
+    return "finished"

@@ -1,0 +1,164 @@
+"""Frame writers: MP4 and GIF through the ffmpeg that imageio-ffmpeg ships, PNG through imageio.
+
+Each follows matplotlib's writer protocol, setup / grab_frame / finish, and knows nothing of what
+a frame shows: it gets RGBA bytes of a fixed size. Output goes to a temporary file beside the
+target and is renamed onto it only when the writer finished cleanly.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from aeviz.errors import AevizError
+from aeviz.files import AtomicFile, atomic_path
+
+# Pinned so that the same frames give byte-identical files: x264's output depends on its thread
+# count, which by default follows the machine's cores.
+ENCODER_THREADS = 1
+
+
+def ffmpeg_exe() -> str:
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError) as error:
+        raise AevizError(f"cannot find ffmpeg (it comes with the imageio-ffmpeg package: "
+                         f"pip install imageio-ffmpeg): {error}") from None
+
+
+def _raw_input(size: tuple[int, int], fps: float) -> list[str]:
+    width, height = size
+    return ["-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{width}x{height}", "-r", f"{fps:g}"]
+
+
+class FFmpegWriter:
+    """Streams frames into an ffmpeg process that encodes while the next frame is drawn."""
+
+    def __init__(self, path: str | Path, size: tuple[int, int], fps: float):
+        self.path, self.size, self.fps = Path(path), size, fps
+        self._output: AtomicFile | None = None
+        self._process: subprocess.Popen | None = None
+        self._log = None
+
+    def output_args(self) -> list[str]:
+        raise NotImplementedError
+
+    def extra_inputs(self) -> list[str]:
+        return []
+
+    def setup(self) -> None:
+        self._output = AtomicFile(self.path)
+        self._log = tempfile.TemporaryFile()  # a file, not a pipe: ffmpeg can never block on it
+        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+                   *_raw_input(self.size, self.fps), "-i", "pipe:0", *self.extra_inputs(),
+                   *self.output_args(), str(self._output.temp)]
+        self._process = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                         stdout=subprocess.DEVNULL, stderr=self._log)
+
+    def grab_frame(self, rgba: memoryview | bytes) -> None:
+        try:
+            self._process.stdin.write(rgba)
+        except BrokenPipeError:
+            self._fail()
+
+    def finish(self) -> None:
+        self._process.stdin.close()
+        if self._process.wait() != 0:
+            self._fail()
+        self._log.close()
+        self._output.commit()
+
+    def abort(self) -> None:
+        """Stop ffmpeg and remove the temporary file (after an error or Ctrl-C)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        if self._output is not None:
+            self._output.discard()
+
+    def _fail(self) -> None:
+        self._process.wait()
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        self.abort()
+        reason = lines[-1] if lines else f"exit status {self._process.returncode}"
+        raise AevizError(f"{self.path}: ffmpeg failed: {reason}")
+
+
+class Mp4Writer(FFmpegWriter):
+    """H.264 in yuv420p with the index up front (+faststart): plays in browsers and slides."""
+
+    def output_args(self) -> list[str]:
+        return ["-an", "-c:v", "libx264", "-preset", "veryfast", "-tune", "animation", "-crf", "18",
+                "-pix_fmt", "yuv420p", "-threads", str(ENCODER_THREADS),
+                "-movflags", "+faststart", "-f", "mp4"]
+
+
+class GifWriter(FFmpegWriter):
+    """A looping GIF with one palette for the whole clip, made from sample frames.
+
+    ffmpeg's palettegen needs every frame before the first can be written; a palette from a few
+    frames spread over the clip keeps memory flat and the colors steady from frame to frame.
+    """
+
+    def __init__(self, path: str | Path, size: tuple[int, int], fps: float,
+                 palette_frames: Sequence[bytes]):
+        super().__init__(path, size, fps)
+        self._palette_dir = tempfile.TemporaryDirectory()
+        self._palette = Path(self._palette_dir.name) / "palette.png"
+        result = subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+             *_raw_input(size, fps), "-i", "pipe:0", "-vf", "palettegen=stats_mode=full",
+             "-frames:v", "1", "-update", "1", str(self._palette)],
+            input=b"".join(bytes(f) for f in palette_frames), capture_output=True)
+        if result.returncode != 0:
+            lines = result.stderr.decode(errors="replace").strip().splitlines()
+            raise AevizError(f"{self.path}: ffmpeg failed making the GIF palette: "
+                             f"{lines[-1] if lines else result.returncode}")
+
+    def extra_inputs(self) -> list[str]:
+        return ["-i", str(self._palette)]
+
+    def output_args(self) -> list[str]:
+        return ["-lavfi", "[0:v][1:v]paletteuse=dither=sierra2_4a:diff_mode=rectangle",
+                "-loop", "0", "-f", "gif"]
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self._palette_dir.cleanup()
+
+    def abort(self) -> None:
+        super().abort()
+        self._palette_dir.cleanup()
+
+
+class PngWriter:
+    """A single frame as a PNG (for slides and handouts)."""
+
+    def __init__(self, path: str | Path, size: tuple[int, int]):
+        self.path, self.size = Path(path), size
+        self._frame: np.ndarray | None = None
+
+    def setup(self) -> None:
+        pass
+
+    def grab_frame(self, rgba: memoryview | bytes) -> None:
+        width, height = self.size
+        self._frame = np.frombuffer(bytes(rgba), np.uint8).reshape(height, width, 4)[..., :3]
+
+    def finish(self) -> None:
+        import imageio.v3 as iio
+
+        with atomic_path(self.path) as temp:
+            iio.imwrite(temp, self._frame, extension=".png")
+
+    def abort(self) -> None:
+        pass

@@ -1,0 +1,124 @@
+"""Rendering: decoded outputs have the expected frames and sizes; blitting equals redrawing."""
+
+import shutil
+import tracemalloc
+
+import imageio.v3 as iio
+import imageio_ffmpeg
+import numpy as np
+import pytest
+
+from aeviz import trajectory
+from aeviz.config import RenderOptions
+from aeviz.render import render
+from aeviz.render.frames import Frame, plan_frames
+from aeviz.render.scene import Scene
+from aeviz.render.views import RunView
+
+SMALL = RenderOptions(size="320x180")
+
+
+@pytest.fixture
+def run(tiny_run_path):
+    return trajectory.load(tiny_run_path)
+
+
+def decode_mp4(path):
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    frames = list(reader)
+    return meta, frames
+
+
+def test_mp4_has_one_frame_per_snapshot(run, tmp_path):
+    out = tmp_path / "clip.mp4"
+    frames = render([run], out, SMALL)
+    assert len(frames) == len(run) == 13
+    meta, decoded = decode_mp4(out)
+    assert meta["size"] == (320, 180) and meta["fps"] == 30
+    assert len(decoded) == 13 and len(decoded[0]) == 320 * 180 * 3
+    data = out.read_bytes()
+    assert data.find(b"moov") < data.find(b"mdat")  # +faststart: index first, for streaming
+    assert b"avc1" in data  # H.264
+
+
+def test_mp4_duration_hold_and_even_size(run, tmp_path):
+    out = tmp_path / "clip.mp4"
+    notes = []
+    options = RenderOptions(size="321x181", fps=10, duration=2, hold=0.5)
+    render([run], out, options, notify=notes.append)
+    meta, decoded = decode_mp4(out)
+    assert meta["size"] == (320, 180) and len(decoded) == 20 + 5
+    assert notes == ["size 321x181 rounded to 320x180 (H.264 needs even sides)"]
+
+
+def test_gif_frames_size_and_loop(run, tmp_path):
+    out = tmp_path / "clip.gif"
+    render([run], out, RenderOptions(size="320x180", every=3))
+    frames = iio.imread(out, index=None)
+    assert frames.shape[:3] == (5, 180, 320)  # snapshots 0, 3, 6, 9, 12
+    assert iio.immeta(out, index=0).get("loop") == 0  # loops forever
+
+
+def test_png_is_one_frame_at_the_nearest_snapshot(run, tmp_path):
+    out = tmp_path / "still.png"
+    notes = []
+    frames = render([run], out, RenderOptions(size="640x360"), epoch=4.4, notify=notes.append)
+    assert iio.imread(out).shape == (360, 640, 3)
+    assert frames == [Frame(4.0, (4.0,))]
+    assert notes == ["epoch 4.4 was not recorded; showing the nearest snapshot, epoch 4"]
+
+
+def test_dark_theme_and_weights_only(run, tmp_path):
+    out = tmp_path / "dark.png"
+    render([run], out, RenderOptions(size="320x180", theme="dark", panels=("weights",)))
+    pixels = iio.imread(out)
+    assert pixels.shape == (180, 320, 3)
+    assert np.median(pixels) < 60  # a dark background
+    render([run], tmp_path / "w.mp4", RenderOptions(size="320x180", panels=("weights",)))
+    assert len(decode_mp4(tmp_path / "w.mp4")[1]) == 13
+
+
+@pytest.mark.parametrize("options", [
+    RenderOptions(size="640x360"),
+    RenderOptions(size="640x360", theme="dark", log_loss=True, panels=("loss", "code")),
+    RenderOptions(size="640x360", smooth=2),
+])
+def test_blitted_frame_equals_full_redraw(run, options):
+    view = RunView(run)
+    frames = plan_frames([view.timeline], options)
+    scene = Scene([view], options, (0, 12))
+    for frame in (frames[0], frames[len(frames) // 2 + 1], frames[-1]):
+        blitted = np.array(scene.draw(frame))
+        redrawn = np.array(Scene([view], options, (0, 12)).draw_full(frame))
+        assert blitted.shape == (360, 640, 4)
+        np.testing.assert_array_equal(blitted, redrawn)
+
+
+def test_same_input_gives_byte_identical_files(run, tmp_path):
+    for name in ("a.mp4", "b.mp4", "a.gif", "b.gif"):
+        render([run], tmp_path / name, SMALL)
+    assert (tmp_path / "a.mp4").read_bytes() == (tmp_path / "b.mp4").read_bytes()
+    assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "b.gif").read_bytes()
+
+
+def test_memory_does_not_grow_with_frames(run, tmp_path):
+    def peak(frame_count):
+        tracemalloc.start()
+        render([run], tmp_path / "m.mp4", RenderOptions(size="320x180", duration=frame_count / 30))
+        result = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return result
+
+    peak(10)  # warm caches (fonts, glyphs)
+    frame_bytes = 320 * 180 * 4
+    assert peak(150) < peak(15) + 4 * frame_bytes
+
+
+def test_no_temp_files_are_left_behind(run, tmp_path, monkeypatch):
+    from aeviz.render import writers
+
+    monkeypatch.setattr(writers, "ffmpeg_exe", lambda: shutil.which("false") or "/bin/false")
+    with pytest.raises(Exception, match=r"ffmpeg failed"):
+        render([run], tmp_path / "x.mp4", SMALL)
+    assert list(tmp_path.iterdir()) == []
