@@ -132,7 +132,7 @@ def train_and_save(exp, output: str, quiet: bool):
                        f"or weights stopped being finite); the trajectory ends at epoch "
                        f"{meta['epochs_run']}. Try a lower train.learning_rate (now "
                        f"{exp.train.learning_rate:g}).", err=True)
-        click.echo(f"{exp.source}: {meta['epochs_run']} epochs, final RMSE {run.loss[-1]:.4f}, "
+        click.echo(f"{exp.source}: {meta['epochs_run']} epochs, final RMSE {run.loss[-1]:.4g}, "
                    f"stopped: {meta['stop_reason']}, {len(run)} snapshots -> {output} "
                    f"({meta['wall_seconds']:.1f} s)")
     return run
@@ -201,10 +201,119 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet
     kind = output_kind(output)
     if epoch is not None and kind != ".png":
         raise AevizError("--epoch: only applies to a .png output (a single frame)")
-    options = collect_render_options(flags)
-    check_writable(output)
     loaded = [trajectory.load(path) for path in runs]
+    options = collect_render_options(flags, stored_render_options(loaded[0]))
+    check_writable(output)
     render_to(loaded, output, options, quiet, epoch)
+
+
+def stored_render_options(run):
+    """The [render] table the run's experiment had, as the base for the flags."""
+    from aeviz.config import InvalidAt, RenderOptions, build
+
+    try:
+        return build(RenderOptions, run.experiment.get("render", {}), "render")
+    except InvalidAt:  # written by another aeviz version: its options may not apply here
+        return RenderOptions()
+
+
+@cli.command()
+@click.option("-o", "--output", default="demo.mp4", show_default=True,
+              type=click.Path(dir_okay=False), help="The clip (.mp4, .gif or .png); the "
+              "trajectory is saved beside it as .npz.")
+@render_flags
+@quiet_option
+def demo(output: str, quiet: bool, **flags) -> None:
+    """Train the built-in experiment (the original program's default) and render it."""
+    from aeviz.config import load_default
+    from aeviz.render import output_kind
+
+    output_kind(output)
+    exp = load_default()
+    options = collect_render_options(flags, exp.render)
+    check_writable(output)
+    run = train_and_save(exp, str(Path(output).with_suffix(".npz")), quiet)
+    render_to([run], output, options, quiet)
+
+
+@cli.command()
+@click.argument("run", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
+def info(run: str, as_json: bool) -> None:
+    """Describe a trajectory: set-up, data, snapshots, outcome."""
+    import json
+
+    from aeviz import trajectory
+
+    summary = trajectory.load(run).summary()
+    summary["file_bytes"] = Path(run).stat().st_size
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    hp = summary["hyperparameters"]
+    clusters = ", ".join(f"{name} ({n})" for name, n in summary["clusters"].items())
+    lines = [
+        ("title", summary["title"]),
+        ("layers", " - ".join(map(str, summary["layers"]))
+         + f"  (code layer {summary['code_layer']})"),
+        ("activations", ", ".join(summary["activations"])),
+        ("optimizer", f"{summary['optimizer']}, learning rate {hp['learning_rate']:g}, batch "
+                      f"{hp['batch_size']}, beta1 {hp['beta1']:g}, beta2 {hp['beta2']:g}, "
+                      f"eps {hp['eps']:g}, seed {hp['seed']}"),
+        ("data", f"{summary['samples']} samples in {summary['dimensions']}-D"
+                 + (f"; {clusters}" if clusters else "")),
+        ("snapshots", f"{summary['snapshots']}, epochs {summary['epochs'][0]} to "
+                      f"{summary['epochs'][1]} (at most {hp['epochs']})"),
+        ("stopped", summary["stop_reason"]
+         + (f" (epsilon {hp['epsilon']:g})" if summary["stop_reason"] == "converged" else "")),
+        ("RMSE", f"first {summary['first_rmse']:.4f}, final {summary['final_rmse']:.4f}"),
+        ("file", f"{summary['file_bytes'] / 1e6:.2f} MB, written by aeviz "
+                 f"{summary['aeviz_version']} on {summary['created']}"),
+    ]
+    width = max(len(key) for key, _ in lines)
+    for key, value in lines:
+        click.echo(f"{key.ljust(width)}  {value}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for NAME.npz, NAME.mp4|gif and NAME.json (created if missing).")
+@click.option("--format", "fmt", type=click.Choice(["mp4", "gif"]), default="mp4",
+              show_default=True, help="Clip format.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Experiments run in parallel (default: the number of CPUs).")
+@click.option("--shard", default="1/1", show_default=True,
+              help="Take share I of N (by sorted name), for a CI matrix of N jobs.")
+@click.option("--force", is_flag=True, help="Redo experiments even if they are up to date.")
+@quiet_option
+def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None, shard: str,
+          force: bool, quiet: bool) -> None:
+    """Train and render every experiment in PATHS (TOML files or folders of them)."""
+    import os
+
+    from aeviz import batch as batching
+
+    index, count = batching.parse_shard(shard)
+    experiments = batching.shard(batching.find_experiments(paths), index, count)
+    folder = batching.prepare_outdir(outdir)
+    if not experiments:
+        if not quiet:
+            click.echo(f"shard {index}/{count}: no experiments in this share")
+        return
+
+    def report(result) -> None:
+        if not quiet or result.status == "failed":
+            click.echo(f"{result.name}: {result.status}"
+                       + (f": {result.output}" if result.status == "failed" else ""),
+                       err=result.status == "failed")
+
+    results = batching.run_batch(experiments, folder, fmt, jobs or os.cpu_count() or 1, force,
+                                 report)
+    if not quiet:
+        click.echo(batching.format_table(results))
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
 
 
 def main() -> None:

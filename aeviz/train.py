@@ -44,12 +44,21 @@ class Recorder:
                                        params.astype(np.float32)))
 
     def drop_after(self, step: int) -> None:
-        """Forget snapshots of an epoch that did not complete (diverged or interrupted)."""
+        """Forget snapshots of an epoch that did not complete."""
         self.snapshots = [s for s in self.snapshots if s.step <= step]
 
-    @property
-    def last_step(self) -> int:
-        return self.snapshots[-1].step if self.snapshots else -1
+    def drop_non_finite(self) -> None:
+        self.snapshots = [s for s in self.snapshots if recordable(s.rmse, s.codes, s.params)]
+
+    def steps(self) -> list[int]:
+        return [s.step for s in self.snapshots]
+
+
+def recordable(rmse: float, codes: np.ndarray, params: np.ndarray) -> bool:
+    """Finite loss, and codes and weights that stay finite when stored as float32."""
+    with np.errstate(over="ignore"):
+        return (math.isfinite(rmse) and np.isfinite(codes.astype(np.float32)).all()
+                and np.isfinite(params.astype(np.float32)).all())
 
 
 def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
@@ -92,7 +101,7 @@ def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
                     if record_batches and start + batch_size < len(x):
                         snapshot(epoch)
                 rmse, outputs = net.rmse(x)
-                if not (math.isfinite(rmse) and np.isfinite(net.params).all()):
+                if not recordable(rmse, outputs[exp.code_layer], net.params):
                     diverged_at, stop_reason = epoch, "diverged"
                     break
                 completed = epoch
@@ -107,11 +116,16 @@ def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
         except KeyboardInterrupt:
             stop_reason = "interrupted"
     # Epoch 0 and the last completed epoch are always recorded, with finished-epoch weights.
+    # After an interrupt, snapshots of the unfinished epoch go; after divergence, its finite
+    # within-epoch snapshots stay: they show the blow-up.
+    if stop_reason == "interrupted":
+        recorder.drop_after(completed * steps_per_epoch)
+    recorder.drop_non_finite()
     net.params[:] = last_good
     step = completed * steps_per_epoch
-    recorder.drop_after(step)
-    if recorder.last_step != step:
+    if step not in recorder.steps():
         snapshot(completed)
+        recorder.snapshots.sort(key=lambda s: s.step)
     return _trajectory(exp, data, recorder, step_losses, {
         "stop_reason": stop_reason, "epochs_run": completed, "diverged_at": diverged_at,
         "steps_per_epoch": steps_per_epoch, "wall_seconds": time.perf_counter() - started,

@@ -86,6 +86,34 @@ class Trajectory:
     def __len__(self) -> int:
         return len(self.epoch)
 
+    def summary(self) -> dict[str, Any]:
+        """What `aeviz info` shows: the run's set-up and outcome in plain values."""
+        exp, meta = self.experiment, self.meta
+        train = exp.get("train", {})
+        counts = np.bincount(self.labels[self.labels >= 0]) if (self.labels >= 0).any() else []
+        return {
+            "title": self.title,
+            "layers": list(self.layer_sizes),
+            "code_layer": self.code_layer,
+            "activations": list(self.activations),
+            "optimizer": train.get("optimizer"),
+            "hyperparameters": {k: train.get(k) for k in (
+                "learning_rate", "batch_size", "epochs", "epsilon", "beta1", "beta2", "eps",
+                "seed")},
+            "samples": len(self.x),
+            "dimensions": int(self.x.shape[1]),
+            "clusters": {name: int(n) for name, n in zip(
+                self.label_names or [str(i) for i in range(len(counts))], counts)},
+            "snapshots": len(self),
+            "epochs": [int(self.epoch[0]), int(self.epoch[-1])],
+            "stop_reason": self.stop_reason,
+            "first_rmse": float(self.loss[0]),
+            "final_rmse": float(self.loss[-1]),
+            "wall_seconds": meta.get("wall_seconds"),
+            "aeviz_version": meta.get("aeviz_version"),
+            "created": meta.get("created"),
+        }
+
     def save(self, path: str | Path) -> None:
         """Write the .npz atomically: a crash never leaves a broken file at `path`."""
         arrays = {

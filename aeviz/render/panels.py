@@ -66,9 +66,23 @@ class CodePanel:
         ax.set_ylabel("code neuron 2")
         ax.grid(True, color=theme.faint, linewidth=0.6, alpha=0.6)
         ax.set_axisbelow(True)
-        ax.set_xlim(*_limits(view.codes[..., 0]))
-        ax.set_ylim(*_limits(view.codes[..., 1]))
-        _equal_scales(ax, fig)  # fixed for the whole clip: motion on screen is real motion
+        # Limits fixed for the whole clip and equal scales: motion on screen is real motion.
+        start_spread = float(np.ptp(view.codes[0])) or 1e-3
+        reach = float(np.abs(view.codes).max())
+        if reach > 1000 * start_spread:
+            # The codes blow up (a diverging run): a symmetric log scale keeps both the
+            # starting cloud and the explosion in view, and its ticks say so.
+            ticks = symlog_ticks(start_spread, reach)
+            for scale, limits, set_ticks in ((ax.set_xscale, ax.set_xlim, ax.set_xticks),
+                                             (ax.set_yscale, ax.set_ylim, ax.set_yticks)):
+                scale("symlog", linthresh=start_spread)
+                limits(-reach * 1.5, reach * 1.5)
+                set_ticks(ticks)
+            ax.minorticks_off()
+        else:
+            ax.set_xlim(*_limits(view.codes[..., 0]))
+            ax.set_ylim(*_limits(view.codes[..., 1]))
+            _equal_scales(ax, fig)
         self.members = [run.labels == label for label in labels]
         self.artists = []
         for number, label in enumerate(labels):
@@ -91,6 +105,13 @@ class CodePanel:
         for points, members in zip(self.artists, self.members):
             codes = state.codes[members]
             points.set_data(codes[:, 0], codes[:, 1])
+
+
+def symlog_ticks(linthresh: float, reach: float, per_side: int = 3) -> np.ndarray:
+    """A few decades on each side of zero, for a symmetric log axis that must stay readable."""
+    decades = np.arange(np.ceil(np.log10(linthresh)), np.floor(np.log10(reach)) + 1)
+    decades = decades[::-1][::max(1, int(np.ceil(len(decades) / per_side)))][::-1]
+    return np.concatenate([-(10.0 ** decades[::-1]), [0.0], 10.0 ** decades])
 
 
 def _limits(values: np.ndarray) -> tuple[float, float]:
@@ -194,8 +215,11 @@ class WeightPanel:
         values = np.abs(np.concatenate([a.reshape(len(a), -1)
                                         for a in run.weights + run.biases], axis=1))
         limit = float(np.percentile(values, 99.5)) or 1.0
-        self.limit = limit
-        self.norm = mcolors.Normalize(-limit, limit)
+        first = float(values[0].max()) or 1.0
+        if limit > 1000 * first:  # weights blow up (a diverging run): a symmetric log scale
+            self.norm = mcolors.SymLogNorm(linthresh=first, vmin=-limit, vmax=limit)
+        else:
+            self.norm = mcolors.Normalize(-limit, limit)
         cmap = theme.weight_cmap
         # Edges: between shown neurons of adjacent layers; index arrays pick their weights.
         self.edge_index = []
@@ -227,6 +251,9 @@ class WeightPanel:
         clipped = values.max() > limit
         bar = fig.colorbar(ScalarMappable(self.norm, cmap), cax=cax,
                            extend="both" if clipped else "neither")
+        if isinstance(self.norm, mcolors.SymLogNorm):
+            bar.set_ticks(symlog_ticks(first, limit, per_side=2))
+            bar.ax.minorticks_off()
         bar.set_label("weight (edges) / bias (neurons)", color=theme.muted,
                       fontsize=FONT["small"])
         bar.ax.tick_params(colors=theme.muted, labelsize=FONT["small"])
@@ -259,8 +286,9 @@ class WeightPanel:
         order = np.argsort(np.abs(weights), kind="stable")  # strongest edges on top
         self.edges.set_segments(self.segments[order])
         self.edges.set_array(weights[order])
-        self.edges.set_linewidths(self.max_width * np.minimum(np.abs(weights[order]) / self.limit,
-                                                              1.0))
+        # Width grows with |w| on the color scale: |w| / limit, or its log form.
+        strength = np.abs(2 * np.clip(self.norm(weights[order]), 0, 1) - 1)
+        self.edges.set_linewidths(self.max_width * strength)
         biases = np.concatenate([b[shown] for b, shown in zip(state.biases, self.shown[1:])])
         self.fills[self.input_count:] = self.cmap(self.norm(biases))
         self.neurons.set_facecolors(self.fills)
