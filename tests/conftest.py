@@ -55,7 +55,8 @@ def run_cli():
     from aeviz.cli import cli
 
     def invoke(*args: str):
-        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+        return CliRunner().invoke(cli, [str(a) for a in args], prog_name="aeviz",
+                                  catch_exceptions=False)
     return invoke
 
 

@@ -1,0 +1,121 @@
+"""aeviz batch: incremental by content hash, sharded, failures reported while others finish."""
+
+from pathlib import Path
+
+import pytest
+
+from aeviz.batch import find_experiments, parse_shard, shard
+from aeviz.errors import AevizError
+from tests.conftest import TINY
+
+FAST = TINY.replace("epochs = 12", "epochs = 3") + '\n[render]\nsize = "160x90"\nfps = 5\n'
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    experiments = tmp_path / "experiments"
+    experiments.mkdir()
+    for name, seed in (("alpha", 1), ("beta", 2), ("gamma", 3)):
+        (experiments / f"{name}.toml").write_text(FAST.replace("seed = 3", f"seed = {seed}"))
+    return experiments
+
+
+def outputs(outdir: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in sorted(outdir.iterdir())}
+
+
+def test_batch_then_rerun_redoes_nothing(run_cli, folder, tmp_path):
+    outdir = tmp_path / "out"
+    first = run_cli("batch", folder, "-o", outdir, "--jobs", "2")
+    assert first.exit_code == 0, first.output
+    names = [f"{n}.{ext}" for n in ("alpha", "beta", "gamma") for ext in ("json", "mp4", "npz")]
+    assert list(outputs(outdir)) == names
+    table = first.stdout.splitlines()[-4:]
+    assert table[0].split() == ["experiment", "epochs", "final", "RMSE", "stopped", "seconds",
+                                "output"]
+    assert table[1].split()[:2] == ["alpha", "3"] and table[1].endswith(str(outdir / "alpha.mp4"))
+    before = outputs(outdir)
+    second = run_cli("batch", folder, "-o", outdir)
+    assert second.exit_code == 0
+    assert second.stdout.count(": up to date") == 3
+    assert outputs(outdir) == before  # nothing rewritten
+
+
+def test_a_changed_experiment_is_redone_alone(run_cli, folder, tmp_path):
+    outdir = tmp_path / "out"
+    run_cli("batch", folder, "-o", outdir, "--jobs", "1")
+    before = outputs(outdir)
+    beta = folder / "beta.toml"
+    beta.write_text(beta.read_text().replace("learning_rate = 0.01", "learning_rate = 0.02"))
+    result = run_cli("batch", folder, "-o", outdir, "--jobs", "1")
+    assert "alpha: up to date" in result.stdout and "beta: done" in result.stdout
+    after = outputs(outdir)
+    assert after["alpha.mp4"] == before["alpha.mp4"] and after["beta.mp4"] != before["beta.mp4"]
+
+
+def test_shards_split_the_set_and_cover_it(run_cli, folder, tmp_path):
+    made = []
+    for index in (1, 2):
+        outdir = tmp_path / f"shard{index}"
+        result = run_cli("batch", folder, "-o", outdir, "--shard", f"{index}/2")
+        assert result.exit_code == 0
+        made.append({p.stem for p in outdir.glob("*.mp4")})
+    assert made == [{"alpha", "gamma"}, {"beta"}]
+
+
+def test_a_failing_experiment_is_reported_and_the_others_finish(run_cli, folder, tmp_path):
+    (folder / "beta.toml").write_text(FAST.replace("batch_size = 8", "batch_size = 0"))
+    outdir = tmp_path / "out"
+    result = run_cli("batch", folder, "-o", outdir, "--jobs", "2")
+    assert result.exit_code == 1
+    assert f"beta: failed: {folder / 'beta.toml'}: train.batch_size: must be >= 1, got 0" in (
+        result.stderr)
+    assert "failed: " in result.stdout.splitlines()[-2]  # beta's row of the table
+    assert sorted(p.name for p in outdir.glob("*.mp4")) == ["alpha.mp4", "gamma.mp4"]
+
+
+@pytest.mark.parametrize("shard_text", ["3/2", "0/4", "a/b"])
+def test_malformed_shard(run_cli, folder, tmp_path, shard_text):
+    result = run_cli("batch", folder, "-o", tmp_path / "out", "--shard", shard_text)
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: --shard: must be I/N with 1 <= I <= N, such as 1/4; "
+                             f"got '{shard_text}'\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_paths_and_outdir(run_cli, folder, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    cases = [
+        ([tmp_path / "nope", "-o", tmp_path / "out"],
+         f"{tmp_path / 'nope'}: no such file or folder"),
+        ([empty, "-o", tmp_path / "out"], f"{empty}: no .toml experiments in this folder"),
+        ([a_file, "-o", tmp_path / "out"],
+         f"{a_file}: not an experiment (expected a .toml file or a folder)"),
+        ([folder, "-o", a_file], f"Invalid value for '-o' / '--outdir': Directory '{a_file}' "
+                                 "is a file. (see 'aeviz batch --help')"),
+    ]
+    for args, message in cases:
+        result = run_cli("batch", *args)
+        assert result.exit_code == 2
+        assert result.stderr == f"Error: {message}\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_shard_helpers():
+    assert parse_shard("2/3") == (2, 3)
+    names = [Path(f"{c}.toml") for c in "abcdefg"]
+    parts = [shard(names, i, 3) for i in (1, 2, 3)]
+    assert sorted(sum(parts, [])) == names and [len(p) for p in parts] == [3, 2, 2]
+    with pytest.raises(AevizError):
+        parse_shard("1/0")
+
+
+def test_experiments_with_the_same_name_are_refused(tmp_path):
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "same.toml").write_text(TINY)
+    with pytest.raises(AevizError, match="two experiments are named 'same'"):
+        find_experiments([str(tmp_path / "a"), str(tmp_path / "b")])

@@ -1,0 +1,159 @@
+"""The command line as a user meets it: exit codes, one-line errors, nothing half-written."""
+
+import json
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+
+from aeviz import trajectory
+from aeviz.optim import Adam
+
+
+def test_train_writes_trajectory_and_summary(run_cli, tiny_toml, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("train", tiny_toml)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{tiny_toml}: 12 epochs, final RMSE ")
+    assert "stopped: epochs, 13 snapshots -> tiny.npz" in result.stdout
+    assert trajectory.load(tmp_path / "tiny.npz").meta["epochs_run"] == 12
+
+
+def test_train_quiet_prints_nothing(run_cli, tiny_toml, tmp_path):
+    result = run_cli("train", tiny_toml, "-o", tmp_path / "r.npz", "--quiet")
+    assert result.exit_code == 0 and result.output == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--set", "train.lerning_rate=0.1"],
+     "Error: {exp}: train.lerning_rate: unknown key (did you mean learning_rate?)"),
+    (["--set", "train.batch_size=0"], "Error: {exp}: train.batch_size: must be >= 1, got 0"),
+    (["--set", "train.learning_rate"],
+     "Error: --set train.learning_rate: expected KEY=VALUE, such as train.learning_rate=0.01"),
+    (["--lr", "3"],
+     "Error: No such option '--lr'. Did you mean '--help'? (see 'aeviz train --help')"),
+    (["-o", "{tmp}/missing/r.npz"],
+     "Error: {tmp}/missing/r.npz: cannot write: folder {tmp}/missing does not exist"),
+])
+def test_train_bad_input_is_one_line_exit_2(run_cli, tiny_toml, tmp_path, monkeypatch, args,
+                                            message):
+    monkeypatch.chdir(tmp_path)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    result = run_cli("train", tiny_toml, *args)
+    assert result.exit_code == 2
+    assert result.stderr == message.format(exp=tiny_toml, tmp=tmp_path) + "\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.toml"]  # nothing written
+
+
+def test_toml_syntax_error_names_line_and_column(run_cli, tiny_toml):
+    tiny_toml.write_text("[train]\nepochs = = 3\n")
+    result = run_cli("validate", tiny_toml)
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {tiny_toml}: invalid TOML: Invalid value "
+                             "(at line 2, column 10)\n")
+
+
+def test_interrupted_training_saves_and_exits_130(run_cli, tiny_toml, tmp_path, monkeypatch):
+    real_step, calls = Adam.step, []
+
+    def step_then_interrupt(self, params, grads):
+        calls.append(1)
+        if len(calls) == 23:  # in the middle of epoch 5 (5 steps per epoch)
+            raise KeyboardInterrupt
+        real_step(self, params, grads)
+
+    monkeypatch.setattr(Adam, "step", step_then_interrupt)
+    result = run_cli("train", tiny_toml, "-o", tmp_path / "r.npz")
+    assert result.exit_code == 130
+    run = trajectory.load(tmp_path / "r.npz")
+    assert run.stop_reason == "interrupted" and run.epoch.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_diverging_training_warns(run_cli, tiny_toml, tmp_path):
+    result = run_cli("train", tiny_toml, "-o", tmp_path / "r.npz", "--set",
+                     "train.optimizer=sgd", "--set", "train.learning_rate=1e6",
+                     "--set", "model.activation=identity")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("warning: training diverged at epoch ")
+    assert "Try a lower train.learning_rate (now 1e+06)." in result.stderr
+    assert trajectory.load(tmp_path / "r.npz").stop_reason == "diverged"
+
+
+def test_validate_prints_the_resolved_experiment(run_cli, tiny_toml):
+    result = run_cli("validate", tiny_toml, "--set", "train.epochs=5")
+    assert result.exit_code == 0
+    assert "epochs = 5\n" in result.stdout and "code_layer = 2\n" in result.stdout
+    assert 'output_activation = "tanh"' in result.stdout
+
+
+def test_init_writes_a_template_that_validates(run_cli, tmp_path):
+    path = tmp_path / "mine.toml"
+    assert run_cli("init", path).exit_code == 0
+    assert run_cli("validate", path).exit_code == 0
+    again = run_cli("init", path)
+    assert again.exit_code == 2
+    assert again.stderr == f"Error: {path}: already exists (use --force to overwrite)\n"
+
+
+def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
+    out = tmp_path / "c.mp4"
+    result = run_cli("render", tiny_run_path, "-o", out, "--size", "320x180", "--every", "4")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{out}: 4 frames, ")
+    not_npz = tmp_path / "notes.txt"
+    not_npz.write_text("hello")
+    other_npz = tmp_path / "other.npz"
+    np.savez(other_npz, a=np.zeros(3))
+    newer = tmp_path / "newer.npz"
+    with np.load(tiny_run_path) as raw:
+        arrays = dict(raw)
+    np.savez(newer, **{**arrays, "format_version": np.array(2)})
+    partial = tmp_path / "partial.npz"
+    np.savez(partial, **{k: v for k, v in arrays.items() if k != "codes"})
+    cases = [
+        ([not_npz], f"Error: {not_npz}: not an aeviz trajectory (not an .npz archive; make one "
+                    "with `aeviz train`)"),
+        ([other_npz], f'Error: {other_npz}: not an aeviz trajectory (no format key '
+                      '"aeviz-trajectory"; write one with `aeviz train`)'),
+        ([newer], f"Error: {newer}: format_version 2 is newer than this aeviz reads (1); "
+                  "upgrade aeviz"),
+        ([partial], f"Error: {partial}: missing key 'codes' (incomplete or damaged trajectory)"),
+        ([tiny_run_path, "-o", tmp_path / "c.avi"],
+         f"Error: {tmp_path / 'c.avi'}: unknown output format '.avi' (allowed: .mp4, .gif, "
+         ".png)"),
+        ([tiny_run_path, "-o", tmp_path / "p.png", "--epoch", "99"],
+         "Error: --epoch: 99 is outside the run (epochs 0 to 12)"),
+        ([tiny_run_path, "-o", tmp_path / "nope" / "c.mp4"],
+         f"Error: {tmp_path / 'nope' / 'c.mp4'}: cannot write: folder {tmp_path / 'nope'} "
+         "does not exist"),
+        ([tiny_run_path, "-o", tmp_path / "x.mp4", "--size", "big"],
+         '--size: must be WIDTHxHEIGHT such as "1280x720", got string "big"'),
+    ]
+    for args, message in cases:
+        result = run_cli("render", *args)
+        assert result.exit_code == 2, args
+        assert result.stderr.strip().endswith(message), (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "c.mp4", "newer.npz", "notes.txt", "other.npz", "partial.npz"]
+
+
+def test_info_text_and_json(run_cli, tiny_run_path):
+    text = run_cli("info", tiny_run_path)
+    assert text.exit_code == 0
+    assert "layers       3 - 4 - 2 - 4 - 3  (code layer 2)" in text.stdout
+    assert "data         40 samples in 3-D; cluster 1 (20), cluster 2 (20)" in text.stdout
+    summary = json.loads(run_cli("info", tiny_run_path, "--json").stdout)
+    assert summary["snapshots"] == 13 and summary["stop_reason"] == "epochs"
+    assert summary["optimizer"] == "adam" and summary["hyperparameters"]["batch_size"] == 8
+    assert summary["file_bytes"] == tiny_run_path.stat().st_size
+
+
+def test_demo_produces_a_playable_clip(run_cli, tmp_path):
+    out = tmp_path / "demo.mp4"
+    result = run_cli("demo", "-o", out, "--size", "320x180", "--duration", "1", "--hold", "0")
+    assert result.exit_code == 0, result.output
+    reader = imageio_ffmpeg.read_frames(str(out))
+    meta = next(reader)
+    assert meta["size"] == (320, 180) and len(list(reader)) == 30
+    assert trajectory.load(tmp_path / "demo.npz").stop_reason == "converged"

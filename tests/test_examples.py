@@ -1,0 +1,48 @@
+"""Every shipped example validates, and the seed default is the embedded default."""
+
+from pathlib import Path
+
+import pytest
+
+from aeviz.config import load_default, load_experiment
+from aeviz.data import load_data
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+FILES = sorted(EXAMPLES.glob("*.toml"))
+
+
+def test_the_examples_are_all_there():
+    names = {p.stem for p in FILES}
+    assert {"seed-default", "linear-vs-pca", "too-high-learning-rate", "iris"} <= names
+    assert {f"optimizers-{o}" for o in ("sgd", "momentum", "rmsprop", "adam")} <= names
+    assert {f"activations-{a}" for a in ("identity", "sigmoid", "tanh")} <= names
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_example_validates_and_its_data_loads(path):
+    exp = load_experiment(path)
+    data = load_data(exp)
+    assert data.x.shape[1] == exp.model.layers[0]
+
+
+def test_seed_default_is_the_embedded_default():
+    assert load_experiment(EXAMPLES / "seed-default.toml") == load_default()
+
+
+def test_iris_is_real_data_colored_by_species():
+    data = load_data(load_experiment(EXAMPLES / "iris.toml"))
+    assert data.x.shape == (150, 4)
+    assert data.label_names == ("setosa", "versicolor", "virginica")
+
+
+def test_comparison_sets_differ_only_where_they_should():
+    def without(path, section):
+        raw = load_experiment(path).to_dict()
+        raw.pop("title")
+        raw.pop(section)
+        return raw
+
+    optimizers = [without(p, "train") for p in EXAMPLES.glob("optimizers-*.toml")]
+    assert all(o == optimizers[0] for o in optimizers)
+    activations = [without(p, "model") for p in EXAMPLES.glob("activations-*.toml")]
+    assert all(a == activations[0] for a in activations)
