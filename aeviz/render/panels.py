@@ -158,7 +158,7 @@ class LossPanel:
             (marker,) = ax.plot([], [], "o", color=color, ms=7, zorder=DYNAMIC + 1)
             value = ax.text(0.98, 0.95 - 0.1 * number, "", transform=ax.transAxes,
                             ha="right", va="top", color=color, fontsize=FONT["label"],
-                            fontweight="bold", zorder=DYNAMIC)
+                            zorder=DYNAMIC, parse_math=False)  # skipping the $-scan: 1 ms
             self.lines.append(line)
             self.markers.append(marker)
             self.values.append(value)
@@ -231,6 +231,7 @@ class WeightPanel:
             end = self.positions[layer + 1][np.searchsorted(self.shown[layer + 1], outs.ravel())]
             segments.append(np.stack([start, end], axis=1))
         self.segments = np.concatenate(segments)
+        self.order = np.arange(len(self.segments))
         self.edges = LineCollection(self.segments, cmap=cmap, norm=self.norm, zorder=DYNAMIC,
                                     capstyle="round")
         ax.add_collection(self.edges)
@@ -284,7 +285,9 @@ class WeightPanel:
         weights = np.concatenate([w[outs, ins] for w, (outs, ins)
                                   in zip(state.weights, self.edge_index)])
         order = np.argsort(np.abs(weights), kind="stable")  # strongest edges on top
-        self.edges.set_segments(self.segments[order])
+        if not np.array_equal(order, self.order):  # rebuilding the paths is the costly part
+            self.edges.set_segments(self.segments[order])
+            self.order = order
         self.edges.set_array(weights[order])
         # Width grows with |w| on the color scale: |w| / limit, or its log form.
         strength = np.abs(2 * np.clip(self.norm(weights[order]), 0, 1) - 1)

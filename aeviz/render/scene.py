@@ -98,9 +98,9 @@ class Scene:
             fig.text(0.012, 0.915, details, ha="left", va="top", fontsize=FONT["label"],
                      color=theme.muted)
         self.counter = fig.text(0.988, 0.975, "", ha="right", va="top", fontsize=17,
-                                color=theme.foreground, zorder=DYNAMIC, family="monospace")
+                                color=theme.foreground, zorder=DYNAMIC, parse_math=False)
         self.status = fig.text(0.988, 0.915, "", ha="right", va="top", fontsize=FONT["label"],
-                               color=theme.muted, zorder=DYNAMIC)
+                               color=theme.muted, zorder=DYNAMIC, parse_math=False)
         self.header_artists = [self.counter, self.status]
 
     def _update_header(self, frame: Frame, states) -> None:

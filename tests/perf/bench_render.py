@@ -1,0 +1,144 @@
+"""Rendering speed on the reference trajectory (301 snapshots, 600 points, layers
+[6, 8, 2, 8, 6]) at 1280x720, measured side by side in one run:
+
+    python tests/perf/bench_render.py
+
+  aeviz      `aeviz render` of all 301 frames to MP4
+  (a)        what a user would write instead: matplotlib's FuncAnimation updating the artists
+             of the same three panels, saved with FFMpegWriter (timed on 60 frames)
+  (b)        the floor: encoding pre-drawn frames alone with aeviz's MP4 settings
+
+and the peak memory of renders of 100 and 301 frames (it must not grow with frames).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reference import reference_experiment  # noqa: E402
+
+from aeviz.config import RenderOptions  # noqa: E402
+from aeviz.render import render  # noqa: E402
+from aeviz.render.frames import plan_frames  # noqa: E402
+from aeviz.render.scene import Scene  # noqa: E402
+from aeviz.render.views import RunView  # noqa: E402
+from aeviz.render.writers import Mp4Writer, ffmpeg_exe  # noqa: E402
+from aeviz.train import train  # noqa: E402
+
+FUNCANIMATION_FRAMES = 60
+
+
+def funcanimation(run, path: Path, frames: int) -> None:
+    """The straightforward matplotlib way: FuncAnimation + FFMpegWriter, full redraws."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FFMpegWriter, FuncAnimation
+    from matplotlib.collections import LineCollection
+
+    matplotlib.rcParams["animation.ffmpeg_path"] = ffmpeg_exe()
+    fig, (ax_code, ax_loss, ax_w) = plt.subplots(1, 3, figsize=(12.8, 7.2), dpi=100)
+    scatter = ax_code.scatter(run.codes[0, :, 0], run.codes[0, :, 1], c=run.labels, s=8,
+                              cmap="tab10")
+    ax_code.set_xlim(run.codes[..., 0].min(), run.codes[..., 0].max())
+    ax_code.set_ylim(run.codes[..., 1].min(), run.codes[..., 1].max())
+    ax_code.set_aspect("equal", adjustable="datalim")
+    ax_loss.plot(run.epoch, run.loss, alpha=0.3)
+    (line,) = ax_loss.plot([], [])
+    (marker,) = ax_loss.plot([], [], "o")
+    sizes = run.layer_sizes
+    pos = [np.column_stack([np.full(n, i), np.arange(n) - (n - 1) / 2])
+           for i, n in enumerate(sizes)]
+    segments = [[pos[i][a], pos[i + 1][b]] for i in range(len(sizes) - 1)
+                for b in range(sizes[i + 1]) for a in range(sizes[i])]
+    edges = LineCollection(segments, cmap="RdBu_r")
+    edges.set_clim(-2, 2)
+    ax_w.add_collection(edges)
+    neurons = ax_w.scatter(*np.concatenate(pos).T, s=200, c=np.zeros(sum(sizes)),
+                           cmap="RdBu_r", vmin=-2, vmax=2, zorder=3)
+    ax_w.set_xlim(-0.5, len(sizes) - 0.5)
+    ax_w.set_ylim(-5, 5)
+    fig.colorbar(neurons, ax=ax_w)
+    title = fig.suptitle("")
+
+    def update(i):
+        scatter.set_offsets(run.codes[i])
+        line.set_data(run.epoch[:i + 1], run.loss[:i + 1])
+        marker.set_data([run.epoch[i]], [run.loss[i]])
+        w = np.concatenate([run.weights[k][i].ravel() for k in range(len(sizes) - 1)])
+        edges.set_array(w)
+        edges.set_linewidths(np.abs(w) * 2)
+        b = np.concatenate([np.zeros(sizes[0])] + [bb[i] for bb in run.biases])
+        neurons.set_array(b)
+        title.set_text(f"epoch {run.epoch[i]}")
+        return scatter, line, marker, edges, neurons, title
+
+    animation = FuncAnimation(fig, update, frames=frames, blit=True)
+    animation.save(str(path), writer=FFMpegWriter(fps=30))
+    plt.close(fig)
+
+
+def encode_only(frames: list[bytes], count: int, path: Path) -> None:
+    writer = Mp4Writer(path, (1280, 720), 30)
+    writer.setup()
+    for i in range(count):
+        writer.grab_frame(frames[i % len(frames)])
+    writer.finish()
+
+
+def peak_memory_mb(frames: int, trajectory: Path, out: Path) -> float:
+    """Peak resident memory of a separate process rendering `frames` frames."""
+    code = ("import sys, resource; from aeviz import trajectory; from aeviz.render import render;"
+            "from aeviz.config import RenderOptions;"
+            f"render([trajectory.load({str(trajectory)!r})], {str(out)!r}, "
+            f"RenderOptions(duration={frames} / 30));"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    return int(result.stdout.split()[-1]) / 1024
+
+
+def main() -> None:
+    run = train(reference_experiment())
+    options = RenderOptions()
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        start = time.perf_counter()
+        frames = render([run], folder / "aeviz.mp4", options)
+        ours = (time.perf_counter() - start) / len(frames)
+
+        start = time.perf_counter()
+        funcanimation(run, folder / "funcanimation.mp4", FUNCANIMATION_FRAMES)
+        theirs = (time.perf_counter() - start) / FUNCANIMATION_FRAMES
+
+        view = RunView(run)
+        scene = Scene([view], options, (0, 300))
+        planned = plan_frames([view.timeline], options)
+        drawn = [bytes(scene.draw(f)) for f in planned[::10]]  # distinct, realistic frames
+        start = time.perf_counter()
+        encode_only(drawn, len(frames), folder / "floor.mp4")
+        floor = (time.perf_counter() - start) / len(frames)
+
+        run.save(folder / "run.npz")
+        memory = {n: peak_memory_mb(n, folder / "run.npz", folder / "m.mp4") for n in (100, 301)}
+
+    print(f"frames: {len(frames)} at 1280x720")
+    print(f"aeviz render                     {ours * 1000:7.1f} ms/frame")
+    print(f"(a) FuncAnimation + FFMpegWriter {theirs * 1000:7.1f} ms/frame")
+    print(f"(b) encoding pre-drawn frames    {floor * 1000:7.1f} ms/frame")
+    print(f"aeviz vs (a): {theirs / ours:.1f}x faster (target >= 8x)")
+    print(f"aeviz vs (b): {ours / floor:.2f}x the floor (target <= 2x)")
+    print(f"peak memory: {memory[100]:.0f} MB for 100 frames, {memory[301]:.0f} MB for 301 "
+          "frames")
+
+
+if __name__ == "__main__":
+    main()
