@@ -152,6 +152,14 @@ def render_flags(function):
         click.option("--hold", type=float, help="Freeze the last frame for SECONDS."),
         click.option("--title", help="Title (default: the experiment's title)."),
         click.option("--log-loss", is_flag=True, default=None, help="Log scale for the loss."),
+        click.option("--align", type=click.Choice(["none", "procrustes"]),
+                     help="procrustes: remove the code plane's spin and flips between frames."),
+        click.option("--trails", type=int, help="Each point trails its last K positions."),
+        click.option("--smooth", type=int, help="N interpolated frames between snapshots."),
+        click.option("--pca/--no-pca", default=None,
+                     help="The PCA (2 components) error as a dashed line (default: on)."),
+        click.option("--pca-ghost", is_flag=True, default=None,
+                     help="Also the PCA projection, faint, fitted onto the codes."),
     ]
     for flag in reversed(flags):
         function = flag(function)
@@ -190,10 +198,15 @@ def render_to(runs, output: str, options, quiet: bool, epoch: float | None = Non
               help="OUT.mp4, OUT.gif or OUT.png (default: the first run's name with .mp4).")
 @render_flags
 @click.option("--epoch", type=float, help="For a .png: the epoch to show (default: the last).")
+@click.option("--labels", help="Names of the runs, comma-separated (default: their titles).")
 @quiet_option
-def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet: bool,
-           **flags) -> None:
-    """Render trajectories (.npz) into a clip: code plane, loss and weight graph."""
+def render(runs: tuple[str, ...], output: str | None, epoch: float | None,
+           labels: str | None, quiet: bool, **flags) -> None:
+    """Render trajectories (.npz) into a clip: code plane, loss and weight graph.
+
+    Several runs are drawn side by side, synchronized by epoch, with their loss curves in one
+    panel: aeviz render sgd.npz adam.npz -o optimizers.mp4
+    """
     from aeviz import trajectory
     from aeviz.render import output_kind
 
@@ -201,10 +214,17 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet
     kind = output_kind(output)
     if epoch is not None and kind != ".png":
         raise AevizError("--epoch: only applies to a .png output (a single frame)")
+    names = [name.strip() for name in labels.split(",")] if labels is not None else None
+    if names is not None and len(names) != len(runs):
+        raise AevizError(f"--labels: got {len(names)} names for {len(runs)} runs; give one "
+                         "per run, comma-separated")
     loaded = [trajectory.load(path) for path in runs]
     options = collect_render_options(flags, stored_render_options(loaded[0]))
+    if kind == ".png" and options.smooth:
+        raise AevizError("--smooth: makes frames between snapshots, which a single .png "
+                         "frame cannot show; use .mp4 or .gif")
     check_writable(output)
-    render_to(loaded, output, options, quiet, epoch)
+    render_to(loaded, output, options, quiet, epoch, names)
 
 
 def stored_render_options(run):

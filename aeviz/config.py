@@ -240,6 +240,7 @@ class RenderOptions:
     align: str = setting("none", one_of(*ALIGN_NAMES))
     trails: int = setting(0, integer(minimum=0, maximum=100))
     smooth: int = setting(0, integer(minimum=0, maximum=30))
+    pca: bool = setting(True, boolean)
     pca_ghost: bool = setting(False, boolean)
     labels: tuple[str, ...] | None = setting(None, array_of(text, min_len=1))
 

@@ -46,7 +46,7 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
         notify(f"size {options.size} rounded to {even} (H.264 needs even sides)")
         options = dataclasses.replace(options, size=even)
     names = labels or options.labels or [None] * len(runs)
-    views = [RunView(run, label) for run, label in zip(runs, names)]
+    views = [RunView(run, label, options.align) for run, label in zip(runs, names)]
     timelines = [view.timeline for view in views]
     if kind == ".png":
         frames = [_still(views, epoch, notify)]
@@ -56,6 +56,8 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     if kind == ".png":  # a still shows the whole run's span, so the loss curve has context
         span = (min(t[0] for t in timelines), max(t[-1] for t in timelines))
     scene = Scene(views, options, span)
+    for note in scene.notes:
+        notify(note)
     size = options.pixels
     if kind == ".mp4":
         writer = Mp4Writer(output, size, options.fps)

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from aeviz.config import RenderOptions
+from aeviz.render.geometry import procrustes
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
 
@@ -55,11 +56,14 @@ class CodePanel:
     """The 2-D code of every sample as a point, colored by cluster."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme,
-                 options: RenderOptions, title: str):
+                 options: RenderOptions, title: str, legend: bool = True):
         run = view.run
         labels = np.unique(run.labels)
-        has_legend = labels.size > 1 or labels[0] >= 0
-        ax = fig.add_axes(inset(fig, slot, 0.9, 0.95 if has_legend else 0.6, 0.25, 0.4))
+        entries = labels.size + options.pca_ghost if labels.size > 1 or labels[0] >= 0 else 0
+        entries *= legend
+        legend_rows = -(-entries // 4)
+        ax = fig.add_axes(inset(fig, slot, 0.9, 0.6 + 0.3 * legend_rows + 0.05 * bool(entries),
+                                0.25, 0.4))
         style_axes(ax, theme)
         set_title(ax, title, theme)
         ax.set_xlabel("code neuron 1")
@@ -83,28 +87,56 @@ class CodePanel:
             ax.set_xlim(*_limits(view.codes[..., 0]))
             ax.set_ylim(*_limits(view.codes[..., 1]))
             _equal_scales(ax, fig)
-        self.members = [run.labels == label for label in labels]
-        self.artists = []
+        self.view, self.trail_length = view, options.trails
+        self.members = [np.flatnonzero(run.labels == label) for label in labels]
+        self.points, self.trails, self.ghost = [], [], None
+        if options.pca_ghost:  # PCA's answer, fitted onto the codes frame by frame
+            (self.ghost,) = ax.plot([], [], "o", ms=5, mfc="none", mec=theme.muted, mew=0.7,
+                                    alpha=0.45, zorder=DYNAMIC - 0.5, label="PCA")
         for number, label in enumerate(labels):
             color = theme.accent if label < 0 else theme.clusters[number % len(theme.clusters)]
             name = (run.label_names[label] if 0 <= label < len(run.label_names)
                     else f"class {label}")
+            # One line per age, older ones fainter: each joins every point's positions
+            # `age` and `age - 1` snapshots ago, with NaN gaps between points.
+            self.trails.append([ax.plot([], [], color=color, lw=0.9,
+                                        alpha=0.55 * (1 - age / (self.trail_length + 1)),
+                                        zorder=DYNAMIC - 0.2)[0]
+                                for age in range(1, self.trail_length + 1)])
             (points,) = ax.plot([], [], "o", ms=3.6, mfc=color, mec="none", alpha=0.85,
                                 zorder=DYNAMIC, label=name)
-            self.artists.append(points)
-        if has_legend:  # below the axis label, clear of the points
+            self.points.append(points)
+        self.artists = ([self.ghost] if self.ghost else []) + [
+            line for lines in self.trails for line in lines] + self.points
+        if entries:  # below the axis label, clear of the points
             below = 0.55 / (ax.get_position().height * fig.get_size_inches()[1])
             legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -below),
-                               ncol=min(len(labels), 4), frameon=False, fontsize=FONT["tick"],
+                               ncol=min(entries, 4), frameon=False, fontsize=FONT["tick"],
                                markerscale=2.2, handletextpad=0.2, columnspacing=1.2,
                                labelcolor=theme.foreground)
             legend.set_zorder(1)
         self.ax = ax
 
     def update(self, state: State) -> None:
-        for points, members in zip(self.artists, self.members):
+        for points, members in zip(self.points, self.members):
             codes = state.codes[members]
             points.set_data(codes[:, 0], codes[:, 1])
+        if self.ghost is not None:
+            ghost = procrustes(self.view.pca[1], state.codes)
+            self.ghost.set_data(ghost[:, 0], ghost[:, 1])
+        if self.trail_length:
+            self._update_trails(state)
+
+    def _update_trails(self, state: State) -> None:
+        newest = int(np.ceil(state.index - 1e-9))
+        history = [state.codes] + [self.view.codes[max(newest - age, 0)]
+                                   for age in range(1, self.trail_length + 1)]
+        for lines, members in zip(self.trails, self.members):
+            for age, line in enumerate(lines, start=1):
+                start, end = history[age - 1][members], history[age][members]
+                gap = np.full(len(members), np.nan)
+                line.set_data(np.column_stack([start[:, 0], end[:, 0], gap]).ravel(),
+                              np.column_stack([start[:, 1], end[:, 1], gap]).ravel())
 
 
 def symlog_ticks(linthresh: float, reach: float, per_side: int = 3) -> np.ndarray:
@@ -150,18 +182,23 @@ class LossPanel:
         self.views = views
         self.lines, self.markers, self.values = [], [], []
         single = len(views) == 1
-        losses = np.concatenate([v.run.loss for v in views])
+        losses = np.concatenate([v.run.loss for v in views]
+                                + ([[v.pca[0] for v in views]] if options.pca else []))
         for number, view in enumerate(views):
             color = theme.accent if single else theme.runs[number % len(theme.runs)]
             ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4)
             (line,) = ax.plot([], [], color=color, lw=2.2, zorder=DYNAMIC, label=view.label)
             (marker,) = ax.plot([], [], "o", color=color, ms=7, zorder=DYNAMIC + 1)
-            value = ax.text(0.98, 0.95 - 0.1 * number, "", transform=ax.transAxes,
+            line_height = 1.45 * FONT["label"] / (ax.get_position().height
+                                                  * fig.get_size_inches()[1] * 72)
+            value = ax.text(0.98, 0.95 - line_height * number, "", transform=ax.transAxes,
                             ha="right", va="top", color=color, fontsize=FONT["label"],
                             zorder=DYNAMIC, parse_math=False)  # skipping the $-scan: 1 ms
             self.lines.append(line)
             self.markers.append(marker)
             self.values.append(value)
+        if options.pca:
+            self._pca_lines(ax, views, theme)
         if epsilon > 0:
             ax.axhline(epsilon, color=theme.muted, lw=1, ls=":")
             ax.text(0.01, epsilon, f" stop at {epsilon:g}", transform=ax.get_yaxis_transform(),
@@ -178,6 +215,15 @@ class LossPanel:
         self.single = single
         self.artists = self.lines + self.markers + self.values
         self.ax = ax
+
+    def _pca_lines(self, ax: Axes, views: list[RunView], theme: Theme) -> None:
+        """The RMSE of rank-2 PCA: the floor of a linear autoencoder, a yardstick for others."""
+        floors = sorted({round(view.pca[0], 12) for view in views})
+        for floor in floors:
+            ax.axhline(floor, color=theme.muted, lw=1.2, ls="--")
+            ax.text(0.01, floor, f" PCA, 2 components: {floor:.4f}",
+                    transform=ax.get_yaxis_transform(), va="bottom", ha="left",
+                    color=theme.muted, fontsize=FONT["small"])
 
     def update(self, states: list[State]) -> None:
         for view, state, line, marker, value in zip(self.views, states, self.lines,

@@ -33,6 +33,7 @@ class Scene:
         self.figure = Figure(figsize=((width + 0.01) / dpi, (height + 0.01) / dpi), dpi=dpi,
                              facecolor=theme.background)
         self.canvas = FigureCanvasAgg(self.figure)
+        self.notes: list[str] = []  # things the user should be told (panels left out, ...)
         self._header(views[0])
         # (panel, number of the run it shows, or None for the shared loss panel)
         self.panels = [(self._panel(name, slot, view, span),
@@ -60,6 +61,10 @@ class Scene:
                     for name, rect in zip(names, rects)]
         # Several runs: a column per run for its own panels, one shared loss panel below.
         own = [n for n in names if n != "loss"]
+        if len(self.views) > 2 and "weights" in own and len(own) > 1:
+            own.remove("weights")
+            self.notes.append("the weights panel is left out of comparisons of 3 or more runs "
+                              "(too small to read); render a run alone to see its weights")
         loss_height = 0.3 * body if "loss" in names else 0
         row_height = (body - loss_height) / max(len(own), 1)
         column = 1 / len(self.views)
@@ -76,16 +81,24 @@ class Scene:
             epsilon = self.views[0].run.experiment["train"].get("epsilon", 0.0)
             return LossPanel(fig, slot, self.views, theme, options, span,
                              epsilon if not several else 0.0)
-        title = {"code": "code layer", "weights": "weights and biases"}[name]
-        if several:
-            title = view.label
-        panel_class = {"code": CodePanel, "weights": WeightPanel}[name]
-        return panel_class(fig, slot, view, theme, options, title)
+        if name == "weights":
+            title = view.label if several else "weights and biases"
+            return WeightPanel(fig, slot, view, theme, options, title)
+        if several:  # one legend for all, in the header, instead of one under each panel
+            panel = CodePanel(fig, slot, view, theme, options, view.label, legend=False)
+            if view is self.views[0] and len(panel.ax.get_legend_handles_labels()[0]) > 1:
+                handles, labels = panel.ax.get_legend_handles_labels()
+                fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.935),
+                           ncol=len(labels), frameon=False, fontsize=FONT["tick"],
+                           markerscale=2.2, labelcolor=theme.foreground)
+            return panel
+        return CodePanel(fig, slot, view, theme, options, "code layer")
 
     def _header(self, view: RunView) -> None:
         fig, theme, run = self.figure, self.theme, view.run
         experiment = run.experiment
-        title = self.options.title or (run.title if len(self.views) == 1 else "comparison")
+        title = self.options.title or (run.title if len(self.views) == 1
+                                       else " vs ".join(v.label for v in self.views))
         fig.text(0.012, 0.975, title, ha="left", va="top", fontsize=17, fontweight="bold",
                  color=theme.foreground)
         if len(self.views) == 1:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
 
+from aeviz.render.geometry import align_sequence, pca
 from aeviz.trajectory import Trajectory
 
 
@@ -25,14 +27,19 @@ class State(NamedTuple):
 class RunView:
     """Read-only drawing helpers around one Trajectory."""
 
-    def __init__(self, run: Trajectory, label: str | None = None):
+    def __init__(self, run: Trajectory, label: str | None = None, align: str = "none"):
         self.run = run
         self.label = label or run.title or "run"
         steps_per_epoch = run.meta.get("steps_per_epoch")
         # Within-epoch snapshots sit between whole epochs on the timeline.
         self.timeline = (run.step / steps_per_epoch if steps_per_epoch
                          else run.epoch.astype(float))
-        self.codes = run.codes
+        self.codes = align_sequence(run.codes) if align == "procrustes" else run.codes
+
+    @cached_property
+    def pca(self) -> tuple[float, np.ndarray]:
+        """RMSE of the best rank-2 linear reconstruction of the data, and its projection."""
+        return pca(self.run.x.astype(float))
 
     def __len__(self) -> int:
         return len(self.run)
