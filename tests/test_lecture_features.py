@@ -1,0 +1,129 @@
+"""Issue-5 features: comparisons, PCA reference, alignment, trails, smoothing, batches."""
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+
+from aeviz import trajectory
+from aeviz.config import RenderOptions, load_experiment
+from aeviz.render import render
+from aeviz.render.frames import plan_frames
+from aeviz.render.geometry import align_sequence, pca, procrustes
+from aeviz.render.scene import Scene
+from aeviz.render.views import RunView
+from aeviz.train import train
+
+
+def rotation(angle):
+    return np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+
+
+def test_procrustes_undoes_rotation_reflection_scale_and_shift():
+    rng = np.random.default_rng(0)
+    target = rng.normal(size=(50, 2))
+    moved = 3.0 * (target @ rotation(1.1)) * np.array([1, -1]) + [5, -2]
+    np.testing.assert_allclose(procrustes(moved, target), target, atol=1e-12)
+
+
+def test_aligned_sequence_keeps_only_real_motion():
+    rng = np.random.default_rng(1)
+    base = rng.normal(size=(30, 2))
+    spinning = np.stack([base @ rotation(0.3 * t) for t in range(6)])
+    aligned = align_sequence(spinning)
+    for frame in aligned:
+        np.testing.assert_allclose(frame, base, atol=1e-12)
+
+
+def test_pca_error_matches_the_discarded_variance():
+    rng = np.random.default_rng(2)
+    # Variance 4 and 1 along two axes, 0.25 along the third: rank 2 leaves the third.
+    x = rng.normal(size=(20000, 3)) * [2.0, 1.0, 0.5] @ np.linalg.qr(rng.normal(size=(3, 3)))[0]
+    rmse, projection = pca(x)
+    assert rmse == pytest.approx(np.sqrt(0.25 / 3), rel=0.02)
+    assert projection.shape == (20000, 2)
+
+
+def test_a_linear_autoencoder_does_not_beat_pca(tiny_toml):
+    run = train(load_experiment(tiny_toml, ['model.activation="identity"', "train.epochs=200"]))
+    floor = pca(run.x)[0]
+    assert run.loss[-1] >= floor - 1e-9
+    assert run.loss[-1] < 1.1 * floor  # and it gets close
+
+
+@pytest.fixture(scope="module")
+def two_runs(tiny_run_path, tmp_path_factory):
+    long = trajectory.load(tiny_run_path)
+    exp_path = tmp_path_factory.mktemp("short") / "short.toml"
+    from tests.conftest import TINY
+
+    exp_path.write_text(TINY.replace("epochs = 12", "epochs = 5").replace('"adam"', '"sgd"'))
+    return long, train(load_experiment(exp_path))
+
+
+def test_comparison_is_synchronized_and_finished_runs_hold(two_runs, tmp_path):
+    long, short = two_runs
+    out = tmp_path / "cmp.mp4"
+    frames = render([long, short], out, RenderOptions(size="320x180"), labels=["adam", "sgd"])
+    assert len(frames) == 13
+    assert [f.indexes for f in frames][-2:] == [(11, 5), (12, 5)]
+    reader = imageio_ffmpeg.read_frames(str(out))
+    assert next(reader)["size"] == (320, 180) and len(list(reader)) == 13
+    scene = Scene([RunView(long, "adam"), RunView(short, "sgd")], RenderOptions(), (0, 12))
+    scene.draw(frames[-1])
+    loss_panel = next(p for p, run in scene.panels if run is None)
+    assert [t.get_text() for t in loss_panel.values][1].endswith("(finished)")
+    assert scene.figure.texts[0].get_text() == "adam vs sgd"
+
+
+@pytest.mark.parametrize("options", [
+    RenderOptions(size="480x270", trails=4, pca_ghost=True, align="procrustes"),
+    RenderOptions(size="480x270", smooth=3, trails=2),
+])
+def test_features_keep_blitting_exact(tiny_run_path, options):
+    view = RunView(trajectory.load(tiny_run_path), align=options.align)
+    frames = plan_frames([view.timeline], options)
+    for frame in (frames[1], frames[len(frames) // 2]):
+        blitted = np.array(Scene([view], options, (0, 12)).draw(frame))
+        redrawn = np.array(Scene([view], options, (0, 12)).draw_full(frame))
+        np.testing.assert_array_equal(blitted, redrawn)
+
+
+def test_comparison_blitting_is_exact(two_runs):
+    views = [RunView(run) for run in two_runs]
+    options = RenderOptions(size="480x270")
+    frames = plan_frames([v.timeline for v in views], options)
+    blitted = np.array(Scene(views, options, (0, 12)).draw(frames[8]))
+    redrawn = np.array(Scene(views, options, (0, 12)).draw_full(frames[8]))
+    np.testing.assert_array_equal(blitted, redrawn)
+
+
+def test_smooth_interpolates_between_snapshots(tiny_run_path):
+    view = RunView(trajectory.load(tiny_run_path))
+    half = view.state(2.5)
+    np.testing.assert_allclose(half.codes, (view.codes[2] + view.codes[3]) / 2, rtol=1e-6)
+    assert half.loss == pytest.approx((view.run.loss[2] + view.run.loss[3]) / 2)
+    assert half.snapshot == 2 and half.position == 2.5
+
+
+def test_within_epoch_snapshots_are_rendered_as_frames(tiny_toml, tmp_path):
+    run = train(load_experiment(tiny_toml, ["record.batches=1", "train.epochs=2"]))
+    view = RunView(run)
+    np.testing.assert_allclose(view.timeline, [0, 0.2, 0.4, 0.6, 0.8, 1, 2])
+    assert view.step_label(2) == "epoch 1, batch 2/5" and view.step_label(5) == "epoch 1"
+    frames = render([run], tmp_path / "b.gif", RenderOptions(size="160x90"))
+    assert len(frames) == 7
+
+
+def test_bad_combinations(run_cli, tiny_run_path, tmp_path):
+    smooth_png = run_cli("render", tiny_run_path, "-o", tmp_path / "a.png", "--smooth", "2")
+    assert smooth_png.exit_code == 2
+    assert smooth_png.stderr == ("Error: --smooth: makes frames between snapshots, which a "
+                                 "single .png frame cannot show; use .mp4 or .gif\n")
+    labels = run_cli("render", tiny_run_path, tiny_run_path, "-o", tmp_path / "a.mp4",
+                     "--labels", "one")
+    assert labels.exit_code == 2
+    assert labels.stderr == ("Error: --labels: got 1 names for 2 runs; give one per run, "
+                             "comma-separated\n")
+    trails = run_cli("render", tiny_run_path, "-o", tmp_path / "a.mp4", "--trails", "-1")
+    assert trails.exit_code == 2 and trails.stderr == "Error: --trails: must be >= 0, got -1\n"
+    assert list(tmp_path.iterdir()) == []
