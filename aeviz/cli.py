@@ -238,6 +238,38 @@ def stored_render_options(run):
 
 
 @cli.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@render_flags
+@click.option("--labels", help="Names of the runs, comma-separated (default: their titles).")
+def view(runs: tuple[str, ...], labels: str | None, **flags) -> None:
+    """Open RUNS in a window: play/pause, a slider to scrub, arrow keys to step.
+
+    \b
+    right / left   next / previous frame      up / down   10 frames
+    space          play or pause              home / end  first / last frame
+    """
+    import matplotlib
+
+    from aeviz import trajectory
+
+    loaded = [trajectory.load(path) for path in runs]
+    options = collect_render_options(flags, stored_render_options(loaded[0]))
+    names = [name.strip() for name in labels.split(",")] if labels else None
+    import matplotlib.pyplot as plt
+
+    if matplotlib.get_backend().lower() in ("agg", "pdf", "svg", "ps", "cairo", "template"):
+        raise AevizError(f"view: no window can open here (matplotlib backend "
+                         f"{matplotlib.get_backend()!r}, no display); render a clip with "
+                         "`aeviz render` instead")
+    from aeviz.render.viewer import Viewer
+
+    width, height = options.pixels
+    figure = plt.figure(figsize=(width / 100, height / 100 + 0.6))
+    viewer = Viewer(loaded, options, figure, names)  # noqa: F841 - kept alive while shown
+    plt.show()
+
+
+@cli.command()
 @click.option("-o", "--output", default="demo.mp4", show_default=True,
               type=click.Path(dir_okay=False), help="The clip (.mp4, .gif or .png); the "
               "trajectory is saved beside it as .npz.")

@@ -24,21 +24,28 @@ OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", 
 class Scene:
     """The figure for one clip: `draw(frame)` returns the frame's RGBA pixels."""
 
-    def __init__(self, views: list[RunView], options: RenderOptions, span: tuple[float, float]):
-        self.views, self.options = views, options
+    def __init__(self, views: list[RunView], options: RenderOptions, span: tuple[float, float],
+                 figure: Figure | None = None, bottom: float = 0.0):
+        """`figure`: draw into this one (the viewer's window) instead of a new Agg figure;
+        `bottom`: a strip of that height (figure fraction) is left free, for controls."""
+        self.views, self.options, self.bottom = views, options, bottom
         self.theme = theme = THEMES[options.theme]
-        width, height = options.pixels
-        dpi = height / HEIGHT_IN
-        # A hair over the exact size: Agg truncates the figure's float size to whole pixels.
-        self.figure = Figure(figsize=((width + 0.01) / dpi, (height + 0.01) / dpi), dpi=dpi,
-                             facecolor=theme.background)
-        self.canvas = FigureCanvasAgg(self.figure)
+        if figure is None:
+            width, height = options.pixels
+            dpi = height / HEIGHT_IN
+            # A hair over the exact size: Agg truncates the figure's size to whole pixels.
+            figure = Figure(figsize=((width + 0.01) / dpi, (height + 0.01) / dpi), dpi=dpi)
+            FigureCanvasAgg(figure)
+        self.figure = figure
+        self.figure.set_facecolor(theme.background)
+        self.canvas = figure.canvas
         self.notes: list[str] = []  # things the user should be told (panels left out, ...)
         self._header(views[0])
         # (panel, number of the run it shows, or None for the shared loss panel)
-        self.panels = [(self._panel(name, slot, view, span),
+        squeeze = (1 - HEADER - bottom) / (1 - HEADER)  # fit the body above the free strip
+        self.panels = [(self._panel(name, (x, bottom + y * squeeze, w, h * squeeze), view, span),
                         None if view is None else views.index(view))
-                       for name, slot, view in self._slots()]
+                       for name, (x, y, w, h), view in self._slots()]
         self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
         self.background = None
 
