@@ -127,3 +127,29 @@ def test_bad_combinations(run_cli, tiny_run_path, tmp_path):
     trails = run_cli("render", tiny_run_path, "-o", tmp_path / "a.mp4", "--trails", "-1")
     assert trails.exit_code == 2 and trails.stderr == "Error: --trails: must be >= 0, got -1\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("dims", [2, 3, 4])
+def test_reconstruction_panel_blits_exactly(tmp_path, dims):
+    from tests.conftest import TINY
+
+    text = (TINY.replace("mean = [0.5, 0.0, 0.2]", f"mean = {[0.5] + [0.1] * (dims - 1)}")
+            .replace("mean = [-0.5, 0.3, 0.0]", f"mean = {[-0.5] + [0.2] * (dims - 1)}")
+            .replace("cov = [[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0.02]]", "std = 0.1")
+            .replace("layers = [3, 4, 2, 4, 3]", f"layers = [{dims}, 4, 2, 4, {dims}]"))
+    (tmp_path / "e.toml").write_text(text)
+    view = RunView(train(load_experiment(tmp_path / "e.toml")))
+    options = RenderOptions(size="480x270", panels=("recon", "code"))
+    frame = plan_frames([view.timeline], options)[6]
+    blitted = np.array(Scene([view], options, (0, 12)).draw(frame))
+    scene = Scene([view], options, (0, 12))
+    redrawn = np.array(scene.draw_full(frame))
+    np.testing.assert_array_equal(blitted, redrawn)
+    panel = scene.panels[0][0]
+    assert panel.mode == {2: "2d", 3: "3d", 4: "parallel"}[dims]
+    if dims == 4:  # the dashed lines are the network's output for the picked samples
+        state = view.state(6)
+        expected = view.run.x[panel.picks[0]]
+        for w, b in zip(state.weights, state.biases):  # all tanh here
+            expected = np.tanh(expected @ w.T.astype(float) + b)
+        np.testing.assert_allclose(panel.lines[0].get_ydata(), expected, rtol=1e-6)

@@ -112,7 +112,7 @@ def test_memory_does_not_grow_with_frames(run, tmp_path):
 
     peak(10)  # warm caches (fonts, glyphs)
     frame_bytes = 320 * 180 * 4
-    assert peak(150) < peak(15) + 4 * frame_bytes
+    assert peak(90) < peak(10) + 4 * frame_bytes  # holding the frames would take 80 more
 
 
 def test_no_temp_files_are_left_behind(run, tmp_path, monkeypatch):

@@ -361,3 +361,100 @@ def _strongest_neurons(run) -> list[np.ndarray]:
             strength += np.abs(run.weights[layer][-1]).sum(axis=0)
         shown.append(np.sort(np.argsort(-strength, kind="stable")[:MAX_NEURONS]))
     return shown
+
+
+class ReconstructionPanel:
+    """The data against its reconstruction: in input space for 2-D and 3-D data (a line from
+    each point to its reconstruction), as parallel coordinates of a few samples otherwise."""
+
+    SAMPLES = 6  # parallel coordinates: how many samples to follow
+
+    def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme,
+                 options: RenderOptions, title: str):
+        run = view.run
+        self.view, self.x = view, run.x.astype(float)
+        dims = self.x.shape[1]
+        three_d = dims == 3
+        rect = inset(fig, slot, 0.1 if three_d else 0.75, 0.3 if three_d else 0.6, 0.25, 0.4)
+        ax = fig.add_axes(rect, projection="3d" if three_d else None)
+        style_axes(ax, theme)
+        set_title(ax, title, theme)
+        colors = [theme.accent if label < 0 else theme.clusters[label % len(theme.clusters)]
+                  for label in run.labels]
+        if dims <= 3:
+            self._input_space(ax, theme, colors, three_d)
+        else:
+            self._parallel_coordinates(ax, theme, colors, run)
+        self.ax = ax
+
+    def _input_space(self, ax: Axes, theme: Theme, colors: list, three_d: bool) -> None:
+        x = self.x
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
+        if three_d:
+            # Our zorders, not depth sorting: the changing artists stay on top, as blitting
+            # draws them.
+            ax.computed_zorder = False
+            ax.set_zlabel("x3")
+            ax.view_init(elev=22, azim=-60)
+        ax.scatter(*x.T, s=6, c=colors, alpha=0.35, linewidths=0)
+        for axis, setter in enumerate((ax.set_xlim, ax.set_ylim) + ((ax.set_zlim,) if three_d
+                                                                      else ())):
+            setter(*_limits(x[:, axis]))
+        self.links = ax.plot(*([[]] * x.shape[1]), color=theme.muted, lw=0.5, alpha=0.6,
+                             zorder=DYNAMIC)[0]
+        self.recon = ax.plot(*([[]] * x.shape[1]), "o", ms=2.5, color=theme.foreground,
+                             alpha=0.8, zorder=DYNAMIC + 1)[0]
+        self.mode = "3d" if three_d else "2d"
+        self.artists = [self.links, self.recon]
+
+    def _parallel_coordinates(self, ax: Axes, theme: Theme, colors: list, run) -> None:
+        x = self.x
+        ax.set_xlabel("input feature")
+        ax.set_ylabel("value")
+        ax.grid(True, color=theme.faint, linewidth=0.6, alpha=0.6)
+        # One sample from each cluster first, then more, spread over the data.
+        labels = np.unique(run.labels)
+        picks = [int(np.flatnonzero(run.labels == label)[0]) for label in labels]
+        extra = [i for i in np.linspace(0, len(x) - 1, self.SAMPLES * 2).astype(int)
+                 if i not in picks]
+        self.picks = (picks + extra)[:self.SAMPLES]
+        features = np.arange(1, x.shape[1] + 1)
+        ax.set_xticks(features)
+        self.lines = []
+        for i in self.picks:
+            ax.plot(features, x[i], color=colors[i], lw=1.6, alpha=0.9)
+            self.lines.append(ax.plot(features, x[i], color=colors[i], lw=1.4, ls="--",
+                                      zorder=DYNAMIC)[0])
+        ax.set_ylim(*_limits(x[self.picks]))
+        ax.text(0.01, 0.99, "solid: data   dashed: reconstruction", transform=ax.transAxes,
+                ha="left", va="top", color=theme.muted, fontsize=FONT["small"])
+        self.mode = "parallel"
+        self.artists = self.lines
+
+    def update(self, state: State) -> None:
+        rows = self.x if self.mode != "parallel" else self.x[self.picks]
+        recon = reconstruct(rows, state.weights, state.biases, self.view.run.activations)
+        if self.mode == "parallel":
+            for line, values in zip(self.lines, recon):
+                line.set_ydata(values)
+            return
+        gaps = np.full((len(rows), 1), np.nan)
+        links = [np.column_stack([rows[:, d], recon[:, d], gaps[:, 0]]).ravel()
+                 for d in range(rows.shape[1])]
+        if self.mode == "3d":
+            self.links.set_data_3d(*links)
+            self.recon.set_data_3d(*recon.T)
+        else:
+            self.links.set_data(*links)
+            self.recon.set_data(*recon.T)
+
+
+def reconstruct(x: np.ndarray, weights: list, biases: list, activations) -> np.ndarray:
+    """The network's output for x with one snapshot's weights (the model's forward pass)."""
+    from aeviz.model import ACTIVATIONS
+
+    a = x
+    for w, b, name in zip(weights, biases, activations):
+        a = ACTIVATIONS[name](a @ np.asarray(w, float).T + np.asarray(b, float))
+    return a

@@ -12,7 +12,15 @@ from matplotlib.figure import Figure
 
 from aeviz.config import RenderOptions
 from aeviz.render.frames import Frame
-from aeviz.render.panels import DYNAMIC, FONT, CodePanel, LossPanel, Rect, WeightPanel
+from aeviz.render.panels import (
+    DYNAMIC,
+    FONT,
+    CodePanel,
+    LossPanel,
+    ReconstructionPanel,
+    Rect,
+    WeightPanel,
+)
 from aeviz.render.theme import THEMES
 from aeviz.render.views import RunView
 
@@ -88,6 +96,9 @@ class Scene:
             epsilon = self.views[0].run.experiment["train"].get("epsilon", 0.0)
             return LossPanel(fig, slot, self.views, theme, options, span,
                              epsilon if not several else 0.0)
+        if name == "recon":
+            title = view.label if several else "reconstruction"
+            return ReconstructionPanel(fig, slot, view, theme, options, title)
         if name == "weights":
             title = view.label if several else "weights and biases"
             return WeightPanel(fig, slot, view, theme, options, title)

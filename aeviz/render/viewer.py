@@ -38,6 +38,7 @@ class Viewer:
                              valstep=1, color=theme.accent)
         self.slider.label.set_color(theme.muted)
         self.slider.valtext.set_color(theme.muted)
+        self.slider.drawon = False  # show() redraws the whole figure once
         self.slider.on_changed(self.on_slider)
         button_axes = figure.add_axes((0.9, 0.012, 0.08, 0.05))
         self.button = Button(button_axes, "play", color=theme.panel, hovercolor=theme.faint)
