@@ -12,9 +12,10 @@ import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
-from matplotlib.collections import LineCollection
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
+from matplotlib.path import Path
 
 from aeviz.config import RenderOptions
 from aeviz.render.geometry import procrustes
@@ -277,9 +278,10 @@ class WeightPanel:
             end = self.positions[layer + 1][np.searchsorted(self.shown[layer + 1], outs.ravel())]
             segments.append(np.stack([start, end], axis=1))
         self.segments = np.concatenate(segments)
-        self.order = np.arange(len(self.segments))
-        self.edges = LineCollection(self.segments, cmap=cmap, norm=self.norm, zorder=DYNAMIC,
-                                    capstyle="round")
+        # A PathCollection of ready-made paths: reordering them each frame is then cheap.
+        self.paths = [Path(segment) for segment in self.segments]
+        self.edges = PathCollection(self.paths, facecolors="none", cmap=cmap, norm=self.norm,
+                                    zorder=DYNAMIC, capstyle="round")
         ax.add_collection(self.edges)
         height_pt = ax.get_position().height * fig.get_size_inches()[1] * 72
         diameter = min(0.55 * height_pt / (tallest + 1), 24)
@@ -331,9 +333,7 @@ class WeightPanel:
         weights = np.concatenate([w[outs, ins] for w, (outs, ins)
                                   in zip(state.weights, self.edge_index)])
         order = np.argsort(np.abs(weights), kind="stable")  # strongest edges on top
-        if not np.array_equal(order, self.order):  # rebuilding the paths is the costly part
-            self.edges.set_segments(self.segments[order])
-            self.order = order
+        self.edges.set_paths([self.paths[i] for i in order])
         self.edges.set_array(weights[order])
         # Width grows with |w| on the color scale: |w| / limit, or its log form.
         strength = np.abs(2 * np.clip(self.norm(weights[order]), 0, 1) - 1)

@@ -8,6 +8,11 @@
              of the same three panels, saved with FFMpegWriter (timed on 60 frames)
   (b)        the floor: encoding pre-drawn frames alone with aeviz's MP4 settings
 
+the lecture features against a plain render of one run (target: within 2x per frame)
+
+  comparison  three reference runs (Adam, RMSProp, SGD) side by side
+  trails      --trails 10 --smooth 2
+
 and the peak memory of renders of 100 and 301 frames (it must not grow with frames).
 """
 
@@ -127,6 +132,16 @@ def main() -> None:
         encode_only(drawn, len(frames), folder / "floor.mp4")
         floor = (time.perf_counter() - start) / len(frames)
 
+        others = [train(reference_experiment(train={"optimizer": name, "learning_rate": lr}))
+                  for name, lr in (("rmsprop", 0.005), ("sgd", 0.1))]
+        start = time.perf_counter()
+        frames_cmp = render([run, *others], folder / "cmp.mp4", options)
+        comparison = (time.perf_counter() - start) / len(frames_cmp)
+        start = time.perf_counter()
+        frames_trails = render([run], folder / "trails.mp4",
+                               RenderOptions(trails=10, smooth=2))
+        trails = (time.perf_counter() - start) / len(frames_trails)
+
         run.save(folder / "run.npz")
         memory = {n: peak_memory_mb(n, folder / "run.npz", folder / "m.mp4") for n in (100, 301)}
 
@@ -136,6 +151,10 @@ def main() -> None:
     print(f"(b) encoding pre-drawn frames    {floor * 1000:7.1f} ms/frame")
     print(f"aeviz vs (a): {theirs / ours:.1f}x faster (target >= 8x)")
     print(f"aeviz vs (b): {ours / floor:.2f}x the floor (target <= 2x)")
+    print(f"comparison of 3 runs             {comparison * 1000:7.1f} ms/frame, "
+          f"{comparison / ours:.2f}x a plain render (target <= 2x)")
+    print(f"--trails 10 --smooth 2           {trails * 1000:7.1f} ms/frame, "
+          f"{trails / ours:.2f}x a plain render (target <= 2x)")
     print(f"peak memory: {memory[100]:.0f} MB for 100 frames, {memory[301]:.0f} MB for 301 "
           "frames")
 
