@@ -16,6 +16,17 @@ def pca(x: np.ndarray) -> tuple[float, np.ndarray]:
     return float(np.sqrt(residual / x.size)), centered @ vt[:2].T
 
 
+def affine_fit(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """`source` [N, 2] mapped onto `target` by the least-squares affine map.
+
+    A linear autoencoder's codes are PCA's projection under some invertible linear map plus a
+    shift, so this is the fit that shows whether the codes are (still) PCA in disguise.
+    """
+    design = np.column_stack([source, np.ones(len(source))])
+    coefficients, *_ = np.linalg.lstsq(design, target, rcond=None)
+    return design @ coefficients
+
+
 def procrustes(source: np.ndarray, target: np.ndarray) -> np.ndarray:
     """`source` [N, 2] moved onto `target` by the best rotation, reflection, scale and shift."""
     source_mean, target_mean = source.mean(axis=0), target.mean(axis=0)

@@ -18,7 +18,7 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.path import Path
 
 from aeviz.config import RenderOptions
-from aeviz.render.geometry import procrustes
+from aeviz.render.geometry import affine_fit
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
 
@@ -91,7 +91,7 @@ class CodePanel:
         self.view, self.trail_length = view, options.trails
         self.members = [np.flatnonzero(run.labels == label) for label in labels]
         self.points, self.trails, self.ghost = [], [], None
-        if options.pca_ghost:  # PCA's answer, fitted onto the codes frame by frame
+        if options.pca_ghost:  # PCA's answer, fitted onto the codes (affine) frame by frame
             (self.ghost,) = ax.plot([], [], "o", ms=5, mfc="none", mec=theme.muted, mew=0.7,
                                     alpha=0.45, zorder=DYNAMIC - 0.5, label="PCA")
         for number, label in enumerate(labels):
@@ -112,7 +112,8 @@ class CodePanel:
         if entries:  # below the axis label, clear of the points
             below = 0.55 / (ax.get_position().height * fig.get_size_inches()[1])
             legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -below),
-                               ncol=min(entries, 4), frameon=False, fontsize=FONT["tick"],
+                               ncol=-(-entries // legend_rows), frameon=False,
+                               fontsize=FONT["tick"],
                                markerscale=2.2, handletextpad=0.2, columnspacing=1.2,
                                labelcolor=theme.foreground)
             legend.set_zorder(1)
@@ -123,7 +124,7 @@ class CodePanel:
             codes = state.codes[members]
             points.set_data(codes[:, 0], codes[:, 1])
         if self.ghost is not None:
-            ghost = procrustes(self.view.pca[1], state.codes)
+            ghost = affine_fit(self.view.pca[1], state.codes)
             self.ghost.set_data(ghost[:, 0], ghost[:, 1])
         if self.trail_length:
             self._update_trails(state)
@@ -413,12 +414,11 @@ class ReconstructionPanel:
         ax.set_xlabel("input feature")
         ax.set_ylabel("value")
         ax.grid(True, color=theme.faint, linewidth=0.6, alpha=0.6)
-        # One sample from each cluster first, then more, spread over the data.
-        labels = np.unique(run.labels)
-        picks = [int(np.flatnonzero(run.labels == label)[0]) for label in labels]
-        extra = [i for i in np.linspace(0, len(x) - 1, self.SAMPLES * 2).astype(int)
-                 if i not in picks]
-        self.picks = (picks + extra)[:self.SAMPLES]
+        # Samples taken from the clusters in turn, spread within each cluster.
+        clusters = [np.flatnonzero(run.labels == label) for label in np.unique(run.labels)]
+        rounds = -(-self.SAMPLES // len(clusters))
+        self.picks = [int(members[len(members) * turn // rounds])
+                      for turn in range(rounds) for members in clusters][:self.SAMPLES]
         features = np.arange(1, x.shape[1] + 1)
         ax.set_xticks(features)
         self.lines = []
