@@ -214,10 +214,7 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None,
     kind = output_kind(output)
     if epoch is not None and kind != ".png":
         raise AevizError("--epoch: only applies to a .png output (a single frame)")
-    names = [name.strip() for name in labels.split(",")] if labels is not None else None
-    if names is not None and len(names) != len(runs):
-        raise AevizError(f"--labels: got {len(names)} names for {len(runs)} runs; give one "
-                         "per run, comma-separated")
+    names = split_labels(labels, len(runs))
     loaded = [trajectory.load(path) for path in runs]
     options = collect_render_options(flags, stored_render_options(loaded[0]))
     if kind == ".png" and options.smooth:
@@ -227,14 +224,22 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None,
     render_to(loaded, output, options, quiet, epoch, names)
 
 
-def stored_render_options(run):
-    """The [render] table the run's experiment had, as the base for the flags."""
-    from aeviz.config import InvalidAt, RenderOptions, build
+def split_labels(labels: str | None, run_count: int) -> list[str] | None:
+    """--labels "a,b,c" -> one name per run."""
+    if labels is None:
+        return None
+    names = [name.strip() for name in labels.split(",")]
+    if len(names) != run_count:
+        raise AevizError(f"--labels: got {len(names)} names for {run_count} runs; give one "
+                         "per run, comma-separated")
+    return names
 
-    try:
-        return build(RenderOptions, run.experiment.get("render", {}), "render")
-    except InvalidAt:  # written by another aeviz version: its options may not apply here
-        return RenderOptions()
+
+def stored_render_options(run):
+    """The [render] table of the run's experiment, as the base the flags go on top of."""
+    from aeviz.config import render_options_or_defaults
+
+    return render_options_or_defaults(run.experiment.get("render", {}))
 
 
 @cli.command()
@@ -249,19 +254,18 @@ def view(runs: tuple[str, ...], labels: str | None, **flags) -> None:
     space          play or pause              home / end  first / last frame
     """
     import matplotlib
-
-    from aeviz import trajectory
-
-    loaded = [trajectory.load(path) for path in runs]
-    options = collect_render_options(flags, stored_render_options(loaded[0]))
-    names = [name.strip() for name in labels.split(",")] if labels else None
     import matplotlib.pyplot as plt
 
+    from aeviz import trajectory
+    from aeviz.render.viewer import Viewer
+
+    names = split_labels(labels, len(runs))
+    loaded = [trajectory.load(path) for path in runs]
+    options = collect_render_options(flags, stored_render_options(loaded[0]))
     if matplotlib.get_backend().lower() in ("agg", "pdf", "svg", "ps", "cairo", "template"):
         raise AevizError(f"view: no window can open here (matplotlib backend "
                          f"{matplotlib.get_backend()!r}, no display); render a clip with "
                          "`aeviz render` instead")
-    from aeviz.render.viewer import Viewer
 
     width, height = options.pixels
     figure = plt.figure(figsize=(width / 100, height / 100 + 0.6))
@@ -299,32 +303,7 @@ def info(run: str, as_json: bool) -> None:
 
     summary = trajectory.load(run).summary()
     summary["file_bytes"] = Path(run).stat().st_size
-    if as_json:
-        click.echo(json.dumps(summary, indent=2))
-        return
-    hp = summary["hyperparameters"]
-    clusters = ", ".join(f"{name} ({n})" for name, n in summary["clusters"].items())
-    lines = [
-        ("title", summary["title"]),
-        ("layers", " - ".join(map(str, summary["layers"]))
-         + f"  (code layer {summary['code_layer']})"),
-        ("activations", ", ".join(summary["activations"])),
-        ("optimizer", f"{summary['optimizer']}, learning rate {hp['learning_rate']:g}, batch "
-                      f"{hp['batch_size']}, beta1 {hp['beta1']:g}, beta2 {hp['beta2']:g}, "
-                      f"eps {hp['eps']:g}, seed {hp['seed']}"),
-        ("data", f"{summary['samples']} samples in {summary['dimensions']}-D"
-                 + (f"; {clusters}" if clusters else "")),
-        ("snapshots", f"{summary['snapshots']}, epochs {summary['epochs'][0]} to "
-                      f"{summary['epochs'][1]} (at most {hp['epochs']})"),
-        ("stopped", summary["stop_reason"]
-         + (f" (epsilon {hp['epsilon']:g})" if summary["stop_reason"] == "converged" else "")),
-        ("RMSE", f"first {summary['first_rmse']:.4f}, final {summary['final_rmse']:.4f}"),
-        ("file", f"{summary['file_bytes'] / 1e6:.2f} MB, written by aeviz "
-                 f"{summary['aeviz_version']} on {summary['created']}"),
-    ]
-    width = max(len(key) for key, _ in lines)
-    for key, value in lines:
-        click.echo(f"{key.ljust(width)}  {value}")
+    click.echo(json.dumps(summary, indent=2) if as_json else trajectory.describe(summary))
 
 
 @cli.command()

@@ -575,6 +575,15 @@ def _walk(raw: dict, key: str, override: str) -> tuple[Any, Any]:
     return node, index - 1
 
 
+def render_options_or_defaults(table: dict) -> RenderOptions:
+    """A stored [render] table (from a trajectory); the defaults where another aeviz version
+    wrote options this one does not know."""
+    try:
+        return build(RenderOptions, table, "render")
+    except InvalidAt:
+        return RenderOptions()
+
+
 def render_options(values: dict, base: RenderOptions | None = None) -> RenderOptions:
     """`base` (the defaults, or a TOML [render] table) with the CLI's `values` on top.
 

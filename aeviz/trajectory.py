@@ -201,3 +201,30 @@ def _check_shapes(run: Trajectory) -> None:
                              f"expected {shape})")
     if snapshots == 0:
         raise AevizError(f"{run.path}: the trajectory has no snapshots")
+
+
+def describe(summary: dict[str, Any]) -> str:
+    """`Trajectory.summary()` (plus `file_bytes`) as aligned "key  value" lines for people."""
+    hp = summary["hyperparameters"]
+    clusters = ", ".join(f"{name} ({n})" for name, n in summary["clusters"].items())
+    converged = summary["stop_reason"] == "converged"
+    lines = [
+        ("title", summary["title"]),
+        ("layers", " - ".join(map(str, summary["layers"]))
+         + f"  (code layer {summary['code_layer']})"),
+        ("activations", ", ".join(summary["activations"])),
+        ("optimizer", f"{summary['optimizer']}, learning rate {hp['learning_rate']:g}, batch "
+                      f"{hp['batch_size']}, beta1 {hp['beta1']:g}, beta2 {hp['beta2']:g}, "
+                      f"eps {hp['eps']:g}, seed {hp['seed']}"),
+        ("data", f"{summary['samples']} samples in {summary['dimensions']}-D"
+                 + (f"; {clusters}" if clusters else "")),
+        ("snapshots", f"{summary['snapshots']}, epochs {summary['epochs'][0]} to "
+                      f"{summary['epochs'][1]} (at most {hp['epochs']})"),
+        ("stopped", summary["stop_reason"] + (f" (epsilon {hp['epsilon']:g})" if converged
+                                              else "")),
+        ("RMSE", f"first {summary['first_rmse']:.4g}, final {summary['final_rmse']:.4g}"),
+        ("file", f"{summary['file_bytes'] / 1e6:.2f} MB, written by aeviz "
+                 f"{summary['aeviz_version']} on {summary['created']}"),
+    ]
+    width = max(len(key) for key, _ in lines)
+    return "\n".join(f"{key.ljust(width)}  {value}" for key, value in lines)
