@@ -442,8 +442,6 @@ def _is_square(matrix: tuple, dim: int) -> bool:
 def _build_model(table: Any) -> Model:
     model = build(Model, table, "model")
     layers = model.layers
-    if "layers" not in table:
-        raise InvalidAt("model.layers", "missing (this key is required)")
     if not isinstance(model.activation, str) and len(model.activation) != len(layers) - 1:
         raise InvalidAt("model.activation", f"a list needs one entry per weight layer: "
                         f"{len(layers) - 1} for {len(layers)} layers, got "

@@ -10,7 +10,7 @@ import numpy as np
 
 from aeviz.config import RenderOptions
 from aeviz.errors import AevizError
-from aeviz.render.frames import Frame, nearest_snapshot, plan_frames
+from aeviz.render.frames import Frame, index_at, nearest_snapshot, plan_frames
 from aeviz.render.views import RunView
 from aeviz.trajectory import Trajectory
 
@@ -37,7 +37,6 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     total)` is called after each frame, for progress display; `notify` gets notes for the user.
     """
     from aeviz.render.scene import Scene
-    from aeviz.render.writers import GifWriter, Mp4Writer, PngWriter
 
     kind = output_kind(output)
     width, height = options.pixels
@@ -46,27 +45,22 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
         notify(f"size {options.size} rounded to {even} (H.264 needs even sides)")
         options = dataclasses.replace(options, size=even)
     names = labels or options.labels or [None] * len(runs)
+    if len(names) != len(runs):
+        raise AevizError(f"render.labels: {len(names)} names for {len(runs)} runs; give one "
+                         "per run")
     views = [RunView(run, label, options.align) for run, label in zip(runs, names)]
     timelines = [view.timeline for view in views]
     if kind == ".png":
-        frames = [_still(views, epoch, notify)]
+        frames = [_still(timelines, epoch, notify)]
+        # A still shows the runs' whole span, so the loss curve has its context.
+        span = (min(t[0] for t in timelines), max(t[-1] for t in timelines))
     else:
         frames = plan_frames(timelines, options)
-    span = (min(f.position for f in frames), max(f.position for f in frames))
-    if kind == ".png":  # a still shows the whole run's span, so the loss curve has context
-        span = (min(t[0] for t in timelines), max(t[-1] for t in timelines))
+        span = (frames[0].position, frames[-1].position)
     scene = Scene(views, options, span)
     for note in scene.notes:
         notify(note)
-    size = options.pixels
-    if kind == ".mp4":
-        writer = Mp4Writer(output, size, options.fps)
-    elif kind == ".gif":
-        picks = np.linspace(0, len(frames) - 1, min(GIF_PALETTE_SAMPLES, len(frames)))
-        samples = [bytes(scene.draw(frames[int(i)])) for i in picks]
-        writer = GifWriter(output, size, options.fps, samples)
-    else:
-        writer = PngWriter(output, size)
+    writer = _writer(kind, output, options, scene, frames)
     writer.setup()
     try:
         previous = None
@@ -84,8 +78,22 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     return frames
 
 
-def _still(views: list[RunView], epoch: float | None, notify: Callable[[str], None]) -> Frame:
-    timeline = views[0].timeline
+def _writer(kind: str, output: str | Path, options: RenderOptions, scene, frames: list[Frame]):
+    from aeviz.render.writers import GifWriter, Mp4Writer, PngWriter
+
+    if kind == ".mp4":
+        return Mp4Writer(output, options.pixels, options.fps)
+    if kind == ".gif":
+        picks = np.linspace(0, len(frames) - 1, min(GIF_PALETTE_SAMPLES, len(frames)))
+        samples = [bytes(scene.draw(frames[int(i)])) for i in picks]
+        return GifWriter(output, options.pixels, options.fps, samples)
+    return PngWriter(output, options.pixels)
+
+
+def _still(timelines: list[np.ndarray], epoch: float | None,
+           notify: Callable[[str], None]) -> Frame:
+    """The frame of a .png: the first run's snapshot nearest to `epoch` (default: the last)."""
+    timeline = timelines[0]
     if epoch is not None and not timeline[0] <= epoch <= timeline[-1]:
         raise AevizError(f"--epoch: {epoch:g} is outside the run (epochs {timeline[0]:g} to "
                          f"{timeline[-1]:g})")
@@ -93,6 +101,5 @@ def _still(views: list[RunView], epoch: float | None, notify: Callable[[str], No
     if epoch is not None and position != epoch:
         notify(f"epoch {epoch:g} was not recorded; showing the nearest snapshot, epoch "
                f"{position:g}")
-    return Frame(float(position), tuple(float(np.floor(np.interp(position, v.timeline,
-                                                                   np.arange(len(v))) + 1e-9))
-                                        for v in views))
+    return Frame(float(position), tuple(index_at(t, position, interpolate=False)
+                                        for t in timelines))

@@ -36,7 +36,7 @@ def plan_frames(timelines: list[np.ndarray], options: RenderOptions) -> list[Fra
     if options.duration is not None:
         count = max(1, round(options.duration * options.fps))
         positions = positions[np.round(np.linspace(0, len(positions) - 1, count)).astype(int)]
-    frames = [Frame(float(p), tuple(_index_at(t, p, options.smooth > 0) for t in timelines))
+    frames = [Frame(float(p), tuple(index_at(t, p, options.smooth > 0) for t in timelines))
               for p in positions]
     return frames + [frames[-1]] * round(options.hold * options.fps)
 
@@ -52,7 +52,7 @@ def _in_between(positions: np.ndarray, count: int) -> np.ndarray:
     return np.append((starts + steps * gaps).ravel(), positions[-1])
 
 
-def _index_at(timeline: np.ndarray, position: float, interpolate: bool) -> float:
+def index_at(timeline: np.ndarray, position: float, interpolate: bool) -> float:
     """The run's snapshot index at `position`; a run that has finished holds its last one."""
     index = float(np.interp(position, timeline, np.arange(len(timeline))))
     return index if interpolate else float(np.floor(index + 1e-9))
