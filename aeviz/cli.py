@@ -40,10 +40,12 @@ def cli() -> None:
     """Make the learning of an autoencoder visible.
 
     \b
+    aeviz demo                   the whole pipeline on the built-in experiment
     aeviz init exp.toml          write a commented experiment to start from
     aeviz train exp.toml         train it and record every epoch into exp.npz
-    aeviz render exp.npz -o clip.mp4
-    aeviz demo                   the whole pipeline on the built-in experiment
+    aeviz render exp.npz -o clip.mp4      (or .gif, or .png --epoch N)
+    aeviz view exp.npz           scrub through it in a window
+    aeviz batch examples/ -o clips/       every experiment of a folder, incrementally
     """
 
 
@@ -151,14 +153,14 @@ def render_flags(function):
                      "evenly)."),
         click.option("--hold", type=float, help="Freeze the last frame for SECONDS."),
         click.option("--title", help="Title (default: the experiment's title)."),
-        click.option("--log-loss", is_flag=True, default=None, help="Log scale for the loss."),
+        click.option("--log-loss/--no-log-loss", default=None, help="Log scale for the loss."),
         click.option("--align", type=click.Choice(["none", "procrustes"]),
                      help="procrustes: remove the code plane's spin and flips between frames."),
         click.option("--trails", type=int, help="Each point trails its last K positions."),
         click.option("--smooth", type=int, help="N interpolated frames between snapshots."),
         click.option("--pca/--no-pca", default=None,
                      help="The PCA (2 components) error as a dashed line (default: on)."),
-        click.option("--pca-ghost", is_flag=True, default=None,
+        click.option("--pca-ghost/--no-pca-ghost", default=None,
                      help="Also the PCA projection, faint, fitted onto the codes."),
     ]
     for flag in reversed(flags):
