@@ -61,6 +61,13 @@ def recordable(rmse: float, codes: np.ndarray, params: np.ndarray) -> bool:
                 and np.isfinite(params.astype(np.float32)).all())
 
 
+def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray) -> float:
+    """Forward, backward, update: one optimizer step on one mini-batch. Returns its MSE."""
+    mse = net.backward(net.forward(batch))
+    optimizer.step(net.params, net.grads)
+    return mse
+
+
 def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
     """Train the experiment's autoencoder and return its recorded trajectory.
 
@@ -94,9 +101,8 @@ def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
                 shuffled = x[rng.permutation(len(x))]
                 record_batches = epoch <= exp.record.batches
                 for start in range(0, len(x), batch_size):
-                    outputs = net.forward(shuffled[start:start + batch_size])
-                    step_losses.append(net.backward(outputs))
-                    optimizer.step(net.params, net.grads)
+                    batch = shuffled[start:start + batch_size]
+                    step_losses.append(minibatch_step(net, optimizer, batch))
                     step += 1
                     if record_batches and start + batch_size < len(x):
                         snapshot(epoch)
