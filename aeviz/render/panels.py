@@ -246,7 +246,7 @@ class WeightPanel:
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme,
                  options: RenderOptions, title: str):
         run = view.run
-        ax = fig.add_axes(inset(fig, slot, 0.2, 0.5, 1.05, 0.4))
+        ax = fig.add_axes(inset(fig, slot, 0.2, 0.5, 1.2, 0.4))
         style_axes(ax, theme)
         set_title(ax, title, theme)
         ax.set_axis_off()
