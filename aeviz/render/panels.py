@@ -19,6 +19,7 @@ from matplotlib.path import Path
 
 from aeviz.config import RenderOptions
 from aeviz.render.geometry import affine_fit
+from aeviz.render.labels import PathLabel
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
 
@@ -193,9 +194,9 @@ class LossPanel:
             (marker,) = ax.plot([], [], "o", color=color, ms=7, zorder=DYNAMIC + 1)
             line_height = 1.45 * FONT["label"] / (ax.get_position().height
                                                   * fig.get_size_inches()[1] * 72)
-            value = ax.text(0.98, 0.95 - line_height * number, "", transform=ax.transAxes,
-                            ha="right", va="top", color=color, fontsize=FONT["label"],
-                            zorder=DYNAMIC, parse_math=False)  # skipping the $-scan: 1 ms
+            value = PathLabel(fig, 0.98, 0.95 - line_height * number, ax.transAxes,
+                              size=FONT["label"], color=color, zorder=DYNAMIC, ha="right")
+            ax.add_artist(value)
             self.lines.append(line)
             self.markers.append(marker)
             self.values.append(value)

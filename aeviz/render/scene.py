@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from aeviz.config import RenderOptions
 from aeviz.render.frames import Frame
+from aeviz.render.labels import PathLabel
 from aeviz.render.panels import (
     DYNAMIC,
     FONT,
@@ -25,6 +26,7 @@ from aeviz.render.theme import THEMES
 from aeviz.render.views import RunView
 
 HEADER = 0.115        # figure fraction taken by the title lines
+TITLE_CHARACTERS = 64  # what fits left of the counter at 16:9
 HEIGHT_IN = 7.2       # the layout is designed at 7.2 inches tall; dpi scales it to any size
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
@@ -117,6 +119,8 @@ class Scene:
         experiment = run.experiment
         title = self.options.title or (run.title if len(self.views) == 1
                                        else " vs ".join(v.label for v in self.views))
+        if len(title) > TITLE_CHARACTERS:  # keep clear of the epoch counter
+            title = title[:TITLE_CHARACTERS - 1].rstrip() + "…"
         fig.text(0.012, 0.975, title, ha="left", va="top", fontsize=17, fontweight="bold",
                  color=theme.foreground)
         if len(self.views) == 1:
@@ -128,10 +132,12 @@ class Scene:
                        f"{len(run.x)} samples")
             fig.text(0.012, 0.915, details, ha="left", va="top", fontsize=FONT["label"],
                      color=theme.muted)
-        self.counter = fig.text(0.988, 0.975, "", ha="right", va="top", fontsize=17,
-                                color=theme.foreground, zorder=DYNAMIC, parse_math=False)
-        self.status = fig.text(0.988, 0.915, "", ha="right", va="top", fontsize=FONT["label"],
-                               color=theme.muted, zorder=DYNAMIC, parse_math=False)
+        self.counter = PathLabel(fig, 0.988, 0.975, fig.transFigure, size=17,
+                                 color=theme.foreground, zorder=DYNAMIC, ha="right")
+        self.status = PathLabel(fig, 0.988, 0.915, fig.transFigure, size=FONT["label"],
+                                color=theme.muted, zorder=DYNAMIC, ha="right")
+        fig.add_artist(self.counter)
+        fig.add_artist(self.status)
         self.header_artists = [self.counter, self.status]
 
     def _update_header(self, frame: Frame, states) -> None:
