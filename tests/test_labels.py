@@ -1,0 +1,42 @@
+"""PathLabel: a label drawn as glyph outlines lands where a Text would."""
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from aeviz.render.labels import PathLabel
+
+
+def ink_columns_and_rows(figure):
+    figure.canvas.draw()
+    pixels = np.asarray(figure.canvas.buffer_rgba())[..., :3]
+    dark = np.argwhere(pixels.min(axis=2) < 128)
+    return dark[:, 1], dark[:, 0]
+
+
+def test_right_aligned_label_ends_at_its_anchor_and_hangs_from_it():
+    figure = Figure(figsize=(4, 2), dpi=100)
+    FigureCanvasAgg(figure)
+    label = PathLabel(figure, 0.75, 0.8, figure.transFigure, size=12, color="black",
+                      zorder=10, ha="right")
+    figure.add_artist(label)
+    label.set_text("epoch 120")
+    columns, rows = ink_columns_and_rows(figure)
+    assert abs(columns.max() - 300) <= 1  # 0.75 of 400 pixels
+    assert 40 - 1 <= rows.min() <= 40 + 3  # the top of the ink at 0.8 of 200 from the bottom
+    assert label.get_text() == "epoch 120"
+
+
+def test_the_baseline_does_not_move_with_the_string():
+    # "ace" is only x-height tall, "11" is digit-tall: hung by their own tops, their baselines
+    # would differ by about 11 pixels at 40 pt; hung by the font's ascent, they share one.
+    figure = Figure(figsize=(4, 2), dpi=100)
+    FigureCanvasAgg(figure)
+    label = PathLabel(figure, 0.1, 0.9, figure.transFigure, size=40, color="black", zorder=10)
+    figure.add_artist(label)
+    label.set_text("ace")
+    baseline = ink_columns_and_rows(figure)[1].max()
+    label.set_text("11")
+    assert abs(ink_columns_and_rows(figure)[1].max() - baseline) <= 1
+    label.set_text("")
+    assert ink_columns_and_rows(figure)[0].size == 0
