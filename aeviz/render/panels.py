@@ -91,7 +91,7 @@ class CodePanel:
             _equal_scales(ax, fig)
         self.view, self.trail_length = view, options.trails
         self.members = [np.flatnonzero(run.labels == label) for label in labels]
-        self.points, self.trails, self.ghost = [], [], None
+        self.points, self.ghost = [], None
         if options.pca_ghost:  # PCA's answer, fitted onto the codes (affine) frame by frame
             (self.ghost,) = ax.plot([], [], "o", ms=5, mfc="none", mec=theme.muted, mew=0.7,
                                     alpha=0.45, zorder=DYNAMIC - 0.5, label="PCA")
@@ -99,17 +99,12 @@ class CodePanel:
             color = theme.accent if label < 0 else theme.clusters[number % len(theme.clusters)]
             name = (run.label_names[label] if 0 <= label < len(run.label_names)
                     else f"class {label}")
-            # One line per age, older ones fainter: each joins every point's positions
-            # `age` and `age - 1` snapshots ago, with NaN gaps between points.
-            self.trails.append([ax.plot([], [], color=color, lw=0.9,
-                                        alpha=0.55 * (1 - age / (self.trail_length + 1)),
-                                        zorder=DYNAMIC - 0.2)[0]
-                                for age in range(1, self.trail_length + 1)])
             (points,) = ax.plot([], [], "o", ms=3.6, mfc=color, mec="none", alpha=0.85,
                                 zorder=DYNAMIC, label=name)
             self.points.append(points)
-        self.artists = ([self.ghost] if self.ghost else []) + [
-            line for lines in self.trails for line in lines] + self.points
+        self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
+        self.artists = ([self.ghost] if self.ghost else []) + (
+            [self.trails] if self.trails else []) + self.points
         if entries:  # below the axis label, clear of the points
             below = 0.55 / (ax.get_position().height * fig.get_size_inches()[1])
             legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -below),
@@ -130,16 +125,33 @@ class CodePanel:
         if self.trail_length:
             self._update_trails(state)
 
+    def _trail_collection(self, ax: Axes, labels: np.ndarray, theme: Theme) -> PathCollection:
+        """One path per (age, cluster), oldest first and faintest: a path holds one short
+        stroke per point, from its position `age` snapshots ago to `age - 1`."""
+        colors = []
+        for age in range(self.trail_length, 0, -1):
+            alpha = 0.55 * (1 - age / (self.trail_length + 1))
+            for number, label in enumerate(labels):
+                color = (theme.accent if label < 0
+                         else theme.clusters[number % len(theme.clusters)])
+                colors.append(mcolors.to_rgba(color, alpha))
+        self.stroke_codes = [np.tile([Path.MOVETO, Path.LINETO], len(m)) for m in self.members]
+        trails = PathCollection([], facecolors="none", edgecolors=colors, linewidths=0.9,
+                                zorder=DYNAMIC - 0.2)
+        ax.add_collection(trails, autolim=False)
+        return trails
+
     def _update_trails(self, state: State) -> None:
         newest = int(np.ceil(state.index - 1e-9))
         history = [state.codes] + [self.view.codes[max(newest - age, 0)]
                                    for age in range(1, self.trail_length + 1)]
-        for lines, members in zip(self.trails, self.members):
-            for age, line in enumerate(lines, start=1):
-                start, end = history[age - 1][members], history[age][members]
-                gap = np.full(len(members), np.nan)
-                line.set_data(np.column_stack([start[:, 0], end[:, 0], gap]).ravel(),
-                              np.column_stack([start[:, 1], end[:, 1], gap]).ravel())
+        paths = []
+        for age in range(self.trail_length, 0, -1):
+            for members, codes in zip(self.members, self.stroke_codes):
+                start, end = history[age][members], history[age - 1][members]
+                strokes = np.stack([start, end], axis=1).reshape(-1, 2)
+                paths.append(Path(strokes, codes))
+        self.trails.set_paths(paths)
 
 
 def symlog_ticks(linthresh: float, reach: float, per_side: int = 3) -> np.ndarray:
