@@ -28,6 +28,7 @@ from aeviz.render.views import RunView
 HEADER = 0.115        # figure fraction taken by the title lines
 TITLE_CHARACTERS = 64  # what fits left of the counter at 16:9
 HEIGHT_IN = 7.2       # the layout is designed at 7.2 inches tall; dpi scales it to any size
+SMALL_HEIGHT_IN = 6.0  # small clips (<= 400 px tall) get a shorter page: text 20% larger
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
 
@@ -42,7 +43,7 @@ class Scene:
         self.theme = theme = THEMES[options.theme]
         if figure is None:
             width, height = options.pixels
-            dpi = height / HEIGHT_IN
+            dpi = height / (SMALL_HEIGHT_IN if height <= 400 else HEIGHT_IN)
             # A hair over the exact size: Agg truncates the figure's size to whole pixels.
             figure = Figure(figsize=((width + 0.01) / dpi, (height + 0.01) / dpi), dpi=dpi)
             FigureCanvasAgg(figure)
