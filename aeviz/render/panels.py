@@ -249,8 +249,8 @@ class LossPanel:
             line.set_data(x, y)
             marker.set_data([state.position], [state.loss])
             name = "RMSE" if self.single else view.label
-            value.set_text(f"{name} {state.loss:.4f}" + (" (finished)" if state.finished
-                                                         else ""))
+            shown = f"{state.loss:.4f}" if state.loss < 10 else f"{state.loss:.4g}"  # blow-ups
+            value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
 
 
 class WeightPanel:
