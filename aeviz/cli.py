@@ -264,10 +264,10 @@ def view(runs: tuple[str, ...], labels: str | None, **flags) -> None:
     names = split_labels(labels, len(runs))
     loaded = [trajectory.load(path) for path in runs]
     options = collect_render_options(flags, stored_render_options(loaded[0]))
-    if matplotlib.get_backend().lower() in ("agg", "pdf", "svg", "ps", "cairo", "template"):
-        raise AevizError(f"view: no window can open here (matplotlib backend "
-                         f"{matplotlib.get_backend()!r}, no display); render a clip with "
-                         "`aeviz render` instead")
+    backend = matplotlib.get_backend().lower()
+    if backend in ("agg", "pdf", "svg", "ps", "cairo", "template"):
+        raise AevizError(f"view: no window can open here (matplotlib backend {backend!r}, no "
+                         "display); render a clip with `aeviz render` instead")
 
     width, height = options.pixels
     figure = plt.figure(figsize=(width / 100, height / 100 + 0.6))

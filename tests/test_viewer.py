@@ -68,3 +68,10 @@ def test_the_window_draws(tiny_run_path):
     viewer.scene.canvas.draw()
     pixels = np.asarray(viewer.scene.canvas.buffer_rgba())
     assert pixels.shape == (300, 480, 4) and np.median(pixels[..., :3]) < 60
+
+
+def test_view_without_a_display_says_so(run_cli, tiny_run_path):
+    result = run_cli("view", tiny_run_path)
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: view: no window can open here (matplotlib backend 'agg', "
+                             "no display); render a clip with `aeviz render` instead\n")
