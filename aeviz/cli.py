@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from aeviz import __version__
-from aeviz.config import THEME_NAMES, default_experiment_text, load_experiment, render_options
+from aeviz.config import (
+    THEME_NAMES,
+    Experiment,
+    RenderOptions,
+    default_experiment_text,
+    load_experiment,
+    render_options,
+)
 from aeviz.errors import AevizError
 from aeviz.files import check_writable, write_text_atomic
+
+if TYPE_CHECKING:  # the trajectory module pulls in numpy: imported where it is used
+    from aeviz.trajectory import Trajectory
 
 
 class AevizGroup(click.Group):
@@ -117,7 +129,7 @@ class Progress:
             self.bar.__exit__(*exc)
 
 
-def train_and_save(exp, output: str, quiet: bool):
+def train_and_save(exp: Experiment, output: str, quiet: bool) -> Trajectory:
     """Train with a progress bar on a terminal, save atomically, print the summary line."""
     from aeviz.train import train as run_training
 
@@ -140,7 +152,7 @@ def train_and_save(exp, output: str, quiet: bool):
     return run
 
 
-def render_flags(function):
+def render_flags(function: Callable) -> Callable:
     """The render options shared by `render` and `demo`; names match the TOML [render] keys."""
     flags = [
         click.option("--fps", type=int, help="Frames per second (default 30)."),
@@ -168,7 +180,7 @@ def render_flags(function):
     return function
 
 
-def collect_render_options(flags: dict, base=None):
+def collect_render_options(flags: dict, base: RenderOptions | None = None) -> RenderOptions:
     """RenderOptions from the flags that were given, on top of `base`."""
     values = {name: value for name, value in flags.items() if value is not None}
     if "panels" in values:
@@ -176,8 +188,8 @@ def collect_render_options(flags: dict, base=None):
     return render_options(values, base)
 
 
-def render_to(runs, output: str, options, quiet: bool, epoch: float | None = None,
-              labels=None):
+def render_to(runs: list[Trajectory], output: str, options: RenderOptions, quiet: bool,
+              epoch: float | None = None, labels: list[str] | None = None) -> None:
     """Render with a progress bar; print the notes and the summary line."""
     from aeviz.render import render
 
@@ -237,7 +249,7 @@ def split_labels(labels: str | None, run_count: int) -> list[str] | None:
     return names
 
 
-def stored_render_options(run):
+def stored_render_options(run: Trajectory) -> RenderOptions:
     """The [render] table of the run's experiment, as the base the flags go on top of."""
     from aeviz.config import render_options_or_defaults
 

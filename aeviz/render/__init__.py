@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,6 +14,10 @@ from aeviz.errors import AevizError
 from aeviz.render.frames import Frame, index_at, nearest_snapshot, plan_frames
 from aeviz.render.views import RunView
 from aeviz.trajectory import Trajectory
+
+if TYPE_CHECKING:  # matplotlib is imported only when something is rendered
+    from aeviz.render.scene import Scene
+    from aeviz.render.writers import GifWriter, Mp4Writer, PngWriter
 
 FORMATS = (".mp4", ".gif", ".png")
 GIF_PALETTE_SAMPLES = 8
@@ -78,7 +83,8 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     return frames
 
 
-def _writer(kind: str, output: str | Path, options: RenderOptions, scene, frames: list[Frame]):
+def _writer(kind: str, output: str | Path, options: RenderOptions, scene: Scene,
+            frames: list[Frame]) -> Mp4Writer | GifWriter | PngWriter:
     from aeviz.render.writers import GifWriter, Mp4Writer, PngWriter
 
     if kind == ".mp4":
