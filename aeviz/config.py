@@ -180,6 +180,8 @@ class Cluster:
 
 @dataclass(frozen=True)
 class Data:
+    """Where the samples come from, and how they are scaled."""
+
     seed: int = setting(0, integer(minimum=0))
     normalize: str = setting("global", one_of(*NORMALIZE_NAMES))
     clusters: tuple[Cluster, ...] = setting((), None)  # built as a list of tables
@@ -189,6 +191,8 @@ class Data:
 
 @dataclass(frozen=True)
 class Model:
+    """The network: layer sizes, which layer is the code, activations."""
+
     layers: tuple[int, ...] = setting((), array_of(integer(minimum=1), min_len=3), required=True)
     code_layer: int | None = setting(None, integer(minimum=1))
     activation: str | tuple[str, ...] = setting(
@@ -205,6 +209,8 @@ class Model:
 
 @dataclass(frozen=True)
 class Train:
+    """The optimizer, its hyper-parameters, and when to stop."""
+
     optimizer: str = setting("adam", one_of(*OPTIMIZER_NAMES))
     learning_rate: float = setting(0.005, number(above=0))
     batch_size: int = setting(32, integer(minimum=1))
@@ -218,6 +224,8 @@ class Train:
 
 @dataclass(frozen=True)
 class Record:
+    """Which snapshots the trajectory keeps."""
+
     every: int = setting(1, integer(minimum=1))
     batches: int = setting(0, integer(minimum=0))
 
@@ -263,6 +271,8 @@ class RenderOptions:
 
 @dataclass(frozen=True)
 class Experiment:
+    """A whole experiment file, resolved: every default filled in."""
+
     title: str = setting("", text)
     data: Data = setting(Data(), None)
     model: Model = setting(Model(), None)
