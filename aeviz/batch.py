@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from aeviz import __version__
@@ -124,8 +124,8 @@ def run_one(path: Path, outdir: Path, fmt: str, force: bool) -> Result:
         render([run], clip, exp.render)
         result = Result(name, "done", run.meta["epochs_run"], float(run.loss[-1]),
                         run.stop_reason, time.perf_counter() - started, str(clip))
-        manifest = {"hash": digest, **{k: v for k, v in asdict(result).items()
-                                       if k in ("epochs", "final_rmse", "stop_reason")}}
+        manifest = {"hash": digest, "epochs": result.epochs, "final_rmse": result.final_rmse,
+                    "stop_reason": result.stop_reason}
         write_text_atomic(manifest_path, json.dumps(manifest, indent=1) + "\n")
         return result
     except Exception as error:  # one failing experiment must not stop the others

@@ -559,21 +559,25 @@ def apply_overrides(raw: dict, overrides: Iterable[str], source: str) -> None:
 
 
 def _walk(raw: dict, key: str, override: str) -> tuple[Any, Any]:
+    """(container, slot) that `key` names in `raw`, creating missing tables on the way."""
     parts = re.findall(r"([^.\[\]]+)|\[(\d+)\]", key)
     if not parts or "".join(f"{p}{i}" for p, i in parts) != re.sub(r"[.\[\]]", "", key):
         raise AevizError(f"--set {override}: cannot read key {key!r}")
-    node: Any = raw
     steps = [(p, None) if p else (None, int(i)) for p, i in parts]
-    for (name, index), (next_name, _) in zip(steps, steps[1:]):
-        if name is not None:
-            if not isinstance(node, dict):
-                raise AevizError(f"--set {override}: {key} does not name a table entry")
-            node = node.setdefault(name, {} if next_name is not None else [])
+    node: Any = raw
+    for step, (next_name, _) in zip(steps, steps[1:]):
+        container, slot = _slot(node, step, key, override)
+        if isinstance(container, dict):
+            node = container.setdefault(slot, {} if next_name is not None else [])
         else:
-            if not isinstance(node, list) or not 1 <= index <= len(node):
-                raise AevizError(f"--set {override}: no entry [{index}] in that array")
-            node = node[index - 1]
-    name, index = steps[-1]
+            node = container[slot]
+    return _slot(node, steps[-1], key, override)
+
+
+def _slot(node: Any, step: tuple[str | None, int | None], key: str,
+          override: str) -> tuple[Any, Any]:
+    """A table entry (by name) or an array entry (by 1-based index) of `node`, checked."""
+    name, index = step
     if name is not None:
         if not isinstance(node, dict):
             raise AevizError(f"--set {override}: {key} does not name a table entry")

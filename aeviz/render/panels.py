@@ -25,6 +25,7 @@ from aeviz.render.views import RunView, State
 
 DYNAMIC = 10          # zorder of everything that changes between frames
 MAX_NEURONS = 16      # wider layers show their strongest neurons only
+BLOW_UP = 1000        # values this many times their start: a diverging run, shown on symlog
 FONT = {"title": 12.5, "label": 11.5, "tick": 10.5, "small": 10}
 
 Rect = tuple[float, float, float, float]  # left, bottom, width, height in figure fractions
@@ -75,7 +76,7 @@ class CodePanel:
         # Limits fixed for the whole clip and equal scales: motion on screen is real motion.
         start_spread = float(np.ptp(view.codes[0])) or 1e-3
         reach = float(np.abs(view.codes).max())
-        if reach > 1000 * start_spread:
+        if reach > BLOW_UP * start_spread:
             # The codes blow up (a diverging run): a symmetric log scale keeps both the
             # starting cloud and the explosion in view, and its ticks say so.
             ticks = symlog_ticks(start_spread, reach)
@@ -199,13 +200,13 @@ class LossPanel:
         single = len(views) == 1
         losses = np.concatenate([v.run.loss for v in views]
                                 + ([[v.pca[0] for v in views]] if options.pca else []))
+        line_height = 1.45 * FONT["label"] / (ax.get_position().height
+                                              * fig.get_size_inches()[1] * 72)
         for number, view in enumerate(views):
             color = theme.accent if single else theme.runs[number % len(theme.runs)]
             ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4)
             (line,) = ax.plot([], [], color=color, lw=2.2, zorder=DYNAMIC, label=view.label)
             (marker,) = ax.plot([], [], "o", color=color, ms=7, zorder=DYNAMIC + 1)
-            line_height = 1.45 * FONT["label"] / (ax.get_position().height
-                                                  * fig.get_size_inches()[1] * 72)
             value = PathLabel(fig, 0.98, 0.95 - line_height * number, ax.transAxes,
                               size=FONT["label"], color=color, zorder=DYNAMIC, ha="right")
             ax.add_artist(value)
@@ -277,7 +278,7 @@ class WeightPanel:
                                         for a in run.weights + run.biases], axis=1))
         limit = float(np.percentile(values, 99.5)) or 1.0
         first = float(values[0].max()) or 1.0
-        if limit > 1000 * first:  # weights blow up (a diverging run): a symmetric log scale
+        if limit > BLOW_UP * first:  # weights blow up (a diverging run): symmetric log scale
             self.norm = mcolors.SymLogNorm(linthresh=first, vmin=-limit, vmax=limit)
         else:
             self.norm = mcolors.Normalize(-limit, limit)
@@ -291,9 +292,8 @@ class WeightPanel:
             start = self.positions[layer][np.searchsorted(self.shown[layer], ins.ravel())]
             end = self.positions[layer + 1][np.searchsorted(self.shown[layer + 1], outs.ravel())]
             segments.append(np.stack([start, end], axis=1))
-        self.segments = np.concatenate(segments)
         # A PathCollection of ready-made paths: reordering them each frame is then cheap.
-        self.paths = [Path(segment) for segment in self.segments]
+        self.paths = [Path(segment) for segment in np.concatenate(segments)]
         self.edges = PathCollection(self.paths, facecolors="none", cmap=cmap, norm=self.norm,
                                     zorder=DYNAMIC, capstyle="round")
         ax.add_collection(self.edges)

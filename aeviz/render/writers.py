@@ -34,9 +34,18 @@ def ffmpeg_exe() -> str:
                          f"pip install imageio-ffmpeg): {error}") from None
 
 
-def _raw_input(size: tuple[int, int], fps: float) -> list[str]:
+def _ffmpeg_reading_frames(size: tuple[int, int], fps: float) -> list[str]:
+    """An ffmpeg command line up to its first input: raw RGBA frames on standard input."""
     width, height = size
-    return ["-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{width}x{height}", "-r", f"{fps:g}"]
+    return [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+            "-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{width}x{height}", "-r", f"{fps:g}",
+            "-i", "pipe:0"]
+
+
+def _reason(stderr: bytes, returncode: int) -> str:
+    """ffmpeg's last error line, which names the problem; else its exit status."""
+    lines = stderr.decode(errors="replace").strip().splitlines()
+    return lines[-1] if lines else f"exit status {returncode}"
 
 
 class FFmpegWriter:
@@ -59,8 +68,7 @@ class FFmpegWriter:
     def setup(self) -> None:
         self._output = AtomicFile(self.path)
         self._log = tempfile.TemporaryFile()  # a file, not a pipe: ffmpeg can never block on it
-        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-                   *_raw_input(self.size, self.fps), "-i", "pipe:0", *self.extra_inputs(),
+        command = [*_ffmpeg_reading_frames(self.size, self.fps), *self.extra_inputs(),
                    *self.output_args(), str(self._output.temp)]
         self._process = subprocess.Popen(command, stdin=subprocess.PIPE,
                                          stdout=subprocess.DEVNULL, stderr=self._log)
@@ -108,9 +116,8 @@ class FFmpegWriter:
     def _fail(self) -> None:
         self._process.wait()
         self._log.seek(0)
-        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        reason = _reason(self._log.read(), self._process.returncode)
         self.abort()
-        reason = lines[-1] if lines else f"exit status {self._process.returncode}"
         raise AevizError(f"{self.path}: ffmpeg failed: {reason}")
 
 
@@ -137,14 +144,12 @@ class GifWriter(FFmpegWriter):
         self._palette_dir = tempfile.TemporaryDirectory()
         self._palette = Path(self._palette_dir.name) / "palette.png"
         result = subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-             *_raw_input(size, fps), "-i", "pipe:0", "-vf", "palettegen=stats_mode=full",
+            [*_ffmpeg_reading_frames(size, fps), "-vf", "palettegen=stats_mode=full",
              "-frames:v", "1", "-update", "1", str(self._palette)],
             input=b"".join(bytes(f) for f in palette_frames), capture_output=True)
         if result.returncode != 0:
-            lines = result.stderr.decode(errors="replace").strip().splitlines()
             raise AevizError(f"{self.path}: ffmpeg failed making the GIF palette: "
-                             f"{lines[-1] if lines else result.returncode}")
+                             f"{_reason(result.stderr, result.returncode)}")
 
     def extra_inputs(self) -> list[str]:
         return ["-i", str(self._palette)]
