@@ -1,17 +1,23 @@
 """Experiment files: defaults, resolution, and the exact message for each kind of mistake."""
 
+import sys
+
 import pytest
-import tomllib
 
 from aeviz.config import (
     RenderOptions,
     default_experiment_text,
-    dump_toml,
     load_default,
     load_experiment,
     render_options,
 )
 from aeviz.errors import AevizError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+from aeviz.tomlwriter import dump_toml
 
 
 def error_for(path, text_edit=None, overrides=()):
