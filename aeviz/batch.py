@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -61,14 +60,6 @@ def find_experiments(paths: Iterable[str]) -> list[Path]:
     return sorted(by_name.values(), key=lambda p: p.stem)
 
 
-def parse_shard(text: str) -> tuple[int, int]:
-    """"I/N" -> (I, N) with 1 <= I <= N."""
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
-    if not match or not 1 <= int(match[1]) <= int(match[2]):
-        raise AevizError(f"--shard: must be I/N with 1 <= I <= N, such as 1/4; got {text!r}")
-    return int(match[1]), int(match[2])
-
-
 def shard(paths: list[Path], index: int, count: int) -> list[Path]:
     """Every count-th experiment starting at the index-th: the shards together cover all once."""
     return paths[index - 1::count]
@@ -77,7 +68,7 @@ def shard(paths: list[Path], index: int, count: int) -> list[Path]:
 def prepare_outdir(outdir: str | Path) -> Path:
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
-        raise AevizError(f"{outdir}: -o must be a folder, and this is a file")
+        raise AevizError(f"{outdir}: the output folder is a file")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:

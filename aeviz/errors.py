@@ -1,5 +1,35 @@
 """The one exception type for mistakes a user can fix (bad TOML, bad file, bad option)."""
 
+from __future__ import annotations
 
-class AevizError(Exception):
-    """A user error: the CLI prints its message as one line and exits with status 2."""
+
+class AevizError(ValueError):
+    """A user error. The CLI prints its message as one line and exits with status 2; the Python
+    API raises it with the same message."""
+
+
+class SettingError(AevizError):
+    """A bad value for one setting, named by its dotted key (`render.smooth`).
+
+    `source` names where the setting was read from (an experiment file); the CLI names the flag
+    instead when the value came from one.
+    """
+
+    def __init__(self, key: str, problem: str, source: str = ""):
+        self.key, self.problem, self.source = key, problem, source
+        where = ": ".join(part for part in (source, key) if part)
+        super().__init__(f"{where}: {problem}" if where else problem)
+
+    def under(self, prefix: str) -> SettingError:
+        """The same error for the key seen from the table `prefix` ("data" or "[2]") holds."""
+        if not self.key:
+            key = prefix
+        elif self.key.startswith("["):
+            key = prefix + self.key
+        else:
+            key = f"{prefix}.{self.key}"
+        return SettingError(key, self.problem, self.source)
+
+    def in_file(self, source: str) -> SettingError:
+        """The same error, naming the file the setting came from."""
+        return SettingError(self.key, self.problem, source)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from aeviz.batch import find_experiments, parse_shard, shard
+from aeviz.batch import find_experiments, shard
 from aeviz.errors import AevizError
 from tests.conftest import TINY
 
@@ -105,12 +105,9 @@ def test_bad_paths_and_outdir(run_cli, folder, tmp_path):
 
 
 def test_shard_helpers():
-    assert parse_shard("2/3") == (2, 3)
     names = [Path(f"{c}.toml") for c in "abcdefg"]
     parts = [shard(names, i, 3) for i in (1, 2, 3)]
     assert sorted(sum(parts, [])) == names and [len(p) for p in parts] == [3, 2, 2]
-    with pytest.raises(AevizError):
-        parse_shard("1/0")
 
 
 def test_experiments_with_the_same_name_are_refused(tmp_path):

@@ -26,8 +26,14 @@ def test_train_quiet_prints_nothing(run_cli, tiny_toml, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--set", "train.lerning_rate=0.1"],
-     "Error: {exp}: train.lerning_rate: unknown key (did you mean learning_rate?)"),
-    (["--set", "train.batch_size=0"], "Error: {exp}: train.batch_size: must be >= 1, got 0"),
+     "Error: --set train.lerning_rate: unknown key (did you mean learning_rate?)"),
+    (["--set", "train.batch_size=0"], "Error: --set train.batch_size: must be >= 1, got 0"),
+    (["--set", "data.clusters[0].n=50"],
+     "Error: --set data.clusters[0].n: no entry [0] (entries are numbered from 1): "
+     "data.clusters has 2 entries, [1] to [2]"),
+    (["--set", "model.layers=[3, 2, 4]"],
+     "Error: --set model.layers: last layer must equal the first (an autoencoder "
+     "reconstructs its input), got [3, 2, 4]"),
     (["--set", "train.learning_rate"],
      "Error: --set train.learning_rate: expected KEY=VALUE, such as train.learning_rate=0.01"),
     (["--lr", "3"],
@@ -127,12 +133,26 @@ def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
          f"Error: {tmp_path / 'nope' / 'c.mp4'}: cannot write: folder {tmp_path / 'nope'} "
          "does not exist"),
         ([tiny_run_path, "-o", tmp_path / "x.mp4", "--size", "big"],
-         '--size: must be WIDTHxHEIGHT such as "1280x720", got string "big"'),
+         'Error: --size: must be WIDTHxHEIGHT such as "1280x720", got string "big"'),
+        ([tiny_run_path, "-o", tmp_path / "x.mp4", "--panels", "code,code"],
+         "Error: --panels: lists a panel twice: code, code"),
+        ([tiny_run_path, "-o", tmp_path / "x.mp4", "--labels", "a,b"],
+         "Error: --labels: got 2 names for 1 runs; give one per run, comma-separated"),
+        ([tiny_run_path, "-o", tmp_path / "x.mp4", "--epoch", "3"],
+         "Error: --epoch: only applies to a .png output (a single frame)"),
+        ([tiny_run_path, "-o", tmp_path / "x.png", "--smooth", "2"],
+         "Error: --smooth: makes frames between snapshots, which a single .png frame cannot "
+         "show; use .mp4 or .gif"),
+        ([tiny_run_path, "-o", tmp_path / "x.mp4", "--epochs", "50:60"],
+         "Error: --epochs: no snapshot between epochs 50:60 (the run has epochs 0 to 12)"),
+        ([tiny_run_path, "-o", tmp_path / "x.mp4", "--fsp", "3"],
+         "Error: No such option '--fsp'. (Did you mean one of: '--fps', '--pca'?) (see 'aeviz "
+         "render --help')"),
     ]
     for args, message in cases:
         result = run_cli("render", *args)
         assert result.exit_code == 2, args
-        assert result.stderr.strip().endswith(message), (args, result.stderr)
+        assert result.stderr == message + "\n", (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "c.mp4", "newer.npz", "notes.txt", "other.npz", "partial.npz"]

@@ -9,9 +9,8 @@ from aeviz.config import (
     default_experiment_text,
     load_default,
     load_experiment,
-    render_options,
 )
-from aeviz.errors import AevizError
+from aeviz.errors import AevizError, SettingError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -146,19 +145,39 @@ def test_missing_file(tmp_path):
     assert error_for(tmp_path / "nope.toml") == "EXP: no such experiment file"
 
 
-def test_bad_override(tiny_toml):
-    assert error_for(tiny_toml, overrides=["train.learning_rate"]) == (
-        "--set train.learning_rate: expected KEY=VALUE, such as train.learning_rate=0.01")
-    assert error_for(tiny_toml, overrides=["train.learning_rate=-1"]) == (
-        "EXP: train.learning_rate: must be > 0, got -1")
+@pytest.mark.parametrize("overrides, message", [
+    (["train.learning_rate"], "expected KEY=VALUE, such as train.learning_rate=0.01"),
+    (["train.learning_rate=-1"], "EXP: train.learning_rate: must be > 0, got -1"),
+    ({"data.clusters[0].n": 5},
+     "data.clusters[0].n: no entry [0] (entries are numbered from 1): data.clusters has 2 "
+     "entries, [1] to [2]"),
+    ({"data.clusters[3].n": 5},
+     "data.clusters[3].n: no entry [3]: data.clusters has 2 entries, [1] to [2]"),
+    ({"title.x": 1}, "title.x: title is not a table, so it has no entry 'x'"),
+    ({"train..epochs": 1},
+     "train..epochs: cannot read this key (write it as table.key or table.array[N].key)"),
+])
+def test_bad_override(tiny_toml, overrides, message):
+    assert error_for(tiny_toml, overrides=overrides) == message
 
 
-def test_render_options_from_flags_name_the_flag():
+def test_render_options_updated_by_key():
     base = RenderOptions(fps=10, theme="dark")
-    options = render_options({"size": "641x361", "log_loss": True}, base)
+    options = base.updated({"size": "641x361", "log_loss": True})
     assert options.pixels == (641, 361) and options.fps == 10 and options.log_loss
-    with pytest.raises(AevizError, match=r"^--log-loss: must be true or false"):
-        render_options({"log_loss": "yes"})
-    with pytest.raises(AevizError, match=r'^--epochs: first epoch 9 is after last epoch 3$'):
-        render_options({"epochs": "9:3"})
-    assert render_options({"epochs": "5:"}).epoch_bounds == (5, float("inf"))
+    with pytest.raises(SettingError, match=r"^render.log_loss: must be true or false") as caught:
+        base.updated({"log_loss": "yes"})
+    assert caught.value.key == "render.log_loss"
+    with pytest.raises(SettingError, match=r'^render.epochs: first epoch 9 is after last epoch 3$'):
+        base.updated({"epochs": "9:3"})
+    with pytest.raises(SettingError, match=r"^render.panels: lists a panel twice: code, code$"):
+        base.updated({"panels": ["code", "code"]})
+    assert base.updated({"epochs": "5:"}).epoch_bounds == (5, float("inf"))
+
+
+def test_errors_are_value_errors_with_the_key(tiny_toml):
+    """The Python API raises what the CLI prints: one ValueError subclass, key attached."""
+    with pytest.raises(ValueError) as caught:
+        load_experiment(tiny_toml, {"train.epochs": 0})
+    assert isinstance(caught.value, SettingError)
+    assert (caught.value.source, caught.value.key) == (str(tiny_toml), "train.epochs")

@@ -27,7 +27,7 @@ def test_every_keeps_the_last_snapshot():
 def test_epoch_range():
     frames = plan_frames([TIMELINE], RenderOptions(epochs="3:5"))
     assert positions(frames) == [3, 4, 5]
-    with pytest.raises(AevizError, match=r"^--epochs: no snapshot between epochs 20: "):
+    with pytest.raises(AevizError, match=r"^render.epochs: no snapshot between epochs 20: "):
         plan_frames([TIMELINE], RenderOptions(epochs="20:"))
 
 

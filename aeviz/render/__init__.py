@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from aeviz.config import RenderOptions
-from aeviz.errors import AevizError
+from aeviz.errors import AevizError, SettingError
 from aeviz.render.frames import Frame, index_at, nearest_snapshot, plan_frames
 from aeviz.render.views import RunView
 from aeviz.trajectory import Trajectory
@@ -32,9 +32,19 @@ def output_kind(path: str | Path) -> str:
     return suffix
 
 
+def check_request(output: str | Path, options: RenderOptions, epoch: float | None = None) -> str:
+    """The output's kind, once the options are known to make sense for it (before any work)."""
+    kind = output_kind(output)
+    if epoch is not None and kind != ".png":
+        raise SettingError("epoch", "only applies to a .png output (a single frame)")
+    if kind == ".png" and options.smooth:
+        raise SettingError("render.smooth", "makes frames between snapshots, which a single "
+                           ".png frame cannot show; use .mp4 or .gif")
+    return kind
+
+
 def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *,
            epoch: float | None = None, on_frame: Callable[[int, int], None] | None = None,
-           labels: list[str] | None = None,
            notify: Callable[[str], None] = lambda message: None) -> list[Frame]:
     """Render `runs` (one, or several side by side) to `output`; return the frames drawn.
 
@@ -43,17 +53,13 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     """
     from aeviz.render.scene import Scene
 
-    kind = output_kind(output)
+    kind = check_request(output, options, epoch)
     width, height = options.pixels
     if kind == ".mp4" and (width % 2 or height % 2):
         even = f"{width - width % 2}x{height - height % 2}"
         notify(f"size {options.size} rounded to {even} (H.264 needs even sides)")
         options = dataclasses.replace(options, size=even)
-    names = labels or options.labels or [None] * len(runs)
-    if len(names) != len(runs):
-        raise AevizError(f"render.labels: {len(names)} names for {len(runs)} runs; give one "
-                         "per run")
-    views = [RunView(run, label, options.align) for run, label in zip(runs, names)]
+    views = run_views(runs, options)
     timelines = [view.timeline for view in views]
     if kind == ".png":
         frames = [_still(timelines, epoch, notify)]
@@ -83,6 +89,15 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     return frames
 
 
+def run_views(runs: list[Trajectory], options: RenderOptions) -> list[RunView]:
+    """The runs prepared for drawing, named by `options.labels` (default: their titles)."""
+    names = options.labels or [None] * len(runs)
+    if len(names) != len(runs):
+        raise SettingError("render.labels", f"got {len(names)} names for {len(runs)} runs; "
+                           "give one per run, comma-separated")
+    return [RunView(run, label, options.align) for run, label in zip(runs, names)]
+
+
 def _writer(kind: str, output: str | Path, options: RenderOptions, scene: Scene,
             frames: list[Frame]) -> Mp4Writer | GifWriter | PngWriter:
     from aeviz.render.writers import GifWriter, Mp4Writer, PngWriter
@@ -101,8 +116,8 @@ def _still(timelines: list[np.ndarray], epoch: float | None,
     """The frame of a .png: the first run's snapshot nearest to `epoch` (default: the last)."""
     timeline = timelines[0]
     if epoch is not None and not timeline[0] <= epoch <= timeline[-1]:
-        raise AevizError(f"--epoch: {epoch:g} is outside the run (epochs {timeline[0]:g} to "
-                         f"{timeline[-1]:g})")
+        raise SettingError("epoch", f"{epoch:g} is outside the run (epochs {timeline[0]:g} "
+                           f"to {timeline[-1]:g})")
     position = timeline[-1] if epoch is None else timeline[nearest_snapshot(timeline, epoch)]
     if epoch is not None and position != epoch:
         notify(f"epoch {epoch:g} was not recorded; showing the nearest snapshot, epoch "

@@ -1,7 +1,7 @@
 """Which moment of training each video frame shows.
 
 A run's snapshots sit on a timeline of epochs (fractional for within-epoch snapshots). Frames are
-chosen on the union of the runs' timelines, then thinned (--every), fitted to a duration,
+chosen on the union of the runs' timelines, then thinned (`every`), fitted to a duration,
 smoothed with in-between frames and held at the end. A frame names, per run, a fractional
 snapshot index: 3.5 is halfway between snapshots 3 and 4.
 """
@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from aeviz.config import RenderOptions
-from aeviz.errors import AevizError
+from aeviz.errors import SettingError
 
 
 class Frame(NamedTuple):
@@ -28,8 +28,8 @@ def plan_frames(timelines: list[np.ndarray], options: RenderOptions) -> list[Fra
     positions = positions[(positions >= first) & (positions <= last)]
     if len(positions) == 0:
         known = np.concatenate(timelines)
-        raise AevizError(f"--epochs: no snapshot between epochs {options.epochs} (the run has "
-                         f"epochs {known.min():g} to {known.max():g})")
+        raise SettingError("render.epochs", f"no snapshot between epochs {options.epochs} (the "
+                           f"run has epochs {known.min():g} to {known.max():g})")
     positions = _keep_every(positions, options.every)
     if options.smooth:
         positions = _in_between(positions, options.smooth)

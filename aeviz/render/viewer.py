@@ -10,9 +10,10 @@ from matplotlib.figure import Figure
 from matplotlib.widgets import Button, Slider
 
 from aeviz.config import RenderOptions
+from aeviz.errors import AevizError
+from aeviz.render import run_views
 from aeviz.render.frames import plan_frames
 from aeviz.render.scene import Scene
-from aeviz.render.views import RunView
 from aeviz.trajectory import Trajectory
 
 CONTROLS = 0.07  # figure fraction under the panels for the slider and the button
@@ -21,10 +22,8 @@ CONTROLS = 0.07  # figure fraction under the panels for the slider and the butto
 class Viewer:
     """Scrub through runs: `show(i)` moves to frame i; the callbacks wire widgets and keys."""
 
-    def __init__(self, runs: list[Trajectory], options: RenderOptions, figure: Figure,
-                 labels: list[str] | None = None):
-        views = [RunView(run, label, options.align)
-                 for run, label in zip(runs, labels or [None] * len(runs))]
+    def __init__(self, runs: list[Trajectory], options: RenderOptions, figure: Figure):
+        views = run_views(runs, options)
         # Every snapshot (and in-between frame) once: no fitting to a duration, no hold.
         self.frames = plan_frames([v.timeline for v in views],
                                   RenderOptions(**{**options.__dict__, "duration": None,
@@ -89,3 +88,18 @@ class Viewer:
             self.show(0)
         elif event.key == "end":
             self.show(len(self.frames) - 1)
+
+
+def show_window(runs: list[Trajectory], options: RenderOptions) -> None:
+    """Open the viewer in a window and return when it is closed; refuse where none can open."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    backend = matplotlib.get_backend().lower()
+    if backend in ("agg", "pdf", "svg", "ps", "cairo", "template"):
+        raise AevizError(f"view: no window can open here (matplotlib backend {backend!r}, no "
+                         "display); render a clip with `aeviz render` instead")
+    width, height = options.pixels
+    figure = plt.figure(figsize=(width / 100, height / 100 + 0.6))
+    viewer = Viewer(runs, options, figure)  # noqa: F841 - kept alive while shown
+    plt.show()

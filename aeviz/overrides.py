@@ -1,0 +1,83 @@
+"""Overriding keys of a parsed experiment: `train.learning_rate`, `data.clusters[2].n`.
+
+Array entries are numbered from 1, as the messages about `[[data.clusters]]` number them.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from aeviz.errors import AevizError, SettingError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(-?\d+)\]")
+_KEY = re.compile(r"[^.\[\]]+(\.[^.\[\]]+|\[-?\d+\])*")
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """"KEY=VALUE" -> (KEY, VALUE typed as TOML); a bare word that is not TOML is a string."""
+    key, sep, value_text = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise AevizError("expected KEY=VALUE, such as train.learning_rate=0.01")
+    try:
+        value = tomllib.loads(f"v = {value_text}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = value_text.strip()
+    return key, value
+
+
+def apply_overrides(raw: dict, overrides: Mapping[str, Any] | Iterable[str]) -> None:
+    """Set each dotted key of `overrides` in the parsed TOML document `raw`, in place.
+
+    `overrides` maps keys to values ({"train.epochs": 5}) or is a list of "KEY=VALUE" texts.
+    Missing tables on the way are created; a problem is a SettingError naming the key.
+    """
+    if not isinstance(overrides, Mapping):
+        overrides = dict(parse_assignment(text) for text in overrides)
+    for key, value in overrides.items():
+        container, slot = _walk(raw, key)
+        container[slot] = value
+
+
+def _walk(raw: dict, key: str) -> tuple[Any, Any]:
+    """(container, slot) that `key` names in `raw`, creating missing tables on the way."""
+    if not _KEY.fullmatch(key):
+        raise SettingError(key, "cannot read this key (write it as table.key or "
+                           "table.array[N].key)")
+    parts = _STEP.findall(key)
+    steps = [(name, None) if name else (None, int(index)) for name, index in parts]
+    node: Any = raw
+    walked = ""
+    for (name, index), (next_name, _) in zip(steps, steps[1:]):
+        container, slot = _slot(node, name, index, key, walked)
+        walked += f"[{index}]" if name is None else (f".{name}" if walked else name)
+        if isinstance(container, dict):
+            node = container.setdefault(slot, {} if next_name is not None else [])
+        else:
+            node = container[slot]
+    name, index = steps[-1]
+    return _slot(node, name, index, key, walked)
+
+
+def _slot(node: Any, name: str | None, index: int | None, key: str,
+          walked: str) -> tuple[Any, Any]:
+    """A table entry (by name) or an array entry (by index from 1) of `node`, checked."""
+    if name is not None:
+        if not isinstance(node, dict):
+            raise SettingError(key, f"{walked} is not a table, so it has no entry {name!r}")
+        return node, name
+    if not isinstance(node, list):
+        raise SettingError(key, f"{walked} is not an array")
+    if not 1 <= index <= len(node):
+        count = f"{len(node)} entries, [1] to [{len(node)}]" if node else "no entries"
+        hint = " (entries are numbered from 1)" if index == 0 else ""
+        raise SettingError(key, f"no entry [{index}]{hint}: {walked} has {count}")
+    return node, index - 1

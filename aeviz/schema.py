@@ -1,0 +1,269 @@
+"""The experiment schema: TOML tables -> frozen dataclasses.
+
+Each setting is declared once, as a field with its default and its check (see `checks`); rules
+that tie several fields together live with their dataclass, in `resolved()`. A mistake is a
+SettingError naming the file and the dotted key: `exp.toml: train.batch_size: must be >= 1`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from aeviz.checks import (
+    array_of,
+    boolean,
+    build,
+    epoch_range,
+    integer,
+    name_or_names,
+    number,
+    one_of,
+    setting,
+    size_text,
+    table,
+    tables,
+    text,
+)
+from aeviz.errors import SettingError
+from aeviz.tomlwriter import dump_toml
+
+ACTIVATION_NAMES = ("identity", "sigmoid", "tanh")
+OPTIMIZER_NAMES = ("sgd", "momentum", "rmsprop", "adam")
+NORMALIZE_NAMES = ("global", "minmax", "none")
+PANEL_NAMES = ("code", "loss", "weights", "recon")
+THEME_NAMES = ("light", "dark")
+ALIGN_NAMES = ("none", "procrustes")
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One multivariate normal distribution the data is sampled from."""
+
+    n: int = setting(100, integer(minimum=1))
+    mean: tuple[float, ...] = setting((), array_of(number(), min_len=1), required=True)
+    cov: tuple[tuple[float, ...], ...] | None = setting(None, array_of(array_of(number())))
+    std: float | None = setting(None, number(minimum=0))
+
+    def resolved(self) -> Cluster:
+        if (self.cov is None) == (self.std is None):
+            raise SettingError("", "give exactly one of cov (a matrix) or std (isotropic)")
+        if self.cov is not None:
+            _check_covariance(self.cov, len(self.mean))
+        return self
+
+
+def _check_covariance(rows: tuple, dim: int) -> None:
+    if len(rows) != dim or any(len(row) != dim for row in rows):
+        raise SettingError("cov", f"must be a {dim}x{dim} matrix to match mean (length {dim})")
+    cov = np.array(rows, dtype=float)
+    scale = max(1.0, float(np.abs(cov).max()))
+    if not np.allclose(cov, cov.T, rtol=0, atol=1e-9 * scale):
+        raise SettingError("cov", "must be symmetric (cov[i][j] == cov[j][i])")
+    if np.linalg.eigvalsh(cov).min() < -1e-9 * scale:
+        raise SettingError("cov", "must be positive semi-definite (it has a negative "
+                           "eigenvalue)")
+
+
+@dataclass(frozen=True)
+class Data:
+    """Where the samples come from, and how they are scaled."""
+
+    seed: int = setting(0, integer(minimum=0))
+    normalize: str = setting("global", one_of(*NORMALIZE_NAMES))
+    clusters: tuple[Cluster, ...] = tables(Cluster)
+    file: str | None = setting(None, text)
+    label_column: str | None = setting(None, text)
+
+    def resolved(self) -> Data:
+        if self.clusters and self.file:
+            raise SettingError("file", "give either data.file or [[data.clusters]], not both")
+        if not self.clusters and not self.file:
+            raise SettingError("", "needs [[data.clusters]] tables or a data file (data.file)")
+        dims = [len(c.mean) for c in self.clusters]
+        if len(set(dims)) > 1:
+            raise SettingError("clusters", "all means must have the same length, got "
+                               + ", ".join(map(str, dims)))
+        if self.label_column is not None and not (self.file or "").lower().endswith(".csv"):
+            raise SettingError("label_column", "only applies to a .csv data.file")
+        if self.file and Path(self.file).suffix.lower() not in (".csv", ".npy"):
+            raise SettingError("file", f'must be a .csv or .npy file, got "{self.file}"')
+        return self
+
+    @property
+    def dimensions(self) -> int | None:
+        """The clusters' dimension (None for data from a file: known once it is read)."""
+        return len(self.clusters[0].mean) if self.clusters else None
+
+
+@dataclass(frozen=True)
+class Model:
+    """The network: layer sizes, which layer is the code, activations."""
+
+    layers: tuple[int, ...] = setting((), array_of(integer(minimum=1), min_len=3), required=True)
+    code_layer: int | None = setting(None, integer(minimum=1))
+    activation: str | tuple[str, ...] = setting(
+        "tanh", name_or_names(one_of(*ACTIVATION_NAMES)))
+    output_activation: str | None = setting(None, one_of(*ACTIVATION_NAMES))
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        """One activation name per weight layer, the output override applied."""
+        names = ((self.activation,) * (len(self.layers) - 1)
+                 if isinstance(self.activation, str) else self.activation)
+        return names[:-1] + (self.output_activation or names[-1],)
+
+    def resolved(self) -> Model:
+        """Checked, with the code layer and the output activation written out."""
+        layers = self.layers
+        if not isinstance(self.activation, str) and len(self.activation) != len(layers) - 1:
+            raise SettingError("activation", f"a list needs one entry per weight layer: "
+                               f"{len(layers) - 1} for {len(layers)} layers, got "
+                               f"{len(self.activation)}")
+        return dataclasses.replace(self, code_layer=self._code_layer(),
+                                   output_activation=self.activations[-1])
+
+    def _code_layer(self) -> int:
+        layers = self.layers
+        hidden_twos = [i for i in range(1, len(layers) - 1) if layers[i] == 2]
+        if self.code_layer is not None:
+            if self.code_layer not in hidden_twos:
+                raise SettingError("code_layer", "must index a hidden layer of 2 neurons in "
+                                   f"layers (allowed: {', '.join(map(str, hidden_twos)) or 'none'}"
+                                   f"), got {self.code_layer}")
+            return self.code_layer
+        if not hidden_twos:
+            raise SettingError("layers", "needs a hidden layer of exactly 2 neurons (the code "
+                               f"layer), got {list(layers)}")
+        if len(hidden_twos) > 1:
+            raise SettingError("code_layer", "missing: several hidden layers have 2 neurons "
+                               f"(indices {', '.join(map(str, hidden_twos))}); say which is the "
+                               "code layer")
+        return hidden_twos[0]
+
+
+@dataclass(frozen=True)
+class Train:
+    """The optimizer, its hyper-parameters, and when to stop."""
+
+    optimizer: str = setting("adam", one_of(*OPTIMIZER_NAMES))
+    learning_rate: float = setting(0.005, number(above=0))
+    batch_size: int = setting(32, integer(minimum=1))
+    epochs: int = setting(1000, integer(minimum=1, maximum=10_000_000))
+    epsilon: float = setting(0.0, number(minimum=0))
+    seed: int = setting(0, integer(minimum=0))
+    beta1: float = setting(0.9, number(minimum=0, below=1))
+    beta2: float = setting(0.999, number(minimum=0, below=1))
+    eps: float = setting(1e-8, number(above=0))
+
+
+@dataclass(frozen=True)
+class Record:
+    """Which snapshots the trajectory keeps."""
+
+    every: int = setting(1, integer(minimum=1))
+    batches: int = setting(0, integer(minimum=0))
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How a trajectory becomes a clip: the keys of a TOML [render] table."""
+
+    fps: int = setting(30, integer(minimum=1, maximum=120))
+    size: str = setting("1280x720", size_text)
+    theme: str = setting("light", one_of(*THEME_NAMES))
+    panels: tuple[str, ...] = setting(
+        ("code", "loss", "weights"), array_of(one_of(*PANEL_NAMES), min_len=1))
+    duration: float | None = setting(None, number(above=0))
+    hold: float = setting(0.0, number(minimum=0, below=3600))
+    title: str | None = setting(None, text)
+    log_loss: bool = setting(False, boolean)
+    epochs: str | None = setting(None, epoch_range)
+    every: int = setting(1, integer(minimum=1))
+    align: str = setting("none", one_of(*ALIGN_NAMES))
+    trails: int = setting(0, integer(minimum=0, maximum=100))
+    smooth: int = setting(0, integer(minimum=0, maximum=30))
+    pca: bool = setting(True, boolean)
+    pca_ghost: bool = setting(False, boolean)
+    labels: tuple[str, ...] | None = setting(None, array_of(text, min_len=1))
+
+    def resolved(self) -> RenderOptions:
+        if len(set(self.panels)) != len(self.panels):
+            raise SettingError("panels", f"lists a panel twice: {', '.join(self.panels)}")
+        return self
+
+    def updated(self, values: Mapping[str, Any]) -> RenderOptions:
+        """These options with `values` (TOML-typed, by key) on top, checked like a table."""
+        try:
+            given = build(RenderOptions, dict(values))
+            return dataclasses.replace(self, **{name: getattr(given, name)
+                                                for name in values}).resolved()
+        except SettingError as error:
+            raise error.under("render") from None
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """(width, height) of the clip."""
+        width, height = self.size.split("x")
+        return int(width), int(height)
+
+    @property
+    def epoch_bounds(self) -> tuple[float, float]:
+        """(first, last) epoch to show; open ends are -inf and +inf."""
+        first, _, last = (self.epochs or ":").partition(":")
+        return (float(first) if first else -math.inf, float(last) if last else math.inf)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A whole experiment file, resolved: every default filled in."""
+
+    title: str = setting("", text)
+    data: Data = table(Data)
+    model: Model = table(Model)
+    train: Train = table(Train)
+    record: Record = table(Record)
+    render: RenderOptions = table(RenderOptions)
+    # Where the experiment came from: names the file in messages, anchors relative data paths.
+    source: str = field(default="experiment", compare=False)
+    base_dir: Path = field(default=Path("."), compare=False)
+
+    def resolved(self) -> Experiment:
+        layers = self.model.layers
+        if self.data.dimensions not in (None, layers[0]):
+            raise SettingError("model.layers", f"first layer (input) has {layers[0]} neurons "
+                               f"but the clusters are {self.data.dimensions}-D; they must match")
+        if layers[-1] != layers[0]:
+            raise SettingError("model.layers", "last layer must equal the first (an "
+                               f"autoencoder reconstructs its input), got {list(layers)}")
+        return self
+
+    @property
+    def code_layer(self) -> int:
+        return self.model.code_layer  # always filled in by Model.resolved
+
+    def error(self, key: str, problem: str) -> SettingError:
+        """A user error about `key` of this experiment, naming the file."""
+        return SettingError(key, problem, self.source)
+
+    def to_dict(self) -> dict:
+        """The resolved experiment as plain TOML-able data (None values left out)."""
+        return _plain(self)
+
+    def to_toml(self) -> str:
+        return dump_toml(self.to_dict())
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)
+                if f.name not in ("source", "base_dir") and getattr(value, f.name) is not None}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value if v is not None]
+    return value
