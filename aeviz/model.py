@@ -66,6 +66,19 @@ def parameter_count(layer_sizes: Sequence[int]) -> int:
     return sum(n_out * (n_in + 1) for n_in, n_out in zip(layer_sizes, layer_sizes[1:]))
 
 
+def forward(x: np.ndarray, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
+            activations: Sequence[str]) -> list[np.ndarray]:
+    """Every layer's activations, from the input x (outputs[0]) to the reconstruction.
+
+    A pure function of the parameters, so the renderer can run any recorded snapshot through
+    the very arithmetic the trainer used.
+    """
+    outputs = [x]
+    for w, b, name in zip(weights, biases, activations):
+        outputs.append(ACTIVATIONS[name](outputs[-1] @ w.T + b))
+    return outputs
+
+
 class Autoencoder:
     """Dense layers with per-layer activations; trained on the mean squared reconstruction error."""
 
@@ -84,10 +97,7 @@ class Autoencoder:
 
     def forward(self, x: np.ndarray) -> list[np.ndarray]:
         """Every layer's activations, from the input x (outputs[0]) to the reconstruction."""
-        outputs = [x]
-        for w, b, name in zip(self.weights, self.biases, self.activations):
-            outputs.append(ACTIVATIONS[name](outputs[-1] @ w.T + b))
-        return outputs
+        return forward(x, self.weights, self.biases, self.activations)
 
     def backward(self, outputs: list[np.ndarray]) -> float:
         """Fill self.grads with the gradient of the batch MSE; return that MSE.

@@ -1,4 +1,9 @@
-"""The training loop: mini-batch epochs, one RMSE evaluation per epoch, snapshots as it goes."""
+"""The training loop: mini-batch epochs, one RMSE evaluation per epoch, snapshots as it goes.
+
+Snapshots taken inside an epoch (`record.batches`) are held until the epoch completes and only
+then committed to the record, so the record never holds a state that training then abandoned:
+on Ctrl-C the unfinished epoch's snapshots are simply dropped.
+"""
 
 from __future__ import annotations
 
@@ -28,37 +33,10 @@ class Snapshot(NamedTuple):
     params: np.ndarray   # flat float32 copy of all weights and biases
 
 
-class Recorder:
-    """Collects snapshots of the network as training goes."""
-
-    def __init__(self, code_layer: int):
-        self.code_layer = code_layer
-        self.snapshots: list[Snapshot] = []
-
-    def add(self, epoch: int, step: int, rmse: float, outputs: list[np.ndarray],
-            params: np.ndarray) -> None:
-        # One append, so a Ctrl-C can never leave half a snapshot behind. astype copies: later
-        # in-place updates of the weights must not leak into the record.
-        self.snapshots.append(Snapshot(epoch, step, rmse,
-                                       outputs[self.code_layer].astype(np.float32),
-                                       params.astype(np.float32)))
-
-    def drop_after(self, step: int) -> None:
-        """Forget snapshots of an epoch that did not complete."""
-        self.snapshots = [s for s in self.snapshots if s.step <= step]
-
-    def drop_non_finite(self) -> None:
-        self.snapshots = [s for s in self.snapshots if recordable(s.rmse, s.codes, s.params)]
-
-    def steps(self) -> list[int]:
-        return [s.step for s in self.snapshots]
-
-
-def recordable(rmse: float, codes: np.ndarray, params: np.ndarray) -> bool:
-    """Finite loss, and codes and weights that stay finite when stored as float32."""
-    with np.errstate(over="ignore"):
-        return (math.isfinite(rmse) and np.isfinite(codes.astype(np.float32)).all()
-                and np.isfinite(params.astype(np.float32)).all())
+def recordable(snapshot: Snapshot) -> bool:
+    """Finite loss, codes and weights (stored as float32, so an overflowing cast shows as inf)."""
+    return (math.isfinite(snapshot.rmse) and bool(np.isfinite(snapshot.codes).all())
+            and bool(np.isfinite(snapshot.params).all()))
 
 
 def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray) -> float:
@@ -66,6 +44,84 @@ def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray) -> float:
     mse = net.backward(net.forward(batch))
     optimizer.step(net.params, net.grads)
     return mse
+
+
+class Training:
+    """A run in progress: the network, its optimizer and shuffling, and the record so far."""
+
+    def __init__(self, exp: Experiment, x: np.ndarray):
+        self.exp, self.x = exp, x
+        self.rng = np.random.default_rng(exp.train.seed)
+        self.net = Autoencoder(exp.model.layers, exp.model.activations, self.rng)
+        self.optimizer = make_optimizer(self.net.params, exp.train)
+        self.steps_per_epoch = math.ceil(len(x) / exp.train.batch_size)
+        self.step_losses: list[float] = []  # every mini-batch's MSE, an unfinished epoch's too
+        self.record: list[Snapshot] = []    # committed snapshots, in step order
+        self.blow_up: list[Snapshot] = []   # the held snapshots of a diverging epoch
+        self.diverged_at: int | None = None
+        self.last = self.snapshot(0)        # the end of the last completed epoch
+        self.commit([self.last])
+
+    @property
+    def step(self) -> int:
+        """Optimizer steps taken so far."""
+        return len(self.step_losses)
+
+    def snapshot(self, epoch: int) -> Snapshot:
+        """The network now: its RMSE over x, and float32 copies of its codes and parameters."""
+        rmse, outputs = self.net.rmse(self.x)
+        # astype copies: later in-place updates of the weights must not leak into the record.
+        return Snapshot(epoch, self.step, rmse, outputs[self.exp.code_layer].astype(np.float32),
+                        self.net.params.astype(np.float32))
+
+    def commit(self, snapshots: list[Snapshot]) -> None:
+        """Add the finite ones to the record, in one step so a Ctrl-C cannot split it."""
+        self.record += [s for s in snapshots if recordable(s)]
+
+    def run(self, on_epoch: EpochCallback | None) -> str:
+        """Train epoch after epoch until a stopping rule holds; return the stop reason."""
+        for epoch in range(1, self.exp.train.epochs + 1):
+            held = self.run_epoch(epoch)
+            end = self.snapshot(epoch)
+            if not recordable(end):
+                self.diverged_at, self.blow_up = epoch, held
+                return "diverged"
+            self.complete(end, held)
+            if on_epoch is not None:
+                on_epoch(epoch, end.rmse)
+            if end.rmse <= self.exp.train.epsilon:
+                return "converged"
+        return "epochs"
+
+    def run_epoch(self, epoch: int) -> list[Snapshot]:
+        """One optimizer step per mini-batch of a fresh shuffle. Returns the snapshots taken
+        after each mini-batch but the last (that one is the epoch's end), if `record.batches`
+        covers this epoch."""
+        x, size = self.x, self.exp.train.batch_size
+        shuffled = x[self.rng.permutation(len(x))]
+        held = []
+        for start in range(0, len(x), size):
+            self.step_losses.append(
+                minibatch_step(self.net, self.optimizer, shuffled[start:start + size]))
+            if epoch <= self.exp.record.batches and start + size < len(x):
+                held.append(self.snapshot(epoch))
+        return held
+
+    def complete(self, end: Snapshot, held: list[Snapshot]) -> None:
+        """Commit a completed epoch: its held snapshots, and its end if `record` keeps it."""
+        # `last` first: should a Ctrl-C fall between the two lines, `finish` still adds this
+        # epoch's end after everything committed so far, and the record stays in step order.
+        self.last = end
+        keep_end = end.epoch % self.exp.record.every == 0 or end.epoch <= self.exp.record.batches
+        self.commit(held + [end] if keep_end else held)
+
+    def finish(self) -> None:
+        """Close the record. The last completed epoch is always in it, even where
+        `record.every` skipped it; after divergence the diverging epoch's finite snapshots
+        follow it: they show the blow-up."""
+        if not self.record or self.record[-1].step != self.last.step:
+            self.record.append(self.last)
+        self.commit(self.blow_up)
 
 
 def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
@@ -78,69 +134,22 @@ def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
     """
     started = time.perf_counter()
     data = load_data(exp)
-    rng = np.random.default_rng(exp.train.seed)
-    net = Autoencoder(exp.model.layers, exp.model.activations, rng)
-    optimizer = make_optimizer(net.params, exp.train)
-    recorder = Recorder(exp.code_layer)
-    x, batch_size = data.x, exp.train.batch_size
-    steps_per_epoch = math.ceil(len(x) / batch_size)
-    step_losses: list[float] = []
-    last_good = net.params.copy()  # the weights at the end of the last completed epoch
-    completed, step, diverged_at, stop_reason = 0, 0, None, "epochs"
-
-    def snapshot(epoch: int, outputs: list[np.ndarray] | None = None,
-                 rmse: float | None = None) -> None:
-        if outputs is None:
-            rmse, outputs = net.rmse(x)
-        recorder.add(epoch, step, rmse, outputs, net.params)
-
-    snapshot(0)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected, not warned
+        run = Training(exp, data.x)
         try:
-            for epoch in range(1, exp.train.epochs + 1):
-                shuffled = x[rng.permutation(len(x))]
-                record_batches = epoch <= exp.record.batches
-                for start in range(0, len(x), batch_size):
-                    batch = shuffled[start:start + batch_size]
-                    step_losses.append(minibatch_step(net, optimizer, batch))
-                    step += 1
-                    if record_batches and start + batch_size < len(x):
-                        snapshot(epoch)
-                rmse, outputs = net.rmse(x)
-                if not recordable(rmse, outputs[exp.code_layer], net.params):
-                    diverged_at, stop_reason = epoch, "diverged"
-                    break
-                completed = epoch
-                last_good[:] = net.params
-                if epoch % exp.record.every == 0 or record_batches:
-                    snapshot(epoch, outputs, rmse)
-                if on_epoch is not None:
-                    on_epoch(epoch, rmse)
-                if rmse <= exp.train.epsilon:
-                    stop_reason = "converged"
-                    break
+            stop_reason = run.run(on_epoch)
         except KeyboardInterrupt:
             stop_reason = "interrupted"
-    # Epoch 0 and the last completed epoch are always recorded, with finished-epoch weights.
-    # After an interrupt, snapshots of the unfinished epoch go; after divergence, its finite
-    # within-epoch snapshots stay: they show the blow-up.
-    if stop_reason == "interrupted":
-        recorder.drop_after(completed * steps_per_epoch)
-    recorder.drop_non_finite()
-    net.params[:] = last_good
-    step = completed * steps_per_epoch
-    if step not in recorder.steps():
-        snapshot(completed)
-        recorder.snapshots.sort(key=lambda s: s.step)
-    return _trajectory(exp, data, recorder, step_losses, {
-        "stop_reason": stop_reason, "epochs_run": completed, "diverged_at": diverged_at,
-        "steps_per_epoch": steps_per_epoch, "wall_seconds": time.perf_counter() - started,
+        run.finish()
+    return _trajectory(exp, data, run.record, run.step_losses, {
+        "stop_reason": stop_reason, "epochs_run": run.last.epoch,
+        "diverged_at": run.diverged_at, "steps_per_epoch": run.steps_per_epoch,
+        "wall_seconds": time.perf_counter() - started,
     })
 
 
-def _trajectory(exp: Experiment, data: Dataset, recorder: Recorder, step_losses: list[float],
-                run_meta: dict) -> Trajectory:
-    snapshots = recorder.snapshots
+def _trajectory(exp: Experiment, data: Dataset, snapshots: list[Snapshot],
+                step_losses: list[float], run_meta: dict) -> Trajectory:
     params = np.stack([s.params for s in snapshots])
     weights, biases = split_params(params, exp.model.layers)
     meta = {

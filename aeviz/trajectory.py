@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from aeviz.config import RenderOptions, stored_render_options
 from aeviz.errors import AevizError
 from aeviz.files import atomic_path
 
@@ -82,6 +83,40 @@ class Trajectory:
     @property
     def stop_reason(self) -> str:
         return self.meta.get("stop_reason", "epochs")
+
+    # Typed reads of what the renderer shows, so no reader spells the config's or meta's keys.
+    @property
+    def optimizer(self) -> str:
+        """The optimizer's name as configured: "sgd", "momentum", "rmsprop" or "adam"."""
+        return self.experiment["train"]["optimizer"]
+
+    @property
+    def learning_rate(self) -> float:
+        return self.experiment["train"]["learning_rate"]
+
+    @property
+    def batch_size(self) -> int:
+        return self.experiment["train"]["batch_size"]
+
+    @property
+    def epsilon(self) -> float:
+        """The RMSE that stops training early; 0 when there is none."""
+        return self.experiment["train"].get("epsilon", 0.0)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Optimizer steps in one epoch; 0 when the run did not record it."""
+        return self.meta.get("steps_per_epoch") or 0
+
+    @property
+    def diverged_at(self) -> int | None:
+        """The epoch whose loss was no longer finite, for a diverged run."""
+        return self.meta.get("diverged_at")
+
+    @property
+    def render_options(self) -> RenderOptions:
+        """The experiment's [render] table: what `aeviz render` flags go on top of."""
+        return stored_render_options(self.experiment.get("render", {}))
 
     def __len__(self) -> int:
         return len(self.epoch)
@@ -143,6 +178,8 @@ def load(path: str | Path) -> Trajectory:
                              "with `aeviz train`)")
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
+    except AevizError:
+        raise
     except FileNotFoundError:
         raise AevizError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -201,30 +238,3 @@ def _check_shapes(run: Trajectory) -> None:
                              f"expected {shape})")
     if snapshots == 0:
         raise AevizError(f"{run.path}: the trajectory has no snapshots")
-
-
-def describe(summary: dict[str, Any]) -> str:
-    """`Trajectory.summary()` (plus `file_bytes`) as aligned "key  value" lines for people."""
-    hp = summary["hyperparameters"]
-    clusters = ", ".join(f"{name} ({n})" for name, n in summary["clusters"].items())
-    converged = summary["stop_reason"] == "converged"
-    lines = [
-        ("title", summary["title"]),
-        ("layers", " - ".join(map(str, summary["layers"]))
-         + f"  (code layer {summary['code_layer']})"),
-        ("activations", ", ".join(summary["activations"])),
-        ("optimizer", f"{summary['optimizer']}, learning rate {hp['learning_rate']:g}, batch "
-                      f"{hp['batch_size']}, beta1 {hp['beta1']:g}, beta2 {hp['beta2']:g}, "
-                      f"eps {hp['eps']:g}, seed {hp['seed']}"),
-        ("data", f"{summary['samples']} samples in {summary['dimensions']}-D"
-                 + (f"; {clusters}" if clusters else "")),
-        ("snapshots", f"{summary['snapshots']}, epochs {summary['epochs'][0]} to "
-                      f"{summary['epochs'][1]} (at most {hp['epochs']})"),
-        ("stopped", summary["stop_reason"] + (f" (epsilon {hp['epsilon']:g})" if converged
-                                              else "")),
-        ("RMSE", f"first {summary['first_rmse']:.4g}, final {summary['final_rmse']:.4g}"),
-        ("file", f"{summary['file_bytes'] / 1e6:.2f} MB, written by aeviz "
-                 f"{summary['aeviz_version']} on {summary['created']}"),
-    ]
-    width = max(len(key) for key, _ in lines)
-    return "\n".join(f"{key.ljust(width)}  {value}" for key, value in lines)

@@ -2,43 +2,49 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import pytest
 from click.testing import CliRunner
 
+from aeviz.tomlwriter import dump_toml
+
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-TINY = """\
-title = "tiny"
+# The tiny experiment: 40 samples in 3-D, trained for 12 epochs of 5 mini-batches.
+TINY_EXPERIMENT = {
+    "title": "tiny",
+    "data": {"seed": 1, "clusters": [
+        {"n": 20, "mean": [0.5, 0.0, 0.2], "std": 0.1},
+        {"n": 20, "mean": [-0.5, 0.3, 0.0], "cov": [[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0.02]]},
+    ]},
+    "model": {"layers": [3, 4, 2, 4, 3], "activation": "tanh"},
+    "train": {"optimizer": "adam", "learning_rate": 0.01, "batch_size": 8, "epochs": 12,
+              "seed": 3},
+}
 
-[data]
-seed = 1
 
-[[data.clusters]]
-n = 20
-mean = [0.5, 0.0, 0.2]
-std = 0.1
+def tiny_text(**changes: Any) -> str:
+    """The tiny experiment's TOML text with keys replaced or added, table by table.
 
-[[data.clusters]]
-n = 20
-mean = [-0.5, 0.3, 0.0]
-cov = [[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0.02]]
+    `tiny_text(train={"epochs": 5, "optimizer": "sgd"}, render={"size": "160x90"})`; a key
+    set to None is left out, and a value that is not a dict (`title="x"`) replaces it whole.
+    """
+    document = copy.deepcopy(TINY_EXPERIMENT)
+    for name, value in changes.items():
+        if isinstance(value, dict):
+            value = {**document.get(name, {}), **value}
+            value = {key: item for key, item in value.items() if item is not None}
+        document[name] = value
+    return dump_toml(document)
 
-[model]
-layers = [3, 4, 2, 4, 3]
-activation = "tanh"
 
-[train]
-optimizer = "adam"
-learning_rate = 0.01
-batch_size = 8
-epochs = 12
-seed = 3
-"""
+TINY = tiny_text()  # the text, for tests that edit it as text
 
 
 @pytest.fixture

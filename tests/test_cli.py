@@ -2,12 +2,12 @@
 
 import json
 
-import imageio_ffmpeg
 import numpy as np
 import pytest
 
 from aeviz import trajectory
 from aeviz.optim import Adam
+from tests.helpers import decode_mp4
 
 
 def test_train_writes_trajectory_and_summary(run_cli, tiny_toml, tmp_path, monkeypatch):
@@ -173,7 +173,6 @@ def test_demo_produces_a_playable_clip(run_cli, tmp_path):
     out = tmp_path / "demo.mp4"
     result = run_cli("demo", "-o", out, "--size", "320x180", "--duration", "1", "--hold", "0")
     assert result.exit_code == 0, result.output
-    reader = imageio_ffmpeg.read_frames(str(out))
-    meta = next(reader)
-    assert meta["size"] == (320, 180) and len(list(reader)) == 30
+    meta, frames = decode_mp4(out)
+    assert meta["size"] == (320, 180) and len(frames) == 30
     assert trajectory.load(tmp_path / "demo.npz").stop_reason == "converged"

@@ -6,6 +6,7 @@ import pytest
 from aeviz.config import load_experiment
 from aeviz.data import load_data, normalize
 from aeviz.errors import AevizError
+from tests.conftest import TINY_EXPERIMENT, tiny_text
 
 IRIS_TOML = """
 [data]
@@ -24,9 +25,12 @@ def test_normalizations():
     np.testing.assert_array_equal(normalize(x, "none"), x)
 
 
-def test_cluster_sizes_and_means(tiny_toml):
-    data = load_data(load_experiment(tiny_toml, ["data.normalize='none'",
-                                                 "data.clusters[1].n=2000"]))
+def test_cluster_sizes_and_means(tmp_path):
+    first, second = TINY_EXPERIMENT["data"]["clusters"]
+    clusters = [{**first, "n": 2000}, second]
+    path = tmp_path / "big.toml"
+    path.write_text(tiny_text(data={"normalize": "none", "clusters": clusters}))
+    data = load_data(load_experiment(path))
     assert data.x.shape == (2020, 3) and data.label_names == ("cluster 1", "cluster 2")
     np.testing.assert_allclose(data.x[:2000].mean(axis=0), [0.5, 0.0, 0.2], atol=0.01)
     np.testing.assert_allclose(data.x[:2000].std(axis=0), [0.1] * 3, atol=0.01)

@@ -1,6 +1,5 @@
 """Issue-5 features: comparisons, PCA reference, alignment, trails, smoothing, batches."""
 
-import imageio_ffmpeg
 import numpy as np
 import pytest
 
@@ -9,9 +8,12 @@ from aeviz.config import RenderOptions, load_experiment
 from aeviz.render import render
 from aeviz.render.frames import plan_frames
 from aeviz.render.geometry import affine_fit, align_sequence, pca, procrustes
+from aeviz.render.panels import InputSpacePanel, ParallelCoordinatesPanel
 from aeviz.render.scene import Scene
 from aeviz.render.views import RunView
 from aeviz.train import train
+from tests.conftest import tiny_text
+from tests.helpers import assert_blitting_exact, decode_mp4
 
 
 def rotation(angle):
@@ -61,20 +63,18 @@ def test_a_linear_autoencoder_does_not_beat_pca(tiny_toml):
 def two_runs(tiny_run_path, tmp_path_factory):
     long = trajectory.load(tiny_run_path)
     exp_path = tmp_path_factory.mktemp("short") / "short.toml"
-    from tests.conftest import TINY
-
-    exp_path.write_text(TINY.replace("epochs = 12", "epochs = 5").replace('"adam"', '"sgd"'))
+    exp_path.write_text(tiny_text(train={"epochs": 5, "optimizer": "sgd"}))
     return long, train(load_experiment(exp_path))
 
 
 def test_comparison_is_synchronized_and_finished_runs_hold(two_runs, tmp_path):
     long, short = two_runs
     out = tmp_path / "cmp.mp4"
-    frames = render([long, short], out, RenderOptions(size="320x180"), labels=["adam", "sgd"])
+    frames = render([long, short], out, RenderOptions(size="320x180", labels=("adam", "sgd")))
     assert len(frames) == 13
     assert [f.indexes for f in frames][-2:] == [(11, 5), (12, 5)]
-    reader = imageio_ffmpeg.read_frames(str(out))
-    assert next(reader)["size"] == (320, 180) and len(list(reader)) == 13
+    meta, decoded = decode_mp4(out)
+    assert meta["size"] == (320, 180) and len(decoded) == 13
     scene = Scene([RunView(long, "adam"), RunView(short, "sgd")], RenderOptions(), (0, 12))
     scene.draw(frames[-1])
     loss_panel = next(p for p, run in scene.panels if run is None)
@@ -89,19 +89,14 @@ def test_comparison_is_synchronized_and_finished_runs_hold(two_runs, tmp_path):
 def test_features_keep_blitting_exact(tiny_run_path, options):
     view = RunView(trajectory.load(tiny_run_path), align=options.align)
     frames = plan_frames([view.timeline], options)
-    for frame in (frames[1], frames[len(frames) // 2]):
-        blitted = np.array(Scene([view], options, (0, 12)).draw(frame))
-        redrawn = np.array(Scene([view], options, (0, 12)).draw_full(frame))
-        np.testing.assert_array_equal(blitted, redrawn)
+    assert_blitting_exact([view], options, [frames[1], frames[len(frames) // 2]])
 
 
 def test_comparison_blitting_is_exact(two_runs):
     views = [RunView(run) for run in two_runs]
     options = RenderOptions(size="480x270")
     frames = plan_frames([v.timeline for v in views], options)
-    blitted = np.array(Scene(views, options, (0, 12)).draw(frames[8]))
-    redrawn = np.array(Scene(views, options, (0, 12)).draw_full(frames[8]))
-    np.testing.assert_array_equal(blitted, redrawn)
+    assert_blitting_exact(views, options, [frames[8]])
 
 
 def test_smooth_interpolates_between_snapshots(tiny_run_path):
@@ -138,22 +133,19 @@ def test_bad_combinations(run_cli, tiny_run_path, tmp_path):
 
 @pytest.mark.parametrize("dims", [2, 3, 4])
 def test_reconstruction_panel_blits_exactly(tmp_path, dims):
-    from tests.conftest import TINY
-
-    text = (TINY.replace("mean = [0.5, 0.0, 0.2]", f"mean = {[0.5] + [0.1] * (dims - 1)}")
-            .replace("mean = [-0.5, 0.3, 0.0]", f"mean = {[-0.5] + [0.2] * (dims - 1)}")
-            .replace("cov = [[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0.02]]", "std = 0.1")
-            .replace("layers = [3, 4, 2, 4, 3]", f"layers = [{dims}, 4, 2, 4, {dims}]"))
-    (tmp_path / "e.toml").write_text(text)
+    clusters = [{"n": 20, "mean": [0.5] + [0.1] * (dims - 1), "std": 0.1},
+                {"n": 20, "mean": [-0.5] + [0.2] * (dims - 1), "std": 0.1}]
+    (tmp_path / "e.toml").write_text(tiny_text(data={"clusters": clusters},
+                                               model={"layers": [dims, 4, 2, 4, dims]}))
     view = RunView(train(load_experiment(tmp_path / "e.toml")))
     options = RenderOptions(size="480x270", panels=("recon", "code"))
     frame = plan_frames([view.timeline], options)[6]
-    blitted = np.array(Scene([view], options, (0, 12)).draw(frame))
-    scene = Scene([view], options, (0, 12))
-    redrawn = np.array(scene.draw_full(frame))
-    np.testing.assert_array_equal(blitted, redrawn)
+    scene = assert_blitting_exact([view], options, [frame])
     panel = scene.panels[0][0]
-    assert panel.mode == {2: "2d", 3: "3d", 4: "parallel"}[dims]
+    if dims <= 3:
+        assert isinstance(panel, InputSpacePanel) and panel.three_d == (dims == 3)
+    else:
+        assert isinstance(panel, ParallelCoordinatesPanel)
     if dims == 4:  # the dashed lines are the network's output for the picked samples
         state = view.state(6)
         expected = view.run.x[panel.picks[0]]

@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from aeviz.model import ACTIVATIONS, DERIVATIVES, Autoencoder, parameter_count, split_params
+from aeviz.model import (
+    ACTIVATIONS,
+    DERIVATIVES,
+    Autoencoder,
+    forward,
+    parameter_count,
+    split_params,
+)
 
 
 def batch_mse(net: Autoencoder, x: np.ndarray) -> float:
@@ -70,3 +77,24 @@ def test_weights_are_views_of_the_flat_parameter_vector():
     weights, biases = split_params(stacked, [4, 3, 2, 3, 4])
     assert weights[3].shape == (2, 4, 3) and biases[3].shape == (2, 4)
     np.testing.assert_array_equal(weights[3][1], 2 * net.weights[3])
+
+
+def test_forward_of_one_layer_by_hand():
+    w, b = np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([0.5, -1.0])
+    x = np.array([[3.0, 1.0]])
+    outputs = forward(x, [w], [b], ["sigmoid"])
+    # z = [3 - 2 + 0.5, 1.5 - 1] = [1.5, 0.5]
+    assert len(outputs) == 2 and outputs[0] is x
+    np.testing.assert_allclose(outputs[1], 1 / (1 + np.exp(-np.array([[1.5, 0.5]]))))
+
+
+def test_the_network_and_a_recorded_snapshot_share_one_forward_pass():
+    net = Autoencoder([3, 4, 2, 4, 3], ["tanh", "sigmoid", "identity", "tanh"],
+                      np.random.default_rng(3))
+    x = np.random.default_rng(4).uniform(-1, 1, (5, 3))
+    # A snapshot as the trajectory stores it: the flat parameters, split again.
+    weights, biases = split_params(net.params.copy(), net.layer_sizes)
+    pure = forward(x, weights, biases, net.activations)
+    assert len(pure) == 5
+    for layer, expected in zip(pure, net.forward(x)):
+        np.testing.assert_array_equal(layer, expected)

@@ -61,3 +61,29 @@ def test_adam_second_step_with_a_new_gradient():
 def test_make_optimizer_by_name(name, kind):
     opt = make_optimizer(THETA, Train(optimizer=name, learning_rate=0.5))
     assert isinstance(opt, kind) and opt.learning_rate == 0.5
+
+
+# Unusual and all different, so that a swapped or dropped hyper-parameter changes the result.
+UNUSUAL = {"learning_rate": 0.1, "beta1": 0.5, "beta2": 0.75, "eps": 0.25}
+GRAD2 = np.array([1.0, 1.0])
+M2 = np.array([0.625, -0.5])      # 0.5 * (0.5 GRAD) + 0.5 GRAD2
+V2 = np.array([0.296875, 3.25])   # 0.75 * (0.25 GRAD^2) + 0.25 GRAD2^2
+
+
+@pytest.mark.parametrize("name, expected", [
+    # theta1 = theta - 0.1 * 0.5 GRAD = [0.975, -1.8];  theta2 = theta1 - 0.1 M2
+    ("momentum", [0.975 - 0.0625, -1.8 + 0.05]),
+    # v1 = 0.25 GRAD^2 = [0.0625, 4]: theta1 = theta - 0.1 GRAD / ([0.25, 2] + 0.25)
+    # theta2 = theta1 - 0.1 GRAD2 / (sqrt(V2) + 0.25)
+    ("rmsprop", np.array([0.9, -2 + 0.4 / 2.25]) - 0.1 / (np.sqrt(V2) + 0.25)),
+    # step 1: m_hat = GRAD, v_hat = GRAD^2: theta1 = theta - 0.1 GRAD / (|GRAD| + 0.25)
+    # step 2: m_hat = M2 / (1 - 0.5^2), v_hat = V2 / (1 - 0.75^2)
+    ("adam", np.array([1 - 0.05 / 0.75, -2 + 0.4 / 4.25])
+     - 0.1 * (M2 / 0.75) / (np.sqrt(V2 / 0.4375) + 0.25)),
+])
+def test_make_optimizer_passes_the_hyper_parameters(name, expected):
+    theta = THETA.copy()
+    optimizer = make_optimizer(theta, Train(optimizer=name, **UNUSUAL))
+    for grads in (GRAD, GRAD2):
+        optimizer.step(theta, grads)
+    np.testing.assert_allclose(theta, expected, rtol=1e-12)

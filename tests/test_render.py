@@ -4,7 +4,6 @@ import shutil
 import tracemalloc
 
 import imageio.v3 as iio
-import imageio_ffmpeg
 import numpy as np
 import pytest
 
@@ -12,8 +11,8 @@ from aeviz import trajectory
 from aeviz.config import RenderOptions
 from aeviz.render import render
 from aeviz.render.frames import Frame, plan_frames
-from aeviz.render.scene import Scene
 from aeviz.render.views import RunView
+from tests.helpers import assert_blitting_exact, decode_mp4
 
 SMALL = RenderOptions(size="320x180")
 
@@ -21,13 +20,6 @@ SMALL = RenderOptions(size="320x180")
 @pytest.fixture
 def run(tiny_run_path):
     return trajectory.load(tiny_run_path)
-
-
-def decode_mp4(path):
-    reader = imageio_ffmpeg.read_frames(str(path))
-    meta = next(reader)
-    frames = list(reader)
-    return meta, frames
 
 
 def test_mp4_has_one_frame_per_snapshot(run, tmp_path):
@@ -87,12 +79,9 @@ def test_dark_theme_and_weights_only(run, tmp_path):
 def test_blitted_frame_equals_full_redraw(run, options):
     view = RunView(run)
     frames = plan_frames([view.timeline], options)
-    scene = Scene([view], options, (0, 12))
-    for frame in (frames[0], frames[len(frames) // 2 + 1], frames[-1]):
-        blitted = np.array(scene.draw(frame))
-        redrawn = np.array(Scene([view], options, (0, 12)).draw_full(frame))
-        assert blitted.shape == (360, 640, 4)
-        np.testing.assert_array_equal(blitted, redrawn)
+    scene = assert_blitting_exact([view], options,
+                                  [frames[0], frames[len(frames) // 2 + 1], frames[-1]])
+    assert np.asarray(scene.canvas.buffer_rgba()).shape == (360, 640, 4)
 
 
 def test_same_input_gives_byte_identical_files(run, tmp_path):

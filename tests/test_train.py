@@ -1,13 +1,27 @@
 """Training runs: determinism, stopping rules, and the recorded trajectory."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from aeviz import train as train_module
 from aeviz import trajectory
-from aeviz.config import load_experiment
+from aeviz.config import Experiment, load_experiment
+from aeviz.data import load_data
 from aeviz.model import Autoencoder
 from aeviz.optim import make_optimizer
-from aeviz.train import train
+from aeviz.train import Training, train
+from tests.conftest import tiny_text
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def tiny(tmp_path: Path, **changes) -> Experiment:
+    """The tiny experiment with `tiny_text` changes: 40 samples, 5 mini-batches an epoch."""
+    path = tmp_path / "changed.toml"
+    path.write_text(tiny_text(**changes))
+    return load_experiment(path)
 
 
 def arrays_of(run):
@@ -62,9 +76,13 @@ def test_snapshots_match_an_independent_replay(tiny_toml):
 
 
 def test_snapshots_do_not_alias_the_live_weights(tiny_toml):
-    run = train(load_experiment(tiny_toml))
-    assert not np.array_equal(run.weights[0][0], run.weights[0][-1])
-    assert not np.shares_memory(run.weights[0], run.weights[1])
+    exp = load_experiment(tiny_toml)
+    training = Training(exp, load_data(exp).x)
+    first = training.snapshot(0)
+    recorded = first.params.copy()
+    training.run_epoch(1)  # updates the live weights in place
+    assert not np.allclose(training.net.params, recorded)
+    np.testing.assert_array_equal(first.params, recorded)
 
 
 def test_converges_at_epsilon(tiny_toml):
@@ -115,3 +133,70 @@ def test_trajectory_round_trips_without_pickle(tiny_toml, tmp_path):
     assert loaded.meta == run.meta and loaded.config == run.config
     assert loaded.code_layer == 2 and loaded.title == "tiny"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz", "tiny.toml"]  # no temp
+
+
+def interrupt_after(steps: int, monkeypatch) -> None:
+    """Make the mini-batch step after `steps` of them raise KeyboardInterrupt (a Ctrl-C)."""
+    real, taken = train_module.minibatch_step, []
+
+    def step(*args):
+        if len(taken) == steps:
+            raise KeyboardInterrupt
+        taken.append(1)
+        return real(*args)
+    monkeypatch.setattr(train_module, "minibatch_step", step)
+
+
+@pytest.mark.parametrize("record, steps, epochs_run", [
+    ({"batches": 3}, 12, 2),               # in epoch 3, which records its mini-batches
+    ({"batches": 4, "every": 5}, 17, 3),   # in epoch 4, which records its mini-batches
+    ({"batches": 3, "every": 7}, 15, 3),   # just before epoch 4: nothing of it was taken
+])
+def test_interrupt_mid_epoch_drops_the_unfinished_epoch(tmp_path, monkeypatch, record, steps,
+                                                        epochs_run):
+    interrupt_after(steps, monkeypatch)
+    run = train(tiny(tmp_path, record=record))
+    assert run.meta["stop_reason"] == "interrupted" and run.meta["epochs_run"] == epochs_run
+    # Every completed epoch records each of its 5 mini-batches (and so its end), none after.
+    assert run.step.tolist() == list(range(5 * epochs_run + 1))
+    assert run.epoch.tolist() == [0] + [e for e in range(1, epochs_run + 1) for _ in range(5)]
+    assert len(run.step_loss) == steps  # the unfinished epoch's mini-batch losses stay
+
+
+def test_interrupt_keeps_an_epoch_that_every_skipped(tmp_path):
+    def interrupt_at_epoch_5(epoch, rmse):
+        if epoch == 5:
+            raise KeyboardInterrupt
+
+    run = train(tiny(tmp_path, record={"batches": 1, "every": 3}), on_epoch=interrupt_at_epoch_5)
+    assert run.epoch.tolist() == [0, 1, 1, 1, 1, 1, 3, 5]
+    assert run.step.tolist() == [0, 1, 2, 3, 4, 5, 15, 25]
+
+
+def test_divergence_within_the_first_epoch_keeps_its_finite_mini_batches():
+    run = train(load_experiment(EXAMPLES / "too-high-learning-rate.toml"))
+    assert run.meta["stop_reason"] == "diverged" and run.meta["diverged_at"] == 1
+    assert run.meta["epochs_run"] == 0
+    # 13 mini-batches an epoch; after the 9th the numbers are no longer finite
+    assert run.epoch.tolist() == [0] + [1] * 9 and run.step.tolist() == list(range(10))
+    assert np.isfinite(run.loss).all() and run.loss[-1] > 1e15  # the blow-up, shown
+    assert len(run.step_loss) == 13
+
+
+SGD_BLOWUP = {"optimizer": "sgd", "learning_rate": 1.2}  # tiny diverges in epoch 3
+
+
+def test_divergence_after_completed_epochs_keeps_the_blow_up_after_them(tmp_path):
+    run = train(tiny(tmp_path, model={"activation": "identity"}, train=SGD_BLOWUP,
+                     record={"batches": 5, "every": 3}))
+    assert run.meta["stop_reason"] == "diverged" and run.meta["diverged_at"] == 3
+    assert run.epoch.tolist() == [0] + [1] * 5 + [2] * 5 + [3] * 3
+    assert run.step.tolist() == list(range(14))  # step 14 of epoch 3 is not finite
+
+
+def test_divergence_keeps_the_last_completed_epoch_that_every_skipped(tmp_path):
+    run = train(tiny(tmp_path, model={"activation": "identity"}, train=SGD_BLOWUP,
+                     record={"batches": 1, "every": 5}))
+    assert run.meta["stop_reason"] == "diverged" and run.meta["epochs_run"] == 2
+    assert run.epoch.tolist() == [0, 1, 1, 1, 1, 1, 2]
+    assert run.step.tolist() == [0, 1, 2, 3, 4, 5, 10]

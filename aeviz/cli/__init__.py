@@ -28,7 +28,6 @@ from aeviz.config import (
     RenderOptions,
     default_experiment_text,
     load_experiment,
-    stored_render_options,
 )
 from aeviz.errors import AevizError
 from aeviz.files import check_writable, write_text_atomic
@@ -124,8 +123,7 @@ def load_runs(paths: tuple[str, ...], flags: dict) -> tuple[list[Trajectory], Re
     from aeviz import trajectory
 
     runs = [trajectory.load(path) for path in paths]
-    stored = stored_render_options(runs[0].experiment.get("render", {}))
-    return runs, options_from_flags(flags, stored)
+    return runs, options_from_flags(flags, runs[0].render_options)
 
 
 def render_to(runs: list[Trajectory], output: str, options: RenderOptions, quiet: bool,

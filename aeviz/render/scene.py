@@ -18,17 +18,20 @@ from aeviz.render.panels import (
     FONT,
     CodePanel,
     LossPanel,
-    ReconstructionPanel,
     Rect,
     WeightPanel,
+    reconstruction_panel,
 )
 from aeviz.render.theme import THEMES
 from aeviz.render.views import RunView
+from aeviz.trajectory import Trajectory
 
 HEADER = 0.115        # figure fraction taken by the title lines
 TITLE_CHARACTERS = 64  # what fits left of the counter at 16:9
 HEIGHT_IN = 7.2       # the layout is designed at 7.2 inches tall; dpi scales it to any size
 SMALL_HEIGHT_IN = 6.0  # small clips (<= 400 px tall) get a shorter page: text 20% larger
+# How the header spells each optimizer (the only such table; schema.OPTIMIZER_NAMES lists the
+# names a config may use).
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
 
@@ -96,12 +99,11 @@ class Scene:
         fig, theme, options = self.figure, self.theme, self.options
         several = len(self.views) > 1
         if name == "loss":
-            epsilon = self.views[0].run.experiment["train"].get("epsilon", 0.0)
-            return LossPanel(fig, slot, self.views, theme, options, span,
-                             epsilon if not several else 0.0)
+            epsilon = self.views[0].run.epsilon if not several else 0.0
+            return LossPanel(fig, slot, self.views, theme, options, span, epsilon)
         if name == "recon":
             title = view.label if several else "reconstruction"
-            return ReconstructionPanel(fig, slot, view, theme, options, title)
+            return reconstruction_panel(fig, slot, view, theme, title)
         if name == "weights":
             title = view.label if several else "weights and biases"
             return WeightPanel(fig, slot, view, theme, options, title)
@@ -117,7 +119,6 @@ class Scene:
 
     def _header(self, view: RunView) -> None:
         fig, theme, run = self.figure, self.theme, view.run
-        experiment = run.experiment
         title = self.options.title or (run.title if len(self.views) == 1
                                        else " vs ".join(v.label for v in self.views))
         if len(title) > TITLE_CHARACTERS:  # keep clear of the epoch counter
@@ -125,12 +126,10 @@ class Scene:
         fig.text(0.012, 0.975, title, ha="left", va="top", fontsize=17, fontweight="bold",
                  color=theme.foreground)
         if len(self.views) == 1:
-            train = experiment["train"]
             layers = "-".join(str(n) for n in run.layer_sizes)
-            optimizer = OPTIMIZER_TITLES.get(train["optimizer"], train["optimizer"])
-            details = (f"{optimizer}, learning rate {train['learning_rate']:g}, "
-                       f"batch {train['batch_size']}  |  layers {layers}  |  "
-                       f"{len(run.x)} samples")
+            optimizer = OPTIMIZER_TITLES.get(run.optimizer, run.optimizer)
+            details = (f"{optimizer}, learning rate {run.learning_rate:g}, "
+                       f"batch {run.batch_size}  |  layers {layers}  |  {len(run.x)} samples")
             fig.text(0.012, 0.915, details, ha="left", va="top", fontsize=FONT["label"],
                      color=theme.muted)
         self.counter = PathLabel(fig, 0.988, 0.975, fig.transFigure, size=17,
@@ -183,13 +182,13 @@ class Scene:
         return self.canvas.buffer_rgba()
 
 
-def _stop_text(run) -> str:
-    meta = run.meta
-    reason = meta.get("stop_reason", "epochs")
+def _stop_text(run: Trajectory) -> str:
+    """How the run ended, for the header of its last frame."""
+    reason = run.stop_reason
     if reason == "converged":
-        return f"converged: RMSE <= {run.experiment['train']['epsilon']:g}"
+        return f"converged: RMSE <= {run.epsilon:g}"
     if reason == "diverged":
-        return f"diverged at epoch {meta.get('diverged_at')}: loss is no longer finite"
+        return f"diverged at epoch {run.diverged_at}: loss is no longer finite"
     if reason == "interrupted":
         return "interrupted"
     return "finished"

@@ -30,9 +30,8 @@ class RunView:
     def __init__(self, run: Trajectory, label: str | None = None, align: str = "none"):
         self.run = run
         self.label = label or run.title or "run"
-        steps_per_epoch = run.meta.get("steps_per_epoch")
         # Within-epoch snapshots sit between whole epochs on the timeline.
-        self.timeline = (run.step / steps_per_epoch if steps_per_epoch
+        self.timeline = (run.step / run.steps_per_epoch if run.steps_per_epoch
                          else run.epoch.astype(float))
         self.codes = align_sequence(run.codes) if align == "procrustes" else run.codes
 
@@ -64,7 +63,7 @@ class RunView:
     def step_label(self, snapshot: int) -> str:
         """"epoch 12", or "epoch 1, batch 3/13" for a within-epoch snapshot."""
         run = self.run
-        steps_per_epoch = run.meta.get("steps_per_epoch") or 0
+        steps_per_epoch = run.steps_per_epoch
         epoch = int(run.epoch[snapshot])
         within = int(run.step[snapshot]) - (epoch - 1) * steps_per_epoch
         if steps_per_epoch and epoch > 0 and within < steps_per_epoch:

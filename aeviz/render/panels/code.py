@@ -1,0 +1,160 @@
+"""The code panel: every sample's 2-D code as a point, colored by cluster."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colors as mcolors
+from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.path import Path
+
+from aeviz.config import RenderOptions
+from aeviz.render.geometry import affine_fit
+from aeviz.render.panels.style import (
+    BLOW_UP,
+    DYNAMIC,
+    FONT,
+    Rect,
+    cluster_color,
+    height_inches,
+    padded_limits,
+    panel_axes,
+    style_grid,
+    symlog_ticks,
+)
+from aeviz.render.theme import Theme
+from aeviz.render.views import RunView, State
+from aeviz.trajectory import Trajectory
+
+LEGEND_COLUMNS = 4  # legend entries per row, at most
+
+
+class CodePanel:
+    """The 2-D code of every sample as a point, colored by cluster; optionally PCA's answer
+    as a ghost and each point's recent path as a fading trail."""
+
+    def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme,
+                 options: RenderOptions, title: str, legend: bool = True):
+        run = view.run
+        labels = np.unique(run.labels)
+        entries = _legend_entries(labels, options) if legend else 0
+        rows = -(-entries // LEGEND_COLUMNS)
+        ax = panel_axes(fig, slot, (0.9, 0.6 + 0.3 * rows + 0.05 * bool(entries), 0.25, 0.4),
+                        theme, title)
+        ax.set_xlabel("code neuron 1")
+        ax.set_ylabel("code neuron 2")
+        style_grid(ax, theme)
+        _fix_limits(ax, fig, view.codes)
+        self.view, self.trail_length, self.ax = view, options.trails, ax
+        self.members = [np.flatnonzero(run.labels == label) for label in labels]
+        self.ghost = _ghost(ax, theme) if options.pca_ghost else None
+        self.points = [_points(ax, run, theme, label, number)
+                       for number, label in enumerate(labels)]
+        self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
+        self.artists = ([self.ghost] if self.ghost else []) + (
+            [self.trails] if self.trails else []) + self.points
+        if entries:
+            _legend(ax, theme, entries, rows)
+
+    def update(self, state: State) -> None:
+        for points, members in zip(self.points, self.members):
+            codes = state.codes[members]
+            points.set_data(codes[:, 0], codes[:, 1])
+        if self.ghost is not None:
+            ghost = affine_fit(self.view.pca[1], state.codes)
+            self.ghost.set_data(ghost[:, 0], ghost[:, 1])
+        if self.trail_length:
+            self._update_trails(state)
+
+    def _trail_collection(self, ax: Axes, labels: np.ndarray, theme: Theme) -> PathCollection:
+        """One path per (age, cluster), oldest first and faintest: a path holds one short
+        stroke per point, from its position `age` snapshots ago to `age - 1`."""
+        colors = []
+        for age in range(self.trail_length, 0, -1):
+            alpha = 0.55 * (1 - age / (self.trail_length + 1))
+            for number, label in enumerate(labels):
+                colors.append(mcolors.to_rgba(cluster_color(theme, label, number), alpha))
+        self.stroke_codes = [np.tile([Path.MOVETO, Path.LINETO], len(m)) for m in self.members]
+        trails = PathCollection([], facecolors="none", edgecolors=colors, linewidths=0.9,
+                                zorder=DYNAMIC - 0.2)
+        ax.add_collection(trails, autolim=False)
+        return trails
+
+    def _update_trails(self, state: State) -> None:
+        newest = int(np.ceil(state.index - 1e-9))
+        history = [state.codes] + [self.view.codes[max(newest - age, 0)]
+                                   for age in range(1, self.trail_length + 1)]
+        paths = []
+        for age in range(self.trail_length, 0, -1):
+            for members, codes in zip(self.members, self.stroke_codes):
+                start, end = history[age][members], history[age - 1][members]
+                strokes = np.stack([start, end], axis=1).reshape(-1, 2)
+                paths.append(Path(strokes, codes))
+        self.trails.set_paths(paths)
+
+
+def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:
+    """One entry per cluster and one for the PCA ghost; none for unlabeled data."""
+    return labels.size + options.pca_ghost if labels.size > 1 or labels[0] >= 0 else 0
+
+
+def _fix_limits(ax: Axes, fig: Figure, codes: np.ndarray) -> None:
+    """Limits fixed for the whole clip and equal scales: motion on screen is real motion."""
+    start_spread = float(np.ptp(codes[0])) or 1e-3
+    reach = float(np.abs(codes).max())
+    if reach > BLOW_UP * start_spread:
+        # The codes blow up (a diverging run): a symmetric log scale keeps both the
+        # starting cloud and the explosion in view, and its ticks say so.
+        ticks = symlog_ticks(start_spread, reach)
+        for scale, limits, set_ticks in ((ax.set_xscale, ax.set_xlim, ax.set_xticks),
+                                         (ax.set_yscale, ax.set_ylim, ax.set_yticks)):
+            scale("symlog", linthresh=start_spread)
+            limits(-reach * 1.5, reach * 1.5)
+            set_ticks(ticks)
+        ax.minorticks_off()
+    else:
+        ax.set_xlim(*padded_limits(codes[..., 0]))
+        ax.set_ylim(*padded_limits(codes[..., 1]))
+        _equal_scales(ax, fig)
+
+
+def _equal_scales(ax: Axes, fig: Figure) -> None:
+    """Widen the shorter data range so one unit is as long on both axes, filling the box."""
+    box = ax.get_position()
+    width_in, height_in = fig.get_size_inches()
+    box_ratio = (box.height * height_in) / (box.width * width_in)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    if (y1 - y0) / (x1 - x0) < box_ratio:
+        grow = ((x1 - x0) * box_ratio - (y1 - y0)) / 2
+        ax.set_ylim(y0 - grow, y1 + grow)
+    else:
+        grow = ((y1 - y0) / box_ratio - (x1 - x0)) / 2
+        ax.set_xlim(x0 - grow, x1 + grow)
+
+
+def _ghost(ax: Axes, theme: Theme) -> Line2D:
+    """PCA's answer, fitted onto the codes (affine) frame by frame."""
+    (ghost,) = ax.plot([], [], "o", ms=5, mfc="none", mec=theme.muted, mew=0.7,
+                       alpha=0.45, zorder=DYNAMIC - 0.5, label="PCA")
+    return ghost
+
+
+def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, number: int) -> Line2D:
+    """The (empty) points of one cluster; `number`: its place among the run's labels."""
+    name = (run.label_names[label] if 0 <= label < len(run.label_names)
+            else f"class {label}")
+    (points,) = ax.plot([], [], "o", ms=3.6, mfc=cluster_color(theme, label, number),
+                        mec="none", alpha=0.85, zorder=DYNAMIC, label=name)
+    return points
+
+
+def _legend(ax: Axes, theme: Theme, entries: int, rows: int) -> None:
+    """The clusters' legend below the axis label, clear of the points."""
+    below = 0.55 / height_inches(ax)
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -below),
+                       ncol=-(-entries // rows), frameon=False, fontsize=FONT["tick"],
+                       markerscale=2.2, handletextpad=0.2, columnspacing=1.2,
+                       labelcolor=theme.foreground)
+    legend.set_zorder(1)

@@ -1,0 +1,84 @@
+"""What every panel shares: sizes, layering, margins and the look of axes, grids and clusters."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from aeviz.render.theme import Theme
+
+DYNAMIC = 10          # zorder of everything that changes between frames
+BLOW_UP = 1000        # values this many times their start: a diverging run, shown on symlog
+FONT = {"title": 12.5, "label": 11.5, "tick": 10.5, "small": 10}
+
+Rect = tuple[float, float, float, float]  # left, bottom, width, height in figure fractions
+
+
+def inset(fig: Figure, slot: Rect, left: float, bottom: float, right: float,
+          top: float) -> Rect:
+    """The part of `slot` left after margins given in inches (room for labels)."""
+    width_in, height_in = fig.get_size_inches()
+    x, y, w, h = slot
+    return (x + left / width_in, y + bottom / height_in,
+            max(w - (left + right) / width_in, 0.01), max(h - (bottom + top) / height_in, 0.01))
+
+
+def style_axes(ax: Axes, theme: Theme) -> None:
+    """Background, spines, ticks and axis labels in the theme's colors and sizes."""
+    ax.set_facecolor(theme.background)
+    for spine in ax.spines.values():
+        spine.set_color(theme.faint)
+    ax.tick_params(colors=theme.muted, labelsize=FONT["tick"])
+    ax.xaxis.label.set_color(theme.muted)
+    ax.yaxis.label.set_color(theme.muted)
+    ax.xaxis.label.set_size(FONT["label"])
+    ax.yaxis.label.set_size(FONT["label"])
+
+
+def set_title(ax: Axes, title: str, theme: Theme) -> None:
+    """The panel's title, left-aligned above it."""
+    ax.set_title(title, loc="left", color=theme.foreground, fontsize=FONT["title"])
+
+
+def panel_axes(fig: Figure, slot: Rect, margins: tuple[float, float, float, float],
+               theme: Theme, title: str, projection: str | None = None) -> Axes:
+    """New styled, titled axes in `slot`, inside margins (left, bottom, right, top) in inches."""
+    ax = fig.add_axes(inset(fig, slot, *margins), projection=projection)
+    style_axes(ax, theme)
+    set_title(ax, title, theme)
+    return ax
+
+
+def style_grid(ax: Axes, theme: Theme, below: bool = True) -> None:
+    """A faint grid; `below`: under the data lines (otherwise matplotlib's default layering)."""
+    ax.grid(True, color=theme.faint, linewidth=0.6, alpha=0.6)
+    if below:
+        ax.set_axisbelow(True)
+
+
+def height_inches(ax: Axes) -> float:
+    """The axes' height in inches (times 72: in points), for sizing marks and text to it."""
+    return ax.get_position().height * ax.get_figure().get_size_inches()[1]
+
+
+def cluster_color(theme: Theme, label: int, number: int | None = None) -> str:
+    """The color of a cluster: the accent for unlabeled samples (label < 0), else a palette
+    color, picked by `number` (default: the label itself)."""
+    if label < 0:
+        return theme.accent
+    return theme.clusters[(label if number is None else number) % len(theme.clusters)]
+
+
+def padded_limits(values: np.ndarray) -> tuple[float, float]:
+    """Limits holding every value of the whole trajectory, with a margin."""
+    low, high = float(values.min()), float(values.max())
+    margin = 0.06 * max(high - low, 1e-3)
+    return low - margin, high + margin
+
+
+def symlog_ticks(linthresh: float, reach: float, per_side: int = 3) -> np.ndarray:
+    """A few decades on each side of zero, for a symmetric log axis that must stay readable."""
+    decades = np.arange(np.ceil(np.log10(linthresh)), np.floor(np.log10(reach)) + 1)
+    decades = decades[::-1][::max(1, int(np.ceil(len(decades) / per_side)))][::-1]
+    return np.concatenate([-(10.0 ** decades[::-1]), [0.0], 10.0 ** decades])

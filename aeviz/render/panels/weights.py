@@ -1,0 +1,165 @@
+"""The weights panel: the network as a graph of neurons and weighted edges."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+from matplotlib import colors as mcolors
+from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+from matplotlib.path import Path
+
+from aeviz.config import RenderOptions
+from aeviz.render.panels.style import (
+    BLOW_UP,
+    DYNAMIC,
+    FONT,
+    Rect,
+    height_inches,
+    panel_axes,
+    symlog_ticks,
+)
+from aeviz.render.theme import Theme
+from aeviz.render.views import RunView, State
+from aeviz.trajectory import Trajectory
+
+MAX_NEURONS = 16      # wider layers show their strongest neurons only
+
+
+class WeightPanel:
+    """The network as a graph: neurons filled by bias, edges colored and sized by weight."""
+
+    def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme,
+                 options: RenderOptions, title: str):
+        run = view.run
+        ax = panel_axes(fig, slot, (0.2, 0.5, 1.2, 0.4), theme, title)
+        ax.set_axis_off()
+        self.shown = _strongest_neurons(run)
+        tallest = max(len(s) for s in self.shown)
+        ax.set_xlim(-0.5, len(run.layer_sizes) - 0.5)
+        ax.set_ylim(-(tallest + 1) / 2, (tallest + 1) / 2)
+        self.positions = [np.column_stack([np.full(len(s), float(layer)),
+                                           (len(s) - 1) / 2 - np.arange(len(s))])
+                          for layer, s in enumerate(self.shown)]
+        self._draw_labels(ax, run, theme, tallest)
+        # One color scale for weights and biases, fixed over the clip: a color means one value.
+        values = np.abs(np.concatenate([a.reshape(len(a), -1)
+                                        for a in run.weights + run.biases], axis=1))
+        self.norm = _color_scale(values)
+        self.cmap = matplotlib.colormaps[theme.weight_cmap]
+        self.edges = self._edges(ax, theme.weight_cmap)
+        self.neurons = self._neurons(ax, theme, tallest)
+        _colorbar(ax, self.norm, theme, clipped=values.max() > self.norm.vmax)
+        self.artists = [self.edges, self.neurons]
+        self.ax = ax
+
+    def _draw_labels(self, ax: Axes, run: Trajectory, theme: Theme, tallest: int) -> None:
+        """Each layer's name and size below it, each weight layer's activation between."""
+        sizes = run.layer_sizes
+        code = run.code_layer
+        top, bottom = (tallest + 1) / 2, -(tallest + 1) / 2
+        highlight = FancyBboxPatch((code - 0.28, bottom + 0.25), 0.56, top - bottom - 0.5,
+                                   boxstyle="round,pad=0,rounding_size=0.15",
+                                   facecolor=theme.panel, edgecolor=theme.faint, zorder=0)
+        ax.add_patch(highlight)
+        for layer, size in enumerate(sizes):
+            name = "input" if layer == 0 else "output" if layer == len(sizes) - 1 else (
+                "code" if layer == code else "hidden")
+            hidden_count = size - len(self.shown[layer])
+            text = f"{name}\n{size}" + (f" (+{hidden_count} not shown)" if hidden_count else "")
+            ax.text(layer, bottom, text, ha="center", va="top", color=theme.muted,
+                    fontsize=FONT["small"], fontweight="bold" if layer == code else "normal")
+        for layer, name in enumerate(run.activations):
+            ax.text(layer + 0.5, bottom, name, ha="center", va="top", color=theme.muted,
+                    fontsize=FONT["small"], style="italic")
+
+    def _edges(self, ax: Axes, cmap: str) -> PathCollection:
+        """Edges between the shown neurons of adjacent layers; index arrays pick their
+        weights."""
+        self.edge_index = []
+        segments = []
+        for layer in range(len(self.shown) - 1):
+            outs, ins = np.meshgrid(self.shown[layer + 1], self.shown[layer], indexing="ij")
+            self.edge_index.append((outs.ravel(), ins.ravel()))
+            start = self.positions[layer][np.searchsorted(self.shown[layer], ins.ravel())]
+            end = self.positions[layer + 1][np.searchsorted(self.shown[layer + 1], outs.ravel())]
+            segments.append(np.stack([start, end], axis=1))
+        # A PathCollection of ready-made paths: reordering them each frame is then cheap.
+        self.paths = [Path(segment) for segment in np.concatenate(segments)]
+        edges = PathCollection(self.paths, facecolors="none", cmap=cmap, norm=self.norm,
+                               zorder=DYNAMIC, capstyle="round")
+        ax.add_collection(edges)
+        return edges
+
+    def _neurons(self, ax: Axes, theme: Theme, tallest: int) -> PathCollection:
+        """All neurons in one collection (one draw call); inputs keep a plain fill."""
+        height_pt = height_inches(ax) * 72
+        diameter = min(0.55 * height_pt / (tallest + 1), 24)
+        self.max_width = max(diameter * 0.28, 1.5)
+        centers = np.concatenate(self.positions)
+        self.input_count = len(self.positions[0])
+        self.fills = np.tile(mcolors.to_rgba(theme.background), (len(centers), 1))
+        return ax.scatter(centers[:, 0], centers[:, 1], s=diameter**2, facecolors=self.fills,
+                          edgecolors=theme.muted, linewidths=1.1, zorder=DYNAMIC + 1)
+
+    def update(self, state: State) -> None:
+        weights = np.concatenate([w[outs, ins] for w, (outs, ins)
+                                  in zip(state.weights, self.edge_index)])
+        order = np.argsort(np.abs(weights), kind="stable")  # strongest edges on top
+        self.edges.set_paths([self.paths[i] for i in order])
+        self.edges.set_array(weights[order])
+        # Width grows with |w| on the color scale: |w| / limit, or its log form.
+        strength = np.abs(2 * np.clip(self.norm(weights[order]), 0, 1) - 1)
+        self.edges.set_linewidths(self.max_width * strength)
+        biases = np.concatenate([b[shown] for b, shown in zip(state.biases, self.shown[1:])])
+        self.fills[self.input_count:] = self.cmap(self.norm(biases))
+        self.neurons.set_facecolors(self.fills)
+
+
+def _strongest_neurons(run: Trajectory) -> list[np.ndarray]:
+    """Per layer, the indices of the neurons to draw: all, or the MAX_NEURONS strongest.
+
+    Strength is the total |weight| in and out at the last snapshot, so the choice is fixed for
+    the whole clip and neurons never jump.
+    """
+    shown = []
+    for layer, size in enumerate(run.layer_sizes):
+        if size <= MAX_NEURONS:
+            shown.append(np.arange(size))
+            continue
+        strength = np.zeros(size)
+        if layer > 0:
+            strength += np.abs(run.weights[layer - 1][-1]).sum(axis=1)
+        if layer < len(run.layer_sizes) - 1:
+            strength += np.abs(run.weights[layer][-1]).sum(axis=0)
+        shown.append(np.sort(np.argsort(-strength, kind="stable")[:MAX_NEURONS]))
+    return shown
+
+
+def _color_scale(values: np.ndarray) -> mcolors.Normalize:
+    """Symmetric about zero up to the 99.5th percentile of |value| ([snapshot, value])."""
+    limit = float(np.percentile(values, 99.5)) or 1.0
+    first = float(values[0].max()) or 1.0
+    if limit > BLOW_UP * first:  # weights blow up (a diverging run): symmetric log scale
+        return mcolors.SymLogNorm(linthresh=first, vmin=-limit, vmax=limit)
+    return mcolors.Normalize(-limit, limit)
+
+
+def _colorbar(ax: Axes, norm: mcolors.Normalize, theme: Theme, clipped: bool) -> None:
+    """The color scale, right of the graph; arrows when some values lie beyond it."""
+    fig = ax.get_figure()
+    box = ax.get_position()
+    width_in = fig.get_size_inches()[0]
+    cax = fig.add_axes((box.x1 + 0.25 / width_in, box.y0 + box.height * 0.1,
+                        0.12 / width_in, box.height * 0.8))
+    bar = fig.colorbar(ScalarMappable(norm, theme.weight_cmap), cax=cax,
+                       extend="both" if clipped else "neither")
+    if isinstance(norm, mcolors.SymLogNorm):
+        bar.set_ticks(symlog_ticks(norm.linthresh, norm.vmax, per_side=2))
+        bar.ax.minorticks_off()
+    bar.set_label("weight (edges) / bias (neurons)", color=theme.muted, fontsize=FONT["small"])
+    bar.ax.tick_params(colors=theme.muted, labelsize=FONT["small"])
+    bar.outline.set_edgecolor(theme.faint)
