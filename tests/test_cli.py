@@ -125,8 +125,8 @@ def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
                   "upgrade aeviz"),
         ([partial], f"Error: {partial}: missing key 'codes' (incomplete or damaged trajectory)"),
         ([tiny_run_path, "-o", tmp_path / "c.avi"],
-         f"Error: {tmp_path / 'c.avi'}: unknown output format '.avi' (allowed: .mp4, .gif, "
-         ".png)"),
+         f"Error: {tmp_path / 'c.avi'}: unknown output format '.avi' (allowed: .mp4, .webm, "
+         ".gif, .webp, .png, .pdf, .svg)"),
         ([tiny_run_path, "-o", tmp_path / "p.png", "--epoch", "99"],
          "Error: --epoch: 99 is outside the run (epochs 0 to 12)"),
         ([tiny_run_path, "-o", tmp_path / "nope" / "c.mp4"],
@@ -139,7 +139,7 @@ def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
         ([tiny_run_path, "-o", tmp_path / "x.mp4", "--labels", "a,b"],
          "Error: --labels: got 2 names for 1 runs; give one per run, comma-separated"),
         ([tiny_run_path, "-o", tmp_path / "x.mp4", "--epoch", "3"],
-         "Error: --epoch: only applies to a .png output (a single frame)"),
+         "Error: --epoch: only applies to a still (.png, .pdf or .svg: a single frame)"),
         ([tiny_run_path, "-o", tmp_path / "x.png", "--smooth", "2"],
          "Error: --smooth: makes frames between snapshots, which a single .png frame cannot "
          "show; use .mp4 or .gif"),
