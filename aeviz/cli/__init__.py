@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from aeviz import __version__, api
+from aeviz.cli.figure import figure as figure_command
 from aeviz.cli.options import (
     AevizGroup,
     Progress,
@@ -46,6 +47,7 @@ def cli() -> None:
     aeviz init exp.toml          write a commented experiment to start from
     aeviz train exp.toml         train it and record every epoch into exp.npz
     aeviz render exp.npz -o clip.mp4      (or .gif, or .png --epoch N)
+    aeviz figure exp.npz -o fig.pdf --at 0,10,50,last     for handouts
     aeviz view exp.npz           scrub through it in a window
     aeviz batch examples/ -o clips/       every experiment of a folder, incrementally
     """
@@ -252,6 +254,9 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
         click.echo(batching.format_table(results))
     if any(r.status == "failed" for r in results):
         sys.exit(1)
+
+
+cli.add_command(figure_command, "figure")
 
 
 def main() -> None:
