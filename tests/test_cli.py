@@ -169,6 +169,21 @@ def test_info_text_and_json(run_cli, tiny_run_path):
     assert summary["file_bytes"] == tiny_run_path.stat().st_size
 
 
+def test_info_of_several_runs_is_a_table_or_a_json_list(run_cli, tiny_run_path, tmp_path):
+    other = tmp_path / "other.npz"
+    trajectory.load(tiny_run_path).save(other)
+    lines = run_cli("info", tiny_run_path, other).stdout.splitlines()
+    assert lines[0].split() == ["file", "title", "layers", "optimizer", "lr", "epochs",
+                                "snapshots", "stopped", "final", "RMSE"]
+    assert len(lines) == 3 and lines[2].split()[0] == str(other)
+    assert lines[1].split()[1:8] == ["tiny", "3-4-2-4-3", "adam", "0.01", "12", "13", "epochs"]
+    listed = json.loads(run_cli("info", tiny_run_path, other, "--json").stdout)
+    assert [entry["file"] for entry in listed] == [str(tiny_run_path), str(other)]
+    missing = run_cli("info", tiny_run_path, tmp_path / "nope.npz")
+    assert missing.exit_code == 2 and missing.stderr == f"Error: {tmp_path / 'nope.npz'}: no " \
+                                                        "such file\n"
+
+
 def test_demo_produces_a_playable_clip(run_cli, tmp_path):
     out = tmp_path / "demo.mp4"
     result = run_cli("demo", "-o", out, "--size", "320x180", "--duration", "1", "--hold", "0")

@@ -15,11 +15,11 @@ import click
 
 from aeviz import __version__, api
 from aeviz.cli.figure import figure as figure_command
+from aeviz.cli.info import info as info_command
 from aeviz.cli.options import (
     AevizGroup,
     Progress,
     ShardType,
-    describe,
     quiet_option,
     render_flags,
     set_option,
@@ -203,19 +203,6 @@ def demo(output: str, quiet: bool, **flags) -> None:
 
 
 @cli.command()
-@click.argument("run", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
-def info(run: str, as_json: bool) -> None:
-    """Describe a trajectory: set-up, data, snapshots, outcome."""
-    import json
-
-    from aeviz import trajectory
-
-    summary = {**trajectory.load(run).summary(), "file_bytes": Path(run).stat().st_size}
-    click.echo(json.dumps(summary, indent=2) if as_json else describe(summary))
-
-
-@cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for NAME.npz, NAME.mp4|gif and NAME.json (created if missing).")
@@ -257,6 +244,7 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
 
 
 cli.add_command(figure_command, "figure")
+cli.add_command(info_command, "info")
 
 
 def main() -> None:
