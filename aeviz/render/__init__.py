@@ -28,12 +28,13 @@ EVEN_SIDES = {".mp4": "H.264", ".webm": "VP9"}  # 4:2:0 video: chroma is half si
 GIF_PALETTE_SAMPLES = 8
 
 
-def output_kind(path: str | Path) -> str:
-    """The output's suffix (one of FORMATS, lower case); anything else is a user error."""
+def output_kind(path: str | Path, formats: tuple[str, ...] = FORMATS,
+                what: str = "output") -> str:
+    """The output's suffix (one of `formats`, lower case); anything else is a user error."""
     suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise AevizError(f"{path}: unknown output format {suffix or '(no extension)'!r} "
-                         f"(allowed: {', '.join(FORMATS)})")
+    if suffix not in formats:
+        raise AevizError(f"{path}: unknown {what} format {suffix or '(no extension)'!r} "
+                         f"(allowed: {', '.join(formats)})")
     return suffix
 
 

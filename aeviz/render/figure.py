@@ -19,9 +19,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from aeviz.config import RenderOptions
-from aeviz.errors import AevizError, SettingError
+from aeviz.errors import SettingError
 from aeviz.files import atomic_path
-from aeviz.render import run_views
+from aeviz.render import output_kind, run_views
 from aeviz.render.frames import nearest_snapshot
 from aeviz.render.panels.code import _fix_limits as fix_code_limits
 from aeviz.render.panels.loss import _fix_limits as fix_loss_limits
@@ -44,11 +44,7 @@ LEFT, RIGHT, GAP, HEAD, LEGEND, BELOW_PLANES, LOSS_HEIGHT, BELOW_LOSS, TITLE = (
 
 def check_figure_output(path: str | Path) -> str:
     """The figure's format from its name: .pdf, .svg or .png."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in FIGURE_FORMATS:
-        raise AevizError(f"{path}: unknown figure format {suffix or '(no extension)'!r} "
-                         f"(allowed: {', '.join(FIGURE_FORMATS)})")
-    return suffix
+    return output_kind(path, FIGURE_FORMATS, "figure")
 
 
 def parse_at(at: str | Sequence[Any] | None) -> list[tuple[str, float]]:
