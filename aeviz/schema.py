@@ -192,6 +192,7 @@ class RenderOptions:
     pca: bool = setting(True, boolean)
     pca_ghost: bool = setting(False, boolean)
     labels: tuple[str, ...] | None = setting(None, array_of(text, min_len=1))
+    future: bool = setting(True, boolean)  # false: hide the loss curve not yet reached
 
     def resolved(self) -> RenderOptions:
         if len(set(self.panels)) != len(self.panels):

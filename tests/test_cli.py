@@ -125,8 +125,8 @@ def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
                   "upgrade aeviz"),
         ([partial], f"Error: {partial}: missing key 'codes' (incomplete or damaged trajectory)"),
         ([tiny_run_path, "-o", tmp_path / "c.avi"],
-         f"Error: {tmp_path / 'c.avi'}: unknown output format '.avi' (allowed: .mp4, .gif, "
-         ".png)"),
+         f"Error: {tmp_path / 'c.avi'}: unknown output format '.avi' (allowed: .mp4, .webm, "
+         ".gif, .webp, .png, .pdf, .svg)"),
         ([tiny_run_path, "-o", tmp_path / "p.png", "--epoch", "99"],
          "Error: --epoch: 99 is outside the run (epochs 0 to 12)"),
         ([tiny_run_path, "-o", tmp_path / "nope" / "c.mp4"],
@@ -139,7 +139,7 @@ def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
         ([tiny_run_path, "-o", tmp_path / "x.mp4", "--labels", "a,b"],
          "Error: --labels: got 2 names for 1 runs; give one per run, comma-separated"),
         ([tiny_run_path, "-o", tmp_path / "x.mp4", "--epoch", "3"],
-         "Error: --epoch: only applies to a .png output (a single frame)"),
+         "Error: --epoch: only applies to a still (.png, .pdf or .svg: a single frame)"),
         ([tiny_run_path, "-o", tmp_path / "x.png", "--smooth", "2"],
          "Error: --smooth: makes frames between snapshots, which a single .png frame cannot "
          "show; use .mp4 or .gif"),
@@ -167,6 +167,21 @@ def test_info_text_and_json(run_cli, tiny_run_path):
     assert summary["snapshots"] == 13 and summary["stop_reason"] == "epochs"
     assert summary["optimizer"] == "adam" and summary["hyperparameters"]["batch_size"] == 8
     assert summary["file_bytes"] == tiny_run_path.stat().st_size
+
+
+def test_info_of_several_runs_is_a_table_or_a_json_list(run_cli, tiny_run_path, tmp_path):
+    other = tmp_path / "other.npz"
+    trajectory.load(tiny_run_path).save(other)
+    lines = run_cli("info", tiny_run_path, other).stdout.splitlines()
+    assert lines[0].split() == ["file", "title", "layers", "optimizer", "lr", "epochs",
+                                "snapshots", "stopped", "final", "RMSE"]
+    assert len(lines) == 3 and lines[2].split()[0] == str(other)
+    assert lines[1].split()[1:8] == ["tiny", "3-4-2-4-3", "adam", "0.01", "12", "13", "epochs"]
+    listed = json.loads(run_cli("info", tiny_run_path, other, "--json").stdout)
+    assert [entry["file"] for entry in listed] == [str(tiny_run_path), str(other)]
+    missing = run_cli("info", tiny_run_path, tmp_path / "nope.npz")
+    assert missing.exit_code == 2 and missing.stderr == f"Error: {tmp_path / 'nope.npz'}: no " \
+                                                        "such file\n"
 
 
 def test_demo_produces_a_playable_clip(run_cli, tmp_path):

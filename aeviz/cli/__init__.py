@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aeviz import __version__
+from aeviz import __version__, api
+from aeviz.cli.figure import figure as figure_command
+from aeviz.cli.info import info as info_command
 from aeviz.cli.options import (
     AevizGroup,
     Progress,
     ShardType,
-    describe,
     quiet_option,
     render_flags,
     set_option,
@@ -46,6 +47,7 @@ def cli() -> None:
     aeviz init exp.toml          write a commented experiment to start from
     aeviz train exp.toml         train it and record every epoch into exp.npz
     aeviz render exp.npz -o clip.mp4      (or .gif, or .png --epoch N)
+    aeviz figure exp.npz -o fig.pdf --at 0,10,50,last     for handouts
     aeviz view exp.npz           scrub through it in a window
     aeviz batch examples/ -o clips/       every experiment of a folder, incrementally
     """
@@ -83,7 +85,7 @@ def validate(experiment: str, overrides: dict) -> None:
 @quiet_option
 def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> None:
     """Train EXPERIMENT (a TOML file) and record its trajectory (.npz)."""
-    exp = load_experiment(experiment, overrides)
+    exp = api.experiment(experiment, overrides)
     output = output or Path(experiment).with_suffix(".npz").name
     run = train_and_save(exp, output, quiet)
     if run.stop_reason == "interrupted":
@@ -92,13 +94,11 @@ def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> 
 
 def train_and_save(exp: Experiment, output: str, quiet: bool) -> Trajectory:
     """Train with a progress bar on a terminal, save atomically, print the summary line."""
-    from aeviz.train import train as run_training
-
     check_writable(output)
     total = exp.train.epochs
     with Progress("training", quiet) as progress:
-        run = run_training(exp, on_epoch=lambda epoch, rmse: progress(epoch, total,
-                                                                       f"RMSE {rmse:.4f}"))
+        run = api.train(exp, on_epoch=lambda epoch, rmse: progress(epoch, total,
+                                                                    f"RMSE {rmse:.4f}"))
     run.save(output)
     if not quiet:
         meta = run.meta
@@ -120,27 +120,33 @@ def options_from_flags(flags: dict, base: RenderOptions) -> RenderOptions:
 
 def load_runs(paths: tuple[str, ...], flags: dict) -> tuple[list[Trajectory], RenderOptions]:
     """The trajectories, and the render options: the first run's [render] table, then flags."""
-    from aeviz import trajectory
-
-    runs = [trajectory.load(path) for path in paths]
-    return runs, options_from_flags(flags, runs[0].render_options)
+    runs = api.runs_of(paths)
+    return runs, api.options_of(runs, flags)
 
 
-def render_to(runs: list[Trajectory], output: str, options: RenderOptions, quiet: bool,
-              epoch: float | None = None) -> None:
-    """Render with a progress bar; print the notes and the summary line."""
-    from aeviz.render import render
-
+def note_printer(quiet: bool):
+    """Where notes for the user go: stderr, unless --quiet."""
     def note(message: str) -> None:
         if not quiet:
             click.echo(f"note: {message}", err=True)
+    return note
+
+
+def render_to(runs: list, output: str, flags: dict, quiet: bool,
+              epoch: float | None = None) -> None:
+    """Render through the API with a progress bar; print the notes and the summary line."""
+    frames = [0]
+
+    def on_frame(done: int, total: int) -> None:
+        frames[0] = total
+        progress(done, total)
 
     with Progress("rendering", quiet) as progress:
-        frames = render(runs, output, options, epoch=epoch, notify=note,
-                        on_frame=lambda done, total: progress(done, total))
+        api.render(runs, output, epoch=epoch, notify=note_printer(quiet), on_frame=on_frame,
+                   **flags)
     if not quiet:
         size = Path(output).stat().st_size
-        click.echo(f"{output}: {len(frames)} frame{'s' if len(frames) != 1 else ''}, "
+        click.echo(f"{output}: {frames[0]} frame{'s' if frames[0] != 1 else ''}, "
                    f"{size / 1e6:.1f} MB")
 
 
@@ -158,13 +164,8 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet
     Several runs are drawn side by side, synchronized by epoch, with their loss curves in one
     panel: aeviz render sgd.npz adam.npz -o optimizers.mp4
     """
-    from aeviz.render import check_request
-
     output = output or Path(runs[0]).with_suffix(".mp4").name
-    loaded, options = load_runs(runs, flags)
-    check_request(output, options, epoch)
-    check_writable(output)
-    render_to(loaded, output, options, quiet, epoch)
+    render_to(list(runs), output, flags, quiet, epoch)
 
 
 @cli.command()
@@ -198,20 +199,7 @@ def demo(output: str, quiet: bool, **flags) -> None:
     check_request(output, options)
     check_writable(output)
     run = train_and_save(exp, str(Path(output).with_suffix(".npz")), quiet)
-    render_to([run], output, options, quiet)
-
-
-@cli.command()
-@click.argument("run", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
-def info(run: str, as_json: bool) -> None:
-    """Describe a trajectory: set-up, data, snapshots, outcome."""
-    import json
-
-    from aeviz import trajectory
-
-    summary = {**trajectory.load(run).summary(), "file_bytes": Path(run).stat().st_size}
-    click.echo(json.dumps(summary, indent=2) if as_json else describe(summary))
+    render_to([run], output, flags, quiet)
 
 
 @cli.command()
@@ -253,6 +241,10 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
         click.echo(batching.format_table(results))
     if any(r.status == "failed" for r in results):
         sys.exit(1)
+
+
+cli.add_command(figure_command, "figure")
+cli.add_command(info_command, "info")
 
 
 def main() -> None:

@@ -122,6 +122,8 @@ def render_flags(function):
                      help="Also the PCA projection, faint, fitted onto the codes."),
         click.option("--labels", callback=_comma_list,
                      help="Names of the runs, comma-separated (default: their titles)."),
+        click.option("--future/--no-future", default=None, help="Show the loss curve not "
+                     "yet reached, faint (default: on; off keeps a still from telling the end)."),
     ]
     for flag in reversed(flags):
         function = flag(function)

@@ -1,4 +1,5 @@
-"""Trajectory -> MP4 / GIF / PNG. Reads only trajectories: it never imports the trainer."""
+"""Trajectory -> MP4 / WebM / GIF / WebP clips, PNG / PDF / SVG stills. Reads only
+trajectories: it never imports the trainer."""
 
 from __future__ import annotations
 
@@ -17,29 +18,35 @@ from aeviz.trajectory import Trajectory
 
 if TYPE_CHECKING:  # matplotlib is imported only when something is rendered
     from aeviz.render.scene import Scene
-    from aeviz.render.writers import GifWriter, Mp4Writer, PngWriter
+    from aeviz.render.writers import FFmpegWriter, PngWriter
 
-FORMATS = (".mp4", ".gif", ".png")
+CLIPS = (".mp4", ".webm", ".gif", ".webp")
+STILLS = (".png", ".pdf", ".svg")
+VECTOR_FORMATS = (".pdf", ".svg")
+FORMATS = CLIPS + STILLS
+EVEN_SIDES = {".mp4": "H.264", ".webm": "VP9"}  # 4:2:0 video: chroma is half size each way
 GIF_PALETTE_SAMPLES = 8
 
 
-def output_kind(path: str | Path) -> str:
-    """".mp4", ".gif" or ".png" from the output's name; anything else is a user error."""
+def output_kind(path: str | Path, formats: tuple[str, ...] = FORMATS,
+                what: str = "output") -> str:
+    """The output's suffix (one of `formats`, lower case); anything else is a user error."""
     suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise AevizError(f"{path}: unknown output format {suffix or '(no extension)'!r} "
-                         f"(allowed: {', '.join(FORMATS)})")
+    if suffix not in formats:
+        raise AevizError(f"{path}: unknown {what} format {suffix or '(no extension)'!r} "
+                         f"(allowed: {', '.join(formats)})")
     return suffix
 
 
 def check_request(output: str | Path, options: RenderOptions, epoch: float | None = None) -> str:
     """The output's kind, once the options are known to make sense for it (before any work)."""
     kind = output_kind(output)
-    if epoch is not None and kind != ".png":
-        raise SettingError("epoch", "only applies to a .png output (a single frame)")
-    if kind == ".png" and options.smooth:
-        raise SettingError("render.smooth", "makes frames between snapshots, which a single "
-                           ".png frame cannot show; use .mp4 or .gif")
+    if epoch is not None and kind not in STILLS:
+        raise SettingError("epoch", "only applies to a still (.png, .pdf or .svg: a single "
+                           "frame)")
+    if kind in STILLS and options.smooth:
+        raise SettingError("render.smooth", f"makes frames between snapshots, which a single "
+                           f"{kind} frame cannot show; use .mp4 or .gif")
     return kind
 
 
@@ -48,20 +55,20 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
            notify: Callable[[str], None] = lambda message: None) -> list[Frame]:
     """Render `runs` (one, or several side by side) to `output`; return the frames drawn.
 
-    A .png shows the single snapshot nearest to `epoch` (default: the last). `on_frame(done,
+    A still shows the single snapshot nearest to `epoch` (default: the last). `on_frame(done,
     total)` is called after each frame, for progress display; `notify` gets notes for the user.
     """
     from aeviz.render.scene import Scene
 
     kind = check_request(output, options, epoch)
     width, height = options.pixels
-    if kind == ".mp4" and (width % 2 or height % 2):
+    if kind in EVEN_SIDES and (width % 2 or height % 2):
         even = f"{width - width % 2}x{height - height % 2}"
-        notify(f"size {options.size} rounded to {even} (H.264 needs even sides)")
+        notify(f"size {options.size} rounded to {even} ({EVEN_SIDES[kind]} needs even sides)")
         options = dataclasses.replace(options, size=even)
     views = run_views(runs, options)
     timelines = [view.timeline for view in views]
-    if kind == ".png":
+    if kind in STILLS:
         frames = [_still(timelines, epoch, notify)]
         # A still shows the runs' whole span, so the loss curve has its context.
         span = (min(t[0] for t in timelines), max(t[-1] for t in timelines))
@@ -71,6 +78,11 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     scene = Scene(views, options, span)
     for note in scene.notes:
         notify(note)
+    if kind in VECTOR_FORMATS:
+        _save_vector_still(scene, frames[0], output)
+        if on_frame is not None:
+            on_frame(1, 1)
+        return frames
     writer = _writer(kind, output, options, scene, frames)
     writer.setup()
     try:
@@ -98,12 +110,25 @@ def run_views(runs: list[Trajectory], options: RenderOptions) -> list[RunView]:
     return [RunView(run, label, options.align) for run, label in zip(runs, names)]
 
 
+def _save_vector_still(scene: Scene, frame: Frame, output: str | Path) -> None:
+    """The frame as vectors: the scene's changing artists set to it, then saved whole."""
+    from aeviz.render.vector import prepare_for_vectors, save_vector
+
+    scene.update(frame)
+    prepare_for_vectors(scene.figure, scene.artists)
+    save_vector(scene.figure, output)
+
+
 def _writer(kind: str, output: str | Path, options: RenderOptions, scene: Scene,
-            frames: list[Frame]) -> Mp4Writer | GifWriter | PngWriter:
-    from aeviz.render.writers import GifWriter, Mp4Writer, PngWriter
+            frames: list[Frame]) -> FFmpegWriter | PngWriter:
+    from aeviz.render.writers import GifWriter, Mp4Writer, PngWriter, WebmWriter, WebpWriter
 
     if kind == ".mp4":
         return Mp4Writer(output, options.pixels, options.fps)
+    if kind == ".webm":
+        return WebmWriter(output, options.pixels, options.fps)
+    if kind == ".webp":
+        return WebpWriter(output, options.pixels, options.fps)
     if kind == ".gif":
         picks = np.linspace(0, len(frames) - 1, min(GIF_PALETTE_SAMPLES, len(frames)))
         samples = [bytes(scene.draw(frames[int(i)])) for i in picks]
@@ -113,7 +138,7 @@ def _writer(kind: str, output: str | Path, options: RenderOptions, scene: Scene,
 
 def _still(timelines: list[np.ndarray], epoch: float | None,
            notify: Callable[[str], None]) -> Frame:
-    """The frame of a .png: the first run's snapshot nearest to `epoch` (default: the last)."""
+    """The frame of a still: the first run's snapshot nearest to `epoch` (default: the last)."""
     timeline = timelines[0]
     if epoch is not None and not timeline[0] <= epoch <= timeline[-1]:
         raise SettingError("epoch", f"{epoch:g} is outside the run (epochs {timeline[0]:g} "

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
+from matplotlib.text import Text
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, ScaledTranslation, Transform
 
@@ -25,6 +26,7 @@ class PathLabel(PathPatch):
                  size: float, color: str, zorder: float, ha: str = "left", va: str = "top"):
         self._font = FontProperties(size=size)
         self._ha, self._va, self._text = ha, va, ""
+        self._anchor = (x, y, coordinates)
         # A fixed ascent, so the baseline does not move when the string changes.
         self._ascent = TextPath((0, 0), "0123456789Ehbdlk", prop=self._font).vertices[:, 1].max()
         self._shift = Affine2D()  # alignment, in points
@@ -49,3 +51,10 @@ class PathLabel(PathPatch):
 
     def get_text(self) -> str:
         return self._text
+
+    def as_text(self) -> Text:
+        """The same label as a Text artist, for vector files, where text should stay text."""
+        x, y, coordinates = self._anchor
+        return Text(x, y, self._text, transform=coordinates, fontproperties=self._font,
+                    color=self.get_facecolor(), ha=self._ha, va=self._va,
+                    zorder=self.get_zorder())

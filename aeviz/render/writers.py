@@ -22,6 +22,8 @@ from aeviz.files import AtomicFile, atomic_path
 # Pinned so that the same frames give byte-identical files: x264's output depends on its thread
 # count, which by default follows the machine's cores.
 ENCODER_THREADS = 1
+WEBM_CRF = 32
+WEBP_QUALITY = ["-lossless", "0", "-quality", "75", "-pix_fmt", "yuv420p"]
 
 
 def ffmpeg_exe() -> str:
@@ -129,6 +131,26 @@ class Mp4Writer(FFmpegWriter):
         return ["-an", "-c:v", "libx264", "-preset", "veryfast", "-tune", "animation",
                 "-crf", "18", "-pix_fmt", "yuv420p", "-threads", str(ENCODER_THREADS),
                 "-movflags", "+faststart", "-f", "mp4"]
+
+
+class WebmWriter(FFmpegWriter):
+    """VP9 in WebM, for web slides and course pages."""
+
+    def output_args(self) -> list[str]:
+        # Constant quality (-b:v 0 with -crf); one thread and no row threading, so that the
+        # same frames give the same bits; bitexact keeps the muxer's random ids and dates out.
+        return ["-an", "-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-crf", str(WEBM_CRF),
+                "-b:v", "0", "-deadline", "good", "-cpu-used", "5", "-g", "250",
+                "-threads", str(ENCODER_THREADS), "-row-mt", "0",
+                "-flags", "+bitexact", "-fflags", "+bitexact", "-f", "webm"]
+
+
+class WebpWriter(FFmpegWriter):
+    """An animated WebP that loops forever: a far smaller stand-in for a GIF."""
+
+    def output_args(self) -> list[str]:
+        return ["-an", "-c:v", "libwebp_anim", *WEBP_QUALITY, "-loop", "0",
+                "-flags", "+bitexact", "-fflags", "+bitexact", "-f", "webp"]
 
 
 class GifWriter(FFmpegWriter):

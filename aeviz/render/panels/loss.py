@@ -27,7 +27,7 @@ class LossPanel:
         line_height = 1.45 * FONT["label"] / (height_inches(ax) * 72)
         for number, view in enumerate(views):
             color = theme.accent if self.single else theme.runs[number % len(theme.runs)]
-            self._curve(ax, view, color, 0.95 - line_height * number)
+            self._curve(ax, view, color, 0.95 - line_height * number, options.future)
         if options.pca:
             _pca_lines(ax, views, theme)
         if epsilon > 0:
@@ -39,9 +39,12 @@ class LossPanel:
         _fix_limits(ax, span, losses, options.log_loss)
         self.artists = self.lines + self.markers + self.values
 
-    def _curve(self, ax: Axes, view: RunView, color: str, label_y: float) -> None:
-        """The run's whole curve, faint; and its changing line, marker and value label."""
-        ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4)
+    def _curve(self, ax: Axes, view: RunView, color: str, label_y: float,
+               future: bool = True) -> None:
+        """The run's whole curve, faint (unless the `future` is hidden); and its changing line,
+        marker and value label."""
+        if future:
+            ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4)
         (line,) = ax.plot([], [], color=color, lw=2.2, zorder=DYNAMIC, label=view.label)
         (marker,) = ax.plot([], [], "o", color=color, ms=7, zorder=DYNAMIC + 1)
         value = PathLabel(ax.get_figure(), 0.98, label_y, ax.transAxes, size=FONT["label"],
