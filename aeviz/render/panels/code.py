@@ -12,6 +12,7 @@ from matplotlib.path import Path
 
 from aeviz.config import RenderOptions
 from aeviz.render.geometry import affine_fit
+from aeviz.render.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.render.panels.style import (
     BLOW_UP,
     DYNAMIC,
@@ -52,14 +53,21 @@ class CodePanel:
         self.members = [np.flatnonzero(run.labels == label) for label in labels]
         self.ghost = _ghost(ax, theme) if options.pca_ghost else None
         self.points = [_points(ax, run, theme, label) for label in labels]
+        self.dense = (DensePoints(ax, run.labels, labels, [cluster_color(theme, label)
+                                                           for label in labels])
+                      if len(run.labels) >= DENSE_POINTS and ax.get_xscale() == "linear"
+                      else None)
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         self.artists = ([self.ghost] if self.ghost else []) + (
-            [self.trails] if self.trails else []) + self.points
+            [self.trails] if self.trails else []) + (
+            [self.dense.image] if self.dense else self.points)
         if entries:
             _legend(ax, theme, entries, rows)
 
     def update(self, state: State) -> None:
-        for points, members in zip(self.points, self.members):
+        if self.dense is not None:
+            self.dense.update(state.codes)
+        for points, members in zip(self.points if self.dense is None else [], self.members):
             codes = state.codes[members]
             points.set_data(codes[:, 0], codes[:, 1])
         if self.ghost is not None:
