@@ -100,16 +100,23 @@ def _forward(ws, bs, x, output):
 
 
 def torch_loop(x: np.ndarray, epochs: int = 300, batch: int = 32):
-    """What a user would write in PyTorch for the same model, on the CPU."""
+    """What a user would write in PyTorch for the same model, on the CPU, in float32 (its
+    default, and aeviz's)."""
     import torch
 
     torch.manual_seed(0)
     torch.set_num_threads(1)
-    data = torch.tensor(x, dtype=torch.float64)
     model = torch.nn.Sequential(
         torch.nn.Linear(6, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2), torch.nn.Tanh(),
-        torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 6)).double()
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.005)
+        torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 6))
+    torch_epochs(model, torch.tensor(x, dtype=torch.float32), epochs, batch, 0.005)
+
+
+def torch_epochs(model, data, epochs: int, batch: int, lr: float) -> None:
+    """The idiomatic loop: Adam on shuffled mini-batches, the epoch's loss over all data."""
+    import torch
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = torch.nn.MSELoss()
     for _ in range(epochs):
         order = torch.randperm(len(data))
@@ -174,24 +181,12 @@ def torch_large_loop(x: np.ndarray, epochs: int = 5, batch: int = 256) -> None:
     import torch
 
     torch.manual_seed(0)
-    data = torch.from_numpy(x)
     sizes = large.LAYERS
     layers = []
     for n_in, n_out in zip(sizes, sizes[1:]):
         layers += [torch.nn.Linear(n_in, n_out), torch.nn.Tanh()]
     model = torch.nn.Sequential(*layers[:-1], torch.nn.Sigmoid())
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
-    loss_fn = torch.nn.MSELoss()
-    for _ in range(epochs):
-        order = torch.randperm(len(data))
-        for start in range(0, len(data), batch):
-            xb = data[order[start:start + batch]]
-            optimizer.zero_grad()
-            loss = loss_fn(model(xb), xb)
-            loss.backward()
-            optimizer.step()
-        with torch.no_grad():
-            torch.sqrt(loss_fn(model(data), data))
+    torch_epochs(model, torch.from_numpy(x), epochs, batch, 0.001)
 
 
 def timed_process(command: list[str]) -> tuple[float, float]:
