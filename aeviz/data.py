@@ -13,7 +13,7 @@ from aeviz.config import Experiment
 
 @dataclass(frozen=True)
 class Dataset:
-    x: np.ndarray            # [N, D] float64, normalized
+    x: np.ndarray            # [N, D] normalized, in the training precision (train.dtype)
     labels: np.ndarray       # [N] int, cluster or class index; -1 where there is none
     label_names: tuple[str, ...]
 
@@ -31,6 +31,7 @@ def load_data(exp: Experiment) -> Dataset:
                         f"but {exp.data.file} has {x.shape[1]} numeric columns; they must match")
     if not np.isfinite(x).all():
         raise exp.error("data.file", f"{exp.data.file} contains NaN or infinite values")
+    x = x.astype(exp.train.dtype, copy=False)
     return Dataset(normalize(x, exp.data.normalize), labels, names)
 
 
@@ -76,9 +77,7 @@ def read_csv(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     x = np.array([[float(row[i]) for i in features] for row in body])
     if label_column is None:
         return x, np.full(len(body), -1), ()
-    values = [row[header.index(label_column)] for row in body]
-    names = tuple(dict.fromkeys(values))  # in order of first appearance
-    labels = np.array([names.index(v) for v in values])
+    labels, names = label_indices([row[header.index(label_column)] for row in body])
     return x, labels, names
 
 
@@ -100,7 +99,45 @@ def read_npy(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     if x.ndim != 2 or not np.issubdtype(x.dtype, np.number) or len(x) == 0:
         raise exp.error("data.file", f"{path} must hold a non-empty N x D numeric array, "
                         f"got shape {x.shape} of {x.dtype}")
-    return x.astype(float), np.full(len(x), -1), ()
+    if exp.data.label_file is None:
+        return x, np.full(len(x), -1), ()
+    labels, names = label_indices(read_label_file(exp, len(x)).tolist())
+    return x, labels, names
+
+
+def read_label_file(exp: Experiment, samples: int) -> np.ndarray:
+    """`data.label_file`: a .npy of N integers or strings, one per row of the data."""
+    path = exp.base_dir / exp.data.label_file
+    if not path.is_file():
+        raise exp.error("data.label_file", f"no such file: {path}")
+    try:
+        values = np.load(path, allow_pickle=False)
+    except (ValueError, OSError) as error:
+        raise exp.error("data.label_file", f"{path} is not a readable .npy array "
+                        f"({error})") from None
+    if values.ndim != 1 or values.dtype.kind not in "iuU":
+        raise exp.error("data.label_file", f"{path} must hold a 1-D array of integers or "
+                        f"strings, got shape {values.shape} of {values.dtype}")
+    if len(values) != samples:
+        raise exp.error("data.label_file", f"{path} has {len(values)} labels but "
+                        f"{exp.data.file} has {samples} rows; they must match")
+    return values
+
+
+def label_indices(values: list) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each sample's label index, and the name of each index.
+
+    Class numbers 0..255 (as ints or digit strings) are their own index, so a class keeps its
+    color whichever classes a data set holds; other labels are numbered in order of first
+    appearance.
+    """
+    texts = [str(v) for v in values]
+    if all(t.isascii() and t.isdigit() and int(t) < 256 for t in texts):
+        numbers = np.array([int(t) for t in texts])
+        return numbers, tuple(str(n) for n in range(numbers.max() + 1))
+    names = tuple(dict.fromkeys(texts))
+    index = {name: i for i, name in enumerate(names)}
+    return np.array([index[t] for t in texts]), names
 
 
 def normalize(x: np.ndarray, how: str) -> np.ndarray:
@@ -108,7 +145,7 @@ def normalize(x: np.ndarray, how: str) -> np.ndarray:
     if how == "global":
         # One factor for all features keeps the clusters' shapes, as the original program did.
         scale = np.abs(x).max()
-        return x / scale if scale > 0 else x.copy()
+        return x / x.dtype.type(scale) if scale > 0 else x.copy()
     if how == "minmax":
         low, high = x.min(axis=0), x.max(axis=0)
         span = np.where(high > low, high - low, 1.0)

@@ -17,29 +17,36 @@ from aeviz.config import Train
 class SGD:
     def __init__(self, params: np.ndarray, learning_rate: float):
         self.learning_rate = learning_rate
+        self.scratch = np.empty_like(params)  # every step's temporary, reused
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        params -= self.learning_rate * grads
+        params -= np.multiply(grads, self.learning_rate, out=self.scratch)
 
 
 class Momentum:
     def __init__(self, params: np.ndarray, learning_rate: float, beta1: float):
         self.learning_rate, self.beta1 = learning_rate, beta1
         self.m = np.zeros_like(params)
+        self.scratch = np.empty_like(params)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        self.m = self.beta1 * self.m + (1 - self.beta1) * grads
-        params -= self.learning_rate * self.m
+        _decay_into(self.m, self.beta1, grads, self.scratch)
+        params -= np.multiply(self.m, self.learning_rate, out=self.scratch)
 
 
 class RMSProp:
     def __init__(self, params: np.ndarray, learning_rate: float, beta2: float, eps: float):
         self.learning_rate, self.beta2, self.eps = learning_rate, beta2, eps
         self.v = np.zeros_like(params)
+        self.scratch = np.empty_like(params)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        self.v = self.beta2 * self.v + (1 - self.beta2) * grads * grads
-        params -= self.learning_rate * grads / (np.sqrt(self.v) + self.eps)
+        _decay_into(self.v, self.beta2, np.square(grads, out=self.scratch), self.scratch)
+        denominator = np.sqrt(self.v, out=self.scratch)
+        denominator += self.eps
+        step = np.divide(grads, denominator, out=denominator)
+        step *= self.learning_rate
+        params -= step
 
 
 class Adam:
@@ -49,14 +56,26 @@ class Adam:
         self.m = np.zeros_like(params)
         self.v = np.zeros_like(params)
         self.t = 0
+        self.scratch = np.empty_like(params)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
         self.t += 1
-        self.m = self.beta1 * self.m + (1 - self.beta1) * grads
-        self.v = self.beta2 * self.v + (1 - self.beta2) * grads * grads
-        m_hat = self.m / (1 - self.beta1**self.t)
-        v_hat = self.v / (1 - self.beta2**self.t)
-        params -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
+        _decay_into(self.m, self.beta1, grads, self.scratch)
+        _decay_into(self.v, self.beta2, np.square(grads, out=self.scratch), self.scratch)
+        # lr * m_hat / (sqrt(v_hat) + eps), with the bias corrections as scalars.
+        denominator = np.divide(self.v, 1 - self.beta2**self.t, out=self.scratch)
+        np.sqrt(denominator, out=denominator)
+        denominator += self.eps
+        step = np.divide(self.m, denominator, out=denominator)
+        step *= self.learning_rate / (1 - self.beta1**self.t)
+        params -= step
+
+
+def _decay_into(average: np.ndarray, beta: float, value: np.ndarray,
+                scratch: np.ndarray) -> None:
+    """average = beta * average + (1 - beta) * value, in place (value may be scratch)."""
+    average *= beta
+    average += np.multiply(value, 1 - beta, out=scratch)
 
 
 def make_optimizer(params: np.ndarray, train: Train) -> SGD | Momentum | RMSProp | Adam:

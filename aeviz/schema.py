@@ -34,7 +34,8 @@ from aeviz.checks import (
 from aeviz.errors import SettingError
 from aeviz.tomlwriter import dump_toml
 
-ACTIVATION_NAMES = ("identity", "sigmoid", "tanh")
+ACTIVATION_NAMES = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
+DTYPE_NAMES = ("float32", "float64")
 OPTIMIZER_NAMES = ("sgd", "momentum", "rmsprop", "adam")
 NORMALIZE_NAMES = ("global", "minmax", "none")
 PANEL_NAMES = ("code", "loss", "weights", "recon")
@@ -80,6 +81,8 @@ class Data:
     clusters: tuple[Cluster, ...] = tables(Cluster)
     file: str | None = setting(None, text)
     label_column: str | None = setting(None, text)
+    label_file: str | None = setting(None, text)
+    image_shape: tuple[int, ...] | None = setting(None, array_of(integer(minimum=1), min_len=2))
 
     def resolved(self) -> Data:
         if self.clusters and self.file:
@@ -94,6 +97,14 @@ class Data:
             raise SettingError("label_column", "only applies to a .csv data.file")
         if self.file and Path(self.file).suffix.lower() not in (".csv", ".npy"):
             raise SettingError("file", f'must be a .csv or .npy file, got "{self.file}"')
+        if self.label_file is not None and not (self.file or "").lower().endswith(".npy"):
+            raise SettingError("label_file", "only applies to a .npy data.file (a .csv names "
+                               "its label column with data.label_column)")
+        if self.label_file is not None and not self.label_file.lower().endswith(".npy"):
+            raise SettingError("label_file", f'must be a .npy file, got "{self.label_file}"')
+        if self.image_shape is not None and len(self.image_shape) != 2:
+            raise SettingError("image_shape", "must be [height, width], got "
+                               f"{list(self.image_shape)}")
         return self
 
     @property
@@ -161,6 +172,7 @@ class Train:
     beta1: float = setting(0.9, number(minimum=0, below=1))
     beta2: float = setting(0.999, number(minimum=0, below=1))
     eps: float = setting(1e-8, number(above=0))
+    dtype: str = setting("float32", one_of(*DTYPE_NAMES))
 
 
 @dataclass(frozen=True)
@@ -243,6 +255,11 @@ class Experiment:
         if layers[-1] != layers[0]:
             raise SettingError("model.layers", "last layer must equal the first (an "
                                f"autoencoder reconstructs its input), got {list(layers)}")
+        shape = self.data.image_shape
+        if shape is not None and shape[0] * shape[1] != layers[0]:
+            raise SettingError("data.image_shape", f"{shape[0]} x {shape[1]} = "
+                               f"{shape[0] * shape[1]} pixels, but the input layer has "
+                               f"{layers[0]} neurons; they must match")
         return self
 
     @property

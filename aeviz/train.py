@@ -1,5 +1,8 @@
 """The training loop: mini-batch epochs, one RMSE evaluation per epoch, snapshots as it goes.
 
+`train` keeps the snapshots in memory and returns a Trajectory; `train_to_file` streams them to
+disk as they are taken (memory stays flat however many epochs are recorded) and writes the .npz.
+
 Snapshots taken inside an epoch (`record.batches`) are held until the epoch completes and only
 then committed to the record, so the record never holds a state that training then abandoned:
 on Ctrl-C the unfinished epoch's snapshots are simply dropped.
@@ -11,6 +14,8 @@ import datetime
 import math
 import time
 from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
@@ -20,9 +25,11 @@ from aeviz.config import Experiment
 from aeviz.data import Dataset, load_data
 from aeviz.model import Autoencoder, split_params
 from aeviz.optim import make_optimizer
+from aeviz.recorder import MemoryRecord, StreamingRecord
 from aeviz.trajectory import Trajectory
 
 EpochCallback = Callable[[int, float], None]
+StepCallback = Callable[[int, int], None]  # (samples trained on so far, at most in all)
 
 
 class Snapshot(NamedTuple):
@@ -41,7 +48,7 @@ def recordable(snapshot: Snapshot) -> bool:
 
 def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray) -> float:
     """Forward, backward, update: one optimizer step on one mini-batch. Returns its MSE."""
-    mse = net.backward(net.forward(batch))
+    mse = net.backward(net.forward_into(batch))
     optimizer.step(net.params, net.grads)
     return mse
 
@@ -49,14 +56,19 @@ def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray) -> float:
 class Training:
     """A run in progress: the network, its optimizer and shuffling, and the record so far."""
 
-    def __init__(self, exp: Experiment, x: np.ndarray):
+    def __init__(self, exp: Experiment, x: np.ndarray,
+                 record: MemoryRecord | StreamingRecord | None = None):
         self.exp, self.x = exp, x
         self.rng = np.random.default_rng(exp.train.seed)
-        self.net = Autoencoder(exp.model.layers, exp.model.activations, self.rng)
+        self.net = Autoencoder(exp.model.layers, exp.model.activations, self.rng,
+                               np.dtype(exp.train.dtype).type)
         self.optimizer = make_optimizer(self.net.params, exp.train)
         self.steps_per_epoch = math.ceil(len(x) / exp.train.batch_size)
+        self.batch = np.empty((min(exp.train.batch_size, len(x)), x.shape[1]), x.dtype)
         self.step_losses: list[float] = []  # every mini-batch's MSE, an unfinished epoch's too
-        self.record: list[Snapshot] = []    # committed snapshots, in step order
+        # committed snapshots, in step order
+        self.record = MemoryRecord() if record is None else record
+        self.on_step: StepCallback | None = None
         self.blow_up: list[Snapshot] = []   # the held snapshots of a diverging epoch
         self.diverged_at: int | None = None
         self.last = self.snapshot(0)        # the end of the last completed epoch
@@ -69,14 +81,13 @@ class Training:
 
     def snapshot(self, epoch: int) -> Snapshot:
         """The network now: its RMSE over x, and float32 copies of its codes and parameters."""
-        rmse, outputs = self.net.rmse(self.x)
+        rmse, codes = self.net.evaluate(self.x, self.exp.code_layer)
         # astype copies: later in-place updates of the weights must not leak into the record.
-        return Snapshot(epoch, self.step, rmse, outputs[self.exp.code_layer].astype(np.float32),
-                        self.net.params.astype(np.float32))
+        return Snapshot(epoch, self.step, rmse, codes, self.net.params.astype(np.float32))
 
     def commit(self, snapshots: list[Snapshot]) -> None:
-        """Add the finite ones to the record, in one step so a Ctrl-C cannot split it."""
-        self.record += [s for s in snapshots if recordable(s)]
+        """Add the finite ones to the record, in step order."""
+        self.record.extend([s for s in snapshots if recordable(s)])
 
     def run(self, on_epoch: EpochCallback | None) -> str:
         """Train epoch after epoch until a stopping rule holds; return the stop reason."""
@@ -98,11 +109,15 @@ class Training:
         after each mini-batch but the last (that one is the epoch's end), if `record.batches`
         covers this epoch."""
         x, size = self.x, self.exp.train.batch_size
-        shuffled = x[self.rng.permutation(len(x))]
+        order = self.rng.permutation(len(x))
         held = []
         for start in range(0, len(x), size):
-            self.step_losses.append(
-                minibatch_step(self.net, self.optimizer, shuffled[start:start + size]))
+            rows = order[start:start + size]
+            batch = np.take(x, rows, axis=0, out=self.batch[:len(rows)])
+            self.step_losses.append(minibatch_step(self.net, self.optimizer, batch))
+            if self.on_step is not None:
+                self.on_step((epoch - 1) * len(x) + start + len(rows),
+                             self.exp.train.epochs * len(x))
             if epoch <= self.exp.record.batches and start + size < len(x):
                 held.append(self.snapshot(epoch))
         return held
@@ -119,7 +134,7 @@ class Training:
         """Close the record. The last completed epoch is always in it, even where
         `record.every` skipped it; after divergence the diverging epoch's finite snapshots
         follow it: they show the blow-up."""
-        if not self.record or self.record[-1].step != self.last.step:
+        if self.record.last_step != self.last.step:
             self.record.append(self.last)
         self.commit(self.blow_up)
 
@@ -132,37 +147,60 @@ def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
     ("interrupted": the last completed epoch is kept). `on_epoch(epoch, rmse)` is called after
     every epoch, for progress display.
     """
+    data, run, meta = _run(exp, MemoryRecord(), on_epoch)
+    params = np.stack([s.params for s in run.record])
+    weights, biases = split_params(params, exp.model.layers)
+    return Trajectory(
+        **_per_run(exp, data, run, meta), epoch=np.array([s.epoch for s in run.record]),
+        step=np.array([s.step for s in run.record]),
+        loss=np.array([s.rmse for s in run.record]),
+        codes=np.stack([s.codes for s in run.record]),
+        weights=[np.ascontiguousarray(w) for w in weights],
+        biases=[np.ascontiguousarray(b) for b in biases])
+
+
+def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | None = None,
+                  on_step: StepCallback | None = None) -> SimpleNamespace:
+    """Train as `train` does, streaming the snapshots to disk; write the .npz at `path`
+    atomically. Returns the run's summary: `meta`, `loss` (per snapshot) and `snapshots`.
+    `on_step(samples_done, samples_at_most)` is called after every mini-batch."""
+    record = StreamingRecord(path, exp.model.layers)
+    try:
+        data, run, meta = _run(exp, record, on_epoch, on_step)
+        summary = SimpleNamespace(**_per_run(exp, data, run, meta))
+        record.close(summary)
+    finally:
+        record.discard()
+    return SimpleNamespace(meta=summary.meta, loss=summary.loss, snapshots=len(record),
+                           stop_reason=meta["stop_reason"])
+
+
+def _run(exp: Experiment, record: MemoryRecord | StreamingRecord, on_epoch: EpochCallback | None,
+         on_step: StepCallback | None = None) -> tuple[Dataset, Training, dict]:
+    """Load the data and train into `record`; the data, the finished run and its meta."""
     started = time.perf_counter()
     data = load_data(exp)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected, not warned
-        run = Training(exp, data.x)
+        run = Training(exp, data.x, record)
+        run.on_step = on_step
         try:
             stop_reason = run.run(on_epoch)
         except KeyboardInterrupt:
             stop_reason = "interrupted"
         run.finish()
-    return _trajectory(exp, data, run.record, run.step_losses, {
+    return data, run, {
+        "aeviz_version": __version__, "numpy_version": np.__version__,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "seed": {"data": exp.data.seed, "train": exp.train.seed}, "source": exp.source,
         "stop_reason": stop_reason, "epochs_run": run.last.epoch,
         "diverged_at": run.diverged_at, "steps_per_epoch": run.steps_per_epoch,
         "wall_seconds": time.perf_counter() - started,
-    })
-
-
-def _trajectory(exp: Experiment, data: Dataset, snapshots: list[Snapshot],
-                step_losses: list[float], run_meta: dict) -> Trajectory:
-    params = np.stack([s.params for s in snapshots])
-    weights, biases = split_params(params, exp.model.layers)
-    meta = {
-        "aeviz_version": __version__, "numpy_version": np.__version__,
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "seed": {"data": exp.data.seed, "train": exp.train.seed},
-        "source": exp.source, **run_meta,
     }
-    return Trajectory(
-        config=exp.to_toml(), meta=meta, x=data.x, labels=data.labels,
-        label_names=data.label_names, layer_sizes=tuple(exp.model.layers),
-        activations=exp.model.activations, epoch=np.array([s.epoch for s in snapshots]),
-        step=np.array([s.step for s in snapshots]), loss=np.array([s.rmse for s in snapshots]),
-        codes=np.stack([s.codes for s in snapshots]),
-        weights=[np.ascontiguousarray(w) for w in weights],
-        biases=[np.ascontiguousarray(b) for b in biases], step_loss=np.array(step_losses))
+
+
+def _per_run(exp: Experiment, data: Dataset, run: Training, meta: dict) -> dict:
+    """The trajectory's keys that are not per snapshot."""
+    return dict(config=exp.to_toml(), meta=meta, x=data.x.astype(np.float32, copy=False),
+                labels=data.labels, label_names=data.label_names,
+                layer_sizes=tuple(exp.model.layers), activations=exp.model.activations,
+                step_loss=np.array(run.step_losses))

@@ -6,7 +6,7 @@ Keys (all present; loadable with np.load(path, allow_pickle=False)):
   config          the resolved experiment as TOML text
   meta            JSON text: aeviz and numpy versions, created, seed, stop_reason
                   (epochs | converged | diverged | interrupted), wall_seconds, ...
-  x               [N, D] the normalized training data
+  x               [N, D] float32, the normalized training data
   labels          [N] int, cluster or class of each sample, -1 where there is none
   label_names     [K] str, the name of each label value (may be empty)
   layer_sizes     [L]
@@ -14,8 +14,8 @@ Keys (all present; loadable with np.load(path, allow_pickle=False)):
   epoch           [T] epoch of each snapshot (0 = before training)
   step            [T] optimizer steps taken at each snapshot
   loss            [T] RMSE over all of x with that snapshot's weights
-  codes           [T, N, 2] code-layer activations of every sample
-  W0..W{L-2}      [T, out, in] weights;  b0..b{L-2}  [T, out] biases
+  codes           [T, N, 2] float32, code-layer activations of every sample
+  W0..W{L-2}      [T, out, in] float32 weights;  b0..b{L-2}  [T, out] float32 biases
   step_loss       [S] MSE of every mini-batch
 """
 
@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from aeviz.archive import RawArray, write_archive
 from aeviz.config import RenderOptions, stored_render_options
 from aeviz.errors import AevizError
 from aeviz.files import atomic_path
@@ -114,6 +115,12 @@ class Trajectory:
         return self.meta.get("diverged_at")
 
     @property
+    def image_shape(self) -> tuple[int, int] | None:
+        """(height, width) when the samples are images (`data.image_shape`), else None."""
+        shape = self.experiment.get("data", {}).get("image_shape")
+        return (int(shape[0]), int(shape[1])) if shape else None
+
+    @property
     def render_options(self) -> RenderOptions:
         """The experiment's [render] table: what `aeviz render` flags go on top of."""
         return stored_render_options(self.experiment.get("render", {}))
@@ -151,20 +158,28 @@ class Trajectory:
 
     def save(self, path: str | Path) -> None:
         """Write the .npz atomically: a crash never leaves a broken file at `path`."""
-        arrays = {
-            "format": np.array(FORMAT), "format_version": np.array(FORMAT_VERSION),
-            "config": np.array(self.config), "meta": np.array(json.dumps(self.meta)),
-            "x": self.x, "labels": self.labels,
-            "label_names": np.array(self.label_names, dtype=str),
-            "layer_sizes": np.array(self.layer_sizes),
-            "activations": np.array(self.activations, dtype=str),
-            "epoch": self.epoch, "step": self.step, "loss": self.loss, "codes": self.codes,
-            "step_loss": self.step_loss,
-        }
+        arrays = {"codes": self.codes}
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
             arrays[f"W{i}"], arrays[f"b{i}"] = w, b
-        with atomic_path(path) as temp, open(temp, "wb") as handle:
-            np.savez(handle, **arrays)
+        with atomic_path(path) as temp:
+            write_trajectory(temp, self, arrays)
+
+
+def write_trajectory(path: str | Path, run: Trajectory | Any,
+                     snapshots: dict[str, np.ndarray | RawArray]) -> None:
+    """Write the .npz of `run` (a Trajectory, or anything with its per-run attributes:
+    config, meta, x, labels, ..., epoch, step, loss, step_loss) with the per-snapshot arrays
+    `snapshots` (codes, W0.., b0..), which may be raw files streamed during training."""
+    write_archive(path, {
+        "format": np.array(FORMAT), "format_version": np.array(FORMAT_VERSION),
+        "config": np.array(run.config), "meta": np.array(json.dumps(run.meta)),
+        "x": np.asarray(run.x, np.float32), "labels": run.labels,
+        "label_names": np.array(run.label_names, dtype=str),
+        "layer_sizes": np.array(run.layer_sizes),
+        "activations": np.array(run.activations, dtype=str),
+        "epoch": run.epoch, "step": run.step, "loss": run.loss, "step_loss": run.step_loss,
+        **snapshots,
+    })
 
 
 def load(path: str | Path) -> Trajectory:

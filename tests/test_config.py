@@ -111,9 +111,9 @@ def test_overrides_are_typed_as_toml(tiny_toml):
     (("layers = [3, 4, 2, 4, 3]", "layers = [3, 2, 4]"),
      "EXP: model.layers: last layer must equal the first (an autoencoder reconstructs its "
      "input), got [3, 2, 4]"),
-    (('activation = "tanh"', 'activation = "relu"'),
-     'EXP: model.activation: string "relu" is not allowed '
-     '(allowed: "identity", "sigmoid", "tanh")'),
+    (('activation = "tanh"', 'activation = "selu"'),
+     'EXP: model.activation: string "selu" is not allowed '
+     '(allowed: "identity", "sigmoid", "tanh", "relu", "leaky_relu")'),
     (('activation = "tanh"', 'activation = ["tanh", "tanh"]'),
      "EXP: model.activation: a list needs one entry per weight layer: 4 for 5 layers, got 2"),
     (('activation = "tanh"', 'activation = "tanh"\ncode_layer = 1'),

@@ -5,7 +5,7 @@ import pytest
 
 from aeviz import trajectory
 from aeviz.config import RenderOptions, load_experiment
-from aeviz.render import render
+from aeviz.render import geometry, render
 from aeviz.render.frames import plan_frames
 from aeviz.render.geometry import affine_fit, align_sequence, pca, procrustes
 from aeviz.render.panels import InputSpacePanel, ParallelCoordinatesPanel
@@ -43,6 +43,19 @@ def test_pca_error_matches_the_discarded_variance():
     rmse, projection = pca(x)
     assert rmse == pytest.approx(np.sqrt(0.25 / 3), rel=0.02)
     assert projection.shape == (20000, 2)
+
+
+def test_pca_from_the_scatter_matrix_matches_an_svd(monkeypatch):
+    monkeypatch.setattr(geometry, "CHUNK_ROWS", 7)  # several chunks, the last one short
+    rng = np.random.default_rng(5)
+    x = (rng.normal(size=(60, 5)) * [3, 2, 1, 0.1, 0.01] + 4).astype(np.float32)
+    rmse, projection = pca(x)
+    centered = x.astype(float) - x.astype(float).mean(axis=0)
+    _, singular, vt = np.linalg.svd(centered, full_matrices=False)
+    assert rmse == pytest.approx(np.sqrt(np.sum(singular[2:] ** 2) / x.size), rel=1e-9)
+    expected = centered @ vt[:2].T
+    signs = np.sign(np.sum(projection * expected, axis=0))  # each axis up to its sign
+    np.testing.assert_allclose(projection * signs, expected, atol=1e-9)
 
 
 def test_a_linear_autoencoder_does_not_beat_pca(tiny_toml):

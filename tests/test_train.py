@@ -61,21 +61,21 @@ def test_trajectory_shapes_and_records(tiny_toml):
 
 def test_snapshots_match_an_independent_replay(tiny_toml):
     """Replaying the documented algorithm by hand gives the recorded weights and loss."""
-    exp = load_experiment(tiny_toml, ["train.epochs=3"])
+    exp = load_experiment(tiny_toml, ["train.epochs=3", 'train.dtype="float64"'])
     run = train(exp)
+    x = load_data(exp).x  # the float64 data trained on (the trajectory stores float32)
     rng = np.random.default_rng(exp.train.seed)
     net = Autoencoder(exp.model.layers, exp.model.activations, rng)
     optimizer = make_optimizer(net.params, exp.train)
     for epoch in range(1, 4):
-        order = rng.permutation(len(run.x))
-        for start in range(0, len(run.x), 8):
-            net.backward(net.forward(run.x[order[start:start + 8]]))
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), 8):
+            net.backward(net.forward(x[order[start:start + 8]]))
             optimizer.step(net.params, net.grads)
         np.testing.assert_array_equal(run.weights[1][epoch], net.weights[1].astype(np.float32))
-        rmse = np.sqrt(np.mean((net.forward(run.x)[-1] - run.x) ** 2))
-        assert run.loss[epoch] == rmse
-        np.testing.assert_array_equal(run.codes[epoch],
-                                      net.forward(run.x)[2].astype(np.float32))
+        rmse = np.sqrt(np.mean((net.forward(x)[-1] - x) ** 2))
+        assert run.loss[epoch] == pytest.approx(rmse, rel=1e-12)
+        np.testing.assert_array_equal(run.codes[epoch], net.forward(x)[2].astype(np.float32))
 
 
 def test_snapshots_do_not_alias_the_live_weights(tiny_toml):
@@ -177,7 +177,9 @@ def test_interrupt_keeps_an_epoch_that_every_skipped(tmp_path):
 
 
 def test_divergence_within_the_first_epoch_keeps_its_finite_mini_batches():
-    run = train(load_experiment(EXAMPLES / "too-high-learning-rate.toml"))
+    # float64, as a reference: float32 overflows a mini-batch sooner.
+    run = train(load_experiment(EXAMPLES / "too-high-learning-rate.toml",
+                                ['train.dtype="float64"']))
     assert run.meta["stop_reason"] == "diverged" and run.meta["diverged_at"] == 1
     assert run.meta["epochs_run"] == 0
     # 13 mini-batches an epoch; after the 9th the numbers are no longer finite
@@ -186,7 +188,8 @@ def test_divergence_within_the_first_epoch_keeps_its_finite_mini_batches():
     assert len(run.step_loss) == 13
 
 
-SGD_BLOWUP = {"optimizer": "sgd", "learning_rate": 1.2}  # tiny diverges in epoch 3
+# tiny diverges in epoch 3 (in float64; float32 overflows a step sooner)
+SGD_BLOWUP = {"optimizer": "sgd", "learning_rate": 1.2, "dtype": "float64"}
 
 
 def test_divergence_after_completed_epochs_keeps_the_blow_up_after_them(tmp_path):

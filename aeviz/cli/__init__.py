@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import click
@@ -20,6 +21,7 @@ from aeviz.cli.options import (
     AevizGroup,
     Progress,
     ShardType,
+    TrainingStatus,
     quiet_option,
     render_flags,
     set_option,
@@ -92,14 +94,15 @@ def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> 
         sys.exit(130)
 
 
-def train_and_save(exp: Experiment, output: str, quiet: bool) -> Trajectory:
-    """Train with a progress bar on a terminal, save atomically, print the summary line."""
+def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace:
+    """Train with a progress bar on a terminal, streaming the trajectory to `output`
+    (written atomically); print the summary line. Returns the run's summary (meta, loss)."""
+    from aeviz.train import train_to_file
+
     check_writable(output)
-    total = exp.train.epochs
-    with Progress("training", quiet) as progress:
-        run = api.train(exp, on_epoch=lambda epoch, rmse: progress(epoch, total,
-                                                                    f"RMSE {rmse:.4f}"))
-    run.save(output)
+    with Progress("training", quiet, eta=False) as progress:
+        status = TrainingStatus(progress)
+        run = train_to_file(exp, output, on_epoch=status.epoch, on_step=status.step)
     if not quiet:
         meta = run.meta
         if meta["stop_reason"] == "diverged":
@@ -108,7 +111,7 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> Trajectory:
                        f"{meta['epochs_run']}. Try a lower train.learning_rate (now "
                        f"{exp.train.learning_rate:g}).", err=True)
         click.echo(f"{exp.source}: {meta['epochs_run']} epochs, final RMSE {run.loss[-1]:.4g}, "
-                   f"stopped: {meta['stop_reason']}, {len(run)} snapshots -> {output} "
+                   f"stopped: {meta['stop_reason']}, {run.snapshots} snapshots -> {output} "
                    f"({meta['wall_seconds']:.1f} s)")
     return run
 
@@ -191,6 +194,7 @@ def view(runs: tuple[str, ...], **flags) -> None:
 @quiet_option
 def demo(output: str, quiet: bool, **flags) -> None:
     """Train the built-in experiment (the original program's default) and render it."""
+    from aeviz import trajectory
     from aeviz.config import load_default
     from aeviz.render import check_request
 
@@ -198,8 +202,9 @@ def demo(output: str, quiet: bool, **flags) -> None:
     options = options_from_flags(flags, exp.render)
     check_request(output, options)
     check_writable(output)
-    run = train_and_save(exp, str(Path(output).with_suffix(".npz")), quiet)
-    render_to([run], output, flags, quiet)
+    recorded = str(Path(output).with_suffix(".npz"))
+    train_and_save(exp, recorded, quiet)
+    render_to([trajectory.load(recorded)], output, flags, quiet)
 
 
 @cli.command()

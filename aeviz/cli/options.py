@@ -4,6 +4,7 @@ flag types and callbacks, the render flags, the progress bar and the `info` text
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any
 
 import click
@@ -133,15 +134,17 @@ def render_flags(function):
 class Progress:
     """A progress bar on stderr, only when stderr is a terminal (never in logs or CI)."""
 
-    def __init__(self, label: str, quiet: bool = False):
+    def __init__(self, label: str, quiet: bool = False, eta: bool = True):
         self.label, self.enabled, self.bar = label, not quiet and sys.stderr.isatty(), None
+        self.eta = eta  # click's own estimate of the time left
 
     def __call__(self, done: int, total: int, item: str | None = None) -> None:
         if not self.enabled:
             return
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
-                                         item_show_func=lambda shown: shown)
+                                         item_show_func=lambda shown: shown,
+                                         show_eta=self.eta)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos, item)
 
@@ -151,6 +154,40 @@ class Progress:
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)
+
+
+class TrainingStatus:
+    """Training's progress line: the latest RMSE, samples per second and the time left,
+    redrawn at most every REDRAW seconds (mini-batches can come thousands a second)."""
+
+    REDRAW = 0.2
+
+    def __init__(self, progress: Progress, clock=time.perf_counter):
+        self.progress, self.clock = progress, clock
+        self.started = self.shown = clock()
+        self.rmse: float | None = None
+
+    def epoch(self, epoch: int, rmse: float) -> None:
+        self.rmse = rmse
+
+    def step(self, done: int, total: int) -> None:
+        now = self.clock()
+        if now - self.shown >= self.REDRAW:
+            self.shown = now
+            self.progress(done, total, self.text(done, total, now - self.started))
+
+    def text(self, done: int, total: int, seconds: float) -> str:
+        """The line shown, such as: RMSE 0.0412  5,310 samples/s  1:23 left."""
+        rate = done / max(seconds, 1e-9)
+        rmse = "" if self.rmse is None else f"RMSE {self.rmse:.4f}  "
+        return f"{rmse}{rate:,.0f} samples/s  {clock_text((total - done) / rate)} left"
+
+
+def clock_text(seconds: float) -> str:
+    """1:05 or 2:03:09: minutes and seconds, hours when needed."""
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def describe(summary: dict[str, Any]) -> str:

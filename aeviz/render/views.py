@@ -38,7 +38,7 @@ class RunView:
     @cached_property
     def pca(self) -> tuple[float, np.ndarray]:
         """RMSE of the best rank-2 linear reconstruction of the data, and its projection."""
-        return pca(self.run.x.astype(float))
+        return pca(self.run.x)
 
     def __len__(self) -> int:
         return len(self.run)

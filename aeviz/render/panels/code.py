@@ -12,12 +12,14 @@ from matplotlib.path import Path
 
 from aeviz.config import RenderOptions
 from aeviz.render.geometry import affine_fit
+from aeviz.render.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.render.panels.style import (
     BLOW_UP,
     DYNAMIC,
     FONT,
     Rect,
     cluster_color,
+    cluster_hollow,
     height_inches,
     padded_limits,
     panel_axes,
@@ -50,16 +52,22 @@ class CodePanel:
         self.view, self.trail_length, self.ax = view, options.trails, ax
         self.members = [np.flatnonzero(run.labels == label) for label in labels]
         self.ghost = _ghost(ax, theme) if options.pca_ghost else None
-        self.points = [_points(ax, run, theme, label, number)
-                       for number, label in enumerate(labels)]
+        self.points = [_points(ax, run, theme, label) for label in labels]
+        self.dense = (DensePoints(ax, run.labels, labels, [cluster_color(theme, label)
+                                                           for label in labels])
+                      if len(run.labels) >= DENSE_POINTS and ax.get_xscale() == "linear"
+                      else None)
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         self.artists = ([self.ghost] if self.ghost else []) + (
-            [self.trails] if self.trails else []) + self.points
+            [self.trails] if self.trails else []) + (
+            [self.dense.image] if self.dense else self.points)
         if entries:
             _legend(ax, theme, entries, rows)
 
     def update(self, state: State) -> None:
-        for points, members in zip(self.points, self.members):
+        if self.dense is not None:
+            self.dense.update(state.codes)
+        for points, members in zip(self.points if self.dense is None else [], self.members):
             codes = state.codes[members]
             points.set_data(codes[:, 0], codes[:, 1])
         if self.ghost is not None:
@@ -74,8 +82,8 @@ class CodePanel:
         colors = []
         for age in range(self.trail_length, 0, -1):
             alpha = 0.55 * (1 - age / (self.trail_length + 1))
-            for number, label in enumerate(labels):
-                colors.append(mcolors.to_rgba(cluster_color(theme, label, number), alpha))
+            for label in labels:
+                colors.append(mcolors.to_rgba(cluster_color(theme, label), alpha))
         self.stroke_codes = [np.tile([Path.MOVETO, Path.LINETO], len(m)) for m in self.members]
         trails = PathCollection([], facecolors="none", edgecolors=colors, linewidths=0.9,
                                 zorder=DYNAMIC - 0.2)
@@ -141,12 +149,15 @@ def _ghost(ax: Axes, theme: Theme) -> Line2D:
     return ghost
 
 
-def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, number: int) -> Line2D:
-    """The (empty) points of one cluster; `number`: its place among the run's labels."""
+def _points(ax: Axes, run: Trajectory, theme: Theme, label: int) -> Line2D:
+    """The (empty) points of one cluster, in the color of its label value."""
     name = (run.label_names[label] if 0 <= label < len(run.label_names)
             else f"class {label}")
-    (points,) = ax.plot([], [], "o", ms=3.6, mfc=cluster_color(theme, label, number),
-                        mec="none", alpha=0.85, zorder=DYNAMIC, label=name)
+    color = cluster_color(theme, label)
+    hollow = cluster_hollow(theme, label)
+    (points,) = ax.plot([], [], "o", ms=3.6, mfc="none" if hollow else color,
+                        mec=color if hollow else "none", mew=0.9, alpha=0.85, zorder=DYNAMIC,
+                        label=name)
     return points
 
 

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from aeviz.model import forward
+from aeviz.render.panels.images import ImageStripPanel
 from aeviz.render.panels.style import (
     DYNAMIC,
     FONT,
@@ -19,9 +20,13 @@ from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
 
 
-def reconstruction_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
-                         title: str) -> InputSpacePanel | ParallelCoordinatesPanel:
-    """The view that suits the data: input space up to 3-D, parallel coordinates beyond."""
+def reconstruction_panel(
+        fig: Figure, slot: Rect, view: RunView, theme: Theme,
+        title: str) -> InputSpacePanel | ParallelCoordinatesPanel | ImageStripPanel:
+    """The view that suits the data: images for image data, input space up to 3-D, parallel
+    coordinates beyond."""
+    if view.run.image_shape is not None:
+        return ImageStripPanel(fig, slot, view, theme, title)
     if view.run.x.shape[1] <= 3:
         return InputSpacePanel(fig, slot, view, theme, title)
     return ParallelCoordinatesPanel(fig, slot, view, theme, title)

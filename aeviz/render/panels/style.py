@@ -64,10 +64,16 @@ def height_inches(ax: Axes) -> float:
 
 def cluster_color(theme: Theme, label: int, number: int | None = None) -> str:
     """The color of a cluster: the accent for unlabeled samples (label < 0), else a palette
-    color, picked by `number` (default: the label itself)."""
+    color, picked by `number` (default: the label itself, so a class keeps its color)."""
     if label < 0:
         return theme.accent
     return theme.clusters[(label if number is None else number) % len(theme.clusters)]
+
+
+def cluster_hollow(theme: Theme, label: int) -> bool:
+    """Whether the cluster's points are drawn as rings: the second round of the palette
+    (labels 10 to 19 with ten colors), so twenty classes stay distinguishable."""
+    return label >= 0 and (label // len(theme.clusters)) % 2 == 1
 
 
 def padded_limits(values: np.ndarray) -> tuple[float, float]:

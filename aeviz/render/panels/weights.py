@@ -65,16 +65,21 @@ class WeightPanel:
                                    boxstyle="round,pad=0,rounding_size=0.15",
                                    facecolor=theme.panel, edgecolor=theme.faint, zorder=0)
         ax.add_patch(highlight)
+        labels = []
         for layer, size in enumerate(sizes):
             name = "input" if layer == 0 else "output" if layer == len(sizes) - 1 else (
                 "code" if layer == code else "hidden")
-            hidden_count = size - len(self.shown[layer])
-            text = f"{name}\n{size}" + (f" (+{hidden_count} not shown)" if hidden_count else "")
-            ax.text(layer, bottom, text, ha="center", va="top", color=theme.muted,
-                    fontsize=FONT["small"], fontweight="bold" if layer == code else "normal")
+            shown = len(self.shown[layer])
+            # An elided layer says how many it shows, on a line of its own: short lines keep
+            # neighbouring labels apart.
+            text = f"{name}\n{size}" + (f"\n{shown} shown" if shown < size else "")
+            labels.append(ax.text(layer, bottom, text, ha="center", va="top", color=theme.muted,
+                                  fontsize=FONT["small"],
+                                  fontweight="bold" if layer == code else "normal"))
         for layer, name in enumerate(run.activations):
-            ax.text(layer + 0.5, bottom, name, ha="center", va="top", color=theme.muted,
-                    fontsize=FONT["small"], style="italic")
+            labels.append(ax.text(layer + 0.5, bottom, name, ha="center", va="top",
+                                  color=theme.muted, fontsize=FONT["small"], style="italic"))
+        _shrink_until_apart(labels)
 
     def _edges(self, ax: Axes, cmap: str) -> PathCollection:
         """Edges between the shown neurons of adjacent layers; index arrays pick their
@@ -163,3 +168,17 @@ def _colorbar(ax: Axes, norm: mcolors.Normalize, theme: Theme, clipped: bool) ->
     bar.set_label("weight (edges) / bias (neurons)", color=theme.muted, fontsize=FONT["small"])
     bar.ax.tick_params(colors=theme.muted, labelsize=FONT["small"])
     bar.outline.set_edgecolor(theme.faint)
+
+
+def _shrink_until_apart(texts: list) -> None:
+    """Smaller type for all of `texts` until no two overlap (down to 5 pt): wide layers and
+    small clips crowd the labels under the graph."""
+    renderer = texts[0].get_figure().canvas.get_renderer()
+    size = texts[0].get_fontsize()
+    while size > 5:
+        boxes = [text.get_window_extent(renderer) for text in texts]
+        if not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:]):
+            return
+        size -= 0.5
+        for text in texts:
+            text.set_fontsize(size)
