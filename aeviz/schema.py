@@ -161,6 +161,15 @@ class Train:
     beta1: float = setting(0.9, number(minimum=0, below=1))
     beta2: float = setting(0.999, number(minimum=0, below=1))
     eps: float = setting(1e-8, number(above=0))
+    # Momentum's buffer m = beta1 m + (1 - dampening) g (PyTorch's name): 0 is classical
+    # heavy-ball momentum; the default, beta1, is the original program's running average.
+    dampening: float | None = setting(None, number(minimum=0, below=1))
+
+    def resolved(self) -> Train:
+        """With dampening written out (its default is beta1)."""
+        if self.dampening is None:
+            return dataclasses.replace(self, dampening=self.beta1)
+        return self
 
 
 @dataclass(frozen=True)
@@ -225,6 +234,7 @@ class Experiment:
     """A whole experiment file, resolved: every default filled in."""
 
     title: str = setting("", text)
+    label: str | None = setting(None, text)  # short name beside other runs (default: derived)
     data: Data = table(Data)
     model: Model = table(Model)
     train: Train = table(Train)
