@@ -8,8 +8,6 @@ import shlex
 import shutil
 from pathlib import Path
 
-import pytest
-
 import aeviz.config
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

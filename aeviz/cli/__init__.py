@@ -71,7 +71,8 @@ def validate(experiment: str, overrides: dict) -> None:
     from aeviz.data import load_data
 
     exp = load_experiment(experiment, overrides)
-    load_data(exp)  # data files are part of the experiment: check they read and fit
+    data = load_data(exp)  # data files are part of the experiment: check they read and fit
+    warn_about_range(exp, data.x)
     click.echo(exp.to_toml(), nl=False)
 
 
@@ -92,9 +93,12 @@ def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> 
 
 def train_and_save(exp: Experiment, output: str, quiet: bool) -> Trajectory:
     """Train with a progress bar on a terminal, save atomically, print the summary line."""
+    from aeviz.data import load_data
     from aeviz.train import train as run_training
 
     check_writable(output)
+    if not quiet:
+        warn_about_range(exp, load_data(exp).x)
     total = exp.train.epochs
     with Progress("training", quiet) as progress:
         run = run_training(exp, on_epoch=lambda epoch, rmse: progress(epoch, total,
@@ -111,6 +115,15 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> Trajectory:
                    f"stopped: {meta['stop_reason']}, {len(run)} snapshots -> {output} "
                    f"({meta['wall_seconds']:.1f} s)")
     return run
+
+
+def warn_about_range(exp: Experiment, x) -> None:
+    """The output activation cannot reach the data: say so on stderr (not an error)."""
+    from aeviz.advice import range_warning
+
+    warning = range_warning(exp, x)
+    if warning:
+        click.echo(warning, err=True)
 
 
 def options_from_flags(flags: dict, base: RenderOptions) -> RenderOptions:
