@@ -79,7 +79,7 @@ def test_comparison_is_synchronized_and_finished_runs_hold(two_runs, tmp_path):
     scene.draw(frames[-1])
     loss_panel = next(p for p, run in scene.panels if run is None)
     assert [t.get_text() for t in loss_panel.values][1].endswith("(finished)")
-    assert scene.figure.texts[0].get_text() == "adam vs sgd"
+    assert scene.figure.texts[0].get_text() == "tiny"  # the title both runs share
 
 
 @pytest.mark.parametrize("options", [

@@ -12,6 +12,7 @@ from matplotlib.path import Path
 
 from aeviz.config import RenderOptions
 from aeviz.render.geometry import affine_fit
+from aeviz.render.panels.placement import text_width
 from aeviz.render.panels.style import (
     BLOW_UP,
     DYNAMIC,
@@ -40,7 +41,7 @@ class CodePanel:
         run = view.run
         labels = np.unique(run.labels)
         entries = _legend_entries(labels, options) if legend else 0
-        rows = -(-entries // LEGEND_COLUMNS)
+        rows = -(-entries // _legend_columns(fig, slot, run, labels))
         ax = panel_axes(fig, slot, (0.9, 0.6 + 0.3 * rows + 0.05 * bool(entries), 0.25, 0.4),
                         theme, title)
         ax.set_xlabel("code neuron 1")
@@ -93,6 +94,15 @@ class CodePanel:
                 strokes = np.stack([start, end], axis=1).reshape(-1, 2)
                 paths.append(Path(strokes, codes))
         self.trails.set_paths(paths)
+
+
+def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray) -> int:
+    """How many legend entries fit side by side in the panel's width (at most LEGEND_COLUMNS)."""
+    names = [run.label_names[i] if 0 <= i < len(run.label_names) else f"class {i}"
+             for i in labels]
+    entry_pt = max(text_width(name, FONT["tick"]) for name in names) + 3.2 * FONT["tick"]
+    fits = int(0.95 * slot[2] * fig.get_size_inches()[0] * 72 // entry_pt)
+    return max(1, min(LEGEND_COLUMNS, fits))
 
 
 def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from aeviz.config import RenderOptions
 from aeviz.render.labels import PathLabel
+from aeviz.render.panels.placement import curve_points, free_spot, text_width
 from aeviz.render.panels.style import DYNAMIC, FONT, Rect, height_inches, panel_axes, style_grid
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
@@ -28,16 +29,27 @@ class LossPanel:
         for number, view in enumerate(views):
             color = theme.accent if self.single else theme.runs[number % len(theme.runs)]
             self._curve(ax, view, color, 0.95 - line_height * number)
-        if options.pca:
-            _pca_lines(ax, views, theme)
-        if epsilon > 0:
-            ax.axhline(epsilon, color=theme.muted, lw=1, ls=":")
-            ax.text(0.01, epsilon, f" stop at {epsilon:g}", transform=ax.get_yaxis_transform(),
-                    va="bottom", ha="left", color=theme.muted, fontsize=FONT["small"])
         losses = np.concatenate([v.run.loss for v in views]
                                 + ([[v.pca[0] for v in views]] if options.pca else []))
         _fix_limits(ax, span, losses, options.log_loss)
+        # Reference lines and their labels, placed where no curve and no value label is.
+        references = [(floor, f"PCA, 2 components: {floor:.4f}", "--") for floor in
+                      sorted({round(v.pca[0], 12) for v in views})] if options.pca else []
+        if epsilon > 0:
+            references.append((epsilon, f"stop at {epsilon:g}", ":"))
+        taken = [self._values_box(line_height)]
+        points = curve_points(ax, [(v.timeline, v.run.loss) for v in views])
+        for level, text, style in references:
+            taken.append(_reference(ax, level, text, style, theme, points, taken))
         self.artists = self.lines + self.markers + self.values
+
+    def _values_box(self, line_height: float) -> Rect:
+        """Where the value labels are (top right, one line per run), in axes fractions."""
+        longest = max(text_width(f"{'RMSE' if self.single else v.label} 0.0000 (finished)",
+                                 FONT["label"]) for v in self.views)
+        width = longest / 72 / width_inches(self.ax)
+        height = line_height * len(self.views)
+        return (0.98 - width, 0.95 - height + 0.3 * line_height, width, height)
 
     def _curve(self, ax: Axes, view: RunView, color: str, label_y: float) -> None:
         """The run's whole curve, faint; and its changing line, marker and value label."""
@@ -64,14 +76,23 @@ class LossPanel:
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
 
 
-def _pca_lines(ax: Axes, views: list[RunView], theme: Theme) -> None:
-    """The RMSE of rank-2 PCA: the floor of a linear autoencoder, a yardstick for others."""
-    floors = sorted({round(view.pca[0], 12) for view in views})
-    for floor in floors:
-        ax.axhline(floor, color=theme.muted, lw=1.2, ls="--")
-        ax.text(0.01, floor, f" PCA, 2 components: {floor:.4f}",
-                transform=ax.get_yaxis_transform(), va="bottom", ha="left",
-                color=theme.muted, fontsize=FONT["small"])
+def _reference(ax: Axes, level: float, text: str, style: str, theme: Theme,
+               points: np.ndarray, taken: list[Rect]) -> Rect:
+    """A horizontal reference line (PCA's error, the stop threshold) and its label, placed
+    beside the line where the curves are not; returns the label's box (axes fractions)."""
+    ax.axhline(level, color=theme.muted, lw=1.2 if style == "--" else 1, ls=style)
+    size = (text_width(text, FONT["small"]) / 72 / width_inches(ax),
+            1.25 * FONT["small"] / 72 / height_inches(ax))
+    line_y = (ax.transData + ax.transAxes.inverted()).transform((0, level))[1]
+    box = free_spot(line_y, size, points, taken)
+    ax.text(box[0], box[1], text, transform=ax.transAxes, va="bottom", ha="left",
+            color=theme.muted, fontsize=FONT["small"])
+    return box
+
+
+def width_inches(ax: Axes) -> float:
+    """The axes' width in inches."""
+    return ax.get_position().width * ax.get_figure().get_size_inches()[0]
 
 
 def _fix_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bool) -> None:

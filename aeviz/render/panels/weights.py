@@ -72,8 +72,8 @@ class WeightPanel:
             text = f"{name}\n{size}" + (f" (+{hidden_count} not shown)" if hidden_count else "")
             ax.text(layer, bottom, text, ha="center", va="top", color=theme.muted,
                     fontsize=FONT["small"], fontweight="bold" if layer == code else "normal")
-        for layer, name in enumerate(run.activations):
-            ax.text(layer + 0.5, bottom, name, ha="center", va="top", color=theme.muted,
+        for layer, name in enumerate(run.activations):  # above the graph: clear of the names
+            ax.text(layer + 0.5, top - 0.35, name, ha="center", va="center", color=theme.muted,
                     fontsize=FONT["small"], style="italic")
 
     def _edges(self, ax: Axes, cmap: str) -> PathCollection:
@@ -160,6 +160,6 @@ def _colorbar(ax: Axes, norm: mcolors.Normalize, theme: Theme, clipped: bool) ->
     if isinstance(norm, mcolors.SymLogNorm):
         bar.set_ticks(symlog_ticks(norm.linthresh, norm.vmax, per_side=2))
         bar.ax.minorticks_off()
-    bar.set_label("weight (edges) / bias (neurons)", color=theme.muted, fontsize=FONT["small"])
+    bar.set_label("weight / bias", color=theme.muted, fontsize=FONT["small"])
     bar.ax.tick_params(colors=theme.muted, labelsize=FONT["small"])
     bar.outline.set_edgecolor(theme.faint)
