@@ -9,6 +9,8 @@ Keys (all present; loadable with np.load(path, allow_pickle=False)):
   x               [N, D] the normalized training data
   labels          [N] int, cluster or class of each sample, -1 where there is none
   label_names     [K] str, the name of each label value (may be empty)
+  feature_names   [D] str, the name of each input feature, a CSV's column names (may be
+                  empty; optional: older trajectories lack it)
   layer_sizes     [L]
   activations     [L-1] activation name per weight layer
   epoch           [T] epoch of each snapshot (0 = before training)
@@ -65,6 +67,7 @@ class Trajectory:
     weights: list[np.ndarray]
     biases: list[np.ndarray]
     step_loss: np.ndarray
+    feature_names: tuple[str, ...] = ()
     path: str = field(default="", compare=False)
 
     @cached_property
@@ -113,6 +116,17 @@ class Trajectory:
         """The epoch whose loss was no longer finite, for a diverged run."""
         return self.meta.get("diverged_at")
 
+    def feature_name(self, index: int) -> str:
+        """The name of input feature `index` (from 0): the CSV's column, else "x1", "x2"..."""
+        if len(self.feature_names) == self.x.shape[1]:
+            return self.feature_names[index]
+        return f"x{index + 1}"
+
+    @property
+    def label_title(self) -> str | None:
+        """The label column's name (a legend's title), for data read from a CSV."""
+        return self.experiment.get("data", {}).get("label_column")
+
     @property
     def render_options(self) -> RenderOptions:
         """The experiment's [render] table: what `aeviz render` flags go on top of."""
@@ -156,6 +170,7 @@ class Trajectory:
             "config": np.array(self.config), "meta": np.array(json.dumps(self.meta)),
             "x": self.x, "labels": self.labels,
             "label_names": np.array(self.label_names, dtype=str),
+            "feature_names": np.array(self.feature_names, dtype=str),
             "layer_sizes": np.array(self.layer_sizes),
             "activations": np.array(self.activations, dtype=str),
             "epoch": self.epoch, "step": self.step, "loss": self.loss, "codes": self.codes,
@@ -207,6 +222,7 @@ def load(path: str | Path) -> Trajectory:
             config=str(arrays["config"]), meta=json.loads(str(arrays["meta"])),
             x=arrays["x"], labels=arrays["labels"].astype(int),
             label_names=tuple(str(s) for s in arrays["label_names"]),
+            feature_names=tuple(str(s) for s in arrays.get("feature_names", ())),
             layer_sizes=layer_sizes,
             activations=tuple(str(s) for s in arrays["activations"]),
             epoch=arrays["epoch"], step=arrays["step"], loss=arrays["loss"],

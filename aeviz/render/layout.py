@@ -1,6 +1,7 @@
 """Where the panels of a frame go: rectangles in figure fractions, below the header.
 
-One run: the first panel large on the left, the others stacked on the right. Several runs: a
+One run: the first panel large on the left, the others stacked on the right (four panels:
+the second across the right half's top, the last two side by side below it). Several runs: a
 grid of cells, one per run, each holding that run's own panels stacked, and the shared loss
 panel to the right or below, whichever leaves the code planes closest to square.
 """
@@ -29,6 +30,10 @@ def single_run_slots(names: list[str], body: float) -> list[Slot]:
         rects = [(0, 0, 1, body)]
     elif len(names) == 2:
         rects = [(0, 0, 0.5, body), (0.5, 0, 0.5, body)]
+    elif len(names) == 4:  # the second wide above, the last two side by side below
+        left, half = 0.42, (1 - 0.42) / 2
+        rects = [(0, 0, left, body), (left, body / 2, 1 - left, body / 2),
+                 (left, 0, half, body / 2), (left + half, 0, half, body / 2)]
     else:
         left = 0.45
         share = body / (len(names) - 1)

@@ -42,7 +42,9 @@ class CodePanel:
         labels = np.unique(run.labels)
         entries = _legend_entries(labels, options) if legend else 0
         rows = -(-entries // _legend_columns(fig, slot, run, labels))
-        ax = panel_axes(fig, slot, (0.9, 0.6 + 0.3 * rows + 0.05 * bool(entries), 0.25, 0.4),
+        title_rows = 1 if entries and run.label_title else 0  # the label column's name
+        ax = panel_axes(fig, slot, (0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries),
+                                     0.25, 0.4),
                         theme, title)
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
@@ -57,7 +59,7 @@ class CodePanel:
         self.artists = ([self.ghost] if self.ghost else []) + (
             [self.trails] if self.trails else []) + self.points
         if entries:
-            _legend(ax, theme, entries, rows)
+            _legend(ax, theme, entries, rows, run.label_title)
 
     def update(self, state: State) -> None:
         for points, members in zip(self.points, self.members):
@@ -160,11 +162,14 @@ def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, number: int) ->
     return points
 
 
-def _legend(ax: Axes, theme: Theme, entries: int, rows: int) -> None:
-    """The clusters' legend below the axis label, clear of the points."""
+def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None) -> None:
+    """The clusters' legend below the axis label, clear of the points; `title`: the label
+    column's name, before the entries."""
     below = 0.55 / height_inches(ax)
     legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -below),
                        ncol=-(-entries // rows), frameon=False, fontsize=FONT["tick"],
                        markerscale=2.2, handletextpad=0.2, columnspacing=1.2,
-                       labelcolor=theme.foreground)
+                       labelcolor=theme.foreground, title=title,
+                       title_fontsize=FONT["tick"], alignment="left")
+    legend.get_title().set_color(theme.muted)
     legend.set_zorder(1)

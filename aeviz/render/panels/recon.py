@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from aeviz.model import forward
 from aeviz.render.panels.style import (
@@ -28,43 +29,56 @@ def reconstruction_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
 
 
 class InputSpacePanel:
-    """2-D or 3-D data in its own space, with a line from each point to its reconstruction."""
+    """2-D data in its own space, or 3-D data as its three pairwise 2-D projections side by
+    side (legible at slide size, unlike a small 3-D plot), with a line from each point to its
+    reconstruction."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str):
-        self.view, self.x = view, view.run.x.astype(float)
-        self.three_d = three_d = self.x.shape[1] == 3
-        margins = (0.1, 0.3, 0.25, 0.4) if three_d else (0.75, 0.6, 0.25, 0.4)
-        ax = panel_axes(fig, slot, margins, theme, title, "3d" if three_d else None)
-        ax.set_xlabel("x1")
-        ax.set_ylabel("x2")
-        if three_d:
-            # Our zorders, not depth sorting: the changing artists stay on top, as blitting
-            # draws them.
-            ax.computed_zorder = False
-            ax.set_zlabel("x3")
-            ax.view_init(elev=22, azim=-60)
-        ax.scatter(*self.x.T, s=6, c=_colors(view, theme), alpha=0.35, linewidths=0)
-        setters = (ax.set_xlim, ax.set_ylim) + ((ax.set_zlim,) if three_d else ())
-        for axis, setter in enumerate(setters):
-            setter(*padded_limits(self.x[:, axis]))
-        empty = [[]] * self.x.shape[1]
-        self.links = ax.plot(*empty, color=theme.muted, lw=0.5, alpha=0.6, zorder=DYNAMIC)[0]
-        self.recon = ax.plot(*empty, "o", ms=2.5, color=theme.foreground, alpha=0.8,
-                             zorder=DYNAMIC + 1)[0]
-        self.artists = [self.links, self.recon]
-        self.ax = ax
+        run = view.run
+        self.view, self.x = view, run.x.astype(float)
+        self.pairs = [(0, 1)] if self.x.shape[1] == 2 else [(0, 1), (0, 2), (1, 2)]
+        x0, y0, width, height = slot
+        part = width / len(self.pairs)
+        self.axes, self.links, self.recons = [], [], []
+        for number, (i, j) in enumerate(self.pairs):
+            ax = panel_axes(fig, (x0 + number * part, y0, part, height), (0.75, 0.6, 0.15, 0.4),
+                            theme, title if number == 0 else "")
+            ax.set_xlabel(run.feature_name(i))
+            ax.set_ylabel(run.feature_name(j))
+            style_grid(ax, theme)
+            ax.scatter(self.x[:, i], self.x[:, j], s=6, c=_colors(view, theme), alpha=0.35,
+                       linewidths=0)
+            ax.set_xlim(*padded_limits(self.x[:, i]))
+            ax.set_ylim(*padded_limits(self.x[:, j]))
+            self.links.append(ax.plot([], [], color=theme.muted, lw=0.5, alpha=0.6,
+                                      zorder=DYNAMIC)[0])
+            self.recons.append(ax.plot([], [], "o", ms=2.5, color=theme.foreground, alpha=0.8,
+                                       zorder=DYNAMIC + 1)[0])
+            self.axes.append(ax)
+        _data_legend(self.axes[-1], theme, ("o", "o"), view)
+        self.artists = self.links + self.recons
+        self.ax = self.axes[0]
 
     def update(self, state: State) -> None:
         x = self.x
         recon = _output(self.view, x, state)
         gaps = np.full(len(x), np.nan)  # break the line between one link and the next
         links = [np.column_stack([x[:, d], recon[:, d], gaps]).ravel() for d in range(x.shape[1])]
-        if self.three_d:
-            self.links.set_data_3d(*links)
-            self.recon.set_data_3d(*recon.T)
-        else:
-            self.links.set_data(*links)
-            self.recon.set_data(*recon.T)
+        for (i, j), link, points in zip(self.pairs, self.links, self.recons):
+            link.set_data(links[i], links[j])
+            points.set_data(recon[:, i], recon[:, j])
+
+
+def _data_legend(ax, theme: Theme, markers: tuple[str, str], view: RunView) -> None:
+    """"data" and "reconstruction", right-aligned on the panel's title line."""
+    data_color = cluster_color(theme, int(view.run.labels[0]))
+    solid, dashed = ("-", "--") if markers == ("", "") else ("", "")
+    handles = [Line2D([], [], marker=markers[0], ls=solid, color=data_color, label="data"),
+               Line2D([], [], marker=markers[1], ls=dashed, color=theme.foreground if solid == ""
+                      else data_color, label="reconstruction")]
+    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2,
+              frameon=False, fontsize=FONT["small"], borderaxespad=0.1, handlelength=1.6,
+              markerscale=1.2, labelcolor=theme.muted)
 
 
 class ParallelCoordinatesPanel:
@@ -83,15 +97,14 @@ class ParallelCoordinatesPanel:
         self.picks = _picks(run.labels, self.SAMPLES)
         colors = _colors(view, theme)
         features = np.arange(1, self.x.shape[1] + 1)
-        ax.set_xticks(features)
+        ax.set_xticks(features, [run.feature_name(i) for i in range(self.x.shape[1])])
         self.lines = []
         for i in self.picks:
             ax.plot(features, self.x[i], color=colors[i], lw=1.6, alpha=0.9)
             self.lines.append(ax.plot(features, self.x[i], color=colors[i], lw=1.4, ls="--",
                                       zorder=DYNAMIC)[0])
         ax.set_ylim(*padded_limits(self.x[self.picks]))
-        ax.text(0.01, 0.99, "solid: data   dashed: reconstruction", transform=ax.transAxes,
-                ha="left", va="top", color=theme.muted, fontsize=FONT["small"])
+        _data_legend(ax, theme, ("", ""), view)
         self.artists = self.lines
         self.ax = ax
 

@@ -45,6 +45,7 @@ class WeightPanel:
                                            (len(s) - 1) / 2 - np.arange(len(s))])
                           for layer, s in enumerate(self.shown)]
         self._draw_labels(ax, run, theme, tallest)
+        self._input_names(ax, run, theme)
         # One color scale for weights and biases, fixed over the clip: a color means one value.
         values = np.abs(np.concatenate([a.reshape(len(a), -1)
                                         for a in run.weights + run.biases], axis=1))
@@ -75,6 +76,16 @@ class WeightPanel:
         for layer, name in enumerate(run.activations):  # above the graph: clear of the names
             ax.text(layer + 0.5, top - 0.35, name, ha="center", va="center", color=theme.muted,
                     fontsize=FONT["small"], style="italic")
+
+    def _input_names(self, ax: Axes, run: Trajectory, theme: Theme) -> None:
+        """A CSV's column names left of the input neurons (plain data has none)."""
+        spacing_pt = height_inches(ax) * 72 / (max(len(s) for s in self.shown) + 1)
+        if not run.feature_names or spacing_pt < 1.3 * FONT["small"]:  # names would collide
+            return
+        ax.set_xlim(-1.1, ax.get_xlim()[1])
+        for index, (x, y) in zip(self.shown[0], self.positions[0]):
+            ax.text(x - 0.14, y, run.feature_name(int(index)), ha="right", va="center",
+                    color=theme.muted, fontsize=FONT["small"])
 
     def _edges(self, ax: Axes, cmap: str) -> PathCollection:
         """Edges between the shown neurons of adjacent layers; index arrays pick their
