@@ -160,7 +160,8 @@ def _trajectory(exp: Experiment, data: Dataset, snapshots: list[Snapshot],
     }
     return Trajectory(
         config=exp.to_toml(), meta=meta, x=data.x, labels=data.labels,
-        label_names=data.label_names, feature_names=data.feature_names, layer_sizes=tuple(exp.model.layers),
+        label_names=data.label_names, feature_names=data.feature_names,
+        layer_sizes=tuple(exp.model.layers),
         activations=exp.model.activations, epoch=np.array([s.epoch for s in snapshots]),
         step=np.array([s.step for s in snapshots]), loss=np.array([s.rmse for s in snapshots]),
         codes=np.stack([s.codes for s in snapshots]),

@@ -143,7 +143,7 @@ def test_reconstruction_panel_blits_exactly(tmp_path, dims):
     scene = assert_blitting_exact([view], options, [frame])
     panel = scene.panels[0][0]
     if dims <= 3:
-        assert isinstance(panel, InputSpacePanel) and panel.three_d == (dims == 3)
+        assert isinstance(panel, InputSpacePanel) and len(panel.axes) == (3 if dims == 3 else 1)
     else:
         assert isinstance(panel, ParallelCoordinatesPanel)
     if dims == 4:  # the dashed lines are the network's output for the picked samples
