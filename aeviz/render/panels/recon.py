@@ -20,6 +20,9 @@ from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
 
 
+MIN_PROJECTION_IN = 1.6  # the narrowest a 2-D projection is drawn, labels included
+
+
 def reconstruction_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
                          title: str) -> InputSpacePanel | ParallelCoordinatesPanel:
     """The view that suits the data: input space up to 3-D, parallel coordinates beyond."""
@@ -36,12 +39,14 @@ class InputSpacePanel:
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str):
         run = view.run
         self.view, self.x = view, run.x.astype(float)
-        self.pairs = [(0, 1)] if self.x.shape[1] == 2 else [(0, 1), (0, 2), (1, 2)]
+        pairs = [(0, 1)] if self.x.shape[1] == 2 else [(0, 1), (0, 2), (1, 2)]
         x0, y0, width, height = slot
+        fits = int(width * fig.get_size_inches()[0] // MIN_PROJECTION_IN)  # a narrow slot
+        self.pairs = pairs[:max(fits, 1)]                                   # shows fewer
         part = width / len(self.pairs)
         self.axes, self.links, self.recons = [], [], []
         for number, (i, j) in enumerate(self.pairs):
-            ax = panel_axes(fig, (x0 + number * part, y0, part, height), (0.75, 0.6, 0.15, 0.4),
+            ax = panel_axes(fig, (x0 + number * part, y0, part, height), (0.75, 0.6, 0.3, 0.4),
                             theme, title if number == 0 else "")
             ax.set_xlabel(run.feature_name(i))
             ax.set_ylabel(run.feature_name(j))
