@@ -138,7 +138,7 @@ def test_reconstruction_panel_blits_exactly(tmp_path, dims):
     (tmp_path / "e.toml").write_text(tiny_text(data={"clusters": clusters},
                                                model={"layers": [dims, 4, 2, 4, dims]}))
     view = RunView(train(load_experiment(tmp_path / "e.toml")))
-    options = RenderOptions(size="640x360", panels=("recon", "code"))
+    options = RenderOptions(size="960x540", panels=("recon", "code"))
     frame = plan_frames([view.timeline], options)[6]
     scene = assert_blitting_exact([view], options, [frame])
     panel = scene.panels[0][0]
