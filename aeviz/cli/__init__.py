@@ -171,8 +171,12 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet
     Several runs are drawn side by side, synchronized by epoch, with their loss curves in one
     panel: aeviz render sgd.npz adam.npz -o optimizers.mp4
     """
-    from aeviz.render import check_request
+    from aeviz.render import FORMATS, check_request
 
+    clips = [run for run in runs[1:] if Path(run).suffix.lower() in FORMATS]
+    if clips and output is None and not Path(clips[-1]).exists():
+        raise AevizError(f"{clips[-1]}: no such trajectory; to write the clip there, give "
+                         f"it with -o: aeviz render {' '.join(runs[:-1])} -o {clips[-1]}")
     output = output or Path(runs[0]).with_suffix(".mp4").name
     loaded, options = load_runs(runs, flags)
     check_request(output, options, epoch)
