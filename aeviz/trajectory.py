@@ -116,6 +116,16 @@ class Trajectory:
         """The epoch whose loss was no longer finite, for a diverged run."""
         return self.meta.get("diverged_at")
 
+    def moment(self, snapshot: int) -> str:
+        """"epoch 12", or "epoch 1, batch 3/13" for a within-epoch snapshot: how the header,
+        `train`, `info` and `batch` all name a snapshot."""
+        steps_per_epoch = self.steps_per_epoch
+        epoch = int(self.epoch[snapshot])
+        within = int(self.step[snapshot]) - (epoch - 1) * steps_per_epoch
+        if steps_per_epoch and epoch > 0 and within < steps_per_epoch:
+            return f"epoch {epoch}, batch {within}/{steps_per_epoch}"
+        return f"epoch {epoch}"
+
     def feature_name(self, index: int) -> str:
         """The name of input feature `index` (from 0): the CSV's column, else "x1", "x2"..."""
         if len(self.feature_names) == self.x.shape[1]:
@@ -155,6 +165,7 @@ class Trajectory:
                 self.label_names or [str(i) for i in range(len(counts))], counts)},
             "snapshots": len(self),
             "epochs": [int(self.epoch[0]), int(self.epoch[-1])],
+            "ends_at": self.moment(len(self) - 1),
             "stop_reason": self.stop_reason,
             "first_rmse": float(self.loss[0]),
             "final_rmse": float(self.loss[-1]),

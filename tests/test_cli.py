@@ -14,7 +14,7 @@ def test_train_writes_trajectory_and_summary(run_cli, tiny_toml, tmp_path, monke
     monkeypatch.chdir(tmp_path)
     result = run_cli("train", tiny_toml)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"{tiny_toml}: 12 epochs, final RMSE ")
+    assert result.stdout.startswith(f"{tiny_toml}: ends at epoch 12, final RMSE ")
     assert "stopped: epochs, 13 snapshots -> tiny.npz" in result.stdout
     assert trajectory.load(tmp_path / "tiny.npz").meta["epochs_run"] == 12
 

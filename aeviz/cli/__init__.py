@@ -108,10 +108,11 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> Trajectory:
         meta = run.meta
         if meta["stop_reason"] == "diverged":
             click.echo(f"warning: training diverged at epoch {meta['diverged_at']} (the loss "
-                       f"or weights stopped being finite); the trajectory ends at epoch "
-                       f"{meta['epochs_run']}. Try a lower train.learning_rate (now "
+                       f"or weights stopped being finite); the trajectory ends at "
+                       f"{run.moment(len(run) - 1)}. Try a lower train.learning_rate (now "
                        f"{exp.train.learning_rate:g}).", err=True)
-        click.echo(f"{exp.source}: {meta['epochs_run']} epochs, final RMSE {run.loss[-1]:.4g}, "
+        click.echo(f"{exp.source}: ends at {run.moment(len(run) - 1)}, final RMSE "
+                   f"{run.loss[-1]:.4g}, "
                    f"stopped: {meta['stop_reason']}, {len(run)} snapshots -> {output} "
                    f"({meta['wall_seconds']:.1f} s)")
     return run

@@ -166,8 +166,8 @@ def describe(summary: dict[str, Any]) -> str:
                       f"eps {hp['eps']:g}, seed {hp['seed']}"),
         ("data", f"{summary['samples']} samples in {summary['dimensions']}-D"
                  + (f"; {clusters}" if clusters else "")),
-        ("snapshots", f"{summary['snapshots']}, epochs {summary['epochs'][0]} to "
-                      f"{summary['epochs'][1]} (at most {hp['epochs']})"),
+        ("snapshots", f"{summary['snapshots']}, epoch {summary['epochs'][0]} to "
+                      f"{summary['ends_at']} (at most {hp['epochs']} epochs)"),
         ("stopped", summary["stop_reason"] + (f" (epsilon {hp['epsilon']:g})" if converged
                                               else "")),
         ("RMSE", f"first {summary['first_rmse']:.4g}, final {summary['final_rmse']:.4g}"),

@@ -20,7 +20,8 @@ class LossPanel:
     def __init__(self, fig: Figure, slot: Rect, views: list[RunView], theme: Theme,
                  options: RenderOptions, span: tuple[float, float], epsilon: float = 0.0):
         ax = panel_axes(fig, slot, (0.85, 0.6, 0.3, 0.4), theme, "reconstruction error")
-        ax.set_xlabel("epoch")
+        within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
+        ax.set_xlabel("epochs completed" if within else "epoch")
         ax.set_ylabel("RMSE")
         style_grid(ax, theme)
         self.views, self.single, self.ax = views, len(views) == 1, ax

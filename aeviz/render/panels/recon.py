@@ -19,7 +19,6 @@ from aeviz.render.panels.style import (
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
 
-
 MIN_PROJECTION_IN = 1.6  # the narrowest a 2-D projection is drawn, labels included
 
 
