@@ -21,6 +21,7 @@ from aeviz.schema import (  # noqa: F401 - the schema's names are imported from 
     ALIGN_NAMES,
     NORMALIZE_NAMES,
     OPTIMIZER_NAMES,
+    PACE_NAMES,
     PANEL_NAMES,
     THEME_NAMES,
     Cluster,

@@ -40,6 +40,7 @@ NORMALIZE_NAMES = ("global", "minmax", "none")
 PANEL_NAMES = ("code", "loss", "weights", "recon")
 THEME_NAMES = ("light", "dark")
 ALIGN_NAMES = ("none", "procrustes")
+PACE_NAMES = ("linear", "log")
 
 
 @dataclass(frozen=True)
@@ -189,8 +190,10 @@ class RenderOptions:
     theme: str = setting("light", one_of(*THEME_NAMES))
     panels: tuple[str, ...] = setting(
         ("code", "loss", "weights"), array_of(one_of(*PANEL_NAMES), min_len=1))
-    duration: float | None = setting(None, number(above=0))
-    hold: float = setting(0.0, number(minimum=0, below=3600))
+    # Good clip defaults for every experiment: about 12 s of learning and a 2 s look at the end.
+    duration: float = setting(12.0, number(minimum=0, below=3600))  # 0: a frame per snapshot
+    hold: float = setting(2.0, number(minimum=0, below=3600))
+    pace: str = setting("linear", one_of(*PACE_NAMES))
     title: str | None = setting(None, text)
     log_loss: bool = setting(False, boolean)
     epochs: str | None = setting(None, epoch_range)

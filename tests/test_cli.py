@@ -103,7 +103,8 @@ def test_init_writes_a_template_that_validates(run_cli, tmp_path):
 
 def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
     out = tmp_path / "c.mp4"
-    result = run_cli("render", tiny_run_path, "-o", out, "--size", "320x180", "--every", "4")
+    result = run_cli("render", tiny_run_path, "-o", out, "--size", "320x180", "--every", "4",
+                     "--duration", "0", "--hold", "0")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"{out}: 4 frames, ")
     not_npz = tmp_path / "notes.txt"

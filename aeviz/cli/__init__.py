@@ -15,6 +15,7 @@ import click
 
 from aeviz import __version__
 from aeviz.cli.options import (
+    RENDER_ORDER,
     AevizGroup,
     Progress,
     ShardType,
@@ -22,6 +23,7 @@ from aeviz.cli.options import (
     quiet_option,
     render_flags,
     set_option,
+    unset_render_keys,
 )
 from aeviz.config import (
     Experiment,
@@ -67,13 +69,14 @@ def init(path: str, force: bool) -> None:
 @click.argument("experiment", type=click.Path(dir_okay=False))
 @set_option
 def validate(experiment: str, overrides: dict) -> None:
-    """Check EXPERIMENT and print it with every default filled in."""
+    """Check EXPERIMENT and print it with every default filled in: the values train, render
+    and batch will use (a flag of render still beats the [render] table)."""
     from aeviz.data import load_data
 
     exp = load_experiment(experiment, overrides)
     data = load_data(exp)  # data files are part of the experiment: check they read and fit
     warn_about_range(exp, data.x)
-    click.echo(exp.to_toml(), nl=False)
+    click.echo(exp.to_toml() + unset_render_keys(exp.render), nl=False)  # [render] is last
 
 
 @cli.command()
@@ -158,7 +161,7 @@ def render_to(runs: list[Trajectory], output: str, options: RenderOptions, quiet
                    f"{size / 1e6:.1f} MB")
 
 
-@cli.command()
+@cli.command(epilog=RENDER_ORDER)
 @click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="OUT.mp4, OUT.gif or OUT.png (default: the first run's name with .mp4).")
@@ -185,7 +188,7 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet
     render_to(loaded, output, options, quiet, epoch)
 
 
-@cli.command()
+@cli.command(epilog=RENDER_ORDER)
 @click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @render_flags
 def view(runs: tuple[str, ...], **flags) -> None:
@@ -200,7 +203,7 @@ def view(runs: tuple[str, ...], **flags) -> None:
     show_window(*load_runs(runs, flags))
 
 
-@cli.command()
+@cli.command(epilog=RENDER_ORDER)
 @click.option("-o", "--output", default="demo.mp4", show_default=True,
               type=click.Path(dir_okay=False), help="The clip (.mp4, .gif or .png); the "
               "trajectory is saved beside it as .npz.")

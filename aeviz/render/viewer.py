@@ -6,6 +6,8 @@ the frame plan and the options with the renderer, so what it shows is what a cli
 
 from __future__ import annotations
 
+import dataclasses
+
 from matplotlib.figure import Figure
 from matplotlib.widgets import Button, Slider
 
@@ -24,10 +26,10 @@ class Viewer:
 
     def __init__(self, runs: list[Trajectory], options: RenderOptions, figure: Figure):
         views = run_views(runs, options)
-        # Every snapshot (and in-between frame) once: no fitting to a duration, no hold.
+        # Every snapshot (and in-between frame) once: no duration, pace or hold to fit.
         self.frames = plan_frames([v.timeline for v in views],
-                                  RenderOptions(**{**options.__dict__, "duration": None,
-                                                   "hold": 0.0}))
+                                  dataclasses.replace(options, duration=0.0, hold=0.0,
+                                                      pace="linear"))
         span = (self.frames[0].position, self.frames[-1].position)
         self.scene = Scene(views, options, span, figure=figure, bottom=CONTROLS)
         theme = self.scene.theme

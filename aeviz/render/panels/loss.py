@@ -13,6 +13,8 @@ from aeviz.render.panels.style import DYNAMIC, FONT, Rect, height_inches, panel_
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
 
+CLEARANCE_PT = 3.0  # the least room between a reference label and a curve
+
 
 class LossPanel:
     """RMSE over epochs: the whole curve faint, the part so far strong, the current value."""
@@ -85,7 +87,9 @@ def _reference(ax: Axes, level: float, text: str, style: str, theme: Theme,
     size = (text_width(text, FONT["small"]) / 72 / width_inches(ax),
             1.25 * FONT["small"] / 72 / height_inches(ax))
     line_y = (ax.transData + ax.transAxes.inverted()).transform((0, level))[1]
-    box = free_spot(line_y, size, points, taken)
+    # Clear of the curves' strong line (2.2 pt wide) by a little more than its half width.
+    pad = (CLEARANCE_PT / 72 / width_inches(ax), CLEARANCE_PT / 72 / height_inches(ax))
+    box = free_spot(line_y, size, points, taken, pad)
     ax.text(box[0], box[1], text, transform=ax.transAxes, va="bottom", ha="left",
             color=theme.muted, fontsize=FONT["small"])
     return box
@@ -104,6 +108,8 @@ def _fix_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bo
         ax.set_yscale("log")
         positive = losses[losses > 0]
         low = positive.min() if positive.size else 1e-3
-        ax.set_ylim(low / 1.4, losses.max() * 1.4)
+        # A fifth of the height free above the highest value: a diverging run's last value
+        # is there, and its label at the top right must not sit on it.
+        ax.set_ylim(low / 1.4, losses.max() * (losses.max() / low * 1.4) ** 0.25)
     else:
         ax.set_ylim(0, losses.max() * 1.08 or 1)

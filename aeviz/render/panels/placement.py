@@ -34,30 +34,38 @@ def curve_points(ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> np.nd
 
 
 def free_spot(line_y: float, size: tuple[float, float], points: np.ndarray,
-              taken: list[Rect]) -> Rect:
-    """A box of `size` (axes fractions) just above or below the line at `line_y` that holds
-    the fewest curve points and overlaps no `taken` box; ties go above, then left."""
-    width, height = size
-    gap = 0.01
-    candidates = []
-    for above in (True, False):
-        y0 = line_y + gap if above else line_y - gap - height
-        if y0 < 0 or y0 + height > 1:
-            continue
-        for x0 in np.linspace(0.01, max(0.99 - width, 0.01), 9):
-            candidates.append((x0, y0, width, height))
+              taken: list[Rect], pad: tuple[float, float] = (0.01, 0.01)) -> Rect:
+    """A box of `size` (axes fractions) above or below the line at `line_y` that holds the
+    fewest curve points (counted within `pad` of the box, which covers the curves' width) and
+    overlaps no `taken` box. Ties go to the box nearest the line, then above, then left: when a
+    curve hugs the line, the label steps away from it until it is clear."""
+    candidates = [box for gap in GAPS for above in (True, False)
+                  for box in _row(line_y, size, gap, above)]
     if not candidates:  # the line hugs an edge: the side with room
-        y0 = min(max(line_y + gap, 0.0), 1 - height)
-        candidates = [(0.01, y0, width, height)]
-    return min(candidates, key=lambda box: (_hits(box, points) + 1000 * _overlaps(box, taken),
+        width, height = size
+        candidates = [(0.01, min(max(line_y + GAPS[0], 0.0), 1 - height), width, height)]
+    return min(candidates, key=lambda box: (_hits(box, points, pad)
+                                            + 1000 * _overlaps(box, taken),
                                             candidates.index(box)))
 
 
-def _hits(box: Rect, points: np.ndarray) -> int:
+GAPS = (0.012, 0.04, 0.08, 0.14, 0.22)  # distances tried between a line and its label
+
+
+def _row(line_y: float, size: tuple[float, float], gap: float, above: bool) -> list[Rect]:
+    """Boxes of `size` side by side, `gap` above or below the line (none if off the axes)."""
+    width, height = size
+    y0 = line_y + gap if above else line_y - gap - height
+    if y0 < 0 or y0 + height > 1:
+        return []
+    return [(x0, y0, width, height) for x0 in np.linspace(0.01, max(0.99 - width, 0.01), 9)]
+
+
+def _hits(box: Rect, points: np.ndarray, pad: tuple[float, float]) -> int:
     x0, y0, w, h = box
-    pad = 0.01
-    inside = ((points[:, 0] >= x0 - pad) & (points[:, 0] <= x0 + w + pad)
-              & (points[:, 1] >= y0 - pad) & (points[:, 1] <= y0 + h + pad))
+    pad_x, pad_y = pad
+    inside = ((points[:, 0] >= x0 - pad_x) & (points[:, 0] <= x0 + w + pad_x)
+              & (points[:, 1] >= y0 - pad_y) & (points[:, 1] <= y0 + h + pad_y))
     return int(inside.sum())
 
 
