@@ -8,12 +8,13 @@ from matplotlib.figure import Figure
 
 from aeviz.config import RenderOptions
 from aeviz.render.labels import PathLabel
-from aeviz.render.panels.placement import curve_points, free_spot, text_width
+from aeviz.render.panels.placement import curve_points, free_box, free_spot, text_width
 from aeviz.render.panels.style import DYNAMIC, FONT, Rect, height_inches, panel_axes, style_grid
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
 
 CLEARANCE_PT = 3.0  # the least room between a reference label and a curve
+KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much of the line
 
 
 class LossPanel:
@@ -82,15 +83,25 @@ class LossPanel:
 def _reference(ax: Axes, level: float, text: str, style: str, theme: Theme,
                points: np.ndarray, taken: list[Rect]) -> Rect:
     """A horizontal reference line (PCA's error, the stop threshold) and its label, placed
-    beside the line where the curves are not; returns the label's box (axes fractions)."""
-    ax.axhline(level, color=theme.muted, lw=1.2 if style == "--" else 1, ls=style)
+    beside the line where the curves are not, else as a key (a sample of the line and the
+    label) wherever there is room; returns the label's box (axes fractions)."""
+    width = 1.2 if style == "--" else 1
+    ax.axhline(level, color=theme.muted, lw=width, ls=style)
     size = (text_width(text, FONT["small"]) / 72 / width_inches(ax),
             1.25 * FONT["small"] / 72 / height_inches(ax))
     line_y = (ax.transData + ax.transAxes.inverted()).transform((0, level))[1]
     # Clear of the curves' strong line (2.2 pt wide) by a little more than its half width.
     pad = (CLEARANCE_PT / 72 / width_inches(ax), CLEARANCE_PT / 72 / height_inches(ax))
     box = free_spot(line_y, size, points, taken, pad)
-    ax.text(box[0], box[1], text, transform=ax.transAxes, va="bottom", ha="left",
+    text_x = None if box is None else box[0]
+    if box is None:
+        sample = KEY_SAMPLE_PT / 72 / width_inches(ax)
+        box = free_box((size[0] + sample, size[1]), points, taken, pad)
+        middle = box[1] + 0.4 * box[3]
+        ax.plot([box[0], box[0] + 0.8 * sample], [middle, middle], transform=ax.transAxes,
+                color=theme.muted, lw=width, ls=style)
+        text_x = box[0] + sample
+    ax.text(text_x, box[1], text, transform=ax.transAxes, va="bottom", ha="left",
             color=theme.muted, fontsize=FONT["small"])
     return box
 

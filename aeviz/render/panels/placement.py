@@ -1,4 +1,5 @@
-"""Where a reference line's label goes: beside its line, where no curve and no other label is."""
+"""Where a reference line's label goes: beside its line, where no curve and no other label is
+(else, with a sample of the line, wherever there is room)."""
 
 from __future__ import annotations
 
@@ -27,38 +28,51 @@ def curve_points(ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> np.nd
         if finite.sum() < 1:
             continue
         xy = to_axes.transform(np.column_stack([x[finite], y[finite]]))
-        along = np.linspace(0, len(xy) - 1, SAMPLES)
+        # Between the points too, since a segment crosses a box; and every point itself,
+        # since a spike's tip falls between evenly spaced samples.
+        along = np.union1d(np.linspace(0, len(xy) - 1, SAMPLES), np.arange(len(xy)))
         points.append(np.column_stack([np.interp(along, np.arange(len(xy)), xy[:, 0]),
                                        np.interp(along, np.arange(len(xy)), xy[:, 1])]))
     return np.concatenate(points) if points else np.zeros((0, 2))
 
 
 def free_spot(line_y: float, size: tuple[float, float], points: np.ndarray,
-              taken: list[Rect], pad: tuple[float, float] = (0.01, 0.01)) -> Rect:
-    """A box of `size` (axes fractions) above or below the line at `line_y` that holds the
-    fewest curve points (counted within `pad` of the box, which covers the curves' width) and
-    overlaps no `taken` box. Ties go to the box nearest the line, then above, then left: when a
-    curve hugs the line, the label steps away from it until it is clear."""
+              taken: list[Rect], pad: tuple[float, float] = (0.01, 0.01)) -> Rect | None:
+    """A box of `size` (axes fractions) above or below the line at `line_y` that touches no
+    curve (no curve point within `pad` of it, which covers the curves' width) and overlaps no
+    `taken` box: the nearest to the line, then above, then left. When a curve hugs the line,
+    the box steps away from it; None if no box near the line is clear."""
     candidates = [box for gap in GAPS for above in (True, False)
-                  for box in _row(line_y, size, gap, above)]
-    if not candidates:  # the line hugs an edge: the side with room
-        width, height = size
-        candidates = [(0.01, min(max(line_y + GAPS[0], 0.0), 1 - height), width, height)]
-    return min(candidates, key=lambda box: (_hits(box, points, pad)
-                                            + 1000 * _overlaps(box, taken),
-                                            candidates.index(box)))
+                  for box in _row(line_y + gap if above else line_y - gap - size[1], size)]
+    box = _clearest(candidates, points, taken, pad)
+    return box if box is not None and _hits(box, points, pad) == 0 else None
+
+
+def free_box(size: tuple[float, float], points: np.ndarray, taken: list[Rect],
+             pad: tuple[float, float] = (0.01, 0.01)) -> Rect:
+    """A box of `size` anywhere in the axes with the fewest curve points and no `taken` box:
+    the highest, then the leftmost, of the clearest."""
+    rows = np.linspace(0.97 - size[1], 0.02, 12)
+    candidates = [box for y0 in rows for box in _row(y0, size)]
+    return _clearest(candidates, points, taken, pad) or (0.01, 0.02, *size)
 
 
 GAPS = (0.012, 0.04, 0.08, 0.14, 0.22)  # distances tried between a line and its label
 
 
-def _row(line_y: float, size: tuple[float, float], gap: float, above: bool) -> list[Rect]:
-    """Boxes of `size` side by side, `gap` above or below the line (none if off the axes)."""
+def _row(y0: float, size: tuple[float, float]) -> list[Rect]:
+    """Boxes of `size` side by side with their bottom at `y0` (none if off the axes)."""
     width, height = size
-    y0 = line_y + gap if above else line_y - gap - height
     if y0 < 0 or y0 + height > 1:
         return []
     return [(x0, y0, width, height) for x0 in np.linspace(0.01, max(0.99 - width, 0.01), 9)]
+
+
+def _clearest(candidates: list[Rect], points: np.ndarray, taken: list[Rect],
+              pad: tuple[float, float]) -> Rect | None:
+    """The candidate touching the fewest curve points and taken boxes; ties: the first."""
+    scores = [_hits(box, points, pad) + 1000 * _overlaps(box, taken) for box in candidates]
+    return candidates[int(np.argmin(scores))] if candidates else None
 
 
 def _hits(box: Rect, points: np.ndarray, pad: tuple[float, float]) -> int:
