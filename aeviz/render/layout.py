@@ -30,10 +30,10 @@ def single_run_slots(names: list[str], body: float) -> list[Slot]:
         rects = [(0, 0, 1, body)]
     elif len(names) == 2:
         rects = [(0, 0, 0.5, body), (0.5, 0, 0.5, body)]
-    elif len(names) == 4:  # the second wide above, the last two side by side below
-        left, half = 0.42, (1 - 0.42) / 2
-        rects = [(0, 0, left, body), (left, body / 2, 1 - left, body / 2),
-                 (left, 0, half, body / 2), (left + half, 0, half, body / 2)]
+    elif len(names) == 4:  # the second wide above, the last two side by side below (taller:
+        left, half, low = 0.38, (1 - 0.38) / 2, 0.58 * body   # a graph and its names)
+        rects = [(0, 0, left, body), (left, low, 1 - left, body - low),
+                 (left, 0, half, low), (left + half, 0, half, low)]
     else:
         left = 0.45
         share = body / (len(names) - 1)

@@ -24,7 +24,7 @@ from aeviz.render.panels import (
     WeightPanel,
     reconstruction_panel,
 )
-from aeviz.render.panels.placement import text_width
+from aeviz.render.panels.placement import fit_text, text_width
 from aeviz.render.theme import THEMES
 from aeviz.render.views import RunView
 from aeviz.trajectory import Trajectory
@@ -193,15 +193,6 @@ class Scene:
         self.canvas.draw()
         self.background = None
         return self.canvas.buffer_rgba()
-
-
-def fit_text(text: str, size: float, room_pt: float, bold: bool = False) -> str:
-    """`text`, cut with an ellipsis to fit `room_pt` points."""
-    if text_width(text, size, bold) <= room_pt:
-        return text
-    while len(text) > 1 and text_width(text + "…", size, bold) > room_pt:
-        text = text[:-1].rstrip()
-    return text + "…"
 
 
 def page_height_inches(height: int) -> float:

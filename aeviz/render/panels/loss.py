@@ -9,7 +9,15 @@ from matplotlib.figure import Figure
 from aeviz.config import RenderOptions
 from aeviz.render.labels import PathLabel
 from aeviz.render.panels.placement import curve_points, free_box, free_spot, text_width
-from aeviz.render.panels.style import DYNAMIC, FONT, Rect, height_inches, panel_axes, style_grid
+from aeviz.render.panels.style import (
+    DYNAMIC,
+    FONT,
+    Rect,
+    height_inches,
+    panel_axes,
+    style_grid,
+    width_inches,
+)
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
 
@@ -104,11 +112,6 @@ def _reference(ax: Axes, level: float, text: str, style: str, theme: Theme,
     ax.text(text_x, box[1], text, transform=ax.transAxes, va="bottom", ha="left",
             color=theme.muted, fontsize=FONT["small"])
     return box
-
-
-def width_inches(ax: Axes) -> float:
-    """The axes' width in inches."""
-    return ax.get_position().width * ax.get_figure().get_size_inches()[0]
 
 
 def _fix_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bool) -> None:

@@ -19,6 +19,15 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return TextPath((0, 0), text, prop=font).get_extents().width if text else 0.0
 
 
+def fit_text(text: str, size: float, room_pt: float, bold: bool = False) -> str:
+    """`text`, cut with an ellipsis to fit `room_pt` points."""
+    if text_width(text, size, bold) <= room_pt:
+        return text
+    while len(text) > 1 and text_width(text + "…", size, bold) > room_pt:
+        text = text[:-1].rstrip()
+    return text + "…"
+
+
 def curve_points(ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """Every curve, densely resampled, in axes fractions [K, 2] (limits must be set)."""
     to_axes = ax.transData + ax.transAxes.inverted()

@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from aeviz.model import forward
+from aeviz.render.panels.placement import fit_text, text_width
 from aeviz.render.panels.style import (
     DYNAMIC,
     FONT,
@@ -15,6 +16,7 @@ from aeviz.render.panels.style import (
     padded_limits,
     panel_axes,
     style_grid,
+    width_inches,
 )
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
@@ -80,9 +82,13 @@ def _data_legend(ax, theme: Theme, markers: tuple[str, str], view: RunView) -> N
     handles = [Line2D([], [], marker=markers[0], ls=solid, color=data_color, label="data"),
                Line2D([], [], marker=markers[1], ls=dashed, color=theme.foreground if solid == ""
                       else data_color, label="reconstruction")]
-    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2,
-              frameon=False, fontsize=FONT["small"], borderaxespad=0.1, handlelength=1.6,
-              markerscale=1.2, labelcolor=theme.muted)
+    legend_pt = text_width("data reconstruction", FONT["small"]) + 5 * FONT["small"]
+    room_pt = width_inches(ax) * 72
+    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0),
+              ncol=2 if legend_pt < room_pt else 1, frameon=False, fontsize=FONT["small"],
+              borderaxespad=0.1, handlelength=1.6, markerscale=1.2, labelcolor=theme.muted)
+    if legend_pt + text_width(ax.get_title("left"), FONT["title"]) > room_pt:
+        ax.set_title("", loc="left")  # no room for both; the legend says "reconstruction"
 
 
 class ParallelCoordinatesPanel:
@@ -101,7 +107,7 @@ class ParallelCoordinatesPanel:
         self.picks = _picks(run.labels, self.SAMPLES)
         colors = _colors(view, theme)
         features = np.arange(1, self.x.shape[1] + 1)
-        ax.set_xticks(features, [run.feature_name(i) for i in range(self.x.shape[1])])
+        _feature_ticks(ax, [run.feature_name(i) for i in range(self.x.shape[1])])
         self.lines = []
         for i in self.picks:
             ax.plot(features, self.x[i], color=colors[i], lw=1.6, alpha=0.9)
@@ -116,6 +122,23 @@ class ParallelCoordinatesPanel:
         recon = _output(self.view, self.x[self.picks], state)
         for line, values in zip(self.lines, recon):
             line.set_ydata(values)
+
+
+def _feature_ticks(ax, names: list[str]) -> None:
+    """The features' names under their axes; when they do not fit side by side, on two
+    staggered rows, each shortened to fit (with an ellipsis), without the axis label."""
+    # The outer names are aligned inwards, so a name may take 2/3 of the room between two
+    # axes, or 4/3 when every other name is on the second row.
+    column_pt = width_inches(ax) * 72 / max(len(names) - 1, 1) * 0.92
+    if max(text_width(name, FONT["tick"]) for name in names) > 2 / 3 * column_pt:
+        names = [("\n" if i % 2 else "") + fit_text(name, FONT["tick"], 4 / 3 * column_pt)
+                 for i, name in enumerate(names)]
+        ax.set_xlabel("")
+    ax.set_xticks(np.arange(1, len(names) + 1), names)
+    ax.set_xlim(1, len(names))
+    labels = ax.get_xticklabels()  # the outer names inwards, so none leaves the panel
+    labels[0].set_horizontalalignment("left")
+    labels[-1].set_horizontalalignment("right")
 
 
 def _colors(view: RunView, theme: Theme) -> list[str]:
