@@ -34,7 +34,7 @@ class Viewer:
         self.scene = Scene(views, options, span, figure=figure, bottom=CONTROLS)
         theme = self.scene.theme
         self.index, self.playing = 0, False
-        slider_axes = figure.add_axes((0.12, 0.02, 0.74, 0.03), facecolor=theme.panel)
+        slider_axes = figure.add_axes((0.12, 0.02, 0.7, 0.03), facecolor=theme.panel)
         self.slider = Slider(slider_axes, "frame", 0, len(self.frames) - 1, valinit=0,
                              valstep=1, color=theme.accent)
         self.slider.label.set_color(theme.muted)

@@ -135,10 +135,11 @@ def _feature_ticks(ax, names: list[str]) -> None:
                  for i, name in enumerate(names)]
         ax.set_xlabel("")
     ax.set_xticks(np.arange(1, len(names) + 1), names)
-    ax.set_xlim(1, len(names))
-    labels = ax.get_xticklabels()  # the outer names inwards, so none leaves the panel
-    labels[0].set_horizontalalignment("left")
-    labels[-1].set_horizontalalignment("right")
+    if max(text_width(name, FONT["tick"]) for name in names) > 3 * FONT["tick"]:
+        ax.set_xlim(1, len(names))
+        labels = ax.get_xticklabels()  # long outer names inwards, so none leaves the panel
+        labels[0].set_horizontalalignment("left")
+        labels[-1].set_horizontalalignment("right")
 
 
 def _colors(view: RunView, theme: Theme) -> list[str]:
