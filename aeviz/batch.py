@@ -28,7 +28,7 @@ class Result:
 
     name: str
     status: str                  # "done", "up to date" or "failed"
-    epochs: int | None = None
+    epochs: int | str | None = None  # "300", or "1, batch 9/13" for a run stopped mid-epoch
     final_rmse: float | None = None
     stop_reason: str | None = None
     seconds: float = 0.0
@@ -113,7 +113,8 @@ def run_one(path: Path, outdir: Path, fmt: str, force: bool) -> Result:
         run = train(exp)
         run.save(trajectory_path)
         render([run], clip, exp.render)
-        result = Result(name, "done", run.meta["epochs_run"], float(run.loss[-1]),
+        result = Result(name, "done", run.moment(len(run) - 1).removeprefix("epoch "),
+                        float(run.loss[-1]),
                         run.stop_reason, time.perf_counter() - started, str(clip))
         manifest = {"hash": digest, "epochs": result.epochs, "final_rmse": result.final_rmse,
                     "stop_reason": result.stop_reason}
@@ -149,7 +150,7 @@ def run_batch(paths: list[Path], outdir: Path, fmt: str, jobs: int, force: bool,
 
 def format_table(results: list[Result]) -> str:
     """The end-of-batch table: name, epochs, final RMSE, stop reason, seconds, output or error."""
-    header = ("experiment", "epochs", "final RMSE", "stopped", "seconds", "output")
+    header = ("experiment", "ends at epoch", "final RMSE", "stopped", "seconds", "output")
     rows = [(r.name, "" if r.epochs is None else str(r.epochs),
              "" if r.final_rmse is None else f"{r.final_rmse:.4g}",
              r.stop_reason or "", f"{r.seconds:.1f}",

@@ -21,6 +21,7 @@ from aeviz.schema import (  # noqa: F401 - the schema's names are imported from 
     ALIGN_NAMES,
     NORMALIZE_NAMES,
     OPTIMIZER_NAMES,
+    PACE_NAMES,
     PANEL_NAMES,
     THEME_NAMES,
     Cluster,
@@ -69,7 +70,13 @@ def load_experiment(path: str | Path, overrides: Overrides = ()) -> Experiment:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise AevizError(f"{path}: no such experiment file") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        if path.read_bytes()[:4] == b"PK\x03\x04":  # a zip archive: an .npz
+            raise AevizError(f"{path}: that is a trajectory; train takes an experiment .toml "
+                             f"(to render it: aeviz render {path})") from None
+        raise AevizError(f"{path}: cannot read: not UTF-8 text (an experiment is a .toml "
+                         "file)") from None
+    except OSError as error:
         raise AevizError(f"{path}: cannot read: {error}") from None
     raw = parse_toml(text, str(path))
     apply_overrides(raw, overrides)

@@ -16,14 +16,16 @@ class Dataset:
     x: np.ndarray            # [N, D] normalized, in the training precision (train.dtype)
     labels: np.ndarray       # [N] int, cluster or class index; -1 where there is none
     label_names: tuple[str, ...]
+    feature_names: tuple[str, ...] = ()  # a CSV's column names; empty for other data
 
 
 def load_data(exp: Experiment) -> Dataset:
     """The experiment's training data, normalized as `data.normalize` says."""
+    features: tuple[str, ...] = ()
     if exp.data.clusters:
         x, labels, names = sample_clusters(exp)
     elif exp.data.file.lower().endswith(".csv"):
-        x, labels, names = read_csv(exp)
+        x, labels, names, features = read_csv(exp)
     else:
         x, labels, names = read_npy(exp)
     if x.shape[1] != exp.model.layers[0]:
@@ -32,7 +34,7 @@ def load_data(exp: Experiment) -> Dataset:
     if not np.isfinite(x).all():
         raise exp.error("data.file", f"{exp.data.file} contains NaN or infinite values")
     x = x.astype(exp.train.dtype, copy=False)
-    return Dataset(normalize(x, exp.data.normalize), labels, names)
+    return Dataset(normalize(x, exp.data.normalize), labels, names, features)
 
 
 def sample_clusters(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
@@ -58,8 +60,10 @@ def _data_path(exp: Experiment) -> Path:
     return path
 
 
-def read_csv(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Numeric columns become features; `label_column` (any values) becomes the labels."""
+def read_csv(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...],
+                                        tuple[str, ...]]:
+    """Numeric columns become features; `label_column` (any values) becomes the labels.
+    Returns x, labels, label names and the feature columns' names."""
     path = _data_path(exp)
     with open(path, newline="", encoding="utf-8") as handle:
         rows = [row for row in csv.reader(handle) if row]
@@ -75,10 +79,11 @@ def read_csv(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     if not features:
         raise exp.error("data.file", f"{path} has no numeric columns")
     x = np.array([[float(row[i]) for i in features] for row in body])
+    feature_names = tuple(header[i] for i in features)
     if label_column is None:
-        return x, np.full(len(body), -1), ()
+        return x, np.full(len(body), -1), (), feature_names
     labels, names = label_indices([row[header.index(label_column)] for row in body])
-    return x, labels, names
+    return x, labels, names, feature_names
 
 
 def _is_numeric_column(rows: list[list[str]], column: int) -> bool:

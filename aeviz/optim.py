@@ -2,7 +2,9 @@
 
 theta are all parameters, g the mini-batch gradient, t the step count starting at 1:
   SGD       theta -= lr * g
-  Momentum  m = beta1 m + (1 - beta1) g;          theta -= lr * m
+  Momentum  m = beta1 m + (1 - dampening) g;     theta -= lr * m
+            (dampening = beta1 by default: a running average; 0: classical heavy-ball momentum,
+            torch.optim.SGD(momentum=beta1))
   RMSProp   v = beta2 v + (1 - beta2) g^2;        theta -= lr * g / (sqrt(v) + eps)
   Adam      m, v as above;  theta -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
 """
@@ -24,13 +26,15 @@ class SGD:
 
 
 class Momentum:
-    def __init__(self, params: np.ndarray, learning_rate: float, beta1: float):
+    def __init__(self, params: np.ndarray, learning_rate: float, beta1: float,
+                 dampening: float | None = None):
         self.learning_rate, self.beta1 = learning_rate, beta1
+        self.dampening = beta1 if dampening is None else dampening
         self.m = np.zeros_like(params)
         self.scratch = np.empty_like(params)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        _decay_into(self.m, self.beta1, grads, self.scratch)
+        _decay_into(self.m, self.beta1, grads, self.scratch, 1 - self.dampening)
         params -= np.multiply(self.m, self.learning_rate, out=self.scratch)
 
 
@@ -71,11 +75,12 @@ class Adam:
         params -= step
 
 
-def _decay_into(average: np.ndarray, beta: float, value: np.ndarray,
-                scratch: np.ndarray) -> None:
-    """average = beta * average + (1 - beta) * value, in place (value may be scratch)."""
+def _decay_into(average: np.ndarray, beta: float, value: np.ndarray, scratch: np.ndarray,
+                weight: float | None = None) -> None:
+    """average = beta * average + weight * value, in place (value may be scratch); the weight
+    is 1 - beta unless given (momentum's 1 - dampening)."""
     average *= beta
-    average += np.multiply(value, 1 - beta, out=scratch)
+    average += np.multiply(value, 1 - beta if weight is None else weight, out=scratch)
 
 
 def make_optimizer(params: np.ndarray, train: Train) -> SGD | Momentum | RMSProp | Adam:
@@ -84,7 +89,7 @@ def make_optimizer(params: np.ndarray, train: Train) -> SGD | Momentum | RMSProp
     if train.optimizer == "sgd":
         return SGD(params, lr)
     if train.optimizer == "momentum":
-        return Momentum(params, lr, train.beta1)
+        return Momentum(params, lr, train.beta1, train.dampening)
     if train.optimizer == "rmsprop":
         return RMSProp(params, lr, train.beta2, train.eps)
     return Adam(params, lr, train.beta1, train.beta2, train.eps)

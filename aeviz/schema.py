@@ -41,6 +41,7 @@ NORMALIZE_NAMES = ("global", "minmax", "none")
 PANEL_NAMES = ("code", "loss", "weights", "recon")
 THEME_NAMES = ("light", "dark")
 ALIGN_NAMES = ("none", "procrustes")
+PACE_NAMES = ("linear", "log")
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,15 @@ class Train:
     beta2: float = setting(0.999, number(minimum=0, below=1))
     eps: float = setting(1e-8, number(above=0))
     dtype: str = setting("float32", one_of(*DTYPE_NAMES))
+    # Momentum's buffer m = beta1 m + (1 - dampening) g (PyTorch's name): 0 is classical
+    # heavy-ball momentum; the default, beta1, is the original program's running average.
+    dampening: float | None = setting(None, number(minimum=0, below=1))
+
+    def resolved(self) -> Train:
+        """With dampening written out (its default is beta1)."""
+        if self.dampening is None:
+            return dataclasses.replace(self, dampening=self.beta1)
+        return self
 
 
 @dataclass(frozen=True)
@@ -192,8 +202,10 @@ class RenderOptions:
     theme: str = setting("light", one_of(*THEME_NAMES))
     panels: tuple[str, ...] = setting(
         ("code", "loss", "weights"), array_of(one_of(*PANEL_NAMES), min_len=1))
-    duration: float | None = setting(None, number(above=0))
-    hold: float = setting(0.0, number(minimum=0, below=3600))
+    # Good clip defaults for every experiment: about 12 s of learning and a 2 s look at the end.
+    duration: float = setting(12.0, number(minimum=0, below=3600))  # 0: a frame per snapshot
+    hold: float = setting(2.0, number(minimum=0, below=3600))
+    pace: str = setting("linear", one_of(*PACE_NAMES))
     title: str | None = setting(None, text)
     log_loss: bool = setting(False, boolean)
     epochs: str | None = setting(None, epoch_range)
@@ -238,6 +250,7 @@ class Experiment:
     """A whole experiment file, resolved: every default filled in."""
 
     title: str = setting("", text)
+    label: str | None = setting(None, text)  # short name beside other runs (default: derived)
     data: Data = table(Data)
     model: Model = table(Model)
     train: Train = table(Train)

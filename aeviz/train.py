@@ -26,7 +26,7 @@ from aeviz.data import Dataset, load_data
 from aeviz.model import Autoencoder, split_params
 from aeviz.optim import make_optimizer
 from aeviz.recorder import MemoryRecord, StreamingRecord
-from aeviz.trajectory import Trajectory
+from aeviz.trajectory import Trajectory, moment_name
 
 EpochCallback = Callable[[int, float], None]
 StepCallback = Callable[[int, int], None]  # (samples trained on so far, at most in all)
@@ -162,7 +162,8 @@ def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
 def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | None = None,
                   on_step: StepCallback | None = None) -> SimpleNamespace:
     """Train as `train` does, streaming the snapshots to disk; write the .npz at `path`
-    atomically. Returns the run's summary: `meta`, `loss` (per snapshot) and `snapshots`.
+    atomically. Returns the run's summary: `meta`, `loss` (per snapshot), `snapshots` (their
+    count) and `ends_at` (the last one's name, "epoch 12").
     `on_step(samples_done, samples_at_most)` is called after every mini-batch."""
     record = StreamingRecord(path, exp.model.layers)
     try:
@@ -171,8 +172,9 @@ def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | N
         record.close(summary)
     finally:
         record.discard()
+    ends_at = moment_name(int(summary.epoch[-1]), int(summary.step[-1]), run.steps_per_epoch)
     return SimpleNamespace(meta=summary.meta, loss=summary.loss, snapshots=len(record),
-                           stop_reason=meta["stop_reason"])
+                           stop_reason=meta["stop_reason"], ends_at=ends_at)
 
 
 def _run(exp: Experiment, record: MemoryRecord | StreamingRecord, on_epoch: EpochCallback | None,
@@ -202,5 +204,6 @@ def _per_run(exp: Experiment, data: Dataset, run: Training, meta: dict) -> dict:
     """The trajectory's keys that are not per snapshot."""
     return dict(config=exp.to_toml(), meta=meta, x=data.x.astype(np.float32, copy=False),
                 labels=data.labels, label_names=data.label_names,
+                feature_names=data.feature_names,
                 layer_sizes=tuple(exp.model.layers), activations=exp.model.activations,
                 step_loss=np.array(run.step_losses))

@@ -9,6 +9,8 @@ Keys (all present; loadable with np.load(path, allow_pickle=False)):
   x               [N, D] float32, the normalized training data
   labels          [N] int, cluster or class of each sample, -1 where there is none
   label_names     [K] str, the name of each label value (may be empty)
+  feature_names   [D] str, the name of each input feature, a CSV's column names (may be
+                  empty; optional: older trajectories lack it)
   layer_sizes     [L]
   activations     [L-1] activation name per weight layer
   epoch           [T] epoch of each snapshot (0 = before training)
@@ -66,6 +68,7 @@ class Trajectory:
     weights: list[np.ndarray]
     biases: list[np.ndarray]
     step_loss: np.ndarray
+    feature_names: tuple[str, ...] = ()
     path: str = field(default="", compare=False)
 
     @cached_property
@@ -114,6 +117,22 @@ class Trajectory:
         """The epoch whose loss was no longer finite, for a diverged run."""
         return self.meta.get("diverged_at")
 
+    def moment(self, snapshot: int) -> str:
+        """How the header, `train`, `info` and `batch` all name a snapshot (`moment_name`)."""
+        return moment_name(int(self.epoch[snapshot]), int(self.step[snapshot]),
+                           self.steps_per_epoch)
+
+    def feature_name(self, index: int) -> str:
+        """The name of input feature `index` (from 0): the CSV's column, else "x1", "x2"..."""
+        if len(self.feature_names) == self.x.shape[1]:
+            return self.feature_names[index]
+        return f"x{index + 1}"
+
+    @property
+    def label_title(self) -> str | None:
+        """The label column's name (a legend's title), for data read from a CSV."""
+        return self.experiment.get("data", {}).get("label_column")
+
     @property
     def image_shape(self) -> tuple[int, int] | None:
         """(height, width) when the samples are images (`data.image_shape`), else None."""
@@ -148,6 +167,7 @@ class Trajectory:
                 self.label_names or [str(i) for i in range(len(counts))], counts)},
             "snapshots": len(self),
             "epochs": [int(self.epoch[0]), int(self.epoch[-1])],
+            "ends_at": self.moment(len(self) - 1),
             "stop_reason": self.stop_reason,
             "first_rmse": float(self.loss[0]),
             "final_rmse": float(self.loss[-1]),
@@ -175,11 +195,20 @@ def write_trajectory(path: str | Path, run: Trajectory | Any,
         "config": np.array(run.config), "meta": np.array(json.dumps(run.meta)),
         "x": np.asarray(run.x, np.float32), "labels": run.labels,
         "label_names": np.array(run.label_names, dtype=str),
+        "feature_names": np.array(run.feature_names, dtype=str),
         "layer_sizes": np.array(run.layer_sizes),
         "activations": np.array(run.activations, dtype=str),
         "epoch": run.epoch, "step": run.step, "loss": run.loss, "step_loss": run.step_loss,
         **snapshots,
     })
+
+
+def moment_name(epoch: int, step: int, steps_per_epoch: int) -> str:
+    """"epoch 12", or "epoch 1, batch 3/13" for a snapshot taken within an epoch."""
+    within = step - (epoch - 1) * steps_per_epoch
+    if steps_per_epoch and epoch > 0 and within < steps_per_epoch:
+        return f"epoch {epoch}, batch {within}/{steps_per_epoch}"
+    return f"epoch {epoch}"
 
 
 def load(path: str | Path) -> Trajectory:
@@ -222,6 +251,7 @@ def load(path: str | Path) -> Trajectory:
             config=str(arrays["config"]), meta=json.loads(str(arrays["meta"])),
             x=arrays["x"], labels=arrays["labels"].astype(int),
             label_names=tuple(str(s) for s in arrays["label_names"]),
+            feature_names=tuple(str(s) for s in arrays.get("feature_names", ())),
             layer_sizes=layer_sizes,
             activations=tuple(str(s) for s in arrays["activations"]),
             epoch=arrays["epoch"], step=arrays["step"], loss=arrays["loss"],

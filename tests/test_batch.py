@@ -31,7 +31,8 @@ def test_batch_then_rerun_redoes_nothing(run_cli, folder, tmp_path):
     names = [f"{n}.{ext}" for n in ("alpha", "beta", "gamma") for ext in ("json", "mp4", "npz")]
     assert list(outputs(outdir)) == names
     table = first.stdout.splitlines()[-4:]
-    assert table[0].split() == ["experiment", "epochs", "final", "RMSE", "stopped", "seconds",
+    assert table[0].split() == ["experiment", "ends", "at", "epoch", "final", "RMSE", "stopped",
+                                "seconds",
                                 "output"]
     assert table[1].split()[:2] == ["alpha", "3"] and table[1].endswith(str(outdir / "alpha.mp4"))
     before = outputs(outdir)

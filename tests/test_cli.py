@@ -14,7 +14,7 @@ def test_train_writes_trajectory_and_summary(run_cli, tiny_toml, tmp_path, monke
     monkeypatch.chdir(tmp_path)
     result = run_cli("train", tiny_toml)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"{tiny_toml}: 12 epochs, final RMSE ")
+    assert result.stdout.startswith(f"{tiny_toml}: ends at epoch 12, final RMSE ")
     assert "stopped: epochs, 13 snapshots -> tiny.npz" in result.stdout
     assert trajectory.load(tmp_path / "tiny.npz").meta["epochs_run"] == 12
 
@@ -103,7 +103,8 @@ def test_init_writes_a_template_that_validates(run_cli, tmp_path):
 
 def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
     out = tmp_path / "c.mp4"
-    result = run_cli("render", tiny_run_path, "-o", out, "--size", "320x180", "--every", "4")
+    result = run_cli("render", tiny_run_path, "-o", out, "--size", "320x180", "--every", "4",
+                     "--duration", "0", "--hold", "0")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"{out}: 4 frames, ")
     not_npz = tmp_path / "notes.txt"
@@ -191,3 +192,28 @@ def test_demo_produces_a_playable_clip(run_cli, tmp_path):
     meta, frames = decode_mp4(out)
     assert meta["size"] == (320, 180) and len(frames) == 30
     assert trajectory.load(tmp_path / "demo.npz").stop_reason == "converged"
+
+
+def test_render_with_the_clip_as_an_argument_suggests_dash_o(run_cli, tiny_run_path, tmp_path,
+                                                             monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("render", tiny_run_path, "run.gif")
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: run.gif: no such trajectory; to write the clip there, "
+                             f"give it with -o: aeviz render {tiny_run_path} -o run.gif\n")
+
+
+def test_train_on_a_trajectory_says_what_it_is(run_cli, tiny_run_path):
+    result = run_cli("train", tiny_run_path)
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {tiny_run_path}: that is a trajectory; train takes an "
+                             f"experiment .toml (to render it: aeviz render {tiny_run_path})\n")
+
+
+def test_set_index_zero_and_typos_blame_set(run_cli, tiny_toml):
+    zero = run_cli("validate", tiny_toml, "--set", "data.clusters[0].n=50")
+    assert zero.exit_code == 2 and zero.stderr == (
+        "Error: --set data.clusters[0].n: no entry [0] (entries are numbered from 1): "
+        "data.clusters has 2 entries, [1] to [2]\n")
+    typo = run_cli("validate", tiny_toml, "--set", "train.lerning_rate=0.1")
+    assert typo.exit_code == 2 and typo.stderr.startswith("Error: --set train.lerning_rate: ")

@@ -40,6 +40,7 @@ def test_comparison_sets_differ_only_where_they_should():
     def without(path, section):
         raw = load_experiment(path).to_dict()
         raw.pop("title")
+        raw.pop("label", None)
         raw.pop(section)
         return raw
 

@@ -14,7 +14,7 @@ from aeviz.render import render, run_views
 from aeviz.render.frames import Frame
 from aeviz.render.scene import Scene
 
-TINY_CLIP = RenderOptions(size="160x90")
+TINY_CLIP = RenderOptions(size="160x90", duration=0, hold=0)  # one frame per snapshot
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -34,7 +34,7 @@ def test_clips_are_byte_identical_on_rerun(run, tmp_path, suffix):
 def test_webm_is_vp9_with_one_frame_per_snapshot(run, tmp_path):
     out = tmp_path / "clip.webm"
     notes = []
-    render([run], out, RenderOptions(size="321x181"), notify=notes.append)
+    render([run], out, RenderOptions(size="321x181", duration=0, hold=0), notify=notes.append)
     reader = imageio_ffmpeg.read_frames(str(out))
     meta = next(reader)
     assert meta["codec"] == "vp9" and meta["size"] == (320, 180)
@@ -45,7 +45,7 @@ def test_webm_is_vp9_with_one_frame_per_snapshot(run, tmp_path):
 
 def test_webp_is_animated_and_loops(run, tmp_path):
     out = tmp_path / "clip.webp"
-    render([run], out, RenderOptions(size="320x180", fps=10))
+    render([run], out, RenderOptions(size="320x180", fps=10, duration=0, hold=0))
     with Image.open(out) as image:
         assert image.format == "WEBP" and image.size == (320, 180)
         assert image.n_frames == 13 and image.info["loop"] == 0

@@ -1,4 +1,4 @@
-"""Frame planning: thinning, ranges, durations, holds, in-between frames, several runs."""
+"""Frame planning: thinning, ranges, durations, paces, holds, in-between frames, several runs."""
 
 import numpy as np
 import pytest
@@ -10,45 +10,82 @@ from aeviz.render.frames import plan_frames
 TIMELINE = np.arange(0.0, 11.0)  # snapshots at epochs 0..10
 
 
+def plan(timelines, **options):
+    """Frames with `options` over a frame per snapshot and no hold (the built-in clip
+    defaults fit to 12 s and hold 2 s)."""
+    return plan_frames(timelines, RenderOptions(**{"duration": 0, "hold": 0, **options}))
+
+
 def positions(frames):
     return [f.position for f in frames]
 
 
 def test_one_frame_per_snapshot_by_default():
-    frames = plan_frames([TIMELINE], RenderOptions())
+    frames = plan([TIMELINE])
     assert positions(frames) == list(TIMELINE)
     assert frames[3].indexes == (3.0,)
 
 
 def test_every_keeps_the_last_snapshot():
-    assert positions(plan_frames([TIMELINE], RenderOptions(every=4))) == [0, 4, 8, 10]
+    assert positions(plan([TIMELINE], every=4)) == [0, 4, 8, 10]
 
 
 def test_epoch_range():
-    frames = plan_frames([TIMELINE], RenderOptions(epochs="3:5"))
+    frames = plan([TIMELINE], epochs="3:5")
     assert positions(frames) == [3, 4, 5]
     with pytest.raises(AevizError, match=r"^render.epochs: no snapshot between epochs 20: "):
-        plan_frames([TIMELINE], RenderOptions(epochs="20:"))
+        plan([TIMELINE], epochs="20:")
 
 
 def test_duration_thins_or_repeats_evenly():
-    assert positions(plan_frames([TIMELINE], RenderOptions(fps=2, duration=2))) == [0, 3, 7, 10]
-    slow = plan_frames([TIMELINE], RenderOptions(fps=11, duration=2))
+    assert positions(plan([TIMELINE], fps=2, duration=2)) == [0, 3, 7, 10]
+    slow = plan([TIMELINE], fps=11, duration=2)
     assert len(slow) == 22 and positions(slow)[:3] == [0, 0, 1] and slow[-1].position == 10
 
 
 def test_hold_repeats_the_last_frame():
-    frames = plan_frames([TIMELINE], RenderOptions(fps=10, hold=0.5))
+    frames = plan([TIMELINE], fps=10, hold=0.5)
     assert len(frames) == 11 + 5 and frames[-5:] == [frames[10]] * 5
 
 
 def test_smooth_inserts_interpolated_frames():
-    frames = plan_frames([np.array([0.0, 2.0, 4.0])], RenderOptions(smooth=1))
+    frames = plan([np.array([0.0, 2.0, 4.0])], smooth=1)
     assert positions(frames) == [0, 1, 2, 3, 4]
     assert [f.indexes[0] for f in frames] == [0, 0.5, 1, 1.5, 2]
 
 
 def test_several_runs_share_a_timeline_and_finished_runs_hold():
     long, short = np.arange(0.0, 5.0), np.array([0.0, 2.0])
-    frames = plan_frames([long, short], RenderOptions())
+    frames = plan([long, short])
     assert [f.indexes for f in frames] == [(0, 0), (1, 0), (2, 1), (3, 1), (4, 1)]
+
+
+def test_built_in_defaults_fit_twelve_seconds_and_hold_two():
+    frames = plan_frames([TIMELINE], RenderOptions(fps=10))
+    assert len(frames) == 120 + 20 and frames[0].position == 0 and frames[119].position == 10
+    assert frames[-20:] == [frames[119]] * 20
+
+
+def test_linear_pace_is_the_plain_plan():
+    assert plan([TIMELINE], pace="linear") == plan([TIMELINE])
+    assert plan([TIMELINE], fps=2, duration=2, pace="linear") == plan([TIMELINE], fps=2,
+                                                                      duration=2)
+
+
+def test_log_pace_spaces_frames_evenly_in_log_one_plus_epoch():
+    timeline = np.arange(0.0, 100.0)  # epochs 0..99
+    frames = plan([timeline], fps=10, duration=1, pace="log")
+    # 10 frames from log(1) = 0 to log(100), evenly: epoch 100^(k/9) - 1
+    expected = [100 ** (k / 9) - 1 for k in range(10)]
+    assert positions(frames) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert positions(frames)[0] == 0 and positions(frames)[-1] == 99
+    # without smooth a frame shows the last snapshot at or before its moment
+    assert [f.indexes[0] for f in frames] == [np.floor(e + 1e-9) for e in expected]
+    assert [f.indexes[0] for f in plan([timeline], fps=10, duration=1, pace="log",
+                                       smooth=1)] == pytest.approx(expected, abs=1e-9)
+
+
+def test_log_pace_keeps_the_frame_count_and_the_window():
+    frames = plan([TIMELINE], pace="log", epochs="2:8")
+    assert len(frames) == 7
+    assert positions(frames) == pytest.approx(np.expm1(np.linspace(np.log(3), np.log(9), 7)))

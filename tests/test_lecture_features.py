@@ -83,7 +83,8 @@ def two_runs(tiny_run_path, tmp_path_factory):
 def test_comparison_is_synchronized_and_finished_runs_hold(two_runs, tmp_path):
     long, short = two_runs
     out = tmp_path / "cmp.mp4"
-    frames = render([long, short], out, RenderOptions(size="320x180", labels=("adam", "sgd")))
+    frames = render([long, short], out, RenderOptions(size="320x180", labels=("adam", "sgd"),
+                                                          duration=0, hold=0))
     assert len(frames) == 13
     assert [f.indexes for f in frames][-2:] == [(11, 5), (12, 5)]
     meta, decoded = decode_mp4(out)
@@ -92,7 +93,7 @@ def test_comparison_is_synchronized_and_finished_runs_hold(two_runs, tmp_path):
     scene.draw(frames[-1])
     loss_panel = next(p for p, run in scene.panels if run is None)
     assert [t.get_text() for t in loss_panel.values][1].endswith("(finished)")
-    assert scene.figure.texts[0].get_text() == "adam vs sgd"
+    assert scene.figure.texts[0].get_text() == "tiny"  # the title both runs share
 
 
 @pytest.mark.parametrize("options", [
@@ -125,7 +126,7 @@ def test_within_epoch_snapshots_are_rendered_as_frames(tiny_toml, tmp_path):
     view = RunView(run)
     np.testing.assert_allclose(view.timeline, [0, 0.2, 0.4, 0.6, 0.8, 1, 2])
     assert view.step_label(2) == "epoch 1, batch 2/5" and view.step_label(5) == "epoch 1"
-    frames = render([run], tmp_path / "b.gif", RenderOptions(size="160x90"))
+    frames = render([run], tmp_path / "b.gif", RenderOptions(size="160x90", duration=0, hold=0))
     assert len(frames) == 7
 
 
@@ -151,12 +152,12 @@ def test_reconstruction_panel_blits_exactly(tmp_path, dims):
     (tmp_path / "e.toml").write_text(tiny_text(data={"clusters": clusters},
                                                model={"layers": [dims, 4, 2, 4, dims]}))
     view = RunView(train(load_experiment(tmp_path / "e.toml")))
-    options = RenderOptions(size="480x270", panels=("recon", "code"))
+    options = RenderOptions(size="960x540", panels=("recon", "code"), duration=0)
     frame = plan_frames([view.timeline], options)[6]
     scene = assert_blitting_exact([view], options, [frame])
     panel = scene.panels[0][0]
     if dims <= 3:
-        assert isinstance(panel, InputSpacePanel) and panel.three_d == (dims == 3)
+        assert isinstance(panel, InputSpacePanel) and len(panel.axes) == (3 if dims == 3 else 1)
     else:
         assert isinstance(panel, ParallelCoordinatesPanel)
     if dims == 4:  # the dashed lines are the network's output for the picked samples

@@ -87,3 +87,18 @@ def test_make_optimizer_passes_the_hyper_parameters(name, expected):
     for grads in (GRAD, GRAD2):
         optimizer.step(theta, grads)
     np.testing.assert_allclose(theta, expected, rtol=1e-12)
+
+
+def test_momentum_dampening_zero_is_classical_heavy_ball():
+    # torch.optim.SGD(momentum=0.9): m1 = g = [0.5, -4];  theta1 = theta - 0.1 m1 = [0.95, -1.6]
+    # m2 = 0.9 m1 + g = [0.95, -7.6];  theta2 = theta1 - 0.1 m2 = [0.855, -0.84]
+    opt = Momentum(THETA, 0.1, beta1=0.9, dampening=0.0)
+    np.testing.assert_allclose(step(opt, times=2), [0.855, -0.84])
+
+
+def test_momentum_dampening_defaults_to_beta1_in_the_config():
+    assert Train().resolved().dampening == 0.9
+    assert Train(beta1=0.5).resolved().dampening == 0.5
+    classical = make_optimizer(THETA.copy(), Train(optimizer="momentum", dampening=0.0,
+                                                   learning_rate=0.1))
+    np.testing.assert_allclose(step(classical), [0.95, -1.6])  # first step = SGD's

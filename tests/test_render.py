@@ -1,5 +1,6 @@
 """Rendering: decoded outputs have the expected frames and sizes; blitting equals redrawing."""
 
+import dataclasses
 import shutil
 import tracemalloc
 
@@ -14,7 +15,7 @@ from aeviz.render.frames import Frame, plan_frames
 from aeviz.render.views import RunView
 from tests.helpers import assert_blitting_exact, decode_mp4
 
-SMALL = RenderOptions(size="320x180")
+SMALL = RenderOptions(size="320x180", duration=0, hold=0)  # a frame per snapshot
 
 
 @pytest.fixture
@@ -44,9 +45,20 @@ def test_mp4_duration_hold_and_even_size(run, tmp_path):
     assert notes == ["size 321x181 rounded to 320x180 (H.264 needs even sides)"]
 
 
+def test_log_pace_clip_has_the_planned_frames(run, tmp_path):
+    out = tmp_path / "log.mp4"
+    options = RenderOptions(size="320x180", fps=10, duration=2, hold=0.5, pace="log")
+    frames = render([run], out, options)
+    expected = np.expm1(np.linspace(0, np.log(13), 20))  # epochs 0..12, evenly in log(1+e)
+    assert [f.indexes[0] for f in frames[:20]] == list(np.floor(expected + 1e-9))
+    assert len(decode_mp4(out)[1]) == 20 + 5
+    # half the clip shows epochs 0 to 2 (a linear pace: 0 to 5)
+    assert max(f.indexes[0] for f in frames[:10]) == 2
+
+
 def test_gif_frames_size_and_loop(run, tmp_path):
     out = tmp_path / "clip.gif"
-    render([run], out, RenderOptions(size="320x180", every=3))
+    render([run], out, RenderOptions(size="320x180", every=3, duration=0, hold=0))
     frames = iio.imread(out, index=None)
     assert frames.shape[:3] == (5, 180, 320)  # snapshots 0, 3, 6, 9, 12
     assert iio.immeta(out, index=0).get("loop") == 0  # loops forever
@@ -67,7 +79,7 @@ def test_dark_theme_and_weights_only(run, tmp_path):
     pixels = iio.imread(out)
     assert pixels.shape == (180, 320, 3)
     assert np.median(pixels) < 60  # a dark background
-    render([run], tmp_path / "w.mp4", RenderOptions(size="320x180", panels=("weights",)))
+    render([run], tmp_path / "w.mp4", dataclasses.replace(SMALL, panels=("weights",)))
     assert len(decode_mp4(tmp_path / "w.mp4")[1]) == 13
 
 
@@ -94,7 +106,8 @@ def test_same_input_gives_byte_identical_files(run, tmp_path):
 def test_memory_does_not_grow_with_frames(run, tmp_path):
     def peak(frame_count):
         tracemalloc.start()
-        render([run], tmp_path / "m.mp4", RenderOptions(size="320x180", duration=frame_count / 30))
+        render([run], tmp_path / "m.mp4", RenderOptions(size="320x180", duration=frame_count / 30,
+                                                       hold=0))
         result = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         return result

@@ -91,8 +91,8 @@ def test_a_streamed_append_cut_short_is_left_out(tmp_path):
     record.files["codes"].write(b"\xff" * 20)  # what an interrupted append left behind
     record.append(Snapshot(1, 5, 0.5, codes * 2, params * 2))
     record.close(type("Run", (), dict(config="", meta={}, x=np.zeros((4, 3)), labels=np.zeros(
-        4, int), label_names=(), layer_sizes=(3, 2, 3), activations=("tanh", "tanh"),
-        step_loss=np.zeros(5)))())
+        4, int), label_names=(), feature_names=(), layer_sizes=(3, 2, 3),
+        activations=("tanh", "tanh"), step_loss=np.zeros(5)))())
     record.discard()
     with np.load(tmp_path / "r.npz", allow_pickle=False) as archive:
         np.testing.assert_array_equal(archive["codes"], [codes, codes * 2])

@@ -18,6 +18,7 @@ from aeviz import __version__, api
 from aeviz.cli.figure import figure as figure_command
 from aeviz.cli.info import info as info_command
 from aeviz.cli.options import (
+    RENDER_ORDER,
     AevizGroup,
     Progress,
     ShardType,
@@ -25,6 +26,7 @@ from aeviz.cli.options import (
     quiet_option,
     render_flags,
     set_option,
+    unset_render_keys,
 )
 from aeviz.config import (
     Experiment,
@@ -71,12 +73,14 @@ def init(path: str, force: bool) -> None:
 @click.argument("experiment", type=click.Path(dir_okay=False))
 @set_option
 def validate(experiment: str, overrides: dict) -> None:
-    """Check EXPERIMENT and print it with every default filled in."""
+    """Check EXPERIMENT and print it with every default filled in: the values train, render
+    and batch will use (a flag of render still beats the [render] table)."""
     from aeviz.data import load_data
 
     exp = load_experiment(experiment, overrides)
-    load_data(exp)  # data files are part of the experiment: check they read and fit
-    click.echo(exp.to_toml(), nl=False)
+    data = load_data(exp)  # data files are part of the experiment: check they read and fit
+    warn_about_range(exp, data.x)
+    click.echo(exp.to_toml() + unset_render_keys(exp.render), nl=False)  # [render] is last
 
 
 @cli.command()
@@ -97,9 +101,12 @@ def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> 
 def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace:
     """Train with a progress bar on a terminal, streaming the trajectory to `output`
     (written atomically); print the summary line. Returns the run's summary (meta, loss)."""
+    from aeviz.data import load_data
     from aeviz.train import train_to_file
 
     check_writable(output)
+    if not quiet:
+        warn_about_range(exp, load_data(exp).x)
     with Progress("training", quiet, eta=False) as progress:
         status = TrainingStatus(progress)
         run = train_to_file(exp, output, on_epoch=status.epoch, on_step=status.step)
@@ -107,13 +114,22 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace
         meta = run.meta
         if meta["stop_reason"] == "diverged":
             click.echo(f"warning: training diverged at epoch {meta['diverged_at']} (the loss "
-                       f"or weights stopped being finite); the trajectory ends at epoch "
-                       f"{meta['epochs_run']}. Try a lower train.learning_rate (now "
+                       f"or weights stopped being finite); the trajectory ends at "
+                       f"{run.ends_at}. Try a lower train.learning_rate (now "
                        f"{exp.train.learning_rate:g}).", err=True)
-        click.echo(f"{exp.source}: {meta['epochs_run']} epochs, final RMSE {run.loss[-1]:.4g}, "
+        click.echo(f"{exp.source}: ends at {run.ends_at}, final RMSE {run.loss[-1]:.4g}, "
                    f"stopped: {meta['stop_reason']}, {run.snapshots} snapshots -> {output} "
                    f"({meta['wall_seconds']:.1f} s)")
     return run
+
+
+def warn_about_range(exp: Experiment, x) -> None:
+    """The output activation cannot reach the data: say so on stderr (not an error)."""
+    from aeviz.advice import range_warning
+
+    warning = range_warning(exp, x)
+    if warning:
+        click.echo(warning, err=True)
 
 
 def options_from_flags(flags: dict, base: RenderOptions) -> RenderOptions:
@@ -153,7 +169,7 @@ def render_to(runs: list, output: str, flags: dict, quiet: bool,
                    f"{size / 1e6:.1f} MB")
 
 
-@cli.command()
+@cli.command(epilog=RENDER_ORDER)
 @click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="OUT.mp4, OUT.gif or OUT.png (default: the first run's name with .mp4).")
@@ -167,11 +183,17 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet
     Several runs are drawn side by side, synchronized by epoch, with their loss curves in one
     panel: aeviz render sgd.npz adam.npz -o optimizers.mp4
     """
+    from aeviz.render import FORMATS
+
+    clips = [run for run in runs[1:] if Path(run).suffix.lower() in FORMATS]
+    if clips and output is None and not Path(clips[-1]).exists():
+        raise AevizError(f"{clips[-1]}: no such trajectory; to write the clip there, give "
+                         f"it with -o: aeviz render {' '.join(runs[:-1])} -o {clips[-1]}")
     output = output or Path(runs[0]).with_suffix(".mp4").name
     render_to(list(runs), output, flags, quiet, epoch)
 
 
-@cli.command()
+@cli.command(epilog=RENDER_ORDER)
 @click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @render_flags
 def view(runs: tuple[str, ...], **flags) -> None:
@@ -186,7 +208,7 @@ def view(runs: tuple[str, ...], **flags) -> None:
     show_window(*load_runs(runs, flags))
 
 
-@cli.command()
+@cli.command(epilog=RENDER_ORDER)
 @click.option("-o", "--output", default="demo.mp4", show_default=True,
               type=click.Path(dir_okay=False), help="The clip (.mp4, .gif or .png); the "
               "trajectory is saved beside it as .npz.")

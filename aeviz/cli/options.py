@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from aeviz.config import ALIGN_NAMES, THEME_NAMES
+from aeviz.config import ALIGN_NAMES, PACE_NAMES, THEME_NAMES, RenderOptions
 from aeviz.errors import AevizError, SettingError
 from aeviz.overrides import parse_assignment
 
@@ -98,33 +98,69 @@ set_option = click.option(
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 
 
+# Said once, at the end of the help of every command that takes the render flags.
+RENDER_ORDER = ("Which value wins: a flag, else the experiment's [render] table (a trajectory "
+                "keeps it), else the built-in default shown with each flag.")
+
+
+# What the [render] keys without a value default to (a TOML file cannot write "unset").
+UNSET_MEANS = {"title": "the experiment's title", "epochs": "all",
+               "labels": "label keys, else what differs"}
+
+
+def unset_render_keys(options: RenderOptions) -> str:
+    """A TOML comment naming the [render] keys left unset and what they mean, for validate."""
+    unset = [f"{name} ({means})" for name, means in UNSET_MEANS.items()
+             if getattr(options, name) is None]
+    return f"# not set: {', '.join(unset)}\n" if unset else ""
+
+
+def _default(name: str) -> str:
+    """A [render] key's built-in default as its flag takes it, for the flag's help."""
+    value = RenderOptions.__dataclass_fields__[name].default
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def render_flags(function):
     """The render options of `render`, `view` and `demo`: one flag per [render] key."""
     flags = [
-        click.option("--fps", type=int, help="Frames per second (default 30)."),
-        click.option("--size", help="WIDTHxHEIGHT in pixels (default 1280x720)."),
-        click.option("--theme", type=click.Choice(THEME_NAMES), help="light (default) or dark."),
+        click.option("--fps", type=int, help=f"Frames per second [{_default('fps')}]."),
+        click.option("--size", help=f"WIDTHxHEIGHT in pixels [{_default('size')}]."),
+        click.option("--theme", type=click.Choice(THEME_NAMES),
+                     help=f"Colors; dark for projectors [{_default('theme')}]."),
         click.option("--panels", callback=_comma_list,
-                     help="Panels to show, in order: code,loss,weights,recon."),
-        click.option("--epochs", help="Show only epochs FIRST:LAST (either may be left out)."),
-        click.option("--every", type=int, help="Use every K-th snapshot."),
-        click.option("--duration", type=float, help="Fit the clip to SECONDS (frames chosen "
-                     "evenly)."),
-        click.option("--hold", type=float, help="Freeze the last frame for SECONDS."),
-        click.option("--title", help="Title (default: the experiment's title)."),
-        click.option("--log-loss/--no-log-loss", default=None, help="Log scale for the loss."),
-        click.option("--align", type=click.Choice(ALIGN_NAMES),
-                     help="procrustes: remove the code plane's spin and flips between frames."),
-        click.option("--trails", type=int, help="Each point trails its last K positions."),
-        click.option("--smooth", type=int, help="N interpolated frames between snapshots."),
+                     help=f"Panels in order, of code,loss,weights,recon [{_default('panels')}]."),
+        click.option("--epochs", help="Show only epochs FIRST:LAST, either may be left out "
+                     f"[{UNSET_MEANS['epochs']}]."),
+        click.option("--every", type=int, help=f"Use every K-th snapshot [{_default('every')}]."),
+        click.option("--duration", type=float, help="Fit the clip to SECONDS; 0: one frame per "
+                     f"snapshot [{_default('duration')}]."),
+        click.option("--pace", type=click.Choice(PACE_NAMES), help="Clip time per epoch: even, "
+                     f"or log so early epochs get more [{_default('pace')}]."),
+        click.option("--hold", type=float, help=f"Freeze the last frame for SECONDS "
+                     f"[{_default('hold')}]."),
+        click.option("--title", help=f"Title [{UNSET_MEANS['title']}]."),
+        click.option("--log-loss/--no-log-loss", default=None,
+                     help=f"Log scale for the loss [{_default('log_loss')}]."),
+        click.option("--align", type=click.Choice(ALIGN_NAMES), help="procrustes: remove the "
+                     f"code plane's spin and flips [{_default('align')}]."),
+        click.option("--trails", type=int,
+                     help=f"Each point trails its last K positions [{_default('trails')}]."),
+        click.option("--smooth", type=int,
+                     help=f"N interpolated frames between snapshots [{_default('smooth')}]."),
         click.option("--pca/--no-pca", default=None,
-                     help="The PCA (2 components) error as a dashed line (default: on)."),
-        click.option("--pca-ghost/--no-pca-ghost", default=None,
-                     help="Also the PCA projection, faint, fitted onto the codes."),
-        click.option("--labels", callback=_comma_list,
-                     help="Names of the runs, comma-separated (default: their titles)."),
-        click.option("--future/--no-future", default=None, help="Show the loss curve not "
-                     "yet reached, faint (default: on; off keeps a still from telling the end)."),
+                     help=f"The PCA (2 components) error as a dashed line [{_default('pca')}]."),
+        click.option("--pca-ghost/--no-pca-ghost", default=None, help="Also the PCA "
+                     f"projection, faint, fitted onto the codes [{_default('pca_ghost')}]."),
+        click.option("--labels", callback=_comma_list, help="Names of the runs, comma-"
+                     f"separated [{UNSET_MEANS['labels']}]."),
+        click.option("--future/--no-future", default=None, help="The loss curve not yet "
+                     "reached, faint; off keeps a still from telling the end "
+                     f"[{_default('future')}]."),
     ]
     for flag in reversed(flags):
         function = flag(function)
@@ -205,8 +241,8 @@ def describe(summary: dict[str, Any]) -> str:
                       f"eps {hp['eps']:g}, seed {hp['seed']}"),
         ("data", f"{summary['samples']} samples in {summary['dimensions']}-D"
                  + (f"; {clusters}" if clusters else "")),
-        ("snapshots", f"{summary['snapshots']}, epochs {summary['epochs'][0]} to "
-                      f"{summary['epochs'][1]} (at most {hp['epochs']})"),
+        ("snapshots", f"{summary['snapshots']}, epoch {summary['epochs'][0]} to "
+                      f"{summary['ends_at']} (at most {hp['epochs']} epochs)"),
         ("stopped", summary["stop_reason"] + (f" (epsilon {hp['epsilon']:g})" if converged
                                               else "")),
         ("RMSE", f"first {summary['first_rmse']:.4g}, final {summary['final_rmse']:.4g}"),

@@ -102,8 +102,11 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
 
 
 def run_views(runs: list[Trajectory], options: RenderOptions) -> list[RunView]:
-    """The runs prepared for drawing, named by `options.labels` (default: their titles)."""
-    names = options.labels or [None] * len(runs)
+    """The runs prepared for drawing, named by `options.labels` (default: their `label` keys,
+    or what differs between their experiments, see `naming`)."""
+    from aeviz.render.naming import default_labels
+
+    names = options.labels or (default_labels(runs) if len(runs) > 1 else [None])
     if len(names) != len(runs):
         raise SettingError("render.labels", f"got {len(names)} names for {len(runs)} runs; "
                            "give one per run, comma-separated")

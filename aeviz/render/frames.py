@@ -1,8 +1,9 @@
 """Which moment of training each video frame shows.
 
 A run's snapshots sit on a timeline of epochs (fractional for within-epoch snapshots). Frames are
-chosen on the union of the runs' timelines, then thinned (`every`), fitted to a duration,
-smoothed with in-between frames and held at the end. A frame names, per run, a fractional
+chosen on the union of the runs' timelines, then thinned (`every`), given in-between frames
+(`smooth`), fitted to a duration at a pace (linear in epochs, or log: early epochs get more of
+the clip) and held at the end. A frame names, per run, a fractional
 snapshot index: 3.5 is halfway between snapshots 3 and 4.
 """
 
@@ -23,22 +24,47 @@ class Frame(NamedTuple):
 
 def plan_frames(timelines: list[np.ndarray], options: RenderOptions) -> list[Frame]:
     """Frames for runs whose snapshots sit at `timelines` (epochs, increasing)."""
-    first, last = options.epoch_bounds
+    positions = _in_range(timelines, options.epoch_bounds, options.epochs)
+    positions = _keep_every(positions, options.every)
+    if options.smooth:
+        positions = _in_between(positions, options.smooth)
+    positions = _paced(positions, options)
+    frames = [Frame(float(p), tuple(index_at(t, p, options.smooth > 0) for t in timelines))
+              for p in positions]
+    return frames + [frames[-1]] * round(options.hold * options.fps)
+
+
+def _in_range(timelines: list[np.ndarray], bounds: tuple[float, float],
+              epochs: str | None) -> np.ndarray:
+    """Every recorded moment of any run between the bounds, in order."""
+    first, last = bounds
     positions = np.unique(np.concatenate(timelines))
     positions = positions[(positions >= first) & (positions <= last)]
     if len(positions) == 0:
         known = np.concatenate(timelines)
-        raise SettingError("render.epochs", f"no snapshot between epochs {options.epochs} (the "
+        raise SettingError("render.epochs", f"no snapshot between epochs {epochs} (the "
                            f"run has epochs {known.min():g} to {known.max():g})")
-    positions = _keep_every(positions, options.every)
-    if options.smooth:
-        positions = _in_between(positions, options.smooth)
-    if options.duration is not None:
-        count = max(1, round(options.duration * options.fps))
-        positions = positions[np.round(np.linspace(0, len(positions) - 1, count)).astype(int)]
-    frames = [Frame(float(p), tuple(index_at(t, p, options.smooth > 0) for t in timelines))
-              for p in positions]
-    return frames + [frames[-1]] * round(options.hold * options.fps)
+    return positions
+
+
+def _paced(positions: np.ndarray, options: RenderOptions) -> np.ndarray:
+    """The moments the frames show: as many as the duration holds (one per position when
+    duration is 0), spread evenly over the positions (linear pace) or over log(1 + epoch)
+    (log pace: early epochs, where most of the learning happens, get more of the clip)."""
+    count = round(options.duration * options.fps) if options.duration else len(positions)
+    count = max(1, count)
+    if options.pace == "log":
+        return log_spaced(positions[0], positions[-1], count)
+    if not options.duration:
+        return positions
+    return positions[np.round(np.linspace(0, len(positions) - 1, count)).astype(int)]
+
+
+def log_spaced(first: float, last: float, count: int) -> np.ndarray:
+    """`count` epochs from `first` to `last`, evenly spaced in log(1 + epoch)."""
+    spaced = np.expm1(np.linspace(np.log1p(first), np.log1p(last), count))
+    spaced[-1], spaced[0] = last, first  # the recorded ends exactly, not a rounding off them
+    return spaced
 
 
 def _keep_every(positions: np.ndarray, every: int) -> np.ndarray:

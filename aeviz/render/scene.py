@@ -13,6 +13,8 @@ from matplotlib.figure import Figure
 from aeviz.config import RenderOptions
 from aeviz.render.frames import Frame
 from aeviz.render.labels import PathLabel
+from aeviz.render.layout import Slot, comparison_slots, header_fraction, single_run_slots
+from aeviz.render.naming import comparison_details, shared_title
 from aeviz.render.panels import (
     DYNAMIC,
     FONT,
@@ -22,14 +24,17 @@ from aeviz.render.panels import (
     WeightPanel,
     reconstruction_panel,
 )
+from aeviz.render.panels.placement import fit_text, text_width
 from aeviz.render.theme import THEMES
 from aeviz.render.views import RunView
 from aeviz.trajectory import Trajectory
 
-HEADER = 0.115        # figure fraction taken by the title lines
-TITLE_CHARACTERS = 64  # what fits left of the counter at 16:9
-HEIGHT_IN = 7.2       # the layout is designed at 7.2 inches tall; dpi scales it to any size
-SMALL_HEIGHT_IN = 6.0  # small clips (<= 400 px tall) get a shorter page: text 20% larger
+TITLE_IN, DETAILS_IN = 0.18, 0.61  # the header's two lines, inches below the page's top
+# The layout is designed on a page 7.2 inches tall; dpi scales it to the clip's size, so text
+# and lines grow with the clip. Below 720 px the page gets shorter, so text shrinks less than
+# the clip: at 360 px the page is 4.5 inches (80 dpi), and the smallest text (10 pt) is 11 px.
+HEIGHT_IN = 7.2
+SMALLEST_HEIGHT_IN = 4.5
 # How the header spells each optimizer (the only such table; schema.OPTIMIZER_NAMES lists the
 # names a config may use).
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
@@ -46,7 +51,7 @@ class Scene:
         self.theme = theme = THEMES[options.theme]
         if figure is None:
             width, height = options.pixels
-            dpi = height / (SMALL_HEIGHT_IN if height <= 400 else HEIGHT_IN)
+            dpi = height / page_height_inches(height)
             # A hair over the exact size: Agg truncates the figure's size to whole pixels.
             figure = Figure(figsize=((width + 0.01) / dpi, (height + 0.01) / dpi), dpi=dpi)
             FigureCanvasAgg(figure)
@@ -54,46 +59,29 @@ class Scene:
         self.figure.set_facecolor(theme.background)
         self.canvas = figure.canvas
         self.notes: list[str] = []  # things the user should be told (panels left out, ...)
+        self.header = header_fraction(figure.get_size_inches()[1])
         self._header(views[0])
         # (panel, number of the run it shows, or None for the shared loss panel)
-        squeeze = (1 - HEADER - bottom) / (1 - HEADER)  # fit the body above the free strip
-        self.panels = [(self._panel(name, (x, bottom + y * squeeze, w, h * squeeze), view, span),
-                        None if view is None else views.index(view))
-                       for name, (x, y, w, h), view in self._slots()]
+        squeeze = (1 - self.header - bottom) / (1 - self.header)  # fit above the free strip
+        self.panels = [(self._panel(name, (x, bottom + y * squeeze, w, h * squeeze),
+                                    None if run is None else views[run], span), run)
+                       for name, (x, y, w, h), run in self._slots()]
         self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
         self.background = None
 
-    def _slots(self) -> list[tuple[str, Rect, RunView | None]]:
-        """(panel name, rectangle, run) for every panel, in drawing order."""
+    def _slots(self) -> list[Slot]:
+        """(panel name, rectangle, run number) for every panel, in drawing order."""
         names = list(self.options.panels)
-        body = 1 - HEADER
+        body = 1 - self.header
         if len(self.views) == 1:
-            view = self.views[0]
-            if len(names) == 1:
-                rects = [(0, 0, 1, body)]
-            elif len(names) == 2:
-                rects = [(0, 0, 0.5, body), (0.5, 0, 0.5, body)]
-            else:  # the first panel large on the left, the others stacked on the right
-                left = 0.45
-                share = body / (len(names) - 1)
-                rects = [(0, 0, left, body)] + [(left, body - (i + 1) * share, 1 - left, share)
-                                                for i in range(len(names) - 1)]
-            return [(name, rect, None if name == "loss" else view)
-                    for name, rect in zip(names, rects)]
-        # Several runs: a column per run for its own panels, one shared loss panel below.
+            return single_run_slots(names, body)
         own = [n for n in names if n != "loss"]
         if len(self.views) > 2 and "weights" in own and len(own) > 1:
             own.remove("weights")
             self.notes.append("the weights panel is left out of comparisons of 3 or more runs "
                               "(too small to read); render a run alone to see its weights")
-        loss_height = 0.3 * body if "loss" in names else 0
-        row_height = (body - loss_height) / max(len(own), 1)
-        column = 1 / len(self.views)
-        slots = [(name, (i * column, body - (r + 1) * row_height, column, row_height), view)
-                 for r, name in enumerate(own) for i, view in enumerate(self.views)]
-        if "loss" in names:
-            slots.append(("loss", (0, 0, 1, loss_height), None))
-        return slots
+        return comparison_slots(own, len(self.views), "loss" in names, body,
+                                tuple(self.figure.get_size_inches()))
 
     def _panel(self, name: str, slot: Rect, view: RunView | None, span: tuple[float, float]):
         fig, theme, options = self.figure, self.theme, self.options
@@ -111,34 +99,59 @@ class Scene:
             panel = CodePanel(fig, slot, view, theme, options, view.label, legend=False)
             if view is self.views[0] and len(panel.ax.get_legend_handles_labels()[0]) > 1:
                 handles, labels = panel.ax.get_legend_handles_labels()
-                fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.935),
-                           ncol=len(labels), frameon=False, fontsize=FONT["tick"],
-                           markerscale=2.2, labelcolor=theme.foreground)
+                fig.legend(handles, labels, loc="upper right", ncol=len(labels),
+                           bbox_to_anchor=(0.995, self._below_top(DETAILS_IN - 0.06)),
+                           frameon=False, fontsize=FONT["tick"], markerscale=2.2,
+                           handletextpad=0.2, columnspacing=1.0, labelcolor=theme.foreground)
             return panel
         return CodePanel(fig, slot, view, theme, options, "code layer")
 
+    def _below_top(self, inches: float) -> float:
+        """The figure fraction `inches` below the top of the page."""
+        return 1 - inches / self.figure.get_size_inches()[1]
+
     def _header(self, view: RunView) -> None:
         fig, theme, run = self.figure, self.theme, view.run
-        title = self.options.title or (run.title if len(self.views) == 1
-                                       else " vs ".join(v.label for v in self.views))
-        if len(title) > TITLE_CHARACTERS:  # keep clear of the epoch counter
-            title = title[:TITLE_CHARACTERS - 1].rstrip() + "…"
-        fig.text(0.012, 0.975, title, ha="left", va="top", fontsize=17, fontweight="bold",
-                 color=theme.foreground)
-        if len(self.views) == 1:
+        width_pt = fig.get_size_inches()[0] * 72
+        counter_pt = text_width(self._widest_counter(), 17)
+        several = len(self.views) > 1
+        title = self.options.title or (shared_title([v.run for v in self.views],
+                                                    [v.label for v in self.views])
+                                       if several else run.title)
+        title = fit_text(title, 17, 0.97 * width_pt - counter_pt - 12, bold=True)
+        fig.text(0.012, self._below_top(TITLE_IN), title, ha="left", va="top", fontsize=17,
+                 fontweight="bold", color=theme.foreground)
+        if several:
+            details = [comparison_details([v.run for v in self.views])]
+        else:
             layers = "-".join(str(n) for n in run.layer_sizes)
             optimizer = OPTIMIZER_TITLES.get(run.optimizer, run.optimizer)
-            details = (f"{optimizer}, learning rate {run.learning_rate:g}, "
-                       f"batch {run.batch_size}  |  layers {layers}  |  {len(run.x)} samples")
-            fig.text(0.012, 0.915, details, ha="left", va="top", fontsize=FONT["label"],
-                     color=theme.muted)
-        self.counter = PathLabel(fig, 0.988, 0.975, fig.transFigure, size=17,
-                                 color=theme.foreground, zorder=DYNAMIC, ha="right")
-        self.status = PathLabel(fig, 0.988, 0.915, fig.transFigure, size=FONT["label"],
-                                color=theme.muted, zorder=DYNAMIC, ha="right")
+            details = [f"{optimizer}, learning rate {run.learning_rate:g}, "
+                       f"batch {run.batch_size}", f"layers {layers}", f"{len(run.x)} samples"]
+        # Room for the stop reason (one run) or the clusters' legend (several) on the right.
+        room = 0.97 * width_pt - text_width(_stop_text(run), FONT["label"]) - 12
+        if several:
+            room = 0.45 * width_pt
+        while len(details) > 1 and text_width("  |  ".join(details), FONT["label"]) > room:
+            details.pop()
+        fig.text(0.012, self._below_top(DETAILS_IN), fit_text("  |  ".join(details),
+                                                              FONT["label"], room),
+                 ha="left", va="top", fontsize=FONT["label"], color=theme.muted)
+        self.counter = PathLabel(fig, 0.988, self._below_top(TITLE_IN), fig.transFigure,
+                                 size=17, color=theme.foreground, zorder=DYNAMIC, ha="right")
+        self.status = PathLabel(fig, 0.988, self._below_top(DETAILS_IN), fig.transFigure,
+                                size=FONT["label"], color=theme.muted, zorder=DYNAMIC,
+                                ha="right")
         fig.add_artist(self.counter)
         fig.add_artist(self.status)
         self.header_artists = [self.counter, self.status]
+
+    def _widest_counter(self) -> str:
+        """The longest text the epoch counter will show, to keep the title clear of it."""
+        if len(self.views) > 1:
+            return f"epoch {max(int(v.run.epoch[-1]) for v in self.views)}"
+        view = self.views[0]
+        return max((view.step_label(i) for i in range(len(view))), key=len)
 
     def _update_header(self, frame: Frame, states) -> None:
         if len(self.views) == 1:
@@ -180,6 +193,13 @@ class Scene:
         self.canvas.draw()
         self.background = None
         return self.canvas.buffer_rgba()
+
+
+def page_height_inches(height: int) -> float:
+    """The page the layout is drawn on, for a clip `height` pixels tall (see HEIGHT_IN)."""
+    shrink = (HEIGHT_IN - SMALLEST_HEIGHT_IN) / 360
+    return float(np.clip(SMALLEST_HEIGHT_IN + (height - 360) * shrink, SMALLEST_HEIGHT_IN,
+                         HEIGHT_IN))
 
 
 def _stop_text(run: Trajectory) -> str:

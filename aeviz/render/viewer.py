@@ -6,6 +6,8 @@ the frame plan and the options with the renderer, so what it shows is what a cli
 
 from __future__ import annotations
 
+import dataclasses
+
 from matplotlib.figure import Figure
 from matplotlib.widgets import Button, Slider
 
@@ -24,15 +26,15 @@ class Viewer:
 
     def __init__(self, runs: list[Trajectory], options: RenderOptions, figure: Figure):
         views = run_views(runs, options)
-        # Every snapshot (and in-between frame) once: no fitting to a duration, no hold.
+        # Every snapshot (and in-between frame) once: no duration, pace or hold to fit.
         self.frames = plan_frames([v.timeline for v in views],
-                                  RenderOptions(**{**options.__dict__, "duration": None,
-                                                   "hold": 0.0}))
+                                  dataclasses.replace(options, duration=0.0, hold=0.0,
+                                                      pace="linear"))
         span = (self.frames[0].position, self.frames[-1].position)
         self.scene = Scene(views, options, span, figure=figure, bottom=CONTROLS)
         theme = self.scene.theme
         self.index, self.playing = 0, False
-        slider_axes = figure.add_axes((0.12, 0.02, 0.74, 0.03), facecolor=theme.panel)
+        slider_axes = figure.add_axes((0.12, 0.02, 0.7, 0.03), facecolor=theme.panel)
         self.slider = Slider(slider_axes, "frame", 0, len(self.frames) - 1, valinit=0,
                              valstep=1, color=theme.accent)
         self.slider.label.set_color(theme.muted)

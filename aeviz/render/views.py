@@ -62,10 +62,4 @@ class RunView:
 
     def step_label(self, snapshot: int) -> str:
         """"epoch 12", or "epoch 1, batch 3/13" for a within-epoch snapshot."""
-        run = self.run
-        steps_per_epoch = run.steps_per_epoch
-        epoch = int(run.epoch[snapshot])
-        within = int(run.step[snapshot]) - (epoch - 1) * steps_per_epoch
-        if steps_per_epoch and epoch > 0 and within < steps_per_epoch:
-            return f"epoch {epoch}, batch {within}/{steps_per_epoch}"
-        return f"epoch {epoch}"
+        return self.run.moment(snapshot)

@@ -13,6 +13,7 @@ from matplotlib.path import Path
 from aeviz.config import RenderOptions
 from aeviz.render.geometry import affine_fit
 from aeviz.render.panels.dense import DENSE_POINTS, DensePoints
+from aeviz.render.panels.placement import text_width
 from aeviz.render.panels.style import (
     BLOW_UP,
     DYNAMIC,
@@ -42,8 +43,10 @@ class CodePanel:
         run = view.run
         labels = np.unique(run.labels)
         entries = _legend_entries(labels, options) if legend else 0
-        rows = -(-entries // LEGEND_COLUMNS)
-        ax = panel_axes(fig, slot, (0.9, 0.6 + 0.3 * rows + 0.05 * bool(entries), 0.25, 0.4),
+        rows = -(-entries // _legend_columns(fig, slot, run, labels))
+        title_rows = 1 if entries and run.label_title else 0  # the label column's name
+        ax = panel_axes(fig, slot, (0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries),
+                                     0.25, 0.4),
                         theme, title)
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
@@ -62,7 +65,7 @@ class CodePanel:
             [self.trails] if self.trails else []) + (
             [self.dense.image] if self.dense else self.points)
         if entries:
-            _legend(ax, theme, entries, rows)
+            _legend(ax, theme, entries, rows, run.label_title)
 
     def update(self, state: State) -> None:
         if self.dense is not None:
@@ -101,6 +104,15 @@ class CodePanel:
                 strokes = np.stack([start, end], axis=1).reshape(-1, 2)
                 paths.append(Path(strokes, codes))
         self.trails.set_paths(paths)
+
+
+def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray) -> int:
+    """How many legend entries fit side by side in the panel's width (at most LEGEND_COLUMNS)."""
+    names = [run.label_names[i] if 0 <= i < len(run.label_names) else f"class {i}"
+             for i in labels]
+    entry_pt = max(text_width(name, FONT["tick"]) for name in names) + 3.2 * FONT["tick"]
+    fits = int(0.95 * slot[2] * fig.get_size_inches()[0] * 72 // entry_pt)
+    return max(1, min(LEGEND_COLUMNS, fits))
 
 
 def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:
@@ -161,11 +173,14 @@ def _points(ax: Axes, run: Trajectory, theme: Theme, label: int) -> Line2D:
     return points
 
 
-def _legend(ax: Axes, theme: Theme, entries: int, rows: int) -> None:
-    """The clusters' legend below the axis label, clear of the points."""
+def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None) -> None:
+    """The clusters' legend below the axis label, clear of the points; `title`: the label
+    column's name, before the entries."""
     below = 0.55 / height_inches(ax)
     legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -below),
                        ncol=-(-entries // rows), frameon=False, fontsize=FONT["tick"],
                        markerscale=2.2, handletextpad=0.2, columnspacing=1.2,
-                       labelcolor=theme.foreground)
+                       labelcolor=theme.foreground, title=title,
+                       title_fontsize=FONT["tick"], alignment="left")
+    legend.get_title().set_color(theme.muted)
     legend.set_zorder(1)

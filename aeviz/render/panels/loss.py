@@ -8,9 +8,21 @@ from matplotlib.figure import Figure
 
 from aeviz.config import RenderOptions
 from aeviz.render.labels import PathLabel
-from aeviz.render.panels.style import DYNAMIC, FONT, Rect, height_inches, panel_axes, style_grid
+from aeviz.render.panels.placement import curve_points, free_box, free_spot, text_width
+from aeviz.render.panels.style import (
+    DYNAMIC,
+    FONT,
+    Rect,
+    height_inches,
+    panel_axes,
+    style_grid,
+    width_inches,
+)
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
+
+CLEARANCE_PT = 3.0  # the least room between a reference label and a curve
+KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much of the line
 
 
 class LossPanel:
@@ -19,7 +31,8 @@ class LossPanel:
     def __init__(self, fig: Figure, slot: Rect, views: list[RunView], theme: Theme,
                  options: RenderOptions, span: tuple[float, float], epsilon: float = 0.0):
         ax = panel_axes(fig, slot, (0.85, 0.6, 0.3, 0.4), theme, "reconstruction error")
-        ax.set_xlabel("epoch")
+        within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
+        ax.set_xlabel("epochs completed" if within else "epoch")
         ax.set_ylabel("RMSE")
         style_grid(ax, theme)
         self.views, self.single, self.ax = views, len(views) == 1, ax
@@ -28,16 +41,27 @@ class LossPanel:
         for number, view in enumerate(views):
             color = theme.accent if self.single else theme.runs[number % len(theme.runs)]
             self._curve(ax, view, color, 0.95 - line_height * number, options.future)
-        if options.pca:
-            _pca_lines(ax, views, theme)
-        if epsilon > 0:
-            ax.axhline(epsilon, color=theme.muted, lw=1, ls=":")
-            ax.text(0.01, epsilon, f" stop at {epsilon:g}", transform=ax.get_yaxis_transform(),
-                    va="bottom", ha="left", color=theme.muted, fontsize=FONT["small"])
         losses = np.concatenate([v.run.loss for v in views]
                                 + ([[v.pca[0] for v in views]] if options.pca else []))
         _fix_limits(ax, span, losses, options.log_loss)
+        # Reference lines and their labels, placed where no curve and no value label is.
+        references = [(floor, f"PCA, 2 components: {floor:.4f}", "--") for floor in
+                      sorted({round(v.pca[0], 12) for v in views})] if options.pca else []
+        if epsilon > 0:
+            references.append((epsilon, f"stop at {epsilon:g}", ":"))
+        taken = [self._values_box(line_height)]
+        points = curve_points(ax, [(v.timeline, v.run.loss) for v in views])
+        for level, text, style in references:
+            taken.append(_reference(ax, level, text, style, theme, points, taken))
         self.artists = self.lines + self.markers + self.values
+
+    def _values_box(self, line_height: float) -> Rect:
+        """Where the value labels are (top right, one line per run), in axes fractions."""
+        longest = max(text_width(f"{'RMSE' if self.single else v.label} 0.0000 (finished)",
+                                 FONT["label"]) for v in self.views)
+        width = longest / 72 / width_inches(self.ax)
+        height = line_height * len(self.views)
+        return (0.98 - width, 0.95 - height + 0.3 * line_height, width, height)
 
     def _curve(self, ax: Axes, view: RunView, color: str, label_y: float,
                future: bool = True) -> None:
@@ -67,14 +91,30 @@ class LossPanel:
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
 
 
-def _pca_lines(ax: Axes, views: list[RunView], theme: Theme) -> None:
-    """The RMSE of rank-2 PCA: the floor of a linear autoencoder, a yardstick for others."""
-    floors = sorted({round(view.pca[0], 12) for view in views})
-    for floor in floors:
-        ax.axhline(floor, color=theme.muted, lw=1.2, ls="--")
-        ax.text(0.01, floor, f" PCA, 2 components: {floor:.4f}",
-                transform=ax.get_yaxis_transform(), va="bottom", ha="left",
-                color=theme.muted, fontsize=FONT["small"])
+def _reference(ax: Axes, level: float, text: str, style: str, theme: Theme,
+               points: np.ndarray, taken: list[Rect]) -> Rect:
+    """A horizontal reference line (PCA's error, the stop threshold) and its label, placed
+    beside the line where the curves are not, else as a key (a sample of the line and the
+    label) wherever there is room; returns the label's box (axes fractions)."""
+    width = 1.2 if style == "--" else 1
+    ax.axhline(level, color=theme.muted, lw=width, ls=style)
+    size = (text_width(text, FONT["small"]) / 72 / width_inches(ax),
+            1.25 * FONT["small"] / 72 / height_inches(ax))
+    line_y = (ax.transData + ax.transAxes.inverted()).transform((0, level))[1]
+    # Clear of the curves' strong line (2.2 pt wide) by a little more than its half width.
+    pad = (CLEARANCE_PT / 72 / width_inches(ax), CLEARANCE_PT / 72 / height_inches(ax))
+    box = free_spot(line_y, size, points, taken, pad)
+    text_x = None if box is None else box[0]
+    if box is None:
+        sample = KEY_SAMPLE_PT / 72 / width_inches(ax)
+        box = free_box((size[0] + sample, size[1]), points, taken, pad)
+        middle = box[1] + 0.4 * box[3]
+        ax.plot([box[0], box[0] + 0.8 * sample], [middle, middle], transform=ax.transAxes,
+                color=theme.muted, lw=width, ls=style)
+        text_x = box[0] + sample
+    ax.text(text_x, box[1], text, transform=ax.transAxes, va="bottom", ha="left",
+            color=theme.muted, fontsize=FONT["small"])
+    return box
 
 
 def _fix_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bool) -> None:
@@ -85,6 +125,8 @@ def _fix_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bo
         ax.set_yscale("log")
         positive = losses[losses > 0]
         low = positive.min() if positive.size else 1e-3
-        ax.set_ylim(low / 1.4, losses.max() * 1.4)
+        # A fifth of the height free above the highest value: a diverging run's last value
+        # is there, and its label at the top right must not sit on it.
+        ax.set_ylim(low / 1.4, losses.max() * (losses.max() / low * 1.4) ** 0.25)
     else:
         ax.set_ylim(0, losses.max() * 1.08 or 1)

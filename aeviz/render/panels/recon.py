@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from aeviz.model import forward
 from aeviz.render.panels.images import ImageStripPanel
+from aeviz.render.panels.placement import fit_text, text_width
 from aeviz.render.panels.style import (
     DYNAMIC,
     FONT,
@@ -15,9 +17,12 @@ from aeviz.render.panels.style import (
     padded_limits,
     panel_axes,
     style_grid,
+    width_inches,
 )
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
+
+MIN_PROJECTION_IN = 1.6  # the narrowest a 2-D projection is drawn, labels included
 
 
 def reconstruction_panel(
@@ -33,43 +38,62 @@ def reconstruction_panel(
 
 
 class InputSpacePanel:
-    """2-D or 3-D data in its own space, with a line from each point to its reconstruction."""
+    """2-D data in its own space, or 3-D data as its three pairwise 2-D projections side by
+    side (legible at slide size, unlike a small 3-D plot), with a line from each point to its
+    reconstruction."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str):
-        self.view, self.x = view, view.run.x.astype(float)
-        self.three_d = three_d = self.x.shape[1] == 3
-        margins = (0.1, 0.3, 0.25, 0.4) if three_d else (0.75, 0.6, 0.25, 0.4)
-        ax = panel_axes(fig, slot, margins, theme, title, "3d" if three_d else None)
-        ax.set_xlabel("x1")
-        ax.set_ylabel("x2")
-        if three_d:
-            # Our zorders, not depth sorting: the changing artists stay on top, as blitting
-            # draws them.
-            ax.computed_zorder = False
-            ax.set_zlabel("x3")
-            ax.view_init(elev=22, azim=-60)
-        ax.scatter(*self.x.T, s=6, c=_colors(view, theme), alpha=0.35, linewidths=0)
-        setters = (ax.set_xlim, ax.set_ylim) + ((ax.set_zlim,) if three_d else ())
-        for axis, setter in enumerate(setters):
-            setter(*padded_limits(self.x[:, axis]))
-        empty = [[]] * self.x.shape[1]
-        self.links = ax.plot(*empty, color=theme.muted, lw=0.5, alpha=0.6, zorder=DYNAMIC)[0]
-        self.recon = ax.plot(*empty, "o", ms=2.5, color=theme.foreground, alpha=0.8,
-                             zorder=DYNAMIC + 1)[0]
-        self.artists = [self.links, self.recon]
-        self.ax = ax
+        run = view.run
+        self.view, self.x = view, run.x.astype(float)
+        pairs = [(0, 1)] if self.x.shape[1] == 2 else [(0, 1), (0, 2), (1, 2)]
+        x0, y0, width, height = slot
+        fits = int(width * fig.get_size_inches()[0] // MIN_PROJECTION_IN)  # a narrow slot
+        self.pairs = pairs[:max(fits, 1)]                                   # shows fewer
+        part = width / len(self.pairs)
+        self.axes, self.links, self.recons = [], [], []
+        for number, (i, j) in enumerate(self.pairs):
+            ax = panel_axes(fig, (x0 + number * part, y0, part, height), (0.75, 0.6, 0.3, 0.4),
+                            theme, title if number == 0 else "")
+            ax.set_xlabel(run.feature_name(i))
+            ax.set_ylabel(run.feature_name(j))
+            style_grid(ax, theme)
+            ax.scatter(self.x[:, i], self.x[:, j], s=6, c=_colors(view, theme), alpha=0.35,
+                       linewidths=0)
+            ax.set_xlim(*padded_limits(self.x[:, i]))
+            ax.set_ylim(*padded_limits(self.x[:, j]))
+            self.links.append(ax.plot([], [], color=theme.muted, lw=0.5, alpha=0.6,
+                                      zorder=DYNAMIC)[0])
+            self.recons.append(ax.plot([], [], "o", ms=2.5, color=theme.foreground, alpha=0.8,
+                                       zorder=DYNAMIC + 1)[0])
+            self.axes.append(ax)
+        _data_legend(self.axes[-1], theme, ("o", "o"), view)
+        self.artists = self.links + self.recons
+        self.ax = self.axes[0]
 
     def update(self, state: State) -> None:
         x = self.x
         recon = _output(self.view, x, state)
         gaps = np.full(len(x), np.nan)  # break the line between one link and the next
         links = [np.column_stack([x[:, d], recon[:, d], gaps]).ravel() for d in range(x.shape[1])]
-        if self.three_d:
-            self.links.set_data_3d(*links)
-            self.recon.set_data_3d(*recon.T)
-        else:
-            self.links.set_data(*links)
-            self.recon.set_data(*recon.T)
+        for (i, j), link, points in zip(self.pairs, self.links, self.recons):
+            link.set_data(links[i], links[j])
+            points.set_data(recon[:, i], recon[:, j])
+
+
+def _data_legend(ax, theme: Theme, markers: tuple[str, str], view: RunView) -> None:
+    """"data" and "reconstruction", right-aligned on the panel's title line."""
+    data_color = cluster_color(theme, int(view.run.labels[0]))
+    solid, dashed = ("-", "--") if markers == ("", "") else ("", "")
+    handles = [Line2D([], [], marker=markers[0], ls=solid, color=data_color, label="data"),
+               Line2D([], [], marker=markers[1], ls=dashed, color=theme.foreground if solid == ""
+                      else data_color, label="reconstruction")]
+    legend_pt = text_width("data reconstruction", FONT["small"]) + 5 * FONT["small"]
+    room_pt = width_inches(ax) * 72
+    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0),
+              ncol=2 if legend_pt < room_pt else 1, frameon=False, fontsize=FONT["small"],
+              borderaxespad=0.1, handlelength=1.6, markerscale=1.2, labelcolor=theme.muted)
+    if legend_pt + text_width(ax.get_title("left"), FONT["title"]) > room_pt:
+        ax.set_title("", loc="left")  # no room for both; the legend says "reconstruction"
 
 
 class ParallelCoordinatesPanel:
@@ -88,15 +112,14 @@ class ParallelCoordinatesPanel:
         self.picks = _picks(run.labels, self.SAMPLES)
         colors = _colors(view, theme)
         features = np.arange(1, self.x.shape[1] + 1)
-        ax.set_xticks(features)
+        _feature_ticks(ax, [run.feature_name(i) for i in range(self.x.shape[1])])
         self.lines = []
         for i in self.picks:
             ax.plot(features, self.x[i], color=colors[i], lw=1.6, alpha=0.9)
             self.lines.append(ax.plot(features, self.x[i], color=colors[i], lw=1.4, ls="--",
                                       zorder=DYNAMIC)[0])
         ax.set_ylim(*padded_limits(self.x[self.picks]))
-        ax.text(0.01, 0.99, "solid: data   dashed: reconstruction", transform=ax.transAxes,
-                ha="left", va="top", color=theme.muted, fontsize=FONT["small"])
+        _data_legend(ax, theme, ("", ""), view)
         self.artists = self.lines
         self.ax = ax
 
@@ -104,6 +127,24 @@ class ParallelCoordinatesPanel:
         recon = _output(self.view, self.x[self.picks], state)
         for line, values in zip(self.lines, recon):
             line.set_ydata(values)
+
+
+def _feature_ticks(ax, names: list[str]) -> None:
+    """The features' names under their axes; when they do not fit side by side, on two
+    staggered rows, each shortened to fit (with an ellipsis), without the axis label."""
+    # The outer names are aligned inwards, so a name may take 2/3 of the room between two
+    # axes, or 4/3 when every other name is on the second row.
+    column_pt = width_inches(ax) * 72 / max(len(names) - 1, 1) * 0.92
+    if max(text_width(name, FONT["tick"]) for name in names) > 2 / 3 * column_pt:
+        names = [("\n" if i % 2 else "") + fit_text(name, FONT["tick"], 4 / 3 * column_pt)
+                 for i, name in enumerate(names)]
+        ax.set_xlabel("")
+    ax.set_xticks(np.arange(1, len(names) + 1), names)
+    if max(text_width(name, FONT["tick"]) for name in names) > 3 * FONT["tick"]:
+        ax.set_xlim(1, len(names))
+        labels = ax.get_xticklabels()  # long outer names inwards, so none leaves the panel
+        labels[0].set_horizontalalignment("left")
+        labels[-1].set_horizontalalignment("right")
 
 
 def _colors(view: RunView, theme: Theme) -> list[str]:

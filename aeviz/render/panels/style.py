@@ -62,6 +62,11 @@ def height_inches(ax: Axes) -> float:
     return ax.get_position().height * ax.get_figure().get_size_inches()[1]
 
 
+def width_inches(ax: Axes) -> float:
+    """The axes' width in inches."""
+    return ax.get_position().width * ax.get_figure().get_size_inches()[0]
+
+
 def cluster_color(theme: Theme, label: int, number: int | None = None) -> str:
     """The color of a cluster: the accent for unlabeled samples (label < 0), else a palette
     color, picked by `number` (default: the label itself, so a class keeps its color)."""

@@ -13,6 +13,7 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.path import Path
 
 from aeviz.config import RenderOptions
+from aeviz.render.panels.placement import fit_text, text_width
 from aeviz.render.panels.style import (
     BLOW_UP,
     DYNAMIC,
@@ -21,12 +22,15 @@ from aeviz.render.panels.style import (
     height_inches,
     panel_axes,
     symlog_ticks,
+    width_inches,
 )
 from aeviz.render.theme import Theme
 from aeviz.render.views import RunView, State
 from aeviz.trajectory import Trajectory
 
 MAX_NEURONS = 16      # wider layers show their strongest neurons only
+NARROW_IN = 3.2      # a panel narrower than this (inches of the page) has a bare colorbar
+NAME_GAP = 0.2        # between an input's name and its neuron, in layer spacings
 
 
 class WeightPanel:
@@ -35,7 +39,8 @@ class WeightPanel:
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme,
                  options: RenderOptions, title: str):
         run = view.run
-        ax = panel_axes(fig, slot, (0.2, 0.5, 1.2, 0.4), theme, title)
+        narrow = slot[2] * fig.get_size_inches()[0] < NARROW_IN  # no colorbar label then
+        ax = panel_axes(fig, slot, (0.2, 0.5, 0.85 if narrow else 1.2, 0.4), theme, title)
         ax.set_axis_off()
         self.shown = _strongest_neurons(run)
         tallest = max(len(s) for s in self.shown)
@@ -44,6 +49,7 @@ class WeightPanel:
         self.positions = [np.column_stack([np.full(len(s), float(layer)),
                                            (len(s) - 1) / 2 - np.arange(len(s))])
                           for layer, s in enumerate(self.shown)]
+        self._input_names(ax, run, theme)  # first: the names narrow the layers' columns
         self._draw_labels(ax, run, theme, tallest)
         # One color scale for weights and biases, fixed over the clip: a color means one value.
         values = np.abs(np.concatenate([a.reshape(len(a), -1)
@@ -52,7 +58,8 @@ class WeightPanel:
         self.cmap = matplotlib.colormaps[theme.weight_cmap]
         self.edges = self._edges(ax, theme.weight_cmap)
         self.neurons = self._neurons(ax, theme, tallest)
-        _colorbar(ax, self.norm, theme, clipped=values.max() > self.norm.vmax)
+        _colorbar(ax, self.norm, theme, clipped=values.max() > self.norm.vmax,
+                  label="" if narrow else "weight / bias")
         self.artists = [self.edges, self.neurons]
         self.ax = ax
 
@@ -65,6 +72,8 @@ class WeightPanel:
                                    boxstyle="round,pad=0,rounding_size=0.15",
                                    facecolor=theme.panel, edgecolor=theme.faint, zorder=0)
         ax.add_patch(highlight)
+        column_pt = width_inches(ax) * 72 / (ax.get_xlim()[1] - ax.get_xlim()[0])
+        named = column_pt > text_width("hidden ", FONT["small"])  # else sizes only, and code
         labels = []
         for layer, size in enumerate(sizes):
             name = "input" if layer == 0 else "output" if layer == len(sizes) - 1 else (
@@ -72,14 +81,37 @@ class WeightPanel:
             shown = len(self.shown[layer])
             # An elided layer says how many it shows, on a line of its own: short lines keep
             # neighbouring labels apart.
-            text = f"{name}\n{size}" + (f"\n{shown} shown" if shown < size else "")
+            text = (f"{name}\n" if named or layer == code else "\n") + f"{size}" + (
+                f"\n{shown} shown" if shown < size else "")
             labels.append(ax.text(layer, bottom, text, ha="center", va="top", color=theme.muted,
                                   fontsize=FONT["small"],
                                   fontweight="bold" if layer == code else "normal"))
-        for layer, name in enumerate(run.activations):
-            labels.append(ax.text(layer + 0.5, bottom, name, ha="center", va="top",
-                                  color=theme.muted, fontsize=FONT["small"], style="italic"))
         _shrink_until_apart(labels)
+        names = run.activations
+        if max(text_width(f"{name}  ", FONT["small"]) for name in names) < column_pt:
+            for layer, name in enumerate(names):  # above the graph: clear of the names
+                ax.text(layer + 0.5, top - 0.35, name, ha="center", va="center",
+                        color=theme.muted, fontsize=FONT["small"], style="italic")
+        else:  # too narrow for one name per weight layer: one line for all
+            ax.text(np.mean(ax.get_xlim()), top - 0.35, _activation_summary(names),
+                    ha="center", va="center", color=theme.muted, fontsize=FONT["small"],
+                    style="italic")
+
+    def _input_names(self, ax: Axes, run: Trajectory, theme: Theme) -> None:
+        """A CSV's column names left of the input neurons (plain data has none), shortened
+        to at most a third of the panel; the graph moves right to make room for them."""
+        spacing_pt = height_inches(ax) * 72 / (max(len(s) for s in self.shown) + 1)
+        if not run.feature_names or spacing_pt < 1.3 * FONT["small"]:  # names would collide
+            return
+        room_pt = width_inches(ax) * 72 / 3
+        names = [fit_text(run.feature_name(int(index)), FONT["small"], room_pt)
+                 for index in self.shown[0]]
+        share = max(text_width(name, FONT["small"]) for name in names) / (width_inches(ax) * 72)
+        right = ax.get_xlim()[1]
+        ax.set_xlim(-(share * right + NAME_GAP) / (1 - share), right)  # names end at the left
+        for name, (x, y) in zip(names, self.positions[0]):
+            ax.text(x - NAME_GAP, y, name, ha="right", va="center", color=theme.muted,
+                    fontsize=FONT["small"])
 
     def _edges(self, ax: Axes, cmap: str) -> PathCollection:
         """Edges between the shown neurons of adjacent layers; index arrays pick their
@@ -124,6 +156,15 @@ class WeightPanel:
         self.neurons.set_facecolors(self.fills)
 
 
+def _activation_summary(names: tuple[str, ...]) -> str:
+    """"tanh", "tanh, output identity" or every name: the activations in one short line."""
+    if len(set(names)) == 1:
+        return names[0]
+    if len(set(names[:-1])) == 1:
+        return f"{names[0]}, output {names[-1]}"
+    return ", ".join(names)
+
+
 def _strongest_neurons(run: Trajectory) -> list[np.ndarray]:
     """Per layer, the indices of the neurons to draw: all, or the MAX_NEURONS strongest.
 
@@ -153,7 +194,8 @@ def _color_scale(values: np.ndarray) -> mcolors.Normalize:
     return mcolors.Normalize(-limit, limit)
 
 
-def _colorbar(ax: Axes, norm: mcolors.Normalize, theme: Theme, clipped: bool) -> None:
+def _colorbar(ax: Axes, norm: mcolors.Normalize, theme: Theme, clipped: bool,
+              label: str) -> None:
     """The color scale, right of the graph; arrows when some values lie beyond it."""
     fig = ax.get_figure()
     box = ax.get_position()
@@ -165,7 +207,7 @@ def _colorbar(ax: Axes, norm: mcolors.Normalize, theme: Theme, clipped: bool) ->
     if isinstance(norm, mcolors.SymLogNorm):
         bar.set_ticks(symlog_ticks(norm.linthresh, norm.vmax, per_side=2))
         bar.ax.minorticks_off()
-    bar.set_label("weight (edges) / bias (neurons)", color=theme.muted, fontsize=FONT["small"])
+    bar.set_label(label, color=theme.muted, fontsize=FONT["small"])
     bar.ax.tick_params(colors=theme.muted, labelsize=FONT["small"])
     bar.outline.set_edgecolor(theme.faint)
 

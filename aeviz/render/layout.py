@@ -1,0 +1,76 @@
+"""Where the panels of a frame go: rectangles in figure fractions, below the header.
+
+One run: the first panel large on the left, the others stacked on the right (four panels:
+the second across the right half's top, the last two side by side below it). Several runs: a
+grid of cells, one per run, each holding that run's own panels stacked, and the shared loss
+panel to the right or below, whichever leaves the code planes closest to square.
+"""
+
+from __future__ import annotations
+
+import math
+
+from aeviz.render.panels import Rect
+
+HEADER_IN = 0.83      # the title lines, in inches of the page
+LOSS_SIDE = 0.36      # width of a loss panel beside the runs (fraction of the page)
+LOSS_BELOW = 0.36     # height of a loss panel below them (fraction of the body)
+
+Slot = tuple[str, Rect, int | None]  # panel name, rectangle, run number (None: all runs)
+
+
+def header_fraction(height_in: float) -> float:
+    """The figure fraction the header takes on a page `height_in` inches tall."""
+    return HEADER_IN / height_in
+
+
+def single_run_slots(names: list[str], body: float) -> list[Slot]:
+    """One run: one panel fills the body; two share it; more: the first large on the left."""
+    if len(names) == 1:
+        rects = [(0, 0, 1, body)]
+    elif len(names) == 2:
+        rects = [(0, 0, 0.5, body), (0.5, 0, 0.5, body)]
+    elif len(names) == 4:  # the second wide above, the last two side by side below (taller:
+        left, half, low = 0.38, (1 - 0.38) / 2, 0.58 * body   # a graph and its names)
+        rects = [(0, 0, left, body), (left, low, 1 - left, body - low),
+                 (left, 0, half, low), (left + half, 0, half, low)]
+    else:
+        left = 0.45
+        share = body / (len(names) - 1)
+        rects = [(0, 0, left, body)] + [(left, body - (i + 1) * share, 1 - left, share)
+                                        for i in range(len(names) - 1)]
+    return [(name, rect, None if name == "loss" else 0) for name, rect in zip(names, rects)]
+
+
+def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
+                     page: tuple[float, float]) -> list[Slot]:
+    """Several runs: `own` panels per run in a grid of cells, the loss panel beside or below.
+
+    `page` is (width, height) in inches: squareness is judged on the page, not in fractions.
+    """
+    columns = runs if runs <= 3 else math.ceil(math.sqrt(runs))
+    rows = math.ceil(runs / columns)
+    choices = [(0.0, 0.0)] if not loss else [(LOSS_SIDE, 0.0), (0.0, LOSS_BELOW * body)]
+    side, below = min(choices, key=lambda c: _squareness(c, columns, rows, len(own), body, page))
+    width, height = 1 - side, body - below
+    cell_w, cell_h = width / columns, height / rows
+    panel_h = cell_h / max(len(own), 1)
+    slots = []
+    for run in range(runs):
+        column, row = run % columns, run // columns
+        for number, name in enumerate(own):
+            top = body - row * cell_h - number * panel_h
+            slots.append((name, (column * cell_w, top - panel_h, cell_w, panel_h), run))
+    if loss:
+        rect = (width, 0, side, body) if side else (0, 0, 1, below)
+        slots.append(("loss", rect, None))
+    return slots
+
+
+def _squareness(choice: tuple[float, float], columns: int, rows: int, stacked: int,
+                body: float, page: tuple[float, float]) -> float:
+    """How far the first panel of a cell is from square (0: square), for a loss placement."""
+    side, below = choice
+    width_in = (1 - side) / columns * page[0]
+    height_in = (body - below) / rows / max(stacked, 1) * page[1]
+    return abs(math.log(width_in / height_in))

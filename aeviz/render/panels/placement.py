@@ -1,0 +1,98 @@
+"""Where a reference line's label goes: beside its line, where no curve and no other label is
+(else, with a sample of the line, wherever there is room)."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextPath
+
+from aeviz.render.panels.style import Rect
+
+SAMPLES = 400  # points per curve when looking for room (segments cross boxes between points)
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of `text` at `size` points, in points."""
+    font = FontProperties(size=size, weight="bold" if bold else "normal")
+    return TextPath((0, 0), text, prop=font).get_extents().width if text else 0.0
+
+
+def fit_text(text: str, size: float, room_pt: float, bold: bool = False) -> str:
+    """`text`, cut with an ellipsis to fit `room_pt` points."""
+    if text_width(text, size, bold) <= room_pt:
+        return text
+    while len(text) > 1 and text_width(text + "…", size, bold) > room_pt:
+        text = text[:-1].rstrip()
+    return text + "…"
+
+
+def curve_points(ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Every curve, densely resampled, in axes fractions [K, 2] (limits must be set)."""
+    to_axes = ax.transData + ax.transAxes.inverted()
+    points = []
+    for x, y in curves:
+        finite = np.isfinite(y) & (y > 0 if ax.get_yscale() == "log" else True)
+        if finite.sum() < 1:
+            continue
+        xy = to_axes.transform(np.column_stack([x[finite], y[finite]]))
+        # Between the points too, since a segment crosses a box; and every point itself,
+        # since a spike's tip falls between evenly spaced samples.
+        along = np.union1d(np.linspace(0, len(xy) - 1, SAMPLES), np.arange(len(xy)))
+        points.append(np.column_stack([np.interp(along, np.arange(len(xy)), xy[:, 0]),
+                                       np.interp(along, np.arange(len(xy)), xy[:, 1])]))
+    return np.concatenate(points) if points else np.zeros((0, 2))
+
+
+def free_spot(line_y: float, size: tuple[float, float], points: np.ndarray,
+              taken: list[Rect], pad: tuple[float, float] = (0.01, 0.01)) -> Rect | None:
+    """A box of `size` (axes fractions) above or below the line at `line_y` that touches no
+    curve (no curve point within `pad` of it, which covers the curves' width) and overlaps no
+    `taken` box: the nearest to the line, then above, then left. When a curve hugs the line,
+    the box steps away from it; None if no box near the line is clear."""
+    candidates = [box for gap in GAPS for above in (True, False)
+                  for box in _row(line_y + gap if above else line_y - gap - size[1], size)]
+    box = _clearest(candidates, points, taken, pad)
+    return box if box is not None and _hits(box, points, pad) == 0 else None
+
+
+def free_box(size: tuple[float, float], points: np.ndarray, taken: list[Rect],
+             pad: tuple[float, float] = (0.01, 0.01)) -> Rect:
+    """A box of `size` anywhere in the axes with the fewest curve points and no `taken` box:
+    the highest, then the leftmost, of the clearest."""
+    rows = np.linspace(0.97 - size[1], 0.02, 12)
+    candidates = [box for y0 in rows for box in _row(y0, size)]
+    return _clearest(candidates, points, taken, pad) or (0.01, 0.02, *size)
+
+
+GAPS = (0.012, 0.04, 0.08, 0.14, 0.22)  # distances tried between a line and its label
+
+
+def _row(y0: float, size: tuple[float, float]) -> list[Rect]:
+    """Boxes of `size` side by side with their bottom at `y0` (none if off the axes)."""
+    width, height = size
+    if y0 < 0 or y0 + height > 1:
+        return []
+    return [(x0, y0, width, height) for x0 in np.linspace(0.01, max(0.99 - width, 0.01), 9)]
+
+
+def _clearest(candidates: list[Rect], points: np.ndarray, taken: list[Rect],
+              pad: tuple[float, float]) -> Rect | None:
+    """The candidate touching the fewest curve points and taken boxes; ties: the first."""
+    scores = [_hits(box, points, pad) + 1000 * _overlaps(box, taken) for box in candidates]
+    return candidates[int(np.argmin(scores))] if candidates else None
+
+
+def _hits(box: Rect, points: np.ndarray, pad: tuple[float, float]) -> int:
+    x0, y0, w, h = box
+    pad_x, pad_y = pad
+    inside = ((points[:, 0] >= x0 - pad_x) & (points[:, 0] <= x0 + w + pad_x)
+              & (points[:, 1] >= y0 - pad_y) & (points[:, 1] <= y0 + h + pad_y))
+    return int(inside.sum())
+
+
+def _overlaps(box: Rect, taken: list[Rect]) -> int:
+    x0, y0, w, h = box
+    return sum(x0 < tx + tw and tx < x0 + w and y0 < ty + th and ty < y0 + h
+               for tx, ty, tw, th in taken)

@@ -1,0 +1,51 @@
+"""Every command in the examples' comments runs as written (only made quicker: fewer epochs,
+a small, short clip), from the repository's root, with the file names `aeviz train` writes."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import aeviz.config
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+# "#   aeviz train ..." indented on a line of its own, or `aeviz ...` quoted inside a comment.
+COMMAND = re.compile(r"^#\s{2,}(aeviz [^`#]+?)\s*$|`(aeviz [^`]+)`")
+QUICK_RENDER = ["--size", "160x90", "--fps", "5", "--duration", "0.2", "--hold", "0"]
+QUICKER = {"train": ["--set", "train.epochs=3"], "render": QUICK_RENDER, "demo": QUICK_RENDER}
+
+
+def example_commands() -> list[str]:
+    """The commands of every example's comments, in order, each once."""
+    found: list[str] = []
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        for line in path.read_text().splitlines():
+            if not line.startswith("#"):
+                continue
+            for match in COMMAND.finditer(line):
+                command = match.group(1) or match.group(2)
+                if command not in found:
+                    found.append(command)
+    return found
+
+
+def test_the_examples_comments_hold_commands():
+    commands = example_commands()
+    assert any(c.startswith("aeviz render optimizers-sgd.npz") for c in commands)
+    assert any(c.startswith("aeviz render activations-") for c in commands)
+
+
+def test_every_command_in_the_examples_comments_runs(tmp_path, monkeypatch, run_cli):
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    quick_default = aeviz.config.load_default
+    monkeypatch.setattr(aeviz.config, "load_default",
+                        lambda overrides=(): quick_default(["train.epochs=3"]))
+    for command in example_commands():
+        words = shlex.split(command)[1:]
+        result = run_cli(*words, *QUICKER.get(words[0], []))
+        assert result.exit_code == 0, f"{command}: {result.output}"
+        if "-o" in words:
+            assert (tmp_path / words[words.index("-o") + 1]).is_file(), command
