@@ -72,8 +72,8 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     for note in scene.notes:
         notify(note)
     writer = _writer(kind, output, options, scene, frames)
-    writer.setup()
     try:
+        writer.setup()
         previous = None
         for done, frame in enumerate(frames, start=1):
             if frame != previous:  # held frames are sent again without drawing
