@@ -59,6 +59,8 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
 def redo_reason(manifest_path: Path, digest: str, expected: list[Path]) -> str:
     """Why an experiment must be redone, or UP_TO_DATE."""
     if not manifest_path.exists():
+        if any(path.exists() for path in expected):
+            return "unfinished last time (outputs without a manifest)"
         return "new (no manifest)"
     manifest = read_manifest(manifest_path)
     if manifest is None:

@@ -30,11 +30,15 @@ def _raise_interrupted(signum: int, frame) -> None:
 
 
 def handle_stop_signals() -> None:
-    """Make SIGINT and SIGTERM raise `Interrupted` in the main thread (a no-op elsewhere)."""
+    """Make SIGINT and SIGTERM raise `Interrupted` in the main thread (a no-op elsewhere).
+
+    A signal the process was started with ignored (a background job's SIGINT) stays ignored.
+    """
     if threading.current_thread() is not threading.main_thread():
         return
     for signum in STOP_SIGNALS:
-        signal.signal(signum, _raise_interrupted)
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _raise_interrupted)
 
 
 def exit_status() -> int:

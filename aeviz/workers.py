@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import sys
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
@@ -19,6 +20,10 @@ from typing import Any, NamedTuple
 from aeviz.signals import handle_stop_signals, ignore_stop_signals, stop_when_orphaned
 
 STOP_GRACE_SECONDS = 1.5  # after SIGTERM, before SIGKILL
+# fork on Linux: a worker starts in milliseconds, with aeviz already imported, and its parent
+# is the batch (which the orphan watch relies on; forkserver, Python 3.14's default, would
+# make the fork server the parent). Elsewhere spawn, the only safe choice on macOS.
+_CONTEXT = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
 class Worker(NamedTuple):
@@ -29,15 +34,19 @@ class Worker(NamedTuple):
 
 def _work(sender: Connection, task: Callable[[Any], Any], item: Any) -> None:
     """A worker's body: run the task, send its result to the parent."""
-    handle_stop_signals()
-    stop_when_orphaned()
-    sender.send(task(item))
+    try:
+        handle_stop_signals()
+        stop_when_orphaned()
+        result = task(item)
+    except KeyboardInterrupt:  # stopped before the task could catch it: no result
+        return
+    sender.send(result)
     sender.close()
 
 
 def _start(index: int, task: Callable, item: Any) -> Worker:
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    process = multiprocessing.Process(target=_work, args=(sender, task, item), daemon=True)
+    receiver, sender = _CONTEXT.Pipe(duplex=False)
+    process = _CONTEXT.Process(target=_work, args=(sender, task, item), daemon=True)
     process.start()
     sender.close()  # the worker holds the only write end now
     return Worker(index, process, receiver)
