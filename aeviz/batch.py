@@ -130,8 +130,8 @@ def plan(path: Path, outdir: Path, fmt: str, force: bool) -> Job:
     except AevizError as error:
         job.reason = str(error)
         return job
-    for output in job.outputs:
-        check_writable(output)  # refuse a folder or FIFO in the way before any work
+    for output in job.outputs if outdir.is_dir() else ():  # (--dry-run may have no outdir)
+        check_writable(output, inputs=[path])  # a folder or FIFO in the way: before any work
     job.reason = "forced (--force)" if force else redo_reason(
         job.output("json"), job.digest, job.outputs[:2])
     return job

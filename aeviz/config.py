@@ -15,6 +15,7 @@ from typing import Any
 
 from aeviz.checks import build
 from aeviz.errors import AevizError, SettingError
+from aeviz.files import check_readable
 from aeviz.overrides import apply_overrides
 from aeviz.schema import (  # noqa: F401 - the schema's names are imported from here
     ACTIVATION_NAMES,
@@ -64,11 +65,9 @@ Overrides = Mapping[str, Any] | Iterable[str]
 def load_experiment(path: str | Path, overrides: Overrides = ()) -> Experiment:
     """Read an experiment file, set `overrides` ({"train.epochs": 5} or ["train.epochs=5"])
     and validate it."""
-    path = Path(path)
+    path = check_readable(path, missing="no such experiment file")
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AevizError(f"{path}: no such experiment file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise AevizError(f"{path}: cannot read: {error}") from None
     raw = parse_toml(text, str(path))

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from aeviz.config import Experiment
+from aeviz.files import special_kind
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,16 @@ def sample_clusters(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str,
     return np.concatenate(parts), np.concatenate(labels), names
 
 
+def data_path(exp: Experiment) -> Path | None:
+    """The experiment's data file, or None when it samples clusters."""
+    return exp.base_dir / exp.data.file if exp.data.file else None
+
+
 def _data_path(exp: Experiment) -> Path:
-    path = exp.base_dir / exp.data.file
+    path = data_path(exp)
+    kind = special_kind(path)
+    if kind:
+        raise exp.error("data.file", f"{path} is {kind}, not a file")
     if not path.is_file():
         raise exp.error("data.file", f"no such file: {path}")
     return path

@@ -33,7 +33,7 @@ import numpy as np
 
 from aeviz.config import RenderOptions, stored_render_options
 from aeviz.errors import AevizError
-from aeviz.files import atomic_path
+from aeviz.files import atomic_path, check_readable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -170,6 +170,7 @@ class Trajectory:
 def load(path: str | Path) -> Trajectory:
     """Read and check a trajectory; any problem is an AevizError naming the file."""
     name = str(path)
+    check_readable(path)
     try:
         with open(path, "rb") as handle:
             magic = handle.read(4)
@@ -180,10 +181,6 @@ def load(path: str | Path) -> Trajectory:
             arrays = {key: archive[key] for key in archive.files}
     except AevizError:
         raise
-    except FileNotFoundError:
-        raise AevizError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise AevizError(f"{name}: is a folder, not a trajectory") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         # np.load raises these for other files, truncated archives and pickled objects.
         reason = str(error) if isinstance(error, ValueError) else "not an .npz archive"

@@ -84,8 +84,11 @@ def validate(experiment: str, overrides: dict) -> None:
 @quiet_option
 def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> None:
     """Train EXPERIMENT (a TOML file) and record its trajectory (.npz)."""
+    from aeviz.data import data_path
+
     exp = load_experiment(experiment, overrides)
     output = output or Path(experiment).with_suffix(".npz").name
+    check_writable(output, inputs=[experiment, data_path(exp) or experiment])
     run = train_and_save(exp, output, quiet)
     if run.stop_reason == "interrupted":
         sys.exit(exit_status())
@@ -164,7 +167,7 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet
     output = output or Path(runs[0]).with_suffix(".mp4").name
     loaded, options = load_runs(runs, flags)
     check_request(output, options, epoch)
-    check_writable(output)
+    check_writable(output, inputs=runs)
     render_to(loaded, output, options, quiet, epoch)
 
 
