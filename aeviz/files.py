@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from aeviz.errors import AevizError
+from aeviz.signals import deferred
 
 
 class AtomicFile:
@@ -27,14 +28,15 @@ class AtomicFile:
     def __init__(self, path: str | os.PathLike):
         check_writable(path)
         self.path = _through_link(Path(path))
-        try:
-            handle, temp_name = tempfile.mkstemp(
-                prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}",
-                dir=self.path.parent)
-        except OSError as error:
-            raise AevizError(f"{self.path}: cannot write: {error.strerror}") from None
-        os.close(handle)
-        self.temp = Path(temp_name)
+        with deferred():  # a Ctrl-C here would leave a temporary file nobody knows of
+            try:
+                handle, temp_name = tempfile.mkstemp(
+                    prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}",
+                    dir=self.path.parent)
+            except OSError as error:
+                raise AevizError(f"{self.path}: cannot write: {error.strerror}") from None
+            os.close(handle)
+            self.temp = Path(temp_name)
         os.chmod(self.temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
 
     def commit(self) -> None:
@@ -51,7 +53,8 @@ class AtomicFile:
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds."""
-    target = AtomicFile(path)
+    with deferred():
+        target = AtomicFile(path)
     try:
         yield target.temp
     except OSError as error:  # a full disk, a quota: one line, and the old file stays

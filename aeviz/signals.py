@@ -7,13 +7,16 @@ cleans up after Ctrl-C cleans up after SIGTERM too), and the exit status says wh
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []  # the signals that stopped this process, in order
+_deferring: list[int] = []  # while non-empty, a signal is remembered here instead of raised
 
 
 class Interrupted(KeyboardInterrupt):
@@ -26,7 +29,27 @@ class Interrupted(KeyboardInterrupt):
 
 def _raise_interrupted(signum: int, frame) -> None:
     _received.append(signum)
+    if _deferring:
+        _deferring.append(signum)
+        return
     raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """A section a stop signal must not cut in two (a temporary file made and its name kept,
+    a child process started and its pid kept): the signal is raised when the section ends."""
+    if _deferring:  # nested: the outer section raises
+        yield
+        return
+    _deferring.append(0)
+    try:
+        yield
+    finally:
+        signums = _deferring[1:]
+        _deferring.clear()
+        if signums:
+            raise Interrupted(signums[0])
 
 
 def handle_stop_signals() -> None:

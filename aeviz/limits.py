@@ -1,0 +1,36 @@
+"""The sizes aeviz accepts, checked up front: a mistake (`epochs = 10000000` with a snapshot
+every epoch, a cluster of 1e9 points, a file that claims gigabytes) gets one line with the
+number before anything is allocated, never a MemoryError or a machine that runs out later."""
+
+from __future__ import annotations
+
+import os
+
+GB = 1e9
+MAX_TRAJECTORY_BYTES = int(2 * GB)   # a recorded run; a lecture clip needs far less
+MAX_SAMPLES = 1_000_000              # training points (a code plane shows a few thousand)
+MAX_FRAMES = 200_000                 # frames of one clip (about 1.9 hours at 30 fps)
+TRAINING_MEMORY_FACTOR = 3           # the record, its stacked copy when saved, and slack
+
+
+def available_memory() -> int | None:
+    """Bytes of memory free for a new allocation (Linux's MemAvailable), None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def size_text(n_bytes: float) -> str:
+    """1234567 -> "1.2 MB": sizes in messages."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:.1f} {unit}"
+    return f"{int(n_bytes)} bytes"
