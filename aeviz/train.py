@@ -16,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from aeviz import __version__
+from aeviz.budget import check_size
 from aeviz.config import Experiment
 from aeviz.data import Dataset, load_data
 from aeviz.model import Autoencoder, split_params
@@ -134,8 +135,13 @@ def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
     """
     started = time.perf_counter()
     data = load_data(exp)
+    check_size(exp, *data.x.shape)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected, not warned
         run = Training(exp, data.x)
+        if not run.record:  # then there would be nothing finite to draw
+            raise exp.error("data", "the untrained network's loss or codes on this data are not "
+                            "finite numbers in float arithmetic; scale the data down "
+                            '(data.normalize = "global")')
         try:
             stop_reason = run.run(on_epoch)
         except KeyboardInterrupt:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from aeviz.errors import AevizError
-from aeviz.limits import MAX_TRAJECTORY_BYTES, size_text
+from aeviz.limits import MAX_TRAJECTORY_BYTES, npy_header, size_text
 from aeviz.schema import ACTIVATION_NAMES, OPTIMIZER_NAMES
 
 STOP_REASONS = ("epochs", "converged", "diverged", "interrupted")
@@ -25,17 +25,6 @@ LAYOUT = {
     "activations": ("U", 1), "epoch": ("iu", 1), "step": ("iu", 1), "loss": ("f", 1),
     "codes": ("f", 3), "W": ("f", 3), "b": ("f", 2), "step_loss": ("f", 1),
 }
-
-
-def _header(member) -> tuple[tuple[int, ...], np.dtype]:
-    version = np.lib.format.read_magic(member)
-    if version == (1, 0):
-        shape, _, dtype = np.lib.format.read_array_header_1_0(member)
-    elif version == (2, 0):
-        shape, _, dtype = np.lib.format.read_array_header_2_0(member)
-    else:
-        raise ValueError(f"unsupported .npy version {version}")
-    return shape, dtype
 
 
 def check_declared_sizes(path: str, limit: int = MAX_TRAJECTORY_BYTES) -> None:
@@ -50,7 +39,7 @@ def check_declared_sizes(path: str, limit: int = MAX_TRAJECTORY_BYTES) -> None:
             key = info.filename.removesuffix(".npy")
             with archive.open(info) as member:
                 try:
-                    shape, dtype = _header(member)
+                    shape, dtype = npy_header(member)
                 except ValueError as error:
                     raise AevizError(f"{path}: {key}: not a readable array ({error})") from None
             if dtype.hasobject:

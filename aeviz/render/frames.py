@@ -14,6 +14,7 @@ import numpy as np
 
 from aeviz.config import RenderOptions
 from aeviz.errors import SettingError
+from aeviz.limits import MAX_FRAMES
 
 
 class Frame(NamedTuple):
@@ -31,14 +32,25 @@ def plan_frames(timelines: list[np.ndarray], options: RenderOptions) -> list[Fra
         raise SettingError("render.epochs", f"no snapshot between epochs {options.epochs} (the "
                            f"run has epochs {known.min():g} to {known.max():g})")
     positions = _keep_every(positions, options.every)
+    _check_count(len(positions) * (options.smooth + 1), "render.smooth", "frames with smoothing")
     if options.smooth:
         positions = _in_between(positions, options.smooth)
     if options.duration is not None:
         count = max(1, round(options.duration * options.fps))
+        _check_count(count, "render.duration", f"frames at {options.fps} fps")
         positions = positions[np.round(np.linspace(0, len(positions) - 1, count)).astype(int)]
     frames = [Frame(float(p), tuple(index_at(t, p, options.smooth > 0) for t in timelines))
               for p in positions]
-    return frames + [frames[-1]] * round(options.hold * options.fps)
+    held = round(options.hold * options.fps)
+    _check_count(len(frames) + held, "render.hold", "frames in all")
+    return frames + [frames[-1]] * held
+
+
+def _check_count(count: float, key: str, what: str) -> None:
+    """Refuse a clip of more frames than aeviz makes, before they are planned."""
+    if count > MAX_FRAMES:
+        raise SettingError(key, f"makes {count:,.0f} {what}; a clip may have at most "
+                           f"{MAX_FRAMES:,} (lower fps, duration, hold or smooth)")
 
 
 def _keep_every(positions: np.ndarray, every: int) -> np.ndarray:
