@@ -120,7 +120,7 @@ def test_render_stops_ffmpeg_and_leaves_the_old_output(tmp_path, tiny_run_path, 
                            for pid in children(process.pid)), "ffmpeg started", process=process)
     process.send_signal(signum)
     code, out, err = finish(process)
-    assert (code, err) == (status, "Aborted.\n")
+    assert (code, err) == (status, "Aborted.\n"), err
     assert clip.read_bytes() == b"the clip of last week"
     assert [p.name for p in tmp_path.iterdir()] == ["clip.mp4"]  # no .clip.XXXX.tmp.mp4
 
@@ -197,6 +197,6 @@ def test_workers_stop_when_the_batch_is_killed(tmp_path):
     wait_until(lambda: sum(busy(pid, 0.3) for pid in children(process.pid)) == 2,
                "two slow workers")
     process.kill()
-    process.communicate()
+    _, err = process.communicate()  # the workers' stderr too: they hold the pipe until they end
     wait_until(lambda: not in_session(process.pid), "the orphaned workers stopped", 15)
-    assert not list((tmp_path / "clips").glob("*.tmp.*"))
+    assert not list((tmp_path / "clips").glob("*.tmp.*")), err
