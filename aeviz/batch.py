@@ -112,6 +112,7 @@ class Job:
         return self.path.stem
 
     def output(self, suffix: str) -> Path:
+        """The output NAME.suffix in the output folder."""
         return self.outdir / f"{self.name}.{suffix}"
 
     @property

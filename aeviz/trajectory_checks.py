@@ -140,6 +140,7 @@ def _number(value: Any) -> bool:
 
 
 def parse_meta(path: str, text: str) -> dict:
+    """The `meta` key's JSON text as a checked dict."""
     try:
         meta = json.loads(text)
     except ValueError as error:

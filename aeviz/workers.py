@@ -27,6 +27,8 @@ _CONTEXT = multiprocessing.get_context("fork" if sys.platform == "linux" else "s
 
 
 class Worker(NamedTuple):
+    """A running task: its item's index, its process, and the end its result arrives at."""
+
     index: int
     process: multiprocessing.process.BaseProcess
     receiver: Connection
