@@ -122,7 +122,7 @@ def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
     loaded = runs_of(runs)
     chosen = options_of(loaded, options)
     check_request(output, chosen, epoch)
-    check_writable(output)
+    check_writable(output, inputs=[run.path for run in loaded if run.path])
     draw(loaded, output, chosen, epoch=epoch, on_frame=on_frame, notify=notify)
     return Path(output)
 
@@ -140,7 +140,7 @@ def figure(runs: Runs, output: str | os.PathLike, at: str | Sequence[Any] | None
     loaded = runs_of(runs)
     chosen = options_of(loaded, options)
     check_figure_output(output)
-    check_writable(output)
+    check_writable(output, inputs=[run.path for run in loaded if run.path])
     draw_figure(loaded, output, chosen, at, width, notify)
     return Path(output)
 

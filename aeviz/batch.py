@@ -1,8 +1,9 @@
 """`aeviz batch`: train and render a folder of experiments, incrementally, in parallel, sharded.
 
-An output is up to date when the hash of (resolved experiment, data file, render options,
-format, aeviz version) matches the one in its manifest, NAME.json, written last beside NAME.npz
-and the clip. Content hashes, not modification times: CI checkouts reset mtimes.
+An experiment is up to date when the hash of (resolved experiment, data file, render options,
+format, aeviz version) matches the one in its manifest, NAME.json, and its outputs are what the
+manifest records (see `manifest`). Content hashes, not modification times: CI checkouts reset
+mtimes. Each experiment is made in a worker process of its own (see `workers`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from aeviz import __version__
 from aeviz.config import Experiment, load_experiment
 from aeviz.errors import AevizError
-from aeviz.files import write_text_atomic
+from aeviz.files import check_writable
+from aeviz.manifest import UP_TO_DATE, file_digest, read_manifest, redo_reason, write_manifest
+from aeviz.workers import run_in_workers
 
 
 @dataclass
@@ -27,7 +29,7 @@ class Result:
     """One experiment's row in the batch table."""
 
     name: str
-    status: str                  # "done", "up to date" or "failed"
+    status: str                  # "done", "up to date", "failed" or "interrupted"
     epochs: int | str | None = None  # "300", or "1, batch 9/13" for a run stopped mid-epoch
     final_rmse: float | None = None
     stop_reason: str | None = None
@@ -60,9 +62,15 @@ def find_experiments(paths: Iterable[str]) -> list[Path]:
     return sorted(by_name.values(), key=lambda p: p.stem)
 
 
+def shard_of(name: str, count: int) -> int:
+    """The shard (1..count) an experiment belongs to, from a stable hash of its name alone:
+    adding or removing experiments never moves the others to another shard (and its cache)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") % count + 1
+
+
 def shard(paths: list[Path], index: int, count: int) -> list[Path]:
-    """Every count-th experiment starting at the index-th: the shards together cover all once."""
-    return paths[index - 1::count]
+    """The experiments of shard `index` of `count`: the shards together cover all once."""
+    return [path for path in paths if shard_of(path.stem, count) == index]
 
 
 def prepare_outdir(outdir: str | Path) -> Path:
@@ -84,68 +92,121 @@ def content_hash(exp: Experiment, fmt: str) -> str:
     if exp.data.file:
         data_path = exp.base_dir / exp.data.file
         if data_path.is_file():
-            parts["data"] = hashlib.sha256(data_path.read_bytes()).hexdigest()
+            parts["data"] = file_digest(data_path)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def run_one(path: Path, outdir: Path, fmt: str, force: bool) -> Result:
-    """Train and render one experiment unless its outputs are up to date. Never raises."""
-    started = time.perf_counter()
-    name = path.stem
-    try:
-        exp = load_experiment(path)
-        digest = content_hash(exp, fmt)
-        manifest_path = outdir / f"{name}.json"
-        clip = outdir / f"{name}.{fmt}"
-        trajectory_path = outdir / f"{name}.npz"
-        if not force and manifest_path.is_file() and clip.is_file() and trajectory_path.is_file():
-            try:
-                recorded = json.loads(manifest_path.read_text())
-            except (OSError, ValueError):
-                recorded = {}
-            if recorded.get("hash") == digest:
-                return Result(name, "up to date", recorded.get("epochs"),
-                              recorded.get("final_rmse"), recorded.get("stop_reason"),
-                              time.perf_counter() - started, str(clip))
-        from aeviz.render import render
-        from aeviz.train import train
+@dataclass
+class Job:
+    """One experiment, planned: what it would make and why (or that it is up to date)."""
 
-        run = train(exp)
+    path: Path
+    outdir: Path
+    fmt: str
+    exp: Experiment | None = None
+    digest: str = ""
+    reason: str = ""     # UP_TO_DATE, why it must be made, or the error that stops it
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def output(self, suffix: str) -> Path:
+        """The output NAME.suffix in the output folder."""
+        return self.outdir / f"{self.name}.{suffix}"
+
+    @property
+    def outputs(self) -> list[Path]:
+        """What it makes, the manifest last."""
+        return [self.output("npz"), self.output(self.fmt), self.output("json")]
+
+
+def plan(path: Path, outdir: Path, fmt: str, force: bool) -> Job:
+    """Load an experiment and decide whether it must be made. Never raises an AevizError: a
+    bad experiment becomes a job whose reason is its error, and fails alone."""
+    job = Job(path, outdir, fmt)
+    try:
+        job.exp = load_experiment(path)
+        job.digest = content_hash(job.exp, fmt)
+    except AevizError as error:
+        job.reason = str(error)
+        return job
+    for output in job.outputs if outdir.is_dir() else ():  # (--dry-run may have no outdir)
+        check_writable(output, inputs=[path])  # a folder or FIFO in the way: before any work
+    job.reason = "forced (--force)" if force else redo_reason(
+        job.output("json"), job.digest, job.outputs[:2])
+    return job
+
+
+def dry_run_line(job: Job) -> str:
+    """What `batch --dry-run` says of one experiment."""
+    if job.exp is None:
+        return f"{job.name}: would fail: {job.reason}"
+    if job.reason == UP_TO_DATE:
+        return f"{job.name}: up to date"
+    return f"{job.name}: would train and render: {job.reason}"
+
+
+def make(job: Job) -> Result:
+    """Train and render one experiment, then write its manifest. Never raises."""
+    from aeviz.render import render
+    from aeviz.train import train
+
+    started = time.perf_counter()
+    trajectory_path, clip, manifest_path = job.outputs
+    try:
+        manifest_path.unlink(missing_ok=True)  # from here on, the old outputs are not "done"
+        run = train(job.exp)
+        if run.stop_reason == "interrupted":
+            raise KeyboardInterrupt
         run.save(trajectory_path)
-        render([run], clip, exp.render)
-        result = Result(name, "done", run.moment(len(run) - 1).removeprefix("epoch "),
+        render([run], clip, job.exp.render)
+        result = Result(job.name, "done", run.moment(len(run) - 1).removeprefix("epoch "),
                         float(run.loss[-1]),
                         run.stop_reason, time.perf_counter() - started, str(clip))
-        manifest = {"hash": digest, "epochs": result.epochs, "final_rmse": result.final_rmse,
-                    "stop_reason": result.stop_reason}
-        write_text_atomic(manifest_path, json.dumps(manifest, indent=1) + "\n")
+        write_manifest(manifest_path, job.digest, [trajectory_path, clip], {
+            "epochs": result.epochs, "final_rmse": result.final_rmse,
+            "stop_reason": result.stop_reason})
         return result
+    except KeyboardInterrupt:
+        return Result(job.name, "interrupted", seconds=time.perf_counter() - started,
+                      output="stopped before it finished")
     except Exception as error:  # one failing experiment must not stop the others
         message = str(error) if isinstance(error, AevizError) else (
             f"{type(error).__name__}: {error}")
-        return Result(name, "failed", seconds=time.perf_counter() - started, output=message)
+        return Result(job.name, "failed", seconds=time.perf_counter() - started, output=message)
 
 
-def run_batch(paths: list[Path], outdir: Path, fmt: str, jobs: int, force: bool,
-              on_result: Callable[[Result], None] = lambda result: None) -> list[Result]:
-    """Run every experiment, `jobs` at a time; results in the experiments' order."""
-    if jobs <= 1 or len(paths) <= 1:
-        results = []
-        for path in paths:
-            results.append(run_one(path, outdir, fmt, force))
-            on_result(results[-1])
-        return results
-    by_path: dict[Path, Result] = {}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        futures = {pool.submit(run_one, path, outdir, fmt, force): path for path in paths}
-        try:
-            for future in as_completed(futures):
-                by_path[futures[future]] = future.result()
-                on_result(by_path[futures[future]])
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-    return [by_path[path] for path in paths]
+def unfinished(job: Job, cause: str, stopped: bool) -> Result:
+    """The row of an experiment that did not finish: stopped, or its worker died."""
+    return Result(job.name, "interrupted" if stopped else "failed", output=cause)
+
+
+def up_to_date(job: Job) -> Result:
+    """The row of an experiment whose outputs are current, from its manifest."""
+    recorded = read_manifest(job.output("json")) or {}
+    return Result(job.name, UP_TO_DATE, recorded.get("epochs"), recorded.get("final_rmse"),
+                  recorded.get("stop_reason"), 0.0, str(job.output(job.fmt)))
+
+
+def run_batch(jobs: list[Job], workers: int,
+              on_result: Callable[[Result], None] = lambda result: None,
+              ) -> tuple[list[Result], bool]:
+    """Make the jobs that need it, `workers` processes at a time. Returns the rows in the
+    jobs' order and whether the batch was interrupted (then unfinished jobs say so)."""
+    rows: dict[str, Result] = {}
+    for job in jobs:
+        if job.exp is None:
+            rows[job.name] = Result(job.name, "failed", output=job.reason)
+        elif job.reason == UP_TO_DATE:
+            rows[job.name] = up_to_date(job)
+        else:
+            continue
+        on_result(rows[job.name])
+    todo = [job for job in jobs if job.name not in rows]
+    made, interrupted = run_in_workers(make, todo, workers, on_result, unfinished)
+    rows.update((result.name, result) for result in made)
+    return [rows[job.name] for job in jobs], interrupted
 
 
 def format_table(results: list[Result]) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from aeviz.checks import build
 from aeviz.errors import AevizError, SettingError
+from aeviz.files import check_readable
 from aeviz.overrides import apply_overrides
 from aeviz.schema import (  # noqa: F401 - the schema's names are imported from here
     ACTIVATION_NAMES,
@@ -65,11 +66,9 @@ Overrides = Mapping[str, Any] | Iterable[str]
 def load_experiment(path: str | Path, overrides: Overrides = ()) -> Experiment:
     """Read an experiment file, set `overrides` ({"train.epochs": 5} or ["train.epochs=5"])
     and validate it."""
-    path = Path(path)
+    path = check_readable(path, missing="no such experiment file")
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AevizError(f"{path}: no such experiment file") from None
     except UnicodeDecodeError:
         if path.read_bytes()[:4] == b"PK\x03\x04":  # a zip archive: an .npz
             raise AevizError(f"{path}: that is a trajectory; train takes an experiment .toml "

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import csv
+import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from aeviz.config import Experiment
+from aeviz.files import special_kind
+from aeviz.limits import (
+    MAX_CSV_BYTES,
+    MAX_MAGNITUDE,
+    MAX_SAMPLES,
+    MAX_TRAINABLE,
+    npy_header,
+    size_text,
+    too_many,
+)
 
 
 @dataclass(frozen=True)
@@ -33,11 +45,48 @@ def load_data(exp: Experiment) -> Dataset:
                         f"but {exp.data.file} has {x.shape[1]} numeric columns; they must match")
     if not np.isfinite(x).all():
         raise exp.error("data.file", f"{exp.data.file} contains NaN or infinite values")
-    x = x.astype(exp.train.dtype, copy=False)
-    return Dataset(normalize(x, exp.data.normalize), labels, names, features)
+    with np.errstate(over="ignore", invalid="ignore"):
+        x = normalize(x, exp.data.normalize)
+    check_trainable(exp, x)
+    return Dataset(x.astype(exp.train.dtype, copy=False), labels, names, features)
+
+
+def check_trainable(exp: Experiment, x: np.ndarray) -> None:
+    """Normalized data whose squares and sums the training precision holds, or one line
+    saying why not."""
+    largest = float(np.abs(x).max()) if np.isfinite(x).all() else math.inf
+    limit = MAX_TRAINABLE[exp.train.dtype]
+    if largest > limit:
+        raise exp.error("data.normalize", f'with normalize = "{exp.data.normalize}" the data '
+                        f"reach {largest:.3g}, too large to train on in {exp.train.dtype} "
+                        f'arithmetic (at most {limit:g}); use "global" or "minmax", or scale '
+                        "the data")
+
+
+def check_clusters(exp: Experiment) -> None:
+    """Before sampling: not more points than aeviz takes, values float64 can square."""
+    total = sum(cluster.n for cluster in exp.data.clusters)
+    if too_many(total, MAX_SAMPLES, "samples in all"):
+        raise exp.error("data.clusters", too_many(total, MAX_SAMPLES, "samples in all"))
+    for index, cluster in enumerate(exp.data.clusters, start=1):
+        key = f"data.clusters[{index}]"
+        if max(map(abs, cluster.mean)) > MAX_MAGNITUDE:
+            raise exp.error(f"{key}.mean", _too_large(max(map(abs, cluster.mean))))
+        if cluster.cov is None and (cluster.std or 0.0) > MAX_MAGNITUDE:
+            raise exp.error(f"{key}.std", _too_large(cluster.std))
+        if cluster.cov is not None and max(abs(v) for row in cluster.cov for v in row) > (
+                MAX_MAGNITUDE ** 2):  # a variance: the square of a spread
+            raise exp.error(f"{key}.cov", _too_large(max(abs(v) for row in cluster.cov
+                                                         for v in row)))
+
+
+def _too_large(value: float) -> str:
+    return (f"{value:.3g} is too large to train on in float arithmetic (values up to "
+            f"{MAX_MAGNITUDE:g}: codes are stored as 32-bit floats)")
 
 
 def sample_clusters(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    check_clusters(exp)
     rng = np.random.default_rng(exp.data.seed)
     parts, labels = [], []
     for index, cluster in enumerate(exp.data.clusters):
@@ -53,8 +102,16 @@ def sample_clusters(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str,
     return np.concatenate(parts), np.concatenate(labels), names
 
 
+def data_path(exp: Experiment) -> Path | None:
+    """The experiment's data file, or None when it samples clusters."""
+    return exp.base_dir / exp.data.file if exp.data.file else None
+
+
 def _data_path(exp: Experiment) -> Path:
-    path = exp.base_dir / exp.data.file
+    path = data_path(exp)
+    kind = special_kind(path)
+    if kind:
+        raise exp.error("data.file", f"{path} is {kind}, not a file")
     if not path.is_file():
         raise exp.error("data.file", f"no such file: {path}")
     return path
@@ -65,8 +122,9 @@ def read_csv(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...],
     """Numeric columns become features; `label_column` (any values) becomes the labels.
     Returns x, labels, label names and the feature columns' names."""
     path = _data_path(exp)
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = [row for row in csv.reader(handle) if row]
+    rows = [row for row in csv.reader(io.StringIO(_utf8_text(exp, path), newline="")) if row]
+    if too_many(len(rows) - 1, MAX_SAMPLES, "rows"):
+        raise exp.error("data.file", f"{path} has {too_many(len(rows) - 1, MAX_SAMPLES, 'rows')}")
     if len(rows) < 2:
         raise exp.error("data.file", f"{path} needs a header row and at least one data row")
     header, body = rows[0], rows[1:]
@@ -74,8 +132,14 @@ def read_csv(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...],
     if label_column is not None and label_column not in header:
         raise exp.error("data.label_column", f'no column "{label_column}" in {path} '
                         f"(columns: {', '.join(header)})")
-    features = [i for i, name in enumerate(header)
-                if name != label_column and _is_numeric_column(body, i)]
+    features = [i for i, name in enumerate(header) if name != label_column]
+    for i in features:
+        row = _first_non_numeric(body, i)
+        if row is not None:
+            value = body[row][i] if i < len(body[row]) else "(missing)"
+            raise exp.error("data.file", f'{path}: column "{header[i]}" is not numeric (row '
+                            f"{row + 2}: {value!r}); remove it, or name it in "
+                            "data.label_column to color the points by it")
     if not features:
         raise exp.error("data.file", f"{path} has no numeric columns")
     x = np.array([[float(row[i]) for i in features] for row in body])
@@ -86,21 +150,44 @@ def read_csv(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...],
     return x, labels, names, feature_names
 
 
-def _is_numeric_column(rows: list[list[str]], column: int) -> bool:
+def _utf8_text(exp: Experiment, path: Path) -> str:
+    """The file as text: UTF-8, with or without a byte order mark; one line naming the first
+    byte that is not."""
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise exp.error("data.file", f"{path} is {size_text(size)}; aeviz reads CSV files of at "
+                        f"most {size_text(MAX_CSV_BYTES)}")
+    data = path.read_bytes()
     try:
-        for row in rows:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise exp.error("data.file", f"{path} is not UTF-8 text (byte 0x{data[error.start]:02x} "
+                        f"at offset {error.start}, line {line}); save it as UTF-8") from None
+
+
+def _first_non_numeric(rows: list[list[str]], column: int) -> int | None:
+    """The index of the first row whose value in `column` is not a number, or None."""
+    for index, row in enumerate(rows):
+        try:
             float(row[column])
-    except (ValueError, IndexError):
-        return False
-    return True
+        except (ValueError, IndexError):
+            return index
+    return None
 
 
 def read_npy(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     path = _data_path(exp)
     try:
-        x = np.load(path, allow_pickle=False)
+        with open(path, "rb") as handle:
+            shape, _ = npy_header(handle)  # before reading: a header may claim terabytes
+        rows = shape[0] if shape else 0
+        x = None if too_many(rows, MAX_SAMPLES, "rows") else np.load(path, allow_pickle=False)
     except (ValueError, OSError) as error:
         raise exp.error("data.file", f"{path} is not a readable .npy array ({error})") from None
+    if x is None:
+        raise exp.error("data.file", f"{path} declares shape {shape}: "
+                        f"{too_many(rows, MAX_SAMPLES, 'rows')}")
     if x.ndim != 2 or not np.issubdtype(x.dtype, np.number) or len(x) == 0:
         raise exp.error("data.file", f"{path} must hold a non-empty N x D numeric array, "
                         f"got shape {x.shape} of {x.dtype}")

@@ -1,14 +1,21 @@
-"""Atomic file writes: a crash or Ctrl-C never leaves a half-written output behind."""
+"""Atomic file writes: a crash or Ctrl-C never leaves a half-written output behind.
+
+Outputs are regular files. An existing folder, FIFO, device or socket at an output's path is
+refused before any work, and so is the input itself. A symbolic link is followed: its target is
+written (atomically, beside the target), and the link stays.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from aeviz.errors import AevizError
+from aeviz.signals import deferred
 
 
 class AtomicFile:
@@ -19,20 +26,25 @@ class AtomicFile:
     """
 
     def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        check_writable(self.path)
-        try:
-            handle, temp_name = tempfile.mkstemp(
-                prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}",
-                dir=self.path.parent)
-        except OSError as error:
-            raise AevizError(f"{self.path}: cannot write: {error.strerror}") from None
-        os.close(handle)
-        self.temp = Path(temp_name)
+        check_writable(path)
+        self.path = _through_link(Path(path))
+        with deferred():  # a Ctrl-C here would leave a temporary file nobody knows of
+            try:
+                handle, temp_name = tempfile.mkstemp(
+                    prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}",
+                    dir=self.path.parent)
+            except OSError as error:
+                raise AevizError(f"{self.path}: cannot write: {error.strerror}") from None
+            os.close(handle)
+            self.temp = Path(temp_name)
         os.chmod(self.temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
 
     def commit(self) -> None:
-        os.replace(self.temp, self.path)
+        try:
+            os.replace(self.temp, self.path)
+        except OSError as error:
+            self.discard()
+            raise AevizError(f"{self.path}: cannot write: {error.strerror}") from None
 
     def discard(self) -> None:
         self.temp.unlink(missing_ok=True)
@@ -41,21 +53,63 @@ class AtomicFile:
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds."""
-    target = AtomicFile(path)
+    with deferred():
+        target = AtomicFile(path)
     try:
         yield target.temp
-        target.commit()
+    except OSError as error:  # a full disk, a quota: one line, and the old file stays
+        target.discard()
+        raise AevizError(f"{path}: cannot write: {error.strerror or error}") from None
     except BaseException:
         target.discard()
         raise
+    target.commit()
 
 
-def check_writable(path: str | os.PathLike) -> None:
-    """Fail early, before any long work, if `path` could not be written."""
+def special_kind(path: str | os.PathLike) -> str:
+    """What `path` is if it exists and is not a regular file ("a folder", "a FIFO", ...)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return ""
+
+
+def check_readable(path: str | os.PathLike, missing: str = "no such file") -> Path:
+    """`path` as a Path if it is a regular file; one line saying what it is otherwise. Never
+    opens it, so a FIFO cannot block."""
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise AevizError(f"{path}: cannot write: it is a folder")
+    kind = special_kind(path)
+    if kind:
+        raise AevizError(f"{path}: cannot read: it is {kind}, not a file")
+    if not path.is_file():
+        raise AevizError(f"{path}: {missing}")
+    return path
+
+
+def _through_link(path: Path) -> Path:
+    """A symbolic link's target (outputs are written through links); other paths as they are."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def check_writable(path: str | os.PathLike, inputs: Iterable[str | os.PathLike] = ()) -> None:
+    """Fail early, before any long work, if `path` could not be written as a regular file, or
+    is one of `inputs`."""
+    path = Path(path)
+    target = _through_link(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    kind = special_kind(target)
+    if kind:
+        raise AevizError(f"{path}: cannot write: it is {kind}; outputs are regular files")
+    for source in inputs:
+        if target.exists() and Path(source).exists() and os.path.samefile(target, source):
+            raise AevizError(f"{path}: cannot write: it is the input {source}; choose "
+                             "another output")
     if not folder.is_dir():
         raise AevizError(f"{path}: cannot write: folder {folder} does not exist")
     if not os.access(folder, os.W_OK):

@@ -88,7 +88,10 @@ class StreamingRecord:
     def discard(self) -> None:
         """Remove the temporary files (after `close`, or instead of it)."""
         for handle in self.files.values():
-            handle.close()
+            try:
+                handle.close()
+            except OSError:  # a full disk fails the flush; the parts are removed anyway
+                pass
         shutil.rmtree(self.folder, ignore_errors=True)
         self.target.discard()
 

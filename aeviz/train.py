@@ -21,8 +21,10 @@ from typing import NamedTuple
 import numpy as np
 
 from aeviz import __version__
+from aeviz.budget import check_size
 from aeviz.config import Experiment
 from aeviz.data import Dataset, load_data
+from aeviz.errors import AevizError
 from aeviz.model import Autoencoder, split_params
 from aeviz.optim import make_optimizer
 from aeviz.recorder import MemoryRecord, StreamingRecord
@@ -170,8 +172,10 @@ def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | N
         data, run, meta = _run(exp, record, on_epoch, on_step)
         summary = SimpleNamespace(**_per_run(exp, data, run, meta))
         record.close(summary)
+    except OSError as error:  # a full disk or a quota, while streaming or zipping: one line
+        raise AevizError(f"{path}: cannot write: {error.strerror or error}") from None
     finally:
-        record.discard()
+        record.discard()  # the old file at `path`, if any, stays as it was
     ends_at = moment_name(int(summary.epoch[-1]), int(summary.step[-1]), run.steps_per_epoch)
     return SimpleNamespace(meta=summary.meta, loss=summary.loss, snapshots=len(record),
                            stop_reason=meta["stop_reason"], ends_at=ends_at)
@@ -182,9 +186,14 @@ def _run(exp: Experiment, record: MemoryRecord | StreamingRecord, on_epoch: Epoc
     """Load the data and train into `record`; the data, the finished run and its meta."""
     started = time.perf_counter()
     data = load_data(exp)
+    check_size(exp, *data.x.shape)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected, not warned
         run = Training(exp, data.x, record)
         run.on_step = on_step
+        if not run.record:  # then there would be nothing finite to draw
+            raise exp.error("data", "the untrained network's loss or codes on this data are not "
+                            "finite numbers in float arithmetic; scale the data down "
+                            '(data.normalize = "global")')
         try:
             stop_reason = run.run(on_epoch)
         except KeyboardInterrupt:

@@ -33,10 +33,11 @@ from typing import Any
 
 import numpy as np
 
+from aeviz import trajectory_checks as checks
 from aeviz.archive import RawArray, write_archive
 from aeviz.config import RenderOptions, stored_render_options
 from aeviz.errors import AevizError
-from aeviz.files import atomic_path
+from aeviz.files import atomic_path, check_readable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,7 +46,7 @@ else:  # pragma: no cover
 
 FORMAT = "aeviz-trajectory"
 FORMAT_VERSION = 1
-STOP_REASONS = ("epochs", "converged", "diverged", "interrupted")
+STOP_REASONS = checks.STOP_REASONS
 _PER_RUN_KEYS = ("format", "format_version", "config", "meta", "x", "labels", "label_names",
                  "layer_sizes", "activations", "epoch", "step", "loss", "codes", "step_loss")
 
@@ -212,57 +213,69 @@ def moment_name(epoch: int, step: int, steps_per_epoch: int) -> str:
 
 
 def load(path: str | Path) -> Trajectory:
-    """Read and check a trajectory; any problem is an AevizError naming the file."""
+    """Read and check a trajectory; any problem is an AevizError naming the file and the key.
+
+    The sizes the arrays declare are checked before any is read, and every key before it is
+    used (see `trajectory_checks`).
+    """
     name = str(path)
+    check_readable(path)
     try:
         with open(path, "rb") as handle:
             magic = handle.read(4)
         if magic != b"PK\x03\x04":  # every .npz is a zip archive
             raise AevizError(f"{name}: not an aeviz trajectory (not an .npz archive; make one "
                              "with `aeviz train`)")
+        checks.check_declared_sizes(name)
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
     except AevizError:
         raise
-    except FileNotFoundError:
-        raise AevizError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise AevizError(f"{name}: is a folder, not a trajectory") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         # np.load raises these for other files, truncated archives and pickled objects.
         reason = str(error) if isinstance(error, ValueError) else "not an .npz archive"
         raise AevizError(f"{name}: not an aeviz trajectory ({reason})") from None
-    if str(arrays.get("format", "")) != FORMAT:
+    if "format" not in arrays or arrays["format"].dtype.kind != "U" or (
+            str(arrays["format"]) != FORMAT):
         raise AevizError(f'{name}: not an aeviz trajectory (no format key "{FORMAT}"; '
                          "write one with `aeviz train`)")
-    version = int(arrays.get("format_version", -1))
-    if version > FORMAT_VERSION:
-        raise AevizError(f"{name}: format_version {version} is newer than this aeviz reads "
-                         f"({FORMAT_VERSION}); upgrade aeviz")
+    version = arrays.get("format_version", np.array(-1))
+    if version.dtype.kind not in "iu" or version.ndim != 0:
+        raise AevizError(f"{name}: format_version: expected a whole number, got {version}")
+    if int(version) > FORMAT_VERSION:
+        raise AevizError(f"{name}: format_version {int(version)} is newer than this aeviz "
+                         f"reads ({FORMAT_VERSION}); upgrade aeviz")
     missing = [key for key in _PER_RUN_KEYS if key not in arrays]
-    layer_sizes = tuple(int(n) for n in arrays.get("layer_sizes", ()))
-    missing += [f"{kind}{i}" for i in range(max(len(layer_sizes) - 1, 0)) for kind in "Wb"
-                if f"{kind}{i}" not in arrays]
     if missing:
         raise AevizError(f"{name}: missing key {missing[0]!r} (incomplete or damaged trajectory)")
-    n_layers = len(layer_sizes) - 1
-    try:
-        trajectory = Trajectory(
-            config=str(arrays["config"]), meta=json.loads(str(arrays["meta"])),
-            x=arrays["x"], labels=arrays["labels"].astype(int),
-            label_names=tuple(str(s) for s in arrays["label_names"]),
-            feature_names=tuple(str(s) for s in arrays.get("feature_names", ())),
-            layer_sizes=layer_sizes,
-            activations=tuple(str(s) for s in arrays["activations"]),
-            epoch=arrays["epoch"], step=arrays["step"], loss=arrays["loss"],
-            codes=arrays["codes"],
-            weights=[arrays[f"W{i}"] for i in range(n_layers)],
-            biases=[arrays[f"b{i}"] for i in range(n_layers)],
-            step_loss=arrays["step_loss"], path=name)
-        trajectory.experiment  # noqa: B018 - parse the config now, to report a bad one here
-    except (ValueError, TypeError, tomllib.TOMLDecodeError) as error:
-        raise AevizError(f"{name}: damaged trajectory ({error})") from None
+    checks.check_arrays(name, arrays, 0)  # the keys every run has, before reading any
+    checks.check_layers(name, arrays)
+    layer_sizes = tuple(int(n) for n in arrays["layer_sizes"])
+    n_layers = max(len(layer_sizes) - 1, 0)
+    missing = [f"{kind}{i}" for i in range(n_layers) for kind in "Wb"
+               if f"{kind}{i}" not in arrays]
+    if missing:
+        raise AevizError(f"{name}: missing key {missing[0]!r} (incomplete or damaged trajectory)")
+    checks.check_arrays(name, arrays, n_layers)
+    trajectory = Trajectory(
+        config=str(arrays["config"]), meta=checks.parse_meta(name, str(arrays["meta"])),
+        x=arrays["x"], labels=arrays["labels"].astype(int),
+        label_names=tuple(str(s) for s in arrays["label_names"]),
+        feature_names=tuple(str(s) for s in arrays.get("feature_names", ())),
+        layer_sizes=layer_sizes,
+        activations=tuple(str(s) for s in arrays["activations"]),
+        epoch=arrays["epoch"], step=arrays["step"], loss=arrays["loss"],
+        codes=arrays["codes"],
+        weights=[arrays[f"W{i}"] for i in range(n_layers)],
+        biases=[arrays[f"b{i}"] for i in range(n_layers)],
+        step_loss=arrays["step_loss"], path=name)
     _check_shapes(trajectory)
+    checks.check_values(name, arrays, n_layers)
+    try:
+        config = trajectory.experiment
+    except tomllib.TOMLDecodeError as error:
+        raise AevizError(f"{name}: config: not valid TOML ({error})") from None
+    checks.check_config(name, config, layer_sizes)
     return trajectory
 
 

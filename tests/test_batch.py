@@ -105,10 +105,13 @@ def test_bad_paths_and_outdir(run_cli, folder, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_shard_helpers():
-    names = [Path(f"{c}.toml") for c in "abcdefg"]
+def test_shards_cover_all_once_and_never_move_when_experiments_come_and_go():
+    names = [Path(f"{c}.toml") for c in "abcdefghijklmnopqrst"]
     parts = [shard(names, i, 3) for i in (1, 2, 3)]
-    assert sorted(sum(parts, [])) == names and [len(p) for p in parts] == [3, 2, 2]
+    assert sorted(sum(parts, [])) == names and all(len(p) >= 3 for p in parts)
+    grown = [Path("aaa.toml"), *names[:10], Path("new.toml"), *names[11:]]
+    for index, part in enumerate(parts, start=1):
+        assert set(part) - {names[10]} <= set(shard(grown, index, 3))
 
 
 def test_experiments_with_the_same_name_are_refused(tmp_path):

@@ -36,6 +36,7 @@ from aeviz.config import (
 )
 from aeviz.errors import AevizError
 from aeviz.files import check_writable, write_text_atomic
+from aeviz.signals import exit_status, handle_stop_signals
 
 if TYPE_CHECKING:  # the trajectory module pulls in numpy: imported where it is used
     from aeviz.trajectory import Trajectory
@@ -91,11 +92,14 @@ def validate(experiment: str, overrides: dict) -> None:
 @quiet_option
 def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> None:
     """Train EXPERIMENT (a TOML file) and record its trajectory (.npz)."""
+    from aeviz.data import data_path
+
     exp = api.experiment(experiment, overrides)
     output = output or Path(experiment).with_suffix(".npz").name
+    check_writable(output, inputs=[experiment, data_path(exp) or experiment])
     run = train_and_save(exp, output, quiet)
     if run.stop_reason == "interrupted":
-        sys.exit(130)
+        sys.exit(exit_status())
 
 
 def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace:
@@ -238,35 +242,49 @@ def demo(output: str, quiet: bool, **flags) -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Experiments run in parallel (default: the number of CPUs).")
 @click.option("--shard", type=ShardType(), default="1/1", show_default=True,
-              help="Take share I of N (by sorted name), for a CI matrix of N jobs.")
+              help="Take share I of N (by a stable hash of each name), for a CI matrix of N "
+                   "jobs.")
 @click.option("--force", is_flag=True, help="Redo experiments even if they are up to date.")
+@click.option("--dry-run", is_flag=True,
+              help="Say what would be done and why, for each experiment; change nothing.")
 @quiet_option
 def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
-          shard: tuple[int, int], force: bool, quiet: bool) -> None:
-    """Train and render every experiment in PATHS (TOML files or folders of them)."""
+          shard: tuple[int, int], force: bool, dry_run: bool, quiet: bool) -> None:
+    """Train and render every experiment in PATHS (TOML files or folders of them).
+
+    On Ctrl-C or SIGTERM it stops within about two seconds, prints what was finished and what
+    was not, and exits with status 130 or 143; nothing unfinished is recorded as done.
+    """
     import os
 
     from aeviz import batch as batching
 
     index, count = shard
     experiments = batching.shard(batching.find_experiments(paths), index, count)
-    folder = batching.prepare_outdir(outdir)
+    folder = Path(outdir) if dry_run else batching.prepare_outdir(outdir)
     if not experiments:
         if not quiet:
             click.echo(f"shard {index}/{count}: no experiments in this share")
+        return
+    jobs_planned = [batching.plan(path, folder, fmt, force) for path in experiments]
+    if dry_run:
+        for job in jobs_planned:
+            click.echo(batching.dry_run_line(job))
         return
 
     def report(result) -> None:
         if not quiet or result.status == "failed":
             click.echo(f"{result.name}: {result.status}"
-                       + (f": {result.output}" if result.status == "failed" else ""),
-                       err=result.status == "failed")
+                       + ("" if result.status in ("done", "up to date") else
+                          f": {result.output}"), err=result.status == "failed")
 
-    results = batching.run_batch(experiments, folder, fmt, jobs or os.cpu_count() or 1, force,
-                                 report)
-    if not quiet:
+    results, interrupted = batching.run_batch(jobs_planned, jobs or os.cpu_count() or 1,
+                                              report)
+    if not quiet or interrupted:
         click.echo(batching.format_table(results))
-    if any(r.status == "failed" for r in results):
+    if interrupted:
+        sys.exit(exit_status())
+    if any(r.status in ("failed", "interrupted") for r in results):
         sys.exit(1)
 
 
@@ -276,4 +294,5 @@ cli.add_command(info_command, "info")
 
 def main() -> None:
     """Console-script entry point."""
+    handle_stop_signals()
     cli(prog_name="aeviz")

@@ -12,6 +12,7 @@ import click
 from aeviz.config import ALIGN_NAMES, PACE_NAMES, THEME_NAMES, RenderOptions
 from aeviz.errors import AevizError, SettingError
 from aeviz.overrides import parse_assignment
+from aeviz.signals import exit_status
 
 
 class UserError(click.ClickException):
@@ -45,7 +46,7 @@ class AevizGroup(click.Group):
             raise UserError(f"{error.format_message()} (see '{where} --help')") from None
         except KeyboardInterrupt:
             click.echo("Aborted.", err=True)
-            raise click.exceptions.Exit(130) from None
+            raise click.exceptions.Exit(exit_status()) from None
 
 
 def _name_the_flag(error: SettingError, params: dict) -> str:

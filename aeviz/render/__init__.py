@@ -14,6 +14,7 @@ from aeviz.config import RenderOptions
 from aeviz.errors import AevizError, SettingError
 from aeviz.render.frames import Frame, index_at, nearest_snapshot, plan_frames
 from aeviz.render.views import RunView
+from aeviz.signals import deferred
 from aeviz.trajectory import Trajectory
 
 if TYPE_CHECKING:  # matplotlib is imported only when something is rendered
@@ -75,7 +76,8 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     else:
         frames = plan_frames(timelines, options)
         span = (frames[0].position, frames[-1].position)
-    scene = Scene(views, options, span)
+    with deferred():  # a signal is raised between drawing steps, never inside matplotlib
+        scene = Scene(views, options, span)
     for note in scene.notes:
         notify(note)
     if kind in VECTOR_FORMATS:
@@ -83,13 +85,15 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
         if on_frame is not None:
             on_frame(1, 1)
         return frames
-    writer = _writer(kind, output, options, scene, frames)
-    writer.setup()
+    with deferred():
+        writer = _writer(kind, output, options, scene, frames)
     try:
+        writer.setup()
         previous = None
         for done, frame in enumerate(frames, start=1):
             if frame != previous:  # held frames are sent again without drawing
-                pixels = scene.draw(frame)
+                with deferred():
+                    pixels = scene.draw(frame)
             writer.grab_frame(pixels)
             previous = frame
             if on_frame is not None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from aeviz.config import RenderOptions
 from aeviz.errors import SettingError
+from aeviz.limits import MAX_FRAMES
 
 
 class Frame(NamedTuple):
@@ -26,12 +27,17 @@ def plan_frames(timelines: list[np.ndarray], options: RenderOptions) -> list[Fra
     """Frames for runs whose snapshots sit at `timelines` (epochs, increasing)."""
     positions = _in_range(timelines, options.epoch_bounds, options.epochs)
     positions = _keep_every(positions, options.every)
+    _check_count(len(positions) * (options.smooth + 1), "render.smooth", "frames with smoothing")
     if options.smooth:
         positions = _in_between(positions, options.smooth)
+    _check_count(round(options.duration * options.fps), "render.duration",
+                 f"frames at {options.fps} fps")
     positions = _paced(positions, options)
     frames = [Frame(float(p), tuple(index_at(t, p, options.smooth > 0) for t in timelines))
               for p in positions]
-    return frames + [frames[-1]] * round(options.hold * options.fps)
+    held = round(options.hold * options.fps)
+    _check_count(len(frames) + held, "render.hold", "frames in all")
+    return frames + [frames[-1]] * held
 
 
 def _in_range(timelines: list[np.ndarray], bounds: tuple[float, float],
@@ -65,6 +71,13 @@ def log_spaced(first: float, last: float, count: int) -> np.ndarray:
     spaced = np.expm1(np.linspace(np.log1p(first), np.log1p(last), count))
     spaced[-1], spaced[0] = last, first  # the recorded ends exactly, not a rounding off them
     return spaced
+
+
+def _check_count(count: float, key: str, what: str) -> None:
+    """Refuse a clip of more frames than aeviz makes, before they are planned."""
+    if count > MAX_FRAMES:
+        raise SettingError(key, f"makes {count:,.0f} {what}; a clip may have at most "
+                           f"{MAX_FRAMES:,} (lower fps, duration, hold or smooth)")
 
 
 def _keep_every(positions: np.ndarray, every: int) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 
 from aeviz.errors import AevizError
 from aeviz.files import AtomicFile, atomic_path
+from aeviz.signals import deferred
 
 # Pinned so that the same frames give byte-identical files: x264's output depends on its thread
 # count, which by default follows the machine's cores.
@@ -68,12 +69,15 @@ class FFmpegWriter:
         return []
 
     def setup(self) -> None:
-        self._output = AtomicFile(self.path)
         self._log = tempfile.TemporaryFile()  # a file, not a pipe: ffmpeg can never block on it
-        command = [*_ffmpeg_reading_frames(self.size, self.fps), *self.extra_inputs(),
-                   *self.output_args(), str(self._output.temp)]
-        self._process = subprocess.Popen(command, stdin=subprocess.PIPE,
-                                         stdout=subprocess.DEVNULL, stderr=self._log)
+        # Deferred: a signal inside Popen would lose ffmpeg's pid, and ffmpeg would go on
+        # writing a temporary file that abort() cannot know of.
+        with deferred():
+            self._output = AtomicFile(self.path)
+            command = [*_ffmpeg_reading_frames(self.size, self.fps), *self.extra_inputs(),
+                       *self.output_args(), str(self._output.temp)]
+            self._process = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                             stdout=subprocess.DEVNULL, stderr=self._log)
         # A thread feeds the pipe: the write waits for ffmpeg to take 3.7 MB (at 720p), and
         # meanwhile the next frame is drawn. Two frames in flight bound the memory.
         self._frames: queue.Queue = queue.Queue(maxsize=2)

@@ -1,0 +1,79 @@
+"""A batch experiment's manifest, NAME.json: what its outputs were made from, and what they are.
+
+"Done" means done: an experiment is up to date only when its manifest parses and has the right
+shape, its hash matches what the outputs would be made from now, its run was not interrupted,
+and every output it lists exists with the recorded size and content hash. The manifest is
+written last, atomically, and removed before an experiment is redone, so no state of the folder
+ever calls a half-made output finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from aeviz.files import write_text_atomic
+
+UP_TO_DATE = "up to date"
+
+
+def file_digest(path: Path) -> str:
+    """The sha256 of a file's content, read in chunks (clips can be large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def describe_outputs(paths: list[Path]) -> dict[str, dict[str, Any]]:
+    """{file name: {"bytes": size, "sha256": digest}} for the outputs just written."""
+    return {path.name: {"bytes": path.stat().st_size, "sha256": file_digest(path)}
+            for path in paths}
+
+
+def write_manifest(path: Path, digest: str, outputs: list[Path], row: dict[str, Any]) -> None:
+    """Record a finished experiment: its input hash, its outputs, its table row. Call last."""
+    manifest = {"hash": digest, "outputs": describe_outputs(outputs), **row}
+    write_text_atomic(path, json.dumps(manifest, indent=1) + "\n")
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest if it parses and has the right shape; None otherwise (then: redo)."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("hash"), str):
+        return None
+    outputs = manifest.get("outputs")
+    if not isinstance(outputs, dict) or not outputs or not all(
+            isinstance(entry, dict) and isinstance(entry.get("bytes"), int)
+            and isinstance(entry.get("sha256"), str) for entry in outputs.values()):
+        return None
+    return manifest
+
+
+def redo_reason(manifest_path: Path, digest: str, expected: list[Path]) -> str:
+    """Why an experiment must be redone, or UP_TO_DATE."""
+    if not manifest_path.exists():
+        if any(path.exists() for path in expected):
+            return "unfinished last time (outputs without a manifest)"
+        return "new (no manifest)"
+    manifest = read_manifest(manifest_path)
+    if manifest is None:
+        return "manifest unreadable or damaged"
+    if manifest["hash"] != digest:
+        return "changed (experiment, data, render options or aeviz version)"
+    if manifest.get("stop_reason") == "interrupted":
+        return "interrupted last time"
+    recorded = manifest["outputs"]
+    for path in expected:
+        entry = recorded.get(path.name)
+        if entry is None or not path.is_file():
+            return f"output missing: {path.name}"
+        if path.stat().st_size != entry["bytes"] or file_digest(path) != entry["sha256"]:
+            return f"output damaged: {path.name} differs from the manifest"
+    return UP_TO_DATE

@@ -1,0 +1,130 @@
+"""Run tasks in worker processes, one fresh process per task, a few at a time.
+
+Not a ProcessPoolExecutor, because a batch must stay in control when things go wrong: a worker
+killed by the OOM killer fails only its own task (an executor breaks the whole pool); on
+SIGINT/SIGTERM the workers are told to stop, given a moment to clean up, then killed, so the
+batch stops within about two seconds and leaves no process behind; and a worker whose parent
+dies, even by SIGKILL, stops by itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection, wait
+from typing import Any, NamedTuple
+
+from aeviz.signals import handle_stop_signals, ignore_stop_signals, stop_when_orphaned
+
+STOP_GRACE_SECONDS = 1.5  # after SIGTERM, before SIGKILL
+# fork on Linux: a worker starts in milliseconds, with aeviz already imported, and its parent
+# is the batch (which the orphan watch relies on; forkserver, Python 3.14's default, would
+# make the fork server the parent). Elsewhere spawn, the only safe choice on macOS.
+_CONTEXT = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+
+
+class Worker(NamedTuple):
+    """A running task: its item's index, its process, and the end its result arrives at."""
+
+    index: int
+    process: multiprocessing.process.BaseProcess
+    receiver: Connection
+
+
+def _work(sender: Connection, task: Callable[[Any], Any], item: Any) -> None:
+    """A worker's body: run the task, send its result to the parent."""
+    try:
+        handle_stop_signals()
+        stop_when_orphaned()
+        result = task(item)
+    except KeyboardInterrupt:  # stopped before the task could catch it: no result
+        return
+    sender.send(result)
+    sender.close()
+
+
+def _start(index: int, task: Callable, item: Any) -> Worker:
+    receiver, sender = _CONTEXT.Pipe(duplex=False)
+    process = _CONTEXT.Process(target=_work, args=(sender, task, item), daemon=True)
+    process.start()
+    sender.close()  # the worker holds the only write end now
+    return Worker(index, process, receiver)
+
+
+def death_cause(exitcode: int | None) -> str:
+    """Why a worker ended without a result, in words."""
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        hint = " (out of memory?)" if -exitcode == signal.SIGKILL else ""
+        return f"its worker process was killed by {name}{hint}"
+    return f"its worker process ended without a result (exit status {exitcode})"
+
+
+def _collect(worker: Worker) -> Any | None:
+    """The worker's result, or None if it died before sending one."""
+    worker.process.join()
+    try:
+        return worker.receiver.recv() if worker.receiver.poll() else None
+    except (EOFError, OSError):
+        return None
+    finally:
+        worker.receiver.close()
+
+
+def run_in_workers(task: Callable[[Any], Any], items: list, jobs: int,
+                   on_result: Callable[[Any], None],
+                   on_death: Callable[[Any, str, bool], Any]) -> tuple[list, bool]:
+    """task(item) for every item, `jobs` processes at a time; results in the items' order.
+
+    `task` must return (never raise); `on_death(item, cause, stopped)` makes the result of an
+    item whose worker died (stopped False) or that was stopped unfinished (True). Returns the
+    results and whether the run was interrupted (SIGINT/SIGTERM): then the workers were
+    stopped, and the items not finished have `on_death` results.
+    """
+    results: dict[int, Any] = {}
+    waiting = list(range(len(items)))
+    running: dict[Any, Worker] = {}
+
+    def finish(worker: Worker, stopped: bool) -> None:
+        result = _collect(worker)
+        if result is None:
+            cause = ("stopped before it finished" if stopped
+                     else death_cause(worker.process.exitcode))
+            result = on_death(items[worker.index], cause, stopped)
+        results[worker.index] = result
+        on_result(result)
+
+    try:
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                index = waiting.pop(0)
+                worker = _start(index, task, items[index])
+                running[worker.process.sentinel] = worker
+            for sentinel in wait(list(running)):
+                finish(running.pop(sentinel), False)
+        return [results[i] for i in range(len(items))], False
+    except KeyboardInterrupt:
+        ignore_stop_signals()
+        _stop([worker.process for worker in running.values()])
+        for worker in running.values():
+            finish(worker, True)
+        for index in waiting:
+            results[index] = on_death(items[index], "not started", True)
+            on_result(results[index])
+        return [results[i] for i in range(len(items))], True
+
+
+def _stop(processes: list) -> None:
+    """SIGTERM every worker, wait a moment for them to clean up, SIGKILL the rest."""
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+            process.join()

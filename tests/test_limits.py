@@ -1,0 +1,133 @@
+"""Sized up front: runs, data and clips that would not fit are refused with the number, before
+any allocation; data float64 cannot train on is refused with the reason; CSV text is UTF-8."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aeviz import budget
+from tests.conftest import tiny_text
+
+GB = 10**9
+
+
+def train_error(run_cli, tmp_path, text: str, *args: str) -> str:
+    (tmp_path / "exp.toml").write_text(text)
+    result = run_cli("train", tmp_path / "exp.toml", "-o", tmp_path / "out.npz", *args)
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "out.npz").exists()
+    return result.stderr.removeprefix(f"Error: {tmp_path / 'exp.toml'}: ")
+
+
+def test_a_run_over_the_cap_is_refused_with_its_size_and_a_cut(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setattr(budget, "available_memory", lambda: 64 * GB)
+    text = tiny_text(train={"epochs": 10_000_000}, record={"every": 1})
+    assert train_error(run_cli, tmp_path, text) == (
+        "record.every: the trajectory would hold 10,000,002 snapshots, about 6.0 GB (at most "
+        "2.0 GB); record fewer snapshots (record.every = 4 or more) or lower train.epochs\n")
+
+
+def test_a_run_over_the_free_memory_is_refused(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setattr(budget, "available_memory", lambda: 1 * GB)
+    text = tiny_text(train={"epochs": 1_000_000})
+    assert train_error(run_cli, tmp_path, text) == (
+        "record.every: the trajectory would hold 1,000,002 snapshots, about 596.0 MB (training "
+        "needs about 1.7 GB, 1.0 GB is free); record fewer snapshots (record.every = 2 or more) "
+        "or lower train.epochs\n")
+
+
+def test_the_estimate_counts_what_train_writes(tiny_run_path):
+    from aeviz.config import experiment_from_dict, parse_toml
+    from tests.conftest import TINY
+
+    size = budget.estimate(experiment_from_dict(parse_toml(TINY, "tiny.toml")), 40, 3)
+    with np.load(tiny_run_path) as run:
+        stored = sum(run[key].nbytes for key in run.files if run[key].dtype.kind != "U")
+        assert size.snapshots == len(run["epoch"]) + 1  # the last epoch counted apart
+    assert 0.9 < size.total / stored < 1.2
+
+
+def test_oversized_data_is_refused_before_it_is_made(run_cli, tmp_path):
+    clusters = [{"n": 1_000_000_000, "mean": [0, 0, 0], "std": 1.0}]
+    assert train_error(run_cli, tmp_path, tiny_text(data={"clusters": clusters})) == (
+        "data.clusters: 1,000,000,000 samples in all; aeviz takes at most 1,000,000\n")
+    with open(tmp_path / "x.npy", "wb") as handle:  # a header claiming 1e11 rows, no data
+        np.lib.format.write_array_header_1_0(handle, {"descr": "<f8", "fortran_order": False,
+                                                      "shape": (10**11, 3)})
+    text = tiny_text(data={"clusters": None, "file": "x.npy"})
+    assert train_error(run_cli, tmp_path, text) == (
+        f"data.file: {tmp_path / 'x.npy'} declares shape (100000000000, 3): "
+        "100,000,000,000 rows; aeviz takes at most 1,000,000\n")
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--duration", "3000", "--fps", "120"], "--duration: makes 360,000 frames at 120 fps"),
+    (["--hold", "3000", "--fps", "120"], "--hold: makes 361,440 frames in all"),
+])
+def test_clips_of_too_many_frames_are_refused(run_cli, tiny_run_path, tmp_path, flags, message):
+    result = run_cli("render", tiny_run_path, "-o", tmp_path / "x.mp4", *flags)
+    assert result.exit_code == 2 and not (tmp_path / "x.mp4").exists()
+    assert result.stderr == (f"Error: {message}; a clip may have at most 200,000 (lower fps, "
+                             "duration, hold or smooth)\n")
+
+
+def test_values_float64_cannot_train_on_are_refused_with_the_reason(run_cli, tmp_path):
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).normal(size=(30, 3)) * 1e300)
+    text = tiny_text(data={"clusters": None, "file": "x.npy", "normalize": "none"})
+    assert train_error(run_cli, tmp_path, text) == (
+        'data.normalize: with normalize = "none" the data reach 2.33e+300, too large to train '
+        'on in float32 arithmetic (at most 1e+15); use "global" or "minmax", or scale the '
+        'data\n')
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).normal(size=(30, 3)) * 1e25)
+    assert train_error(run_cli, tmp_path, text) == (
+        'data.normalize: with normalize = "none" the data reach 2.33e+25, too large to train '
+        'on in float32 arithmetic (at most 1e+15); use "global" or "minmax", or scale the '
+        'data\n')
+    clusters = [{"n": 10, "mean": [0, 0, 0], "std": 1e308}]
+    assert train_error(run_cli, tmp_path, tiny_text(data={"clusters": clusters})) == (
+        "data.clusters[1].std: 1e+308 is too large to train on in float arithmetic (values up "
+        "to 1e+30: codes are stored as 32-bit floats)\n")
+
+
+def test_what_train_writes_render_draws(run_cli, tmp_path):
+    """Large data, no normalization, a linear network: it diverges, and still renders."""
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).normal(size=(30, 3)) * 1e25)
+    (tmp_path / "exp.toml").write_text(tiny_text(
+        data={"clusters": None, "file": "x.npy", "normalize": "none"},
+        model={"activation": "identity"},
+        train={"epochs": 5, "optimizer": "sgd", "dtype": "float64"}))
+    trained = run_cli("train", tmp_path / "exp.toml", "-o", tmp_path / "run.npz")
+    assert trained.exit_code == 0 and "diverged" in trained.output
+    rendered = run_cli("render", tmp_path / "run.npz", "-o", tmp_path / "run.png", "--size",
+                       "320x180")
+    assert rendered.exit_code == 0, rendered.output
+
+
+def csv_experiment(tmp_path, content: bytes, **data) -> str:
+    (tmp_path / "d.csv").write_bytes(content)
+    return tiny_text(data={"clusters": None, "file": "d.csv", **data})
+
+
+def test_csv_with_a_byte_order_mark(run_cli, tmp_path):
+    text = csv_experiment(tmp_path, "\ufeffkind,a,b,c\nx,1,2,3\ny,2,3,1\nx,3,1,2\n".encode(),
+                          label_column="kind")
+    (tmp_path / "exp.toml").write_text(text)
+    result = run_cli("train", tmp_path / "exp.toml", "-o", tmp_path / "out.npz", "-q")
+    assert result.exit_code == 0, result.output
+    with np.load(tmp_path / "out.npz") as run:
+        assert run["label_names"].tolist() == ["x", "y"]
+
+
+def test_csv_that_is_not_utf8_names_the_byte(run_cli, tmp_path):
+    text = csv_experiment(tmp_path, "a,b,c\n1,2,3\n# café\n".encode("latin-1"))
+    assert train_error(run_cli, tmp_path, text) == (
+        f"data.file: {tmp_path / 'd.csv'} is not UTF-8 text (byte 0xe9 at offset 17, line 3); "
+        "save it as UTF-8\n")
+
+
+def test_non_numeric_columns_are_refused_by_name(run_cli, tmp_path):
+    text = csv_experiment(tmp_path, b"a,b,c,name\n1,2,3,anna\n2,3,4,bob\n")
+    assert train_error(run_cli, tmp_path, text) == (
+        f'data.file: {tmp_path / "d.csv"}: column "name" is not numeric (row 2: \'anna\'); '
+        "remove it, or name it in data.label_column to color the points by it\n")

@@ -1,0 +1,202 @@
+"""SIGINT and SIGTERM to real aeviz processes: train keeps what it finished, render leaves no
+temporary file, batch stops its workers and records nothing unfinished as done; a worker killed
+by SIGKILL fails only its experiment; workers whose parent dies stop by themselves."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import tiny_text
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+
+LONG = tiny_text(train={"epochs": 1_000_000}, record={"every": 1000},
+                 render={"size": "160x90", "fps": 5})
+
+
+def start(*args, cwd: Path) -> subprocess.Popen:
+    """`aeviz ARGS` in a session of its own (so the test can find every process it started)
+    with SIGINT at its default, as in a terminal."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "aeviz", *map(str, args)], cwd=cwd, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def stat(pid: int) -> list[str]:
+    """Fields of /proc/PID/stat after the command name (field 3 onward)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2:].split()
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = stat(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def in_session(sid: int) -> list[int]:
+    """Live (not zombie) processes of session `sid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = stat(int(entry.name))
+        except (ValueError, OSError):
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def children(pid: int) -> list[int]:
+    """Live (not zombie) child processes of `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = stat(int(entry.name))
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+        except (ValueError, OSError):
+            continue
+    return found
+
+
+def wait_until(condition, what: str, limit: float = 60.0,
+               process: subprocess.Popen | None = None) -> None:
+    """Poll until `condition()` holds (a failure only if it never does, or `process` ends
+    first: not a timing test)."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"ended before {what}: {process.communicate()}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.05)
+
+
+def busy(pid: int, seconds: float = 1.5) -> bool:
+    """The process has done `seconds` of CPU work: past its imports, into the real work."""
+    try:
+        return cpu_seconds(pid) >= seconds
+    except OSError:
+        return False
+
+
+def finish(process: subprocess.Popen) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=60)
+    wait_until(lambda: not in_session(process.pid), "every process of the session ended", 15)
+    return process.returncode, out, err
+
+
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_train_saves_the_completed_epochs(tmp_path, signum, status):
+    (tmp_path / "long.toml").write_text(LONG)
+    process = start("train", "long.toml", cwd=tmp_path)
+    wait_until(lambda: busy(process.pid), "training under way", process=process)
+    process.send_signal(signum)
+    code, out, err = finish(process)
+    assert code == status, err
+    assert "Traceback" not in err and "stopped: interrupted" in out
+    with np.load(tmp_path / "long.npz", allow_pickle=False) as run:
+        assert '"stop_reason": "interrupted"' in str(run["meta"])
+        assert list(run["epoch"][:2]) == [0, 1000] and run["epoch"][-1] > 1000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.npz", "long.toml"]
+
+
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_render_stops_ffmpeg_and_leaves_the_old_output(tmp_path, tiny_run_path, signum, status):
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"the clip of last week")
+    process = start("render", tiny_run_path, "-o", clip, "--smooth", "30", "--hold",
+                    "60", "--size", "320x180", cwd=tmp_path)
+    wait_until(lambda: any("ffmpeg" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+                           for pid in children(process.pid)), "ffmpeg started", process=process)
+    process.send_signal(signum)
+    code, out, err = finish(process)
+    assert (code, err) == (status, "Aborted.\n"), err
+    assert clip.read_bytes() == b"the clip of last week"
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.mp4"]  # no .clip.XXXX.tmp.mp4
+
+
+def long_batch(tmp_path: Path) -> Path:
+    folder = tmp_path / "experiments"
+    folder.mkdir()
+    (folder / "quick.toml").write_text(tiny_text(train={"epochs": 2},
+                                                 render={"size": "160x90", "fps": 5}))
+    for name in ("slow1", "slow2", "slow3"):
+        (folder / f"{name}.toml").write_text(LONG)
+    return folder
+
+
+def batch_rows(out: str) -> dict[str, str]:
+    """The closing table's rows by experiment name."""
+    table = out[out.index("experiment  "):].splitlines()[1:]
+    return {row.split()[0]: row for row in table}
+
+
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_batch_stops_its_workers_and_records_nothing_unfinished(tmp_path, signum, status):
+    folder = long_batch(tmp_path)
+    outdir = tmp_path / "clips"
+    process = start("batch", folder, "-o", outdir, "--jobs", "2", cwd=tmp_path)
+    wait_until(lambda: (outdir / "quick.json").exists(), "the quick experiment done",
+               process=process)
+    wait_until(lambda: len(children(process.pid)) == 2
+               and all(busy(pid, 0.3) for pid in children(process.pid)), "two slow workers",
+               process=process)
+    if signum == signal.SIGINT:
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal does: the whole group
+    else:
+        process.send_signal(signal.SIGTERM)    # as CI and `timeout` do: the parent alone
+    code, out, err = finish(process)
+    assert code == status, err
+    assert "Traceback" not in err
+    rows = batch_rows(out)
+    assert "failed" not in out and rows["quick"].endswith(str(outdir / "quick.mp4"))
+    assert sorted(name for name, row in rows.items() if "interrupted:" in row) == [
+        "slow1", "slow2", "slow3"]
+    assert sorted(p.name for p in outdir.iterdir()) == ["quick.json", "quick.mp4", "quick.npz"]
+    again = subprocess.run([sys.executable, "-m", "aeviz", "batch", folder, "-o", outdir,
+                            "--dry-run"], capture_output=True, text=True, check=True)
+    assert again.stdout.splitlines()[0] == "quick: up to date"
+    assert again.stdout.count("would train and render: new (no manifest)") == 3
+
+
+def test_a_worker_killed_fails_only_its_experiment(tmp_path):
+    folder = tmp_path / "experiments"
+    folder.mkdir()
+    (folder / "doomed.toml").write_text(LONG)
+    for name in ("one", "two"):
+        (folder / f"{name}.toml").write_text(tiny_text(train={"epochs": 2},
+                                                       render={"size": "160x90", "fps": 5}))
+    outdir = tmp_path / "clips"
+    process = start("batch", folder, "-o", outdir, "--jobs", "2", cwd=tmp_path)
+    wait_until(lambda: any(busy(pid, 0.3) for pid in children(process.pid)), "a busy worker")
+    wait_until(lambda: (outdir / "one.json").exists() and (outdir / "two.json").exists()
+               and len(children(process.pid)) == 1, "the others done", process=process)
+    (doomed,) = children(process.pid)
+    os.kill(doomed, signal.SIGKILL)
+    code, out, err = finish(process)
+    assert code == 1 and "Traceback" not in err
+    assert err == ("doomed: failed: its worker process was killed by SIGKILL "
+                   "(out of memory?)\n")
+    assert "failed: its worker process was killed by SIGKILL" in batch_rows(out)["doomed"]
+    assert not (outdir / "doomed.json").exists()
+
+
+def test_workers_stop_when_the_batch_is_killed(tmp_path):
+    folder = long_batch(tmp_path)
+    process = start("batch", folder, "-o", tmp_path / "clips", "--jobs", "2", cwd=tmp_path)
+    wait_until(lambda: sum(busy(pid, 0.3) for pid in children(process.pid)) == 2,
+               "two slow workers")
+    process.kill()
+    _, err = process.communicate()  # the workers' stderr too: they hold the pipe until they end
+    wait_until(lambda: not in_session(process.pid), "the orphaned workers stopped", 15)
+    assert not list((tmp_path / "clips").glob("*.tmp.*")), err
