@@ -15,6 +15,7 @@ from aeviz.render.labels import PathLabel
 from aeviz.render.scene import Scene
 from aeviz.render.views import RunView
 from aeviz.train import train
+from tests.conftest import tiny_text
 
 SMALLEST_PX = {"640x360": 11.0, "1280x720": 13.5}
 # A wide network on 8x8 images in ten classes, like examples/digits.toml: elided layers,
@@ -110,3 +111,16 @@ def assert_legible(runs, size: str, panels: tuple[str, ...], monkeypatch) -> lis
 def _overlap(a, b) -> bool:
     """Whether two boxes share more than a pixel's width both ways (touching is allowed)."""
     return min(a.x1, b.x1) - max(a.x0, b.x0) > 1 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_four_differing_runs_stay_legible(tmp_path, size, monkeypatch):
+    # Long differing keys in the header beside the clusters' legend; a narrow loss panel.
+    runs = []
+    for optimizer, rate in (("sgd", 0.1), ("momentum", 0.1), ("rmsprop", 0.01), ("adam", 0.01)):
+        path = tmp_path / f"{optimizer}.toml"
+        path.write_text(tiny_text(train={"optimizer": optimizer, "learning_rate": rate,
+                                         "dampening": 0.0, "epochs": 4}))
+        runs.append(train(load_experiment(path)))
+    texts = assert_legible(runs, size, ("code", "loss"), monkeypatch)
+    assert any(text.startswith("4 runs; only optimizer, l") for text, _, _ in texts)

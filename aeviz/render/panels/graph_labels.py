@@ -75,7 +75,7 @@ def activation_lines(names: tuple[str, ...], code: int, column_pt: float,
     """The activations as (one name per weight layer?, lines): each name between its two
     layers when the widest fits there, else a summary wrapped into `room_pt` points."""
     size = FONT["small"]
-    if max(text_width(f"{name}  ", size) for name in names) < column_pt:
+    if max(text_width(name, size) for name in names) + size < column_pt:  # an em apart
         return True, list(names)
     lines: list[str] = []
     wrap_pt = room_pt - text_width(",", size)  # each line but the last ends with a comma

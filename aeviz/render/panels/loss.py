@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from aeviz.config import RenderOptions
 from aeviz.render.labels import PathLabel
@@ -33,6 +34,9 @@ class LossPanel:
         ax = panel_axes(fig, slot, (0.85, 0.6, 0.3, 0.4), theme, "reconstruction error")
         within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
         ax.set_xlabel("epochs completed" if within else "epoch")
+        if not within:  # a short run would otherwise get ticks at epoch 0.5, 1.5, ...
+            ax.xaxis.set_major_locator(MaxNLocator("auto", steps=[1, 2, 2.5, 5, 10],
+                                                   integer=True))
         ax.set_ylabel("RMSE")
         style_grid(ax, theme)
         self.views, self.single, self.ax = views, len(views) == 1, ax
@@ -45,8 +49,10 @@ class LossPanel:
                                 + ([[v.pca[0] for v in views]] if options.pca else []))
         _fix_limits(ax, span, losses, options.log_loss)
         # Reference lines and their labels, placed where no curve and no value label is.
-        references = [(floor, f"PCA, 2 components: {floor:.4f}", "--") for floor in
-                      sorted({round(v.pca[0], 12) for v in views})] if options.pca else []
+        references = [(floor, _fitting(ax, [f"PCA, 2 components: {floor:.4f}",
+                                             f"PCA: {floor:.4f}"]), "--")
+                      for floor in sorted({round(v.pca[0], 12) for v in views})
+                      ] if options.pca else []
         if epsilon > 0:
             references.append((epsilon, f"stop at {epsilon:g}", ":"))
         taken = [self._values_box(line_height)]
@@ -115,6 +121,14 @@ def _reference(ax: Axes, level: float, text: str, style: str, theme: Theme,
     ax.text(text_x, box[1], text, transform=ax.transAxes, va="bottom", ha="left",
             color=theme.muted, fontsize=FONT["small"])
     return box
+
+
+def _fitting(ax: Axes, texts: list[str]) -> str:
+    """The first of `texts` that fits across the axes with a key's sample of the line before
+    it (a narrow loss panel, beside several runs, gets the short one)."""
+    room_pt = 0.96 * width_inches(ax) * 72 - KEY_SAMPLE_PT
+    return next((text for text in texts if text_width(text, FONT["small"]) <= room_pt),
+                texts[-1])
 
 
 def _fix_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bool) -> None:
