@@ -14,24 +14,20 @@ from aeviz.render.frames import Frame
 from aeviz.render.labels import PathLabel
 from aeviz.render.scene import Scene
 from aeviz.render.views import RunView
+from aeviz.tomlwriter import dump_toml
 from aeviz.train import train
 from tests.conftest import tiny_text
 
 SMALLEST_PX = {"640x360": 11.0, "1280x720": 13.5}
 # A wide network on 8x8 images in ten classes, like examples/digits.toml: elided layers,
 # long layer labels, a mixed activation list and an image strip.
-WIDE_IMAGES = """title = "wide"
-[data]
-file = "x.npy"
-label_file = "y.npy"
-normalize = "none"
-image_shape = [8, 8]
-[model]
-layers = [64, 64, 16, 2, 16, 64, 64]
-activation = ["tanh", "tanh", "identity", "tanh", "tanh", "sigmoid"]
-[train]
-epochs = 2
-"""
+WIDE_IMAGES = {
+    "title": "wide",
+    "data": {"file": "x.npy", "label_file": "y.npy", "normalize": "none", "image_shape": [8, 8]},
+    "model": {"layers": [64, 64, 16, 2, 16, 64, 64],
+              "activation": ["tanh", "tanh", "identity", "tanh", "tanh", "sigmoid"]},
+    "train": {"epochs": 2},
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +37,7 @@ def wide_image_run(tmp_path_factory):
     rng = np.random.default_rng(0)
     np.save(folder / "x.npy", rng.uniform(0, 1, (200, 64)).astype(np.float32))
     np.save(folder / "y.npy", np.arange(200) % 10)
-    (folder / "e.toml").write_text(WIDE_IMAGES)
+    (folder / "e.toml").write_text(dump_toml(WIDE_IMAGES))
     return train(load_experiment(folder / "e.toml"))
 
 
