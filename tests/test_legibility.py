@@ -4,17 +4,41 @@ no text is cut off by the frame's edge."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from matplotlib.text import Text
 
 from aeviz import trajectory
-from aeviz.config import RenderOptions
+from aeviz.config import RenderOptions, load_experiment
 from aeviz.render.frames import Frame
 from aeviz.render.labels import PathLabel
 from aeviz.render.scene import Scene
 from aeviz.render.views import RunView
+from aeviz.tomlwriter import dump_toml
+from aeviz.train import train
+from tests.conftest import tiny_text
 
 SMALLEST_PX = {"640x360": 11.0, "1280x720": 13.5}
+# A wide network on 8x8 images in ten classes, like examples/digits.toml: elided layers,
+# long layer labels, a mixed activation list and an image strip.
+WIDE_IMAGES = {
+    "title": "wide",
+    "data": {"file": "x.npy", "label_file": "y.npy", "normalize": "none", "image_shape": [8, 8]},
+    "model": {"layers": [64, 64, 16, 2, 16, 64, 64],
+              "activation": ["tanh", "tanh", "identity", "tanh", "tanh", "sigmoid"]},
+    "train": {"epochs": 2},
+}
+
+
+@pytest.fixture(scope="module")
+def wide_image_run(tmp_path_factory):
+    """A trajectory of the wide network on 200 random 8x8 images of classes 0 to 9."""
+    folder = tmp_path_factory.mktemp("wide")
+    rng = np.random.default_rng(0)
+    np.save(folder / "x.npy", rng.uniform(0, 1, (200, 64)).astype(np.float32))
+    np.save(folder / "y.npy", np.arange(200) % 10)
+    (folder / "e.toml").write_text(dump_toml(WIDE_IMAGES))
+    return train(load_experiment(folder / "e.toml"))
 
 
 def drawn_texts(scene: Scene, frame: Frame, monkeypatch) -> list[tuple[str, float, object]]:
@@ -45,10 +69,28 @@ def drawn_texts(scene: Scene, frame: Frame, monkeypatch) -> list[tuple[str, floa
                                           (4, ("code", "loss"))])
 def test_smallest_text_and_nothing_cut_off(tiny_run_path, size, runs, panels, monkeypatch):
     run = trajectory.load(tiny_run_path)
-    views = [RunView(run, f"run {i + 1}") for i in range(runs)]
+    assert_legible([run] * runs, size, panels, monkeypatch)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("panels", [("code", "loss", "weights", "recon"),
+                                    ("code", "loss", "weights")])
+def test_wide_network_on_images_stays_legible(wide_image_run, size, panels, monkeypatch):
+    texts = assert_legible([wide_image_run], size, panels, monkeypatch)
+    shown = [text for text, _, _ in texts]
+    assert "code\n2" in shown  # the code layer is always labelled
+    if "recon" in panels:
+        assert shown.count("data") == shown.count("output") >= 1
+
+
+def assert_legible(runs, size: str, panels: tuple[str, ...], monkeypatch) -> list:
+    """Render the last epoch of `runs`: no text under the guaranteed size, none cut off by the
+    frame, no two overlapping. Returns the texts drawn."""
+    views = [RunView(run, f"run {i + 1}") for i, run in enumerate(runs)]
+    end = float(runs[0].epoch[-1])
     options = RenderOptions(size=size, panels=panels)
-    scene = Scene(views, options, (0, 12))
-    texts = drawn_texts(scene, Frame(12.0, (12.0,) * runs), monkeypatch)
+    scene = Scene(views, options, (0, end))
+    texts = drawn_texts(scene, Frame(end, (end,) * len(runs)), monkeypatch)
     assert len(texts) > 20
     smallest = min(texts, key=lambda t: t[1])
     assert smallest[1] >= SMALLEST_PX[size], smallest[:2]
@@ -56,3 +98,25 @@ def test_smallest_text_and_nothing_cut_off(tiny_run_path, size, runs, panels, mo
     for text, _, box in texts:
         assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, (
             text, box)
+    for i, (text, _, box) in enumerate(texts):
+        for other, _, other_box in texts[i + 1:]:
+            assert not _overlap(box, other_box), (text, other)
+    return texts
+
+
+def _overlap(a, b) -> bool:
+    """Whether two boxes share more than a pixel's width both ways (touching is allowed)."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 1 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_four_differing_runs_stay_legible(tmp_path, size, monkeypatch):
+    # Long differing keys in the header beside the clusters' legend; a narrow loss panel.
+    runs = []
+    for optimizer, rate in (("sgd", 0.1), ("momentum", 0.1), ("rmsprop", 0.01), ("adam", 0.01)):
+        path = tmp_path / f"{optimizer}.toml"
+        path.write_text(tiny_text(train={"optimizer": optimizer, "learning_rate": rate,
+                                         "dampening": 0.0, "epochs": 4}))
+        runs.append(train(load_experiment(path)))
+    texts = assert_legible(runs, size, ("code", "loss"), monkeypatch)
+    assert any(text.startswith("4 runs; only optimizer, l") for text, _, _ in texts)

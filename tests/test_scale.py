@@ -13,7 +13,12 @@ from aeviz.errors import AevizError
 from aeviz.recorder import StreamingRecord
 from aeviz.render import render
 from aeviz.render.frames import Frame
-from aeviz.render.panels.images import ImageStripPanel, strip_samples
+from aeviz.render.panels.images import (
+    SMALLEST_IMAGE_IN,
+    ImageStripPanel,
+    image_grid,
+    strip_samples,
+)
 from aeviz.render.scene import Scene
 from aeviz.render.views import RunView
 from aeviz.train import Snapshot, train, train_to_file
@@ -142,10 +147,26 @@ def test_image_strip_shows_one_sample_per_class_on_a_fixed_scale(tmp_path):
     frames = [Frame(float(i), (float(i),)) for i in (0, 2, 4)]
     scene = assert_blitting_exact([RunView(run)], options, frames, (0, 4))
     panel = next(p for p, _ in scene.panels if isinstance(p, ImageStripPanel))
-    strip = panel.recon.get_array()
-    assert strip.shape == (3, 4 * 4 + 3 * 1)  # four 3x4 images, one-pixel gaps
-    assert panel.recon.get_clim() == (float(run.x.min()), float(run.x.max()))
+    assert (panel.grid.rows, panel.grid.columns) == (2, 2)  # a half-frame panel: 2 x 2 pairs
+    strip = panel.recons[0].get_array()
+    assert strip.shape == (3, 2 * 4 + 1)  # two 3x4 images, a one-pixel gap
+    assert panel.recons[0].get_clim() == (float(run.x.min()), float(run.x.max()))
     render([run], tmp_path / "strip.png", options, epoch=4)
+
+
+def test_image_pairs_are_arranged_to_be_largest_and_fewer_when_small():
+    # Ten 8x8 digits: one row in a wide room, two rows of five in a square one.
+    wide, square = image_grid(10, (8, 8), (6.4, 2.7), 0.2), image_grid(10, (8, 8), (3.2, 3), 0.2)
+    assert (wide.rows, wide.columns, square.rows, square.columns) == (1, 10, 2, 5)
+    assert wide.image_in == pytest.approx(6.4 / (10 * 1.125 - 0.125))  # fills the width
+    assert square.image_in == pytest.approx(3.2 / (5 * 1.125 - 0.125))
+    assert square.size_in[1] == pytest.approx(2 * (square.image_in * 2.125 + 0.2))
+    # A room too small for ten images of SMALLEST_IMAGE_IN: the first few samples only.
+    small = image_grid(10, (8, 8), (1.0, 0.8), 0.2)
+    assert (small.count, small.rows) == (3, 1) and small.image_in >= SMALLEST_IMAGE_IN
+    # The second row's images sit a whole row of pairs below the first's.
+    assert square.corner(5, output=False)[1] == pytest.approx(
+        square.corner(0, output=False)[1] - square.pair_in)
 
 
 def test_cluster_colors_follow_label_values_and_many_points_are_painted(tmp_path):

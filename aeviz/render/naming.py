@@ -75,4 +75,7 @@ def comparison_details(runs: list[Trajectory]) -> str:
     if not keys:
         return f"{len(runs)} runs of the same experiment"
     names = list(dict.fromkeys(key.split("[")[0] for key in keys))
+    leaves = [name.rsplit(".", 1)[-1] for name in names]
+    if len(set(leaves)) == len(leaves):  # "optimizer" reads better than "train.optimizer"
+        names = leaves
     return f"{len(runs)} runs; only {', '.join(names)} differ"

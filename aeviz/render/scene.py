@@ -67,6 +67,8 @@ class Scene:
                                     None if run is None else views[run], span), run)
                        for name, (x, y, w, h), run in self._slots()]
         self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
+        if figure.legends:
+            self._details_clear_of(figure.legends[0])
         self.background = None
 
     def _slots(self) -> list[Slot]:
@@ -134,9 +136,9 @@ class Scene:
             room = 0.45 * width_pt
         while len(details) > 1 and text_width("  |  ".join(details), FONT["label"]) > room:
             details.pop()
-        fig.text(0.012, self._below_top(DETAILS_IN), fit_text("  |  ".join(details),
-                                                              FONT["label"], room),
-                 ha="left", va="top", fontsize=FONT["label"], color=theme.muted)
+        self.details = fig.text(0.012, self._below_top(DETAILS_IN),
+                                fit_text("  |  ".join(details), FONT["label"], room),
+                                ha="left", va="top", fontsize=FONT["label"], color=theme.muted)
         self.counter = PathLabel(fig, 0.988, self._below_top(TITLE_IN), fig.transFigure,
                                  size=17, color=theme.foreground, zorder=DYNAMIC, ha="right")
         self.status = PathLabel(fig, 0.988, self._below_top(DETAILS_IN), fig.transFigure,
@@ -145,6 +147,14 @@ class Scene:
         fig.add_artist(self.counter)
         fig.add_artist(self.status)
         self.header_artists = [self.counter, self.status]
+
+    def _details_clear_of(self, legend) -> None:
+        """Shorten the header's second line to end before the clusters' legend beside it."""
+        renderer = self.canvas.get_renderer()
+        legend_x0 = legend.get_window_extent(renderer).x0
+        room_pt = (legend_x0 - self.details.get_window_extent(renderer).x0) * 72 / \
+            self.figure.dpi - FONT["label"]
+        self.details.set_text(fit_text(self.details.get_text(), FONT["label"], room_pt))
 
     def _widest_counter(self) -> str:
         """The longest text the epoch counter will show, to keep the title clear of it."""

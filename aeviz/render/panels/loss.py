@@ -5,10 +5,17 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from aeviz.config import RenderOptions
 from aeviz.render.labels import PathLabel
-from aeviz.render.panels.placement import curve_points, free_box, free_spot, text_width
+from aeviz.render.panels.placement import (
+    curve_points,
+    free_box,
+    free_spot,
+    is_clear,
+    text_width,
+)
 from aeviz.render.panels.style import (
     DYNAMIC,
     FONT,
@@ -33,6 +40,9 @@ class LossPanel:
         ax = panel_axes(fig, slot, (0.85, 0.6, 0.3, 0.4), theme, "reconstruction error")
         within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
         ax.set_xlabel("epochs completed" if within else "epoch")
+        if not within:  # a short run would otherwise get ticks at epoch 0.5, 1.5, ...
+            ax.xaxis.set_major_locator(MaxNLocator("auto", steps=[1, 2, 2.5, 5, 10],
+                                                   integer=True))
         ax.set_ylabel("RMSE")
         style_grid(ax, theme)
         self.views, self.single, self.ax = views, len(views) == 1, ax
@@ -45,10 +55,12 @@ class LossPanel:
                                 + ([[v.pca[0] for v in views]] if options.pca else []))
         _fix_limits(ax, span, losses, options.log_loss)
         # Reference lines and their labels, placed where no curve and no value label is.
-        references = [(floor, f"PCA, 2 components: {floor:.4f}", "--") for floor in
-                      sorted({round(v.pca[0], 12) for v in views})] if options.pca else []
+        references = [(floor, _fitting(ax, [f"PCA, 2 components: {floor:.4f}",
+                                             f"PCA: {floor:.4f}"]), "--")
+                      for floor in sorted({round(v.pca[0], 12) for v in views})
+                      ] if options.pca else []
         if epsilon > 0:
-            references.append((epsilon, f"stop at {epsilon:g}", ":"))
+            references.append((epsilon, [f"stop at {epsilon:g}"], ":"))
         taken = [self._values_box(line_height)]
         points = curve_points(ax, [(v.timeline, v.run.loss) for v in views])
         for level, text, style in references:
@@ -91,30 +103,45 @@ class LossPanel:
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
 
 
-def _reference(ax: Axes, level: float, text: str, style: str, theme: Theme,
+def _reference(ax: Axes, level: float, texts: list[str], style: str, theme: Theme,
                points: np.ndarray, taken: list[Rect]) -> Rect:
     """A horizontal reference line (PCA's error, the stop threshold) and its label, placed
     beside the line where the curves are not, else as a key (a sample of the line and the
-    label) wherever there is room; returns the label's box (axes fractions)."""
+    label) wherever there is room; the label's shorter forms (`texts`, long to short) are
+    tried when the longer find no clear room. Returns the label's box (axes fractions)."""
     width = 1.2 if style == "--" else 1
     ax.axhline(level, color=theme.muted, lw=width, ls=style)
-    size = (text_width(text, FONT["small"]) / 72 / width_inches(ax),
-            1.25 * FONT["small"] / 72 / height_inches(ax))
     line_y = (ax.transData + ax.transAxes.inverted()).transform((0, level))[1]
     # Clear of the curves' strong line (2.2 pt wide) by a little more than its half width.
     pad = (CLEARANCE_PT / 72 / width_inches(ax), CLEARANCE_PT / 72 / height_inches(ax))
-    box = free_spot(line_y, size, points, taken, pad)
-    text_x = None if box is None else box[0]
-    if box is None:
-        sample = KEY_SAMPLE_PT / 72 / width_inches(ax)
+    sample = KEY_SAMPLE_PT / 72 / width_inches(ax)
+    sizes = [(text_width(text, FONT["small"]) / 72 / width_inches(ax),
+              1.25 * FONT["small"] / 72 / height_inches(ax)) for text in texts]
+    for text, size in zip(texts, sizes):
+        box = free_spot(line_y, size, points, taken, pad)
+        if box is not None:
+            return _label(ax, box, box[0], text, theme)
+    for text, size in zip(texts, sizes):  # else a key, the first that is clear, or the last
         box = free_box((size[0] + sample, size[1]), points, taken, pad)
-        middle = box[1] + 0.4 * box[3]
-        ax.plot([box[0], box[0] + 0.8 * sample], [middle, middle], transform=ax.transAxes,
-                color=theme.muted, lw=width, ls=style)
-        text_x = box[0] + sample
-    ax.text(text_x, box[1], text, transform=ax.transAxes, va="bottom", ha="left",
+        if is_clear(box, points, taken, pad) or text is texts[-1]:
+            middle = box[1] + 0.4 * box[3]
+            ax.plot([box[0], box[0] + 0.8 * sample], [middle, middle],
+                    transform=ax.transAxes, color=theme.muted, lw=width, ls=style)
+            return _label(ax, box, box[0] + sample, text, theme)
+    raise AssertionError("unreachable: the last text is always placed")
+
+
+def _label(ax: Axes, box: Rect, x: float, text: str, theme: Theme) -> Rect:
+    ax.text(x, box[1], text, transform=ax.transAxes, va="bottom", ha="left",
             color=theme.muted, fontsize=FONT["small"])
     return box
+
+
+def _fitting(ax: Axes, texts: list[str]) -> list[str]:
+    """Those of `texts` (long to short) that fit across the axes with a key's sample of the
+    line before them; at least the shortest (a narrow loss panel gets the short ones)."""
+    room_pt = 0.96 * width_inches(ax) * 72 - KEY_SAMPLE_PT
+    return [text for text in texts if text_width(text, FONT["small"]) <= room_pt] or texts[-1:]
 
 
 def _fix_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bool) -> None:

@@ -66,6 +66,12 @@ def free_box(size: tuple[float, float], points: np.ndarray, taken: list[Rect],
     return _clearest(candidates, points, taken, pad) or (0.01, 0.02, *size)
 
 
+def is_clear(box: Rect, points: np.ndarray, taken: list[Rect],
+             pad: tuple[float, float] = (0.01, 0.01)) -> bool:
+    """Whether `box` touches no curve point (within `pad`) and overlaps no `taken` box."""
+    return _hits(box, points, pad) == 0 and _overlaps(box, taken) == 0
+
+
 GAPS = (0.012, 0.04, 0.08, 0.14, 0.22)  # distances tried between a line and its label
 
 

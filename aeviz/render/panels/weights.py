@@ -13,6 +13,12 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.path import Path
 
 from aeviz.config import RenderOptions
+from aeviz.render.panels.graph_labels import (
+    LINE_EM,
+    activation_lines,
+    fit_layer_labels,
+    layer_label_choices,
+)
 from aeviz.render.panels.placement import fit_text, text_width
 from aeviz.render.panels.style import (
     BLOW_UP,
@@ -50,52 +56,60 @@ class WeightPanel:
                                            (len(s) - 1) / 2 - np.arange(len(s))])
                           for layer, s in enumerate(self.shown)]
         self._input_names(ax, run, theme)  # first: the names narrow the layers' columns
-        self._draw_labels(ax, run, theme, tallest)
+        self._draw_labels(ax, run, theme, tallest, slot)
         # One color scale for weights and biases, fixed over the clip: a color means one value.
         values = np.abs(np.concatenate([a.reshape(len(a), -1)
                                         for a in run.weights + run.biases], axis=1))
         self.norm = _color_scale(values)
         self.cmap = matplotlib.colormaps[theme.weight_cmap]
         self.edges = self._edges(ax, theme.weight_cmap)
-        self.neurons = self._neurons(ax, theme, tallest)
+        self.neurons = self._neurons(ax, theme)
         _colorbar(ax, self.norm, theme, clipped=values.max() > self.norm.vmax,
                   label="" if narrow else "weight / bias")
         self.artists = [self.edges, self.neurons]
         self.ax = ax
 
-    def _draw_labels(self, ax: Axes, run: Trajectory, theme: Theme, tallest: int) -> None:
-        """Each layer's name and size below it, each weight layer's activation between."""
-        sizes = run.layer_sizes
-        code = run.code_layer
-        top, bottom = (tallest + 1) / 2, -(tallest + 1) / 2
-        highlight = FancyBboxPatch((code - 0.28, bottom + 0.25), 0.56, top - bottom - 0.5,
+    def _draw_labels(self, ax: Axes, run: Trajectory, theme: Theme, tallest: int,
+                     slot: Rect) -> None:
+        """The activations above the graph (room made for them), each layer's name and size
+        below it, and the code layer's tint."""
+        sizes, code = run.layer_sizes, run.code_layer
+        column_pt = width_inches(ax) * 72 / (ax.get_xlim()[1] - ax.get_xlim()[0])
+        page_pt = ax.get_figure().get_size_inches()[0] * 72
+        room_pt = (slot[0] + slot[2] - ax.get_position().x0) * page_pt  # to the slot's right
+        between, lines = activation_lines(run.activations, code, column_pt, room_pt)
+        top = self._make_room_above(ax, tallest, LINE_EM * FONT["small"] * (
+            1 if between else len(lines)))
+        bottom = ax.get_ylim()[0]
+        highlight = FancyBboxPatch((code - 0.28, -top), 0.56, 2 * top,
                                    boxstyle="round,pad=0,rounding_size=0.15",
                                    facecolor=theme.panel, edgecolor=theme.faint, zorder=0)
         ax.add_patch(highlight)
-        column_pt = width_inches(ax) * 72 / (ax.get_xlim()[1] - ax.get_xlim()[0])
-        named = column_pt > text_width("hidden ", FONT["small"])  # else sizes only, and code
-        labels = []
-        for layer, size in enumerate(sizes):
-            name = "input" if layer == 0 else "output" if layer == len(sizes) - 1 else (
-                "code" if layer == code else "hidden")
-            shown = len(self.shown[layer])
-            # An elided layer says how many it shows, on a line of its own: short lines keep
-            # neighbouring labels apart.
-            text = (f"{name}\n" if named or layer == code else "\n") + f"{size}" + (
-                f"\n{shown} shown" if shown < size else "")
-            labels.append(ax.text(layer, bottom, text, ha="center", va="top", color=theme.muted,
-                                  fontsize=FONT["small"],
-                                  fontweight="bold" if layer == code else "normal"))
-        _shrink_until_apart(labels)
-        names = run.activations
-        if max(text_width(f"{name}  ", FONT["small"]) for name in names) < column_pt:
-            for layer, name in enumerate(names):  # above the graph: clear of the names
-                ax.text(layer + 0.5, top - 0.35, name, ha="center", va="center",
-                        color=theme.muted, fontsize=FONT["small"], style="italic")
-        else:  # too narrow for one name per weight layer: one line for all
-            ax.text(np.mean(ax.get_xlim()), top - 0.35, _activation_summary(names),
-                    ha="center", va="center", color=theme.muted, fontsize=FONT["small"],
-                    style="italic")
+        style = {"color": theme.muted, "fontsize": FONT["small"], "style": "italic",
+                 "va": "bottom"}
+        if between:
+            for layer, name in enumerate(lines):
+                ax.text(layer + 0.5, top, name, ha="center", **style)
+        else:  # one summary, left-aligned under the title
+            ax.text(0, top, "\n".join(lines), transform=ax.get_yaxis_transform(), ha="left",
+                    linespacing=1.1, **style)
+        labels = [ax.text(layer, bottom, "", ha="center", va="top", color=theme.muted,
+                          fontsize=FONT["small"], fontweight="bold" if layer == code else "normal")
+                  for layer in range(len(sizes))]
+        bottom_px = slot[1] * ax.get_figure().bbox.height
+        fit_layer_labels(labels, layer_label_choices(sizes, [len(s) for s in self.shown], code),
+                         code, bottom_px)
+
+    def _make_room_above(self, ax: Axes, tallest: int, band_pt: float) -> float:
+        """Raise the top limit so that `band_pt` points stay free above the neurons (for the
+        activations); return the height (data units) just clear of the top neuron."""
+        height_pt = height_inches(ax) * 72
+        self.diameter = min(0.55 * (height_pt - band_pt) / (tallest + 1), 24)
+        clear_pt = self.diameter / 2 + 3
+        per_pt = tallest / max(height_pt - clear_pt - band_pt, 1)  # data units per point
+        bottom = -(tallest + 1) / 2
+        ax.set_ylim(bottom, bottom + height_pt * per_pt)
+        return (tallest - 1) / 2 + clear_pt * per_pt
 
     def _input_names(self, ax: Axes, run: Trajectory, theme: Theme) -> None:
         """A CSV's column names left of the input neurons (plain data has none), shortened
@@ -131,16 +145,15 @@ class WeightPanel:
         ax.add_collection(edges)
         return edges
 
-    def _neurons(self, ax: Axes, theme: Theme, tallest: int) -> PathCollection:
+    def _neurons(self, ax: Axes, theme: Theme) -> PathCollection:
         """All neurons in one collection (one draw call); inputs keep a plain fill."""
-        height_pt = height_inches(ax) * 72
-        diameter = min(0.55 * height_pt / (tallest + 1), 24)
-        self.max_width = max(diameter * 0.28, 1.5)
+        self.max_width = max(self.diameter * 0.28, 1.5)
         centers = np.concatenate(self.positions)
         self.input_count = len(self.positions[0])
         self.fills = np.tile(mcolors.to_rgba(theme.background), (len(centers), 1))
-        return ax.scatter(centers[:, 0], centers[:, 1], s=diameter**2, facecolors=self.fills,
-                          edgecolors=theme.muted, linewidths=1.1, zorder=DYNAMIC + 1)
+        return ax.scatter(centers[:, 0], centers[:, 1], s=self.diameter**2,
+                          facecolors=self.fills, edgecolors=theme.muted, linewidths=1.1,
+                          zorder=DYNAMIC + 1)
 
     def update(self, state: State) -> None:
         weights = np.concatenate([w[outs, ins] for w, (outs, ins)
@@ -154,15 +167,6 @@ class WeightPanel:
         biases = np.concatenate([b[shown] for b, shown in zip(state.biases, self.shown[1:])])
         self.fills[self.input_count:] = self.cmap(self.norm(biases))
         self.neurons.set_facecolors(self.fills)
-
-
-def _activation_summary(names: tuple[str, ...]) -> str:
-    """"tanh", "tanh, output identity" or every name: the activations in one short line."""
-    if len(set(names)) == 1:
-        return names[0]
-    if len(set(names[:-1])) == 1:
-        return f"{names[0]}, output {names[-1]}"
-    return ", ".join(names)
 
 
 def _strongest_neurons(run: Trajectory) -> list[np.ndarray]:
@@ -210,17 +214,3 @@ def _colorbar(ax: Axes, norm: mcolors.Normalize, theme: Theme, clipped: bool,
     bar.set_label(label, color=theme.muted, fontsize=FONT["small"])
     bar.ax.tick_params(colors=theme.muted, labelsize=FONT["small"])
     bar.outline.set_edgecolor(theme.faint)
-
-
-def _shrink_until_apart(texts: list) -> None:
-    """Smaller type for all of `texts` until no two overlap (down to 5 pt): wide layers and
-    small clips crowd the labels under the graph."""
-    renderer = texts[0].get_figure().canvas.get_renderer()
-    size = texts[0].get_fontsize()
-    while size > 5:
-        boxes = [text.get_window_extent(renderer) for text in texts]
-        if not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:]):
-            return
-        size -= 0.5
-        for text in texts:
-            text.set_fontsize(size)
