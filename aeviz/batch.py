@@ -109,29 +109,35 @@ def content_hash(exp: Experiment, fmt: str) -> str:
 
 
 @dataclass
-class Job:
-    """One experiment, planned: what it would make and why (or that it is up to date)."""
+class Planned:
+    """A job of the batch, planned: what it would make and why (or that it is up to date)."""
 
     path: Path
     outdir: Path
     fmt: str
-    exp: Experiment | None = None
     digest: str = ""
     reason: str = ""     # UP_TO_DATE, why it must be made, or the error that stops it
-    needs: tuple[str, ...] = ()  # jobs to finish first (a comparison's runs)
 
     @property
     def name(self) -> str:
         return self.path.stem
 
+    def output(self, suffix: str) -> Path:
+        """The output NAME.suffix in the output folder."""
+        return self.outdir / f"{self.name}.{suffix}"
+
+
+@dataclass
+class Job(Planned):
+    """One experiment, planned."""
+
+    exp: Experiment | None = None
+    needs: tuple[str, ...] = ()  # jobs to finish first (a comparison's runs)
+
     @property
     def broken(self) -> bool:
         """It cannot be made: `reason` is its error."""
         return self.exp is None
-
-    def output(self, suffix: str) -> Path:
-        """The output NAME.suffix in the output folder."""
-        return self.outdir / f"{self.name}.{suffix}"
 
     @property
     def outputs(self) -> list[Path]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aeviz import __version__
-from aeviz.batch import Job, Result, plan, row_of
+from aeviz.batch import Job, Planned, Result, plan, row_of
 from aeviz.comparison import Comparison, find_runs, load_comparison
 from aeviz.errors import AevizError
 from aeviz.files import check_writable
@@ -36,20 +36,11 @@ class Run:
 
 
 @dataclass
-class CompareJob:
-    """One comparison, planned: what it would make and why (or that it is up to date)."""
+class CompareJob(Planned):
+    """One comparison, planned."""
 
-    path: Path
-    outdir: Path
-    fmt: str
     comparison: Comparison | None = None
     runs: list[Run] = field(default_factory=list)
-    digest: str = ""
-    reason: str = ""     # UP_TO_DATE, why it must be made, or the error that stops it
-
-    @property
-    def name(self) -> str:
-        return self.path.stem
 
     @property
     def broken(self) -> bool:
@@ -60,10 +51,6 @@ class CompareJob:
     def needs(self) -> tuple[str, ...]:
         """The runs this batch makes, which must be finished first."""
         return tuple(run.name for run in self.runs if run.made_here)
-
-    def output(self, suffix: str) -> Path:
-        """The output NAME.suffix in the output folder."""
-        return self.outdir / f"{self.name}.{suffix}"
 
     @property
     def outputs(self) -> list[Path]:
