@@ -229,3 +229,15 @@ def test_workers_start_an_item_only_after_the_items_it_waits_for(tmp_path):
     with pytest.raises(ValueError, match="wait for each other"):
         run_in_workers(_after_its_inputs, items[:2], 2, lambda r: None, lambda *a: False,
                        after=[[1], [0]])
+
+
+def test_validate_checks_the_runs_a_comparison_names(run_cli, made):
+    folder, _ = made
+    (folder / "adam.toml").write_text(FAST.replace("batch_size = 8", "batch_size = 0"))
+    result = run_cli("validate", folder / "race.toml")
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: {folder / 'race.toml'}: run adam: {folder / 'adam.toml'}: train.batch_size: "
+        "must be >= 1, got 0\n")
+    result = run_cli("validate", folder / "race.toml", "--set", "train.epochs=3")
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: {folder / 'race.toml'}: --set changes experiments; this is a comparison\n")
