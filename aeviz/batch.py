@@ -3,7 +3,9 @@
 An experiment is up to date when the hash of (resolved experiment, data file, render options,
 format, aeviz version) matches the one in its manifest, NAME.json, and its outputs are what the
 manifest records (see `manifest`). Content hashes, not modification times: CI checkouts reset
-mtimes. Each experiment is made in a worker process of its own (see `workers`).
+mtimes. Each experiment is made in a worker process of its own (see `workers`). Comparison
+files among them (see `comparison`) are made after the runs they name by the same rules (see
+`batch_compare`).
 """
 
 from __future__ import annotations
@@ -31,14 +33,15 @@ class Result:
     name: str
     status: str                  # "done", "up to date", "failed" or "interrupted"
     epochs: int | str | None = None  # "300", or "1, batch 9/13" for a run stopped mid-epoch
-    final_rmse: float | None = None
+    final_rmse: float | str | None = None  # a comparison's: the range of its runs' values
     stop_reason: str | None = None
     seconds: float = 0.0
     output: str = ""             # the clip, or the error message
 
 
 def find_experiments(paths: Iterable[str]) -> list[Path]:
-    """TOML files named directly, and those directly inside named folders, sorted by name."""
+    """TOML files named directly, and those directly inside named folders, sorted by name:
+    experiments and comparisons (`split_comparisons` tells them apart)."""
     found: list[Path] = []
     for text in paths:
         path = Path(text)
@@ -66,6 +69,15 @@ def shard_of(name: str, count: int) -> int:
     """The shard (1..count) an experiment belongs to, from a stable hash of its name alone:
     adding or removing experiments never moves the others to another shard (and its cache)."""
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") % count + 1
+
+
+def split_comparisons(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(experiments, comparisons): a comparison is a file with a [compare] table. A file that
+    does not parse counts as an experiment, whose loading then says what is wrong."""
+    from aeviz.comparison import is_comparison, read_toml
+
+    comparisons = [path for path in paths if is_comparison(read_toml(path) or {})]
+    return [path for path in paths if path not in comparisons], comparisons
 
 
 def shard(paths: list[Path], index: int, count: int) -> list[Path]:
@@ -97,13 +109,12 @@ def content_hash(exp: Experiment, fmt: str) -> str:
 
 
 @dataclass
-class Job:
-    """One experiment, planned: what it would make and why (or that it is up to date)."""
+class Planned:
+    """A job of the batch, planned: what it would make and why (or that it is up to date)."""
 
     path: Path
     outdir: Path
     fmt: str
-    exp: Experiment | None = None
     digest: str = ""
     reason: str = ""     # UP_TO_DATE, why it must be made, or the error that stops it
 
@@ -114,6 +125,19 @@ class Job:
     def output(self, suffix: str) -> Path:
         """The output NAME.suffix in the output folder."""
         return self.outdir / f"{self.name}.{suffix}"
+
+
+@dataclass
+class Job(Planned):
+    """One experiment, planned."""
+
+    exp: Experiment | None = None
+    needs: tuple[str, ...] = ()  # jobs to finish first (a comparison's runs)
+
+    @property
+    def broken(self) -> bool:
+        """It cannot be made: `reason` is its error."""
+        return self.exp is None
 
     @property
     def outputs(self) -> list[Path]:
@@ -138,8 +162,24 @@ def plan(path: Path, outdir: Path, fmt: str, force: bool) -> Job:
     return job
 
 
+def plan_batch(paths: list[Path], outdir: Path, fmt: str, force: bool, index: int = 1,
+               count: int = 1) -> list:
+    """The jobs of shard `index` of `count`: its experiments, then its comparisons. A
+    comparison's runs from other shards are not jobs here: its own job trains them."""
+    from aeviz.batch_compare import plan_comparison
+
+    experiments, comparisons = split_comparisons(paths)
+    jobs = [plan(path, outdir, fmt, force) for path in shard(experiments, index, count)]
+    batch = {path.stem: path for path in experiments}
+    planned = {job.name: job for job in jobs}
+    return jobs + [plan_comparison(path, outdir, fmt, force, batch, planned)
+                   for path in shard(comparisons, index, count)]
+
+
 def dry_run_line(job: Job) -> str:
-    """What `batch --dry-run` says of one experiment."""
+    """What `batch --dry-run` says of one experiment (or comparison)."""
+    if not isinstance(job, Job):
+        return job.dry_run_line()
     if job.exp is None:
         return f"{job.name}: would fail: {job.reason}"
     if job.reason == UP_TO_DATE:
@@ -148,33 +188,43 @@ def dry_run_line(job: Job) -> str:
 
 
 def make(job: Job) -> Result:
-    """Train and render one experiment, then write its manifest. Never raises."""
-    from aeviz.render import render
-    from aeviz.train import train
-
+    """Train and render one experiment (or make a comparison), then write its manifest.
+    Never raises: a failure or an interruption is the job's row."""
     started = time.perf_counter()
-    trajectory_path, clip, manifest_path = job.outputs
     try:
-        manifest_path.unlink(missing_ok=True)  # from here on, the old outputs are not "done"
-        run = train(job.exp)
-        if run.stop_reason == "interrupted":
-            raise KeyboardInterrupt
-        run.save(trajectory_path)
-        render([run], clip, job.exp.render)
-        result = Result(job.name, "done", run.moment(len(run) - 1).removeprefix("epoch "),
-                        float(run.loss[-1]),
-                        run.stop_reason, time.perf_counter() - started, str(clip))
-        write_manifest(manifest_path, job.digest, [trajectory_path, clip], {
-            "epochs": result.epochs, "final_rmse": result.final_rmse,
-            "stop_reason": result.stop_reason})
-        return result
+        result = make_experiment(job) if isinstance(job, Job) else job.make()
     except KeyboardInterrupt:
-        return Result(job.name, "interrupted", seconds=time.perf_counter() - started,
-                      output="stopped before it finished")
+        result = Result(job.name, "interrupted", output="stopped before it finished")
     except Exception as error:  # one failing experiment must not stop the others
         message = str(error) if isinstance(error, AevizError) else (
             f"{type(error).__name__}: {error}")
-        return Result(job.name, "failed", seconds=time.perf_counter() - started, output=message)
+        result = Result(job.name, "failed", output=message)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def make_experiment(job: Job) -> Result:
+    """Train and render one experiment, then write its manifest."""
+    from aeviz.render import render
+    from aeviz.train import train
+
+    trajectory_path, clip, manifest_path = job.outputs
+    manifest_path.unlink(missing_ok=True)  # from here on, the old outputs are not "done"
+    run = train(job.exp)
+    if run.stop_reason == "interrupted":
+        raise KeyboardInterrupt
+    run.save(trajectory_path)
+    render([run], clip, job.exp.render)
+    result = Result(job.name, "done", run.moment(len(run) - 1).removeprefix("epoch "),
+                    float(run.loss[-1]), run.stop_reason, output=str(clip))
+    write_manifest(manifest_path, job.digest, [trajectory_path, clip], row_of(result))
+    return result
+
+
+def row_of(result: Result) -> dict:
+    """What a manifest keeps of a result, for the table of a later, up-to-date batch."""
+    return {"epochs": result.epochs, "final_rmse": result.final_rmse,
+            "stop_reason": result.stop_reason}
 
 
 def unfinished(job: Job, cause: str, stopped: bool) -> Result:
@@ -196,7 +246,7 @@ def run_batch(jobs: list[Job], workers: int,
     jobs' order and whether the batch was interrupted (then unfinished jobs say so)."""
     rows: dict[str, Result] = {}
     for job in jobs:
-        if job.exp is None:
+        if job.broken:
             rows[job.name] = Result(job.name, "failed", output=job.reason)
         elif job.reason == UP_TO_DATE:
             rows[job.name] = up_to_date(job)
@@ -204,16 +254,22 @@ def run_batch(jobs: list[Job], workers: int,
             continue
         on_result(rows[job.name])
     todo = [job for job in jobs if job.name not in rows]
-    made, interrupted = run_in_workers(make, todo, workers, on_result, unfinished)
+    position = {job.name: index for index, job in enumerate(todo)}
+    after = [[position[name] for name in job.needs if name in position] for job in todo]
+    made, interrupted = run_in_workers(make, todo, workers, on_result, unfinished, after)
     rows.update((result.name, result) for result in made)
     return [rows[job.name] for job in jobs], interrupted
+
+
+def shown_rmse(value: float | str) -> str:
+    return value if isinstance(value, str) else f"{value:.4g}"
 
 
 def format_table(results: list[Result]) -> str:
     """The end-of-batch table: name, epochs, final RMSE, stop reason, seconds, output or error."""
     header = ("experiment", "ends at epoch", "final RMSE", "stopped", "seconds", "output")
     rows = [(r.name, "" if r.epochs is None else str(r.epochs),
-             "" if r.final_rmse is None else f"{r.final_rmse:.4g}",
+             "" if r.final_rmse is None else shown_rmse(r.final_rmse),
              r.stop_reason or "", f"{r.seconds:.1f}",
              r.output if r.status == "done" else f"{r.status}: {r.output}")
             for r in results]

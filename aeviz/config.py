@@ -45,6 +45,9 @@ DEFAULT_EXPERIMENT = "default.toml"
 def experiment_from_dict(raw: dict, source: str = "experiment",
                          base_dir: Path = Path(".")) -> Experiment:
     """Validate a parsed TOML document; raises SettingError naming `source` and the key."""
+    if "compare" in raw:  # a comparison file (see `comparison`), given where a run is wanted
+        raise AevizError(f"{source}: a comparison (it has a [compare] table), not an "
+                         "experiment: aeviz batch renders it from the runs it names")
     try:
         exp = build(Experiment, raw)
     except SettingError as error:

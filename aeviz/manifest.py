@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,13 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
     return manifest
 
 
-def redo_reason(manifest_path: Path, digest: str, expected: list[Path]) -> str:
-    """Why an experiment must be redone, or UP_TO_DATE."""
+CHANGED = "changed (experiment, data, render options or aeviz version)"
+
+
+def redo_reason(manifest_path: Path, digest: str, expected: list[Path],
+                changed: Callable[[dict], str] = lambda manifest: CHANGED) -> str:
+    """Why an experiment must be redone, or UP_TO_DATE; `changed(manifest)` says what changed
+    when the hash differs."""
     if not manifest_path.exists():
         if any(path.exists() for path in expected):
             return "unfinished last time (outputs without a manifest)"
@@ -66,7 +72,7 @@ def redo_reason(manifest_path: Path, digest: str, expected: list[Path]) -> str:
     if manifest is None:
         return "manifest unreadable or damaged"
     if manifest["hash"] != digest:
-        return "changed (experiment, data, render options or aeviz version)"
+        return changed(manifest)
     if manifest.get("stop_reason") == "interrupted":
         return "interrupted last time"
     recorded = manifest["outputs"]

@@ -13,7 +13,7 @@ import multiprocessing
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any, NamedTuple
 
@@ -76,8 +76,12 @@ def _collect(worker: Worker) -> Any | None:
 
 def run_in_workers(task: Callable[[Any], Any], items: list, jobs: int,
                    on_result: Callable[[Any], None],
-                   on_death: Callable[[Any, str, bool], Any]) -> tuple[list, bool]:
+                   on_death: Callable[[Any, str, bool], Any],
+                   after: Sequence[Collection[int]] = ()) -> tuple[list, bool]:
     """task(item) for every item, `jobs` processes at a time; results in the items' order.
+
+    `after[i]`, if given, holds the indexes of the items that must be finished (whatever
+    their result) before item i starts; the items' order is kept otherwise.
 
     `task` must return (never raise); `on_death(item, cause, stopped)` makes the result of an
     item whose worker died (stopped False) or that was stopped unfinished (True). Returns the
@@ -97,12 +101,18 @@ def run_in_workers(task: Callable[[Any], Any], items: list, jobs: int,
         results[worker.index] = result
         on_result(result)
 
+    def next_ready() -> int | None:
+        return next((index for index in waiting if not after
+                     or all(before in results for before in after[index])), None)
+
     try:
         while waiting or running:
-            while waiting and len(running) < jobs:
-                index = waiting.pop(0)
+            while len(running) < jobs and (index := next_ready()) is not None:
+                waiting.remove(index)
                 worker = _start(index, task, items[index])
                 running[worker.process.sentinel] = worker
+            if not running:  # waiting, yet nothing can start: `after` is circular
+                raise ValueError(f"items {waiting} wait for each other (see `after`)")
             for sentinel in wait(list(running)):
                 finish(running.pop(sentinel), False)
         return [results[i] for i in range(len(items))], False

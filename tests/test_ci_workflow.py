@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from aeviz.tomlwriter import dump_toml
 from tests.test_batch import FAST
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,11 +54,15 @@ def test_the_workflow_installs_from_a_source_that_exists():
 
 
 def course_repository(tmp_path: Path) -> Path:
-    """A course repository: experiments, and requirements pointing at this checkout."""
+    """A course repository: experiments, a comparison of two of them in shard 1 (one of its
+    runs is shard 2's), and requirements pointing at this checkout."""
     repo = tmp_path / "course"
     (repo / "examples").mkdir(parents=True)
     for name, seed in (("kmeans", 1), ("optimizers", 2), ("pca", 3), ("sigmoid", 4)):
         (repo / "examples" / f"{name}.toml").write_text(FAST.replace("seed = 3", f"seed = {seed}"))
+    (repo / "examples" / "race.toml").write_text(dump_toml({
+        "compare": {"runs": ["pca", "kmeans"]},
+        "render": {"size": "160x90", "fps": 5, "duration": 1.0, "hold": 0.0}}))
     (repo / "requirements-clips.txt").write_text(f"aeviz @ {ROOT.as_uri()}\n")
     return repo
 
@@ -108,12 +113,14 @@ def test_the_workflow_runs_as_written(tmp_path):
                             "without the wheel package)")
             assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"
             if "--dry-run" in command:  # a shard may be empty: it says so
-                assert all(line.split(": ")[1] in ("up to date", "would train and render")
+                assert all(line.split(": ")[1] in ("up to date", "would train and render",
+                                                   "would render comparison")
                            for line in result.stdout.splitlines()) or result.stdout == (
                     f"shard {shard}/{SHARDS}: no experiments in this share\n"), result.stdout
         made.append(sorted(p.stem for p in (repo / "clips").glob("*.mp4")))
     # The shards wrote into one folder here, so it grows; together they cover every experiment.
-    assert made[-1] == ["kmeans", "optimizers", "pca", "sigmoid"]
+    assert made[0] == ["pca", "race"]  # shard 1 made its comparison with shard 2's kmeans
+    assert made[-1] == ["kmeans", "optimizers", "pca", "race", "sigmoid"]
     installed = subprocess.run([venv / "bin" / "python", "-c",
                                 "import aeviz; print(aeviz.__file__)"],
                                capture_output=True, text=True, env=env, cwd=repo, check=True)

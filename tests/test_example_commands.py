@@ -3,6 +3,8 @@ a small, short clip), from the repository's root, with the file names `aeviz tra
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import re
 import shlex
 import shutil
@@ -15,6 +17,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 COMMAND = re.compile(r"^#\s{2,}(aeviz [^`#]+?)\s*$|`(aeviz [^`]+)`")
 QUICK_RENDER = ["--size", "160x90", "--fps", "5", "--duration", "0.2", "--hold", "0"]
 QUICKER = {"train": ["--set", "train.epochs=3"], "render": QUICK_RENDER, "demo": QUICK_RENDER}
+QUICK_OPTIONS = {"size": "160x90", "fps": 5, "duration": 0.2, "hold": 0}  # for batch, which
+# has no such flags: its training and rendering are made quicker where its workers call them.
 
 
 def example_commands() -> list[str]:
@@ -43,9 +47,28 @@ def test_every_command_in_the_examples_comments_runs(tmp_path, monkeypatch, run_
     quick_default = aeviz.config.load_default
     monkeypatch.setattr(aeviz.config, "load_default",
                         lambda overrides=(): quick_default(["train.epochs=3"]))
+    quicken_batch(monkeypatch)
     for command in example_commands():
         words = shlex.split(command)[1:]
         result = run_cli(*words, *QUICKER.get(words[0], []))
         assert result.exit_code == 0, f"{command}: {result.output}"
-        if "-o" in words:
-            assert (tmp_path / words[words.index("-o") + 1]).is_file(), command
+        if "-o" in words:  # a file, or batch's folder
+            assert (tmp_path / words[words.index("-o") + 1]).exists(), command
+
+
+def quicken_batch(monkeypatch) -> None:
+    """3 epochs and a tiny clip for every experiment of a batch (its workers are forked, so
+    they see these patches)."""
+    training, rendering = importlib.import_module("aeviz.train"), importlib.import_module(
+        "aeviz.render")
+    train, render = training.train, rendering.render
+
+    def quick_train(exp, *args, **kwargs):
+        quick = dataclasses.replace(exp, train=dataclasses.replace(exp.train, epochs=3))
+        return train(quick, *args, **kwargs)
+
+    def quick_render(runs, output, options, **kwargs):
+        return render(runs, output, options.updated(QUICK_OPTIONS), **kwargs)
+
+    monkeypatch.setattr(training, "train", quick_train)
+    monkeypatch.setattr(rendering, "render", quick_render)

@@ -1,14 +1,17 @@
-"""Every shipped example validates, and the seed default is the embedded default."""
+"""Every shipped example validates, and the seed default is the embedded default; the
+comparisons name experiments of the folder."""
 
 from pathlib import Path
 
 import pytest
 
+from aeviz.batch import split_comparisons
+from aeviz.comparison import find_runs, load_comparison
 from aeviz.config import load_default, load_experiment
 from aeviz.data import load_data
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-FILES = sorted(EXAMPLES.glob("*.toml"))
+FILES, COMPARISONS = split_comparisons(sorted(EXAMPLES.glob("*.toml")))
 
 
 def test_the_examples_are_all_there():
@@ -24,6 +27,16 @@ def test_example_validates_and_its_data_loads(path):
     exp = load_experiment(path)
     data = load_data(exp)
     assert data.x.shape[1] == exp.model.layers[0]
+
+
+def test_the_optimizer_lecture_is_a_comparison_of_the_four_optimizers():
+    assert [path.stem for path in COMPARISONS] == ["optimizers"]
+    comparison = load_comparison(EXAMPLES / "optimizers.toml")
+    runs = find_runs(comparison, {path.stem: path for path in FILES})
+    assert [path.stem for path in runs] == [f"optimizers-{name}" for name in (
+        "sgd", "momentum", "rmsprop", "adam")]
+    # Its labels are the runs' own label keys, so `aeviz render` by hand names them alike.
+    assert list(comparison.compare.labels) == [load_experiment(path).label for path in runs]
 
 
 def test_seed_default_is_the_embedded_default():

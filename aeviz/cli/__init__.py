@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 import click
 
 from aeviz import __version__, api
+from aeviz.cli.batch import batch as batch_command
 from aeviz.cli.figure import figure as figure_command
 from aeviz.cli.info import info as info_command
 from aeviz.cli.options import (
     RENDER_ORDER,
     AevizGroup,
     Progress,
-    ShardType,
     TrainingStatus,
     quiet_option,
     render_flags,
@@ -75,9 +75,16 @@ def init(path: str, force: bool) -> None:
 @set_option
 def validate(experiment: str, overrides: dict) -> None:
     """Check EXPERIMENT and print it with every default filled in: the values train, render
-    and batch will use (a flag of render still beats the [render] table)."""
+    and batch will use (a flag of render still beats the [render] table). A comparison file
+    is checked with the experiments beside it that it names."""
+    from aeviz.comparison import is_comparison, read_toml, validated_comparison
     from aeviz.data import load_data
 
+    if is_comparison(read_toml(experiment) or {}):
+        if overrides:
+            raise AevizError(f"{experiment}: --set changes experiments; this is a comparison")
+        click.echo(validated_comparison(experiment), nl=False)
+        return
     exp = load_experiment(experiment, overrides)
     data = load_data(exp)  # data files are part of the experiment: check they read and fit
     warn_about_range(exp, data.x)
@@ -233,61 +240,7 @@ def demo(output: str, quiet: bool, **flags) -> None:
     render_to([trajectory.load(recorded)], output, flags, quiet)
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for NAME.npz, NAME.mp4|gif and NAME.json (created if missing).")
-@click.option("--format", "fmt", type=click.Choice(["mp4", "gif"]), default="mp4",
-              show_default=True, help="Clip format.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Experiments run in parallel (default: the number of CPUs).")
-@click.option("--shard", type=ShardType(), default="1/1", show_default=True,
-              help="Take share I of N (by a stable hash of each name), for a CI matrix of N "
-                   "jobs.")
-@click.option("--force", is_flag=True, help="Redo experiments even if they are up to date.")
-@click.option("--dry-run", is_flag=True,
-              help="Say what would be done and why, for each experiment; change nothing.")
-@quiet_option
-def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
-          shard: tuple[int, int], force: bool, dry_run: bool, quiet: bool) -> None:
-    """Train and render every experiment in PATHS (TOML files or folders of them).
-
-    On Ctrl-C or SIGTERM it stops within about two seconds, prints what was finished and what
-    was not, and exits with status 130 or 143; nothing unfinished is recorded as done.
-    """
-    import os
-
-    from aeviz import batch as batching
-
-    index, count = shard
-    experiments = batching.shard(batching.find_experiments(paths), index, count)
-    folder = Path(outdir) if dry_run else batching.prepare_outdir(outdir)
-    if not experiments:
-        if not quiet:
-            click.echo(f"shard {index}/{count}: no experiments in this share")
-        return
-    jobs_planned = [batching.plan(path, folder, fmt, force) for path in experiments]
-    if dry_run:
-        for job in jobs_planned:
-            click.echo(batching.dry_run_line(job))
-        return
-
-    def report(result) -> None:
-        if not quiet or result.status == "failed":
-            click.echo(f"{result.name}: {result.status}"
-                       + ("" if result.status in ("done", "up to date") else
-                          f": {result.output}"), err=result.status == "failed")
-
-    results, interrupted = batching.run_batch(jobs_planned, jobs or os.cpu_count() or 1,
-                                              report)
-    if not quiet or interrupted:
-        click.echo(batching.format_table(results))
-    if interrupted:
-        sys.exit(exit_status())
-    if any(r.status in ("failed", "interrupted") for r in results):
-        sys.exit(1)
-
-
+cli.add_command(batch_command, "batch")
 cli.add_command(figure_command, "figure")
 cli.add_command(info_command, "info")
 
