@@ -155,9 +155,9 @@ def plan(path: Path, outdir: Path, fmt: str, force: bool) -> Job:
     except AevizError as error:
         job.reason = str(error)
         return job
-    for output in job.outputs if outdir.is_dir() else ():  # (--dry-run may have no outdir)
+    for output in job.outputs if outdir.is_dir() else ():  # (a dry run may have no outdir)
         check_writable(output, inputs=[path])  # a folder or FIFO in the way: before any work
-    job.reason = "forced (--force)" if force else redo_reason(
+    job.reason = "forced" if force else redo_reason(
         job.output("json"), job.digest, job.outputs[:2])
     return job
 
@@ -177,7 +177,7 @@ def plan_batch(paths: list[Path], outdir: Path, fmt: str, force: bool, index: in
 
 
 def dry_run_line(job: Job) -> str:
-    """What `batch --dry-run` says of one experiment (or comparison)."""
+    """What a dry run of `batch` says of one experiment (or comparison)."""
     if not isinstance(job, Job):
         return job.dry_run_line()
     if job.exp is None:

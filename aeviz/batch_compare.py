@@ -82,7 +82,7 @@ class CompareJob(Planned):
                 if not run.made_here and _redo_run(run) != UP_TO_DATE]
 
     def dry_run_line(self) -> str:
-        """What `batch --dry-run` says of it."""
+        """What a dry run of `batch` says of it."""
         if self.broken:
             return f"{self.name}: would fail: {self.reason}"
         if self.reason == UP_TO_DATE:
@@ -125,9 +125,9 @@ def plan_comparison(path: Path, outdir: Path, fmt: str, force: bool, batch: dict
         return job
     job.comparison = comparison
     job.digest = _sha256({"own": job.own_hash(), "runs": job.run_hashes()})
-    for output in job.outputs if outdir.is_dir() else ():  # (--dry-run may have no outdir)
+    for output in job.outputs if outdir.is_dir() else ():  # (a dry run may have no outdir)
         check_writable(output, inputs=[path])
-    job.reason = "forced (--force)" if force else redo_reason(
+    job.reason = "forced" if force else redo_reason(
         job.output("json"), job.digest, job.outputs[:1], job.changed)
     return job
 

@@ -115,7 +115,7 @@ def test_dry_run_says_why_a_comparison_would_be_rendered(made, change, reason):
     change(folder, outdir)
     assert dry_run(folder, outdir)[-1] == f"race: would render comparison: {reason}"
     assert dry_run(folder, outdir, "--force")[-1] == (
-        "race: would render comparison: forced (--force)")
+        "race: would render comparison: forced")
 
 
 def test_each_shard_makes_its_comparison_without_the_other_shards_files(made, tmp_path):
