@@ -70,7 +70,7 @@ def train(experiment_source: ExperimentLike = None, overrides: Mapping[str, Any]
           on_epoch: Callable[[int, float], None] | None = None) -> Trajectory:
     """Train an experiment (see `experiment` for what it may be) and return its trajectory;
     `on_epoch(epoch, rmse)` is called after every epoch. Save it with `.save("run.npz")`."""
-    from aeviz.train import train as run_training
+    from aeviz.trainer import train as run_training
 
     return run_training(experiment(experiment_source, overrides), on_epoch)
 
@@ -116,8 +116,8 @@ def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
     the snapshot nearest to `epoch`, default the last). `options` are [render] keys:
     `render(run, "clip.mp4", fps=24, size="960x540", theme="dark", future=False)`.
     """
-    from aeviz.render import check_request
-    from aeviz.render import render as draw
+    from aeviz.renderer import check_request
+    from aeviz.renderer import render as draw
 
     loaded = runs_of(runs)
     chosen = options_of(loaded, options)
@@ -135,7 +135,7 @@ def figure(runs: Runs, output: str | os.PathLike, at: str | Sequence[Any] | None
     `at`: epochs, "last" and fractions of the run, as a list or "0,10,50,last" (default: the
     start, a third, two thirds and the end). `width`: inches (default 6.3, a page's text width).
     """
-    from aeviz.render.figure import check_figure_output, draw_figure
+    from aeviz.renderer.figure import check_figure_output, draw_figure
 
     loaded = runs_of(runs)
     chosen = options_of(loaded, options)

@@ -205,8 +205,8 @@ def make(job: Job) -> Result:
 
 def make_experiment(job: Job) -> Result:
     """Train and render one experiment, then write its manifest."""
-    from aeviz.render import render
-    from aeviz.train import train
+    from aeviz.renderer import render
+    from aeviz.trainer import train
 
     trajectory_path, clip, manifest_path = job.outputs
     manifest_path.unlink(missing_ok=True)  # from here on, the old outputs are not "done"

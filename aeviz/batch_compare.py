@@ -94,7 +94,7 @@ class CompareJob(Planned):
     def make(self) -> Result:
         """Render the comparison from its runs, then write its manifest. Raises on failure
         (`batch.make` turns that into the row)."""
-        from aeviz.render import render
+        from aeviz.renderer import render
 
         clip, manifest_path = self.outputs
         manifest_path.unlink(missing_ok=True)  # from here on, the old clip is not "done"
@@ -146,7 +146,7 @@ def _trajectory(run: Run):
     """A run's trajectory: from the output folder if it is up to date there; else trained
     now if another shard makes it; else its job here failed, and so does the comparison."""
     from aeviz import trajectory
-    from aeviz.train import train
+    from aeviz.trainer import train
 
     if _redo_run(run) == UP_TO_DATE:
         return trajectory.load(run.job.output("npz"))

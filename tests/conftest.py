@@ -70,7 +70,7 @@ def run_cli():
 def tiny_run_path(tmp_path_factory) -> Path:
     """A recorded trajectory of the tiny experiment (13 snapshots), trained once per session."""
     from aeviz.config import experiment_from_dict, parse_toml
-    from aeviz.train import train
+    from aeviz.trainer import train
 
     folder = tmp_path_factory.mktemp("run")
     exp = experiment_from_dict(parse_toml(TINY, "tiny.toml"), "tiny.toml")

@@ -6,9 +6,9 @@ import imageio_ffmpeg
 import numpy as np
 
 from aeviz.config import RenderOptions
-from aeviz.render.frames import Frame
-from aeviz.render.scene import Scene
-from aeviz.render.views import RunView
+from aeviz.renderer.frames import Frame
+from aeviz.renderer.scene import Scene
+from aeviz.renderer.views import RunView
 
 
 def decode_mp4(path) -> tuple[dict, list[bytes]]:

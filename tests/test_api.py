@@ -17,13 +17,13 @@ SMALL = {"size": "160x90", "duration": 0, "hold": 0}  # one frame per snapshot
 
 
 def test_import_is_cheap_and_names_are_the_functions():
-    code = ("import sys, aeviz; import aeviz.train, aeviz.render.scene; "
+    code = ("import sys, aeviz; import aeviz.trainer, aeviz.renderer.scene; "
             "print(callable(aeviz.train), callable(aeviz.render), "
             "'matplotlib' in sys.modules)")
     cheap = "import sys, aeviz; print('matplotlib' in sys.modules, 'numpy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", cheap], capture_output=True,
                           text=True).stdout == "False False\n"
-    # importing the submodules named train and render leaves the API functions in place
+    # importing the modules behind them leaves the API functions in place
     assert subprocess.run([sys.executable, "-c", code], capture_output=True,
                           text=True).stdout == "True True True\n"
 

@@ -4,13 +4,13 @@ a small, short clip), from the repository's root, with the file names `aeviz tra
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import re
 import shlex
 import shutil
 from pathlib import Path
 
 import aeviz.config
+from aeviz import renderer, trainer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # "#   aeviz train ..." indented on a line of its own, or `aeviz ...` quoted inside a comment.
@@ -59,9 +59,7 @@ def test_every_command_in_the_examples_comments_runs(tmp_path, monkeypatch, run_
 def quicken_batch(monkeypatch) -> None:
     """3 epochs and a tiny clip for every experiment of a batch (its workers are forked, so
     they see these patches)."""
-    training, rendering = importlib.import_module("aeviz.train"), importlib.import_module(
-        "aeviz.render")
-    train, render = training.train, rendering.render
+    train, render = trainer.train, renderer.render
 
     def quick_train(exp, *args, **kwargs):
         quick = dataclasses.replace(exp, train=dataclasses.replace(exp.train, epochs=3))
@@ -70,5 +68,5 @@ def quicken_batch(monkeypatch) -> None:
     def quick_render(runs, output, options, **kwargs):
         return render(runs, output, options.updated(QUICK_OPTIONS), **kwargs)
 
-    monkeypatch.setattr(training, "train", quick_train)
-    monkeypatch.setattr(rendering, "render", quick_render)
+    monkeypatch.setattr(trainer, "train", quick_train)
+    monkeypatch.setattr(renderer, "render", quick_render)

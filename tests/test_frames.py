@@ -5,7 +5,7 @@ import pytest
 
 from aeviz.config import RenderOptions
 from aeviz.errors import AevizError
-from aeviz.render.frames import plan_frames
+from aeviz.renderer.frames import plan_frames
 
 TIMELINE = np.arange(0.0, 11.0)  # snapshots at epochs 0..10
 

@@ -4,7 +4,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from aeviz.render.labels import PathLabel
+from aeviz.renderer.labels import PathLabel
 
 
 def ink_columns_and_rows(figure):

@@ -5,13 +5,13 @@ import pytest
 
 from aeviz import trajectory
 from aeviz.config import RenderOptions, load_experiment
-from aeviz.render import geometry, render
-from aeviz.render.frames import plan_frames
-from aeviz.render.geometry import affine_fit, align_sequence, pca, procrustes
-from aeviz.render.panels import InputSpacePanel, ParallelCoordinatesPanel
-from aeviz.render.scene import Scene
-from aeviz.render.views import RunView
-from aeviz.train import train
+from aeviz.renderer import geometry, render
+from aeviz.renderer.frames import plan_frames
+from aeviz.renderer.geometry import affine_fit, align_sequence, pca, procrustes
+from aeviz.renderer.panels import InputSpacePanel, ParallelCoordinatesPanel
+from aeviz.renderer.scene import Scene
+from aeviz.renderer.views import RunView
+from aeviz.trainer import train
 from tests.conftest import tiny_text
 from tests.helpers import assert_blitting_exact, decode_mp4
 

@@ -3,7 +3,7 @@ hugs the line, and a key wherever there is room when nothing near the line is cl
 
 import numpy as np
 
-from aeviz.render.panels.placement import free_box, free_spot
+from aeviz.renderer.panels.placement import free_box, free_spot
 
 SIZE, PAD = (0.3, 0.1), (0.02, 0.02)
 

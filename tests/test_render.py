@@ -10,9 +10,9 @@ import pytest
 
 from aeviz import trajectory
 from aeviz.config import RenderOptions
-from aeviz.render import render
-from aeviz.render.frames import Frame, plan_frames
-from aeviz.render.views import RunView
+from aeviz.renderer import render
+from aeviz.renderer.frames import Frame, plan_frames
+from aeviz.renderer.views import RunView
 from tests.helpers import assert_blitting_exact, decode_mp4
 
 SMALL = RenderOptions(size="320x180", duration=0, hold=0)  # a frame per snapshot
@@ -118,7 +118,7 @@ def test_memory_does_not_grow_with_frames(run, tmp_path):
 
 
 def test_no_temp_files_are_left_behind(run, tmp_path, monkeypatch):
-    from aeviz.render import writers
+    from aeviz.renderer import writers
 
     monkeypatch.setattr(writers, "ffmpeg_exe", lambda: shutil.which("false") or "/bin/false")
     with pytest.raises(Exception, match=r"ffmpeg failed"):

@@ -11,17 +11,17 @@ from aeviz.cli.options import TrainingStatus, clock_text
 from aeviz.config import RenderOptions, load_experiment
 from aeviz.errors import AevizError
 from aeviz.recorder import StreamingRecord
-from aeviz.render import render
-from aeviz.render.frames import Frame
-from aeviz.render.panels.images import (
+from aeviz.renderer import render
+from aeviz.renderer.frames import Frame
+from aeviz.renderer.panels.images import (
     SMALLEST_IMAGE_IN,
     ImageStripPanel,
     image_grid,
     strip_samples,
 )
-from aeviz.render.scene import Scene
-from aeviz.render.views import RunView
-from aeviz.train import Snapshot, train, train_to_file
+from aeviz.renderer.scene import Scene
+from aeviz.renderer.views import RunView
+from aeviz.trainer import Snapshot, train, train_to_file
 from tests.helpers import assert_blitting_exact
 
 IMAGES = """title = "images"

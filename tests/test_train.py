@@ -1,21 +1,20 @@
 """Training runs: determinism, stopping rules, and the recorded trajectory."""
 
-import importlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from aeviz import trajectory
+from aeviz import trainer, trajectory
 from aeviz.config import Experiment, load_experiment
 from aeviz.data import load_data
 from aeviz.model import Autoencoder
 from aeviz.optim import make_optimizer
-from aeviz.train import Training, train
+from aeviz.trainer import Training, train
 from tests.conftest import tiny_text
 
 # `aeviz.train` is the API function; the module is reached through the import system.
-train_module = importlib.import_module("aeviz.train")
+
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -140,14 +139,14 @@ def test_trajectory_round_trips_without_pickle(tiny_toml, tmp_path):
 
 def interrupt_after(steps: int, monkeypatch) -> None:
     """Make the mini-batch step after `steps` of them raise KeyboardInterrupt (a Ctrl-C)."""
-    real, taken = train_module.minibatch_step, []
+    real, taken = trainer.minibatch_step, []
 
     def step(*args):
         if len(taken) == steps:
             raise KeyboardInterrupt
         taken.append(1)
         return real(*args)
-    monkeypatch.setattr(train_module, "minibatch_step", step)
+    monkeypatch.setattr(trainer, "minibatch_step", step)
 
 
 @pytest.mark.parametrize("record, steps, epochs_run", [

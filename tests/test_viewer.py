@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from aeviz import trajectory
 from aeviz.config import RenderOptions
-from aeviz.render.viewer import Viewer
+from aeviz.renderer.viewer import Viewer
 
 
 def make_viewer(tiny_run_path, **options):

@@ -113,7 +113,7 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace
     """Train with a progress bar on a terminal, streaming the trajectory to `output`
     (written atomically); print the summary line. Returns the run's summary (meta, loss)."""
     from aeviz.data import load_data
-    from aeviz.train import train_to_file
+    from aeviz.trainer import train_to_file
 
     check_writable(output)
     if not quiet:
@@ -194,7 +194,7 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet
     Several runs are drawn side by side, synchronized by epoch, with their loss curves in one
     panel: aeviz render sgd.npz adam.npz -o optimizers.mp4
     """
-    from aeviz.render import FORMATS
+    from aeviz.renderer import FORMATS
 
     clips = [run for run in runs[1:] if Path(run).suffix.lower() in FORMATS]
     if clips and output is None and not Path(clips[-1]).exists():
@@ -214,7 +214,7 @@ def view(runs: tuple[str, ...], **flags) -> None:
     right / left   next / previous frame      up / down   10 frames
     space          play or pause              home / end  first / last frame
     """
-    from aeviz.render.viewer import show_window
+    from aeviz.renderer.viewer import show_window
 
     show_window(*load_runs(runs, flags))
 
@@ -229,7 +229,7 @@ def demo(output: str, quiet: bool, **flags) -> None:
     """Train the built-in experiment (the original program's default) and render it."""
     from aeviz import trajectory
     from aeviz.config import load_default
-    from aeviz.render import check_request
+    from aeviz.renderer import check_request
 
     exp = load_default()
     options = options_from_flags(flags, exp.render)

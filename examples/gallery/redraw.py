@@ -19,7 +19,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 import aeviz  # noqa: E402
 from aeviz.config import RenderOptions  # noqa: E402
-from aeviz.render.viewer import Viewer  # noqa: E402
+from aeviz.renderer.viewer import Viewer  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent
 GALLERY = EXAMPLES / "gallery"

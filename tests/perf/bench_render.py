@@ -38,12 +38,12 @@ from bench_train import timed_process  # noqa: E402
 from reference import reference_experiment  # noqa: E402
 
 from aeviz.config import RenderOptions  # noqa: E402
-from aeviz.render import render  # noqa: E402
-from aeviz.render.frames import plan_frames  # noqa: E402
-from aeviz.render.scene import Scene  # noqa: E402
-from aeviz.render.views import RunView  # noqa: E402
-from aeviz.render.writers import Mp4Writer, ffmpeg_exe  # noqa: E402
-from aeviz.train import train  # noqa: E402
+from aeviz.renderer import render  # noqa: E402
+from aeviz.renderer.frames import plan_frames  # noqa: E402
+from aeviz.renderer.scene import Scene  # noqa: E402
+from aeviz.renderer.views import RunView  # noqa: E402
+from aeviz.renderer.writers import Mp4Writer, ffmpeg_exe  # noqa: E402
+from aeviz.trainer import train  # noqa: E402
 
 FUNCANIMATION_FRAMES = 60
 REPEATS = 3
@@ -120,7 +120,7 @@ def encode_only(frames: list[bytes], count: int, path: Path) -> None:
 
 def peak_memory_mb(frames: int, trajectory: Path, out: Path) -> float:
     """Peak resident memory of a separate process rendering `frames` frames."""
-    code = ("import sys, resource; from aeviz import trajectory; from aeviz.render import render;"
+    code = ("import sys, resource; from aeviz import trajectory; from aeviz.renderer import render;"
             "from aeviz.config import RenderOptions;"
             f"render([trajectory.load({str(trajectory)!r})], {str(out)!r}, "
             f"RenderOptions(duration={frames} / 30));"

@@ -30,7 +30,7 @@ import large  # noqa: E402
 from reference import reference_experiment  # noqa: E402
 
 from aeviz.data import load_data  # noqa: E402
-from aeviz.train import train  # noqa: E402
+from aeviz.trainer import train  # noqa: E402
 
 REPEATS = 7
 

@@ -13,14 +13,14 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.path import Path
 
 from aeviz.config import RenderOptions
-from aeviz.render.panels.graph_labels import (
+from aeviz.renderer.panels.graph_labels import (
     LINE_EM,
     activation_lines,
     fit_layer_labels,
     layer_label_choices,
 )
-from aeviz.render.panels.placement import fit_text, text_width
-from aeviz.render.panels.style import (
+from aeviz.renderer.panels.placement import fit_text, text_width
+from aeviz.renderer.panels.style import (
     BLOW_UP,
     DYNAMIC,
     FONT,
@@ -30,8 +30,8 @@ from aeviz.render.panels.style import (
     symlog_ticks,
     width_inches,
 )
-from aeviz.render.theme import Theme
-from aeviz.render.views import RunView, State
+from aeviz.renderer.theme import Theme
+from aeviz.renderer.views import RunView, State
 from aeviz.trajectory import Trajectory
 
 MAX_NEURONS = 16      # wider layers show their strongest neurons only

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from aeviz.files import atomic_path
-from aeviz.render.labels import PathLabel
+from aeviz.renderer.labels import PathLabel
 
 RASTERIZE_POINTS = 5000  # a cloud with more points than this goes in as an image
 RASTER_DPI = 300         # the resolution of those images: print quality

@@ -11,11 +11,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from aeviz.config import RenderOptions
-from aeviz.render.frames import Frame
-from aeviz.render.labels import PathLabel
-from aeviz.render.layout import Slot, comparison_slots, header_fraction, single_run_slots
-from aeviz.render.naming import comparison_details, shared_title
-from aeviz.render.panels import (
+from aeviz.renderer.frames import Frame
+from aeviz.renderer.labels import PathLabel
+from aeviz.renderer.layout import Slot, comparison_slots, header_fraction, single_run_slots
+from aeviz.renderer.naming import comparison_details, shared_title
+from aeviz.renderer.panels import (
     DYNAMIC,
     FONT,
     CodePanel,
@@ -24,9 +24,9 @@ from aeviz.render.panels import (
     WeightPanel,
     reconstruction_panel,
 )
-from aeviz.render.panels.placement import fit_text, text_width
-from aeviz.render.theme import THEMES
-from aeviz.render.views import RunView
+from aeviz.renderer.panels.placement import fit_text, text_width
+from aeviz.renderer.theme import THEMES
+from aeviz.renderer.views import RunView
 from aeviz.trajectory import Trajectory
 
 TITLE_IN, DETAILS_IN = 0.18, 0.61  # the header's two lines, inches below the page's top

@@ -8,7 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
 
-from aeviz.render.panels.style import Rect
+from aeviz.renderer.panels.style import Rect
 
 SAMPLES = 400  # points per curve when looking for room (segments cross boxes between points)
 

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from aeviz.render.geometry import align_sequence, pca
+from aeviz.renderer.geometry import align_sequence, pca
 from aeviz.trajectory import Trajectory
 
 

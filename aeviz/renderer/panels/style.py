@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from aeviz.render.theme import Theme
+from aeviz.renderer.theme import Theme
 
 DYNAMIC = 10          # zorder of everything that changes between frames
 BLOW_UP = 1000        # values this many times their start: a diverging run, shown on symlog

@@ -12,8 +12,8 @@ from collections import Counter
 
 from matplotlib.text import Text
 
-from aeviz.render.panels.placement import fit_text, text_width
-from aeviz.render.panels.style import FONT
+from aeviz.renderer.panels.placement import fit_text, text_width
+from aeviz.renderer.panels.style import FONT
 
 GAP_EM = 0.4        # the least space between two layer labels, in ems
 LINE_EM = 1.25      # the height of a line of the activations, in ems

@@ -13,7 +13,7 @@ from matplotlib import colors as mcolors
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
-from aeviz.render.panels.style import DYNAMIC
+from aeviz.renderer.panels.style import DYNAMIC
 
 DENSE_POINTS = 20_000  # from this many samples on, the code plane is painted
 RADIUS = 2.0           # of a point's disk, in pixels (markers are 3.6 pt: ~5 px at 100 dpi)

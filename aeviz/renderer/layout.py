@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from aeviz.render.panels import Rect
+from aeviz.renderer.panels import Rect
 
 HEADER_IN = 0.83      # the title lines, in inches of the page
 LOSS_SIDE = 0.36      # width of a loss panel beside the runs (fraction of the page)

@@ -8,15 +8,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from aeviz.config import RenderOptions
-from aeviz.render.labels import PathLabel
-from aeviz.render.panels.placement import (
+from aeviz.renderer.labels import PathLabel
+from aeviz.renderer.panels.placement import (
     curve_points,
     free_box,
     free_spot,
     is_clear,
     text_width,
 )
-from aeviz.render.panels.style import (
+from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
     Rect,
@@ -25,8 +25,8 @@ from aeviz.render.panels.style import (
     style_grid,
     width_inches,
 )
-from aeviz.render.theme import Theme
-from aeviz.render.views import RunView, State
+from aeviz.renderer.theme import Theme
+from aeviz.renderer.views import RunView, State
 
 CLEARANCE_PT = 3.0  # the least room between a reference label and a curve
 KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much of the line

@@ -7,9 +7,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from aeviz.model import forward
-from aeviz.render.panels.images import ImageStripPanel
-from aeviz.render.panels.placement import fit_text, text_width
-from aeviz.render.panels.style import (
+from aeviz.renderer.panels.images import ImageStripPanel
+from aeviz.renderer.panels.placement import fit_text, text_width
+from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
     Rect,
@@ -19,8 +19,8 @@ from aeviz.render.panels.style import (
     style_grid,
     width_inches,
 )
-from aeviz.render.theme import Theme
-from aeviz.render.views import RunView, State
+from aeviz.renderer.theme import Theme
+from aeviz.renderer.views import RunView, State
 
 MIN_PROJECTION_IN = 1.6  # the narrowest a 2-D projection is drawn, labels included
 

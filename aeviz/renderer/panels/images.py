@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from aeviz.model import forward
-from aeviz.render.panels.style import (
+from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
     Rect,
@@ -22,8 +22,8 @@ from aeviz.render.panels.style import (
     panel_axes,
     width_inches,
 )
-from aeviz.render.theme import Theme
-from aeviz.render.views import RunView, State
+from aeviz.renderer.theme import Theme
+from aeviz.renderer.views import RunView, State
 
 MOST_SAMPLES = 12         # pairs in the panel, at most
 GAP = 0.12                # the gap between images, as a fraction of an image's width

@@ -12,14 +12,14 @@ import numpy as np
 
 from aeviz.config import RenderOptions
 from aeviz.errors import AevizError, SettingError
-from aeviz.render.frames import Frame, index_at, nearest_snapshot, plan_frames
-from aeviz.render.views import RunView
+from aeviz.renderer.frames import Frame, index_at, nearest_snapshot, plan_frames
+from aeviz.renderer.views import RunView
 from aeviz.signals import deferred
 from aeviz.trajectory import Trajectory
 
 if TYPE_CHECKING:  # matplotlib is imported only when something is rendered
-    from aeviz.render.scene import Scene
-    from aeviz.render.writers import FFmpegWriter, PngWriter
+    from aeviz.renderer.scene import Scene
+    from aeviz.renderer.writers import FFmpegWriter, PngWriter
 
 CLIPS = (".mp4", ".webm", ".gif", ".webp")
 STILLS = (".png", ".pdf", ".svg")
@@ -59,7 +59,7 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     A still shows the single snapshot nearest to `epoch` (default: the last). `on_frame(done,
     total)` is called after each frame, for progress display; `notify` gets notes for the user.
     """
-    from aeviz.render.scene import Scene
+    from aeviz.renderer.scene import Scene
 
     kind = check_request(output, options, epoch)
     width, height = options.pixels
@@ -108,7 +108,7 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
 def run_views(runs: list[Trajectory], options: RenderOptions) -> list[RunView]:
     """The runs prepared for drawing, named by `options.labels` (default: their `label` keys,
     or what differs between their experiments, see `naming`)."""
-    from aeviz.render.naming import default_labels
+    from aeviz.renderer.naming import default_labels
 
     names = options.labels or (default_labels(runs) if len(runs) > 1 else [None])
     if len(names) != len(runs):
@@ -119,7 +119,7 @@ def run_views(runs: list[Trajectory], options: RenderOptions) -> list[RunView]:
 
 def _save_vector_still(scene: Scene, frame: Frame, output: str | Path) -> None:
     """The frame as vectors: the scene's changing artists set to it, then saved whole."""
-    from aeviz.render.vector import prepare_for_vectors, save_vector
+    from aeviz.renderer.vector import prepare_for_vectors, save_vector
 
     scene.update(frame)
     prepare_for_vectors(scene.figure, scene.artists)
@@ -128,7 +128,7 @@ def _save_vector_still(scene: Scene, frame: Frame, output: str | Path) -> None:
 
 def _writer(kind: str, output: str | Path, options: RenderOptions, scene: Scene,
             frames: list[Frame]) -> FFmpegWriter | PngWriter:
-    from aeviz.render.writers import GifWriter, Mp4Writer, PngWriter, WebmWriter, WebpWriter
+    from aeviz.renderer.writers import GifWriter, Mp4Writer, PngWriter, WebmWriter, WebpWriter
 
     if kind == ".mp4":
         return Mp4Writer(output, options.pixels, options.fps)

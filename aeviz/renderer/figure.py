@@ -21,14 +21,14 @@ from matplotlib.figure import Figure
 from aeviz.config import RenderOptions
 from aeviz.errors import SettingError
 from aeviz.files import atomic_path
-from aeviz.render import output_kind, run_views
-from aeviz.render.frames import nearest_snapshot
-from aeviz.render.panels.code import _fix_limits as fix_code_limits
-from aeviz.render.panels.loss import _fix_limits as fix_loss_limits
-from aeviz.render.panels.style import cluster_color
-from aeviz.render.theme import THEMES
-from aeviz.render.vector import save_vector
-from aeviz.render.views import RunView
+from aeviz.renderer import output_kind, run_views
+from aeviz.renderer.frames import nearest_snapshot
+from aeviz.renderer.panels.code import _fix_limits as fix_code_limits
+from aeviz.renderer.panels.loss import _fix_limits as fix_loss_limits
+from aeviz.renderer.panels.style import cluster_color
+from aeviz.renderer.theme import THEMES
+from aeviz.renderer.vector import save_vector
+from aeviz.renderer.views import RunView
 from aeviz.trajectory import Trajectory
 
 FIGURE_FORMATS = (".pdf", ".svg", ".png")

@@ -5,15 +5,15 @@ Changing artists get a zorder above every static one, so drawing them over a sav
 (blitting) gives exactly the pixels of a full redraw.
 """
 
-from aeviz.render.panels.code import CodePanel
-from aeviz.render.panels.loss import LossPanel
-from aeviz.render.panels.recon import (
+from aeviz.renderer.panels.code import CodePanel
+from aeviz.renderer.panels.loss import LossPanel
+from aeviz.renderer.panels.recon import (
     InputSpacePanel,
     ParallelCoordinatesPanel,
     reconstruction_panel,
 )
-from aeviz.render.panels.style import DYNAMIC, FONT, Rect
-from aeviz.render.panels.weights import WeightPanel
+from aeviz.renderer.panels.style import DYNAMIC, FONT, Rect
+from aeviz.renderer.panels.weights import WeightPanel
 
 __all__ = ["DYNAMIC", "FONT", "CodePanel", "InputSpacePanel", "LossPanel",
            "ParallelCoordinatesPanel", "Rect", "WeightPanel", "reconstruction_panel"]

@@ -11,10 +11,10 @@ from matplotlib.lines import Line2D
 from matplotlib.path import Path
 
 from aeviz.config import RenderOptions
-from aeviz.render.geometry import affine_fit
-from aeviz.render.panels.dense import DENSE_POINTS, DensePoints
-from aeviz.render.panels.placement import text_width
-from aeviz.render.panels.style import (
+from aeviz.renderer.geometry import affine_fit
+from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
+from aeviz.renderer.panels.placement import text_width
+from aeviz.renderer.panels.style import (
     BLOW_UP,
     DYNAMIC,
     FONT,
@@ -27,8 +27,8 @@ from aeviz.render.panels.style import (
     style_grid,
     symlog_ticks,
 )
-from aeviz.render.theme import Theme
-from aeviz.render.views import RunView, State
+from aeviz.renderer.theme import Theme
+from aeviz.renderer.views import RunView, State
 from aeviz.trajectory import Trajectory
 
 LEGEND_COLUMNS = 4  # legend entries per row, at most

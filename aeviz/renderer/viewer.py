@@ -13,9 +13,9 @@ from matplotlib.widgets import Button, Slider
 
 from aeviz.config import RenderOptions
 from aeviz.errors import AevizError
-from aeviz.render import run_views
-from aeviz.render.frames import plan_frames
-from aeviz.render.scene import Scene
+from aeviz.renderer import run_views
+from aeviz.renderer.frames import plan_frames
+from aeviz.renderer.scene import Scene
 from aeviz.trajectory import Trajectory
 
 CONTROLS = 0.07  # figure fraction under the panels for the slider and the button
