@@ -21,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from aeviz import __version__
+from aeviz.blas import training_threads
 from aeviz.config import Experiment
 from aeviz.data import Dataset, load_data
 from aeviz.model import Autoencoder, split_params
@@ -182,7 +183,8 @@ def _run(exp: Experiment, record: MemoryRecord | StreamingRecord, on_epoch: Epoc
     """Load the data and train into `record`; the data, the finished run and its meta."""
     started = time.perf_counter()
     data = load_data(exp)
-    with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected, not warned
+    # Divergence is detected, not warned; see aeviz.blas for the threads.
+    with np.errstate(over="ignore", invalid="ignore"), training_threads():
         run = Training(exp, data.x, record)
         run.on_step = on_step
         try:
