@@ -1,0 +1,47 @@
+"""Threads: training runs numpy's BLAS on one thread unless the environment chooses a count;
+the full-data evaluation runs its chunks on several threads, with the same result every time."""
+
+import os
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+from aeviz import model
+from aeviz.blas import THREAD_VARIABLES, training_threads
+
+
+def blas_threads() -> list[int]:
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_training_uses_one_blas_thread_and_restores_the_count():
+    if any(os.environ.get(name) for name in THREAD_VARIABLES):
+        pytest.skip("the environment sets a BLAS thread count")
+    before = blas_threads()
+    with training_threads():
+        assert set(blas_threads()) <= {1}
+    assert blas_threads() == before
+
+
+def test_a_thread_count_in_the_environment_wins(monkeypatch):
+    monkeypatch.setenv("MKL_NUM_THREADS", "2")
+    before = blas_threads()
+    with training_threads():
+        assert blas_threads() == before
+
+
+def test_threaded_evaluation_is_the_sequential_one_every_time(monkeypatch):
+    rng = np.random.default_rng(3)
+    net = model.Autoencoder([6, 5, 2, 5, 6], ["tanh", "tanh", "tanh", "sigmoid"], rng,
+                            np.float32)
+    x = rng.uniform(0, 1, (203, 6)).astype(np.float32)
+    monkeypatch.setattr(model, "EVALUATION_ROWS", 10)  # 21 chunks, on threads
+    threaded = [net.evaluate(x, 2) for _ in range(5)]
+    monkeypatch.setattr(model, "EVALUATION_ROWS", 1000)  # one chunk, no threads
+    _, codes = net.evaluate(x, 2)
+    squared = sum(float(((net.forward(x[i:i + 10])[-1] - x[i:i + 10]) ** 2).sum())
+                  for i in range(0, 203, 10))
+    for rmse, threaded_codes in threaded:
+        assert rmse == np.sqrt(squared / x.size)  # chunk sums added in chunk order
+        np.testing.assert_array_equal(threaded_codes, codes)
