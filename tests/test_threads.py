@@ -1,7 +1,10 @@
 """Threads: training runs numpy's BLAS on one thread unless the environment chooses a count;
-the full-data evaluation runs its chunks on several threads, with the same result every time."""
+the full-data evaluation runs its chunks on several threads, with the same result every time;
+the train command stays clear of matplotlib."""
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -9,6 +12,7 @@ from threadpoolctl import threadpool_info
 
 from aeviz import model
 from aeviz.blas import THREAD_VARIABLES, training_threads
+from tests.conftest import tiny_text
 
 
 def blas_threads() -> list[int]:
@@ -45,3 +49,13 @@ def test_threaded_evaluation_is_the_sequential_one_every_time(monkeypatch):
     for rmse, threaded_codes in threaded:
         assert rmse == np.sqrt(squared / x.size)  # chunk sums added in chunk order
         np.testing.assert_array_equal(threaded_codes, codes)
+
+
+def test_the_train_command_does_not_import_matplotlib(tmp_path):
+    (tmp_path / "e.toml").write_text(tiny_text(train={"epochs": 2}))
+    code = ("import sys; from click.testing import CliRunner; from aeviz.cli import cli; "
+            "result = CliRunner().invoke(cli, ['train', 'e.toml', '-q']); "
+            "print(result.exit_code, 'matplotlib' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert run.stdout == "0 False\n" and (tmp_path / "e.npz").is_file()
