@@ -76,7 +76,8 @@ def leaky_relu_derivative(a: np.ndarray, out: np.ndarray | None = None) -> np.nd
 
 def _where_positive(a: np.ndarray, positive: float, other: float,
                     out: np.ndarray | None) -> np.ndarray:
-    slope = np.where(a > 0, positive, other).astype(a.dtype, copy=False)
+    # The two values in a's precision: np.where then makes no float64 temporary.
+    slope = np.where(a > 0, a.dtype.type(positive), a.dtype.type(other))
     if out is None:
         return slope
     np.copyto(out, slope)
