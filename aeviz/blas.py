@@ -11,7 +11,12 @@ per training process is the steady choice; a thread count set in the environment
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+from collections.abc import Callable
+from typing import TypeVar
+
+Result = TypeVar("Result")
 
 # The variables by which a user chooses the BLAS thread count themselves.
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -24,3 +29,14 @@ def training_threads() -> contextlib.AbstractContextManager:
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1, user_api="blas")
+
+
+def one_blas_thread(function: Callable[..., Result]) -> Callable[..., Result]:
+    """`function`, run inside training_threads()."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs) -> Result:
+        with training_threads():
+            return function(*args, **kwargs)
+
+    return run

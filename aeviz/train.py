@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from aeviz import __version__
-from aeviz.blas import training_threads
+from aeviz.blas import one_blas_thread
 from aeviz.config import Experiment
 from aeviz.data import Dataset, load_data
 from aeviz.model import Autoencoder, split_params
@@ -178,13 +178,13 @@ def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | N
                            stop_reason=meta["stop_reason"], ends_at=ends_at)
 
 
+@one_blas_thread  # see aeviz.blas
 def _run(exp: Experiment, record: MemoryRecord | StreamingRecord, on_epoch: EpochCallback | None,
          on_step: StepCallback | None = None) -> tuple[Dataset, Training, dict]:
     """Load the data and train into `record`; the data, the finished run and its meta."""
     started = time.perf_counter()
     data = load_data(exp)
-    # Divergence is detected, not warned; see aeviz.blas for the threads.
-    with np.errstate(over="ignore", invalid="ignore"), training_threads():
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected, not warned
         run = Training(exp, data.x, record)
         run.on_step = on_step
         try:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
+import aeviz
 from aeviz import model
 from aeviz.blas import THREAD_VARIABLES, training_threads
 from tests.conftest import tiny_text
@@ -26,6 +27,14 @@ def test_training_uses_one_blas_thread_and_restores_the_count():
     with training_threads():
         assert set(blas_threads()) <= {1}
     assert blas_threads() == before
+
+
+def test_training_runs_on_one_blas_thread():
+    if any(os.environ.get(name) for name in THREAD_VARIABLES):
+        pytest.skip("the environment sets a BLAS thread count")
+    seen = []
+    aeviz.train(tiny_text(train={"epochs": 2}), on_epoch=lambda *_: seen.extend(blas_threads()))
+    assert seen and set(seen) == {1}
 
 
 def test_a_thread_count_in_the_environment_wins(monkeypatch):
