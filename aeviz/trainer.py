@@ -21,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from aeviz import __version__
+from aeviz.blas import one_blas_thread
 from aeviz.budget import check_size
 from aeviz.config import Experiment
 from aeviz.data import Dataset, load_data
@@ -181,6 +182,7 @@ def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | N
                            stop_reason=meta["stop_reason"], ends_at=ends_at)
 
 
+@one_blas_thread  # see aeviz.blas
 def _run(exp: Experiment, record: MemoryRecord | StreamingRecord, on_epoch: EpochCallback | None,
          on_step: StepCallback | None = None) -> tuple[Dataset, Training, dict]:
     """Load the data and train into `record`; the data, the finished run and its meta."""

@@ -20,9 +20,9 @@ layers = [4, 3, 2, 3, 4]
 
 def test_normalizations():
     x = np.array([[2.0, -4.0], [1.0, 0.0]])
-    np.testing.assert_array_equal(normalize(x, "global"), x / 4)
-    np.testing.assert_array_equal(normalize(x, "minmax"), [[1, -1], [-1, 1]])
-    np.testing.assert_array_equal(normalize(x, "none"), x)
+    np.testing.assert_array_equal(normalize(x.copy(), "global"), x / 4)
+    np.testing.assert_array_equal(normalize(x.copy(), "minmax"), [[1, -1], [-1, 1]])
+    np.testing.assert_array_equal(normalize(x.copy(), "none"), x)
 
 
 def test_cluster_sizes_and_means(tmp_path):

@@ -7,7 +7,8 @@ Prints seconds and ratios for: aeviz's trainer recording every epoch; the same r
 the first and last epoch (the cost of recording); a plain numpy loop of the same math (the
 floor); and an idiomatic PyTorch CPU loop of the same model (skipped if torch is missing:
 `pip install torch` to include it). Best of several interleaved repeats, to dampen the
-noise of a shared machine.
+noise of a shared machine. aeviz trains with one BLAS thread (see aeviz/blas.py); the plain
+numpy loops here and PyTorch use their libraries' defaults.
 
 The large workload (tests/perf/large.py: 20000 x 784 image-like data, 784-256-64-2-64-256-784,
 Adam, batch 256, 5 epochs) times the whole `aeviz train` process against the PyTorch float32
@@ -172,7 +173,7 @@ def reference_workload() -> None:
     print(f"aeviz vs plain numpy loop: {ours / results['plain numpy loop (floor)']:.2f}x the time")
     if "PyTorch CPU loop" in results:
         print(f"aeviz vs PyTorch loop: {results['PyTorch CPU loop'] / ours:.2f}x faster "
-              "(target >= 3x)")
+              "(target >= 5x)")
 
 
 def torch_large_loop(x: np.ndarray, epochs: int = 5, batch: int = 256) -> None:
