@@ -33,6 +33,7 @@ from aeviz.trajectory import Trajectory, moment_name
 
 EpochCallback = Callable[[int, float], None]
 StepCallback = Callable[[int, int], None]  # (samples trained on so far, at most in all)
+DataCallback = Callable[[np.ndarray], None]  # the normalized training data
 
 
 class Snapshot(NamedTuple):
@@ -163,14 +164,16 @@ def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
 
 
 def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | None = None,
-                  on_step: StepCallback | None = None) -> SimpleNamespace:
+                  on_step: StepCallback | None = None,
+                  on_data: DataCallback | None = None) -> SimpleNamespace:
     """Train as `train` does, streaming the snapshots to disk; write the .npz at `path`
     atomically. Returns the run's summary: `meta`, `loss` (per snapshot), `snapshots` (their
     count) and `ends_at` (the last one's name, "epoch 12").
-    `on_step(samples_done, samples_at_most)` is called after every mini-batch."""
+    `on_step(samples_done, samples_at_most)` is called after every mini-batch; `on_data(x)`
+    once, with the normalized data, before training starts (for advice about it)."""
     record = StreamingRecord(path, exp.model.layers)
     try:
-        data, run, meta = _run(exp, record, on_epoch, on_step)
+        data, run, meta = _run(exp, record, on_epoch, on_step, on_data)
         summary = SimpleNamespace(**_per_run(exp, data, run, meta))
         record.close(summary)
     except OSError as error:  # a full disk or a quota, while streaming or zipping: one line
@@ -184,11 +187,14 @@ def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | N
 
 @one_blas_thread  # see aeviz.blas
 def _run(exp: Experiment, record: MemoryRecord | StreamingRecord, on_epoch: EpochCallback | None,
-         on_step: StepCallback | None = None) -> tuple[Dataset, Training, dict]:
+         on_step: StepCallback | None = None,
+         on_data: DataCallback | None = None) -> tuple[Dataset, Training, dict]:
     """Load the data and train into `record`; the data, the finished run and its meta."""
     started = time.perf_counter()
     data = load_data(exp)
     check_size(exp, *data.x.shape)
+    if on_data is not None:
+        on_data(data.x)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected, not warned
         run = Training(exp, data.x, record)
         run.on_step = on_step

@@ -112,15 +112,13 @@ def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> 
 def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace:
     """Train with a progress bar on a terminal, streaming the trajectory to `output`
     (written atomically); print the summary line. Returns the run's summary (meta, loss)."""
-    from aeviz.data import load_data
     from aeviz.trainer import train_to_file
 
     check_writable(output)
-    if not quiet:
-        warn_about_range(exp, load_data(exp).x)
     with Progress("training", quiet, eta=False) as progress:
         status = TrainingStatus(progress)
-        run = train_to_file(exp, output, on_epoch=status.epoch, on_step=status.step)
+        run = train_to_file(exp, output, on_epoch=status.epoch, on_step=status.step,
+                            on_data=None if quiet else lambda x: warn_about_range(exp, x))
     if not quiet:
         meta = run.meta
         if meta["stop_reason"] == "diverged":
