@@ -22,7 +22,14 @@ from aeviz import __version__
 from aeviz.config import Experiment, load_experiment
 from aeviz.errors import AevizError
 from aeviz.files import check_writable
-from aeviz.manifest import UP_TO_DATE, file_digest, read_manifest, redo_reason, write_manifest
+from aeviz.manifest import (
+    CHANGED,
+    UP_TO_DATE,
+    file_digest,
+    read_manifest,
+    redo_reason,
+    write_manifest,
+)
 from aeviz.workers import run_in_workers
 
 
@@ -105,6 +112,11 @@ def content_hash(exp: Experiment, fmt: str) -> str:
         data_path = exp.base_dir / exp.data.file
         if data_path.is_file():
             parts["data"] = file_digest(data_path)
+    return digest_of(parts)
+
+
+def digest_of(parts: dict) -> str:
+    """The sha256 of plain data (its keys sorted): a job's input hash."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
@@ -155,11 +167,17 @@ def plan(path: Path, outdir: Path, fmt: str, force: bool) -> Job:
     except AevizError as error:
         job.reason = str(error)
         return job
-    for output in job.outputs if outdir.is_dir() else ():  # (a dry run may have no outdir)
-        check_writable(output, inputs=[path])  # a folder or FIFO in the way: before any work
-    job.reason = "forced" if force else redo_reason(
-        job.output("json"), job.digest, job.outputs[:2])
+    decide(job, force, job.outputs[:2])
     return job
+
+
+def decide(job, force: bool, made: list[Path],
+           changed: Callable[[dict], str] = lambda manifest: CHANGED) -> None:
+    """Refuse a folder or FIFO in the way of its outputs, then say why the job must be made."""
+    for output in job.outputs if job.outdir.is_dir() else ():  # (a dry run may have no outdir)
+        check_writable(output, inputs=[job.path])
+    job.reason = "forced" if force else redo_reason(job.output("json"), job.digest, made,
+                                                    changed)
 
 
 def plan_batch(paths: list[Path], outdir: Path, fmt: str, force: bool, index: int = 1,

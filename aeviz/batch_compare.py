@@ -10,16 +10,13 @@ trained inside the comparison's own job: training is deterministic, so the clip 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aeviz import __version__
-from aeviz.batch import Job, Planned, Result, plan, row_of
+from aeviz.batch import Job, Planned, Result, decide, digest_of, plan, row_of
 from aeviz.comparison import Comparison, find_runs, load_comparison
 from aeviz.errors import AevizError
-from aeviz.files import check_writable
 from aeviz.manifest import UP_TO_DATE, redo_reason, write_manifest
 
 
@@ -61,7 +58,7 @@ class CompareJob(Planned):
         """The hash of what the comparison itself sets: its file, the format, aeviz."""
         parts = {"comparison": self.comparison.to_toml(), "format": self.fmt,
                  "aeviz": __version__}
-        return _sha256(parts)
+        return digest_of(parts)
 
     def run_hashes(self) -> dict[str, str]:
         return {run.name: run.job.digest for run in self.runs}
@@ -124,16 +121,9 @@ def plan_comparison(path: Path, outdir: Path, fmt: str, force: bool, batch: dict
         job.reason = f"run {broken[0].name}: {broken[0].job.reason}"
         return job
     job.comparison = comparison
-    job.digest = _sha256({"own": job.own_hash(), "runs": job.run_hashes()})
-    for output in job.outputs if outdir.is_dir() else ():  # (a dry run may have no outdir)
-        check_writable(output, inputs=[path])
-    job.reason = "forced" if force else redo_reason(
-        job.output("json"), job.digest, job.outputs[:1], job.changed)
+    job.digest = digest_of({"own": job.own_hash(), "runs": job.run_hashes()})
+    decide(job, force, job.outputs[:1], job.changed)
     return job
-
-
-def _sha256(parts: dict) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 def _redo_run(run: Run) -> str:
