@@ -95,11 +95,15 @@ def runs_of(runs: Runs) -> list[Trajectory]:
 
 
 def options_of(runs: list[Trajectory], options: Mapping[str, Any]) -> RenderOptions:
-    """The first run's [render] table with `options` (keys of that table) on top; None means
-    not given."""
+    """The first run's [render] table with `options` (keys of that table) on top."""
+    return options_on(runs[0].render_options, options)
+
+
+def options_on(base: RenderOptions, options: Mapping[str, Any]) -> RenderOptions:
+    """`base` with `options` (keys of a [render] table) on top; None means not given."""
     given = {name: list(value) if isinstance(value, tuple) else value
              for name, value in options.items() if value is not None}
-    return runs[0].render_options.updated(given)
+    return base.updated(given)
 
 
 def print_note(message: str) -> None:

@@ -141,11 +141,6 @@ def warn_about_range(exp: Experiment, x) -> None:
         click.echo(warning, err=True)
 
 
-def options_from_flags(flags: dict, base: RenderOptions) -> RenderOptions:
-    """`base` (an experiment's [render] table) with the flags that were given on top."""
-    return base.updated({name: value for name, value in flags.items() if value is not None})
-
-
 def load_runs(paths: tuple[str, ...], flags: dict) -> tuple[list[Trajectory], RenderOptions]:
     """The trajectories, and the render options: the first run's [render] table, then flags."""
     runs = api.runs_of(paths)
@@ -230,7 +225,7 @@ def demo(output: str, quiet: bool, **flags) -> None:
     from aeviz.renderer import check_request
 
     exp = load_default()
-    options = options_from_flags(flags, exp.render)
+    options = api.options_on(exp.render, flags)
     check_request(output, options)
     check_writable(output)
     recorded = str(Path(output).with_suffix(".npz"))
