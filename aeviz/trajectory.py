@@ -269,7 +269,7 @@ def load(path: str | Path) -> Trajectory:
         weights=[arrays[f"W{i}"] for i in range(n_layers)],
         biases=[arrays[f"b{i}"] for i in range(n_layers)],
         step_loss=arrays["step_loss"], path=name)
-    _check_shapes(trajectory)
+    checks.check_shapes(trajectory)
     checks.check_values(name, arrays, n_layers)
     try:
         config = trajectory.experiment
@@ -277,22 +277,3 @@ def load(path: str | Path) -> Trajectory:
         raise AevizError(f"{name}: config: not valid TOML ({error})") from None
     checks.check_config(name, config, layer_sizes)
     return trajectory
-
-
-def _check_shapes(run: Trajectory) -> None:
-    snapshots, samples = len(run.epoch), len(run.x)
-    expected = {"loss": (snapshots,), "step": (snapshots,), "codes": (snapshots, samples, 2),
-                "labels": (samples,)}
-    for i, (n_in, n_out) in enumerate(zip(run.layer_sizes, run.layer_sizes[1:])):
-        expected[f"W{i}"] = (snapshots, n_out, n_in)
-        expected[f"b{i}"] = (snapshots, n_out)
-    actual = {"loss": run.loss.shape, "step": run.step.shape, "codes": run.codes.shape,
-              "labels": run.labels.shape}
-    for i, (w, b) in enumerate(zip(run.weights, run.biases)):
-        actual[f"W{i}"], actual[f"b{i}"] = w.shape, b.shape
-    for key, shape in expected.items():
-        if actual[key] != shape:
-            raise AevizError(f"{run.path}: damaged trajectory ({key} has shape {actual[key]}, "
-                             f"expected {shape})")
-    if snapshots == 0:
-        raise AevizError(f"{run.path}: the trajectory has no snapshots")

@@ -81,6 +81,26 @@ def check_layers(path: str, arrays: dict[str, np.ndarray]) -> None:
                          f"{', '.join(ACTIVATION_NAMES)}; got {arrays['activations'].tolist()}")
 
 
+def check_shapes(run) -> None:
+    """Every per-snapshot and per-sample array agrees with the others' counts and the layers."""
+    snapshots, samples = len(run.epoch), len(run.x)
+    expected = {"loss": (snapshots,), "step": (snapshots,), "codes": (snapshots, samples, 2),
+                "labels": (samples,)}
+    for i, (n_in, n_out) in enumerate(zip(run.layer_sizes, run.layer_sizes[1:])):
+        expected[f"W{i}"] = (snapshots, n_out, n_in)
+        expected[f"b{i}"] = (snapshots, n_out)
+    actual = {"loss": run.loss.shape, "step": run.step.shape, "codes": run.codes.shape,
+              "labels": run.labels.shape}
+    for i, (w, b) in enumerate(zip(run.weights, run.biases)):
+        actual[f"W{i}"], actual[f"b{i}"] = w.shape, b.shape
+    for key, shape in expected.items():
+        if actual[key] != shape:
+            raise AevizError(f"{run.path}: damaged trajectory ({key} has shape {actual[key]}, "
+                             f"expected {shape})")
+    if snapshots == 0:
+        raise AevizError(f"{run.path}: the trajectory has no snapshots")
+
+
 def check_values(path: str, arrays: dict[str, np.ndarray], n_layers: int) -> None:
     """What the renderer relies on: finite numbers, ordered snapshots, sane layer sizes."""
     finite = ["x", "loss", "codes", *(f"{k}{i}" for i in range(n_layers) for k in "Wb")]
