@@ -2,7 +2,7 @@
 
 The Python API (see `aeviz.api`): `aeviz.train`, `load`, `render`, `figure`, `show`. It is
 imported on first use, so `import aeviz` stays cheap (no numpy, no matplotlib). The modules
-behind it are `aeviz.trainer` and `aeviz.renderer`.
+behind it are `aeviz.training.loop` and `aeviz.renderer`.
 """
 
 from aeviz.errors import AevizError

@@ -18,7 +18,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aeviz.config import (
+from aeviz.errors import AevizError
+from aeviz.files import check_writable
+from aeviz.settings import (
     Experiment,
     RenderOptions,
     experiment_from_dict,
@@ -26,13 +28,11 @@ from aeviz.config import (
     load_experiment,
     parse_toml,
 )
-from aeviz.errors import AevizError
-from aeviz.files import check_writable
-from aeviz.overrides import apply_overrides
+from aeviz.settings.overrides import apply_overrides
 
 if TYPE_CHECKING:  # numpy and matplotlib are imported when they are needed
+    from aeviz.renderer.notebook import Video
     from aeviz.trajectory import Trajectory
-    from aeviz.video import Video
 
     Run = Trajectory | str | os.PathLike
     Runs = Run | Sequence[Run]
@@ -70,7 +70,7 @@ def train(experiment_source: ExperimentLike = None, overrides: Mapping[str, Any]
           on_epoch: Callable[[int, float], None] | None = None) -> Trajectory:
     """Train an experiment (see `experiment` for what it may be) and return its trajectory;
     `on_epoch(epoch, rmse)` is called after every epoch. Save it with `.save("run.npz")`."""
-    from aeviz.trainer import train as run_training
+    from aeviz.training.loop import train as run_training
 
     return run_training(experiment(experiment_source, overrides), on_epoch)
 
@@ -156,7 +156,7 @@ def show(runs: Runs, output: str | os.PathLike | None = None, *, notify: Notify 
     embedding the clip."""
     import tempfile
 
-    from aeviz.video import Video
+    from aeviz.renderer.notebook import Video
 
     if output is not None:
         return Video(render(runs, output, notify=notify, **options))

@@ -11,7 +11,7 @@ import matplotlib
 import pytest
 from click.testing import CliRunner
 
-from aeviz.tomlwriter import dump_toml
+from aeviz.settings.tomlwriter import dump_toml
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -69,8 +69,8 @@ def run_cli():
 @pytest.fixture(scope="session")
 def tiny_run_path(tmp_path_factory) -> Path:
     """A recorded trajectory of the tiny experiment (13 snapshots), trained once per session."""
-    from aeviz.config import experiment_from_dict, parse_toml
-    from aeviz.trainer import train
+    from aeviz.settings import experiment_from_dict, parse_toml
+    from aeviz.training.loop import train
 
     folder = tmp_path_factory.mktemp("run")
     exp = experiment_from_dict(parse_toml(TINY, "tiny.toml"), "tiny.toml")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import imageio_ffmpeg
 import numpy as np
 
-from aeviz.config import RenderOptions
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.scene import Scene
 from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions
 
 
 def decode_mp4(path) -> tuple[dict, list[bytes]]:

@@ -17,7 +17,7 @@ SMALL = {"size": "160x90", "duration": 0, "hold": 0}  # one frame per snapshot
 
 
 def test_import_is_cheap_and_names_are_the_functions():
-    code = ("import sys, aeviz; import aeviz.trainer, aeviz.renderer.scene; "
+    code = ("import sys, aeviz; import aeviz.training.loop, aeviz.renderer.scene; "
             "print(callable(aeviz.train), callable(aeviz.render), "
             "'matplotlib' in sys.modules)")
     cheap = "import sys, aeviz; print('matplotlib' in sys.modules, 'numpy' in sys.modules)"

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from aeviz.batch import shard_of
+from aeviz.batch.workers import run_in_workers
 from aeviz.cli import cli
-from aeviz.tomlwriter import dump_toml
-from aeviz.workers import run_in_workers
+from aeviz.settings.tomlwriter import dump_toml
 from tests.helpers import decode_mp4
 from tests.test_batch import FAST
 

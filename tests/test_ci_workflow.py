@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from aeviz.tomlwriter import dump_toml
+from aeviz.settings.tomlwriter import dump_toml
 from tests.test_batch import FAST
 
 ROOT = Path(__file__).resolve().parents[1]

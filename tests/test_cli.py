@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from aeviz import trajectory
-from aeviz.optim import Adam
+from aeviz.training.optim import Adam
 from tests.helpers import decode_mp4
 
 

@@ -4,19 +4,19 @@ import sys
 
 import pytest
 
-from aeviz.config import (
+from aeviz.errors import AevizError, SettingError
+from aeviz.settings import (
     RenderOptions,
     default_experiment_text,
     load_default,
     load_experiment,
 )
-from aeviz.errors import AevizError, SettingError
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-from aeviz.tomlwriter import dump_toml
+from aeviz.settings.tomlwriter import dump_toml
 
 
 def error_for(path, text_edit=None, overrides=()):

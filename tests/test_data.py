@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from aeviz.config import load_experiment
-from aeviz.data import load_data, normalize
 from aeviz.errors import AevizError
+from aeviz.settings import load_experiment
+from aeviz.training.data import load_data, normalize
 from tests.conftest import TINY_EXPERIMENT, tiny_text
 
 IRIS_TOML = """

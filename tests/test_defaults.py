@@ -5,7 +5,7 @@ import re
 import sys
 from pathlib import Path
 
-from aeviz.config import RenderOptions, default_experiment_text
+from aeviz.settings import RenderOptions, default_experiment_text
 from tests.conftest import tiny_text
 from tests.helpers import decode_mp4
 

@@ -9,8 +9,9 @@ import shlex
 import shutil
 from pathlib import Path
 
-import aeviz.config
-from aeviz import renderer, trainer
+import aeviz.settings
+from aeviz import renderer
+from aeviz.training import loop as trainer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # "#   aeviz train ..." indented on a line of its own, or `aeviz ...` quoted inside a comment.
@@ -44,8 +45,8 @@ def test_the_examples_comments_hold_commands():
 def test_every_command_in_the_examples_comments_runs(tmp_path, monkeypatch, run_cli):
     shutil.copytree(EXAMPLES, tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
-    quick_default = aeviz.config.load_default
-    monkeypatch.setattr(aeviz.config, "load_default",
+    quick_default = aeviz.settings.load_default
+    monkeypatch.setattr(aeviz.settings, "load_default",
                         lambda overrides=(): quick_default(["train.epochs=3"]))
     quicken_batch(monkeypatch)
     for command in example_commands():

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from aeviz.batch import split_comparisons
-from aeviz.comparison import find_runs, load_comparison
-from aeviz.config import load_default, load_experiment
-from aeviz.data import load_data
+from aeviz.settings import load_default, load_experiment
+from aeviz.settings.comparison import find_runs, load_comparison
+from aeviz.training.data import load_data
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FILES, COMPARISONS = split_comparisons(sorted(EXAMPLES.glob("*.toml")))

@@ -9,10 +9,10 @@ import pytest
 from PIL import Image
 
 from aeviz import trajectory
-from aeviz.config import RenderOptions
 from aeviz.renderer import render, run_views
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.scene import Scene
+from aeviz.settings import RenderOptions
 
 TINY_CLIP = RenderOptions(size="160x90", duration=0, hold=0)  # one frame per snapshot
 SVG = "{http://www.w3.org/2000/svg}"

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from aeviz.config import RenderOptions
 from aeviz.errors import AevizError
 from aeviz.renderer.frames import plan_frames
+from aeviz.settings import RenderOptions
 
 TIMELINE = np.arange(0.0, 11.0)  # snapshots at epochs 0..10
 

@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 
 from aeviz import trajectory
-from aeviz.config import RenderOptions, load_experiment
 from aeviz.renderer import geometry, render
 from aeviz.renderer.frames import plan_frames
 from aeviz.renderer.geometry import affine_fit, align_sequence, pca, procrustes
 from aeviz.renderer.panels import InputSpacePanel, ParallelCoordinatesPanel
 from aeviz.renderer.scene import Scene
 from aeviz.renderer.views import RunView
-from aeviz.trainer import train
+from aeviz.settings import RenderOptions, load_experiment
+from aeviz.training.loop import train
 from tests.conftest import tiny_text
 from tests.helpers import assert_blitting_exact, decode_mp4
 

@@ -9,13 +9,13 @@ import pytest
 from matplotlib.text import Text
 
 from aeviz import trajectory
-from aeviz.config import RenderOptions, load_experiment
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.scene import Scene
 from aeviz.renderer.views import RunView
-from aeviz.tomlwriter import dump_toml
-from aeviz.trainer import train
+from aeviz.settings import RenderOptions, load_experiment
+from aeviz.settings.tomlwriter import dump_toml
+from aeviz.training.loop import train
 from tests.conftest import tiny_text
 
 SMALLEST_PX = {"640x360": 11.0, "1280x720": 13.5}

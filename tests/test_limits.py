@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aeviz import budget
+from aeviz.training import budget
 from tests.conftest import tiny_text
 
 GB = 10**9
@@ -38,7 +38,7 @@ def test_a_run_over_the_free_memory_is_refused(run_cli, tmp_path, monkeypatch):
 
 
 def test_the_estimate_counts_what_train_writes(tiny_run_path):
-    from aeviz.config import experiment_from_dict, parse_toml
+    from aeviz.settings import experiment_from_dict, parse_toml
     from tests.conftest import TINY
 
     size = budget.estimate(experiment_from_dict(parse_toml(TINY, "tiny.toml")), 40, 3)

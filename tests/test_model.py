@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from aeviz.model import (
+from aeviz.training.model import (
     ACTIVATIONS,
     DERIVATIVES,
     Autoencoder,

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from aeviz.config import Train
-from aeviz.optim import SGD, Adam, Momentum, RMSProp, make_optimizer
+from aeviz.settings import Train
+from aeviz.training.optim import SGD, Adam, Momentum, RMSProp, make_optimizer
 
 THETA = np.array([1.0, -2.0])
 GRAD = np.array([0.5, -4.0])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from aeviz import recorder
+from aeviz.training import recorder
 from tests.conftest import TINY, tiny_text
 
 

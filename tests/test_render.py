@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from aeviz import trajectory
-from aeviz.config import RenderOptions
 from aeviz.renderer import render
 from aeviz.renderer.frames import Frame, plan_frames
 from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions
 from tests.helpers import assert_blitting_exact, decode_mp4
 
 SMALL = RenderOptions(size="320x180", duration=0, hold=0)  # a frame per snapshot

@@ -6,11 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aeviz import model, trajectory
+from aeviz import trajectory
 from aeviz.cli.options import TrainingStatus, clock_text
-from aeviz.config import RenderOptions, load_experiment
 from aeviz.errors import AevizError
-from aeviz.recorder import StreamingRecord
 from aeviz.renderer import render
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.panels.images import (
@@ -21,7 +19,10 @@ from aeviz.renderer.panels.images import (
 )
 from aeviz.renderer.scene import Scene
 from aeviz.renderer.views import RunView
-from aeviz.trainer import Snapshot, train, train_to_file
+from aeviz.settings import RenderOptions, load_experiment
+from aeviz.training import model
+from aeviz.training.loop import Snapshot, train, train_to_file
+from aeviz.training.recorder import StreamingRecord
 from tests.helpers import assert_blitting_exact
 
 IMAGES = """title = "images"

@@ -11,8 +11,8 @@ import pytest
 from threadpoolctl import threadpool_info
 
 import aeviz
-from aeviz import model
-from aeviz.blas import THREAD_VARIABLES, training_threads
+from aeviz.training import model
+from aeviz.training.threads import THREAD_VARIABLES, training_threads
 from tests.conftest import tiny_text
 
 

@@ -5,12 +5,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aeviz import trainer, trajectory
-from aeviz.config import Experiment, load_experiment
-from aeviz.data import load_data
-from aeviz.model import Autoencoder
-from aeviz.optim import make_optimizer
-from aeviz.trainer import Training, train
+from aeviz import trajectory
+from aeviz.settings import Experiment, load_experiment
+from aeviz.training import loop as trainer
+from aeviz.training.data import load_data
+from aeviz.training.loop import Training, train
+from aeviz.training.model import Autoencoder
+from aeviz.training.optim import make_optimizer
 from tests.conftest import tiny_text
 
 # `aeviz.train` is the API function; the module is reached through the import system.

@@ -13,7 +13,7 @@ import pytest
 
 from aeviz import trajectory
 from aeviz.errors import AevizError
-from aeviz.trajectory_checks import check_declared_sizes
+from aeviz.trajectory.checks import check_declared_sizes
 
 
 def tampered(source: Path, folder: Path, **changes) -> Path:

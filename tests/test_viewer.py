@@ -7,8 +7,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from aeviz import trajectory
-from aeviz.config import RenderOptions
 from aeviz.renderer.viewer import Viewer
+from aeviz.settings import RenderOptions
 
 
 def make_viewer(tiny_run_path, **options):

@@ -28,14 +28,14 @@ from aeviz.cli.options import (
     set_option,
     unset_render_keys,
 )
-from aeviz.config import (
+from aeviz.errors import AevizError
+from aeviz.files import check_writable, write_text_atomic
+from aeviz.settings import (
     Experiment,
     RenderOptions,
     default_experiment_text,
     load_experiment,
 )
-from aeviz.errors import AevizError
-from aeviz.files import check_writable, write_text_atomic
 from aeviz.signals import exit_status, handle_stop_signals
 
 if TYPE_CHECKING:  # the trajectory module pulls in numpy: imported where it is used
@@ -77,8 +77,8 @@ def validate(experiment: str, overrides: dict) -> None:
     """Check EXPERIMENT and print it with every default filled in: the values train, render
     and batch will use (a flag of render still beats the [render] table). A comparison file
     is checked with the experiments beside it that it names."""
-    from aeviz.comparison import is_comparison, read_toml, validated_comparison
-    from aeviz.data import load_data
+    from aeviz.settings.comparison import is_comparison, read_toml, validated_comparison
+    from aeviz.training.data import load_data
 
     if is_comparison(read_toml(experiment) or {}):
         if overrides:
@@ -99,7 +99,7 @@ def validate(experiment: str, overrides: dict) -> None:
 @quiet_option
 def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> None:
     """Train EXPERIMENT (a TOML file) and record its trajectory (.npz)."""
-    from aeviz.data import data_path
+    from aeviz.training.data import data_path
 
     exp = api.experiment(experiment, overrides)
     output = output or Path(experiment).with_suffix(".npz").name
@@ -112,7 +112,7 @@ def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> 
 def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace:
     """Train with a progress bar on a terminal, streaming the trajectory to `output`
     (written atomically); print the summary line. Returns the run's summary (meta, loss)."""
-    from aeviz.trainer import train_to_file
+    from aeviz.training.loop import train_to_file
 
     check_writable(output)
     with Progress("training", quiet, eta=False) as progress:
@@ -134,7 +134,7 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace
 
 def warn_about_range(exp: Experiment, x) -> None:
     """The output activation cannot reach the data: say so on stderr (not an error)."""
-    from aeviz.advice import range_warning
+    from aeviz.training.advice import range_warning
 
     warning = range_warning(exp, x)
     if warning:
@@ -221,8 +221,8 @@ def view(runs: tuple[str, ...], **flags) -> None:
 def demo(output: str, quiet: bool, **flags) -> None:
     """Train the built-in experiment (the original program's default) and render it."""
     from aeviz import trajectory
-    from aeviz.config import load_default
     from aeviz.renderer import check_request
+    from aeviz.settings import load_default
 
     exp = load_default()
     options = api.options_on(exp.render, flags)

@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from aeviz.config import ALIGN_NAMES, PACE_NAMES, THEME_NAMES, RenderOptions
 from aeviz.errors import AevizError, SettingError
-from aeviz.overrides import parse_assignment
+from aeviz.settings import ALIGN_NAMES, PACE_NAMES, THEME_NAMES, RenderOptions
+from aeviz.settings.overrides import parse_assignment
 from aeviz.signals import exit_status
 
 

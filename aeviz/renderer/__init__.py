@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from aeviz.config import RenderOptions
 from aeviz.errors import AevizError, SettingError
 from aeviz.renderer.frames import Frame, index_at, nearest_snapshot, plan_frames
 from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions
 from aeviz.signals import deferred
 from aeviz.trajectory import Trajectory
 

@@ -18,7 +18,6 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from aeviz.config import RenderOptions
 from aeviz.errors import SettingError
 from aeviz.files import atomic_path
 from aeviz.renderer import output_kind, run_views
@@ -29,6 +28,7 @@ from aeviz.renderer.panels.style import cluster_color
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.vector import save_vector
 from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
 FIGURE_FORMATS = (".pdf", ".svg", ".png")

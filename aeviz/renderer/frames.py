@@ -13,9 +13,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from aeviz.config import RenderOptions
 from aeviz.errors import SettingError
 from aeviz.limits import MAX_FRAMES
+from aeviz.settings import RenderOptions
 
 
 class Frame(NamedTuple):

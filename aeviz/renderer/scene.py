@@ -10,7 +10,6 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from aeviz.config import RenderOptions
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.layout import Slot, comparison_slots, header_fraction, single_run_slots
@@ -27,6 +26,7 @@ from aeviz.renderer.panels import (
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
 TITLE_IN, DETAILS_IN = 0.18, 0.61  # the header's two lines, inches below the page's top

@@ -11,11 +11,11 @@ import dataclasses
 from matplotlib.figure import Figure
 from matplotlib.widgets import Button, Slider
 
-from aeviz.config import RenderOptions
 from aeviz.errors import AevizError
 from aeviz.renderer import run_views
 from aeviz.renderer.frames import plan_frames
 from aeviz.renderer.scene import Scene
+from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
 CONTROLS = 0.07  # figure fraction under the panels for the slider and the button

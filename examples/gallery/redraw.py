@@ -18,8 +18,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 import aeviz  # noqa: E402
-from aeviz.config import RenderOptions  # noqa: E402
 from aeviz.renderer.viewer import Viewer  # noqa: E402
+from aeviz.settings import RenderOptions  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent
 GALLERY = EXAMPLES / "gallery"

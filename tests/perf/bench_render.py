@@ -37,13 +37,13 @@ import large  # noqa: E402
 from bench_train import timed_process  # noqa: E402
 from reference import reference_experiment  # noqa: E402
 
-from aeviz.config import RenderOptions  # noqa: E402
 from aeviz.renderer import render  # noqa: E402
 from aeviz.renderer.frames import plan_frames  # noqa: E402
 from aeviz.renderer.scene import Scene  # noqa: E402
 from aeviz.renderer.views import RunView  # noqa: E402
 from aeviz.renderer.writers import Mp4Writer, ffmpeg_exe  # noqa: E402
-from aeviz.trainer import train  # noqa: E402
+from aeviz.settings import RenderOptions  # noqa: E402
+from aeviz.training.loop import train  # noqa: E402
 
 FUNCANIMATION_FRAMES = 60
 REPEATS = 3
@@ -121,7 +121,7 @@ def encode_only(frames: list[bytes], count: int, path: Path) -> None:
 def peak_memory_mb(frames: int, trajectory: Path, out: Path) -> float:
     """Peak resident memory of a separate process rendering `frames` frames."""
     code = ("import sys, resource; from aeviz import trajectory; from aeviz.renderer import render;"
-            "from aeviz.config import RenderOptions;"
+            "from aeviz.settings import RenderOptions;"
             f"render([trajectory.load({str(trajectory)!r})], {str(out)!r}, "
             f"RenderOptions(duration={frames} / 30));"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")

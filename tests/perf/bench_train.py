@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import large  # noqa: E402
 from reference import reference_experiment  # noqa: E402
 
-from aeviz.data import load_data  # noqa: E402
-from aeviz.trainer import train  # noqa: E402
+from aeviz.training.data import load_data  # noqa: E402
+from aeviz.training.loop import train  # noqa: E402
 
 REPEATS = 7
 
@@ -137,7 +137,7 @@ def torch_in_subprocess() -> float | None:
 
     here = str(Path(__file__).resolve().parent)
     code = (f"import sys; sys.path.insert(0, {here!r}); import bench_train as b; "
-            "from aeviz.data import load_data; x = load_data(b.reference_experiment()).x; "
+            "from aeviz.training.data import load_data; x = load_data(b.reference_experiment()).x; "
             "print(b.best_of(lambda: b.torch_loop(x)))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if result.returncode != 0:

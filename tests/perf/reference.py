@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from aeviz.config import Experiment, experiment_from_dict
+from aeviz.settings import Experiment, experiment_from_dict
 
 CLUSTER_MEANS = [[0.6, 0, 0, 0.2, 0, 0], [0, 0.5, -0.4, 0, 0.1, 0],
                  [0, 0, 0.5, -0.5, 0, 0.2], [-0.4, 0.3, 0, 0, 0.5, -0.3]]

@@ -10,7 +10,6 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.path import Path
 
-from aeviz.config import RenderOptions
 from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import text_width
@@ -29,6 +28,7 @@ from aeviz.renderer.panels.style import (
 )
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
+from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
 LEGEND_COLUMNS = 4  # legend entries per row, at most

@@ -12,7 +12,6 @@ from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from aeviz.model import forward
 from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
@@ -24,6 +23,7 @@ from aeviz.renderer.panels.style import (
 )
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
+from aeviz.training.model import forward
 
 MOST_SAMPLES = 12         # pairs in the panel, at most
 GAP = 0.12                # the gap between images, as a fraction of an image's width

@@ -7,7 +7,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from aeviz.config import RenderOptions
 from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.panels.placement import (
     curve_points,
@@ -27,6 +26,7 @@ from aeviz.renderer.panels.style import (
 )
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
+from aeviz.settings import RenderOptions
 
 CLEARANCE_PT = 3.0  # the least room between a reference label and a curve
 KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much of the line

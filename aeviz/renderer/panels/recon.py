@@ -6,7 +6,6 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from aeviz.model import forward
 from aeviz.renderer.panels.images import ImageStripPanel
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.panels.style import (
@@ -21,6 +20,7 @@ from aeviz.renderer.panels.style import (
 )
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
+from aeviz.training.model import forward
 
 MIN_PROJECTION_IN = 1.6  # the narrowest a 2-D projection is drawn, labels included
 

@@ -12,7 +12,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.path import Path
 
-from aeviz.config import RenderOptions
 from aeviz.renderer.panels.graph_labels import (
     LINE_EM,
     activation_lines,
@@ -32,6 +31,7 @@ from aeviz.renderer.panels.style import (
 )
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
+from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
 MAX_NEURONS = 16      # wider layers show their strongest neurons only

@@ -6,13 +6,13 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from aeviz.config import Experiment
 from aeviz.limits import (
     MAX_TRAJECTORY_BYTES,
     TRAINING_MEMORY_FACTOR,
     available_memory,
     size_text,
 )
+from aeviz.settings import Experiment
 
 FLOAT32, FLOAT64 = 4, 8
 SNAPSHOT_OVERHEAD = 300   # bytes of Python objects around each snapshot's arrays in training

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 
-from aeviz.config import Experiment
 from aeviz.files import special_kind
 from aeviz.limits import (
     MAX_CSV_BYTES,
@@ -21,6 +20,7 @@ from aeviz.limits import (
     size_text,
     too_many,
 )
+from aeviz.settings import Experiment
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from aeviz.archive import RawArray
 from aeviz.files import AtomicFile
-from aeviz.model import split_params
+from aeviz.training.model import split_params
 from aeviz.trajectory import write_trajectory
+from aeviz.trajectory.archive import RawArray
 
 
 class MemoryRecord(list):

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from aeviz.checks import (
+from aeviz.errors import SettingError
+from aeviz.settings.fields import (
     array_of,
     boolean,
     build,
@@ -31,8 +32,7 @@ from aeviz.checks import (
     tables,
     text,
 )
-from aeviz.errors import SettingError
-from aeviz.tomlwriter import dump_toml
+from aeviz.settings.tomlwriter import dump_toml
 
 ACTIVATION_NAMES = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
 DTYPE_NAMES = ("float32", "float64")

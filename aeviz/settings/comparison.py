@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aeviz.checks import Invalid, array_of, build, setting, suggestion, table, text
 from aeviz.errors import AevizError, SettingError
 from aeviz.files import check_readable
-from aeviz.schema import RenderOptions, _plain
-from aeviz.tomlwriter import dump_toml
+from aeviz.settings.fields import Invalid, array_of, build, setting, suggestion, table, text
+from aeviz.settings.schema import RenderOptions, _plain
+from aeviz.settings.tomlwriter import dump_toml
 
 TOML_SUFFIX = ".toml"
 
@@ -92,7 +92,7 @@ def is_comparison(raw: dict) -> bool:
 
 def read_toml(path: str | Path) -> dict | None:
     """The parsed document, or None if it cannot be read (loading it then says why)."""
-    from aeviz.config import parse_toml
+    from aeviz.settings import parse_toml
 
     try:
         return parse_toml(Path(path).read_text(encoding="utf-8"), str(path))
@@ -111,7 +111,7 @@ def comparison_from_dict(raw: dict, source: str, base_dir: Path = Path(".")) -> 
 
 def load_comparison(path: str | Path) -> Comparison:
     """Read and validate a comparison file."""
-    from aeviz.config import parse_toml
+    from aeviz.settings import parse_toml
 
     path = check_readable(path, missing="no such comparison file")
     try:
@@ -144,7 +144,7 @@ def find_runs(comparison: Comparison, batch: dict[str, Path], where: str = "in t
 def validated_comparison(path: str | Path) -> str:
     """What `aeviz validate` prints for a comparison: the file resolved, and the experiment
     files beside it that its runs name (each checked too)."""
-    from aeviz.config import load_experiment
+    from aeviz.settings import load_experiment
 
     comparison = load_comparison(path)
     runs = find_runs(comparison, {}, "beside it")

@@ -33,11 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from aeviz import trajectory_checks as checks
-from aeviz.archive import RawArray, write_archive
-from aeviz.config import RenderOptions, stored_render_options
 from aeviz.errors import AevizError
 from aeviz.files import atomic_path, check_readable
+from aeviz.settings import RenderOptions, stored_render_options
+from aeviz.trajectory import checks
+from aeviz.trajectory.archive import RawArray, write_archive
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -216,7 +216,7 @@ def load(path: str | Path) -> Trajectory:
     """Read and check a trajectory; any problem is an AevizError naming the file and the key.
 
     The sizes the arrays declare are checked before any is read, and every key before it is
-    used (see `trajectory_checks`).
+    used (see `checks`).
     """
     name = str(path)
     check_readable(path)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from aeviz.config import Experiment
+from aeviz.settings import Experiment
 
 # What each output activation can produce: (lowest, highest, as written in the warning).
 OUTPUT_RANGES = {"sigmoid": (0.0, 1.0, "(0, 1)"), "tanh": (-1.0, 1.0, "(-1, 1)"),

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aeviz import __version__
-from aeviz.batch import Job, Planned, Result, decide, digest_of, plan, row_of
-from aeviz.comparison import Comparison, find_runs, load_comparison
+from aeviz.batch.jobs import Job, Planned, Result, decide, digest_of, plan, row_of
+from aeviz.batch.manifest import UP_TO_DATE, redo_reason, write_manifest
 from aeviz.errors import AevizError
-from aeviz.manifest import UP_TO_DATE, redo_reason, write_manifest
+from aeviz.settings.comparison import Comparison, find_runs, load_comparison
 
 
 @dataclass
@@ -136,7 +136,7 @@ def _trajectory(run: Run):
     """A run's trajectory: from the output folder if it is up to date there; else trained
     now if another shard makes it; else its job here failed, and so does the comparison."""
     from aeviz import trajectory
-    from aeviz.trainer import train
+    from aeviz.training.loop import train
 
     if _redo_run(run) == UP_TO_DATE:
         return trajectory.load(run.job.output("npz"))

@@ -1,7 +1,7 @@
 """Experiment files: read the TOML, set overrides, validate against the schema.
 
-The schema itself (every key, its default and its check) is in `schema`; this module is what
-the rest of aeviz imports experiments from.
+The schema itself (every key, its default and its check) is in `schema`; the rest of aeviz
+imports both through `aeviz.settings`.
 """
 
 from __future__ import annotations
@@ -13,26 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from aeviz.checks import build
 from aeviz.errors import AevizError, SettingError
 from aeviz.files import check_readable
-from aeviz.overrides import apply_overrides
-from aeviz.schema import (  # noqa: F401 - the schema's names are imported from here
-    ACTIVATION_NAMES,
-    ALIGN_NAMES,
-    NORMALIZE_NAMES,
-    OPTIMIZER_NAMES,
-    PACE_NAMES,
-    PANEL_NAMES,
-    THEME_NAMES,
-    Cluster,
-    Data,
-    Experiment,
-    Model,
-    Record,
-    RenderOptions,
-    Train,
-)
+from aeviz.settings.fields import build
+from aeviz.settings.overrides import apply_overrides
+from aeviz.settings.schema import Experiment, RenderOptions
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -87,7 +72,7 @@ def load_experiment(path: str | Path, overrides: Overrides = ()) -> Experiment:
 
 def default_experiment_text() -> str:
     """The embedded default experiment (the original program's default), with its comments."""
-    return resources.files("aeviz").joinpath("experiments", DEFAULT_EXPERIMENT).read_text(
+    return resources.files("aeviz.settings").joinpath(DEFAULT_EXPERIMENT).read_text(
         encoding="utf-8")
 
 

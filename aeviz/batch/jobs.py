@@ -1,12 +1,5 @@
-"""`aeviz batch`: train and render a folder of experiments, incrementally, in parallel, sharded.
-
-An experiment is up to date when the hash of (resolved experiment, data file, render options,
-format, aeviz version) matches the one in its manifest, NAME.json, and its outputs are what the
-manifest records (see `manifest`). Content hashes, not modification times: CI checkouts reset
-mtimes. Each experiment is made in a worker process of its own (see `workers`). Comparison
-files among them (see `comparison`) are made after the runs they name by the same rules (see
-`batch_compare`).
-"""
+"""One experiment of a batch: planned (is it up to date? see `manifest`), then made in a worker
+process: trained, rendered, its manifest written last."""
 
 from __future__ import annotations
 
@@ -14,15 +7,12 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from aeviz import __version__
-from aeviz.config import Experiment, load_experiment
-from aeviz.errors import AevizError
-from aeviz.files import check_writable
-from aeviz.manifest import (
+from aeviz.batch.manifest import (
     CHANGED,
     UP_TO_DATE,
     file_digest,
@@ -30,7 +20,9 @@ from aeviz.manifest import (
     redo_reason,
     write_manifest,
 )
-from aeviz.workers import run_in_workers
+from aeviz.errors import AevizError
+from aeviz.files import check_writable
+from aeviz.settings import Experiment, load_experiment
 
 
 @dataclass
@@ -44,52 +36,6 @@ class Result:
     stop_reason: str | None = None
     seconds: float = 0.0
     output: str = ""             # the clip, or the error message
-
-
-def find_experiments(paths: Iterable[str]) -> list[Path]:
-    """TOML files named directly, and those directly inside named folders, sorted by name:
-    experiments and comparisons (`split_comparisons` tells them apart)."""
-    found: list[Path] = []
-    for text in paths:
-        path = Path(text)
-        if path.is_dir():
-            inside = sorted(path.glob("*.toml"))
-            if not inside:
-                raise AevizError(f"{path}: no .toml experiments in this folder")
-            found += inside
-        elif path.is_file():
-            if path.suffix.lower() != ".toml":
-                raise AevizError(f"{path}: not an experiment (expected a .toml file or a folder)")
-            found.append(path)
-        else:
-            raise AevizError(f"{path}: no such file or folder")
-    by_name: dict[str, Path] = {}
-    for path in found:
-        other = by_name.setdefault(path.stem, path)
-        if other != path and other.resolve() != path.resolve():
-            raise AevizError(f"{path}: two experiments are named {path.stem!r} (also {other}); "
-                             "their outputs would overwrite each other")
-    return sorted(by_name.values(), key=lambda p: p.stem)
-
-
-def shard_of(name: str, count: int) -> int:
-    """The shard (1..count) an experiment belongs to, from a stable hash of its name alone:
-    adding or removing experiments never moves the others to another shard (and its cache)."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") % count + 1
-
-
-def split_comparisons(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """(experiments, comparisons): a comparison is a file with a [compare] table. A file that
-    does not parse counts as an experiment, whose loading then says what is wrong."""
-    from aeviz.comparison import is_comparison, read_toml
-
-    comparisons = [path for path in paths if is_comparison(read_toml(path) or {})]
-    return [path for path in paths if path not in comparisons], comparisons
-
-
-def shard(paths: list[Path], index: int, count: int) -> list[Path]:
-    """The experiments of shard `index` of `count`: the shards together cover all once."""
-    return [path for path in paths if shard_of(path.stem, count) == index]
 
 
 def prepare_outdir(outdir: str | Path) -> Path:
@@ -180,20 +126,6 @@ def decide(job, force: bool, made: list[Path],
                                                     changed)
 
 
-def plan_batch(paths: list[Path], outdir: Path, fmt: str, force: bool, index: int = 1,
-               count: int = 1) -> list:
-    """The jobs of shard `index` of `count`: its experiments, then its comparisons. A
-    comparison's runs from other shards are not jobs here: its own job trains them."""
-    from aeviz.batch_compare import plan_comparison
-
-    experiments, comparisons = split_comparisons(paths)
-    jobs = [plan(path, outdir, fmt, force) for path in shard(experiments, index, count)]
-    batch = {path.stem: path for path in experiments}
-    planned = {job.name: job for job in jobs}
-    return jobs + [plan_comparison(path, outdir, fmt, force, batch, planned)
-                   for path in shard(comparisons, index, count)]
-
-
 def dry_run_line(job: Job) -> str:
     """What a dry run of `batch` says of one experiment (or comparison)."""
     if not isinstance(job, Job):
@@ -224,7 +156,7 @@ def make(job: Job) -> Result:
 def make_experiment(job: Job) -> Result:
     """Train and render one experiment, then write its manifest."""
     from aeviz.renderer import render
-    from aeviz.trainer import train
+    from aeviz.training.loop import train
 
     trajectory_path, clip, manifest_path = job.outputs
     manifest_path.unlink(missing_ok=True)  # from here on, the old outputs are not "done"
@@ -257,44 +189,3 @@ def up_to_date(job: Job) -> Result:
                   recorded.get("stop_reason"), 0.0, str(job.output(job.fmt)))
 
 
-def run_batch(jobs: list[Job], workers: int,
-              on_result: Callable[[Result], None] = lambda result: None,
-              ) -> tuple[list[Result], bool]:
-    """Make the jobs that need it, `workers` processes at a time. Returns the rows in the
-    jobs' order and whether the batch was interrupted (then unfinished jobs say so)."""
-    rows: dict[str, Result] = {}
-    for job in jobs:
-        if job.broken:
-            rows[job.name] = Result(job.name, "failed", output=job.reason)
-        elif job.reason == UP_TO_DATE:
-            rows[job.name] = up_to_date(job)
-        else:
-            continue
-        on_result(rows[job.name])
-    todo = [job for job in jobs if job.name not in rows]
-    position = {job.name: index for index, job in enumerate(todo)}
-    after = [[position[name] for name in job.needs if name in position] for job in todo]
-    made, interrupted = run_in_workers(make, todo, workers, on_result, unfinished, after)
-    rows.update((result.name, result) for result in made)
-    return [rows[job.name] for job in jobs], interrupted
-
-
-def shown_rmse(value: float | str) -> str:
-    return value if isinstance(value, str) else f"{value:.4g}"
-
-
-def format_table(results: list[Result]) -> str:
-    """The end-of-batch table: name, epochs, final RMSE, stop reason, seconds, output or error."""
-    header = ("experiment", "ends at epoch", "final RMSE", "stopped", "seconds", "output")
-    rows = [(r.name, "" if r.epochs is None else str(r.epochs),
-             "" if r.final_rmse is None else shown_rmse(r.final_rmse),
-             r.stop_reason or "", f"{r.seconds:.1f}",
-             r.output if r.status == "done" else f"{r.status}: {r.output}")
-            for r in results]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
-    lines = []
-    for row in [header, *rows]:
-        cells = [cell.ljust(width) if i == 0 or i == 3 else cell.rjust(width)
-                 for i, (cell, width) in enumerate(zip(row, widths))]
-        lines.append("  ".join(cells + [row[-1]]))
-    return "\n".join(lines)

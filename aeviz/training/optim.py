@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aeviz.config import Train
+from aeviz.settings import Train
 
 
 class SGD:

@@ -21,14 +21,14 @@ from typing import NamedTuple
 import numpy as np
 
 from aeviz import __version__
-from aeviz.blas import one_blas_thread
-from aeviz.budget import check_size
-from aeviz.config import Experiment
-from aeviz.data import Dataset, load_data
 from aeviz.errors import AevizError
-from aeviz.model import Autoencoder, split_params
-from aeviz.optim import make_optimizer
-from aeviz.recorder import MemoryRecord, StreamingRecord
+from aeviz.settings import Experiment
+from aeviz.training.budget import check_size
+from aeviz.training.data import Dataset, load_data
+from aeviz.training.model import Autoencoder, split_params
+from aeviz.training.optim import make_optimizer
+from aeviz.training.recorder import MemoryRecord, StreamingRecord
+from aeviz.training.threads import one_blas_thread
 from aeviz.trajectory import Trajectory, moment_name
 
 EpochCallback = Callable[[int, float], None]
@@ -185,7 +185,7 @@ def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | N
                            stop_reason=meta["stop_reason"], ends_at=ends_at)
 
 
-@one_blas_thread  # see aeviz.blas
+@one_blas_thread  # see aeviz.training.threads
 def _run(exp: Experiment, record: MemoryRecord | StreamingRecord, on_epoch: EpochCallback | None,
          on_step: StepCallback | None = None,
          on_data: DataCallback | None = None) -> tuple[Dataset, Training, dict]:

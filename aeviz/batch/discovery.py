@@ -1,0 +1,56 @@
+"""Which experiments a batch makes: TOML files and folders of them, split into experiments and
+comparisons, and shared among CI jobs by a stable hash of each name."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from aeviz.errors import AevizError
+
+
+def find_experiments(paths: Iterable[str]) -> list[Path]:
+    """TOML files named directly, and those directly inside named folders, sorted by name:
+    experiments and comparisons (`split_comparisons` tells them apart)."""
+    found: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            inside = sorted(path.glob("*.toml"))
+            if not inside:
+                raise AevizError(f"{path}: no .toml experiments in this folder")
+            found += inside
+        elif path.is_file():
+            if path.suffix.lower() != ".toml":
+                raise AevizError(f"{path}: not an experiment (expected a .toml file or a folder)")
+            found.append(path)
+        else:
+            raise AevizError(f"{path}: no such file or folder")
+    by_name: dict[str, Path] = {}
+    for path in found:
+        other = by_name.setdefault(path.stem, path)
+        if other != path and other.resolve() != path.resolve():
+            raise AevizError(f"{path}: two experiments are named {path.stem!r} (also {other}); "
+                             "their outputs would overwrite each other")
+    return sorted(by_name.values(), key=lambda p: p.stem)
+
+
+def shard_of(name: str, count: int) -> int:
+    """The shard (1..count) an experiment belongs to, from a stable hash of its name alone:
+    adding or removing experiments never moves the others to another shard (and its cache)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") % count + 1
+
+
+def split_comparisons(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(experiments, comparisons): a comparison is a file with a [compare] table. A file that
+    does not parse counts as an experiment, whose loading then says what is wrong."""
+    from aeviz.settings.comparison import is_comparison, read_toml
+
+    comparisons = [path for path in paths if is_comparison(read_toml(path) or {})]
+    return [path for path in paths if path not in comparisons], comparisons
+
+
+def shard(paths: list[Path], index: int, count: int) -> list[Path]:
+    """The experiments of shard `index` of `count`: the shards together cover all once."""
+    return [path for path in paths if shard_of(path.stem, count) == index]
