@@ -65,5 +65,7 @@ def test_npy_file(tmp_path):
     data = load_data(load_experiment(tmp_path / "e.toml"))
     assert data.x.shape == (3, 4) and data.labels.tolist() == [-1, -1, -1]
     np.save(tmp_path / "x.npy", np.array([{"a": 1}], dtype=object))
-    with pytest.raises(AevizError, match=r"e.toml: data.file: .*x.npy is not a readable .npy"):
+    with pytest.raises(AevizError, match=r"e.toml: data.file: .*x.npy must hold a non-empty "
+                       r"N x D array of numbers \(booleans, integers or floats\), got shape "
+                       r"\(1,\) of object \(Python objects\)$"):
         load_data(load_experiment(tmp_path / "e.toml"))

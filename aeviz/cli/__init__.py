@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import click
@@ -38,7 +37,8 @@ from aeviz.settings import (
 )
 from aeviz.signals import exit_status, handle_stop_signals
 
-if TYPE_CHECKING:  # the trajectory module pulls in numpy: imported where it is used
+if TYPE_CHECKING:  # numpy is imported where it is used (`init` and `validate` do without)
+    from aeviz.training.recorder import Saved
     from aeviz.trajectory import Trajectory
 
 
@@ -99,26 +99,30 @@ def validate(experiment: str, overrides: dict) -> None:
 @quiet_option
 def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> None:
     """Train EXPERIMENT (a TOML file) and record its trajectory (.npz)."""
-    from aeviz.training.data import data_path
+    from aeviz.training.data import input_paths
 
     exp = api.experiment(experiment, overrides)
     output = output or Path(experiment).with_suffix(".npz").name
-    check_writable(output, inputs=[experiment, data_path(exp) or experiment])
-    run = train_and_save(exp, output, quiet)
-    if run.stop_reason == "interrupted":
-        sys.exit(exit_status())
+    check_writable(output, inputs=[experiment, *input_paths(exp)])
+    train_and_save(exp, output, quiet)
 
 
-def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace:
-    """Train with a progress bar on a terminal, streaming the trajectory to `output`
-    (written atomically); print the summary line. Returns the run's summary (meta, loss)."""
+def train_and_save(exp: Experiment, output: str, quiet: bool) -> Saved:
+    """Load the data and say if the network cannot reach its range; train with a progress bar
+    on a terminal, streaming the trajectory to `output` (written atomically); print the
+    summary line. Exits with the signal's status if a stop signal came (the run is saved)."""
+    from aeviz.signals import stop_requested
+    from aeviz.training.data import load_data
     from aeviz.training.loop import train_to_file
 
     check_writable(output)
+    data = load_data(exp)
+    if not quiet:
+        warn_about_range(exp, data.x)
     with Progress("training", quiet, eta=False) as progress:
         status = TrainingStatus(progress)
-        run = train_to_file(exp, output, on_epoch=status.epoch, on_step=status.step,
-                            on_data=None if quiet else lambda x: warn_about_range(exp, x))
+        run = train_to_file(exp, output, data, on_epoch=status.epoch, on_step=status.step)
+    del data  # (its memory is not needed by what follows: a demo's render)
     if not quiet:
         meta = run.meta
         if meta["stop_reason"] == "diverged":
@@ -129,6 +133,8 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace
         click.echo(f"{exp.source}: ends at {run.ends_at}, final RMSE {run.loss[-1]:.4g}, "
                    f"stopped: {meta['stop_reason']}, {run.snapshots} snapshots -> {output} "
                    f"({meta['wall_seconds']:.1f} s)")
+    if run.stop_reason == "interrupted" or stop_requested():
+        sys.exit(exit_status())
     return run
 
 
