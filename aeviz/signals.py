@@ -74,8 +74,9 @@ def deferred() -> Iterator[None]:
 def saving() -> Iterator[None]:
     """The save of finished work (a run's trajectory): a stop signal during it waits for the
     save to end (`stop_requested()` then says it came), and so does a second; a third aborts
-    the save by raising `Interrupted`. Nested inside it, `deferred()` sections defer nothing
-    more."""
+    the save by raising `Interrupted`. Once a save ends after a stop signal (during the save
+    or before it), the process is stopping: further ones are ignored. Nested inside it,
+    `deferred()` sections defer nothing more."""
     if _saving:
         yield
         return
@@ -83,7 +84,12 @@ def saving() -> Iterator[None]:
     try:
         yield
     finally:
+        aborted = not _saving
         _saving.clear()
+    if _received and not aborted:
+        # The process is stopping: a further signal must not cut short what is left (the
+        # summary of what was saved, the exit).
+        ignore_stop_signals()
 
 
 def stop_requested() -> bool:

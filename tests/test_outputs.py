@@ -145,3 +145,25 @@ def test_a_really_full_disk(tiny_run_path, tmp_path):
         assert list(disk.iterdir()) == []
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_parts_left_by_a_killed_run_are_removed_by_the_next(run_cli, tmp_path):
+    """A process killed by SIGKILL cannot clean up; the next one writing there does, leaving
+    the folders of processes still running alone."""
+    (tmp_path / "e.toml").write_text(tiny_text(train={"epochs": 2},
+                                               render={"size": "160x90", "fps": 5}))
+    stale = tmp_path / ".e.parts.999999999.x1"  # above any pid Linux gives out
+    stale.mkdir()
+    (stale / "codes").write_bytes(b"\0" * 320)
+    running = tmp_path / f".e.parts.{os.getpid()}.x2"
+    running.mkdir()
+    result = run_cli("train", tmp_path / "e.toml", "-o", tmp_path / "e.npz", "-q")
+    assert result.exit_code == 0, result.output
+    assert not stale.exists() and running.is_dir()
+    running.rmdir()
+    outdir = tmp_path / "clips"
+    outdir.mkdir()
+    (outdir / ".e.parts.999999999.x3").mkdir()
+    result = run_cli("batch", tmp_path / "e.toml", "-o", outdir, "-q", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in outdir.iterdir()) == ["e.json", "e.mp4", "e.npz"]
