@@ -24,11 +24,11 @@ from aeviz.batch.manifest import (
     redo_reason,
     write_manifest,
 )
-from aeviz.errors import AevizError
+from aeviz.errors import AevizError, out_of_memory
 from aeviz.files import check_writable
 from aeviz.settings import Experiment, load_experiment
 from aeviz.signals import deferred, stop_requested
-from aeviz.training.recorder import PARTS, remove_stale_parts
+from aeviz.training.recorder import parts_prefix, remove_stale_parts
 
 
 @dataclass
@@ -222,7 +222,7 @@ def make(job: Planned) -> Result:
     except KeyboardInterrupt:
         result = Result(job.name, "interrupted", output="stopped before it finished")
     except Exception as error:  # one failing experiment must not stop the others
-        message = str(error) if isinstance(error, AevizError) else (
+        message = str(error) if isinstance(error, AevizError) else out_of_memory(error) or (
             f"{type(error).__name__}: {error}")
         result = Result(job.name, "failed", output=message)
     result.seconds = time.perf_counter() - started
@@ -235,7 +235,7 @@ def work_folder(outdir: Path, name: str) -> Iterator[Path]:
     removed whatever happens, and, if its process was killed, by the next batch."""
     remove_stale_parts(outdir / f"{name}.npz")
     with deferred():  # a signal here would leave a folder nobody knows of
-        folder = Path(tempfile.mkdtemp(prefix=f".{name}{PARTS}{os.getpid()}.", dir=outdir))
+        folder = Path(tempfile.mkdtemp(prefix=parts_prefix(name), dir=outdir))
     try:
         yield folder
     finally:

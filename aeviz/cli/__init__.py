@@ -7,6 +7,7 @@ name the flag (`--size`, see `options`).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from aeviz.cli.options import (
     set_option,
     unset_render_keys,
 )
-from aeviz.errors import AevizError
+from aeviz.errors import AevizError, out_of_memory
 from aeviz.files import check_writable, write_text_atomic
 from aeviz.settings import (
     Experiment,
@@ -244,7 +245,32 @@ cli.add_command(figure_command, "figure")
 cli.add_command(info_command, "info")
 
 
+# matplotlib's own backends (matplotlib.rcsetup's list): matplotlib refuses any other name in
+# MPLBACKEND with a traceback when imported, but aeviz draws with Agg whatever it says.
+MATPLOTLIB_BACKENDS = frozenset((
+    "gtk3agg", "gtk3cairo", "gtk4agg", "gtk4cairo", "macosx", "nbagg", "notebook", "qtagg",
+    "qtcairo", "qt5agg", "qt5cairo", "tkagg", "tkcairo", "webagg", "wx", "wxagg", "wxcairo",
+    "agg", "cairo", "pdf", "pgf", "ps", "svg", "template", "inline"))
+
+
+def drop_unknown_backend() -> None:
+    """Forget an MPLBACKEND that names no backend: drawing uses Agg anyway, and `view` picks a
+    window backend itself (and says so when none can open)."""
+    backend = os.environ.get("MPLBACKEND")
+    if backend is not None and not (backend.lower() in MATPLOTLIB_BACKENDS
+                                    or backend.startswith("module://")):
+        del os.environ["MPLBACKEND"]
+
+
 def main() -> None:
     """Console-script entry point."""
     handle_stop_signals()
-    cli(prog_name="aeviz")
+    drop_unknown_backend()
+    try:
+        cli(prog_name="aeviz")
+    except (MemoryError, RuntimeError, ImportError) as error:
+        problem = out_of_memory(error)
+        if not problem:
+            raise
+        click.echo(f"Error: {problem}", err=True)
+        sys.exit(2)

@@ -26,6 +26,7 @@ from aeviz.trajectory import Trajectory, moment_name, write_trajectory
 from aeviz.trajectory.archive import RawArray
 
 PARTS = ".parts."  # in the name of the hidden folder a streaming record writes into
+NAME_IN_PARTS = 100  # characters of the output's name kept in that folder's name
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,8 @@ class StreamingRecord:
         self.target = AtomicFile(path)  # checks up front that `path` can be written
         remove_stale_parts(self.target.path)
         with deferred():  # a signal here would leave a folder nobody knows of
-            self.folder = Path(tempfile.mkdtemp(
-                prefix=f".{self.target.path.stem}{PARTS}{os.getpid()}.",
-                dir=self.target.path.parent))
+            self.folder = Path(tempfile.mkdtemp(prefix=parts_prefix(self.target.path.stem),
+                                                dir=self.target.path.parent))
         self.files: dict[str, Any] = {}
         self.shapes: dict[str, tuple[int, ...]] = {}
         self.epoch: list[int] = []
@@ -189,11 +189,18 @@ def _fields(run: RunInfo) -> dict[str, Any]:
     return {field.name: getattr(run, field.name) for field in dataclasses.fields(RunInfo)}
 
 
+def parts_prefix(stem: str, pid: int | None = None) -> str:
+    """The start of the name of a parts folder for the output named `stem` (".NAME.parts.PID.",
+    the name cut to 100 characters, so that the folder's name stays within 255)."""
+    return f".{stem[:NAME_IN_PARTS]}{PARTS}{os.getpid() if pid is None else pid}."
+
+
 def remove_stale_parts(output: Path) -> None:
     """Remove the hidden parts folders beside `output` that a process which no longer runs
     left behind (killed by SIGKILL, or by the OOM killer, before it could clean up)."""
-    for folder in output.parent.glob(f".{glob_escape(output.stem)}{PARTS}*"):
-        pid = folder.name[len(output.stem) + len(PARTS) + 1:].split(".")[0]
+    start = f".{output.stem[:NAME_IN_PARTS]}{PARTS}"
+    for folder in output.parent.glob(f"{glob_escape(start)}*"):
+        pid = folder.name[len(start):].split(".")[0]
         if folder.is_dir() and not folder.is_symlink() and pid.isdigit() and not (
                 _running(int(pid))):
             shutil.rmtree(folder, ignore_errors=True)
