@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from aeviz.files import AtomicFile
+from aeviz.errors import AevizError
+from aeviz.files import atomic_path, check_writable
 from aeviz.signals import deferred
 from aeviz.training.model import split_params
 from aeviz.trajectory import Trajectory, moment_name, write_trajectory
@@ -115,11 +116,16 @@ class StreamingRecord:
 
     def __init__(self, path: str | Path, layer_sizes: Sequence[int]):
         self.layer_sizes = tuple(layer_sizes)
-        self.target = AtomicFile(path)  # checks up front that `path` can be written
-        remove_stale_parts(self.target.path)
+        check_writable(path)  # up front, before training
+        self.path = Path(path)
+        beside = Path(os.path.realpath(path)) if self.path.is_symlink() else self.path
+        remove_stale_parts(beside)
         with deferred():  # a signal here would leave a folder nobody knows of
-            self.folder = Path(tempfile.mkdtemp(prefix=parts_prefix(self.target.path.stem),
-                                                dir=self.target.path.parent))
+            try:
+                self.folder = Path(tempfile.mkdtemp(prefix=parts_prefix(beside.stem),
+                                                    dir=beside.parent))
+            except OSError as error:
+                raise AevizError(f"{path}: cannot write: {error.strerror}") from None
         self.files: dict[str, Any] = {}
         self.shapes: dict[str, tuple[int, ...]] = {}
         self.epoch: list[int] = []
@@ -161,21 +167,23 @@ class StreamingRecord:
         loss = np.array(self.loss[:count])
         columns = Columns(**_fields(run), epoch=np.array(self.epoch[:count]),
                           step=np.array(self.step[:count]), loss=loss)
-        write_trajectory(self.target.temp, columns, snapshots)
-        self.target.commit()
+        # Made only now, so that a process killed while training leaves no temporary file,
+        # only the parts folder, which the next run removes.
+        with atomic_path(self.path) as temp:
+            write_trajectory(temp, columns, snapshots)
         ends_at = moment_name(self.epoch[count - 1], self.step[count - 1],
                               run.meta.get("steps_per_epoch") or 0)
-        return Saved(self.target.path, run.meta, loss, count, ends_at)
+        return Saved(self.path, run.meta, loss, count, ends_at)
 
     def discard(self) -> None:
-        """Remove the temporary files (after `close`, or instead of it)."""
+        """Remove the parts folder (after `close`, or instead of it): an existing file at the
+        output stays as it was unless `close` replaced it."""
         for handle in self.files.values():
             try:
                 handle.close()
             except OSError:  # a full disk fails the flush; the parts are removed anyway
                 pass
         shutil.rmtree(self.folder, ignore_errors=True)
-        self.target.discard()
 
     def _file(self, key: str, shape: tuple[int, ...]):
         if key not in self.files:
