@@ -240,3 +240,12 @@ def test_csv_is_read_in_memory_about_the_size_of_its_numbers(tmp_path):
     tracemalloc.stop()
     np.testing.assert_allclose(data.x, values, atol=1e-9)
     assert peak < 3 * values.nbytes  # the array, labels, and a copy at most
+
+
+def test_a_label_of_many_digits_is_a_name(tmp_path):
+    """Found by the fuzz tests: int() of a label of 65,536 digits passes Python's limit on
+    digits (a ValueError); a label is a class number only up to 255."""
+    path = csv_experiment(tmp_path, f"a,b,kind\n1,2,{'9' * 65_536}\n3,4,007\n",
+                          label_column="kind")
+    data = load_data(load_experiment(path))
+    assert data.label_names == ("9" * 65_536, "007") and data.labels.tolist() == [0, 1]

@@ -332,7 +332,7 @@ def label_indices(values: list) -> tuple[np.ndarray, tuple[str, ...]]:
     appearance.
     """
     texts = [str(v) for v in values]
-    if all(t.isascii() and t.isdigit() and int(t) < 256 for t in texts):
+    if all(t.isascii() and t.isdigit() and len(t) <= 3 and int(t) < 256 for t in texts):
         numbers = np.array([int(t) for t in texts])
         return numbers, tuple(str(n) for n in range(numbers.max() + 1))
     names = tuple(dict.fromkeys(texts))
