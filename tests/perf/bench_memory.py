@@ -1,8 +1,8 @@
 """Peak resident memory of `aeviz train`, `aeviz render` and `aeviz batch` of one big experiment
 (4000 samples, 48-512-2-512-48, a few hundred epochs, every epoch recorded).
 
-The peak is of the whole process tree (the command, its batch workers, ffmpeg), summed RSS,
-sampled every 20 ms. `batch` should peak no higher than the larger of `train` and `render`
+The peak is of the whole process tree (the command, its batch workers, ffmpeg), summed RSS
+and summed PSS, sampled every 20 ms. `batch` should peak no higher than the larger of `train` and `render`
 plus the batch process itself (its own peak is printed too). Not collected by pytest:
 
     python tests/perf/bench_memory.py [--epochs 500]
@@ -63,28 +63,34 @@ def tree(root: int) -> list[int]:
     return found
 
 
-def rss(pid: int) -> int:
+def resident(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process in bytes: PSS shares the pages a forked worker has in common
+    with its parent between the two, where summing RSS counts them twice."""
+    sizes = {"Rss:": 0, "Pss:": 0}
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.split(maxsplit=1)[0] in sizes:
+                sizes[line.split()[0]] = int(line.split()[1]) * 1024
+    except (OSError, IndexError):
         pass
-    return 0
+    return sizes["Rss:"], sizes["Pss:"]
 
 
-def peak(command: list[str], cwd: Path) -> tuple[int, int, float]:
-    """(peak summed RSS of the tree, peak RSS of the command's own process, seconds)."""
+def peak(command: list[str], cwd: Path) -> tuple[int, int, int, float]:
+    """(peak summed RSS of the tree, peak summed PSS, peak RSS of the command's own process,
+    seconds)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
-    tree_peak = own_peak = 0
+    rss_peak = pss_peak = own_peak = 0
     while process.poll() is None:
-        tree_peak = max(tree_peak, sum(rss(pid) for pid in tree(process.pid)))
-        own_peak = max(own_peak, rss(process.pid))
+        sizes = [resident(pid) for pid in tree(process.pid)]
+        rss_peak = max(rss_peak, sum(rss for rss, _ in sizes))
+        pss_peak = max(pss_peak, sum(pss for _, pss in sizes))
+        own_peak = max(own_peak, resident(process.pid)[0])
         time.sleep(0.02)
     if process.returncode:
         raise SystemExit(f"{' '.join(command)}: exit status {process.returncode}")
-    return tree_peak, own_peak, time.perf_counter() - started
+    return rss_peak, pss_peak, own_peak, time.perf_counter() - started
 
 
 def main() -> None:
@@ -104,12 +110,14 @@ def main() -> None:
     mb = 1e6
     print(f"experiment: 4000 x 48, 48-512-2-512-48, {args.epochs} epochs; trajectory "
           f"{size / mb:.0f} MB; {env_note}")
-    for name, (tree_peak, own, seconds) in (("train", train), ("render", render),
-                                            ("batch", batch)):
-        print(f"{name:7s} peak {tree_peak / mb:7.0f} MB (its own process {own / mb:5.0f} MB)"
-              f"  {seconds:6.1f} s")
-    bound = max(train[0], render[0]) + batch[1]
-    print(f"batch / (max(train, render) + batch process) = {batch[0] / bound:.2f}")
+    for name, (rss, pss, own, seconds) in (("train", train), ("render", render),
+                                           ("batch", batch)):
+        print(f"{name:7s} peak RSS {rss / mb:6.0f} MB, PSS {pss / mb:6.0f} MB (its own process "
+              f"{own / mb:4.0f} MB)  {seconds:6.1f} s")
+    for index, kind in ((0, "RSS"), (1, "PSS")):
+        bound = max(train[index], render[index]) + batch[2]
+        print(f"{kind}: batch / (max(train, render) + batch process) = "
+              f"{batch[index] / bound:.2f}")
 
 
 if __name__ == "__main__":
