@@ -2,8 +2,9 @@
 (4000 samples, 48-512-2-512-48, a few hundred epochs, every epoch recorded).
 
 The peak is of the whole process tree (the command, its batch workers, ffmpeg), summed RSS
-and summed PSS, sampled every 20 ms. `batch` should peak no higher than the larger of `train` and `render`
-plus the batch process itself (its own peak is printed too). Not collected by pytest:
+and summed PSS, sampled every 20 ms. `batch` should peak no higher than the larger of `train`
+and `render` plus the batch process itself (its own peak is printed too). Not collected by
+pytest:
 
     python tests/perf/bench_memory.py [--epochs 500]
 """
