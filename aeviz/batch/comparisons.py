@@ -126,7 +126,7 @@ def plan_comparison(path: Path, outdir: Path, fmt: str, force: bool, batch: dict
         return job
     job.comparison = comparison
     job.digest = digest_of({"own": job.own_hash(), "runs": job.run_hashes()})
-    decide(job, force, job.outputs[:1], job.changed)
+    job.reason = decide(job, force, job.outputs[:1], job.changed)
     return job
 
 

@@ -181,14 +181,14 @@ def plan(path: Path, outdir: Path, fmt: str, force: bool) -> Job:
     except AevizError as error:
         job.reason = str(error)
         return job
-    decide(job, force, job.outputs[:2])
+    job.reason = decide(job, force, job.outputs[:2])
     return job
 
 
 def decide(job: Planned, force: bool, made: list[Path],
-           changed: Callable[[dict], str] = lambda manifest: CHANGED) -> None:
+           changed: Callable[[dict], str] = lambda manifest: CHANGED) -> str:
     """Refuse a folder or FIFO in the way of its outputs, or an output that is one of its
-    inputs; then say why the job must be made."""
+    inputs; then say why the job must be made (or that it is up to date)."""
     for output in job.outputs:
         if job.outdir.is_dir():  # (a dry run may have no output folder yet)
             check_writable(output, inputs=job.inputs)
@@ -196,8 +196,7 @@ def decide(job: Planned, force: bool, made: list[Path],
             if _same_path(output, source):
                 raise AevizError(f"{output}: cannot write: it is the input {source}; choose "
                                  "another output folder")
-    job.reason = "forced" if force else redo_reason(job.output("json"), job.digest, made,
-                                                    changed)
+    return "forced" if force else redo_reason(job.output("json"), job.digest, made, changed)
 
 
 def _same_path(first: Path, second: Path) -> bool:
