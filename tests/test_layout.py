@@ -18,3 +18,11 @@ def test_the_import_contract_holds():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
 
+
+
+def test_no_simple_namespace_carries_a_run():
+    """Runs, summaries and settings are typed (dataclasses), never SimpleNamespaces that one
+    module fills in and another reads back."""
+    users = [str(path.relative_to(ROOT)) for path in (ROOT / "aeviz").rglob("*.py")
+             if "SimpleNamespace" in path.read_text(encoding="utf-8")]
+    assert users == []
