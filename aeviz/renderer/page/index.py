@@ -28,7 +28,8 @@ li { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px; }
 li img { width: 100%; display: block; border-radius: 3px; }
 li .none { aspect-ratio: 16 / 9; background: #f3f4f6; display: flex; align-items: center;
            justify-content: center; color: #57606a; }
-li a.page { font-weight: 600; color: #0969da; text-decoration: none; display: block; margin-top: 6px; }
+li a.page { font-weight: 600; color: #0969da; text-decoration: none; display: block;
+           margin-top: 6px; }
 li .clips { color: #57606a; font-size: 13px; }
 li .clips a { color: #57606a; }
 """
