@@ -210,7 +210,15 @@
     ctx.restore();
     ctx.strokeStyle = TH.faint; ctx.lineWidth = 1;
     ctx.strokeRect(box.left + 0.5, box.top + 0.5, box.width, box.height);
-    xticks.forEach(function (t) { text(ctx, (xtext || tickText)(t), box.x(t), box.top + box.height + 13, "center", "alphabetic", TH.muted, 10.5); });
+    var lastRight = -Infinity;  // tick labels that would overlap the previous one are left out
+    xticks.forEach(function (t) {
+      var label = (xtext || tickText)(t), x = box.x(t);
+      ctx.font = font(10.5);
+      var half = ctx.measureText(label).width / 2;
+      if (x - half < lastRight + 4) return;
+      lastRight = x + half;
+      text(ctx, label, x, box.top + box.height + 13, "center", "alphabetic", TH.muted, 10.5);
+    });
     yticks.forEach(function (t) { text(ctx, (ytext || tickText)(t), box.left - 5, box.y(t), "right", "middle", TH.muted, 10.5); });
     if (xlabel) text(ctx, xlabel, box.left + box.width / 2, box.top + box.height + 29, "center", "alphabetic", TH.muted, 11.5);
     if (ylabel) {
@@ -396,7 +404,7 @@
         ctx.beginPath(); ctx.arc(box.x(t), box.y(self.f(v)), 4, 0, 2 * Math.PI); ctx.fill();
       }
       var name = runs.length === 1 ? "RMSE" : run.label;
-      text(ctx, name + " " + (isFinite(v) ? v.toFixed(4) : "not finite") + (finished ? " (finished)" : ""),
+      text(ctx, name + " " + (!isFinite(v) ? "not finite" : v < 1000 ? v.toFixed(4) : v.toExponential(3)) + (finished ? " (finished)" : ""),
            box.left + box.width - 6, box.top + 16 + 16 * number, "right", "alphabetic", run.color, 11.5);
     });
     ctx.restore();
@@ -622,7 +630,7 @@
   var lossPanel = new LossPanel();
   if (several) {
     main.style.gridTemplateColumns = "repeat(" + runs.length + ", minmax(0, 1fr))";
-    panels = codePanels.concat(reconPanels, weightPanels, [lossPanel]);
+    panels = codePanels.concat([lossPanel], reconPanels, weightPanels);
     lossPanel.figure.style.gridColumn = "1 / -1";
   } else {
     main.style.gridTemplateColumns = "minmax(0, 1fr) minmax(0, 1fr)";
