@@ -6,6 +6,7 @@
   var TH = DATA.theme;
   var QUANT = 32767;
   var SAMPLE_PICK_PX = 8, TOUCH_PICK_PX = 18;
+  var RECON_POINTS = 2000;  // reconstructions drawn in a data-space panel, at most
 
   // ---- data ------------------------------------------------------------------------------
   function buffer(text) {
@@ -170,7 +171,7 @@
   Panel.prototype.resize = function () {
     var ratio = window.devicePixelRatio || 1;
     var width = Math.max(120, this.figure.clientWidth);
-    var height = Math.round(Math.min(width * this.aspect, window.innerHeight * 0.42));
+    var height = Math.round(Math.min(width * this.aspect, window.innerHeight * 0.36));
     this.width = width; this.height = Math.max(110, height); this.ratio = ratio;
     for (var c of [this.canvas, this.background]) {
       c.width = Math.round(width * ratio); c.height = Math.round(this.height * ratio);
@@ -554,14 +555,19 @@
     var ctx = this.begin(), run = this.run, k = snapshotOf(run), focus = this.focus(k), self = this;
     this.shown = focus;
     if (run.kind === "space") {
-      var outputs = [];
-      for (var h = 0; h < run.hoverArray.length; h++) outputs.push(forward(run, k, run.hoverX.subarray(h * run.d, (h + 1) * run.d), 0));
+      // Every pickable sample's reconstruction, or an even share of them for large data
+      // (the whole cloud would hide itself and cost a forward pass per sample per step).
+      var outputs = [], rows = [], stride = Math.ceil(run.hoverArray.length / RECON_POINTS);
+      for (var h = 0; h < run.hoverArray.length; h += stride) {
+        rows.push(h);
+        outputs.push(forward(run, k, run.hoverX.subarray(h * run.d, (h + 1) * run.d), 0));
+      }
       this.boxes.forEach(function (box, n) {
         var pair = run.pairs[n];
         ctx.save(); ctx.beginPath(); ctx.rect(box.left, box.top, box.width, box.height); ctx.clip();
         ctx.strokeStyle = TH.muted; ctx.globalAlpha = 0.6; ctx.lineWidth = 0.5; ctx.beginPath();
         for (var h = 0; h < outputs.length; h++) {
-          var x = run.hoverX.subarray(h * run.d, (h + 1) * run.d);
+          var x = run.hoverX.subarray(rows[h] * run.d, (rows[h] + 1) * run.d);
           ctx.moveTo(box.x(x[pair[0]]), box.y(x[pair[1]])); ctx.lineTo(box.x(outputs[h][pair[0]]), box.y(outputs[h][pair[1]]));
         }
         ctx.stroke();
