@@ -34,7 +34,9 @@
     run.hoverRow = {};
     for (var k = 0; k < run.hoverArray.length; k++) run.hoverRow[run.hoverArray[k]] = k;
     run.classByValue = {};
-    run.classes.forEach(function (c) { run.classByValue[c.value] = c; });
+    run.classes.forEach(function (c) { run.classByValue[c.value] = c; c.members = []; });
+    for (var s = 0; s < run.labelArray.length; s++) run.classByValue[run.labelArray[s]].members.push(s);
+    run.classes.forEach(function (c) { c.members = Int32Array.from(c.members); });
     run.layers = [];
     var offset = 0;
     for (var l = 0; l + 1 < run.layerSizes.length; l++) {
@@ -280,11 +282,15 @@
       ctx.globalAlpha = state.highlight === null || state.highlight === cls.value ? 0.85 : 0.12;
       ctx.fillStyle = cls.color; ctx.strokeStyle = cls.color; ctx.lineWidth = 0.9;
       ctx.beginPath();
-      for (var i = 0; i < run.n; i++) {
-        if (run.labelArray[i] !== cls.value) continue;
-        var p = displayCode(run, k, i);
-        if (!p) continue;
-        var px = x0 + (p[0] - box.xlim[0]) * ax, py = y0 - (p[1] - box.ylim[0]) * ay;
+      // From the 16-bit codes straight to pixels: one multiply-add per axis and point.
+      var members = cls.members, codes = run.codeArray, base = k * run.n * 2;
+      var sx = run.span[0] / (2 * QUANT) * ax, sy = run.span[1] / (2 * QUANT) * ay;
+      var ox = x0 + (run.low[0] + QUANT * run.span[0] / (2 * QUANT) - box.xlim[0]) * ax;
+      var oy = y0 - (run.low[1] + QUANT * run.span[1] / (2 * QUANT) - box.ylim[0]) * ay;
+      for (var m = 0; m < members.length; m++) {
+        var i = members[m], qx = codes[base + 2 * i], qy = codes[base + 2 * i + 1];
+        if (qx === -32768 || qy === -32768) continue;
+        var px = ox + qx * sx, py = oy - qy * sy;
         drawn[2 * i] = px; drawn[2 * i + 1] = py;
         if (many) { ctx.rect(px - radius, py - radius, 2 * radius, 2 * radius); continue; }
         ctx.moveTo(px + radius, py); ctx.arc(px, py, radius, 0, 2 * Math.PI);
