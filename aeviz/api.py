@@ -117,7 +117,8 @@ def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
     """Render one run, or several side by side, to `output` and return its path.
 
     The format follows the name: .mp4, .webm, .gif, .webp (clips), .png, .pdf, .svg (one frame:
-    the snapshot nearest to `epoch`, default the last). `options` are [render] keys:
+    the snapshot nearest to `epoch`, default the last), .html (a self-contained interactive
+    page, see README). `options` are [render] keys:
     `render(run, "clip.mp4", fps=24, size="960x540", theme="dark", future=False)`.
     """
     from aeviz.renderer import check_request

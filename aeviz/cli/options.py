@@ -146,6 +146,8 @@ def render_flags(function):
         click.option("--hold", type=float, help=f"Freeze the last frame for SECONDS "
                      f"[{_default('hold')}]."),
         click.option("--title", help=f"Title [{UNSET_MEANS['title']}]."),
+        click.option("--caption", help="A few sentences shown under an .html page "
+                     "[none]."),
         click.option("--log-loss/--no-log-loss", default=None,
                      help=f"Log scale for the loss [{_default('log_loss')}]."),
         click.option("--align", type=click.Choice(ALIGN_NAMES), help="procrustes: remove the "

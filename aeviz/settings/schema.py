@@ -217,6 +217,7 @@ class RenderOptions:
     pca_ghost: bool = setting(False, boolean)
     labels: tuple[str, ...] | None = setting(None, array_of(text, min_len=1))
     future: bool = setting(True, boolean)  # false: hide the loss curve not yet reached
+    caption: str | None = setting(None, text)  # a few sentences shown under a page
 
     def resolved(self) -> RenderOptions:
         if len(set(self.panels)) != len(self.panels):
