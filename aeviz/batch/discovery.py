@@ -48,7 +48,10 @@ def _experiments_at(path: Path) -> list[Path]:
             raise AevizError(f"{shown(path)}: not an experiment (expected a .toml file or a "
                              "folder)")
         return [path]
-    os.stat(path)  # the reason, if there is one beyond its absence (a loop, a long name)
+    try:
+        os.stat(path)  # the reason, if there is one beyond its absence (a loop, a long name)
+    except FileNotFoundError:
+        pass
     raise AevizError(f"{shown(path)}: no such file or folder")
 
 
