@@ -206,3 +206,15 @@ def test_divergence_keeps_the_last_completed_epoch_that_every_skipped(tmp_path):
     assert run.meta["stop_reason"] == "diverged" and run.meta["epochs_run"] == 2
     assert run.epoch.tolist() == [0, 1, 1, 1, 1, 1, 2]
     assert run.step.tolist() == [0, 1, 2, 3, 4, 5, 10]
+
+
+def test_train_takes_loaded_data_and_leaves_it_as_it_was(tiny_toml, monkeypatch):
+    exp = load_experiment(tiny_toml)
+    data = load_data(exp)
+    before = data.x.copy()
+    fresh = train(exp)
+    monkeypatch.setattr(trainer, "load_data", lambda exp: pytest.fail("the data loaded again"))
+    run = train(exp, data=data)
+    np.testing.assert_array_equal(data.x, before)
+    np.testing.assert_array_equal(run.codes, fresh.codes)
+    np.testing.assert_array_equal(run.weights[0], fresh.weights[0])

@@ -122,7 +122,7 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> Saved:
         warn_about_range(exp, data.x)
     with Progress("training", quiet, eta=False) as progress:
         status = TrainingStatus(progress)
-        run = train_to_file(exp, output, data, on_epoch=status.epoch, on_step=status.step)
+        run = train_to_file(exp, output, on_epoch=status.epoch, on_step=status.step, data=data)
     del data  # (its memory is not needed by what follows: a demo's render)
     if not quiet:
         meta = run.meta
