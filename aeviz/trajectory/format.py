@@ -175,10 +175,9 @@ def write_trajectory(path: str | Path, run: Trajectory | Any,
     config, meta, x, labels, ..., epoch, step, loss, step_loss) with the per-snapshot arrays
     `snapshots` (codes, W0.., b0..), which may be raw files streamed during training."""
     meta = run.meta if isinstance(run.meta, Meta) else meta_from_dict(run.meta)
-    experiment = stored_experiment(run.config, str(path))[0]
     write_archive(path, {
         "format": np.array(FORMAT),
-        "format_version": np.array(format_version_of(experiment, ARRAYS_VERSION)),
+        "format_version": np.array(format_version(run.config)),
         "config": np.array(run.config), "meta": np.array(meta.to_json()),
         "x": np.asarray(run.x, np.float32), "labels": run.labels,
         "label_names": np.array(run.label_names, dtype=str),
@@ -188,6 +187,16 @@ def write_trajectory(path: str | Path, run: Trajectory | Any,
         "epoch": run.epoch, "step": run.step, "loss": run.loss, "step_loss": run.step_loss,
         **snapshots,
     })
+
+
+def format_version(config: str) -> int:
+    """The format version a run of the experiment `config` (TOML text) is written with: the
+    arrays' version, or newer where it uses a key that came later (see `setting(since=)`)."""
+    try:
+        experiment = stored_experiment(config, "run")[0]
+    except AevizError:  # not an experiment this aeviz reads: nothing newer in it either
+        return ARRAYS_VERSION
+    return format_version_of(experiment, ARRAYS_VERSION)
 
 
 def moment_name(epoch: int, step: int, steps_per_epoch: int) -> str:
