@@ -250,8 +250,8 @@ def test_a_utf8_byte_order_mark_is_read_past(tmp_path):
     (('title = "tiny"', 'title = "tiny"\nx = ' + "[" * 20 + "]" * 20),
      "EXP: tables and arrays nest 20 deep; an experiment nests at most 8 deep"),
     (('title = "tiny"', "title = 1" + "0" * 5000),
-     "EXP: invalid TOML: Exceeds the limit (4300 digits) for integer string conversion: value "
-     "has 5001 digits; use sys.set_int_max_str_digits() to increase the limit"),
+     "EXP: invalid TOML: an integer of more than 4,300 digits; numbers in an experiment are far "
+     "shorter"),
 ])
 def test_strings_and_nesting_every_reader_can_read(tiny_toml, edit, message):
     assert error_for(tiny_toml, edit) == message
@@ -298,6 +298,12 @@ def test_bad_overrides_are_one_clear_line(tiny_toml, overrides, message):
     assert error_for(tiny_toml, overrides=overrides) == message
 
 
+def test_a_list_holding_none_is_refused(tiny_toml):
+    """Found by the fuzz harness: None was taken for "no wrong item", then .partition failed."""
+    assert error_for(tiny_toml, overrides=["0=", None]) == (
+        'overrides: a list holds "KEY=VALUE" texts such as "train.epochs=5", got None')
+
+
 def test_numpy_values_are_plain_values(tiny_toml):
     import numpy as np
 
@@ -309,3 +315,11 @@ def test_numpy_values_are_plain_values(tiny_toml):
     assert error_for(tiny_toml, overrides={"train.epochs": np.array(["a", "b"])}) == (
         "train.epochs: must be text, a number, a boolean or an array of them, got a numpy <U1 "
         "value")
+
+
+def test_a_set_string_with_a_newline_stays_one_line(run_cli, tiny_toml):
+    """Found by the fuzz harness (long profile): the flag's text was echoed raw."""
+    result = run_cli("validate", tiny_toml, "--set", "title\n")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --set title\\u000a: expected KEY=VALUE, such as "
+                             "train.learning_rate=0.01\n")

@@ -56,8 +56,9 @@ def parse_toml(text: str, source: str) -> dict:
     except RecursionError:
         raise AevizError(f"{source}: invalid TOML: nested too deeply; tables and arrays may "
                          f"nest at most {MAX_TOML_DEPTH} deep") from None
-    except ValueError as error:  # an integer of more than 4300 digits, for one
-        raise AevizError(f"{source}: invalid TOML: {error}") from None
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        raise AevizError(f"{source}: invalid TOML: an integer of more than 4,300 digits; "
+                         "numbers in an experiment are far shorter") from None
     if nesting_depth(document) > MAX_TOML_DEPTH:
         raise AevizError(f"{source}: tables and arrays nest {nesting_depth(document)} deep; "
                          f"an experiment nests at most {MAX_TOML_DEPTH} deep")

@@ -48,10 +48,10 @@ def apply_overrides(raw: dict, overrides: Mapping[str, Any] | Iterable[str]) -> 
                          f'list such as ["train.epochs=5"], got {shown(overrides)}')
     if not isinstance(overrides, Mapping):
         texts = list(overrides)
-        wrong = next((item for item in texts if not isinstance(item, str)), None)
-        if wrong is not None:
+        wrong = [item for item in texts if not isinstance(item, str)]
+        if wrong:
             raise AevizError('overrides: a list holds "KEY=VALUE" texts such as '
-                             f'"train.epochs=5", got {shown(wrong)}')
+                             f'"train.epochs=5", got {shown(wrong[0])}')
         overrides = dict(parse_assignment(text) for text in texts)
     for key, value in overrides.items():
         if not isinstance(key, str):
@@ -85,26 +85,28 @@ def _walk(raw: dict, key: str) -> tuple[Any, Any]:
         raise SettingError(clipped(key, 40), f"too long a key ({len(key):,} characters); keys "
                            "are table.key or table.array[N].key")
     if not _KEY.fullmatch(key):
-        raise SettingError(clipped(key), "cannot read this key (write it as table.key or "
+        raise SettingError(clipped(key, 100), "cannot read this key (write it as table.key or "
                            "table.array[N].key)")
+    key_text = clipped(key, 100)  # as messages show it: one line
     parts = _STEP.findall(key)
     steps = [(name, None) if name else (None, int(index)) for name, index in parts]
     node: Any = raw
     walked = ""
     for (name, index), (next_name, _) in zip(steps, steps[1:]):
-        container, slot = _slot(node, name, index, key, walked)
+        container, slot = _slot(node, name, index, key_text, walked)
         walked += f"[{index}]" if name is None else (f".{name}" if walked else name)
         if isinstance(container, dict):
             node = container.setdefault(slot, {} if next_name is not None else [])
         else:
             node = container[slot]
     name, index = steps[-1]
-    return _slot(node, name, index, key, walked)
+    return _slot(node, name, index, key_text, walked)
 
 
 def _slot(node: Any, name: str | None, index: int | None, key: str,
           walked: str) -> tuple[Any, Any]:
     """A table entry (by name) or an array entry (by index from 1) of `node`, checked."""
+    walked = clipped(walked, 100)
     if name is not None:
         if not isinstance(node, dict):
             raise SettingError(key, f"{walked} is not a table, so it has no entry {name!r}")
