@@ -96,7 +96,7 @@ def runs_of(runs: Runs) -> list[Trajectory]:
 
 def options_of(runs: list[Trajectory], options: Mapping[str, Any]) -> RenderOptions:
     """The first run's [render] table with `options` (keys of that table) on top."""
-    return options_on(runs[0].render_options, options)
+    return options_on(runs[0].experiment.render, options)
 
 
 def options_on(base: RenderOptions, options: Mapping[str, Any]) -> RenderOptions:

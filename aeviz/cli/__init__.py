@@ -151,6 +151,9 @@ def warn_about_range(exp: Experiment, x) -> None:
 def load_runs(paths: tuple[str, ...], flags: dict) -> tuple[list[Trajectory], RenderOptions]:
     """The trajectories, and the render options: the first run's [render] table, then flags."""
     runs = api.runs_of(paths)
+    for run in runs:
+        for line in run.notes:  # keys another aeviz version wrote, dropped
+            click.echo(f"note: {line}", err=True)
     return runs, api.options_of(runs, flags)
 
 
