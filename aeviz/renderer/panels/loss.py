@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
 from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.panels.placement import (
@@ -36,7 +36,9 @@ class LossPanel:
     """RMSE over epochs: the whole curve faint, the part so far strong, the current value."""
 
     def __init__(self, fig: Figure, slot: Rect, views: list[RunView], theme: Theme,
-                 options: RenderOptions, span: tuple[float, float], epsilon: float = 0.0):
+                 options: RenderOptions, span: tuple[float, float], epsilon: float = 0.0,
+                 colors: list[str] | None = None):
+        """`colors`: each run's (fixed by its name, see theme.run_colors)."""
         ax = panel_axes(fig, slot, (0.85, 0.6, 0.3, 0.4), theme, "reconstruction error")
         within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
         ax.set_xlabel("epochs completed" if within else "epoch")
@@ -49,7 +51,7 @@ class LossPanel:
         self.lines, self.markers, self.values = [], [], []
         line_height = 1.45 * FONT["label"] / (height_inches(ax) * 72)
         for number, view in enumerate(views):
-            color = theme.accent if self.single else theme.runs[number % len(theme.runs)]
+            color = theme.accent if self.single else (colors or theme.runs)[number]
             self._curve(ax, view, color, 0.95 - line_height * number, options.future)
         losses = np.concatenate([v.run.loss for v in views]
                                 + ([[v.pca[0] for v in views]] if options.pca else []))
@@ -157,3 +159,16 @@ def _fix_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bo
         ax.set_ylim(low / 1.4, losses.max() * (losses.max() / low * 1.4) ** 0.25)
     else:
         ax.set_ylim(0, losses.max() * 1.08 or 1)
+    at_least_three_ticks(ax)
+
+
+def at_least_three_ticks(ax: Axes) -> None:
+    """A y axis with three ticks or more, however short the panel (a small clip, a handout):
+    two ticks do not show how the scale runs."""
+    if ax.get_yscale() == "log":
+        low, high = ax.get_ylim()
+        if np.log10(high / low) < 2.5:  # under three decades: 1, 2 and 5 of each
+            ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+            ax.yaxis.set_minor_formatter(NullFormatter())
+        return
+    ax.yaxis.set_major_locator(MaxNLocator("auto", min_n_ticks=3))
