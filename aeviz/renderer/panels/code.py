@@ -63,7 +63,7 @@ class CodePanel:
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
         style_grid(ax, theme)
-        self.follow = options.scales == "follow"
+        self.follow, self.ax = options.scales == "follow", ax
         if self.follow:
             self.extents = growing_extents(view.codes)
             follow_ticks(ax)

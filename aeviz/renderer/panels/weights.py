@@ -25,6 +25,7 @@ from aeviz.renderer.panels.style import (
     Rect,
     height_inches,
     panel_axes,
+    set_title,
     symlog_ticks,
     width_inches,
 )
@@ -78,7 +79,7 @@ class WeightPanel:
                                   label="" if narrow else "weight / bias")
         self.artists = [self.edges, self.neurons]
         self.ax = ax
-        self.title = title
+        self.title, self.theme, self.title_color = title, theme, title_color
 
     def _draw_labels(self, ax: Axes, run: Trajectory, theme: Theme, tallest: int,
                      slot: Rect) -> None:
@@ -172,7 +173,9 @@ class WeightPanel:
                                              len(self.largest) - 1)]) or 1.0
             self.norm.vmin, self.norm.vmax = -largest, largest  # the colorbar follows
             # The readout in the title: follow mode redraws whole frames (see Scene.draw).
-            self.ax.set_title(f"{self.title}: |w| up to {short_number(largest)}")
+            name = "weights" if self.title == "weights and biases" else self.title
+            set_title(self.ax, f"{name}: |w| up to {short_number(largest)}", self.theme,
+                      self.title_color)
         weights = np.concatenate([w[outs, ins] for w, (outs, ins)
                                   in zip(state.weights, self.edge_index)])
         order = np.argsort(np.abs(weights), kind="stable")  # strongest edges on top
