@@ -111,8 +111,16 @@ def positions_of(moments: list[tuple[str, float]], timelines: list[np.ndarray],
         if kind == "epoch" and snapped != wanted:
             notify(f"epoch {wanted:g} was not recorded; showing the nearest snapshot, "
                    f"epoch {snapped:g}")
+        if snapped in positions:  # two moments name one snapshot: shown once
+            notify(f"--at {_spelled(kind, value)} names the same recorded moment as an "
+                   "earlier one; shown once")
+            continue
         positions.append(snapped)
     return positions
+
+
+def _spelled(kind: str, value: float) -> str:
+    return "last" if kind == "last" else f"{value:g}"
 
 
 def draw_figure(runs: list[Trajectory], output: str | Path, options: RenderOptions,
@@ -268,13 +276,19 @@ class HandoutFigure:
                                 + ([[v.pca[0] for v in self.views]] if options.pca else []))
         loss_limits(ax, span, losses, options.log_loss)
         letters = []
+        renderer = self.figure.canvas.get_renderer()
+        line = 1.2 * FONT["label"] / 72 / LOSS_HEIGHT
         for column, position in enumerate(self.positions):
             ax.axvline(position, color=theme.muted, lw=0.6, ls=":", zorder=1)
             at_end = position > span[0] + 0.95 * (span[1] - span[0])  # keep inside the axes
-            letters.append(ax.text(position, 0.98, f" {chr(ord('a') + column)} ",
-                                   transform=ax.get_xaxis_transform(),
-                                   ha="right" if at_end else "left", va="top",
-                                   fontsize=FONT["label"], color=theme.foreground))
+            letter = ax.text(position, 0.98, f" {chr(ord('a') + column)} ",
+                             transform=ax.get_xaxis_transform(),
+                             ha="right" if at_end else "left", va="top",
+                             fontsize=FONT["label"], color=theme.foreground)
+            while any(letter.get_window_extent(renderer).overlaps(other.get_window_extent(
+                    renderer)) for other in letters):  # moments close together: a line lower
+                letter.set_y(letter.get_position()[1] - line)
+            letters.append(letter)
         # The reference lines' labels clear of the curves and of the moments' letters.
         self.figure.canvas.draw()
         to_axes = ax.transAxes.inverted()
