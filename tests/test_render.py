@@ -237,3 +237,18 @@ def test_follow_scales_grow_with_the_codes_frame_by_frame(run):
         scene.draw(Frame(float(view.timeline[snapshot]), (float(snapshot),)))
         spans.append(np.ptp(code.ax.get_xlim()))
     assert all(later > 5 * earlier for earlier, later in zip(spans, spans[1:]))
+
+
+def test_help_texts_name_every_format_and_the_demo_defaults(run_cli):
+    from aeviz.renderer import CLIPS, STILLS
+    from aeviz.settings import load_default
+
+    text = " ".join(run_cli("render", "--help").stdout.split())
+    output = text[text.index("-o, --output"):text.index("--fps")]
+    epoch = text[text.index("--epoch"):text.index("-q, --quiet")]
+    assert all(kind in output for kind in CLIPS + STILLS)
+    assert all(kind in epoch for kind in STILLS) and "nearest recorded snapshot" in epoch
+    demo = " ".join(run_cli("demo", "--help").stdout.split())
+    assert f"epochs get more [{load_default().render.pace}]" in demo
+    figure = " ".join(run_cli("figure", "--help").stdout.split())
+    assert "--scales [shared|own|follow]" in figure and "--fps" not in figure

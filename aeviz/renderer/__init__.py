@@ -47,7 +47,7 @@ def check_request(output: str | Path, options: RenderOptions, epoch: float | Non
                            "frame)")
     if kind in STILLS and options.smooth:
         raise SettingError("render.smooth", f"makes frames between snapshots, which a single "
-                           f"{kind} frame cannot show; use .mp4 or .gif")
+                           f"{kind} frame cannot show; use a clip ({', '.join(CLIPS)})")
     return kind
 
 
