@@ -196,16 +196,23 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet
 @cli.command(epilog=RENDER_ORDER)
 @click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @render_flags
-def view(runs: tuple[str, ...], **flags) -> None:
-    """Open RUNS in a window: play/pause, a slider to scrub, arrow keys to step.
+@quiet_option
+def view(runs: tuple[str, ...], quiet: bool, **flags) -> None:
+    """Open RUNS in a window: play/pause, a slider to scrub, arrow keys to step. It shows
+    every snapshot, played at --fps; --duration, --pace and --hold shape clips only.
 
     \b
     right / left   next / previous frame      up / down   10 frames
     space          play or pause              home / end  first / last frame
     """
-    from aeviz.renderer.viewer import show_window
+    from aeviz.renderer.viewer import CLIP_ONLY, show_window
 
-    show_window(*load_runs(runs, flags))
+    note = note_printer(quiet)
+    ignored = [f"--{name}" for name in CLIP_ONLY if flags.get(name) is not None]
+    if ignored:
+        note(f"{', '.join(ignored)} shape{'s' if len(ignored) == 1 else ''} a clip's time; "
+             "the viewer shows every snapshot, played at --fps")
+    show_window(*load_runs(runs, flags), notify=note)
 
 
 @cli.command(epilog=RENDER_ORDER.replace("built-in default", "built-in experiment's value"))
