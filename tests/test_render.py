@@ -252,3 +252,8 @@ def test_help_texts_name_every_format_and_the_demo_defaults(run_cli):
     assert f"epochs get more [{load_default().render.pace}]" in demo
     figure = " ".join(run_cli("figure", "--help").stdout.split())
     assert "--scales [shared|own|follow]" in figure and "--fps" not in figure
+
+
+def test_a_trajectory_prints_as_one_short_line(run):
+    text = repr(run)
+    assert text.startswith("<aeviz Trajectory 'tiny': 13 snapshots, ") and len(text) < 200

@@ -72,6 +72,12 @@ class Trajectory:
     feature_names: tuple[str, ...] = ()
     path: str = field(default="", compare=False)
 
+    def __repr__(self) -> str:
+        """One line (the dataclass's would print every array: 47 KB in a notebook)."""
+        where = f" from {self.path}" if self.path else ""
+        return (f"<aeviz Trajectory {self.title!r}: {len(self)} snapshots, {len(self.x)} "
+                f"samples, layers {'-'.join(map(str, self.layer_sizes))}{where}>")
+
     @cached_property
     def experiment(self) -> dict[str, Any]:
         """The resolved experiment as a plain dict (title, model, train, ...)."""
