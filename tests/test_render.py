@@ -52,10 +52,11 @@ def test_log_pace_clip_has_the_planned_frames(run, tmp_path):
     options = RenderOptions(size="320x180", fps=10, duration=2, hold=0.5, pace="log")
     frames = render([run], out, options)
     expected = np.expm1(np.linspace(0, np.log(13), 20))  # epochs 0..12, evenly in log(1+e)
-    assert [f.indexes[0] for f in frames[:20]] == list(np.floor(expected + 1e-9))
+    # in-between frames interpolate (log pace does not stutter)
+    assert [f.indexes[0] for f in frames[:20]] == pytest.approx(expected, abs=1e-9)
     assert len(decode_mp4(out)[1]) == 20 + 5
     # half the clip shows epochs 0 to 2 (a linear pace: 0 to 5)
-    assert max(f.indexes[0] for f in frames[:10]) == 2
+    assert 2 <= max(f.indexes[0] for f in frames[:10]) < 3
 
 
 def test_gif_frames_size_and_loop(run, tmp_path):

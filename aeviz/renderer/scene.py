@@ -7,6 +7,7 @@ once into a background; each frame restores it and draws only the changing artis
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -55,29 +56,32 @@ class Scene:
         `bottom`: a strip of that height (figure fraction) is left free, for controls."""
         self.views, self.options, self.bottom = views, options, bottom
         self.theme = theme = THEMES[options.theme]
-        if figure is None:
-            width, height = options.pixels
-            dpi = height / page_height_inches(height)
-            # A hair over the exact size: Agg truncates the figure's size to whole pixels.
-            figure = Figure(figsize=((width + 0.01) / dpi, (height + 0.01) / dpi), dpi=dpi)
-            FigureCanvasAgg(figure)
-        self.figure = figure
-        self.figure.set_facecolor(theme.background)
-        self.canvas = figure.canvas
-        self.notes: list[str] = []  # things the user should be told (panels left out, ...)
-        self.header = header_fraction(figure.get_size_inches()[1])
-        self.colors = run_colors(theme, [v.label for v in views])
-        self._scales(views, options)
-        self._header(views[0])
-        # (panel, number of the run it shows, or None for the shared loss panel)
-        squeeze = (1 - self.header - bottom) / (1 - self.header)  # fit above the free strip
-        self.slots = self._slots()
-        self.panels = [(self._panel(name, (x, bottom + y * squeeze, w, h * squeeze),
-                                    None if run is None else views[run], span), run)
-                       for name, (x, y, w, h), run in self.slots]
-        self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
-        if figure.legends:
-            self._details_clear_of(figure.legends[0])
+        # The theme as rcParams: what the panels do not set themselves looks the same in
+        # clips, stills and handouts (see Theme.rc).
+        with rc_context(theme.rc(FONT)):
+            if figure is None:
+                width, height = options.pixels
+                dpi = height / page_height_inches(height)
+                # A hair over the exact size: Agg truncates the figure's size to whole pixels.
+                figure = Figure(figsize=((width + 0.01) / dpi, (height + 0.01) / dpi), dpi=dpi)
+                FigureCanvasAgg(figure)
+            self.figure = figure
+            self.figure.set_facecolor(theme.background)
+            self.canvas = figure.canvas
+            self.notes: list[str] = []  # things the user should be told (panels left out, ...)
+            self.header = header_fraction(figure.get_size_inches()[1])
+            self.colors = run_colors(theme, [v.label for v in views])
+            self._scales(views, options)
+            self._header(views[0])
+            # (panel, number of the run it shows, or None for the shared loss panel)
+            squeeze = (1 - self.header - bottom) / (1 - self.header)  # fit above the free strip
+            self.slots = self._slots()
+            self.panels = [(self._panel(name, (x, bottom + y * squeeze, w, h * squeeze),
+                                        None if run is None else views[run], span), run)
+                           for name, (x, y, w, h), run in self.slots]
+            self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
+            if figure.legends:
+                self._details_clear_of(figure.legends[0])
         self.background = None
 
     def _scales(self, views: list[RunView], options: RenderOptions) -> None:

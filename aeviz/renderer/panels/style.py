@@ -76,9 +76,12 @@ def cluster_color(theme: Theme, label: int) -> str:
     return theme.clusters[label % len(theme.clusters)]
 
 
-def class_name(names: tuple[str, ...] | list[str], label: int) -> str:
-    """A class's name in legends: its name from the data, else "class 3"."""
-    return names[label] if 0 <= label < len(names) else f"class {label}"
+def class_name(names: tuple[str, ...] | list[str], label: int, short: bool = False) -> str:
+    """A class's name (the one lookup for legends, handouts and image captions): its name
+    from the data, else "class 3" (`short`: "3", where a caption has an image's width)."""
+    if 0 <= label < len(names):
+        return names[label]
+    return str(label) if short else f"class {label}"
 
 
 def cluster_hollow(theme: Theme, label: int) -> bool:
