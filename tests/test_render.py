@@ -211,7 +211,14 @@ def test_class_colors_are_one_palette_in_both_themes():
     light, dark = THEMES["light"], THEMES["dark"]
     assert light.clusters == dark.clusters and len(set(light.clusters)) == 10
     assert light.runs == dark.runs and not set(light.runs) & set(light.clusters)
-    assert run_colors(light, ["b", "a", "c"]) == [light.runs[1], light.runs[0], light.runs[2]]
+    four = dict(zip(["SGD", "Momentum", "RMSProp", "Adam"],
+                    run_colors(light, ["SGD", "Momentum", "RMSProp", "Adam"])))
+    assert len(set(four.values())) == 4
+    for names in (["Adam", "SGD", "Momentum"], ["SGD", "Adam"], ["RMSProp"]):  # any subset
+        assert run_colors(light, names) == [four[name] for name in names]
+    # names that want one color: the first in sorted order keeps it, the other moves on
+    first, second = run_colors(light, ["first", "second"])
+    assert first != second and run_colors(light, ["second", "first"]) == [second, first]
 
 
 def test_a_run_that_shared_scales_shrink_gets_a_note():

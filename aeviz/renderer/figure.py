@@ -55,6 +55,7 @@ FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
 # Margins and gaps in inches.
 LEFT, RIGHT, GAP, HEAD, LEGEND, BELOW_PLANES, LOSS_HEIGHT, BELOW_LOSS, TITLE = (
     0.55, 0.12, 0.07, 0.22, 0.24, 0.42, 1.55, 0.42, 0.3)
+FOLLOW_GAP = 0.45  # between planes that each have their own tick labels
 
 
 def check_figure_output(path: str | Path) -> str:
@@ -151,7 +152,11 @@ class HandoutFigure:
         self.notes: list[str] = []
         self.colors = run_colors(self.theme, [v.label for v in views])
         columns = len(positions)
-        self.cell = (width - LEFT - RIGHT - GAP * (columns - 1)) / columns
+        # With "follow" scales every plane has its own limits, so its own tick labels: room
+        # for them between the columns.
+        self.follow = options.scales == "follow"
+        self.gap = FOLLOW_GAP if self.follow else GAP
+        self.cell = (width - LEFT - RIGHT - self.gap * (columns - 1)) / columns
         if self.cell < 0.5:
             raise SettingError("at", f"{columns} moments do not fit {width:g} inches; give "
                                "fewer or a larger width")
@@ -178,7 +183,7 @@ class HandoutFigure:
             top = height - title - legend - head
             for row, view in enumerate(views):
                 for column, position in enumerate(positions):
-                    left = LEFT + column * (self.cell + GAP)
+                    left = LEFT + column * (self.cell + self.gap)
                     bottom = top - (row + 1) * self.cell - row * GAP
                     self._plane(view, row, column, position, (left, bottom))
             self._loss(BELOW_LOSS)
@@ -235,7 +240,8 @@ class HandoutFigure:
             what = view.step_label(snapshot) + (" (its end)" if finished else " shown")
             ax.text(0.97, 0.03, what, transform=ax.transAxes, ha="right", va="bottom",
                     fontsize=FONT["tick"], color=theme.muted)
-        ax.tick_params(labelleft=column == 0, labelbottom=row == len(self.views) - 1)
+        ax.tick_params(labelleft=column == 0 or self.follow,
+                       labelbottom=row == len(self.views) - 1 or self.follow)
         if column == 0:
             several = len(self.views) > 1
             self._label(ax, y=view.label if several else "code neuron 2")

@@ -3,6 +3,7 @@ matplotlib rcParams, so clips, stills and handouts draw with one vocabulary."""
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,10 +53,19 @@ class Theme:
 
 
 def run_colors(theme: Theme, names: list[str]) -> list[str]:
-    """Each run's color, given in the sorted order of the names: the same runs get the same
-    colors in any order, in every clip, still, handout and theme."""
-    order = {name: rank for rank, name in enumerate(sorted(set(names)))}
-    return [theme.runs[order[name] % len(theme.runs)] for name in names]
+    """Each run's color, fixed by its name: a name's own color (a checksum of it picks one),
+    unless a run earlier in the sorted order of the names took it, then the next free one. So
+    the same runs get the same colors in any order, and a run keeps its color in other sets of
+    runs where no name before it wants the same (SGD is SGD's color beside Adam alone and
+    among four optimizers), in every clip, still, handout and theme."""
+    palette = len(theme.runs)
+    chosen: dict[str, int] = {}
+    for name in sorted(set(names)):
+        own = zlib.crc32(name.encode("utf-8")) % palette
+        free = [(own + step) % palette for step in range(palette)
+                if (own + step) % palette not in chosen.values()]
+        chosen[name] = free[0] if free else own  # more runs than colors: they repeat
+    return [theme.runs[chosen[name]] for name in names]
 
 
 THEMES = {
