@@ -209,3 +209,20 @@ def test_every_example_handout_has_no_overlapping_text(example_runs, name, membe
         recorded = {run.moment(i) for run in runs for i in range(len(run))}
         for title in titles:  # "(b) epoch 1, batch 9/13": a recorded moment, never a float
             assert title.split(") ", 1)[1].replace(",\n", ", ") in recorded, title
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("runs, panels", [(2, ("code", "loss", "weights")), (4, ("code", "loss")),
+                                          (3, ("code", "loss", "weights", "recon"))])
+def test_a_comparison_loss_plot_is_a_third_of_the_frame_with_three_ticks(tiny_run_path, size,
+                                                                          runs, panels):
+    run = trajectory.load(tiny_run_path)
+    views = [RunView(run, f"run {i + 1}") for i in range(runs)]
+    end = float(run.epoch[-1])
+    options = RenderOptions(size=size, panels=panels)
+    scene = Scene(views, options, (0, end))
+    scene.draw_full(Frame(end, (end,) * runs))
+    loss = [panel for panel, number in scene.panels if number is None][0]
+    assert loss.ax.get_window_extent().height >= options.pixels[1] / 3
+    low, high = loss.ax.get_ylim()
+    assert len([t for t in loss.ax.get_yticks() if low <= t <= high]) >= 3
