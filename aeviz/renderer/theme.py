@@ -18,7 +18,7 @@ CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
 # on near-black, the same in both themes; a run's color is fixed by its name (see run_colors),
 # and a run is named in its color beside its curve and above its panels, so no one reads them
 # as classes (whose legend sits with the code planes).
-RUN_COLORS = ("#3D7DD8", "#E4574C", "#2E9E44", "#9B59D0", "#C79A1E", "#1A9CA8")
+RUN_COLORS = ("#3D7DD8", "#E4574C", "#2E9E44", "#9B59D0", "#E7298A", "#1A9CA8")
 
 
 @dataclass(frozen=True)
