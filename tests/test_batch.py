@@ -24,6 +24,7 @@ def outputs(outdir: Path) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in sorted(outdir.iterdir())}
 
 
+@pytest.mark.slow
 def test_batch_then_rerun_redoes_nothing(run_cli, folder, tmp_path):
     outdir = tmp_path / "out"
     first = run_cli("batch", folder, "-o", outdir, "--jobs", "2")
@@ -42,6 +43,7 @@ def test_batch_then_rerun_redoes_nothing(run_cli, folder, tmp_path):
     assert outputs(outdir) == before  # nothing rewritten
 
 
+@pytest.mark.slow
 def test_a_changed_experiment_is_redone_alone(run_cli, folder, tmp_path):
     outdir = tmp_path / "out"
     run_cli("batch", folder, "-o", outdir, "--jobs", "1")
@@ -54,6 +56,7 @@ def test_a_changed_experiment_is_redone_alone(run_cli, folder, tmp_path):
     assert after["alpha.mp4"] == before["alpha.mp4"] and after["beta.mp4"] != before["beta.mp4"]
 
 
+@pytest.mark.slow
 def test_shards_split_the_set_and_cover_it(run_cli, folder, tmp_path):
     made = []
     for index in (1, 2):
@@ -64,6 +67,7 @@ def test_shards_split_the_set_and_cover_it(run_cli, folder, tmp_path):
     assert made == [{"alpha", "gamma"}, {"beta"}]
 
 
+@pytest.mark.slow
 def test_a_failing_experiment_is_reported_and_the_others_finish(run_cli, folder, tmp_path):
     (folder / "beta.toml").write_text(FAST.replace("batch_size = 8", "batch_size = 0"))
     outdir = tmp_path / "out"

@@ -60,6 +60,7 @@ def dry_run(folder: Path, outdir: Path, *more) -> list[str]:
     return lines
 
 
+@pytest.mark.slow
 def test_the_comparison_is_made_after_its_runs_with_a_manifest(made):
     folder, outdir = made
     assert sorted(p.name for p in outdir.iterdir()) == [
@@ -75,6 +76,7 @@ def test_the_comparison_is_made_after_its_runs_with_a_manifest(made):
     assert (low, high) == (pytest.approx(min(runs), rel=1e-3), pytest.approx(max(runs), rel=1e-3))
 
 
+@pytest.mark.slow
 def test_a_rerun_redoes_nothing_and_a_changed_run_redoes_the_comparison(made):
     folder, outdir = made
     before = {p.name: p.stat().st_mtime_ns for p in outdir.iterdir()}
@@ -118,6 +120,7 @@ def test_dry_run_says_why_a_comparison_would_be_rendered(made, change, reason):
         "race: would render comparison: forced")
 
 
+@pytest.mark.slow
 def test_each_shard_makes_its_comparison_without_the_other_shards_files(made, tmp_path):
     folder, whole = made
     assert (shard_of("race", 2), shard_of("sgd", 2), shard_of("adam", 2)) == (1, 1, 2)
@@ -144,6 +147,7 @@ def test_a_comparison_alone_finds_its_runs_beside_it(made, tmp_path):
     assert (tmp_path / "alone" / "race.mp4").read_bytes() == (whole / "race.mp4").read_bytes()
 
 
+@pytest.mark.slow
 def test_a_comparison_whose_run_fails_fails_naming_it(made, tmp_path):
     folder, _ = made
     (folder / "adam.toml").write_text(FAST.replace("batch_size = 8", "batch_size = 0"))

@@ -220,6 +220,7 @@ def test_plain_numbers_read_as_python_reads_them(tmp_path, number, value):
     assert load_data(load_experiment(path)).x[1, 1] == value
 
 
+@pytest.mark.slow  # (tracemalloc slows the parse down)
 def test_csv_is_read_in_memory_about_the_size_of_its_numbers(tmp_path):
     """Row by row into one array: no list of strings per cell (which took ten times the
     file's size)."""

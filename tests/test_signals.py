@@ -16,7 +16,9 @@ import pytest
 
 from tests.conftest import tiny_text
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+pytestmark = [pytest.mark.skipif(not Path("/proc/self/stat").exists(),
+                                 reason="needs Linux /proc"),
+              pytest.mark.slow]  # real processes, trained and stopped: seconds each
 
 LONG = tiny_text(train={"epochs": 1_000_000}, record={"every": 1000},
                  render={"size": "160x90", "fps": 5})
