@@ -52,6 +52,15 @@ def deferred() -> Iterator[None]:
             raise Interrupted(signums[0])
 
 
+def checkpoint() -> None:
+    """A place inside a deferred section where stopping is safe (between two steps of a long
+    section): a signal received so far is raised here instead of at the section's end."""
+    if len(_deferring) > 1:
+        signum = _deferring[1]
+        del _deferring[1:]  # still deferring: the exception leaves the section undisturbed
+        raise Interrupted(signum)
+
+
 def handle_stop_signals() -> None:
     """Make SIGINT and SIGTERM raise `Interrupted` in the main thread (a no-op elsewhere).
 

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.widgets import Button, Slider
 
 from aeviz.errors import AevizError
-from aeviz.renderer import run_views
+from aeviz.renderer import run_views, within_budgets
 from aeviz.renderer.frames import plan_frames
 from aeviz.renderer.scene import Scene
 from aeviz.settings import RenderOptions
@@ -26,6 +26,7 @@ class Viewer:
 
     def __init__(self, runs: list[Trajectory], options: RenderOptions, figure: Figure):
         views = run_views(runs, options)
+        options = within_budgets(views, options, print)
         # Every snapshot (and in-between frame) once: no duration, pace or hold to fit.
         self.frames = plan_frames([v.timeline for v in views],
                                   dataclasses.replace(options, duration=0.0, hold=0.0,
