@@ -15,7 +15,7 @@ from aeviz.limits import MAX_PIXELS
 from aeviz.renderer.frames import Frame, index_at, nearest_snapshot, plan_frames
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
-from aeviz.signals import deferred
+from aeviz.signals import checkpoint, deferred
 from aeviz.trajectory import Trajectory
 
 if TYPE_CHECKING:  # matplotlib is imported only when something is rendered
@@ -161,7 +161,10 @@ def _writer(kind: str, output: str | Path, options: RenderOptions, scene: Scene,
         return WebpWriter(output, options.pixels, options.fps)
     if kind == ".gif":
         picks = np.linspace(0, len(frames) - 1, min(GIF_PALETTE_SAMPLES, len(frames)))
-        samples = [bytes(scene.draw(frames[int(i)])) for i in picks]
+        samples = []
+        for i in picks:  # drawn while signals are deferred: each frame a safe place to stop
+            samples.append(bytes(scene.draw(frames[int(i)])))
+            checkpoint()
         return GifWriter(output, options.pixels, options.fps, samples)
     return PngWriter(output, options.pixels)
 
