@@ -148,7 +148,7 @@ def _feature_ticks(ax, names: list[str]) -> None:
                  for i, name in enumerate(names)]
         ax.set_xlabel("")
     ax.set_xticks(np.arange(1, len(names) + 1), names)
-    if max(text_width(name, FONT["tick"]) for name in names) > 3 * FONT["tick"]:
+    if any(wider_than(name, FONT["tick"], 3 * FONT["tick"]) for name in names):
         ax.set_xlim(1, len(names))
         labels = ax.get_xticklabels()  # long outer names inwards, so none leaves the panel
         labels[0].set_horizontalalignment("left")
