@@ -68,7 +68,6 @@ def main() -> None:
         folder = Path(name)
         plain = run(folder, "plain", clusters, [3, 2, 3])
         batch = run(folder, "batch", clusters, [3, 2, 3])
-        type(batch).batch_size = property(lambda self: 10**500)  # as a tampered file says
         cases = {
             "title2000": (run(folder, "title", clusters, [3, 2, 3], "W" * 2000), {}),
             "batch500": (batch, {}),
@@ -92,7 +91,14 @@ def main() -> None:
         reference = seconds(plain)
         print(f"plain run: {reference:.2f} s")
         for case, (loaded, options) in cases.items():
-            took = seconds(loaded, **options)
+            kind = type(loaded)
+            stored = kind.batch_size
+            if case == "batch500":  # as a tampered file says
+                kind.batch_size = property(lambda self: 10**500)
+            try:
+                took = seconds(loaded, **options)
+            finally:
+                kind.batch_size = stored
             print(f"{case:12s} {took:6.2f} s  {took / reference:5.1f}x plain")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
         print(f"peak memory of the whole run: {peak:.0f} MB")
