@@ -19,6 +19,9 @@ MAX_MAGNITUDE = 1e30                 # data values: codes are stored as float32 
 # Normalized data values that training can square and sum without overflowing, per precision.
 MAX_TRAINABLE = {"float64": MAX_MAGNITUDE, "float32": 1e15}
 MAX_FRAMES = 200_000                 # frames of one clip (about 1.9 hours at 30 fps)
+# Pixels of one frame: 4K UHD. The figure's buffers and the encoder's grow with it (a VP9
+# encoder took 6.4 GB at 7680x7680); a fixed cap refuses the same sizes on every machine.
+MAX_PIXELS = 3840 * 2160
 TRAINING_MEMORY_FACTOR = 2           # the record, and its stacked copy when saved
 
 

@@ -97,6 +97,15 @@ def stop_requested() -> bool:
     return bool(_received)
 
 
+def checkpoint() -> None:
+    """A place inside a deferred section where stopping is safe (between two steps of a long
+    section): a signal received so far is raised here instead of at the section's end."""
+    if len(_deferring) > 1:
+        signum = _deferring[1]
+        del _deferring[1:]  # still deferring: the exception leaves the section undisturbed
+        raise Interrupted(signum)
+
+
 def handle_stop_signals() -> None:
     """Make SIGINT, SIGTERM and SIGHUP raise `Interrupted` in the main thread (a no-op elsewhere).
 

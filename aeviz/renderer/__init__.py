@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from aeviz.errors import AevizError, SettingError
+from aeviz.limits import MAX_PIXELS
 from aeviz.renderer.frames import Frame, index_at, nearest_snapshot, plan_frames
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
-from aeviz.signals import deferred
+from aeviz.signals import checkpoint, deferred
 from aeviz.trajectory import Trajectory
 
 if TYPE_CHECKING:  # matplotlib is imported only when something is rendered
@@ -43,6 +44,11 @@ def output_kind(path: str | Path, formats: tuple[str, ...] = FORMATS,
 def check_request(output: str | Path, options: RenderOptions, epoch: float | None = None) -> str:
     """The output's kind, once the options are known to make sense for it (before any work)."""
     kind = output_kind(output)
+    width, height = options.pixels
+    if width * height > MAX_PIXELS:
+        raise SettingError("render.size", f"{options.size} is {width * height:,} pixels; a "
+                           f"frame may have at most {MAX_PIXELS:,} (3840x2160, or any "
+                           f"WIDTHxHEIGHT with each side 64 to 7680 and no more pixels)")
     if epoch is not None and kind not in STILLS:
         raise SettingError("epoch", "only applies to a still (.png, .pdf or .svg: a single "
                            "frame)")
@@ -79,6 +85,7 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
         notify(f"size {options.size} rounded to {even} ({EVEN_SIDES[kind]} needs even sides)")
         options = dataclasses.replace(options, size=even)
     views = run_views(runs, options)
+    options = within_budgets(views, options, notify)
     timelines = [view.timeline for view in views]
     if kind in STILLS:
         frames = [_still(timelines, epoch, notify)]
@@ -128,6 +135,22 @@ def run_views(runs: list[Trajectory], options: RenderOptions) -> list[RunView]:
     return [RunView(run, label, options.align) for run, label in zip(runs, names)]
 
 
+def within_budgets(views: list[RunView], options: RenderOptions,
+                   notify: Callable[[str], None]) -> RenderOptions:
+    """`options` with PCA off, and a note, when the data is too large for it (see
+    geometry.PCA_MOST_WORK): a fixed budget, so every machine draws the same clip."""
+    from aeviz.renderer.geometry import pca_affordable
+
+    costly = [view.run.x.shape for view in views if not pca_affordable(view.run.x.shape)]
+    if not costly or not (options.pca or options.pca_ghost):
+        return options
+    samples, features = costly[0]
+    notify(f"PCA is left out: {samples:,} samples x {features:,} features is past its "
+           "budget (the smaller side must be at most a few thousand); render.pca = false "
+           "says so quietly")
+    return dataclasses.replace(options, pca=False, pca_ghost=False)
+
+
 def _save_vector_still(scene: Scene, frame: Frame, output: str | Path) -> None:
     """The frame as vectors: the scene's changing artists set to it, then saved whole."""
     from aeviz.renderer.vector import prepare_for_vectors, save_vector
@@ -149,7 +172,10 @@ def _writer(kind: str, output: str | Path, options: RenderOptions, scene: Scene,
         return WebpWriter(output, options.pixels, options.fps)
     if kind == ".gif":
         picks = np.linspace(0, len(frames) - 1, min(GIF_PALETTE_SAMPLES, len(frames)))
-        samples = [bytes(scene.draw(frames[int(i)])) for i in picks]
+        samples = []
+        for i in picks:  # drawn while signals are deferred: each frame a safe place to stop
+            samples.append(bytes(scene.draw(frames[int(i)])))
+            checkpoint()
         return GifWriter(output, options.pixels, options.fps, samples)
     return PngWriter(output, options.pixels)
 

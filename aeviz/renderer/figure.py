@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from aeviz.errors import SettingError
 from aeviz.files import atomic_path
-from aeviz.renderer import output_kind, run_views
+from aeviz.renderer import output_kind, run_views, within_budgets
 from aeviz.renderer.frames import nearest_snapshot
 from aeviz.renderer.panels.loss import (
     fitting_texts,
@@ -130,6 +130,7 @@ def draw_figure(runs: list[Trajectory], output: str | Path, options: RenderOptio
     """Draw the handout figure of `runs` at the moments `at` and save it to `output`."""
     kind = check_figure_output(output)
     views = run_views(runs, options)
+    options = within_budgets(views, options, notify)
     positions = positions_of(parse_at(at), [view.timeline for view in views], notify)
     figure = HandoutFigure(views, options, positions, width or TEXT_WIDTH)
     for message in figure.notes:

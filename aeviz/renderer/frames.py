@@ -28,9 +28,14 @@ def plan_frames(timelines: list[np.ndarray], options: RenderOptions) -> list[Fra
     """Frames for runs whose snapshots sit at `timelines` (epochs, increasing)."""
     positions = _in_range(timelines, options.epoch_bounds, options.epochs)
     positions = _keep_every(positions, options.every)
-    _check_count(len(positions) * (options.smooth + 1), "render.smooth", "frames with smoothing")
     if options.smooth:
+        _check_count(len(positions) * (options.smooth + 1), "render.smooth",
+                     "frames with smoothing")
         positions = _in_between(positions, options.smooth)
+    if not options.duration:  # a frame per snapshot shown
+        _check_count(len(positions), "render.duration", "frames at duration 0 (a frame per "
+                     "snapshot shown)", "show fewer with render.every or render.epochs, or "
+                     "give a duration")
     _check_count(round(options.duration * options.fps), "render.duration",
                  f"frames at {options.fps} fps")
     positions = _paced(positions, options)
@@ -78,11 +83,12 @@ def log_spaced(first: float, last: float, count: int) -> np.ndarray:
     return spaced
 
 
-def _check_count(count: float, key: str, what: str) -> None:
+def _check_count(count: float, key: str, what: str,
+                 remedy: str = "lower fps, duration, hold or smooth") -> None:
     """Refuse a clip of more frames than aeviz makes, before they are planned."""
     if count > MAX_FRAMES:
         raise SettingError(key, f"makes {count:,.0f} {what}; a clip may have at most "
-                           f"{MAX_FRAMES:,} (lower fps, duration, hold or smooth)")
+                           f"{MAX_FRAMES:,} ({remedy})")
 
 
 def _keep_every(positions: np.ndarray, every: int) -> np.ndarray:

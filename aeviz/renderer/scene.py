@@ -24,7 +24,7 @@ from aeviz.renderer.panels import (
     WeightPanel,
     reconstruction_panel,
 )
-from aeviz.renderer.panels.placement import fit_text, text_width
+from aeviz.renderer.panels.placement import fit_text, text_width, wider_than
 from aeviz.renderer.scales import (
     code_scales,
     color_scales,
@@ -33,6 +33,7 @@ from aeviz.renderer.scales import (
 from aeviz.renderer.theme import THEMES, run_colors
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
+from aeviz.signals import checkpoint
 from aeviz.trajectory import Trajectory
 
 TITLE_IN, DETAILS_IN = 0.18, 0.61  # the header's two lines, inches below the page's top
@@ -79,6 +80,8 @@ class Scene:
                                         None if run is None else views[run], span), run)
                            for name, (x, y, w, h), run in self.slots]
             self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
+            self.notes += [note for panel, _ in self.panels
+                           for note in getattr(panel, "notes", [])]
             if figure.legends:
                 self._details_clear_of(figure.legends[0])
         self.background = None
@@ -117,6 +120,7 @@ class Scene:
                                 tuple(self.figure.get_size_inches()))
 
     def _panel(self, name: str, slot: Rect, view: RunView | None, span: tuple[float, float]):
+        checkpoint()  # a stop signal acts between panels, not after the whole scene is built
         fig, theme, options = self.figure, self.theme, self.options
         several = len(self.views) > 1
         if name == "loss":
@@ -174,7 +178,7 @@ class Scene:
         room = 0.97 * width_pt - text_width(_stop_text(run), FONT["label"]) - 12
         if several:
             room = 0.45 * width_pt
-        while len(details) > 1 and text_width("  |  ".join(details), FONT["label"]) > room:
+        while len(details) > 1 and wider_than("  |  ".join(details), FONT["label"], room):
             details.pop()
         self.details = fig.text(0.012, self._below_top(DETAILS_IN),
                                 fit_text("  |  ".join(details), FONT["label"], room),

@@ -7,6 +7,7 @@ clouds are rasterized, so that the file stays small.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib
@@ -29,9 +30,14 @@ NO_DATES = {".pdf": {"CreationDate": None}, ".svg": {"Date": None}}
 def save_vector(figure: Figure, path: str | Path) -> None:
     """Save `figure` (already showing its frame) as a .pdf or .svg, atomically."""
     kind = Path(path).suffix.lower()
-    with matplotlib.rc_context(VECTOR_RC), atomic_path(path) as temp:
-        figure.savefig(temp, format=kind[1:], dpi=RASTER_DPI, metadata=NO_DATES[kind],
+    # Drawn into memory, then written in one go: a full disk or a file size limit then fails
+    # the write (one line, the old file kept), never the backend halfway (zlib.error, ...).
+    drawn = io.BytesIO()
+    with matplotlib.rc_context(VECTOR_RC):
+        figure.savefig(drawn, format=kind[1:], dpi=RASTER_DPI, metadata=NO_DATES[kind],
                        facecolor=figure.get_facecolor())
+    with atomic_path(path) as temp:
+        temp.write_bytes(drawn.getbuffer())
 
 
 def prepare_for_vectors(figure: Figure, artists: list) -> None:

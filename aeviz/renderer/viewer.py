@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.widgets import Button, Slider
 
 from aeviz.errors import AevizError
-from aeviz.renderer import run_views
+from aeviz.renderer import run_views, within_budgets
 from aeviz.renderer.frames import plan_frames
 from aeviz.renderer.scene import Scene
 from aeviz.settings import RenderOptions
@@ -34,6 +34,7 @@ class Viewer:
     def __init__(self, runs: list[Trajectory], options: RenderOptions, figure: Figure,
                  clock: Callable[[], float] = time.monotonic):
         self.views = run_views(runs, options)
+        options = within_budgets(self.views, options, print)
         self.options, self.figure, self.clock = options, figure, clock
         # Every snapshot (and in-between frame) once: no duration, pace or hold to fit.
         self.frames = plan_frames([v.timeline for v in self.views],

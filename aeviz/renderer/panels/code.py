@@ -12,7 +12,7 @@ from matplotlib.path import Path
 
 from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
-from aeviz.renderer.panels.placement import text_width
+from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
@@ -39,6 +39,7 @@ from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
 LEGEND_COLUMNS = 4  # legend entries per row, at most
+MOST_CLASSES = 50   # classes a legend names; past this, no legend (a note says so)
 
 
 class CodePanel:
@@ -52,9 +53,15 @@ class CodePanel:
         the runs of a comparison; `options.scales == "follow"`: limits that grow with the
         codes frame by frame instead."""
         run = view.run
-        labels = np.unique(run.labels)
+        labels, members = classes(run.labels)
+        self.notes: list[str] = []
+        if len(labels) > MOST_CLASSES:  # a legend that no one could read; colors repeat
+            self.notes.append(f"{len(labels):,} classes: the code plane has no legend (it "
+                              f"names at most {MOST_CLASSES}); colors repeat across classes")
+            labels, members = _by_look(labels, members, theme)
+            legend = False
         entries = _legend_entries(labels, options) if legend else 0
-        rows = -(-entries // _legend_columns(fig, slot, run, labels))
+        rows = -(-entries // _legend_columns(fig, slot, run, labels)) if entries else 0
         # the label column's name
         title_rows = 1 if entries and run.experiment.data.label_column else 0
         ax = panel_axes(fig, slot, (0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries),
@@ -72,11 +79,12 @@ class CodePanel:
         else:
             apply_code_scale(ax, fig, scale or code_scale([view.codes]))
         self.view, self.trail_length, self.ax = view, options.trails, ax
-        self.members = [np.flatnonzero(run.labels == label) for label in labels]
+        self.members = members
         self.ghost = _ghost(ax, theme) if options.pca_ghost else None
-        self.points = [_points(ax, run, theme, label) for label in labels]
-        self.dense = (DensePoints(ax, run.labels, labels, [cluster_color(theme, label)
-                                                           for label in labels])
+        self.points = [_points(ax, run, theme, label, _legend_room(fig, slot))
+                       for label in labels]
+        self.dense = (DensePoints(ax, _ranks(len(run.labels), members), np.arange(len(labels)),
+                                  [cluster_color(theme, label) for label in labels])
                       if len(run.labels) >= DENSE_POINTS and ax.get_xscale() == "linear"
                       and not self.follow else None)
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
@@ -132,12 +140,54 @@ class CodePanel:
         self.trails.set_paths(paths)
 
 
+def classes(labels: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The distinct labels, in order, and the samples of each (indexes, in order): one sort,
+    so that 100,000 classes cost what ten do."""
+    order = np.argsort(labels, kind="stable")
+    values, starts = np.unique(labels[order], return_index=True)
+    return values, np.split(order, starts[1:])
+
+
+def _by_look(labels: np.ndarray, members: list[np.ndarray],
+             theme: Theme) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Classes that look alike (one color, filled or hollow) merged into one: a label standing
+    for each look, in order of first use, and its samples, in order."""
+    looks: dict[tuple[str, bool], int] = {}
+    for label in labels:
+        looks.setdefault((cluster_color(theme, label), cluster_hollow(theme, label)), label)
+    look_of = [(cluster_color(theme, label), cluster_hollow(theme, label)) for label in labels]
+    merged = {look: [] for look in looks}
+    for look, samples in zip(look_of, members):
+        merged[look].append(samples)
+    return (np.array(list(looks.values())),
+            [np.sort(np.concatenate(parts)) for parts in merged.values()])
+
+
+def _ranks(count: int, members: list[np.ndarray]) -> np.ndarray:
+    """Each sample's class number (its place among the classes drawn)."""
+    ranks = np.empty(count, np.int64)
+    for number, samples in enumerate(members):
+        ranks[samples] = number
+    return ranks
+
+
 def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray) -> int:
     """How many legend entries fit side by side in the panel's width (at most LEGEND_COLUMNS)."""
-    names = [class_name(run.label_names, i) for i in labels]
+    room_pt = _legend_room(fig, slot)
+    names = [legend_name(run, label, room_pt) for label in labels]
     entry_pt = max(text_width(name, FONT["tick"]) for name in names) + 3.2 * FONT["tick"]
-    fits = int(0.95 * slot[2] * fig.get_size_inches()[0] * 72 // entry_pt)
+    fits = int(room_pt // entry_pt)
     return max(1, min(LEGEND_COLUMNS, fits))
+
+
+def _legend_room(fig: Figure, slot: Rect) -> float:
+    """The legend's width in points: the panel's, nearly."""
+    return 0.95 * slot[2] * fig.get_size_inches()[0] * 72
+
+
+def legend_name(run: Trajectory, label: int, room_pt: float) -> str:
+    """A class's name as the legend shows it, cut to fit `room_pt` points."""
+    return fit_text(class_name(run.label_names, label), FONT["tick"], room_pt)
 
 
 def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:
@@ -152,9 +202,9 @@ def _ghost(ax: Axes, theme: Theme) -> Line2D:
     return ghost
 
 
-def _points(ax: Axes, run: Trajectory, theme: Theme, label: int) -> Line2D:
+def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, room_pt: float) -> Line2D:
     """The (empty) points of one cluster, in the color of its label value."""
-    name = class_name(run.label_names, label)
+    name = legend_name(run, label, room_pt)
     color = cluster_color(theme, label)
     hollow = cluster_hollow(theme, label)
     (points,) = ax.plot([], [], "o", ms=3.6, mfc="none" if hollow else color,

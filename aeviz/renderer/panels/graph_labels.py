@@ -50,12 +50,14 @@ def fit_layer_labels(labels: list[Text], choices: list[list[str]], code: int,
     """Set `labels` (one per layer, already placed) to the first choice whose texts neither
     overlap nor leave the figure or fall below `bottom_px`; if none does, the last choice
     with labels removed until the rest do, keeping the code layer, input and output first."""
-    gap = GAP_EM * labels[0].get_fontsize() * labels[0].get_figure().dpi / 72
+    figure = labels[0].get_figure()  # kept: a label removed below no longer knows it
+    gap = GAP_EM * labels[0].get_fontsize() * figure.dpi / 72
+    width = figure.bbox.width
     for texts in choices:
         for label, text in zip(labels, texts):
             label.set_text(text)
         boxes = _boxes(labels)
-        if all(_inside(box, labels[0], bottom_px) for box in boxes) and not any(
+        if all(_inside(box, width, bottom_px) for box in boxes) and not any(
                 _overlap(a, b, gap) for i, a in enumerate(boxes) for b in boxes[i + 1:]):
             return
     last = len(labels) - 1
@@ -64,7 +66,7 @@ def fit_layer_labels(labels: list[Text], choices: list[list[str]], code: int,
     kept = []
     for layer, box in sorted(zip(range(len(labels)), _boxes(labels)),
                              key=lambda item: order.index(item[0])):
-        if _inside(box, labels[0], bottom_px) and not any(_overlap(box, k, gap) for k in kept):
+        if _inside(box, width, bottom_px) and not any(_overlap(box, k, gap) for k in kept):
             kept.append(box)
         else:
             labels[layer].remove()
@@ -104,7 +106,7 @@ def _summary_parts(names: tuple[str, ...], code: int) -> list[str]:
 
 
 def _boxes(labels: list[Text]) -> list:
-    renderer = labels[0].get_figure().canvas.get_renderer()
+    renderer = labels[0].get_figure().canvas.get_renderer()  # before any label is removed
     return [label.get_window_extent(renderer) for label in labels]
 
 
@@ -113,6 +115,6 @@ def _overlap(a, b, gap: float) -> bool:
     return a.x0 < b.x1 + gap and b.x0 < a.x1 + gap and a.y0 < b.y1 and b.y0 < a.y1
 
 
-def _inside(box, label: Text, bottom_px: float) -> bool:
-    width = label.get_figure().bbox.width
+def _inside(box, width: float, bottom_px: float) -> bool:
+    """Whether a box (pixels) is within the figure's `width` and above `bottom_px`."""
     return box.x0 >= 0 and box.x1 <= width and box.y0 >= bottom_px - 0.5

@@ -6,8 +6,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from aeviz.renderer.panels.code import classes
 from aeviz.renderer.panels.images import ImageStripPanel
-from aeviz.renderer.panels.placement import fit_text, text_width
+from aeviz.renderer.panels.placement import fit_text, text_width, wider_than
 from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
@@ -45,6 +46,9 @@ class InputSpacePanel:
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str):
         run = view.run
         self.view, self.x = view, run.x.astype(float)
+        # 1-D data: each value against its reconstruction, data on the diagonal.
+        self.one_d = self.x.shape[1] == 1
+        self.x = np.column_stack([self.x, self.x]) if self.one_d else self.x
         pairs = [(0, 1)] if self.x.shape[1] == 2 else [(0, 1), (0, 2), (1, 2)]
         x0, y0, width, height = slot
         fits = int(width * fig.get_size_inches()[0] // MIN_PROJECTION_IN)  # a narrow slot
@@ -55,7 +59,7 @@ class InputSpacePanel:
             ax = panel_axes(fig, (x0 + number * part, y0, part, height), (0.75, 0.6, 0.3, 0.4),
                             theme, title if number == 0 else "")
             ax.set_xlabel(run.feature_name(i))
-            ax.set_ylabel(run.feature_name(j))
+            ax.set_ylabel("reconstruction" if self.one_d else run.feature_name(j))
             style_grid(ax, theme)
             ax.scatter(self.x[:, i], self.x[:, j], s=6, c=_colors(view, theme), alpha=0.35,
                        linewidths=0)
@@ -72,7 +76,8 @@ class InputSpacePanel:
 
     def update(self, state: State) -> None:
         x = self.x
-        recon = _output(self.view, x, state)
+        recon = _output(self.view, x[:, :1] if self.one_d else x, state)
+        recon = np.column_stack([x[:, 0], recon[:, 0]]) if self.one_d else recon
         gaps = np.full(len(x), np.nan)  # break the line between one link and the next
         links = [np.column_stack([x[:, d], recon[:, d], gaps]).ravel() for d in range(x.shape[1])]
         for (i, j), link, points in zip(self.pairs, self.links, self.recons):
@@ -135,12 +140,15 @@ def _feature_ticks(ax, names: list[str]) -> None:
     # The outer names are aligned inwards, so a name may take 2/3 of the room between two
     # axes, or 4/3 when every other name is on the second row.
     column_pt = width_inches(ax) * 72 / max(len(names) - 1, 1) * 0.92
-    if max(text_width(name, FONT["tick"]) for name in names) > 2 / 3 * column_pt:
+    if column_pt < 2 * FONT["tick"]:  # not two characters per name: the features' numbers
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        return
+    if any(wider_than(name, FONT["tick"], 2 / 3 * column_pt) for name in names):
         names = [("\n" if i % 2 else "") + fit_text(name, FONT["tick"], 4 / 3 * column_pt)
                  for i, name in enumerate(names)]
         ax.set_xlabel("")
     ax.set_xticks(np.arange(1, len(names) + 1), names)
-    if max(text_width(name, FONT["tick"]) for name in names) > 3 * FONT["tick"]:
+    if any(wider_than(name, FONT["tick"], 3 * FONT["tick"]) for name in names):
         ax.set_xlim(1, len(names))
         labels = ax.get_xticklabels()  # long outer names inwards, so none leaves the panel
         labels[0].set_horizontalalignment("left")
@@ -154,7 +162,7 @@ def _colors(view: RunView, theme: Theme) -> list[str]:
 
 def _picks(labels: np.ndarray, count: int) -> list[int]:
     """`count` samples taken from the clusters in turn, spread within each cluster."""
-    clusters = [np.flatnonzero(labels == label) for label in np.unique(labels)]
+    clusters = classes(labels)[1]
     rounds = -(-count // len(clusters))
     return [int(members[len(members) * turn // rounds])
             for turn in range(rounds) for members in clusters][:count]
