@@ -86,7 +86,7 @@ def test_overrides_are_typed_as_toml(tiny_toml):
     (("seed = 3", "seed = 3\nbeta2 = -0.1"), "EXP: train.beta2: must be >= 0, got -0.1"),
     (('optimizer = "adam"', 'optimizer = "adagrad"'),
      'EXP: train.optimizer: string "adagrad" is not allowed '
-     '(allowed: "sgd", "momentum", "rmsprop", "adam")'),
+     '(allowed: "sgd", "momentum", "rmsprop", "adam", "adamw")'),
     (("std = 0.1", "std = 0.1\ncov = [[1]]"),
      "EXP: data.clusters[1]: give exactly one of cov (a matrix) or std (isotropic)"),
     (("cov = [[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0.02]]", "cov = [[0.02, 0], [0, 0.02]]"),

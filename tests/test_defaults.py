@@ -38,7 +38,7 @@ smooth = 0
 pca = true
 pca_ghost = false
 future = true
-# not set: title (the experiment's title), epochs (all), labels (label keys, else what differs)
+# not set: title (the experiment's title), epochs (all), labels (label keys, else what differs), pull (off)
 """
 
 

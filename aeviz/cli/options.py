@@ -106,7 +106,7 @@ RENDER_ORDER = ("Which value wins: a flag, else the experiment's [render] table 
 
 # What the [render] keys without a value default to (a TOML file cannot write "unset").
 UNSET_MEANS = {"title": "the experiment's title", "epochs": "all",
-               "labels": "label keys, else what differs"}
+               "labels": "label keys, else what differs", "pull": "off"}
 
 
 def unset_render_keys(options: RenderOptions) -> str:
@@ -134,7 +134,8 @@ def render_flags(function):
         click.option("--theme", type=click.Choice(THEME_NAMES),
                      help=f"Colors; dark for projectors [{_default('theme')}]."),
         click.option("--panels", callback=_comma_list,
-                     help=f"Panels in order, of code,loss,weights,recon [{_default('panels')}]."),
+                     help="Panels in order, of code,loss,weights,recon,decoder "
+                     f"[{_default('panels')}]."),
         click.option("--epochs", help="Show only epochs FIRST:LAST, either may be left out "
                      f"[{UNSET_MEANS['epochs']}]."),
         click.option("--every", type=int, help=f"Use every K-th snapshot [{_default('every')}]."),
@@ -162,6 +163,9 @@ def render_flags(function):
         click.option("--future/--no-future", default=None, help="The loss curve not yet "
                      "reached, faint; off keeps a still from telling the end "
                      f"[{_default('future')}]."),
+        click.option("--pull/--no-pull", default=None, help="Arrows: where the "
+                     "reconstruction error pulls each code (-d loss/d code) "
+                     f"[{UNSET_MEANS['pull']}]."),
     ]
     for flag in reversed(flags):
         function = flag(function)

@@ -26,7 +26,7 @@ from aeviz.renderer.panels import (
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
-from aeviz.settings import RenderOptions
+from aeviz.settings import OPTIMIZER_TITLES, RenderOptions
 from aeviz.trajectory import Trajectory
 
 TITLE_IN, DETAILS_IN = 0.18, 0.61  # the header's two lines, inches below the page's top
@@ -35,9 +35,6 @@ TITLE_IN, DETAILS_IN = 0.18, 0.61  # the header's two lines, inches below the pa
 # the clip: at 360 px the page is 4.5 inches (80 dpi), and the smallest text (10 pt) is 11 px.
 HEIGHT_IN = 7.2
 SMALLEST_HEIGHT_IN = 4.5
-# How the header spells each optimizer (the only such table; schema.OPTIMIZER_NAMES lists the
-# names a config may use).
-OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
 
 class Scene:

@@ -10,11 +10,15 @@ from aeviz.settings.experiments import (
     parse_toml,
     stored_render_options,
 )
-from aeviz.settings.schema import (
+from aeviz.settings.names import (
     ACTIVATION_NAMES,
+    ACTIVATION_TITLES,
+    OPTIMIZER_NAMES,
+    OPTIMIZER_TITLES,
+)
+from aeviz.settings.schema import (
     ALIGN_NAMES,
     NORMALIZE_NAMES,
-    OPTIMIZER_NAMES,
     PACE_NAMES,
     PANEL_NAMES,
     THEME_NAMES,
@@ -28,7 +32,8 @@ from aeviz.settings.schema import (
 )
 
 __all__ = [
-    "ACTIVATION_NAMES", "ALIGN_NAMES", "NORMALIZE_NAMES", "OPTIMIZER_NAMES", "PACE_NAMES",
+    "ACTIVATION_NAMES", "ACTIVATION_TITLES", "ALIGN_NAMES", "NORMALIZE_NAMES", "OPTIMIZER_NAMES",
+    "OPTIMIZER_TITLES", "PACE_NAMES",
     "PANEL_NAMES", "THEME_NAMES", "Cluster", "Data", "Experiment", "Model", "Overrides", "Record",
     "RenderOptions", "Train", "default_experiment_text", "experiment_from_dict", "load_default",
     "load_experiment", "parse_toml", "stored_render_options",

@@ -57,7 +57,7 @@ class StreamingRecord:
     def append(self, snapshot) -> None:
         weights, biases = split_params(snapshot.params, self.layer_sizes)
         arrays = {"codes": snapshot.codes} | {f"W{i}": w for i, w in enumerate(weights)} | {
-            f"b{i}": b for i, b in enumerate(biases)}
+            f"b{i}": b for i, b in enumerate(biases)} | (snapshot.extras or {})
         for key, array in arrays.items():
             data = np.ascontiguousarray(array, np.float32)
             handle = self._file(key, array.shape)

@@ -14,7 +14,7 @@ import numpy as np
 
 from aeviz.errors import AevizError
 from aeviz.limits import MAX_TRAJECTORY_BYTES, npy_header, size_text
-from aeviz.settings.schema import ACTIVATION_NAMES, OPTIMIZER_NAMES
+from aeviz.settings.names import ACTIVATION_NAMES, OPTIMIZER_NAMES
 
 STOP_REASONS = ("epochs", "converged", "diverged", "interrupted")
 MAX_MEMBERS = 1000

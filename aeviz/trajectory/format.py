@@ -19,6 +19,12 @@ Keys (all present; loadable with np.load(path, allow_pickle=False)):
   codes           [T, N, 2] float32, code-layer activations of every sample
   W0..W{L-2}      [T, out, in] float32 weights;  b0..b{L-2}  [T, out] float32 biases
   step_loss       [S] MSE of every mini-batch
+Only in runs whose objective has more than the reconstruction error (optional):
+  term_names      [K] str, the objective's other terms ("code_l1", "kl")
+  terms           [T, K] float32, each term over all of x at each snapshot
+Only in variational runs (format_version 2: older readers refuse them, rather than draw a VAE
+as a plain autoencoder):
+  W_logvar        [T, 2, in] float32, b_logvar [T, 2]: the code layer's log-variance half
 """
 
 from __future__ import annotations
@@ -45,7 +51,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 FORMAT = "aeviz-trajectory"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest this aeviz reads; a run is written with the oldest that fits
+VARIATIONAL_VERSION = 2
 STOP_REASONS = checks.STOP_REASONS
 _PER_RUN_KEYS = ("format", "format_version", "config", "meta", "x", "labels", "label_names",
                  "layer_sizes", "activations", "epoch", "step", "loss", "codes", "step_loss")
@@ -70,7 +77,15 @@ class Trajectory:
     biases: list[np.ndarray]
     step_loss: np.ndarray
     feature_names: tuple[str, ...] = ()
+    term_names: tuple[str, ...] = ()
+    terms: np.ndarray | None = None            # [T, K]
+    logvar_weights: np.ndarray | None = None   # [T, 2, in], variational runs
+    logvar_biases: np.ndarray | None = None    # [T, 2]
     path: str = field(default="", compare=False)
+
+    @property
+    def variational(self) -> bool:
+        return self.logvar_weights is not None
 
     @cached_property
     def experiment(self) -> dict[str, Any]:
@@ -182,6 +197,10 @@ class Trajectory:
         arrays = {"codes": self.codes}
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
             arrays[f"W{i}"], arrays[f"b{i}"] = w, b
+        for key, array in (("terms", self.terms), ("W_logvar", self.logvar_weights),
+                           ("b_logvar", self.logvar_biases)):
+            if array is not None:
+                arrays[key] = array
         with atomic_path(path) as temp:
             write_trajectory(temp, self, arrays)
 
@@ -191,8 +210,10 @@ def write_trajectory(path: str | Path, run: Trajectory | Any,
     """Write the .npz of `run` (a Trajectory, or anything with its per-run attributes:
     config, meta, x, labels, ..., epoch, step, loss, step_loss) with the per-snapshot arrays
     `snapshots` (codes, W0.., b0..), which may be raw files streamed during training."""
+    version = VARIATIONAL_VERSION if "W_logvar" in snapshots else 1
+    term_names = tuple(getattr(run, "term_names", ()))
     write_archive(path, {
-        "format": np.array(FORMAT), "format_version": np.array(FORMAT_VERSION),
+        "format": np.array(FORMAT), "format_version": np.array(version),
         "config": np.array(run.config), "meta": np.array(json.dumps(run.meta)),
         "x": np.asarray(run.x, np.float32), "labels": run.labels,
         "label_names": np.array(run.label_names, dtype=str),
@@ -200,6 +221,7 @@ def write_trajectory(path: str | Path, run: Trajectory | Any,
         "layer_sizes": np.array(run.layer_sizes),
         "activations": np.array(run.activations, dtype=str),
         "epoch": run.epoch, "step": run.step, "loss": run.loss, "step_loss": run.step_loss,
+        **({"term_names": np.array(term_names, dtype=str)} if term_names else {}),
         **snapshots,
     })
 
@@ -268,7 +290,8 @@ def load(path: str | Path) -> Trajectory:
         codes=arrays["codes"],
         weights=[arrays[f"W{i}"] for i in range(n_layers)],
         biases=[arrays[f"b{i}"] for i in range(n_layers)],
-        step_loss=arrays["step_loss"], path=name)
+        step_loss=arrays["step_loss"], path=name,
+        **_objective_arrays(name, arrays, layer_sizes))
     checks.check_shapes(trajectory)
     checks.check_values(name, arrays, n_layers)
     try:
@@ -277,3 +300,29 @@ def load(path: str | Path) -> Trajectory:
         raise AevizError(f"{name}: config: not valid TOML ({error})") from None
     checks.check_config(name, config, layer_sizes)
     return trajectory
+
+
+def _objective_arrays(name: str, arrays: dict[str, np.ndarray],
+                      layer_sizes: tuple[int, ...]) -> dict[str, Any]:
+    """The optional arrays of regularized and variational runs, checked against the others."""
+    found: dict[str, Any] = {}
+    snapshots = len(arrays["epoch"])
+    if "term_names" in arrays or "terms" in arrays:
+        names, terms = arrays.get("term_names"), arrays.get("terms")
+        if names is None or terms is None or names.dtype.kind != "U" or names.ndim != 1 or (
+                terms.dtype.kind != "f" or terms.shape != (snapshots, len(names))):
+            raise AevizError(f"{name}: terms: expected term_names [K] and terms "
+                             f"[{snapshots}, K] floats (a damaged trajectory)")
+        found |= {"term_names": tuple(str(s) for s in names), "terms": terms}
+    if "W_logvar" in arrays or "b_logvar" in arrays:
+        weight, bias = arrays.get("W_logvar"), arrays.get("b_logvar")
+        inputs = [n_in for n_in, n_out in zip(layer_sizes, layer_sizes[1:]) if n_out == 2]
+        if weight is None or bias is None or weight.dtype.kind != "f" or (
+                bias.dtype.kind != "f") or weight.ndim != 3 or weight.shape[:2] != (
+                snapshots, 2) or weight.shape[2] not in inputs or bias.shape != (snapshots, 2):
+            raise AevizError(f"{name}: W_logvar, b_logvar: expected [{snapshots}, 2, in] and "
+                             f"[{snapshots}, 2] floats (a damaged trajectory)")
+        if not (np.isfinite(weight).all() and np.isfinite(bias).all()):
+            raise AevizError(f"{name}: W_logvar: holds NaN or infinite values")
+        found |= {"logvar_weights": weight, "logvar_biases": bias}
+    return found
