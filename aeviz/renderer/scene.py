@@ -23,6 +23,7 @@ from aeviz.renderer.panels import (
     WeightPanel,
     reconstruction_panel,
 )
+from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
@@ -63,6 +64,7 @@ class Scene:
         self.panels = [(self._panel(name, (x, bottom + y * squeeze, w, h * squeeze),
                                     None if run is None else views[run], span), run)
                        for name, (x, y, w, h), run in self._slots()]
+        self._show_decoder_grids()
         self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
         if figure.legends:
             self._details_clear_of(figure.legends[0])
@@ -91,6 +93,9 @@ class Scene:
         if name == "recon":
             title = view.label if several else "reconstruction"
             return reconstruction_panel(fig, slot, view, theme, title)
+        if name == "decoder":
+            title = view.label if several else "decoder over the code plane"
+            return decoder_panel(fig, slot, view, theme, title)
         if name == "weights":
             title = view.label if several else "weights and biases"
             return WeightPanel(fig, slot, view, theme, options, title)
@@ -104,6 +109,15 @@ class Scene:
                            handletextpad=0.2, columnspacing=1.0, labelcolor=theme.foreground)
             return panel
         return CodePanel(fig, slot, view, theme, options, "code layer")
+
+    def _show_decoder_grids(self) -> None:
+        """The decoder panel's grid, faint on the same run's code plane: the two read
+        together."""
+        grids = {run: panel.grid_points for panel, run in self.panels
+                 if hasattr(panel, "grid_points")}
+        for panel, run in self.panels:
+            if isinstance(panel, CodePanel) and run in grids:
+                panel.show_grid(grids[run])
 
     def _below_top(self, inches: float) -> float:
         """The figure fraction `inches` below the top of the page."""

@@ -52,7 +52,7 @@ class CodePanel:
         ax.set_ylabel("code neuron 2")
         style_grid(ax, theme)
         _fix_limits(ax, fig, view.codes)
-        self.view, self.trail_length, self.ax = view, options.trails, ax
+        self.view, self.trail_length, self.ax, self.theme = view, options.trails, ax, theme
         self.members = [np.flatnonzero(run.labels == label) for label in labels]
         self.ghost = _ghost(ax, theme) if options.pca_ghost else None
         self.points = [_points(ax, run, theme, label) for label in labels]
@@ -66,6 +66,11 @@ class CodePanel:
             [self.dense.image] if self.dense else self.points)
         if entries:
             _legend(ax, theme, entries, rows, run.label_title)
+
+    def show_grid(self, points: np.ndarray) -> None:
+        """The decoder panel's grid points, faint, under the codes."""
+        self.ax.plot(points[:, 0], points[:, 1], "+", ms=3.5, mew=0.6,
+                     color=self.theme.muted, alpha=0.35, zorder=1)
 
     def update(self, state: State) -> None:
         if self.dense is not None:
