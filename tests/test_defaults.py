@@ -39,7 +39,7 @@ pca = true
 pca_ghost = false
 future = true
 """ + ("# not set: title (the experiment's title), epochs (all), labels (label keys, else what "
-       "differs), pull (off)\n")
+       "differs), pull (off), ellipses (off)\n")
 
 
 def test_validate_prints_every_effective_render_value(run_cli, tmp_path):

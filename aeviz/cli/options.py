@@ -106,7 +106,8 @@ RENDER_ORDER = ("Which value wins: a flag, else the experiment's [render] table 
 
 # What the [render] keys without a value default to (a TOML file cannot write "unset").
 UNSET_MEANS = {"title": "the experiment's title", "epochs": "all",
-               "labels": "label keys, else what differs", "pull": "off"}
+               "labels": "label keys, else what differs", "pull": "off",
+               "ellipses": "off"}
 
 
 def unset_render_keys(options: RenderOptions) -> str:
@@ -166,6 +167,8 @@ def render_flags(function):
         click.option("--pull/--no-pull", default=None, help="Arrows: where the "
                      "reconstruction error pulls each code (-d loss/d code) "
                      f"[{UNSET_MEANS['pull']}]."),
+        click.option("--ellipses/--no-ellipses", default=None, help="A VAE's one-sigma "
+                     f"ellipses around some codes [{UNSET_MEANS['ellipses']}]."),
     ]
     for flag in reversed(flags):
         function = flag(function)

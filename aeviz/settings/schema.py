@@ -250,6 +250,8 @@ class RenderOptions:
     # Arrows: where the reconstruction error pulls each code (None: off, and left out of
     # stored configs).
     pull: bool | None = setting(None, boolean)
+    # A variational run's one-sigma ellipses around some of its codes (None: off).
+    ellipses: bool | None = setting(None, boolean)
 
     def resolved(self) -> RenderOptions:
         if len(set(self.panels)) != len(self.panels):

@@ -157,6 +157,19 @@ def forward(x: np.ndarray, weights: Sequence[np.ndarray], biases: Sequence[np.nd
     return outputs
 
 
+def code_gradients(codes: np.ndarray, x: np.ndarray, weights: Sequence[np.ndarray],
+                   biases: Sequence[np.ndarray], activations: Sequence[str]) -> np.ndarray:
+    """d(each sample's reconstruction MSE)/d(its code) [N, code]: the decoder (`weights`,
+    `biases`, `activations` from the code layer on) run on `codes`, its error against x
+    backpropagated to the code. Where training pulls each code is minus this."""
+    outputs = forward(codes, weights, biases, activations)
+    delta = (outputs[-1] - x) * (2.0 / x.shape[1])
+    for layer in range(len(weights) - 1, -1, -1):
+        delta = delta * ACTIVATIONS[activations[layer]].derivative(outputs[layer + 1])
+        delta = delta @ weights[layer]
+    return delta
+
+
 EVALUATION_ROWS = 1024  # rows per chunk of the full-data evaluation: its memory is bounded
 
 

@@ -13,6 +13,7 @@ from matplotlib.path import Path
 from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import text_width
+from aeviz.renderer.panels.pull import PullArrows
 from aeviz.renderer.panels.style import (
     BLOW_UP,
     DYNAMIC,
@@ -26,6 +27,7 @@ from aeviz.renderer.panels.style import (
     style_grid,
     symlog_ticks,
 )
+from aeviz.renderer.panels.variational import VariationalOverlay
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
@@ -61,9 +63,14 @@ class CodePanel:
                       if len(run.labels) >= DENSE_POINTS and ax.get_xscale() == "linear"
                       else None)
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
+        # What a VAE's plane and --pull add, turned with the codes (see those modules).
+        self.overlays = ([VariationalOverlay(ax, view, theme, bool(options.ellipses))]
+                         if run.variational else []) + (
+            [PullArrows(ax, view, theme)] if options.pull else [])
         self.artists = ([self.ghost] if self.ghost else []) + (
             [self.trails] if self.trails else []) + (
-            [self.dense.image] if self.dense else self.points)
+            [self.dense.image] if self.dense else self.points) + [
+            artist for overlay in self.overlays for artist in overlay.artists]
         if entries:
             _legend(ax, theme, entries, rows, run.label_title)
 
@@ -83,6 +90,8 @@ class CodePanel:
             self.ghost.set_data(ghost[:, 0], ghost[:, 1])
         if self.trail_length:
             self._update_trails(state)
+        for overlay in self.overlays:
+            overlay.update(state)
 
     def _trail_collection(self, ax: Axes, labels: np.ndarray, theme: Theme) -> PathCollection:
         """One path per (age, cluster), oldest first and faintest: a path holds one short
