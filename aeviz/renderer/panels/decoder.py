@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.panels.style import (
@@ -31,7 +32,9 @@ from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.training.model import forward
 
-MOSAIC_SIDE = 15   # decoded images per side of the mosaic
+MOSAIC_SIDE = 15   # decoded images per side of the mosaic, at most
+SMALLEST_MOSAIC = 5
+PIXEL_PX = 1.5     # fewer images rather than image pixels smaller than this (screen pixels)
 MESH_SIDE = 15     # grid lines per side of the mesh
 MESH_STEPS = 3     # points per grid cell along a mesh line (the sheet's curves stay smooth)
 CAMERA = (20.0, -70.0)  # elevation and azimuth (degrees) of the fixed 3-D view
@@ -73,33 +76,39 @@ class MosaicPanel:
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str):
         run = view.run
         self.view, self.shape = view, run.image_shape
-        self.grid, (x0, x1, y0, y1) = decoder_grid(view.codes, MOSAIC_SIDE)
-        self.grid_points = self.grid
-        # Each image centered on its code: the mosaic reaches half a cell past the grid.
-        half_x, half_y = (x1 - x0) / (MOSAIC_SIDE - 1) / 2, (y1 - y0) / (MOSAIC_SIDE - 1) / 2
-        extent = (x0 - half_x, x1 + half_x, y0 - half_y, y1 + half_y)
         ax = panel_axes(fig, slot, (0.9, 0.6, 0.2, 0.4), theme, title)
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
         height, width = self.shape
         ax.set_box_aspect(height / width)  # undistorted images, at the slot's left (where
         ax.set_anchor("W")                 # the title starts)
+        box = ax.get_position()
+        side_px = min(box.width * fig.get_size_inches()[0] / width,
+                      box.height * fig.get_size_inches()[1] / height) * fig.dpi
+        self.side = side = int(np.clip(side_px // PIXEL_PX, SMALLEST_MOSAIC, MOSAIC_SIDE))
+        self.grid, (x0, x1, y0, y1) = decoder_grid(view.codes, side)
+        self.grid_points = self.grid
+        # Each image centered on its code: the mosaic reaches half a cell past the grid.
+        half_x, half_y = (x1 - x0) / (side - 1) / 2, (y1 - y0) / (side - 1) / 2
+        extent = (x0 - half_x, x1 + half_x, y0 - half_y, y1 + half_y)
         light = max(mcolors.to_rgb(theme.background)) > 0.5
-        self.image = ax.imshow(np.zeros((MOSAIC_SIDE * height, MOSAIC_SIDE * width)),
+        self.image = ax.imshow(np.zeros((side * height, side * width)),
                                extent=extent, aspect="auto", zorder=DYNAMIC,
                                cmap="gray_r" if light else "gray", vmin=float(run.x.min()),
                                vmax=float(run.x.max()), interpolation="antialiased")
         ax.set_xlim(extent[0], extent[1])
         ax.set_ylim(extent[2], extent[3])
+        for axis in (ax.xaxis, ax.yaxis):  # a small square: few ticks, clear of each other
+            axis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
         self.artists = [self.image]
         self.ax = ax
 
     def update(self, state: State) -> None:
         height, width = self.shape
-        images = decode(self.view, self.grid, state).reshape(
-            MOSAIC_SIDE, MOSAIC_SIDE, height, width)
-        self.image.set_data(images.transpose(0, 2, 1, 3).reshape(MOSAIC_SIDE * height,
-                                                                 MOSAIC_SIDE * width))
+        side = self.side
+        images = decode(self.view, self.grid, state).reshape(side, side, height, width)
+        self.image.set_data(images.transpose(0, 2, 1, 3).reshape(side * height,
+                                                                 side * width))
 
 
 class SheetPanel:
@@ -191,7 +200,7 @@ def _projection(x: np.ndarray, run) -> tuple[np.ndarray, np.ndarray, tuple[str, 
 def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme) -> None:
     """The three data axes as arrows 0.35 inches long (when seen side on; less in a small
     panel) in the lower left corner, each named beyond its tip."""
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    x0, (y0, y1) = ax.get_xlim()[0], ax.get_ylim()
     inches = min(0.35, 0.2 * height_inches(ax))  # smaller in a small panel
     length = inches * (y1 - y0) / height_inches(ax)  # equal scales: the same along x
     origin = np.array([x0, y0]) + 1.5 * length

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from aeviz.renderer.panels.frame_map import interpolated, linear_map, raw_codes
-from aeviz.renderer.panels.style import DYNAMIC, FONT
+from aeviz.renderer.panels.style import DYNAMIC, FONT, height_inches
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.training.model import forward
@@ -25,8 +25,9 @@ class VariationalOverlay:
         self.view = view
         (self.circles,) = ax.plot([], [], color=theme.muted, lw=1.0, ls="--", alpha=0.8,
                                   zorder=DYNAMIC - 0.3)
-        ax.text(0.02, 0.98, "dashed: 1 and 2 sigma of N(0, 1)", transform=ax.transAxes,
-                ha="left", va="top", color=theme.muted, fontsize=FONT["small"])
+        if height_inches(ax) >= 2.0:  # a small plane has no room for words over the points
+            ax.text(0.02, 0.98, "dashed: N(0, 1) at 1σ, 2σ", transform=ax.transAxes,
+                    ha="left", va="top", color=theme.muted, fontsize=FONT["small"])
         self.artists = [self.circles]
         self.ellipses = None
         if ellipses:
