@@ -15,7 +15,7 @@ from aeviz.training.loop import train
 from tests.conftest import TINY_EXPERIMENT
 from tests.strategies import model_keys, objective_keys, render_keys, toml_values
 
-FUZZ = settings(max_examples=60, deadline=None,
+FUZZ = settings(max_examples=60, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -36,7 +36,7 @@ def test_any_value_builds_or_gets_one_line_naming_its_key(train, model, render):
         assert any(key in message for key in (*train, *model, *render, "train.", "model."))
 
 
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=12, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(objective_keys(), model_keys(), render_keys())
 def test_any_allowed_objective_trains_saves_and_loads(tmp_path, train, model, render):

@@ -254,6 +254,11 @@ def describe(summary: dict[str, Any]) -> str:
         ("stopped", summary["stop_reason"] + (f" (epsilon {hp['epsilon']:g})" if converged
                                               else "")),
         ("RMSE", f"first {summary['first_rmse']:.4g}, final {summary['final_rmse']:.4g}"),
+        *([("objective", ", ".join(f"{k} {v:g}" if not isinstance(v, bool) else k
+                                   for k, v in summary["objective"].items())
+                        + "".join(f"; final {k} {v:.4g}"
+                                  for k, v in summary["final_terms"].items()))]
+          if summary.get("objective") else []),
         ("file", f"{summary['file_bytes'] / 1e6:.2f} MB, written by aeviz "
                  f"{summary['aeviz_version']} on {summary['created']}"),
     ]

@@ -177,6 +177,13 @@ class Trajectory:
             "hyperparameters": {k: train.get(k) for k in (
                 "learning_rate", "batch_size", "epochs", "epsilon", "beta1", "beta2", "eps",
                 "seed")},
+            # The objective's other settings, where the run has them (see training.objectives).
+            "objective": {**{k: train[k] for k in ("weight_decay", "noise", "masking",
+                                                   "code_l1", "beta") if k in train},
+                          **({"variational": True} if self.variational else {})},
+            "final_terms": ({name: float(value) for name, value in
+                             zip(self.term_names, self.terms[-1])} if self.terms is not None
+                            else {}),
             "samples": len(self.x),
             "dimensions": int(self.x.shape[1]),
             "clusters": {name: int(n) for name, n in zip(
