@@ -112,3 +112,15 @@ def test_a_damaged_logvar_array_is_one_line(tmp_path):
     np.savez(broken, **arrays)
     with pytest.raises(Exception, match=r"W_logvar, b_logvar: expected \[13, 2, in\]"):
         trajectory.load(broken)
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+@pytest.mark.parametrize("train_keys, model_keys", [({"code_l1": 0.01}, {}),
+                                                    ({"beta": 0.5}, VAE_MODEL)])
+def test_the_terms_axis_is_legible(tmp_path, size, train_keys, model_keys, monkeypatch):
+    from tests.test_legibility import assert_legible
+
+    run = train(tiny(tmp_path, train=train_keys, model=model_keys))
+    texts = [text for text, _, _ in assert_legible([run], size, ("code", "loss", "weights"),
+                                                   monkeypatch)]
+    assert ("KL to N(0, 1)" if "beta" in train_keys else "mean Σ|code|") in texts

@@ -50,8 +50,6 @@ class Objective(NamedTuple):
                                                           else ())
 
 
-TERM_TITLES = {"code_l1": "mean sum |code|", "kl": "KL to N(0, 1)"}
-
 
 def stream(seed: int, key: int) -> np.random.Generator:
     """A random stream of its own for `key`, from the training seed."""

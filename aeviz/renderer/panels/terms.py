@@ -10,7 +10,7 @@ from aeviz.renderer.panels.style import DYNAMIC, FONT, style_axes
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 
-TITLES = {"code_l1": "mean sum |code|", "kl": "KL to N(0, 1)"}
+TITLES = {"code_l1": "mean Σ|code|", "kl": "KL to N(0, 1)"}
 MARGIN_IN = 0.85  # the room the right axis needs, ticks and label
 
 
