@@ -50,7 +50,6 @@ class Objective(NamedTuple):
                                                           else ())
 
 
-
 def stream(seed: int, key: int) -> np.random.Generator:
     """A random stream of its own for `key`, from the training seed."""
     return np.random.default_rng([seed, key])
