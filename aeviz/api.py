@@ -72,7 +72,7 @@ def train(experiment_source: ExperimentLike = None, overrides: Mapping[str, Any]
     `on_epoch(epoch, rmse)` is called after every epoch. Save it with `.save("run.npz")`."""
     from aeviz.training.loop import train as run_training
 
-    return run_training(experiment(experiment_source, overrides), on_epoch)
+    return run_training(experiment(experiment_source, overrides), on_epoch=on_epoch)
 
 
 def load(path: str | os.PathLike) -> Trajectory:
@@ -117,7 +117,8 @@ def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
     """Render one run, or several side by side, to `output` and return its path.
 
     The format follows the name: .mp4, .webm, .gif, .webp (clips), .png, .pdf, .svg (one frame:
-    the snapshot nearest to `epoch`, default the last). `options` are [render] keys:
+    the snapshot nearest to `epoch`, default the last), .html (a self-contained interactive
+    page, see README). `options` are [render] keys:
     `render(run, "clip.mp4", fps=24, size="960x540", theme="dark", future=False)`.
     """
     from aeviz.renderer import check_request

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -14,6 +15,8 @@ import pytest
 
 from aeviz.settings.tomlwriter import dump_toml
 from tests.test_batch import FAST
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 CI = ROOT / "examples" / "ci"
@@ -94,13 +97,20 @@ def workflow_venv(tmp_path: Path) -> Path:
     return venv
 
 
+def job(name: str) -> str:
+    """One job's part of the workflow's text."""
+    match = re.search(rf"^  {name}:.*?(?=^  [a-z]+:|\Z)", WORKFLOW, re.M | re.S)
+    assert match, name
+    return match[0]
+
+
 def test_the_workflow_runs_as_written(tmp_path):
     repo, venv = course_repository(tmp_path), workflow_venv(tmp_path)
     env = {**os.environ, "PATH": f"{venv / 'bin'}:/usr/bin:/bin", "MPLBACKEND": "Agg"}
     env.pop("PYTHONPATH", None)
     made = []
     for shard in range(1, SHARDS + 1):
-        for step in run_steps(WORKFLOW):
+        for step in run_steps(job("clips")):
             if shard > 1 and step.startswith("pip install"):
                 continue  # one install serves the three jobs here
             command = step.replace("${{ matrix.shard }}", str(shard))
@@ -121,6 +131,34 @@ def test_the_workflow_runs_as_written(tmp_path):
     # The shards wrote into one folder here, so it grows; together they cover every experiment.
     assert made[0] == ["pca", "race"]  # shard 1 made its comparison with shard 2's kmeans
     assert made[-1] == ["kmeans", "optimizers", "pca", "race", "sigmoid"]
+    # The site job: every shard's uploads (clips-N, pages-N) downloaded into one folder, then
+    # its run steps; the deploy job publishes that folder as it is.
+    site = repo / "site"
+    site.mkdir()
+    for pattern in ("clips/*.mp4", "clips/*.gif", "pages/*.html", "pages/*.png"):
+        for path in repo.glob(pattern):
+            shutil.copy(path, site / path.name)
+    (site / "index.html").unlink()  # a shard's index: the site job makes the whole one
+    assert "path: site" in job("site") and "merge-multiple: true" in job("site")
+    for step in run_steps(job("site")):
+        if step.startswith("pip install"):
+            continue
+        result = subprocess.run(["bash", "-euo", "pipefail", "-c", step], cwd=repo, env=env,
+                                capture_output=True, text=True)
+        assert result.returncode == 0, f"{step}\n{result.stdout}{result.stderr}"
+    index = (site / "index.html").read_text()
+    pages = re.findall(r'<a class="page" href="([^"]+)">', index)
+    assert pages == [f"{name}.html" for name in ("kmeans", "optimizers", "pca", "race",
+                                                  "sigmoid")]
+    posters = re.findall(r'<img src="([^"]+)"', index)
+    assert posters == ["kmeans.png", "optimizers.png", "pca.png", "sigmoid.png"]
+    assert re.findall(r'<a href="([^"]+\.mp4)">', index) == [
+        f"{name}.mp4" for name in ("kmeans", "optimizers", "pca", "race", "sigmoid")]
+    for link in pages + posters:
+        assert (site / link).stat().st_size > 1000
+    for page in pages:  # self-contained: nothing to fetch from anywhere
+        text = (site / page).read_text()
+        assert re.findall(r'(?:src|href)="([^"]*)"', text) == ["data:,"]
     installed = subprocess.run([venv / "bin" / "python", "-c",
                                 "import aeviz; print(aeviz.__file__)"],
                                capture_output=True, text=True, env=env, cwd=repo, check=True)

@@ -127,7 +127,7 @@ def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
         ([partial], f"Error: {partial}: missing key 'codes' (incomplete or damaged trajectory)"),
         ([tiny_run_path, "-o", tmp_path / "c.avi"],
          f"Error: {tmp_path / 'c.avi'}: unknown output format '.avi' (allowed: .mp4, .webm, "
-         ".gif, .webp, .png, .pdf, .svg)"),
+         ".gif, .webp, .png, .pdf, .svg, .html)"),
         ([tiny_run_path, "-o", tmp_path / "p.png", "--epoch", "99"],
          "Error: --epoch: 99 is outside the run (epochs 0 to 12)"),
         ([tiny_run_path, "-o", tmp_path / "nope" / "c.mp4"],

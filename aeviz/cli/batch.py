@@ -11,13 +11,18 @@ import click
 from aeviz.cli.options import AevizCommand, ShardType, quiet_option
 from aeviz.signals import exit_status
 
+# Every clip format, and pages (kept in step with aeviz.renderer.CLIPS and PAGES by a test;
+# importing the renderer here would slow every command's start).
+BATCH_FORMATS = ["mp4", "webm", "gif", "webp", "html"]
+
 
 @click.command(cls=AevizCommand)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for NAME.npz, NAME.mp4|gif and NAME.json (created if missing).")
-@click.option("--format", "fmt", type=click.Choice(["mp4", "gif"]), default="mp4",
-              show_default=True, help="Clip format.")
+              help="Folder for NAME.npz, NAME.FORMAT and NAME.json (created if missing).")
+@click.option("--format", "fmt", type=click.Choice(BATCH_FORMATS), default="mp4",
+              show_default=True,
+              help="Clip format; html: a page per experiment and comparison, and index.html.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Experiments run in parallel (default: the number of CPUs).")
 @click.option("--shard", type=ShardType(), default="1/1", show_default=True,
@@ -47,7 +52,7 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
         return
     if dry_run:
         for job in jobs_planned:
-            click.echo(batching.dry_run_line(job))
+            click.echo(job.dry_run_line())
         return
 
     def report(result) -> None:
@@ -58,6 +63,10 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
 
     results, interrupted = batching.run_batch(jobs_planned, jobs or os.cpu_count() or 1,
                                               report)
+    if fmt == "html" and not dry_run:
+        from aeviz.renderer.page.index import write_index
+
+        write_index(folder)
     if not quiet or interrupted:
         click.echo(batching.format_table(results))
     if interrupted:

@@ -1,4 +1,4 @@
-"""Trajectory -> MP4 / WebM / GIF / WebP clips, PNG / PDF / SVG stills. Reads only
+"""Trajectory -> MP4 / WebM / GIF / WebP clips, PNG / PDF / SVG stills, HTML pages. Reads only
 trajectories: it never imports the trainer."""
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # matplotlib is imported only when something is rendered
 CLIPS = (".mp4", ".webm", ".gif", ".webp")
 STILLS = (".png", ".pdf", ".svg")
 VECTOR_FORMATS = (".pdf", ".svg")
-FORMATS = CLIPS + STILLS
+PAGES = (".html",)  # drawn in the browser from the runs' data (see renderer.page)
+FORMATS = CLIPS + STILLS + PAGES
 EVEN_SIDES = {".mp4": "H.264", ".webm": "VP9"}  # 4:2:0 video: chroma is half size each way
 GIF_PALETTE_SAMPLES = 8
 
@@ -45,6 +46,9 @@ def check_request(output: str | Path, options: RenderOptions, epoch: float | Non
     if epoch is not None and kind not in STILLS:
         raise SettingError("epoch", "only applies to a still (.png, .pdf or .svg: a single "
                            "frame)")
+    if kind in PAGES and options.smooth:
+        raise SettingError("render.smooth", "makes frames between snapshots; a page shows "
+                           "the recorded snapshots only; use .mp4 or .gif")
     if kind in STILLS and options.smooth:
         raise SettingError("render.smooth", f"makes frames between snapshots, which a single "
                            f"{kind} frame cannot show; use .mp4 or .gif")
@@ -62,6 +66,13 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     from aeviz.renderer.scene import Scene
 
     kind = check_request(output, options, epoch)
+    if kind in PAGES:
+        from aeviz.renderer.page import write_page
+
+        frames = write_page(runs, output, options, notify=notify)
+        if on_frame is not None:
+            on_frame(len(frames), len(frames))
+        return frames
     width, height = options.pixels
     if kind in EVEN_SIDES and (width % 2 or height % 2):
         even = f"{width - width % 2}x{height - height % 2}"

@@ -252,6 +252,7 @@ class RenderOptions:
     pull: bool | None = setting(None, boolean)
     # A variational run's one-sigma ellipses around some of its codes (None: off).
     ellipses: bool | None = setting(None, boolean)
+    caption: str | None = setting(None, text)  # a few sentences shown under a page
 
     def resolved(self) -> RenderOptions:
         if len(set(self.panels)) != len(self.panels):

@@ -329,11 +329,6 @@ class Autoencoder:
         logvar = a_prev @ self.logvar[0].T.astype(float) + self.logvar[1]
         return float(np.sum(-0.5 * (1 + logvar - mean**2 - np.exp(logvar))) / len(x))
 
-    def rmse(self, x: np.ndarray) -> tuple[float, list[np.ndarray]]:
-        """Root mean squared reconstruction error over x, with every layer's activations."""
-        outputs = self.forward(x)
-        return float(np.sqrt(np.mean((outputs[-1] - x) ** 2))), outputs
-
     def _buffer(self, name: str, rows: int, columns: int) -> np.ndarray:
         """A reusable [rows, columns] scratch array (the leading rows of one kept at the
         largest size asked for): the hot loop does not allocate. Each thread has its own, so

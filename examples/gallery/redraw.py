@@ -2,11 +2,14 @@
 
 Run from the repository's root: `python examples/gallery/redraw.py`. It trains the examples it
 needs into a temporary folder (a few seconds each) and overwrites the PNGs beside this file;
-`viewer.png` is the scrubbing viewer, driven under Agg as tests/test_viewer.py does.
+`viewer.png` is the scrubbing viewer, driven under Agg as tests/test_viewer.py does;
+`page.png` is the .html page in headless Chromium, as tests/test_page_browser.py drives it
+(`python examples/gallery/redraw.py --page` redraws that one alone).
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
@@ -27,6 +30,12 @@ OPTIMIZERS = ["sgd", "momentum", "rmsprop", "adam"]
 
 
 def main() -> None:
+    if "--page" in sys.argv:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "seed-default.npz"
+            aeviz.train(EXAMPLES / "seed-default.toml").save(path)
+            draw_page(aeviz.load(path), Path(folder))
+        return
     with tempfile.TemporaryDirectory() as folder:
         runs = {}
         for name in ["seed-default", "iris", "linear-vs-pca", "too-high-learning-rate",
@@ -35,6 +44,7 @@ def main() -> None:
             aeviz.train(EXAMPLES / f"{name}.toml").save(path)
             runs[name] = aeviz.load(path)
         draw(runs)
+        draw_page(runs["seed-default"], Path(folder))
 
 
 def draw(runs: dict) -> None:
@@ -58,6 +68,34 @@ def draw_viewer(run, output: Path, frame: int) -> None:
     viewer = Viewer([run], RenderOptions(size="960x520"), figure)
     viewer.slider.set_val(frame)
     figure.savefig(output, dpi=100)
+
+
+def draw_page(run, folder: Path, snapshot: int = 60) -> None:
+    """The page of `run` at `snapshot` in headless Chromium, the pointer between the clusters
+    (the decoder's output for that code at the right), 1280 pixels wide."""
+    import numpy as np
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    page = aeviz.render(run, folder / "page.html", caption=(
+        "Hover a point for its sample and reconstruction, or anywhere in the code plane for "
+        "what the decoder makes of that code; arrow keys step through training."))
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--window-size=1280,960",
+                     "--hide-scrollbars"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        driver.get(page.as_uri())
+        driver.execute_script("aeviz.seek(arguments[0])", snapshot)
+        codes = run.codes[snapshot]
+        gap = codes.mean(axis=0) + 0.15 * np.ptp(codes, axis=0)
+        x, y = driver.execute_script("return aeviz.codeAt(0, arguments[0])", gap.tolist())
+        driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x,
+                                                            "y": y})
+        driver.save_screenshot(str(GALLERY / "page.png"))
+    finally:
+        driver.quit()
 
 
 if __name__ == "__main__":

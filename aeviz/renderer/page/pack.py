@@ -1,0 +1,208 @@
+"""What a page holds: the runs' numbers as compact binary, their texts, colors and layout.
+
+Colors, titles, panel names and moment names come from the renderer's own helpers (theme,
+naming, scene, panels), so a page says and shows what a clip of the same runs says and shows.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import math
+
+import numpy as np
+
+from aeviz.renderer.frames import Frame, plan_frames
+from aeviz.renderer.naming import comparison_details, shared_title
+from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
+from aeviz.renderer.panels.style import (
+    BLOW_UP,
+    cluster_color,
+    cluster_hollow,
+    padded_limits,
+)
+from aeviz.renderer.panels.weights import _color_scale, _strongest_neurons
+from aeviz.renderer.scene import OPTIMIZER_TITLES, _stop_text
+from aeviz.renderer.theme import THEMES
+from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions
+
+# The caps on what goes into a page. Snapshots (every sample's code, every weight) are thinned
+# to an even stride when they would take more than SNAPSHOT_BYTES; the samples a pointer can
+# pick (their data, for the reconstruction) to HOVER_SAMPLES, or fewer when the data is wide.
+# Every point is drawn whatever the thinning; the page says when something was thinned.
+SNAPSHOT_BYTES = 12_000_000
+HOVER_SAMPLES = 10_000
+HOVER_BYTES = 4_000_000
+QUANT = 32767  # codes are int16 on the run's fixed axes: [-QUANT, QUANT]; -32768: not finite
+CMAP_STEPS = 256
+
+
+def b64(array: np.ndarray, dtype: str) -> str:
+    """The array's values as little-endian `dtype` bytes, base64 text."""
+    return base64.b64encode(np.ascontiguousarray(array, dtype=np.dtype(dtype).newbyteorder("<"))
+                            .tobytes()).decode("ascii")
+
+
+def pack_runs(views: list[RunView], options: RenderOptions
+              ) -> tuple[dict, list[Frame], list[str]]:
+    """The page's data (plain JSON values), the slider's moments, and notes for the user."""
+    theme = THEMES[options.theme]
+    notes: list[str] = []
+    # Every recorded moment (of any run) within render.epochs and render.every, once.
+    frames = plan_frames([v.timeline for v in views],
+                         dataclasses.replace(options, duration=0.0, hold=0.0, smooth=0,
+                                             pace="linear"))
+    frames = _thinned(frames, views, notes)
+    several = len(views) > 1
+    runs = []
+    for number, view in enumerate(views):
+        used = sorted({int(frame.indexes[number]) for frame in frames})
+        runs.append(_pack_run(view, used, number, several, options, notes))
+    steps = []
+    for frame in frames:
+        indexes = [runs[n]["used"].index(int(i)) for n, i in enumerate(frame.indexes)]
+        steps.append({"position": frame.position, "indexes": indexes})
+    first = views[0].run
+    if several:
+        title = options.title or shared_title([v.run for v in views], [v.label for v in views])
+        details = comparison_details([v.run for v in views])
+        counters = [f"epoch {int(math.floor(f.position + 1e-9))}" for f in frames]
+    else:
+        title = options.title or first.title or "aeviz run"
+        layers = "-".join(str(n) for n in first.layer_sizes)
+        optimizer = OPTIMIZER_TITLES.get(first.optimizer, first.optimizer)
+        details = "  |  ".join([f"{optimizer}, learning rate {first.learning_rate:g}, "
+                                f"batch {first.batch_size}", f"layers {layers}",
+                                f"{len(first.x)} samples"])
+        counters = [views[0].step_label(int(f.indexes[0])) for f in frames]
+    data = {
+        "title": title, "details": details, "caption": options.caption or "",
+        "counters": counters, "steps": steps, "fps": options.fps,
+        "within": any(bool((v.timeline % 1).any()) for v in views),
+        "logLoss": options.log_loss, "pca": options.pca, "future": options.future,
+        "theme": {name: getattr(theme, name) for name in (
+            "background", "foreground", "muted", "faint", "panel", "accent")},
+        "cmap": _colormap(theme.weight_cmap),
+        "runs": runs, "notes": notes,
+        "titles": {"code": "code layer", "loss": "reconstruction error",
+                   "weights": "weights and biases", "recon": "reconstruction"},
+    }
+    return data, frames, notes
+
+
+def _thinned(frames: list[Frame], views: list[RunView], notes: list[str]) -> list[Frame]:
+    """The moments at an even stride (first and last kept) when all would exceed the cap."""
+    per_snapshot = sum(len(v.run.x) * 4 + sum(w[0].size + b[0].size for w, b in
+                                              zip(v.run.weights, v.run.biases)) * 4
+                       for v in views)
+    stride = math.ceil(per_snapshot * len(frames) / SNAPSHOT_BYTES)
+    if stride <= 1:
+        return frames
+    kept = frames[::stride]
+    if kept[-1] != frames[-1]:
+        kept.append(frames[-1])
+    notes.append(f"page: {len(frames)} snapshots thinned to every {stride}th ({len(kept)}) to "
+                 f"keep the page under {SNAPSHOT_BYTES // 1_000_000} MB of snapshots")
+    return kept
+
+
+def _pack_run(view: RunView, used: list[int], number: int, several: bool,
+              options: RenderOptions, notes: list[str]) -> dict:
+    run = view.run
+    theme = THEMES[options.theme]
+    n, d = run.x.shape
+    labels = np.asarray(run.labels)
+    classes = []
+    for value in np.unique(labels):
+        value = int(value)
+        name = (run.label_names[value] if 0 <= value < len(run.label_names)
+                else f"class {value}" if value >= 0 else "samples")
+        classes.append({"value": value, "name": name, "color": cluster_color(theme, value),
+                        "hollow": cluster_hollow(theme, value),
+                        "count": int((labels == value).sum())})
+    strip = strip_samples(labels, MOST_SAMPLES)
+    hover = _hover_samples(n, d, strip)
+    if len(hover) < n:
+        notes.append(f"page: {view.label}: {n:,} samples, {len(hover):,} of them (every "
+                     f"{n // len(hover)}th) respond to the pointer; all are drawn")
+    codes, axes = _quantized_codes(view, used)
+    params = np.concatenate(
+        [np.concatenate([w[used].reshape(len(used), -1), b[used]], axis=1)
+         for w, b in zip(run.weights, run.biases)], axis=1)
+    magnitudes = np.abs(np.concatenate([a.reshape(len(a), -1)
+                                        for a in run.weights + run.biases], axis=1))
+    norm = _color_scale(magnitudes)
+    linthresh = float(getattr(norm, "linthresh", 0.0))
+    image_shape = run.image_shape
+    pairs = ([] if image_shape is not None or d > 3 else
+             [[0, 1]] if d == 2 else [[0, 1], [0, 2], [1, 2]] if d == 3 else [])
+    loss_pca = float(view.pca[0]) if options.pca else None
+    return {
+        "label": view.label,
+        "color": theme.runs[number % len(theme.runs)] if several else theme.accent,
+        "n": n, "d": d, "layerSizes": [int(s) for s in run.layer_sizes],
+        "activations": list(run.activations), "codeLayer": run.code_layer,
+        "imageShape": list(image_shape) if image_shape else None,
+        "classes": classes, "labelTitle": run.label_title or "",
+        "labels": b64(labels, "i2"),
+        "features": [run.feature_name(i) for i in range(d)],
+        "used": used, "epochs": [int(run.epoch[i]) for i in used],
+        "moments": [run.moment(i) for i in used],
+        "timeline": b64(view.timeline, "f8"), "loss": b64(run.loss, "f8"),
+        "pcaLoss": loss_pca, "epsilon": 0.0 if several else float(run.epsilon),
+        "stop": _stop_text(run),
+        "codes": codes, "axes": axes,
+        "params": b64(params, "f4"), "paramCount": int(params.shape[1]),
+        "shown": [[int(i) for i in s] for s in _strongest_neurons(run)],
+        "weightLimit": float(norm.vmax), "weightLinthresh": linthresh,
+        "hover": b64(np.asarray(hover), "i4"), "hoverX": b64(run.x[hover], "f4"),
+        "strip": strip, "pairs": pairs,
+        "dataLimits": [list(padded_limits(run.x[:, i].astype(float))) for i in range(d)]
+        if pairs else [],
+    }
+
+
+def _hover_samples(n: int, d: int, strip: list[int]) -> list[int]:
+    """The samples that respond to the pointer: all, or an even spread (strip samples kept)."""
+    most = max(1, min(HOVER_SAMPLES, HOVER_BYTES // (4 * d)))
+    if n <= most:
+        return list(range(n))
+    spread = np.arange(0, n, math.ceil(n / most))
+    return sorted(set(spread.tolist()) | set(strip))
+
+
+def _quantized_codes(view: RunView, used: list[int]) -> tuple[str, dict]:
+    """The codes of the used snapshots as int16 on the run's fixed axes (as the code panel
+    fixes them: padded limits, or a symmetric log scale for a run whose codes blow up)."""
+    codes = np.asarray(view.codes, dtype=float)
+    finite = codes[np.isfinite(codes).all(axis=-1)]
+    start = codes[0][np.isfinite(codes[0]).all(axis=-1)]
+    start_spread = float(np.ptp(start)) if start.size else 0.0
+    start_spread = start_spread or 1e-3
+    reach = float(np.abs(finite).max()) if finite.size else 1.0
+    linthresh = start_spread if reach > BLOW_UP * start_spread else 0.0
+    shown = codes[used]
+    if linthresh:
+        shown = np.sign(shown) * np.log10(1 + np.abs(shown) / linthresh)
+        top = math.log10(1 + 1.5 * reach / linthresh)
+        limits = [[-top, top], [-top, top]]
+    else:
+        limits = [list(padded_limits(finite[:, 0])), list(padded_limits(finite[:, 1]))] \
+            if finite.size else [[-1.0, 1.0], [-1.0, 1.0]]
+    low = np.array([limits[0][0], limits[1][0]])
+    high = np.array([limits[0][1], limits[1][1]])
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = np.rint((shown - low) / (high - low) * 2 * QUANT - QUANT)
+    bad = ~np.isfinite(scaled).all(axis=-1, keepdims=True) | np.zeros_like(scaled, bool)
+    quantized = np.where(bad, -32768, np.clip(np.nan_to_num(scaled), -QUANT, QUANT))
+    return b64(quantized, "i2"), {"limits": limits, "symlog": linthresh}
+
+
+def _colormap(name: str) -> list[str]:
+    """The weight colormap sampled at CMAP_STEPS points, as #rrggbb."""
+    import matplotlib
+    from matplotlib import colors as mcolors
+
+    cmap = matplotlib.colormaps[name]
+    return [mcolors.to_hex(cmap(i / (CMAP_STEPS - 1))) for i in range(CMAP_STEPS)]

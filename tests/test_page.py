@@ -1,0 +1,207 @@
+"""The .html page's content, checked in Python: the data it embeds against the trajectory,
+escaping, the caps on its size, the caption key and `batch --format html` (its drawing is
+checked in a real browser in test_page_browser.py)."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import aeviz
+from aeviz.renderer.page import pack
+from aeviz.renderer.page.template import script_json
+from aeviz.settings import RenderOptions
+from aeviz.trajectory import load
+from tests.conftest import tiny_text
+from tests.test_batch import FAST
+
+DATA = re.compile(r'<script id="aeviz-data" type="application/json">(.*?)</script>', re.S)
+
+
+def page_data(path: Path) -> dict:
+    return json.loads(DATA.search(path.read_text(encoding="utf-8"))[1])
+
+
+def array(text: str, dtype: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), np.dtype(dtype).newbyteorder("<"))
+
+
+def decoded_codes(run_data: dict) -> np.ndarray:
+    """The codes a page holds, back in code coordinates [used snapshots, N, 2]."""
+    q = array(run_data["codes"], "i2").astype(float).reshape(len(run_data["used"]), -1, 2)
+    limits = np.array(run_data["axes"]["limits"])
+    codes = limits[:, 0] + (q + pack.QUANT) / (2 * pack.QUANT) * (limits[:, 1] - limits[:, 0])
+    assert run_data["axes"]["symlog"] == 0
+    return codes
+
+
+def test_a_page_holds_the_run(tiny_run_path, tmp_path):
+    run = load(tiny_run_path)
+    output = aeviz.render(run, tmp_path / "run.html", notify=lambda message: None)
+    text = output.read_text(encoding="utf-8")
+    # One file, nothing to fetch: no address, no src or href but data: ones.
+    assert not re.search(r"https?:|//[a-z]", text.split('<script id="aeviz-data"')[0])
+    assert re.findall(r'(?:src|href)="([^"]*)"', text) == ["data:,"]
+    data = page_data(output)
+    (one,) = data["runs"]
+    assert one["used"] == list(range(len(run)))
+    assert [step["indexes"] for step in data["steps"]] == [[i] for i in range(len(run))]
+    assert data["counters"] == [run.moment(i) for i in range(len(run))]
+    assert one["epochs"] == run.epoch.tolist()
+    limits = np.array(one["axes"]["limits"])
+    step = (limits[:, 1] - limits[:, 0]) / (2 * pack.QUANT)
+    assert np.all(np.abs(decoded_codes(one) - run.codes) <= step / 2 + 1e-9)
+    # The weights exactly, snapshot by snapshot: the page's decoder runs on them.
+    params = array(one["params"], "f4").reshape(len(run), one["paramCount"])
+    offset = 0
+    for w, b in zip(run.weights, run.biases):
+        size = w[0].size
+        assert np.array_equal(params[:, offset:offset + size], w.reshape(len(run), -1))
+        assert np.array_equal(params[:, offset + size:offset + size + b.shape[1]], b)
+        offset += size + b.shape[1]
+    assert np.array_equal(array(one["hoverX"], "f4").reshape(run.x.shape), run.x)
+    assert np.array_equal(array(one["labels"], "i2"), run.labels)
+    assert one["pairs"] == [[0, 1], [0, 2], [1, 2]]  # 3-D data: its three projections
+    assert one["activations"] == list(run.activations)
+    assert data["title"] == "tiny" and data["titles"]["code"] == "code layer"
+
+
+def test_a_hostile_title_cannot_end_the_script(tiny_run_path, tmp_path):
+    run = load(tiny_run_path)
+    title = '</script><script>alert(1)</script><!-- "&amp;'
+    output = aeviz.render(run, tmp_path / "x.html", title=title, caption="a </SCRIPT> b",
+                          labels=["<b>run</b>"], notify=lambda message: None)
+    text = output.read_text(encoding="utf-8")
+    assert len(re.findall(r"</script", text, re.I)) == 2  # the page's own two scripts
+    assert "<!--" not in text and "<script>alert" not in text
+    assert f"<title>{'&lt;/script&gt;'}" in text
+    data = page_data(output)
+    assert data["title"] == title and data["caption"] == "a </SCRIPT> b"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(st.text() | st.floats(allow_nan=False, allow_infinity=False) | st.none(),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8))
+def test_script_json_is_inert_in_a_script_and_reads_back(value):
+    text = script_json(value)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text) == value
+
+
+def test_caption_is_a_render_key(tmp_path):
+    assert RenderOptions().caption is None
+    assert RenderOptions().updated({"caption": "Watch cluster 3."}).caption == "Watch cluster 3."
+    with pytest.raises(aeviz.AevizError, match=r"render\.caption"):
+        RenderOptions().updated({"caption": 3})
+
+
+def test_caption_from_the_experiment_reaches_the_page(run_cli, tmp_path):
+    toml = tmp_path / "cap.toml"
+    toml.write_text(tiny_text(render={"caption": "Watch the clusters part."}))
+    assert run_cli("train", toml, "-o", tmp_path / "cap.npz").exit_code == 0
+    result = run_cli("render", tmp_path / "cap.npz", "-o", tmp_path / "cap.html")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{tmp_path / 'cap.html'}: 13 frames")
+    assert page_data(tmp_path / "cap.html")["caption"] == "Watch the clusters part."
+
+
+def test_smooth_is_refused_for_a_page(run_cli, tiny_run_path, tmp_path):
+    result = run_cli("render", tiny_run_path, "-o", tmp_path / "x.html", "--smooth", "2")
+    assert result.exit_code == 2
+    assert "a page shows the recorded snapshots only" in result.stderr
+    assert not (tmp_path / "x.html").exists()
+
+
+def big_run(run, copies: int):
+    """The run with every sample repeated `copies` times (a large data set, cheaply)."""
+    return dataclasses.replace(run, x=np.tile(run.x, (copies, 1)),
+                               labels=np.tile(run.labels, copies),
+                               codes=np.tile(run.codes, (1, copies, 1)))
+
+
+def test_seventy_thousand_points_are_all_drawn_and_some_respond(tiny_run_path, tmp_path,
+                                                                monkeypatch):
+    run = big_run(load(tiny_run_path), 1750)  # 70,000 samples
+    notes = []
+    output = aeviz.render(run, tmp_path / "big.html", notify=notes.append)
+    (one,) = page_data(output)["runs"]
+    hover = array(one["hover"], "i4")
+    assert one["n"] == 70_000 and len(array(one["labels"], "i2")) == 70_000
+    assert len(hover) <= pack.HOVER_SAMPLES + len(one["strip"]) and len(hover) < 70_000
+    assert set(one["strip"]) <= set(hover.tolist())
+    assert np.array_equal(array(one["hoverX"], "f4").reshape(len(hover), 3), run.x[hover])
+    assert any("70,000 samples" in note and "respond to the pointer" in note for note in notes)
+    assert output.stat().st_size < 25e6
+
+
+def test_snapshots_are_thinned_to_the_cap_with_a_note(tiny_run_path, tmp_path, monkeypatch):
+    run = load(tiny_run_path)
+    monkeypatch.setattr(pack, "SNAPSHOT_BYTES", 2000)
+    notes = []
+    data = page_data(aeviz.render(run, tmp_path / "thin.html", notify=notes.append))
+    (one,) = data["runs"]
+    assert one["used"][0] == 0 and one["used"][-1] == len(run) - 1
+    assert len(one["used"]) < len(run)
+    assert any("snapshots thinned" in note for note in notes)
+    assert data["counters"] == [run.moment(i) for i in one["used"]]
+
+
+def test_comparisons_step_through_the_union_of_epochs(run_cli, tmp_path):
+    for name, epochs in (("a", 4), ("b", 7)):
+        (tmp_path / f"{name}.toml").write_text(tiny_text(train={"epochs": epochs},
+                                                         label=name))
+        assert run_cli("train", tmp_path / f"{name}.toml", "-o",
+                       tmp_path / f"{name}.npz").exit_code == 0
+    output = aeviz.render([tmp_path / "a.npz", tmp_path / "b.npz"], tmp_path / "ab.html",
+                          notify=lambda message: None)
+    data = page_data(output)
+    assert [r["label"] for r in data["runs"]] == ["a", "b"]
+    assert [s["position"] for s in data["steps"]] == list(range(8))
+    # The shorter run holds its last snapshot once it has finished.
+    assert [s["indexes"][0] for s in data["steps"]] == [0, 1, 2, 3, 4, 4, 4, 4]
+    assert data["counters"][-1] == "epoch 7"
+
+
+def test_batch_html_makes_an_index_and_a_page_per_experiment_and_comparison(run_cli,
+                                                                             tmp_path):
+    from aeviz.cli.batch import BATCH_FORMATS
+    from aeviz.renderer import CLIPS, PAGES
+
+    assert BATCH_FORMATS == [s[1:] for s in CLIPS + PAGES]
+    experiments = tmp_path / "experiments"
+    experiments.mkdir()
+    for name, seed in (("alpha", 1), ("beta", 2)):
+        (experiments / f"{name}.toml").write_text(FAST.replace("seed = 3", f"seed = {seed}")
+                                                  .replace('title = "tiny"',
+                                                           f'title = "{name} <i>"'))
+    (experiments / "both.toml").write_text('[compare]\nruns = ["alpha", "beta"]\n')
+    result = run_cli("batch", experiments, "-o", tmp_path / "site", "--format", "html",
+                     "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    assert sorted(p.name for p in site.glob("*.html")) == [
+        "alpha.html", "beta.html", "both.html", "index.html"]
+    index = (site / "index.html").read_text()
+    links = re.findall(r'<a class="page" href="([^"]+)">([^<]*)</a>', index)
+    assert links == [("alpha.html", "alpha &lt;i&gt;"), ("beta.html", "beta &lt;i&gt;"),
+                     ("both.html", "seed 1 vs seed 2")]
+    posters = re.findall(r'<img src="([^"]+)"', index)
+    assert posters == ["alpha.png", "beta.png"]  # the comparison has no run file of its own
+    for poster in posters:
+        assert (site / poster).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    made = {poster: (site / poster).stat().st_mtime_ns for poster in posters}
+    again = run_cli("batch", experiments, "-o", site, "--format", "html")
+    assert again.exit_code == 0
+    assert again.stdout.splitlines()[:3] == [f"{n}: up to date" for n in ("alpha", "beta",
+                                                                           "both")]
+    assert made == {poster: (site / poster).stat().st_mtime_ns for poster in posters}

@@ -1,0 +1,356 @@
+"""The .html page driven in a real browser: Debian's chromium and chromium-driver, headless,
+through Selenium pointed at /usr/bin/chromedriver (nothing is downloaded). Skipped, with the
+reason, where either is missing."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import aeviz
+from aeviz.renderer.page import pack
+from aeviz.training.model import forward
+from aeviz.trajectory import load
+from tests.conftest import tiny_text
+from tests.test_page import big_run
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
+                                "(pip install -e '.[test]')")
+if CHROMIUM is None or not Path(CHROMEDRIVER).exists():
+    pytest.skip("needs chromium and chromium-driver (apt-get install chromium chromium-driver)",
+                allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900", "--disable-extensions",
+                     "--disable-background-networking", "--no-first-run"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd("Network.enable", {})
+    yield driver
+    driver.quit()
+
+
+def open_page(driver, page: Path, offline: bool = True):
+    """Load the page (with the network switched off) and wait for its API."""
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    driver.get_log("browser"), driver.get_log("performance")  # start from empty logs
+    driver.get(page.as_uri())
+    for _ in range(100):
+        if driver.execute_script("return typeof window.aeviz === 'object'"):
+            break
+        time.sleep(0.05)
+    problems = [entry for entry in driver.get_log("browser")
+                if entry["level"] in ("SEVERE", "WARNING")]
+    assert problems == [], problems
+    requests = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            requests.append(message["params"]["request"]["url"])
+    assert all(url == page.as_uri() or url.startswith("data:") for url in requests), requests
+    return driver
+
+
+def js(driver, script: str, *args):
+    return driver.execute_script(f"return {script}", *args)
+
+
+def mouse(driver, x: float, y: float, kind: str = "mouseMoved"):
+    driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y})
+
+
+def tolerance(driver_run: dict) -> np.ndarray:
+    limits = np.array(driver_run["axes"]["limits"])
+    return (limits[:, 1] - limits[:, 0]) / (2 * pack.QUANT) / 2 + 1e-7
+
+
+def page_run(page: Path, number: int = 0) -> dict:
+    from tests.test_page import page_data
+
+    return page_data(page)["runs"][number]
+
+
+def shown_codes(driver, run: int = 0) -> np.ndarray:
+    codes = js(driver, "aeviz.codes(arguments[0])", run)
+    return np.array([c if c is not None else [np.nan, np.nan] for c in codes], float)
+
+
+def loneliest(codes: np.ndarray, candidates) -> int:
+    """The candidate sample farthest from every other point: pointing at it is unambiguous."""
+    gaps = np.linalg.norm(codes[:, None] - codes[None], axis=-1)
+    np.fill_diagonal(gaps, np.inf)
+    candidates = list(candidates)
+    return int(candidates[int(np.argmax(gaps[candidates].min(axis=1)))])
+
+
+def as64(arrays):
+    return [a.astype(np.float64) for a in arrays]
+
+
+@pytest.fixture(scope="module")
+def tiny_page(tiny_run_path, tmp_path_factory) -> Path:
+    return aeviz.render(tiny_run_path, tmp_path_factory.mktemp("page") / "tiny.html",
+                        notify=lambda message: None)
+
+
+def test_keys_and_slider_move_to_the_right_snapshot(browser, tiny_page, tiny_run_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    run, driver = load(tiny_run_path), open_page(browser, tiny_page)
+    limit = tolerance(page_run(tiny_page))
+
+    def check(index: int):
+        assert js(driver, "aeviz.current()")["index"] == index
+        assert js(driver, "aeviz.current()")["epoch"] == int(run.epoch[index])
+        assert driver.find_element(By.ID, "counter").text == run.moment(index)
+        assert np.all(np.abs(shown_codes(driver) - run.codes[index]) <= limit)
+        assert int(driver.find_element(By.ID, "slider").get_attribute("value")) == index
+
+    check(0)
+    keys = ActionChains(driver)
+    keys.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT).perform()
+    check(3)
+    ActionChains(driver).send_keys(Keys.ARROW_UP).perform()
+    check(12)  # 13 snapshots: up is ten more, clamped to the last
+    ActionChains(driver).send_keys(Keys.ARROW_DOWN, Keys.ARROW_LEFT).perform()
+    check(1)
+    ActionChains(driver).send_keys(Keys.END).perform()
+    check(12)
+    ActionChains(driver).send_keys(Keys.HOME).perform()
+    check(0)
+    # The slider by pointer: its right end is the last snapshot, its middle the middle one.
+    slider = driver.find_element(By.ID, "slider")
+    width = slider.rect["width"]
+    ActionChains(driver).move_to_element_with_offset(slider, width / 2 - 2, 0).click().perform()
+    check(12)
+    ActionChains(driver).move_to_element_with_offset(slider, 0, 0).click().perform()
+    check(6)
+    # Arrow keys on the focused slider step once, not twice (the page's keys, not the range's).
+    ActionChains(driver).send_keys(Keys.ARROW_RIGHT).perform()
+    check(7)
+    assert js(driver, "aeviz.seek(4)")["index"] == 4
+    check(4)
+
+
+def test_hover_shows_the_sample_and_its_reconstruction(browser, tiny_page, tiny_run_path):
+    run, driver = load(tiny_run_path), open_page(browser, tiny_page)
+    js(driver, "aeviz.seek(9)")
+    sample = loneliest(run.codes[9], range(len(run.x)))
+    x, y = js(driver, "aeviz.pointAt(0, arguments[0])", sample)
+    mouse(driver, x, y)
+    focus = js(driver, "aeviz.focus(0)")
+    assert focus["kind"] == "sample" and focus["sample"] == sample
+    expected = forward(run.x[[sample]].astype(np.float64), as64([w[9] for w in run.weights]),
+                       as64([b[9] for b in run.biases]), run.activations)[-1][0]
+    assert np.allclose(focus["output"], expected, rtol=1e-9, atol=1e-12)
+    assert np.array_equal(np.float32(focus["input"]), run.x[sample])
+    tip = driver.find_element("id", "tooltip")
+    name = run.label_names[run.labels[sample]] if len(run.label_names) else \
+        f"class {run.labels[sample]}"
+    assert tip.is_displayed() and tip.text == f"class: {name}\nsample {sample}"
+    # Moving to another snapshot keeps the sample, with that snapshot's reconstruction.
+    js(driver, "aeviz.seek(2)")
+    later = js(driver, "aeviz.focus(0)")
+    expected = forward(run.x[[sample]].astype(np.float64), as64([w[2] for w in run.weights]),
+                       as64([b[2] for b in run.biases]), run.activations)[-1][0]
+    assert later["sample"] == sample and np.allclose(later["output"], expected, rtol=1e-9)
+
+
+def test_the_decoder_probe_matches_numpy_between_the_clusters(browser, tiny_page,
+                                                              tiny_run_path):
+    run, driver = load(tiny_run_path), open_page(browser, tiny_page)
+    snapshot, layer = 12, run.code_layer
+    js(driver, "aeviz.seek(arguments[0])", snapshot)
+    decoder = (as64([w[snapshot] for w in run.weights[layer:]]),
+               as64([b[snapshot] for b in run.biases[layer:]]), run.activations[layer:])
+    rng = np.random.default_rng(0)
+    codes = rng.uniform(-2, 2, (20, 2))
+    page = np.array([js(driver, "aeviz.decode(0, arguments[0])", list(c)) for c in codes])
+    assert np.allclose(page, forward(codes, *decoder)[-1], rtol=1e-9, atol=1e-12)
+    # The pointer in a gap, far from every sample: the probe decodes the code under it.
+    points = run.codes[snapshot]
+    grid = np.stack(np.meshgrid(np.linspace(*np.percentile(points[:, 0], [5, 95]), 15),
+                                np.linspace(*np.percentile(points[:, 1], [5, 95]), 15)),
+                    -1).reshape(-1, 2)
+    gap = grid[np.argmax(np.linalg.norm(grid[:, None] - points[None], axis=-1).min(axis=1))]
+    x, y = js(driver, "aeviz.codeAt(0, arguments[0])", list(gap))
+    mouse(driver, x, y)
+    focus = js(driver, "aeviz.focus(0)")
+    assert focus["kind"] == "code" and focus["input"] is None
+    assert np.allclose(focus["code"], gap, atol=0.02 * np.ptp(points))
+    assert np.allclose(focus["output"], forward(np.array([focus["code"]]), *decoder)[-1][0],
+                       rtol=1e-9, atol=1e-12)
+
+
+def test_a_tap_probes_as_a_hover_does(browser, tiny_page, tiny_run_path):
+    run, driver = load(tiny_run_path), open_page(browser, tiny_page)
+    js(driver, "aeviz.seek(12)")
+    sample = loneliest(run.codes[12], range(len(run.x)))
+    x, y = js(driver, "aeviz.pointAt(0, arguments[0])", sample)
+    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True})
+    try:
+        driver.execute_cdp_cmd("Input.dispatchTouchEvent",
+                               {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+        driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchEnd",
+                                                            "touchPoints": []})
+    finally:
+        driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
+    focus = js(driver, "aeviz.focus(0)")
+    assert focus is not None and focus["kind"] == "sample" and focus["sample"] == sample
+
+
+def test_the_legend_hides_a_class(browser, tiny_page, tiny_run_path):
+    from selenium.webdriver.common.by import By
+
+    run, driver = load(tiny_run_path), open_page(browser, tiny_page)
+    buttons = driver.find_elements(By.CSS_SELECTOR, "#legend button")
+    assert [b.text for b in buttons] == ["cluster 1", "cluster 2"]
+    buttons[0].click()
+    codes = js(driver, "aeviz.codes(0)")
+    assert all((c is None) == (label == 0) for c, label in zip(codes, run.labels))
+    assert "off" in buttons[0].get_attribute("class")
+    buttons[0].click()
+    assert all(c is not None for c in js(driver, "aeviz.codes(0)"))
+
+
+def test_play_and_pause(browser, tiny_page):
+    driver = open_page(browser, tiny_page)
+    js(driver, "aeviz.seek(0)")
+    js(driver, "aeviz.play()")
+    for _ in range(100):
+        if js(driver, "aeviz.current()")["index"] > 2:
+            break
+        time.sleep(0.05)
+    js(driver, "aeviz.pause()")
+    stopped = js(driver, "aeviz.current()")["index"]
+    assert stopped > 2 and not js(driver, "aeviz.playing()")
+    time.sleep(0.3)
+    assert js(driver, "aeviz.current()")["index"] == stopped
+    assert driver.find_element("id", "play").text == "play"
+
+
+def test_a_screenshot_is_not_blank(browser, tiny_page):
+    import imageio.v3 as iio
+
+    driver = open_page(browser, tiny_page)
+    js(driver, "aeviz.seek(12)")
+    pixels = iio.imread(io.BytesIO(driver.get_screenshot_as_png()))[..., :3]
+    canvas = driver.find_element("css selector", ".panel.code canvas").rect
+    scale = pixels.shape[1] / driver.execute_script("return window.innerWidth")
+    plane = pixels[int(canvas["y"] * scale):int((canvas["y"] + canvas["height"]) * scale),
+                   int(canvas["x"] * scale):int((canvas["x"] + canvas["width"]) * scale)]
+    assert plane.size and len(np.unique(plane.reshape(-1, 3), axis=0)) > 20
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 100
+
+
+def test_a_hostile_title_stays_text(browser, tiny_run_path, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    title = '</script><script>window.pwned = 1</script><img src=x onerror="window.pwned=2">'
+    page = aeviz.render(tiny_run_path, tmp_path / "hostile.html", title=title,
+                        caption="<b>bold?</b>", notify=lambda message: None)
+    driver = open_page(browser, page)
+    assert js(driver, "window.pwned === undefined")
+    assert driver.title == title
+    assert driver.find_element(By.ID, "title").text == title
+    assert driver.find_element(By.ID, "caption").text == "<b>bold?</b>"
+
+
+def test_a_comparison_is_synchronized_by_epoch(browser, run_cli, tmp_path):
+    for name, epochs in (("a", 4), ("b", 7)):
+        (tmp_path / f"{name}.toml").write_text(tiny_text(train={"epochs": epochs}, label=name))
+        assert run_cli("train", tmp_path / f"{name}.toml", "-o",
+                       tmp_path / f"{name}.npz").exit_code == 0
+    a, b = load(tmp_path / "a.npz"), load(tmp_path / "b.npz")
+    page = aeviz.render([a, b], tmp_path / "ab.html", notify=lambda message: None)
+    driver = open_page(browser, page)
+    js(driver, "aeviz.seek(6)")
+    assert js(driver, "aeviz.current()")["epoch"] == 6
+    assert driver.find_element("id", "counter").text == "epoch 6"
+    assert np.all(np.abs(shown_codes(driver, 0) - a.codes[4]) <= tolerance(page_run(page, 0)))
+    assert np.all(np.abs(shown_codes(driver, 1) - b.codes[6]) <= tolerance(page_run(page, 1)))
+
+
+def image_experiment(tmp_path: Path) -> Path:
+    """Four clusters of 2 x 2 "images"."""
+    text = tiny_text(model={"layers": [4, 3, 2, 3, 4]}, data={
+        "seed": 1, "image_shape": [2, 2], "clusters": [
+            {"n": 15, "mean": [0.9, 0.1, 0.1, 0.9], "std": 0.05},
+            {"n": 15, "mean": [0.1, 0.9, 0.9, 0.1], "std": 0.05},
+            {"n": 15, "mean": [0.9, 0.9, 0.1, 0.1], "std": 0.05}]})
+    path = tmp_path / "images.toml"
+    path.write_text(text)
+    return path
+
+
+def test_an_image_run_shows_the_hovered_sample_as_images(browser, run_cli, tmp_path):
+    assert run_cli("train", image_experiment(tmp_path), "-o",
+                   tmp_path / "images.npz").exit_code == 0
+    run = load(tmp_path / "images.npz")
+    page = aeviz.render(run, tmp_path / "images.html", notify=lambda message: None)
+    assert page_run(page)["imageShape"] == [2, 2]
+    driver = open_page(browser, page)
+    js(driver, "aeviz.seek(12)")
+    sample = loneliest(run.codes[12], range(len(run.x)))
+    x, y = js(driver, "aeviz.pointAt(0, arguments[0])", sample)
+    mouse(driver, x, y)
+    focus = js(driver, "aeviz.focus(0)")
+    assert focus["sample"] == sample
+    assert np.array_equal(np.float32(focus["input"]), run.x[sample])
+    expected = forward(run.x[[sample]].astype(np.float64), as64([w[12] for w in run.weights]),
+                       as64([b[12] for b in run.biases]), run.activations)[-1][0]
+    assert np.allclose(focus["output"], expected, rtol=1e-9)
+
+
+def test_seventy_thousand_points_load_and_respond(browser, tiny_run_path, tmp_path):
+    run = big_run(load(tiny_run_path), 1750)
+    page = aeviz.render(run, tmp_path / "big.html", notify=lambda message: None)
+    driver = open_page(browser, page)
+    js(driver, "aeviz.seek(12)")
+    codes = shown_codes(driver)
+    assert len(codes) == 70_000 and np.isfinite(codes).all()
+    assert "respond to the pointer" in driver.find_element("id", "notes").text
+    hover = page_run(page)["strip"][0]
+    x, y = js(driver, "aeviz.pointAt(0, arguments[0])", hover)
+    mouse(driver, x, y)
+    focus = js(driver, "aeviz.focus(0)")
+    # The point under the pointer is one of the pickable samples at that spot (the samples
+    # repeat: each of the 40 positions holds 1,750 of them).
+    assert focus["kind"] == "sample" and focus["sample"] % 40 == hover % 40
+
+
+def test_the_demo_page_is_small_and_works_offline(browser, run_cli, tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    assert run_cli("train", root / "examples" / "seed-default.toml", "-o",
+                   tmp_path / "demo.npz").exit_code == 0
+    result = run_cli("render", tmp_path / "demo.npz", "-o", tmp_path / "demo.html")
+    assert result.exit_code == 0, result.output
+    page = tmp_path / "demo.html"
+    assert page.stat().st_size < 8e6
+    run = load(tmp_path / "demo.npz")
+    driver = open_page(browser, page, offline=True)
+    last = len(run) - 1
+    assert js(driver, "aeviz.steps()") == len(run)
+    assert js(driver, "aeviz.seek(arguments[0])", last)["epoch"] == int(run.epoch[last])
+    assert np.all(np.abs(shown_codes(driver) - run.codes[last]) <= tolerance(page_run(page)))
+    assert driver.find_element("id", "status").text == "converged: RMSE <= 0.035"
