@@ -46,7 +46,8 @@ class CodePanel:
         labels = np.unique(run.labels)
         entries = _legend_entries(labels, options) if legend else 0
         rows = -(-entries // _legend_columns(fig, slot, run, labels))
-        title_rows = 1 if entries and run.label_title else 0  # the label column's name
+        # the label column's name
+        title_rows = 1 if entries and run.experiment.data.label_column else 0
         ax = panel_axes(fig, slot, (0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries),
                                      0.25, 0.4),
                         theme, title)
@@ -72,7 +73,7 @@ class CodePanel:
             [self.dense.image] if self.dense else self.points) + [
             artist for overlay in self.overlays for artist in overlay.artists]
         if entries:
-            _legend(ax, theme, entries, rows, run.label_title)
+            _legend(ax, theme, entries, rows, run.experiment.data.label_column)
 
     def show_grid(self, points: np.ndarray) -> None:
         """The decoder panel's grid points, faint, under the codes."""

@@ -64,7 +64,7 @@ def decoder_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
     """The view that suits the data: a mosaic for images, a sheet for the rest."""
     # The title fits the slot, past the axis labels' margin on the left.
     title = fit_text(title, FONT["title"], (slot[2] * fig.get_size_inches()[0] - 1.0) * 72)
-    if view.run.image_shape is not None:
+    if view.run.experiment.data.image_shape is not None:
         return MosaicPanel(fig, slot, view, theme, title)
     return SheetPanel(fig, slot, view, theme, title)
 
@@ -75,7 +75,7 @@ class MosaicPanel:
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str):
         run = view.run
-        self.view, self.shape = view, run.image_shape
+        self.view, self.shape = view, run.experiment.data.image_shape
         ax = panel_axes(fig, slot, (0.9, 0.6, 0.2, 0.4), theme, title)
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
