@@ -261,7 +261,7 @@ def describe(summary: dict[str, Any]) -> str:
         *([("objective", ", ".join(f"{k} {v:g}" if not isinstance(v, bool) else k
                                    for k, v in summary["objective"].items())
                         + "".join(f"; final {k} {v:.4g}"
-                                  for k, v in summary["final_terms"].items()))]
+                                  for k, v in summary.get("final_terms", {}).items()))]
           if summary.get("objective") else []),
         ("file", f"{summary['file_bytes'] / 1e6:.2f} MB, written by aeviz "
                  f"{summary['aeviz_version']} on {summary['created']}"),

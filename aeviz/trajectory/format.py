@@ -145,7 +145,8 @@ class Trajectory:
             release(array)
 
     def summary(self) -> dict[str, Any]:
-        """What `aeviz info` shows: the run's set-up and outcome in plain values."""
+        """What `aeviz info` shows: the run's set-up and outcome in plain values (and the
+        objective's other settings and final terms, for runs that have them)."""
         exp, meta = self.experiment, self.meta
         train = exp.train
         labelled = self.labels[self.labels >= 0]
@@ -159,14 +160,6 @@ class Trajectory:
             "hyperparameters": {k: getattr(train, k) for k in (
                 "learning_rate", "batch_size", "epochs", "epsilon", "beta1", "beta2", "eps",
                 "seed")},
-            # The objective's other settings, where the run has them (see training.objectives).
-            "objective": {**{k: getattr(train, k) for k in ("weight_decay", "noise", "masking",
-                                                             "code_l1", "beta")
-                             if getattr(train, k) is not None},
-                          **({"variational": True} if self.variational else {})},
-            "final_terms": ({name: float(value) for name, value in
-                             zip(self.term_names, self.terms[-1])} if self.terms is not None
-                            else {}),
             "samples": len(self.x),
             "dimensions": int(self.x.shape[1]),
             "clusters": {name: int(n) for name, n in zip(
@@ -180,7 +173,21 @@ class Trajectory:
             "wall_seconds": meta.wall_seconds,
             "aeviz_version": meta.aeviz_version,
             "created": meta.created,
-        }
+        } | self._objective_summary()
+
+    def _objective_summary(self) -> dict[str, Any]:
+        """The objective's other settings and final terms; nothing for a plain run."""
+        train = self.experiment.train
+        objective = {k: getattr(train, k) for k in ("weight_decay", "noise", "masking",
+                                                    "code_l1", "beta")
+                     if getattr(train, k) is not None}
+        if self.variational:
+            objective["variational"] = True
+        if not objective and self.terms is None:
+            return {}
+        return {"objective": objective, "final_terms": (
+            {name: float(value) for name, value in zip(self.term_names, self.terms[-1])}
+            if self.terms is not None else {})}
 
     def save(self, path: str | Path) -> None:
         """Write the .npz atomically: a crash never leaves a broken file at `path`."""
