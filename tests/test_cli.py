@@ -114,7 +114,7 @@ def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
     newer = tmp_path / "newer.npz"
     with np.load(tiny_run_path) as raw:
         arrays = dict(raw)
-    np.savez(newer, **{**arrays, "format_version": np.array(2)})
+    np.savez(newer, **{**arrays, "format_version": np.array(3)})
     partial = tmp_path / "partial.npz"
     np.savez(partial, **{k: v for k, v in arrays.items() if k != "codes"})
     cases = [
@@ -122,8 +122,8 @@ def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
                     "with `aeviz train`)"),
         ([other_npz], f'Error: {other_npz}: not an aeviz trajectory (no format key '
                       '"aeviz-trajectory"; write one with `aeviz train`)'),
-        ([newer], f"Error: {newer}: written by a newer aeviz (format 2); this aeviz reads up "
-                  "to 1: upgrade aeviz"),
+        ([newer], f"Error: {newer}: written by a newer aeviz (format 3); this aeviz reads up "
+                  "to 2: upgrade aeviz"),
         ([partial], f"Error: {partial}: missing key 'codes' (incomplete or damaged trajectory)"),
         ([tiny_run_path, "-o", tmp_path / "c.avi"],
          f"Error: {tmp_path / 'c.avi'}: unknown output format '.avi' (allowed: .mp4, .webm, "

@@ -86,7 +86,7 @@ def test_overrides_are_typed_as_toml(tiny_toml):
     (("seed = 3", "seed = 3\nbeta2 = -0.1"), "EXP: train.beta2: must be >= 0, got -0.1"),
     (('optimizer = "adam"', 'optimizer = "adagrad"'),
      'EXP: train.optimizer: string "adagrad" is not allowed '
-     '(allowed: "sgd", "momentum", "rmsprop", "adam")'),
+     '(allowed: "sgd", "momentum", "rmsprop", "adam", "adamw")'),
     (("std = 0.1", "std = 0.1\ncov = [[1]]"),
      "EXP: data.clusters[1]: give exactly one of cov (a matrix) or std (isotropic)"),
     (("cov = [[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0.02]]", "cov = [[0.02, 0], [0, 0.02]]"),
@@ -126,6 +126,23 @@ def test_overrides_are_typed_as_toml(tiny_toml):
     (('title = "tiny"', 'title = "tiny"\n[render]\nfsp = 3'),
      "EXP: render.fsp: unknown key (did you mean fps?)"),
     (('title = "tiny"', 'titel = "tiny"'), "EXP: titel: unknown key (did you mean title?)"),
+    (("seed = 3", "seed = 3\nnoise = -0.1"), "EXP: train.noise: must be >= 0, got -0.1"),
+    (("seed = 3", "seed = 3\nmasking = 1"), "EXP: train.masking: must be < 1, got 1"),
+    (("seed = 3", "seed = 3\ncode_l1 = true"),
+     "EXP: train.code_l1: must be a number, got boolean True"),
+    (("seed = 3", "seed = 3\nweight_decay = -1"), "EXP: train.weight_decay: must be >= 0, got -1"),
+    (("seed = 3", "seed = 3\nbeta = 2"),
+     "EXP: train.beta: weights the KL term of a variational autoencoder: set "
+     "model.variational = true, or leave it out"),
+    (('activation = "tanh"', 'activation = ["tanh", "tanh", "tanh", "tanh"]\n'
+      "variational = true"),
+     'EXP: model.activation: entry 2 is the variational code layer\'s, whose means and '
+     'log-variances are linear: it must be "identity", got "tanh"'),
+    (('activation = "tanh"', 'activation = "tanh"\nvariational = 1'),
+     "EXP: model.variational: must be true or false, got integer 1"),
+    (('title = "tiny"', 'title = "tiny"\n[render]\npanels = ["decoders"]'),
+     'EXP: render.panels: entry 1 string "decoders" is not allowed (allowed: "code", "loss", '
+     '"weights", "recon", "decoder")'),
     (("[model]", "[modle]"), "EXP: modle: unknown key (did you mean model?)"),
     (("seed = 1", "seed = 1\nfile = 'x.csv'"),
      "EXP: data.file: give either data.file or [[data.clusters]], not both"),

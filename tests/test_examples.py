@@ -1,6 +1,7 @@
 """Every shipped example validates, and the seed default is the embedded default; the
 comparisons name experiments of the folder."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ def test_example_validates_and_its_data_loads(path):
 
 
 def test_the_optimizer_lecture_is_a_comparison_of_the_four_optimizers():
-    assert [path.stem for path in COMPARISONS] == ["optimizers"]
+    assert [path.stem for path in COMPARISONS] == ["optimizers", "vae-vs-ae"]
     comparison = load_comparison(EXAMPLES / "optimizers.toml")
     runs = find_runs(comparison, {path.stem: path for path in FILES})
     assert [path.stem for path in runs] == [f"optimizers-{name}" for name in (
@@ -84,3 +85,23 @@ def test_the_readme_experiment_block_is_what_validate_prints(run_cli):
     default = Path(__file__).resolve().parent.parent / "aeviz" / "settings" / "default.toml"
     printed = run_cli("validate", default).stdout
     assert "\n".join(lines).strip() == printed.strip()
+
+
+def test_the_vae_lesson_compares_a_plain_and_a_variational_run_of_the_digits():
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    runs = find_runs(comparison, {path.stem: path for path in FILES})
+    plain, vae = (load_experiment(path) for path in runs)
+    assert not plain.model.variational and vae.model.variational
+    assert "decoder" in comparison.render.panels and vae.data.image_shape == (8, 8)
+    differ = {key for key in ("data", "model", "train", "record")
+              if getattr(plain, key) != getattr(vae, key)}
+    assert differ == {"model", "train"}  # variational and beta only
+    assert plain.train == dataclasses.replace(vae.train, beta=None)
+
+
+def test_the_new_lessons_turn_their_keys_on():
+    assert load_experiment(EXAMPLES / "denoising.toml").train.noise > 0
+    sparse = load_experiment(EXAMPLES / "sparse-codes.toml").train
+    assert sparse.code_l1 > 0 and sparse.weight_decay > 0
+    manifold = load_experiment(EXAMPLES / "decoder-manifold.toml")
+    assert manifold.model.layers[0] == 3 and "decoder" in manifold.render.panels

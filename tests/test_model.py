@@ -5,12 +5,12 @@ import pytest
 
 from aeviz.training.model import (
     ACTIVATIONS,
-    DERIVATIVES,
     Autoencoder,
     forward,
     parameter_count,
     split_params,
 )
+from aeviz.training.objectives import code_l1_term, kl_divergence
 
 
 def batch_mse(net: Autoencoder, x: np.ndarray) -> float:
@@ -56,15 +56,15 @@ def test_loss_is_mean_over_rows_and_units():
 
 def test_derivatives_are_written_in_terms_of_the_output():
     z = np.linspace(-3, 3, 12)  # not 0, where relu's kink has no derivative
-    for name, act in ACTIVATIONS.items():
+    for act, derivative in ACTIVATIONS.values():
         h = 1e-6
         numeric = (act(z + h) - act(z - h)) / (2 * h)
-        np.testing.assert_allclose(DERIVATIVES[name](act(z)), numeric, rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(derivative(act(z)), numeric, rtol=1e-6, atol=1e-9)
 
 
 def test_sigmoid_does_not_overflow():
     with np.errstate(all="raise"):
-        assert ACTIVATIONS["sigmoid"](np.array([-1000.0, 1000.0])).tolist() == [0.0, 1.0]
+        assert ACTIVATIONS["sigmoid"].function(np.array([-1000.0, 1000.0])).tolist() == [0.0, 1.0]
 
 
 def test_weights_are_views_of_the_flat_parameter_vector():
@@ -98,3 +98,62 @@ def test_the_network_and_a_recorded_snapshot_share_one_forward_pass():
     assert len(pure) == 5
     for layer, expected in zip(pure, net.forward(x)):
         np.testing.assert_array_equal(layer, expected)
+
+
+def _objective(net, x, target, noise, code_l1, beta, code_layer=2):
+    """The full objective, computed forward only (for finite differences)."""
+    outputs = net.forward_into(x, noise)
+    value = float(np.mean((outputs[-1] - target) ** 2))
+    value += code_l1 * code_l1_term(outputs[code_layer])
+    if noise is not None:
+        mean, logvar, _ = net.sampled
+        value += beta * kl_divergence(mean, logvar)
+    net.sampled = None
+    return value
+
+
+@pytest.mark.parametrize("code_l1, beta, corrupted", [
+    (0.3, None, False), (0.0, None, True), (0.0, 0.7, False), (0.2, 1.0, True)])
+def test_objective_gradients_match_finite_differences(code_l1, beta, corrupted):
+    """The code's L1 penalty, a corrupted input with a clean target, and a VAE's sampled code
+    with its KL term: backward's gradient is the objective's, entry by entry."""
+    rng = np.random.default_rng(3)
+    variational = beta is not None
+    net = Autoencoder([4, 3, 2, 3, 4], ["tanh", "identity", "sigmoid", "identity"], rng,
+                      np.float64, 2 if variational else None)
+    target = rng.normal(size=(5, 4))
+    x = target + rng.normal(0, 0.3, target.shape) if corrupted else target
+    noise = rng.standard_normal((5, 2)) if variational else None
+    outputs = net.forward_into(x, noise)
+    net.backward(outputs, target if corrupted else None, code_l1, 2, beta or 0.0)
+    analytic = net.grads.copy()
+    numeric = np.empty_like(analytic)
+    h = 1e-6
+    for i in range(len(net.params)):
+        keep = net.params[i]
+        net.params[i] = keep + h
+        up = _objective(net, x, target, noise, code_l1, beta)
+        net.params[i] = keep - h
+        down = _objective(net, x, target, noise, code_l1, beta)
+        net.params[i] = keep
+        numeric[i] = (up - down) / (2 * h)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-8)
+    if variational:  # the log-variance layer has gradients too
+        assert np.abs(analytic[parameter_count(net.layer_sizes):]).min() > 0
+
+
+def test_a_variational_network_decodes_its_means_without_noise():
+    rng = np.random.default_rng(0)
+    net = Autoencoder([4, 3, 2, 3, 4], ["tanh", "identity", "tanh", "identity"], rng,
+                      np.float64, 2)
+    x = rng.normal(size=(6, 4))
+    plain = forward(x, net.weights, net.biases, net.activations)
+    np.testing.assert_array_equal(net.forward_into(x)[-1], plain[-1])
+    sampled = net.forward_into(x, np.zeros((6, 2)))  # zero noise: the code is the mean
+    np.testing.assert_allclose(sampled[2], plain[2])
+
+
+def test_the_activation_registry_and_the_names_a_config_may_use_agree():
+    from aeviz.settings import ACTIVATION_NAMES, ACTIVATION_TITLES
+
+    assert tuple(ACTIVATIONS) == ACTIVATION_NAMES == tuple(ACTIVATION_TITLES)

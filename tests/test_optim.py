@@ -3,8 +3,16 @@
 import numpy as np
 import pytest
 
-from aeviz.settings import Train
-from aeviz.training.optim import SGD, Adam, Momentum, RMSProp, make_optimizer
+from aeviz.settings import OPTIMIZER_NAMES, OPTIMIZER_TITLES, Train
+from aeviz.training.optim import (
+    OPTIMIZERS,
+    SGD,
+    Adam,
+    AdamW,
+    Momentum,
+    RMSProp,
+    make_optimizer,
+)
 
 THETA = np.array([1.0, -2.0])
 GRAD = np.array([0.5, -4.0])
@@ -57,7 +65,8 @@ def test_adam_second_step_with_a_new_gradient():
 
 
 @pytest.mark.parametrize("name, kind", [("sgd", SGD), ("momentum", Momentum),
-                                        ("rmsprop", RMSProp), ("adam", Adam)])
+                                        ("rmsprop", RMSProp), ("adam", Adam),
+                                        ("adamw", AdamW)])
 def test_make_optimizer_by_name(name, kind):
     opt = make_optimizer(THETA, Train(optimizer=name, learning_rate=0.5))
     assert isinstance(opt, kind) and opt.learning_rate == 0.5
@@ -102,3 +111,32 @@ def test_momentum_dampening_defaults_to_beta1_in_the_config():
     classical = make_optimizer(THETA.copy(), Train(optimizer="momentum", dampening=0.0,
                                                    learning_rate=0.1))
     np.testing.assert_allclose(step(classical), [0.95, -1.6])  # first step = SGD's
+
+
+def test_the_registry_and_the_names_a_config_may_use_agree():
+    assert tuple(OPTIMIZERS) == OPTIMIZER_NAMES == tuple(OPTIMIZER_TITLES)
+
+
+def test_coupled_weight_decay_adds_to_the_gradient():
+    # g' = g + 0.5 theta = [1.0, -5.0]: theta - 0.1 g' = [0.9, -1.5]
+    np.testing.assert_allclose(step(SGD(THETA, 0.1, weight_decay=0.5)), [0.9, -1.5])
+    opt = make_optimizer(THETA, Train(optimizer="adam", learning_rate=0.1, weight_decay=0.5,
+                                      eps=0.0))
+    # Adam's first step moves every entry by lr * sign(g'): g' = [1, -5]
+    np.testing.assert_allclose(step(opt), [0.9, -1.9])
+
+
+def test_adamw_decays_the_weights_apart_from_the_gradient():
+    opt = make_optimizer(THETA, Train(optimizer="adamw", learning_rate=0.1, eps=0.0))
+    assert opt.weight_decay == 0.01  # PyTorch's default
+    # theta * (1 - 0.1 * 0.01), then Adam's first step: - lr * sign(g)
+    np.testing.assert_allclose(step(opt), THETA * 0.999 - 0.1 * np.sign(GRAD))
+    strong = make_optimizer(THETA, Train(optimizer="adamw", learning_rate=0.1, eps=0.0,
+                                         weight_decay=2.0))
+    np.testing.assert_allclose(step(strong), THETA * 0.8 - 0.1 * np.sign(GRAD))
+
+
+def test_no_weight_decay_unless_asked_or_adamw():
+    assert Train().decay == 0.0 and Train(optimizer="sgd").decay == 0.0
+    assert Train(optimizer="adamw").decay == 0.01
+    assert Train(optimizer="adamw", weight_decay=0.0).decay == 0.0

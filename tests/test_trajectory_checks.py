@@ -123,7 +123,7 @@ CASES = [
      "format_version: expected 0-D integers, got 0-D <U3 (a damaged or foreign trajectory)"),
     (dict(format_version=np.array(0)), "format_version: expected a whole number >= 1, got 0"),
     (dict(format_version=np.array(7)),
-     "written by a newer aeviz (format 7); this aeviz reads up to 1: upgrade aeviz"),
+     "written by a newer aeviz (format 7); this aeviz reads up to 2: upgrade aeviz"),
 ]
 
 

@@ -108,7 +108,8 @@ RENDER_ORDER = ("Which value wins: a flag, else the experiment's [render] table 
 
 # What the [render] keys without a value default to (a TOML file cannot write "unset").
 UNSET_MEANS = {"title": "the experiment's title", "epochs": "all",
-               "labels": "label keys, else what differs"}
+               "labels": "label keys, else what differs", "pull": "off",
+               "ellipses": "off"}
 
 
 def unset_render_keys(options: RenderOptions) -> str:
@@ -142,7 +143,7 @@ def render_flag_table(defaults: RenderOptions | None = None) -> dict[str, Any]:
         "theme": click.option("--theme", type=click.Choice(THEME_NAMES),
                               help=f"Colors; dark for projectors [{default('theme')}]."),
         "panels": click.option("--panels", callback=_comma_list, help="Panels in order, of "
-                               f"code,loss,weights,recon [{default('panels')}]."),
+                               f"code,loss,weights,recon,decoder [{default('panels')}]."),
         "epochs": click.option("--epochs", help="Show only epochs FIRST:LAST, either may be "
                                f"left out [{UNSET_MEANS['epochs']}]."),
         "every": click.option("--every", type=int,
@@ -178,6 +179,12 @@ def render_flag_table(defaults: RenderOptions | None = None) -> dict[str, Any]:
                                "code scale and one weight color scale for all runs; own: each "
                                "run its own; follow: limits grow with the values, frame by "
                                f"frame (for a blow-up) [{default('scales')}]."),
+        "pull": click.option("--pull/--no-pull", default=None, help="Arrows: where the "
+                             "reconstruction error pulls each code (-d loss/d code) "
+                             f"[{UNSET_MEANS['pull']}]."),
+        "ellipses": click.option("--ellipses/--no-ellipses", default=None, help="A VAE's "
+                                 "one-sigma ellipses around some codes "
+                                 f"[{UNSET_MEANS['ellipses']}]."),
     }
 
 
@@ -285,6 +292,11 @@ def describe(summary: dict[str, Any]) -> str:
         ("stopped", summary["stop_reason"] + (f" (epsilon {hp['epsilon']:g})" if converged
                                               else "")),
         ("RMSE", f"first {summary['first_rmse']:.4g}, final {summary['final_rmse']:.4g}"),
+        *([("objective", ", ".join(f"{k} {v:g}" if not isinstance(v, bool) else k
+                                   for k, v in summary["objective"].items())
+                        + "".join(f"; final {k} {v:.4g}"
+                                  for k, v in summary.get("final_terms", {}).items()))]
+          if summary.get("objective") else []),
         ("file", f"{summary['file_bytes'] / 1e6:.2f} MB, written by aeviz "
                  f"{summary['aeviz_version']} on {summary['created']}"),
     ]

@@ -24,6 +24,7 @@ from aeviz.renderer.panels import (
     WeightPanel,
     reconstruction_panel,
 )
+from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.placement import fit_text, text_width, wider_than
 from aeviz.renderer.scales import (
     code_scales,
@@ -32,7 +33,7 @@ from aeviz.renderer.scales import (
 )
 from aeviz.renderer.theme import THEMES, run_colors
 from aeviz.renderer.views import RunView
-from aeviz.settings import RenderOptions
+from aeviz.settings import OPTIMIZER_TITLES, RenderOptions
 from aeviz.signals import checkpoint
 from aeviz.trajectory import Trajectory
 
@@ -42,9 +43,6 @@ TITLE_IN, DETAILS_IN = 0.18, 0.61  # the header's two lines, inches below the pa
 # the clip: at 360 px the page is 4.5 inches (80 dpi), and the smallest text (10 pt) is 11 px.
 HEIGHT_IN = 7.2
 SMALLEST_HEIGHT_IN = 4.5
-# How the header spells each optimizer (the only such table; schema.OPTIMIZER_NAMES lists the
-# names a config may use).
-OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
 
 class Scene:
@@ -79,6 +77,7 @@ class Scene:
             self.panels = [(self._panel(name, (x, bottom + y * squeeze, w, h * squeeze),
                                         None if run is None else views[run], span), run)
                            for name, (x, y, w, h), run in self.slots]
+            self._show_decoder_grids()
             self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
             self.notes += [note for panel, _ in self.panels
                            for note in getattr(panel, "notes", [])]
@@ -132,6 +131,9 @@ class Scene:
         if name == "recon":
             title = view.label if several else "reconstruction"
             return reconstruction_panel(fig, slot, view, theme, title)
+        if name == "decoder":
+            title = view.label if several else "decoder over the code plane"
+            return decoder_panel(fig, slot, view, theme, title)
         if name == "weights":
             title = view.label if several else "weights and biases"
             return WeightPanel(fig, slot, view, theme, options, title,
@@ -150,6 +152,15 @@ class Scene:
                            handletextpad=0.2, columnspacing=1.0, labelcolor=theme.foreground)
             return panel
         return CodePanel(fig, slot, view, theme, options, "code layer", scale=scale)
+
+    def _show_decoder_grids(self) -> None:
+        """The decoder panel's grid, faint on the same run's code plane: the two read
+        together."""
+        grids = {run: panel.grid_points for panel, run in self.panels
+                 if hasattr(panel, "grid_points")}
+        for panel, run in self.panels:
+            if isinstance(panel, CodePanel) and run in grids:
+                panel.show_grid(grids[run])
 
     def _below_top(self, inches: float) -> float:
         """The figure fraction `inches` below the top of the page."""

@@ -11,11 +11,15 @@ from aeviz.settings.experiments import (
     read_toml_file,
     stored_experiment,
 )
-from aeviz.settings.schema import (
+from aeviz.settings.names import (
     ACTIVATION_NAMES,
+    ACTIVATION_TITLES,
+    OPTIMIZER_NAMES,
+    OPTIMIZER_TITLES,
+)
+from aeviz.settings.schema import (
     ALIGN_NAMES,
     NORMALIZE_NAMES,
-    OPTIMIZER_NAMES,
     PACE_NAMES,
     PANEL_NAMES,
     SCALE_NAMES,
@@ -30,9 +34,9 @@ from aeviz.settings.schema import (
 )
 
 __all__ = [
-    "ACTIVATION_NAMES", "ALIGN_NAMES", "NORMALIZE_NAMES", "OPTIMIZER_NAMES", "PACE_NAMES",
-    "PANEL_NAMES", "SCALE_NAMES", "THEME_NAMES", "Cluster", "Data", "Experiment", "Model",
-    "Overrides", "Record",
+    "ACTIVATION_NAMES", "ACTIVATION_TITLES", "ALIGN_NAMES", "NORMALIZE_NAMES", "OPTIMIZER_NAMES",
+    "OPTIMIZER_TITLES", "PACE_NAMES", "PANEL_NAMES", "SCALE_NAMES", "THEME_NAMES", "Cluster",
+    "Data", "Experiment", "Model", "Overrides", "Record",
     "RenderOptions", "Train", "default_experiment_text", "experiment_from_dict", "load_default",
     "load_experiment", "parse_toml", "read_toml_file", "stored_experiment",
 ]

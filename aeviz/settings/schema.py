@@ -33,13 +33,12 @@ from aeviz.settings.fields import (
     tables,
     text,
 )
+from aeviz.settings.names import ACTIVATION_NAMES, OPTIMIZER_NAMES
 from aeviz.settings.tomlwriter import dump_toml
 
-ACTIVATION_NAMES = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
 DTYPE_NAMES = ("float32", "float64")
-OPTIMIZER_NAMES = ("sgd", "momentum", "rmsprop", "adam")
 NORMALIZE_NAMES = ("global", "minmax", "none")
-PANEL_NAMES = ("code", "loss", "weights", "recon")
+PANEL_NAMES = ("code", "loss", "weights", "recon", "decoder")
 THEME_NAMES = ("light", "dark")
 ALIGN_NAMES = ("none", "procrustes")
 PACE_NAMES = ("linear", "log")
@@ -128,13 +127,21 @@ class Model:
     activation: str | tuple[str, ...] = setting(
         "tanh", name_or_names(one_of(*ACTIVATION_NAMES)))
     output_activation: str | None = setting(None, one_of(*ACTIVATION_NAMES))
+    # A variational autoencoder: the layer into the code gives each sample a mean and a
+    # log-variance per code neuron, both linear; the decoder reads a sample drawn from them.
+    # Left out (None) it is a plain autoencoder, and stored configs stay as they were.
+    variational: bool | None = setting(None, boolean, since=2)
 
     @property
     def activations(self) -> tuple[str, ...]:
-        """One activation name per weight layer, the output override applied."""
+        """One activation name per weight layer, the output override applied (and, for a
+        variational model, the code layer linear: its neurons are means)."""
         names = ((self.activation,) * (len(self.layers) - 1)
                  if isinstance(self.activation, str) else self.activation)
-        return names[:-1] + (self.output_activation or names[-1],)
+        names = names[:-1] + (self.output_activation or names[-1],)
+        if self.variational and self.code_layer is not None:
+            names = names[:self.code_layer - 1] + ("identity",) + names[self.code_layer:]
+        return names
 
     def resolved(self) -> Model:
         """Checked, with the code layer and the output activation written out."""
@@ -143,8 +150,17 @@ class Model:
             raise SettingError("activation", f"a list needs one entry per weight layer: "
                                f"{len(layers) - 1} for {len(layers)} layers, got "
                                f"{len(self.activation)}")
-        return dataclasses.replace(self, code_layer=self._code_layer(),
-                                   output_activation=self.activations[-1])
+        code_layer = self._code_layer()
+        if self.variational and not isinstance(self.activation, str) and (
+                self.activation[code_layer - 1] != "identity"):
+            raise SettingError("activation", f"entry {code_layer} is the variational code "
+                               "layer's, whose means and log-variances are linear: it must be "
+                               f'"identity", got "{self.activation[code_layer - 1]}"')
+        resolved = dataclasses.replace(self, code_layer=code_layer,
+                                       output_activation=self.activations[-1])
+        if self.variational:  # the linear code layer written out
+            resolved = dataclasses.replace(resolved, activation=resolved.activations)
+        return resolved
 
     def _code_layer(self) -> int:
         layers = self.layers
@@ -182,12 +198,26 @@ class Train:
     # Momentum's buffer m = beta1 m + (1 - dampening) g (PyTorch's name): 0 is classical
     # heavy-ball momentum; the default, beta1, is the original program's running average.
     dampening: float | None = setting(None, number(minimum=0, below=1))
+    # The objective's other terms and the input's corruption. Left out (None) they are off
+    # (weight decay: 0, or AdamW's 0.01 as PyTorch) and stored configs stay as they were.
+    noise: float | None = setting(None, number(minimum=0))        # Gaussian std on inputs
+    masking: float | None = setting(None, number(minimum=0, below=1))  # P(feature zeroed)
+    code_l1: float | None = setting(None, number(minimum=0))      # lambda * mean sum |code|
+    weight_decay: float | None = setting(None, number(minimum=0))  # L2, as PyTorch's
+    beta: float | None = setting(None, number(minimum=0))         # the VAE's KL weight (1)
 
     def resolved(self) -> Train:
         """With dampening written out (its default is beta1)."""
         if self.dampening is None:
             return dataclasses.replace(self, dampening=self.beta1)
         return self
+
+    @property
+    def decay(self) -> float:
+        """The weight decay in force: as given, else AdamW's default 0.01, else 0."""
+        if self.weight_decay is not None:
+            return self.weight_decay
+        return 0.01 if self.optimizer == "adamw" else 0.0
 
 
 @dataclass(frozen=True)
@@ -222,6 +252,11 @@ class RenderOptions:
     pca_ghost: bool = setting(False, boolean)
     labels: tuple[str, ...] | None = setting(None, array_of(drawn_text, min_len=1))
     future: bool = setting(True, boolean)  # false: hide the loss curve not yet reached
+    # Arrows: where the reconstruction error pulls each code (None: off, and left out of
+    # stored configs).
+    pull: bool | None = setting(None, boolean)
+    # A variational run's one-sigma ellipses around some of its codes (None: off).
+    ellipses: bool | None = setting(None, boolean)
     caption: str | None = setting(None, text)  # a few sentences shown under a page
     scales: str = setting("shared", one_of(*SCALE_NAMES))
 
@@ -275,6 +310,9 @@ class Experiment:
         if layers[-1] != layers[0]:
             raise SettingError("model.layers", "last layer must equal the first (an "
                                f"autoencoder reconstructs its input), got {list(layers)}")
+        if self.train.beta is not None and not self.model.variational:
+            raise SettingError("train.beta", "weights the KL term of a variational "
+                               "autoencoder: set model.variational = true, or leave it out")
         shape = self.data.image_shape
         if shape is not None and shape[0] * shape[1] != layers[0]:
             raise SettingError("data.image_shape", f"{shape[0]} x {shape[1]} = "

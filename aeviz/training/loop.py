@@ -27,7 +27,15 @@ from aeviz.settings import Experiment
 from aeviz.signals import saving
 from aeviz.training.budget import check_size
 from aeviz.training.data import Dataset, load_data
-from aeviz.training.model import Autoencoder
+from aeviz.training.model import Autoencoder, split_logvar
+from aeviz.training.objectives import (
+    CORRUPTION_STREAM,
+    SAMPLING_STREAM,
+    Objective,
+    code_l1_term,
+    corrupt,
+    stream,
+)
 from aeviz.training.optim import make_optimizer
 from aeviz.training.recorder import MemoryRecord, RunInfo, Saved, StreamingRecord
 from aeviz.training.threads import one_blas_thread
@@ -44,6 +52,7 @@ class Snapshot(NamedTuple):
     rmse: float
     codes: np.ndarray    # [N, 2] float32
     params: np.ndarray   # flat float32 copy of all weights and biases
+    extras: dict | None = None  # per-snapshot arrays of regularized or variational runs
 
 
 def recordable(snapshot: Snapshot) -> bool:
@@ -52,9 +61,19 @@ def recordable(snapshot: Snapshot) -> bool:
             and bool(np.isfinite(snapshot.params).all()))
 
 
-def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray) -> float:
-    """Forward, backward, update: one optimizer step on one mini-batch. Returns its MSE."""
-    mse = net.backward(net.forward_into(batch))
+PLAIN = Objective()
+
+
+def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray,
+                   objective: Objective = PLAIN, inputs: np.ndarray | None = None,
+                   noise: np.ndarray | None = None) -> float:
+    """Forward, backward, update: one optimizer step on one mini-batch. Returns its MSE.
+
+    `inputs`: what the network reads instead of `batch` (a corrupted copy; the target stays
+    `batch`); `noise`: a variational network's standard normal draws for its codes."""
+    outputs = net.forward_into(batch if inputs is None else inputs, noise)
+    mse = net.backward(outputs, None if inputs is None else batch, objective.code_l1,
+                       objective.code_layer, objective.beta or 0.0)
     optimizer.step(net.params, net.grads)
     return mse
 
@@ -66,11 +85,19 @@ class Training:
                  record: Record | None = None):
         self.exp, self.x = exp, x
         self.rng = np.random.default_rng(exp.train.seed)
+        self.objective = objective = Objective.of(exp)
+        variational = objective.beta is not None
         self.net = Autoencoder(exp.model.layers, exp.model.activations, self.rng,
-                               np.dtype(exp.train.dtype).type)
+                               np.dtype(exp.train.dtype).type,
+                               exp.code_layer if variational else None)
         self.optimizer = make_optimizer(self.net.params, exp.train)
         self.steps_per_epoch = math.ceil(len(x) / exp.train.batch_size)
         self.batch = np.empty((min(exp.train.batch_size, len(x)), x.shape[1]), x.dtype)
+        # Their own random streams: the shuffling stays that of the plain run.
+        self.corruption = (stream(exp.train.seed, CORRUPTION_STREAM) if objective.corrupts
+                           else None)
+        self.corrupted = np.empty_like(self.batch) if objective.corrupts else None
+        self.sampling = stream(exp.train.seed, SAMPLING_STREAM) if variational else None
         self.step_losses: list[float] = []  # every mini-batch's MSE, an unfinished epoch's too
         # committed snapshots, in step order
         self.record = MemoryRecord() if record is None else record
@@ -89,7 +116,22 @@ class Training:
         """The network now: its RMSE over x, and float32 copies of its codes and parameters."""
         rmse, codes = self.net.evaluate(self.x, self.exp.code_layer)
         # astype copies: later in-place updates of the weights must not leak into the record.
-        return Snapshot(epoch, self.step, rmse, codes, self.net.params.astype(np.float32))
+        params = self.net.params.astype(np.float32)
+        return Snapshot(epoch, self.step, rmse, codes, params, self._extras(codes, params))
+
+    def _extras(self, codes: np.ndarray, params: np.ndarray) -> dict | None:
+        """The objective's other terms over all of x, and a variational run's log-variance
+        layer (only for runs that have them: a plain run's record is as it always was)."""
+        names = self.objective.terms()
+        if not names:
+            return None
+        values = {"code_l1": lambda: code_l1_term(codes), "kl": lambda: self.net.kl(
+            self.x, self.exp.code_layer)}
+        extras = {"terms": np.array([values[name]() for name in names], np.float32)}
+        if self.objective.beta is not None:
+            weight, bias = split_logvar(params, self.exp.model.layers, self.exp.code_layer)
+            extras |= {"W_logvar": weight, "b_logvar": bias}
+        return extras
 
     def commit(self, snapshots: list[Snapshot]) -> None:
         """Add the finite ones to the record, in step order."""
@@ -120,7 +162,13 @@ class Training:
         for start in range(0, len(x), size):
             rows = order[start:start + size]
             batch = np.take(x, rows, axis=0, out=self.batch[:len(rows)])
-            self.step_losses.append(minibatch_step(self.net, self.optimizer, batch))
+            inputs = (None if self.corruption is None else
+                      corrupt(batch, self.corruption, self.objective.noise,
+                              self.objective.masking, self.corrupted[:len(rows)]))
+            noise = (None if self.sampling is None else self.sampling.standard_normal(
+                (len(rows), 2)).astype(batch.dtype))
+            self.step_losses.append(minibatch_step(self.net, self.optimizer, batch,
+                                                   self.objective, inputs, noise))
             if self.on_step is not None:
                 self.on_step((epoch - 1) * len(x) + start + len(rows),
                              self.exp.train.epochs * len(x))
@@ -216,4 +264,4 @@ def run_info(exp: Experiment, data: Dataset, run: Training, meta: dict) -> RunIn
                    labels=data.labels, label_names=data.label_names,
                    feature_names=data.feature_names,
                    layer_sizes=tuple(exp.model.layers), activations=exp.model.activations,
-                   step_loss=np.array(run.step_losses))
+                   step_loss=np.array(run.step_losses), term_names=run.objective.terms())

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 
@@ -89,11 +90,20 @@ def _filled(out: np.ndarray, value: float) -> np.ndarray:
     return out
 
 
-ACTIVATIONS = {"identity": identity, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
-               "leaky_relu": leaky_relu}
-DERIVATIVES = {"identity": identity_derivative, "sigmoid": sigmoid_derivative,
-               "tanh": tanh_derivative, "relu": relu_derivative,
-               "leaky_relu": leaky_relu_derivative}
+class Activation(NamedTuple):
+    """An activation and its derivative, the latter as a function of the activation's output."""
+
+    function: Callable[..., np.ndarray]
+    derivative: Callable[..., np.ndarray]
+
+
+# The one table of activations, by the names configs use (aeviz.settings.names lists them,
+# with their titles; a test checks that the two agree).
+ACTIVATIONS = {"identity": Activation(identity, identity_derivative),
+               "sigmoid": Activation(sigmoid, sigmoid_derivative),
+               "tanh": Activation(tanh, tanh_derivative),
+               "relu": Activation(relu, relu_derivative),
+               "leaky_relu": Activation(leaky_relu, leaky_relu_derivative)}
 
 
 def parameter_shapes(layer_sizes: Sequence[int]) -> list[tuple[tuple[int, int], tuple[int]]]:
@@ -118,6 +128,22 @@ def parameter_count(layer_sizes: Sequence[int]) -> int:
     return sum(n_out * (n_in + 1) for n_in, n_out in zip(layer_sizes, layer_sizes[1:]))
 
 
+def logvar_count(layer_sizes: Sequence[int], code_layer: int) -> int:
+    """Parameters of a variational code layer's log-variance half: W [code, in] and b [code]."""
+    return layer_sizes[code_layer] * (layer_sizes[code_layer - 1] + 1)
+
+
+def split_logvar(flat: np.ndarray, layer_sizes: Sequence[int],
+                 code_layer: int) -> tuple[np.ndarray, np.ndarray]:
+    """Views of the log-variance layer's (W, b) in a flat vector (or [T, P] snapshots): the
+    last logvar_count entries, after every layer of the plain network."""
+    n_out, n_in = layer_sizes[code_layer], layer_sizes[code_layer - 1]
+    start = parameter_count(layer_sizes)
+    lead = flat.shape[:-1]
+    weight = flat[..., start:start + n_out * n_in].reshape(lead + (n_out, n_in))
+    return weight, flat[..., start + n_out * n_in:start + n_out * (n_in + 1)]
+
+
 def forward(x: np.ndarray, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
             activations: Sequence[str]) -> list[np.ndarray]:
     """Every layer's activations, from the input x (outputs[0]) to the reconstruction.
@@ -127,8 +153,21 @@ def forward(x: np.ndarray, weights: Sequence[np.ndarray], biases: Sequence[np.nd
     """
     outputs = [x]
     for w, b, name in zip(weights, biases, activations):
-        outputs.append(ACTIVATIONS[name](outputs[-1] @ w.T + b))
+        outputs.append(ACTIVATIONS[name].function(outputs[-1] @ w.T + b))
     return outputs
+
+
+def code_gradients(codes: np.ndarray, x: np.ndarray, weights: Sequence[np.ndarray],
+                   biases: Sequence[np.ndarray], activations: Sequence[str]) -> np.ndarray:
+    """d(each sample's reconstruction MSE)/d(its code) [N, code]: the decoder (`weights`,
+    `biases`, `activations` from the code layer on) run on `codes`, its error against x
+    backpropagated to the code. Where training pulls each code is minus this."""
+    outputs = forward(codes, weights, biases, activations)
+    delta = (outputs[-1] - x) * (2.0 / x.shape[1])
+    for layer in range(len(weights) - 1, -1, -1):
+        delta = delta * ACTIVATIONS[activations[layer]].derivative(outputs[layer + 1])
+        delta = delta @ weights[layer]
+    return delta
 
 
 EVALUATION_ROWS = 1024  # rows per chunk of the full-data evaluation: its memory is bounded
@@ -143,15 +182,26 @@ class Autoencoder:
     """
 
     def __init__(self, layer_sizes: Sequence[int], activations: Sequence[str],
-                 rng: np.random.Generator, dtype: type = np.float64):
+                 rng: np.random.Generator, dtype: type = np.float64,
+                 variational_code: int | None = None):
+        """`variational_code`: the code layer's index, for a variational autoencoder (its
+        log-variance layer's parameters follow all the others in `params`); None: plain."""
         self.layer_sizes = tuple(layer_sizes)
         self.activations = tuple(activations)
-        self.params = np.zeros(parameter_count(layer_sizes), dtype=dtype)
+        self.variational_code = variational_code
+        extra = 0 if variational_code is None else logvar_count(layer_sizes, variational_code)
+        self.params = np.zeros(parameter_count(layer_sizes) + extra, dtype=dtype)
         self.grads = np.zeros_like(self.params)
         self.weights, self.biases = split_params(self.params, layer_sizes)
         self.weight_grads, self.bias_grads = split_params(self.grads, layer_sizes)
         self._local = threading.local()  # each thread's scratch arrays (see _buffer)
-        for w in self.weights:
+        self.sampled = None  # (mean, logvar, noise) of the last sampling forward pass
+        layers = list(self.weights)
+        if variational_code is not None:
+            self.logvar = split_logvar(self.params, layer_sizes, variational_code)
+            self.logvar_grads = split_logvar(self.grads, layer_sizes, variational_code)
+            layers.append(self.logvar[0])  # drawn after all the others: plain runs unchanged
+        for w in layers:
             # Glorot/Xavier uniform: keeps tanh and sigmoid layers out of saturation at the start.
             # Drawn in float64 either way, so both precisions start from the same weights.
             limit = np.sqrt(6.0 / (w.shape[0] + w.shape[1]))
@@ -161,22 +211,43 @@ class Autoencoder:
         """Every layer's activations, from the input x (outputs[0]) to the reconstruction."""
         return forward(x, self.weights, self.biases, self.activations)
 
-    def forward_into(self, x: np.ndarray) -> list[np.ndarray]:
+    def forward_into(self, x: np.ndarray, noise: np.ndarray | None = None) -> list[np.ndarray]:
         """The same as forward(), computed in place in reused buffers: valid until the next
-        call."""
+        call. A variational network decodes its means unless `noise` ([rows, code] standard
+        normal draws) is given: then it decodes the sample mean + exp(logvar / 2) * noise (the
+        reparameterization trick), and keeps (mean, logvar, noise) in `self.sampled`."""
         outputs = [x]
         for layer, (w, b, name) in enumerate(zip(self.weights, self.biases, self.activations)):
             z = np.matmul(outputs[-1], w.T, out=self._buffer(f"a{layer}", len(x), w.shape[0]))
             z += b
-            outputs.append(ACTIVATIONS[name](z, out=z))
+            outputs.append(ACTIVATIONS[name].function(z, out=z))
+            if noise is not None and layer + 1 == self.variational_code:
+                outputs[-1] = self._sample(outputs[-2], outputs[-1], noise)
         return outputs
 
-    def backward(self, outputs: list[np.ndarray]) -> float:
-        """Fill self.grads with the gradient of the batch MSE; return that MSE.
+    def _sample(self, a_prev: np.ndarray, mean: np.ndarray, noise: np.ndarray) -> np.ndarray:
+        w, b = self.logvar
+        logvar = np.matmul(a_prev, w.T, out=self._buffer("logvar", len(a_prev), w.shape[0]))
+        logvar += b
+        self.sampled = (mean, logvar, noise)
+        code = np.multiply(logvar, 0.5, out=self._buffer("code", *mean.shape))
+        np.exp(code, out=code)
+        code *= noise
+        code += mean
+        return code
 
-        MSE = mean over rows and output units of (a_N - x)^2, as torch.nn.MSELoss() computes.
+    def backward(self, outputs: list[np.ndarray], target: np.ndarray | None = None,
+                 code_l1: float = 0.0, code_layer: int = 0, beta: float = 0.0) -> float:
+        """Fill self.grads with the gradient of the batch objective; return the batch MSE.
+
+        MSE = mean over rows and output units of (a_N - target)^2, as torch.nn.MSELoss()
+        computes; `target` is the input outputs[0] unless given (a denoising autoencoder
+        reconstructs the clean data from a corrupted input). The objective adds
+        code_l1 * (the mean over rows of sum |code|) with code = outputs[code_layer] and, for a
+        variational network that sampled its code, beta * (the mean over rows of the KL
+        divergence of N(mean, exp(logvar)) from N(0, 1)) (see `aeviz.training.objectives`).
         """
-        x, reconstruction = outputs[0], outputs[-1]
+        x, reconstruction = (outputs[0] if target is None else target), outputs[-1]
         rows, units = x.shape
         delta = np.subtract(reconstruction, x, out=self._buffer("error", rows, units))
         squares = np.square(delta, out=self._buffer("slope", rows, units))
@@ -184,6 +255,7 @@ class Autoencoder:
         # dMSE/da_N, then through the output activation: the output delta.
         delta *= 2.0 / delta.size
         self._times_derivative(delta, reconstruction, len(self.weights) - 1)
+        sampled = self.sampled is not None
         for layer in range(len(self.weights) - 1, -1, -1):
             a_prev = outputs[layer]
             np.matmul(delta.T, a_prev, out=self.weight_grads[layer])
@@ -191,8 +263,36 @@ class Autoencoder:
             if layer > 0:
                 delta = np.matmul(delta, self.weights[layer],
                                   out=self._buffer(f"delta{layer}", rows, a_prev.shape[1]))
+                if sampled and layer == self.variational_code - 1:
+                    delta += self._logvar_delta @ self.logvar[0]  # the log-variance half's
+                if code_l1 and layer == code_layer:  # d(l1 * mean_rows sum|code|)/dcode
+                    delta += np.sign(a_prev) * (code_l1 / rows)
+                if sampled and layer == self.variational_code:
+                    self._logvar_backward(delta, outputs[layer - 1], beta)
                 self._times_derivative(delta, a_prev, layer - 1)
+        self.sampled = None
         return mse
+
+    def _logvar_backward(self, delta: np.ndarray, a_prev: np.ndarray, beta: float) -> None:
+        """At the sampled code: fill the log-variance layer's gradients and turn `delta`
+        (dL/dcode) into dL/dmean, both with the KL term's share."""
+        mean, logvar, noise = self.sampled
+        rows = len(delta)
+        std = np.exp(0.5 * logvar)
+        # code = mean + std * noise: dcode/dlogvar = noise * std / 2; KL's share:
+        # d(mean_rows sum -(1 + logvar - mean^2 - exp(logvar)) / 2)/dlogvar = (exp(logvar) - 1) / 2
+        d_logvar = delta * noise * std * 0.5 + (beta / rows) * 0.5 * (std * std - 1.0)
+        w_grad, b_grad = self.logvar_grads
+        np.matmul(d_logvar.T, a_prev, out=w_grad)
+        np.sum(d_logvar, axis=0, out=b_grad)
+        delta += (beta / rows) * mean  # KL's d/dmean = mean
+        self._logvar_delta = d_logvar  # joins the mean's delta one layer down
+
+    def _times_derivative(self, delta: np.ndarray, a: np.ndarray, layer: int) -> None:
+        """delta *= the derivative of `layer`'s activation at its output a, in place."""
+        name = self.activations[layer]
+        if name != "identity":
+            delta *= ACTIVATIONS[name].derivative(a, out=self._buffer("slope", *a.shape))
 
     def evaluate(self, x: np.ndarray, code_layer: int) -> tuple[float, np.ndarray]:
         """The RMSE over x and every sample's code ([N, 2] float32), from one forward pass
@@ -219,11 +319,15 @@ class Autoencoder:
             squared = sum(pool.map(squared_error, starts))
         return float(np.sqrt(squared / x.size)), codes
 
-    def _times_derivative(self, delta: np.ndarray, a: np.ndarray, layer: int) -> None:
-        """delta *= the derivative of `layer`'s activation at its output a, in place."""
-        name = self.activations[layer]
-        if name != "identity":
-            delta *= DERIVATIVES[name](a, out=self._buffer("slope", *a.shape))
+    def kl(self, x: np.ndarray, code_layer: int) -> float:
+        """A variational network's KL term over x: the mean over rows of KL(N(mean,
+        exp(logvar)) || N(0, 1)), in float64."""
+        encoder = code_layer - 1
+        a_prev = forward(x, self.weights[:encoder], self.biases[:encoder],
+                         self.activations[:encoder])[-1].astype(float)
+        mean = a_prev @ self.weights[encoder].T.astype(float) + self.biases[encoder]
+        logvar = a_prev @ self.logvar[0].T.astype(float) + self.logvar[1]
+        return float(np.sum(-0.5 * (1 + logvar - mean**2 - np.exp(logvar))) / len(x))
 
     def _buffer(self, name: str, rows: int, columns: int) -> np.ndarray:
         """A reusable [rows, columns] scratch array (the leading rows of one kept at the

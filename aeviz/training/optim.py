@@ -7,6 +7,10 @@ theta are all parameters, g the mini-batch gradient, t the step count starting a
             torch.optim.SGD(momentum=beta1))
   RMSProp   v = beta2 v + (1 - beta2) g^2;        theta -= lr * g / (sqrt(v) + eps)
   Adam      m, v as above;  theta -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+  AdamW     theta *= 1 - lr * weight_decay (decoupled decay), then Adam's step
+
+Weight decay (L2) for the first four is coupled, as PyTorch's `weight_decay`: g += wd * theta
+before the update, on every parameter, biases included.
 """
 
 from __future__ import annotations
@@ -17,34 +21,54 @@ from aeviz.settings import Train
 
 
 class SGD:
-    def __init__(self, params: np.ndarray, learning_rate: float):
-        self.learning_rate = learning_rate
+    def __init__(self, params: np.ndarray, learning_rate: float, weight_decay: float = 0.0):
+        self.learning_rate, self.weight_decay = learning_rate, weight_decay
         self.scratch = np.empty_like(params)  # every step's temporary, reused
+        self.decayed = np.empty_like(params) if weight_decay else None
+
+    @classmethod
+    def configured(cls, params: np.ndarray, train: Train) -> SGD:
+        return cls(params, train.learning_rate, train.decay)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        grads = _coupled(self, params, grads)
         params -= np.multiply(grads, self.learning_rate, out=self.scratch)
 
 
 class Momentum:
     def __init__(self, params: np.ndarray, learning_rate: float, beta1: float,
-                 dampening: float | None = None):
-        self.learning_rate, self.beta1 = learning_rate, beta1
+                 dampening: float | None = None, weight_decay: float = 0.0):
+        self.learning_rate, self.beta1, self.weight_decay = learning_rate, beta1, weight_decay
         self.dampening = beta1 if dampening is None else dampening
         self.m = np.zeros_like(params)
         self.scratch = np.empty_like(params)
+        self.decayed = np.empty_like(params) if weight_decay else None
+
+    @classmethod
+    def configured(cls, params: np.ndarray, train: Train) -> Momentum:
+        return cls(params, train.learning_rate, train.beta1, train.dampening, train.decay)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        grads = _coupled(self, params, grads)
         _decay_into(self.m, self.beta1, grads, self.scratch, 1 - self.dampening)
         params -= np.multiply(self.m, self.learning_rate, out=self.scratch)
 
 
 class RMSProp:
-    def __init__(self, params: np.ndarray, learning_rate: float, beta2: float, eps: float):
+    def __init__(self, params: np.ndarray, learning_rate: float, beta2: float, eps: float,
+                 weight_decay: float = 0.0):
         self.learning_rate, self.beta2, self.eps = learning_rate, beta2, eps
+        self.weight_decay = weight_decay
         self.v = np.zeros_like(params)
         self.scratch = np.empty_like(params)
+        self.decayed = np.empty_like(params) if weight_decay else None
+
+    @classmethod
+    def configured(cls, params: np.ndarray, train: Train) -> RMSProp:
+        return cls(params, train.learning_rate, train.beta2, train.eps, train.decay)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        grads = _coupled(self, params, grads)
         _decay_into(self.v, self.beta2, np.square(grads, out=self.scratch), self.scratch)
         denominator = np.sqrt(self.v, out=self.scratch)
         denominator += self.eps
@@ -55,14 +79,25 @@ class RMSProp:
 
 class Adam:
     def __init__(self, params: np.ndarray, learning_rate: float, beta1: float, beta2: float,
-                 eps: float):
+                 eps: float, weight_decay: float = 0.0):
         self.learning_rate, self.beta1, self.beta2, self.eps = learning_rate, beta1, beta2, eps
+        self.weight_decay = weight_decay
         self.m = np.zeros_like(params)
         self.v = np.zeros_like(params)
         self.t = 0
         self.scratch = np.empty_like(params)
+        self.decayed = np.empty_like(params) if weight_decay else None
+
+    @classmethod
+    def configured(cls, params: np.ndarray, train: Train) -> Adam:
+        return cls(params, train.learning_rate, train.beta1, train.beta2, train.eps,
+                   train.decay)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        grads = _coupled(self, params, grads)
+        self._adam_step(params, grads)
+
+    def _adam_step(self, params: np.ndarray, grads: np.ndarray) -> None:
         self.t += 1
         _decay_into(self.m, self.beta1, grads, self.scratch)
         _decay_into(self.v, self.beta2, np.square(grads, out=self.scratch), self.scratch)
@@ -75,6 +110,25 @@ class Adam:
         params -= step
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): the parameters shrink by
+    lr * weight_decay of themselves before the step; the gradient is left as it is."""
+
+    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        if self.weight_decay:
+            params *= 1 - self.learning_rate * self.weight_decay
+        self._adam_step(params, grads)
+
+
+def _coupled(optimizer, params: np.ndarray, grads: np.ndarray) -> np.ndarray:
+    """g + weight_decay * theta (PyTorch's coupled L2), or g itself without decay."""
+    if not optimizer.weight_decay:
+        return grads
+    decayed = np.multiply(params, optimizer.weight_decay, out=optimizer.decayed)
+    decayed += grads
+    return decayed
+
+
 def _decay_into(average: np.ndarray, beta: float, value: np.ndarray, scratch: np.ndarray,
                 weight: float | None = None) -> None:
     """average = beta * average + weight * value, in place (value may be scratch); the weight
@@ -83,13 +137,14 @@ def _decay_into(average: np.ndarray, beta: float, value: np.ndarray, scratch: np
     average += np.multiply(value, 1 - beta if weight is None else weight, out=scratch)
 
 
-def make_optimizer(params: np.ndarray, train: Train) -> SGD | Momentum | RMSProp | Adam:
+Optimizer = SGD | Momentum | RMSProp | Adam | AdamW
+
+# The one table of optimizers, by the names configs use (aeviz.settings.names lists them, with
+# their titles; a test checks that the two agree).
+OPTIMIZERS: dict[str, type] = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSProp,
+                               "adam": Adam, "adamw": AdamW}
+
+
+def make_optimizer(params: np.ndarray, train: Train) -> Optimizer:
     """The optimizer named by `train.optimizer`, with its hyper-parameters from `train`."""
-    lr = train.learning_rate
-    if train.optimizer == "sgd":
-        return SGD(params, lr)
-    if train.optimizer == "momentum":
-        return Momentum(params, lr, train.beta1, train.dampening)
-    if train.optimizer == "rmsprop":
-        return RMSProp(params, lr, train.beta2, train.eps)
-    return Adam(params, lr, train.beta1, train.beta2, train.eps)
+    return OPTIMIZERS[train.optimizer].configured(params, train)

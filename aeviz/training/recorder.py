@@ -43,6 +43,7 @@ class RunInfo:
     layer_sizes: tuple[int, ...]
     activations: tuple[str, ...]
     step_loss: np.ndarray
+    term_names: tuple[str, ...]  # the objective's other terms, if any (see objectives.py)
 
 
 @dataclass(frozen=True)
@@ -94,13 +95,18 @@ class MemoryRecord:
         snapshots = self.snapshots
         weights, biases = split_params(np.stack([s.params for s in snapshots]),
                                        run.layer_sizes)
+        # A regularized or variational run's per-snapshot extras (terms, W_logvar, b_logvar).
+        extras = {key: np.stack([s.extras[key] for s in snapshots])
+                  for key in (snapshots[0].extras or {})}
         return Trajectory(
             **_fields(run), epoch=np.array([s.epoch for s in snapshots]),
             step=np.array([s.step for s in snapshots]),
             loss=np.array([s.rmse for s in snapshots]),
             codes=np.stack([s.codes for s in snapshots]),
             weights=[np.ascontiguousarray(w) for w in weights],
-            biases=[np.ascontiguousarray(b) for b in biases])
+            biases=[np.ascontiguousarray(b) for b in biases],
+            terms=extras.get("terms"), logvar_weights=extras.get("W_logvar"),
+            logvar_biases=extras.get("b_logvar"))
 
 
 class StreamingRecord:
@@ -142,7 +148,7 @@ class StreamingRecord:
     def append(self, snapshot) -> None:
         weights, biases = split_params(snapshot.params, self.layer_sizes)
         arrays = {"codes": snapshot.codes} | {f"W{i}": w for i, w in enumerate(weights)} | {
-            f"b{i}": b for i, b in enumerate(biases)}
+            f"b{i}": b for i, b in enumerate(biases)} | (snapshot.extras or {})
         for key, array in arrays.items():
             data = np.ascontiguousarray(array, np.float32)
             handle = self._file(key, array.shape)

@@ -11,7 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from aeviz.errors import AevizError
-from aeviz.settings.schema import ACTIVATION_NAMES
+from aeviz.settings.names import ACTIVATION_NAMES
 
 # key -> (dtype kinds allowed, dimensions); the W{i}, b{i} follow the same rule as "W", "b".
 LAYOUT = {

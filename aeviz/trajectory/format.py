@@ -19,6 +19,12 @@ Keys (all present; loadable with np.load(path, allow_pickle=False)):
   codes           [T, N, 2] float32, code-layer activations of every sample
   W0..W{L-2}      [T, out, in] float32 weights;  b0..b{L-2}  [T, out] float32 biases
   step_loss       [S] MSE of every mini-batch
+Only in runs whose objective has more than the reconstruction error (optional):
+  term_names      [K] str, the objective's other terms ("code_l1", "kl")
+  terms           [T, K] float32, each term over all of x at each snapshot
+Only in variational runs (format_version 2: older readers refuse them, rather than draw a VAE
+as a plain autoencoder):
+  W_logvar        [T, 2, in] float32, b_logvar [T, 2]: the code layer's log-variance half
 
 Members are stored uncompressed; loading maps the large ones in place (np.memmap, read-only),
 so a trajectory costs memory only for what is drawn. `config` comes back as an `Experiment`
@@ -84,6 +90,10 @@ class Trajectory:
     biases: list[np.ndarray]
     step_loss: np.ndarray
     feature_names: tuple[str, ...] = ()
+    term_names: tuple[str, ...] = ()
+    terms: np.ndarray | None = None            # [T, K]
+    logvar_weights: np.ndarray | None = None   # [T, 2, in], variational runs
+    logvar_biases: np.ndarray | None = None    # [T, 2]
     path: str = field(default="", compare=False)
     # What loading dropped (keys another aeviz version wrote): one line each, for the CLI.
     notes: tuple[str, ...] = field(default=(), compare=False)
@@ -97,6 +107,10 @@ class Trajectory:
         where = f" from {self.path}" if self.path else ""
         return (f"<aeviz Trajectory {self.title!r}: {len(self)} snapshots, {len(self.x)} "
                 f"samples, layers {'-'.join(map(str, self.layer_sizes))}{where}>")
+
+    @property
+    def variational(self) -> bool:
+        return self.logvar_weights is not None
 
     @cached_property
     def experiment(self) -> Experiment:
@@ -137,7 +151,8 @@ class Trajectory:
             release(array)
 
     def summary(self) -> dict[str, Any]:
-        """What `aeviz info` shows: the run's set-up and outcome in plain values."""
+        """What `aeviz info` shows: the run's set-up and outcome in plain values (and the
+        objective's other settings and final terms, for runs that have them)."""
         exp, meta = self.experiment, self.meta
         train = exp.train
         labelled = self.labels[self.labels >= 0]
@@ -164,13 +179,31 @@ class Trajectory:
             "wall_seconds": meta.wall_seconds,
             "aeviz_version": meta.aeviz_version,
             "created": meta.created,
-        }
+        } | self._objective_summary()
+
+    def _objective_summary(self) -> dict[str, Any]:
+        """The objective's other settings and final terms; nothing for a plain run."""
+        train = self.experiment.train
+        objective = {k: getattr(train, k) for k in ("weight_decay", "noise", "masking",
+                                                    "code_l1", "beta")
+                     if getattr(train, k) is not None}
+        if self.variational:
+            objective["variational"] = True
+        if not objective and self.terms is None:
+            return {}
+        return {"objective": objective, "final_terms": (
+            {name: float(value) for name, value in zip(self.term_names, self.terms[-1])}
+            if self.terms is not None else {})}
 
     def save(self, path: str | Path) -> None:
         """Write the .npz atomically: a crash never leaves a broken file at `path`."""
         arrays = {"codes": self.codes}
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
             arrays[f"W{i}"], arrays[f"b{i}"] = w, b
+        for key, array in (("terms", self.terms), ("W_logvar", self.logvar_weights),
+                           ("b_logvar", self.logvar_biases)):
+            if array is not None:
+                arrays[key] = array
         with atomic_path(path) as temp:
             write_trajectory(temp, self, arrays)
 
@@ -181,6 +214,7 @@ def write_trajectory(path: str | Path, run: Trajectory | Any,
     config, meta, x, labels, ..., epoch, step, loss, step_loss) with the per-snapshot arrays
     `snapshots` (codes, W0.., b0..), which may be raw files streamed during training."""
     meta = run.meta if isinstance(run.meta, Meta) else meta_from_dict(run.meta)
+    term_names = tuple(getattr(run, "term_names", ()))
     write_archive(path, {
         "format": np.array(FORMAT),
         "format_version": np.array(format_version(run.config)),
@@ -191,6 +225,7 @@ def write_trajectory(path: str | Path, run: Trajectory | Any,
         "layer_sizes": np.array(run.layer_sizes),
         "activations": np.array(run.activations, dtype=str),
         "epoch": run.epoch, "step": run.step, "loss": run.loss, "step_loss": run.step_loss,
+        **({"term_names": np.array(term_names, dtype=str)} if term_names else {}),
         **snapshots,
     })
 
@@ -254,7 +289,8 @@ def load(path: str | Path) -> Trajectory:
         codes=arrays["codes"],
         weights=[arrays[f"W{i}"] for i in range(n_layers)],
         biases=[arrays[f"b{i}"] for i in range(n_layers)],
-        step_loss=arrays["step_loss"], path=name, notes=notes + meta_notes)
+        step_loss=arrays["step_loss"], path=name, notes=notes + meta_notes,
+        **_objective_arrays(name, arrays, layer_sizes))
     trajectory.__dict__["experiment"] = experiment  # checked above; the cached property's value
     return trajectory
 
@@ -301,3 +337,29 @@ def _check_experiment(name: str, experiment: Experiment, layer_sizes: tuple[int,
     if experiment.model.activations != tuple(activations.tolist()):
         raise AevizError(f"{name}: config: the activations {list(experiment.model.activations)} "
                          f"do not match the stored activations {activations.tolist()}")
+
+
+def _objective_arrays(name: str, arrays: dict[str, np.ndarray],
+                      layer_sizes: tuple[int, ...]) -> dict[str, Any]:
+    """The optional arrays of regularized and variational runs, checked against the others."""
+    found: dict[str, Any] = {}
+    snapshots = len(arrays["epoch"])
+    if "term_names" in arrays or "terms" in arrays:
+        names, terms = arrays.get("term_names"), arrays.get("terms")
+        if names is None or terms is None or names.dtype.kind != "U" or names.ndim != 1 or (
+                terms.dtype.kind != "f" or terms.shape != (snapshots, len(names))):
+            raise AevizError(f"{name}: terms: expected term_names [K] and terms "
+                             f"[{snapshots}, K] floats (a damaged trajectory)")
+        found |= {"term_names": tuple(str(s) for s in names), "terms": terms}
+    if "W_logvar" in arrays or "b_logvar" in arrays:
+        weight, bias = arrays.get("W_logvar"), arrays.get("b_logvar")
+        inputs = [n_in for n_in, n_out in zip(layer_sizes, layer_sizes[1:]) if n_out == 2]
+        if weight is None or bias is None or weight.dtype.kind != "f" or (
+                bias.dtype.kind != "f") or weight.ndim != 3 or weight.shape[:2] != (
+                snapshots, 2) or weight.shape[2] not in inputs or bias.shape != (snapshots, 2):
+            raise AevizError(f"{name}: W_logvar, b_logvar: expected [{snapshots}, 2, in] and "
+                             f"[{snapshots}, 2] floats (a damaged trajectory)")
+        if not (np.isfinite(weight).all() and np.isfinite(bias).all()):
+            raise AevizError(f"{name}: W_logvar: holds NaN or infinite values")
+        found |= {"logvar_weights": weight, "logvar_biases": bias}
+    return found

@@ -22,10 +22,10 @@ from aeviz.renderer.panels.style import (
     padded_limits,
 )
 from aeviz.renderer.panels.weights import _color_scale, _strongest_neurons
-from aeviz.renderer.scene import OPTIMIZER_TITLES, _stop_text
+from aeviz.renderer.scene import _stop_text
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
-from aeviz.settings import RenderOptions
+from aeviz.settings import OPTIMIZER_TITLES, RenderOptions
 
 # The caps on what goes into a page. Snapshots (every sample's code, every weight) are thinned
 # to an even stride when they would take more than SNAPSHOT_BYTES; the samples a pointer can

@@ -13,6 +13,7 @@ from matplotlib.path import Path
 from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import fit_text, text_width
+from aeviz.renderer.panels.pull import PullArrows
 from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
@@ -24,6 +25,7 @@ from aeviz.renderer.panels.style import (
     panel_axes,
     style_grid,
 )
+from aeviz.renderer.panels.variational import VariationalOverlay
 from aeviz.renderer.scales import (
     CodeScale,
     apply_code_scale,
@@ -78,7 +80,7 @@ class CodePanel:
             self._follow(0)
         else:
             apply_code_scale(ax, fig, scale or code_scale([view.codes]))
-        self.view, self.trail_length, self.ax = view, options.trails, ax
+        self.view, self.trail_length, self.ax, self.theme = view, options.trails, ax, theme
         self.members = members
         self.ghost = _ghost(ax, theme) if options.pca_ghost else None
         self.points = [_points(ax, run, theme, label, _legend_room(fig, slot))
@@ -88,9 +90,14 @@ class CodePanel:
                       if len(run.labels) >= DENSE_POINTS and ax.get_xscale() == "linear"
                       and not self.follow else None)
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
+        # What a VAE's plane and --pull add, turned with the codes (see those modules).
+        self.overlays = ([VariationalOverlay(ax, view, theme, bool(options.ellipses))]
+                         if run.variational else []) + (
+            [PullArrows(ax, view, theme)] if options.pull else [])
         self.artists = ([self.ghost] if self.ghost else []) + (
             [self.trails] if self.trails else []) + (
-            [self.dense.image] if self.dense else self.points)
+            [self.dense.image] if self.dense else self.points) + [
+            artist for overlay in self.overlays for artist in overlay.artists]
         if entries:
             _legend(ax, theme, entries, rows, run.experiment.data.label_column)
 
@@ -98,6 +105,11 @@ class CodePanel:
         """Limits holding every code up to `snapshot` (see scales.growing_extents)."""
         x0, x1, y0, y1 = self.extents[min(snapshot, len(self.extents) - 1)]
         set_equal_limits(self.ax, self.ax.get_figure(), padded((x0, x1)), padded((y0, y1)))
+
+    def show_grid(self, points: np.ndarray) -> None:
+        """The decoder panel's grid points, faint, under the codes."""
+        self.ax.plot(points[:, 0], points[:, 1], "+", ms=3.5, mew=0.6,
+                     color=self.theme.muted, alpha=0.35, zorder=1)
 
     def update(self, state: State) -> None:
         if self.follow:
@@ -112,6 +124,8 @@ class CodePanel:
             self.ghost.set_data(ghost[:, 0], ghost[:, 1])
         if self.trail_length:
             self._update_trails(state)
+        for overlay in self.overlays:
+            overlay.update(state)
 
     def _trail_collection(self, ax: Axes, labels: np.ndarray, theme: Theme) -> PathCollection:
         """One path per (age, cluster), oldest first and faintest: a path holds one short

@@ -24,6 +24,8 @@ from aeviz.renderer.panels.style import (
     style_grid,
     width_inches,
 )
+from aeviz.renderer.panels.terms import MARGIN_IN as TERMS_MARGIN_IN
+from aeviz.renderer.panels.terms import TermsAxis
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
@@ -39,7 +41,9 @@ class LossPanel:
                  options: RenderOptions, span: tuple[float, float], epsilon: float = 0.0,
                  colors: list[str] | None = None):
         """`colors`: each run's (fixed by its name, see theme.run_colors)."""
-        ax = panel_axes(fig, slot, (0.85, 0.6, 0.3, 0.4), theme, "reconstruction error")
+        terms = len(views) == 1 and views[0].run.terms is not None  # on a right axis
+        ax = panel_axes(fig, slot, (0.85, 0.6, TERMS_MARGIN_IN if terms else 0.3, 0.4), theme,
+                        "reconstruction error")
         within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
         ax.set_xlabel("epochs completed" if within else "epoch")
         if not within:  # a short run would otherwise get ticks at epoch 0.5, 1.5, ...
@@ -63,7 +67,9 @@ class LossPanel:
         for level, texts, style in refs:
             taken.append(reference_line(ax, level, fitting_texts(ax, texts), style, theme,
                                         points, taken))
-        self.artists = self.lines + self.markers + self.values
+        self.terms = TermsAxis(ax, views[0], theme, options.future) if terms else None
+        self.artists = self.lines + self.markers + self.values + (
+            self.terms.artists if terms else [])
 
     def _values_box(self, line_height: float) -> Rect:
         """Where the value labels are (top right, one line per run), in axes fractions."""
@@ -99,6 +105,8 @@ class LossPanel:
             name = "RMSE" if self.single else view.label
             shown = f"{state.loss:.4f}" if state.loss < 10 else f"{state.loss:.4g}"  # blow-ups
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
+        if self.terms is not None:
+            self.terms.update(states[0])
 
 
 def reference_levels(views: list[RunView], epsilon: float,

@@ -1,0 +1,51 @@
+"""The objective's other terms (a VAE's KL divergence, the codes' L1 size), on their own axis
+at the right of the loss panel: never in the RMSE's units, each labeled with what it is."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from aeviz.renderer.panels.style import DYNAMIC, FONT, style_axes
+from aeviz.renderer.theme import Theme
+from aeviz.renderer.views import RunView, State
+
+TITLES = {"code_l1": "mean Σ|code|", "kl": "KL to N(0, 1)"}
+MARGIN_IN = 0.85  # the room the right axis needs, ticks and label
+
+
+class TermsAxis:
+    """The run's recorded terms over epochs, like the RMSE: faint whole, strong so far."""
+
+    def __init__(self, ax: Axes, view: RunView, theme: Theme, future: bool = True):
+        run = view.run
+        self.view = view
+        twin = ax.twinx()
+        style_axes(twin, theme)
+        twin.spines["right"].set_color(theme.faint)
+        self.colors = [theme.runs[(1 + number) % len(theme.runs)]
+                       for number in range(len(run.term_names))]
+        names = [TITLES.get(name, name) for name in run.term_names]
+        twin.set_ylabel(", ".join(names), color=self.colors[0] if len(names) == 1
+                        else theme.muted, fontsize=FONT["label"])
+        self.lines = []
+        for number, color in enumerate(self.colors):
+            if future:
+                twin.plot(view.timeline, run.terms[:, number], color=color, alpha=0.25,
+                          lw=1.2, ls="--")
+            (line,) = twin.plot([], [], color=color, lw=1.8, ls="--", zorder=DYNAMIC)
+            self.lines.append(line)
+        top = float(np.nanmax(run.terms)) if run.terms.size else 1.0
+        twin.set_ylim(0, top * 1.4 or 1)  # below the RMSE's value label, top right
+        twin.set_xlim(ax.get_xlim())
+        self.artists = self.lines
+
+    def update(self, state: State) -> None:
+        known = state.snapshot + 1
+        for number, line in enumerate(self.lines):
+            values = self.view.run.terms[:, number].astype(float)
+            low = int(np.floor(state.index))
+            high = min(low + 1, len(values) - 1)
+            now = values[low] + (state.index - low) * (values[high] - values[low])
+            line.set_data(np.append(self.view.timeline[:known], state.position),
+                          np.append(values[:known], now))

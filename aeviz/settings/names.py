@@ -1,0 +1,16 @@
+"""The names a config may use for activations and optimizers, with how a frame spells them.
+
+The maths behind each name lives in `aeviz.training` (ACTIVATIONS in model.py, OPTIMIZERS in
+optim.py), keyed by these same names; a test checks that both agree. The names live here, at
+the lowest stage, because the schema checks configs against them and must not import training.
+"""
+
+from __future__ import annotations
+
+ACTIVATION_TITLES = {"identity": "identity", "sigmoid": "sigmoid", "tanh": "tanh",
+                     "relu": "ReLU", "leaky_relu": "leaky ReLU"}
+OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam",
+                    "adamw": "AdamW"}
+
+ACTIVATION_NAMES = tuple(ACTIVATION_TITLES)
+OPTIMIZER_NAMES = tuple(OPTIMIZER_TITLES)

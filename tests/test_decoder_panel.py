@@ -1,0 +1,123 @@
+"""The decoder panel: the decoded grid of the code plane as a mosaic (images) or a sheet (any
+other data), legible at both clip sizes and drawn exactly by blitting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aeviz import trajectory
+from aeviz.renderer.frames import Frame
+from aeviz.renderer.panels.code import CodePanel
+from aeviz.renderer.panels.decoder import MESH_SIDE, MOSAIC_SIDE, MosaicPanel, SheetPanel
+from aeviz.renderer.scene import Scene
+from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions, load_experiment
+from aeviz.training.loop import train
+from aeviz.training.model import forward
+from tests.conftest import tiny_text
+from tests.helpers import assert_blitting_exact
+from tests.test_legibility import SMALLEST_PX, assert_legible, wide_image_run  # noqa: F401
+
+PANELS = [("decoder", "code", "loss"), ("code", "loss", "weights", "decoder")]
+
+
+def clusters_run(tmp_path, dims: int):
+    """The tiny experiment's two clusters, in `dims` dimensions."""
+    means = ([0.5] + [0.0] * (dims - 1), [-0.5, 0.3] + [0.1] * (dims - 2))
+    text = tiny_text(data={"seed": 1, "clusters": [{"n": 20, "mean": m, "std": 0.1}
+                                                   for m in means]},
+                     model={"layers": [dims, 4, 2, 4, dims]}, train={"epochs": 6})
+    path = tmp_path / f"d{dims}.toml"
+    path.write_text(text)
+    return train(load_experiment(path))
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("dims", [2, 3, 6])
+@pytest.mark.parametrize("panels", PANELS)
+def test_the_sheet_is_legible(tmp_path, dims, size, panels, monkeypatch):
+    assert_legible([clusters_run(tmp_path, dims)], size, panels, monkeypatch)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("panels", [("code", "decoder", "loss"),
+                                    ("code", "loss", "weights", "decoder")])
+def test_the_mosaic_is_legible(wide_image_run, size, panels, monkeypatch):  # noqa: F811
+    assert_legible([wide_image_run], size, panels, monkeypatch)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_a_comparison_with_decoders_is_legible(tiny_run_path, size, monkeypatch):
+    run = trajectory.load(tiny_run_path)
+    assert_legible([run, run], size, ("code", "decoder", "loss"), monkeypatch)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_a_comparison_of_mosaics_is_legible(wide_image_run, size, monkeypatch):  # noqa: F811
+    assert_legible([wide_image_run] * 2, size, ("code", "decoder"), monkeypatch)
+
+
+def test_the_mosaic_shows_each_grid_points_decoded_image(wide_image_run):  # noqa: F811
+    view = RunView(wide_image_run)
+    scene = Scene([view], RenderOptions(size="1280x720", panels=("code", "decoder")),
+                  (0, 2))
+    scene.draw_full(Frame(2.0, (2.0,)))
+    mosaic = next(p for p, _ in scene.panels if isinstance(p, MosaicPanel))
+    shown = mosaic.image.get_array()
+    assert mosaic.side == MOSAIC_SIDE  # room for all at 1280x720
+    assert shown.shape == (MOSAIC_SIDE * 8, MOSAIC_SIDE * 8)
+    last = len(view) - 1
+    code_layer = wide_image_run.code_layer
+    decoded = forward(mosaic.grid, [w[last].astype(float) for w in wide_image_run.weights]
+                      [code_layer:], [b[last].astype(float) for b in wide_image_run.biases]
+                      [code_layer:], wide_image_run.activations[code_layer:])[-1]
+    # Row 1, column 3 of the mosaic: grid point 1 * side + 3, its code 2 below the top row's.
+    np.testing.assert_allclose(shown[8:16, 24:32], decoded[MOSAIC_SIDE + 3].reshape(8, 8))
+    assert mosaic.grid[0, 1] > mosaic.grid[MOSAIC_SIDE, 1]  # the top row has the largest code 2
+    # The grid spans the codes of the whole clip, and the code plane shows it faintly.
+    assert mosaic.grid[:, 0].min() < view.codes[..., 0].min()
+    assert mosaic.grid[:, 0].max() > view.codes[..., 0].max()
+    plane = next(p for p, _ in scene.panels if isinstance(p, CodePanel))
+    faint = [line for line in plane.ax.lines if len(line.get_xdata()) == MOSAIC_SIDE ** 2]
+    assert len(faint) == 1
+
+
+def test_the_sheet_is_the_decoded_grid_in_data_space(tmp_path):
+    run = clusters_run(tmp_path, 2)
+    view = RunView(run)
+    scene = Scene([view], RenderOptions(size="640x360", panels=("decoder", "loss")), (0, 6))
+    scene.draw_full(Frame(6.0, (6.0,)))
+    sheet = next(p for p, _ in scene.panels if isinstance(p, SheetPanel))
+    xs, ys = sheet.mesh.get_data()
+    points = np.column_stack([xs, ys])
+    points = points[~np.isnan(points[:, 0])]
+    decoded = forward(sheet.grid_points, [w[-1].astype(float) for w in run.weights][2:],
+                      [b[-1].astype(float) for b in run.biases][2:], run.activations[2:])[-1]
+    # 2-D data is drawn in its own coordinates: every grid node is on the mesh.
+    for node in decoded:
+        assert np.abs(points - node).sum(axis=1).min() < 1e-9
+    assert np.isnan(xs).sum() == 2 * MESH_SIDE  # one curve per grid line
+
+
+@pytest.mark.parametrize("dims", [3, 6])
+def test_the_decoder_panel_blits_exactly(tmp_path, dims):
+    view = RunView(clusters_run(tmp_path, dims))
+    assert_blitting_exact([view], RenderOptions(size="320x180",
+                                                panels=("code", "decoder")),
+                          [Frame(0.0, (0.0,)), Frame(2.5, (2.5,)), Frame(6.0, (6.0,))])
+
+
+def test_the_mosaic_blits_exactly(wide_image_run):  # noqa: F811
+    view = RunView(wide_image_run)
+    assert_blitting_exact([view], RenderOptions(size="320x180", panels=("decoder", "loss")),
+                          [Frame(0.0, (0.0,)), Frame(1.5, (1.5,)), Frame(2.0, (2.0,))])
+
+
+def test_a_small_mosaic_has_fewer_larger_images(wide_image_run):  # noqa: F811
+    scene = Scene([RunView(wide_image_run)],
+                  RenderOptions(size="640x360", panels=("code", "loss", "weights", "decoder")),
+                  (0, 2))
+    mosaic = next(p for p, _ in scene.panels if isinstance(p, MosaicPanel))
+    assert 5 <= mosaic.side < MOSAIC_SIDE
+    assert mosaic.image.get_array().shape == (mosaic.side * 8, mosaic.side * 8)

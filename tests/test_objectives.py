@@ -1,0 +1,126 @@
+"""Runs with a regularized or variational objective: what they record, and what they leave
+as it was (the shuffling, a plain run's trajectory)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aeviz import trajectory
+from aeviz.settings import load_experiment
+from aeviz.training.loop import Training, train, train_to_file
+from aeviz.training.objectives import corrupt
+from tests.conftest import tiny_text
+
+VAE_MODEL = {"activation": ["tanh", "identity", "tanh", "identity"], "variational": True}
+
+
+def tiny(tmp_path: Path, **changes):
+    path = tmp_path / "changed.toml"
+    path.write_text(tiny_text(**changes))
+    return load_experiment(path)
+
+
+def test_a_plain_run_stores_none_of_the_new_keys(tiny_toml):
+    run = train(load_experiment(tiny_toml))
+    for key in ("noise", "masking", "code_l1", "weight_decay", "beta", "variational", "pull"):
+        assert f"\n{key} =" not in run.config
+    assert run.terms is None and run.logvar_weights is None and run.term_names == ()
+
+
+@pytest.mark.parametrize("train_keys", [{"noise": 0.3}, {"masking": 0.5},
+                                        {"noise": 0.2, "masking": 0.2}])
+def test_corruption_leaves_the_shuffling_as_the_plain_runs(tmp_path, train_keys):
+    plain = Training(tiny(tmp_path), _data(tmp_path))
+    noisy = Training(tiny(tmp_path, train=train_keys), _data(tmp_path))
+    plain.run_epoch(1)
+    noisy.run_epoch(1)
+    assert plain.rng.bit_generator.state == noisy.rng.bit_generator.state
+    assert plain.step_losses != noisy.step_losses  # the corruption did change the steps
+
+
+def _data(tmp_path):
+    from aeviz.training.data import load_data
+    return load_data(tiny(tmp_path)).x
+
+
+def test_corrupt_adds_noise_then_masks():
+    class Fixed:
+        def standard_normal(self, shape):
+            return np.ones(shape)
+
+        def random(self, shape):
+            return np.array([[0.1, 0.9], [0.5, 0.2]])
+
+    batch = np.array([[1.0, 2.0], [3.0, 4.0]])
+    out = corrupt(batch, Fixed(), 0.5, 0.3, np.empty_like(batch))
+    np.testing.assert_array_equal(out, [[0.0, 2.5], [3.5, 0.0]])
+    np.testing.assert_array_equal(batch, [[1.0, 2.0], [3.0, 4.0]])  # the target stays clean
+
+
+def test_a_code_l1_run_records_its_term_beside_the_rmse(tmp_path):
+    run = train(tiny(tmp_path, train={"code_l1": 0.01}))
+    assert run.term_names == ("code_l1",)
+    expected = np.abs(run.codes.astype(float)).sum(axis=2).mean(axis=1)
+    np.testing.assert_allclose(run.terms[:, 0], expected, rtol=1e-5)
+    assert run.loss.shape == (len(run),)  # the RMSE stays the recorded loss
+
+
+def test_a_variational_run_saves_and_loads_with_format_version_2(tmp_path):
+    exp = tiny(tmp_path, model=VAE_MODEL, train={"beta": 0.5})
+    assert exp.model.activations == ("tanh", "identity", "tanh", "identity")
+    path = tmp_path / "vae.npz"
+    summary = train_to_file(exp, path)
+    with np.load(path, allow_pickle=False) as archive:
+        assert int(archive["format_version"]) == 2
+        assert archive["W_logvar"].shape == (summary.snapshots, 2, 4)
+    run = trajectory.load(path)
+    assert run.variational and run.term_names == ("kl",)
+    assert (run.terms[:, 0] >= 0).all()  # a KL divergence
+    in_memory = train(exp)
+    np.testing.assert_array_equal(in_memory.logvar_weights, run.logvar_weights)
+    np.testing.assert_array_equal(in_memory.terms, run.terms)
+    np.testing.assert_array_equal(in_memory.codes, run.codes)
+
+
+def test_a_plain_run_keeps_format_version_1(tmp_path, tiny_toml):
+    path = tmp_path / "plain.npz"
+    train_to_file(load_experiment(tiny_toml), path)
+    with np.load(path, allow_pickle=False) as archive:
+        assert int(archive["format_version"]) == 1
+        assert "W_logvar" not in archive.files and "terms" not in archive.files
+
+
+def test_the_recorded_codes_of_a_vae_are_its_means(tmp_path):
+    from aeviz.training.model import forward
+
+    run = train(tiny(tmp_path, model=VAE_MODEL))
+    last = -1
+    means = forward(run.x.astype(float), [w[last].astype(float) for w in run.weights],
+                    [b[last].astype(float) for b in run.biases], run.activations)[2]
+    np.testing.assert_allclose(run.codes[last], means, rtol=1e-4, atol=1e-5)
+
+
+def test_a_damaged_logvar_array_is_one_line(tmp_path):
+    exp = tiny(tmp_path, model=VAE_MODEL)
+    path = tmp_path / "vae.npz"
+    train(exp).save(path)
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    arrays["W_logvar"] = arrays["W_logvar"][:, :1]
+    broken = tmp_path / "broken.npz"
+    np.savez(broken, **arrays)
+    with pytest.raises(Exception, match=r"W_logvar, b_logvar: expected \[13, 2, in\]"):
+        trajectory.load(broken)
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+@pytest.mark.parametrize("train_keys, model_keys", [({"code_l1": 0.01}, {}),
+                                                    ({"beta": 0.5}, VAE_MODEL)])
+def test_the_terms_axis_is_legible(tmp_path, size, train_keys, model_keys, monkeypatch):
+    from tests.test_legibility import assert_legible
+
+    run = train(tiny(tmp_path, train=train_keys, model=model_keys))
+    texts = [text for text, _, _ in assert_legible([run], size, ("code", "loss", "weights"),
+                                                   monkeypatch)]
+    assert ("KL to N(0, 1)" if "beta" in train_keys else "mean Σ|code|") in texts
