@@ -137,8 +137,9 @@ def figure(runs: Runs, output: str | os.PathLike, at: str | Sequence[Any] | None
     """A handout figure: a row of code planes at the epochs `at` (one row per run) above the
     loss curve, to `output` (.pdf, .svg or .png); returns its path.
 
-    `at`: epochs, "last" and fractions of the run, as a list or "0,10,50,last" (default: the
-    start, a third, two thirds and the end). `width`: inches (default 6.3, a page's text width).
+    `at`: epochs, "last" and fractions of the run, as a list or "0,10,50,last" (default:
+    "0,0.1,0.3,last", since training moves most early on); each moment is the nearest recorded
+    snapshot, named as clips name it. `width`: inches (default 6.3, a page's text width).
     """
     from aeviz.renderer.figure import check_figure_output, draw_figure
 
