@@ -72,7 +72,7 @@ def train(experiment_source: ExperimentLike = None, overrides: Mapping[str, Any]
     `on_epoch(epoch, rmse)` is called after every epoch. Save it with `.save("run.npz")`."""
     from aeviz.training.loop import train as run_training
 
-    return run_training(experiment(experiment_source, overrides), on_epoch)
+    return run_training(experiment(experiment_source, overrides), on_epoch=on_epoch)
 
 
 def load(path: str | os.PathLike) -> Trajectory:

@@ -33,3 +33,17 @@ class SettingError(AevizError):
     def in_file(self, source: str) -> SettingError:
         """The same error, naming the file the setting came from."""
         return SettingError(self.key, self.problem, source)
+
+
+def out_of_memory(error: BaseException) -> str:
+    """What a failure caused by a memory limit (`ulimit -v`, a container's cap) is, in words;
+    "" for other errors. Such a limit shows as MemoryError, as a thread that cannot start, or
+    as a library that cannot be mapped into memory when imported."""
+    text = str(error)
+    if isinstance(error, MemoryError) or (
+            isinstance(error, RuntimeError) and "can't start new thread" in text) or (
+            isinstance(error, ImportError) and "failed to map segment" in text):
+        detail = f" ({text})" if text else ""
+        return (f"out of memory{detail}; raise the memory limit (ulimit -v, the container's) "
+                "or make the run smaller")
+    return ""

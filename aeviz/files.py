@@ -22,7 +22,8 @@ class AtomicFile:
     """A temporary file beside `path` that becomes `path` on commit() and vanishes on discard().
 
     The temporary name keeps the final suffix, so tools that pick a format by extension (ffmpeg,
-    Pillow) see the right one.
+    Pillow) see the right one, and at most 100 characters of the name, so that it stays within
+    the 255 a file name may have.
     """
 
     def __init__(self, path: str | os.PathLike):
@@ -31,7 +32,7 @@ class AtomicFile:
         with deferred():  # a Ctrl-C here would leave a temporary file nobody knows of
             try:
                 handle, temp_name = tempfile.mkstemp(
-                    prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}",
+                    prefix=f".{self.path.stem[:100]}.", suffix=f".tmp{self.path.suffix}",
                     dir=self.path.parent)
             except OSError as error:
                 raise AevizError(f"{self.path}: cannot write: {error.strerror}") from None

@@ -1,8 +1,13 @@
-"""SIGTERM handled like Ctrl-C: what CI cancellation, `timeout` and container stops send.
+"""SIGTERM and SIGHUP handled like Ctrl-C: what CI cancellation, `timeout`, container stops,
+a closed terminal and a dropped SSH session send.
 
-Both signals raise `Interrupted` (a KeyboardInterrupt, so every `except KeyboardInterrupt` that
-cleans up after Ctrl-C cleans up after SIGTERM too), and the exit status says which one came:
-130 for SIGINT, 143 for SIGTERM, as shells report them.
+All three raise `Interrupted` (a KeyboardInterrupt, so every `except KeyboardInterrupt` that
+cleans up after Ctrl-C cleans up after the others too), and the exit status says which one came:
+130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP, as shells report them.
+
+Two kinds of section hold a signal back: `deferred()`, a few lines that must not be cut in two
+(the signal is raised at their end), and `saving()`, the save of finished work (the signal waits
+for the save to end, and `stop_requested()` then says it came; the third signal aborts).
 """
 
 from __future__ import annotations
@@ -10,17 +15,20 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+SIGNALS_TO_ABORT_A_SAVE = 3  # the first two wait for the save; the third gives up on it
 _received: list[int] = []  # the signals that stopped this process, in order
 _deferring: list[int] = []  # while non-empty, a signal is remembered here instead of raised
+_saving: list[int] = []  # while non-empty, a save is under way: the signals that came since
 
 
 class Interrupted(KeyboardInterrupt):
-    """Raised in the main thread by SIGINT or SIGTERM."""
+    """Raised in the main thread by SIGINT, SIGTERM or SIGHUP."""
 
     def __init__(self, signum: int = signal.SIGINT):
         super().__init__(signal.Signals(signum).name)
@@ -29,6 +37,16 @@ class Interrupted(KeyboardInterrupt):
 
 def _raise_interrupted(signum: int, frame) -> None:
     _received.append(signum)
+    if _saving:
+        _saving.append(signum)
+        if len(_saving) > SIGNALS_TO_ABORT_A_SAVE:  # (the first entry marks the section)
+            _saving.clear()
+            raise Interrupted(signum)
+        if len(_saving) == 2:
+            sys.stderr.write("note: stopping once the finished work is saved (a third signal "
+                             "aborts the save)\n")
+            sys.stderr.flush()
+        return
     if _deferring:
         _deferring.append(signum)
         return
@@ -52,8 +70,35 @@ def deferred() -> Iterator[None]:
             raise Interrupted(signums[0])
 
 
+@contextlib.contextmanager
+def saving() -> Iterator[None]:
+    """The save of finished work (a run's trajectory): a stop signal during it waits for the
+    save to end (`stop_requested()` then says it came), and so does a second; a third aborts
+    the save by raising `Interrupted`. Once a save ends after a stop signal (during the save
+    or before it), the process is stopping: further ones are ignored. Nested inside it,
+    `deferred()` sections defer nothing more."""
+    if _saving:
+        yield
+        return
+    _saving.append(0)
+    try:
+        yield
+    finally:
+        aborted = not _saving
+        _saving.clear()
+    if _received and not aborted:
+        # The process is stopping: a further signal must not cut short what is left (the
+        # summary of what was saved, the exit).
+        ignore_stop_signals()
+
+
+def stop_requested() -> bool:
+    """Whether a stop signal has come (one a `saving()` section held back, say)."""
+    return bool(_received)
+
+
 def handle_stop_signals() -> None:
-    """Make SIGINT and SIGTERM raise `Interrupted` in the main thread (a no-op elsewhere).
+    """Make SIGINT, SIGTERM and SIGHUP raise `Interrupted` in the main thread (a no-op elsewhere).
 
     A signal the process was started with ignored (a background job's SIGINT) stays ignored.
     """
@@ -65,7 +110,8 @@ def handle_stop_signals() -> None:
 
 
 def exit_status() -> int:
-    """128 + the first stop signal received (130 for SIGINT, 143 for SIGTERM)."""
+    """128 + the first stop signal received (130 for SIGINT, 143 for SIGTERM, 129 for
+    SIGHUP)."""
     return 128 + (_received[0] if _received else signal.SIGINT)
 
 

@@ -120,3 +120,86 @@ def test_experiments_with_the_same_name_are_refused(tmp_path):
         (tmp_path / sub / "same.toml").write_text(TINY)
     with pytest.raises(AevizError, match="two experiments are named 'same'"):
         find_experiments([str(tmp_path / "a"), str(tmp_path / "b")])
+
+
+# Batch inputs an attack pass found tracebacks or wrong caching in: one line and exit 2, or the
+# job done.
+
+def npy_labelled(folder: Path) -> Path:
+    """An experiment on x.npy with labels from y.npy, in `folder`."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    np.save(folder / "x.npy", rng.uniform(0, 1, (20, 3)))
+    np.save(folder / "y.npy", np.arange(20) % 2)
+    (folder / "labelled.toml").write_text(FAST.replace(
+        "[data]", '[data]\nfile = "x.npy"\nlabel_file = "y.npy"').split("[[data.clusters]]")[0]
+        + FAST[FAST.index("[model]"):])
+    return folder / "labelled.toml"
+
+
+def test_a_changed_label_file_redoes_the_experiment(run_cli, tmp_path):
+    import numpy as np
+
+    path = npy_labelled(tmp_path)
+    outdir = tmp_path / "out"
+    assert run_cli("batch", path, "-o", outdir, "-q").exit_code == 0
+    np.save(tmp_path / "y.npy", np.arange(20) % 3)
+    again = run_cli("batch", path, "-o", outdir, "--dry-run")
+    assert again.stdout == ("labelled: would train and render: changed (experiment, data, "
+                            "render options or aeviz version)\n")
+
+
+def test_no_output_may_be_an_input(run_cli, tmp_path):
+    path = npy_labelled(tmp_path)
+    result = run_cli("train", path, "-o", tmp_path / "y.npy")
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: {tmp_path / 'y.npy'}: cannot write: it is the input {tmp_path / 'y.npy'}; "
+        "choose another output\n")
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    (outdir / "labelled.npz").symlink_to(tmp_path / "x.npy")
+    result = run_cli("batch", path, "-o", outdir)
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: {outdir / 'labelled.npz'}: cannot write: it is the input {tmp_path / 'x.npy'}; "
+        "choose another output\n")
+
+
+def test_a_file_name_that_is_not_utf8(run_cli, folder, tmp_path):
+    with open(bytes(folder) + b"/\xff\xfe.toml", "w") as handle:
+        handle.write(FAST)
+    result = run_cli("batch", folder, "-o", tmp_path / "out", "--dry-run")
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: {folder}/\\xff\\xfe.toml: the file name is not UTF-8 text; rename it (the name "
+        "becomes the names of its outputs)\n")
+
+
+@pytest.mark.parametrize("shard_text", ["\u00b2/3", "1/\u0663", "\uff11/2", "1/" + "9" * 500])
+def test_shards_are_ascii_numbers(run_cli, folder, tmp_path, shard_text):
+    result = run_cli("batch", folder, "-o", tmp_path / "out", "--shard", shard_text)
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: --shard: must be I/N with 1 <= I <= N, such as 1/4; got {shard_text!r}\n")
+
+
+def test_a_loop_of_links_and_a_name_too_long(run_cli, tmp_path):
+    (tmp_path / "one").symlink_to(tmp_path / "two")
+    (tmp_path / "two").symlink_to(tmp_path / "one")
+    result = run_cli("batch", tmp_path / "one", "-o", tmp_path / "out")
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: {tmp_path / 'one'}: cannot read: Too many levels of symbolic links\n")
+    long = tmp_path / ("a" * 300 + ".toml")
+    result = run_cli("batch", long, "-o", tmp_path / "out")
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: {long}: cannot read: File name too long\n")
+
+
+def test_an_experiment_of_a_name_near_255_characters_is_made(run_cli, tmp_path):
+    folder = tmp_path / "experiments"
+    folder.mkdir()
+    name = "b" * 250
+    (folder / f"{name}.toml").write_text(FAST)
+    outdir = tmp_path / "out"
+    result = run_cli("batch", folder, "-o", outdir, "-q")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in outdir.iterdir()) == [f"{name}.{ext}"
+                                                         for ext in ("json", "mp4", "npz")]

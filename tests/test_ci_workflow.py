@@ -16,6 +16,8 @@ import pytest
 from aeviz.settings.tomlwriter import dump_toml
 from tests.test_batch import FAST
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 CI = ROOT / "examples" / "ci"
 WORKFLOW = (CI / "aeviz-clips.yml").read_text()

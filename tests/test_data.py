@@ -65,5 +65,187 @@ def test_npy_file(tmp_path):
     data = load_data(load_experiment(tmp_path / "e.toml"))
     assert data.x.shape == (3, 4) and data.labels.tolist() == [-1, -1, -1]
     np.save(tmp_path / "x.npy", np.array([{"a": 1}], dtype=object))
-    with pytest.raises(AevizError, match=r"e.toml: data.file: .*x.npy is not a readable .npy"):
+    with pytest.raises(AevizError, match=r"e.toml: data.file: .*x.npy must hold a non-empty "
+                       r"N x D array of numbers \(booleans, integers or floats\), got shape "
+                       r"\(1,\) of object \(Python objects\)$"):
         load_data(load_experiment(tmp_path / "e.toml"))
+
+
+# The data door: what an attack pass found, each with the exact line it now gets.
+
+def npy_experiment(tmp_path, x, normalize="global", **data) -> str:
+    """An experiment on the array `x` saved as x.npy (layers sized to its columns)."""
+    np.save(tmp_path / "x.npy", x)
+    columns = x.shape[1] if x.ndim == 2 else 3
+    (tmp_path / "e.toml").write_text(tiny_text(
+        data={"clusters": None, "file": "x.npy", "normalize": normalize, **data},
+        model={"layers": [columns, 2, columns]}))
+    return tmp_path / "e.toml"
+
+
+def data_error(path, *settings) -> str:
+    with pytest.raises(AevizError) as caught:
+        load_data(load_experiment(path, list(settings)))
+    return str(caught.value).removeprefix(f"{path}: ")
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int64", "uint64", "bool",
+                                   "float16", ">f8"])
+@pytest.mark.parametrize("normalize", ["global", "minmax", "none"])
+def test_integer_and_other_numeric_data_train(tmp_path, dtype, normalize):
+    """README's MNIST recipe: pixels as uint8 with normalize = "global" (a casting error in
+    the division before); integers are converted to the training dtype before arithmetic."""
+    x = (np.arange(24).reshape(6, 4) // 3 % 2 if dtype == "bool" else
+         np.arange(24).reshape(6, 4) * 5).astype(dtype)
+    data = load_data(load_experiment(npy_experiment(tmp_path, x, normalize)))
+    assert data.x.dtype == np.float32
+    expected = x.astype(np.float64)
+    if normalize == "global":
+        expected = expected / np.abs(expected).max()
+    elif normalize == "minmax":
+        low, high = expected.min(axis=0), expected.max(axis=0)
+        expected = 2 * (expected - low) / (high - low) - 1
+    np.testing.assert_allclose(data.x, expected, rtol=1e-6)
+
+
+def test_int8_data_of_minus_128_is_normalized(tmp_path):
+    """abs(-128) is -128 in int8: the scale was negative and the data left as they were."""
+    data = load_data(load_experiment(npy_experiment(tmp_path, np.full((5, 3), -128, np.int8))))
+    np.testing.assert_array_equal(data.x, -np.ones((5, 3)))
+
+
+@pytest.mark.parametrize("x, shown", [
+    (np.ones((4, 3), np.complex128), "(4, 3) of complex128 (complex numbers)"),
+    (np.ones((4, 3), "m8[s]"), "(4, 3) of timedelta64[s] (time spans)"),
+    (np.ones((4, 3), "M8[D]"), "(4, 3) of datetime64[D] (dates)"),
+    (np.full((4, 3), "1"), "(4, 3) of <U1 (text)"),
+    (np.zeros((4, 3), "i4,i4"), "(4, 3) of [('f0', '<i4'), ('f1', '<i4')] (records)"),
+    (np.ones((4, 3, 2)), "(4, 3, 2) of float64"),
+    (np.ones(4), "(4,) of float64"),
+    (np.ones((0, 3)), "(0, 3) of float64"),
+])
+def test_data_that_is_not_an_array_of_numbers_is_refused(tmp_path, x, shown):
+    path = npy_experiment(tmp_path, x)
+    assert data_error(path) == (
+        f"data.file: {tmp_path / 'x.npy'} must hold a non-empty N x D array of numbers "
+        f"(booleans, integers or floats), got shape {shown}")
+
+
+@pytest.mark.parametrize("shape, problem", [
+    ((10, 10**9), "1,000,000,000 columns; aeviz takes at most 100,000"),
+    ((100_000, 5_000), "500,000,000 values; aeviz takes at most 125,000,000"),
+])
+def test_every_dimension_is_bounded_before_reading(tmp_path, shape, problem):
+    path = npy_experiment(tmp_path, np.ones((2, 3)))
+    with open(tmp_path / "x.npy", "wb") as handle:  # a header only: no data behind it
+        np.lib.format.write_array_header_1_0(handle, {"descr": "<f8", "fortran_order": False,
+                                                      "shape": shape})
+    assert data_error(path) == (f"data.file: {tmp_path / 'x.npy'} declares shape {shape}: "
+                                f"{problem}")
+
+
+def label_experiment(tmp_path) -> str:
+    return npy_experiment(tmp_path, np.ones((6, 3)), label_file="y.npy")
+
+
+def test_a_label_file_header_of_a_trillion_rows_is_refused_unread(tmp_path):
+    path = label_experiment(tmp_path)
+    with open(tmp_path / "y.npy", "wb") as handle:
+        np.lib.format.write_array_header_1_0(handle, {"descr": "<i8", "fortran_order": False,
+                                                      "shape": (10**12,)})
+    assert data_error(path) == (f"data.label_file: {tmp_path / 'y.npy'} has "
+                                "1,000,000,000,000 labels but x.npy has 6 rows; they must match")
+
+
+def test_a_zip_as_label_file_is_refused(tmp_path):
+    path = label_experiment(tmp_path)
+    np.savez(tmp_path / "y.npy", labels=np.arange(6))
+    (tmp_path / "y.npy.npz").rename(tmp_path / "y.npy")
+    assert data_error(path).startswith(  # (then the zip's version bytes, by Python version)
+        f"data.label_file: {tmp_path / 'y.npy'} is not a readable .npy array (the magic string "
+        "is not correct; expected b'\\x93NUMPY', got b'PK\\x03\\x04")
+
+
+def test_label_strings_are_bounded(tmp_path):
+    path = label_experiment(tmp_path)
+    np.save(tmp_path / "y.npy", np.array(["a" * 1001] * 6))
+    assert data_error(path) == (f"data.label_file: {tmp_path / 'y.npy'} holds strings of up "
+                                "to 1,001 characters; a label may have at most 1,000")
+
+
+def test_a_cluster_of_100000_dimensions_is_refused_before_sampling(tmp_path):
+    (tmp_path / "e.toml").write_text(tiny_text(data={"clusters": [
+        {"n": 10, "mean": [0.0] * 100_000, "std": 1.0}]}, model={"layers": [100_000, 2, 100_000]}))
+    assert data_error(tmp_path / "e.toml") == (
+        "data.clusters[1].mean: 100,000 dimensions; sampled clusters have at most 1,000 (wider "
+        "data: data.file)")
+
+
+def csv_experiment(tmp_path, text: str, **data) -> str:
+    (tmp_path / "d.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "e.toml").write_text(tiny_text(
+        data={"clusters": None, "file": "d.csv", **data}, model={"layers": [2, 2, 2]}))
+    return tmp_path / "e.toml"
+
+
+def test_a_csv_row_missing_its_label_cell(tmp_path):
+    path = csv_experiment(tmp_path, "a,b,kind\n1,2,x\n3,4\n", label_column="kind")
+    assert data_error(path) == (f'data.file: {tmp_path / "d.csv"}: row 3 has no "kind" cell '
+                                "(it has 2 of the header's 3)")
+
+
+def test_a_csv_field_over_the_field_limit(tmp_path):
+    path = csv_experiment(tmp_path, "a,b\n1," + "2" * 131_073 + "\n")
+    assert data_error(path) == (f"data.file: {tmp_path / 'd.csv'} is not a readable CSV file "
+                                "(field larger than field limit (131072))")
+
+
+@pytest.mark.parametrize("number", ["1_000", "\u0661\u0662", "\uff11", "0x10", "1e", "--1",
+                                    "\u00a01", "1,5", ""])
+def test_only_plain_ascii_decimal_numbers_are_numbers(tmp_path, number):
+    """Python's float() takes `1_000`, Arabic-Indic and full-width digits, and non-ASCII
+    spaces; a CSV number is plain ASCII decimal."""
+    path = csv_experiment(tmp_path, f'a,b\n1,2\n3,"{number}"\n')
+    shown = repr(number)
+    assert data_error(path) == (
+        f'data.file: {tmp_path / "d.csv"}: column "b" is not numeric (row 3: {shown}); remove '
+        "it, or name it in data.label_column to color the points by it")
+
+
+@pytest.mark.parametrize("number, value", [
+    ("1", 1.0), ("-2.5", -2.5), ("+.5", 0.5), ("3.", 3.0), ("1e3", 1000.0), ("2.5E-1", 0.25),
+    (" 7 ", 7.0), ("\t8", 8.0)])
+def test_plain_numbers_read_as_python_reads_them(tmp_path, number, value):
+    path = csv_experiment(tmp_path, f'a,b\n1,2\n1,"{number}"\n', normalize="none")
+    assert load_data(load_experiment(path)).x[1, 1] == value
+
+
+def test_csv_is_read_in_memory_about_the_size_of_its_numbers(tmp_path):
+    """Row by row into one array: no list of strings per cell (which took ten times the
+    file's size)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    values = rng.uniform(-1, 1, (20_000, 8))
+    lines = ["a,b,c,d,e,f,g,h,kind"] + [",".join(f"{v:.9f}" for v in row) + f",k{i % 3}"
+                                        for i, row in enumerate(values)]
+    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "e.toml").write_text(tiny_text(
+        data={"clusters": None, "file": "d.csv", "label_column": "kind", "normalize": "none"},
+        model={"layers": [8, 2, 8]}, train={"dtype": "float64"}))
+    exp = load_experiment(tmp_path / "e.toml")
+    tracemalloc.start()
+    data = load_data(exp)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    np.testing.assert_allclose(data.x, values, atol=1e-9)
+    assert peak < 3 * values.nbytes  # the array, labels, and a copy at most
+
+
+def test_a_label_of_many_digits_is_a_name(tmp_path):
+    """Found by the fuzz tests: int() of a label of 65,536 digits passes Python's limit on
+    digits (a ValueError); a label is a class number only up to 255."""
+    path = csv_experiment(tmp_path, f"a,b,kind\n1,2,{'9' * 65_536}\n3,4,007\n",
+                          label_column="kind")
+    data = load_data(load_experiment(path))
+    assert data.label_names == ("9" * 65_536, "007") and data.labels.tolist() == [0, 1]

@@ -9,9 +9,13 @@ import shlex
 import shutil
 from pathlib import Path
 
+import pytest
+
 import aeviz.settings
 from aeviz import renderer
 from aeviz.training import loop as trainer
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # "#   aeviz train ..." indented on a line of its own, or `aeviz ...` quoted inside a comment.

@@ -51,7 +51,7 @@ def test_loss_is_mean_over_rows_and_units():
     assert net.backward(net.forward(x)) == pytest.approx((1 + 4 + 9 + 16) / 4)
     # bias gradient of the output layer is the mean over rows of 2 * (0 - x) / units
     np.testing.assert_allclose(net.bias_grads[-1], [-(1 + 3) / 2, -(2 + 4) / 2])
-    assert net.rmse(x)[0] == pytest.approx(np.sqrt(7.5))
+    assert net.evaluate(x, 1)[0] == pytest.approx(np.sqrt(7.5))
 
 
 def test_derivatives_are_written_in_terms_of_the_output():

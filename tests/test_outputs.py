@@ -145,3 +145,53 @@ def test_a_really_full_disk(tiny_run_path, tmp_path):
         assert list(disk.iterdir()) == []
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_parts_left_by_a_killed_run_are_removed_by_the_next(run_cli, tmp_path):
+    """A process killed by SIGKILL cannot clean up; the next one writing there does, leaving
+    the folders of processes still running alone."""
+    (tmp_path / "e.toml").write_text(tiny_text(train={"epochs": 2},
+                                               render={"size": "160x90", "fps": 5}))
+    stale = tmp_path / ".e.parts.999999999.x1"  # above any pid Linux gives out
+    stale.mkdir()
+    (stale / "codes").write_bytes(b"\0" * 320)
+    running = tmp_path / f".e.parts.{os.getpid()}.x2"
+    running.mkdir()
+    result = run_cli("train", tmp_path / "e.toml", "-o", tmp_path / "e.npz", "-q")
+    assert result.exit_code == 0, result.output
+    assert not stale.exists() and running.is_dir()
+    running.rmdir()
+    outdir = tmp_path / "clips"
+    outdir.mkdir()
+    (outdir / ".e.parts.999999999.x3").mkdir()
+    result = run_cli("batch", tmp_path / "e.toml", "-o", outdir, "-q", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in outdir.iterdir()) == ["e.json", "e.mp4", "e.npz"]
+
+
+def test_an_unknown_mplbackend_is_no_traceback(tmp_path, tiny_run_path):
+    result = subprocess.run([sys.executable, "-m", "aeviz", "render", tiny_run_path, "-o",
+                             tmp_path / "x.png", "-q"], capture_output=True, text=True,
+                            env={**os.environ, "MPLBACKEND": "nonsense"})
+    assert (result.returncode, result.stderr) == (0, "")
+    assert (tmp_path / "x.png").stat().st_size > 0
+
+
+def test_a_memory_limit_is_one_line(tmp_path):
+    """Under `ulimit -v` the evaluation's threads cannot start: one line, exit 2."""
+    resource = pytest.importorskip("resource")
+    (tmp_path / "e.toml").write_text(tiny_text(
+        data={"clusters": [{"n": 3000, "mean": [0.0, 0.0, 0.0], "std": 1.0}]},
+        train={"epochs": 2}))
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (200_000 * 1024, 200_000 * 1024))
+
+    result = subprocess.run([sys.executable, "-m", "aeviz", "train", "e.toml", "-q"],
+                            capture_output=True, text=True, cwd=tmp_path, preexec_fn=limit)
+    if result.returncode == 0:
+        pytest.skip("training fits in 200 MB of address space here")
+    assert result.returncode == 2 and result.stderr.startswith("Error: out of memory ("), (
+        result.stderr)
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.toml"]

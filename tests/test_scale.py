@@ -22,7 +22,7 @@ from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions, load_experiment
 from aeviz.training import model
 from aeviz.training.loop import Snapshot, train, train_to_file
-from aeviz.training.recorder import StreamingRecord
+from aeviz.training.recorder import RunInfo, StreamingRecord
 from tests.helpers import assert_blitting_exact
 
 IMAGES = """title = "images"
@@ -96,9 +96,10 @@ def test_a_streamed_append_cut_short_is_left_out(tmp_path):
     record.append(Snapshot(0, 0, 1.0, codes, params))
     record.files["codes"].write(b"\xff" * 20)  # what an interrupted append left behind
     record.append(Snapshot(1, 5, 0.5, codes * 2, params * 2))
-    record.close(type("Run", (), dict(config="", meta={}, x=np.zeros((4, 3)), labels=np.zeros(
+    saved = record.close(RunInfo(config="", meta={}, x=np.zeros((4, 3)), labels=np.zeros(
         4, int), label_names=(), feature_names=(), layer_sizes=(3, 2, 3),
-        activations=("tanh", "tanh"), step_loss=np.zeros(5)))())
+        activations=("tanh", "tanh"), step_loss=np.zeros(5)))
+    assert (saved.snapshots, saved.ends_at) == (2, "epoch 1")
     record.discard()
     with np.load(tmp_path / "r.npz", allow_pickle=False) as archive:
         np.testing.assert_array_equal(archive["codes"], [codes, codes * 2])
@@ -110,7 +111,9 @@ def test_a_streamed_append_cut_short_is_left_out(tmp_path):
     (np.arange(59), "y.npy has 59 labels but x.npy has 60 rows; they must match"),
     (np.zeros(60), "y.npy must hold a 1-D array of integers or strings, got shape (60,) of "
                    "float64"),
-    (np.array([{"a": 1}] * 60, dtype=object), "y.npy is not a readable .npy array"),
+    (np.array([{"a": 1}] * 60, dtype=object), "y.npy must hold a 1-D array of integers or "
+                                              "strings, got shape (60,) of object (Python "
+                                              "objects)"),
 ])
 def test_bad_label_file(tmp_path, labels, message):
     path = image_experiment(tmp_path, labels)

@@ -37,11 +37,6 @@ def stat(pid: int) -> list[str]:
     return text[text.rindex(")") + 2:].split()
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = stat(pid)
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def in_session(sid: int) -> list[int]:
     """Live (not zombie) processes of session `sid`."""
     found = []
@@ -81,11 +76,15 @@ def wait_until(condition, what: str, limit: float = 60.0,
         time.sleep(0.05)
 
 
-def busy(pid: int, seconds: float = 1.5) -> bool:
-    """The process has done `seconds` of CPU work: past its imports, into the real work."""
+def streamed(folder: Path, name: str, snapshots: int = 1, samples: int = 40) -> bool:
+    """Training of `name` has streamed `snapshots` snapshots into its hidden parts folder in
+    `folder` (directly there for `train`, inside a batch job's own parts folder for `batch`):
+    the marker that it is under way. A snapshot's codes are 2 float32 per sample."""
+    pattern = f".{name}.parts.*/codes"
+    found = list(folder.glob(pattern)) + list(folder.glob(f".{name}.parts.*/{pattern}"))
     try:
-        return cpu_seconds(pid) >= seconds
-    except OSError:
+        return any(path.stat().st_size >= snapshots * samples * 2 * 4 for path in found)
+    except OSError:  # removed meanwhile
         return False
 
 
@@ -95,11 +94,15 @@ def finish(process: subprocess.Popen) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
-@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+STOPS = [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
+
+
+@pytest.mark.parametrize("signum, status", STOPS)
 def test_train_saves_the_completed_epochs(tmp_path, signum, status):
     (tmp_path / "long.toml").write_text(LONG)
     process = start("train", "long.toml", cwd=tmp_path)
-    wait_until(lambda: busy(process.pid), "training under way", process=process)
+    wait_until(lambda: streamed(tmp_path, "long", 3), "three snapshots streamed",
+               process=process)
     process.send_signal(signum)
     code, out, err = finish(process)
     assert code == status, err
@@ -141,20 +144,19 @@ def batch_rows(out: str) -> dict[str, str]:
     return {row.split()[0]: row for row in table}
 
 
-@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("signum, status", STOPS)
 def test_batch_stops_its_workers_and_records_nothing_unfinished(tmp_path, signum, status):
     folder = long_batch(tmp_path)
     outdir = tmp_path / "clips"
     process = start("batch", folder, "-o", outdir, "--jobs", "2", cwd=tmp_path)
     wait_until(lambda: (outdir / "quick.json").exists(), "the quick experiment done",
                process=process)
-    wait_until(lambda: len(children(process.pid)) == 2
-               and all(busy(pid, 0.3) for pid in children(process.pid)), "two slow workers",
-               process=process)
+    wait_until(lambda: sum(streamed(outdir, name) for name in ("slow1", "slow2", "slow3")) == 2,
+               "two slow workers training", process=process)
     if signum == signal.SIGINT:
         os.killpg(process.pid, signal.SIGINT)  # as a terminal does: the whole group
     else:
-        process.send_signal(signal.SIGTERM)    # as CI and `timeout` do: the parent alone
+        process.send_signal(signum)    # as CI, `timeout` and a hang-up do: the parent alone
     code, out, err = finish(process)
     assert code == status, err
     assert "Traceback" not in err
@@ -178,7 +180,7 @@ def test_a_worker_killed_fails_only_its_experiment(tmp_path):
                                                        render={"size": "160x90", "fps": 5}))
     outdir = tmp_path / "clips"
     process = start("batch", folder, "-o", outdir, "--jobs", "2", cwd=tmp_path)
-    wait_until(lambda: any(busy(pid, 0.3) for pid in children(process.pid)), "a busy worker")
+    wait_until(lambda: streamed(outdir, "doomed"), "the doomed worker training", process=process)
     wait_until(lambda: (outdir / "one.json").exists() and (outdir / "two.json").exists()
                and len(children(process.pid)) == 1, "the others done", process=process)
     (doomed,) = children(process.pid)
@@ -193,10 +195,63 @@ def test_a_worker_killed_fails_only_its_experiment(tmp_path):
 
 def test_workers_stop_when_the_batch_is_killed(tmp_path):
     folder = long_batch(tmp_path)
-    process = start("batch", folder, "-o", tmp_path / "clips", "--jobs", "2", cwd=tmp_path)
-    wait_until(lambda: sum(busy(pid, 0.3) for pid in children(process.pid)) == 2,
-               "two slow workers")
+    outdir = tmp_path / "clips"
+    process = start("batch", folder, "-o", outdir, "--jobs", "2", cwd=tmp_path)
+    wait_until(lambda: sum(streamed(outdir, name) for name in ("slow1", "slow2", "slow3")) == 2,
+               "two slow workers training", process=process)
     process.kill()
     _, err = process.communicate()  # the workers' stderr too: they hold the pipe until they end
     wait_until(lambda: not in_session(process.pid), "the orphaned workers stopped", 15)
-    assert not list((tmp_path / "clips").glob("*.tmp.*")), err
+    assert not list(outdir.glob("*.tmp.*")) and not list(outdir.glob(".*.parts.*")), err
+
+
+def test_a_second_signal_waits_for_the_save(tmp_path):
+    (tmp_path / "long.toml").write_text(LONG)
+    process = start("train", "long.toml", cwd=tmp_path)
+    wait_until(lambda: streamed(tmp_path, "long", 3), "three snapshots streamed",
+               process=process)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.05)  # (whether it comes during the save or after it, the run is kept)
+    process.send_signal(signal.SIGINT)
+    code, out, err = finish(process)
+    assert code == 130 and "Traceback" not in err, err
+    assert "stopped: interrupted" in out
+    with np.load(tmp_path / "long.npz", allow_pickle=False) as run:
+        assert run["epoch"][-1] > 1000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.npz", "long.toml"]
+
+
+SAVING = """
+import os, signal, sys
+from aeviz.signals import Interrupted, handle_stop_signals, saving, stop_requested
+handle_stop_signals()
+signals = int(sys.argv[1])
+try:
+    with saving():
+        for _ in range(signals):
+            os.kill(os.getpid(), signal.SIGINT)
+        print("saved to the end", stop_requested())
+except Interrupted:
+    print("save aborted")
+"""
+
+
+@pytest.mark.parametrize("signals, outcome", [
+    (1, "saved to the end True\n"), (2, "saved to the end True\n"), (3, "save aborted\n")])
+def test_a_save_runs_to_the_end_unless_a_third_signal_comes(signals, outcome):
+    done = subprocess.run([sys.executable, "-c", SAVING, str(signals)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout == outcome, done.stderr
+    notes = "note: stopping once the finished work is saved (a third signal aborts the save)\n"
+    assert done.stderr == notes  # once, at the first
+
+
+def test_demo_stops_on_ctrl_c_without_rendering(tmp_path):
+    process = start("demo", "-o", "demo.gif", "--size", "160x90", cwd=tmp_path)
+    wait_until(lambda: streamed(tmp_path, "demo", 3, samples=400), "the demo training",
+               process=process)
+    process.send_signal(signal.SIGINT)
+    code, out, err = finish(process)
+    assert code == 130 and "Traceback" not in err, err
+    assert "stopped: interrupted" in out and "demo.gif" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.npz"]

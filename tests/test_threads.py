@@ -5,10 +5,11 @@ the train command stays clear of matplotlib."""
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
 import aeviz
 from aeviz.training import model
@@ -20,21 +21,29 @@ def blas_threads() -> list[int]:
     return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
 
 
-def test_training_uses_one_blas_thread_and_restores_the_count():
+@pytest.fixture
+def two_blas_threads():
+    """BLAS set to two threads, so that training has a count to lower (on a one-CPU machine
+    BLAS starts with one, and a test of "one thread in training" would pass trivially)."""
     if any(os.environ.get(name) for name in THREAD_VARIABLES):
         pytest.skip("the environment sets a BLAS thread count")
-    before = blas_threads()
+    with threadpool_limits(limits=2, user_api="blas"):
+        if set(blas_threads()) != {2}:
+            pytest.skip(f"this BLAS cannot run on two threads here ({blas_threads()})")
+        yield
+
+
+def test_training_uses_one_blas_thread_and_restores_the_count(two_blas_threads):
     with training_threads():
-        assert set(blas_threads()) <= {1}
-    assert blas_threads() == before
+        assert set(blas_threads()) == {1}
+    assert set(blas_threads()) == {2}
 
 
-def test_training_runs_on_one_blas_thread():
-    if any(os.environ.get(name) for name in THREAD_VARIABLES):
-        pytest.skip("the environment sets a BLAS thread count")
+def test_training_runs_on_one_blas_thread(two_blas_threads):
     seen = []
     aeviz.train(tiny_text(train={"epochs": 2}), on_epoch=lambda *_: seen.extend(blas_threads()))
     assert seen and set(seen) == {1}
+    assert set(blas_threads()) == {2}
 
 
 def test_a_thread_count_in_the_environment_wins(monkeypatch):
@@ -50,7 +59,12 @@ def test_threaded_evaluation_is_the_sequential_one_every_time(monkeypatch):
                             np.float32)
     x = rng.uniform(0, 1, (203, 6)).astype(np.float32)
     monkeypatch.setattr(model, "EVALUATION_ROWS", 10)  # 21 chunks, on threads
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)  # four of them, even on a one-CPU machine
+    started = []
+    monkeypatch.setattr(model, "ThreadPoolExecutor",
+                        lambda workers: started.append(workers) or ThreadPoolExecutor(workers))
     threaded = [net.evaluate(x, 2) for _ in range(5)]
+    assert started == [4] * 5
     monkeypatch.setattr(model, "EVALUATION_ROWS", 1000)  # one chunk, no threads
     _, codes = net.evaluate(x, 2)
     squared = sum(float(((net.forward(x[i:i + 10])[-1] - x[i:i + 10]) ** 2).sum())

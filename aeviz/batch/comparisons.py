@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aeviz import __version__
-from aeviz.batch.jobs import Job, Planned, Result, decide, digest_of, plan, row_of
+from aeviz.batch.jobs import Job, Planned, Result, decide, digest_of, plan, publish, row_of
 from aeviz.batch.manifest import UP_TO_DATE, redo_reason, write_manifest
 from aeviz.errors import AevizError
 from aeviz.settings.comparison import Comparison, find_runs, load_comparison
+from aeviz.signals import stop_requested
 
 
 @dataclass
@@ -41,7 +42,6 @@ class CompareJob(Planned):
 
     @property
     def broken(self) -> bool:
-        """It cannot be made: `reason` is its error."""
         return self.comparison is None
 
     @property
@@ -51,8 +51,11 @@ class CompareJob(Planned):
 
     @property
     def outputs(self) -> list[Path]:
-        """What it makes, the manifest last."""
         return [self.output(self.fmt), self.output("json")]
+
+    @property
+    def inputs(self) -> list[Path]:
+        return [self.path, *(path for run in self.runs for path in run.job.inputs)]
 
     def own_hash(self) -> str:
         """The hash of what the comparison itself sets: its file, the format, aeviz."""
@@ -88,16 +91,17 @@ class CompareJob(Planned):
         also = f"; trains {', '.join(others)} for it (not made in this shard)" if others else ""
         return f"{self.name}: would render comparison: {self.reason}{also}"
 
-    def make(self) -> Result:
-        """Render the comparison from its runs, then write its manifest. Raises on failure
-        (`batch.make` turns that into the row)."""
+    def make(self, work: Path) -> Result:
+        """Render the comparison from its runs (training those another shard makes, streamed
+        into `work`), then write its manifest."""
         from aeviz.renderer import render
 
         clip, manifest_path = self.outputs
         manifest_path.unlink(missing_ok=True)  # from here on, the old clip is not "done"
-        trajectories = [_trajectory(run) for run in self.runs]
-        render(trajectories, clip, self.comparison.options)
+        trajectories = [_trajectory(run, work) for run in self.runs]
+        render(trajectories, work / clip.name, self.comparison.options)
         result = Result(self.name, "done", *_ranges(trajectories), output=str(clip))
+        publish(work, [clip])
         write_manifest(manifest_path, self.digest, [clip], {
             **row_of(result), "own": self.own_hash(), "runs": self.run_hashes()})
         return result
@@ -122,7 +126,7 @@ def plan_comparison(path: Path, outdir: Path, fmt: str, force: bool, batch: dict
         return job
     job.comparison = comparison
     job.digest = digest_of({"own": job.own_hash(), "runs": job.run_hashes()})
-    decide(job, force, job.outputs[:1], job.changed)
+    job.reason = decide(job, force, job.outputs[:1], job.changed)
     return job
 
 
@@ -132,20 +136,21 @@ def _redo_run(run: Run) -> str:
     return redo_reason(job.output("json"), job.digest, job.outputs[:2])
 
 
-def _trajectory(run: Run):
+def _trajectory(run: Run, work: Path):
     """A run's trajectory: from the output folder if it is up to date there; else trained
-    now if another shard makes it; else its job here failed, and so does the comparison."""
+    now (streamed into `work`) if another shard makes it; else its job here failed, and so
+    does the comparison."""
     from aeviz import trajectory
-    from aeviz.training.loop import train
+    from aeviz.training.loop import train_to_file
 
     if _redo_run(run) == UP_TO_DATE:
         return trajectory.load(run.job.output("npz"))
     if run.made_here:
         raise AevizError(f"run {run.name} failed, so the comparison cannot be made")
-    made = train(run.job.exp)
-    if made.stop_reason == "interrupted":
+    saved = train_to_file(run.job.exp, work / f"{run.name}.npz")
+    if saved.stop_reason == "interrupted" or stop_requested():
         raise KeyboardInterrupt
-    return made
+    return trajectory.load(saved.path)
 
 
 def _ranges(runs: list) -> tuple[str, str, str]:

@@ -4,6 +4,7 @@ comparisons, and shared among CI jobs by a stable hash of each name."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,24 +17,41 @@ def find_experiments(paths: Iterable[str]) -> list[Path]:
     found: list[Path] = []
     for text in paths:
         path = Path(text)
-        if path.is_dir():
-            inside = sorted(path.glob("*.toml"))
-            if not inside:
-                raise AevizError(f"{path}: no .toml experiments in this folder")
-            found += inside
-        elif path.is_file():
-            if path.suffix.lower() != ".toml":
-                raise AevizError(f"{path}: not an experiment (expected a .toml file or a folder)")
-            found.append(path)
-        else:
-            raise AevizError(f"{path}: no such file or folder")
+        try:
+            found += _experiments_at(path)
+        except OSError as error:  # a name too long, a loop of links, a folder not readable
+            raise AevizError(f"{shown(path)}: cannot read: {error.strerror or error}") from None
     by_name: dict[str, Path] = {}
     for path in found:
+        if shown(path) != str(path):
+            raise AevizError(f"{shown(path)}: the file name is not UTF-8 text; rename it (the "
+                             "name becomes the names of its outputs)")
         other = by_name.setdefault(path.stem, path)
         if other != path and other.resolve() != path.resolve():
             raise AevizError(f"{path}: two experiments are named {path.stem!r} (also {other}); "
                              "their outputs would overwrite each other")
     return sorted(by_name.values(), key=lambda p: p.stem)
+
+
+def _experiments_at(path: Path) -> list[Path]:
+    if path.is_dir():
+        inside = sorted(path.glob("*.toml"))
+        if not inside:
+            raise AevizError(f"{shown(path)}: no .toml experiments in this folder")
+        return inside
+    if path.is_file():
+        if path.suffix.lower() != ".toml":
+            raise AevizError(f"{shown(path)}: not an experiment (expected a .toml file or a "
+                             "folder)")
+        return [path]
+    os.stat(path)  # the reason, if there is one beyond its absence (a loop, a long name)
+    raise AevizError(f"{shown(path)}: no such file or folder")
+
+
+def shown(path: Path) -> str:
+    """A path as text that can be printed: bytes of a file name that are not UTF-8 (which
+    Python keeps as lone surrogates) as escapes, \\xff."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def shard_of(name: str, count: int) -> int:

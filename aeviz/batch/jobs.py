@@ -1,13 +1,17 @@
 """One experiment of a batch: planned (is it up to date? see `manifest`), then made in a worker
-process: trained, rendered, its manifest written last."""
+process: trained (streamed to disk) and rendered in a hidden folder of its own, moved into the
+output folder, its manifest written last."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +24,11 @@ from aeviz.batch.manifest import (
     redo_reason,
     write_manifest,
 )
-from aeviz.errors import AevizError
+from aeviz.errors import AevizError, out_of_memory
 from aeviz.files import check_writable
 from aeviz.settings import Experiment, load_experiment
+from aeviz.signals import deferred, stop_requested
+from aeviz.training.recorder import parts_prefix, remove_stale_parts
 
 
 @dataclass
@@ -52,12 +58,14 @@ def prepare_outdir(outdir: str | Path) -> Path:
 
 
 def content_hash(exp: Experiment, fmt: str) -> str:
-    """What the outputs depend on; equal hashes mean nothing needs redoing."""
+    """What the outputs depend on; equal hashes mean nothing needs redoing: the resolved
+    experiment, every file it reads (data file, label file), the format and aeviz's version."""
+    from aeviz.training.data import input_paths
+
     parts = {"experiment": exp.to_toml(), "format": fmt, "aeviz": __version__}
-    if exp.data.file:
-        data_path = exp.base_dir / exp.data.file
-        if data_path.is_file():
-            parts["data"] = file_digest(data_path)
+    for index, path in enumerate(input_paths(exp)):
+        key = "data" if index == 0 else f"input {index}"
+        parts[key] = file_digest(path) if path.is_file() else "missing"
     return digest_of(parts)
 
 
@@ -68,7 +76,11 @@ def digest_of(parts: dict) -> str:
 
 @dataclass
 class Planned:
-    """A job of the batch, planned: what it would make and why (or that it is up to date)."""
+    """A job of the batch, planned: what it would make and why (or that it is up to date).
+
+    Experiments (`Job`) and comparisons (`CompareJob`) are the two kinds; the batch knows them
+    only through this interface: `broken`, `needs`, `outputs` (the manifest last),
+    `inputs` (files no output may be), `dry_run_line()` and `make(work)`."""
 
     path: Path
     outdir: Path
@@ -84,23 +96,79 @@ class Planned:
         """The output NAME.suffix in the output folder."""
         return self.outdir / f"{self.name}.{suffix}"
 
+    @property
+    def broken(self) -> bool:
+        """It cannot be made: `reason` is its error."""
+        raise NotImplementedError
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Jobs of this batch to finish first."""
+        return ()
+
+    @property
+    def outputs(self) -> list[Path]:
+        raise NotImplementedError
+
+    @property
+    def inputs(self) -> list[Path]:
+        """The files it reads: none of its outputs may be one of them."""
+        return [self.path]
+
+    def dry_run_line(self) -> str:
+        raise NotImplementedError
+
+    def make(self, work: Path) -> Result:
+        """Make the outputs in the hidden folder `work`, move them into the output folder,
+        write the manifest; return the row. Raises on failure (`make` turns that into the
+        row)."""
+        raise NotImplementedError
+
 
 @dataclass
 class Job(Planned):
     """One experiment, planned."""
 
     exp: Experiment | None = None
-    needs: tuple[str, ...] = ()  # jobs to finish first (a comparison's runs)
 
     @property
     def broken(self) -> bool:
-        """It cannot be made: `reason` is its error."""
         return self.exp is None
 
     @property
     def outputs(self) -> list[Path]:
-        """What it makes, the manifest last."""
         return [self.output("npz"), self.output(self.fmt), self.output("json")]
+
+    @property
+    def inputs(self) -> list[Path]:
+        from aeviz.training.data import input_paths
+
+        return [self.path, *(input_paths(self.exp) if self.exp else ())]
+
+    def dry_run_line(self) -> str:
+        if self.broken:
+            return f"{self.name}: would fail: {self.reason}"
+        if self.reason == UP_TO_DATE:
+            return f"{self.name}: up to date"
+        return f"{self.name}: would train and render: {self.reason}"
+
+    def make(self, work: Path) -> Result:
+        """Train (streaming the trajectory to disk) and render one experiment."""
+        from aeviz import trajectory
+        from aeviz.renderer import render
+        from aeviz.training.loop import train_to_file
+
+        trajectory_path, clip, manifest_path = self.outputs
+        manifest_path.unlink(missing_ok=True)  # from here on, the old outputs are not "done"
+        saved = train_to_file(self.exp, work / trajectory_path.name)
+        if saved.stop_reason == "interrupted" or stop_requested():
+            raise KeyboardInterrupt
+        render([trajectory.load(saved.path)], work / clip.name, self.exp.render)
+        result = Result(self.name, "done", saved.ends_at.removeprefix("epoch "),
+                        float(saved.loss[-1]), saved.stop_reason, output=str(clip))
+        publish(work, [trajectory_path, clip])
+        write_manifest(manifest_path, self.digest, [trajectory_path, clip], row_of(result))
+        return result
 
 
 def plan(path: Path, outdir: Path, fmt: str, force: bool) -> Job:
@@ -113,62 +181,72 @@ def plan(path: Path, outdir: Path, fmt: str, force: bool) -> Job:
     except AevizError as error:
         job.reason = str(error)
         return job
-    decide(job, force, job.outputs[:2])
+    job.reason = decide(job, force, job.outputs[:2])
     return job
 
 
-def decide(job, force: bool, made: list[Path],
-           changed: Callable[[dict], str] = lambda manifest: CHANGED) -> None:
-    """Refuse a folder or FIFO in the way of its outputs, then say why the job must be made."""
-    for output in job.outputs if job.outdir.is_dir() else ():  # (a dry run may have no outdir)
-        check_writable(output, inputs=[job.path])
-    job.reason = "forced" if force else redo_reason(job.output("json"), job.digest, made,
-                                                    changed)
+def decide(job: Planned, force: bool, made: list[Path],
+           changed: Callable[[dict], str] = lambda manifest: CHANGED) -> str:
+    """Refuse a folder or FIFO in the way of its outputs, or an output that is one of its
+    inputs; then say why the job must be made (or that it is up to date)."""
+    for output in job.outputs:
+        if job.outdir.is_dir():  # (a dry run may have no output folder yet)
+            check_writable(output, inputs=job.inputs)
+        for source in job.inputs:
+            if _same_path(output, source):
+                raise AevizError(f"{output}: cannot write: it is the input {source}; choose "
+                                 "another output folder")
+    return "forced" if force else redo_reason(job.output("json"), job.digest, made, changed)
 
 
-def dry_run_line(job: Job) -> str:
+def _same_path(first: Path, second: Path) -> bool:
+    """The same file, whether or not it exists yet."""
+    return os.path.abspath(first) == os.path.abspath(second) or (
+        first.exists() and second.exists() and os.path.samefile(first, second))
+
+
+def dry_run_line(job: Planned) -> str:
     """What a dry run of `batch` says of one experiment (or comparison)."""
-    if not isinstance(job, Job):
-        return job.dry_run_line()
-    if job.exp is None:
-        return f"{job.name}: would fail: {job.reason}"
-    if job.reason == UP_TO_DATE:
-        return f"{job.name}: up to date"
-    return f"{job.name}: would train and render: {job.reason}"
+    return job.dry_run_line()
 
 
-def make(job: Job) -> Result:
-    """Train and render one experiment (or make a comparison), then write its manifest.
-    Never raises: a failure or an interruption is the job's row."""
+def make(job: Planned) -> Result:
+    """Make one job in a hidden folder of its own, then publish its outputs and manifest.
+    Never raises: a failure or an interruption is the job's row, and leaves nothing behind
+    but the old outputs (without their manifest: not "done")."""
     started = time.perf_counter()
     try:
-        result = make_experiment(job) if isinstance(job, Job) else job.make()
+        with work_folder(job.outdir, job.name) as work:
+            result = job.make(work)
     except KeyboardInterrupt:
         result = Result(job.name, "interrupted", output="stopped before it finished")
     except Exception as error:  # one failing experiment must not stop the others
-        message = str(error) if isinstance(error, AevizError) else (
+        message = str(error) if isinstance(error, AevizError) else out_of_memory(error) or (
             f"{type(error).__name__}: {error}")
         result = Result(job.name, "failed", output=message)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def make_experiment(job: Job) -> Result:
-    """Train and render one experiment, then write its manifest."""
-    from aeviz.renderer import render
-    from aeviz.training.loop import train
+@contextlib.contextmanager
+def work_folder(outdir: Path, name: str) -> Iterator[Path]:
+    """A hidden folder in `outdir` (`.NAME.parts.PID.XXXX`) where a job makes its outputs:
+    removed whatever happens, and, if its process was killed, by the next batch."""
+    remove_stale_parts(outdir / f"{name}.npz")
+    with deferred():  # a signal here would leave a folder nobody knows of
+        folder = Path(tempfile.mkdtemp(prefix=parts_prefix(name), dir=outdir))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
-    trajectory_path, clip, manifest_path = job.outputs
-    manifest_path.unlink(missing_ok=True)  # from here on, the old outputs are not "done"
-    run = train(job.exp)
-    if run.stop_reason == "interrupted":
-        raise KeyboardInterrupt
-    run.save(trajectory_path)
-    render([run], clip, job.exp.render)
-    result = Result(job.name, "done", run.moment(len(run) - 1).removeprefix("epoch "),
-                    float(run.loss[-1]), run.stop_reason, output=str(clip))
-    write_manifest(manifest_path, job.digest, [trajectory_path, clip], row_of(result))
-    return result
+
+def publish(work: Path, outputs: list[Path]) -> None:
+    """Move the finished outputs from the work folder into place, all or (on a signal) all
+    the same: they are renamed together."""
+    with deferred():
+        for output in outputs:
+            os.replace(work / output.name, output)
 
 
 def row_of(result: Result) -> dict:
@@ -177,15 +255,13 @@ def row_of(result: Result) -> dict:
             "stop_reason": result.stop_reason}
 
 
-def unfinished(job: Job, cause: str, stopped: bool) -> Result:
-    """The row of an experiment that did not finish: stopped, or its worker died."""
+def unfinished(job: Planned, cause: str, stopped: bool) -> Result:
+    """The row of a job that did not finish: stopped, or its worker died."""
     return Result(job.name, "interrupted" if stopped else "failed", output=cause)
 
 
-def up_to_date(job: Job) -> Result:
-    """The row of an experiment whose outputs are current, from its manifest."""
+def up_to_date(job: Planned) -> Result:
+    """The row of a job whose outputs are current, from its manifest."""
     recorded = read_manifest(job.output("json")) or {}
     return Result(job.name, UP_TO_DATE, recorded.get("epochs"), recorded.get("final_rmse"),
                   recorded.get("stop_reason"), 0.0, str(job.output(job.fmt)))
-
-

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from aeviz.batch.comparisons import plan_comparison
 from aeviz.batch.discovery import shard, split_comparisons
-from aeviz.batch.jobs import Job, Result, make, plan, unfinished, up_to_date
+from aeviz.batch.jobs import Planned, Result, make, plan, unfinished, up_to_date
 from aeviz.batch.manifest import UP_TO_DATE
 from aeviz.batch.workers import run_in_workers
 
 
 def plan_batch(paths: list[Path], outdir: Path, fmt: str, force: bool, index: int = 1,
-               count: int = 1) -> list:
+               count: int = 1) -> list[Planned]:
     """The jobs of shard `index` of `count`: its experiments, then its comparisons. A
     comparison's runs from other shards are not jobs here: its own job trains them."""
     experiments, comparisons = split_comparisons(paths)
@@ -25,7 +25,7 @@ def plan_batch(paths: list[Path], outdir: Path, fmt: str, force: bool, index: in
                    for path in shard(comparisons, index, count)]
 
 
-def run_batch(jobs: list[Job], workers: int,
+def run_batch(jobs: list[Planned], workers: int,
               on_result: Callable[[Result], None] = lambda result: None,
               ) -> tuple[list[Result], bool]:
     """Make the jobs that need it, `workers` processes at a time. Returns the rows in the

@@ -7,9 +7,9 @@ name the flag (`--size`, see `options`).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import click
@@ -28,7 +28,7 @@ from aeviz.cli.options import (
     set_option,
     unset_render_keys,
 )
-from aeviz.errors import AevizError
+from aeviz.errors import AevizError, out_of_memory
 from aeviz.files import check_writable, write_text_atomic
 from aeviz.settings import (
     Experiment,
@@ -38,7 +38,8 @@ from aeviz.settings import (
 )
 from aeviz.signals import exit_status, handle_stop_signals
 
-if TYPE_CHECKING:  # the trajectory module pulls in numpy: imported where it is used
+if TYPE_CHECKING:  # numpy is imported where it is used (`init` and `validate` do without)
+    from aeviz.training.recorder import Saved
     from aeviz.trajectory import Trajectory
 
 
@@ -99,26 +100,30 @@ def validate(experiment: str, overrides: dict) -> None:
 @quiet_option
 def train(experiment: str, output: str | None, overrides: dict, quiet: bool) -> None:
     """Train EXPERIMENT (a TOML file) and record its trajectory (.npz)."""
-    from aeviz.training.data import data_path
+    from aeviz.training.data import input_paths
 
     exp = api.experiment(experiment, overrides)
     output = output or Path(experiment).with_suffix(".npz").name
-    check_writable(output, inputs=[experiment, data_path(exp) or experiment])
-    run = train_and_save(exp, output, quiet)
-    if run.stop_reason == "interrupted":
-        sys.exit(exit_status())
+    check_writable(output, inputs=[experiment, *input_paths(exp)])
+    train_and_save(exp, output, quiet)
 
 
-def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace:
-    """Train with a progress bar on a terminal, streaming the trajectory to `output`
-    (written atomically); print the summary line. Returns the run's summary (meta, loss)."""
+def train_and_save(exp: Experiment, output: str, quiet: bool) -> Saved:
+    """Load the data and say if the network cannot reach its range; train with a progress bar
+    on a terminal, streaming the trajectory to `output` (written atomically); print the
+    summary line. Exits with the signal's status if a stop signal came (the run is saved)."""
+    from aeviz.signals import stop_requested
+    from aeviz.training.data import load_data
     from aeviz.training.loop import train_to_file
 
     check_writable(output)
+    data = load_data(exp)
+    if not quiet:
+        warn_about_range(exp, data.x)
     with Progress("training", quiet, eta=False) as progress:
         status = TrainingStatus(progress)
-        run = train_to_file(exp, output, on_epoch=status.epoch, on_step=status.step,
-                            on_data=None if quiet else lambda x: warn_about_range(exp, x))
+        run = train_to_file(exp, output, data, on_epoch=status.epoch, on_step=status.step)
+    del data  # (its memory is not needed by what follows: a demo's render)
     if not quiet:
         meta = run.meta
         if meta["stop_reason"] == "diverged":
@@ -129,6 +134,8 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> SimpleNamespace
         click.echo(f"{exp.source}: ends at {run.ends_at}, final RMSE {run.loss[-1]:.4g}, "
                    f"stopped: {meta['stop_reason']}, {run.snapshots} snapshots -> {output} "
                    f"({meta['wall_seconds']:.1f} s)")
+    if run.stop_reason == "interrupted" or stop_requested():
+        sys.exit(exit_status())
     return run
 
 
@@ -238,7 +245,32 @@ cli.add_command(figure_command, "figure")
 cli.add_command(info_command, "info")
 
 
+# matplotlib's own backends (matplotlib.rcsetup's list): matplotlib refuses any other name in
+# MPLBACKEND with a traceback when imported, but aeviz draws with Agg whatever it says.
+MATPLOTLIB_BACKENDS = frozenset((
+    "gtk3agg", "gtk3cairo", "gtk4agg", "gtk4cairo", "macosx", "nbagg", "notebook", "qtagg",
+    "qtcairo", "qt5agg", "qt5cairo", "tkagg", "tkcairo", "webagg", "wx", "wxagg", "wxcairo",
+    "agg", "cairo", "pdf", "pgf", "ps", "svg", "template", "inline"))
+
+
+def drop_unknown_backend() -> None:
+    """Forget an MPLBACKEND that names no backend: drawing uses Agg anyway, and `view` picks a
+    window backend itself (and says so when none can open)."""
+    backend = os.environ.get("MPLBACKEND")
+    if backend is not None and not (backend.lower() in MATPLOTLIB_BACKENDS
+                                    or backend.startswith("module://")):
+        del os.environ["MPLBACKEND"]
+
+
 def main() -> None:
     """Console-script entry point."""
     handle_stop_signals()
-    cli(prog_name="aeviz")
+    drop_unknown_backend()
+    try:
+        cli(prog_name="aeviz")
+    except (MemoryError, RuntimeError, ImportError) as error:
+        problem = out_of_memory(error)
+        if not problem:
+            raise
+        click.echo(f"Error: {problem}", err=True)
+        sys.exit(2)

@@ -52,7 +52,7 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
         return
     if dry_run:
         for job in jobs_planned:
-            click.echo(batching.dry_run_line(job))
+            click.echo(job.dry_run_line())
         return
 
     def report(result) -> None:

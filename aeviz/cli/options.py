@@ -87,7 +87,8 @@ class ShardType(click.ParamType):
         if isinstance(value, tuple):
             return value
         index, _, count = str(value).partition("/")
-        if not (index.strip().isdigit() and count.strip().isdigit()
+        numbers = (index.strip(), count.strip())
+        if not (all(n.isascii() and n.isdigit() and len(n) < 10 for n in numbers)
                 and 1 <= int(index) <= int(count)):
             raise UserError(f"--shard: must be I/N with 1 <= I <= N, such as 1/4; got {value!r}")
         return int(index), int(count)

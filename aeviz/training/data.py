@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from aeviz.errors import AevizError
 from aeviz.files import special_kind
 from aeviz.limits import (
+    MAX_CLUSTER_DIMENSION,
     MAX_CSV_BYTES,
+    MAX_DATA_VALUES,
+    MAX_FEATURES,
+    MAX_LABEL_CHARACTERS,
     MAX_MAGNITUDE,
     MAX_SAMPLES,
     MAX_TRAINABLE,
@@ -43,12 +49,22 @@ def load_data(exp: Experiment) -> Dataset:
     if x.shape[1] != exp.model.layers[0]:
         raise exp.error("model.layers", f"first layer (input) has {exp.model.layers[0]} neurons "
                         f"but {exp.data.file} has {x.shape[1]} numeric columns; they must match")
+    if x.dtype not in (np.float32, np.float64):
+        # Integers (pixels as uint8), booleans and other floats: converted before any
+        # arithmetic, which in their own type would wrap (abs(-128) is -128 in int8) or fail.
+        x = x.astype(exp.train.dtype)
     if not np.isfinite(x).all():
         raise exp.error("data.file", f"{exp.data.file} contains NaN or infinite values")
     with np.errstate(over="ignore", invalid="ignore"):
         x = normalize(x, exp.data.normalize)
     check_trainable(exp, x)
     return Dataset(x.astype(exp.train.dtype, copy=False), labels, names, features)
+
+
+def input_paths(exp: Experiment) -> list[Path]:
+    """The files an experiment reads besides its own: the data file and the label file."""
+    files = [exp.data.file, exp.data.label_file]
+    return [exp.base_dir / name for name in files if name]
 
 
 def check_trainable(exp: Experiment, x: np.ndarray) -> None:
@@ -70,6 +86,9 @@ def check_clusters(exp: Experiment) -> None:
         raise exp.error("data.clusters", too_many(total, MAX_SAMPLES, "samples in all"))
     for index, cluster in enumerate(exp.data.clusters, start=1):
         key = f"data.clusters[{index}]"
+        if len(cluster.mean) > MAX_CLUSTER_DIMENSION:
+            raise exp.error(f"{key}.mean", f"{len(cluster.mean):,} dimensions; sampled clusters "
+                            f"have at most {MAX_CLUSTER_DIMENSION:,} (wider data: data.file)")
         if max(map(abs, cluster.mean)) > MAX_MAGNITUDE:
             raise exp.error(f"{key}.mean", _too_large(max(map(abs, cluster.mean))))
         if cluster.cov is None and (cluster.std or 0.0) > MAX_MAGNITUDE:
@@ -117,103 +136,192 @@ def _data_path(exp: Experiment) -> Path:
     return path
 
 
+# A CSV number: plain ASCII decimal, as written by programs (no `1_000`, no digits of other
+# scripts, which Python's float() accepts); nan and inf are read, then refused as not finite.
+_NUMBER = re.compile(r"[ \t]*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|(?i:nan|inf|infinity))"
+                     r"[ \t]*", re.ASCII)
+
+
 def read_csv(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...],
                                         tuple[str, ...]]:
     """Numeric columns become features; `label_column` (any values) becomes the labels.
-    Returns x, labels, label names and the feature columns' names."""
+    Returns x, labels, label names and the feature columns' names.
+
+    Read as a stream, row by row, into an array sized by the file's line count (an upper
+    bound on its rows: the pages past the last row are never touched), so memory is about
+    the size of the data as numbers, not of the text and its Python objects."""
     path = _data_path(exp)
-    rows = [row for row in csv.reader(io.StringIO(_utf8_text(exp, path), newline="")) if row]
-    if too_many(len(rows) - 1, MAX_SAMPLES, "rows"):
-        raise exp.error("data.file", f"{path} has {too_many(len(rows) - 1, MAX_SAMPLES, 'rows')}")
-    if len(rows) < 2:
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise exp.error("data.file", f"{path} is {size_text(size)}; aeviz reads CSV files of at "
+                        f"most {size_text(MAX_CSV_BYTES)}")
+    try:
+        with open(path, encoding="utf-8-sig", errors="strict", newline="") as handle:
+            return _parse_csv(exp, path, csv.reader(handle), _line_count(path))
+    except UnicodeDecodeError:
+        raise exp.error("data.file", _not_utf8(path)) from None
+    except csv.Error as error:
+        raise exp.error("data.file", f"{path} is not a readable CSV file ({error})") from None
+    except OSError as error:
+        raise exp.error("data.file", f"{path}: cannot read: {error.strerror}") from None
+
+
+def _parse_csv(exp: Experiment, path: Path, reader, lines: int):
+    header = next((row for row in reader if row), None)
+    if header is None:
         raise exp.error("data.file", f"{path} needs a header row and at least one data row")
-    header, body = rows[0], rows[1:]
+    if len(header) > MAX_FEATURES + 1:
+        raise exp.error("data.file", f"{path} has "
+                        f"{too_many(len(header), MAX_FEATURES + 1, 'columns')}")
     label_column = exp.data.label_column
     if label_column is not None and label_column not in header:
         raise exp.error("data.label_column", f'no column "{label_column}" in {path} '
                         f"(columns: {', '.join(header)})")
     features = [i for i, name in enumerate(header) if name != label_column]
-    for i in features:
-        row = _first_non_numeric(body, i)
-        if row is not None:
-            value = body[row][i] if i < len(body[row]) else "(missing)"
-            raise exp.error("data.file", f'{path}: column "{header[i]}" is not numeric (row '
-                            f"{row + 2}: {value!r}); remove it, or name it in "
-                            "data.label_column to color the points by it")
     if not features:
         raise exp.error("data.file", f"{path} has no numeric columns")
-    x = np.array([[float(row[i]) for i in features] for row in body])
+    label_at = None if label_column is None else header.index(label_column)
+    if too_many(lines * len(features), MAX_DATA_VALUES, "values"):
+        raise exp.error("data.file", f"{path} has {lines:,} lines of {len(features):,} numbers: "
+                        f"{too_many(lines * len(features), MAX_DATA_VALUES, 'values')}")
+    x = np.empty((max(lines, 1), len(features)))
+    label_texts: list[str] = []
+    rows = 0
+    for row in reader:
+        if not row:
+            continue
+        if rows == MAX_SAMPLES:
+            raise exp.error("data.file", f"{path} has more than {MAX_SAMPLES:,} rows; aeviz takes "
+                            f"at most {MAX_SAMPLES:,}")
+        for position, column in enumerate(features):
+            text = row[column] if column < len(row) else None
+            if text is None or not _NUMBER.fullmatch(text):
+                value = "(missing)" if text is None else repr(text[:40] + (
+                    "..." if len(text) > 40 else ""))
+                raise exp.error("data.file", f'{path}: column "{header[column]}" is not numeric '
+                                f"(row {rows + 2}: {value}); remove it, or name it in "
+                                "data.label_column to color the points by it")
+            x[rows, position] = float(text)
+        if label_at is not None:
+            if label_at >= len(row):
+                raise exp.error("data.file", f'{path}: row {rows + 2} has no "{label_column}" '
+                                f"cell (it has {len(row)} of the header's {len(header)})")
+            label_texts.append(row[label_at])
+        rows += 1
+    if rows == 0:
+        raise exp.error("data.file", f"{path} needs a header row and at least one data row")
     feature_names = tuple(header[i] for i in features)
+    x = x[:rows]
     if label_column is None:
-        return x, np.full(len(body), -1), (), feature_names
-    labels, names = label_indices([row[header.index(label_column)] for row in body])
+        return x, np.full(rows, -1), (), feature_names
+    labels, names = label_indices(label_texts)
     return x, labels, names, feature_names
 
 
-def _utf8_text(exp: Experiment, path: Path) -> str:
-    """The file as text: UTF-8, with or without a byte order mark; one line naming the first
-    byte that is not."""
-    size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
-        raise exp.error("data.file", f"{path} is {size_text(size)}; aeviz reads CSV files of at "
-                        f"most {size_text(MAX_CSV_BYTES)}")
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise exp.error("data.file", f"{path} is not UTF-8 text (byte 0x{data[error.start]:02x} "
-                        f"at offset {error.start}, line {line}); save it as UTF-8") from None
+def _line_count(path: Path) -> int:
+    """Line breaks in the file, plus one: at least its number of CSV rows."""
+    newlines = returns = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            newlines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
+    return max(newlines, returns) + 1
 
 
-def _first_non_numeric(rows: list[list[str]], column: int) -> int | None:
-    """The index of the first row whose value in `column` is not a number, or None."""
-    for index, row in enumerate(rows):
-        try:
-            float(row[column])
-        except (ValueError, IndexError):
-            return index
-    return None
+def _not_utf8(path: Path) -> str:
+    """Where the file stops being UTF-8: the byte, its offset and its line."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, line = 0, 1
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 16):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                start = error.start + offset - len(decoder.getstate()[0])
+                handle.seek(start)
+                byte = handle.read(1)[0]
+                handle.seek(0)
+                line = handle.read(start).count(b"\n") + 1
+                return (f"{path} is not UTF-8 text (byte 0x{byte:02x} at offset {start}, line "
+                        f"{line}); save it as UTF-8")
+            offset += len(chunk)
+    return f"{path} is not UTF-8 text (it ends inside a character); save it as UTF-8"
+
+
+# The element types a data file may hold: booleans, integers and real floats.
+_DATA_KINDS = {"b": "booleans", "i": "integers", "u": "integers", "f": "floats"}
 
 
 def read_npy(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """An N x D array of numbers (booleans, integers or floats), checked by its header before
+    any of it is read."""
     path = _data_path(exp)
     try:
         with open(path, "rb") as handle:
-            shape, _ = npy_header(handle)  # before reading: a header may claim terabytes
-        rows = shape[0] if shape else 0
-        x = None if too_many(rows, MAX_SAMPLES, "rows") else np.load(path, allow_pickle=False)
-    except (ValueError, OSError) as error:
+            shape, dtype = npy_header(handle)  # before reading: a header may claim terabytes
+            _check_data_header(exp, path, shape, dtype)
+            handle.seek(0)
+            x = np.lib.format.read_array(handle, allow_pickle=False)
+    except AevizError:
+        raise
+    except (ValueError, OSError, EOFError) as error:
         raise exp.error("data.file", f"{path} is not a readable .npy array ({error})") from None
-    if x is None:
-        raise exp.error("data.file", f"{path} declares shape {shape}: "
-                        f"{too_many(rows, MAX_SAMPLES, 'rows')}")
-    if x.ndim != 2 or not np.issubdtype(x.dtype, np.number) or len(x) == 0:
-        raise exp.error("data.file", f"{path} must hold a non-empty N x D numeric array, "
-                        f"got shape {x.shape} of {x.dtype}")
     if exp.data.label_file is None:
         return x, np.full(len(x), -1), ()
     labels, names = label_indices(read_label_file(exp, len(x)).tolist())
     return x, labels, names
 
 
+def _check_data_header(exp: Experiment, path: Path, shape: tuple, dtype: np.dtype) -> None:
+    """Refuse, before reading, data that is not a non-empty N x D array of numbers of sizes
+    aeviz takes."""
+    if len(shape) != 2 or dtype.kind not in _DATA_KINDS or dtype.fields is not None or (
+            0 in shape):
+        raise exp.error("data.file", f"{path} must hold a non-empty N x D array of numbers "
+                        f"(booleans, integers or floats), got shape {shape} of {_kind(dtype)}")
+    rows, columns = shape
+    for count, limit, what in ((rows, MAX_SAMPLES, "rows"), (columns, MAX_FEATURES, "columns"),
+                               (rows * columns, MAX_DATA_VALUES, "values")):
+        if too_many(count, limit, what):
+            raise exp.error("data.file", f"{path} declares shape {shape}: "
+                            f"{too_many(count, limit, what)}")
+
+
+def _kind(dtype: np.dtype) -> str:
+    """A dtype in words, for messages: "complex128 (complex numbers)"."""
+    kinds = {"c": "complex numbers", "m": "time spans", "M": "dates", "O": "Python objects",
+             "U": "text", "S": "bytes", "V": "records"}
+    return f"{dtype} ({kinds[dtype.kind]})" if dtype.kind in kinds else str(dtype)
+
+
 def read_label_file(exp: Experiment, samples: int) -> np.ndarray:
     """`data.label_file`: a .npy of N integers or strings, one per row of the data."""
     path = exp.base_dir / exp.data.label_file
+    kind = special_kind(path)
+    if kind:
+        raise exp.error("data.label_file", f"{path} is {kind}, not a file")
     if not path.is_file():
         raise exp.error("data.label_file", f"no such file: {path}")
     try:
-        values = np.load(path, allow_pickle=False)
-    except (ValueError, OSError) as error:
+        with open(path, "rb") as handle:
+            shape, dtype = npy_header(handle)
+            if len(shape) != 1 or dtype.kind not in "iuU" or dtype.fields is not None:
+                raise exp.error("data.label_file", f"{path} must hold a 1-D array of integers "
+                                f"or strings, got shape {shape} of {_kind(dtype)}")
+            if shape[0] != samples:
+                raise exp.error("data.label_file", f"{path} has {shape[0]:,} labels but "
+                                f"{exp.data.file} has {samples:,} rows; they must match")
+            if dtype.kind == "U" and dtype.itemsize // 4 > MAX_LABEL_CHARACTERS:
+                raise exp.error("data.label_file", f"{path} holds strings of up to "
+                                f"{dtype.itemsize // 4:,} characters; a label may have at most "
+                                f"{MAX_LABEL_CHARACTERS:,}")
+            handle.seek(0)
+            return np.lib.format.read_array(handle, allow_pickle=False)
+    except AevizError:
+        raise
+    except (ValueError, OSError, EOFError) as error:
         raise exp.error("data.label_file", f"{path} is not a readable .npy array "
                         f"({error})") from None
-    if values.ndim != 1 or values.dtype.kind not in "iuU":
-        raise exp.error("data.label_file", f"{path} must hold a 1-D array of integers or "
-                        f"strings, got shape {values.shape} of {values.dtype}")
-    if len(values) != samples:
-        raise exp.error("data.label_file", f"{path} has {len(values)} labels but "
-                        f"{exp.data.file} has {samples} rows; they must match")
-    return values
 
 
 def label_indices(values: list) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -224,7 +332,7 @@ def label_indices(values: list) -> tuple[np.ndarray, tuple[str, ...]]:
     appearance.
     """
     texts = [str(v) for v in values]
-    if all(t.isascii() and t.isdigit() and int(t) < 256 for t in texts):
+    if all(t.isascii() and t.isdigit() and len(t) <= 3 and int(t) < 256 for t in texts):
         numbers = np.array([int(t) for t in texts])
         return numbers, tuple(str(n) for n in range(numbers.max() + 1))
     names = tuple(dict.fromkeys(texts))

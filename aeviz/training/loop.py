@@ -1,7 +1,9 @@
 """The training loop: mini-batch epochs, one RMSE evaluation per epoch, snapshots as it goes.
 
-`train` keeps the snapshots in memory and returns a Trajectory; `train_to_file` streams them to
-disk as they are taken (memory stays flat however many epochs are recorded) and writes the .npz.
+Both ways of training are one: training appends its snapshots to a record, and the record closes
+into the result. `train` keeps them in memory (a `MemoryRecord`) and returns a Trajectory;
+`train_to_file` streams them to disk as they are taken (a `StreamingRecord`: memory stays flat
+however many epochs are recorded), writes the .npz and returns what it saved.
 
 Snapshots taken inside an epoch (`record.batches`) are held until the epoch completes and only
 then committed to the record, so the record never holds a state that training then abandoned:
@@ -15,7 +17,6 @@ import math
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
@@ -23,17 +24,18 @@ import numpy as np
 from aeviz import __version__
 from aeviz.errors import AevizError
 from aeviz.settings import Experiment
+from aeviz.signals import saving
 from aeviz.training.budget import check_size
 from aeviz.training.data import Dataset, load_data
-from aeviz.training.model import Autoencoder, split_params
+from aeviz.training.model import Autoencoder
 from aeviz.training.optim import make_optimizer
-from aeviz.training.recorder import MemoryRecord, StreamingRecord
+from aeviz.training.recorder import MemoryRecord, RunInfo, Saved, StreamingRecord
 from aeviz.training.threads import one_blas_thread
-from aeviz.trajectory import Trajectory, moment_name
+from aeviz.trajectory import Trajectory
 
 EpochCallback = Callable[[int, float], None]
 StepCallback = Callable[[int, int], None]  # (samples trained on so far, at most in all)
-DataCallback = Callable[[np.ndarray], None]  # the normalized training data
+Record = MemoryRecord | StreamingRecord
 
 
 class Snapshot(NamedTuple):
@@ -61,7 +63,7 @@ class Training:
     """A run in progress: the network, its optimizer and shuffling, and the record so far."""
 
     def __init__(self, exp: Experiment, x: np.ndarray,
-                 record: MemoryRecord | StreamingRecord | None = None):
+                 record: Record | None = None):
         self.exp, self.x = exp, x
         self.rng = np.random.default_rng(exp.train.seed)
         self.net = Autoencoder(exp.model.layers, exp.model.activations, self.rng,
@@ -143,58 +145,47 @@ class Training:
         self.commit(self.blow_up)
 
 
-def train(exp: Experiment, on_epoch: EpochCallback | None = None) -> Trajectory:
+def train(exp: Experiment, data: Dataset | None = None,
+          on_epoch: EpochCallback | None = None) -> Trajectory:
     """Train the experiment's autoencoder and return its recorded trajectory.
 
-    Stops after `train.epochs`, when the RMSE reaches `train.epsilon` ("converged"), when the
-    loss or weights stop being finite ("diverged": the last finite state is kept) or on Ctrl-C
-    ("interrupted": the last completed epoch is kept). `on_epoch(epoch, rmse)` is called after
-    every epoch, for progress display.
+    `data` is the experiment's data if already loaded (`load_data(exp)`); else it is loaded
+    here. Stops after `train.epochs`, when the RMSE reaches `train.epsilon` ("converged"),
+    when the loss or weights stop being finite ("diverged": the last finite state is kept) or
+    on Ctrl-C ("interrupted": the last completed epoch is kept). `on_epoch(epoch, rmse)` is
+    called after every epoch, for progress display.
     """
-    data, run, meta = _run(exp, MemoryRecord(), on_epoch)
-    params = np.stack([s.params for s in run.record])
-    weights, biases = split_params(params, exp.model.layers)
-    return Trajectory(
-        **_per_run(exp, data, run, meta), epoch=np.array([s.epoch for s in run.record]),
-        step=np.array([s.step for s in run.record]),
-        loss=np.array([s.rmse for s in run.record]),
-        codes=np.stack([s.codes for s in run.record]),
-        weights=[np.ascontiguousarray(w) for w in weights],
-        biases=[np.ascontiguousarray(b) for b in biases])
+    return record_training(exp, MemoryRecord(), data, on_epoch)
 
 
-def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | None = None,
-                  on_step: StepCallback | None = None,
-                  on_data: DataCallback | None = None) -> SimpleNamespace:
+def train_to_file(exp: Experiment, path: str | Path, data: Dataset | None = None,
+                  on_epoch: EpochCallback | None = None,
+                  on_step: StepCallback | None = None) -> Saved:
     """Train as `train` does, streaming the snapshots to disk; write the .npz at `path`
-    atomically. Returns the run's summary: `meta`, `loss` (per snapshot), `snapshots` (their
-    count) and `ends_at` (the last one's name, "epoch 12").
-    `on_step(samples_done, samples_at_most)` is called after every mini-batch; `on_data(x)`
-    once, with the normalized data, before training starts (for advice about it)."""
+    atomically and return what was saved. `on_step(samples_done, samples_at_most)` is called
+    after every mini-batch."""
     record = StreamingRecord(path, exp.model.layers)
     try:
-        data, run, meta = _run(exp, record, on_epoch, on_step, on_data)
-        summary = SimpleNamespace(**_per_run(exp, data, run, meta))
-        record.close(summary)
+        return record_training(exp, record, data, on_epoch, on_step)
     except OSError as error:  # a full disk or a quota, while streaming or zipping: one line
         raise AevizError(f"{path}: cannot write: {error.strerror or error}") from None
     finally:
         record.discard()  # the old file at `path`, if any, stays as it was
-    ends_at = moment_name(int(summary.epoch[-1]), int(summary.step[-1]), run.steps_per_epoch)
-    return SimpleNamespace(meta=summary.meta, loss=summary.loss, snapshots=len(record),
-                           stop_reason=meta["stop_reason"], ends_at=ends_at)
 
 
 @one_blas_thread  # see aeviz.training.threads
-def _run(exp: Experiment, record: MemoryRecord | StreamingRecord, on_epoch: EpochCallback | None,
-         on_step: StepCallback | None = None,
-         on_data: DataCallback | None = None) -> tuple[Dataset, Training, dict]:
-    """Load the data and train into `record`; the data, the finished run and its meta."""
+def record_training(exp: Experiment, record: Record, data: Dataset | None,
+                    on_epoch: EpochCallback | None,
+                    on_step: StepCallback | None = None) -> Trajectory | Saved:
+    """Train into `record` and close it: what the record closes into.
+
+    Once training has stopped, whatever stopped it, the finished work is saved under
+    `saving()`: a stop signal then waits for the save to end (a third one aborts it).
+    """
     started = time.perf_counter()
-    data = load_data(exp)
+    if data is None:
+        data = load_data(exp)
     check_size(exp, *data.x.shape)
-    if on_data is not None:
-        on_data(data.x)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected, not warned
         run = Training(exp, data.x, record)
         run.on_step = on_step
@@ -206,21 +197,23 @@ def _run(exp: Experiment, record: MemoryRecord | StreamingRecord, on_epoch: Epoc
             stop_reason = run.run(on_epoch)
         except KeyboardInterrupt:
             stop_reason = "interrupted"
-        run.finish()
-    return data, run, {
-        "aeviz_version": __version__, "numpy_version": np.__version__,
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "seed": {"data": exp.data.seed, "train": exp.train.seed}, "source": exp.source,
-        "stop_reason": stop_reason, "epochs_run": run.last.epoch,
-        "diverged_at": run.diverged_at, "steps_per_epoch": run.steps_per_epoch,
-        "wall_seconds": time.perf_counter() - started,
-    }
+        with saving():
+            run.finish()
+            return record.close(run_info(exp, data, run, {
+                "aeviz_version": __version__, "numpy_version": np.__version__,
+                "created": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                    timespec="seconds"),
+                "seed": {"data": exp.data.seed, "train": exp.train.seed}, "source": exp.source,
+                "stop_reason": stop_reason, "epochs_run": run.last.epoch,
+                "diverged_at": run.diverged_at, "steps_per_epoch": run.steps_per_epoch,
+                "wall_seconds": time.perf_counter() - started,
+            }))
 
 
-def _per_run(exp: Experiment, data: Dataset, run: Training, meta: dict) -> dict:
+def run_info(exp: Experiment, data: Dataset, run: Training, meta: dict) -> RunInfo:
     """The trajectory's keys that are not per snapshot."""
-    return dict(config=exp.to_toml(), meta=meta, x=data.x.astype(np.float32, copy=False),
-                labels=data.labels, label_names=data.label_names,
-                feature_names=data.feature_names,
-                layer_sizes=tuple(exp.model.layers), activations=exp.model.activations,
-                step_loss=np.array(run.step_losses))
+    return RunInfo(config=exp.to_toml(), meta=meta, x=data.x.astype(np.float32, copy=False),
+                   labels=data.labels, label_names=data.label_names,
+                   feature_names=data.feature_names,
+                   layer_sizes=tuple(exp.model.layers), activations=exp.model.activations,
+                   step_loss=np.array(run.step_losses))

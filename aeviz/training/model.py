@@ -219,11 +219,6 @@ class Autoencoder:
             squared = sum(pool.map(squared_error, starts))
         return float(np.sqrt(squared / x.size)), codes
 
-    def rmse(self, x: np.ndarray) -> tuple[float, list[np.ndarray]]:
-        """Root mean squared reconstruction error over x, with every layer's activations."""
-        outputs = self.forward(x)
-        return float(np.sqrt(np.mean((outputs[-1] - x) ** 2))), outputs
-
     def _times_derivative(self, delta: np.ndarray, a: np.ndarray, layer: int) -> None:
         """delta *= the derivative of `layer`'s activation at its output a, in place."""
         name = self.activations[layer]
