@@ -162,3 +162,13 @@ SHARDS = st.one_of(
                      "1/2/3", "-1/2", ""]),
     st.text(max_size=6),
 )
+
+
+# Texts an experiment puts on a page (title, caption, run labels): anything, and the fragments
+# that end or open a script or a comment in HTML, in any case.
+PAGE_TEXTS = st.one_of(
+    st.text(max_size=30),
+    st.lists(st.sampled_from(["</script>", "</SCRIPT ", "<!--", "-->", "<script>", "&amp;",
+                              "\u2028", "\"'", "<img src=x onerror=alert(1)>", "@@DATA@@",
+                              "\\u003c", "x"]), min_size=1, max_size=5).map("".join),
+)
