@@ -72,7 +72,7 @@ def train(experiment_source: ExperimentLike = None, overrides: Mapping[str, Any]
     `on_epoch(epoch, rmse)` is called after every epoch. Save it with `.save("run.npz")`."""
     from aeviz.training.loop import train as run_training
 
-    return run_training(experiment(experiment_source, overrides), on_epoch=on_epoch)
+    return run_training(experiment(experiment_source, overrides), on_epoch)
 
 
 def load(path: str | os.PathLike) -> Trajectory:
@@ -96,7 +96,7 @@ def runs_of(runs: Runs) -> list[Trajectory]:
 
 def options_of(runs: list[Trajectory], options: Mapping[str, Any]) -> RenderOptions:
     """The first run's [render] table with `options` (keys of that table) on top."""
-    return options_on(runs[0].render_options, options)
+    return options_on(runs[0].experiment.render, options)
 
 
 def options_on(base: RenderOptions, options: Mapping[str, Any]) -> RenderOptions:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from aeviz.errors import AevizError
+from aeviz.limits import size_text
 from aeviz.signals import deferred
 
 
@@ -91,6 +92,52 @@ def check_readable(path: str | os.PathLike, missing: str = "no such file") -> Pa
     if not path.is_file():
         raise AevizError(f"{path}: {missing}")
     return path
+
+
+def read_user_file(path: str | os.PathLike, limit: int, missing: str = "no such file",
+                   what: str = "file") -> bytes:
+    """The bytes of the user's file at `path`: a regular file (a FIFO, device, socket or folder
+    is one line, never a hang or an endless read) of at most `limit` bytes, checked before
+    reading and again while reading (a file that grows meanwhile)."""
+    path = check_readable(path, missing)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise AevizError(f"{path}: cannot read: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):  # swapped for something else since the check
+            raise AevizError(f"{path}: cannot read: not a regular file")
+        if info.st_size > limit:
+            raise AevizError(f"{path}: {size_text(info.st_size)}; a {what} may hold at most "
+                             f"{size_text(limit)}")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise AevizError(f"{path}: cannot read: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise AevizError(f"{path}: more than {size_text(limit)}; a {what} may hold at most "
+                         f"{size_text(limit)}")
+    return data
+
+
+BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16", b"\xef\xbb\xbf": "UTF-8"}
+
+
+def decode_text(data: bytes, source: str, what: str = "text file") -> str:
+    """`data` decoded strictly as UTF-8 (a leading UTF-8 byte order mark is dropped); anything
+    else is one line saying where the first bad byte is and how to fix it."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # Notepad's UTF-8 mark: harmless, and TOML readers refuse it
+    elif data[:2] in BOMS:
+        raise AevizError(f"{source}: cannot read: saved as {BOMS[data[:2]]} (it starts with a "
+                         f"byte order mark); a {what} is UTF-8: save it as UTF-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise AevizError(f"{source}: cannot read: not UTF-8 text (byte {error.start + 1}, line "
+                         f"{line}); a {what} is UTF-8: save it as UTF-8") from None
 
 
 def _through_link(path: Path) -> Path:

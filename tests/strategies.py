@@ -1,4 +1,11 @@
-"""Hypothesis strategies for aeviz's input boundaries: what a user (or an attacker) can hand it.
+"""Hypothesis strategies for aeviz's inputs, shared by the fuzz tests (add yours beside these).
+
+Profiles: "ci" (the default: a fixed seed and a bounded number of examples, so the suite is
+deterministic and quick) and "long" (HYPOTHESIS_PROFILE=long, for local runs that search
+harder). Deadlines are off everywhere: the guards against hangs are outer limits, never
+timing assertions.
+
+Hypothesis strategies for aeviz's input boundaries: what a user (or an attacker) can hand it.
 
 Each strategy makes the files of one kind of input, valid ones and near misses: data files
 (CSV text, .npy arrays and headers), label files, batch folders and `--shard` strings. The fuzz
@@ -8,11 +15,298 @@ line and no traceback, nothing written on a refusal.
 
 from __future__ import annotations
 
+import copy
 import io
+import json
+import os
 import zipfile
+from typing import Any
 
 import numpy as np
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True,
+                          database=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=2000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# --- values -----------------------------------------------------------------------------------
+
+# Text as hostile as TOML and the API can carry: control characters, DEL, lone surrogates
+# (API only), math between dollars, very long runs.
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=12),
+    st.text(st.characters(codec="utf-8"), max_size=12),
+    st.text(st.characters(min_codepoint=0, max_codepoint=0x9F), max_size=6),
+    st.sampled_from(["$\\alpha_$", "$x^2$", "$", "$$", "\\$5", "\u007f", "\ufeff", "a\nb",
+                     "x" * 5000, "$\\frac{1}{$", "\u202e", "\U0001f600", ""]),
+)
+TOML_SCALARS = st.one_of(
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    HOSTILE_TEXT.filter(lambda s: not any("\ud800" <= c <= "\udfff" for c in s)),
+)
+TOML_VALUES = st.recursive(
+    TOML_SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=3)),
+    max_leaves=12,
+)
+# What the Python API may be handed: TOML's values, and what TOML has no word for.
+API_VALUES = st.one_of(
+    TOML_VALUES, st.none(), HOSTILE_TEXT, st.sets(st.integers(), max_size=2),
+    st.builds(np.int64, st.integers(-(2**63), 2**63 - 1)), st.builds(np.float32, st.floats()),
+    st.builds(np.array, st.lists(st.integers(0, 9), max_size=3)),
+    st.tuples(st.integers(), st.integers()),
+)
+
+
+# --- experiments --------------------------------------------------------------------------------
+
+BASE_EXPERIMENT: dict[str, Any] = {
+    "title": "fuzz",
+    "data": {"seed": 1, "clusters": [
+        {"n": 6, "mean": [0.5, 0.0, 0.2], "std": 0.1},
+        {"n": 6, "mean": [-0.5, 0.3, 0.0], "cov": [[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0.02]]},
+    ]},
+    "model": {"layers": [3, 4, 2, 4, 3], "activation": "tanh"},
+    "train": {"optimizer": "adam", "learning_rate": 0.01, "batch_size": 4, "epochs": 2,
+              "seed": 3},
+    "record": {"every": 1},
+    "render": {"size": "160x90", "duration": 0.5, "hold": 0},
+}
+VALID_CHOICES = {
+    ("model", "activation"): ["identity", "sigmoid", "tanh", "relu", "leaky_relu"],
+    ("train", "optimizer"): ["sgd", "momentum", "rmsprop", "adam"],
+    ("data", "normalize"): ["global", "minmax", "none"],
+    ("render", "theme"): ["light", "dark"],
+    ("render", "pace"): ["linear", "log"],
+    ("render", "align"): ["none", "procrustes"],
+}
+
+
+def _leaves(document: Any, path: tuple = ()) -> list[tuple]:
+    """Every path to a leaf (or a whole table or array) of a nested document."""
+    found = [path] if path else []
+    if isinstance(document, dict):
+        for key, value in document.items():
+            found += _leaves(value, path + (key,))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            found += _leaves(value, path + (index,))
+    return found
+
+
+@st.composite
+def valid_experiments(draw) -> dict:
+    """Experiments that validate: the base with valid choices and sizes drawn."""
+    document = copy.deepcopy(BASE_EXPERIMENT)
+    for (table, key), choices in VALID_CHOICES.items():
+        document[table][key] = draw(st.sampled_from(choices))
+    document["train"]["batch_size"] = draw(st.integers(1, 20))
+    document["train"]["learning_rate"] = draw(st.floats(1e-4, 1.0))
+    document["title"] = draw(st.text(st.characters(codec="utf-8", categories=["L", "N", "Zs"]),
+                                      max_size=20))
+    return document
+
+
+@st.composite
+def mutated_experiments(draw) -> dict:
+    """A valid experiment with one to three keys replaced, added or removed."""
+    document = draw(valid_experiments())
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _leaves(document)
+        path = draw(st.sampled_from(paths))
+        parent = document
+        for step in path[:-1]:
+            parent = parent[step]
+        action = draw(st.sampled_from(["replace", "add", "remove"]))
+        if action == "replace":
+            parent[path[-1]] = draw(TOML_VALUES)
+        elif action == "add" and isinstance(parent, dict):
+            parent[draw(st.text(min_size=1, max_size=10))] = draw(TOML_VALUES)
+        elif isinstance(parent, dict):
+            parent.pop(path[-1])
+    return document
+
+
+@st.composite
+def experiment_texts(draw) -> bytes:
+    """TOML bytes: valid or mutated experiments, then perhaps mangled as text."""
+    from aeviz.settings.tomlwriter import dump_toml
+
+    document = draw(valid_experiments() if draw(st.booleans()) else mutated_experiments())
+    try:
+        text = dump_toml(document)
+    except (TypeError, ValueError):
+        text = json.dumps(document)
+    data = text.encode("utf-8", "surrogatepass")
+    mangle = draw(st.sampled_from(["none"] * 6 + ["bom", "cut", "insert", "flip", "utf16",
+                                                  "deep"]))
+    if mangle == "bom":
+        data = b"\xef\xbb\xbf" + data
+    elif mangle == "cut":
+        data = data[:draw(st.integers(0, len(data)))]
+    elif mangle == "insert":
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + draw(st.binary(min_size=1, max_size=8)) + data[at:]
+    elif mangle == "flip" and data:
+        at = draw(st.integers(0, len(data) - 1))
+        data = data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1:]
+    elif mangle == "utf16":
+        data = text.encode("utf-16", "surrogatepass")
+    elif mangle == "deep":
+        depth = draw(st.sampled_from([9, 100, 3000]))
+        data += f"\nx = {'[' * depth}{']' * depth}\n".encode()
+    return data
+
+
+# --- --set strings --------------------------------------------------------------------------
+
+KNOWN_KEYS = ["title", "train.epochs", "train.learning_rate", "train.optimizer",
+              "data.clusters[1].n", "data.clusters[2].mean", "model.layers", "render.size",
+              "render.title", "record.every", "data.clusters[0].n", "model.activation"]
+
+
+GOOD_ASSIGNMENTS = ["train.epochs=3", 'title="hello $x^2$"', "render.size=320x180",
+                    "data.clusters[1].n=7", "train.optimizer=sgd", "model.activation=relu",
+                    "data.clusters[2].mean=[0.1, 0.2, 0.3]", "render.title=plain words",
+                    "train.learning_rate=1e-3", "record.every = 2"]
+
+
+@st.composite
+def set_strings(draw) -> str:
+    """What a user may type after --set: known and unknown keys, any value text."""
+    if draw(st.integers(0, 2)) == 0:
+        return draw(st.sampled_from(GOOD_ASSIGNMENTS))
+    key = draw(st.one_of(
+        st.sampled_from(KNOWN_KEYS),
+        st.text(st.sampled_from("ab.[]0-9_ "), max_size=20),
+        st.builds(lambda n: "a." * n + "b", st.sampled_from([1, 5, 9, 40_000])),
+        st.text(max_size=15),
+    ))
+    value = draw(st.one_of(
+        st.builds(lambda v: json.dumps(v), st.one_of(st.integers(), st.floats(), st.text())),
+        st.text(max_size=20),
+        st.sampled_from(["[1, 2", "{a = 1}", "[" * 2000, "1e999", "nan", "true", '"\\u007f"',
+                         "0x10", "1_000", "'$\\alpha_$'"]),
+    ))
+    separator = draw(st.sampled_from(["=", "=", " = ", ""]))
+    return f"{key}{separator}{value}"
+
+
+# --- trajectories -------------------------------------------------------------------------------
+
+MEMBER_DTYPES = ["<f4", "<f8", "<i8", "<i4", "|u1", "|b1", "<U5", "<c8", ">f4", "|S3", "<m8"]
+
+
+@st.composite
+def foreign_arrays(draw) -> np.ndarray:
+    """Any small array a tampered trajectory might hold in place of a member."""
+    dtype = np.dtype(draw(st.sampled_from(MEMBER_DTYPES)))
+    shape = tuple(draw(st.lists(st.integers(0, 4), max_size=3)))
+    values = np.arange(int(np.prod(shape, dtype=np.int64))).reshape(shape)
+    kind = draw(st.sampled_from(["count", "huge", "nan", "negative"]))
+    if kind == "huge":
+        values = values * 10**9
+    elif kind == "negative":
+        values = -values - 1
+    if dtype.kind in "US":
+        return values.astype(str).astype(dtype)
+    if kind == "nan" and dtype.kind in "fc":
+        return np.full(shape, np.nan, dtype)
+    return values.astype(dtype)
+
+
+@st.composite
+def mutated_members(draw, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The members of a valid trajectory with one or two replaced, reshaped, edited or gone."""
+    arrays = dict(arrays)
+    for _ in range(draw(st.integers(1, 2))):
+        key = draw(st.sampled_from(sorted(arrays)))
+        action = draw(st.sampled_from(["foreign", "drop", "slice", "scale", "text", "retype"]))
+        value = arrays[key]
+        if action == "foreign":
+            arrays[key] = draw(foreign_arrays())
+        elif action == "drop":
+            arrays.pop(key)
+        elif action == "slice" and value.ndim:
+            arrays[key] = value[:draw(st.integers(0, max(len(value) - 1, 0)))]
+        elif action == "scale" and value.dtype.kind in "iuf":
+            arrays[key] = value * draw(st.sampled_from([-1, 0, 10**6, 10**12]))
+        elif action == "text" and value.dtype.kind == "U" and value.ndim == 0:
+            text = str(value)
+            at = draw(st.integers(0, len(text)))
+            insert = draw(st.one_of(HOSTILE_TEXT.filter(
+                lambda s: not any("\ud800" <= c <= "\udfff" for c in s)), st.sampled_from([
+                    "\n[render]\nfps = 24\n", "\nglow = 1\n", '"', "[", "{", "\n[[x]]\n",
+                    "\"stop_reason\": \"bored\", ", "null", "[" * 3000])))
+            arrays[key] = np.array(text[:at] + insert + text[at:])
+        elif action == "retype" and value.dtype.kind in "iuf":
+            arrays[key] = value.astype(draw(st.sampled_from(["<f8", "<i2", "|u1", "<f2"])))
+    return arrays
+
+
+@st.composite
+def corrupted_bytes(draw, data: bytes) -> bytes:
+    """A file's bytes with zip-level damage: flipped bytes (often in a header), truncation,
+    a spliced copy, a patched directory field."""
+    kind = draw(st.sampled_from(["flip", "cut", "splice", "central", "local"]))
+    data = bytearray(data)
+    if kind == "flip":
+        for _ in range(draw(st.integers(1, 8))):
+            at = draw(st.integers(0, len(data) - 1))
+            data[at] ^= draw(st.integers(1, 255))
+    elif kind == "cut":
+        data = data[:draw(st.integers(0, len(data)))]
+    elif kind == "splice":
+        start = draw(st.integers(0, len(data) - 1))
+        data = data[:start] + data[draw(st.integers(0, len(data) - 1)):]
+    else:
+        signature = b"PK\x01\x02" if kind == "central" else b"PK\x03\x04"
+        places = [i for i in range(len(data) - 4) if data[i:i + 4] == signature]
+        at = draw(st.sampled_from(places)) + draw(st.integers(4, 45))
+        field = draw(st.sampled_from([b"\xff\xff", b"\x00\x00", b"\x01\x00", b"\x08\x00",
+                                      b"\xff\xff\xff\x7f", b"\x00\x00\x00\x80"]))
+        data[at:at + len(field)] = field
+    return bytes(data)
+
+
+# --- manifests ----------------------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+              st.text(max_size=8)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=10,
+)
+
+
+@st.composite
+def manifest_bytes(draw, valid: dict) -> bytes:
+    """A batch manifest: the real one with a field replaced, any JSON, or any bytes."""
+    kind = draw(st.sampled_from(["field", "entry", "json", "bytes", "deep"]))
+    if kind == "field":
+        manifest = dict(valid)
+        manifest[draw(st.sampled_from(sorted(manifest) + ["extra"]))] = draw(JSON_VALUES)
+        return json.dumps(manifest).encode()
+    if kind == "entry":
+        manifest = json.loads(json.dumps(valid))
+        name = draw(st.sampled_from(sorted(manifest["outputs"])))
+        manifest["outputs"][name][draw(st.sampled_from(["bytes", "sha256"]))] = draw(JSON_VALUES)
+        return json.dumps(manifest).encode()
+    if kind == "json":
+        return json.dumps(draw(JSON_VALUES)).encode()
+    if kind == "deep":
+        depth = draw(st.sampled_from([5, 50, 5000, 100_000]))
+        return ("[" * depth + "]" * depth).encode()
+    return draw(st.binary(max_size=64))
 
 # Cells a CSV may hold: plain numbers, numbers Python's float() takes but aeviz must not, and
 # text, quotes and sizes that parsers trip on.

@@ -203,3 +203,12 @@ def test_an_experiment_of_a_name_near_255_characters_is_made(run_cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in outdir.iterdir()) == [f"{name}.{ext}"
                                                          for ext in ("json", "mp4", "npz")]
+
+
+def test_a_fifo_in_a_batch_folder_is_refused_unopened(run_cli, folder, tmp_path):
+    import os
+
+    os.mkfifo(folder / "pipe.toml")
+    result = run_cli("batch", folder, "-o", tmp_path / "out", "--dry-run")
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: {folder / 'pipe.toml'}: cannot read: it is a FIFO (named pipe), not a file\n")

@@ -94,3 +94,46 @@ def test_dry_run_says_what_and_why_and_touches_nothing(run_cli, made, tmp_path):
     result = run_cli("batch", folder, "-o", missing, "--dry-run", "--force")
     assert result.stdout.count("would train and render: forced") == 2
     assert not missing.exists()
+
+
+GOOD = {"hash": "ab", "outputs": {"a.mp4": {"bytes": 3, "sha256": "cd"}}}
+
+
+@pytest.mark.parametrize("content", [
+    "[" * 100_000 + "]" * 100_000,                          # a RecursionError before
+    '{"hash": "ab", "outputs": {"a": ' + "[" * 50 + "]" * 50 + "}}",
+    json.dumps({**GOOD, "outputs": {"a.mp4": {"bytes": True, "sha256": "cd"}}}),
+    json.dumps({**GOOD, "outputs": {"a.mp4": {"bytes": -3, "sha256": "cd"}}}),
+    json.dumps({**GOOD, "outputs": {"a.mp4": ["bytes", 3]}}),
+    json.dumps({**GOOD, "outputs": []}),
+    json.dumps({**GOOD, "stop_reason": ["epochs"]}),
+    b"\xff\xfe{}",
+    b'{"hash": "\xe9"}',
+    " " * 1_000_001,
+])
+def test_any_malformed_manifest_means_redo(tmp_path, content):
+    from aeviz.batch.manifest import read_manifest
+
+    path = tmp_path / "alpha.json"
+    (path.write_bytes if isinstance(content, bytes) else path.write_text)(content)
+    assert read_manifest(path) is None
+    path.write_text(json.dumps(GOOD))
+    assert read_manifest(path) == GOOD
+
+
+@pytest.mark.parametrize("kind, what", [("fifo", "a FIFO (named pipe)"), ("zero", "a device"),
+                                        ("folder", "a folder")])
+def test_a_manifest_that_is_no_file_is_one_line_not_a_hang(run_cli, made, kind, what):
+    """Reading it would block (a FIFO) or never end (/dev/zero); it is an output batch would
+    replace, so batch refuses before any work."""
+    import os
+
+    folder, outdir = made
+    manifest = outdir / "alpha.json"
+    manifest.unlink()
+    {"fifo": os.mkfifo, "zero": lambda p: p.symlink_to("/dev/zero"),
+     "folder": os.mkdir}[kind](manifest)
+    result = run_cli("batch", folder / "alpha.toml", "-o", outdir, "--dry-run")
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {manifest}: cannot write: it is {what}; outputs are "
+                             "regular files\n")

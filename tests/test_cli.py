@@ -16,7 +16,7 @@ def test_train_writes_trajectory_and_summary(run_cli, tiny_toml, tmp_path, monke
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"{tiny_toml}: ends at epoch 12, final RMSE ")
     assert "stopped: epochs, 13 snapshots -> tiny.npz" in result.stdout
-    assert trajectory.load(tmp_path / "tiny.npz").meta["epochs_run"] == 12
+    assert trajectory.load(tmp_path / "tiny.npz").meta.epochs_run == 12
 
 
 def test_train_quiet_prints_nothing(run_cli, tiny_toml, tmp_path):
@@ -122,8 +122,8 @@ def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
                     "with `aeviz train`)"),
         ([other_npz], f'Error: {other_npz}: not an aeviz trajectory (no format key '
                       '"aeviz-trajectory"; write one with `aeviz train`)'),
-        ([newer], f"Error: {newer}: format_version 2 is newer than this aeviz reads (1); "
-                  "upgrade aeviz"),
+        ([newer], f"Error: {newer}: written by a newer aeviz (format 2); this aeviz reads up "
+                  "to 1: upgrade aeviz"),
         ([partial], f"Error: {partial}: missing key 'codes' (incomplete or damaged trajectory)"),
         ([tiny_run_path, "-o", tmp_path / "c.avi"],
          f"Error: {tmp_path / 'c.avi'}: unknown output format '.avi' (allowed: .mp4, .webm, "

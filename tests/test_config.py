@@ -181,3 +181,167 @@ def test_errors_are_value_errors_with_the_key(tiny_toml):
         load_experiment(tiny_toml, {"train.epochs": 0})
     assert isinstance(caught.value, SettingError)
     assert (caught.value.source, caught.value.key) == (str(tiny_toml), "train.epochs")
+
+
+# --- issue 16: the one door for experiment files, and strings every reader can read ---------
+
+@pytest.mark.parametrize("kind, message", [
+    ("fifo", "EXP: cannot read: it is a FIFO (named pipe), not a file"),
+    ("zero", "EXP: cannot read: it is a device, not a file"),
+    ("folder", "EXP: cannot read: it is a folder, not a file"),
+    ("huge", "EXP: 1.0 MB; a TOML file may hold at most 1.0 MB"),
+    ("utf16", "EXP: cannot read: saved as UTF-16 (it starts with a byte order mark); a TOML "
+              "file is UTF-8: save it as UTF-8"),
+    ("latin1", "EXP: cannot read: not UTF-8 text (byte 13, line 1); a TOML file is UTF-8: save "
+               "it as UTF-8"),
+    ("npz", "EXP: that is a trajectory; train takes an experiment .toml (to render it: aeviz "
+            "render EXP)"),
+])
+def test_only_regular_bounded_utf8_files_are_read(tmp_path, kind, message):
+    import os
+
+    path = tmp_path / "e.toml"
+    if kind == "fifo":
+        os.mkfifo(path)  # reading it would block for ever
+    elif kind == "zero":
+        path.symlink_to("/dev/zero")  # reading it would never end
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "huge":
+        path.write_text("#" * 1_000_001)
+    elif kind == "utf16":
+        path.write_bytes("title = 'x'".encode("utf-16"))
+    elif kind == "latin1":
+        path.write_bytes('title = "caf\xe9"'.encode("latin-1"))
+    else:
+        path.write_bytes(b"PK\x03\x04rest")
+    assert error_for(path) == message
+
+
+def test_a_utf8_byte_order_mark_is_read_past(tmp_path):
+    """Before: "Invalid statement" with no hint. Notepad's UTF-8 mark is harmless: dropped."""
+    from tests.conftest import TINY
+
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + TINY.encode())
+    assert load_experiment(path).title == "tiny"
+
+
+@pytest.mark.parametrize("edit, message", [
+    # Valid TOML escapes that TOML cannot hold raw: train saved them, then info refused them.
+    (('title = "tiny"', 'title = "tiny\\u007f"'),
+     "EXP: title: holds a control character (U+007F at character 5); text must be printable "
+     "Unicode"),
+    (('title = "tiny"', 'title = "a\\u0000b"'),
+     "EXP: title: holds a control character (U+0000 at character 2); text must be printable "
+     "Unicode"),
+    # Math text that matplotlib cannot lay out: before, a ValueError halfway through a render.
+    (('title = "tiny"', 'title = "$\\\\alpha_$"'),
+     'EXP: title: "$\\alpha_$" is math text that matplotlib cannot draw (at character 8); fix '
+     "the math between the $ signs, or write \\$ for a dollar sign"),
+    (('title = "tiny"', 'title = "tiny"\n[render]\nlabels = ["$x^$"]'),
+     'EXP: render.labels: entry 1 "$x^$" is math text that matplotlib cannot draw (at '
+     "character 3); fix the math between the $ signs, or write \\$ for a dollar sign"),
+    (('title = "tiny"', 'title = "' + "t" * 5000 + '"'),
+     "EXP: title: is 5,000 characters long; at most 4,096"),
+    # Nested thousands deep: a RecursionError before.
+    (('title = "tiny"', 'title = "tiny"\nx = ' + "[" * 5000 + "]" * 5000),
+     "EXP: invalid TOML: nested too deeply; tables and arrays may nest at most 8 deep"),
+    (('title = "tiny"', 'title = "tiny"\nx = ' + "[" * 20 + "]" * 20),
+     "EXP: tables and arrays nest 20 deep; an experiment nests at most 8 deep"),
+    (('title = "tiny"', "title = 1" + "0" * 5000),
+     "EXP: invalid TOML: an integer of more than 4,300 digits; numbers in an experiment are far "
+     "shorter"),
+])
+def test_strings_and_nesting_every_reader_can_read(tiny_toml, edit, message):
+    assert error_for(tiny_toml, edit) == message
+
+
+def test_math_text_that_matplotlib_can_draw_is_kept(tiny_toml):
+    exp = load_experiment(tiny_toml, {"title": r"$\alpha_1$ and \$5", "render.title": "$x^2$"})
+    assert exp.title == r"$\alpha_1$ and \$5" and exp.render.title == "$x^2$"
+
+
+def test_what_train_saves_every_reader_reads(tiny_toml):
+    """The resolved experiment's TOML (what a trajectory stores) parses back to itself."""
+    exp = load_experiment(tiny_toml, {"title": "tabs\tand\nnewlines, \u00e9, \U0001f600"})
+    assert tomllib.loads(exp.to_toml()) == exp.to_dict()
+
+
+@pytest.mark.parametrize("overrides, message", [
+    # 40,000-deep dotted keys: 6.3 GB before.
+    (["a." * 40_000 + "b=1"],
+     "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a\u2026: too long a key (80,001 characters); keys are "
+     "table.key or table.array[N].key"),
+    ({"a." * 40_000 + "b": 1},
+     "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a\u2026: too long a key (80,001 characters); keys are "
+     "table.key or table.array[N].key"),
+    (["train.epochs=" + "[" * 5000],
+     'EXP: train.epochs: must be a whole number, got string "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['
+     '[[[[[[[[[[[[[[[[[[[[[[[[[[[\u2026"'),
+    # The API's overrides: a list of pairs, a plain string, wrong types.
+    ([("train.epochs", 5)], 'overrides: a list holds "KEY=VALUE" texts such as '
+                            '"train.epochs=5", got array'),
+    ("train.epochs=5", 'overrides: expected a dict such as {"train.epochs": 5} or a list such as '
+                       '["train.epochs=5"], got string "train.epochs=5"'),
+    (5, 'overrides: expected a dict such as {"train.epochs": 5} or a list such as '
+        '["train.epochs=5"], got integer 5'),
+    ({5: 1}, 'overrides: keys are dotted names such as "train.epochs", got integer 5'),
+    ({"train.epochs": None}, "train.epochs: must be text, a number, a boolean, an array or a "
+                             "table, got None"),
+    ({"train.epochs": {1, 2}}, "train.epochs: must be text, a number, a boolean, an array or a "
+                               "table, got a Python set"),
+    ({"title": "x\udc80"}, "EXP: title: holds a lone surrogate (U+DC80 at character 2); text "
+                           "must be printable Unicode"),
+])
+def test_bad_overrides_are_one_clear_line(tiny_toml, overrides, message):
+    assert error_for(tiny_toml, overrides=overrides) == message
+
+
+def test_a_list_holding_none_is_refused(tiny_toml):
+    """Found by the fuzz harness: None was taken for "no wrong item", then .partition failed."""
+    assert error_for(tiny_toml, overrides=["0=", None]) == (
+        'overrides: a list holds "KEY=VALUE" texts such as "train.epochs=5", got None')
+
+
+def test_numpy_values_are_plain_values(tiny_toml):
+    import numpy as np
+
+    exp = load_experiment(tiny_toml, {"train.epochs": np.int64(5),
+                                      "train.learning_rate": np.float32(0.5),
+                                      "data.clusters[1].mean": np.array([0.1, 0.2, 0.3])})
+    assert exp.train.epochs == 5 and type(exp.train.epochs) is int
+    assert exp.train.learning_rate == 0.5 and exp.data.clusters[0].mean == (0.1, 0.2, 0.3)
+    assert error_for(tiny_toml, overrides={"train.epochs": np.array(["a", "b"])}) == (
+        "train.epochs: must be text, a number, a boolean or an array of them, got a numpy <U1 "
+        "value")
+
+
+def test_a_set_string_with_a_newline_stays_one_line(run_cli, tiny_toml):
+    """Found by the fuzz harness (long profile): the flag's text was echoed raw."""
+    result = run_cli("validate", tiny_toml, "--set", "title\n")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --set title\\u000a: expected KEY=VALUE, such as "
+                             "train.learning_rate=0.01\n")
+
+
+def test_a_fifo_in_a_batch_folder_does_not_hang_the_dry_run(run_cli, tmp_path):
+    """Issue 16: a FIFO among the experiments hung `batch --dry-run` and `validate`."""
+    import os
+
+    from tests.conftest import TINY
+
+    folder = tmp_path / "exps"
+    folder.mkdir()
+    (folder / "a.toml").write_text(TINY)
+    os.mkfifo(folder / "b.toml")
+    result = run_cli("batch", folder, "-o", tmp_path / "out", "--dry-run")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "a: would train and render: new (no manifest)",
+        f"b: would fail: {folder / 'b.toml'}: cannot read: it is a FIFO (named pipe), not a "
+        "file"]
+    result = run_cli("validate", folder / "b.toml")
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {folder / 'b.toml'}: cannot read: it is a FIFO (named "
+                             "pipe), not a file\n")

@@ -249,3 +249,12 @@ def test_a_label_of_many_digits_is_a_name(tmp_path):
                           label_column="kind")
     data = load_data(load_experiment(path))
     assert data.label_names == ("9" * 65_536, "007") and data.labels.tolist() == [0, 1]
+
+
+def test_a_csv_line_of_millions_of_cells_is_refused_unsplit(tmp_path, monkeypatch):
+    from aeviz.training import data
+
+    monkeypatch.setattr(data, "MAX_CSV_LINE", 1000)
+    path = csv_experiment(tmp_path, "a,b\n" + "1," * 600 + "1\n")
+    assert data_error(path) == (f"data.file: {tmp_path / 'd.csv'}: line 2 is longer than 1,000 "
+                                "characters; aeviz reads CSV lines up to that")

@@ -55,7 +55,7 @@ def test_trajectory_shapes_and_records(tiny_toml):
     assert [b.shape for b in run.biases] == [(4, 4), (4, 2), (4, 4), (4, 3)]
     assert run.step_loss.shape == (60,)
     assert run.labels.tolist() == [0] * 20 + [1] * 20
-    assert run.meta["stop_reason"] == "epochs" and run.meta["epochs_run"] == 12
+    assert run.meta.stop_reason == "epochs" and run.meta.epochs_run == 12
     assert np.abs(run.x).max() == pytest.approx(1.0)  # global normalization
 
 
@@ -92,7 +92,7 @@ def test_converges_at_epsilon(tiny_toml):
     full = train(load_experiment(tiny_toml))
     target = float(full.loss[6])
     run = train(load_experiment(tiny_toml, [f"train.epsilon={target!r}"]))
-    assert run.meta["stop_reason"] == "converged"
+    assert run.meta.stop_reason == "converged"
     assert run.epoch[-1] == 6 and run.loss[-1] <= target
 
 
@@ -100,8 +100,8 @@ def test_divergence_keeps_the_last_finite_snapshot(tiny_toml):
     run = train(load_experiment(tiny_toml, [
         'train.optimizer="sgd"', "train.learning_rate=1e6", 'model.activation="identity"',
         "train.epochs=50"]))
-    assert run.meta["stop_reason"] == "diverged"
-    assert run.meta["diverged_at"] == run.epoch[-1] + 1
+    assert run.meta.stop_reason == "diverged"
+    assert run.meta.diverged_at == run.epoch[-1] + 1
     assert np.isfinite(run.loss).all() and np.isfinite(run.codes).all()
     assert all(np.isfinite(w).all() for w in run.weights)
 
@@ -112,7 +112,7 @@ def test_interrupt_keeps_the_completed_epochs(tiny_toml):
             raise KeyboardInterrupt
 
     run = train(load_experiment(tiny_toml), on_epoch=interrupt_at_epoch_4)
-    assert run.meta["stop_reason"] == "interrupted"
+    assert run.meta.stop_reason == "interrupted"
     assert run.epoch.tolist() == [0, 1, 2, 3, 4]
 
 
@@ -159,7 +159,7 @@ def test_interrupt_mid_epoch_drops_the_unfinished_epoch(tmp_path, monkeypatch, r
                                                         epochs_run):
     interrupt_after(steps, monkeypatch)
     run = train(tiny(tmp_path, record=record))
-    assert run.meta["stop_reason"] == "interrupted" and run.meta["epochs_run"] == epochs_run
+    assert run.meta.stop_reason == "interrupted" and run.meta.epochs_run == epochs_run
     # Every completed epoch records each of its 5 mini-batches (and so its end), none after.
     assert run.step.tolist() == list(range(5 * epochs_run + 1))
     assert run.epoch.tolist() == [0] + [e for e in range(1, epochs_run + 1) for _ in range(5)]
@@ -180,8 +180,8 @@ def test_divergence_within_the_first_epoch_keeps_its_finite_mini_batches():
     # float64, as a reference: float32 overflows a mini-batch sooner.
     run = train(load_experiment(EXAMPLES / "too-high-learning-rate.toml",
                                 ['train.dtype="float64"']))
-    assert run.meta["stop_reason"] == "diverged" and run.meta["diverged_at"] == 1
-    assert run.meta["epochs_run"] == 0
+    assert run.meta.stop_reason == "diverged" and run.meta.diverged_at == 1
+    assert run.meta.epochs_run == 0
     # 13 mini-batches an epoch; after the 9th the numbers are no longer finite
     assert run.epoch.tolist() == [0] + [1] * 9 and run.step.tolist() == list(range(10))
     assert np.isfinite(run.loss).all() and run.loss[-1] > 1e15  # the blow-up, shown
@@ -195,7 +195,7 @@ SGD_BLOWUP = {"optimizer": "sgd", "learning_rate": 1.2, "dtype": "float64"}
 def test_divergence_after_completed_epochs_keeps_the_blow_up_after_them(tmp_path):
     run = train(tiny(tmp_path, model={"activation": "identity"}, train=SGD_BLOWUP,
                      record={"batches": 5, "every": 3}))
-    assert run.meta["stop_reason"] == "diverged" and run.meta["diverged_at"] == 3
+    assert run.meta.stop_reason == "diverged" and run.meta.diverged_at == 3
     assert run.epoch.tolist() == [0] + [1] * 5 + [2] * 5 + [3] * 3
     assert run.step.tolist() == list(range(14))  # step 14 of epoch 3 is not finite
 
@@ -203,6 +203,18 @@ def test_divergence_after_completed_epochs_keeps_the_blow_up_after_them(tmp_path
 def test_divergence_keeps_the_last_completed_epoch_that_every_skipped(tmp_path):
     run = train(tiny(tmp_path, model={"activation": "identity"}, train=SGD_BLOWUP,
                      record={"batches": 1, "every": 5}))
-    assert run.meta["stop_reason"] == "diverged" and run.meta["epochs_run"] == 2
+    assert run.meta.stop_reason == "diverged" and run.meta.epochs_run == 2
     assert run.epoch.tolist() == [0, 1, 1, 1, 1, 1, 2]
     assert run.step.tolist() == [0, 1, 2, 3, 4, 5, 10]
+
+
+def test_train_takes_loaded_data_and_leaves_it_as_it_was(tiny_toml, monkeypatch):
+    exp = load_experiment(tiny_toml)
+    data = load_data(exp)
+    before = data.x.copy()
+    fresh = train(exp)
+    monkeypatch.setattr(trainer, "load_data", lambda exp: pytest.fail("the data loaded again"))
+    run = train(exp, data=data)
+    np.testing.assert_array_equal(data.x, before)
+    np.testing.assert_array_equal(run.codes, fresh.codes)
+    np.testing.assert_array_equal(run.weights[0], fresh.weights[0])

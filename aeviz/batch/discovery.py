@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from aeviz.errors import AevizError
+from aeviz.files import special_kind
 
 
 def find_experiments(paths: Iterable[str]) -> list[Path]:
@@ -26,6 +27,9 @@ def find_experiments(paths: Iterable[str]) -> list[Path]:
         if shown(path) != str(path):
             raise AevizError(f"{shown(path)}: the file name is not UTF-8 text; rename it (the "
                              "name becomes the names of its outputs)")
+        kind = special_kind(path)
+        if kind:  # never opened: reading a FIFO would wait for a writer forever
+            raise AevizError(f"{path}: cannot read: it is {kind}, not a file")
         other = by_name.setdefault(path.stem, path)
         if other != path and other.resolve() != path.resolve():
             raise AevizError(f"{path}: two experiments are named {path.stem!r} (also {other}); "
@@ -44,7 +48,10 @@ def _experiments_at(path: Path) -> list[Path]:
             raise AevizError(f"{shown(path)}: not an experiment (expected a .toml file or a "
                              "folder)")
         return [path]
-    os.stat(path)  # the reason, if there is one beyond its absence (a loop, a long name)
+    try:
+        os.stat(path)  # the reason, if there is one beyond its absence (a loop, a long name)
+    except FileNotFoundError:
+        pass
     raise AevizError(f"{shown(path)}: no such file or folder")
 
 

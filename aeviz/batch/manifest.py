@@ -15,9 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from aeviz.files import write_text_atomic
+from aeviz.errors import AevizError
+from aeviz.files import read_user_file, write_text_atomic
+from aeviz.settings.fields import nesting_depth
 
 UP_TO_DATE = "up to date"
+MAX_MANIFEST_BYTES = 1_000_000  # a manifest lists a few outputs: a few hundred bytes
+MAX_MANIFEST_DEPTH = 4
 
 
 def file_digest(path: Path) -> str:
@@ -42,19 +46,29 @@ def write_manifest(path: Path, digest: str, outputs: list[Path], row: dict[str, 
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
-    """The manifest if it parses and has the right shape; None otherwise (then: redo)."""
+    """The manifest if it parses and has the right shape; None otherwise (then: redo).
+
+    Read through the door for user files (a regular file, bounded: a FIFO or a link to a
+    device is "damaged", never a hang), decoded strictly, nested at most a few levels."""
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = json.loads(read_user_file(path, MAX_MANIFEST_BYTES).decode("utf-8"))
+    except (AevizError, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("hash"), str):
+    if not isinstance(manifest, dict) or nesting_depth(manifest) > MAX_MANIFEST_DEPTH:
+        return None
+    if not isinstance(manifest.get("hash"), str) or not isinstance(
+            manifest.get("stop_reason", ""), str):
         return None
     outputs = manifest.get("outputs")
     if not isinstance(outputs, dict) or not outputs or not all(
-            isinstance(entry, dict) and isinstance(entry.get("bytes"), int)
+            isinstance(entry, dict) and _whole(entry.get("bytes"))
             and isinstance(entry.get("sha256"), str) for entry in outputs.values()):
         return None
     return manifest
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 CHANGED = "changed (experiment, data, render options or aeviz version)"

@@ -122,7 +122,7 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> Saved:
         warn_about_range(exp, data.x)
     with Progress("training", quiet, eta=False) as progress:
         status = TrainingStatus(progress)
-        run = train_to_file(exp, output, data, on_epoch=status.epoch, on_step=status.step)
+        run = train_to_file(exp, output, on_epoch=status.epoch, on_step=status.step, data=data)
     del data  # (its memory is not needed by what follows: a demo's render)
     if not quiet:
         meta = run.meta
@@ -151,6 +151,9 @@ def warn_about_range(exp: Experiment, x) -> None:
 def load_runs(paths: tuple[str, ...], flags: dict) -> tuple[list[Trajectory], RenderOptions]:
     """The trajectories, and the render options: the first run's [render] table, then flags."""
     runs = api.runs_of(paths)
+    for run in runs:
+        for line in run.notes:  # keys another aeviz version wrote, dropped
+            click.echo(f"note: {line}", err=True)
     return runs, api.options_of(runs, flags)
 
 

@@ -20,8 +20,12 @@ TITLE_WIDTH = 32  # characters of a title in the table
               help="Print JSON, for scripts: an object for one run, a list for several.")
 def info(runs: tuple[str, ...], as_json: bool) -> None:
     """Describe trajectories: set-up, data, snapshots, outcome (several: one line each)."""
-    summaries = [{**api.load(run).summary(), "file": run,
-                  "file_bytes": Path(run).stat().st_size} for run in runs]
+    summaries = []
+    for path in runs:
+        run = api.load(path)
+        for line in run.notes:  # keys another aeviz version wrote, dropped
+            click.echo(f"note: {line}", err=True)
+        summaries.append({**run.summary(), "file": path, "file_bytes": Path(path).stat().st_size})
     if as_json:
         click.echo(json.dumps(summaries[0] if len(runs) == 1 else summaries, indent=2))
     else:

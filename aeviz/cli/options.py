@@ -11,6 +11,7 @@ import click
 
 from aeviz.errors import AevizError, SettingError
 from aeviz.settings import ALIGN_NAMES, PACE_NAMES, THEME_NAMES, RenderOptions
+from aeviz.settings.fields import clipped
 from aeviz.settings.overrides import parse_assignment
 from aeviz.signals import exit_status
 
@@ -67,7 +68,7 @@ def _assignments(ctx: click.Context, param: click.Parameter, texts: tuple[str, .
         try:
             key, value = parse_assignment(text)
         except AevizError as error:
-            raise UserError(f"--set {text}: {error}") from None
+            raise UserError(f"--set {clipped(text, 100)}: {error}") from None
         overrides[key] = value
     return overrides
 

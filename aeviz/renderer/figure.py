@@ -223,7 +223,7 @@ class HandoutFigure:
             ax.text(position, 0.98, f" {chr(ord('a') + column)} ",
                     transform=ax.get_xaxis_transform(), ha="right" if at_end else "left",
                     va="top", fontsize=FONT["label"], color=theme.foreground)
-        epsilon = self.views[0].run.epsilon if not several else 0.0
+        epsilon = self.views[0].run.experiment.train.epsilon if not several else 0.0
         if epsilon > 0:
             ax.axhline(epsilon, color=theme.muted, lw=0.7, ls=":")
             ax.text(0.01, epsilon, f"stop at {epsilon:g}", transform=ax.get_yaxis_transform(),

@@ -33,7 +33,7 @@ def _flat(table: dict, prefix: str = "") -> dict[str, Any]:
 
 def differing_keys(runs: list[Trajectory]) -> list[str]:
     """The dotted keys whose values are not the same in every run's experiment."""
-    tables = [_flat(run.experiment) for run in runs]
+    tables = [_flat(run.experiment.to_dict()) for run in runs]
     keys = list(dict.fromkeys(key for table in tables for key in table))
     return [key for key in keys if any(t.get(key) != tables[0].get(key) for t in tables)]
 
@@ -51,11 +51,11 @@ def default_labels(runs: list[Trajectory]) -> list[str]:
     keys = [key for key in differing_keys(runs) if not key.startswith("data.clusters")]
     labels = []
     for run in runs:
-        table = _flat(run.experiment)
+        table = _flat(run.experiment.to_dict())
         derived = ", ".join(_describe(key, table[key]) for key in keys[:LABEL_KEYS]
                             if key in table)
         fallback = run.title or os.path.splitext(os.path.basename(run.path))[0] or "run"
-        labels.append(run.experiment.get("label") or derived or fallback)
+        labels.append(run.experiment.label or derived or fallback)
     if len(set(labels)) < len(labels):  # not telling them apart: the titles, then the files
         labels = [run.title or run.path for run in runs]
     return labels

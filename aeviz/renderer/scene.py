@@ -89,7 +89,7 @@ class Scene:
         fig, theme, options = self.figure, self.theme, self.options
         several = len(self.views) > 1
         if name == "loss":
-            epsilon = self.views[0].run.epsilon if not several else 0.0
+            epsilon = self.views[0].run.experiment.train.epsilon if not several else 0.0
             return LossPanel(fig, slot, self.views, theme, options, span, epsilon)
         if name == "recon":
             title = view.label if several else "reconstruction"
@@ -127,9 +127,10 @@ class Scene:
             details = [comparison_details([v.run for v in self.views])]
         else:
             layers = "-".join(str(n) for n in run.layer_sizes)
-            optimizer = OPTIMIZER_TITLES.get(run.optimizer, run.optimizer)
-            details = [f"{optimizer}, learning rate {run.learning_rate:g}, "
-                       f"batch {run.batch_size}", f"layers {layers}", f"{len(run.x)} samples"]
+            train = run.experiment.train
+            optimizer = OPTIMIZER_TITLES.get(train.optimizer, train.optimizer)
+            details = [f"{optimizer}, learning rate {train.learning_rate:g}, "
+                       f"batch {train.batch_size}", f"layers {layers}", f"{len(run.x)} samples"]
         # Room for the stop reason (one run) or the clusters' legend (several) on the right.
         room = 0.97 * width_pt - text_width(_stop_text(run), FONT["label"]) - 12
         if several:
@@ -216,9 +217,9 @@ def _stop_text(run: Trajectory) -> str:
     """How the run ended, for the header of its last frame."""
     reason = run.stop_reason
     if reason == "converged":
-        return f"converged: RMSE <= {run.epsilon:g}"
+        return f"converged: RMSE <= {run.experiment.train.epsilon:g}"
     if reason == "diverged":
-        return f"diverged at epoch {run.diverged_at}: loss is no longer finite"
+        return f"diverged at epoch {run.meta.diverged_at}: loss is no longer finite"
     if reason == "interrupted":
         return "interrupted"
     return "finished"

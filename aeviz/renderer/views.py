@@ -10,6 +10,8 @@ import numpy as np
 from aeviz.renderer.geometry import align_sequence, pca
 from aeviz.trajectory import Trajectory
 
+RELEASE_EVERY = 32  # states between letting go of the mapped snapshots read so far
+
 
 class State(NamedTuple):
     """What one frame shows of one run."""
@@ -31,9 +33,10 @@ class RunView:
         self.run = run
         self.label = label or run.title or "run"
         # Within-epoch snapshots sit between whole epochs on the timeline.
-        self.timeline = (run.step / run.steps_per_epoch if run.steps_per_epoch
+        self.timeline = (run.step / run.meta.steps_per_epoch if run.meta.steps_per_epoch
                          else run.epoch.astype(float))
         self.codes = align_sequence(run.codes) if align == "procrustes" else run.codes
+        self.states = 0  # how many states were asked for (see RELEASE_EVERY)
 
     @cached_property
     def pca(self) -> tuple[float, np.ndarray]:
@@ -42,6 +45,30 @@ class RunView:
 
     def __len__(self) -> int:
         return len(self.run)
+
+    def weight_magnitudes(self, percentile: float = 99.5) -> tuple[float, float, float]:
+        """Over every weight and bias of every snapshot: the `percentile` of their magnitudes
+        (exactly np.percentile's), the largest at the first snapshot, and the largest of all.
+
+        Read a block of snapshots at a time, keeping only the largest values the percentile
+        needs (0.5% of them), so memory does not grow with the number of snapshots.
+        """
+        arrays = self.run.weights + self.run.biases
+        per_snapshot = sum(a[0].size for a in arrays)
+        count = len(self) * per_snapshot
+        virtual = (count - 1) * np.true_divide(percentile, 100)  # as np.percentile places it
+        keep = count - int(np.floor(virtual))  # the values at and above its lower neighbour
+        block = max(1, (1 << 22) // (4 * per_snapshot))
+        top = np.empty(0, np.float32)
+        for start in range(0, len(self), block):
+            magnitudes = np.abs(np.concatenate(
+                [a[start:start + block].reshape(-1) for a in arrays]))
+            merged = np.concatenate([top, magnitudes])
+            top = np.partition(merged, len(merged) - keep)[-keep:] if len(merged) > keep else merged
+            self.run.release()
+        first = max(float(np.abs(a[0]).max()) for a in arrays)
+        low, high = np.partition(top, 1)[:2] if len(top) > 1 else (top[0], top[0])
+        return _percentile_between(low, high, virtual - np.floor(virtual)), first, float(top.max())
 
     def state(self, index: float, position: float | None = None) -> State:
         """The run at a fractional snapshot index, interpolated linearly between snapshots."""
@@ -55,6 +82,9 @@ class RunView:
             return (1 - fraction) * series[low] + fraction * series[high]
 
         run = self.run
+        self.states += 1
+        if self.states % RELEASE_EVERY == 0:
+            run.release()  # a loaded run's snapshots are mapped: keep only what is drawn now
         here = float(at(self.timeline))
         return State(index, low, here, float(at(run.loss)), at(self.codes),
                      [at(w) for w in run.weights], [at(b) for b in run.biases],
@@ -63,3 +93,18 @@ class RunView:
     def step_label(self, snapshot: int) -> str:
         """"epoch 12", or "epoch 1, batch 3/13" for a within-epoch snapshot."""
         return self.run.moment(snapshot)
+
+
+def _percentile_between(low: np.ndarray, high: np.ndarray, fraction: float) -> float:
+    """np.percentile's interpolation between the neighbours `low` and `high` at `fraction`,
+    computed by np.percentile itself: asked of [low, high, high, ...] at a percentile that
+    places the same fraction exactly (numpy's own rounding and dtypes then apply)."""
+    for length in range(2, 64):
+        asked = float(fraction) * 100 / (length - 1)
+        for _ in range(6):  # from a few ulps below the guess to a few above
+            asked = float(np.nextafter(asked, -np.inf))
+        for _ in range(12):
+            if (length - 1) * np.true_divide(asked, 100) == fraction:
+                return float(np.percentile(np.array([low] + [high] * (length - 1)), asked))
+            asked = float(np.nextafter(asked, np.inf))
+    raise ArithmeticError(f"no percentile places {fraction!r} exactly")

@@ -8,7 +8,8 @@ from aeviz.settings.experiments import (
     load_default,
     load_experiment,
     parse_toml,
-    stored_render_options,
+    read_toml_file,
+    stored_experiment,
 )
 from aeviz.settings.schema import (
     ACTIVATION_NAMES,
@@ -31,5 +32,5 @@ __all__ = [
     "ACTIVATION_NAMES", "ALIGN_NAMES", "NORMALIZE_NAMES", "OPTIMIZER_NAMES", "PACE_NAMES",
     "PANEL_NAMES", "THEME_NAMES", "Cluster", "Data", "Experiment", "Model", "Overrides", "Record",
     "RenderOptions", "Train", "default_experiment_text", "experiment_from_dict", "load_default",
-    "load_experiment", "parse_toml", "stored_render_options",
+    "load_experiment", "parse_toml", "read_toml_file", "stored_experiment",
 ]

@@ -20,8 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from aeviz.errors import AevizError, SettingError
-from aeviz.files import check_readable
-from aeviz.settings.fields import Invalid, array_of, build, setting, suggestion, table, text
+from aeviz.settings.fields import (
+    Invalid,
+    array_of,
+    build,
+    drawn_text,
+    setting,
+    suggestion,
+    table,
+    text,
+)
 from aeviz.settings.schema import RenderOptions, _plain
 from aeviz.settings.tomlwriter import dump_toml
 
@@ -43,7 +51,7 @@ class Compare:
     """Which runs are compared, and what they are called in the clip."""
 
     runs: tuple[str, ...] = setting((), array_of(experiment_name, min_len=2), required=True)
-    labels: tuple[str, ...] | None = setting(None, array_of(text, min_len=1))
+    labels: tuple[str, ...] | None = setting(None, array_of(drawn_text, min_len=1))
 
     def resolved(self) -> Compare:
         repeated = sorted({name for name in self.runs if self.runs.count(name) > 1})
@@ -59,7 +67,7 @@ class Compare:
 class Comparison:
     """A whole comparison file, resolved: every default filled in."""
 
-    title: str | None = setting(None, text)  # not set: the runs' shared title
+    title: str | None = setting(None, drawn_text)  # not set: the runs' shared title
     compare: Compare = table(Compare)
     render: RenderOptions = table(RenderOptions)
     source: str = field(default="comparison", compare=False)
@@ -92,11 +100,11 @@ def is_comparison(raw: dict) -> bool:
 
 def read_toml(path: str | Path) -> dict | None:
     """The parsed document, or None if it cannot be read (loading it then says why)."""
-    from aeviz.settings import parse_toml
+    from aeviz.settings import read_toml_file
 
     try:
-        return parse_toml(Path(path).read_text(encoding="utf-8"), str(path))
-    except (OSError, UnicodeDecodeError, AevizError):
+        return read_toml_file(path)
+    except AevizError:
         return None
 
 
@@ -111,13 +119,10 @@ def comparison_from_dict(raw: dict, source: str, base_dir: Path = Path(".")) -> 
 
 def load_comparison(path: str | Path) -> Comparison:
     """Read and validate a comparison file."""
-    from aeviz.settings import parse_toml
+    from aeviz.settings import read_toml_file
 
-    path = check_readable(path, missing="no such comparison file")
-    try:
-        raw = parse_toml(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, UnicodeDecodeError) as error:
-        raise AevizError(f"{path}: cannot read: {error}") from None
+    path = Path(path)
+    raw = read_toml_file(path, missing="no such comparison file")
     return comparison_from_dict(raw, str(path), path.parent)
 
 

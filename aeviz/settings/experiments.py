@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from aeviz.errors import AevizError, SettingError
-from aeviz.files import check_readable
-from aeviz.settings.fields import build
+from aeviz.files import decode_text, read_user_file
+from aeviz.settings.fields import build, known_part, nesting_depth
 from aeviz.settings.overrides import apply_overrides
-from aeviz.settings.schema import Experiment, RenderOptions
+from aeviz.settings.schema import Experiment
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,6 +25,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEFAULT_EXPERIMENT = "default.toml"
+MAX_TOML_BYTES = 1_000_000  # an experiment is a page of text; a trajectory's config the same
+MAX_TOML_DEPTH = 8          # tables and arrays nest 3 deep in an experiment ([[data.clusters]].cov)
 
 
 def experiment_from_dict(raw: dict, source: str = "experiment",
@@ -42,10 +44,35 @@ def experiment_from_dict(raw: dict, source: str = "experiment",
 
 
 def parse_toml(text: str, source: str) -> dict:
+    """A TOML document, bounded: at most MAX_TOML_BYTES of text, nested at most MAX_TOML_DEPTH
+    deep (deeper nesting is refused, never a RecursionError)."""
+    if len(text) > MAX_TOML_BYTES:
+        raise AevizError(f"{source}: {len(text):,} characters; an experiment may hold at most "
+                         f"{MAX_TOML_BYTES:,}")
     try:
-        return tomllib.loads(text)
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise AevizError(f"{source}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise AevizError(f"{source}: invalid TOML: nested too deeply; tables and arrays may "
+                         f"nest at most {MAX_TOML_DEPTH} deep") from None
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        raise AevizError(f"{source}: invalid TOML: an integer of more than 4,300 digits; "
+                         "numbers in an experiment are far shorter") from None
+    if nesting_depth(document) > MAX_TOML_DEPTH:
+        raise AevizError(f"{source}: tables and arrays nest {nesting_depth(document)} deep; "
+                         f"an experiment nests at most {MAX_TOML_DEPTH} deep")
+    return document
+
+
+def read_toml_file(path: str | Path, missing: str = "no such file") -> dict:
+    """The parsed TOML file at `path`, through the one door for user files (a regular file,
+    bounded, strict UTF-8)."""
+    data = read_user_file(path, MAX_TOML_BYTES, missing, "TOML file")
+    if data[:4] == b"PK\x03\x04":  # a zip archive: an .npz
+        raise AevizError(f"{path}: that is a trajectory; train takes an experiment .toml "
+                         f"(to render it: aeviz render {path})")
+    return parse_toml(decode_text(data, str(path), "TOML file"), str(path))
 
 
 Overrides = Mapping[str, Any] | Iterable[str]
@@ -54,18 +81,8 @@ Overrides = Mapping[str, Any] | Iterable[str]
 def load_experiment(path: str | Path, overrides: Overrides = ()) -> Experiment:
     """Read an experiment file, set `overrides` ({"train.epochs": 5} or ["train.epochs=5"])
     and validate it."""
-    path = check_readable(path, missing="no such experiment file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        if path.read_bytes()[:4] == b"PK\x03\x04":  # a zip archive: an .npz
-            raise AevizError(f"{path}: that is a trajectory; train takes an experiment .toml "
-                             f"(to render it: aeviz render {path})") from None
-        raise AevizError(f"{path}: cannot read: not UTF-8 text (an experiment is a .toml "
-                         "file)") from None
-    except OSError as error:
-        raise AevizError(f"{path}: cannot read: {error}") from None
-    raw = parse_toml(text, str(path))
+    path = Path(path)
+    raw = read_toml_file(path, missing="no such experiment file")
     apply_overrides(raw, overrides)
     return experiment_from_dict(raw, str(path), path.parent)
 
@@ -83,10 +100,19 @@ def load_default(overrides: Overrides = ()) -> Experiment:
     return experiment_from_dict(raw, "default experiment")
 
 
-def stored_render_options(table: Any) -> RenderOptions:
-    """A [render] table stored in a trajectory; the defaults where another aeviz version wrote
-    options this one does not know."""
+def stored_experiment(text: str, source: str) -> tuple[Experiment, tuple[str, ...]]:
+    """The resolved experiment a trajectory stores (its `config`), built through the schema.
+
+    Leniently: keys this aeviz does not know (written by another version) are dropped and named
+    in the returned note; a key it knows is checked as strictly as in an experiment file, and a
+    key an older version did not write takes its default.
+    """
+    raw = parse_toml(text, f"{source}: config")
+    raw, dropped = known_part(Experiment, raw)
     try:
-        return build(RenderOptions, table)
-    except SettingError:
-        return RenderOptions()
+        exp = build(Experiment, raw)
+    except SettingError as error:
+        raise AevizError(f"{source}: config: {error}") from None
+    notes = (f"{source}: config: ignored {', '.join(dropped)} (written by another aeviz "
+             "version; this one does not know them)",) if dropped else ()
+    return dataclasses.replace(exp, source=source), notes

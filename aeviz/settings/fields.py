@@ -9,6 +9,7 @@ allowed. A dataclass may add cross-field rules in a `resolved()` method, run aft
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
@@ -26,11 +27,27 @@ class Invalid(ValueError):
 
 
 def shown(value: Any) -> str:
-    """A TOML value as a message shows it: `number 8.5`, `string "big"`, `array`."""
+    """A TOML value as a message shows it: `number 8.5`, `string "big"`, `array`; long or
+    unprintable text is escaped and shortened, so a message stays one readable line."""
     kind = {bool: "boolean", int: "integer", float: "number", str: "string"}.get(type(value))
     if kind is None:
-        return "array" if isinstance(value, (list, tuple)) else "table"
-    return f'string "{value}"' if kind == "string" else f"{kind} {value!r}"
+        if value is None:
+            return "None"
+        if isinstance(value, (list, tuple)):
+            return "array"
+        return "table" if isinstance(value, dict) else f"a Python {type(value).__name__}"
+    if kind == "string":
+        return f'string "{clipped(value)}"'
+    if kind == "integer" and value.bit_length() > 100:  # repr of a huge int is slow or refused
+        return f"integer of about {int(value.bit_length() * 0.30103)} digits"
+    return f"{kind} {value!r}"
+
+
+def clipped(value: str, limit: int = 60) -> str:
+    """`value` for a message: unprintable characters as \\uXXXX, at most `limit` characters."""
+    if len(value) > limit:
+        value = value[:limit - 1] + "\u2026"
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in value)
 
 
 def number(*, above: float | None = None, minimum: float | None = None,
@@ -74,9 +91,45 @@ def boolean(value: Any) -> bool:
     return value
 
 
+MAX_TEXT = 4096  # characters of any one string setting (a title, a path)
+
+
 def text(value: Any) -> str:
+    """A string that can be saved as UTF-8 and read back: no lone surrogates, no control
+    characters but tab and newline (TOML refuses them raw), at most MAX_TEXT characters."""
     if not isinstance(value, str):
         raise Invalid(f"must be a string, got {shown(value)}")
+    if len(value) > MAX_TEXT:
+        raise Invalid(f"is {len(value):,} characters long; at most {MAX_TEXT:,}")
+    bad = next((i for i, c in enumerate(value) if _unsavable(c)), None)
+    if bad is not None:
+        what = "a lone surrogate" if "\ud800" <= value[bad] <= "\udfff" else "a control character"
+        raise Invalid(f"holds {what} (U+{ord(value[bad]):04X} at character {bad + 1}); "
+                      "text must be printable Unicode")
+    return value
+
+
+def _unsavable(char: str) -> bool:
+    return ((char < " " and char not in "\t\n") or "\x7f" <= char <= "\x9f"
+            or "\ud800" <= char <= "\udfff")
+
+
+def drawn_text(value: Any) -> str:
+    """Text drawn in a clip (a title, a run's label): `text`, and math between $ signs that
+    matplotlib can lay out, so a mistake is found by `validate`, not halfway through a render."""
+    value = text(value)
+    dollars = value.count("$") - value.count("\\$")
+    if dollars > 0 and dollars % 2 == 0:  # matplotlib's own rule for "holds math"
+        from matplotlib.mathtext import MathTextParser  # only for text with math in it
+
+        try:
+            MathTextParser("path").parse(value)
+        except ValueError as error:
+            where = re.search(r"at char (\d+)", str(error))
+            at = f" (at character {int(where[1]) + 1})" if where else ""
+            raise Invalid(f'"{clipped(value)}" is math text that matplotlib cannot '
+                          f"draw{at}; fix the math between the $ signs, or write \\$ for a "
+                          "dollar sign") from None
     return value
 
 
@@ -142,15 +195,29 @@ def epoch_range(value: Any) -> str:
     return f"{match[1]}:{match[2]}"
 
 
-def setting(default: Any, check: Check, *, required: bool = False) -> Any:
-    """Declare a field: its default and its check (run on values read from TOML)."""
-    return field(default=default, metadata={"check": check, "required": required})
+def setting(default: Any, check: Check, *, required: bool = False, since: int = 1) -> Any:
+    """Declare a field: its default and its check (run on values read from TOML).
+
+    `since`: for a key that changes what a recorded run means (a new kind of model), the
+    trajectory format version that introduced it. A run that sets it to anything but its
+    default is saved with that version, so an older aeviz refuses it rather than misreading it;
+    a run that leaves it alone keeps the older version (see `format_version_of`).
+    """
+    return field(default=default, metadata={"check": check, "required": required,
+                                            "since": since})
+
+
+def optional(check: Check) -> Check:
+    """`check`, or None (JSON's null) for "not known"."""
+    def checker(value: Any) -> Any:
+        return None if value is None else check(value)
+    return checker
 
 
 def table(cls: type) -> Any:
     """Declare a nested [table] field, built from {} when the table is left out."""
     return field(default=None, metadata={"check": lambda value: build(cls, value),
-                                         "required": False, "table": True})
+                                         "required": False, "table": cls})
 
 
 def tables(cls: type) -> Any:
@@ -159,7 +226,7 @@ def tables(cls: type) -> Any:
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             raise Invalid(f"must be an array of tables ([[{cls.__name__.lower()}]] sections)")
         return array_of(lambda item: build(cls, item))(value)
-    return field(default=(), metadata={"check": check, "required": False})
+    return field(default=(), metadata={"check": check, "required": False, "tables": cls})
 
 
 def build(cls: type, values: Any) -> Any:
@@ -172,7 +239,8 @@ def build(cls: type, values: Any) -> Any:
     declared = {f.name: f for f in fields(cls) if "check" in f.metadata}
     for name in values:
         if name not in declared:
-            raise SettingError(name, "unknown key" + suggestion(name, declared))
+            key = clipped(name) if isinstance(name, str) else shown(name)
+            raise SettingError(key, "unknown key" + suggestion(key, declared))
     checked = {}
     for name, spec in declared.items():
         if name not in values and spec.metadata["required"]:
@@ -196,3 +264,68 @@ def suggestion(name: str, known: Iterable[str]) -> str:
     if close:
         return f" (did you mean {close[0]}?)"
     return f" (allowed: {', '.join(known)})"
+
+
+def known_part(cls: type, values: Any, prefix: str = "") -> tuple[Any, list[str]]:
+    """`values` without the keys `cls` does not declare, and those keys (dotted), for reading
+    what another aeviz version wrote: its unknown keys are dropped, the rest checked as usual."""
+    if not isinstance(values, dict):
+        return values, []
+    declared = {f.name: f for f in fields(cls) if "check" in f.metadata}
+    kept, dropped = {}, []
+    for name, value in values.items():
+        spec = declared.get(name)
+        if spec is None:
+            dropped.append(prefix + clipped(str(name)))
+        elif spec.metadata.get("table"):
+            kept[name], more = known_part(spec.metadata["table"], value, f"{prefix}{name}.")
+            dropped += more
+        elif spec.metadata.get("tables") and isinstance(value, list):
+            kept[name] = []
+            for position, item in enumerate(value, start=1):
+                item, more = known_part(spec.metadata["tables"], item,
+                                        f"{prefix}{name}[{position}].")
+                kept[name].append(item)
+                dropped += more
+        else:
+            kept[name] = value
+    return kept, dropped
+
+
+def nesting_depth(value: Any) -> int:
+    """How deep tables and arrays nest in `value` (a scalar: 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, dict):
+            stack += [(item, depth + 1) for item in node.values()]
+        elif isinstance(node, (list, tuple)):
+            stack += [(item, depth + 1) for item in node]
+    return deepest
+
+
+def format_version_of(value: Any, base: int = 1) -> int:
+    """The trajectory format version a resolved settings object needs: `base`, or the newest
+    `since` among the keys it sets to other than their defaults."""
+    version = base
+    if dataclasses.is_dataclass(value):
+        for spec in fields(value):
+            item = getattr(value, spec.name)
+            if spec.metadata.get("since", 1) > version and item != spec.default:
+                version = spec.metadata["since"]
+            version = max(version, format_version_of(item, version))
+    elif isinstance(value, tuple):
+        version = max((format_version_of(item, version) for item in value), default=version)
+    return version
+
+
+def newest_version(cls: type, base: int = 1) -> int:
+    """The newest format version any key of `cls` (tables included) was introduced in."""
+    version = base
+    for spec in fields(cls):
+        version = max(version, spec.metadata.get("since", 1))
+        nested = spec.metadata.get("table") or spec.metadata.get("tables")
+        if nested:
+            version = max(version, newest_version(nested, version))
+    return version

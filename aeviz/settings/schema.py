@@ -21,6 +21,7 @@ from aeviz.settings.fields import (
     array_of,
     boolean,
     build,
+    drawn_text,
     epoch_range,
     integer,
     name_or_names,
@@ -206,7 +207,7 @@ class RenderOptions:
     duration: float = setting(12.0, number(minimum=0, below=3600))  # 0: a frame per snapshot
     hold: float = setting(2.0, number(minimum=0, below=3600))
     pace: str = setting("linear", one_of(*PACE_NAMES))
-    title: str | None = setting(None, text)
+    title: str | None = setting(None, drawn_text)
     log_loss: bool = setting(False, boolean)
     epochs: str | None = setting(None, epoch_range)
     every: int = setting(1, integer(minimum=1))
@@ -215,7 +216,7 @@ class RenderOptions:
     smooth: int = setting(0, integer(minimum=0, maximum=30))
     pca: bool = setting(True, boolean)
     pca_ghost: bool = setting(False, boolean)
-    labels: tuple[str, ...] | None = setting(None, array_of(text, min_len=1))
+    labels: tuple[str, ...] | None = setting(None, array_of(drawn_text, min_len=1))
     future: bool = setting(True, boolean)  # false: hide the loss curve not yet reached
     caption: str | None = setting(None, text)  # a few sentences shown under a page
 
@@ -250,8 +251,8 @@ class RenderOptions:
 class Experiment:
     """A whole experiment file, resolved: every default filled in."""
 
-    title: str = setting("", text)
-    label: str | None = setting(None, text)  # short name beside other runs (default: derived)
+    title: str = setting("", drawn_text)
+    label: str | None = setting(None, drawn_text)  # short name beside other runs (default: derived)
     data: Data = table(Data)
     model: Model = table(Model)
     train: Train = table(Train)

@@ -6,6 +6,7 @@ import codecs
 import csv
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,7 +158,8 @@ def read_csv(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...],
                         f"most {size_text(MAX_CSV_BYTES)}")
     try:
         with open(path, encoding="utf-8-sig", errors="strict", newline="") as handle:
-            return _parse_csv(exp, path, csv.reader(handle), _line_count(path))
+            return _parse_csv(exp, path, csv.reader(_lines(exp, path, handle)),
+                              _line_count(path))
     except UnicodeDecodeError:
         raise exp.error("data.file", _not_utf8(path)) from None
     except csv.Error as error:
@@ -218,6 +220,18 @@ def _parse_csv(exp: Experiment, path: Path, reader, lines: int):
     return x, labels, names, feature_names
 
 
+def _lines(exp: Experiment, path: Path, handle) -> Iterator[str]:
+    """The file's lines, each read only up to MAX_CSV_LINE characters: a file of one line
+    of millions of cells is refused before it becomes a list of millions of strings."""
+    number = 0
+    while line := handle.readline(MAX_CSV_LINE + 1):
+        number += 1
+        if len(line) > MAX_CSV_LINE:
+            raise exp.error("data.file", f"{path}: line {number:,} is longer than "
+                            f"{MAX_CSV_LINE:,} characters; aeviz reads CSV lines up to that")
+        yield line
+
+
 def _line_count(path: Path) -> int:
     """Line breaks in the file, plus one: at least its number of CSV rows."""
     newlines = returns = 0
@@ -249,6 +263,7 @@ def _not_utf8(path: Path) -> str:
 
 
 # The element types a data file may hold: booleans, integers and real floats.
+MAX_CSV_LINE = 8_000_000  # characters: 100,000 columns of 80 characters each
 _DATA_KINDS = {"b": "booleans", "i": "integers", "u": "integers", "f": "floats"}
 
 

@@ -145,8 +145,8 @@ class Training:
         self.commit(self.blow_up)
 
 
-def train(exp: Experiment, data: Dataset | None = None,
-          on_epoch: EpochCallback | None = None) -> Trajectory:
+def train(exp: Experiment, on_epoch: EpochCallback | None = None, *,
+          data: Dataset | None = None) -> Trajectory:
     """Train the experiment's autoencoder and return its recorded trajectory.
 
     `data` is the experiment's data if already loaded (`load_data(exp)`); else it is loaded
@@ -158,12 +158,12 @@ def train(exp: Experiment, data: Dataset | None = None,
     return record_training(exp, MemoryRecord(), data, on_epoch)
 
 
-def train_to_file(exp: Experiment, path: str | Path, data: Dataset | None = None,
-                  on_epoch: EpochCallback | None = None,
-                  on_step: StepCallback | None = None) -> Saved:
+def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | None = None,
+                  on_step: StepCallback | None = None, *,
+                  data: Dataset | None = None) -> Saved:
     """Train as `train` does, streaming the snapshots to disk; write the .npz at `path`
     atomically and return what was saved. `on_step(samples_done, samples_at_most)` is called
-    after every mini-batch."""
+    after every mini-batch; `data` as for `train`."""
     record = StreamingRecord(path, exp.model.layers)
     try:
         return record_training(exp, record, data, on_epoch, on_step)

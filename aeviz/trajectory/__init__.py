@@ -1,15 +1,17 @@
 """Trajectories: the recorded run as an .npz file (`format`), checked when loaded (`checks`),
-written member by member (`archive`). Training writes them; everything else reads them."""
+written and read member by member (`archive`), with what training reports about it (`meta`).
+Training writes them; everything else reads them."""
 
 from aeviz.trajectory.format import (
     FORMAT,
     FORMAT_VERSION,
     STOP_REASONS,
+    Meta,
     Trajectory,
     load,
     moment_name,
     write_trajectory,
 )
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "STOP_REASONS", "Trajectory", "load", "moment_name",
-           "write_trajectory"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "STOP_REASONS", "Meta", "Trajectory", "load",
+           "moment_name", "write_trajectory"]

@@ -2,10 +2,10 @@
 
 Keys (all present; loadable with np.load(path, allow_pickle=False)):
   format          "aeviz-trajectory"
-  format_version  1
+  format_version  1 (see FORMAT_VERSION: a reader refuses a newer one)
   config          the resolved experiment as TOML text
   meta            JSON text: aeviz and numpy versions, created, seed, stop_reason
-                  (epochs | converged | diverged | interrupted), wall_seconds, ...
+                  (epochs | converged | diverged | interrupted), wall_seconds, ... (`Meta`)
   x               [N, D] float32, the normalized training data
   labels          [N] int, cluster or class of each sample, -1 where there is none
   label_names     [K] str, the name of each label value (may be empty)
@@ -19,13 +19,17 @@ Keys (all present; loadable with np.load(path, allow_pickle=False)):
   codes           [T, N, 2] float32, code-layer activations of every sample
   W0..W{L-2}      [T, out, in] float32 weights;  b0..b{L-2}  [T, out] float32 biases
   step_loss       [S] MSE of every mini-batch
+
+Members are stored uncompressed; loading maps the large ones in place (np.memmap, read-only),
+so a trajectory costs memory only for what is drawn. `config` comes back as an `Experiment`
+and `meta` as a `Meta`, both through the settings schema.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-import zipfile
+import os
+import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -35,28 +39,38 @@ import numpy as np
 
 from aeviz.errors import AevizError
 from aeviz.files import atomic_path, check_readable
-from aeviz.settings import RenderOptions, stored_render_options
+from aeviz.limits import MAX_TRAJECTORY_BYTES, size_text
+from aeviz.settings import Experiment, stored_experiment
+from aeviz.settings.fields import format_version_of, newest_version
 from aeviz.trajectory import checks
-from aeviz.trajectory.archive import RawArray, write_archive
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from aeviz.trajectory.archive import (
+    RawArray,
+    blocks,
+    read_directory,
+    read_member,
+    release,
+    write_archive,
+)
+from aeviz.trajectory.meta import STOP_REASONS, Meta, meta_from_dict, meta_from_json
 
 FORMAT = "aeviz-trajectory"
-FORMAT_VERSION = 1
-STOP_REASONS = checks.STOP_REASONS
-_PER_RUN_KEYS = ("format", "format_version", "config", "meta", "x", "labels", "label_names",
-                 "layer_sizes", "activations", "epoch", "step", "loss", "codes", "step_loss")
+# The version of the arrays' layout; bump it when the arrays change meaning. Keys of the
+# experiment that change what a run means declare their own version (`setting(..., since=N)`),
+# and a run is written with the newest version among the keys it uses.
+ARRAYS_VERSION = 1
+FORMAT_VERSION = newest_version(Experiment, ARRAYS_VERSION)  # the newest this aeviz reads
+__all__ = ["FORMAT", "FORMAT_VERSION", "STOP_REASONS", "Meta", "Trajectory", "load",
+           "moment_name", "write_trajectory"]
 
 
 @dataclass
 class Trajectory:
-    """A recorded training run, as arrays in memory."""
+    """A recorded training run: its arrays (mapped from the file when loaded), the experiment
+    it was trained from (`experiment`, from the stored `config` text) and what training reported
+    about it (`meta`)."""
 
     config: str
-    meta: dict
+    meta: Meta
     x: np.ndarray
     labels: np.ndarray
     label_names: tuple[str, ...]
@@ -71,57 +85,34 @@ class Trajectory:
     step_loss: np.ndarray
     feature_names: tuple[str, ...] = ()
     path: str = field(default="", compare=False)
+    # What loading dropped (keys another aeviz version wrote): one line each, for the CLI.
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.meta, Mapping):  # as training reports it
+            self.meta = meta_from_dict(self.meta)
 
     @cached_property
-    def experiment(self) -> dict[str, Any]:
-        """The resolved experiment as a plain dict (title, model, train, ...)."""
-        return tomllib.loads(self.config)
+    def experiment(self) -> Experiment:
+        """The resolved experiment the run was trained from."""
+        return stored_experiment(self.config, self.path or "run")[0]
 
     @property
     def title(self) -> str:
-        return self.experiment.get("title", "")
+        return self.experiment.title
 
     @property
     def code_layer(self) -> int:
-        return int(self.experiment["model"]["code_layer"])
+        return self.experiment.code_layer
 
     @property
     def stop_reason(self) -> str:
-        return self.meta.get("stop_reason", "epochs")
-
-    # Typed reads of what the renderer shows, so no reader spells the config's or meta's keys.
-    @property
-    def optimizer(self) -> str:
-        """The optimizer's name as configured: "sgd", "momentum", "rmsprop" or "adam"."""
-        return self.experiment["train"]["optimizer"]
-
-    @property
-    def learning_rate(self) -> float:
-        return self.experiment["train"]["learning_rate"]
-
-    @property
-    def batch_size(self) -> int:
-        return self.experiment["train"]["batch_size"]
-
-    @property
-    def epsilon(self) -> float:
-        """The RMSE that stops training early; 0 when there is none."""
-        return self.experiment["train"].get("epsilon", 0.0)
-
-    @property
-    def steps_per_epoch(self) -> int:
-        """Optimizer steps in one epoch; 0 when the run did not record it."""
-        return self.meta.get("steps_per_epoch") or 0
-
-    @property
-    def diverged_at(self) -> int | None:
-        """The epoch whose loss was no longer finite, for a diverged run."""
-        return self.meta.get("diverged_at")
+        return self.meta.stop_reason
 
     def moment(self, snapshot: int) -> str:
         """How the header, `train`, `info` and `batch` all name a snapshot (`moment_name`)."""
         return moment_name(int(self.epoch[snapshot]), int(self.step[snapshot]),
-                           self.steps_per_epoch)
+                           self.meta.steps_per_epoch)
 
     def feature_name(self, index: int) -> str:
         """The name of input feature `index` (from 0): the CSV's column, else "x1", "x2"..."""
@@ -129,37 +120,29 @@ class Trajectory:
             return self.feature_names[index]
         return f"x{index + 1}"
 
-    @property
-    def label_title(self) -> str | None:
-        """The label column's name (a legend's title), for data read from a CSV."""
-        return self.experiment.get("data", {}).get("label_column")
-
-    @property
-    def image_shape(self) -> tuple[int, int] | None:
-        """(height, width) when the samples are images (`data.image_shape`), else None."""
-        shape = self.experiment.get("data", {}).get("image_shape")
-        return (int(shape[0]), int(shape[1])) if shape else None
-
-    @property
-    def render_options(self) -> RenderOptions:
-        """The experiment's [render] table: what `aeviz render` flags go on top of."""
-        return stored_render_options(self.experiment.get("render", {}))
-
     def __len__(self) -> int:
         return len(self.epoch)
+
+    def release(self) -> None:
+        """Let go of the per-snapshot data read so far: a loaded run's large arrays are mapped
+        from its file, and their pages return to the file cache (read again when touched).
+        A run in memory is left alone."""
+        for array in (self.codes, *self.weights, *self.biases):
+            release(array)
 
     def summary(self) -> dict[str, Any]:
         """What `aeviz info` shows: the run's set-up and outcome in plain values."""
         exp, meta = self.experiment, self.meta
-        train = exp.get("train", {})
-        counts = np.bincount(self.labels[self.labels >= 0]) if (self.labels >= 0).any() else []
+        train = exp.train
+        labelled = self.labels[self.labels >= 0]
+        counts = np.bincount(labelled) if len(labelled) else []
         return {
-            "title": self.title,
+            "title": exp.title,
             "layers": list(self.layer_sizes),
-            "code_layer": self.code_layer,
+            "code_layer": exp.code_layer,
             "activations": list(self.activations),
-            "optimizer": train.get("optimizer"),
-            "hyperparameters": {k: train.get(k) for k in (
+            "optimizer": train.optimizer,
+            "hyperparameters": {k: getattr(train, k) for k in (
                 "learning_rate", "batch_size", "epochs", "epsilon", "beta1", "beta2", "eps",
                 "seed")},
             "samples": len(self.x),
@@ -169,12 +152,12 @@ class Trajectory:
             "snapshots": len(self),
             "epochs": [int(self.epoch[0]), int(self.epoch[-1])],
             "ends_at": self.moment(len(self) - 1),
-            "stop_reason": self.stop_reason,
+            "stop_reason": meta.stop_reason,
             "first_rmse": float(self.loss[0]),
             "final_rmse": float(self.loss[-1]),
-            "wall_seconds": meta.get("wall_seconds"),
-            "aeviz_version": meta.get("aeviz_version"),
-            "created": meta.get("created"),
+            "wall_seconds": meta.wall_seconds,
+            "aeviz_version": meta.aeviz_version,
+            "created": meta.created,
         }
 
     def save(self, path: str | Path) -> None:
@@ -191,9 +174,11 @@ def write_trajectory(path: str | Path, run: Trajectory | Any,
     """Write the .npz of `run` (a Trajectory, or anything with its per-run attributes:
     config, meta, x, labels, ..., epoch, step, loss, step_loss) with the per-snapshot arrays
     `snapshots` (codes, W0.., b0..), which may be raw files streamed during training."""
+    meta = run.meta if isinstance(run.meta, Meta) else meta_from_dict(run.meta)
     write_archive(path, {
-        "format": np.array(FORMAT), "format_version": np.array(FORMAT_VERSION),
-        "config": np.array(run.config), "meta": np.array(json.dumps(run.meta)),
+        "format": np.array(FORMAT),
+        "format_version": np.array(format_version(run.config)),
+        "config": np.array(run.config), "meta": np.array(meta.to_json()),
         "x": np.asarray(run.x, np.float32), "labels": run.labels,
         "label_names": np.array(run.label_names, dtype=str),
         "feature_names": np.array(run.feature_names, dtype=str),
@@ -202,6 +187,16 @@ def write_trajectory(path: str | Path, run: Trajectory | Any,
         "epoch": run.epoch, "step": run.step, "loss": run.loss, "step_loss": run.step_loss,
         **snapshots,
     })
+
+
+def format_version(config: str) -> int:
+    """The format version a run of the experiment `config` (TOML text) is written with: the
+    arrays' version, or newer where it uses a key that came later (see `setting(since=)`)."""
+    try:
+        experiment = stored_experiment(config, "run")[0]
+    except AevizError:  # not an experiment this aeviz reads: nothing newer in it either
+        return ARRAYS_VERSION
+    return format_version_of(experiment, ARRAYS_VERSION)
 
 
 def moment_name(epoch: int, step: int, steps_per_epoch: int) -> str:
@@ -215,65 +210,88 @@ def moment_name(epoch: int, step: int, steps_per_epoch: int) -> str:
 def load(path: str | Path) -> Trajectory:
     """Read and check a trajectory; any problem is an AevizError naming the file and the key.
 
-    The sizes the arrays declare are checked before any is read, and every key before it is
-    used (see `checks`).
+    Every member is checked against its declared header, and the declared shapes against each
+    other, before any array's data is read (see `archive` and `checks`); the large arrays are
+    then mapped from the file, not copied.
     """
     name = str(path)
     check_readable(path)
-    try:
-        with open(path, "rb") as handle:
-            magic = handle.read(4)
-        if magic != b"PK\x03\x04":  # every .npz is a zip archive
-            raise AevizError(f"{name}: not an aeviz trajectory (not an .npz archive; make one "
-                             "with `aeviz train`)")
-        checks.check_declared_sizes(name)
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {key: archive[key] for key in archive.files}
-    except AevizError:
-        raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        # np.load raises these for other files, truncated archives and pickled objects.
-        reason = str(error) if isinstance(error, ValueError) else "not an .npz archive"
-        raise AevizError(f"{name}: not an aeviz trajectory ({reason})") from None
-    if "format" not in arrays or arrays["format"].dtype.kind != "U" or (
-            str(arrays["format"]) != FORMAT):
-        raise AevizError(f'{name}: not an aeviz trajectory (no format key "{FORMAT}"; '
-                         "write one with `aeviz train`)")
-    version = arrays.get("format_version", np.array(-1))
-    if version.dtype.kind not in "iu" or version.ndim != 0:
-        raise AevizError(f"{name}: format_version: expected a whole number, got {version}")
-    if int(version) > FORMAT_VERSION:
-        raise AevizError(f"{name}: format_version {int(version)} is newer than this aeviz "
-                         f"reads ({FORMAT_VERSION}); upgrade aeviz")
-    missing = [key for key in _PER_RUN_KEYS if key not in arrays]
-    if missing:
-        raise AevizError(f"{name}: missing key {missing[0]!r} (incomplete or damaged trajectory)")
-    checks.check_arrays(name, arrays, 0)  # the keys every run has, before reading any
-    checks.check_layers(name, arrays)
-    layer_sizes = tuple(int(n) for n in arrays["layer_sizes"])
-    n_layers = max(len(layer_sizes) - 1, 0)
-    missing = [f"{kind}{i}" for i in range(n_layers) for kind in "Wb"
-               if f"{kind}{i}" not in arrays]
-    if missing:
-        raise AevizError(f"{name}: missing key {missing[0]!r} (incomplete or damaged trajectory)")
-    checks.check_arrays(name, arrays, n_layers)
+    _check_file(name)
+    members = read_directory(name)
+    _check_format(name, members)
+    checks.check_keys(name, members)
+    small = {key: read_member(name, members[key]) for key in (
+        "format_version", "config", "meta", "layer_sizes", "activations", "label_names")}
+    _check_version(name, small["format_version"])
+    checks.check_layers(name, small["layer_sizes"], small["activations"], members["x"])
+    layer_sizes = tuple(int(n) for n in small["layer_sizes"])
+    n_layers = len(layer_sizes) - 1
+    checks.check_layer_keys(name, members, n_layers)
+    checks.check_shapes(name, members, layer_sizes)
+    for key in ("x", "loss", "codes", *(f"{k}{i}" for i in range(n_layers) for k in "Wb")):
+        checks.check_finite(name, key, blocks(name, members[key]))
+    arrays = {key: read_member(name, member) for key, member in members.items()
+              if key not in small}
+    checks.check_order(name, arrays["epoch"], arrays["step"])
+    checks.check_labels(name, arrays["labels"], small["label_names"])
+    meta, meta_notes = meta_from_json(str(small["meta"]), name)
+    experiment, notes = stored_experiment(str(small["config"]), name)
+    _check_experiment(name, experiment, layer_sizes, small["activations"])
     trajectory = Trajectory(
-        config=str(arrays["config"]), meta=checks.parse_meta(name, str(arrays["meta"])),
+        config=str(small["config"]), meta=meta,
         x=arrays["x"], labels=arrays["labels"].astype(int),
-        label_names=tuple(str(s) for s in arrays["label_names"]),
+        label_names=tuple(str(s) for s in small["label_names"]),
         feature_names=tuple(str(s) for s in arrays.get("feature_names", ())),
         layer_sizes=layer_sizes,
-        activations=tuple(str(s) for s in arrays["activations"]),
+        activations=tuple(str(s) for s in small["activations"]),
         epoch=arrays["epoch"], step=arrays["step"], loss=arrays["loss"],
         codes=arrays["codes"],
         weights=[arrays[f"W{i}"] for i in range(n_layers)],
         biases=[arrays[f"b{i}"] for i in range(n_layers)],
-        step_loss=arrays["step_loss"], path=name)
-    checks.check_shapes(trajectory)
-    checks.check_values(name, arrays, n_layers)
-    try:
-        config = trajectory.experiment
-    except tomllib.TOMLDecodeError as error:
-        raise AevizError(f"{name}: config: not valid TOML ({error})") from None
-    checks.check_config(name, config, layer_sizes)
+        step_loss=arrays["step_loss"], path=name, notes=notes + meta_notes)
+    trajectory.__dict__["experiment"] = experiment  # checked above; the cached property's value
     return trajectory
+
+
+def _check_file(name: str) -> None:
+    """A regular file of at most MAX_TRAJECTORY_BYTES that starts like a zip archive."""
+    try:
+        with open(name, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            magic = handle.read(4) if stat.S_ISREG(info.st_mode) else b""
+    except OSError as error:
+        raise AevizError(f"{name}: cannot read: {error.strerror or error}") from None
+    if info.st_size > MAX_TRAJECTORY_BYTES:
+        raise AevizError(f"{name}: {size_text(info.st_size)}; a trajectory may hold at most "
+                         f"{size_text(MAX_TRAJECTORY_BYTES)}")
+    if magic != b"PK\x03\x04":  # every .npz is a zip archive
+        raise AevizError(f"{name}: not an aeviz trajectory (not an .npz archive; make one "
+                         "with `aeviz train`)")
+
+
+def _check_format(name: str, members: dict) -> None:
+    member = members.get("format")
+    value = read_member(name, member) if member is not None and member.nbytes < 1000 else None
+    if value is None or value.dtype.kind != "U" or value.ndim != 0 or str(value) != FORMAT:
+        raise AevizError(f'{name}: not an aeviz trajectory (no format key "{FORMAT}"; '
+                         "write one with `aeviz train`)")
+
+
+def _check_version(name: str, version: np.ndarray) -> None:
+    if int(version) < 1:
+        raise AevizError(f"{name}: format_version: expected a whole number >= 1, got "
+                         f"{int(version)}")
+    if int(version) > FORMAT_VERSION:
+        raise AevizError(f"{name}: written by a newer aeviz (format {int(version)}); this aeviz "
+                         f"reads up to {FORMAT_VERSION}: upgrade aeviz")
+
+
+def _check_experiment(name: str, experiment: Experiment, layer_sizes: tuple[int, ...],
+                      activations: np.ndarray) -> None:
+    """The stored experiment describes the stored network."""
+    if tuple(experiment.model.layers) != layer_sizes:
+        raise AevizError(f"{name}: config: model.layers {list(experiment.model.layers)} does "
+                         f"not match layer_sizes {list(layer_sizes)}")
+    if experiment.model.activations != tuple(activations.tolist()):
+        raise AevizError(f"{name}: config: the activations {list(experiment.model.activations)} "
+                         f"do not match the stored activations {activations.tolist()}")

@@ -44,7 +44,8 @@ class CodePanel:
         labels = np.unique(run.labels)
         entries = _legend_entries(labels, options) if legend else 0
         rows = -(-entries // _legend_columns(fig, slot, run, labels))
-        title_rows = 1 if entries and run.label_title else 0  # the label column's name
+        # the label column's name
+        title_rows = 1 if entries and run.experiment.data.label_column else 0
         ax = panel_axes(fig, slot, (0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries),
                                      0.25, 0.4),
                         theme, title)
@@ -65,7 +66,7 @@ class CodePanel:
             [self.trails] if self.trails else []) + (
             [self.dense.image] if self.dense else self.points)
         if entries:
-            _legend(ax, theme, entries, rows, run.label_title)
+            _legend(ax, theme, entries, rows, run.experiment.data.label_column)
 
     def update(self, state: State) -> None:
         if self.dense is not None:

@@ -90,7 +90,7 @@ class ImageStripPanel:
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str):
         run = view.run
-        self.view, self.shape = view, run.image_shape
+        self.view, self.shape = view, run.experiment.data.image_shape
         ax = panel_axes(fig, slot, MARGINS, theme, title)
         ax.set_axis_off()
         named = bool((run.labels >= 0).any())

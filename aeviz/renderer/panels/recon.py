@@ -30,7 +30,7 @@ def reconstruction_panel(
         title: str) -> InputSpacePanel | ParallelCoordinatesPanel | ImageStripPanel:
     """The view that suits the data: images for image data, input space up to 3-D, parallel
     coordinates beyond."""
-    if view.run.image_shape is not None:
+    if view.run.experiment.data.image_shape is not None:
         return ImageStripPanel(fig, slot, view, theme, title)
     if view.run.x.shape[1] <= 3:
         return InputSpacePanel(fig, slot, view, theme, title)

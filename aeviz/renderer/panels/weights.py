@@ -58,13 +58,12 @@ class WeightPanel:
         self._input_names(ax, run, theme)  # first: the names narrow the layers' columns
         self._draw_labels(ax, run, theme, tallest, slot)
         # One color scale for weights and biases, fixed over the clip: a color means one value.
-        values = np.abs(np.concatenate([a.reshape(len(a), -1)
-                                        for a in run.weights + run.biases], axis=1))
-        self.norm = _color_scale(values)
+        limit, first, largest = view.weight_magnitudes(99.5)
+        self.norm = _color_scale(limit, first)
         self.cmap = matplotlib.colormaps[theme.weight_cmap]
         self.edges = self._edges(ax, theme.weight_cmap)
         self.neurons = self._neurons(ax, theme)
-        _colorbar(ax, self.norm, theme, clipped=values.max() > self.norm.vmax,
+        _colorbar(ax, self.norm, theme, clipped=largest > self.norm.vmax,
                   label="" if narrow else "weight / bias")
         self.artists = [self.edges, self.neurons]
         self.ax = ax
@@ -189,10 +188,10 @@ def _strongest_neurons(run: Trajectory) -> list[np.ndarray]:
     return shown
 
 
-def _color_scale(values: np.ndarray) -> mcolors.Normalize:
-    """Symmetric about zero up to the 99.5th percentile of |value| ([snapshot, value])."""
-    limit = float(np.percentile(values, 99.5)) or 1.0
-    first = float(values[0].max()) or 1.0
+def _color_scale(limit: float, first: float) -> mcolors.Normalize:
+    """Symmetric about zero up to `limit` (the 99.5th percentile of |value|); `first`: the
+    largest |value| at the first snapshot."""
+    limit, first = limit or 1.0, first or 1.0
     if limit > BLOW_UP * first:  # weights blow up (a diverging run): symmetric log scale
         return mcolors.SymLogNorm(linthresh=first, vmin=-limit, vmax=limit)
     return mcolors.Normalize(-limit, limit)
