@@ -143,7 +143,7 @@ def test_render_cli_and_its_bad_input(run_cli, tiny_run_path, tmp_path):
          "Error: --epoch: only applies to a still (.png, .pdf or .svg: a single frame)"),
         ([tiny_run_path, "-o", tmp_path / "x.png", "--smooth", "2"],
          "Error: --smooth: makes frames between snapshots, which a single .png frame cannot "
-         "show; use .mp4 or .gif"),
+         "show; use a clip (.mp4, .webm, .gif, .webp)"),
         ([tiny_run_path, "-o", tmp_path / "x.mp4", "--epochs", "50:60"],
          "Error: --epochs: no snapshot between epochs 50:60 (the run has epochs 0 to 12)"),
         ([tiny_run_path, "-o", tmp_path / "x.mp4", "--fsp", "3"],

@@ -38,6 +38,7 @@ smooth = 0
 pca = true
 pca_ghost = false
 future = true
+scales = "shared"
 # not set: title (the experiment's title), epochs (all), labels (label keys, else what differs)
 """
 
@@ -51,8 +52,9 @@ def test_validate_prints_every_effective_render_value(run_cli, tmp_path):
 
 def test_readme_shows_the_defaults_validate_prints():
     block = re.search(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)[1]
-    render = block[block.index("[render]"):]
-    assert tomllib.loads(render) == tomllib.loads(EFFECTIVE_RENDER)
+    render = block[block.index("[render]"):]  # the demo's: the built-in defaults, log pace
+    built_in = tomllib.loads(EFFECTIVE_RENDER)["render"]
+    assert tomllib.loads(render) == {"render": {**built_in, "pace": "log"}}
     assert render.splitlines()[-1] == EFFECTIVE_RENDER.splitlines()[-1]
 
 

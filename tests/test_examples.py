@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from aeviz.batch import split_comparisons
-from aeviz.settings import load_default, load_experiment
+from aeviz.settings import ACTIVATION_NAMES, load_default, load_experiment
 from aeviz.settings.comparison import find_runs, load_comparison
 from aeviz.training.data import load_data
 
@@ -41,6 +41,9 @@ def test_the_optimizer_lecture_is_a_comparison_of_the_four_optimizers():
 
 def test_seed_default_is_the_embedded_default():
     assert load_experiment(EXAMPLES / "seed-default.toml") == load_default()
+    text = (EXAMPLES / "seed-default.toml").read_text()
+    allowed = text[text.index("activation = "):text.index("# output_activation")]
+    assert all(f'"{name}"' in allowed for name in ACTIVATION_NAMES)  # every one it may use
 
 
 def test_iris_is_real_data_colored_by_species():
@@ -61,3 +64,23 @@ def test_comparison_sets_differ_only_where_they_should():
     assert len(optimizers) == 4 and all(o == optimizers[0] for o in optimizers)
     activations = [without(p, "model") for p in EXAMPLES.glob("activations-*.toml")]
     assert len(activations) == 3 and all(a == activations[0] for a in activations)
+
+
+def test_the_readme_experiment_block_is_what_validate_prints(run_cli):
+    """README's block, its comments taken out, is `aeviz validate` of the demo's experiment."""
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    start = readme.index("## The experiment file")
+    block = readme[readme.index("```toml\n", start) + 8:readme.index("```\n", start + 40)]
+    lines = []
+    for line in block.splitlines():
+        if line.startswith("# not set:"):  # validate's own comment line
+            lines.append(line)
+            continue
+        code = line.split("  #")[0].split(" #")[0] if "#" in line else line
+        if line.lstrip().startswith("#"):
+            code = ""
+        if code.strip() or not line.strip():
+            lines.append(code.rstrip())
+    default = Path(__file__).resolve().parent.parent / "aeviz" / "settings" / "default.toml"
+    printed = run_cli("validate", default).stdout
+    assert "\n".join(lines).strip() == printed.strip()

@@ -79,10 +79,30 @@ def test_log_pace_spaces_frames_evenly_in_log_one_plus_epoch():
     expected = [100 ** (k / 9) - 1 for k in range(10)]
     assert positions(frames) == pytest.approx(expected, rel=1e-12, abs=1e-12)
     assert positions(frames)[0] == 0 and positions(frames)[-1] == 99
-    # without smooth a frame shows the last snapshot at or before its moment
-    assert [f.indexes[0] for f in frames] == [np.floor(e + 1e-9) for e in expected]
+    # frames between snapshots interpolate (no stutter of held epochs), with or without smooth
+    assert [f.indexes[0] for f in frames] == pytest.approx(expected, abs=1e-9)
     assert [f.indexes[0] for f in plan([timeline], fps=10, duration=1, pace="log",
                                        smooth=1)] == pytest.approx(expected, abs=1e-9)
+
+
+def test_log_pace_does_not_stutter_and_the_header_names_recorded_moments(tiny_run_path):
+    """The demo's complaint: 420 frames, 160 distinct. Every planned moment is now its own
+    image, and the counter names the snapshot at or before it, never a fraction."""
+    import aeviz
+    from aeviz.renderer import run_views
+    from aeviz.renderer.scene import Scene
+
+    run = aeviz.load(tiny_run_path)
+    options = RenderOptions(pace="log", fps=10, duration=3, hold=0, size="320x180")
+    views = run_views([run], options)
+    frames = plan_frames([v.timeline for v in views], options)
+    assert len(set(frames)) == len(frames) == 30
+    scene = Scene(views, options, (frames[0].position, frames[-1].position))
+    names = set()
+    for frame in frames:
+        scene.update(frame)
+        names.add(scene.counter.get_text())
+    assert names <= {run.moment(i) for i in range(len(run))}
 
 
 def test_log_pace_keeps_the_frame_count_and_the_window():

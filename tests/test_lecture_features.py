@@ -134,7 +134,8 @@ def test_bad_combinations(run_cli, tiny_run_path, tmp_path):
     smooth_png = run_cli("render", tiny_run_path, "-o", tmp_path / "a.png", "--smooth", "2")
     assert smooth_png.exit_code == 2
     assert smooth_png.stderr == ("Error: --smooth: makes frames between snapshots, which a "
-                                 "single .png frame cannot show; use .mp4 or .gif\n")
+                                 "single .png frame cannot show; use a clip (.mp4, .webm, .gif, "
+                                 ".webp)\n")
     labels = run_cli("render", tiny_run_path, tiny_run_path, "-o", tmp_path / "a.mp4",
                      "--labels", "one")
     assert labels.exit_code == 2

@@ -4,16 +4,23 @@ no text is cut off by the frame's edge."""
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import numpy as np
 import pytest
 from matplotlib.text import Text
 
 from aeviz import trajectory
-from aeviz.renderer.frames import Frame
+from aeviz.batch import split_comparisons
+from aeviz.renderer import run_views
+from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+from aeviz.renderer.frames import Frame, plan_frames
 from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.scene import Scene
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions, load_experiment
+from aeviz.settings.comparison import load_comparison
 from aeviz.settings.tomlwriter import dump_toml
 from aeviz.training.loop import train
 from tests.conftest import tiny_text
@@ -120,3 +127,102 @@ def test_four_differing_runs_stay_legible(tmp_path, size, monkeypatch):
         runs.append(train(load_experiment(path)))
     texts = assert_legible(runs, size, ("code", "loss"), monkeypatch)
     assert any(text.startswith("4 runs; only optimizer, l") for text, _, _ in texts)
+
+
+# Every example, as a clip (first, middle and last frame) and as a handout: no two texts
+# overlap, none is cut off, at both sizes. Examples train briefly (a few epochs), which keeps
+# their layout (names, layers, classes, a blow-up) and the suite quick.
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLE_FILES, EXAMPLE_COMPARISONS = split_comparisons(sorted(EXAMPLES.glob("*.toml")))
+
+
+@pytest.fixture(scope="module")
+def example_runs() -> dict:
+    """Each example of the folder, trained for at most 6 epochs."""
+    runs = {}
+    for path in EXAMPLE_FILES:
+        exp = load_experiment(path)
+        epochs = min(exp.train.epochs, 6)
+        runs[path.stem] = train(load_experiment(path, {"train.epochs": epochs}))
+    return runs
+
+
+def example_sets() -> list[tuple[str, list[str]]]:
+    """(name, runs' names): every example alone, and every comparison of the folder."""
+    sets = [(path.stem, [path.stem]) for path in EXAMPLE_FILES]
+    for path in EXAMPLE_COMPARISONS:
+        sets.append((path.stem, list(load_comparison(path).compare.runs)))
+    return sets
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("name, members", example_sets(), ids=[n for n, _ in example_sets()])
+def test_every_example_clip_has_no_overlapping_text(example_runs, name, members, size,
+                                                    monkeypatch):
+    runs = [example_runs[member] for member in members]
+    base = runs[0].render_options
+    options = dataclasses.replace(base, size=size)
+    views = run_views(runs, options)
+    frames = plan_frames([v.timeline for v in views], options)
+    scene = Scene(views, options, (frames[0].position, frames[-1].position))
+    for frame in (frames[0], frames[len(frames) // 2], frames[-1]):
+        texts = drawn_texts(scene, frame, monkeypatch)
+        monkeypatch.undo()
+        width, height = options.pixels
+        for text, _, box in texts:
+            assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and \
+                box.y1 <= height + 1, (text, box)
+        for i, (text, _, box) in enumerate(texts):
+            for other, _, other_box in texts[i + 1:]:
+                assert not _overlap(box, other_box), (text, other, frame)
+
+
+@pytest.mark.parametrize("name, members", example_sets(), ids=[n for n, _ in example_sets()])
+def test_every_example_handout_has_no_overlapping_text(example_runs, name, members,
+                                                       monkeypatch):
+    """As clips are tested: the bounding boxes of every text drawn (tick labels included),
+    at the default moments and width, and at a narrow width with more moments."""
+    runs = [example_runs[member] for member in members]
+    options = runs[0].render_options
+    views = run_views(runs, options)
+    for at, width in ((None, TEXT_WIDTH), ("0,0.02,0.05,0.1,0.5,last", 5.0)):
+        positions = positions_of(parse_at(at), [v.timeline for v in views])
+        handout = HandoutFigure(views, options, positions, width)
+        drawn = []
+
+        def recording(text, renderer, drawn=drawn, draw=Text.draw):
+            if text.get_visible() and text.get_text():
+                drawn.append(text)
+            draw(text, renderer)
+
+        monkeypatch.setattr(Text, "draw", recording)
+        handout.figure.canvas.draw()
+        monkeypatch.undo()
+        renderer = handout.figure.canvas.get_renderer()
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in drawn]
+        assert len(boxes) > 10
+        for i, (text, box) in enumerate(boxes):
+            for other, other_box in boxes[i + 1:]:
+                assert not _overlap(box, other_box), (text, other, at)
+        titles = [ax.get_title(loc="left") for ax in handout.figure.axes if
+                  ax.get_title(loc="left")]
+        recorded = {run.moment(i) for run in runs for i in range(len(run))}
+        for title in titles:  # "(b) epoch 1, batch 9/13": a recorded moment, never a float
+            assert title.split(") ", 1)[1].replace(",\n", ", ") in recorded, title
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("runs, panels", [(2, ("code", "loss", "weights")), (4, ("code", "loss")),
+                                          (3, ("code", "loss", "weights", "recon"))])
+def test_a_comparison_loss_plot_is_a_third_of_the_frame_with_three_ticks(tiny_run_path, size,
+                                                                          runs, panels):
+    run = trajectory.load(tiny_run_path)
+    views = [RunView(run, f"run {i + 1}") for i in range(runs)]
+    end = float(run.epoch[-1])
+    options = RenderOptions(size=size, panels=panels)
+    scene = Scene(views, options, (0, end))
+    scene.draw_full(Frame(end, (end,) * runs))
+    loss = [panel for panel, number in scene.panels if number is None][0]
+    assert loss.ax.get_window_extent().height >= options.pixels[1] / 3
+    low, high = loss.ax.get_ylim()
+    assert len([t for t in loss.ax.get_yticks() if low <= t <= high]) >= 3

@@ -409,3 +409,27 @@ def test_a_directory_entry_asking_for_a_newer_zip_version_is_one_line(tiny_run_p
         trajectory.load(path)
     assert str(error.value) == (f"{path}: not an aeviz trajectory (a damaged archive: zip file "
                                 "version 25.5)")
+
+
+def test_text_members_are_bounded_before_reading(tiny_run_path, monkeypatch):
+    from aeviz.trajectory import archive
+
+    monkeypatch.setattr(archive, "MAX_TEXT_BYTES", 1000)
+    with pytest.raises(AevizError) as error:
+        trajectory.load(tiny_run_path)
+    assert str(error.value) == (f"{tiny_run_path}: config: 3,048 bytes of text; a trajectory's "
+                                "text members hold at most 1,000")
+
+
+def test_text_that_is_not_unicode_is_one_line(tiny_run_path, tmp_path):
+    """Found by fuzzing zip damage: code points past U+10FFFF crashed str() (SystemError)."""
+    arrays = arrays_of(tiny_run_path)
+    names = np.frombuffer(arrays["label_names"].tobytes(), np.uint32).copy()
+    names[0] = 0x110000
+    arrays["label_names"] = np.frombuffer(names.tobytes(), arrays["label_names"].dtype)
+    path = tmp_path / "bad-text.npz"
+    np.savez(path, **arrays)
+    with pytest.raises(AevizError) as error:
+        trajectory.load(path)
+    assert str(error.value) == (f"{path}: label_names: holds text that is not Unicode (a "
+                                "damaged or tampered trajectory)")

@@ -1,8 +1,15 @@
 """The scrubbing viewer, driven under Agg by calling its callbacks as a window would."""
 
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -75,3 +82,106 @@ def test_view_without_a_display_says_so(run_cli, tiny_run_path):
     assert result.exit_code == 2
     assert result.stderr == ("Error: view: no window can open here (matplotlib backend 'agg', "
                              "no display); render a clip with `aeviz render` instead\n")
+
+
+# A real window, under a virtual X server (Debian's xvfb and xdotool): skipped, with the
+# reason, where none can be started.
+
+def _x_server():
+    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+        pytest.skip("no Xvfb or xdotool (apt-get install xvfb xdotool)")
+    try:
+        import tkinter  # noqa: F401
+    except ImportError:
+        pytest.skip("no tkinter for matplotlib's TkAgg backend (apt-get install python3-tk)")
+    for number in range(90, 110):
+        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24",
+                                   "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        for _ in range(100):  # until its socket appears (or it gives up)
+            if Path(f"/tmp/.X11-unix/X{number}").exists() or server.poll() is not None:
+                break
+            time.sleep(0.1)
+        if server.poll() is None and Path(f"/tmp/.X11-unix/X{number}").exists():
+            return server, f":{number}"
+        server.kill()
+        server.wait()
+    pytest.skip("no X server could be started")
+
+
+@pytest.fixture(scope="module")
+def display():
+    server, name = _x_server()
+    yield name
+    server.terminate()
+    server.wait()
+
+
+def _window_env(display):
+    return {**os.environ, "DISPLAY": display, "MPLBACKEND": "TkAgg"}
+
+
+def test_the_window_fits_the_screen_names_the_run_and_notes_clip_flags(display, tiny_run_path,
+                                                                        tmp_path):
+    viewer = subprocess.Popen([sys.executable, "-m", "aeviz", "view", str(tiny_run_path),
+                               "--duration", "3"], env=_window_env(display),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name",
+                                "^aeviz: "], env=_window_env(display), capture_output=True,
+                               text=True, timeout=60)
+        window = found.stdout.split()[0]
+        name = subprocess.run(["xdotool", "getwindowname", window], env=_window_env(display),
+                              capture_output=True, text=True).stdout.strip()
+        assert name == "aeviz: tiny"  # the run's title, not "Figure 1"
+        geometry = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window],
+                                  env=_window_env(display), capture_output=True,
+                                  text=True).stdout
+        size = dict(line.split("=") for line in geometry.split())
+        assert int(size["WIDTH"]) <= 1280 and int(size["HEIGHT"]) <= 800
+    finally:
+        viewer.terminate()
+        _, stderr = viewer.communicate(timeout=120)
+    assert "note: --duration shapes a clip's time; the viewer shows every snapshot" in stderr
+
+
+RESIZE = """
+import sys, matplotlib.pyplot as plt
+from aeviz import trajectory
+from aeviz.renderer.viewer import Viewer
+from aeviz.settings import RenderOptions
+figure = plt.figure(figsize=(12.8, 7.7), dpi=100)
+viewer = Viewer([trajectory.load(sys.argv[1])], RenderOptions(), figure)
+plt.show(block=False)
+plt.pause(0.5)
+figure.canvas.manager.window.geometry("1000x640")  # as a user drags the window smaller
+for _ in range(300):  # until the resize has come through (a layout takes a while under load)
+    plt.pause(0.1)
+    if round(figure.bbox.width) == 1000 and viewer.size == tuple(figure.get_size_inches()):
+        break
+figure.canvas.draw()
+renderer = figure.canvas.get_renderer()
+width, height = figure.bbox.width, figure.bbox.height
+outside = [t.get_text() for t in figure.findobj(lambda a: hasattr(a, 'get_text'))
+           if getattr(t, 'get_visible', lambda: True)() and t.get_text()
+           and hasattr(t, 'get_window_extent')
+           and not (-1 <= t.get_window_extent(renderer).x0
+                    and t.get_window_extent(renderer).x1 <= width + 1
+                    and -1 <= t.get_window_extent(renderer).y0
+                    and t.get_window_extent(renderer).y1 <= height + 1)]
+viewer.toggle()
+print(round(width), round(height), viewer.size == tuple(figure.get_size_inches()),
+      viewer.button.label.get_text(), outside)
+"""
+
+
+def test_the_window_lays_itself_out_again_when_resized(display, tiny_run_path):
+    done = subprocess.run([sys.executable, "-c", RESIZE, str(tiny_run_path)],
+                          env=_window_env(display), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    width, height, laid_out, button, outside = done.stdout.split(" ", 4)
+    assert int(width) == 1000 and 500 < int(height) < 640  # the toolbar takes the rest
+    assert laid_out == "True"  # laid out for the new size: nothing cut off
+    assert outside == "[]\n" and button == "pause"  # the button says so at once

@@ -23,6 +23,7 @@ from aeviz.cli.options import (
     AevizGroup,
     Progress,
     TrainingStatus,
+    note_printer,
     quiet_option,
     render_flags,
     set_option,
@@ -34,6 +35,7 @@ from aeviz.settings import (
     Experiment,
     RenderOptions,
     default_experiment_text,
+    load_default,
     load_experiment,
 )
 from aeviz.signals import exit_status, handle_stop_signals
@@ -157,14 +159,6 @@ def load_runs(paths: tuple[str, ...], flags: dict) -> tuple[list[Trajectory], Re
     return runs, api.options_of(runs, flags)
 
 
-def note_printer(quiet: bool):
-    """Where notes for the user go: stderr, unless --quiet."""
-    def note(message: str) -> None:
-        if not quiet:
-            click.echo(f"note: {message}", err=True)
-    return note
-
-
 def render_to(runs: list, output: str, flags: dict, quiet: bool,
               epoch: float | None = None) -> None:
     """Render through the API with a progress bar; print the notes and the summary line."""
@@ -186,9 +180,11 @@ def render_to(runs: list, output: str, flags: dict, quiet: bool,
 @cli.command(epilog=RENDER_ORDER)
 @click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="OUT.mp4, OUT.gif or OUT.png (default: the first run's name with .mp4).")
+              help="A clip (.mp4, .webm, .gif, .webp) or a still (.png, .pdf, .svg), by its "
+              "name (default: the first run's name with .mp4).")
 @render_flags
-@click.option("--epoch", type=float, help="For a .png: the epoch to show (default: the last).")
+@click.option("--epoch", type=float, help="For a still (.png, .pdf, .svg): the epoch to show, "
+              "at the nearest recorded snapshot (default: the last).")
 @quiet_option
 def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet: bool,
            **flags) -> None:
@@ -210,29 +206,35 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet
 @cli.command(epilog=RENDER_ORDER)
 @click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @render_flags
-def view(runs: tuple[str, ...], **flags) -> None:
-    """Open RUNS in a window: play/pause, a slider to scrub, arrow keys to step.
+@quiet_option
+def view(runs: tuple[str, ...], quiet: bool, **flags) -> None:
+    """Open RUNS in a window: play/pause, a slider to scrub, arrow keys to step. It shows
+    every snapshot, played at --fps; --duration, --pace and --hold shape clips only.
 
     \b
     right / left   next / previous frame      up / down   10 frames
     space          play or pause              home / end  first / last frame
     """
-    from aeviz.renderer.viewer import show_window
+    from aeviz.renderer.viewer import CLIP_ONLY, show_window
 
-    show_window(*load_runs(runs, flags))
+    note = note_printer(quiet)
+    ignored = [f"--{name}" for name in CLIP_ONLY if flags.get(name) is not None]
+    if ignored:
+        note(f"{', '.join(ignored)} shape{'s' if len(ignored) == 1 else ''} a clip's time; "
+             "the viewer shows every snapshot, played at --fps")
+    show_window(*load_runs(runs, flags), notify=note)
 
 
-@cli.command(epilog=RENDER_ORDER)
+@cli.command(epilog=RENDER_ORDER.replace("built-in default", "built-in experiment's value"))
 @click.option("-o", "--output", default="demo.mp4", show_default=True,
-              type=click.Path(dir_okay=False), help="The clip (.mp4, .gif or .png); the "
-              "trajectory is saved beside it as .npz.")
-@render_flags
+              type=click.Path(dir_okay=False), help="A clip (.mp4, .webm, .gif, .webp) or a "
+              "still (.png, .pdf, .svg); the trajectory is saved beside it as .npz.")
+@render_flags(defaults=load_default().render)
 @quiet_option
 def demo(output: str, quiet: bool, **flags) -> None:
     """Train the built-in experiment (the original program's default) and render it."""
     from aeviz import trajectory
     from aeviz.renderer import check_request
-    from aeviz.settings import load_default
 
     exp = load_default()
     options = api.options_on(exp.render, flags)

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from aeviz.errors import AevizError, SettingError
-from aeviz.settings import ALIGN_NAMES, PACE_NAMES, THEME_NAMES, RenderOptions
+from aeviz.settings import ALIGN_NAMES, PACE_NAMES, SCALE_NAMES, THEME_NAMES, RenderOptions
 from aeviz.settings.fields import clipped
 from aeviz.settings.overrides import parse_assignment
 from aeviz.signals import exit_status
@@ -118,9 +118,11 @@ def unset_render_keys(options: RenderOptions) -> str:
     return f"# not set: {', '.join(unset)}\n" if unset else ""
 
 
-def _default(name: str) -> str:
-    """A [render] key's built-in default as its flag takes it, for the flag's help."""
-    value = RenderOptions.__dataclass_fields__[name].default
+def _default(name: str, defaults: RenderOptions | None = None) -> str:
+    """A [render] key's default as its flag takes it, for the flag's help: the built-in one,
+    or that of `defaults` (the demo's experiment)."""
+    value = getattr(defaults, name) if defaults is not None else \
+        RenderOptions.__dataclass_fields__[name].default
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, tuple):
@@ -128,48 +130,80 @@ def _default(name: str) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def render_flags(function):
-    """The render options of `render`, `view` and `demo`: one flag per [render] key."""
-    flags = [
-        click.option("--fps", type=int, help=f"Frames per second [{_default('fps')}]."),
-        click.option("--size", help=f"WIDTHxHEIGHT in pixels [{_default('size')}]."),
-        click.option("--theme", type=click.Choice(THEME_NAMES),
-                     help=f"Colors; dark for projectors [{_default('theme')}]."),
-        click.option("--panels", callback=_comma_list,
-                     help=f"Panels in order, of code,loss,weights,recon [{_default('panels')}]."),
-        click.option("--epochs", help="Show only epochs FIRST:LAST, either may be left out "
-                     f"[{UNSET_MEANS['epochs']}]."),
-        click.option("--every", type=int, help=f"Use every K-th snapshot [{_default('every')}]."),
-        click.option("--duration", type=float, help="Fit the clip to SECONDS; 0: one frame per "
-                     f"snapshot [{_default('duration')}]."),
-        click.option("--pace", type=click.Choice(PACE_NAMES), help="Clip time per epoch: even, "
-                     f"or log so early epochs get more [{_default('pace')}]."),
-        click.option("--hold", type=float, help=f"Freeze the last frame for SECONDS "
-                     f"[{_default('hold')}]."),
-        click.option("--title", help=f"Title [{UNSET_MEANS['title']}]."),
-        click.option("--caption", help="A few sentences shown under an .html page "
-                     "[none]."),
-        click.option("--log-loss/--no-log-loss", default=None,
-                     help=f"Log scale for the loss [{_default('log_loss')}]."),
-        click.option("--align", type=click.Choice(ALIGN_NAMES), help="procrustes: remove the "
-                     f"code plane's spin and flips [{_default('align')}]."),
-        click.option("--trails", type=int,
-                     help=f"Each point trails its last K positions [{_default('trails')}]."),
-        click.option("--smooth", type=int,
-                     help=f"N interpolated frames between snapshots [{_default('smooth')}]."),
-        click.option("--pca/--no-pca", default=None,
-                     help=f"The PCA (2 components) error as a dashed line [{_default('pca')}]."),
-        click.option("--pca-ghost/--no-pca-ghost", default=None, help="Also the PCA "
-                     f"projection, faint, fitted onto the codes [{_default('pca_ghost')}]."),
-        click.option("--labels", callback=_comma_list, help="Names of the runs, comma-"
-                     f"separated [{UNSET_MEANS['labels']}]."),
-        click.option("--future/--no-future", default=None, help="The loss curve not yet "
-                     "reached, faint; off keeps a still from telling the end "
-                     f"[{_default('future')}]."),
-    ]
-    for flag in reversed(flags):
-        function = flag(function)
-    return function
+def render_flag_table(defaults: RenderOptions | None = None) -> dict[str, Any]:
+    """One click option per [render] key, by key: the one table `render`, `view`, `demo` and
+    `figure` take their render flags from (`defaults`: what the help shows as default)."""
+    def default(name: str) -> str:
+        return _default(name, defaults)
+
+    return {
+        "fps": click.option("--fps", type=int, help=f"Frames per second [{default('fps')}]."),
+        "size": click.option("--size", help=f"WIDTHxHEIGHT in pixels [{default('size')}]."),
+        "theme": click.option("--theme", type=click.Choice(THEME_NAMES),
+                              help=f"Colors; dark for projectors [{default('theme')}]."),
+        "panels": click.option("--panels", callback=_comma_list, help="Panels in order, of "
+                               f"code,loss,weights,recon [{default('panels')}]."),
+        "epochs": click.option("--epochs", help="Show only epochs FIRST:LAST, either may be "
+                               f"left out [{UNSET_MEANS['epochs']}]."),
+        "every": click.option("--every", type=int,
+                              help=f"Use every K-th snapshot [{default('every')}]."),
+        "duration": click.option("--duration", type=float, help="Fit the clip to SECONDS; 0: "
+                                 f"one frame per snapshot [{default('duration')}]."),
+        "pace": click.option("--pace", type=click.Choice(PACE_NAMES), help="Clip time per "
+                             f"epoch: even, or log so early epochs get more [{default('pace')}]."),
+        "hold": click.option("--hold", type=float,
+                             help=f"Freeze the last frame for SECONDS [{default('hold')}]."),
+        "title": click.option("--title", help=f"Title [{UNSET_MEANS['title']}]."),
+        "caption": click.option("--caption", help="A few sentences shown under an .html page "
+                                "[none]."),
+        "log_loss": click.option("--log-loss/--no-log-loss", default=None,
+                                 help=f"Log scale for the loss [{default('log_loss')}]."),
+        "align": click.option("--align", type=click.Choice(ALIGN_NAMES), help="procrustes: "
+                              f"remove the code plane's spin and flips [{default('align')}]."),
+        "trails": click.option("--trails", type=int, help="Each point trails its last K "
+                               f"positions [{default('trails')}]."),
+        "smooth": click.option("--smooth", type=int, help="N interpolated frames between "
+                               f"snapshots [{default('smooth')}]."),
+        "pca": click.option("--pca/--no-pca", default=None, help="The PCA (2 components) "
+                            f"error as a dashed line [{default('pca')}]."),
+        "pca_ghost": click.option("--pca-ghost/--no-pca-ghost", default=None, help="Also the "
+                                  "PCA projection, faint, fitted onto the codes "
+                                  f"[{default('pca_ghost')}]."),
+        "labels": click.option("--labels", callback=_comma_list, help="Names of the runs, "
+                               f"comma-separated [{UNSET_MEANS['labels']}]."),
+        "future": click.option("--future/--no-future", default=None, help="The loss curve not "
+                               "yet reached, faint; off keeps a still from telling the end "
+                               f"[{default('future')}]."),
+        "scales": click.option("--scales", type=click.Choice(SCALE_NAMES), help="shared: one "
+                               "code scale and one weight color scale for all runs; own: each "
+                               "run its own; follow: limits grow with the values, frame by "
+                               f"frame (for a blow-up) [{default('scales')}]."),
+    }
+
+
+# The flags that mean nothing for a handout (it has no frames, panels or size in pixels).
+CLIP_ONLY = ("fps", "size", "panels", "epochs", "every", "duration", "pace", "hold", "trails",
+             "smooth", "pca_ghost")
+
+
+def render_flags(function=None, *, only: tuple[str, ...] | None = None,
+                 defaults: RenderOptions | None = None):
+    """The render options of `render`, `view`, `demo` (and, `only` some, `figure`): one flag
+    per [render] key, from `render_flag_table`."""
+    def decorate(function):
+        table = render_flag_table(defaults)
+        for name in reversed(list(only or table)):
+            function = table[name](function)
+        return function
+    return decorate(function) if function is not None else decorate
+
+
+def note_printer(quiet: bool):
+    """Where notes for the user go: stderr, unless --quiet."""
+    def note(message: str) -> None:
+        if not quiet:
+            click.echo(f"note: {message}", err=True)
+    return note
 
 
 class Progress:

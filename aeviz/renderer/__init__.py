@@ -51,7 +51,7 @@ def check_request(output: str | Path, options: RenderOptions, epoch: float | Non
                            "the recorded snapshots only; use .mp4 or .gif")
     if kind in STILLS and options.smooth:
         raise SettingError("render.smooth", f"makes frames between snapshots, which a single "
-                           f"{kind} frame cannot show; use .mp4 or .gif")
+                           f"{kind} frame cannot show; use a clip ({', '.join(CLIPS)})")
     return kind
 
 

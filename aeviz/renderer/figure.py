@@ -2,8 +2,9 @@
 curve that marks those epochs. Sized in inches for a printed page (6.3 in: a text width), with
 fonts in points that stay legible there; saved as PDF, SVG or PNG.
 
-The code planes use the clip's fixed scales (one per run, for its whole training), so that
-the panels of a row compare like the frames of the clip.
+The code planes use the clip's fixed scales (shared by the runs, for their whole training), so
+that the panels of a row, and the rows, compare like the frames of the clip; the moments
+shown are recorded snapshots, named as clips name them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -22,10 +24,23 @@ from aeviz.errors import SettingError
 from aeviz.files import atomic_path
 from aeviz.renderer import output_kind, run_views
 from aeviz.renderer.frames import nearest_snapshot
-from aeviz.renderer.panels.code import _fix_limits as fix_code_limits
-from aeviz.renderer.panels.loss import _fix_limits as fix_loss_limits
-from aeviz.renderer.panels.style import cluster_color
-from aeviz.renderer.theme import THEMES
+from aeviz.renderer.panels.loss import (
+    fitting_texts,
+    loss_limits,
+    reference_levels,
+    reference_line,
+)
+from aeviz.renderer.panels.placement import curve_points, text_width
+from aeviz.renderer.panels.style import class_name, cluster_color
+from aeviz.renderer.scales import (
+    apply_code_scale,
+    code_scales,
+    follow_ticks,
+    growing_extents,
+    padded,
+    set_equal_limits,
+)
+from aeviz.renderer.theme import THEMES, run_colors
 from aeviz.renderer.vector import save_vector
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
@@ -40,6 +55,7 @@ FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
 # Margins and gaps in inches.
 LEFT, RIGHT, GAP, HEAD, LEGEND, BELOW_PLANES, LOSS_HEIGHT, BELOW_LOSS, TITLE = (
     0.55, 0.12, 0.07, 0.22, 0.24, 0.42, 1.55, 0.42, 0.3)
+FOLLOW_GAP = 0.45  # between planes that each have their own tick labels
 
 
 def check_figure_output(path: str | Path) -> str:
@@ -77,19 +93,35 @@ def _moment(entry: Any) -> tuple[str, float]:
     return ("fraction", value)
 
 
-def positions_of(moments: list[tuple[str, float]], timelines: list[np.ndarray]) -> list[float]:
-    """The epochs the moments name, on the runs' shared timeline."""
+def positions_of(moments: list[tuple[str, float]], timelines: list[np.ndarray],
+                 notify: Callable[[str], None] = lambda message: None) -> list[float]:
+    """The recorded moments the `moments` name, on the runs' shared timeline: a fraction (or
+    an epoch that was not recorded) snaps to the nearest snapshot, so that a handout never
+    shows or names a moment that was not recorded."""
     first = min(float(t[0]) for t in timelines)
     last = max(float(t[-1]) for t in timelines)
+    recorded = np.unique(np.concatenate(timelines))
     positions = []
     for kind, value in moments:
         if kind == "epoch" and not first <= value <= last:
             runs = "runs" if len(timelines) > 1 else "run"
             raise SettingError("at", f"epoch {value:g} is outside the {runs} (epochs "
                                f"{first:g} to {last:g})")
-        positions.append({"epoch": value, "last": last,
-                          "fraction": first + value * (last - first)}[kind])
+        wanted = {"epoch": value, "last": last, "fraction": first + value * (last - first)}[kind]
+        snapped = float(recorded[np.argmin(np.abs(recorded - wanted))])
+        if kind == "epoch" and snapped != wanted:
+            notify(f"epoch {wanted:g} was not recorded; showing the nearest snapshot, "
+                   f"epoch {snapped:g}")
+        if snapped in positions:  # two moments name one snapshot: shown once
+            notify(f"--at {_spelled(kind, value)} names the same recorded moment as an "
+                   "earlier one; shown once")
+            continue
+        positions.append(snapped)
     return positions
+
+
+def _spelled(kind: str, value: float) -> str:
+    return "last" if kind == "last" else f"{value:g}"
 
 
 def draw_figure(runs: list[Trajectory], output: str | Path, options: RenderOptions,
@@ -98,7 +130,7 @@ def draw_figure(runs: list[Trajectory], output: str | Path, options: RenderOptio
     """Draw the handout figure of `runs` at the moments `at` and save it to `output`."""
     kind = check_figure_output(output)
     views = run_views(runs, options)
-    positions = positions_of(parse_at(at), [view.timeline for view in views])
+    positions = positions_of(parse_at(at), [view.timeline for view in views], notify)
     figure = HandoutFigure(views, options, positions, width or TEXT_WIDTH)
     for message in figure.notes:
         notify(message)
@@ -118,138 +150,195 @@ class HandoutFigure:
         self.views, self.options, self.positions = views, options, positions
         self.theme = THEMES[options.theme]
         self.notes: list[str] = []
+        self.colors = run_colors(self.theme, [v.label for v in views])
         columns = len(positions)
-        self.cell = (width - LEFT - RIGHT - GAP * (columns - 1)) / columns
+        # With "follow" scales every plane has its own limits, so its own tick labels: room
+        # for them between the columns.
+        self.follow = options.scales == "follow"
+        self.gap = FOLLOW_GAP if self.follow else GAP
+        self.cell = (width - LEFT - RIGHT - self.gap * (columns - 1)) / columns
         if self.cell < 0.5:
             raise SettingError("at", f"{columns} moments do not fit {width:g} inches; give "
                                "fewer or a larger width")
         title = TITLE if options.title else 0
         legend = LEGEND if self._legend_entries() else 0
+        # Room right of the loss plot for the runs' names at the ends of their curves.
+        self.names_room = (max(text_width(v.label, FONT["label"]) for v in views) / 72 + 0.1
+                           if len(views) > 1 else 0.0)
         planes = len(views) * self.cell + (len(views) - 1) * GAP
-        height = title + legend + HEAD + planes + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS
+        self.titles = [f"({chr(ord('a') + column)}) {self._moment_name(position)}"
+                       for column, position in enumerate(positions)]
+        if max(text_width(t, FONT["title"]) for t in self.titles) > self.cell * 72 - 2:
+            # "epoch 1, batch 9/13" on two lines where one does not fit the plane's width
+            self.titles = [t.replace(", ", ",\n", 1) for t in self.titles]
+        head = HEAD + 1.2 * FONT["title"] / 72 * max(t.count("\n") for t in self.titles)
+        height = title + legend + head + planes + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS
         self.size = (width, height)
-        self.figure = Figure(figsize=self.size)
-        FigureCanvasAgg(self.figure)
-        self.figure.set_facecolor(self.theme.background)
-        top = height - title - legend - HEAD
-        for row, view in enumerate(views):
-            for column, position in enumerate(positions):
-                left = LEFT + column * (self.cell + GAP)
-                bottom = top - (row + 1) * self.cell - row * GAP
-                self._plane(view, row, column, position, (left, bottom))
-        self._loss(BELOW_LOSS)
-        if legend:
-            self._cluster_legend(height - title - legend / 2)
-        if options.title:
-            self.figure.text(LEFT / width, 1 - 0.05 / height, options.title, ha="left",
-                             va="top", fontsize=FONT["title"] + 1, fontweight="bold",
-                             color=self.theme.foreground)
+        with rc_context(self.theme.rc(FONT)):
+            self.figure = Figure(figsize=self.size)
+            FigureCanvasAgg(self.figure)
+            # One scale for the planes of every row (each run its own with scales = "own";
+            # with "follow", each plane the codes' reach so far).
+            self.scales = code_scales([v.codes for v in views], options.scales)
+            top = height - title - legend - head
+            for row, view in enumerate(views):
+                for column, position in enumerate(positions):
+                    left = LEFT + column * (self.cell + self.gap)
+                    bottom = top - (row + 1) * self.cell - row * GAP
+                    self._plane(view, row, column, position, (left, bottom))
+            self._loss(BELOW_LOSS)
+            if legend:
+                self._cluster_legend(height - title - legend / 2)
+            if options.title:
+                self.figure.text(LEFT / width, 1 - 0.05 / height, options.title, ha="left",
+                                 va="top", fontsize=FONT["title"] + 1, fontweight="bold")
+            hide_colliding_ticks(self.figure)
 
     def _axes(self, left: float, bottom: float, width: float, height: float) -> Axes:
-        """Axes at a place given in inches, styled for print."""
+        """Axes at a place given in inches, in the theme's look (see Theme.rc), sized for
+        print."""
         fig_width, fig_height = self.size
         ax = self.figure.add_axes((left / fig_width, bottom / fig_height, width / fig_width,
                                    height / fig_height))
-        theme = self.theme
-        ax.set_facecolor(theme.background)
         for spine in ax.spines.values():
-            spine.set_color(theme.faint)
             spine.set_linewidth(0.6)
-        ax.tick_params(colors=theme.muted, labelsize=FONT["tick"], length=2, width=0.5, pad=1.5)
-        ax.grid(True, color=theme.faint, linewidth=0.4, alpha=0.6)
-        ax.set_axisbelow(True)
+        ax.tick_params(length=2, width=0.5, pad=1.5)
+        ax.grid(True, linewidth=0.4)
         return ax
 
     def _label(self, ax: Axes, x: str = "", y: str = "") -> None:
-        color, size = self.theme.muted, FONT["label"]
         if x:
-            ax.set_xlabel(x, color=color, fontsize=size, labelpad=2)
+            ax.set_xlabel(x, labelpad=2)
         if y:
-            ax.set_ylabel(y, color=color, fontsize=size, labelpad=2)
+            ax.set_ylabel(y, labelpad=2)
 
     def _plane(self, view: RunView, row: int, column: int, position: float,
                corner: tuple[float, float]) -> None:
-        """One code plane: the run's snapshot nearest to `position`, on the run's scales."""
+        """One code plane: the run's snapshot nearest to `position`, on the shared scale."""
         ax = self._axes(*corner, self.cell, self.cell)
-        fix_code_limits(ax, self.figure, view.codes)
         snapshot = nearest_snapshot(view.timeline, position)
+        if self.options.scales == "follow":  # the reach so far: limits grow left to right
+            x0, x1, y0, y1 = growing_extents(view.codes)[snapshot]
+            set_equal_limits(ax, self.figure, padded((x0, x1)), padded((y0, y1)))
+            follow_ticks(ax, 3)
+        else:  # one decade each side on a blow-up: more would collide in a small plane
+            apply_code_scale(ax, self.figure, self.scales[self.views.index(view)], per_side=1)
         shown = float(view.timeline[snapshot])
         codes = view.codes[snapshot]
         labels = view.run.labels
         size = 2.2 if len(codes) <= 500 else 1.3
-        for number, label in enumerate(np.unique(labels)):
+        for label in np.unique(labels):
             members = labels == label
             ax.plot(codes[members, 0], codes[members, 1], "o", ms=size, mec="none",
-                    mfc=cluster_color(self.theme, label, number), alpha=0.85,
+                    mfc=cluster_color(self.theme, label), alpha=0.85,
                     rasterized=len(codes) > 5000)
         theme = self.theme
         if row == 0:
-            ax.set_title(f"({chr(ord('a') + column)}) epoch {position:g}", loc="left",
-                         fontsize=FONT["title"], color=theme.foreground, pad=3)
-        if shown != position:
+            ax.set_title(self.titles[column], fontsize=FONT["title"], pad=3)
+        if shown != position:  # this run has no snapshot there (it ended, or records less)
             finished = position > view.timeline[-1]
-            what = f"ended at {shown:g}" if finished else f"epoch {shown:g} shown"
+            what = view.step_label(snapshot) + (" (its end)" if finished else " shown")
             ax.text(0.97, 0.03, what, transform=ax.transAxes, ha="right", va="bottom",
                     fontsize=FONT["tick"], color=theme.muted)
-            if not finished:
-                self.notes.append(f"{view.label}: epoch {position:g} was not recorded; "
-                                  f"showing the nearest snapshot, epoch {shown:g}")
-        ax.tick_params(labelleft=column == 0, labelbottom=row == len(self.views) - 1)
+        ax.tick_params(labelleft=column == 0 or self.follow,
+                       labelbottom=row == len(self.views) - 1 or self.follow)
         if column == 0:
-            self._label(ax, y=view.label if len(self.views) > 1 else "code neuron 2")
+            several = len(self.views) > 1
+            self._label(ax, y=view.label if several else "code neuron 2")
+            if several:
+                ax.yaxis.label.set_color(self.colors[row])
         if column == 0 and row == len(self.views) - 1:
             self._label(ax, x="code neuron 1")
 
+    def _moment_name(self, position: float) -> str:
+        """The recorded moment at `position`, named as clips name it ("epoch 30", "epoch 1,
+        batch 9/13"), by the first run that recorded it."""
+        for view in self.views:
+            matches = np.flatnonzero(view.timeline == position)
+            if matches.size:
+                return view.step_label(int(matches[0]))
+        return f"epoch {position:g}"  # unreachable: positions are recorded moments
+
     def _loss(self, bottom: float) -> None:
-        """The loss curves with the chosen moments marked, lettered like the planes."""
-        width = self.size[0] - LEFT - RIGHT
+        """The loss curves with the chosen moments marked, lettered like the planes, each
+        run named at the end of its curve."""
+        width = self.size[0] - LEFT - RIGHT - self.names_room
         ax = self._axes(LEFT, bottom, width, LOSS_HEIGHT)
         self._label(ax, "epoch", "RMSE")
         theme, options, several = self.theme, self.options, len(self.views) > 1
         end = max(self.positions) if not options.future else np.inf
+        curves = []
         for number, view in enumerate(self.views):
-            color = theme.runs[number % len(theme.runs)] if several else theme.accent
+            color = self.colors[number] if several else theme.accent
             shown = view.timeline <= end
-            ax.plot(view.timeline[shown], view.run.loss[shown], color=color, lw=1.1,
-                    label=view.label)
+            ax.plot(view.timeline[shown], view.run.loss[shown], color=color, lw=1.1)
+            curves.append((view.timeline[shown], view.run.loss[shown]))
             picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
             ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=3.2, color=color,
                     mec=theme.background, mew=0.5, zorder=3)
         timelines = [view.timeline for view in self.views]
         span = (min(t[0] for t in timelines), max(t[-1] for t in timelines))
+        losses = np.concatenate([view.run.loss for view in self.views]
+                                + ([[v.pca[0] for v in self.views]] if options.pca else []))
+        loss_limits(ax, span, losses, options.log_loss)
+        letters = []
+        renderer = self.figure.canvas.get_renderer()
+        line = 1.2 * FONT["label"] / 72 / LOSS_HEIGHT
         for column, position in enumerate(self.positions):
             ax.axvline(position, color=theme.muted, lw=0.6, ls=":", zorder=1)
             at_end = position > span[0] + 0.95 * (span[1] - span[0])  # keep inside the axes
-            ax.text(position, 0.98, f" {chr(ord('a') + column)} ",
-                    transform=ax.get_xaxis_transform(), ha="right" if at_end else "left",
-                    va="top", fontsize=FONT["label"], color=theme.foreground)
+            letter = ax.text(position, 0.98, f" {chr(ord('a') + column)} ",
+                             transform=ax.get_xaxis_transform(),
+                             ha="right" if at_end else "left", va="top",
+                             fontsize=FONT["label"], color=theme.foreground)
+            while any(letter.get_window_extent(renderer).overlaps(other.get_window_extent(
+                    renderer)) for other in letters):  # moments close together: a line lower
+                letter.set_y(letter.get_position()[1] - line)
+            letters.append(letter)
+        # The reference lines' labels clear of the curves and of the moments' letters.
+        self.figure.canvas.draw()
+        to_axes = ax.transAxes.inverted()
+        taken = []
+        for letter in letters:
+            (x0, y0), (x1, y1) = to_axes.transform(letter.get_window_extent())
+            taken.append((x0, y0, x1 - x0, y1 - y0))
+        points = curve_points(ax, curves)
         epsilon = self.views[0].run.experiment.train.epsilon if not several else 0.0
-        if epsilon > 0:
-            ax.axhline(epsilon, color=theme.muted, lw=0.7, ls=":")
-            ax.text(0.01, epsilon, f"stop at {epsilon:g}", transform=ax.get_yaxis_transform(),
-                    ha="left", va="bottom", fontsize=FONT["tick"], color=theme.muted)
-        losses = np.concatenate([view.run.loss for view in self.views])
-        if options.pca:
-            for floor in sorted({round(view.pca[0], 12) for view in self.views}):
-                ax.axhline(floor, color=theme.muted, lw=0.7, ls="--")
-                ax.text(1.0, floor, f"PCA, 2 components: {floor:.4f} ",
-                        transform=ax.get_yaxis_transform(), ha="right", va="bottom",
-                        fontsize=FONT["tick"], color=theme.muted)
-                losses = np.append(losses, floor)
-        fix_loss_limits(ax, span, losses, options.log_loss)
+        for level, texts, style in reference_levels(self.views, epsilon, options.pca):
+            taken.append(reference_line(ax, level, fitting_texts(ax, texts, FONT["tick"]),
+                                        style, theme, points, taken, font_size=FONT["tick"],
+                                        scale=0.6))
         if several:
-            ax.legend(fontsize=FONT["tick"], frameon=False, loc="upper right",
-                      labelcolor=theme.foreground, borderaxespad=0.8)
+            self._end_names(ax, curves)
+
+    def _end_names(self, ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Each run's name at the right end of its curve, in its color, moved apart just
+        enough that no two overlap (instead of a legend that could be read as the classes')."""
+        to_axes = ax.transData + ax.transAxes.inverted()
+        ends = [to_axes.transform((x[-1], y[-1]))[1] if len(x) else 0.5 for x, y in curves]
+        line = 1.15 * FONT["label"] / 72 / (LOSS_HEIGHT)
+        order = np.argsort(ends)
+        placed = np.array(ends, dtype=float)
+        for rank, number in enumerate(order):  # bottom up, each at least a line above
+            low = placed[order[rank - 1]] + line if rank else -np.inf
+            placed[number] = min(max(placed[number], low, line / 2), 1 - line / 2)
+        for number in order[::-1]:  # then top down, so the top one stays inside too
+            above = [placed[n] for n in order if placed[n] > placed[number] - 1e-9
+                     and n != number]
+            if above and min(above) - placed[number] < line:
+                placed[number] = min(above) - line
+        for number, view in enumerate(self.views):
+            ax.text(1.01, placed[number], view.label, transform=ax.transAxes, ha="left",
+                    va="center", fontsize=FONT["label"], color=self.colors[number])
 
     def _legend_entries(self) -> list[tuple[str, str]]:
-        """(name, color) of every cluster of the first run; none for unlabeled data."""
+        """(name, color) of every class of the first run; none for unlabeled data."""
         run = self.views[0].run
         labels = np.unique(run.labels)
         if labels.size == 1 and labels[0] < 0:
             return []
-        return [(run.label_names[label] if 0 <= label < len(run.label_names)
-                 else f"class {label}", cluster_color(self.theme, label, number))
-                for number, label in enumerate(labels)]
+        return [(class_name(run.label_names, label), cluster_color(self.theme, label))
+                for label in labels]
 
     def _cluster_legend(self, middle: float) -> None:
         entries = self._legend_entries()
@@ -260,3 +349,22 @@ class HandoutFigure:
                            frameon=False, fontsize=FONT["label"], handletextpad=0.2,
                            columnspacing=1.2, labelcolor=self.theme.foreground)
 
+
+def hide_colliding_ticks(figure: Figure) -> None:
+    """Hide every tick label that would overlap one drawn before it (axes in order, labels
+    left to right): the planes of a row sit close, and a blow-up's symmetric log ticks reach
+    their edges."""
+    figure.canvas.draw()  # tick labels get their text when drawn
+    renderer = figure.canvas.get_renderer()
+    kept = []
+    for ax in figure.axes:
+        for axis in (ax.yaxis, ax.xaxis):
+            for tick in axis.get_major_ticks():
+                label = tick.label1
+                if not (label.get_visible() and label.get_text() and tick.get_visible()):
+                    continue
+                box = label.get_window_extent(renderer)
+                if any(box.overlaps(other) for other in kept):
+                    label.set_visible(False)
+                else:
+                    kept.append(box)

@@ -4,7 +4,8 @@ A run's snapshots sit on a timeline of epochs (fractional for within-epoch snaps
 chosen on the union of the runs' timelines, then thinned (`every`), given in-between frames
 (`smooth`), fitted to a duration at a pace (linear in epochs, or log: early epochs get more of
 the clip) and held at the end. A frame names, per run, a fractional
-snapshot index: 3.5 is halfway between snapshots 3 and 4.
+snapshot index: 3.5 is halfway between snapshots 3 and 4 (smooth and log-paced clips show such
+in-between states; the others show recorded snapshots only).
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ def plan_frames(timelines: list[np.ndarray], options: RenderOptions) -> list[Fra
     _check_count(round(options.duration * options.fps), "render.duration",
                  f"frames at {options.fps} fps")
     positions = _paced(positions, options)
-    frames = [Frame(float(p), tuple(index_at(t, p, options.smooth > 0) for t in timelines))
+    # Between snapshots, frames interpolate (smooth, and log pace, whose early frames fall
+    # between the first epochs: shown as steps, they would stutter); the header still names
+    # the recorded moment at or before each frame.
+    between = options.smooth > 0 or options.pace == "log"
+    frames = [Frame(float(p), tuple(index_at(t, p, between) for t in timelines))
               for p in positions]
     held = round(options.hold * options.fps)
     _check_count(len(frames) + held, "render.hold", "frames in all")

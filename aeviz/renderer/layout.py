@@ -14,7 +14,9 @@ from aeviz.renderer.panels import Rect
 
 HEADER_IN = 0.83      # the title lines, in inches of the page
 LOSS_SIDE = 0.36      # width of a loss panel beside the runs (fraction of the page)
-LOSS_BELOW = 0.36     # height of a loss panel below them (fraction of the body)
+LOSS_BELOW = 0.36     # height of a loss panel below them (fraction of the body), at least:
+LOSS_PLOT_SHARE = 1 / 3   # the loss plot itself is a third of the page's height or more
+LOSS_MARGINS_IN = 1.0     # above and below the loss plot (its title, ticks and axis label)
 
 Slot = tuple[str, Rect, int | None]  # panel name, rectangle, run number (None: all runs)
 
@@ -50,7 +52,8 @@ def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
     """
     columns = runs if runs <= 3 else math.ceil(math.sqrt(runs))
     rows = math.ceil(runs / columns)
-    choices = [(0.0, 0.0)] if not loss else [(LOSS_SIDE, 0.0), (0.0, LOSS_BELOW * body)]
+    below = max(LOSS_BELOW * body, LOSS_PLOT_SHARE + LOSS_MARGINS_IN / page[1])
+    choices = [(0.0, 0.0)] if not loss else [(LOSS_SIDE, 0.0), (0.0, below)]
     side, below = min(choices, key=lambda c: _squareness(c, columns, rows, len(own), body, page))
     width, height = 1 - side, body - below
     cell_w, cell_h = width / columns, height / rows

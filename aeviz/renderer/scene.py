@@ -7,6 +7,7 @@ once into a background; each frame restores it and draws only the changing artis
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -24,7 +25,12 @@ from aeviz.renderer.panels import (
     reconstruction_panel,
 )
 from aeviz.renderer.panels.placement import fit_text, text_width
-from aeviz.renderer.theme import THEMES
+from aeviz.renderer.scales import (
+    code_scales,
+    color_scales,
+    shrunk_runs,
+)
+from aeviz.renderer.theme import THEMES, run_colors
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
@@ -49,27 +55,52 @@ class Scene:
         `bottom`: a strip of that height (figure fraction) is left free, for controls."""
         self.views, self.options, self.bottom = views, options, bottom
         self.theme = theme = THEMES[options.theme]
-        if figure is None:
-            width, height = options.pixels
-            dpi = height / page_height_inches(height)
-            # A hair over the exact size: Agg truncates the figure's size to whole pixels.
-            figure = Figure(figsize=((width + 0.01) / dpi, (height + 0.01) / dpi), dpi=dpi)
-            FigureCanvasAgg(figure)
-        self.figure = figure
-        self.figure.set_facecolor(theme.background)
-        self.canvas = figure.canvas
-        self.notes: list[str] = []  # things the user should be told (panels left out, ...)
-        self.header = header_fraction(figure.get_size_inches()[1])
-        self._header(views[0])
-        # (panel, number of the run it shows, or None for the shared loss panel)
-        squeeze = (1 - self.header - bottom) / (1 - self.header)  # fit above the free strip
-        self.panels = [(self._panel(name, (x, bottom + y * squeeze, w, h * squeeze),
-                                    None if run is None else views[run], span), run)
-                       for name, (x, y, w, h), run in self._slots()]
-        self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
-        if figure.legends:
-            self._details_clear_of(figure.legends[0])
+        # The theme as rcParams: what the panels do not set themselves looks the same in
+        # clips, stills and handouts (see Theme.rc).
+        with rc_context(theme.rc(FONT)):
+            if figure is None:
+                width, height = options.pixels
+                dpi = height / page_height_inches(height)
+                # A hair over the exact size: Agg truncates the figure's size to whole pixels.
+                figure = Figure(figsize=((width + 0.01) / dpi, (height + 0.01) / dpi), dpi=dpi)
+                FigureCanvasAgg(figure)
+            self.figure = figure
+            self.figure.set_facecolor(theme.background)
+            self.canvas = figure.canvas
+            self.notes: list[str] = []  # things the user should be told (panels left out, ...)
+            self.header = header_fraction(figure.get_size_inches()[1])
+            self.colors = run_colors(theme, [v.label for v in views])
+            self._scales(views, options)
+            self._header(views[0])
+            # (panel, number of the run it shows, or None for the shared loss panel)
+            squeeze = (1 - self.header - bottom) / (1 - self.header)  # fit above the free strip
+            self.slots = self._slots()
+            self.panels = [(self._panel(name, (x, bottom + y * squeeze, w, h * squeeze),
+                                        None if run is None else views[run], span), run)
+                           for name, (x, y, w, h), run in self.slots]
+            self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
+            if figure.legends:
+                self._details_clear_of(figure.legends[0])
         self.background = None
+
+    def _scales(self, views: list[RunView], options: RenderOptions) -> None:
+        """One code scale and one color scale per run, over the snapshots the clip shows:
+        the same for every run unless `options.scales` is "own"."""
+        first, last = options.epoch_bounds
+        shown = [v.codes[np.searchsorted(v.timeline, first):
+                         max(np.searchsorted(v.timeline, last, "right"), 1)] for v in views]
+        shown = [codes if len(codes) else v.codes for codes, v in zip(shown, views)]
+        self.code_scales = code_scales(shown, options.scales)
+        self.color_scales = None  # made when a weights panel asks (the weights are large)
+        if options.scales == "shared" and len(views) > 1:
+            height = self.figure.get_size_inches()[1] * self.figure.dpi
+            self.notes += shrunk_runs([v.label for v in views], shown, self.code_scales[0],
+                                      0.3 * height)
+
+    def _color_scale(self, view: RunView):
+        if self.color_scales is None:
+            self.color_scales = color_scales(self.views, self.options.scales)
+        return self.color_scales[self.views.index(view)]
 
     def _slots(self) -> list[Slot]:
         """(panel name, rectangle, run number) for every panel, in drawing order."""
@@ -90,23 +121,31 @@ class Scene:
         several = len(self.views) > 1
         if name == "loss":
             epsilon = self.views[0].run.experiment.train.epsilon if not several else 0.0
-            return LossPanel(fig, slot, self.views, theme, options, span, epsilon)
+            return LossPanel(fig, slot, self.views, theme, options, span, epsilon,
+                             colors=self.colors)
+        number = self.views.index(view)
+        color = self.colors[number] if several else None
         if name == "recon":
             title = view.label if several else "reconstruction"
             return reconstruction_panel(fig, slot, view, theme, title)
         if name == "weights":
             title = view.label if several else "weights and biases"
-            return WeightPanel(fig, slot, view, theme, options, title)
-        if several:  # one legend for all, in the header, instead of one under each panel
-            panel = CodePanel(fig, slot, view, theme, options, view.label, legend=False)
+            return WeightPanel(fig, slot, view, theme, options, title,
+                               norm=None if options.scales == "follow"
+                               else self._color_scale(view), title_color=color)
+        scale = self.code_scales[number]
+        if several:  # one legend for all, above the code planes, not above the loss panel
+            panel = CodePanel(fig, slot, view, theme, options, view.label, legend=False,
+                              scale=scale, title_color=color)
             if view is self.views[0] and len(panel.ax.get_legend_handles_labels()[0]) > 1:
                 handles, labels = panel.ax.get_legend_handles_labels()
+                right = max(x + w for _, (x, _, w, _), run in self.slots if run is not None)
                 fig.legend(handles, labels, loc="upper right", ncol=len(labels),
-                           bbox_to_anchor=(0.995, self._below_top(DETAILS_IN - 0.06)),
+                           bbox_to_anchor=(right - 0.005, self._below_top(DETAILS_IN - 0.06)),
                            frameon=False, fontsize=FONT["tick"], markerscale=2.2,
                            handletextpad=0.2, columnspacing=1.0, labelcolor=theme.foreground)
             return panel
-        return CodePanel(fig, slot, view, theme, options, "code layer")
+        return CodePanel(fig, slot, view, theme, options, "code layer", scale=scale)
 
     def _below_top(self, inches: float) -> float:
         """The figure fraction `inches` below the top of the page."""
@@ -185,7 +224,10 @@ class Scene:
         return self.artists
 
     def draw(self, frame: Frame) -> memoryview:
-        """The frame's pixels (RGBA, row-major), drawn by blitting onto the saved background."""
+        """The frame's pixels (RGBA, row-major), drawn by blitting onto the saved background
+        (by a full redraw when the scales follow the values: then the axes change too)."""
+        if self.options.scales == "follow":
+            return self.draw_full(frame)
         if self.background is None:
             for artist in self.artists:
                 artist.set_animated(True)  # left out of the background

@@ -1,8 +1,24 @@
-"""Colors for the light (screens, handouts) and dark (projectors) themes."""
+"""Colors for the light (screens, handouts) and dark (projectors) themes, and the theme as
+matplotlib rcParams, so clips, stills and handouts draw with one vocabulary."""
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
+from typing import Any
+
+# One class palette for both themes, so that a class has one color everywhere (digit 3 is
+# pink in every clip, light or dark): Okabe-Ito's hues (distinguishable with the common
+# color-vision deficiencies, mid-light, so they read on white and on near-black) and three of
+# the same lightness to make ten. Labels 10 to 19 reuse them as rings.
+CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999",
+                "#C8B400", "#8877DD", "#B0703A")
+
+# Runs of a comparison: lines, not points, in six hues of one lightness that reads on white and
+# on near-black, the same in both themes; a run's color is fixed by its name (see run_colors),
+# and a run is named in its color beside its curve and above its panels, so no one reads them
+# as classes (whose legend sits with the code planes).
+RUN_COLORS = ("#3D7DD8", "#E4574C", "#2E9E44", "#9B59D0", "#E7298A", "#1A9CA8")
 
 
 @dataclass(frozen=True)
@@ -14,23 +30,47 @@ class Theme:
     panel: str            # a tint behind highlighted parts (the code layer)
     accent: str           # single-run loss curve, unlabeled points
     weight_cmap: str      # diverging: negative / zero / positive
-    clusters: tuple[str, ...]
-    runs: tuple[str, ...]
+    clusters: tuple[str, ...] = CLASS_COLORS
+    runs: tuple[str, ...] = RUN_COLORS
+
+    def rc(self, font: dict[str, float]) -> dict[str, Any]:
+        """The theme as matplotlib rcParams (for `matplotlib.rc_context`): the look of every
+        axes, tick, grid and label a clip, still or handout draws, at the sizes of `font`
+        (points: "title", "label", "tick")."""
+        return {
+            "figure.facecolor": self.background, "axes.facecolor": self.background,
+            "savefig.facecolor": self.background,
+            "axes.edgecolor": self.faint, "axes.labelcolor": self.muted,
+            "axes.titlecolor": self.foreground, "axes.titlelocation": "left",
+            "axes.titlesize": font["title"], "axes.labelsize": font["label"],
+            "axes.axisbelow": True,
+            "xtick.color": self.muted, "ytick.color": self.muted,
+            "xtick.labelsize": font["tick"], "ytick.labelsize": font["tick"],
+            "grid.color": self.faint, "grid.alpha": 0.6,
+            "text.color": self.foreground, "legend.labelcolor": self.foreground,
+            "legend.frameon": False,
+        }
 
 
-# Okabe-Ito: distinguishable with the common color-vision deficiencies; two more of Paul
-# Tol's, so that ten classes (the digits) get ten colors. Labels 10 to 19 reuse them as rings.
-_OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-              "#999999", "#AA99FF", "#88DD55")
+def run_colors(theme: Theme, names: list[str]) -> list[str]:
+    """Each run's color, fixed by its name: a name's own color (a checksum of it picks one),
+    unless a run earlier in the sorted order of the names took it, then the next free one. So
+    the same runs get the same colors in any order, and a run keeps its color in other sets of
+    runs where no name before it wants the same (SGD is SGD's color beside Adam alone and
+    among four optimizers), in every clip, still, handout and theme."""
+    palette = len(theme.runs)
+    chosen: dict[str, int] = {}
+    for name in sorted(set(names)):
+        own = zlib.crc32(name.encode("utf-8")) % palette
+        free = [(own + step) % palette for step in range(palette)
+                if (own + step) % palette not in chosen.values()]
+        chosen[name] = free[0] if free else own  # more runs than colors: they repeat
+    return [theme.runs[chosen[name]] for name in names]
+
 
 THEMES = {
     "light": Theme(background="#ffffff", foreground="#1f2328", muted="#57606a",
-                   faint="#d0d7de", panel="#f3f4f6", accent="#0969da", weight_cmap="RdBu_r",
-                   clusters=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-                             "#999999", "#C8B400", "#332288", "#882255"),
-                   runs=("#0969da", "#cf222e", "#1a7f37", "#8250df", "#bf8700", "#57606a")),
+                   faint="#d0d7de", panel="#f3f4f6", accent="#0969da", weight_cmap="RdBu_r"),
     "dark": Theme(background="#0d1117", foreground="#e6edf3", muted="#9da7b3",
-                  faint="#3d444d", panel="#161b22", accent="#58a6ff", weight_cmap="coolwarm",
-                  clusters=_OKABE_ITO,
-                  runs=("#58a6ff", "#ff7b72", "#3fb950", "#d2a8ff", "#e3b341", "#9da7b3")),
+                  faint="#3d444d", panel="#161b22", accent="#58a6ff", weight_cmap="coolwarm"),
 }

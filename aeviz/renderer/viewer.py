@@ -1,12 +1,16 @@
 """`aeviz view`: the clip's panels in a window, with play/pause, an epoch slider and arrow keys.
 
 The viewer draws with full redraws (a window redraws at its own pace); it shares the panels,
-the frame plan and the options with the renderer, so what it shows is what a clip shows.
+the frame plan and the options with the renderer, so what it shows is what a clip shows. It
+lays itself out again when the window is resized, and plays at the clip's fps by the clock:
+where drawing a frame takes longer than a frame's time, it skips frames rather than slow down.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
+from collections.abc import Callable
 
 from matplotlib.figure import Figure
 from matplotlib.widgets import Button, Slider
@@ -18,37 +22,64 @@ from aeviz.renderer.scene import Scene
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
-CONTROLS = 0.07  # figure fraction under the panels for the slider and the button
+CONTROLS_IN = 0.5           # inches under the panels for the slider and the button
+SCREEN = (1280, 800)        # the window fits this screen (a common projector) by default
+WINDOW_MARGIN = (80, 130)   # left for the window's frame, the toolbar and a task bar
+CLIP_ONLY = ("duration", "pace", "hold")  # shape a clip's time; the viewer shows every frame
 
 
 class Viewer:
     """Scrub through runs: `show(i)` moves to frame i; the callbacks wire widgets and keys."""
 
-    def __init__(self, runs: list[Trajectory], options: RenderOptions, figure: Figure):
-        views = run_views(runs, options)
+    def __init__(self, runs: list[Trajectory], options: RenderOptions, figure: Figure,
+                 clock: Callable[[], float] = time.monotonic):
+        self.views = run_views(runs, options)
+        self.options, self.figure, self.clock = options, figure, clock
         # Every snapshot (and in-between frame) once: no duration, pace or hold to fit.
-        self.frames = plan_frames([v.timeline for v in views],
+        self.frames = plan_frames([v.timeline for v in self.views],
                                   dataclasses.replace(options, duration=0.0, hold=0.0,
                                                       pace="linear"))
+        self.index, self.playing, self.started = 0, False, (0.0, 0)
+        self.size = None
+        self.layout()
+        self.timer = figure.canvas.new_timer(interval=max(1, round(1000 / options.fps)))
+        self.timer.add_callback(self.advance)
+        figure.canvas.mpl_connect("key_press_event", self.on_key)
+        figure.canvas.mpl_connect("resize_event", self.on_resize)
+
+    @property
+    def notes(self) -> list[str]:
+        """What render would tell the user about these runs (panels left out, ...)."""
+        return self.scene.notes
+
+    def layout(self) -> None:
+        """Lay the panels and the controls out on the figure as it is now sized."""
+        figure = self.figure
+        figure.clear()
+        self.size = tuple(figure.get_size_inches())
+        bottom = min(CONTROLS_IN / self.size[1], 0.2)
         span = (self.frames[0].position, self.frames[-1].position)
-        self.scene = Scene(views, options, span, figure=figure, bottom=CONTROLS)
+        self.scene = Scene(self.views, self.options, span, figure=figure, bottom=bottom)
         theme = self.scene.theme
-        self.index, self.playing = 0, False
-        slider_axes = figure.add_axes((0.12, 0.02, 0.7, 0.03), facecolor=theme.panel)
-        self.slider = Slider(slider_axes, "frame", 0, len(self.frames) - 1, valinit=0,
+        slider_axes = figure.add_axes((0.12, bottom * 0.3, 0.7, bottom * 0.4),
+                                      facecolor=theme.panel)
+        self.slider = Slider(slider_axes, "frame", 0, len(self.frames) - 1, valinit=self.index,
                              valstep=1, color=theme.accent)
         self.slider.label.set_color(theme.muted)
         self.slider.valtext.set_color(theme.muted)
         self.slider.drawon = False  # show() redraws the whole figure once
         self.slider.on_changed(self.on_slider)
-        button_axes = figure.add_axes((0.9, 0.012, 0.08, 0.05))
-        self.button = Button(button_axes, "play", color=theme.panel, hovercolor=theme.faint)
+        button_axes = figure.add_axes((0.9, bottom * 0.15, 0.08, bottom * 0.7))
+        self.button = Button(button_axes, "pause" if self.playing else "play",
+                             color=theme.panel, hovercolor=theme.faint)
         self.button.label.set_color(theme.foreground)
         self.button.on_clicked(self.toggle)
-        self.timer = figure.canvas.new_timer(interval=max(1, round(1000 / options.fps)))
-        self.timer.add_callback(self.advance)
-        figure.canvas.mpl_connect("key_press_event", self.on_key)
-        self.show(0)
+        self.show(self.index)
+
+    def on_resize(self, event=None) -> None:
+        """A new window size: the panels are laid out anew (text keeps its size)."""
+        if tuple(self.figure.get_size_inches()) != self.size:
+            self.layout()
 
     def show(self, index: int) -> None:
         """Move to frame `index` (clamped to the clip) and redraw."""
@@ -56,28 +87,37 @@ class Viewer:
         self.scene.update(self.frames[self.index])
         if self.slider.val != self.index:
             self.slider.set_val(self.index)  # calls on_slider, which finds nothing to do
-        self.scene.canvas.draw_idle()
+        self.figure.canvas.draw_idle()
 
     def on_slider(self, value: float) -> None:
         if int(value) != self.index:
             self.show(int(value))
+            self.started = (self.clock(), self.index)
 
     def toggle(self, event=None) -> None:
-        """Play or pause; playing from the last frame starts over."""
+        """Play or pause; playing from the last frame starts over. The button says so at
+        once."""
         self.playing = not self.playing
         if self.playing:
             if self.index == len(self.frames) - 1:
                 self.show(0)
+            self.started = (self.clock(), self.index)
             self.timer.start()
         else:
             self.timer.stop()
         self.button.label.set_text("pause" if self.playing else "play")
+        self.figure.canvas.draw_idle()
 
     def advance(self) -> None:
-        """The timer's tick: the next frame, pausing at the end."""
+        """The timer's tick: the frame the clock says (the next one, or later where drawing
+        is slower than the fps), pausing at the end."""
+        if not self.playing:
+            return
+        since, first = self.started
+        due = first + int((self.clock() - since) * self.options.fps)
         if self.index < len(self.frames) - 1:
-            self.show(self.index + 1)
-        elif self.playing:
+            self.show(max(due, self.index + 1))
+        else:
             self.toggle()
 
     def on_key(self, event) -> None:
@@ -90,9 +130,29 @@ class Viewer:
             self.show(0)
         elif event.key == "end":
             self.show(len(self.frames) - 1)
+        else:
+            return
+        self.started = (self.clock(), self.index)
 
 
-def show_window(runs: list[Trajectory], options: RenderOptions) -> None:
+def window_inches(options: RenderOptions, dpi: float) -> tuple[float, float]:
+    """The window's figure size: the clip's size and the controls, shrunk to fit SCREEN."""
+    width, height = options.pixels
+    controls = CONTROLS_IN * dpi
+    room_w, room_h = SCREEN[0] - WINDOW_MARGIN[0], SCREEN[1] - WINDOW_MARGIN[1]
+    scale = min(1.0, room_w / width, (room_h - controls) / height)
+    return width * scale / dpi, (height * scale + controls) / dpi
+
+
+def window_title(views) -> str:
+    """"aeviz: Four clusters in 4-D", or the runs' names side by side."""
+    names = [v.run.title or v.label for v in views] if len(views) == 1 else \
+        [v.label for v in views]
+    return "aeviz: " + " vs ".join(names)
+
+
+def show_window(runs: list[Trajectory], options: RenderOptions,
+                notify: Callable[[str], None] = lambda message: None) -> None:
     """Open the viewer in a window and return when it is closed; refuse where none can open."""
     import matplotlib
     import matplotlib.pyplot as plt
@@ -101,7 +161,40 @@ def show_window(runs: list[Trajectory], options: RenderOptions) -> None:
     if backend in ("agg", "pdf", "svg", "ps", "cairo", "template"):
         raise AevizError(f"view: no window can open here (matplotlib backend {backend!r}, no "
                          "display); render a clip with `aeviz render` instead")
-    width, height = options.pixels
-    figure = plt.figure(figsize=(width / 100, height / 100 + 0.6))
-    viewer = Viewer(runs, options, figure)  # noqa: F841 - kept alive while shown
-    plt.show()
+    dpi = 100
+    figure = plt.figure(figsize=window_inches(options, dpi), dpi=dpi)
+    viewer = Viewer(runs, options, figure)
+    for note in viewer.notes:
+        notify(note)
+    manager = figure.canvas.manager
+    if manager is not None:
+        manager.set_window_title(window_title(viewer.views))
+    _show_until_stopped(plt, figure)
+
+
+def _show_until_stopped(plt, figure: Figure) -> None:
+    """plt.show(), ended by SIGINT or SIGTERM too: the window's toolkit would catch the
+    exception a stop signal raises inside its callbacks and carry on. Here a stop signal
+    closes the window; the signal's own handler then runs, once the window is gone."""
+    import signal
+
+    stopped: list[int] = []
+
+    def close(signum: int, frame) -> None:
+        stopped.append(signum)
+        plt.close(figure)
+
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    for signum, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(signum, close)
+    try:
+        plt.show()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if stopped:
+        handler = previous[stopped[0]]
+        if callable(handler):
+            handler(stopped[0], None)
+        raise KeyboardInterrupt

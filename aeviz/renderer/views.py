@@ -46,29 +46,18 @@ class RunView:
     def __len__(self) -> int:
         return len(self.run)
 
-    def weight_magnitudes(self, percentile: float = 99.5) -> tuple[float, float, float]:
-        """Over every weight and bias of every snapshot: the `percentile` of their magnitudes
-        (exactly np.percentile's), the largest at the first snapshot, and the largest of all.
-
-        Read a block of snapshots at a time, keeping only the largest values the percentile
-        needs (0.5% of them), so memory does not grow with the number of snapshots.
-        """
+    def largest_weights(self) -> np.ndarray:
+        """The largest |weight or bias| of each snapshot, read a block of snapshots at a time
+        (memory does not grow with the number of snapshots)."""
         arrays = self.run.weights + self.run.biases
-        per_snapshot = sum(a[0].size for a in arrays)
-        count = len(self) * per_snapshot
-        virtual = (count - 1) * np.true_divide(percentile, 100)  # as np.percentile places it
-        keep = count - int(np.floor(virtual))  # the values at and above its lower neighbour
-        block = max(1, (1 << 22) // (4 * per_snapshot))
-        top = np.empty(0, np.float32)
+        block = max(1, (1 << 22) // (4 * sum(a[0].size for a in arrays)))
+        largest = np.empty(len(self), np.float64)
         for start in range(0, len(self), block):
-            magnitudes = np.abs(np.concatenate(
-                [a[start:start + block].reshape(-1) for a in arrays]))
-            merged = np.concatenate([top, magnitudes])
-            top = np.partition(merged, len(merged) - keep)[-keep:] if len(merged) > keep else merged
+            stop = min(start + block, len(self))
+            largest[start:stop] = np.max([np.abs(a[start:stop].reshape(stop - start, -1))
+                                          .max(axis=1) for a in arrays], axis=0)
             self.run.release()
-        first = max(float(np.abs(a[0]).max()) for a in arrays)
-        low, high = np.partition(top, 1)[:2] if len(top) > 1 else (top[0], top[0])
-        return _percentile_between(low, high, virtual - np.floor(virtual)), first, float(top.max())
+        return largest
 
     def state(self, index: float, position: float | None = None) -> State:
         """The run at a fractional snapshot index, interpolated linearly between snapshots."""
@@ -93,6 +82,34 @@ class RunView:
     def step_label(self, snapshot: int) -> str:
         """"epoch 12", or "epoch 1, batch 3/13" for a within-epoch snapshot."""
         return self.run.moment(snapshot)
+
+
+def weight_magnitudes(views: list[RunView], percentile: float = 99.5,
+                      ) -> tuple[float, float, float]:
+    """Over every weight and bias of every snapshot of every run: the `percentile` of their
+    magnitudes (exactly np.percentile's), the largest at the first snapshot, and the largest
+    of all.
+
+    Read a block of snapshots at a time, keeping only the largest values the percentile
+    needs (0.5% of them), so memory does not grow with the number of snapshots.
+    """
+    arrays_of = [view.run.weights + view.run.biases for view in views]
+    count = sum(len(view) * sum(a[0].size for a in arrays)
+                for view, arrays in zip(views, arrays_of))
+    virtual = (count - 1) * np.true_divide(percentile, 100)  # as np.percentile places it
+    keep = count - int(np.floor(virtual))  # the values at and above its lower neighbour
+    top = np.empty(0, np.float32)
+    for view, arrays in zip(views, arrays_of):
+        block = max(1, (1 << 22) // (4 * sum(a[0].size for a in arrays)))
+        for start in range(0, len(view), block):
+            magnitudes = np.abs(np.concatenate(
+                [a[start:start + block].reshape(-1) for a in arrays]))
+            merged = np.concatenate([top, magnitudes])
+            top = np.partition(merged, len(merged) - keep)[-keep:] if len(merged) > keep else merged
+            view.run.release()
+    first = max(float(np.abs(a[0]).max()) for arrays in arrays_of for a in arrays)
+    low, high = np.partition(top, 1)[:2] if len(top) > 1 else (top[0], top[0])
+    return _percentile_between(low, high, virtual - np.floor(virtual)), first, float(top.max())
 
 
 def _percentile_between(low: np.ndarray, high: np.ndarray, fraction: float) -> float:

@@ -18,6 +18,7 @@ from aeviz.settings.schema import (
     OPTIMIZER_NAMES,
     PACE_NAMES,
     PANEL_NAMES,
+    SCALE_NAMES,
     THEME_NAMES,
     Cluster,
     Data,
@@ -30,7 +31,8 @@ from aeviz.settings.schema import (
 
 __all__ = [
     "ACTIVATION_NAMES", "ALIGN_NAMES", "NORMALIZE_NAMES", "OPTIMIZER_NAMES", "PACE_NAMES",
-    "PANEL_NAMES", "THEME_NAMES", "Cluster", "Data", "Experiment", "Model", "Overrides", "Record",
+    "PANEL_NAMES", "SCALE_NAMES", "THEME_NAMES", "Cluster", "Data", "Experiment", "Model",
+    "Overrides", "Record",
     "RenderOptions", "Train", "default_experiment_text", "experiment_from_dict", "load_default",
     "load_experiment", "parse_toml", "read_toml_file", "stored_experiment",
 ]

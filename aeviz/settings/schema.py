@@ -43,6 +43,10 @@ PANEL_NAMES = ("code", "loss", "weights", "recon")
 THEME_NAMES = ("light", "dark")
 ALIGN_NAMES = ("none", "procrustes")
 PACE_NAMES = ("linear", "log")
+# shared: one scale per quantity across the runs of a comparison; own: each run its own;
+# follow: the code planes' limits and the weights' color scale grow with the values, frame
+# by frame (a blow-up stays in view); shared and own stay fixed for the whole clip.
+SCALE_NAMES = ("shared", "own", "follow")
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,7 @@ class RenderOptions:
     labels: tuple[str, ...] | None = setting(None, array_of(drawn_text, min_len=1))
     future: bool = setting(True, boolean)  # false: hide the loss curve not yet reached
     caption: str | None = setting(None, text)  # a few sentences shown under a page
+    scales: str = setting("shared", one_of(*SCALE_NAMES))
 
     def resolved(self) -> RenderOptions:
         if len(set(self.panels)) != len(self.panels):

@@ -72,6 +72,7 @@ def _copy_raw(raw: RawArray, member) -> None:
 MAX_MEMBERS = 1000
 MAX_NPY_HEADER = 1 << 16  # numpy writes headers of a few hundred bytes
 MAPPED_FROM = 1 << 20     # members of this many bytes or more are mapped, smaller ones read
+MAX_TEXT_BYTES = 1 << 26  # text members (config, names) are small; 64 MB is generous
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # the zip format's local file header
 
 
@@ -190,8 +191,11 @@ def read_member(path: str, member: Member) -> np.ndarray:
     """
     order = "F" if member.fortran_order else "C"
     count = math.prod(member.shape)
+    if member.dtype.kind == "U" and member.nbytes > MAX_TEXT_BYTES:
+        raise AevizError(f"{path}: {member.key[:60]}: {member.nbytes:,} bytes of text; a "
+                         f"trajectory's text members hold at most {MAX_TEXT_BYTES:,}")
     with open(path, "rb") as handle:
-        if member.nbytes >= MAPPED_FROM:
+        if member.nbytes >= MAPPED_FROM and member.dtype.kind != "U":  # text is read, checked
             start = member.offset - member.offset % mmap.ALLOCATIONGRANULARITY
             mapping = mmap.mmap(handle.fileno(), member.offset + member.nbytes - start,
                                 access=mmap.ACCESS_READ, offset=start)

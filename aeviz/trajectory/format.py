@@ -92,6 +92,12 @@ class Trajectory:
         if isinstance(self.meta, Mapping):  # as training reports it
             self.meta = meta_from_dict(self.meta)
 
+    def __repr__(self) -> str:
+        """One line (the dataclass's would print every array: 47 KB in a notebook)."""
+        where = f" from {self.path}" if self.path else ""
+        return (f"<aeviz Trajectory {self.title!r}: {len(self)} snapshots, {len(self.x)} "
+                f"samples, layers {'-'.join(map(str, self.layer_sizes))}{where}>")
+
     @cached_property
     def experiment(self) -> Experiment:
         """The resolved experiment the run was trained from."""

@@ -56,7 +56,9 @@ def draw(runs: dict) -> None:
     aeviz.render(runs["linear-vs-pca"], GALLERY / "linear-vs-pca.png")
     aeviz.render(runs["seed-default"], GALLERY / "trails-reconstruction.png", epoch=70,
                  size="960x540", trails=10, panels=["code", "loss", "recon"])
-    aeviz.render(runs["too-high-learning-rate"], GALLERY / "divergence-batches.png")
+    # Mini-batch 11 of 13: the codes have run off to about -750 on limits that followed them.
+    aeviz.render(runs["too-high-learning-rate"], GALLERY / "divergence-batches.png",
+                 epoch=11 / 13)
     aeviz.render(runs["digits"], GALLERY / "digits.png")
     draw_viewer(runs["seed-default"], GALLERY / "viewer.png", frame=120)
 

@@ -21,9 +21,10 @@ from aeviz.renderer.panels.style import (
     cluster_hollow,
     padded_limits,
 )
-from aeviz.renderer.panels.weights import _color_scale, _strongest_neurons
+from aeviz.renderer.panels.weights import _strongest_neurons
+from aeviz.renderer.scales import color_scale
 from aeviz.renderer.scene import OPTIMIZER_TITLES, _stop_text
-from aeviz.renderer.theme import THEMES
+from aeviz.renderer.theme import THEMES, run_colors
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
 
@@ -56,9 +57,10 @@ def pack_runs(views: list[RunView], options: RenderOptions
     frames = _thinned(frames, views, notes)
     several = len(views) > 1
     runs = []
+    colors = run_colors(theme, [v.label for v in views]) if several else [theme.accent]
     for number, view in enumerate(views):
         used = sorted({int(frame.indexes[number]) for frame in frames})
-        runs.append(_pack_run(view, used, number, several, options, notes))
+        runs.append(_pack_run(view, used, colors[number], several, options, notes))
     steps = []
     for frame in frames:
         indexes = [runs[n]["used"].index(int(i)) for n, i in enumerate(frame.indexes)]
@@ -108,7 +110,7 @@ def _thinned(frames: list[Frame], views: list[RunView], notes: list[str]) -> lis
     return kept
 
 
-def _pack_run(view: RunView, used: list[int], number: int, several: bool,
+def _pack_run(view: RunView, used: list[int], color: str, several: bool,
               options: RenderOptions, notes: list[str]) -> dict:
     run = view.run
     theme = THEMES[options.theme]
@@ -131,7 +133,7 @@ def _pack_run(view: RunView, used: list[int], number: int, several: bool,
     params = np.concatenate(
         [np.concatenate([w[used].reshape(len(used), -1), b[used]], axis=1)
          for w, b in zip(run.weights, run.biases)], axis=1)
-    norm = _color_scale(*view.weight_magnitudes(99.5)[:2])  # the weight panel's scale
+    norm = color_scale([view])  # the weight panel's scale
     linthresh = float(getattr(norm, "linthresh", 0.0))
     image_shape = run.experiment.data.image_shape
     pairs = ([] if image_shape is not None or d > 3 else
@@ -139,7 +141,7 @@ def _pack_run(view: RunView, used: list[int], number: int, several: bool,
     loss_pca = float(view.pca[0]) if options.pca else None
     return {
         "label": view.label,
-        "color": theme.runs[number % len(theme.runs)] if several else theme.accent,
+        "color": color,  # the run's, fixed by its name (theme.run_colors)
         "n": n, "d": d, "layerSizes": [int(s) for s in run.layer_sizes],
         "activations": list(run.activations), "codeLayer": run.code_layer,
         "imageShape": list(image_shape) if image_shape else None,

@@ -14,17 +14,24 @@ from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import text_width
 from aeviz.renderer.panels.style import (
-    BLOW_UP,
     DYNAMIC,
     FONT,
     Rect,
+    class_name,
     cluster_color,
     cluster_hollow,
     height_inches,
-    padded_limits,
     panel_axes,
     style_grid,
-    symlog_ticks,
+)
+from aeviz.renderer.scales import (
+    CodeScale,
+    apply_code_scale,
+    code_scale,
+    follow_ticks,
+    growing_extents,
+    padded,
+    set_equal_limits,
 )
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
@@ -39,7 +46,11 @@ class CodePanel:
     as a ghost and each point's recent path as a fading trail."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme,
-                 options: RenderOptions, title: str, legend: bool = True):
+                 options: RenderOptions, title: str, legend: bool = True,
+                 scale: CodeScale | None = None, title_color: str | None = None):
+        """`scale`: the limits (default: the run's own, over its whole trajectory), shared by
+        the runs of a comparison; `options.scales == "follow"`: limits that grow with the
+        codes frame by frame instead."""
         run = view.run
         labels = np.unique(run.labels)
         entries = _legend_entries(labels, options) if legend else 0
@@ -48,11 +59,18 @@ class CodePanel:
         title_rows = 1 if entries and run.experiment.data.label_column else 0
         ax = panel_axes(fig, slot, (0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries),
                                      0.25, 0.4),
-                        theme, title)
+                        theme, title,
+                        title_color=title_color)
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
         style_grid(ax, theme)
-        _fix_limits(ax, fig, view.codes)
+        self.follow, self.ax = options.scales == "follow", ax
+        if self.follow:
+            self.extents = growing_extents(view.codes)
+            follow_ticks(ax)
+            self._follow(0)
+        else:
+            apply_code_scale(ax, fig, scale or code_scale([view.codes]))
         self.view, self.trail_length, self.ax = view, options.trails, ax
         self.members = [np.flatnonzero(run.labels == label) for label in labels]
         self.ghost = _ghost(ax, theme) if options.pca_ghost else None
@@ -60,7 +78,7 @@ class CodePanel:
         self.dense = (DensePoints(ax, run.labels, labels, [cluster_color(theme, label)
                                                            for label in labels])
                       if len(run.labels) >= DENSE_POINTS and ax.get_xscale() == "linear"
-                      else None)
+                      and not self.follow else None)
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         self.artists = ([self.ghost] if self.ghost else []) + (
             [self.trails] if self.trails else []) + (
@@ -68,7 +86,14 @@ class CodePanel:
         if entries:
             _legend(ax, theme, entries, rows, run.experiment.data.label_column)
 
+    def _follow(self, snapshot: int) -> None:
+        """Limits holding every code up to `snapshot` (see scales.growing_extents)."""
+        x0, x1, y0, y1 = self.extents[min(snapshot, len(self.extents) - 1)]
+        set_equal_limits(self.ax, self.ax.get_figure(), padded((x0, x1)), padded((y0, y1)))
+
     def update(self, state: State) -> None:
+        if self.follow:
+            self._follow(int(np.ceil(state.index - 1e-9)))
         if self.dense is not None:
             self.dense.update(state.codes)
         for points, members in zip(self.points if self.dense is None else [], self.members):
@@ -109,8 +134,7 @@ class CodePanel:
 
 def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray) -> int:
     """How many legend entries fit side by side in the panel's width (at most LEGEND_COLUMNS)."""
-    names = [run.label_names[i] if 0 <= i < len(run.label_names) else f"class {i}"
-             for i in labels]
+    names = [class_name(run.label_names, i) for i in labels]
     entry_pt = max(text_width(name, FONT["tick"]) for name in names) + 3.2 * FONT["tick"]
     fits = int(0.95 * slot[2] * fig.get_size_inches()[0] * 72 // entry_pt)
     return max(1, min(LEGEND_COLUMNS, fits))
@@ -119,40 +143,6 @@ def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray
 def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:
     """One entry per cluster and one for the PCA ghost; none for unlabeled data."""
     return labels.size + options.pca_ghost if labels.size > 1 or labels[0] >= 0 else 0
-
-
-def _fix_limits(ax: Axes, fig: Figure, codes: np.ndarray) -> None:
-    """Limits fixed for the whole clip and equal scales: motion on screen is real motion."""
-    start_spread = float(np.ptp(codes[0])) or 1e-3
-    reach = float(np.abs(codes).max())
-    if reach > BLOW_UP * start_spread:
-        # The codes blow up (a diverging run): a symmetric log scale keeps both the
-        # starting cloud and the explosion in view, and its ticks say so.
-        ticks = symlog_ticks(start_spread, reach)
-        for scale, limits, set_ticks in ((ax.set_xscale, ax.set_xlim, ax.set_xticks),
-                                         (ax.set_yscale, ax.set_ylim, ax.set_yticks)):
-            scale("symlog", linthresh=start_spread)
-            limits(-reach * 1.5, reach * 1.5)
-            set_ticks(ticks)
-        ax.minorticks_off()
-    else:
-        ax.set_xlim(*padded_limits(codes[..., 0]))
-        ax.set_ylim(*padded_limits(codes[..., 1]))
-        _equal_scales(ax, fig)
-
-
-def _equal_scales(ax: Axes, fig: Figure) -> None:
-    """Widen the shorter data range so one unit is as long on both axes, filling the box."""
-    box = ax.get_position()
-    width_in, height_in = fig.get_size_inches()
-    box_ratio = (box.height * height_in) / (box.width * width_in)
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    if (y1 - y0) / (x1 - x0) < box_ratio:
-        grow = ((x1 - x0) * box_ratio - (y1 - y0)) / 2
-        ax.set_ylim(y0 - grow, y1 + grow)
-    else:
-        grow = ((y1 - y0) / box_ratio - (x1 - x0)) / 2
-        ax.set_xlim(x0 - grow, x1 + grow)
 
 
 def _ghost(ax: Axes, theme: Theme) -> Line2D:
@@ -164,8 +154,7 @@ def _ghost(ax: Axes, theme: Theme) -> Line2D:
 
 def _points(ax: Axes, run: Trajectory, theme: Theme, label: int) -> Line2D:
     """The (empty) points of one cluster, in the color of its label value."""
-    name = (run.label_names[label] if 0 <= label < len(run.label_names)
-            else f"class {label}")
+    name = class_name(run.label_names, label)
     color = cluster_color(theme, label)
     hollow = cluster_hollow(theme, label)
     (points,) = ax.plot([], [], "o", ms=3.6, mfc="none" if hollow else color,

@@ -16,6 +16,7 @@ from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
     Rect,
+    class_name,
     cluster_color,
     height_inches,
     panel_axes,
@@ -159,7 +160,7 @@ class ImageStripPanel:
             label = int(run.labels[index])
             if label < 0:
                 continue
-            name = run.label_names[label] if label < len(run.label_names) else str(label)
+            name = class_name(run.label_names, label, short=True)
             x, y = self.grid.corner(number, output=False)
             ax.text(x + self.grid.image_in / 2, y + self.grid.image_in * self.grid.aspect
                     + 0.02, name, ha="center", va="bottom", color=cluster_color(theme, label),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
 from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.panels.placement import (
@@ -36,7 +36,9 @@ class LossPanel:
     """RMSE over epochs: the whole curve faint, the part so far strong, the current value."""
 
     def __init__(self, fig: Figure, slot: Rect, views: list[RunView], theme: Theme,
-                 options: RenderOptions, span: tuple[float, float], epsilon: float = 0.0):
+                 options: RenderOptions, span: tuple[float, float], epsilon: float = 0.0,
+                 colors: list[str] | None = None):
+        """`colors`: each run's (fixed by its name, see theme.run_colors)."""
         ax = panel_axes(fig, slot, (0.85, 0.6, 0.3, 0.4), theme, "reconstruction error")
         within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
         ax.set_xlabel("epochs completed" if within else "epoch")
@@ -49,22 +51,18 @@ class LossPanel:
         self.lines, self.markers, self.values = [], [], []
         line_height = 1.45 * FONT["label"] / (height_inches(ax) * 72)
         for number, view in enumerate(views):
-            color = theme.accent if self.single else theme.runs[number % len(theme.runs)]
+            color = theme.accent if self.single else (colors or theme.runs)[number]
             self._curve(ax, view, color, 0.95 - line_height * number, options.future)
         losses = np.concatenate([v.run.loss for v in views]
                                 + ([[v.pca[0] for v in views]] if options.pca else []))
-        _fix_limits(ax, span, losses, options.log_loss)
+        loss_limits(ax, span, losses, options.log_loss)
         # Reference lines and their labels, placed where no curve and no value label is.
-        references = [(floor, _fitting(ax, [f"PCA, 2 components: {floor:.4f}",
-                                             f"PCA: {floor:.4f}"]), "--")
-                      for floor in sorted({round(v.pca[0], 12) for v in views})
-                      ] if options.pca else []
-        if epsilon > 0:
-            references.append((epsilon, [f"stop at {epsilon:g}"], ":"))
+        refs = reference_levels(views, epsilon, options.pca)
         taken = [self._values_box(line_height)]
         points = curve_points(ax, [(v.timeline, v.run.loss) for v in views])
-        for level, text, style in references:
-            taken.append(_reference(ax, level, text, style, theme, points, taken))
+        for level, texts, style in refs:
+            taken.append(reference_line(ax, level, fitting_texts(ax, texts), style, theme,
+                                        points, taken))
         self.artists = self.lines + self.markers + self.values
 
     def _values_box(self, line_height: float) -> Rect:
@@ -103,48 +101,62 @@ class LossPanel:
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
 
 
-def _reference(ax: Axes, level: float, texts: list[str], style: str, theme: Theme,
-               points: np.ndarray, taken: list[Rect]) -> Rect:
+def reference_levels(views: list[RunView], epsilon: float,
+                     pca: bool) -> list[tuple[float, list[str], str]]:
+    """The loss panel's reference lines, in clips, stills and handouts alike: (level, its
+    label's forms from long to short, line style): PCA's error (dashed), the stop threshold
+    (dotted)."""
+    levels = [(floor, [f"PCA, 2 components: {floor:.4f}", f"PCA: {floor:.4f}"], "--")
+              for floor in sorted({round(v.pca[0], 12) for v in views})] if pca else []
+    if epsilon > 0:
+        levels.append((epsilon, [f"stop at {epsilon:g}"], ":"))
+    return levels
+
+
+def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: Theme,
+                   points: np.ndarray, taken: list[Rect], font_size: float = FONT["small"],
+                   scale: float = 1.0) -> Rect:
     """A horizontal reference line (PCA's error, the stop threshold) and its label, placed
     beside the line where the curves are not, else as a key (a sample of the line and the
     label) wherever there is room; the label's shorter forms (`texts`, long to short) are
     tried when the longer find no clear room. Returns the label's box (axes fractions)."""
-    width = 1.2 if style == "--" else 1
+    width = (1.2 if style == "--" else 1) * scale
     ax.axhline(level, color=theme.muted, lw=width, ls=style)
     line_y = (ax.transData + ax.transAxes.inverted()).transform((0, level))[1]
     # Clear of the curves' strong line (2.2 pt wide) by a little more than its half width.
-    pad = (CLEARANCE_PT / 72 / width_inches(ax), CLEARANCE_PT / 72 / height_inches(ax))
-    sample = KEY_SAMPLE_PT / 72 / width_inches(ax)
-    sizes = [(text_width(text, FONT["small"]) / 72 / width_inches(ax),
-              1.25 * FONT["small"] / 72 / height_inches(ax)) for text in texts]
+    pad = (scale * CLEARANCE_PT / 72 / width_inches(ax),
+           scale * CLEARANCE_PT / 72 / height_inches(ax))
+    sample = scale * KEY_SAMPLE_PT / 72 / width_inches(ax)
+    sizes = [(text_width(text, font_size) / 72 / width_inches(ax),
+              1.25 * font_size / 72 / height_inches(ax)) for text in texts]
     for text, size in zip(texts, sizes):
         box = free_spot(line_y, size, points, taken, pad)
         if box is not None:
-            return _label(ax, box, box[0], text, theme)
+            return _label(ax, box, box[0], text, theme, font_size)
     for text, size in zip(texts, sizes):  # else a key, the first that is clear, or the last
         box = free_box((size[0] + sample, size[1]), points, taken, pad)
         if is_clear(box, points, taken, pad) or text is texts[-1]:
             middle = box[1] + 0.4 * box[3]
             ax.plot([box[0], box[0] + 0.8 * sample], [middle, middle],
                     transform=ax.transAxes, color=theme.muted, lw=width, ls=style)
-            return _label(ax, box, box[0] + sample, text, theme)
+            return _label(ax, box, box[0] + sample, text, theme, font_size)
     raise AssertionError("unreachable: the last text is always placed")
 
 
-def _label(ax: Axes, box: Rect, x: float, text: str, theme: Theme) -> Rect:
+def _label(ax: Axes, box: Rect, x: float, text: str, theme: Theme, size: float) -> Rect:
     ax.text(x, box[1], text, transform=ax.transAxes, va="bottom", ha="left",
-            color=theme.muted, fontsize=FONT["small"])
+            color=theme.muted, fontsize=size)
     return box
 
 
-def _fitting(ax: Axes, texts: list[str]) -> list[str]:
+def fitting_texts(ax: Axes, texts: list[str], size: float = FONT["small"]) -> list[str]:
     """Those of `texts` (long to short) that fit across the axes with a key's sample of the
     line before them; at least the shortest (a narrow loss panel gets the short ones)."""
     room_pt = 0.96 * width_inches(ax) * 72 - KEY_SAMPLE_PT
-    return [text for text in texts if text_width(text, FONT["small"]) <= room_pt] or texts[-1:]
+    return [text for text in texts if text_width(text, size) <= room_pt] or texts[-1:]
 
 
-def _fix_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bool) -> None:
+def loss_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bool) -> None:
     """The clip's epochs across, every loss (and PCA floor) up and down."""
     left, right = span
     ax.set_xlim(left, right if right > left else left + 1)
@@ -157,3 +169,19 @@ def _fix_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bo
         ax.set_ylim(low / 1.4, losses.max() * (losses.max() / low * 1.4) ** 0.25)
     else:
         ax.set_ylim(0, losses.max() * 1.08 or 1)
+    at_least_three_ticks(ax)
+
+
+def at_least_three_ticks(ax: Axes) -> None:
+    """A y axis with three ticks or more, however short the panel (a small clip, a handout):
+    two ticks do not show how the scale runs."""
+    if ax.get_yscale() == "log":
+        low, high = ax.get_ylim()
+        if np.log10(high / low) < 2.5:  # under three decades: 1, 2 and 5 of each
+            ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+            ax.yaxis.set_minor_formatter(NullFormatter())
+        else:  # many decades on a short axis: every few, but three of them at least
+            fits = int(height_inches(ax) * 72 // (2.4 * FONT["tick"]))  # labels clear apart
+            ax.yaxis.set_major_locator(LogLocator(numticks=max(3, fits)))
+        return
+    ax.yaxis.set_major_locator(MaxNLocator("auto", min_n_ticks=3))

@@ -6,10 +6,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from aeviz.renderer.scales import BLOW_UP, symlog_ticks  # noqa: F401 - the panels' names
 from aeviz.renderer.theme import Theme
 
 DYNAMIC = 10          # zorder of everything that changes between frames
-BLOW_UP = 1000        # values this many times their start: a diverging run, shown on symlog
 FONT = {"title": 12.5, "label": 11.5, "tick": 10.5, "small": 10}
 
 Rect = tuple[float, float, float, float]  # left, bottom, width, height in figure fractions
@@ -36,17 +36,18 @@ def style_axes(ax: Axes, theme: Theme) -> None:
     ax.yaxis.label.set_size(FONT["label"])
 
 
-def set_title(ax: Axes, title: str, theme: Theme) -> None:
-    """The panel's title, left-aligned above it."""
-    ax.set_title(title, loc="left", color=theme.foreground, fontsize=FONT["title"])
+def set_title(ax: Axes, title: str, theme: Theme, color: str | None = None) -> None:
+    """The panel's title, left-aligned above it (`color`: a run's, default the text's)."""
+    ax.set_title(title, loc="left", color=color or theme.foreground, fontsize=FONT["title"])
 
 
 def panel_axes(fig: Figure, slot: Rect, margins: tuple[float, float, float, float],
-               theme: Theme, title: str, projection: str | None = None) -> Axes:
+               theme: Theme, title: str, projection: str | None = None,
+               title_color: str | None = None) -> Axes:
     """New styled, titled axes in `slot`, inside margins (left, bottom, right, top) in inches."""
     ax = fig.add_axes(inset(fig, slot, *margins), projection=projection)
     style_axes(ax, theme)
-    set_title(ax, title, theme)
+    set_title(ax, title, theme, title_color)
     return ax
 
 
@@ -67,12 +68,20 @@ def width_inches(ax: Axes) -> float:
     return ax.get_position().width * ax.get_figure().get_size_inches()[0]
 
 
-def cluster_color(theme: Theme, label: int, number: int | None = None) -> str:
-    """The color of a cluster: the accent for unlabeled samples (label < 0), else a palette
-    color, picked by `number` (default: the label itself, so a class keeps its color)."""
+def cluster_color(theme: Theme, label: int) -> str:
+    """The color of a class: the accent for unlabeled samples (label < 0), else the palette
+    color of the label value, so a class keeps its color in every clip, still and handout."""
     if label < 0:
         return theme.accent
-    return theme.clusters[(label if number is None else number) % len(theme.clusters)]
+    return theme.clusters[label % len(theme.clusters)]
+
+
+def class_name(names: tuple[str, ...] | list[str], label: int, short: bool = False) -> str:
+    """A class's name (the one lookup for legends, handouts and image captions): its name
+    from the data, else "class 3" (`short`: "3", where a caption has an image's width)."""
+    if 0 <= label < len(names):
+        return names[label]
+    return str(label) if short else f"class {label}"
 
 
 def cluster_hollow(theme: Theme, label: int) -> bool:
@@ -86,10 +95,3 @@ def padded_limits(values: np.ndarray) -> tuple[float, float]:
     low, high = float(values.min()), float(values.max())
     margin = 0.06 * max(high - low, 1e-3)
     return low - margin, high + margin
-
-
-def symlog_ticks(linthresh: float, reach: float, per_side: int = 3) -> np.ndarray:
-    """A few decades on each side of zero, for a symmetric log axis that must stay readable."""
-    decades = np.arange(np.ceil(np.log10(linthresh)), np.floor(np.log10(reach)) + 1)
-    decades = decades[::-1][::max(1, int(np.ceil(len(decades) / per_side)))][::-1]
-    return np.concatenate([-(10.0 ** decades[::-1]), [0.0], 10.0 ** decades])

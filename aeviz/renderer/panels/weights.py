@@ -20,17 +20,18 @@ from aeviz.renderer.panels.graph_labels import (
 )
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.panels.style import (
-    BLOW_UP,
     DYNAMIC,
     FONT,
     Rect,
     height_inches,
     panel_axes,
+    set_title,
     symlog_ticks,
     width_inches,
 )
+from aeviz.renderer.scales import color_scale, short_number
 from aeviz.renderer.theme import Theme
-from aeviz.renderer.views import RunView, State
+from aeviz.renderer.views import RunView, State, weight_magnitudes
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
@@ -43,10 +44,15 @@ class WeightPanel:
     """The network as a graph: neurons filled by bias, edges colored and sized by weight."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme,
-                 options: RenderOptions, title: str):
+                 options: RenderOptions, title: str, norm: mcolors.Normalize | None = None,
+                 title_color: str | None = None):
+        """`norm`: the color scale (default: the run's own), shared by the runs of a
+        comparison; `options.scales == "follow"`: a scale that grows with the weights, frame
+        by frame, with a readout of the largest |weight| so far."""
         run = view.run
         narrow = slot[2] * fig.get_size_inches()[0] < NARROW_IN  # no colorbar label then
-        ax = panel_axes(fig, slot, (0.2, 0.5, 0.85 if narrow else 1.2, 0.4), theme, title)
+        ax = panel_axes(fig, slot, (0.2, 0.5, 0.85 if narrow else 1.2, 0.4), theme, title,
+                        title_color=title_color)
         ax.set_axis_off()
         self.shown = _strongest_neurons(run)
         tallest = max(len(s) for s in self.shown)
@@ -58,15 +64,21 @@ class WeightPanel:
         self._input_names(ax, run, theme)  # first: the names narrow the layers' columns
         self._draw_labels(ax, run, theme, tallest, slot)
         # One color scale for weights and biases, fixed over the clip: a color means one value.
-        limit, first, largest = view.weight_magnitudes(99.5)
-        self.norm = _color_scale(limit, first)
+        self.follow = options.scales == "follow"
+        if self.follow:  # the largest |value| so far, per snapshot: the scale only grows
+            self.largest = np.maximum.accumulate(view.largest_weights())
+            self.norm = mcolors.Normalize(-self.largest[0], self.largest[0])
+        else:
+            self.norm = norm or color_scale([view])
         self.cmap = matplotlib.colormaps[theme.weight_cmap]
         self.edges = self._edges(ax, theme.weight_cmap)
         self.neurons = self._neurons(ax, theme)
-        _colorbar(ax, self.norm, theme, clipped=largest > self.norm.vmax,
-                  label="" if narrow else "weight / bias")
+        clipped = not self.follow and weight_magnitudes([view])[2] > self.norm.vmax
+        self.colorbar = _colorbar(ax, self.norm, theme, clipped=clipped,
+                                  label="" if narrow else "weight / bias")
         self.artists = [self.edges, self.neurons]
         self.ax = ax
+        self.title, self.theme, self.title_color = title, theme, title_color
 
     def _draw_labels(self, ax: Axes, run: Trajectory, theme: Theme, tallest: int,
                      slot: Rect) -> None:
@@ -155,6 +167,14 @@ class WeightPanel:
                           zorder=DYNAMIC + 1)
 
     def update(self, state: State) -> None:
+        if self.follow:
+            largest = float(self.largest[min(int(np.ceil(state.index - 1e-9)),
+                                             len(self.largest) - 1)]) or 1.0
+            self.norm.vmin, self.norm.vmax = -largest, largest  # the colorbar follows
+            # The readout in the title: follow mode redraws whole frames (see Scene.draw).
+            name = "weights" if self.title == "weights and biases" else self.title
+            set_title(self.ax, f"{name}: |w| up to {short_number(largest)}", self.theme,
+                      self.title_color)
         weights = np.concatenate([w[outs, ins] for w, (outs, ins)
                                   in zip(state.weights, self.edge_index)])
         order = np.argsort(np.abs(weights), kind="stable")  # strongest edges on top
@@ -188,17 +208,8 @@ def _strongest_neurons(run: Trajectory) -> list[np.ndarray]:
     return shown
 
 
-def _color_scale(limit: float, first: float) -> mcolors.Normalize:
-    """Symmetric about zero up to `limit` (the 99.5th percentile of |value|); `first`: the
-    largest |value| at the first snapshot."""
-    limit, first = limit or 1.0, first or 1.0
-    if limit > BLOW_UP * first:  # weights blow up (a diverging run): symmetric log scale
-        return mcolors.SymLogNorm(linthresh=first, vmin=-limit, vmax=limit)
-    return mcolors.Normalize(-limit, limit)
-
-
 def _colorbar(ax: Axes, norm: mcolors.Normalize, theme: Theme, clipped: bool,
-              label: str) -> None:
+              label: str):
     """The color scale, right of the graph; arrows when some values lie beyond it."""
     fig = ax.get_figure()
     box = ax.get_position()
@@ -213,3 +224,4 @@ def _colorbar(ax: Axes, norm: mcolors.Normalize, theme: Theme, clipped: bool,
     bar.set_label(label, color=theme.muted, fontsize=FONT["small"])
     bar.ax.tick_params(colors=theme.muted, labelsize=FONT["small"])
     bar.outline.set_edgecolor(theme.faint)
+    return bar

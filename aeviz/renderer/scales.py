@@ -1,0 +1,165 @@
+"""One scale per quantity: the code plane's limits and the weights' color scale, computed once
+for clips, stills and handouts alike.
+
+`scales = "shared"` (the default) gives every run of a comparison the same limits and the same
+color scale, so identical states look identical; "own" gives each run its own (for runs that
+differ by orders of magnitude); both stay fixed for the whole clip, so motion on screen is real
+motion. "follow" lets the limits and the color scale grow with the values, frame by frame, so
+a run that blows up stays in view, with ticks and a readout that say how far it has gone.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from matplotlib import colors as mcolors
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from aeviz.renderer.views import RunView, weight_magnitudes
+
+BLOW_UP = 1000         # values this many times their start: a diverging run, shown on symlog
+SMALLEST_SHARE = 0.08  # a run spanning less of a shared plane than this gets a note
+
+
+class CodeScale(NamedTuple):
+    """Where the code plane's limits come from: the codes' ranges over the frames shown."""
+
+    x: tuple[float, float]        # lowest and highest first code
+    y: tuple[float, float]
+    start_spread: float           # the smallest spread of the codes at the first snapshot
+    reach: float                  # the largest |code|
+
+    @property
+    def blows_up(self) -> bool:
+        """The codes grow a thousandfold (a diverging run): a symmetric log scale."""
+        return self.reach > BLOW_UP * self.start_spread
+
+
+def code_scale(codes: list[np.ndarray]) -> CodeScale:
+    """The scale holding every code of every array in `codes` ([snapshot, sample, 2] each)."""
+    lows = [c.min(axis=(0, 1)) for c in codes]
+    highs = [c.max(axis=(0, 1)) for c in codes]
+    low, high = np.min(lows, axis=0), np.max(highs, axis=0)
+    spread = min(float(np.ptp(c[0])) for c in codes) or 1e-3
+    reach = max(float(np.abs(low).max()), float(np.abs(high).max()))
+    return CodeScale((float(low[0]), float(high[0])), (float(low[1]), float(high[1])),
+                     spread, reach)
+
+
+def code_scales(codes: list[np.ndarray], mode: str) -> list[CodeScale]:
+    """One scale per run: the same for all ("shared", "follow"'s fixed fallback) or each its
+    own."""
+    if mode == "own":
+        return [code_scale([c]) for c in codes]
+    shared = code_scale(codes)
+    return [shared] * len(codes)
+
+
+def apply_code_scale(ax: Axes, fig: Figure, scale: CodeScale, per_side: int = 3) -> None:
+    """Limits fixed for the whole clip and equal scales: motion on screen is real motion."""
+    if scale.blows_up:
+        # The codes blow up: a symmetric log scale keeps both the starting cloud and the
+        # explosion in view, and its ticks say so.
+        ticks = symlog_ticks(scale.start_spread, scale.reach, per_side)
+        reach = scale.reach * 1.5
+        for set_scale, limits, set_ticks in ((ax.set_xscale, ax.set_xlim, ax.set_xticks),
+                                             (ax.set_yscale, ax.set_ylim, ax.set_yticks)):
+            set_scale("symlog", linthresh=scale.start_spread)
+            limits(-reach, reach)
+            set_ticks(ticks)
+        ax.minorticks_off()
+    else:
+        set_equal_limits(ax, fig, padded(scale.x), padded(scale.y))
+
+
+def padded(limits: tuple[float, float]) -> tuple[float, float]:
+    """Limits with a margin of 6% of their span."""
+    low, high = limits
+    margin = 0.06 * max(high - low, 1e-3)
+    return low - margin, high + margin
+
+
+def set_equal_limits(ax: Axes, fig: Figure, x: tuple[float, float],
+                     y: tuple[float, float]) -> None:
+    """Set the limits, widening the shorter range so one unit is as long on both axes."""
+    box = ax.get_position()
+    width_in, height_in = fig.get_size_inches()
+    box_ratio = (box.height * height_in) / (box.width * width_in)
+    (x0, x1), (y0, y1) = x, y
+    if (y1 - y0) / (x1 - x0) < box_ratio:
+        grow = ((x1 - x0) * box_ratio - (y1 - y0)) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    else:
+        grow = ((y1 - y0) / box_ratio - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+
+
+def growing_extents(codes: np.ndarray) -> np.ndarray:
+    """For "follow": per snapshot, the codes' bounds so far ([snapshot, 4]: x0, x1, y0, y1),
+    never shrinking, so the plane only ever zooms out as the codes run away."""
+    low = np.minimum.accumulate(codes.min(axis=1), axis=0)
+    high = np.maximum.accumulate(codes.max(axis=1), axis=0)
+    return np.column_stack([low[:, 0], high[:, 0], low[:, 1], high[:, 1]])
+
+
+def follow_ticks(ax: Axes, count: int = 4) -> None:
+    """Few ticks with short labels ("2e+09", "-38", "0.5"), for limits that change."""
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(MaxNLocator(count, symmetric=False))
+        axis.set_major_formatter(FuncFormatter(lambda value, _: short_number(value)))
+
+
+def short_number(value: float) -> str:
+    """A tick's or readout's number in at most about five characters."""
+    if value == 0:
+        return "0"
+    if 0.01 <= abs(value) < 1e4:
+        return f"{value:.3g}"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def color_scale(views: list[RunView]) -> mcolors.Normalize:
+    """Symmetric about zero up to the 99.5th percentile of |weight or bias| over all the runs
+    given: one color means one value in every graph drawn with it."""
+    limit, first, _ = weight_magnitudes(views, 99.5)
+    limit, first = limit or 1.0, first or 1.0
+    if limit > BLOW_UP * first:  # weights blow up (a diverging run): symmetric log scale
+        return mcolors.SymLogNorm(linthresh=first, vmin=-limit, vmax=limit)
+    return mcolors.Normalize(-limit, limit)
+
+
+def color_scales(views: list[RunView], mode: str) -> list[mcolors.Normalize]:
+    """One color scale per run: shared by all, or each its own."""
+    if mode == "own":
+        return [color_scale([view]) for view in views]
+    shared = color_scale(views)
+    return [shared] * len(views)
+
+
+def shrunk_runs(names: list[str], codes: list[np.ndarray], scale: CodeScale,
+                pixels: float) -> list[str]:
+    """Notes for runs that a shared plane `pixels` wide would shrink to a few pixels."""
+    if scale.blows_up:
+        return []
+    span = max(scale.x[1] - scale.x[0], scale.y[1] - scale.y[0], 1e-12)
+    notes = []
+    for name, run_codes in zip(names, codes):
+        own = code_scale([run_codes])
+        share = max(own.x[1] - own.x[0], own.y[1] - own.y[0]) / span
+        if share < SMALLEST_SHARE:
+            notes.append(f"{name}'s codes span only about {max(share * pixels, 1):.0f} px on "
+                         "the scale the runs share; --scales own gives each run its own")
+    return notes
+
+
+def symlog_ticks(linthresh: float, reach: float, per_side: int = 3) -> np.ndarray:
+    """A few decades on each side of zero, for a symmetric log axis that must stay readable."""
+    decades = np.arange(np.ceil(np.log10(linthresh)), np.floor(np.log10(reach)) + 1)
+    decades = decades[::-1][::max(1, int(np.ceil(len(decades) / per_side)))][::-1]
+    return np.concatenate([-(10.0 ** decades[::-1]), [0.0], 10.0 ** decades])
