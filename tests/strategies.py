@@ -537,3 +537,11 @@ def render_keys(values: st.SearchStrategy | None = None) -> st.SearchStrategy[di
     flag = st.booleans() if values is None else st.one_of(st.booleans(), values)
     return st.fixed_dictionaries({}, optional={
         "panels": st.lists(panel, min_size=0, max_size=5), "pull": flag, "ellipses": flag})
+# Texts an experiment puts on a page (title, caption, run labels): anything, and the fragments
+# that end or open a script or a comment in HTML, in any case.
+PAGE_TEXTS = st.one_of(
+    st.text(max_size=30),
+    st.lists(st.sampled_from(["</script>", "</SCRIPT ", "<!--", "-->", "<script>", "&amp;",
+                              "\u2028", "\"'", "<img src=x onerror=alert(1)>", "@@DATA@@",
+                              "\\u003c", "x"]), min_size=1, max_size=5).map("".join),
+)

@@ -21,6 +21,7 @@ from aeviz.renderer.page.template import script_json
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import load
 from tests.conftest import tiny_text
+from tests.strategies import PAGE_TEXTS
 from tests.test_batch import FAST
 
 DATA = re.compile(r'<script id="aeviz-data" type="application/json">(.*?)</script>', re.S)
@@ -96,6 +97,23 @@ def test_script_json_is_inert_in_a_script_and_reads_back(value):
     assert "<" not in text and ">" not in text and "&" not in text
     assert "\u2028" not in text and "\u2029" not in text
     assert json.loads(text) == value
+
+
+@settings(max_examples=25, deadline=None)
+@given(title=PAGE_TEXTS, caption=PAGE_TEXTS, label=PAGE_TEXTS.filter(str.strip))
+def test_any_text_stays_text_on_a_page(tiny_run_path, tmp_path_factory, title, caption, label):
+    output = tmp_path_factory.mktemp("fuzz") / "x.html"
+    try:
+        aeviz.render(tiny_run_path, output, title=title, caption=caption, labels=[label],
+                     notify=lambda message: None)
+    except aeviz.AevizError as error:  # control characters are refused, in one line
+        assert "text must be printable Unicode" in str(error) and "\n" not in str(error)
+        assert not output.exists()
+        return
+    text = output.read_text(encoding="utf-8")
+    assert len(re.findall(r"</script", text, re.I)) == 2 and "<!--" not in text
+    data = page_data(output)
+    assert (data["title"], data["caption"]) == (title or "tiny", caption)
 
 
 def test_caption_is_a_render_key(tmp_path):

@@ -55,7 +55,7 @@ def make_poster(page: Path) -> Path | None:
         from aeviz.trajectory import load
 
         run = load(run_path)
-        options = dataclasses.replace(run.render_options, size=POSTER_SIZE, smooth=0)
+        options = dataclasses.replace(run.experiment.render, size=POSTER_SIZE, smooth=0)
         render([run], poster, options)
     return poster if poster.exists() else None
 

@@ -21,9 +21,10 @@ from aeviz.renderer.panels.style import (
     cluster_hollow,
     padded_limits,
 )
-from aeviz.renderer.panels.weights import _color_scale, _strongest_neurons
+from aeviz.renderer.panels.weights import _strongest_neurons
+from aeviz.renderer.scales import color_scale
 from aeviz.renderer.scene import _stop_text
-from aeviz.renderer.theme import THEMES
+from aeviz.renderer.theme import THEMES, run_colors
 from aeviz.renderer.views import RunView
 from aeviz.settings import OPTIMIZER_TITLES, RenderOptions
 
@@ -56,9 +57,10 @@ def pack_runs(views: list[RunView], options: RenderOptions
     frames = _thinned(frames, views, notes)
     several = len(views) > 1
     runs = []
+    colors = run_colors(theme, [v.label for v in views]) if several else [theme.accent]
     for number, view in enumerate(views):
         used = sorted({int(frame.indexes[number]) for frame in frames})
-        runs.append(_pack_run(view, used, number, several, options, notes))
+        runs.append(_pack_run(view, used, colors[number], several, options, notes))
     steps = []
     for frame in frames:
         indexes = [runs[n]["used"].index(int(i)) for n, i in enumerate(frame.indexes)]
@@ -71,9 +73,10 @@ def pack_runs(views: list[RunView], options: RenderOptions
     else:
         title = options.title or first.title or "aeviz run"
         layers = "-".join(str(n) for n in first.layer_sizes)
-        optimizer = OPTIMIZER_TITLES.get(first.optimizer, first.optimizer)
-        details = "  |  ".join([f"{optimizer}, learning rate {first.learning_rate:g}, "
-                                f"batch {first.batch_size}", f"layers {layers}",
+        train = first.experiment.train
+        optimizer = OPTIMIZER_TITLES.get(train.optimizer, train.optimizer)
+        details = "  |  ".join([f"{optimizer}, learning rate {train.learning_rate:g}, "
+                                f"batch {train.batch_size}", f"layers {layers}",
                                 f"{len(first.x)} samples"])
         counters = [views[0].step_label(int(f.indexes[0])) for f in frames]
     data = {
@@ -107,7 +110,7 @@ def _thinned(frames: list[Frame], views: list[RunView], notes: list[str]) -> lis
     return kept
 
 
-def _pack_run(view: RunView, used: list[int], number: int, several: bool,
+def _pack_run(view: RunView, used: list[int], color: str, several: bool,
               options: RenderOptions, notes: list[str]) -> dict:
     run = view.run
     theme = THEMES[options.theme]
@@ -130,27 +133,26 @@ def _pack_run(view: RunView, used: list[int], number: int, several: bool,
     params = np.concatenate(
         [np.concatenate([w[used].reshape(len(used), -1), b[used]], axis=1)
          for w, b in zip(run.weights, run.biases)], axis=1)
-    magnitudes = np.abs(np.concatenate([a.reshape(len(a), -1)
-                                        for a in run.weights + run.biases], axis=1))
-    norm = _color_scale(magnitudes)
+    norm = color_scale([view])  # the weight panel's scale
     linthresh = float(getattr(norm, "linthresh", 0.0))
-    image_shape = run.image_shape
+    image_shape = run.experiment.data.image_shape
     pairs = ([] if image_shape is not None or d > 3 else
              [[0, 1]] if d == 2 else [[0, 1], [0, 2], [1, 2]] if d == 3 else [])
     loss_pca = float(view.pca[0]) if options.pca else None
     return {
         "label": view.label,
-        "color": theme.runs[number % len(theme.runs)] if several else theme.accent,
+        "color": color,  # the run's, fixed by its name (theme.run_colors)
         "n": n, "d": d, "layerSizes": [int(s) for s in run.layer_sizes],
         "activations": list(run.activations), "codeLayer": run.code_layer,
         "imageShape": list(image_shape) if image_shape else None,
-        "classes": classes, "labelTitle": run.label_title or "",
+        "classes": classes, "labelTitle": run.experiment.data.label_column or "",
         "labels": b64(labels, "i2"),
         "features": [run.feature_name(i) for i in range(d)],
         "used": used, "epochs": [int(run.epoch[i]) for i in used],
         "moments": [run.moment(i) for i in used],
         "timeline": b64(view.timeline, "f8"), "loss": b64(run.loss, "f8"),
-        "pcaLoss": loss_pca, "epsilon": 0.0 if several else float(run.epsilon),
+        "pcaLoss": loss_pca,
+        "epsilon": 0.0 if several else float(run.experiment.train.epsilon),
         "stop": _stop_text(run),
         "codes": codes, "axes": axes,
         "params": b64(params, "f4"), "paramCount": int(params.shape[1]),

@@ -422,7 +422,7 @@
   WeightPanel.prototype = Object.create(Panel.prototype);
   WeightPanel.prototype.drawStill = function (ctx) {
     var run = this.run, layers = run.shown.length, tallest = Math.max.apply(null, run.shown.map(function (s) { return s.length; }));
-    var left = 20, right = 70, top = 8, bottom = 22;
+    var left = 20, right = 84, top = 8, bottom = 22;
     var width = this.width - left - right, height = this.height - top - bottom;
     var dx = width / Math.max(1, layers - 1), dy = height / (tallest + 1);
     this.radius = Math.max(2.5, Math.min(dy * 0.36, dx * 0.14, 12));
@@ -497,12 +497,12 @@
     if (run.kind === "space") {
       var count = run.pairs.length, part = this.width / count;
       this.boxes = run.pairs.map(function (pair, n) {
-        var box = new Box(n * part + 46, 8, part - 56, 0, run.dataLimits[pair[0]], run.dataLimits[pair[1]]);
+        var box = new Box(n * part + 46, 20, part - 56, 0, run.dataLimits[pair[0]], run.dataLimits[pair[1]]);
         return box;
       });
       var self = this;
       this.boxes.forEach(function (box, n) {
-        box.height = self.height - 46;
+        box.height = self.height - 58;
         if (box.width > box.height) { box.left += (box.width - box.height) / 2; box.width = box.height; }
         var pair = run.pairs[n];
         drawAxes(ctx, box, run.features[pair[0]], n === 0 ? run.features[pair[1]] : "", niceTicks(box.xlim[0], box.xlim[1], 4), niceTicks(box.ylim[0], box.ylim[1], 4));
@@ -588,7 +588,9 @@
         }
         ctx.restore();
       });
-      text(ctx, focus ? focus.title + ": \u25C6 output" : "dots: output for each sample, lines to its input", this.boxes[0].left + 4, this.height - 4, "left", "alphabetic", focus ? TH.foreground : TH.muted, 10.5);
+      var note = focus ? focus.title + ": \u25C6 output" : "dots: outputs, lines to their inputs";
+      ctx.font = font(10.5);
+      text(ctx, fitText(ctx, note, this.width - this.boxes[0].left), this.boxes[0].left, 4, "left", "top", focus ? TH.foreground : TH.muted, 10.5);
     } else if (run.kind === "profile") {
       var box = this.box, line = function (values, color, width, dash, into) {
         var b = into || box;
