@@ -77,3 +77,24 @@ def tiny_run_path(tmp_path_factory) -> Path:
     path = folder / "tiny.npz"
     train(exp).save(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def two_runs(tiny_run_path, tmp_path_factory):
+    """The tiny run, and a shorter one trained with SGD: a comparison of unequal lengths."""
+    from aeviz import trajectory
+    from aeviz.settings import load_experiment
+    from aeviz.training.loop import train
+
+    long = trajectory.load(tiny_run_path)
+    exp_path = tmp_path_factory.mktemp("short") / "short.toml"
+    exp_path.write_text(tiny_text(train={"epochs": 5, "optimizer": "sgd"}))
+    return long, train(load_experiment(exp_path))
+
+
+@pytest.fixture
+def run(tiny_run_path):
+    """The tiny run, loaded."""
+    from aeviz import trajectory
+
+    return trajectory.load(tiny_run_path)

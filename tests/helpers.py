@@ -28,3 +28,39 @@ def assert_blitting_exact(views: list[RunView], options: RenderOptions, frames: 
         redrawing = Scene(views, options, span)
         np.testing.assert_array_equal(blitted, np.array(redrawing.draw_full(frame)))
     return redrawing
+
+
+IMAGES = """title = "images"
+[data]
+file = "x.npy"
+label_file = "y.npy"
+normalize = "none"
+image_shape = [3, 4]
+[model]
+layers = [12, 6, 2, 6, 12]
+output_activation = "sigmoid"
+[train]
+batch_size = 16
+epochs = 4
+[render]
+size = "480x270"
+panels = ["code", "recon"]
+"""
+
+
+def image_experiment(tmp_path, labels=None, text=IMAGES, samples=60):
+    """An experiment on 3x4 "images" from x.npy, labelled from y.npy, in `tmp_path`."""
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "x.npy", rng.uniform(0, 1, (samples, 12)).astype(np.float32))
+    np.save(tmp_path / "y.npy", np.arange(samples) % 4 + 3 if labels is None else labels)
+    (tmp_path / "e.toml").write_text(text)
+    return tmp_path / "e.toml"
+
+
+def train_error(run_cli, tmp_path, text: str, *args: str) -> str:
+    """`aeviz train` of `text`: its refusal (exit 2, nothing written), without "Error: FILE: "."""
+    (tmp_path / "exp.toml").write_text(text)
+    result = run_cli("train", tmp_path / "exp.toml", "-o", tmp_path / "out.npz", *args)
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "out.npz").exists()
+    return result.stderr.removeprefix(f"Error: {tmp_path / 'exp.toml'}: ")

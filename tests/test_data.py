@@ -1,12 +1,18 @@
 """Data sources: clusters, CSV with a label column, .npy; normalization."""
 
+from __future__ import annotations
+
+import re
+
 import numpy as np
 import pytest
 
 from aeviz.errors import AevizError
 from aeviz.settings import load_experiment
 from aeviz.training.data import load_data, normalize
+from aeviz.training.loop import train
 from tests.conftest import TINY_EXPERIMENT, tiny_text
+from tests.helpers import IMAGES, image_experiment, train_error
 
 IRIS_TOML = """
 [data]
@@ -259,3 +265,64 @@ def test_a_csv_line_of_millions_of_cells_is_refused_unsplit(tmp_path, monkeypatc
     path = csv_experiment(tmp_path, "a,b\n" + "1," * 600 + "1\n")
     assert data_error(path) == (f"data.file: {tmp_path / 'd.csv'}: line 2 is longer than 1,000 "
                                 "characters; aeviz reads CSV lines up to that")
+
+
+@pytest.mark.parametrize("labels, message", [
+    (np.arange(59), "y.npy has 59 labels but x.npy has 60 rows; they must match"),
+    (np.zeros(60), "y.npy must hold a 1-D array of integers or strings, got shape (60,) of "
+                   "float64"),
+    (np.array([{"a": 1}] * 60, dtype=object), "y.npy must hold a 1-D array of integers or "
+                                              "strings, got shape (60,) of object (Python "
+                                              "objects)"),
+])
+def test_bad_label_file(tmp_path, labels, message):
+    path = image_experiment(tmp_path, labels)
+    with pytest.raises(AevizError, match="e.toml: data.label_file: .*" + re.escape(message)):
+        train(load_experiment(path))
+
+
+def test_label_values_keep_their_numbers_and_strings_their_order(tmp_path):
+    run = train(load_experiment(image_experiment(tmp_path)))  # classes 3, 4, 5, 6
+    assert run.labels[:5].tolist() == [3, 4, 5, 6, 3]
+    assert run.label_names == ("0", "1", "2", "3", "4", "5", "6")
+    words = np.array(["cat", "dog"] * 30)
+    run = train(load_experiment(image_experiment(tmp_path, words)))
+    assert run.labels[:3].tolist() == [0, 1, 0] and run.label_names == ("cat", "dog")
+
+
+def test_image_shape_must_match_the_input(tmp_path):
+    path = image_experiment(tmp_path, text=IMAGES.replace("[3, 4]", "[3, 5]"))
+    with pytest.raises(AevizError, match=re.escape(
+            "e.toml: data.image_shape: 3 x 5 = 15 pixels, but the input layer has 12 neurons; "
+            "they must match")):
+        load_experiment(path)
+
+
+def test_csv_with_a_byte_order_mark(run_cli, tmp_path):
+    text = csv_experiment(tmp_path, "\ufeffkind,a,b,c\nx,1,2,3\ny,2,3,1\nx,3,1,2\n".encode(),
+                          label_column="kind")
+    (tmp_path / "exp.toml").write_text(text)
+    result = run_cli("train", tmp_path / "exp.toml", "-o", tmp_path / "out.npz", "-q")
+    assert result.exit_code == 0, result.output
+    with np.load(tmp_path / "out.npz") as run:
+        assert run["label_names"].tolist() == ["x", "y"]
+
+
+def test_csv_that_is_not_utf8_names_the_byte(run_cli, tmp_path):
+    text = csv_bytes_experiment(tmp_path, "a,b,c\n1,2,3\n# café\n".encode("latin-1"))
+    assert train_error(run_cli, tmp_path, text) == (
+        f"data.file: {tmp_path / 'd.csv'} is not UTF-8 text (byte 0xe9 at offset 17, line 3); "
+        "save it as UTF-8\n")
+
+
+def test_non_numeric_columns_are_refused_by_name(run_cli, tmp_path):
+    text = csv_bytes_experiment(tmp_path, b"a,b,c,name\n1,2,3,anna\n2,3,4,bob\n")
+    assert train_error(run_cli, tmp_path, text) == (
+        f'data.file: {tmp_path / "d.csv"}: column "name" is not numeric (row 2: \'anna\'); '
+        "remove it, or name it in data.label_column to color the points by it\n")
+
+
+def csv_bytes_experiment(tmp_path, content: bytes, **data) -> str:
+    """The text of an experiment on d.csv holding `content` as given (any bytes)."""
+    (tmp_path / "d.csv").write_bytes(content)
+    return tiny_text(data={"clusters": None, "file": "d.csv", **data})

@@ -3,9 +3,14 @@
 import numpy as np
 import pytest
 
+from aeviz import trajectory
 from aeviz.errors import AevizError
+from aeviz.renderer import render
 from aeviz.renderer.frames import plan_frames
-from aeviz.settings import RenderOptions
+from aeviz.renderer.scene import Scene
+from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions, load_experiment
+from aeviz.training.loop import train
 
 TIMELINE = np.arange(0.0, 11.0)  # snapshots at epochs 0..10
 
@@ -90,7 +95,6 @@ def test_log_pace_does_not_stutter_and_the_header_names_recorded_moments(tiny_ru
     image, and the counter names the snapshot at or before it, never a fraction."""
     import aeviz
     from aeviz.renderer import run_views
-    from aeviz.renderer.scene import Scene
 
     run = aeviz.load(tiny_run_path)
     options = RenderOptions(pace="log", fps=10, duration=3, hold=0, size="320x180")
@@ -109,3 +113,20 @@ def test_log_pace_keeps_the_frame_count_and_the_window():
     frames = plan([TIMELINE], pace="log", epochs="2:8")
     assert len(frames) == 7
     assert positions(frames) == pytest.approx(np.expm1(np.linspace(np.log(3), np.log(9), 7)))
+
+
+def test_smooth_interpolates_between_snapshots(tiny_run_path):
+    view = RunView(trajectory.load(tiny_run_path))
+    half = view.state(2.5)
+    np.testing.assert_allclose(half.codes, (view.codes[2] + view.codes[3]) / 2, rtol=1e-6)
+    assert half.loss == pytest.approx((view.run.loss[2] + view.run.loss[3]) / 2)
+    assert half.snapshot == 2 and half.position == 2.5
+
+
+def test_within_epoch_snapshots_are_rendered_as_frames(tiny_toml, tmp_path):
+    run = train(load_experiment(tiny_toml, ["record.batches=1", "train.epochs=2"]))
+    view = RunView(run)
+    np.testing.assert_allclose(view.timeline, [0, 0.2, 0.4, 0.6, 0.8, 1, 2])
+    assert view.step_label(2) == "epoch 1, batch 2/5" and view.step_label(5) == "epoch 1"
+    frames = render([run], tmp_path / "b.gif", RenderOptions(size="160x90", duration=0, hold=0))
+    assert len(frames) == 7

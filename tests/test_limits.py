@@ -8,16 +8,9 @@ import pytest
 
 from aeviz.training import budget
 from tests.conftest import tiny_text
+from tests.helpers import train_error
 
 GB = 10**9
-
-
-def train_error(run_cli, tmp_path, text: str, *args: str) -> str:
-    (tmp_path / "exp.toml").write_text(text)
-    result = run_cli("train", tmp_path / "exp.toml", "-o", tmp_path / "out.npz", *args)
-    assert result.exit_code == 2, result.output
-    assert not (tmp_path / "out.npz").exists()
-    return result.stderr.removeprefix(f"Error: {tmp_path / 'exp.toml'}: ")
 
 
 def test_a_run_over_the_cap_is_refused_with_its_size_and_a_cut(run_cli, tmp_path, monkeypatch):
@@ -104,30 +97,9 @@ def test_what_train_writes_render_draws(run_cli, tmp_path):
     assert rendered.exit_code == 0, rendered.output
 
 
-def csv_experiment(tmp_path, content: bytes, **data) -> str:
-    (tmp_path / "d.csv").write_bytes(content)
-    return tiny_text(data={"clusters": None, "file": "d.csv", **data})
 
 
-def test_csv_with_a_byte_order_mark(run_cli, tmp_path):
-    text = csv_experiment(tmp_path, "\ufeffkind,a,b,c\nx,1,2,3\ny,2,3,1\nx,3,1,2\n".encode(),
-                          label_column="kind")
-    (tmp_path / "exp.toml").write_text(text)
-    result = run_cli("train", tmp_path / "exp.toml", "-o", tmp_path / "out.npz", "-q")
-    assert result.exit_code == 0, result.output
-    with np.load(tmp_path / "out.npz") as run:
-        assert run["label_names"].tolist() == ["x", "y"]
 
 
-def test_csv_that_is_not_utf8_names_the_byte(run_cli, tmp_path):
-    text = csv_experiment(tmp_path, "a,b,c\n1,2,3\n# café\n".encode("latin-1"))
-    assert train_error(run_cli, tmp_path, text) == (
-        f"data.file: {tmp_path / 'd.csv'} is not UTF-8 text (byte 0xe9 at offset 17, line 3); "
-        "save it as UTF-8\n")
 
 
-def test_non_numeric_columns_are_refused_by_name(run_cli, tmp_path):
-    text = csv_experiment(tmp_path, b"a,b,c,name\n1,2,3,anna\n2,3,4,bob\n")
-    assert train_error(run_cli, tmp_path, text) == (
-        f'data.file: {tmp_path / "d.csv"}: column "name" is not numeric (row 2: \'anna\'); '
-        "remove it, or name it in data.label_column to color the points by it\n")

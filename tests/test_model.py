@@ -1,8 +1,11 @@
 """The autoencoder's gradients against central finite differences, for every activation."""
 
+from __future__ import annotations
+
 import numpy as np
 import pytest
 
+from aeviz.training import model
 from aeviz.training.model import (
     ACTIVATIONS,
     Autoencoder,
@@ -157,3 +160,26 @@ def test_the_activation_registry_and_the_names_a_config_may_use_agree():
     from aeviz.settings import ACTIVATION_NAMES, ACTIVATION_TITLES
 
     assert tuple(ACTIVATIONS) == ACTIVATION_NAMES == tuple(ACTIVATION_TITLES)
+
+
+def test_leaky_relu_by_hand():
+    z = np.array([-2.0, 0.0, 3.0])
+    assert model.leaky_relu(z).tolist() == [-0.02, 0.0, 3.0]
+    assert model.relu(z).tolist() == [0.0, 0.0, 3.0]
+    assert model.leaky_relu_derivative(model.leaky_relu(z)).tolist() == [0.01, 0.01, 1.0]
+
+
+def test_float32_network_and_chunked_evaluation(monkeypatch):
+    monkeypatch.setattr(model, "EVALUATION_ROWS", 7)  # several chunks, the last one short
+    rng = np.random.default_rng(1)
+    net = model.Autoencoder([5, 4, 2, 4, 5], ["tanh", "relu", "leaky_relu", "sigmoid"], rng,
+                            np.float32)
+    x = rng.uniform(0, 1, (30, 5)).astype(np.float32)
+    outputs = net.forward(x)
+    assert net.params.dtype == np.float32 and outputs[-1].dtype == np.float32
+    rmse, codes = net.evaluate(x, 2)
+    assert rmse == pytest.approx(np.sqrt(np.mean((outputs[-1] - x) ** 2)), rel=1e-6)
+    np.testing.assert_array_equal(codes, outputs[2])
+    # The in-place pass on reused buffers gives the pure pass's numbers, batch after batch.
+    for rows in (16, 9, 16):
+        np.testing.assert_array_equal(net.forward_into(x[:rows])[-1], net.forward(x[:rows])[-1])

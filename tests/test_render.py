@@ -8,21 +8,19 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from aeviz import trajectory
 from aeviz.renderer import render
-from aeviz.renderer.frames import Frame, plan_frames
+from aeviz.renderer.frames import Frame
 from aeviz.renderer.scales import code_scale, shrunk_runs
+from aeviz.renderer.scene import Scene
 from aeviz.renderer.theme import THEMES, run_colors
 from aeviz.renderer.views import RunView
-from aeviz.settings import RenderOptions
-from tests.helpers import assert_blitting_exact, decode_mp4
+from aeviz.settings import RenderOptions, load_experiment
+from aeviz.training.loop import train
+from tests.conftest import tiny_text
+from tests.helpers import decode_mp4
 
 SMALL = RenderOptions(size="320x180", duration=0, hold=0)  # a frame per snapshot
 
-
-@pytest.fixture
-def run(tiny_run_path):
-    return trajectory.load(tiny_run_path)
 
 
 def test_mp4_has_one_frame_per_snapshot(run, tmp_path):
@@ -86,17 +84,6 @@ def test_dark_theme_and_weights_only(run, tmp_path):
     assert len(decode_mp4(tmp_path / "w.mp4")[1]) == 13
 
 
-@pytest.mark.parametrize("options", [
-    RenderOptions(size="640x360"),
-    RenderOptions(size="640x360", theme="dark", log_loss=True, panels=("loss", "code")),
-    RenderOptions(size="640x360", smooth=2),
-])
-def test_blitted_frame_equals_full_redraw(run, options):
-    view = RunView(run)
-    frames = plan_frames([view.timeline], options)
-    scene = assert_blitting_exact([view], options,
-                                  [frames[0], frames[len(frames) // 2 + 1], frames[-1]])
-    assert np.asarray(scene.canvas.buffer_rgba()).shape == (360, 640, 4)
 
 
 def test_same_input_gives_byte_identical_files(run, tmp_path):
@@ -137,9 +124,6 @@ def test_no_temp_files_are_left_behind(run, tmp_path, monkeypatch):
 def two_optimizers(tmp_path_factory):
     """Two runs of one experiment that differ only in the optimizer: at epoch 0 their codes
     and weights are the same; SGD's weights then stay smaller than Adam's."""
-    from aeviz.settings import load_experiment
-    from aeviz.training.loop import train
-    from tests.conftest import tiny_text
 
     folder = tmp_path_factory.mktemp("pair")
     runs = []
@@ -265,3 +249,35 @@ def test_help_texts_name_every_format_and_the_demo_defaults(run_cli):
 def test_a_trajectory_prints_as_one_short_line(run):
     text = repr(run)
     assert text.startswith("<aeviz Trajectory 'tiny': 13 snapshots, ") and len(text) < 200
+
+
+def test_comparison_is_synchronized_and_finished_runs_hold(two_runs, tmp_path):
+    long, short = two_runs
+    out = tmp_path / "cmp.mp4"
+    frames = render([long, short], out, RenderOptions(size="320x180", labels=("adam", "sgd"),
+                                                          duration=0, hold=0))
+    assert len(frames) == 13
+    assert [f.indexes for f in frames][-2:] == [(11, 5), (12, 5)]
+    meta, decoded = decode_mp4(out)
+    assert meta["size"] == (320, 180) and len(decoded) == 13
+    scene = Scene([RunView(long, "adam"), RunView(short, "sgd")], RenderOptions(), (0, 12))
+    scene.draw(frames[-1])
+    loss_panel = next(p for p, run in scene.panels if run is None)
+    assert [t.get_text() for t in loss_panel.values][1].endswith("(finished)")
+    assert scene.figure.texts[0].get_text() == "tiny"  # the title both runs share
+
+
+def test_bad_combinations(run_cli, tiny_run_path, tmp_path):
+    smooth_png = run_cli("render", tiny_run_path, "-o", tmp_path / "a.png", "--smooth", "2")
+    assert smooth_png.exit_code == 2
+    assert smooth_png.stderr == ("Error: --smooth: makes frames between snapshots, which a "
+                                 "single .png frame cannot show; use a clip (.mp4, .webm, .gif, "
+                                 ".webp)\n")
+    labels = run_cli("render", tiny_run_path, tiny_run_path, "-o", tmp_path / "a.mp4",
+                     "--labels", "one")
+    assert labels.exit_code == 2
+    assert labels.stderr == ("Error: --labels: got 1 names for 2 runs; give one per run, "
+                             "comma-separated\n")
+    trails = run_cli("render", tiny_run_path, "-o", tmp_path / "a.mp4", "--trails", "-1")
+    assert trails.exit_code == 2 and trails.stderr == "Error: --trails: must be >= 0, got -1\n"
+    assert list(tmp_path.iterdir()) == []

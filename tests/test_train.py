@@ -1,18 +1,23 @@
 """Training runs: determinism, stopping rules, and the recorded trajectory."""
 
+from __future__ import annotations
+
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from aeviz import trajectory
+from aeviz.cli.options import TrainingStatus, clock_text
 from aeviz.settings import Experiment, load_experiment
 from aeviz.training import loop as trainer
 from aeviz.training.data import load_data
-from aeviz.training.loop import Training, train
+from aeviz.training.loop import Snapshot, Training, train, train_to_file
 from aeviz.training.model import Autoencoder
 from aeviz.training.optim import make_optimizer
+from aeviz.training.recorder import RunInfo, StreamingRecord
 from tests.conftest import tiny_text
+from tests.helpers import image_experiment
 
 # `aeviz.train` is the API function; the module is reached through the import system.
 
@@ -219,3 +224,43 @@ def test_train_takes_loaded_data_and_leaves_it_as_it_was(tiny_toml, monkeypatch)
     np.testing.assert_array_equal(data.x, before)
     np.testing.assert_array_equal(run.codes, fresh.codes)
     np.testing.assert_array_equal(run.weights[0], fresh.weights[0])
+
+
+def test_streamed_file_equals_the_in_memory_trajectory(tmp_path):
+    exp = load_experiment(image_experiment(tmp_path), ["record.batches=1"])
+    summary = train_to_file(exp, tmp_path / "run.npz")
+    streamed, kept = trajectory.load(tmp_path / "run.npz"), train(exp)
+    assert summary.snapshots == len(kept) == 4 + 4  # epoch 0, 3 batches of epoch 1, 4 ends
+    for key in ("x", "labels", "epoch", "step", "loss", "codes", "step_loss"):
+        np.testing.assert_array_equal(getattr(streamed, key), getattr(kept, key))
+    for mine, theirs in zip(streamed.weights + streamed.biases, kept.weights + kept.biases):
+        np.testing.assert_array_equal(mine, theirs)
+    assert streamed.x.dtype == np.float32 and streamed.codes.dtype == np.float32
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.toml", "run.npz", "x.npy", "y.npy"]
+    with np.load(tmp_path / "run.npz", allow_pickle=False) as archive:
+        assert {"format", "config", "meta", "x", "W0", "b3", "step_loss"} <= set(archive.files)
+
+
+def test_a_streamed_append_cut_short_is_left_out(tmp_path):
+    record = StreamingRecord(tmp_path / "r.npz", [3, 2, 3])
+    params = np.arange(17, dtype=np.float32)
+    codes = np.ones((4, 2), np.float32)
+    record.append(Snapshot(0, 0, 1.0, codes, params))
+    record.files["codes"].write(b"\xff" * 20)  # what an interrupted append left behind
+    record.append(Snapshot(1, 5, 0.5, codes * 2, params * 2))
+    saved = record.close(RunInfo(config="", meta={}, x=np.zeros((4, 3)), labels=np.zeros(
+        4, int), label_names=(), feature_names=(), layer_sizes=(3, 2, 3),
+        activations=("tanh", "tanh"), step_loss=np.zeros(5)))
+    assert (saved.snapshots, saved.ends_at) == (2, "epoch 1")
+    record.discard()
+    with np.load(tmp_path / "r.npz", allow_pickle=False) as archive:
+        np.testing.assert_array_equal(archive["codes"], [codes, codes * 2])
+        np.testing.assert_array_equal(archive["W1"][1], 2 * params[8:14].reshape(3, 2))
+        assert archive["step"].tolist() == [0, 5]
+
+
+def test_training_status_line():
+    status = TrainingStatus(lambda *args: None, clock=lambda: 0.0)
+    status.epoch(3, 0.04123)
+    assert status.text(30_000, 100_000, 6.0) == "RMSE 0.0412  5,000 samples/s  0:14 left"
+    assert clock_text(3725) == "1:02:05" and clock_text(65) == "1:05"
