@@ -2,8 +2,9 @@
 ships, PNG through imageio (PDF and SVG stills are `vector`'s, pages are `page`'s).
 
 Each is shaped like matplotlib's movie writers (setup / grab_frame / finish), but is fed RGBA
-bytes of a fixed size rather than a figure, so it knows nothing of what a frame shows. Output goes to a temporary file beside the
-target and is renamed onto it only when the writer finished cleanly.
+bytes of a fixed size rather than a figure, so it knows nothing of what a frame shows. Output
+goes to a temporary file beside the target and is renamed onto it only when the writer
+finished cleanly.
 """
 
 from __future__ import annotations
