@@ -1,0 +1,24 @@
+"""Holes found by an attack pass on inputs the fuzz harness did not cover, each kept here with
+the exact one-line refusal it now gets."""
+
+from __future__ import annotations
+
+import os
+
+LONG = "a" * 300  # over the 255 bytes a file name may have
+
+
+def test_an_output_name_over_255_bytes_is_one_line_in_render(run_cli, tiny_run_path, tmp_path):
+    output = tmp_path / f"{LONG}.png"
+    result = run_cli("render", tiny_run_path, "-o", output)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {output}: cannot write: File name too long\n"
+
+
+def test_an_output_name_over_255_bytes_is_one_line_in_train(run_cli, tiny_toml, tmp_path):
+    output = tmp_path / f"{LONG}.npz"
+    result = run_cli("train", tiny_toml, "-o", output)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {output}: cannot write: File name too long\n"
+    assert os.listdir(tmp_path) == ["tiny.toml"]
+
