@@ -22,3 +22,11 @@ def test_an_output_name_over_255_bytes_is_one_line_in_train(run_cli, tiny_toml, 
     assert result.stderr == f"Error: {output}: cannot write: File name too long\n"
     assert os.listdir(tmp_path) == ["tiny.toml"]
 
+
+def test_a_batch_output_folder_named_over_255_bytes_is_one_line(run_cli, tiny_toml, tmp_path):
+    outdir = tmp_path / LONG
+    result = run_cli("batch", tiny_toml, "-o", outdir)
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {outdir}: cannot create the output folder: "
+                             "File name too long\n")
+    assert os.listdir(tmp_path) == ["tiny.toml"]
