@@ -45,7 +45,8 @@ def experiment(source: ExperimentLike = None,
                overrides: Mapping[str, Any] | None = None) -> Experiment:
     """A checked experiment from a TOML file's path, TOML text, a dict shaped like the TOML, or
     None for the built-in default; `overrides` sets dotted keys ({"train.epochs": 5})."""
-    overrides = dict(overrides or {})
+    if overrides is None or isinstance(overrides, Mapping):
+        overrides = dict(overrides or {})  # a list of "KEY=VALUE" texts is apply_overrides's
     name, folder = "experiment", Path.cwd()  # relative data files are found from here
     if isinstance(source, Experiment):
         if not overrides:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
+from aeviz.errors import AevizError
+
 LONG = "a" * 300  # over the 255 bytes a file name may have
 
 
@@ -30,3 +34,15 @@ def test_a_batch_output_folder_named_over_255_bytes_is_one_line(run_cli, tiny_to
     assert result.stderr == (f"Error: {outdir}: cannot create the output folder: "
                              "File name too long\n")
     assert os.listdir(tmp_path) == ["tiny.toml"]
+
+
+def test_api_train_takes_overrides_as_a_list_of_key_value_texts(tiny_toml):
+    import aeviz
+
+    run = aeviz.train(tiny_toml, ["train.epochs=2"])
+    assert run.experiment.train.epochs == 2
+    with pytest.raises(AevizError) as refused:
+        aeviz.train(tiny_toml, [5])
+    assert str(refused.value) == ('overrides: a list holds "KEY=VALUE" texts such as '
+                                  '"train.epochs=5", got integer 5')
+
