@@ -12,6 +12,7 @@ command line prints. Render options are the keys of a TOML [render] table, as ke
 from __future__ import annotations
 
 import copy
+import numbers
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -125,6 +126,9 @@ def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
     from aeviz.renderer import check_request
     from aeviz.renderer import render as draw
 
+    if epoch is not None and (isinstance(epoch, bool) or not isinstance(epoch, numbers.Real)):
+        raise AevizError(f"epoch: must be a number (an epoch of the run) or None for the last, "
+                         f"got {type(epoch).__name__} {epoch!r:.40}")
     loaded = runs_of(runs)
     chosen = options_of(loaded, options)
     check_request(output, chosen, epoch)

@@ -46,3 +46,14 @@ def test_api_train_takes_overrides_as_a_list_of_key_value_texts(tiny_toml):
     assert str(refused.value) == ('overrides: a list holds "KEY=VALUE" texts such as '
                                   '"train.epochs=5", got integer 5')
 
+
+@pytest.mark.parametrize("epoch, shown", [("5", "str '5'"), (True, "bool True"),
+                                          ([1], "list [1]")])
+def test_api_render_epoch_that_is_not_a_number_is_one_line(run, tmp_path, epoch, shown):
+    import aeviz
+
+    with pytest.raises(AevizError) as refused:
+        aeviz.render(run, tmp_path / "still.png", epoch=epoch)
+    assert str(refused.value) == ("epoch: must be a number (an epoch of the run) or None for "
+                                  f"the last, got {shown}")
+    assert list(tmp_path.iterdir()) == []
