@@ -148,6 +148,10 @@ def figure(runs: Runs, output: str | os.PathLike, at: str | Sequence[Any] | None
     """
     from aeviz.renderer.figure import check_figure_output, draw_figure
 
+    if width is not None and (isinstance(width, bool) or not isinstance(width, numbers.Real)
+                              or not 1 <= width <= 40):  # NaN fails the range too
+        raise AevizError(f"width: must be a number of inches from 1 to 40 (the figure "
+                         f"command's --width), got {type(width).__name__} {width!r:.40}")
     loaded = runs_of(runs)
     chosen = options_of(loaded, options)
     check_figure_output(output)

@@ -57,3 +57,15 @@ def test_api_render_epoch_that_is_not_a_number_is_one_line(run, tmp_path, epoch,
     assert str(refused.value) == ("epoch: must be a number (an epoch of the run) or None for "
                                   f"the last, got {shown}")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("width, shown", [("5", "str '5'"), (-1, "int -1"), (0, "int 0"),
+                                          (float("nan"), "float nan"), (1e4, "float 10000.0")])
+def test_api_figure_width_outside_1_to_40_inches_is_one_line(run, tmp_path, width, shown):
+    import aeviz
+
+    with pytest.raises(AevizError) as refused:
+        aeviz.figure(run, tmp_path / "handout.pdf", width=width)
+    assert str(refused.value) == ("width: must be a number of inches from 1 to 40 (the figure "
+                                  f"command's --width), got {shown}")
+    assert list(tmp_path.iterdir()) == []
