@@ -155,13 +155,20 @@ def example_sets() -> list[tuple[str, list[str]]]:
     return sets
 
 
+def render_table(name: str, runs: list):
+    """The [render] a batch draws the set with: a comparison's own, else its run's."""
+    comparisons = {path.stem: path for path in EXAMPLE_COMPARISONS}
+    if name in comparisons:
+        return load_comparison(comparisons[name]).render
+    return runs[0].experiment.render
+
+
 @pytest.mark.parametrize("size", sorted(SMALLEST_PX))
 @pytest.mark.parametrize("name, members", example_sets(), ids=[n for n, _ in example_sets()])
 def test_every_example_clip_has_no_overlapping_text(example_runs, name, members, size,
                                                     monkeypatch):
     runs = [example_runs[member] for member in members]
-    base = runs[0].experiment.render
-    options = dataclasses.replace(base, size=size)
+    options = dataclasses.replace(render_table(name, runs), size=size)
     views = run_views(runs, options)
     frames = plan_frames([v.timeline for v in views], options)
     scene = Scene(views, options, (frames[0].position, frames[-1].position))

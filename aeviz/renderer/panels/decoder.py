@@ -116,8 +116,12 @@ class MosaicPanel:
                                vmax=float(run.x.max()), interpolation="antialiased")
         ax.set_xlim(extent[0], extent[1])
         ax.set_ylim(extent[2], extent[3])
-        for axis in (ax.xaxis, ax.yaxis):  # a small square: few ticks, clear of each other
-            axis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+        # A small square: few ticks, clear of each other (one per ~0.45 in, 2 to 4 of them).
+        box = ax.get_position()
+        for axis, inches in ((ax.xaxis, box.width * fig.get_size_inches()[0]),
+                             (ax.yaxis, box.height * fig.get_size_inches()[1])):
+            bins = int(np.clip(inches / 0.45, 1, 4))
+            axis.set_major_locator(MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]))
         self.artists = [self.image]
         self.ax = ax
 
