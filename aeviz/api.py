@@ -12,6 +12,7 @@ command line prints. Render options are the keys of a TOML [render] table, as ke
 from __future__ import annotations
 
 import copy
+import numbers
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -45,7 +46,8 @@ def experiment(source: ExperimentLike = None,
                overrides: Mapping[str, Any] | None = None) -> Experiment:
     """A checked experiment from a TOML file's path, TOML text, a dict shaped like the TOML, or
     None for the built-in default; `overrides` sets dotted keys ({"train.epochs": 5})."""
-    overrides = dict(overrides or {})
+    if overrides is None or isinstance(overrides, Mapping):
+        overrides = dict(overrides or {})  # a list of "KEY=VALUE" texts is apply_overrides's
     name, folder = "experiment", Path.cwd()  # relative data files are found from here
     if isinstance(source, Experiment):
         if not overrides:
@@ -124,6 +126,9 @@ def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
     from aeviz.renderer import check_request
     from aeviz.renderer import render as draw
 
+    if epoch is not None and (isinstance(epoch, bool) or not isinstance(epoch, numbers.Real)):
+        raise AevizError(f"epoch: must be a number (an epoch of the run) or None for the last, "
+                         f"got {type(epoch).__name__} {epoch!r:.40}")
     loaded = runs_of(runs)
     chosen = options_of(loaded, options)
     check_request(output, chosen, epoch)
@@ -143,6 +148,10 @@ def figure(runs: Runs, output: str | os.PathLike, at: str | Sequence[Any] | None
     """
     from aeviz.renderer.figure import check_figure_output, draw_figure
 
+    if width is not None and (isinstance(width, bool) or not isinstance(width, numbers.Real)
+                              or not 1 <= width <= 40):  # NaN fails the range too
+        raise AevizError(f"width: must be a number of inches from 1 to 40 (the figure "
+                         f"command's --width), got {type(width).__name__} {width!r:.40}")
     loaded = runs_of(runs)
     chosen = options_of(loaded, options)
     check_figure_output(output)

@@ -149,15 +149,19 @@ def check_writable(path: str | os.PathLike, inputs: Iterable[str | os.PathLike] 
     """Fail early, before any long work, if `path` could not be written as a regular file, or
     is one of `inputs`."""
     path = Path(path)
-    target = _through_link(path)
+    try:  # a name over 255 bytes, a loop of links: one line, as for the write itself
+        target = _through_link(path)
+        same = [source for source in inputs if target.exists() and Path(source).exists()
+                and os.path.samefile(target, source)]
+    except OSError as error:
+        raise AevizError(f"{path}: cannot write: {error.strerror or error}") from None
     folder = target.parent if str(target.parent) else Path(".")
     kind = special_kind(target)
     if kind:
         raise AevizError(f"{path}: cannot write: it is {kind}; outputs are regular files")
-    for source in inputs:
-        if target.exists() and Path(source).exists() and os.path.samefile(target, source):
-            raise AevizError(f"{path}: cannot write: it is the input {source}; choose "
-                             "another output")
+    for source in same:
+        raise AevizError(f"{path}: cannot write: it is the input {source}; choose "
+                         "another output")
     if not folder.is_dir():
         raise AevizError(f"{path}: cannot write: folder {folder} does not exist")
     if not os.access(folder, os.W_OK):

@@ -1,17 +1,27 @@
 """`aeviz figure`: handout figures with one and several runs, and their --at moments."""
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import imageio.v3 as iio
+import numpy as np
 import pytest
+from matplotlib.text import Text
 
 import aeviz
 from aeviz import AevizError
-from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure
+from aeviz.renderer import run_views
+from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+from aeviz.renderer.panels.decoder import MOSAIC_SIDE, decoder_grid
 from aeviz.renderer.views import RunView
-from aeviz.settings import RenderOptions
+from aeviz.settings import RenderOptions, load_experiment
+from aeviz.settings.comparison import load_comparison
+from aeviz.training.loop import train
+from aeviz.training.model import forward
 from aeviz.trajectory import load
+from tests.test_legibility import _overlap
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -81,3 +91,82 @@ def test_a_caption_goes_under_the_handout(tiny_run_path, tmp_path):
     (plain_height, width, _), (height, same_width, _) = (iio.imread(plain).shape,
                                                          iio.imread(with_caption).shape)
     assert same_width == width and plain_height < height < plain_height + 80  # one line more
+
+
+# The slide every course shows: a plain AE and a VAE, each row of code planes with, below it,
+# the decoder's mosaic over a grid of the code plane.
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def vae_vs_ae():
+    """The runs examples/vae-vs-ae.toml compares, trained for 3 epochs."""
+    members = load_comparison(EXAMPLES / "vae-vs-ae.toml").compare.runs
+    return [train(load_experiment(EXAMPLES / f"{name}.toml", {"train.epochs": 3}))
+            for name in members]
+
+
+def test_the_vae_vs_ae_slide_decodes_the_grid(vae_vs_ae, tmp_path, run_cli):
+    paths = []
+    for number, run in enumerate(vae_vs_ae):
+        paths.append(tmp_path / f"run{number}.npz")
+        run.save(paths[-1])
+    out = tmp_path / "slide.png"
+    result = run_cli("figure", *paths, "-o", out, "--panels", "code,decoder", "--at", "0,last")
+    assert result.exit_code == 0, result.stderr
+    height, width, _ = iio.imread(out).shape
+    assert width == 1260 and height > 1200  # four rows of planes above the loss
+    options = dataclasses.replace(vae_vs_ae[0].experiment.render, panels=("code", "decoder"))
+    views = run_views(vae_vs_ae, options)
+    positions = positions_of(parse_at("0,last"), [v.timeline for v in views])
+    handout = HandoutFigure(views, options, positions, TEXT_WIDTH)
+    images = [image for ax in handout.figure.axes for image in ax.get_images()]
+    assert len(images) == 2 * 2  # runs x moments, row by row
+    texts = {t.get_text() for t in handout.figure.texts} | {
+        ax.get_ylabel() for ax in handout.figure.axes}
+    assert {"plain AE, decoded", "VAE, decoded"} <= texts
+    height, width = vae_vs_ae[0].experiment.data.image_shape
+    for number, image in enumerate(images):
+        view, snapshot = views[number // 2], [0, -1][number % 2]
+        run = view.run
+        grid, _ = decoder_grid(view.codes, MOSAIC_SIDE)
+        layer = run.code_layer
+        decoded = forward(grid, [w[snapshot].astype(float) for w in run.weights[layer:]],
+                          [b[snapshot].astype(float) for b in run.biases[layer:]],
+                          run.activations[layer:])[-1]
+        # image row r, column c of the mosaic: the grid's point r * side + c
+        tiles = decoded.reshape(MOSAIC_SIDE, MOSAIC_SIDE, height, width)
+        expected = tiles.transpose(0, 2, 1, 3).reshape(MOSAIC_SIDE * height, -1)
+        np.testing.assert_allclose(image.get_array(), expected, rtol=1e-12)
+    assert not np.allclose(images[0].get_array(), images[1].get_array())  # it trained
+
+
+def test_no_decoder_row_unless_asked(vae_vs_ae):
+    options = dataclasses.replace(vae_vs_ae[0].experiment.render, panels=("code", "loss"))
+    views = run_views(vae_vs_ae, options)
+    handout = HandoutFigure(views, options, [0.0], TEXT_WIDTH)
+    assert not any(ax.get_images() for ax in handout.figure.axes)
+    assert len(handout.figure.axes) == 2 + 1  # two planes and the loss
+
+
+def test_the_decoder_row_of_a_handout_has_no_overlapping_text(vae_vs_ae, monkeypatch):
+    options = dataclasses.replace(vae_vs_ae[0].experiment.render, panels=("code", "decoder"))
+    views = run_views(vae_vs_ae, options)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, options, positions, 5.0)
+    drawn = []
+
+    def recording(text, renderer, draw=Text.draw):
+        if text.get_visible() and text.get_text():
+            drawn.append(text)
+        draw(text, renderer)
+
+    monkeypatch.setattr(Text, "draw", recording)
+    handout.figure.canvas.draw()
+    monkeypatch.undo()
+    renderer = handout.figure.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in drawn]
+    assert "VAE, decoded" in [text for text, _ in boxes]
+    for i, (text, box) in enumerate(boxes):
+        for other, other_box in boxes[i + 1:]:
+            assert not _overlap(box, other_box), (text, other)

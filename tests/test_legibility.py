@@ -183,7 +183,7 @@ def example_sets() -> list[tuple[str, list[str]]]:
 def test_every_example_clip_has_no_overlapping_text(example_runs, name, members, size,
                                                     monkeypatch):
     runs = [example_runs[member] for member in members]
-    base = runs[0].render_options
+    base = runs[0].experiment.render
     options = dataclasses.replace(base, size=size)
     views = run_views(runs, options)
     frames = plan_frames([v.timeline for v in views], options)
@@ -206,7 +206,7 @@ def test_every_example_handout_has_no_overlapping_text(example_runs, name, membe
     """As clips are tested: the bounding boxes of every text drawn (tick labels included),
     at the default moments and width, and at a narrow width with more moments."""
     runs = [example_runs[member] for member in members]
-    options = runs[0].render_options
+    options = runs[0].experiment.render
     views = run_views(runs, options)
     for at, width in ((None, TEXT_WIDTH), ("0,0.02,0.05,0.1,0.5,last", 5.0)):
         positions = positions_of(parse_at(at), [v.timeline for v in views])

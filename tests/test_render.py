@@ -281,3 +281,37 @@ def test_bad_combinations(run_cli, tiny_run_path, tmp_path):
     trails = run_cli("render", tiny_run_path, "-o", tmp_path / "a.mp4", "--trails", "-1")
     assert trails.exit_code == 2 and trails.stderr == "Error: --trails: must be >= 0, got -1\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("variational", [False, True])
+def test_the_weight_graph_shows_a_vaes_log_variance_neurons(tmp_path, variational):
+    # The code column holds the means (above, read by the decoder) and the log-variances
+    # (below), each fed by every neuron of the last encoder layer, on the one color scale.
+    path = tmp_path / "e.toml"
+    path.write_text(tiny_text(model={"variational": variational}, train={"epochs": 3}))
+    run = train(load_experiment(path))
+    assert run.variational == variational
+    options = RenderOptions(size="1280x720", panels=("code", "weights"))
+    scene = Scene([RunView(run)], options, (0.0, 3.0))
+    (panel,) = panels_of(scene, "WeightPanel").values()
+    panel.update(scene.views[0].state(len(run) - 1))
+    neurons = sum(run.layer_sizes)  # every neuron is shown in this small network
+    edges = sum(a * b for a, b in zip(run.layer_sizes, run.layer_sizes[1:]))
+    names = [a.get_text() for a in panel.ax.texts if a.get_text() in ("μ", "log σ²")]
+    if not variational:
+        assert len(panel.neurons.get_offsets()) == neurons and len(panel.paths) == edges
+        assert names == []
+        return
+    code = run.code_layer
+    assert len(panel.neurons.get_offsets()) == neurons + 2
+    assert len(panel.paths) == edges + 2 * run.layer_sizes[code - 1]
+    assert names == ["μ", "log σ²"]
+    offsets = panel.neurons.get_offsets()
+    means, logvars = offsets[sum(run.layer_sizes[:code]):][:2], offsets[-2:]
+    assert np.all(means[:, 0] == code) and np.all(logvars[:, 0] == code)
+    assert logvars[:, 1].max() < means[:, 1].min()
+    expected = panel.cmap(panel.norm(run.logvar_biases[-1]))
+    np.testing.assert_allclose(panel.neurons.get_facecolors()[-2:], expected)
+    # the log-variance edges carry W_logvar's values, on the weights' color scale
+    shown = np.sort(panel.edges.get_array())
+    assert all(np.isin(run.logvar_weights[-1].ravel(), shown))

@@ -46,9 +46,9 @@ class Result:
 
 def prepare_outdir(outdir: str | Path) -> Path:
     outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise AevizError(f"{outdir}: the output folder is a file")
-    try:
+    try:  # a name over 255 bytes or a loop of links fails the test itself: one line too
+        if outdir.exists() and not outdir.is_dir():
+            raise AevizError(f"{outdir}: the output folder is a file")
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise AevizError(f"{outdir}: cannot create the output folder: {error.strerror}") from None

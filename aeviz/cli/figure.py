@@ -32,9 +32,12 @@ from aeviz.cli.options import (
 def figure(runs: tuple[str, ...], output: str, at: str | None, width: float | None,
            quiet: bool, **flags) -> None:
     """A handout figure of RUNS: a row of code planes at chosen epochs (one row per run) on
-    the clip's fixed scales, above the loss curve with those epochs marked.
+    the clip's fixed scales, above the loss curve with those epochs marked. With decoder
+    among the panels (--panels code,decoder, or the runs' [render] panels), each run's row
+    has below it the decoder's output over a grid of the code plane at those epochs.
 
     aeviz figure run.npz -o fig.pdf --at 0,10,50,last
+    aeviz figure ae.npz vae.npz -o slide.pdf --panels code,decoder
     """
     api.figure(list(runs), output, at, width=width, notify=note_printer(quiet), **flags)
     if not quiet:

@@ -188,8 +188,9 @@ def render_flag_table(defaults: RenderOptions | None = None) -> dict[str, Any]:
     }
 
 
-# The flags that mean nothing for a handout (it has no frames, panels or size in pixels).
-CLIP_ONLY = ("fps", "size", "panels", "epochs", "every", "duration", "pace", "hold", "trails",
+# The flags that mean nothing for a handout (it has no frames or size in pixels; of the
+# panels it reads only whether the decoder is among them).
+CLIP_ONLY = ("fps", "size", "epochs", "every", "duration", "pace", "hold", "trails",
              "smooth", "pca_ghost")
 
 

@@ -1,5 +1,8 @@
 """Handout figures: the code plane at a few chosen epochs, one row per run, above the loss
-curve that marks those epochs. Sized in inches for a printed page (6.3 in: a text width), with
+curve that marks those epochs; with "decoder" among the panels, each run's row of code planes
+has below it a row of what the decoder makes of the code plane at those moments (the mosaic of
+decoded images, or the decoded sheet among the data, as the decoder panel draws them).
+Sized in inches for a printed page (6.3 in: a text width), with
 fonts in points that stay legible there; saved as PDF, SVG or PNG.
 
 The code planes use the clip's fixed scales (shared by the runs, for their whole training), so
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib import colors as mcolors
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -24,6 +28,17 @@ from aeviz.errors import SettingError
 from aeviz.files import atomic_path
 from aeviz.renderer import output_kind, run_views, within_budgets
 from aeviz.renderer.frames import nearest_snapshot
+from aeviz.renderer.panels.decoder import (
+    MESH_SIDE,
+    MESH_STEPS,
+    MOSAIC_SIDE,
+    data_projection,
+    decode,
+    decoder_grid,
+    equal_scales,
+    mesh_path,
+    mosaic,
+)
 from aeviz.renderer.panels.loss import (
     fitting_texts,
     loss_limits,
@@ -154,6 +169,9 @@ class HandoutFigure:
         self.notes: list[str] = []
         self.colors = run_colors(self.theme, [v.label for v in views])
         columns = len(positions)
+        # A row of decoder outputs under each run's code planes, when the panels name it.
+        self.decoder = "decoder" in options.panels
+        self.rows_per_run = 2 if self.decoder else 1
         # With "follow" scales every plane has its own limits, so its own tick labels: room
         # for them between the columns.
         self.follow = options.scales == "follow"
@@ -167,7 +185,8 @@ class HandoutFigure:
         # Room right of the loss plot for the runs' names at the ends of their curves.
         self.names_room = (max(text_width(v.label, FONT["label"]) for v in views) / 72 + 0.1
                            if len(views) > 1 else 0.0)
-        planes = len(views) * self.cell + (len(views) - 1) * GAP
+        rows = len(views) * self.rows_per_run
+        planes = rows * self.cell + (rows - 1) * GAP
         self.titles = [f"({chr(ord('a') + column)}) {self._moment_name(position)}"
                        for column, position in enumerate(positions)]
         if max(text_width(t, FONT["title"]) for t in self.titles) > self.cell * 72 - 2:
@@ -191,8 +210,12 @@ class HandoutFigure:
             for row, view in enumerate(views):
                 for column, position in enumerate(positions):
                     left = LEFT + column * (self.cell + self.gap)
-                    bottom = top - (row + 1) * self.cell - row * GAP
+                    place = row * self.rows_per_run
+                    bottom = top - (place + 1) * self.cell - place * GAP
                     self._plane(view, row, column, position, (left, bottom))
+                    if self.decoder:
+                        self._decoded(view, row, column, position,
+                                      (left, bottom - self.cell - GAP))
             self._loss(BELOW_LOSS + below)
             if caption:
                 self.figure.text(LEFT / width, 0.04 / height, "\n".join(caption), ha="left",
@@ -251,15 +274,60 @@ class HandoutFigure:
             what = view.step_label(snapshot) + (" (its end)" if finished else " shown")
             ax.text(0.97, 0.03, what, transform=ax.transAxes, ha="right", va="bottom",
                     fontsize=FONT["tick"], color=theme.muted)
+        last_row = row == len(self.views) - 1 and not self.decoder
         ax.tick_params(labelleft=column == 0 or self.follow,
-                       labelbottom=row == len(self.views) - 1 or self.follow)
+                       labelbottom=last_row or self.follow)
         if column == 0:
             several = len(self.views) > 1
             self._label(ax, y=view.label if several else "code neuron 2")
             if several:
                 ax.yaxis.label.set_color(self.colors[row])
-        if column == 0 and row == len(self.views) - 1:
+        if column == 0 and last_row:
             self._label(ax, x="code neuron 1")
+
+    def _decoded(self, view: RunView, row: int, column: int, position: float,
+                 corner: tuple[float, float]) -> None:
+        """What the decoder makes of the code plane at the snapshot nearest to `position`:
+        for image data the mosaic of a grid's decoded images (the grid spans the code
+        plane's extent over the whole run, as in the clip's decoder panel), else the decoded
+        grid as a sheet among the data, in the data's plane, camera or principal axes."""
+        ax = self._axes(*corner, self.cell, self.cell)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        state = view.state(nearest_snapshot(view.timeline, position))
+        run = view.run
+        if run.experiment.data.image_shape is not None:
+            grid, _ = decoder_grid(view.codes, MOSAIC_SIDE)
+            light = max(mcolors.to_rgb(self.theme.background)) > 0.5
+            ax.imshow(mosaic(view, grid, MOSAIC_SIDE, state), aspect="auto",
+                      cmap="gray_r" if light else "gray", vmin=float(run.x.min()),
+                      vmax=float(run.x.max()), interpolation="antialiased")
+        else:
+            x = run.x.astype(float)
+            center, axes, _ = data_projection(x, run)
+            flat = (x - center) @ axes
+            grid, _ = decoder_grid(view.codes, MESH_SIDE, MESH_STEPS)
+            count = (MESH_SIDE - 1) * MESH_STEPS + 1
+            def sheet_at(state):
+                return ((decode(view, grid, state) - center) @ axes).reshape(count, count, 2)
+
+            sheet = sheet_at(state)
+            ax.scatter(flat[:, 0], flat[:, 1], s=2, alpha=0.45, linewidths=0,
+                       c=[cluster_color(self.theme, label) for label in run.labels],
+                       rasterized=len(flat) > 5000)
+            path = mesh_path(sheet)
+            ax.plot(path[:, 0], path[:, 1], color=self.theme.foreground, lw=0.5, alpha=0.75)
+            # The clip's fixed limits: the data and the final sheet (so the columns compare).
+            shown = np.concatenate([flat, sheet_at(view.state(len(view) - 1)).reshape(-1, 2)])
+            ax.set_xlim(*padded((float(shown[:, 0].min()), float(shown[:, 0].max()))))
+            ax.set_ylim(*padded((float(shown[:, 1].min()), float(shown[:, 1].max()))))
+            equal_scales(ax)
+        if column == 0:
+            several = len(self.views) > 1
+            self._label(ax, y=f"{view.label}, decoded" if several else "decoded grid")
+            if several:
+                ax.yaxis.label.set_color(self.colors[row])
 
     def _moment_name(self, position: float) -> str:
         """The recorded moment at `position`, named as clips name it ("epoch 30", "epoch 1,

@@ -49,7 +49,7 @@ class RunView:
     def largest_weights(self) -> np.ndarray:
         """The largest |weight or bias| of each snapshot, read a block of snapshots at a time
         (memory does not grow with the number of snapshots)."""
-        arrays = self.run.weights + self.run.biases
+        arrays = drawn_parameters(self.run)
         block = max(1, (1 << 22) // (4 * sum(a[0].size for a in arrays)))
         largest = np.empty(len(self), np.float64)
         for start in range(0, len(self), block):
@@ -84,6 +84,13 @@ class RunView:
         return self.run.moment(snapshot)
 
 
+def drawn_parameters(run) -> list[np.ndarray]:
+    """The arrays [snapshots, ...] the weight graph colors: weights, biases and a VAE's
+    log-variance layer (one color scale for all of them)."""
+    extra = [run.logvar_weights, run.logvar_biases] if run.variational else []
+    return list(run.weights) + list(run.biases) + extra
+
+
 def weight_magnitudes(views: list[RunView], percentile: float = 99.5,
                       ) -> tuple[float, float, float]:
     """Over every weight and bias of every snapshot of every run: the `percentile` of their
@@ -93,7 +100,7 @@ def weight_magnitudes(views: list[RunView], percentile: float = 99.5,
     Read a block of snapshots at a time, keeping only the largest values the percentile
     needs (0.5% of them), so memory does not grow with the number of snapshots.
     """
-    arrays_of = [view.run.weights + view.run.biases for view in views]
+    arrays_of = [drawn_parameters(view.run) for view in views]
     count = sum(len(view) * sum(a[0].size for a in arrays)
                 for view, arrays in zip(views, arrays_of))
     virtual = (count - 1) * np.true_divide(percentile, 100)  # as np.percentile places it

@@ -59,6 +59,24 @@ def decode(view: RunView, codes: np.ndarray, state: State) -> np.ndarray:
     return forward(codes, weights, biases, view.run.activations[layer:])[-1]
 
 
+def mosaic(view: RunView, grid: np.ndarray, side: int, state: State) -> np.ndarray:
+    """The decoded images of a `side` x `side` grid (row by row from the top) as one image:
+    [side * height, side * width]."""
+    height, width = view.run.experiment.data.image_shape
+    images = decode(view, grid, state).reshape(side, side, height, width)
+    return images.transpose(0, 2, 1, 3).reshape(side * height, side * width)
+
+
+def mesh_path(sheet: np.ndarray, steps: int = MESH_STEPS) -> np.ndarray:
+    """A decoded grid [count, count, 2] as one polyline [points, 2]: its lines of constant
+    code 2, then of constant code 1, broken by NaNs between them."""
+    rows = sheet[::steps]                               # the lines of constant code 2
+    columns = sheet[:, ::steps].transpose(1, 0, 2)      # and of constant code 1
+    lines = np.concatenate([rows, columns])
+    gaps = np.full((len(lines), 1, 2), np.nan)          # break the line between curves
+    return np.concatenate([lines, gaps], axis=1).reshape(-1, 2)
+
+
 def decoder_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
                   title: str) -> MosaicPanel | SheetPanel:
     """The view that suits the data: a mosaic for images, a sheet for the rest."""
@@ -104,11 +122,7 @@ class MosaicPanel:
         self.ax = ax
 
     def update(self, state: State) -> None:
-        height, width = self.shape
-        side = self.side
-        images = decode(self.view, self.grid, state).reshape(side, side, height, width)
-        self.image.set_data(images.transpose(0, 2, 1, 3).reshape(side * height,
-                                                                 side * width))
+        self.image.set_data(mosaic(self.view, self.grid, self.side, state))
 
 
 class SheetPanel:
@@ -119,7 +133,7 @@ class SheetPanel:
         run = view.run
         self.view = view
         x = run.x.astype(float)
-        self.center, self.axes, names = _projection(x, run)
+        self.center, self.axes, names = data_projection(x, run)
         self.grid, _ = decoder_grid(view.codes, MESH_SIDE, MESH_STEPS)
         self.grid_points = decoder_grid(view.codes, MESH_SIDE)[0]
         flat = (x - self.center) @ self.axes
@@ -155,12 +169,7 @@ class SheetPanel:
         return sheet.reshape(count, count, 2)
 
     def update(self, state: State) -> None:
-        sheet = self._sheet(state)
-        rows = sheet[::MESH_STEPS]               # the grid's lines of constant code 2
-        columns = sheet[:, ::MESH_STEPS].transpose(1, 0, 2)  # and of constant code 1
-        lines = np.concatenate([rows, columns])  # [2 * MESH_SIDE, count, 2]
-        gaps = np.full((len(lines), 1, 2), np.nan)  # break the line between curves
-        path = np.concatenate([lines, gaps], axis=1).reshape(-1, 2)
+        path = mesh_path(self._sheet(state))
         self.mesh.set_data(path[:, 0], path[:, 1])
 
 
@@ -179,7 +188,7 @@ def equal_scales(ax) -> None:
         ax.set_xlim(x0 - grow, x1 + grow)
 
 
-def _projection(x: np.ndarray, run) -> tuple[np.ndarray, np.ndarray, tuple[str, str]]:
+def data_projection(x: np.ndarray, run) -> tuple[np.ndarray, np.ndarray, tuple[str, str]]:
     """Where the data is seen from: (center, axes [D, 2], axis names)."""
     dims = x.shape[1]
     if dims <= 2:

@@ -55,12 +55,22 @@ class WeightPanel:
                         title_color=title_color)
         ax.set_axis_off()
         self.shown = _strongest_neurons(run)
-        tallest = max(len(s) for s in self.shown)
+        self.view = view
+        code = run.code_layer
+        # A VAE's code column holds the means (on top, the neurons the decoder reads) and,
+        # below them, the log-variances, both fed by the last encoder layer.
+        self.variational = run.variational
+        stacked = 2 * len(self.shown[code]) if self.variational else 0
+        tallest = max([len(s) for s in self.shown] + [stacked])
         ax.set_xlim(-0.5, len(run.layer_sizes) - 0.5)
         ax.set_ylim(-(tallest + 1) / 2, (tallest + 1) / 2)
         self.positions = [np.column_stack([np.full(len(s), float(layer)),
                                            (len(s) - 1) / 2 - np.arange(len(s))])
                           for layer, s in enumerate(self.shown)]
+        if self.variational:
+            half = len(self.shown[code]) / 2
+            self.logvar_positions = self.positions[code] - [0, half]
+            self.positions[code] = self.positions[code] + [0, half]
         self._input_names(ax, run, theme)  # first: the names narrow the layers' columns
         self._draw_labels(ax, run, theme, tallest, slot)
         # One color scale for weights and biases, fixed over the clip: a color means one value.
@@ -78,7 +88,26 @@ class WeightPanel:
                                   label="" if narrow else "weight / bias")
         self.artists = [self.edges, self.neurons]
         self.ax = ax
+        if self.variational:  # drawn with the edges, over them
+            self.artists += self._halves_named(ax, theme)
+            self.logvar_labels = self.artists[2:]
         self.title, self.theme, self.title_color = title, theme, title_color
+
+    def _halves_named(self, ax: Axes, theme: Theme) -> list:
+        """"μ" and "log σ²" right of their pairs of code neurons, on the panel's background
+        (the means' decoder edges pass behind)."""
+        right = self.diameter / 2 + 2  # points, from the neurons' centers
+        pair_pt = len(self.logvar_positions) * height_inches(ax) * 72 / np.diff(ax.get_ylim())[0]
+        if pair_pt < 1.5 * FONT["small"]:  # the two names would collide: the graph alone
+            return []
+        return [ax.annotate(name, xy=(centers[0, 0], centers[:, 1].mean()),
+                        xytext=(right, 0), textcoords="offset points", ha="left",
+                        va="center", color=theme.foreground, fontsize=FONT["small"],
+                        zorder=DYNAMIC + 2,
+                        bbox={"boxstyle": "round,pad=0.1", "facecolor": theme.panel,
+                              "edgecolor": "none"})
+                for name, centers in (("μ", self.positions[self.view.run.code_layer]),
+                                      ("log σ²", self.logvar_positions))]
 
     def _draw_labels(self, ax: Axes, run: Trajectory, theme: Theme, tallest: int,
                      slot: Rect) -> None:
@@ -149,6 +178,13 @@ class WeightPanel:
             start = self.positions[layer][np.searchsorted(self.shown[layer], ins.ravel())]
             end = self.positions[layer + 1][np.searchsorted(self.shown[layer + 1], outs.ravel())]
             segments.append(np.stack([start, end], axis=1))
+        if self.variational:  # the last encoder layer into the log-variances
+            code = self.view.run.code_layer
+            outs, ins = np.meshgrid(self.shown[code], self.shown[code - 1], indexing="ij")
+            self.logvar_index = (outs.ravel(), ins.ravel())
+            start = self.positions[code - 1][np.searchsorted(self.shown[code - 1], ins.ravel())]
+            end = self.logvar_positions[np.searchsorted(self.shown[code], outs.ravel())]
+            segments.append(np.stack([start, end], axis=1))
         # A PathCollection of ready-made paths: reordering them each frame is then cheap.
         self.paths = [Path(segment) for segment in np.concatenate(segments)]
         edges = PathCollection(self.paths, facecolors="none", cmap=cmap, norm=self.norm,
@@ -159,7 +195,8 @@ class WeightPanel:
     def _neurons(self, ax: Axes, theme: Theme) -> PathCollection:
         """All neurons in one collection (one draw call); inputs keep a plain fill."""
         self.max_width = max(self.diameter * 0.28, 1.5)
-        centers = np.concatenate(self.positions)
+        centers = np.concatenate(self.positions
+                                 + ([self.logvar_positions] if self.variational else []))
         self.input_count = len(self.positions[0])
         self.fills = np.tile(mcolors.to_rgba(theme.background), (len(centers), 1))
         return ax.scatter(centers[:, 0], centers[:, 1], s=self.diameter**2,
@@ -175,17 +212,32 @@ class WeightPanel:
             name = "weights" if self.title == "weights and biases" else self.title
             set_title(self.ax, f"{name}: |w| up to {short_number(largest)}", self.theme,
                       self.title_color)
-        weights = np.concatenate([w[outs, ins] for w, (outs, ins)
-                                  in zip(state.weights, self.edge_index)])
+        weights = [w[outs, ins] for w, (outs, ins) in zip(state.weights, self.edge_index)]
+        biases = [b[shown] for b, shown in zip(state.biases, self.shown[1:])]
+        if self.variational:
+            run, (outs, ins) = self.view.run, self.logvar_index
+            weights.append(_at(run.logvar_weights, state.index)[outs, ins])
+            biases.append(_at(run.logvar_biases, state.index)[self.shown[run.code_layer]])
+        weights = np.concatenate(weights)
         order = np.argsort(np.abs(weights), kind="stable")  # strongest edges on top
         self.edges.set_paths([self.paths[i] for i in order])
         self.edges.set_array(weights[order])
         # Width grows with |w| on the color scale: |w| / limit, or its log form.
         strength = np.abs(2 * np.clip(self.norm(weights[order]), 0, 1) - 1)
         self.edges.set_linewidths(self.max_width * strength)
-        biases = np.concatenate([b[shown] for b, shown in zip(state.biases, self.shown[1:])])
-        self.fills[self.input_count:] = self.cmap(self.norm(biases))
+        self.fills[self.input_count:] = self.cmap(self.norm(np.concatenate(biases)))
         self.neurons.set_facecolors(self.fills)
+
+
+def _at(series: np.ndarray, index: float) -> np.ndarray:
+    """`series` [snapshots, ...] at a fractional snapshot index, as RunView.state
+    interpolates the weights."""
+    low = int(np.floor(index))
+    fraction = index - low
+    if fraction == 0:
+        return series[low]
+    high = min(low + 1, len(series) - 1)
+    return (1 - fraction) * series[low] + fraction * series[high]
 
 
 def _strongest_neurons(run: Trajectory) -> list[np.ndarray]:
