@@ -15,10 +15,12 @@ from aeviz import AevizError
 from aeviz.renderer import run_views
 from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
 from aeviz.renderer.panels.decoder import MOSAIC_SIDE, decoder_grid
-from aeviz.settings import load_experiment
+from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions, load_experiment
 from aeviz.settings.comparison import load_comparison
 from aeviz.training.loop import train
 from aeviz.training.model import forward
+from aeviz.trajectory import load
 from tests.test_legibility import _overlap
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -73,6 +75,22 @@ def test_figure_format_is_checked_first(tiny_run_path, tmp_path):
     with pytest.raises(AevizError, match=re.escape(
             "f.mp4: unknown figure format '.mp4' (allowed: .pdf, .svg, .png)")):
         aeviz.figure(tiny_run_path, tmp_path / "f.mp4")
+
+
+def test_a_caption_goes_under_the_handout(tiny_run_path, tmp_path):
+    plain = aeviz.figure(tiny_run_path, tmp_path / "plain.png", at=[0, "last"])
+    caption = ("Codes at the start and the end. " * 200)[:4096]  # three lines, then cut
+    run = load(tiny_run_path)
+    options = RenderOptions(caption=caption)
+    handout = HandoutFigure([RunView(run, None)], options, [0.0, float(run.epoch[-1])],
+                            TEXT_WIDTH)
+    (shown,) = [t.get_text() for t in handout.figure.texts if t.get_text().startswith("Codes")]
+    assert shown.count("\n") == 2 and shown.endswith("…") and len(shown) < len(caption) // 10
+    with_caption = aeviz.figure(tiny_run_path, tmp_path / "fig.png", at=[0, "last"],
+                                caption="One line.")
+    (plain_height, width, _), (height, same_width, _) = (iio.imread(plain).shape,
+                                                         iio.imread(with_caption).shape)
+    assert same_width == width and plain_height < height < plain_height + 80  # one line more
 
 
 # The slide every course shows: a plain AE and a VAE, each row of code planes with, below it,

@@ -90,12 +90,35 @@ def test_wide_network_on_images_stays_legible(wide_image_run, size, panels, monk
         assert shown.count("data") == shown.count("output") >= 1
 
 
-def assert_legible(runs, size: str, panels: tuple[str, ...], monkeypatch) -> list:
+CAPTION = ("The codes spread out as the network learns to tell the clusters apart; the loss "
+           "falls in steps as each cluster splits off. " * 60)[:4096]
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("runs, panels", [(1, ("code", "loss", "weights")),
+                                          (1, ("code", "loss", "weights", "recon")),
+                                          (2, ("code", "loss", "weights")),
+                                          (4, ("code", "loss"))])
+@pytest.mark.parametrize("caption", ["Short.", CAPTION])
+def test_a_caption_is_legible_under_the_panels(tiny_run_path, size, runs, panels, caption,
+                                               monkeypatch):
+    run = trajectory.load(tiny_run_path)
+    texts = assert_legible([run] * runs, size, panels, monkeypatch, caption)
+    (shown,) = [(text, box) for text, _, box in texts if text.startswith(caption[:6])]
+    lines = shown[0].split("\n")
+    assert len(lines) == (1 if caption == "Short." or size == "640x360" else 2)
+    assert lines[-1].endswith("." if caption == "Short." else "…")
+    others = [box for text, _, box in texts if text != shown[0]]
+    assert shown[1].y1 <= min(box.y0 for box in others) + 1  # under everything else
+
+
+def assert_legible(runs, size: str, panels: tuple[str, ...], monkeypatch,
+                   caption: str | None = None) -> list:
     """Render the last epoch of `runs`: no text under the guaranteed size, none cut off by the
     frame, no two overlapping. Returns the texts drawn."""
     views = [RunView(run, f"run {i + 1}") for i, run in enumerate(runs)]
     end = float(runs[0].epoch[-1])
-    options = RenderOptions(size=size, panels=panels)
+    options = RenderOptions(size=size, panels=panels, caption=caption)
     scene = Scene(views, options, (0, end))
     texts = drawn_texts(scene, Frame(end, (end,) * len(runs)), monkeypatch)
     assert len(texts) > 20

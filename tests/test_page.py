@@ -106,8 +106,9 @@ def test_any_text_stays_text_on_a_page(tiny_run_path, tmp_path_factory, title, c
     try:
         aeviz.render(tiny_run_path, output, title=title, caption=caption, labels=[label],
                      notify=lambda message: None)
-    except aeviz.AevizError as error:  # control characters are refused, in one line
-        assert "text must be printable Unicode" in str(error) and "\n" not in str(error)
+    except aeviz.AevizError as error:  # control characters, bad math: refused, in one line
+        assert ("text must be printable Unicode" in str(error) or "math text" in str(error)) \
+            and "\n" not in str(error)
         assert not output.exists()
         return
     text = output.read_text(encoding="utf-8")
@@ -223,3 +224,27 @@ def test_batch_html_makes_an_index_and_a_page_per_experiment_and_comparison(run_
     assert again.stdout.splitlines()[:3] == [f"{n}: up to date" for n in ("alpha", "beta",
                                                                            "both")]
     assert made == {poster: (site / poster).stat().st_mtime_ns for poster in posters}
+
+
+@pytest.mark.parametrize("mode", ["shared", "own", "follow"])
+def test_runs_of_a_page_share_scales_as_in_clips(two_runs, mode):
+    from aeviz.renderer import run_views
+    from aeviz.renderer.scales import color_scales
+
+    options = RenderOptions(scales=mode)
+    views = run_views(list(two_runs), options)
+    data, _, _ = pack.pack_runs(views, options)
+    first, second = data["runs"]
+    own = [color_scale.vmax for color_scale in color_scales(views, "own")]
+    assert own[0] != own[1]  # the runs' weights differ: their own scales would too
+    if mode == "own":
+        assert [first["weightLimit"], second["weightLimit"]] == own
+        assert first["axes"]["limits"] != second["axes"]["limits"]
+    else:  # "follow": the page's scales stay fixed, over every snapshot of both runs
+        shared = color_scales(views, "shared")[0].vmax  # the 99.5th percentile of both runs
+        assert first["weightLimit"] == second["weightLimit"] == shared
+        assert first["axes"] == second["axes"]
+    for one, view in zip(data["runs"], views):  # the codes still decode to the run's own
+        limits = np.array(one["axes"]["limits"])
+        step = (limits[:, 1] - limits[:, 0]) / (2 * pack.QUANT)
+        assert np.all(np.abs(decoded_codes(one) - view.codes[one["used"]]) <= step / 2 + 1e-9)

@@ -13,6 +13,8 @@ import sys
 import imageio.v3 as iio
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import aeviz
 from aeviz import signals, trajectory
@@ -88,6 +90,40 @@ def test_fit_text_measures_a_bounded_amount_of_text_for_any_length(monkeypatch):
     fitted = placement.fit_text("W" * 100_000, 17, 500, bold=True)
     assert fitted.endswith("…") and width(fitted, 17, True) <= 500
     assert len(measured) <= 10 and max(measured) <= placement.most_chars(17, 500) + 1
+
+
+def test_a_caption_costs_the_same_at_any_length(monkeypatch):
+    counts = {}
+    width = placement.text_width
+    outline = placement.outline_width
+    for length in (4096, 100_000):
+        measured: list[int] = []
+        monkeypatch.setattr(placement, "text_width", lambda text, size, bold=False, m=measured:
+                            m.append(len(text)) or width(text, size, bold))
+        monkeypatch.setattr(placement, "outline_width", lambda text, size, bold=False,
+                            m=measured: m.append(len(text)) or outline(text, size, bold))
+        lines = placement.wrap_text("a caption that goes on " * (length // 23 + 1), 11.5,
+                                    600, 2)
+        assert len(lines) == 2 and lines[-1].endswith("…")
+        assert all(width(line, 11.5) <= 600 for line in lines)
+        counts[length] = (len(measured), max(measured))
+    assert counts[4096] == counts[100_000]
+    assert counts[4096][1] <= 2 * placement.most_chars(11.5, 600) + 2
+
+
+@given(st.text(max_size=400), st.floats(40, 900), st.integers(1, 3))
+@settings(max_examples=60, deadline=None)
+def test_wrapped_lines_fit_and_keep_the_text_in_order(text, room_pt, lines):
+    wrapped = placement.wrap_text(text, 11.5, room_pt, lines)
+    assert len(wrapped) <= lines
+    assert all(placement.text_width(line, 11.5) <= room_pt + 1e-6 for line in wrapped)
+    flat = " ".join(text.split())
+    shown = " ".join(wrapped)
+    if shown.endswith("…") and not flat.startswith(shown):
+        shown = shown[:-1].rstrip()
+    # Each line starts where the last stopped (a break eats only the space it falls on).
+    assert flat.replace(" ", "").startswith(shown.replace(" ", ""))
+    assert bool(wrapped) == bool(flat)
 
 
 def test_a_2000_character_title_is_cut_to_the_header(run_cli, tmp_path):

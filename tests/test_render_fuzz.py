@@ -49,6 +49,7 @@ options = st.fixed_dictionaries({}, optional={
     "--duration": number_texts(0, 0.3),
     "--hold": number_texts(0, 0.2),
     "--title": title_texts(),
+    "--caption": title_texts(),
     "--epochs": st.sampled_from(["0:2", "1:", ":1", "2:1", "5:9", "a:b", ":"]),
     "--every": number_texts(1, 4),
 })

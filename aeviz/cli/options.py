@@ -155,8 +155,8 @@ def render_flag_table(defaults: RenderOptions | None = None) -> dict[str, Any]:
         "hold": click.option("--hold", type=float,
                              help=f"Freeze the last frame for SECONDS [{default('hold')}]."),
         "title": click.option("--title", help=f"Title [{UNSET_MEANS['title']}]."),
-        "caption": click.option("--caption", help="A few sentences shown under an .html page "
-                                "[none]."),
+        "caption": click.option("--caption", help="A few sentences shown under the panels of "
+                                "a clip, still or .html page [none]."),
         "log_loss": click.option("--log-loss/--no-log-loss", default=None,
                                  help=f"Log scale for the loss [{default('log_loss')}]."),
         "align": click.option("--align", type=click.Choice(ALIGN_NAMES), help="procrustes: "

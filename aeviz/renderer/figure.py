@@ -45,7 +45,7 @@ from aeviz.renderer.panels.loss import (
     reference_levels,
     reference_line,
 )
-from aeviz.renderer.panels.placement import curve_points, text_width
+from aeviz.renderer.panels.placement import curve_points, text_width, wrap_text
 from aeviz.renderer.panels.style import class_name, cluster_color
 from aeviz.renderer.scales import (
     apply_code_scale,
@@ -71,6 +71,7 @@ FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
 LEFT, RIGHT, GAP, HEAD, LEGEND, BELOW_PLANES, LOSS_HEIGHT, BELOW_LOSS, TITLE = (
     0.55, 0.12, 0.07, 0.22, 0.24, 0.42, 1.55, 0.42, 0.3)
 FOLLOW_GAP = 0.45  # between planes that each have their own tick labels
+CAPTION_LINES = 3  # `render.caption` under the figure, wrapped, cut with an ellipsis beyond
 
 
 def check_figure_output(path: str | Path) -> str:
@@ -192,7 +193,12 @@ class HandoutFigure:
             # "epoch 1, batch 9/13" on two lines where one does not fit the plane's width
             self.titles = [t.replace(", ", ",\n", 1) for t in self.titles]
         head = HEAD + 1.2 * FONT["title"] / 72 * max(t.count("\n") for t in self.titles)
-        height = title + legend + head + planes + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS
+        # A margin on the right: Agg draws text a little wider than its outline measures.
+        caption = wrap_text(options.caption or "", FONT["label"],
+                            (width - LEFT - RIGHT) * 72 - 2 * FONT["label"], CAPTION_LINES)
+        below = len(caption) * 1.25 * FONT["label"] / 72 + 0.08 if caption else 0.0
+        height = (title + legend + head + planes + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS
+                  + below)
         self.size = (width, height)
         with rc_context(self.theme.rc(FONT)):
             self.figure = Figure(figsize=self.size)
@@ -210,7 +216,11 @@ class HandoutFigure:
                     if self.decoder:
                         self._decoded(view, row, column, position,
                                       (left, bottom - self.cell - GAP))
-            self._loss(BELOW_LOSS)
+            self._loss(BELOW_LOSS + below)
+            if caption:
+                self.figure.text(LEFT / width, 0.04 / height, "\n".join(caption), ha="left",
+                                 va="bottom", fontsize=FONT["label"], linespacing=1.25,
+                                 color=self.theme.foreground)
             if legend:
                 self._cluster_legend(height - title - legend / 2)
             if options.title:

@@ -25,7 +25,7 @@ from aeviz.renderer.panels import (
     reconstruction_panel,
 )
 from aeviz.renderer.panels.decoder import decoder_panel
-from aeviz.renderer.panels.placement import fit_text, text_width, wider_than
+from aeviz.renderer.panels.placement import fit_text, text_width, wider_than, wrap_text
 from aeviz.renderer.scales import (
     code_scales,
     color_scales,
@@ -43,6 +43,10 @@ TITLE_IN, DETAILS_IN = 0.18, 0.61  # the header's two lines, inches below the pa
 # the clip: at 360 px the page is 4.5 inches (80 dpi), and the smallest text (10 pt) is 11 px.
 HEIGHT_IN = 7.2
 SMALLEST_HEIGHT_IN = 4.5
+# The caption (`render.caption`), when set: a strip under the panels, at most two lines (one
+# on a page under TWO_LINES_IN tall, where a second would squeeze a comparison's code planes
+# until their ticks collide).
+CAPTION_LINES, CAPTION_LINE_IN, CAPTION_PAD_IN, TWO_LINES_IN = 2, 0.2, 0.1, 6.0
 
 
 class Scene:
@@ -71,10 +75,12 @@ class Scene:
             self.colors = run_colors(theme, [v.label for v in views])
             self._scales(views, options)
             self._header(views[0])
+            caption = self._caption(bottom)
             # (panel, number of the run it shows, or None for the shared loss panel)
-            squeeze = (1 - self.header - bottom) / (1 - self.header)  # fit above the free strip
+            low = bottom + caption  # the panels fit above the free strip and the caption
+            squeeze = (1 - self.header - low) / (1 - self.header)
             self.slots = self._slots()
-            self.panels = [(self._panel(name, (x, bottom + y * squeeze, w, h * squeeze),
+            self.panels = [(self._panel(name, (x, low + y * squeeze, w, h * squeeze),
                                         None if run is None else views[run], span), run)
                            for name, (x, y, w, h), run in self.slots]
             self._show_decoder_grids()
@@ -202,6 +208,24 @@ class Scene:
         fig.add_artist(self.counter)
         fig.add_artist(self.status)
         self.header_artists = [self.counter, self.status]
+
+    def _caption(self, bottom: float) -> float:
+        """Draw `options.caption` (if set) in a strip just above `bottom`: wrapped to at most
+        CAPTION_LINES lines across the page, cut with an ellipsis beyond. Returns the strip's
+        height (figure fraction; 0 without a caption, which leaves the layout as it was)."""
+        text = self.options.caption
+        if not text or not text.strip():
+            return 0.0
+        fig = self.figure
+        width_in, height_in = fig.get_size_inches()
+        most = CAPTION_LINES if height_in >= TWO_LINES_IN else 1
+        # A margin on the right: Agg draws text a little wider than its outline measures.
+        room = 0.97 * width_in * 72 - 2 * FONT["label"]
+        lines = wrap_text(text, FONT["label"], room, most)
+        fig.text(0.012, bottom + 0.5 * CAPTION_PAD_IN / height_in, "\n".join(lines),
+                 ha="left", va="bottom", fontsize=FONT["label"], color=self.theme.foreground,
+                 linespacing=1.25)
+        return (len(lines) * CAPTION_LINE_IN + CAPTION_PAD_IN) / height_in
 
     def _details_clear_of(self, legend) -> None:
         """Shorten the header's second line to end before the clusters' legend beside it."""

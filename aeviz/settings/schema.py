@@ -257,7 +257,7 @@ class RenderOptions:
     pull: bool | None = setting(None, boolean)
     # A variational run's one-sigma ellipses around some of its codes (None: off).
     ellipses: bool | None = setting(None, boolean)
-    caption: str | None = setting(None, text)  # a few sentences shown under a page
+    caption: str | None = setting(None, drawn_text)  # a few sentences under the panels
     scales: str = setting("shared", one_of(*SCALE_NAMES))
 
     def resolved(self) -> RenderOptions:

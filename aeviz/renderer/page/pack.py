@@ -22,7 +22,7 @@ from aeviz.renderer.panels.style import (
     padded_limits,
 )
 from aeviz.renderer.panels.weights import _strongest_neurons
-from aeviz.renderer.scales import color_scale
+from aeviz.renderer.scales import color_scales
 from aeviz.renderer.scene import _stop_text
 from aeviz.renderer.theme import THEMES, run_colors
 from aeviz.renderer.views import RunView
@@ -58,9 +58,15 @@ def pack_runs(views: list[RunView], options: RenderOptions
     several = len(views) > 1
     runs = []
     colors = run_colors(theme, [v.label for v in views]) if several else [theme.accent]
+    # One scale per quantity, as in clips (scales.py): shared by every run unless "own". The
+    # page keeps its axes and colors fixed, so "follow" gets the shared scale over all
+    # snapshots (the clip's fixed fallback), which holds the whole blow-up.
+    norms = color_scales(views, "own" if options.scales == "own" else "shared")
+    code_runs = [[v] for v in views] if options.scales == "own" else [views] * len(views)
     for number, view in enumerate(views):
         used = sorted({int(frame.indexes[number]) for frame in frames})
-        runs.append(_pack_run(view, used, colors[number], several, options, notes))
+        runs.append(_pack_run(view, used, colors[number], several, options, notes,
+                              norms[number], code_runs[number]))
     steps = []
     for frame in frames:
         indexes = [runs[n]["used"].index(int(i)) for n, i in enumerate(frame.indexes)]
@@ -111,7 +117,10 @@ def _thinned(frames: list[Frame], views: list[RunView], notes: list[str]) -> lis
 
 
 def _pack_run(view: RunView, used: list[int], color: str, several: bool,
-              options: RenderOptions, notes: list[str]) -> dict:
+              options: RenderOptions, notes: list[str], norm, scaled_with: list[RunView]
+              ) -> dict:
+    """One run's data; `norm` is its weight color scale, `scaled_with` the runs whose codes
+    set its code plane's limits (itself alone, or every run of the comparison)."""
     run = view.run
     theme = THEMES[options.theme]
     n, d = run.x.shape
@@ -129,11 +138,10 @@ def _pack_run(view: RunView, used: list[int], color: str, several: bool,
     if len(hover) < n:
         notes.append(f"page: {view.label}: {n:,} samples, {len(hover):,} of them (every "
                      f"{n // len(hover)}th) respond to the pointer; all are drawn")
-    codes, axes = _quantized_codes(view, used)
+    codes, axes = _quantized_codes(view, used, scaled_with)
     params = np.concatenate(
         [np.concatenate([w[used].reshape(len(used), -1), b[used]], axis=1)
          for w, b in zip(run.weights, run.biases)], axis=1)
-    norm = color_scale([view])  # the weight panel's scale
     linthresh = float(getattr(norm, "linthresh", 0.0))
     image_shape = run.experiment.data.image_shape
     pairs = ([] if image_shape is not None or d > 3 else
@@ -174,13 +182,18 @@ def _hover_samples(n: int, d: int, strip: list[int]) -> list[int]:
     return sorted(set(spread.tolist()) | set(strip))
 
 
-def _quantized_codes(view: RunView, used: list[int]) -> tuple[str, dict]:
-    """The codes of the used snapshots as int16 on the run's fixed axes (as the code panel
-    fixes them: padded limits, or a symmetric log scale for a run whose codes blow up)."""
+def _quantized_codes(view: RunView, used: list[int], scaled_with: list[RunView]
+                     ) -> tuple[str, dict]:
+    """The codes of the used snapshots as int16 on fixed axes (as the code panel fixes them:
+    padded limits, or a symmetric log scale for codes that blow up), the limits holding every
+    finite code of the runs `scaled_with` (the smallest starting spread among them, as
+    scales.code_scale)."""
     codes = np.asarray(view.codes, dtype=float)
-    finite = codes[np.isfinite(codes).all(axis=-1)]
-    start = codes[0][np.isfinite(codes[0]).all(axis=-1)]
-    start_spread = float(np.ptp(start)) if start.size else 0.0
+    every = [np.asarray(v.codes, dtype=float) for v in scaled_with]
+    finite = np.concatenate([c[np.isfinite(c).all(axis=-1)] for c in every])
+    spreads = [np.ptp(start) for start in (c[0][np.isfinite(c[0]).all(axis=-1)] for c in every)
+               if start.size]
+    start_spread = float(min(spreads)) if spreads else 0.0
     start_spread = start_spread or 1e-3
     reach = float(np.abs(finite).max()) if finite.size else 1.0
     linthresh = start_spread if reach > BLOW_UP * start_spread else 0.0

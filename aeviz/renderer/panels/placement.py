@@ -67,6 +67,29 @@ def fit_text(text: str, size: float, room_pt: float, bold: bool = False) -> str:
     return text[:low].rstrip() + "…"
 
 
+def wrap_text(text: str, size: float, room_pt: float, lines: int) -> list[str]:
+    """`text` in at most `lines` lines of `room_pt` points, broken at spaces (within a word
+    too long for a line), the last cut with an ellipsis when the text goes on.
+
+    Bounded as fit_text: the text is first cut to the most characters `lines` lines could
+    hold, and each line is found by bisection, so a long text costs what a short one does.
+    """
+    limit = lines * most_chars(size, room_pt)
+    rest = " ".join(text[:limit + 1].split())
+    cut = len(text) > limit
+    out: list[str] = []
+    while rest and len(out) < lines - 1 and wider_than(rest, size, room_pt):
+        count = _longest(lambda count, rest=rest: not wider_than(rest[:count], size, room_pt),
+                         1, len(rest))
+        space = rest.rfind(" ", 0, count + 1)
+        count = space if space > 0 else count
+        out.append(rest[:count].rstrip())
+        rest = rest[count:].lstrip()
+    if rest:
+        out.append(fit_text(rest + "…" if cut else rest, size, room_pt))
+    return out
+
+
 def _longest(fits, low: int, high: int) -> int:
     """The largest count in [low, high] that `fits` (low when none above it does), for a
     `fits` true up to some count and false after it."""
