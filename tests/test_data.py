@@ -299,7 +299,7 @@ def test_image_shape_must_match_the_input(tmp_path):
 
 
 def test_csv_with_a_byte_order_mark(run_cli, tmp_path):
-    text = csv_experiment(tmp_path, "\ufeffkind,a,b,c\nx,1,2,3\ny,2,3,1\nx,3,1,2\n".encode(),
+    text = csv_bytes_experiment(tmp_path, "\ufeffkind,a,b,c\nx,1,2,3\ny,2,3,1\nx,3,1,2\n".encode(),
                           label_column="kind")
     (tmp_path / "exp.toml").write_text(text)
     result = run_cli("train", tmp_path / "exp.toml", "-o", tmp_path / "out.npz", "-q")
