@@ -250,7 +250,7 @@ def test_a_streamed_append_cut_short_is_left_out(tmp_path):
     record.append(Snapshot(1, 5, 0.5, codes * 2, params * 2))
     saved = record.close(RunInfo(config="", meta={}, x=np.zeros((4, 3)), labels=np.zeros(
         4, int), label_names=(), feature_names=(), layer_sizes=(3, 2, 3),
-        activations=("tanh", "tanh"), step_loss=np.zeros(5)))
+        activations=("tanh", "tanh"), step_loss=np.zeros(5), term_names=()))
     assert (saved.snapshots, saved.ends_at) == (2, "epoch 1")
     record.discard()
     with np.load(tmp_path / "r.npz", allow_pickle=False) as archive:

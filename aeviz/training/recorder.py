@@ -43,7 +43,7 @@ class RunInfo:
     layer_sizes: tuple[int, ...]
     activations: tuple[str, ...]
     step_loss: np.ndarray
-    term_names: tuple[str, ...] = ()  # the objective's other terms, if any (objectives.py)
+    term_names: tuple[str, ...]  # the objective's other terms, if any (see objectives.py)
 
 
 @dataclass(frozen=True)
