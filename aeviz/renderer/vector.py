@@ -37,7 +37,7 @@ def save_vector(figure: Figure, path: str | Path) -> None:
         figure.savefig(drawn, format=kind[1:], dpi=RASTER_DPI, metadata=NO_DATES[kind],
                        facecolor=figure.get_facecolor())
     with atomic_path(path) as temp:
-        temp.write_bytes(drawn.getbuffer())
+        temp.write_bytes(drawn.getvalue())  # a copy: no buffer export left if the write fails
 
 
 def prepare_for_vectors(figure: Figure, artists: list) -> None:
