@@ -15,7 +15,7 @@ from typing import Any
 
 from aeviz.errors import AevizError, SettingError
 from aeviz.files import decode_text, read_user_file
-from aeviz.settings.fields import build, known_part, nesting_depth
+from aeviz.settings.fields import build, build_leniently, nesting_depth
 from aeviz.settings.overrides import apply_overrides
 from aeviz.settings.schema import Experiment
 
@@ -108,11 +108,5 @@ def stored_experiment(text: str, source: str) -> tuple[Experiment, tuple[str, ..
     key an older version did not write takes its default.
     """
     raw = parse_toml(text, f"{source}: config")
-    raw, dropped = known_part(Experiment, raw)
-    try:
-        exp = build(Experiment, raw)
-    except SettingError as error:
-        raise AevizError(f"{source}: config: {error}") from None
-    notes = (f"{source}: config: ignored {', '.join(dropped)} (written by another aeviz "
-             "version; this one does not know them)",) if dropped else ()
+    exp, notes = build_leniently(Experiment, raw, f"{source}: config")
     return dataclasses.replace(exp, source=source), notes

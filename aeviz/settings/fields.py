@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import field, fields
 from typing import Any
 
-from aeviz.errors import SettingError
+from aeviz.errors import AevizError, SettingError
 
 Check = Callable[[Any], Any]
 
@@ -264,6 +264,20 @@ def suggestion(name: str, known: Iterable[str]) -> str:
     if close:
         return f" (did you mean {close[0]}?)"
     return f" (allowed: {', '.join(known)})"
+
+
+def build_leniently(cls: type, values: Any, where: str) -> tuple[Any, tuple[str, ...]]:
+    """`build(cls, values)` of what another aeviz version wrote: keys `cls` does not declare
+    are dropped and named in the returned note; a known key is checked as strictly as ever,
+    and a bad one is one AevizError naming `where` ("run.npz: config")."""
+    known, dropped = known_part(cls, values)
+    try:
+        built = build(cls, known)
+    except SettingError as error:
+        raise AevizError(f"{where}: {error}") from None
+    notes = (f"{where}: ignored {', '.join(dropped)} (written by another aeviz version; this "
+             "one does not know them)",) if dropped else ()
+    return built, notes
 
 
 def known_part(cls: type, values: Any, prefix: str = "") -> tuple[Any, list[str]]:

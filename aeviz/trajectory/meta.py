@@ -8,11 +8,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aeviz.errors import AevizError, SettingError
+from aeviz.errors import AevizError
 from aeviz.settings.fields import (
-    build,
+    build_leniently,
     integer,
-    known_part,
     nesting_depth,
     number,
     one_of,
@@ -76,13 +75,7 @@ def meta_from_json(text: str, source: str) -> tuple[Meta, tuple[str, ...]]:
     if nesting_depth(raw) > MAX_META_DEPTH:
         raise AevizError(f"{source}: meta: nested {nesting_depth(raw)} deep; at most "
                          f"{MAX_META_DEPTH}")
-    raw, dropped = known_part(Meta, raw)
-    try:
-        meta = build(Meta, raw)
-    except SettingError as error:
-        raise AevizError(f"{source}: meta: {error}") from None
-    notes = (f"{source}: meta: ignored {', '.join(dropped)} (written by another aeviz "
-             "version; this one does not know them)",) if dropped else ()
+    meta, notes = build_leniently(Meta, raw, f"{source}: meta")
     return Meta(**{name: getattr(meta, name) for name in Meta.__dataclass_fields__
                    if name != "json"}, json=text), notes
 
