@@ -64,3 +64,22 @@ def train_error(run_cli, tmp_path, text: str, *args: str) -> str:
     assert result.exit_code == 2, result.output
     assert not (tmp_path / "out.npz").exists()
     return result.stderr.removeprefix(f"Error: {tmp_path / 'exp.toml'}: ")
+
+
+def drawn_text_boxes(figure, monkeypatch) -> list:
+    """(text, window extent) of every visible, non-empty text a full draw of `figure` draws,
+    tick labels included: what the overlap tests compare."""
+    from matplotlib.text import Text
+
+    drawn = []
+
+    def recording(text, renderer, draw=Text.draw):
+        if text.get_visible() and text.get_text():
+            drawn.append(text)
+        draw(text, renderer)
+
+    monkeypatch.setattr(Text, "draw", recording)
+    figure.canvas.draw()
+    monkeypatch.undo()
+    renderer = figure.canvas.get_renderer()
+    return [(text.get_text(), text.get_window_extent(renderer)) for text in drawn]

@@ -8,7 +8,6 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 import pytest
-from matplotlib.text import Text
 
 import aeviz
 from aeviz import AevizError
@@ -21,6 +20,7 @@ from aeviz.settings.comparison import load_comparison
 from aeviz.training.loop import train
 from aeviz.training.model import forward
 from aeviz.trajectory import load
+from tests.helpers import drawn_text_boxes
 from tests.test_legibility import _overlap
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -154,18 +154,7 @@ def test_the_decoder_row_of_a_handout_has_no_overlapping_text(vae_vs_ae, monkeyp
     views = run_views(vae_vs_ae, options)
     positions = positions_of(parse_at(None), [v.timeline for v in views])
     handout = HandoutFigure(views, options, positions, 5.0)
-    drawn = []
-
-    def recording(text, renderer, draw=Text.draw):
-        if text.get_visible() and text.get_text():
-            drawn.append(text)
-        draw(text, renderer)
-
-    monkeypatch.setattr(Text, "draw", recording)
-    handout.figure.canvas.draw()
-    monkeypatch.undo()
-    renderer = handout.figure.canvas.get_renderer()
-    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in drawn]
+    boxes = drawn_text_boxes(handout.figure, monkeypatch)
     assert "VAE, decoded" in [text for text, _ in boxes]
     for i, (text, box) in enumerate(boxes):
         for other, other_box in boxes[i + 1:]:

@@ -24,6 +24,7 @@ from aeviz.settings.comparison import load_comparison
 from aeviz.settings.tomlwriter import dump_toml
 from aeviz.training.loop import train
 from tests.conftest import tiny_text
+from tests.helpers import drawn_text_boxes
 
 SMALLEST_PX = {"640x360": 11.0, "1280x720": 13.5}
 # A wide network on 8x8 images in ten classes, like examples/digits.toml: elided layers,
@@ -218,18 +219,7 @@ def test_every_example_handout_has_no_overlapping_text(example_runs, name, membe
     for at, width in ((None, TEXT_WIDTH), ("0,0.02,0.05,0.1,0.5,last", 5.0)):
         positions = positions_of(parse_at(at), [v.timeline for v in views])
         handout = HandoutFigure(views, options, positions, width)
-        drawn = []
-
-        def recording(text, renderer, drawn=drawn, draw=Text.draw):
-            if text.get_visible() and text.get_text():
-                drawn.append(text)
-            draw(text, renderer)
-
-        monkeypatch.setattr(Text, "draw", recording)
-        handout.figure.canvas.draw()
-        monkeypatch.undo()
-        renderer = handout.figure.canvas.get_renderer()
-        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in drawn]
+        boxes = drawn_text_boxes(handout.figure, monkeypatch)
         assert len(boxes) > 10
         for i, (text, box) in enumerate(boxes):
             for other, other_box in boxes[i + 1:]:
