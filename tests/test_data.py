@@ -254,8 +254,13 @@ def test_a_label_of_many_digits_is_a_name(tmp_path):
     digits (a ValueError); a label is a class number only up to 255."""
     path = csv_experiment(tmp_path, f"a,b,kind\n1,2,{'9' * 65_536}\n3,4,007\n",
                           label_column="kind")
-    data = load_data(load_experiment(path))
-    assert data.label_names == ("9" * 65_536, "007") and data.labels.tolist() == [0, 1]
+    assert data_error(path) == ('data.label_column: d.csv: class name 1 ("99999999999999999999'
+                                '9999999999999999999\u2026") is 65,536 characters long; at most '
+                                "4,096")
+    short = csv_experiment(tmp_path, f"a,b,kind\n1,2,{'9' * 4096}\n3,4,007\n",
+                           label_column="kind")
+    data = load_data(load_experiment(short))
+    assert data.label_names == ("9" * 4096, "007") and data.labels.tolist() == [0, 1]
 
 
 def test_a_csv_line_of_millions_of_cells_is_refused_unsplit(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ import click
 
 from aeviz import api
 from aeviz.cli.options import AevizCommand, describe
+from aeviz.text import printable, printable_lines
 
 TITLE_WIDTH = 32  # characters of a title in the table
 
@@ -24,12 +25,14 @@ def info(runs: tuple[str, ...], as_json: bool) -> None:
     for path in runs:
         run = api.load(path)
         for line in run.notes:  # keys another aeviz version wrote, dropped
-            click.echo(f"note: {line}", err=True)
+            click.echo(f"note: {printable(line)}", err=True)
         summaries.append({**run.summary(), "file": path, "file_bytes": Path(path).stat().st_size})
     if as_json:
         click.echo(json.dumps(summaries[0] if len(runs) == 1 else summaries, indent=2))
     else:
-        click.echo(describe(summaries[0]) if len(runs) == 1 else table(summaries))
+        # Texts from the file (names, versions, paths) never reach the terminal raw.
+        click.echo(printable_lines(describe(summaries[0]) if len(runs) == 1
+                                   else table(summaries)))
 
 
 def table(summaries: list[dict[str, Any]]) -> str:

@@ -14,6 +14,7 @@ from aeviz.settings import ALIGN_NAMES, PACE_NAMES, SCALE_NAMES, THEME_NAMES, Re
 from aeviz.settings.fields import clipped
 from aeviz.settings.overrides import parse_assignment
 from aeviz.signals import exit_status
+from aeviz.text import printable
 
 
 class UserError(click.ClickException):
@@ -29,9 +30,9 @@ class AevizCommand(click.Command):
         try:
             return super().invoke(ctx)
         except SettingError as error:
-            raise UserError(_name_the_flag(error, ctx.params)) from None
+            raise UserError(printable(_name_the_flag(error, ctx.params))) from None
         except AevizError as error:
-            raise UserError(str(error)) from None
+            raise UserError(printable(str(error))) from None
 
 
 class AevizGroup(click.Group):

@@ -18,6 +18,8 @@ from aeviz.files import decode_text, read_user_file
 from aeviz.settings.fields import build, build_leniently, nesting_depth
 from aeviz.settings.overrides import apply_overrides
 from aeviz.settings.schema import Experiment
+from aeviz.text import printable
+from aeviz.text import problem as text_problem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,6 +41,11 @@ def experiment_from_dict(raw: dict, source: str = "experiment",
         exp = build(Experiment, raw)
     except SettingError as error:
         raise error.in_file(source) from None
+    if not exp.title:  # the file's name is the title, drawn: it must be drawable
+        found = text_problem(Path(source).stem, lines=False)
+        if found:
+            raise AevizError(f"{printable(source)}: title (the file's name, as no title is "
+                             f"set) {found}; set title or rename the file")
     return dataclasses.replace(exp, title=exp.title or Path(source).stem, source=source,
                                base_dir=base_dir)
 
@@ -82,6 +89,10 @@ def load_experiment(path: str | Path, overrides: Overrides = ()) -> Experiment:
     """Read an experiment file, set `overrides` ({"train.epochs": 5} or ["train.epochs=5"])
     and validate it."""
     path = Path(path)
+    found = text_problem(str(path), lines=False, math=False)
+    if found:  # the name is stored in the run and printed: refused before any training
+        raise AevizError(f"{printable(path)}: the experiment file's name {found}; rename the "
+                         "file")
     raw = read_toml_file(path, missing="no such experiment file")
     apply_overrides(raw, overrides)
     return experiment_from_dict(raw, str(path), path.parent)

@@ -18,6 +18,8 @@ from dataclasses import field, fields
 from typing import Any
 
 from aeviz.errors import AevizError, SettingError
+from aeviz.text import math_problem, printable
+from aeviz.text import problem as text_problem
 
 Check = Callable[[Any], Any]
 
@@ -45,9 +47,7 @@ def shown(value: Any) -> str:
 
 def clipped(value: str, limit: int = 60) -> str:
     """`value` for a message: unprintable characters as \\uXXXX, at most `limit` characters."""
-    if len(value) > limit:
-        value = value[:limit - 1] + "\u2026"
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in value)
+    return printable(value, limit)
 
 
 def number(*, above: float | None = None, minimum: float | None = None,
@@ -91,45 +91,24 @@ def boolean(value: Any) -> bool:
     return value
 
 
-MAX_TEXT = 4096  # characters of any one string setting (a title, a path)
-
-
 def text(value: Any) -> str:
-    """A string that can be saved as UTF-8 and read back: no lone surrogates, no control
-    characters but tab and newline (TOML refuses them raw), at most MAX_TEXT characters."""
+    """A string that can be saved as UTF-8, read back and printed (see `aeviz.text`): no lone
+    surrogates, no control characters but tab and newline (TOML refuses them raw), at most
+    MAX_TEXT characters."""
     if not isinstance(value, str):
         raise Invalid(f"must be a string, got {shown(value)}")
-    if len(value) > MAX_TEXT:
-        raise Invalid(f"is {len(value):,} characters long; at most {MAX_TEXT:,}")
-    bad = next((i for i, c in enumerate(value) if _unsavable(c)), None)
-    if bad is not None:
-        what = "a lone surrogate" if "\ud800" <= value[bad] <= "\udfff" else "a control character"
-        raise Invalid(f"holds {what} (U+{ord(value[bad]):04X} at character {bad + 1}); "
-                      "text must be printable Unicode")
+    found = text_problem(value, math=False)
+    if found:
+        raise Invalid(found)
     return value
-
-
-def _unsavable(char: str) -> bool:
-    return ((char < " " and char not in "\t\n") or "\x7f" <= char <= "\x9f"
-            or "\ud800" <= char <= "\udfff")
 
 
 def drawn_text(value: Any) -> str:
     """Text drawn in a clip (a title, a run's label): `text`, and math between $ signs that
     matplotlib can lay out, so a mistake is found by `validate`, not halfway through a render."""
-    value = text(value)
-    dollars = value.count("$") - value.count("\\$")
-    if dollars > 0 and dollars % 2 == 0:  # matplotlib's own rule for "holds math"
-        from matplotlib.mathtext import MathTextParser  # only for text with math in it
-
-        try:
-            MathTextParser("path").parse(value)
-        except ValueError as error:
-            where = re.search(r"at char (\d+)", str(error))
-            at = f" (at character {int(where[1]) + 1})" if where else ""
-            raise Invalid(f'"{clipped(value)}" is math text that matplotlib cannot '
-                          f"draw{at}; fix the math between the $ signs, or write \\$ for a "
-                          "dollar sign") from None
+    found = math_problem(text(value))
+    if found:
+        raise Invalid(found)
     return value
 
 

@@ -28,6 +28,7 @@ from aeviz.limits import (
     too_many,
 )
 from aeviz.settings import Experiment
+from aeviz.text import names_problem
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,20 @@ def load_data(exp: Experiment) -> Dataset:
     with np.errstate(over="ignore", invalid="ignore"):
         x = normalize(x, exp.data.normalize)
     check_trainable(exp, x)
+    check_names(exp, names, features)
     return Dataset(x.astype(exp.train.dtype, copy=False), labels, names, features)
+
+
+def check_names(exp: Experiment, label_names: tuple[str, ...],
+                features: tuple[str, ...]) -> None:
+    """Class and column names are drawn and printed: refused here, where they are read, if they
+    hold control characters or math that cannot be drawn (see `aeviz.text`)."""
+    label_key = "data.label_file" if exp.data.label_file else "data.label_column"
+    for key, names, what in ((label_key, label_names, "class name"),
+                             ("data.file", features, "column name")):
+        found = names_problem(names, what)
+        if found:
+            raise exp.error(key, f"{exp.data.file}: {found}")
 
 
 def input_paths(exp: Experiment) -> list[Path]:

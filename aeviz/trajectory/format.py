@@ -48,6 +48,7 @@ from aeviz.files import atomic_path, check_readable
 from aeviz.limits import MAX_TRAJECTORY_BYTES, size_text
 from aeviz.settings import Experiment, stored_experiment
 from aeviz.settings.fields import format_version_of, newest_version
+from aeviz.text import checked_names
 from aeviz.trajectory import checks
 from aeviz.trajectory.archive import (
     RawArray,
@@ -281,8 +282,10 @@ def load(path: str | Path) -> Trajectory:
     trajectory = Trajectory(
         config=str(small["config"]), meta=meta,
         x=arrays["x"], labels=arrays["labels"].astype(int),
-        label_names=tuple(str(s) for s in small["label_names"]),
-        feature_names=tuple(str(s) for s in arrays.get("feature_names", ())),
+        label_names=checked_names((str(s) for s in small["label_names"]),
+                                  f"{name}: label_names"),
+        feature_names=checked_names((str(s) for s in arrays.get("feature_names", ())),
+                                    f"{name}: feature_names"),
         layer_sizes=layer_sizes,
         activations=tuple(str(s) for s in small["activations"]),
         epoch=arrays["epoch"], step=arrays["step"], loss=arrays["loss"],
@@ -350,7 +353,8 @@ def _objective_arrays(name: str, arrays: dict[str, np.ndarray],
                 terms.dtype.kind != "f" or terms.shape != (snapshots, len(names))):
             raise AevizError(f"{name}: terms: expected term_names [K] and terms "
                              f"[{snapshots}, K] floats (a damaged trajectory)")
-        found |= {"term_names": tuple(str(s) for s in names), "terms": terms}
+        found |= {"term_names": checked_names((str(s) for s in names), f"{name}: term_names"),
+                  "terms": terms}
     if "W_logvar" in arrays or "b_logvar" in arrays:
         weight, bias = arrays.get("W_logvar"), arrays.get("b_logvar")
         inputs = [n_in for n_in, n_out in zip(layer_sizes, layer_sizes[1:]) if n_out == 2]

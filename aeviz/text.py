@@ -1,0 +1,128 @@
+"""The one door for text that reaches a terminal, an SVG/PDF or a page.
+
+Every text aeviz did not write itself (titles, captions, run names, class names from a CSV or a
+label file, column names, the objective's term names, texts stored in a trajectory) passes here
+where it is read, so a bad one is refused there, as one line naming the file and key, and never
+crashes a render later or reaches a terminal as an escape sequence:
+
+- `problem(value)`: what is wrong with a text, or "" (control characters, lone surrogates,
+  bidirectional overrides, line breaks where one line is wanted, math between $ signs that
+  matplotlib cannot lay out);
+- `names_problem(values)`: the same for a list of names, saying which one is bad;
+- `checked(value, where)` and `checked_names(values, where)`: the text(s), or an AevizError;
+- `printable(value)`: any text as it may be printed (unprintable characters as \\uXXXX),
+  for what is printed but was never checked (a file's name, an error's text).
+
+A leaf module: it imports nothing of aeviz but the error type, so every stage may use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from aeviz.errors import AevizError
+
+MAX_TEXT = 4096  # characters of any one text (a title, a caption, a name)
+
+# Characters that reorder or hide what a terminal or a page shows ("Trojan source").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+                          "\u061c")
+
+
+def _refused(char: str, lines: bool) -> bool:
+    """Whether `char` may not appear in a text (tab and newline only in multi-line text)."""
+    if lines and char in "\t\n":
+        return False
+    return (char < " " or "\x7f" <= char <= "\x9f" or "\ud800" <= char <= "\udfff"
+            or char in BIDI_CONTROLS or char in "\u2028\u2029")
+
+
+def _character(char: str) -> str:
+    if "\ud800" <= char <= "\udfff":
+        return "a lone surrogate"
+    if char in BIDI_CONTROLS:
+        return "a bidirectional control"
+    if char in "\n\u2028\u2029":
+        return "a line break"
+    return "a control character"
+
+
+def problem(value: str, *, lines: bool = True, math: bool = True) -> str:
+    """What is wrong with `value` as a text aeviz prints or draws, or "" if nothing is.
+
+    `lines`: tabs and line breaks are allowed (a title, a caption; not a name);
+    `math`: the text is drawn, so math between $ signs must be math matplotlib can lay out.
+    """
+    if not isinstance(value, str):
+        return f"must be text, got {type(value).__name__}"
+    if len(value) > MAX_TEXT:
+        return f"is {len(value):,} characters long; at most {MAX_TEXT:,}"
+    bad = next((i for i, c in enumerate(value) if _refused(c, lines)), None)
+    if bad is not None:
+        return (f"holds {_character(value[bad])} (U+{ord(value[bad]):04X} at character "
+                f"{bad + 1}); text must be printable Unicode"
+                + ("" if lines else " on one line"))
+    if math:
+        return math_problem(value)
+    return ""
+
+
+def math_problem(value: str) -> str:
+    """"" unless `value` holds math (an even number of unescaped $ signs, matplotlib's own rule)
+    that matplotlib's mathtext cannot parse."""
+    dollars = value.count("$") - value.count("\\$")
+    if not (dollars > 0 and dollars % 2 == 0):
+        return ""
+    from matplotlib.mathtext import MathTextParser  # only for text with math in it
+
+    try:
+        MathTextParser("path").parse(value)
+    except (ValueError, RecursionError) as error:
+        where = re.search(r"at char (\d+)", str(error))
+        at = f" (at character {int(where[1]) + 1})" if where else ""
+        return (f'"{printable(value, 60)}" is math text that matplotlib cannot draw{at}; fix '
+                "the math between the $ signs, or write \\$ for a dollar sign")
+    return ""
+
+
+def checked(value: str, where: str, *, lines: bool = True, math: bool = True) -> str:
+    """`value` if it passes `problem`; else an AevizError "WHERE: what is wrong"."""
+    found = problem(value, lines=lines, math=math)
+    if found:
+        raise AevizError(f"{where}: {found}")
+    return value
+
+
+def names_problem(values: Iterable[str], what: str = "name") -> str:
+    """What is wrong with the first bad one of `values` (names of classes, columns or terms:
+    one line each, drawn), saying which it is; "" if none is."""
+    for position, name in enumerate(values, start=1):
+        found = problem(name, lines=False)
+        if found:
+            return f"{what} {position} (\"{printable(name, 40)}\") {found}"
+    return ""
+
+
+def checked_names(values: Iterable[str], where: str, what: str = "name") -> tuple[str, ...]:
+    """`values` as a tuple if `names_problem` finds nothing; else an AevizError naming `where`."""
+    names = tuple(values)
+    found = names_problem(names, what)
+    if found:
+        raise AevizError(f"{where}: {found}")
+    return names
+
+
+def printable(value: object, limit: int | None = None) -> str:
+    """`value` as text that is safe to print: every character a terminal would act on
+    (control, escape, bidirectional, line breaks) as \\uXXXX; at most `limit` characters
+    (cut with an ellipsis)."""
+    text = str(value)
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 1] + "\u2026"
+    return "".join(f"\\u{ord(c):04x}" if _refused(c, lines=False) else c for c in text)
+
+
+def printable_lines(text: str) -> str:
+    """Lines of output as they may be printed: each line through `printable`, newlines kept."""
+    return "\n".join(printable(line) for line in text.split("\n"))

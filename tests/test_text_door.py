@@ -1,0 +1,139 @@
+"""Every text that reaches a terminal, an SVG/PDF or a page passes the one text door
+(`aeviz.text`): control and escape characters and math matplotlib cannot draw are refused where
+they are read, as one line naming the file and key; what is printed never holds a raw escape."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aeviz import text, trajectory
+from aeviz.errors import AevizError
+from aeviz.trajectory.archive import write_archive
+
+from .conftest import TINY
+
+ESCAPE = "\x1b[31m"  # a terminal's "red": printed raw, it would colour the rest of the screen
+
+
+def test_printable_escapes_what_a_terminal_would_act_on():
+    assert text.printable(f"a{ESCAPE}b\u202ec\nd") == "a\\u001b[31mb\\u202ec\\u000ad"
+    assert text.printable("é ü 中") == "é ü 中"
+    assert text.printable("abcdef", 4) == "abc\u2026"
+
+
+@pytest.mark.parametrize("value, found", [
+    (f"bad{ESCAPE}", "holds a control character (U+001B at character 4)"),
+    ("a\u202eb", "holds a bidirectional control (U+202E at character 2)"),
+    ("two\nlines", "holds a line break (U+000A at character 4)"),
+    ("$\\frac{1}$", "is math text that matplotlib cannot draw"),
+])
+def test_a_name_is_refused_for_what_it_holds(value, found):
+    assert found in text.problem(value, lines=False)
+    with pytest.raises(AevizError, match=r"^data.csv: class name 2 \(") as error:
+        text.checked_names(["fine", value], "data.csv", "class name")
+    assert "\x1b" not in str(error.value)
+
+
+def test_plain_names_and_drawable_math_pass():
+    assert text.checked_names(["setosa", "$\\alpha$", "a $ b", "中文"], "f") == (
+        "setosa", "$\\alpha$", "a $ b", "中文")
+
+
+CSV_EXPERIMENT = """title = "csv"
+[data]
+file = "d.csv"
+label_column = "kind"
+[model]
+layers = [2, 3, 2, 3, 2]
+[train]
+epochs = 2
+batch_size = 4
+"""
+
+
+@pytest.mark.parametrize("header, cell, key, what", [
+    ("a,b,kind", "x" + ESCAPE, "data.label_column", "class name 2"),
+    ("a,$\\frac{$,kind", "x", "data.file", "column name 2"),
+])
+def test_csv_names_are_refused_when_read(tmp_path, run_cli, header, cell, key, what):
+    rows = "\n".join(f"{i},{i % 3},{cell if i % 2 else 'y'}" for i in range(8))
+    (tmp_path / "d.csv").write_text(f"{header}\n{rows}\n")
+    (tmp_path / "e.toml").write_text(CSV_EXPERIMENT)
+    for command in ("validate", "train"):
+        result = run_cli(command, tmp_path / "e.toml")
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"Error: {tmp_path / 'e.toml'}: {key}: d.csv: {what} (")
+        assert "\x1b" not in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "e.npz").exists()
+
+
+def test_label_file_names_are_refused_when_read(tmp_path, run_cli):
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).normal(size=(12, 2)))
+    np.save(tmp_path / "y.npy", np.array(["ok", "b\x07ell"] * 6))
+    (tmp_path / "e.toml").write_text(CSV_EXPERIMENT.replace(
+        'file = "d.csv"\nlabel_column = "kind"', 'file = "x.npy"\nlabel_file = "y.npy"'))
+    result = run_cli("validate", tmp_path / "e.toml")
+    assert result.exit_code == 2
+    assert "data.label_file: x.npy: class name 2 (" in result.stderr
+    assert "U+0007" in result.stderr
+
+
+def rewritten(path, out, **arrays):
+    """The trajectory at `path` with some arrays replaced, written to `out`."""
+    with np.load(path, allow_pickle=False) as stored:
+        members = {key: stored[key] for key in stored.files}
+    write_archive(out, members | arrays)
+    return out
+
+
+@pytest.mark.parametrize("key", ["label_names", "feature_names"])
+def test_names_stored_in_a_trajectory_are_refused_on_load(tiny_run_path, tmp_path, run_cli, key):
+    bad = rewritten(tiny_run_path, tmp_path / "bad.npz",
+                    **{key: np.array(["a", "b" + ESCAPE, "c"][:2 if key == "label_names" else 3])})
+    with pytest.raises(AevizError) as error:
+        trajectory.load(bad)
+    assert str(error.value).startswith(f'{bad}: {key}: name 2 ("b\\u001b[31m") holds a control')
+    for command in ("info", "render"):
+        result = run_cli(command, bad)
+        assert result.exit_code == 2 and "\x1b" not in result.output + result.stderr
+
+
+def test_term_names_are_refused_on_load(tiny_run_path, tmp_path):
+    run = trajectory.load(tiny_run_path)
+    bad = rewritten(tiny_run_path, tmp_path / "bad.npz", term_names=np.array(["$\\sqrt{$"]),
+                    terms=np.zeros((len(run), 1), np.float32))
+    with pytest.raises(AevizError, match="term_names: name 1 .* matplotlib cannot draw"):
+        trajectory.load(bad)
+
+
+def test_info_prints_no_escape_from_a_file_name(tiny_run_path, tmp_path, run_cli):
+    named = tmp_path / f"run{ESCAPE}.npz"
+    named.write_bytes(tiny_run_path.read_bytes())
+    for args in ((named,), (named, tiny_run_path)):
+        result = run_cli("info", *args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output
+    assert "run\\u001b[31m.npz" in result.output  # the table names the file
+
+
+def test_an_experiment_named_with_a_control_character_is_refused_before_training(
+        tmp_path, run_cli):
+    path = tmp_path / "a\x01b.toml"
+    path.write_text(TINY)
+    result = run_cli("train", path, "-o", tmp_path / "out.npz")
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {tmp_path}/a\\u0001b.toml: the experiment file's name "
+                             "holds a control character (U+0001 at character "
+                             f"{len(str(tmp_path)) + 3}); text must be printable Unicode on one "
+                             "line; rename the file\n")
+    assert not (tmp_path / "out.npz").exists()
+
+
+def test_an_untitled_experiment_named_with_bad_math_is_refused(tmp_path, run_cli):
+    path = tmp_path / "$\\frac$.toml"
+    path.write_text(TINY.replace('title = "tiny"\n', ""))
+    result = run_cli("validate", path)
+    assert result.exit_code == 2
+    assert "title (the file's name, as no title is set)" in result.stderr
+    assert "matplotlib cannot draw" in result.stderr
