@@ -15,7 +15,7 @@ import copy
 import numbers
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,25 +30,53 @@ from aeviz.settings import (
     parse_toml,
 )
 from aeviz.settings.overrides import apply_overrides
+from aeviz.text import printable
 
 if TYPE_CHECKING:  # numpy and matplotlib are imported when they are needed
     from aeviz.renderer.notebook import Video
-    from aeviz.trajectory import Trajectory
+    from aeviz.trajectory import RunRecord, Trajectory
 
     Run = Trajectory | str | os.PathLike
     Runs = Run | Sequence[Run]
 
 Notify = Callable[[str], None]
+Overrides = Mapping[str, Any] | Sequence[str]
+
+
+def check_render_request(exp: Experiment, output: str | os.PathLike,
+                         options: Mapping[str, Any]) -> None:
+    """Refuse, before training, an output that `exp`'s run could not be rendered to with
+    `options` on top of its [render] table (as `demo` trains, then renders)."""
+    from aeviz.renderer import check_request
+
+    check_request(output, options_on(exp.render, options))
+    check_writable(output)
+
+
+def print_note(message: str) -> None:
+    """Where notes go by default: stderr, as the command line prints them."""
+    print(f"note: {printable(message)}", file=sys.stderr)
+
 ExperimentLike = Experiment | str | os.PathLike | Mapping[str, Any] | None
 
 
-def experiment(source: ExperimentLike = None,
-               overrides: Mapping[str, Any] | None = None) -> Experiment:
-    """A checked experiment from a TOML file's path, TOML text, a dict shaped like the TOML, or
-    None for the built-in default; `overrides` sets dotted keys ({"train.epochs": 5})."""
+def experiment(source: ExperimentLike = None, overrides: Overrides | None = None, *,
+               text: bool = False) -> Experiment:
+    """A checked experiment from a TOML file's path, a dict shaped like the TOML, TOML text, or
+    None for the built-in default; `overrides` sets dotted keys ({"train.epochs": 5}, or
+    ["train.epochs=5"]).
+
+    A string is a path, unless `text=True` says it is TOML text or it holds a line break
+    (a path never does): `experiment("lr=0.1.toml")` reads that file."""
     if overrides is None or isinstance(overrides, Mapping):
         overrides = dict(overrides or {})  # a list of "KEY=VALUE" texts is apply_overrides's
+    elif isinstance(overrides, (str, bytes)) or not isinstance(overrides, Iterable):
+        raise AevizError(f"overrides: expected a dict of keys or a list of KEY=VALUE texts, "
+                         f"got {type(overrides).__name__}")
     name, folder = "experiment", Path.cwd()  # relative data files are found from here
+    if text and not isinstance(source, str):
+        raise AevizError(f"experiment: text=True takes TOML text (a str), got "
+                         f"{type(source).__name__}")
     if isinstance(source, Experiment):
         if not overrides:
             return source
@@ -57,7 +85,7 @@ def experiment(source: ExperimentLike = None,
         return load_default(overrides)
     if isinstance(source, Mapping):
         raw = copy.deepcopy(dict(source))
-    elif isinstance(source, str) and ("=" in source or "\n" in source):  # TOML, not a path
+    elif isinstance(source, str) and (text or "\n" in source):  # TOML, not a path
         raw = parse_toml(source, "experiment")
     elif isinstance(source, (str, os.PathLike)):
         return load_experiment(source, overrides)
@@ -68,7 +96,33 @@ def experiment(source: ExperimentLike = None,
     return experiment_from_dict(raw, name, folder)
 
 
-def train(experiment_source: ExperimentLike = None, overrides: Mapping[str, Any] | None = None,
+def validate(path: str | os.PathLike, overrides: Overrides | None = None, *,
+             notify: Notify = print_note) -> Experiment | str:
+    """What `aeviz validate` checks: the experiment file at `path` with its data read (and a
+    warning through `notify` if the network cannot reach the data's range), or, for a
+    comparison file, its resolved TOML text with the experiments it names checked."""
+    from aeviz.settings.comparison import validated_comparison
+    from aeviz.training.advice import range_warning
+    from aeviz.training.data import load_data
+
+    if is_comparison(path):
+        return validated_comparison(path)
+    exp = experiment(Path(path), overrides)
+    warning = range_warning(exp, load_data(exp).x)  # the data is part of the experiment
+    if warning:
+        notify(warning)
+    return exp
+
+
+def is_comparison(path: str | os.PathLike) -> bool:
+    """Whether the TOML file at `path` is a comparison (it has a [compare] table)."""
+    from aeviz.settings.comparison import is_comparison as has_compare
+    from aeviz.settings.comparison import read_toml
+
+    return has_compare(read_toml(path) or {})
+
+
+def train(experiment_source: ExperimentLike = None, overrides: Overrides | None = None,
           on_epoch: Callable[[int, float], None] | None = None) -> Trajectory:
     """Train an experiment (see `experiment` for what it may be) and return its trajectory;
     `on_epoch(epoch, rmse)` is called after every epoch. Save it with `.save("run.npz")`."""
@@ -77,20 +131,53 @@ def train(experiment_source: ExperimentLike = None, overrides: Mapping[str, Any]
     return run_training(experiment(experiment_source, overrides), on_epoch)
 
 
+def train_to_file(exp: Experiment, output: str | os.PathLike, *, notify: Notify = print_note,
+                  on_epoch: Callable[[int, float], None] | None = None,
+                  on_step: Callable[[int, int], None] | None = None) -> RunRecord:
+    """Train `exp` streaming its trajectory to `output` (written atomically; never one of the
+    experiment's own files), as `aeviz train` does: memory stays flat however long the run.
+    A warning goes to `notify` if the network cannot reach the data's range. Returns the
+    run's record (what was saved and how training ended)."""
+    from aeviz.training.advice import range_warning
+    from aeviz.training.data import input_paths, load_data
+    from aeviz.training.loop import train_to_file as stream_training
+
+    inputs = [exp.source] if Path(exp.source).is_file() else []
+    check_writable(output, inputs=inputs + [str(p) for p in input_paths(exp)])
+    data = load_data(exp)
+    warning = range_warning(exp, data.x)
+    if warning:
+        notify(warning)
+    return stream_training(exp, output, on_epoch=on_epoch, on_step=on_step, data=data)
+
+
 def load(path: str | os.PathLike) -> Trajectory:
     """Read a trajectory (.npz) written by `train(...).save()` or `aeviz train`."""
     from aeviz import trajectory
 
+    if not isinstance(path, (str, os.PathLike)):
+        raise AevizError(f"load: expected the path of a trajectory (.npz), got "
+                         f"{type(path).__name__}")
     return trajectory.load(path)
 
 
-def runs_of(runs: Runs) -> list[Trajectory]:
-    """One run or several, each a Trajectory or the path of one, as a list of Trajectories."""
+def runs_of(runs: Runs, notify: Notify | None = None) -> list[Trajectory]:
+    """One run or several, each a Trajectory or the path of one, as a list of Trajectories.
+    The notes of each run read here (keys another aeviz version wrote) go to `notify`."""
     from aeviz.trajectory import Trajectory
 
     if isinstance(runs, (Trajectory, str, os.PathLike)):
         runs = [runs]
-    loaded = [run if isinstance(run, Trajectory) else load(run) for run in runs]
+    elif not isinstance(runs, Iterable):
+        raise AevizError(f"runs: expected a trajectory, the path of one, or a list of them, "
+                         f"got {type(runs).__name__}")
+    loaded = []
+    for run in runs:
+        if not isinstance(run, Trajectory):
+            run = load(run)
+            for note in run.notes if notify is not None else ():
+                notify(note)
+        loaded.append(run)
     if not loaded:
         raise AevizError("no runs given: pass a trajectory or the path of one")
     return loaded
@@ -106,11 +193,6 @@ def options_on(base: RenderOptions, options: Mapping[str, Any]) -> RenderOptions
     given = {name: list(value) if isinstance(value, tuple) else value
              for name, value in options.items() if value is not None}
     return base.updated(given)
-
-
-def print_note(message: str) -> None:
-    """Where notes go by default: stderr, as the command line prints them."""
-    print(f"note: {message}", file=sys.stderr)
 
 
 def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
@@ -129,7 +211,7 @@ def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
     if epoch is not None and (isinstance(epoch, bool) or not isinstance(epoch, numbers.Real)):
         raise AevizError(f"epoch: must be a number (an epoch of the run) or None for the last, "
                          f"got {type(epoch).__name__} {epoch!r:.40}")
-    loaded = runs_of(runs)
+    loaded = runs_of(runs, notify)
     chosen = options_of(loaded, options)
     check_request(output, chosen, epoch)
     check_writable(output, inputs=[run.path for run in loaded if run.path])
@@ -152,7 +234,13 @@ def figure(runs: Runs, output: str | os.PathLike, at: str | Sequence[Any] | None
                               or not 1 <= width <= 40):  # NaN fails the range too
         raise AevizError(f"width: must be a number of inches from 1 to 40 (the figure "
                          f"command's --width), got {type(width).__name__} {width!r:.40}")
-    loaded = runs_of(runs)
+    if isinstance(at, numbers.Real) and not isinstance(at, bool):
+        at = [at]  # one moment
+    if at is not None and not isinstance(at, str) and (
+            not isinstance(at, Sequence) or isinstance(at, bytes)):
+        raise AevizError(f"at: expected moments as a list or a text such as \"0,10,last\", "
+                         f"got {type(at).__name__} {at!r:.40}")
+    loaded = runs_of(runs, notify)
     chosen = options_of(loaded, options)
     check_figure_output(output)
     check_writable(output, inputs=[run.path for run in loaded if run.path])

@@ -115,6 +115,9 @@ def read_user_file(path: str | os.PathLike, limit: int, missing: str = "no such 
             data = handle.read(limit + 1)
         except OSError as error:
             raise AevizError(f"{path}: cannot read: {error.strerror or error}") from None
+    if data is None:  # a "regular" file that would block (/proc/kmsg): nothing to read now
+        raise AevizError(f"{path}: cannot read: it has no data to read now (a special file "
+                         "that waits for data, not a file)")
     if len(data) > limit:
         raise AevizError(f"{path}: more than {size_text(limit)}; a {what} may hold at most "
                          f"{size_text(limit)}")

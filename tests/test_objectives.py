@@ -73,7 +73,7 @@ def test_a_variational_run_saves_and_loads_with_format_version_2(tmp_path):
     summary = train_to_file(exp, path)
     with np.load(path, allow_pickle=False) as archive:
         assert int(archive["format_version"]) == 2
-        assert archive["W_logvar"].shape == (summary.snapshots, 2, 4)
+        assert archive["W_logvar"].shape == (len(summary), 2, 4)
     run = trajectory.load(path)
     assert run.variational and run.term_names == ("kl",)
     assert (run.terms[:, 0] >= 0).all()  # a KL divergence
@@ -110,7 +110,7 @@ def test_a_damaged_logvar_array_is_one_line(tmp_path):
     arrays["W_logvar"] = arrays["W_logvar"][:, :1]
     broken = tmp_path / "broken.npz"
     np.savez(broken, **arrays)
-    with pytest.raises(Exception, match=r"W_logvar, b_logvar: expected \[13, 2, in\]"):
+    with pytest.raises(Exception, match=r"W_logvar, b_logvar: expected \[13, 2, 4\]"):
         trajectory.load(broken)
 
 

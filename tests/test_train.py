@@ -8,14 +8,15 @@ import numpy as np
 import pytest
 
 from aeviz import trajectory
-from aeviz.cli.options import TrainingStatus, clock_text
+from aeviz.cli.progress import TrainingStatus, clock_text
 from aeviz.settings import Experiment, load_experiment
 from aeviz.training import loop as trainer
 from aeviz.training.data import load_data
 from aeviz.training.loop import Snapshot, Training, train, train_to_file
 from aeviz.training.model import Autoencoder
 from aeviz.training.optim import make_optimizer
-from aeviz.training.recorder import RunInfo, StreamingRecord
+from aeviz.training.recorder import StreamingRecord
+from aeviz.trajectory import Meta, RunRecord
 from tests.conftest import tiny_text
 from tests.helpers import image_experiment
 
@@ -230,7 +231,7 @@ def test_streamed_file_equals_the_in_memory_trajectory(tmp_path):
     exp = load_experiment(image_experiment(tmp_path), ["record.batches=1"])
     summary = train_to_file(exp, tmp_path / "run.npz")
     streamed, kept = trajectory.load(tmp_path / "run.npz"), train(exp)
-    assert summary.snapshots == len(kept) == 4 + 4  # epoch 0, 3 batches of epoch 1, 4 ends
+    assert len(summary) == len(kept) == 4 + 4  # epoch 0, 3 batches of epoch 1, 4 ends
     for key in ("x", "labels", "epoch", "step", "loss", "codes", "step_loss"):
         np.testing.assert_array_equal(getattr(streamed, key), getattr(kept, key))
     for mine, theirs in zip(streamed.weights + streamed.biases, kept.weights + kept.biases):
@@ -248,10 +249,11 @@ def test_a_streamed_append_cut_short_is_left_out(tmp_path):
     record.append(Snapshot(0, 0, 1.0, codes, params))
     record.files["codes"].write(b"\xff" * 20)  # what an interrupted append left behind
     record.append(Snapshot(1, 5, 0.5, codes * 2, params * 2))
-    saved = record.close(RunInfo(config="", meta={}, x=np.zeros((4, 3)), labels=np.zeros(
-        4, int), label_names=(), feature_names=(), layer_sizes=(3, 2, 3),
-        activations=("tanh", "tanh"), step_loss=np.zeros(5), term_names=()))
-    assert (saved.snapshots, saved.ends_at) == (2, "epoch 1")
+    empty = np.empty(0)
+    saved = record.close(RunRecord(config="", meta=Meta(), x=np.zeros((4, 3)), labels=np.zeros(
+        4, int), label_names=(), layer_sizes=(3, 2, 3), activations=("tanh", "tanh"),
+        epoch=empty, step=empty, loss=empty, step_loss=np.zeros(5)))
+    assert (len(saved), saved.moment(-1)) == (2, "epoch 1")
     record.discard()
     with np.load(tmp_path / "r.npz", allow_pickle=False) as archive:
         np.testing.assert_array_equal(archive["codes"], [codes, codes * 2])

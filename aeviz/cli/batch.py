@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from aeviz.cli.options import AevizCommand, ShardType, quiet_option
+from aeviz.cli.errors import AevizCommand
+from aeviz.cli.flags import ShardType, quiet_option
 from aeviz.signals import exit_status
 
 # Every clip format, and pages (kept in step with aeviz.renderer.CLIPS and PAGES by a test;

@@ -5,15 +5,10 @@ from __future__ import annotations
 import click
 
 from aeviz import api
-from aeviz.cli.options import (
-    CLIP_ONLY,
-    RENDER_ORDER,
-    AevizCommand,
-    note_printer,
-    quiet_option,
-    render_flag_table,
-    render_flags,
-)
+from aeviz.cli.errors import AevizCommand
+from aeviz.cli.flags import CLIP_ONLY, RENDER_ORDER, quiet_option, render_flag_table, render_flags
+from aeviz.cli.progress import note_printer
+from aeviz.text import printable
 
 
 @click.command(cls=AevizCommand, epilog=RENDER_ORDER)
@@ -41,4 +36,4 @@ def figure(runs: tuple[str, ...], output: str, at: str | None, width: float | No
     """
     api.figure(list(runs), output, at, width=width, notify=note_printer(quiet), **flags)
     if not quiet:
-        click.echo(f"wrote {output}")
+        click.echo(printable(f"wrote {output}"))

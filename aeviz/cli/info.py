@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from aeviz import api
-from aeviz.cli.options import AevizCommand, describe
+from aeviz.cli.errors import AevizCommand
+from aeviz.cli.progress import note_printer
 from aeviz.text import printable, printable_lines
+
+if TYPE_CHECKING:  # numpy is imported only when a run is read
+    from aeviz.trajectory import Summary
 
 TITLE_WIDTH = 32  # characters of a title in the table
 
@@ -21,28 +26,73 @@ TITLE_WIDTH = 32  # characters of a title in the table
               help="Print JSON, for scripts: an object for one run, a list for several.")
 def info(runs: tuple[str, ...], as_json: bool) -> None:
     """Describe trajectories: set-up, data, snapshots, outcome (several: one line each)."""
-    summaries = []
+    described = []
     for path in runs:
         run = api.load(path)
         for line in run.notes:  # keys another aeviz version wrote, dropped
-            click.echo(f"note: {printable(line)}", err=True)
-        summaries.append({**run.summary(), "file": path, "file_bytes": Path(path).stat().st_size})
+            note_printer(quiet=False)(line)
+        described.append((path, Path(path).stat().st_size, run.summary()))
     if as_json:
-        click.echo(json.dumps(summaries[0] if len(runs) == 1 else summaries, indent=2))
+        plain = [{**summary.to_dict(), "file": path, "file_bytes": size}
+                 for path, size, summary in described]
+        # Strict JSON: a value that is not a finite number is null, never `Infinity`.
+        click.echo(json.dumps(_finite(plain[0] if len(runs) == 1 else plain), indent=2,
+                              allow_nan=False))
     else:
         # Texts from the file (names, versions, paths) never reach the terminal raw.
-        click.echo(printable_lines(describe(summaries[0]) if len(runs) == 1
-                                   else table(summaries)))
+        click.echo(printable_lines(describe(*described[0][1:]) if len(runs) == 1
+                                   else table(described)))
 
 
-def table(summaries: list[dict[str, Any]]) -> str:
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+def describe(file_bytes: int, summary: Summary) -> str:
+    """A trajectory's summary as aligned "key  value" lines for people."""
+    hp = summary.hyperparameters
+    clusters = ", ".join(f"{name} ({n})" for name, n in summary.clusters.items())
+    converged = summary.stop_reason == "converged"
+    objective = ", ".join(f"{k} {v:g}" if not isinstance(v, bool) else k
+                          for k, v in summary.objective.items()) + "".join(
+        f"; final {k} {v:.4g}" for k, v in summary.final_terms.items())
+    lines = [
+        ("title", summary.title),
+        ("layers", " - ".join(map(str, summary.layers))
+         + f"  (code layer {summary.code_layer})"),
+        ("activations", ", ".join(summary.activations)),
+        ("optimizer", f"{summary.optimizer}, learning rate {hp.learning_rate:g}, batch "
+                      f"{hp.batch_size}, beta1 {hp.beta1:g}, beta2 {hp.beta2:g}, "
+                      f"eps {hp.eps:g}, seed {hp.seed}"),
+        ("data", f"{summary.samples} samples in {summary.dimensions}-D"
+                 + (f"; {clusters}" if clusters else "")),
+        ("snapshots", f"{summary.snapshots}, epoch {summary.epochs[0]} to "
+                      f"{summary.ends_at} (at most {hp.epochs} epochs)"),
+        ("stopped", summary.stop_reason + (f" (epsilon {hp.epsilon:g})" if converged
+                                           else "")),
+        ("RMSE", f"first {summary.first_rmse:.4g}, final {summary.final_rmse:.4g}"),
+        *([("objective", objective)] if summary.objective else []),
+        ("file", f"{file_bytes / 1e6:.2f} MB, written by aeviz "
+                 f"{summary.aeviz_version} on {summary.created}"),
+    ]
+    width = max(len(key) for key, _ in lines)
+    return "\n".join(f"{key.ljust(width)}  {value}" for key, value in lines)
+
+
+def table(described: list[tuple[str, int, Summary]]) -> str:
     """One aligned line per trajectory, for comparing runs at a glance."""
     header = ("file", "title", "layers", "optimizer", "lr", "epochs", "snapshots", "stopped",
               "final RMSE")
     rows = [header] + [(
-        s["file"], _shorten(s["title"]), "-".join(map(str, s["layers"])), s["optimizer"],
-        f"{s['hyperparameters']['learning_rate']:g}", str(s["epochs"][1]), str(s["snapshots"]),
-        s["stop_reason"], f"{s['final_rmse']:.4g}") for s in summaries]
+        printable(path), printable(_shorten(s.title)), "-".join(map(str, s.layers)), s.optimizer,
+        f"{s.hyperparameters.learning_rate:g}", str(s.epochs[1]), str(s.snapshots),
+        s.stop_reason, f"{s.final_rmse:.4g}") for path, _, s in described]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     numeric = {"lr", "epochs", "snapshots", "final RMSE"}
     return "\n".join("  ".join(cell.rjust(width) if name in numeric else cell.ljust(width)

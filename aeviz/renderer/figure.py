@@ -129,7 +129,7 @@ def positions_of(moments: list[tuple[str, float]], timelines: list[np.ndarray],
             notify(f"epoch {wanted:g} was not recorded; showing the nearest snapshot, "
                    f"epoch {snapped:g}")
         if snapped in positions:  # two moments name one snapshot: shown once
-            notify(f"--at {_spelled(kind, value)} names the same recorded moment as an "
+            notify(f"the moment {_spelled(kind, value)} names the same recorded moment as an "
                    "earlier one; shown once")
             continue
         positions.append(snapped)

@@ -207,9 +207,12 @@ class Train:
     beta: float | None = setting(None, number(minimum=0))         # the VAE's KL weight (1)
 
     def resolved(self) -> Train:
-        """With dampening written out (its default is beta1)."""
+        """With dampening written out (its default is beta1), and AdamW's weight decay (its
+        default is 0.01, as PyTorch's), so `validate` shows the values training uses."""
         if self.dampening is None:
-            return dataclasses.replace(self, dampening=self.beta1)
+            self = dataclasses.replace(self, dampening=self.beta1)
+        if self.weight_decay is None and self.optimizer == "adamw":
+            self = dataclasses.replace(self, weight_decay=0.01)
         return self
 
     @property

@@ -13,6 +13,7 @@ from aeviz.limits import (
     size_text,
 )
 from aeviz.settings import Experiment
+from aeviz.training.objectives import Objective
 
 FLOAT32, FLOAT64 = 4, 8
 SNAPSHOT_OVERHEAD = 300   # bytes of Python objects around each snapshot's arrays in training
@@ -38,15 +39,25 @@ class Estimate(NamedTuple):
 
 
 def estimate(exp: Experiment, samples: int, features: int) -> Estimate:
-    """The trajectory's bytes: snapshots x (codes + parameters) + data + step losses."""
-    layers = exp.model.layers
-    parameters = sum(n_out * (n_in + 1) for n_in, n_out in zip(layers, layers[1:]))
+    """The trajectory's bytes: snapshots x (codes + parameters + the arrays only some runs
+    have) + data + step losses."""
+    # + epoch, step and loss of each snapshot
+    per_snapshot = FLOAT32 * (samples * 2 + stored_parameters(exp)) + 3 * FLOAT64
     epochs, steps = exp.train.epochs, math.ceil(samples / exp.train.batch_size)
     within = min(exp.record.batches, epochs) * max(steps - 1, 0)
     snapshots = epochs // exp.record.every + 2 + within  # epoch 0, the last, the batches
-    per_snapshot = FLOAT32 * (samples * 2 + parameters) + 3 * FLOAT64  # + epoch, step, loss
     fixed = FLOAT64 * (samples * (features + 1) + epochs * steps)
     return Estimate(snapshots, per_snapshot, fixed, epochs * steps)
+
+
+def stored_parameters(exp: Experiment) -> int:
+    """The values a snapshot stores besides the codes: every weight and bias, a variational
+    run's log-variance layer (W_logvar, b_logvar) and the objective's other terms."""
+    layers = exp.model.layers
+    parameters = sum(n_out * (n_in + 1) for n_in, n_out in zip(layers, layers[1:]))
+    if exp.model.variational:
+        parameters += 2 * (layers[exp.code_layer - 1] + 1)
+    return parameters + len(Objective.of(exp).terms())
 
 
 def check_size(exp: Experiment, samples: int, features: int) -> None:

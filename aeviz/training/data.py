@@ -148,7 +148,15 @@ def _data_path(exp: Experiment) -> Path:
         raise exp.error("data.file", f"{path} is {kind}, not a file")
     if not path.is_file():
         raise exp.error("data.file", f"no such file: {path}")
+    _check_not_empty(exp, "data.file", path)
     return path
+
+
+def _check_not_empty(exp: Experiment, key: str, path: Path) -> None:
+    """An empty file holds no data; and a "regular" file of size 0 may be one that waits for
+    data (/proc/kmsg): refused before it is opened, never a hang."""
+    if path.stat().st_size == 0:
+        raise exp.error(key, f"{path} is empty")
 
 
 # A CSV number: plain ASCII decimal, as written by programs (no `1_000`, no digits of other
@@ -331,6 +339,7 @@ def read_label_file(exp: Experiment, samples: int) -> np.ndarray:
         raise exp.error("data.label_file", f"{path} is {kind}, not a file")
     if not path.is_file():
         raise exp.error("data.label_file", f"no such file: {path}")
+    _check_not_empty(exp, "data.label_file", path)
     try:
         with open(path, "rb") as handle:
             shape, dtype = npy_header(handle)

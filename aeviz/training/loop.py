@@ -37,9 +37,10 @@ from aeviz.training.objectives import (
     stream,
 )
 from aeviz.training.optim import make_optimizer
-from aeviz.training.recorder import MemoryRecord, RunInfo, Saved, StreamingRecord
+from aeviz.training.recorder import MemoryRecord, StreamingRecord
 from aeviz.training.threads import one_blas_thread
-from aeviz.trajectory import Trajectory
+from aeviz.trajectory import RunRecord, Trajectory
+from aeviz.trajectory.meta import Meta, Seeds
 
 EpochCallback = Callable[[int, float], None]
 StepCallback = Callable[[int, int], None]  # (samples trained on so far, at most in all)
@@ -52,7 +53,9 @@ class Snapshot(NamedTuple):
     rmse: float
     codes: np.ndarray    # [N, 2] float32
     params: np.ndarray   # flat float32 copy of all weights and biases
-    extras: dict | None = None  # per-snapshot arrays of regularized or variational runs
+    terms: np.ndarray | None = None           # [K] the objective's other terms, if any
+    logvar_weights: np.ndarray | None = None  # [2, in] a variational run's log-variance layer
+    logvar_biases: np.ndarray | None = None   # [2]
 
 
 def recordable(snapshot: Snapshot) -> bool:
@@ -117,21 +120,21 @@ class Training:
         rmse, codes = self.net.evaluate(self.x, self.exp.code_layer)
         # astype copies: later in-place updates of the weights must not leak into the record.
         params = self.net.params.astype(np.float32)
-        return Snapshot(epoch, self.step, rmse, codes, params, self._extras(codes, params))
+        return Snapshot(epoch, self.step, rmse, codes, params, *self._extras(codes, params))
 
-    def _extras(self, codes: np.ndarray, params: np.ndarray) -> dict | None:
+    def _extras(self, codes: np.ndarray, params: np.ndarray) -> tuple:
         """The objective's other terms over all of x, and a variational run's log-variance
-        layer (only for runs that have them: a plain run's record is as it always was)."""
+        layer (weights, biases): None where a run has none (a plain run's record is as it
+        always was)."""
         names = self.objective.terms()
         if not names:
-            return None
+            return None, None, None
         values = {"code_l1": lambda: code_l1_term(codes), "kl": lambda: self.net.kl(
             self.x, self.exp.code_layer)}
-        extras = {"terms": np.array([values[name]() for name in names], np.float32)}
-        if self.objective.beta is not None:
-            weight, bias = split_logvar(params, self.exp.model.layers, self.exp.code_layer)
-            extras |= {"W_logvar": weight, "b_logvar": bias}
-        return extras
+        terms = np.array([values[name]() for name in names], np.float32)
+        if self.objective.beta is None:
+            return terms, None, None
+        return (terms, *split_logvar(params, self.exp.model.layers, self.exp.code_layer))
 
     def commit(self, snapshots: list[Snapshot]) -> None:
         """Add the finite ones to the record, in step order."""
@@ -208,10 +211,10 @@ def train(exp: Experiment, on_epoch: EpochCallback | None = None, *,
 
 def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | None = None,
                   on_step: StepCallback | None = None, *,
-                  data: Dataset | None = None) -> Saved:
+                  data: Dataset | None = None) -> RunRecord:
     """Train as `train` does, streaming the snapshots to disk; write the .npz at `path`
-    atomically and return what was saved. `on_step(samples_done, samples_at_most)` is called
-    after every mini-batch; `data` as for `train`."""
+    atomically and return its record (`path` set). `on_step(samples_done, samples_at_most)`
+    is called after every mini-batch; `data` as for `train`."""
     record = StreamingRecord(path, exp.model.layers)
     try:
         return record_training(exp, record, data, on_epoch, on_step)
@@ -224,7 +227,7 @@ def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | N
 @one_blas_thread  # see aeviz.training.threads
 def record_training(exp: Experiment, record: Record, data: Dataset | None,
                     on_epoch: EpochCallback | None,
-                    on_step: StepCallback | None = None) -> Trajectory | Saved:
+                    on_step: StepCallback | None = None) -> Trajectory | RunRecord:
     """Train into `record` and close it: what the record closes into.
 
     Once training has stopped, whatever stopped it, the finished work is saved under
@@ -247,21 +250,23 @@ def record_training(exp: Experiment, record: Record, data: Dataset | None,
             stop_reason = "interrupted"
         with saving():
             run.finish()
-            return record.close(run_info(exp, data, run, {
-                "aeviz_version": __version__, "numpy_version": np.__version__,
-                "created": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            return record.close(run_record(exp, data, run, Meta(
+                aeviz_version=__version__, numpy_version=np.__version__,
+                created=datetime.datetime.now(datetime.timezone.utc).isoformat(
                     timespec="seconds"),
-                "seed": {"data": exp.data.seed, "train": exp.train.seed}, "source": exp.source,
-                "stop_reason": stop_reason, "epochs_run": run.last.epoch,
-                "diverged_at": run.diverged_at, "steps_per_epoch": run.steps_per_epoch,
-                "wall_seconds": time.perf_counter() - started,
-            }))
+                seed=Seeds(data=exp.data.seed, train=exp.train.seed), source=exp.source,
+                stop_reason=stop_reason, epochs_run=run.last.epoch,
+                diverged_at=run.diverged_at, steps_per_epoch=run.steps_per_epoch,
+                wall_seconds=time.perf_counter() - started)))
 
 
-def run_info(exp: Experiment, data: Dataset, run: Training, meta: dict) -> RunInfo:
-    """The trajectory's keys that are not per snapshot."""
-    return RunInfo(config=exp.to_toml(), meta=meta, x=data.x.astype(np.float32, copy=False),
-                   labels=data.labels, label_names=data.label_names,
-                   feature_names=data.feature_names,
-                   layer_sizes=tuple(exp.model.layers), activations=exp.model.activations,
-                   step_loss=np.array(run.step_losses), term_names=run.objective.terms())
+def run_record(exp: Experiment, data: Dataset, run: Training, meta: Meta) -> RunRecord:
+    """The trajectory's keys that are not per snapshot (the record fills in epoch, step and
+    loss when it closes)."""
+    empty = np.empty(0)
+    return RunRecord(config=exp.to_toml(), meta=meta, x=data.x.astype(np.float32, copy=False),
+                     labels=data.labels, label_names=data.label_names,
+                     feature_names=data.feature_names,
+                     layer_sizes=tuple(exp.model.layers), activations=exp.model.activations,
+                     epoch=empty, step=empty, loss=empty,
+                     step_loss=np.array(run.step_losses), term_names=run.objective.terms())

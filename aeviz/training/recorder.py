@@ -1,9 +1,9 @@
 """Where training's snapshots go: a list in memory, or files on disk streamed as training goes.
 
 Both records take `append(snapshot)`, say the step of the last one they hold (`last_step`), and
-`close(run)` once training is over, with what the run has besides its snapshots (`RunInfo`):
-the memory record closes into a `Trajectory`; the streaming one writes the .npz and closes into
-a `Saved` summary.
+`close(run)` once training is over, with the run's `RunRecord` (made before its snapshots were
+counted): the memory record closes into a `Trajectory`; the streaming one writes the .npz and
+closes into the record, its epochs, steps and losses filled in and its `path` set.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,52 +22,12 @@ from aeviz.errors import AevizError
 from aeviz.files import atomic_path, check_writable
 from aeviz.signals import deferred
 from aeviz.training.model import split_params
-from aeviz.trajectory import Trajectory, moment_name, write_trajectory
+from aeviz.trajectory import RunRecord, Trajectory, snapshot_members, write_trajectory
 from aeviz.trajectory.archive import RawArray
+from aeviz.trajectory.format import LogVar
 
 PARTS = ".parts."  # in the name of the hidden folder a streaming record writes into
 NAME_IN_PARTS = 100  # characters of the output's name kept in that folder's name
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """What a trajectory holds besides its snapshots: the experiment, the data, the outcome."""
-
-    config: str
-    meta: dict
-    x: np.ndarray
-    labels: np.ndarray
-    label_names: tuple[str, ...]
-    feature_names: tuple[str, ...]
-    layer_sizes: tuple[int, ...]
-    activations: tuple[str, ...]
-    step_loss: np.ndarray
-    term_names: tuple[str, ...]  # the objective's other terms, if any (see objectives.py)
-
-
-@dataclass(frozen=True)
-class Columns(RunInfo):
-    """A run's per-run arrays and its per-snapshot scalars: what `write_trajectory` reads
-    besides the streamed snapshot arrays."""
-
-    epoch: np.ndarray
-    step: np.ndarray
-    loss: np.ndarray
-
-
-@dataclass(frozen=True)
-class Saved:
-    """A run streamed to disk: where it is and how it ended (what `aeviz train` prints)."""
-
-    path: Path
-    meta: dict
-    loss: np.ndarray        # the RMSE of every snapshot
-    snapshots: int
-    ends_at: str            # the last snapshot's name, "epoch 12"
-
-    @property
-    def stop_reason(self) -> str:
-        return self.meta["stop_reason"]
 
 
 class MemoryRecord:
@@ -90,23 +49,23 @@ class MemoryRecord:
     def extend(self, snapshots) -> None:
         self.snapshots.extend(snapshots)
 
-    def close(self, run: RunInfo) -> Trajectory:
+    def close(self, run: RunRecord) -> Trajectory:
         """The recorded run as a Trajectory in memory."""
         snapshots = self.snapshots
         weights, biases = split_params(np.stack([s.params for s in snapshots]),
                                        run.layer_sizes)
-        # A regularized or variational run's per-snapshot extras (terms, W_logvar, b_logvar).
-        extras = {key: np.stack([s.extras[key] for s in snapshots])
-                  for key in (snapshots[0].extras or {})}
+        first = snapshots[0]  # a regularized or variational run's terms and log-variance layer
         return Trajectory(
-            **_fields(run), epoch=np.array([s.epoch for s in snapshots]),
-            step=np.array([s.step for s in snapshots]),
-            loss=np.array([s.rmse for s in snapshots]),
+            **_fields(run, epoch=np.array([s.epoch for s in snapshots]),
+                      step=np.array([s.step for s in snapshots]),
+                      loss=np.array([s.rmse for s in snapshots])),
             codes=np.stack([s.codes for s in snapshots]),
             weights=[np.ascontiguousarray(w) for w in weights],
             biases=[np.ascontiguousarray(b) for b in biases],
-            terms=extras.get("terms"), logvar_weights=extras.get("W_logvar"),
-            logvar_biases=extras.get("b_logvar"))
+            terms=None if first.terms is None else np.stack([s.terms for s in snapshots]),
+            logvar=None if first.logvar_weights is None else LogVar(
+                np.stack([s.logvar_weights for s in snapshots]),
+                np.stack([s.logvar_biases for s in snapshots])))
 
 
 class StreamingRecord:
@@ -147,8 +106,8 @@ class StreamingRecord:
 
     def append(self, snapshot) -> None:
         weights, biases = split_params(snapshot.params, self.layer_sizes)
-        arrays = {"codes": snapshot.codes} | {f"W{i}": w for i, w in enumerate(weights)} | {
-            f"b{i}": b for i, b in enumerate(biases)} | (snapshot.extras or {})
+        arrays = snapshot_members(snapshot.codes, weights, biases, snapshot.terms,
+                                  snapshot.logvar_weights, snapshot.logvar_biases)
         for key, array in arrays.items():
             data = np.ascontiguousarray(array, np.float32)
             handle = self._file(key, array.shape)
@@ -163,23 +122,21 @@ class StreamingRecord:
         for snapshot in snapshots:
             self.append(snapshot)
 
-    def close(self, run: RunInfo) -> Saved:
-        """Write the .npz of `run` with this record's snapshots; say what was saved."""
+    def close(self, run: RunRecord) -> RunRecord:
+        """Write the .npz of `run` with this record's snapshots; the record as saved."""
         for handle in self.files.values():
             handle.flush()
         count = len(self.step)
         snapshots = {key: RawArray(self.folder / key, np.dtype(np.float32), (count, *shape))
                      for key, shape in self.shapes.items()}
-        loss = np.array(self.loss[:count])
-        columns = Columns(**_fields(run), epoch=np.array(self.epoch[:count]),
-                          step=np.array(self.step[:count]), loss=loss)
+        saved = RunRecord(**_fields(run, epoch=np.array(self.epoch[:count]),
+                                    step=np.array(self.step[:count]),
+                                    loss=np.array(self.loss[:count]), path=str(self.path)))
         # Made only now, so that a process killed while training leaves no temporary file,
         # only the parts folder, which the next run removes.
         with atomic_path(self.path) as temp:
-            write_trajectory(temp, columns, snapshots)
-        ends_at = moment_name(self.epoch[count - 1], self.step[count - 1],
-                              run.meta.get("steps_per_epoch") or 0)
-        return Saved(self.path, run.meta, loss, count, ends_at)
+            write_trajectory(temp, saved, snapshots)
+        return saved
 
     def discard(self) -> None:
         """Remove the parts folder (after `close`, or instead of it): an existing file at the
@@ -198,9 +155,10 @@ class StreamingRecord:
         return self.files[key]
 
 
-def _fields(run: RunInfo) -> dict[str, Any]:
-    """The fields of `run` (not a deep copy, as dataclasses.asdict would make)."""
-    return {field.name: getattr(run, field.name) for field in dataclasses.fields(RunInfo)}
+def _fields(run: RunRecord, **changes: Any) -> dict[str, Any]:
+    """The fields of `run` (not a deep copy, as dataclasses.asdict would make), with `changes`."""
+    return {field.name: getattr(run, field.name)
+            for field in dataclasses.fields(RunRecord)} | changes
 
 
 def parts_prefix(stem: str, pid: int | None = None) -> str:

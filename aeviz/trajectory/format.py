@@ -33,9 +33,10 @@ and `meta` as a `Meta`, both through the settings schema.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from aeviz.errors import AevizError
-from aeviz.files import atomic_path, check_readable
+from aeviz.files import atomic_path, check_readable, check_writable
 from aeviz.limits import MAX_TRAJECTORY_BYTES, size_text
 from aeviz.settings import Experiment, stored_experiment
 from aeviz.settings.fields import format_version_of, newest_version
@@ -58,7 +59,7 @@ from aeviz.trajectory.archive import (
     release,
     write_archive,
 )
-from aeviz.trajectory.meta import STOP_REASONS, Meta, meta_from_dict, meta_from_json
+from aeviz.trajectory.meta import STOP_REASONS, Meta, meta_from_json
 
 FORMAT = "aeviz-trajectory"
 # The version of the arrays' layout; bump it when the arrays change meaning. Keys of the
@@ -66,15 +67,52 @@ FORMAT = "aeviz-trajectory"
 # and a run is written with the newest version among the keys it uses.
 ARRAYS_VERSION = 1
 FORMAT_VERSION = newest_version(Experiment, ARRAYS_VERSION)  # the newest this aeviz reads
-__all__ = ["FORMAT", "FORMAT_VERSION", "STOP_REASONS", "Meta", "Trajectory", "load",
-           "moment_name", "write_trajectory"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "STOP_REASONS", "LogVar", "Meta", "RunRecord",
+           "Summary", "Trajectory", "load", "moment_name", "snapshot_members",
+           "write_trajectory"]
 
 
-@dataclass
-class Trajectory:
-    """A recorded training run: its arrays (mapped from the file when loaded), the experiment
-    it was trained from (`experiment`, from the stored `config` text) and what training reported
-    about it (`meta`)."""
+# Every array's key, defined once: the writers (`write_trajectory`, the streaming record) and
+# `load` name arrays only through these.
+CODES, TERMS, TERM_NAMES = "codes", "terms", "term_names"
+LOGVAR_WEIGHTS, LOGVAR_BIASES = "W_logvar", "b_logvar"
+
+
+def weights_key(layer: int) -> str:
+    return f"W{layer}"
+
+
+def biases_key(layer: int) -> str:
+    return f"b{layer}"
+
+
+Array = np.ndarray | RawArray  # in memory, or a raw file training streamed snapshots into
+
+
+def snapshot_members(codes: Array, weights: Sequence[Array], biases: Sequence[Array],
+                     terms: Array | None = None, logvar_weights: Array | None = None,
+                     logvar_biases: Array | None = None) -> dict[str, Array]:
+    """The per-snapshot arrays by key, in the order they are stored: codes, W0.., b0.., and
+    the optional ones a run has (terms; W_logvar, b_logvar)."""
+    members = {CODES: codes} | {weights_key(i): w for i, w in enumerate(weights)} | {
+        biases_key(i): b for i, b in enumerate(biases)}
+    for key, array in ((TERMS, terms), (LOGVAR_WEIGHTS, logvar_weights),
+                       (LOGVAR_BIASES, logvar_biases)):
+        if array is not None:
+            members[key] = array
+    return members
+
+
+@dataclass(frozen=True, eq=False)
+class RunRecord:
+    """What training produces and a trajectory holds, besides the per-snapshot arrays: the
+    experiment it was trained from (`config`, TOML text), what training reported (`meta`), the
+    data, the network's shape and a value per snapshot (`epoch`, `step`, `loss`) and per step.
+
+    Training makes it before the snapshots are counted (epoch, step and loss empty) and the
+    record holding the snapshots fills those in when it closes; a streamed run is returned as
+    this record, a run in memory or loaded as a `Trajectory`, which adds the arrays.
+    """
 
     config: str
     meta: Meta
@@ -86,32 +124,13 @@ class Trajectory:
     epoch: np.ndarray
     step: np.ndarray
     loss: np.ndarray
-    codes: np.ndarray
-    weights: list[np.ndarray]
-    biases: list[np.ndarray]
     step_loss: np.ndarray
     feature_names: tuple[str, ...] = ()
-    term_names: tuple[str, ...] = ()
-    terms: np.ndarray | None = None            # [T, K]
-    logvar_weights: np.ndarray | None = None   # [T, 2, in], variational runs
-    logvar_biases: np.ndarray | None = None    # [T, 2]
-    path: str = field(default="", compare=False)
-    # What loading dropped (keys another aeviz version wrote): one line each, for the CLI.
-    notes: tuple[str, ...] = field(default=(), compare=False)
+    term_names: tuple[str, ...] = ()  # the objective's other terms ("code_l1", "kl"), if any
+    path: str = ""  # the file it was written to or read from
 
-    def __post_init__(self) -> None:
-        if isinstance(self.meta, Mapping):  # as training reports it
-            self.meta = meta_from_dict(self.meta)
-
-    def __repr__(self) -> str:
-        """One line (the dataclass's would print every array: 47 KB in a notebook)."""
-        where = f" from {self.path}" if self.path else ""
-        return (f"<aeviz Trajectory {self.title!r}: {len(self)} snapshots, {len(self.x)} "
-                f"samples, layers {'-'.join(map(str, self.layer_sizes))}{where}>")
-
-    @property
-    def variational(self) -> bool:
-        return self.logvar_weights is not None
+    def __len__(self) -> int:
+        return len(self.epoch)
 
     @cached_property
     def experiment(self) -> Experiment:
@@ -141,8 +160,45 @@ class Trajectory:
             return self.feature_names[index]
         return f"x{index + 1}"
 
-    def __len__(self) -> int:
-        return len(self.epoch)
+
+@dataclass(frozen=True, eq=False)
+class LogVar:
+    """A variational run's code layer's log-variance half, at every snapshot."""
+
+    weights: np.ndarray  # [T, 2, in]
+    biases: np.ndarray   # [T, 2]
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Trajectory(RunRecord):
+    """A recorded training run: the record with its per-snapshot arrays (mapped from the file
+    when loaded)."""
+
+    codes: np.ndarray                 # [T, N, 2]
+    weights: list[np.ndarray]         # [T, out, in] per layer
+    biases: list[np.ndarray]          # [T, out] per layer
+    terms: np.ndarray | None = None   # [T, K], K = len(term_names)
+    logvar: LogVar | None = None      # variational runs
+    # What loading dropped (keys another aeviz version wrote): one line each, for the CLI.
+    notes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        """One line (the dataclass's would print every array: 47 KB in a notebook)."""
+        where = f" from {self.path}" if self.path else ""
+        return (f"<aeviz Trajectory {self.title!r}: {len(self)} snapshots, {len(self.x)} "
+                f"samples, layers {'-'.join(map(str, self.layer_sizes))}{where}>")
+
+    @property
+    def variational(self) -> bool:
+        return self.logvar is not None
+
+    @property
+    def logvar_weights(self) -> np.ndarray | None:
+        return None if self.logvar is None else self.logvar.weights
+
+    @property
+    def logvar_biases(self) -> np.ndarray | None:
+        return None if self.logvar is None else self.logvar.biases
 
     def release(self) -> None:
         """Let go of the per-snapshot data read so far: a loaded run's large arrays are mapped
@@ -151,82 +207,124 @@ class Trajectory:
         for array in (self.codes, *self.weights, *self.biases):
             release(array)
 
-    def summary(self) -> dict[str, Any]:
-        """What `aeviz info` shows: the run's set-up and outcome in plain values (and the
-        objective's other settings and final terms, for runs that have them)."""
-        exp, meta = self.experiment, self.meta
-        train = exp.train
-        labelled = self.labels[self.labels >= 0]
-        counts = np.bincount(labelled) if len(labelled) else []
-        return {
-            "title": exp.title,
-            "layers": list(self.layer_sizes),
-            "code_layer": exp.code_layer,
-            "activations": list(self.activations),
-            "optimizer": train.optimizer,
-            "hyperparameters": {k: getattr(train, k) for k in (
-                "learning_rate", "batch_size", "epochs", "epsilon", "beta1", "beta2", "eps",
-                "seed")},
-            "samples": len(self.x),
-            "dimensions": int(self.x.shape[1]),
-            "clusters": {name: int(n) for name, n in zip(
-                self.label_names or [str(i) for i in range(len(counts))], counts)},
-            "snapshots": len(self),
-            "epochs": [int(self.epoch[0]), int(self.epoch[-1])],
-            "ends_at": self.moment(len(self) - 1),
-            "stop_reason": meta.stop_reason,
-            "first_rmse": float(self.loss[0]),
-            "final_rmse": float(self.loss[-1]),
-            "wall_seconds": meta.wall_seconds,
-            "aeviz_version": meta.aeviz_version,
-            "created": meta.created,
-        } | self._objective_summary()
+    def summary(self) -> Summary:
+        """What `aeviz info` shows: the run's set-up and outcome."""
+        return Summary.of(self)
 
-    def _objective_summary(self) -> dict[str, Any]:
-        """The objective's other settings and final terms; nothing for a plain run."""
-        train = self.experiment.train
+    def snapshot_members(self) -> dict[str, np.ndarray]:
+        return snapshot_members(self.codes, self.weights, self.biases, self.terms,
+                                self.logvar_weights, self.logvar_biases)
+
+    def save(self, path: str | Path) -> None:
+        """Write the .npz atomically: a crash never leaves a broken file at `path`. As the
+        command line does, an output that is a folder or a special file, or the file this run
+        was read from or trained from (its experiment, its data), is refused first."""
+        check_writable(path, inputs=self.inputs())
+        with atomic_path(path) as temp:
+            write_trajectory(temp, self, self.snapshot_members())
+
+    def inputs(self) -> list[str]:
+        """The files this run was read from or trained from: its trajectory, its experiment
+        file and that file's data files (a save never overwrites them)."""
+        found = [self.path] if self.path else []
+        source = self.meta.source
+        if not source or not Path(source).is_file():  # not trained from a file (a dict, text)
+            return found
+        data = self.experiment.data
+        return found + [source] + [str(Path(source).parent / name)
+                                   for name in (data.file, data.label_file) if name]
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """The optimizer's settings and the training's bounds, as `info` shows them."""
+
+    learning_rate: float
+    batch_size: int
+    epochs: int       # at most
+    epsilon: float    # the RMSE that counts as converged
+    beta1: float
+    beta2: float
+    eps: float
+    seed: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What `aeviz info` shows of a run: its set-up and outcome in plain values."""
+
+    title: str
+    layers: tuple[int, ...]
+    code_layer: int
+    activations: tuple[str, ...]
+    optimizer: str
+    hyperparameters: Hyperparameters
+    samples: int
+    dimensions: int
+    clusters: dict[str, int]         # label name -> samples
+    snapshots: int
+    epochs: tuple[int, int]          # first and last recorded
+    ends_at: str
+    stop_reason: str
+    first_rmse: float
+    final_rmse: float
+    wall_seconds: float | None
+    aeviz_version: str | None
+    created: str | None
+    objective: dict[str, Any] = field(default_factory=dict)  # settings of the other terms
+    final_terms: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, run: Trajectory) -> Summary:
+        exp, meta = run.experiment, run.meta
+        train = exp.train
+        labelled = run.labels[run.labels >= 0]
+        counts = np.bincount(labelled) if len(labelled) else []
         objective = {k: getattr(train, k) for k in ("weight_decay", "noise", "masking",
                                                     "code_l1", "beta")
                      if getattr(train, k) is not None}
-        if self.variational:
+        if run.variational:
             objective["variational"] = True
-        if not objective and self.terms is None:
-            return {}
-        return {"objective": objective, "final_terms": (
-            {name: float(value) for name, value in zip(self.term_names, self.terms[-1])}
-            if self.terms is not None else {})}
+        return cls(
+            title=exp.title, layers=tuple(run.layer_sizes), code_layer=exp.code_layer,
+            activations=tuple(run.activations), optimizer=train.optimizer,
+            hyperparameters=Hyperparameters(**{
+                f.name: getattr(train, f.name) for f in dataclasses.fields(Hyperparameters)}),
+            samples=len(run.x), dimensions=int(run.x.shape[1]),
+            clusters={name: int(n) for name, n in zip(
+                run.label_names or [str(i) for i in range(len(counts))], counts)},
+            snapshots=len(run), epochs=(int(run.epoch[0]), int(run.epoch[-1])),
+            ends_at=run.moment(len(run) - 1), stop_reason=meta.stop_reason,
+            first_rmse=float(run.loss[0]), final_rmse=float(run.loss[-1]),
+            wall_seconds=meta.wall_seconds, aeviz_version=meta.aeviz_version,
+            created=meta.created, objective=objective,
+            final_terms={} if run.terms is None else {
+                name: float(value) for name, value in zip(run.term_names, run.terms[-1])})
 
-    def save(self, path: str | Path) -> None:
-        """Write the .npz atomically: a crash never leaves a broken file at `path`."""
-        arrays = {"codes": self.codes}
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            arrays[f"W{i}"], arrays[f"b{i}"] = w, b
-        for key, array in (("terms", self.terms), ("W_logvar", self.logvar_weights),
-                           ("b_logvar", self.logvar_biases)):
-            if array is not None:
-                arrays[key] = array
-        with atomic_path(path) as temp:
-            write_trajectory(temp, self, arrays)
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON holds it (the objective's keys only for runs that have one)."""
+        plain = dataclasses.asdict(self)
+        plain["layers"], plain["activations"] = list(self.layers), list(self.activations)
+        plain["epochs"] = list(self.epochs)
+        if not self.objective and not self.final_terms:
+            del plain["objective"], plain["final_terms"]
+        return plain
 
 
-def write_trajectory(path: str | Path, run: Trajectory | Any,
-                     snapshots: dict[str, np.ndarray | RawArray]) -> None:
-    """Write the .npz of `run` (a Trajectory, or anything with its per-run attributes:
-    config, meta, x, labels, ..., epoch, step, loss, step_loss) with the per-snapshot arrays
-    `snapshots` (codes, W0.., b0..), which may be raw files streamed during training."""
-    meta = run.meta if isinstance(run.meta, Meta) else meta_from_dict(run.meta)
-    term_names = tuple(getattr(run, "term_names", ()))
+def write_trajectory(path: str | Path, run: RunRecord, snapshots: Mapping[str, Array]) -> None:
+    """Write the .npz of `run` with its per-snapshot arrays `snapshots` (`snapshot_members`:
+    arrays in memory, or raw files streamed during training)."""
     write_archive(path, {
         "format": np.array(FORMAT),
         "format_version": np.array(format_version(run.config)),
-        "config": np.array(run.config), "meta": np.array(meta.to_json()),
+        "config": np.array(run.config), "meta": np.array(run.meta.to_json()),
         "x": np.asarray(run.x, np.float32), "labels": run.labels,
         "label_names": np.array(run.label_names, dtype=str),
         "feature_names": np.array(run.feature_names, dtype=str),
         "layer_sizes": np.array(run.layer_sizes),
         "activations": np.array(run.activations, dtype=str),
         "epoch": run.epoch, "step": run.step, "loss": run.loss, "step_loss": run.step_loss,
-        **({"term_names": np.array(term_names, dtype=str)} if term_names else {}),
+        **({TERM_NAMES: np.array(run.term_names, dtype=str)} if run.term_names else {}),
         **snapshots,
     })
 
@@ -270,8 +368,12 @@ def load(path: str | Path) -> Trajectory:
     n_layers = len(layer_sizes) - 1
     checks.check_layer_keys(name, members, n_layers)
     checks.check_shapes(name, members, layer_sizes)
-    for key in ("x", "loss", "codes", *(f"{k}{i}" for i in range(n_layers) for k in "Wb")):
-        checks.check_finite(name, key, blocks(name, members[key]))
+    finite = ("x", "loss", CODES, *(key(i) for i in range(n_layers)
+                                     for key in (weights_key, biases_key)),
+              *(key for key in (TERMS, LOGVAR_WEIGHTS, LOGVAR_BIASES) if key in members))
+    for key in finite:
+        if members[key].dtype.kind == "f":  # other kinds are refused below, by their shapes
+            checks.check_finite(name, key, blocks(name, members[key]))
     arrays = {key: read_member(name, member) for key, member in members.items()
               if key not in small}
     checks.check_order(name, arrays["epoch"], arrays["step"])
@@ -279,6 +381,7 @@ def load(path: str | Path) -> Trajectory:
     meta, meta_notes = meta_from_json(str(small["meta"]), name)
     experiment, notes = stored_experiment(str(small["config"]), name)
     _check_experiment(name, experiment, layer_sizes, small["activations"])
+    term_names, terms = _terms(name, arrays)
     trajectory = Trajectory(
         config=str(small["config"]), meta=meta,
         x=arrays["x"], labels=arrays["labels"].astype(int),
@@ -289,21 +392,28 @@ def load(path: str | Path) -> Trajectory:
         layer_sizes=layer_sizes,
         activations=tuple(str(s) for s in small["activations"]),
         epoch=arrays["epoch"], step=arrays["step"], loss=arrays["loss"],
-        codes=arrays["codes"],
-        weights=[arrays[f"W{i}"] for i in range(n_layers)],
-        biases=[arrays[f"b{i}"] for i in range(n_layers)],
-        step_loss=arrays["step_loss"], path=name, notes=notes + meta_notes,
-        **_objective_arrays(name, arrays, layer_sizes))
+        step_loss=arrays["step_loss"], term_names=term_names, path=name,
+        codes=arrays[CODES],
+        weights=[arrays[weights_key(i)] for i in range(n_layers)],
+        biases=[arrays[biases_key(i)] for i in range(n_layers)],
+        terms=terms, logvar=_logvar(name, arrays, experiment, layer_sizes),
+        notes=notes + meta_notes)
     trajectory.__dict__["experiment"] = experiment  # checked above; the cached property's value
     return trajectory
 
 
 def _check_file(name: str) -> None:
     """A regular file of at most MAX_TRAJECTORY_BYTES that starts like a zip archive."""
-    try:
-        with open(name, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            magic = handle.read(4) if stat.S_ISREG(info.st_mode) else b""
+    try:  # without blocking: a "regular" file that waits for data (/proc/kmsg) never hangs
+        descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(descriptor)
+            magic = (os.read(descriptor, 4) if stat.S_ISREG(info.st_mode)
+                     and info.st_size >= 4 else b"")
+        finally:
+            os.close(descriptor)
+    except BlockingIOError:
+        magic = b""
     except OSError as error:
         raise AevizError(f"{name}: cannot read: {error.strerror or error}") from None
     if info.st_size > MAX_TRAJECTORY_BYTES:
@@ -342,28 +452,39 @@ def _check_experiment(name: str, experiment: Experiment, layer_sizes: tuple[int,
                          f"do not match the stored activations {activations.tolist()}")
 
 
-def _objective_arrays(name: str, arrays: dict[str, np.ndarray],
-                      layer_sizes: tuple[int, ...]) -> dict[str, Any]:
-    """The optional arrays of regularized and variational runs, checked against the others."""
-    found: dict[str, Any] = {}
+def _terms(name: str, arrays: dict[str, np.ndarray]) -> tuple[tuple[str, ...],
+                                                              np.ndarray | None]:
+    """The objective's other terms of a regularized run (names and values), checked against
+    the snapshots; none for a plain run. (Their values were checked finite above.)"""
+    if TERM_NAMES not in arrays and TERMS not in arrays:
+        return (), None
+    names, terms = arrays.get(TERM_NAMES), arrays.get(TERMS)
     snapshots = len(arrays["epoch"])
-    if "term_names" in arrays or "terms" in arrays:
-        names, terms = arrays.get("term_names"), arrays.get("terms")
-        if names is None or terms is None or names.dtype.kind != "U" or names.ndim != 1 or (
-                terms.dtype.kind != "f" or terms.shape != (snapshots, len(names))):
-            raise AevizError(f"{name}: terms: expected term_names [K] and terms "
-                             f"[{snapshots}, K] floats (a damaged trajectory)")
-        found |= {"term_names": checked_names((str(s) for s in names), f"{name}: term_names"),
-                  "terms": terms}
-    if "W_logvar" in arrays or "b_logvar" in arrays:
-        weight, bias = arrays.get("W_logvar"), arrays.get("b_logvar")
-        inputs = [n_in for n_in, n_out in zip(layer_sizes, layer_sizes[1:]) if n_out == 2]
-        if weight is None or bias is None or weight.dtype.kind != "f" or (
-                bias.dtype.kind != "f") or weight.ndim != 3 or weight.shape[:2] != (
-                snapshots, 2) or weight.shape[2] not in inputs or bias.shape != (snapshots, 2):
-            raise AevizError(f"{name}: W_logvar, b_logvar: expected [{snapshots}, 2, in] and "
-                             f"[{snapshots}, 2] floats (a damaged trajectory)")
-        if not (np.isfinite(weight).all() and np.isfinite(bias).all()):
-            raise AevizError(f"{name}: W_logvar: holds NaN or infinite values")
-        found |= {"logvar_weights": weight, "logvar_biases": bias}
-    return found
+    if names is None or terms is None or names.dtype.kind != "U" or names.ndim != 1 or (
+            terms.dtype.kind != "f" or terms.shape != (snapshots, len(names))):
+        raise AevizError(f"{name}: {TERMS}: expected {TERM_NAMES} [K] and {TERMS} "
+                         f"[{snapshots}, K] floats (a damaged trajectory)")
+    return checked_names((str(s) for s in names), f"{name}: {TERM_NAMES}"), terms
+
+
+def _logvar(name: str, arrays: dict[str, np.ndarray], experiment: Experiment,
+            layer_sizes: tuple[int, ...]) -> LogVar | None:
+    """A variational run's log-variance layer, checked against the snapshots and the layer that
+    feeds the code layer; present exactly when the stored experiment is variational."""
+    present = LOGVAR_WEIGHTS in arrays or LOGVAR_BIASES in arrays
+    if bool(experiment.model.variational) != present:
+        raise AevizError(f"{name}: {LOGVAR_WEIGHTS}: " + (
+            "present, but the stored config's model is not variational" if present else
+            "missing, but the stored config's model.variational is true")
+            + " (a damaged or tampered trajectory)")
+    if not present:
+        return None
+    weight, bias = arrays.get(LOGVAR_WEIGHTS), arrays.get(LOGVAR_BIASES)
+    snapshots = len(arrays["epoch"])
+    feeding = layer_sizes[experiment.code_layer - 1]  # the layer the code layer reads
+    if weight is None or bias is None or weight.dtype.kind != "f" or (
+            bias.dtype.kind != "f") or weight.shape != (snapshots, 2, feeding) or (
+            bias.shape != (snapshots, 2)):
+        raise AevizError(f"{name}: {LOGVAR_WEIGHTS}, {LOGVAR_BIASES}: expected [{snapshots}, "
+                         f"2, {feeding}] and [{snapshots}, 2] floats (a damaged trajectory)")
+    return LogVar(weight, bias)

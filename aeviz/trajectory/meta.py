@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from aeviz.errors import AevizError
 from aeviz.settings.fields import (
@@ -56,7 +55,8 @@ class Meta:
             return self.json
         plain = {name: getattr(self, name) for name in self.__dataclass_fields__
                  if name != "json"}
-        plain["seed"] = {"data": self.seed.data, "train": self.seed.train}
+        seed = self.seed or Seeds()
+        plain["seed"] = {"data": seed.data, "train": seed.train}
         return json.dumps(plain)
 
 
@@ -78,8 +78,3 @@ def meta_from_json(text: str, source: str) -> tuple[Meta, tuple[str, ...]]:
     meta, notes = build_leniently(Meta, raw, f"{source}: meta")
     return Meta(**{name: getattr(meta, name) for name in Meta.__dataclass_fields__
                    if name != "json"}, json=text), notes
-
-
-def meta_from_dict(values: Any) -> Meta:
-    """A Meta from what training reports (a dict), written back as json.dumps(values)."""
-    return meta_from_json(json.dumps(values), "run")[0]

@@ -1,65 +1,17 @@
-"""The pieces of the command line that every command shares: how user errors are printed,
-flag types and callbacks, the render flags, the progress bar and the `info` text."""
+"""The flags several commands share: --set, --quiet, --shard and the render flags (one per
+[render] key, from one table)."""
 
 from __future__ import annotations
 
-import sys
-import time
 from typing import Any
 
 import click
 
-from aeviz.errors import AevizError, SettingError
+from aeviz.cli.errors import UserError
+from aeviz.errors import AevizError
 from aeviz.settings import ALIGN_NAMES, PACE_NAMES, SCALE_NAMES, THEME_NAMES, RenderOptions
 from aeviz.settings.fields import clipped
 from aeviz.settings.overrides import parse_assignment
-from aeviz.signals import exit_status
-from aeviz.text import printable
-
-
-class UserError(click.ClickException):
-    """A user error as Click prints it: `Error: <one line>` on stderr, exit status 2."""
-
-    exit_code = 2
-
-
-class AevizCommand(click.Command):
-    """A command whose AevizErrors become UserErrors, naming the flag a bad value came from."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except SettingError as error:
-            raise UserError(printable(_name_the_flag(error, ctx.params))) from None
-        except AevizError as error:
-            raise UserError(printable(str(error))) from None
-
-
-class AevizGroup(click.Group):
-    """Click's own usage errors (a mistyped option) as one line too, with a pointer to --help."""
-
-    command_class = AevizCommand
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except click.UsageError as error:
-            where = error.ctx.command_path if error.ctx else ctx.command_path
-            raise UserError(f"{error.format_message()} (see '{where} --help')") from None
-        except KeyboardInterrupt:
-            click.echo("Aborted.", err=True)
-            raise click.exceptions.Exit(exit_status()) from None
-
-
-def _name_the_flag(error: SettingError, params: dict) -> str:
-    """`--set train.epochs: ...`, `--size: ...`: the flag a setting's bad value came from."""
-    for key in params.get("overrides") or {}:
-        if error.key == key or error.key.startswith((f"{key}.", f"{key}[")):
-            return f"--set {key}: {error.problem}"
-    name = error.key.removeprefix("render.")
-    if name in params and params[name] is not None and name != "overrides":
-        return f"--{name.replace('_', '-')}: {error.problem}"
-    return str(error)
 
 
 def _assignments(ctx: click.Context, param: click.Parameter, texts: tuple[str, ...]) -> dict:
@@ -205,102 +157,3 @@ def render_flags(function=None, *, only: tuple[str, ...] | None = None,
             function = table[name](function)
         return function
     return decorate(function) if function is not None else decorate
-
-
-def note_printer(quiet: bool):
-    """Where notes for the user go: stderr, unless --quiet."""
-    def note(message: str) -> None:
-        if not quiet:
-            click.echo(f"note: {message}", err=True)
-    return note
-
-
-class Progress:
-    """A progress bar on stderr, only when stderr is a terminal (never in logs or CI)."""
-
-    def __init__(self, label: str, quiet: bool = False, eta: bool = True):
-        self.label, self.enabled, self.bar = label, not quiet and sys.stderr.isatty(), None
-        self.eta = eta  # click's own estimate of the time left
-
-    def __call__(self, done: int, total: int, item: str | None = None) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
-                                         item_show_func=lambda shown: shown,
-                                         show_eta=self.eta)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos, item)
-
-    def __enter__(self) -> Progress:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
-
-
-class TrainingStatus:
-    """Training's progress line: the latest RMSE, samples per second and the time left,
-    redrawn at most every REDRAW seconds (mini-batches can come thousands a second)."""
-
-    REDRAW = 0.2
-
-    def __init__(self, progress: Progress, clock=time.perf_counter):
-        self.progress, self.clock = progress, clock
-        self.started = self.shown = clock()
-        self.rmse: float | None = None
-
-    def epoch(self, epoch: int, rmse: float) -> None:
-        self.rmse = rmse
-
-    def step(self, done: int, total: int) -> None:
-        now = self.clock()
-        if now - self.shown >= self.REDRAW:
-            self.shown = now
-            self.progress(done, total, self.text(done, total, now - self.started))
-
-    def text(self, done: int, total: int, seconds: float) -> str:
-        """The line shown, such as: RMSE 0.0412  5,310 samples/s  1:23 left."""
-        rate = done / max(seconds, 1e-9)
-        rmse = "" if self.rmse is None else f"RMSE {self.rmse:.4f}  "
-        return f"{rmse}{rate:,.0f} samples/s  {clock_text((total - done) / rate)} left"
-
-
-def clock_text(seconds: float) -> str:
-    """1:05 or 2:03:09: minutes and seconds, hours when needed."""
-    minutes, secs = divmod(int(round(seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def describe(summary: dict[str, Any]) -> str:
-    """A trajectory's summary (plus `file_bytes`) as aligned "key  value" lines for people."""
-    hp = summary["hyperparameters"]
-    clusters = ", ".join(f"{name} ({n})" for name, n in summary["clusters"].items())
-    converged = summary["stop_reason"] == "converged"
-    lines = [
-        ("title", summary["title"]),
-        ("layers", " - ".join(map(str, summary["layers"]))
-         + f"  (code layer {summary['code_layer']})"),
-        ("activations", ", ".join(summary["activations"])),
-        ("optimizer", f"{summary['optimizer']}, learning rate {hp['learning_rate']:g}, batch "
-                      f"{hp['batch_size']}, beta1 {hp['beta1']:g}, beta2 {hp['beta2']:g}, "
-                      f"eps {hp['eps']:g}, seed {hp['seed']}"),
-        ("data", f"{summary['samples']} samples in {summary['dimensions']}-D"
-                 + (f"; {clusters}" if clusters else "")),
-        ("snapshots", f"{summary['snapshots']}, epoch {summary['epochs'][0]} to "
-                      f"{summary['ends_at']} (at most {hp['epochs']} epochs)"),
-        ("stopped", summary["stop_reason"] + (f" (epsilon {hp['epsilon']:g})" if converged
-                                              else "")),
-        ("RMSE", f"first {summary['first_rmse']:.4g}, final {summary['final_rmse']:.4g}"),
-        *([("objective", ", ".join(f"{k} {v:g}" if not isinstance(v, bool) else k
-                                   for k, v in summary["objective"].items())
-                        + "".join(f"; final {k} {v:.4g}"
-                                  for k, v in summary.get("final_terms", {}).items()))]
-          if summary.get("objective") else []),
-        ("file", f"{summary['file_bytes'] / 1e6:.2f} MB, written by aeviz "
-                 f"{summary['aeviz_version']} on {summary['created']}"),
-    ]
-    width = max(len(key) for key, _ in lines)
-    return "\n".join(f"{key.ljust(width)}  {value}" for key, value in lines)
