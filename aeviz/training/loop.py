@@ -59,9 +59,13 @@ class Snapshot(NamedTuple):
 
 
 def recordable(snapshot: Snapshot) -> bool:
-    """Finite loss, codes and weights (stored as float32, so an overflowing cast shows as inf)."""
+    """Finite loss, codes, weights and the objective's arrays (stored as float32, so an
+    overflowing cast shows as inf): a trajectory holds only what can be drawn and loaded."""
     return (math.isfinite(snapshot.rmse) and bool(np.isfinite(snapshot.codes).all())
-            and bool(np.isfinite(snapshot.params).all()))
+            and bool(np.isfinite(snapshot.params).all())
+            and all(bool(np.isfinite(array).all()) for array in (
+                snapshot.terms, snapshot.logvar_weights, snapshot.logvar_biases)
+                    if array is not None))
 
 
 PLAIN = Objective()
