@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from aeviz import text, trajectory
 from aeviz.errors import AevizError
@@ -137,3 +139,38 @@ def test_an_untitled_experiment_named_with_bad_math_is_refused(tmp_path, run_cli
     assert result.exit_code == 2
     assert "title (the file's name, as no title is set)" in result.stderr
     assert "matplotlib cannot draw" in result.stderr
+
+
+# --- fuzzed: every text either passes whole or is refused as one line -------------------------
+
+# Mostly names people write (letters, digits, spaces, accents, CJK, drawable math), sometimes
+# with what the door refuses (control and escape characters, bidirectional controls, line
+# breaks, surrogates, math that cannot be drawn): both branches run.
+PLAIN = st.text(st.characters(categories=["L", "N", "Zs", "P"], exclude_characters="$\\"),
+                max_size=30)
+HOSTILE = st.sampled_from(["\x1b[2J", "\x07", "\x00", "\u202e", "\n", "\u2028", "\x9b",
+                           "\ud800", "$\\frac{$", "$x^$", "$\\sqrt{2}$", "$\\alpha$"])
+TEXTS = st.one_of(PLAIN, PLAIN, st.tuples(PLAIN, HOSTILE, PLAIN).map("".join))
+
+
+def test_the_door_passes_a_text_whole_or_refuses_it_as_one_line():
+    counts = {"accepted": 0, "refused": 0}
+
+    @settings(max_examples=90, derandomize=True, deadline=None, database=None)
+    @given(TEXTS)
+    def check(value):
+        try:
+            names = text.checked_names([value], "labels.npy", "class name")
+        except AevizError as error:
+            message = str(error)
+            assert message.startswith("labels.npy: class name 1 (") and "\n" not in message
+            assert text.printable(message) == message  # printable as it is: no escapes
+            outcome = "refused"
+        else:
+            assert names == (value,) and text.printable(value) == value
+            outcome = "accepted"
+        counts[outcome] += 1
+        event(outcome)
+
+    check()
+    assert counts["accepted"] >= sum(counts.values()) / 3 and counts["refused"] > 0, counts

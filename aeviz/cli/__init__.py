@@ -15,16 +15,8 @@ import sys
 import click
 
 from aeviz import __version__
-from aeviz.cli.batch import batch
-from aeviz.cli.demo import demo
+from aeviz.cli import batch, demo, figure, info, init, render, train, validate, view
 from aeviz.cli.errors import AevizGroup
-from aeviz.cli.figure import figure
-from aeviz.cli.info import info
-from aeviz.cli.init import init
-from aeviz.cli.render import render
-from aeviz.cli.train import train
-from aeviz.cli.validate import validate
-from aeviz.cli.view import view
 from aeviz.errors import out_of_memory
 from aeviz.signals import handle_stop_signals
 
@@ -45,7 +37,8 @@ def cli() -> None:
     """
 
 
-for command in (demo, init, train, validate, render, view, batch, figure, info):
+for command in (demo.demo, init.init, train.train, validate.validate, render.render, view.view,
+                batch.batch, figure.figure, info.info):
     cli.add_command(command)
 
 
