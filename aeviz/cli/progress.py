@@ -97,5 +97,5 @@ def divergence_warning(run, exp) -> str:
     advice = (f"Try a lower {suspects[0]}." if len(suspects) == 1 else
               f"Try lower values of {', '.join(suspects[:-1])} or {suspects[-1]}.")
     return (f"warning: training diverged at epoch {run.meta.diverged_at} (the loss or weights "
-            f"stopped being finite); the trajectory ends at {run.moment(len(run) - 1)}. "
+            f"stopped being finite); the trajectory ends at {run.ends_at}. "
             f"{advice}")

@@ -39,7 +39,7 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> None:
     if not quiet:
         if run.stop_reason == "diverged":
             click.echo(divergence_warning(run, exp), err=True)
-        click.echo(printable(f"{exp.source}: ends at {run.moment(len(run) - 1)}, final RMSE "
+        click.echo(printable(f"{exp.source}: ends at {run.ends_at}, final RMSE "
                    f"{run.loss[-1]:.4g}, stopped: {run.stop_reason}, {len(run)} snapshots -> "
                    f"{output} ({run.meta.wall_seconds:.1f} s)"))
     if run.stop_reason == "interrupted" or stop_requested():

@@ -154,6 +154,11 @@ class RunRecord:
         return moment_name(int(self.epoch[snapshot]), int(self.step[snapshot]),
                            self.meta.steps_per_epoch)
 
+    @property
+    def ends_at(self) -> str:
+        """The last snapshot's name ("epoch 12")."""
+        return self.moment(len(self) - 1)
+
     def feature_name(self, index: int) -> str:
         """The name of input feature `index` (from 0): the CSV's column, else "x1", "x2"..."""
         if len(self.feature_names) == self.x.shape[1]:
@@ -294,7 +299,7 @@ class Summary:
             clusters={name: int(n) for name, n in zip(
                 run.label_names or [str(i) for i in range(len(counts))], counts)},
             snapshots=len(run), epochs=(int(run.epoch[0]), int(run.epoch[-1])),
-            ends_at=run.moment(len(run) - 1), stop_reason=meta.stop_reason,
+            ends_at=run.ends_at, stop_reason=meta.stop_reason,
             first_rmse=float(run.loss[0]), final_rmse=float(run.loss[-1]),
             wall_seconds=meta.wall_seconds, aeviz_version=meta.aeviz_version,
             created=meta.created, objective=objective,
