@@ -214,7 +214,7 @@ def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
     loaded = runs_of(runs, notify)
     chosen = options_of(loaded, options)
     check_request(output, chosen, epoch)
-    check_writable(output, inputs=[run.path for run in loaded if run.path])
+    check_writable(output, inputs=[path for run in loaded for path in run.inputs()])
     draw(loaded, output, chosen, epoch=epoch, on_frame=on_frame, notify=notify)
     return Path(output)
 
@@ -232,8 +232,8 @@ def figure(runs: Runs, output: str | os.PathLike, at: str | Sequence[Any] | None
 
     if width is not None and (isinstance(width, bool) or not isinstance(width, numbers.Real)
                               or not 1 <= width <= 40):  # NaN fails the range too
-        raise AevizError(f"width: must be a number of inches from 1 to 40 (the figure "
-                         f"command's --width), got {type(width).__name__} {width!r:.40}")
+        raise AevizError(f"width: must be a number of inches from 1 to 40, got "
+                         f"{type(width).__name__} {width!r:.40}")
     if isinstance(at, numbers.Real) and not isinstance(at, bool):
         at = [at]  # one moment
     if at is not None and not isinstance(at, str) and (
@@ -243,7 +243,7 @@ def figure(runs: Runs, output: str | os.PathLike, at: str | Sequence[Any] | None
     loaded = runs_of(runs, notify)
     chosen = options_of(loaded, options)
     check_figure_output(output)
-    check_writable(output, inputs=[run.path for run in loaded if run.path])
+    check_writable(output, inputs=[path for run in loaded for path in run.inputs()])
     draw_figure(loaded, output, chosen, at, width, notify)
     return Path(output)
 
