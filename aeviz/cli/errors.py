@@ -40,7 +40,7 @@ class AevizGroup(click.Group):
             return super().invoke(ctx)
         except click.UsageError as error:
             where = error.ctx.command_path if error.ctx else ctx.command_path
-            raise UserError(f"{error.format_message()} (see '{where} --help')") from None
+            raise UserError(printable(f"{error.format_message()} (see '{where} --help')")) from None
         except KeyboardInterrupt:
             click.echo("Aborted.", err=True)
             raise click.exceptions.Exit(exit_status()) from None
