@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aeviz.errors import AevizError
-from aeviz.files import check_writable
+from aeviz.files import check_writable, output_path
 from aeviz.settings import (
     Experiment,
     RenderOptions,
@@ -211,6 +211,7 @@ def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
     if epoch is not None and (isinstance(epoch, bool) or not isinstance(epoch, numbers.Real)):
         raise AevizError(f"epoch: must be a number (an epoch of the run) or None for the last, "
                          f"got {type(epoch).__name__} {epoch!r:.40}")
+    output = output_path(output)
     loaded = runs_of(runs, notify)
     chosen = options_of(loaded, options)
     check_request(output, chosen, epoch)
@@ -240,6 +241,7 @@ def figure(runs: Runs, output: str | os.PathLike, at: str | Sequence[Any] | None
             not isinstance(at, Sequence) or isinstance(at, bytes)):
         raise AevizError(f"at: expected moments as a list or a text such as \"0,10,last\", "
                          f"got {type(at).__name__} {at!r:.40}")
+    output = output_path(output)
     loaded = runs_of(runs, notify)
     chosen = options_of(loaded, options)
     check_figure_output(output)

@@ -148,10 +148,19 @@ def _through_link(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
+def output_path(value: object) -> Path:
+    """An output given as a str or a path, as a Path; anything else is one line."""
+    if not isinstance(value, (str, os.PathLike)) or isinstance(value, bytes) or isinstance(
+            os.fspath(value), bytes):
+        raise AevizError(f"output: expected the path of a file to write, got "
+                         f"{type(value).__name__}")
+    return Path(value)
+
+
 def check_writable(path: str | os.PathLike, inputs: Iterable[str | os.PathLike] = ()) -> None:
     """Fail early, before any long work, if `path` could not be written as a regular file, or
     is one of `inputs`."""
-    path = Path(path)
+    path = output_path(path)
     try:  # a name over 255 bytes, a loop of links: one line, as for the write itself
         target = _through_link(path)
         same = [source for source in inputs if target.exists() and Path(source).exists()

@@ -70,3 +70,18 @@ def test_runs_of_another_kind_are_one_line(tmp_path):
                        "list of them, got int"):
         aeviz.render(5, tmp_path / "x.png")
     assert not os.listdir(tmp_path)
+
+
+WRITERS = {"render": lambda run, out: aeviz.render(run, out),
+           "figure": lambda run, out: aeviz.figure(run, out),
+           "show": lambda run, out: aeviz.show(run, out),
+           "save": lambda run, out: run.save(out)}
+
+
+@pytest.mark.parametrize("writer, output", [
+    (writer, output) for writer in WRITERS for output in (None, 5, b"x.png")
+    if (writer, output) != ("show", None)])  # show(run) writes nothing: valid
+def test_an_output_that_is_not_a_path_is_one_line(run, writer, output):
+    with pytest.raises(AevizError, match="^output: expected the path of a file to write, got "
+                       f"{type(output).__name__}$"):
+        WRITERS[writer](run, output)
