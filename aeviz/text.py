@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from aeviz.errors import AevizError
 
 MAX_TEXT = 4096  # characters of any one text (a title, a caption, a name)
+MAX_MATH_NAMES = 256  # names of one list (classes, columns) that may hold math
 
 # Characters that reorder or hide what a terminal or a page shows ("Trojan source").
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
@@ -68,11 +69,16 @@ def problem(value: str, *, lines: bool = True, math: bool = True) -> str:
     return ""
 
 
-def math_problem(value: str) -> str:
-    """"" unless `value` holds math (an even number of unescaped $ signs, matplotlib's own rule)
-    that matplotlib's mathtext cannot parse."""
+def _holds_math(value: str) -> bool:
+    """matplotlib's own rule: an even number of unescaped $ signs."""
     dollars = value.count("$") - value.count("\\$")
-    if not (dollars > 0 and dollars % 2 == 0):
+    return dollars > 0 and dollars % 2 == 0
+
+
+def math_problem(value: str, quoted: bool = True) -> str:
+    """"" unless `value` holds math (an even number of unescaped $ signs, matplotlib's own rule)
+    that matplotlib's mathtext cannot parse (`quoted`: the message shows the text)."""
+    if not _holds_math(value):
         return ""
     from matplotlib.mathtext import MathTextParser  # only for text with math in it
 
@@ -81,8 +87,9 @@ def math_problem(value: str) -> str:
     except (ValueError, RecursionError) as error:
         where = re.search(r"at char (\d+)", str(error))
         at = f" (at character {int(where[1]) + 1})" if where else ""
-        return (f'"{printable(value, 60)}" is math text that matplotlib cannot draw{at}; fix '
-                "the math between the $ signs, or write \\$ for a dollar sign")
+        shown = f'"{printable(value, 60)}" ' if quoted else ""
+        return (f"{shown}is math text that matplotlib cannot draw{at}; fix the math between "
+                "the $ signs, or write \\$ for a dollar sign")
     return ""
 
 
@@ -96,9 +103,22 @@ def checked(value: str, where: str, *, lines: bool = True, math: bool = True) ->
 
 def names_problem(values: Iterable[str], what: str = "name") -> str:
     """What is wrong with the first bad one of `values` (names of classes, columns or terms:
-    one line each, drawn), saying which it is; "" if none is."""
-    for position, name in enumerate(values, start=1):
-        found = problem(name, lines=False)
+    one line each, drawn), saying which it is; "" if none is. At most MAX_MATH_NAMES of them
+    may hold math (each costs matplotlib a parse: a million math names would take an hour)."""
+    names = list(values)
+    with_math = []
+    for position, name in enumerate(names, start=1):
+        found = problem(name, lines=False, math=False)
+        if found:
+            return f"{what} {position} (\"{printable(name, 40)}\") {found}"
+        if _holds_math(name):
+            with_math.append(position)
+    if len(with_math) > MAX_MATH_NAMES:
+        return (f"{len(with_math):,} {what}s hold math between $ signs; at most "
+                f"{MAX_MATH_NAMES:,} may (write \\$ for a dollar sign)")
+    for position in with_math:
+        name = names[position - 1]
+        found = math_problem(name, quoted=False)
         if found:
             return f"{what} {position} (\"{printable(name, 40)}\") {found}"
     return ""

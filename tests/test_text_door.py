@@ -174,3 +174,11 @@ def test_the_door_passes_a_text_whole_or_refuses_it_as_one_line():
 
     check()
     assert counts["accepted"] >= sum(counts.values()) / 3 and counts["refused"] > 0, counts
+
+
+def test_math_in_names_is_parsed_for_a_bounded_number_of_names():
+    many = [f"$a_{{{i}}}$" for i in range(text.MAX_MATH_NAMES + 1)]
+    assert text.names_problem(many[:-1], "class name") == ""
+    assert text.names_problem(many, "class name") == (
+        f"{text.MAX_MATH_NAMES + 1} class names hold math between $ signs; at most "
+        f"{text.MAX_MATH_NAMES} may (write \\$ for a dollar sign)")
