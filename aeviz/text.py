@@ -31,12 +31,11 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
                           "\u061c")
 
 
-def _refused(char: str, lines: bool) -> bool:
-    """Whether `char` may not appear in a text (tab and newline only in multi-line text)."""
-    if lines and char in "\t\n":
-        return False
-    return (char < " " or "\x7f" <= char <= "\x9f" or "\ud800" <= char <= "\udfff"
-            or char in BIDI_CONTROLS or char in "\u2028\u2029")
+_ALWAYS_REFUSED = ("\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029"
+                   + "".join(sorted(BIDI_CONTROLS)))
+# What may not appear in a text: in one that may have several lines, and in a one-line name.
+_REFUSED = {True: re.compile(f"[{_ALWAYS_REFUSED}]"),
+            False: re.compile(f"[\t\n{_ALWAYS_REFUSED}]")}
 
 
 def _character(char: str) -> str:
@@ -59,8 +58,9 @@ def problem(value: str, *, lines: bool = True, math: bool = True) -> str:
         return f"must be text, got {type(value).__name__}"
     if len(value) > MAX_TEXT:
         return f"is {len(value):,} characters long; at most {MAX_TEXT:,}"
-    bad = next((i for i, c in enumerate(value) if _refused(c, lines)), None)
-    if bad is not None:
+    found = _REFUSED[lines].search(value)
+    if found is not None:
+        bad = found.start()
         return (f"holds {_character(value[bad])} (U+{ord(value[bad]):04X} at character "
                 f"{bad + 1}); text must be printable Unicode"
                 + ("" if lines else " on one line"))
@@ -140,7 +140,7 @@ def printable(value: object, limit: int | None = None) -> str:
     text = str(value)
     if limit is not None and len(text) > limit:
         text = text[:limit - 1] + "\u2026"
-    return "".join(f"\\u{ord(c):04x}" if _refused(c, lines=False) else c for c in text)
+    return _REFUSED[False].sub(lambda found: f"\\u{ord(found[0]):04x}", text)
 
 
 def printable_lines(text: str) -> str:
