@@ -7,6 +7,8 @@
 
 Every mistake a user can fix raises `aeviz.AevizError` (a ValueError) with the message the
 command line prints. Render options are the keys of a TOML [render] table, as keyword arguments.
+The command line is a thin layer over this module: `experiment`, `validate`, `train_to_file`,
+`runs_of` and `check_render_request` are what its commands call besides the five above.
 """
 
 from __future__ import annotations
@@ -43,19 +45,10 @@ Notify = Callable[[str], None]
 Overrides = Mapping[str, Any] | Sequence[str]
 
 
-def check_render_request(exp: Experiment, output: str | os.PathLike,
-                         options: Mapping[str, Any]) -> None:
-    """Refuse, before training, an output that `exp`'s run could not be rendered to with
-    `options` on top of its [render] table (as `demo` trains, then renders)."""
-    from aeviz.renderer import check_request
-
-    check_request(output, options_on(exp.render, options))
-    check_writable(output)
-
-
 def print_note(message: str) -> None:
     """Where notes go by default: stderr, as the command line prints them."""
     print(f"note: {printable(message)}", file=sys.stderr)
+
 
 ExperimentLike = Experiment | str | os.PathLike | Mapping[str, Any] | None
 
@@ -193,6 +186,16 @@ def options_on(base: RenderOptions, options: Mapping[str, Any]) -> RenderOptions
     given = {name: list(value) if isinstance(value, tuple) else value
              for name, value in options.items() if value is not None}
     return base.updated(given)
+
+
+def check_render_request(exp: Experiment, output: str | os.PathLike,
+                         options: Mapping[str, Any]) -> None:
+    """Refuse, before training, an output that `exp`'s run could not be rendered to with
+    `options` on top of its [render] table (as `demo` trains, then renders)."""
+    from aeviz.renderer import check_request
+
+    check_request(output, options_on(exp.render, options))
+    check_writable(output)
 
 
 def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
