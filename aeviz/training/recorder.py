@@ -22,9 +22,14 @@ from aeviz.errors import AevizError
 from aeviz.files import atomic_path, check_writable
 from aeviz.signals import deferred
 from aeviz.training.model import split_params
-from aeviz.trajectory import RunRecord, Trajectory, snapshot_members, write_trajectory
+from aeviz.trajectory import (
+    LogVar,
+    RunRecord,
+    Trajectory,
+    snapshot_members,
+    write_trajectory,
+)
 from aeviz.trajectory.archive import RawArray
-from aeviz.trajectory.format import LogVar
 
 PARTS = ".parts."  # in the name of the hidden folder a streaming record writes into
 NAME_IN_PARTS = 100  # characters of the output's name kept in that folder's name
