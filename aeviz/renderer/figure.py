@@ -26,9 +26,10 @@ from matplotlib.figure import Figure
 
 from aeviz.errors import SettingError
 from aeviz.files import atomic_path
-from aeviz.renderer import output_kind, run_views, within_budgets
+from aeviz.renderer.budgets import within_budgets
 from aeviz.renderer.decoding import data_projection, decode, decoder_grid, mesh_path, mosaic
 from aeviz.renderer.description import MESH_SIDE, MESH_STEPS, MOSAIC_SIDE, reference_levels
+from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
 from aeviz.renderer.frames import nearest_snapshot
 from aeviz.renderer.panels.decoder import equal_scales
 from aeviz.renderer.panels.loss import (
@@ -48,11 +49,10 @@ from aeviz.renderer.scales import (
 )
 from aeviz.renderer.theme import THEMES, run_colors
 from aeviz.renderer.vector import save_vector
-from aeviz.renderer.views import RunView
+from aeviz.renderer.views import RunView, run_views
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
-FIGURE_FORMATS = (".pdf", ".svg", ".png")
 DEFAULT_AT = "0,0.1,0.3,last"  # training moves most early on
 MOST_COLUMNS = 8
 TEXT_WIDTH = 6.3               # inches: A4 or Letter with ordinary margins
