@@ -5,13 +5,18 @@ decoded images, or the decoded sheet among the data, as the decoder panel draws 
 Sized in inches for a printed page (6.3 in: a text width), with
 fonts in points that stay legible there; saved as PDF, SVG or PNG.
 
-The code planes use the clip's fixed scales (shared by the runs, for their whole training), so
-that the panels of a row, and the rows, compare like the frames of the clip; the moments
-shown are recorded snapshots, named as clips name them.
+Everything a handout shows is read from the description of the clip (description.py): the code
+planes' limits (shared by the runs, for their whole training), the decoded grid, its gray scale
+and the sheet's limits, the loss panel's limits and reference lines, the runs' names and colors
+and the code plane's layers (a VAE's circles above its codes, the decoded grid's points under
+them, pull arrows), drawn by the clip's own overlays; so the panels of a row, and the rows,
+compare like the frames of the clip. The moments shown are recorded snapshots, named as clips
+name them. What a handout cannot show (motion: trails) is left out with a note.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,27 +32,30 @@ from matplotlib.figure import Figure
 from aeviz.errors import SettingError
 from aeviz.files import atomic_path
 from aeviz.renderer.budgets import within_budgets
-from aeviz.renderer.decoding import data_projection, decode, decoder_grid, mesh_path, mosaic
-from aeviz.renderer.description import MESH_SIDE, MESH_STEPS, MOSAIC_SIDE, reference_levels
+from aeviz.renderer.decoding import data_projection, mesh_path, mosaic, sheet
+from aeviz.renderer.description import MOSAIC_SIDE, Description, describe, loss_limits_for
 from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
 from aeviz.renderer.frames import nearest_snapshot
+from aeviz.renderer.geometry import affine_fit
+from aeviz.renderer.panels.code import _ghost, show_grid
 from aeviz.renderer.panels.decoder import equal_scales
 from aeviz.renderer.panels.loss import (
     fitting_texts,
-    loss_limits,
     reference_line,
+    set_loss_limits,
 )
 from aeviz.renderer.panels.placement import curve_points, text_width, wrap_text
-from aeviz.renderer.panels.style import class_name, cluster_color
+from aeviz.renderer.panels.pull import PullArrows
+from aeviz.renderer.panels.style import DYNAMIC, class_name, cluster_color
+from aeviz.renderer.panels.variational import VariationalOverlay
 from aeviz.renderer.scales import (
     apply_code_scale,
-    code_scales,
     follow_ticks,
     growing_extents,
     padded,
     set_equal_limits,
 )
-from aeviz.renderer.theme import THEMES, run_colors
+from aeviz.renderer.theme import THEMES
 from aeviz.renderer.vector import save_vector
 from aeviz.renderer.views import RunView, run_views
 from aeviz.settings import RenderOptions
@@ -157,8 +165,18 @@ class HandoutFigure:
                  width: float):
         self.views, self.options, self.positions = views, options, positions
         self.theme = THEMES[options.theme]
-        self.notes: list[str] = []
-        self.colors = run_colors(self.theme, [v.label for v in views])
+        timelines = [view.timeline for view in views]
+        self.span = (min(float(t[0]) for t in timelines), max(float(t[-1]) for t in timelines))
+        # The clip's description: its panels' limits, grids, colors and layers.
+        # (The handout's rows are code planes whatever the panels; it describes them too.)
+        panels = options.panels if "code" in options.panels else ("code", *options.panels)
+        self.description: Description = describe(
+            views, dataclasses.replace(options, panels=panels), self.span)
+        self.notes: list[str] = list(self.description.notes)
+        if options.trails:
+            self.notes.append("handout: trails are left out (a handout shows moments, not "
+                              "motion)")
+        self.colors = [run.color for run in self.description.runs]
         columns = len(positions)
         # A row of decoder outputs under each run's code planes, when the panels name it.
         self.decoder = "decoder" in options.panels
@@ -194,9 +212,6 @@ class HandoutFigure:
         with rc_context(self.theme.rc(FONT)):
             self.figure = Figure(figsize=self.size)
             FigureCanvasAgg(self.figure)
-            # One scale for the planes of every row (each run its own with scales = "own";
-            # with "follow", each plane the codes' reach so far).
-            self.scales = code_scales([v.codes for v in views], options.scales)
             top = height - title - legend - head
             for row, view in enumerate(views):
                 for column, position in enumerate(positions):
@@ -242,21 +257,15 @@ class HandoutFigure:
         """One code plane: the run's snapshot nearest to `position`, on the shared scale."""
         ax = self._axes(*corner, self.cell, self.cell)
         snapshot = nearest_snapshot(view.timeline, position)
+        described = self.description.panel("code", row)
         if self.options.scales == "follow":  # the reach so far: limits grow left to right
             x0, x1, y0, y1 = growing_extents(view.codes)[snapshot]
             set_equal_limits(ax, self.figure, padded((x0, x1)), padded((y0, y1)))
             follow_ticks(ax, 3)
         else:  # one decade each side on a blow-up: more would collide in a small plane
-            apply_code_scale(ax, self.figure, self.scales[self.views.index(view)], per_side=1)
+            apply_code_scale(ax, self.figure, described.code.scale, per_side=1)
         shown = float(view.timeline[snapshot])
-        codes = view.codes[snapshot]
-        labels = view.run.labels
-        size = 2.2 if len(codes) <= 500 else 1.3
-        for label in np.unique(labels):
-            members = labels == label
-            ax.plot(codes[members, 0], codes[members, 1], "o", ms=size, mec="none",
-                    mfc=cluster_color(self.theme, label), alpha=0.85,
-                    rasterized=len(codes) > 5000)
+        self._layers(ax, view, described, snapshot)
         theme = self.theme
         if row == 0:
             ax.set_title(self.titles[column], fontsize=FONT["title"], pad=3)
@@ -288,37 +297,59 @@ class HandoutFigure:
         ax.grid(False)
         state = view.state(nearest_snapshot(view.timeline, position))
         run = view.run
-        if run.experiment.data.image_shape is not None:
-            grid, _ = decoder_grid(view.codes, MOSAIC_SIDE)
-            light = max(mcolors.to_rgb(self.theme.background)) > 0.5
-            ax.imshow(mosaic(view, grid, MOSAIC_SIDE, state), aspect="auto",
-                      cmap="gray_r" if light else "gray", vmin=float(run.x.min()),
-                      vmax=float(run.x.max()), interpolation="antialiased")
+        # the clip's region and gray scale, at the most images a printed cell holds
+        grid = self.description.panel("decoder", row).decoder
+        if grid.kind == "mosaic":
+            grid = dataclasses.replace(grid, side=MOSAIC_SIDE)
+            ax.imshow(mosaic(view, grid.points(), grid.side, state), aspect="auto",
+                      cmap="gray_r" if light(self.theme) else "gray", vmin=grid.values[0],
+                      vmax=grid.values[1], interpolation="antialiased")
         else:
             x = run.x.astype(float)
             center, axes, _ = data_projection(x, run)
             flat = (x - center) @ axes
-            grid, _ = decoder_grid(view.codes, MESH_SIDE, MESH_STEPS)
-            count = (MESH_SIDE - 1) * MESH_STEPS + 1
-            def sheet_at(state):
-                return ((decode(view, grid, state) - center) @ axes).reshape(count, count, 2)
-
-            sheet = sheet_at(state)
             ax.scatter(flat[:, 0], flat[:, 1], s=2, alpha=0.45, linewidths=0,
                        c=[cluster_color(self.theme, label) for label in run.labels],
                        rasterized=len(flat) > 5000)
-            path = mesh_path(sheet, MESH_STEPS)
+            path = mesh_path(sheet(view, grid.points(grid.steps), state), grid.steps)
             ax.plot(path[:, 0], path[:, 1], color=self.theme.foreground, lw=0.5, alpha=0.75)
-            # The clip's fixed limits: the data and the final sheet (so the columns compare).
-            shown = np.concatenate([flat, sheet_at(view.state(len(view) - 1)).reshape(-1, 2)])
-            ax.set_xlim(*padded((float(shown[:, 0].min()), float(shown[:, 0].max()))))
-            ax.set_ylim(*padded((float(shown[:, 1].min()), float(shown[:, 1].max()))))
+            # The clip's fixed limits: the data and the final sheets (so the columns, and the
+            # runs, compare).
+            ax.set_xlim(*grid.x)
+            ax.set_ylim(*grid.y)
             equal_scales(ax)
         if column == 0:
             several = len(self.views) > 1
             self._label(ax, y=f"{view.label}, decoded" if several else "decoded grid")
             if several:
                 ax.yaxis.label.set_color(self.colors[row])
+
+    def _layers(self, ax: Axes, view: RunView, described, snapshot: int) -> None:
+        """The code plane's layers at `snapshot`, as the description orders them: the decoded
+        grid's points, PCA's ghost, the codes, a VAE's circles and ellipses, pull arrows (the
+        clip's own overlays, at the snapshot's state)."""
+        state = view.state(snapshot)
+        codes = state.codes
+        layers = described.layers
+        if "grid" in layers:
+            show_grid(ax, described.decoder.points(), self.theme, size=2.0, width=0.4)
+        if "ghost" in layers:
+            ghost = _ghost(ax, self.theme)
+            fitted = affine_fit(view.pca[1], codes)
+            ghost.set_data(fitted[:, 0], fitted[:, 1])
+            ghost.set_markersize(2.6)
+        labels = view.run.labels
+        size = 2.2 if len(codes) <= 500 else 1.3
+        for label in np.unique(labels):
+            members = labels == label
+            ax.plot(codes[members, 0], codes[members, 1], "o", ms=size, mec="none",
+                    mfc=cluster_color(self.theme, label), alpha=0.85, zorder=DYNAMIC,
+                    rasterized=len(codes) > 5000)
+        overlays = ([VariationalOverlay(ax, view, self.theme, "ellipses" in layers)]
+                    if "circles" in layers else []) + (
+            [PullArrows(ax, view, self.theme)] if "pull" in layers else [])
+        for overlay in overlays:
+            overlay.update(state)
 
     def _moment_name(self, position: float) -> str:
         """The recorded moment at `position`, named as clips name it ("epoch 30", "epoch 1,
@@ -346,11 +377,10 @@ class HandoutFigure:
             picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
             ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=3.2, color=color,
                     mec=theme.background, mew=0.5, zorder=3)
-        timelines = [view.timeline for view in self.views]
-        span = (min(t[0] for t in timelines), max(t[-1] for t in timelines))
-        losses = np.concatenate([view.run.loss for view in self.views]
-                                + ([[v.pca[0] for v in self.views]] if options.pca else []))
-        loss_limits(ax, span, losses, options.log_loss)
+        span = self.span
+        limits = self.description.panel("loss").loss if self.description.panel("loss") else \
+            loss_limits_for(self.views, options, span)
+        set_loss_limits(ax, limits.x, limits.y, limits.log)
         letters = []
         renderer = self.figure.canvas.get_renderer()
         line = 1.2 * FONT["label"] / 72 / LOSS_HEIGHT
@@ -373,10 +403,10 @@ class HandoutFigure:
             (x0, y0), (x1, y1) = to_axes.transform(letter.get_window_extent())
             taken.append((x0, y0, x1 - x0, y1 - y0))
         points = curve_points(ax, curves)
-        epsilon = self.views[0].run.experiment.train.epsilon if not several else 0.0
-        for level, texts, style in reference_levels(self.views, epsilon, options.pca):
-            taken.append(reference_line(ax, level, fitting_texts(ax, texts, FONT["tick"]),
-                                        style, theme, points, taken, font_size=FONT["tick"],
+        for ref in limits.references:
+            taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts),
+                                                                     FONT["tick"]),
+                                        ref.style, theme, points, taken, font_size=FONT["tick"],
                                         scale=0.6))
         if several:
             self._end_names(ax, curves)
@@ -418,6 +448,11 @@ class HandoutFigure:
                            bbox_to_anchor=(0.5, middle / self.size[1]), ncol=len(entries),
                            frameon=False, fontsize=FONT["label"], handletextpad=0.2,
                            columnspacing=1.2, labelcolor=self.theme.foreground)
+
+
+def light(theme) -> bool:
+    """Whether the theme's background is light (dark images on it)."""
+    return max(mcolors.to_rgb(theme.background)) > 0.5
 
 
 def hide_colliding_ticks(figure: Figure) -> None:

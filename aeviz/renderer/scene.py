@@ -128,12 +128,10 @@ class Scene:
 
     def _show_decoder_grids(self) -> None:
         """The decoder panel's grid, faint on the same run's code plane: the two read
-        together."""
-        grids = {run: panel.grid_points for panel, run in self.panels
-                 if hasattr(panel, "grid_points")}
-        for panel, run in self.panels:
-            if isinstance(panel, CodePanel) and run in grids:
-                panel.show_grid(grids[run])
+        together (the code panel's "grid" layer)."""
+        for (panel, _), described in zip(self.panels, self.description.panels):
+            if described.name == "code" and "grid" in described.layers:
+                panel.show_grid(described.decoder.points())
 
     def _below_top(self, inches: float) -> float:
         """The figure fraction `inches` below the top of the page."""

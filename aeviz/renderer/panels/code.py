@@ -114,8 +114,7 @@ class CodePanel:
 
     def show_grid(self, points: np.ndarray) -> None:
         """The decoder panel's grid points, faint, under the codes."""
-        self.ax.plot(points[:, 0], points[:, 1], "+", ms=3.5, mew=0.6,
-                     color=self.theme.muted, alpha=0.35, zorder=1)
+        show_grid(self.ax, points, self.theme)
 
     def update(self, state: State) -> None:
         if self.follow:
@@ -158,6 +157,13 @@ class CodePanel:
                 strokes = np.stack([start, end], axis=1).reshape(-1, 2)
                 paths.append(Path(strokes, codes))
         self.trails.set_paths(paths)
+
+
+def show_grid(ax: Axes, points: np.ndarray, theme: Theme, size: float = 3.5,
+              width: float = 0.6) -> None:
+    """The decoder's grid points [N, 2], faint, under the codes (its "grid" layer)."""
+    ax.plot(points[:, 0], points[:, 1], "+", ms=size, mew=width,
+            color=theme.muted, alpha=0.35, zorder=1)
 
 
 def classes(labels: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
