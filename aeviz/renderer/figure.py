@@ -70,6 +70,7 @@ FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
 LEFT, RIGHT, GAP, HEAD, LEGEND, BELOW_PLANES, LOSS_HEIGHT, BELOW_LOSS, TITLE = (
     0.55, 0.12, 0.07, 0.22, 0.24, 0.42, 1.55, 0.42, 0.3)
 FOLLOW_GAP = 0.45  # between planes that each have their own tick labels
+UNDRAWN = ("weights", "recon")  # panels a handout does not draw (a still does)
 CAPTION_LINES = 3  # `render.caption` under the figure, wrapped, cut with an ellipsis beyond
 
 
@@ -176,6 +177,12 @@ class HandoutFigure:
         if options.trails:
             self.notes.append("handout: trails are left out (a handout shows moments, not "
                               "motion)")
+        left_out = [name for name in options.panels if name in UNDRAWN]
+        if left_out:
+            self.notes.append(f"handout: the {' and '.join(left_out)} panel"
+                              f"{'s are' if len(left_out) > 1 else ' is'} left out (a handout "
+                              "shows code planes, decoder and loss); a still (.png, .pdf, .svg) "
+                              "shows every panel")
         self.colors = [run.color for run in self.description.runs]
         columns = len(positions)
         # A row of decoder outputs under each run's code planes, when the panels name it.
