@@ -176,3 +176,44 @@ def test_a_vae_draws_its_circles_above_its_codes(tmp_path):
     assert overlay.circles.get_zorder() > codes_z
     assert overlay.ellipses.get_zorder() > overlay.circles.get_zorder()
     assert [t.name for t in scene.description.runs[0].terms] == ["kl"]
+
+
+def test_the_handout_draws_from_the_clips_description(twins):
+    from aeviz.renderer.figure import HandoutFigure
+
+    options = RenderOptions(panels=("code", "decoder", "weights", "loss"))
+    views = _views(twins, options)
+    handout = HandoutFigure(views, options, [0.0, 12.0], 6.3)
+    scene = Scene(views, options, (0, 12))
+    for number in (0, 1):
+        for name in ("code", "decoder", "loss"):
+            here, there = (d.panel(name, number) for d in (handout.description,
+                                                           scene.description))
+            assert (here.code, here.decoder, here.loss) == (there.code, there.decoder,
+                                                            there.loss), name
+    assert handout.colors == [run.color for run in scene.description.runs]
+    assert any("weights panel is left out" in note for note in handout.notes)
+    # the sheets of both rows on the limits the description gives them (equal units added)
+    grid = handout.description.panel("decoder", 0).decoder
+    sheets = handout.figure.axes[1:8:2]  # each plane is followed by its decoded cell
+    assert len(sheets) == 4
+    for ax in sheets:
+        assert not ax.get_xticks().size and ax.lines
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        assert x0 <= grid.x[0] and x1 >= grid.x[1] and y0 <= grid.y[0] and y1 >= grid.y[1]
+
+
+def test_a_handout_draws_a_vaes_circles_above_its_codes(tmp_path):
+    from aeviz.renderer.figure import HandoutFigure
+    from aeviz.renderer.panels.style import DYNAMIC
+
+    run = _trained(tmp_path / "vae.toml", tiny_text(model={"variational": True},
+                                                    train={"epochs": 3, "beta": 0.01}))
+    options = RenderOptions(panels=("code", "loss"))
+    handout = HandoutFigure(_views([run], options), options, [0.0, 3.0], 6.3)
+    for ax in handout.figure.axes[:2]:
+        dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+        codes = [line for line in ax.lines if line.get_marker() == "o"]
+        assert len(dashed) == 1 and codes
+        assert dashed[0].get_zorder() > max(line.get_zorder() for line in codes) >= DYNAMIC
+    assert any("KL to N(0, 1)" in note for note in handout.notes)

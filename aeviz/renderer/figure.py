@@ -177,6 +177,10 @@ class HandoutFigure:
         if options.trails:
             self.notes.append("handout: trails are left out (a handout shows moments, not "
                               "motion)")
+        if any(run.terms for run in self.description.runs) and "loss" in options.panels:
+            self.notes.append("handout: the objective's other terms (" + ", ".join(sorted(
+                {term.title for run in self.description.runs for term in run.terms}))
+                + ") are not drawn; a clip's or still's loss panel shows them")
         left_out = [name for name in options.panels if name in UNDRAWN]
         if left_out:
             self.notes.append(f"handout: the {' and '.join(left_out)} panel"
