@@ -8,6 +8,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aeviz.renderer.description import describe, panel_names, to_json
 from aeviz.renderer.frames import Frame
@@ -19,6 +21,7 @@ from aeviz.settings import RenderOptions, load_experiment
 from aeviz.training.loop import train
 from tests.conftest import tiny_text
 from tests.helpers import IMAGES, image_experiment
+from tests.strategies import PAGE_TEXTS
 
 PER_RUN = ("code", "decoder", "weights", "recon")
 LIMITS = ("code", "decoder", "colors", "recon", "layers")
@@ -217,3 +220,32 @@ def test_a_handout_draws_a_vaes_circles_above_its_codes(tmp_path):
         assert len(dashed) == 1 and codes
         assert dashed[0].get_zorder() > max(line.get_zorder() for line in codes) >= DYNAMIC
     assert any("KL to N(0, 1)" in note for note in handout.notes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(panels=st.lists(st.sampled_from(["code", "loss", "weights", "recon", "decoder"]),
+                       min_size=1, max_size=5, unique=True),
+       scales=st.sampled_from(["shared", "own", "follow"]), title=PAGE_TEXTS,
+       caption=PAGE_TEXTS, names=st.lists(PAGE_TEXTS, min_size=2, max_size=2),
+       size=st.sampled_from(["640x360", "1280x720", "400x900", "1920x400"]),
+       pull=st.booleans(), log_loss=st.booleans())
+def test_any_description_is_plain_bounded_json(twins, panels, scales, title, caption, names,
+                                               size, pull, log_loss):
+    options = RenderOptions(panels=tuple(panels), scales=scales, title=title or None,
+                            caption=caption or None, size=size, pull=pull,
+                            log_loss=log_loss)
+    views = [RunView(run, name or "run") for run, name in zip(twins, names)]
+    description = describe(views, options, (0, 12))
+    text = json.dumps(to_json(description), allow_nan=False)
+    texts = len(title) + len(caption) + 4 * sum(len(name) for name in names)
+    assert len(text.encode()) < 3000 * len(description.panels) + 8 * texts + 2000
+    assert [p.name for p in description.panels if p.run in (None, 0)] == [
+        name for name in panels if name != "loss"] + (["loss"] if "loss" in panels else [])
+    for panel in description.panels:
+        x, y, w, h = panel.rect
+        assert -1e-9 <= x and x + w <= 1 + 1e-9 and -1e-9 <= y
+        assert y + h <= 1 - description.header + 1e-9
+    if scales != "own":
+        for name in set(panels) - {"loss"}:
+            assert description.panel(name, 0).code == description.panel(name, 1).code
+            assert description.panel(name, 0).decoder == description.panel(name, 1).decoder
