@@ -28,32 +28,26 @@ from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from aeviz.errors import SettingError
 from aeviz.files import atomic_path
 from aeviz.renderer.budgets import within_budgets
-from aeviz.renderer.decoding import data_projection, mesh_path, mosaic, sheet
 from aeviz.renderer.description import MOSAIC_SIDE, Description, describe, loss_limits_for
 from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
 from aeviz.renderer.frames import nearest_snapshot
-from aeviz.renderer.geometry import affine_fit
-from aeviz.renderer.panels.code import _ghost, show_grid
-from aeviz.renderer.panels.decoder import equal_scales
+from aeviz.renderer.panels.code import CodePanel, show_grid
+from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.loss import (
     fitting_texts,
     reference_line,
     set_loss_limits,
 )
 from aeviz.renderer.panels.placement import curve_points, text_width, wrap_text
-from aeviz.renderer.panels.pull import PullArrows
-from aeviz.renderer.panels.style import DYNAMIC, class_name, cluster_color
-from aeviz.renderer.panels.variational import VariationalOverlay
+from aeviz.renderer.panels.style import class_name, cluster_color
 from aeviz.renderer.scales import (
     apply_code_scale,
     follow_ticks,
-    growing_extents,
-    padded,
-    set_equal_limits,
 )
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.vector import save_vector
@@ -248,13 +242,28 @@ class HandoutFigure:
     def _axes(self, left: float, bottom: float, width: float, height: float) -> Axes:
         """Axes at a place given in inches, in the theme's look (see Theme.rc), sized for
         print."""
-        fig_width, fig_height = self.size
-        ax = self.figure.add_axes((left / fig_width, bottom / fig_height, width / fig_width,
-                                   height / fig_height))
+        ax = self.figure.add_axes(self._rect(left, bottom, width, height))
         for spine in ax.spines.values():
             spine.set_linewidth(0.6)
         ax.tick_params(length=2, width=0.5, pad=1.5)
         ax.grid(True, linewidth=0.4)
+        return ax
+
+    def _rect(self, left: float, bottom: float, width: float, height: float) -> tuple:
+        """A place given in inches, as figure fractions."""
+        fig_width, fig_height = self.size
+        return (left / fig_width, bottom / fig_height, width / fig_width, height / fig_height)
+
+    def _printed(self, ax: Axes) -> Axes:
+        """The axes' lines and text at print sizes (a clip's panel drawn in a cell)."""
+        for spine in ax.spines.values():
+            spine.set_linewidth(0.6)
+        ax.tick_params(length=2, width=0.5, pad=1.5, labelsize=FONT["tick"])
+        ax.xaxis.label.set_size(FONT["label"])
+        ax.yaxis.label.set_size(FONT["label"])
+        for line in ax.get_xgridlines() + ax.get_ygridlines():
+            line.set_linewidth(0.4)
+        ax.tick_params(which="major", grid_linewidth=0.4)
         return ax
 
     def _label(self, ax: Axes, x: str = "", y: str = "") -> None:
@@ -263,20 +272,30 @@ class HandoutFigure:
         if y:
             ax.set_ylabel(y, labelpad=2)
 
+
     def _plane(self, view: RunView, row: int, column: int, position: float,
                corner: tuple[float, float]) -> None:
-        """One code plane: the run's snapshot nearest to `position`, on the shared scale."""
-        ax = self._axes(*corner, self.cell, self.cell)
+        """One code plane: the clip's code panel, in a cell, at the run's snapshot nearest to
+        `position`, on the description's scale and with its layers."""
         snapshot = nearest_snapshot(view.timeline, position)
         described = self.description.panel("code", row)
+        layers = tuple(layer for layer in described.layers if layer != "trails")
+        panel = CodePanel(self.figure, self._rect(*corner, self.cell, self.cell), view,
+                          self.theme, self.options, "", legend=False,
+                          scale=described.code.scale, layers=layers, compact=True)
+        self.notes += [note for note in panel.notes if note not in self.notes]
+        ax = self._printed(panel.ax)
+        if "grid" in layers:
+            show_grid(ax, described.decoder.points(), self.theme, size=2.0, width=0.4)
+        panel.update(view.state(snapshot))
         if self.options.scales == "follow":  # the reach so far: limits grow left to right
-            x0, x1, y0, y1 = growing_extents(view.codes)[snapshot]
-            set_equal_limits(ax, self.figure, padded((x0, x1)), padded((y0, y1)))
             follow_ticks(ax, 3)
         else:  # one decade each side on a blow-up: more would collide in a small plane
             apply_code_scale(ax, self.figure, described.code.scale, per_side=1)
+            if not described.code.scale.blows_up:  # few ticks: a small square
+                for axis in (ax.xaxis, ax.yaxis):
+                    axis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
         shown = float(view.timeline[snapshot])
-        self._layers(ax, view, described, snapshot)
         theme = self.theme
         if row == 0:
             ax.set_title(self.titles[column], fontsize=FONT["title"], pad=3)
@@ -288,6 +307,8 @@ class HandoutFigure:
         last_row = row == len(self.views) - 1 and not self.decoder
         ax.tick_params(labelleft=column == 0 or self.follow,
                        labelbottom=last_row or self.follow)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
         if column == 0:
             several = len(self.views) > 1
             self._label(ax, y=view.label if several else "code neuron 2")
@@ -299,68 +320,20 @@ class HandoutFigure:
     def _decoded(self, view: RunView, row: int, column: int, position: float,
                  corner: tuple[float, float]) -> None:
         """What the decoder makes of the code plane at the snapshot nearest to `position`:
-        for image data the mosaic of a grid's decoded images (the grid spans the code
-        plane's extent over the whole run, as in the clip's decoder panel), else the decoded
-        grid as a sheet among the data, in the data's plane, camera or principal axes."""
-        ax = self._axes(*corner, self.cell, self.cell)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        state = view.state(nearest_snapshot(view.timeline, position))
-        run = view.run
-        # the clip's region and gray scale, at the most images a printed cell holds
+        the clip's decoder panel in a cell (the mosaic of a grid's decoded images, or the
+        decoded grid as a sheet among the data), on the description's region and limits."""
         grid = self.description.panel("decoder", row).decoder
-        if grid.kind == "mosaic":
+        if grid.kind == "mosaic":  # the clip's region and gray scale, the most images
             grid = dataclasses.replace(grid, side=MOSAIC_SIDE)
-            ax.imshow(mosaic(view, grid.points(), grid.side, state), aspect="auto",
-                      cmap="gray_r" if light(self.theme) else "gray", vmin=grid.values[0],
-                      vmax=grid.values[1], interpolation="antialiased")
-        else:
-            x = run.x.astype(float)
-            center, axes, _ = data_projection(x, run)
-            flat = (x - center) @ axes
-            ax.scatter(flat[:, 0], flat[:, 1], s=2, alpha=0.45, linewidths=0,
-                       c=[cluster_color(self.theme, label) for label in run.labels],
-                       rasterized=len(flat) > 5000)
-            path = mesh_path(sheet(view, grid.points(grid.steps), state), grid.steps)
-            ax.plot(path[:, 0], path[:, 1], color=self.theme.foreground, lw=0.5, alpha=0.75)
-            # The clip's fixed limits: the data and the final sheets (so the columns, and the
-            # runs, compare).
-            ax.set_xlim(*grid.x)
-            ax.set_ylim(*grid.y)
-            equal_scales(ax)
+        panel = decoder_panel(self.figure, self._rect(*corner, self.cell, self.cell), view,
+                              self.theme, "", grid, compact=True)
+        panel.update(view.state(nearest_snapshot(view.timeline, position)))
+        ax = self._printed(panel.ax)
         if column == 0:
             several = len(self.views) > 1
             self._label(ax, y=f"{view.label}, decoded" if several else "decoded grid")
             if several:
                 ax.yaxis.label.set_color(self.colors[row])
-
-    def _layers(self, ax: Axes, view: RunView, described, snapshot: int) -> None:
-        """The code plane's layers at `snapshot`, as the description orders them: the decoded
-        grid's points, PCA's ghost, the codes, a VAE's circles and ellipses, pull arrows (the
-        clip's own overlays, at the snapshot's state)."""
-        state = view.state(snapshot)
-        codes = state.codes
-        layers = described.layers
-        if "grid" in layers:
-            show_grid(ax, described.decoder.points(), self.theme, size=2.0, width=0.4)
-        if "ghost" in layers:
-            ghost = _ghost(ax, self.theme)
-            fitted = affine_fit(view.pca[1], codes)
-            ghost.set_data(fitted[:, 0], fitted[:, 1])
-            ghost.set_markersize(2.6)
-        labels = view.run.labels
-        size = 2.2 if len(codes) <= 500 else 1.3
-        for label in np.unique(labels):
-            members = labels == label
-            ax.plot(codes[members, 0], codes[members, 1], "o", ms=size, mec="none",
-                    mfc=cluster_color(self.theme, label), alpha=0.85, zorder=DYNAMIC,
-                    rasterized=len(codes) > 5000)
-        overlays = ([VariationalOverlay(ax, view, self.theme, "ellipses" in layers)]
-                    if "circles" in layers else []) + (
-            [PullArrows(ax, view, self.theme)] if "pull" in layers else [])
-        for overlay in overlays:
-            overlay.update(state)
 
     def _moment_name(self, position: float) -> str:
         """The recorded moment at `position`, named as clips name it ("epoch 30", "epoch 1,
