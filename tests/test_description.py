@@ -249,3 +249,16 @@ def test_any_description_is_plain_bounded_json(twins, panels, scales, title, cap
         for name in set(panels) - {"loss"}:
             assert description.panel(name, 0).code == description.panel(name, 1).code
             assert description.panel(name, 0).decoder == description.panel(name, 1).decoder
+
+
+def test_describing_imports_no_matplotlib():
+    """The description is numbers and names: the page's packer and tests use it without a
+    figure."""
+    import subprocess
+    import sys
+
+    code = ("import sys, aeviz.renderer.description; "
+            "print(sorted(m for m in sys.modules if m.startswith('matplotlib')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
