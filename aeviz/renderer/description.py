@@ -78,7 +78,9 @@ DecoderGrid     kind ("mosaic": decoded images, "sheet": the decoded grid among 
                 side), steps (points per cell along a sheet's lines), values [low, high] (a
                 mosaic's gray scale), x and y (a sheet's limits in the data's plane, before
                 widening to equal units; null for a mosaic)
-ValueRange      low, high
+ValueRange      low, high (the data's lowest and highest value: an image strip's gray scale, a
+                parallel-coordinates plot's range, padded), features (data of up to 3
+                features: each feature's limits, padded; else [])
 """
 
 from __future__ import annotations
@@ -201,6 +203,7 @@ class DecoderGrid:
 class ValueRange:
     low: float
     high: float
+    features: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -429,11 +432,23 @@ def _mosaic_side(rect: tuple[float, float, float, float] | None, shape: tuple[in
 
 def _value_ranges(views: list[RunView], mode: str) -> list[ValueRange]:
     """The data's range, one for the runs of a comparison unless the scales are each run's."""
-    ranges = [ValueRange(float(np.nanmin(v.run.x)), float(np.nanmax(v.run.x))) for v in views]
-    if not _shared(mode, len(views)):
-        return ranges
-    shared = ValueRange(min(r.low for r in ranges), max(r.high for r in ranges))
-    return [shared] * len(views)
+    groups = ([[v] for v in views] if not _shared(mode, len(views))
+              else [views] * len(views))
+    return [value_range(group) for group in groups]
+
+
+def value_range(views: list[RunView]) -> ValueRange:
+    """The data's range over the runs `views`, and each feature's limits (up to 3 features:
+    the input space's axes)."""
+    low = min(float(v.run.x.min()) for v in views)
+    high = max(float(v.run.x.max()) for v in views)
+    dims = views[0].run.x.shape[1]
+    if dims > 3 or any(v.run.x.shape[1] != dims for v in views):
+        return ValueRange(low, high)
+    features = tuple(padded((min(float(v.run.x[:, i].min()) for v in views),
+                             max(float(v.run.x[:, i].max()) for v in views)))
+                     for i in range(dims))
+    return ValueRange(low, high, features)
 
 
 def loss_limits_for(views: list[RunView], options: RenderOptions,
