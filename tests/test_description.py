@@ -262,3 +262,16 @@ def test_describing_imports_no_matplotlib():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_runs_on_different_data_keep_their_own_data_ranges(twins, tmp_path):
+    flat = _trained(tmp_path / "flat.toml", tiny_text(
+        data={"seed": 1, "clusters": [{"n": 20, "mean": [0.5, 0.0], "std": 0.1},
+                                      {"n": 20, "mean": [-0.5, 0.3], "std": 0.1}]},
+        model={"layers": [2, 4, 2, 4, 2]}, train={"epochs": 3}))
+    options = RenderOptions(panels=("code", "recon", "decoder"), size="640x360")
+    views = _views([twins[0], flat], options)
+    scene = Scene(views, options, (0, 12))
+    first, second = (scene.description.panel("recon", n).recon for n in (0, 1))
+    assert len(first.features) == 3 and len(second.features) == 2
+    scene.draw_full(Frame(0.0, (0.0, 0.0)))

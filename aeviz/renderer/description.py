@@ -432,8 +432,9 @@ def _mosaic_side(rect: tuple[float, float, float, float] | None, shape: tuple[in
 
 def _value_ranges(views: list[RunView], mode: str) -> list[ValueRange]:
     """The data's range, one for the runs of a comparison unless the scales are each run's."""
-    groups = ([[v] for v in views] if not _shared(mode, len(views))
-              else [views] * len(views))
+    alike = len({v.run.x.shape[1] for v in views}) == 1  # data of one kind: one scale
+    groups = ([views] * len(views) if _shared(mode, len(views)) and alike
+              else [[v] for v in views])
     return [value_range(group) for group in groups]
 
 
@@ -443,7 +444,7 @@ def value_range(views: list[RunView]) -> ValueRange:
     low = min(float(v.run.x.min()) for v in views)
     high = max(float(v.run.x.max()) for v in views)
     dims = views[0].run.x.shape[1]
-    if dims > 3 or any(v.run.x.shape[1] != dims for v in views):
+    if dims > 3:
         return ValueRange(low, high)
     features = tuple(padded((min(float(v.run.x[:, i].min()) for v in views),
                              max(float(v.run.x[:, i].max()) for v in views)))
