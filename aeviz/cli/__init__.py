@@ -14,11 +14,11 @@ import sys
 
 import click
 
-from aeviz import __version__
 from aeviz.cli import batch, demo, figure, info, init, render, train, validate, view
 from aeviz.cli.errors import AevizGroup
 from aeviz.errors import out_of_memory
 from aeviz.signals import handle_stop_signals
+from aeviz.version import __version__
 
 
 @click.group(cls=AevizGroup, context_settings={"help_option_names": ["-h", "--help"]})

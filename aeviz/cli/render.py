@@ -30,7 +30,7 @@ def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet
     Several runs are drawn side by side, synchronized by epoch, with their loss curves in one
     panel: aeviz render sgd.npz adam.npz -o optimizers.mp4
     """
-    from aeviz.renderer import FORMATS  # here: importing it slows every command's start
+    from aeviz.renderer.formats import FORMATS
 
     clips = [run for run in runs[1:] if Path(run).suffix.lower() in FORMATS]
     if clips and output is None and not Path(clips[-1]).exists():

@@ -21,7 +21,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from aeviz import __version__
 from aeviz.errors import AevizError
 from aeviz.settings import Experiment
 from aeviz.signals import saving
@@ -41,6 +40,7 @@ from aeviz.training.recorder import MemoryRecord, StreamingRecord
 from aeviz.training.threads import one_blas_thread
 from aeviz.trajectory import RunRecord, Trajectory
 from aeviz.trajectory.meta import Meta, Seeds
+from aeviz.version import __version__
 
 EpochCallback = Callable[[int, float], None]
 StepCallback = Callable[[int, int], None]  # (samples trained on so far, at most in all)
