@@ -14,6 +14,8 @@ import numpy as np
 
 from aeviz.renderer.frames import Frame, plan_frames
 from aeviz.renderer.naming import comparison_details, shared_title
+from aeviz.errors import AevizError
+from aeviz.renderer.panels.graph_labels import _summary_parts, layer_label_choices
 from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
 from aeviz.renderer.panels.style import (
     BLOW_UP,
@@ -27,11 +29,14 @@ from aeviz.renderer.scene import _stop_text
 from aeviz.renderer.theme import THEMES, run_colors
 from aeviz.renderer.views import RunView
 from aeviz.settings import OPTIMIZER_TITLES, RenderOptions
+from aeviz.training.model import LEAK
 
 # The caps on what goes into a page. Snapshots (every sample's code, every weight) are thinned
-# to an even stride when they would take more than SNAPSHOT_BYTES; the samples a pointer can
-# pick (their data, for the reconstruction) to HOVER_SAMPLES, or fewer when the data is wide.
-# Every point is drawn whatever the thinning; the page says when something was thinned.
+# to an even spread (first and last kept) so that they take at most SNAPSHOT_BYTES; a run
+# whose first and last snapshots alone exceed it is refused (render a clip). The samples a
+# pointer can pick (their data, for the reconstruction) are capped at HOVER_SAMPLES, or fewer
+# when the data is wide. Every point is drawn whatever the thinning; the page says when
+# something was thinned.
 SNAPSHOT_BYTES = 12_000_000
 HOVER_SAMPLES = 10_000
 HOVER_BYTES = 4_000_000
@@ -58,9 +63,10 @@ def pack_runs(views: list[RunView], options: RenderOptions
     several = len(views) > 1
     runs = []
     colors = run_colors(theme, [v.label for v in views]) if several else [theme.accent]
-    # One scale per quantity, as in clips (scales.py): shared by every run unless "own". The
-    # page keeps its axes and colors fixed, so "follow" gets the shared scale over all
-    # snapshots (the clip's fixed fallback), which holds the whole blow-up.
+    # One scale per quantity, as in clips (scales.py): shared by every run unless "own"; the
+    # weights' colors follow the largest value so far with "follow", as in clips; the code
+    # plane keeps the fixed scale over all snapshots (the clip's fixed fallback), which holds
+    # the whole blow-up.
     norms = color_scales(views, "own" if options.scales == "own" else "shared")
     code_runs = [[v] for v in views] if options.scales == "own" else [views] * len(views)
     for number, view in enumerate(views):
@@ -85,6 +91,7 @@ def pack_runs(views: list[RunView], options: RenderOptions
                                 f"batch {train.batch_size}", f"layers {layers}",
                                 f"{len(first.x)} samples"])
         counters = [views[0].step_label(int(f.indexes[0])) for f in frames]
+    panels, columns = page_panels(runs, options, notes)
     data = {
         "title": title, "details": details, "caption": options.caption or "",
         "counters": counters, "steps": steps, "fps": options.fps,
@@ -92,27 +99,75 @@ def pack_runs(views: list[RunView], options: RenderOptions
         "logLoss": options.log_loss, "pca": options.pca, "future": options.future,
         "theme": {name: getattr(theme, name) for name in (
             "background", "foreground", "muted", "faint", "panel", "accent")},
-        "cmap": _colormap(theme.weight_cmap),
-        "runs": runs, "notes": notes,
-        "titles": {"code": "code layer", "loss": "reconstruction error",
-                   "weights": "weights and biases", "recon": "reconstruction"},
+        "cmap": _colormap(theme.weight_cmap), "leak": LEAK,
+        "runs": runs, "notes": notes, "panels": panels, "columns": columns,
     }
     return data, frames, notes
 
 
+# The panels a page draws: each named as in [render] panels, drawn by a kind of page.js. The
+# reconstruction panel is the page's probe (hover a point or a code: its output is drawn
+# there), so a page always has one, after the code plane.
+TITLES = {"code": "code layer", "loss": "reconstruction error",
+          "weights": "weights and biases", "recon": "reconstruction"}
+PAGE_PANELS = ("code", "recon", "loss", "weights")
+
+
+def page_panels(runs: list[dict], options: RenderOptions, notes: list[str]
+                ) -> tuple[list[dict], int]:
+    """The panels in drawing order (name, kind, run, title, wide) and the grid's columns;
+    notes for what the page cannot draw."""
+    names = list(options.panels)
+    if "recon" not in names:
+        names.insert(names.index("code") + 1 if "code" in names else 0, "recon")
+    for name in [n for n in names if n not in PAGE_PANELS]:
+        names.remove(name)
+        notes.append(f"page: the {name} panel is drawn in clips and stills only")
+    for option in ("pull", "ellipses"):
+        if getattr(options, option):
+            notes.append(f"page: {option} is drawn in clips and stills only")
+    several = len(runs) > 1
+    if several and len(runs) > 2 and "weights" in names:
+        names.remove("weights")
+        notes.append("page: the weights panel is left out of comparisons of 3 or more runs "
+                     "(too small to read); render a run alone to see its weights")
+    panels = []
+    for name in names:
+        if name == "loss":
+            panels.append({"name": "loss", "kind": "loss", "runs": list(range(len(runs))),
+                           "title": TITLES["loss"], "ylabel": "RMSE", "wide": several})
+            continue
+        for number, run in enumerate(runs):
+            panels.append({"name": name, "kind": run["reconKind"] if name == "recon" else name,
+                           "run": number, "title": run["label"] if several else TITLES[name],
+                           "color": run["color"] if several else None, "wide": False})
+    return panels, len(runs) if several else 2
+
+
+def snapshot_bytes(views: list[RunView]) -> int:
+    """What one moment of the slider adds to the page: every run's codes (two int16 each),
+    weights and biases (float32) and largest weight (float32)."""
+    return sum(len(v.run.x) * 4 + sum(w[0].size + b[0].size for w, b in
+                                      zip(v.run.weights, v.run.biases)) * 4 + 4
+               for v in views)
+
+
 def _thinned(frames: list[Frame], views: list[RunView], notes: list[str]) -> list[Frame]:
-    """The moments at an even stride (first and last kept) when all would exceed the cap."""
-    per_snapshot = sum(len(v.run.x) * 4 + sum(w[0].size + b[0].size for w, b in
-                                              zip(v.run.weights, v.run.biases)) * 4
-                       for v in views)
-    stride = math.ceil(per_snapshot * len(frames) / SNAPSHOT_BYTES)
-    if stride <= 1:
+    """The moments, evenly thinned (first and last kept) so that their snapshots take at most
+    SNAPSHOT_BYTES; a run too large for even its first and last is refused."""
+    per_snapshot = snapshot_bytes(views)
+    most = SNAPSHOT_BYTES // per_snapshot
+    if len(frames) <= most:
         return frames
-    kept = frames[::stride]
-    if kept[-1] != frames[-1]:
-        kept.append(frames[-1])
-    notes.append(f"page: {len(frames)} snapshots thinned to every {stride}th ({len(kept)}) to "
-                 f"keep the page under {SNAPSHOT_BYTES // 1_000_000} MB of snapshots")
+    budget = f"{SNAPSHOT_BYTES / 1e6:g} MB"
+    if most < 2:
+        raise AevizError(f"a page cannot hold this run: one snapshot takes "
+                         f"{per_snapshot / 1e6:.1f} MB and a page holds at most {budget} of "
+                         "snapshots; render a clip or a still instead")
+    picks = np.unique(np.round(np.linspace(0, len(frames) - 1, most)).astype(int))
+    kept = [frames[i] for i in picks]
+    notes.append(f"page: {len(frames)} snapshots thinned to {len(kept)} (evenly, first and "
+                 f"last kept) to keep the page's snapshots within {budget}")
     return kept
 
 
@@ -147,6 +202,10 @@ def _pack_run(view: RunView, used: list[int], color: str, several: bool,
     pairs = ([] if image_shape is not None or d > 3 else
              [[0, 1]] if d == 2 else [[0, 1], [0, 2], [1, 2]] if d == 3 else [])
     loss_pca = float(view.pca[0]) if options.pca else None
+    shown = _strongest_neurons(run)
+    follow = options.scales == "follow"
+    largest = (np.maximum.accumulate(view.largest_weights())[used] if follow
+               else np.zeros(0))
     return {
         "label": view.label,
         "color": color,  # the run's, fixed by its name (theme.run_colors)
@@ -154,20 +213,28 @@ def _pack_run(view: RunView, used: list[int], color: str, several: bool,
         "activations": list(run.activations), "codeLayer": run.code_layer,
         "imageShape": list(image_shape) if image_shape else None,
         "classes": classes, "labelTitle": run.experiment.data.label_column or "",
-        "labels": b64(labels, "i2"),
+        "labels": b64(labels, "i4"),
         "features": [run.feature_name(i) for i in range(d)],
         "used": used, "epochs": [int(run.epoch[i]) for i in used],
         "moments": [run.moment(i) for i in used],
         "timeline": b64(view.timeline, "f8"), "loss": b64(run.loss, "f8"),
         "pcaLoss": loss_pca,
+        "pcaText": f"PCA, 2 components: {loss_pca:.4f}" if loss_pca is not None else "",
         "epsilon": 0.0 if several else float(run.experiment.train.epsilon),
         "stop": _stop_text(run),
         "codes": codes, "axes": axes,
         "params": b64(params, "f4"), "paramCount": int(params.shape[1]),
-        "shown": [[int(i) for i in s] for s in _strongest_neurons(run)],
+        "shown": [[int(i) for i in s] for s in shown],
+        "layerLabels": layer_label_choices(tuple(run.layer_sizes), [len(s) for s in shown],
+                                           run.code_layer),
+        "activationSummary": ", ".join(_summary_parts(tuple(run.activations),
+                                                      run.code_layer)),
         "weightLimit": float(norm.vmax), "weightLinthresh": linthresh,
+        "largest": b64(largest, "f4"),
         "hover": b64(np.asarray(hover), "i4"), "hoverX": b64(run.x[hover], "f4"),
         "strip": strip, "pairs": pairs,
+        "reconKind": ("reconImages" if image_shape is not None else
+                      "reconSpace" if pairs else "reconProfile"),
         "dataLimits": [list(padded_limits(run.x[:, i].astype(float))) for i in range(d)]
         if pairs else [],
     }
