@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 
+from aeviz.errors import AevizError
 from aeviz.renderer.frames import Frame, plan_frames
 from aeviz.renderer.naming import comparison_details, shared_title
-from aeviz.errors import AevizError
 from aeviz.renderer.panels.graph_labels import _summary_parts, layer_label_choices
 from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
 from aeviz.renderer.panels.style import (
