@@ -16,12 +16,14 @@ page.kit = (() => {
     return ticks;
   }
 
-  // A tick's text: short, exponent form only for very large or small values.
+  // A tick's text, as the clip's short_number: 4 significant digits, exponent form ("1e9")
+  // for very large or small values, a real minus sign.
   function tickText(value) {
-    if (value === 0) return "0";
-    const size = Math.abs(value);
-    if (size >= 1e4 || size < 1e-3) return value.toExponential(0).replace("e+", "e");
-    return String(parseFloat(value.toPrecision(4))).replace("-", "\u2212");
+    const rounded = parseFloat(value.toPrecision(4));
+    if (rounded === 0) return "0";
+    const size = Math.abs(rounded);
+    const text = size >= 1e4 || size < 1e-3 ? rounded.toExponential(0).replace("e+", "e") : String(rounded);
+    return text.replace("-", "\u2212");
   }
 
   // The symmetric log of matplotlib's SymLogNorm and of the clip's diverging code plane:
@@ -33,20 +35,14 @@ page.kit = (() => {
     return linthresh ? Math.sign(value) * linthresh * (Math.pow(10, Math.abs(value)) - 1) : value;
   }
 
-  // Ticks of a symmetric log axis whose display limits are `limits`: 0 and powers of ten,
-  // at least `gap` display units apart (so "10" never crowds "0").
-  function symlogTicks(limits, linthresh, gap) {
-    const top = unsymlog(Math.max(Math.abs(limits[0]), Math.abs(limits[1])), linthresh);
-    const ticks = [0];
-    let last = 0;
-    for (let power = Math.ceil(Math.log10(linthresh)); Math.pow(10, power) <= top; power++) {
-      const at = symlog(Math.pow(10, power), linthresh);
-      if (at - last < gap) continue;
-      ticks.push(at);
-      ticks.unshift(-at);
-      last = at;
-    }
-    return ticks;
+  // The clip's ticks of a symmetric log axis (scales.symlog_ticks): 0 and the decades from
+  // linthresh to reach on each side, at most perSide of them (the largest kept), in data units.
+  function symlogTicks(linthresh, reach, perSide) {
+    const decades = [];
+    for (let d = Math.ceil(Math.log10(linthresh)); d <= Math.floor(Math.log10(reach)); d++) decades.push(d);
+    const stride = Math.max(1, Math.ceil(decades.length / perSide));
+    const kept = decades.reverse().filter((_, i) => i % stride === 0).reverse().map((d) => Math.pow(10, d));
+    return [...kept.map((v) => -v).reverse(), 0, ...kept];
   }
 
   // Where `value` falls on the weight color scale, 0 (most negative) to 1: linear within

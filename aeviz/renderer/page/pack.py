@@ -110,7 +110,8 @@ def pack_runs(views: list[RunView], options: RenderOptions
 # there), so a page always has one, after the code plane.
 TITLES = {"code": "code layer", "loss": "reconstruction error",
           "weights": "weights and biases", "recon": "reconstruction"}
-PAGE_PANELS = ("code", "recon", "loss", "weights")
+PAGE_PANELS = ("code", "recon", "loss", "weights", "decoder")
+TITLES["decoder"] = "decoder over the code plane"
 
 
 def page_panels(runs: list[dict], options: RenderOptions, notes: list[str]
@@ -138,10 +139,38 @@ def page_panels(runs: list[dict], options: RenderOptions, notes: list[str]
                            "title": TITLES["loss"], "ylabel": "RMSE", "wide": several})
             continue
         for number, run in enumerate(runs):
-            panels.append({"name": name, "kind": run["reconKind"] if name == "recon" else name,
+            kind = {"recon": run["reconKind"], "decoder": run["decoderKind"]}.get(name, name)
+            panels.append({"name": name, "kind": kind,
                            "run": number, "title": run["label"] if several else TITLES[name],
                            "color": run["color"] if several else None, "wide": False})
     return panels, len(runs) if several else 2
+
+
+def decoder_part(view: RunView, theme) -> dict:
+    """What a page's decoder panel needs of a run: the grid of codes it decodes each step,
+    and for a sheet the projection of data space onto the screen (as the clip's)."""
+    from aeviz.renderer.panels import decoder
+
+    run = view.run
+    if run.experiment.data.image_shape is not None:
+        side = decoder.MOSAIC_SIDE
+        grid, extent = decoder.decoder_grid(view.codes, side)
+        return {"decoderKind": "decoderMosaic", "decoderGrid": b64(grid, "f8"),
+                "decoderSide": side, "decoderExtent": list(extent),
+                "decoderRange": [float(run.x.min()), float(run.x.max())]}
+    x = run.x.astype(float)
+    center, axes, names = decoder.data_projection(x, run)
+    count = (decoder.MESH_SIDE - 1) * decoder.MESH_STEPS + 1
+    grid, _ = decoder.decoder_grid(view.codes, decoder.MESH_SIDE, decoder.MESH_STEPS)
+    flat = (x - center) @ axes
+    final = (decoder.decode(view, grid, view.state(len(view) - 1)) - center) @ axes
+    shown = np.concatenate([flat, final])
+    return {"decoderKind": "decoderSheet", "decoderGrid": b64(grid, "f8"),
+            "decoderCount": count, "decoderSteps": decoder.MESH_STEPS,
+            "decoderCenter": center.tolist(), "decoderAxes": axes.tolist(),
+            "decoderNames": list(names), "decoderData": b64(flat, "f4"),
+            "decoderLimits": [list(padded_limits(shown[:, 0])),
+                              list(padded_limits(shown[:, 1]))]}
 
 
 def snapshot_bytes(views: list[RunView]) -> int:
@@ -206,7 +235,10 @@ def _pack_run(view: RunView, used: list[int], color: str, several: bool,
     follow = options.scales == "follow"
     largest = (np.maximum.accumulate(view.largest_weights())[used] if follow
                else np.zeros(0))
+    decoder = decoder_part(view, theme) if "decoder" in options.panels else {
+        "decoderKind": None}
     return {
+        **decoder,
         "label": view.label,
         "color": color,  # the run's, fixed by its name (theme.run_colors)
         "n": n, "d": d, "layerSizes": [int(s) for s in run.layer_sizes],
@@ -278,7 +310,7 @@ def _quantized_codes(view: RunView, used: list[int], scaled_with: list[RunView]
         scaled = np.rint((shown - low) / (high - low) * 2 * QUANT - QUANT)
     bad = ~np.isfinite(scaled).all(axis=-1, keepdims=True) | np.zeros_like(scaled, bool)
     quantized = np.where(bad, -32768, np.clip(np.nan_to_num(scaled), -QUANT, QUANT))
-    return b64(quantized, "i2"), {"limits": limits, "symlog": linthresh}
+    return b64(quantized, "i2"), {"limits": limits, "symlog": linthresh, "reach": reach}
 
 
 def _colormap(name: str) -> list[str]:

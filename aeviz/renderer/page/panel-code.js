@@ -1,7 +1,7 @@
 // panel-code.js: the code plane of one run: every sample's code at the snapshot, colored by
 // class; the pointer picks the nearest sample, or probes the decoder at the code under it.
 page.panelKinds.code = (() => {
-  const { Panel, Box, niceTicks, tickText, symlog, unsymlog, symlogTicks, equalAspect } = page.kit;
+  const { Panel, Box, niceTicks, tickText, symlog, unsymlog, symlogTicks, equalAspect, font } = page.kit;
   const { QUANT, MISSING } = page.data;
   const SAMPLE_PICK_PX = 8, TOUCH_PICK_PX = 18;
 
@@ -18,23 +18,22 @@ page.panelKinds.code = (() => {
     }
 
     drawStill(ctx) {
-      const run = this.run, left = 52, top = 8, right = 10, bottom = 38;
+      const run = this.run, linthresh = run.axes.symlog, { drawAxes } = this.stage.draw;
+      const label = linthresh ? (t) => tickText(unsymlog(t, linthresh)) : tickText;
+      // The clip's ticks on a symmetric log plane (drawAxes leaves out a label that would
+      // touch its neighbour); round ones on a linear plane.
+      const symlogged = linthresh && symlogTicks(linthresh, run.axes.reach, 3).map((v) => symlog(v, linthresh));
+      const ticks = (limits, pixels, apart) => symlogged || niceTicks(limits[0], limits[1], Math.max(3, pixels / apart));
+      // The left margin holds the widest y tick label and the axis label beside it.
+      ctx.font = font(10.5);
+      const widest = Math.max(...ticks(run.axes.limits[1], 200, 45).map((t) => ctx.measureText(label(t)).width));
+      const left = Math.max(46, Math.ceil(widest) + 30), top = 8, right = 10, bottom = 38;
       const width = this.width - left - right, height = this.height - top - bottom;
       // Equal scales: one unit is as long on both axes, as in the clip.
       const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
       this.box = new Box(left, top, width, height, xl, yl);
-      const linthresh = run.axes.symlog;
-      const { drawAxes } = this.stage.draw;
-      if (linthresh) {
-        // Ticks at least 28 px apart: "10" and "0" never overlap near the linear middle.
-        const gapX = 28 / width * (xl[1] - xl[0]), gapY = 18 / height * (yl[1] - yl[0]);
-        const label = (t) => tickText(unsymlog(t, linthresh));
-        drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", symlogTicks(xl, linthresh, gapX),
-          symlogTicks(yl, linthresh, gapY), label, label);
-      } else {
-        drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", niceTicks(xl[0], xl[1], Math.max(3, width / 70)),
-          niceTicks(yl[0], yl[1], Math.max(3, height / 45)));
-      }
+      drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(xl, width, 70), ticks(yl, height, 45),
+        label, label);
     }
 
     draw() {

@@ -71,11 +71,16 @@ page.panelKinds.loss = (() => {
     // place no curve crosses (every run's whole curve, drawn or still to come).
     clearPlace(width, y) {
       const box = this.box, points = this.curvePoints(), readouts = 16 * this.runs.length + 20;
-      const places = [
-        { x: box.left + box.width - 6, y: y - 4, align: "right" },
-        { x: box.left + box.width - 6, y: y + 12, align: "right" },
-        { x: box.left + 6, y: y - 4, align: "left" },
-        { x: box.left + 6, y: y + 12, align: "left" }];
+      const places = [];
+      for (const at of [1, 0, 0.5, 0.25, 0.75]) {
+        const align = at === 1 ? "right" : "left";
+        const x = at === 1 ? box.left + box.width - 6 : at === 0 ? box.left + 6 : box.left + at * box.width - width / 2;
+        places.push({ x, y: y - 4, align }, { x, y: y + 12, align });
+      }
+      // A curve that hugs the line everywhere: the label a little higher, still beside it.
+      for (const lift of [16, 28, 40]) {
+        places.push({ x: box.left + 6, y: y - lift, align: "left" }, { x: box.left + box.width / 2 - width / 2, y: y - lift, align: "left" });
+      }
       const clear = (place) => {
         const x0 = place.align === "right" ? place.x - width : place.x, x1 = x0 + width;
         const y0 = place.y - 10, y1 = place.y + 2;

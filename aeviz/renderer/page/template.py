@@ -39,7 +39,8 @@ def asset(name: str) -> str:
 # later ones use; main.js, last, builds the page.
 SCRIPTS = ("kit.js", "data.js", "model.js", "panel-code.js", "panel-loss.js",
            "panel-weights.js", "panel-recon-space.js", "panel-recon-profile.js",
-           "panel-recon-images.js", "stage.js", "controls.js", "api.js", "main.js")
+           "panel-recon-images.js", "panel-decoder-mosaic.js",
+           "panel-decoder-sheet.js", "stage.js", "controls.js", "api.js", "main.js")
 
 
 def script() -> str:
