@@ -215,12 +215,15 @@ def test_batch_html_makes_an_index_and_a_page_per_experiment_and_comparison(run_
         "alpha.html", "beta.html", "both.html", "index.html"]
     index = (site / "index.html").read_text()
     links = re.findall(r'<a class="page" href="([^"]+)">([^<]*)</a>', index)
-    assert links == [("alpha.html", "alpha &lt;i&gt;"), ("beta.html", "beta &lt;i&gt;"),
-                     ("both.html", "seed 1 vs seed 2")]
-    posters = re.findall(r'<img src="([^"]+)"', index)
-    assert posters == ["alpha.png", "beta.png"]  # the comparison has no run file of its own
+    # One lesson: the comparison first, then its runs.
+    assert links == [("./both.html", "seed 1 vs seed 2"), ("./alpha.html", "alpha &lt;i&gt;"),
+                     ("./beta.html", "beta &lt;i&gt;")]
+    posters = re.findall(r'<img src="\./([^"]+)"', index)
+    assert posters == ["both.png", "alpha.png", "beta.png"]  # the comparison's too
     for poster in posters:
         assert (site / poster).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads((site / "both.json").read_text())["outputs"].keys() == {
+        "both.html", "both.png"}
     made = {poster: (site / poster).stat().st_mtime_ns for poster in posters}
     again = run_cli("batch", experiments, "-o", site, "--format", "html")
     assert again.exit_code == 0

@@ -354,3 +354,82 @@ def test_the_demo_page_is_small_and_works_offline(browser, run_cli, tmp_path):
     assert js(driver, "aeviz.seek(arguments[0])", last)["epoch"] == int(run.epoch[last])
     assert np.all(np.abs(shown_codes(driver) - run.codes[last]) <= tolerance(page_run(page)))
     assert driver.find_element("id", "status").text == "converged: RMSE <= 0.035"
+
+
+# ---- the script's pure parts against Python's values ------------------------------------
+
+def test_the_forward_pass_matches_the_model_for_every_activation(browser, tiny_page):
+    from aeviz.training.model import ACTIVATIONS, LEAK
+
+    driver = open_page(browser, tiny_page)
+    rng = np.random.default_rng(5)
+    names = sorted(ACTIVATIONS)
+    sizes = [3] + [4] * len(names)  # one layer per activation
+    weights = [rng.normal(0, 1.5, (sizes[i + 1], sizes[i])) for i in range(len(names))]
+    biases = [rng.normal(0, 0.5, sizes[i + 1]) for i in range(len(names))]
+    params = np.concatenate([np.concatenate([w.ravel(), b]) for w, b in zip(weights, biases)])
+    inputs = rng.normal(0, 1, (6, 3))
+    got = js(driver, """(() => { const m = aeviz.internals.model;
+        const layers = m.layout(arguments[0], arguments[1], arguments[2]);
+        return arguments[4].map((x) => m.forward(layers, arguments[3], 0, x, 0)); })()""",
+             sizes, names, LEAK, params.tolist(), inputs.tolist())
+    expected = forward(inputs, weights, biases, tuple(names))[-1]
+    assert np.allclose(got, expected, rtol=1e-12, atol=1e-14)
+    assert js(driver, "aeviz.internals.model.activations(arguments[0]).leaky_relu(-2)",
+              LEAK) == -2 * LEAK
+
+
+def test_the_color_scale_is_matplotlibs(browser, tiny_page):
+    from matplotlib import colors as mcolors
+
+    driver = open_page(browser, tiny_page)
+    values = [-3e6, -1000.0, -2.0, -0.3, 0.0, 0.01, 0.7, 1.0, 5.0, 2e4, 1e9]
+    for limit, linthresh in ((2.5, 0.0), (1e6, 0.5), (2e7, 1.3)):
+        norm = (mcolors.SymLogNorm(linthresh=linthresh, vmin=-limit, vmax=limit) if linthresh
+                else mcolors.Normalize(-limit, limit))
+        got = js(driver, "arguments[0].map((v) => aeviz.internals.kit.colorFraction(v, "
+                 "arguments[1], arguments[2]))", values, limit, linthresh)
+        assert np.allclose(got, np.clip(norm(values), 0, 1), atol=1e-12), (limit, linthresh)
+
+
+def test_symlog_ticks_and_transform_are_the_clips(browser, tiny_page):
+    from aeviz.renderer.scales import symlog_ticks
+
+    driver = open_page(browser, tiny_page)
+    for linthresh, reach, per_side in ((0.02, 3e13, 3), (1.0, 10.0, 3), (0.5, 2e7, 2)):
+        got = js(driver, "aeviz.internals.kit.symlogTicks(arguments[0], arguments[1], "
+                 "arguments[2])", linthresh, reach, per_side)
+        assert np.allclose(got, symlog_ticks(linthresh, reach, per_side), rtol=1e-12)
+    values = np.array([-5e9, -3.0, -0.01, 0.0, 0.2, 7.0, 1e12])
+    got = js(driver, "arguments[0].map((v) => aeviz.internals.kit.symlog(v, 0.4))",
+             values.tolist())
+    # The page's codes are quantized on this transform (pack._quantized_codes).
+    assert np.allclose(got, np.sign(values) * np.log10(1 + np.abs(values) / 0.4), rtol=1e-12)
+
+
+def test_equal_scales_are_the_clips(browser, tiny_page):
+    import matplotlib.pyplot as plt
+
+    from aeviz.renderer.scales import set_equal_limits
+
+    driver = open_page(browser, tiny_page)
+    for x, y, (width, height) in (((-1.0, 2.0), (0.0, 0.5), (400, 300)),
+                                  ((0.0, 1.0), (-3.0, 3.0), (500, 200))):
+        figure = plt.figure(figsize=(width / 100, height / 100), dpi=100)
+        axes = figure.add_axes((0, 0, 1, 1))
+        set_equal_limits(axes, figure, x, y)
+        got = js(driver, "aeviz.internals.kit.equalAspect(arguments[0], arguments[1], "
+                 "arguments[2], arguments[3])", x, y, width, height)
+        assert np.allclose(got, [axes.get_xlim(), axes.get_ylim()], rtol=1e-12)
+        plt.close(figure)
+
+
+def test_the_page_draws_the_panels_it_was_asked_for(browser, tiny_run_path, tmp_path):
+    page = aeviz.render(tiny_run_path, tmp_path / "panels.html", panels=["loss", "decoder"],
+                        notify=lambda message: None)
+    driver = open_page(browser, page)
+    # The reconstruction panel is the page's probe: always there, after the code plane or
+    # first.
+    assert js(driver, "aeviz.panels()") == ["recon", "loss", "decoder"]
+    titles = [e.text for e in driver.find_elements("css selector", ".panel h2")]
+    assert titles == ["reconstruction", "reconstruction error", "decoder over the code plane"]

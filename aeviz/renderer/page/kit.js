@@ -45,12 +45,14 @@ page.kit = (() => {
     return [...kept.map((v) => -v).reverse(), 0, ...kept];
   }
 
-  // Where `value` falls on the weight color scale, 0 (most negative) to 1: linear within
-  // ±limit, or matplotlib's SymLogNorm (linear up to linthresh, then log10) when linthresh.
+  // Where `value` falls on the weight color scale, 0 (most negative) to 1: matplotlib's
+  // Normalize(-limit, limit), or its SymLogNorm(linthresh) (base 10, linscale 1: linear within
+  // linthresh, stretched by 1 / (1 - 1/10), logarithmic beyond), as the clip's.
+  const LINSCALE = 1 / (1 - 1 / 10);
   function colorFraction(value, limit, linthresh) {
     const stretch = (u) => {
       const size = Math.abs(u);
-      return Math.sign(u) * (size <= linthresh ? size / linthresh : 1 + Math.log10(size / linthresh));
+      return Math.sign(u) * (size <= linthresh ? LINSCALE * size / linthresh : LINSCALE + Math.log10(size / linthresh));
     };
     let fraction = linthresh ? (stretch(value) + stretch(limit)) / (2 * stretch(limit))
       : (value + limit) / (2 * limit);
