@@ -172,7 +172,7 @@ def write_index(folder: str | Path, notify: Callable[[str], None] = lambda messa
     text = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-            "style-src 'unsafe-inline'; img-src 'self' file:\">\n"
+            "style-src 'unsafe-inline'; img-src 'self' file: data:\">\n"
             "<link rel=\"icon\" href=\"data:,\">\n<title>Experiments</title>\n"
             f"<style>{_STYLE}</style>\n</head>\n<body>\n<h1>Experiments</h1>\n"
             + "\n".join(sections) + "\n</body>\n</html>\n")
