@@ -375,7 +375,7 @@ def test_the_forward_pass_matches_the_model_for_every_activation(browser, tiny_p
              sizes, names, LEAK, params.tolist(), inputs.tolist())
     expected = forward(inputs, weights, biases, tuple(names))[-1]
     assert np.allclose(got, expected, rtol=1e-12, atol=1e-14)
-    assert js(driver, "aeviz.internals.model.activations(arguments[0]).leaky_relu(-2)",
+    assert js(driver, "aeviz.internals.model.activations(arguments[0]).leaky_relu.f(-2)",
               LEAK) == -2 * LEAK
 
 
@@ -428,8 +428,7 @@ def test_the_page_draws_the_panels_it_was_asked_for(browser, tiny_run_path, tmp_
     page = aeviz.render(tiny_run_path, tmp_path / "panels.html", panels=["loss", "decoder"],
                         notify=lambda message: None)
     driver = open_page(browser, page)
-    # The reconstruction panel is the page's probe: always there, after the code plane or
-    # first.
-    assert js(driver, "aeviz.panels()") == ["recon", "loss", "decoder"]
+    # The reconstruction panel is the page's probe: always there, last unless asked for.
+    assert js(driver, "aeviz.panels()") == ["loss", "decoder", "recon"]
     titles = [e.text for e in driver.find_elements("css selector", ".panel h2")]
-    assert titles == ["reconstruction", "reconstruction error", "decoder over the code plane"]
+    assert titles == ["reconstruction error", "decoder over the code plane", "reconstruction"]

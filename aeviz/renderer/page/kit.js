@@ -71,6 +71,17 @@ page.kit = (() => {
     return [[xlim[0] - grow, xlim[1] + grow], ylim];
   }
 
+  // The decoded grid's points, as description.DecoderGrid.points: `count` = (side - 1) *
+  // steps + 1 per side over extent [x0, x1, y0, y1], row by row from the top, flat [x, y, ...].
+  function gridPoints(extent, side, steps) {
+    const [x0, x1, y0, y1] = extent, count = (side - 1) * steps + 1, points = [];
+    const at = (low, high, i) => (i === count - 1 ? high : low + i * ((high - low) / (count - 1)));  // numpy.linspace
+    for (let row = 0; row < count; row++) {
+      for (let column = 0; column < count; column++) points.push(at(x0, x1, column), at(y1, y0, row));
+    }
+    return points;
+  }
+
   // Axes in a box: maps data (x, y) to canvas pixels and back.
   class Box {
     constructor(left, top, width, height, xlim, ylim) {
@@ -150,7 +161,7 @@ page.kit = (() => {
       figure.className = "panel " + spec.name;
       const heading = document.createElement("h2");
       heading.textContent = spec.title;
-      if (spec.color) heading.style.color = spec.color;
+      if (spec.title_color) heading.style.color = spec.title_color;
       const canvas = document.createElement("canvas");
       figure.appendChild(heading);
       figure.appendChild(canvas);
@@ -185,5 +196,5 @@ page.kit = (() => {
   }
 
   return { niceTicks, tickText, symlog, unsymlog, symlogTicks, colorFraction, equalAspect,
-    Box, font, drawing, Panel };
+    gridPoints, Box, font, drawing, Panel };
 })();
