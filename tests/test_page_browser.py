@@ -432,3 +432,79 @@ def test_the_page_draws_the_panels_it_was_asked_for(browser, tiny_run_path, tmp_
     assert js(driver, "aeviz.panels()") == ["loss", "decoder", "recon"]
     titles = [e.text for e in driver.find_elements("css selector", ".panel h2")]
     assert titles == ["reconstruction error", "decoder over the code plane", "reconstruction"]
+
+
+def test_the_page_draws_the_description_a_clip_draws(browser, run_cli, tmp_path):
+    """A comparison with every panel: the panels the page reports and the limits and scales
+    it drew with, read back in the browser, are the clip's description of the same runs."""
+    from aeviz.renderer import run_views
+    from aeviz.renderer.description import describe, panel_names, to_json
+    from aeviz.settings import RenderOptions
+
+    for name, seed in (("a", 1), ("b", 2)):
+        (tmp_path / f"{name}.toml").write_text(tiny_text(data={"seed": seed}, label=name))
+        assert run_cli("train", tmp_path / f"{name}.toml", "-o",
+                       tmp_path / f"{name}.npz").exit_code == 0
+    runs = [load(tmp_path / "a.npz"), load(tmp_path / "b.npz")]
+    panels = ["code", "decoder", "loss", "weights", "recon"]
+    page = aeviz.render(runs, tmp_path / "ab.html", panels=panels, pull=True,
+                        notify=lambda message: None)
+    options = RenderOptions(panels=tuple(panels), pull=True)
+    views = run_views(runs, options)
+    span = (0.0, float(max(v.timeline[-1] for v in views)))
+    clip = describe(views, options, span)
+    driver = open_page(browser, page)
+    assert js(driver, "aeviz.panels()") == panel_names(clip)  # the comparison's loss last
+    assert sorted(panel_names(clip)) == sorted(panels)
+    drawn = js(driver, "aeviz.description()")
+    expected = to_json(clip)["panels"]
+    assert [(p["name"], p["run"]) for p in drawn] == [(p["name"], p["run"]) for p in expected]
+    for got, want in zip(drawn, expected):
+        for key in ("title", "title_color", "code", "loss", "colors", "decoder", "recon",
+                    "layers"):
+            assert got[key] == want[key], (got["name"], got["run"], key)
+    assert drawn[0]["layers"] == ["grid", "codes", "pull"]
+
+
+def test_the_decoded_grid_and_the_pull_are_the_models(browser, tiny_run_path, tmp_path):
+    from aeviz.renderer.description import DecoderGrid
+    from aeviz.training.model import code_gradients
+
+    driver = open_page(browser, aeviz.render(tiny_run_path, tmp_path / "g.html",
+                                             notify=lambda message: None))
+    grid = DecoderGrid("sheet", (-1.3, 2.7, -0.4, 0.9), 15, 3, (0.0, 1.0), None, None)
+    got = js(driver, "aeviz.internals.kit.gridPoints(arguments[0], 15, 3)", grid.extent)
+    assert np.array_equal(np.reshape(got, (-1, 2)), grid.points(3))
+    run = load(tiny_run_path)
+    layer, k = run.code_layer, len(run) - 1
+    weights = as64([w[k] for w in run.weights])[layer:]
+    biases = as64([b[k] for b in run.biases])[layer:]
+    codes, x = run.codes[k][:5].astype(float), run.x[:5].astype(float)
+    js(driver, "aeviz.seek(arguments[0])", k)
+    got = js(driver, """(() => { const m = aeviz.internals.model;
+        const layers = m.layout(arguments[0], arguments[1], 0.01);
+        return arguments[3].map((c, i) => m.codeGradient(layers, arguments[2], 0, c,
+                                                         arguments[4][i], arguments[5])); })()""",
+             list(run.layer_sizes), list(run.activations),
+             np.concatenate([np.concatenate([w.ravel(), b]) for w, b in
+                             zip(as64([w[k] for w in run.weights]),
+                                 as64([b[k] for b in run.biases]))]).tolist(),
+             codes.tolist(), x.tolist(), layer)
+    expected = code_gradients(codes, x, weights, biases, run.activations[layer:])
+    assert np.allclose(got, expected, rtol=1e-10, atol=1e-14)
+
+
+def test_a_probe_beyond_the_data_is_held_at_the_frame_and_said(browser, tiny_run_path,
+                                                                tmp_path):
+    page = aeviz.render(tiny_run_path, tmp_path / "far.html", notify=lambda message: None)
+    driver = open_page(browser, page)
+    js(driver, "aeviz.seek(12)")
+    box = js(driver, "document.querySelector('.panel.code canvas').getBoundingClientRect()")
+    mouse(driver, box["left"] + box["width"] - 14, box["top"] + 12)  # the plane's far corner
+    focus = js(driver, "aeviz.focus(0)")
+    assert focus is not None and focus["kind"] == "code"
+    limits = np.array(page_run(page)["dataLimits"])
+    output = np.array(focus["output"])
+    outside = bool(((output < limits[:, 0]) | (output > limits[:, 1])).any())
+    # The diamond is held at the frame (hollow) exactly when the output is off the axes.
+    assert ("beyond the axes" in focus["note"]) == outside
