@@ -165,14 +165,14 @@ page.kit = (() => {
       const canvas = document.createElement("canvas");
       figure.appendChild(heading);
       figure.appendChild(canvas);
-      if (spec.wide) figure.style.gridColumn = "1 / -1";
-      Object.assign(this, { stage, spec, figure, canvas, aspect, ctx: canvas.getContext("2d"),
+      // Height over width; at most `share` of the window's height (see main.js).
+      Object.assign(this, { stage, spec, figure, canvas, aspect, share: 0.36, ctx: canvas.getContext("2d"),
         background: document.createElement("canvas") });
     }
     resize() {
       const ratio = window.devicePixelRatio || 1;
       const width = Math.max(120, this.figure.clientWidth);
-      const height = Math.round(Math.min(width * this.aspect, window.innerHeight * 0.36));
+      const height = Math.round(Math.min(width * this.aspect, window.innerHeight * this.share));
       this.width = width; this.height = Math.max(110, height); this.ratio = ratio;
       for (const c of [this.canvas, this.background]) {
         c.width = Math.round(width * ratio); c.height = Math.round(this.height * ratio);
