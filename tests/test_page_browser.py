@@ -508,3 +508,15 @@ def test_a_probe_beyond_the_data_is_held_at_the_frame_and_said(browser, tiny_run
     outside = bool(((output < limits[:, 0]) | (output > limits[:, 1])).any())
     # The diamond is held at the frame (hollow) exactly when the output is off the axes.
     assert ("beyond the axes" in focus["note"]) == outside
+
+
+def test_labels_past_the_int16_range_are_drawn(browser, tiny_run_path, tmp_path):
+    import dataclasses
+
+    run = load(tiny_run_path)
+    labels = np.asarray(run.labels) * 50_000 + 32_767
+    page = aeviz.render(dataclasses.replace(run, labels=labels), tmp_path / "many.html",
+                        notify=lambda message: None)
+    driver = open_page(browser, page)
+    js(driver, "aeviz.seek(12)")
+    assert np.all(np.abs(shown_codes(driver) - run.codes[12]) <= tolerance(page_run(page)))
