@@ -187,7 +187,12 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
     shown = _strongest_neurons(run)
     largest = (np.maximum.accumulate(view.largest_weights())[used]
                if options.scales == "follow" else np.zeros(0))
-    center, projection, projected_names = data_projection(run.x.astype(float), run)
+    decoder = description.panel("decoder", number)
+    sheet = decoder is not None and decoder.decoder.kind == "sheet"
+    # The plane a decoder sheet is seen in (only for a sheet: for wide data it costs a
+    # principal-axes fit).
+    center, projection, projected_names = (data_projection(run.x.astype(float), run) if sheet
+                                           else (np.zeros(d), np.zeros((d, 2)), ("", "")))
     # "follow": the code plane's limits at each used snapshot (every code so far, padded).
     follow = (np.array([[*padded((x0, x1)), *padded((y0, y1))] for x0, x1, y0, y1 in
                         growing_extents(np.asarray(view.codes, float))[used]])
@@ -224,7 +229,8 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
         if pairs else [],
         "projection": {"center": center.tolist(), "axes": projection.tolist(),
                        "names": list(projected_names),
-                       "data": b64((run.x.astype(float) - center) @ projection, "f4")},
+                       "data": b64((run.x.astype(float) - center) @ projection
+                                   if sheet else np.zeros(0), "f4")},
     }
 
 
