@@ -527,3 +527,33 @@ def test_labels_past_the_int16_range_are_drawn(browser, tiny_run_path, tmp_path)
     driver = open_page(browser, page)
     js(driver, "aeviz.seek(12)")
     assert np.all(np.abs(shown_codes(driver) - run.codes[12]) <= tolerance(page_run(page)))
+
+
+def test_twin_runs_are_drawn_alike_at_epoch_0(browser, run_cli, tmp_path):
+    """Two runs identical at epoch 0 (they differ only later, by the learning rate): every
+    panel of one is drawn pixel for pixel as the other's at epoch 0."""
+    for name, rate in (("slow", 0.01), ("fast", 0.05)):
+        (tmp_path / f"{name}.toml").write_text(
+            tiny_text(train={"learning_rate": rate, "optimizer": "sgd"}, label=name))
+        assert run_cli("train", tmp_path / f"{name}.toml", "-o",
+                       tmp_path / f"{name}.npz").exit_code == 0
+    page = aeviz.render([tmp_path / "slow.npz", tmp_path / "fast.npz"], tmp_path / "twins.html",
+                        panels=["code", "weights", "decoder", "loss"],
+                        notify=lambda message: None)
+    driver = open_page(browser, page)
+    js(driver, "aeviz.seek(0)")
+    pixels = js(driver, """Array.from(document.querySelectorAll('.panel canvas'), (c) =>
+        [c.parentElement.className, c.width, c.height,
+         Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)
+              .reduce((h, v, i) => (h * 31 + v * (i % 7 + 1)) % 1000000007, 7)])""")
+    by_name = {}
+    for name, width, height, digest in pixels:
+        by_name.setdefault(name, []).append((width, height, digest))
+    for name in ("panel code", "panel weights", "panel decoder", "panel recon"):
+        first, second = by_name[name]
+        assert first == second, name
+    js(driver, "aeviz.seek(aeviz.steps() - 1)")  # later they differ: the check can fail
+    later = js(driver, """Array.from(document.querySelectorAll('.panel.code canvas'), (c) =>
+        Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)
+             .reduce((h, v, i) => (h * 31 + v * (i % 7 + 1)) % 1000000007, 7))""")
+    assert later[0] != later[1]
