@@ -69,10 +69,13 @@ def test_a_page_holds_the_run(tiny_run_path, tmp_path):
         assert np.array_equal(params[:, offset + size:offset + size + b.shape[1]], b)
         offset += size + b.shape[1]
     assert np.array_equal(array(one["hoverX"], "f4").reshape(run.x.shape), run.x)
-    assert np.array_equal(array(one["labels"], "i2"), run.labels)
+    assert np.array_equal(array(one["labels"], "i4"), run.labels)
     assert one["pairs"] == [[0, 1], [0, 2], [1, 2]]  # 3-D data: its three projections
     assert one["activations"] == list(run.activations)
-    assert data["title"] == "tiny" and data["titles"]["code"] == "code layer"
+    assert data["title"] == "tiny"
+    assert [(p["name"], p["title"]) for p in data["panels"]] == [
+        ("code", "code layer"), ("loss", "reconstruction error"),
+        ("weights", "weights and biases"), ("recon", "reconstruction")]
 
 
 def test_a_hostile_title_cannot_end_the_script(tiny_run_path, tmp_path):
@@ -155,7 +158,7 @@ def test_seventy_thousand_points_are_all_drawn_and_some_respond(tiny_run_path, t
     output = aeviz.render(run, tmp_path / "big.html", notify=notes.append)
     (one,) = page_data(output)["runs"]
     hover = array(one["hover"], "i4")
-    assert one["n"] == 70_000 and len(array(one["labels"], "i2")) == 70_000
+    assert one["n"] == 70_000 and len(array(one["labels"], "i4")) == 70_000
     assert len(hover) <= pack.HOVER_SAMPLES + len(one["strip"]) and len(hover) < 70_000
     assert set(one["strip"]) <= set(hover.tolist())
     assert np.array_equal(array(one["hoverX"], "f4").reshape(len(hover), 3), run.x[hover])
@@ -173,6 +176,32 @@ def test_snapshots_are_thinned_to_the_cap_with_a_note(tiny_run_path, tmp_path, m
     assert len(one["used"]) < len(run)
     assert any("snapshots thinned" in note for note in notes)
     assert data["counters"] == [run.moment(i) for i in one["used"]]
+    # A real budget: the kept snapshots fit in it.
+    from aeviz.renderer import run_views
+
+    per_snapshot = pack.snapshot_bytes(run_views([run], RenderOptions()))
+    assert len(one["used"]) * per_snapshot <= 2000 < (len(one["used"]) + 1) * per_snapshot
+
+
+def test_a_run_too_large_for_a_page_is_refused_in_one_line(tiny_run_path, tmp_path,
+                                                            monkeypatch):
+    """Even its first and last snapshots would exceed the budget (a wide network's page was
+    129 MB): refused, nothing written."""
+    monkeypatch.setattr(pack, "SNAPSHOT_BYTES", 300)
+    with pytest.raises(aeviz.AevizError) as refused:
+        aeviz.render(load(tiny_run_path), tmp_path / "wide.html", notify=lambda message: None)
+    assert "a page cannot hold this run: one snapshot takes" in str(refused.value)
+    assert "\n" not in str(refused.value) and not (tmp_path / "wide.html").exists()
+
+
+def test_labels_past_the_int16_range_reach_the_page(tiny_run_path, tmp_path):
+    run = load(tiny_run_path)
+    labels = np.asarray(run.labels) * 50_000 + 32_767  # 32,767 and 82,767
+    page = aeviz.render(dataclasses.replace(run, labels=labels), tmp_path / "many.html",
+                        notify=lambda message: None)
+    (one,) = page_data(page)["runs"]
+    assert np.array_equal(array(one["labels"], "i4"), labels)
+    assert sorted(c["value"] for c in one["classes"]) == [32_767, 82_767]
 
 
 def test_comparisons_step_through_the_union_of_epochs(run_cli, tmp_path):
@@ -212,12 +241,15 @@ def test_batch_html_makes_an_index_and_a_page_per_experiment_and_comparison(run_
         "alpha.html", "beta.html", "both.html", "index.html"]
     index = (site / "index.html").read_text()
     links = re.findall(r'<a class="page" href="([^"]+)">([^<]*)</a>', index)
-    assert links == [("alpha.html", "alpha &lt;i&gt;"), ("beta.html", "beta &lt;i&gt;"),
-                     ("both.html", "seed 1 vs seed 2")]
-    posters = re.findall(r'<img src="([^"]+)"', index)
-    assert posters == ["alpha.png", "beta.png"]  # the comparison has no run file of its own
+    # One lesson: the comparison first, then its runs.
+    assert links == [("./both.html", "seed 1 vs seed 2"), ("./alpha.html", "alpha &lt;i&gt;"),
+                     ("./beta.html", "beta &lt;i&gt;")]
+    posters = re.findall(r'<img src="\./([^"]+)"', index)
+    assert posters == ["both.png", "alpha.png", "beta.png"]  # the comparison's too
     for poster in posters:
         assert (site / poster).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads((site / "both.json").read_text())["outputs"].keys() == {
+        "both.html", "both.png"}
     made = {poster: (site / poster).stat().st_mtime_ns for poster in posters}
     again = run_cli("batch", experiments, "-o", site, "--format", "html")
     assert again.exit_code == 0
@@ -227,24 +259,47 @@ def test_batch_html_makes_an_index_and_a_page_per_experiment_and_comparison(run_
 
 
 @pytest.mark.parametrize("mode", ["shared", "own", "follow"])
-def test_runs_of_a_page_share_scales_as_in_clips(two_runs, mode):
+def test_a_page_draws_the_clips_description(two_runs, mode):
+    """The page's panels and scales are the description a clip of the same runs draws."""
     from aeviz.renderer import run_views
-    from aeviz.renderer.scales import color_scales
+    from aeviz.renderer.description import describe, to_json
 
-    options = RenderOptions(scales=mode)
+    options = RenderOptions(scales=mode, panels=("code", "loss", "weights", "decoder"))
     views = run_views(list(two_runs), options)
-    data, _, _ = pack.pack_runs(views, options)
-    first, second = data["runs"]
-    own = [color_scale.vmax for color_scale in color_scales(views, "own")]
-    assert own[0] != own[1]  # the runs' weights differ: their own scales would too
-    if mode == "own":
-        assert [first["weightLimit"], second["weightLimit"]] == own
-        assert first["axes"]["limits"] != second["axes"]["limits"]
-    else:  # "follow": the page's scales stay fixed, over every snapshot of both runs
-        shared = color_scales(views, "shared")[0].vmax  # the 99.5th percentile of both runs
-        assert first["weightLimit"] == second["weightLimit"] == shared
-        assert first["axes"] == second["axes"]
-    for one, view in zip(data["runs"], views):  # the codes still decode to the run's own
-        limits = np.array(one["axes"]["limits"])
+    data, frames, _ = pack.pack_runs(views, options)
+    clip = to_json(describe(views, options, (frames[0].position, frames[-1].position)))
+    drawn = [p for p in data["panels"] if p["name"] != "recon"]  # the page's own probe
+    assert [(p["name"], p["run"]) for p in drawn] == [(p["name"], p["run"])
+                                                      for p in clip["panels"]]
+    for page_panel, clip_panel in zip(drawn, clip["panels"]):
+        for key in ("title", "title_color", "code", "loss", "colors", "decoder", "layers"):
+            assert page_panel[key] == clip_panel[key], (page_panel["name"], key)
+    first, second = (p for p in drawn if p["name"] == "code")
+    assert (first["code"] == second["code"]) == (mode != "own")
+    weights = [p["colors"] for p in drawn if p["name"] == "weights"]
+    assert weights == ([None, None] if mode == "follow" else weights)
+    for one, view, code in zip(data["runs"], views, (first, second)):
+        limits = np.array(one["axes"]["limits"])  # the codes are packed on the plane's limits
+        assert limits.tolist() == [code["code"]["x"], code["code"]["y"]]
         step = (limits[:, 1] - limits[:, 0]) / (2 * pack.QUANT)
         assert np.all(np.abs(decoded_codes(one) - view.codes[one["used"]]) <= step / 2 + 1e-9)
+
+
+def test_follow_ships_the_clips_growing_limits(tiny_run_path):
+    from aeviz.renderer import run_views
+    from aeviz.renderer.scales import growing_extents, padded
+
+    run = load(tiny_run_path)
+    options = RenderOptions(scales="follow")
+    data, _, _ = pack.pack_runs(run_views([run], options), options)
+    (one,) = data["runs"]
+    follow = array(one["follow"], "f8").reshape(-1, 4)
+    expected = [[*padded((x0, x1)), *padded((y0, y1))]
+                for x0, x1, y0, y1 in growing_extents(run.codes.astype(float))]
+    assert np.array_equal(follow, np.array(expected)[one["used"]])
+    weights = next(p for p in data["panels"] if p["name"] == "weights")
+    assert weights["colors"] is None  # the page follows the largest weight so far
+    largest = array(one["largest"], "f4")
+    assert np.all(np.diff(largest) >= 0) and largest[-1] == np.float32(max(
+        max(np.abs(w[i]).max(), np.abs(b[i]).max()) for w, b in zip(run.weights, run.biases)
+        for i in range(len(run))))

@@ -14,7 +14,6 @@ PAGES = (".html",)  # drawn in the browser from the runs' data (see renderer.pag
 FORMATS = CLIPS + STILLS + PAGES
 FIGURE_FORMATS = (".pdf", ".svg", ".png")  # a handout (renderer.figure)
 EVEN_SIDES = {".mp4": "H.264", ".webm": "VP9"}  # 4:2:0 video: chroma is half size each way
-CLIP_SUFFIXES = CLIPS  # the name the site index knows them by
 BATCH_FORMATS = [suffix[1:] for suffix in CLIPS + PAGES]  # `aeviz batch --format`
 
 

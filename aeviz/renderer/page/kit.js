@@ -1,0 +1,212 @@
+// kit.js: the drawing kit every panel uses: scales, ticks, text, axes, and the Panel base
+// (a titled canvas whose still parts are drawn once into a background). The functions above
+// Panel are pure: tests call them through aeviz.internals and compare with Python's values.
+page.kit = (() => {
+  // Python's divmod for floats (CPython's float_divmod), so the ticks below are the clip's.
+  function divmod(x, y) {
+    let mod = x % y, div = (x - mod) / y;
+    if (mod && (y < 0) !== (mod < 0)) { mod += y; div -= 1; }
+    let floor = 0;
+    if (div) { floor = Math.floor(div); if (div - floor > 0.5) floor += 1; }
+    return [floor, mod];
+  }
+
+  // matplotlib's tick locator (MaxNLocator with steps 1, 2, 2.5, 5, 10, as the clip's axes
+  // use): at most `bins` intervals of a round step over [low, high]; the ticks within it.
+  const STEPS = [0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20];
+  function niceTicks(low, high, bins) {
+    bins = Math.max(1, Math.floor(bins));
+    if (!(high > low)) return [low];
+    const span = high - low, mean = (high + low) / 2;
+    const offset = Math.abs(mean) / span < 100 ? 0
+      : Math.sign(mean) * Math.pow(10, divmod(Math.log10(Math.abs(mean)), 1)[0]);
+    const scale = Math.pow(10, divmod(Math.log10(span / bins), 1)[0]);
+    const vmin = low - offset, vmax = high - offset, raw = (vmax - vmin) / bins;
+    const steps = STEPS.map((s) => s * scale), first = steps.findIndex((s) => s >= raw);
+    const digits = offset ? Math.log10(Math.abs(offset)) : 0;
+    let ticks = [];
+    for (let i = first; i >= 0; i--) {
+      const step = steps[i], best = divmod(vmin, step)[0] * step;
+      const tolerance = offset ? Math.min(0.4999, Math.max(1e-10, Math.pow(10, digits - Math.log10(step) - 12))) : 1e-10;
+      const [dl, ml] = divmod(vmin - best, step), [dh, mh] = divmod(vmax - best, step);
+      const from = Math.abs(ml / step - 1) < tolerance ? dl + 1 : dl;
+      const to = Math.abs(mh / step) < tolerance ? dh : dh + 1;
+      ticks = [];
+      for (let n = from; n <= to; n++) ticks.push(n * step + best);
+      if (ticks.filter((t) => t <= vmax && t >= vmin).length >= 2) break;
+    }
+    return ticks.map((t) => t + offset).filter((t) => t >= low - 1e-12 * span && t <= high + 1e-12 * span);
+  }
+
+  // A tick's text, as the clip's short_number: 4 significant digits, exponent form ("1e9")
+  // for very large or small values, a real minus sign.
+  function tickText(value) {
+    const rounded = parseFloat(value.toPrecision(4));
+    if (rounded === 0) return "0";
+    const size = Math.abs(rounded);
+    const text = size >= 1e4 || size < 1e-3 ? rounded.toExponential(0).replace("e+", "e") : String(rounded);
+    return text.replace("-", "\u2212");
+  }
+
+  // The symmetric log of matplotlib's SymLogNorm and of the clip's diverging code plane:
+  // linear within `linthresh` of 0, logarithmic beyond.
+  function symlog(value, linthresh) {
+    return linthresh ? Math.sign(value) * Math.log10(1 + Math.abs(value) / linthresh) : value;
+  }
+  function unsymlog(value, linthresh) {
+    return linthresh ? Math.sign(value) * linthresh * (Math.pow(10, Math.abs(value)) - 1) : value;
+  }
+
+  // Where `value` falls on the weight color scale, 0 (most negative) to 1: matplotlib's
+  // Normalize(-limit, limit), or its SymLogNorm(linthresh) (base 10, linscale 1: linear within
+  // linthresh, stretched by 1 / (1 - 1/10), logarithmic beyond), as the clip's.
+  const LINSCALE = 1 / (1 - 1 / 10);
+  function colorFraction(value, limit, linthresh) {
+    const stretch = (u) => {
+      const size = Math.abs(u);
+      return Math.sign(u) * (size <= linthresh ? LINSCALE * size / linthresh : LINSCALE + Math.log10(size / linthresh));
+    };
+    let fraction = linthresh ? (stretch(value) + stretch(limit)) / (2 * stretch(limit))
+      : (value + limit) / (2 * limit);
+    if (!isFinite(fraction)) fraction = value > 0 ? 1 : 0;
+    return Math.min(1, Math.max(0, fraction));
+  }
+
+  // Limits that give both axes one unit per pixel, grown around the given ones.
+  function equalAspect(xlim, ylim, width, height) {
+    const sx = xlim[1] - xlim[0], sy = ylim[1] - ylim[0];
+    if (sy / sx < height / width) {
+      const grow = (sx * height / width - sy) / 2;
+      return [xlim, [ylim[0] - grow, ylim[1] + grow]];
+    }
+    const grow = (sy * width / height - sx) / 2;
+    return [[xlim[0] - grow, xlim[1] + grow], ylim];
+  }
+
+  // The decoded grid's points, as description.DecoderGrid.points: `count` = (side - 1) *
+  // steps + 1 per side over extent [x0, x1, y0, y1], row by row from the top, flat [x, y, ...].
+  function gridPoints(extent, side, steps) {
+    const [x0, x1, y0, y1] = extent, count = (side - 1) * steps + 1, points = [];
+    const at = (low, high, i) => (i === count - 1 ? high : low + i * ((high - low) / (count - 1)));  // numpy.linspace
+    for (let row = 0; row < count; row++) {
+      for (let column = 0; column < count; column++) points.push(at(x0, x1, column), at(y1, y0, row));
+    }
+    return points;
+  }
+
+  // Axes in a box: maps data (x, y) to canvas pixels and back.
+  class Box {
+    constructor(left, top, width, height, xlim, ylim) {
+      Object.assign(this, { left, top, width, height, xlim, ylim });
+    }
+    x(value) { return this.left + (value - this.xlim[0]) / (this.xlim[1] - this.xlim[0]) * this.width; }
+    y(value) { return this.top + (1 - (value - this.ylim[0]) / (this.ylim[1] - this.ylim[0])) * this.height; }
+    inverse(px, py) {
+      return [this.xlim[0] + (px - this.left) / this.width * (this.xlim[1] - this.xlim[0]),
+        this.ylim[0] + (1 - (py - this.top) / this.height) * (this.ylim[1] - this.ylim[0])];
+    }
+    contains(px, py) {
+      return px >= this.left && px <= this.left + this.width && py >= this.top && py <= this.top + this.height;
+    }
+    clip(ctx) { ctx.beginPath(); ctx.rect(this.left, this.top, this.width, this.height); ctx.clip(); }
+  }
+
+  function font(size, weight) {
+    return (weight || "") + " " + size + "px system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
+  }
+
+  // The drawing side of the kit needs the theme: made once the page knows it.
+  function drawing(theme) {
+    function text(ctx, s, x, y, align, baseline, color, size) {
+      ctx.fillStyle = color || theme.muted;
+      ctx.font = font(size || 11);
+      ctx.textAlign = align || "left";
+      ctx.textBaseline = baseline || "alphabetic";
+      ctx.fillText(s, x, y);
+    }
+    function fitText(ctx, s, width) {
+      if (ctx.measureText(s).width <= width) return s;
+      while (s.length > 1 && ctx.measureText(s + "\u2026").width > width) s = s.slice(0, -1);
+      return s + "\u2026";
+    }
+    // Grid lines, frame, tick labels (a label that would touch the previous one is left out)
+    // and axis labels.
+    function drawAxes(ctx, box, xlabel, ylabel, xticks, yticks, xtext, ytext) {
+      ctx.save();
+      ctx.strokeStyle = theme.faint; ctx.lineWidth = 0.6; ctx.globalAlpha = 0.6;
+      ctx.beginPath();
+      for (const t of xticks) { const x = Math.round(box.x(t)) + 0.5; ctx.moveTo(x, box.top); ctx.lineTo(x, box.top + box.height); }
+      for (const t of yticks) { const y = Math.round(box.y(t)) + 0.5; ctx.moveTo(box.left, y); ctx.lineTo(box.left + box.width, y); }
+      ctx.stroke();
+      ctx.restore();
+      ctx.strokeStyle = theme.faint; ctx.lineWidth = 1;
+      ctx.strokeRect(box.left + 0.5, box.top + 0.5, box.width, box.height);
+      ctx.font = font(10.5);
+      let lastRight = -Infinity;
+      for (const t of xticks) {
+        const label = (xtext || tickText)(t), x = box.x(t), half = ctx.measureText(label).width / 2;
+        if (x - half < lastRight + 4) continue;
+        lastRight = x + half;
+        text(ctx, label, x, box.top + box.height + 13, "center", "alphabetic", theme.muted, 10.5);
+      }
+      let lastTop = Infinity;
+      for (const t of yticks) {
+        const y = box.y(t);
+        if (y + 6 > lastTop - 2) continue;
+        lastTop = y - 6;
+        text(ctx, (ytext || tickText)(t), box.left - 5, y, "right", "middle", theme.muted, 10.5);
+      }
+      if (xlabel) text(ctx, xlabel, box.left + box.width / 2, box.top + box.height + 29, "center", "alphabetic", theme.muted, 11.5);
+      if (ylabel) {
+        ctx.save(); ctx.translate(12, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
+        text(ctx, ylabel, 0, 0, "center", "middle", theme.muted, 11.5); ctx.restore();
+      }
+    }
+    return { text, fitText, drawAxes };
+  }
+
+  // A panel: a titled canvas; `drawStill(ctx)` draws what stays (axes, data) into a
+  // background on resize, `draw()` copies it (begin) and draws the snapshot on top.
+  class Panel {
+    constructor(stage, spec, aspect) {
+      const figure = document.createElement("figure");
+      figure.className = "panel " + spec.name;
+      const heading = document.createElement("h2");
+      heading.textContent = spec.title;
+      if (spec.title_color) heading.style.color = spec.title_color;
+      const canvas = document.createElement("canvas");
+      figure.appendChild(heading);
+      figure.appendChild(canvas);
+      // Height over width; at most `share` of the window's height (see main.js).
+      Object.assign(this, { stage, spec, figure, canvas, aspect, share: 0.36, ctx: canvas.getContext("2d"),
+        background: document.createElement("canvas") });
+    }
+    resize() {
+      const ratio = window.devicePixelRatio || 1;
+      const width = Math.max(120, this.figure.clientWidth);
+      const height = Math.round(Math.min(width * this.aspect, window.innerHeight * this.share));
+      this.width = width; this.height = Math.max(110, height); this.ratio = ratio;
+      for (const c of [this.canvas, this.background]) {
+        c.width = Math.round(width * ratio); c.height = Math.round(this.height * ratio);
+      }
+      this.canvas.style.height = this.height + "px";
+      const bg = this.background.getContext("2d");
+      bg.setTransform(ratio, 0, 0, ratio, 0, 0);
+      bg.fillStyle = this.stage.theme.background;
+      bg.fillRect(0, 0, this.width, this.height);
+      this.drawStill(bg);
+    }
+    begin() {
+      const ctx = this.ctx;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(this.background, 0, 0);
+      ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
+      return ctx;
+    }
+    drawStill() {}
+    draw() { this.begin(); }
+  }
+
+  return { niceTicks, tickText, symlog, unsymlog, colorFraction, equalAspect,
+    gridPoints, Box, font, drawing, Panel };
+})();

@@ -1,0 +1,224 @@
+// panel-code.js: the code plane of one run, its layers from the description bottom to top:
+// the decoded grid's points (faint), every sample's code at the snapshot colored by class, a
+// VAE's N(0, 1) circles and one-sigma ellipses, the pull arrows. The pointer picks the nearest
+// sample, or probes the decoder at the code under it.
+page.panelKinds.code = (() => {
+  const { Panel, Box, niceTicks, tickText, symlog, unsymlog, equalAspect, font } = page.kit;
+  const LONGEST = 0.12;  // the longest pull arrow, as a fraction of the plane's width (the clip's)
+  const { QUANT, MISSING } = page.data;
+  const SAMPLE_PICK_PX = 8, TOUCH_PICK_PX = 18;
+
+  return class CodePanel extends Panel {
+    constructor(stage, spec) {
+      super(stage, spec, 0.66);
+      this.run = stage.runs[spec.run];
+      this.following = this.run.follow.length > 0;  // limits that grow with the codes
+      const point = (event) => this.point(event);
+      this.canvas.addEventListener("pointermove", point);
+      this.canvas.addEventListener("pointerdown", point);
+      this.canvas.addEventListener("pointerleave", (event) => {
+        if (event.pointerType === "mouse") stage.setFocus(null);
+      });
+    }
+
+    drawStill(ctx) {
+      const run = this.run, linthresh = run.axes.symlog, { drawAxes } = this.stage.draw;
+      const label = linthresh ? (t) => tickText(unsymlog(t, linthresh)) : tickText;
+      // The clip's ticks on a symmetric log plane (drawAxes leaves out a label that would
+      // touch its neighbour); round ones on a linear plane.
+      const symlogged = linthresh && run.axes.ticks.map((v) => symlog(v, linthresh));
+      const ticks = (limits, pixels, apart) => symlogged || niceTicks(limits[0], limits[1], Math.max(3, pixels / apart));
+      // The left margin holds the widest y tick label and the axis label beside it.
+      ctx.font = font(10.5);
+      const widest = Math.max(...ticks(run.axes.limits[1], 200, 45).map((t) => ctx.measureText(label(t)).width));
+      const left = Math.max(46, Math.ceil(widest) + 30), top = 8, right = 10, bottom = 38;
+      const width = this.width - left - right, height = this.height - top - bottom;
+      // Equal scales: one unit is as long on both axes, as in the clip.
+      const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
+      this.box = new Box(left, top, width, height, xl, yl);
+      if (this.following) return;  // axes and grid change with each step: drawn in draw()
+      drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(xl, width, 70), ticks(yl, height, 45),
+        label, label);
+      this.under(ctx);
+    }
+
+    // What lies under the codes and stays: the decoded grid's points, faint; the circles' key.
+    under(ctx) {
+      const decoder = this.spec.decoder;
+      if (this.spec.layers.includes("grid") && decoder) {  // the decoder panel's grid, faint
+        const [x0, x1, y0, y1] = decoder.extent, side = decoder.side;
+        ctx.fillStyle = this.stage.theme.muted; ctx.globalAlpha = 0.35;
+        for (let i = 0; i < side; i++) {
+          for (let j = 0; j < side; j++) {
+            const [px, py] = this.pixel([x0 + (x1 - x0) * i / (side - 1), y0 + (y1 - y0) * j / (side - 1)]);
+            ctx.fillRect(px - 1, py - 1, 2, 2);
+          }
+        }
+        ctx.globalAlpha = 1;
+      }
+      if (this.spec.layers.includes("circles") && this.box.height >= 140) {
+        this.stage.draw.text(ctx, "dashed: N(0, 1) at 1\u03C3, 2\u03C3", this.box.left + 6, this.box.top + 14, "left",
+          "alphabetic", this.stage.theme.muted, 10.5);
+      }
+    }
+
+    // "follow": linear limits holding every code so far, padded, one unit as long on both
+    // axes (the clip's follow mode), with their axes drawn at each step.
+    follow(ctx, k) {
+      const row = this.run.follow.subarray(4 * k, 4 * k + 4), old = this.box;
+      if (row.every(Number.isFinite)) {  // (codes no longer finite: the last limits stay)
+        const [x, y] = equalAspect([row[0], row[1]], [row[2], row[3]], old.width, old.height);
+        this.box = new Box(old.left, old.top, old.width, old.height, x, y);
+      }
+      const { xlim: xl, ylim: yl } = this.box;
+      this.stage.draw.drawAxes(ctx, this.box, "code neuron 1", "code neuron 2",
+        niceTicks(xl[0], xl[1], Math.max(3, old.width / 70)), niceTicks(yl[0], yl[1], Math.max(3, old.height / 45)));
+      this.under(ctx);
+    }
+
+    draw() {
+      const ctx = this.begin(), run = this.run, stage = this.stage, k = stage.snapshot(run);
+      if (this.following) this.follow(ctx, k);
+      const box = this.box;
+      ctx.save();
+      box.clip(ctx);
+      const many = run.n > 5000, radius = many ? 1.1 : run.n > 1000 ? 2.2 : 2.8;
+      const drawn = this.drawn = new Float32Array(run.n * 2).fill(NaN);
+      const ax = box.width / (box.xlim[1] - box.xlim[0]), ay = box.height / (box.ylim[1] - box.ylim[0]);
+      // From the 16-bit codes straight to pixels: one multiply-add per axis and point.
+      const sx = run.span[0] / (2 * QUANT) * ax, sy = run.span[1] / (2 * QUANT) * ay;
+      const ox = box.left + (run.low[0] + run.span[0] / 2 - box.xlim[0]) * ax;
+      const oy = box.top + box.height - (run.low[1] + run.span[1] / 2 - box.ylim[0]) * ay;
+      const codes = run.codes, base = k * run.n * 2;
+      for (const cls of run.classes) {
+        if (stage.hidden.has(cls.value)) continue;
+        ctx.globalAlpha = stage.highlight === null || stage.highlight === cls.value ? 0.85 : 0.12;
+        ctx.fillStyle = cls.color; ctx.strokeStyle = cls.color; ctx.lineWidth = 0.9;
+        ctx.beginPath();
+        for (const i of cls.members) {
+          const qx = codes[base + 2 * i], qy = codes[base + 2 * i + 1];
+          if (qx === MISSING || qy === MISSING) continue;
+          let px = ox + qx * sx, py = oy - qy * sy;
+          if (this.following) [px, py] = this.pixel(this.code(k, i));
+          drawn[2 * i] = px; drawn[2 * i + 1] = py;
+          if (many) { ctx.rect(px - radius, py - radius, 2 * radius, 2 * radius); continue; }
+          ctx.moveTo(px + radius, py); ctx.arc(px, py, radius, 0, 2 * Math.PI);
+        }
+        if (cls.hollow) ctx.stroke(); else ctx.fill();
+      }
+      ctx.globalAlpha = 1;
+      for (const layer of this.spec.layers) if (this[layer]) this[layer](ctx, k);
+      const focus = stage.focus;
+      ctx.strokeStyle = stage.theme.foreground;
+      if (focus && focus.run === run && focus.kind === "sample") {
+        const px = drawn[2 * focus.sample], py = drawn[2 * focus.sample + 1];
+        if (px === px) { ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(px, py, radius + 4, 0, 2 * Math.PI); ctx.stroke(); }
+      } else if (focus && focus.run === run && focus.kind === "code") {
+        const [cx, cy] = this.pixel(focus.code);
+        ctx.lineWidth = 1.5;
+        ctx.beginPath(); ctx.moveTo(cx - 7, cy); ctx.lineTo(cx + 7, cy); ctx.moveTo(cx, cy - 7); ctx.lineTo(cx, cy + 7); ctx.stroke();
+      }
+      ctx.restore();
+    }
+
+    // A VAE's prior, N(0, 1), at 1 and 2 sigma: dashed circles above the codes.
+    circles(ctx) {
+      ctx.save();
+      // A halo of the background under each dashed circle: seen over a crowd of points.
+      ctx.strokeStyle = this.stage.theme.background; ctx.globalAlpha = 0.7; ctx.lineWidth = 3.5;
+      for (const radius of [1, 2]) this.outline(ctx, [0, 0], [radius, radius]);
+      ctx.strokeStyle = this.stage.theme.foreground; ctx.globalAlpha = 0.85; ctx.lineWidth = 1.3; ctx.setLineDash([5, 4]);
+      for (const radius of [1, 2]) this.outline(ctx, [0, 0], [radius, radius]);
+      ctx.restore();
+    }
+
+    // A VAE's one-sigma ellipse around an even spread of its codes.
+    ellipses(ctx, k) {
+      const run = this.run;
+      ctx.save();
+      ctx.strokeStyle = this.stage.theme.foreground; ctx.globalAlpha = 0.45; ctx.lineWidth = 0.6;
+      for (const sample of run.ellipsePicks) {
+        const x = page.data.sampleX(run, sample), code = this.code(k, sample);
+        if (!x || !code) continue;
+        const sigma = page.model.logVariance(run, k, x).map((v) => Math.exp(0.5 * v));
+        this.outline(ctx, code, sigma);
+      }
+      ctx.restore();
+    }
+
+    // Where training pulls each code: minus the error's gradient, the longest arrow a fixed
+    // share of the plane (as the clip's).
+    pull(ctx, k) {
+      const run = this.run, arrows = [];
+      for (const sample of run.arrowPicks) {
+        const x = page.data.sampleX(run, sample), code = this.code(k, sample);
+        if (x && code) arrows.push([code, page.model.pull(run, k, code, x)]);
+      }
+      const longest = Math.max(0, ...arrows.map(([, v]) => Math.hypot(v[0], v[1])));
+      if (!(longest > 0)) return;
+      const scale = LONGEST * (this.box.xlim[1] - this.box.xlim[0]) / longest;
+      ctx.save();
+      ctx.strokeStyle = this.stage.theme.foreground; ctx.globalAlpha = 0.55; ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (const [code, v] of arrows) {
+        const [x0, y0] = this.pixel(code), [x1, y1] = this.pixel([code[0] + v[0] * scale, code[1] + v[1] * scale]);
+        const angle = Math.atan2(y1 - y0, x1 - x0), head = Math.min(4, Math.hypot(x1 - x0, y1 - y0) / 2);
+        ctx.moveTo(x0, y0); ctx.lineTo(x1, y1);
+        ctx.lineTo(x1 - head * Math.cos(angle - 0.5), y1 - head * Math.sin(angle - 0.5));
+        ctx.moveTo(x1, y1); ctx.lineTo(x1 - head * Math.cos(angle + 0.5), y1 - head * Math.sin(angle + 0.5));
+      }
+      ctx.stroke();
+      ctx.restore();
+    }
+
+    // An axis-aligned ellipse of radii `radii` around `center` (codes), as a polygon.
+    outline(ctx, center, radii) {
+      ctx.beginPath();
+      for (let step = 0; step <= 64; step++) {
+        const turn = step / 64 * 2 * Math.PI;
+        const [px, py] = this.pixel([center[0] + radii[0] * Math.cos(turn), center[1] + radii[1] * Math.sin(turn)]);
+        if (step) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+      }
+      ctx.stroke();
+    }
+
+    // Sample i's code at used snapshot k (as quantized), or null where not finite.
+    code(k, i) {
+      const p = page.data.displayCode(this.run, k, i), linthresh = this.run.axes.symlog;
+      return p && [unsymlog(p[0], linthresh), unsymlog(p[1], linthresh)];
+    }
+
+    // Where a code lies on the canvas.
+    pixel(code) {
+      const linthresh = this.following ? 0 : this.run.axes.symlog;
+      return [this.box.x(symlog(code[0], linthresh)), this.box.y(symlog(code[1], linthresh))];
+    }
+
+    // The pointer over the plane: the nearest pickable sample, else the code under it.
+    point(event) {
+      const rect = this.canvas.getBoundingClientRect(), stage = this.stage, run = this.run;
+      const px = event.clientX - rect.left, py = event.clientY - rect.top;
+      if (!this.box.contains(px, py)) {
+        if (event.pointerType === "mouse") stage.setFocus(null);
+        return;
+      }
+      const reach = event.pointerType === "touch" ? TOUCH_PICK_PX : SAMPLE_PICK_PX;
+      let best = null, bestDistance = reach * reach;
+      for (const i of run.hover) {
+        const dx = this.drawn[2 * i] - px, dy = this.drawn[2 * i + 1] - py, distance = dx * dx + dy * dy;
+        if (distance < bestDistance) { bestDistance = distance; best = i; }
+      }
+      if (best !== null) {
+        const cls = run.classByValue.get(run.labels[best]);
+        stage.setFocus({ kind: "sample", run, sample: best }, event,
+          (cls.value >= 0 ? (run.labelTitle ? run.labelTitle + ": " : "class: ") + cls.name + "\n" : "") + "sample " + best);
+      } else {
+        const t = this.box.inverse(px, py), linthresh = this.following ? 0 : run.axes.symlog;
+        const code = [unsymlog(t[0], linthresh), unsymlog(t[1], linthresh)];
+        stage.setFocus({ kind: "code", run, code }, event,
+          "code (" + tickText(code[0]) + ", " + tickText(code[1]) + ")\ndecoded at right");
+      }
+      if (event.pointerType === "touch") event.preventDefault();
+    }
+  };
+})();
