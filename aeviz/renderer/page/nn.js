@@ -107,17 +107,21 @@ const aevizNet = (() => {
      * unless `noise` ([rows, code] standard normal draws) is given: then mean +
      * exp(logvar / 2) * noise, with (mean, logvar, noise) kept for the backward pass. */
     forward(x, rows, noise = null) {
-      const outputs = [x], layers = this.layers;
-      for (let l = 0; l + 1 < layers.length; l++) {
-        const nIn = layers[l], nOut = layers[l + 1];
-        const z = affine(outputs[l], rows, nIn, this.params, this.wAt[l], this.bAt[l], nOut,
+      return this.forwardFrom(x, rows, 0, noise);
+    }
+
+    /** The same from layer `from`'s activations a (e.g. codes, from the code layer) on:
+     * [a, ..., the output]. */
+    forwardFrom(a, rows, from, noise = null) {
+      const outputs = [a], layers = this.layers;
+      for (let l = from; l + 1 < layers.length; l++) {
+        const nIn = layers[l], nOut = layers[l + 1], aPrev = outputs[outputs.length - 1];
+        const z = affine(aPrev, rows, nIn, this.params, this.wAt[l], this.bAt[l], nOut,
                          new Float64Array(rows * nOut));
         const fn = ACTIVATIONS[this.activations[l]].fn;
         for (let i = 0; i < z.length; i++) z[i] = fn(z[i]);
-        outputs.push(z);
-        if (noise !== null && l + 1 === this.variationalCode) {
-          outputs[l + 1] = this.sample(outputs[l], rows, nIn, z, noise);
-        }
+        outputs.push(noise !== null && l + 1 === this.variationalCode
+          ? this.sample(aPrev, rows, nIn, z, noise) : z);
       }
       return outputs;
     }

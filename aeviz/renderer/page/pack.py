@@ -14,6 +14,7 @@ import numpy as np
 
 from aeviz.renderer.frames import Frame, plan_frames
 from aeviz.renderer.naming import comparison_details, shared_title
+from aeviz.renderer.page.playground import playground_data
 from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
 from aeviz.renderer.panels.style import (
     BLOW_UP,
@@ -93,7 +94,7 @@ def pack_runs(views: list[RunView], options: RenderOptions
         "theme": {name: getattr(theme, name) for name in (
             "background", "foreground", "muted", "faint", "panel", "accent")},
         "cmap": _colormap(theme.weight_cmap),
-        "runs": runs, "notes": notes,
+        "runs": runs, "notes": notes, "playground": playground_data(views, b64),
         "titles": {"code": "code layer", "loss": "reconstruction error",
                    "weights": "weights and biases", "recon": "reconstruction"},
     }

@@ -25,8 +25,11 @@ def asset(name: str) -> str:
 
 def page_html(data: dict) -> str:
     """The whole page for `data` (see pack.pack_runs)."""
+    from aeviz.renderer.page.playground import playground_script
+
     parts = {"TITLE": html.escape(data["title"]), "STYLE": asset("page.css"),
-             "SCRIPT": asset("page.js"), "DATA": script_json(data)}
+             "SCRIPT": asset("page.js"), "DATA": script_json(data),
+             "PLAYGROUND": playground_script()}
     pieces = asset("page.html").split("@@")
     # The template alternates text and placeholder names; values are put in once, never
     # searched again, so a value that spells a placeholder stays as it is.

@@ -1,0 +1,74 @@
+/* The page's training Worker: trainer.js driven by messages, so the page stays responsive.
+ *
+ * In:  {type: "start", experiment, x, n}   a fresh run (x: Float64Array, row-major)
+ *      {type: "run"}                        train on until a stop rule holds or "stop"
+ *      {type: "step"}                       one mini-batch
+ *      {type: "stop"}                       stop after the step in progress
+ * Out: {type: "progress", ...}             at most every FRAME_MS while running, and after a
+ *                                          step: the newest snapshot and the new records
+ *      {type: "done", epoch, loss, stopReason}  the closed record
+ *      {type: "error", message}
+ */
+"use strict";
+
+const FRAME_MS = 40;  // a progress message at least every 40 ms: the page draws >= 20 fps
+let run = null, running = false, sent = 0;
+
+function progress(extra) {
+  const fresh = run.record.slice(sent);
+  sent = run.record.length;
+  const latest = run.record[run.record.length - 1];
+  postMessage(Object.assign({
+    type: "progress", epoch: run.epoch, steps: run.stepLosses.length,
+    stepsPerEpoch: run.stepsPerEpoch, stopReason: run.stopReason,
+    records: fresh.map((s) => ({epoch: s.epoch, step: s.step, rmse: s.rmse})),
+    codes: latest.codes, params: Float64Array.from(run.net.params),
+  }, extra || {}));
+}
+
+function done(reason) {
+  running = false;
+  if (reason && run.stopReason === null) run.stopReason = reason;
+  const record = run.finish();
+  progress();
+  postMessage({type: "done", epoch: record.map((s) => s.epoch), loss: record.map((s) => s.rmse),
+               stopReason: run.stopReason});
+}
+
+function slice() {
+  if (!running) return;
+  const until = performance.now() + FRAME_MS;
+  while (run.stopReason === null && performance.now() < until) run.step();
+  if (run.stopReason !== null) done();
+  else {
+    progress();
+    setTimeout(slice, 0);  // lets a "stop" message in
+  }
+}
+
+onmessage = (event) => {
+  const message = event.data;
+  try {
+    if (message.type === "start") {
+      running = false;
+      sent = 0;
+      run = new aevizTrainer.Training(message.experiment, message.x, message.n);
+      progress();
+    } else if (message.type === "run" && run && !running && run.stopReason === null) {
+      running = true;
+      slice();
+    } else if (message.type === "step" && run && !running && run.stopReason === null) {
+      const before = run.snapshot(run.epoch).codes;
+      run.step();
+      const after = run.snapshot(run.epoch);
+      // The step's pull on its batch: where each of its samples' codes moved.
+      progress({pull: {rows: run.lastPull.rows, before, after: after.codes}, current: after.rmse});
+      if (run.stopReason !== null) done();
+    } else if (message.type === "stop" && run && running) {
+      done("interrupted");
+    }
+  } catch (error) {
+    running = false;
+    postMessage({type: "error", message: String(error && error.message || error)});
+  }
+};
