@@ -269,6 +269,21 @@
     });
   }
 
+  /** Train with the knobs: on from the steps taken, if the knobs are those of the run in
+   * progress; else a fresh run. */
+  function train() {
+    let exp;
+    try {
+      exp = resolved(knobOverrides());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (worker && !live.running && live.stopReason === null && JSON.stringify(exp) === JSON.stringify(experiment)) {
+      return go();
+    }
+    return retrain(knobOverrides());
+  }
+
   function stop() {
     if (worker && live.running) worker.postMessage({type: "stop"});
   }
@@ -361,7 +376,7 @@
     return b;
   };
   const quiet = (promise) => promise.catch((error) => status(error.message));
-  button("Train", "train with these knobs, drawing as it goes", () => quiet(retrain(knobOverrides())));
+  button("Train", "train with these knobs, drawing as it goes", () => quiet(train()));
   button("Step", "one mini-batch; arrows show where it moved its samples' codes", () => quiet(step()));
   button("Stop", "stop after the step in progress", stop);
   button("Reset", "back to the recorded run and its knobs", reset);
@@ -699,7 +714,8 @@
   api.experiment = () => toml(experiment);
   api.playground = {
     off: () => P.off || null,
-    step, stop, reset,
+    step, stop, reset, train,
+    experimentFor: (overrides) => toml(resolved(overrides)),  // throws as retrain rejects
     knobs: knobOverrides,
     setKnob: (key, value) => { inputs[key].value = String(value); },
     model: () => ({params: Array.from(model.params), layers: model.layers.slice(),
@@ -707,7 +723,7 @@
                    from: modelLabel}),
     codes: () => Array.from(currentCodes()),
     drag: dragTo,
-    dragged: () => decodedShown,
+    dragged: () => dragCode && {code: dragCode.slice(), output: Array.from(decode(dragCode, 1))},
     pointAt: (code) => {  // where `code` lies on the live code plane, in page pixels
       const rect = canvas.getBoundingClientRect(), [px, py] = plane.toPixel(code[0], code[1]);
       return [rect.left + px, rect.top + py];

@@ -1,0 +1,267 @@
+"""The page retrains live, and records what `aeviz train` records: aeviz.retrain of the demo,
+the denoising example and the VAE example with changed keys against `aeviz train` with the same
+`--set` values and dtype = "float64", epoch by epoch; aeviz.experiment() against `aeviz train`
+of its text; Step, Stop and the decoder views (drag, path, prior, denoise) against the
+model's forward pass, in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import aeviz
+from aeviz.training.model import forward, split_params
+from aeviz.trajectory import load
+from tests.playground_browser import browser  # noqa: F401 (a fixture)
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def open_page(driver, page: Path):
+    driver.get_log("browser")
+    driver.get(page.as_uri())
+    for _ in range(200):
+        if driver.execute_script("return !!(window.aeviz && window.aeviz.playground)"):
+            break
+        time.sleep(0.05)
+    problems = [entry for entry in driver.get_log("browser")
+                if entry["level"] in ("SEVERE", "WARNING")]
+    assert problems == [], problems
+    return driver
+
+
+def retrain(driver, overrides: dict):
+    """aeviz.retrain(overrides) awaited: its {epoch, loss, stopReason}, or "Error: message"."""
+    return driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        aeviz.retrain(arguments[0]).then(done, (error) => done("Error: " + error.message));
+    """, overrides)
+
+
+def call(driver, script: str, *args):
+    """An async page call (a Promise) awaited."""
+    return driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        f"Promise.resolve({script}).then(done, (error) => done('Error: ' + error.message));",
+        *args)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory, run_cli) -> dict[str, Path]:
+    """Pages of the demo, the denoising example and the VAE example (as rendered), each
+    beside a link to the examples' data, so that experiment files written there train."""
+    folder = tmp_path_factory.mktemp("playground")
+    (folder / "data").symlink_to(EXAMPLES / "data")
+    made = {}
+    for name, toml in [("demo", "seed-default.toml"), ("denoising", "denoising.toml"),
+                       ("vae", "vae-vs-ae-vae.toml")]:
+        run = folder / f"{name}.npz"
+        assert run_cli("train", EXAMPLES / toml, "-o", run, "-q").exit_code == 0
+        made[name] = aeviz.render(run, folder / f"{name}.html", notify=lambda message: None)
+    return made
+
+
+@pytest.fixture(scope="module")
+def run_cli():
+    from click.testing import CliRunner
+
+    from aeviz.cli import cli
+
+    def invoke(*args):
+        return CliRunner().invoke(cli, [str(a) for a in args], prog_name="aeviz",
+                                  catch_exceptions=False)
+    return invoke
+
+
+def aeviz_train(run_cli, toml: Path, overrides: dict, output: Path):
+    """`aeviz train toml --set key=value ... --set train.dtype=float64`: its trajectory."""
+    sets = [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
+    args = [arg for text in sets + ["train.dtype=float64"] for arg in ("--set", text)]
+    result = run_cli("train", toml, "-o", output, "-q", *args)
+    assert result.exit_code == 0, result.output
+    return load(output)
+
+
+def assert_same_record(page_run: dict, trajectory) -> None:
+    assert page_run["epoch"] == [int(e) for e in trajectory.epoch]
+    ours, theirs = np.array(page_run["loss"]), np.asarray(trajectory.loss, float)
+    assert np.max(np.abs(ours - theirs) / theirs) <= 1e-5
+
+
+CASES = [
+    ("demo", "seed-default.toml", {"train.optimizer": "sgd"}),
+    ("demo", "seed-default.toml", {"train.optimizer": "momentum", "model.activation": "sigmoid",
+                                   "train.seed": 7}),
+    ("denoising", "denoising.toml", {"train.noise": 0.1}),
+    ("vae", "vae-vs-ae-vae.toml", {"train.beta": 0.01, "train.epochs": 6}),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, toml, overrides", CASES,
+                         ids=["demo-sgd", "demo-momentum-sigmoid-seed", "denoising-noise",
+                              "vae-beta"])
+def test_retrain_records_what_aeviz_train_records(browser, pages, run_cli, tmp_path,  # noqa: F811
+                                                  name, toml, overrides):
+    driver = open_page(browser, pages[name])
+    page_run = retrain(driver, overrides)
+    assert not isinstance(page_run, str), page_run
+    reference = aeviz_train(run_cli, EXAMPLES / toml, overrides, tmp_path / "reference.npz")
+    assert page_run["stopReason"] == reference.meta.stop_reason
+    assert_same_record(page_run, reference)
+    # The page's experiment, trained by aeviz (beside the data, as the page says), again.
+    text = driver.execute_script("return aeviz.experiment()")
+    written = pages[name].parent / f"retrained-{name}.toml"
+    written.write_text(text, encoding="utf-8")
+    again = aeviz_train(run_cli, written, {}, tmp_path / "again.npz")
+    assert_same_record(page_run, again)
+
+
+def test_bad_overrides_are_refused_with_one_line(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    refusals = {
+        '{"train.learing_rate": 0.1}': "Error: train.learing_rate: not a key the page retrains "
+                                       "with; allowed: train.optimizer, train.learning_rate",
+        '{"train.batch_size": 2.5}': "Error: train.batch_size: must be a whole number, got 2.5",
+        '{"train.learning_rate": 0}': "Error: train.learning_rate: must be > 0, got 0",
+        '{"train.optimizer": "lbfgs"}': "Error: train.optimizer: must be one of sgd, momentum,",
+        '{"data.seed": 3}': "Error: data.seed: not a key the page retrains with",
+        '{"model.layers": [4, 6, 3, 5, 4]}': "Error: model.layers: the code layer (entry 2) "
+                                             "stays the one hidden layer of 2 neurons, got "
+                                             "[4,6,3,5,4]",
+        '{"model.layers": [4, 6, 2, 4]}': "Error: model.layers: must be 5 whole numbers",
+    }
+    for overrides, message in refusals.items():
+        assert retrain(driver, json.loads(overrides)).startswith(message), overrides
+
+
+def test_step_shows_one_batch_and_training_goes_on_from_it(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    first = call(driver, "aeviz.playground.step()")
+    assert first["step"] == 1 and len(first["rows"]) == 32 and first["epoch"] == 1
+    for _ in range(14):
+        last = call(driver, "aeviz.playground.step()")
+    assert last["step"] == 15
+    # 400 samples in batches of 32: 13 steps an epoch, so epoch 1 was evaluated and recorded
+    live = driver.execute_script("return aeviz.playground.live()")
+    assert (live["epoch"], live["records"], last["epoch"]) == (2, 2, 2)
+    stepped_on = call(driver, "aeviz.playground.train()")
+    fresh = retrain(driver, {})
+    assert stepped_on == fresh  # 15 steps, then the rest: the very same run
+
+
+def test_stop_keeps_the_completed_epochs(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["vae"])
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const run = aeviz.retrain({"train.epochs": 40});
+        const poll = () => aeviz.playground.live().epoch >= 3 ? aeviz.playground.stop()
+                                                               : setTimeout(poll, 20);
+        poll();
+        run.then(done, (error) => done("Error: " + error.message));""")
+    assert result["stopReason"] == "interrupted"
+    assert 2 <= len(result["epoch"]) - 1 < 40  # epochs 1 and 2 at least, not all 40
+    assert result["epoch"] == list(range(len(result["epoch"])))
+
+
+def page_model(driver) -> dict:
+    return driver.execute_script("return aeviz.playground.model()")
+
+
+def network(model: dict) -> tuple[list, list]:
+    """The page model's weights and biases (a VAE's log-variance layer left out)."""
+    layers = model["layers"]
+    count = sum(a * b + b for a, b in zip(layers, layers[1:]))
+    return split_params(np.array(model["params"])[:count], layers)
+
+
+def decoded(model: dict, codes: np.ndarray) -> np.ndarray:
+    weights, biases = network(model)
+    code = model["codeLayer"]
+    return forward(codes, weights[code:], biases[code:], model["activations"][code:])[-1]
+
+
+def test_drag_path_and_prior_decode_as_the_model_does(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["vae"])
+    model = page_model(driver)
+    assert model["from"] == "the recorded run's last snapshot"
+    run = load(pages["vae"].with_suffix(".npz"))
+    np.testing.assert_allclose(np.array(model["params"])[:run.weights[0][-1].size],
+                               run.weights[0][-1].ravel(), rtol=0, atol=0)
+    # Drag: the mouse on the live code plane, the large view shows the decoder's output there.
+    point = driver.execute_script("document.querySelector('canvas.live-code').scrollIntoView();"
+                                  "return aeviz.playground.pointAt([0.3, -0.4])")
+    driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mousePressed", "x": point[0],
+                           "y": point[1], "button": "left", "clickCount": 1})
+    driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseReleased", "x": point[0],
+                           "y": point[1], "button": "left", "clickCount": 1})
+    shown = driver.execute_script("return aeviz.playground.dragged()")
+    np.testing.assert_allclose(shown["code"], [0.3, -0.4], atol=0.02)  # a pixel's worth
+    np.testing.assert_allclose(shown["output"], decoded(model, np.array([shown["code"]]))[0],
+                               rtol=1e-12)
+    code = driver.execute_script("return aeviz.playground.drag([0.3, -0.4])")
+    np.testing.assert_allclose(code, decoded(model, np.array([[0.3, -0.4]]))[0], rtol=1e-12)
+    # ... drawn as an 8 x 8 image: each cell's grey is its pixel's value.
+    pixels = np.array(driver.execute_script("""
+        return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+            const canvas = document.querySelector("canvas.decoded"), g = canvas.getContext("2d");
+            const ratio = window.devicePixelRatio || 1, width = canvas.width / ratio;
+            const side = Math.min(width, 320) - 16, left = (width - side) / 2, cell = side / 8;
+            const out = [];
+            for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) {
+                out.push(g.getImageData(Math.round((left + (c + 0.5) * cell) * ratio),
+                                        Math.round((8 + (r + 0.5) * cell) * ratio), 1, 1).data[0]);
+            }
+            resolve(out);
+        })));"""))
+    x = run.x.astype(float)
+    expected = np.round(255 * (1 - np.clip((np.array(code) - x.min()) / np.ptp(x), 0, 1)))
+    assert np.abs(pixels - expected).max() <= 1
+    # The path between two samples: their codes (the encoder's means) and 9 decodes between.
+    path = driver.execute_script("return aeviz.playground.path(3, 42, 9)")
+    weights, biases = network(model)
+    ends = forward(x[[3, 42]], weights, biases, model["activations"])[model["codeLayer"]]
+    np.testing.assert_allclose(path["codes"][0], ends[0], rtol=1e-9)
+    np.testing.assert_allclose(path["codes"][-1], ends[1], rtol=1e-9)
+    np.testing.assert_allclose(path["decoded"], decoded(model, np.array(path["codes"])),
+                               rtol=1e-12)
+    # The prior: 16 codes from N(0, 1), from their own stream.
+    prior = driver.execute_script("return aeviz.playground.prior(16)")
+    expected_codes = np.random.default_rng([0, 3, 0]).standard_normal(32).reshape(16, 2)
+    np.testing.assert_array_equal(prior["codes"], expected_codes)
+    np.testing.assert_allclose(prior["decoded"], decoded(model, expected_codes), rtol=1e-12)
+
+
+def test_the_noise_slider_corrupts_a_sample_and_shows_its_reconstruction(browser,  # noqa: F811
+                                                                         pages):
+    driver = open_page(browser, pages["denoising"])
+    model = page_model(driver)
+    run = load(pages["denoising"].with_suffix(".npz"))
+    shown = driver.execute_script("return aeviz.playground.denoise(5, 0.4)")
+    clean = run.x[5].astype(float)
+    noisy = clean + 0.4 * np.random.default_rng([0, 4, 5]).standard_normal(2)
+    np.testing.assert_allclose(shown["corrupted"], noisy, rtol=1e-12)
+    weights, biases = network(model)
+    np.testing.assert_allclose(shown["output"], forward(noisy[None], weights, biases,
+                                                        model["activations"])[-1][0], rtol=1e-12)
+
+
+def test_a_page_too_large_to_train_live_says_why(browser, pages, tmp_path,  # noqa: F811
+                                                 monkeypatch):
+    from aeviz.renderer.page import playground
+
+    monkeypatch.setattr(playground, "LIVE_MADDS", 1000)
+    page = aeviz.render(pages["demo"].with_suffix(".npz"), tmp_path / "off.html",
+                        notify=lambda message: None)
+    driver = open_page(browser, page)
+    why = ("live training is off: one epoch of this run costs 7.9e+04 multiply-adds, the page "
+           "trains up to 1e+03; train it with aeviz train")
+    assert driver.find_element("id", "aeviz-playground-status").text == why
+    assert driver.find_element("id", "aeviz-train").get_attribute("disabled") == "true"
+    assert retrain(driver, {}) == "Error: " + why
+    assert "x" not in json.loads(driver.execute_script(
+        "return document.getElementById('aeviz-data').textContent"))["playground"]
