@@ -40,11 +40,11 @@ def browser():
 
 
 def load_scripts(driver, *names: str) -> None:
-    """A blank page with the page's JavaScript files `names` (e.g. "rng.js") run in it, as
-    globals."""
+    """A blank page with the playground's JavaScript files `names` (e.g. "rng.js", in
+    aeviz/renderer/page/live) run in it, as globals."""
     driver.get("about:blank")
     for name in names:
         # As a <script> element, as the page runs it: its top-level names become globals.
         driver.execute_script("const script = document.createElement('script');"
                               "script.textContent = arguments[0];"
-                              "document.head.appendChild(script);", asset(name))
+                              "document.head.appendChild(script);", asset(f"live/{name}"))

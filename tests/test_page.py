@@ -69,10 +69,13 @@ def test_a_page_holds_the_run(tiny_run_path, tmp_path):
         assert np.array_equal(params[:, offset + size:offset + size + b.shape[1]], b)
         offset += size + b.shape[1]
     assert np.array_equal(array(one["hoverX"], "f4").reshape(run.x.shape), run.x)
-    assert np.array_equal(array(one["labels"], "i2"), run.labels)
+    assert np.array_equal(array(one["labels"], "i4"), run.labels)
     assert one["pairs"] == [[0, 1], [0, 2], [1, 2]]  # 3-D data: its three projections
     assert one["activations"] == list(run.activations)
-    assert data["title"] == "tiny" and data["titles"]["code"] == "code layer"
+    assert data["title"] == "tiny"
+    assert [(p["name"], p["title"]) for p in data["panels"]] == [
+        ("code", "code layer"), ("recon", "reconstruction"), ("loss", "reconstruction error"),
+        ("weights", "weights and biases")]
 
 
 def test_a_hostile_title_cannot_end_the_script(tiny_run_path, tmp_path):
@@ -155,7 +158,7 @@ def test_seventy_thousand_points_are_all_drawn_and_some_respond(tiny_run_path, t
     output = aeviz.render(run, tmp_path / "big.html", notify=notes.append)
     (one,) = page_data(output)["runs"]
     hover = array(one["hover"], "i4")
-    assert one["n"] == 70_000 and len(array(one["labels"], "i2")) == 70_000
+    assert one["n"] == 70_000 and len(array(one["labels"], "i4")) == 70_000
     assert len(hover) <= pack.HOVER_SAMPLES + len(one["strip"]) and len(hover) < 70_000
     assert set(one["strip"]) <= set(hover.tolist())
     assert np.array_equal(array(one["hoverX"], "f4").reshape(len(hover), 3), run.x[hover])

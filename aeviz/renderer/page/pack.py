@@ -12,9 +12,11 @@ import math
 
 import numpy as np
 
+from aeviz.errors import AevizError
 from aeviz.renderer.frames import Frame, plan_frames
 from aeviz.renderer.naming import comparison_details, shared_title
 from aeviz.renderer.page.playground import playground_data
+from aeviz.renderer.panels.graph_labels import _summary_parts, layer_label_choices
 from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
 from aeviz.renderer.panels.style import (
     BLOW_UP,
@@ -28,11 +30,14 @@ from aeviz.renderer.scene import _stop_text
 from aeviz.renderer.theme import THEMES, run_colors
 from aeviz.renderer.views import RunView
 from aeviz.settings import OPTIMIZER_TITLES, RenderOptions
+from aeviz.training.model import LEAK
 
 # The caps on what goes into a page. Snapshots (every sample's code, every weight) are thinned
-# to an even stride when they would take more than SNAPSHOT_BYTES; the samples a pointer can
-# pick (their data, for the reconstruction) to HOVER_SAMPLES, or fewer when the data is wide.
-# Every point is drawn whatever the thinning; the page says when something was thinned.
+# to an even spread (first and last kept) so that they take at most SNAPSHOT_BYTES; a run
+# whose first and last snapshots alone exceed it is refused (render a clip). The samples a
+# pointer can pick (their data, for the reconstruction) are capped at HOVER_SAMPLES, or fewer
+# when the data is wide. Every point is drawn whatever the thinning; the page says when
+# something was thinned.
 SNAPSHOT_BYTES = 12_000_000
 HOVER_SAMPLES = 10_000
 HOVER_BYTES = 4_000_000
@@ -59,9 +64,10 @@ def pack_runs(views: list[RunView], options: RenderOptions
     several = len(views) > 1
     runs = []
     colors = run_colors(theme, [v.label for v in views]) if several else [theme.accent]
-    # One scale per quantity, as in clips (scales.py): shared by every run unless "own". The
-    # page keeps its axes and colors fixed, so "follow" gets the shared scale over all
-    # snapshots (the clip's fixed fallback), which holds the whole blow-up.
+    # One scale per quantity, as in clips (scales.py): shared by every run unless "own"; the
+    # weights' colors follow the largest value so far with "follow", as in clips; the code
+    # plane keeps the fixed scale over all snapshots (the clip's fixed fallback), which holds
+    # the whole blow-up.
     norms = color_scales(views, "own" if options.scales == "own" else "shared")
     code_runs = [[v] for v in views] if options.scales == "own" else [views] * len(views)
     for number, view in enumerate(views):
@@ -86,6 +92,7 @@ def pack_runs(views: list[RunView], options: RenderOptions
                                 f"batch {train.batch_size}", f"layers {layers}",
                                 f"{len(first.x)} samples"])
         counters = [views[0].step_label(int(f.indexes[0])) for f in frames]
+    panels, columns = page_panels(runs, options, notes)
     data = {
         "title": title, "details": details, "caption": options.caption or "",
         "counters": counters, "steps": steps, "fps": options.fps,
@@ -93,27 +100,105 @@ def pack_runs(views: list[RunView], options: RenderOptions
         "logLoss": options.log_loss, "pca": options.pca, "future": options.future,
         "theme": {name: getattr(theme, name) for name in (
             "background", "foreground", "muted", "faint", "panel", "accent")},
-        "cmap": _colormap(theme.weight_cmap),
-        "runs": runs, "notes": notes, "playground": playground_data(views, b64),
-        "titles": {"code": "code layer", "loss": "reconstruction error",
-                   "weights": "weights and biases", "recon": "reconstruction"},
+        "cmap": _colormap(theme.weight_cmap), "leak": LEAK,
+        "runs": runs, "notes": notes, "panels": panels, "columns": columns,
+        "playground": playground_data(views, b64),
     }
     return data, frames, notes
 
 
+# The panels a page draws: each named as in [render] panels, drawn by a kind of page.js. The
+# reconstruction panel is the page's probe (hover a point or a code: its output is drawn
+# there), so a page always has one, after the code plane.
+TITLES = {"code": "code layer", "loss": "reconstruction error",
+          "weights": "weights and biases", "recon": "reconstruction"}
+PAGE_PANELS = ("code", "recon", "loss", "weights", "decoder")
+TITLES["decoder"] = "decoder over the code plane"
+
+
+def page_panels(runs: list[dict], options: RenderOptions, notes: list[str]
+                ) -> tuple[list[dict], int]:
+    """The panels in drawing order (name, kind, run, title, wide) and the grid's columns;
+    notes for what the page cannot draw."""
+    names = list(options.panels)
+    if "recon" not in names:
+        names.insert(names.index("code") + 1 if "code" in names else 0, "recon")
+    for name in [n for n in names if n not in PAGE_PANELS]:
+        names.remove(name)
+        notes.append(f"page: the {name} panel is drawn in clips and stills only")
+    for option in ("pull", "ellipses"):
+        if getattr(options, option):
+            notes.append(f"page: {option} is drawn in clips and stills only")
+    several = len(runs) > 1
+    if several and len(runs) > 2 and "weights" in names:
+        names.remove("weights")
+        notes.append("page: the weights panel is left out of comparisons of 3 or more runs "
+                     "(too small to read); render a run alone to see its weights")
+    panels = []
+    for name in names:
+        if name == "loss":
+            panels.append({"name": "loss", "kind": "loss", "runs": list(range(len(runs))),
+                           "title": TITLES["loss"], "ylabel": "RMSE", "wide": several})
+            continue
+        for number, run in enumerate(runs):
+            kind = {"recon": run["reconKind"], "decoder": run["decoderKind"]}.get(name, name)
+            panels.append({"name": name, "kind": kind,
+                           "run": number, "title": run["label"] if several else TITLES[name],
+                           "color": run["color"] if several else None, "wide": False})
+    return panels, len(runs) if several else 2
+
+
+def decoder_part(view: RunView, theme) -> dict:
+    """What a page's decoder panel needs of a run: the grid of codes it decodes each step,
+    and for a sheet the projection of data space onto the screen (as the clip's)."""
+    from aeviz.renderer.panels import decoder
+
+    run = view.run
+    if run.experiment.data.image_shape is not None:
+        side = decoder.MOSAIC_SIDE
+        grid, extent = decoder.decoder_grid(view.codes, side)
+        return {"decoderKind": "decoderMosaic", "decoderGrid": b64(grid, "f8"),
+                "decoderSide": side, "decoderExtent": list(extent),
+                "decoderRange": [float(run.x.min()), float(run.x.max())]}
+    x = run.x.astype(float)
+    center, axes, names = decoder.data_projection(x, run)
+    count = (decoder.MESH_SIDE - 1) * decoder.MESH_STEPS + 1
+    grid, _ = decoder.decoder_grid(view.codes, decoder.MESH_SIDE, decoder.MESH_STEPS)
+    flat = (x - center) @ axes
+    final = (decoder.decode(view, grid, view.state(len(view) - 1)) - center) @ axes
+    shown = np.concatenate([flat, final])
+    return {"decoderKind": "decoderSheet", "decoderGrid": b64(grid, "f8"),
+            "decoderCount": count, "decoderSteps": decoder.MESH_STEPS,
+            "decoderCenter": center.tolist(), "decoderAxes": axes.tolist(),
+            "decoderNames": list(names), "decoderData": b64(flat, "f4"),
+            "decoderLimits": [list(padded_limits(shown[:, 0])),
+                              list(padded_limits(shown[:, 1]))]}
+
+
+def snapshot_bytes(views: list[RunView]) -> int:
+    """What one moment of the slider adds to the page: every run's codes (two int16 each),
+    weights and biases (float32) and largest weight (float32)."""
+    return sum(len(v.run.x) * 4 + sum(w[0].size + b[0].size for w, b in
+                                      zip(v.run.weights, v.run.biases)) * 4 + 4
+               for v in views)
+
+
 def _thinned(frames: list[Frame], views: list[RunView], notes: list[str]) -> list[Frame]:
-    """The moments at an even stride (first and last kept) when all would exceed the cap."""
-    per_snapshot = sum(len(v.run.x) * 4 + sum(w[0].size + b[0].size for w, b in
-                                              zip(v.run.weights, v.run.biases)) * 4
-                       for v in views)
-    stride = math.ceil(per_snapshot * len(frames) / SNAPSHOT_BYTES)
-    if stride <= 1:
+    """The moments, evenly thinned (first and last kept) so that their snapshots take at most
+    SNAPSHOT_BYTES; a run too large for even its first and last is refused."""
+    per_snapshot = snapshot_bytes(views)
+    most = SNAPSHOT_BYTES // per_snapshot
+    if len(frames) <= most:
         return frames
-    kept = frames[::stride]
-    if kept[-1] != frames[-1]:
-        kept.append(frames[-1])
-    notes.append(f"page: {len(frames)} snapshots thinned to every {stride}th ({len(kept)}) to "
-                 f"keep the page under {SNAPSHOT_BYTES // 1_000_000} MB of snapshots")
+    budget = f"{SNAPSHOT_BYTES / 1e6:g} MB"
+    if most < 2:
+        raise AevizError(f"a page cannot hold this run: one snapshot takes "
+                         f"{per_snapshot / 1e6:.1f} MB and a page holds at most {budget} of "
+                         "snapshots; render a clip or a still instead")
+    picks = np.unique(np.round(np.linspace(0, len(frames) - 1, most)).astype(int))
+    kept = [frames[i] for i in picks]
+    notes.append(f"page: {len(frames)} snapshots thinned to {len(kept)} (evenly, first and "
+                 f"last kept) to keep the page's snapshots within {budget}")
     return kept
 
 
@@ -148,27 +233,42 @@ def _pack_run(view: RunView, used: list[int], color: str, several: bool,
     pairs = ([] if image_shape is not None or d > 3 else
              [[0, 1]] if d == 2 else [[0, 1], [0, 2], [1, 2]] if d == 3 else [])
     loss_pca = float(view.pca[0]) if options.pca else None
+    shown = _strongest_neurons(run)
+    follow = options.scales == "follow"
+    largest = (np.maximum.accumulate(view.largest_weights())[used] if follow
+               else np.zeros(0))
+    decoder = decoder_part(view, theme) if "decoder" in options.panels else {
+        "decoderKind": None}
     return {
+        **decoder,
         "label": view.label,
         "color": color,  # the run's, fixed by its name (theme.run_colors)
         "n": n, "d": d, "layerSizes": [int(s) for s in run.layer_sizes],
         "activations": list(run.activations), "codeLayer": run.code_layer,
         "imageShape": list(image_shape) if image_shape else None,
         "classes": classes, "labelTitle": run.experiment.data.label_column or "",
-        "labels": b64(labels, "i2"),
+        "labels": b64(labels, "i4"),
         "features": [run.feature_name(i) for i in range(d)],
         "used": used, "epochs": [int(run.epoch[i]) for i in used],
         "moments": [run.moment(i) for i in used],
         "timeline": b64(view.timeline, "f8"), "loss": b64(run.loss, "f8"),
         "pcaLoss": loss_pca,
+        "pcaText": f"PCA, 2 components: {loss_pca:.4f}" if loss_pca is not None else "",
         "epsilon": 0.0 if several else float(run.experiment.train.epsilon),
         "stop": _stop_text(run),
         "codes": codes, "axes": axes,
         "params": b64(params, "f4"), "paramCount": int(params.shape[1]),
-        "shown": [[int(i) for i in s] for s in _strongest_neurons(run)],
+        "shown": [[int(i) for i in s] for s in shown],
+        "layerLabels": layer_label_choices(tuple(run.layer_sizes), [len(s) for s in shown],
+                                           run.code_layer),
+        "activationSummary": ", ".join(_summary_parts(tuple(run.activations),
+                                                      run.code_layer)),
         "weightLimit": float(norm.vmax), "weightLinthresh": linthresh,
+        "largest": b64(largest, "f4"),
         "hover": b64(np.asarray(hover), "i4"), "hoverX": b64(run.x[hover], "f4"),
         "strip": strip, "pairs": pairs,
+        "reconKind": ("reconImages" if image_shape is not None else
+                      "reconSpace" if pairs else "reconProfile"),
         "dataLimits": [list(padded_limits(run.x[:, i].astype(float))) for i in range(d)]
         if pairs else [],
     }
@@ -212,7 +312,7 @@ def _quantized_codes(view: RunView, used: list[int], scaled_with: list[RunView]
         scaled = np.rint((shown - low) / (high - low) * 2 * QUANT - QUANT)
     bad = ~np.isfinite(scaled).all(axis=-1, keepdims=True) | np.zeros_like(scaled, bool)
     quantized = np.where(bad, -32768, np.clip(np.nan_to_num(scaled), -QUANT, QUANT))
-    return b64(quantized, "i2"), {"limits": limits, "symlog": linthresh}
+    return b64(quantized, "i2"), {"limits": limits, "symlog": linthresh, "reach": reach}
 
 
 def _colormap(name: str) -> list[str]:

@@ -47,8 +47,10 @@ KNOBS = [
     {"key": "record.batches", "kind": "integer", "minimum": 0},
 ]
 
-# The page's scripts that retrain, in load order; all but playground.js also run in the Worker.
-WORKER_SCRIPTS = ("rng.js", "nn.js", "trainer.js", "worker.js")
+# The scripts that retrain (in live/, beside the page's own), in load order: the Worker's, and
+# the page's (which decodes with nn.js and builds the panel with playground.js).
+WORKER_SCRIPTS = ("live/rng.js", "live/nn.js", "live/trainer.js", "live/worker.js")
+PAGE_SCRIPTS = ("live/rng.js", "live/nn.js", "live/trainer.js", "live/playground.js")
 
 
 def epoch_cost(samples: int, layers: list[int], code_layer: int, variational: bool) -> int:
@@ -83,8 +85,8 @@ def playground_data(views: list[RunView], b64) -> dict:
 
 def playground_script() -> str:
     """The page's retraining scripts, and the Worker's source as a JavaScript string."""
-    worker = "\n".join(asset(name) for name in WORKER_SCRIPTS)
+    worker = "\n".join(['"use strict";'] + [asset(name) for name in WORKER_SCRIPTS])
     # As JSON with "<" escaped, the source cannot end the page's <script> element.
     source = json.dumps(worker).replace("<", "\\u003c")
-    main = "\n".join(asset(name) for name in ("rng.js", "nn.js", "trainer.js", "playground.js"))
-    return f"const AEVIZ_WORKER_SOURCE = {source};\n{main}"
+    main = "\n".join(asset(name) for name in PAGE_SCRIPTS)
+    return f'"use strict";\nconst AEVIZ_WORKER_SOURCE = {source};\n{main}'

@@ -1,4 +1,16 @@
-"""The page's HTML: the template with its script, style and data put in, every text escaped."""
+"""The page's HTML: the template (page.html) with its script, style and data put in, every
+text escaped.
+
+The script is the files in SCRIPTS, in that order, inside one function that holds the
+namespace `page` (page.html): kit.js (scales, ticks, text, the Panel base), data.js (decoding
+the packed runs), model.js (the forward pass), one panel-NAME.js per panel kind (each sets
+page.panelKinds.KIND to a Panel subclass), stage.js (what panels and controls share),
+controls.js, api.js (window.aeviz) and main.js (one panel per entry of the data's "panels", in
+order). To add a panel: a panel-NAME.js setting page.panelKinds.NAME, listed before stage.js,
+and pack.py emitting {"kind": NAME, ...}. To add a control: a file after controls.js that
+takes the stage (`page.NAME = (stage) => ...`), called from main.js. eslint checks every part
+(.ci/eslint.config.mjs). The page stays one file that loads nothing.
+"""
 
 from __future__ import annotations
 
@@ -23,12 +35,26 @@ def asset(name: str) -> str:
     return resources.files("aeviz.renderer.page").joinpath(name).read_text(encoding="utf-8")
 
 
+# The script's parts, in order: each defines one member of the namespace `page` that the
+# later ones use; main.js, last, builds the page.
+SCRIPTS = ("kit.js", "data.js", "model.js", "panel-code.js", "panel-loss.js",
+           "panel-weights.js", "panel-recon-space.js", "panel-recon-profile.js",
+           "panel-recon-images.js", "panel-decoder-mosaic.js",
+           "panel-decoder-sheet.js", "stage.js", "controls.js", "api.js", "main.js")
+
+
+def script() -> str:
+    """The page's script: its parts joined, each under a line naming it."""
+    return "\n".join(f"// ---- {name}\n{asset(name)}" for name in SCRIPTS)
+
+
 def page_html(data: dict) -> str:
     """The whole page for `data` (see pack.pack_runs)."""
     from aeviz.renderer.page.playground import playground_script
 
     parts = {"TITLE": html.escape(data["title"]), "STYLE": asset("page.css"),
-             "SCRIPT": asset("page.js"), "DATA": script_json(data),
+             "SCRIPT": script(), "DATA": script_json(data),
+             "DESCRIPTION": html.escape(data.get("caption", ""), quote=True),
              "PLAYGROUND": playground_script()}
     pieces = asset("page.html").split("@@")
     # The template alternates text and placeholder names; values are put in once, never

@@ -9,8 +9,9 @@
  *      {type: "done", epoch, loss, stopReason}  the closed record
  *      {type: "error", message}
  */
-"use strict";
+/* global self, aevizTrainer */
 
+(() => {
 const FRAME_MS = 40;  // a progress message at least every 40 ms: the page draws >= 20 fps
 let run = null, running = false, sent = 0;
 
@@ -18,7 +19,7 @@ function progress(extra) {
   const fresh = run.record.slice(sent);
   sent = run.record.length;
   const latest = run.record[run.record.length - 1];
-  postMessage(Object.assign({
+  self.postMessage(Object.assign({
     type: "progress", epoch: run.epoch, steps: run.stepLosses.length,
     stepsPerEpoch: run.stepsPerEpoch, stopReason: run.stopReason,
     records: fresh.map((s) => ({epoch: s.epoch, step: s.step, rmse: s.rmse})),
@@ -31,7 +32,7 @@ function done(reason) {
   if (reason && run.stopReason === null) run.stopReason = reason;
   const record = run.finish();
   progress();
-  postMessage({type: "done", epoch: record.map((s) => s.epoch), loss: record.map((s) => s.rmse),
+  self.postMessage({type: "done", epoch: record.map((s) => s.epoch), loss: record.map((s) => s.rmse),
                stopReason: run.stopReason});
 }
 
@@ -46,7 +47,7 @@ function slice() {
   }
 }
 
-onmessage = (event) => {
+self.onmessage = (event) => {
   const message = event.data;
   try {
     if (message.type === "start") {
@@ -69,6 +70,7 @@ onmessage = (event) => {
     }
   } catch (error) {
     running = false;
-    postMessage({type: "error", message: String(error && error.message || error)});
+    self.postMessage({type: "error", message: String(error && error.message || error)});
   }
 };
+})();

@@ -7,7 +7,7 @@
  * network's log-variance layer after all the others), and so do their gradients; matrices
  * of a batch are row-major Float64Arrays [rows, units].
  */
-"use strict";
+/* global module */
 
 const aevizNet = (() => {
   const LEAK = 0.01;  // leaky_relu's slope for negative inputs

@@ -9,7 +9,7 @@
  * 128-bit PCG state is eight 16-bit limbs held in plain numbers: every partial product and sum
  * stays below 2^53, so the arithmetic is exact and needs no BigInt.
  */
-"use strict";
+/* global module */
 
 const aevizRandom = (() => {
   // ---- SeedSequence (bit_generator.pyx): entropy -> pool of four uint32 -> state words ----
@@ -279,8 +279,8 @@ const aevizRandom = (() => {
   }
 
   // ---- numpy's ziggurat tables (ziggurat_constants.h), doubles as numpy's literals ----
-  const NOR_R = 3.6541528853610087963519472518;
-  const NOR_INV_R = 0.27366123732975827203338247596;
+  const NOR_R = 3.654152885361009;  // 3.6541528853610087963519472518
+  const NOR_INV_R = 0.2736612373297583;  // 0.27366123732975827203338247596
   const KI = [
     0xEF33D8025EF6A, 0, 0xC08BE98FBC6A8, 0xDA354FABD8142,
     0xE51F67EC1EEEA, 0xEB255E9D3F77E, 0xEEF4B817ECAB9, 0xF19470AFA44AA,

@@ -6,11 +6,11 @@
  * container element (#aeviz-playground, made here when the page has none) and the page's API
  * object window.aeviz, to which this adds retrain(), experiment() and playground.
  */
+/* global URL, Blob, Worker, AEVIZ_WORKER_SOURCE, aevizRandom, aevizNet, aevizTrainer */
 (function () {
-  "use strict";
   const DATA = JSON.parse(document.getElementById("aeviz-data").textContent);
   const P = DATA.playground;
-  if (!P) return;
+  if (!P || !P.experiment) return;  // a comparison: its runs' own pages retrain
   const RUN = DATA.runs[0], TH = DATA.theme;
   const KNOBS = P.knobs || [];
   const api = window.aeviz || (window.aeviz = {});
@@ -35,7 +35,8 @@
   }
   const n = RUN.n, d = RUN.d;
   const X = P.x ? Float64Array.from(new Float32Array(bytes(P.x))) : null;
-  const labels = new Int16Array(bytes(RUN.labels));
+  const labelBytes = bytes(RUN.labels);  // int32 (int16 in pages of older aeviz)
+  const labels = labelBytes.byteLength === 4 * n ? new Int32Array(labelBytes) : new Int16Array(labelBytes);
   const colorOf = {};
   RUN.classes.forEach((c) => { colorOf[c.value] = c.color; });
   const recordedLoss = Array.from(new Float64Array(bytes(RUN.loss)));
@@ -120,14 +121,14 @@
       if (value !== null && !isTable(value) && !isTableArray(value)) lines.push(`${key} = ${tomlValue(value)}`);
     }
     for (const [key, value] of Object.entries(table)) {
-      const path = name ? `${name}.${key}` : key;
+      const dotted = name ? `${name}.${key}` : key;
       if (isTable(value)) {
-        lines.push("", `[${path}]`);
-        dumpTable(value, path, lines);
+        lines.push("", `[${dotted}]`);
+        dumpTable(value, dotted, lines);
       } else if (isTableArray(value)) {
         for (const item of value) {
-          lines.push("", `[[${path}]]`);
-          dumpTable(item, path, lines);
+          lines.push("", `[[${dotted}]]`);
+          dumpTable(item, dotted, lines);
         }
       }
     }
@@ -461,13 +462,12 @@
     for (let i = 0; i < n; i++) all.push(i);
     return encode(all);
   }
-  let shownCodes = null;
   const plane = {toPixel: null, fromPixel: null};
   let dragCode = null;
 
   function drawPlane() {
     const {g, width, height} = sized(planePanel.canvas, 320);
-    const codes = shownCodes = currentCodes();
+    const codes = currentCodes();
     const fit = planeLimits(codes);
     if (!limits || live.records.length === 0 && !live.codes) limits = fit;
     else limits = [[Math.min(limits[0][0], fit[0][0]), Math.max(limits[0][1], fit[0][1])],

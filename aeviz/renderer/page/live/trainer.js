@@ -5,18 +5,17 @@
  * divergence) and the same record (record.every, record.batches). Runs in the page's Web
  * Worker, and in node for tests.
  */
-"use strict";
+/* global aevizRandom, aevizNet, module */
 
 const aevizTrainer = (() => {
-  const random = typeof aevizRandom !== "undefined" ? aevizRandom : require("./rng.js");
-  const net = typeof aevizNet !== "undefined" ? aevizNet : require("./nn.js");
+  const random = aevizRandom, net = aevizNet;  // rng.js and nn.js, loaded before
   const CORRUPTION_STREAM = 1, SAMPLING_STREAM = 2;  // objectives.py's spawn keys
 
   /** One activation name per weight layer (Model.activations): the output override applied,
    * a variational code layer linear. */
   function activationsOf(model) {
     const count = model.layers.length - 1;
-    let names = typeof model.activation === "string" ? new Array(count).fill(model.activation)
+    const names = typeof model.activation === "string" ? new Array(count).fill(model.activation)
       : model.activation.slice();
     if (model.output_activation) names[count - 1] = model.output_activation;
     if (model.variational) names[model.code_layer - 1] = "identity";

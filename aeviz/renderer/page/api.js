@@ -1,0 +1,50 @@
+// api.js: window.aeviz, the page's JavaScript API (see README): seek, current, play, pause
+// and panels are documented; the rest is what tests and embedding pages may read.
+page.api = (stage, player) => {
+  const run = (number) => stage.runs[number || 0];
+  const panelOf = (name, number) => stage.panels.find((p) => p.spec.name === name && p.spec.run === (number || 0));
+  const { symlog, unsymlog } = page.kit;
+  return {
+    seek: (index) => stage.seek(index),
+    current: () => stage.current(),
+    play: player.play,
+    pause: player.pause,
+    // The names of the panels the page draws, in order (each once).
+    panels: () => [...new Set(stage.panels.map((p) => p.spec.name))],
+    // What the page drew from: every panel's spec (name, run, title, scales).
+    description: () => stage.panels.map((p) => p.spec),
+    playing: player.playing,
+    steps: () => stage.steps.length,
+    codes: (number) => {  // the codes drawn now for run `number` (hidden classes: null)
+      const r = run(number), k = stage.snapshot(r), linthresh = r.axes.symlog;
+      return Array.from(r.labels, (label, i) => {
+        const p = stage.hidden.has(label) ? null : page.data.displayCode(r, k, i);
+        return p && [unsymlog(p[0], linthresh), unsymlog(p[1], linthresh)];
+      });
+    },
+    pointAt: (number, sample) => {  // where a sample's point is drawn, in page pixels
+      const panel = panelOf("code", number), rect = panel.canvas.getBoundingClientRect();
+      const x = panel.drawn[2 * sample], y = panel.drawn[2 * sample + 1];
+      return x === x ? [rect.left + x, rect.top + y] : null;
+    },
+    codeAt: (number, code) => {  // where a code lies in the plane, in page pixels
+      const panel = panelOf("code", number), rect = panel.canvas.getBoundingClientRect(), [x, y] = panel.pixel(code);
+      return [rect.left + x, rect.top + y];
+    },
+    decode: (number, code) => page.model.decode(run(number), stage.snapshot(run(number)), code),
+    reconstruct: (number, sample) => {
+      const r = run(number), x = page.data.sampleX(r, sample);
+      return x && page.model.reconstruct(r, stage.snapshot(r), x);
+    },
+    focus: (number) => {  // what the reconstruction panel of run `number` shows
+      const panel = panelOf("recon", number), shown = panel && panel.shown, f = stage.focus;
+      if (!shown) return null;
+      return { kind: f.kind, sample: f.kind === "sample" ? f.sample : null, code: f.code || null, title: shown.title,
+        input: shown.input && Array.from(shown.input), output: shown.output };
+    },
+    hideClass: (value) => stage.toggleClass(value),
+    redrawTime: () => stage.lastDraw,
+    // The pure parts, for tests (not a stable interface).
+    internals: { kit: page.kit, model: page.model, data: page.data, symlog }
+  };
+};

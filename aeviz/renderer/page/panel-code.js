@@ -1,0 +1,113 @@
+// panel-code.js: the code plane of one run: every sample's code at the snapshot, colored by
+// class; the pointer picks the nearest sample, or probes the decoder at the code under it.
+page.panelKinds.code = (() => {
+  const { Panel, Box, niceTicks, tickText, symlog, unsymlog, symlogTicks, equalAspect, font } = page.kit;
+  const { QUANT, MISSING } = page.data;
+  const SAMPLE_PICK_PX = 8, TOUCH_PICK_PX = 18;
+
+  return class CodePanel extends Panel {
+    constructor(stage, spec) {
+      super(stage, spec, 0.66);
+      this.run = stage.runs[spec.run];
+      const point = (event) => this.point(event);
+      this.canvas.addEventListener("pointermove", point);
+      this.canvas.addEventListener("pointerdown", point);
+      this.canvas.addEventListener("pointerleave", (event) => {
+        if (event.pointerType === "mouse") stage.setFocus(null);
+      });
+    }
+
+    drawStill(ctx) {
+      const run = this.run, linthresh = run.axes.symlog, { drawAxes } = this.stage.draw;
+      const label = linthresh ? (t) => tickText(unsymlog(t, linthresh)) : tickText;
+      // The clip's ticks on a symmetric log plane (drawAxes leaves out a label that would
+      // touch its neighbour); round ones on a linear plane.
+      const symlogged = linthresh && symlogTicks(linthresh, run.axes.reach, 3).map((v) => symlog(v, linthresh));
+      const ticks = (limits, pixels, apart) => symlogged || niceTicks(limits[0], limits[1], Math.max(3, pixels / apart));
+      // The left margin holds the widest y tick label and the axis label beside it.
+      ctx.font = font(10.5);
+      const widest = Math.max(...ticks(run.axes.limits[1], 200, 45).map((t) => ctx.measureText(label(t)).width));
+      const left = Math.max(46, Math.ceil(widest) + 30), top = 8, right = 10, bottom = 38;
+      const width = this.width - left - right, height = this.height - top - bottom;
+      // Equal scales: one unit is as long on both axes, as in the clip.
+      const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
+      this.box = new Box(left, top, width, height, xl, yl);
+      drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(xl, width, 70), ticks(yl, height, 45),
+        label, label);
+    }
+
+    draw() {
+      const ctx = this.begin(), run = this.run, stage = this.stage, k = stage.snapshot(run), box = this.box;
+      ctx.save();
+      box.clip(ctx);
+      const many = run.n > 5000, radius = many ? 1.1 : run.n > 1000 ? 2.2 : 2.8;
+      const drawn = this.drawn = new Float32Array(run.n * 2).fill(NaN);
+      const ax = box.width / (box.xlim[1] - box.xlim[0]), ay = box.height / (box.ylim[1] - box.ylim[0]);
+      // From the 16-bit codes straight to pixels: one multiply-add per axis and point.
+      const sx = run.span[0] / (2 * QUANT) * ax, sy = run.span[1] / (2 * QUANT) * ay;
+      const ox = box.left + (run.low[0] + run.span[0] / 2 - box.xlim[0]) * ax;
+      const oy = box.top + box.height - (run.low[1] + run.span[1] / 2 - box.ylim[0]) * ay;
+      const codes = run.codes, base = k * run.n * 2;
+      for (const cls of run.classes) {
+        if (stage.hidden.has(cls.value)) continue;
+        ctx.globalAlpha = stage.highlight === null || stage.highlight === cls.value ? 0.85 : 0.12;
+        ctx.fillStyle = cls.color; ctx.strokeStyle = cls.color; ctx.lineWidth = 0.9;
+        ctx.beginPath();
+        for (const i of cls.members) {
+          const qx = codes[base + 2 * i], qy = codes[base + 2 * i + 1];
+          if (qx === MISSING || qy === MISSING) continue;
+          const px = ox + qx * sx, py = oy - qy * sy;
+          drawn[2 * i] = px; drawn[2 * i + 1] = py;
+          if (many) { ctx.rect(px - radius, py - radius, 2 * radius, 2 * radius); continue; }
+          ctx.moveTo(px + radius, py); ctx.arc(px, py, radius, 0, 2 * Math.PI);
+        }
+        if (cls.hollow) ctx.stroke(); else ctx.fill();
+      }
+      ctx.globalAlpha = 1;
+      const focus = stage.focus;
+      ctx.strokeStyle = stage.theme.foreground;
+      if (focus && focus.run === run && focus.kind === "sample") {
+        const px = drawn[2 * focus.sample], py = drawn[2 * focus.sample + 1];
+        if (px === px) { ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(px, py, radius + 4, 0, 2 * Math.PI); ctx.stroke(); }
+      } else if (focus && focus.run === run && focus.kind === "code") {
+        const [cx, cy] = this.pixel(focus.code);
+        ctx.lineWidth = 1.5;
+        ctx.beginPath(); ctx.moveTo(cx - 7, cy); ctx.lineTo(cx + 7, cy); ctx.moveTo(cx, cy - 7); ctx.lineTo(cx, cy + 7); ctx.stroke();
+      }
+      ctx.restore();
+    }
+
+    // Where a code lies on the canvas.
+    pixel(code) {
+      const linthresh = this.run.axes.symlog;
+      return [this.box.x(symlog(code[0], linthresh)), this.box.y(symlog(code[1], linthresh))];
+    }
+
+    // The pointer over the plane: the nearest pickable sample, else the code under it.
+    point(event) {
+      const rect = this.canvas.getBoundingClientRect(), stage = this.stage, run = this.run;
+      const px = event.clientX - rect.left, py = event.clientY - rect.top;
+      if (!this.box.contains(px, py)) {
+        if (event.pointerType === "mouse") stage.setFocus(null);
+        return;
+      }
+      const reach = event.pointerType === "touch" ? TOUCH_PICK_PX : SAMPLE_PICK_PX;
+      let best = null, bestDistance = reach * reach;
+      for (const i of run.hover) {
+        const dx = this.drawn[2 * i] - px, dy = this.drawn[2 * i + 1] - py, distance = dx * dx + dy * dy;
+        if (distance < bestDistance) { bestDistance = distance; best = i; }
+      }
+      if (best !== null) {
+        const cls = run.classByValue.get(run.labels[best]);
+        stage.setFocus({ kind: "sample", run, sample: best }, event,
+          (cls.value >= 0 ? (run.labelTitle ? run.labelTitle + ": " : "class: ") + cls.name + "\n" : "") + "sample " + best);
+      } else {
+        const t = this.box.inverse(px, py), linthresh = run.axes.symlog;
+        const code = [unsymlog(t[0], linthresh), unsymlog(t[1], linthresh)];
+        stage.setFocus({ kind: "code", run, code }, event,
+          "code (" + tickText(code[0]) + ", " + tickText(code[1]) + ")\ndecoded at right");
+      }
+      if (event.pointerType === "touch") event.preventDefault();
+    }
+  };
+})();

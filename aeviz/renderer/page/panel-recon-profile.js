@@ -1,0 +1,52 @@
+// panel-recon-profile.js: reconstructions of wider data as profiles (value per feature): a
+// few samples' inputs dashed and outputs solid, and at the right the pointed sample or code.
+page.panelKinds.reconProfile = (() => {
+  const { Panel, Box, niceTicks, font } = page.kit;
+
+  return class ReconProfilePanel extends Panel {
+    constructor(stage, spec) {
+      super(stage, spec, 0.66);
+      this.run = stage.runs[spec.run];
+    }
+
+    drawStill(ctx) {
+      const run = this.run, stage = this.stage, { drawAxes, fitText, text } = stage.draw, d = run.d;
+      const pad = 0.06 * (run.xRange[1] - run.xRange[0]), ylim = [run.xRange[0] - pad, run.xRange[1] + pad];
+      this.box = new Box(48, 8, this.width * 0.62 - 58, this.height - 46, [0, Math.max(1, d - 1)], ylim);
+      const every = Math.max(1, Math.ceil(d / (this.box.width / 46))), xticks = [];
+      for (let i = 0; i < d; i += every) xticks.push(i);
+      drawAxes(ctx, this.box, "feature", "value", xticks, niceTicks(ylim[0], ylim[1], 5),
+        (t) => { ctx.font = font(10.5); return fitText(ctx, run.features[t] || "", 46 * every - 4); });
+      this.focusBox = new Box(this.width * 0.62 + 40, 8, this.width * 0.38 - 50, this.height - 46, this.box.xlim, ylim);
+      drawAxes(ctx, this.focusBox, "feature", "", niceTicks(0, d - 1, 3).filter((t) => t === Math.round(t)), niceTicks(ylim[0], ylim[1], 5),
+        (t) => (run.features[t] ? fitText(ctx, run.features[t], 40) : ""));
+      text(ctx, "dashed: input, solid: output", this.box.left + 4, this.box.top + 12, "left", "alphabetic", stage.theme.muted, 10);
+    }
+
+    line(ctx, box, values, color, width, dash) {
+      ctx.save();
+      box.clip(ctx);  // a diverging run's outputs leave the box: cut at its frame
+      ctx.strokeStyle = color; ctx.lineWidth = width; ctx.setLineDash(dash || []); ctx.beginPath();
+      values.forEach((v, i) => { if (i) ctx.lineTo(box.x(i), box.y(v)); else ctx.moveTo(box.x(i), box.y(v)); });
+      ctx.stroke();
+      ctx.restore();
+    }
+
+    draw() {
+      const ctx = this.begin(), run = this.run, stage = this.stage, theme = stage.theme, k = stage.snapshot(run);
+      const focus = this.shown = stage.focusView(run, k);
+      for (const s of run.strip) {
+        const color = run.classByValue.get(run.labels[s]).color, x = page.data.sampleX(run, s);
+        this.line(ctx, this.box, x, color, 1, [4, 3]);
+        this.line(ctx, this.box, page.model.reconstruct(run, k, x), color, 1.8);
+      }
+      if (focus) {
+        if (focus.input) this.line(ctx, this.focusBox, focus.input, focus.color, 1.6, [4, 3]);
+        this.line(ctx, this.focusBox, focus.output, theme.foreground, 2.4);
+      }
+      ctx.font = font(10.5);
+      stage.draw.text(ctx, stage.draw.fitText(ctx, focus ? focus.title : "hover the code plane", this.focusBox.width),
+        this.focusBox.left + 2, this.focusBox.top + 12, "left", "alphabetic", focus ? theme.foreground : theme.muted, 10.5);
+    }
+  };
+})();
