@@ -1,16 +1,28 @@
-"""The page's maths (nn.js) against PyTorch: the replay fixtures of tests/fixtures/torch, which
-check aeviz's numpy steps (tests/test_torch_reference.py), check the page's float64 steps the
-same way, in headless Chromium."""
+"""The page's maths (live/nn.js) against PyTorch: the replay fixtures of tests/fixtures/torch,
+which check aeviz's numpy steps (tests/test_torch_reference.py), check the page's float64 steps
+the same way (relative error <= 1e-6), in headless Chromium."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.playground_browser import browser, load_scripts  # noqa: F401 (a fixture)
-from tests.test_torch_reference import CASES, load, relative_error
+
+FIXTURES = Path(__file__).parent / "fixtures" / "torch"
+CASES = sorted(path.stem for path in FIXTURES.glob("*.npz"))
+
+
+def load(name: str) -> dict:
+    with np.load(FIXTURES / f"{name}.npz", allow_pickle=False) as archive:
+        return {key: archive[key] for key in archive.files}
+
+
+def relative_error(ours: np.ndarray, theirs: np.ndarray) -> float:
+    return float(np.linalg.norm(ours - theirs) / np.linalg.norm(theirs))
 
 # The fixture's steps replayed by nn.js: its draws handed out in the order the page asks.
 REPLAY = """
@@ -48,6 +60,11 @@ return result;
 def page(browser):  # noqa: F811
     load_scripts(browser, "rng.js", "nn.js")
     return browser
+
+
+def test_every_optimizer_and_objective_has_a_fixture():
+    assert {"sgd", "momentum", "rmsprop", "adam", "adamw", "sgd_weight_decay",
+            "adam_weight_decay", "code_l1", "denoising", "vae"} <= set(CASES)
 
 
 @pytest.mark.parametrize("name", CASES)
