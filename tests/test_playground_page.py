@@ -12,8 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import aeviz
+from aeviz.renderer.page.playground import KNOBS
 from aeviz.training.model import forward, split_params
 from aeviz.trajectory import load
 from tests.playground_browser import browser  # noqa: F401 (a fixture)
@@ -265,3 +268,71 @@ def test_a_page_too_large_to_train_live_says_why(browser, pages, tmp_path,  # no
     assert retrain(driver, {}) == "Error: " + why
     assert "x" not in json.loads(driver.execute_script(
         "return document.getElementById('aeviz-data').textContent"))["playground"]
+
+
+# Overrides as a student (or a script) might set them: each knob's key with values of its
+# kind (seven times in eight), near misses and wrong types.
+NEAR_MISSES = st.one_of(st.floats(min_value=-2, max_value=3, allow_nan=False),
+                        st.integers(min_value=-3, max_value=70),
+                        st.sampled_from([0, 1, 1e-9, 0.999]), st.text(max_size=3),
+                        st.booleans())
+
+
+def knob_values(knob: dict):
+    if knob["kind"] == "choice":
+        valid = st.sampled_from(knob["choices"])
+    elif knob["kind"] == "layers":
+        valid = st.tuples(st.integers(1, 9), st.integers(1, 9)).map(
+            lambda h: [4, h[0], 2, h[1], 4])
+        return st.one_of(valid, valid, valid, st.lists(st.integers(0, 9), min_size=3,
+                                                       max_size=6))
+    elif knob["kind"] == "integer":
+        valid = st.integers(knob["minimum"], knob["minimum"] + 60)
+    else:
+        low = knob.get("minimum", knob.get("above", 0.0))
+        valid = st.floats(low, 0.99 if "below" in knob else 3.0, exclude_min="above" in knob)
+    return st.one_of(*[valid] * 7, NEAR_MISSES)
+
+
+KNOB_VALUES = {knob["key"]: knob_values(knob) for knob in KNOBS if knob["key"] != "train.beta"}
+OVERRIDES = st.lists(st.sampled_from(sorted(KNOB_VALUES)), max_size=4, unique=True).flatmap(
+    lambda keys: st.fixed_dictionaries({key: KNOB_VALUES[key] for key in keys}))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(overrides=OVERRIDES)
+def test_the_page_reads_overrides_as_aeviz_train_does(browser, pages, overrides):  # noqa: F811
+    """What the page accepts, `aeviz train --set` accepts and resolves to the same experiment;
+    what it refuses, aeviz refuses too (the page alone keeps model.layers' length and code
+    layer: its knob changes sizes only)."""
+    from aeviz.errors import AevizError
+    from aeviz.settings import experiment_from_dict, load_experiment, parse_toml
+
+    driver = pages_driver(browser, pages)
+    text = driver.execute_script("""
+        try { return aeviz.playground.experimentFor(arguments[0]) }
+        catch (error) { return "Error: " + error.message }""", overrides)
+    # JavaScript has one number type: 1.0 is the integer 1 there.
+    as_js = {key: int(value) if isinstance(value, float) and value.is_integer() else value
+             for key, value in overrides.items()}
+    try:
+        theirs = load_experiment(EXAMPLES / "seed-default.toml",
+                                 dict(as_js, **{"train.dtype": "float64"}))
+    except AevizError as error:
+        theirs = error
+    if text.startswith("Error: "):
+        assert isinstance(theirs, AevizError) or text.startswith("Error: model.layers:"), text
+        key = text[len("Error: "):].split(":")[0]
+        assert key in overrides
+        return
+    assert not isinstance(theirs, AevizError), (text, theirs)
+    ours = experiment_from_dict(parse_toml(text, "page"), "page")
+    assert ours.to_dict() | {"title": ""} == theirs.to_dict() | {"title": ""}
+
+
+def pages_driver(browser, pages):  # noqa: F811
+    """The demo page, opened once for all the fuzz examples."""
+    if not browser.current_url.endswith("/demo.html"):
+        open_page(browser, pages["demo"])
+    return browser

@@ -89,8 +89,11 @@
     if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
       throw new Error('overrides: expected an object such as {"train.epochs": 5}');
     }
-    const exp = clone(P.experiment), given = Object.keys(overrides);
-    if (given.includes("model.activation") && !given.includes("model.output_activation")) delete exp.model.output_activation;
+    const exp = clone(P.experiment), given = Object.keys(overrides), model = P.experiment.model;
+    // (An output activation equal to the last activation counts as derived from it.)
+    const lastActivation = typeof model.activation === "string" ? model.activation : model.activation[model.activation.length - 1];
+    if (given.includes("model.activation") && !given.includes("model.output_activation")
+        && model.output_activation === lastActivation) delete exp.model.output_activation;
     if (given.includes("model.layers")) delete exp.model.code_layer;
     const stored = P.experiment.train;
     if (given.includes("train.beta1") && !given.includes("train.dampening") && stored.dampening === stored.beta1) {
