@@ -56,13 +56,14 @@ const aevizNet = (() => {
     }
   }
 
-  /** out[rows, in] (+)= delta[rows, out] W. */
+  /** out[rows, in] (+)= delta[rows, out] W: row by row of W, which is contiguous. */
   function backThrough(delta, rows, nOut, params, wAt, nIn, out, accumulate) {
+    if (!accumulate) out.fill(0);
     for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < nIn; k++) {
-        let sum = 0;
-        for (let j = 0; j < nOut; j++) sum += delta[r * nOut + j] * params[wAt + j * nIn + k];
-        out[r * nIn + k] = accumulate ? out[r * nIn + k] + sum : sum;
+      const outRow = r * nIn;
+      for (let j = 0; j < nOut; j++) {
+        const d = delta[r * nOut + j], wRow = wAt + j * nIn;
+        for (let k = 0; k < nIn; k++) out[outRow + k] += d * params[wRow + k];
       }
     }
   }

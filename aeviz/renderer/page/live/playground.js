@@ -471,10 +471,15 @@
   function drawPlane() {
     const {g, width, height} = sized(planePanel.canvas, 320);
     const codes = currentCodes();
+    // The limits follow the codes, with some slack: refitted when a code leaves them or the
+    // codes shrink to under a third of them (so the plane does not jitter every frame).
     const fit = planeLimits(codes);
-    if (!limits || live.records.length === 0 && !live.codes) limits = fit;
-    else limits = [[Math.min(limits[0][0], fit[0][0]), Math.max(limits[0][1], fit[0][1])],
-                   [Math.min(limits[1][0], fit[1][0]), Math.max(limits[1][1], fit[1][1])]];
+    const span = (l) => [l[0][1] - l[0][0], l[1][1] - l[1][0]];
+    if (!limits || fit[0][0] < limits[0][0] || fit[0][1] > limits[0][1] || fit[1][0] < limits[1][0]
+        || fit[1][1] > limits[1][1] || span(fit)[0] < span(limits)[0] / 3 || span(fit)[1] < span(limits)[1] / 3) {
+      const [wide, tall] = span(fit);
+      limits = [[fit[0][0] - wide * 0.1, fit[0][1] + wide * 0.1], [fit[1][0] - tall * 0.1, fit[1][1] + tall * 0.1]];
+    }
     const m = 8, w = width - 2 * m, h = height - 2 * m;
     const [[x0, x1], [y0, y1]] = limits;
     plane.toPixel = (a, b) => [m + (a - x0) / (x1 - x0) * w, m + (1 - (b - y0) / (y1 - y0)) * h];
@@ -528,7 +533,7 @@
     const values = recordedLoss.concat(live1.map((r) => r.rmse)).filter((v) => v > 0 && Number.isFinite(v));
     if (!values.length) return;
     const e1 = Math.max(1, ...epochs), l0 = Math.log10(Math.min(...values)), l1 = Math.log10(Math.max(...values));
-    const m = 30, w = width - m - 8, h = height - m - 8;
+    const m = 34, w = width - m - 8, h = height - 30;
     const px = (e) => m + e / e1 * w, py = (v) => 8 + (1 - (Math.log10(v) - l0) / ((l1 - l0) || 1)) * h;
     g.strokeStyle = TH.faint;
     g.strokeRect(m, 8, w, h);
@@ -542,6 +547,13 @@
     line(recordedTimeline, recordedLoss, TH.faint);
     line(live1.map((r) => r.epoch), live1.map((r) => r.rmse), TH.accent);
     g.fillStyle = TH.muted;
+    g.font = "11px sans-serif";
+    g.textAlign = "right";
+    g.fillText(Math.pow(10, l1).toPrecision(2), m - 3, 16);
+    g.fillText(Math.pow(10, l0).toPrecision(2), m - 3, 8 + h);
+    g.fillText(`epoch ${Math.round(e1)}`, m + w, height - 4);
+    g.textAlign = "left";
+    g.fillText("0", m, height - 4);
     g.font = "12px sans-serif";
     g.fillText(`epoch ${live.epoch} | ${live1.length ? "RMSE " + live1[live1.length - 1].rmse.toPrecision(4) : "recorded run"}`, m + 6, 24);
     g.lineWidth = 1;
@@ -583,7 +595,7 @@
       g.beginPath();
       for (let j = 0; j < d; j++) {
         const t = (values[j] - xLow) / (xHigh - xLow);
-        const px = x + (d > 1 ? j / (d - 1) : 0.5) * w, py = y + (1 - t) * h;
+        const px = x + (d > 1 ? j / (d - 1) : 0.5) * w * 0.9 + w * 0.05, py = y + (1 - t) * h;
         (j ? g.lineTo : g.moveTo).call(g, px, py);
       }
       g.stroke();
@@ -591,6 +603,15 @@
     };
     if (compare) profile(compare, TH.faint);
     profile(output, TH.accent);
+    if (w >= 200) {  // the features' names under a large profile
+      g.fillStyle = TH.muted;
+      g.font = "11px sans-serif";
+      g.textAlign = "center";
+      for (let j = 0; j < d; j++) {
+        g.fillText(String(RUN.features[j]).slice(0, 12), x + (d > 1 ? j / (d - 1) : 0.5) * w * 0.9 + w * 0.05, y + h - 4);
+      }
+      g.textAlign = "left";
+    }
   }
 
   let decodedShown = null;
