@@ -101,13 +101,17 @@ CASES = [
                                    "train.seed": 7}),
     ("denoising", "denoising.toml", {"train.noise": 0.1}),
     ("vae", "vae-vs-ae-vae.toml", {"train.beta": 0.01, "train.epochs": 6}),
+    # Too high a learning rate on the demo's page: the loss jumps four orders of magnitude in
+    # epoch 1 (recorded mini-batch by mini-batch) and comes back down.
+    ("demo", "seed-default.toml", {"model.activation": "identity", "train.learning_rate": 4.0,
+                                   "record.batches": 1, "train.epochs": 100}),
 ]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name, toml, overrides", CASES,
                          ids=["demo-sgd", "demo-momentum-sigmoid-seed", "denoising-noise",
-                              "vae-beta"])
+                              "vae-beta", "demo-blow-up"])
 def test_retrain_records_what_aeviz_train_records(browser, pages, run_cli, tmp_path,  # noqa: F811
                                                   name, toml, overrides):
     driver = open_page(browser, pages[name])
