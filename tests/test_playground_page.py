@@ -105,13 +105,19 @@ CASES = [
     # epoch 1 (recorded mini-batch by mini-batch) and comes back down.
     ("demo", "seed-default.toml", {"model.activation": "identity", "train.learning_rate": 4.0,
                                    "record.batches": 1, "train.epochs": 100}),
+    # ... and one that overflows in epoch 1: the stop rule says "diverged" and the record
+    # keeps the finite mini-batch snapshots before the overflow.
+    ("demo", "seed-default.toml", {"model.activation": "identity", "train.optimizer": "momentum",
+                                   "train.learning_rate": 50.0, "record.batches": 1,
+                                   "train.epochs": 30}),
 ]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name, toml, overrides", CASES,
                          ids=["demo-sgd", "demo-momentum-sigmoid-seed", "denoising-noise",
-                              "vae-beta", "demo-blow-up"])
+                              "vae-beta", "demo-blow-up",
+                              "demo-diverging"])
 def test_retrain_records_what_aeviz_train_records(browser, pages, run_cli, tmp_path,  # noqa: F811
                                                   name, toml, overrides):
     driver = open_page(browser, pages[name])
