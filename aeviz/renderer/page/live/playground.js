@@ -198,6 +198,7 @@
       model = modelOf(experiment, m.params);
       modelLabel = "the run retrained here";
       dirty();
+      if (m.pull) status(`step ${m.steps} (epoch ${m.epoch}, batch ${(m.steps - 1) % m.stepsPerEpoch + 1} of ${m.stepsPerEpoch}): the arrows show where it moved its batch's codes`);
       if (m.pull && stepPending) {
         stepPending.resolve({epoch: m.epoch, step: m.steps, rows: m.pull.rows, rmse: m.current});
         stepPending = null;
@@ -473,7 +474,7 @@
     const codes = currentCodes();
     // The limits follow the codes, with some slack: refitted when a code leaves them or the
     // codes shrink to under a third of them (so the plane does not jitter every frame).
-    const fit = planeLimits(codes);
+    const fit = planeLimits(live.pull ? Array.from(codes).concat(Array.from(live.pull.before)) : codes);
     const span = (l) => [l[0][1] - l[0][0], l[1][1] - l[1][0]];
     if (!limits || fit[0][0] < limits[0][0] || fit[0][1] > limits[0][1] || fit[1][0] < limits[1][0]
         || fit[1][1] > limits[1][1] || span(fit)[0] < span(limits)[0] / 3 || span(fit)[1] < span(limits)[1] / 3) {
@@ -506,9 +507,16 @@
       g.strokeStyle = TH.accent;
       g.lineWidth = 1.2;
       for (const [ax, ay, dx, dy] of arrows) {
+        const bx = ax + dx * gain, by = ay + dy * gain, length = Math.hypot(dx, dy) * gain;
         g.beginPath();
         g.moveTo(ax, ay);
-        g.lineTo(ax + dx * gain, ay + dy * gain);
+        g.lineTo(bx, by);
+        if (length > 4) {  // its head
+          const ux = (bx - ax) / length, uy = (by - ay) / length;
+          g.moveTo(bx - 4 * ux - 3 * uy, by - 4 * uy + 3 * ux);
+          g.lineTo(bx, by);
+          g.lineTo(bx - 4 * ux + 3 * uy, by - 4 * uy - 3 * ux);
+        }
         g.stroke();
       }
       g.fillStyle = TH.muted;
@@ -657,6 +665,8 @@
     const decoded = decode(codes.flat(), count), outputs = [];
     for (let i = 0; i < count; i++) outputs.push(Array.from(decoded.subarray(i * d, i * d + d)));
     stripShown = {a, b, codes, decoded: outputs};
+    pathFrom.value = String(a);
+    pathTo.value = String(b);
     drawStrip(pathCanvas, outputs);
     return stripShown;
   }
@@ -684,6 +694,10 @@
     const corrupted = clean.map((v) => v + noise * rng.standardNormal());
     const output = Array.from(reconstruct(corrupted, 1));
     denoiseShown = {sample, noise, clean, corrupted, output};
+    if (noiseSlider) {
+      noiseSlider.value = String(noise);
+      noiseSample.value = String(sample);
+    }
     if (denoiseCanvas) drawStrip(denoiseCanvas, [clean, corrupted, output], ["clean", "noisy input", "reconstruction"]);
     return denoiseShown;
   }
