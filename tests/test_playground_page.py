@@ -263,6 +263,24 @@ def test_the_noise_slider_corrupts_a_sample_and_shows_its_reconstruction(browser
                                                         model["activations"])[-1][0], rtol=1e-12)
 
 
+def test_the_pages_stay_within_their_size_budgets(pages):
+    assert pages["demo"].stat().st_size < 8e6
+    assert pages["vae"].stat().st_size < 25e6  # digits, with the VAE's 40 snapshots
+
+
+def test_wide_data_are_not_packed_for_retraining(browser, pages, tmp_path,  # noqa: F811
+                                                 monkeypatch):
+    from aeviz.renderer.page import playground
+
+    monkeypatch.setattr(playground, "DATA_BYTES", 1000)
+    page = aeviz.render(pages["demo"].with_suffix(".npz"), tmp_path / "wide.html",
+                        notify=lambda message: None)
+    driver = open_page(browser, page)
+    assert driver.find_element("id", "aeviz-playground-status").text == (
+        "live training is off: the data take 0.0064 MB, the page carries up to 0.001 MB for "
+        "retraining; train it with aeviz train")  # 400 samples x 4 features x 4 bytes
+
+
 def test_a_page_too_large_to_train_live_says_why(browser, pages, tmp_path,  # noqa: F811
                                                  monkeypatch):
     from aeviz.renderer.page import playground

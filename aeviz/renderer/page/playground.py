@@ -21,6 +21,10 @@ from aeviz.settings import ACTIVATION_NAMES, OPTIMIZER_NAMES
 # iris, digits and the VAE on digits (5.6e7 each) train live; wider data or networks do not.
 LIVE_MADDS = 6e7
 
+# The data a page carries for retraining (float32), at most: a cheap epoch can still hold wide
+# data (layers [D, 2, D] cost 12 multiply-adds per value), and the page must stay small.
+DATA_BYTES = 8_000_000
+
 # The knobs (and the keys aeviz.retrain accepts): dotted key, kind, and the schema's bounds or
 # choices (aeviz.settings.schema), so the page refuses what `aeviz train` would refuse.
 # model.layers keeps its length and its code layer of 2 (the page checks that).
@@ -78,6 +82,11 @@ def playground_data(views: list[RunView], b64) -> dict:
         entry["off"] = (f"live training is off: one epoch of this run costs {cost:.2g} "
                         f"multiply-adds, the page trains up to {LIVE_MADDS:.0e}; train it with "
                         "aeviz train")
+        return entry
+    if run.x.size * 4 > DATA_BYTES:
+        entry["off"] = (f"live training is off: the data take {run.x.size * 4 / 1e6:.3g} MB, "
+                        f"the page carries up to {DATA_BYTES / 1e6:.3g} MB for retraining; "
+                        "train it with aeviz train")
         return entry
     entry["x"] = b64(run.x, "f4")
     return entry
