@@ -74,8 +74,8 @@ def test_a_page_holds_the_run(tiny_run_path, tmp_path):
     assert one["activations"] == list(run.activations)
     assert data["title"] == "tiny"
     assert [(p["name"], p["title"]) for p in data["panels"]] == [
-        ("code", "code layer"), ("recon", "reconstruction"), ("loss", "reconstruction error"),
-        ("weights", "weights and biases")]
+        ("code", "code layer"), ("loss", "reconstruction error"),
+        ("weights", "weights and biases"), ("recon", "reconstruction")]
 
 
 def test_a_hostile_title_cannot_end_the_script(tiny_run_path, tmp_path):
@@ -215,12 +215,15 @@ def test_batch_html_makes_an_index_and_a_page_per_experiment_and_comparison(run_
         "alpha.html", "beta.html", "both.html", "index.html"]
     index = (site / "index.html").read_text()
     links = re.findall(r'<a class="page" href="([^"]+)">([^<]*)</a>', index)
-    assert links == [("alpha.html", "alpha &lt;i&gt;"), ("beta.html", "beta &lt;i&gt;"),
-                     ("both.html", "seed 1 vs seed 2")]
-    posters = re.findall(r'<img src="([^"]+)"', index)
-    assert posters == ["alpha.png", "beta.png"]  # the comparison has no run file of its own
+    # One lesson: the comparison first, then its runs.
+    assert links == [("./both.html", "seed 1 vs seed 2"), ("./alpha.html", "alpha &lt;i&gt;"),
+                     ("./beta.html", "beta &lt;i&gt;")]
+    posters = re.findall(r'<img src="\./([^"]+)"', index)
+    assert posters == ["both.png", "alpha.png", "beta.png"]  # the comparison's too
     for poster in posters:
         assert (site / poster).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads((site / "both.json").read_text())["outputs"].keys() == {
+        "both.html", "both.png"}
     made = {poster: (site / poster).stat().st_mtime_ns for poster in posters}
     again = run_cli("batch", experiments, "-o", site, "--format", "html")
     assert again.exit_code == 0
@@ -230,24 +233,27 @@ def test_batch_html_makes_an_index_and_a_page_per_experiment_and_comparison(run_
 
 
 @pytest.mark.parametrize("mode", ["shared", "own", "follow"])
-def test_runs_of_a_page_share_scales_as_in_clips(two_runs, mode):
+def test_a_page_draws_the_clips_description(two_runs, mode):
+    """The page's panels and scales are the description a clip of the same runs draws."""
     from aeviz.renderer import run_views
-    from aeviz.renderer.scales import color_scales
+    from aeviz.renderer.description import describe, to_json
 
-    options = RenderOptions(scales=mode)
+    options = RenderOptions(scales=mode, panels=("code", "loss", "weights", "decoder"))
     views = run_views(list(two_runs), options)
-    data, _, _ = pack.pack_runs(views, options)
-    first, second = data["runs"]
-    own = [color_scale.vmax for color_scale in color_scales(views, "own")]
-    assert own[0] != own[1]  # the runs' weights differ: their own scales would too
-    if mode == "own":
-        assert [first["weightLimit"], second["weightLimit"]] == own
-        assert first["axes"]["limits"] != second["axes"]["limits"]
-    else:  # "follow": the page's scales stay fixed, over every snapshot of both runs
-        shared = color_scales(views, "shared")[0].vmax  # the 99.5th percentile of both runs
-        assert first["weightLimit"] == second["weightLimit"] == shared
-        assert first["axes"] == second["axes"]
-    for one, view in zip(data["runs"], views):  # the codes still decode to the run's own
-        limits = np.array(one["axes"]["limits"])
+    data, frames, _ = pack.pack_runs(views, options)
+    clip = to_json(describe(views, options, (frames[0].position, frames[-1].position)))
+    drawn = [p for p in data["panels"] if p["name"] != "recon"]  # the page's own probe
+    assert [(p["name"], p["run"]) for p in drawn] == [(p["name"], p["run"])
+                                                      for p in clip["panels"]]
+    for page_panel, clip_panel in zip(drawn, clip["panels"]):
+        for key in ("title", "title_color", "code", "loss", "colors", "decoder", "layers"):
+            assert page_panel[key] == clip_panel[key], (page_panel["name"], key)
+    first, second = (p for p in drawn if p["name"] == "code")
+    assert (first["code"] == second["code"]) == (mode != "own")
+    weights = [p["colors"] for p in drawn if p["name"] == "weights"]
+    assert weights == ([None, None] if mode == "follow" else weights)
+    for one, view, code in zip(data["runs"], views, (first, second)):
+        limits = np.array(one["axes"]["limits"])  # the codes are packed on the plane's limits
+        assert limits.tolist() == [code["code"]["x"], code["code"]["y"]]
         step = (limits[:, 1] - limits[:, 0]) / (2 * pack.QUANT)
         assert np.all(np.abs(decoded_codes(one) - view.codes[one["used"]]) <= step / 2 + 1e-9)

@@ -354,3 +354,157 @@ def test_the_demo_page_is_small_and_works_offline(browser, run_cli, tmp_path):
     assert js(driver, "aeviz.seek(arguments[0])", last)["epoch"] == int(run.epoch[last])
     assert np.all(np.abs(shown_codes(driver) - run.codes[last]) <= tolerance(page_run(page)))
     assert driver.find_element("id", "status").text == "converged: RMSE <= 0.035"
+
+
+# ---- the script's pure parts against Python's values ------------------------------------
+
+def test_the_forward_pass_matches_the_model_for_every_activation(browser, tiny_page):
+    from aeviz.training.model import ACTIVATIONS, LEAK
+
+    driver = open_page(browser, tiny_page)
+    rng = np.random.default_rng(5)
+    names = sorted(ACTIVATIONS)
+    sizes = [3] + [4] * len(names)  # one layer per activation
+    weights = [rng.normal(0, 1.5, (sizes[i + 1], sizes[i])) for i in range(len(names))]
+    biases = [rng.normal(0, 0.5, sizes[i + 1]) for i in range(len(names))]
+    params = np.concatenate([np.concatenate([w.ravel(), b]) for w, b in zip(weights, biases)])
+    inputs = rng.normal(0, 1, (6, 3))
+    got = js(driver, """(() => { const m = aeviz.internals.model;
+        const layers = m.layout(arguments[0], arguments[1], arguments[2]);
+        return arguments[4].map((x) => m.forward(layers, arguments[3], 0, x, 0)); })()""",
+             sizes, names, LEAK, params.tolist(), inputs.tolist())
+    expected = forward(inputs, weights, biases, tuple(names))[-1]
+    assert np.allclose(got, expected, rtol=1e-12, atol=1e-14)
+    assert js(driver, "aeviz.internals.model.activations(arguments[0]).leaky_relu.f(-2)",
+              LEAK) == -2 * LEAK
+
+
+def test_the_color_scale_is_matplotlibs(browser, tiny_page):
+    from matplotlib import colors as mcolors
+
+    driver = open_page(browser, tiny_page)
+    values = [-3e6, -1000.0, -2.0, -0.3, 0.0, 0.01, 0.7, 1.0, 5.0, 2e4, 1e9]
+    for limit, linthresh in ((2.5, 0.0), (1e6, 0.5), (2e7, 1.3)):
+        norm = (mcolors.SymLogNorm(linthresh=linthresh, vmin=-limit, vmax=limit) if linthresh
+                else mcolors.Normalize(-limit, limit))
+        got = js(driver, "arguments[0].map((v) => aeviz.internals.kit.colorFraction(v, "
+                 "arguments[1], arguments[2]))", values, limit, linthresh)
+        assert np.allclose(got, np.clip(norm(values), 0, 1), atol=1e-12), (limit, linthresh)
+
+
+def test_symlog_ticks_and_transform_are_the_clips(browser, tiny_page):
+    from aeviz.renderer.scales import symlog_ticks
+
+    driver = open_page(browser, tiny_page)
+    for linthresh, reach, per_side in ((0.02, 3e13, 3), (1.0, 10.0, 3), (0.5, 2e7, 2)):
+        got = js(driver, "aeviz.internals.kit.symlogTicks(arguments[0], arguments[1], "
+                 "arguments[2])", linthresh, reach, per_side)
+        assert np.allclose(got, symlog_ticks(linthresh, reach, per_side), rtol=1e-12)
+    values = np.array([-5e9, -3.0, -0.01, 0.0, 0.2, 7.0, 1e12])
+    got = js(driver, "arguments[0].map((v) => aeviz.internals.kit.symlog(v, 0.4))",
+             values.tolist())
+    # The page's codes are quantized on this transform (pack._quantized_codes).
+    assert np.allclose(got, np.sign(values) * np.log10(1 + np.abs(values) / 0.4), rtol=1e-12)
+
+
+def test_equal_scales_are_the_clips(browser, tiny_page):
+    import matplotlib.pyplot as plt
+
+    from aeviz.renderer.scales import set_equal_limits
+
+    driver = open_page(browser, tiny_page)
+    for x, y, (width, height) in (((-1.0, 2.0), (0.0, 0.5), (400, 300)),
+                                  ((0.0, 1.0), (-3.0, 3.0), (500, 200))):
+        figure = plt.figure(figsize=(width / 100, height / 100), dpi=100)
+        axes = figure.add_axes((0, 0, 1, 1))
+        set_equal_limits(axes, figure, x, y)
+        got = js(driver, "aeviz.internals.kit.equalAspect(arguments[0], arguments[1], "
+                 "arguments[2], arguments[3])", x, y, width, height)
+        assert np.allclose(got, [axes.get_xlim(), axes.get_ylim()], rtol=1e-12)
+        plt.close(figure)
+
+
+def test_the_page_draws_the_panels_it_was_asked_for(browser, tiny_run_path, tmp_path):
+    page = aeviz.render(tiny_run_path, tmp_path / "panels.html", panels=["loss", "decoder"],
+                        notify=lambda message: None)
+    driver = open_page(browser, page)
+    # The reconstruction panel is the page's probe: always there, last unless asked for.
+    assert js(driver, "aeviz.panels()") == ["loss", "decoder", "recon"]
+    titles = [e.text for e in driver.find_elements("css selector", ".panel h2")]
+    assert titles == ["reconstruction error", "decoder over the code plane", "reconstruction"]
+
+
+def test_the_page_draws_the_description_a_clip_draws(browser, run_cli, tmp_path):
+    """A comparison with every panel: the panels the page reports and the limits and scales
+    it drew with, read back in the browser, are the clip's description of the same runs."""
+    from aeviz.renderer import run_views
+    from aeviz.renderer.description import describe, panel_names, to_json
+    from aeviz.settings import RenderOptions
+
+    for name, seed in (("a", 1), ("b", 2)):
+        (tmp_path / f"{name}.toml").write_text(tiny_text(data={"seed": seed}, label=name))
+        assert run_cli("train", tmp_path / f"{name}.toml", "-o",
+                       tmp_path / f"{name}.npz").exit_code == 0
+    runs = [load(tmp_path / "a.npz"), load(tmp_path / "b.npz")]
+    panels = ["code", "decoder", "loss", "weights", "recon"]
+    page = aeviz.render(runs, tmp_path / "ab.html", panels=panels, pull=True,
+                        notify=lambda message: None)
+    options = RenderOptions(panels=tuple(panels), pull=True)
+    views = run_views(runs, options)
+    span = (0.0, float(max(v.timeline[-1] for v in views)))
+    clip = describe(views, options, span)
+    driver = open_page(browser, page)
+    assert js(driver, "aeviz.panels()") == panel_names(clip)  # the comparison's loss last
+    assert sorted(panel_names(clip)) == sorted(panels)
+    drawn = js(driver, "aeviz.description()")
+    expected = to_json(clip)["panels"]
+    assert [(p["name"], p["run"]) for p in drawn] == [(p["name"], p["run"]) for p in expected]
+    for got, want in zip(drawn, expected):
+        for key in ("title", "title_color", "code", "loss", "colors", "decoder", "recon",
+                    "layers"):
+            assert got[key] == want[key], (got["name"], got["run"], key)
+    assert drawn[0]["layers"] == ["grid", "codes", "pull"]
+
+
+def test_the_decoded_grid_and_the_pull_are_the_models(browser, tiny_run_path, tmp_path):
+    from aeviz.renderer.description import DecoderGrid
+    from aeviz.training.model import code_gradients
+
+    driver = open_page(browser, aeviz.render(tiny_run_path, tmp_path / "g.html",
+                                             notify=lambda message: None))
+    grid = DecoderGrid("sheet", (-1.3, 2.7, -0.4, 0.9), 15, 3, (0.0, 1.0), None, None)
+    got = js(driver, "aeviz.internals.kit.gridPoints(arguments[0], 15, 3)", grid.extent)
+    assert np.array_equal(np.reshape(got, (-1, 2)), grid.points(3))
+    run = load(tiny_run_path)
+    layer, k = run.code_layer, len(run) - 1
+    weights = as64([w[k] for w in run.weights])[layer:]
+    biases = as64([b[k] for b in run.biases])[layer:]
+    codes, x = run.codes[k][:5].astype(float), run.x[:5].astype(float)
+    js(driver, "aeviz.seek(arguments[0])", k)
+    got = js(driver, """(() => { const m = aeviz.internals.model;
+        const layers = m.layout(arguments[0], arguments[1], 0.01);
+        return arguments[3].map((c, i) => m.codeGradient(layers, arguments[2], 0, c,
+                                                         arguments[4][i], arguments[5])); })()""",
+             list(run.layer_sizes), list(run.activations),
+             np.concatenate([np.concatenate([w.ravel(), b]) for w, b in
+                             zip(as64([w[k] for w in run.weights]),
+                                 as64([b[k] for b in run.biases]))]).tolist(),
+             codes.tolist(), x.tolist(), layer)
+    expected = code_gradients(codes, x, weights, biases, run.activations[layer:])
+    assert np.allclose(got, expected, rtol=1e-10, atol=1e-14)
+
+
+def test_a_probe_beyond_the_data_is_held_at_the_frame_and_said(browser, tiny_run_path,
+                                                                tmp_path):
+    page = aeviz.render(tiny_run_path, tmp_path / "far.html", notify=lambda message: None)
+    driver = open_page(browser, page)
+    js(driver, "aeviz.seek(12)")
+    box = js(driver, "document.querySelector('.panel.code canvas').getBoundingClientRect()")
+    mouse(driver, box["left"] + box["width"] - 14, box["top"] + 12)  # the plane's far corner
+    focus = js(driver, "aeviz.focus(0)")
+    assert focus is not None and focus["kind"] == "code"
+    limits = np.array(page_run(page)["dataLimits"])
+    output = np.array(focus["output"])
+    outside = bool(((output < limits[:, 0]) | (output > limits[:, 1])).any())
+    # The diamond is held at the frame (hollow) exactly when the output is off the axes.
+    assert ("beyond the axes" in focus["note"]) == outside

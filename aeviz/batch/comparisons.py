@@ -14,7 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aeviz import __version__
-from aeviz.batch.jobs import Job, Planned, Result, decide, digest_of, plan, publish, row_of
+from aeviz.batch.jobs import (
+    Job,
+    Planned,
+    Result,
+    decide,
+    digest_of,
+    make_posters,
+    plan,
+    publish,
+    row_of,
+)
 from aeviz.batch.manifest import UP_TO_DATE, redo_reason, write_manifest
 from aeviz.errors import AevizError
 from aeviz.settings.comparison import Comparison, find_runs, load_comparison
@@ -51,7 +61,7 @@ class CompareJob(Planned):
 
     @property
     def outputs(self) -> list[Path]:
-        return [self.output(self.fmt), self.output("json")]
+        return [self.output(self.fmt), *self.posters, self.output("json")]
 
     @property
     def inputs(self) -> list[Path]:
@@ -96,13 +106,15 @@ class CompareJob(Planned):
         into `work`), then write its manifest."""
         from aeviz.renderer import render
 
-        clip, manifest_path = self.outputs
+        *made, manifest_path = self.outputs
+        clip = made[0]
         manifest_path.unlink(missing_ok=True)  # from here on, the old clip is not "done"
         trajectories = [_trajectory(run, work) for run in self.runs]
         render(trajectories, work / clip.name, self.comparison.options)
+        make_posters(self, trajectories, self.comparison.options, work)
         result = Result(self.name, "done", *_ranges(trajectories), output=str(clip))
-        publish(work, [clip])
-        write_manifest(manifest_path, self.digest, [clip], {
+        publish(work, made)
+        write_manifest(manifest_path, self.digest, made, {
             **row_of(result), "own": self.own_hash(), "runs": self.run_hashes()})
         return result
 
@@ -126,7 +138,7 @@ def plan_comparison(path: Path, outdir: Path, fmt: str, force: bool, batch: dict
         return job
     job.comparison = comparison
     job.digest = digest_of({"own": job.own_hash(), "runs": job.run_hashes()})
-    job.reason = decide(job, force, job.outputs[:1], job.changed)
+    job.reason = decide(job, force, job.outputs[:-1], job.changed)
     return job
 
 

@@ -97,6 +97,11 @@ class Planned:
         return self.outdir / f"{self.name}.{suffix}"
 
     @property
+    def posters(self) -> list[Path]:
+        """A page's poster, NAME.png (the site index shows it): made by the job itself."""
+        return [self.output("png")] if self.fmt == "html" else []
+
+    @property
     def broken(self) -> bool:
         """It cannot be made: `reason` is its error."""
         raise NotImplementedError
@@ -137,7 +142,7 @@ class Job(Planned):
 
     @property
     def outputs(self) -> list[Path]:
-        return [self.output("npz"), self.output(self.fmt), self.output("json")]
+        return [self.output("npz"), self.output(self.fmt), *self.posters, self.output("json")]
 
     @property
     def inputs(self) -> list[Path]:
@@ -158,16 +163,19 @@ class Job(Planned):
         from aeviz.renderer import render
         from aeviz.training.loop import train_to_file
 
-        trajectory_path, clip, manifest_path = self.outputs
+        *made, manifest_path = self.outputs
+        trajectory_path, clip = made[:2]
         manifest_path.unlink(missing_ok=True)  # from here on, the old outputs are not "done"
         saved = train_to_file(self.exp, work / trajectory_path.name)
         if saved.stop_reason == "interrupted" or stop_requested():
             raise KeyboardInterrupt
-        render([trajectory.load(saved.path)], work / clip.name, self.exp.render)
+        runs = [trajectory.load(saved.path)]
+        render(runs, work / clip.name, self.exp.render)
+        make_posters(self, runs, self.exp.render, work)
         result = Result(self.name, "done", saved.ends_at.removeprefix("epoch "),
                         float(saved.loss[-1]), saved.stop_reason, output=str(clip))
-        publish(work, [trajectory_path, clip])
-        write_manifest(manifest_path, self.digest, [trajectory_path, clip], row_of(result))
+        publish(work, made)
+        write_manifest(manifest_path, self.digest, made, row_of(result))
         return result
 
 
@@ -181,8 +189,16 @@ def plan(path: Path, outdir: Path, fmt: str, force: bool) -> Job:
     except AevizError as error:
         job.reason = str(error)
         return job
-    job.reason = decide(job, force, job.outputs[:2])
+    job.reason = decide(job, force, job.outputs[:-1])
     return job
+
+
+def make_posters(job: Planned, runs: list, options, work: Path) -> None:
+    """The job's poster (for a page: the last snapshot as a still), into `work`."""
+    if job.posters:
+        from aeviz.batch.site import make_poster
+
+        make_poster(runs, options, work / job.posters[0].name)
 
 
 def decide(job: Planned, force: bool, made: list[Path],

@@ -64,9 +64,9 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
     results, interrupted = batching.run_batch(jobs_planned, jobs or os.cpu_count() or 1,
                                               report)
     if fmt == "html" and not dry_run:
-        from aeviz.renderer.page.index import write_index
+        from aeviz.batch.site import write_index
 
-        write_index(folder)
+        write_index(folder, notify=lambda message: click.echo(f"note: {message}", err=True))
     if not quiet or interrupted:
         click.echo(batching.format_table(results))
     if interrupted:

@@ -27,22 +27,13 @@ from matplotlib.figure import Figure
 from aeviz.errors import SettingError
 from aeviz.files import atomic_path
 from aeviz.renderer import output_kind, run_views, within_budgets
+from aeviz.renderer.decoding import data_projection, decode, decoder_grid, mesh_path, mosaic
+from aeviz.renderer.description import MESH_SIDE, MESH_STEPS, MOSAIC_SIDE, reference_levels
 from aeviz.renderer.frames import nearest_snapshot
-from aeviz.renderer.panels.decoder import (
-    MESH_SIDE,
-    MESH_STEPS,
-    MOSAIC_SIDE,
-    data_projection,
-    decode,
-    decoder_grid,
-    equal_scales,
-    mesh_path,
-    mosaic,
-)
+from aeviz.renderer.panels.decoder import equal_scales
 from aeviz.renderer.panels.loss import (
     fitting_texts,
     loss_limits,
-    reference_levels,
     reference_line,
 )
 from aeviz.renderer.panels.placement import curve_points, text_width, wrap_text
@@ -316,7 +307,7 @@ class HandoutFigure:
             ax.scatter(flat[:, 0], flat[:, 1], s=2, alpha=0.45, linewidths=0,
                        c=[cluster_color(self.theme, label) for label in run.labels],
                        rasterized=len(flat) > 5000)
-            path = mesh_path(sheet)
+            path = mesh_path(sheet, MESH_STEPS)
             ax.plot(path[:, 0], path[:, 1], color=self.theme.foreground, lw=0.5, alpha=0.75)
             # The clip's fixed limits: the data and the final sheet (so the columns compare).
             shown = np.concatenate([flat, sheet_at(view.state(len(view) - 1)).reshape(-1, 2)])

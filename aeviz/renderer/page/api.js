@@ -40,7 +40,7 @@ page.api = (stage, player) => {
       const panel = panelOf("recon", number), shown = panel && panel.shown, f = stage.focus;
       if (!shown) return null;
       return { kind: f.kind, sample: f.kind === "sample" ? f.sample : null, code: f.code || null, title: shown.title,
-        input: shown.input && Array.from(shown.input), output: shown.output };
+        input: shown.input && Array.from(shown.input), output: shown.output, note: panel.note || null };
     },
     hideClass: (value) => stage.toggleClass(value),
     redrawTime: () => stage.lastDraw,

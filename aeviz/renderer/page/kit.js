@@ -45,12 +45,14 @@ page.kit = (() => {
     return [...kept.map((v) => -v).reverse(), 0, ...kept];
   }
 
-  // Where `value` falls on the weight color scale, 0 (most negative) to 1: linear within
-  // ±limit, or matplotlib's SymLogNorm (linear up to linthresh, then log10) when linthresh.
+  // Where `value` falls on the weight color scale, 0 (most negative) to 1: matplotlib's
+  // Normalize(-limit, limit), or its SymLogNorm(linthresh) (base 10, linscale 1: linear within
+  // linthresh, stretched by 1 / (1 - 1/10), logarithmic beyond), as the clip's.
+  const LINSCALE = 1 / (1 - 1 / 10);
   function colorFraction(value, limit, linthresh) {
     const stretch = (u) => {
       const size = Math.abs(u);
-      return Math.sign(u) * (size <= linthresh ? size / linthresh : 1 + Math.log10(size / linthresh));
+      return Math.sign(u) * (size <= linthresh ? LINSCALE * size / linthresh : LINSCALE + Math.log10(size / linthresh));
     };
     let fraction = linthresh ? (stretch(value) + stretch(limit)) / (2 * stretch(limit))
       : (value + limit) / (2 * limit);
@@ -67,6 +69,17 @@ page.kit = (() => {
     }
     const grow = (sy * width / height - sx) / 2;
     return [[xlim[0] - grow, xlim[1] + grow], ylim];
+  }
+
+  // The decoded grid's points, as description.DecoderGrid.points: `count` = (side - 1) *
+  // steps + 1 per side over extent [x0, x1, y0, y1], row by row from the top, flat [x, y, ...].
+  function gridPoints(extent, side, steps) {
+    const [x0, x1, y0, y1] = extent, count = (side - 1) * steps + 1, points = [];
+    const at = (low, high, i) => (i === count - 1 ? high : low + i * ((high - low) / (count - 1)));  // numpy.linspace
+    for (let row = 0; row < count; row++) {
+      for (let column = 0; column < count; column++) points.push(at(x0, x1, column), at(y1, y0, row));
+    }
+    return points;
   }
 
   // Axes in a box: maps data (x, y) to canvas pixels and back.
@@ -148,18 +161,18 @@ page.kit = (() => {
       figure.className = "panel " + spec.name;
       const heading = document.createElement("h2");
       heading.textContent = spec.title;
-      if (spec.color) heading.style.color = spec.color;
+      if (spec.title_color) heading.style.color = spec.title_color;
       const canvas = document.createElement("canvas");
       figure.appendChild(heading);
       figure.appendChild(canvas);
-      if (spec.wide) figure.style.gridColumn = "1 / -1";
-      Object.assign(this, { stage, spec, figure, canvas, aspect, ctx: canvas.getContext("2d"),
+      // Height over width; at most `share` of the window's height (see main.js).
+      Object.assign(this, { stage, spec, figure, canvas, aspect, share: 0.36, ctx: canvas.getContext("2d"),
         background: document.createElement("canvas") });
     }
     resize() {
       const ratio = window.devicePixelRatio || 1;
       const width = Math.max(120, this.figure.clientWidth);
-      const height = Math.round(Math.min(width * this.aspect, window.innerHeight * 0.36));
+      const height = Math.round(Math.min(width * this.aspect, window.innerHeight * this.share));
       this.width = width; this.height = Math.max(110, height); this.ratio = ratio;
       for (const c of [this.canvas, this.background]) {
         c.width = Math.round(width * ratio); c.height = Math.round(this.height * ratio);
@@ -183,5 +196,5 @@ page.kit = (() => {
   }
 
   return { niceTicks, tickText, symlog, unsymlog, symlogTicks, colorFraction, equalAspect,
-    Box, font, drawing, Panel };
+    gridPoints, Box, font, drawing, Panel };
 })();

@@ -1,16 +1,44 @@
 // main.js: the page assembled: the data read, the stage made, one panel per entry of
-// data.panels (in order, each by its kind from page.panelKinds), the controls wired, the API
-// published, everything drawn.
+// data.panels (in order, each by its kind from page.panelKinds), laid out as the description
+// lays them out, the controls wired, the API published, everything drawn.
 (() => {
   const data = JSON.parse(document.getElementById("aeviz-data").textContent);
   const stage = new page.Stage(data), main = document.getElementById("panels");
-  main.style.gridTemplateColumns = "repeat(" + data.columns + ", minmax(0, 1fr))";
   for (const spec of data.panels) {
     const panel = new page.panelKinds[spec.kind](stage, spec);
     stage.panels.push(panel);
     main.appendChild(panel.figure);
   }
+  layOut(stage.panels, data.description, main);
   const player = page.controls(stage);
   window.aeviz = page.api(stage, player);
   stage.layout();
+
+  // The description's layout as a CSS grid: the edges of its panels' rectangles are the
+  // grid's lines and each panel keeps its rectangle's proportions, so the page arranges the
+  // panels as the clip does. The page's own panels (no rectangle) go in a row below, each
+  // under its run's code plane.
+  function layOut(panels, description, grid) {
+    const described = panels.filter((p) => p.spec.rect);
+    const round = (v) => Math.round(v * 1000) / 1000;
+    const lines = (values) => [...new Set(values.map(round))].sort((a, b) => a - b);
+    const xs = lines(described.flatMap(({ spec }) => [spec.rect[0], spec.rect[0] + spec.rect[2]]));
+    const tops = lines(described.flatMap(({ spec }) => [-(spec.rect[1] + spec.rect[3]), -spec.rect[1]]));
+    const span = (list, from, to) => (list.indexOf(round(from)) + 1) + " / " + (list.indexOf(round(to)) + 1);
+    const body = 1 - description.header, [pageWidth, pageHeight] = description.page;
+    grid.style.gridTemplateColumns = xs.slice(1).map((x, i) => "minmax(0, " + (x - xs[i]) + "fr)").join(" ") || "1fr";
+    for (const panel of described) {
+      const [x, y, width, height] = panel.spec.rect;
+      panel.figure.style.gridColumn = span(xs, x, x + width);
+      panel.figure.style.gridRow = span(tops, -(y + height), -y);
+      panel.aspect = height * pageHeight / (width * pageWidth);
+      panel.share = 0.75 * height / body;
+    }
+    let row = tops.length;
+    for (const panel of panels.filter((p) => !p.spec.rect)) {
+      const code = described.find((p) => p.spec.name === "code" && p.spec.run === panel.spec.run);
+      panel.figure.style.gridColumn = code ? code.figure.style.gridColumn : "1 / -1";
+      panel.figure.style.gridRow = String(code ? tops.length : row++);
+    }
+  }
 })();

@@ -1,7 +1,10 @@
-// panel-code.js: the code plane of one run: every sample's code at the snapshot, colored by
-// class; the pointer picks the nearest sample, or probes the decoder at the code under it.
+// panel-code.js: the code plane of one run, its layers from the description bottom to top:
+// the decoded grid's points (faint), every sample's code at the snapshot colored by class, a
+// VAE's N(0, 1) circles and one-sigma ellipses, the pull arrows. The pointer picks the nearest
+// sample, or probes the decoder at the code under it.
 page.panelKinds.code = (() => {
-  const { Panel, Box, niceTicks, tickText, symlog, unsymlog, symlogTicks, equalAspect, font } = page.kit;
+  const { Panel, Box, niceTicks, tickText, symlog, unsymlog, equalAspect, font } = page.kit;
+  const LONGEST = 0.12;  // the longest pull arrow, as a fraction of the plane's width (the clip's)
   const { QUANT, MISSING } = page.data;
   const SAMPLE_PICK_PX = 8, TOUCH_PICK_PX = 18;
 
@@ -22,7 +25,7 @@ page.panelKinds.code = (() => {
       const label = linthresh ? (t) => tickText(unsymlog(t, linthresh)) : tickText;
       // The clip's ticks on a symmetric log plane (drawAxes leaves out a label that would
       // touch its neighbour); round ones on a linear plane.
-      const symlogged = linthresh && symlogTicks(linthresh, run.axes.reach, 3).map((v) => symlog(v, linthresh));
+      const symlogged = linthresh && run.axes.ticks.map((v) => symlog(v, linthresh));
       const ticks = (limits, pixels, apart) => symlogged || niceTicks(limits[0], limits[1], Math.max(3, pixels / apart));
       // The left margin holds the widest y tick label and the axis label beside it.
       ctx.font = font(10.5);
@@ -34,6 +37,22 @@ page.panelKinds.code = (() => {
       this.box = new Box(left, top, width, height, xl, yl);
       drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(xl, width, 70), ticks(yl, height, 45),
         label, label);
+      const decoder = this.spec.decoder;
+      if (this.spec.layers.includes("grid") && decoder) {  // the decoder panel's grid, faint
+        const [x0, x1, y0, y1] = decoder.extent, side = decoder.side;
+        ctx.fillStyle = this.stage.theme.muted; ctx.globalAlpha = 0.35;
+        for (let i = 0; i < side; i++) {
+          for (let j = 0; j < side; j++) {
+            const [px, py] = this.pixel([x0 + (x1 - x0) * i / (side - 1), y0 + (y1 - y0) * j / (side - 1)]);
+            ctx.fillRect(px - 1, py - 1, 2, 2);
+          }
+        }
+        ctx.globalAlpha = 1;
+      }
+      if (this.spec.layers.includes("circles") && this.box.height >= 140) {
+        this.stage.draw.text(ctx, "dashed: N(0, 1) at 1\u03C3, 2\u03C3", this.box.left + 6, this.box.top + 14, "left",
+          "alphabetic", this.stage.theme.muted, 10.5);
+      }
     }
 
     draw() {
@@ -64,6 +83,7 @@ page.panelKinds.code = (() => {
         if (cls.hollow) ctx.stroke(); else ctx.fill();
       }
       ctx.globalAlpha = 1;
+      for (const layer of this.spec.layers) if (this[layer]) this[layer](ctx, k);
       const focus = stage.focus;
       ctx.strokeStyle = stage.theme.foreground;
       if (focus && focus.run === run && focus.kind === "sample") {
@@ -75,6 +95,73 @@ page.panelKinds.code = (() => {
         ctx.beginPath(); ctx.moveTo(cx - 7, cy); ctx.lineTo(cx + 7, cy); ctx.moveTo(cx, cy - 7); ctx.lineTo(cx, cy + 7); ctx.stroke();
       }
       ctx.restore();
+    }
+
+    // A VAE's prior, N(0, 1), at 1 and 2 sigma: dashed circles above the codes.
+    circles(ctx) {
+      ctx.save();
+      // A halo of the background under each dashed circle: seen over a crowd of points.
+      ctx.strokeStyle = this.stage.theme.background; ctx.globalAlpha = 0.7; ctx.lineWidth = 3.5;
+      for (const radius of [1, 2]) this.outline(ctx, [0, 0], [radius, radius]);
+      ctx.strokeStyle = this.stage.theme.foreground; ctx.globalAlpha = 0.85; ctx.lineWidth = 1.3; ctx.setLineDash([5, 4]);
+      for (const radius of [1, 2]) this.outline(ctx, [0, 0], [radius, radius]);
+      ctx.restore();
+    }
+
+    // A VAE's one-sigma ellipse around an even spread of its codes.
+    ellipses(ctx, k) {
+      const run = this.run;
+      ctx.save();
+      ctx.strokeStyle = this.stage.theme.foreground; ctx.globalAlpha = 0.45; ctx.lineWidth = 0.6;
+      for (const sample of run.ellipsePicks) {
+        const x = page.data.sampleX(run, sample), code = this.code(k, sample);
+        if (!x || !code) continue;
+        const sigma = page.model.logVariance(run, k, x).map((v) => Math.exp(0.5 * v));
+        this.outline(ctx, code, sigma);
+      }
+      ctx.restore();
+    }
+
+    // Where training pulls each code: minus the error's gradient, the longest arrow a fixed
+    // share of the plane (as the clip's).
+    pull(ctx, k) {
+      const run = this.run, arrows = [];
+      for (const sample of run.arrowPicks) {
+        const x = page.data.sampleX(run, sample), code = this.code(k, sample);
+        if (x && code) arrows.push([code, page.model.pull(run, k, code, x)]);
+      }
+      const longest = Math.max(0, ...arrows.map(([, v]) => Math.hypot(v[0], v[1])));
+      if (!(longest > 0)) return;
+      const scale = LONGEST * (this.box.xlim[1] - this.box.xlim[0]) / longest;
+      ctx.save();
+      ctx.strokeStyle = this.stage.theme.foreground; ctx.globalAlpha = 0.55; ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (const [code, v] of arrows) {
+        const [x0, y0] = this.pixel(code), [x1, y1] = this.pixel([code[0] + v[0] * scale, code[1] + v[1] * scale]);
+        const angle = Math.atan2(y1 - y0, x1 - x0), head = Math.min(4, Math.hypot(x1 - x0, y1 - y0) / 2);
+        ctx.moveTo(x0, y0); ctx.lineTo(x1, y1);
+        ctx.lineTo(x1 - head * Math.cos(angle - 0.5), y1 - head * Math.sin(angle - 0.5));
+        ctx.moveTo(x1, y1); ctx.lineTo(x1 - head * Math.cos(angle + 0.5), y1 - head * Math.sin(angle + 0.5));
+      }
+      ctx.stroke();
+      ctx.restore();
+    }
+
+    // An axis-aligned ellipse of radii `radii` around `center` (codes), as a polygon.
+    outline(ctx, center, radii) {
+      ctx.beginPath();
+      for (let step = 0; step <= 64; step++) {
+        const turn = step / 64 * 2 * Math.PI;
+        const [px, py] = this.pixel([center[0] + radii[0] * Math.cos(turn), center[1] + radii[1] * Math.sin(turn)]);
+        if (step) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+      }
+      ctx.stroke();
+    }
+
+    // Sample i's code at used snapshot k (as quantized), or null where not finite.
+    code(k, i) {
+      const p = page.data.displayCode(this.run, k, i), linthresh = this.run.axes.symlog;
+      return p && [unsymlog(p[0], linthresh), unsymlog(p[1], linthresh)];
     }
 
     // Where a code lies on the canvas.

@@ -2,21 +2,22 @@
 // decoded images of a grid of codes, each placed where its code is (Kingma & Welling's
 // manifold figure), on the code plane's axes, redrawn each step.
 page.panelKinds.decoderMosaic = (() => {
-  const { Panel, Box, niceTicks, decodeArray } = { ...page.kit, ...page.data };
+  const { Panel, Box, niceTicks, gridPoints } = page.kit;
 
   return class DecoderMosaicPanel extends Panel {
     constructor(stage, spec) {
       super(stage, spec, 0.66);
       const run = this.run = stage.runs[spec.run];
-      this.grid = decodeArray(run.decoderGrid, "f8");
-      this.side = run.decoderSide;
+      this.decoder = spec.decoder;  // the description's grid: region, images per side, gray scale
+      this.side = spec.decoder.side;
+      this.grid = gridPoints(spec.decoder.extent, this.side, 1);
       const [rows, cols] = run.imageShape;
       this.image = document.createElement("canvas");
       this.image.width = this.side * cols; this.image.height = this.side * rows;
     }
 
     drawStill(ctx) {
-      const run = this.run, [x0, x1, y0, y1] = run.decoderExtent, side = this.side, [rows, cols] = run.imageShape;
+      const run = this.run, [x0, x1, y0, y1] = this.decoder.extent, side = this.side, [rows, cols] = run.imageShape;
       // Each image centered on its code: the mosaic reaches half a cell past the grid.
       const halfX = (x1 - x0) / (side - 1) / 2, halfY = (y1 - y0) / (side - 1) / 2;
       const left = 52, top = 8, bottom = 38;
@@ -32,7 +33,7 @@ page.panelKinds.decoderMosaic = (() => {
     draw() {
       const ctx = this.begin(), run = this.run, k = this.stage.snapshot(run), side = this.side, [rows, cols] = run.imageShape;
       const small = this.image.getContext("2d"), image = small.createImageData(side * cols, side * rows);
-      const [low, high] = run.decoderRange, span = high > low ? high - low : 1;
+      const [low, high] = this.decoder.values, span = high > low ? high - low : 1;
       // High values dark on a light background, light on a dark one (the clip's gray_r / gray).
       const background = parseInt(this.stage.theme.background.slice(1), 16);
       const light = ((background >> 16) + ((background >> 8) & 255) + (background & 255)) / 3 > 127;

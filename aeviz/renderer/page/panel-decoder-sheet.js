@@ -3,30 +3,31 @@
 // the data's own plane (2-D), through the clip's fixed camera (3-D) or on the data's first
 // two principal axes.
 page.panelKinds.decoderSheet = (() => {
-  const { Panel, Box, niceTicks, equalAspect, font } = page.kit;
-  const { decodeArray } = page.data;
+  const { Panel, Box, niceTicks, equalAspect, gridPoints, font } = page.kit;
 
   return class DecoderSheetPanel extends Panel {
     constructor(stage, spec) {
       super(stage, spec, 0.66);
       const run = this.run = stage.runs[spec.run];
-      this.grid = decodeArray(run.decoderGrid, "f8");
-      this.flat = decodeArray(run.decoderData, "f4");
+      this.decoder = spec.decoder;  // the description's grid: region, lines, steps, limits
+      this.grid = gridPoints(spec.decoder.extent, spec.decoder.side, spec.decoder.steps);
+      this.flat = run.projected;    // the data in the plane it is seen in
+      this.projection = run.projection;
     }
 
     // A data-space point on the screen's plane: (y - center) . axes.
     project(y) {
-      const center = this.run.decoderCenter, axes = this.run.decoderAxes;
+      const { center, axes } = this.projection;
       let u = 0, v = 0;
       for (let i = 0; i < y.length; i++) { const d = y[i] - center[i]; u += d * axes[i][0]; v += d * axes[i][1]; }
       return [u, v];
     }
 
     drawStill(ctx) {
-      const run = this.run, stage = this.stage, theme = stage.theme, names = run.decoderNames;
+      const run = this.run, stage = this.stage, theme = stage.theme, names = this.projection.names;
       const left = 46, top = 18, right = 10, bottom = 38, camera = run.d === 3;
       const width = this.width - left - right, height = this.height - top - bottom;
-      const [xl, yl] = equalAspect(run.decoderLimits[0], run.decoderLimits[1], width, height);
+      const [xl, yl] = equalAspect(this.decoder.x, this.decoder.y, width, height);
       const box = this.box = new Box(left, top, width, height, xl, yl);
       // A camera's plane has no meaningful ticks: the data's axes as a triad instead.
       stage.draw.drawAxes(ctx, box, names[0], names[1], camera ? [] : niceTicks(xl[0], xl[1], 4),
@@ -49,7 +50,7 @@ page.panelKinds.decoderSheet = (() => {
       const box = this.box, theme = this.stage.theme, length = Math.min(26, 0.2 * box.height);
       const ox = box.left + 1.5 * length, oy = box.top + box.height - 1.5 * length;
       ctx.strokeStyle = theme.muted; ctx.lineWidth = 0.9;
-      this.run.decoderAxes.forEach((direction, i) => {
+      this.projection.axes.forEach((direction, i) => {
         const dx = direction[0] * length, dy = -direction[1] * length, norm = Math.hypot(direction[0], direction[1]) || 1;
         ctx.beginPath(); ctx.moveTo(ox, oy); ctx.lineTo(ox + dx, oy + dy); ctx.stroke();
         this.stage.draw.text(ctx, this.run.features[i], ox + dx + 0.45 * length * direction[0] / norm,
@@ -59,7 +60,7 @@ page.panelKinds.decoderSheet = (() => {
 
     draw() {
       const ctx = this.begin(), run = this.run, k = this.stage.snapshot(run), box = this.box;
-      const count = run.decoderCount, steps = run.decoderSteps, points = [];
+      const steps = this.decoder.steps, count = (this.decoder.side - 1) * steps + 1, points = [];
       for (let p = 0; p < count * count; p++) {
         points.push(this.project(page.model.decode(run, k, [this.grid[2 * p], this.grid[2 * p + 1]])));
       }

@@ -7,52 +7,58 @@ page.panelKinds.loss = (() => {
   return class LossPanel extends Panel {
     constructor(stage, spec) {
       super(stage, spec, 0.5);
-      this.runs = spec.runs.map((number) => stage.runs[number]);
+      this.runs = stage.runs;
+      this.limits = spec.loss;  // the description's: limits, log axis, reference lines, terms
+      this.terms = this.limits.terms_axis ? stage.data.description.runs[0].terms : [];
     }
 
     drawStill(ctx) {
-      const stage = this.stage, data = stage.data, theme = stage.theme, runs = this.runs;
-      const values = [];
-      for (const run of runs) {
-        for (const v of run.loss) if (isFinite(v)) values.push(v);
-        if (data.pca && run.pcaLoss !== null) values.push(run.pcaLoss);
-        if (run.epsilon > 0) values.push(run.epsilon);
-      }
-      const low = Math.min(...values), high = Math.max(...values);
-      this.log = data.logLoss || (low > 0 && high / low > 1000);
-      const f = this.f = this.log ? (v) => Math.log10(Math.max(v, 1e-12)) : (v) => v;
-      let yl = [f(low), f(high)];
-      const pad = 0.06 * Math.max(yl[1] - yl[0], 1e-3);
-      // A linear error axis starts at 0, as the clip's does: heights compare honestly.
-      yl = this.log ? [yl[0] - pad, yl[1] + pad] : [Math.min(0, low), yl[1] + pad];
-      const first = stage.steps[0].position, last = stage.steps[stage.steps.length - 1].position;
-      const box = this.box = new Box(52, 8, this.width - 64, this.height - 46, [first, last > first ? last : first + 1], yl);
-      const yticks = this.log ? niceTicks(Math.ceil(yl[0]), Math.floor(yl[1]), 5).filter((t) => t === Math.round(t))
-        : niceTicks(yl[0], yl[1], Math.max(3, box.height / 40));
+      const stage = this.stage, data = stage.data, theme = stage.theme, runs = this.runs, limits = this.limits;
+      this.log = limits.log;
+      const f = this.f = this.log ? (v) => Math.log10(Math.max(v, 1e-300)) : (v) => v;
+      const right = this.terms.length ? 54 : 12;
+      const box = this.box = new Box(52, 8, this.width - 52 - right, this.height - 46, limits.x, limits.y.map(f));
+      const yticks = this.log ? niceTicks(Math.ceil(box.ylim[0]), Math.floor(box.ylim[1]), 5).filter((t) => t === Math.round(t))
+        : niceTicks(box.ylim[0], box.ylim[1], Math.max(3, box.height / 40));
       let xticks = niceTicks(box.xlim[0], box.xlim[1], Math.max(3, box.width / 80));
       if (!data.within) xticks = xticks.filter((t) => t === Math.round(t));
-      stage.draw.drawAxes(ctx, box, data.within ? "epochs completed" : "epoch", this.spec.ylabel, xticks, yticks, null,
+      stage.draw.drawAxes(ctx, box, data.within ? "epochs completed" : "epoch", "RMSE", xticks, yticks, null,
         this.log ? (t) => tickText(Math.pow(10, t)) : null);
+      if (this.terms.length) this.termsAxis(ctx);
       ctx.save();
       box.clip(ctx);
       if (data.future) for (const run of runs) this.curve(ctx, run, Infinity, theme.faint, 1.4);
-      const seen = new Set();
-      for (const run of runs) {
-        const references = [];
-        if (data.pca && run.pcaLoss !== null) references.push([run.pcaLoss, run.pcaText, [5, 4]]);
-        if (run.epsilon > 0) references.push([run.epsilon, "stop at " + tickText(run.epsilon), [1.5, 3]]);
-        for (const [value, label, dash] of references) {
-          if (seen.has(label)) continue;
-          seen.add(label);
-          const y = box.y(f(value));
-          ctx.setLineDash(dash); ctx.strokeStyle = theme.muted; ctx.lineWidth = 1;
-          ctx.beginPath(); ctx.moveTo(box.left, y); ctx.lineTo(box.left + box.width, y); ctx.stroke();
-          ctx.setLineDash([]);
-          ctx.font = font(10);
-          const place = this.clearPlace(ctx.measureText(label).width, y);
-          stage.draw.text(ctx, label, place.x, place.y, place.align, "alphabetic", theme.muted, 10);
+      for (const reference of limits.references) {
+        const y = box.y(f(reference.level));
+        ctx.setLineDash(reference.style === "--" ? [5, 4] : [1.5, 3]); ctx.strokeStyle = theme.muted; ctx.lineWidth = 1;
+        ctx.beginPath(); ctx.moveTo(box.left, y); ctx.lineTo(box.left + box.width, y); ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.font = font(10);
+        // The longest form of the label that has a clear place beside its line.
+        let place = null, label = reference.texts[0];
+        for (const text of reference.texts) {
+          place = this.clearPlace(ctx.measureText(text).width, y, true);
+          label = text;
+          if (place) break;
         }
+        place = place || this.clearPlace(ctx.measureText(label).width, y, false);
+        stage.draw.text(ctx, label, place.x, place.y, place.align, "alphabetic", theme.muted, 10);
       }
+      ctx.restore();
+    }
+
+    // The objective's other terms (a VAE's KL, the codes' L1 size) on a right axis from 0.
+    termsAxis(ctx) {
+      const box = this.box, theme = this.stage.theme, top = this.limits.terms_top;
+      this.termsBox = new Box(box.left, box.top, box.width, box.height, box.xlim, [0, top]);
+      ctx.strokeStyle = theme.faint; ctx.beginPath();
+      ctx.moveTo(box.left + box.width + 0.5, box.top); ctx.lineTo(box.left + box.width + 0.5, box.top + box.height); ctx.stroke();
+      for (const t of niceTicks(0, top, 4)) {
+        this.stage.draw.text(ctx, tickText(t), box.left + box.width + 5, this.termsBox.y(t), "left", "middle", theme.muted, 10.5);
+      }
+      ctx.save();
+      ctx.translate(this.width - 8, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
+      this.stage.draw.text(ctx, this.terms.map((term) => term.title).join(", "), 0, 0, "center", "middle", this.terms[0].color, 11);
       ctx.restore();
     }
 
@@ -67,9 +73,10 @@ page.panelKinds.loss = (() => {
       return points;
     }
 
-    // Where a reference line's label goes: above or below its line, right or left, the first
-    // place no curve crosses (every run's whole curve, drawn or still to come).
-    clearPlace(width, y) {
+    // Where a reference line's label goes: above or below its line, right, left or between,
+    // the first place no curve crosses (every run's whole curve, drawn or still to come);
+    // `strict`: null when there is none, else the nearest place above the line.
+    clearPlace(width, y, strict) {
       const box = this.box, points = this.curvePoints(), readouts = 16 * this.runs.length + 20;
       const places = [];
       for (const at of [1, 0, 0.5, 0.25, 0.75]) {
@@ -84,7 +91,7 @@ page.panelKinds.loss = (() => {
       const clear = (place) => {
         const x0 = place.align === "right" ? place.x - width : place.x, x1 = x0 + width;
         const y0 = place.y - 10, y1 = place.y + 2;
-        if (place.align === "right" && y0 < box.top + readouts) return false;  // the readouts' corner
+        if (x1 > box.left + box.width - 4 - (this.readoutWidth || 0) && y0 < box.top + readouts) return false;
         if (y0 < box.top || y1 > box.top + box.height) return false;
         for (let i = 1; i < points.length; i++) {
           const [ax, ay] = points[i - 1], [bx, by] = points[i];
@@ -93,7 +100,7 @@ page.panelKinds.loss = (() => {
         }
         return true;
       };
-      return places.find(clear) || places[0];
+      return places.find(clear) || (strict ? null : places[0]);
     }
 
     curve(ctx, run, until, color, width) {
@@ -108,6 +115,19 @@ page.panelKinds.loss = (() => {
       ctx.stroke();
     }
 
+    // The run's term `t` up to epoch `until`, on the right axis.
+    termCurve(ctx, run, t, until, color, width, dash) {
+      const box = this.termsBox, count = this.terms.length;
+      ctx.strokeStyle = color; ctx.lineWidth = width; ctx.setLineDash(dash || []);
+      ctx.beginPath();
+      for (let i = 0; i < run.timeline.length; i++) {
+        const v = run.terms[i * count + t];
+        if (run.timeline[i] > until + 1e-9 || !isFinite(v)) break;
+        if (i) ctx.lineTo(box.x(run.timeline[i]), box.y(v)); else ctx.moveTo(box.x(run.timeline[i]), box.y(v));
+      }
+      ctx.stroke(); ctx.setLineDash([]);
+    }
+
     draw() {
       const ctx = this.begin(), box = this.box, stage = this.stage, position = stage.position();
       ctx.save(); ctx.beginPath(); ctx.rect(box.left - 5, box.top - 5, box.width + 10, box.height + 10); ctx.clip();
@@ -119,7 +139,8 @@ page.panelKinds.loss = (() => {
           ctx.fillStyle = run.color;
           ctx.beginPath(); ctx.arc(box.x(t), box.y(this.f(v)), 4, 0, 2 * Math.PI); ctx.fill();
         }
-        const name = this.runs.length === 1 ? this.spec.ylabel : run.label;
+        this.terms.forEach((term, index) => this.termCurve(ctx, run, index, run.timeline[i], term.color, 1.6, [4, 2]));
+        const name = this.limits.value_names[number];
         const value = !isFinite(v) ? "not finite" : v < 1000 ? v.toFixed(4) : v.toExponential(3);
         stage.draw.text(ctx, name + " " + value + (finished ? " (finished)" : ""),
           box.left + box.width - 6, box.top + 16 + 16 * number, "right", "alphabetic", run.color, 11.5);

@@ -32,7 +32,8 @@ page.panelKinds.reconImages = (() => {
     // An image of `values` (dark is high, as the clip's), scaled into the given rectangle.
     putImage(ctx, values, x, y, width, height) {
       const [rows, cols] = this.run.imageShape, small = this.image.getContext("2d"), image = small.createImageData(cols, rows);
-      const low = this.run.xRange[0], span = this.run.xRange[1] - low;
+      const range = this.spec.recon ? [this.spec.recon.low, this.spec.recon.high] : this.run.xRange;
+      const low = range[0], span = range[1] > low ? range[1] - low : 1;
       for (let i = 0; i < rows * cols; i++) {
         const v = Math.round(255 * Math.min(1, Math.max(0, (values[i] - low) / span)));
         image.data[4 * i] = image.data[4 * i + 1] = image.data[4 * i + 2] = 255 - v; image.data[4 * i + 3] = 255;

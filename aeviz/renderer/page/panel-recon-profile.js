@@ -11,7 +11,9 @@ page.panelKinds.reconProfile = (() => {
 
     drawStill(ctx) {
       const run = this.run, stage = this.stage, { drawAxes, fitText, text } = stage.draw, d = run.d;
-      const pad = 0.06 * (run.xRange[1] - run.xRange[0]), ylim = [run.xRange[0] - pad, run.xRange[1] + pad];
+      // The description's value range (shared by the runs of a comparison), padded.
+      const range = this.spec.recon ? [this.spec.recon.low, this.spec.recon.high] : run.xRange;
+      const pad = 0.06 * (range[1] - range[0]), ylim = [range[0] - pad, range[1] + pad];
       this.box = new Box(48, 8, this.width * 0.62 - 58, this.height - 46, [0, Math.max(1, d - 1)], ylim);
       const every = Math.max(1, Math.ceil(d / (this.box.width / 46))), xticks = [];
       for (let i = 0; i < d; i += every) xticks.push(i);

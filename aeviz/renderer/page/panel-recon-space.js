@@ -68,7 +68,7 @@ page.panelKinds.reconSpace = (() => {
         ctx.beginPath(); ctx.moveTo(ox, oy - 7); ctx.lineTo(ox + 7, oy); ctx.lineTo(ox, oy + 7); ctx.lineTo(ox - 7, oy); ctx.closePath();
         if (inside) { ctx.fillStyle = theme.foreground; ctx.fill(); } else { ctx.strokeStyle = theme.foreground; ctx.stroke(); }
       });
-      const note = focus ? focus.title + ": \u25C6 output" + (outside ? " (\u25C7 beyond the axes)" : "") : "dots: outputs, lines to their inputs";
+      const note = this.note = focus ? focus.title + ": \u25C6 output" + (outside ? " (\u25C7 beyond the axes)" : "") : "dots: outputs, lines to their inputs";
       ctx.font = font(10.5);
       stage.draw.text(ctx, stage.draw.fitText(ctx, note, this.width - this.boxes[0].left), this.boxes[0].left, 4, "left", "top",
         focus ? theme.foreground : theme.muted, 10.5);

@@ -1,6 +1,7 @@
 // panel-weights.js: one run's network: the strongest neurons of each layer, every edge colored
-// and thickened by its weight, neurons filled by their bias; each layer named with its size
-// under it, the activations above; the color bar at the right.
+// and thickened by its weight, neurons filled by their bias (a VAE's code layer: its means
+// above its log-variances); each layer named with its size under it, the activations above;
+// the color bar at the right, on the description's color scale (or following the values).
 page.panelKinds.weights = (() => {
   const { Panel, tickText, colorFraction, font } = page.kit;
 
@@ -11,11 +12,12 @@ page.panelKinds.weights = (() => {
       this.heading = this.figure.querySelector("h2");
     }
 
-    // The color scale at used snapshot k: fixed, or the largest |value| so far ("follow").
+    // The color scale at used snapshot k: the description's, or ("follow", no scale there)
+    // the largest |value| so far.
     scale(k) {
-      const run = this.run;
-      return run.largest.length ? { limit: run.largest[k] || 1, linthresh: 0 }
-        : { limit: run.weightLimit, linthresh: run.weightLinthresh };
+      const colors = this.spec.colors;
+      return colors ? { limit: colors.limit, linthresh: colors.linthresh || 0 }
+        : { limit: this.run.largest[k] || 1, linthresh: 0 };
     }
 
     color(value, scale) {
@@ -25,25 +27,39 @@ page.panelKinds.weights = (() => {
 
     drawStill(ctx) {
       const run = this.run, stage = this.stage, theme = stage.theme, { text, fitText } = stage.draw;
-      const layers = run.shown.length, tallest = Math.max(...run.shown.map((s) => s.length));
-      const left = 30, right = 92, top = 22, bottom = 34;
+      const layers = run.shown.length, code = run.codeLayer;
+      // A VAE's code layer holds its means and, below them, its log-variances.
+      const column = (l) => run.shown[l].length * (run.variational && l === code ? 2 : 1);
+      const tallest = Math.max(...run.shown.map((_, l) => column(l)));
+      const left = 30, right = 92, top = 22, bottom = 44;
       const width = this.width - left - right, height = this.height - top - bottom;
       const dx = width / Math.max(1, layers - 1), dy = height / (tallest + 1);
       this.radius = Math.max(2.5, Math.min(dy * 0.36, dx * 0.14, 12));
-      this.pos = run.shown.map((s, l) => s.map((_, j) =>
-        [left + (layers > 1 ? l * dx : width / 2), top + height / 2 + ((s.length - 1) / 2 - j) * dy]));
-      const code = run.codeLayer, cx = this.pos[code][0][0], band = Math.max(12, this.radius * 2);
+      const place = (l, j) => [left + (layers > 1 ? l * dx : width / 2), top + height / 2 + ((column(l) - 1) / 2 - j) * dy];
+      this.pos = run.shown.map((s, l) => s.map((_, j) => place(l, j)));
+      this.logvarPos = run.variational ? run.shown[code].map((_, j) => place(code, run.shown[code].length + j)) : [];
+      const cx = this.pos[code][0][0], band = Math.max(12, this.radius * 2);
       ctx.fillStyle = theme.panel;
       ctx.fillRect(cx - band, top - 4, 2 * band, height + 8);
       // Layer labels: the first choice (most said) whose lines fit their columns.
       ctx.font = font(10);
-      const column = Math.max(dx - 6, 30), edge = (l) => (l === 0 ? this.pos[0][0][0] + column / 2 : l === layers - 1 ? this.width - right - this.pos[l][0][0] + column / 2 : column);
-      const fits = (labels) => labels.every((label, l) => label.split("\n").every((line) => ctx.measureText(line).width <= Math.min(column, 2 * edge(l))));
-      const labels = run.layerLabels.find(fits) || run.layerLabels[run.layerLabels.length - 1];
+      if (run.variational && dy >= 11) {  // the two halves named beside them, where there is room
+        const [mean, logvar] = [this.pos[code], this.logvarPos].map((p) => (p[0][1] + p[p.length - 1][1]) / 2);
+        text(ctx, "\u03BC", cx + this.radius + 4, mean, "left", "middle", theme.muted, 11);
+        text(ctx, "log \u03C3\u00B2", cx + this.radius + 4, logvar, "left", "middle", theme.muted, 11);
+      }
+      const columnWidth = Math.max(dx - 6, 30), edge = (l) => (l === 0 ? this.pos[0][0][0] + columnWidth / 2 : l === layers - 1 ? this.width - right - this.pos[l][0][0] + columnWidth / 2 : columnWidth);
+      const fits = (labels) => labels.every((label, l) => label.split("\n").every((line) => ctx.measureText(line).width <= Math.min(columnWidth, 2 * edge(l))));
+      const fitting = run.layerLabels.find(fits);
+      // None fits: the shortest, for the code layer, the input and the output only (as the
+      // clip keeps them first), each with room for two columns.
+      const labels = fitting || run.layerLabels[run.layerLabels.length - 1].map((label, l) =>
+        (l === 0 || l === code || l === layers - 1 ? label : ""));
+      const room = (l) => (fitting ? Math.min(columnWidth, 2 * edge(l)) : Math.min(2 * columnWidth, 2 * edge(l)));
       labels.forEach((label, l) => {
-        label.split("\n").slice(-2).forEach((line, row, lines) => {
-          const y = this.height - 4 - (lines.length - 1 - row) * 12;
-          text(ctx, fitText(ctx, line, Math.min(column, 2 * edge(l))), this.pos[l][0][0], y, "center", "alphabetic",
+        label.split("\n").forEach((line, row, lines) => {
+          const y = this.height - 4 - (lines.length - 1 - row) * 11;
+          text(ctx, fitText(ctx, line, room(l)), this.pos[l][0][0], y, "center", "alphabetic",
             l === code ? theme.foreground : theme.muted, 10);
         });
       });
@@ -63,7 +79,7 @@ page.panelKinds.weights = (() => {
     // The color bar and its ticks (redrawn each step: a following scale changes them).
     colorBar(ctx, scale) {
       const theme = this.stage.theme, cmap = this.stage.data.cmap, text = this.stage.draw.text;
-      const top = 22, height = this.height - 56;
+      const top = 22, height = this.height - 66;
       const x = this.width - 92 + 30, y = top + height * 0.1, bar = height * 0.8;
       for (let i = 0; i < bar; i++) {
         ctx.fillStyle = cmap[Math.round((1 - i / bar) * (cmap.length - 1))];
@@ -87,6 +103,13 @@ page.panelKinds.weights = (() => {
           edges.push([Math.abs(w), w, this.pos[l][b], this.pos[l + 1][a]]);
         }));
       }
+      if (run.variational) {  // the log-variance half, from the layer before the code
+        const l = run.codeLayer - 1, ins = run.layerSizes[l], base2 = k * (2 * ins + 2);
+        run.shown[l + 1].forEach((to, a) => run.shown[l].forEach((from, b) => {
+          const w = run.logvarParams[base2 + to * ins + from];
+          edges.push([Math.abs(w), w, this.pos[l][b], this.logvarPos[a]]);
+        }));
+      }
       edges.sort((u, v) => u[0] - v[0]);  // strongest on top
       const widest = Math.max(this.radius * 0.56, 1.5);
       ctx.lineCap = "round";
@@ -102,6 +125,11 @@ page.panelKinds.weights = (() => {
         ctx.fillStyle = l === 0 ? stage.theme.background : this.color(p[base + run.layers[l - 1].b + neuron], scale).color;
         ctx.beginPath(); ctx.arc(x, y, this.radius, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
       }));
+      this.logvarPos.forEach(([x, y], j) => {
+        const ins = run.layerSizes[run.codeLayer - 1];
+        ctx.fillStyle = this.color(run.logvarParams[k * (2 * ins + 2) + 2 * ins + run.shown[run.codeLayer][j]], scale).color;
+        ctx.beginPath(); ctx.arc(x, y, this.radius, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+      });
     }
   };
 })();

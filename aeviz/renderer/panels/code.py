@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.path import Path
 
+from aeviz.renderer.description import code_layers
 from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import fit_text, text_width
@@ -50,10 +51,14 @@ class CodePanel:
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme,
                  options: RenderOptions, title: str, legend: bool = True,
-                 scale: CodeScale | None = None, title_color: str | None = None):
+                 scale: CodeScale | None = None, title_color: str | None = None,
+                 layers: tuple[str, ...] | None = None):
         """`scale`: the limits (default: the run's own, over its whole trajectory), shared by
         the runs of a comparison; `options.scales == "follow"`: limits that grow with the
-        codes frame by frame instead."""
+        codes frame by frame instead. `layers`: what the plane shows besides the codes (the
+        description's, see description.Panel.layers; default: as the options say)."""
+        if layers is None:
+            layers = code_layers(view, options)
         run = view.run
         labels, members = classes(run.labels)
         self.notes: list[str] = []
@@ -82,18 +87,19 @@ class CodePanel:
             apply_code_scale(ax, fig, scale or code_scale([view.codes]))
         self.view, self.trail_length, self.ax, self.theme = view, options.trails, ax, theme
         self.members = members
-        self.ghost = _ghost(ax, theme) if options.pca_ghost else None
+        self.ghost = _ghost(ax, theme) if "ghost" in layers else None
         self.points = [_points(ax, run, theme, label, _legend_room(fig, slot))
                        for label in labels]
         self.dense = (DensePoints(ax, _ranks(len(run.labels), members), np.arange(len(labels)),
                                   [cluster_color(theme, label) for label in labels])
                       if len(run.labels) >= DENSE_POINTS and ax.get_xscale() == "linear"
                       and not self.follow else None)
+        self.trail_length = options.trails if "trails" in layers else 0
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         # What a VAE's plane and --pull add, turned with the codes (see those modules).
-        self.overlays = ([VariationalOverlay(ax, view, theme, bool(options.ellipses))]
-                         if run.variational else []) + (
-            [PullArrows(ax, view, theme)] if options.pull else [])
+        self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers)]
+                         if "circles" in layers else []) + (
+            [PullArrows(ax, view, theme)] if "pull" in layers else [])
         self.artists = ([self.ghost] if self.ghost else []) + (
             [self.trails] if self.trails else []) + (
             [self.dense.image] if self.dense else self.points) + [

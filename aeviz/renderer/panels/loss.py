@@ -7,6 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
+from aeviz.renderer.description import LossLimits, loss_limits_for
 from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.panels.placement import (
     curve_points,
@@ -26,6 +27,7 @@ from aeviz.renderer.panels.style import (
 )
 from aeviz.renderer.panels.terms import MARGIN_IN as TERMS_MARGIN_IN
 from aeviz.renderer.panels.terms import TermsAxis
+from aeviz.renderer.scales import loss_range
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
@@ -38,10 +40,12 @@ class LossPanel:
     """RMSE over epochs: the whole curve faint, the part so far strong, the current value."""
 
     def __init__(self, fig: Figure, slot: Rect, views: list[RunView], theme: Theme,
-                 options: RenderOptions, span: tuple[float, float], epsilon: float = 0.0,
-                 colors: list[str] | None = None):
-        """`colors`: each run's (fixed by its name, see theme.run_colors)."""
-        terms = len(views) == 1 and views[0].run.terms is not None  # on a right axis
+                 options: RenderOptions, span: tuple[float, float],
+                 colors: list[str] | None = None, limits: LossLimits | None = None):
+        """`colors`: each run's (fixed by its name, see theme.run_colors); `limits`: the
+        description's (default: as describe gives them)."""
+        limits = limits or loss_limits_for(views, options, span)
+        terms = limits.terms_axis  # the objective's other terms, on a right axis
         ax = panel_axes(fig, slot, (0.85, 0.6, TERMS_MARGIN_IN if terms else 0.3, 0.4), theme,
                         "reconstruction error")
         within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
@@ -57,17 +61,15 @@ class LossPanel:
         for number, view in enumerate(views):
             color = theme.accent if self.single else (colors or theme.runs)[number]
             self._curve(ax, view, color, 0.95 - line_height * number, options.future)
-        losses = np.concatenate([v.run.loss for v in views]
-                                + ([[v.pca[0] for v in views]] if options.pca else []))
-        loss_limits(ax, span, losses, options.log_loss)
+        set_loss_limits(ax, limits.x, limits.y, limits.log)
         # Reference lines and their labels, placed where no curve and no value label is.
-        refs = reference_levels(views, epsilon, options.pca)
         taken = [self._values_box(line_height)]
         points = curve_points(ax, [(v.timeline, v.run.loss) for v in views])
-        for level, texts, style in refs:
-            taken.append(reference_line(ax, level, fitting_texts(ax, texts), style, theme,
-                                        points, taken))
-        self.terms = TermsAxis(ax, views[0], theme, options.future) if terms else None
+        for ref in limits.references:
+            taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts)),
+                                        ref.style, theme, points, taken))
+        self.terms = (TermsAxis(ax, views[0], theme, options.future, limits.terms_top)
+                      if terms else None)
         self.artists = self.lines + self.markers + self.values + (
             self.terms.artists if terms else [])
 
@@ -107,18 +109,6 @@ class LossPanel:
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
         if self.terms is not None:
             self.terms.update(states[0])
-
-
-def reference_levels(views: list[RunView], epsilon: float,
-                     pca: bool) -> list[tuple[float, list[str], str]]:
-    """The loss panel's reference lines, in clips, stills and handouts alike: (level, its
-    label's forms from long to short, line style): PCA's error (dashed), the stop threshold
-    (dotted)."""
-    levels = [(floor, [f"PCA, 2 components: {floor:.4f}", f"PCA: {floor:.4f}"], "--")
-              for floor in sorted({round(v.pca[0], 12) for v in views})] if pca else []
-    if epsilon > 0:
-        levels.append((epsilon, [f"stop at {epsilon:g}"], ":"))
-    return levels
 
 
 def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: Theme,
@@ -165,18 +155,17 @@ def fitting_texts(ax: Axes, texts: list[str], size: float = FONT["small"]) -> li
 
 
 def loss_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bool) -> None:
-    """The clip's epochs across, every loss (and PCA floor) up and down."""
-    left, right = span
-    ax.set_xlim(left, right if right > left else left + 1)
+    """The clip's epochs across, every loss (and PCA floor) up and down (scales.loss_range)."""
+    set_loss_limits(ax, *loss_range(span, losses, log), log)
+
+
+def set_loss_limits(ax: Axes, x: tuple[float, float], y: tuple[float, float],
+                    log: bool) -> None:
+    """The limits a description gives the loss panel (see description.LossLimits)."""
+    ax.set_xlim(*x)
     if log:
         ax.set_yscale("log")
-        positive = losses[losses > 0]
-        low = positive.min() if positive.size else 1e-3
-        # A fifth of the height free above the highest value: a diverging run's last value
-        # is there, and its label at the top right must not sit on it.
-        ax.set_ylim(low / 1.4, losses.max() * (losses.max() / low * 1.4) ** 0.25)
-    else:
-        ax.set_ylim(0, losses.max() * 1.08 or 1)
+    ax.set_ylim(*y)
     at_least_three_ticks(ax)
 
 

@@ -23,8 +23,9 @@ class VariationalOverlay:
 
     def __init__(self, ax: Axes, view: RunView, theme: Theme, ellipses: bool):
         self.view = view
+        # Above the codes (see description.Panel.layers): a crowded plane does not hide them.
         (self.circles,) = ax.plot([], [], color=theme.muted, lw=1.0, ls="--", alpha=0.8,
-                                  zorder=DYNAMIC - 0.3)
+                                  zorder=DYNAMIC + 0.2)
         if height_inches(ax) >= 2.0:  # a small plane has no room for words over the points
             ax.text(0.02, 0.98, "dashed: N(0, 1) at 1σ, 2σ", transform=ax.transAxes,
                     ha="left", va="top", color=theme.muted, fontsize=FONT["small"])
@@ -35,7 +36,7 @@ class VariationalOverlay:
             self.picks = np.linspace(0, len(run.x) - 1, min(MOST_ELLIPSES, len(run.x))
                                      ).round().astype(int)
             (self.ellipses,) = ax.plot([], [], color=theme.foreground, lw=0.6, alpha=0.45,
-                                       zorder=DYNAMIC - 0.2)
+                                       zorder=DYNAMIC + 0.3)
             self.artists.append(self.ellipses)
 
     def update(self, state: State) -> None:

@@ -1,0 +1,100 @@
+"""The site index of `batch --format html` (aeviz.batch.site): built from what batch recorded
+only, every link a relative, escaped path, grouped by lesson with captions and posters."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+from aeviz.batch.manifest import write_manifest
+from aeviz.batch.site import link, write_index
+from tests.conftest import tiny_text
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+
+
+def recorded(folder: Path, name: str, title: str = "", caption: str = "", poster: bool = True,
+             runs: tuple[str, ...] = ()) -> None:
+    """The outputs and manifest a batch job leaves for one page (the page a stub: its head)."""
+    page = folder / f"{name}.html"
+    page.write_text(f"<!DOCTYPE html><html><head><title>{title}</title>"
+                    f'<meta name="description" content="{caption}"></head></html>')
+    made = [page]
+    if poster:
+        (folder / f"{name}.png").write_bytes(PNG)
+        made.append(folder / f"{name}.png")
+    extra = {"runs": {run: "0" * 64 for run in runs}, "own": "0" * 64} if runs else {}
+    write_manifest(folder / f"{name}.json", "0" * 64, made,
+                   {"epochs": 3, "final_rmse": 0.1, "stop_reason": "epochs", **extra})
+
+
+def hrefs(index: Path) -> list[str]:
+    return re.findall(r'(?:href|src)="([^"]*)"', index.read_text(encoding="utf-8"))
+
+
+def test_links_are_relative_escaped_paths_whatever_the_name(tmp_path):
+    names = ["javascript:alert(1)", "http:127.0.0.1:8765#", "a b?c=1&d", '"><script>x']
+    for name in names:
+        recorded(tmp_path, name, title=name)
+    index = write_index(tmp_path)
+    links = [h for h in hrefs(index) if h != "data:,"]
+    assert len(links) == 3 * len(names)  # each: poster link, poster, title link
+    for href in links:
+        assert href.startswith("./") and re.fullmatch(r"\./[A-Za-z0-9%._~-]+", href), href
+    assert link("javascript:alert(1).html") == "./javascript%3Aalert%281%29.html"
+    text = index.read_text(encoding="utf-8")
+    assert "<script" not in text  # names and titles are text, never markup
+    assert not re.search(r'(?:href|src)="(?!\./|data:,)', text)
+
+
+def test_only_what_batch_recorded_is_listed(tmp_path):
+    recorded(tmp_path, "kept", title="Kept")
+    (tmp_path / "stray.html").write_text("<title>Stray</title>")  # no manifest: not batch's
+    recorded(tmp_path, "changed", title="Changed")
+    (tmp_path / "changed.html").write_text("<title>Changed, longer now</title>")  # not as recorded
+    os.mkfifo(tmp_path / "fifo.html")  # a FIFO never blocks: no manifest lists it
+    os.mkfifo(tmp_path / "pipe.json")  # nor a FIFO in a manifest's place
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(index=write_index(tmp_path)),
+                              daemon=True)
+    worker.start()
+    worker.join(60)
+    assert "index" in result, "write_index hung"
+    assert hrefs(result["index"]) == ["data:,", "./kept.html", "./kept.png", "./kept.html"]
+
+
+def test_lessons_group_a_comparison_with_its_runs_with_captions_and_posters(tmp_path):
+    recorded(tmp_path, "vae-vs-ae", title="AE against VAE", caption="Two runs.",
+             runs=("vae-vs-ae-ae", "vae-vs-ae-vae"))
+    recorded(tmp_path, "vae-vs-ae-ae", title="AE")
+    recorded(tmp_path, "vae-vs-ae-vae", title="VAE", caption="It samples & pays <KL>.")
+    recorded(tmp_path, "optimizers-adam", title="Adam")
+    recorded(tmp_path, "optimizers-sgd", title="SGD", poster=False)
+    recorded(tmp_path, "iris", title="Iris", caption="Three species.")
+    text = write_index(tmp_path).read_text(encoding="utf-8")
+    sections = re.split(r"<h2>", text)
+    titles = [re.findall(r'class="page" href="[^"]+">([^<]*)<', part) for part in sections]
+    assert titles[0] == ["Iris"]  # a lesson of its own: first, without a heading
+    assert sections[1].startswith("optimizers</h2>") and titles[1] == ["Adam", "SGD"]
+    assert sections[2].startswith("AE against VAE</h2>") and titles[2] == ["AE against VAE",
+                                                                          "AE", "VAE"]
+    assert "<p>Three species.</p>" in text and "<p>It samples &amp; pays &lt;KL&gt;.</p>" in text
+    assert text.count('<div class="none">no poster</div>') == 1  # SGD's poster was not made
+
+
+def test_an_experiment_named_index_keeps_its_page(run_cli, tmp_path):
+    experiments = tmp_path / "experiments"
+    experiments.mkdir()
+    text = tiny_text(train={"epochs": 2}, render={"size": "160x90", "caption": "The lesson."})
+    (experiments / "index.toml").write_text(text)
+    result = run_cli("batch", experiments, "-o", tmp_path / "site", "--format", "html")
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    assert 'id="aeviz-data"' in (site / "index.html").read_text(encoding="utf-8")
+    listing = (site / "experiments.html").read_text(encoding="utf-8")
+    assert hrefs(site / "experiments.html")[1:] == ["./index.html", "./index.png",
+                                                    "./index.html"]
+    assert "<p>The lesson.</p>" in listing
+    assert "the site's index is" in result.stderr and "experiments.html" in result.stderr
