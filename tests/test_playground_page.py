@@ -93,6 +93,8 @@ def assert_same_record(page_run: dict, trajectory) -> None:
     assert page_run["epoch"] == [int(e) for e in trajectory.epoch]
     ours, theirs = np.array(page_run["loss"]), np.asarray(trajectory.loss, float)
     assert np.max(np.abs(ours - theirs) / theirs) <= 1e-5
+    if trajectory.terms is not None:  # code_l1 and a VAE's KL, as recorded (float32)
+        np.testing.assert_allclose(page_run["terms"], trajectory.terms, rtol=1e-5)
 
 
 CASES = [
@@ -101,6 +103,8 @@ CASES = [
                                    "train.seed": 7}),
     ("denoising", "denoising.toml", {"train.noise": 0.1}),
     ("vae", "vae-vs-ae-vae.toml", {"train.beta": 0.01, "train.epochs": 6}),
+    ("demo", "seed-default.toml", {"train.masking": 0.2, "train.code_l1": 0.01,
+                                   "train.optimizer": "adamw", "train.epochs": 50}),
     # Too high a learning rate on the demo's page: the loss jumps four orders of magnitude in
     # epoch 1 (recorded mini-batch by mini-batch) and comes back down.
     ("demo", "seed-default.toml", {"model.activation": "identity", "train.learning_rate": 4.0,
@@ -116,7 +120,7 @@ CASES = [
 @pytest.mark.slow
 @pytest.mark.parametrize("name, toml, overrides", CASES,
                          ids=["demo-sgd", "demo-momentum-sigmoid-seed", "denoising-noise",
-                              "vae-beta", "demo-blow-up",
+                              "vae-beta", "demo-masking-code_l1-adamw", "demo-blow-up",
                               "demo-diverging"])
 def test_retrain_records_what_aeviz_train_records(browser, pages, run_cli, tmp_path,  # noqa: F811
                                                   name, toml, overrides):

@@ -219,6 +219,20 @@ const aevizNet = (() => {
       }
       return {rmse: Math.sqrt(squared / (n * d)), codes};
     }
+
+    /** A VAE's KL term over the n rows of x (the recorded one): the mean over rows of
+     * KL(N(mean, exp(logvar)) || N(0, 1)), summed over the code neurons. */
+    klTerm(x, n) {
+      const code = this.variationalCode, nIn = this.layers[code - 1], nOut = this.layers[code];
+      const encoded = this.forward(x, n).slice(0, code)[code - 1];
+      const mean = affine(encoded, n, nIn, this.params, this.wAt[code - 1], this.bAt[code - 1], nOut,
+                          new Float64Array(n * nOut));
+      const logvar = affine(encoded, n, nIn, this.params, this.logvarW, this.logvarB, nOut,
+                            new Float64Array(n * nOut));
+      let sum = 0;
+      for (let i = 0; i < mean.length; i++) sum += -0.5 * (1 + logvar[i] - mean[i] * mean[i] - Math.exp(logvar[i]));
+      return sum / n;
+    }
   }
 
   // ---- optimizers (optim.py): each a tiny class updating `params` in place ----

@@ -206,7 +206,7 @@
     } else if (m.type === "done") {
       live.running = false;
       live.stopReason = m.stopReason;
-      const result = {epoch: m.epoch, loss: m.loss, stopReason: m.stopReason};
+      const result = {epoch: m.epoch, loss: m.loss, terms: m.terms, stopReason: m.stopReason};
       live.result = result;
       status(`retrained: ${m.epoch[m.epoch.length - 1]} epochs, RMSE ${m.loss[m.loss.length - 1].toPrecision(4)} (${m.stopReason})`);
       if (pending) pending.resolve(result);

@@ -83,12 +83,21 @@ const aevizTrainer = (() => {
       this.record.push(this.last);
     }
 
-    /** The network now: its RMSE over x, every sample's code and a copy of the parameters. */
+    /** The network now: its RMSE over x, every sample's code, a copy of the parameters and
+     * the objective's other terms (code_l1, a VAE's KL) as aeviz records them. */
     snapshot(epoch) {
       const {rmse, codes} = this.net.evaluate(this.x, this.n, this.codeLayer);
-      return {epoch, step: this.stepLosses.length, rmse, codes: Float32Array.from(codes),
-              params: Float32Array.from(this.net.params), finite: finite32(codes)
-              && finite32(this.net.params)};
+      const stored = Float32Array.from(codes), terms = [];
+      if (this.codeL1) {
+        let sum = 0;
+        for (const value of stored) sum += Math.abs(value);
+        terms.push(sum / this.n);
+      }
+      if (this.beta !== null) terms.push(this.net.klTerm(this.x, this.n));
+      return {epoch, step: this.stepLosses.length, rmse, codes: stored, terms,
+              params: Float32Array.from(this.net.params),
+              // a VAE whose KL overflows has diverged, as one whose loss does
+              finite: finite32(codes) && finite32(this.net.params) && finite32(terms)};
     }
 
     recordable(snapshot) {

@@ -33,7 +33,7 @@ function done(reason) {
   const record = run.finish();
   progress();
   self.postMessage({type: "done", epoch: record.map((s) => s.epoch), loss: record.map((s) => s.rmse),
-               stopReason: run.stopReason});
+                    terms: record.map((s) => s.terms), stopReason: run.stopReason});
 }
 
 function slice() {
