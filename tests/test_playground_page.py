@@ -185,6 +185,46 @@ def test_stop_keeps_the_completed_epochs(browser, pages):  # noqa: F811
     assert result["epoch"] == list(range(len(result["epoch"])))
 
 
+def test_keys_typed_into_a_knob_stay_there(browser, pages):  # noqa: F811
+    from selenium.webdriver.common.keys import Keys
+
+    driver = open_page(browser, pages["demo"])
+    driver.execute_script("aeviz.seek(5)")
+    knob = driver.find_element("css selector", '#aeviz-playground [data-key="model.layers"]')
+    knob.clear()
+    knob.send_keys("4, 8, 2, 8, 4", Keys.ARROW_LEFT, Keys.HOME, Keys.END, " ")
+    assert driver.execute_script("return aeviz.current().index") == 5  # the slider stayed
+    assert knob.get_attribute("value") == "4, 8, 2, 8, 4 "
+    assert driver.execute_script("return aeviz.playground.knobs()") == {
+        "model.layers": [4, 8, 2, 8, 4]}
+
+
+def test_download_gives_the_experiment(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    driver.execute_script("aeviz.playground.setKnob('train.learning_rate', '0.02')")
+    call(driver, "aeviz.playground.step()")  # a run with the knobs: the experiment shown
+    saved = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        URL.createObjectURL = (blob) => { window.savedBlob = blob; return "blob:saved"; };
+        HTMLAnchorElement.prototype.click = function () {
+            window.savedBlob.text().then((text) => done([this.download, text]));
+        };
+        document.getElementById("aeviz-download").click();""")
+    assert saved == ["retrained.toml", driver.execute_script("return aeviz.experiment()")]
+    assert "learning_rate = 0.02\n" in saved[1] and 'dtype = "float64"\n' in saved[1]
+
+
+def test_the_recorded_run_is_drawn_behind_at_the_same_epoch(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    run = load(pages["demo"].with_suffix(".npz"))
+    behind = np.array(driver.execute_script("return aeviz.playground.recordedAt(50)"))
+    codes = run.codes[list(run.epoch).index(50)]
+    limits = np.array(json.loads(driver.execute_script(
+        "return document.getElementById('aeviz-data').textContent"))["runs"][0]["axes"]["limits"])
+    step = (limits[:, 1] - limits[:, 0]) / (2 * 32767)  # int16 on the run's axes
+    assert np.all(np.abs(behind.reshape(-1, 2) - codes) <= step)
+
+
 def page_model(driver) -> dict:
     return driver.execute_script("return aeviz.playground.model()")
 

@@ -40,6 +40,24 @@
   const colorOf = {};
   RUN.classes.forEach((c) => { colorOf[c.value] = c.color; });
   const recordedLoss = Array.from(new Float64Array(bytes(RUN.loss)));
+  const recordedCodes = new Int16Array(bytes(RUN.codes));  // int16 on the run's axes (pack.py)
+
+  /** The recorded run's codes at `epoch` (its snapshot there, if the page holds one), for
+   * drawing behind the retrained run's; null if none. */
+  function recordedAt(epoch) {
+    const k = RUN.epochs.lastIndexOf(epoch);
+    if (k < 0) return null;
+    const QUANT = 32767, [[x0, x1], [y0, y1]] = RUN.axes.limits, linthresh = RUN.axes.symlog;
+    const shown = (t) => (linthresh ? Math.sign(t) * linthresh * (Math.pow(10, Math.abs(t)) - 1) : t);
+    const out = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      const qx = recordedCodes[(k * n + i) * 2], qy = recordedCodes[(k * n + i) * 2 + 1];
+      const missing = qx === -32768 || qy === -32768;
+      out[2 * i] = missing ? NaN : shown(x0 + (qx + QUANT) / (2 * QUANT) * (x1 - x0));
+      out[2 * i + 1] = missing ? NaN : shown(y0 + (qy + QUANT) / (2 * QUANT) * (y1 - y0));
+    }
+    return out;
+  }
   const recordedTimeline = Array.from(new Float64Array(bytes(RUN.timeline)));
   let xLow = Infinity, xHigh = -Infinity;
   if (X) for (const v of X) { if (v < xLow) xLow = v; if (v > xHigh) xHigh = v; }
@@ -189,6 +207,7 @@
     const m = event.data;
     if (m.type === "progress") {
       live.codes = m.codes;
+      live.shownEpoch = m.shownEpoch;
       live.records.push(...m.records);
       live.epoch = m.epoch;
       live.steps = m.steps;
@@ -328,6 +347,11 @@
   element("h2", {}, box, "Retrain it yourself");
   const statusLine = element("p", {class: "muted", id: "aeviz-playground-status"}, box);
   function status(text) { statusLine.textContent = text; }
+  // Keys typed into the knobs are for them, not for the page's slider (its keys are the
+  // document's: arrows, space, home, end).
+  box.addEventListener("keydown", (event) => {
+    if (event.target.matches("input, select")) event.stopPropagation();
+  });
   const knobsBox = element("div", {class: "knobs"}, box);
   const inputs = {};
   const variational = Boolean(P.experiment.model.variational);
@@ -401,7 +425,7 @@
     const canvas = element("canvas", {class: cls}, figure);
     return {figure, heading, canvas};
   }
-  const planePanel = canvasPanel("live code plane: drag to decode", "live-code");
+  const planePanel = canvasPanel("live code plane (the recorded run in grey behind): drag to decode", "live-code");
   const lossPanel = canvasPanel("RMSE per epoch: recorded (grey), retrained (colour)", "live-loss");
   const decodedPanel = canvasPanel("decoded at the dragged code", "decoded");
   const pathBox = element("div", {class: "path"}, box);
@@ -487,6 +511,14 @@
     plane.fromPixel = (px, py) => [x0 + (px - m) / w * (x1 - x0), y0 + (1 - (py - m) / h) * (y1 - y0)];
     g.strokeStyle = TH.faint;
     g.strokeRect(m, m, w, h);
+    const behind = live.codes ? recordedAt(live.shownEpoch) : null;
+    if (behind) {  // the recorded run at the same epoch, in grey behind
+      g.fillStyle = TH.faint;
+      for (let i = 0; i < n; i++) {
+        const [px, py] = plane.toPixel(behind[2 * i], behind[2 * i + 1]);
+        if (px >= m && px <= m + w && py >= m && py <= m + h) g.fillRect(px - 1.5, py - 1.5, 3, 3);
+      }
+    }
     for (let i = 0; i < codes.length / 2; i++) {
       const a = codes[2 * i], b = codes[2 * i + 1];
       if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
@@ -760,6 +792,7 @@
                    activations: model.activations.slice(), codeLayer: experiment.model.code_layer,
                    from: modelLabel}),
     codes: () => Array.from(currentCodes()),
+    recordedAt: (epoch) => { const codes = recordedAt(epoch); return codes && Array.from(codes); },
     drag: dragTo,
     dragged: () => dragCode && {code: dragCode.slice(), output: Array.from(decode(dragCode, 1))},
     pointAt: (code) => {  // where `code` lies on the live code plane, in page pixels

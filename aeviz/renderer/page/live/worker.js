@@ -23,7 +23,7 @@ function progress(extra) {
     type: "progress", epoch: run.epoch, steps: run.stepLosses.length,
     stepsPerEpoch: run.stepsPerEpoch, stopReason: run.stopReason,
     records: fresh.map((s) => ({epoch: s.epoch, step: s.step, rmse: s.rmse})),
-    codes: latest.codes, params: Float64Array.from(run.net.params),
+    codes: latest.codes, shownEpoch: latest.epoch, params: Float64Array.from(run.net.params),
   }, extra || {}));
 }
 
@@ -63,7 +63,8 @@ self.onmessage = (event) => {
       run.step();
       const after = run.snapshot(run.epoch);
       // The step's pull on its batch: where each of its samples' codes moved.
-      progress({pull: {rows: run.lastPull.rows, before, after: after.codes}, current: after.rmse});
+      progress({pull: {rows: run.lastPull.rows, before, after: after.codes}, current: after.rmse,
+                codes: after.codes, shownEpoch: run.epoch - 1});
       if (run.stopReason !== null) done();
     } else if (message.type === "stop" && run && running) {
       done("interrupted");
