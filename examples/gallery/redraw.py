@@ -104,7 +104,7 @@ def draw_page(run, folder: Path, snapshot: int = 60) -> None:
 
 
 
-def draw_playground(run, folder: Path, epochs: int = 200) -> None:
+def draw_playground(run, folder: Path, epochs: int = 100) -> None:
     """The page's "Retrain it yourself" panel retraining `run` with SGD at learning rate 0.3,
     once it is `epochs` epochs in (the run still going), a code dragged beside a cluster."""
     import time
@@ -126,11 +126,10 @@ def draw_playground(run, folder: Path, epochs: int = 200) -> None:
             aeviz.playground.setKnob("train.learning_rate", "0.3");
             document.getElementById("aeviz-train").click();""")
         while driver.execute_script("return aeviz.playground.live().epoch") < epochs:
-            time.sleep(0.005)
+            time.sleep(0.002)
         driver.execute_script("const c = aeviz.playground.codes();"
                               "aeviz.playground.drag([c[300], c[301]]);")
-        time.sleep(0.2)
-        driver.save_screenshot(str(GALLERY / "playground.png"))
+        driver.save_screenshot(str(GALLERY / "playground.png"))  # training goes on meanwhile
     finally:
         driver.quit()
 

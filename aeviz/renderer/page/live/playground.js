@@ -425,7 +425,7 @@
     const canvas = element("canvas", {class: cls}, figure);
     return {figure, heading, canvas};
   }
-  const planePanel = canvasPanel("live code plane (the recorded run in grey behind): drag to decode", "live-code");
+  const planePanel = canvasPanel("live code plane (grey: the recorded run): drag to decode", "live-code");
   const lossPanel = canvasPanel("RMSE per epoch: recorded (grey), retrained (colour)", "live-loss");
   const decodedPanel = canvasPanel("decoded at the dragged code", "decoded");
   const pathBox = element("div", {class: "path"}, box);
