@@ -17,6 +17,7 @@ from aeviz.renderer.page.playground import (
     playground_data,
     playground_script,
 )
+from aeviz.renderer.page.template import asset
 from aeviz.settings import (
     ACTIVATION_NAMES,
     OPTIMIZER_NAMES,
@@ -89,7 +90,7 @@ def test_a_comparison_page_does_not_retrain():
 
 
 def test_the_scripts_cannot_end_the_pages_script_element():
-    script = playground_script()
+    script = playground_script(asset)
     assert not re.search(r"</script|<!--", script, re.I)
     source = re.match(r'"use strict";\nconst AEVIZ_WORKER_SOURCE = (".*?");\n', script).group(1)
     worker = json.loads(source)

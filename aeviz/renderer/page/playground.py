@@ -11,8 +11,8 @@ data `aeviz train` reads.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
-from aeviz.renderer.page.template import asset
 from aeviz.renderer.views import RunView
 from aeviz.settings import ACTIVATION_NAMES, OPTIMIZER_NAMES
 
@@ -92,8 +92,9 @@ def playground_data(views: list[RunView], b64) -> dict:
     return entry
 
 
-def playground_script() -> str:
-    """The page's retraining scripts, and the Worker's source as a JavaScript string."""
+def playground_script(asset: Callable[[str], str]) -> str:
+    """The page's retraining scripts, and the Worker's source as a JavaScript string;
+    `asset(name)`: the text of a file beside the page's template."""
     worker = "\n".join(['"use strict";'] + [asset(name) for name in WORKER_SCRIPTS])
     # As JSON with "<" escaped, the source cannot end the page's <script> element.
     source = json.dumps(worker).replace("<", "\\u003c")

@@ -18,6 +18,8 @@ import html
 import json
 from importlib import resources
 
+from aeviz.renderer.page.playground import playground_script
+
 # In a <script> element only "</script" (any case) and "<!--" can end or change the script; JSON
 # with <, > and & written as \u escapes contains neither, whatever the experiment's texts say.
 _SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
@@ -50,12 +52,10 @@ def script() -> str:
 
 def page_html(data: dict) -> str:
     """The whole page for `data` (see pack.pack_runs)."""
-    from aeviz.renderer.page.playground import playground_script
-
     parts = {"TITLE": html.escape(data["title"]), "STYLE": asset("page.css"),
              "SCRIPT": script(), "DATA": script_json(data),
              "DESCRIPTION": html.escape(data.get("caption", ""), quote=True),
-             "PLAYGROUND": playground_script()}
+             "PLAYGROUND": playground_script(asset)}
     pieces = asset("page.html").split("@@")
     # The template alternates text and placeholder names; values are put in once, never
     # searched again, so a value that spells a placeholder stays as it is.
