@@ -9,7 +9,9 @@ controls.js, api.js (window.aeviz) and main.js (one panel per entry of the data'
 order). To add a panel: a panel-NAME.js setting page.panelKinds.NAME, listed before stage.js,
 and pack.py emitting {"kind": NAME, ...}. To add a control: a file after controls.js that
 takes the stage (`page.NAME = (stage) => ...`), called from main.js. eslint checks every part
-(.ci/eslint.config.mjs). The page stays one file that loads nothing.
+(.ci/eslint.config.mjs). The page stays one file that loads nothing. After the function, in
+the same element, come the playground's scripts (live/, see playground.py): they use only the
+data, window.aeviz and an element of their own.
 """
 
 from __future__ import annotations
