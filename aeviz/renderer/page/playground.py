@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import numpy as np
+
 from aeviz.renderer.views import RunView
 from aeviz.settings import ACTIVATION_NAMES, OPTIMIZER_NAMES
 
@@ -65,7 +67,7 @@ def epoch_cost(samples: int, layers: list[int], code_layer: int, variational: bo
     return 3 * samples * weights
 
 
-def playground_data(views: list[RunView], b64) -> dict:
+def playground_data(views: list[RunView], b64: Callable[[np.ndarray, str], str]) -> dict:
     """The page's `playground` entry: {"off": why} where live training is not offered, else
     the experiment (resolved, as the trajectory stores it), the data as float32, the knobs and
     the cost of an epoch. `b64`: pack's array encoder."""
