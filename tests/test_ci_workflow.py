@@ -135,7 +135,8 @@ def test_the_workflow_runs_as_written(tmp_path):
     # its run steps; the deploy job publishes that folder as it is.
     site = repo / "site"
     site.mkdir()
-    for pattern in ("clips/*.mp4", "clips/*.gif", "pages/*.html", "pages/*.png"):
+    for pattern in ("clips/*.mp4", "clips/*.gif", "pages/*.html", "pages/*.png",
+                    "pages/*.json"):
         for path in repo.glob(pattern):
             shutil.copy(path, site / path.name)
     (site / "index.html").unlink()  # a shard's index: the site job makes the whole one
@@ -147,13 +148,13 @@ def test_the_workflow_runs_as_written(tmp_path):
                                 capture_output=True, text=True)
         assert result.returncode == 0, f"{step}\n{result.stdout}{result.stderr}"
     index = (site / "index.html").read_text()
-    pages = re.findall(r'<a class="page" href="([^"]+)">', index)
-    assert pages == [f"{name}.html" for name in ("kmeans", "optimizers", "pca", "race",
-                                                  "sigmoid")]
-    posters = re.findall(r'<img src="([^"]+)"', index)
-    assert posters == ["kmeans.png", "optimizers.png", "pca.png", "sigmoid.png"]
-    assert re.findall(r'<a href="([^"]+\.mp4)">', index) == [
-        f"{name}.mp4" for name in ("kmeans", "optimizers", "pca", "race", "sigmoid")]
+    names = ("kmeans", "optimizers", "pca", "race", "sigmoid")
+    pages = [p[2:] for p in re.findall(r'<a class="page" href="([^"]+)">', index)]
+    assert sorted(pages) == [f"{name}.html" for name in names]
+    posters = [p[2:] for p in re.findall(r'<img src="([^"]+)"', index)]
+    assert sorted(posters) == [f"{name}.png" for name in names]  # comparisons' too
+    assert sorted(re.findall(r'<a href="\./([^"]+\.mp4)">', index)) == [
+        f"{name}.mp4" for name in names]
     for link in pages + posters:
         assert (site / link).stat().st_size > 1000
     for page in pages:  # self-contained: nothing to fetch from anywhere

@@ -176,6 +176,32 @@ def test_snapshots_are_thinned_to_the_cap_with_a_note(tiny_run_path, tmp_path, m
     assert len(one["used"]) < len(run)
     assert any("snapshots thinned" in note for note in notes)
     assert data["counters"] == [run.moment(i) for i in one["used"]]
+    # A real budget: the kept snapshots fit in it.
+    from aeviz.renderer import run_views
+
+    per_snapshot = pack.snapshot_bytes(run_views([run], RenderOptions()))
+    assert len(one["used"]) * per_snapshot <= 2000 < (len(one["used"]) + 1) * per_snapshot
+
+
+def test_a_run_too_large_for_a_page_is_refused_in_one_line(tiny_run_path, tmp_path,
+                                                            monkeypatch):
+    """Even its first and last snapshots would exceed the budget (a wide network's page was
+    129 MB): refused, nothing written."""
+    monkeypatch.setattr(pack, "SNAPSHOT_BYTES", 300)
+    with pytest.raises(aeviz.AevizError) as refused:
+        aeviz.render(load(tiny_run_path), tmp_path / "wide.html", notify=lambda message: None)
+    assert "a page cannot hold this run: one snapshot takes" in str(refused.value)
+    assert "\n" not in str(refused.value) and not (tmp_path / "wide.html").exists()
+
+
+def test_labels_past_the_int16_range_reach_the_page(tiny_run_path, tmp_path):
+    run = load(tiny_run_path)
+    labels = np.asarray(run.labels) * 50_000 + 32_767  # 32,767 and 82,767
+    page = aeviz.render(dataclasses.replace(run, labels=labels), tmp_path / "many.html",
+                        notify=lambda message: None)
+    (one,) = page_data(page)["runs"]
+    assert np.array_equal(array(one["labels"], "i4"), labels)
+    assert sorted(c["value"] for c in one["classes"]) == [32_767, 82_767]
 
 
 def test_comparisons_step_through_the_union_of_epochs(run_cli, tmp_path):
@@ -257,3 +283,23 @@ def test_a_page_draws_the_clips_description(two_runs, mode):
         assert limits.tolist() == [code["code"]["x"], code["code"]["y"]]
         step = (limits[:, 1] - limits[:, 0]) / (2 * pack.QUANT)
         assert np.all(np.abs(decoded_codes(one) - view.codes[one["used"]]) <= step / 2 + 1e-9)
+
+
+def test_follow_ships_the_clips_growing_limits(tiny_run_path):
+    from aeviz.renderer import run_views
+    from aeviz.renderer.scales import growing_extents, padded
+
+    run = load(tiny_run_path)
+    options = RenderOptions(scales="follow")
+    data, _, _ = pack.pack_runs(run_views([run], options), options)
+    (one,) = data["runs"]
+    follow = array(one["follow"], "f8").reshape(-1, 4)
+    expected = [[*padded((x0, x1)), *padded((y0, y1))]
+                for x0, x1, y0, y1 in growing_extents(run.codes.astype(float))]
+    assert np.array_equal(follow, np.array(expected)[one["used"]])
+    weights = next(p for p in data["panels"] if p["name"] == "weights")
+    assert weights["colors"] is None  # the page follows the largest weight so far
+    largest = array(one["largest"], "f4")
+    assert np.all(np.diff(largest) >= 0) and largest[-1] == np.float32(max(
+        max(np.abs(w[i]).max(), np.abs(b[i]).max()) for w, b in zip(run.weights, run.biases)
+        for i in range(len(run))))

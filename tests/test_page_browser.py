@@ -392,14 +392,21 @@ def test_the_color_scale_is_matplotlibs(browser, tiny_page):
         assert np.allclose(got, np.clip(norm(values), 0, 1), atol=1e-12), (limit, linthresh)
 
 
-def test_symlog_ticks_and_transform_are_the_clips(browser, tiny_page):
-    from aeviz.renderer.scales import symlog_ticks
+def test_ticks_and_the_symlog_transform_are_the_clips(browser, tiny_page):
+    from matplotlib.ticker import MaxNLocator
 
     driver = open_page(browser, tiny_page)
-    for linthresh, reach, per_side in ((0.02, 3e13, 3), (1.0, 10.0, 3), (0.5, 2e7, 2)):
-        got = js(driver, "aeviz.internals.kit.symlogTicks(arguments[0], arguments[1], "
-                 "arguments[2])", linthresh, reach, per_side)
-        assert np.allclose(got, symlog_ticks(linthresh, reach, per_side), rtol=1e-12)
+    rng = np.random.default_rng(2)
+    cases = [(-0.83, 1.27, 5), (0.0, 0.45, 4), (-2.9e7, 3.1e7, 3), (1000.2, 1000.9, 4),
+             (-1.5, 1.5, 7)] + [(low, low + width, bins) for low, width, bins in zip(
+                 rng.normal(0, 50, 20), 10.0 ** rng.uniform(-4, 5, 20), rng.integers(2, 9, 20))]
+    for low, high, bins in cases:
+        got = js(driver, "aeviz.internals.kit.niceTicks(arguments[0], arguments[1], "
+                 "arguments[2])", float(low), float(high), int(bins))
+        ticks = MaxNLocator(nbins=int(bins), steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+        span = high - low
+        shown = ticks[(ticks >= low - 1e-12 * span) & (ticks <= high + 1e-12 * span)]
+        assert np.array_equal(got, shown), (low, high, bins)
     values = np.array([-5e9, -3.0, -0.01, 0.0, 0.2, 7.0, 1e12])
     got = js(driver, "arguments[0].map((v) => aeviz.internals.kit.symlog(v, 0.4))",
              values.tolist())
@@ -508,3 +515,15 @@ def test_a_probe_beyond_the_data_is_held_at_the_frame_and_said(browser, tiny_run
     outside = bool(((output < limits[:, 0]) | (output > limits[:, 1])).any())
     # The diamond is held at the frame (hollow) exactly when the output is off the axes.
     assert ("beyond the axes" in focus["note"]) == outside
+
+
+def test_labels_past_the_int16_range_are_drawn(browser, tiny_run_path, tmp_path):
+    import dataclasses
+
+    run = load(tiny_run_path)
+    labels = np.asarray(run.labels) * 50_000 + 32_767
+    page = aeviz.render(dataclasses.replace(run, labels=labels), tmp_path / "many.html",
+                        notify=lambda message: None)
+    driver = open_page(browser, page)
+    js(driver, "aeviz.seek(12)")
+    assert np.all(np.abs(shown_codes(driver) - run.codes[12]) <= tolerance(page_run(page)))

@@ -3,10 +3,15 @@ only, every link a relative, escaped path, grouped by lesson with captions and p
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import threading
 from pathlib import Path
+from urllib.parse import unquote
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aeviz.batch.manifest import write_manifest
 from aeviz.batch.site import link, write_index
@@ -98,3 +103,25 @@ def test_an_experiment_named_index_keeps_its_page(run_cli, tmp_path):
                                                     "./index.html"]
     assert "<p>The lesson.</p>" in listing
     assert "the site's index is" in result.stderr and "experiments.html" in result.stderr
+
+
+# Any file name a batch can write: no "/" or NUL, not hidden, a few bytes to a few hundred.
+FILE_NAMES = st.text(st.characters(exclude_characters="/\0", exclude_categories=("Cs",)),
+                     min_size=1, max_size=30).filter(
+    lambda name: not name.startswith(".") and len(name.encode()) < 200)
+
+
+@settings(max_examples=30, deadline=None)
+@given(names=st.lists(FILE_NAMES, min_size=1, max_size=3, unique=True))
+def test_any_name_becomes_a_relative_link_to_itself_and_text(tmp_path_factory, names):
+    folder = tmp_path_factory.mktemp("names")
+    for name in names:
+        recorded(folder, name, title=html.escape(name))
+    index = write_index(folder)
+    links = [h for h in hrefs(index) if h != "data:,"]
+    assert all(re.fullmatch(r"\./[A-Za-z0-9%._~-]+", h) for h in links), links
+    targets = {unquote(html.unescape(h))[2:] for h in links}
+    assert targets == {f"{name}{suffix}" for name in names for suffix in (".html", ".png")}
+    titles = re.findall(r'class="page" href="[^"]+">([^<]*)</a>', index.read_bytes().decode())
+    # A page's title as its <title> says it (stripped), its name when that is blank.
+    assert sorted(html.unescape(t) for t in titles) == sorted(n.strip() or n for n in names)

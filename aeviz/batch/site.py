@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from aeviz.batch.manifest import read_manifest
 from aeviz.files import write_text_atomic
+from aeviz.renderer import CLIPS
 
 POSTER_SIZE = "640x360"
 # The index's name: index.html, or the first of the others no page has (an experiment named
@@ -58,6 +59,7 @@ class Entry:
     caption: str
     poster: bool                 # NAME.png is listed in the manifest and in place
     runs: tuple[str, ...] = ()   # a comparison's runs
+    clips: tuple[str, ...] = ()  # NAME.mp4 ... beside the page (a clip batch's, gathered)
 
 
 def make_poster(runs: list, options, path: Path) -> None:
@@ -71,6 +73,14 @@ def link(name: str) -> str:
     """A relative link to a file of the site, safe as an attribute value: `./` first (no
     scheme, no host), every character but letters, digits and `-._~` percent-encoded."""
     return html.escape("./" + quote(name, safe=""), quote=True)
+
+
+def _regular(path: Path) -> bool:
+    """A regular file (never opened, links not followed)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _in_place(folder: Path, name: str, entry: dict) -> bool:
@@ -109,11 +119,12 @@ def site_entries(folder: Path) -> list[Entry]:
         title, caption = _TITLE.search(head), _CAPTION.search(head)
         poster = f"{name}.png"
         runs = manifest.get("runs")
+        clips = tuple(name + suffix for suffix in CLIPS if _regular(folder / (name + suffix)))
         entries.append(Entry(
             name, html.unescape(title[1]).strip() if title and title[1].strip() else name,
             html.unescape(caption[1]).strip() if caption else "",
             poster in outputs and _in_place(folder, poster, outputs[poster]),
-            tuple(sorted(runs)) if isinstance(runs, dict) else ()))
+            tuple(sorted(runs)) if isinstance(runs, dict) else (), clips))
     return entries
 
 
@@ -148,6 +159,10 @@ def _card(entry: Entry) -> str:
     image = (f'<img src="{link(entry.name + ".png")}" alt="{title}" loading="lazy">'
              if entry.poster else '<div class="none">no poster</div>')
     caption = f"<p>{html.escape(entry.caption)}</p>" if entry.caption else ""
+    if entry.clips:
+        caption += ('<p class="clips">clips: ' + " ".join(
+            f'<a href="{link(clip)}">{html.escape(Path(clip).suffix[1:])}</a>'
+            for clip in entry.clips) + "</p>")
     return (f'<li><a href="{page}">{image}</a><a class="page" href="{page}">{title}</a>'
             f"{caption}</li>")
 

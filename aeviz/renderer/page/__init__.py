@@ -1,9 +1,11 @@
 """Trajectory -> one self-contained interactive HTML page, drawn in the browser.
 
-The page is a small hand-written canvas script (page.js, page.css, page.html beside this
-module) with the runs' data embedded: numbers as base64 binary (codes as 16-bit integers on
-the run's fixed axes, weights and data as float32), text as JSON whose `<`, `>` and `&` are
-escaped, so nothing an experiment names can end the script or run in a course site. The page
+The page is a small hand-written canvas script (the *.js parts beside this module, assembled
+by template.py into page.html with page.css) that draws the picture description clips draw
+(see pack.py), with the runs' data embedded: numbers as base64 binary (codes as 16-bit
+integers on the run's fixed axes, weights and data as float32), text as JSON whose `<`, `>`
+and `&` are escaped, so nothing an experiment names can end the script or run in a course
+site. The page
 loads nothing: no CDN, no font, no favicon; it works from disk and from any static host.
 """
 

@@ -2,18 +2,40 @@
 // (a titled canvas whose still parts are drawn once into a background). The functions above
 // Panel are pure: tests call them through aeviz.internals and compare with Python's values.
 page.kit = (() => {
-  // Round tick values for [low, high], about `count` of them, at steps of 1, 2, 5 x 10^k.
-  function niceTicks(low, high, count) {
-    const span = high - low;
-    if (!(span > 0)) return [low];
-    let step = Math.pow(10, Math.floor(Math.log10(span / count)));
-    const error = span / count / step;
-    step *= error >= 7.5 ? 10 : error >= 3.5 ? 5 : error >= 1.5 ? 2 : 1;
-    const ticks = [];
-    for (let i = Math.ceil(low / step - 1e-9); i * step <= high + step * 1e-9; i++) {
-      ticks.push(i === 0 ? 0 : i * step);
+  // Python's divmod for floats (CPython's float_divmod), so the ticks below are the clip's.
+  function divmod(x, y) {
+    let mod = x % y, div = (x - mod) / y;
+    if (mod && (y < 0) !== (mod < 0)) { mod += y; div -= 1; }
+    let floor = 0;
+    if (div) { floor = Math.floor(div); if (div - floor > 0.5) floor += 1; }
+    return [floor, mod];
+  }
+
+  // matplotlib's tick locator (MaxNLocator with steps 1, 2, 2.5, 5, 10, as the clip's axes
+  // use): at most `bins` intervals of a round step over [low, high]; the ticks within it.
+  const STEPS = [0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20];
+  function niceTicks(low, high, bins) {
+    bins = Math.max(1, Math.floor(bins));
+    if (!(high > low)) return [low];
+    const span = high - low, mean = (high + low) / 2;
+    const offset = Math.abs(mean) / span < 100 ? 0
+      : Math.sign(mean) * Math.pow(10, divmod(Math.log10(Math.abs(mean)), 1)[0]);
+    const scale = Math.pow(10, divmod(Math.log10(span / bins), 1)[0]);
+    const vmin = low - offset, vmax = high - offset, raw = (vmax - vmin) / bins;
+    const steps = STEPS.map((s) => s * scale), first = steps.findIndex((s) => s >= raw);
+    const digits = offset ? Math.log10(Math.abs(offset)) : 0;
+    let ticks = [];
+    for (let i = first; i >= 0; i--) {
+      const step = steps[i], best = divmod(vmin, step)[0] * step;
+      const tolerance = offset ? Math.min(0.4999, Math.max(1e-10, Math.pow(10, digits - Math.log10(step) - 12))) : 1e-10;
+      const [dl, ml] = divmod(vmin - best, step), [dh, mh] = divmod(vmax - best, step);
+      const from = Math.abs(ml / step - 1) < tolerance ? dl + 1 : dl;
+      const to = Math.abs(mh / step) < tolerance ? dh : dh + 1;
+      ticks = [];
+      for (let n = from; n <= to; n++) ticks.push(n * step + best);
+      if (ticks.filter((t) => t <= vmax && t >= vmin).length >= 2) break;
     }
-    return ticks;
+    return ticks.map((t) => t + offset).filter((t) => t >= low - 1e-12 * span && t <= high + 1e-12 * span);
   }
 
   // A tick's text, as the clip's short_number: 4 significant digits, exponent form ("1e9")
@@ -33,16 +55,6 @@ page.kit = (() => {
   }
   function unsymlog(value, linthresh) {
     return linthresh ? Math.sign(value) * linthresh * (Math.pow(10, Math.abs(value)) - 1) : value;
-  }
-
-  // The clip's ticks of a symmetric log axis (scales.symlog_ticks): 0 and the decades from
-  // linthresh to reach on each side, at most perSide of them (the largest kept), in data units.
-  function symlogTicks(linthresh, reach, perSide) {
-    const decades = [];
-    for (let d = Math.ceil(Math.log10(linthresh)); d <= Math.floor(Math.log10(reach)); d++) decades.push(d);
-    const stride = Math.max(1, Math.ceil(decades.length / perSide));
-    const kept = decades.reverse().filter((_, i) => i % stride === 0).reverse().map((d) => Math.pow(10, d));
-    return [...kept.map((v) => -v).reverse(), 0, ...kept];
   }
 
   // Where `value` falls on the weight color scale, 0 (most negative) to 1: matplotlib's
@@ -195,6 +207,6 @@ page.kit = (() => {
     draw() { this.begin(); }
   }
 
-  return { niceTicks, tickText, symlog, unsymlog, symlogTicks, colorFraction, equalAspect,
+  return { niceTicks, tickText, symlog, unsymlog, colorFraction, equalAspect,
     gridPoints, Box, font, drawing, Panel };
 })();

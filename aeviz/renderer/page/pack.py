@@ -33,6 +33,7 @@ from aeviz.renderer.panels.pull import MOST_ARROWS
 from aeviz.renderer.panels.style import cluster_color, cluster_hollow, padded_limits
 from aeviz.renderer.panels.variational import MOST_ELLIPSES
 from aeviz.renderer.panels.weights import _strongest_neurons
+from aeviz.renderer.scales import growing_extents, padded
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
@@ -188,7 +189,16 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
     shown = _strongest_neurons(run)
     largest = (np.maximum.accumulate(view.largest_weights())[used]
                if options.scales == "follow" else np.zeros(0))
-    center, projection, projected_names = data_projection(run.x.astype(float), run)
+    decoder = description.panel("decoder", number)
+    sheet = decoder is not None and decoder.decoder.kind == "sheet"
+    # The plane a decoder sheet is seen in (only for a sheet: for wide data it costs a
+    # principal-axes fit).
+    center, projection, projected_names = (data_projection(run.x.astype(float), run) if sheet
+                                           else (np.zeros(d), np.zeros((d, 2)), ("", "")))
+    # "follow": the code plane's limits at each used snapshot (every code so far, padded).
+    follow = (np.array([[*padded((x0, x1)), *padded((y0, y1))] for x0, x1, y0, y1 in
+                        growing_extents(np.asarray(view.codes, float))[used]])
+              if options.scales == "follow" and code is not None else np.zeros(0))
     described = description.runs[number]
     return {
         "label": described.name, "color": described.color, "stop": described.stop,
@@ -203,7 +213,7 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
         "used": used, "epochs": [int(run.epoch[i]) for i in used],
         "moments": [run.moment(i) for i in used],
         "timeline": b64(view.timeline, "f8"), "loss": b64(run.loss, "f8"),
-        "codes": codes, "axes": axes,
+        "codes": codes, "axes": axes, "follow": b64(follow, "f8"),
         "params": b64(params, "f4"), "paramCount": int(params.shape[1]),
         "logvarParams": b64(_parameters([run.logvar_weights], [run.logvar_biases], used)
                             if run.variational else np.zeros(0), "f4"),
@@ -221,7 +231,8 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
         if pairs else [],
         "projection": {"center": center.tolist(), "axes": projection.tolist(),
                        "names": list(projected_names),
-                       "data": b64((run.x.astype(float) - center) @ projection, "f4")},
+                       "data": b64((run.x.astype(float) - center) @ projection
+                                   if sheet else np.zeros(0), "f4")},
     }
 
 

@@ -12,6 +12,7 @@ page.panelKinds.code = (() => {
     constructor(stage, spec) {
       super(stage, spec, 0.66);
       this.run = stage.runs[spec.run];
+      this.following = this.run.follow.length > 0;  // limits that grow with the codes
       const point = (event) => this.point(event);
       this.canvas.addEventListener("pointermove", point);
       this.canvas.addEventListener("pointerdown", point);
@@ -35,8 +36,14 @@ page.panelKinds.code = (() => {
       // Equal scales: one unit is as long on both axes, as in the clip.
       const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
       this.box = new Box(left, top, width, height, xl, yl);
+      if (this.following) return;  // axes and grid change with each step: drawn in draw()
       drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(xl, width, 70), ticks(yl, height, 45),
         label, label);
+      this.under(ctx);
+    }
+
+    // What lies under the codes and stays: the decoded grid's points, faint; the circles' key.
+    under(ctx) {
       const decoder = this.spec.decoder;
       if (this.spec.layers.includes("grid") && decoder) {  // the decoder panel's grid, faint
         const [x0, x1, y0, y1] = decoder.extent, side = decoder.side;
@@ -55,8 +62,24 @@ page.panelKinds.code = (() => {
       }
     }
 
+    // "follow": linear limits holding every code so far, padded, one unit as long on both
+    // axes (the clip's follow mode), with their axes drawn at each step.
+    follow(ctx, k) {
+      const row = this.run.follow.subarray(4 * k, 4 * k + 4), old = this.box;
+      if (row.every(Number.isFinite)) {  // (codes no longer finite: the last limits stay)
+        const [x, y] = equalAspect([row[0], row[1]], [row[2], row[3]], old.width, old.height);
+        this.box = new Box(old.left, old.top, old.width, old.height, x, y);
+      }
+      const { xlim: xl, ylim: yl } = this.box;
+      this.stage.draw.drawAxes(ctx, this.box, "code neuron 1", "code neuron 2",
+        niceTicks(xl[0], xl[1], Math.max(3, old.width / 70)), niceTicks(yl[0], yl[1], Math.max(3, old.height / 45)));
+      this.under(ctx);
+    }
+
     draw() {
-      const ctx = this.begin(), run = this.run, stage = this.stage, k = stage.snapshot(run), box = this.box;
+      const ctx = this.begin(), run = this.run, stage = this.stage, k = stage.snapshot(run);
+      if (this.following) this.follow(ctx, k);
+      const box = this.box;
       ctx.save();
       box.clip(ctx);
       const many = run.n > 5000, radius = many ? 1.1 : run.n > 1000 ? 2.2 : 2.8;
@@ -75,7 +98,8 @@ page.panelKinds.code = (() => {
         for (const i of cls.members) {
           const qx = codes[base + 2 * i], qy = codes[base + 2 * i + 1];
           if (qx === MISSING || qy === MISSING) continue;
-          const px = ox + qx * sx, py = oy - qy * sy;
+          let px = ox + qx * sx, py = oy - qy * sy;
+          if (this.following) [px, py] = this.pixel(this.code(k, i));
           drawn[2 * i] = px; drawn[2 * i + 1] = py;
           if (many) { ctx.rect(px - radius, py - radius, 2 * radius, 2 * radius); continue; }
           ctx.moveTo(px + radius, py); ctx.arc(px, py, radius, 0, 2 * Math.PI);
@@ -166,7 +190,7 @@ page.panelKinds.code = (() => {
 
     // Where a code lies on the canvas.
     pixel(code) {
-      const linthresh = this.run.axes.symlog;
+      const linthresh = this.following ? 0 : this.run.axes.symlog;
       return [this.box.x(symlog(code[0], linthresh)), this.box.y(symlog(code[1], linthresh))];
     }
 
@@ -189,7 +213,7 @@ page.panelKinds.code = (() => {
         stage.setFocus({ kind: "sample", run, sample: best }, event,
           (cls.value >= 0 ? (run.labelTitle ? run.labelTitle + ": " : "class: ") + cls.name + "\n" : "") + "sample " + best);
       } else {
-        const t = this.box.inverse(px, py), linthresh = run.axes.symlog;
+        const t = this.box.inverse(px, py), linthresh = this.following ? 0 : run.axes.symlog;
         const code = [unsymlog(t[0], linthresh), unsymlog(t[1], linthresh)];
         stage.setFocus({ kind: "code", run, code }, event,
           "code (" + tickText(code[0]) + ", " + tickText(code[1]) + ")\ndecoded at right");

@@ -14,15 +14,17 @@ page.panelKinds.reconProfile = (() => {
       // The description's value range (shared by the runs of a comparison), padded.
       const range = this.spec.recon ? [this.spec.recon.low, this.spec.recon.high] : run.xRange;
       const pad = 0.06 * (range[1] - range[0]), ylim = [range[0] - pad, range[1] + pad];
-      this.box = new Box(48, 8, this.width * 0.62 - 58, this.height - 46, [0, Math.max(1, d - 1)], ylim);
+      this.box = new Box(48, 20, this.width * 0.62 - 58, this.height - 58, [0, Math.max(1, d - 1)], ylim);
       const every = Math.max(1, Math.ceil(d / (this.box.width / 46))), xticks = [];
       for (let i = 0; i < d; i += every) xticks.push(i);
       drawAxes(ctx, this.box, "feature", "value", xticks, niceTicks(ylim[0], ylim[1], 5),
         (t) => { ctx.font = font(10.5); return fitText(ctx, run.features[t] || "", 46 * every - 4); });
-      this.focusBox = new Box(this.width * 0.62 + 40, 8, this.width * 0.38 - 50, this.height - 46, this.box.xlim, ylim);
+      this.focusBox = new Box(this.width * 0.62 + 40, 20, this.width * 0.38 - 50, this.height - 58, this.box.xlim, ylim);
       drawAxes(ctx, this.focusBox, "feature", "", niceTicks(0, d - 1, 3).filter((t) => t === Math.round(t)), niceTicks(ylim[0], ylim[1], 5),
         (t) => (run.features[t] ? fitText(ctx, run.features[t], 40) : ""));
-      text(ctx, "dashed: input, solid: output", this.box.left + 4, this.box.top + 12, "left", "alphabetic", stage.theme.muted, 10);
+      // Words above the boxes, where no curve crosses them.
+      ctx.font = font(10);
+      text(ctx, fitText(ctx, "dashed: input, solid: output", this.box.width), this.box.left, this.box.top - 6, "left", "alphabetic", stage.theme.muted, 10);
     }
 
     line(ctx, box, values, color, width, dash) {
@@ -48,7 +50,7 @@ page.panelKinds.reconProfile = (() => {
       }
       ctx.font = font(10.5);
       stage.draw.text(ctx, stage.draw.fitText(ctx, focus ? focus.title : "hover the code plane", this.focusBox.width),
-        this.focusBox.left + 2, this.focusBox.top + 12, "left", "alphabetic", focus ? theme.foreground : theme.muted, 10.5);
+        this.focusBox.left, this.focusBox.top - 6, "left", "alphabetic", focus ? theme.foreground : theme.muted, 10.5);
     }
   };
 })();
