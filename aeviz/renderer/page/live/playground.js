@@ -669,21 +669,21 @@
   }
 
   let stripShown = null, priorShown = null, denoiseShown = null;
+  /** Decoded outputs side by side (a VAE's prior: 8 a row at most), captions under them. */
   function drawStrip(canvas, outputs, captions) {
-    const count = outputs.length, {g, width} = sized(canvas, 0);
+    const count = outputs.length, width = canvas.clientWidth || 300;
     const cell = Math.min(120, Math.floor((width - 8) / Math.min(count, canvas.classList.contains("prior") ? 8 : count)));
     const perRow = Math.max(1, Math.floor((width - 8) / cell)), rows = Math.ceil(count / perRow);
-    const drawn = sized(canvas, rows * cell + 8 + (captions ? 14 : 0)).g;
+    const {g} = sized(canvas, rows * cell + 8 + (captions ? 14 : 0));
     outputs.forEach((output, i) => {
       const x = 4 + (i % perRow) * cell, y = 4 + Math.floor(i / perRow) * cell;
-      drawOutput(drawn, output, x + 2, y + 2, cell - 4, cell - 4);
+      drawOutput(g, output, x + 2, y + 2, cell - 4, cell - 4);
       if (captions) {
-        drawn.fillStyle = TH.muted;
-        drawn.font = "11px sans-serif";
-        drawn.fillText(captions[i], x + 4, y + cell + 10);
+        g.fillStyle = TH.muted;
+        g.font = "11px sans-serif";
+        g.fillText(captions[i], x + 4, y + cell + 10);
       }
     });
-    return g;
   }
 
   /** The straight path between samples a and b's codes, decoded at `count` points. */
