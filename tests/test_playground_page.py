@@ -225,6 +225,24 @@ def test_the_recorded_run_is_drawn_behind_at_the_same_epoch(browser, pages):  # 
     assert np.all(np.abs(behind.reshape(-1, 2) - codes) <= step)
 
 
+def test_shift_clicks_pick_the_paths_ends(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    codes = np.array(driver.execute_script(
+        "document.querySelector('canvas.live-code').scrollIntoView();"
+        "return aeviz.playground.codes()")).reshape(-1, 2)
+    for sample in (17, 345):  # samples of different clusters, drawn apart
+        x, y = driver.execute_script("return aeviz.playground.pointAt(arguments[0])",
+                                     codes[sample].tolist())
+        for kind in ("mousePressed", "mouseReleased"):
+            driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
+                "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1,
+                "modifiers": 8})  # shift
+    ends = driver.execute_script("""
+        return Array.from(document.querySelectorAll('.path input'), (input) => input.value)""")
+    assert ends == ["17", "345"]
+    assert driver.execute_script("return aeviz.playground.dragged()") is None  # no drag
+
+
 def page_model(driver) -> dict:
     return driver.execute_script("return aeviz.playground.model()")
 

@@ -429,7 +429,7 @@
   const lossPanel = canvasPanel("RMSE per epoch: recorded (grey), retrained (colour)", "live-loss");
   const decodedPanel = canvasPanel("decoded at the dragged code", "decoded");
   const pathBox = element("div", {class: "path"}, box);
-  element("span", {}, pathBox, "path between samples ");
+  element("span", {}, pathBox, "path between samples (or shift-click two points) ");
   const pathFrom = element("input", {type: "text", size: 5, value: "0", "aria-label": "from sample"}, pathBox);
   const pathTo = element("input", {type: "text", size: 5, value: String(Math.max(0, n - 1)), "aria-label": "to sample"}, pathBox);
   const pathCanvas = element("canvas", {class: "strip"}, pathBox);
@@ -761,7 +761,32 @@
     const rect = canvas.getBoundingClientRect();
     dragTo(plane.fromPixel(event.clientX - rect.left, event.clientY - rect.top));
   };
-  canvas.addEventListener("pointerdown", (event) => { dragging = true; canvas.setPointerCapture(event.pointerId); pointed(event); });
+  /** The sample drawn nearest to page pixel (x, y) on the live plane, or null. */
+  function nearestSample(x, y) {
+    const rect = canvas.getBoundingClientRect(), codes = currentCodes();
+    let best = null, bestDistance = Infinity;
+    for (let i = 0; i < codes.length / 2; i++) {
+      const [px, py] = plane.toPixel(codes[2 * i], codes[2 * i + 1]);
+      const distance = Math.hypot(rect.left + px - x, rect.top + py - y);
+      if (distance < bestDistance) { best = i; bestDistance = distance; }
+    }
+    return best;
+  }
+  let pickedFirst = true;  // shift-clicks pick the path's ends in turn
+  canvas.addEventListener("pointerdown", (event) => {
+    if (event.shiftKey && X && plane.toPixel) {
+      const sample = nearestSample(event.clientX, event.clientY);
+      if (sample !== null) {
+        (pickedFirst ? pathFrom : pathTo).value = String(sample);
+        pickedFirst = !pickedFirst;
+        redoPath();
+      }
+      return;
+    }
+    dragging = true;
+    canvas.setPointerCapture(event.pointerId);
+    pointed(event);
+  });
   canvas.addEventListener("pointermove", (event) => { if (dragging) pointed(event); });
   canvas.addEventListener("pointerup", () => { dragging = false; });
   const redoPath = () => {
