@@ -28,15 +28,23 @@ const aevizNet = (() => {
     return count;
   }
 
-  /** out[rows, w.out] = a[rows, in] W^T + b, W and b at their offsets in `params`. */
+  /** out[rows, w.out] = a[rows, in] W^T + b, W and b at their offsets in `params`. (Four
+   * partial sums, as a BLAS keeps several: the order of the additions is not numpy's either.) */
   function affine(a, rows, nIn, params, wAt, bAt, nOut, out) {
+    const whole = nIn - (nIn % 4);
     for (let r = 0; r < rows; r++) {
       const aRow = r * nIn;
       for (let j = 0; j < nOut; j++) {
-        let sum = 0;
         const wRow = wAt + j * nIn;
-        for (let k = 0; k < nIn; k++) sum += a[aRow + k] * params[wRow + k];
-        out[r * nOut + j] = sum + params[bAt + j];
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
+        for (; k < whole; k += 4) {
+          s0 += a[aRow + k] * params[wRow + k];
+          s1 += a[aRow + k + 1] * params[wRow + k + 1];
+          s2 += a[aRow + k + 2] * params[wRow + k + 2];
+          s3 += a[aRow + k + 3] * params[wRow + k + 3];
+        }
+        for (; k < nIn; k++) s0 += a[aRow + k] * params[wRow + k];
+        out[r * nOut + j] = (s0 + s1) + (s2 + s3) + params[bAt + j];
       }
     }
     return out;
@@ -112,10 +120,10 @@ const aevizNet = (() => {
     }
 
     /** The same from layer `from`'s activations a (e.g. codes, from the code layer) on:
-     * [a, ..., the output]. */
-    forwardFrom(a, rows, from, noise = null) {
+     * [a, ..., the output] (or up to layer `to`'s). */
+    forwardFrom(a, rows, from, noise = null, to = this.layers.length - 1) {
       const outputs = [a], layers = this.layers;
-      for (let l = from; l + 1 < layers.length; l++) {
+      for (let l = from; l < to; l++) {
         const nIn = layers[l], nOut = layers[l + 1], aPrev = outputs[outputs.length - 1];
         const z = affine(aPrev, rows, nIn, this.params, this.wAt[l], this.bAt[l], nOut,
                          new Float64Array(rows * nOut));
@@ -224,7 +232,7 @@ const aevizNet = (() => {
      * KL(N(mean, exp(logvar)) || N(0, 1)), summed over the code neurons. */
     klTerm(x, n) {
       const code = this.variationalCode, nIn = this.layers[code - 1], nOut = this.layers[code];
-      const encoded = this.forward(x, n).slice(0, code)[code - 1];
+      const encoded = this.forwardFrom(x, n, 0, null, code - 1)[code - 1];
       const mean = affine(encoded, n, nIn, this.params, this.wAt[code - 1], this.bAt[code - 1], nOut,
                           new Float64Array(n * nOut));
       const logvar = affine(encoded, n, nIn, this.params, this.logvarW, this.logvarB, nOut,
