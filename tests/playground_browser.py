@@ -32,11 +32,27 @@ def browser():
                      "--window-size=1280,900", "--disable-extensions",
                      "--disable-background-networking", "--no-first-run"):
         options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_script_timeout(120)
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
     yield driver
     driver.quit()
+
+
+def requests(driver) -> list[str]:
+    """The URLs the browser asked for since the last call (the network is off: a page that
+    needs one fails)."""
+    import json
+
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
 
 
 def load_scripts(driver, *names: str) -> None:

@@ -19,13 +19,13 @@ import aeviz
 from aeviz.renderer.page.playground import KNOBS
 from aeviz.training.model import forward, split_params
 from aeviz.trajectory import load
-from tests.playground_browser import browser  # noqa: F401 (a fixture)
+from tests.playground_browser import browser, requests  # noqa: F401 (a fixture)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def open_page(driver, page: Path):
-    driver.get_log("browser")
+    driver.get_log("browser"), requests(driver)  # from empty logs
     driver.get(page.as_uri())
     for _ in range(200):
         if driver.execute_script("return !!(window.aeviz && window.aeviz.playground)"):
@@ -127,6 +127,10 @@ def test_retrain_records_what_aeviz_train_records(browser, pages, run_cli, tmp_p
     driver = open_page(browser, pages[name])
     page_run = retrain(driver, overrides)
     assert not isinstance(page_run, str), page_run
+    # Offline, from disk: the page asked for itself, and its Worker's script is a blob: URL.
+    asked = requests(driver)
+    assert asked[0] == pages[name].as_uri()
+    assert {url.split(":")[0] for url in asked[1:]} <= {"blob", "data"}
     reference = aeviz_train(run_cli, EXAMPLES / toml, overrides, tmp_path / "reference.npz")
     assert page_run["stopReason"] == reference.meta.stop_reason
     assert_same_record(page_run, reference)
