@@ -313,6 +313,24 @@ def test_drag_path_and_prior_decode_as_the_model_does(browser, pages):  # noqa: 
     expected_codes = np.random.default_rng([0, 3, 0]).standard_normal(32).reshape(16, 2)
     np.testing.assert_array_equal(prior["codes"], expected_codes)
     np.testing.assert_allclose(prior["decoded"], decoded(model, expected_codes), rtol=1e-12)
+    # ... drawn as 16 images, 8 a row: each image's pixels are its decoded values' greys.
+    drawn = np.array(driver.execute_script("""
+        const canvas = document.querySelector("canvas.prior"), g = canvas.getContext("2d");
+        const ratio = window.devicePixelRatio || 1, width = canvas.clientWidth;
+        const cell = Math.min(120, Math.floor((width - 8) / 8));
+        const perRow = Math.floor((width - 8) / cell), pixel = (cell - 4) / 8, out = [];
+        for (let i = 0; i < 16; i++) {
+            const left = 6 + (i % perRow) * cell, top = 6 + Math.floor(i / perRow) * cell;
+            for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) {
+                out.push(g.getImageData(Math.round((left + (c + 0.5) * pixel) * ratio),
+                                        Math.round((top + (r + 0.5) * pixel) * ratio),
+                                        1, 1).data[0]);
+            }
+        }
+        return out;"""))
+    greys = np.round(255 * (1 - np.clip((np.array(prior["decoded"]) - x.min()) / np.ptp(x), 0,
+                                        1)))
+    assert np.abs(drawn - greys.ravel()).max() <= 1
 
 
 def test_the_noise_slider_corrupts_a_sample_and_shows_its_reconstruction(browser,  # noqa: F811
