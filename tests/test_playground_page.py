@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import aeviz
 from aeviz.renderer.page.playground import KNOBS
-from aeviz.training.model import forward, split_params
+from aeviz.training.model import Autoencoder, code_gradients, forward, split_params
 from aeviz.trajectory import load
 from tests.playground_browser import browser, requests  # noqa: F401 (a fixture)
 
@@ -164,6 +164,18 @@ def test_step_shows_one_batch_and_training_goes_on_from_it(browser, pages):  # n
     driver = open_page(browser, pages["demo"])
     first = call(driver, "aeviz.playground.step()")
     assert first["step"] == 1 and len(first["rows"]) == 32 and first["epoch"] == 1
+    # Its pull arrows: -d(the batch's MSE)/d(each code), aeviz's pull (code_gradients) with
+    # the initial weights, as `aeviz train` draws them from the seed.
+    run = load(pages["demo"].with_suffix(".npz"))
+    exp = run.experiment
+    net = Autoencoder(exp.model.layers, exp.model.activations, np.random.default_rng(0))
+    rows, code = first["rows"], exp.code_layer
+    x = run.x[rows].astype(float)
+    codes = net.forward(x)[code]
+    pull = -code_gradients(codes, x, net.weights[code:], net.biases[code:],
+                           exp.model.activations[code:]) / len(rows)
+    np.testing.assert_allclose(np.reshape(first["arrows"], (-1, 2)), pull, rtol=1e-9,
+                               atol=1e-15)
     for _ in range(14):
         last = call(driver, "aeviz.playground.step()")
     assert last["step"] == 15

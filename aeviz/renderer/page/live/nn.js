@@ -176,6 +176,7 @@ const aevizNet = (() => {
           const share = codeL1 / rows;
           for (let i = 0; i < delta.length; i++) delta[i] += Math.sign(aPrev[i]) * share;
         }
+        if (l === codeLayer) this.codeGradient = Float64Array.from(delta);  // d(objective)/dcode
         if (sampled && l === this.variationalCode) this.logvarBackward(delta, outputs[l - 1], rows, beta);
         this.timesSlope(delta, aPrev, l - 1);
       }

@@ -217,9 +217,10 @@
       model = modelOf(experiment, m.params);
       modelLabel = "the run retrained here";
       dirty();
-      if (m.pull) status(`step ${m.steps} (epoch ${m.epoch}, batch ${(m.steps - 1) % m.stepsPerEpoch + 1} of ${m.stepsPerEpoch}): the arrows show where it moved its batch's codes`);
+      if (m.pull) status(`step ${m.steps} (epoch ${m.epoch}, batch ${(m.steps - 1) % m.stepsPerEpoch + 1} of ${m.stepsPerEpoch}): the arrows show where it pulls its batch's codes`);
       if (m.pull && stepPending) {
-        stepPending.resolve({epoch: m.epoch, step: m.steps, rows: m.pull.rows, rmse: m.current});
+        stepPending.resolve({epoch: m.epoch, step: m.steps, rows: m.pull.rows, rmse: m.current,
+                             arrows: Array.from(m.pull.arrows)});
         stepPending = null;
       }
     } else if (m.type === "done") {
@@ -406,7 +407,7 @@
   };
   const quiet = (promise) => promise.catch((error) => status(error.message));
   button("Train", "train with these knobs, drawing as it goes", () => quiet(train()));
-  button("Step", "one mini-batch; arrows show where it moved its samples' codes", () => quiet(step()));
+  button("Step", "one mini-batch; arrows show where it pulls its samples' codes", () => quiet(step()));
   button("Stop", "stop after the step in progress", stop);
   button("Reset", "back to the recorded run and its knobs", reset);
   button("Download", "the experiment of the run shown, as TOML for aeviz train", () => {
@@ -498,7 +499,7 @@
     const codes = currentCodes();
     // The limits follow the codes, with some slack: refitted when a code leaves them or the
     // codes shrink to under a third of them (so the plane does not jitter every frame).
-    const fit = planeLimits(live.pull ? Array.from(codes).concat(Array.from(live.pull.before)) : codes);
+    const fit = planeLimits(codes);
     const span = (l) => [l[0][1] - l[0][0], l[1][1] - l[1][0]];
     if (!limits || fit[0][0] < limits[0][0] || fit[0][1] > limits[0][1] || fit[1][0] < limits[1][0]
         || fit[1][1] > limits[1][1] || span(fit)[0] < span(limits)[0] / 3 || span(fit)[1] < span(limits)[1] / 3) {
@@ -526,20 +527,19 @@
       g.fillStyle = colorOf[labels[i]] || TH.foreground;
       g.fillRect(px - 1.5, py - 1.5, 3, 3);
     }
-    if (live.pull) {  // the last step's pull: its batch's codes, before -> after, magnified
-      const {rows, before, after} = live.pull;
+    if (live.pull) {  // the last step's pull arrows, from its samples' codes before it
+      const {rows, arrows, before} = live.pull;
       let longest = 0;
-      const arrows = rows.map((row) => {
-        const [ax, ay] = plane.toPixel(before[2 * row], before[2 * row + 1]);
-        const [bx, by] = plane.toPixel(after[2 * row], after[2 * row + 1]);
-        longest = Math.max(longest, Math.hypot(bx - ax, by - ay));
-        return [ax, ay, bx - ax, by - ay];
-      });
-      const gain = longest > 0 ? Math.max(1, 30 / longest) : 1;
-      g.strokeStyle = TH.accent;
+      for (let i = 0; i < rows.length; i++) longest = Math.max(longest, Math.hypot(arrows[2 * i], arrows[2 * i + 1]));
+      // The longest arrow 12 % of the plane's width, as aeviz's pull arrows.
+      const gain = longest > 0 ? 0.12 * (x1 - x0) / longest : 0;
+      g.strokeStyle = TH.foreground;
+      g.globalAlpha = 0.6;
       g.lineWidth = 1.2;
-      for (const [ax, ay, dx, dy] of arrows) {
-        const bx = ax + dx * gain, by = ay + dy * gain, length = Math.hypot(dx, dy) * gain;
+      rows.forEach((row, i) => {
+        const [ax, ay] = plane.toPixel(before[2 * row], before[2 * row + 1]);
+        const [bx, by] = plane.toPixel(before[2 * row] + arrows[2 * i] * gain, before[2 * row + 1] + arrows[2 * i + 1] * gain);
+        const length = Math.hypot(bx - ax, by - ay);
         g.beginPath();
         g.moveTo(ax, ay);
         g.lineTo(bx, by);
@@ -550,10 +550,11 @@
           g.lineTo(bx - 4 * ux + 3 * uy, by - 4 * uy - 3 * ux);
         }
         g.stroke();
-      }
+      });
+      g.globalAlpha = 1;
       g.fillStyle = TH.muted;
       g.font = "12px sans-serif";
-      g.fillText(`step ${live.steps}: its batch's codes moved (arrows x${gain.toFixed(0)})`, m + 4, height - m - 4);
+      g.fillText(`step ${live.steps}: where it pulls its batch's codes`, m + 4, height - m - 4);
     }
     if (dragCode) {
       const [px, py] = plane.toPixel(dragCode[0], dragCode[1]);

@@ -126,8 +126,10 @@ const aevizTrainer = (() => {
       const outputs = this.net.forward(inputs === null ? batch : inputs, rows, noise);
       const mse = this.net.backward(outputs, rows, inputs === null ? null : batch, this.codeL1,
                                     this.codeLayer, this.beta === null ? 0 : this.beta);
+      // The step's pull: where its objective pulls each of its samples' codes, -d/dcode (the
+      // pull arrows of aeviz's code plane, with the step's own terms and corruption).
       this.lastPull = {rows: Array.from(this.order.subarray(this.start, this.start + rows)),
-                       grads: Float64Array.from(this.net.grads)};
+                       arrows: this.net.codeGradient.map((value) => -value)};
       this.optimizer.step(this.net.params, this.net.grads);
       this.stepLosses.push(mse);
       this.start += size;

@@ -62,9 +62,9 @@ self.onmessage = (event) => {
       const before = run.snapshot(run.epoch).codes;
       run.step();
       const after = run.snapshot(run.epoch);
-      // The step's pull on its batch: where each of its samples' codes moved.
-      progress({pull: {rows: run.lastPull.rows, before, after: after.codes}, current: after.rmse,
-                codes: after.codes, shownEpoch: run.epoch - 1});
+      // The step's pull arrows, drawn from its samples' codes before it.
+      progress({pull: {rows: run.lastPull.rows, arrows: run.lastPull.arrows, before},
+                current: after.rmse, codes: after.codes, shownEpoch: run.epoch - 1});
       if (run.stopReason !== null) done();
     } else if (message.type === "stop" && run && running) {
       done("interrupted");
