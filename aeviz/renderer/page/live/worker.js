@@ -6,7 +6,7 @@
  *      {type: "stop"}                       stop after the step in progress
  * Out: {type: "progress", ...}             at most every FRAME_MS while running, and after a
  *                                          step: the newest snapshot and the new records
- *      {type: "done", epoch, loss, stopReason}  the closed record
+ *      {type: "done", epoch, loss, terms, stopReason}  the closed record
  *      {type: "error", message}
  */
 /* global self, aevizTrainer */
