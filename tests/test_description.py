@@ -8,6 +8,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aeviz.renderer.description import describe, panel_names, to_json
 from aeviz.renderer.frames import Frame
@@ -19,6 +21,7 @@ from aeviz.settings import RenderOptions, load_experiment
 from aeviz.training.loop import train
 from tests.conftest import tiny_text
 from tests.helpers import IMAGES, image_experiment
+from tests.strategies import PAGE_TEXTS
 
 PER_RUN = ("code", "decoder", "weights", "recon")
 LIMITS = ("code", "decoder", "colors", "recon", "layers")
@@ -176,3 +179,73 @@ def test_a_vae_draws_its_circles_above_its_codes(tmp_path):
     assert overlay.circles.get_zorder() > codes_z
     assert overlay.ellipses.get_zorder() > overlay.circles.get_zorder()
     assert [t.name for t in scene.description.runs[0].terms] == ["kl"]
+
+
+def test_the_handout_draws_from_the_clips_description(twins):
+    from aeviz.renderer.figure import HandoutFigure
+
+    options = RenderOptions(panels=("code", "decoder", "weights", "loss"))
+    views = _views(twins, options)
+    handout = HandoutFigure(views, options, [0.0, 12.0], 6.3)
+    scene = Scene(views, options, (0, 12))
+    for number in (0, 1):
+        for name in ("code", "decoder", "loss"):
+            here, there = (d.panel(name, number) for d in (handout.description,
+                                                           scene.description))
+            assert (here.code, here.decoder, here.loss) == (there.code, there.decoder,
+                                                            there.loss), name
+    assert handout.colors == [run.color for run in scene.description.runs]
+    assert any("weights panel is left out" in note for note in handout.notes)
+    # the sheets of both rows on the limits the description gives them (equal units added)
+    grid = handout.description.panel("decoder", 0).decoder
+    sheets = handout.figure.axes[1:8:2]  # each plane is followed by its decoded cell
+    assert len(sheets) == 4
+    for ax in sheets:
+        assert not ax.get_xticks().size and ax.lines
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        assert x0 <= grid.x[0] and x1 >= grid.x[1] and y0 <= grid.y[0] and y1 >= grid.y[1]
+
+
+def test_a_handout_draws_a_vaes_circles_above_its_codes(tmp_path):
+    from aeviz.renderer.figure import HandoutFigure
+    from aeviz.renderer.panels.style import DYNAMIC
+
+    run = _trained(tmp_path / "vae.toml", tiny_text(model={"variational": True},
+                                                    train={"epochs": 3, "beta": 0.01}))
+    options = RenderOptions(panels=("code", "loss"))
+    handout = HandoutFigure(_views([run], options), options, [0.0, 3.0], 6.3)
+    for ax in handout.figure.axes[:2]:
+        dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+        codes = [line for line in ax.lines if line.get_marker() == "o"]
+        assert len(dashed) == 1 and codes
+        assert dashed[0].get_zorder() > max(line.get_zorder() for line in codes) >= DYNAMIC
+    assert any("KL to N(0, 1)" in note for note in handout.notes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(panels=st.lists(st.sampled_from(["code", "loss", "weights", "recon", "decoder"]),
+                       min_size=1, max_size=5, unique=True),
+       scales=st.sampled_from(["shared", "own", "follow"]), title=PAGE_TEXTS,
+       caption=PAGE_TEXTS, names=st.lists(PAGE_TEXTS, min_size=2, max_size=2),
+       size=st.sampled_from(["640x360", "1280x720", "400x900", "1920x400"]),
+       pull=st.booleans(), log_loss=st.booleans())
+def test_any_description_is_plain_bounded_json(twins, panels, scales, title, caption, names,
+                                               size, pull, log_loss):
+    options = RenderOptions(panels=tuple(panels), scales=scales, title=title or None,
+                            caption=caption or None, size=size, pull=pull,
+                            log_loss=log_loss)
+    views = [RunView(run, name or "run") for run, name in zip(twins, names)]
+    description = describe(views, options, (0, 12))
+    text = json.dumps(to_json(description), allow_nan=False)
+    texts = len(title) + len(caption) + 4 * sum(len(name) for name in names)
+    assert len(text.encode()) < 3000 * len(description.panels) + 8 * texts + 2000
+    assert [p.name for p in description.panels if p.run in (None, 0)] == [
+        name for name in panels if name != "loss"] + (["loss"] if "loss" in panels else [])
+    for panel in description.panels:
+        x, y, w, h = panel.rect
+        assert -1e-9 <= x and x + w <= 1 + 1e-9 and -1e-9 <= y
+        assert y + h <= 1 - description.header + 1e-9
+    if scales != "own":
+        for name in set(panels) - {"loss"}:
+            assert description.panel(name, 0).code == description.panel(name, 1).code
+            assert description.panel(name, 0).decoder == description.panel(name, 1).decoder

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aeviz import __version__
 from aeviz.batch.jobs import (
     Job,
     Planned,
@@ -29,6 +28,7 @@ from aeviz.batch.manifest import UP_TO_DATE, redo_reason, write_manifest
 from aeviz.errors import AevizError
 from aeviz.settings.comparison import Comparison, find_runs, load_comparison
 from aeviz.signals import stop_requested
+from aeviz.version import __version__
 
 
 @dataclass

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from aeviz.batch.manifest import read_manifest
 from aeviz.files import write_text_atomic
-from aeviz.renderer import CLIPS
+from aeviz.renderer.formats import CLIPS
 
 POSTER_SIZE = "640x360"
 # The index's name: index.html, or the first of the others no page has (an experiment named
@@ -64,7 +64,7 @@ class Entry:
 
 def make_poster(runs: list, options, path: Path) -> None:
     """The poster of a page: its last snapshot as a still, POSTER_SIZE, at `path`."""
-    from aeviz.renderer import render
+    from aeviz.renderer.rendering import render
 
     render(runs, path, dataclasses.replace(options, size=POSTER_SIZE, smooth=0))
 

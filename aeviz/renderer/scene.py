@@ -25,6 +25,7 @@ from aeviz.renderer.panels import (
 )
 from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.placement import fit_text, text_width, wider_than, wrap_text
+from aeviz.renderer.scales import ColorScale
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
@@ -66,6 +67,7 @@ class Scene:
             self.notes: list[str] = list(self.description.notes)  # what the user is told
             self.header = self.description.header
             self.colors = [run.color for run in self.description.runs]
+            self.norms: dict[ColorScale, object] = {}  # each shared color scale's one norm
             self._header(views[0])
             caption = self._caption(bottom)
             # (panel, number of the run it shows, or None for the shared loss panel)
@@ -84,6 +86,14 @@ class Scene:
                 self._details_clear_of(figure.legends[0])
         self.background = None
 
+    def _norm(self, scale: ColorScale | None):
+        """The matplotlib norm of a color scale: one object for the runs that share it."""
+        if scale is None:
+            return None
+        if scale not in self.norms:
+            self.norms[scale] = scale.norm()
+        return self.norms[scale]
+
     def _panel(self, described: Panel, slot: tuple[float, float, float, float]):
         """The panel `described`, drawn in `slot` (the description's rectangle, squeezed
         above a caption or controls)."""
@@ -100,7 +110,7 @@ class Scene:
             return decoder_panel(fig, slot, view, theme, title, described.decoder)
         if name == "weights":
             return WeightPanel(fig, slot, view, theme, options, title,
-                               norm=described.colors.norm() if described.colors else None,
+                               norm=self._norm(described.colors),
                                title_color=described.title_color)
         several = len(views) > 1
         panel = CodePanel(fig, slot, view, theme, options, title, legend=not several,
@@ -118,12 +128,10 @@ class Scene:
 
     def _show_decoder_grids(self) -> None:
         """The decoder panel's grid, faint on the same run's code plane: the two read
-        together."""
-        grids = {run: panel.grid_points for panel, run in self.panels
-                 if hasattr(panel, "grid_points")}
-        for panel, run in self.panels:
-            if isinstance(panel, CodePanel) and run in grids:
-                panel.show_grid(grids[run])
+        together (the code panel's "grid" layer)."""
+        for (panel, _), described in zip(self.panels, self.description.panels):
+            if described.name == "code" and "grid" in described.layers:
+                panel.show_grid(described.decoder.points())
 
     def _below_top(self, inches: float) -> float:
         """The figure fraction `inches` below the top of the page."""

@@ -5,8 +5,8 @@ by template.py into page.html with page.css) that draws the picture description 
 (see pack.py), with the runs' data embedded: numbers as base64 binary (codes as 16-bit
 integers on the run's fixed axes, weights and data as float32), text as JSON whose `<`, `>`
 and `&` are escaped, so nothing an experiment names can end the script or run in a course
-site. The page
-loads nothing: no CDN, no font, no favicon; it works from disk and from any static host.
+site. The page loads nothing: no CDN, no font, no favicon; it works from disk and from any
+static host.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def write_page(runs: list[Trajectory], output: str | Path, options: RenderOption
     """Write the page for `runs` (one, or several synchronized by epoch) to `output`,
     atomically; return the moments its slider steps through."""
     from aeviz.files import write_text_atomic
-    from aeviz.renderer import run_views
+    from aeviz.renderer.views import run_views
 
     views = run_views(runs, options)
     with deferred():

@@ -52,15 +52,18 @@ def mesh_path(sheet: np.ndarray, steps: int = MESH_STEPS) -> np.ndarray:
 
 
 def decoder_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
-                  title: str, grid: DecoderGrid | None = None) -> MosaicPanel | SheetPanel:
+                  title: str, grid: DecoderGrid | None = None,
+                  compact: bool = False) -> MosaicPanel | SheetPanel:
     """The view that suits the data: a mosaic for images, a sheet for the rest; `grid`: the
-    description's (default: the run's own, as describe gives a run drawn alone)."""
+    description's (default: the run's own, as describe gives a run drawn alone); `compact`:
+    a handout's cell (`slot` is the axes themselves: no ticks, labels, legend or triad; print
+    sizes)."""
     # The title fits the slot, past the axis labels' margin on the left.
     title = fit_text(title, FONT["title"], (slot[2] * fig.get_size_inches()[0] - 1.0) * 72)
     grid = grid or decoder_grid_for(view, slot, tuple(fig.get_size_inches()), fig.dpi)
     if grid.kind == "mosaic":
-        return MosaicPanel(fig, slot, view, theme, title, grid)
-    return SheetPanel(fig, slot, view, theme, title, grid)
+        return MosaicPanel(fig, slot, view, theme, title, grid, compact)
+    return SheetPanel(fig, slot, view, theme, title, grid, compact)
 
 
 class MosaicPanel:
@@ -68,10 +71,11 @@ class MosaicPanel:
     where their codes are: its axes are the code plane's."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
-                 grid: DecoderGrid):
+                 grid: DecoderGrid, compact: bool = False):
         run = view.run
         self.view, self.shape = view, run.experiment.data.image_shape
-        ax = panel_axes(fig, slot, (0.9, 0.6, 0.2, 0.4), theme, title)
+        ax = panel_axes(fig, slot, (0, 0, 0, 0) if compact else (0.9, 0.6, 0.2, 0.4), theme,
+                        title)
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
         height, width = self.shape
@@ -96,6 +100,8 @@ class MosaicPanel:
                              (ax.yaxis, box.height * fig.get_size_inches()[1])):
             bins = int(np.clip(inches / 0.45, 1, 4))
             axis.set_major_locator(MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]))
+        if compact:
+            _bare(ax)
         self.artists = [self.image]
         self.ax = ax
 
@@ -108,7 +114,7 @@ class SheetPanel:
     (2-D), through a fixed camera (3-D), or on its first two principal axes."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
-                 grid: DecoderGrid):
+                 grid: DecoderGrid, compact: bool = False):
         run = view.run
         self.view, self.described = view, grid
         x = run.x.astype(float)
@@ -116,7 +122,8 @@ class SheetPanel:
         self.grid = grid.points(grid.steps)
         self.grid_points = grid.points()
         flat = (x - self.center) @ self.axes
-        ax = panel_axes(fig, slot, (0.9, 0.6, 0.25, 0.4), theme, title)
+        ax = panel_axes(fig, slot, (0, 0, 0, 0) if compact else (0.9, 0.6, 0.25, 0.4), theme,
+                        title)
         ax.set_xlabel(names[0])
         ax.set_ylabel(names[1])
         style_grid(ax, theme)
@@ -124,19 +131,23 @@ class SheetPanel:
             ax.set_xticks([])
             ax.set_yticks([])
             ax.grid(False)
-        ax.scatter(flat[:, 0], flat[:, 1], s=7, alpha=0.45, linewidths=0,
-                   c=[cluster_color(theme, label) for label in run.labels])
+        ax.scatter(flat[:, 0], flat[:, 1], s=2 if compact else 7, alpha=0.45, linewidths=0,
+                   c=[cluster_color(theme, label) for label in run.labels],
+                   rasterized=compact and len(flat) > 5000)
         # Fixed for the clip: the data and the final sheets in view (the description's limits,
         # shared by the runs of a comparison), one unit as long on both axes (a sheet's bends
         # are not stretched).
         ax.set_xlim(*grid.x)
         ax.set_ylim(*grid.y)
         equal_scales(ax)
-        if x.shape[1] == 3:
+        if x.shape[1] == 3 and not compact:
             _triad(ax, self.axes, [run.feature_name(i) for i in range(3)], theme)
-        (self.mesh,) = ax.plot([], [], color=theme.foreground, lw=0.8, alpha=0.75,
-                               zorder=DYNAMIC)
-        _legend(ax, theme)
+        (self.mesh,) = ax.plot([], [], color=theme.foreground, lw=0.5 if compact else 0.8,
+                               alpha=0.75, zorder=DYNAMIC)
+        if compact:
+            _bare(ax)
+        else:
+            _legend(ax, theme)
         self.artists = [self.mesh]
         self.ax = ax
 
@@ -149,6 +160,15 @@ class SheetPanel:
     def update(self, state: State) -> None:
         path = mesh_path(self._sheet(state), self.described.steps)
         self.mesh.set_data(path[:, 0], path[:, 1])
+
+
+def _bare(ax) -> None:
+    """A handout's decoder cell: the picture alone (its row is named beside the first)."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.grid(False)
 
 
 def equal_scales(ax) -> None:

@@ -7,7 +7,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
-from aeviz.renderer.description import LossLimits, loss_limits_for
+from aeviz.renderer.description import (  # noqa: F401 - reference_levels: its old name here
+    PANEL_TITLES,
+    LossLimits,
+    loss_limits_for,
+    reference_levels,
+)
 from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.panels.placement import (
     curve_points,
@@ -47,7 +52,7 @@ class LossPanel:
         limits = limits or loss_limits_for(views, options, span)
         terms = limits.terms_axis  # the objective's other terms, on a right axis
         ax = panel_axes(fig, slot, (0.85, 0.6, TERMS_MARGIN_IN if terms else 0.3, 0.4), theme,
-                        "reconstruction error")
+                        PANEL_TITLES["loss"])
         within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
         ax.set_xlabel("epochs completed" if within else "epoch")
         if not within:  # a short run would otherwise get ticks at epoch 0.5, 1.5, ...
