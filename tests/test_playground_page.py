@@ -429,7 +429,7 @@ OVERRIDES = st.lists(st.sampled_from(sorted(KNOB_VALUES)), max_size=4, unique=Tr
 def test_the_page_reads_overrides_as_aeviz_train_does(browser, pages, overrides):  # noqa: F811
     """What the page accepts, `aeviz train --set` accepts and resolves to the same experiment;
     what it refuses, aeviz refuses too (the page alone keeps model.layers' length and code
-    layer: its knob changes sizes only)."""
+    layer, its knob changing sizes only, and trains at most 100,000 epochs)."""
     from aeviz.errors import AevizError
     from aeviz.settings import experiment_from_dict, load_experiment, parse_toml
 

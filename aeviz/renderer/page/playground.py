@@ -34,7 +34,8 @@ KNOBS = [
     {"key": "train.optimizer", "kind": "choice", "choices": list(OPTIMIZER_NAMES)},
     {"key": "train.learning_rate", "kind": "number", "above": 0},
     {"key": "train.batch_size", "kind": "integer", "minimum": 1},
-    {"key": "train.epochs", "kind": "integer", "minimum": 1, "maximum": 10_000_000},
+    # (at most 100,000 in the page, which keeps every epoch's loss: the schema allows 1e7)
+    {"key": "train.epochs", "kind": "integer", "minimum": 1, "maximum": 100_000},
     {"key": "train.seed", "kind": "integer", "minimum": 0, "maximum": 2**53 - 1},
     {"key": "model.activation", "kind": "choice", "choices": list(ACTIVATION_NAMES)},
     {"key": "model.output_activation", "kind": "choice", "choices": list(ACTIVATION_NAMES)},

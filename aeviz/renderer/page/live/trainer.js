@@ -67,7 +67,7 @@ const aevizTrainer = (() => {
         ? random.defaultRng([train.seed, CORRUPTION_STREAM]) : null;
       this.sampling = variational ? random.defaultRng([train.seed, SAMPLING_STREAM]) : null;
       this.stepsPerEpoch = Math.ceil(n / train.batch_size);
-      this.stepLosses = [];
+      this.steps = 0;     // optimizer steps taken
       this.record = [];  // committed snapshots, in step order
       this.epoch = 1;    // the epoch in progress
       this.order = null;
@@ -80,7 +80,7 @@ const aevizTrainer = (() => {
       if (!this.recordable(this.last)) {
         throw new Error("data: the untrained network's loss or codes on this data are not finite");
       }
-      this.record.push(this.last);
+      this.commit(this.last);
     }
 
     /** The network now: its RMSE over x, every sample's code, a copy of the parameters and
@@ -94,10 +94,21 @@ const aevizTrainer = (() => {
         terms.push(sum / this.n);
       }
       if (this.beta !== null) terms.push(this.net.klTerm(this.x, this.n));
-      return {epoch, step: this.stepLosses.length, rmse, codes: stored, terms,
+      return {epoch, step: this.steps, rmse, codes: stored, terms,
               params: Float32Array.from(this.net.params),
               // a VAE whose KL overflows has diverged, as one whose loss does
               finite: finite32(codes) && finite32(this.net.params) && finite32(terms)};
+    }
+
+    /** Add a snapshot to the record. Only the newest keeps its codes and parameters (the
+     * page draws those): memory stays flat however long the run. */
+    commit(snapshot) {
+      const previous = this.record[this.record.length - 1];
+      if (previous && previous !== this.last) {
+        previous.codes = null;
+        previous.params = null;
+      }
+      this.record.push(snapshot);
     }
 
     recordable(snapshot) {
@@ -131,7 +142,7 @@ const aevizTrainer = (() => {
       this.lastPull = {rows: Array.from(this.order.subarray(this.start, this.start + rows)),
                        arrows: this.net.codeGradient.map((value) => -value)};
       this.optimizer.step(this.net.params, this.net.grads);
-      this.stepLosses.push(mse);
+      this.steps += 1;
       this.start += size;
       if (this.epoch <= this.batches && this.start < n) this.held.push(this.snapshot(this.epoch));
       if (this.start >= n) this.endEpoch();
@@ -149,7 +160,7 @@ const aevizTrainer = (() => {
       this.last = end;
       const keepEnd = end.epoch % this.every === 0 || end.epoch <= this.batches;
       for (const snapshot of keepEnd ? this.held.concat([end]) : this.held) {
-        if (this.recordable(snapshot)) this.record.push(snapshot);
+        if (this.recordable(snapshot)) this.commit(snapshot);
       }
       this.order = null;
       this.start = 0;
@@ -168,8 +179,8 @@ const aevizTrainer = (() => {
      * diverging epoch's finite snapshots after it. */
     finish() {
       const record = this.record;
-      if (record[record.length - 1].step !== this.last.step) record.push(this.last);
-      for (const snapshot of this.blowUp) if (this.recordable(snapshot)) record.push(snapshot);
+      if (record[record.length - 1].step !== this.last.step) this.commit(this.last);
+      for (const snapshot of this.blowUp) if (this.recordable(snapshot)) this.commit(snapshot);
       this.blowUp = [];
       return record;
     }

@@ -20,7 +20,7 @@ function progress(extra) {
   sent = run.record.length;
   const latest = run.record[run.record.length - 1];
   self.postMessage(Object.assign({
-    type: "progress", epoch: run.epoch, steps: run.stepLosses.length,
+    type: "progress", epoch: run.epoch, steps: run.steps,
     stepsPerEpoch: run.stepsPerEpoch, stopReason: run.stopReason,
     records: fresh.map((s) => ({epoch: s.epoch, step: s.step, rmse: s.rmse})),
     codes: latest.codes, shownEpoch: latest.epoch, params: Float64Array.from(run.net.params),
