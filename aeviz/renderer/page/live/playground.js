@@ -405,7 +405,10 @@
     b.addEventListener("click", action);
     return b;
   };
-  const quiet = (promise) => promise.catch((error) => status(error.message));
+  // A button's run that a later press replaced or reset is not an error to show.
+  const quiet = (promise) => promise.catch((error) => {
+    if (error.message !== "replaced by a new run" && error.message !== "reset") status(error.message);
+  });
   button("Train", "train with these knobs, drawing as it goes", () => quiet(train()));
   button("Step", "one mini-batch; arrows show where it pulls its samples' codes", () => quiet(step()));
   button("Stop", "stop after the step in progress", stop);
