@@ -187,6 +187,18 @@ def test_step_shows_one_batch_and_training_goes_on_from_it(browser, pages):  # n
     assert stepped_on == fresh  # 15 steps, then the rest: the very same run
 
 
+def test_a_new_retrain_replaces_the_one_running(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    first, second = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const settle = (run) => run.then((r) => r.loss.length, (error) => error.message);
+        const first = settle(aeviz.retrain({"train.optimizer": "sgd"}));
+        const second = settle(aeviz.retrain({}));
+        Promise.all([first, second]).then(done);""")
+    assert first == "replaced by a new run"
+    assert second == len(retrain(driver, {})["loss"])  # the replacing run ran to its end
+
+
 def test_stop_keeps_the_completed_epochs(browser, pages):  # noqa: F811
     driver = open_page(browser, pages["vae"])
     result = driver.execute_async_script("""
