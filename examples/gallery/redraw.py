@@ -4,7 +4,8 @@ Run from the repository's root: `python examples/gallery/redraw.py`. It trains t
 needs into a temporary folder (a few seconds each) and overwrites the PNGs beside this file;
 `viewer.png` is the scrubbing viewer, driven under Agg as tests/test_viewer.py does;
 `page.png` is the .html page in headless Chromium, as tests/test_page_browser.py drives it
-(`python examples/gallery/redraw.py --page` redraws that one alone).
+and `playground.png` its retraining panel mid-run (`python examples/gallery/redraw.py --page`
+redraws those two alone).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def main() -> None:
             path = Path(folder) / "seed-default.npz"
             aeviz.train(EXAMPLES / "seed-default.toml").save(path)
             draw_page(aeviz.load(path), Path(folder))
+            draw_playground(aeviz.load(path), Path(folder))
         return
     with tempfile.TemporaryDirectory() as folder:
         runs = {}
@@ -45,6 +47,7 @@ def main() -> None:
             runs[name] = aeviz.load(path)
         draw(runs)
         draw_page(runs["seed-default"], Path(folder))
+        draw_playground(runs["seed-default"], Path(folder))
 
 
 def draw(runs: dict) -> None:
@@ -96,6 +99,37 @@ def draw_page(run, folder: Path, snapshot: int = 60) -> None:
         driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x,
                                                             "y": y})
         driver.save_screenshot(str(GALLERY / "page.png"))
+    finally:
+        driver.quit()
+
+
+
+def draw_playground(run, folder: Path, epochs: int = 100) -> None:
+    """The page's "Retrain it yourself" panel retraining `run` with SGD at learning rate 0.3,
+    once it is `epochs` epochs in (the run still going), a code dragged beside a cluster."""
+    import time
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    page = aeviz.render(run, folder / "playground.html")
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--window-size=1280,760",
+                     "--hide-scrollbars"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        driver.get(page.as_uri())
+        driver.execute_script("""
+            document.getElementById("aeviz-playground").scrollIntoView();
+            aeviz.playground.setKnob("train.optimizer", "sgd");
+            aeviz.playground.setKnob("train.learning_rate", "0.3");
+            document.getElementById("aeviz-train").click();""")
+        while driver.execute_script("return aeviz.playground.live().epoch") < epochs:
+            time.sleep(0.002)
+        driver.execute_script("const c = aeviz.playground.codes();"
+                              "aeviz.playground.drag([c[300], c[301]]);")
+        driver.save_screenshot(str(GALLERY / "playground.png"))  # training goes on meanwhile
     finally:
         driver.quit()
 

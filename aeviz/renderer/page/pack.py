@@ -26,6 +26,7 @@ from aeviz.renderer.description import (
     to_json,
 )
 from aeviz.renderer.frames import Frame, plan_frames
+from aeviz.renderer.page.playground import playground_data
 from aeviz.renderer.panels.graph_labels import _summary_parts, layer_label_choices
 from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
 from aeviz.renderer.panels.pull import MOST_ARROWS
@@ -94,6 +95,7 @@ def pack_runs(views: list[RunView], options: RenderOptions
         "description": to_json(description),
         "panels": page_panels(description, runs),
         "columns": len(views) if several else 2,
+        "playground": playground_data(views, b64),
     }
     return data, frames, notes
 

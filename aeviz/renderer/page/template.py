@@ -9,7 +9,9 @@ controls.js, api.js (window.aeviz) and main.js (one panel per entry of the data'
 order). To add a panel: a panel-NAME.js setting page.panelKinds.NAME, listed before stage.js,
 and pack.py emitting {"kind": NAME, ...}. To add a control: a file after controls.js that
 takes the stage (`page.NAME = (stage) => ...`), called from main.js. eslint checks every part
-(.ci/eslint.config.mjs). The page stays one file that loads nothing.
+(.ci/eslint.config.mjs). The page stays one file that loads nothing. After the function, in
+the same element, come the playground's scripts (live/, see playground.py): they use only the
+data, window.aeviz and an element of their own.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import html
 import json
 from importlib import resources
+
+from aeviz.renderer.page.playground import playground_script
 
 # In a <script> element only "</script" (any case) and "<!--" can end or change the script; JSON
 # with <, > and & written as \u escapes contains neither, whatever the experiment's texts say.
@@ -52,7 +56,8 @@ def page_html(data: dict) -> str:
     """The whole page for `data` (see pack.pack_runs)."""
     parts = {"TITLE": html.escape(data["title"]), "STYLE": asset("page.css"),
              "SCRIPT": script(), "DATA": script_json(data),
-             "DESCRIPTION": html.escape(data.get("caption", ""), quote=True)}
+             "DESCRIPTION": html.escape(data.get("caption", ""), quote=True),
+             "PLAYGROUND": playground_script(asset)}
     pieces = asset("page.html").split("@@")
     # The template alternates text and placeholder names; values are put in once, never
     # searched again, so a value that spells a placeholder stays as it is.

@@ -1,0 +1,836 @@
+/* The page as a playground: retrain the run live, with aeviz's own maths (rng.js, nn.js,
+ * trainer.js, in a Web Worker), and ask the decoder "what if?".
+ *
+ * Attached to the page through a narrow interface only: the page's JSON data (its
+ * `playground` entry, see playground.py, and its first run's classes and recorded loss), one
+ * container element (#aeviz-playground, made here when the page has none) and the page's API
+ * object window.aeviz, to which this adds retrain(), experiment() and playground.
+ */
+/* global URL, Blob, Worker, AEVIZ_WORKER_SOURCE, aevizRandom, aevizNet, aevizTrainer */
+(function () {
+  const DATA = JSON.parse(document.getElementById("aeviz-data").textContent);
+  const P = DATA.playground;
+  if (!P || !P.experiment) return;  // a comparison: its runs' own pages retrain
+  const RUN = DATA.runs[0], TH = DATA.theme;
+  const KNOBS = P.knobs || [];
+  const api = window.aeviz || (window.aeviz = {});
+  const PLAYGROUND_CSS = `
+.playground { margin-top: 14px; border-top: 1px solid var(--faint); padding-top: 6px; }
+.playground h2 { font-size: 17px; margin: 4px 0; }
+.playground h3 { font-size: 14px; font-weight: 500; margin: 0 0 2px; }
+.playground .knobs { display: flex; flex-wrap: wrap; gap: 4px 12px; }
+.playground label { display: inline-flex; gap: 4px; align-items: center; font-size: 13px; }
+.playground input, .playground select, .playground button { font: inherit; font-size: 13px; }
+.playground .buttons { display: flex; gap: 6px; margin: 6px 0; }
+.playground .views { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 8px 14px; }
+.playground figure { margin: 0; }
+.playground canvas { width: 100%; display: block; }
+.playground canvas.live-code { touch-action: none; cursor: crosshair; }
+.playground .path, .playground .prior, .playground .denoise { margin-top: 6px; }`;
+
+  function bytes(text) {
+    const raw = atob(text), out = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out.buffer;
+  }
+  const n = RUN.n, d = RUN.d;
+  const X = P.x ? Float64Array.from(new Float32Array(bytes(P.x))) : null;
+  const labelBytes = bytes(RUN.labels);  // int32 (int16 in pages of older aeviz)
+  const labels = labelBytes.byteLength === 4 * n ? new Int32Array(labelBytes) : new Int16Array(labelBytes);
+  const colorOf = {};
+  RUN.classes.forEach((c) => { colorOf[c.value] = c.color; });
+  const recordedLoss = Array.from(new Float64Array(bytes(RUN.loss)));
+  const recordedCodes = new Int16Array(bytes(RUN.codes));  // int16 on the run's axes (pack.py)
+
+  /** The recorded run's codes at `epoch` (its snapshot there, if the page holds one), for
+   * drawing behind the retrained run's; null if none. */
+  function recordedAt(epoch) {
+    const k = RUN.epochs.lastIndexOf(epoch);
+    if (k < 0) return null;
+    const QUANT = 32767, [[x0, x1], [y0, y1]] = RUN.axes.limits, linthresh = RUN.axes.symlog;
+    const shown = (t) => (linthresh ? Math.sign(t) * linthresh * (Math.pow(10, Math.abs(t)) - 1) : t);
+    const out = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      const qx = recordedCodes[(k * n + i) * 2], qy = recordedCodes[(k * n + i) * 2 + 1];
+      const missing = qx === -32768 || qy === -32768;
+      out[2 * i] = missing ? NaN : shown(x0 + (qx + QUANT) / (2 * QUANT) * (x1 - x0));
+      out[2 * i + 1] = missing ? NaN : shown(y0 + (qy + QUANT) / (2 * QUANT) * (y1 - y0));
+    }
+    return out;
+  }
+  const recordedTimeline = Array.from(new Float64Array(bytes(RUN.timeline)));
+  let xLow = Infinity, xHigh = -Infinity;
+  if (X) for (const v of X) { if (v < xLow) xLow = v; if (v > xHigh) xHigh = v; }
+  if (!(xHigh > xLow)) { xLow = 0; xHigh = 1; }
+
+  // ---- the experiment: overrides as `--set` takes them, checked as the schema checks ----
+  const clone = (value) => JSON.parse(JSON.stringify(value));
+  const knobByKey = {};
+  KNOBS.forEach((knob) => { knobByKey[knob.key] = knob; });
+
+  function checked(key, value) {
+    const knob = knobByKey[key];
+    if (!knob) {
+      throw new Error(`${key}: not a key the page retrains with; allowed: ${KNOBS.map((k) => k.key).join(", ")}`);
+    }
+    const shown = JSON.stringify(value);
+    if (knob.kind === "choice") {
+      if (!knob.choices.includes(value)) throw new Error(`${key}: must be one of ${knob.choices.join(", ")}, got ${shown}`);
+      return value;
+    }
+    if (knob.kind === "layers") {
+      const old = P.experiment.model.layers;
+      if (!Array.isArray(value) || value.length !== old.length || !value.every((v) => Number.isInteger(v) && v >= 1 && v <= 4096)
+          || value[0] !== old[0] || value[value.length - 1] !== old[old.length - 1]) {
+        throw new Error(`${key}: must be ${old.length} whole numbers from 1 to 4096, the first and last ${old[0]} (the data's width), got ${shown}`);
+      }
+      const code = P.experiment.model.code_layer;
+      if (value[code] !== 2 || value.slice(1, -1).filter((v) => v === 2).length !== 1) {
+        throw new Error(`${key}: the code layer (entry ${code}) stays the one hidden layer of 2 neurons, got ${shown}`);
+      }
+      return value;
+    }
+    if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`${key}: must be a number, got ${shown}`);
+    if (knob.kind === "integer" && !Number.isInteger(value)) throw new Error(`${key}: must be a whole number, got ${shown}`);
+    if (knob.above !== undefined && !(value > knob.above)) throw new Error(`${key}: must be > ${knob.above}, got ${shown}`);
+    if (knob.minimum !== undefined && !(value >= knob.minimum)) throw new Error(`${key}: must be >= ${knob.minimum}, got ${shown}`);
+    if (knob.below !== undefined && !(value < knob.below)) throw new Error(`${key}: must be < ${knob.below}, got ${shown}`);
+    if (knob.maximum !== undefined && !(value <= knob.maximum)) throw new Error(`${key}: must be <= ${knob.maximum}, got ${shown}`);
+    return value;
+  }
+
+  /** The recorded experiment with `overrides` set, as `aeviz train --set` would read them:
+   * a key the stored (resolved) experiment wrote out for a default follows the key it
+   * defaulted from (output_activation the activation, code_layer the layers, dampening
+   * beta1), unless it is set too. dtype is float64: the page's arithmetic. */
+  function resolved(overrides) {
+    if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
+      throw new Error('overrides: expected an object such as {"train.epochs": 5}');
+    }
+    const exp = clone(P.experiment), given = Object.keys(overrides), model = P.experiment.model;
+    // (An output activation equal to the last activation counts as derived from it.)
+    const lastActivation = typeof model.activation === "string" ? model.activation : model.activation[model.activation.length - 1];
+    if (given.includes("model.activation") && !given.includes("model.output_activation")
+        && model.output_activation === lastActivation) delete exp.model.output_activation;
+    if (given.includes("model.layers")) delete exp.model.code_layer;
+    const stored = P.experiment.train;
+    if (given.includes("train.beta1") && !given.includes("train.dampening") && stored.dampening === stored.beta1) {
+      delete exp.train.dampening;
+    }
+    for (const key of given) {
+      const [table, name] = key.split(".");
+      exp[table][name] = checked(key, overrides[key]);
+    }
+    if (exp.model.code_layer === undefined) exp.model.code_layer = aevizTrainer.codeLayerOf(exp.model);
+    if (exp.train.dampening === undefined) exp.train.dampening = exp.train.beta1;
+    if (exp.model.output_activation === undefined) exp.model.output_activation = aevizTrainer.activationsOf(exp.model).slice(-1)[0];
+    exp.train.dtype = "float64";
+    return exp;
+  }
+
+  // TOML as aeviz.settings.tomlwriter writes it: scalars, then tables and arrays of tables.
+  function tomlValue(value) {
+    if (typeof value === "boolean") return value ? "true" : "false";
+    if (typeof value === "number") return String(value);
+    if (typeof value === "string") return JSON.stringify(value);
+    return "[" + value.map(tomlValue).join(", ") + "]";
+  }
+  function dumpTable(table, name, lines) {
+    const isTable = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+    const isTableArray = (v) => Array.isArray(v) && v.length > 0 && v.every(isTable);
+    for (const [key, value] of Object.entries(table)) {
+      if (value !== null && !isTable(value) && !isTableArray(value)) lines.push(`${key} = ${tomlValue(value)}`);
+    }
+    for (const [key, value] of Object.entries(table)) {
+      const dotted = name ? `${name}.${key}` : key;
+      if (isTable(value)) {
+        lines.push("", `[${dotted}]`);
+        dumpTable(value, dotted, lines);
+      } else if (isTableArray(value)) {
+        for (const item of value) {
+          lines.push("", `[[${dotted}]]`);
+          dumpTable(item, dotted, lines);
+        }
+      }
+    }
+  }
+  function toml(exp) {
+    const lines = ["# The experiment of a run retrained in an aeviz page. `aeviz train` of this file (saved",
+                   "# beside the original experiment: data paths are relative to it) records the same",
+                   "# loss at every epoch, in float64 as the page computes."];
+    dumpTable(exp, "", lines);
+    return lines.join("\n") + "\n";
+  }
+
+  // ---- the model the decoder views use: the live run's, else the recorded run's last ----
+  let experiment = resolved({});
+  function modelOf(exp, params) {
+    const names = aevizTrainer.activationsOf(exp.model);
+    const net = new aevizNet.Autoencoder(exp.model.layers, names, aevizRandom.defaultRng(0),
+                                         exp.model.variational ? exp.model.code_layer : null);
+    net.params.set(params.subarray(0, Math.min(params.length, net.params.length)));
+    return net;
+  }
+  const recordedParams = new Float32Array(bytes(RUN.params));
+  const lastRecorded = Float64Array.from(recordedParams.subarray(recordedParams.length - RUN.paramCount));
+  let model = modelOf(experiment, lastRecorded);
+  let modelLabel = "the recorded run's last snapshot";
+
+  function encode(rows) {  // codes (the VAE's means) of the samples `rows`
+    const input = new Float64Array(rows.length * d);
+    rows.forEach((row, r) => input.set(X.subarray(row * d, row * d + d), r * d));
+    return model.forward(input, rows.length)[experiment.model.code_layer];
+  }
+  function decode(codes, rows) {
+    const outputs = model.forwardFrom(Float64Array.from(codes), rows, experiment.model.code_layer);
+    return outputs[outputs.length - 1];
+  }
+  function reconstruct(input, rows) {
+    const outputs = model.forward(Float64Array.from(input), rows);
+    return outputs[outputs.length - 1];
+  }
+
+  // ---- the Worker ----
+  const workerUrl = URL.createObjectURL(new Blob([AEVIZ_WORKER_SOURCE], {type: "text/javascript"}));
+  let worker = null, pending = null, stepPending = null;
+  const live = {codes: null, records: [], epoch: 0, steps: 0, stopReason: null, pull: null, running: false};
+
+  function fail(message) {
+    status(message);
+    const error = new Error(message);
+    if (pending) pending.reject(error);
+    if (stepPending) stepPending.reject(error);
+    pending = stepPending = null;
+  }
+
+  function onMessage(event) {
+    const m = event.data;
+    if (m.type === "progress") {
+      live.codes = m.codes;
+      live.shownEpoch = m.shownEpoch;
+      live.records.push(...m.records);
+      live.epoch = m.epoch;
+      live.steps = m.steps;
+      live.stepsPerEpoch = m.stepsPerEpoch;
+      live.stopReason = m.stopReason;
+      live.pull = m.pull || null;
+      model = modelOf(experiment, m.params);
+      modelLabel = "the run retrained here";
+      dirty();
+      if (m.pull) status(`step ${m.steps} (epoch ${m.epoch}, batch ${(m.steps - 1) % m.stepsPerEpoch + 1} of ${m.stepsPerEpoch}): the arrows show where it pulls its batch's codes`);
+      if (m.pull && stepPending) {
+        stepPending.resolve({epoch: m.epoch, step: m.steps, rows: m.pull.rows, rmse: m.current,
+                             arrows: Array.from(m.pull.arrows)});
+        stepPending = null;
+      }
+    } else if (m.type === "done") {
+      live.running = false;
+      live.stopReason = m.stopReason;
+      const result = {epoch: m.epoch, loss: m.loss, terms: m.terms, stopReason: m.stopReason};
+      live.result = result;
+      status(`retrained: ${m.epoch[m.epoch.length - 1]} epochs, RMSE ${m.loss[m.loss.length - 1].toPrecision(4)} (${m.stopReason})`);
+      if (pending) pending.resolve(result);
+      if (stepPending) stepPending.resolve({epoch: m.epoch[m.epoch.length - 1], step: live.steps, stopReason: m.stopReason});
+      pending = stepPending = null;
+      dirty();
+    } else if (m.type === "error") {
+      live.running = false;
+      fail(m.message);
+    }
+  }
+
+  function startRun(exp) {
+    if (worker) worker.terminate();
+    if (pending) pending.reject(new Error("replaced by a new run"));
+    if (stepPending) stepPending.reject(new Error("replaced by a new run"));
+    pending = stepPending = null;
+    experiment = exp;
+    Object.assign(live, {codes: null, records: [], epoch: 0, steps: 0, stopReason: null, pull: null,
+                         running: false, result: null});
+    worker = new Worker(workerUrl);
+    worker.onmessage = onMessage;
+    worker.onerror = (event) => { event.preventDefault(); live.running = false; fail(`training stopped: ${event.message}`); };
+    worker.postMessage({type: "start", experiment: exp, x: X, n});
+  }
+
+  function retrain(overrides) {
+    if (P.off) return Promise.reject(new Error(P.off));
+    let exp;
+    try {
+      exp = resolved(overrides === undefined ? {} : overrides);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    startRun(exp);
+    showKnobs(exp);
+    return go();
+  }
+
+  function go() {
+    return new Promise((resolve, reject) => {
+      pending = {resolve, reject};
+      live.running = true;
+      status("training in the page ...");
+      worker.postMessage({type: "run"});
+    });
+  }
+
+  function step() {
+    if (P.off) return Promise.reject(new Error(P.off));
+    if (!worker || live.stopReason !== null) {
+      let exp;
+      try {
+        exp = resolved(knobOverrides());
+      } catch (error) {
+        status(error.message);
+        return Promise.reject(error);
+      }
+      startRun(exp);
+    }
+    if (live.running) return Promise.reject(new Error("training is running: stop it first"));
+    return new Promise((resolve, reject) => {
+      stepPending = {resolve, reject};
+      worker.postMessage({type: "step"});
+    });
+  }
+
+  /** Train with the knobs: on from the steps taken, if the knobs are those of the run in
+   * progress; else a fresh run. */
+  function train() {
+    let exp;
+    try {
+      exp = resolved(knobOverrides());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (worker && !live.running && live.stopReason === null && JSON.stringify(exp) === JSON.stringify(experiment)) {
+      return go();
+    }
+    return retrain(knobOverrides());
+  }
+
+  function stop() {
+    if (worker && live.running) worker.postMessage({type: "stop"});
+  }
+
+  function reset() {
+    if (worker) worker.terminate();
+    worker = null;
+    if (pending) pending.reject(new Error("reset"));
+    if (stepPending) stepPending.reject(new Error("reset"));
+    pending = stepPending = null;
+    experiment = resolved({});
+    Object.assign(live, {codes: null, records: [], epoch: 0, steps: 0, stopReason: null, pull: null,
+                         running: false, result: null});
+    model = modelOf(experiment, lastRecorded);
+    modelLabel = "the recorded run's last snapshot";
+    showKnobs(experiment);
+    status("the recorded run; change a knob and train");
+    dirty();
+  }
+
+  // ---- the panel ----
+  function element(tag, attributes, parent, text) {
+    const e = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) e.setAttribute(name, value);
+    if (text !== undefined) e.textContent = text;
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+  let box = document.getElementById("aeviz-playground");
+  if (!box) {
+    box = element("section", {id: "aeviz-playground"});
+    const footer = document.querySelector("footer");
+    document.body.insertBefore(box, footer || null);
+  }
+  box.className = "playground";
+  element("style", {}, document.head, PLAYGROUND_CSS);
+  element("h2", {}, box, "Retrain it yourself");
+  const statusLine = element("p", {class: "muted", id: "aeviz-playground-status"}, box);
+  function status(text) { statusLine.textContent = text; }
+  // Keys typed into the knobs are for them, not for the page's slider (its keys are the
+  // document's: arrows, space, home, end).
+  box.addEventListener("keydown", (event) => {
+    if (event.target.matches("input, select")) event.stopPropagation();
+  });
+  const knobsBox = element("div", {class: "knobs"}, box);
+  const inputs = {};
+  const variational = Boolean(P.experiment.model.variational);
+  for (const knob of KNOBS) {
+    if (knob.variational && !variational) continue;
+    const label = element("label", {}, knobsBox);
+    element("span", {}, label, knob.key.split(".")[1].replace(/_/g, " "));
+    let input;
+    if (knob.kind === "choice") {
+      input = element("select", {"data-key": knob.key}, label);
+      for (const choice of knob.choices) element("option", {value: choice}, input, choice);
+    } else {
+      input = element("input", {"data-key": knob.key, type: "text", size: knob.kind === "layers" ? 16 : 7}, label);
+    }
+    inputs[knob.key] = input;
+  }
+  function valueOf(exp, key) {
+    const [table, name] = key.split(".");
+    if (key === "model.activation") {
+      const names = aevizTrainer.activationsOf(exp.model);
+      return typeof exp.model.activation === "string" ? exp.model.activation : names[0];
+    }
+    return exp[table][name];
+  }
+  function showKnobs(exp) {
+    for (const [key, input] of Object.entries(inputs)) {
+      const value = valueOf(exp, key);
+      input.value = value === undefined || value === null ? "" : Array.isArray(value) ? value.join(", ") : String(value);
+    }
+  }
+  /** The knobs that differ from the recorded experiment, as overrides. */
+  function knobOverrides() {
+    const overrides = {}, recorded = resolved({});
+    for (const [key, input] of Object.entries(inputs)) {
+      const text = input.value.trim();
+      const old = valueOf(recorded, key);
+      const oldText = old === undefined || old === null ? "" : Array.isArray(old) ? old.join(", ") : String(old);
+      if (text === oldText.trim()) continue;
+      if (text === "") continue;
+      const knob = knobByKey[key];
+      overrides[key] = knob.kind === "choice" ? text : knob.kind === "layers"
+        ? text.split(",").map((part) => Number(part.trim())) : Number(text);
+    }
+    return overrides;
+  }
+
+  const buttons = element("div", {class: "buttons"}, box);
+  const button = (name, title, action) => {
+    const b = element("button", {type: "button", id: `aeviz-${name.toLowerCase()}`, title}, buttons, name);
+    b.addEventListener("click", action);
+    return b;
+  };
+  // A button's run that a later press replaced or reset is not an error to show.
+  const quiet = (promise) => promise.catch((error) => {
+    if (error.message !== "replaced by a new run" && error.message !== "reset") status(error.message);
+  });
+  button("Train", "train with these knobs, drawing as it goes", () => quiet(train()));
+  button("Step", "one mini-batch; arrows show where it pulls its samples' codes", () => quiet(step()));
+  button("Stop", "stop after the step in progress", stop);
+  button("Reset", "back to the recorded run and its knobs", reset);
+  button("Download", "the experiment of the run shown, as TOML for aeviz train", () => {
+    const link = element("a", {href: URL.createObjectURL(new Blob([api.experiment()], {type: "text/plain"})),
+                               download: "retrained.toml"});
+    link.click();
+  });
+  if (P.off) {
+    for (const control of box.querySelectorAll("input, select, #aeviz-train, #aeviz-step, #aeviz-stop")) control.disabled = true;
+  }
+
+  const views = element("div", {class: "views"}, box);
+  function canvasPanel(title, cls) {
+    const figure = element("figure", {class: `panel ${cls}`}, views);
+    const heading = element("h3", {}, figure, title);
+    const canvas = element("canvas", {class: cls}, figure);
+    return {figure, heading, canvas};
+  }
+  const planePanel = canvasPanel("live code plane (grey: the recorded run): drag to decode", "live-code");
+  const lossPanel = canvasPanel("RMSE per epoch: recorded (grey), retrained (colour)", "live-loss");
+  const decodedPanel = canvasPanel("decoded at the dragged code", "decoded");
+  const pathBox = element("div", {class: "path"}, box);
+  element("span", {}, pathBox, "path between samples (or shift-click two points) ");
+  const pathFrom = element("input", {type: "text", size: 5, value: "0", "aria-label": "from sample"}, pathBox);
+  const pathTo = element("input", {type: "text", size: 5, value: String(Math.max(0, n - 1)), "aria-label": "to sample"}, pathBox);
+  const pathCanvas = element("canvas", {class: "strip"}, pathBox);
+  let priorCanvas = null, noiseSlider = null, noiseSample = null, denoiseCanvas = null;
+  if (variational) {
+    const priorBox = element("div", {class: "prior"}, box);
+    const b = element("button", {type: "button"}, priorBox, "decode 16 codes drawn from N(0, 1)");
+    b.addEventListener("click", () => { prior(16); });
+    priorCanvas = element("canvas", {class: "prior"}, priorBox);
+  }
+  const corrupts = Boolean(P.experiment.train.noise || P.experiment.train.masking);
+  if (corrupts) {
+    const denoiseBox = element("div", {class: "denoise"}, box);
+    element("span", {}, denoiseBox, "noise ");
+    noiseSlider = element("input", {type: "range", min: "0", max: "1", step: "0.01",
+                                    value: String(P.experiment.train.noise || 0), "aria-label": "noise"}, denoiseBox);
+    element("span", {}, denoiseBox, " on sample ");
+    noiseSample = element("input", {type: "text", size: 5, value: "0", "aria-label": "sample"}, denoiseBox);
+    denoiseCanvas = element("canvas", {class: "denoise"}, denoiseBox);
+    const redo = () => denoise(Number(noiseSample.value) || 0, Number(noiseSlider.value));
+    noiseSlider.addEventListener("input", redo);
+    noiseSample.addEventListener("change", redo);
+  }
+  if (P.off) status(P.off);
+  else status("the recorded run; change a knob and train");
+
+  // ---- drawing ----
+  function sized(canvas, height) {
+    const ratio = window.devicePixelRatio || 1, width = canvas.clientWidth || 300;
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      canvas.style.height = `${height}px`;
+    }
+    const g = canvas.getContext("2d");
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    g.fillStyle = TH.background;
+    g.fillRect(0, 0, width, height);
+    return {g, width, height};
+  }
+
+  let limits = null;  // the live code plane's [[x0, x1], [y0, y1]], widened as codes spread
+  function planeLimits(codes) {
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (let i = 0; i < codes.length; i += 2) {
+      const a = codes[i], b = codes[i + 1];
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      x0 = Math.min(x0, a); x1 = Math.max(x1, a); y0 = Math.min(y0, b); y1 = Math.max(y1, b);
+    }
+    if (!(x1 >= x0)) return [[-1, 1], [-1, 1]];
+    const padX = (x1 - x0) * 0.08 || 0.1, padY = (y1 - y0) * 0.08 || 0.1;
+    return [[x0 - padX, x1 + padX], [y0 - padY, y1 + padY]];
+  }
+  function currentCodes() {
+    if (live.codes) return live.codes;
+    if (!X) return new Float64Array(0);
+    const all = [];
+    for (let i = 0; i < n; i++) all.push(i);
+    return encode(all);
+  }
+  const plane = {toPixel: null, fromPixel: null};
+  let dragCode = null;
+
+  function drawPlane() {
+    const {g, width, height} = sized(planePanel.canvas, 320);
+    const codes = currentCodes();
+    // The limits follow the codes, with some slack: refitted when a code leaves them or the
+    // codes shrink to under a third of them (so the plane does not jitter every frame).
+    const fit = planeLimits(codes);
+    const span = (l) => [l[0][1] - l[0][0], l[1][1] - l[1][0]];
+    if (!limits || fit[0][0] < limits[0][0] || fit[0][1] > limits[0][1] || fit[1][0] < limits[1][0]
+        || fit[1][1] > limits[1][1] || span(fit)[0] < span(limits)[0] / 3 || span(fit)[1] < span(limits)[1] / 3) {
+      const [wide, tall] = span(fit);
+      limits = [[fit[0][0] - wide * 0.1, fit[0][1] + wide * 0.1], [fit[1][0] - tall * 0.1, fit[1][1] + tall * 0.1]];
+    }
+    const m = 8, w = width - 2 * m, h = height - 2 * m;
+    const [[x0, x1], [y0, y1]] = limits;
+    plane.toPixel = (a, b) => [m + (a - x0) / (x1 - x0) * w, m + (1 - (b - y0) / (y1 - y0)) * h];
+    plane.fromPixel = (px, py) => [x0 + (px - m) / w * (x1 - x0), y0 + (1 - (py - m) / h) * (y1 - y0)];
+    g.strokeStyle = TH.faint;
+    g.strokeRect(m, m, w, h);
+    const behind = live.codes ? recordedAt(live.shownEpoch) : null;
+    if (behind) {  // the recorded run at the same epoch, in grey behind
+      g.fillStyle = TH.faint;
+      for (let i = 0; i < n; i++) {
+        const [px, py] = plane.toPixel(behind[2 * i], behind[2 * i + 1]);
+        if (px >= m && px <= m + w && py >= m && py <= m + h) g.fillRect(px - 1.5, py - 1.5, 3, 3);
+      }
+    }
+    for (let i = 0; i < codes.length / 2; i++) {
+      const a = codes[2 * i], b = codes[2 * i + 1];
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      const [px, py] = plane.toPixel(a, b);
+      g.fillStyle = colorOf[labels[i]] || TH.foreground;
+      g.fillRect(px - 1.5, py - 1.5, 3, 3);
+    }
+    if (live.pull) {  // the last step's pull arrows, from its samples' codes before it
+      const {rows, arrows, before} = live.pull;
+      let longest = 0;
+      for (let i = 0; i < rows.length; i++) longest = Math.max(longest, Math.hypot(arrows[2 * i], arrows[2 * i + 1]));
+      // The longest arrow 12 % of the plane's width, as aeviz's pull arrows.
+      const gain = longest > 0 ? 0.12 * (x1 - x0) / longest : 0;
+      g.strokeStyle = TH.foreground;
+      g.globalAlpha = 0.6;
+      g.lineWidth = 1.2;
+      rows.forEach((row, i) => {
+        const [ax, ay] = plane.toPixel(before[2 * row], before[2 * row + 1]);
+        const [bx, by] = plane.toPixel(before[2 * row] + arrows[2 * i] * gain, before[2 * row + 1] + arrows[2 * i + 1] * gain);
+        const length = Math.hypot(bx - ax, by - ay);
+        g.beginPath();
+        g.moveTo(ax, ay);
+        g.lineTo(bx, by);
+        if (length > 4) {  // its head
+          const ux = (bx - ax) / length, uy = (by - ay) / length;
+          g.moveTo(bx - 4 * ux - 3 * uy, by - 4 * uy + 3 * ux);
+          g.lineTo(bx, by);
+          g.lineTo(bx - 4 * ux + 3 * uy, by - 4 * uy - 3 * ux);
+        }
+        g.stroke();
+      });
+      g.globalAlpha = 1;
+      g.fillStyle = TH.muted;
+      g.font = "12px sans-serif";
+      g.fillText(`step ${live.steps}: where it pulls its batch's codes`, m + 4, height - m - 4);
+    }
+    if (dragCode) {
+      const [px, py] = plane.toPixel(dragCode[0], dragCode[1]);
+      g.strokeStyle = TH.foreground;
+      g.lineWidth = 2;
+      g.beginPath();
+      g.arc(px, py, 7, 0, 2 * Math.PI);
+      g.stroke();
+    }
+    g.lineWidth = 1;
+  }
+
+  function drawLoss() {
+    const {g, width, height} = sized(lossPanel.canvas, 320);
+    const live1 = live.records.filter((r) => Number.isFinite(r.rmse));
+    const epochs = recordedTimeline.concat(live1.map((r) => r.epoch));
+    const values = recordedLoss.concat(live1.map((r) => r.rmse)).filter((v) => v > 0 && Number.isFinite(v));
+    if (!values.length) return;
+    const e1 = Math.max(1, ...epochs), l0 = Math.log10(Math.min(...values)), l1 = Math.log10(Math.max(...values));
+    const m = 34, w = width - m - 8, h = height - 30;
+    const px = (e) => m + e / e1 * w, py = (v) => 8 + (1 - (Math.log10(v) - l0) / ((l1 - l0) || 1)) * h;
+    g.strokeStyle = TH.faint;
+    g.strokeRect(m, 8, w, h);
+    const line = (xs, ys, color) => {
+      g.strokeStyle = color;
+      g.lineWidth = 2;
+      g.beginPath();
+      xs.forEach((e, i) => { if (ys[i] > 0) (i ? g.lineTo : g.moveTo).call(g, px(e), py(ys[i])); });
+      g.stroke();
+    };
+    line(recordedTimeline, recordedLoss, TH.faint);
+    line(live1.map((r) => r.epoch), live1.map((r) => r.rmse), TH.accent);
+    g.fillStyle = TH.muted;
+    g.font = "11px sans-serif";
+    g.textAlign = "right";
+    g.fillText(Math.pow(10, l1).toPrecision(2), m - 3, 16);
+    g.fillText(Math.pow(10, l0).toPrecision(2), m - 3, 8 + h);
+    g.fillText(`epoch ${Math.round(e1)}`, m + w, height - 4);
+    g.textAlign = "left";
+    g.fillText("0", m, height - 4);
+    g.font = "12px sans-serif";
+    g.fillText(`epoch ${live.epoch} | ${live1.length ? "RMSE " + live1[live1.length - 1].rmse.toPrecision(4) : "recorded run"}`, m + 6, 24);
+    g.lineWidth = 1;
+  }
+
+  // One decoded output drawn into the box (x, y, w, h): an image, the point among the data,
+  // or a profile of its features.
+  function drawOutput(g, output, x, y, w, h, compare) {
+    g.strokeStyle = TH.faint;
+    g.strokeRect(x, y, w, h);
+    const shape = RUN.imageShape;
+    if (shape) {
+      const [rows, cols] = shape, cell = Math.min(w / cols, h / rows);
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          const t = Math.max(0, Math.min(1, (output[r * cols + c] - xLow) / (xHigh - xLow)));
+          const level = Math.round(255 * (1 - t));
+          g.fillStyle = `rgb(${level},${level},${level})`;
+          g.fillRect(x + c * cell, y + r * cell, Math.ceil(cell), Math.ceil(cell));
+        }
+      }
+      return;
+    }
+    if (d <= 3 && X) {  // the point among the data (features 0 and 1)
+      const lim = RUN.dataLimits.length ? RUN.dataLimits : [[xLow, xHigh], [xLow, xHigh]];
+      const fx = (v) => x + (v - lim[0][0]) / (lim[0][1] - lim[0][0]) * w;
+      const fy = (v) => y + (1 - (v - lim[1][0]) / (lim[1][1] - lim[1][0])) * h;
+      g.fillStyle = TH.faint;
+      for (let i = 0; i < n; i++) g.fillRect(fx(X[i * d]) - 1, fy(X[i * d + 1]) - 1, 2, 2);
+      g.fillStyle = TH.accent;
+      g.beginPath();
+      g.arc(fx(output[0]), fy(output[1]), Math.max(3, w / 40), 0, 2 * Math.PI);
+      g.fill();
+      return;
+    }
+    const profile = (values, color) => {  // a profile: one point per feature
+      g.strokeStyle = color;
+      g.lineWidth = 2;
+      g.beginPath();
+      for (let j = 0; j < d; j++) {
+        const t = (values[j] - xLow) / (xHigh - xLow);
+        const px = x + (d > 1 ? j / (d - 1) : 0.5) * w * 0.9 + w * 0.05, py = y + (1 - t) * h;
+        (j ? g.lineTo : g.moveTo).call(g, px, py);
+      }
+      g.stroke();
+      g.lineWidth = 1;
+    };
+    if (compare) profile(compare, TH.faint);
+    profile(output, TH.accent);
+    if (w >= 200) {  // the features' names under a large profile
+      g.fillStyle = TH.muted;
+      g.font = "11px sans-serif";
+      g.textAlign = "center";
+      for (let j = 0; j < d; j++) {
+        g.fillText(String(RUN.features[j]).slice(0, 12), x + (d > 1 ? j / (d - 1) : 0.5) * w * 0.9 + w * 0.05, y + h - 4);
+      }
+      g.textAlign = "left";
+    }
+  }
+
+  let decodedShown = null;
+  function drawDecoded() {
+    const {g, width, height} = sized(decodedPanel.canvas, 320);
+    if (!dragCode) {
+      g.fillStyle = TH.muted;
+      g.font = "13px sans-serif";
+      g.fillText("drag across the live code plane", 10, 24);
+      return;
+    }
+    decodedShown = Array.from(decode(dragCode, 1));
+    const side = Math.min(width, height) - 16;
+    drawOutput(g, decodedShown, (width - side) / 2, 8, side, side);
+  }
+
+  let stripShown = null, priorShown = null, denoiseShown = null;
+  /** Decoded outputs side by side (a VAE's prior: 8 a row at most), captions under them. */
+  function drawStrip(canvas, outputs, captions) {
+    const count = outputs.length, width = canvas.clientWidth || 300;
+    const cell = Math.min(120, Math.floor((width - 8) / Math.min(count, canvas.classList.contains("prior") ? 8 : count)));
+    const perRow = Math.max(1, Math.floor((width - 8) / cell)), rows = Math.ceil(count / perRow);
+    const {g} = sized(canvas, rows * cell + 8 + (captions ? 14 : 0));
+    outputs.forEach((output, i) => {
+      const x = 4 + (i % perRow) * cell, y = 4 + Math.floor(i / perRow) * cell;
+      drawOutput(g, output, x + 2, y + 2, cell - 4, cell - 4);
+      if (captions) {
+        g.fillStyle = TH.muted;
+        g.font = "11px sans-serif";
+        g.fillText(captions[i], x + 4, y + cell + 10);
+      }
+    });
+  }
+
+  /** The straight path between samples a and b's codes, decoded at `count` points. */
+  function path(a, b, count = 9) {
+    if (!X) throw new Error(P.off);
+    const ends = encode([a, b]), codes = [];
+    for (let i = 0; i < count; i++) {
+      const t = count > 1 ? i / (count - 1) : 0;
+      codes.push([ends[0] + t * (ends[2] - ends[0]), ends[1] + t * (ends[3] - ends[1])]);
+    }
+    const decoded = decode(codes.flat(), count), outputs = [];
+    for (let i = 0; i < count; i++) outputs.push(Array.from(decoded.subarray(i * d, i * d + d)));
+    stripShown = {a, b, codes, decoded: outputs};
+    pathFrom.value = String(a);
+    pathTo.value = String(b);
+    drawStrip(pathCanvas, outputs);
+    return stripShown;
+  }
+
+  let priorDraws = 0;
+  /** `count` codes from N(0, 1) (a stream of their own: default_rng([seed, 3, k]) for the
+   * k-th press) and what the decoder makes of them. */
+  function prior(count = 16) {
+    const rng = aevizRandom.defaultRng([experiment.train.seed, 3, priorDraws++]);
+    const codes = [];
+    for (let i = 0; i < count; i++) codes.push([rng.standardNormal(), rng.standardNormal()]);
+    const decoded = decode(codes.flat(), count), outputs = [];
+    for (let i = 0; i < count; i++) outputs.push(Array.from(decoded.subarray(i * d, i * d + d)));
+    priorShown = {codes, decoded: outputs};
+    if (priorCanvas) drawStrip(priorCanvas, outputs);
+    return priorShown;
+  }
+
+  /** Sample `sample` with Gaussian noise of std `noise` (its draws fixed per sample:
+   * default_rng([seed, 4, sample])), and the reconstruction of the noisy input. */
+  function denoise(sample, noise) {
+    if (!X) throw new Error(P.off);
+    const clean = Array.from(X.subarray(sample * d, sample * d + d));
+    const rng = aevizRandom.defaultRng([experiment.train.seed, 4, sample]);
+    const corrupted = clean.map((v) => v + noise * rng.standardNormal());
+    const output = Array.from(reconstruct(corrupted, 1));
+    denoiseShown = {sample, noise, clean, corrupted, output};
+    if (noiseSlider) {
+      noiseSlider.value = String(noise);
+      noiseSample.value = String(sample);
+    }
+    if (denoiseCanvas) drawStrip(denoiseCanvas, [clean, corrupted, output], ["clean", "noisy input", "reconstruction"]);
+    return denoiseShown;
+  }
+
+  let frames = 0, needed = false;
+  function dirty() {
+    if (needed) return;
+    needed = true;
+    requestAnimationFrame(() => {
+      needed = false;
+      frames += 1;
+      drawPlane();
+      drawLoss();
+      drawDecoded();
+      if (stripShown) path(stripShown.a, stripShown.b, stripShown.codes.length);
+      if (denoiseShown) denoise(denoiseShown.sample, denoiseShown.noise);
+    });
+  }
+
+  function dragTo(code) {
+    dragCode = [code[0], code[1]];
+    dirty();
+    return Array.from(decode(dragCode, 1));
+  }
+  const canvas = planePanel.canvas;
+  let dragging = false;
+  const pointed = (event) => {
+    if (!plane.fromPixel) return;
+    const rect = canvas.getBoundingClientRect();
+    dragTo(plane.fromPixel(event.clientX - rect.left, event.clientY - rect.top));
+  };
+  /** The sample drawn nearest to page pixel (x, y) on the live plane, or null. */
+  function nearestSample(x, y) {
+    const rect = canvas.getBoundingClientRect(), codes = currentCodes();
+    let best = null, bestDistance = Infinity;
+    for (let i = 0; i < codes.length / 2; i++) {
+      const [px, py] = plane.toPixel(codes[2 * i], codes[2 * i + 1]);
+      const distance = Math.hypot(rect.left + px - x, rect.top + py - y);
+      if (distance < bestDistance) { best = i; bestDistance = distance; }
+    }
+    return best;
+  }
+  let pickedFirst = true;  // shift-clicks pick the path's ends in turn
+  canvas.addEventListener("pointerdown", (event) => {
+    if (event.shiftKey && X && plane.toPixel) {
+      const sample = nearestSample(event.clientX, event.clientY);
+      if (sample !== null) {
+        (pickedFirst ? pathFrom : pathTo).value = String(sample);
+        pickedFirst = !pickedFirst;
+        redoPath();
+      }
+      return;
+    }
+    dragging = true;
+    canvas.setPointerCapture(event.pointerId);
+    pointed(event);
+  });
+  canvas.addEventListener("pointermove", (event) => { if (dragging) pointed(event); });
+  canvas.addEventListener("pointerup", () => { dragging = false; });
+  const redoPath = () => {
+    const a = Number(pathFrom.value), b = Number(pathTo.value);
+    if (Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0 && a < n && b < n && X) path(a, b);
+  };
+  pathFrom.addEventListener("change", redoPath);
+  pathTo.addEventListener("change", redoPath);
+  window.addEventListener("resize", dirty);
+
+  showKnobs(experiment);
+  if (X) {
+    redoPath();
+    if (corrupts) denoise(0, Number(noiseSlider.value));
+  }
+  dirty();
+
+  // ---- the API (see README) ----
+  api.retrain = retrain;
+  api.experiment = () => toml(experiment);
+  api.playground = {
+    off: () => P.off || null,
+    step, stop, reset, train,
+    experimentFor: (overrides) => toml(resolved(overrides)),  // throws as retrain rejects
+    knobs: knobOverrides,
+    setKnob: (key, value) => { inputs[key].value = String(value); },
+    model: () => ({params: Array.from(model.params), layers: model.layers.slice(),
+                   activations: model.activations.slice(), codeLayer: experiment.model.code_layer,
+                   from: modelLabel}),
+    codes: () => Array.from(currentCodes()),
+    recordedAt: (epoch) => { const codes = recordedAt(epoch); return codes && Array.from(codes); },
+    drag: dragTo,
+    dragged: () => dragCode && {code: dragCode.slice(), output: Array.from(decode(dragCode, 1))},
+    pointAt: (code) => {  // where `code` lies on the live code plane, in page pixels
+      const rect = canvas.getBoundingClientRect(), [px, py] = plane.toPixel(code[0], code[1]);
+      return [rect.left + px, rect.top + py];
+    },
+    path, prior, denoise,
+    frames: () => frames,
+    live: () => ({epoch: live.epoch, steps: live.steps, running: live.running,
+                  stopReason: live.stopReason, records: live.records.length}),
+  };
+})();

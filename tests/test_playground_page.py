@@ -1,0 +1,474 @@
+"""The page retrains live, and records what `aeviz train` records: aeviz.retrain of the demo,
+the denoising example and the VAE example with changed keys against `aeviz train` with the same
+`--set` values and dtype = "float64", epoch by epoch; aeviz.experiment() against `aeviz train`
+of its text; Step, Stop and the decoder views (drag, path, prior, denoise) against the
+model's forward pass, in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import aeviz
+from aeviz.renderer.page.playground import KNOBS
+from aeviz.training.model import Autoencoder, code_gradients, forward, split_params
+from aeviz.trajectory import load
+from tests.playground_browser import browser, requests  # noqa: F401 (a fixture)
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def open_page(driver, page: Path):
+    driver.get_log("browser"), requests(driver)  # from empty logs
+    driver.get(page.as_uri())
+    for _ in range(200):
+        if driver.execute_script("return !!(window.aeviz && window.aeviz.playground)"):
+            break
+        time.sleep(0.05)
+    problems = [entry for entry in driver.get_log("browser")
+                if entry["level"] in ("SEVERE", "WARNING")]
+    assert problems == [], problems
+    return driver
+
+
+def retrain(driver, overrides: dict):
+    """aeviz.retrain(overrides) awaited: its {epoch, loss, stopReason}, or "Error: message"."""
+    return driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        aeviz.retrain(arguments[0]).then(done, (error) => done("Error: " + error.message));
+    """, overrides)
+
+
+def call(driver, script: str, *args):
+    """An async page call (a Promise) awaited."""
+    return driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        f"Promise.resolve({script}).then(done, (error) => done('Error: ' + error.message));",
+        *args)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory, run_cli) -> dict[str, Path]:
+    """Pages of the demo, the denoising example and the VAE example (as rendered), each
+    beside a link to the examples' data, so that experiment files written there train."""
+    folder = tmp_path_factory.mktemp("playground")
+    (folder / "data").symlink_to(EXAMPLES / "data")
+    made = {}
+    for name, toml in [("demo", "seed-default.toml"), ("denoising", "denoising.toml"),
+                       ("vae", "vae-vs-ae-vae.toml")]:
+        run = folder / f"{name}.npz"
+        assert run_cli("train", EXAMPLES / toml, "-o", run, "-q").exit_code == 0
+        made[name] = aeviz.render(run, folder / f"{name}.html", notify=lambda message: None)
+    return made
+
+
+@pytest.fixture(scope="module")
+def run_cli():
+    from click.testing import CliRunner
+
+    from aeviz.cli import cli
+
+    def invoke(*args):
+        return CliRunner().invoke(cli, [str(a) for a in args], prog_name="aeviz",
+                                  catch_exceptions=False)
+    return invoke
+
+
+def aeviz_train(run_cli, toml: Path, overrides: dict, output: Path):
+    """`aeviz train toml --set key=value ... --set train.dtype=float64`: its trajectory."""
+    sets = [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
+    args = [arg for text in sets + ["train.dtype=float64"] for arg in ("--set", text)]
+    result = run_cli("train", toml, "-o", output, "-q", *args)
+    assert result.exit_code == 0, result.output
+    return load(output)
+
+
+def assert_same_record(page_run: dict, trajectory) -> None:
+    assert page_run["epoch"] == [int(e) for e in trajectory.epoch]
+    ours, theirs = np.array(page_run["loss"]), np.asarray(trajectory.loss, float)
+    assert np.max(np.abs(ours - theirs) / theirs) <= 1e-5
+    if trajectory.terms is not None:  # code_l1 and a VAE's KL, as recorded (float32)
+        np.testing.assert_allclose(page_run["terms"], trajectory.terms, rtol=1e-5)
+
+
+CASES = [
+    ("demo", "seed-default.toml", {"train.optimizer": "sgd"}),
+    ("demo", "seed-default.toml", {"train.optimizer": "momentum", "model.activation": "sigmoid",
+                                   "train.seed": 7}),
+    ("denoising", "denoising.toml", {"train.noise": 0.1}),
+    ("vae", "vae-vs-ae-vae.toml", {"train.beta": 0.01, "train.epochs": 6}),
+    ("demo", "seed-default.toml", {"train.masking": 0.2, "train.code_l1": 0.01,
+                                   "train.optimizer": "adamw", "train.epochs": 50}),
+    # Too high a learning rate on the demo's page: the loss jumps four orders of magnitude in
+    # epoch 1 (recorded mini-batch by mini-batch) and comes back down.
+    ("demo", "seed-default.toml", {"model.activation": "identity", "train.learning_rate": 4.0,
+                                   "record.batches": 1, "train.epochs": 100}),
+    # ... and one that overflows in epoch 1: the stop rule says "diverged" and the record
+    # keeps the finite mini-batch snapshots before the overflow.
+    ("demo", "seed-default.toml", {"model.activation": "identity", "train.optimizer": "momentum",
+                                   "train.learning_rate": 50.0, "record.batches": 1,
+                                   "train.epochs": 30}),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, toml, overrides", CASES,
+                         ids=["demo-sgd", "demo-momentum-sigmoid-seed", "denoising-noise",
+                              "vae-beta", "demo-masking-code_l1-adamw", "demo-blow-up",
+                              "demo-diverging"])
+def test_retrain_records_what_aeviz_train_records(browser, pages, run_cli, tmp_path,  # noqa: F811
+                                                  name, toml, overrides):
+    driver = open_page(browser, pages[name])
+    page_run = retrain(driver, overrides)
+    assert not isinstance(page_run, str), page_run
+    # Offline, from disk: the page asked for itself, and its Worker's script is a blob: URL.
+    asked = requests(driver)
+    assert asked[0] == pages[name].as_uri()
+    assert {url.split(":")[0] for url in asked[1:]} <= {"blob", "data"}
+    reference = aeviz_train(run_cli, EXAMPLES / toml, overrides, tmp_path / "reference.npz")
+    assert page_run["stopReason"] == reference.meta.stop_reason
+    assert_same_record(page_run, reference)
+    # The page's experiment, trained by aeviz (beside the data, as the page says), again.
+    text = driver.execute_script("return aeviz.experiment()")
+    written = pages[name].parent / f"retrained-{name}.toml"
+    written.write_text(text, encoding="utf-8")
+    again = aeviz_train(run_cli, written, {}, tmp_path / "again.npz")
+    assert_same_record(page_run, again)
+
+
+def test_bad_overrides_are_refused_with_one_line(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    refusals = {
+        '{"train.learing_rate": 0.1}': "Error: train.learing_rate: not a key the page retrains "
+                                       "with; allowed: train.optimizer, train.learning_rate",
+        '{"train.batch_size": 2.5}': "Error: train.batch_size: must be a whole number, got 2.5",
+        '{"train.learning_rate": 0}': "Error: train.learning_rate: must be > 0, got 0",
+        '{"train.optimizer": "lbfgs"}': "Error: train.optimizer: must be one of sgd, momentum,",
+        '{"data.seed": 3}': "Error: data.seed: not a key the page retrains with",
+        '{"model.layers": [4, 6, 3, 5, 4]}': "Error: model.layers: the code layer (entry 2) "
+                                             "stays the one hidden layer of 2 neurons, got "
+                                             "[4,6,3,5,4]",
+        '{"model.layers": [4, 6, 2, 4]}': "Error: model.layers: must be 5 whole numbers",
+    }
+    for overrides, message in refusals.items():
+        assert retrain(driver, json.loads(overrides)).startswith(message), overrides
+
+
+def test_step_shows_one_batch_and_training_goes_on_from_it(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    first = call(driver, "aeviz.playground.step()")
+    assert first["step"] == 1 and len(first["rows"]) == 32 and first["epoch"] == 1
+    # Its pull arrows: -d(the batch's MSE)/d(each code), aeviz's pull (code_gradients) with
+    # the initial weights, as `aeviz train` draws them from the seed.
+    run = load(pages["demo"].with_suffix(".npz"))
+    exp = run.experiment
+    net = Autoencoder(exp.model.layers, exp.model.activations, np.random.default_rng(0))
+    rows, code = first["rows"], exp.code_layer
+    x = run.x[rows].astype(float)
+    codes = net.forward(x)[code]
+    pull = -code_gradients(codes, x, net.weights[code:], net.biases[code:],
+                           exp.model.activations[code:]) / len(rows)
+    np.testing.assert_allclose(np.reshape(first["arrows"], (-1, 2)), pull, rtol=1e-9,
+                               atol=1e-15)
+    for _ in range(14):
+        last = call(driver, "aeviz.playground.step()")
+    assert last["step"] == 15
+    # 400 samples in batches of 32: 13 steps an epoch, so epoch 1 was evaluated and recorded
+    live = driver.execute_script("return aeviz.playground.live()")
+    assert (live["epoch"], live["records"], last["epoch"]) == (2, 2, 2)
+    stepped_on = call(driver, "aeviz.playground.train()")
+    fresh = retrain(driver, {})
+    assert stepped_on == fresh  # 15 steps, then the rest: the very same run
+
+
+def test_a_new_retrain_replaces_the_one_running(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    first, second = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const settle = (run) => run.then((r) => r.loss.length, (error) => error.message);
+        const first = settle(aeviz.retrain({"train.optimizer": "sgd"}));
+        const second = settle(aeviz.retrain({}));
+        Promise.all([first, second]).then(done);""")
+    assert first == "replaced by a new run"
+    assert second == len(retrain(driver, {})["loss"])  # the replacing run ran to its end
+
+
+def test_stop_keeps_the_completed_epochs(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["vae"])
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const run = aeviz.retrain({"train.epochs": 40});
+        const poll = () => aeviz.playground.live().epoch >= 3 ? aeviz.playground.stop()
+                                                               : setTimeout(poll, 20);
+        poll();
+        run.then(done, (error) => done("Error: " + error.message));""")
+    assert result["stopReason"] == "interrupted"
+    assert 2 <= len(result["epoch"]) - 1 < 40  # epochs 1 and 2 at least, not all 40
+    assert result["epoch"] == list(range(len(result["epoch"])))
+
+
+def test_keys_typed_into_a_knob_stay_there(browser, pages):  # noqa: F811
+    from selenium.webdriver.common.keys import Keys
+
+    driver = open_page(browser, pages["demo"])
+    driver.execute_script("aeviz.seek(5)")
+    knob = driver.find_element("css selector", '#aeviz-playground [data-key="model.layers"]')
+    knob.clear()
+    knob.send_keys("4, 8, 2, 8, 4", Keys.ARROW_LEFT, Keys.HOME, Keys.END, " ")
+    assert driver.execute_script("return aeviz.current().index") == 5  # the slider stayed
+    assert knob.get_attribute("value") == "4, 8, 2, 8, 4 "
+    assert driver.execute_script("return aeviz.playground.knobs()") == {
+        "model.layers": [4, 8, 2, 8, 4]}
+
+
+def test_download_gives_the_experiment(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    driver.execute_script("aeviz.playground.setKnob('train.learning_rate', '0.02')")
+    call(driver, "aeviz.playground.step()")  # a run with the knobs: the experiment shown
+    saved = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        URL.createObjectURL = (blob) => { window.savedBlob = blob; return "blob:saved"; };
+        HTMLAnchorElement.prototype.click = function () {
+            window.savedBlob.text().then((text) => done([this.download, text]));
+        };
+        document.getElementById("aeviz-download").click();""")
+    assert saved == ["retrained.toml", driver.execute_script("return aeviz.experiment()")]
+    assert "learning_rate = 0.02\n" in saved[1] and 'dtype = "float64"\n' in saved[1]
+
+
+def test_the_recorded_run_is_drawn_behind_at_the_same_epoch(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    run = load(pages["demo"].with_suffix(".npz"))
+    behind = np.array(driver.execute_script("return aeviz.playground.recordedAt(50)"))
+    codes = run.codes[list(run.epoch).index(50)]
+    limits = np.array(json.loads(driver.execute_script(
+        "return document.getElementById('aeviz-data').textContent"))["runs"][0]["axes"]["limits"])
+    step = (limits[:, 1] - limits[:, 0]) / (2 * 32767)  # int16 on the run's axes
+    assert np.all(np.abs(behind.reshape(-1, 2) - codes) <= step)
+
+
+def test_shift_clicks_pick_the_paths_ends(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    codes = np.array(driver.execute_script(
+        "document.querySelector('canvas.live-code').scrollIntoView();"
+        "return aeviz.playground.codes()")).reshape(-1, 2)
+    for sample in (17, 345):  # samples of different clusters, drawn apart
+        x, y = driver.execute_script("return aeviz.playground.pointAt(arguments[0])",
+                                     codes[sample].tolist())
+        for kind in ("mousePressed", "mouseReleased"):
+            driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
+                "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1,
+                "modifiers": 8})  # shift
+    ends = driver.execute_script("""
+        return Array.from(document.querySelectorAll('.path input'), (input) => input.value)""")
+    assert ends == ["17", "345"]
+    assert driver.execute_script("return aeviz.playground.dragged()") is None  # no drag
+
+
+def page_model(driver) -> dict:
+    return driver.execute_script("return aeviz.playground.model()")
+
+
+def network(model: dict) -> tuple[list, list]:
+    """The page model's weights and biases (a VAE's log-variance layer left out)."""
+    layers = model["layers"]
+    count = sum(a * b + b for a, b in zip(layers, layers[1:]))
+    return split_params(np.array(model["params"])[:count], layers)
+
+
+def decoded(model: dict, codes: np.ndarray) -> np.ndarray:
+    weights, biases = network(model)
+    code = model["codeLayer"]
+    return forward(codes, weights[code:], biases[code:], model["activations"][code:])[-1]
+
+
+def test_drag_path_and_prior_decode_as_the_model_does(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["vae"])
+    model = page_model(driver)
+    assert model["from"] == "the recorded run's last snapshot"
+    run = load(pages["vae"].with_suffix(".npz"))
+    np.testing.assert_allclose(np.array(model["params"])[:run.weights[0][-1].size],
+                               run.weights[0][-1].ravel(), rtol=0, atol=0)
+    # Drag: the mouse on the live code plane, the large view shows the decoder's output there.
+    point = driver.execute_script("document.querySelector('canvas.live-code').scrollIntoView();"
+                                  "return aeviz.playground.pointAt([0.3, -0.4])")
+    driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mousePressed", "x": point[0],
+                           "y": point[1], "button": "left", "clickCount": 1})
+    driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseReleased", "x": point[0],
+                           "y": point[1], "button": "left", "clickCount": 1})
+    shown = driver.execute_script("return aeviz.playground.dragged()")
+    np.testing.assert_allclose(shown["code"], [0.3, -0.4], atol=0.02)  # a pixel's worth
+    np.testing.assert_allclose(shown["output"], decoded(model, np.array([shown["code"]]))[0],
+                               rtol=1e-12)
+    code = driver.execute_script("return aeviz.playground.drag([0.3, -0.4])")
+    np.testing.assert_allclose(code, decoded(model, np.array([[0.3, -0.4]]))[0], rtol=1e-12)
+    # ... drawn as an 8 x 8 image: each cell's grey is its pixel's value.
+    pixels = np.array(driver.execute_script("""
+        return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+            const canvas = document.querySelector("canvas.decoded"), g = canvas.getContext("2d");
+            const ratio = window.devicePixelRatio || 1, width = canvas.width / ratio;
+            const side = Math.min(width, 320) - 16, left = (width - side) / 2, cell = side / 8;
+            const out = [];
+            for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) {
+                out.push(g.getImageData(Math.round((left + (c + 0.5) * cell) * ratio),
+                                        Math.round((8 + (r + 0.5) * cell) * ratio), 1, 1).data[0]);
+            }
+            resolve(out);
+        })));"""))
+    x = run.x.astype(float)
+    expected = np.round(255 * (1 - np.clip((np.array(code) - x.min()) / np.ptp(x), 0, 1)))
+    assert np.abs(pixels - expected).max() <= 1
+    # The path between two samples: their codes (the encoder's means) and 9 decodes between.
+    path = driver.execute_script("return aeviz.playground.path(3, 42, 9)")
+    weights, biases = network(model)
+    ends = forward(x[[3, 42]], weights, biases, model["activations"])[model["codeLayer"]]
+    np.testing.assert_allclose(path["codes"][0], ends[0], rtol=1e-9)
+    np.testing.assert_allclose(path["codes"][-1], ends[1], rtol=1e-9)
+    np.testing.assert_allclose(path["decoded"], decoded(model, np.array(path["codes"])),
+                               rtol=1e-12)
+    # The prior: 16 codes from N(0, 1), from their own stream.
+    prior = driver.execute_script("return aeviz.playground.prior(16)")
+    expected_codes = np.random.default_rng([0, 3, 0]).standard_normal(32).reshape(16, 2)
+    np.testing.assert_array_equal(prior["codes"], expected_codes)
+    np.testing.assert_allclose(prior["decoded"], decoded(model, expected_codes), rtol=1e-12)
+    # ... drawn as 16 images, 8 a row: each image's pixels are its decoded values' greys.
+    drawn = np.array(driver.execute_script("""
+        const canvas = document.querySelector("canvas.prior"), g = canvas.getContext("2d");
+        const ratio = window.devicePixelRatio || 1, width = canvas.clientWidth;
+        const cell = Math.min(120, Math.floor((width - 8) / 8));
+        const perRow = Math.floor((width - 8) / cell), pixel = (cell - 4) / 8, out = [];
+        for (let i = 0; i < 16; i++) {
+            const left = 6 + (i % perRow) * cell, top = 6 + Math.floor(i / perRow) * cell;
+            for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) {
+                out.push(g.getImageData(Math.round((left + (c + 0.5) * pixel) * ratio),
+                                        Math.round((top + (r + 0.5) * pixel) * ratio),
+                                        1, 1).data[0]);
+            }
+        }
+        return out;"""))
+    greys = np.round(255 * (1 - np.clip((np.array(prior["decoded"]) - x.min()) / np.ptp(x), 0,
+                                        1)))
+    assert np.abs(drawn - greys.ravel()).max() <= 1
+
+
+def test_the_noise_slider_corrupts_a_sample_and_shows_its_reconstruction(browser,  # noqa: F811
+                                                                         pages):
+    driver = open_page(browser, pages["denoising"])
+    model = page_model(driver)
+    run = load(pages["denoising"].with_suffix(".npz"))
+    shown = driver.execute_script("return aeviz.playground.denoise(5, 0.4)")
+    clean = run.x[5].astype(float)
+    noisy = clean + 0.4 * np.random.default_rng([0, 4, 5]).standard_normal(2)
+    np.testing.assert_allclose(shown["corrupted"], noisy, rtol=1e-12)
+    weights, biases = network(model)
+    np.testing.assert_allclose(shown["output"], forward(noisy[None], weights, biases,
+                                                        model["activations"])[-1][0], rtol=1e-12)
+
+
+def test_the_pages_stay_within_their_size_budgets(pages):
+    assert pages["demo"].stat().st_size < 8e6
+    assert pages["vae"].stat().st_size < 25e6  # digits, with the VAE's 40 snapshots
+
+
+def test_wide_data_are_not_packed_for_retraining(browser, pages, tmp_path,  # noqa: F811
+                                                 monkeypatch):
+    from aeviz.renderer.page import playground
+
+    monkeypatch.setattr(playground, "DATA_BYTES", 1000)
+    page = aeviz.render(pages["demo"].with_suffix(".npz"), tmp_path / "wide.html",
+                        notify=lambda message: None)
+    driver = open_page(browser, page)
+    assert driver.find_element("id", "aeviz-playground-status").text == (
+        "live training is off: the data take 0.0064 MB, the page carries up to 0.001 MB for "
+        "retraining; train it with aeviz train")  # 400 samples x 4 features x 4 bytes
+
+
+def test_a_page_too_large_to_train_live_says_why(browser, pages, tmp_path,  # noqa: F811
+                                                 monkeypatch):
+    from aeviz.renderer.page import playground
+
+    monkeypatch.setattr(playground, "LIVE_MADDS", 1000)
+    page = aeviz.render(pages["demo"].with_suffix(".npz"), tmp_path / "off.html",
+                        notify=lambda message: None)
+    driver = open_page(browser, page)
+    why = ("live training is off: one epoch of this run costs 7.9e+04 multiply-adds, the page "
+           "trains up to 1e+03; train it with aeviz train")
+    assert driver.find_element("id", "aeviz-playground-status").text == why
+    assert driver.find_element("id", "aeviz-train").get_attribute("disabled") == "true"
+    assert retrain(driver, {}) == "Error: " + why
+    assert "x" not in json.loads(driver.execute_script(
+        "return document.getElementById('aeviz-data').textContent"))["playground"]
+
+
+# Overrides as a student (or a script) might set them: each knob's key with values of its
+# kind (seven times in eight), near misses and wrong types.
+NEAR_MISSES = st.one_of(st.floats(min_value=-2, max_value=3, allow_nan=False),
+                        st.integers(min_value=-3, max_value=70),
+                        st.sampled_from([0, 1, 1e-9, 0.999]), st.text(max_size=3),
+                        st.booleans())
+
+
+def knob_values(knob: dict):
+    if knob["kind"] == "choice":
+        valid = st.sampled_from(knob["choices"])
+    elif knob["kind"] == "layers":
+        valid = st.tuples(st.integers(1, 9), st.integers(1, 9)).map(
+            lambda h: [4, h[0], 2, h[1], 4])
+        return st.one_of(valid, valid, valid, st.lists(st.integers(0, 9), min_size=3,
+                                                       max_size=6))
+    elif knob["kind"] == "integer":
+        valid = st.integers(knob["minimum"], knob["minimum"] + 60)
+    else:
+        low = knob.get("minimum", knob.get("above", 0.0))
+        valid = st.floats(low, 0.99 if "below" in knob else 3.0, exclude_min="above" in knob)
+    return st.one_of(*[valid] * 7, NEAR_MISSES)
+
+
+KNOB_VALUES = {knob["key"]: knob_values(knob) for knob in KNOBS if knob["key"] != "train.beta"}
+OVERRIDES = st.lists(st.sampled_from(sorted(KNOB_VALUES)), max_size=4, unique=True).flatmap(
+    lambda keys: st.fixed_dictionaries({key: KNOB_VALUES[key] for key in keys}))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(overrides=OVERRIDES)
+def test_the_page_reads_overrides_as_aeviz_train_does(browser, pages, overrides):  # noqa: F811
+    """What the page accepts, `aeviz train --set` accepts and resolves to the same experiment;
+    what it refuses, aeviz refuses too (the page alone keeps model.layers' length and code
+    layer, its knob changing sizes only, and trains at most 100,000 epochs)."""
+    from aeviz.errors import AevizError
+    from aeviz.settings import experiment_from_dict, load_experiment, parse_toml
+
+    driver = pages_driver(browser, pages)
+    text = driver.execute_script("""
+        try { return aeviz.playground.experimentFor(arguments[0]) }
+        catch (error) { return "Error: " + error.message }""", overrides)
+    # JavaScript has one number type: 1.0 is the integer 1 there.
+    as_js = {key: int(value) if isinstance(value, float) and value.is_integer() else value
+             for key, value in overrides.items()}
+    try:
+        theirs = load_experiment(EXAMPLES / "seed-default.toml",
+                                 dict(as_js, **{"train.dtype": "float64"}))
+    except AevizError as error:
+        theirs = error
+    if text.startswith("Error: "):
+        assert isinstance(theirs, AevizError) or text.startswith("Error: model.layers:"), text
+        key = text[len("Error: "):].split(":")[0]
+        assert key in overrides
+        return
+    assert not isinstance(theirs, AevizError), (text, theirs)
+    ours = experiment_from_dict(parse_toml(text, "page"), "page")
+    assert ours.to_dict() | {"title": ""} == theirs.to_dict() | {"title": ""}
+
+
+def pages_driver(browser, pages):  # noqa: F811
+    """The demo page, opened once for all the fuzz examples."""
+    if not browser.current_url.endswith("/demo.html"):
+        open_page(browser, pages["demo"])
+    return browser
