@@ -58,9 +58,11 @@ def requests(driver) -> list[str]:
 def load_scripts(driver, *names: str) -> None:
     """A blank page with the playground's JavaScript files `names` (e.g. "rng.js", in
     aeviz/renderer/page/live) run in it, as globals."""
+    from aeviz.renderer.page.template import shared_script
+
     driver.get("about:blank")
-    for name in names:
+    for text in [shared_script()] + [asset(f"live/{name}") for name in names]:
         # As a <script> element, as the page runs it: its top-level names become globals.
         driver.execute_script("const script = document.createElement('script');"
                               "script.textContent = arguments[0];"
-                              "document.head.appendChild(script);", asset(f"live/{name}"))
+                              "document.head.appendChild(script);", text)

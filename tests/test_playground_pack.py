@@ -17,7 +17,7 @@ from aeviz.renderer.page.playground import (
     playground_data,
     playground_script,
 )
-from aeviz.renderer.page.template import asset
+from aeviz.renderer.page.template import asset, shared_script
 from aeviz.settings import (
     ACTIVATION_NAMES,
     OPTIMIZER_NAMES,
@@ -90,8 +90,9 @@ def test_a_comparison_page_does_not_retrain():
 
 
 def test_the_scripts_cannot_end_the_pages_script_element():
-    script = playground_script(asset)
+    script = playground_script(asset, shared_script())
     assert not re.search(r"</script|<!--", script, re.I)
     source = re.match(r'"use strict";\nconst AEVIZ_WORKER_SOURCE = (".*?");\n', script).group(1)
     worker = json.loads(source)
     assert "aevizTrainer" in worker and "self.onmessage" in worker
+    assert worker.index("const aevizActivations") < worker.index("const aevizNet")

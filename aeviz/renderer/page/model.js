@@ -1,22 +1,12 @@
 // model.js: the autoencoder's forward pass with a snapshot's parameters, the arithmetic of
 // aeviz.training.model (z = a W^T + b, a = act(z)), and the error's gradient with respect to
-// a code (model.code_gradients: the pull arrows). Each activation by name beside its
-// derivative, written in terms of its output a as the model's; leaky_relu's slope is the
-// model's (shipped in the data, never written here).
+// a code (model.code_gradients: the pull arrows). The activations are the one table of
+// activations.js (aevizActivations), shared with the network that retrains.
+/* global aevizActivations */
 page.model = (() => {
-  function activations(leak) {
-    return {
-      identity: { f: (z) => z, d: () => 1 },
-      sigmoid: { f: (z) => 1 / (1 + Math.exp(-z)), d: (a) => a * (1 - a) },
-      tanh: { f: Math.tanh, d: (a) => 1 - a * a },
-      relu: { f: (z) => (z > 0 ? z : 0), d: (a) => (a > 0 ? 1 : 0) },
-      leaky_relu: { f: (z) => (z > 0 ? z : leak * z), d: (a) => (a > 0 ? 1 : leak) }
-    };
-  }
-
   // Where each layer's weights and biases sit in a snapshot's flat parameter row.
-  function layout(sizes, names, leak) {
-    const table = activations(leak), layers = [];
+  function layout(sizes, names) {
+    const table = aevizActivations, layers = [];
     let offset = 0;
     for (let l = 0; l + 1 < sizes.length; l++) {
       const ins = sizes[l], outs = sizes[l + 1];
@@ -43,7 +33,7 @@ page.model = (() => {
   function outputs(layers, params, base, input, from, to) {
     const all = [Array.from(input)];
     for (let l = from; l < (to === undefined ? layers.length : to); l++) {
-      all.push(dense(layers[l], params, base, all[all.length - 1], layers[l].act.f));
+      all.push(dense(layers[l], params, base, all[all.length - 1], layers[l].act.fn));
     }
     return all;
   }
@@ -60,7 +50,7 @@ page.model = (() => {
     let delta = all[all.length - 1].map((y, i) => (y - x[i]) * 2 / x.length);
     for (let l = layers.length - 1; l >= from; l--) {
       const layer = layers[l], a = all[l - from + 1], row = base + layer.w;
-      delta = delta.map((g, o) => g * layer.act.d(a[o]));
+      delta = delta.map((g, o) => g * layer.act.slope(a[o]));
       const back = new Array(layer.ins).fill(0);
       for (let o = 0; o < layer.outs; o++) {
         for (let j = 0; j < layer.ins; j++) back[j] += delta[o] * params[row + o * layer.ins + j];
@@ -85,5 +75,5 @@ page.model = (() => {
     return dense(layer, run.logvarParams, base, a, (z) => z);
   }
 
-  return { activations, layout, forward, codeGradient, reconstruct, decode, pull, logVariance };
+  return { layout, forward, codeGradient, reconstruct, decode, pull, logVariance };
 })();

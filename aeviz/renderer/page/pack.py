@@ -37,7 +37,6 @@ from aeviz.renderer.scales import growing_extents, padded
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
-from aeviz.training.model import LEAK
 
 # The caps on what goes into a page. Snapshots (every sample's code, every weight) are thinned
 # to an even spread (first and last kept) so that they take at most SNAPSHOT_BYTES; a run
@@ -90,7 +89,7 @@ def pack_runs(views: list[RunView], options: RenderOptions
         "future": options.future,
         "theme": {name: getattr(theme, name) for name in (
             "background", "foreground", "muted", "faint", "panel", "accent")},
-        "cmap": _colormap(theme.weight_cmap), "leak": LEAK,
+        "cmap": _colormap(theme.weight_cmap),
         "runs": runs, "notes": notes,
         "description": to_json(description),
         "panels": page_panels(description, runs),

@@ -95,10 +95,11 @@ def playground_data(views: list[RunView], b64: Callable[[np.ndarray, str], str])
     return entry
 
 
-def playground_script(asset: Callable[[str], str]) -> str:
+def playground_script(asset: Callable[[str], str], shared: str) -> str:
     """The page's retraining scripts, and the Worker's source as a JavaScript string;
-    `asset(name)`: the text of a file beside the page's template."""
-    worker = "\n".join(['"use strict";'] + [asset(name) for name in WORKER_SCRIPTS])
+    `asset(name)`: the text of a file beside the page's template; `shared`: the script the
+    page runs first (the activations), which the Worker runs first too."""
+    worker = "\n".join(['"use strict";', shared] + [asset(name) for name in WORKER_SCRIPTS])
     # As JSON with "<" escaped, the source cannot end the page's <script> element.
     source = json.dumps(worker).replace("<", "\\u003c")
     main = "\n".join(asset(name) for name in PAGE_SCRIPTS)

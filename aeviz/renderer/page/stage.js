@@ -6,7 +6,7 @@ page.Stage = class Stage {
     this.data = data;
     this.theme = data.theme;
     this.draw = page.kit.drawing(data.theme);
-    const layersOf = (sizes, names) => page.model.layout(sizes, names, data.leak);
+    const layersOf = (sizes, names) => page.model.layout(sizes, names);
     this.runs = data.runs.map((packed, number) => page.data.decodeRun(packed, number, layersOf));
     this.steps = data.steps;
     this.index = 0;

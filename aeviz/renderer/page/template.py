@@ -2,7 +2,8 @@
 text escaped.
 
 The script is the files in SCRIPTS, in that order, inside one function that holds the
-namespace `page` (page.html): kit.js (scales, ticks, text, the Panel base), data.js (decoding
+namespace `page` (page.html), after the shared activations.js (which the Worker runs too):
+kit.js (scales, ticks, text, the Panel base), data.js (decoding
 the packed runs), model.js (the forward pass), one panel-NAME.js per panel kind (each sets
 page.panelKinds.KIND to a Panel subclass), stage.js (what panels and controls share),
 controls.js, api.js (window.aeviz) and main.js (one panel per entry of the data's "panels", in
@@ -21,6 +22,7 @@ import json
 from importlib import resources
 
 from aeviz.renderer.page.playground import playground_script
+from aeviz.training.model import LEAK
 
 # In a <script> element only "</script" (any case) and "<!--" can end or change the script; JSON
 # with <, > and & written as \u escapes contains neither, whatever the experiment's texts say.
@@ -52,12 +54,19 @@ def script() -> str:
     return "\n".join(f"// ---- {name}\n{asset(name)}" for name in SCRIPTS)
 
 
+def shared_script() -> str:
+    """What the page's own script and the retraining Worker both run first: the one table of
+    activations (activations.js), with leaky_relu's slope the model's."""
+    return f"const AEVIZ_LEAK = {LEAK!r};\n{asset('activations.js')}"
+
+
 def page_html(data: dict) -> str:
     """The whole page for `data` (see pack.pack_runs)."""
     parts = {"TITLE": html.escape(data["title"]), "STYLE": asset("page.css"),
              "SCRIPT": script(), "DATA": script_json(data),
              "DESCRIPTION": html.escape(data.get("caption", ""), quote=True),
-             "PLAYGROUND": playground_script(asset)}
+             "SHARED": shared_script(),
+             "PLAYGROUND": playground_script(asset, shared_script())}
     pieces = asset("page.html").split("@@")
     # The template alternates text and placeholder names; values are put in once, never
     # searched again, so a value that spells a placeholder stays as it is.

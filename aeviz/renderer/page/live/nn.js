@@ -7,20 +7,10 @@
  * network's log-variance layer after all the others), and so do their gradients; matrices
  * of a batch are row-major Float64Arrays [rows, units].
  */
-/* global module */
+/* global module, aevizActivations */
 
 const aevizNet = (() => {
-  const LEAK = 0.01;  // leaky_relu's slope for negative inputs
-
-  // Each activation beside its derivative, the latter written in terms of the output a.
-  const ACTIVATIONS = {
-    identity: {fn: (z) => z, slope: () => 1},
-    // 1 / (1 + exp(-z)) as (1 + tanh(z / 2)) / 2: aeviz's form, which cannot overflow
-    sigmoid: {fn: (z) => (Math.tanh(z * 0.5) + 1) * 0.5, slope: (a) => (1 - a) * a},
-    tanh: {fn: Math.tanh, slope: (a) => 1 - a * a},
-    relu: {fn: (z) => (z > 0 || Number.isNaN(z) ? z : 0), slope: (a) => (a > 0 ? 1 : 0)},
-    leaky_relu: {fn: (z) => Math.max(z, LEAK * z), slope: (a) => (a > 0 ? 1 : LEAK)},
-  };
+  const ACTIVATIONS = aevizActivations;  // activations.js, loaded before
 
   function parameterCount(layers) {
     let count = 0;
@@ -371,7 +361,7 @@ const aevizNet = (() => {
     return out;
   }
 
-  return {ACTIVATIONS, LEAK, Autoencoder, OPTIMIZERS, makeOptimizer, decayOf, corrupt,
+  return {ACTIVATIONS, Autoencoder, OPTIMIZERS, makeOptimizer, decayOf, corrupt,
           parameterCount};
 })();
 
