@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.layout import Slot, comparison_slots, header_fraction, single_run_slots
-from aeviz.renderer.naming import comparison_details, shared_title
+from aeviz.renderer.naming import comparison_detail_forms, shared_title
 from aeviz.renderer.panels import (
     DYNAMIC,
     FONT,
@@ -181,10 +181,13 @@ class Scene:
                                                     [v.label for v in self.views])
                                        if several else run.title)
         title = fit_text(title, 17, 0.97 * width_pt - counter_pt - 12, bold=True)
-        fig.text(0.012, self._below_top(TITLE_IN), title, ha="left", va="top", fontsize=17,
-                 fontweight="bold", color=theme.foreground)
-        if several:
-            details = [comparison_details([v.run for v in self.views])]
+        self.title = fig.text(0.012, self._below_top(TITLE_IN), title, ha="left", va="top",
+                              fontsize=17, fontweight="bold", color=theme.foreground)
+        self.counter_pt = counter_pt
+        self.detail_forms = None
+        if several:  # in words, the longest form that fits (see _details_clear_of)
+            self.detail_forms = comparison_detail_forms([v.run for v in self.views])
+            details = [self.detail_forms[0]]
         else:
             layers = "-".join(str(n) for n in run.layer_sizes)
             train = run.experiment.train
@@ -195,6 +198,9 @@ class Scene:
         room = 0.97 * width_pt - text_width(_stop_text(run), FONT["label"]) - 12
         if several:
             room = 0.45 * width_pt
+            details = [next((form for form in self.detail_forms
+                             if not wider_than(form, FONT["label"], room)),
+                            self.detail_forms[-1])]
         while len(details) > 1 and wider_than("  |  ".join(details), FONT["label"], room):
             details.pop()
         self.details = fig.text(0.012, self._below_top(DETAILS_IN),
@@ -233,7 +239,20 @@ class Scene:
         legend_x0 = legend.get_window_extent(renderer).x0
         room_pt = (legend_x0 - self.details.get_window_extent(renderer).x0) * 72 / \
             self.figure.dpi - FONT["label"]
-        self.details.set_text(fit_text(self.details.get_text(), FONT["label"], room_pt))
+        forms = self.detail_forms or [self.details.get_text()]
+        fitting = [form for form in forms if not wider_than(form, FONT["label"], room_pt)]
+        if not fitting and self.detail_forms:  # beside the title instead, if there is room
+            title_x1 = self.title.get_window_extent(renderer).x1
+            beside_pt = (self.figure.bbox.width - title_x1) * 72 / self.figure.dpi - \
+                self.counter_pt - 0.012 * self.figure.get_size_inches()[0] * 72 - 2 * 12
+            beside = [form for form in forms if not wider_than(form, FONT["label"], beside_pt)]
+            if beside:
+                x = (title_x1 + 12 * self.figure.dpi / 72) / self.figure.bbox.width
+                self.details.set_position((x, self._below_top(TITLE_IN + 0.06)))
+                self.details.set_text(beside[0])
+                return
+        self.details.set_text(fitting[0] if fitting else fit_text(forms[-1], FONT["label"],
+                                                                  room_pt))
 
     def _widest_counter(self) -> str:
         """The longest text the epoch counter will show, to keep the title clear of it."""

@@ -26,7 +26,7 @@ from aeviz.renderer.panels.style import (
 )
 from aeviz.renderer.panels.terms import MARGIN_IN as TERMS_MARGIN_IN
 from aeviz.renderer.panels.terms import TermsAxis
-from aeviz.renderer.theme import Theme
+from aeviz.renderer.theme import RUN_STYLES, Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
 
@@ -56,7 +56,8 @@ class LossPanel:
         line_height = 1.45 * FONT["label"] / (height_inches(ax) * 72)
         for number, view in enumerate(views):
             color = theme.accent if self.single else (colors or theme.runs)[number]
-            self._curve(ax, view, color, 0.95 - line_height * number, options.future)
+            style = "-" if self.single else RUN_STYLES[number % len(RUN_STYLES)]
+            self._curve(ax, view, color, 0.95 - line_height * number, options.future, style)
         losses = np.concatenate([v.run.loss for v in views]
                                 + ([[v.pca[0] for v in views]] if options.pca else []))
         loss_limits(ax, span, losses, options.log_loss)
@@ -80,12 +81,13 @@ class LossPanel:
         return (0.98 - width, 0.95 - height + 0.3 * line_height, width, height)
 
     def _curve(self, ax: Axes, view: RunView, color: str, label_y: float,
-               future: bool = True) -> None:
-        """The run's whole curve, faint (unless the `future` is hidden); and its changing line,
-        marker and value label."""
+               future: bool = True, style: str = "-") -> None:
+        """The run's whole curve, faint (unless the `future` is hidden); and its changing line
+        (in the run's `style`, so runs differ in more than color), marker and value label."""
         if future:
-            ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4)
-        (line,) = ax.plot([], [], color=color, lw=2.2, zorder=DYNAMIC, label=view.label)
+            ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4, ls=style)
+        (line,) = ax.plot([], [], color=color, lw=2.2, ls=style, zorder=DYNAMIC,
+                          label=view.label)
         (marker,) = ax.plot([], [], "o", color=color, ms=7, zorder=DYNAMIC + 1)
         value = PathLabel(ax.get_figure(), 0.98, label_y, ax.transAxes, size=FONT["label"],
                           color=color, zorder=DYNAMIC, ha="right")
