@@ -150,7 +150,11 @@ def test_four_differing_runs_stay_legible(tmp_path, size, monkeypatch):
                                          "dampening": 0.0, "epochs": 4}))
         runs.append(train(load_experiment(path)))
     texts = assert_legible(runs, size, ("code", "loss"), monkeypatch)
-    assert any(text.startswith("4 runs; only optimizer, l") for text, _, _ in texts)
+    # In words, whole: the longest form that fits, never a cut key.
+    forms = ("optimizer and learning rate differ", "2 settings differ")
+    shown = [text for text, _, _ in texts if text in forms]
+    assert shown == [forms[0]] if size == "1280x720" else len(shown) == 1, shown
+    assert not any("…" in text for text, _, _ in texts)
 
 
 # Every example, as a clip (first, middle and last frame) and as a handout: no two texts

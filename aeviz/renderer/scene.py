@@ -269,7 +269,10 @@ class Scene:
             last = state.snapshot == len(run) - 1
             self.status.set_text(_stop_text(run) if last else "")
         else:
-            self.counter.set_text(f"epoch {int(np.floor(frame.position + 1e-9))}")
+            # The latest recorded epoch of any run (a frame between snapshots names the
+            # recorded moment before it, as for one run).
+            recorded = max(v.timeline[s.snapshot] for v, s in zip(self.views, states))
+            self.counter.set_text(f"epoch {int(np.floor(recorded + 1e-9))}")
             self.status.set_text("")
 
     def update(self, frame: Frame) -> list:

@@ -99,13 +99,15 @@ class LossPanel:
     def update(self, states: list[State]) -> None:
         for view, state, line, marker, value in zip(self.views, states, self.lines,
                                                     self.markers, self.values):
+            # The recorded snapshot at or before the frame: a frame between two snapshots
+            # moves the points, but the curve, its marker and the value are only ever what
+            # was recorded (an in-between RMSE was never measured).
             known = state.snapshot + 1
-            x = np.append(view.timeline[:known], state.position)
-            y = np.append(view.run.loss[:known], state.loss)
-            line.set_data(x, y)
-            marker.set_data([state.position], [state.loss])
+            loss = float(view.run.loss[state.snapshot])
+            line.set_data(view.timeline[:known], view.run.loss[:known])
+            marker.set_data([view.timeline[state.snapshot]], [loss])
             name = "RMSE" if self.single else view.label
-            shown = f"{state.loss:.4f}" if state.loss < 10 else f"{state.loss:.4g}"  # blow-ups
+            shown = f"{loss:.4f}" if loss < 10 else f"{loss:.4g}"  # blow-ups
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
         if self.terms is not None:
             self.terms.update(states[0])
