@@ -121,3 +121,19 @@ def comparison_details(runs: list[Trajectory]) -> str:
     """The longest form of the header's second line for several runs (see
     comparison_detail_forms)."""
     return comparison_detail_forms(runs)[0]
+
+
+def lesson_settings(experiment) -> list[str]:
+    """What makes a run more than a plain autoencoder, for its header: "VAE, KL weight β
+    0.003", "noise 0.3", "masking 0.3", "code L1 0.004", "weight decay 0.004" (those set)."""
+    model, train = experiment.model, experiment.train
+    shown = []
+    if model.variational:
+        beta = 1.0 if train.beta is None else train.beta
+        shown.append(f"VAE, KL weight β {beta:g}")
+    for key, words in (("noise", "input noise std"), ("masking", "masking"),
+                       ("code_l1", "code L1"), ("decay", "weight decay")):
+        value = getattr(train, key)  # decay: as given, or AdamW's default
+        if value:
+            shown.append(f"{words} {value:g}")
+    return shown

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.layout import Slot, comparison_slots, header_fraction, single_run_slots
-from aeviz.renderer.naming import comparison_detail_forms, shared_title
+from aeviz.renderer.naming import comparison_detail_forms, lesson_settings, shared_title
 from aeviz.renderer.panels import (
     DYNAMIC,
     FONT,
@@ -192,8 +192,11 @@ class Scene:
             layers = "-".join(str(n) for n in run.layer_sizes)
             train = run.experiment.train
             optimizer = OPTIMIZER_TITLES.get(train.optimizer, train.optimizer)
+            # The lesson's own settings (noise, a VAE's β, ...) right after the optimizer:
+            # the layers and samples give way first when the line is too long.
             details = [f"{optimizer}, learning rate {train.learning_rate:g}, "
-                       f"batch {train.batch_size}", f"layers {layers}", f"{len(run.x)} samples"]
+                       f"batch {train.batch_size}", *lesson_settings(run.experiment),
+                       f"layers {layers}", f"{len(run.x)} samples"]
         # Room for the stop reason (one run) or the clusters' legend (several) on the right.
         room = 0.97 * width_pt - text_width(_stop_text(run), FONT["label"]) - 12
         if several:
