@@ -45,7 +45,7 @@ from aeviz.renderer.panels.loss import (
     reference_levels,
     reference_line,
 )
-from aeviz.renderer.panels.placement import curve_points, text_width, wrap_text
+from aeviz.renderer.panels.placement import curve_points, text_width, wrap_sentences
 from aeviz.renderer.panels.style import class_name, cluster_color
 from aeviz.renderer.scales import (
     apply_code_scale,
@@ -194,7 +194,7 @@ class HandoutFigure:
             self.titles = [t.replace(", ", ",\n", 1) for t in self.titles]
         head = HEAD + 1.2 * FONT["title"] / 72 * max(t.count("\n") for t in self.titles)
         # A margin on the right: Agg draws text a little wider than its outline measures.
-        caption = wrap_text(options.caption or "", FONT["label"],
+        caption = wrap_sentences(options.caption or "", FONT["label"],
                             (width - LEFT - RIGHT) * 72 - 2 * FONT["label"], CAPTION_LINES)
         below = len(caption) * 1.25 * FONT["label"] / 72 + 0.08 if caption else 0.0
         height = (title + legend + head + planes + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS

@@ -25,7 +25,12 @@ from aeviz.renderer.panels import (
     reconstruction_panel,
 )
 from aeviz.renderer.panels.decoder import decoder_panel
-from aeviz.renderer.panels.placement import fit_text, text_width, wider_than, wrap_text
+from aeviz.renderer.panels.placement import (
+    fit_text,
+    text_width,
+    wider_than,
+    wrap_sentences,
+)
 from aeviz.renderer.scales import (
     code_scales,
     color_scales,
@@ -230,7 +235,7 @@ class Scene:
         most = CAPTION_LINES if height_in >= TWO_LINES_IN else 1
         # A margin on the right: Agg draws text a little wider than its outline measures.
         room = 0.97 * width_in * 72 - 2 * FONT["label"]
-        lines = wrap_text(text, FONT["label"], room, most)
+        lines = wrap_sentences(text, FONT["label"], room, most)
         fig.text(0.012, bottom + 0.5 * CAPTION_PAD_IN / height_in, "\n".join(lines),
                  ha="left", va="bottom", fontsize=FONT["label"], color=self.theme.foreground,
                  linespacing=1.25)

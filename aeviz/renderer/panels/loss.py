@@ -62,13 +62,19 @@ class LossPanel:
                                 + ([[v.pca[0] for v in views]] if options.pca else []))
         loss_limits(ax, span, losses, options.log_loss)
         # Reference lines and their labels, placed where no curve and no value label is.
+        # The terms' axis first: its curves are curves a reference label must not cross.
+        self.terms = TermsAxis(ax, views[0], theme, options.future) if terms else None
         refs = reference_levels(views, epsilon, options.pca)
         taken = [self._values_box(line_height)]
         points = curve_points(ax, [(v.timeline, v.run.loss) for v in views])
+        if terms:
+            run = views[0].run
+            points = np.concatenate([points, curve_points(self.terms.twin, [
+                (views[0].timeline, run.terms[:, number])
+                for number in range(len(run.term_names))])])
         for level, texts, style in refs:
             taken.append(reference_line(ax, level, fitting_texts(ax, texts), style, theme,
                                         points, taken))
-        self.terms = TermsAxis(ax, views[0], theme, options.future) if terms else None
         self.artists = self.lines + self.markers + self.values + (
             self.terms.artists if terms else [])
 
@@ -118,8 +124,11 @@ def reference_levels(views: list[RunView], epsilon: float,
     """The loss panel's reference lines, in clips, stills and handouts alike: (level, its
     label's forms from long to short, line style): PCA's error (dashed), the stop threshold
     (dotted)."""
+    # PCA's line only where it teaches: data of more than 2 dimensions, which 2 components
+    # cannot hold (on 2-D data PCA is exact and its line lies on the axis).
     levels = [(floor, [f"PCA, 2 components: {floor:.4f}", f"PCA: {floor:.4f}"], "--")
-              for floor in sorted({round(v.pca[0], 12) for v in views})] if pca else []
+              for floor in sorted({round(v.pca[0], 12) for v in views
+                                   if v.run.x.shape[1] > 2})] if pca else []
     if epsilon > 0:
         levels.append((epsilon, [f"stop at {epsilon:g}"], ":"))
     return levels

@@ -20,7 +20,7 @@ class TermsAxis:
     def __init__(self, ax: Axes, view: RunView, theme: Theme, future: bool = True):
         run = view.run
         self.view = view
-        twin = ax.twinx()
+        self.twin = twin = ax.twinx()
         style_axes(twin, theme)
         twin.spines["right"].set_color(theme.faint)
         self.colors = [theme.runs[(1 + number) % len(theme.runs)]
