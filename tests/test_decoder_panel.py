@@ -89,9 +89,13 @@ def test_the_sheet_is_the_decoded_grid_in_data_space(tmp_path):
     scene = Scene([view], RenderOptions(size="640x360", panels=("decoder", "loss")), (0, 6))
     scene.draw_full(Frame(6.0, (6.0,)))
     sheet = next(p for p, _ in scene.panels if isinstance(p, SheetPanel))
-    xs, ys = sheet.mesh.get_data()
+    xs, ys = sheet.outside.get_data()  # the whole decoded grid (faint beyond the codes)
     points = np.column_stack([xs, ys])
     points = points[~np.isnan(points[:, 0])]
+    strong = np.column_stack(sheet.mesh.get_data())  # the part where the codes are
+    strong = strong[~np.isnan(strong[:, 0])]
+    assert 0 < len(strong) < len(points)
+    assert all(np.abs(points - point).sum(axis=1).min() < 1e-9 for point in strong)
     decoded = forward(sheet.grid_points, [w[-1].astype(float) for w in run.weights][2:],
                       [b[-1].astype(float) for b in run.biases][2:], run.activations[2:])[-1]
     # 2-D data is drawn in its own coordinates: every grid node is on the mesh.

@@ -129,18 +129,73 @@ class MosaicPanel:
         self.image.set_data(mosaic(self.view, self.grid, self.side, state))
 
 
+def occupied_cells(codes: np.ndarray, extent: tuple, side: int) -> np.ndarray:
+    """Which cells of the `side` x `side` grid lines' cells hold a code: [cells, cells] bool,
+    rows from the top (as decoder_grid runs), each grown by its neighbours so that a thin
+    strip of codes gets a sheet one cell wide on either side."""
+    x0, x1, y0, y1 = extent
+    cells = side - 1
+    column = np.clip(((codes[:, 0] - x0) / (x1 - x0) * cells).astype(int), 0, cells - 1)
+    row = np.clip(((y1 - codes[:, 1]) / (y1 - y0) * cells).astype(int), 0, cells - 1)
+    held = np.zeros((cells, cells), bool)
+    held[row, column] = True
+    return held
+
+
+def sheet_region(codes: np.ndarray, extent: tuple, side: int = MESH_SIDE,
+                 steps: int = MESH_STEPS) -> np.ndarray:
+    """Which points of decoder_grid(codes, side, steps) lie where the codes are: [count,
+    count] bool. A point is in the region when a cell it touches holds a code: the decoder's
+    sheet is drawn there, and only faintly beyond (the decoder's extrapolation)."""
+    held = occupied_cells(codes, extent, side)
+    cells = side - 1
+    count = cells * steps + 1
+    index = np.arange(count)
+    low = np.clip((index - 1) // steps, 0, cells - 1)   # the cells a point touches
+    high = np.clip(index // steps, 0, cells - 1)
+    region = np.zeros((count, count), bool)
+    for rows in (low, high):
+        for columns in (low, high):
+            region |= held[rows[:, None], columns[None, :]]
+    return region
+
+
+# A denoising run: this many samples' corrupted inputs, each linked to the network's output for
+# it (what the network is trained to do: take the noisy input back to the clean point).
+NOISY_SAMPLES = 40
+
+
+def corrupted_inputs(x: np.ndarray, noise: float, masking: float,
+                     seed: int = 0) -> np.ndarray:
+    """One draw of the corruption a denoising run trains with (Gaussian noise of std `noise`,
+    each feature zeroed with probability `masking`), fixed for the clip: an example of the
+    inputs the network sees, not the draws of any step."""
+    rng = np.random.default_rng(seed)
+    noisy = x + noise * rng.standard_normal(x.shape) if noise else x.copy()
+    if masking:
+        noisy = noisy * (rng.random(x.shape) >= masking)
+    return noisy
+
+
 class SheetPanel:
     """The decoded grid as a mesh in data space, with the data: in the data's own plane
-    (2-D), through a fixed camera (3-D), or on its first two principal axes."""
+    (2-D), through a fixed camera (3-D), or on its first two principal axes. The mesh is
+    drawn strong where the codes are and faint beyond; a denoising run adds some samples'
+    noisy inputs, each linked to the network's output for it."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str):
         run = view.run
         self.view = view
         x = run.x.astype(float)
         self.center, self.axes, names = data_projection(x, run)
-        self.grid, _ = decoder_grid(view.codes, MESH_SIDE, MESH_STEPS)
+        self.grid, self.extent = decoder_grid(view.codes, MESH_SIDE, MESH_STEPS)
         self.grid_points = decoder_grid(view.codes, MESH_SIDE)[0]
         flat = (x - self.center) @ self.axes
+        train = run.experiment.train
+        self.noisy = None
+        if train.noise or train.masking:
+            picks = np.linspace(0, len(x) - 1, min(NOISY_SAMPLES, len(x))).round().astype(int)
+            self.noisy = corrupted_inputs(x[picks], train.noise or 0.0, train.masking or 0.0)
         ax = panel_axes(fig, slot, (0.9, 0.6, 0.25, 0.4), theme, title)
         ax.set_xlabel(names[0])
         ax.set_ylabel(names[1])
@@ -151,19 +206,30 @@ class SheetPanel:
             ax.grid(False)
         ax.scatter(flat[:, 0], flat[:, 1], s=7, alpha=0.45, linewidths=0,
                    c=[cluster_color(theme, label) for label in run.labels])
-        # Fixed for the clip: the data and the final sheet in view, one unit as long on both
-        # axes (a sheet's bends are not stretched).
-        final = self._sheet(view.state(len(view) - 1)).reshape(-1, 2)
-        shown = np.concatenate([flat, final])
+        # Fixed for the clip: the data and the final sheet where the codes are in view, one
+        # unit as long on both axes (a sheet's bends are not stretched).
+        last = view.state(len(view) - 1)
+        final = self._sheet(last)[sheet_region(last.codes, self.extent)]
+        shown = np.concatenate([flat, final] + ([(self.noisy - self.center) @ self.axes]
+                                                if self.noisy is not None else []))
         ax.set_xlim(*padded_limits(shown[:, 0]))
         ax.set_ylim(*padded_limits(shown[:, 1]))
         equal_scales(ax)
         if x.shape[1] == 3:
             _triad(ax, self.axes, [run.feature_name(i) for i in range(3)], theme)
+        (self.outside,) = ax.plot([], [], color=theme.foreground, lw=0.5, alpha=0.12,
+                                  zorder=DYNAMIC - 0.2)
         (self.mesh,) = ax.plot([], [], color=theme.foreground, lw=0.8, alpha=0.75,
                                zorder=DYNAMIC)
-        _legend(ax, theme)
-        self.artists = [self.mesh]
+        self.artists = [self.outside, self.mesh]
+        if self.noisy is not None:
+            flat_noisy = (self.noisy - self.center) @ self.axes
+            ax.scatter(flat_noisy[:, 0], flat_noisy[:, 1], s=9, marker="x", linewidths=0.7,
+                       color=theme.muted, zorder=DYNAMIC - 0.1)
+            (self.links,) = ax.plot([], [], color=theme.muted, lw=0.6, alpha=0.7,
+                                    zorder=DYNAMIC - 0.1)
+            self.artists.append(self.links)
+        _legend(ax, theme, noisy=self.noisy is not None)
         self.ax = ax
 
     def _sheet(self, state: State) -> np.ndarray:
@@ -173,8 +239,19 @@ class SheetPanel:
         return sheet.reshape(count, count, 2)
 
     def update(self, state: State) -> None:
-        path = mesh_path(self._sheet(state))
-        self.mesh.set_data(path[:, 0], path[:, 1])
+        sheet = self._sheet(state)
+        self.outside.set_data(*mesh_path(sheet).T)
+        inside = np.where(sheet_region(state.codes, self.extent)[..., None], sheet, np.nan)
+        self.mesh.set_data(*mesh_path(inside).T)
+        if self.noisy is not None:  # each noisy input to the network's output for it
+            run = self.view.run
+            output = forward(self.noisy, [np.asarray(w, float) for w in state.weights],
+                             [np.asarray(b, float) for b in state.biases],
+                             run.activations)[-1]
+            ends = np.stack([self.noisy, output], axis=1) - self.center
+            gaps = np.full((len(ends), 1, ends.shape[2]), np.nan)
+            links = np.concatenate([ends, gaps], axis=1).reshape(-1, ends.shape[2]) @ self.axes
+            self.links.set_data(links[:, 0], links[:, 1])
 
 
 def equal_scales(ax) -> None:
@@ -226,14 +303,25 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme) -> None:
                 fontsize=FONT["small"], ha="center", va="center")
 
 
-def _legend(ax, theme: Theme) -> None:
-    """"data" and "decoded grid", right-aligned on the title line, if there is room."""
+def _legend(ax, theme: Theme, noisy: bool = False) -> None:
+    """"data" and "decoded grid" (and a denoising run's "noisy input"), right-aligned on the
+    title line, if there is room."""
     handles = [Line2D([], [], marker="o", ls="", color=theme.muted, label="data"),
                Line2D([], [], color=theme.foreground, lw=0.8, label="decoded grid")]
-    legend_pt = text_width("data decoded grid", FONT["small"]) + 5 * FONT["small"]
+    if noisy:
+        handles.append(Line2D([], [], marker="x", ls="-", lw=0.6, color=theme.muted,
+                              label="noisy input → output"))
+    words = " ".join(handle.get_label() for handle in handles)
+    legend_pt = text_width(words, FONT["small"]) + 2.5 * len(handles) * FONT["small"]
     room_pt = width_inches(ax) * 72
+    if legend_pt >= room_pt and noisy:  # three entries: inside, in the lower right corner
+        ax.legend(handles=handles, loc="lower right", frameon=True, fontsize=FONT["small"],
+                  borderaxespad=0.2, handlelength=1.6, labelcolor=theme.muted,
+                  facecolor=theme.background, edgecolor=theme.faint, framealpha=0.85)
+        return
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0),
-              ncol=2 if legend_pt < room_pt else 1, frameon=False, fontsize=FONT["small"],
-              borderaxespad=0.1, handlelength=1.6, labelcolor=theme.muted)
+              ncol=len(handles) if legend_pt < room_pt else 1, frameon=False,
+              fontsize=FONT["small"], borderaxespad=0.1, handlelength=1.6,
+              labelcolor=theme.muted)
     if legend_pt + text_width(ax.get_title("left"), FONT["title"]) > room_pt:
         ax.set_title("", loc="left")

@@ -58,15 +58,23 @@ class LossPanel:
             color = theme.accent if self.single else (colors or theme.runs)[number]
             style = "-" if self.single else RUN_STYLES[number % len(RUN_STYLES)]
             self._curve(ax, view, color, 0.95 - line_height * number, options.future, style)
+        # A denoising run: what it is trained on (the error from corrupted inputs) beside
+        # the clean RMSE, which alone would make denoising look worse than it is.
+        self.objective = objective_rmse(views[0].run) if self.single else None
+        if self.objective is not None:
+            self._objective_curve(ax, views[0], theme, 0.95 - line_height, options.future)
         losses = np.concatenate([v.run.loss for v in views]
-                                + ([[v.pca[0] for v in views]] if options.pca else []))
+                                + ([[v.pca[0] for v in views]] if options.pca else [])
+                                + ([self.objective[np.isfinite(self.objective)]]
+                                   if self.objective is not None else []))
         loss_limits(ax, span, losses, options.log_loss)
         # Reference lines and their labels, placed where no curve and no value label is.
         # The terms' axis first: its curves are curves a reference label must not cross.
         self.terms = TermsAxis(ax, views[0], theme, options.future) if terms else None
         refs = reference_levels(views, epsilon, options.pca)
         taken = [self._values_box(line_height)]
-        points = curve_points(ax, [(v.timeline, v.run.loss) for v in views])
+        points = curve_points(ax, [(v.timeline, v.run.loss) for v in views] + (
+            [(views[0].timeline, self.objective)] if self.objective is not None else []))
         if terms:
             run = views[0].run
             points = np.concatenate([points, curve_points(self.terms.twin, [
@@ -76,14 +84,29 @@ class LossPanel:
             taken.append(reference_line(ax, level, fitting_texts(ax, texts), style, theme,
                                         points, taken))
         self.artists = self.lines + self.markers + self.values + (
-            self.terms.artists if terms else [])
+            self.terms.artists if terms else []) + (
+            [self.objective_line, self.objective_value] if self.objective is not None else [])
+
+    def _objective_curve(self, ax: Axes, view: RunView, theme: Theme, label_y: float,
+                         future: bool) -> None:
+        """The training objective's curve (dashed) and its value label, under the RMSE's."""
+        color = theme.runs[2]
+        if future:
+            ax.plot(view.timeline, self.objective, color=color, alpha=0.25, lw=1.2, ls="--")
+        (self.objective_line,) = ax.plot([], [], color=color, lw=1.8, ls="--", zorder=DYNAMIC)
+        self.objective_value = PathLabel(ax.get_figure(), 0.98, label_y, ax.transAxes,
+                                         size=FONT["label"], color=color, zorder=DYNAMIC,
+                                         ha="right")
+        ax.add_artist(self.objective_value)
 
     def _values_box(self, line_height: float) -> Rect:
         """Where the value labels are (top right, one line per run), in axes fractions."""
         longest = max(text_width(f"{'RMSE' if self.single else v.label} 0.0000 (finished)",
                                  FONT["label"]) for v in self.views)
+        if self.objective is not None:
+            longest = max(longest, text_width(f"{OBJECTIVE_LABEL} 0.0000", FONT["label"]))
         width = longest / 72 / width_inches(self.ax)
-        height = line_height * len(self.views)
+        height = line_height * (len(self.views) + (self.objective is not None))
         return (0.98 - width, 0.95 - height + 0.3 * line_height, width, height)
 
     def _curve(self, ax: Axes, view: RunView, color: str, label_y: float,
@@ -117,6 +140,33 @@ class LossPanel:
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
         if self.terms is not None:
             self.terms.update(states[0])
+        if self.objective is not None:
+            view, state = self.views[0], states[0]
+            known = state.snapshot + 1
+            self.objective_line.set_data(view.timeline[:known], self.objective[:known])
+            value = self.objective[state.snapshot]
+            self.objective_value.set_text(f"{OBJECTIVE_LABEL} {value:.4f}"
+                                          if np.isfinite(value) else "")
+
+
+OBJECTIVE_LABEL = "noisy inputs"  # the training objective's value label
+
+
+def objective_rmse(run) -> np.ndarray | None:
+    """A denoising run's training objective per snapshot, as an RMSE: the root of the mean
+    mini-batch MSE (corrupted input, clean target) since the snapshot before; NaN at the
+    first. None for a run trained on its clean inputs (there the RMSE is the objective)."""
+    train = run.experiment.train
+    if not (train.noise or train.masking) or run.step_loss is None or not len(run.step_loss):
+        return None
+    steps = np.asarray(run.step, int)
+    sums = np.concatenate([[0.0], np.cumsum(np.asarray(run.step_loss, float))])
+    ends = np.clip(steps, 0, len(run.step_loss))
+    starts = np.concatenate([[0], ends[:-1]])
+    counts = ends - starts
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (sums[ends] - sums[starts]) / counts
+    return np.where(counts > 0, np.sqrt(np.maximum(mean, 0)), np.nan)
 
 
 def reference_levels(views: list[RunView], epsilon: float,
