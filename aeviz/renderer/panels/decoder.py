@@ -129,12 +129,10 @@ class MosaicPanel:
         self.image.set_data(mosaic(self.view, self.grid, self.side, state))
 
 
-def occupied_cells(codes: np.ndarray, extent: tuple, side: int) -> np.ndarray:
-    """Which cells of the `side` x `side` grid lines' cells hold a code: [cells, cells] bool,
-    rows from the top (as decoder_grid runs), each grown by its neighbours so that a thin
-    strip of codes gets a sheet one cell wide on either side."""
+def occupied_cells(codes: np.ndarray, extent: tuple, cells: int) -> np.ndarray:
+    """Which cells of a `cells` x `cells` lattice over `extent` hold a code: [cells, cells]
+    bool, rows from the top (as decoder_grid runs)."""
     x0, x1, y0, y1 = extent
-    cells = side - 1
     column = np.clip(((codes[:, 0] - x0) / (x1 - x0) * cells).astype(int), 0, cells - 1)
     row = np.clip(((y1 - codes[:, 1]) / (y1 - y0) * cells).astype(int), 0, cells - 1)
     held = np.zeros((cells, cells), bool)
@@ -145,14 +143,15 @@ def occupied_cells(codes: np.ndarray, extent: tuple, side: int) -> np.ndarray:
 def sheet_region(codes: np.ndarray, extent: tuple, side: int = MESH_SIDE,
                  steps: int = MESH_STEPS) -> np.ndarray:
     """Which points of decoder_grid(codes, side, steps) lie where the codes are: [count,
-    count] bool. A point is in the region when a cell it touches holds a code: the decoder's
-    sheet is drawn there, and only faintly beyond (the decoder's extrapolation)."""
-    held = occupied_cells(codes, extent, side)
-    cells = side - 1
-    count = cells * steps + 1
+    count] bool, a point being in when one of the four lattice cells around it (a third of a
+    grid cell wide, with MESH_STEPS = 3) holds a code. The decoder's sheet is drawn strong
+    there, and only faintly beyond (where the decoder extrapolates: no code is decoded
+    there)."""
+    count = (side - 1) * steps + 1
+    cells = count - 1
+    held = occupied_cells(codes, extent, cells)
     index = np.arange(count)
-    low = np.clip((index - 1) // steps, 0, cells - 1)   # the cells a point touches
-    high = np.clip(index // steps, 0, cells - 1)
+    low, high = np.clip(index - 1, 0, cells - 1), np.clip(index, 0, cells - 1)
     region = np.zeros((count, count), bool)
     for rows in (low, high):
         for columns in (low, high):
