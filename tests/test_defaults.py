@@ -40,7 +40,7 @@ pca_ghost = false
 future = true
 scales = "shared"
 """ + ("# not set: title (the experiment's title), epochs (all), labels (label keys, else what "
-       "differs), pull (off), ellipses (off)\n")
+       "differs), pull (off), ellipses (on for a VAE)\n")
 
 
 def test_validate_prints_every_effective_render_value(run_cli, tmp_path):

@@ -91,7 +91,8 @@ class CodePanel:
                       and not self.follow else None)
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         # What a VAE's plane and --pull add, turned with the codes (see those modules).
-        self.overlays = ([VariationalOverlay(ax, view, theme, bool(options.ellipses))]
+        # A VAE's σ is shown unless render.ellipses = false (None: not set, shown).
+        self.overlays = ([VariationalOverlay(ax, view, theme, options.ellipses is not False)]
                          if run.variational else []) + (
             [PullArrows(ax, view, theme)] if options.pull else [])
         self.artists = ([self.ghost] if self.ghost else []) + (

@@ -10,11 +10,12 @@ the data as it trains.
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.panels.style import (
@@ -33,6 +34,7 @@ from aeviz.renderer.views import RunView, State
 from aeviz.training.model import forward
 
 MOSAIC_SIDE = 15   # decoded images per side of the mosaic, at most
+GAP = 1            # image pixels between the mosaic's images
 SMALLEST_MOSAIC = 5
 PIXEL_PX = 1.5     # fewer images rather than image pixels smaller than this (screen pixels)
 MESH_SIDE = 15     # grid lines per side of the mesh
@@ -59,12 +61,18 @@ def decode(view: RunView, codes: np.ndarray, state: State) -> np.ndarray:
     return forward(codes, weights, biases, view.run.activations[layer:])[-1]
 
 
-def mosaic(view: RunView, grid: np.ndarray, side: int, state: State) -> np.ndarray:
+def mosaic(view: RunView, grid: np.ndarray, side: int, state: State,
+           gap: int = 0) -> np.ndarray:
     """The decoded images of a `side` x `side` grid (row by row from the top) as one image:
-    [side * height, side * width]."""
+    [side * (height + gap) - gap, side * (width + gap) - gap], the images `gap` pixels apart
+    (NaN there: drawn in the background's color, so each image reads as one)."""
     height, width = view.run.experiment.data.image_shape
     images = decode(view, grid, state).reshape(side, side, height, width)
-    return images.transpose(0, 2, 1, 3).reshape(side * height, side * width)
+    if gap:
+        images = np.pad(images, ((0, 0), (0, 0), (0, gap), (0, gap)),
+                        constant_values=np.nan)
+    tiled = images.transpose(0, 2, 1, 3).reshape(side * (height + gap), side * (width + gap))
+    return tiled[:tiled.shape[0] - gap, :tiled.shape[1] - gap]
 
 
 def mesh_path(sheet: np.ndarray, steps: int = MESH_STEPS) -> np.ndarray:
@@ -98,9 +106,13 @@ class MosaicPanel:
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
         height, width = self.shape
-        ax.set_box_aspect(height / width)  # undistorted images, at the slot's left (where
-        ax.set_anchor("W")                 # the title starts)
+        ax.set_box_aspect(height / width)  # undistorted images, in the middle of the slot
+        ax.set_anchor("C")
+        ax.apply_aspect()
         box = ax.get_position()
+        # The title starts where the axes do now: it fits from there to the slot's right.
+        room_pt = (slot[0] + slot[2] - box.x0) * fig.get_size_inches()[0] * 72 - 6
+        ax.set_title(fit_text(title, FONT["title"], room_pt), loc="left")
         side_px = min(box.width * fig.get_size_inches()[0] / width,
                       box.height * fig.get_size_inches()[1] / height) * fig.dpi
         self.side = side = int(np.clip(side_px // PIXEL_PX, SMALLEST_MOSAIC, MOSAIC_SIDE))
@@ -110,23 +122,24 @@ class MosaicPanel:
         half_x, half_y = (x1 - x0) / (side - 1) / 2, (y1 - y0) / (side - 1) / 2
         extent = (x0 - half_x, x1 + half_x, y0 - half_y, y1 + half_y)
         light = max(mcolors.to_rgb(theme.background)) > 0.5
-        self.image = ax.imshow(np.zeros((side * height, side * width)),
+        cmap = matplotlib.colormaps["gray_r" if light else "gray"].with_extremes(
+            bad=theme.background)  # the gaps between the images
+        self.image = ax.imshow(np.zeros((side * (height + GAP) - GAP, side * (width + GAP) - GAP)),
                                extent=extent, aspect="auto", zorder=DYNAMIC,
-                               cmap="gray_r" if light else "gray", vmin=float(run.x.min()),
+                               cmap=cmap, vmin=float(run.x.min()),
                                vmax=float(run.x.max()), interpolation="antialiased")
         ax.set_xlim(extent[0], extent[1])
         ax.set_ylim(extent[2], extent[3])
-        # A small square: few ticks, clear of each other (one per ~0.45 in, 2 to 4 of them).
+        # A small square: ticks that clear each other, whatever its size ("-2.5", "0.0" and
+        # "2.5" side by side need more than an inch).
         box = ax.get_position()
-        for axis, inches in ((ax.xaxis, box.width * fig.get_size_inches()[0]),
-                             (ax.yaxis, box.height * fig.get_size_inches()[1])):
-            bins = int(np.clip(inches / 0.45, 1, 4))
-            axis.set_major_locator(MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]))
+        clear_ticks(ax.xaxis, ax.get_xlim(), box.width * fig.get_size_inches()[0], across=True)
+        clear_ticks(ax.yaxis, ax.get_ylim(), box.height * fig.get_size_inches()[1], across=False)
         self.artists = [self.image]
         self.ax = ax
 
     def update(self, state: State) -> None:
-        self.image.set_data(mosaic(self.view, self.grid, self.side, state))
+        self.image.set_data(mosaic(self.view, self.grid, self.side, state, GAP))
 
 
 def occupied_cells(codes: np.ndarray, extent: tuple, cells: int) -> np.ndarray:
@@ -174,6 +187,22 @@ def corrupted_inputs(x: np.ndarray, noise: float, masking: float,
     if masking:
         noisy = noisy * (rng.random(x.shape) >= masking)
     return noisy
+
+
+def clear_ticks(axis, limits: tuple[float, float], inches: float, across: bool) -> None:
+    """Nice ticks within `limits`, every other one dropped (0 kept) until their labels fit
+    along `inches` with room between them (`across`: labels side by side, else stacked)."""
+    low, high = sorted(limits)
+    ticks = [t for t in MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+             if low <= t <= high]
+    labels = [f"{t:g}" for t in ticks] or ["0"]
+    size = FONT["tick"] * 1.1 if not across else max(text_width(label, FONT["tick"])
+                                                     for label in labels) + FONT["tick"]
+    most = max(1, int(inches * 72 // (size + (FONT["tick"] if not across else 0))))
+    while len(ticks) > most:
+        keep = ticks.index(0.0) % 2 if 0.0 in ticks else 0
+        ticks = ticks[keep::2]
+    axis.set_major_locator(FixedLocator(ticks))
 
 
 class SheetPanel:
