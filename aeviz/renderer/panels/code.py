@@ -14,6 +14,7 @@ from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.panels.pull import PullArrows
+from aeviz.renderer.panels.sparsity import SparsityOverlay
 from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
@@ -94,7 +95,8 @@ class CodePanel:
         # A VAE's σ is shown unless render.ellipses = false (None: not set, shown).
         self.overlays = ([VariationalOverlay(ax, view, theme, options.ellipses is not False)]
                          if run.variational else []) + (
-            [PullArrows(ax, view, theme)] if options.pull else [])
+            [PullArrows(ax, view, theme)] if options.pull else []) + (
+            [SparsityOverlay(ax, view, theme)] if run.experiment.train.code_l1 else [])
         self.artists = ([self.ghost] if self.ghost else []) + (
             [self.trails] if self.trails else []) + (
             [self.dense.image] if self.dense else self.points) + [
