@@ -24,7 +24,7 @@ def readouts(shares: np.ndarray) -> list[str]:
     """The readout, long to short."""
     one, two = (f"{100 * share:.0f} %" for share in shares)
     return [f"|code| < {NEAR_ZERO:g}: neuron 1 {one}, neuron 2 {two}",
-            f"|code 1|, |code 2| < {NEAR_ZERO:g}: {one}, {two}"]
+            f"|code| < {NEAR_ZERO:g}: {one}, {two}"]
 
 
 class SparsityOverlay:
