@@ -189,10 +189,14 @@ class HandoutFigure:
         planes = rows * self.cell + (rows - 1) * GAP
         self.titles = [f"({chr(ord('a') + column)}) {self._moment_name(position)}"
                        for column, position in enumerate(positions)]
+        self.title_size = FONT["title"]
         if max(text_width(t, FONT["title"]) for t in self.titles) > self.cell * 72 - 2:
             # "epoch 1, batch 9/13" on two lines where one does not fit the plane's width
             self.titles = [t.replace(", ", ",\n", 1) for t in self.titles]
-        head = HEAD + 1.2 * FONT["title"] / 72 * max(t.count("\n") for t in self.titles)
+        if max(text_width(line, FONT["title"]) for t in self.titles
+               for line in t.split("\n")) > self.cell * 72 - 2:  # and smaller, if need be
+            self.title_size = FONT["label"]
+        head = HEAD + 1.2 * self.title_size / 72 * max(t.count("\n") for t in self.titles)
         # A margin on the right: Agg draws text a little wider than its outline measures.
         caption = wrap_sentences(options.caption or "", FONT["label"],
                             (width - LEFT - RIGHT) * 72 - 2 * FONT["label"], CAPTION_LINES)
@@ -268,7 +272,7 @@ class HandoutFigure:
                     rasterized=len(codes) > 5000)
         theme = self.theme
         if row == 0:
-            ax.set_title(self.titles[column], fontsize=FONT["title"], pad=3)
+            ax.set_title(self.titles[column], fontsize=self.title_size, pad=3)
         if shown != position:  # this run has no snapshot there (it ended, or records less)
             finished = position > view.timeline[-1]
             what = view.step_label(snapshot) + (" (its end)" if finished else " shown")
