@@ -68,13 +68,15 @@ class LossPanel:
                                 + ([self.objective[np.isfinite(self.objective)]]
                                    if self.objective is not None else []))
         loss_limits(ax, span, losses, options.log_loss)
+        curves = [(v.timeline, v.run.loss) for v in views] + (
+            [(views[0].timeline, self.objective)] if self.objective is not None else [])
+        clear_above(ax, curves, self._values_box(line_height))
         # Reference lines and their labels, placed where no curve and no value label is.
         # The terms' axis first: its curves are curves a reference label must not cross.
         self.terms = TermsAxis(ax, views[0], theme, options.future) if terms else None
         refs = reference_levels(views, epsilon, options.pca)
         taken = [self._values_box(line_height)]
-        points = curve_points(ax, [(v.timeline, v.run.loss) for v in views] + (
-            [(views[0].timeline, self.objective)] if self.objective is not None else []))
+        points = curve_points(ax, curves)
         if terms:
             run = views[0].run
             points = np.concatenate([points, curve_points(self.terms.twin, [
@@ -240,6 +242,25 @@ def loss_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bo
         ax.set_ylim(low / 1.4, losses.max() * (losses.max() / low * 1.4) ** 0.25)
     else:
         ax.set_ylim(0, losses.max() * 1.08 or 1)
+    at_least_three_ticks(ax)
+
+
+def clear_above(ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]], box: Rect) -> None:
+    """Raise the top of the y axis until no curve passes through `box` (the value labels,
+    axes fractions): a short run's curves reach the top right, where the labels are."""
+    x0, y0 = box[0], box[1] - 0.02
+    for _ in range(4):  # each raise moves the curves down; a few settle it
+        points = curve_points(ax, curves)
+        under = points[(points[:, 0] >= x0) & (points[:, 1] > y0)]
+        if not len(under):
+            return
+        highest = float(under[:, 1].max())
+        low, high = ax.get_ylim()
+        if ax.get_yscale() == "log":
+            span = np.log10(high / low) * highest / y0
+            ax.set_ylim(low, low * 10 ** span)
+        else:
+            ax.set_ylim(low, low + (high - low) * highest / y0)
     at_least_three_ticks(ax)
 
 
