@@ -247,3 +247,36 @@ def test_comparison_subtitles_are_words():
     forms = comparison_detail_forms(runs)
     assert forms[0] == "optimizer, learning rate and dampening differ"
     assert all("_" not in form and "…" not in form for form in forms)
+
+
+# What the examples' comments and README say about the tool, against what it does.
+
+def test_option_lists_in_example_comments_name_every_option():
+    from aeviz.settings import ACTIVATION_NAMES, OPTIMIZER_NAMES
+
+    for path in FILES:
+        for line in path.read_text().splitlines():
+            listed = re.findall(r'"(\w+)" \|', line)
+            if not listed:
+                continue
+            names = set(re.findall(r'"(\w+)"', line.split("#", 1)[1]))
+            if line.startswith("optimizer"):
+                assert names == set(OPTIMIZER_NAMES), (path.name, line)
+            if line.startswith("activation"):
+                assert names == set(ACTIVATION_NAMES), (path.name, line)
+
+
+def test_the_readme_divergence_numbers_are_the_runs(runs):
+    """README's "the largest code goes 2.1, 3.9, 800, 1.4e14 and the largest weight 1.5, 3.1,
+    22, 8.5e7": the recorded batches 9 to 12 of examples/too-high-learning-rate.toml."""
+    run = runs["too-high-learning-rate"]
+    readme = " ".join((EXAMPLES.parent / "README.md").read_text().split())
+    codes = [float(np.abs(run.codes[i]).max()) for i in range(9, 13)]
+    weights = [max(float(np.abs(w[i]).max()) for w in run.weights) for i in range(9, 13)]
+
+    def spelled(values):  # two significant digits, as the README writes them: 800, 8.5e7
+        return ", ".join(f"{float(f'{v:.2g}'):g}".replace("e+0", "e").replace("e+", "e")
+                         for v in values)
+
+    assert f"the largest code goes {spelled(codes)}" in readme
+    assert f"the largest weight {spelled(weights)}" in readme
