@@ -6,9 +6,9 @@ behind it are `aeviz.training.loop` and `aeviz.renderer`.
 """
 
 from aeviz.errors import AevizError
+from aeviz.version import __version__
 
-__version__ = "0.1.0"
-__all__ = ["AevizError", "figure", "load", "render", "show", "train"]
+__all__ = ["AevizError", "__version__", "figure", "load", "render", "show", "train"]
 
 
 def __getattr__(name: str):

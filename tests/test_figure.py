@@ -12,8 +12,8 @@ import pytest
 import aeviz
 from aeviz import AevizError
 from aeviz.renderer import run_views
+from aeviz.renderer.description import MOSAIC_SIDE
 from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
-from aeviz.renderer.panels.decoder import MOSAIC_SIDE, decoder_grid
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions, load_experiment
 from aeviz.settings.comparison import load_comparison
@@ -130,7 +130,10 @@ def test_the_vae_vs_ae_slide_decodes_the_grid(vae_vs_ae, tmp_path, run_cli):
     for number, image in enumerate(images):
         view, snapshot = views[number // 2], [0, -1][number % 2]
         run = view.run
-        grid, _ = decoder_grid(view.codes, MOSAIC_SIDE)
+        # the clip's grid (one region for both runs, as their code planes), at the most images
+        described = handout.description.panel("decoder", number // 2).decoder
+        assert described == handout.description.panel("decoder", 0).decoder
+        grid = dataclasses.replace(described, side=MOSAIC_SIDE).points()
         layer = run.code_layer
         decoded = forward(grid, [w[snapshot].astype(float) for w in run.weights[layer:]],
                           [b[snapshot].astype(float) for b in run.biases[layer:]],

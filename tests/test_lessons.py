@@ -15,10 +15,11 @@ import pytest
 
 from aeviz.batch import split_comparisons
 from aeviz.renderer import run_views
+from aeviz.renderer.decoding import decode, sheet_region
 from aeviz.renderer.frames import plan_frames
 from aeviz.renderer.naming import comparison_detail_forms
 from aeviz.renderer.panels import CodePanel, LossPanel, WeightPanel
-from aeviz.renderer.panels.decoder import SheetPanel, decode, sheet_region
+from aeviz.renderer.panels.decoder import SheetPanel
 from aeviz.renderer.panels.placement import wrap_sentences
 from aeviz.renderer.panels.sparsity import SparsityOverlay, silent_shares
 from aeviz.renderer.panels.variational import VariationalOverlay
@@ -88,7 +89,8 @@ def test_decoder_manifold_draws_the_sheet_where_the_codes_are_on_the_data(runs):
     sheet = panel(scene, SheetPanel)
     view = scene.views[0]
     state = view.state(len(view) - 1)
-    region = sheet_region(state.codes, sheet.extent).ravel()
+    grid = sheet.described
+    region = sheet_region(state.codes, grid.extent, grid.side, grid.steps).ravel()
     decoded = decode(view, sheet.grid, state)
     x = run.x.astype(float)
     near = np.sqrt(((decoded[region][:, None] - x[None]) ** 2).sum(-1)).min(axis=1)

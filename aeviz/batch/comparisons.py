@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aeviz import __version__
 from aeviz.batch.jobs import Job, Planned, Result, decide, digest_of, plan, publish, row_of
 from aeviz.batch.manifest import UP_TO_DATE, redo_reason, write_manifest
 from aeviz.errors import AevizError
 from aeviz.settings.comparison import Comparison, find_runs, load_comparison
 from aeviz.signals import stop_requested
+from aeviz.version import __version__
 
 
 @dataclass

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from aeviz import __version__
 from aeviz.batch.manifest import (
     CHANGED,
     UP_TO_DATE,
@@ -29,6 +28,7 @@ from aeviz.files import check_writable
 from aeviz.settings import Experiment, load_experiment
 from aeviz.signals import deferred, stop_requested
 from aeviz.training.recorder import parts_prefix, remove_stale_parts
+from aeviz.version import __version__
 
 
 @dataclass

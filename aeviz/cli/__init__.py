@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aeviz import __version__, api
+from aeviz import api
 from aeviz.cli.batch import batch as batch_command
 from aeviz.cli.figure import figure as figure_command
 from aeviz.cli.info import info as info_command
@@ -39,6 +39,7 @@ from aeviz.settings import (
     load_experiment,
 )
 from aeviz.signals import exit_status, handle_stop_signals
+from aeviz.version import __version__
 
 if TYPE_CHECKING:  # numpy is imported where it is used (`init` and `validate` do without)
     from aeviz.training.recorder import Saved

@@ -9,11 +9,8 @@ from pathlib import Path
 import click
 
 from aeviz.cli.options import AevizCommand, ShardType, quiet_option
+from aeviz.renderer.formats import BATCH_FORMATS  # every clip format, and pages
 from aeviz.signals import exit_status
-
-# Every clip format, and pages (kept in step with aeviz.renderer.CLIPS and PAGES by a test;
-# importing the renderer here would slow every command's start).
-BATCH_FORMATS = ["mp4", "webm", "gif", "webp", "html"]
 
 
 @click.command(cls=AevizCommand)

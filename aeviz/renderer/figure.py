@@ -5,13 +5,18 @@ decoded images, or the decoded sheet among the data, as the decoder panel draws 
 Sized in inches for a printed page (6.3 in: a text width), with
 fonts in points that stay legible there; saved as PDF, SVG or PNG.
 
-The code planes use the clip's fixed scales (shared by the runs, for their whole training), so
-that the panels of a row, and the rows, compare like the frames of the clip; the moments
-shown are recorded snapshots, named as clips name them.
+Everything a handout shows is read from the description of the clip (description.py): the code
+planes' limits (shared by the runs, for their whole training), the decoded grid, its gray scale
+and the sheet's limits, the loss panel's limits and reference lines, the runs' names and colors
+and the code plane's layers (a VAE's circles above its codes, the decoded grid's points under
+them, pull arrows), drawn by the clip's own overlays; so the panels of a row, and the rows,
+compare like the frames of the clip. The moments shown are recorded snapshots, named as clips
+name them. What a handout cannot show (motion: trails) is left out with a note.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,45 +28,33 @@ from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from aeviz.errors import SettingError
 from aeviz.files import atomic_path
-from aeviz.renderer import output_kind, run_views, within_budgets
+from aeviz.renderer.budgets import within_budgets
+from aeviz.renderer.description import MOSAIC_SIDE, Description, describe, loss_limits_for
+from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
 from aeviz.renderer.frames import nearest_snapshot
-from aeviz.renderer.panels.decoder import (
-    MESH_SIDE,
-    MESH_STEPS,
-    MOSAIC_SIDE,
-    data_projection,
-    decode,
-    decoder_grid,
-    equal_scales,
-    mesh_path,
-    mosaic,
-)
+from aeviz.renderer.panels.code import CodePanel, show_grid
+from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.loss import (
     fitting_texts,
-    loss_limits,
-    reference_levels,
     reference_line,
+    set_loss_limits,
 )
 from aeviz.renderer.panels.placement import curve_points, text_width, wrap_sentences
 from aeviz.renderer.panels.style import class_name, cluster_color
 from aeviz.renderer.scales import (
     apply_code_scale,
-    code_scales,
     follow_ticks,
-    growing_extents,
-    padded,
-    set_equal_limits,
 )
-from aeviz.renderer.theme import THEMES, run_colors
+from aeviz.renderer.theme import THEMES
 from aeviz.renderer.vector import save_vector
-from aeviz.renderer.views import RunView
+from aeviz.renderer.views import RunView, run_views
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
-FIGURE_FORMATS = (".pdf", ".svg", ".png")
 DEFAULT_AT = "0,0.1,0.3,last"  # training moves most early on
 MOST_COLUMNS = 8
 TEXT_WIDTH = 6.3               # inches: A4 or Letter with ordinary margins
@@ -71,6 +64,7 @@ FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
 LEFT, RIGHT, GAP, HEAD, LEGEND, BELOW_PLANES, LOSS_HEIGHT, BELOW_LOSS, TITLE = (
     0.55, 0.12, 0.07, 0.22, 0.24, 0.42, 1.55, 0.42, 0.3)
 FOLLOW_GAP = 0.45  # between planes that each have their own tick labels
+UNDRAWN = ("weights", "recon")  # panels a handout does not draw (a still does)
 CAPTION_LINES = 3  # `render.caption` under the figure, wrapped, cut with an ellipsis beyond
 
 
@@ -166,8 +160,28 @@ class HandoutFigure:
                  width: float):
         self.views, self.options, self.positions = views, options, positions
         self.theme = THEMES[options.theme]
-        self.notes: list[str] = []
-        self.colors = run_colors(self.theme, [v.label for v in views])
+        timelines = [view.timeline for view in views]
+        self.span = (min(float(t[0]) for t in timelines), max(float(t[-1]) for t in timelines))
+        # The clip's description: its panels' limits, grids, colors and layers.
+        # (The handout's rows are code planes whatever the panels; it describes them too.)
+        panels = options.panels if "code" in options.panels else ("code", *options.panels)
+        self.description: Description = describe(
+            views, dataclasses.replace(options, panels=panels), self.span)
+        self.notes: list[str] = list(self.description.notes)
+        if options.trails:
+            self.notes.append("handout: trails are left out (a handout shows moments, not "
+                              "motion)")
+        if any(run.terms for run in self.description.runs) and "loss" in options.panels:
+            self.notes.append("handout: the objective's other terms (" + ", ".join(sorted(
+                {term.title for run in self.description.runs for term in run.terms}))
+                + ") are not drawn; a clip's or still's loss panel shows them")
+        left_out = [name for name in options.panels if name in UNDRAWN]
+        if left_out:
+            self.notes.append(f"handout: the {' and '.join(left_out)} panel"
+                              f"{'s are' if len(left_out) > 1 else ' is'} left out (a handout "
+                              "shows code planes, decoder and loss); a still (.png, .pdf, .svg) "
+                              "shows every panel")
+        self.colors = [run.color for run in self.description.runs]
         columns = len(positions)
         # A row of decoder outputs under each run's code planes, when the panels name it.
         self.decoder = "decoder" in options.panels
@@ -207,9 +221,6 @@ class HandoutFigure:
         with rc_context(self.theme.rc(FONT)):
             self.figure = Figure(figsize=self.size)
             FigureCanvasAgg(self.figure)
-            # One scale for the planes of every row (each run its own with scales = "own";
-            # with "follow", each plane the codes' reach so far).
-            self.scales = code_scales([v.codes for v in views], options.scales)
             top = height - title - legend - head
             for row, view in enumerate(views):
                 for column, position in enumerate(positions):
@@ -235,13 +246,28 @@ class HandoutFigure:
     def _axes(self, left: float, bottom: float, width: float, height: float) -> Axes:
         """Axes at a place given in inches, in the theme's look (see Theme.rc), sized for
         print."""
-        fig_width, fig_height = self.size
-        ax = self.figure.add_axes((left / fig_width, bottom / fig_height, width / fig_width,
-                                   height / fig_height))
+        ax = self.figure.add_axes(self._rect(left, bottom, width, height))
         for spine in ax.spines.values():
             spine.set_linewidth(0.6)
         ax.tick_params(length=2, width=0.5, pad=1.5)
         ax.grid(True, linewidth=0.4)
+        return ax
+
+    def _rect(self, left: float, bottom: float, width: float, height: float) -> tuple:
+        """A place given in inches, as figure fractions."""
+        fig_width, fig_height = self.size
+        return (left / fig_width, bottom / fig_height, width / fig_width, height / fig_height)
+
+    def _printed(self, ax: Axes) -> Axes:
+        """The axes' lines and text at print sizes (a clip's panel drawn in a cell)."""
+        for spine in ax.spines.values():
+            spine.set_linewidth(0.6)
+        ax.tick_params(length=2, width=0.5, pad=1.5, labelsize=FONT["tick"])
+        ax.xaxis.label.set_size(FONT["label"])
+        ax.yaxis.label.set_size(FONT["label"])
+        for line in ax.get_xgridlines() + ax.get_ygridlines():
+            line.set_linewidth(0.4)
+        ax.tick_params(which="major", grid_linewidth=0.4)
         return ax
 
     def _label(self, ax: Axes, x: str = "", y: str = "") -> None:
@@ -250,26 +276,30 @@ class HandoutFigure:
         if y:
             ax.set_ylabel(y, labelpad=2)
 
+
     def _plane(self, view: RunView, row: int, column: int, position: float,
                corner: tuple[float, float]) -> None:
-        """One code plane: the run's snapshot nearest to `position`, on the shared scale."""
-        ax = self._axes(*corner, self.cell, self.cell)
+        """One code plane: the clip's code panel, in a cell, at the run's snapshot nearest to
+        `position`, on the description's scale and with its layers."""
         snapshot = nearest_snapshot(view.timeline, position)
+        described = self.description.panel("code", row)
+        layers = tuple(layer for layer in described.layers if layer != "trails")
+        panel = CodePanel(self.figure, self._rect(*corner, self.cell, self.cell), view,
+                          self.theme, self.options, "", legend=False,
+                          scale=described.code.scale, layers=layers, compact=True)
+        self.notes += [note for note in panel.notes if note not in self.notes]
+        ax = self._printed(panel.ax)
+        if "grid" in layers:
+            show_grid(ax, described.decoder.points(), self.theme, size=2.0, width=0.4)
+        panel.update(view.state(snapshot))
         if self.options.scales == "follow":  # the reach so far: limits grow left to right
-            x0, x1, y0, y1 = growing_extents(view.codes)[snapshot]
-            set_equal_limits(ax, self.figure, padded((x0, x1)), padded((y0, y1)))
             follow_ticks(ax, 3)
         else:  # one decade each side on a blow-up: more would collide in a small plane
-            apply_code_scale(ax, self.figure, self.scales[self.views.index(view)], per_side=1)
+            apply_code_scale(ax, self.figure, described.code.scale, per_side=1)
+            if not described.code.scale.blows_up:  # few ticks: a small square
+                for axis in (ax.xaxis, ax.yaxis):
+                    axis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
         shown = float(view.timeline[snapshot])
-        codes = view.codes[snapshot]
-        labels = view.run.labels
-        size = 2.2 if len(codes) <= 500 else 1.3
-        for label in np.unique(labels):
-            members = labels == label
-            ax.plot(codes[members, 0], codes[members, 1], "o", ms=size, mec="none",
-                    mfc=cluster_color(self.theme, label), alpha=0.85,
-                    rasterized=len(codes) > 5000)
         theme = self.theme
         if row == 0:
             ax.set_title(self.titles[column], fontsize=self.title_size, pad=3)
@@ -281,6 +311,8 @@ class HandoutFigure:
         last_row = row == len(self.views) - 1 and not self.decoder
         ax.tick_params(labelleft=column == 0 or self.follow,
                        labelbottom=last_row or self.follow)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
         if column == 0:
             several = len(self.views) > 1
             self._label(ax, y=view.label if several else "code neuron 2")
@@ -292,41 +324,15 @@ class HandoutFigure:
     def _decoded(self, view: RunView, row: int, column: int, position: float,
                  corner: tuple[float, float]) -> None:
         """What the decoder makes of the code plane at the snapshot nearest to `position`:
-        for image data the mosaic of a grid's decoded images (the grid spans the code
-        plane's extent over the whole run, as in the clip's decoder panel), else the decoded
-        grid as a sheet among the data, in the data's plane, camera or principal axes."""
-        ax = self._axes(*corner, self.cell, self.cell)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        state = view.state(nearest_snapshot(view.timeline, position))
-        run = view.run
-        if run.experiment.data.image_shape is not None:
-            grid, _ = decoder_grid(view.codes, MOSAIC_SIDE)
-            light = max(mcolors.to_rgb(self.theme.background)) > 0.5
-            ax.imshow(mosaic(view, grid, MOSAIC_SIDE, state), aspect="auto",
-                      cmap="gray_r" if light else "gray", vmin=float(run.x.min()),
-                      vmax=float(run.x.max()), interpolation="antialiased")
-        else:
-            x = run.x.astype(float)
-            center, axes, _ = data_projection(x, run)
-            flat = (x - center) @ axes
-            grid, _ = decoder_grid(view.codes, MESH_SIDE, MESH_STEPS)
-            count = (MESH_SIDE - 1) * MESH_STEPS + 1
-            def sheet_at(state):
-                return ((decode(view, grid, state) - center) @ axes).reshape(count, count, 2)
-
-            sheet = sheet_at(state)
-            ax.scatter(flat[:, 0], flat[:, 1], s=2, alpha=0.45, linewidths=0,
-                       c=[cluster_color(self.theme, label) for label in run.labels],
-                       rasterized=len(flat) > 5000)
-            path = mesh_path(sheet)
-            ax.plot(path[:, 0], path[:, 1], color=self.theme.foreground, lw=0.5, alpha=0.75)
-            # The clip's fixed limits: the data and the final sheet (so the columns compare).
-            shown = np.concatenate([flat, sheet_at(view.state(len(view) - 1)).reshape(-1, 2)])
-            ax.set_xlim(*padded((float(shown[:, 0].min()), float(shown[:, 0].max()))))
-            ax.set_ylim(*padded((float(shown[:, 1].min()), float(shown[:, 1].max()))))
-            equal_scales(ax)
+        the clip's decoder panel in a cell (the mosaic of a grid's decoded images, or the
+        decoded grid as a sheet among the data), on the description's region and limits."""
+        grid = self.description.panel("decoder", row).decoder
+        if grid.kind == "mosaic":  # the clip's region and gray scale, the most images
+            grid = dataclasses.replace(grid, side=MOSAIC_SIDE)
+        panel = decoder_panel(self.figure, self._rect(*corner, self.cell, self.cell), view,
+                              self.theme, "", grid, compact=True)
+        panel.update(view.state(nearest_snapshot(view.timeline, position)))
+        ax = self._printed(panel.ax)
         if column == 0:
             several = len(self.views) > 1
             self._label(ax, y=f"{view.label}, decoded" if several else "decoded grid")
@@ -359,11 +365,10 @@ class HandoutFigure:
             picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
             ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=3.2, color=color,
                     mec=theme.background, mew=0.5, zorder=3)
-        timelines = [view.timeline for view in self.views]
-        span = (min(t[0] for t in timelines), max(t[-1] for t in timelines))
-        losses = np.concatenate([view.run.loss for view in self.views]
-                                + ([[v.pca[0] for v in self.views]] if options.pca else []))
-        loss_limits(ax, span, losses, options.log_loss)
+        span = self.span
+        limits = self.description.panel("loss").loss if self.description.panel("loss") else \
+            loss_limits_for(self.views, options, span)
+        set_loss_limits(ax, limits.x, limits.y, limits.log)
         letters = []
         renderer = self.figure.canvas.get_renderer()
         line = 1.2 * FONT["label"] / 72 / LOSS_HEIGHT
@@ -386,10 +391,10 @@ class HandoutFigure:
             (x0, y0), (x1, y1) = to_axes.transform(letter.get_window_extent())
             taken.append((x0, y0, x1 - x0, y1 - y0))
         points = curve_points(ax, curves)
-        epsilon = self.views[0].run.experiment.train.epsilon if not several else 0.0
-        for level, texts, style in reference_levels(self.views, epsilon, options.pca):
-            taken.append(reference_line(ax, level, fitting_texts(ax, texts, FONT["tick"]),
-                                        style, theme, points, taken, font_size=FONT["tick"],
+        for ref in limits.references:
+            taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts),
+                                                                     FONT["tick"]),
+                                        ref.style, theme, points, taken, font_size=FONT["tick"],
                                         scale=0.6))
         if several:
             self._end_names(ax, curves)
@@ -431,6 +436,11 @@ class HandoutFigure:
                            bbox_to_anchor=(0.5, middle / self.size[1]), ncol=len(entries),
                            frameon=False, fontsize=FONT["label"], handletextpad=0.2,
                            columnspacing=1.2, labelcolor=self.theme.foreground)
+
+
+def light(theme) -> bool:
+    """Whether the theme's background is light (dark images on it)."""
+    return max(mcolors.to_rgb(theme.background)) > 0.5
 
 
 def hide_colliding_ticks(figure: Figure) -> None:

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import math
 
-from aeviz.renderer.panels import Rect
+Rect = tuple[float, float, float, float]  # left, bottom, width, height in figure fractions
 
+# The layout is designed on a page 7.2 inches tall; dpi scales it to the clip's size, so text
+# and lines grow with the clip. Below 720 px the page gets shorter, so text shrinks less than
+# the clip: at 360 px the page is 4.5 inches (80 dpi), and the smallest text (10 pt) is 11 px.
+HEIGHT_IN = 7.2
+SMALLEST_HEIGHT_IN = 4.5
 HEADER_IN = 0.83      # the title lines, in inches of the page
 LOSS_SIDE = 0.36      # width of a loss panel beside the runs (fraction of the page)
 LOSS_BELOW = 0.36     # height of a loss panel below them (fraction of the body), at least:
@@ -19,6 +24,13 @@ LOSS_PLOT_SHARE = 1 / 3   # the loss plot itself is a third of the page's height
 LOSS_MARGINS_IN = 1.0     # above and below the loss plot (its title, ticks and axis label)
 
 Slot = tuple[str, Rect, int | None]  # panel name, rectangle, run number (None: all runs)
+
+
+def page_height_inches(height: int) -> float:
+    """The page the layout is drawn on, for a clip `height` pixels tall (see HEIGHT_IN)."""
+    shrink = (HEIGHT_IN - SMALLEST_HEIGHT_IN) / 360
+    return float(min(max(SMALLEST_HEIGHT_IN + (height - 360) * shrink, SMALLEST_HEIGHT_IN),
+                     HEIGHT_IN))
 
 
 def header_fraction(height_in: float) -> float:

@@ -10,15 +10,17 @@ a run that blows up stays in view, with ticks and a readout that say how far it 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from matplotlib import colors as mcolors
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from aeviz.renderer.views import RunView, weight_magnitudes
+
+if TYPE_CHECKING:  # the scales are numbers; matplotlib is imported only to apply them
+    from matplotlib import colors as mcolors
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 BLOW_UP = 1000         # values this many times their start: a diverging run, shown on symlog
 SMALLEST_SHARE = 0.08  # a run spanning less of a shared plane than this gets a note
@@ -109,6 +111,8 @@ def growing_extents(codes: np.ndarray) -> np.ndarray:
 
 def follow_ticks(ax: Axes, count: int = 4) -> None:
     """Few ticks with short labels ("2e+09", "-38", "0.5"), for limits that change."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_locator(MaxNLocator(count, symmetric=False))
         axis.set_major_formatter(FuncFormatter(lambda value, _: short_number(value)))
@@ -124,14 +128,38 @@ def short_number(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def color_scale(views: list[RunView]) -> mcolors.Normalize:
+@dataclass(frozen=True)
+class ColorScale:
+    """The weights' colors: symmetric about zero, from -limit to limit; "symlog" (a diverging
+    run's weights) linear within `linthresh` and logarithmic beyond."""
+
+    kind: str                 # "linear" or "symlog"
+    limit: float
+    linthresh: float | None
+
+    def norm(self) -> mcolors.Normalize:
+        """The scale as a matplotlib norm."""
+        from matplotlib import colors as mcolors
+
+        if self.kind == "symlog":
+            return mcolors.SymLogNorm(linthresh=self.linthresh, vmin=-self.limit,
+                                      vmax=self.limit)
+        return mcolors.Normalize(-self.limit, self.limit)
+
+
+def color_limits(views: list[RunView]) -> ColorScale:
     """Symmetric about zero up to the 99.5th percentile of |weight or bias| over all the runs
     given: one color means one value in every graph drawn with it."""
     limit, first, _ = weight_magnitudes(views, 99.5)
     limit, first = limit or 1.0, first or 1.0
     if limit > BLOW_UP * first:  # weights blow up (a diverging run): symmetric log scale
-        return mcolors.SymLogNorm(linthresh=first, vmin=-limit, vmax=limit)
-    return mcolors.Normalize(-limit, limit)
+        return ColorScale("symlog", float(limit), float(first))
+    return ColorScale("linear", float(limit), None)
+
+
+def color_scale(views: list[RunView]) -> mcolors.Normalize:
+    """`color_limits` as a matplotlib norm."""
+    return color_limits(views).norm()
 
 
 def color_scales(views: list[RunView], mode: str) -> list[mcolors.Normalize]:
@@ -140,6 +168,20 @@ def color_scales(views: list[RunView], mode: str) -> list[mcolors.Normalize]:
         return [color_scale([view]) for view in views]
     shared = color_scale(views)
     return [shared] * len(views)
+
+
+def loss_range(span: tuple[float, float], losses: np.ndarray,
+               log: bool) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The loss panel's limits: the clip's epochs across, every loss (and PCA floor) up and
+    down; on a log axis, a fifth of the height free above the highest value (a diverging
+    run's last value is there, and its label at the top right must not sit on it)."""
+    left, right = span
+    x = (float(left), float(right if right > left else left + 1))
+    if log:
+        positive = losses[losses > 0]
+        low = positive.min() if positive.size else 1e-3
+        return x, (float(low / 1.4), float(losses.max() * (losses.max() / low * 1.4) ** 0.25))
+    return x, (0.0, float(losses.max() * 1.08 or 1))
 
 
 def shrunk_runs(names: list[str], codes: list[np.ndarray], scale: CodeScale,

@@ -11,43 +11,30 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from aeviz.renderer.description import Panel, describe, stop_text
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.labels import PathLabel
-from aeviz.renderer.layout import Slot, comparison_slots, header_fraction, single_run_slots
-from aeviz.renderer.naming import comparison_detail_forms, lesson_settings, shared_title
+from aeviz.renderer.layout import page_height_inches
 from aeviz.renderer.panels import (
     DYNAMIC,
     FONT,
     CodePanel,
     LossPanel,
-    Rect,
     WeightPanel,
     reconstruction_panel,
 )
 from aeviz.renderer.panels.decoder import decoder_panel
-from aeviz.renderer.panels.placement import (
-    fit_text,
-    text_width,
-    wider_than,
-    wrap_sentences,
-)
-from aeviz.renderer.scales import (
-    code_scales,
-    color_scales,
-    shrunk_runs,
-)
-from aeviz.renderer.theme import THEMES, run_colors
+from aeviz.renderer.panels.placement import fit_text, text_width, wider_than, wrap_sentences
+from aeviz.renderer.scales import ColorScale
+from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
-from aeviz.settings import OPTIMIZER_TITLES, RenderOptions
+from aeviz.settings import RenderOptions
 from aeviz.signals import checkpoint
-from aeviz.trajectory import Trajectory
+
+__all__ = ["Scene", "page_height_inches"]
+_stop_text = stop_text  # the name page/pack.py imports (description.stop_text is its home)
 
 TITLE_IN, DETAILS_IN = 0.18, 0.61  # the header's two lines, inches below the page's top
-# The layout is designed on a page 7.2 inches tall; dpi scales it to the clip's size, so text
-# and lines grow with the clip. Below 720 px the page gets shorter, so text shrinks less than
-# the clip: at 360 px the page is 4.5 inches (80 dpi), and the smallest text (10 pt) is 11 px.
-HEIGHT_IN = 7.2
-SMALLEST_HEIGHT_IN = 4.5
 # The caption (`render.caption`), when set: a strip under the panels, at most two lines (one
 # on a page under TWO_LINES_IN tall, where a second would squeeze a comparison's code planes
 # until their ticks collide).
@@ -75,19 +62,22 @@ class Scene:
             self.figure = figure
             self.figure.set_facecolor(theme.background)
             self.canvas = figure.canvas
-            self.notes: list[str] = []  # things the user should be told (panels left out, ...)
-            self.header = header_fraction(figure.get_size_inches()[1])
-            self.colors = run_colors(theme, [v.label for v in views])
-            self._scales(views, options)
+            page = tuple(float(side) for side in figure.get_size_inches())
+            self.description = describe(views, options, span, page, page[1] * figure.dpi)
+            self.notes: list[str] = list(self.description.notes)  # what the user is told
+            self.header = self.description.header
+            self.colors = [run.color for run in self.description.runs]
+            self.norms: dict[ColorScale, object] = {}  # each shared color scale's one norm
             self._header(views[0])
             caption = self._caption(bottom)
             # (panel, number of the run it shows, or None for the shared loss panel)
             low = bottom + caption  # the panels fit above the free strip and the caption
             squeeze = (1 - self.header - low) / (1 - self.header)
-            self.slots = self._slots()
-            self.panels = [(self._panel(name, (x, low + y * squeeze, w, h * squeeze),
-                                        None if run is None else views[run], span), run)
-                           for name, (x, y, w, h), run in self.slots]
+            self.slots = [(p.name, p.rect, p.run) for p in self.description.panels]
+            self.panels = [(self._panel(panel, (x, low + y * squeeze, w, h * squeeze)),
+                            panel.run)
+                           for panel in self.description.panels
+                           for x, y, w, h in [panel.rect]]
             self._show_decoder_grids()
             self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
             self.notes += [note for panel, _ in self.panels
@@ -96,82 +86,52 @@ class Scene:
                 self._details_clear_of(figure.legends[0])
         self.background = None
 
-    def _scales(self, views: list[RunView], options: RenderOptions) -> None:
-        """One code scale and one color scale per run, over the snapshots the clip shows:
-        the same for every run unless `options.scales` is "own"."""
-        first, last = options.epoch_bounds
-        shown = [v.codes[np.searchsorted(v.timeline, first):
-                         max(np.searchsorted(v.timeline, last, "right"), 1)] for v in views]
-        shown = [codes if len(codes) else v.codes for codes, v in zip(shown, views)]
-        self.code_scales = code_scales(shown, options.scales)
-        self.color_scales = None  # made when a weights panel asks (the weights are large)
-        if options.scales == "shared" and len(views) > 1:
-            height = self.figure.get_size_inches()[1] * self.figure.dpi
-            self.notes += shrunk_runs([v.label for v in views], shown, self.code_scales[0],
-                                      0.3 * height)
+    def _norm(self, scale: ColorScale | None):
+        """The matplotlib norm of a color scale: one object for the runs that share it."""
+        if scale is None:
+            return None
+        if scale not in self.norms:
+            self.norms[scale] = scale.norm()
+        return self.norms[scale]
 
-    def _color_scale(self, view: RunView):
-        if self.color_scales is None:
-            self.color_scales = color_scales(self.views, self.options.scales)
-        return self.color_scales[self.views.index(view)]
-
-    def _slots(self) -> list[Slot]:
-        """(panel name, rectangle, run number) for every panel, in drawing order."""
-        names = list(self.options.panels)
-        body = 1 - self.header
-        if len(self.views) == 1:
-            return single_run_slots(names, body)
-        own = [n for n in names if n != "loss"]
-        if len(self.views) > 2 and "weights" in own and len(own) > 1:
-            own.remove("weights")
-            self.notes.append("the weights panel is left out of comparisons of 3 or more runs "
-                              "(too small to read); render a run alone to see its weights")
-        return comparison_slots(own, len(self.views), "loss" in names, body,
-                                tuple(self.figure.get_size_inches()))
-
-    def _panel(self, name: str, slot: Rect, view: RunView | None, span: tuple[float, float]):
+    def _panel(self, described: Panel, slot: tuple[float, float, float, float]):
+        """The panel `described`, drawn in `slot` (the description's rectangle, squeezed
+        above a caption or controls)."""
         checkpoint()  # a stop signal acts between panels, not after the whole scene is built
-        fig, theme, options = self.figure, self.theme, self.options
-        several = len(self.views) > 1
+        fig, theme, options, views = self.figure, self.theme, self.options, self.views
+        name, title = described.name, described.title
         if name == "loss":
-            epsilon = self.views[0].run.experiment.train.epsilon if not several else 0.0
-            return LossPanel(fig, slot, self.views, theme, options, span, epsilon,
-                             colors=self.colors)
-        number = self.views.index(view)
-        color = self.colors[number] if several else None
+            return LossPanel(fig, slot, views, theme, options, self.description.span,
+                             limits=described.loss, colors=self.colors)
+        view = views[described.run]
         if name == "recon":
-            title = view.label if several else "reconstruction"
             return reconstruction_panel(fig, slot, view, theme, title)
         if name == "decoder":
-            title = view.label if several else "decoder over the code plane"
-            return decoder_panel(fig, slot, view, theme, title)
+            return decoder_panel(fig, slot, view, theme, title, described.decoder)
         if name == "weights":
-            title = view.label if several else "weights and biases"
             return WeightPanel(fig, slot, view, theme, options, title,
-                               norm=None if options.scales == "follow"
-                               else self._color_scale(view), title_color=color)
-        scale = self.code_scales[number]
-        if several:  # one legend for all, above the code planes, not above the loss panel
-            panel = CodePanel(fig, slot, view, theme, options, view.label, legend=False,
-                              scale=scale, title_color=color)
-            if view is self.views[0] and len(panel.ax.get_legend_handles_labels()[0]) > 1:
-                handles, labels = panel.ax.get_legend_handles_labels()
-                right = max(x + w for _, (x, _, w, _), run in self.slots if run is not None)
-                fig.legend(handles, labels, loc="upper right", ncol=len(labels),
-                           bbox_to_anchor=(right - 0.005, self._below_top(DETAILS_IN - 0.06)),
-                           frameon=False, fontsize=FONT["tick"], markerscale=2.2,
-                           handletextpad=0.2, columnspacing=1.0, labelcolor=theme.foreground)
-            return panel
-        return CodePanel(fig, slot, view, theme, options, "code layer", scale=scale)
+                               norm=self._norm(described.colors),
+                               title_color=described.title_color)
+        several = len(views) > 1
+        panel = CodePanel(fig, slot, view, theme, options, title, legend=not several,
+                          scale=described.code.scale, title_color=described.title_color,
+                          layers=described.layers)
+        if several and described.run == 0 and len(panel.ax.get_legend_handles_labels()[0]) > 1:
+            # one legend for all, above the code planes, not above the loss panel
+            handles, labels = panel.ax.get_legend_handles_labels()
+            right = max(x + w for _, (x, _, w, _), run in self.slots if run is not None)
+            fig.legend(handles, labels, loc="upper right", ncol=len(labels),
+                       bbox_to_anchor=(right - 0.005, self._below_top(DETAILS_IN - 0.06)),
+                       frameon=False, fontsize=FONT["tick"], markerscale=2.2,
+                       handletextpad=0.2, columnspacing=1.0, labelcolor=theme.foreground)
+        return panel
 
     def _show_decoder_grids(self) -> None:
         """The decoder panel's grid, faint on the same run's code plane: the two read
-        together."""
-        grids = {run: panel.grid_points for panel, run in self.panels
-                 if hasattr(panel, "grid_points")}
-        for panel, run in self.panels:
-            if isinstance(panel, CodePanel) and run in grids:
-                panel.show_grid(grids[run])
+        together (the code panel's "grid" layer)."""
+        for (panel, _), described in zip(self.panels, self.description.panels):
+            if described.name == "code" and "grid" in described.layers:
+                panel.show_grid(described.decoder.points())
 
     def _below_top(self, inches: float) -> float:
         """The figure fraction `inches` below the top of the page."""
@@ -182,28 +142,16 @@ class Scene:
         width_pt = fig.get_size_inches()[0] * 72
         counter_pt = text_width(self._widest_counter(), 17)
         several = len(self.views) > 1
-        title = self.options.title or (shared_title([v.run for v in self.views],
-                                                    [v.label for v in self.views])
-                                       if several else run.title)
-        title = fit_text(title, 17, 0.97 * width_pt - counter_pt - 12, bold=True)
+        title = fit_text(self.description.title, 17, 0.97 * width_pt - counter_pt - 12,
+                         bold=True)
         self.title = fig.text(0.012, self._below_top(TITLE_IN), title, ha="left", va="top",
                               fontsize=17, fontweight="bold", color=theme.foreground)
         self.counter_pt = counter_pt
-        self.detail_forms = None
-        if several:  # in words, the longest form that fits (see _details_clear_of)
-            self.detail_forms = comparison_detail_forms([v.run for v in self.views])
-            details = [self.detail_forms[0]]
-        else:
-            layers = "-".join(str(n) for n in run.layer_sizes)
-            train = run.experiment.train
-            optimizer = OPTIMIZER_TITLES.get(train.optimizer, train.optimizer)
-            # The lesson's own settings (noise, a VAE's β, ...) right after the optimizer:
-            # the layers and samples give way first when the line is too long.
-            details = [f"{optimizer}, learning rate {train.learning_rate:g}, "
-                       f"batch {train.batch_size}", *lesson_settings(run.experiment),
-                       f"layers {layers}", f"{len(run.x)} samples"]
+        details = list(self.description.details)
+        # A comparison's line in words: its longest form that fits (see _details_clear_of).
+        self.detail_forms = self.description.detail_forms if several else ()
         # Room for the stop reason (one run) or the clusters' legend (several) on the right.
-        room = 0.97 * width_pt - text_width(_stop_text(run), FONT["label"]) - 12
+        room = 0.97 * width_pt - text_width(stop_text(run), FONT["label"]) - 12
         if several:
             room = 0.45 * width_pt
             details = [next((form for form in self.detail_forms
@@ -247,20 +195,20 @@ class Scene:
         legend_x0 = legend.get_window_extent(renderer).x0
         room_pt = (legend_x0 - self.details.get_window_extent(renderer).x0) * 72 / \
             self.figure.dpi - FONT["label"]
-        forms = self.detail_forms or [self.details.get_text()]
-        fitting = [form for form in forms if not wider_than(form, FONT["label"], room_pt)]
-        if not fitting and self.detail_forms:  # beside the title instead, if there is room
-            title_x1 = self.title.get_window_extent(renderer).x1
-            beside_pt = (self.figure.bbox.width - title_x1) * 72 / self.figure.dpi - \
-                self.counter_pt - 0.012 * self.figure.get_size_inches()[0] * 72 - 2 * 12
-            beside = [form for form in forms if not wider_than(form, FONT["label"], beside_pt)]
-            if beside:
+        forms = self.detail_forms or (self.details.get_text(),)
+        title_x1 = self.title.get_window_extent(renderer).x1
+        beside_pt = (self.figure.bbox.width - title_x1) * 72 / self.figure.dpi - \
+            self.counter_pt - 0.012 * self.figure.get_size_inches()[0] * 72 - 2 * 12
+        for form in forms:  # the longest form that fits: in its place, else beside the title
+            if not wider_than(form, FONT["label"], room_pt):
+                self.details.set_text(form)
+                return
+            if self.detail_forms and not wider_than(form, FONT["label"], beside_pt):
                 x = (title_x1 + 12 * self.figure.dpi / 72) / self.figure.bbox.width
                 self.details.set_position((x, self._below_top(TITLE_IN + 0.06)))
-                self.details.set_text(beside[0])
+                self.details.set_text(form)
                 return
-        self.details.set_text(fitting[0] if fitting else fit_text(forms[-1], FONT["label"],
-                                                                  room_pt))
+        self.details.set_text(fit_text(forms[-1], FONT["label"], room_pt))
 
     def _widest_counter(self) -> str:
         """The longest text the epoch counter will show, to keep the title clear of it."""
@@ -275,7 +223,7 @@ class Scene:
             self.counter.set_text(view.step_label(state.snapshot))
             run = view.run
             last = state.snapshot == len(run) - 1
-            self.status.set_text(_stop_text(run) if last else "")
+            self.status.set_text(self.description.runs[0].stop if last else "")
         else:
             # The latest recorded epoch of any run (a frame between snapshots names the
             # recorded moment before it, as for one run).
@@ -315,22 +263,3 @@ class Scene:
         self.canvas.draw()
         self.background = None
         return self.canvas.buffer_rgba()
-
-
-def page_height_inches(height: int) -> float:
-    """The page the layout is drawn on, for a clip `height` pixels tall (see HEIGHT_IN)."""
-    shrink = (HEIGHT_IN - SMALLEST_HEIGHT_IN) / 360
-    return float(np.clip(SMALLEST_HEIGHT_IN + (height - 360) * shrink, SMALLEST_HEIGHT_IN,
-                         HEIGHT_IN))
-
-
-def _stop_text(run: Trajectory) -> str:
-    """How the run ended, for the header of its last frame."""
-    reason = run.stop_reason
-    if reason == "converged":
-        return f"converged: RMSE <= {run.experiment.train.epsilon:g}"
-    if reason == "diverged":
-        return f"diverged at epoch {run.meta.diverged_at}: loss is no longer finite"
-    if reason == "interrupted":
-        return "interrupted"
-    return "finished"

@@ -17,9 +17,10 @@ from matplotlib.figure import Figure
 from matplotlib.widgets import Button, Slider
 
 from aeviz.errors import AevizError
-from aeviz.renderer import run_views, within_budgets
+from aeviz.renderer.budgets import within_budgets
 from aeviz.renderer.frames import plan_frames
 from aeviz.renderer.scene import Scene
+from aeviz.renderer.views import run_views
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 

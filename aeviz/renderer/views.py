@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from aeviz.errors import SettingError
 from aeviz.renderer.geometry import align_sequence, pca
 from aeviz.trajectory import Trajectory
+
+if TYPE_CHECKING:
+    from aeviz.settings import RenderOptions
 
 RELEASE_EVERY = 32  # states between letting go of the mapped snapshots read so far
 
@@ -83,6 +87,18 @@ class RunView:
     def step_label(self, snapshot: int) -> str:
         """"epoch 12", or "epoch 1, batch 3/13" for a within-epoch snapshot."""
         return self.run.moment(snapshot)
+
+
+def run_views(runs: list[Trajectory], options: RenderOptions) -> list[RunView]:
+    """The runs prepared for drawing, named by `options.labels` (default: their `label` keys,
+    or what differs between their experiments, see `naming`)."""
+    from aeviz.renderer.naming import default_labels
+
+    names = options.labels or (default_labels(runs) if len(runs) > 1 else [None])
+    if len(names) != len(runs):
+        raise SettingError("render.labels", f"got {len(names)} names for {len(runs)} runs; "
+                           "give one per run, comma-separated")
+    return [RunView(run, label, options.align) for run, label in zip(runs, names)]
 
 
 def drawn_parameters(run, biases: bool = True) -> list[np.ndarray]:

@@ -13,14 +13,18 @@ import queue
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from aeviz.errors import AevizError
 from aeviz.files import AtomicFile, atomic_path
 from aeviz.signals import deferred
+
+if TYPE_CHECKING:
+    from aeviz.settings import RenderOptions
 
 # Pinned so that the same frames give byte-identical files: x264's output depends on its thread
 # count, which by default follows the machine's cores.
@@ -223,3 +227,24 @@ class PngWriter:
 
     def abort(self) -> None:
         pass
+
+
+class Writer(Protocol):
+    """What every writer does, as matplotlib's movie writers do."""
+
+    def setup(self) -> None: ...
+    def grab_frame(self, rgba: memoryview | bytes) -> None: ...
+    def finish(self) -> None: ...
+    def abort(self) -> None: ...
+
+
+# The writers by the output's suffix: (path, options, palette frames) -> writer; a GIF asks for
+# a few frames spread over the clip for its palette, the others never call it.
+WRITERS: dict[str, Callable[[str | Path, RenderOptions, Callable[[], list[bytes]]], Writer]] = {
+    ".mp4": lambda path, options, palette: Mp4Writer(path, options.pixels, options.fps),
+    ".webm": lambda path, options, palette: WebmWriter(path, options.pixels, options.fps),
+    ".gif": lambda path, options, palette: GifWriter(path, options.pixels, options.fps,
+                                                     palette()),
+    ".webp": lambda path, options, palette: WebpWriter(path, options.pixels, options.fps),
+    ".png": lambda path, options, palette: PngWriter(path, options.pixels),
+}

@@ -100,7 +100,7 @@ def is_comparison(raw: dict) -> bool:
 
 def read_toml(path: str | Path) -> dict | None:
     """The parsed document, or None if it cannot be read (loading it then says why)."""
-    from aeviz.settings import read_toml_file
+    from aeviz.settings.experiments import read_toml_file
 
     try:
         return read_toml_file(path)
@@ -119,7 +119,7 @@ def comparison_from_dict(raw: dict, source: str, base_dir: Path = Path(".")) -> 
 
 def load_comparison(path: str | Path) -> Comparison:
     """Read and validate a comparison file."""
-    from aeviz.settings import read_toml_file
+    from aeviz.settings.experiments import read_toml_file
 
     path = Path(path)
     raw = read_toml_file(path, missing="no such comparison file")
@@ -149,7 +149,7 @@ def find_runs(comparison: Comparison, batch: dict[str, Path], where: str = "in t
 def validated_comparison(path: str | Path) -> str:
     """What `aeviz validate` prints for a comparison: the file resolved, and the experiment
     files beside it that its runs name (each checked too)."""
-    from aeviz.settings import load_experiment
+    from aeviz.settings.experiments import load_experiment
 
     comparison = load_comparison(path)
     runs = find_runs(comparison, {}, "beside it")

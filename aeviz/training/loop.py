@@ -21,7 +21,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from aeviz import __version__
 from aeviz.errors import AevizError
 from aeviz.settings import Experiment
 from aeviz.signals import saving
@@ -40,6 +39,7 @@ from aeviz.training.optim import make_optimizer
 from aeviz.training.recorder import MemoryRecord, RunInfo, Saved, StreamingRecord
 from aeviz.training.threads import one_blas_thread
 from aeviz.trajectory import Trajectory
+from aeviz.version import __version__
 
 EpochCallback = Callable[[int, float], None]
 StepCallback = Callable[[int, int], None]  # (samples trained on so far, at most in all)

@@ -27,7 +27,7 @@ def write_page(runs: list[Trajectory], output: str | Path, options: RenderOption
     """Write the page for `runs` (one, or several synchronized by epoch) to `output`,
     atomically; return the moments its slider steps through."""
     from aeviz.files import write_text_atomic
-    from aeviz.renderer import run_views
+    from aeviz.renderer.views import run_views
 
     views = run_views(runs, options)
     with deferred():

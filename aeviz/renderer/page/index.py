@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from aeviz.files import write_text_atomic
+from aeviz.renderer.formats import CLIP_SUFFIXES
 
 POSTER_SIZE = "640x360"
-CLIP_SUFFIXES = (".mp4", ".webm", ".gif", ".webp")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 _STYLE = """
@@ -51,7 +51,7 @@ def make_poster(page: Path) -> Path | None:
                               or poster.stat().st_mtime < run_path.stat().st_mtime):
         import dataclasses
 
-        from aeviz.renderer import render
+        from aeviz.renderer.rendering import render
         from aeviz.trajectory import load
 
         run = load(run_path)

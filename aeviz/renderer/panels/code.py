@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.path import Path
 
+from aeviz.renderer.description import code_layers
 from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import fit_text, text_width
@@ -51,10 +52,16 @@ class CodePanel:
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme,
                  options: RenderOptions, title: str, legend: bool = True,
-                 scale: CodeScale | None = None, title_color: str | None = None):
+                 scale: CodeScale | None = None, title_color: str | None = None,
+                 layers: tuple[str, ...] | None = None, compact: bool = False):
         """`scale`: the limits (default: the run's own, over its whole trajectory), shared by
         the runs of a comparison; `options.scales == "follow"`: limits that grow with the
-        codes frame by frame instead."""
+        codes frame by frame instead. `layers`: what the plane shows besides the codes (the
+        description's, see description.Panel.layers; default: as the options say).
+        `compact`: a handout's cell: `slot` is the axes themselves (no margins, no legend),
+        and the points are smaller (print sizes)."""
+        if layers is None:
+            layers = code_layers(view, options)
         run = view.run
         labels, members = classes(run.labels)
         self.notes: list[str] = []
@@ -63,14 +70,13 @@ class CodePanel:
                               f"names at most {MOST_CLASSES}); colors repeat across classes")
             labels, members = _by_look(labels, members, theme)
             legend = False
-        entries = _legend_entries(labels, options) if legend else 0
+        entries = _legend_entries(labels, options) if legend and not compact else 0
         rows = -(-entries // _legend_columns(fig, slot, run, labels)) if entries else 0
         # the label column's name
         title_rows = 1 if entries and run.experiment.data.label_column else 0
-        ax = panel_axes(fig, slot, (0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries),
-                                     0.25, 0.4),
-                        theme, title,
-                        title_color=title_color)
+        margins = (0.0, 0.0, 0.0, 0.0) if compact else (
+            0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries), 0.25, 0.4)
+        ax = panel_axes(fig, slot, margins, theme, title, title_color=title_color)
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
         style_grid(ax, theme)
@@ -83,20 +89,24 @@ class CodePanel:
             apply_code_scale(ax, fig, scale or code_scale([view.codes]))
         self.view, self.trail_length, self.ax, self.theme = view, options.trails, ax, theme
         self.members = members
-        self.ghost = _ghost(ax, theme) if options.pca_ghost else None
-        self.points = [_points(ax, run, theme, label, _legend_room(fig, slot))
+        self.ghost = _ghost(ax, theme) if "ghost" in layers else None
+        size = (2.2 if len(run.labels) <= 500 else 1.3) if compact else 3.6
+        self.points = [_points(ax, run, theme, label, _legend_room(fig, slot), size)
                        for label in labels]
+        if compact and len(run.labels) > 5000:  # a printed plane of many points: as pixels
+            for points in self.points:
+                points.set_rasterized(True)
         self.dense = (DensePoints(ax, _ranks(len(run.labels), members), np.arange(len(labels)),
                                   [cluster_color(theme, label) for label in labels])
                       if len(run.labels) >= DENSE_POINTS and ax.get_xscale() == "linear"
                       and not self.follow else None)
+        self.trail_length = options.trails if "trails" in layers else 0
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         # What a VAE's plane and --pull add, turned with the codes (see those modules).
-        # A VAE's σ is shown unless render.ellipses = false (None: not set, shown).
-        self.overlays = ([VariationalOverlay(ax, view, theme, options.ellipses is not False)]
-                         if run.variational else []) + (
-            [PullArrows(ax, view, theme)] if options.pull else []) + (
-            [SparsityOverlay(ax, view, theme)] if run.experiment.train.code_l1 else [])
+        self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers)]
+                         if "circles" in layers else []) + (
+            [PullArrows(ax, view, theme)] if "pull" in layers else []) + (
+            [SparsityOverlay(ax, view, theme)] if "axes" in layers else [])
         self.artists = ([self.ghost] if self.ghost else []) + (
             [self.trails] if self.trails else []) + (
             [self.dense.image] if self.dense else self.points) + [
@@ -111,8 +121,7 @@ class CodePanel:
 
     def show_grid(self, points: np.ndarray) -> None:
         """The decoder panel's grid points, faint, under the codes."""
-        self.ax.plot(points[:, 0], points[:, 1], "+", ms=3.5, mew=0.6,
-                     color=self.theme.muted, alpha=0.35, zorder=1)
+        show_grid(self.ax, points, self.theme)
 
     def update(self, state: State) -> None:
         if self.follow:
@@ -155,6 +164,13 @@ class CodePanel:
                 strokes = np.stack([start, end], axis=1).reshape(-1, 2)
                 paths.append(Path(strokes, codes))
         self.trails.set_paths(paths)
+
+
+def show_grid(ax: Axes, points: np.ndarray, theme: Theme, size: float = 3.5,
+              width: float = 0.6) -> None:
+    """The decoder's grid points [N, 2], faint, under the codes (its "grid" layer)."""
+    ax.plot(points[:, 0], points[:, 1], "+", ms=size, mew=width,
+            color=theme.muted, alpha=0.35, zorder=1)
 
 
 def classes(labels: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -219,12 +235,14 @@ def _ghost(ax: Axes, theme: Theme) -> Line2D:
     return ghost
 
 
-def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, room_pt: float) -> Line2D:
-    """The (empty) points of one cluster, in the color of its label value."""
+def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, room_pt: float,
+            size: float = 3.6) -> Line2D:
+    """The (empty) points of one cluster, in the color of its label value, `size` points
+    across."""
     name = legend_name(run, label, room_pt)
     color = cluster_color(theme, label)
     hollow = cluster_hollow(theme, label)
-    (points,) = ax.plot([], [], "o", ms=3.6, mfc="none" if hollow else color,
+    (points,) = ax.plot([], [], "o", ms=size, mfc="none" if hollow else color,
                         mec=color if hollow else "none", mew=0.9, alpha=0.85, zorder=DYNAMIC,
                         label=name)
     return points

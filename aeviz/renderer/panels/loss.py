@@ -7,7 +7,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
+from aeviz.renderer.description import (  # noqa: F401 - reference_levels: its old name here
+    PANEL_TITLES,
+    LossLimits,
+    loss_limits_for,
+    reference_levels,
+)
 from aeviz.renderer.labels import PathLabel
+from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.placement import (
     curve_points,
     free_box,
@@ -26,6 +33,7 @@ from aeviz.renderer.panels.style import (
 )
 from aeviz.renderer.panels.terms import MARGIN_IN as TERMS_MARGIN_IN
 from aeviz.renderer.panels.terms import TermsAxis
+from aeviz.renderer.scales import loss_range
 from aeviz.renderer.theme import RUN_STYLES, Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
@@ -38,12 +46,14 @@ class LossPanel:
     """RMSE over epochs: the whole curve faint, the part so far strong, the current value."""
 
     def __init__(self, fig: Figure, slot: Rect, views: list[RunView], theme: Theme,
-                 options: RenderOptions, span: tuple[float, float], epsilon: float = 0.0,
-                 colors: list[str] | None = None):
-        """`colors`: each run's (fixed by its name, see theme.run_colors)."""
-        terms = len(views) == 1 and views[0].run.terms is not None  # on a right axis
+                 options: RenderOptions, span: tuple[float, float],
+                 colors: list[str] | None = None, limits: LossLimits | None = None):
+        """`colors`: each run's (fixed by its name, see theme.run_colors); `limits`: the
+        description's (default: as describe gives them)."""
+        limits = limits or loss_limits_for(views, options, span)
+        terms = limits.terms_axis  # the objective's other terms, on a right axis
         ax = panel_axes(fig, slot, (0.85, 0.6, TERMS_MARGIN_IN if terms else 0.3, 0.4), theme,
-                        "reconstruction error")
+                        PANEL_TITLES["loss"])
         within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
         ax.set_xlabel("epochs completed" if within else "epoch")
         if not within:  # a short run would otherwise get ticks at epoch 0.5, 1.5, ...
@@ -60,21 +70,17 @@ class LossPanel:
             self._curve(ax, view, color, 0.95 - line_height * number, options.future, style)
         # A denoising run: what it is trained on (the error from corrupted inputs) beside
         # the clean RMSE, which alone would make denoising look worse than it is.
-        self.objective = objective_rmse(views[0].run) if self.single else None
+        self.objective = objective_rmse(views[0].run) if limits.objective else None
         if self.objective is not None:
             self._objective_curve(ax, views[0], theme, 0.95 - line_height, options.future)
-        losses = np.concatenate([v.run.loss for v in views]
-                                + ([[v.pca[0] for v in views]] if options.pca else [])
-                                + ([self.objective[np.isfinite(self.objective)]]
-                                   if self.objective is not None else []))
-        loss_limits(ax, span, losses, options.log_loss)
+        set_loss_limits(ax, limits.x, limits.y, limits.log)
         curves = [(v.timeline, v.run.loss) for v in views] + (
             [(views[0].timeline, self.objective)] if self.objective is not None else [])
         clear_above(ax, curves, self._values_box(line_height))
-        # Reference lines and their labels, placed where no curve and no value label is.
         # The terms' axis first: its curves are curves a reference label must not cross.
-        self.terms = TermsAxis(ax, views[0], theme, options.future) if terms else None
-        refs = reference_levels(views, epsilon, options.pca)
+        self.terms = (TermsAxis(ax, views[0], theme, options.future, limits.terms_top)
+                      if terms else None)
+        # Reference lines and their labels, placed where no curve and no value label is.
         taken = [self._values_box(line_height)]
         points = curve_points(ax, curves)
         if terms:
@@ -82,9 +88,9 @@ class LossPanel:
             points = np.concatenate([points, curve_points(self.terms.twin, [
                 (views[0].timeline, run.terms[:, number])
                 for number in range(len(run.term_names))])])
-        for level, texts, style in refs:
-            taken.append(reference_line(ax, level, fitting_texts(ax, texts), style, theme,
-                                        points, taken))
+        for ref in limits.references:
+            taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts)),
+                                        ref.style, theme, points, taken))
         self.artists = self.lines + self.markers + self.values + (
             self.terms.artists if terms else []) + (
             [self.objective_line, self.objective_value] if self.objective is not None else [])
@@ -151,41 +157,6 @@ class LossPanel:
                                           if np.isfinite(value) else "")
 
 
-OBJECTIVE_LABEL = "noisy inputs"  # the training objective's value label
-
-
-def objective_rmse(run) -> np.ndarray | None:
-    """A denoising run's training objective per snapshot, as an RMSE: the root of the mean
-    mini-batch MSE (corrupted input, clean target) since the snapshot before; NaN at the
-    first. None for a run trained on its clean inputs (there the RMSE is the objective)."""
-    train = run.experiment.train
-    if not (train.noise or train.masking) or run.step_loss is None or not len(run.step_loss):
-        return None
-    steps = np.asarray(run.step, int)
-    sums = np.concatenate([[0.0], np.cumsum(np.asarray(run.step_loss, float))])
-    ends = np.clip(steps, 0, len(run.step_loss))
-    starts = np.concatenate([[0], ends[:-1]])
-    counts = ends - starts
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = (sums[ends] - sums[starts]) / counts
-    return np.where(counts > 0, np.sqrt(np.maximum(mean, 0)), np.nan)
-
-
-def reference_levels(views: list[RunView], epsilon: float,
-                     pca: bool) -> list[tuple[float, list[str], str]]:
-    """The loss panel's reference lines, in clips, stills and handouts alike: (level, its
-    label's forms from long to short, line style): PCA's error (dashed), the stop threshold
-    (dotted)."""
-    # PCA's line only where it teaches: data of more than 2 dimensions, which 2 components
-    # cannot hold (on 2-D data PCA is exact and its line lies on the axis).
-    levels = [(floor, [f"PCA, 2 components: {floor:.4f}", f"PCA: {floor:.4f}"], "--")
-              for floor in sorted({round(v.pca[0], 12) for v in views
-                                   if v.run.x.shape[1] > 2})] if pca else []
-    if epsilon > 0:
-        levels.append((epsilon, [f"stop at {epsilon:g}"], ":"))
-    return levels
-
-
 def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: Theme,
                    points: np.ndarray, taken: list[Rect], font_size: float = FONT["small"],
                    scale: float = 1.0) -> Rect:
@@ -230,18 +201,17 @@ def fitting_texts(ax: Axes, texts: list[str], size: float = FONT["small"]) -> li
 
 
 def loss_limits(ax: Axes, span: tuple[float, float], losses: np.ndarray, log: bool) -> None:
-    """The clip's epochs across, every loss (and PCA floor) up and down."""
-    left, right = span
-    ax.set_xlim(left, right if right > left else left + 1)
+    """The clip's epochs across, every loss (and PCA floor) up and down (scales.loss_range)."""
+    set_loss_limits(ax, *loss_range(span, losses, log), log)
+
+
+def set_loss_limits(ax: Axes, x: tuple[float, float], y: tuple[float, float],
+                    log: bool) -> None:
+    """The limits a description gives the loss panel (see description.LossLimits)."""
+    ax.set_xlim(*x)
     if log:
         ax.set_yscale("log")
-        positive = losses[losses > 0]
-        low = positive.min() if positive.size else 1e-3
-        # A fifth of the height free above the highest value: a diverging run's last value
-        # is there, and its label at the top right must not sit on it.
-        ax.set_ylim(low / 1.4, losses.max() * (losses.max() / low * 1.4) ** 0.25)
-    else:
-        ax.set_ylim(0, losses.max() * 1.08 or 1)
+    ax.set_ylim(*y)
     at_least_three_ticks(ax)
 
 

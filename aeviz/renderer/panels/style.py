@@ -6,13 +6,13 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from aeviz.renderer.layout import Rect  # noqa: F401 - the panels' name for it
 from aeviz.renderer.scales import BLOW_UP, symlog_ticks  # noqa: F401 - the panels' names
 from aeviz.renderer.theme import Theme
 
 DYNAMIC = 10          # zorder of everything that changes between frames
 FONT = {"title": 12.5, "label": 11.5, "tick": 10.5, "small": 10}
 
-Rect = tuple[float, float, float, float]  # left, bottom, width, height in figure fractions
 
 
 def inset(fig: Figure, slot: Rect, left: float, bottom: float, right: float,

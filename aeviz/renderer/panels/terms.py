@@ -6,26 +6,29 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
+from aeviz.renderer.description import run_terms
 from aeviz.renderer.panels.style import DYNAMIC, FONT, style_axes
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 
-TITLES = {"code_l1": "mean Σ|code|", "kl": "KL to N(0, 1)"}
 MARGIN_IN = 0.85  # the room the right axis needs, ticks and label
 
 
 class TermsAxis:
     """The run's recorded terms over epochs, like the RMSE: faint whole, strong so far."""
 
-    def __init__(self, ax: Axes, view: RunView, theme: Theme, future: bool = True):
+    def __init__(self, ax: Axes, view: RunView, theme: Theme, future: bool = True,
+                 top: float | None = None):
+        """`top`: the axis's upper limit (the description's; default: 1.4 times the
+        largest term)."""
         run = view.run
         self.view = view
         self.twin = twin = ax.twinx()
         style_axes(twin, theme)
         twin.spines["right"].set_color(theme.faint)
-        self.colors = [theme.runs[(1 + number) % len(theme.runs)]
-                       for number in range(len(run.term_names))]
-        names = [TITLES.get(name, name) for name in run.term_names]
+        terms = run_terms(run, theme)
+        self.colors = [term.color for term in terms]
+        names = [term.title for term in terms]
         twin.set_ylabel(", ".join(names), color=self.colors[0] if len(names) == 1
                         else theme.muted, fontsize=FONT["label"])
         self.lines = []
@@ -35,8 +38,9 @@ class TermsAxis:
                           lw=1.2, ls="--")
             (line,) = twin.plot([], [], color=color, lw=1.8, ls="--", zorder=DYNAMIC)
             self.lines.append(line)
-        top = float(np.nanmax(run.terms)) if run.terms.size else 1.0
-        twin.set_ylim(0, top * 1.4 or 1)  # below the RMSE's value label, top right
+        if top is None:
+            top = (float(np.nanmax(run.terms)) if run.terms.size else 1.0) * 1.4 or 1
+        twin.set_ylim(0, top)  # below the RMSE's value label, top right
         twin.set_xlim(ax.get_xlim())
         self.artists = self.lines
 

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.path import Path
 
+from aeviz.renderer.description import PANEL_TITLES
 from aeviz.renderer.panels.graph_labels import (
     LINE_EM,
     activation_lines,
@@ -211,7 +212,7 @@ class WeightPanel:
             largest = float(self.largest[at]) or 1.0
             self.norm.vmin, self.norm.vmax = -largest, largest  # the colorbar follows
             # The readout in the title: follow mode redraws whole frames (see Scene.draw).
-            name = "weights" if self.title == "weights and biases" else self.title
+            name = "weights" if self.title == PANEL_TITLES["weights"] else self.title
             set_title(self.ax, f"{name}: |w| up to {short_number(self.largest_edge[at])}",
                       self.theme, self.title_color)
         weights = [w[outs, ins] for w, (outs, ins) in zip(state.weights, self.edge_index)]

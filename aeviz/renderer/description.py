@@ -1,0 +1,574 @@
+"""What a frame shows, decided once: the one description every output draws.
+
+`describe(views, options, span)` computes, from the runs and the render options, which panels
+go in which slots, every panel's limits and color scales (shared by the runs of a comparison,
+each run's own, or following the values), the titles, the runs' names and colors, the decoded
+grid, a VAE's circles and ellipses, the objective's terms, the pull arrows and the notes for the
+user. It draws nothing and imports no matplotlib: clips and stills (scene.py), handouts
+(figure.py) and the page (page/, through `to_json`) draw the same description, so they show the
+same panels on the same scales.
+
+The fields, as `to_json` gives them (every value plain JSON: numbers, strings, booleans, null,
+lists and objects; tuples become lists; field names are stable, new ones are only ever added):
+
+Description
+  schema        int, the version of this layout (1)
+  size          [width, height] in pixels of a clip or still
+  page          [width, height] in inches of the page the layout is designed on (see
+                layout.page_height_inches: text grows with the clip, less than the clip)
+  header        fraction of the page's height the two header lines take, at its top
+  theme         "light" or "dark"
+  title         the header's title (the options' title, else the run's or the runs' shared one)
+  details       the header's second line, its parts in order of importance (drawers drop
+                parts from the end when they do not fit, and join the rest with "  |  ")
+  caption       text under the panels, or ""
+  scales        "shared", "own" or "follow" (see scales.py)
+  span          [first, last] epoch of the clip's timeline (the loss panel's x limits)
+  runs          list of Run, in the order given
+  panels        list of Panel, in drawing order
+  notes         list of str: what the user should be told (panels left out, ...)
+  detail_forms  a comparison's second line in words, from long to short ("optimizer and
+                learning rate differ", "2 settings differ"): a drawer shows the longest that
+                fits, never a cut key; [] for one run
+
+Run
+  name          the run's name (its label; drawn above its panels in a comparison)
+  color         its color in a comparison (fixed by its name, theme.run_colors); the theme's
+                accent when it is drawn alone
+  variational   whether it is a VAE (its code plane then has the N(0, 1) circles)
+  terms         list of Term: the objective's terms beside the reconstruction error
+  stop          how the run ended, as the header of its last frame says it
+
+Term            name (as recorded: "kl", "code_l1"), title (as drawn), color
+
+Panel
+  name          "code", "loss", "weights", "recon" or "decoder"
+  run           the number of the run it shows; null for the loss panel (all runs)
+  rect          [x, y, width, height]: fractions of the page, y from the bottom, below the
+                header; a drawer with a caption (or controls) under the panels squeezes y
+                into the room left above that strip
+  title         its title (a comparison's per-run panels: the run's name)
+  title_color   the title's color (a comparison: the run's), or null for the theme's
+  code          CodeLimits (code panels), else null
+  loss          LossLimits (loss panel), else null
+  colors        ColorScale (weights panels), else null
+  decoder       DecoderGrid (decoder panels; also on the code panel of a run whose decoder
+                panel is shown: its grid points, faint), else null
+  recon         ValueRange (recon panels: the data's range, shared like the code planes),
+                else null
+  layers        list of str, the code plane's layers from bottom to top: "grid" (the decoded
+                grid's points), "ghost" (PCA, with pca_ghost), "trails", "codes", "circles"
+                (a VAE's N(0, 1) at 1 and 2 sigma, over the codes), "ellipses" (a VAE's
+                one-sigma ellipses: on unless render.ellipses is false), "axes" (a sparse-code
+                run's code axes and its readout of codes near zero), "pull" (the arrows);
+                empty for other panels
+
+CodeLimits      mode ("fixed", "symlog" or "follow"), codes_x and codes_y (the codes' lowest
+                and highest value on each axis over the frames shown), start_spread (their
+                smallest spread at the first snapshot: a symlog scale's linear part), reach
+                (the largest |code|), x and y (the limits: the ranges padded by 6%, which a
+                drawer widens on one axis so one unit is as long on both; "symlog": -1.5 reach
+                to 1.5 reach), ticks (symlog: the ticks, else []). "follow": these are the
+                fixed fallback; a drawer that can grows the limits with the codes instead.
+LossLimits      x, y (limits), log (a log y axis), references (list of Reference: level,
+                texts from long to short, style "--" for PCA's error, ":" for the stop
+                threshold; PCA's only on data of more than 2 dimensions), terms_axis (the
+                run's terms on a right axis; one run only), objective (a denoising run: its
+                training objective, the RMSE from corrupted inputs, beside the clean RMSE),
+                terms_top (that axis's upper limit; it starts at 0), value_names (the label
+                of each run's current value: "RMSE" alone, else the run's name)
+ColorScale      kind ("linear" or "symlog"), limit (the scale is -limit to limit), linthresh
+                (symlog: linear within it, else null); "follow" scales: null (per frame)
+DecoderGrid     kind ("mosaic": decoded images, "sheet": the decoded grid among the data),
+                extent [x0, x1, y0, y1] (the code-plane region decoded: shared by the runs
+                like the code planes), side (mosaic: images per side; sheet: grid lines per
+                side), steps (points per cell along a sheet's lines), values [low, high] (a
+                mosaic's gray scale), x and y (a sheet's limits in the data's plane, before
+                widening to equal units; null for a mosaic), region (a sheet drawn strong only
+                where the codes are, faint beyond), noisy (a denoising run: how many samples'
+                corrupted inputs the sheet shows, each linked to the network's output for it)
+ValueRange      low, high
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from aeviz.renderer.decoding import (
+    corrupted_inputs,
+    noisy_picks,
+    sheet_limits,
+    sheet_region,
+)
+from aeviz.renderer.layout import (
+    Slot,
+    comparison_slots,
+    header_fraction,
+    page_height_inches,
+    single_run_slots,
+)
+from aeviz.renderer.naming import comparison_detail_forms, lesson_settings, shared_title
+from aeviz.renderer.objective import objective_rmse
+from aeviz.renderer.scales import (
+    CodeScale,
+    ColorScale,
+    code_scales,
+    color_limits,
+    loss_range,
+    padded,
+    shrunk_runs,
+    symlog_ticks,
+)
+from aeviz.renderer.theme import THEMES, run_colors
+from aeviz.renderer.views import RunView
+from aeviz.settings import OPTIMIZER_TITLES, RenderOptions
+
+SCHEMA = 1
+PANEL_TITLES = {"code": "code layer", "loss": "reconstruction error",
+                "weights": "weights and biases", "recon": "reconstruction",
+                "decoder": "decoder over the code plane"}
+TERM_TITLES = {"code_l1": "mean Σ|code|", "kl": "KL to N(0, 1)"}
+MOSAIC_SIDE = 15    # decoded images per side of the mosaic, at most
+SMALLEST_MOSAIC = 5
+PIXEL_PX = 1.5      # fewer images rather than image pixels smaller than this (screen pixels)
+MESH_SIDE = 15      # grid lines per side of the sheet
+MESH_STEPS = 3      # points per grid cell along a sheet's line (its curves stay smooth)
+MOSAIC_MARGINS_IN = (0.9, 0.6, 0.2, 0.4)  # the mosaic's axes inside its slot (l, b, r, t)
+NOISY_SAMPLES = 40  # a denoising run's corrupted inputs shown on its sheet
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    title: str
+    color: str
+
+
+@dataclass(frozen=True)
+class Run:
+    name: str
+    color: str
+    variational: bool
+    terms: tuple[Term, ...]
+    stop: str
+
+
+@dataclass(frozen=True)
+class CodeLimits:
+    mode: str
+    codes_x: tuple[float, float]
+    codes_y: tuple[float, float]
+    start_spread: float
+    reach: float
+    x: tuple[float, float]
+    y: tuple[float, float]
+    ticks: tuple[float, ...]
+
+    @property
+    def scale(self) -> CodeScale:
+        """The same limits as scales.CodeScale, for scales.apply_code_scale."""
+        return CodeScale(self.codes_x, self.codes_y, self.start_spread, self.reach)
+
+
+@dataclass(frozen=True)
+class Reference:
+    level: float
+    texts: tuple[str, ...]
+    style: str
+
+
+@dataclass(frozen=True)
+class LossLimits:
+    x: tuple[float, float]
+    y: tuple[float, float]
+    log: bool
+    references: tuple[Reference, ...]
+    terms_axis: bool
+    terms_top: float
+    value_names: tuple[str, ...]
+    objective: bool = False
+
+
+@dataclass(frozen=True)
+class DecoderGrid:
+    kind: str
+    extent: tuple[float, float, float, float]
+    side: int
+    steps: int
+    values: tuple[float, float]
+    x: tuple[float, float] | None
+    y: tuple[float, float] | None
+    region: bool = False
+    noisy: int = 0
+
+    def points(self, steps: int = 1) -> np.ndarray:
+        """The grid's points [count * count, 2], row by row from the top, `steps` points per
+        cell along each line (1: the grid's crossings)."""
+        x0, x1, y0, y1 = self.extent
+        count = (self.side - 1) * steps + 1
+        xs, ys = np.linspace(x0, x1, count), np.linspace(y1, y0, count)
+        return np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+
+
+@dataclass(frozen=True)
+class ValueRange:
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    run: int | None
+    rect: tuple[float, float, float, float]
+    title: str
+    title_color: str | None = None
+    code: CodeLimits | None = None
+    loss: LossLimits | None = None
+    colors: ColorScale | None = None
+    decoder: DecoderGrid | None = None
+    recon: ValueRange | None = None
+    layers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Description:
+    schema: int
+    size: tuple[int, int]
+    page: tuple[float, float]
+    header: float
+    theme: str
+    title: str
+    details: tuple[str, ...]
+    caption: str
+    scales: str
+    span: tuple[float, float]
+    runs: tuple[Run, ...]
+    panels: tuple[Panel, ...]
+    notes: tuple[str, ...]
+    detail_forms: tuple[str, ...] = ()
+
+    def panel(self, name: str, run: int | None = 0) -> Panel | None:
+        """The panel `name` of run `run` (the loss panel: any run), or None if not shown."""
+        for panel in self.panels:
+            if panel.name == name and (name == "loss" or panel.run == run):
+                return panel
+        return None
+
+
+def describe(views: list[RunView], options: RenderOptions, span: tuple[float, float],
+             page: tuple[float, float] | None = None,
+             pixels_high: float | None = None) -> Description:
+    """What a frame of `views` shows with `options`, the timeline spanning `span` epochs.
+
+    `page`: the page's size in inches (default: the clip's, see layout.page_height_inches);
+    `pixels_high`: its height in pixels (default: the clip's), for notes about sizes."""
+    width, height = options.pixels
+    if page is None:  # as scene.Scene sizes its figure
+        dpi = height / page_height_inches(height)
+        page = ((width + 0.01) / dpi, (height + 0.01) / dpi)
+    pixels_high = height if pixels_high is None else pixels_high
+    theme = THEMES[options.theme]
+    several = len(views) > 1
+    names = [v.label for v in views]
+    colors = run_colors(theme, names) if several else [theme.accent]
+    notes: list[str] = []
+    header = header_fraction(page[1])
+    slots = _slots(list(options.panels), len(views), header, page, notes)
+    shown_names = {name for name, _, _ in slots}
+
+    codes = _shown_codes(views, options)
+    scales = code_scales(codes, options.scales)
+    if options.scales == "shared" and several:
+        notes += shrunk_runs(names, codes, scales[0], 0.3 * pixels_high)
+    code_limits = [_code_limits(scale, options.scales) for scale in scales]
+    color_scales = (_color_scales(views, options.scales) if "weights" in shown_names
+                    else [None] * len(views))
+    decoders = (_decoder_grids(views, options, slots, page, pixels_high / page[1])
+                if "decoder" in shown_names else [None] * len(views))
+    recons = _value_ranges(views, options.scales) if "recon" in shown_names else [None] * len(views)
+
+    panels = []
+    for name, rect, run in slots:
+        if name == "loss":
+            panels.append(Panel("loss", None, rect, PANEL_TITLES["loss"],
+                                loss=loss_limits_for(views, options, span)))
+            continue
+        title = names[run] if several else PANEL_TITLES[name]
+        title_color = colors[run] if several and name in ("code", "weights") else None
+        if name == "code":
+            panels.append(Panel("code", run, rect, title, title_color,
+                                code=code_limits[run], decoder=decoders[run],
+                                layers=code_layers(views[run], options, decoders[run])))
+        elif name == "weights":
+            panels.append(Panel("weights", run, rect, title, title_color,
+                                colors=color_scales[run]))
+        elif name == "decoder":
+            panels.append(Panel("decoder", run, rect, title, decoder=decoders[run]))
+        else:
+            panels.append(Panel("recon", run, rect, title, recon=recons[run]))
+    first = views[0].run
+    return Description(
+        schema=SCHEMA, size=(width, height), page=(float(page[0]), float(page[1])),
+        header=header, theme=options.theme,
+        title=options.title or (shared_title([v.run for v in views], names) if several
+                                else first.title),
+        details=_details(views), caption=options.caption or "", scales=options.scales,
+        span=(float(span[0]), float(span[1])),
+        runs=tuple(Run(names[n], colors[n], bool(v.run.variational), run_terms(v.run, theme),
+                       stop_text(v.run)) for n, v in enumerate(views)),
+        panels=tuple(panels), notes=tuple(notes),
+        detail_forms=tuple(comparison_detail_forms([v.run for v in views])) if several else ())
+
+
+def to_json(description: Description) -> dict[str, Any]:
+    """The description as plain JSON values (see the module's docstring for the fields)."""
+    return _plain(dataclasses.asdict(description))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (np.floating, float)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _slots(names: list[str], runs: int, header: float, page: tuple[float, float],
+           notes: list[str]) -> list[Slot]:
+    """(panel name, rectangle, run number) for every panel, in drawing order."""
+    body = 1 - header
+    if runs == 1:
+        return single_run_slots(names, body)
+    own = [n for n in names if n != "loss"]
+    if runs > 2 and "weights" in own and len(own) > 1:
+        own.remove("weights")
+        notes.append("the weights panel is left out of comparisons of 3 or more runs (too "
+                     "small to read); render a run alone to see its weights")
+    return comparison_slots(own, runs, "loss" in names, body, page)
+
+
+def _shown_codes(views: list[RunView], options: RenderOptions) -> list[np.ndarray]:
+    """Each run's codes over the snapshots within `render.epochs` (all, when none are)."""
+    first, last = options.epoch_bounds
+    shown = [v.codes[np.searchsorted(v.timeline, first):
+                     max(np.searchsorted(v.timeline, last, "right"), 1)] for v in views]
+    return [codes if len(codes) else v.codes for codes, v in zip(shown, views)]
+
+
+def _code_limits(scale: CodeScale, mode: str) -> CodeLimits:
+    if scale.blows_up:
+        reach = scale.reach * 1.5
+        return CodeLimits("symlog", scale.x, scale.y, scale.start_spread, scale.reach,
+                          (-reach, reach), (-reach, reach),
+                          tuple(float(t) for t in symlog_ticks(scale.start_spread,
+                                                               scale.reach)))
+    return CodeLimits("follow" if mode == "follow" else "fixed", scale.x, scale.y,
+                      scale.start_spread, scale.reach, padded(scale.x), padded(scale.y), ())
+
+
+def _color_scales(views: list[RunView], mode: str) -> list[ColorScale | None]:
+    """One weight color scale per run: shared by all, or each its own; none to follow."""
+    if mode == "follow":
+        return [None] * len(views)
+    if mode == "own":
+        return [color_limits([view]) for view in views]
+    return [color_limits(views)] * len(views)
+
+
+def _shared(mode: str, count: int) -> bool:
+    """Whether the runs share a scale: "shared", and "follow" (its fixed parts), do."""
+    return mode != "own" and count > 1
+
+
+def _decoder_grids(views: list[RunView], options: RenderOptions, slots: list[Slot],
+                   page: tuple[float, float], dpi: float) -> list[DecoderGrid | None]:
+    """Each run's decoded grid: the code-plane region (the codes' extent over the whole run,
+    padded; one region for the runs of a comparison unless the scales are each run's own),
+    and what a drawer needs to draw it on limits shared the same way."""
+    rects = {run: rect for name, rect, run in slots if name == "decoder"}
+    if not _shared(options.scales, len(views)):
+        return [_decoder_grid([view], view, rects.get(n), page, dpi)
+                for n, view in enumerate(views)]
+    return [_decoder_grid(views, view, rects.get(n), page, dpi) for n, view in enumerate(views)]
+
+
+def decoder_grid_for(view: RunView, rect: tuple[float, float, float, float] | None,
+                     page: tuple[float, float], dpi: float) -> DecoderGrid:
+    """The decoded grid of a run drawn alone, its panel at `rect` on a page of `page` inches
+    at `dpi`."""
+    return _decoder_grid([view], view, rect, page, dpi)
+
+
+def _decoder_grid(group: list[RunView], view: RunView,
+                  rect: tuple[float, float, float, float] | None,
+                  page: tuple[float, float], dpi: float) -> DecoderGrid:
+    """`view`'s grid on the region, gray scale and limits shared by the runs `group`."""
+    lows = np.min([v.codes.min(axis=tuple(range(v.codes.ndim - 1))) for v in group], axis=0)
+    highs = np.max([v.codes.max(axis=tuple(range(v.codes.ndim - 1))) for v in group], axis=0)
+    extent = (*padded((float(lows[0]), float(highs[0]))),
+              *padded((float(lows[1]), float(highs[1]))))
+    values = (min(float(v.run.x.min()) for v in group),
+              max(float(v.run.x.max()) for v in group))
+    shape = view.run.experiment.data.image_shape
+    if shape is not None:
+        side = _mosaic_side(rect, shape, page, dpi)
+        return DecoderGrid("mosaic", extent, side, 1, values, None, None)
+    train = view.run.experiment.train
+    noisy = NOISY_SAMPLES if (train.noise or train.masking) else 0
+    grid = DecoderGrid("sheet", extent, MESH_SIDE, MESH_STEPS, values, None, None,
+                       region=True, noisy=noisy)
+    reach = [sheet_limits(v, grid.points(grid.steps), _final_region(v, grid),
+                          noisy_inputs(v, grid)) for v in group]
+    x = (min(r[0][0] for r in reach), max(r[0][1] for r in reach))
+    y = (min(r[1][0] for r in reach), max(r[1][1] for r in reach))
+    return dataclasses.replace(grid, x=x, y=y)
+
+
+def _final_region(view: RunView, grid: DecoderGrid) -> np.ndarray:
+    """Where the run's last codes are on the sheet's grid (the part drawn strong)."""
+    return sheet_region(view.codes[-1], grid.extent, grid.side, grid.steps)
+
+
+def noisy_inputs(view: RunView, grid: DecoderGrid) -> np.ndarray | None:
+    """The corrupted inputs a denoising run's sheet shows (one fixed draw), else None."""
+    if not grid.noisy:
+        return None
+    train = view.run.experiment.train
+    x = view.run.x.astype(float)[noisy_picks(len(view.run.x), grid.noisy)]
+    return corrupted_inputs(x, train.noise or 0.0, train.masking or 0.0)
+
+
+def _mosaic_side(rect: tuple[float, float, float, float] | None, shape: tuple[int, int],
+                 page: tuple[float, float], dpi: float) -> int:
+    """Images per side of a mosaic in `rect`: as many as keep an image's pixel at least
+    PIXEL_PX screen pixels (SMALLEST_MOSAIC to MOSAIC_SIDE); no panel: the most."""
+    if rect is None:
+        return MOSAIC_SIDE
+    left, bottom, right, top = MOSAIC_MARGINS_IN
+    width_in = rect[2] * page[0] - left - right
+    height_in = rect[3] * page[1] - bottom - top
+    height, width = shape
+    side_px = min(width_in / width, height_in / height) * dpi
+    return int(np.clip(side_px // PIXEL_PX, SMALLEST_MOSAIC, MOSAIC_SIDE))
+
+
+def _value_ranges(views: list[RunView], mode: str) -> list[ValueRange]:
+    """The data's range, one for the runs of a comparison unless the scales are each run's."""
+    ranges = [ValueRange(float(np.nanmin(v.run.x)), float(np.nanmax(v.run.x))) for v in views]
+    if not _shared(mode, len(views)):
+        return ranges
+    shared = ValueRange(min(r.low for r in ranges), max(r.high for r in ranges))
+    return [shared] * len(views)
+
+
+def loss_limits_for(views: list[RunView], options: RenderOptions,
+                    span: tuple[float, float]) -> LossLimits:
+    """The loss panel's limits, reference lines and terms axis for `views` over `span`."""
+    single = len(views) == 1
+    objective = objective_rmse(views[0].run) if single else None
+    losses = np.concatenate([v.run.loss for v in views]
+                            + ([[v.pca[0] for v in views]] if options.pca else [])
+                            + ([objective[np.isfinite(objective)]]
+                               if objective is not None else []))
+    x, y = loss_range(span, losses, options.log_loss)
+    epsilon = views[0].run.experiment.train.epsilon if single else 0.0
+    references = tuple(Reference(float(level), tuple(texts), style)
+                       for level, texts, style in reference_levels(views, epsilon, options.pca))
+    run = views[0].run
+    terms_axis = single and run.terms is not None
+    top = float(np.nanmax(run.terms)) if terms_axis and run.terms.size else 1.0
+    return LossLimits(x, y, bool(options.log_loss), references, bool(terms_axis),
+                      top * 1.4 or 1.0,
+                      tuple("RMSE" if single else v.label for v in views),
+                      objective is not None)
+
+
+def code_layers(view: RunView, options: RenderOptions,
+                decoder: DecoderGrid | None = None) -> tuple[str, ...]:
+    """The code plane's layers, bottom to top: a VAE's circles above its codes, so they
+    show in a crowded plane; the arrows above all."""
+    layers = ["grid"] if decoder is not None else []
+    layers += ["ghost"] if options.pca_ghost else []
+    layers += ["trails"] if options.trails else []
+    layers += ["codes"]
+    if view.run.variational:
+        # σ shown unless asked not to (render.ellipses None: not set, shown)
+        layers += ["circles"] + (["ellipses"] if options.ellipses is not False else [])
+    if view.run.experiment.train.code_l1:
+        layers += ["axes"]
+    layers += ["pull"] if options.pull else []
+    return tuple(layers)
+
+
+def run_terms(run, theme) -> tuple[Term, ...]:
+    """The objective's other terms of `run` (a VAE's KL, the codes' L1 size), titled and
+    colored as the loss panel's right axis draws them."""
+    names = list(run.term_names) if run.terms is not None else []
+    return tuple(Term(name, TERM_TITLES.get(name, name), theme.runs[(1 + n) % len(theme.runs)])
+                 for n, name in enumerate(names))
+
+
+def _details(views: list[RunView]) -> tuple[str, ...]:
+    if len(views) > 1:
+        return (comparison_detail_forms([v.run for v in views])[0],)
+    run = views[0].run
+    train = run.experiment.train
+    optimizer = OPTIMIZER_TITLES.get(train.optimizer, train.optimizer)
+    # The lesson's own settings (noise, a VAE's β, ...) right after the optimizer: the
+    # layers and samples give way first when the line is too long.
+    return (f"{optimizer}, learning rate {train.learning_rate:g}, batch {train.batch_size}",
+            *lesson_settings(run.experiment),
+            f"layers {'-'.join(str(n) for n in run.layer_sizes)}", f"{len(run.x)} samples")
+
+
+def reference_levels(views: list[RunView], epsilon: float,
+                     pca: bool) -> list[tuple[float, list[str], str]]:
+    """The loss panel's reference lines: (level, its label's forms from long to short, line
+    style): PCA's error (dashed), the stop threshold (dotted)."""
+    # PCA's line only where it teaches: data of more than 2 dimensions, which 2 components
+    # cannot hold (on 2-D data PCA is exact and its line lies on the axis).
+    levels = [(floor, [f"PCA, 2 components: {floor:.4f}", f"PCA: {floor:.4f}"], "--")
+              for floor in sorted({round(v.pca[0], 12) for v in views
+                                   if v.run.x.shape[1] > 2})] if pca else []
+    if epsilon > 0:
+        levels.append((epsilon, [f"stop at {epsilon:g}"], ":"))
+    return levels
+
+
+def stop_text(run) -> str:
+    """How the run ended, for the header of its last frame."""
+    reason = run.stop_reason
+    if reason == "converged":
+        return f"converged: RMSE <= {run.experiment.train.epsilon:g}"
+    if reason == "diverged":
+        return f"diverged at epoch {run.meta.diverged_at}: loss is no longer finite"
+    if reason == "interrupted":
+        return "interrupted"
+    return "finished"
+
+
+def panel_names(description: Description) -> list[str]:
+    """The names of the panels drawn, in drawing order (a comparison's repeated once)."""
+    names: list[str] = []
+    for panel in description.panels:
+        if panel.name not in names:
+            names.append(panel.name)
+    return names
+
+
+__all__: Sequence[str] = ["Description", "Panel", "Run", "describe", "panel_names",
+                          "to_json"]
