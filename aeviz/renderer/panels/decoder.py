@@ -91,6 +91,7 @@ class MosaicPanel:
         ax.set_anchor("C")
         if not compact:
             ax.apply_aspect()
+            _on_whole_pixels(ax)  # the images' gaps fall on the same pixels in every slot
             # The title starts where the axes do now: it fits from there to the slot's right.
             room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
             ax.set_title(fit_text(title, FONT["title"], room_pt - 6), loc="left")
@@ -200,6 +201,20 @@ class SheetPanel:
             gaps = np.full((len(ends), 1, ends.shape[2]), np.nan)
             links = np.concatenate([ends, gaps], axis=1).reshape(-1, ends.shape[2]) @ self.axes
             self.links.set_data(links[:, 0], links[:, 1])
+
+
+def _on_whole_pixels(ax) -> None:
+    """Move the axes' box to whole pixels (its size too): runs side by side, whose slots
+    start a fraction of a pixel apart, then draw the same mosaic to the same pixels."""
+    fig = ax.get_figure()
+    width_px, height_px = fig.bbox.width, fig.bbox.height
+    x0, y0, w, h = ax.get_position().bounds
+    left, bottom = round(x0 * width_px), round(y0 * height_px)
+    wide = round(w * width_px)
+    high = round(wide * ax.get_box_aspect()) if ax.get_box_aspect() else round(h * height_px)
+    right, top = left + wide, bottom + high
+    ax.set_position((left / width_px, bottom / height_px, (right - left) / width_px,
+                     (top - bottom) / height_px), which="both")
 
 
 def clear_ticks(axis, limits: tuple[float, float], inches: float, across: bool) -> None:

@@ -29,7 +29,7 @@ class VariationalOverlay:
         # Over the codes (whose points sit at DYNAMIC): a thin dashed line hides none of
         # them, and under them the circles vanish in a dense cloud.
         (self.circles,) = ax.plot([], [], color=theme.foreground, lw=1.2, ls="--", alpha=0.85,
-                                  zorder=DYNAMIC + 0.6)
+                                  zorder=DYNAMIC + 0.3)
         self.artists = [self.circles]
         self.ellipses = None
         if ellipses:
