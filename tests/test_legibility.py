@@ -230,8 +230,8 @@ def assert_no_curve_crosses_a_label(scene: Scene) -> None:
     renderer = scene.figure.canvas.get_renderer()
     for loss in (p for p, _ in scene.panels if isinstance(p, LossPanel)):
         axes = [ax for ax in scene.figure.axes if ax.bbox.bounds == loss.ax.bbox.bounds]
-        curves = [line for ax in axes for line in ax.get_lines()
-                  if isinstance(line, Line2D) and len(line.get_xdata()) > 2
+        curves = [line for ax in axes for line in ax.get_lines()  # reference lines too
+                  if isinstance(line, Line2D) and len(line.get_xdata()) >= 2
                   and line.get_visible()]
         points = []
         for line in curves:

@@ -208,7 +208,9 @@ class Scene:
                 self.details.set_position((x, self._below_top(TITLE_IN + 0.06)))
                 self.details.set_text(form)
                 return
-        self.details.set_text(fit_text(forms[-1], FONT["label"], room_pt))
+        # Nowhere room for a form in words: no line rather than a stub ("3…").
+        cut = fit_text(forms[-1], FONT["label"], room_pt)
+        self.details.set_text(cut if not self.detail_forms or len(cut) > 12 else "")
 
     def _widest_counter(self) -> str:
         """The longest text the epoch counter will show, to keep the title clear of it."""

@@ -89,8 +89,12 @@ class LossPanel:
                 (views[0].timeline, run.terms[:, number])
                 for number in range(len(run.term_names))])])
         for ref in limits.references:
+            # Another reference line is a line its label must not sit on either.
+            others = [reference_points(ax, other.level) for other in limits.references
+                      if other is not ref]
             taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts)),
-                                        ref.style, theme, points, taken))
+                                        ref.style, theme,
+                                        np.concatenate([points, *others]), taken))
         self.artists = self.lines + self.markers + self.values + (
             self.terms.artists if terms else []) + (
             [self.objective_line, self.objective_value] if self.objective is not None else [])
@@ -213,6 +217,13 @@ def set_loss_limits(ax: Axes, x: tuple[float, float], y: tuple[float, float],
         ax.set_yscale("log")
     ax.set_ylim(*y)
     at_least_three_ticks(ax)
+
+
+def reference_points(ax: Axes, level: float) -> np.ndarray:
+    """A horizontal line at `level` across the axes, as curve_points gives curves."""
+    y = (ax.transData + ax.transAxes.inverted()).transform((0, level))[1]
+    xs = np.linspace(0, 1, 200)
+    return np.column_stack([xs, np.full_like(xs, y)])
 
 
 def clear_above(ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]], box: Rect) -> None:
