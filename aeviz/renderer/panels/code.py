@@ -106,7 +106,8 @@ class CodePanel:
         self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers)]
                          if "circles" in layers else []) + (
             [PullArrows(ax, view, theme)] if "pull" in layers else []) + (
-            [SparsityOverlay(ax, view, theme)] if "axes" in layers else [])
+            [SparsityOverlay(ax, view, theme, readout=not compact)] if "axes" in layers
+            else [])
         self.artists = ([self.ghost] if self.ghost else []) + (
             [self.trails] if self.trails else []) + (
             [self.dense.image] if self.dense else self.points) + [

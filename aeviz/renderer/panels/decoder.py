@@ -66,8 +66,10 @@ def decoder_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
     description's (default: the run's own, as describe gives a run drawn alone); `compact`:
     a handout's cell (`slot` is the axes themselves: no ticks, labels, legend or triad; print
     sizes)."""
-    # The title fits the slot, past the axis labels' margin on the left.
+    # The title fits the slot, past the axis labels' margin on the left (a handout's cell:
+    # an ellipsis alone is no title).
     title = fit_text(title, FONT["title"], (slot[2] * fig.get_size_inches()[0] - 1.0) * 72)
+    title = "" if title == "…" else title
     grid = grid or decoder_grid_for(view, slot, tuple(fig.get_size_inches()), fig.dpi)
     if grid.kind == "mosaic":
         return MosaicPanel(fig, slot, view, theme, title, grid, compact)

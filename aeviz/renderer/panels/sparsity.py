@@ -31,10 +31,15 @@ class SparsityOverlay:
     """The axes code 1 = 0 and code 2 = 0, and the readout on the title line (the generic
     title "code layer" gives way to it when both do not fit)."""
 
-    def __init__(self, ax: Axes, view: RunView, theme: Theme):
+    def __init__(self, ax: Axes, view: RunView, theme: Theme, readout: bool = True):
+        """`readout` false: the axes alone (a handout's small cell)."""
         self.view = view
         for line in (ax.axhline, ax.axvline):
             line(0.0, color=theme.foreground, lw=1.1, alpha=0.55, zorder=1.5)
+        self.artists = []
+        self.text = None
+        if not readout:
+            return
         room_pt = width_inches(ax) * 72 - 6
         widest = [text_width(text, FONT["small"]) for text in readouts(np.ones(2))]
         if widest[-1] + text_width(ax.get_title("left"), FONT["title"]) + 12 > room_pt:
@@ -47,6 +52,8 @@ class SparsityOverlay:
         self.artists = [self.text]
 
     def update(self, state: State) -> None:
+        if self.text is None:
+            return
         # The recorded snapshot's codes: a frame between snapshots shows no in-between count.
         shares = silent_shares(self.view.codes[state.snapshot])
         self.text.set_text(fit_text(readouts(shares)[self.form], FONT["small"], self.room_pt))
