@@ -36,6 +36,7 @@ from aeviz.renderer.budgets import within_budgets
 from aeviz.renderer.description import MOSAIC_SIDE, Description, describe, loss_limits_for
 from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
 from aeviz.renderer.frames import nearest_snapshot
+from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.code import CodePanel, show_grid
 from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.loss import (
@@ -365,6 +366,14 @@ class HandoutFigure:
             picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
             ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=3.2, color=color,
                     mec=theme.background, mew=0.5, zorder=3)
+        objective = objective_rmse(self.views[0].run) if not several else None
+        if objective is not None:  # a denoising run: what it is trained on, dashed, as clips
+            view = self.views[0]
+            shown = view.timeline <= end
+            ax.plot(view.timeline[shown], objective[shown], color=theme.runs[2], lw=1.0,
+                    ls="--")
+            curves.append((view.timeline[shown], objective[shown]))
+            ax.set_ylabel(f"RMSE (dashed: {OBJECTIVE_LABEL})")
         span = self.span
         limits = self.description.panel("loss").loss if self.description.panel("loss") else \
             loss_limits_for(self.views, options, span)

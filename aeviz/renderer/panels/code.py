@@ -103,7 +103,8 @@ class CodePanel:
         self.trail_length = options.trails if "trails" in layers else 0
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         # What a VAE's plane and --pull add, turned with the codes (see those modules).
-        self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers)]
+        self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers,
+                                             key=not compact)]
                          if "circles" in layers else []) + (
             [PullArrows(ax, view, theme)] if "pull" in layers else []) + (
             [SparsityOverlay(ax, view, theme, readout=not compact)] if "axes" in layers

@@ -24,7 +24,9 @@ CIRCLE = np.column_stack([np.cos(TURN), np.sin(TURN)])
 class VariationalOverlay:
     """The prior's circles, and the ellipses if asked for, turned with the codes."""
 
-    def __init__(self, ax: Axes, view: RunView, theme: Theme, ellipses: bool):
+    def __init__(self, ax: Axes, view: RunView, theme: Theme, ellipses: bool,
+                 key: bool = True):
+        """`key` false: no key (a handout's small cell, whose caption says it)."""
         self.view = view
         # Over the codes (whose points sit at DYNAMIC): a thin dashed line hides none of
         # them, and under them the circles vanish in a dense cloud.
@@ -39,7 +41,8 @@ class VariationalOverlay:
             (self.ellipses,) = ax.plot([], [], color=theme.foreground, lw=0.6, alpha=0.5,
                                        zorder=DYNAMIC + 0.5)
             self.artists.append(self.ellipses)
-        _key(ax, theme, ellipses)
+        if key:
+            _key(ax, theme, ellipses)
 
     def update(self, state: State) -> None:
         raw = raw_codes(self.view, state)
