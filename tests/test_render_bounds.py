@@ -315,10 +315,10 @@ def test_a_signal_during_scene_building_acts_before_the_next_panel(tiny_run_path
     built = []
     original = Scene._panel
 
-    def panel(self, name, *args):
-        made = original(self, name, *args)
-        built.append(name)
-        if name == "code":  # as if Ctrl-C came while the first panel was drawn
+    def panel(self, described, *args):
+        made = original(self, described, *args)
+        built.append(described.name)
+        if described.name == "code":  # as if Ctrl-C came while the first panel was drawn
             signals._raise_interrupted(signal.SIGINT, None)
         return made
 

@@ -45,8 +45,9 @@ Panel
   name          "code", "loss", "weights", "recon" or "decoder"
   run           the number of the run it shows; null for the loss panel (all runs)
   rect          [x, y, width, height]: fractions of the page, y from the bottom, below the
-                header; a drawer with a caption (or controls) under the panels squeezes y
-                into the room left above that strip
+                header (a comparison's: each edge on a whole pixel of the clip); a drawer with
+                a caption (or controls) under the panels squeezes y into the room left above
+                that strip
   title         its title (a comparison's per-run panels: the run's name)
   title_color   the title's color (a comparison: the run's), or null for the theme's
   code          CodeLimits (code panels), else null
@@ -87,7 +88,9 @@ DecoderGrid     kind ("mosaic": decoded images, "sheet": the decoded grid among 
                 widening to equal units; null for a mosaic), region (a sheet drawn strong only
                 where the codes are, faint beyond), noisy (a denoising run: how many samples'
                 corrupted inputs the sheet shows, each linked to the network's output for it)
-ValueRange      low, high
+ValueRange      low, high (the data's lowest and highest value: an image strip's gray scale, a
+                parallel-coordinates plot's range, padded), features (data of up to 3
+                features: each feature's limits, padded; else [])
 """
 
 from __future__ import annotations
@@ -220,6 +223,7 @@ class DecoderGrid:
 class ValueRange:
     low: float
     high: float
+    features: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -273,6 +277,7 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
     if page is None:  # as scene.Scene sizes its figure
         dpi = height / page_height_inches(height)
         page = ((width + 0.01) / dpi, (height + 0.01) / dpi)
+        pixels_high = pixels_high or page[1] * dpi
     pixels_high = height if pixels_high is None else pixels_high
     theme = THEMES[options.theme]
     several = len(views) > 1
@@ -281,6 +286,9 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
     notes: list[str] = []
     header = header_fraction(page[1])
     slots = _slots(list(options.panels), len(views), header, page, notes)
+    if several:  # the runs' panels alike on the pixel grid, so alike states draw alike
+        pixels = (page[0] * pixels_high / page[1], pixels_high)
+        slots = [(name, on_pixels(rect, pixels), run) for name, rect, run in slots]
     shown_names = {name for name, _, _ in slots}
 
     codes = _shown_codes(views, options)
@@ -359,6 +367,17 @@ def _slots(names: list[str], runs: int, header: float, page: tuple[float, float]
         notes.append("the weights panel is left out of comparisons of 3 or more runs (too "
                      "small to read); render a run alone to see its weights")
     return comparison_slots(own, runs, "loss" in names, body, page)
+
+
+def on_pixels(rect: tuple[float, float, float, float],
+              pixels: tuple[float, float]) -> tuple[float, float, float, float]:
+    """`rect` with its edges moved to whole pixels of a page `pixels` wide and high: panels
+    that are alike (a comparison's) then lie on the pixel grid alike and are drawn to the
+    same pixels."""
+    x, y, w, h = rect
+    (x0, x1), (y0, y1) = ((round(a * size) / size, round(b * size) / size)
+                          for a, b, size in ((x, x + w, pixels[0]), (y, y + h, pixels[1])))
+    return (x0, y0, x1 - x0, y1 - y0)
 
 
 def _shown_codes(views: list[RunView], options: RenderOptions) -> list[np.ndarray]:
@@ -468,11 +487,24 @@ def _mosaic_side(rect: tuple[float, float, float, float] | None, shape: tuple[in
 
 def _value_ranges(views: list[RunView], mode: str) -> list[ValueRange]:
     """The data's range, one for the runs of a comparison unless the scales are each run's."""
-    ranges = [ValueRange(float(np.nanmin(v.run.x)), float(np.nanmax(v.run.x))) for v in views]
-    if not _shared(mode, len(views)):
-        return ranges
-    shared = ValueRange(min(r.low for r in ranges), max(r.high for r in ranges))
-    return [shared] * len(views)
+    alike = len({v.run.x.shape[1] for v in views}) == 1  # data of one kind: one scale
+    groups = ([views] * len(views) if _shared(mode, len(views)) and alike
+              else [[v] for v in views])
+    return [value_range(group) for group in groups]
+
+
+def value_range(views: list[RunView]) -> ValueRange:
+    """The data's range over the runs `views`, and each feature's limits (up to 3 features:
+    the input space's axes)."""
+    low = min(float(v.run.x.min()) for v in views)
+    high = max(float(v.run.x.max()) for v in views)
+    dims = views[0].run.x.shape[1]
+    if dims > 3:
+        return ValueRange(low, high)
+    features = tuple(padded((min(float(v.run.x[:, i].min()) for v in views),
+                             max(float(v.run.x[:, i].max()) for v in views)))
+                     for i in range(dims))
+    return ValueRange(low, high, features)
 
 
 def loss_limits_for(views: list[RunView], options: RenderOptions,

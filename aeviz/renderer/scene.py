@@ -105,7 +105,7 @@ class Scene:
                              limits=described.loss, colors=self.colors)
         view = views[described.run]
         if name == "recon":
-            return reconstruction_panel(fig, slot, view, theme, title)
+            return reconstruction_panel(fig, slot, view, theme, title, described.recon)
         if name == "decoder":
             return decoder_panel(fig, slot, view, theme, title, described.decoder)
         if name == "weights":

@@ -31,6 +31,7 @@ from aeviz.renderer.decoding import mesh_path as decoded_mesh
 from aeviz.renderer.description import (  # noqa: F401
     MESH_SIDE,
     MESH_STEPS,
+    MOSAIC_MARGINS_IN,
     MOSAIC_SIDE,
     DecoderGrid,
     decoder_grid_for,
@@ -84,7 +85,7 @@ class MosaicPanel:
                  grid: DecoderGrid, compact: bool = False):
         run = view.run
         self.view, self.shape = view, run.experiment.data.image_shape
-        ax = panel_axes(fig, slot, (0, 0, 0, 0) if compact else (0.9, 0.6, 0.2, 0.4), theme,
+        ax = panel_axes(fig, slot, (0, 0, 0, 0) if compact else MOSAIC_MARGINS_IN, theme,
                         title)
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")

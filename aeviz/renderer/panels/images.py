@@ -12,6 +12,7 @@ from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from aeviz.renderer.description import ValueRange
 from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
@@ -89,7 +90,10 @@ class ImageStripPanel:
     """A fixed set of samples (the first of each class, or spread over the data) as images,
     each original above its reconstruction, on one gray scale for the whole clip."""
 
-    def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str):
+    def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
+                 limits: ValueRange | None = None):
+        """`limits`: the description's gray scale (shared by the runs of a comparison;
+        default: the run's own data's range)."""
         run = view.run
         self.view, self.shape = view, run.experiment.data.image_shape
         ax = panel_axes(fig, slot, MARGINS, theme, title)
@@ -107,7 +111,8 @@ class ImageStripPanel:
         light = max(mcolors.to_rgb(theme.background)) > 0.5
         shown_px = self.grid.image_in * fig.dpi
         self.scale = {"cmap": "gray_r" if light else "gray",
-                      "vmin": float(run.x.min()), "vmax": float(run.x.max()),
+                      "vmin": limits.low if limits else float(run.x.min()),
+                      "vmax": limits.high if limits else float(run.x.max()),
                       # shrunk images are smoothed, enlarged ones keep sharp pixels
                       "interpolation": "antialiased" if shown_px < self.shape[1] else "nearest",
                       "aspect": "auto"}

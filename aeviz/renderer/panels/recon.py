@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from aeviz.renderer.description import ValueRange, value_range
 from aeviz.renderer.panels.code import classes
 from aeviz.renderer.panels.images import ImageStripPanel
 from aeviz.renderer.panels.placement import fit_text, text_width, wider_than
@@ -14,11 +15,11 @@ from aeviz.renderer.panels.style import (
     FONT,
     Rect,
     cluster_color,
-    padded_limits,
     panel_axes,
     style_grid,
     width_inches,
 )
+from aeviz.renderer.scales import padded
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.training.model import forward
@@ -27,15 +28,18 @@ MIN_PROJECTION_IN = 1.6  # the narrowest a 2-D projection is drawn, labels inclu
 
 
 def reconstruction_panel(
-        fig: Figure, slot: Rect, view: RunView, theme: Theme,
-        title: str) -> InputSpacePanel | ParallelCoordinatesPanel | ImageStripPanel:
+        fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
+        limits: ValueRange | None = None,
+) -> InputSpacePanel | ParallelCoordinatesPanel | ImageStripPanel:
     """The view that suits the data: images for image data, input space up to 3-D, parallel
-    coordinates beyond."""
+    coordinates beyond; `limits`: the description's (shared by the runs of a comparison;
+    default: the run's own)."""
+    limits = limits or value_range([view])
     if view.run.experiment.data.image_shape is not None:
-        return ImageStripPanel(fig, slot, view, theme, title)
+        return ImageStripPanel(fig, slot, view, theme, title, limits)
     if view.run.x.shape[1] <= 3:
-        return InputSpacePanel(fig, slot, view, theme, title)
-    return ParallelCoordinatesPanel(fig, slot, view, theme, title)
+        return InputSpacePanel(fig, slot, view, theme, title, limits)
+    return ParallelCoordinatesPanel(fig, slot, view, theme, title, limits)
 
 
 class InputSpacePanel:
@@ -43,7 +47,8 @@ class InputSpacePanel:
     side (legible at slide size, unlike a small 3-D plot), with a line from each point to its
     reconstruction."""
 
-    def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str):
+    def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
+                 limits: ValueRange):
         run = view.run
         self.view, self.x = view, run.x.astype(float)
         # 1-D data: each value against its reconstruction, data on the diagonal.
@@ -63,8 +68,9 @@ class InputSpacePanel:
             style_grid(ax, theme)
             ax.scatter(self.x[:, i], self.x[:, j], s=6, c=_colors(view, theme), alpha=0.35,
                        linewidths=0)
-            ax.set_xlim(*padded_limits(self.x[:, i]))
-            ax.set_ylim(*padded_limits(self.x[:, j]))
+            last = len(limits.features) - 1  # 1-D data: the feature against itself
+            ax.set_xlim(*limits.features[min(i, last)])
+            ax.set_ylim(*limits.features[min(j, last)])
             self.links.append(ax.plot([], [], color=theme.muted, lw=0.5, alpha=0.6,
                                       zorder=DYNAMIC)[0])
             self.recons.append(ax.plot([], [], "o", ms=2.5, color=theme.foreground, alpha=0.8,
@@ -107,7 +113,8 @@ class ParallelCoordinatesPanel:
 
     SAMPLES = 6  # how many samples to follow
 
-    def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str):
+    def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
+                 limits: ValueRange):
         run = view.run
         self.view, self.x = view, run.x.astype(float)
         ax = panel_axes(fig, slot, (0.75, 0.6, 0.25, 0.4), theme, title)
@@ -123,7 +130,8 @@ class ParallelCoordinatesPanel:
             ax.plot(features, self.x[i], color=colors[i], lw=1.6, alpha=0.9)
             self.lines.append(ax.plot(features, self.x[i], color=colors[i], lw=1.4, ls="--",
                                       zorder=DYNAMIC)[0])
-        ax.set_ylim(*padded_limits(self.x[self.picks]))
+        ax.set_ylim(*padded((limits.low, limits.high)))  # every sample's values, all runs'
+
         _data_legend(ax, theme, ("", ""), view)
         self.artists = self.lines
         self.ax = ax
