@@ -88,13 +88,13 @@ class LossPanel:
             points = np.concatenate([points, curve_points(self.terms.twin, [
                 (views[0].timeline, run.terms[:, number])
                 for number in range(len(run.term_names))])])
+        # The reference lines too are lines a label must not sit on (its own included: a
+        # label placed as a key, away from its line, could land on it).
+        points = np.concatenate([points] + [reference_points(ax, ref.level)
+                                            for ref in limits.references])
         for ref in limits.references:
-            # Another reference line is a line its label must not sit on either.
-            others = [reference_points(ax, other.level) for other in limits.references
-                      if other is not ref]
             taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts)),
-                                        ref.style, theme,
-                                        np.concatenate([points, *others]), taken))
+                                        ref.style, theme, points, taken))
         self.artists = self.lines + self.markers + self.values + (
             self.terms.artists if terms else []) + (
             [self.objective_line, self.objective_value] if self.objective is not None else [])
@@ -181,14 +181,16 @@ def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: 
         box = free_spot(line_y, size, points, taken, pad)
         if box is not None:
             return _label(ax, box, box[0], text, theme, font_size)
-    for text, size in zip(texts, sizes):  # else a key, the first that is clear, or the last
+    for text, size in zip(texts, sizes):  # else a key, the first that is clear
         box = free_box((size[0] + sample, size[1]), points, taken, pad)
-        if is_clear(box, points, taken, pad) or text is texts[-1]:
+        if is_clear(box, points, taken, pad):
             middle = box[1] + 0.4 * box[3]
             ax.plot([box[0], box[0] + 0.8 * sample], [middle, middle],
                     transform=ax.transAxes, color=theme.muted, lw=width, ls=style)
             return _label(ax, box, box[0] + sample, text, theme, font_size)
-    raise AssertionError("unreachable: the last text is always placed")
+    # Nowhere clear (a panel too small for its curves and labels): the line without its
+    # label, rather than a label crossed by a line.
+    return (0.0, 0.0, 0.0, 0.0)
 
 
 def _label(ax: Axes, box: Rect, x: float, text: str, theme: Theme, size: float) -> Rect:
