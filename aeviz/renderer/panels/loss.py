@@ -88,16 +88,42 @@ class LossPanel:
             points = np.concatenate([points, curve_points(self.terms.twin, [
                 (views[0].timeline, run.terms[:, number])
                 for number in range(len(run.term_names))])])
-        # The reference lines too are lines a label must not sit on (its own included: a
-        # label placed as a key, away from its line, could land on it).
-        points = np.concatenate([points] + [reference_points(ax, ref.level)
-                                            for ref in limits.references])
-        for ref in limits.references:
-            taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts)),
-                                        ref.style, theme, points, taken))
+        self.limits, self.theme, self.curves = limits, theme, curves
+        self.values_box, self.line_height = taken[0], line_height
+        # "follow" scales: the RMSE axis too grows with the values recorded so far (frames
+        # are redrawn whole), so a blow-up is not given away by the axis of its first frame.
+        self.follow = options.scales == "follow" and self.single and limits.log
+        self.placed: list = []  # the reference labels' artists, placed again as the axis grows
+        self._references(points, taken)
         self.artists = self.lines + self.markers + self.values + (
             self.terms.artists if terms else []) + (
             [self.objective_line, self.objective_value] if self.objective is not None else [])
+
+    def _references(self, points: np.ndarray, taken: list[Rect]) -> None:
+        """The reference lines and their labels, clear of the curves and of each other."""
+        ax, before = self.ax, set(self.ax.texts) | set(self.ax.lines)
+        # The reference lines too are lines a label must not sit on (its own included: a
+        # label placed as a key, away from its line, could land on it).
+        points = np.concatenate([points] + [reference_points(ax, ref.level)
+                                            for ref in self.limits.references])
+        for ref in self.limits.references:
+            taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts)),
+                                        ref.style, self.theme, points, taken))
+        self.placed = [a for a in list(ax.texts) + list(ax.lines) if a not in before]
+
+    def _follow(self, snapshot: int) -> None:
+        """The RMSE axis up to the values recorded by `snapshot` (and the reference levels),
+        the reference labels placed again for it."""
+        run = self.views[0].run
+        seen = np.asarray(run.loss[:snapshot + 1], float)
+        levels = [ref.level for ref in self.limits.references]
+        low = self.limits.y[0]
+        high = max([float(np.nanmax(seen))] + levels)
+        self.ax.set_ylim(low, high * (high / low * 1.4) ** 0.25)
+        at_least_three_ticks(self.ax)
+        for artist in self.placed:
+            artist.remove()
+        self._references(curve_points(self.ax, self.curves), [self.values_box])
 
     def _objective_curve(self, ax: Axes, view: RunView, theme: Theme, label_y: float,
                          future: bool) -> None:
@@ -138,6 +164,8 @@ class LossPanel:
         self.values.append(value)
 
     def update(self, states: list[State]) -> None:
+        if self.follow:
+            self._follow(states[0].snapshot)
         for view, state, line, marker, value in zip(self.views, states, self.lines,
                                                     self.markers, self.values):
             # The recorded snapshot at or before the frame: a frame between two snapshots
