@@ -194,6 +194,10 @@ def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
         assert graph.ax.get_title(loc="left").endswith(f"|w| up to {short_number(largest)}")
     loss = panel(scene, LossPanel)
     assert not [line for line in loss.ax.lines if line.get_alpha() == 0.25]  # no future curve
+    scene.draw_full(frames[0])  # nor an axis reaching to the blow-up before it happens
+    assert loss.ax.get_ylim()[1] < 10 * float(run.loss[0])
+    scene.draw_full(frames[len(run) - 1])
+    assert loss.ax.get_ylim()[1] > float(run.loss[-1])
 
 
 # No readout that was not recorded: log pace blends epochs between frames, but the counter,
