@@ -66,14 +66,16 @@ def test_the_mosaic_shows_each_grid_points_decoded_image(wide_image_run):  # noq
     mosaic = next(p for p, _ in scene.panels if isinstance(p, MosaicPanel))
     shown = mosaic.image.get_array()
     assert mosaic.side == MOSAIC_SIDE  # room for all at 1280x720
-    assert shown.shape == (MOSAIC_SIDE * 8, MOSAIC_SIDE * 8)
+    # A blank pixel (masked: drawn in the background) between the images.
+    assert shown.shape == (MOSAIC_SIDE * 9 - 1, MOSAIC_SIDE * 9 - 1)
+    assert np.ma.getmaskarray(shown)[8, :].all() and np.ma.getmaskarray(shown)[:, 8].all()
     last = len(view) - 1
     code_layer = wide_image_run.code_layer
     decoded = forward(mosaic.grid, [w[last].astype(float) for w in wide_image_run.weights]
                       [code_layer:], [b[last].astype(float) for b in wide_image_run.biases]
                       [code_layer:], wide_image_run.activations[code_layer:])[-1]
     # Row 1, column 3 of the mosaic: grid point 1 * side + 3, its code 2 below the top row's.
-    np.testing.assert_allclose(shown[8:16, 24:32], decoded[MOSAIC_SIDE + 3].reshape(8, 8))
+    np.testing.assert_allclose(shown[9:17, 27:35], decoded[MOSAIC_SIDE + 3].reshape(8, 8))
     assert mosaic.grid[0, 1] > mosaic.grid[MOSAIC_SIDE, 1]  # the top row has the largest code 2
     # The grid spans the codes of the whole clip, and the code plane shows it faintly.
     assert mosaic.grid[:, 0].min() < view.codes[..., 0].min()
@@ -89,9 +91,13 @@ def test_the_sheet_is_the_decoded_grid_in_data_space(tmp_path):
     scene = Scene([view], RenderOptions(size="640x360", panels=("decoder", "loss")), (0, 6))
     scene.draw_full(Frame(6.0, (6.0,)))
     sheet = next(p for p, _ in scene.panels if isinstance(p, SheetPanel))
-    xs, ys = sheet.mesh.get_data()
+    xs, ys = sheet.outside.get_data()  # the whole decoded grid (faint beyond the codes)
     points = np.column_stack([xs, ys])
     points = points[~np.isnan(points[:, 0])]
+    strong = np.column_stack(sheet.mesh.get_data())  # the part where the codes are
+    strong = strong[~np.isnan(strong[:, 0])]
+    assert 0 < len(strong) < len(points)
+    assert all(np.abs(points - point).sum(axis=1).min() < 1e-9 for point in strong)
     decoded = forward(sheet.grid_points, [w[-1].astype(float) for w in run.weights][2:],
                       [b[-1].astype(float) for b in run.biases][2:], run.activations[2:])[-1]
     # 2-D data is drawn in its own coordinates: every grid node is on the mesh.
@@ -120,4 +126,4 @@ def test_a_small_mosaic_has_fewer_larger_images(wide_image_run):  # noqa: F811
                   (0, 2))
     mosaic = next(p for p, _ in scene.panels if isinstance(p, MosaicPanel))
     assert 5 <= mosaic.side < MOSAIC_SIDE
-    assert mosaic.image.get_array().shape == (mosaic.side * 8, mosaic.side * 8)
+    assert mosaic.image.get_array().shape == (mosaic.side * 9 - 1, mosaic.side * 9 - 1)

@@ -40,7 +40,7 @@ pca_ghost = false
 future = true
 scales = "shared"
 """ + ("# not set: title (the experiment's title), epochs (all), labels (label keys, else what "
-       "differs), pull (off), ellipses (off)\n")
+       "differs), pull (off), ellipses (on for a VAE)\n")
 
 
 def test_validate_prints_every_effective_render_value(run_cli, tmp_path):
@@ -53,8 +53,11 @@ def test_validate_prints_every_effective_render_value(run_cli, tmp_path):
 def test_readme_shows_the_defaults_validate_prints():
     block = re.search(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)[1]
     render = block[block.index("[render]"):]  # the demo's: the built-in defaults, log pace
-    built_in = tomllib.loads(EFFECTIVE_RENDER)["render"]
-    assert tomllib.loads(render) == {"render": {**built_in, "pace": "log"}}
+    built_in = tomllib.loads(EFFECTIVE_RENDER)["render"]  # and its lesson as a caption
+    shown = tomllib.loads(render)["render"]
+    assert shown.pop("caption").startswith("Four clusters in 4-D")
+    assert shown == {**built_in, "pace": "log"}
+    assert 'pace = "log"              # the demo\'s; built-in default "linear"' in render
     assert render.splitlines()[-1] == EFFECTIVE_RENDER.splitlines()[-1]
 
 
@@ -65,7 +68,9 @@ def test_the_template_comments_out_the_built_in_defaults():
     values = tomllib.loads("\n".join(f"{k} = {v}" for k, v in commented.items()))
     defaults = RenderOptions()
     assert values and all(values[key] == _toml(getattr(defaults, key)) for key in values)
-    assert tomllib.loads(render.split("\n", 1)[1]) == {"pace": "log"}
+    set_here = tomllib.loads(render.split("\n", 1)[1])
+    assert set_here.pop("caption").startswith("Four clusters")  # the demo's lesson
+    assert set_here == {"pace": "log"}
 
 
 def _toml(value):

@@ -79,13 +79,14 @@ def test_figure_format_is_checked_first(tiny_run_path, tmp_path):
 
 def test_a_caption_goes_under_the_handout(tiny_run_path, tmp_path):
     plain = aeviz.figure(tiny_run_path, tmp_path / "plain.png", at=[0, "last"])
-    caption = ("Codes at the start and the end. " * 200)[:4096]  # three lines, then cut
+    caption = ("Codes at the start and the end. " * 200)[:4096]  # three lines of whole
+    # sentences (a caption that does not fit ends with its last whole sentence that does)
     run = load(tiny_run_path)
     options = RenderOptions(caption=caption)
     handout = HandoutFigure([RunView(run, None)], options, [0.0, float(run.epoch[-1])],
                             TEXT_WIDTH)
     (shown,) = [t.get_text() for t in handout.figure.texts if t.get_text().startswith("Codes")]
-    assert shown.count("\n") == 2 and shown.endswith("…") and len(shown) < len(caption) // 10
+    assert shown.count("\n") == 2 and shown.endswith("end.") and len(shown) < len(caption) // 10
     with_caption = aeviz.figure(tiny_run_path, tmp_path / "fig.png", at=[0, "last"],
                                 caption="One line.")
     (plain_height, width, _), (height, same_width, _) = (iio.imread(plain).shape,

@@ -108,7 +108,8 @@ def test_a_caption_is_legible_under_the_panels(tiny_run_path, size, runs, panels
     (shown,) = [(text, box) for text, _, box in texts if text.startswith(caption[:6])]
     lines = shown[0].split("\n")
     assert len(lines) == (1 if caption == "Short." or size == "640x360" else 2)
-    assert lines[-1].endswith("." if caption == "Short." else "…")
+    # Whole sentences where they fit (two lines hold the long caption's first), else cut.
+    assert lines[-1].endswith("." if caption == "Short." or size == "1280x720" else "…")
     others = [box for text, _, box in texts if text != shown[0]]
     assert shown[1].y1 <= min(box.y0 for box in others) + 1  # under everything else
 
@@ -150,7 +151,11 @@ def test_four_differing_runs_stay_legible(tmp_path, size, monkeypatch):
                                          "dampening": 0.0, "epochs": 4}))
         runs.append(train(load_experiment(path)))
     texts = assert_legible(runs, size, ("code", "loss"), monkeypatch)
-    assert any(text.startswith("4 runs; only optimizer, l") for text, _, _ in texts)
+    # In words, whole: the longest form that fits, never a cut key.
+    forms = ("optimizer and learning rate differ", "2 settings differ")
+    shown = [text for text, _, _ in texts if text in forms]
+    assert shown == [forms[0]] if size == "1280x720" else len(shown) == 1, shown
+    assert not any("…" in text for text, _, _ in texts)
 
 
 # Every example, as a clip (first, middle and last frame) and as a handout: no two texts
@@ -191,13 +196,19 @@ def render_table(name: str, runs: list):
 @pytest.mark.parametrize("name, members", example_sets(), ids=[n for n, _ in example_sets()])
 def test_every_example_clip_has_no_overlapping_text(example_runs, name, members, size,
                                                     monkeypatch):
+    """The clip's frames at 0, 10, 30, 60 and 100 % and the still (the last snapshot over the
+    whole run): no text cut off, none overlapping another, none crossed by a curve."""
     runs = [example_runs[member] for member in members]
     options = dataclasses.replace(render_table(name, runs), size=size)
     views = run_views(runs, options)
     frames = plan_frames([v.timeline for v in views], options)
+    moving = frames[:len(frames) - round(options.hold * options.fps)] or frames
     scene = Scene(views, options, (frames[0].position, frames[-1].position))
-    for frame in (frames[0], frames[len(frames) // 2], frames[-1]):
-        texts = drawn_texts(scene, frame, monkeypatch)
+    shown = [moving[round(share * (len(moving) - 1))] for share in (0, 0.1, 0.3, 0.6, 1)]
+    timelines = [v.timeline for v in views]
+    still = Scene(views, options, (min(t[0] for t in timelines), max(t[-1] for t in timelines)))
+    for drawn, frame in [(scene, frame) for frame in shown] + [(still, frames[-1])]:
+        texts = drawn_texts(drawn, frame, monkeypatch)
         monkeypatch.undo()
         width, height = options.pixels
         for text, _, box in texts:
@@ -206,6 +217,41 @@ def test_every_example_clip_has_no_overlapping_text(example_runs, name, members,
         for i, (text, _, box) in enumerate(texts):
             for other, _, other_box in texts[i + 1:]:
                 assert not _overlap(box, other_box), (text, other, frame)
+        assert_no_curve_crosses_a_label(drawn)
+
+
+def assert_no_curve_crosses_a_label(scene: Scene) -> None:
+    """The loss panel's labels (reference lines' labels, value labels) touch no curve drawn
+    in it: the RMSE, the training objective, the terms, every run's."""
+    from matplotlib.lines import Line2D
+
+    from aeviz.renderer.panels import LossPanel
+
+    renderer = scene.figure.canvas.get_renderer()
+    for loss in (p for p, _ in scene.panels if isinstance(p, LossPanel)):
+        axes = [ax for ax in scene.figure.axes if ax.bbox.bounds == loss.ax.bbox.bounds]
+        curves = [line for ax in axes for line in ax.get_lines()  # reference lines too
+                  if isinstance(line, Line2D) and len(line.get_xdata()) >= 2
+                  and line.get_visible()]
+        points = []
+        for line in curves:
+            xy = line.get_transform().transform(np.column_stack(
+                [np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)]))
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            if len(xy) < 2:
+                continue
+            steps = np.linspace(0, 1, 8)[:, None, None]  # along each segment too
+            points.append((xy[:-1][None] + steps * np.diff(xy, axis=0)[None]).reshape(-1, 2))
+        if not points:
+            continue
+        points = np.concatenate(points)
+        labels = [t for ax in axes for t in ax.texts if t.get_visible() and t.get_text()]
+        labels += [label for label in loss.values if label.get_text()]
+        for label in labels:
+            box = label.get_window_extent(renderer)
+            inside = ((points[:, 0] > box.x0 + 1) & (points[:, 0] < box.x1 - 1)
+                      & (points[:, 1] > box.y0 + 1) & (points[:, 1] < box.y1 - 1))
+            assert not inside.any(), (label.get_text(), points[inside][:3])
 
 
 @pytest.mark.parametrize("name, members", example_sets(), ids=[n for n, _ in example_sets()])

@@ -42,6 +42,10 @@ def test_one_frame_per_snapshot_and_the_slider_scrubs(tiny_run_path):
     np.testing.assert_allclose(np.sort(shown_points(viewer), axis=0),
                                np.sort(run.codes[7], axis=0))
     assert viewer.scene.counter.get_text() == "epoch 7"
+    assert viewer.slider.label.get_text() == "epoch"  # the slider is in epochs
+    assert viewer.slider.val == 7 and viewer.slider.valtext.get_text() == "7"
+    viewer.slider.set_val(3.4)  # snaps to the recorded epoch nearest the pointer
+    assert viewer.index == 3 and viewer.slider.valtext.get_text() == "3"
 
 
 def test_arrow_keys_step_and_clamp(tiny_run_path):
@@ -185,3 +189,61 @@ def test_the_window_lays_itself_out_again_when_resized(display, tiny_run_path):
     assert int(width) == 1000 and 500 < int(height) < 640  # the toolbar takes the rest
     assert laid_out == "True"  # laid out for the new size: nothing cut off
     assert outside == "[]\n" and button == "pause"  # the button says so at once
+
+
+def test_the_viewer_is_usable_at_640x400(tiny_run_path, monkeypatch):
+    """A 640x400 window shows the clip's layout at fewer dots per inch: no two texts
+    overlap, none is cut off, and the panels keep the smallest clip's page (8 x 4.5 in)."""
+    from tests.helpers import drawn_text_boxes
+
+    figure = Figure(figsize=(6.4, 4.0), dpi=100)
+    FigureCanvasAgg(figure)
+    run = trajectory.load(tiny_run_path)
+    viewer = Viewer([run], RenderOptions(), figure)
+    assert (round(figure.bbox.width), round(figure.bbox.height)) == (640, 400)  # same pixels
+    assert figure.get_size_inches()[1] >= 5.0 - 1e-9
+    viewer.show(6)
+    boxes = drawn_text_boxes(figure, monkeypatch)
+    assert len(boxes) > 20
+    for i, (text, box) in enumerate(boxes):
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= 641 and box.y1 <= 401, text
+        for other, other_box in boxes[i + 1:]:
+            assert not (min(box.x1, other_box.x1) - max(box.x0, other_box.x0) > 1 and
+                        min(box.y1, other_box.y1) - max(box.y0, other_box.y0) > 1), (text, other)
+
+
+def test_the_toolbar_reads_out_only_what_means_something(tiny_run_path):
+    viewer, _ = make_viewer(tiny_run_path)
+    readouts = {type(panel).__name__: panel.ax.format_coord(0.5, 0.25)
+                for panel, _ in viewer.scene.panels}
+    assert readouts == {"CodePanel": "code neuron 1 = 0.5, code neuron 2 = 0.25",
+                        "LossPanel": "epoch 0.5, RMSE 0.25", "WeightPanel": ""}
+    assert viewer.slider.ax.format_coord(1, 1) == ""
+
+
+LATE_DISPLAY = """
+import subprocess, sys, time
+import matplotlib
+import matplotlib.pyplot as plt
+from aeviz.renderer import viewer
+assert matplotlib.get_backend().lower() == "agg"  # no display yet: matplotlib chose Agg
+server = subprocess.Popen(["Xvfb", sys.argv[1], "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
+try:
+    print(viewer._display_comes_up(plt), matplotlib.get_backend())
+finally:
+    server.terminate()
+    server.wait()
+"""
+
+
+def test_a_display_that_comes_up_late_still_gets_a_window(display):
+    """matplotlib falls back to Agg for good when the display does not answer when it first
+    looks (a server still starting); the viewer waits for the display and switches."""
+    free = next(f":{n}" for n in range(150, 200) if not Path(f"/tmp/.X{n}-lock").exists()
+                and not Path(f"/tmp/.X11-unix/X{n}").exists())
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    done = subprocess.run([sys.executable, "-c", LATE_DISPLAY, free],
+                          env={**env, "DISPLAY": free}, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "TkAgg"]

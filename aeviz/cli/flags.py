@@ -62,7 +62,7 @@ RENDER_ORDER = ("Which value wins: a flag, else the experiment's [render] table 
 # What the [render] keys without a value default to (a TOML file cannot write "unset").
 UNSET_MEANS = {"title": "the experiment's title", "epochs": "all",
                "labels": "label keys, else what differs", "pull": "off",
-               "ellipses": "off"}
+               "ellipses": "on for a VAE"}
 
 
 def unset_render_keys(options: RenderOptions) -> str:

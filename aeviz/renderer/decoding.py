@@ -37,12 +37,64 @@ def decode(view: RunView, codes: np.ndarray, state: State) -> np.ndarray:
     return forward(codes, weights, biases, view.run.activations[layer:])[-1]
 
 
-def mosaic(view: RunView, grid: np.ndarray, side: int, state: State) -> np.ndarray:
+def mosaic(view: RunView, grid: np.ndarray, side: int, state: State,
+           gap: int = 0) -> np.ndarray:
     """The decoded images of a `side` x `side` grid (row by row from the top) as one image:
-    [side * height, side * width]."""
+    [side * (height + gap) - gap, side * (width + gap) - gap], the images `gap` pixels apart
+    (NaN there: drawn in the background's color, so each image reads as one)."""
     height, width = view.run.experiment.data.image_shape
     images = decode(view, grid, state).reshape(side, side, height, width)
-    return images.transpose(0, 2, 1, 3).reshape(side * height, side * width)
+    if gap:
+        images = np.pad(images, ((0, 0), (0, 0), (0, gap), (0, gap)),
+                        constant_values=np.nan)
+    tiled = images.transpose(0, 2, 1, 3).reshape(side * (height + gap), side * (width + gap))
+    return tiled[:tiled.shape[0] - gap, :tiled.shape[1] - gap]
+
+
+def occupied_cells(codes: np.ndarray, extent: tuple, cells: int) -> np.ndarray:
+    """Which cells of a `cells` x `cells` lattice over `extent` hold a code: [cells, cells]
+    bool, rows from the top (as decoder_grid runs)."""
+    x0, x1, y0, y1 = extent
+    column = np.clip(((codes[:, 0] - x0) / (x1 - x0) * cells).astype(int), 0, cells - 1)
+    row = np.clip(((y1 - codes[:, 1]) / (y1 - y0) * cells).astype(int), 0, cells - 1)
+    held = np.zeros((cells, cells), bool)
+    held[row, column] = True
+    return held
+
+
+def sheet_region(codes: np.ndarray, extent: tuple, side: int, steps: int) -> np.ndarray:
+    """Which points of a grid of `side` lines, `steps` points per cell, over `extent` lie
+    where the codes are: [count, count] bool, a point being in when one of the four lattice
+    cells around it (a `steps`-th of a grid cell wide) holds a code. The decoder's sheet is
+    drawn strong there, and only faintly beyond (where the decoder extrapolates: no code is
+    decoded there)."""
+    count = (side - 1) * steps + 1
+    cells = count - 1
+    held = occupied_cells(np.asarray(codes, float), extent, cells)
+    index = np.arange(count)
+    low, high = np.clip(index - 1, 0, cells - 1), np.clip(index, 0, cells - 1)
+    region = np.zeros((count, count), bool)
+    for rows in (low, high):
+        for columns in (low, high):
+            region |= held[rows[:, None], columns[None, :]]
+    return region
+
+
+def corrupted_inputs(x: np.ndarray, noise: float, masking: float,
+                     seed: int = 0) -> np.ndarray:
+    """One draw of the corruption a denoising run trains with (Gaussian noise of std `noise`,
+    each feature zeroed with probability `masking`), fixed for the clip: an example of the
+    inputs the network sees, not the draws of any step."""
+    rng = np.random.default_rng(seed)
+    noisy = x + noise * rng.standard_normal(x.shape) if noise else x.copy()
+    if masking:
+        noisy = noisy * (rng.random(x.shape) >= masking)
+    return noisy
+
+
+def noisy_picks(samples: int, most: int) -> np.ndarray:
+    """The samples whose corrupted inputs a denoising run's decoder panel shows."""
+    return np.linspace(0, samples - 1, min(most, samples)).round().astype(int)
 
 
 def mesh_path(sheet: np.ndarray, steps: int) -> np.ndarray:
@@ -82,12 +134,16 @@ def sheet(view: RunView, points: np.ndarray, state: State) -> np.ndarray:
     return ((decode(view, points, state) - center) @ axes).reshape(count, count, 2)
 
 
-def sheet_limits(view: RunView, points: np.ndarray) -> tuple[tuple[float, float],
-                                                             tuple[float, float]]:
-    """Limits in the data's plane holding the data and the run's final decoded sheet of the
-    grid `points`."""
+def sheet_limits(view: RunView, points: np.ndarray,
+                 region: np.ndarray | None = None, noisy: np.ndarray | None = None,
+                 ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Limits in the data's plane holding the data, the run's final decoded sheet of the
+    grid `points` (only its `region`, [count, count] bool, where given: the part drawn
+    strong) and any `noisy` inputs shown."""
     x = view.run.x.astype(float)
     center, axes, _ = data_projection(x, view.run)
-    final = sheet(view, points, view.state(len(view) - 1)).reshape(-1, 2)
-    shown = np.concatenate([(x - center) @ axes, final])
+    final = sheet(view, points, view.state(len(view) - 1))
+    final = final[region] if region is not None else final.reshape(-1, 2)
+    extra = [(noisy - center) @ axes] if noisy is not None else []
+    shown = np.concatenate([(x - center) @ axes, final, *extra])
     return padded_limits(shown[:, 0]), padded_limits(shown[:, 1])

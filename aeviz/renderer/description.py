@@ -27,6 +27,9 @@ Description
   runs          list of Run, in the order given
   panels        list of Panel, in drawing order
   notes         list of str: what the user should be told (panels left out, ...)
+  detail_forms  a comparison's second line in words, from long to short ("optimizer and
+                learning rate differ", "2 settings differ"): a drawer shows the longest that
+                fits, never a cut key; [] for one run
 
 Run
   name          the run's name (its label; drawn above its panels in a comparison)
@@ -56,8 +59,10 @@ Panel
                 else null
   layers        list of str, the code plane's layers from bottom to top: "grid" (the decoded
                 grid's points), "ghost" (PCA, with pca_ghost), "trails", "codes", "circles"
-                (a VAE's N(0, 1) at 1 and 2 sigma), "ellipses" (a VAE's one-sigma ellipses),
-                "pull" (the arrows); empty for other panels
+                (a VAE's N(0, 1) at 1 and 2 sigma, over the codes), "ellipses" (a VAE's
+                one-sigma ellipses: on unless render.ellipses is false), "axes" (a sparse-code
+                run's code axes and its readout of codes near zero), "pull" (the arrows);
+                empty for other panels
 
 CodeLimits      mode ("fixed", "symlog" or "follow"), codes_x and codes_y (the codes' lowest
                 and highest value on each axis over the frames shown), start_spread (their
@@ -68,7 +73,9 @@ CodeLimits      mode ("fixed", "symlog" or "follow"), codes_x and codes_y (the c
                 fixed fallback; a drawer that can grows the limits with the codes instead.
 LossLimits      x, y (limits), log (a log y axis), references (list of Reference: level,
                 texts from long to short, style "--" for PCA's error, ":" for the stop
-                threshold), terms_axis (the run's terms on a right axis; one run only),
+                threshold; PCA's only on data of more than 2 dimensions), terms_axis (the
+                run's terms on a right axis; one run only), objective (a denoising run: its
+                training objective, the RMSE from corrupted inputs, beside the clean RMSE),
                 terms_top (that axis's upper limit; it starts at 0), value_names (the label
                 of each run's current value: "RMSE" alone, else the run's name)
 ColorScale      kind ("linear" or "symlog"), limit (the scale is -limit to limit), linthresh
@@ -78,7 +85,9 @@ DecoderGrid     kind ("mosaic": decoded images, "sheet": the decoded grid among 
                 like the code planes), side (mosaic: images per side; sheet: grid lines per
                 side), steps (points per cell along a sheet's lines), values [low, high] (a
                 mosaic's gray scale), x and y (a sheet's limits in the data's plane, before
-                widening to equal units; null for a mosaic)
+                widening to equal units; null for a mosaic), region (a sheet drawn strong only
+                where the codes are, faint beyond), noisy (a denoising run: how many samples'
+                corrupted inputs the sheet shows, each linked to the network's output for it)
 ValueRange      low, high (the data's lowest and highest value: an image strip's gray scale, a
                 parallel-coordinates plot's range, padded), features (data of up to 3
                 features: each feature's limits, padded; else [])
@@ -94,7 +103,12 @@ from typing import Any
 
 import numpy as np
 
-from aeviz.renderer.decoding import sheet_limits
+from aeviz.renderer.decoding import (
+    corrupted_inputs,
+    noisy_picks,
+    sheet_limits,
+    sheet_region,
+)
 from aeviz.renderer.layout import (
     Slot,
     comparison_slots,
@@ -102,7 +116,8 @@ from aeviz.renderer.layout import (
     page_height_inches,
     single_run_slots,
 )
-from aeviz.renderer.naming import comparison_details, shared_title
+from aeviz.renderer.naming import comparison_detail_forms, lesson_settings, shared_title
+from aeviz.renderer.objective import objective_rmse
 from aeviz.renderer.scales import (
     CodeScale,
     ColorScale,
@@ -128,6 +143,7 @@ PIXEL_PX = 1.5      # fewer images rather than image pixels smaller than this (s
 MESH_SIDE = 15      # grid lines per side of the sheet
 MESH_STEPS = 3      # points per grid cell along a sheet's line (its curves stay smooth)
 MOSAIC_MARGINS_IN = (0.9, 0.6, 0.2, 0.4)  # the mosaic's axes inside its slot (l, b, r, t)
+NOISY_SAMPLES = 40  # a denoising run's corrupted inputs shown on its sheet
 
 
 @dataclass(frozen=True)
@@ -179,6 +195,7 @@ class LossLimits:
     terms_axis: bool
     terms_top: float
     value_names: tuple[str, ...]
+    objective: bool = False
 
 
 @dataclass(frozen=True)
@@ -190,6 +207,8 @@ class DecoderGrid:
     values: tuple[float, float]
     x: tuple[float, float] | None
     y: tuple[float, float] | None
+    region: bool = False
+    noisy: int = 0
 
     def points(self, steps: int = 1) -> np.ndarray:
         """The grid's points [count * count, 2], row by row from the top, `steps` points per
@@ -237,6 +256,7 @@ class Description:
     runs: tuple[Run, ...]
     panels: tuple[Panel, ...]
     notes: tuple[str, ...]
+    detail_forms: tuple[str, ...] = ()
 
     def panel(self, name: str, run: int | None = 0) -> Panel | None:
         """The panel `name` of run `run` (the loss panel: any run), or None if not shown."""
@@ -311,7 +331,8 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
         span=(float(span[0]), float(span[1])),
         runs=tuple(Run(names[n], colors[n], bool(v.run.variational), run_terms(v.run, theme),
                        stop_text(v.run)) for n, v in enumerate(views)),
-        panels=tuple(panels), notes=tuple(notes))
+        panels=tuple(panels), notes=tuple(notes),
+        detail_forms=tuple(comparison_detail_forms([v.run for v in views])) if several else ())
 
 
 def to_json(description: Description) -> dict[str, Any]:
@@ -425,11 +446,29 @@ def _decoder_grid(group: list[RunView], view: RunView,
     if shape is not None:
         side = _mosaic_side(rect, shape, page, dpi)
         return DecoderGrid("mosaic", extent, side, 1, values, None, None)
-    grid = DecoderGrid("sheet", extent, MESH_SIDE, MESH_STEPS, values, None, None)
-    reach = [sheet_limits(v, grid.points(grid.steps)) for v in group]
+    train = view.run.experiment.train
+    noisy = NOISY_SAMPLES if (train.noise or train.masking) else 0
+    grid = DecoderGrid("sheet", extent, MESH_SIDE, MESH_STEPS, values, None, None,
+                       region=True, noisy=noisy)
+    reach = [sheet_limits(v, grid.points(grid.steps), _final_region(v, grid),
+                          noisy_inputs(v, grid)) for v in group]
     x = (min(r[0][0] for r in reach), max(r[0][1] for r in reach))
     y = (min(r[1][0] for r in reach), max(r[1][1] for r in reach))
     return dataclasses.replace(grid, x=x, y=y)
+
+
+def _final_region(view: RunView, grid: DecoderGrid) -> np.ndarray:
+    """Where the run's last codes are on the sheet's grid (the part drawn strong)."""
+    return sheet_region(view.codes[-1], grid.extent, grid.side, grid.steps)
+
+
+def noisy_inputs(view: RunView, grid: DecoderGrid) -> np.ndarray | None:
+    """The corrupted inputs a denoising run's sheet shows (one fixed draw), else None."""
+    if not grid.noisy:
+        return None
+    train = view.run.experiment.train
+    x = view.run.x.astype(float)[noisy_picks(len(view.run.x), grid.noisy)]
+    return corrupted_inputs(x, train.noise or 0.0, train.masking or 0.0)
 
 
 def _mosaic_side(rect: tuple[float, float, float, float] | None, shape: tuple[int, int],
@@ -472,8 +511,11 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
                     span: tuple[float, float]) -> LossLimits:
     """The loss panel's limits, reference lines and terms axis for `views` over `span`."""
     single = len(views) == 1
+    objective = objective_rmse(views[0].run) if single else None
     losses = np.concatenate([v.run.loss for v in views]
-                            + ([[v.pca[0] for v in views]] if options.pca else []))
+                            + ([[v.pca[0] for v in views]] if options.pca else [])
+                            + ([objective[np.isfinite(objective)]]
+                               if objective is not None else []))
     x, y = loss_range(span, losses, options.log_loss)
     epsilon = views[0].run.experiment.train.epsilon if single else 0.0
     references = tuple(Reference(float(level), tuple(texts), style)
@@ -483,7 +525,8 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
     top = float(np.nanmax(run.terms)) if terms_axis and run.terms.size else 1.0
     return LossLimits(x, y, bool(options.log_loss), references, bool(terms_axis),
                       top * 1.4 or 1.0,
-                      tuple("RMSE" if single else v.label for v in views))
+                      tuple("RMSE" if single else v.label for v in views),
+                      objective is not None)
 
 
 def code_layers(view: RunView, options: RenderOptions,
@@ -495,7 +538,10 @@ def code_layers(view: RunView, options: RenderOptions,
     layers += ["trails"] if options.trails else []
     layers += ["codes"]
     if view.run.variational:
-        layers += ["circles"] + (["ellipses"] if options.ellipses else [])
+        # σ shown unless asked not to (render.ellipses None: not set, shown)
+        layers += ["circles"] + (["ellipses"] if options.ellipses is not False else [])
+    if view.run.experiment.train.code_l1:
+        layers += ["axes"]
     layers += ["pull"] if options.pull else []
     return tuple(layers)
 
@@ -510,11 +556,14 @@ def run_terms(run, theme) -> tuple[Term, ...]:
 
 def _details(views: list[RunView]) -> tuple[str, ...]:
     if len(views) > 1:
-        return (comparison_details([v.run for v in views]),)
+        return (comparison_detail_forms([v.run for v in views])[0],)
     run = views[0].run
     train = run.experiment.train
     optimizer = OPTIMIZER_TITLES.get(train.optimizer, train.optimizer)
+    # The lesson's own settings (noise, a VAE's β, ...) right after the optimizer: the
+    # layers and samples give way first when the line is too long.
     return (f"{optimizer}, learning rate {train.learning_rate:g}, batch {train.batch_size}",
+            *lesson_settings(run.experiment),
             f"layers {'-'.join(str(n) for n in run.layer_sizes)}", f"{len(run.x)} samples")
 
 
@@ -522,8 +571,11 @@ def reference_levels(views: list[RunView], epsilon: float,
                      pca: bool) -> list[tuple[float, list[str], str]]:
     """The loss panel's reference lines: (level, its label's forms from long to short, line
     style): PCA's error (dashed), the stop threshold (dotted)."""
+    # PCA's line only where it teaches: data of more than 2 dimensions, which 2 components
+    # cannot hold (on 2-D data PCA is exact and its line lies on the axis).
     levels = [(floor, [f"PCA, 2 components: {floor:.4f}", f"PCA: {floor:.4f}"], "--")
-              for floor in sorted({round(v.pca[0], 12) for v in views})] if pca else []
+              for floor in sorted({round(v.pca[0], 12) for v in views
+                                   if v.run.x.shape[1] > 2})] if pca else []
     if epsilon > 0:
         levels.append((epsilon, [f"stop at {epsilon:g}"], ":"))
     return levels

@@ -36,6 +36,7 @@ from aeviz.renderer.budgets import within_budgets
 from aeviz.renderer.description import MOSAIC_SIDE, Description, describe, loss_limits_for
 from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
 from aeviz.renderer.frames import nearest_snapshot
+from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.code import CodePanel, show_grid
 from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.loss import (
@@ -43,7 +44,7 @@ from aeviz.renderer.panels.loss import (
     reference_line,
     set_loss_limits,
 )
-from aeviz.renderer.panels.placement import curve_points, text_width, wrap_text
+from aeviz.renderer.panels.placement import curve_points, text_width, wrap_sentences
 from aeviz.renderer.panels.style import class_name, cluster_color
 from aeviz.renderer.scales import (
     apply_code_scale,
@@ -203,12 +204,16 @@ class HandoutFigure:
         planes = rows * self.cell + (rows - 1) * GAP
         self.titles = [f"({chr(ord('a') + column)}) {self._moment_name(position)}"
                        for column, position in enumerate(positions)]
+        self.title_size = FONT["title"]
         if max(text_width(t, FONT["title"]) for t in self.titles) > self.cell * 72 - 2:
             # "epoch 1, batch 9/13" on two lines where one does not fit the plane's width
             self.titles = [t.replace(", ", ",\n", 1) for t in self.titles]
-        head = HEAD + 1.2 * FONT["title"] / 72 * max(t.count("\n") for t in self.titles)
+        if max(text_width(line, FONT["title"]) for t in self.titles
+               for line in t.split("\n")) > self.cell * 72 - 2:  # and smaller, if need be
+            self.title_size = FONT["label"]
+        head = HEAD + 1.2 * self.title_size / 72 * max(t.count("\n") for t in self.titles)
         # A margin on the right: Agg draws text a little wider than its outline measures.
-        caption = wrap_text(options.caption or "", FONT["label"],
+        caption = wrap_sentences(options.caption or "", FONT["label"],
                             (width - LEFT - RIGHT) * 72 - 2 * FONT["label"], CAPTION_LINES)
         below = len(caption) * 1.25 * FONT["label"] / 72 + 0.08 if caption else 0.0
         height = (title + legend + head + planes + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS
@@ -298,7 +303,7 @@ class HandoutFigure:
         shown = float(view.timeline[snapshot])
         theme = self.theme
         if row == 0:
-            ax.set_title(self.titles[column], fontsize=FONT["title"], pad=3)
+            ax.set_title(self.titles[column], fontsize=self.title_size, pad=3)
         if shown != position:  # this run has no snapshot there (it ended, or records less)
             finished = position > view.timeline[-1]
             what = view.step_label(snapshot) + (" (its end)" if finished else " shown")
@@ -361,6 +366,14 @@ class HandoutFigure:
             picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
             ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=3.2, color=color,
                     mec=theme.background, mew=0.5, zorder=3)
+        objective = objective_rmse(self.views[0].run) if not several else None
+        if objective is not None:  # a denoising run: what it is trained on, dashed, as clips
+            view = self.views[0]
+            shown = view.timeline <= end
+            ax.plot(view.timeline[shown], objective[shown], color=theme.runs[2], lw=1.0,
+                    ls="--")
+            curves.append((view.timeline[shown], objective[shown]))
+            ax.set_ylabel(f"RMSE (dashed: {OBJECTIVE_LABEL})")
         span = self.span
         limits = self.description.panel("loss").loss if self.description.panel("loss") else \
             loss_limits_for(self.views, options, span)

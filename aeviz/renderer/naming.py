@@ -38,12 +38,24 @@ def differing_keys(runs: list[Trajectory]) -> list[str]:
     return [key for key in keys if any(t.get(key) != tables[0].get(key) for t in tables)]
 
 
+def _shown(value: Any) -> str:
+    """A setting's value as a person writes it: 0.1, tanh, tanh/identity, never a repr."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return "/".join(_shown(item) for item in value)
+    return str(value)
+
+
 def _describe(key: str, value: Any) -> str:
     name = key.rsplit(".", 1)[-1]
     if isinstance(value, str):
         return value
-    shown = f"{value:g}" if isinstance(value, float) else str(value)
-    return f"{_SHORT.get(name, name)} {shown}"
+    if name == "variational":
+        return "VAE" if value else "plain AE"
+    return f"{_SHORT.get(name, name)} {_shown(value)}"
 
 
 def default_labels(runs: list[Trajectory]) -> list[str]:
@@ -69,13 +81,59 @@ def shared_title(runs: list[Trajectory], labels: list[str]) -> str:
     return " vs ".join(labels)
 
 
-def comparison_details(runs: list[Trajectory]) -> str:
-    """The header's second line for several runs: what they share and what differs."""
+# What a setting is called in a sentence ("optimizer and learning rate differ").
+SETTING_WORDS = {"learning_rate": "learning rate", "batch_size": "batch size",
+                 "output_activation": "output activation", "code_layer": "code layer",
+                 "weight_decay": "weight decay", "code_l1": "code L1 penalty",
+                 "variational": "variational code", "beta": "KL weight β",
+                 "beta1": "β1", "beta2": "β2", "eps": "epsilon of the update",
+                 "epsilon": "stop threshold", "clusters": "data", "file": "data file",
+                 "label_column": "label column", "label_file": "label file",
+                 "normalize": "normalization", "image_shape": "image shape",
+                 "every": "snapshot spacing", "batches": "batch snapshots", "dtype": "precision"}
+
+
+def setting_words(key: str) -> str:
+    """A dotted key as words: "train.learning_rate" -> "learning rate"."""
+    leaf = key.split("[")[0].rsplit(".", 1)[-1]
+    return SETTING_WORDS.get(leaf, leaf.replace("_", " "))
+
+
+def comparison_detail_forms(runs: list[Trajectory]) -> list[str]:
+    """The header's second line for several runs, in words, from long to short (the header
+    shows the first that fits): "optimizer, learning rate and dampening differ", "optimizer
+    and 2 more settings differ", "3 settings differ". Never a cut or raw key."""
     keys = differing_keys(runs)
     if not keys:
-        return f"{len(runs)} runs of the same experiment"
-    names = list(dict.fromkeys(key.split("[")[0] for key in keys))
-    leaves = [name.rsplit(".", 1)[-1] for name in names]
-    if len(set(leaves)) == len(leaves):  # "optimizer" reads better than "train.optimizer"
-        names = leaves
-    return f"{len(runs)} runs; only {', '.join(names)} differ"
+        return [f"{len(runs)} runs of the same experiment", "the same experiment"]
+    words = list(dict.fromkeys(setting_words(key) for key in keys))
+    if len(words) == 1:
+        return [f"only the {words[0]} differs", f"{words[0]} differs"]
+    listed = ", ".join(words[:-1]) + f" and {words[-1]}"
+    forms = [f"{listed} differ"]
+    if len(words) > 2:
+        forms.append(f"{words[0]} and {len(words) - 1} more settings differ")
+    forms.append(f"{len(words)} settings differ")
+    return forms
+
+
+def comparison_details(runs: list[Trajectory]) -> str:
+    """The longest form of the header's second line for several runs (see
+    comparison_detail_forms)."""
+    return comparison_detail_forms(runs)[0]
+
+
+def lesson_settings(experiment) -> list[str]:
+    """What makes a run more than a plain autoencoder, for its header: "VAE, KL weight β
+    0.003", "noise 0.3", "masking 0.3", "code L1 0.004", "weight decay 0.004" (those set)."""
+    model, train = experiment.model, experiment.train
+    shown = []
+    if model.variational:
+        beta = 1.0 if train.beta is None else train.beta
+        shown.append(f"VAE, KL weight β {beta:g}")
+    for key, words in (("noise", "input noise std"), ("masking", "masking"),
+                       ("code_l1", "code L1"), ("decay", "weight decay")):
+        value = getattr(train, key)  # decay: as given, or AdamW's default
+        if value:
+            shown.append(f"{words} {value:g}")
+    return shown

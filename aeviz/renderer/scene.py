@@ -24,7 +24,7 @@ from aeviz.renderer.panels import (
     reconstruction_panel,
 )
 from aeviz.renderer.panels.decoder import decoder_panel
-from aeviz.renderer.panels.placement import fit_text, text_width, wider_than, wrap_text
+from aeviz.renderer.panels.placement import fit_text, text_width, wider_than, wrap_sentences
 from aeviz.renderer.scales import ColorScale
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
@@ -144,13 +144,19 @@ class Scene:
         several = len(self.views) > 1
         title = fit_text(self.description.title, 17, 0.97 * width_pt - counter_pt - 12,
                          bold=True)
-        fig.text(0.012, self._below_top(TITLE_IN), title, ha="left", va="top", fontsize=17,
-                 fontweight="bold", color=theme.foreground)
+        self.title = fig.text(0.012, self._below_top(TITLE_IN), title, ha="left", va="top",
+                              fontsize=17, fontweight="bold", color=theme.foreground)
+        self.counter_pt = counter_pt
         details = list(self.description.details)
+        # A comparison's line in words: its longest form that fits (see _details_clear_of).
+        self.detail_forms = self.description.detail_forms if several else ()
         # Room for the stop reason (one run) or the clusters' legend (several) on the right.
         room = 0.97 * width_pt - text_width(stop_text(run), FONT["label"]) - 12
         if several:
             room = 0.45 * width_pt
+            details = [next((form for form in self.detail_forms
+                             if not wider_than(form, FONT["label"], room)),
+                            self.detail_forms[-1])]
         while len(details) > 1 and wider_than("  |  ".join(details), FONT["label"], room):
             details.pop()
         self.details = fig.text(0.012, self._below_top(DETAILS_IN),
@@ -177,7 +183,7 @@ class Scene:
         most = CAPTION_LINES if height_in >= TWO_LINES_IN else 1
         # A margin on the right: Agg draws text a little wider than its outline measures.
         room = 0.97 * width_in * 72 - 2 * FONT["label"]
-        lines = wrap_text(text, FONT["label"], room, most)
+        lines = wrap_sentences(text, FONT["label"], room, most)
         fig.text(0.012, bottom + 0.5 * CAPTION_PAD_IN / height_in, "\n".join(lines),
                  ha="left", va="bottom", fontsize=FONT["label"], color=self.theme.foreground,
                  linespacing=1.25)
@@ -189,7 +195,22 @@ class Scene:
         legend_x0 = legend.get_window_extent(renderer).x0
         room_pt = (legend_x0 - self.details.get_window_extent(renderer).x0) * 72 / \
             self.figure.dpi - FONT["label"]
-        self.details.set_text(fit_text(self.details.get_text(), FONT["label"], room_pt))
+        forms = self.detail_forms or (self.details.get_text(),)
+        title_x1 = self.title.get_window_extent(renderer).x1
+        beside_pt = (self.figure.bbox.width - title_x1) * 72 / self.figure.dpi - \
+            self.counter_pt - 0.012 * self.figure.get_size_inches()[0] * 72 - 2 * 12
+        for form in forms:  # the longest form that fits: in its place, else beside the title
+            if not wider_than(form, FONT["label"], room_pt):
+                self.details.set_text(form)
+                return
+            if self.detail_forms and not wider_than(form, FONT["label"], beside_pt):
+                x = (title_x1 + 12 * self.figure.dpi / 72) / self.figure.bbox.width
+                self.details.set_position((x, self._below_top(TITLE_IN + 0.06)))
+                self.details.set_text(form)
+                return
+        # Nowhere room for a form in words: no line rather than a stub ("3…").
+        cut = fit_text(forms[-1], FONT["label"], room_pt)
+        self.details.set_text(cut if not self.detail_forms or len(cut) > 12 else "")
 
     def _widest_counter(self) -> str:
         """The longest text the epoch counter will show, to keep the title clear of it."""
@@ -206,7 +227,10 @@ class Scene:
             last = state.snapshot == len(run) - 1
             self.status.set_text(self.description.runs[0].stop if last else "")
         else:
-            self.counter.set_text(f"epoch {int(np.floor(frame.position + 1e-9))}")
+            # The latest recorded epoch of any run (a frame between snapshots names the
+            # recorded moment before it, as for one run).
+            recorded = max(v.timeline[s.snapshot] for v, s in zip(self.views, states))
+            self.counter.set_text(f"epoch {int(np.floor(recorded + 1e-9))}")
             self.status.set_text("")
 
     def update(self, frame: Frame) -> list:

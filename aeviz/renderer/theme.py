@@ -14,11 +14,15 @@ from typing import Any
 CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999",
                 "#C8B400", "#8877DD", "#B0703A")
 
-# Runs of a comparison: lines, not points, in six hues of one lightness that reads on white and
-# on near-black, the same in both themes; a run's color is fixed by its name (see run_colors),
-# and a run is named in its color beside its curve and above its panels, so no one reads them
-# as classes (whose legend sits with the code planes).
-RUN_COLORS = ("#3D7DD8", "#E4574C", "#2E9E44", "#9B59D0", "#E7298A", "#1A9CA8")
+# Runs of a comparison: lines, not points, in a family no one takes for a class: on white,
+# deep dark tones (lightness 13 to 38); on near-black, pale ones (77 to 89); every one at least
+# 28 CIELAB units from every class color and 27 from the others of its theme (a test measures
+# it). A run's color is fixed by its name (see run_colors) and its position in the palette, the
+# same in both themes; a run is also named in its color beside its curve and above its panels,
+# and its curve has its own line style.
+RUN_COLORS = ("#083058", "#186060", "#A80838", "#086818", "#601060", "#5A4A00")
+DARK_RUN_COLORS = ("#C0B8F0", "#78D0C0", "#F8D8D8", "#A0E898", "#F0C070", "#D0D0A0")
+RUN_STYLES = ("-", "--", "-.", ":")  # a run's curve, by its place among the runs
 
 
 @dataclass(frozen=True)
@@ -72,5 +76,6 @@ THEMES = {
     "light": Theme(background="#ffffff", foreground="#1f2328", muted="#57606a",
                    faint="#d0d7de", panel="#f3f4f6", accent="#0969da", weight_cmap="RdBu_r"),
     "dark": Theme(background="#0d1117", foreground="#e6edf3", muted="#9da7b3",
-                  faint="#3d444d", panel="#161b22", accent="#58a6ff", weight_cmap="coolwarm"),
+                  faint="#3d444d", panel="#161b22", accent="#58a6ff", weight_cmap="coolwarm",
+                  runs=DARK_RUN_COLORS),
 }

@@ -12,6 +12,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 
+import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.widgets import Button, Slider
 
@@ -24,6 +25,10 @@ from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
 CONTROLS_IN = 0.5           # inches under the panels for the slider and the button
+# The smallest page the panels are laid out on, in inches (as a 640x360 clip's, 8 x 4.5, and
+# the controls): a smaller window draws it at fewer dots per inch, so it shows the clip's
+# layout scaled down rather than text too large for its panels (usable from 640x400 up).
+SMALLEST_PAGE_IN = (8.0, 4.5 + CONTROLS_IN)
 SCREEN = (1280, 800)        # the window fits this screen (a common projector) by default
 WINDOW_MARGIN = (80, 130)   # left for the window's frame, the toolbar and a task bar
 CLIP_ONLY = ("duration", "pace", "hold")  # shape a clip's time; the viewer shows every frame
@@ -42,7 +47,8 @@ class Viewer:
                                   dataclasses.replace(options, duration=0.0, hold=0.0,
                                                       pace="linear"))
         self.index, self.playing, self.started = 0, False, (0.0, 0)
-        self.size = None
+        self.positions = [frame.position for frame in self.frames]  # the slider's epochs
+        self.size, self.most_dpi = None, figure.dpi
         self.layout()
         self.timer = figure.canvas.new_timer(interval=max(1, round(1000 / options.fps)))
         self.timer.add_callback(self.advance)
@@ -58,6 +64,7 @@ class Viewer:
         """Lay the panels and the controls out on the figure as it is now sized."""
         figure = self.figure
         figure.clear()
+        fit_page(figure, self.most_dpi)
         self.size = tuple(figure.get_size_inches())
         bottom = min(CONTROLS_IN / self.size[1], 0.2)
         span = (self.frames[0].position, self.frames[-1].position)
@@ -65,8 +72,13 @@ class Viewer:
         theme = self.scene.theme
         slider_axes = figure.add_axes((0.12, bottom * 0.3, 0.7, bottom * 0.4),
                                       facecolor=theme.panel)
-        self.slider = Slider(slider_axes, "frame", 0, len(self.frames) - 1, valinit=self.index,
-                             valstep=1, color=theme.accent)
+        # In epochs, as the loss panel's axis: it snaps to the recorded moments, and its
+        # readout is the header's ("epoch 1, batch 9/13"), never an in-between number.
+        last = self.positions[-1] if self.positions[-1] > self.positions[0] else \
+            self.positions[0] + 1
+        self.slider = Slider(slider_axes, "epoch", self.positions[0], last,
+                             valinit=self.positions[self.index], valstep=self.positions,
+                             color=theme.accent)
         self.slider.label.set_color(theme.muted)
         self.slider.valtext.set_color(theme.muted)
         self.slider.drawon = False  # show() redraws the whole figure once
@@ -76,7 +88,24 @@ class Viewer:
                              color=theme.panel, hovercolor=theme.faint)
         self.button.label.set_color(theme.foreground)
         self.button.on_clicked(self.toggle)
+        self._pointer_readouts()
         self.show(self.index)
+
+    def _pointer_readouts(self) -> None:
+        """What the toolbar says under the pointer: the code plane's and the loss panel's
+        own quantities, nothing elsewhere (a graph's or a mosaic's axes mean nothing to a
+        reader, and a pixel's value is not the data's)."""
+        from aeviz.renderer.panels import CodePanel, LossPanel
+
+        for ax in self.figure.axes:
+            ax.format_coord = _no_readout
+            for artist in ax.get_children():
+                artist.set_mouseover(False)
+        for panel, _ in self.scene.panels:
+            if isinstance(panel, CodePanel):
+                panel.ax.format_coord = _code_readout
+            elif isinstance(panel, LossPanel):
+                panel.ax.format_coord = _loss_readout
 
     def on_resize(self, event=None) -> None:
         """A new window size: the panels are laid out anew (text keeps its size)."""
@@ -87,13 +116,15 @@ class Viewer:
         """Move to frame `index` (clamped to the clip) and redraw."""
         self.index = max(0, min(int(index), len(self.frames) - 1))
         self.scene.update(self.frames[self.index])
-        if self.slider.val != self.index:
-            self.slider.set_val(self.index)  # calls on_slider, which finds nothing to do
+        if self.slider.val != self.positions[self.index]:
+            self.slider.set_val(self.positions[self.index])  # on_slider finds nothing to do
+        self.slider.valtext.set_text(self.scene.counter.get_text().removeprefix("epoch "))
         self.figure.canvas.draw_idle()
 
     def on_slider(self, value: float) -> None:
-        if int(value) != self.index:
-            self.show(int(value))
+        index = int(np.argmin(np.abs(np.asarray(self.positions) - value)))
+        if index != self.index:
+            self.show(index)
             self.started = (self.clock(), self.index)
 
     def toggle(self, event=None) -> None:
@@ -137,6 +168,29 @@ class Viewer:
         self.started = (self.clock(), self.index)
 
 
+def fit_page(figure: Figure, most_dpi: float) -> None:
+    """Draw the figure at fewer dots per inch (at most `most_dpi`, its own) where its
+    window is smaller than SMALLEST_PAGE_IN: the same pixels, more inches. The window keeps
+    its size (forward=False: only the figure's inches change)."""
+    width_px, height_px = figure.bbox.width, figure.bbox.height
+    dpi = min(most_dpi, width_px / SMALLEST_PAGE_IN[0], height_px / SMALLEST_PAGE_IN[1])
+    if abs(dpi - figure.dpi) > 1e-6:
+        figure._set_dpi(dpi, forward=False)  # the public setter would resize the window
+        figure.set_size_inches(width_px / dpi, height_px / dpi, forward=False)
+
+
+def _no_readout(x: float, y: float) -> str:
+    return ""
+
+
+def _code_readout(x: float, y: float) -> str:
+    return f"code neuron 1 = {x:.3g}, code neuron 2 = {y:.3g}"
+
+
+def _loss_readout(x: float, y: float) -> str:
+    return f"epoch {x:.4g}, RMSE {y:.4g}"
+
+
 def window_inches(options: RenderOptions, dpi: float) -> tuple[float, float]:
     """The window's figure size: the clip's size and the controls, shrunk to fit SCREEN."""
     width, height = options.pixels
@@ -160,7 +214,9 @@ def show_window(runs: list[Trajectory], options: RenderOptions,
     import matplotlib.pyplot as plt
 
     backend = matplotlib.get_backend().lower()
-    if backend in ("agg", "pdf", "svg", "ps", "cairo", "template"):
+    if backend in HEADLESS and _display_comes_up(plt):
+        backend = matplotlib.get_backend().lower()
+    if backend in HEADLESS:
         raise AevizError(f"view: no window can open here (matplotlib backend {backend!r}, no "
                          "display); render a clip with `aeviz render` instead")
     dpi = 100
@@ -172,6 +228,41 @@ def show_window(runs: list[Trajectory], options: RenderOptions,
     if manager is not None:
         manager.set_window_title(window_title(viewer.views))
     _show_until_stopped(plt, figure)
+
+
+HEADLESS = ("agg", "pdf", "svg", "ps", "cairo", "template")
+WINDOW_BACKENDS = ("QtAgg", "GTK4Agg", "GTK3Agg", "TkAgg", "WxAgg")  # matplotlib's order
+DISPLAY_WAIT_S, DISPLAY_TRIES = 0.25, 40
+
+
+def _display_comes_up(plt, sleep: Callable[[float], None] = time.sleep) -> bool:
+    """Whether a window backend could be switched to, once the display named by DISPLAY
+    (or WAYLAND_DISPLAY) accepts connections: waited for, up to 10 s.
+
+    matplotlib picks its backend once, when first asked, and falls back to Agg for good if
+    the display does not answer at that moment: an X server still starting (one just
+    launched, by xvfb-run or a test) or too busy to accept a connection then. Not when
+    MPLBACKEND chose the backend: that choice stays."""
+    import os
+
+    from matplotlib import _c_internal_utils
+
+    if os.environ.get("MPLBACKEND") or not (os.environ.get("DISPLAY")
+                                            or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    for _ in range(DISPLAY_TRIES):
+        if _c_internal_utils.display_is_valid():
+            break
+        sleep(DISPLAY_WAIT_S)
+    else:
+        return False
+    for name in WINDOW_BACKENDS:
+        try:
+            plt.switch_backend(name)
+            return True
+        except ImportError:  # that toolkit is not installed
+            continue
+    return False
 
 
 def _show_until_stopped(plt, figure: Figure) -> None:

@@ -50,10 +50,11 @@ class RunView:
     def __len__(self) -> int:
         return len(self.run)
 
-    def largest_weights(self) -> np.ndarray:
-        """The largest |weight or bias| of each snapshot, read a block of snapshots at a time
-        (memory does not grow with the number of snapshots)."""
-        arrays = drawn_parameters(self.run)
+    def largest_weights(self, biases: bool = True) -> np.ndarray:
+        """The largest |weight or bias| of each snapshot (`biases` false: of the weights
+        alone), read a block of snapshots at a time (memory does not grow with the number of
+        snapshots)."""
+        arrays = drawn_parameters(self.run, biases)
         block = max(1, (1 << 22) // (4 * sum(a[0].size for a in arrays)))
         largest = np.empty(len(self), np.float64)
         for start in range(0, len(self), block):
@@ -100,9 +101,11 @@ def run_views(runs: list[Trajectory], options: RenderOptions) -> list[RunView]:
     return [RunView(run, label, options.align) for run, label in zip(runs, names)]
 
 
-def drawn_parameters(run) -> list[np.ndarray]:
+def drawn_parameters(run, biases: bool = True) -> list[np.ndarray]:
     """The arrays [snapshots, ...] the weight graph colors: weights, biases and a VAE's
-    log-variance layer (one color scale for all of them)."""
+    log-variance layer (one color scale for all of them); `biases` false: the weights only."""
+    if not biases:
+        return list(run.weights) + ([run.logvar_weights] if run.variational else [])
     extra = [run.logvar_weights, run.logvar_biases] if run.variational else []
     return list(run.weights) + list(run.biases) + extra
 

@@ -258,7 +258,7 @@ class RenderOptions:
     # Arrows: where the reconstruction error pulls each code (None: off, and left out of
     # stored configs).
     pull: bool | None = setting(None, boolean)
-    # A variational run's one-sigma ellipses around some of its codes (None: off).
+    # A variational run's one-sigma ellipses around some of its codes (None: on for a VAE).
     ellipses: bool | None = setting(None, boolean)
     caption: str | None = setting(None, drawn_text)  # a few sentences under the panels
     scales: str = setting("shared", one_of(*SCALE_NAMES))

@@ -53,8 +53,14 @@ def main() -> None:
 def draw(runs: dict) -> None:
     """Each picture, as the README describes it."""
     aeviz.render(runs["seed-default"], GALLERY / "seed-default.png", epoch=60)
+    # As batch draws the comparison: its own title, caption and labels (optimizers.toml).
+    from aeviz.settings.comparison import load_comparison
+
+    comparison = load_comparison(EXAMPLES / "optimizers.toml")
     aeviz.render([runs[f"optimizers-{o}"] for o in OPTIMIZERS],
-                 GALLERY / "optimizers-comparison.png", epoch=100)
+                 GALLERY / "optimizers-comparison.png", epoch=100, title=comparison.title,
+                 caption=comparison.render.caption, labels=list(comparison.compare.labels),
+                 panels=list(comparison.render.panels))
     aeviz.render(runs["iris"], GALLERY / "iris-dark.png", theme="dark")
     aeviz.render(runs["linear-vs-pca"], GALLERY / "linear-vs-pca.png")
     aeviz.render(runs["seed-default"], GALLERY / "trails-reconstruction.png", epoch=70,

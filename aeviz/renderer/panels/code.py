@@ -15,6 +15,7 @@ from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.panels.pull import PullArrows
+from aeviz.renderer.panels.sparsity import SparsityOverlay
 from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
@@ -102,9 +103,12 @@ class CodePanel:
         self.trail_length = options.trails if "trails" in layers else 0
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         # What a VAE's plane and --pull add, turned with the codes (see those modules).
-        self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers)]
+        self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers,
+                                             key=not compact)]
                          if "circles" in layers else []) + (
-            [PullArrows(ax, view, theme)] if "pull" in layers else [])
+            [PullArrows(ax, view, theme)] if "pull" in layers else []) + (
+            [SparsityOverlay(ax, view, theme, readout=not compact)] if "axes" in layers
+            else [])
         self.artists = ([self.ghost] if self.ghost else []) + (
             [self.trails] if self.trails else []) + (
             [self.dense.image] if self.dense else self.points) + [

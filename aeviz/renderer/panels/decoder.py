@@ -5,16 +5,19 @@ weights. Image data: the decoded images as a mosaic (Kingma & Welling's manifold
 code-plane coordinates. Other data: the decoded grid as a mesh (a curve-net sheet) among the
 data points, in the data's own plane (2-D), through a fixed camera (3-D) or on the data's first
 two principal axes (more dimensions): the sheet the autoencoder has learned, bending towards
-the data as it trains.
+the data as it trains: drawn strong where the codes are, faint beyond (where the decoder
+extrapolates). A denoising run's sheet also shows some samples' corrupted inputs, each linked to
+the network's output for it.
 """
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from aeviz.renderer.decoding import (  # noqa: F401 - the names the panel has always had
     CAMERA,
@@ -22,6 +25,7 @@ from aeviz.renderer.decoding import (  # noqa: F401 - the names the panel has al
     decode,
     decoder_grid,
     mosaic,
+    sheet_region,
 )
 from aeviz.renderer.decoding import mesh_path as decoded_mesh
 from aeviz.renderer.description import (  # noqa: F401
@@ -31,6 +35,7 @@ from aeviz.renderer.description import (  # noqa: F401
     MOSAIC_SIDE,
     DecoderGrid,
     decoder_grid_for,
+    noisy_inputs,
 )
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.panels.style import (
@@ -45,6 +50,9 @@ from aeviz.renderer.panels.style import (
 )
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
+from aeviz.training.model import forward
+
+GAP = 1  # image pixels between a mosaic's images
 
 
 def mesh_path(sheet: np.ndarray, steps: int = MESH_STEPS) -> np.ndarray:
@@ -59,8 +67,10 @@ def decoder_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
     description's (default: the run's own, as describe gives a run drawn alone); `compact`:
     a handout's cell (`slot` is the axes themselves: no ticks, labels, legend or triad; print
     sizes)."""
-    # The title fits the slot, past the axis labels' margin on the left.
+    # The title fits the slot, past the axis labels' margin on the left (a handout's cell:
+    # an ellipsis alone is no title).
     title = fit_text(title, FONT["title"], (slot[2] * fig.get_size_inches()[0] - 1.0) * 72)
+    title = "" if title == "…" else title
     grid = grid or decoder_grid_for(view, slot, tuple(fig.get_size_inches()), fig.dpi)
     if grid.kind == "mosaic":
         return MosaicPanel(fig, slot, view, theme, title, grid, compact)
@@ -80,8 +90,15 @@ class MosaicPanel:
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
         height, width = self.shape
-        ax.set_box_aspect(height / width)  # undistorted images, at the slot's left (where
-        ax.set_anchor("W")                 # the title starts)
+        ax.set_box_aspect(height / width)  # undistorted images, in the middle of the slot
+        ax.set_anchor("C")
+        if not compact:
+            ax.apply_aspect()
+            _on_whole_pixels(ax)  # the images' gaps fall on the same pixels in every slot
+            # The title starts where the axes do now: it fits from there to the slot's right.
+            room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
+            ax.set_title(fit_text(title, FONT["title"], room_pt - 6), loc="left")
+        self.gap = 0 if compact else GAP
         self.side = side = grid.side
         self.grid = self.grid_points = grid.points()
         x0, x1, y0, y1 = grid.extent
@@ -89,25 +106,27 @@ class MosaicPanel:
         half_x, half_y = (x1 - x0) / (side - 1) / 2, (y1 - y0) / (side - 1) / 2
         extent = (x0 - half_x, x1 + half_x, y0 - half_y, y1 + half_y)
         light = max(mcolors.to_rgb(theme.background)) > 0.5
-        self.image = ax.imshow(np.zeros((side * height, side * width)),
+        cmap = matplotlib.colormaps["gray_r" if light else "gray"].with_extremes(
+            bad=theme.background)  # the gaps between the images
+        gap = self.gap
+        self.image = ax.imshow(np.zeros((side * (height + gap) - gap, side * (width + gap) - gap)),
                                extent=extent, aspect="auto", zorder=DYNAMIC,
-                               cmap="gray_r" if light else "gray", vmin=grid.values[0],
+                               cmap=cmap, vmin=grid.values[0],
                                vmax=grid.values[1], interpolation="antialiased")
         ax.set_xlim(extent[0], extent[1])
         ax.set_ylim(extent[2], extent[3])
-        # A small square: few ticks, clear of each other (one per ~0.45 in, 2 to 4 of them).
+        # A small square: ticks that clear each other, whatever its size ("-2.5", "0.0" and
+        # "2.5" side by side need more than an inch).
         box = ax.get_position()
-        for axis, inches in ((ax.xaxis, box.width * fig.get_size_inches()[0]),
-                             (ax.yaxis, box.height * fig.get_size_inches()[1])):
-            bins = int(np.clip(inches / 0.45, 1, 4))
-            axis.set_major_locator(MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]))
+        clear_ticks(ax.xaxis, ax.get_xlim(), box.width * fig.get_size_inches()[0], across=True)
+        clear_ticks(ax.yaxis, ax.get_ylim(), box.height * fig.get_size_inches()[1], across=False)
         if compact:
             _bare(ax)
         self.artists = [self.image]
         self.ax = ax
 
     def update(self, state: State) -> None:
-        self.image.set_data(mosaic(self.view, self.grid, self.side, state))
+        self.image.set_data(mosaic(self.view, self.grid, self.side, state, self.gap))
 
 
 class SheetPanel:
@@ -123,6 +142,7 @@ class SheetPanel:
         self.grid = grid.points(grid.steps)
         self.grid_points = grid.points()
         flat = (x - self.center) @ self.axes
+        self.noisy = noisy_inputs(view, grid)
         ax = panel_axes(fig, slot, (0, 0, 0, 0) if compact else (0.9, 0.6, 0.25, 0.4), theme,
                         title)
         ax.set_xlabel(names[0])
@@ -143,13 +163,23 @@ class SheetPanel:
         equal_scales(ax)
         if x.shape[1] == 3 and not compact:
             _triad(ax, self.axes, [run.feature_name(i) for i in range(3)], theme)
+        # Beyond the codes the decoder extrapolates: that part of the grid only faintly.
+        (self.outside,) = ax.plot([], [], color=theme.foreground, lw=0.5, alpha=0.12,
+                                  zorder=DYNAMIC - 0.2, visible=grid.region)
         (self.mesh,) = ax.plot([], [], color=theme.foreground, lw=0.5 if compact else 0.8,
                                alpha=0.75, zorder=DYNAMIC)
+        self.artists = [self.outside, self.mesh]
+        if self.noisy is not None:
+            flat_noisy = (self.noisy - self.center) @ self.axes
+            ax.scatter(flat_noisy[:, 0], flat_noisy[:, 1], s=4 if compact else 9, marker="x",
+                       linewidths=0.7, color=theme.muted, zorder=DYNAMIC - 0.1)
+            (self.links,) = ax.plot([], [], color=theme.muted, lw=0.6, alpha=0.7,
+                                    zorder=DYNAMIC - 0.1)
+            self.artists.append(self.links)
         if compact:
             _bare(ax)
         else:
-            _legend(ax, theme)
-        self.artists = [self.mesh]
+            _legend(ax, theme, noisy=self.noisy is not None)
         self.ax = ax
 
     def _sheet(self, state: State) -> np.ndarray:
@@ -159,8 +189,51 @@ class SheetPanel:
         return sheet.reshape(count, count, 2)
 
     def update(self, state: State) -> None:
-        path = mesh_path(self._sheet(state), self.described.steps)
-        self.mesh.set_data(path[:, 0], path[:, 1])
+        sheet, grid = self._sheet(state), self.described
+        if grid.region:
+            self.outside.set_data(*mesh_path(sheet, grid.steps).T)
+            inside = sheet_region(state.codes, grid.extent, grid.side, grid.steps)
+            sheet = np.where(inside[..., None], sheet, np.nan)
+        self.mesh.set_data(*mesh_path(sheet, grid.steps).T)
+        if self.noisy is not None:  # each noisy input to the network's output for it
+            run = self.view.run
+            output = forward(self.noisy, [np.asarray(w, float) for w in state.weights],
+                             [np.asarray(b, float) for b in state.biases],
+                             run.activations)[-1]
+            ends = np.stack([self.noisy, output], axis=1) - self.center
+            gaps = np.full((len(ends), 1, ends.shape[2]), np.nan)
+            links = np.concatenate([ends, gaps], axis=1).reshape(-1, ends.shape[2]) @ self.axes
+            self.links.set_data(links[:, 0], links[:, 1])
+
+
+def _on_whole_pixels(ax) -> None:
+    """Move the axes' box to whole pixels (its size too): runs side by side, whose slots
+    start a fraction of a pixel apart, then draw the same mosaic to the same pixels."""
+    fig = ax.get_figure()
+    width_px, height_px = fig.bbox.width, fig.bbox.height
+    x0, y0, w, h = ax.get_position().bounds
+    left, bottom = round(x0 * width_px), round(y0 * height_px)
+    wide = round(w * width_px)
+    high = round(wide * ax.get_box_aspect()) if ax.get_box_aspect() else round(h * height_px)
+    right, top = left + wide, bottom + high
+    ax.set_position((left / width_px, bottom / height_px, (right - left) / width_px,
+                     (top - bottom) / height_px), which="both")
+
+
+def clear_ticks(axis, limits: tuple[float, float], inches: float, across: bool) -> None:
+    """Nice ticks within `limits`, every other one dropped (0 kept) until their labels fit
+    along `inches` with room between them (`across`: labels side by side, else stacked)."""
+    low, high = sorted(limits)
+    ticks = [t for t in MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+             if low <= t <= high]
+    labels = [f"{t:g}" for t in ticks] or ["0"]
+    size = FONT["tick"] * 1.1 if not across else max(text_width(label, FONT["tick"])
+                                                     for label in labels) + FONT["tick"]
+    most = max(1, int(inches * 72 // (size + (FONT["tick"] if not across else 0))))
+    while len(ticks) > most:
+        keep = ticks.index(0.0) % 2 if 0.0 in ticks else 0
+        ticks = ticks[keep::2]
+    axis.set_major_locator(FixedLocator(ticks))
 
 
 def _bare(ax) -> None:
@@ -203,14 +276,25 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme) -> None:
                 fontsize=FONT["small"], ha="center", va="center")
 
 
-def _legend(ax, theme: Theme) -> None:
-    """"data" and "decoded grid", right-aligned on the title line, if there is room."""
+def _legend(ax, theme: Theme, noisy: bool = False) -> None:
+    """"data" and "decoded grid" (and a denoising run's "noisy input → output"),
+    right-aligned on the title line, if there is room (three entries: else inside)."""
     handles = [Line2D([], [], marker="o", ls="", color=theme.muted, label="data"),
                Line2D([], [], color=theme.foreground, lw=0.8, label="decoded grid")]
-    legend_pt = text_width("data decoded grid", FONT["small"]) + 5 * FONT["small"]
+    if noisy:
+        handles.append(Line2D([], [], marker="x", ls="-", lw=0.6, color=theme.muted,
+                              label="noisy input → output"))
+    words = " ".join(handle.get_label() for handle in handles)
+    legend_pt = text_width(words, FONT["small"]) + 2.5 * len(handles) * FONT["small"]
     room_pt = width_inches(ax) * 72
+    if legend_pt >= room_pt and noisy:
+        ax.legend(handles=handles, loc="lower right", frameon=True, fontsize=FONT["small"],
+                  borderaxespad=0.2, handlelength=1.6, labelcolor=theme.muted,
+                  facecolor=theme.background, edgecolor=theme.faint, framealpha=0.85)
+        return
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0),
-              ncol=2 if legend_pt < room_pt else 1, frameon=False, fontsize=FONT["small"],
-              borderaxespad=0.1, handlelength=1.6, labelcolor=theme.muted)
+              ncol=len(handles) if legend_pt < room_pt else 1, frameon=False,
+              fontsize=FONT["small"], borderaxespad=0.1, handlelength=1.6,
+              labelcolor=theme.muted)
     if legend_pt + text_width(ax.get_title("left"), FONT["title"]) > room_pt:
         ax.set_title("", loc="left")

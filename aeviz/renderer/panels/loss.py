@@ -14,6 +14,7 @@ from aeviz.renderer.description import (  # noqa: F401 - reference_levels: its o
     reference_levels,
 )
 from aeviz.renderer.labels import PathLabel
+from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.placement import (
     curve_points,
     free_box,
@@ -33,7 +34,7 @@ from aeviz.renderer.panels.style import (
 from aeviz.renderer.panels.terms import MARGIN_IN as TERMS_MARGIN_IN
 from aeviz.renderer.panels.terms import TermsAxis
 from aeviz.renderer.scales import loss_range
-from aeviz.renderer.theme import Theme
+from aeviz.renderer.theme import RUN_STYLES, Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
 
@@ -65,34 +66,95 @@ class LossPanel:
         line_height = 1.45 * FONT["label"] / (height_inches(ax) * 72)
         for number, view in enumerate(views):
             color = theme.accent if self.single else (colors or theme.runs)[number]
-            self._curve(ax, view, color, 0.95 - line_height * number, options.future)
+            style = "-" if self.single else RUN_STYLES[number % len(RUN_STYLES)]
+            self._curve(ax, view, color, 0.95 - line_height * number, options.future, style)
+        # A denoising run: what it is trained on (the error from corrupted inputs) beside
+        # the clean RMSE, which alone would make denoising look worse than it is.
+        self.objective = objective_rmse(views[0].run) if limits.objective else None
+        if self.objective is not None:
+            self._objective_curve(ax, views[0], theme, 0.95 - line_height, options.future)
         set_loss_limits(ax, limits.x, limits.y, limits.log)
-        # Reference lines and their labels, placed where no curve and no value label is.
-        taken = [self._values_box(line_height)]
-        points = curve_points(ax, [(v.timeline, v.run.loss) for v in views])
-        for ref in limits.references:
-            taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts)),
-                                        ref.style, theme, points, taken))
+        curves = [(v.timeline, v.run.loss) for v in views] + (
+            [(views[0].timeline, self.objective)] if self.objective is not None else [])
+        clear_above(ax, curves, self._values_box(line_height))
+        # The terms' axis first: its curves are curves a reference label must not cross.
         self.terms = (TermsAxis(ax, views[0], theme, options.future, limits.terms_top)
                       if terms else None)
+        # Reference lines and their labels, placed where no curve and no value label is.
+        taken = [self._values_box(line_height)]
+        points = curve_points(ax, curves)
+        if terms:
+            run = views[0].run
+            points = np.concatenate([points, curve_points(self.terms.twin, [
+                (views[0].timeline, run.terms[:, number])
+                for number in range(len(run.term_names))])])
+        self.limits, self.theme, self.curves = limits, theme, curves
+        self.values_box, self.line_height = taken[0], line_height
+        # "follow" scales: the RMSE axis too grows with the values recorded so far (frames
+        # are redrawn whole), so a blow-up is not given away by the axis of its first frame.
+        self.follow = options.scales == "follow" and self.single and limits.log
+        self.placed: list = []  # the reference labels' artists, placed again as the axis grows
+        self._references(points, taken)
         self.artists = self.lines + self.markers + self.values + (
-            self.terms.artists if terms else [])
+            self.terms.artists if terms else []) + (
+            [self.objective_line, self.objective_value] if self.objective is not None else [])
+
+    def _references(self, points: np.ndarray, taken: list[Rect]) -> None:
+        """The reference lines and their labels, clear of the curves and of each other."""
+        ax, before = self.ax, set(self.ax.texts) | set(self.ax.lines)
+        # The reference lines too are lines a label must not sit on (its own included: a
+        # label placed as a key, away from its line, could land on it).
+        points = np.concatenate([points] + [reference_points(ax, ref.level)
+                                            for ref in self.limits.references])
+        for ref in self.limits.references:
+            taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts)),
+                                        ref.style, self.theme, points, taken))
+        self.placed = [a for a in list(ax.texts) + list(ax.lines) if a not in before]
+
+    def _follow(self, snapshot: int) -> None:
+        """The RMSE axis up to the values recorded by `snapshot` (and the reference levels),
+        the reference labels placed again for it."""
+        run = self.views[0].run
+        seen = np.asarray(run.loss[:snapshot + 1], float)
+        levels = [ref.level for ref in self.limits.references]
+        low = self.limits.y[0]
+        high = max([float(np.nanmax(seen))] + levels)
+        self.ax.set_ylim(low, high * (high / low * 1.4) ** 0.25)
+        at_least_three_ticks(self.ax)
+        for artist in self.placed:
+            artist.remove()
+        self._references(curve_points(self.ax, self.curves), [self.values_box])
+
+    def _objective_curve(self, ax: Axes, view: RunView, theme: Theme, label_y: float,
+                         future: bool) -> None:
+        """The training objective's curve (dashed) and its value label, under the RMSE's."""
+        color = theme.runs[2]
+        if future:
+            ax.plot(view.timeline, self.objective, color=color, alpha=0.25, lw=1.2, ls="--")
+        (self.objective_line,) = ax.plot([], [], color=color, lw=1.8, ls="--", zorder=DYNAMIC)
+        self.objective_value = PathLabel(ax.get_figure(), 0.98, label_y, ax.transAxes,
+                                         size=FONT["label"], color=color, zorder=DYNAMIC,
+                                         ha="right")
+        ax.add_artist(self.objective_value)
 
     def _values_box(self, line_height: float) -> Rect:
         """Where the value labels are (top right, one line per run), in axes fractions."""
         longest = max(text_width(f"{'RMSE' if self.single else v.label} 0.0000 (finished)",
                                  FONT["label"]) for v in self.views)
+        if self.objective is not None:
+            longest = max(longest, text_width(f"{OBJECTIVE_LABEL} 0.0000", FONT["label"]))
         width = longest / 72 / width_inches(self.ax)
-        height = line_height * len(self.views)
+        height = line_height * (len(self.views) + (self.objective is not None))
         return (0.98 - width, 0.95 - height + 0.3 * line_height, width, height)
 
     def _curve(self, ax: Axes, view: RunView, color: str, label_y: float,
-               future: bool = True) -> None:
-        """The run's whole curve, faint (unless the `future` is hidden); and its changing line,
-        marker and value label."""
+               future: bool = True, style: str = "-") -> None:
+        """The run's whole curve, faint (unless the `future` is hidden); and its changing line
+        (in the run's `style`, so runs differ in more than color), marker and value label."""
         if future:
-            ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4)
-        (line,) = ax.plot([], [], color=color, lw=2.2, zorder=DYNAMIC, label=view.label)
+            ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4, ls=style)
+        (line,) = ax.plot([], [], color=color, lw=2.2, ls=style, zorder=DYNAMIC,
+                          label=view.label)
         (marker,) = ax.plot([], [], "o", color=color, ms=7, zorder=DYNAMIC + 1)
         value = PathLabel(ax.get_figure(), 0.98, label_y, ax.transAxes, size=FONT["label"],
                           color=color, zorder=DYNAMIC, ha="right")
@@ -102,18 +164,29 @@ class LossPanel:
         self.values.append(value)
 
     def update(self, states: list[State]) -> None:
+        if self.follow:
+            self._follow(states[0].snapshot)
         for view, state, line, marker, value in zip(self.views, states, self.lines,
                                                     self.markers, self.values):
+            # The recorded snapshot at or before the frame: a frame between two snapshots
+            # moves the points, but the curve, its marker and the value are only ever what
+            # was recorded (an in-between RMSE was never measured).
             known = state.snapshot + 1
-            x = np.append(view.timeline[:known], state.position)
-            y = np.append(view.run.loss[:known], state.loss)
-            line.set_data(x, y)
-            marker.set_data([state.position], [state.loss])
+            loss = float(view.run.loss[state.snapshot])
+            line.set_data(view.timeline[:known], view.run.loss[:known])
+            marker.set_data([view.timeline[state.snapshot]], [loss])
             name = "RMSE" if self.single else view.label
-            shown = f"{state.loss:.4f}" if state.loss < 10 else f"{state.loss:.4g}"  # blow-ups
+            shown = f"{loss:.4f}" if loss < 10 else f"{loss:.4g}"  # blow-ups
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
         if self.terms is not None:
             self.terms.update(states[0])
+        if self.objective is not None:
+            view, state = self.views[0], states[0]
+            known = state.snapshot + 1
+            self.objective_line.set_data(view.timeline[:known], self.objective[:known])
+            value = self.objective[state.snapshot]
+            self.objective_value.set_text(f"{OBJECTIVE_LABEL} {value:.4f}"
+                                          if np.isfinite(value) else "")
 
 
 def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: Theme,
@@ -136,14 +209,16 @@ def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: 
         box = free_spot(line_y, size, points, taken, pad)
         if box is not None:
             return _label(ax, box, box[0], text, theme, font_size)
-    for text, size in zip(texts, sizes):  # else a key, the first that is clear, or the last
+    for text, size in zip(texts, sizes):  # else a key, the first that is clear
         box = free_box((size[0] + sample, size[1]), points, taken, pad)
-        if is_clear(box, points, taken, pad) or text is texts[-1]:
+        if is_clear(box, points, taken, pad):
             middle = box[1] + 0.4 * box[3]
             ax.plot([box[0], box[0] + 0.8 * sample], [middle, middle],
                     transform=ax.transAxes, color=theme.muted, lw=width, ls=style)
             return _label(ax, box, box[0] + sample, text, theme, font_size)
-    raise AssertionError("unreachable: the last text is always placed")
+    # Nowhere clear (a panel too small for its curves and labels): the line without its
+    # label, rather than a label crossed by a line.
+    return (0.0, 0.0, 0.0, 0.0)
 
 
 def _label(ax: Axes, box: Rect, x: float, text: str, theme: Theme, size: float) -> Rect:
@@ -171,6 +246,32 @@ def set_loss_limits(ax: Axes, x: tuple[float, float], y: tuple[float, float],
     if log:
         ax.set_yscale("log")
     ax.set_ylim(*y)
+    at_least_three_ticks(ax)
+
+
+def reference_points(ax: Axes, level: float) -> np.ndarray:
+    """A horizontal line at `level` across the axes, as curve_points gives curves."""
+    y = (ax.transData + ax.transAxes.inverted()).transform((0, level))[1]
+    xs = np.linspace(0, 1, 200)
+    return np.column_stack([xs, np.full_like(xs, y)])
+
+
+def clear_above(ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]], box: Rect) -> None:
+    """Raise the top of the y axis until no curve passes through `box` (the value labels,
+    axes fractions): a short run's curves reach the top right, where the labels are."""
+    x0, y0 = box[0], box[1] - 0.02
+    for _ in range(4):  # each raise moves the curves down; a few settle it
+        points = curve_points(ax, curves)
+        under = points[(points[:, 0] >= x0) & (points[:, 1] > y0)]
+        if not len(under):
+            return
+        highest = float(under[:, 1].max())
+        low, high = ax.get_ylim()
+        if ax.get_yscale() == "log":
+            span = np.log10(high / low) * highest / y0
+            ax.set_ylim(low, low * 10 ** span)
+        else:
+            ax.set_ylim(low, low + (high - low) * highest / y0)
     at_least_three_ticks(ax)
 
 

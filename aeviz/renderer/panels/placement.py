@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
@@ -88,6 +90,24 @@ def wrap_text(text: str, size: float, room_pt: float, lines: int) -> list[str]:
     if rest:
         out.append(fit_text(rest + "…" if cut else rest, size, room_pt))
     return out
+
+
+def wrap_sentences(text: str, size: float, room_pt: float, lines: int) -> list[str]:
+    """wrap_text for a caption: where the whole text does not fit, it ends with the last
+    whole sentence that fits (a lesson's caption starts with the lesson in brief), rather
+    than an ellipsis in mid-sentence; only a first sentence too long alone is cut.
+
+    Bounded: only the characters `lines` lines could hold are looked at."""
+    wrapped = wrap_text(text, size, room_pt, lines)
+    if not wrapped or not wrapped[-1].endswith("…"):
+        return wrapped
+    head = " ".join(text[:lines * most_chars(size, room_pt) + 1].split())
+    ends = [match.end() for match in re.finditer(r"[.!?](?= )", head)]
+    for end in reversed(ends):
+        shorter = wrap_text(head[:end], size, room_pt, lines)
+        if not shorter[-1].endswith("…"):
+            return shorter
+    return wrapped
 
 
 def _longest(fits, low: int, high: int) -> int:

@@ -23,7 +23,7 @@ class TermsAxis:
         largest term)."""
         run = view.run
         self.view = view
-        twin = ax.twinx()
+        self.twin = twin = ax.twinx()
         style_axes(twin, theme)
         twin.spines["right"].set_color(theme.faint)
         terms = run_terms(run, theme)
@@ -45,11 +45,6 @@ class TermsAxis:
         self.artists = self.lines
 
     def update(self, state: State) -> None:
-        known = state.snapshot + 1
+        known = state.snapshot + 1  # recorded values only, as the RMSE beside them
         for number, line in enumerate(self.lines):
-            values = self.view.run.terms[:, number].astype(float)
-            low = int(np.floor(state.index))
-            high = min(low + 1, len(values) - 1)
-            now = values[low] + (state.index - low) * (values[high] - values[low])
-            line.set_data(np.append(self.view.timeline[:known], state.position),
-                          np.append(values[:known], now))
+            line.set_data(self.view.timeline[:known], self.view.run.terms[:known, number])

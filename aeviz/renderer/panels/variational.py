@@ -1,14 +1,17 @@
 """A variational run's code plane: the prior's one- and two-sigma circles (the codes of a VAE
-are pulled into them) and, optionally, each of some samples' one-sigma ellipse (where its code
-is sampled from in training)."""
+are pulled into them) and each of some samples' one-sigma ellipse (where its code is sampled
+from in training; on unless render.ellipses = false), drawn over the codes, with a key."""
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 
 from aeviz.renderer.panels.frame_map import interpolated, linear_map, raw_codes
-from aeviz.renderer.panels.style import DYNAMIC, FONT, height_inches
+from aeviz.renderer.panels.placement import text_width
+from aeviz.renderer.panels.style import DYNAMIC, FONT, width_inches
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.training.model import forward
@@ -21,23 +24,25 @@ CIRCLE = np.column_stack([np.cos(TURN), np.sin(TURN)])
 class VariationalOverlay:
     """The prior's circles, and the ellipses if asked for, turned with the codes."""
 
-    def __init__(self, ax: Axes, view: RunView, theme: Theme, ellipses: bool):
+    def __init__(self, ax: Axes, view: RunView, theme: Theme, ellipses: bool,
+                 key: bool = True):
+        """`key` false: no key (a handout's small cell, whose caption says it)."""
         self.view = view
-        # Above the codes (see description.Panel.layers): a crowded plane does not hide them.
-        (self.circles,) = ax.plot([], [], color=theme.muted, lw=1.0, ls="--", alpha=0.8,
-                                  zorder=DYNAMIC + 0.2)
-        if height_inches(ax) >= 2.0:  # a small plane has no room for words over the points
-            ax.text(0.02, 0.98, "dashed: N(0, 1) at 1σ, 2σ", transform=ax.transAxes,
-                    ha="left", va="top", color=theme.muted, fontsize=FONT["small"])
+        # Over the codes (whose points sit at DYNAMIC): a thin dashed line hides none of
+        # them, and under them the circles vanish in a dense cloud.
+        (self.circles,) = ax.plot([], [], color=theme.foreground, lw=1.2, ls="--", alpha=0.85,
+                                  zorder=DYNAMIC + 0.3)
         self.artists = [self.circles]
         self.ellipses = None
         if ellipses:
             run = view.run
             self.picks = np.linspace(0, len(run.x) - 1, min(MOST_ELLIPSES, len(run.x))
                                      ).round().astype(int)
-            (self.ellipses,) = ax.plot([], [], color=theme.foreground, lw=0.6, alpha=0.45,
-                                       zorder=DYNAMIC + 0.3)
+            (self.ellipses,) = ax.plot([], [], color=theme.foreground, lw=0.6, alpha=0.5,
+                                       zorder=DYNAMIC + 0.5)
             self.artists.append(self.ellipses)
+        if key:
+            _key(ax, theme, ellipses)
 
     def update(self, state: State) -> None:
         raw = raw_codes(self.view, state)
@@ -63,3 +68,34 @@ class VariationalOverlay:
         weight = interpolated(run.logvar_weights, state.index)
         bias = interpolated(run.logvar_biases, state.index)
         return a_prev @ weight.T + bias
+
+
+KEY_TEXTS = ("N(0,1): 1σ, 2σ", "codes' σ")
+
+
+def _key(ax: Axes, theme: Theme, ellipses: bool) -> None:
+    """What the circles and ellipses are: a key on the title line, right-aligned (inside the
+    plane's upper left corner where the title leaves no room). Added beside any other legend
+    of the plane, not in place of it."""
+    handles = [Line2D([], [], color=theme.foreground, lw=1.2, ls="--", label=KEY_TEXTS[0])]
+    if ellipses:
+        handles.append(Line2D([], [], color=theme.foreground, lw=0.6, alpha=0.6,
+                              label=KEY_TEXTS[1]))
+    labels = [handle.get_label() for handle in handles]
+    options = {"fontsize": FONT["small"], "handlelength": 1.4, "labelcolor": theme.muted,
+               "borderaxespad": 0.1, "columnspacing": 0.8, "handletextpad": 0.4}
+    width_pt = sum(text_width(label, FONT["small"]) + 2.0 * FONT["small"] for label in labels)
+    room_pt = width_inches(ax) * 72 - 8
+    title = ax.get_title("left")
+    if width_pt > room_pt - text_width(title, FONT["title"]) and title == "code layer":
+        ax.set_title("", loc="left")  # a generic title gives way (the axes name the plane)
+        title = ""
+    if width_pt <= room_pt - text_width(title, FONT["title"]):
+        key = Legend(ax, handles, labels, loc="lower right", bbox_to_anchor=(1.0, 1.0),
+                     ncol=len(handles), frameon=False, **options)
+    else:  # a run's name keeps its place: the key goes inside
+        key = Legend(ax, handles, labels, loc="upper left", ncol=1, frameon=True,
+                     facecolor=theme.background, edgecolor=theme.faint, framealpha=0.85,
+                     **options)
+    key.set_zorder(DYNAMIC + 2)
+    ax.add_artist(key)

@@ -78,6 +78,8 @@ class WeightPanel:
         self.follow = options.scales == "follow"
         if self.follow:  # the largest |value| so far, per snapshot: the scale only grows
             self.largest = np.maximum.accumulate(view.largest_weights())
+            # The readout names the largest weight (an edge), not a bias: what "|w|" says.
+            self.largest_edge = np.maximum.accumulate(view.largest_weights(biases=False))
             self.norm = mcolors.Normalize(-self.largest[0], self.largest[0])
         else:
             self.norm = norm or color_scale([view])
@@ -206,13 +208,13 @@ class WeightPanel:
 
     def update(self, state: State) -> None:
         if self.follow:
-            largest = float(self.largest[min(int(np.ceil(state.index - 1e-9)),
-                                             len(self.largest) - 1)]) or 1.0
+            at = min(int(np.ceil(state.index - 1e-9)), len(self.largest) - 1)
+            largest = float(self.largest[at]) or 1.0
             self.norm.vmin, self.norm.vmax = -largest, largest  # the colorbar follows
             # The readout in the title: follow mode redraws whole frames (see Scene.draw).
             name = "weights" if self.title == PANEL_TITLES["weights"] else self.title
-            set_title(self.ax, f"{name}: |w| up to {short_number(largest)}", self.theme,
-                      self.title_color)
+            set_title(self.ax, f"{name}: |w| up to {short_number(self.largest_edge[at])}",
+                      self.theme, self.title_color)
         weights = [w[outs, ins] for w, (outs, ins) in zip(state.weights, self.edge_index)]
         biases = [b[shown] for b, shown in zip(state.biases, self.shown[1:])]
         if self.variational:

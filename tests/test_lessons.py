@@ -1,0 +1,288 @@
+"""Every example's lesson, checked where a student sees it: the panels a clip draws and the
+numbers behind them. Each example is trained as its file says (seconds each), drawn at
+640x360 (the smallest slide), and its key visual asserted from what the scene draws and the
+run's data: a lesson that is true in numbers but not drawn, or drawn but not true, fails."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aeviz.batch import split_comparisons
+from aeviz.renderer import run_views
+from aeviz.renderer.decoding import decode, sheet_region
+from aeviz.renderer.frames import plan_frames
+from aeviz.renderer.naming import comparison_detail_forms
+from aeviz.renderer.panels import CodePanel, LossPanel, WeightPanel
+from aeviz.renderer.panels.decoder import SheetPanel
+from aeviz.renderer.panels.placement import wrap_sentences
+from aeviz.renderer.panels.sparsity import SparsityOverlay, silent_shares
+from aeviz.renderer.panels.variational import VariationalOverlay
+from aeviz.renderer.scales import short_number
+from aeviz.renderer.scene import Scene
+from aeviz.renderer.theme import THEMES
+from aeviz.settings import load_experiment
+from aeviz.settings.comparison import load_comparison
+from aeviz.training.loop import train
+from aeviz.training.model import forward
+
+pytestmark = pytest.mark.slow
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+FILES, COMPARISONS = split_comparisons(sorted(EXAMPLES.glob("*.toml")))
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict:
+    """The examples a lesson below looks at, trained as their files say."""
+    names = ("decoder-manifold", "denoising", "vae-vs-ae-ae", "vae-vs-ae-vae", "sparse-codes",
+             "too-high-learning-rate", "seed-default", "linear-vs-pca")
+    return {name: train(load_experiment(EXAMPLES / f"{name}.toml")) for name in names}
+
+
+def scene_of(runs: list, options, size: str = "640x360") -> tuple[Scene, list]:
+    """The clip's scene as batch draws it, and its frames."""
+    options = dataclasses.replace(options, size=size)
+    views = run_views(runs, options)
+    frames = plan_frames([v.timeline for v in views], options)
+    return Scene(views, options, (frames[0].position, frames[-1].position)), frames
+
+
+def panel(scene: Scene, kind: type):
+    return next(p for p, _ in scene.panels if isinstance(p, kind))
+
+
+def header(scene: Scene) -> str:
+    return scene.details.get_text()
+
+
+# Every example: a caption of two or three sentences whose first, the lesson in brief, is
+# what a 640x360 clip shows whole.
+
+def _caption(path: Path) -> str:
+    if path in COMPARISONS:
+        return load_comparison(path).render.caption
+    return load_experiment(path).render.caption
+
+
+@pytest.mark.parametrize("path", FILES + COMPARISONS, ids=lambda p: p.stem)
+def test_every_example_tells_its_lesson_in_a_caption(path):
+    caption = _caption(path)
+    sentences = re.split(r"(?<=[.!?]) +", " ".join(caption.split()))
+    assert 2 <= len(sentences) <= 3, sentences
+    room_640 = 0.97 * 8 * 72 - 2 * 11.5  # the caption strip of a 640x360 clip (scene)
+    assert wrap_sentences(caption, 11.5, room_640, 1) == [sentences[0].strip()]
+
+
+# decoder-manifold: the decoded sheet where the codes are lies on the data; the decoder's
+# extrapolation beyond them is faint.
+
+def test_decoder_manifold_draws_the_sheet_where_the_codes_are_on_the_data(runs):
+    run = runs["decoder-manifold"]
+    scene, frames = scene_of([run], run.experiment.render)
+    scene.draw_full(frames[-1])
+    sheet = panel(scene, SheetPanel)
+    view = scene.views[0]
+    state = view.state(len(view) - 1)
+    grid = sheet.described
+    region = sheet_region(state.codes, grid.extent, grid.side, grid.steps).ravel()
+    decoded = decode(view, sheet.grid, state)
+    x = run.x.astype(float)
+    near = np.sqrt(((decoded[region][:, None] - x[None]) ** 2).sum(-1)).min(axis=1)
+    assert (near < 0.1).mean() >= 0.8  # the drawn sheet lies on the half-pipe
+    everywhere = np.sqrt(((decoded[:, None] - x[None]) ** 2).sum(-1)).min(axis=1)
+    assert (everywhere < 0.1).mean() < 0.5  # the whole grid would not: the region matters
+    # The strong mesh holds only decoded points of the region; the rest is faint.
+    drawn = np.column_stack(sheet.mesh.get_data())
+    drawn = drawn[~np.isnan(drawn[:, 0])]
+    projected = (decoded[region] - sheet.center) @ sheet.axes
+    assert len(drawn) and all(np.abs(projected - point).sum(axis=1).min() < 1e-9
+                              for point in drawn)
+    assert sheet.outside.get_alpha() <= 0.2 < sheet.mesh.get_alpha()
+    # Its first epochs, where the sheet unfolds, are recorded batch by batch.
+    assert (view.timeline[view.timeline < 2] % 1 > 0).sum() >= 30
+
+
+# denoising: the noisy inputs beside the network's output for them, the noise level in the
+# header, the training objective beside the clean RMSE, and no PCA line on 2-D data.
+
+def test_denoising_draws_noisy_inputs_and_the_objective_beside_the_clean_rmse(runs):
+    run = runs["denoising"]
+    scene, frames = scene_of([run], run.experiment.render)
+    scene.draw_full(frames[-1])
+    assert "input noise std 0.3" in header(scene)
+    sheet = panel(scene, SheetPanel)
+    noise = sheet.noisy - run.x.astype(float)[np.linspace(0, len(run.x) - 1, len(sheet.noisy))
+                                              .round().astype(int)]
+    assert len(sheet.noisy) >= 20 and 0.2 < noise.std() < 0.4
+    noisy_points = [c for c in sheet.ax.collections if len(c.get_offsets()) == len(sheet.noisy)]
+    assert noisy_points  # drawn
+    # Each link ends at the network's output for its noisy input, back near the clean point.
+    ends = np.column_stack(sheet.links.get_data()).reshape(-1, 3, 2)[:, 1]
+    weights = [w[-1].astype(float) for w in run.weights]
+    biases = [b[-1].astype(float) for b in run.biases]
+    output = forward(sheet.noisy, weights, biases, run.activations)[-1]
+    np.testing.assert_allclose(ends, output, atol=1e-9)
+    clean = run.x.astype(float)[np.linspace(0, len(run.x) - 1, len(sheet.noisy)).round()
+                                .astype(int)]
+    assert np.linalg.norm(output - clean, axis=1).mean() < \
+        0.5 * np.linalg.norm(sheet.noisy - clean, axis=1).mean()
+    loss = panel(scene, LossPanel)
+    assert loss.objective_value.get_text().startswith("noisy inputs 0.")
+    assert np.nanmean(loss.objective) > run.loss[1:].mean()  # harder than the clean RMSE
+    assert not [t for t in loss.ax.texts if t.get_text().startswith("PCA")]
+
+
+# vae-vs-ae: the N(0, 1) circles over the codes, the codes' σ by default with a key, and the
+# VAE's means really inside them.
+
+def test_the_vae_draws_its_circles_over_its_codes_and_its_means_fill_them(runs):
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
+    options = dataclasses.replace(comparison.render, labels=comparison.compare.labels)
+    scene, frames = scene_of(pair, options)
+    scene.draw_full(frames[-1])
+    planes = [p for p, _ in scene.panels if isinstance(p, CodePanel)]
+    vae = next(p for p in planes if p.view.run.variational)
+    (overlay,) = [o for o in vae.overlays if isinstance(o, VariationalOverlay)]
+    points = vae.points if vae.dense is None else [vae.dense.image]
+    assert overlay.circles.get_zorder() > max(p.get_zorder() for p in points)
+    assert overlay.ellipses is not None  # σ shown without asking
+    keys = [t.get_text() for legend in vae.ax.artists + vae.ax.get_children()
+            if hasattr(legend, "get_texts") for t in legend.get_texts()]
+    assert "N(0,1): 1σ, 2σ" in keys and "codes' σ" in keys
+    means = np.asarray(pair[1].codes[-1], float)
+    assert (np.linalg.norm(means, axis=1) <= 2).mean() >= 0.8
+    plain = np.asarray(pair[0].codes[-1], float)
+    assert (np.linalg.norm(plain, axis=1) <= 2).mean() < 0.5  # the plain AE's do not
+    assert comparison_detail_forms(pair)[0] == "variational code and KL weight β differ"
+
+
+# sparse-codes: the axes drawn, and a readout of how many codes sit on them.
+
+def test_sparse_codes_show_their_silent_neuron(runs):
+    run = runs["sparse-codes"]
+    scene, frames = scene_of([run], run.experiment.render)
+    scene.draw_full(frames[-1])
+    assert "code L1 0.004" in header(scene) and "weight decay 0.004" in header(scene)
+    plane = panel(scene, CodePanel)
+    (overlay,) = [o for o in plane.overlays if isinstance(o, SparsityOverlay)]
+    shares = silent_shares(run.codes[-1])
+    assert shares[1] >= 0.3  # code neuron 2 is near zero for many samples
+    assert f"{100 * shares[1]:.0f} %" in overlay.text.get_text()
+    axes_lines = [line for line in plane.ax.lines
+                  if np.allclose(line.get_ydata(), 0) or np.allclose(line.get_xdata(), 0)]
+    assert len(axes_lines) == 2
+
+
+# too-high-learning-rate: "|w| up to" is the largest weight, and nothing gives the ending away.
+
+def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
+    run = runs["too-high-learning-rate"]
+    assert run.stop_reason == "diverged"
+    scene, frames = scene_of([run], run.experiment.render)
+    graph = panel(scene, WeightPanel)
+    for frame in frames[:len(run)]:
+        scene.draw_full(frame)
+        snapshot = int(frame.indexes[0])
+        largest = max(float(np.abs(w[:snapshot + 1]).max()) for w in run.weights)
+        assert graph.ax.get_title(loc="left").endswith(f"|w| up to {short_number(largest)}")
+    loss = panel(scene, LossPanel)
+    assert not [line for line in loss.ax.lines if line.get_alpha() == 0.25]  # no future curve
+    scene.draw_full(frames[0])  # nor an axis reaching to the blow-up before it happens
+    assert loss.ax.get_ylim()[1] < 10 * float(run.loss[0])
+    scene.draw_full(frames[len(run) - 1])
+    assert loss.ax.get_ylim()[1] > float(run.loss[-1])
+
+
+# No readout that was not recorded: log pace blends epochs between frames, but the counter,
+# the loss value and the loss curve show recorded snapshots only.
+
+@pytest.mark.parametrize("name", ["seed-default", "linear-vs-pca", "decoder-manifold"])
+def test_no_frame_shows_a_number_that_was_not_recorded(runs, name):
+    run = runs[name]
+    scene, frames = scene_of([run], run.experiment.render)
+    moments = {run.moment(i) for i in range(len(run))}
+    view = scene.views[0]
+    loss = panel(scene, LossPanel) if "loss" in run.experiment.render.panels else None
+    blended = 0
+    for frame in frames[:60:3]:
+        scene.update(frame)
+        blended += frame.indexes[0] % 1 > 0
+        assert scene.counter.get_text() in moments
+        if loss is None:
+            continue
+        snapshot = int(np.floor(frame.indexes[0]))
+        assert loss.values[0].get_text() == f"RMSE {run.loss[snapshot]:.4f}"
+        y = loss.lines[0].get_ydata()
+        assert set(np.asarray(y, float)) <= set(np.asarray(run.loss, float))
+        assert loss.markers[0].get_xdata()[0] == view.timeline[snapshot]
+    assert blended  # these frames do move the points between snapshots
+
+
+# Run colors: a family no one takes for a class.
+
+def _lab(hexes: tuple[str, ...]) -> np.ndarray:
+    """sRGB hex colors in CIELAB (D65)."""
+    rgb = np.array([[int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)] for h in hexes])
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                             [0.0193, 0.1192, 0.9505]]).T / [0.95047, 1.0, 1.08883]
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.column_stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]),
+                            200 * (f[:, 1] - f[:, 2])])
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_run_colors_are_far_from_every_class_color_and_each_other(theme):
+    runs_lab, classes_lab = _lab(THEMES[theme].runs), _lab(THEMES[theme].clusters)
+    assert np.linalg.norm(runs_lab[:, None] - classes_lab[None], axis=2).min() >= 25
+    assert min(np.linalg.norm(a - b) for a, b in combinations(runs_lab, 2)) >= 25
+    np.testing.assert_allclose(_lab(("#FFFFFF", "#FF0000")), [[100, 0, 0], [53.24, 80.09, 67.20]],
+                               atol=0.05)  # known values: the conversion is right
+
+
+def test_comparison_subtitles_are_words():
+    runs = [train(load_experiment(EXAMPLES / f"optimizers-{name}.toml", {"train.epochs": 1}))
+            for name in ("sgd", "momentum", "rmsprop", "adam")]
+    forms = comparison_detail_forms(runs)
+    assert forms[0] == "optimizer, learning rate and dampening differ"
+    assert all("_" not in form and "…" not in form for form in forms)
+
+
+# What the examples' comments and README say about the tool, against what it does.
+
+def test_option_lists_in_example_comments_name_every_option():
+    from aeviz.settings import ACTIVATION_NAMES, OPTIMIZER_NAMES
+
+    for path in FILES:
+        for line in path.read_text().splitlines():
+            listed = re.findall(r'"(\w+)" \|', line)
+            if not listed:
+                continue
+            names = set(re.findall(r'"(\w+)"', line.split("#", 1)[1]))
+            if line.startswith("optimizer"):
+                assert names == set(OPTIMIZER_NAMES), (path.name, line)
+            if line.startswith("activation"):
+                assert names == set(ACTIVATION_NAMES), (path.name, line)
+
+
+def test_the_readme_divergence_numbers_are_the_runs(runs):
+    """README's "the largest code goes 2.1, 3.9, 800, 1.4e14 and the largest weight 1.5, 3.1,
+    22, 8.5e7": the recorded batches 9 to 12 of examples/too-high-learning-rate.toml."""
+    run = runs["too-high-learning-rate"]
+    readme = " ".join((EXAMPLES.parent / "README.md").read_text().split())
+    codes = [float(np.abs(run.codes[i]).max()) for i in range(9, 13)]
+    weights = [max(float(np.abs(w[i]).max()) for w in run.weights) for i in range(9, 13)]
+
+    def spelled(values):  # two significant digits, as the README writes them: 800, 8.5e7
+        return ", ".join(f"{float(f'{v:.2g}'):g}".replace("e+0", "e").replace("e+", "e")
+                         for v in values)
+
+    assert f"the largest code goes {spelled(codes)}" in readme
+    assert f"the largest weight {spelled(weights)}" in readme
