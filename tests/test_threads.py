@@ -122,13 +122,20 @@ RUNS = {  # one of each kind of update and objective term
 }
 
 
-@pytest.mark.parametrize("changes", RUNS.values(), ids=RUNS.keys())
-def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
-    text = tiny_text(**{table: {**keys} for table, keys in changes.items()})
-    handed = []
+def handed_over(monkeypatch) -> list[bool]:
+    """Whether the lanes had a helper, for each piece of work handed to `Lanes.later`."""
+    handed: list[bool] = []
     real_later = threads.Lanes.later
     monkeypatch.setattr(threads.Lanes, "later",
                         lambda self, *work: handed.append(self.parallel) or real_later(self, *work))
+    return handed
+
+
+@pytest.mark.parametrize("changes", RUNS.values(), ids=RUNS.keys())
+def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
+    monkeypatch.setattr(model, "HANDOFF_SIZE", 1)  # every layer's work handed over
+    text = tiny_text(**changes)
+    handed = handed_over(monkeypatch)
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(1, 1, 1))
     one = aeviz.train(text)
     assert handed and not any(handed)
@@ -145,6 +152,20 @@ def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
             assert second is None
         else:
             assert first.tobytes() == second.tobytes(), key
+
+
+def test_small_layers_are_not_handed_over(monkeypatch):
+    handed = handed_over(monkeypatch)
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
+    aeviz.train(tiny_text(train={"epochs": 2}))
+    assert handed == []  # 4 x 3 weights: less work than handing it over
+    aeviz.train(tiny_text(model={"layers": [3, 200, 2, 200, 3]}, train={"epochs": 1}))
+    assert handed == []
+    monkeypatch.setattr(model, "HANDOFF_SIZE", 601)  # the first (800) and last (603) layers
+    aeviz.train(tiny_text(model={"layers": [3, 200, 2, 200, 3]}, train={"epochs": 1}))
+    steps = 5
+    # The first layer: half its update; the last: its gradient and its update.
+    assert handed == [True] * 3 * steps
 
 
 def test_the_helper_thread_ends_with_training(no_thread_variables):

@@ -75,24 +75,14 @@ def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray,
     `inputs`: what the network reads instead of `batch` (a corrupted copy; the target stays
     `batch`); `noise`: a variational network's standard normal draws for its codes.
 
-    With two lanes, each layer is updated on the helper as soon as backward is done with it,
-    while this thread passes the gradient on down; the first layer, done last, is updated
-    half here, half there. The update is elementwise: the numbers are the one-thread ones.
+    With two lanes, the work on large layers is shared with the helper (see
+    `Autoencoder.backward`); every number is the one-thread one.
     """
     forward_pass = net.forward_into(batch if inputs is None else inputs, noise)
     optimizer.start_step()
-
-    def update(part: slice) -> None:
-        if lanes.parallel and part.start == 0:  # the last part: nothing else left to do here
-            half = slice(0, part.stop // 2)
-            lanes.later(optimizer.update, net.params, net.grads, half)
-            part = slice(half.stop, part.stop)
-            optimizer.update(net.params, net.grads, part)
-        else:
-            lanes.later(optimizer.update, net.params, net.grads, part)
-
     mse = net.backward(forward_pass, None if inputs is None else batch, objective.code_l1_term,
-                       objective.kl_term, lanes.later, update)
+                       objective.kl_term, lanes.later,
+                       lambda part: optimizer.update(net.params, net.grads, part))
     lanes.wait()  # the next step reads every parameter
     return mse
 

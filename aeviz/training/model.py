@@ -17,6 +17,9 @@ import numpy as np
 from aeviz.training.objectives import KL, CodeL1
 
 Later = Callable[..., None]  # later(work, *args): runs work(*args) now, or hands it to a thread
+# Parameters of a layer from which its gradient and update are worth handing to another
+# thread: handing work over costs tens of microseconds, a small layer's work less than that.
+HANDOFF_SIZE = 32768
 
 LEAK = 0.01  # leaky_relu's slope for negative inputs, as torch.nn.LeakyReLU's default
 
@@ -270,7 +273,7 @@ class Autoencoder:
 
     def backward(self, forward_pass: Pass, target: np.ndarray | None = None,
                  code_l1: CodeL1 | None = None, kl: KL | None = None, later: Later = at_once,
-                 done: Callable[[slice], None] | None = None) -> float:
+                 update: Callable[[slice], None] | None = None) -> float:
         """Fill self.grads with the gradient of the batch objective; return the batch MSE.
 
         MSE = mean over rows and output units of (a_N - target)^2, as torch.nn.MSELoss()
@@ -279,12 +282,15 @@ class Autoencoder:
         given (see `aeviz.training.objectives`): `code_l1` on the code, and `kl` on a
         variational network's sample (weight 0 if not given).
 
+        `update(part)`, if given, updates the parameters in `part` (a slice of `params`) from
+        their gradients, elementwise (an optimizer's update): it is called for each layer as
+        soon as backward is done with that layer's weights, so the whole step is taken here.
+
         Each layer's weight gradient (delta^T a) is independent of the delta passed down
-        (delta W): `later` may run the former on another thread (`Lanes.later`, see
-        aeviz.training.threads) while this thread computes the latter.
-        `done(part)` is called with each layer's slice of `params` as soon as its gradient is
-        handed out and backward no longer reads its weights: an optimizer may then update it
-        (work to hand to `later` as well: it is then taken after that gradient).
+        (delta W): `later(work, *args)` may run the former on another thread (`Lanes.later`,
+        see aeviz.training.threads) while this thread computes the latter, and then that
+        layer's update after it. The first layer passes nothing down: its update is split,
+        half handed over, half here. Only large layers are handed over (HANDOFF_SIZE).
         """
         outputs, sample = forward_pass
         x, reconstruction = (outputs[0] if target is None else target), outputs[-1]
@@ -295,16 +301,17 @@ class Autoencoder:
         # dMSE/da_N, then through the output activation: the output delta.
         delta *= 2.0 / delta.size
         self._times_derivative(delta, reconstruction, len(self.weights) - 1)
-        done = done or (lambda part: None)
+        update = update or (lambda part: None)
         logvar_delta = None  # the log-variance half's delta, at the code of a sample
         for layer in range(len(self.weights) - 1, 0, -1):
             a_prev = outputs[layer]
-            later(self._layer_gradient, layer, delta, a_prev)
+            hand = self._lane(self.parts[layer], later)
+            hand(self._layer_gradient, layer, delta, a_prev)
             delta = np.matmul(delta, self.weights[layer],
                               out=self._buffer(f"delta{layer}", rows, a_prev.shape[1]))
             if logvar_delta is not None:  # the layer into the code: its log-variance half's
                 delta += logvar_delta @ self.logvar[0]
-                done(self.logvar_part)
+                self._lane(self.logvar_part, later)(update, self.logvar_part)
                 logvar_delta = None
             if code_l1 is not None and layer == code_l1.layer:
                 delta += code_l1.gradient(a_prev)
@@ -312,11 +319,21 @@ class Autoencoder:
                 logvar_delta = self._sample_backward(delta, sample, outputs[layer - 1],
                                                      kl or KL(0.0), later)
             self._times_derivative(delta, a_prev, layer - 1)
-            done(self.parts[layer])
+            hand(update, self.parts[layer])
         # The first layer passes nothing down: its weight gradient is all that is left here.
         self._layer_gradient(0, delta, outputs[0])
-        done(self.parts[0])
+        first = self.parts[0]
+        if self._lane(first, later) is not at_once:  # half of its update to the other thread
+            half = (first.start + first.stop) // 2
+            later(update, slice(first.start, half))
+            first = slice(half, first.stop)
+        update(first)
         return mse
+
+    @staticmethod
+    def _lane(part: slice, later: Later) -> Later:
+        """Where the work on a part of the parameters runs: handed over if it is large."""
+        return later if part.stop - part.start >= HANDOFF_SIZE else at_once
 
     def _layer_gradient(self, layer: int, delta: np.ndarray, a_prev: np.ndarray) -> None:
         np.matmul(delta.T, a_prev, out=self.weight_grads[layer])
@@ -331,7 +348,7 @@ class Autoencoder:
         # code = mean + std * noise with std = exp(logvar / 2): dcode/dlogvar = noise * std / 2
         d_logvar = delta * sample.noise * sample.std * 0.5
         d_logvar += kl_logvar
-        later(self._logvar_gradient, d_logvar, a_prev)
+        self._lane(self.logvar_part, later)(self._logvar_gradient, d_logvar, a_prev)
         delta += kl_mean  # dcode/dmean = 1
         return d_logvar
 
