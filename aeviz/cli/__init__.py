@@ -115,6 +115,7 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> Saved:
     on a terminal, streaming the trajectory to `output` (written atomically); print the
     summary line. Exits with the signal's status if a stop signal came (the run is saved)."""
     from aeviz.signals import stop_requested
+    from aeviz.training.advice import divergence_advice
     from aeviz.training.data import load_data
     from aeviz.training.loop import train_to_file
 
@@ -131,8 +132,7 @@ def train_and_save(exp: Experiment, output: str, quiet: bool) -> Saved:
         if meta["stop_reason"] == "diverged":
             click.echo(f"warning: training diverged at epoch {meta['diverged_at']} (the loss "
                        f"or weights stopped being finite); the trajectory ends at "
-                       f"{run.ends_at}. Try a lower train.learning_rate (now "
-                       f"{exp.train.learning_rate:g}).", err=True)
+                       f"{run.ends_at}. {divergence_advice(exp)}", err=True)
         click.echo(f"{exp.source}: ends at {run.ends_at}, final RMSE {run.loss[-1]:.4g}, "
                    f"stopped: {meta['stop_reason']}, {run.snapshots} snapshots -> {output} "
                    f"({meta['wall_seconds']:.1f} s)")
