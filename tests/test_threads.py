@@ -185,3 +185,27 @@ def test_work_on_the_helper_that_fails_fails_the_step():
     with pytest.raises(ValueError, match="in the helper"):
         lanes.close()
     assert lanes.helper._shutdown
+
+
+def worker_plan(item) -> Plan:
+    return thread_plan()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork: the worker sees this test's patches")
+@pytest.mark.parametrize("jobs, plan", [(2, Plan(1, 1, 1)), (1, Plan(2, 1, 2))])
+def test_batch_workers_share_the_cpus(monkeypatch, no_thread_variables, jobs, plan):
+    from aeviz.batch import workers
+
+    monkeypatch.setattr(workers, "machine_threads", lambda: 2)
+    results, interrupted = workers.run_in_workers(worker_plan, [0, 1], jobs, lambda r: None,
+                                                  lambda item, cause, stopped: None)
+    assert results == [plan, plan] and not interrupted
+
+
+def test_batch_workers_leave_the_users_thread_count(monkeypatch, no_thread_variables):
+    from aeviz.batch import workers
+
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")
+    results, _ = workers.run_in_workers(worker_plan, [0], 2, lambda r: None,
+                                        lambda item, cause, stopped: None)
+    assert results == [Plan(2, 1, 2)]
