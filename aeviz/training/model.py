@@ -179,6 +179,11 @@ def code_gradients(codes: np.ndarray, x: np.ndarray, weights: Sequence[np.ndarra
 EVALUATION_ROWS = 1024  # rows per chunk of the full-data evaluation: its memory is bounded
 
 
+def _update_each(update: Callable[[slice], None], parts: list[slice]) -> None:
+    for part in parts:
+        update(part)
+
+
 def at_once(work: Callable[..., None], *args: object) -> None:
     """The `later` of one thread: the work, now."""
     work(*args)
@@ -289,8 +294,9 @@ class Autoencoder:
         Each layer's weight gradient (delta^T a) is independent of the delta passed down
         (delta W): `later(work, *args)` may run the former on another thread (`Lanes.later`,
         see aeviz.training.threads) while this thread computes the latter, and then that
-        layer's update after it. The first layer passes nothing down: its update is split,
-        half handed over, half here. Only large layers are handed over (HANDOFF_SIZE).
+        layer's update after it. The small layers' updates wait, to be handed over together
+        once backward is past them. The first layer passes nothing down: its update is split,
+        half handed over, half here. Work on fewer than HANDOFF_SIZE parameters stays here.
         """
         outputs, sample = forward_pass
         x, reconstruction = (outputs[0] if target is None else target), outputs[-1]
@@ -302,16 +308,23 @@ class Autoencoder:
         delta *= 2.0 / delta.size
         self._times_derivative(delta, reconstruction, len(self.weights) - 1)
         update = update or (lambda part: None)
+        small: list[slice] = []  # the parts whose updates wait
+
+        def done_with(part: slice) -> None:
+            if self._lane(part, later) is at_once:
+                small.append(part)
+            else:
+                later(update, part)
+
         logvar_delta = None  # the log-variance half's delta, at the code of a sample
         for layer in range(len(self.weights) - 1, 0, -1):
             a_prev = outputs[layer]
-            hand = self._lane(self.parts[layer], later)
-            hand(self._layer_gradient, layer, delta, a_prev)
+            self._lane(self.parts[layer], later)(self._layer_gradient, layer, delta, a_prev)
             delta = np.matmul(delta, self.weights[layer],
                               out=self._buffer(f"delta{layer}", rows, a_prev.shape[1]))
             if logvar_delta is not None:  # the layer into the code: its log-variance half's
                 delta += logvar_delta @ self.logvar[0]
-                self._lane(self.logvar_part, later)(update, self.logvar_part)
+                done_with(self.logvar_part)
                 logvar_delta = None
             if code_l1 is not None and layer == code_l1.layer:
                 delta += code_l1.gradient(a_prev)
@@ -319,7 +332,10 @@ class Autoencoder:
                 logvar_delta = self._sample_backward(delta, sample, outputs[layer - 1],
                                                      kl or KL(0.0), later)
             self._times_derivative(delta, a_prev, layer - 1)
-            hand(update, self.parts[layer])
+            done_with(self.parts[layer])
+        if small:
+            together = slice(0, sum(part.stop - part.start for part in small))
+            self._lane(together, later)(_update_each, update, small)
         # The first layer passes nothing down: its weight gradient is all that is left here.
         self._layer_gradient(0, delta, outputs[0])
         first = self.parts[0]
