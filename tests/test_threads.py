@@ -164,9 +164,10 @@ def test_small_layers_are_not_handed_over(monkeypatch):
     monkeypatch.setattr(model, "HANDOFF_SIZE", 601)  # the first (800) and last (603) layers
     aeviz.train(tiny_text(model={"layers": [3, 200, 2, 200, 3]}, train={"epochs": 1}))
     steps = 5
-    # The last layer: its gradient and its update; the two small ones' updates (402 + 600
-    # parameters), together; the first layer: half its update.
-    assert handed == [True] * 4 * steps
+    # Forward: half the rows of the two layers of 200 neurons (8 x 200 numbers each).
+    # Backward: the last layer's gradient and its update; the two small ones' updates (402 +
+    # 600 parameters), together; the first layer: half its update.
+    assert handed == [True] * 6 * steps
 
 
 def test_the_helper_thread_ends_with_training(no_thread_variables):
@@ -174,6 +175,53 @@ def test_the_helper_thread_ends_with_training(no_thread_variables):
 
     aeviz.train(tiny_text(train={"epochs": 2}))
     assert not [t for t in threading.enumerate() if t.name.startswith("aeviz-lane")]
+
+
+def test_work_the_helper_has_not_started_is_done_by_the_caller_in_order():
+    import threading
+
+    lanes, done, release = threads.Lanes(2), [], threading.Event()
+    lanes.later(release.wait)  # the helper is busy until released
+    for index in range(3):
+        lanes.later(lambda index=index: done.append((index, threading.current_thread().name)))
+    release.set()
+    lanes.wait()
+    assert [index for index, _ in done] == [0, 1, 2]
+    lanes.close()
+    assert lanes.pending == []
+
+
+def test_work_is_taken_back_from_the_last_piece_on():
+    """Were the first piece taken back first, the helper could meanwhile start the second,
+    which needs the first done: here the helper moves on the moment a piece is cancelled."""
+    from concurrent.futures import Future
+
+    class Helper:  # hands out futures, starts none until one is cancelled
+        def __init__(self):
+            self.futures: list[Future] = []
+
+        def submit(self, work, *args):
+            helper = self
+
+            class Moving(Future):
+                def cancel(self):
+                    cancelled = super().cancel()
+                    later = helper.futures[helper.futures.index(self) + 1:]
+                    if cancelled and later and later[0].set_running_or_notify_cancel():
+                        later[0].set_result(later[0].work())  # the helper runs the next one
+                    return cancelled
+
+            future = Moving()
+            future.work = lambda: work(*args)
+            self.futures.append(future)
+            return future
+
+    lanes, done = threads.Lanes(1), []
+    lanes.helper = Helper()
+    lanes.later(done.append, "gradient")
+    lanes.later(lambda: done.append("update after " + ", ".join(done)))
+    lanes.wait()
+    assert done == ["gradient", "update after gradient"]
 
 
 def test_work_on_the_helper_that_fails_fails_the_step():

@@ -179,6 +179,12 @@ def code_gradients(codes: np.ndarray, x: np.ndarray, weights: Sequence[np.ndarra
 EVALUATION_ROWS = 1024  # rows per chunk of the full-data evaluation: its memory is bounded
 
 
+def _add_and_activate(z: np.ndarray, b: np.ndarray, name: str) -> None:
+    """z = act(z + b), in place."""
+    z += b
+    ACTIVATIONS[name].function(z, out=z)
+
+
 def _update_each(update: Callable[[slice], None], parts: list[slice]) -> None:
     for part in parts:
         update(part)
@@ -251,16 +257,26 @@ class Autoencoder:
         """Every layer's activations, from the input x (outputs[0]) to the reconstruction."""
         return forward(x, self.weights, self.biases, self.activations)
 
-    def forward_into(self, x: np.ndarray, noise: np.ndarray | None = None) -> Pass:
+    def forward_into(self, x: np.ndarray, noise: np.ndarray | None = None,
+                     later: Later = at_once, settle: Callable[[], None] = lambda: None) -> Pass:
         """The same as forward(), computed in place in reused buffers: valid until the next
         call. A variational network decodes its means unless `noise` ([rows, code] standard
         normal draws) is given: then it decodes a sample (see `Sample`), which the pass keeps
-        for backward."""
+        for backward.
+
+        `later` (see `backward`) may take half the rows of a large layer's bias and activation
+        (elementwise: each number as computed whole); `settle()` waits for what it took."""
         outputs, sample = [x], None
         for layer, (w, b, name) in enumerate(zip(self.weights, self.biases, self.activations)):
             z = np.matmul(outputs[-1], w.T, out=self._buffer(f"a{layer}", len(x), w.shape[0]))
-            z += b
-            outputs.append(ACTIVATIONS[name].function(z, out=z))
+            if z.size >= HANDOFF_SIZE and later is not at_once:
+                half = len(z) // 2
+                later(_add_and_activate, z[:half], b, name)
+                _add_and_activate(z[half:], b, name)
+                settle()
+            else:
+                _add_and_activate(z, b, name)
+            outputs.append(z)
             if noise is not None and layer + 1 == self.variational_code:
                 sample = self._sample(outputs[-2], outputs[-1], noise)
                 outputs[-1] = code = np.multiply(sample.std, noise,

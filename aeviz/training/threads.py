@@ -78,13 +78,15 @@ class Lanes:
     """The caller's thread and, given two or more threads, one helper thread.
 
     `later(work, ...)` hands work to the helper, which runs it in the order handed while the
-    caller goes on; `wait()` returns once all of it is done (raising what it raised). With one
+    caller goes on; `wait()` returns once all of it is done (raising what it raised). Work the
+    helper has not started by then, the caller takes back and does itself, in the same order:
+    on a busy machine, where the helper may not be running, a step waits for no one. With one
     thread `later` runs the work at once: the same work in the same order, on one thread.
     """
 
     def __init__(self, lanes: int = 1, evaluation_threads: int = 1):
         self.helper = ThreadPoolExecutor(1, "aeviz-lane") if lanes >= LANES else None
-        self.pending: list[Future] = []
+        self.pending: list[tuple[Future, Callable[..., object], tuple]] = []
         self.evaluation_threads = evaluation_threads
 
     @property
@@ -95,12 +97,23 @@ class Lanes:
         if self.helper is None:
             work(*args)
         else:
-            self.pending.append(self.helper.submit(work, *args))
+            self.pending.append((self.helper.submit(work, *args), work, args))
 
     def wait(self) -> None:
         pending, self.pending = self.pending, []
-        for future in pending:
+        # Take back what the helper has not started, from the last piece on: the helper takes
+        # work in order, so once one piece is found started, all before it are. Taken back
+        # from the first on, a piece could be taken here while the helper went on to the next,
+        # which may need the first done (a layer's update needs its gradient).
+        taken_back = []
+        for future, work, args in reversed(pending):
+            if not future.cancel():
+                break
+            taken_back.append((work, args))
+        for future, _, _ in pending[:len(pending) - len(taken_back)]:
             future.result()
+        for work, args in reversed(taken_back):
+            work(*args)
 
     def close(self) -> None:
         """Wait for the helper's work, then end the helper."""
