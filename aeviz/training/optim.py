@@ -30,8 +30,6 @@ EVERYTHING = slice(None)
 class Stepper:
     """What every optimizer shares: `step` is `start_step` then `update` on everything."""
 
-    weight_decay = 0.0
-
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
         self.start_step()
         self.update(params, grads, EVERYTHING)
