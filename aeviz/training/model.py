@@ -17,8 +17,9 @@ import numpy as np
 from aeviz.training.objectives import KL, CodeL1
 
 Later = Callable[..., None]  # later(work, *args): runs work(*args) now, or hands it to a thread
-# Parameters of a layer from which its gradient and update are worth handing to another
-# thread: handing work over costs tens of microseconds, a small layer's work less than that.
+# Numbers (a layer's parameters, or its activations over a batch) from which the work on them
+# is worth handing to another thread: a handoff costs tens of microseconds, a small layer's
+# work less than that.
 HANDOFF_SIZE = 32768
 
 LEAK = 0.01  # leaky_relu's slope for negative inputs, as torch.nn.LeakyReLU's default
