@@ -191,6 +191,17 @@ def _update_each(update: Callable[[slice], None], parts: list[slice]) -> None:
         update(part)
 
 
+def _joined(parts: list[slice]) -> list[slice]:
+    """The parts as few slices as cover them (neighbours joined): fewer, longer updates."""
+    joined: list[slice] = []
+    for part in sorted(parts, key=lambda part: part.start):
+        if joined and joined[-1].stop == part.start:
+            joined[-1] = slice(joined[-1].start, part.stop)
+        else:
+            joined.append(part)
+    return joined
+
+
 def at_once(work: Callable[..., None], *args: object) -> None:
     """The `later` of one thread: the work, now."""
     work(*args)
@@ -350,17 +361,19 @@ class Autoencoder:
                                                      kl or KL(0.0), later)
             self._times_derivative(delta, a_prev, layer - 1)
             done_with(self.parts[layer])
-        if small:
-            together = slice(0, sum(part.stop - part.start for part in small))
-            self._lane(together, later)(_update_each, update, small)
         # The first layer passes nothing down: its weight gradient is all that is left here.
-        self._layer_gradient(0, delta, outputs[0])
         first = self.parts[0]
-        if self._lane(first, later) is not at_once:  # half of its update to the other thread
-            half = (first.start + first.stop) // 2
-            later(update, slice(first.start, half))
-            first = slice(half, first.stop)
-        update(first)
+        if self._lane(first, later) is at_once:  # a small network: one update, as one piece
+            self._layer_gradient(0, delta, outputs[0])
+            _update_each(update, _joined(small + [first]))
+            return mse
+        if small:  # handed over together while the first layer's gradient is computed here
+            together = slice(0, sum(part.stop - part.start for part in small))
+            self._lane(together, later)(_update_each, update, _joined(small))
+        self._layer_gradient(0, delta, outputs[0])
+        half = (first.start + first.stop) // 2  # half of its update to the other thread
+        later(update, slice(first.start, half))
+        update(slice(half, first.stop))
         return mse
 
     @staticmethod
