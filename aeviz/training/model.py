@@ -202,6 +202,10 @@ def _joined(parts: list[slice]) -> list[slice]:
     return joined
 
 
+def _no_update(part: slice) -> None:
+    pass
+
+
 def at_once(work: Callable[..., None], *args: object) -> None:
     """The `later` of one thread: the work, now."""
     work(*args)
@@ -281,13 +285,14 @@ class Autoencoder:
         outputs, sample = [x], None
         for layer, (w, b, name) in enumerate(zip(self.weights, self.biases, self.activations)):
             z = np.matmul(outputs[-1], w.T, out=self._buffer(f"a{layer}", len(x), w.shape[0]))
-            if z.size >= HANDOFF_SIZE and later is not at_once:
+            if later is not at_once and z.size >= HANDOFF_SIZE:
                 half = len(z) // 2
                 later(_add_and_activate, z[:half], b, name)
                 _add_and_activate(z[half:], b, name)
                 settle()
             else:
-                _add_and_activate(z, b, name)
+                z += b
+                ACTIVATIONS[name].function(z, out=z)
             outputs.append(z)
             if noise is not None and layer + 1 == self.variational_code:
                 sample = self._sample(outputs[-2], outputs[-1], noise)
@@ -335,24 +340,24 @@ class Autoencoder:
         # dMSE/da_N, then through the output activation: the output delta.
         delta *= 2.0 / delta.size
         self._times_derivative(delta, reconstruction, len(self.weights) - 1)
-        update = update or (lambda part: None)
-        small: list[slice] = []  # the parts whose updates wait
-
-        def done_with(part: slice) -> None:
-            if self._lane(part, later) is at_once:
-                small.append(part)
-            else:
-                later(update, part)
-
+        update = update or _no_update
+        waiting: list[slice] = []  # the parts whose updates wait: small ones, or all on one thread
         logvar_delta = None  # the log-variance half's delta, at the code of a sample
         for layer in range(len(self.weights) - 1, 0, -1):
-            a_prev = outputs[layer]
-            self._lane(self.parts[layer], later)(self._layer_gradient, layer, delta, a_prev)
+            a_prev, part = outputs[layer], self.parts[layer]
+            large = self._handed(part, later)
+            if large:
+                later(self._layer_gradient, layer, delta, a_prev)
+            else:
+                self._layer_gradient(layer, delta, a_prev)
             delta = np.matmul(delta, self.weights[layer],
                               out=self._buffer(f"delta{layer}", rows, a_prev.shape[1]))
             if logvar_delta is not None:  # the layer into the code: its log-variance half's
                 delta += logvar_delta @ self.logvar[0]
-                done_with(self.logvar_part)
+                if self._handed(self.logvar_part, later):
+                    later(update, self.logvar_part)
+                else:
+                    waiting.append(self.logvar_part)
                 logvar_delta = None
             if code_l1 is not None and layer == code_l1.layer:
                 delta += code_l1.gradient(a_prev)
@@ -360,16 +365,25 @@ class Autoencoder:
                 logvar_delta = self._sample_backward(delta, sample, outputs[layer - 1],
                                                      kl or KL(0.0), later)
             self._times_derivative(delta, a_prev, layer - 1)
-            done_with(self.parts[layer])
+            if large:
+                later(update, part)
+            else:
+                waiting.append(part)
         # The first layer passes nothing down: its weight gradient is all that is left here.
         first = self.parts[0]
-        if self._lane(first, later) is at_once:  # a small network: one update, as one piece
+        if not self._handed(first, later):  # one thread, or a small network: the rest here
             self._layer_gradient(0, delta, outputs[0])
-            _update_each(update, _joined(small + [first]))
+            everything = len(waiting) == len(self.parts) - 1 + (self.logvar_part.stop >
+                                                                self.logvar_part.start)
+            for part in [slice(0, len(self.params))] if everything else _joined(waiting + [first]):
+                update(part)
             return mse
-        if small:  # handed over together while the first layer's gradient is computed here
-            together = slice(0, sum(part.stop - part.start for part in small))
-            self._lane(together, later)(_update_each, update, _joined(small))
+        if waiting:  # handed over together while the first layer's gradient is computed here
+            together = sum(part.stop - part.start for part in waiting)
+            if self._handed(slice(0, together), later):
+                later(_update_each, update, _joined(waiting))
+            else:
+                _update_each(update, _joined(waiting))
         self._layer_gradient(0, delta, outputs[0])
         half = (first.start + first.stop) // 2  # half of its update to the other thread
         later(update, slice(first.start, half))
@@ -377,9 +391,10 @@ class Autoencoder:
         return mse
 
     @staticmethod
-    def _lane(part: slice, later: Later) -> Later:
-        """Where the work on a part of the parameters runs: handed over if it is large."""
-        return later if part.stop - part.start >= HANDOFF_SIZE else at_once
+    def _handed(part: slice, later: Later) -> bool:
+        """Whether the work on a part of the parameters goes to `later`'s other thread: if
+        there is one, and the part is large."""
+        return later is not at_once and part.stop - part.start >= HANDOFF_SIZE
 
     def _layer_gradient(self, layer: int, delta: np.ndarray, a_prev: np.ndarray) -> None:
         np.matmul(delta.T, a_prev, out=self.weight_grads[layer])
@@ -394,7 +409,10 @@ class Autoencoder:
         # code = mean + std * noise with std = exp(logvar / 2): dcode/dlogvar = noise * std / 2
         d_logvar = delta * sample.noise * sample.std * 0.5
         d_logvar += kl_logvar
-        self._lane(self.logvar_part, later)(self._logvar_gradient, d_logvar, a_prev)
+        if self._handed(self.logvar_part, later):
+            later(self._logvar_gradient, d_logvar, a_prev)
+        else:
+            self._logvar_gradient(d_logvar, a_prev)
         delta += kl_mean  # dcode/dmean = 1
         return d_logvar
 
