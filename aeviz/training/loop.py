@@ -78,8 +78,7 @@ def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray,
     With two lanes, the work on large layers is shared with the helper (see
     `Autoencoder.backward`); every number is the one-thread one.
     """
-    forward_pass = net.forward_into(batch if inputs is None else inputs, noise, lanes.later,
-                                    lanes.wait)
+    forward_pass = net.forward_into(batch if inputs is None else inputs, noise)
     optimizer.start_step()
     mse = net.backward(forward_pass, None if inputs is None else batch, objective.code_l1_term,
                        objective.kl_term, lanes.later,

@@ -17,9 +17,8 @@ import numpy as np
 from aeviz.training.objectives import KL, CodeL1
 
 Later = Callable[..., None]  # later(work, *args): runs work(*args) now, or hands it to a thread
-# Numbers (a layer's parameters, or its activations over a batch) from which the work on them
-# is worth handing to another thread: a handoff costs tens of microseconds, a small layer's
-# work less than that.
+# Parameters of a layer from which the work on them (its weight gradient, its update) is worth
+# handing to another thread: a handoff costs tens of microseconds, a small layer's work less.
 HANDOFF_SIZE = 32768
 
 LEAK = 0.01  # leaky_relu's slope for negative inputs, as torch.nn.LeakyReLU's default
@@ -180,12 +179,6 @@ def code_gradients(codes: np.ndarray, x: np.ndarray, weights: Sequence[np.ndarra
 EVALUATION_ROWS = 1024  # rows per chunk of the full-data evaluation: its memory is bounded
 
 
-def _add_and_activate(z: np.ndarray, b: np.ndarray, name: str) -> None:
-    """z = act(z + b), in place."""
-    z += b
-    ACTIVATIONS[name].function(z, out=z)
-
-
 def _update_each(update: Callable[[slice], None], parts: list[slice]) -> None:
     for part in parts:
         update(part)
@@ -273,26 +266,20 @@ class Autoencoder:
         """Every layer's activations, from the input x (outputs[0]) to the reconstruction."""
         return forward(x, self.weights, self.biases, self.activations)
 
-    def forward_into(self, x: np.ndarray, noise: np.ndarray | None = None,
-                     later: Later = at_once, settle: Callable[[], None] = lambda: None) -> Pass:
+    def forward_into(self, x: np.ndarray, noise: np.ndarray | None = None) -> Pass:
         """The same as forward(), computed in place in reused buffers: valid until the next
         call. A variational network decodes its means unless `noise` ([rows, code] standard
         normal draws) is given: then it decodes a sample (see `Sample`), which the pass keeps
         for backward.
 
-        `later` (see `backward`) may take half the rows of a large layer's bias and activation
-        (elementwise: each number as computed whole); `settle()` waits for what it took."""
+        (Not shared with another thread: its elementwise work, split by rows, would gain a
+        tenth of a millisecond a step, and on a busy machine cost much more waiting for a
+        helper thread that is not running.)"""
         outputs, sample = [x], None
         for layer, (w, b, name) in enumerate(zip(self.weights, self.biases, self.activations)):
             z = np.matmul(outputs[-1], w.T, out=self._buffer(f"a{layer}", len(x), w.shape[0]))
-            if later is not at_once and z.size >= HANDOFF_SIZE:
-                half = len(z) // 2
-                later(_add_and_activate, z[:half], b, name)
-                _add_and_activate(z[half:], b, name)
-                settle()
-            else:
-                z += b
-                ACTIVATIONS[name].function(z, out=z)
+            z += b
+            ACTIVATIONS[name].function(z, out=z)
             outputs.append(z)
             if noise is not None and layer + 1 == self.variational_code:
                 sample = self._sample(outputs[-2], outputs[-1], noise)
