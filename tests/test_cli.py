@@ -60,15 +60,15 @@ def test_toml_syntax_error_names_line_and_column(run_cli, tiny_toml):
 
 
 def test_interrupted_training_saves_and_exits_130(run_cli, tiny_toml, tmp_path, monkeypatch):
-    real_step, calls = Adam.step, []
+    real_start, calls = Adam.start_step, []
 
-    def step_then_interrupt(self, params, grads):
+    def step_then_interrupt(self):
         calls.append(1)
         if len(calls) == 23:  # in the middle of epoch 5 (5 steps per epoch)
             raise KeyboardInterrupt
-        real_step(self, params, grads)
+        real_start(self)
 
-    monkeypatch.setattr(Adam, "step", step_then_interrupt)
+    monkeypatch.setattr(Adam, "start_step", step_then_interrupt)
     result = run_cli("train", tiny_toml, "-o", tmp_path / "r.npz")
     assert result.exit_code == 130
     run = trajectory.load(tmp_path / "r.npz")

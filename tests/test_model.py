@@ -9,11 +9,12 @@ from aeviz.training import model
 from aeviz.training.model import (
     ACTIVATIONS,
     Autoencoder,
+    Pass,
     forward,
     parameter_count,
     split_params,
 )
-from aeviz.training.objectives import code_l1_term, kl_divergence
+from aeviz.training.objectives import KL, CodeL1
 
 
 def batch_mse(net: Autoencoder, x: np.ndarray) -> float:
@@ -30,7 +31,7 @@ def test_gradient_matches_finite_differences(hidden, output):
     x = rng.uniform(-0.9, 0.9, (6, 3))
     if output == "sigmoid":
         x = (x + 1) / 2  # inside the output's range
-    mse = net.backward(net.forward(x))
+    mse = net.backward(Pass(net.forward(x)))
     assert mse == pytest.approx(batch_mse(net, x))
     analytic = net.grads.copy()
     numeric = np.zeros_like(analytic)
@@ -51,7 +52,7 @@ def test_loss_is_mean_over_rows_and_units():
     net = Autoencoder([2, 2, 2], ["identity", "identity"], np.random.default_rng(0))
     net.params[:] = 0
     x = np.array([[1.0, 2.0], [3.0, 4.0]])
-    assert net.backward(net.forward(x)) == pytest.approx((1 + 4 + 9 + 16) / 4)
+    assert net.backward(Pass(net.forward(x))) == pytest.approx((1 + 4 + 9 + 16) / 4)
     # bias gradient of the output layer is the mean over rows of 2 * (0 - x) / units
     np.testing.assert_allclose(net.bias_grads[-1], [-(1 + 3) / 2, -(2 + 4) / 2])
     assert net.evaluate(x, 1)[0] == pytest.approx(np.sqrt(7.5))
@@ -104,14 +105,13 @@ def test_the_network_and_a_recorded_snapshot_share_one_forward_pass():
 
 
 def _objective(net, x, target, noise, code_l1, beta, code_layer=2):
-    """The full objective, computed forward only (for finite differences)."""
-    outputs = net.forward_into(x, noise)
+    """The full objective, computed forward only, from the terms' values (for finite
+    differences)."""
+    outputs, sample = net.forward_into(x, noise)
     value = float(np.mean((outputs[-1] - target) ** 2))
-    value += code_l1 * code_l1_term(outputs[code_layer])
-    if noise is not None:
-        mean, logvar, _ = net.sampled
-        value += beta * kl_divergence(mean, logvar)
-    net.sampled = None
+    value += code_l1 * CodeL1.value(outputs[code_layer])
+    if sample is not None:
+        value += beta * KL.value(sample.mean, sample.logvar)
     return value
 
 
@@ -127,8 +127,9 @@ def test_objective_gradients_match_finite_differences(code_l1, beta, corrupted):
     target = rng.normal(size=(5, 4))
     x = target + rng.normal(0, 0.3, target.shape) if corrupted else target
     noise = rng.standard_normal((5, 2)) if variational else None
-    outputs = net.forward_into(x, noise)
-    net.backward(outputs, target if corrupted else None, code_l1, 2, beta or 0.0)
+    forward_pass = net.forward_into(x, noise)
+    net.backward(forward_pass, target if corrupted else None,
+                 CodeL1(code_l1, 2) if code_l1 else None, KL(beta) if variational else None)
     analytic = net.grads.copy()
     numeric = np.empty_like(analytic)
     h = 1e-6
@@ -151,9 +152,11 @@ def test_a_variational_network_decodes_its_means_without_noise():
                       np.float64, 2)
     x = rng.normal(size=(6, 4))
     plain = forward(x, net.weights, net.biases, net.activations)
-    np.testing.assert_array_equal(net.forward_into(x)[-1], plain[-1])
+    assert net.forward_into(x).sample is None
+    np.testing.assert_array_equal(net.forward_into(x).outputs[-1], plain[-1])
     sampled = net.forward_into(x, np.zeros((6, 2)))  # zero noise: the code is the mean
-    np.testing.assert_allclose(sampled[2], plain[2])
+    np.testing.assert_allclose(sampled.outputs[2], plain[2])
+    np.testing.assert_array_equal(sampled.sample.mean, plain[2])
 
 
 def test_the_activation_registry_and_the_names_a_config_may_use_agree():
@@ -182,4 +185,5 @@ def test_float32_network_and_chunked_evaluation(monkeypatch):
     np.testing.assert_array_equal(codes, outputs[2])
     # The in-place pass on reused buffers gives the pure pass's numbers, batch after batch.
     for rows in (16, 9, 16):
-        np.testing.assert_array_equal(net.forward_into(x[:rows])[-1], net.forward(x[:rows])[-1])
+        np.testing.assert_array_equal(net.forward_into(x[:rows]).outputs[-1],
+                                      net.forward(x[:rows])[-1])

@@ -1,5 +1,6 @@
-"""Runs with a regularized or variational objective: what they record, and what they leave
-as it was (the shuffling, a plain run's trajectory)."""
+"""The objective's terms, each one object (its value beside its gradient), and runs with a
+regularized or variational objective: what they record, and what they leave as it was (the
+shuffling, a plain run's trajectory)."""
 
 from pathlib import Path
 
@@ -8,8 +9,9 @@ import pytest
 
 from aeviz import trajectory
 from aeviz.settings import load_experiment
+from aeviz.training import loop
 from aeviz.training.loop import Training, train, train_to_file
-from aeviz.training.objectives import corrupt
+from aeviz.training.objectives import KL, CodeL1, Objective, corrupt
 from tests.conftest import tiny_text
 
 VAE_MODEL = {"activation": ["tanh", "identity", "tanh", "identity"], "variational": True}
@@ -124,3 +126,74 @@ def test_the_terms_axis_is_legible(tmp_path, size, train_keys, model_keys, monke
     texts = [text for text, _, _ in assert_legible([run], size, ("code", "loss", "weights"),
                                                    monkeypatch)]
     assert ("KL to N(0, 1)" if "beta" in train_keys else "mean Σ|code|") in texts
+
+
+def numeric_gradient(value, array: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central finite differences of value() with respect to each entry of array."""
+    gradient = np.empty_like(array)
+    for index in np.ndindex(array.shape):
+        keep = array[index]
+        array[index] = keep + h
+        up = value()
+        array[index] = keep - h
+        down = value()
+        array[index] = keep
+        gradient[index] = (up - down) / (2 * h)
+    return gradient
+
+
+def test_the_code_l1_gradient_is_its_values():
+    rng = np.random.default_rng(5)
+    term = CodeL1(weight=0.3, layer=2)
+    code = rng.normal(size=(7, 2))
+    code[np.abs(code) < 0.01] = 0.5  # away from the kink at 0
+    numeric = numeric_gradient(lambda: term.weight * CodeL1.value(code), code)
+    np.testing.assert_allclose(term.gradient(code), numeric, rtol=1e-6, atol=1e-10)
+
+
+def test_the_kl_gradient_is_its_values():
+    rng = np.random.default_rng(6)
+    term = KL(weight=0.7)
+    mean, logvar = rng.normal(size=(5, 2)), rng.normal(0, 1.5, size=(5, 2))
+    d_mean, d_logvar = term.gradient(mean, logvar)
+    value = lambda: term.weight * KL.value(mean, logvar)  # noqa: E731
+    np.testing.assert_allclose(d_mean, numeric_gradient(value, mean), rtol=1e-6, atol=1e-10)
+    np.testing.assert_allclose(d_logvar, numeric_gradient(value, logvar), rtol=1e-6,
+                               atol=1e-10)
+
+
+def test_the_terms_values_by_hand():
+    assert CodeL1.value(np.array([[1.0, -2.0], [0.0, 0.5]])) == 1.75  # (3 + 0.5) / 2 rows
+    assert KL.value(np.zeros((3, 2)), np.zeros((3, 2))) == 0.0  # N(0, 1) itself
+    # One row, mean (1, 2), variance (1, 2): KL = 1/2 sum(var + mean^2 - 1 - log var)
+    # = 1/2 ((1 + 1 - 1 - 0) + (2 + 4 - 1 - log 2)) = 3 - log(2) / 2
+    assert KL.value(np.array([[1.0, 2.0]]), np.array([[0.0, np.log(2.0)]])) == pytest.approx(
+        3 - np.log(2) / 2, rel=1e-15)
+
+
+def test_the_objective_names_its_terms_in_recording_order():
+    assert Objective().penalties() == () and Objective().terms() == ()
+    both = Objective(code_l1=0.2, beta=0.5, code_layer=3)
+    assert both.penalties() == (CodeL1(0.2, 3), KL(0.5)) and both.terms() == ("code_l1", "kl")
+    assert Objective(beta=0.0).kl_term == KL(0.0)  # a VAE with beta 0 still samples
+
+
+def test_the_recorded_kl_is_the_hand_computed_one(tmp_path):
+    """The last snapshot's KL over all data, recomputed by hand from the stored weights: the
+    encoder's tanh layer, the mean and log-variance layers, the closed form."""
+    run = train(tiny(tmp_path, model=VAE_MODEL, train={"beta": 0.5}))
+    x = run.x.astype(float)
+    hidden = np.tanh(x @ run.weights[0][-1].T.astype(float) + run.biases[0][-1])
+    mean = hidden @ run.weights[1][-1].T.astype(float) + run.biases[1][-1]
+    logvar = hidden @ run.logvar_weights[-1].T.astype(float) + run.logvar_biases[-1]
+    by_hand = np.mean(np.sum(np.exp(logvar) + mean**2 - 1 - logvar, axis=1) / 2)
+    assert run.terms[-1, 0] == pytest.approx(by_hand, rel=1e-5)
+    assert run.terms[-1, 0] != pytest.approx(run.terms[0, 0], rel=1e-2)  # it did change
+
+
+def test_the_recorded_values_come_from_the_terms_value_functions(tmp_path, monkeypatch):
+    monkeypatch.setattr(loop.KL, "value", staticmethod(lambda mean, logvar: 4.5))
+    monkeypatch.setattr(loop.CodeL1, "value", staticmethod(lambda codes: 2.25))
+    run = train(tiny(tmp_path, model=VAE_MODEL, train={"beta": 0.5, "code_l1": 0.1}))
+    assert run.term_names == ("code_l1", "kl")
+    assert (run.terms == [2.25, 4.5]).all()

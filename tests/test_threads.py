@@ -1,6 +1,7 @@
-"""Threads: training runs numpy's BLAS on one thread unless the environment chooses a count;
-the full-data evaluation runs its chunks on several threads, with the same result every time;
-the train command stays clear of matplotlib."""
+"""Threads: training takes its thread count from the machine unless the environment chooses
+one; it runs numpy's BLAS on one thread per lane and its independent work on two lanes, with
+every number as on one thread; the full-data evaluation runs its chunks on several threads,
+with the same result every time; the train command stays clear of matplotlib."""
 
 import os
 import subprocess
@@ -12,8 +13,8 @@ import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import aeviz
-from aeviz.training import model
-from aeviz.training.threads import THREAD_VARIABLES, training_threads
+from aeviz.training import loop, model, threads
+from aeviz.training.threads import THREAD_VARIABLES, Plan, thread_plan, training_threads
 from tests.conftest import tiny_text
 
 
@@ -46,11 +47,36 @@ def test_training_runs_on_one_blas_thread(two_blas_threads):
     assert set(blas_threads()) == {2}
 
 
-def test_a_thread_count_in_the_environment_wins(monkeypatch):
-    monkeypatch.setenv("MKL_NUM_THREADS", "2")
-    before = blas_threads()
-    with training_threads():
-        assert blas_threads() == before
+@pytest.fixture
+def no_thread_variables(monkeypatch):
+    for name in THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_the_thread_count_comes_from_the_cpus_this_process_may_use(monkeypatch,
+                                                                  no_thread_variables):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)  # the machine's, not this process's
+    assert thread_plan() == Plan(lanes=2, blas=1, evaluation=3)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {1}, raising=False)
+    assert thread_plan() == Plan(lanes=1, blas=1, evaluation=1)
+
+
+@pytest.mark.parametrize("name, value, plan", [
+    ("OPENBLAS_NUM_THREADS", "1", Plan(1, 1, 1)), ("OMP_NUM_THREADS", "2", Plan(2, 1, 2)),
+    ("OMP_NUM_THREADS", "4,2", Plan(2, 2, 2)), ("MKL_NUM_THREADS", "5", Plan(2, 2, 2))])
+def test_a_thread_count_in_the_environment_wins(monkeypatch, no_thread_variables, name, value,
+                                                 plan):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    monkeypatch.setenv(name, value)
+    assert thread_plan() == plan
+
+
+def test_a_thread_count_that_is_not_a_count_is_passed_over(monkeypatch, no_thread_variables):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "many")
+    monkeypatch.setenv("OMP_NUM_THREADS", "0")
+    assert thread_plan() == Plan(2, 1, 2)
 
 
 def test_threaded_evaluation_is_the_sequential_one_every_time(monkeypatch):
@@ -59,11 +85,10 @@ def test_threaded_evaluation_is_the_sequential_one_every_time(monkeypatch):
                             np.float32)
     x = rng.uniform(0, 1, (203, 6)).astype(np.float32)
     monkeypatch.setattr(model, "EVALUATION_ROWS", 10)  # 21 chunks, on threads
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)  # four of them, even on a one-CPU machine
     started = []
     monkeypatch.setattr(model, "ThreadPoolExecutor",
                         lambda workers: started.append(workers) or ThreadPoolExecutor(workers))
-    threaded = [net.evaluate(x, 2) for _ in range(5)]
+    threaded = [net.evaluate(x, 2, threads=4) for _ in range(5)]
     assert started == [4] * 5
     monkeypatch.setattr(model, "EVALUATION_ROWS", 1000)  # one chunk, no threads
     _, codes = net.evaluate(x, 2)
@@ -82,3 +107,153 @@ def test_the_train_command_does_not_import_matplotlib(tmp_path):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path)
     assert run.stdout == "0 False\n" and (tmp_path / "e.npz").is_file()
+
+
+VAE = {"activation": ["tanh", "identity", "tanh", "sigmoid"], "variational": True}
+RUNS = {  # one of each kind of update and objective term
+    "adam": {}, "sgd decay": {"train": {"optimizer": "sgd", "weight_decay": 0.1}},
+    "momentum": {"train": {"optimizer": "momentum", "learning_rate": 0.1}},
+    "rmsprop decay": {"train": {"optimizer": "rmsprop", "weight_decay": 0.01}},
+    "adamw": {"train": {"optimizer": "adamw", "weight_decay": 0.3}},
+    "vae, l1, noise": {"model": VAE, "train": {"beta": 0.5, "code_l1": 0.01, "noise": 0.2,
+                                               "masking": 0.1}},
+    "float64 vae": {"model": VAE, "train": {"dtype": "float64"}},
+    "relu, one row left over": {"model": {"activation": "relu"}, "train": {"batch_size": 13}},
+}
+
+
+def handed_over(monkeypatch) -> list[bool]:
+    """Whether the lanes had a helper, for each piece of work handed to `Lanes.later`."""
+    handed: list[bool] = []
+    real_later = threads.Lanes.later
+    monkeypatch.setattr(threads.Lanes, "later",
+                        lambda self, *work: handed.append(self.parallel) or real_later(self, *work))
+    return handed
+
+
+@pytest.mark.parametrize("changes", RUNS.values(), ids=RUNS.keys())
+def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
+    monkeypatch.setattr(model, "HANDOFF_SIZE", 1)  # every layer's work handed over
+    text = tiny_text(**changes)
+    handed = handed_over(monkeypatch)
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(1, 1, 1))
+    one = aeviz.train(text)
+    assert handed and not any(handed)
+    handed.clear()
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
+    two = aeviz.train(text)
+    assert handed and all(handed)  # the helper did take work
+    for key in ("codes", "weights", "biases", "loss", "step_loss", "terms", "logvar_weights",
+                "logvar_biases"):
+        first, second = getattr(one, key), getattr(two, key)
+        if isinstance(first, list):
+            first, second = np.concatenate(first, None), np.concatenate(second, None)
+        if first is None:
+            assert second is None
+        else:
+            assert first.tobytes() == second.tobytes(), key
+
+
+def test_small_layers_are_not_handed_over(monkeypatch):
+    handed = handed_over(monkeypatch)
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
+    aeviz.train(tiny_text(train={"epochs": 2}))
+    assert handed == []  # 4 x 3 weights: less work than handing it over
+    aeviz.train(tiny_text(model={"layers": [3, 200, 2, 200, 3]}, train={"epochs": 1}))
+    assert handed == []
+    monkeypatch.setattr(model, "HANDOFF_SIZE", 601)  # the first (800) and last (603) layers
+    aeviz.train(tiny_text(model={"layers": [3, 200, 2, 200, 3]}, train={"epochs": 1}))
+    steps = 5
+    # The last layer's gradient and its update; the two small ones' updates (402 + 600
+    # parameters), together; the first layer: half its update.
+    assert handed == [True] * 4 * steps
+
+
+def test_the_helper_thread_ends_with_training(no_thread_variables):
+    import threading
+
+    aeviz.train(tiny_text(train={"epochs": 2}))
+    assert not [t for t in threading.enumerate() if t.name.startswith("aeviz-lane")]
+
+
+def test_work_the_helper_has_not_started_is_done_by_the_caller_in_order():
+    import threading
+
+    lanes, done, release = threads.Lanes(2), [], threading.Event()
+    lanes.later(release.wait)  # the helper is busy until released
+    for index in range(3):
+        lanes.later(lambda index=index: done.append((index, threading.current_thread().name)))
+    release.set()
+    lanes.wait()
+    assert [index for index, _ in done] == [0, 1, 2]
+    lanes.close()
+    assert lanes.pending == []
+
+
+def test_work_is_taken_back_from_the_last_piece_on():
+    """Were the first piece taken back first, the helper could meanwhile start the second,
+    which needs the first done: here the helper moves on the moment a piece is cancelled."""
+    from concurrent.futures import Future
+
+    class Helper:  # hands out futures, starts none until one is cancelled
+        def __init__(self):
+            self.futures: list[Future] = []
+
+        def submit(self, work, *args):
+            helper = self
+
+            class Moving(Future):
+                def cancel(self):
+                    cancelled = super().cancel()
+                    later = helper.futures[helper.futures.index(self) + 1:]
+                    if cancelled and later and later[0].set_running_or_notify_cancel():
+                        later[0].set_result(later[0].work())  # the helper runs the next one
+                    return cancelled
+
+            future = Moving()
+            future.work = lambda: work(*args)
+            self.futures.append(future)
+            return future
+
+    lanes, done = threads.Lanes(1), []
+    lanes.helper = Helper()
+    lanes.later(done.append, "gradient")
+    lanes.later(lambda: done.append("update after " + ", ".join(done)))
+    lanes.wait()
+    assert done == ["gradient", "update after gradient"]
+
+
+def test_work_on_the_helper_that_fails_fails_the_step():
+    lanes = threads.Lanes(2)
+
+    def fail():
+        raise ValueError("in the helper")
+
+    lanes.later(fail)
+    with pytest.raises(ValueError, match="in the helper"):
+        lanes.close()
+    assert lanes.helper._shutdown
+
+
+def worker_plan(item) -> Plan:
+    return thread_plan()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork: the worker sees this test's patches")
+@pytest.mark.parametrize("jobs, plan", [(2, Plan(1, 1, 1)), (1, Plan(2, 1, 2))])
+def test_batch_workers_share_the_cpus(monkeypatch, no_thread_variables, jobs, plan):
+    from aeviz.batch import workers
+
+    monkeypatch.setattr(workers, "machine_threads", lambda: 2)
+    results, interrupted = workers.run_in_workers(worker_plan, [0, 1], jobs, lambda r: None,
+                                                  lambda item, cause, stopped: None)
+    assert results == [plan, plan] and not interrupted
+
+
+def test_batch_workers_leave_the_users_thread_count(monkeypatch, no_thread_variables):
+    from aeviz.batch import workers
+
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")
+    results, _ = workers.run_in_workers(worker_plan, [0], 2, lambda r: None,
+                                        lambda item, cause, stopped: None)
+    assert results == [Plan(2, 1, 2)]

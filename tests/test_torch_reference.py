@@ -15,7 +15,7 @@ import pytest
 from aeviz.settings import Train
 from aeviz.training.loop import minibatch_step
 from aeviz.training.model import Autoencoder, parameter_count
-from aeviz.training.objectives import Objective, corrupt
+from aeviz.training.objectives import KL, CodeL1, Objective, corrupt
 from aeviz.training.optim import make_optimizer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "torch"
@@ -76,11 +76,30 @@ def test_steps_match_pytorch(name):
                              objective.noise, objective.masking, np.empty_like(batch))
             np.testing.assert_allclose(inputs, fixture["inputs"][step], rtol=1e-12)
         noise = fixture["noise"][step] if variational else None
+        check_term_values(net, fixture, step, batch if inputs is None else inputs, noise,
+                          code_layer)
         mse = minibatch_step(net, optimizer, batch, objective, inputs, noise)
         assert mse == pytest.approx(fixture["mse"][step], rel=1e-9)
         assert relative_error(net.params, fixture["params"][step + 1]) <= 1e-6, step
     moved = relative_error(fixture["params"][0], fixture["params"][-1])
     assert moved > 1e-3  # the steps did something to compare
+
+
+def check_term_values(net, fixture, step, inputs, noise, code_layer) -> None:
+    """Each objective term's value on the step's forward pass, as PyTorch computed it."""
+    outputs, sample = net.forward_into(inputs, noise)
+    if "code_l1" in fixture:
+        assert CodeL1.value(outputs[code_layer]) == pytest.approx(fixture["code_l1"][step],
+                                                                  rel=1e-9)
+    if "kl" in fixture:
+        assert KL.value(sample.mean, sample.logvar) == pytest.approx(fixture["kl"][step],
+                                                                     rel=1e-9)
+
+
+def test_the_fixtures_of_the_terms_hold_their_values():
+    assert {name for name in CASES if "code_l1" in load(name)} == {"code_l1",
+                                                                   "vae_l1_denoising"}
+    assert {name for name in CASES if "kl" in load(name)} == {"vae", "vae_l1_denoising"}
 
 
 def test_variational_parameters_follow_the_plain_ones():

@@ -13,7 +13,7 @@ from aeviz.settings import Experiment, load_experiment
 from aeviz.training import loop as trainer
 from aeviz.training.data import load_data
 from aeviz.training.loop import Snapshot, Training, train, train_to_file
-from aeviz.training.model import Autoencoder
+from aeviz.training.model import Autoencoder, Pass
 from aeviz.training.optim import make_optimizer
 from aeviz.training.recorder import StreamingRecord
 from aeviz.trajectory import Meta, RunRecord
@@ -76,7 +76,7 @@ def test_snapshots_match_an_independent_replay(tiny_toml):
     for epoch in range(1, 4):
         order = rng.permutation(len(x))
         for start in range(0, len(x), 8):
-            net.backward(net.forward(x[order[start:start + 8]]))
+            net.backward(Pass(net.forward(x[order[start:start + 8]])))
             optimizer.step(net.params, net.grads)
         np.testing.assert_array_equal(run.weights[1][epoch], net.weights[1].astype(np.float32))
         rmse = np.sqrt(np.mean((net.forward(x)[-1] - x) ** 2))

@@ -10,6 +10,7 @@ dies, even by SIGKILL, stops by itself.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 import time
@@ -18,6 +19,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, NamedTuple
 
 from aeviz.signals import handle_stop_signals, ignore_stop_signals, stop_when_orphaned
+from aeviz.training.threads import THREAD_VARIABLES, machine_threads
 
 STOP_GRACE_SECONDS = 1.5  # after SIGTERM, before SIGKILL
 # fork on Linux: a worker starts in milliseconds, with aeviz already imported, and its parent
@@ -34,9 +36,11 @@ class Worker(NamedTuple):
     receiver: Connection
 
 
-def _work(sender: Connection, task: Callable[[Any], Any], item: Any) -> None:
-    """A worker's body: run the task, send its result to the parent."""
+def _work(sender: Connection, task: Callable[[Any], Any], item: Any, threads: int) -> None:
+    """A worker's body: run the task on `threads` threads, send its result to the parent."""
     try:
+        if not any(os.environ.get(name) for name in THREAD_VARIABLES):  # the user's count wins
+            os.environ["OMP_NUM_THREADS"] = str(threads)  # read by aeviz.training.threads
         handle_stop_signals()
         stop_when_orphaned()
         result = task(item)
@@ -46,9 +50,9 @@ def _work(sender: Connection, task: Callable[[Any], Any], item: Any) -> None:
     sender.close()
 
 
-def _start(index: int, task: Callable, item: Any) -> Worker:
+def _start(index: int, task: Callable, item: Any, threads: int) -> Worker:
     receiver, sender = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(target=_work, args=(sender, task, item), daemon=True)
+    process = _CONTEXT.Process(target=_work, args=(sender, task, item, threads), daemon=True)
     process.start()
     sender.close()  # the worker holds the only write end now
     return Worker(index, process, receiver)
@@ -80,6 +84,9 @@ def run_in_workers(task: Callable[[Any], Any], items: list, jobs: int,
                    after: Sequence[Collection[int]] = ()) -> tuple[list, bool]:
     """task(item) for every item, `jobs` processes at a time; results in the items' order.
 
+    Each worker trains on its share of the CPUs: one thread each when there are as many
+    workers as CPUs (unless the environment sets a thread count).
+
     `after[i]`, if given, holds the indexes of the items that must be finished (whatever
     their result) before item i starts; the items' order is kept otherwise.
 
@@ -89,6 +96,7 @@ def run_in_workers(task: Callable[[Any], Any], items: list, jobs: int,
     stopped, and the items not finished have `on_death` results.
     """
     results: dict[int, Any] = {}
+    threads = max(1, machine_threads() // max(1, jobs))
     waiting = list(range(len(items)))
     running: dict[Any, Worker] = {}
 
@@ -109,7 +117,7 @@ def run_in_workers(task: Callable[[Any], Any], items: list, jobs: int,
         while waiting or running:
             while len(running) < jobs and (index := next_ready()) is not None:
                 waiting.remove(index)
-                worker = _start(index, task, items[index])
+                worker = _start(index, task, items[index], threads)
                 running[worker.process.sentinel] = worker
             if not running:  # waiting, yet nothing can start: `after` is circular
                 raise ValueError(f"items {waiting} wait for each other (see `after`)")

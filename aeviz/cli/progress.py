@@ -87,15 +87,9 @@ def clock_text(seconds: float) -> str:
 
 
 def divergence_warning(run, exp) -> str:
-    """What a diverged run's end means and which settings to lower: the learning rate, and
-    the objective's other weights the experiment sets (noise, L1, weight decay, beta), which
-    can make training diverge as well."""
-    suspects = [f"train.{name} (now {value:g})" for name, value in (
-        ("learning_rate", exp.train.learning_rate), ("weight_decay", exp.train.weight_decay),
-        ("noise", exp.train.noise), ("code_l1", exp.train.code_l1),
-        ("beta", exp.train.beta)) if value]
-    advice = (f"Try a lower {suspects[0]}." if len(suspects) == 1 else
-              f"Try lower values of {', '.join(suspects[:-1])} or {suspects[-1]}.")
+    """What a diverged run's end means, and which settings to lower (training.advice)."""
+    from aeviz.training.advice import divergence_advice
+
     return (f"warning: training diverged at epoch {run.meta.diverged_at} (the loss or weights "
             f"stopped being finite); the trajectory ends at {run.ends_at}. "
-            f"{advice}")
+            f"{divergence_advice(exp)}")

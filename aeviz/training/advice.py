@@ -29,3 +29,32 @@ def range_warning(exp: Experiment, x: np.ndarray) -> str | None:
     return (f"warning: {exp.source}: the output activation {activation} only reaches {reach}, "
             f"but the data (after normalize = \"{exp.data.normalize}\") spans "
             f"[{data_low:.3g}, {data_high:.3g}]; set model.{fix}")
+
+
+def divergence_advice(exp: Experiment) -> str:
+    """What to change after training diverged: the setting that makes each step grow the
+    weights by itself if there is one, else the learning rate and every other setting that
+    can drive the loss or the weights to infinity (the input noise, the code's L1 penalty,
+    the weight decay, the KL weight), with their values."""
+    train = exp.train.resolved()
+    rate, decay = train.learning_rate, train.decay
+    # On its own the decay is a linear step: SGD's and AdamW's multiply every weight by
+    # 1 - rate * decay, past 2 below -1; momentum's (heavy ball with step rate * decay *
+    # (1 - dampening)) is unstable past 2 (1 + beta1). Then the weights flip sign and grow
+    # whatever the data say. Adam's and RMSProp's coupled decay is divided by the gradient's
+    # scale: no such bound.
+    bound = {"sgd": 2.0, "adamw": 2.0,
+             "momentum": 2 * (1 + train.beta1) / (1 - train.dampening)}.get(train.optimizer)
+    if decay and bound is not None and rate * decay >= bound:
+        return (f"train.learning_rate x train.weight_decay is {rate * decay:g}, at least "
+                f"{bound:g}: with {train.optimizer} the decay alone makes the weights grow "
+                f"step after step; lower train.weight_decay (now {decay:g}) below "
+                f"{bound / rate:.3g}.")
+    others = [f"train.{name} (now {value:g})" for name, value in (
+        ("noise", train.noise), ("code_l1", train.code_l1), ("weight_decay", decay),
+        ("beta", train.beta if exp.model.variational else None)) if value]
+    advice = f"Try a lower train.learning_rate (now {rate:g})"
+    if others:
+        advice += ", or a smaller " + ", ".join(others[:-1]) + (" or " if others[:-1] else "")
+        advice += others[-1]
+    return advice + "."

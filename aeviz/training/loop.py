@@ -29,15 +29,16 @@ from aeviz.training.data import Dataset, load_data
 from aeviz.training.model import Autoencoder, split_logvar
 from aeviz.training.objectives import (
     CORRUPTION_STREAM,
+    KL,
     SAMPLING_STREAM,
+    CodeL1,
     Objective,
-    code_l1_term,
     corrupt,
     stream,
 )
 from aeviz.training.optim import make_optimizer
 from aeviz.training.recorder import MemoryRecord, StreamingRecord
-from aeviz.training.threads import one_blas_thread
+from aeviz.training.threads import SERIAL, Lanes, thread_plan, training_threads
 from aeviz.trajectory import RunRecord, Trajectory
 from aeviz.trajectory.meta import Meta, Seeds
 from aeviz.version import __version__
@@ -60,7 +61,8 @@ class Snapshot(NamedTuple):
 
 def recordable(snapshot: Snapshot) -> bool:
     """Finite loss, codes, weights and the objective's arrays (stored as float32, so an
-    overflowing cast shows as inf): a trajectory holds only what can be drawn and loaded."""
+    overflowing cast shows as inf): a trajectory holds only what can be drawn and loaded, and a
+    VAE whose KL term overflows has diverged, as one whose loss does."""
     return (math.isfinite(snapshot.rmse) and bool(np.isfinite(snapshot.codes).all())
             and bool(np.isfinite(snapshot.params).all())
             and all(bool(np.isfinite(array).all()) for array in (
@@ -73,15 +75,21 @@ PLAIN = Objective()
 
 def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray,
                    objective: Objective = PLAIN, inputs: np.ndarray | None = None,
-                   noise: np.ndarray | None = None) -> float:
+                   noise: np.ndarray | None = None, lanes: Lanes = SERIAL) -> float:
     """Forward, backward, update: one optimizer step on one mini-batch. Returns its MSE.
 
     `inputs`: what the network reads instead of `batch` (a corrupted copy; the target stays
-    `batch`); `noise`: a variational network's standard normal draws for its codes."""
-    outputs = net.forward_into(batch if inputs is None else inputs, noise)
-    mse = net.backward(outputs, None if inputs is None else batch, objective.code_l1,
-                       objective.code_layer, objective.beta or 0.0)
-    optimizer.step(net.params, net.grads)
+    `batch`); `noise`: a variational network's standard normal draws for its codes.
+
+    With two lanes, the work on large layers is shared with the helper (see
+    `Autoencoder.backward`); every number is the one-thread one.
+    """
+    forward_pass = net.forward_into(batch if inputs is None else inputs, noise)
+    optimizer.start_step()
+    mse = net.backward(forward_pass, None if inputs is None else batch, objective.code_l1_term,
+                       objective.kl_term, lanes.later,
+                       lambda part: optimizer.update(net.params, net.grads, part))
+    lanes.wait()  # the next step reads every parameter
     return mse
 
 
@@ -89,8 +97,8 @@ class Training:
     """A run in progress: the network, its optimizer and shuffling, and the record so far."""
 
     def __init__(self, exp: Experiment, x: np.ndarray,
-                 record: Record | None = None):
-        self.exp, self.x = exp, x
+                 record: Record | None = None, lanes: Lanes = SERIAL):
+        self.exp, self.x, self.lanes = exp, x, lanes
         self.rng = np.random.default_rng(exp.train.seed)
         self.objective = objective = Objective.of(exp)
         variational = objective.beta is not None
@@ -121,7 +129,8 @@ class Training:
 
     def snapshot(self, epoch: int) -> Snapshot:
         """The network now: its RMSE over x, and float32 copies of its codes and parameters."""
-        rmse, codes = self.net.evaluate(self.x, self.exp.code_layer)
+        rmse, codes = self.net.evaluate(self.x, self.exp.code_layer,
+                                        self.lanes.evaluation_threads)
         # astype copies: later in-place updates of the weights must not leak into the record.
         params = self.net.params.astype(np.float32)
         return Snapshot(epoch, self.step, rmse, codes, params, *self._extras(codes, params))
@@ -133,8 +142,8 @@ class Training:
         names = self.objective.terms()
         if not names:
             return None, None, None
-        values = {"code_l1": lambda: code_l1_term(codes), "kl": lambda: self.net.kl(
-            self.x, self.exp.code_layer)}
+        values = {"code_l1": lambda: CodeL1.value(codes), "kl": lambda: KL.value(
+            *self.net.code_distribution(self.x, self.exp.code_layer))}
         terms = np.array([values[name]() for name in names], np.float32)
         if self.objective.beta is None:
             return terms, None, None
@@ -175,7 +184,7 @@ class Training:
             noise = (None if self.sampling is None else self.sampling.standard_normal(
                 (len(rows), 2)).astype(batch.dtype))
             self.step_losses.append(minibatch_step(self.net, self.optimizer, batch,
-                                                   self.objective, inputs, noise))
+                                                   self.objective, inputs, noise, self.lanes))
             if self.on_step is not None:
                 self.on_step((epoch - 1) * len(x) + start + len(rows),
                              self.exp.train.epochs * len(x))
@@ -228,7 +237,6 @@ def train_to_file(exp: Experiment, path: str | Path, on_epoch: EpochCallback | N
         record.discard()  # the old file at `path`, if any, stays as it was
 
 
-@one_blas_thread  # see aeviz.training.threads
 def record_training(exp: Experiment, record: Record, data: Dataset | None,
                     on_epoch: EpochCallback | None,
                     on_step: StepCallback | None = None) -> Trajectory | RunRecord:
@@ -241,8 +249,11 @@ def record_training(exp: Experiment, record: Record, data: Dataset | None,
     if data is None:
         data = load_data(exp)
     check_size(exp, *data.x.shape)
-    with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected, not warned
-        run = Training(exp, data.x, record)
+    plan = thread_plan()  # see aeviz.training.threads
+    # divergence is detected, not warned
+    with np.errstate(over="ignore", invalid="ignore"), training_threads(plan), \
+            Lanes(plan.lanes, plan.evaluation) as lanes:
+        run = Training(exp, data.x, record, lanes)
         run.on_step = on_step
         if not run.record:  # then there would be nothing finite to draw
             raise exp.error("data", "the untrained network's loss or codes on this data are not "

@@ -7,13 +7,19 @@ an optimizer then updates the whole network with a handful of array operations p
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
+
+from aeviz.training.objectives import KL, CodeL1
+
+Later = Callable[..., None]  # later(work, *args): runs work(*args) now, or hands it to a thread
+# Parameters of a layer from which the work on them (its weight gradient, its update) is worth
+# handing to another thread: a handoff costs tens of microseconds, a small layer's work less.
+HANDOFF_SIZE = 32768
 
 LEAK = 0.01  # leaky_relu's slope for negative inputs, as torch.nn.LeakyReLU's default
 
@@ -173,6 +179,49 @@ def code_gradients(codes: np.ndarray, x: np.ndarray, weights: Sequence[np.ndarra
 EVALUATION_ROWS = 1024  # rows per chunk of the full-data evaluation: its memory is bounded
 
 
+def _update_each(update: Callable[[slice], None], parts: list[slice]) -> None:
+    for part in parts:
+        update(part)
+
+
+def _joined(parts: list[slice]) -> list[slice]:
+    """The parts as few slices as cover them (neighbours joined): fewer, longer updates."""
+    joined: list[slice] = []
+    for part in sorted(parts, key=lambda part: part.start):
+        if joined and joined[-1].stop == part.start:
+            joined[-1] = slice(joined[-1].start, part.stop)
+        else:
+            joined.append(part)
+    return joined
+
+
+def _no_update(part: slice) -> None:
+    pass
+
+
+def at_once(work: Callable[..., None], *args: object) -> None:
+    """The `later` of one thread: the work, now."""
+    work(*args)
+
+
+class Sample(NamedTuple):
+    """A variational code layer's draw in one forward pass: code = mean + std * noise, with
+    std = exp(logvar / 2) (the reparameterization trick)."""
+
+    mean: np.ndarray
+    logvar: np.ndarray
+    std: np.ndarray
+    noise: np.ndarray
+
+
+class Pass(NamedTuple):
+    """One forward pass: every layer's activations, from the input (outputs[0]) to the
+    reconstruction, and a variational network's sample at its code, if it drew one."""
+
+    outputs: list[np.ndarray]
+    sample: Sample | None = None
+
+
 class Autoencoder:
     """Dense layers with per-layer activations; trained on the mean squared reconstruction error.
 
@@ -189,13 +238,19 @@ class Autoencoder:
         self.layer_sizes = tuple(layer_sizes)
         self.activations = tuple(activations)
         self.variational_code = variational_code
+        plain = parameter_count(layer_sizes)
         extra = 0 if variational_code is None else logvar_count(layer_sizes, variational_code)
-        self.params = np.zeros(parameter_count(layer_sizes) + extra, dtype=dtype)
+        self.params = np.zeros(plain + extra, dtype=dtype)
         self.grads = np.zeros_like(self.params)
         self.weights, self.biases = split_params(self.params, layer_sizes)
         self.weight_grads, self.bias_grads = split_params(self.grads, layer_sizes)
+        # Each layer's (W, b) as one slice of `params`, and the log-variance layer's: what an
+        # optimizer may update once backward is done with that layer.
+        ends = np.cumsum([0] + [n_out * (n_in + 1) for n_in, n_out
+                                in zip(layer_sizes, layer_sizes[1:])])
+        self.parts = [slice(int(a), int(b)) for a, b in zip(ends, ends[1:])]
+        self.logvar_part = slice(plain, plain + extra)
         self._local = threading.local()  # each thread's scratch arrays (see _buffer)
-        self.sampled = None  # (mean, logvar, noise) of the last sampling forward pass
         layers = list(self.weights)
         if variational_code is not None:
             self.logvar = split_logvar(self.params, layer_sizes, variational_code)
@@ -211,42 +266,59 @@ class Autoencoder:
         """Every layer's activations, from the input x (outputs[0]) to the reconstruction."""
         return forward(x, self.weights, self.biases, self.activations)
 
-    def forward_into(self, x: np.ndarray, noise: np.ndarray | None = None) -> list[np.ndarray]:
+    def forward_into(self, x: np.ndarray, noise: np.ndarray | None = None) -> Pass:
         """The same as forward(), computed in place in reused buffers: valid until the next
         call. A variational network decodes its means unless `noise` ([rows, code] standard
-        normal draws) is given: then it decodes the sample mean + exp(logvar / 2) * noise (the
-        reparameterization trick), and keeps (mean, logvar, noise) in `self.sampled`."""
-        outputs = [x]
+        normal draws) is given: then it decodes a sample (see `Sample`), which the pass keeps
+        for backward.
+
+        (Not shared with another thread: its elementwise work, split by rows, would gain a
+        tenth of a millisecond a step, and on a busy machine cost much more waiting for a
+        helper thread that is not running.)"""
+        outputs, sample = [x], None
         for layer, (w, b, name) in enumerate(zip(self.weights, self.biases, self.activations)):
             z = np.matmul(outputs[-1], w.T, out=self._buffer(f"a{layer}", len(x), w.shape[0]))
             z += b
-            outputs.append(ACTIVATIONS[name].function(z, out=z))
+            ACTIVATIONS[name].function(z, out=z)
+            outputs.append(z)
             if noise is not None and layer + 1 == self.variational_code:
-                outputs[-1] = self._sample(outputs[-2], outputs[-1], noise)
-        return outputs
+                sample = self._sample(outputs[-2], outputs[-1], noise)
+                outputs[-1] = code = np.multiply(sample.std, noise,
+                                                 out=self._buffer("code", *z.shape))
+                code += sample.mean
+        return Pass(outputs, sample)
 
-    def _sample(self, a_prev: np.ndarray, mean: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    def _sample(self, a_prev: np.ndarray, mean: np.ndarray, noise: np.ndarray) -> Sample:
         w, b = self.logvar
         logvar = np.matmul(a_prev, w.T, out=self._buffer("logvar", len(a_prev), w.shape[0]))
         logvar += b
-        self.sampled = (mean, logvar, noise)
-        code = np.multiply(logvar, 0.5, out=self._buffer("code", *mean.shape))
-        np.exp(code, out=code)
-        code *= noise
-        code += mean
-        return code
+        std = np.multiply(logvar, 0.5, out=self._buffer("std", *logvar.shape))
+        np.exp(std, out=std)
+        return Sample(mean, logvar, std, noise)
 
-    def backward(self, outputs: list[np.ndarray], target: np.ndarray | None = None,
-                 code_l1: float = 0.0, code_layer: int = 0, beta: float = 0.0) -> float:
+    def backward(self, forward_pass: Pass, target: np.ndarray | None = None,
+                 code_l1: CodeL1 | None = None, kl: KL | None = None, later: Later = at_once,
+                 update: Callable[[slice], None] | None = None) -> float:
         """Fill self.grads with the gradient of the batch objective; return the batch MSE.
 
         MSE = mean over rows and output units of (a_N - target)^2, as torch.nn.MSELoss()
         computes; `target` is the input outputs[0] unless given (a denoising autoencoder
-        reconstructs the clean data from a corrupted input). The objective adds
-        code_l1 * (the mean over rows of sum |code|) with code = outputs[code_layer] and, for a
-        variational network that sampled its code, beta * (the mean over rows of the KL
-        divergence of N(mean, exp(logvar)) from N(0, 1)) (see `aeviz.training.objectives`).
+        reconstructs the clean data from a corrupted input). The objective adds the terms
+        given (see `aeviz.training.objectives`): `code_l1` on the code, and `kl` on a
+        variational network's sample (weight 0 if not given).
+
+        `update(part)`, if given, updates the parameters in `part` (a slice of `params`) from
+        their gradients, elementwise (an optimizer's update): it is called for each layer as
+        soon as backward is done with that layer's weights, so the whole step is taken here.
+
+        Each layer's weight gradient (delta^T a) is independent of the delta passed down
+        (delta W): `later(work, *args)` may run the former on another thread (`Lanes.later`,
+        see aeviz.training.threads) while this thread computes the latter, and then that
+        layer's update after it. The small layers' updates wait, to be handed over together
+        once backward is past them. The first layer passes nothing down: its update is split,
+        half handed over, half here. Work on fewer than HANDOFF_SIZE parameters stays here.
         """
+        outputs, sample = forward_pass
         x, reconstruction = (outputs[0] if target is None else target), outputs[-1]
         rows, units = x.shape
         delta = np.subtract(reconstruction, x, out=self._buffer("error", rows, units))
@@ -255,38 +327,86 @@ class Autoencoder:
         # dMSE/da_N, then through the output activation: the output delta.
         delta *= 2.0 / delta.size
         self._times_derivative(delta, reconstruction, len(self.weights) - 1)
-        sampled = self.sampled is not None
-        for layer in range(len(self.weights) - 1, -1, -1):
-            a_prev = outputs[layer]
-            np.matmul(delta.T, a_prev, out=self.weight_grads[layer])
-            np.sum(delta, axis=0, out=self.bias_grads[layer])
-            if layer > 0:
-                delta = np.matmul(delta, self.weights[layer],
-                                  out=self._buffer(f"delta{layer}", rows, a_prev.shape[1]))
-                if sampled and layer == self.variational_code - 1:
-                    delta += self._logvar_delta @ self.logvar[0]  # the log-variance half's
-                if code_l1 and layer == code_layer:  # d(l1 * mean_rows sum|code|)/dcode
-                    delta += np.sign(a_prev) * (code_l1 / rows)
-                if sampled and layer == self.variational_code:
-                    self._logvar_backward(delta, outputs[layer - 1], beta)
-                self._times_derivative(delta, a_prev, layer - 1)
-        self.sampled = None
+        update = update or _no_update
+        waiting: list[slice] = []  # the parts whose updates wait: small ones, or all on one thread
+        logvar_delta = None  # the log-variance half's delta, at the code of a sample
+        for layer in range(len(self.weights) - 1, 0, -1):
+            a_prev, part = outputs[layer], self.parts[layer]
+            large = self._handed(part, later)
+            if large:
+                later(self._layer_gradient, layer, delta, a_prev)
+            else:
+                self._layer_gradient(layer, delta, a_prev)
+            delta = np.matmul(delta, self.weights[layer],
+                              out=self._buffer(f"delta{layer}", rows, a_prev.shape[1]))
+            if logvar_delta is not None:  # the layer into the code: its log-variance half's
+                delta += logvar_delta @ self.logvar[0]
+                if self._handed(self.logvar_part, later):
+                    later(update, self.logvar_part)
+                else:
+                    waiting.append(self.logvar_part)
+                logvar_delta = None
+            if code_l1 is not None and layer == code_l1.layer:
+                delta += code_l1.gradient(a_prev)
+            if sample is not None and layer == self.variational_code:
+                logvar_delta = self._sample_backward(delta, sample, outputs[layer - 1],
+                                                     kl or KL(0.0), later)
+            self._times_derivative(delta, a_prev, layer - 1)
+            if large:
+                later(update, part)
+            else:
+                waiting.append(part)
+        # The first layer passes nothing down: its weight gradient is all that is left here.
+        first = self.parts[0]
+        if not self._handed(first, later):  # one thread, or a small network: the rest here
+            self._layer_gradient(0, delta, outputs[0])
+            everything = len(waiting) == len(self.parts) - 1 + (self.logvar_part.stop >
+                                                                self.logvar_part.start)
+            for part in [slice(0, len(self.params))] if everything else _joined(waiting + [first]):
+                update(part)
+            return mse
+        if waiting:  # handed over together while the first layer's gradient is computed here
+            together = sum(part.stop - part.start for part in waiting)
+            if self._handed(slice(0, together), later):
+                later(_update_each, update, _joined(waiting))
+            else:
+                _update_each(update, _joined(waiting))
+        self._layer_gradient(0, delta, outputs[0])
+        half = (first.start + first.stop) // 2  # half of its update to the other thread
+        later(update, slice(first.start, half))
+        update(slice(half, first.stop))
         return mse
 
-    def _logvar_backward(self, delta: np.ndarray, a_prev: np.ndarray, beta: float) -> None:
-        """At the sampled code: fill the log-variance layer's gradients and turn `delta`
-        (dL/dcode) into dL/dmean, both with the KL term's share."""
-        mean, logvar, noise = self.sampled
-        rows = len(delta)
-        std = np.exp(0.5 * logvar)
-        # code = mean + std * noise: dcode/dlogvar = noise * std / 2; KL's share:
-        # d(mean_rows sum -(1 + logvar - mean^2 - exp(logvar)) / 2)/dlogvar = (exp(logvar) - 1) / 2
-        d_logvar = delta * noise * std * 0.5 + (beta / rows) * 0.5 * (std * std - 1.0)
+    @staticmethod
+    def _handed(part: slice, later: Later) -> bool:
+        """Whether the work on a part of the parameters goes to `later`'s other thread: if
+        there is one, and the part is large."""
+        return later is not at_once and part.stop - part.start >= HANDOFF_SIZE
+
+    def _layer_gradient(self, layer: int, delta: np.ndarray, a_prev: np.ndarray) -> None:
+        np.matmul(delta.T, a_prev, out=self.weight_grads[layer])
+        np.sum(delta, axis=0, out=self.bias_grads[layer])
+
+    def _sample_backward(self, delta: np.ndarray, sample: Sample, a_prev: np.ndarray, kl: KL,
+                         later: Later) -> np.ndarray:
+        """At the sampled code: turn `delta` (dL/dcode) into dL/dmean and return dL/dlogvar,
+        both with the KL term's share; the log-variance layer's gradients are handed to
+        `later`."""
+        kl_mean, kl_logvar = kl.gradient(sample.mean, sample.logvar)
+        # code = mean + std * noise with std = exp(logvar / 2): dcode/dlogvar = noise * std / 2
+        d_logvar = delta * sample.noise * sample.std * 0.5
+        d_logvar += kl_logvar
+        if self._handed(self.logvar_part, later):
+            later(self._logvar_gradient, d_logvar, a_prev)
+        else:
+            self._logvar_gradient(d_logvar, a_prev)
+        delta += kl_mean  # dcode/dmean = 1
+        return d_logvar
+
+    def _logvar_gradient(self, d_logvar: np.ndarray, a_prev: np.ndarray) -> None:
         w_grad, b_grad = self.logvar_grads
         np.matmul(d_logvar.T, a_prev, out=w_grad)
         np.sum(d_logvar, axis=0, out=b_grad)
-        delta += (beta / rows) * mean  # KL's d/dmean = mean
-        self._logvar_delta = d_logvar  # joins the mean's delta one layer down
 
     def _times_derivative(self, delta: np.ndarray, a: np.ndarray, layer: int) -> None:
         """delta *= the derivative of `layer`'s activation at its output a, in place."""
@@ -294,11 +414,12 @@ class Autoencoder:
         if name != "identity":
             delta *= ACTIVATIONS[name].derivative(a, out=self._buffer("slope", *a.shape))
 
-    def evaluate(self, x: np.ndarray, code_layer: int) -> tuple[float, np.ndarray]:
+    def evaluate(self, x: np.ndarray, code_layer: int,
+                 threads: int = 1) -> tuple[float, np.ndarray]:
         """The RMSE over x and every sample's code ([N, 2] float32), from one forward pass
         taken in chunks of EVALUATION_ROWS rows, so memory does not grow with N.
 
-        The chunks run on as many threads as there are CPUs (numpy lets go of the GIL in its
+        The chunks run on `threads` threads (numpy lets go of the GIL in its
         loops and its BLAS), which wait for each other once per pass, not once per matrix
         product. A chunk's numbers do not depend on the thread that computes it, and the
         chunks' squared errors are added in chunk order: the result is the same every time.
@@ -307,27 +428,28 @@ class Autoencoder:
 
         def squared_error(start: int) -> float:
             part = x[start:start + EVALUATION_ROWS]
-            outputs = self.forward_into(part)
+            outputs = self.forward_into(part).outputs
             codes[start:start + len(part)] = outputs[code_layer]
             error = np.subtract(outputs[-1], part, out=outputs[-1])
             return float(np.square(error, out=error).sum())
 
         starts = range(0, len(x), EVALUATION_ROWS)
-        if len(starts) == 1:  # small data: not worth starting threads
-            return float(np.sqrt(squared_error(0) / x.size)), codes
-        with ThreadPoolExecutor(min(os.cpu_count() or 1, len(starts))) as pool:
+        if len(starts) == 1 or threads == 1:  # small data: not worth starting threads
+            return float(np.sqrt(sum(map(squared_error, starts)) / x.size)), codes
+        with ThreadPoolExecutor(min(threads, len(starts))) as pool:
             squared = sum(pool.map(squared_error, starts))
         return float(np.sqrt(squared / x.size)), codes
 
-    def kl(self, x: np.ndarray, code_layer: int) -> float:
-        """A variational network's KL term over x: the mean over rows of KL(N(mean,
-        exp(logvar)) || N(0, 1)), in float64."""
+    def code_distribution(self, x: np.ndarray,
+                          code_layer: int) -> tuple[np.ndarray, np.ndarray]:
+        """A variational network's code distribution for every row of x: its mean and
+        log-variance [N, code], in float64 (what the recorded KL is computed from)."""
         encoder = code_layer - 1
         a_prev = forward(x, self.weights[:encoder], self.biases[:encoder],
                          self.activations[:encoder])[-1].astype(float)
         mean = a_prev @ self.weights[encoder].T.astype(float) + self.biases[encoder]
         logvar = a_prev @ self.logvar[0].T.astype(float) + self.logvar[1]
-        return float(np.sum(-0.5 * (1 + logvar - mean**2 - np.exp(logvar))) / len(x))
+        return mean, logvar
 
     def _buffer(self, name: str, rows: int, columns: int) -> np.ndarray:
         """A reusable [rows, columns] scratch array (the leading rows of one kept at the

@@ -11,6 +11,11 @@ theta are all parameters, g the mini-batch gradient, t the step count starting a
 
 Weight decay (L2) for the first four is coupled, as PyTorch's `weight_decay`: g += wd * theta
 before the update, on every parameter, biases included.
+
+Every update is elementwise, so a step may be taken part by part: `start_step()` once, then
+`update(params, grads, part)` for slices that cover the parameters, in any order and on any
+thread (the parts must not overlap); each number comes out as the whole step computes it.
+`step(params, grads)` is the two in one, on all parameters.
 """
 
 from __future__ import annotations
@@ -19,8 +24,21 @@ import numpy as np
 
 from aeviz.settings import Train
 
+EVERYTHING = slice(None)
 
-class SGD:
+
+class Stepper:
+    """What every optimizer shares: `step` is `start_step` then `update` on everything."""
+
+    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        self.start_step()
+        self.update(params, grads, EVERYTHING)
+
+    def start_step(self) -> None:
+        """Count the step (for the optimizers whose update depends on it)."""
+
+
+class SGD(Stepper):
     def __init__(self, params: np.ndarray, learning_rate: float, weight_decay: float = 0.0):
         self.learning_rate, self.weight_decay = learning_rate, weight_decay
         self.scratch = np.empty_like(params)  # every step's temporary, reused
@@ -30,12 +48,12 @@ class SGD:
     def configured(cls, params: np.ndarray, train: Train) -> SGD:
         return cls(params, train.learning_rate, train.decay)
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        grads = _coupled(self, params, grads)
-        params -= np.multiply(grads, self.learning_rate, out=self.scratch)
+    def update(self, params: np.ndarray, grads: np.ndarray, part: slice) -> None:
+        params, grads = params[part], _coupled(self, params, grads, part)
+        params -= np.multiply(grads, self.learning_rate, out=self.scratch[part])
 
 
-class Momentum:
+class Momentum(Stepper):
     def __init__(self, params: np.ndarray, learning_rate: float, beta1: float,
                  dampening: float | None = None, weight_decay: float = 0.0):
         self.learning_rate, self.beta1, self.weight_decay = learning_rate, beta1, weight_decay
@@ -48,13 +66,14 @@ class Momentum:
     def configured(cls, params: np.ndarray, train: Train) -> Momentum:
         return cls(params, train.learning_rate, train.beta1, train.dampening, train.decay)
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        grads = _coupled(self, params, grads)
-        _decay_into(self.m, self.beta1, grads, self.scratch, 1 - self.dampening)
-        params -= np.multiply(self.m, self.learning_rate, out=self.scratch)
+    def update(self, params: np.ndarray, grads: np.ndarray, part: slice) -> None:
+        params, grads = params[part], _coupled(self, params, grads, part)
+        m, scratch = self.m[part], self.scratch[part]
+        _decay_into(m, self.beta1, grads, scratch, 1 - self.dampening)
+        params -= np.multiply(m, self.learning_rate, out=scratch)
 
 
-class RMSProp:
+class RMSProp(Stepper):
     def __init__(self, params: np.ndarray, learning_rate: float, beta2: float, eps: float,
                  weight_decay: float = 0.0):
         self.learning_rate, self.beta2, self.eps = learning_rate, beta2, eps
@@ -67,17 +86,18 @@ class RMSProp:
     def configured(cls, params: np.ndarray, train: Train) -> RMSProp:
         return cls(params, train.learning_rate, train.beta2, train.eps, train.decay)
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        grads = _coupled(self, params, grads)
-        _decay_into(self.v, self.beta2, np.square(grads, out=self.scratch), self.scratch)
-        denominator = np.sqrt(self.v, out=self.scratch)
+    def update(self, params: np.ndarray, grads: np.ndarray, part: slice) -> None:
+        params, grads = params[part], _coupled(self, params, grads, part)
+        v, scratch = self.v[part], self.scratch[part]
+        _decay_into(v, self.beta2, np.square(grads, out=scratch), scratch)
+        denominator = np.sqrt(v, out=scratch)
         denominator += self.eps
         step = np.divide(grads, denominator, out=denominator)
         step *= self.learning_rate
         params -= step
 
 
-class Adam:
+class Adam(Stepper):
     def __init__(self, params: np.ndarray, learning_rate: float, beta1: float, beta2: float,
                  eps: float, weight_decay: float = 0.0):
         self.learning_rate, self.beta1, self.beta2, self.eps = learning_rate, beta1, beta2, eps
@@ -93,19 +113,21 @@ class Adam:
         return cls(params, train.learning_rate, train.beta1, train.beta2, train.eps,
                    train.decay)
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        grads = _coupled(self, params, grads)
-        self._adam_step(params, grads)
-
-    def _adam_step(self, params: np.ndarray, grads: np.ndarray) -> None:
+    def start_step(self) -> None:
         self.t += 1
-        _decay_into(self.m, self.beta1, grads, self.scratch)
-        _decay_into(self.v, self.beta2, np.square(grads, out=self.scratch), self.scratch)
+
+    def update(self, params: np.ndarray, grads: np.ndarray, part: slice) -> None:
+        self._adam_update(params[part], _coupled(self, params, grads, part), part)
+
+    def _adam_update(self, params: np.ndarray, grads: np.ndarray, part: slice) -> None:
+        m, v, scratch = self.m[part], self.v[part], self.scratch[part]
+        _decay_into(m, self.beta1, grads, scratch)
+        _decay_into(v, self.beta2, np.square(grads, out=scratch), scratch)
         # lr * m_hat / (sqrt(v_hat) + eps), with the bias corrections as scalars.
-        denominator = np.divide(self.v, 1 - self.beta2**self.t, out=self.scratch)
+        denominator = np.divide(v, 1 - self.beta2**self.t, out=scratch)
         np.sqrt(denominator, out=denominator)
         denominator += self.eps
-        step = np.divide(self.m, denominator, out=denominator)
+        step = np.divide(m, denominator, out=denominator)
         step *= self.learning_rate / (1 - self.beta1**self.t)
         params -= step
 
@@ -114,18 +136,19 @@ class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter): the parameters shrink by
     lr * weight_decay of themselves before the step; the gradient is left as it is."""
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+    def update(self, params: np.ndarray, grads: np.ndarray, part: slice) -> None:
+        params = params[part]
         if self.weight_decay:
             params *= 1 - self.learning_rate * self.weight_decay
-        self._adam_step(params, grads)
+        self._adam_update(params, grads[part], part)
 
 
-def _coupled(optimizer, params: np.ndarray, grads: np.ndarray) -> np.ndarray:
-    """g + weight_decay * theta (PyTorch's coupled L2), or g itself without decay."""
+def _coupled(optimizer, params: np.ndarray, grads: np.ndarray, part: slice) -> np.ndarray:
+    """g + weight_decay * theta (PyTorch's coupled L2), or g itself without decay, on part."""
     if not optimizer.weight_decay:
-        return grads
-    decayed = np.multiply(params, optimizer.weight_decay, out=optimizer.decayed)
-    decayed += grads
+        return grads[part]
+    decayed = np.multiply(params[part], optimizer.weight_decay, out=optimizer.decayed[part])
+    decayed += grads[part]
     return decayed
 
 

@@ -1,42 +1,133 @@
-"""How many threads numpy's BLAS (OpenBLAS, MKL, ...) may use while aeviz trains.
+"""How many threads aeviz trains with, and the two lanes a training step's work runs on.
 
-A mini-batch's matrix products are small (about a millisecond each for 256 x 784 x 256), and a
-BLAS that splits one over several threads makes them wait for one another at its end. When any
-of those threads is not running, because the machine is shared or `aeviz batch` already runs one
-process per CPU, every product waits for it: on a shared 2-core VM the large benchmark
-(tests/perf/bench_train.py) took 4 to 54 s on two threads and 4.7 to 7.7 s on one. One thread
-per training process is the steady choice; a thread count set in the environment still wins.
+The count is the number of CPUs this process may run on (`os.sched_getaffinity`); a count set
+in the environment (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS, the first one set)
+wins, and `aeviz batch` sets one for each of its worker processes.
+
+Training never splits a matrix product over threads. A mini-batch's products are small (about
+a millisecond each for 256 x 784 x 256), and a BLAS that splits one over several threads makes
+them wait for one another at its end; when one of those threads is not running, because the
+machine is shared, every product waits for it (on a shared 2-core VM the large benchmark,
+tests/perf/bench_train.py, took 4 to 54 s on two BLAS threads, 4.7 to 7.7 s on one). Instead,
+with two or more threads, a step runs products that do not depend on each other side by side,
+each on one BLAS thread: the caller's thread and one helper (`Lanes`). numpy lets go of the GIL
+inside BLAS and its loops, so the two really run at once. Every product and every sum is the
+same call on the same numbers as on one thread: the result is bit-identical.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 from collections.abc import Callable
-from typing import TypeVar
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import NamedTuple
 
-Result = TypeVar("Result")
-
-# The variables by which a user chooses the BLAS thread count themselves.
+# The variables by which a user chooses the thread count themselves, the first set one wins.
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+LANES = 2  # the caller's thread and one helper: what a step has independent work for
 
 
-def training_threads() -> contextlib.AbstractContextManager:
-    """A context in which BLAS calls run on one thread, unless the environment sets a count."""
-    if any(os.environ.get(name) for name in THREAD_VARIABLES):
-        return contextlib.nullcontext()
+def environment_threads() -> int | None:
+    """The thread count the environment sets, if it sets a valid one."""
+    for name in THREAD_VARIABLES:
+        value = os.environ.get(name, "").split(",")[0].strip()  # OMP allows "4,2"
+        if value.isdigit() and int(value) >= 1:
+            return int(value)
+    return None
+
+
+def machine_threads() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Plan(NamedTuple):
+    """How training uses its threads: `lanes` (1 or 2, see Lanes), BLAS threads per lane,
+    and threads for the full-data evaluation (whose chunks are independent)."""
+
+    lanes: int
+    blas: int
+    evaluation: int
+
+
+def thread_plan() -> Plan:
+    """From the machine's CPUs, each lane and BLAS call on one thread; from a count in the
+    environment, that many threads in all (OPENBLAS_NUM_THREADS=1: one thread, no helper)."""
+    chosen = environment_threads()
+    if chosen is None:
+        cpus = machine_threads()
+        return Plan(min(cpus, LANES), 1, cpus)
+    lanes = min(chosen, LANES)
+    return Plan(lanes, chosen // lanes, lanes)
+
+
+def training_threads(plan: Plan | None = None) -> contextlib.AbstractContextManager:
+    """A context in which BLAS calls run on the plan's BLAS threads (one, unless the
+    environment asks for more than two threads in all)."""
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=1, user_api="blas")
+    plan = thread_plan() if plan is None else plan
+    return threadpool_limits(limits=plan.blas, user_api="blas")
 
 
-def one_blas_thread(function: Callable[..., Result]) -> Callable[..., Result]:
-    """`function`, run inside training_threads()."""
+class Lanes:
+    """The caller's thread and, given two or more threads, one helper thread.
 
-    @functools.wraps(function)
-    def run(*args, **kwargs) -> Result:
-        with training_threads():
-            return function(*args, **kwargs)
+    `later(work, ...)` hands work to the helper, which runs it in the order handed while the
+    caller goes on; `wait()` returns once all of it is done (raising what it raised). Work the
+    helper has not started by then, the caller takes back and does itself, in the same order:
+    on a busy machine, where the helper may not be running, a step waits for no one. With one
+    thread `later` runs the work at once: the same work in the same order, on one thread.
+    """
 
-    return run
+    def __init__(self, lanes: int = 1, evaluation_threads: int = 1):
+        self.helper = ThreadPoolExecutor(1, "aeviz-lane") if lanes >= LANES else None
+        self.pending: list[tuple[Future, Callable[..., object], tuple]] = []
+        self.evaluation_threads = evaluation_threads
+
+    @property
+    def parallel(self) -> bool:
+        return self.helper is not None
+
+    def later(self, work: Callable[..., object], *args: object) -> None:
+        if self.helper is None:
+            work(*args)
+        else:
+            self.pending.append((self.helper.submit(work, *args), work, args))
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, []
+        # Take back what the helper has not started, from the last piece on: the helper takes
+        # work in order, so once one piece is found started, all before it are. Taken back
+        # from the first on, a piece could be taken here while the helper went on to the next,
+        # which may need the first done (a layer's update needs its gradient).
+        taken_back = []
+        for future, work, args in reversed(pending):
+            if not future.cancel():
+                break
+            taken_back.append((work, args))
+        for future, _, _ in pending[:len(pending) - len(taken_back)]:
+            future.result()
+        for work, args in reversed(taken_back):
+            work(*args)
+
+    def close(self) -> None:
+        """Wait for the helper's work, then end the helper."""
+        try:
+            self.wait()
+        finally:
+            if self.helper is not None:
+                self.helper.shutdown()
+
+    def __enter__(self) -> Lanes:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+SERIAL = Lanes(1)  # no helper: everything at once, in order

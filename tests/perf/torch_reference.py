@@ -10,7 +10,9 @@ so the comparison is exact up to rounding. Everything is float64. Each fixture h
   x [S, B, D] the clean batch of each step;  params [S + 1, P] the flat parameters (aeviz's
   order: W0, b0, W1, b1, ..., then a VAE's log-variance W and b) before and after each step;
   mse [S] each step's reconstruction MSE;  normal, uniform [S, B, D] the corruption draws;
-  inputs [S, B, D] the corrupted inputs;  noise [S, B, 2] a VAE's draws;  setup: JSON text.
+  inputs [S, B, D] the corrupted inputs;  noise [S, B, 2] a VAE's draws;  setup: JSON text;
+  code_l1 [S] the mean over rows of sum |code| and kl [S] the mean over rows of a VAE's KL
+  divergence, each step's value of the objective's terms (unweighted), where they are on.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ def case(name: str, optimizer: str, kw: dict, objective: dict, seed: int) -> dic
     inputs = x + objective.get("noise", 0.0) * normal
     inputs = np.where(uniform < objective.get("masking", 0.0), 0.0, inputs)
     flat = lambda: np.concatenate([p.detach().numpy().ravel() for p in params])  # noqa: E731
-    history, mse_values = [flat()], []
+    history, mse_values, term_values = [flat()], [], {"code_l1": [], "kl": []}
     n_layers = len(LAYERS) - 1
     for step in range(STEPS):
         opt.zero_grad()
@@ -103,8 +105,11 @@ def case(name: str, optimizer: str, kw: dict, objective: dict, seed: int) -> dic
                 code = a
         target = torch.tensor(x[step])
         mse = torch.mean((a - target) ** 2)
-        loss = mse + objective.get("code_l1", 0.0) * torch.sum(torch.abs(code)) / ROWS
+        l1 = torch.sum(torch.abs(code)) / ROWS
+        loss = mse + objective.get("code_l1", 0.0) * l1
         loss = loss + objective.get("beta", 0.0) * kl
+        term_values["code_l1"].append(float(l1.detach()))
+        term_values["kl"].append(float(kl.detach()))
         loss.backward()
         opt.step()
         history.append(flat())
@@ -112,9 +117,11 @@ def case(name: str, optimizer: str, kw: dict, objective: dict, seed: int) -> dic
     setup = {"name": name, "optimizer": optimizer, "learning_rate": BASE["lr"], **kw,
              **objective, "layers": LAYERS, "activations": ACTIVATIONS,
              "code_layer": code_layer, "torch": torch.__version__}
+    terms = {name: np.array(values) for name, values in term_values.items()
+             if name in objective or (name == "kl" and variational)}
     return {"setup": np.array(json.dumps(setup)), "x": x, "params": np.array(history),
             "mse": np.array(mse_values), "normal": normal, "uniform": uniform,
-            "inputs": inputs, "noise": noise}
+            "inputs": inputs, "noise": noise, **terms}
 
 
 def main() -> None:
