@@ -78,8 +78,8 @@ def test_a_vae_whose_kl_overflows_is_not_recorded_and_stops_as_diverged():
         run.net.logvar[1][:] = 100.0  # exp(100) is past float32's largest number
         overflowing = run.snapshot(0)
         assert np.isfinite(overflowing.params).all() and np.isfinite(overflowing.codes).all()
-        assert np.isinf(overflowing.extras["terms"]).all()
+        assert np.isinf(overflowing.terms).all()
         assert not recordable(overflowing)
         assert run.run(None) == "diverged" and run.diverged_at == 1
         run.finish()
-    assert all(np.isfinite(s.extras["terms"]).all() for s in run.record.snapshots)
+    assert all(np.isfinite(s.terms).all() for s in run.record.snapshots)
