@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import copy
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import matplotlib
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from aeviz.settings import load_experiment
 from aeviz.settings.tomlwriter import dump_toml
+from aeviz.training.loop import train
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -98,3 +102,35 @@ def run(tiny_run_path):
     from aeviz import trajectory
 
     return trajectory.load(tiny_run_path)
+
+
+@pytest.fixture(scope="module")
+def scratch():
+    """A folder the examples of one property share (tmp_path is per test, not per example)."""
+    with tempfile.TemporaryDirectory(prefix="aeviz-fuzz-") as name:
+        yield Path(name)
+
+
+FAST = TINY.replace("epochs = 12", "epochs = 3") + '\n[render]\nsize = "160x90"\nfps = 5\n'
+
+
+# A wide network on 8x8 images in ten classes, like examples/digits.toml: elided layers,
+# long layer labels, a mixed activation list and an image strip.
+WIDE_IMAGES = {
+    "title": "wide",
+    "data": {"file": "x.npy", "label_file": "y.npy", "normalize": "none", "image_shape": [8, 8]},
+    "model": {"layers": [64, 64, 16, 2, 16, 64, 64],
+              "activation": ["tanh", "tanh", "identity", "tanh", "tanh", "sigmoid"]},
+    "train": {"epochs": 2},
+}
+
+
+@pytest.fixture(scope="module")
+def wide_image_run(tmp_path_factory):
+    """A trajectory of the wide network on 200 random 8x8 images of classes 0 to 9."""
+    folder = tmp_path_factory.mktemp("wide")
+    rng = np.random.default_rng(0)
+    np.save(folder / "x.npy", rng.uniform(0, 1, (200, 64)).astype(np.float32))
+    np.save(folder / "y.npy", np.arange(200) % 10)
+    (folder / "e.toml").write_text(dump_toml(WIDE_IMAGES))
+    return train(load_experiment(folder / "e.toml"))

@@ -545,3 +545,11 @@ PAGE_TEXTS = st.one_of(
                               "\u2028", "\"'", "<img src=x onerror=alert(1)>", "@@DATA@@",
                               "\\u003c", "x"]), min_size=1, max_size=5).map("".join),
 )
+
+
+SCALE = int(os.environ.get("AEVIZ_FUZZ_SCALE", "1"))
+
+
+def scaled(examples: int):
+    return settings(max_examples=examples * SCALE, deadline=None, derandomize=True,
+                    database=None, suppress_health_check=list(HealthCheck))

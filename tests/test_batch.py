@@ -1,14 +1,17 @@
 """aeviz batch: incremental by content hash, sharded, failures reported while others finish."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
 
 from aeviz.batch import find_experiments, shard
 from aeviz.errors import AevizError
-from tests.conftest import TINY
-
-FAST = TINY.replace("epochs = 12", "epochs = 3") + '\n[render]\nsize = "160x90"\nfps = 5\n'
+from tests.conftest import FAST, TINY
+from tests.helpers import assert_exit_0_or_2, limited_aeviz
+from tests.strategies import SHARDS, batch_folders, scaled
 
 
 @pytest.fixture
@@ -216,3 +219,23 @@ def test_a_fifo_in_a_batch_folder_is_refused_unopened(run_cli, folder, tmp_path)
     result = run_cli("batch", folder, "-o", tmp_path / "out", "--dry-run")
     assert result.exit_code == 2 and result.stderr == (
         f"Error: {folder / 'pipe.toml'}: cannot read: it is a FIFO (named pipe), not a file\n")
+
+
+@pytest.mark.slow
+@scaled(6)
+@given(files=batch_folders(), shard=SHARDS)
+def test_batch_exits_0_or_2_and_a_dry_run_writes_nothing(files, shard):
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "ex").mkdir()
+        for file_name, text in files.items():
+            try:
+                (folder / "ex" / file_name).write_text(text)
+            except OSError:  # a name the file system refuses (too long): not an input
+                pass
+        inputs = {os.fsdecode(name) for name in os.listdir(folder)}
+        listing = sorted(os.listdir(folder / "ex"))
+        result = limited_aeviz("batch", "ex", "-o", "out", "--dry-run", "--shard", shard,
+                               cwd=folder)
+        assert_exit_0_or_2(result, folder, inputs)
+        assert sorted(os.listdir(folder / "ex")) == listing and not (folder / "out").exists()

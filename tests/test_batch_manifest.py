@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aeviz.cli import cli
-from tests.test_batch import FAST
+from tests import strategies as fuzz
+from tests.conftest import FAST
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +140,20 @@ def test_a_manifest_that_is_no_file_is_one_line_not_a_hang(run_cli, made, kind, 
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {manifest}: cannot write: it is {what}; outputs are "
                              "regular files\n")
+
+
+@given(data=st.data())
+def test_any_manifest_bytes_are_read_whole_or_mean_redo(scratch, data):
+    from aeviz.batch.manifest import read_manifest, redo_reason
+
+    valid = {"hash": "ab", "outputs": {"a.npz": {"bytes": 3, "sha256": "cd"},
+                                       "a.mp4": {"bytes": 4, "sha256": "ef"}},
+             "stop_reason": "epochs"}
+    path = scratch / "a.json"
+    path.write_bytes(data.draw(fuzz.manifest_bytes(valid)))
+    manifest = read_manifest(path)
+    if manifest is not None:
+        assert isinstance(manifest["hash"], str) and isinstance(manifest["outputs"], dict)
+        json.dumps(manifest)
+    reason = redo_reason(path, "ab", [scratch / "a.npz", scratch / "a.mp4"])
+    assert isinstance(reason, str)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from aeviz.settings.tomlwriter import dump_toml
-from tests.test_batch import FAST
+from tests.conftest import FAST
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,14 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from aeviz.settings.tomlwriter import dump_toml
+from tests import strategies as fuzz
+from tests.conftest import TINY
+from tests.helpers import invoke_checked
 
 
 def error_for(path, text_edit=None, overrides=()):
@@ -361,3 +368,37 @@ def test_a_fifo_in_a_batch_folder_does_not_hang_the_dry_run(run_cli, tmp_path):
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {folder / 'b.toml'}: cannot read: it is a FIFO (named "
                              "pipe), not a file\n")
+
+
+@given(data=fuzz.experiment_texts())
+def test_experiment_files_validate_or_get_one_line(scratch, data):
+    path = scratch / "exp.toml"
+    path.write_bytes(data)
+    result = invoke_checked("validate", path)
+    if result.exit_code == 0 and not result.stdout.startswith("#"):
+        # What validate prints is what train would store: it must read back the same.
+        path.write_text(result.stdout.split("\n# ")[0], encoding="utf-8")
+        again = invoke_checked("validate", path)
+        assert again.exit_code == 0 and again.stdout == result.stdout
+
+
+@given(assignment=fuzz.set_strings())
+def test_set_strings_apply_or_get_one_line(scratch, assignment):
+    path = scratch / "tiny.toml"
+    path.write_text(TINY)
+    invoke_checked("validate", path, "--set", assignment)
+
+
+@given(key=st.text(max_size=30), value=fuzz.API_VALUES)
+def test_api_overrides_apply_or_raise_aeviz_error(key, value):
+    from aeviz.errors import AevizError
+    from aeviz.settings import load_default
+
+    try:
+        load_default({key: value})
+    except AevizError as error:
+        assert "\n" not in str(error).strip() or "\n" in key
+    try:
+        load_default([key, value])
+    except AevizError:
+        pass

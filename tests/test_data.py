@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
 
 from aeviz.errors import AevizError
 from aeviz.settings import load_experiment
 from aeviz.training.data import load_data, normalize
 from aeviz.training.loop import train
 from tests.conftest import TINY_EXPERIMENT, tiny_text
-from tests.helpers import IMAGES, image_experiment, train_error
+from tests.helpers import IMAGES, data_experiment, image_experiment, read_or_refuse, train_error
+from tests.strategies import csv_files, label_files, npy_files, scaled
 
 IRIS_TOML = """
 [data]
@@ -326,3 +330,29 @@ def csv_bytes_experiment(tmp_path, content: bytes, **data) -> str:
     """The text of an experiment on d.csv holding `content` as given (any bytes)."""
     (tmp_path / "d.csv").write_bytes(content)
     return tiny_text(data={"clusters": None, "file": "d.csv", **data})
+
+
+@scaled(60)
+@given(csv=csv_files())
+def test_any_csv_is_read_or_refused_in_one_line(csv):
+    content, columns, label = csv
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "d.csv").write_bytes(content)
+        read_or_refuse(data_experiment(Path(folder), "d.csv", columns, label_column=label))
+
+
+@scaled(60)
+@given(content=npy_files())
+def test_any_npy_is_read_or_refused_in_one_line(content):
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "x.npy").write_bytes(content)
+        read_or_refuse(data_experiment(Path(folder), "x.npy", 3))
+
+
+@scaled(40)
+@given(labels=label_files(4))
+def test_any_label_file_is_read_or_refused_in_one_line(labels):
+    with tempfile.TemporaryDirectory() as folder:
+        np.save(Path(folder) / "x.npy", np.ones((4, 3)))
+        (Path(folder) / "y.npy").write_bytes(labels)
+        read_or_refuse(data_experiment(Path(folder), "x.npy", 3, label_file="y.npy"))

@@ -5,12 +5,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from aeviz import trajectory
-from aeviz.settings import load_experiment
+from aeviz.errors import AevizError, SettingError
+from aeviz.settings import experiment_from_dict, load_experiment, parse_toml
 from aeviz.training.loop import Training, train, train_to_file
 from aeviz.training.objectives import corrupt
-from tests.conftest import tiny_text
+from tests.conftest import TINY_EXPERIMENT, tiny_text
+from tests.strategies import model_keys, objective_keys, render_keys, toml_values
 
 VAE_MODEL = {"activation": ["tanh", "identity", "tanh", "identity"], "variational": True}
 
@@ -118,9 +121,56 @@ def test_a_damaged_logvar_array_is_one_line(tmp_path):
 @pytest.mark.parametrize("train_keys, model_keys", [({"code_l1": 0.01}, {}),
                                                     ({"beta": 0.5}, VAE_MODEL)])
 def test_the_terms_axis_is_legible(tmp_path, size, train_keys, model_keys, monkeypatch):
-    from tests.test_legibility import assert_legible
+    from tests.helpers import assert_legible
 
     run = train(tiny(tmp_path, train=train_keys, model=model_keys))
     texts = [text for text, _, _ in assert_legible([run], size, ("code", "loss", "weights"),
                                                    monkeypatch)]
     assert ("KL to N(0, 1)" if "beta" in train_keys else "mean Σ|code|") in texts
+
+
+FUZZ = settings(max_examples=60, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def experiment(train: dict, model: dict, render: dict):
+    raw = {**TINY_EXPERIMENT, "train": {**TINY_EXPERIMENT["train"], **train, "epochs": 2},
+           "model": {**TINY_EXPERIMENT["model"], **model}, "render": render}
+    return experiment_from_dict(raw, "fuzz.toml")
+
+
+@FUZZ
+@given(objective_keys(toml_values), model_keys(toml_values), render_keys(toml_values))
+def test_any_value_builds_or_gets_one_line_naming_its_key(train, model, render):
+    try:
+        experiment(train, model, render)
+    except SettingError as error:
+        message = str(error)
+        assert "\n" not in message and message.startswith("fuzz.toml: ")
+        assert any(key in message for key in (*train, *model, *render, "train.", "model."))
+
+
+@settings(max_examples=12, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(objective_keys(), model_keys(), render_keys())
+def test_any_allowed_objective_trains_saves_and_loads(tmp_path, train, model, render):
+    try:
+        exp = experiment(train, model, render)
+    except SettingError:
+        return  # said in one line (see above)
+    with np.errstate(all="ignore"):
+        try:
+            run = train_and_save(exp, tmp_path)
+        except AevizError as error:  # a run that is not finite from the start: one line
+            assert "\n" not in str(error)
+            return
+    assert np.isfinite(run.loss).all()
+    assert (run.logvar_weights is not None) == bool(exp.model.variational)
+    # The stored config rebuilds the same experiment: nothing of the objective is lost.
+    assert experiment_from_dict(parse_toml(run.config, "x"), "x") == exp
+
+
+def train_and_save(exp, folder):
+    path = folder / "fuzz.npz"
+    train(exp).save(path)
+    return trajectory.load(path)

@@ -5,10 +5,8 @@ checked in a real browser in test_page_browser.py)."""
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,15 +18,9 @@ from aeviz.renderer.page import pack
 from aeviz.renderer.page.template import script_json
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import load
-from tests.conftest import tiny_text
+from tests.conftest import FAST, tiny_text
+from tests.helpers import big_run, page_data
 from tests.strategies import PAGE_TEXTS
-from tests.test_batch import FAST
-
-DATA = re.compile(r'<script id="aeviz-data" type="application/json">(.*?)</script>', re.S)
-
-
-def page_data(path: Path) -> dict:
-    return json.loads(DATA.search(path.read_text(encoding="utf-8"))[1])
 
 
 def array(text: str, dtype: str) -> np.ndarray:
@@ -139,13 +131,6 @@ def test_smooth_is_refused_for_a_page(run_cli, tiny_run_path, tmp_path):
     assert result.exit_code == 2
     assert "a page shows the recorded snapshots only" in result.stderr
     assert not (tmp_path / "x.html").exists()
-
-
-def big_run(run, copies: int):
-    """The run with every sample repeated `copies` times (a large data set, cheaply)."""
-    return dataclasses.replace(run, x=np.tile(run.x, (copies, 1)),
-                               labels=np.tile(run.labels, copies),
-                               codes=np.tile(run.codes, (1, copies, 1)))
 
 
 def test_seventy_thousand_points_are_all_drawn_and_some_respond(tiny_run_path, tmp_path,

@@ -18,7 +18,7 @@ from aeviz.renderer.page import pack
 from aeviz.training.model import forward
 from aeviz.trajectory import load
 from tests.conftest import tiny_text
-from tests.test_page import big_run
+from tests.helpers import big_run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -83,7 +83,7 @@ def tolerance(driver_run: dict) -> np.ndarray:
 
 
 def page_run(page: Path, number: int = 0) -> dict:
-    from tests.test_page import page_data
+    from tests.helpers import page_data
 
     return page_data(page)["runs"][number]
 

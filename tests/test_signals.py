@@ -14,6 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from aeviz import signals, trajectory
+from aeviz.renderer.scene import Scene
+from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions
 from tests.conftest import tiny_text
 
 pytestmark = [pytest.mark.skipif(not Path("/proc/self/stat").exists(),
@@ -257,3 +261,24 @@ def test_demo_stops_on_ctrl_c_without_rendering(tmp_path):
     assert code == 130 and "Traceback" not in err, err
     assert "stopped: interrupted" in out and "demo.gif" not in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.npz"]
+
+
+def test_a_signal_during_scene_building_acts_before_the_next_panel(tiny_run_path,
+                                                                    monkeypatch):
+    view = RunView(trajectory.load(tiny_run_path))
+    built = []
+    original = Scene._panel
+
+    def panel(self, name, *args):
+        made = original(self, name, *args)
+        built.append(name)
+        if name == "code":  # as if Ctrl-C came while the first panel was drawn
+            signals._raise_interrupted(signal.SIGINT, None)
+        return made
+
+    monkeypatch.setattr(Scene, "_panel", panel)
+    monkeypatch.setattr(signals, "_received", [])
+    with pytest.raises(signals.Interrupted), signals.deferred():
+        Scene([view], RenderOptions(size="320x180"), (0, 12))
+    assert built == ["code"]  # the signal acted before the loss panel was drawn
+    assert signals._deferring == []

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aeviz import trajectory
 from aeviz.cli.options import TrainingStatus, clock_text
@@ -16,8 +20,16 @@ from aeviz.training.loop import Snapshot, Training, train, train_to_file
 from aeviz.training.model import Autoencoder
 from aeviz.training.optim import make_optimizer
 from aeviz.training.recorder import RunInfo, StreamingRecord
+from tests import strategies as fuzz
 from tests.conftest import tiny_text
-from tests.helpers import image_experiment
+from tests.helpers import (
+    assert_exit_0_or_2,
+    data_experiment,
+    image_experiment,
+    invoke_checked,
+    limited_aeviz,
+)
+from tests.strategies import csv_files, npy_files, scaled
 
 # `aeviz.train` is the API function; the module is reached through the import system.
 
@@ -264,3 +276,44 @@ def test_training_status_line():
     status.epoch(3, 0.04123)
     assert status.text(30_000, 100_000, 6.0) == "RMSE 0.0412  5,000 samples/s  0:14 left"
     assert clock_text(3725) == "1:02:05" and clock_text(65) == "1:05"
+
+
+@settings(max_examples=8)
+@given(document=fuzz.mutated_experiments())
+def test_train_writes_a_loadable_run_or_nothing(scratch, document):
+    from aeviz.settings.tomlwriter import dump_toml
+
+    path, output = scratch / "train.toml", scratch / "train.npz"
+    output.unlink(missing_ok=True)
+    try:
+        path.write_text(dump_toml(document), encoding="utf-8", errors="surrogatepass")
+    except (TypeError, ValueError):
+        return
+    result = invoke_checked("train", path, "-o", output, "--set", "train.epochs=1")
+    if result.exit_code == 2:
+        assert not output.exists()
+        assert not [p for p in scratch.iterdir() if p.name.startswith(".train.")]
+    else:
+        assert invoke_checked("info", output).exit_code == 0
+
+
+@pytest.mark.slow
+@scaled(6)
+@given(csv=csv_files(), npy=npy_files(), use_csv=st.booleans())
+def test_train_exits_0_or_2_and_writes_nothing_on_refusal(csv, npy, use_csv):
+    content, columns, label = csv
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        if use_csv:
+            (folder / "d.csv").write_bytes(content)
+            data_experiment(folder, "d.csv", columns, label_column=label)
+        else:
+            (folder / "d.npy").write_bytes(npy)
+            data_experiment(folder, "d.npy", 3)
+        inputs = {os.fsdecode(name) for name in os.listdir(folder)}
+        result = limited_aeviz("train", "e.toml", "-o", "run.npz", "-q", cwd=folder)
+        assert_exit_0_or_2(result, folder, inputs)
+        if result.returncode == 0:
+            import aeviz as api
+
+            assert len(api.load(folder / "run.npz")) >= 2

@@ -13,11 +13,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aeviz import trajectory
 from aeviz.errors import AevizError
-from aeviz.settings import Experiment, RenderOptions
+from aeviz.settings import Experiment, RenderOptions, experiment_from_dict
+from aeviz.training.loop import train
 from aeviz.trajectory import Meta
+from tests import strategies as fuzz
+from tests.conftest import TINY_EXPERIMENT
+from tests.helpers import invoke_checked
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -433,3 +439,55 @@ def test_text_that_is_not_unicode_is_one_line(tiny_run_path, tmp_path):
         trajectory.load(path)
     assert str(error.value) == (f"{path}: label_names: holds text that is not Unicode (a "
                                 "damaged or tampered trajectory)")
+
+
+@pytest.mark.parametrize("key, value", [("W_logvar", np.full((13, 2, 4), np.nan, np.float32)),
+                                        ("b_logvar", np.zeros((13, 3), np.float32)),
+                                        ("terms", np.zeros((12, 1), np.float32)),
+                                        ("term_names", np.array(1))])
+def test_tampered_objective_arrays_get_one_line(tmp_path, key, value):
+    raw = {**TINY_EXPERIMENT, "model": {"layers": [3, 4, 2, 4, 3],
+                                        "activation": ["tanh", "identity", "tanh", "tanh"],
+                                        "variational": True}}
+    run = train(experiment_from_dict(raw, "vae.toml"))
+    path = tmp_path / "vae.npz"
+    run.save(path)
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    arrays[key] = value
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(AevizError) as caught:
+        trajectory.load(tmp_path / "bad.npz")
+    assert "\n" not in str(caught.value) and key.split("_")[0] in str(caught.value)
+
+
+@pytest.fixture(scope="module")
+def tiny_arrays(tiny_run_path) -> dict[str, np.ndarray]:
+    with np.load(tiny_run_path, allow_pickle=False) as run:
+        return {key: run[key] for key in run.files}
+
+
+@given(data=st.data())
+def test_tampered_members_load_or_get_one_line(scratch, tiny_arrays, data):
+    arrays = data.draw(fuzz.mutated_members(tiny_arrays))
+    path = scratch / "run.npz"
+    np.savez(path, **arrays)
+    invoke_checked("info", path)
+
+
+@settings(max_examples=6)
+@given(data=st.data())
+def test_tampered_runs_render_or_write_nothing(scratch, tiny_arrays, data):
+    arrays = data.draw(fuzz.mutated_members(tiny_arrays))
+    path, output = scratch / "drawn.npz", scratch / "still.png"
+    np.savez(path, **arrays)
+    output.unlink(missing_ok=True)
+    result = invoke_checked("render", path, "-o", output, "--size", "160x90")
+    assert output.exists() == (result.exit_code == 0)
+
+
+@given(data=st.data())
+def test_zip_damage_is_one_line(scratch, tiny_run_path, data):
+    path = scratch / "damaged.npz"
+    path.write_bytes(data.draw(fuzz.corrupted_bytes(tiny_run_path.read_bytes())))
+    invoke_checked("info", path)
