@@ -1,10 +1,12 @@
-"""Shared fixtures: tiny experiments that train in milliseconds."""
+"""Shared fixtures (tiny experiments that train in milliseconds), the Hypothesis profiles and
+the tally of a fuzz property's outcomes."""
 
 from __future__ import annotations
 
 import copy
 import os
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import matplotlib
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, event, settings
 
 from aeviz.settings import load_experiment
 from aeviz.settings.tomlwriter import dump_toml
@@ -19,6 +22,19 @@ from aeviz.training.loop import train
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+# The one knob of the fuzz tests: the Hypothesis profile. "ci", the default, is deterministic
+# (a fixed seed, no example database) and bounded; `pytest --hypothesis-profile=long` searches
+# harder. Each property runs a share of the profile's examples (tests/strategies.py:
+# `examples`). Deadlines are off: the guards against hangs are outer limits, never timings;
+# function-scoped fixtures are shared by a property's examples on purpose (`outcomes`).
+_QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+          HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True,
+                          database=None, suppress_health_check=_QUIET)
+settings.register_profile("long", max_examples=1000, deadline=None,
+                          suppress_health_check=_QUIET)
+settings.load_profile("ci")
 
 # The tiny experiment: 40 samples in 3-D, trained for 12 epochs of 5 mini-batches.
 TINY_EXPERIMENT = {
@@ -134,3 +150,34 @@ def wide_image_run(tmp_path_factory):
     np.save(folder / "y.npy", np.arange(200) % 10)
     (folder / "e.toml").write_text(dump_toml(WIDE_IMAGES))
     return train(load_experiment(folder / "e.toml"))
+
+
+class Outcomes:
+    """What a fuzz property's examples came to: "accepted" (read, trained, drawn: then checked
+    to be right) or "refused" (one line). Each is also a Hypothesis event, which
+    `--hypothesis-show-statistics` shows."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def accepted(self) -> None:
+        self._count("accepted")
+
+    def refused(self) -> None:
+        self._count("refused")
+
+    def _count(self, outcome: str) -> None:
+        event(outcome)
+        self.counts[outcome] += 1
+
+
+@pytest.fixture
+def outcomes():
+    """The tally of one fuzz property; at its end at least a third of the examples must have
+    been accepted, so that the accept branch's checks really run."""
+    tally = Outcomes()
+    yield tally
+    total = sum(tally.counts.values())
+    assert total and tally.counts["accepted"] * 3 >= total, (
+        f"{tally.counts['accepted']} of {total} examples accepted: the strategy must be "
+        "biased toward valid input (at least a third)")

@@ -15,7 +15,6 @@ import imageio.v3 as iio
 import imageio_ffmpeg
 import numpy as np
 from click.testing import CliRunner
-from hypothesis import event
 from matplotlib.text import Text
 
 import aeviz
@@ -151,7 +150,6 @@ def invoke_checked(*args) -> object:
         raise AssertionError(f"traceback for aeviz {' '.join(map(str, args))[:200]}: "
                              f"{type(error).__name__}: {str(error)[:200]}") from error
     assert result.exit_code in (0, 2), (args, result.exit_code, result.output)
-    event(f"{args[0]}: exit {result.exit_code}")
     if result.exit_code == 2:
         assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, (
             result.stderr)
@@ -165,22 +163,24 @@ TIME_LIMIT = 120         # seconds: a hang guard, far above what any example tak
 
 
 def data_experiment(folder: Path, file: str, columns: int, **data) -> Path:
+    """An experiment (e.toml in `folder`) on the data file `file` of `columns` columns."""
     path = folder / "e.toml"
     path.write_text(tiny_text(data={"clusters": None, "file": file, **data},
                               model={"layers": [columns, 2, columns]}))
     return path
 
 
-def read_or_refuse(path: Path) -> str:
-    """Load the experiment's data: "read" (then it is trainable) or "refused" in one line."""
+def read_or_refuse(path: Path):
+    """The experiment's data (a Dataset, checked to be trainable: N x D finite float32 and a
+    label per row), or None when aeviz refused it in one line."""
     try:
         data = load_data(load_experiment(path))
     except AevizError as error:
         assert "\n" not in str(error) and str(error), repr(str(error))
-        return "refused"
+        return None
     assert data.x.ndim == 2 and data.x.dtype == np.float32 and np.isfinite(data.x).all()
     assert len(data.labels) == len(data.x)
-    return "read"
+    return data
 
 
 def limited_aeviz(*args: str, cwd: Path) -> subprocess.CompletedProcess:

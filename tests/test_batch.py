@@ -11,7 +11,7 @@ from aeviz.batch import find_experiments, shard
 from aeviz.errors import AevizError
 from tests.conftest import FAST, TINY
 from tests.helpers import assert_exit_0_or_2, limited_aeviz
-from tests.strategies import SHARDS, batch_folders, scaled
+from tests.strategies import batch_folders, examples
 
 
 @pytest.fixture
@@ -222,20 +222,31 @@ def test_a_fifo_in_a_batch_folder_is_refused_unopened(run_cli, folder, tmp_path)
 
 
 @pytest.mark.slow
-@scaled(6)
-@given(files=batch_folders(), shard=SHARDS)
-def test_batch_exits_0_or_2_and_a_dry_run_writes_nothing(files, shard):
+@examples(0.2)
+@given(batch=batch_folders())
+def test_a_dry_run_of_any_folder_lists_its_shard_or_exits_2_writing_nothing(batch,
+                                                                            outcomes):
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         (folder / "ex").mkdir()
-        for file_name, text in files.items():
+        for file_name, text in batch.files.items():
             try:
                 (folder / "ex" / file_name).write_text(text)
             except OSError:  # a name the file system refuses (too long): not an input
                 pass
         inputs = {os.fsdecode(name) for name in os.listdir(folder)}
         listing = sorted(os.listdir(folder / "ex"))
-        result = limited_aeviz("batch", "ex", "-o", "out", "--dry-run", "--shard", shard,
-                               cwd=folder)
+        result = limited_aeviz("batch", "ex", "-o", "out", "--dry-run", "--shard",
+                               batch.shard, cwd=folder)
         assert_exit_0_or_2(result, folder, inputs)
         assert sorted(os.listdir(folder / "ex")) == listing and not (folder / "out").exists()
+    if result.returncode == 2:
+        assert not batch.valid, result.stderr
+        return outcomes.refused()
+    outcomes.accepted()
+    if batch.valid:  # each experiment of the shard, new: to be made
+        listed = [line.split(": ")[0] for line in result.stdout.splitlines()
+                  if not line.startswith("shard ")]
+        assert set(listed) <= {name.removesuffix(".toml") for name in batch.files}
+        assert all(": would " in line and "new (no manifest)" in line
+                   for line in result.stdout.splitlines() if not line.startswith("shard "))

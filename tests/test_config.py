@@ -1,5 +1,6 @@
 """Experiment files: defaults, resolution, and the exact message for each kind of mistake."""
 
+import re
 import sys
 
 import pytest
@@ -370,23 +371,43 @@ def test_a_fifo_in_a_batch_folder_does_not_hang_the_dry_run(run_cli, tmp_path):
                              "pipe), not a file\n")
 
 
-@given(data=fuzz.experiment_texts())
-def test_experiment_files_validate_or_get_one_line(scratch, data):
+@given(text=fuzz.experiment_texts())
+def test_experiment_files_validate_as_written_or_get_one_line(scratch, text, outcomes):
     path = scratch / "exp.toml"
-    path.write_bytes(data)
+    path.write_bytes(text.content)
     result = invoke_checked("validate", path)
-    if result.exit_code == 0 and not result.stdout.startswith("#"):
-        # What validate prints is what train would store: it must read back the same.
-        path.write_text(result.stdout.split("\n# ")[0], encoding="utf-8")
-        again = invoke_checked("validate", path)
-        assert again.exit_code == 0 and again.stdout == result.stdout
+    if result.exit_code == 2:
+        assert text.document is None, f"a valid experiment was refused: {result.stderr}"
+        return outcomes.refused()
+    outcomes.accepted()
+    # What validate prints is what train would store: it must read back the same.
+    printed = result.stdout.split("\n# ")[0]
+    path.write_text(printed, encoding="utf-8")
+    again = invoke_checked("validate", path)
+    assert again.exit_code == 0 and again.stdout == result.stdout
+    if text.document is not None:  # and it holds every key as written
+        resolved = tomllib.loads(printed)
+        for table, values in text.document.items():
+            if isinstance(values, dict):
+                assert {key: resolved[table][key] for key in values} == values, table
+            else:
+                assert resolved[table] == values, table
 
 
 @given(assignment=fuzz.set_strings())
-def test_set_strings_apply_or_get_one_line(scratch, assignment):
+def test_set_strings_apply_or_get_one_line(scratch, assignment, outcomes):
     path = scratch / "tiny.toml"
     path.write_text(TINY)
-    invoke_checked("validate", path, "--set", assignment)
+    result = invoke_checked("validate", path, "--set", assignment.text)
+    if result.exit_code == 2:
+        assert assignment.key is None, f"a valid --set was refused: {result.stderr}"
+        return outcomes.refused()
+    outcomes.accepted()
+    if assignment.key is not None:  # the experiment validate prints holds the value set
+        resolved = tomllib.loads(result.stdout.split("\n# ")[0])
+        for step in re.findall(r"[^.\[\]]+|\[\d+\]", assignment.key):
+            resolved = resolved[int(step[1:-1]) - 1] if step[0] == "[" else resolved[step]
+        assert resolved == assignment.value
 
 
 @given(key=st.text(max_size=30), value=fuzz.API_VALUES)

@@ -11,9 +11,10 @@ import struct
 import zipfile
 from pathlib import Path
 
+import imageio.v3 as iio
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from aeviz import trajectory
@@ -24,6 +25,7 @@ from aeviz.trajectory import Meta
 from tests import strategies as fuzz
 from tests.conftest import TINY_EXPERIMENT
 from tests.helpers import invoke_checked
+from tests.strategies import examples
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -468,26 +470,45 @@ def tiny_arrays(tiny_run_path) -> dict[str, np.ndarray]:
 
 
 @given(data=st.data())
-def test_tampered_members_load_or_get_one_line(scratch, tiny_arrays, data):
-    arrays = data.draw(fuzz.mutated_members(tiny_arrays))
+def test_tampered_members_load_or_get_one_line(scratch, tiny_arrays, data, outcomes):
+    tampered = data.draw(fuzz.tampered_runs(tiny_arrays))
     path = scratch / "run.npz"
-    np.savez(path, **arrays)
-    invoke_checked("info", path)
+    np.savez(path, **tampered.arrays)
+    result = invoke_checked("info", path)
+    if result.exit_code == 2:
+        assert not tampered.valid, result.stderr
+        return outcomes.refused()
+    outcomes.accepted()
+    run = trajectory.load(path)  # what info read: the run's arrays, as saved
+    assert run.codes.shape == (len(run), len(run.x), 2)
+    if tampered.valid:
+        np.testing.assert_array_equal(run.codes, tampered.arrays["codes"])
+        np.testing.assert_array_equal(run.loss, tampered.arrays["loss"])
 
 
-@settings(max_examples=6)
+@examples(0.2)
 @given(data=st.data())
-def test_tampered_runs_render_or_write_nothing(scratch, tiny_arrays, data):
-    arrays = data.draw(fuzz.mutated_members(tiny_arrays))
+def test_tampered_runs_render_or_write_nothing(scratch, tiny_arrays, data, outcomes):
+    tampered = data.draw(fuzz.tampered_runs(tiny_arrays))
     path, output = scratch / "drawn.npz", scratch / "still.png"
-    np.savez(path, **arrays)
+    np.savez(path, **tampered.arrays)
     output.unlink(missing_ok=True)
     result = invoke_checked("render", path, "-o", output, "--size", "160x90")
-    assert output.exists() == (result.exit_code == 0)
+    if result.exit_code == 2:
+        assert not tampered.valid and not output.exists(), result.stderr
+        return outcomes.refused()
+    outcomes.accepted()
+    assert iio.imread(output).shape == (90, 160, 3)
 
 
 @given(data=st.data())
-def test_zip_damage_is_one_line(scratch, tiny_run_path, data):
+def test_zip_damage_is_one_line(scratch, tiny_run_path, data, outcomes):
     path = scratch / "damaged.npz"
-    path.write_bytes(data.draw(fuzz.corrupted_bytes(tiny_run_path.read_bytes())))
-    invoke_checked("info", path)
+    damaged = data.draw(fuzz.damaged_zips(tiny_run_path.read_bytes()))
+    path.write_bytes(damaged.content)
+    result = invoke_checked("info", path)
+    if result.exit_code == 2:
+        assert not damaged.whole, result.stderr
+        return outcomes.refused()
+    outcomes.accepted()
+    assert len(trajectory.load(path)) == 13
