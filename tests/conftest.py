@@ -171,12 +171,22 @@ class Outcomes:
         self.counts[outcome] += 1
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, for `outcomes` to see whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def outcomes():
+def outcomes(request):
     """The tally of one fuzz property; at its end at least a third of the examples must have
     been accepted, so that the accept branch's checks really run."""
     tally = Outcomes()
     yield tally
+    if request.node.report_call.failed:  # the failure says more than the tally
+        return
     total = sum(tally.counts.values())
     assert total and tally.counts["accepted"] * 3 >= total, (
         f"{tally.counts['accepted']} of {total} examples accepted: the strategy must be "

@@ -367,25 +367,40 @@ JSON_VALUES = st.recursive(
 )
 
 
+@dataclass(frozen=True)
+class ManifestBytes:
+    """A batch manifest's bytes, and whether they still say what the valid one says."""
+    content: bytes
+    intact: bool
+
+
 @st.composite
-def manifest_bytes(draw, valid: dict) -> bytes:
-    """A batch manifest: the real one with a field replaced, any JSON, or any bytes."""
-    kind = draw(st.sampled_from(["field", "entry", "json", "bytes", "deep"]))
+def manifest_bytes(draw, valid: dict) -> ManifestBytes:
+    """The valid manifest written again (half the time: any indentation and key order, a
+    row key added), or with a field or an output's entry replaced, any JSON, any bytes."""
+    kind = draw(st.sampled_from(["intact"] * 5 + ["field", "entry", "json", "bytes", "deep"]))
+    if kind == "intact":
+        row = st.dictionaries(st.sampled_from(["rmse", "epochs", "note"]),
+                              st.one_of(st.integers(), st.floats(allow_nan=False),
+                                        st.text(max_size=8)), max_size=2)
+        manifest = {**valid, **draw(row)}
+        return ManifestBytes(json.dumps(manifest, indent=draw(st.sampled_from([None, 1, 4])),
+                                        sort_keys=draw(st.booleans())).encode(), True)
     if kind == "field":
         manifest = dict(valid)
         manifest[draw(st.sampled_from(sorted(manifest) + ["extra"]))] = draw(JSON_VALUES)
-        return json.dumps(manifest).encode()
+        return ManifestBytes(json.dumps(manifest).encode(), False)
     if kind == "entry":
         manifest = json.loads(json.dumps(valid))
         name = draw(st.sampled_from(sorted(manifest["outputs"])))
         manifest["outputs"][name][draw(st.sampled_from(["bytes", "sha256"]))] = draw(JSON_VALUES)
-        return json.dumps(manifest).encode()
+        return ManifestBytes(json.dumps(manifest).encode(), False)
     if kind == "json":
-        return json.dumps(draw(JSON_VALUES)).encode()
+        return ManifestBytes(json.dumps(draw(JSON_VALUES)).encode(), False)
     if kind == "deep":
         depth = draw(st.sampled_from([5, 50, 5000, 100_000]))
-        return ("[" * depth + "]" * depth).encode()
-    return draw(st.binary(max_size=64))
+        return ManifestBytes(("[" * depth + "]" * depth).encode(), False)
+    return ManifestBytes(draw(st.binary(max_size=64)), False)
 
 # Cells a CSV may hold: numbers as programs write them (each read as float() reads it), numbers
 # Python's float() takes but aeviz must not, and text, quotes and sizes that parsers trip on.
@@ -761,12 +776,65 @@ def render_keys(values: st.SearchStrategy | None = None) -> st.SearchStrategy[di
     flag = st.booleans() if values is None else st.one_of(st.booleans(), values)
     return st.fixed_dictionaries({}, optional={
         "panels": st.lists(panel, min_size=0, max_size=5), "pull": flag, "ellipses": flag})
-# Texts an experiment puts on a page (title, caption, run labels): anything, and the fragments
-# that end or open a script or a comment in HTML, in any case.
-PAGE_TEXTS = st.one_of(
-    st.text(max_size=30),
-    st.lists(st.sampled_from(["</script>", "</SCRIPT ", "<!--", "-->", "<script>", "&amp;",
-                              "\u2028", "\"'", "<img src=x onerror=alert(1)>", "@@DATA@@",
-                              "\\u003c", "x"]), min_size=1, max_size=5).map("".join),
-)
+@dataclass(frozen=True)
+class ObjectiveKeys:
+    """[train], [model] and [render] keys of the objective, the VAE and their drawings, and
+    whether they are valid as drawn (then the experiment builds with them as written)."""
+    train: dict
+    model: dict
+    render: dict
+    valid: bool
+
+
+@st.composite
+def objective_settings(draw, values: st.SearchStrategy | None = None) -> ObjectiveKeys:
+    """Valid keys (half the time: terms in their ranges, a VAE with its KL weight and
+    ellipses, the decoder panel, pull arrows), or those of `objective_keys`, `model_keys` and
+    `render_keys` (edge numbers, or with `values` anything)."""
+    if draw(st.booleans()):
+        variational = draw(st.booleans())
+        train = draw(st.fixed_dictionaries({}, optional={
+            "noise": st.floats(0, 1), "masking": st.floats(0, 0.9), "code_l1": st.floats(0, 1),
+            "weight_decay": st.floats(0, 0.1),
+            "optimizer": st.sampled_from(["sgd", "momentum", "rmsprop", "adam", "adamw"]),
+            **({"beta": st.floats(0, 4)} if variational else {})}))
+        model = {"variational": variational}
+        if variational and draw(st.booleans()):
+            model["activation"] = ["tanh", "identity", "tanh", "identity"]  # the code linear
+        render = draw(st.fixed_dictionaries({}, optional={
+            "panels": st.lists(st.sampled_from(["code", "loss", "weights", "recon", "decoder"]),
+                               min_size=1, max_size=5, unique=True),
+            "pull": st.booleans(), **({"ellipses": st.booleans()} if variational else {})}))
+        return ObjectiveKeys(train, model, render, True)
+    return ObjectiveKeys(draw(objective_keys(values)), draw(model_keys(values)),
+                         draw(render_keys(values)), False)
+
+
+# Texts an experiment puts on a page (title, caption, run labels): the fragments that end or
+# open a script or a comment in HTML, in any case, among printable text; and anything at all.
+HTML_FRAGMENTS = st.lists(st.sampled_from([
+    "</script>", "</SCRIPT ", "<!--", "-->", "<script>", "&amp;", "\u2028", "\"'",
+    "<img src=x onerror=alert(1)>", "@@DATA@@", "\\u003c", "x", "$x^2$", " "]),
+    min_size=1, max_size=5).map("".join)
+PRINTABLE_TEXTS = st.one_of(HTML_FRAGMENTS, st.text(st.characters(
+    exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters="$\\"), max_size=30))
+PAGE_TEXTS = st.one_of(HTML_FRAGMENTS, st.text(max_size=30))
+
+
+@dataclass(frozen=True)
+class PageTexts:
+    """A page's title, caption and run label, and whether all three are printable text that
+    a page must show as written (else one may be refused)."""
+    title: str
+    caption: str
+    label: str
+    printable: bool
+
+
+@st.composite
+def page_texts(draw) -> PageTexts:
+    """Printable texts holding HTML's dangerous fragments (half the time), or any texts."""
+    printable = draw(st.booleans())
+    texts = PRINTABLE_TEXTS if printable else PAGE_TEXTS
+    return PageTexts(draw(texts), draw(texts), draw(texts.filter(str.strip)), printable)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from aeviz import trajectory
 from aeviz.errors import AevizError, SettingError
@@ -13,7 +13,7 @@ from aeviz.settings import experiment_from_dict, load_experiment, parse_toml
 from aeviz.training.loop import Training, train, train_to_file
 from aeviz.training.objectives import corrupt
 from tests.conftest import TINY_EXPERIMENT, tiny_text
-from tests.strategies import model_keys, objective_keys, render_keys, toml_values
+from tests.strategies import ObjectiveKeys, examples, objective_settings, toml_values
 
 VAE_MODEL = {"activation": ["tanh", "identity", "tanh", "identity"], "variational": True}
 
@@ -129,41 +129,48 @@ def test_the_terms_axis_is_legible(tmp_path, size, train_keys, model_keys, monke
     assert ("KL to N(0, 1)" if "beta" in train_keys else "mean Σ|code|") in texts
 
 
-FUZZ = settings(max_examples=60, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def experiment(train: dict, model: dict, render: dict):
-    raw = {**TINY_EXPERIMENT, "train": {**TINY_EXPERIMENT["train"], **train, "epochs": 2},
-           "model": {**TINY_EXPERIMENT["model"], **model}, "render": render}
+def experiment(keys: ObjectiveKeys):
+    raw = {**TINY_EXPERIMENT, "train": {**TINY_EXPERIMENT["train"], **keys.train, "epochs": 2},
+           "model": {**TINY_EXPERIMENT["model"], **keys.model}, "render": keys.render}
     return experiment_from_dict(raw, "fuzz.toml")
 
 
-@FUZZ
-@given(objective_keys(toml_values), model_keys(toml_values), render_keys(toml_values))
-def test_any_value_builds_or_gets_one_line_naming_its_key(train, model, render):
+@examples(2)
+@given(keys=objective_settings(toml_values))
+def test_any_value_builds_or_gets_one_line_naming_its_key(keys, outcomes):
     try:
-        experiment(train, model, render)
+        exp = experiment(keys)
     except SettingError as error:
         message = str(error)
+        assert not keys.valid, message
         assert "\n" not in message and message.startswith("fuzz.toml: ")
-        assert any(key in message for key in (*train, *model, *render, "train.", "model."))
+        assert any(key in message for key in (*keys.train, *keys.model, *keys.render, "train.",
+                                              "model."))
+        return outcomes.refused()
+    outcomes.accepted()
+    if keys.valid:  # every key as written
+        for table, values in (("train", keys.train), ("model", keys.model),
+                              ("render", keys.render)):
+            for key, value in values.items():
+                held = getattr(getattr(exp, table), key)
+                assert (list(held) if isinstance(held, tuple) else held) == value, key
 
 
-@settings(max_examples=12, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(objective_keys(), model_keys(), render_keys())
-def test_any_allowed_objective_trains_saves_and_loads(tmp_path, train, model, render):
+@examples(0.4)
+@given(keys=objective_settings())
+def test_any_allowed_objective_trains_saves_and_loads(tmp_path, keys, outcomes):
     try:
-        exp = experiment(train, model, render)
+        exp = experiment(keys)
     except SettingError:
-        return  # said in one line (see above)
+        assert not keys.valid
+        return outcomes.refused()  # said in one line (see above)
     with np.errstate(all="ignore"):
         try:
             run = train_and_save(exp, tmp_path)
         except AevizError as error:  # a run that is not finite from the start: one line
             assert "\n" not in str(error)
-            return
+            return outcomes.refused()
+    outcomes.accepted()
     assert np.isfinite(run.loss).all()
     assert (run.logvar_weights is not None) == bool(exp.model.variational)
     # The stored config rebuilds the same experiment: nothing of the objective is lost.
