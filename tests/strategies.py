@@ -649,7 +649,7 @@ SHARDS = st.one_of(
 )
 
 
-# Render options (tests/test_render_fuzz.py).
+# Render options (tests/test_render.py).
 PANELS = ("code", "loss", "weights", "recon")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from aeviz import trajectory
@@ -35,6 +35,7 @@ from tests.helpers import (
     trained,
     write_csv,
 )
+from tests.strategies import examples
 
 
 @pytest.mark.parametrize("size", sorted(SMALLEST_PX))
@@ -239,7 +240,7 @@ def test_a_caption_costs_the_same_at_any_length(monkeypatch):
 
 
 @given(st.text(max_size=400), st.floats(40, 900), st.integers(1, 3))
-@settings(max_examples=60, deadline=None)
+@examples(2)
 def test_wrapped_lines_fit_and_keep_the_text_in_order(text, room_pt, lines):
     wrapped = placement.wrap_text(text, 11.5, room_pt, lines)
     assert len(wrapped) <= lines

@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import aeviz
@@ -80,7 +80,7 @@ def test_a_hostile_title_cannot_end_the_script(tiny_run_path, tmp_path):
     assert data["title"] == title and data["caption"] == "a </SCRIPT> b"
 
 
-@settings(max_examples=200, deadline=None)
+@examples(6)
 @given(st.recursive(st.text() | st.floats(allow_nan=False, allow_infinity=False) | st.none(),
                     lambda inner: st.lists(inner, max_size=3)
                     | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8))
