@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import imageio.v3 as iio
@@ -268,3 +269,16 @@ def big_run(run, copies: int):
     return dataclasses.replace(run, x=np.tile(run.x, (copies, 1)),
                                labels=np.tile(run.labels, copies),
                                codes=np.tile(run.codes, (1, copies, 1)))
+
+
+def wait_until(condition, what: str, limit: float = 60.0,
+               process: subprocess.Popen | None = None) -> None:
+    """Poll until `condition()` holds (a failure only if it never does, or `process` ends
+    first: not a timing test)."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"ended before {what}: {process.communicate()}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.05)

@@ -18,7 +18,7 @@ from aeviz.renderer.page import pack
 from aeviz.training.model import forward
 from aeviz.trajectory import load
 from tests.conftest import tiny_text
-from tests.helpers import big_run
+from tests.helpers import big_run, wait_until
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -53,10 +53,10 @@ def open_page(driver, page: Path, offline: bool = True):
         "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
     driver.get_log("browser"), driver.get_log("performance")  # start from empty logs
     driver.get(page.as_uri())
-    for _ in range(100):
-        if driver.execute_script("return typeof window.aeviz === 'object'"):
-            break
-        time.sleep(0.05)
+    # However long a busy machine takes to load it (60 s: a guard against a hang, not a
+    # timing test; on a busy machine 5 s was not always enough).
+    wait_until(lambda: driver.execute_script("return typeof window.aeviz === 'object'"),
+               "the page's API ready")
     problems = [entry for entry in driver.get_log("browser")
                 if entry["level"] in ("SEVERE", "WARNING")]
     assert problems == [], problems
@@ -237,10 +237,7 @@ def test_play_and_pause(browser, tiny_page):
     driver = open_page(browser, tiny_page)
     js(driver, "aeviz.seek(0)")
     js(driver, "aeviz.play()")
-    for _ in range(100):
-        if js(driver, "aeviz.current()")["index"] > 2:
-            break
-        time.sleep(0.05)
+    wait_until(lambda: js(driver, "aeviz.current()")["index"] > 2, "three snapshots played")
     js(driver, "aeviz.pause()")
     stopped = js(driver, "aeviz.current()")["index"]
     assert stopped > 2 and not js(driver, "aeviz.playing()")

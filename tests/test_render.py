@@ -102,6 +102,7 @@ def test_same_input_gives_byte_identical_files(run, tmp_path):
     assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "b.gif").read_bytes()
 
 
+@pytest.mark.slow  # (tracemalloc slows every allocation down)
 def test_memory_does_not_grow_with_frames(run, tmp_path):
     def peak(frame_count):
         tracemalloc.start()
@@ -389,7 +390,7 @@ def fuzz_runs(tmp_path_factory) -> list[Path]:
     return paths
 
 
-@examples(0.5)
+@examples(0.3)
 @given(run=st.integers(0, 1), flags=render_flags())
 def test_render_options_draw_or_refuse_in_one_line(fuzz_runs, run, flags, outcomes):
     kind, args = flags.kind, list(flags.args)

@@ -19,6 +19,7 @@ from aeviz.renderer.scene import Scene
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
 from tests.conftest import tiny_text
+from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.skipif(not Path("/proc/self/stat").exists(),
                                  reason="needs Linux /proc"),
@@ -69,19 +70,6 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def wait_until(condition, what: str, limit: float = 60.0,
-               process: subprocess.Popen | None = None) -> None:
-    """Poll until `condition()` holds (a failure only if it never does, or `process` ends
-    first: not a timing test)."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"ended before {what}: {process.communicate()}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never happened: {what}")
-        time.sleep(0.05)
-
-
 def streamed(folder: Path, name: str, snapshots: int = 1, samples: int = 40) -> bool:
     """Training of `name` has streamed `snapshots` snapshots into its hidden parts folder in
     `folder` (directly there for `train`, inside a batch job's own parts folder for `batch`):
@@ -96,7 +84,7 @@ def streamed(folder: Path, name: str, snapshots: int = 1, samples: int = 40) -> 
 
 def finish(process: subprocess.Popen) -> tuple[int, str, str]:
     out, err = process.communicate(timeout=60)
-    wait_until(lambda: not in_session(process.pid), "every process of the session ended", 15)
+    wait_until(lambda: not in_session(process.pid), "every process of the session ended")
     return process.returncode, out, err
 
 
@@ -207,7 +195,7 @@ def test_workers_stop_when_the_batch_is_killed(tmp_path):
                "two slow workers training", process=process)
     process.kill()
     _, err = process.communicate()  # the workers' stderr too: they hold the pipe until they end
-    wait_until(lambda: not in_session(process.pid), "the orphaned workers stopped", 15)
+    wait_until(lambda: not in_session(process.pid), "the orphaned workers stopped")
     assert not list(outdir.glob("*.tmp.*")) and not list(outdir.glob(".*.parts.*")), err
 
 

@@ -4,8 +4,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -94,20 +92,19 @@ def _x_server():
         import tkinter  # noqa: F401
     except ImportError:
         pytest.skip("no tkinter for matplotlib's TkAgg backend (apt-get install python3-tk)")
-    for number in range(90, 110):
-        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
-            continue
-        server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24",
-                                   "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        for _ in range(100):  # until its socket appears (or it gives up)
-            if Path(f"/tmp/.X11-unix/X{number}").exists() or server.poll() is not None:
-                break
-            time.sleep(0.1)
-        if server.poll() is None and Path(f"/tmp/.X11-unix/X{number}").exists():
-            return server, f":{number}"
-        server.kill()
-        server.wait()
+    # Xvfb picks a free display itself and writes its number once it accepts connections:
+    # no guessing (two test processes may start one each at the same moment) and no waiting.
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24",
+                               "-nolisten", "tcp"], pass_fds=(write,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()  # empty if Xvfb ended without a display
+    if number:
+        return server, f":{number}"
+    server.kill()
+    server.wait()
     pytest.skip("no X server could be started")
 
 
