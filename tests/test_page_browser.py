@@ -22,6 +22,7 @@ from tests.helpers import big_run, wait_until
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = "/usr/bin/chromedriver"
+pytestmark = pytest.mark.slow  # a real browser, started once per module and per test process
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
                                 "(pip install -e '.[test]')")

@@ -120,6 +120,7 @@ def _window_env(display):
     return {**os.environ, "DISPLAY": display, "MPLBACKEND": "TkAgg"}
 
 
+@pytest.mark.slow  # a real X server and window
 def test_the_window_fits_the_screen_names_the_run_and_notes_clip_flags(display, tiny_run_path,
                                                                         tmp_path):
     viewer = subprocess.Popen([sys.executable, "-m", "aeviz", "view", str(tiny_run_path),
@@ -174,6 +175,7 @@ print(round(width), round(height), viewer.size == tuple(figure.get_size_inches()
 """
 
 
+@pytest.mark.slow  # a real X server and window
 def test_the_window_lays_itself_out_again_when_resized(display, tiny_run_path):
     done = subprocess.run([sys.executable, "-c", RESIZE, str(tiny_run_path)],
                           env=_window_env(display), capture_output=True, text=True, timeout=120)
