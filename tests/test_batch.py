@@ -221,6 +221,29 @@ def test_a_fifo_in_a_batch_folder_is_refused_unopened(run_cli, folder, tmp_path)
         f"Error: {folder / 'pipe.toml'}: cannot read: it is a FIFO (named pipe), not a file\n")
 
 
+def test_a_job_whose_worker_died_leaves_no_parts_folder(tmp_path):
+    """A worker killed before it cleaned up (by the OOM killer, or by the stop's SIGKILL after
+    its grace, which a busy machine can outlast) leaves its hidden parts folder: the batch
+    removes it with the job's row, not on its next run. A live process's folder stays."""
+    import subprocess
+
+    from aeviz.batch.jobs import Job, unfinished
+    from aeviz.training.recorder import parts_prefix
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    outdir = tmp_path / "out"
+    dead = outdir / f"{parts_prefix('slow', ended.pid)}a1"
+    alive = outdir / f"{parts_prefix('slow')}b2"  # this process's
+    for folder in (dead, alive):
+        folder.mkdir(parents=True)
+        (folder / "codes").write_bytes(b"half a snapshot")
+    result = unfinished(Job(tmp_path / "slow.toml", outdir, "mp4"), "stopped before it finished",
+                        True)
+    assert (result.name, result.status) == ("slow", "interrupted")
+    assert not dead.exists() and alive.exists()
+
+
 @pytest.mark.slow
 @examples(0.2)
 @given(batch=batch_folders())
