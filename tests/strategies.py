@@ -227,8 +227,10 @@ def set_strings(draw) -> SetString:
     if kind == "valid":
         key = draw(st.sampled_from(sorted(SETTABLE)))
         value = draw(SETTABLE[key])
-        shown = json.dumps(value) if not isinstance(value, str) or draw(st.booleans()) or (
-            value != value.strip() or not value.isalnum()) else value
+        # A string as a bare word where it reads as no other TOML value ("0" is an integer).
+        bare = isinstance(value, str) and value.isalnum() and value[0].isalpha() and (
+            value not in ("true", "false", "inf", "nan"))
+        shown = value if bare and draw(st.booleans()) else json.dumps(value, ensure_ascii=False)
         return SetString(f"{key}{draw(st.sampled_from(['=', ' = ']))}{shown}", key, value)
     if kind == "good":
         return SetString(draw(st.sampled_from(GOOD_ASSIGNMENTS)))
