@@ -88,6 +88,16 @@ def finish(process: subprocess.Popen) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
+def command_line(pid: int) -> str:
+    """A process's command line; empty once it has ended (a child listed a moment ago, such as
+    the short `ffmpeg -version` probe, may be gone when its file is read: on a busy machine
+    that raced, and failed the test)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 STOPS = [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
 
 
@@ -113,8 +123,8 @@ def test_render_stops_ffmpeg_and_leaves_the_old_output(tmp_path, tiny_run_path, 
     clip.write_bytes(b"the clip of last week")
     process = start("render", tiny_run_path, "-o", clip, "--smooth", "30", "--hold",
                     "60", "--size", "320x180", cwd=tmp_path)
-    wait_until(lambda: any("ffmpeg" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-                           for pid in children(process.pid)), "ffmpeg started", process=process)
+    wait_until(lambda: any("ffmpeg" in command_line(pid) for pid in children(process.pid)),
+               "ffmpeg started", process=process)
     process.send_signal(signum)
     code, out, err = finish(process)
     assert (code, err) == (status, "Aborted.\n"), err
