@@ -1,18 +1,14 @@
-"""Hypothesis strategies for aeviz's inputs, shared by the fuzz tests (add yours beside these).
+"""Hypothesis strategies for aeviz's inputs, shared by the fuzz properties (add yours beside
+these): what a user (or an attacker) can hand it.
 
-Profiles: "ci" (the default: a fixed seed and a bounded number of examples, so the suite is
-deterministic and quick) and "long" (HYPOTHESIS_PROFILE=long, for local runs that search
-harder). Deadlines are off everywhere: the guards against hangs are outer limits, never
-timing assertions.
-
-Hypothesis strategies for aeviz's input boundaries: what a user (or an attacker) can hand it.
-
-Each strategy makes the files of one kind of input, valid ones and near misses: data files
-(CSV text, .npy arrays and headers), label files, batch folders and `--shard` strings. The fuzz
-tests (tests/test_fuzz_inputs.py) hold aeviz to its promise on them: exit status 0 or 2, one
-line and no traceback, nothing written on a refusal. At the end: TOML values of any type for
-the keys of the objectives, the VAE and the decoder and pull drawings
-(tests/test_fuzz_objectives.py).
+Each strategy is biased toward valid input (at least a third of its examples are accepted,
+which the `outcomes` fixture of tests/conftest.py asserts), and the rest are near misses: one
+key, cell, byte or member wrong. The properties live beside the behaviour they guard (data
+files in tests/test_data.py, experiment files in tests/test_config.py, trajectories in
+tests/test_trajectory_checks.py, ...) and hold aeviz to its promise on both branches: an
+accepted input gives the right result; a refused one gets one line (exit status 2), no
+traceback, nothing written. The example counts come from the Hypothesis profile
+(tests/conftest.py), the only knob.
 """
 
 from __future__ import annotations
@@ -20,19 +16,20 @@ from __future__ import annotations
 import copy
 import io
 import json
-import os
 import zipfile
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 
-settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True,
-                          database=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=2000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+def examples(share: float) -> settings:
+    """A property's share of the profile's examples: an expensive property (one that trains,
+    renders or starts a process per example) runs fewer, in the same proportion under every
+    profile."""
+    return settings(max_examples=max(2, round(settings.default.max_examples * share)))
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -110,18 +107,19 @@ def valid_experiments(draw) -> dict:
     document = copy.deepcopy(BASE_EXPERIMENT)
     for (table, key), choices in VALID_CHOICES.items():
         document[table][key] = draw(st.sampled_from(choices))
-    document["train"]["batch_size"] = draw(st.integers(1, 20))
+    document["train"]["batch_size"] = draw(st.integers(1, 12))
     document["train"]["learning_rate"] = draw(st.floats(1e-4, 1.0))
-    document["title"] = draw(st.text(st.characters(codec="utf-8", categories=["L", "N", "Zs"]),
-                                      max_size=20))
+    document["title"] = draw(st.text(st.characters(codec="utf-8", categories=["L", "N"]),
+                                     min_size=1, max_size=20))
     return document
 
 
 @st.composite
 def mutated_experiments(draw) -> dict:
-    """A valid experiment with one to three keys replaced, added or removed."""
+    """A valid experiment as it is (half the time), or with one or two keys replaced (by a
+    valid choice of another key, or any TOML value), added or removed."""
     document = draw(valid_experiments())
-    for _ in range(draw(st.integers(1, 3))):
+    for _ in range(draw(st.sampled_from([0, 0, 1, 2]))):
         paths = _leaves(document)
         path = draw(st.sampled_from(paths))
         parent = document
@@ -129,7 +127,8 @@ def mutated_experiments(draw) -> dict:
             parent = parent[step]
         action = draw(st.sampled_from(["replace", "add", "remove"]))
         if action == "replace":
-            parent[path[-1]] = draw(TOML_VALUES)
+            choices = [choice for choices in VALID_CHOICES.values() for choice in choices]
+            parent[path[-1]] = draw(st.one_of(st.sampled_from(choices), TOML_VALUES))
         elif action == "add" and isinstance(parent, dict):
             parent[draw(st.text(min_size=1, max_size=10))] = draw(TOML_VALUES)
         elif isinstance(parent, dict):
@@ -137,22 +136,34 @@ def mutated_experiments(draw) -> dict:
     return document
 
 
+@dataclass(frozen=True)
+class ExperimentText:
+    """An experiment file's bytes, and the experiment they hold when they are valid as drawn
+    (None for a near miss, which may validate or not)."""
+    content: bytes
+    document: dict | None
+
+
 @st.composite
-def experiment_texts(draw) -> bytes:
-    """TOML bytes: valid or mutated experiments, then perhaps mangled as text."""
+def experiment_texts(draw) -> ExperimentText:
+    """TOML bytes of a valid experiment (half the time), else of a mutated one or of a valid
+    one mangled as text: a BOM, cut short, bytes inserted or flipped, UTF-16, nested deep."""
     from aeviz.settings.tomlwriter import dump_toml
 
-    document = draw(valid_experiments() if draw(st.booleans()) else mutated_experiments())
+    kind = draw(st.sampled_from(["valid", "valid", "mutated", "mangled"]))
+    document = draw(valid_experiments() if kind != "mutated" else mutated_experiments())
     try:
         text = dump_toml(document)
     except (TypeError, ValueError):
         text = json.dumps(document)
     data = text.encode("utf-8", "surrogatepass")
-    mangle = draw(st.sampled_from(["none"] * 6 + ["bom", "cut", "insert", "flip", "utf16",
-                                                  "deep"]))
-    if mangle == "bom":
-        data = b"\xef\xbb\xbf" + data
-    elif mangle == "cut":
+    if kind == "valid":
+        if draw(st.booleans()):
+            data = b"\xef\xbb\xbf" + data  # a BOM, as Windows editors write: read as UTF-8
+        return ExperimentText(data, document)
+    mangle = "none" if kind == "mutated" else draw(st.sampled_from(
+        ["cut", "insert", "flip", "utf16", "deep"]))
+    if mangle == "cut":
         data = data[:draw(st.integers(0, len(data)))]
     elif mangle == "insert":
         at = draw(st.integers(0, len(data)))
@@ -165,7 +176,7 @@ def experiment_texts(draw) -> bytes:
     elif mangle == "deep":
         depth = draw(st.sampled_from([9, 100, 3000]))
         data += f"\nx = {'[' * depth}{']' * depth}\n".encode()
-    return data
+    return ExperimentText(data, None)
 
 
 # --- --set strings --------------------------------------------------------------------------
@@ -181,11 +192,48 @@ GOOD_ASSIGNMENTS = ["train.epochs=3", 'title="hello $x^2$"', "render.size=320x18
                     "train.learning_rate=1e-3", "record.every = 2"]
 
 
+# Keys --set may change on the tiny experiment, each with the values it takes.
+SETTABLE = {
+    "title": st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1,
+                     max_size=20),
+    "train.epochs": st.integers(1, 100),
+    "train.learning_rate": st.floats(1e-4, 1.0),
+    "train.optimizer": st.sampled_from(VALID_CHOICES["train", "optimizer"]),
+    "model.activation": st.sampled_from(VALID_CHOICES["model", "activation"]),
+    "render.size": st.builds(lambda w, h: f"{w}x{h}", st.integers(64, 400),
+                             st.integers(64, 400)),
+    "render.theme": st.sampled_from(VALID_CHOICES["render", "theme"]),
+    "record.every": st.integers(1, 5),
+    "data.clusters[1].n": st.integers(1, 50),
+    "data.clusters[1].std": st.floats(0.01, 2.0),
+}
+
+
+@dataclass(frozen=True)
+class SetString:
+    """What follows --set, and the key and value it sets when it is valid as drawn (else
+    None: a near miss, which may apply or not)."""
+    text: str
+    key: str | None = None
+    value: Any = None
+
+
 @st.composite
-def set_strings(draw) -> str:
-    """What a user may type after --set: known and unknown keys, any value text."""
-    if draw(st.integers(0, 2)) == 0:
-        return draw(st.sampled_from(GOOD_ASSIGNMENTS))
+def set_strings(draw) -> SetString:
+    """A valid assignment to a key the tiny experiment has (half the time; the value as TOML
+    or, for a string, as a bare word, spaces around `=` or not), a known good one, or what a
+    user may mistype: known and unknown keys, any value text."""
+    kind = draw(st.sampled_from(["valid", "valid", "good", "other"]))
+    if kind == "valid":
+        key = draw(st.sampled_from(sorted(SETTABLE)))
+        value = draw(SETTABLE[key])
+        # A string as a bare word where it reads as no other TOML value ("0" is an integer).
+        bare = isinstance(value, str) and value.isalnum() and value[0].isalpha() and (
+            value not in ("true", "false", "inf", "nan"))
+        shown = value if bare and draw(st.booleans()) else json.dumps(value, ensure_ascii=False)
+        return SetString(f"{key}{draw(st.sampled_from(['=', ' = ']))}{shown}", key, value)
+    if kind == "good":
+        return SetString(draw(st.sampled_from(GOOD_ASSIGNMENTS)))
     key = draw(st.one_of(
         st.sampled_from(KNOWN_KEYS),
         st.text(st.sampled_from("ab.[]0-9_ "), max_size=20),
@@ -199,7 +247,7 @@ def set_strings(draw) -> str:
                          "0x10", "1_000", "'$\\alpha_$'"]),
     ))
     separator = draw(st.sampled_from(["=", "=", " = ", ""]))
-    return f"{key}{separator}{value}"
+    return SetString(f"{key}{separator}{value}")
 
 
 # --- trajectories -------------------------------------------------------------------------------
@@ -225,10 +273,24 @@ def foreign_arrays(draw) -> np.ndarray:
     return values.astype(dtype)
 
 
+@dataclass(frozen=True)
+class TamperedRun:
+    """A trajectory's members, and whether only their values changed within what a run may
+    hold (then aeviz must take it; else it may take it or refuse it)."""
+    arrays: dict[str, np.ndarray]
+    valid: bool
+
+
 @st.composite
-def mutated_members(draw, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The members of a valid trajectory with one or two replaced, reshaped, edited or gone."""
+def tampered_runs(draw, arrays: dict[str, np.ndarray]) -> TamperedRun:
+    """The members of a valid trajectory with a float member scaled by a positive factor
+    (half the time: still a run), or with one or two replaced, reshaped, edited or gone."""
     arrays = dict(arrays)
+    if draw(st.booleans()):
+        key = draw(st.sampled_from([key for key in sorted(arrays)
+                                    if arrays[key].dtype.kind == "f"]))
+        arrays[key] = (arrays[key] * draw(st.floats(0.25, 4))).astype(arrays[key].dtype)
+        return TamperedRun(arrays, True)
     for _ in range(draw(st.integers(1, 2))):
         key = draw(st.sampled_from(sorted(arrays)))
         action = draw(st.sampled_from(["foreign", "drop", "slice", "scale", "text", "retype"]))
@@ -240,7 +302,8 @@ def mutated_members(draw, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray
         elif action == "slice" and value.ndim:
             arrays[key] = value[:draw(st.integers(0, max(len(value) - 1, 0)))]
         elif action == "scale" and value.dtype.kind in "iuf":
-            arrays[key] = value * draw(st.sampled_from([-1, 0, 10**6, 10**12]))
+            with np.errstate(all="ignore"):  # overflowing is the point
+                arrays[key] = value * draw(st.sampled_from([-1, 0, 10**6, 10**12]))
         elif action == "text" and value.dtype.kind == "U" and value.ndim == 0:
             text = str(value)
             at = draw(st.integers(0, len(text)))
@@ -251,13 +314,30 @@ def mutated_members(draw, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray
             arrays[key] = np.array(text[:at] + insert + text[at:])
         elif action == "retype" and value.dtype.kind in "iuf":
             arrays[key] = value.astype(draw(st.sampled_from(["<f8", "<i2", "|u1", "<f2"])))
-    return arrays
+    return TamperedRun(arrays, False)
+
+
+@dataclass(frozen=True)
+class DamagedZip:
+    """A trajectory's bytes, and whether they are still a whole zip of its members."""
+    content: bytes = field(repr=False)
+    whole: bool
 
 
 @st.composite
-def corrupted_bytes(draw, data: bytes) -> bytes:
-    """A file's bytes with zip-level damage: flipped bytes (often in a header), truncation,
-    a spliced copy, a patched directory field."""
+def damaged_zips(draw, data: bytes) -> DamagedZip:
+    """A trajectory's zip written again (two times in three: its members in another order,
+    stored as aeviz writes them, since it refuses compressed ones), or with zip-level damage:
+    flipped bytes (often in a header), truncation, a spliced copy, a patched directory
+    field."""
+    if draw(st.sampled_from([True, True, False])):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [(name, archive.read(name)) for name in archive.namelist()]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name, member in draw(st.permutations(members)):
+                archive.writestr(name, member)
+        return DamagedZip(buffer.getvalue(), True)
     kind = draw(st.sampled_from(["flip", "cut", "splice", "central", "local"]))
     data = bytearray(data)
     if kind == "flip":
@@ -276,7 +356,7 @@ def corrupted_bytes(draw, data: bytes) -> bytes:
         field = draw(st.sampled_from([b"\xff\xff", b"\x00\x00", b"\x01\x00", b"\x08\x00",
                                       b"\xff\xff\xff\x7f", b"\x00\x00\x00\x80"]))
         data[at:at + len(field)] = field
-    return bytes(data)
+    return DamagedZip(bytes(data), False)
 
 
 # --- manifests ----------------------------------------------------------------------------------
@@ -290,31 +370,46 @@ JSON_VALUES = st.recursive(
 )
 
 
+@dataclass(frozen=True)
+class ManifestBytes:
+    """A batch manifest's bytes, and whether they still say what the valid one says."""
+    content: bytes
+    intact: bool
+
+
 @st.composite
-def manifest_bytes(draw, valid: dict) -> bytes:
-    """A batch manifest: the real one with a field replaced, any JSON, or any bytes."""
-    kind = draw(st.sampled_from(["field", "entry", "json", "bytes", "deep"]))
+def manifest_bytes(draw, valid: dict) -> ManifestBytes:
+    """The valid manifest written again (half the time: any indentation and key order, a
+    row key added), or with a field or an output's entry replaced, any JSON, any bytes."""
+    kind = draw(st.sampled_from(["intact"] * 5 + ["field", "entry", "json", "bytes", "deep"]))
+    if kind == "intact":
+        row = st.dictionaries(st.sampled_from(["rmse", "epochs", "note"]),
+                              st.one_of(st.integers(), st.floats(allow_nan=False),
+                                        st.text(max_size=8)), max_size=2)
+        manifest = {**valid, **draw(row)}
+        return ManifestBytes(json.dumps(manifest, indent=draw(st.sampled_from([None, 1, 4])),
+                                        sort_keys=draw(st.booleans())).encode(), True)
     if kind == "field":
         manifest = dict(valid)
         manifest[draw(st.sampled_from(sorted(manifest) + ["extra"]))] = draw(JSON_VALUES)
-        return json.dumps(manifest).encode()
+        return ManifestBytes(json.dumps(manifest).encode(), False)
     if kind == "entry":
         manifest = json.loads(json.dumps(valid))
         name = draw(st.sampled_from(sorted(manifest["outputs"])))
         manifest["outputs"][name][draw(st.sampled_from(["bytes", "sha256"]))] = draw(JSON_VALUES)
-        return json.dumps(manifest).encode()
+        return ManifestBytes(json.dumps(manifest).encode(), False)
     if kind == "json":
-        return json.dumps(draw(JSON_VALUES)).encode()
+        return ManifestBytes(json.dumps(draw(JSON_VALUES)).encode(), False)
     if kind == "deep":
         depth = draw(st.sampled_from([5, 50, 5000, 100_000]))
-        return ("[" * depth + "]" * depth).encode()
-    return draw(st.binary(max_size=64))
+        return ManifestBytes(("[" * depth + "]" * depth).encode(), False)
+    return ManifestBytes(draw(st.binary(max_size=64)), False)
 
-# Cells a CSV may hold: plain numbers, numbers Python's float() takes but aeviz must not, and
-# text, quotes and sizes that parsers trip on.
+# Cells a CSV may hold: numbers as programs write them (each read as float() reads it), numbers
+# Python's float() takes but aeviz must not, and text, quotes and sizes that parsers trip on.
 NUMBER_CELLS = st.one_of(
-    st.integers(-10**6, 10**6).map(str),
-    st.floats(allow_nan=False, allow_infinity=False, width=32).map(repr),
+    st.integers(-1000, 1000).map(str),
+    st.floats(-1000, 1000, width=32).map(repr),
     st.sampled_from(["1e3", "-2.5E-1", ".5", "3.", "+7", " 1 ", "\t2"]),
 )
 HOSTILE_CELLS = st.one_of(
@@ -323,7 +418,7 @@ HOSTILE_CELLS = st.one_of(
     st.text(max_size=12),
     st.integers(1, 3).map(lambda k: "9" * (131_072 * k // 2)),  # around the field limit
 )
-CELLS = st.one_of(NUMBER_CELLS, NUMBER_CELLS, HOSTILE_CELLS)
+LABEL_CELLS = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,5}", fullmatch=True)  # names, not numbers
 
 
 def _csv_line(cells: list[str]) -> str:
@@ -331,29 +426,61 @@ def _csv_line(cells: list[str]) -> str:
                     for c in cells)
 
 
+@dataclass(frozen=True)
+class CsvFile:
+    """A CSV data file: its bytes, the feature columns an experiment on it declares, its label
+    column (or None), and the numbers aeviz must read from it (None for a near miss, which
+    may be read or refused)."""
+    content: bytes
+    columns: int
+    label: str | None
+    expected: np.ndarray | None
+
+
 @st.composite
-def csv_files(draw) -> tuple[bytes, int, str | None]:
-    """(content, the number of feature columns the experiment declares, label column or
-    None): a header, rows of cells (some short or long by a cell), maybe a BOM or bad bytes."""
+def csv_files(draw) -> CsvFile:
+    """A valid CSV (a header, 1 to 6 rows of numbers, perhaps a label column, a BOM, CRLF),
+    or (one time in three) the same with one thing wrong: a hostile cell, a row short or
+    long by a cell, stray bytes, no rows."""
     columns = draw(st.integers(1, 4))
-    header = [f"c{i}" for i in range(columns)]
     label = draw(st.sampled_from([None, "kind"]))
-    if label is not None:
-        header.insert(draw(st.integers(0, columns)), label)
-    rows = draw(st.lists(st.lists(CELLS, min_size=len(header) - 1, max_size=len(header) + 1),
-                         min_size=0, max_size=6))
-    text = "\n".join(_csv_line(row) for row in [header, *rows]) + draw(
-        st.sampled_from(["\n", "", "\r\n"]))
-    content = text.encode("utf-8", "surrogatepass")
-    content = draw(st.sampled_from([b"", b"\xef\xbb\xbf"])) + content
-    if draw(st.booleans()) and draw(st.booleans()):
+    label_at = None if label is None else draw(st.integers(0, columns))
+    rows = draw(st.lists(st.lists(NUMBER_CELLS, min_size=columns, max_size=columns),
+                         min_size=1, max_size=6))
+    expected = np.array([[float(cell) for cell in row] for row in rows])
+    lines = [[f"c{i}" for i in range(columns)], *rows]
+    if label_at is not None:
+        for line in lines:
+            line.insert(label_at, label if line is lines[0] else draw(LABEL_CELLS))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    flaw = draw(st.sampled_from(["none", "none", "none", "none", "cell", "short", "long",
+                                 "bytes", "rows"]))
+    if flaw != "none":
+        expected = None
+    if flaw == "cell":
+        row = draw(st.sampled_from(lines[1:]))
+        row[draw(st.integers(0, len(row) - 1))] = draw(HOSTILE_CELLS)
+    elif flaw == "short":
+        draw(st.sampled_from(lines[1:])).pop()
+    elif flaw == "long":
+        draw(st.sampled_from(lines[1:])).append(draw(NUMBER_CELLS))
+    elif flaw == "rows":
+        del lines[1:]
+    text = newline.join(_csv_line(line) for line in lines) + draw(st.sampled_from([newline, ""]))
+    content = draw(st.sampled_from([b"", b"\xef\xbb\xbf"])) + text.encode("utf-8",
+                                                                          "surrogatepass")
+    if flaw == "bytes":
         at = draw(st.integers(0, len(content)))
         content = content[:at] + draw(st.binary(min_size=1, max_size=4)) + content[at:]
-    return content, columns, label
+    return CsvFile(content, columns, label, expected)
 
 
-DTYPES = st.sampled_from(["f4", "f8", ">f8", "f2", "i1", "u1", "i8", "u8", "?", "c16", "m8[s]",
-                          "M8[D]", "U3", "S2", "O", "i4,i4"])
+# Element types: those a data file may hold (each with a range of values it holds exactly in
+# float32), and the others.
+DATA_DTYPES = {"f4": (-1000, 1000), "f8": (-1000, 1000), ">f8": (-1000, 1000),
+               "f2": (-1000, 1000), "i1": (-128, 127), "u1": (0, 255), "i8": (-1000, 1000),
+               "u8": (0, 1000), "?": (0, 1)}
+OTHER_DTYPES = ["c16", "m8[s]", "M8[D]", "U3", "S2", "O", "i4,i4"]
 
 
 def _npy(array: np.ndarray) -> bytes:
@@ -370,58 +497,103 @@ def _header_only(shape: tuple, descr: str) -> bytes:
 
 
 @st.composite
-def arrays(draw, dims: tuple[int, ...] = (2,)) -> np.ndarray:
-    dtype = np.dtype(draw(DTYPES))
-    ndim = draw(st.sampled_from([*dims, *dims, 0, 1, 3]))
-    shape = tuple(draw(st.lists(st.integers(0, 6), min_size=ndim, max_size=ndim)))
+def data_arrays(draw, columns: int) -> np.ndarray:
+    """An N x `columns` array of numbers of a type aeviz reads, 1 to 6 rows, values it can
+    train on."""
+    dtype = draw(st.sampled_from(sorted(DATA_DTYPES)))
+    low, high = DATA_DTYPES[dtype]
+    size = columns * draw(st.integers(1, 6))
+    values = draw(st.lists(st.integers(low, high) if dtype != "f4" else
+                           st.floats(low, high, width=32), min_size=size, max_size=size))
+    return np.array(values).reshape(-1, columns).astype(dtype)
+
+
+@st.composite
+def other_arrays(draw) -> np.ndarray:
+    """An array of a type a data file may not hold, of any small shape."""
+    dtype = np.dtype(draw(st.sampled_from(OTHER_DTYPES)))
+    shape = tuple(draw(st.lists(st.integers(0, 4), max_size=3)))
     if dtype.kind == "O":
         array = np.empty(shape, object)
         array[...] = None
         return array
     if dtype.kind in "US":
         return np.full(shape, "1", dtype)
-    values = draw(st.one_of(st.floats(-300, 300),
-                            st.sampled_from([np.nan, np.inf, -np.inf, 1e300])))
-    with np.errstate(all="ignore"):
-        return np.full(shape, values).astype(dtype) if dtype.fields is None else np.zeros(
-            shape, dtype)
+    return np.zeros(shape, dtype)
+
+
+@dataclass(frozen=True)
+class NpyFile:
+    """A data .npy: its bytes, and the array aeviz must read from it (None for a near miss)."""
+    content: bytes
+    expected: np.ndarray | None
 
 
 @st.composite
-def npy_files(draw) -> bytes:
-    """The bytes of a data .npy: an array of any dtype and shape, a header that claims more
-    than it holds, a cut or mangled file, a zip."""
-    kind = draw(st.sampled_from(["array", "array", "header", "cut", "zip", "junk"]))
-    if kind == "array":
-        return _npy(draw(arrays()))
-    if kind == "header":
+def npy_files(draw, columns: int = 3) -> NpyFile:
+    """A valid N x `columns` array, or (one time in three) a near miss: another column count,
+    NaN or infinity, another element type or shape, a header that claims more than the file
+    holds, a cut or mangled file, a zip."""
+    flaw = draw(st.sampled_from(["none"] * 8 + ["columns", "nan", "type", "shape", "header",
+                                                "cut", "zip", "junk"]))
+    if flaw == "none":
+        array = draw(data_arrays(columns))
+        return NpyFile(_npy(array), array)
+    if flaw == "columns":
+        return NpyFile(_npy(draw(data_arrays(draw(st.sampled_from([1, columns + 1]))))), None)
+    if flaw == "nan":
+        array = draw(data_arrays(columns)).astype("f8")
+        array.flat[draw(st.integers(0, array.size - 1))] = draw(st.sampled_from(
+            [np.nan, np.inf, -np.inf, 1e300]))
+        return NpyFile(_npy(array), None)
+    if flaw == "type":
+        return NpyFile(_npy(draw(other_arrays())), None)
+    if flaw == "shape":
+        return NpyFile(_npy(draw(data_arrays(columns)).reshape(draw(st.sampled_from(
+            [(-1,), (1, -1, 1)])))), None)
+    if flaw == "header":
         shape = tuple(draw(st.lists(st.sampled_from([0, 1, 3, 10**6, 10**9, 10**12, -1]),
                                     min_size=0, max_size=3)))
-        return _header_only(shape, draw(st.sampled_from(["<f8", "<i1", "<c16", "|O", "<U5"])))
-    if kind == "cut":
-        content = _npy(draw(arrays()))
-        return content[:draw(st.integers(0, len(content)))]
-    if kind == "zip":
+        return NpyFile(_header_only(shape, draw(st.sampled_from(["<f8", "<i1", "<c16", "|O",
+                                                                  "<U5"]))), None)
+    if flaw == "cut":
+        content = _npy(draw(data_arrays(columns)))
+        return NpyFile(content[:draw(st.integers(0, len(content) - 1))], None)
+    if flaw == "zip":
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr("x.npy", _npy(np.ones((3, 3))))
-        return buffer.getvalue()
-    return b"\x93NUMPY" + draw(st.binary(max_size=40))
+        return NpyFile(buffer.getvalue(), None)
+    return NpyFile(b"\x93NUMPY" + draw(st.binary(max_size=40)), None)
+
+
+@dataclass(frozen=True)
+class LabelFile:
+    """A label .npy: its bytes, and the labels it holds when aeviz must take them (else None)."""
+    content: bytes
+    expected: list | None
 
 
 @st.composite
-def label_files(draw, samples: int) -> bytes:
-    """The bytes of a label .npy for `samples` rows: integers or strings of the right length
-    or not, other dtypes, lying headers, zips and junk."""
-    kind = draw(st.sampled_from(["ints", "strings", "other"]))
-    length = draw(st.sampled_from([samples, samples, 0, samples + 1]))
-    if kind == "ints":
-        values = draw(st.lists(st.integers(-2**62, 2**62), min_size=length, max_size=length))
-        return _npy(np.array(values, np.int64).reshape(-1))
+def label_files(draw, samples: int) -> LabelFile:
+    """`samples` labels, as class numbers (0 to 255), other integers or printable strings; or
+    (one time in three) a near miss: a label too many or too few, none, another type."""
+    flaw = draw(st.sampled_from(["none"] * 6 + ["length", "length", "type"]))
+    length = samples if flaw != "length" else draw(st.sampled_from([0, samples - 1,
+                                                                    samples + 1]))
+    if flaw == "type":
+        return LabelFile(draw(st.one_of(st.builds(_npy, other_arrays()),
+                                        st.builds(lambda n: n.content, npy_files()))), None)
+    kind = draw(st.sampled_from(["classes", "integers", "strings"]))
     if kind == "strings":
-        values = draw(st.lists(st.text(max_size=5), min_size=length, max_size=length))
-        return _npy(np.array(values, dtype=f"U{max([1, *map(len, values)])}"))
-    return draw(npy_files())
+        values = draw(st.lists(LABEL_CELLS, min_size=length, max_size=length))
+        array = np.array(values, dtype=f"U{max([1, *map(len, values)])}")
+    else:
+        top = 255 if kind == "classes" else 2**62
+        values = draw(st.lists(st.integers(-top * (kind == "integers"), top), min_size=length,
+                               max_size=length))
+        array = np.array(values, np.int64).reshape(-1)
+    return LabelFile(_npy(array), values if flaw == "none" else None)
 
 
 # A file name in a batch folder: plain, long, dotted, or (as bytes) not UTF-8.
@@ -435,12 +607,31 @@ NAMES = st.one_of(
 )
 
 
+@dataclass(frozen=True)
+class BatchFolder:
+    """{file name: TOML text} for a batch folder, a --shard value, and whether both are valid
+    as drawn (then the dry run must list every experiment of the shard)."""
+    files: dict[str, str]
+    shard: str
+    valid: bool
+
+
 @st.composite
-def batch_folders(draw) -> dict[str, str]:
-    """{file name: TOML text} for a batch folder: tiny experiments (valid or broken), a
-    comparison, and names of every kind."""
+def batch_folders(draw) -> BatchFolder:
+    """Tiny experiments under plain names and perhaps a comparison of two of them, with a
+    valid shard (half the time); or experiments valid or broken, comparisons of names that
+    may not exist, names of every kind and any --shard text."""
     from tests.conftest import tiny_text
 
+    if draw(st.booleans()):
+        names = draw(st.lists(st.from_regex(r"[a-z][a-z0-9_-]{0,12}", fullmatch=True),
+                              min_size=1, max_size=3, unique=True))
+        files = {f"{name}.toml": tiny_text(train={"epochs": 1, "seed": draw(st.integers(1, 9))})
+                 for name in names}
+        if len(names) > 1 and draw(st.booleans()):
+            files["zz-compare.toml"] = f'[compare]\nruns = ["{names[0]}", "{names[1]}"]\n'
+        count = draw(st.integers(1, 4))
+        return BatchFolder(files, f"{draw(st.integers(1, count))}/{count}", True)
     texts = st.sampled_from([
         tiny_text(train={"epochs": 1}, render={"size": "160x90", "fps": 5}),
         tiny_text(train={"epochs": "x"}),
@@ -448,8 +639,9 @@ def batch_folders(draw) -> dict[str, str]:
         "not = [toml",
         "",
     ])
-    return draw(st.dictionaries(NAMES.map(lambda n: f"{n}.toml"), texts, min_size=1,
-                                max_size=3))
+    files = draw(st.dictionaries(NAMES.map(lambda n: f"{n}.toml"), texts, min_size=1,
+                                 max_size=3))
+    return BatchFolder(files, draw(SHARDS), False)
 
 
 SHARDS = st.one_of(
@@ -460,7 +652,7 @@ SHARDS = st.one_of(
 )
 
 
-# Render options (tests/test_render_fuzz.py).
+# Render options (tests/test_render.py).
 PANELS = ("code", "loss", "weights", "recon")
 
 
@@ -497,6 +689,56 @@ def title_texts() -> st.SearchStrategy[str]:
     text = st.text(st.characters(exclude_characters="$", exclude_categories=("Cs",)),
                    max_size=40)
     return st.one_of(text, st.builds(lambda t, n: t * n, text, st.integers(1, 200)))
+
+
+PRINTABLE = st.text(st.characters(codec="utf-8", categories=["L", "N", "P", "Zs"],
+                                   exclude_characters="$\\"), min_size=1, max_size=60)
+
+
+@dataclass(frozen=True)
+class RenderFlags:
+    """An output's kind (".png", ".mp4", ...), `aeviz render`'s flags, and the frame size
+    they draw when they are valid as drawn (None for a near miss: drawn or refused)."""
+    kind: str
+    args: list[str]
+    size: tuple[int, int] | None
+
+
+@st.composite
+def render_flags(draw) -> RenderFlags:
+    """Valid flags for a still or a short clip (half the time: a small size, panels, a
+    pace, titles, the epochs shown), or any of them as typed: sizes past the caps, stray
+    panel names, numbers out of range, any text."""
+    kind = draw(st.sampled_from([".png", ".png", ".svg", ".gif", ".mp4"]))
+    if draw(st.booleans()):
+        width, height = draw(st.integers(64, 400)), draw(st.integers(64, 400))
+        flags = {"--size": f"{width}x{height}", **draw(st.fixed_dictionaries({}, optional={
+            "--panels": st.lists(st.sampled_from(PANELS), min_size=1, max_size=4,
+                                 unique=True).map(",".join),
+            "--fps": st.integers(2, 12).map(str),
+            "--duration": st.sampled_from(["0", "0.2", "0.3"]),
+            "--hold": st.sampled_from(["0", "0.1"]),
+            "--title": PRINTABLE,
+            "--caption": PRINTABLE,
+            "--every": st.integers(1, 3).map(str),
+            "--epochs": st.sampled_from(["0:2", "1:", ":1"]),
+        }))}
+        if kind in (".png", ".svg") and "--epochs" not in flags and draw(st.booleans()):
+            flags["--epoch"] = str(draw(st.integers(0, 3)))  # a still's one moment
+        return RenderFlags(kind, [a for item in flags.items() for a in item], (width, height))
+    flags = draw(st.fixed_dictionaries({}, optional={
+        "--size": size_texts(),
+        "--panels": panel_lists(),
+        "--fps": number_texts(1, 12),
+        "--duration": number_texts(0, 0.3),
+        "--hold": number_texts(0, 0.2),
+        "--title": title_texts(),
+        "--caption": title_texts(),
+        "--epochs": st.sampled_from(["0:2", "1:", ":1", "2:1", "5:9", "a:b", ":"]),
+        "--every": number_texts(1, 4),
+        "--epoch": number_texts(-1, 4),
+    }))
+    return RenderFlags(kind, [a for item in flags.items() for a in item], None)
 
 
 # Any value a TOML table can hold (no tables: a key's value, not a section).
@@ -537,11 +779,65 @@ def render_keys(values: st.SearchStrategy | None = None) -> st.SearchStrategy[di
     flag = st.booleans() if values is None else st.one_of(st.booleans(), values)
     return st.fixed_dictionaries({}, optional={
         "panels": st.lists(panel, min_size=0, max_size=5), "pull": flag, "ellipses": flag})
-# Texts an experiment puts on a page (title, caption, run labels): anything, and the fragments
-# that end or open a script or a comment in HTML, in any case.
-PAGE_TEXTS = st.one_of(
-    st.text(max_size=30),
-    st.lists(st.sampled_from(["</script>", "</SCRIPT ", "<!--", "-->", "<script>", "&amp;",
-                              "\u2028", "\"'", "<img src=x onerror=alert(1)>", "@@DATA@@",
-                              "\\u003c", "x"]), min_size=1, max_size=5).map("".join),
-)
+@dataclass(frozen=True)
+class ObjectiveKeys:
+    """[train], [model] and [render] keys of the objective, the VAE and their drawings, and
+    whether they are valid as drawn (then the experiment builds with them as written)."""
+    train: dict
+    model: dict
+    render: dict
+    valid: bool
+
+
+@st.composite
+def objective_settings(draw, values: st.SearchStrategy | None = None) -> ObjectiveKeys:
+    """Valid keys (half the time: terms in their ranges, a VAE with its KL weight and
+    ellipses, the decoder panel, pull arrows), or those of `objective_keys`, `model_keys` and
+    `render_keys` (edge numbers, or with `values` anything)."""
+    if draw(st.booleans()):
+        variational = draw(st.booleans())
+        train = draw(st.fixed_dictionaries({}, optional={
+            "noise": st.floats(0, 1), "masking": st.floats(0, 0.9), "code_l1": st.floats(0, 1),
+            "weight_decay": st.floats(0, 0.1),
+            "optimizer": st.sampled_from(["sgd", "momentum", "rmsprop", "adam", "adamw"]),
+            **({"beta": st.floats(0, 4)} if variational else {})}))
+        model = {"variational": variational}
+        if variational and draw(st.booleans()):
+            model["activation"] = ["tanh", "identity", "tanh", "identity"]  # the code linear
+        render = draw(st.fixed_dictionaries({}, optional={
+            "panels": st.lists(st.sampled_from(["code", "loss", "weights", "recon", "decoder"]),
+                               min_size=1, max_size=5, unique=True),
+            "pull": st.booleans(), **({"ellipses": st.booleans()} if variational else {})}))
+        return ObjectiveKeys(train, model, render, True)
+    return ObjectiveKeys(draw(objective_keys(values)), draw(model_keys(values)),
+                         draw(render_keys(values)), False)
+
+
+# Texts an experiment puts on a page (title, caption, run labels): the fragments that end or
+# open a script or a comment in HTML, in any case, among printable text; and anything at all.
+HTML_FRAGMENTS = st.lists(st.sampled_from([
+    "</script>", "</SCRIPT ", "<!--", "-->", "<script>", "&amp;", "\u2028", "\"'",
+    "<img src=x onerror=alert(1)>", "@@DATA@@", "\\u003c", "x", "$x^2$", " "]),
+    min_size=1, max_size=5).map("".join)
+PRINTABLE_TEXTS = st.one_of(HTML_FRAGMENTS, st.text(st.characters(
+    exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters="$\\"), max_size=30))
+PAGE_TEXTS = st.one_of(HTML_FRAGMENTS, st.text(max_size=30))
+
+
+@dataclass(frozen=True)
+class PageTexts:
+    """A page's title, caption and run label, and whether all three are printable text that
+    a page must show as written (else one may be refused)."""
+    title: str
+    caption: str
+    label: str
+    printable: bool
+
+
+@st.composite
+def page_texts(draw) -> PageTexts:
+    """Printable texts holding HTML's dangerous fragments (half the time), or any texts."""
+    printable = draw(st.booleans())
+    texts = PRINTABLE_TEXTS if printable else PAGE_TEXTS
+    return PageTexts(draw(texts), draw(texts), draw(texts.filter(str.strip)), printable)
+

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import aeviz
-from aeviz import AevizError
+from aeviz.errors import AevizError
 from tests.conftest import TINY, TINY_EXPERIMENT, tiny_text
 from tests.helpers import decode_mp4
 
@@ -97,3 +97,37 @@ def test_show_into_a_file_refers_to_it(tiny_run_path, tmp_path):
     assert (tmp_path / "clip.webm").stat().st_size > 0
     assert f'src="{(tmp_path / "clip.webm").as_posix()}" type="video/webm"' in \
         video._repr_html_()
+
+
+def test_api_train_takes_overrides_as_a_list_of_key_value_texts(tiny_toml):
+    import aeviz
+
+    run = aeviz.train(tiny_toml, ["train.epochs=2"])
+    assert run.experiment.train.epochs == 2
+    with pytest.raises(AevizError) as refused:
+        aeviz.train(tiny_toml, [5])
+    assert str(refused.value) == ('overrides: a list holds "KEY=VALUE" texts such as '
+                                  '"train.epochs=5", got integer 5')
+
+
+@pytest.mark.parametrize("epoch, shown", [("5", "str '5'"), (True, "bool True"),
+                                          ([1], "list [1]")])
+def test_api_render_epoch_that_is_not_a_number_is_one_line(run, tmp_path, epoch, shown):
+    import aeviz
+
+    with pytest.raises(AevizError) as refused:
+        aeviz.render(run, tmp_path / "still.png", epoch=epoch)
+    assert str(refused.value) == ("epoch: must be a number (an epoch of the run) or None for "
+                                  f"the last, got {shown}")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("width, shown", [("5", "str '5'"), (-1, "int -1"), (0, "int 0"),
+                                          (float("nan"), "float nan"), (1e4, "float 10000.0")])
+def test_api_figure_width_outside_1_to_40_inches_is_one_line(run, tmp_path, width, shown):
+    import aeviz
+
+    with pytest.raises(AevizError) as refused:
+        aeviz.figure(run, tmp_path / "handout.pdf", width=width)
+    assert str(refused.value) == f"width: must be a number of inches from 1 to 40, got {shown}"
+    assert list(tmp_path.iterdir()) == []

@@ -1,14 +1,17 @@
 """aeviz batch: incremental by content hash, sharded, failures reported while others finish."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
 
 from aeviz.batch import find_experiments, shard
 from aeviz.errors import AevizError
-from tests.conftest import TINY
-
-FAST = TINY.replace("epochs = 12", "epochs = 3") + '\n[render]\nsize = "160x90"\nfps = 5\n'
+from tests.conftest import FAST, TINY
+from tests.helpers import assert_exit_0_or_2, limited_aeviz
+from tests.strategies import batch_folders, examples
 
 
 @pytest.fixture
@@ -216,3 +219,57 @@ def test_a_fifo_in_a_batch_folder_is_refused_unopened(run_cli, folder, tmp_path)
     result = run_cli("batch", folder, "-o", tmp_path / "out", "--dry-run")
     assert result.exit_code == 2 and result.stderr == (
         f"Error: {folder / 'pipe.toml'}: cannot read: it is a FIFO (named pipe), not a file\n")
+
+
+def test_a_job_whose_worker_died_leaves_no_parts_folder(tmp_path):
+    """A worker killed before it cleaned up (by the OOM killer, or by the stop's SIGKILL after
+    its grace, which a busy machine can outlast) leaves its hidden parts folder: the batch
+    removes it with the job's row, not on its next run. A live process's folder stays."""
+    import subprocess
+
+    from aeviz.batch.jobs import Job, unfinished
+    from aeviz.training.recorder import parts_prefix
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    outdir = tmp_path / "out"
+    dead = outdir / f"{parts_prefix('slow', ended.pid)}a1"
+    alive = outdir / f"{parts_prefix('slow')}b2"  # this process's
+    for folder in (dead, alive):
+        folder.mkdir(parents=True)
+        (folder / "codes").write_bytes(b"half a snapshot")
+    result = unfinished(Job(tmp_path / "slow.toml", outdir, "mp4"), "stopped before it finished",
+                        True)
+    assert (result.name, result.status) == ("slow", "interrupted")
+    assert not dead.exists() and alive.exists()
+
+
+@pytest.mark.slow
+@examples(0.2)
+@given(batch=batch_folders())
+def test_a_dry_run_of_any_folder_lists_its_shard_or_exits_2_writing_nothing(batch,
+                                                                            outcomes):
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "ex").mkdir()
+        for file_name, text in batch.files.items():
+            try:
+                (folder / "ex" / file_name).write_text(text)
+            except OSError:  # a name the file system refuses (too long): not an input
+                pass
+        inputs = {os.fsdecode(name) for name in os.listdir(folder)}
+        listing = sorted(os.listdir(folder / "ex"))
+        result = limited_aeviz("batch", "ex", "-o", "out", "--dry-run", "--shard",
+                               batch.shard, cwd=folder)
+        assert_exit_0_or_2(result, folder, inputs)
+        assert sorted(os.listdir(folder / "ex")) == listing and not (folder / "out").exists()
+    if result.returncode == 2:
+        assert not batch.valid, result.stderr
+        return outcomes.refused()
+    outcomes.accepted()
+    if batch.valid:  # each experiment of the shard, new: to be made
+        listed = [line.split(": ")[0] for line in result.stdout.splitlines()
+                  if not line.startswith("shard ")]
+        assert set(listed) <= {name.removesuffix(".toml") for name in batch.files}
+        assert all(": would " in line and "new (no manifest)" in line
+                   for line in result.stdout.splitlines() if not line.startswith("shard "))

@@ -15,8 +15,8 @@ from aeviz.batch import shard_of
 from aeviz.batch.workers import run_in_workers
 from aeviz.cli import cli
 from aeviz.settings.tomlwriter import dump_toml
+from tests.conftest import FAST
 from tests.helpers import decode_mp4
-from tests.test_batch import FAST
 
 SGD = FAST.replace('optimizer = "adam"', 'optimizer = "sgd"').replace(
     'title = "tiny"', 'title = "Race: SGD"\nlabel = "SGD"')

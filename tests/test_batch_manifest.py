@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aeviz.cli import cli
-from tests.test_batch import FAST
+from tests import strategies as fuzz
+from tests.conftest import FAST
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +140,33 @@ def test_a_manifest_that_is_no_file_is_one_line_not_a_hang(run_cli, made, kind, 
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {manifest}: cannot write: it is {what}; outputs are "
                              "regular files\n")
+
+
+@given(data=st.data())
+def test_any_manifest_bytes_are_read_whole_or_mean_redo(scratch, data, outcomes):
+    from aeviz.batch.manifest import UP_TO_DATE, describe_outputs, read_manifest, redo_reason
+
+    outputs = [scratch / "a.npz", scratch / "a.mp4"]
+    for number, path in enumerate(outputs):
+        path.write_bytes(bytes(range(number + 3)))
+    valid = {"hash": "ab", "outputs": describe_outputs(outputs), "stop_reason": "epochs"}
+    manifest = data.draw(fuzz.manifest_bytes(valid))
+    path = scratch / "a.json"
+    path.write_bytes(manifest.content)
+    reason = redo_reason(path, "ab", outputs)
+    read = read_manifest(path)
+    if read is None:
+        assert not manifest.intact and reason == "manifest unreadable or damaged"
+        return outcomes.refused()
+    outcomes.accepted()
+    assert isinstance(read["hash"], str) and isinstance(read["outputs"], dict)
+    json.dumps(read)
+    # Up to date exactly when the hash is today's, the run finished, and each output is
+    # recorded with its size and digest.
+    recorded = read["outputs"]
+    done = read["hash"] == "ab" and read.get("stop_reason") != "interrupted" and all(
+        isinstance(recorded.get(name), dict)
+        and {key: recorded[name].get(key) for key in entry} == entry
+        for name, entry in valid["outputs"].items())
+    assert (reason == UP_TO_DATE) == done, reason
+    assert done or not manifest.intact

@@ -1,5 +1,6 @@
 """Experiment files: defaults, resolution, and the exact message for each kind of mistake."""
 
+import re
 import sys
 
 import pytest
@@ -16,7 +17,14 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from aeviz.settings.tomlwriter import dump_toml
+from tests import strategies as fuzz
+from tests.conftest import TINY
+from tests.helpers import invoke_checked
 
 
 def error_for(path, text_edit=None, overrides=()):
@@ -361,3 +369,57 @@ def test_a_fifo_in_a_batch_folder_does_not_hang_the_dry_run(run_cli, tmp_path):
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {folder / 'b.toml'}: cannot read: it is a FIFO (named "
                              "pipe), not a file\n")
+
+
+@given(text=fuzz.experiment_texts())
+def test_experiment_files_validate_as_written_or_get_one_line(scratch, text, outcomes):
+    path = scratch / "exp.toml"
+    path.write_bytes(text.content)
+    result = invoke_checked("validate", path)
+    if result.exit_code == 2:
+        assert text.document is None, f"a valid experiment was refused: {result.stderr}"
+        return outcomes.refused()
+    outcomes.accepted()
+    # What validate prints is what train would store: it must read back the same.
+    printed = result.stdout.split("\n# ")[0]
+    path.write_text(printed, encoding="utf-8")
+    again = invoke_checked("validate", path)
+    assert again.exit_code == 0 and again.stdout == result.stdout
+    if text.document is not None:  # and it holds every key as written
+        resolved = tomllib.loads(printed)
+        for table, values in text.document.items():
+            if isinstance(values, dict):
+                assert {key: resolved[table][key] for key in values} == values, table
+            else:
+                assert resolved[table] == values, table
+
+
+@given(assignment=fuzz.set_strings())
+def test_set_strings_apply_or_get_one_line(scratch, assignment, outcomes):
+    path = scratch / "tiny.toml"
+    path.write_text(TINY)
+    result = invoke_checked("validate", path, "--set", assignment.text)
+    if result.exit_code == 2:
+        assert assignment.key is None, f"a valid --set was refused: {result.stderr}"
+        return outcomes.refused()
+    outcomes.accepted()
+    if assignment.key is not None:  # the experiment validate prints holds the value set
+        resolved = tomllib.loads(result.stdout.split("\n# ")[0])
+        for step in re.findall(r"[^.\[\]]+|\[\d+\]", assignment.key):
+            resolved = resolved[int(step[1:-1]) - 1] if step[0] == "[" else resolved[step]
+        assert resolved == assignment.value
+
+
+@given(key=st.text(max_size=30), value=fuzz.API_VALUES)
+def test_api_overrides_apply_or_raise_aeviz_error(key, value):
+    from aeviz.errors import AevizError
+    from aeviz.settings import load_default
+
+    try:
+        load_default({key: value})
+    except AevizError as error:
+        assert "\n" not in str(error).strip() or "\n" in key
+    try:
+        load_default([key, value])
+    except AevizError:
+        pass

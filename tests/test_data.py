@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
 
 from aeviz.errors import AevizError
 from aeviz.settings import load_experiment
 from aeviz.training.data import load_data, normalize
 from aeviz.training.loop import train
 from tests.conftest import TINY_EXPERIMENT, tiny_text
-from tests.helpers import IMAGES, image_experiment, train_error
+from tests.helpers import IMAGES, data_experiment, image_experiment, read_or_refuse, train_error
+from tests.strategies import csv_files, label_files, npy_files
 
 IRIS_TOML = """
 [data]
@@ -331,3 +335,45 @@ def csv_bytes_experiment(tmp_path, content: bytes, **data) -> str:
     """The text of an experiment on d.csv holding `content` as given (any bytes)."""
     (tmp_path / "d.csv").write_bytes(content)
     return tiny_text(data={"clusters": None, "file": "d.csv", **data})
+
+
+@given(csv=csv_files())
+def test_any_csv_is_read_right_or_refused_in_one_line(csv, outcomes):
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "d.csv").write_bytes(csv.content)
+        data = read_or_refuse(data_experiment(Path(folder), "d.csv", csv.columns,
+                                              label_column=csv.label, normalize="none"))
+    if data is None:
+        assert csv.expected is None, "a valid CSV was refused"
+        return outcomes.refused()
+    outcomes.accepted()
+    if csv.expected is not None:  # every number as written, every row labelled or not
+        np.testing.assert_array_equal(data.x, csv.expected.astype(np.float32))
+        assert (data.labels >= 0).all() == (csv.label is not None)
+
+
+@given(npy=npy_files())
+def test_any_npy_is_read_right_or_refused_in_one_line(npy, outcomes):
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "x.npy").write_bytes(npy.content)
+        data = read_or_refuse(data_experiment(Path(folder), "x.npy", 3, normalize="none"))
+    if data is None:
+        assert npy.expected is None, "a valid .npy was refused"
+        return outcomes.refused()
+    outcomes.accepted()
+    if npy.expected is not None:
+        np.testing.assert_array_equal(data.x, npy.expected.astype(np.float32))
+
+
+@given(labels=label_files(4))
+def test_any_label_file_is_read_right_or_refused_in_one_line(labels, outcomes):
+    with tempfile.TemporaryDirectory() as folder:
+        np.save(Path(folder) / "x.npy", np.ones((4, 3)))
+        (Path(folder) / "y.npy").write_bytes(labels.content)
+        data = read_or_refuse(data_experiment(Path(folder), "x.npy", 3, label_file="y.npy"))
+    if data is None:
+        assert labels.expected is None, "a valid label file was refused"
+        return outcomes.refused()
+    outcomes.accepted()
+    if labels.expected is not None:  # each sample named by its own label
+        assert [data.label_names[i] for i in data.labels] == [str(v) for v in labels.expected]

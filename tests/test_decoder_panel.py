@@ -16,8 +16,7 @@ from aeviz.settings import RenderOptions, load_experiment
 from aeviz.training.loop import train
 from aeviz.training.model import forward
 from tests.conftest import tiny_text
-from tests.helpers import assert_blitting_exact
-from tests.test_legibility import SMALLEST_PX, assert_legible, wide_image_run  # noqa: F401
+from tests.helpers import SMALLEST_PX, assert_blitting_exact, assert_legible
 
 PANELS = [("decoder", "code", "loss"), ("code", "loss", "weights", "decoder")]
 

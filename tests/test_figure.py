@@ -20,8 +20,7 @@ from aeviz.settings.comparison import load_comparison
 from aeviz.training.loop import train
 from aeviz.training.model import forward
 from aeviz.trajectory import load
-from tests.helpers import drawn_text_boxes
-from tests.test_legibility import _overlap
+from tests.helpers import drawn_text_boxes, overlap
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -162,4 +161,4 @@ def test_the_decoder_row_of_a_handout_has_no_overlapping_text(vae_vs_ae, monkeyp
     assert "VAE, decoded" in [text for text, _ in boxes]
     for i, (text, box) in enumerate(boxes):
         for other, other_box in boxes[i + 1:]:
-            assert not _overlap(box, other_box), (text, other)
+            assert not overlap(box, other_box), (text, other)

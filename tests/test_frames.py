@@ -1,10 +1,11 @@
 """Frame planning: thinning, ranges, durations, paces, holds, in-between frames, several runs."""
 
+
 import numpy as np
 import pytest
 
 from aeviz import trajectory
-from aeviz.errors import AevizError
+from aeviz.errors import AevizError, SettingError
 from aeviz.renderer import render
 from aeviz.renderer.frames import plan_frames
 from aeviz.renderer.scene import Scene
@@ -130,3 +131,17 @@ def test_within_epoch_snapshots_are_rendered_as_frames(tiny_toml, tmp_path):
     assert view.step_label(2) == "epoch 1, batch 2/5" and view.step_label(5) == "epoch 1"
     frames = render([run], tmp_path / "b.gif", RenderOptions(size="160x90", duration=0, hold=0))
     assert len(frames) == 7
+
+
+def test_more_snapshots_than_frames_make_a_clip_of_its_duration():
+    timeline = np.arange(250_001, dtype=float)
+    frames = plan_frames([timeline], RenderOptions(duration=12, fps=30, hold=0))
+    assert len(frames) == 360 and frames[-1].position == 250_000
+    with pytest.raises(SettingError) as error:
+        plan_frames([timeline], RenderOptions(duration=0, hold=0))
+    assert str(error.value) == (
+        "render.duration: makes 250,001 frames at duration 0 (a frame per snapshot shown); a "
+        "clip may have at most 200,000 (show fewer with render.every or render.epochs, or "
+        "give a duration)")
+    with pytest.raises(SettingError, match="^render.smooth: makes 500,002 frames"):
+        plan_frames([timeline], RenderOptions(duration=12, smooth=1))

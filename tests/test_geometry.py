@@ -1,5 +1,6 @@
 """Geometry behind the code plane: Procrustes alignment, and PCA as the linear floor."""
 
+
 import numpy as np
 import pytest
 
@@ -7,6 +8,7 @@ from aeviz.renderer import geometry
 from aeviz.renderer.geometry import affine_fit, align_sequence, pca, procrustes
 from aeviz.settings import load_experiment
 from aeviz.training.loop import train
+from tests.helpers import SMALL_SIZE, png_size
 
 
 def rotation(angle):
@@ -63,3 +65,34 @@ def test_a_linear_autoencoder_does_not_beat_pca(tiny_toml):
     assert np.abs(residual).max() < 0.02 * np.ptp(codes)
     early = run.codes[1].astype(float)
     assert np.abs(early - affine_fit(projection, early)).max() > np.abs(residual).max()
+
+
+@pytest.mark.parametrize("shape", [(10, 300), (7, 8), (3, 50)])
+def test_wide_pca_matches_the_scatter_matrix(shape):
+    x = np.random.default_rng(1).normal(size=shape).astype(np.float32)
+    rmse, projection = geometry.pca(x)
+    centered = x - x.mean(axis=0, dtype=np.float64)
+    eigenvalues, eigenvectors = np.linalg.eigh(centered.T @ centered)
+    expected = centered @ eigenvectors[:, ::-1][:, :2]
+    assert rmse == pytest.approx(np.sqrt(eigenvalues[:-2].clip(0).sum() / x.size), rel=1e-9,
+                                 abs=1e-6)  # 3 samples: 0, up to rounding
+    # Each axis is defined up to its sign.
+    np.testing.assert_allclose(np.abs(projection), np.abs(expected), atol=1e-9)
+
+
+def test_pca_budget_is_fixed_by_the_data_shape():
+    assert geometry.pca_affordable((10, 12_000))
+    assert geometry.pca_affordable((70_000, 784))
+    assert not geometry.pca_affordable((3_000, 12_000))
+    assert not geometry.pca_affordable((1_000_000, 5_000))
+
+
+def test_pca_past_its_budget_is_left_out_with_a_note(run_cli, tiny_run_path, tmp_path,
+                                                     monkeypatch):
+    monkeypatch.setattr(geometry, "PCA_MOST_WORK", 100)
+    out = tmp_path / "x.png"
+    result = run_cli("render", tiny_run_path, "-o", out, "--pca-ghost", *SMALL_SIZE)
+    assert result.exit_code == 0 and png_size(out) == (320, 180)
+    assert result.stderr == ("note: PCA is left out: 40 samples x 3 features is past its "
+                             "budget (the smaller side must be at most a few thousand); "
+                             "render.pca = false says so quietly\n")

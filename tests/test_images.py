@@ -6,8 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from aeviz import trajectory
 from aeviz.renderer import render
 from aeviz.renderer.frames import Frame
+from aeviz.renderer.panels import code
 from aeviz.renderer.panels.images import (
     SMALLEST_IMAGE_IN,
     ImageStripPanel,
@@ -18,7 +20,14 @@ from aeviz.renderer.scene import Scene
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions, load_experiment
 from aeviz.training.loop import train
-from tests.helpers import assert_blitting_exact, image_experiment
+from tests.helpers import (
+    SMALL_SIZE,
+    assert_blitting_exact,
+    image_experiment,
+    png_size,
+    trained,
+    write_csv,
+)
 
 
 def test_image_strip_shows_one_sample_per_class_on_a_fixed_scale(tmp_path):
@@ -66,3 +75,32 @@ def test_cluster_colors_follow_label_values_and_many_points_are_painted(tmp_path
                                       frame)))
     painted = panel.dense.image.pixels
     assert painted.shape[:2] == panel.dense.size and painted[..., 3].max() > 0
+
+
+def test_classes_groups_samples_in_one_sort():
+    labels = np.array([3, 1, 3, 0, 1, 3])
+    values, members = code.classes(labels)
+    assert values.tolist() == [0, 1, 3]
+    assert [m.tolist() for m in members] == [[3], [1, 4], [0, 2, 5]]
+    many = np.random.default_rng(0).integers(0, 100_000, 300_000)
+    values, members = code.classes(many)
+    assert sum(map(len, members)) == len(many)
+    assert all((many[m] == v).all() for v, m in zip(values[:50], members[:50]))
+
+
+def test_past_fifty_classes_the_code_plane_has_no_legend(run_cli, tmp_path):
+    x = np.random.default_rng(0).normal(size=(240, 3))
+    labels = [f"c{i % 60:02d}" for i in range(240)]
+    data = {"file": write_csv(tmp_path / "l.csv", x, labels), "label_column": "label"}
+    path = trained(tmp_path, "labels", data, [3, 2, 3], epochs=1)
+    out = tmp_path / "labels.png"
+    result = run_cli("render", path, "-o", out, *SMALL_SIZE)
+    assert result.exit_code == 0 and png_size(out) == (320, 180)
+    assert result.stderr == ("note: 60 classes: the code plane has no legend (it names at "
+                             "most 50); colors repeat across classes\n")
+    view = RunView(trajectory.load(path))
+    scene = Scene([view], RenderOptions(size="320x180"), (0, 1))
+    panel = scene.panels[0][0]
+    assert panel.ax.get_legend() is None
+    assert len(panel.points) == 20  # one per look: ten colors, filled and hollow
+    assert sorted(np.concatenate(panel.members).tolist()) == list(range(240))

@@ -9,65 +9,33 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from matplotlib.text import Text
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aeviz import trajectory
 from aeviz.batch import split_comparisons
 from aeviz.renderer import run_views
 from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
 from aeviz.renderer.frames import Frame, plan_frames
-from aeviz.renderer.labels import PathLabel
+from aeviz.renderer.panels import placement
 from aeviz.renderer.scene import Scene
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions, load_experiment
 from aeviz.settings.comparison import load_comparison
-from aeviz.settings.tomlwriter import dump_toml
 from aeviz.training.loop import train
 from tests.conftest import tiny_text
-from tests.helpers import drawn_text_boxes
-
-SMALLEST_PX = {"640x360": 11.0, "1280x720": 13.5}
-# A wide network on 8x8 images in ten classes, like examples/digits.toml: elided layers,
-# long layer labels, a mixed activation list and an image strip.
-WIDE_IMAGES = {
-    "title": "wide",
-    "data": {"file": "x.npy", "label_file": "y.npy", "normalize": "none", "image_shape": [8, 8]},
-    "model": {"layers": [64, 64, 16, 2, 16, 64, 64],
-              "activation": ["tanh", "tanh", "identity", "tanh", "tanh", "sigmoid"]},
-    "train": {"epochs": 2},
-}
-
-
-@pytest.fixture(scope="module")
-def wide_image_run(tmp_path_factory):
-    """A trajectory of the wide network on 200 random 8x8 images of classes 0 to 9."""
-    folder = tmp_path_factory.mktemp("wide")
-    rng = np.random.default_rng(0)
-    np.save(folder / "x.npy", rng.uniform(0, 1, (200, 64)).astype(np.float32))
-    np.save(folder / "y.npy", np.arange(200) % 10)
-    (folder / "e.toml").write_text(dump_toml(WIDE_IMAGES))
-    return train(load_experiment(folder / "e.toml"))
-
-
-def drawn_texts(scene: Scene, frame: Frame, monkeypatch) -> list[tuple[str, float, object]]:
-    """(text, font size in pixels, extent) of every text a full redraw of `frame` draws (tick
-    labels outside the limits exist but are not drawn), and of the changing labels."""
-    drawn = []
-    draw = Text.draw
-
-    def recording(text: Text, renderer) -> None:
-        if text.get_visible() and text.get_text():
-            drawn.append(text)
-        draw(text, renderer)
-
-    monkeypatch.setattr(Text, "draw", recording)
-    scene.draw_full(frame)
-    renderer = scene.figure.canvas.get_renderer()
-    found = [(t.get_text(), t.get_fontsize(), t.get_window_extent(renderer)) for t in drawn]
-    found += [(label.get_text(), label._font.get_size_in_points(),
-               label.get_window_extent(renderer))
-              for label in scene.figure.findobj(PathLabel) if label.get_text()]
-    return [(text, points * scene.figure.dpi / 72, box) for text, points, box in found]
+from tests.helpers import (
+    SMALL_SIZE,
+    SMALLEST_PX,
+    assert_legible,
+    drawn_text_boxes,
+    drawn_texts,
+    overlap,
+    png_size,
+    trained,
+    write_csv,
+)
+from tests.strategies import examples
 
 
 @pytest.mark.parametrize("size", sorted(SMALLEST_PX))
@@ -114,33 +82,6 @@ def test_a_caption_is_legible_under_the_panels(tiny_run_path, size, runs, panels
     assert shown[1].y1 <= min(box.y0 for box in others) + 1  # under everything else
 
 
-def assert_legible(runs, size: str, panels: tuple[str, ...], monkeypatch,
-                   caption: str | None = None) -> list:
-    """Render the last epoch of `runs`: no text under the guaranteed size, none cut off by the
-    frame, no two overlapping. Returns the texts drawn."""
-    views = [RunView(run, f"run {i + 1}") for i, run in enumerate(runs)]
-    end = float(runs[0].epoch[-1])
-    options = RenderOptions(size=size, panels=panels, caption=caption)
-    scene = Scene(views, options, (0, end))
-    texts = drawn_texts(scene, Frame(end, (end,) * len(runs)), monkeypatch)
-    assert len(texts) > 20
-    smallest = min(texts, key=lambda t: t[1])
-    assert smallest[1] >= SMALLEST_PX[size], smallest[:2]
-    width, height = options.pixels
-    for text, _, box in texts:
-        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, (
-            text, box)
-    for i, (text, _, box) in enumerate(texts):
-        for other, _, other_box in texts[i + 1:]:
-            assert not _overlap(box, other_box), (text, other)
-    return texts
-
-
-def _overlap(a, b) -> bool:
-    """Whether two boxes share more than a pixel's width both ways (touching is allowed)."""
-    return min(a.x1, b.x1) - max(a.x0, b.x0) > 1 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1
-
-
 @pytest.mark.parametrize("size", sorted(SMALLEST_PX))
 def test_four_differing_runs_stay_legible(tmp_path, size, monkeypatch):
     # Long differing keys in the header beside the clusters' legend; a narrow loss panel.
@@ -165,23 +106,34 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_FILES, EXAMPLE_COMPARISONS = split_comparisons(sorted(EXAMPLES.glob("*.toml")))
 
 
+class ExampleRuns(dict):
+    """The examples' runs by name, each trained (for at most 6 epochs) when first asked for."""
+
+    def __missing__(self, name: str):
+        path = EXAMPLES / f"{name}.toml"
+        epochs = min(load_experiment(path).train.epochs, 6)
+        self[name] = train(load_experiment(path, {"train.epochs": epochs}))
+        return self[name]
+
+
 @pytest.fixture(scope="module")
-def example_runs() -> dict:
-    """Each example of the folder, trained for at most 6 epochs."""
-    runs = {}
-    for path in EXAMPLE_FILES:
-        exp = load_experiment(path)
-        epochs = min(exp.train.epochs, 6)
-        runs[path.stem] = train(load_experiment(path, {"train.epochs": epochs}))
-    return runs
+def example_runs() -> ExampleRuns:
+    return ExampleRuns()
 
 
-def example_sets() -> list[tuple[str, list[str]]]:
+# The sets drawn in the default run: a comparison of four optimizers, a VAE beside a plain
+# autoencoder with the decoder, image data. The others are marked slow (CI draws them all).
+QUICK_SETS = {"optimizers", "vae-vs-ae", "digits"}
+
+
+def example_sets() -> list:
     """(name, runs' names): every example alone, and every comparison of the folder."""
     sets = [(path.stem, [path.stem]) for path in EXAMPLE_FILES]
     for path in EXAMPLE_COMPARISONS:
         sets.append((path.stem, list(load_comparison(path).compare.runs)))
-    return sets
+    return [pytest.param(name, members, id=name,
+                         marks=() if name in QUICK_SETS else pytest.mark.slow)
+            for name, members in sets]
 
 
 def render_table(name: str, runs: list):
@@ -193,7 +145,7 @@ def render_table(name: str, runs: list):
 
 
 @pytest.mark.parametrize("size", sorted(SMALLEST_PX))
-@pytest.mark.parametrize("name, members", example_sets(), ids=[n for n, _ in example_sets()])
+@pytest.mark.parametrize("name, members", example_sets())
 def test_every_example_clip_has_no_overlapping_text(example_runs, name, members, size,
                                                     monkeypatch):
     """The clip's frames at 0, 10, 30, 60 and 100 % and the still (the last snapshot over the
@@ -216,7 +168,7 @@ def test_every_example_clip_has_no_overlapping_text(example_runs, name, members,
                 box.y1 <= height + 1, (text, box)
         for i, (text, _, box) in enumerate(texts):
             for other, _, other_box in texts[i + 1:]:
-                assert not _overlap(box, other_box), (text, other, frame)
+                assert not overlap(box, other_box), (text, other, frame)
         assert_no_curve_crosses_a_label(drawn)
 
 
@@ -254,7 +206,7 @@ def assert_no_curve_crosses_a_label(scene: Scene) -> None:
             assert not inside.any(), (label.get_text(), points[inside][:3])
 
 
-@pytest.mark.parametrize("name, members", example_sets(), ids=[n for n, _ in example_sets()])
+@pytest.mark.parametrize("name, members", example_sets())
 def test_every_example_handout_has_no_overlapping_text(example_runs, name, members,
                                                        monkeypatch):
     """As clips are tested: the bounding boxes of every text drawn (tick labels included),
@@ -269,7 +221,7 @@ def test_every_example_handout_has_no_overlapping_text(example_runs, name, membe
         assert len(boxes) > 10
         for i, (text, box) in enumerate(boxes):
             for other, other_box in boxes[i + 1:]:
-                assert not _overlap(box, other_box), (text, other, at)
+                assert not overlap(box, other_box), (text, other, at)
         titles = [ax.get_title(loc="left") for ax in handout.figure.axes if
                   ax.get_title(loc="left")]
         recorded = {run.moment(i) for run in runs for i in range(len(run))}
@@ -292,3 +244,87 @@ def test_a_comparison_loss_plot_is_a_third_of_the_frame_with_three_ticks(tiny_ru
     assert loss.ax.get_window_extent().height >= options.pixels[1] / 3
     low, high = loss.ax.get_ylim()
     assert len([t for t in loss.ax.get_yticks() if low <= t <= high]) >= 3
+
+
+def old_fit_text(text: str, size: float, room_pt: float) -> str:
+    """The fitting this replaced: one character off at a time (quadratic in the length)."""
+    if placement.text_width(text, size) <= room_pt:
+        return text
+    while len(text) > 1 and placement.text_width(text + "…", size) > room_pt:
+        text = text[:-1].rstrip()
+    return text + "…"
+
+
+@pytest.mark.parametrize("text, room_pt", [
+    ("Linear autoencoder vs PCA on three clusters", 120.0),
+    ("Linear autoencoder vs PCA on three clusters", 400.0),
+    ("a b c d e f g h i j k l m n o p", 33.0),
+    ("WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW", 10.0),
+    ("iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", 50.0),
+])
+def test_fit_text_cuts_where_the_old_one_did(text, room_pt):
+    assert placement.fit_text(text, 10, room_pt) == old_fit_text(text, 10, room_pt)
+
+
+def test_fit_text_measures_a_bounded_amount_of_text_for_any_length(monkeypatch):
+    measured = []
+    width = placement.text_width
+    monkeypatch.setattr(placement, "text_width",
+                        lambda text, size, bold=False: measured.append(len(text))
+                        or width(text, size, bold))
+    fitted = placement.fit_text("W" * 100_000, 17, 500, bold=True)
+    assert fitted.endswith("…") and width(fitted, 17, True) <= 500
+    assert len(measured) <= 10 and max(measured) <= placement.most_chars(17, 500) + 1
+
+
+def test_a_caption_costs_the_same_at_any_length(monkeypatch):
+    counts = {}
+    width = placement.text_width
+    outline = placement.outline_width
+    for length in (4096, 100_000):
+        measured: list[int] = []
+        monkeypatch.setattr(placement, "text_width", lambda text, size, bold=False, m=measured:
+                            m.append(len(text)) or width(text, size, bold))
+        monkeypatch.setattr(placement, "outline_width", lambda text, size, bold=False,
+                            m=measured: m.append(len(text)) or outline(text, size, bold))
+        lines = placement.wrap_text("a caption that goes on " * (length // 23 + 1), 11.5,
+                                    600, 2)
+        assert len(lines) == 2 and lines[-1].endswith("…")
+        assert all(width(line, 11.5) <= 600 for line in lines)
+        counts[length] = (len(measured), max(measured))
+    assert counts[4096] == counts[100_000]
+    assert counts[4096][1] <= 2 * placement.most_chars(11.5, 600) + 2
+
+
+@given(st.text(max_size=400), st.floats(40, 900), st.integers(1, 3))
+@examples(1)
+def test_wrapped_lines_fit_and_keep_the_text_in_order(text, room_pt, lines):
+    wrapped = placement.wrap_text(text, 11.5, room_pt, lines)
+    assert len(wrapped) <= lines
+    assert all(placement.text_width(line, 11.5) <= room_pt + 1e-6 for line in wrapped)
+    flat = " ".join(text.split())
+    shown = " ".join(wrapped)
+    if shown.endswith("…") and not flat.startswith(shown):
+        shown = shown[:-1].rstrip()
+    # Each line starts where the last stopped (a break eats only the space it falls on).
+    assert flat.replace(" ", "").startswith(shown.replace(" ", ""))
+    assert bool(wrapped) == bool(flat)
+
+
+def test_a_2000_character_title_is_cut_to_the_header(run_cli, tmp_path):
+    clusters = [{"n": 20, "mean": [0.5, 0, 0.2], "std": 0.1}]
+    path = trained(tmp_path, "title", {"seed": 1, "clusters": clusters}, [3, 2, 3],
+                   title="W" * 2000)
+    out = tmp_path / "title.png"
+    result = run_cli("render", path, "-o", out, *SMALL_SIZE)
+    assert result.exit_code == 0 and png_size(out) == (320, 180)
+
+
+def test_long_feature_names_are_cut_under_their_axes(run_cli, tmp_path):
+    x = np.random.default_rng(0).normal(size=(30, 6))
+    names = [f"feature{i}" + "x" * 3000 for i in range(6)]
+    data = {"file": write_csv(tmp_path / "f.csv", x, header=names)}
+    path = trained(tmp_path, "features", data, [6, 2, 6])
+    out = tmp_path / "features.png"
+    result = run_cli("render", path, "-o", out, "--panels", "code,loss,weights,recon")
+    assert result.exit_code == 0 and png_size(out) == (1280, 720)

@@ -6,13 +6,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
 
 from aeviz import trajectory
-from aeviz.settings import load_experiment
+from aeviz.errors import AevizError, SettingError
+from aeviz.settings import experiment_from_dict, load_experiment, parse_toml
 from aeviz.training import loop
 from aeviz.training.loop import Training, train, train_to_file
 from aeviz.training.objectives import KL, CodeL1, Objective, corrupt
-from tests.conftest import tiny_text
+from tests.conftest import TINY_EXPERIMENT, tiny_text
+from tests.strategies import ObjectiveKeys, examples, objective_settings, toml_values
 
 VAE_MODEL = {"activation": ["tanh", "identity", "tanh", "identity"], "variational": True}
 
@@ -120,7 +123,7 @@ def test_a_damaged_logvar_array_is_one_line(tmp_path):
 @pytest.mark.parametrize("train_keys, model_keys", [({"code_l1": 0.01}, {}),
                                                     ({"beta": 0.5}, VAE_MODEL)])
 def test_the_terms_axis_is_legible(tmp_path, size, train_keys, model_keys, monkeypatch):
-    from tests.test_legibility import assert_legible
+    from tests.helpers import assert_legible
 
     run = train(tiny(tmp_path, train=train_keys, model=model_keys))
     texts = [text for text, _, _ in assert_legible([run], size, ("code", "loss", "weights"),
@@ -197,3 +200,57 @@ def test_the_recorded_values_come_from_the_terms_value_functions(tmp_path, monke
     run = train(tiny(tmp_path, model=VAE_MODEL, train={"beta": 0.5, "code_l1": 0.1}))
     assert run.term_names == ("code_l1", "kl")
     assert (run.terms == [2.25, 4.5]).all()
+
+
+def experiment(keys: ObjectiveKeys):
+    raw = {**TINY_EXPERIMENT, "train": {**TINY_EXPERIMENT["train"], **keys.train, "epochs": 2},
+           "model": {**TINY_EXPERIMENT["model"], **keys.model}, "render": keys.render}
+    return experiment_from_dict(raw, "fuzz.toml")
+
+
+@examples(2)
+@given(keys=objective_settings(toml_values))
+def test_any_value_builds_or_gets_one_line_naming_its_key(keys, outcomes):
+    try:
+        exp = experiment(keys)
+    except SettingError as error:
+        message = str(error)
+        assert not keys.valid, message
+        assert "\n" not in message and message.startswith("fuzz.toml: ")
+        assert any(key in message for key in (*keys.train, *keys.model, *keys.render, "train.",
+                                              "model."))
+        return outcomes.refused()
+    outcomes.accepted()
+    if keys.valid:  # every key as written
+        for table, values in (("train", keys.train), ("model", keys.model),
+                              ("render", keys.render)):
+            for key, value in values.items():
+                held = getattr(getattr(exp, table), key)
+                assert (list(held) if isinstance(held, tuple) else held) == value, key
+
+
+@examples(0.4)
+@given(keys=objective_settings())
+def test_any_allowed_objective_trains_saves_and_loads(tmp_path, keys, outcomes):
+    try:
+        exp = experiment(keys)
+    except SettingError:
+        assert not keys.valid
+        return outcomes.refused()  # said in one line (see above)
+    with np.errstate(all="ignore"):
+        try:
+            run = train_and_save(exp, tmp_path)
+        except AevizError as error:  # a run that is not finite from the start: one line
+            assert "\n" not in str(error)
+            return outcomes.refused()
+    outcomes.accepted()
+    assert np.isfinite(run.loss).all()
+    assert (run.logvar_weights is not None) == bool(exp.model.variational)
+    # The stored config rebuilds the same experiment: nothing of the objective is lost.
+    assert experiment_from_dict(parse_toml(run.config, "x"), "x") == exp
+
+
+def train_and_save(exp, folder):
+    path = folder / "fuzz.npz"
+    train(exp).save(path)
+    return trajectory.load(path)

@@ -195,3 +195,30 @@ def test_a_memory_limit_is_one_line(tmp_path):
         result.stderr)
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["e.toml"]
+
+
+LONG = "a" * 300  # over the 255 bytes a file name may have
+
+
+def test_an_output_name_over_255_bytes_is_one_line_in_render(run_cli, tiny_run_path, tmp_path):
+    output = tmp_path / f"{LONG}.png"
+    result = run_cli("render", tiny_run_path, "-o", output)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {output}: cannot write: File name too long\n"
+
+
+def test_an_output_name_over_255_bytes_is_one_line_in_train(run_cli, tiny_toml, tmp_path):
+    output = tmp_path / f"{LONG}.npz"
+    result = run_cli("train", tiny_toml, "-o", output)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {output}: cannot write: File name too long\n"
+    assert os.listdir(tmp_path) == ["tiny.toml"]
+
+
+def test_a_batch_output_folder_named_over_255_bytes_is_one_line(run_cli, tiny_toml, tmp_path):
+    outdir = tmp_path / LONG
+    result = run_cli("batch", tiny_toml, "-o", outdir)
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {outdir}: cannot create the output folder: "
+                             "File name too long\n")
+    assert os.listdir(tmp_path) == ["tiny.toml"]

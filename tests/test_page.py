@@ -8,11 +8,10 @@ import base64
 import dataclasses
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import aeviz
@@ -20,15 +19,9 @@ from aeviz.renderer.page import pack
 from aeviz.renderer.page.template import script_json
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import load
-from tests.conftest import tiny_text
-from tests.strategies import PAGE_TEXTS
-from tests.test_batch import FAST
-
-DATA = re.compile(r'<script id="aeviz-data" type="application/json">(.*?)</script>', re.S)
-
-
-def page_data(path: Path) -> dict:
-    return json.loads(DATA.search(path.read_text(encoding="utf-8"))[1])
+from tests.conftest import FAST, tiny_text
+from tests.helpers import big_run, page_data
+from tests.strategies import examples, page_texts
 
 
 def array(text: str, dtype: str) -> np.ndarray:
@@ -91,7 +84,7 @@ def test_a_hostile_title_cannot_end_the_script(tiny_run_path, tmp_path):
     assert data["title"] == title and data["caption"] == "a </SCRIPT> b"
 
 
-@settings(max_examples=200, deadline=None)
+@examples(6)
 @given(st.recursive(st.text() | st.floats(allow_nan=False, allow_infinity=False) | st.none(),
                     lambda inner: st.lists(inner, max_size=3)
                     | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8))
@@ -102,22 +95,24 @@ def test_script_json_is_inert_in_a_script_and_reads_back(value):
     assert json.loads(text) == value
 
 
-@settings(max_examples=25, deadline=None)
-@given(title=PAGE_TEXTS, caption=PAGE_TEXTS, label=PAGE_TEXTS.filter(str.strip))
-def test_any_text_stays_text_on_a_page(tiny_run_path, tmp_path_factory, title, caption, label):
+@examples(0.8)
+@given(texts=page_texts())
+def test_any_text_stays_text_on_a_page(tiny_run_path, tmp_path_factory, texts, outcomes):
     output = tmp_path_factory.mktemp("fuzz") / "x.html"
     try:
-        aeviz.render(tiny_run_path, output, title=title, caption=caption, labels=[label],
-                     notify=lambda message: None)
+        aeviz.render(tiny_run_path, output, title=texts.title, caption=texts.caption,
+                     labels=[texts.label], notify=lambda message: None)
     except aeviz.AevizError as error:  # control characters, bad math: refused, in one line
+        assert not texts.printable, str(error)
         assert ("text must be printable Unicode" in str(error) or "math text" in str(error)) \
             and "\n" not in str(error)
         assert not output.exists()
-        return
+        return outcomes.refused()
+    outcomes.accepted()
     text = output.read_text(encoding="utf-8")
     assert len(re.findall(r"</script", text, re.I)) == 2 and "<!--" not in text
     data = page_data(output)
-    assert (data["title"], data["caption"]) == (title or "tiny", caption)
+    assert (data["title"], data["caption"]) == (texts.title or "tiny", texts.caption)
 
 
 def test_caption_is_a_render_key(tmp_path):
@@ -142,13 +137,6 @@ def test_smooth_is_refused_for_a_page(run_cli, tiny_run_path, tmp_path):
     assert result.exit_code == 2
     assert "a page shows the recorded snapshots only" in result.stderr
     assert not (tmp_path / "x.html").exists()
-
-
-def big_run(run, copies: int):
-    """The run with every sample repeated `copies` times (a large data set, cheaply)."""
-    return dataclasses.replace(run, x=np.tile(run.x, (copies, 1)),
-                               labels=np.tile(run.labels, copies),
-                               codes=np.tile(run.codes, (1, copies, 1)))
 
 
 def test_seventy_thousand_points_are_all_drawn_and_some_respond(tiny_run_path, tmp_path,

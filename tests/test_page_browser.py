@@ -18,10 +18,11 @@ from aeviz.renderer.page import pack
 from aeviz.training.model import forward
 from aeviz.trajectory import load
 from tests.conftest import tiny_text
-from tests.test_page import big_run
+from tests.helpers import big_run, wait_until
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = "/usr/bin/chromedriver"
+pytestmark = pytest.mark.slow  # a real browser, started once per module and per test process
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
                                 "(pip install -e '.[test]')")
@@ -53,10 +54,10 @@ def open_page(driver, page: Path, offline: bool = True):
         "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
     driver.get_log("browser"), driver.get_log("performance")  # start from empty logs
     driver.get(page.as_uri())
-    for _ in range(100):
-        if driver.execute_script("return typeof window.aeviz === 'object'"):
-            break
-        time.sleep(0.05)
+    # However long a busy machine takes to load it (60 s: a guard against a hang, not a
+    # timing test; on a busy machine 5 s was not always enough).
+    wait_until(lambda: driver.execute_script("return typeof window.aeviz === 'object'"),
+               "the page's API ready")
     problems = [entry for entry in driver.get_log("browser")
                 if entry["level"] in ("SEVERE", "WARNING")]
     assert problems == [], problems
@@ -83,7 +84,7 @@ def tolerance(driver_run: dict) -> np.ndarray:
 
 
 def page_run(page: Path, number: int = 0) -> dict:
-    from tests.test_page import page_data
+    from tests.helpers import page_data
 
     return page_data(page)["runs"][number]
 
@@ -237,10 +238,7 @@ def test_play_and_pause(browser, tiny_page):
     driver = open_page(browser, tiny_page)
     js(driver, "aeviz.seek(0)")
     js(driver, "aeviz.play()")
-    for _ in range(100):
-        if js(driver, "aeviz.current()")["index"] > 2:
-            break
-        time.sleep(0.05)
+    wait_until(lambda: js(driver, "aeviz.current()")["index"] > 2, "three snapshots played")
     js(driver, "aeviz.pause()")
     stopped = js(driver, "aeviz.current()")["index"]
     assert stopped > 2 and not js(driver, "aeviz.playing()")

@@ -2,12 +2,20 @@
 
 import dataclasses
 import shutil
+import tempfile
 import tracemalloc
+from pathlib import Path
 
 import imageio.v3 as iio
 import numpy as np
 import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
+import aeviz
+from aeviz import trajectory
+from aeviz.cli import cli
 from aeviz.renderer import render
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.scales import code_scale, shrunk_runs
@@ -17,7 +25,8 @@ from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions, load_experiment
 from aeviz.training.loop import train
 from tests.conftest import tiny_text
-from tests.helpers import decode_mp4
+from tests.helpers import SMALL_SIZE, decode_mp4, png_size, scene_frame, trained, write_csv
+from tests.strategies import examples, render_flags
 
 SMALL = RenderOptions(size="320x180", duration=0, hold=0)  # a frame per snapshot
 
@@ -93,6 +102,7 @@ def test_same_input_gives_byte_identical_files(run, tmp_path):
     assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "b.gif").read_bytes()
 
 
+@pytest.mark.slow  # (tracemalloc slows every allocation down)
 def test_memory_does_not_grow_with_frames(run, tmp_path):
     def peak(frame_count):
         tracemalloc.start()
@@ -317,3 +327,93 @@ def test_the_weight_graph_shows_a_vaes_log_variance_neurons(tmp_path, variationa
     # the log-variance edges carry W_logvar's values, on the weights' color scale
     shown = np.sort(panel.edges.get_array())
     assert all(np.isin(run.logvar_weights[-1].ravel(), shown))
+
+
+@pytest.mark.parametrize("size, panels", [
+    ("100x7680", "code,loss,weights"),
+    ("7680x100", "code,loss,weights"),
+    ("64x64", "code,loss,weights,recon"),
+    ("64x64", "weights"),
+])
+def test_extreme_valid_sizes_are_drawn(run_cli, tiny_run_path, tmp_path, size, panels):
+    out = tmp_path / "x.png"
+    result = run_cli("render", tiny_run_path, "-o", out, "--size", size, "--panels", panels)
+    assert result.exit_code == 0, result.stderr
+    assert png_size(out) == tuple(map(int, size.split("x")))
+
+
+def test_image_data_of_2_by_2_pixels_at_320x240(run_cli, tmp_path):
+    x = np.random.default_rng(0).normal(size=(20, 4))
+    data = {"file": write_csv(tmp_path / "i.csv", x), "image_shape": [2, 2]}
+    path = trained(tmp_path, "img", data, [4, 2, 4])
+    out = tmp_path / "img.png"
+    result = run_cli("render", path, "-o", out, "--size", "320x240",
+                     "--panels", "code,loss,weights,recon")
+    assert result.exit_code == 0 and png_size(out) == (320, 240)
+
+
+def test_one_dimensional_data_shows_values_against_reconstructions(tmp_path):
+    x = np.random.default_rng(0).normal(size=(20, 1))
+    path = trained(tmp_path, "oned", {"file": write_csv(tmp_path / "o.csv", x)}, [1, 2, 1])
+    view = RunView(trajectory.load(path))
+    scene = Scene([view], RenderOptions(size="320x180", panels=("code", "recon")), (0, 2))
+    scene.draw(scene_frame(view))
+    recon = scene.panels[1][0]
+    assert recon.ax.get_ylabel() == "reconstruction"
+    points = recon.recons[0].get_xydata()
+    np.testing.assert_allclose(points[:, 0], view.run.x[:, 0], rtol=1e-6)
+
+
+def test_five_thousand_features_get_numbered_ticks(run_cli, tmp_path):
+    x = np.random.default_rng(0).normal(size=(20, 5000))
+    path = trained(tmp_path, "wide", {"file": write_csv(tmp_path / "w.csv", x)},
+                   [5000, 2, 5000], epochs=1)
+    out = tmp_path / "wide.png"
+    result = run_cli("render", path, "-o", out, "--panels", "code,loss,recon", *SMALL_SIZE)
+    assert result.exit_code == 0 and png_size(out) == (320, 180)
+    view = RunView(trajectory.load(path))
+    scene = Scene([view], RenderOptions(size="320x180", panels=("code", "loss", "recon")),
+                  (0, 1))
+    ticks = scene.panels[2][0].ax.get_xticks()
+    assert 1 < len(ticks) < 20
+
+
+@pytest.fixture(scope="module")
+def fuzz_runs(tmp_path_factory) -> list[Path]:
+    """The tiny run, and the same run under a title of 3,000 characters of many scripts."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    paths = []
+    for name, title in (("tiny", "tiny"), ("long", "Ωmega ß 日本 عربى x\t" * 150)):
+        (folder / f"{name}.toml").write_text(tiny_text(title=title,
+                                                       train={"epochs": 3}))
+        path = folder / f"{name}.npz"
+        aeviz.train(str(folder / f"{name}.toml")).save(path)
+        paths.append(path)
+    return paths
+
+
+@examples(0.3)
+@given(run=st.integers(0, 1), flags=render_flags())
+def test_render_options_draw_or_refuse_in_one_line(fuzz_runs, run, flags, outcomes):
+    kind, args = flags.kind, list(flags.args)
+    if kind != ".png" and "--duration" not in args:
+        args += ["--duration", "0.2", "--hold", "0"]  # a few frames, not a 14 s clip
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"clip{kind}"
+        result = CliRunner().invoke(cli, ["render", str(fuzz_runs[run]), "-o", str(out), "-q",
+                                          *args], catch_exceptions=False)
+        written = sorted(p.name for p in Path(folder).iterdir())
+        assert result.exit_code in (0, 2), result.output
+        if result.exit_code == 2:
+            assert flags.size is None, f"valid flags were refused: {result.stderr}"
+            assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, \
+                result.stderr
+            assert written == []
+            return outcomes.refused()
+        outcomes.accepted()
+        assert written == [out.name]
+        if flags.size is not None and kind in (".png", ".gif", ".mp4"):  # frames of that size
+            width, height = flags.size
+            if kind == ".mp4":  # H.264 needs even sides: rounded down, with a note
+                width, height = width - width % 2, height - height % 2
+            assert iio.imread(out, index=0).shape[:2] == (height, width)

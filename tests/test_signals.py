@@ -14,7 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from aeviz import signals, trajectory
+from aeviz.renderer.scene import Scene
+from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions
 from tests.conftest import tiny_text
+from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.skipif(not Path("/proc/self/stat").exists(),
                                  reason="needs Linux /proc"),
@@ -65,19 +70,6 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def wait_until(condition, what: str, limit: float = 60.0,
-               process: subprocess.Popen | None = None) -> None:
-    """Poll until `condition()` holds (a failure only if it never does, or `process` ends
-    first: not a timing test)."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"ended before {what}: {process.communicate()}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never happened: {what}")
-        time.sleep(0.05)
-
-
 def streamed(folder: Path, name: str, snapshots: int = 1, samples: int = 40) -> bool:
     """Training of `name` has streamed `snapshots` snapshots into its hidden parts folder in
     `folder` (directly there for `train`, inside a batch job's own parts folder for `batch`):
@@ -92,8 +84,18 @@ def streamed(folder: Path, name: str, snapshots: int = 1, samples: int = 40) -> 
 
 def finish(process: subprocess.Popen) -> tuple[int, str, str]:
     out, err = process.communicate(timeout=60)
-    wait_until(lambda: not in_session(process.pid), "every process of the session ended", 15)
+    wait_until(lambda: not in_session(process.pid), "every process of the session ended")
     return process.returncode, out, err
+
+
+def command_line(pid: int) -> str:
+    """A process's command line; empty once it has ended (a child listed a moment ago, such as
+    the short `ffmpeg -version` probe, may be gone when its file is read: on a busy machine
+    that raced, and failed the test)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
 
 
 STOPS = [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
@@ -121,8 +123,8 @@ def test_render_stops_ffmpeg_and_leaves_the_old_output(tmp_path, tiny_run_path, 
     clip.write_bytes(b"the clip of last week")
     process = start("render", tiny_run_path, "-o", clip, "--smooth", "30", "--hold",
                     "60", "--size", "320x180", cwd=tmp_path)
-    wait_until(lambda: any("ffmpeg" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-                           for pid in children(process.pid)), "ffmpeg started", process=process)
+    wait_until(lambda: any("ffmpeg" in command_line(pid) for pid in children(process.pid)),
+               "ffmpeg started", process=process)
     process.send_signal(signum)
     code, out, err = finish(process)
     assert (code, err) == (status, "Aborted.\n"), err
@@ -203,7 +205,7 @@ def test_workers_stop_when_the_batch_is_killed(tmp_path):
                "two slow workers training", process=process)
     process.kill()
     _, err = process.communicate()  # the workers' stderr too: they hold the pipe until they end
-    wait_until(lambda: not in_session(process.pid), "the orphaned workers stopped", 15)
+    wait_until(lambda: not in_session(process.pid), "the orphaned workers stopped")
     assert not list(outdir.glob("*.tmp.*")) and not list(outdir.glob(".*.parts.*")), err
 
 
@@ -257,3 +259,24 @@ def test_demo_stops_on_ctrl_c_without_rendering(tmp_path):
     assert code == 130 and "Traceback" not in err, err
     assert "stopped: interrupted" in out and "demo.gif" not in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.npz"]
+
+
+def test_a_signal_during_scene_building_acts_before_the_next_panel(tiny_run_path,
+                                                                    monkeypatch):
+    view = RunView(trajectory.load(tiny_run_path))
+    built = []
+    original = Scene._panel
+
+    def panel(self, described, *args):
+        made = original(self, described, *args)
+        built.append(described.name)
+        if described.name == "code":  # as if Ctrl-C came while the first panel was drawn
+            signals._raise_interrupted(signal.SIGINT, None)
+        return made
+
+    monkeypatch.setattr(Scene, "_panel", panel)
+    monkeypatch.setattr(signals, "_received", [])
+    with pytest.raises(signals.Interrupted), signals.deferred():
+        Scene([view], RenderOptions(size="320x180"), (0, 12))
+    assert built == ["code"]  # the signal acted before the loss panel was drawn
+    assert signals._deferring == []

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aeviz import trajectory
 from aeviz.cli.progress import TrainingStatus, clock_text
@@ -17,8 +21,16 @@ from aeviz.training.model import Autoencoder, Pass
 from aeviz.training.optim import make_optimizer
 from aeviz.training.recorder import StreamingRecord
 from aeviz.trajectory import Meta, RunRecord
+from tests import strategies as fuzz
 from tests.conftest import tiny_text
-from tests.helpers import image_experiment
+from tests.helpers import (
+    assert_exit_0_or_2,
+    data_experiment,
+    image_experiment,
+    invoke_checked,
+    limited_aeviz,
+)
+from tests.strategies import csv_files, examples, npy_files
 
 # `aeviz.train` is the API function; the module is reached through the import system.
 
@@ -266,3 +278,49 @@ def test_training_status_line():
     status.epoch(3, 0.04123)
     assert status.text(30_000, 100_000, 6.0) == "RMSE 0.0412  5,000 samples/s  0:14 left"
     assert clock_text(3725) == "1:02:05" and clock_text(65) == "1:05"
+
+
+@examples(0.3)
+@given(document=fuzz.mutated_experiments())
+def test_train_writes_a_loadable_run_or_nothing(scratch, document, outcomes):
+    from aeviz.settings.tomlwriter import dump_toml
+
+    path, output = scratch / "train.toml", scratch / "train.npz"
+    output.unlink(missing_ok=True)
+    try:
+        path.write_text(dump_toml(document), encoding="utf-8", errors="surrogatepass")
+    except (TypeError, ValueError):  # no TOML for it: not an input
+        return
+    result = invoke_checked("train", path, "-o", output, "--set", "train.epochs=1")
+    if result.exit_code == 2:
+        assert not output.exists()
+        assert not [p for p in scratch.iterdir() if p.name.startswith(".train.")]
+        return outcomes.refused()
+    outcomes.accepted()
+    run = trajectory.load(output)
+    assert len(run) == 2 and run.epoch.tolist() == [0, 1]
+
+
+@pytest.mark.slow
+@examples(0.2)
+@given(csv=csv_files(), npy=npy_files(), use_csv=st.booleans())
+def test_train_of_any_data_file_saves_a_run_or_exits_2_writing_nothing(csv, npy, use_csv,
+                                                                        outcomes):
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        if use_csv:
+            (folder / "d.csv").write_bytes(csv.content)
+            data_experiment(folder, "d.csv", csv.columns, label_column=csv.label)
+        else:
+            (folder / "d.npy").write_bytes(npy.content)
+            data_experiment(folder, "d.npy", 3)
+        inputs = {os.fsdecode(name) for name in os.listdir(folder)}
+        result = limited_aeviz("train", "e.toml", "-o", "run.npz", "-q", cwd=folder)
+        assert_exit_0_or_2(result, folder, inputs)
+        if result.returncode == 2:
+            assert (csv if use_csv else npy).expected is None, result.stderr
+            return outcomes.refused()
+        outcomes.accepted()
+        run = trajectory.load(folder / "run.npz")
+        expected = (csv if use_csv else npy).expected
+        assert len(run) >= 2 and (expected is None or run.x.shape == expected.shape)

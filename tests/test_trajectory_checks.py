@@ -11,13 +11,21 @@ import struct
 import zipfile
 from pathlib import Path
 
+import imageio.v3 as iio
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aeviz import trajectory
 from aeviz.errors import AevizError
-from aeviz.settings import Experiment, RenderOptions
+from aeviz.settings import Experiment, RenderOptions, experiment_from_dict
+from aeviz.training.loop import train
 from aeviz.trajectory import Meta
+from tests import strategies as fuzz
+from tests.conftest import TINY_EXPERIMENT
+from tests.helpers import invoke_checked
+from tests.strategies import examples
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -433,3 +441,74 @@ def test_text_that_is_not_unicode_is_one_line(tiny_run_path, tmp_path):
         trajectory.load(path)
     assert str(error.value) == (f"{path}: label_names: holds text that is not Unicode (a "
                                 "damaged or tampered trajectory)")
+
+
+@pytest.mark.parametrize("key, value", [("W_logvar", np.full((13, 2, 4), np.nan, np.float32)),
+                                        ("b_logvar", np.zeros((13, 3), np.float32)),
+                                        ("terms", np.zeros((12, 1), np.float32)),
+                                        ("term_names", np.array(1))])
+def test_tampered_objective_arrays_get_one_line(tmp_path, key, value):
+    raw = {**TINY_EXPERIMENT, "model": {"layers": [3, 4, 2, 4, 3],
+                                        "activation": ["tanh", "identity", "tanh", "tanh"],
+                                        "variational": True}}
+    run = train(experiment_from_dict(raw, "vae.toml"))
+    path = tmp_path / "vae.npz"
+    run.save(path)
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    arrays[key] = value
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(AevizError) as caught:
+        trajectory.load(tmp_path / "bad.npz")
+    assert "\n" not in str(caught.value) and key.split("_")[0] in str(caught.value)
+
+
+@pytest.fixture(scope="module")
+def tiny_arrays(tiny_run_path) -> dict[str, np.ndarray]:
+    with np.load(tiny_run_path, allow_pickle=False) as run:
+        return {key: run[key] for key in run.files}
+
+
+@given(data=st.data())
+def test_tampered_members_load_or_get_one_line(scratch, tiny_arrays, data, outcomes):
+    tampered = data.draw(fuzz.tampered_runs(tiny_arrays))
+    path = scratch / "run.npz"
+    np.savez(path, **tampered.arrays)
+    result = invoke_checked("info", path)
+    if result.exit_code == 2:
+        assert not tampered.valid, result.stderr
+        return outcomes.refused()
+    outcomes.accepted()
+    run = trajectory.load(path)  # what info read: the run's arrays, as saved
+    assert run.codes.shape == (len(run), len(run.x), 2)
+    if tampered.valid:
+        np.testing.assert_array_equal(run.codes, tampered.arrays["codes"])
+        np.testing.assert_array_equal(run.loss, tampered.arrays["loss"])
+
+
+@examples(0.2)
+@given(data=st.data())
+def test_tampered_runs_render_or_write_nothing(scratch, tiny_arrays, data, outcomes):
+    tampered = data.draw(fuzz.tampered_runs(tiny_arrays))
+    path, output = scratch / "drawn.npz", scratch / "still.png"
+    np.savez(path, **tampered.arrays)
+    output.unlink(missing_ok=True)
+    result = invoke_checked("render", path, "-o", output, "--size", "160x90")
+    if result.exit_code == 2:
+        assert not tampered.valid and not output.exists(), result.stderr
+        return outcomes.refused()
+    outcomes.accepted()
+    assert iio.imread(output).shape == (90, 160, 3)
+
+
+@given(data=st.data())
+def test_zip_damage_is_one_line(scratch, tiny_run_path, data, outcomes):
+    path = scratch / "damaged.npz"
+    damaged = data.draw(fuzz.damaged_zips(tiny_run_path.read_bytes()))
+    path.write_bytes(damaged.content)
+    result = invoke_checked("info", path)
+    if result.exit_code == 2:
+        assert not damaged.whole, result.stderr
+        return outcomes.refused()
+    outcomes.accepted()
+    assert len(trajectory.load(path)) == 13

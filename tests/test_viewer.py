@@ -4,7 +4,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -98,20 +97,19 @@ def _x_server():
         import tkinter  # noqa: F401
     except ImportError:
         pytest.skip("no tkinter for matplotlib's TkAgg backend (apt-get install python3-tk)")
-    for number in range(90, 110):
-        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
-            continue
-        server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24",
-                                   "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        for _ in range(100):  # until its socket appears (or it gives up)
-            if Path(f"/tmp/.X11-unix/X{number}").exists() or server.poll() is not None:
-                break
-            time.sleep(0.1)
-        if server.poll() is None and Path(f"/tmp/.X11-unix/X{number}").exists():
-            return server, f":{number}"
-        server.kill()
-        server.wait()
+    # Xvfb picks a free display itself and writes its number once it accepts connections:
+    # no guessing (two test processes may start one each at the same moment) and no waiting.
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24",
+                               "-nolisten", "tcp"], pass_fds=(write,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()  # empty if Xvfb ended without a display
+    if number:
+        return server, f":{number}"
+    server.kill()
+    server.wait()
     pytest.skip("no X server could be started")
 
 
@@ -127,6 +125,7 @@ def _window_env(display):
     return {**os.environ, "DISPLAY": display, "MPLBACKEND": "TkAgg"}
 
 
+@pytest.mark.slow  # a real X server and window
 def test_the_window_fits_the_screen_names_the_run_and_notes_clip_flags(display, tiny_run_path,
                                                                         tmp_path):
     viewer = subprocess.Popen([sys.executable, "-m", "aeviz", "view", str(tiny_run_path),
@@ -181,6 +180,7 @@ print(round(width), round(height), viewer.size == tuple(figure.get_size_inches()
 """
 
 
+@pytest.mark.slow  # a real X server and window
 def test_the_window_lays_itself_out_again_when_resized(display, tiny_run_path):
     done = subprocess.run([sys.executable, "-c", RESIZE, str(tiny_run_path)],
                           env=_window_env(display), capture_output=True, text=True, timeout=120)

@@ -272,7 +272,10 @@ def row_of(result: Result) -> dict:
 
 
 def unfinished(job: Planned, cause: str, stopped: bool) -> Result:
-    """The row of a job that did not finish: stopped, or its worker died."""
+    """The row of a job that did not finish: stopped, or its worker died. A worker killed
+    before it cleaned up (by the OOM killer, or past the stop's grace on a busy machine) left
+    its parts folder: removed now that its process is gone, not by the next batch."""
+    remove_stale_parts(job.outdir / f"{job.name}.npz")
     return Result(job.name, "interrupted" if stopped else "failed", output=cause)
 
 
