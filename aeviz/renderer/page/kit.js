@@ -171,14 +171,19 @@ page.kit = (() => {
     constructor(stage, spec, aspect) {
       const figure = document.createElement("figure");
       figure.className = "panel " + spec.name;
-      const heading = document.createElement("h2");
-      heading.textContent = spec.title;
-      if (spec.title_color) heading.style.color = spec.title_color;
+      // The heading: the title, and beside it, right-aligned, what a panel adds on its title
+      // line (a key, a readout: `aside`), as the clip's title line holds them.
+      const heading = document.createElement("h2"), title = document.createElement("span");
+      const aside = document.createElement("span");
+      title.className = "title"; aside.className = "aside";
+      title.textContent = spec.title;
+      if (spec.title_color) title.style.color = spec.title_color;
+      heading.append(title, aside);
       const canvas = document.createElement("canvas");
       figure.appendChild(heading);
       figure.appendChild(canvas);
       // Height over width; at most `share` of the window's height (see main.js).
-      Object.assign(this, { stage, spec, figure, canvas, aspect, share: 0.36, ctx: canvas.getContext("2d"),
+      Object.assign(this, { stage, spec, figure, canvas, aspect, share: 0.36, ctx: canvas.getContext("2d"), title, aside,
         background: document.createElement("canvas") });
     }
     resize() {
@@ -205,6 +210,16 @@ page.kit = (() => {
     }
     drawStill() {}
     draw() { this.begin(); }
+    // What the panel drew at the last draw, for tests (each panel adds its own).
+    state() { return { title: this.title.textContent, aside: this.aside.textContent }; }
+    // The longest of `forms` (long to short) beside the title that leaves the title whole,
+    // else the shortest (the title then gives way, cut, as the clip drops a generic title).
+    setAside(forms) {
+      for (const text of forms) {
+        this.aside.textContent = text;
+        if (this.title.scrollWidth <= this.title.clientWidth + 1) return;
+      }
+    }
   }
 
   return { niceTicks, tickText, symlog, unsymlog, colorFraction, equalAspect,

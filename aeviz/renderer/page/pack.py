@@ -17,24 +17,27 @@ import math
 import numpy as np
 
 from aeviz.errors import AevizError
-from aeviz.renderer.decoding import data_projection
+from aeviz.renderer.decoding import data_projection, sheet_region
 from aeviz.renderer.description import (
     PANEL_TITLES,
     Description,
     describe,
+    noisy_inputs,
     panel_names,
     to_json,
 )
 from aeviz.renderer.frames import Frame, plan_frames
+from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.page.playground import playground_data
 from aeviz.renderer.panels.graph_labels import _summary_parts, layer_label_choices
 from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
 from aeviz.renderer.panels.pull import MOST_ARROWS
+from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.style import cluster_color, cluster_hollow, padded_limits
-from aeviz.renderer.panels.variational import MOST_ELLIPSES
+from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES
 from aeviz.renderer.panels.weights import _strongest_neurons
 from aeviz.renderer.scales import growing_extents, padded
-from aeviz.renderer.theme import THEMES
+from aeviz.renderer.theme import RUN_STYLES, THEMES
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
 
@@ -85,6 +88,8 @@ def pack_runs(views: list[RunView], options: RenderOptions
     data = {
         "title": description.title or "aeviz run", "details": "  |  ".join(description.details),
         "caption": description.caption, "counters": counters, "steps": steps,
+        "keyTexts": list(KEY_TEXTS), "objectiveLabel": OBJECTIVE_LABEL,
+        "objectiveColor": theme.runs[2],  # as the loss panel draws the training objective
         "fps": options.fps, "within": any(bool((v.timeline % 1).any()) for v in views),
         "future": options.future,
         "theme": {name: getattr(theme, name) for name in (
@@ -199,6 +204,11 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
                         growing_extents(np.asarray(view.codes, float))[used]])
               if options.scales == "follow" and code is not None else np.zeros(0))
     described = description.runs[number]
+    grid = decoder.decoder if sheet else None
+    loss = description.panel("loss")
+    objective = (objective_rmse(run) if loss is not None and loss.loss.objective and number == 0
+                 else None)
+    noisy = noisy_inputs(view, grid) if grid is not None else None
     return {
         "label": described.name, "color": described.color, "stop": described.stop,
         "variational": described.variational,
@@ -222,6 +232,21 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
         "activationSummary": ", ".join(_summary_parts(tuple(run.activations),
                                                       run.code_layer)),
         "largest": b64(largest, "f4"),
+        # The loss curve's line style: a comparison's runs differ in more than color.
+        "style": RUN_STYLES[number % len(RUN_STYLES)] if len(description.runs) > 1 else "-",
+        # A denoising run: its training objective per snapshot (NaN at the first).
+        "objective": b64(objective if objective is not None else np.zeros(0), "f8"),
+        # A sparse-code run: the readout of codes near zero at each used snapshot (long and
+        # short forms), counted on the recorded codes as the clip counts them.
+        "silent": [readouts(silent_shares(view.codes[i])) for i in used]
+        if "axes" in layers else [],
+        # A sheet drawn strong where the codes are: which grid points are, per used snapshot.
+        "region": b64(np.packbits([sheet_region(view.codes[i], grid.extent, grid.side,
+                                                grid.steps).ravel() for i in used], axis=1)
+                      if grid is not None and grid.region else np.zeros(0), "u1"),
+        # A denoising run's corrupted inputs (one fixed draw, the clip's), each linked on the
+        # sheet to the network's output for it.
+        "noisy": b64(noisy if noisy is not None else np.zeros(0), "f8"),
         "hover": b64(np.asarray(hover), "i4"), "hoverX": b64(run.x[hover], "f4"),
         "strip": strip, "ellipsePicks": ellipses, "arrowPicks": arrows, "pairs": pairs,
         "reconKind": ("reconImages" if image_shape is not None else

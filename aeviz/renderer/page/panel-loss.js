@@ -1,8 +1,14 @@
 // panel-loss.js: every run's error over the timeline (the future faint), the reference lines
 // (PCA's error, the stopping threshold) with labels placed clear of every curve, and the
-// readout of the current values.
+// readout of the current values (each the recorded snapshot's). A comparison's runs differ in
+// line style as well as color; a denoising run's training objective (from noisy inputs) is
+// drawn dashed beside its clean RMSE.
 page.panelKinds.loss = (() => {
   const { Panel, Box, niceTicks, tickText, font } = page.kit;
+  const DASHES = { "-": [], "--": [6, 4], "-.": [6, 3, 1.5, 3], ":": [1.5, 3] };  // matplotlib's styles
+  // A value as the clip's readout writes it: 4 decimals, 4 significant digits from 10 up.
+  const valueText = (v) => !isFinite(v) ? "not finite" : v < 10 ? v.toFixed(4)
+    : v.toPrecision(4).replace(/e([+-])(\d+)$/, (_, sign, digits) => "e" + sign + digits.padStart(2, "0"));
 
   return class LossPanel extends Panel {
     constructor(stage, spec) {
@@ -10,6 +16,9 @@ page.panelKinds.loss = (() => {
       this.runs = stage.runs;
       this.limits = spec.loss;  // the description's: limits, log axis, reference lines, terms
       this.terms = this.limits.terms_axis ? stage.data.description.runs[0].terms : [];
+      // A denoising run's training objective (one run only): its values, packed per snapshot.
+      this.objective = this.limits.objective ? this.runs[0].objective : null;
+      this.lines = this.runs.length + (this.objective ? 1 : 0);  // readout lines, top right
     }
 
     drawStill(ctx) {
@@ -27,7 +36,10 @@ page.panelKinds.loss = (() => {
       if (this.terms.length) this.termsAxis(ctx);
       ctx.save();
       box.clip(ctx);
-      if (data.future) for (const run of runs) this.curve(ctx, run, Infinity, theme.faint, 1.4);
+      if (data.future) {
+        for (const run of runs) this.curve(ctx, run, Infinity, theme.faint, 1.4, run.style);
+        if (this.objective) this.curve(ctx, runs[0], Infinity, theme.faint, 1.2, "--", this.objective);
+      }
       for (const reference of limits.references) {
         const y = box.y(f(reference.level));
         ctx.setLineDash(reference.style === "--" ? [5, 4] : [1.5, 3]); ctx.strokeStyle = theme.muted; ctx.lineWidth = 1;
@@ -47,6 +59,11 @@ page.panelKinds.loss = (() => {
       ctx.restore();
     }
 
+    state() {
+      return { ...super.state(), readouts: this.readouts, styles: this.runs.map((run) => run.style),
+        objective: Boolean(this.objective), ylim: this.box.ylim };
+    }
+
     // The objective's other terms (a VAE's KL, the codes' L1 size) on a right axis from 0.
     termsAxis(ctx) {
       const box = this.box, theme = this.stage.theme, top = this.limits.terms_top;
@@ -63,12 +80,16 @@ page.panelKinds.loss = (() => {
     }
 
     // The curve's pixels over its whole timeline, every run.
+    // (and a denoising run's objective).
     curvePoints() {
-      const points = [];
-      for (const run of this.runs) {
-        for (let i = 0; i < run.timeline.length && isFinite(run.loss[i]); i++) {
-          points.push([this.box.x(run.timeline[i]), this.box.y(this.f(run.loss[i]))]);
+      const points = [], series = this.runs.map((run) => [run, run.loss]);
+      if (this.objective) series.push([this.runs[0], this.objective]);
+      for (const [run, values] of series) {
+        for (let i = 0; i < run.timeline.length; i++) {
+          if (isFinite(values[i])) points.push([this.box.x(run.timeline[i]), this.box.y(this.f(values[i]))]);
+          else if (points.length) points.push([NaN, NaN]);  // a break: no segment across it
         }
+        points.push([NaN, NaN]);
       }
       return points;
     }
@@ -77,7 +98,7 @@ page.panelKinds.loss = (() => {
     // the first place no curve crosses (every run's whole curve, drawn or still to come);
     // `strict`: null when there is none, else the nearest place above the line.
     clearPlace(width, y, strict) {
-      const box = this.box, points = this.curvePoints(), readouts = 16 * this.runs.length + 20;
+      const box = this.box, points = this.curvePoints(), readouts = 16 * this.lines + 20;
       const places = [];
       for (const at of [1, 0, 0.5, 0.25, 0.75]) {
         const align = at === 1 ? "right" : "left";
@@ -95,6 +116,7 @@ page.panelKinds.loss = (() => {
         if (y0 < box.top || y1 > box.top + box.height) return false;
         for (let i = 1; i < points.length; i++) {
           const [ax, ay] = points[i - 1], [bx, by] = points[i];
+          if (!(ax === ax && bx === bx)) continue;
           if (Math.max(ax, bx) < x0 - 2 || Math.min(ax, bx) > x1 + 2) continue;
           if (Math.max(ay, by) >= y0 - 2 && Math.min(ay, by) <= y1 + 2) return false;
         }
@@ -103,16 +125,24 @@ page.panelKinds.loss = (() => {
       return places.find(clear) || (strict ? null : places[0]);
     }
 
-    curve(ctx, run, until, color, width) {
-      const box = this.box;
+    // The run's `values` (its loss, else given: the objective) up to epoch `until`, in a
+    // matplotlib line `style`; a value not finite ends the curve (the objective's first is
+    // NaN: it starts at the second).
+    curve(ctx, run, until, color, width, style, values) {
+      const box = this.box, series = values || run.loss;
       ctx.strokeStyle = color; ctx.lineWidth = width; ctx.lineJoin = "round";
+      ctx.setLineDash(DASHES[style] || []);
       ctx.beginPath();
+      let open = false;
       for (let i = 0; i < run.timeline.length; i++) {
-        if (run.timeline[i] > until + 1e-9 || !isFinite(run.loss[i])) break;
-        const x = box.x(run.timeline[i]), y = box.y(this.f(run.loss[i]));
-        if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+        if (run.timeline[i] > until + 1e-9) break;
+        if (!isFinite(series[i])) { if (open) break; continue; }
+        const x = box.x(run.timeline[i]), y = box.y(this.f(series[i]));
+        if (open) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+        open = true;
       }
       ctx.stroke();
+      ctx.setLineDash([]);
     }
 
     // The run's term `t` up to epoch `until`, on the right axis.
@@ -131,20 +161,27 @@ page.panelKinds.loss = (() => {
     draw() {
       const ctx = this.begin(), box = this.box, stage = this.stage, position = stage.position();
       ctx.save(); ctx.beginPath(); ctx.rect(box.left - 5, box.top - 5, box.width + 10, box.height + 10); ctx.clip();
+      this.readouts = [];
       this.runs.forEach((run, number) => {
         const i = run.used[stage.snapshot(run)], t = run.timeline[i], v = run.loss[i];
-        this.curve(ctx, run, t, run.color, 2.2);
+        this.curve(ctx, run, t, run.color, 2.2, run.style);
         const finished = position > run.timeline[run.timeline.length - 1] + 1e-9;
         if (isFinite(v)) {
           ctx.fillStyle = run.color;
           ctx.beginPath(); ctx.arc(box.x(t), box.y(this.f(v)), 4, 0, 2 * Math.PI); ctx.fill();
         }
         this.terms.forEach((term, index) => this.termCurve(ctx, run, index, run.timeline[i], term.color, 1.6, [4, 2]));
-        const name = this.limits.value_names[number];
-        const value = !isFinite(v) ? "not finite" : v < 1000 ? v.toFixed(4) : v.toExponential(3);
-        stage.draw.text(ctx, name + " " + value + (finished ? " (finished)" : ""),
-          box.left + box.width - 6, box.top + 16 + 16 * number, "right", "alphabetic", run.color, 11.5);
+        const name = this.limits.value_names[number], readout = name + " " + valueText(v) + (finished ? " (finished)" : "");
+        this.readouts.push(readout);
+        stage.draw.text(ctx, readout, box.left + box.width - 6, box.top + 16 + 16 * number, "right", "alphabetic", run.color, 11.5);
       });
+      if (this.objective) {  // the training objective, dashed, and its value under the RMSE's
+        const run = this.runs[0], i = run.used[stage.snapshot(run)], v = this.objective[i], color = stage.data.objectiveColor;
+        this.curve(ctx, run, run.timeline[i], color, 1.8, "--", this.objective);
+        const readout = isFinite(v) ? stage.data.objectiveLabel + " " + v.toFixed(4) : "";
+        this.readouts.push(readout);
+        stage.draw.text(ctx, readout, box.left + box.width - 6, box.top + 32, "right", "alphabetic", color, 11.5);
+      }
       ctx.restore();
     }
   };
