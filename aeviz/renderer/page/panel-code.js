@@ -81,11 +81,18 @@ page.panelKinds.code = (() => {
         ctx.moveTo(x0, box.top); ctx.lineTo(x0, box.top + box.height); ctx.stroke();
         ctx.restore();
       }
-      if (this.keyInside) {
-        const texts = this.stage.data.keyTexts, layers = this.spec.layers;
-        const key = "- - " + texts[0] + (layers.includes("ellipses") ? "   \u2014 " + texts[1] : "");
-        this.stage.draw.text(ctx, key, this.box.left + 6, this.box.top + 14, "left", "alphabetic", this.stage.theme.muted, 10.5);
-      }
+    }
+
+    // The key inside the plane's upper left corner, on a box of the background (over the codes).
+    insideKey(ctx) {
+      const texts = this.stage.data.keyTexts, layers = this.spec.layers, theme = this.stage.theme, box = this.box;
+      const key = "- - " + texts[0] + (layers.includes("ellipses") ? "   \u2014 " + texts[1] : "");
+      ctx.font = font(10.5);
+      const width = ctx.measureText(key).width;
+      ctx.fillStyle = theme.background; ctx.globalAlpha = 0.85;
+      ctx.fillRect(box.left + 2, box.top + 2, width + 8, 17);
+      ctx.globalAlpha = 1;
+      this.stage.draw.text(ctx, key, box.left + 6, box.top + 14, "left", "alphabetic", theme.muted, 10.5);
     }
 
     // A sparse-code run's readout of codes near zero, on the title line (the recorded
@@ -143,6 +150,7 @@ page.panelKinds.code = (() => {
       }
       ctx.globalAlpha = 1;
       for (const layer of this.spec.layers) if (this[layer]) this[layer](ctx, k);
+      if (this.keyInside) this.insideKey(ctx);
       const focus = stage.focus;
       ctx.strokeStyle = stage.theme.foreground;
       if (focus && focus.run === run && focus.kind === "sample") {

@@ -22,13 +22,29 @@ page.panelKinds.loss = (() => {
     }
 
     drawStill(ctx) {
-      const stage = this.stage, data = stage.data, theme = stage.theme, runs = this.runs, limits = this.limits;
+      const stage = this.stage, runs = this.runs, limits = this.limits;
       this.log = limits.log;
-      const f = this.f = this.log ? (v) => Math.log10(Math.max(v, 1e-300)) : (v) => v;
+      this.f = this.log ? (v) => Math.log10(Math.max(v, 1e-300)) : (v) => v;
+      // "follow" scales, one run, a log axis: the axis grows with the values recorded so far
+      // (as the clip's), so a blow-up is not given away by the first frames: drawn in draw().
+      this.following = stage.data.description.scales === "follow" && runs.length === 1 && this.log;
+      if (!this.following) this.still(ctx, limits.y);
+    }
+
+    // The axes, the future (faint) and the reference lines with their labels, on RMSE limits
+    // `ylim`.
+    still(ctx, ylim) {
+      const stage = this.stage, data = stage.data, theme = stage.theme, runs = this.runs, limits = this.limits, f = this.f;
       const right = this.terms.length ? 54 : 12;
-      const box = this.box = new Box(52, 8, this.width - 52 - right, this.height - 46, limits.x, limits.y.map(f));
-      const yticks = this.log ? niceTicks(Math.ceil(box.ylim[0]), Math.floor(box.ylim[1]), 5).filter((t) => t === Math.round(t))
+      const box = this.box = new Box(52, 8, this.width - 52 - right, this.height - 46, limits.x, ylim.map(f));
+      let yticks = this.log ? niceTicks(Math.ceil(box.ylim[0]), Math.floor(box.ylim[1]), 5).filter((t) => t === Math.round(t))
         : niceTicks(box.ylim[0], box.ylim[1], Math.max(3, box.height / 40));
+      if (this.log && yticks.length < 3) {  // at least three ticks: 1, 2 and 5 of each decade
+        yticks = [];
+        for (let n = Math.floor(box.ylim[0]); n <= Math.ceil(box.ylim[1]); n++) {
+          for (const t of [n, n + Math.log10(2), n + Math.log10(5)]) if (t >= box.ylim[0] && t <= box.ylim[1]) yticks.push(t);
+        }
+      }
       let xticks = niceTicks(box.xlim[0], box.xlim[1], Math.max(3, box.width / 80));
       if (!data.within) xticks = xticks.filter((t) => t === Math.round(t));
       stage.draw.drawAxes(ctx, box, data.within ? "epochs completed" : "epoch", "RMSE", xticks, yticks, null,
@@ -158,8 +174,19 @@ page.panelKinds.loss = (() => {
       ctx.stroke(); ctx.setLineDash([]);
     }
 
+    // The RMSE limits of a following axis at the current step: up to the largest value
+    // recorded so far (and the reference levels), with the clip's headroom.
+    followLimits() {
+      const run = this.runs[0], i = run.used[this.stage.snapshot(run)], low = this.limits.y[0];
+      let high = Math.max(...this.limits.references.map((r) => r.level));
+      for (let j = 0; j <= i; j++) if (isFinite(run.loss[j]) && run.loss[j] > high) high = run.loss[j];
+      return high > low ? [low, high * Math.pow(high / low * 1.4, 0.25)] : this.limits.y;
+    }
+
     draw() {
-      const ctx = this.begin(), box = this.box, stage = this.stage, position = stage.position();
+      const ctx = this.begin();
+      if (this.following) this.still(ctx, this.followLimits());
+      const box = this.box, stage = this.stage, position = stage.position();
       ctx.save(); ctx.beginPath(); ctx.rect(box.left - 5, box.top - 5, box.width + 10, box.height + 10); ctx.clip();
       this.readouts = [];
       this.runs.forEach((run, number) => {
