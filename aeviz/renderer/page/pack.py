@@ -19,6 +19,8 @@ import numpy as np
 from aeviz.errors import AevizError
 from aeviz.renderer.decoding import data_projection, sheet_region
 from aeviz.renderer.description import (
+    MESH_SIDE,
+    MESH_STEPS,
     PANEL_TITLES,
     Description,
     describe,
@@ -52,6 +54,7 @@ HOVER_SAMPLES = 10_000
 HOVER_BYTES = 4_000_000
 QUANT = 32767  # codes are int16 on the run's fixed axes: [-QUANT, QUANT]; -32768: not finite
 CMAP_STEPS = 256
+READOUT_BYTES = 100  # a sparse run's readout at one moment, both forms, as JSON text
 
 
 def b64(array: np.ndarray, dtype: str) -> str:
@@ -127,10 +130,17 @@ def page_panels(description: Description, runs: list[dict]) -> list[dict]:
 
 def snapshot_bytes(views: list[RunView]) -> int:
     """What one moment of the slider adds to the page: every run's codes (two int16 each),
-    weights and biases (a VAE's log-variance ones too) and largest weight (float32)."""
+    weights and biases (a VAE's log-variance ones too) and largest weight (float32), and the
+    lesson's readouts a moment may carry: a decoder sheet's region (one bit per grid point;
+    counted for every run of data that is not images), a sparse run's readout of codes near
+    zero (its two forms, about READOUT_BYTES)."""
     total = 0
     for view in views:
         run = view.run
+        if run.experiment.data.image_shape is None:
+            total += ((MESH_SIDE - 1) * MESH_STEPS + 1) ** 2 // 8 + 1
+        if run.experiment.train.code_l1:
+            total += READOUT_BYTES
         params = sum(w[0].size + b[0].size for w, b in zip(run.weights, run.biases))
         if run.variational:
             params += run.logvar_weights[0].size + run.logvar_biases[0].size
