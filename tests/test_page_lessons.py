@@ -247,3 +247,40 @@ def test_a_diverging_run_keeps_its_blow_up_for_the_end(browser, tmp_path):  # no
     assert 10 ** late["ylim"][1] >= last
     shown = f"{last:.4f}" if last < 10 else f"{last:.4g}"
     assert late["readouts"][0].startswith(f"RMSE {shown}")
+
+
+def crosses(box, a, b) -> bool:
+    """Whether the segment a-b passes through the rectangle box (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = box
+    steps = np.linspace(0, 1, 200)[:, None]
+    points = np.asarray(a) + steps * (np.asarray(b) - np.asarray(a))
+    return bool(((points[:, 0] >= x0) & (points[:, 0] <= x1)
+                 & (points[:, 1] >= y0) & (points[:, 1] <= y1)).any())
+
+
+@pytest.mark.parametrize("width", [1280, 640])
+def test_no_reference_label_is_crossed_by_a_curve(browser, width, tmp_path):  # noqa: F811
+    """The sparse run's PCA label, among its RMSE and its penalty's curves (which hug the
+    line): placed where neither crosses it, at a wide and a narrow window."""
+    run = example("sparse-codes", 6)
+    page = aeviz.render(run, tmp_path / "labels.html", notify=lambda message: None)
+    browser.set_window_size(width, 900)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        loss = js(driver, "aeviz.drawn('loss')")
+    finally:
+        browser.set_window_size(1280, 900)
+    left, top, w, h = loss["box"]
+    (x0, x1), (y0, y1) = loss["xlim"], loss["ylim"]
+    timeline = run_views([run], options_of([run], {}))[0].timeline
+    px = left + (timeline - x0) / (x1 - x0) * w
+    curves = [top + (1 - (run.loss - y0) / (y1 - y0)) * h]
+    curves += [top + (1 - run.terms[:, n] / loss["termsTop"]) * h
+               for n in range(run.terms.shape[1])]
+    assert loss["labels"], "the PCA line is labelled"
+    for label in loss["labels"]:
+        for ys in curves:
+            for i in range(1, len(px)):
+                assert not crosses(label["box"], (px[i - 1], ys[i - 1]), (px[i], ys[i])), \
+                    (label, i)

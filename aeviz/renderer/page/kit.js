@@ -142,9 +142,10 @@ page.kit = (() => {
       ctx.strokeStyle = theme.faint; ctx.lineWidth = 1;
       ctx.strokeRect(box.left + 0.5, box.top + 0.5, box.width, box.height);
       ctx.font = font(10.5);
+      xtext = distinct(xticks, xtext); ytext = distinct(yticks, ytext);
       let lastRight = -Infinity;
       for (const t of xticks) {
-        const label = (xtext || tickText)(t), x = box.x(t), half = ctx.measureText(label).width / 2;
+        const label = xtext(t), x = box.x(t), half = ctx.measureText(label).width / 2;
         if (x - half < lastRight + 4) continue;
         lastRight = x + half;
         text(ctx, label, x, box.top + box.height + 13, "center", "alphabetic", theme.muted, 10.5);
@@ -154,13 +155,29 @@ page.kit = (() => {
         const y = box.y(t);
         if (y + 6 > lastTop - 2) continue;
         lastTop = y - 6;
-        text(ctx, (ytext || tickText)(t), box.left - 5, y, "right", "middle", theme.muted, 10.5);
+        text(ctx, ytext(t), box.left - 5, y, "right", "middle", theme.muted, 10.5);
       }
       if (xlabel) text(ctx, xlabel, box.left + box.width / 2, box.top + box.height + 29, "center", "alphabetic", theme.muted, 11.5);
       if (ylabel) {
         ctx.save(); ctx.translate(12, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
         text(ctx, ylabel, 0, 0, "center", "middle", theme.muted, 11.5); ctx.restore();
       }
+    }
+    // The ticks' labels `format` (default tickText) gives, unless two of them read alike (1.2e14
+    // and 1.4e14 both as "1e14"): then as many significant digits as tell them apart.
+    function distinct(ticks, format) {
+      format = format || tickText;
+      const alike = (f) => new Set(ticks.map(f)).size < ticks.length;
+      if (!alike(format)) return format;
+      for (let digits = 2; digits <= 8; digits++) {
+        const precise = (t) => {
+          const v = parseFloat(t.toPrecision(digits)), size = Math.abs(v);
+          const s = v === 0 ? "0" : size >= 1e4 || size < 1e-3 ? v.toExponential().replace("e+", "e") : String(v);
+          return s.replace("-", "\u2212");
+        };
+        if (!alike(precise)) return precise;
+      }
+      return format;
     }
     return { text, fitText, drawAxes };
   }

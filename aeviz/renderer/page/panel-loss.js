@@ -50,6 +50,10 @@ page.panelKinds.loss = (() => {
       stage.draw.drawAxes(ctx, box, data.within ? "epochs completed" : "epoch", "RMSE", xticks, yticks, null,
         this.log ? (t) => tickText(Math.pow(10, t)) : null);
       if (this.terms.length) this.termsAxis(ctx);
+      // The readouts' corner (top right), which no reference label may take.
+      ctx.font = font(11.5);
+      this.readoutWidth = Math.max(...limits.value_names.map((name) => ctx.measureText(name + " 0.0000 (finished)").width),
+        this.objective ? ctx.measureText(data.objectiveLabel + " 0.0000").width : 0);
       ctx.save();
       box.clip(ctx);
       if (data.future) {
@@ -61,23 +65,48 @@ page.panelKinds.loss = (() => {
         ctx.setLineDash(reference.style === "--" ? [5, 4] : [1.5, 3]); ctx.strokeStyle = theme.muted; ctx.lineWidth = 1;
         ctx.beginPath(); ctx.moveTo(box.left, y); ctx.lineTo(box.left + box.width, y); ctx.stroke();
         ctx.setLineDash([]);
-        ctx.font = font(10);
-        // The longest form of the label that has a clear place beside its line.
-        let place = null, label = reference.texts[0];
+      }
+      // Each label: the longest form with a clear place beside its line, else (the shortest)
+      // as a key, a sample of its line then the label, wherever no curve, line or label is;
+      // left out where there is no such place (never drawn across a curve).
+      this.taken = [];
+      this.labels = [];
+      ctx.font = font(10);
+      for (const reference of limits.references) {
+        const y = box.y(f(reference.level)), others = this.lineLevels(reference);
+        let place = null, label = null;
         for (const text of reference.texts) {
-          place = this.clearPlace(ctx.measureText(text).width, y, true);
+          place = this.clearPlace(ctx.measureText(text).width, y, others);
           label = text;
           if (place) break;
         }
-        place = place || this.clearPlace(ctx.measureText(label).width, y, false);
+        if (!place) {
+          place = this.keyPlace(ctx.measureText(label).width + 22, this.lineLevels(null));
+          if (place) {
+            ctx.setLineDash(reference.style === "--" ? [5, 4] : [1.5, 3]); ctx.strokeStyle = theme.muted; ctx.lineWidth = 1;
+            ctx.beginPath(); ctx.moveTo(place.x, place.y - 4); ctx.lineTo(place.x + 18, place.y - 4); ctx.stroke();
+            ctx.setLineDash([]);
+            place = { x: place.x + 22, y: place.y, align: "left", key: true };
+          }
+        }
+        if (!place) continue;
         stage.draw.text(ctx, label, place.x, place.y, place.align, "alphabetic", theme.muted, 10);
+        const width = ctx.measureText(label).width, x0 = place.align === "right" ? place.x - width : place.x;
+        this.taken.push([x0 - (place.key ? 22 : 0), place.y - 10, x0 + width, place.y + 2]);
+        this.labels.push({ text: label, key: Boolean(place.key), box: this.taken[this.taken.length - 1] });
       }
       ctx.restore();
     }
 
+    // The pixel rows of the reference lines other than `own` (a label must not sit on them).
+    lineLevels(own) {
+      return this.limits.references.filter((r) => r !== own).map((r) => this.box.y(this.f(r.level)));
+    }
+
     state() {
-      return { ...super.state(), readouts: this.readouts, styles: this.runs.map((run) => run.style),
-        objective: Boolean(this.objective), ylim: this.box.ylim };
+      return { ...super.state(), readouts: this.readouts, styles: this.runs.map((run) => run.style), labels: this.labels,
+        objective: Boolean(this.objective), ylim: this.box.ylim, xlim: this.box.xlim,
+        box: [this.box.left, this.box.top, this.box.width, this.box.height], termsTop: this.limits.terms_top };
     }
 
     // The objective's other terms (a VAE's KL, the codes' L1 size) on a right axis from 0.
@@ -96,7 +125,7 @@ page.panelKinds.loss = (() => {
     }
 
     // The curve's pixels over its whole timeline, every run.
-    // (and a denoising run's objective).
+    // (and a denoising run's objective, and the terms on the right axis).
     curvePoints() {
       const points = [], series = this.runs.map((run) => [run, run.loss]);
       if (this.objective) series.push([this.runs[0], this.objective]);
@@ -107,15 +136,23 @@ page.panelKinds.loss = (() => {
         }
         points.push([NaN, NaN]);
       }
+      // The terms' curves on the right axis (as the clip counts them: a label sits on none).
+      const run = this.runs[0], count = this.terms.length;
+      for (let t = 0; t < count; t++) {
+        for (let i = 0; i < run.timeline.length; i++) {
+          const v = run.terms[i * count + t];
+          points.push(isFinite(v) ? [this.termsBox.x(run.timeline[i]), this.termsBox.y(v)] : [NaN, NaN]);
+        }
+        points.push([NaN, NaN]);
+      }
       return points;
     }
 
     // Where a reference line's label goes: above or below its line, right, left or between,
-    // the first place no curve crosses (every run's whole curve, drawn or still to come);
-    // `strict`: null when there is none, else the nearest place above the line.
-    clearPlace(width, y, strict) {
-      const box = this.box, points = this.curvePoints(), readouts = 16 * this.lines + 20;
-      const places = [];
+    // the first place no curve crosses (every run's whole curve, drawn or still to come), nor
+    // the other reference lines at `levels`; null when there is none.
+    clearPlace(width, y, levels) {
+      const box = this.box, places = [];
       for (const at of [1, 0, 0.5, 0.25, 0.75]) {
         const align = at === 1 ? "right" : "left";
         const x = at === 1 ? box.left + box.width - 6 : at === 0 ? box.left + 6 : box.left + at * box.width - width / 2;
@@ -125,20 +162,39 @@ page.panelKinds.loss = (() => {
       for (const lift of [16, 28, 40]) {
         places.push({ x: box.left + 6, y: y - lift, align: "left" }, { x: box.left + box.width / 2 - width / 2, y: y - lift, align: "left" });
       }
-      const clear = (place) => {
-        const x0 = place.align === "right" ? place.x - width : place.x, x1 = x0 + width;
-        const y0 = place.y - 10, y1 = place.y + 2;
-        if (x1 > box.left + box.width - 4 - (this.readoutWidth || 0) && y0 < box.top + readouts) return false;
-        if (y0 < box.top || y1 > box.top + box.height) return false;
-        for (let i = 1; i < points.length; i++) {
-          const [ax, ay] = points[i - 1], [bx, by] = points[i];
-          if (!(ax === ax && bx === bx)) continue;
-          if (Math.max(ax, bx) < x0 - 2 || Math.min(ax, bx) > x1 + 2) continue;
-          if (Math.max(ay, by) >= y0 - 2 && Math.min(ay, by) <= y1 + 2) return false;
+      const points = this.curvePoints();
+      return places.find((place) => this.clear(place, width, points, levels)) || null;
+    }
+
+    // A key's place (`width` with its line sample), anywhere in the panel, from the bottom up.
+    keyPlace(width, levels) {
+      const box = this.box, points = this.curvePoints();
+      for (let y = box.top + box.height - 5; y > box.top + 12; y -= 5) {
+        for (const x of [box.left + 6, box.left + box.width / 2 - width / 2, box.left + box.width - 6 - width]) {
+          const place = { x, y, align: "left" };
+          if (this.clear(place, width, points, levels)) return place;
         }
-        return true;
-      };
-      return places.find(clear) || (strict ? null : places[0]);
+      }
+      return null;
+    }
+
+    // Whether a label `width` wide at `place` stays clear of the curves (`points`), the lines
+    // at pixel rows `levels`, the readouts' corner and the labels already placed.
+    clear(place, width, points, levels) {
+      const box = this.box, readouts = 16 * this.lines + 20;
+      const x0 = place.align === "right" ? place.x - width : place.x, x1 = x0 + width;
+      const y0 = place.y - 10, y1 = place.y + 2;
+      if (x1 > box.left + box.width - 4 - (this.readoutWidth || 0) && y0 < box.top + readouts) return false;
+      if (y0 < box.top || y1 > box.top + box.height || x0 < box.left || x1 > box.left + box.width) return false;
+      if (levels.some((level) => level >= y0 - 2 && level <= y1 + 2)) return false;
+      if (this.taken.some(([a, b, c, d]) => x0 < c + 4 && x1 > a - 4 && y0 < d + 2 && y1 > b - 2)) return false;
+      for (let i = 1; i < points.length; i++) {
+        const [ax, ay] = points[i - 1], [bx, by] = points[i];
+        if (!(ax === ax && bx === bx)) continue;
+        if (Math.max(ax, bx) < x0 - 2 || Math.min(ax, bx) > x1 + 2) continue;
+        if (Math.max(ay, by) >= y0 - 2 && Math.min(ay, by) <= y1 + 2) return false;
+      }
+      return true;
     }
 
     // The run's `values` (its loss, else given: the objective) up to epoch `until`, in a
