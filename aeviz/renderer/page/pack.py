@@ -3,7 +3,11 @@ and the runs' numbers the script needs to draw it at each snapshot, as compact b
 
 The panels, their order, titles, limits and color scales, the runs' names and colors, the
 decoded grid, the VAE's layers and the objective's terms all come from the description, so a
-page shows what a clip of the same runs shows, on the same scales. The page adds one panel of
+page shows what a clip of the same runs shows, on the same scales. What the lessons' visuals
+read at each snapshot is packed as the clip's own functions give it (a denoising run's
+objective, objective.objective_rmse; its noisy inputs, description.noisy_inputs; the sheet's
+region, decoding.sheet_region; a sparse run's readout, sparsity.readouts), never worked out
+again in the script. The page adds one panel of
 its own when the description has none: the reconstruction panel, where the pointer's probe
 shows (hover a point for its reconstruction, a code for its decoding).
 """
