@@ -13,6 +13,12 @@ page.api = (stage, player) => {
     panels: () => [...new Set(stage.panels.map((p) => p.spec.name))],
     // What the page drew from: every panel's spec (name, run, title, scales).
     description: () => stage.panels.map((p) => p.spec),
+    // What panel `name` of run `number` drew at the last draw (its heading, and each
+    // panel's own: readouts, line styles, the sheet's strong points, ...), for tests.
+    drawn: (name, number) => {
+      const panel = name === "loss" ? stage.panels.find((p) => p.spec.name === "loss") : panelOf(name, number);
+      return panel ? panel.state() : null;
+    },
     playing: player.playing,
     steps: () => stage.steps.length,
     codes: (number) => {  // the codes drawn now for run `number` (hidden classes: null)

@@ -7,7 +7,18 @@ page.controls = (stage) => {
   for (const [variable, name] of [["--bg", "background"], ["--fg", "foreground"], ["--muted", "muted"],
     ["--faint", "faint"], ["--panel", "panel"], ["--accent", "accent"]]) root.setProperty(variable, theme[name]);
   byId("title").textContent = data.title;
-  byId("details").textContent = data.details;
+  // The header's second line: the longest that fits of a comparison's forms in words, or of a
+  // run's details with parts dropped from the end (as the clip's header drops them).
+  const description = data.description, details = byId("details");
+  const detailForms = description.detail_forms.length ? description.detail_forms
+    : description.details.map((_, n, parts) => parts.slice(0, parts.length - n).join("  |  "));
+  function fitDetails() {
+    for (const form of detailForms) {
+      details.textContent = form;
+      if (details.scrollWidth <= details.clientWidth + 1) return;
+    }
+  }
+  fitDetails();
   if (data.caption) { byId("caption").textContent = data.caption; byId("caption").hidden = false; }
   byId("notes").textContent = data.notes.map((note) => note.replace(/^page: /, "") + ".").join(" ");
 
@@ -47,7 +58,8 @@ page.controls = (stage) => {
   stage.listeners.push(() => {
     counter.textContent = data.counters[stage.index];
     const run = stage.runs[0], last = run.used[stage.snapshot(run)] === run.timeline.length - 1;
-    status.textContent = stage.runs.length === 1 && last ? run.stop : "";
+    const stop = stage.runs.length === 1 && last ? run.stop : "";
+    if (status.textContent !== stop) { status.textContent = stop; fitDetails(); }
     if (slider.value !== String(stage.index)) slider.value = String(stage.index);
   });
 
@@ -103,6 +115,6 @@ page.controls = (stage) => {
     e.preventDefault();
   });
   let resizing = null;
-  window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(() => stage.layout(), 100); });
+  window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(() => { fitDetails(); stage.layout(); }, 100); });
   return { play, pause, playing: () => playing };
 };

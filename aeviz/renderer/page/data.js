@@ -3,7 +3,7 @@
 page.data = (() => {
   const QUANT = 32767;     // codes are int16 on the run's fixed axes: [-QUANT, QUANT]
   const MISSING = -32768;  // a code that was not finite
-  const TYPES = { i2: Int16Array, i4: Int32Array, f4: Float32Array, f8: Float64Array };
+  const TYPES = { u1: Uint8Array, i2: Int16Array, i4: Int32Array, f4: Float32Array, f8: Float64Array };
 
   function decodeArray(text, dtype) {
     const raw = atob(text), bytes = new Uint8Array(raw.length);
@@ -46,6 +46,9 @@ page.data = (() => {
       follow: decodeArray(packed.follow, "f8"),
       terms: decodeArray(packed.terms, "f8"),
       logvarParams: decodeArray(packed.logvarParams, "f4"),
+      objective: decodeArray(packed.objective, "f8"),
+      region: decodeArray(packed.region, "u1"),
+      noisy: decodeArray(packed.noisy, "f8"),
       projected: decodeArray(packed.projection.data, "f4"),
       hoverRow: new Map(Array.from(hover, (sample, row) => [sample, row])),
       classByValue: new Map(classes.map((c) => [c.value, c])),

@@ -142,9 +142,10 @@ page.kit = (() => {
       ctx.strokeStyle = theme.faint; ctx.lineWidth = 1;
       ctx.strokeRect(box.left + 0.5, box.top + 0.5, box.width, box.height);
       ctx.font = font(10.5);
+      xtext = distinct(xticks, xtext); ytext = distinct(yticks, ytext);
       let lastRight = -Infinity;
       for (const t of xticks) {
-        const label = (xtext || tickText)(t), x = box.x(t), half = ctx.measureText(label).width / 2;
+        const label = xtext(t), x = box.x(t), half = ctx.measureText(label).width / 2;
         if (x - half < lastRight + 4) continue;
         lastRight = x + half;
         text(ctx, label, x, box.top + box.height + 13, "center", "alphabetic", theme.muted, 10.5);
@@ -154,13 +155,29 @@ page.kit = (() => {
         const y = box.y(t);
         if (y + 6 > lastTop - 2) continue;
         lastTop = y - 6;
-        text(ctx, (ytext || tickText)(t), box.left - 5, y, "right", "middle", theme.muted, 10.5);
+        text(ctx, ytext(t), box.left - 5, y, "right", "middle", theme.muted, 10.5);
       }
       if (xlabel) text(ctx, xlabel, box.left + box.width / 2, box.top + box.height + 29, "center", "alphabetic", theme.muted, 11.5);
       if (ylabel) {
         ctx.save(); ctx.translate(12, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
         text(ctx, ylabel, 0, 0, "center", "middle", theme.muted, 11.5); ctx.restore();
       }
+    }
+    // The ticks' labels `format` (default tickText) gives, unless two of them read alike (1.2e14
+    // and 1.4e14 both as "1e14"): then as many significant digits as tell them apart.
+    function distinct(ticks, format) {
+      format = format || tickText;
+      const alike = (f) => new Set(ticks.map(f)).size < ticks.length;
+      if (!alike(format)) return format;
+      for (let digits = 2; digits <= 8; digits++) {
+        const precise = (t) => {
+          const v = parseFloat(t.toPrecision(digits)), size = Math.abs(v);
+          const s = v === 0 ? "0" : size >= 1e4 || size < 1e-3 ? v.toExponential().replace("e+", "e") : String(v);
+          return s.replace("-", "\u2212");
+        };
+        if (!alike(precise)) return precise;
+      }
+      return format;
     }
     return { text, fitText, drawAxes };
   }
@@ -171,14 +188,19 @@ page.kit = (() => {
     constructor(stage, spec, aspect) {
       const figure = document.createElement("figure");
       figure.className = "panel " + spec.name;
-      const heading = document.createElement("h2");
-      heading.textContent = spec.title;
-      if (spec.title_color) heading.style.color = spec.title_color;
+      // The heading: the title, and beside it, right-aligned, what a panel adds on its title
+      // line (a key, a readout: `aside`), as the clip's title line holds them.
+      const heading = document.createElement("h2"), title = document.createElement("span");
+      const aside = document.createElement("span");
+      title.className = "title"; aside.className = "aside";
+      title.textContent = spec.title;
+      if (spec.title_color) title.style.color = spec.title_color;
+      heading.append(title, aside);
       const canvas = document.createElement("canvas");
       figure.appendChild(heading);
       figure.appendChild(canvas);
       // Height over width; at most `share` of the window's height (see main.js).
-      Object.assign(this, { stage, spec, figure, canvas, aspect, share: 0.36, ctx: canvas.getContext("2d"),
+      Object.assign(this, { stage, spec, figure, canvas, aspect, share: 0.36, ctx: canvas.getContext("2d"), title, aside,
         background: document.createElement("canvas") });
     }
     resize() {
@@ -205,6 +227,16 @@ page.kit = (() => {
     }
     drawStill() {}
     draw() { this.begin(); }
+    // What the panel drew at the last draw, for tests (each panel adds its own).
+    state() { return { title: this.title.textContent, aside: this.aside.textContent }; }
+    // The longest of `forms` (long to short) beside the title that leaves the title whole,
+    // else the shortest (the title then gives way, cut, as the clip drops a generic title).
+    setAside(forms) {
+      for (const text of forms) {
+        this.aside.textContent = text;
+        if (this.title.scrollWidth <= this.title.clientWidth + 1) return;
+      }
+    }
   }
 
   return { niceTicks, tickText, symlog, unsymlog, colorFraction, equalAspect,

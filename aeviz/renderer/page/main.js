@@ -1,6 +1,6 @@
 // main.js: the page assembled: the data read, the stage made, one panel per entry of
 // data.panels (in order, each by its kind from page.panelKinds), laid out as the description
-// lays them out, the controls wired, the API published, everything drawn.
+// lays them out (the caption under them), the controls wired, the API published, everything drawn.
 (() => {
   const data = JSON.parse(document.getElementById("aeviz-data").textContent);
   const stage = new page.Stage(data), main = document.getElementById("panels");
@@ -32,13 +32,19 @@
       panel.figure.style.gridColumn = span(xs, x, x + width);
       panel.figure.style.gridRow = span(tops, -(y + height), -y);
       panel.aspect = height * pageHeight / (width * pageWidth);
-      panel.share = 0.75 * height / body;
+      panel.share = (description.caption ? 0.7 : 0.75) * height / body;  // room for the caption in the first screen
     }
-    let row = tops.length;
+    // The caption right under the description's panels, as the clip has it (the lesson in
+    // the first screen); the page's own panels below it.
+    const caption = document.getElementById("caption");
+    grid.appendChild(caption);
+    caption.style.gridColumn = "1 / -1";
+    caption.style.gridRow = String(tops.length);
+    let row = tops.length + 1;
     for (const panel of panels.filter((p) => !p.spec.rect)) {
       const code = described.find((p) => p.spec.name === "code" && p.spec.run === panel.spec.run);
       panel.figure.style.gridColumn = code ? code.figure.style.gridColumn : "1 / -1";
-      panel.figure.style.gridRow = String(code ? tops.length : row++);
+      panel.figure.style.gridRow = String(code ? tops.length + 1 : row++);
     }
   }
 })();

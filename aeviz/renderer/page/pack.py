@@ -3,7 +3,11 @@ and the runs' numbers the script needs to draw it at each snapshot, as compact b
 
 The panels, their order, titles, limits and color scales, the runs' names and colors, the
 decoded grid, the VAE's layers and the objective's terms all come from the description, so a
-page shows what a clip of the same runs shows, on the same scales. The page adds one panel of
+page shows what a clip of the same runs shows, on the same scales. What the lessons' visuals
+read at each snapshot is packed as the clip's own functions give it (a denoising run's
+objective, objective.objective_rmse; its noisy inputs, description.noisy_inputs; the sheet's
+region, decoding.sheet_region; a sparse run's readout, sparsity.readouts), never worked out
+again in the script. The page adds one panel of
 its own when the description has none: the reconstruction panel, where the pointer's probe
 shows (hover a point for its reconstruction, a code for its decoding).
 """
@@ -17,24 +21,29 @@ import math
 import numpy as np
 
 from aeviz.errors import AevizError
-from aeviz.renderer.decoding import data_projection
+from aeviz.renderer.decoding import data_projection, sheet_region
 from aeviz.renderer.description import (
+    MESH_SIDE,
+    MESH_STEPS,
     PANEL_TITLES,
     Description,
     describe,
+    noisy_inputs,
     panel_names,
     to_json,
 )
 from aeviz.renderer.frames import Frame, plan_frames
+from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.page.playground import playground_data
 from aeviz.renderer.panels.graph_labels import _summary_parts, layer_label_choices
 from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
 from aeviz.renderer.panels.pull import MOST_ARROWS
+from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.style import cluster_color, cluster_hollow, padded_limits
-from aeviz.renderer.panels.variational import MOST_ELLIPSES
+from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES
 from aeviz.renderer.panels.weights import _strongest_neurons
 from aeviz.renderer.scales import growing_extents, padded
-from aeviz.renderer.theme import THEMES
+from aeviz.renderer.theme import RUN_STYLES, THEMES
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
 
@@ -49,6 +58,7 @@ HOVER_SAMPLES = 10_000
 HOVER_BYTES = 4_000_000
 QUANT = 32767  # codes are int16 on the run's fixed axes: [-QUANT, QUANT]; -32768: not finite
 CMAP_STEPS = 256
+READOUT_BYTES = 100  # a sparse run's readout at one moment, both forms, as JSON text
 
 
 def b64(array: np.ndarray, dtype: str) -> str:
@@ -85,6 +95,8 @@ def pack_runs(views: list[RunView], options: RenderOptions
     data = {
         "title": description.title or "aeviz run", "details": "  |  ".join(description.details),
         "caption": description.caption, "counters": counters, "steps": steps,
+        "keyTexts": list(KEY_TEXTS), "objectiveLabel": OBJECTIVE_LABEL,
+        "objectiveColor": theme.runs[2],  # as the loss panel draws the training objective
         "fps": options.fps, "within": any(bool((v.timeline % 1).any()) for v in views),
         "future": options.future,
         "theme": {name: getattr(theme, name) for name in (
@@ -122,10 +134,17 @@ def page_panels(description: Description, runs: list[dict]) -> list[dict]:
 
 def snapshot_bytes(views: list[RunView]) -> int:
     """What one moment of the slider adds to the page: every run's codes (two int16 each),
-    weights and biases (a VAE's log-variance ones too) and largest weight (float32)."""
+    weights and biases (a VAE's log-variance ones too) and largest weight (float32), and the
+    lesson's readouts a moment may carry: a decoder sheet's region (one bit per grid point;
+    counted for every run of data that is not images), a sparse run's readout of codes near
+    zero (its two forms, about READOUT_BYTES)."""
     total = 0
     for view in views:
         run = view.run
+        if run.experiment.data.image_shape is None:
+            total += ((MESH_SIDE - 1) * MESH_STEPS + 1) ** 2 // 8 + 1
+        if run.experiment.train.code_l1:
+            total += READOUT_BYTES
         params = sum(w[0].size + b[0].size for w, b in zip(run.weights, run.biases))
         if run.variational:
             params += run.logvar_weights[0].size + run.logvar_biases[0].size
@@ -199,6 +218,11 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
                         growing_extents(np.asarray(view.codes, float))[used]])
               if options.scales == "follow" and code is not None else np.zeros(0))
     described = description.runs[number]
+    grid = decoder.decoder if sheet else None
+    loss = description.panel("loss")
+    objective = (objective_rmse(run) if loss is not None and loss.loss.objective and number == 0
+                 else None)
+    noisy = noisy_inputs(view, grid) if grid is not None else None
     return {
         "label": described.name, "color": described.color, "stop": described.stop,
         "variational": described.variational,
@@ -222,6 +246,21 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
         "activationSummary": ", ".join(_summary_parts(tuple(run.activations),
                                                       run.code_layer)),
         "largest": b64(largest, "f4"),
+        # The loss curve's line style: a comparison's runs differ in more than color.
+        "style": RUN_STYLES[number % len(RUN_STYLES)] if len(description.runs) > 1 else "-",
+        # A denoising run: its training objective per snapshot (NaN at the first).
+        "objective": b64(objective if objective is not None else np.zeros(0), "f8"),
+        # A sparse-code run: the readout of codes near zero at each used snapshot (long and
+        # short forms), counted on the recorded codes as the clip counts them.
+        "silent": [readouts(silent_shares(view.codes[i])) for i in used]
+        if "axes" in layers else [],
+        # A sheet drawn strong where the codes are: which grid points are, per used snapshot.
+        "region": b64(np.packbits([sheet_region(view.codes[i], grid.extent, grid.side,
+                                                grid.steps).ravel() for i in used], axis=1)
+                      if grid is not None and grid.region else np.zeros(0), "u1"),
+        # A denoising run's corrupted inputs (one fixed draw, the clip's), each linked on the
+        # sheet to the network's output for it.
+        "noisy": b64(noisy if noisy is not None else np.zeros(0), "f8"),
         "hover": b64(np.asarray(hover), "i4"), "hoverX": b64(run.x[hover], "f4"),
         "strip": strip, "ellipsePicks": ellipses, "arrowPicks": arrows, "pairs": pairs,
         "reconKind": ("reconImages" if image_shape is not None else

@@ -1,7 +1,8 @@
 // panel-code.js: the code plane of one run, its layers from the description bottom to top:
 // the decoded grid's points (faint), every sample's code at the snapshot colored by class, a
-// VAE's N(0, 1) circles and one-sigma ellipses, the pull arrows. The pointer picks the nearest
-// sample, or probes the decoder at the code under it.
+// VAE's N(0, 1) circles and one-sigma ellipses (their key on the title line), a sparse-code
+// run's code axes (under the codes) and its readout of codes near zero, the pull arrows. The
+// pointer picks the nearest sample, or probes the decoder at the code under it.
 page.panelKinds.code = (() => {
   const { Panel, Box, niceTicks, tickText, symlog, unsymlog, equalAspect, font } = page.kit;
   const LONGEST = 0.12;  // the longest pull arrow, as a fraction of the plane's width (the clip's)
@@ -42,7 +43,23 @@ page.panelKinds.code = (() => {
       this.under(ctx);
     }
 
-    // What lies under the codes and stays: the decoded grid's points, faint; the circles' key.
+    // The key of a VAE's circles and ellipses on the title line, right-aligned; inside the
+    // plane's upper left corner where the title would not stay whole beside it.
+    resize() {
+      const layers = this.spec.layers, texts = this.stage.data.keyTexts;
+      this.keyInside = false;
+      if (layers.includes("circles")) {
+        this.aside.replaceChildren();
+        const sample = (thin) => { const i = document.createElement("i"); if (thin) i.className = "thin"; return i; };
+        this.aside.append(sample(false), texts[0]);
+        if (layers.includes("ellipses")) this.aside.append(sample(true), texts[1]);
+        if (this.title.scrollWidth > this.title.clientWidth + 1) { this.aside.replaceChildren(); this.keyInside = true; }
+      }
+      super.resize();
+    }
+
+    // What lies under the codes and stays: the decoded grid's points, faint; a sparse-code
+    // run's code axes; the circles' key when it is inside the plane.
     under(ctx) {
       const decoder = this.spec.decoder;
       if (this.spec.layers.includes("grid") && decoder) {  // the decoder panel's grid, faint
@@ -56,10 +73,35 @@ page.panelKinds.code = (() => {
         }
         ctx.globalAlpha = 1;
       }
-      if (this.spec.layers.includes("circles") && this.box.height >= 140) {
-        this.stage.draw.text(ctx, "dashed: N(0, 1) at 1\u03C3, 2\u03C3", this.box.left + 6, this.box.top + 14, "left",
-          "alphabetic", this.stage.theme.muted, 10.5);
+      if (this.spec.layers.includes("axes")) {  // code 1 = 0 and code 2 = 0, strong
+        const [x0, y0] = this.pixel([0, 0]), box = this.box;
+        ctx.save(); box.clip(ctx);
+        ctx.strokeStyle = this.stage.theme.foreground; ctx.globalAlpha = 0.55; ctx.lineWidth = 1.1;
+        ctx.beginPath(); ctx.moveTo(box.left, y0); ctx.lineTo(box.left + box.width, y0);
+        ctx.moveTo(x0, box.top); ctx.lineTo(x0, box.top + box.height); ctx.stroke();
+        ctx.restore();
       }
+    }
+
+    // The key inside the plane's upper left corner, on a box of the background (over the codes).
+    insideKey(ctx) {
+      const texts = this.stage.data.keyTexts, layers = this.spec.layers, theme = this.stage.theme, box = this.box;
+      const key = "- - " + texts[0] + (layers.includes("ellipses") ? "   \u2014 " + texts[1] : "");
+      ctx.font = font(10.5);
+      const width = ctx.measureText(key).width;
+      ctx.fillStyle = theme.background; ctx.globalAlpha = 0.85;
+      ctx.fillRect(box.left + 2, box.top + 2, width + 8, 17);
+      ctx.globalAlpha = 1;
+      this.stage.draw.text(ctx, key, box.left + 6, box.top + 14, "left", "alphabetic", theme.muted, 10.5);
+    }
+
+    // A sparse-code run's readout of codes near zero, on the title line (the recorded
+    // snapshot's count, packed as the clip words it).
+    axes(ctx, k) { this.setAside(this.run.silent[k]); }
+
+    state() {
+      return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, ellipses: this.ellipsesDrawn || 0,
+        axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null };
     }
 
     // "follow": linear limits holding every code so far, padded, one unit as long on both
@@ -108,6 +150,7 @@ page.panelKinds.code = (() => {
       }
       ctx.globalAlpha = 1;
       for (const layer of this.spec.layers) if (this[layer]) this[layer](ctx, k);
+      if (this.keyInside) this.insideKey(ctx);
       const focus = stage.focus;
       ctx.strokeStyle = stage.theme.foreground;
       if (focus && focus.run === run && focus.kind === "sample") {
@@ -136,12 +179,14 @@ page.panelKinds.code = (() => {
     ellipses(ctx, k) {
       const run = this.run;
       ctx.save();
-      ctx.strokeStyle = this.stage.theme.foreground; ctx.globalAlpha = 0.45; ctx.lineWidth = 0.6;
+      ctx.strokeStyle = this.stage.theme.foreground; ctx.globalAlpha = 0.5; ctx.lineWidth = 0.6;
+      this.ellipsesDrawn = 0;
       for (const sample of run.ellipsePicks) {
         const x = page.data.sampleX(run, sample), code = this.code(k, sample);
         if (!x || !code) continue;
         const sigma = page.model.logVariance(run, k, x).map((v) => Math.exp(0.5 * v));
         this.outline(ctx, code, sigma);
+        this.ellipsesDrawn += 1;
       }
       ctx.restore();
     }

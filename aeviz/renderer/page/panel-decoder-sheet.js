@@ -1,7 +1,9 @@
 // panel-decoder-sheet.js: what the decoder makes of the whole code plane, for other data: a
 // grid of codes decoded each step and drawn as a mesh (a curve-net sheet) among the data, in
 // the data's own plane (2-D), through the clip's fixed camera (3-D) or on the data's first
-// two principal axes.
+// two principal axes. Where the description says so (`region`), the sheet is strong only
+// where the codes are and faint beyond (there the decoder extrapolates); a denoising run's
+// corrupted inputs (x) are each linked to the network's output for them.
 page.panelKinds.decoderSheet = (() => {
   const { Panel, Box, niceTicks, equalAspect, gridPoints, font } = page.kit;
 
@@ -41,8 +43,40 @@ page.panelKinds.decoderSheet = (() => {
       }
       ctx.restore();
       if (camera) this.triad(ctx);
+      if (this.run.noisy.length) this.crosses(ctx);
       ctx.font = font(10);
-      stage.draw.text(ctx, "\u25CF data   \u2014 decoded grid", box.left + box.width, box.top - 5, "right", "alphabetic", theme.muted, 10);
+      // The key, its longest form that fits above the plane (a denoising run's: shorter ones).
+      const forms = run.noisy.length ? ["\u25CF data   \u2014 decoded grid   \u00D7\u2014 noisy input \u2192 output",
+        "\u25CF data  \u2014 grid  \u00D7\u2014 noisy \u2192 output", "\u2014 grid  \u00D7\u2014 noisy \u2192 output"]
+        : ["\u25CF data   \u2014 decoded grid"];
+      const fits = forms.find((form) => ctx.measureText(form).width <= box.width);
+      this.key = fits || stage.draw.fitText(ctx, forms[forms.length - 1], box.width);
+      stage.draw.text(ctx, this.key, box.left + box.width, box.top - 5, "right", "alphabetic", theme.muted, 10);
+    }
+
+    // The corrupted inputs as small crosses (they stay: one fixed draw).
+    crosses(ctx) {
+      const run = this.run, box = this.box, d = run.d;
+      ctx.save(); box.clip(ctx);
+      ctx.strokeStyle = this.stage.theme.muted; ctx.lineWidth = 0.7;
+      ctx.beginPath();
+      for (let i = 0; i < run.noisy.length / d; i++) {
+        const [u, v] = this.project(run.noisy.subarray(i * d, (i + 1) * d)), x = box.x(u), y = box.y(v);
+        ctx.moveTo(x - 2.5, y - 2.5); ctx.lineTo(x + 2.5, y + 2.5); ctx.moveTo(x - 2.5, y + 2.5); ctx.lineTo(x + 2.5, y - 2.5);
+      }
+      ctx.stroke(); ctx.restore();
+    }
+
+    // Whether grid point p lies where the codes are at used snapshot k (packed by pack.py).
+    inside(k, p) {
+      const count = (this.decoder.side - 1) * this.decoder.steps + 1, bytes = Math.ceil(count * count / 8);
+      return (this.run.region[k * bytes + (p >> 3)] >> (7 - (p & 7))) & 1;
+    }
+
+    // What the last draw drew: which grid points were strong, the outputs linked to the
+    // noisy inputs, the key.
+    state() {
+      return { ...super.state(), key: this.key, strong: this.strong, links: this.links };
     }
 
     // The three data axes as short arrows in the lower left corner, each named past its tip.
@@ -66,20 +100,41 @@ page.panelKinds.decoderSheet = (() => {
       }
       ctx.save();
       box.clip(ctx);
-      ctx.strokeStyle = this.stage.theme.foreground; ctx.globalAlpha = 0.75; ctx.lineWidth = 0.8;
-      ctx.beginPath();
-      // The lines of constant code 2 (rows), then of constant code 1 (columns).
-      for (let line = 0; line < count; line += steps) {
-        for (let along = 0; along < count; along++) {
-          const row = points[line * count + along];
-          if (along) ctx.lineTo(box.x(row[0]), box.y(row[1])); else ctx.moveTo(box.x(row[0]), box.y(row[1]));
+      const region = this.decoder.region, theme = this.stage.theme;
+      // A segment is strong where both its ends are where the codes are (the clip's NaN-broken
+      // line); with a region, the whole sheet faint under it.
+      const mesh = (strong) => {
+        ctx.beginPath();
+        // The lines of constant code 2 (rows), then of constant code 1 (columns).
+        for (const rows of [true, false]) {
+          for (let line = 0; line < count; line += steps) {
+            let open = false;
+            for (let along = 0; along < count; along++) {
+              const p = rows ? line * count + along : along * count + line, [u, v] = points[p];
+              if (strong && !this.inside(k, p)) { open = false; continue; }
+              if (open) ctx.lineTo(box.x(u), box.y(v)); else ctx.moveTo(box.x(u), box.y(v));
+              open = true;
+            }
+          }
         }
-        for (let along = 0; along < count; along++) {
-          const column = points[along * count + line];
-          if (along) ctx.lineTo(box.x(column[0]), box.y(column[1])); else ctx.moveTo(box.x(column[0]), box.y(column[1]));
+        ctx.stroke();
+      };
+      ctx.strokeStyle = theme.foreground;
+      this.strong = region ? Array.from({ length: count * count }, (_, p) => this.inside(k, p)) : null;
+      if (region) { ctx.globalAlpha = 0.12; ctx.lineWidth = 0.5; mesh(false); }
+      ctx.globalAlpha = 0.75; ctx.lineWidth = 0.8; mesh(region);
+      this.links = [];
+      if (run.noisy.length) {  // each corrupted input to the network's output for it
+        ctx.strokeStyle = theme.muted; ctx.globalAlpha = 0.7; ctx.lineWidth = 0.6;
+        ctx.beginPath();
+        for (let i = 0; i < run.noisy.length / run.d; i++) {
+          const input = run.noisy.subarray(i * run.d, (i + 1) * run.d), output = page.model.reconstruct(run, k, input);
+          const [u0, v0] = this.project(input), [u1, v1] = this.project(output);
+          this.links.push(output);
+          ctx.moveTo(box.x(u0), box.y(v0)); ctx.lineTo(box.x(u1), box.y(v1));
         }
+        ctx.stroke();
       }
-      ctx.stroke();
       ctx.restore();
     }
   };

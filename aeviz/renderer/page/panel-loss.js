@@ -1,8 +1,14 @@
 // panel-loss.js: every run's error over the timeline (the future faint), the reference lines
 // (PCA's error, the stopping threshold) with labels placed clear of every curve, and the
-// readout of the current values.
+// readout of the current values (each the recorded snapshot's). A comparison's runs differ in
+// line style as well as color; a denoising run's training objective (from noisy inputs) is
+// drawn dashed beside its clean RMSE.
 page.panelKinds.loss = (() => {
   const { Panel, Box, niceTicks, tickText, font } = page.kit;
+  const DASHES = { "-": [], "--": [6, 4], "-.": [6, 3, 1.5, 3], ":": [1.5, 3] };  // matplotlib's styles
+  // A value as the clip's readout writes it: 4 decimals, 4 significant digits from 10 up.
+  const valueText = (v) => !isFinite(v) ? "not finite" : v < 10 ? v.toFixed(4)
+    : v.toPrecision(4).replace(/e([+-])(\d+)$/, (_, sign, digits) => "e" + sign + digits.padStart(2, "0"));
 
   return class LossPanel extends Panel {
     constructor(stage, spec) {
@@ -10,41 +16,97 @@ page.panelKinds.loss = (() => {
       this.runs = stage.runs;
       this.limits = spec.loss;  // the description's: limits, log axis, reference lines, terms
       this.terms = this.limits.terms_axis ? stage.data.description.runs[0].terms : [];
+      // A denoising run's training objective (one run only): its values, packed per snapshot.
+      this.objective = this.limits.objective ? this.runs[0].objective : null;
+      this.lines = this.runs.length + (this.objective ? 1 : 0);  // readout lines, top right
     }
 
     drawStill(ctx) {
-      const stage = this.stage, data = stage.data, theme = stage.theme, runs = this.runs, limits = this.limits;
+      const stage = this.stage, runs = this.runs, limits = this.limits;
       this.log = limits.log;
-      const f = this.f = this.log ? (v) => Math.log10(Math.max(v, 1e-300)) : (v) => v;
+      this.f = this.log ? (v) => Math.log10(Math.max(v, 1e-300)) : (v) => v;
+      // "follow" scales, one run, a log axis: the axis grows with the values recorded so far
+      // (as the clip's), so a blow-up is not given away by the first frames: drawn in draw().
+      this.following = stage.data.description.scales === "follow" && runs.length === 1 && this.log;
+      if (!this.following) this.still(ctx, limits.y);
+    }
+
+    // The axes, the future (faint) and the reference lines with their labels, on RMSE limits
+    // `ylim`.
+    still(ctx, ylim) {
+      const stage = this.stage, data = stage.data, theme = stage.theme, runs = this.runs, limits = this.limits, f = this.f;
       const right = this.terms.length ? 54 : 12;
-      const box = this.box = new Box(52, 8, this.width - 52 - right, this.height - 46, limits.x, limits.y.map(f));
-      const yticks = this.log ? niceTicks(Math.ceil(box.ylim[0]), Math.floor(box.ylim[1]), 5).filter((t) => t === Math.round(t))
+      const box = this.box = new Box(52, 8, this.width - 52 - right, this.height - 46, limits.x, ylim.map(f));
+      let yticks = this.log ? niceTicks(Math.ceil(box.ylim[0]), Math.floor(box.ylim[1]), 5).filter((t) => t === Math.round(t))
         : niceTicks(box.ylim[0], box.ylim[1], Math.max(3, box.height / 40));
+      if (this.log && yticks.length < 3) {  // at least three ticks: 1, 2 and 5 of each decade
+        yticks = [];
+        for (let n = Math.floor(box.ylim[0]); n <= Math.ceil(box.ylim[1]); n++) {
+          for (const t of [n, n + Math.log10(2), n + Math.log10(5)]) if (t >= box.ylim[0] && t <= box.ylim[1]) yticks.push(t);
+        }
+      }
       let xticks = niceTicks(box.xlim[0], box.xlim[1], Math.max(3, box.width / 80));
       if (!data.within) xticks = xticks.filter((t) => t === Math.round(t));
       stage.draw.drawAxes(ctx, box, data.within ? "epochs completed" : "epoch", "RMSE", xticks, yticks, null,
         this.log ? (t) => tickText(Math.pow(10, t)) : null);
       if (this.terms.length) this.termsAxis(ctx);
+      // The readouts' corner (top right), which no reference label may take.
+      ctx.font = font(11.5);
+      this.readoutWidth = Math.max(...limits.value_names.map((name) => ctx.measureText(name + " 0.0000 (finished)").width),
+        this.objective ? ctx.measureText(data.objectiveLabel + " 0.0000").width : 0);
       ctx.save();
       box.clip(ctx);
-      if (data.future) for (const run of runs) this.curve(ctx, run, Infinity, theme.faint, 1.4);
+      if (data.future) {
+        for (const run of runs) this.curve(ctx, run, Infinity, theme.faint, 1.4, run.style);
+        if (this.objective) this.curve(ctx, runs[0], Infinity, theme.faint, 1.2, "--", this.objective);
+      }
       for (const reference of limits.references) {
         const y = box.y(f(reference.level));
         ctx.setLineDash(reference.style === "--" ? [5, 4] : [1.5, 3]); ctx.strokeStyle = theme.muted; ctx.lineWidth = 1;
         ctx.beginPath(); ctx.moveTo(box.left, y); ctx.lineTo(box.left + box.width, y); ctx.stroke();
         ctx.setLineDash([]);
-        ctx.font = font(10);
-        // The longest form of the label that has a clear place beside its line.
-        let place = null, label = reference.texts[0];
+      }
+      // Each label: the longest form with a clear place beside its line, else (the shortest)
+      // as a key, a sample of its line then the label, wherever no curve, line or label is;
+      // left out where there is no such place (never drawn across a curve).
+      this.taken = [];
+      this.labels = [];
+      ctx.font = font(10);
+      for (const reference of limits.references) {
+        const y = box.y(f(reference.level)), others = this.lineLevels(reference);
+        let place = null, label = null;
         for (const text of reference.texts) {
-          place = this.clearPlace(ctx.measureText(text).width, y, true);
+          place = this.clearPlace(ctx.measureText(text).width, y, others);
           label = text;
           if (place) break;
         }
-        place = place || this.clearPlace(ctx.measureText(label).width, y, false);
+        if (!place) {
+          place = this.keyPlace(ctx.measureText(label).width + 22, this.lineLevels(null));
+          if (place) {
+            ctx.setLineDash(reference.style === "--" ? [5, 4] : [1.5, 3]); ctx.strokeStyle = theme.muted; ctx.lineWidth = 1;
+            ctx.beginPath(); ctx.moveTo(place.x, place.y - 4); ctx.lineTo(place.x + 18, place.y - 4); ctx.stroke();
+            ctx.setLineDash([]);
+            place = { x: place.x + 22, y: place.y, align: "left", key: true };
+          }
+        }
+        if (!place) continue;
         stage.draw.text(ctx, label, place.x, place.y, place.align, "alphabetic", theme.muted, 10);
+        const width = ctx.measureText(label).width, x0 = place.align === "right" ? place.x - width : place.x;
+        this.taken.push([x0 - (place.key ? 22 : 0), place.y - 10, x0 + width, place.y + 2]);
+        this.labels.push({ text: label, key: Boolean(place.key), box: this.taken[this.taken.length - 1] });
       }
       ctx.restore();
+    }
+
+    // The pixel rows of the reference lines other than `own` (a label must not sit on them).
+    lineLevels(own) {
+      return this.limits.references.filter((r) => r !== own).map((r) => this.box.y(this.f(r.level)));
+    }
+
+    state() {
+      return { ...super.state(), readouts: this.readouts, styles: this.runs.map((run) => run.style), labels: this.labels,
+        objective: Boolean(this.objective), ylim: this.box.ylim, xlim: this.box.xlim,
+        box: [this.box.left, this.box.top, this.box.width, this.box.height], termsTop: this.limits.terms_top };
     }
 
     // The objective's other terms (a VAE's KL, the codes' L1 size) on a right axis from 0.
@@ -63,22 +125,34 @@ page.panelKinds.loss = (() => {
     }
 
     // The curve's pixels over its whole timeline, every run.
+    // (and a denoising run's objective, and the terms on the right axis).
     curvePoints() {
-      const points = [];
-      for (const run of this.runs) {
-        for (let i = 0; i < run.timeline.length && isFinite(run.loss[i]); i++) {
-          points.push([this.box.x(run.timeline[i]), this.box.y(this.f(run.loss[i]))]);
+      const points = [], series = this.runs.map((run) => [run, run.loss]);
+      if (this.objective) series.push([this.runs[0], this.objective]);
+      for (const [run, values] of series) {
+        for (let i = 0; i < run.timeline.length; i++) {
+          if (isFinite(values[i])) points.push([this.box.x(run.timeline[i]), this.box.y(this.f(values[i]))]);
+          else if (points.length) points.push([NaN, NaN]);  // a break: no segment across it
         }
+        points.push([NaN, NaN]);
+      }
+      // The terms' curves on the right axis (as the clip counts them: a label sits on none).
+      const run = this.runs[0], count = this.terms.length;
+      for (let t = 0; t < count; t++) {
+        for (let i = 0; i < run.timeline.length; i++) {
+          const v = run.terms[i * count + t];
+          points.push(isFinite(v) ? [this.termsBox.x(run.timeline[i]), this.termsBox.y(v)] : [NaN, NaN]);
+        }
+        points.push([NaN, NaN]);
       }
       return points;
     }
 
     // Where a reference line's label goes: above or below its line, right, left or between,
-    // the first place no curve crosses (every run's whole curve, drawn or still to come);
-    // `strict`: null when there is none, else the nearest place above the line.
-    clearPlace(width, y, strict) {
-      const box = this.box, points = this.curvePoints(), readouts = 16 * this.runs.length + 20;
-      const places = [];
+    // the first place no curve crosses (every run's whole curve, drawn or still to come), nor
+    // the other reference lines at `levels`; null when there is none.
+    clearPlace(width, y, levels) {
+      const box = this.box, places = [];
       for (const at of [1, 0, 0.5, 0.25, 0.75]) {
         const align = at === 1 ? "right" : "left";
         const x = at === 1 ? box.left + box.width - 6 : at === 0 ? box.left + 6 : box.left + at * box.width - width / 2;
@@ -88,31 +162,59 @@ page.panelKinds.loss = (() => {
       for (const lift of [16, 28, 40]) {
         places.push({ x: box.left + 6, y: y - lift, align: "left" }, { x: box.left + box.width / 2 - width / 2, y: y - lift, align: "left" });
       }
-      const clear = (place) => {
-        const x0 = place.align === "right" ? place.x - width : place.x, x1 = x0 + width;
-        const y0 = place.y - 10, y1 = place.y + 2;
-        if (x1 > box.left + box.width - 4 - (this.readoutWidth || 0) && y0 < box.top + readouts) return false;
-        if (y0 < box.top || y1 > box.top + box.height) return false;
-        for (let i = 1; i < points.length; i++) {
-          const [ax, ay] = points[i - 1], [bx, by] = points[i];
-          if (Math.max(ax, bx) < x0 - 2 || Math.min(ax, bx) > x1 + 2) continue;
-          if (Math.max(ay, by) >= y0 - 2 && Math.min(ay, by) <= y1 + 2) return false;
-        }
-        return true;
-      };
-      return places.find(clear) || (strict ? null : places[0]);
+      const points = this.curvePoints();
+      return places.find((place) => this.clear(place, width, points, levels)) || null;
     }
 
-    curve(ctx, run, until, color, width) {
-      const box = this.box;
+    // A key's place (`width` with its line sample), anywhere in the panel, from the bottom up.
+    keyPlace(width, levels) {
+      const box = this.box, points = this.curvePoints();
+      for (let y = box.top + box.height - 5; y > box.top + 12; y -= 5) {
+        for (const x of [box.left + 6, box.left + box.width / 2 - width / 2, box.left + box.width - 6 - width]) {
+          const place = { x, y, align: "left" };
+          if (this.clear(place, width, points, levels)) return place;
+        }
+      }
+      return null;
+    }
+
+    // Whether a label `width` wide at `place` stays clear of the curves (`points`), the lines
+    // at pixel rows `levels`, the readouts' corner and the labels already placed.
+    clear(place, width, points, levels) {
+      const box = this.box, readouts = 16 * this.lines + 20;
+      const x0 = place.align === "right" ? place.x - width : place.x, x1 = x0 + width;
+      const y0 = place.y - 10, y1 = place.y + 2;
+      if (x1 > box.left + box.width - 4 - (this.readoutWidth || 0) && y0 < box.top + readouts) return false;
+      if (y0 < box.top || y1 > box.top + box.height || x0 < box.left || x1 > box.left + box.width) return false;
+      if (levels.some((level) => level >= y0 - 2 && level <= y1 + 2)) return false;
+      if (this.taken.some(([a, b, c, d]) => x0 < c + 4 && x1 > a - 4 && y0 < d + 2 && y1 > b - 2)) return false;
+      for (let i = 1; i < points.length; i++) {
+        const [ax, ay] = points[i - 1], [bx, by] = points[i];
+        if (!(ax === ax && bx === bx)) continue;
+        if (Math.max(ax, bx) < x0 - 2 || Math.min(ax, bx) > x1 + 2) continue;
+        if (Math.max(ay, by) >= y0 - 2 && Math.min(ay, by) <= y1 + 2) return false;
+      }
+      return true;
+    }
+
+    // The run's `values` (its loss, else given: the objective) up to epoch `until`, in a
+    // matplotlib line `style`; a value not finite ends the curve (the objective's first is
+    // NaN: it starts at the second).
+    curve(ctx, run, until, color, width, style, values) {
+      const box = this.box, series = values || run.loss;
       ctx.strokeStyle = color; ctx.lineWidth = width; ctx.lineJoin = "round";
+      ctx.setLineDash(DASHES[style] || []);
       ctx.beginPath();
+      let open = false;
       for (let i = 0; i < run.timeline.length; i++) {
-        if (run.timeline[i] > until + 1e-9 || !isFinite(run.loss[i])) break;
-        const x = box.x(run.timeline[i]), y = box.y(this.f(run.loss[i]));
-        if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+        if (run.timeline[i] > until + 1e-9) break;
+        if (!isFinite(series[i])) { if (open) break; continue; }
+        const x = box.x(run.timeline[i]), y = box.y(this.f(series[i]));
+        if (open) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+        open = true;
       }
       ctx.stroke();
+      ctx.setLineDash([]);
     }
 
     // The run's term `t` up to epoch `until`, on the right axis.
@@ -128,23 +230,41 @@ page.panelKinds.loss = (() => {
       ctx.stroke(); ctx.setLineDash([]);
     }
 
+    // The RMSE limits of a following axis at the current step: up to the largest value
+    // recorded so far (and the reference levels), with the clip's headroom.
+    followLimits() {
+      const run = this.runs[0], i = run.used[this.stage.snapshot(run)], low = this.limits.y[0];
+      let high = Math.max(...this.limits.references.map((r) => r.level));
+      for (let j = 0; j <= i; j++) if (isFinite(run.loss[j]) && run.loss[j] > high) high = run.loss[j];
+      return high > low ? [low, high * Math.pow(high / low * 1.4, 0.25)] : this.limits.y;
+    }
+
     draw() {
-      const ctx = this.begin(), box = this.box, stage = this.stage, position = stage.position();
+      const ctx = this.begin();
+      if (this.following) this.still(ctx, this.followLimits());
+      const box = this.box, stage = this.stage, position = stage.position();
       ctx.save(); ctx.beginPath(); ctx.rect(box.left - 5, box.top - 5, box.width + 10, box.height + 10); ctx.clip();
+      this.readouts = [];
       this.runs.forEach((run, number) => {
         const i = run.used[stage.snapshot(run)], t = run.timeline[i], v = run.loss[i];
-        this.curve(ctx, run, t, run.color, 2.2);
+        this.curve(ctx, run, t, run.color, 2.2, run.style);
         const finished = position > run.timeline[run.timeline.length - 1] + 1e-9;
         if (isFinite(v)) {
           ctx.fillStyle = run.color;
           ctx.beginPath(); ctx.arc(box.x(t), box.y(this.f(v)), 4, 0, 2 * Math.PI); ctx.fill();
         }
         this.terms.forEach((term, index) => this.termCurve(ctx, run, index, run.timeline[i], term.color, 1.6, [4, 2]));
-        const name = this.limits.value_names[number];
-        const value = !isFinite(v) ? "not finite" : v < 1000 ? v.toFixed(4) : v.toExponential(3);
-        stage.draw.text(ctx, name + " " + value + (finished ? " (finished)" : ""),
-          box.left + box.width - 6, box.top + 16 + 16 * number, "right", "alphabetic", run.color, 11.5);
+        const name = this.limits.value_names[number], readout = name + " " + valueText(v) + (finished ? " (finished)" : "");
+        this.readouts.push(readout);
+        stage.draw.text(ctx, readout, box.left + box.width - 6, box.top + 16 + 16 * number, "right", "alphabetic", run.color, 11.5);
       });
+      if (this.objective) {  // the training objective, dashed, and its value under the RMSE's
+        const run = this.runs[0], i = run.used[stage.snapshot(run)], v = this.objective[i], color = stage.data.objectiveColor;
+        this.curve(ctx, run, run.timeline[i], color, 1.8, "--", this.objective);
+        const readout = isFinite(v) ? stage.data.objectiveLabel + " " + v.toFixed(4) : "";
+        this.readouts.push(readout);
+        stage.draw.text(ctx, readout, box.left + box.width - 6, box.top + 32, "right", "alphabetic", color, 11.5);
+      }
       ctx.restore();
     }
   };

@@ -9,7 +9,6 @@ page.panelKinds.weights = (() => {
     constructor(stage, spec) {
       super(stage, spec, 0.5);
       this.run = stage.runs[spec.run];
-      this.heading = this.figure.querySelector("h2");
     }
 
     // The color scale at used snapshot k: the description's, or ("follow", no scale there)
@@ -93,7 +92,7 @@ page.panelKinds.weights = (() => {
     draw() {
       const ctx = this.begin(), run = this.run, stage = this.stage, k = stage.snapshot(run);
       const p = run.params, base = k * run.paramCount, scale = this.scale(k);
-      if (run.largest.length) this.heading.textContent = this.spec.title + ": |w| up to " + tickText(scale.limit);
+      if (run.largest.length) this.title.textContent = this.spec.title + ": |w| up to " + tickText(scale.limit);
       this.colorBar(ctx, scale);
       const edges = [];
       for (let l = 0; l + 1 < run.shown.length; l++) {

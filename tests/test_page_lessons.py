@@ -1,0 +1,286 @@
+"""Each lesson's key visual on the page, read back in headless Chromium against the Python
+description the clip draws: a denoising run's objective and noisy inputs, the decoder sheet's
+region, a sparse run's code axes and readout, a VAE's circles, ellipses and key, a comparison's
+worded subtitle, colors and line styles, a diverging run's loss axis that follows its values.
+The examples are trained for a few epochs (their lessons hold from the first)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import aeviz
+from aeviz.api import options_of
+from aeviz.renderer import run_views
+from aeviz.renderer.decoding import sheet_region
+from aeviz.renderer.description import describe, noisy_inputs, to_json
+from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
+from aeviz.renderer.panels.sparsity import readouts, silent_shares
+from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES
+from aeviz.settings import load_experiment
+from aeviz.training.loop import train
+from aeviz.training.model import forward
+from tests.test_page_browser import browser, js, open_page  # noqa: F401 (browser: a fixture)
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def example(name: str, epochs: int, **changes):
+    return train(load_experiment(EXAMPLES / f"{name}.toml",
+                                 {"train.epochs": epochs, **changes}))
+
+
+def page_of(runs, path: Path, **options) -> tuple[Path, dict]:
+    """The page of `runs`, and the clip's description of them as JSON."""
+    page = aeviz.render(runs, path, notify=lambda message: None, **options)
+    chosen = options_of(runs, options)
+    views = run_views(runs, chosen)
+    span = (0.0, float(max(v.timeline[-1] for v in views)))
+    return page, to_json(describe(views, chosen, span))
+
+
+def same_description(driver, expected: dict) -> None:
+    """The page drew the description's panels, with its limits, scales, titles and layers,
+    its header and caption."""
+    assert js(driver, "aeviz.panels()")[:len(panel_names_of(expected))] == \
+        panel_names_of(expected)
+    drawn = [p for p in js(driver, "aeviz.description()") if p["rect"] is not None]
+    assert [(p["name"], p["run"]) for p in drawn] == \
+        [(p["name"], p["run"]) for p in expected["panels"]]
+    for got, want in zip(drawn, expected["panels"]):
+        for key in ("title", "title_color", "code", "loss", "colors", "decoder", "recon",
+                    "layers"):
+            assert got[key] == want[key], (got["name"], got["run"], key)
+    assert js(driver, "document.getElementById('title').textContent") == expected["title"]
+    details = js(driver, "document.getElementById('details').textContent")
+    if expected["detail_forms"]:  # a comparison: one of its forms in words, whole
+        assert details in expected["detail_forms"]
+    else:  # a run's details, parts dropped from the end only
+        parts = expected["details"]
+        assert details in ["  |  ".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    assert js(driver, "(() => { const e = document.getElementById('details');"
+                      " return e.scrollWidth <= e.clientWidth + 1; })()")
+    caption = js(driver, "(() => { const e = document.getElementById('caption');"
+                         " return e.hidden ? '' : e.textContent; })()")
+    assert caption == expected["caption"]
+
+
+def panel_names_of(expected: dict) -> list[str]:
+    names: list[str] = []
+    for panel in expected["panels"]:
+        if panel["name"] not in names:
+            names.append(panel["name"])
+    return names
+
+
+def colored_pixels(driver, selector: str, color: str, within: int = 40) -> int:
+    """How many pixels of the canvas `selector` are within `within` (per channel) of
+    `color` (#rrggbb)."""
+    return js(driver, """(() => {
+        const c = document.querySelector(arguments[0]), d = c.getContext('2d')
+            .getImageData(0, 0, c.width, c.height).data, hex = arguments[1], w = arguments[2];
+        const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+        let count = 0;
+        for (let i = 0; i < d.length; i += 4) {
+            if (Math.abs(d[i] - rgb[0]) <= w && Math.abs(d[i + 1] - rgb[1]) <= w
+                && Math.abs(d[i + 2] - rgb[2]) <= w) count++;
+        }
+        return count; })()""", selector, color, within)
+
+
+def snapshot(driver) -> int:
+    """The recorded snapshot the page shows now (one run): its step's used snapshot."""
+    return js(driver, """(() => {
+        const d = JSON.parse(document.getElementById('aeviz-data').textContent);
+        return d.runs[0].used[d.steps[aeviz.current().index].indexes[0]]; })()""")
+
+
+@pytest.fixture(scope="module")
+def denoising():
+    return example("denoising", 4)
+
+
+def test_denoising_draws_its_objective_and_its_noisy_inputs(browser, denoising,  # noqa: F811
+                                                            tmp_path):
+    page, expected = page_of([denoising], tmp_path / "denoising.html")
+    driver = open_page(browser, page)
+    same_description(driver, expected)
+    assert expected["panels"][1]["loss"]["objective"] is True
+    objective = objective_rmse(denoising)
+    view = run_views([denoising], options_of([denoising], {}))[0]
+    grid = next(p for p in describe([view], options_of([denoising], {}), (0.0, 4.0)).panels
+                if p.name == "decoder").decoder
+    noisy = noisy_inputs(view, grid)
+    color = js(driver, "JSON.parse(document.getElementById('aeviz-data').textContent)"
+                       ".objectiveColor")
+    js(driver, "aeviz.seek(0)")  # the objective has no value before the first update
+    assert js(driver, "aeviz.drawn('loss')")["readouts"] == [
+        f"RMSE {denoising.loss[0]:.4f}", ""]
+    assert colored_pixels(driver, ".panel.loss canvas", color, 30) == 0
+    for step in (2, js(driver, "aeviz.steps()") - 1):
+        js(driver, "aeviz.seek(arguments[0])", step)
+        k = snapshot(driver)
+        loss = js(driver, "aeviz.drawn('loss')")
+        assert loss["readouts"][0].startswith(f"RMSE {denoising.loss[k]:.4f}")
+        assert loss["readouts"][1] == f"{OBJECTIVE_LABEL} {objective[k]:.4f}"
+        assert colored_pixels(driver, ".panel.loss canvas", color, 30) > 30  # the dashed curve
+        sheet = js(driver, "aeviz.drawn('decoder', 0)")
+        weights = [np.asarray(w[k], float) for w in denoising.weights]
+        biases = [np.asarray(b[k], float) for b in denoising.biases]
+        outputs = forward(noisy, weights, biases, denoising.activations)[-1]
+        assert len(sheet["links"]) == len(noisy) == 40
+        assert np.allclose(sheet["links"], outputs, rtol=1e-4, atol=1e-5)
+        region = sheet_region(view.codes[k], grid.extent, grid.side, grid.steps).ravel()
+        assert np.array_equal(np.asarray(sheet["strong"], bool), region)
+        assert "noisy input" in sheet["key"] or "noisy" in sheet["key"]
+
+
+def test_the_decoder_sheet_is_strong_only_where_the_codes_are(browser, tmp_path):  # noqa: F811
+    run = example("decoder-manifold", 3)
+    page, expected = page_of([run], tmp_path / "manifold.html")
+    driver = open_page(browser, page)
+    same_description(driver, expected)
+    grid = next(p for p in expected["panels"] if p["name"] == "decoder")["decoder"]
+    assert grid["region"] is True and grid["noisy"] == 0
+    view = run_views([run], options_of([run], {}))[0]
+    for step in (0, js(driver, "aeviz.steps()") - 1):
+        js(driver, "aeviz.seek(arguments[0])", step)
+        k = snapshot(driver)
+        strong = np.asarray(js(driver, "aeviz.drawn('decoder', 0)")["strong"], bool)
+        region = sheet_region(view.codes[k], tuple(grid["extent"]), grid["side"],
+                              grid["steps"]).ravel()
+        assert np.array_equal(strong, region)
+        assert 0 < strong.sum() < strong.size  # strong in part, faint beyond
+        assert js(driver, "aeviz.drawn('decoder', 0)")["links"] == []
+
+
+def test_a_sparse_run_draws_its_code_axes_and_its_readout(browser, tmp_path):  # noqa: F811
+    run = example("sparse-codes", 4)
+    page, expected = page_of([run], tmp_path / "sparse.html")
+    driver = open_page(browser, page)
+    same_description(driver, expected)
+    assert "axes" in expected["panels"][0]["layers"]
+    view = run_views([run], options_of([run], {}))[0]
+    for step in (0, js(driver, "aeviz.steps()") - 1):
+        js(driver, "aeviz.seek(arguments[0])", step)
+        k = snapshot(driver)
+        code = js(driver, "aeviz.drawn('code', 0)")
+        assert code["aside"] in readouts(silent_shares(view.codes[k]))
+        # The axis code 1 = 0 is drawn: the column under it, near the plane's top (clear of
+        # the codes), is darker than the background beside it.
+        x, _ = code["axesAt"]
+        column, beside = js(driver, """(() => {
+            const c = document.querySelector('.panel.code canvas');
+            const r = window.devicePixelRatio || 1, ctx = c.getContext('2d');
+            const at = (x) => Array.from(
+                ctx.getImageData(Math.round(x * r), Math.round(12 * r), 1, 1).data);
+            return [at(arguments[0]), at(arguments[0] + 9)]; })()""", x)
+        assert sum(column[:3]) < sum(beside[:3]) - 60
+    # Without the penalty: no axes, no readout.
+    plain = example("sparse-codes", 2, **{"train.code_l1": 0.0})
+    driver = open_page(browser, aeviz.render(plain, tmp_path / "plain.html",
+                                             notify=lambda message: None))
+    code = js(driver, "aeviz.drawn('code', 0)")
+    assert code["axesAt"] is None and code["aside"] == ""
+
+
+@pytest.fixture(scope="module")
+def vae_runs():
+    return [example("vae-vs-ae-ae", 2), example("vae-vs-ae-vae", 2)]
+
+
+def test_a_vae_draws_its_circles_ellipses_and_key(browser, vae_runs, tmp_path):  # noqa: F811
+    vae = vae_runs[1]
+    page, expected = page_of([vae], tmp_path / "vae.html")
+    driver = open_page(browser, page)
+    same_description(driver, expected)
+    assert expected["panels"][0]["layers"][-2:] == ["circles", "ellipses"]  # on by default
+    js(driver, "aeviz.seek(aeviz.steps() - 1)")
+    code = js(driver, "aeviz.drawn('code', 0)")
+    assert code["ellipses"] == MOST_ELLIPSES
+    assert all(text in code["aside"] for text in KEY_TEXTS) and not code["keyInside"]
+    # Turned off: circles only, the key names them alone.
+    page, expected = page_of([vae], tmp_path / "vae-no.html", ellipses=False)
+    driver = open_page(browser, page)
+    same_description(driver, expected)
+    code = js(driver, "aeviz.drawn('code', 0)")
+    assert code["ellipses"] == 0 and KEY_TEXTS[0] in code["aside"]
+    assert KEY_TEXTS[1] not in code["aside"]
+
+
+def test_a_comparison_words_its_subtitle_and_tells_runs_apart(browser, vae_runs,  # noqa: F811
+                                                              tmp_path):
+    page, expected = page_of(vae_runs, tmp_path / "ab.html", labels=["plain AE", "VAE"],
+                             panels=["code", "decoder", "loss"], scales="own")
+    driver = open_page(browser, page)
+    same_description(driver, expected)
+    assert expected["detail_forms"]
+    colors = js(driver, "Array.from(document.querySelectorAll('.panel.code h2 .title'),"
+                        " (e) => getComputedStyle(e).color)")
+    want = [run["color"] for run in expected["runs"]]
+    assert colors == [f"rgb({int(c[1:3], 16)}, {int(c[3:5], 16)}, {int(c[5:7], 16)})"
+                      for c in want]
+    assert js(driver, "aeviz.drawn('loss')")["styles"] == ["-", "--"]
+    for number, color in enumerate(want):  # each run's curve in its own color
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        assert colored_pixels(driver, ".panel.loss canvas", color, 20) > 20, number
+    code = js(driver, "aeviz.drawn('code', 1)")
+    assert all(text in code["aside"] for text in KEY_TEXTS) or code["keyInside"]
+
+
+def test_a_diverging_run_keeps_its_blow_up_for_the_end(browser, tmp_path):  # noqa: F811
+    run = example("too-high-learning-rate", 2)
+    page, expected = page_of([run], tmp_path / "diverge.html")
+    driver = open_page(browser, page)
+    same_description(driver, expected)
+    loss = expected["panels"][1]["loss"]
+    assert loss["log"] and expected["scales"] == "follow"
+    js(driver, "aeviz.seek(1)")
+    early = js(driver, "aeviz.drawn('loss')")
+    k = snapshot(driver)
+    js(driver, "aeviz.seek(aeviz.steps() - 1)")
+    late = js(driver, "aeviz.drawn('loss')")
+    last = run.loss[len(run.loss) - 1]
+    assert 10 ** early["ylim"][1] < 100 * max(run.loss[:k + 1])  # no axis to the blow-up yet
+    assert 10 ** late["ylim"][1] >= last
+    shown = f"{last:.4f}" if last < 10 else f"{last:.4g}"
+    assert late["readouts"][0].startswith(f"RMSE {shown}")
+
+
+def crosses(box, a, b) -> bool:
+    """Whether the segment a-b passes through the rectangle box (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = box
+    steps = np.linspace(0, 1, 200)[:, None]
+    points = np.asarray(a) + steps * (np.asarray(b) - np.asarray(a))
+    return bool(((points[:, 0] >= x0) & (points[:, 0] <= x1)
+                 & (points[:, 1] >= y0) & (points[:, 1] <= y1)).any())
+
+
+@pytest.mark.parametrize("width", [1280, 640])
+def test_no_reference_label_is_crossed_by_a_curve(browser, width, tmp_path):  # noqa: F811
+    """The sparse run's PCA label, among its RMSE and its penalty's curves (which hug the
+    line): placed where neither crosses it, at a wide and a narrow window."""
+    run = example("sparse-codes", 6)
+    page = aeviz.render(run, tmp_path / "labels.html", notify=lambda message: None)
+    browser.set_window_size(width, 900)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        loss = js(driver, "aeviz.drawn('loss')")
+    finally:
+        browser.set_window_size(1280, 900)
+    left, top, w, h = loss["box"]
+    (x0, x1), (y0, y1) = loss["xlim"], loss["ylim"]
+    timeline = run_views([run], options_of([run], {}))[0].timeline
+    px = left + (timeline - x0) / (x1 - x0) * w
+    curves = [top + (1 - (run.loss - y0) / (y1 - y0)) * h]
+    curves += [top + (1 - run.terms[:, n] / loss["termsTop"]) * h
+               for n in range(run.terms.shape[1])]
+    assert loss["labels"], "the PCA line is labelled"
+    for label in loss["labels"]:
+        for ys in curves:
+            for i in range(1, len(px)):
+                assert not crosses(label["box"], (px[i - 1], ys[i - 1]), (px[i], ys[i])), \
+                    (label, i)
