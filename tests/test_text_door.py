@@ -77,7 +77,7 @@ def test_label_file_names_are_refused_when_read(tmp_path, run_cli):
         'file = "d.csv"\nlabel_column = "kind"', 'file = "x.npy"\nlabel_file = "y.npy"'))
     result = run_cli("validate", tmp_path / "e.toml")
     assert result.exit_code == 2
-    assert "data.label_file: x.npy: class name 2 (" in result.stderr
+    assert "data.label_file: y.npy: class name 2 (" in result.stderr  # the file named
     assert "U+0007" in result.stderr
 
 
