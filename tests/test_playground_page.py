@@ -174,6 +174,15 @@ def test_keys_named_after_objects_own_members_are_refused_and_change_nothing(
     assert driver.execute_script("return [({}).undefined, Object.undefined]") == [None, None]
 
 
+def test_set_knob_of_an_unknown_key_says_which_knobs_there_are(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    for key in ("train.learing_rate", "__proto__", "train.beta"):  # (beta: a VAE's only)
+        said = driver.execute_script(
+            "try { aeviz.playground.setKnob(arguments[0], 1); return 'set'; }"
+            " catch (e) { return e.message; }", key)
+        assert said.startswith(f"{key}: not a knob of this page; knobs: train.optimizer, "), said
+
+
 def test_a_plain_run_refuses_the_vaes_beta_as_aeviz_train_does(browser, pages):  # noqa: F811
     driver = open_page(browser, pages["demo"])
     refused = retrain(driver, {"train.beta": 1})

@@ -822,7 +822,12 @@
     step, stop, reset, train,
     experimentFor: (overrides) => toml(resolved(overrides)),  // throws as retrain rejects
     knobs: knobOverrides,
-    setKnob: (key, value) => { inputs[key].value = String(value); },
+    setKnob: (key, value) => {
+      if (!Object.prototype.hasOwnProperty.call(inputs, key)) {
+        throw new Error(`${key}: not a knob of this page; knobs: ${Object.keys(inputs).join(", ")}`);
+      }
+      inputs[key].value = String(value);
+    },
     model: () => ({params: Array.from(model.params), layers: model.layers.slice(),
                    activations: model.activations.slice(), codeLayer: experiment.model.code_layer,
                    from: modelLabel}),
