@@ -42,6 +42,15 @@ def test_plain_names_and_drawable_math_pass():
         "setosa", "$\\alpha$", "a $ b", "中文")
 
 
+def test_math_in_a_text_of_several_lines_is_read_line_by_line_as_matplotlib_draws_it(capfd):
+    # Each line pairs its own $ signs: "cost $5" and "and $6" hold no math at all, and the
+    # whole text is never parsed as one formula (mathtext would log a missing glyph for \n).
+    assert text.problem("cost $5\nand $6") == ""
+    assert text.problem("a\n$x^2$ and $\\alpha$") == ""
+    assert "cannot draw" in text.problem("fine\n$\\frac{$")
+    assert capfd.readouterr().err == ""
+
+
 CSV_EXPERIMENT = """title = "csv"
 [data]
 file = "d.csv"
