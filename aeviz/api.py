@@ -198,6 +198,14 @@ def check_render_request(exp: Experiment, output: str | os.PathLike,
     check_writable(output)
 
 
+def callback(name: str, value: Any, optional: bool = False) -> None:
+    """A function the API calls back (`notify`, `on_frame`), checked before any work: another
+    value would fail as a TypeError in the middle of a render."""
+    if not callable(value) and not (optional and value is None):
+        raise AevizError(f"{name}: expected a function{' or None' if optional else ''}, got "
+                         f"{type(value).__name__} {value!r:.40}")
+
+
 def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
            on_frame: Callable[[int, int], None] | None = None, notify: Notify = print_note,
            **options: Any) -> Path:
@@ -214,6 +222,8 @@ def render(runs: Runs, output: str | os.PathLike, *, epoch: float | None = None,
     if epoch is not None and (isinstance(epoch, bool) or not isinstance(epoch, numbers.Real)):
         raise AevizError(f"epoch: must be a number (an epoch of the run) or None for the last, "
                          f"got {type(epoch).__name__} {epoch!r:.40}")
+    callback("on_frame", on_frame, optional=True)
+    callback("notify", notify)
     output = output_path(output)
     loaded = runs_of(runs, notify)
     chosen = options_of(loaded, options)
@@ -244,6 +254,7 @@ def figure(runs: Runs, output: str | os.PathLike, at: str | Sequence[Any] | None
             not isinstance(at, Sequence) or isinstance(at, bytes)):
         raise AevizError(f"at: expected moments as a list or a text such as \"0,10,last\", "
                          f"got {type(at).__name__} {at!r:.40}")
+    callback("notify", notify)
     output = output_path(output)
     loaded = runs_of(runs, notify)
     chosen = options_of(loaded, options)

@@ -77,7 +77,11 @@ def _holds_math(value: str) -> bool:
 
 def math_problem(value: str, quoted: bool = True) -> str:
     """"" unless `value` holds math (an even number of unescaped $ signs, matplotlib's own rule)
-    that matplotlib's mathtext cannot parse (`quoted`: the message shows the text)."""
+    that matplotlib's mathtext cannot parse (`quoted`: the message shows the text). As
+    matplotlib lays text out, each line is one text: its $ signs pair within the line."""
+    if "\n" in value:
+        return next((found for line in value.split("\n")
+                     if (found := math_problem(line, quoted))), "")
     if not _holds_math(value):
         return ""
     from matplotlib.mathtext import MathTextParser  # only for text with math in it

@@ -85,3 +85,15 @@ def test_an_output_that_is_not_a_path_is_one_line(run, writer, output):
     with pytest.raises(AevizError, match="^output: expected the path of a file to write, got "
                        f"{type(output).__name__}$"):
         WRITERS[writer](run, output)
+
+
+@pytest.mark.parametrize("call", [
+    lambda run, out: aeviz.render(run, out / "a.png", on_frame=5),
+    lambda run, out: aeviz.render(run, out / "a.png", notify="print"),
+    lambda run, out: aeviz.figure(run, out / "a.png", notify=None),
+])
+def test_callbacks_that_are_not_functions_are_refused_before_any_work(tiny_run_path, tmp_path,
+                                                                     call):
+    with pytest.raises(AevizError, match=r"^(on_frame|notify): expected a function"):
+        call(tiny_run_path, tmp_path)
+    assert list(tmp_path.iterdir()) == []

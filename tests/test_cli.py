@@ -217,3 +217,16 @@ def test_set_index_zero_and_typos_blame_set(run_cli, tiny_toml):
         "data.clusters has 2 entries, [1] to [2]\n")
     typo = run_cli("validate", tiny_toml, "--set", "train.lerning_rate=0.1")
     assert typo.exit_code == 2 and typo.stderr.startswith("Error: --set train.lerning_rate: ")
+
+
+def test_a_title_the_font_cannot_draw_is_one_note_line_not_a_warning(tiny_run_path, tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "aeviz", "render", str(tiny_run_path), "-o",
+                             str(tmp_path / "a.png"), "--size", "320x180", "--title",
+                             "\u65e5\u672c"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines and all(line.startswith("note: ") for line in lines), lines
+    assert any("missing from font" in line for line in lines)

@@ -179,6 +179,15 @@ def test_a_vae_draws_its_circles_above_its_codes(tmp_path):
     assert [t.name for t in scene.description.runs[0].terms] == ["kl"]
 
 
+def test_ellipses_asked_of_runs_without_a_vae_are_a_note_not_silence(twins):
+    options = RenderOptions(panels=("code", "loss"), ellipses=True, size="640x360")
+    description = describe(_views(twins, options), options, (0, 3))
+    assert any("no ellipses" in note and "variational" in note for note in description.notes)
+    quiet = dataclasses.replace(options, ellipses=None)
+    assert not any("ellipses" in note for note in describe(_views(twins, quiet), quiet,
+                                                           (0, 3)).notes)
+
+
 def test_the_handout_draws_from_the_clips_description(twins):
     from aeviz.renderer.figure import HandoutFigure
 

@@ -160,6 +160,63 @@ def test_bad_overrides_are_refused_with_one_line(browser, pages):  # noqa: F811
         assert retrain(driver, json.loads(overrides)).startswith(message), overrides
 
 
+def test_keys_named_after_objects_own_members_are_refused_and_change_nothing(
+        browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    for key in ("__proto__", "constructor", "toString", "hasOwnProperty"):
+        # (JSON.parse makes "__proto__" an own key, as a script's data would.)
+        refused = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            aeviz.retrain(JSON.parse(arguments[0])).then(
+                () => done("trained"), (error) => done("Error: " + error.message));
+        """, json.dumps({key: 7}))
+        assert refused.startswith(f"Error: {key}: not a key the page retrains with"), refused
+    assert driver.execute_script("return [({}).undefined, Object.undefined]") == [None, None]
+
+
+def test_set_knob_of_an_unknown_key_says_which_knobs_there_are(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    for key in ("train.learing_rate", "__proto__", "train.beta"):  # (beta: a VAE's only)
+        said = driver.execute_script(
+            "try { aeviz.playground.setKnob(arguments[0], 1); return 'set'; }"
+            " catch (e) { return e.message; }", key)
+        assert said.startswith(f"{key}: not a knob of this page; knobs: train.optimizer, "), said
+
+
+def test_a_plain_run_refuses_the_vaes_beta_as_aeviz_train_does(browser, pages):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    refused = retrain(driver, {"train.beta": 1})
+    assert refused.startswith("Error: train.beta: not a key the page retrains with (this run "
+                              "is not a variational autoencoder)"), refused
+
+
+def test_whole_numbers_past_1e21_reach_the_experiment_as_whole_numbers(
+        browser, pages, run_cli, tmp_path):  # noqa: F811
+    driver = open_page(browser, pages["demo"])
+    text = driver.execute_script("return aeviz.playground.experimentFor(arguments[0])",
+                                 {"train.batch_size": 1e21, "record.every": 1e300})
+    assert "\nbatch_size = 1000000000000000000000\n" in text
+    path = pages["demo"].parent / "huge-integers.toml"
+    path.write_text(text)
+    result = run_cli("validate", path)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_seed_past_2_53_turns_live_training_off(browser, pages, run_cli,  # noqa: F811
+                                                  tmp_path):
+    run = tmp_path / "seed.npz"
+    assert run_cli("train", EXAMPLES / "seed-default.toml", "-o", run, "-q", "--set",
+                   "train.epochs=2", "--set", f"train.seed={2**53 + 1}").exit_code == 0
+    page = aeviz.render(run, tmp_path / "seed.html", notify=lambda message: None)
+    driver = open_page(browser, page)
+    why = (f"live training is off: train.seed = {2**53 + 1} is too large for the page, whose "
+           "numbers hold whole numbers exactly below 2**53 only; train it with aeviz train")
+    assert retrain(driver, {}) == "Error: " + why
+    assert driver.execute_script(
+        "try { aeviz.experiment(); return 'written'; } catch (e) { return e.message; }") == why
+    assert driver.find_element("id", "aeviz-download").get_attribute("disabled") == "true"
+
+
 def test_step_shows_one_batch_and_training_goes_on_from_it(browser, pages):  # noqa: F811
     driver = open_page(browser, pages["demo"])
     first = call(driver, "aeviz.playground.step()")

@@ -116,3 +116,28 @@ def test_a_vae_plane_shows_the_priors_circles_and_ellipses(tmp_path):
     first = shapes[:len(shapes) // len(overlay.picks) - 1]
     np.testing.assert_allclose(first[:-1].mean(axis=0), view.codes[-1][overlay.picks[0]],
                                atol=1e-5)
+
+
+def test_a_vae_whose_log_variance_overflows_draws_finite_ellipses(tmp_path):
+    import dataclasses
+    import warnings
+
+    from aeviz.settings import load_experiment
+    from aeviz.training.loop import train
+    from tests.conftest import tiny_text
+
+    path = tmp_path / "vae.toml"
+    path.write_text(tiny_text(model={"activation": ["tanh", "identity", "tanh", "tanh"],
+                                     "variational": True}))
+    run = train(load_experiment(path))
+    # A tampered run: finite log-variances whose exp overflows (e^(0.5 * 1e30)).
+    huge = dataclasses.replace(run.logvar, biases=np.full_like(run.logvar.biases, 1e30))
+    view = RunView(dataclasses.replace(run, logvar=huge))
+    options = RenderOptions(size="640x360", panels=("code", "loss"), ellipses=True)
+    scene = Scene([view], options, (0, 12))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow warning would reach the terminal
+        scene.draw_full(Frame(12.0, (12.0,)))
+    overlay = next(p for p, _ in scene.panels if isinstance(p, CodePanel)).overlays[0]
+    shapes = np.column_stack(overlay.ellipses.get_data())
+    assert np.isfinite(shapes[~np.isnan(shapes[:, 0])]).all()

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import aeviz
 from aeviz import trajectory
 from aeviz.cli import cli
+from aeviz.errors import AevizError
 from aeviz.renderer import render
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.scales import code_scale, shrunk_runs
@@ -277,6 +278,21 @@ def test_comparison_is_synchronized_and_finished_runs_hold(two_runs, tmp_path):
     loss_panel = next(p for p, run in scene.panels if run is None)
     assert [t.get_text() for t in loss_panel.values][1].endswith("(finished)")
     assert scene.figure.texts[0].get_text() == "tiny"  # the title both runs share
+
+
+def test_a_comparison_still_at_an_epoch_does_not_depend_on_the_runs_order(two_runs, tmp_path):
+    long, short = two_runs  # epochs 0 to 12, and 0 to 5
+    for runs in ([long, short], [short, long]):
+        notes: list[str] = []
+        frames = render(runs, tmp_path / "cmp.png", RenderOptions(size="320x180"), epoch=9,
+                        notify=notes.append)
+        assert frames[0].position == 9.0
+        assert sorted(frames[0].indexes) == [5, 9]  # the short run holds its last snapshot
+        assert notes == [f"run {runs.index(short) + 1} ended before epoch 9: shown at its "
+                         "last snapshot"]
+        with pytest.raises(AevizError, match=r"^epoch: 13 is outside the runs "
+                                             r"\(epochs 0 to 12\)$"):
+            render(runs, tmp_path / "cmp.png", RenderOptions(size="320x180"), epoch=13)
 
 
 def test_bad_combinations(run_cli, tiny_run_path, tmp_path):

@@ -42,6 +42,15 @@ def test_plain_names_and_drawable_math_pass():
         "setosa", "$\\alpha$", "a $ b", "中文")
 
 
+def test_math_in_a_text_of_several_lines_is_read_line_by_line_as_matplotlib_draws_it(capfd):
+    # Each line pairs its own $ signs: "cost $5" and "and $6" hold no math at all, and the
+    # whole text is never parsed as one formula (mathtext would log a missing glyph for \n).
+    assert text.problem("cost $5\nand $6") == ""
+    assert text.problem("a\n$x^2$ and $\\alpha$") == ""
+    assert "cannot draw" in text.problem("fine\n$\\frac{$")
+    assert capfd.readouterr().err == ""
+
+
 CSV_EXPERIMENT = """title = "csv"
 [data]
 file = "d.csv"
@@ -77,7 +86,7 @@ def test_label_file_names_are_refused_when_read(tmp_path, run_cli):
         'file = "d.csv"\nlabel_column = "kind"', 'file = "x.npy"\nlabel_file = "y.npy"'))
     result = run_cli("validate", tmp_path / "e.toml")
     assert result.exit_code == 2
-    assert "data.label_file: x.npy: class name 2 (" in result.stderr
+    assert "data.label_file: y.npy: class name 2 (" in result.stderr  # the file named
     assert "U+0007" in result.stderr
 
 

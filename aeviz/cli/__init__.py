@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import click
 
@@ -18,6 +19,7 @@ from aeviz.cli import batch, demo, figure, info, init, render, train, validate, 
 from aeviz.cli.errors import AevizGroup
 from aeviz.errors import out_of_memory
 from aeviz.signals import handle_stop_signals
+from aeviz.text import printable
 from aeviz.version import __version__
 
 
@@ -59,9 +61,16 @@ def drop_unknown_backend() -> None:
         del os.environ["MPLBACKEND"]
 
 
+def warning_as_note(message, category, filename, lineno, file=None, line=None) -> None:
+    """A library's warning (matplotlib: "Glyph 26085 missing from font(s) DejaVu Sans" for a
+    title in a script the font lacks) as one note line, not its source file and code line."""
+    click.echo(f"note: {printable(message)}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     handle_stop_signals()
+    warnings.showwarning = warning_as_note
     drop_unknown_backend()
     try:
         cli(prog_name="aeviz")

@@ -290,6 +290,9 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
         pixels = (page[0] * pixels_high / page[1], pixels_high)
         slots = [(name, on_pixels(rect, pixels), run) for name, rect, run in slots]
     shown_names = {name for name, _, _ in slots}
+    if options.ellipses and not any(v.run.variational for v in views):
+        notes.append("no ellipses: they show a VAE's sampling spread, and no run here is "
+                     "variational (model.variational = true)")
 
     codes = _shown_codes(views, options)
     scales = code_scales(codes, options.scales)

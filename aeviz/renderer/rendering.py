@@ -146,14 +146,21 @@ def _writer(kind: str, output: str | Path, options: RenderOptions, scene: Scene,
 
 def _still(timelines: list[np.ndarray], epoch: float | None,
            notify: Callable[[str], None]) -> Frame:
-    """The frame of a still: the first run's snapshot nearest to `epoch` (default: the last)."""
-    timeline = timelines[0]
+    """The frame of a still: the snapshot nearest to `epoch` (default: the last) among the
+    runs' snapshots, whatever their order; a run that ended before it shows its last one, as
+    in a clip."""
+    timeline = np.unique(np.concatenate(timelines))  # every run's snapshots, in order
     if epoch is not None and not timeline[0] <= epoch <= timeline[-1]:
-        raise SettingError("epoch", f"{epoch:g} is outside the run (epochs {timeline[0]:g} "
+        runs = "the run" if len(timelines) == 1 else "the runs"
+        raise SettingError("epoch", f"{epoch:g} is outside {runs} (epochs {timeline[0]:g} "
                            f"to {timeline[-1]:g})")
     position = timeline[-1] if epoch is None else timeline[nearest_snapshot(timeline, epoch)]
     if epoch is not None and position != epoch:
         notify(f"epoch {epoch:g} was not recorded; showing the nearest snapshot, epoch "
                f"{position:g}")
+    ended = [str(n) for n, t in enumerate(timelines, start=1) if t[-1] < position]
+    if epoch is not None and ended:
+        notify(f"run{'s' if len(ended) > 1 else ''} {', '.join(ended)} ended before epoch "
+               f"{position:g}: shown at {'their' if len(ended) > 1 else 'its'} last snapshot")
     return Frame(float(position), tuple(index_at(t, position, interpolate=False)
                                         for t in timelines))

@@ -72,8 +72,9 @@ def check_names(exp: Experiment, label_names: tuple[str, ...],
     for key, names, what in ((label_key, label_names, "class name"),
                              ("data.file", features, "column name")):
         found = names_problem(names, what)
-        if found:
-            raise exp.error(key, f"{exp.data.file}: {found}")
+        if found:  # (the file the names came from: a label file's class names are its own)
+            source = exp.data.label_file if key == "data.label_file" else exp.data.file
+            raise exp.error(key, f"{source}: {found}")
 
 
 def input_paths(exp: Experiment) -> list[Path]:

@@ -68,6 +68,19 @@ def epoch_cost(samples: int, layers: list[int], code_layer: int, variational: bo
     return 3 * samples * weights
 
 
+def _inexact(value: object, key: str = "") -> str:
+    """The first key of `value` (the experiment as plain data) holding a whole number that a
+    JavaScript number cannot hold exactly, as "KEY = VALUE"; "" if none."""
+    if isinstance(value, dict):
+        return next((found for name, item in value.items()
+                     if (found := _inexact(item, f"{key}.{name}" if key else name))), "")
+    if isinstance(value, list):
+        return next((found for item in value if (found := _inexact(item, key))), "")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53 - 1:
+        return f"{key} = {value}"
+    return ""
+
+
 def playground_data(views: list[RunView], b64: Callable[[np.ndarray, str], str]) -> dict:
     """The page's `playground` entry: {"off": why} where live training is not offered, else
     the experiment (resolved, as the trajectory stores it), the data as float32, the knobs and
@@ -81,6 +94,13 @@ def playground_data(views: list[RunView], b64: Callable[[np.ndarray, str], str])
     cost = epoch_cost(len(run.x), layers, run.code_layer, variational)
     entry = {"cost": cost, "limit": LIVE_MADDS, "knobs": KNOBS,
              "experiment": experiment.to_dict()}
+    inexact = _inexact(entry["experiment"])
+    if inexact:  # JavaScript would round it: another seed, other data, another run
+        entry["off"] = (f"live training is off: {inexact} is too large for the page, whose "
+                        "numbers hold whole numbers exactly below 2**53 only; train it with "
+                        "aeviz train")
+        entry["inexact"] = True
+        return entry
     if cost > LIVE_MADDS:
         entry["off"] = (f"live training is off: one epoch of this run costs {cost:.2g} "
                         f"multiply-adds, the page trains up to {LIVE_MADDS:.0e}; train it with "

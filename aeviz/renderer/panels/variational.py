@@ -52,7 +52,9 @@ class VariationalOverlay:
         self.circles.set_data(rings[:, 0], rings[:, 1])
         if self.ellipses is None:
             return
-        sigma = np.exp(0.5 * self._logvar(state))  # [picks, 2]
+        # (A log-variance past +-200 puts the ellipse far off the plane either way; clipped,
+        # the spread and the map stay finite, and numpy prints no overflow.)
+        sigma = np.exp(0.5 * np.clip(self._logvar(state), -200.0, 200.0))  # [picks, 2]
         shapes = raw[self.picks][:, None, :] + CIRCLE[None] * sigma[:, None, :]
         shapes = np.concatenate([shapes, np.full((len(shapes), 1, 2), np.nan)], axis=1)
         points = shapes.reshape(-1, 2) @ matrix + shift

@@ -69,9 +69,12 @@
   KNOBS.forEach((knob) => { knobByKey[knob.key] = knob; });
 
   function checked(key, value) {
-    const knob = knobByKey[key];
-    if (!knob) {
-      throw new Error(`${key}: not a key the page retrains with; allowed: ${KNOBS.map((k) => k.key).join(", ")}`);
+    // (An own key only: "__proto__" or "constructor" must not reach Object's prototype.)
+    const knob = Object.prototype.hasOwnProperty.call(knobByKey, key) ? knobByKey[key] : null;
+    const variational = Boolean(P.experiment.model.variational);
+    if (!knob || (knob.variational && !variational)) {
+      const allowed = KNOBS.filter((k) => variational || !k.variational).map((k) => k.key);
+      throw new Error(`${key}: not a key the page retrains with${knob ? " (this run is not a variational autoencoder)" : ""}; allowed: ${allowed.join(", ")}`);
     }
     const shown = JSON.stringify(value);
     if (knob.kind === "choice") {
@@ -131,7 +134,8 @@
   // TOML as aeviz.settings.tomlwriter writes it: scalars, then tables and arrays of tables.
   function tomlValue(value) {
     if (typeof value === "boolean") return value ? "true" : "false";
-    if (typeof value === "number") return String(value);
+    // (A whole number past 1e21 as digits: String() writes 1e+21, a float to TOML.)
+    if (typeof value === "number") return Number.isInteger(value) && Math.abs(value) >= 1e21 ? BigInt(value).toString() : String(value);
     if (typeof value === "string") return JSON.stringify(value);
     return "[" + value.map(tomlValue).join(", ") + "]";
   }
@@ -155,6 +159,7 @@
     }
   }
   function toml(exp) {
+    if (P.inexact) throw new Error(P.off);  // its whole numbers past 2**53 are rounded here
     const lines = ["# The experiment of a run retrained in an aeviz page. `aeviz train` of this file (saved",
                    "# beside the original experiment: data paths are relative to it) records the same",
                    "# loss at every epoch, in float64 as the page computes."];
@@ -420,6 +425,7 @@
   });
   if (P.off) {
     for (const control of box.querySelectorAll("input, select, #aeviz-train, #aeviz-step, #aeviz-stop")) control.disabled = true;
+    if (P.inexact) box.querySelector("#aeviz-download").disabled = true;
   }
 
   const views = element("div", {class: "views"}, box);
@@ -816,7 +822,12 @@
     step, stop, reset, train,
     experimentFor: (overrides) => toml(resolved(overrides)),  // throws as retrain rejects
     knobs: knobOverrides,
-    setKnob: (key, value) => { inputs[key].value = String(value); },
+    setKnob: (key, value) => {
+      if (!Object.prototype.hasOwnProperty.call(inputs, key)) {
+        throw new Error(`${key}: not a knob of this page; knobs: ${Object.keys(inputs).join(", ")}`);
+      }
+      inputs[key].value = String(value);
+    },
     model: () => ({params: Array.from(model.params), layers: model.layers.slice(),
                    activations: model.activations.slice(), codeLayer: experiment.model.code_layer,
                    from: modelLabel}),
