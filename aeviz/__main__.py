@@ -1,3 +1,3 @@
-from aeviz.cli import main
+from aeviz.launch import main
 
 main()

@@ -280,3 +280,25 @@ def test_a_signal_during_scene_building_acts_before_the_next_panel(tiny_run_path
         Scene([view], RenderOptions(size="320x180"), (0, 12))
     assert built == ["code"]  # the signal acted before the loss panel was drawn
     assert signals._deferring == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_the_commands_load_ends_quietly_with_its_status(signum):
+    """The entry point handles signals before importing the commands: a signal that comes
+    while they load (sent here by an import hook, the moment aeviz.cli is looked up) ends the
+    process with 128 + its number and no traceback."""
+    script = f"""
+import os, sys
+class SignalOnImport:
+    def find_spec(self, name, path=None, target=None):
+        if name == "aeviz.cli":
+            os.kill(os.getpid(), {int(signum)})
+        return None
+sys.meta_path.insert(0, SignalOnImport())
+sys.argv = ["aeviz", "--version"]
+from aeviz.launch import main
+main()
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=60)
+    assert (result.returncode, result.stderr, result.stdout) == (128 + signum, "", "")
