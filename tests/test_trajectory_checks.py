@@ -463,6 +463,44 @@ def test_tampered_objective_arrays_get_one_line(tmp_path, key, value):
     assert "\n" not in str(caught.value) and key.split("_")[0] in str(caught.value)
 
 
+@pytest.mark.parametrize("names, terms, message", [
+    (np.array(["kl"]), np.zeros((13, 1), np.float32), "term_names: kl, but the stored config's "
+     "objective records none (a damaged or tampered trajectory)"),
+    (np.array(["kl", "kl"]), np.zeros((13, 2), np.float32), "term_names: kl, kl, but the "
+     "stored config's objective records none (a damaged or tampered trajectory)")])
+def test_terms_a_plain_run_does_not_record_are_refused(tiny_run_path, tmp_path, names, terms,
+                                                      message):
+    path = tampered(tiny_run_path, tmp_path, term_names=names, terms=terms)
+    with pytest.raises(AevizError) as error:
+        trajectory.load(path)
+    assert str(error.value) == f"{path}: {message}"
+
+
+def test_a_regularized_run_without_its_terms_is_refused(tmp_path):
+    raw = {**TINY_EXPERIMENT, "train": {**TINY_EXPERIMENT["train"], "code_l1": 0.01}}
+    run = train(experiment_from_dict(raw, "sparse.toml"))
+    run.save(tmp_path / "sparse.npz")
+    path = tampered(tmp_path / "sparse.npz", tmp_path, term_names=None, terms=None)
+    with pytest.raises(AevizError) as error:
+        trajectory.load(path)
+    assert str(error.value) == (f"{path}: terms: missing, but the stored config's objective "
+                                "records code_l1 (a damaged or tampered trajectory)")
+
+
+@pytest.mark.parametrize("train_keys, model_keys", [
+    ({}, {}), ({"code_l1": 0.1}, {}), ({}, {"variational": True}),
+    ({"code_l1": 0.1, "beta": 0.5}, {"variational": True}), ({"noise": 0.2}, {})])
+def test_the_loader_expects_the_terms_training_records(train_keys, model_keys):
+    from aeviz.training.objectives import Objective
+    from aeviz.trajectory.format import recorded_terms
+
+    raw = {**TINY_EXPERIMENT, "train": {**TINY_EXPERIMENT["train"], **train_keys},
+           "model": {"layers": [3, 4, 2, 4, 3], "activation": ["tanh", "identity", "tanh",
+                                                               "tanh"], **model_keys}}
+    exp = experiment_from_dict(raw, "exp.toml")
+    assert recorded_terms(exp) == Objective.of(exp).terms()
+
+
 @pytest.fixture(scope="module")
 def tiny_arrays(tiny_run_path) -> dict[str, np.ndarray]:
     with np.load(tiny_run_path, allow_pickle=False) as run:

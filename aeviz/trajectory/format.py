@@ -386,7 +386,7 @@ def load(path: str | Path) -> Trajectory:
     meta, meta_notes = meta_from_json(str(small["meta"]), name)
     experiment, notes = stored_experiment(str(small["config"]), name)
     _check_experiment(name, experiment, layer_sizes, small["activations"])
-    term_names, terms = _terms(name, arrays)
+    term_names, terms = _terms(name, arrays, experiment)
     trajectory = Trajectory(
         config=str(small["config"]), meta=meta,
         x=arrays["x"], labels=arrays["labels"].astype(int),
@@ -457,11 +457,23 @@ def _check_experiment(name: str, experiment: Experiment, layer_sizes: tuple[int,
                          f"do not match the stored activations {activations.tolist()}")
 
 
-def _terms(name: str, arrays: dict[str, np.ndarray]) -> tuple[tuple[str, ...],
-                                                              np.ndarray | None]:
+def recorded_terms(experiment: Experiment) -> tuple[str, ...]:
+    """The names of the terms a run of `experiment` records beside its RMSE, in order (as
+    training.objectives.Objective.of(experiment).terms(); a test keeps the two in step)."""
+    return ((("code_l1",) if experiment.train.code_l1 else ())
+            + (("kl",) if experiment.model.variational else ()))
+
+
+def _terms(name: str, arrays: dict[str, np.ndarray],
+           experiment: Experiment) -> tuple[tuple[str, ...], np.ndarray | None]:
     """The objective's other terms of a regularized run (names and values), checked against
-    the snapshots; none for a plain run. (Their values were checked finite above.)"""
+    the snapshots and the stored experiment's objective; none for a plain run. (Their values
+    were checked finite above.)"""
+    expected = recorded_terms(experiment)
     if TERM_NAMES not in arrays and TERMS not in arrays:
+        if expected:
+            raise AevizError(f"{name}: {TERMS}: missing, but the stored config's objective "
+                             f"records {', '.join(expected)} (a damaged or tampered trajectory)")
         return (), None
     names, terms = arrays.get(TERM_NAMES), arrays.get(TERMS)
     snapshots = len(arrays["epoch"])
@@ -469,7 +481,12 @@ def _terms(name: str, arrays: dict[str, np.ndarray]) -> tuple[tuple[str, ...],
             terms.dtype.kind != "f" or terms.shape != (snapshots, len(names))):
         raise AevizError(f"{name}: {TERMS}: expected {TERM_NAMES} [K] and {TERMS} "
                          f"[{snapshots}, K] floats (a damaged trajectory)")
-    return checked_names((str(s) for s in names), f"{name}: {TERM_NAMES}"), terms
+    stored = checked_names((str(s) for s in names), f"{name}: {TERM_NAMES}")
+    if stored != expected:
+        raise AevizError(f"{name}: {TERM_NAMES}: {', '.join(stored) or 'none'}, but the stored "
+                         f"config's objective records {', '.join(expected) or 'none'} (a "
+                         "damaged or tampered trajectory)")
+    return stored, terms
 
 
 def _logvar(name: str, arrays: dict[str, np.ndarray], experiment: Experiment,
