@@ -5,8 +5,6 @@ reason, where either is missing."""
 from __future__ import annotations
 
 import io
-import json
-import shutil
 import time
 from pathlib import Path
 
@@ -17,61 +15,11 @@ import aeviz
 from aeviz.renderer.page import pack
 from aeviz.training.model import forward
 from aeviz.trajectory import load
+from tests.browser import chromium_driver, js, open_page  # noqa: F401 (a fixture)
 from tests.conftest import tiny_text
 from tests.helpers import big_run, wait_until
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = "/usr/bin/chromedriver"
 pytestmark = pytest.mark.slow  # a real browser, started once per module and per test process
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
-                                "(pip install -e '.[test]')")
-if CHROMIUM is None or not Path(CHROMEDRIVER).exists():
-    pytest.skip("needs chromium and chromium-driver (apt-get install chromium chromium-driver)",
-                allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,900", "--disable-extensions",
-                     "--disable-background-networking", "--no-first-run"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.execute_cdp_cmd("Network.enable", {})
-    yield driver
-    driver.quit()
-
-
-def open_page(driver, page: Path, offline: bool = True):
-    """Load the page (with the network switched off) and wait for its API."""
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
-        "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
-    driver.get_log("browser"), driver.get_log("performance")  # start from empty logs
-    driver.get(page.as_uri())
-    # However long a busy machine takes to load it (60 s: a guard against a hang, not a
-    # timing test; on a busy machine 5 s was not always enough).
-    wait_until(lambda: driver.execute_script("return typeof window.aeviz === 'object'"),
-               "the page's API ready")
-    problems = [entry for entry in driver.get_log("browser")
-                if entry["level"] in ("SEVERE", "WARNING")]
-    assert problems == [], problems
-    requests = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            requests.append(message["params"]["request"]["url"])
-    assert all(url == page.as_uri() or url.startswith("data:") for url in requests), requests
-    return driver
-
-
-def js(driver, script: str, *args):
-    return driver.execute_script(f"return {script}", *args)
 
 
 def mouse(driver, x: float, y: float, kind: str = "mouseMoved"):

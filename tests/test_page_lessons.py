@@ -22,7 +22,7 @@ from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES
 from aeviz.settings import load_experiment
 from aeviz.training.loop import train
 from aeviz.training.model import forward
-from tests.test_page_browser import browser, js, open_page  # noqa: F401 (browser: a fixture)
+from tests.browser import chromium_driver, js, open_page  # noqa: F401 (a fixture)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -102,7 +102,7 @@ def denoising():
     return example("denoising", 4)
 
 
-def test_denoising_draws_its_objective_and_its_noisy_inputs(browser, denoising,  # noqa: F811
+def test_denoising_draws_its_objective_and_its_noisy_inputs(browser, denoising,
                                                             tmp_path):
     page, expected = page_of([denoising], tmp_path / "denoising.html")
     driver = open_page(browser, page)
@@ -137,7 +137,7 @@ def test_denoising_draws_its_objective_and_its_noisy_inputs(browser, denoising, 
         assert "noisy input" in sheet["key"] or "noisy" in sheet["key"]
 
 
-def test_the_decoder_sheet_is_strong_only_where_the_codes_are(browser, tmp_path):  # noqa: F811
+def test_the_decoder_sheet_is_strong_only_where_the_codes_are(browser, tmp_path):
     run = example("decoder-manifold", 3)
     page, expected = page_of([run], tmp_path / "manifold.html")
     driver = open_page(browser, page)
@@ -156,7 +156,7 @@ def test_the_decoder_sheet_is_strong_only_where_the_codes_are(browser, tmp_path)
         assert js(driver, "aeviz.drawn('decoder', 0)")["links"] == []
 
 
-def test_a_sparse_run_draws_its_code_axes_and_its_readout(browser, tmp_path):  # noqa: F811
+def test_a_sparse_run_draws_its_code_axes_and_its_readout(browser, tmp_path):
     run = example("sparse-codes", 4)
     page, expected = page_of([run], tmp_path / "sparse.html")
     driver = open_page(browser, page)
@@ -191,7 +191,7 @@ def vae_runs():
     return [example("vae-vs-ae-ae", 2), example("vae-vs-ae-vae", 2)]
 
 
-def test_a_vae_draws_its_circles_ellipses_and_key(browser, vae_runs, tmp_path):  # noqa: F811
+def test_a_vae_draws_its_circles_ellipses_and_key(browser, vae_runs, tmp_path):
     vae = vae_runs[1]
     page, expected = page_of([vae], tmp_path / "vae.html")
     driver = open_page(browser, page)
@@ -210,7 +210,7 @@ def test_a_vae_draws_its_circles_ellipses_and_key(browser, vae_runs, tmp_path): 
     assert KEY_TEXTS[1] not in code["aside"]
 
 
-def test_a_comparison_words_its_subtitle_and_tells_runs_apart(browser, vae_runs,  # noqa: F811
+def test_a_comparison_words_its_subtitle_and_tells_runs_apart(browser, vae_runs,
                                                               tmp_path):
     page, expected = page_of(vae_runs, tmp_path / "ab.html", labels=["plain AE", "VAE"],
                              panels=["code", "decoder", "loss"], scales="own")
@@ -230,7 +230,7 @@ def test_a_comparison_words_its_subtitle_and_tells_runs_apart(browser, vae_runs,
     assert all(text in code["aside"] for text in KEY_TEXTS) or code["keyInside"]
 
 
-def test_a_diverging_run_keeps_its_blow_up_for_the_end(browser, tmp_path):  # noqa: F811
+def test_a_diverging_run_keeps_its_blow_up_for_the_end(browser, tmp_path):
     run = example("too-high-learning-rate", 2)
     page, expected = page_of([run], tmp_path / "diverge.html")
     driver = open_page(browser, page)
@@ -259,7 +259,7 @@ def crosses(box, a, b) -> bool:
 
 
 @pytest.mark.parametrize("width", [1280, 640])
-def test_no_reference_label_is_crossed_by_a_curve(browser, width, tmp_path):  # noqa: F811
+def test_no_reference_label_is_crossed_by_a_curve(browser, width, tmp_path):
     """The sparse run's PCA label, among its RMSE and its penalty's curves (which hug the
     line): placed where neither crosses it, at a wide and a narrow window."""
     run = example("sparse-codes", 6)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.playground_browser import browser, load_scripts  # noqa: F401 (a fixture)
+from tests.browser import chromium_driver, load_scripts  # noqa: F401 (a fixture)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "torch"
 CASES = sorted(path.stem for path in FIXTURES.glob("*.npz"))
@@ -57,7 +57,7 @@ return result;
 
 
 @pytest.fixture(scope="module")
-def page(browser):  # noqa: F811
+def page(browser):
     load_scripts(browser, "rng.js", "nn.js")
     return browser
 

@@ -19,7 +19,7 @@ import aeviz
 from aeviz.renderer.page.playground import KNOBS
 from aeviz.training.model import Autoencoder, code_gradients, forward, split_params
 from aeviz.trajectory import load
-from tests.playground_browser import browser, requests  # noqa: F401 (a fixture)
+from tests.browser import chromium_driver, requests  # noqa: F401 (a fixture)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -122,7 +122,7 @@ CASES = [
                          ids=["demo-sgd", "demo-momentum-sigmoid-seed", "denoising-noise",
                               "vae-beta", "demo-masking-code_l1-adamw", "demo-blow-up",
                               "demo-diverging"])
-def test_retrain_records_what_aeviz_train_records(browser, pages, run_cli, tmp_path,  # noqa: F811
+def test_retrain_records_what_aeviz_train_records(browser, pages, run_cli, tmp_path,
                                                   name, toml, overrides):
     driver = open_page(browser, pages[name])
     page_run = retrain(driver, overrides)
@@ -142,7 +142,7 @@ def test_retrain_records_what_aeviz_train_records(browser, pages, run_cli, tmp_p
     assert_same_record(page_run, again)
 
 
-def test_bad_overrides_are_refused_with_one_line(browser, pages):  # noqa: F811
+def test_bad_overrides_are_refused_with_one_line(browser, pages):
     driver = open_page(browser, pages["demo"])
     refusals = {
         '{"train.learing_rate": 0.1}': "Error: train.learing_rate: not a key the page retrains "
@@ -161,7 +161,7 @@ def test_bad_overrides_are_refused_with_one_line(browser, pages):  # noqa: F811
 
 
 def test_keys_named_after_objects_own_members_are_refused_and_change_nothing(
-        browser, pages):  # noqa: F811
+        browser, pages):
     driver = open_page(browser, pages["demo"])
     for key in ("__proto__", "constructor", "toString", "hasOwnProperty"):
         # (JSON.parse makes "__proto__" an own key, as a script's data would.)
@@ -174,7 +174,7 @@ def test_keys_named_after_objects_own_members_are_refused_and_change_nothing(
     assert driver.execute_script("return [({}).undefined, Object.undefined]") == [None, None]
 
 
-def test_set_knob_of_an_unknown_key_says_which_knobs_there_are(browser, pages):  # noqa: F811
+def test_set_knob_of_an_unknown_key_says_which_knobs_there_are(browser, pages):
     driver = open_page(browser, pages["demo"])
     for key in ("train.learing_rate", "__proto__", "train.beta"):  # (beta: a VAE's only)
         said = driver.execute_script(
@@ -183,7 +183,7 @@ def test_set_knob_of_an_unknown_key_says_which_knobs_there_are(browser, pages): 
         assert said.startswith(f"{key}: not a knob of this page; knobs: train.optimizer, "), said
 
 
-def test_a_plain_run_refuses_the_vaes_beta_as_aeviz_train_does(browser, pages):  # noqa: F811
+def test_a_plain_run_refuses_the_vaes_beta_as_aeviz_train_does(browser, pages):
     driver = open_page(browser, pages["demo"])
     refused = retrain(driver, {"train.beta": 1})
     assert refused.startswith("Error: train.beta: not a key the page retrains with (this run "
@@ -191,7 +191,7 @@ def test_a_plain_run_refuses_the_vaes_beta_as_aeviz_train_does(browser, pages): 
 
 
 def test_whole_numbers_past_1e21_reach_the_experiment_as_whole_numbers(
-        browser, pages, run_cli, tmp_path):  # noqa: F811
+        browser, pages, run_cli, tmp_path):
     driver = open_page(browser, pages["demo"])
     text = driver.execute_script("return aeviz.playground.experimentFor(arguments[0])",
                                  {"train.batch_size": 1e21, "record.every": 1e300})
@@ -202,7 +202,7 @@ def test_whole_numbers_past_1e21_reach_the_experiment_as_whole_numbers(
     assert result.exit_code == 0, result.output
 
 
-def test_a_seed_past_2_53_turns_live_training_off(browser, pages, run_cli,  # noqa: F811
+def test_a_seed_past_2_53_turns_live_training_off(browser, pages, run_cli,
                                                   tmp_path):
     run = tmp_path / "seed.npz"
     assert run_cli("train", EXAMPLES / "seed-default.toml", "-o", run, "-q", "--set",
@@ -217,7 +217,7 @@ def test_a_seed_past_2_53_turns_live_training_off(browser, pages, run_cli,  # no
     assert driver.find_element("id", "aeviz-download").get_attribute("disabled") == "true"
 
 
-def test_step_shows_one_batch_and_training_goes_on_from_it(browser, pages):  # noqa: F811
+def test_step_shows_one_batch_and_training_goes_on_from_it(browser, pages):
     driver = open_page(browser, pages["demo"])
     first = call(driver, "aeviz.playground.step()")
     assert first["step"] == 1 and len(first["rows"]) == 32 and first["epoch"] == 1
@@ -244,7 +244,7 @@ def test_step_shows_one_batch_and_training_goes_on_from_it(browser, pages):  # n
     assert stepped_on == fresh  # 15 steps, then the rest: the very same run
 
 
-def test_a_new_retrain_replaces_the_one_running(browser, pages):  # noqa: F811
+def test_a_new_retrain_replaces_the_one_running(browser, pages):
     driver = open_page(browser, pages["demo"])
     first, second = driver.execute_async_script("""
         const done = arguments[arguments.length - 1];
@@ -256,7 +256,7 @@ def test_a_new_retrain_replaces_the_one_running(browser, pages):  # noqa: F811
     assert second == len(retrain(driver, {})["loss"])  # the replacing run ran to its end
 
 
-def test_stop_keeps_the_completed_epochs(browser, pages):  # noqa: F811
+def test_stop_keeps_the_completed_epochs(browser, pages):
     driver = open_page(browser, pages["vae"])
     result = driver.execute_async_script("""
         const done = arguments[arguments.length - 1];
@@ -270,7 +270,7 @@ def test_stop_keeps_the_completed_epochs(browser, pages):  # noqa: F811
     assert result["epoch"] == list(range(len(result["epoch"])))
 
 
-def test_keys_typed_into_a_knob_stay_there(browser, pages):  # noqa: F811
+def test_keys_typed_into_a_knob_stay_there(browser, pages):
     from selenium.webdriver.common.keys import Keys
 
     driver = open_page(browser, pages["demo"])
@@ -284,7 +284,7 @@ def test_keys_typed_into_a_knob_stay_there(browser, pages):  # noqa: F811
         "model.layers": [4, 8, 2, 8, 4]}
 
 
-def test_download_gives_the_experiment(browser, pages):  # noqa: F811
+def test_download_gives_the_experiment(browser, pages):
     driver = open_page(browser, pages["demo"])
     driver.execute_script("aeviz.playground.setKnob('train.learning_rate', '0.02')")
     call(driver, "aeviz.playground.step()")  # a run with the knobs: the experiment shown
@@ -299,7 +299,7 @@ def test_download_gives_the_experiment(browser, pages):  # noqa: F811
     assert "learning_rate = 0.02\n" in saved[1] and 'dtype = "float64"\n' in saved[1]
 
 
-def test_the_recorded_run_is_drawn_behind_at_the_same_epoch(browser, pages):  # noqa: F811
+def test_the_recorded_run_is_drawn_behind_at_the_same_epoch(browser, pages):
     driver = open_page(browser, pages["demo"])
     run = load(pages["demo"].with_suffix(".npz"))
     behind = np.array(driver.execute_script("return aeviz.playground.recordedAt(50)"))
@@ -310,7 +310,7 @@ def test_the_recorded_run_is_drawn_behind_at_the_same_epoch(browser, pages):  # 
     assert np.all(np.abs(behind.reshape(-1, 2) - codes) <= step)
 
 
-def test_shift_clicks_pick_the_paths_ends(browser, pages):  # noqa: F811
+def test_shift_clicks_pick_the_paths_ends(browser, pages):
     driver = open_page(browser, pages["demo"])
     codes = np.array(driver.execute_script(
         "document.querySelector('canvas.live-code').scrollIntoView();"
@@ -345,7 +345,7 @@ def decoded(model: dict, codes: np.ndarray) -> np.ndarray:
     return forward(codes, weights[code:], biases[code:], model["activations"][code:])[-1]
 
 
-def test_drag_path_and_prior_decode_as_the_model_does(browser, pages):  # noqa: F811
+def test_drag_path_and_prior_decode_as_the_model_does(browser, pages):
     driver = open_page(browser, pages["vae"])
     model = page_model(driver)
     assert model["from"] == "the recorded run's last snapshot"
@@ -414,7 +414,7 @@ def test_drag_path_and_prior_decode_as_the_model_does(browser, pages):  # noqa: 
     assert np.abs(drawn - greys.ravel()).max() <= 1
 
 
-def test_the_noise_slider_corrupts_a_sample_and_shows_its_reconstruction(browser,  # noqa: F811
+def test_the_noise_slider_corrupts_a_sample_and_shows_its_reconstruction(browser,
                                                                          pages):
     driver = open_page(browser, pages["denoising"])
     model = page_model(driver)
@@ -433,7 +433,7 @@ def test_the_pages_stay_within_their_size_budgets(pages):
     assert pages["vae"].stat().st_size < 25e6  # digits, with the VAE's 40 snapshots
 
 
-def test_wide_data_are_not_packed_for_retraining(browser, pages, tmp_path,  # noqa: F811
+def test_wide_data_are_not_packed_for_retraining(browser, pages, tmp_path,
                                                  monkeypatch):
     from aeviz.renderer.page import playground
 
@@ -446,7 +446,7 @@ def test_wide_data_are_not_packed_for_retraining(browser, pages, tmp_path,  # no
         "retraining; train it with aeviz train")  # 400 samples x 4 features x 4 bytes
 
 
-def test_a_page_too_large_to_train_live_says_why(browser, pages, tmp_path,  # noqa: F811
+def test_a_page_too_large_to_train_live_says_why(browser, pages, tmp_path,
                                                  monkeypatch):
     from aeviz.renderer.page import playground
 
@@ -495,7 +495,7 @@ OVERRIDES = st.lists(st.sampled_from(sorted(KNOB_VALUES)), max_size=4, unique=Tr
 @settings(max_examples=60, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(overrides=OVERRIDES)
-def test_the_page_reads_overrides_as_aeviz_train_does(browser, pages, overrides):  # noqa: F811
+def test_the_page_reads_overrides_as_aeviz_train_does(browser, pages, overrides):
     """What the page accepts, `aeviz train --set` accepts and resolves to the same experiment;
     what it refuses, aeviz refuses too (the page alone keeps model.layers' length and code
     layer, its knob changing sizes only, and trains at most 100,000 epochs)."""
@@ -524,7 +524,7 @@ def test_the_page_reads_overrides_as_aeviz_train_does(browser, pages, overrides)
     assert ours.to_dict() | {"title": ""} == theirs.to_dict() | {"title": ""}
 
 
-def pages_driver(browser, pages):  # noqa: F811
+def pages_driver(browser, pages):
     """The demo page, opened once for all the fuzz examples."""
     if not browser.current_url.endswith("/demo.html"):
         open_page(browser, pages["demo"])

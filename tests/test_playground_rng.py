@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.playground_browser import browser, load_scripts  # noqa: F401 (a fixture)
+from tests.browser import chromium_driver, load_scripts  # noqa: F401 (a fixture)
 
 SEEDS = [0, 1, 42, 2**40 + 3, 2**53 - 1, [0, 1], [5, 2], [123456789, 7, 0]]
 
 
 @pytest.fixture(scope="module")
-def page(browser):  # noqa: F811
+def page(browser):
     load_scripts(browser, "rng.js")
     return browser
 

@@ -1,7 +1,8 @@
-"""Headless Chromium for the playground's tests: Debian's chromium and chromium-driver through
-Selenium pointed at /usr/bin/chromedriver (nothing is downloaded), and a way to run the page's
-JavaScript files on a blank page. Modules that import this are skipped, with the reason, where
-either is missing."""
+"""Headless Chromium for the page's and the playground's tests: Debian's chromium and
+chromium-driver through Selenium pointed at /usr/bin/chromedriver (nothing is downloaded), with
+the network off; a page opened and checked for errors and requests, and the page's JavaScript
+files run on a blank page. Modules that import this are skipped, with the reason, where either
+is missing."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ if CHROMIUM is None or not Path(CHROMEDRIVER).exists():
                 allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def browser():
+# Named `browser` for the tests; a module that imports `chromium_driver` has the fixture (and
+# its tests' `browser` parameter shadows no imported name).
+@pytest.fixture(scope="module", name="browser")
+def chromium_driver():
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
@@ -53,6 +56,31 @@ def requests(driver) -> list[str]:
         if message["method"] == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
     return urls
+
+
+def open_page(driver, page: Path, offline: bool = True):
+    """Load the page (with the network switched off) and wait for its API; no error or
+    warning in its console, and no request beyond the page itself."""
+    from tests.helpers import wait_until
+
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    driver.get_log("browser"), requests(driver)  # start from empty logs
+    driver.get(page.as_uri())
+    # However long a busy machine takes to load it (60 s: a guard against a hang, not a
+    # timing test; on a busy machine 5 s was not always enough).
+    wait_until(lambda: driver.execute_script("return typeof window.aeviz === 'object'"),
+               "the page's API ready")
+    problems = [entry for entry in driver.get_log("browser")
+                if entry["level"] in ("SEVERE", "WARNING")]
+    assert problems == [], problems
+    urls = requests(driver)
+    assert all(url == page.as_uri() or url.startswith("data:") for url in urls), urls
+    return driver
+
+
+def js(driver, script: str, *args):
+    return driver.execute_script(f"return {script}", *args)
 
 
 def load_scripts(driver, *names: str) -> None:
