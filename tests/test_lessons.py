@@ -180,7 +180,8 @@ def test_sparse_codes_show_their_silent_neuron(runs):
     assert len(axes_lines) == 2
 
 
-# too-high-learning-rate: "|w| up to" is the largest weight, and nothing gives the ending away.
+# too-high-learning-rate: "|w| up to" is the frame's largest weight (not the largest so far),
+# and nothing gives the ending away.
 
 def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
     run = runs["too-high-learning-rate"]
@@ -190,7 +191,7 @@ def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
     for frame in frames[:len(run)]:
         scene.draw_full(frame)
         snapshot = int(frame.indexes[0])
-        largest = max(float(np.abs(w[:snapshot + 1]).max()) for w in run.weights)
+        largest = max(float(np.abs(w[snapshot]).max()) for w in run.weights)  # this frame's
         assert graph.ax.get_title(loc="left").endswith(f"|w| up to {short_number(largest)}")
     loss = panel(scene, LossPanel)
     assert not [line for line in loss.ax.lines if line.get_alpha() == 0.25]  # no future curve
@@ -198,6 +199,31 @@ def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
     assert loss.ax.get_ylim()[1] < 10 * float(run.loss[0])
     scene.draw_full(frames[len(run) - 1])
     assert loss.ax.get_ylim()[1] > float(run.loss[-1])
+
+
+# A caption that states a number states the recorded run's.
+
+def test_the_divergence_caption_states_the_recorded_errors(runs):
+    run = runs["too-high-learning-rate"]
+    caption = " ".join(run.experiment.render.caption.split())
+    loss = np.asarray(run.loss, float)
+    assert len(loss) == 13 and run.stop_reason == "diverged"  # 12 steps, the 13th overflows
+    start, ninth, last = (f"{v:.2g}".replace("e+", "e") for v in (loss[0], loss[9], loss[12]))
+    assert f"from {start} to {ninth} in nine steps, then to {last} in three more" in caption
+    assert loss[9] > 5 * loss[0]  # it does creep up: no "nothing looks wrong"
+    assert "nothing looks wrong" not in caption
+
+
+def test_the_digits_caption_says_when_the_error_drops_below_pcas():
+    from aeviz.renderer.geometry import pca
+
+    exp = load_experiment(EXAMPLES / "digits.toml")
+    caption = " ".join(exp.render.caption.split())
+    stated = int(re.search(r"below PCA's at epoch (\d+)", caption)[1])
+    run = train(load_experiment(EXAMPLES / "digits.toml", {"train.epochs": stated}))
+    level = pca(run.x)[0]
+    below = [int(e) for e, value in zip(run.epoch, run.loss) if value < level]
+    assert below and below[0] == stated  # the first recorded epoch below PCA's line
 
 
 # No readout that was not recorded: log pace blends epochs between frames, but the counter,
