@@ -226,6 +226,34 @@ def test_the_digits_caption_says_when_the_error_drops_below_pcas():
     assert below and below[0] == stated  # the first recorded epoch below PCA's line
 
 
+# Words that state a setting never outlive it: an override of what is trained drops the
+# file's title and caption; a comparison never shows its first run's caption for all.
+
+def test_an_override_of_what_is_trained_drops_the_files_title_and_caption():
+    as_written = load_experiment(EXAMPLES / "denoising.toml")
+    assert "std 0.3" in as_written.render.caption and "noisy" in as_written.title.lower()
+    plain = load_experiment(EXAMPLES / "denoising.toml", {"train.noise": 0})
+    assert plain.train.noise == 0
+    assert plain.render.caption is None and "noisy" not in plain.title.lower()
+    redrawn = load_experiment(EXAMPLES / "denoising.toml", {"render.fps": 10})  # not trained
+    assert (redrawn.title, redrawn.render.caption) == (as_written.title,
+                                                       as_written.render.caption)
+    named = load_experiment(EXAMPLES / "denoising.toml",
+                            {"train.noise": 0, "title": "Plain", "render.caption": "No noise."})
+    assert (named.title, named.render.caption) == ("Plain", "No noise.")
+
+
+def test_a_comparison_shows_its_own_caption_or_none(runs):
+    from aeviz import api
+
+    ae, vae = runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]
+    assert ae.experiment.render.caption != vae.experiment.render.caption
+    assert api.options_of([ae, vae], {}).caption is None
+    assert api.options_of([ae, vae], {"caption": "Two codes."}).caption == "Two codes."
+    assert api.options_of([ae, ae], {}).caption == ae.experiment.render.caption
+    assert api.options_of([vae], {}).caption == vae.experiment.render.caption
+
+
 # No readout that was not recorded: log pace blends epochs between frames, but the counter,
 # the loss value and the loss curve show recorded snapshots only.
 
