@@ -138,6 +138,32 @@ def test_denoising_draws_noisy_inputs_and_the_objective_beside_the_clean_rmse(ru
     assert not [t for t in loss.ax.texts if t.get_text().startswith("PCA")]
 
 
+def test_denoising_beside_the_plain_run_shares_its_scale_and_names_each_panel(runs):
+    from aeviz import api
+
+    plain = train(load_experiment(EXAMPLES / "denoising.toml", {"train.noise": 0}))
+    noisy = runs["denoising"]
+    options = api.options_of([plain, noisy], {"panels": ["decoder", "loss"]})
+    assert options.caption is None  # not the denoising run's "dashed curve" for both
+    for size in ("640x360", "1280x720"):
+        scene, frames = scene_of([plain, noisy], options, size)
+        scene.draw_full(frames[-1])
+        sheets = [p for p, _ in scene.panels if isinstance(p, SheetPanel)]
+        assert len(sheets) == 2
+        # one scale (boxes on whole pixels may differ by a pixel: 1 %)
+        assert sheets[0].ax.get_xlim() == pytest.approx(sheets[1].ax.get_xlim(), rel=0.01)
+        assert sheets[0].ax.get_ylim() == pytest.approx(sheets[1].ax.get_ylim(), rel=0.01)
+        renderer = scene.figure.canvas.get_renderer()
+        for sheet, name in zip(sheets, ("noise 0", "noise 0.3")):
+            assert sheet.ax.get_title(loc="left") == name  # the run's name stays
+            legend = sheet.ax.get_legend().get_window_extent(renderer)
+            points = [sheet.noisy] if sheet.noisy is not None else []
+            for drawn in points:  # no noisy input under the legend
+                shown = sheet.ax.transData.transform((drawn - sheet.center) @ sheet.axes)
+                assert not ((shown[:, 0] > legend.x0) & (shown[:, 0] < legend.x1)
+                            & (shown[:, 1] > legend.y0) & (shown[:, 1] < legend.y1)).any()
+
+
 # vae-vs-ae: the N(0, 1) circles over the codes, the codes' σ by default with a key, and the
 # VAE's means really inside them.
 
