@@ -79,6 +79,23 @@ def test_every_example_tells_its_lesson_in_a_caption(path):
     assert wrap_sentences(caption, 11.5, room_640, 1) == [sentences[0].strip()]
 
 
+def _comment_captions() -> list[str]:
+    """The --caption of every command in the examples' comments."""
+    found = []
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        found += re.findall(r"--caption '([^']*)'", path.read_text())
+    return found
+
+
+@pytest.mark.parametrize("caption", [_caption(p) for p in FILES + COMPARISONS]
+                         + _comment_captions())
+def test_captions_name_panels_not_places(caption):
+    # A clip lays its panels out in a row, a handout in rows of moments: "top right" or
+    # "(left)" is true in one and false in the other.
+    places = r"\b(top|bottom)\b|\((left|right)\)|\b(left|right) panel|on the (left|right)"
+    assert not re.search(places, caption.lower()), caption
+
+
 # decoder-manifold: the decoded sheet where the codes are lies on the data; the decoder's
 # extrapolation beyond them is faint.
 
