@@ -269,6 +269,30 @@ def test_the_digits_caption_says_when_the_error_drops_below_pcas():
     assert below and below[0] == stated  # the first recorded epoch below PCA's line
 
 
+# A handout's moment lines (b, c) cross no reference line's label.
+
+def test_no_handout_moment_line_crosses_a_reference_label(runs):
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    run = runs["seed-default"]
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    (loss,) = [ax for ax in handout.figure.axes if ax.get_xlabel() == "epoch"]
+    labels = [t for t in loss.texts if t.get_text().startswith(("PCA", "stop"))]
+    assert len(labels) == 2
+    moments = [line for line in loss.lines if line.get_linestyle() == ":"
+               and len(set(np.asarray(line.get_xdata(), float))) == 1]
+    assert len(moments) == len(positions)
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        for line in moments:
+            x = loss.transData.transform((float(line.get_xdata()[0]), 0))[0]
+            assert not box.x0 - 1 < x < box.x1 + 1, (label.get_text(), line.get_xdata())
+
+
 # Words that state a setting never outlive it: an override of what is trained drops the
 # file's title and caption; a comparison never shows its first run's caption for all.
 

@@ -400,6 +400,12 @@ class HandoutFigure:
             (x0, y0), (x1, y1) = to_axes.transform(letter.get_window_extent())
             taken.append((x0, y0, x1 - x0, y1 - y0))
         points = curve_points(ax, curves)
+        # The moments' dotted lines are crossed by no label either ("stop at 0.0|35").
+        to_x = (ax.transData + ax.transAxes.inverted())
+        for position in self.positions:
+            x = to_x.transform((position, 1.0))[0]
+            points = np.concatenate([points, np.column_stack(
+                [np.full(200, x), np.linspace(0, 1, 200)])])
         for ref in limits.references:
             taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts),
                                                                      FONT["tick"]),
