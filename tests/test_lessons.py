@@ -359,11 +359,31 @@ def _lab(hexes: tuple[str, ...]) -> np.ndarray:
                             200 * (f[:, 1] - f[:, 2])])
 
 
+def _faded(hexes: tuple[str, ...], background: str, alpha: float) -> tuple[str, ...]:
+    """Colors drawn at `alpha` over `background`, as the points of a panel are."""
+    rgb = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in hexes + (background,)])
+    mixed = alpha * rgb[:-1] + (1 - alpha) * rgb[-1]
+    return tuple("#" + "".join(f"{int(round(v)):02X}" for v in row) for row in mixed)
+
+
+# (class distance, run distance, hue gap): pale colors on near-black have less room.
+COLOR_ROOM = {"light": (30, 30, 55), "dark": (25, 25, 40)}
+
+
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_run_colors_are_far_from_every_class_color_and_each_other(theme):
-    runs_lab, classes_lab = _lab(THEMES[theme].runs), _lab(THEMES[theme].clusters)
-    assert np.linalg.norm(runs_lab[:, None] - classes_lab[None], axis=2).min() >= 25
-    assert min(np.linalg.norm(a - b) for a, b in combinations(runs_lab, 2)) >= 25
+    palette, (from_classes, apart, hue_gap) = THEMES[theme], COLOR_ROOM[theme]
+    runs_lab = _lab(palette.runs)
+    drawn = palette.clusters + _faded(palette.clusters, palette.background, 0.45) \
+        + _faded(palette.clusters, palette.background, 0.85)  # the alphas points are drawn at
+    classes_lab = _lab(drawn)
+    assert np.linalg.norm(runs_lab[:, None] - classes_lab[None], axis=2).min() >= from_classes
+    assert min(np.linalg.norm(a - b) for a, b in combinations(runs_lab, 2)) >= apart
+    # No two colored runs of one hue family (the dark teal and dark green that looked alike).
+    chroma = np.hypot(runs_lab[:, 1], runs_lab[:, 2])
+    hues = np.degrees(np.arctan2(runs_lab[:, 2], runs_lab[:, 1]))[chroma > 15]
+    gaps = [abs((a - b + 180) % 360 - 180) for a, b in combinations(hues, 2)]
+    assert min(gaps) >= hue_gap, np.round(hues)
     np.testing.assert_allclose(_lab(("#FFFFFF", "#FF0000")), [[100, 0, 0], [53.24, 80.09, 67.20]],
                                atol=0.05)  # known values: the conversion is right
 
