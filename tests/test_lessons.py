@@ -218,6 +218,15 @@ def test_sparse_codes_show_their_silent_neuron(runs):
     shares = silent_shares(run.codes[-1])
     assert shares[1] >= 0.3  # code neuron 2 is near zero for many samples
     assert f"{100 * shares[1]:.0f} %" in overlay.text.get_text()
+    # Each share says whose it is, at 640x360 too, and the title is whole.
+    assert re.search(r"(neuron|code) 1 \d+ %, (neuron|code) 2 \d+ %", overlay.text.get_text())
+    assert not scene.title.get_text().endswith("…")
+    # The penalty's curve (right axis) is not drawn in the dashes of PCA's line.
+    loss = panel(scene, LossPanel)
+    references = {line.get_linestyle() for line in loss.ax.lines if len(line.get_ydata()) == 2
+                  and line.get_ydata()[0] == line.get_ydata()[1]}
+    assert references and loss.terms is not None
+    assert {line.get_linestyle() for line in loss.terms.lines}.isdisjoint(references)
     axes_lines = [line for line in plane.ax.lines
                   if np.allclose(line.get_ydata(), 0) or np.allclose(line.get_xdata(), 0)]
     assert len(axes_lines) == 2
