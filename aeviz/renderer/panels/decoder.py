@@ -98,7 +98,7 @@ class MosaicPanel:
             # The title starts where the axes do now: it fits from there to the slot's right.
             room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
             ax.set_title(fit_text(title, FONT["title"], room_pt - 6), loc="left")
-        self.gap = 0 if compact else GAP
+        self.gap = GAP  # in a handout's cell too: without gaps the digits merge into stripes
         self.side = side = grid.side
         self.grid = self.grid_points = grid.points()
         x0, x1, y0, y1 = grid.extent
