@@ -302,6 +302,21 @@ def test_no_handout_moment_line_crosses_a_reference_label(runs):
             assert not box.x0 - 1 < x < box.x1 + 1, (label.get_text(), line.get_xdata())
 
 
+def test_the_divergence_handout_counts_its_x_axis_in_the_batches_its_titles_name(runs):
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    run = runs["too-high-learning-rate"]
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    (loss,) = [ax for ax in handout.figure.axes if ax.get_ylabel().startswith("RMSE")]
+    assert loss.get_xlabel() == "batch of epoch 1 (of 13)"
+    titles = " ".join(ax.get_title(loc="left") for ax in handout.figure.axes)
+    for tick, label in zip(loss.get_xticks(), loss.get_xticklabels()):
+        assert label.get_text() == f"{round(tick * 13)}"  # tick k is "batch k/13"
+    assert "batch 4/13" in titles and "4" in [t.get_text() for t in loss.get_xticklabels()]
+
+
 # Words that state a setting never outlive it: an override of what is trained drops the
 # file's title and caption; a comparison never shows its first run's caption for all.
 
