@@ -251,6 +251,11 @@ def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
     assert loss.ax.get_ylim()[1] < 10 * float(run.loss[0])
     scene.draw_full(frames[len(run) - 1])
     assert loss.ax.get_ylim()[1] > float(run.loss[-1])
+    # The end dot sits under "RMSE 7.683e+27", not on its last digit.
+    renderer = scene.figure.canvas.get_renderer()
+    label = loss.values[0].get_window_extent(renderer)
+    dot = loss.markers[0].get_window_extent(renderer)
+    assert dot.y1 <= label.y0 or dot.x1 <= label.x0
 
 
 # A caption that states a number states the recorded run's.
@@ -276,6 +281,17 @@ def test_the_digits_caption_says_when_the_error_drops_below_pcas():
     level = pca(run.x)[0]
     below = [int(e) for e, value in zip(run.epoch, run.loss) if value < level]
     assert below and below[0] == stated  # the first recorded epoch below PCA's line
+
+
+def test_the_iris_caption_says_setosa_is_apart_before_training():
+    exp = load_experiment(EXAMPLES / "iris.toml")
+    assert "apart from epoch 0" in " ".join(exp.render.caption.split())
+    run = train(load_experiment(EXAMPLES / "iris.toml", {"train.epochs": 1}))
+    codes, setosa = run.codes[0].astype(float), run.labels == 0
+    assert run.label_names[0] == "setosa"
+    direction = codes[~setosa].mean(axis=0) - codes[setosa].mean(axis=0)
+    along = codes @ direction
+    assert along[setosa].max() < along[~setosa].min()  # a line parts them, untrained
 
 
 # A handout's moment lines (b, c) cross no reference line's label.
