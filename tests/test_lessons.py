@@ -333,6 +333,19 @@ def test_the_divergence_handout_counts_its_x_axis_in_the_batches_its_titles_name
     assert "batch 4/13" in titles and "4" in [t.get_text() for t in loss.get_xticklabels()]
 
 
+def test_a_comparisons_code_planes_at_640_are_planes_not_tall_strips():
+    names = ("activations-identity", "activations-sigmoid", "activations-tanh")
+    runs = [train(load_experiment(EXAMPLES / f"{name}.toml")) for name in names]
+    scene, frames = scene_of(runs, runs[0].experiment.render)
+    scene.draw_full(frames[-1])
+    codes = np.concatenate([run.codes.reshape(-1, 2) for run in runs]).astype(float)
+    reach = codes.max(axis=0) - codes.min(axis=0)
+    for plane in [p for p, _ in scene.panels if isinstance(p, CodePanel)]:
+        (x0, x1), (y0, y1) = plane.ax.get_xlim(), plane.ax.get_ylim()
+        assert y1 - y0 < 4 * max(reach)  # was 6 times: y from -5 to 5 for codes within 1.5
+        assert x1 - x0 < 4 * max(reach)
+
+
 # Words that state a setting never outlive it: an override of what is trained drops the
 # file's title and caption; a comparison never shows its first run's caption for all.
 

@@ -60,8 +60,14 @@ def code_scales(codes: list[np.ndarray], mode: str) -> list[CodeScale]:
     return [shared] * len(codes)
 
 
-def apply_code_scale(ax: Axes, fig: Figure, scale: CodeScale, per_side: int = 3) -> None:
-    """Limits fixed for the whole clip and equal scales: motion on screen is real motion."""
+def apply_code_scale(ax: Axes, fig: Figure, scale: CodeScale, per_side: int = 3,
+                     fit: float = 0.0) -> None:
+    """Limits fixed for the whole clip and equal scales: motion on screen is real motion.
+    `fit` (inches, the axis labels' length): a box much taller or wider than the codes'
+    shape needs is made smaller (centered in its place, never below `fit` on either side)
+    rather than a range widened into a strip of empty plane."""
+    if fit and not scale.blows_up:
+        fit_box(ax, fig, padded(scale.x), padded(scale.y), smallest=fit)
     if scale.blows_up:
         # The codes blow up: a symmetric log scale keeps both the starting cloud and the
         # explosion in view, and its ticks say so.
@@ -82,6 +88,22 @@ def padded(limits: tuple[float, float]) -> tuple[float, float]:
     low, high = limits
     margin = 0.06 * max(high - low, 1e-3)
     return low - margin, high + margin
+
+
+def fit_box(ax: Axes, fig: Figure, x: tuple[float, float], y: tuple[float, float],
+            slack: float = 1.25, smallest: float = 0.0) -> None:
+    """Shorten or narrow `ax`'s box, keeping its middle, to at most `slack` times the size
+    the limits' shape (never thinner than square) needs: a plane in a tall or wide slot is
+    drawn as a plane, not as a strip of empty plane around the codes."""
+    box = ax.get_position()
+    width_in, height_in = fig.get_size_inches()
+    shape = (y[1] - y[0]) / (x[1] - x[0])
+    high = max(box.width * width_in * max(shape, 1.0) * slack, smallest) / height_in
+    wide = max(box.height * height_in / min(shape, 1.0) * slack, smallest) / width_in
+    if high < box.height:
+        ax.set_position([box.x0, box.y0 + (box.height - high) / 2, box.width, high])
+    elif wide < box.width:
+        ax.set_position([box.x0 + (box.width - wide) / 2, box.y0, wide, box.height])
 
 
 def set_equal_limits(ax: Axes, fig: Figure, x: tuple[float, float],
