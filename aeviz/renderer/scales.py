@@ -101,9 +101,16 @@ def fit_box(ax: Axes, fig: Figure, x: tuple[float, float], y: tuple[float, float
     high = max(box.width * width_in * max(shape, 1.0) * slack, smallest) / height_in
     wide = max(box.height * height_in / min(shape, 1.0) * slack, smallest) / width_in
     if high < box.height:
-        ax.set_position([box.x0, box.y0 + (box.height - high) / 2, box.width, high])
+        bounds = [box.x0, box.y0 + (box.height - high) / 2, box.width, high]
     elif wide < box.width:
-        ax.set_position([box.x0 + (box.width - wide) / 2, box.y0, wide, box.height])
+        bounds = [box.x0 + (box.width - wide) / 2, box.y0, wide, box.height]
+    else:
+        return
+    # On whole pixels, as placed boxes are: runs side by side are drawn pixel for pixel alike.
+    w_px, h_px = width_in * fig.dpi, height_in * fig.dpi
+    x0, y0 = round(bounds[0] * w_px), round(bounds[1] * h_px)
+    x1, y1 = round((bounds[0] + bounds[2]) * w_px), round((bounds[1] + bounds[3]) * h_px)
+    ax.set_position([x0 / w_px, y0 / h_px, (x1 - x0) / w_px, (y1 - y0) / h_px])
 
 
 def set_equal_limits(ax: Axes, fig: Figure, x: tuple[float, float],
@@ -111,7 +118,8 @@ def set_equal_limits(ax: Axes, fig: Figure, x: tuple[float, float],
     """Set the limits, widening the shorter range so one unit is as long on both axes."""
     box = ax.get_position()
     width_in, height_in = fig.get_size_inches()
-    box_ratio = (box.height * height_in) / (box.width * width_in)
+    # Rounded: equal boxes at other places (x0 + width loses a last bit) get equal limits.
+    box_ratio = round((box.height * height_in) / (box.width * width_in), 9)
     (x0, x1), (y0, y1) = x, y
     if (y1 - y0) / (x1 - x0) < box_ratio:
         grow = ((x1 - x0) * box_ratio - (y1 - y0)) / 2
