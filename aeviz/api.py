@@ -14,6 +14,7 @@ The command line is a thin layer over this module: `experiment`, `validate`, `tr
 from __future__ import annotations
 
 import copy
+import dataclasses
 import numbers
 import os
 import sys
@@ -177,8 +178,14 @@ def runs_of(runs: Runs, notify: Notify | None = None) -> list[Trajectory]:
 
 
 def options_of(runs: list[Trajectory], options: Mapping[str, Any]) -> RenderOptions:
-    """The first run's [render] table with `options` (keys of that table) on top."""
-    return options_on(runs[0].experiment.render, options)
+    """The first run's [render] table with `options` (keys of that table) on top.
+
+    A caption tells one run's lesson: several runs keep it only when every run has the same
+    one (else none, unless `options` gives one), never the first run's for all."""
+    base = runs[0].experiment.render
+    if len({run.experiment.render.caption for run in runs}) > 1:
+        base = dataclasses.replace(base, caption=None)
+    return options_on(base, options)
 
 
 def options_on(base: RenderOptions, options: Mapping[str, Any]) -> RenderOptions:

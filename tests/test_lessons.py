@@ -79,6 +79,23 @@ def test_every_example_tells_its_lesson_in_a_caption(path):
     assert wrap_sentences(caption, 11.5, room_640, 1) == [sentences[0].strip()]
 
 
+def _comment_captions() -> list[str]:
+    """The --caption of every command in the examples' comments."""
+    found = []
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        found += re.findall(r"--caption '([^']*)'", path.read_text())
+    return found
+
+
+@pytest.mark.parametrize("caption", [_caption(p) for p in FILES + COMPARISONS]
+                         + _comment_captions())
+def test_captions_name_panels_not_places(caption):
+    # A clip lays its panels out in a row, a handout in rows of moments: "top right" or
+    # "(left)" is true in one and false in the other.
+    places = r"\b(top|bottom)\b|\((left|right)\)|\b(left|right) panel|on the (left|right)"
+    assert not re.search(places, caption.lower()), caption
+
+
 # decoder-manifold: the decoded sheet where the codes are lies on the data; the decoder's
 # extrapolation beyond them is faint.
 
@@ -138,6 +155,32 @@ def test_denoising_draws_noisy_inputs_and_the_objective_beside_the_clean_rmse(ru
     assert not [t for t in loss.ax.texts if t.get_text().startswith("PCA")]
 
 
+def test_denoising_beside_the_plain_run_shares_its_scale_and_names_each_panel(runs):
+    from aeviz import api
+
+    plain = train(load_experiment(EXAMPLES / "denoising.toml", {"train.noise": 0}))
+    noisy = runs["denoising"]
+    options = api.options_of([plain, noisy], {"panels": ["decoder", "loss"]})
+    assert options.caption is None  # not the denoising run's "dashed curve" for both
+    for size in ("640x360", "1280x720"):
+        scene, frames = scene_of([plain, noisy], options, size)
+        scene.draw_full(frames[-1])
+        sheets = [p for p, _ in scene.panels if isinstance(p, SheetPanel)]
+        assert len(sheets) == 2
+        # one scale (boxes on whole pixels may differ by a pixel: 1 %)
+        assert sheets[0].ax.get_xlim() == pytest.approx(sheets[1].ax.get_xlim(), rel=0.01)
+        assert sheets[0].ax.get_ylim() == pytest.approx(sheets[1].ax.get_ylim(), rel=0.01)
+        renderer = scene.figure.canvas.get_renderer()
+        for sheet, name in zip(sheets, ("noise 0", "noise 0.3")):
+            assert sheet.ax.get_title(loc="left") == name  # the run's name stays
+            legend = sheet.ax.get_legend().get_window_extent(renderer)
+            points = [sheet.noisy] if sheet.noisy is not None else []
+            for drawn in points:  # no noisy input under the legend
+                shown = sheet.ax.transData.transform((drawn - sheet.center) @ sheet.axes)
+                assert not ((shown[:, 0] > legend.x0) & (shown[:, 0] < legend.x1)
+                            & (shown[:, 1] > legend.y0) & (shown[:, 1] < legend.y1)).any()
+
+
 # vae-vs-ae: the N(0, 1) circles over the codes, the codes' σ by default with a key, and the
 # VAE's means really inside them.
 
@@ -175,12 +218,22 @@ def test_sparse_codes_show_their_silent_neuron(runs):
     shares = silent_shares(run.codes[-1])
     assert shares[1] >= 0.3  # code neuron 2 is near zero for many samples
     assert f"{100 * shares[1]:.0f} %" in overlay.text.get_text()
+    # Each share says whose it is, at 640x360 too, and the title is whole.
+    assert re.search(r"(neuron|code) 1 \d+ %, (neuron|code) 2 \d+ %", overlay.text.get_text())
+    assert not scene.title.get_text().endswith("…")
+    # The penalty's curve (right axis) is not drawn in the dashes of PCA's line.
+    loss = panel(scene, LossPanel)
+    references = {line.get_linestyle() for line in loss.ax.lines if len(line.get_ydata()) == 2
+                  and line.get_ydata()[0] == line.get_ydata()[1]}
+    assert references and loss.terms is not None
+    assert {line.get_linestyle() for line in loss.terms.lines}.isdisjoint(references)
     axes_lines = [line for line in plane.ax.lines
                   if np.allclose(line.get_ydata(), 0) or np.allclose(line.get_xdata(), 0)]
     assert len(axes_lines) == 2
 
 
-# too-high-learning-rate: "|w| up to" is the largest weight, and nothing gives the ending away.
+# too-high-learning-rate: "|w| up to" is the frame's largest weight (not the largest so far),
+# and nothing gives the ending away.
 
 def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
     run = runs["too-high-learning-rate"]
@@ -190,7 +243,7 @@ def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
     for frame in frames[:len(run)]:
         scene.draw_full(frame)
         snapshot = int(frame.indexes[0])
-        largest = max(float(np.abs(w[:snapshot + 1]).max()) for w in run.weights)
+        largest = max(float(np.abs(w[snapshot]).max()) for w in run.weights)  # this frame's
         assert graph.ax.get_title(loc="left").endswith(f"|w| up to {short_number(largest)}")
     loss = panel(scene, LossPanel)
     assert not [line for line in loss.ax.lines if line.get_alpha() == 0.25]  # no future curve
@@ -198,6 +251,127 @@ def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
     assert loss.ax.get_ylim()[1] < 10 * float(run.loss[0])
     scene.draw_full(frames[len(run) - 1])
     assert loss.ax.get_ylim()[1] > float(run.loss[-1])
+    # The end dot sits under "RMSE 7.683e+27", not on its last digit.
+    renderer = scene.figure.canvas.get_renderer()
+    label = loss.values[0].get_window_extent(renderer)
+    dot = loss.markers[0].get_window_extent(renderer)
+    assert dot.y1 <= label.y0 or dot.x1 <= label.x0
+
+
+# A caption that states a number states the recorded run's.
+
+def test_the_divergence_caption_states_the_recorded_errors(runs):
+    run = runs["too-high-learning-rate"]
+    caption = " ".join(run.experiment.render.caption.split())
+    loss = np.asarray(run.loss, float)
+    assert len(loss) == 13 and run.stop_reason == "diverged"  # 12 steps, the 13th overflows
+    start, ninth, last = (f"{v:.2g}".replace("e+", "e") for v in (loss[0], loss[9], loss[12]))
+    assert f"from {start} to {ninth} in nine steps, then to {last} in three more" in caption
+    assert loss[9] > 5 * loss[0]  # it does creep up: no "nothing looks wrong"
+    assert "nothing looks wrong" not in caption
+
+
+def test_the_digits_caption_says_when_the_error_drops_below_pcas():
+    from aeviz.renderer.geometry import pca
+
+    exp = load_experiment(EXAMPLES / "digits.toml")
+    caption = " ".join(exp.render.caption.split())
+    stated = int(re.search(r"below PCA's at epoch (\d+)", caption)[1])
+    run = train(load_experiment(EXAMPLES / "digits.toml", {"train.epochs": stated}))
+    level = pca(run.x)[0]
+    below = [int(e) for e, value in zip(run.epoch, run.loss) if value < level]
+    assert below and below[0] == stated  # the first recorded epoch below PCA's line
+
+
+def test_the_iris_caption_says_setosa_is_apart_before_training():
+    exp = load_experiment(EXAMPLES / "iris.toml")
+    assert "apart from epoch 0" in " ".join(exp.render.caption.split())
+    run = train(load_experiment(EXAMPLES / "iris.toml", {"train.epochs": 1}))
+    codes, setosa = run.codes[0].astype(float), run.labels == 0
+    assert run.label_names[0] == "setosa"
+    direction = codes[~setosa].mean(axis=0) - codes[setosa].mean(axis=0)
+    along = codes @ direction
+    assert along[setosa].max() < along[~setosa].min()  # a line parts them, untrained
+
+
+# A handout's moment lines (b, c) cross no reference line's label.
+
+def test_no_handout_moment_line_crosses_a_reference_label(runs):
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    run = runs["seed-default"]
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    (loss,) = [ax for ax in handout.figure.axes if ax.get_xlabel() == "epoch"]
+    labels = [t for t in loss.texts if t.get_text().startswith(("PCA", "stop"))]
+    assert len(labels) == 2
+    moments = [line for line in loss.lines if line.get_linestyle() == ":"
+               and len(set(np.asarray(line.get_xdata(), float))) == 1]
+    assert len(moments) == len(positions)
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        for line in moments:
+            x = loss.transData.transform((float(line.get_xdata()[0]), 0))[0]
+            assert not box.x0 - 1 < x < box.x1 + 1, (label.get_text(), line.get_xdata())
+
+
+def test_the_divergence_handout_counts_its_x_axis_in_the_batches_its_titles_name(runs):
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    run = runs["too-high-learning-rate"]
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    (loss,) = [ax for ax in handout.figure.axes if ax.get_ylabel().startswith("RMSE")]
+    assert loss.get_xlabel() == "batch of epoch 1 (of 13)"
+    titles = " ".join(ax.get_title(loc="left") for ax in handout.figure.axes)
+    for tick, label in zip(loss.get_xticks(), loss.get_xticklabels()):
+        assert label.get_text() == f"{round(tick * 13)}"  # tick k is "batch k/13"
+    assert "batch 4/13" in titles and "4" in [t.get_text() for t in loss.get_xticklabels()]
+
+
+def test_a_comparisons_code_planes_at_640_are_planes_not_tall_strips():
+    names = ("activations-identity", "activations-sigmoid", "activations-tanh")
+    runs = [train(load_experiment(EXAMPLES / f"{name}.toml")) for name in names]
+    scene, frames = scene_of(runs, runs[0].experiment.render)
+    scene.draw_full(frames[-1])
+    codes = np.concatenate([run.codes.reshape(-1, 2) for run in runs]).astype(float)
+    reach = codes.max(axis=0) - codes.min(axis=0)
+    for plane in [p for p, _ in scene.panels if isinstance(p, CodePanel)]:
+        (x0, x1), (y0, y1) = plane.ax.get_xlim(), plane.ax.get_ylim()
+        assert y1 - y0 < 4 * max(reach)  # was 6 times: y from -5 to 5 for codes within 1.5
+        assert x1 - x0 < 4 * max(reach)
+
+
+# Words that state a setting never outlive it: an override of what is trained drops the
+# file's title and caption; a comparison never shows its first run's caption for all.
+
+def test_an_override_of_what_is_trained_drops_the_files_title_and_caption():
+    as_written = load_experiment(EXAMPLES / "denoising.toml")
+    assert "std 0.3" in as_written.render.caption and "noisy" in as_written.title.lower()
+    plain = load_experiment(EXAMPLES / "denoising.toml", {"train.noise": 0})
+    assert plain.train.noise == 0
+    assert plain.render.caption is None and "noisy" not in plain.title.lower()
+    redrawn = load_experiment(EXAMPLES / "denoising.toml", {"render.fps": 10})  # not trained
+    assert (redrawn.title, redrawn.render.caption) == (as_written.title,
+                                                       as_written.render.caption)
+    named = load_experiment(EXAMPLES / "denoising.toml",
+                            {"train.noise": 0, "title": "Plain", "render.caption": "No noise."})
+    assert (named.title, named.render.caption) == ("Plain", "No noise.")
+
+
+def test_a_comparison_shows_its_own_caption_or_none(runs):
+    from aeviz import api
+
+    ae, vae = runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]
+    assert ae.experiment.render.caption != vae.experiment.render.caption
+    assert api.options_of([ae, vae], {}).caption is None
+    assert api.options_of([ae, vae], {"caption": "Two codes."}).caption == "Two codes."
+    assert api.options_of([ae, ae], {}).caption == ae.experiment.render.caption
+    assert api.options_of([vae], {}).caption == vae.experiment.render.caption
 
 
 # No readout that was not recorded: log pace blends epochs between frames, but the counter,
@@ -238,11 +412,31 @@ def _lab(hexes: tuple[str, ...]) -> np.ndarray:
                             200 * (f[:, 1] - f[:, 2])])
 
 
+def _faded(hexes: tuple[str, ...], background: str, alpha: float) -> tuple[str, ...]:
+    """Colors drawn at `alpha` over `background`, as the points of a panel are."""
+    rgb = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in hexes + (background,)])
+    mixed = alpha * rgb[:-1] + (1 - alpha) * rgb[-1]
+    return tuple("#" + "".join(f"{int(round(v)):02X}" for v in row) for row in mixed)
+
+
+# (class distance, run distance, hue gap): pale colors on near-black have less room.
+COLOR_ROOM = {"light": (30, 30, 55), "dark": (25, 25, 40)}
+
+
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_run_colors_are_far_from_every_class_color_and_each_other(theme):
-    runs_lab, classes_lab = _lab(THEMES[theme].runs), _lab(THEMES[theme].clusters)
-    assert np.linalg.norm(runs_lab[:, None] - classes_lab[None], axis=2).min() >= 25
-    assert min(np.linalg.norm(a - b) for a, b in combinations(runs_lab, 2)) >= 25
+    palette, (from_classes, apart, hue_gap) = THEMES[theme], COLOR_ROOM[theme]
+    runs_lab = _lab(palette.runs)
+    drawn = palette.clusters + _faded(palette.clusters, palette.background, 0.45) \
+        + _faded(palette.clusters, palette.background, 0.85)  # the alphas points are drawn at
+    classes_lab = _lab(drawn)
+    assert np.linalg.norm(runs_lab[:, None] - classes_lab[None], axis=2).min() >= from_classes
+    assert min(np.linalg.norm(a - b) for a, b in combinations(runs_lab, 2)) >= apart
+    # No two colored runs of one hue family (the dark teal and dark green that looked alike).
+    chroma = np.hypot(runs_lab[:, 1], runs_lab[:, 2])
+    hues = np.degrees(np.arctan2(runs_lab[:, 2], runs_lab[:, 1]))[chroma > 15]
+    gaps = [abs((a - b + 180) % 360 - 180) for a, b in combinations(hues, 2)]
+    assert min(gaps) >= hue_gap, np.round(hues)
     np.testing.assert_allclose(_lab(("#FFFFFF", "#FF0000")), [[100, 0, 0], [53.24, 80.09, 67.20]],
                                atol=0.05)  # known values: the conversion is right
 

@@ -521,7 +521,13 @@ def test_the_page_reads_overrides_as_aeviz_train_does(browser, pages, overrides)
         return
     assert not isinstance(theirs, AevizError), (text, theirs)
     ours = experiment_from_dict(parse_toml(text, "page"), "page")
-    assert ours.to_dict() | {"title": ""} == theirs.to_dict() | {"title": ""}
+    # The title and caption aside: `--set` of a trained key drops the file's (they describe
+    # the file as written); the page keeps them for the lesson it retrains.
+    def words_aside(exp):
+        plain = exp.to_dict()
+        return plain | {"title": "", "render": {**plain["render"], "caption": None}}
+
+    assert words_aside(ours) == words_aside(theirs)
 
 
 def pages_driver(browser, pages):

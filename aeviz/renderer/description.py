@@ -449,15 +449,22 @@ def _decoder_grid(group: list[RunView], view: RunView,
     if shape is not None:
         side = _mosaic_side(rect, shape, page, dpi)
         return DecoderGrid("mosaic", extent, side, 1, values, None, None)
-    train = view.run.experiment.train
-    noisy = NOISY_SAMPLES if (train.noise or train.masking) else 0
     grid = DecoderGrid("sheet", extent, MESH_SIDE, MESH_STEPS, values, None, None,
-                       region=True, noisy=noisy)
+                       region=True, noisy=_noisy_count(view))
+    # The limits hold every run's noisy inputs, each run's own (a plain run beside a
+    # denoising one is drawn on the same limits as it).
     reach = [sheet_limits(v, grid.points(grid.steps), _final_region(v, grid),
-                          noisy_inputs(v, grid)) for v in group]
+                          noisy_inputs(v, dataclasses.replace(grid, noisy=_noisy_count(v))))
+             for v in group]
     x = (min(r[0][0] for r in reach), max(r[0][1] for r in reach))
     y = (min(r[1][0] for r in reach), max(r[1][1] for r in reach))
     return dataclasses.replace(grid, x=x, y=y)
+
+
+def _noisy_count(view: RunView) -> int:
+    """How many noisy inputs a run's sheet shows: some for a denoising run, else none."""
+    train = view.run.experiment.train
+    return NOISY_SAMPLES if (train.noise or train.masking) else 0
 
 
 def _final_region(view: RunView, grid: DecoderGrid) -> np.ndarray:

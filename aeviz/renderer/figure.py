@@ -378,6 +378,7 @@ class HandoutFigure:
         limits = self.description.panel("loss").loss if self.description.panel("loss") else \
             loss_limits_for(self.views, options, span)
         set_loss_limits(ax, limits.x, limits.y, limits.log)
+        self._batch_axis(ax)
         letters = []
         renderer = self.figure.canvas.get_renderer()
         line = 1.2 * FONT["label"] / 72 / LOSS_HEIGHT
@@ -400,6 +401,12 @@ class HandoutFigure:
             (x0, y0), (x1, y1) = to_axes.transform(letter.get_window_extent())
             taken.append((x0, y0, x1 - x0, y1 - y0))
         points = curve_points(ax, curves)
+        # The moments' dotted lines are crossed by no label either ("stop at 0.0|35").
+        to_x = (ax.transData + ax.transAxes.inverted())
+        for position in self.positions:
+            x = to_x.transform((position, 1.0))[0]
+            points = np.concatenate([points, np.column_stack(
+                [np.full(200, x), np.linspace(0, 1, 200)])])
         for ref in limits.references:
             taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts),
                                                                      FONT["tick"]),
@@ -407,6 +414,17 @@ class HandoutFigure:
                                         scale=0.6))
         if several:
             self._end_names(ax, curves)
+
+    def _batch_axis(self, ax: Axes) -> None:
+        """A handout whose moments all lie in epoch 1 (a run recorded batch by batch, named
+        "epoch 1, batch 4/13" above its planes) counts its x axis in those batches too, not
+        in fractions of an epoch that no title names."""
+        steps = {view.run.meta.steps_per_epoch for view in self.views}
+        if len(steps) != 1 or not (per_epoch := steps.pop()) or self.span[1] > 1:
+            return
+        ax.set_xlabel(f"batch of epoch 1 (of {per_epoch})")
+        ticks = np.arange(0, int(self.span[1] * per_epoch) + 1)
+        ax.set_xticks(ticks / per_epoch, [f"{t}" for t in ticks])
 
     def _end_names(self, ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Each run's name at the right end of its curve, in its color, moved apart just

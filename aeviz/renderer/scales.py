@@ -60,8 +60,14 @@ def code_scales(codes: list[np.ndarray], mode: str) -> list[CodeScale]:
     return [shared] * len(codes)
 
 
-def apply_code_scale(ax: Axes, fig: Figure, scale: CodeScale, per_side: int = 3) -> None:
-    """Limits fixed for the whole clip and equal scales: motion on screen is real motion."""
+def apply_code_scale(ax: Axes, fig: Figure, scale: CodeScale, per_side: int = 3,
+                     fit: float = 0.0) -> None:
+    """Limits fixed for the whole clip and equal scales: motion on screen is real motion.
+    `fit` (inches, the axis labels' length): a box much taller or wider than the codes'
+    shape needs is made smaller (centered in its place, never below `fit` on either side)
+    rather than a range widened into a strip of empty plane."""
+    if fit and not scale.blows_up:
+        fit_box(ax, fig, padded(scale.x), padded(scale.y), smallest=fit)
     if scale.blows_up:
         # The codes blow up: a symmetric log scale keeps both the starting cloud and the
         # explosion in view, and its ticks say so.
@@ -84,12 +90,36 @@ def padded(limits: tuple[float, float]) -> tuple[float, float]:
     return low - margin, high + margin
 
 
+def fit_box(ax: Axes, fig: Figure, x: tuple[float, float], y: tuple[float, float],
+            slack: float = 1.25, smallest: float = 0.0) -> None:
+    """Shorten or narrow `ax`'s box, keeping its middle, to at most `slack` times the size
+    the limits' shape (never thinner than square) needs: a plane in a tall or wide slot is
+    drawn as a plane, not as a strip of empty plane around the codes."""
+    box = ax.get_position()
+    width_in, height_in = fig.get_size_inches()
+    shape = (y[1] - y[0]) / (x[1] - x[0])
+    high = max(box.width * width_in * max(shape, 1.0) * slack, smallest) / height_in
+    wide = max(box.height * height_in / min(shape, 1.0) * slack, smallest) / width_in
+    if high < box.height:
+        bounds = [box.x0, box.y0 + (box.height - high) / 2, box.width, high]
+    elif wide < box.width:
+        bounds = [box.x0 + (box.width - wide) / 2, box.y0, wide, box.height]
+    else:
+        return
+    # On whole pixels, as placed boxes are: runs side by side are drawn pixel for pixel alike.
+    w_px, h_px = width_in * fig.dpi, height_in * fig.dpi
+    x0, y0 = round(bounds[0] * w_px), round(bounds[1] * h_px)
+    x1, y1 = round((bounds[0] + bounds[2]) * w_px), round((bounds[1] + bounds[3]) * h_px)
+    ax.set_position([x0 / w_px, y0 / h_px, (x1 - x0) / w_px, (y1 - y0) / h_px])
+
+
 def set_equal_limits(ax: Axes, fig: Figure, x: tuple[float, float],
                      y: tuple[float, float]) -> None:
     """Set the limits, widening the shorter range so one unit is as long on both axes."""
     box = ax.get_position()
     width_in, height_in = fig.get_size_inches()
-    box_ratio = (box.height * height_in) / (box.width * width_in)
+    # Rounded: equal boxes at other places (x0 + width loses a last bit) get equal limits.
+    box_ratio = round((box.height * height_in) / (box.width * width_in), 9)
     (x0, x1), (y0, y1) = x, y
     if (y1 - y0) / (x1 - x0) < box_ratio:
         grow = ((x1 - x0) * box_ratio - (y1 - y0)) / 2

@@ -59,6 +59,20 @@ def apply_overrides(raw: dict, overrides: Mapping[str, Any] | Iterable[str]) -> 
                              f"{shown(key)}")
         container, slot = _walk(raw, key)
         container[slot] = toml_value(key, value)
+    _drop_stale_words(raw, overrides)
+
+
+def _drop_stale_words(raw: dict, overrides: Mapping[str, Any]) -> None:
+    """A title and caption describe the file as written ("noisy inputs", "std 0.3"): once an
+    override changes what is trained (any key outside [render]), they are dropped rather than
+    left to state a setting the run no longer has, unless the overrides give them too."""
+    if not any(key.split(".")[0].split("[")[0] not in ("render", "title") for key in overrides):
+        return
+    if "title" not in overrides:
+        raw.pop("title", None)
+    render = raw.get("render")
+    if isinstance(render, dict) and "render.caption" not in overrides:
+        render.pop("caption", None)
 
 
 def toml_value(key: str, value: Any) -> Any:

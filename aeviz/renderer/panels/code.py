@@ -12,6 +12,7 @@ from matplotlib.path import Path
 
 from aeviz.renderer.description import code_layers
 from aeviz.renderer.geometry import affine_fit
+from aeviz.renderer.panels.decoder import clear_ticks
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.panels.pull import PullArrows
@@ -86,7 +87,15 @@ class CodePanel:
             follow_ticks(ax)
             self._follow(0)
         else:
-            apply_code_scale(ax, fig, scale or code_scale([view.codes]))
+            before = ax.get_position().bounds
+            labels_in = 1.15 * text_width("code neuron 2", FONT["label"]) / 72
+            apply_code_scale(ax, fig, scale or code_scale([view.codes]),
+                             fit=0.0 if compact else labels_in)
+            if ax.get_position().bounds != before and ax.get_xscale() == "linear":
+                # A box made smaller: ticks that clear each other at its new size.
+                box, (width_in, height_in) = ax.get_position(), fig.get_size_inches()
+                clear_ticks(ax.xaxis, ax.get_xlim(), box.width * width_in, across=True)
+                clear_ticks(ax.yaxis, ax.get_ylim(), box.height * height_in, across=False)
         self.view, self.trail_length, self.ax, self.theme = view, options.trails, ax, theme
         self.members = members
         self.ghost = _ghost(ax, theme) if "ghost" in layers else None

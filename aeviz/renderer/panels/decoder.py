@@ -98,7 +98,7 @@ class MosaicPanel:
             # The title starts where the axes do now: it fits from there to the slot's right.
             room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
             ax.set_title(fit_text(title, FONT["title"], room_pt - 6), loc="left")
-        self.gap = 0 if compact else GAP
+        self.gap = GAP  # in a handout's cell too: without gaps the digits merge into stripes
         self.side = side = grid.side
         self.grid = self.grid_points = grid.points()
         x0, x1, y0, y1 = grid.extent
@@ -179,7 +179,9 @@ class SheetPanel:
         if compact:
             _bare(ax)
         else:
-            _legend(ax, theme, noisy=self.noisy is not None)
+            drawn = flat if self.noisy is None else np.concatenate([flat, flat_noisy])
+            _legend(ax, theme, noisy=self.noisy is not None, points=drawn,
+                    triad=x.shape[1] == 3)
         self.ax = ax
 
     def _sheet(self, state: State) -> np.ndarray:
@@ -276,9 +278,13 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme) -> None:
                 fontsize=FONT["small"], ha="center", va="center")
 
 
-def _legend(ax, theme: Theme, noisy: bool = False) -> None:
+def _legend(ax, theme: Theme, noisy: bool = False, points: np.ndarray | None = None,
+            triad: bool = False) -> None:
     """"data" and "decoded grid" (and a denoising run's "noisy input → output"),
-    right-aligned on the title line, if there is room (three entries: else inside)."""
+    right-aligned on the title line if there is room in one row beside the run's name; else
+    inside, in the corner holding the fewest of `points` (the data and noisy inputs drawn),
+    so the panel keeps its name (a comparison's run name); a panel too small for that (the
+    legend would cover a text or half its height) has it on the title line instead."""
     handles = [Line2D([], [], marker="o", ls="", color=theme.muted, label="data"),
                Line2D([], [], color=theme.foreground, lw=0.8, label="decoded grid")]
     if noisy:
@@ -287,10 +293,8 @@ def _legend(ax, theme: Theme, noisy: bool = False) -> None:
     words = " ".join(handle.get_label() for handle in handles)
     legend_pt = text_width(words, FONT["small"]) + 2.5 * len(handles) * FONT["small"]
     room_pt = width_inches(ax) * 72
-    if legend_pt >= room_pt and noisy:
-        ax.legend(handles=handles, loc="lower right", frameon=True, fontsize=FONT["small"],
-                  borderaxespad=0.2, handlelength=1.6, labelcolor=theme.muted,
-                  facecolor=theme.background, edgecolor=theme.faint, framealpha=0.85)
+    if legend_pt + text_width(ax.get_title("left"), FONT["title"]) >= room_pt and \
+            _legend_inside(ax, theme, handles, points, triad):
         return
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0),
               ncol=len(handles) if legend_pt < room_pt else 1, frameon=False,
@@ -298,3 +302,36 @@ def _legend(ax, theme: Theme, noisy: bool = False) -> None:
               labelcolor=theme.muted)
     if legend_pt + text_width(ax.get_title("left"), FONT["title"]) > room_pt:
         ax.set_title("", loc="left")
+
+
+def _legend_inside(ax, theme: Theme, handles: list, points: np.ndarray | None,
+                   triad: bool) -> bool:
+    """Put the legend inside `ax`, in the corner covering the fewest `points` (data
+    coordinates) and no text (never the lower left, where a `triad` names the data's axes);
+    false (no legend) where every corner covers a text or the legend is too tall."""
+    style = dict(handles=handles, frameon=True, fontsize=FONT["small"], borderaxespad=0.2,
+                 handlelength=1.6, labelcolor=theme.muted, facecolor=theme.background,
+                 edgecolor=theme.faint, framealpha=0.85)
+    renderer = ax.get_figure().canvas.get_renderer()
+    shown = ax.transData.transform(points if points is not None else np.empty((0, 2)))
+    texts = [label.get_window_extent(renderer) for label in ax.texts if label.get_text()]
+    frame = ax.get_window_extent(renderer)
+    best = None
+    for corner in CORNERS:
+        if triad and corner == "lower left":
+            continue
+        box = ax.legend(loc=corner, **style).get_window_extent(renderer).padded(2)
+        if box.height > 0.5 * frame.height or any(box.overlaps(t) for t in texts):
+            continue
+        covered = int(((shown[:, 0] > box.x0) & (shown[:, 0] < box.x1)
+                       & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1)).sum())
+        if best is None or covered < best[0]:
+            best = (covered, corner)
+    if best is None:
+        ax.get_legend().remove()
+        return False
+    ax.legend(loc=best[1], **style)  # fewest covered; lower right on a tie
+    return True
+
+
+CORNERS = ("lower right", "lower left", "upper right", "upper left")

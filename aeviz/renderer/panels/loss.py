@@ -120,6 +120,11 @@ class LossPanel:
         low = self.limits.y[0]
         high = max([float(np.nanmax(seen))] + levels)
         self.ax.set_ylim(low, high * (high / low * 1.4) ** 0.25)
+        # The end dot (the curve's highest point) stays under the value's label: the box
+        # lowered by the dot's radius or so.
+        x, y, width, height = self.values_box
+        clear_above(self.ax, [(self.views[0].timeline[:snapshot + 1], seen)],
+                    (x, y - 0.04, width, height))
         at_least_three_ticks(self.ax)
         for artist in self.placed:
             artist.remove()

@@ -24,7 +24,7 @@ def readouts(shares: np.ndarray) -> list[str]:
     """The readout, long to short."""
     one, two = (f"{100 * share:.0f} %" for share in shares)
     return [f"|code| < {NEAR_ZERO:g}: neuron 1 {one}, neuron 2 {two}",
-            f"|code| < {NEAR_ZERO:g}: {one}, {two}"]
+            f"near 0: code 1 {one}, code 2 {two}"]  # each share says whose it is
 
 
 class SparsityOverlay:

@@ -12,6 +12,9 @@ from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 
 MARGIN_IN = 0.85  # the room the right axis needs, ticks and label
+# A term's line: dash-dot, never the dashes of PCA's line or the dots of the stop threshold
+# (a KL curve running along PCA's line in the same dashes reads as one line).
+TERM_STYLE = "-."
 
 
 class TermsAxis:
@@ -35,8 +38,8 @@ class TermsAxis:
         for number, color in enumerate(self.colors):
             if future:
                 twin.plot(view.timeline, run.terms[:, number], color=color, alpha=0.25,
-                          lw=1.2, ls="--")
-            (line,) = twin.plot([], [], color=color, lw=1.8, ls="--", zorder=DYNAMIC)
+                          lw=1.2, ls=TERM_STYLE)
+            (line,) = twin.plot([], [], color=color, lw=1.8, ls=TERM_STYLE, zorder=DYNAMIC)
             self.lines.append(line)
         if top is None:
             top = (float(np.nanmax(run.terms)) if run.terms.size else 1.0) * 1.4 or 1

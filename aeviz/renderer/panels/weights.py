@@ -78,8 +78,9 @@ class WeightPanel:
         self.follow = options.scales == "follow"
         if self.follow:  # the largest |value| so far, per snapshot: the scale only grows
             self.largest = np.maximum.accumulate(view.largest_weights())
-            # The readout names the largest weight (an edge), not a bias: what "|w|" says.
-            self.largest_edge = np.maximum.accumulate(view.largest_weights(biases=False))
+            # The readout names this snapshot's largest weight (an edge, not a bias: what
+            # "|w|" says), not the largest so far that the color scale keeps.
+            self.largest_edge = view.largest_weights(biases=False)
             self.norm = mcolors.Normalize(-self.largest[0], self.largest[0])
         else:
             self.norm = norm or color_scale([view])
