@@ -206,6 +206,27 @@ def test_the_vae_draws_its_circles_over_its_codes_and_its_means_fill_them(runs):
     assert comparison_detail_forms(pair)[0] == "variational code and KL weight β differ"
 
 
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_vae_key_stays_above_the_codes_in_a_blitted_clip(runs, size):
+    """The key naming the circles and ellipses sits inside the plane in the comparison: it is
+    redrawn with the codes each frame (not left in the background under them), and a blitted
+    frame equals a full redraw."""
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
+    options = dataclasses.replace(comparison.render, labels=comparison.compare.labels,
+                                  scales="shared")
+    scene, frames = scene_of(pair, options, size)
+    vae = next(p for p, _ in scene.panels if isinstance(p, CodePanel) and p.view.run.variational)
+    (overlay,) = [o for o in vae.overlays if isinstance(o, VariationalOverlay)]
+    (key,) = [a for a in overlay.artists if hasattr(a, "get_texts")]
+    assert key in scene.artists
+    points = vae.points if vae.dense is None else [vae.dense.image]
+    assert key.get_zorder() > max(p.get_zorder() for p in points)
+    blitted = np.array(scene.draw(frames[-1]))
+    fresh, _ = scene_of(pair, options, size)
+    np.testing.assert_array_equal(blitted, np.array(fresh.draw_full(frames[-1])))
+
+
 # sparse-codes: the axes drawn, and a readout of how many codes sit on them.
 
 def test_sparse_codes_show_their_silent_neuron(runs):

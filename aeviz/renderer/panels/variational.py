@@ -41,8 +41,8 @@ class VariationalOverlay:
             (self.ellipses,) = ax.plot([], [], color=theme.foreground, lw=0.6, alpha=0.5,
                                        zorder=DYNAMIC + 0.5)
             self.artists.append(self.ellipses)
-        if key:
-            _key(ax, theme, ellipses)
+        if key:  # redrawn with the codes each frame: a key inside the plane stays on top
+            self.artists.append(_key(ax, theme, ellipses))
 
     def update(self, state: State) -> None:
         raw = raw_codes(self.view, state)
@@ -75,7 +75,7 @@ class VariationalOverlay:
 KEY_TEXTS = ("N(0,1): 1σ, 2σ", "codes' σ")
 
 
-def _key(ax: Axes, theme: Theme, ellipses: bool) -> None:
+def _key(ax: Axes, theme: Theme, ellipses: bool) -> Legend:
     """What the circles and ellipses are: a key on the title line, right-aligned (inside the
     plane's upper left corner where the title leaves no room). Added beside any other legend
     of the plane, not in place of it."""
@@ -101,3 +101,4 @@ def _key(ax: Axes, theme: Theme, ellipses: bool) -> None:
                      **options)
     key.set_zorder(DYNAMIC + 2)
     ax.add_artist(key)
+    return key
