@@ -32,7 +32,6 @@ from aeviz.settings import RenderOptions
 from aeviz.signals import checkpoint
 
 __all__ = ["Scene", "page_height_inches"]
-_stop_text = stop_text  # the name page/pack.py imports (description.stop_text is its home)
 
 TITLE_IN, DETAILS_IN = 0.18, 0.61  # the header's two lines, inches below the page's top
 # The caption (`render.caption`), when set: a strip under the panels, at most two lines (one

@@ -35,13 +35,13 @@ from aeviz.renderer.description import (
 from aeviz.renderer.frames import Frame, plan_frames
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.page.playground import playground_data
-from aeviz.renderer.panels.graph_labels import _summary_parts, layer_label_choices
+from aeviz.renderer.panels.graph_labels import layer_label_choices, summary_parts
 from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
 from aeviz.renderer.panels.pull import MOST_ARROWS
 from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.style import cluster_color, cluster_hollow, padded_limits
 from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES
-from aeviz.renderer.panels.weights import _strongest_neurons
+from aeviz.renderer.panels.weights import strongest_neurons
 from aeviz.renderer.scales import growing_extents, padded
 from aeviz.renderer.theme import RUN_STYLES, THEMES
 from aeviz.renderer.views import RunView
@@ -204,7 +204,7 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
     image_shape = run.experiment.data.image_shape
     pairs = ([] if image_shape is not None or d > 3 else
              [[0, 1]] if d == 2 else [[0, 1], [0, 2], [1, 2]])
-    shown = _strongest_neurons(run)
+    shown = strongest_neurons(run)
     largest = (np.maximum.accumulate(view.largest_weights())[used]
                if options.scales == "follow" else np.zeros(0))
     decoder = description.panel("decoder", number)
@@ -243,7 +243,7 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
         "shown": [[int(i) for i in s] for s in shown],
         "layerLabels": layer_label_choices(tuple(run.layer_sizes), [len(s) for s in shown],
                                            run.code_layer),
-        "activationSummary": ", ".join(_summary_parts(tuple(run.activations),
+        "activationSummary": ", ".join(summary_parts(tuple(run.activations),
                                                       run.code_layer)),
         "largest": b64(largest, "f4"),
         # The loss curve's line style: a comparison's runs differ in more than color.

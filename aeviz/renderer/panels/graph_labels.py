@@ -81,7 +81,7 @@ def activation_lines(names: tuple[str, ...], code: int, column_pt: float,
         return True, list(names)
     lines: list[str] = []
     wrap_pt = room_pt - text_width(",", size)  # each line but the last ends with a comma
-    for part in _summary_parts(names, code):
+    for part in summary_parts(names, code):
         if lines and text_width(f"{lines[-1]}, {part}", size) <= wrap_pt:
             lines[-1] = f"{lines[-1]}, {part}"
         else:
@@ -92,7 +92,7 @@ def activation_lines(names: tuple[str, ...], code: int, column_pt: float,
     return False, [fit_text(line, size, room_pt) for line in lines]
 
 
-def _summary_parts(names: tuple[str, ...], code: int) -> list[str]:
+def summary_parts(names: tuple[str, ...], code: int) -> list[str]:
     """"tanh", "code identity", "output sigmoid": the most common activation, then each weight
     layer that differs, named by the layer it feeds."""
     common = Counter(names).most_common(1)[0][0]

@@ -55,7 +55,7 @@ class WeightPanel:
         ax = panel_axes(fig, slot, (0.2, 0.5, 0.85 if narrow else 1.2, 0.4), theme, title,
                         title_color=title_color)
         ax.set_axis_off()
-        self.shown = _strongest_neurons(run)
+        self.shown = strongest_neurons(run)
         self.view = view
         code = run.code_layer
         # A VAE's code column holds the means (on top, the neurons the decoder reads) and,
@@ -244,7 +244,7 @@ def _at(series: np.ndarray, index: float) -> np.ndarray:
     return (1 - fraction) * series[low] + fraction * series[high]
 
 
-def _strongest_neurons(run: Trajectory) -> list[np.ndarray]:
+def strongest_neurons(run: Trajectory) -> list[np.ndarray]:
     """Per layer, the indices of the neurons to draw: all, or the MAX_NEURONS strongest.
 
     Strength is the total |weight| in and out at the last snapshot, so the choice is fixed for
