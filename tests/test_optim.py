@@ -140,3 +140,26 @@ def test_no_weight_decay_unless_asked_or_adamw():
     assert Train().decay == 0.0 and Train(optimizer="sgd").decay == 0.0
     assert Train(optimizer="adamw").decay == 0.01
     assert Train(optimizer="adamw", weight_decay=0.0).decay == 0.0
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_an_update_taken_block_by_block_is_the_whole_one(monkeypatch, name):
+    """`update` takes its part in blocks (to stay in cache): each number is the one-piece
+    update's, whatever the block size and wherever the part starts and ends."""
+    from aeviz.training import optim
+
+    rng = np.random.default_rng(4)
+    start = rng.standard_normal(1000).astype(np.float32)
+    gradients = [rng.standard_normal(1000).astype(np.float32) for _ in range(3)]
+    results = []
+    for block in (1_000_000, 7, 64):
+        monkeypatch.setattr(optim, "BLOCK", block)
+        theta = start.copy()
+        optimizer = make_optimizer(theta, Train(optimizer=name, weight_decay=0.01))
+        for grads in gradients:
+            optimizer.start_step()
+            for part in (slice(300, 1000), slice(0, 300)):
+                optimizer.update(theta, grads, part)
+        results.append(theta.tobytes())
+    assert results[0] != start.tobytes()
+    assert results[1] == results[0] and results[2] == results[0]
