@@ -292,6 +292,36 @@ def test_the_divergence_caption_states_the_recorded_errors(runs):
     assert "nothing looks wrong" not in caption
 
 
+def test_the_divergence_header_says_what_its_last_frame_shows(runs):
+    """The last frame shows the last finite snapshot, its RMSE a number: the header says the
+    run diverged in that epoch and that this is its last finite state, never that the loss
+    shown is not finite."""
+    run = runs["too-high-learning-rate"]
+    scene, frames = scene_of([run], run.experiment.render)
+    scene.draw_full(frames[-1])
+    assert np.isfinite(run.loss[-1]) and int(run.epoch[-1]) == run.meta.diverged_at == 1
+    assert scene.status.get_text() == "diverged in epoch 1: last finite state shown"
+    assert "not finite" not in scene.status.get_text()
+
+
+def test_a_still_of_the_divergence_refuses_an_epoch_in_the_headers_words(runs, tmp_path):
+    """Its frames name the last snapshot "epoch 1, batch 12/13" and draw it at 0.923 epochs
+    completed: --epoch 1.92 (the header's epoch and batch read as a number) is refused with
+    both names of that snapshot, and 0.92 shows it."""
+    from aeviz.errors import AevizError
+    from aeviz.renderer import render
+
+    run = runs["too-high-learning-rate"]
+    options = dataclasses.replace(run.experiment.render, size="320x180")
+    with pytest.raises(AevizError) as refused:
+        render([run], tmp_path / "a.png", options, epoch=1.92)
+    assert str(refused.value) == (
+        "epoch: 1.92 is outside the run (epochs 0 to 0.923; counted in epochs completed, as "
+        "on the loss panel's axis: epoch 1, batch 12/13 is 0.923)")
+    frames = render([run], tmp_path / "a.png", options, epoch=0.92)
+    assert run.moment(int(frames[0].indexes[0])) == "epoch 1, batch 12/13"
+
+
 def test_the_digits_caption_says_when_the_error_drops_below_pcas():
     from aeviz.renderer.geometry import pca
 
@@ -440,8 +470,9 @@ def _faded(hexes: tuple[str, ...], background: str, alpha: float) -> tuple[str, 
     return tuple("#" + "".join(f"{int(round(v)):02X}" for v in row) for row in mixed)
 
 
-# (class distance, run distance, hue gap): pale colors on near-black have less room.
-COLOR_ROOM = {"light": (30, 30, 55), "dark": (25, 25, 40)}
+# (class distance, run distance, hue gap): 25 CIELAB units is the floor; both families keep a
+# margin above it. Pale colors on near-black have less room for hues.
+COLOR_ROOM = {"light": (30, 30, 55), "dark": (30, 30, 45)}
 
 
 @pytest.mark.parametrize("theme", sorted(THEMES))
@@ -453,6 +484,8 @@ def test_run_colors_are_far_from_every_class_color_and_each_other(theme):
     classes_lab = _lab(drawn)
     assert np.linalg.norm(runs_lab[:, None] - classes_lab[None], axis=2).min() >= from_classes
     assert min(np.linalg.norm(a - b) for a, b in combinations(runs_lab, 2)) >= apart
+    # A run's name is drawn in its color beside text in the theme's: never near that color.
+    assert np.linalg.norm(runs_lab - _lab((palette.foreground,)), axis=1).min() >= from_classes
     # No two colored runs of one hue family (the dark teal and dark green that looked alike).
     chroma = np.hypot(runs_lab[:, 1], runs_lab[:, 2])
     hues = np.degrees(np.arctan2(runs_lab[:, 2], runs_lab[:, 1]))[chroma > 15]

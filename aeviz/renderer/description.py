@@ -597,7 +597,9 @@ def stop_text(run) -> str:
     if reason == "converged":
         return f"converged: RMSE <= {run.experiment.train.epsilon:g}"
     if reason == "diverged":
-        return f"diverged at epoch {run.meta.diverged_at}: loss is no longer finite"
+        # The trajectory keeps only finite snapshots: the frame this is said on shows the last
+        # of them, with its finite RMSE; what was no longer finite is the step after it.
+        return f"diverged in epoch {run.meta.diverged_at}: last finite state shown"
     if reason == "interrupted":
         return "interrupted"
     return "finished"
