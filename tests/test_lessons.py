@@ -253,6 +253,26 @@ def test_sparse_codes_show_their_silent_neuron(runs):
     assert len(axes_lines) == 2
 
 
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_sparse_penalty_runs_clear_of_pcas_line_which_is_named(runs, size):
+    """The penalty's curve (right axis) lies under PCA's dashed line and the RMSE, well
+    apart from them (at 640x360 it ran along PCA's line: one line to a student), and PCA's
+    line keeps its label, in the plot or as a key under it."""
+    run = runs["sparse-codes"]
+    scene, frames = scene_of([run], run.experiment.render, size)
+    scene.draw_full(frames[-1])
+    loss = panel(scene, LossPanel)
+    (pca,) = [r.level for r in loss.limits.references if r.style == "--"]
+    pca_y = loss.ax.transData.transform((0, pca))[1]
+    rmse_y = loss.ax.transData.transform((0, float(np.min(run.loss))))[1]
+    curve = loss.terms.twin.transData.transform(
+        np.column_stack([scene.views[0].timeline, run.terms[:, 0]]))
+    px_per_pt = scene.figure.dpi / 72
+    assert curve[:, 1].max() < min(pca_y, rmse_y) - 12 * px_per_pt  # 12 pt under, at least
+    texts = [t.get_text() for t in loss.ax.texts]
+    assert any(t.startswith("PCA") and t.endswith(f"{pca:.4f}") for t in texts), texts
+
+
 # too-high-learning-rate: "|w| up to" is the frame's largest weight (not the largest so far),
 # and nothing gives the ending away.
 
