@@ -227,6 +227,30 @@ def test_the_vae_key_stays_above_the_codes_in_a_blitted_clip(runs, size):
     np.testing.assert_array_equal(blitted, np.array(fresh.draw_full(frames[-1])))
 
 
+def test_the_vae_comparison_at_640_draws_its_planes_and_mosaics_large_the_key_off_the_codes(
+        runs):
+    """At 640x360 the two runs' code planes and mosaics stand in one row, each as wide as a
+    quarter of the page allows (stacked in two rows they were 45 to 60 px: a mosaic of 5 x 5
+    digits no one at the back reads), and the VAE's key sits under its plane, not on it."""
+    from aeviz.renderer.panels.decoder import MosaicPanel
+
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
+    scene, frames = scene_of(pair, comparison.options)
+    scene.draw_full(frames[-1])
+    renderer = scene.figure.canvas.get_renderer()
+    shown = [p for p, _ in scene.panels if isinstance(p, (CodePanel, MosaicPanel))]
+    boxes = [p.ax.get_window_extent(renderer) for p in shown]
+    assert len(boxes) == 4 and len({round(b.y0) for b in boxes}) <= 2  # one row
+    assert all(min(b.width, b.height) >= 64 for b in boxes), [b.bounds for b in boxes]
+    assert min(p.side for p in shown if isinstance(p, MosaicPanel)) >= 6
+    vae = next(p for p in shown if isinstance(p, CodePanel) and p.view.run.variational)
+    (overlay,) = [o for o in vae.overlays if isinstance(o, VariationalOverlay)]
+    (key,) = [a for a in overlay.artists if hasattr(a, "get_texts")]
+    assert key.get_window_extent(renderer).y1 <= vae.ax.get_window_extent(renderer).y0
+    assert key.get_window_extent(renderer).y0 >= 0  # on the page
+
+
 # sparse-codes: the axes drawn, and a readout of how many codes sit on them.
 
 def test_sparse_codes_show_their_silent_neuron(runs):
