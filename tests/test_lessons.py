@@ -125,6 +125,28 @@ def test_decoder_manifold_draws_the_sheet_where_the_codes_are_on_the_data(runs):
     assert (view.timeline[view.timeline < 2] % 1 > 0).sum() >= 30
 
 
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_decoder_manifold_names_its_axes_off_the_data_and_its_sides_in_order(runs, size):
+    """The data's axes (arrows named x, y, z) stand in a corner free of the data (at 640x360
+    their names sat on the points), and the sides' key reads left, middle, right."""
+    run = runs["decoder-manifold"]
+    scene, frames = scene_of([run], run.experiment.render, size)
+    scene.draw_full(frames[-1])
+    sheet = panel(scene, SheetPanel)
+    renderer = scene.figure.canvas.get_renderer()
+    flat = (run.x.astype(float) - sheet.center) @ sheet.axes
+    shown = sheet.ax.transData.transform(flat)
+    names = [t for t in sheet.ax.texts if t.get_text() in ("x", "y", "z")]
+    assert len(names) == 3
+    for name in names:
+        box = name.get_window_extent(renderer).padded(2)
+        inside = ((shown[:, 0] > box.x0) & (shown[:, 0] < box.x1)
+                  & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1))
+        assert not inside.any(), name.get_text()
+    legend = panel(scene, CodePanel).ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["left", "middle", "right"]
+
+
 # denoising: the noisy inputs beside the network's output for them, the noise level in the
 # header, the training objective beside the clean RMSE, and no PCA line on 2-D data.
 

@@ -59,8 +59,9 @@ def single_run_slots(names: list[str], body: float) -> list[Slot]:
 def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
                      page: tuple[float, float]) -> list[Slot]:
     """Several runs: `own` panels per run in a grid of cells, the loss panel beside or below;
-    a cell's panels stacked, or side by side where that leaves them closer to square (two
-    runs' code plane and mosaic on a wide page: four in a row, each as tall as the body).
+    a cell's panels stacked, or (two, without a loss panel) side by side where that leaves
+    them closer to square (two runs' code plane and mosaic on a wide page: four in a row,
+    each as tall as the body).
 
     `page` is (width, height) in inches: squareness is judged on the page, not in fractions.
     """
@@ -69,8 +70,10 @@ def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
     below = max(LOSS_BELOW * body, LOSS_PLOT_SHARE + LOSS_MARGINS_IN / page[1])
     choices = [(0.0, 0.0)] if not loss else [(LOSS_SIDE, 0.0), (0.0, below)]
     stacked = max(len(own), 1)
-    arrangements = [(side, below, across) for side, below in choices
-                    for across in ((1, stacked), (stacked, 1))]
+    # Side by side only for a cell of two panels and no loss panel to share the page with
+    # (more in a row, or beside a loss plot, they grow thin).
+    shapes = ((1, stacked), (stacked, 1)) if stacked == 2 and not loss else ((1, stacked),)
+    arrangements = [(side, below, across) for side, below in choices for across in shapes]
     side, below, (across, down) = min(arrangements, key=lambda c: _squareness(
         c[:2], columns * c[2][0], rows * c[2][1], body, page))
     width, height = 1 - side, body - below
