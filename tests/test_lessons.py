@@ -435,6 +435,25 @@ def test_no_handout_moment_line_crosses_a_reference_label(runs):
             assert not box.x0 - 1 < x < box.x1 + 1, (label.get_text(), line.get_xdata())
 
 
+def test_the_linear_vs_pca_handout_names_its_rings(runs):
+    """The handout's planes draw PCA's projection as rings, as the clip does: its key names
+    them (it named only the clusters, so a ring read as a class)."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    run = runs["linear-vs-pca"]
+    assert run.experiment.render.pca_ghost
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    (key,) = handout.figure.legends
+    names = [t.get_text() for t in key.get_texts()]
+    assert names[0] == "PCA" and names[1:] == [f"cluster {n}" for n in range(1, 5)]
+    ring = key.legend_handles[0]
+    assert ring.get_markerfacecolor() == "none" and ring.get_marker() == "o"
+    planes = [ax for ax in handout.figure.axes if ax.get_title(loc="left").startswith("(")]
+    assert planes and all(any(line.get_label() == "PCA" for line in ax.lines) for ax in planes)
+
+
 def test_the_divergence_handout_counts_its_x_axis_in_the_batches_its_titles_name(runs):
     from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
 

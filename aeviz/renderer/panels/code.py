@@ -241,10 +241,13 @@ def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:
     return labels.size + options.pca_ghost if labels.size > 1 or labels[0] >= 0 else 0
 
 
+GHOST_NAME = "PCA"  # the rings' name in a key (the clip's and the handout's)
+
+
 def _ghost(ax: Axes, theme: Theme) -> Line2D:
     """PCA's answer, fitted onto the codes (affine) frame by frame."""
     (ghost,) = ax.plot([], [], "o", ms=5, mfc="none", mec=theme.muted, mew=0.7,
-                       alpha=0.45, zorder=DYNAMIC - 0.5, label="PCA")
+                       alpha=0.45, zorder=DYNAMIC - 0.5, label=GHOST_NAME)
     return ghost
 
 
