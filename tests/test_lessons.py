@@ -70,21 +70,24 @@ def _caption(path: Path) -> str:
     return load_experiment(path).render.caption
 
 
-@pytest.mark.parametrize("path", FILES + COMPARISONS, ids=lambda p: p.stem)
-def test_every_example_tells_its_lesson_in_a_caption(path):
-    caption = _caption(path)
-    sentences = re.split(r"(?<=[.!?]) +", " ".join(caption.split()))
-    assert 2 <= len(sentences) <= 3, sentences
-    room_640 = 0.97 * 8 * 72 - 2 * 11.5  # the caption strip of a 640x360 clip (scene)
-    assert wrap_sentences(caption, 11.5, room_640, 1) == [sentences[0].strip()]
-
-
 def _comment_captions() -> list[str]:
     """The --caption of every command in the examples' comments."""
     found = []
     for path in sorted(EXAMPLES.glob("*.toml")):
-        found += re.findall(r"--caption '([^']*)'", path.read_text())
-    return found
+        found += re.findall(r"""--caption (?:'([^']*)'|"([^"]*)")""", path.read_text())
+    return sorted({single or double for single, double in found})
+
+
+@pytest.mark.parametrize("caption", [_caption(p) for p in FILES + COMPARISONS]
+                         + _comment_captions())
+def test_every_example_tells_its_lesson_in_a_caption(caption):
+    """Each file's caption and each --caption of a command in the examples' comments (the
+    activations comparison's, the denoising one beside the plain run): two or three
+    sentences, the first, the lesson in brief, whole on the one line a 640x360 clip shows."""
+    sentences = re.split(r"(?<=[.!?]) +", " ".join(caption.split()))
+    assert 2 <= len(sentences) <= 3, sentences
+    room_640 = 0.97 * 8 * 72 - 2 * 11.5  # the caption strip of a 640x360 clip (scene)
+    assert wrap_sentences(caption, 11.5, room_640, 1) == [sentences[0].strip()]
 
 
 @pytest.mark.parametrize("caption", [_caption(p) for p in FILES + COMPARISONS]
