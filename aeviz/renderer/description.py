@@ -554,10 +554,10 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
 def terms_top(terms: np.ndarray, y: tuple[float, float], log: bool, levels: list[float],
               curves: list[np.ndarray], gap: float = TERMS_GAP) -> float:
     """The terms axis's upper limit (it starts at 0): where there is room, the terms' curves
-    lie in a band `gap` (a fraction of the loss axis's height: room for a reference label)
-    under every reference line and every RMSE curve, so the penalty's dash-dot never runs
-    along PCA's dashes (at 640x360 the two read as one line); else 1.4 times the largest
-    term."""
+    lie in a band `gap` (a fraction of the loss axis's height: room for a reference label;
+    else TERMS_GAP) under every reference line and every RMSE curve, so the penalty's
+    dash-dot never runs along PCA's dashes (at 640x360 the two read as one line); else 1.4
+    times the largest term."""
     largest = float(np.nanmax(terms))
     if not np.isfinite(largest) or largest <= 0:
         return 1.0
@@ -572,8 +572,12 @@ def terms_top(terms: np.ndarray, y: tuple[float, float], log: bool, levels: list
     values = values[np.isfinite(values)]
     lowest = min([height(level) for level in levels]
                  + ([height(float(values.min()))] if values.size else [1.0]))
-    band = lowest - gap
-    return largest / band if band >= TERMS_BAND else largest * 1.4
+    # Room for a label under the lowest line first; else the curves apart at least (the
+    # label then goes where the loss panel finds room).
+    for band in (lowest - gap, lowest - TERMS_GAP):
+        if band >= TERMS_BAND:
+            return largest / band
+    return largest * 1.4
 
 
 def code_layers(view: RunView, options: RenderOptions,
