@@ -76,7 +76,9 @@ LossLimits      x, y (limits), log (a log y axis), references (list of Reference
                 threshold; PCA's only on data of more than 2 dimensions), terms_axis (the
                 run's terms on a right axis; one run only), objective (a denoising run: its
                 training objective, the RMSE from corrupted inputs, beside the clean RMSE),
-                terms_top (that axis's upper limit; it starts at 0), value_names (the label
+                terms_top (that axis's upper limit; it starts at 0; where there is room,
+                set so the terms' curves lie in a band under every reference line and RMSE
+                curve, with room for a reference label: see terms_top), value_names (the label
                 of each run's current value: "RMSE" alone, else the run's name)
 ColorScale      kind ("linear" or "symlog"), limit (the scale is -limit to limit), linthresh
                 (symlog: linear within it, else null); "follow" scales: null (per frame)
