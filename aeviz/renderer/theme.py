@@ -15,9 +15,8 @@ CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
                 "#C8B400", "#8877DD", "#B0703A")
 
 # Runs of a comparison: lines, not points, in a family no one takes for a class: on white,
-# deep tones (lightness 19 to 37): blue-violet, brown, wine, forest green and teal; on
-# near-black, pale ones (66 to 90): pink, cream, salmon, pale green and aqua (the order puts
-# the four optimizers' names on the four most unlike: brown is the fifth). Each is at least
+# deep tones (lightness 19 to 37): blue-violet, teal, wine, forest green and brown; on
+# near-black, pale ones (66 to 90): pink, aqua, salmon, pale green and cream. Each is at least
 # 33 CIELAB units from every class color (as drawn: solid and faded into the background),
 # from each other and from the theme's text color (a run's name is text: a near-black run
 # named in near-black read as a heading), no two of one hue family (hue angles 55 degrees
@@ -26,8 +25,8 @@ CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
 # (see run_colors) and its position in the palette, the same hue family in both themes; a run
 # is also named in its color beside its curve and above its panels, and its curve has its own
 # line style.
-RUN_COLORS = ("#0040E8", "#482800", "#600030", "#284800", "#106058")
-DARK_RUN_COLORS = ("#F888F8", "#F8D898", "#F87878", "#A0F880", "#78F8E8")
+RUN_COLORS = ("#0040E8", "#106058", "#600030", "#284800", "#482800")
+DARK_RUN_COLORS = ("#F888F8", "#78F8E8", "#F87878", "#A0F880", "#F8D898")
 RUN_STYLES = ("-", "--", "-.", ":")  # a run's curve, by its place among the runs
 
 
