@@ -150,6 +150,22 @@ def test_decoder_manifold_names_its_axes_off_the_data_and_its_sides_in_order(run
     assert [t.get_text() for t in legend.get_texts()] == ["left", "middle", "right"]
 
 
+def test_the_arcs_parts_are_keyed_as_the_arc_reads(runs):
+    """denoising's classes, keyed in the handout left, top, right (they were keyed in the
+    data file's order: right, top, left), "left" being the part with the smallest x."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    run = runs["denoising"]
+    assert list(run.label_names) == ["left", "top", "right"]
+    means = [float(run.x[run.labels == n, 0].mean()) for n in range(3)]
+    assert means == sorted(means)
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    (key,) = handout.figure.legends
+    assert [t.get_text() for t in key.get_texts()] == ["left", "top", "right"]
+
+
 # denoising: the noisy inputs beside the network's output for them, the noise level in the
 # header, the training objective beside the clean RMSE, and no PCA line on 2-D data.
 
