@@ -70,21 +70,24 @@ def _caption(path: Path) -> str:
     return load_experiment(path).render.caption
 
 
-@pytest.mark.parametrize("path", FILES + COMPARISONS, ids=lambda p: p.stem)
-def test_every_example_tells_its_lesson_in_a_caption(path):
-    caption = _caption(path)
-    sentences = re.split(r"(?<=[.!?]) +", " ".join(caption.split()))
-    assert 2 <= len(sentences) <= 3, sentences
-    room_640 = 0.97 * 8 * 72 - 2 * 11.5  # the caption strip of a 640x360 clip (scene)
-    assert wrap_sentences(caption, 11.5, room_640, 1) == [sentences[0].strip()]
-
-
 def _comment_captions() -> list[str]:
     """The --caption of every command in the examples' comments."""
     found = []
     for path in sorted(EXAMPLES.glob("*.toml")):
-        found += re.findall(r"--caption '([^']*)'", path.read_text())
-    return found
+        found += re.findall(r"""--caption (?:'([^']*)'|"([^"]*)")""", path.read_text())
+    return sorted({single or double for single, double in found})
+
+
+@pytest.mark.parametrize("caption", [_caption(p) for p in FILES + COMPARISONS]
+                         + _comment_captions())
+def test_every_example_tells_its_lesson_in_a_caption(caption):
+    """Each file's caption and each --caption of a command in the examples' comments (the
+    activations comparison's, the denoising one beside the plain run): two or three
+    sentences, the first, the lesson in brief, whole on the one line a 640x360 clip shows."""
+    sentences = re.split(r"(?<=[.!?]) +", " ".join(caption.split()))
+    assert 2 <= len(sentences) <= 3, sentences
+    room_640 = 0.97 * 8 * 72 - 2 * 11.5  # the caption strip of a 640x360 clip (scene)
+    assert wrap_sentences(caption, 11.5, room_640, 1) == [sentences[0].strip()]
 
 
 @pytest.mark.parametrize("caption", [_caption(p) for p in FILES + COMPARISONS]
@@ -123,6 +126,44 @@ def test_decoder_manifold_draws_the_sheet_where_the_codes_are_on_the_data(runs):
     assert sheet.outside.get_alpha() <= 0.2 < sheet.mesh.get_alpha()
     # Its first epochs, where the sheet unfolds, are recorded batch by batch.
     assert (view.timeline[view.timeline < 2] % 1 > 0).sum() >= 30
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_decoder_manifold_names_its_axes_off_the_data_and_its_sides_in_order(runs, size):
+    """The data's axes (arrows named x, y, z) stand in a corner free of the data (at 640x360
+    their names sat on the points), and the sides' key reads left, middle, right."""
+    run = runs["decoder-manifold"]
+    scene, frames = scene_of([run], run.experiment.render, size)
+    scene.draw_full(frames[-1])
+    sheet = panel(scene, SheetPanel)
+    renderer = scene.figure.canvas.get_renderer()
+    flat = (run.x.astype(float) - sheet.center) @ sheet.axes
+    shown = sheet.ax.transData.transform(flat)
+    names = [t for t in sheet.ax.texts if t.get_text() in ("x", "y", "z")]
+    assert len(names) == 3
+    for name in names:
+        box = name.get_window_extent(renderer).padded(2)
+        inside = ((shown[:, 0] > box.x0) & (shown[:, 0] < box.x1)
+                  & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1))
+        assert not inside.any(), name.get_text()
+    legend = panel(scene, CodePanel).ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["left", "middle", "right"]
+
+
+def test_the_arcs_parts_are_keyed_as_the_arc_reads(runs):
+    """denoising's classes, keyed in the handout left, top, right (they were keyed in the
+    data file's order: right, top, left), "left" being the part with the smallest x."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    run = runs["denoising"]
+    assert list(run.label_names) == ["left", "top", "right"]
+    means = [float(run.x[run.labels == n, 0].mean()) for n in range(3)]
+    assert means == sorted(means)
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    (key,) = handout.figure.legends
+    assert [t.get_text() for t in key.get_texts()] == ["left", "top", "right"]
 
 
 # denoising: the noisy inputs beside the network's output for them, the noise level in the
@@ -227,6 +268,30 @@ def test_the_vae_key_stays_above_the_codes_in_a_blitted_clip(runs, size):
     np.testing.assert_array_equal(blitted, np.array(fresh.draw_full(frames[-1])))
 
 
+def test_the_vae_comparison_at_640_draws_its_planes_and_mosaics_large_the_key_off_the_codes(
+        runs):
+    """At 640x360 the two runs' code planes and mosaics stand in one row, each as wide as a
+    quarter of the page allows (stacked in two rows they were 45 to 60 px: a mosaic of 5 x 5
+    digits no one at the back reads), and the VAE's key sits under its plane, not on it."""
+    from aeviz.renderer.panels.decoder import MosaicPanel
+
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
+    scene, frames = scene_of(pair, comparison.options)
+    scene.draw_full(frames[-1])
+    renderer = scene.figure.canvas.get_renderer()
+    shown = [p for p, _ in scene.panels if isinstance(p, (CodePanel, MosaicPanel))]
+    boxes = [p.ax.get_window_extent(renderer) for p in shown]
+    assert len(boxes) == 4 and len({round(b.y0) for b in boxes}) <= 2  # one row
+    assert all(min(b.width, b.height) >= 64 for b in boxes), [b.bounds for b in boxes]
+    assert min(p.side for p in shown if isinstance(p, MosaicPanel)) >= 6
+    vae = next(p for p in shown if isinstance(p, CodePanel) and p.view.run.variational)
+    (overlay,) = [o for o in vae.overlays if isinstance(o, VariationalOverlay)]
+    (key,) = [a for a in overlay.artists if hasattr(a, "get_texts")]
+    assert key.get_window_extent(renderer).y1 <= vae.ax.get_window_extent(renderer).y0
+    assert key.get_window_extent(renderer).y0 >= 0  # on the page
+
+
 # sparse-codes: the axes drawn, and a readout of how many codes sit on them.
 
 def test_sparse_codes_show_their_silent_neuron(runs):
@@ -251,6 +316,26 @@ def test_sparse_codes_show_their_silent_neuron(runs):
     axes_lines = [line for line in plane.ax.lines
                   if np.allclose(line.get_ydata(), 0) or np.allclose(line.get_xdata(), 0)]
     assert len(axes_lines) == 2
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_sparse_penalty_runs_clear_of_pcas_line_which_is_named(runs, size):
+    """The penalty's curve (right axis) lies under PCA's dashed line and the RMSE, well
+    apart from them (at 640x360 it ran along PCA's line: one line to a student), and PCA's
+    line keeps its label, in the plot or as a key under it."""
+    run = runs["sparse-codes"]
+    scene, frames = scene_of([run], run.experiment.render, size)
+    scene.draw_full(frames[-1])
+    loss = panel(scene, LossPanel)
+    (pca,) = [r.level for r in loss.limits.references if r.style == "--"]
+    pca_y = loss.ax.transData.transform((0, pca))[1]
+    rmse_y = loss.ax.transData.transform((0, float(np.min(run.loss))))[1]
+    curve = loss.terms.twin.transData.transform(
+        np.column_stack([scene.views[0].timeline, run.terms[:, 0]]))
+    px_per_pt = scene.figure.dpi / 72
+    assert curve[:, 1].max() < min(pca_y, rmse_y) - 12 * px_per_pt  # 12 pt under, at least
+    texts = [t.get_text() for t in loss.ax.texts]
+    assert any(t.startswith("PCA") and t.endswith(f"{pca:.4f}") for t in texts), texts
 
 
 # too-high-learning-rate: "|w| up to" is the frame's largest weight (not the largest so far),
@@ -290,6 +375,36 @@ def test_the_divergence_caption_states_the_recorded_errors(runs):
     assert f"from {start} to {ninth} in nine steps, then to {last} in three more" in caption
     assert loss[9] > 5 * loss[0]  # it does creep up: no "nothing looks wrong"
     assert "nothing looks wrong" not in caption
+
+
+def test_the_divergence_header_says_what_its_last_frame_shows(runs):
+    """The last frame shows the last finite snapshot, its RMSE a number: the header says the
+    run diverged in that epoch and that this is its last finite state, never that the loss
+    shown is not finite."""
+    run = runs["too-high-learning-rate"]
+    scene, frames = scene_of([run], run.experiment.render)
+    scene.draw_full(frames[-1])
+    assert np.isfinite(run.loss[-1]) and int(run.epoch[-1]) == run.meta.diverged_at == 1
+    assert scene.status.get_text() == "diverged in epoch 1: last finite state shown"
+    assert "not finite" not in scene.status.get_text()
+
+
+def test_a_still_of_the_divergence_refuses_an_epoch_in_the_headers_words(runs, tmp_path):
+    """Its frames name the last snapshot "epoch 1, batch 12/13" and draw it at 0.923 epochs
+    completed: --epoch 1.92 (the header's epoch and batch read as a number) is refused with
+    both names of that snapshot, and 0.92 shows it."""
+    from aeviz.errors import AevizError
+    from aeviz.renderer import render
+
+    run = runs["too-high-learning-rate"]
+    options = dataclasses.replace(run.experiment.render, size="320x180")
+    with pytest.raises(AevizError) as refused:
+        render([run], tmp_path / "a.png", options, epoch=1.92)
+    assert str(refused.value) == (
+        "epoch: 1.92 is outside the run (epochs 0 to 0.923; counted in epochs completed, as "
+        "on the loss panel's axis: epoch 1, batch 12/13 is 0.923)")
+    frames = render([run], tmp_path / "a.png", options, epoch=0.92)
+    assert run.moment(int(frames[0].indexes[0])) == "epoch 1, batch 12/13"
 
 
 def test_the_digits_caption_says_when_the_error_drops_below_pcas():
@@ -337,6 +452,25 @@ def test_no_handout_moment_line_crosses_a_reference_label(runs):
         for line in moments:
             x = loss.transData.transform((float(line.get_xdata()[0]), 0))[0]
             assert not box.x0 - 1 < x < box.x1 + 1, (label.get_text(), line.get_xdata())
+
+
+def test_the_linear_vs_pca_handout_names_its_rings(runs):
+    """The handout's planes draw PCA's projection as rings, as the clip does: its key names
+    them (it named only the clusters, so a ring read as a class)."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    run = runs["linear-vs-pca"]
+    assert run.experiment.render.pca_ghost
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    (key,) = handout.figure.legends
+    names = [t.get_text() for t in key.get_texts()]
+    assert names[0] == "PCA" and names[1:] == [f"cluster {n}" for n in range(1, 5)]
+    ring = key.legend_handles[0]
+    assert ring.get_markerfacecolor() == "none" and ring.get_marker() == "o"
+    planes = [ax for ax in handout.figure.axes if ax.get_title(loc="left").startswith("(")]
+    assert planes and all(any(line.get_label() == "PCA" for line in ax.lines) for ax in planes)
 
 
 def test_the_divergence_handout_counts_its_x_axis_in_the_batches_its_titles_name(runs):
@@ -440,8 +574,9 @@ def _faded(hexes: tuple[str, ...], background: str, alpha: float) -> tuple[str, 
     return tuple("#" + "".join(f"{int(round(v)):02X}" for v in row) for row in mixed)
 
 
-# (class distance, run distance, hue gap): pale colors on near-black have less room.
-COLOR_ROOM = {"light": (30, 30, 55), "dark": (25, 25, 40)}
+# (class distance, run distance, hue gap): 25 CIELAB units is the floor; both families keep a
+# margin above it. Pale colors on near-black have less room for hues.
+COLOR_ROOM = {"light": (30, 30, 55), "dark": (30, 30, 45)}
 
 
 @pytest.mark.parametrize("theme", sorted(THEMES))
@@ -453,6 +588,8 @@ def test_run_colors_are_far_from_every_class_color_and_each_other(theme):
     classes_lab = _lab(drawn)
     assert np.linalg.norm(runs_lab[:, None] - classes_lab[None], axis=2).min() >= from_classes
     assert min(np.linalg.norm(a - b) for a, b in combinations(runs_lab, 2)) >= apart
+    # A run's name is drawn in its color beside text in the theme's: never near that color.
+    assert np.linalg.norm(runs_lab - _lab((palette.foreground,)), axis=1).min() >= from_classes
     # No two colored runs of one hue family (the dark teal and dark green that looked alike).
     chroma = np.hypot(runs_lab[:, 1], runs_lab[:, 2])
     hues = np.degrees(np.arctan2(runs_lab[:, 2], runs_lab[:, 1]))[chroma > 15]

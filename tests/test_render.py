@@ -433,3 +433,30 @@ def test_render_options_draw_or_refuse_in_one_line(fuzz_runs, run, flags, outcom
             if kind == ".mp4":  # H.264 needs even sides: rounded down, with a note
                 width, height = width - width % 2, height - height % 2
             assert iio.imread(out, index=0).shape[:2] == (height, width)
+
+
+def test_a_still_of_a_run_recorded_within_epochs_counts_epoch_as_the_loss_axis(tmp_path):
+    """A run recorded batch by batch in epoch 1 and stopped there: its snapshots sit at
+    epochs completed (batch 3 of 5 at 0.6), as the loss panel's axis counts them; the header
+    names them "epoch 1, batch 3/5". --epoch takes the axis's count, and its refusal and note
+    say so with the header's name, never a bare range that reads like a wrong one."""
+    from aeviz.settings import experiment_from_dict
+    from aeviz.training.loop import train
+    from tests.conftest import TINY_EXPERIMENT
+
+    exp = experiment_from_dict({**TINY_EXPERIMENT, "train": {**TINY_EXPERIMENT["train"],
+                                                             "epochs": 1},
+                                "record": {"batches": 1}}, "tiny.toml")
+    run = train(exp)
+    assert len(run) == 6 and run.moment(3) == "epoch 1, batch 3/5"
+    notes: list[str] = []
+    frames = render([run], tmp_path / "a.png", SMALL, epoch=0.55, notify=notes.append)
+    assert frames[0].position == pytest.approx(0.6)
+    assert notes == ["epoch 0.55 was not recorded; showing the nearest snapshot, epoch 0.6 "
+                     "(epoch 1, batch 3/5; counted in epochs completed, as on the loss "
+                     "panel's axis)"]
+    with pytest.raises(AevizError, match=r"^epoch: 1.6 is outside the run \(epochs 0 to 1\)$"):
+        render([run], tmp_path / "b.png", SMALL, epoch=1.6)
+    notes.clear()
+    render([run], tmp_path / "c.png", SMALL, epoch=0.8, notify=notes.append)
+    assert notes == []  # batch 4/5 was recorded: no note

@@ -21,7 +21,8 @@ from aeviz.text import printable
               "name (default: the first run's name with .mp4).")
 @render_flags
 @click.option("--epoch", type=float, help="For a still (.png, .pdf, .svg): the epoch to show, "
-              "at the nearest recorded snapshot (default: the last).")
+              "at the nearest recorded snapshot (default: the last); in epochs completed, "
+              "as the loss axis counts them (epoch 1, batch 3/13 is 0.23).")
 @quiet_option
 def render(runs: tuple[str, ...], output: str | None, epoch: float | None, quiet: bool,
            **flags) -> None:

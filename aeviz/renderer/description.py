@@ -76,7 +76,9 @@ LossLimits      x, y (limits), log (a log y axis), references (list of Reference
                 threshold; PCA's only on data of more than 2 dimensions), terms_axis (the
                 run's terms on a right axis; one run only), objective (a denoising run: its
                 training objective, the RMSE from corrupted inputs, beside the clean RMSE),
-                terms_top (that axis's upper limit; it starts at 0), value_names (the label
+                terms_top (that axis's upper limit; it starts at 0; where there is room,
+                set so the terms' curves lie in a band under every reference line and RMSE
+                curve, with room for a reference label: see terms_top), value_names (the label
                 of each run's current value: "RMSE" alone, else the run's name)
 ColorScale      kind ("linear" or "symlog"), limit (the scale is -limit to limit), linthresh
                 (symlog: linear within it, else null); "follow" scales: null (per frame)
@@ -144,6 +146,12 @@ MESH_SIDE = 15      # grid lines per side of the sheet
 MESH_STEPS = 3      # points per grid cell along a sheet's line (its curves stay smooth)
 MOSAIC_MARGINS_IN = (0.9, 0.6, 0.2, 0.4)  # the mosaic's axes inside its slot (l, b, r, t)
 NOISY_SAMPLES = 40  # a denoising run's corrupted inputs shown on its sheet
+TERMS_GAP = 0.15    # the terms' curves this far (of the loss axis's height) under the others,
+TERMS_BAND = 0.12   # ... if that leaves them this much of it, else they share the height
+# Room for a reference label under its line: its text (10 pt, 1.25 lines) and a clearance of
+# 3 pt either side (panels.loss.reference_line), in points.
+REFERENCE_LABEL_PT = 1.25 * 10 + 2 * 3
+LOSS_MARGINS_IN = (0.85, 0.6, 0.3, 0.4)  # the loss plot inside its slot (l, b, r, t), inches
 
 
 @dataclass(frozen=True)
@@ -308,8 +316,9 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
     panels = []
     for name, rect, run in slots:
         if name == "loss":
+            plot_inches = rect[3] * page[1] - LOSS_MARGINS_IN[1] - LOSS_MARGINS_IN[3]
             panels.append(Panel("loss", None, rect, PANEL_TITLES["loss"],
-                                loss=loss_limits_for(views, options, span)))
+                                loss=loss_limits_for(views, options, span, plot_inches)))
             continue
         title = names[run] if several else PANEL_TITLES[name]
         title_color = colors[run] if several and name in ("code", "weights") else None
@@ -518,8 +527,9 @@ def value_range(views: list[RunView]) -> ValueRange:
 
 
 def loss_limits_for(views: list[RunView], options: RenderOptions,
-                    span: tuple[float, float]) -> LossLimits:
-    """The loss panel's limits, reference lines and terms axis for `views` over `span`."""
+                    span: tuple[float, float], plot_inches: float | None = None) -> LossLimits:
+    """The loss panel's limits, reference lines and terms axis for `views` over `span`, the
+    plot `plot_inches` tall (unknown: room enough for a reference label under its line)."""
     single = len(views) == 1
     objective = objective_rmse(views[0].run) if single else None
     losses = np.concatenate([v.run.loss for v in views]
@@ -532,11 +542,44 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
                        for level, texts, style in reference_levels(views, epsilon, options.pca))
     run = views[0].run
     terms_axis = single and run.terms is not None
-    top = float(np.nanmax(run.terms)) if terms_axis and run.terms.size else 1.0
-    return LossLimits(x, y, bool(options.log_loss), references, bool(terms_axis),
-                      top * 1.4 or 1.0,
+    below = [run.loss] + ([objective] if objective is not None else [])
+    gap = TERMS_GAP if not plot_inches or plot_inches <= 0 else max(
+        TERMS_GAP, REFERENCE_LABEL_PT / 72 / plot_inches)
+    top = (terms_top(run.terms, y, bool(options.log_loss),
+                     [ref.level for ref in references], below, gap)
+           if terms_axis and run.terms.size else 1.0)
+    return LossLimits(x, y, bool(options.log_loss), references, bool(terms_axis), top,
                       tuple("RMSE" if single else v.label for v in views),
                       objective is not None)
+
+
+def terms_top(terms: np.ndarray, y: tuple[float, float], log: bool, levels: list[float],
+              curves: list[np.ndarray], gap: float = TERMS_GAP) -> float:
+    """The terms axis's upper limit (it starts at 0): where there is room, the terms' curves
+    lie in a band `gap` (a fraction of the loss axis's height: room for a reference label;
+    else TERMS_GAP) under every reference line and every RMSE curve, so the penalty's
+    dash-dot never runs along PCA's dashes (at 640x360 the two read as one line); else 1.4
+    times the largest term."""
+    largest = float(np.nanmax(terms))
+    if not np.isfinite(largest) or largest <= 0:
+        return 1.0
+
+    def height(value: float) -> float:  # the fraction of the loss axis's height
+        low, high = y
+        if log:
+            return float(np.log(max(value, low) / low) / np.log(high / low))
+        return (value - low) / (high - low)
+
+    values = np.concatenate([np.ravel(c) for c in curves]) if curves else np.array([])
+    values = values[np.isfinite(values)]
+    lowest = min([height(level) for level in levels]
+                 + ([height(float(values.min()))] if values.size else [1.0]))
+    # Room for a label under the lowest line first; else the curves apart at least (the
+    # label then goes where the loss panel finds room).
+    for band in (lowest - gap, lowest - TERMS_GAP):
+        if band >= TERMS_BAND:
+            return largest / band
+    return largest * 1.4
 
 
 def code_layers(view: RunView, options: RenderOptions,
@@ -597,7 +640,9 @@ def stop_text(run) -> str:
     if reason == "converged":
         return f"converged: RMSE <= {run.experiment.train.epsilon:g}"
     if reason == "diverged":
-        return f"diverged at epoch {run.meta.diverged_at}: loss is no longer finite"
+        # The trajectory keeps only finite snapshots: the frame this is said on shows the last
+        # of them, with its finite RMSE; what was no longer finite is the step after it.
+        return f"diverged in epoch {run.meta.diverged_at}: last finite state shown"
     if reason == "interrupted":
         return "interrupted"
     return "finished"

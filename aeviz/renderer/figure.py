@@ -37,7 +37,7 @@ from aeviz.renderer.description import MOSAIC_SIDE, Description, describe, loss_
 from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
 from aeviz.renderer.frames import nearest_snapshot
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
-from aeviz.renderer.panels.code import CodePanel, show_grid
+from aeviz.renderer.panels.code import GHOST_NAME, CodePanel, show_grid
 from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.loss import (
     fitting_texts,
@@ -196,7 +196,7 @@ class HandoutFigure:
             raise SettingError("at", f"{columns} moments do not fit {width:g} inches; give "
                                "fewer or a larger width")
         title = TITLE if options.title else 0
-        legend = LEGEND if self._legend_entries() else 0
+        legend = LEGEND if self._legend_entries() or self._ghost() else 0
         # Room right of the loss plot for the runs' names at the ends of their curves.
         self.names_room = (max(text_width(v.label, FONT["label"]) for v in views) / 72 + 0.1
                            if len(views) > 1 else 0.0)
@@ -455,12 +455,23 @@ class HandoutFigure:
         return [(class_name(run.label_names, label), cluster_color(self.theme, label))
                 for label in labels]
 
+    def _ghost(self) -> bool:
+        """Whether the planes draw PCA's projection (rings)."""
+        return any("ghost" in panel.layers for panel in self.description.panels)
+
     def _cluster_legend(self, middle: float) -> None:
+        """The classes' key across the page; first, as in the clip's, what the rings are
+        where the planes draw PCA's projection (a ring with no name reads as a class)."""
         entries = self._legend_entries()
-        handles = [self.figure.axes[0].plot([], [], "o", ms=4, mec="none", mfc=color)[0]
-                   for _, color in entries]
-        self.figure.legend(handles, [name for name, _ in entries], loc="center",
-                           bbox_to_anchor=(0.5, middle / self.size[1]), ncol=len(entries),
+        ax = self.figure.axes[0]
+        handles = [ax.plot([], [], "o", ms=4, mec="none", mfc=color)[0] for _, color in entries]
+        names = [name for name, _ in entries]
+        if self._ghost():
+            handles.insert(0, ax.plot([], [], "o", ms=5, mfc="none", mec=self.theme.muted,
+                                      mew=0.7)[0])
+            names.insert(0, GHOST_NAME)
+        self.figure.legend(handles, names, loc="center",
+                           bbox_to_anchor=(0.5, middle / self.size[1]), ncol=len(names),
                            frameon=False, fontsize=FONT["label"], handletextpad=0.2,
                            columnspacing=1.2, labelcolor=self.theme.foreground)
 

@@ -58,7 +58,10 @@ def single_run_slots(names: list[str], body: float) -> list[Slot]:
 
 def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
                      page: tuple[float, float]) -> list[Slot]:
-    """Several runs: `own` panels per run in a grid of cells, the loss panel beside or below.
+    """Several runs: `own` panels per run in a grid of cells, the loss panel beside or below;
+    a cell's panels stacked, or (two, without a loss panel) side by side where that leaves
+    them closer to square (two runs' code plane and mosaic on a wide page: four in a row,
+    each as tall as the body).
 
     `page` is (width, height) in inches: squareness is judged on the page, not in fractions.
     """
@@ -66,26 +69,34 @@ def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
     rows = math.ceil(runs / columns)
     below = max(LOSS_BELOW * body, LOSS_PLOT_SHARE + LOSS_MARGINS_IN / page[1])
     choices = [(0.0, 0.0)] if not loss else [(LOSS_SIDE, 0.0), (0.0, below)]
-    side, below = min(choices, key=lambda c: _squareness(c, columns, rows, len(own), body, page))
+    stacked = max(len(own), 1)
+    # Side by side only for a cell of two panels and no loss panel to share the page with
+    # (more in a row, or beside a loss plot, they grow thin).
+    shapes = ((1, stacked), (stacked, 1)) if stacked == 2 and not loss else ((1, stacked),)
+    arrangements = [(side, below, across) for side, below in choices for across in shapes]
+    side, below, (across, down) = min(arrangements, key=lambda c: _squareness(
+        c[:2], columns * c[2][0], rows * c[2][1], body, page))
     width, height = 1 - side, body - below
     cell_w, cell_h = width / columns, height / rows
-    panel_h = cell_h / max(len(own), 1)
+    panel_w, panel_h = cell_w / across, cell_h / down
     slots = []
     for run in range(runs):
         column, row = run % columns, run // columns
         for number, name in enumerate(own):
-            top = body - row * cell_h - number * panel_h
-            slots.append((name, (column * cell_w, top - panel_h, cell_w, panel_h), run))
+            left = column * cell_w + (number % across) * panel_w
+            top = body - row * cell_h - (number // across) * panel_h
+            slots.append((name, (left, top - panel_h, panel_w, panel_h), run))
     if loss:
         rect = (width, 0, side, body) if side else (0, 0, 1, below)
         slots.append(("loss", rect, None))
     return slots
 
 
-def _squareness(choice: tuple[float, float], columns: int, rows: int, stacked: int,
-                body: float, page: tuple[float, float]) -> float:
-    """How far the first panel of a cell is from square (0: square), for a loss placement."""
+def _squareness(choice: tuple[float, float], columns: int, rows: int, body: float,
+                page: tuple[float, float]) -> float:
+    """How far a panel is from square (0: square) in a grid of `columns` by `rows` panels,
+    for a loss placement (`choice`: its width beside, its height below)."""
     side, below = choice
     width_in = (1 - side) / columns * page[0]
-    height_in = (body - below) / rows / max(stacked, 1) * page[1]
+    height_in = (body - below) / rows * page[1]
     return abs(math.log(width_in / height_in))

@@ -23,7 +23,7 @@ from aeviz.renderer.formats import (
     output_kind,
 )
 from aeviz.renderer.frames import Frame, index_at, nearest_snapshot, plan_frames
-from aeviz.renderer.views import run_views
+from aeviz.renderer.views import RunView, run_views
 from aeviz.settings import RenderOptions
 from aeviz.signals import checkpoint, deferred
 from aeviz.trajectory import Trajectory
@@ -82,7 +82,7 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     options = within_budgets(views, options, notify)
     timelines = [view.timeline for view in views]
     if kind in STILLS:
-        frames = [_still(timelines, epoch, notify)]
+        frames = [_still(views, epoch, notify)]
         # A still shows the runs' whole span, so the loss curve has its context.
         span = (min(t[0] for t in timelines), max(t[-1] for t in timelines))
     else:
@@ -144,23 +144,50 @@ def _writer(kind: str, output: str | Path, options: RenderOptions, scene: Scene,
     return WRITERS[kind](output, options, palette_frames)
 
 
-def _still(timelines: list[np.ndarray], epoch: float | None,
+# How --epoch counts, said where a snapshot within an epoch is named both ways.
+COUNTED = "counted in epochs completed, as on the loss panel's axis"
+
+
+def _still(views: list[RunView], epoch: float | None,
            notify: Callable[[str], None]) -> Frame:
     """The frame of a still: the snapshot nearest to `epoch` (default: the last) among the
     runs' snapshots, whatever their order; a run that ended before it shows its last one, as
-    in a clip."""
+    in a clip. `epoch` counts epochs completed, as the loss panel's axis does: a snapshot
+    within an epoch ("epoch 1, batch 12/13" in the header) is at 12/13 = 0.923."""
+    timelines = [view.timeline for view in views]
     timeline = np.unique(np.concatenate(timelines))  # every run's snapshots, in order
     if epoch is not None and not timeline[0] <= epoch <= timeline[-1]:
         runs = "the run" if len(timelines) == 1 else "the runs"
-        raise SettingError("epoch", f"{epoch:g} is outside {runs} (epochs {timeline[0]:g} "
-                           f"to {timeline[-1]:g})")
+        last = _moment_within(views, timeline[-1])
+        raise SettingError("epoch", f"{epoch:g} is outside {runs} (epochs "
+                           f"{_epochs(timeline[0])} to {_epochs(timeline[-1])}"
+                           + (f"; {COUNTED}: {last} is {_epochs(timeline[-1])})" if last
+                              else ")"))
     position = timeline[-1] if epoch is None else timeline[nearest_snapshot(timeline, epoch)]
     if epoch is not None and position != epoch:
+        moment = _moment_within(views, position)
         notify(f"epoch {epoch:g} was not recorded; showing the nearest snapshot, epoch "
-               f"{position:g}")
+               f"{_epochs(position)}" + (f" ({moment}; {COUNTED})" if moment else ""))
     ended = [str(n) for n, t in enumerate(timelines, start=1) if t[-1] < position]
     if epoch is not None and ended:
         notify(f"run{'s' if len(ended) > 1 else ''} {', '.join(ended)} ended before epoch "
                f"{position:g}: shown at {'their' if len(ended) > 1 else 'its'} last snapshot")
     return Frame(float(position), tuple(index_at(t, position, interpolate=False)
                                         for t in timelines))
+
+
+def _epochs(position: float) -> str:
+    """A position on the timeline as --epoch takes it: 12, or 0.923 within an epoch."""
+    return f"{position:g}" if float(position).is_integer() else f"{position:.3f}".rstrip("0")
+
+
+def _moment_within(views: list[RunView], position: float) -> str:
+    """How the header names the snapshot at `position` if it lies within an epoch ("epoch 1,
+    batch 12/13"), else "" (a whole epoch is named alike on the timeline and the header)."""
+    if float(position).is_integer():
+        return ""
+    for view in views:
+        hits = np.flatnonzero(view.timeline == position)
+        if len(hits):
+            return view.run.moment(int(hits[0]))
+    return ""

@@ -15,16 +15,18 @@ CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
                 "#C8B400", "#8877DD", "#B0703A")
 
 # Runs of a comparison: lines, not points, in a family no one takes for a class: on white,
-# deep dark tones (lightness 15 to 39): violet, teal, crimson, olive and near-black, each at
-# least 30 CIELAB units from every class color (as drawn: solid and faded into the
-# background) and from each other, no two colored ones of one hue family (hue angles 55
-# degrees apart: a dark teal and a dark green read as one color on a projector, whatever their
-# distance); on near-black, pale ones (77 to 89), with less room (25 units, 40 degrees). A
-# test measures it. A run's color is fixed by its name (see run_colors) and its position in
-# the palette, the same in both themes; a run is also named in its color beside its curve and
-# above its panels, and its curve has its own line style.
-RUN_COLORS = ("#520099", "#006466", "#9B0032", "#586000", "#262626")
-DARK_RUN_COLORS = ("#C0B8F0", "#78D0C0", "#F8D8D8", "#A0E898", "#F0C070")
+# deep tones (lightness 19 to 37): blue-violet, teal, wine, forest green and brown; on
+# near-black, pale ones (66 to 90): pink, aqua, salmon, pale green and cream. Each is at least
+# 33 CIELAB units from every class color (as drawn: solid and faded into the background),
+# from each other and from the theme's text color (a run's name is text: a near-black run
+# named in near-black read as a heading), no two of one hue family (hue angles 55 degrees
+# apart on white, 45 on near-black: a dark teal and a dark green read as one color on a
+# projector, whatever their distance). A test measures it. A run's color is fixed by its name
+# (see run_colors) and its position in the palette, the same hue family in both themes; a run
+# is also named in its color beside its curve and above its panels, and its curve has its own
+# line style.
+RUN_COLORS = ("#0040E8", "#106058", "#600030", "#284800", "#482800")
+DARK_RUN_COLORS = ("#F888F8", "#78F8E8", "#F87878", "#A0F880", "#F8D898")
 RUN_STYLES = ("-", "--", "-.", ":")  # a run's curve, by its place among the runs
 
 

@@ -86,7 +86,8 @@ class CodePanel:
             self.extents = growing_extents(view.codes)
             follow_ticks(ax)
             self._follow(0)
-        else:
+        room_below_in = 0.0  # under the axis label, in a plane made smaller than its slot
+        if not self.follow:
             before = ax.get_position().bounds
             labels_in = 1.15 * text_width("code neuron 2", FONT["label"]) / 72
             apply_code_scale(ax, fig, scale or code_scale([view.codes]),
@@ -96,6 +97,7 @@ class CodePanel:
                 box, (width_in, height_in) = ax.get_position(), fig.get_size_inches()
                 clear_ticks(ax.xaxis, ax.get_xlim(), box.width * width_in, across=True)
                 clear_ticks(ax.yaxis, ax.get_ylim(), box.height * height_in, across=False)
+                room_below_in = (box.y0 - before[1]) * height_in
         self.view, self.trail_length, self.ax, self.theme = view, options.trails, ax, theme
         self.members = members
         self.ghost = _ghost(ax, theme) if "ghost" in layers else None
@@ -113,7 +115,7 @@ class CodePanel:
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         # What a VAE's plane and --pull add, turned with the codes (see those modules).
         self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers,
-                                             key=not compact)]
+                                             key=not compact, room_below_in=room_below_in)]
                          if "circles" in layers else []) + (
             [PullArrows(ax, view, theme)] if "pull" in layers else []) + (
             [SparsityOverlay(ax, view, theme, readout=not compact)] if "axes" in layers
@@ -239,10 +241,13 @@ def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:
     return labels.size + options.pca_ghost if labels.size > 1 or labels[0] >= 0 else 0
 
 
+GHOST_NAME = "PCA"  # the rings' name in a key (the clip's and the handout's)
+
+
 def _ghost(ax: Axes, theme: Theme) -> Line2D:
     """PCA's answer, fitted onto the codes (affine) frame by frame."""
     (ghost,) = ax.plot([], [], "o", ms=5, mfc="none", mec=theme.muted, mew=0.7,
-                       alpha=0.45, zorder=DYNAMIC - 0.5, label="PCA")
+                       alpha=0.45, zorder=DYNAMIC - 0.5, label=GHOST_NAME)
     return ghost
 
 

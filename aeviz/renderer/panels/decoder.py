@@ -161,8 +161,9 @@ class SheetPanel:
         ax.set_xlim(*grid.x)
         ax.set_ylim(*grid.y)
         equal_scales(ax)
+        triad = None
         if x.shape[1] == 3 and not compact:
-            _triad(ax, self.axes, [run.feature_name(i) for i in range(3)], theme)
+            triad = _triad(ax, self.axes, [run.feature_name(i) for i in range(3)], theme, flat)
         # Beyond the codes the decoder extrapolates: that part of the grid only faintly.
         (self.outside,) = ax.plot([], [], color=theme.foreground, lw=0.5, alpha=0.12,
                                   zorder=DYNAMIC - 0.2, visible=grid.region)
@@ -180,8 +181,7 @@ class SheetPanel:
             _bare(ax)
         else:
             drawn = flat if self.noisy is None else np.concatenate([flat, flat_noisy])
-            _legend(ax, theme, noisy=self.noisy is not None, points=drawn,
-                    triad=x.shape[1] == 3)
+            _legend(ax, theme, noisy=self.noisy is not None, points=drawn, triad=triad)
         self.ax = ax
 
     def _sheet(self, state: State) -> np.ndarray:
@@ -264,13 +264,28 @@ def equal_scales(ax) -> None:
         ax.set_xlim(x0 - grow, x1 + grow)
 
 
-def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme) -> None:
+def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme,
+           points: np.ndarray) -> str:
     """The three data axes as arrows 0.35 inches long (when seen side on; less in a small
-    panel) in the lower left corner, each named beyond its tip."""
-    x0, (y0, y1) = ax.get_xlim()[0], ax.get_ylim()
+    panel), each named beyond its tip, in the corner holding the fewest of `points` (the
+    data, data coordinates: a fixed corner put the names over the data at 640x360). Returns
+    the corner ("lower left", ...)."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     inches = min(0.35, 0.2 * height_inches(ax))  # smaller in a small panel
     length = inches * (y1 - y0) / height_inches(ax)  # equal scales: the same along x
-    origin = np.array([x0, y0]) + 1.5 * length
+    reach = 2.0 * length  # an arrow and its name, around the origin
+
+    def origin_of(corner: str) -> np.ndarray:
+        vertical, horizontal = corner.split()
+        return np.array([x0 + 1.5 * length if horizontal == "left" else x1 - 1.5 * length,
+                         y0 + 1.5 * length if vertical == "lower" else y1 - 1.5 * length])
+
+    def covered(corner: str) -> int:
+        near = np.abs(points - origin_of(corner)).max(axis=1) <= reach
+        return int(near.sum())
+
+    corner = min(TRIAD_CORNERS, key=covered)  # the lower left on a tie
+    origin = origin_of(corner)
     for direction, name in zip(axes, names):
         tip = origin + length * direction
         ax.annotate("", xy=tip, xytext=origin, zorder=2,
@@ -278,10 +293,14 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme) -> None:
         unit = direction / max(float(np.linalg.norm(direction)), 1e-9)
         ax.text(*(tip + 0.45 * length * unit), name, color=theme.muted,
                 fontsize=FONT["small"], ha="center", va="center")
+    return corner
+
+
+TRIAD_CORNERS = ("lower left", "lower right", "upper left", "upper right")
 
 
 def _legend(ax, theme: Theme, noisy: bool = False, points: np.ndarray | None = None,
-            triad: bool = False) -> None:
+            triad: str | None = None) -> None:
     """"data" and "decoded grid" (and a denoising run's "noisy input → output"),
     right-aligned on the title line if there is room in one row beside the run's name; else
     inside, in the corner holding the fewest of `points` (the data and noisy inputs drawn),
@@ -307,9 +326,9 @@ def _legend(ax, theme: Theme, noisy: bool = False, points: np.ndarray | None = N
 
 
 def _legend_inside(ax, theme: Theme, handles: list, points: np.ndarray | None,
-                   triad: bool) -> bool:
+                   triad: str | None) -> bool:
     """Put the legend inside `ax`, in the corner covering the fewest `points` (data
-    coordinates) and no text (never the lower left, where a `triad` names the data's axes);
+    coordinates) and no text (never the corner `triad`, where the data's axes are named);
     false (no legend) where every corner covers a text or the legend is too tall."""
     style = dict(handles=handles, frameon=True, fontsize=FONT["small"], borderaxespad=0.2,
                  handlelength=1.6, labelcolor=theme.muted, facecolor=theme.background,
@@ -320,7 +339,7 @@ def _legend_inside(ax, theme: Theme, handles: list, points: np.ndarray | None,
     frame = ax.get_window_extent(renderer)
     best = None
     for corner in CORNERS:
-        if triad and corner == "lower left":
+        if corner == triad:
             continue
         box = ax.legend(loc=corner, **style).get_window_extent(renderer).padded(2)
         if box.height > 0.5 * frame.height or any(box.overlaps(t) for t in texts):

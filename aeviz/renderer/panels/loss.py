@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
 from aeviz.renderer.description import (  # noqa: F401 - reference_levels: its old name here
+    LOSS_MARGINS_IN,
     PANEL_TITLES,
     LossLimits,
     loss_limits_for,
@@ -40,6 +41,7 @@ from aeviz.settings import RenderOptions
 
 CLEARANCE_PT = 3.0  # the least room between a reference label and a curve
 KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much of the line
+AXIS_KEY_SAMPLE_PT = 16  # ... and in the x axis label's row, where room is short
 
 
 class LossPanel:
@@ -52,8 +54,9 @@ class LossPanel:
         description's (default: as describe gives them)."""
         limits = limits or loss_limits_for(views, options, span)
         terms = limits.terms_axis  # the objective's other terms, on a right axis
-        ax = panel_axes(fig, slot, (0.85, 0.6, TERMS_MARGIN_IN if terms else 0.3, 0.4), theme,
-                        PANEL_TITLES["loss"])
+        left, bottom, right, top = LOSS_MARGINS_IN
+        ax = panel_axes(fig, slot, (left, bottom, TERMS_MARGIN_IN if terms else right, top),
+                        theme, PANEL_TITLES["loss"])
         within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
         ax.set_xlabel("epochs completed" if within else "epoch")
         if not within:  # a short run would otherwise get ticks at epoch 0.5, 1.5, ...
@@ -106,9 +109,15 @@ class LossPanel:
         # label placed as a key, away from its line, could land on it).
         points = np.concatenate([points] + [reference_points(ax, ref.level)
                                             for ref in self.limits.references])
+        # Where the next key in the x label's row may start (points from the axes' left):
+        # under the y axis's tick labels already (that row is free there).
+        key_start = -(LOSS_MARGINS_IN[0] - 0.25) * 72
         for ref in self.limits.references:
-            taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts)),
-                                        ref.style, self.theme, points, taken))
+            box = reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts)),
+                                 ref.style, self.theme, points, taken)
+            if box == (0.0, 0.0, 0.0, 0.0):  # no room in the plot: a key under it
+                key_start = axis_key(ax, list(ref.texts), ref.style, self.theme, key_start)
+            taken.append(box)
         self.placed = [a for a in list(ax.texts) + list(ax.lines) if a not in before]
 
     def _follow(self, snapshot: int) -> None:
@@ -224,6 +233,33 @@ def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: 
     # Nowhere clear (a panel too small for its curves and labels): the line without its
     # label, rather than a label crossed by a line.
     return (0.0, 0.0, 0.0, 0.0)
+
+
+def axis_key(ax: Axes, texts: list[str], style: str, theme: Theme, start_pt: float,
+             font_size: float = FONT["small"]) -> float:
+    """A reference line's key (a sample of the line and the longest of `texts` that fits) in
+    the x axis label's row, left of that label, `start_pt` points right of the axes' left
+    edge (negative: left of it): where a short plot has no clear room for the label (a
+    640x360 clip's loss panel with a terms curve under PCA's line). Returns where the next
+    key may start (points); nothing fits: no key."""
+    label_pt = text_width(ax.get_xlabel(), FONT["label"])
+    room = (width_inches(ax) * 72 - label_pt) / 2 - start_pt - 0.5 * font_size
+    points_x = 1 / (width_inches(ax) * 72)
+    for text in texts:
+        width = AXIS_KEY_SAMPLE_PT + text_width(text, font_size)
+        if width <= room:
+            # The label's middle: under the ticks (3.5 pt), their pad (3.5), their labels
+            # (1.2 lines) and the label's pad (4), as matplotlib lays them out.
+            below_pt = 3.5 + 3.5 + 1.2 * FONT["tick"] + 4 + 0.6 * FONT["label"]
+            y = -below_pt / 72 / height_inches(ax)
+            x0 = start_pt * points_x
+            ax.plot([x0, x0 + 0.8 * AXIS_KEY_SAMPLE_PT * points_x], [y, y], transform=ax.transAxes,
+                    color=theme.muted, lw=1.2, ls=style, clip_on=False)
+            ax.text(x0 + AXIS_KEY_SAMPLE_PT * points_x, y, text, transform=ax.transAxes,
+                    va="center", ha="left", color=theme.muted, fontsize=font_size,
+                    clip_on=False)
+            return start_pt + width + font_size
+    return start_pt
 
 
 def _label(ax: Axes, box: Rect, x: float, text: str, theme: Theme, size: float) -> Rect:

@@ -25,8 +25,10 @@ class VariationalOverlay:
     """The prior's circles, and the ellipses if asked for, turned with the codes."""
 
     def __init__(self, ax: Axes, view: RunView, theme: Theme, ellipses: bool,
-                 key: bool = True):
-        """`key` false: no key (a handout's small cell, whose caption says it)."""
+                 key: bool = True, room_below_in: float = 0.0):
+        """`key` false: no key (a handout's small cell, whose caption says it);
+        `room_below_in`: free room under the plane's axis label (a plane made smaller than its
+        slot), where the key goes rather than over the codes."""
         self.view = view
         # Over the codes (whose points sit at DYNAMIC): a thin dashed line hides none of
         # them, and under them the circles vanish in a dense cloud.
@@ -42,7 +44,7 @@ class VariationalOverlay:
                                        zorder=DYNAMIC + 0.5)
             self.artists.append(self.ellipses)
         if key:  # redrawn with the codes each frame: a key inside the plane stays on top
-            self.artists.append(_key(ax, theme, ellipses))
+            self.artists.append(_key(ax, theme, ellipses, room_below_in))
 
     def update(self, state: State) -> None:
         raw = raw_codes(self.view, state)
@@ -73,12 +75,14 @@ class VariationalOverlay:
 
 
 KEY_TEXTS = ("N(0,1): 1σ, 2σ", "codes' σ")
+BELOW_AXES_IN = 0.5  # a plane's tick labels and axis label take this much under it
 
 
-def _key(ax: Axes, theme: Theme, ellipses: bool) -> Legend:
-    """What the circles and ellipses are: a key on the title line, right-aligned (inside the
-    plane's upper left corner where the title leaves no room). Added beside any other legend
-    of the plane, not in place of it."""
+def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0) -> Legend:
+    """What the circles and ellipses are: a key on the title line, right-aligned; else under
+    the plane's axis label where `room_below_in` holds it; else inside the plane's upper left
+    corner (over the codes). Added beside any other legend of the plane, not in place of
+    it."""
     handles = [Line2D([], [], color=theme.foreground, lw=1.2, ls="--", label=KEY_TEXTS[0])]
     if ellipses:
         handles.append(Line2D([], [], color=theme.foreground, lw=0.6, alpha=0.6,
@@ -92,9 +96,14 @@ def _key(ax: Axes, theme: Theme, ellipses: bool) -> Legend:
     if width_pt > room_pt - text_width(title, FONT["title"]) and title == "code layer":
         ax.set_title("", loc="left")  # a generic title gives way (the axes name the plane)
         title = ""
+    rows_in = len(handles) * 1.5 * FONT["small"] / 72
     if width_pt <= room_pt - text_width(title, FONT["title"]):
         key = Legend(ax, handles, labels, loc="lower right", bbox_to_anchor=(1.0, 1.0),
                      ncol=len(handles), frameon=False, **options)
+    elif rows_in <= room_below_in:  # one entry a row, centered under the axis label
+        below = -BELOW_AXES_IN / (ax.get_position().height * ax.get_figure().get_size_inches()[1])
+        key = Legend(ax, handles, labels, loc="upper center", bbox_to_anchor=(0.5, below),
+                     ncol=1, frameon=False, **options)
     else:  # a run's name keeps its place: the key goes inside
         key = Legend(ax, handles, labels, loc="upper left", ncol=1, frameon=True,
                      facecolor=theme.background, edgecolor=theme.faint, framealpha=0.85,
