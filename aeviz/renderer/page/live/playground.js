@@ -583,10 +583,15 @@
     const values = recordedLoss.concat(live1.map((r) => r.rmse)).filter((v) => v > 0 && Number.isFinite(v));
     if (!values.length) return;
     const e1 = Math.max(1, ...epochs), l0 = Math.log10(Math.min(...values)), l1 = Math.log10(Math.max(...values));
-    const m = 34, w = width - m - 8, h = height - 30;
-    const px = (e) => m + e / e1 * w, py = (v) => 8 + (1 - (Math.log10(v) - l0) / ((l1 - l0) || 1)) * h;
+    // The left margin as wide as the axis's labels ("7.7e+27" on a diverging run's page).
+    const top = Math.pow(10, l1).toPrecision(2), bottom = Math.pow(10, l0).toPrecision(2);
+    g.font = "11px sans-serif";
+    const m = Math.max(34, Math.ceil(Math.max(g.measureText(top).width, g.measureText(bottom).width)) + 8);
+    // The readout above the box (a curve starts at its top left: never across the words).
+    const t = 24, w = width - m - 8, h = height - t - 22;
+    const px = (e) => m + e / e1 * w, py = (v) => t + (1 - (Math.log10(v) - l0) / ((l1 - l0) || 1)) * h;
     g.strokeStyle = TH.faint;
-    g.strokeRect(m, 8, w, h);
+    g.strokeRect(m, t, w, h);
     const line = (xs, ys, color) => {
       g.strokeStyle = color;
       g.lineWidth = 2;
@@ -599,13 +604,13 @@
     g.fillStyle = TH.muted;
     g.font = "11px sans-serif";
     g.textAlign = "right";
-    g.fillText(Math.pow(10, l1).toPrecision(2), m - 3, 16);
-    g.fillText(Math.pow(10, l0).toPrecision(2), m - 3, 8 + h);
+    g.fillText(top, m - 3, t + 8);
+    g.fillText(bottom, m - 3, t + h);
     g.fillText(`epoch ${Math.round(e1)}`, m + w, height - 4);
     g.textAlign = "left";
     g.fillText("0", m, height - 4);
     g.font = "12px sans-serif";
-    g.fillText(`epoch ${live.epoch} | ${live1.length ? "RMSE " + live1[live1.length - 1].rmse.toPrecision(4) : "recorded run"}`, m + 6, 24);
+    g.fillText(`epoch ${live.epoch} | ${live1.length ? "RMSE " + live1[live1.length - 1].rmse.toPrecision(4) : "recorded run"}`, m, t - 8);
     g.lineWidth = 1;
   }
 
