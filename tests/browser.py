@@ -102,6 +102,7 @@ def load_scripts(driver, *names: str) -> None:
 # canvas (to find a text a curve crosses). Installed before the page's own scripts run.
 TEXT_RECORDER = r"""
 (() => {
+  if (window.__pageText) return;  // installed once
   const texts = new WeakMap(), strokes = new WeakMap(), paths = new WeakMap();
   const list = (map, canvas) => { if (!map.has(canvas)) map.set(canvas, []); return map.get(canvas); };
   const reset = (canvas) => { texts.set(canvas, []); strokes.set(canvas, []); };

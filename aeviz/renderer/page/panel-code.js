@@ -29,14 +29,22 @@ page.panelKinds.code = (() => {
       // touch its neighbour); round ones on a linear plane.
       const symlogged = linthresh && run.axes.ticks.map((v) => symlog(v, linthresh));
       const ticks = (limits, pixels, apart) => symlogged || niceTicks(limits[0], limits[1], Math.max(3, pixels / apart));
-      // The left margin holds the widest y tick label and the axis label beside it.
+      // The left margin holds the widest y tick label drawn and the axis label beside it; the
+      // ticks depend on the box's height and limits (equal scales: one unit as long on both
+      // axes, as in the clip), which depend on the margin: a few passes settle it.
       ctx.font = font(10.5);
-      const widest = Math.max(...ticks(run.axes.limits[1], 200, 45).map((t) => ctx.measureText(label(t)).width));
-      const left = Math.max(46, Math.ceil(widest) + 30), top = 8, right = 10, bottom = 38;
-      const width = this.width - left - right, height = this.height - top - bottom;
-      // Equal scales: one unit is as long on both axes, as in the clip.
-      const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
-      this.box = new Box(left, top, width, height, xl, yl);
+      const top = 8, right = 10, bottom = 38;
+      const boxAt = (left) => {
+        const width = this.width - left - right, height = this.height - top - bottom;
+        const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
+        return new Box(left, top, width, height, xl, yl);
+      };
+      const margin = (box) => Math.max(46, Math.ceil(Math.max(...ticks(box.ylim, box.height, 45)
+        .map((t) => ctx.measureText(label(t)).width))) + 30);
+      let left = 46;
+      for (let pass = 0; pass < 3 && margin(boxAt(left)) > left; pass++) left = margin(boxAt(left));
+      this.box = boxAt(left);
+      const { xlim: xl, ylim: yl, width, height } = this.box;
       if (this.following) return;  // axes and grid change with each step: drawn in draw()
       drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(xl, width, 70), ticks(yl, height, 45),
         label, label);
