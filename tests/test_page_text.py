@@ -2,7 +2,8 @@
 overlaps another (the HTML's and every canvas's, the live playground's included), none is cut
 by its canvas's edge, none inside the loss plot is crossed by a curve, at the first, a middle
 and the last snapshot; also the comparisons (the folder's and those the examples' comments
-render by hand) and the playground after a step and a short retraining. The examples train
+render by hand) and the playground after a step and a short retraining, with its decoder
+views shown. The examples train
 briefly (as in test_legibility: their layout, names, layers and blow-up are there from the
 first epochs)."""
 
@@ -165,6 +166,12 @@ def test_no_text_on_an_example_page_overlaps_another(browser, pages, name, size)
             call(driver, "aeviz.playground.step()")
             assert problems(driver) == [], (name, size, "after a step")
             call(driver, "aeviz.retrain(arguments[0])", {"train.epochs": 2})
+            # Its decoder views: a dragged code, a VAE's prior, a denoising run's noisy sample.
+            js(driver, "aeviz.playground.drag([0, 0])")
+            if js(driver, "!!document.querySelector('.playground canvas.prior')"):
+                js(driver, "aeviz.playground.prior(16)")
+            if js(driver, "!!document.querySelector('.playground canvas.denoise')"):
+                js(driver, "aeviz.playground.denoise(0, 0.3)")
             assert problems(driver) == [], (name, size, "retrained")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -449,6 +449,7 @@
     const b = element("button", {type: "button"}, priorBox, "decode 16 codes drawn from N(0, 1)");
     b.addEventListener("click", () => { prior(16); });
     priorCanvas = element("canvas", {class: "prior"}, priorBox);
+    priorCanvas.hidden = true;  // until pressed (empty, at the page's width, it left a blank screen)
   }
   const corrupts = Boolean(P.experiment.train.noise || P.experiment.train.masking);
   if (corrupts) {
@@ -619,6 +620,16 @@
   function drawOutput(g, output, x, y, w, h, compare) {
     g.strokeStyle = TH.faint;
     g.strokeRect(x, y, w, h);
+    // Within its box: a diverging network's outputs are far outside the data's range.
+    g.save();
+    g.beginPath();
+    g.rect(x, y, w, h);
+    g.clip();
+    drawInside(g, output, x, y, w, h, compare);
+    g.restore();
+  }
+
+  function drawInside(g, output, x, y, w, h, compare) {
     const shape = RUN.imageShape;
     if (shape) {
       const [rows, cols] = shape, cell = Math.min(w / cols, h / rows);
@@ -661,9 +672,17 @@
     if (w >= 200) {  // the features' names under a large profile
       g.fillStyle = TH.muted;
       g.font = "11px sans-serif";
-      g.textAlign = "center";
+      // Each name cut to the room between its neighbours (whole, they ran into each other),
+      // the first and last ones aligned inwards (within the box).
+      const room = d > 1 ? w * 0.9 / (d - 1) - 6 : w - 8, edge = room / 2 + w * 0.05 - 3;
       for (let j = 0; j < d; j++) {
-        g.fillText(String(RUN.features[j]).slice(0, 12), x + (d > 1 ? j / (d - 1) : 0.5) * w * 0.9 + w * 0.05, y + h - 4);
+        let name = String(RUN.features[j]).slice(0, 12);
+        const fits = d > 1 && (j === 0 || j === d - 1) ? edge : room;
+        while (name.length > 1 && g.measureText(name + "\u2026").width > fits) name = name.slice(0, -1);
+        if (name !== String(RUN.features[j]).slice(0, 12)) name += "\u2026";
+        g.textAlign = d > 1 && j === 0 ? "left" : d > 1 && j === d - 1 ? "right" : "center";
+        const at = x + (d > 1 ? j / (d - 1) : 0.5) * w * 0.9 + w * 0.05;
+        g.fillText(name, j === 0 && d > 1 ? Math.min(at, x + 3) : j === d - 1 && d > 1 ? Math.max(at, x + w - 3) : at, y + h - 4);
       }
       g.textAlign = "left";
     }
@@ -728,7 +747,10 @@
     const decoded = decode(codes.flat(), count), outputs = [];
     for (let i = 0; i < count; i++) outputs.push(Array.from(decoded.subarray(i * d, i * d + d)));
     priorShown = {codes, decoded: outputs};
-    if (priorCanvas) drawStrip(priorCanvas, outputs);
+    if (priorCanvas) {
+      priorCanvas.hidden = false;
+      drawStrip(priorCanvas, outputs);
+    }
     return priorShown;
   }
 
