@@ -690,7 +690,8 @@
 
   let decodedShown = null;
   function drawDecoded() {
-    const {g, width, height} = sized(decodedPanel.canvas, 320);
+    // Before a drag, the hint alone (an empty panel left a blank screen under a narrow window).
+    const {g, width, height} = sized(decodedPanel.canvas, dragCode ? 320 : 40);
     if (!dragCode) {
       g.fillStyle = TH.muted;
       g.font = "13px sans-serif";
