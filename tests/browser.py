@@ -143,6 +143,13 @@ TEXT_RECORDER = r"""
   }
   const drawImage = C.drawImage;
   C.drawImage = function (source, ...args) {
+    if (source instanceof HTMLCanvasElement && !covers(this, ...(args.length >= 8 ? args.slice(4)
+      : [args[0], args[1], args[2] === undefined ? source.width : args[2], args[3] === undefined ? source.height : args[3]]))) {
+      // An image (reconstructions, a mosaic) drawn into a part of the canvas: counted as a
+      // text is (it must be whole, and cover none).
+      const [dx, dy, dw, dh] = args.length >= 8 ? args.slice(4) : [args[0], args[1], args[2], args[3]];
+      if (dw !== undefined) list(texts, this.canvas).push({ text: "[image]", box: corners(this, dx, dy, dx + dw, dy + dh), image: true });
+    }
     if (source instanceof HTMLCanvasElement && texts.has(source)) {
       const [dx, dy, dw, dh] = args.length >= 8 ? args.slice(4) : [args[0], args[1],
         args[2] === undefined ? source.width : args[2], args[3] === undefined ? source.height : args[3]];
@@ -219,7 +226,7 @@ TEXT_RECORDER = r"""
         const key = t.text + " " + t.box.map(Math.round).join(" ");
         if (seen.has(key)) continue;  // drawn twice in one place (a still part redrawn)
         seen.add(key);
-        found.push({ text: t.text, where: panel, canvas: true, box: onPage(canvas, t.box),
+        found.push({ text: t.text, where: panel, canvas: true, box: onPage(canvas, t.box), image: Boolean(t.image),
           inside: t.box[0] >= -1 && t.box[1] >= -1 && t.box[2] <= size[0] + 1 && t.box[3] <= size[1] + 1 });
       }
     }
@@ -265,7 +272,8 @@ def viewport(driver, width: int, height: int) -> None:
 
 
 def page_texts(driver) -> list[dict]:
-    """Every text the page shows now: {text, where, canvas, box (page pixels x0, y0, x1, y1),
+    """Every text the page shows now, and every image drawn into a part of a canvas (text
+    "[image]", image true): {text, where, canvas, image, box (page pixels x0, y0, x1, y1),
     inside (within its canvas), node (an HTML text's node: a text wrapped over lines has a
     box per line)}."""
     return driver.execute_script("return window.__pageText()")

@@ -96,8 +96,8 @@ def pages(tmp_path_factory):
 
 
 def overlapping(texts: list[dict]) -> list[tuple]:
-    """The pairs of texts whose boxes share more than a pixel each way (lines of one HTML
-    text apart)."""
+    """The pairs of texts (or a text and an image) whose boxes share more than a pixel each
+    way (lines of one HTML text apart)."""
     found = []
     boxes = np.array([t["box"] for t in texts], float).reshape(-1, 4)
     for i, a in enumerate(texts):
@@ -106,6 +106,8 @@ def overlapping(texts: list[dict]) -> list[tuple]:
         high = np.minimum(rest[:, 3], a["box"][3]) - np.maximum(rest[:, 1], a["box"][1])
         for j in np.flatnonzero((wide > 1) & (high > 1)):
             b = texts[i + 1 + j]
+            if a.get("image") and b.get("image"):
+                continue  # images side by side (a strip of reconstructions)
             if a.get("node") is None or a.get("node") != b.get("node"):
                 found.append((a["text"], a["where"], b["text"], b["where"]))
     return found
