@@ -219,14 +219,14 @@ TEXT_RECORDER = r"""
   };
   window.__pageText = () => {
     const found = [];
-    for (const canvas of document.querySelectorAll("canvas")) {
+    for (const [number, canvas] of document.querySelectorAll("canvas").entries()) {
       if (!shown(canvas)) continue;
       const panel = where(canvas), size = [canvas.width, canvas.height], seen = new Set();
       for (const t of texts.get(canvas) || []) {
         const key = t.text + " " + t.box.map(Math.round).join(" ");
         if (seen.has(key)) continue;  // drawn twice in one place (a still part redrawn)
         seen.add(key);
-        found.push({ text: t.text, where: panel, canvas: true, box: onPage(canvas, t.box), image: Boolean(t.image),
+        found.push({ text: t.text, where: panel, canvas: number, box: onPage(canvas, t.box), image: Boolean(t.image),
           inside: t.box[0] >= -1 && t.box[1] >= -1 && t.box[2] <= size[0] + 1 && t.box[3] <= size[1] + 1 });
       }
     }
@@ -241,16 +241,18 @@ TEXT_RECORDER = r"""
       for (const r of range.getClientRects()) {
         const b = clipped(element, [r.left + scrollX, r.top + scrollY, r.right + scrollX, r.bottom + scrollY]);
         if (b[2] - b[0] > 0.5 && b[3] - b[1] > 0.5) {
-          found.push({ text: node.textContent.trim().slice(0, 60), where: where(element), canvas: false, box: b,
+          found.push({ text: node.textContent.trim().slice(0, 60), where: where(element), canvas: null, box: b,
             inside: true, node: number });
         }
       }
     }
     return found;
   };
-  // The segments stroked on the canvas `selector` shows now, in page pixels.
+  // The segments stroked on the canvas `selector` (or the page's canvas number `selector`)
+  // shows now, in page pixels.
   window.__pageStrokes = (selector) => {
-    const canvas = document.querySelector(selector);
+    const canvas = typeof selector === "number" ? document.querySelectorAll("canvas")[selector]
+      : document.querySelector(selector);
     return (strokes.get(canvas) || []).map((s) => {
       const a = onPage(canvas, [s[0], s[1], s[0], s[1]]), b = onPage(canvas, [s[2], s[3], s[2], s[3]]);
       return [a[0], a[1], b[0], b[1]];
@@ -273,7 +275,8 @@ def viewport(driver, width: int, height: int) -> None:
 
 def page_texts(driver) -> list[dict]:
     """Every text the page shows now, and every image drawn into a part of a canvas (text
-    "[image]", image true): {text, where, canvas, image, box (page pixels x0, y0, x1, y1),
+    "[image]", image true): {text, where, canvas (the page's canvas number; null: HTML),
+    image, box (page pixels x0, y0, x1, y1),
     inside (within its canvas), node (an HTML text's node: a text wrapped over lines has a
     box per line)}."""
     return driver.execute_script("return window.__pageText()")

@@ -1,6 +1,6 @@
 """Every example's page, as a lecturer opens it in a 640x360 and a 1280x720 window: no text
 overlaps another (the HTML's and every canvas's, the live playground's included), none is cut
-by its canvas's edge, none inside the loss plot is crossed by a curve, at the first, a middle
+by its canvas's edge, none is crossed by a line drawn on its canvas, at the first, a middle
 and the last snapshot; also the comparisons (the folder's and those the examples' comments
 render by hand) and the playground after a step and a short retraining, with its decoder
 views shown. The examples train
@@ -113,32 +113,30 @@ def overlapping(texts: list[dict]) -> list[tuple]:
     return found
 
 
-def crossed(driver) -> list[tuple]:
-    """The loss plot's texts inside its box that a stroke drawn in the box crosses (grid
-    lines apart), with the segment."""
-    box = js(driver, "aeviz.drawn('loss') && aeviz.drawn('loss').box")
-    if box is None:
-        return []
-    left, top = js(driver, """(() => { const r = document.querySelector('.panel.loss canvas')
-        .getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY]; })()""")
-    x0, y0, x1, y1 = left + box[0], top + box[1], left + box[0] + box[2], top + box[1] + box[3]
-    texts = [t for t in page_texts(driver) if t["where"].endswith("panel.loss canvas")
-             and t["box"][0] >= x0 and t["box"][2] <= x1 and t["box"][1] >= y0
-             and t["box"][3] <= y1]
-    segments = np.array(js(driver, "window.__pageStrokes('.panel.loss canvas')"),
-                        float).reshape(-1, 4)
-    steps = np.linspace(0, 1, 24)[:, None, None]
-    points = (segments[None, :, :2] + steps * (segments[None, :, 2:] - segments[None, :, :2]))
-    points = points.reshape(-1, 2)
-    points = points[(points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0)
-                    & (points[:, 1] <= y1)]  # the curves are cut at the box
+def crossed(driver, texts: list[dict]) -> list[tuple]:
+    """The texts drawn on a canvas that a stroke drawn on it crosses (grid lines apart), with
+    a point of the stroke. The loss plot's curves are cut at its box (as drawn)."""
     found = []
-    for text in texts:
-        a, b, c, d = text["box"]
-        inside = ((points[:, 0] > a + 1) & (points[:, 0] < c - 1) & (points[:, 1] > b + 1)
-                  & (points[:, 1] < d - 1))
-        if inside.any():
-            found.append((text["text"], points[inside][0].round(1).tolist()))
+    for number in sorted({t["canvas"] for t in texts if t["canvas"] is not None}):
+        segments = np.array(js(driver, "window.__pageStrokes(arguments[0])", number),
+                            float).reshape(-1, 4)
+        steps = np.linspace(0, 1, 24)[:, None, None]
+        points = (segments[None, :, :2] + steps * (segments[None, :, 2:] - segments[None, :, :2]))
+        points = points.reshape(-1, 2)
+        box = js(driver, """(() => { const c = document.querySelectorAll('canvas')[arguments[0]];
+            if (!c.closest('.panel.loss')) return null;
+            const r = c.getBoundingClientRect(), b = aeviz.drawn('loss').box;
+            return [r.left + scrollX + b[0], r.top + scrollY + b[1], b[2], b[3]]; })()""", number)
+        if box is not None:
+            x0, y0, x1, y1 = box[0], box[1], box[0] + box[2], box[1] + box[3]
+            points = points[(points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0)
+                            & (points[:, 1] <= y1)]
+        for text in (t for t in texts if t["canvas"] == number and not t["image"]):
+            a, b, c, d = text["box"]
+            inside = ((points[:, 0] > a + 1) & (points[:, 0] < c - 1) & (points[:, 1] > b + 1)
+                      & (points[:, 1] < d - 1))
+            if inside.any():
+                found.append((text["text"], text["where"], points[inside][0].round(1).tolist()))
     return found
 
 
@@ -146,7 +144,7 @@ def problems(driver) -> list:
     texts = page_texts(driver)
     assert len(texts) > 20, texts  # the recorder saw the page's texts
     cut = [(t["text"], t["where"]) for t in texts if not t["inside"]]
-    return cut + overlapping(texts) + crossed(driver)
+    return cut + overlapping(texts) + crossed(driver, texts)
 
 
 @pytest.mark.slow

@@ -516,7 +516,8 @@
       const [wide, tall] = span(fit);
       limits = [[fit[0][0] - wide * 0.1, fit[0][1] + wide * 0.1], [fit[1][0] - tall * 0.1, fit[1][1] + tall * 0.1]];
     }
-    const m = 8, w = width - 2 * m, h = height - 2 * m;
+    // A line under the plane for the words on a step's arrows (inside, the arrows crossed them).
+    const m = 8, w = width - 2 * m, h = height - 2 * m - 16;
     const [[x0, x1], [y0, y1]] = limits;
     plane.toPixel = (a, b) => [m + (a - x0) / (x1 - x0) * w, m + (1 - (b - y0) / (y1 - y0)) * h];
     plane.fromPixel = (px, py) => [x0 + (px - m) / w * (x1 - x0), y0 + (1 - (py - m) / h) * (y1 - y0)];
@@ -543,6 +544,10 @@
       for (let i = 0; i < rows.length; i++) longest = Math.max(longest, Math.hypot(arrows[2 * i], arrows[2 * i + 1]));
       // The longest arrow 12 % of the plane's width, as aeviz's pull arrows.
       const gain = longest > 0 ? 0.12 * (x1 - x0) / longest : 0;
+      g.save();
+      g.beginPath();
+      g.rect(m, m, w, h);
+      g.clip();  // an arrow from a code near the frame stays in the plane
       g.strokeStyle = TH.foreground;
       g.globalAlpha = 0.6;
       g.lineWidth = 1.2;
@@ -561,10 +566,10 @@
         }
         g.stroke();
       });
-      g.globalAlpha = 1;
+      g.restore();
       g.fillStyle = TH.muted;
       g.font = "12px sans-serif";
-      g.fillText(`step ${live.steps}: where it pulls its batch's codes`, m + 4, height - m - 4);
+      g.fillText(`step ${live.steps}: where it pulls its batch's codes`, m + 4, height - 6);
     }
     if (dragCode) {
       const [px, py] = plane.toPixel(dragCode[0], dragCode[1]);
