@@ -222,6 +222,9 @@ def test_a_comparison_words_its_subtitle_and_tells_runs_apart(browser, vae_runs,
     want = [run["color"] for run in expected["runs"]]
     assert colors == [f"rgb({int(c[1:3], 16)}, {int(c[3:5], 16)}, {int(c[5:7], 16)})"
                       for c in want]
+    # The page's own reconstruction panels too, each in its run's color.
+    assert js(driver, "Array.from(document.querySelectorAll('.panel.recon h2 .title'),"
+                      " (e) => getComputedStyle(e).color)") == colors
     assert js(driver, "aeviz.drawn('loss')")["styles"] == ["-", "--"]
     for number, color in enumerate(want):  # each run's curve in its own color
         js(driver, "aeviz.seek(aeviz.steps() - 1)")

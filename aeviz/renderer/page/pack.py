@@ -119,7 +119,9 @@ def page_panels(description: Description, runs: list[dict]) -> list[dict]:
     if "recon" not in panel_names(description):
         panels += [{"name": "recon", "run": number, "rect": None,
                     "title": run["label"] if several else PANEL_TITLES["recon"],
-                    "title_color": None, "code": None, "loss": None, "colors": None,
+                    # In its run's color, as its code plane's title (a comparison).
+                    "title_color": run["color"] if several else None,
+                    "code": None, "loss": None, "colors": None,
                     "decoder": None, "recon": None, "layers": []}
                    for number, run in enumerate(runs)]
     kinds = {"mosaic": "decoderMosaic", "sheet": "decoderSheet"}
