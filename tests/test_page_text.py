@@ -1,11 +1,10 @@
 """Every example's page, as a lecturer opens it in a 640x360 and a 1280x720 window: no text
-overlaps another (the HTML's and every canvas's, the live playground's included), none is cut
-by its canvas's edge, none is crossed by a line drawn on its canvas, at the first, a middle
-and the last snapshot; also the comparisons (the folder's and those the examples' comments
-render by hand) and the playground after a step and a short retraining, with its decoder
-views shown. The examples train
-briefly (as in test_legibility: their layout, names, layers and blow-up are there from the
-first epochs)."""
+overlaps another or an image (the HTML's and every canvas's, the live playground's included),
+none is cut by its canvas's edge, none is crossed by a line drawn on its canvas, at the first,
+a middle and the last snapshot; also the comparisons (the folder's and those the examples'
+comments render by hand) and the playground after a step and a short retraining, with its
+decoder views shown. The examples train briefly (as in test_legibility: their layout, names,
+layers and blow-up are there from the first epochs)."""
 
 from __future__ import annotations
 
