@@ -94,3 +94,189 @@ def load_scripts(driver, *names: str) -> None:
         driver.execute_script("const script = document.createElement('script');"
                               "script.textContent = arguments[0];"
                               "document.head.appendChild(script);", text)
+
+
+# Every text the page shows, with its box in page pixels: the text drawn on its canvases
+# (fillText and strokeText, through each canvas's transform, copied with the still background
+# a panel draws once) and the HTML text of every element shown; and the strokes drawn on each
+# canvas (to find a text a curve crosses). Installed before the page's own scripts run.
+TEXT_RECORDER = r"""
+(() => {
+  if (window.__pageText) return;  // installed once
+  const texts = new WeakMap(), strokes = new WeakMap(), paths = new WeakMap();
+  const list = (map, canvas) => { if (!map.has(canvas)) map.set(canvas, []); return map.get(canvas); };
+  const reset = (canvas) => { texts.set(canvas, []); strokes.set(canvas, []); };
+  const C = CanvasRenderingContext2D.prototype;
+  for (const side of ["width", "height"]) {  // a canvas given a size is cleared
+    const property = Object.getOwnPropertyDescriptor(HTMLCanvasElement.prototype, side);
+    Object.defineProperty(HTMLCanvasElement.prototype, side, { get: property.get,
+      set(value) { reset(this); property.set.call(this, value); } });
+  }
+  const corners = (ctx, x0, y0, x1, y1) => {
+    const m = ctx.getTransform(), xs = [], ys = [];
+    for (const [x, y] of [[x0, y0], [x1, y0], [x0, y1], [x1, y1]]) {
+      xs.push(m.a * x + m.c * y + m.e); ys.push(m.b * x + m.d * y + m.f);
+    }
+    return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  };
+  const covers = (ctx, x, y, w, h) => {
+    const [x0, y0, x1, y1] = corners(ctx, x, y, x + w, y + h), c = ctx.canvas;
+    return x0 <= 0 && y0 <= 0 && x1 >= c.width && y1 >= c.height;
+  };
+  for (const name of ["fillText", "strokeText"]) {
+    const original = C[name];
+    C[name] = function (s, x, y, ...rest) {
+      const m = this.measureText(String(s));
+      if (String(s).trim() && this.globalAlpha > 0) {
+        list(texts, this.canvas).push({ text: String(s), box: corners(this, x - m.actualBoundingBoxLeft,
+          y - m.actualBoundingBoxAscent, x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent) });
+      }
+      return original.call(this, s, x, y, ...rest);
+    };
+  }
+  for (const name of ["fillRect", "clearRect"]) {
+    const original = C[name];
+    C[name] = function (x, y, w, h) {
+      if (covers(this, x, y, w, h)) reset(this.canvas);
+      return original.call(this, x, y, w, h);
+    };
+  }
+  const drawImage = C.drawImage;
+  C.drawImage = function (source, ...args) {
+    if (source instanceof HTMLCanvasElement && !covers(this, ...(args.length >= 8 ? args.slice(4)
+      : [args[0], args[1], args[2] === undefined ? source.width : args[2], args[3] === undefined ? source.height : args[3]]))) {
+      // An image (reconstructions, a mosaic) drawn into a part of the canvas: counted as a
+      // text is (it must be whole, and cover none).
+      const [dx, dy, dw, dh] = args.length >= 8 ? args.slice(4) : [args[0], args[1], args[2], args[3]];
+      if (dw !== undefined) list(texts, this.canvas).push({ text: "[image]", box: corners(this, dx, dy, dx + dw, dy + dh), image: true });
+    }
+    if (source instanceof HTMLCanvasElement && texts.has(source)) {
+      const [dx, dy, dw, dh] = args.length >= 8 ? args.slice(4) : [args[0], args[1],
+        args[2] === undefined ? source.width : args[2], args[3] === undefined ? source.height : args[3]];
+      if (covers(this, dx, dy, dw, dh)) reset(this.canvas);
+      const sx = dw / source.width, sy = dh / source.height;
+      const map = (b) => corners(this, dx + b[0] * sx, dy + b[1] * sy, dx + b[2] * sx, dy + b[3] * sy);
+      for (const t of texts.get(source)) list(texts, this.canvas).push({ text: t.text, box: map(t.box) });
+      for (const s of strokes.get(source) || []) {
+        const a = corners(this, dx + s[0] * sx, dy + s[1] * sy, dx + s[0] * sx, dy + s[1] * sy);
+        const b = corners(this, dx + s[2] * sx, dy + s[3] * sy, dx + s[2] * sx, dy + s[3] * sy);
+        list(strokes, this.canvas).push([a[0], a[1], b[0], b[1]]);
+      }
+    }
+    return drawImage.call(this, source, ...args);
+  };
+  // The current path's line segments, in canvas pixels; stroked ones are kept unless thinner
+  // than 0.9 px (the axes' grid lines).
+  const beginPath = C.beginPath, moveTo = C.moveTo, lineTo = C.lineTo, stroke = C.stroke;
+  const point = (ctx, x, y) => corners(ctx, x, y, x, y).slice(0, 2);
+  C.beginPath = function () { paths.set(this, { last: null, segments: [] }); return beginPath.call(this); };
+  C.moveTo = function (x, y) {
+    if (!paths.has(this)) paths.set(this, { last: null, segments: [] });
+    paths.get(this).last = point(this, x, y);
+    return moveTo.call(this, x, y);
+  };
+  C.lineTo = function (x, y) {
+    if (!paths.has(this)) paths.set(this, { last: null, segments: [] });
+    const path = paths.get(this), p = point(this, x, y);
+    if (path.last && isFinite(p[0] + p[1] + path.last[0] + path.last[1])) path.segments.push([...path.last, ...p]);
+    path.last = p;
+    return lineTo.call(this, x, y);
+  };
+  C.stroke = function (...args) {
+    const path = paths.get(this);
+    if (!args.length && path && this.lineWidth >= 0.9 && this.globalAlpha > 0) {
+      list(strokes, this.canvas).push(...path.segments);
+    }
+    return stroke.call(this, ...args);
+  };
+
+  // Where a box in a canvas's pixels is on the page.
+  const onPage = (canvas, b) => {
+    const r = canvas.getBoundingClientRect(), sx = r.width / canvas.width, sy = r.height / canvas.height;
+    return [r.left + scrollX + b[0] * sx, r.top + scrollY + b[1] * sy, r.left + scrollX + b[2] * sx,
+      r.top + scrollY + b[3] * sy];
+  };
+  const where = (element) => {
+    const names = [];
+    for (let e = element; e && e !== document.body; e = e.parentElement) {
+      names.push(e.id ? "#" + e.id : e.className && typeof e.className === "string"
+        ? e.tagName.toLowerCase() + "." + e.className.split(" ").join(".") : e.tagName.toLowerCase());
+    }
+    return names.slice(0, 3).reverse().join(" ");
+  };
+  const shown = (element) => element.getClientRects().length > 0 && getComputedStyle(element).visibility !== "hidden";
+  // A rectangle cut to what the ancestors that clip their overflow let show.
+  const clipped = (element, b) => {
+    for (let e = element; e && e !== document.documentElement; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.overflowX !== "visible" || style.overflowY !== "visible") {
+        const r = e.getBoundingClientRect();
+        b = [Math.max(b[0], r.left + scrollX), Math.max(b[1], r.top + scrollY),
+          Math.min(b[2], r.right + scrollX), Math.min(b[3], r.bottom + scrollY)];
+      }
+    }
+    return b;
+  };
+  window.__pageText = () => {
+    const found = [];
+    for (const [number, canvas] of document.querySelectorAll("canvas").entries()) {
+      if (!shown(canvas)) continue;
+      const panel = where(canvas), size = [canvas.width, canvas.height], seen = new Set();
+      for (const t of texts.get(canvas) || []) {
+        const key = t.text + " " + t.box.map(Math.round).join(" ");
+        if (seen.has(key)) continue;  // drawn twice in one place (a still part redrawn)
+        seen.add(key);
+        found.push({ text: t.text, where: panel, canvas: number, box: onPage(canvas, t.box), image: Boolean(t.image),
+          inside: t.box[0] >= -1 && t.box[1] >= -1 && t.box[2] <= size[0] + 1 && t.box[3] <= size[1] + 1 });
+      }
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let number = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode(), number++) {
+      const element = node.parentElement;
+      if (!node.textContent.trim() || !element || element.closest("script, style") || !shown(element)) continue;
+      if (element.closest("select") && element.tagName === "OPTION") continue;  // a closed list
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {
+        const b = clipped(element, [r.left + scrollX, r.top + scrollY, r.right + scrollX, r.bottom + scrollY]);
+        if (b[2] - b[0] > 0.5 && b[3] - b[1] > 0.5) {
+          found.push({ text: node.textContent.trim().slice(0, 60), where: where(element), canvas: null, box: b,
+            inside: true, node: number });
+        }
+      }
+    }
+    return found;
+  };
+  // The segments stroked on the canvas `selector` (or the page's canvas number `selector`)
+  // shows now, in page pixels.
+  window.__pageStrokes = (selector) => {
+    const canvas = typeof selector === "number" ? document.querySelectorAll("canvas")[selector]
+      : document.querySelector(selector);
+    return (strokes.get(canvas) || []).map((s) => {
+      const a = onPage(canvas, [s[0], s[1], s[0], s[1]]), b = onPage(canvas, [s[2], s[3], s[2], s[3]]);
+      return [a[0], a[1], b[0], b[1]];
+    });
+  };
+})();
+"""  # noqa: E501 (JavaScript)
+
+
+def record_text(driver) -> None:
+    """From the next page loaded on: the recorder of its texts and strokes (TEXT_RECORDER)."""
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": TEXT_RECORDER})
+
+
+def viewport(driver, width: int, height: int) -> None:
+    """The page laid out for a `width` x `height` window (CSS pixels, device ratio 1)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+def page_texts(driver) -> list[dict]:
+    """Every text the page shows now, and every image drawn into a part of a canvas (text
+    "[image]", image true): {text, where, canvas (the page's canvas number; null: HTML),
+    image, box (page pixels x0, y0, x1, y1),
+    inside (within its canvas), node (an HTML text's node: a text wrapped over lines has a
+    box per line)}."""
+    return driver.execute_script("return window.__pageText()")

@@ -222,6 +222,9 @@ def test_a_comparison_words_its_subtitle_and_tells_runs_apart(browser, vae_runs,
     want = [run["color"] for run in expected["runs"]]
     assert colors == [f"rgb({int(c[1:3], 16)}, {int(c[3:5], 16)}, {int(c[5:7], 16)})"
                       for c in want]
+    # The page's own reconstruction panels too, each in its run's color.
+    assert js(driver, "Array.from(document.querySelectorAll('.panel.recon h2 .title'),"
+                      " (e) => getComputedStyle(e).color)") == colors
     assert js(driver, "aeviz.drawn('loss')")["styles"] == ["-", "--"]
     for number, color in enumerate(want):  # each run's curve in its own color
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
@@ -284,3 +287,29 @@ def test_no_reference_label_is_crossed_by_a_curve(browser, width, tmp_path):
             for i in range(1, len(px)):
                 assert not crosses(label["box"], (px[i - 1], ys[i - 1]), (px[i], ys[i])), \
                     (label, i)
+
+
+def test_a_linear_run_draws_pcas_ghost_fitted_onto_its_codes(browser, tmp_path):
+    """linear-vs-pca's lesson (its caption's rings): PCA's projection, fitted onto each
+    snapshot's codes by the least-squares affine map, as the clip fits it."""
+    from aeviz.renderer.geometry import affine_fit
+
+    run = example("linear-vs-pca", 6)
+    page, expected = page_of([run], tmp_path / "linear.html")
+    driver = open_page(browser, page)
+    same_description(driver, expected)
+    assert "ghost" in expected["panels"][0]["layers"]
+    view = run_views([run], options_of([run], {}))[0]
+    for step in (0, js(driver, "aeviz.steps()") - 1):
+        js(driver, "aeviz.seek(arguments[0])", step)
+        k = snapshot(driver)
+        drawn = np.asarray(js(driver, "aeviz.drawn('code', 0)")["ghost"], float)
+        want = affine_fit(view.pca[1], np.asarray(view.codes[k], float))
+        span = np.ptp(np.asarray(view.codes[k], float), axis=0)
+        # The page fits onto its 16-bit codes: within a thousandth of the codes' spread.
+        assert drawn.shape == want.shape == (len(run.x), 2)
+        assert np.all(np.abs(drawn - want).max(axis=0) <= 1e-3 * span)
+    # Without the option: no ghost.
+    page, _ = page_of([run], tmp_path / "plain.html", pca_ghost=False)
+    driver = open_page(browser, page)
+    assert js(driver, "aeviz.drawn('code', 0)")["ghost"] is None

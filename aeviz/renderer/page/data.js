@@ -40,6 +40,7 @@ page.data = (() => {
       ...packed, number, labels, hover, hoverX, classes,
       timeline: decodeArray(packed.timeline, "f8"),
       loss: decodeArray(packed.loss, "f8"),
+      pca: decodeArray(packed.pca || "", "f4"),
       codes: decodeArray(packed.codes, "i2"),
       params: decodeArray(packed.params, "f4"),
       largest: decodeArray(packed.largest, "f4"),

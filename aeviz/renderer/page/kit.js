@@ -150,16 +150,18 @@ page.kit = (() => {
         lastRight = x + half;
         text(ctx, label, x, box.top + box.height + 13, "center", "alphabetic", theme.muted, 10.5);
       }
-      let lastTop = Infinity;
+      let lastTop = Infinity, widest = 0;
       for (const t of yticks) {
         const y = box.y(t);
         if (y + 6 > lastTop - 2) continue;
         lastTop = y - 6;
+        widest = Math.max(widest, ctx.measureText(ytext(t)).width);
         text(ctx, ytext(t), box.left - 5, y, "right", "middle", theme.muted, 10.5);
       }
       if (xlabel) text(ctx, xlabel, box.left + box.width / 2, box.top + box.height + 29, "center", "alphabetic", theme.muted, 11.5);
-      if (ylabel) {
-        ctx.save(); ctx.translate(12, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
+      if (ylabel) {  // beside the tick labels (a centered box, a mosaic's, has room to its left)
+        const x = Math.max(12, box.left - 5 - widest - 11);
+        ctx.save(); ctx.translate(x, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
         text(ctx, ylabel, 0, 0, "center", "middle", theme.muted, 11.5); ctx.restore();
       }
     }

@@ -4,6 +4,7 @@
 (() => {
   const data = JSON.parse(document.getElementById("aeviz-data").textContent);
   const stage = new page.Stage(data), main = document.getElementById("panels");
+  const OWN_WIDTH = 300;  // px: the narrowest a page's own panel sits beside another
   for (const spec of data.panels) {
     const panel = new page.panelKinds[spec.kind](stage, spec);
     stage.panels.push(panel);
@@ -16,7 +17,7 @@
 
   // The description's layout as a CSS grid: the edges of its panels' rectangles are the
   // grid's lines and each panel keeps its rectangle's proportions, so the page arranges the
-  // panels as the clip does. The page's own panels (no rectangle) go in a row below, each
+  // panels as the clip does. The page's own panels (no rectangle) go in rows below, each
   // under its run's code plane.
   function layOut(panels, description, grid) {
     const described = panels.filter((p) => p.spec.rect);
@@ -40,11 +41,27 @@
     grid.appendChild(caption);
     caption.style.gridColumn = "1 / -1";
     caption.style.gridRow = String(tops.length);
-    let row = tops.length + 1;
-    for (const panel of panels.filter((p) => !p.spec.rect)) {
+    stage.arrange = () => arrange(panels.filter((p) => !p.spec.rect), described, tops.length + 1, grid);
+  }
+
+  // The page's own panels in rows from `first` on: each under its run's code plane (runs whose
+  // planes share a column, a grid of four, one under the other), where that column is at
+  // least OWN_WIDTH pixels wide now; else each across the page (a narrow window: side by side
+  // they would be too small to read). Again at each layout (the window's width changes).
+  function arrange(own, described, first, grid) {
+    const below = new Map(), across = [];
+    for (const panel of own) {
       const code = described.find((p) => p.spec.name === "code" && p.spec.run === panel.spec.run);
-      panel.figure.style.gridColumn = code ? code.figure.style.gridColumn : "1 / -1";
-      panel.figure.style.gridRow = String(code ? tops.length + 1 : row++);
+      if (!code || code.spec.rect[2] * grid.clientWidth < OWN_WIDTH) { across.push(panel); continue; }
+      const column = code.figure.style.gridColumn, row = below.get(column) || first;
+      below.set(column, row + 1);
+      panel.figure.style.gridColumn = column;
+      panel.figure.style.gridRow = String(row);
+    }
+    let row = Math.max(first, ...below.values());
+    for (const panel of across) {
+      panel.figure.style.gridColumn = "1 / -1";
+      panel.figure.style.gridRow = String(row++);
     }
   }
 })();

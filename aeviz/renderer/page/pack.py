@@ -119,7 +119,9 @@ def page_panels(description: Description, runs: list[dict]) -> list[dict]:
     if "recon" not in panel_names(description):
         panels += [{"name": "recon", "run": number, "rect": None,
                     "title": run["label"] if several else PANEL_TITLES["recon"],
-                    "title_color": None, "code": None, "loss": None, "colors": None,
+                    # In its run's color, as its code plane's title (a comparison).
+                    "title_color": run["color"] if several else None,
+                    "code": None, "loss": None, "colors": None,
                     "decoder": None, "recon": None, "layers": []}
                    for number, run in enumerate(runs)]
     kinds = {"mosaic": "decoderMosaic", "sheet": "decoderSheet"}
@@ -196,9 +198,8 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
     if len(hover) < n:
         notes.append(f"page: {view.label}: {n:,} samples, {len(hover):,} of them (every "
                      f"{n // len(hover)}th) respond to the pointer; all are drawn")
-    for layer in ("ghost", "trails"):
-        if layer in layers and number == 0:
-            notes.append(f"page: the code plane's {layer} are drawn in clips and stills only")
+    if "trails" in layers and number == 0:
+        notes.append("page: the code plane's trails are drawn in clips and stills only")
     codes, axes = _quantized_codes(view, used, code.code if code else None)
     params = _parameters(run.weights, run.biases, used)
     image_shape = run.experiment.data.image_shape
@@ -236,6 +237,9 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
         "used": used, "epochs": [int(run.epoch[i]) for i in used],
         "moments": [run.moment(i) for i in used],
         "timeline": b64(view.timeline, "f8"), "loss": b64(run.loss, "f8"),
+        # PCA's projection of the data [N, 2], which the page fits onto each snapshot's codes
+        # (`pca_ghost`: a linear autoencoder's codes become it).
+        "pca": b64(view.pca[1] if "ghost" in layers else np.zeros(0), "f4"),
         "codes": codes, "axes": axes, "follow": b64(follow, "f8"),
         "params": b64(params, "f4"), "paramCount": int(params.shape[1]),
         "logvarParams": b64(_parameters([run.logvar_weights], [run.logvar_biases], used)

@@ -9,6 +9,24 @@ page.panelKinds.code = (() => {
   const { QUANT, MISSING } = page.data;
   const SAMPLE_PICK_PX = 8, TOUCH_PICK_PX = 18;
 
+  // The 3 x 2 solution of normal . x = right (Gaussian elimination with partial pivoting),
+  // or null where the system is singular (codes all alike).
+  function solve3(normal, right) {
+    const rows = normal.map((row, i) => [...row, ...right[i]]);
+    for (let c = 0; c < 3; c++) {
+      let pivot = c;
+      for (let r = c + 1; r < 3; r++) if (Math.abs(rows[r][c]) > Math.abs(rows[pivot][c])) pivot = r;
+      if (!(Math.abs(rows[pivot][c]) > 1e-12 * Math.abs(rows[0][0] + rows[1][1] + rows[2][2]))) return null;
+      [rows[c], rows[pivot]] = [rows[pivot], rows[c]];
+      for (let r = 0; r < 3; r++) {
+        if (r === c) continue;
+        const f = rows[r][c] / rows[c][c];
+        for (let j = c; j < 5; j++) rows[r][j] -= f * rows[c][j];
+      }
+    }
+    return rows.map((row, i) => [row[3] / row[i], row[4] / row[i]]);
+  }
+
   return class CodePanel extends Panel {
     constructor(stage, spec) {
       super(stage, spec, 0.66);
@@ -29,14 +47,22 @@ page.panelKinds.code = (() => {
       // touch its neighbour); round ones on a linear plane.
       const symlogged = linthresh && run.axes.ticks.map((v) => symlog(v, linthresh));
       const ticks = (limits, pixels, apart) => symlogged || niceTicks(limits[0], limits[1], Math.max(3, pixels / apart));
-      // The left margin holds the widest y tick label and the axis label beside it.
+      // The left margin holds the widest y tick label drawn and the axis label beside it; the
+      // ticks depend on the box's height and limits (equal scales: one unit as long on both
+      // axes, as in the clip), which depend on the margin: a few passes settle it.
       ctx.font = font(10.5);
-      const widest = Math.max(...ticks(run.axes.limits[1], 200, 45).map((t) => ctx.measureText(label(t)).width));
-      const left = Math.max(46, Math.ceil(widest) + 30), top = 8, right = 10, bottom = 38;
-      const width = this.width - left - right, height = this.height - top - bottom;
-      // Equal scales: one unit is as long on both axes, as in the clip.
-      const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
-      this.box = new Box(left, top, width, height, xl, yl);
+      const top = 8, right = 10, bottom = 38;
+      const boxAt = (left) => {
+        const width = this.width - left - right, height = this.height - top - bottom;
+        const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
+        return new Box(left, top, width, height, xl, yl);
+      };
+      const margin = (box) => Math.max(46, Math.ceil(Math.max(...ticks(box.ylim, box.height, 45)
+        .map((t) => ctx.measureText(label(t)).width))) + 30);
+      let left = 46;
+      for (let pass = 0; pass < 3 && margin(boxAt(left)) > left; pass++) left = margin(boxAt(left));
+      this.box = boxAt(left);
+      const { xlim: xl, ylim: yl, width, height } = this.box;
       if (this.following) return;  // axes and grid change with each step: drawn in draw()
       drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(xl, width, 70), ticks(yl, height, 45),
         label, label);
@@ -54,6 +80,8 @@ page.panelKinds.code = (() => {
         this.aside.append(sample(false), texts[0]);
         if (layers.includes("ellipses")) this.aside.append(sample(true), texts[1]);
         if (this.title.scrollWidth > this.title.clientWidth + 1) { this.aside.replaceChildren(); this.keyInside = true; }
+      } else if (layers.includes("ghost") && !layers.includes("axes")) {
+        this.setAside(["\u25CB PCA, fitted onto the codes", "\u25CB PCA"]);  // the clip's legend entry
       }
       super.resize();
     }
@@ -101,6 +129,7 @@ page.panelKinds.code = (() => {
 
     state() {
       return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, ellipses: this.ellipsesDrawn || 0,
+        ghost: this.ghostDrawn || null,
         axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null };
     }
 
@@ -132,6 +161,7 @@ page.panelKinds.code = (() => {
       const ox = box.left + (run.low[0] + run.span[0] / 2 - box.xlim[0]) * ax;
       const oy = box.top + box.height - (run.low[1] + run.span[1] / 2 - box.ylim[0]) * ay;
       const codes = run.codes, base = k * run.n * 2;
+      if (this.spec.layers.includes("ghost")) this.ghost(ctx, k);  // under the codes, as the clip's
       for (const cls of run.classes) {
         if (stage.hidden.has(cls.value)) continue;
         ctx.globalAlpha = stage.highlight === null || stage.highlight === cls.value ? 0.85 : 0.12;
@@ -149,7 +179,7 @@ page.panelKinds.code = (() => {
         if (cls.hollow) ctx.stroke(); else ctx.fill();
       }
       ctx.globalAlpha = 1;
-      for (const layer of this.spec.layers) if (this[layer]) this[layer](ctx, k);
+      for (const layer of this.spec.layers) if (this[layer] && layer !== "ghost") this[layer](ctx, k);
       if (this.keyInside) this.insideKey(ctx);
       const focus = stage.focus;
       ctx.strokeStyle = stage.theme.foreground;
@@ -161,6 +191,35 @@ page.panelKinds.code = (() => {
         ctx.lineWidth = 1.5;
         ctx.beginPath(); ctx.moveTo(cx - 7, cy); ctx.lineTo(cx + 7, cy); ctx.moveTo(cx, cy - 7); ctx.lineTo(cx, cy + 7); ctx.stroke();
       }
+      ctx.restore();
+    }
+
+    // PCA's projection fitted onto the snapshot's codes by the least-squares affine map (the
+    // clip's affine_fit), as hollow rings: a linear autoencoder's codes become exactly that.
+    ghost(ctx, k) {
+      const run = this.run, pca = run.pca, normal = [[0, 0, 0], [0, 0, 0], [0, 0, 0]], right = [[0, 0], [0, 0], [0, 0]];
+      for (let i = 0; i < run.n && pca.length; i++) {
+        const code = this.code(k, i), row = [pca[2 * i], pca[2 * i + 1], 1];
+        if (!code) continue;
+        for (let a = 0; a < 3; a++) {
+          for (let b = 0; b < 3; b++) normal[a][b] += row[a] * row[b];
+          right[a][0] += row[a] * code[0]; right[a][1] += row[a] * code[1];
+        }
+      }
+      const map = solve3(normal, right);
+      this.ghostDrawn = [];
+      if (!map) return;
+      ctx.save();
+      ctx.strokeStyle = this.stage.theme.muted; ctx.lineWidth = 0.7; ctx.globalAlpha = 0.45;
+      ctx.beginPath();
+      for (let i = 0; i < run.n; i++) {
+        const x = pca[2 * i], y = pca[2 * i + 1];
+        const code = [0, 1].map((c) => x * map[0][c] + y * map[1][c] + map[2][c]);
+        this.ghostDrawn.push(code);
+        const [px, py] = this.pixel(code);
+        ctx.moveTo(px + 2.5, py); ctx.arc(px, py, 2.5, 0, 2 * Math.PI);
+      }
+      ctx.stroke();
       ctx.restore();
     }
 

@@ -3,6 +3,7 @@
 // manifold figure), on the code plane's axes, redrawn each step.
 page.panelKinds.decoderMosaic = (() => {
   const { Panel, Box, niceTicks, gridPoints } = page.kit;
+  const GAP = 1;  // image pixels between images
 
   return class DecoderMosaicPanel extends Panel {
     constructor(stage, spec) {
@@ -13,18 +14,21 @@ page.panelKinds.decoderMosaic = (() => {
       this.grid = gridPoints(spec.decoder.extent, this.side, 1);
       const [rows, cols] = run.imageShape;
       this.image = document.createElement("canvas");
-      this.image.width = this.side * cols; this.image.height = this.side * rows;
+      // One image pixel of background between the images (the clip's GAP): touching, the
+      // images ran into each other, a digit's foot into the next one's head.
+      this.image.width = this.side * (cols + GAP) - GAP; this.image.height = this.side * (rows + GAP) - GAP;
     }
 
     drawStill(ctx) {
-      const run = this.run, [x0, x1, y0, y1] = this.decoder.extent, side = this.side, [rows, cols] = run.imageShape;
+      const [x0, x1, y0, y1] = this.decoder.extent, side = this.side;
       // Each image centered on its code: the mosaic reaches half a cell past the grid.
       const halfX = (x1 - x0) / (side - 1) / 2, halfY = (y1 - y0) / (side - 1) / 2;
       const left = 52, top = 8, bottom = 38;
       const room = [this.width - left - 10, this.height - top - bottom];
-      const scale = Math.min(room[0] / cols, room[1] / rows);  // undistorted images
-      const centered = Math.max(left, (this.width - cols * scale) / 2);  // centered in its slot
-      this.box = new Box(centered, top, cols * scale, rows * scale, [x0 - halfX, x1 + halfX], [y0 - halfY, y1 + halfY]);
+      const [width, height] = [this.image.width, this.image.height];
+      const scale = Math.min(room[0] / width, room[1] / height);  // undistorted images
+      const centered = Math.max(left, (this.width - width * scale) / 2);  // centered in its slot
+      this.box = new Box(centered, top, width * scale, height * scale, [x0 - halfX, x1 + halfX], [y0 - halfY, y1 + halfY]);
       const ticks = (limits, pixels) => niceTicks(limits[0], limits[1], Math.max(2, Math.min(4, pixels / 45)));
       this.stage.draw.drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(this.box.xlim, this.box.width),
         ticks(this.box.ylim, this.box.height));
@@ -32,18 +36,20 @@ page.panelKinds.decoderMosaic = (() => {
 
     draw() {
       const ctx = this.begin(), run = this.run, k = this.stage.snapshot(run), side = this.side, [rows, cols] = run.imageShape;
-      const small = this.image.getContext("2d"), image = small.createImageData(side * cols, side * rows);
+      const small = this.image.getContext("2d"), image = small.createImageData(this.image.width, this.image.height);
       const [low, high] = this.decoder.values, span = high > low ? high - low : 1;
       // High values dark on a light background, light on a dark one (the clip's gray_r / gray).
       const background = parseInt(this.stage.theme.background.slice(1), 16);
       const light = ((background >> 16) + ((background >> 8) & 255) + (background & 255)) / 3 > 127;
+      const rgb = [background >> 16, (background >> 8) & 255, background & 255];
+      for (let at = 0; at < image.data.length; at += 4) image.data.set([...rgb, 255], at);  // the gaps
       for (let cell = 0; cell < side * side; cell++) {
         const out = page.model.decode(run, k, [this.grid[2 * cell], this.grid[2 * cell + 1]]);
-        const top = Math.floor(cell / side) * rows, left = (cell % side) * cols;
+        const top = Math.floor(cell / side) * (rows + GAP), left = (cell % side) * (cols + GAP);
         for (let r = 0; r < rows; r++) {
           for (let c = 0; c < cols; c++) {
             const v = Math.round(255 * Math.min(1, Math.max(0, (out[r * cols + c] - low) / span)));
-            const at = 4 * ((top + r) * side * cols + left + c);
+            const at = 4 * ((top + r) * this.image.width + left + c);
             image.data[at] = image.data[at + 1] = image.data[at + 2] = light ? 255 - v : v;
             image.data[at + 3] = 255;
           }

@@ -47,10 +47,12 @@ page.panelKinds.decoderSheet = (() => {
       ctx.font = font(10);
       // The key, its longest form that fits above the plane (a denoising run's: shorter ones).
       const forms = run.noisy.length ? ["\u25CF data   \u2014 decoded grid   \u00D7\u2014 noisy input \u2192 output",
-        "\u25CF data  \u2014 grid  \u00D7\u2014 noisy \u2192 output", "\u2014 grid  \u00D7\u2014 noisy \u2192 output"]
+        "\u25CF data  \u2014 grid  \u00D7\u2014 noisy \u2192 output", "\u2014 grid  \u00D7\u2014 noisy \u2192 output",
+        "\u00D7\u2014 noisy \u2192 output"]
         : ["\u25CF data   \u2014 decoded grid"];
-      const fits = forms.find((form) => ctx.measureText(form).width <= box.width);
-      this.key = fits || stage.draw.fitText(ctx, forms[forms.length - 1], box.width);
+      const room = box.left + box.width - 4;  // over the axis's margin too: from the panel's left edge
+      const fits = forms.find((form) => ctx.measureText(form).width <= room);
+      this.key = fits || stage.draw.fitText(ctx, forms[forms.length - 1], room);
       stage.draw.text(ctx, this.key, box.left + box.width, box.top - 5, "right", "alphabetic", theme.muted, 10);
     }
 

@@ -36,7 +36,11 @@ page.panelKinds.loss = (() => {
     still(ctx, ylim) {
       const stage = this.stage, data = stage.data, theme = stage.theme, runs = this.runs, limits = this.limits, f = this.f;
       const right = this.terms.length ? 54 : 12;
-      const box = this.box = new Box(52, 8, this.width - 52 - right, this.height - 46, limits.x, ylim.map(f));
+      // The readouts' corner (top right), which no curve may cross and no reference label take.
+      ctx.font = font(11.5);
+      this.readoutWidth = Math.max(...limits.value_names.map((name) => ctx.measureText(name + " 0.0000 (finished)").width),
+        this.objective ? ctx.measureText(data.objectiveLabel + " 0.0000").width : 0);
+      const box = this.box = this.clearAbove(new Box(52, 8, this.width - 52 - right, this.height - 46, limits.x, ylim.map(f)));
       let yticks = this.log ? niceTicks(Math.ceil(box.ylim[0]), Math.floor(box.ylim[1]), 5).filter((t) => t === Math.round(t))
         : niceTicks(box.ylim[0], box.ylim[1], Math.max(3, box.height / 40));
       if (this.log && yticks.length < 3) {  // at least three ticks: 1, 2 and 5 of each decade
@@ -50,10 +54,6 @@ page.panelKinds.loss = (() => {
       stage.draw.drawAxes(ctx, box, data.within ? "epochs completed" : "epoch", "RMSE", xticks, yticks, null,
         this.log ? (t) => tickText(Math.pow(10, t)) : null);
       if (this.terms.length) this.termsAxis(ctx);
-      // The readouts' corner (top right), which no reference label may take.
-      ctx.font = font(11.5);
-      this.readoutWidth = Math.max(...limits.value_names.map((name) => ctx.measureText(name + " 0.0000 (finished)").width),
-        this.objective ? ctx.measureText(data.objectiveLabel + " 0.0000").width : 0);
       ctx.save();
       box.clip(ctx);
       if (data.future) {
@@ -96,6 +96,31 @@ page.panelKinds.loss = (() => {
         this.labels.push({ text: label, key: Boolean(place.key), box: this.taken[this.taken.length - 1] });
       }
       ctx.restore();
+    }
+
+    // `box` with the top of its axis raised until no curve passes through the readouts'
+    // corner (as the clip's clear_above: a short run's curves reach the top right, where the
+    // readouts are); a following axis counts the values recorded so far only.
+    clearAbove(box) {
+      const f = this.f, corner = box.left + box.width - 8 - this.readoutWidth;
+      const below = 1 - (16 * this.lines + 8) / box.height;  // the corner's bottom, a fraction of the height
+      const series = this.runs.map((run) => [run, run.loss]);
+      if (this.objective) series.push([this.runs[0], this.objective]);
+      const until = this.following ? this.stage.position() : Infinity;
+      const low = box.ylim[0];
+      let high = box.ylim[1];
+      for (let pass = 0; pass < 4 && below > 0; pass++) {  // each raise moves the curves down; a few settle it
+        let highest = -Infinity;
+        for (const [run, values] of series) {
+          for (let i = 0; i < run.timeline.length && run.timeline[i] <= until + 1e-9; i++) {
+            const y = (f(values[i]) - low) / (high - low);
+            if (isFinite(y) && box.x(run.timeline[i]) >= corner && y > below) highest = Math.max(highest, y);
+          }
+        }
+        if (highest === -Infinity) break;
+        high = low + (high - low) * highest / below;
+      }
+      return new Box(box.left, box.top, box.width, box.height, box.xlim, [low, high]);
     }
 
     // The pixel rows of the reference lines other than `own` (a label must not sit on them).

@@ -15,10 +15,13 @@ page.panelKinds.reconImages = (() => {
       const run = this.run, { text, fitText } = this.stage.draw, theme = this.stage.theme, shape = run.imageShape;
       const strip = run.strip.length, cols = Math.min(strip, 6), rows = Math.ceil(strip / cols);
       const stripWidth = this.width * 0.64;
-      const cell = Math.min((stripWidth - 40) / cols, (this.height - 10) / (rows * 2 + rows * 0.35) * shape[1] / shape[0]);
+      // Each row: its class names (14 px), the input and the output, 6 px apart from the next;
+      // every row whole within the panel's height.
+      const rowsHeight = (this.height - 4 - 2 - rows * 14 - (rows - 1) * 6) / (2 * rows);
+      const cell = Math.min((stripWidth - 40) / cols, rowsHeight * shape[1] / shape[0]);
       Object.assign(this, { cell, cellHeight: cell * shape[0] / shape[1], cols, focusLeft: stripWidth + 10 });
       for (let r = 0; r < rows; r++) {
-        const y = 4 + r * (2 * this.cellHeight + 20);
+        const y = 4 + r * (2 * this.cellHeight + 20);  // (14 for the names, 6 apart)
         text(ctx, "input", 36, y + 12 + this.cellHeight / 2, "right", "middle", theme.muted, 10);
         text(ctx, "output", 36, y + 12 + this.cellHeight * 1.5, "right", "middle", theme.muted, 10);
         for (let c = 0; c < cols && r * cols + c < strip; c++) {

@@ -17,6 +17,7 @@ page.Stage = class Stage {
     this.listeners = [];        // called after each redraw (the controls' readouts)
     this.tooltip = () => {};    // set by the controls
     this.lastDraw = 0;
+    this.arrange = () => {};
   }
 
   snapshot(run) { return this.steps[this.index].indexes[run.number]; }
@@ -30,6 +31,7 @@ page.Stage = class Stage {
   }
 
   layout() {
+    this.arrange();  // the panels' places for the window's width (main.js)
     for (const panel of this.panels) panel.resize();
     this.redraw();
   }

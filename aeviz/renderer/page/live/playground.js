@@ -449,6 +449,7 @@
     const b = element("button", {type: "button"}, priorBox, "decode 16 codes drawn from N(0, 1)");
     b.addEventListener("click", () => { prior(16); });
     priorCanvas = element("canvas", {class: "prior"}, priorBox);
+    priorCanvas.hidden = true;  // until pressed (empty, at the page's width, it left a blank screen)
   }
   const corrupts = Boolean(P.experiment.train.noise || P.experiment.train.masking);
   if (corrupts) {
@@ -515,7 +516,8 @@
       const [wide, tall] = span(fit);
       limits = [[fit[0][0] - wide * 0.1, fit[0][1] + wide * 0.1], [fit[1][0] - tall * 0.1, fit[1][1] + tall * 0.1]];
     }
-    const m = 8, w = width - 2 * m, h = height - 2 * m;
+    // A line under the plane for the words on a step's arrows (inside, the arrows crossed them).
+    const m = 8, w = width - 2 * m, h = height - 2 * m - 16;
     const [[x0, x1], [y0, y1]] = limits;
     plane.toPixel = (a, b) => [m + (a - x0) / (x1 - x0) * w, m + (1 - (b - y0) / (y1 - y0)) * h];
     plane.fromPixel = (px, py) => [x0 + (px - m) / w * (x1 - x0), y0 + (1 - (py - m) / h) * (y1 - y0)];
@@ -542,6 +544,10 @@
       for (let i = 0; i < rows.length; i++) longest = Math.max(longest, Math.hypot(arrows[2 * i], arrows[2 * i + 1]));
       // The longest arrow 12 % of the plane's width, as aeviz's pull arrows.
       const gain = longest > 0 ? 0.12 * (x1 - x0) / longest : 0;
+      g.save();
+      g.beginPath();
+      g.rect(m, m, w, h);
+      g.clip();  // an arrow from a code near the frame stays in the plane
       g.strokeStyle = TH.foreground;
       g.globalAlpha = 0.6;
       g.lineWidth = 1.2;
@@ -560,10 +566,10 @@
         }
         g.stroke();
       });
-      g.globalAlpha = 1;
+      g.restore();
       g.fillStyle = TH.muted;
       g.font = "12px sans-serif";
-      g.fillText(`step ${live.steps}: where it pulls its batch's codes`, m + 4, height - m - 4);
+      g.fillText(`step ${live.steps}: where it pulls its batch's codes`, m + 4, height - 6);
     }
     if (dragCode) {
       const [px, py] = plane.toPixel(dragCode[0], dragCode[1]);
@@ -583,10 +589,15 @@
     const values = recordedLoss.concat(live1.map((r) => r.rmse)).filter((v) => v > 0 && Number.isFinite(v));
     if (!values.length) return;
     const e1 = Math.max(1, ...epochs), l0 = Math.log10(Math.min(...values)), l1 = Math.log10(Math.max(...values));
-    const m = 34, w = width - m - 8, h = height - 30;
-    const px = (e) => m + e / e1 * w, py = (v) => 8 + (1 - (Math.log10(v) - l0) / ((l1 - l0) || 1)) * h;
+    // The left margin as wide as the axis's labels ("7.7e+27" on a diverging run's page).
+    const top = Math.pow(10, l1).toPrecision(2), bottom = Math.pow(10, l0).toPrecision(2);
+    g.font = "11px sans-serif";
+    const m = Math.max(34, Math.ceil(Math.max(g.measureText(top).width, g.measureText(bottom).width)) + 8);
+    // The readout above the box (a curve starts at its top left: never across the words).
+    const t = 24, w = width - m - 8, h = height - t - 22;
+    const px = (e) => m + e / e1 * w, py = (v) => t + (1 - (Math.log10(v) - l0) / ((l1 - l0) || 1)) * h;
     g.strokeStyle = TH.faint;
-    g.strokeRect(m, 8, w, h);
+    g.strokeRect(m, t, w, h);
     const line = (xs, ys, color) => {
       g.strokeStyle = color;
       g.lineWidth = 2;
@@ -599,13 +610,13 @@
     g.fillStyle = TH.muted;
     g.font = "11px sans-serif";
     g.textAlign = "right";
-    g.fillText(Math.pow(10, l1).toPrecision(2), m - 3, 16);
-    g.fillText(Math.pow(10, l0).toPrecision(2), m - 3, 8 + h);
+    g.fillText(top, m - 3, t + 8);
+    g.fillText(bottom, m - 3, t + h);
     g.fillText(`epoch ${Math.round(e1)}`, m + w, height - 4);
     g.textAlign = "left";
     g.fillText("0", m, height - 4);
     g.font = "12px sans-serif";
-    g.fillText(`epoch ${live.epoch} | ${live1.length ? "RMSE " + live1[live1.length - 1].rmse.toPrecision(4) : "recorded run"}`, m + 6, 24);
+    g.fillText(`epoch ${live.epoch} | ${live1.length ? "RMSE " + live1[live1.length - 1].rmse.toPrecision(4) : "recorded run"}`, m, t - 8);
     g.lineWidth = 1;
   }
 
@@ -614,6 +625,16 @@
   function drawOutput(g, output, x, y, w, h, compare) {
     g.strokeStyle = TH.faint;
     g.strokeRect(x, y, w, h);
+    // Within its box: a diverging network's outputs are far outside the data's range.
+    g.save();
+    g.beginPath();
+    g.rect(x, y, w, h);
+    g.clip();
+    drawInside(g, output, x, y, w, h, compare);
+    g.restore();
+  }
+
+  function drawInside(g, output, x, y, w, h, compare) {
     const shape = RUN.imageShape;
     if (shape) {
       const [rows, cols] = shape, cell = Math.min(w / cols, h / rows);
@@ -656,9 +677,17 @@
     if (w >= 200) {  // the features' names under a large profile
       g.fillStyle = TH.muted;
       g.font = "11px sans-serif";
-      g.textAlign = "center";
+      // Each name cut to the room between its neighbours (whole, they ran into each other),
+      // the first and last ones aligned inwards (within the box).
+      const room = d > 1 ? w * 0.9 / (d - 1) - 6 : w - 8, edge = room / 2 + w * 0.05 - 3;
       for (let j = 0; j < d; j++) {
-        g.fillText(String(RUN.features[j]).slice(0, 12), x + (d > 1 ? j / (d - 1) : 0.5) * w * 0.9 + w * 0.05, y + h - 4);
+        let name = String(RUN.features[j]).slice(0, 12);
+        const fits = d > 1 && (j === 0 || j === d - 1) ? edge : room;
+        while (name.length > 1 && g.measureText(name + "\u2026").width > fits) name = name.slice(0, -1);
+        if (name !== String(RUN.features[j]).slice(0, 12)) name += "\u2026";
+        g.textAlign = d > 1 && j === 0 ? "left" : d > 1 && j === d - 1 ? "right" : "center";
+        const at = x + (d > 1 ? j / (d - 1) : 0.5) * w * 0.9 + w * 0.05;
+        g.fillText(name, j === 0 && d > 1 ? Math.min(at, x + 3) : j === d - 1 && d > 1 ? Math.max(at, x + w - 3) : at, y + h - 4);
       }
       g.textAlign = "left";
     }
@@ -666,7 +695,8 @@
 
   let decodedShown = null;
   function drawDecoded() {
-    const {g, width, height} = sized(decodedPanel.canvas, 320);
+    // Before a drag, the hint alone (an empty panel left a blank screen under a narrow window).
+    const {g, width, height} = sized(decodedPanel.canvas, dragCode ? 320 : 40);
     if (!dragCode) {
       g.fillStyle = TH.muted;
       g.font = "13px sans-serif";
@@ -723,7 +753,10 @@
     const decoded = decode(codes.flat(), count), outputs = [];
     for (let i = 0; i < count; i++) outputs.push(Array.from(decoded.subarray(i * d, i * d + d)));
     priorShown = {codes, decoded: outputs};
-    if (priorCanvas) drawStrip(priorCanvas, outputs);
+    if (priorCanvas) {
+      priorCanvas.hidden = false;
+      drawStrip(priorCanvas, outputs);
+    }
     return priorShown;
   }
 

@@ -1,0 +1,185 @@
+"""Every example's page, as a lecturer opens it in a 640x360 and a 1280x720 window: no text
+overlaps another or an image (the HTML's and every canvas's, the live playground's included),
+none is cut by its canvas's edge, none is crossed by a line drawn on its canvas, at the first,
+a middle and the last snapshot; also the comparisons (the folder's and those the examples'
+comments render by hand) and the playground after a step and a short retraining, with its
+decoder views shown. The examples train briefly (as in test_legibility: their layout, names,
+layers and blow-up are there from the first epochs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import aeviz
+from aeviz.batch import split_comparisons
+from aeviz.renderer import render
+from aeviz.settings import load_experiment
+from aeviz.settings.comparison import load_comparison
+from aeviz.training.loop import train
+from tests.browser import (  # noqa: F401 (a fixture)
+    chromium_driver,
+    js,
+    open_page,
+    page_texts,
+    record_text,
+    viewport,
+)
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLE_FILES, EXAMPLE_COMPARISONS = split_comparisons(sorted(EXAMPLES.glob("*.toml")))
+SIZES = [(640, 360), (1280, 720)]
+
+# The comparisons the examples' comments render by hand (`aeviz render a.npz b.npz ...`),
+# each as (runs: name or (name, overrides)), its options.
+ACTIVATIONS = ("Only the hidden activation differs. Identity is one linear map: its error stops "
+               "on PCA's line (0.085). Tanh goes well below it (0.037); sigmoid, whose gradient "
+               "is at most 0.25, is still above it after 300 epochs.")
+DENOISING = ("Trained on noisy inputs (std 0.3), it maps them (x) back onto the arc. Both curves "
+             "are the clean RMSE: without noise the fit is closer; the denoising run pays for "
+             "undoing the noise.")
+BY_HAND = {
+    "activations": (["activations-identity", "activations-sigmoid", "activations-tanh"],
+                    {"caption": ACTIVATIONS}),
+    "denoising-vs-plain": ([("denoising", {"train.noise": 0.0}), "denoising"],
+                           {"caption": DENOISING, "panels": ["decoder", "loss"]}),
+}
+
+
+def example_sets() -> list:
+    sets = [path.stem for path in EXAMPLE_FILES]
+    sets += [path.stem for path in EXAMPLE_COMPARISONS] + list(BY_HAND)
+    return [pytest.param(name, id=name) for name in sets]
+
+
+class Runs(dict):
+    """Runs by (name, overrides), each trained for at most 6 epochs when first asked for."""
+
+    def __missing__(self, key):
+        name, overrides = key
+        path = EXAMPLES / f"{name}.toml"
+        epochs = min(load_experiment(path).train.epochs, 6)
+        self[key] = train(load_experiment(path, {"train.epochs": epochs, **dict(overrides)}))
+        return self[key]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """Each set's page, rendered when first asked for, as batch and the comments draw it."""
+    runs, made, folder = Runs(), {}, tmp_path_factory.mktemp("pages")
+
+    def page(name: str) -> Path:
+        if name not in made:
+            comparisons = {path.stem: path for path in EXAMPLE_COMPARISONS}
+            if name in comparisons:
+                comparison = load_comparison(comparisons[name])
+                members = [runs[run, ()] for run in comparison.compare.runs]
+                options = comparison.options
+            elif name in BY_HAND:  # as `aeviz render a.npz b.npz ... --caption ...`
+                names, changes = BY_HAND[name]
+                members = [runs[(n, ()) if isinstance(n, str) else (n[0], tuple(n[1].items()))]
+                           for n in names]
+                made[name] = aeviz.render(members, folder / f"{name}.html",
+                                          notify=lambda message: None, **changes)
+                return made[name]
+            else:
+                members = [runs[name, ()]]
+                options = members[0].experiment.render
+            made[name] = folder / f"{name}.html"
+            render(members, made[name], options)
+        return made[name]
+
+    return page
+
+
+def overlapping(texts: list[dict]) -> list[tuple]:
+    """The pairs of texts (or a text and an image) whose boxes share more than a pixel each
+    way (lines of one HTML text apart)."""
+    found = []
+    boxes = np.array([t["box"] for t in texts], float).reshape(-1, 4)
+    for i, a in enumerate(texts):
+        rest = boxes[i + 1:]
+        wide = np.minimum(rest[:, 2], a["box"][2]) - np.maximum(rest[:, 0], a["box"][0])
+        high = np.minimum(rest[:, 3], a["box"][3]) - np.maximum(rest[:, 1], a["box"][1])
+        for j in np.flatnonzero((wide > 1) & (high > 1)):
+            b = texts[i + 1 + j]
+            if a.get("image") and b.get("image"):
+                continue  # images side by side (a strip of reconstructions)
+            if a.get("node") is None or a.get("node") != b.get("node"):
+                found.append((a["text"], a["where"], b["text"], b["where"]))
+    return found
+
+
+def crossed(driver, texts: list[dict]) -> list[tuple]:
+    """The texts drawn on a canvas that a stroke drawn on it crosses (grid lines apart), with
+    a point of the stroke. The loss plot's curves are cut at its box (as drawn)."""
+    found = []
+    for number in sorted({t["canvas"] for t in texts if t["canvas"] is not None}):
+        segments = np.array(js(driver, "window.__pageStrokes(arguments[0])", number),
+                            float).reshape(-1, 4)
+        steps = np.linspace(0, 1, 24)[:, None, None]
+        points = (segments[None, :, :2] + steps * (segments[None, :, 2:] - segments[None, :, :2]))
+        points = points.reshape(-1, 2)
+        box = js(driver, """(() => { const c = document.querySelectorAll('canvas')[arguments[0]];
+            if (!c.closest('.panel.loss')) return null;
+            const r = c.getBoundingClientRect(), b = aeviz.drawn('loss').box;
+            return [r.left + scrollX + b[0], r.top + scrollY + b[1], b[2], b[3]]; })()""", number)
+        if box is not None:
+            x0, y0, x1, y1 = box[0], box[1], box[0] + box[2], box[1] + box[3]
+            points = points[(points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0)
+                            & (points[:, 1] <= y1)]
+        for text in (t for t in texts if t["canvas"] == number and not t["image"]):
+            a, b, c, d = text["box"]
+            inside = ((points[:, 0] > a + 1) & (points[:, 0] < c - 1) & (points[:, 1] > b + 1)
+                      & (points[:, 1] < d - 1))
+            if inside.any():
+                found.append((text["text"], text["where"], points[inside][0].round(1).tolist()))
+    return found
+
+
+def problems(driver) -> list:
+    texts = page_texts(driver)
+    assert len(texts) > 20, texts  # the recorder saw the page's texts
+    cut = [(t["text"], t["where"]) for t in texts if not t["inside"]]
+    return cut + overlapping(texts) + crossed(driver, texts)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", SIZES, ids=["640x360", "1280x720"])
+@pytest.mark.parametrize("name", example_sets())
+def test_no_text_on_an_example_page_overlaps_another(browser, pages, name, size):
+    page = pages(name)
+    record_text(browser)
+    viewport(browser, *size)
+    try:
+        driver = open_page(browser, page)
+        steps = js(driver, "aeviz.steps()")
+        for step in (0, steps // 2, steps - 1):
+            js(driver, "aeviz.seek(arguments[0])", step)
+            assert problems(driver) == [], (name, size, step)
+        if js(driver, "!!(aeviz.playground && !aeviz.playground.off())"):
+            # The live playground after one mini-batch (its arrows and words), then trained
+            # on for two epochs (its curve and readout).
+            call(driver, "aeviz.playground.step()")
+            assert problems(driver) == [], (name, size, "after a step")
+            call(driver, "aeviz.retrain(arguments[0])", {"train.epochs": 2})
+            # Its decoder views: a dragged code, a VAE's prior, a denoising run's noisy sample.
+            js(driver, "aeviz.playground.drag([0, 0])")
+            if js(driver, "!!document.querySelector('.playground canvas.prior')"):
+                js(driver, "aeviz.playground.prior(16)")
+            if js(driver, "!!document.querySelector('.playground canvas.denoise')"):
+                js(driver, "aeviz.playground.denoise(0, 0.3)")
+            assert problems(driver) == [], (name, size, "retrained")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def call(driver, script: str, *args):
+    """A page call that returns a Promise, awaited; its error as a failed assertion."""
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        f"Promise.resolve({script}).then(() => done(null), (error) => done(error.message));",
+        *args)
+    assert result is None, result
