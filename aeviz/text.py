@@ -48,16 +48,18 @@ def _character(char: str) -> str:
     return "a control character"
 
 
-def problem(value: str, *, lines: bool = True, math: bool = True) -> str:
+def problem(value: str, *, lines: bool = True, math: bool = True,
+            longest: int = MAX_TEXT) -> str:
     """What is wrong with `value` as a text aeviz prints or draws, or "" if nothing is.
 
     `lines`: tabs and line breaks are allowed (a title, a caption; not a name);
-    `math`: the text is drawn, so math between $ signs must be math matplotlib can lay out.
+    `math`: the text is drawn, so math between $ signs must be math matplotlib can lay out;
+    `longest`: its most characters (a class name's are fewer, aeviz.limits.MAX_CLASS_NAME).
     """
     if not isinstance(value, str):
         return f"must be text, got {type(value).__name__}"
-    if len(value) > MAX_TEXT:
-        return f"is {len(value):,} characters long; at most {MAX_TEXT:,}"
+    if len(value) > longest:
+        return f"is {len(value):,} characters long; at most {longest:,}"
     found = _REFUSED[lines].search(value)
     if found is not None:
         bad = found.start()
@@ -105,14 +107,15 @@ def checked(value: str, where: str, *, lines: bool = True, math: bool = True) ->
     return value
 
 
-def names_problem(values: Iterable[str], what: str = "name") -> str:
+def names_problem(values: Iterable[str], what: str = "name", longest: int = MAX_TEXT) -> str:
     """What is wrong with the first bad one of `values` (names of classes, columns or terms:
-    one line each, drawn), saying which it is; "" if none is. At most MAX_MATH_NAMES of them
-    may hold math (each costs matplotlib a parse: a million math names would take an hour)."""
+    one line each, drawn, of at most `longest` characters), saying which it is; "" if none
+    is. At most MAX_MATH_NAMES of them may hold math (each costs matplotlib a parse: a million
+    math names would take an hour)."""
     names = list(values)
     with_math = []
     for position, name in enumerate(names, start=1):
-        found = problem(name, lines=False, math=False)
+        found = problem(name, lines=False, math=False, longest=longest)
         if found:
             return f"{what} {position} (\"{printable(name, 40)}\") {found}"
         if _holds_math(name):
@@ -128,10 +131,11 @@ def names_problem(values: Iterable[str], what: str = "name") -> str:
     return ""
 
 
-def checked_names(values: Iterable[str], where: str, what: str = "name") -> tuple[str, ...]:
+def checked_names(values: Iterable[str], where: str, what: str = "name",
+                  longest: int = MAX_TEXT) -> tuple[str, ...]:
     """`values` as a tuple if `names_problem` finds nothing; else an AevizError naming `where`."""
     names = tuple(values)
-    found = names_problem(names, what)
+    found = names_problem(names, what, longest)
     if found:
         raise AevizError(f"{where}: {found}")
     return names
