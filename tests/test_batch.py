@@ -212,6 +212,25 @@ def test_an_experiment_of_a_name_near_255_characters_is_made(run_cli, tmp_path):
                                                          for ext in ("json", "mp4", "npz")]
 
 
+def test_a_long_name_is_cut_in_the_table_and_whole_in_the_files(run_cli, tmp_path):
+    """A 240-character name made every row of the table 240 characters wide: the table shows
+    its first 39 characters and an ellipsis; the files and the output column keep it whole."""
+    folder = tmp_path / "experiments"
+    folder.mkdir()
+    name = "c" * 240
+    (folder / f"{name}.toml").write_text(FAST)
+    (folder / "short.toml").write_text(FAST)
+    outdir = tmp_path / "out"
+    result = run_cli("batch", folder, "-o", outdir, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    table = result.stdout[result.stdout.index("experiment  "):].splitlines()
+    assert table[0].startswith("experiment" + " " * 32 + "ends at epoch")
+    cut = "c" * 39 + "\u2026"
+    assert table[1].startswith(f"{cut}  ") and table[1].endswith(f"{outdir / name}.mp4")
+    assert table[2].startswith("short" + " " * 37) and table[2].index(str(outdir)) < 90
+    assert (outdir / f"{name}.json").is_file() and (outdir / f"{name}.mp4").is_file()
+
+
 def test_a_fifo_in_a_batch_folder_is_refused_unopened(run_cli, folder, tmp_path):
     import os
 
