@@ -240,6 +240,35 @@ def test_a_fifo_in_a_batch_folder_is_refused_unopened(run_cli, folder, tmp_path)
         f"Error: {folder / 'pipe.toml'}: cannot read: it is a FIFO (named pipe), not a file\n")
 
 
+@pytest.mark.parametrize("when", ["made", "removed"])
+def test_a_stop_signal_while_the_parts_folder_is_made_or_removed_leaves_none(
+        tmp_path, monkeypatch, when):
+    """Found by Ctrl-C 0.2 s into a batch: a signal during mkdtemp was raised at the end of its
+    deferred section, before the folder's clean-up was armed; and the batch's SIGTERM after
+    the Ctrl-C cut the removal short. Either left `.NAME.parts.PID.*` behind."""
+    import shutil
+    import signal
+    import tempfile
+
+    from aeviz import signals
+    from aeviz.batch import jobs
+
+    monkeypatch.setattr(signals, "_received", [])  # this process's record of signals
+    real = {"made": tempfile.mkdtemp, "removed": shutil.rmtree}[when]
+
+    def signalled(*args, **kwargs):  # the signal arrives while the folder is made or removed
+        signals._raise_interrupted(signal.SIGINT, None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(*{"made": (jobs.tempfile, "mkdtemp", signalled),
+                          "removed": (jobs.shutil, "rmtree", signalled)}[when])
+    with pytest.raises(KeyboardInterrupt):
+        with jobs.work_folder(tmp_path, "run") as work:
+            (work / "run.npz").write_bytes(b"partial")
+            raise KeyboardInterrupt  # the first Ctrl-C, inside the job
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_job_whose_worker_died_leaves_no_parts_folder(tmp_path):
     """A worker killed before it cleaned up (by the OOM killer, or by the stop's SIGKILL after
     its grace, which a busy machine can outlast) leaves its hidden parts folder: the batch
