@@ -18,8 +18,9 @@ A leaf module: it imports nothing of aeviz but the error type, so every stage ma
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from aeviz.errors import AevizError
 
@@ -88,15 +89,44 @@ def math_problem(value: str, quoted: bool = True) -> str:
         return ""
     from matplotlib.mathtext import MathTextParser  # only for text with math in it
 
+    shown = f'"{printable(value, 60)}" ' if quoted else ""
     try:
-        MathTextParser("path").parse(value)
+        with _missing_glyphs() as missing:
+            MathTextParser("path").parse(value)
     except (ValueError, RecursionError) as error:
         where = re.search(r"at char (\d+)", str(error))
         at = f" (at character {int(where[1]) + 1})" if where else ""
-        shown = f'"{printable(value, 60)}" ' if quoted else ""
         return (f"{shown}is math text that matplotlib cannot draw{at}; fix the math between "
                 "the $ signs, or write \\$ for a dollar sign")
+    if missing:  # a line with math is drawn in math fonts throughout, its words too
+        char = missing[0]
+        return (f'{shown}is math text holding "{printable(char)}" (U+{ord(char):04X}), which '
+                "matplotlib's math fonts cannot draw; put it on a line without $ signs, or "
+                "write \\$ for a dollar sign")
     return ""
+
+
+@contextlib.contextmanager
+def _missing_glyphs() -> Iterator[list[str]]:
+    """The characters mathtext finds no glyph for while laying math out (it logs each as a
+    warning and draws a dummy symbol): collected here, the log kept from the terminal."""
+    import logging
+
+    missing: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "does not have a glyph" in str(record.msg) and len(record.args) > 1:
+                missing.append(str(record.args[1]))
+
+    logger, handler = logging.getLogger("matplotlib.mathtext"), Collect(logging.WARNING)
+    propagate, logger.propagate = logger.propagate, False
+    logger.addHandler(handler)
+    try:
+        yield missing
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def checked(value: str, where: str, *, lines: bool = True, math: bool = True) -> str:

@@ -17,18 +17,23 @@ SAMPLES = 400  # points per curve when looking for room (segments cross boxes be
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """The width of `text` at `size` points, in points."""
+    """The width of `text` at `size` points, in points: of its widest line, as matplotlib
+    lays each line out alone (its math included: a line break is no glyph)."""
     font = FontProperties(size=size, weight="bold" if bold else "normal")
-    return TextPath((0, 0), text, prop=font).get_extents().width if text else 0.0
+    return max(TextPath((0, 0), line, prop=font).get_extents().width if line else 0.0
+               for line in text.split("\n"))
 
 
 def outline_width(text: str, size: float, bold: bool = False) -> float:
     """At least `text_width`, and about ten times quicker: the extent of the outline's control
     points (each curve lies within its control points; the exact extent solves for every
-    curve's extremes)."""
+    curve's extremes); of the widest line, as `text_width`."""
     font = FontProperties(size=size, weight="bold" if bold else "normal")
-    x = TextPath((0, 0), text, prop=font).vertices[:, 0] if text else np.zeros(0)
-    return float(x.max() - x.min()) if len(x) else 0.0
+    widths = [0.0]
+    for line in text.split("\n"):
+        x = TextPath((0, 0), line, prop=font).vertices[:, 0] if line else np.zeros(0)
+        widths.append(float(x.max() - x.min()) if len(x) else 0.0)
+    return max(widths)
 
 
 def most_chars(size: float, room_pt: float) -> int:
