@@ -321,3 +321,44 @@ def test_a_dry_run_of_any_folder_lists_its_shard_or_exits_2_writing_nothing(batc
         assert set(listed) <= {name.removesuffix(".toml") for name in batch.files}
         assert all(": would " in line and "new (no manifest)" in line
                    for line in result.stdout.splitlines() if not line.startswith("shard "))
+
+
+def _where_and_what(item: int) -> tuple[int, str, str | None]:
+    """A worker's task: its item, its folder and the batch's mark in its environment."""
+    return item, os.getcwd(), os.environ.get("AEVIZ_TEST_MARK")
+
+
+def test_workers_are_not_forked_from_a_process_running_other_threads(tmp_path, monkeypatch):
+    """Python 3.13 warned in the batch tests: "This process is multi-threaded, use of fork()
+    may lead to deadlocks in the child". The thread was the test runner's (xdist's channel,
+    started by _thread, so threading.active_count() missed it); a notebook's kernel has such
+    threads too. With another thread running, workers come from a fork server; they still run
+    in the batch's folder and environment. The command line, one thread, still forks."""
+    import subprocess
+    import sys
+    import threading
+    import warnings
+
+    from aeviz.batch import workers
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AEVIZ_TEST_MARK", "batch")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        assert workers._context().get_start_method() == "forkserver"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            results, interrupted = workers.run_in_workers(
+                _where_and_what, [0, 1], 2, lambda result: None, lambda *cause: None)
+    finally:
+        stop.set()
+        thread.join()
+    assert [str(warning.message) for warning in caught] == []
+    assert results == [(0, str(tmp_path), "batch"), (1, str(tmp_path), "batch")]
+    assert not interrupted
+    alone = subprocess.run([sys.executable, "-c", "from aeviz.batch import workers; "
+                            "print(workers._context().get_start_method())"],
+                           capture_output=True, text=True, check=True)
+    assert alone.stdout == "fork\n"
