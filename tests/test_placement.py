@@ -19,6 +19,7 @@ from aeviz.renderer.panels.placement import (
     free_spot,
     outline_width,
     text_width,
+    wrap_sentences,
     wrap_text,
 )
 from tests.strategies import examples
@@ -80,10 +81,11 @@ def measured_and_drawn(title: str) -> None:
     """What the header does with a title: measure it, cut it, wrap it, draw it."""
     text_width(title, 17, bold=True), outline_width(title, 17)
     cut = fit_text(title, 17, 200, bold=True)
-    wrap_text(title.replace("\n", " "), 11, 300, 2)
     figure = Figure(figsize=(4, 2))
     figure.text(0.01, 0.9, cut, fontsize=17, fontweight="bold", va="top")
-    figure.text(0.01, 0.4, title, fontsize=11, va="top")
+    figure.text(0.01, 0.6, title, fontsize=11, va="top")
+    for number, line in enumerate(wrap_sentences(title, 11, 150, 3)):  # as a caption
+        figure.text(0.5, 0.6 - 0.15 * number, line, fontsize=11, va="top")
     figure.canvas.draw()
 
 
@@ -108,6 +110,17 @@ def test_math_holding_a_character_its_fonts_lack_is_refused_without_a_warning():
         assert text.problem("rate $x$ 学") .startswith('"rate $x$ 学" is math text holding "学"')
         assert text.problem("rate $x$\n学") == ""  # its own line: plain text
     assert heard == []
+
+
+def test_a_caption_keeps_its_line_breaks_so_its_dollars_pair_as_the_door_read_them():
+    """Found by the attack pass: a caption's lines were joined before wrapping, so "cost $5"
+    and "and $6" (no math, says the door) became one line of math, and "$x$" + newline + "学"
+    one math line holding a glyph its fonts lack (mathtext's warning at render)."""
+    assert wrap_text("cost $5\nand $6", 11.5, 400, 3) == ["cost $5", "and $6"]
+    assert wrap_text("$x$\n学", 11.5, 400, 3) == ["$x$", "学"]
+    assert wrap_sentences("One.\n\n  Two   words.\nThree.", 11.5, 400, 2) == ["One.",
+                                                                              "Two words."]
+    assert wrap_text("a\nb\nc", 11.5, 400, 2) == ["a", "b…"]
 
 
 _FONT = FT2Font(font_manager.findfont("DejaVu Sans"))
