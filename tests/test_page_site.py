@@ -173,3 +173,19 @@ def test_the_notice_of_an_interrupted_batch_names_at_most_ten_pages(tmp_path):
             "run04, run05, run06, run07, run08 and 3 more), not listed here.") in text
     assert hrefs(tmp_path / "index.html") == ["data:,"]
     assert "was interrupted" not in write_index(tmp_path).read_text(encoding="utf-8")
+
+
+def test_a_link_planted_at_the_index_or_a_manifest_is_replaced_never_written_through(tmp_path):
+    """Found by the attack pass: index.html as a symbolic link to another file made
+    `python -m aeviz.batch.site` (and batch) overwrite that file; a manifest the same. The
+    batch's files are replaced as its outputs are (os.replace), the other file untouched."""
+    site, elsewhere = tmp_path / "site", tmp_path / "precious.txt"
+    site.mkdir()
+    elsewhere.write_text("keep me")
+    (site / "index.html").symlink_to(elsewhere)
+    (site / "kept.json").symlink_to(elsewhere)
+    recorded(site, "kept", title="Kept")
+    index = write_index(site)
+    assert elsewhere.read_text() == "keep me"
+    assert not index.is_symlink() and not (site / "kept.json").is_symlink()
+    assert hrefs(index) == ["data:,", "./kept.html", "./kept.png", "./kept.html"]

@@ -212,7 +212,7 @@ def write_index(folder: str | Path, notify: Callable[[str], None] = lambda messa
             + (f'<p class="interrupted">{html.escape(interrupted_notice(unfinished))}</p>\n'
                if unfinished else "")
             + "\n".join(sections) + "\n</body>\n</html>\n")
-    write_text_atomic(index, text)
+    write_text_atomic(index, text, follow_links=False)  # a link planted there is replaced
     return index
 
 
