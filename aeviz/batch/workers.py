@@ -64,15 +64,14 @@ class Worker(NamedTuple):
 
 
 def _work(sender: Connection, task: Callable[[Any], Any], item: Any, threads: int,
-          environment: dict[str, str], folder: str) -> None:
-    """A worker's body: in the batch's environment and folder (a fork server's worker has
-    the server's), run the task on `threads` threads, send its result to the parent."""
+          environment: dict[str, str]) -> None:
+    """A worker's body: in the batch's environment (a fork server's worker has the server's;
+    its folder is the batch's, as multiprocessing sets it), run the task on `threads`
+    threads, send its result to the parent."""
     try:
         if os.environ != environment:
             os.environ.clear()
             os.environ.update(environment)
-        if os.getcwd() != folder:
-            os.chdir(folder)
         if not any(os.environ.get(name) for name in THREAD_VARIABLES):  # the user's count wins
             os.environ["OMP_NUM_THREADS"] = str(threads)  # read by aeviz.training.threads
         handle_stop_signals()
@@ -87,7 +86,7 @@ def _work(sender: Connection, task: Callable[[Any], Any], item: Any, threads: in
 def _start(context, index: int, task: Callable, item: Any, threads: int) -> Worker:
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_work, daemon=True, args=(
-        sender, task, item, threads, dict(os.environ), os.getcwd()))
+        sender, task, item, threads, dict(os.environ)))
     process.start()
     sender.close()  # the worker holds the only write end now
     return Worker(index, process, receiver)
