@@ -27,9 +27,12 @@ class AtomicFile:
     the 255 a file name may have.
     """
 
-    def __init__(self, path: str | os.PathLike):
-        check_writable(path)
-        self.path = _through_link(Path(path))
+    def __init__(self, path: str | os.PathLike, follow_links: bool = True):
+        # `follow_links` False: a link at `path` is replaced, not written through (the files a
+        # batch names itself in its output folder, as its outputs are published).
+        self.path = _through_link(Path(path)) if follow_links else Path(path)
+        if follow_links or not self.path.is_symlink():
+            check_writable(path)
         with deferred():  # a Ctrl-C here would leave a temporary file nobody knows of
             try:
                 handle, temp_name = tempfile.mkstemp(
@@ -53,10 +56,10 @@ class AtomicFile:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, follow_links: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds."""
     with deferred():
-        target = AtomicFile(path)
+        target = AtomicFile(path, follow_links)
     try:
         yield target.temp
     except OSError as error:  # a full disk, a quota: one line, and the old file stays
@@ -180,9 +183,10 @@ def check_writable(path: str | os.PathLike, inputs: Iterable[str | os.PathLike] 
         raise AevizError(f"{path}: cannot write: folder {folder} is not writable")
 
 
-def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write `text` to `path` atomically."""
-    with atomic_path(path) as temp:
+def write_text_atomic(path: str | os.PathLike, text: str, follow_links: bool = True) -> None:
+    """Write `text` to `path` atomically (through a link at `path`, unless `follow_links` is
+    False: then the link is replaced)."""
+    with atomic_path(path, follow_links) as temp:
         temp.write_text(text, encoding="utf-8")
 
 

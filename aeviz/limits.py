@@ -14,7 +14,8 @@ MAX_CSV_BYTES = int(0.5 * GB)        # a CSV data file
 MAX_FEATURES = 100_000               # columns of the data (MNIST has 784)
 MAX_DATA_VALUES = 125_000_000        # rows x columns of the data: 0.5 GB as float32
 MAX_CLUSTER_DIMENSION = 1_000        # sampled clusters (their covariance is D x D)
-MAX_LABEL_CHARACTERS = 1_000         # one label's name, in a label file
+MAX_CLASS_NAME = 1_000               # characters of one class name (a CSV label cell, a label
+                                     # file's string, a stored run's): a legend entry, not prose
 MAX_MAGNITUDE = 1e30                 # data values: codes are stored as float32 (< 3.4e38)
 # Normalized data values that training can square and sum without overflowing, per precision.
 MAX_TRAINABLE = {"float64": MAX_MAGNITUDE, "float32": 1e15}

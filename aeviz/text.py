@@ -18,8 +18,9 @@ A leaf module: it imports nothing of aeviz but the error type, so every stage ma
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from aeviz.errors import AevizError
 
@@ -48,16 +49,18 @@ def _character(char: str) -> str:
     return "a control character"
 
 
-def problem(value: str, *, lines: bool = True, math: bool = True) -> str:
+def problem(value: str, *, lines: bool = True, math: bool = True,
+            longest: int = MAX_TEXT) -> str:
     """What is wrong with `value` as a text aeviz prints or draws, or "" if nothing is.
 
     `lines`: tabs and line breaks are allowed (a title, a caption; not a name);
-    `math`: the text is drawn, so math between $ signs must be math matplotlib can lay out.
+    `math`: the text is drawn, so math between $ signs must be math matplotlib can lay out;
+    `longest`: its most characters (a class name's are fewer, aeviz.limits.MAX_CLASS_NAME).
     """
     if not isinstance(value, str):
         return f"must be text, got {type(value).__name__}"
-    if len(value) > MAX_TEXT:
-        return f"is {len(value):,} characters long; at most {MAX_TEXT:,}"
+    if len(value) > longest:
+        return f"is {len(value):,} characters long; at most {longest:,}"
     found = _REFUSED[lines].search(value)
     if found is not None:
         bad = found.start()
@@ -86,15 +89,44 @@ def math_problem(value: str, quoted: bool = True) -> str:
         return ""
     from matplotlib.mathtext import MathTextParser  # only for text with math in it
 
+    shown = f'"{printable(value, 60)}" ' if quoted else ""
     try:
-        MathTextParser("path").parse(value)
+        with _missing_glyphs() as missing:
+            MathTextParser("path").parse(value)
     except (ValueError, RecursionError) as error:
         where = re.search(r"at char (\d+)", str(error))
         at = f" (at character {int(where[1]) + 1})" if where else ""
-        shown = f'"{printable(value, 60)}" ' if quoted else ""
         return (f"{shown}is math text that matplotlib cannot draw{at}; fix the math between "
                 "the $ signs, or write \\$ for a dollar sign")
+    if missing:  # a line with math is drawn in math fonts throughout, its words too
+        char = missing[0]
+        return (f'{shown}is math text holding "{printable(char)}" (U+{ord(char):04X}), which '
+                "matplotlib's math fonts cannot draw; put it on a line without $ signs, or "
+                "write \\$ for a dollar sign")
     return ""
+
+
+@contextlib.contextmanager
+def _missing_glyphs() -> Iterator[list[str]]:
+    """The characters mathtext finds no glyph for while laying math out (it logs each as a
+    warning and draws a dummy symbol): collected here, the log kept from the terminal."""
+    import logging
+
+    missing: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "does not have a glyph" in str(record.msg) and len(record.args) > 1:
+                missing.append(str(record.args[1]))
+
+    logger, handler = logging.getLogger("matplotlib.mathtext"), Collect(logging.WARNING)
+    propagate, logger.propagate = logger.propagate, False
+    logger.addHandler(handler)
+    try:
+        yield missing
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def checked(value: str, where: str, *, lines: bool = True, math: bool = True) -> str:
@@ -105,14 +137,15 @@ def checked(value: str, where: str, *, lines: bool = True, math: bool = True) ->
     return value
 
 
-def names_problem(values: Iterable[str], what: str = "name") -> str:
+def names_problem(values: Iterable[str], what: str = "name", longest: int = MAX_TEXT) -> str:
     """What is wrong with the first bad one of `values` (names of classes, columns or terms:
-    one line each, drawn), saying which it is; "" if none is. At most MAX_MATH_NAMES of them
-    may hold math (each costs matplotlib a parse: a million math names would take an hour)."""
+    one line each, drawn, of at most `longest` characters), saying which it is; "" if none
+    is. At most MAX_MATH_NAMES of them may hold math (each costs matplotlib a parse: a million
+    math names would take an hour)."""
     names = list(values)
     with_math = []
     for position, name in enumerate(names, start=1):
-        found = problem(name, lines=False, math=False)
+        found = problem(name, lines=False, math=False, longest=longest)
         if found:
             return f"{what} {position} (\"{printable(name, 40)}\") {found}"
         if _holds_math(name):
@@ -128,10 +161,11 @@ def names_problem(values: Iterable[str], what: str = "name") -> str:
     return ""
 
 
-def checked_names(values: Iterable[str], where: str, what: str = "name") -> tuple[str, ...]:
+def checked_names(values: Iterable[str], where: str, what: str = "name",
+                  longest: int = MAX_TEXT) -> tuple[str, ...]:
     """`values` as a tuple if `names_problem` finds nothing; else an AevizError naming `where`."""
     names = tuple(values)
-    found = names_problem(names, what)
+    found = names_problem(names, what, longest)
     if found:
         raise AevizError(f"{where}: {found}")
     return names

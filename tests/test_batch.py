@@ -212,6 +212,25 @@ def test_an_experiment_of_a_name_near_255_characters_is_made(run_cli, tmp_path):
                                                          for ext in ("json", "mp4", "npz")]
 
 
+def test_a_long_name_is_cut_in_the_table_and_whole_in_the_files(run_cli, tmp_path):
+    """A 240-character name made every row of the table 240 characters wide: the table shows
+    its first 39 characters and an ellipsis; the files and the output column keep it whole."""
+    folder = tmp_path / "experiments"
+    folder.mkdir()
+    name = "c" * 240
+    (folder / f"{name}.toml").write_text(FAST)
+    (folder / "short.toml").write_text(FAST)
+    outdir = tmp_path / "out"
+    result = run_cli("batch", folder, "-o", outdir, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    table = result.stdout[result.stdout.index("experiment  "):].splitlines()
+    assert table[0].startswith("experiment" + " " * 32 + "ends at epoch")
+    cut = "c" * 39 + "\u2026"
+    assert table[1].startswith(f"{cut}  ") and table[1].endswith(f"{outdir / name}.mp4")
+    assert table[2].startswith("short" + " " * 37) and table[2].index(str(outdir)) < 90
+    assert (outdir / f"{name}.json").is_file() and (outdir / f"{name}.mp4").is_file()
+
+
 def test_a_fifo_in_a_batch_folder_is_refused_unopened(run_cli, folder, tmp_path):
     import os
 
@@ -219,6 +238,35 @@ def test_a_fifo_in_a_batch_folder_is_refused_unopened(run_cli, folder, tmp_path)
     result = run_cli("batch", folder, "-o", tmp_path / "out", "--dry-run")
     assert result.exit_code == 2 and result.stderr == (
         f"Error: {folder / 'pipe.toml'}: cannot read: it is a FIFO (named pipe), not a file\n")
+
+
+@pytest.mark.parametrize("when", ["made", "removed"])
+def test_a_stop_signal_while_the_parts_folder_is_made_or_removed_leaves_none(
+        tmp_path, monkeypatch, when):
+    """Found by Ctrl-C 0.2 s into a batch: a signal during mkdtemp was raised at the end of its
+    deferred section, before the folder's clean-up was armed; and the batch's SIGTERM after
+    the Ctrl-C cut the removal short. Either left `.NAME.parts.PID.*` behind."""
+    import shutil
+    import signal
+    import tempfile
+
+    from aeviz import signals
+    from aeviz.batch import jobs
+
+    monkeypatch.setattr(signals, "_received", [])  # this process's record of signals
+    real = {"made": tempfile.mkdtemp, "removed": shutil.rmtree}[when]
+
+    def signalled(*args, **kwargs):  # the signal arrives while the folder is made or removed
+        signals._raise_interrupted(signal.SIGINT, None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(*{"made": (jobs.tempfile, "mkdtemp", signalled),
+                          "removed": (jobs.shutil, "rmtree", signalled)}[when])
+    with pytest.raises(KeyboardInterrupt):
+        with jobs.work_folder(tmp_path, "run") as work:
+            (work / "run.npz").write_bytes(b"partial")
+            raise KeyboardInterrupt  # the first Ctrl-C, inside the job
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_job_whose_worker_died_leaves_no_parts_folder(tmp_path):
@@ -273,3 +321,44 @@ def test_a_dry_run_of_any_folder_lists_its_shard_or_exits_2_writing_nothing(batc
         assert set(listed) <= {name.removesuffix(".toml") for name in batch.files}
         assert all(": would " in line and "new (no manifest)" in line
                    for line in result.stdout.splitlines() if not line.startswith("shard "))
+
+
+def _where_and_what(item: int) -> tuple[int, str, str | None]:
+    """A worker's task: its item, its folder and the batch's mark in its environment."""
+    return item, os.getcwd(), os.environ.get("AEVIZ_TEST_MARK")
+
+
+def test_workers_are_not_forked_from_a_process_running_other_threads(tmp_path, monkeypatch):
+    """Python 3.13 warned in the batch tests: "This process is multi-threaded, use of fork()
+    may lead to deadlocks in the child". The thread was the test runner's (xdist's channel,
+    started by _thread, so threading.active_count() missed it); a notebook's kernel has such
+    threads too. With another thread running, workers come from a fork server; they still run
+    in the batch's folder and environment. The command line, one thread, still forks."""
+    import subprocess
+    import sys
+    import threading
+    import warnings
+
+    from aeviz.batch import workers
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AEVIZ_TEST_MARK", "batch")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        assert workers._context().get_start_method() == "forkserver"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            results, interrupted = workers.run_in_workers(
+                _where_and_what, [0, 1], 2, lambda result: None, lambda *cause: None)
+    finally:
+        stop.set()
+        thread.join()
+    assert [str(warning.message) for warning in caught] == []
+    assert results == [(0, str(tmp_path), "batch"), (1, str(tmp_path), "batch")]
+    assert not interrupted
+    alone = subprocess.run([sys.executable, "-c", "from aeviz.batch import workers; "
+                            "print(workers._context().get_start_method())"],
+                           capture_output=True, text=True, check=True)
+    assert alone.stdout == "fork\n"

@@ -34,6 +34,11 @@ def test_train_quiet_prints_nothing(run_cli, tiny_toml, tmp_path):
     (["--set", "model.layers=[3, 2, 4]"],
      "Error: --set model.layers: last layer must equal the first (an autoencoder "
      "reconstructs its input), got [3, 2, 4]"),
+    (["--set", "a.b.c=1"],  # the table `a` is the option's, not the file's
+     "Error: --set a.b.c: a: unknown key (allowed: title, label, data, model, train, record, "
+     "render)"),
+    (["--set", "train.optim.x=1"],
+     "Error: --set train.optim.x: train.optim: unknown key (did you mean optimizer?)"),
     (["--set", "train.learning_rate"],
      "Error: --set train.learning_rate: expected KEY=VALUE, such as train.learning_rate=0.01"),
     (["--lr", "3"],

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 
 from aeviz.errors import AevizError
+from aeviz.limits import MAX_CLASS_NAME
 from aeviz.settings import load_experiment
 from aeviz.training.data import load_data, normalize
 from aeviz.training.loop import train
@@ -180,7 +181,7 @@ def test_label_strings_are_bounded(tmp_path):
     path = label_experiment(tmp_path)
     np.save(tmp_path / "y.npy", np.array(["a" * 1001] * 6))
     assert data_error(path) == (f"data.label_file: {tmp_path / 'y.npy'} holds strings of up "
-                                "to 1,001 characters; a label may have at most 1,000")
+                                "to 1,001 characters; a class name may have at most 1,000")
 
 
 def test_a_cluster_of_100000_dimensions_is_refused_before_sampling(tmp_path):
@@ -260,11 +261,28 @@ def test_a_label_of_many_digits_is_a_name(tmp_path):
                           label_column="kind")
     assert data_error(path) == ('data.label_column: d.csv: class name 1 ("99999999999999999999'
                                 '9999999999999999999\u2026") is 65,536 characters long; at most '
-                                "4,096")
-    short = csv_experiment(tmp_path, f"a,b,kind\n1,2,{'9' * 4096}\n3,4,007\n",
+                                "1,000")
+    short = csv_experiment(tmp_path, f"a,b,kind\n1,2,{'9' * 1000}\n3,4,007\n",
                            label_column="kind")
     data = load_data(load_experiment(short))
-    assert data.label_names == ("9" * 4096, "007") and data.labels.tolist() == [0, 1]
+    assert data.label_names == ("9" * 1000, "007") and data.labels.tolist() == [0, 1]
+
+
+def test_a_class_name_has_one_limit_whichever_door_it_comes_by(tmp_path):
+    """A CSV's label cell and a label file's string: both at most MAX_CLASS_NAME characters
+    (the CSV door took 4,096 and the label file 1,000)."""
+    assert MAX_CLASS_NAME == 1_000
+    name = "k" * (MAX_CLASS_NAME + 1)
+    path = csv_experiment(tmp_path, f"a,b,kind\n1,2,{name}\n3,4,007\n", label_column="kind")
+    assert data_error(path) == ('data.label_column: d.csv: class name 1 ("kkkkkkkkkkkkkkkkkkkk'
+                                'kkkkkkkkkkkkkkkkkkk\u2026") is 1,001 characters long; at most '
+                                "1,000")
+    path = label_experiment(tmp_path)
+    np.save(tmp_path / "y.npy", np.array([name, "b"] * 3))
+    assert data_error(path) == (f"data.label_file: {tmp_path / 'y.npy'} holds strings of up "
+                                "to 1,001 characters; a class name may have at most 1,000")
+    np.save(tmp_path / "y.npy", np.array([name[1:], "b"] * 3))
+    assert load_data(load_experiment(path)).label_names == (name[1:], "b")
 
 
 def test_a_csv_line_of_millions_of_cells_is_refused_unsplit(tmp_path, monkeypatch):

@@ -125,3 +125,67 @@ def test_any_name_becomes_a_relative_link_to_itself_and_text(tmp_path_factory, n
     titles = re.findall(r'class="page" href="[^"]+">([^<]*)</a>', index.read_bytes().decode())
     # A page's title as its <title> says it (stripped), its name when that is blank.
     assert sorted(html.unescape(t) for t in titles) == sorted(n.strip() or n for n in names)
+
+
+def test_an_interrupted_batch_indexes_only_its_finished_pages_and_says_so(run_cli, tmp_path,
+                                                                          monkeypatch):
+    """A batch stopped soon after it started wrote an index as if it had finished (empty, or
+    listing a page made from older inputs): now the index lists the finished pages only and
+    says the batch was interrupted, naming the pages it did not finish."""
+    import aeviz.batch
+    from aeviz.batch.jobs import Result
+
+    experiments, site = tmp_path / "experiments", tmp_path / "site"
+    experiments.mkdir()
+    site.mkdir()
+    for name in ("done", "stale", "early"):
+        (experiments / f"{name}.toml").write_text(tiny_text(train={"epochs": 2}))
+    recorded(site, "done", title="Done")
+    recorded(site, "stale", title="Stale")  # made by an earlier batch from other inputs
+
+    def stopped(jobs, workers, on_result):  # "done" finished; Ctrl-C stopped the others
+        return [Result(job.name, "done") if job.name == "done" else
+                Result(job.name, "interrupted", output="stopped before it finished")
+                for job in jobs], True
+
+    monkeypatch.setattr(aeviz.batch, "run_batch", stopped)
+    result = run_cli("batch", experiments, "-o", site, "--format", "html")
+    assert result.exit_code == 130
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert ('<p class="interrupted">This batch was interrupted: 2 pages unfinished (early, '
+            "stale), not listed here. Only finished pages are listed; run the batch again to "
+            "finish the others.</p>") in text
+    assert hrefs(site / "index.html") == ["data:,", "./done.html", "./done.png", "./done.html"]
+
+    monkeypatch.setattr(aeviz.batch, "run_batch", lambda jobs, workers, on_result: (
+        [Result(job.name, "interrupted", output="not started") for job in jobs], True))
+    assert run_cli("batch", experiments, "-o", site, "--format", "html").exit_code == 130
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert "This batch was interrupted: 3 pages unfinished (done, early, stale)" in text
+    assert hrefs(site / "index.html") == ["data:,"]  # nothing unfinished taken for done
+
+
+def test_the_notice_of_an_interrupted_batch_names_at_most_ten_pages(tmp_path):
+    recorded(tmp_path, "kept", title="Kept")
+    names = [f"run{number:02}" for number in range(12)]
+    text = write_index(tmp_path, unfinished=["kept", *names]).read_text(encoding="utf-8")
+    assert ("This batch was interrupted: 13 pages unfinished (kept, run00, run01, run02, run03, "
+            "run04, run05, run06, run07, run08 and 3 more), not listed here.") in text
+    assert hrefs(tmp_path / "index.html") == ["data:,"]
+    assert "was interrupted" not in write_index(tmp_path).read_text(encoding="utf-8")
+
+
+def test_a_link_planted_at_the_index_or_a_manifest_is_replaced_never_written_through(tmp_path):
+    """Found by the attack pass: index.html as a symbolic link to another file made
+    `python -m aeviz.batch.site` (and batch) overwrite that file; a manifest the same. The
+    batch's files are replaced as its outputs are (os.replace), the other file untouched."""
+    site, elsewhere = tmp_path / "site", tmp_path / "precious.txt"
+    site.mkdir()
+    elsewhere.write_text("keep me")
+    (site / "index.html").symlink_to(elsewhere)
+    (site / "kept.json").symlink_to(elsewhere)
+    recorded(site, "kept", title="Kept")
+    index = write_index(site)
+    assert elsewhere.read_text() == "keep me"
+    assert not index.is_symlink() and not (site / "kept.json").is_symlink()
+    assert hrefs(index) == ["data:,", "./kept.html", "./kept.png", "./kept.html"]

@@ -1,9 +1,28 @@
 """Reference labels: beside their line where no curve runs, stepping away from a curve that
 hugs the line, and a key wherever there is room when nothing near the line is clear."""
 
-import numpy as np
+import contextlib
+import logging
+import warnings
 
-from aeviz.renderer.panels.placement import free_box, free_spot
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
+
+from aeviz import text
+from aeviz.renderer.panels.placement import (
+    fit_text,
+    free_box,
+    free_spot,
+    outline_width,
+    text_width,
+    wrap_sentences,
+    wrap_text,
+)
+from tests.strategies import examples
 
 SIZE, PAD = (0.3, 0.1), (0.02, 0.02)
 
@@ -36,3 +55,95 @@ def test_no_room_near_the_line_gives_a_key_elsewhere():
     assert free_spot(0.2, SIZE, band, [], PAD) is None
     box = free_box(SIZE, band, [(0.01, 0.8, 0.3, 0.15)], PAD)
     assert box[1] > 0.45 + PAD[1] and box[0] > 0.31  # above the curves, beside the taken box
+
+
+@contextlib.contextmanager
+def library_messages():
+    """Every log record of matplotlib's loggers and every warning while the block runs."""
+    heard: list[str] = []
+
+    class Hear(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            heard.append(record.getMessage())
+
+    logger, handler = logging.getLogger("matplotlib"), Hear(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield heard
+        heard += [str(warning.message) for warning in caught]
+    finally:
+        logger.removeHandler(handler)
+
+
+def measured_and_drawn(title: str) -> None:
+    """What the header does with a title: measure it, cut it, wrap it, draw it."""
+    text_width(title, 17, bold=True), outline_width(title, 17)
+    cut = fit_text(title, 17, 200, bold=True)
+    figure = Figure(figsize=(4, 2))
+    figure.text(0.01, 0.9, cut, fontsize=17, fontweight="bold", va="top")
+    figure.text(0.01, 0.6, title, fontsize=11, va="top")
+    for number, line in enumerate(wrap_sentences(title, 11, 150, 3)):  # as a caption
+        figure.text(0.5, 0.6 - 0.15 * number, line, fontsize=11, va="top")
+    figure.canvas.draw()
+
+
+def test_a_multi_line_title_with_math_is_measured_line_by_line_without_a_warning():
+    """Found by the attack pass: a title of two lines with $x$ was measured as one formula, and
+    mathtext logged "Font 'default' does not have a glyph for '\\n'" at render."""
+    title = "cost $x$ and more\nand $y$"
+    with library_messages() as heard:
+        assert text_width(title, 10) == max(text_width("cost $x$ and more", 10),
+                                            text_width("and $y$", 10))
+        assert outline_width(title, 10) == outline_width("cost $x$ and more", 10)
+        assert fit_text(title, 10, 40) == "cost $x$…"
+        measured_and_drawn(title)
+    assert heard == []
+
+
+def test_math_holding_a_character_its_fonts_lack_is_refused_without_a_warning():
+    with library_messages() as heard:
+        assert text.problem("$学$") == (
+            '"$学$" is math text holding "学" (U+5B66), which matplotlib\'s math fonts cannot '
+            "draw; put it on a line without $ signs, or write \\$ for a dollar sign")
+        assert text.problem("rate $x$ 学") .startswith('"rate $x$ 学" is math text holding "学"')
+        assert text.problem("rate $x$\n学") == ""  # its own line: plain text
+    assert heard == []
+
+
+def test_a_caption_keeps_its_line_breaks_so_its_dollars_pair_as_the_door_read_them():
+    """Found by the attack pass: a caption's lines were joined before wrapping, so "cost $5"
+    and "and $6" (no math, says the door) became one line of math, and "$x$" + newline + "学"
+    one math line holding a glyph its fonts lack (mathtext's warning at render)."""
+    assert wrap_text("cost $5\nand $6", 11.5, 400, 3) == ["cost $5", "and $6"]
+    assert wrap_text("$x$\n学", 11.5, 400, 3) == ["$x$", "学"]
+    assert wrap_sentences("One.\n\n  Two   words.\nThree.", 11.5, 400, 2) == ["One.",
+                                                                              "Two words."]
+    assert wrap_text("a\nb\nc", 11.5, 400, 2) == ["a", "b…"]
+
+
+_FONT = FT2Font(font_manager.findfont("DejaVu Sans"))
+DRAWN = set(map(chr, _FONT.get_charmap()))  # the characters the default font has
+TITLE_PIECES = st.one_of(
+    st.sampled_from(["$x$", "$\\alpha$", "$x^2$", "$\\frac{a}{b}$", "$", "\\$", "\n", " ",
+                     "$\\sigma_{ij}$", "\n$\\beta$\n", "学", "$学$", "$é$"]),
+    st.text(st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Zs"]).filter(
+        lambda char: char in DRAWN), min_size=1, max_size=8))
+
+
+@examples(1.0)
+@given(st.lists(TITLE_PIECES, min_size=1, max_size=8).map("".join))
+def test_no_title_the_door_accepts_makes_a_library_speak(title):
+    """Titles of $ signs, math, line breaks and Unicode the font has: each is refused by the
+    text door as one line, or measured, cut, wrapped and drawn with no log record and no
+    warning. (Plain text in a script the font lacks, "学", is left out: matplotlib warns of
+    each missing glyph when it draws, and the command line prints that as one note line.)"""
+    with library_messages() as heard:
+        found = text.problem(title)
+    assert heard == []
+    if found or "学" in title.replace("$学$", ""):  # refused; or plain CJK (the note's case)
+        return
+    with library_messages() as heard:
+        measured_and_drawn(title)
+    assert heard == [], title

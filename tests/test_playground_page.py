@@ -160,6 +160,19 @@ def test_bad_overrides_are_refused_with_one_line(browser, pages):
         assert retrain(driver, json.loads(overrides)).startswith(message), overrides
 
 
+def test_a_network_past_the_pages_budget_is_refused_before_it_trains(browser, pages):
+    """Found by the attack pass: the budget held for the recorded network only, so layers of
+    4096 on the VAE's page would train for hours in the tab, in gigabytes."""
+    driver = open_page(browser, pages["vae"])
+    wide = [64, 4096, 4096, 2, 4096, 4096, 64]
+    assert retrain(driver, {"model.layers": wide}) == (
+        "Error: model.layers: one epoch of [64,4096,4096,2,4096,4096,64] on these 1797 "
+        "samples costs 1.8e+11 multiply-adds; the page trains up to 6e+7 (train it with aeviz "
+        "train)")
+    assert driver.execute_script("return aeviz.playground.experimentFor({})").count(
+        "4096") == 0  # nothing changed
+
+
 def test_keys_named_after_objects_own_members_are_refused_and_change_nothing(
         browser, pages):
     driver = open_page(browser, pages["demo"])

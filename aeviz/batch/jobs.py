@@ -249,12 +249,15 @@ def work_folder(outdir: Path, name: str) -> Iterator[Path]:
     """A hidden folder in `outdir` (`.NAME.parts.PID.XXXX`) where a job makes its outputs:
     removed whatever happens, and, if its process was killed, by the next batch."""
     remove_stale_parts(outdir / f"{name}.npz")
-    with deferred():  # a signal here would leave a folder nobody knows of
-        folder = Path(tempfile.mkdtemp(prefix=parts_prefix(name), dir=outdir))
+    folder = None
     try:
+        with deferred():  # a signal here would leave a folder nobody knows of; it is raised
+            folder = Path(tempfile.mkdtemp(prefix=parts_prefix(name), dir=outdir))  # below
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            with deferred():  # the batch's SIGTERM after a Ctrl-C must not cut the removal
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def publish(work: Path, outputs: list[Path]) -> None:

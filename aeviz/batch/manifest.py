@@ -42,7 +42,8 @@ def describe_outputs(paths: list[Path]) -> dict[str, dict[str, Any]]:
 def write_manifest(path: Path, digest: str, outputs: list[Path], row: dict[str, Any]) -> None:
     """Record a finished experiment: its input hash, its outputs, its table row. Call last."""
     manifest = {"hash": digest, "outputs": describe_outputs(outputs), **row}
-    write_text_atomic(path, json.dumps(manifest, indent=1) + "\n")
+    # A link planted at NAME.json is replaced, never written through (as the outputs are).
+    write_text_atomic(path, json.dumps(manifest, indent=1) + "\n", follow_links=False)
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from aeviz.batch.jobs import Result
+from aeviz.text import printable
+
+NAME_WIDTH = 40  # characters of a name in the table: longer ones end in an ellipsis (the
+                 # output column and the files keep the whole name)
 
 
 def shown_rmse(value: float | str) -> str:
@@ -12,7 +16,7 @@ def shown_rmse(value: float | str) -> str:
 def format_table(results: list[Result]) -> str:
     """The end-of-batch table: name, epochs, final RMSE, stop reason, seconds, output or error."""
     header = ("experiment", "ends at epoch", "final RMSE", "stopped", "seconds", "output")
-    rows = [(r.name, "" if r.epochs is None else str(r.epochs),
+    rows = [(printable(r.name, NAME_WIDTH), "" if r.epochs is None else str(r.epochs),
              "" if r.final_rmse is None else shown_rmse(r.final_rmse),
              r.stop_reason or "", f"{r.seconds:.1f}",
              r.output if r.status == "done" else f"{r.status}: {r.output}")

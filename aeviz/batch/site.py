@@ -24,6 +24,7 @@ from urllib.parse import quote
 from aeviz.batch.manifest import read_manifest
 from aeviz.files import write_text_atomic
 from aeviz.renderer.formats import CLIPS
+from aeviz.text import printable
 
 POSTER_SIZE = "640x360"
 # The index's name: index.html, or the first of the others no page has (an experiment named
@@ -47,7 +48,10 @@ li .none { aspect-ratio: 16 / 9; background: #f3f4f6; display: flex; align-items
 li a.page { font-weight: 600; color: #0969da; text-decoration: none; display: block;
            margin-top: 6px; }
 li p { margin: 4px 0 0; color: #57606a; font-size: 14px; }
+p.interrupted { margin: 0 0 12px; padding: 8px 12px; border: 1px solid #d4a72c;
+                border-radius: 6px; background: #fff8c5; }
 """
+UNFINISHED_SHOWN = 10  # names of unfinished pages the notice of an interrupted batch lists
 
 
 @dataclasses.dataclass
@@ -167,12 +171,27 @@ def _card(entry: Entry) -> str:
             f"{caption}</li>")
 
 
-def write_index(folder: str | Path, notify: Callable[[str], None] = lambda message: None
-                ) -> Path:
+def interrupted_notice(unfinished: list[str]) -> str:
+    """What the index of an interrupted batch says above its entries: that the batch was
+    interrupted, and which pages it did not finish (not listed: only finished pages are)."""
+    shown = ", ".join(printable(name, 60) for name in unfinished[:UNFINISHED_SHOWN]) + (
+        f" and {len(unfinished) - UNFINISHED_SHOWN:,} more"
+        if len(unfinished) > UNFINISHED_SHOWN else "")
+    pages = "page" if len(unfinished) == 1 else "pages"
+    return (f"This batch was interrupted: {len(unfinished):,} {pages} unfinished ({shown}), "
+            "not listed here. Only finished pages are listed; run the batch again to finish "
+            "the others.")
+
+
+def write_index(folder: str | Path, notify: Callable[[str], None] = lambda message: None,
+                unfinished: list[str] = ()) -> Path:
     """Write the site's index into `folder` (index.html, or another name when a page is
-    named index.html); return its path."""
+    named index.html); return its path. `unfinished`: the pages an interrupted batch did not
+    finish (the index says the batch was interrupted, and names them)."""
     folder = Path(folder)
-    entries = site_entries(folder)
+    # An unfinished page is not listed, even where an older one is in place (a job stopped
+    # before it started keeps its old outputs and manifest: made from other inputs).
+    entries = [entry for entry in site_entries(folder) if entry.name not in set(unfinished)]
     names = {entry.name for entry in entries}
     free = (name for name in (*INDEX_NAMES, *(f"index-{n}" for n in range(len(names) + 1)))
             if name not in names)
@@ -190,8 +209,10 @@ def write_index(folder: str | Path, notify: Callable[[str], None] = lambda messa
             "style-src 'unsafe-inline'; img-src 'self' file: data:\">\n"
             "<link rel=\"icon\" href=\"data:,\">\n<title>Experiments</title>\n"
             f"<style>{_STYLE}</style>\n</head>\n<body>\n<h1>Experiments</h1>\n"
+            + (f'<p class="interrupted">{html.escape(interrupted_notice(unfinished))}</p>\n'
+               if unfinished else "")
             + "\n".join(sections) + "\n</body>\n</html>\n")
-    write_text_atomic(index, text)
+    write_text_atomic(index, text, follow_links=False)  # a link planted there is replaced
     return index
 
 

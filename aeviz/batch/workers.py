@@ -9,10 +9,12 @@ dies, even by SIGKILL, stops by itself.
 
 from __future__ import annotations
 
+import _thread
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from multiprocessing.connection import Connection, wait
@@ -22,10 +24,35 @@ from aeviz.signals import handle_stop_signals, ignore_stop_signals, stop_when_or
 from aeviz.training.threads import THREAD_VARIABLES, machine_threads
 
 STOP_GRACE_SECONDS = 1.5  # after SIGTERM, before SIGKILL
-# fork on Linux: a worker starts in milliseconds, with aeviz already imported, and its parent
-# is the batch (which the orphan watch relies on; forkserver, Python 3.14's default, would
-# make the fork server the parent). Elsewhere spawn, the only safe choice on macOS.
-_CONTEXT = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+# What a fork server imports once, before it forks workers: the stages a job runs (training,
+# trajectory, the renderer and matplotlib's Agg canvas), so a worker starts with them loaded.
+FORKSERVER_PRELOAD = ["aeviz.batch.jobs", "aeviz.batch.comparisons", "aeviz.training.loop",
+                      "aeviz.trajectory", "aeviz.renderer.rendering", "aeviz.renderer.scene",
+                      "aeviz.renderer.figure"]
+
+
+def _other_threads() -> bool:
+    """Whether this process runs Python threads besides the main one: threading's, and those
+    started by _thread directly (a test runner's channel, a notebook kernel's), which
+    threading.active_count() does not count but Python 3.12+'s fork warning does."""
+    return threading.active_count() > 1 or getattr(_thread, "_count", lambda: 0)() > 0
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """How workers start. On Linux, fork while the batch runs one thread (the command line): a
+    worker starts in milliseconds with aeviz imported, its parent the batch. With other threads
+    running (aeviz called from a notebook, or a test runner), fork would copy their locks as
+    they are, maybe held (a deadlock; Python 3.12+ warns of it), so a fork server starts them:
+    a clean process, started once, that forks each worker (its parent then; when the batch dies
+    the server ends, and the orphan watch sees its worker reparented). Elsewhere spawn, the
+    only safe choice on macOS."""
+    if sys.platform != "linux":
+        return multiprocessing.get_context("spawn")
+    if not _other_threads():
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(FORKSERVER_PRELOAD)
+    return context
 
 
 class Worker(NamedTuple):
@@ -36,9 +63,15 @@ class Worker(NamedTuple):
     receiver: Connection
 
 
-def _work(sender: Connection, task: Callable[[Any], Any], item: Any, threads: int) -> None:
-    """A worker's body: run the task on `threads` threads, send its result to the parent."""
+def _work(sender: Connection, task: Callable[[Any], Any], item: Any, threads: int,
+          environment: dict[str, str]) -> None:
+    """A worker's body: in the batch's environment (a fork server's worker has the server's;
+    its folder is the batch's, as multiprocessing sets it), run the task on `threads`
+    threads, send its result to the parent."""
     try:
+        if os.environ != environment:
+            os.environ.clear()
+            os.environ.update(environment)
         if not any(os.environ.get(name) for name in THREAD_VARIABLES):  # the user's count wins
             os.environ["OMP_NUM_THREADS"] = str(threads)  # read by aeviz.training.threads
         handle_stop_signals()
@@ -50,9 +83,10 @@ def _work(sender: Connection, task: Callable[[Any], Any], item: Any, threads: in
     sender.close()
 
 
-def _start(index: int, task: Callable, item: Any, threads: int) -> Worker:
-    receiver, sender = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(target=_work, args=(sender, task, item, threads), daemon=True)
+def _start(context, index: int, task: Callable, item: Any, threads: int) -> Worker:
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_work, daemon=True, args=(
+        sender, task, item, threads, dict(os.environ)))
     process.start()
     sender.close()  # the worker holds the only write end now
     return Worker(index, process, receiver)
@@ -97,6 +131,7 @@ def run_in_workers(task: Callable[[Any], Any], items: list, jobs: int,
     """
     results: dict[int, Any] = {}
     threads = max(1, machine_threads() // max(1, jobs))
+    context = _context()
     waiting = list(range(len(items)))
     running: dict[Any, Worker] = {}
 
@@ -117,7 +152,7 @@ def run_in_workers(task: Callable[[Any], Any], items: list, jobs: int,
         while waiting or running:
             while len(running) < jobs and (index := next_ready()) is not None:
                 waiting.remove(index)
-                worker = _start(index, task, items[index], threads)
+                worker = _start(context, index, task, items[index], threads)
                 running[worker.process.sentinel] = worker
             if not running:  # waiting, yet nothing can start: `after` is circular
                 raise ValueError(f"items {waiting} wait for each other (see `after`)")

@@ -64,7 +64,11 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
     if fmt == "html" and not dry_run:
         from aeviz.batch.site import write_index
 
-        write_index(folder, notify=lambda message: click.echo(f"note: {message}", err=True))
+        # Interrupted: the index lists the finished pages only, and says the batch was
+        # interrupted, naming the unfinished ones (nothing unfinished is taken for done).
+        unfinished = [r.name for r in results if r.status == "interrupted"]
+        write_index(folder, notify=lambda message: click.echo(f"note: {message}", err=True),
+                    unfinished=unfinished if interrupted else [])
     if not quiet or interrupted:
         click.echo(batching.format_table(results))
     if interrupted:

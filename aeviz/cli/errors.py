@@ -51,6 +51,8 @@ def _name_the_flag(error: SettingError, params: dict) -> str:
     for key in params.get("overrides") or {}:
         if error.key == key or error.key.startswith((f"{key}.", f"{key}[")):
             return f"--set {key}: {error.problem}"
+        if key.startswith((f"{error.key}.", f"{error.key}[")):  # a table the option made up
+            return f"--set {key}: {error.key}: {error.problem}"
     name = error.key.removeprefix("render.")
     if name in params and params[name] is not None and name != "overrides":
         return f"--{name.replace('_', '-')}: {error.problem}"

@@ -15,11 +15,11 @@ import numpy as np
 from aeviz.errors import AevizError
 from aeviz.files import special_kind
 from aeviz.limits import (
+    MAX_CLASS_NAME,
     MAX_CLUSTER_DIMENSION,
     MAX_CSV_BYTES,
     MAX_DATA_VALUES,
     MAX_FEATURES,
-    MAX_LABEL_CHARACTERS,
     MAX_MAGNITUDE,
     MAX_SAMPLES,
     MAX_TRAINABLE,
@@ -28,7 +28,7 @@ from aeviz.limits import (
     too_many,
 )
 from aeviz.settings import Experiment
-from aeviz.text import names_problem
+from aeviz.text import MAX_TEXT, names_problem
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,9 @@ def check_names(exp: Experiment, label_names: tuple[str, ...],
     """Class and column names are drawn and printed: refused here, where they are read, if they
     hold control characters or math that cannot be drawn (see `aeviz.text`)."""
     label_key = "data.label_file" if exp.data.label_file else "data.label_column"
-    for key, names, what in ((label_key, label_names, "class name"),
-                             ("data.file", features, "column name")):
-        found = names_problem(names, what)
+    for key, names, what, longest in ((label_key, label_names, "class name", MAX_CLASS_NAME),
+                                      ("data.file", features, "column name", MAX_TEXT)):
+        found = names_problem(names, what, longest)
         if found:  # (the file the names came from: a label file's class names are its own)
             source = exp.data.label_file if key == "data.label_file" else exp.data.file
             raise exp.error(key, f"{source}: {found}")
@@ -350,10 +350,12 @@ def read_label_file(exp: Experiment, samples: int) -> np.ndarray:
             if shape[0] != samples:
                 raise exp.error("data.label_file", f"{path} has {shape[0]:,} labels but "
                                 f"{exp.data.file} has {samples:,} rows; they must match")
-            if dtype.kind == "U" and dtype.itemsize // 4 > MAX_LABEL_CHARACTERS:
+            if dtype.kind == "U" and dtype.itemsize // 4 > MAX_CLASS_NAME:
+                # (before reading: the header's width bounds every string; each is checked
+                # after, as a CSV's class names are, by `check_names`)
                 raise exp.error("data.label_file", f"{path} holds strings of up to "
-                                f"{dtype.itemsize // 4:,} characters; a label may have at most "
-                                f"{MAX_LABEL_CHARACTERS:,}")
+                                f"{dtype.itemsize // 4:,} characters; a class name may have at "
+                                f"most {MAX_CLASS_NAME:,}")
             handle.seek(0)
             return np.lib.format.read_array(handle, allow_pickle=False)
     except AevizError:

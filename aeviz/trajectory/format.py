@@ -46,7 +46,7 @@ import numpy as np
 
 from aeviz.errors import AevizError
 from aeviz.files import atomic_path, check_readable, check_writable
-from aeviz.limits import MAX_TRAJECTORY_BYTES, size_text
+from aeviz.limits import MAX_CLASS_NAME, MAX_TRAJECTORY_BYTES, size_text
 from aeviz.settings import Experiment, stored_experiment
 from aeviz.settings.fields import format_version_of, newest_version
 from aeviz.text import checked_names
@@ -391,7 +391,7 @@ def load(path: str | Path) -> Trajectory:
         config=str(small["config"]), meta=meta,
         x=arrays["x"], labels=arrays["labels"].astype(int),
         label_names=checked_names((str(s) for s in small["label_names"]),
-                                  f"{name}: label_names"),
+                                  f"{name}: label_names", longest=MAX_CLASS_NAME),
         feature_names=checked_names((str(s) for s in arrays.get("feature_names", ())),
                                     f"{name}: feature_names"),
         layer_sizes=layer_sizes,

@@ -17,18 +17,23 @@ SAMPLES = 400  # points per curve when looking for room (segments cross boxes be
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """The width of `text` at `size` points, in points."""
+    """The width of `text` at `size` points, in points: of its widest line, as matplotlib
+    lays each line out alone (its math included: a line break is no glyph)."""
     font = FontProperties(size=size, weight="bold" if bold else "normal")
-    return TextPath((0, 0), text, prop=font).get_extents().width if text else 0.0
+    return max(TextPath((0, 0), line, prop=font).get_extents().width if line else 0.0
+               for line in text.split("\n"))
 
 
 def outline_width(text: str, size: float, bold: bool = False) -> float:
     """At least `text_width`, and about ten times quicker: the extent of the outline's control
     points (each curve lies within its control points; the exact extent solves for every
-    curve's extremes)."""
+    curve's extremes); of the widest line, as `text_width`."""
     font = FontProperties(size=size, weight="bold" if bold else "normal")
-    x = TextPath((0, 0), text, prop=font).vertices[:, 0] if text else np.zeros(0)
-    return float(x.max() - x.min()) if len(x) else 0.0
+    widths = [0.0]
+    for line in text.split("\n"):
+        x = TextPath((0, 0), line, prop=font).vertices[:, 0] if line else np.zeros(0)
+        widths.append(float(x.max() - x.min()) if len(x) else 0.0)
+    return max(widths)
 
 
 def most_chars(size: float, room_pt: float) -> int:
@@ -69,26 +74,43 @@ def fit_text(text: str, size: float, room_pt: float, bold: bool = False) -> str:
     return text[:low].rstrip() + "…"
 
 
+def _plain_lines(text: str) -> str:
+    """`text` with each line's runs of spaces and tabs made one space, and empty lines
+    dropped: its line breaks kept (matplotlib pairs $ signs line by line, and so does the text
+    door: joined, "cost $5" and "and $6" would become math)."""
+    return "\n".join(line for line in (" ".join(part.split()) for part in text.split("\n"))
+                     if line)
+
+
 def wrap_text(text: str, size: float, room_pt: float, lines: int) -> list[str]:
-    """`text` in at most `lines` lines of `room_pt` points, broken at spaces (within a word
-    too long for a line), the last cut with an ellipsis when the text goes on.
+    """`text` in at most `lines` lines of `room_pt` points, broken at its own line breaks and
+    at spaces (within a word too long for a line), the last cut with an ellipsis when the
+    text goes on.
 
     Bounded as fit_text: the text is first cut to the most characters `lines` lines could
     hold, and each line is found by bisection, so a long text costs what a short one does.
     """
     limit = lines * most_chars(size, room_pt)
-    rest = " ".join(text[:limit + 1].split())
+    rest = _plain_lines(text[:limit + 1])
     cut = len(text) > limit
     out: list[str] = []
-    while rest and len(out) < lines - 1 and wider_than(rest, size, room_pt):
-        count = _longest(lambda count, rest=rest: not wider_than(rest[:count], size, room_pt),
-                         1, len(rest))
-        space = rest.rfind(" ", 0, count + 1)
+    while rest and len(out) < lines - 1:
+        head, _, tail = rest.partition("\n")
+        if not wider_than(head, size, room_pt):
+            if not tail:
+                break
+            out.append(head)
+            rest = tail
+            continue
+        count = _longest(lambda count, head=head: not wider_than(head[:count], size, room_pt),
+                         1, len(head))
+        space = head.rfind(" ", 0, count + 1)
         count = space if space > 0 else count
-        out.append(rest[:count].rstrip())
-        rest = rest[count:].lstrip()
+        out.append(head[:count].rstrip())
+        rest = (head[count:].lstrip() + "\n" + tail).rstrip("\n")
     if rest:
-        out.append(fit_text(rest + "…" if cut else rest, size, room_pt))
+        head, _, tail = rest.partition("\n")
+        out.append(fit_text(head + "…" if cut or tail else head, size, room_pt))
     return out
 
 
@@ -101,8 +123,8 @@ def wrap_sentences(text: str, size: float, room_pt: float, lines: int) -> list[s
     wrapped = wrap_text(text, size, room_pt, lines)
     if not wrapped or not wrapped[-1].endswith("…"):
         return wrapped
-    head = " ".join(text[:lines * most_chars(size, room_pt) + 1].split())
-    ends = [match.end() for match in re.finditer(r"[.!?](?= )", head)]
+    head = _plain_lines(text[:lines * most_chars(size, room_pt) + 1])
+    ends = [match.end() for match in re.finditer(r"[.!?](?=[ \n])", head)]
     for end in reversed(ends):
         shorter = wrap_text(head[:end], size, room_pt, lines)
         if not shorter[-1].endswith("…"):

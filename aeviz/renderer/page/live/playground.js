@@ -125,6 +125,16 @@
       exp[table][name] = checked(key, overrides[key]);
     }
     if (exp.model.code_layer === undefined) exp.model.code_layer = aevizTrainer.codeLayerOf(exp.model);
+    // The page's budget (playground.py, epoch_cost): 3 multiply-adds per weight and sample.
+    // Checked for the network retrained, not only the one recorded: layers of 4096 would
+    // hold the tab for hours and take gigabytes.
+    const sizes = exp.model.layers, coded = exp.model.code_layer;
+    let weights = 0;
+    for (let i = 1; i < sizes.length; i++) weights += sizes[i - 1] * sizes[i];
+    if (exp.model.variational) weights += sizes[coded - 1] * sizes[coded];
+    if (!P.off && 3 * n * weights > P.limit) {  // (off: the recorded network is over it)
+      throw new Error(`model.layers: one epoch of ${JSON.stringify(sizes)} on these ${n} samples costs ${(3 * n * weights).toPrecision(2)} multiply-adds; the page trains up to ${P.limit.toExponential(0)} (train it with aeviz train)`);
+    }
     if (exp.train.dampening === undefined) exp.train.dampening = exp.train.beta1;
     if (exp.model.output_activation === undefined) exp.model.output_activation = aevizTrainer.activationsOf(exp.model).slice(-1)[0];
     exp.train.dtype = "float64";
