@@ -282,3 +282,10 @@ def wait_until(condition, what: str, limit: float = 60.0,
         if time.monotonic() > deadline:
             raise AssertionError(f"never happened: {what}")
         time.sleep(0.05)
+
+
+def commented_captions(path: Path) -> list[str]:
+    """The --caption of every command in an example's comments (a comparison rendered by
+    hand), in order."""
+    found = re.findall(r"""--caption (?:'([^']*)'|"([^"]*)")""", path.read_text())
+    return [single or double for single, double in found]

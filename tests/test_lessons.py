@@ -30,6 +30,7 @@ from aeviz.settings import load_experiment
 from aeviz.settings.comparison import load_comparison
 from aeviz.training.loop import train
 from aeviz.training.model import forward
+from tests.helpers import commented_captions
 
 pytestmark = pytest.mark.slow
 
@@ -72,10 +73,8 @@ def _caption(path: Path) -> str:
 
 def _comment_captions() -> list[str]:
     """The --caption of every command in the examples' comments."""
-    found = []
-    for path in sorted(EXAMPLES.glob("*.toml")):
-        found += re.findall(r"""--caption (?:'([^']*)'|"([^"]*)")""", path.read_text())
-    return sorted({single or double for single, double in found})
+    return sorted({caption for path in EXAMPLES.glob("*.toml")
+                   for caption in commented_captions(path)})
 
 
 @pytest.mark.parametrize("caption", [_caption(p) for p in FILES + COMPARISONS]

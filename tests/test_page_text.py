@@ -27,6 +27,7 @@ from tests.browser import (  # noqa: F401 (a fixture)
     record_text,
     viewport,
 )
+from tests.helpers import commented_captions
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_FILES, EXAMPLE_COMPARISONS = split_comparisons(sorted(EXAMPLES.glob("*.toml")))
@@ -34,12 +35,8 @@ SIZES = [(640, 360), (1280, 720)]
 
 # The comparisons the examples' comments render by hand (`aeviz render a.npz b.npz ...`),
 # each as (runs: name or (name, overrides)), its options.
-ACTIVATIONS = ("Only the hidden activation differs. Identity is one linear map: its error stops "
-               "on PCA's line (0.085). Tanh goes well below it (0.037); sigmoid, whose gradient "
-               "is at most 0.25, is still above it after 300 epochs.")
-DENOISING = ("Trained on noisy inputs (std 0.3), it maps them (x) back onto the arc. Both curves "
-             "are the clean RMSE: without noise the fit is closer; the denoising run pays for "
-             "undoing the noise.")
+(ACTIVATIONS,) = commented_captions(EXAMPLES / "activations-tanh.toml")
+(DENOISING,) = commented_captions(EXAMPLES / "denoising.toml")
 BY_HAND = {
     "activations": (["activations-identity", "activations-sigmoid", "activations-tanh"],
                     {"caption": ACTIVATIONS}),

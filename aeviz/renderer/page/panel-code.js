@@ -111,16 +111,22 @@ page.panelKinds.code = (() => {
       }
     }
 
-    // The key inside the plane's upper left corner, on a box of the background (over the codes).
+    // The key inside the plane's upper left corner, on a box of the background (over the codes):
+    // one line where it fits the plane, else the circles' and the ellipses' on a line each, each
+    // cut to the plane's width (a comparison's planes at 640 px are narrower than the key).
     insideKey(ctx) {
       const texts = this.stage.data.keyTexts, layers = this.spec.layers, theme = this.stage.theme, box = this.box;
-      const key = "- - " + texts[0] + (layers.includes("ellipses") ? "   \u2014 " + texts[1] : "");
+      const parts = ["- - " + texts[0]];
+      if (layers.includes("ellipses")) parts.push("\u2014 " + texts[1]);
       ctx.font = font(10.5);
-      const width = ctx.measureText(key).width;
+      const room = box.width - 12, whole = parts.join("   ");
+      const lines = ctx.measureText(whole).width <= room ? [whole]
+        : parts.map((part) => this.stage.draw.fitText(ctx, part, room));
+      const width = Math.max(...lines.map((line) => ctx.measureText(line).width));
       ctx.fillStyle = theme.background; ctx.globalAlpha = 0.85;
-      ctx.fillRect(box.left + 2, box.top + 2, width + 8, 17);
+      ctx.fillRect(box.left + 2, box.top + 2, width + 8, 4 + 13 * lines.length);
       ctx.globalAlpha = 1;
-      this.stage.draw.text(ctx, key, box.left + 6, box.top + 14, "left", "alphabetic", theme.muted, 10.5);
+      lines.forEach((line, i) => this.stage.draw.text(ctx, line, box.left + 6, box.top + 14 + 13 * i, "left", "alphabetic", theme.muted, 10.5));
     }
 
     // A sparse-code run's readout of codes near zero, on the title line (the recorded
