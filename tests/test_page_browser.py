@@ -359,6 +359,17 @@ def test_ticks_and_the_symlog_transform_are_the_clips(browser, tiny_page):
     assert np.allclose(got, np.sign(values) * np.log10(1 + np.abs(values) / 0.4), rtol=1e-12)
 
 
+def test_tick_names_and_readouts_are_the_clips(browser, tiny_page):
+    from aeviz.renderer.scales import short_number, tick_name
+    from tests.test_tick_names import NAMED
+
+    driver = open_page(browser, tiny_page)
+    values = [value for value, _ in NAMED] + [35.7123, 7.734e27, 9999.6, -2.7e-4, 0.0874]
+    got = js(driver, "arguments[0].map((v) => [aeviz.internals.kit.tickName(v), "
+             "aeviz.internals.kit.tickText(v)])", values)
+    assert got == [[tick_name(value), short_number(value)] for value in values]
+
+
 def test_equal_scales_are_the_clips(browser, tiny_page):
     import matplotlib.pyplot as plt
 

@@ -11,6 +11,7 @@ a run that blows up stays in view, with ticks and a readout that say how far it 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -140,22 +141,42 @@ def growing_extents(codes: np.ndarray) -> np.ndarray:
 
 
 def follow_ticks(ax: Axes, count: int = 4) -> None:
-    """Few ticks with short labels ("2e+09", "-38", "0.5"), for limits that change."""
+    """Few ticks with short labels ("2e9", "-38", "1.2e14"), for limits that change."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_locator(MaxNLocator(count, symmetric=False))
-        axis.set_major_formatter(FuncFormatter(lambda value, _: short_number(value)))
+        axis.set_major_formatter(FuncFormatter(lambda value, _: tick_name(value)))
 
 
-def short_number(value: float) -> str:
-    """A tick's or readout's number in at most about five characters."""
+TICK_DIGITS = 8  # a tick's value in full: round ticks need one or two digits, none this many
+
+
+def tick_name(value: float) -> str:
+    """A tick's label: its value exactly (1.2e14, never "1e14"), in as few digits as that
+    takes; the page's ticks (kit.js tickName) are named the same way."""
+    return short_number(value, TICK_DIGITS)
+
+
+def short_number(value: float, digits: int = 4) -> str:
+    """A readout's number: the fewest significant digits, at most `digits`, that give `value`
+    back ("35.71", "1.2e14", "-0.3"), exponent form beyond 1e-3 to 1e4, a real minus sign;
+    the page's twin is kit.js tickText."""
     if value == 0:
         return "0"
-    if 0.01 <= abs(value) < 1e4:
-        return f"{value:.3g}"
-    mantissa, exponent = f"{value:.0e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
+    for shown in range(1, digits + 1):
+        # Ties away from zero, as JavaScript's toPrecision rounds (the page's twin).
+        rounded = float(Context(prec=shown, rounding=ROUND_HALF_UP).create_decimal(value))
+        if abs(rounded - value) <= 1e-9 * abs(value):
+            break
+    if 1e-3 <= abs(rounded) < 1e4:
+        text = repr(rounded).removesuffix(".0")
+    else:
+        mantissa, exponent = f"{rounded:.{shown - 1}e}".split("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        text = f"{mantissa}e{int(exponent)}"
+    return text.replace("-", "\u2212")
 
 
 @dataclass(frozen=True)

@@ -38,15 +38,22 @@ page.kit = (() => {
     return ticks.map((t) => t + offset).filter((t) => t >= low - 1e-12 * span && t <= high + 1e-12 * span);
   }
 
-  // A tick's text, as the clip's short_number: 4 significant digits, exponent form ("1e9")
-  // for very large or small values, a real minus sign.
-  function tickText(value) {
-    const rounded = parseFloat(value.toPrecision(4));
-    if (rounded === 0) return "0";
+  // A readout's number, as the clip's short_number: the fewest significant digits, at most
+  // `digits` (4), that give the value back ("35.71", "1.2e14"), exponent form beyond 1e-3 to
+  // 1e4, a real minus sign. tickName: a tick's value in full, as the clip's tick_name.
+  function tickText(value, digits) {
+    if (value === 0) return "0";
+    let rounded = value;
+    for (let shown = 1; shown <= (digits || 4); shown++) {
+      rounded = parseFloat(value.toPrecision(shown));
+      if (Math.abs(rounded - value) <= 1e-9 * Math.abs(value)) break;
+    }
     const size = Math.abs(rounded);
-    const text = size >= 1e4 || size < 1e-3 ? rounded.toExponential(0).replace("e+", "e") : String(rounded);
-    return text.replace("-", "\u2212");
+    const text = size >= 1e4 || size < 1e-3 ? rounded.toExponential().replace("e+", "e") : String(rounded);
+    return text.replace(/-/g, "\u2212");
   }
+  const TICK_DIGITS = 8;  // as the clip's: round ticks need one or two digits, none this many
+  function tickName(value) { return tickText(value, TICK_DIGITS); }
 
   // The symmetric log of matplotlib's SymLogNorm and of the clip's diverging code plane:
   // linear within `linthresh` of 0, logarithmic beyond.
@@ -165,10 +172,10 @@ page.kit = (() => {
         text(ctx, ylabel, 0, 0, "center", "middle", theme.muted, 11.5); ctx.restore();
       }
     }
-    // The ticks' labels `format` (default tickText) gives, unless two of them read alike (1.2e14
-    // and 1.4e14 both as "1e14"): then as many significant digits as tell them apart.
+    // The ticks' labels `format` (default tickName: each tick's value in full) gives, unless
+    // two of them read alike: then as many significant digits as tell them apart.
     function distinct(ticks, format) {
-      format = format || tickText;
+      format = format || tickName;
       const alike = (f) => new Set(ticks.map(f)).size < ticks.length;
       if (!alike(format)) return format;
       for (let digits = 2; digits <= 8; digits++) {
@@ -241,6 +248,6 @@ page.kit = (() => {
     }
   }
 
-  return { niceTicks, tickText, symlog, unsymlog, colorFraction, equalAspect,
+  return { niceTicks, tickText, tickName, symlog, unsymlog, colorFraction, equalAspect,
     gridPoints, Box, font, drawing, Panel };
 })();

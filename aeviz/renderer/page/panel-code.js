@@ -4,7 +4,7 @@
 // run's code axes (under the codes) and its readout of codes near zero, the pull arrows. The
 // pointer picks the nearest sample, or probes the decoder at the code under it.
 page.panelKinds.code = (() => {
-  const { Panel, Box, niceTicks, tickText, symlog, unsymlog, equalAspect, font } = page.kit;
+  const { Panel, Box, niceTicks, tickText, tickName, symlog, unsymlog, equalAspect, font } = page.kit;
   const LONGEST = 0.12;  // the longest pull arrow, as a fraction of the plane's width (the clip's)
   const { QUANT, MISSING } = page.data;
   const SAMPLE_PICK_PX = 8, TOUCH_PICK_PX = 18;
@@ -42,7 +42,7 @@ page.panelKinds.code = (() => {
 
     drawStill(ctx) {
       const run = this.run, linthresh = run.axes.symlog, { drawAxes } = this.stage.draw;
-      const label = linthresh ? (t) => tickText(unsymlog(t, linthresh)) : tickText;
+      const label = linthresh ? (t) => tickName(unsymlog(t, linthresh)) : tickName;
       // The clip's ticks on a symmetric log plane (drawAxes leaves out a label that would
       // touch its neighbour); round ones on a linear plane.
       const symlogged = linthresh && run.axes.ticks.map((v) => symlog(v, linthresh));

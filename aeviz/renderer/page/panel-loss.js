@@ -4,7 +4,7 @@
 // line style as well as color; a denoising run's training objective (from noisy inputs) is
 // drawn dashed beside its clean RMSE.
 page.panelKinds.loss = (() => {
-  const { Panel, Box, niceTicks, tickText, font } = page.kit;
+  const { Panel, Box, niceTicks, tickName, font } = page.kit;
   const DASHES = { "-": [], "--": [6, 4], "-.": [6, 3, 1.5, 3], ":": [1.5, 3] };  // matplotlib's styles
   // A value as the clip's readout writes it: 4 decimals, 4 significant digits from 10 up.
   const valueText = (v) => !isFinite(v) ? "not finite" : v < 10 ? v.toFixed(4)
@@ -52,7 +52,7 @@ page.panelKinds.loss = (() => {
       let xticks = niceTicks(box.xlim[0], box.xlim[1], Math.max(3, box.width / 80));
       if (!data.within) xticks = xticks.filter((t) => t === Math.round(t));
       stage.draw.drawAxes(ctx, box, data.within ? "epochs completed" : "epoch", "RMSE", xticks, yticks, null,
-        this.log ? (t) => tickText(Math.pow(10, t)) : null);
+        this.log ? (t) => tickName(Math.pow(10, t)) : null);
       if (this.terms.length) this.termsAxis(ctx);
       ctx.save();
       box.clip(ctx);
@@ -141,7 +141,7 @@ page.panelKinds.loss = (() => {
       ctx.strokeStyle = theme.faint; ctx.beginPath();
       ctx.moveTo(box.left + box.width + 0.5, box.top); ctx.lineTo(box.left + box.width + 0.5, box.top + box.height); ctx.stroke();
       for (const t of niceTicks(0, top, 4)) {
-        this.stage.draw.text(ctx, tickText(t), box.left + box.width + 5, this.termsBox.y(t), "left", "middle", theme.muted, 10.5);
+        this.stage.draw.text(ctx, tickName(t), box.left + box.width + 5, this.termsBox.y(t), "left", "middle", theme.muted, 10.5);
       }
       ctx.save();
       ctx.translate(this.width - 8, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
