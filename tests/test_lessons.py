@@ -573,27 +573,50 @@ def _faded(hexes: tuple[str, ...], background: str, alpha: float) -> tuple[str, 
     return tuple("#" + "".join(f"{int(round(v)):02X}" for v in row) for row in mixed)
 
 
-# (class distance, run distance, hue gap): 25 CIELAB units is the floor; both families keep a
-# margin above it. Pale colors on near-black have less room for hues.
-COLOR_ROOM = {"light": (30, 30, 55), "dark": (30, 30, 45)}
+# The rules a run color keeps (tests/color_search.py found the palettes by them): 30 CIELAB
+# units from every class color as drawn, from the text color and from each other (25 is the
+# floor); a lightness band and a least saturation, so that no run reads as black (on white) or
+# white (on near-black); 20 degrees of hue from every colored class, so that no run reads as a
+# class's hue family; two runs 40 degrees of hue apart, or 25 and 20 of lightness.
+COLOR_ROOM = {
+    "light": {"classes": 30, "runs": 30, "lightness": (30, 58), "chroma": 25, "class hue": 20,
+              "run hue": 40},
+    "dark": {"classes": 30, "runs": 30, "lightness": (60, 90), "chroma": 25, "class hue": 20,
+             "run hue": 40},
+}
+
+
+def _hue_gaps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Degrees between the hue angles of CIELAB colors `a` and `b`, [a, b]."""
+    hue = lambda lab: np.degrees(np.arctan2(lab[:, 2], lab[:, 1]))  # noqa: E731
+    return np.abs((hue(a)[:, None] - hue(b)[None] + 180) % 360 - 180)
 
 
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_run_colors_are_far_from_every_class_color_and_each_other(theme):
-    palette, (from_classes, apart, hue_gap) = THEMES[theme], COLOR_ROOM[theme]
+    palette, room = THEMES[theme], COLOR_ROOM[theme]
     runs_lab = _lab(palette.runs)
     drawn = palette.clusters + _faded(palette.clusters, palette.background, 0.45) \
         + _faded(palette.clusters, palette.background, 0.85)  # the alphas points are drawn at
     classes_lab = _lab(drawn)
-    assert np.linalg.norm(runs_lab[:, None] - classes_lab[None], axis=2).min() >= from_classes
-    assert min(np.linalg.norm(a - b) for a, b in combinations(runs_lab, 2)) >= apart
+    assert np.linalg.norm(runs_lab[:, None] - classes_lab[None], axis=2).min() >= room["classes"]
+    assert min(np.linalg.norm(a - b) for a, b in combinations(runs_lab, 2)) >= room["runs"]
     # A run's name is drawn in its color beside text in the theme's: never near that color.
-    assert np.linalg.norm(runs_lab - _lab((palette.foreground,)), axis=1).min() >= from_classes
-    # No two colored runs of one hue family (the dark teal and dark green that looked alike).
-    chroma = np.hypot(runs_lab[:, 1], runs_lab[:, 2])
-    hues = np.degrees(np.arctan2(runs_lab[:, 2], runs_lab[:, 1]))[chroma > 15]
-    gaps = [abs((a - b + 180) % 360 - 180) for a, b in combinations(hues, 2)]
-    assert min(gaps) >= hue_gap, np.round(hues)
+    assert np.linalg.norm(runs_lab - _lab((palette.foreground,)), axis=1).min() >= room["classes"]
+    # Neither near-black nor washed out: a run reads as its color (the near-black Momentum and
+    # RMSProp read alike).
+    low, high = room["lightness"]
+    assert np.all((runs_lab[:, 0] >= low) & (runs_lab[:, 0] <= high)), np.round(runs_lab[:, 0])
+    assert np.hypot(runs_lab[:, 1], runs_lab[:, 2]).min() >= room["chroma"]
+    # Out of every class's hue family (the blue run that read as the class blue).
+    classes = _lab(palette.clusters)
+    colored = classes[np.hypot(classes[:, 1], classes[:, 2]) > 15]
+    assert _hue_gaps(runs_lab, colored).min() >= room["class hue"]
+    # No two runs of one hue family unless far apart in lightness too.
+    hues, lightness = _hue_gaps(runs_lab, runs_lab), np.abs(
+        runs_lab[:, 0][:, None] - runs_lab[:, 0][None])
+    apart = (hues >= room["run hue"]) | ((hues >= 25) & (lightness >= 20))
+    assert apart[np.triu_indices(len(runs_lab), 1)].all(), np.round(hues)
     np.testing.assert_allclose(_lab(("#FFFFFF", "#FF0000")), [[100, 0, 0], [53.24, 80.09, 67.20]],
                                atol=0.05)  # known values: the conversion is right
 

@@ -15,18 +15,23 @@ CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
                 "#C8B400", "#8877DD", "#B0703A")
 
 # Runs of a comparison: lines, not points, in a family no one takes for a class: on white,
-# deep tones (lightness 19 to 37): blue-violet, teal, wine, forest green and brown; on
-# near-black, pale ones (66 to 90): pink, aqua, salmon, pale green and cream. Each is at least
-# 33 CIELAB units from every class color (as drawn: solid and faded into the background),
-# from each other and from the theme's text color (a run's name is text: a near-black run
-# named in near-black read as a heading), no two of one hue family (hue angles 55 degrees
-# apart on white, 45 on near-black: a dark teal and a dark green read as one color on a
-# projector, whatever their distance). A test measures it. A run's color is fixed by its name
-# (see run_colors) and its position in the palette, the same hue family in both themes; a run
-# is also named in its color beside its curve and above its panels, and its curve has its own
-# line style.
-RUN_COLORS = ("#0040E8", "#106058", "#600030", "#284800", "#482800")
-DARK_RUN_COLORS = ("#F888F8", "#78F8E8", "#F87878", "#A0F880", "#F8D898")
+# saturated mid-dark tones (lightness 31 to 53, never a near-black that reads as the text):
+# purple, teal, wine, leaf green and red; on near-black, bright pale ones (60 to 84): lilac,
+# aqua, pink-red, lime and salmon, the same hue families in the same places. Each is at least
+# 30 CIELAB units from every class color (as drawn: solid and faded into the background), from
+# each other and from the theme's text color (a run's name is text: a near-black run named in
+# near-black read as a heading), and at least 20 degrees of hue from every colored class (the
+# blue run that read as the class blue, the teal one that read as the class green); two runs
+# are 40 degrees of hue apart, or 25 and 20 of lightness (the wine and the red). A near-black
+# forest green and brown 55 degrees apart read alike: hue is not enough without lightness and
+# saturation. The classes' nine hues leave five such gaps. A test measures it
+# (tests/test_lessons.py); tests/color_search.py proposes families by these rules: the light
+# one is its pick; the dark one is hand-matched to the light one's hues (its own pick put a
+# mid green beside the class green). A run's color is fixed by its name (see run_colors) and
+# its position in the palette; a run is also named in its color beside its curve and above
+# its panels, and its curve has its own line style.
+RUN_COLORS = ("#9C00BC", "#008890", "#940044", "#008400", "#FF0020")
+DARK_RUN_COLORS = ("#F488FF", "#00E8FF", "#FF4C88", "#84DC00", "#FFB8AC")
 RUN_STYLES = ("-", "--", "-.", ":")  # a run's curve, by its place among the runs
 
 
