@@ -50,6 +50,26 @@ def test_several_runs_as_svg_one_row_each(tiny_run_path, tmp_path):
     assert len(list(ET.parse(out).iter(f"{SVG}use"))) >= 2 * 3 * 40
 
 
+def test_a_handouts_runs_have_the_clips_line_styles(tiny_run_path):
+    """Identity's curve vanished under sigmoid's in the activations handout, every run solid;
+    the clip draws each run in its own style: the handout draws the same, from the picture
+    description."""
+    from aeviz.renderer.panels.loss import LossPanel
+    from aeviz.renderer.scene import Scene
+
+    run = load(tiny_run_path)
+    views = [RunView(run, name) for name in ("identity", "sigmoid", "tanh")]
+    handout = HandoutFigure(views, RenderOptions(), [0.0, float(run.epoch[-1])], TEXT_WIDTH)
+    (loss,) = [ax for ax in handout.figure.axes if ax.get_xlabel() == "epoch"]
+    curves = [line for line in loss.lines if len(line.get_xdata()) == len(run.epoch)]
+    assert [line.get_linestyle() for line in curves] == ["-", "--", "-."]
+    described = [r.style for r in handout.description.runs]
+    assert described == ["-", "--", "-."]
+    scene = Scene(views, RenderOptions(), (0.0, float(run.epoch[-1])))
+    (clip_loss,) = [panel for panel, _ in scene.panels if isinstance(panel, LossPanel)]
+    assert [line.get_linestyle() for line in clip_loss.lines] == described
+
+
 def test_png_is_the_text_width_at_200_dpi(tiny_run_path, tmp_path):
     out = aeviz.figure(tiny_run_path, tmp_path / "fig.png", at=[0, "last"])
     height, width, _ = iio.imread(out).shape

@@ -35,6 +35,10 @@ Run
   name          the run's name (its label; drawn above its panels in a comparison)
   color         its color in a comparison (fixed by its name, theme.run_colors); the theme's
                 accent when it is drawn alone
+  style         its loss curve's line style, as matplotlib's ("-", "--", "-.", ":"): in a
+                comparison theme.RUN_STYLES by its place among the runs (runs differ in more
+                than color, and a curve under another stays seen), solid alone; clips,
+                stills, handouts and pages draw it
   variational   whether it is a VAE (its code plane then has the N(0, 1) circles)
   terms         list of Term: the objective's terms beside the reconstruction error
   stop          how the run ended, as the header of its last frame says it
@@ -130,7 +134,7 @@ from aeviz.renderer.scales import (
     shrunk_runs,
     symlog_ticks,
 )
-from aeviz.renderer.theme import THEMES, run_colors
+from aeviz.renderer.theme import RUN_STYLES, THEMES, run_colors
 from aeviz.renderer.views import RunView
 from aeviz.settings import OPTIMIZER_TITLES, RenderOptions
 
@@ -165,6 +169,7 @@ class Term:
 class Run:
     name: str
     color: str
+    style: str
     variational: bool
     terms: tuple[Term, ...]
     stop: str
@@ -341,8 +346,9 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
                                 else first.title),
         details=_details(views), caption=options.caption or "", scales=options.scales,
         span=(float(span[0]), float(span[1])),
-        runs=tuple(Run(names[n], colors[n], bool(v.run.variational), run_terms(v.run, theme),
-                       stop_text(v.run)) for n, v in enumerate(views)),
+        runs=tuple(Run(names[n], colors[n], RUN_STYLES[n % len(RUN_STYLES)] if several else "-",
+                       bool(v.run.variational), run_terms(v.run, theme), stop_text(v.run))
+                   for n, v in enumerate(views)),
         panels=tuple(panels), notes=tuple(notes),
         detail_forms=tuple(comparison_detail_forms([v.run for v in views])) if several else ())
 

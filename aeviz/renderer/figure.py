@@ -361,7 +361,8 @@ class HandoutFigure:
         for number, view in enumerate(self.views):
             color = self.colors[number] if several else theme.accent
             shown = view.timeline <= end
-            ax.plot(view.timeline[shown], view.run.loss[shown], color=color, lw=1.1)
+            ax.plot(view.timeline[shown], view.run.loss[shown], color=color, lw=1.1,
+                    ls=self.description.runs[number].style)  # the clip's line style
             curves.append((view.timeline[shown], view.run.loss[shown]))
             picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
             ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=3.2, color=color,

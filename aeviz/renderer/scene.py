@@ -101,7 +101,8 @@ class Scene:
         name, title = described.name, described.title
         if name == "loss":
             return LossPanel(fig, slot, views, theme, options, self.description.span,
-                             limits=described.loss, colors=self.colors)
+                             limits=described.loss, colors=self.colors,
+                             styles=[run.style for run in self.description.runs])
         view = views[described.run]
         if name == "recon":
             return reconstruction_panel(fig, slot, view, theme, title, described.recon)

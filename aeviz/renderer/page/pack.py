@@ -43,7 +43,7 @@ from aeviz.renderer.panels.style import cluster_color, cluster_hollow, padded_li
 from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES
 from aeviz.renderer.panels.weights import strongest_neurons
 from aeviz.renderer.scales import growing_extents, padded
-from aeviz.renderer.theme import RUN_STYLES, THEMES
+from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
 
@@ -251,7 +251,7 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
                                                       run.code_layer)),
         "largest": b64(largest, "f4"),
         # The loss curve's line style: a comparison's runs differ in more than color.
-        "style": RUN_STYLES[number % len(RUN_STYLES)] if len(description.runs) > 1 else "-",
+        "style": description.runs[number].style,
         # A denoising run: its training objective per snapshot (NaN at the first).
         "objective": b64(objective if objective is not None else np.zeros(0), "f8"),
         # A sparse-code run: the readout of codes near zero at each used snapshot (long and

@@ -35,7 +35,7 @@ from aeviz.renderer.panels.style import (
 from aeviz.renderer.panels.terms import MARGIN_IN as TERMS_MARGIN_IN
 from aeviz.renderer.panels.terms import TermsAxis
 from aeviz.renderer.scales import loss_range
-from aeviz.renderer.theme import RUN_STYLES, Theme
+from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
 
@@ -49,9 +49,11 @@ class LossPanel:
 
     def __init__(self, fig: Figure, slot: Rect, views: list[RunView], theme: Theme,
                  options: RenderOptions, span: tuple[float, float],
-                 colors: list[str] | None = None, limits: LossLimits | None = None):
+                 colors: list[str] | None = None, limits: LossLimits | None = None,
+                 styles: list[str] | None = None):
         """`colors`: each run's (fixed by its name, see theme.run_colors); `limits`: the
-        description's (default: as describe gives them)."""
+        description's (default: as describe gives them); `styles`: each run's line style
+        (the description's, default solid)."""
         limits = limits or loss_limits_for(views, options, span)
         terms = limits.terms_axis  # the objective's other terms, on a right axis
         left, bottom, right, top = LOSS_MARGINS_IN
@@ -69,7 +71,7 @@ class LossPanel:
         line_height = 1.45 * FONT["label"] / (height_inches(ax) * 72)
         for number, view in enumerate(views):
             color = theme.accent if self.single else (colors or theme.runs)[number]
-            style = "-" if self.single else RUN_STYLES[number % len(RUN_STYLES)]
+            style = styles[number] if styles else "-"
             self._curve(ax, view, color, 0.95 - line_height * number, options.future, style)
         # A denoising run: what it is trained on (the error from corrupted inputs) beside
         # the clean RMSE, which alone would make denoising look worse than it is.
