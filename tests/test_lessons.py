@@ -370,10 +370,36 @@ def test_the_divergence_caption_states_the_recorded_errors(runs):
     caption = " ".join(run.experiment.render.caption.split())
     loss = np.asarray(run.loss, float)
     assert len(loss) == 13 and run.stop_reason == "diverged"  # 12 steps, the 13th overflows
-    start, ninth, last = (f"{v:.2g}".replace("e+", "e") for v in (loss[0], loss[9], loss[12]))
-    assert f"from {start} to {ninth} in nine steps, then to {last} in three more" in caption
+    assert f"creep up from {loss[0]:.2g} over the first nine steps" in caption
     assert loss[9] > 5 * loss[0]  # it does creep up: no "nothing looks wrong"
+    assert loss[10] > 2 * loss[9]  # ... and runs away after the ninth
     assert "nothing looks wrong" not in caption
+    # The caption is under every frame from the first: it says what to watch, never how it
+    # ends (it said "then to 7.7e27 in three more" at frame 0).
+    stated = {float(n) for n in re.findall(r"\d+(?:\.\d+)?(?:e[+-]?\d+)?", caption)}
+    assert not stated & {float(f"{v:.2g}") for v in loss[1:]}, stated
+    assert "overflow" not in caption and "blows up" not in caption
+
+
+def test_the_sigmoid_captions_say_what_its_curve_shows():
+    """"Still above PCA's line after 300 epochs" was true (0.0874 against 0.0845) and under
+    a pixel at 640: the captions say what a student sees, how long sigmoid takes to come down
+    near PCA's line, in the recorded numbers."""
+    from aeviz.renderer.geometry import pca
+
+    run = train(load_experiment(EXAMPLES / "activations-sigmoid.toml"))
+    loss, level = np.asarray(run.loss, float), pca(run.x)[0]
+    near = loss <= 1.15 * level  # near PCA's line: within 15 % of it
+    captions = [" ".join(run.experiment.render.caption.split())]
+    captions += commented_captions(EXAMPLES / "activations-sigmoid.toml")
+    for caption in captions:
+        epochs = int(re.search(r"about (\d+) epochs to come down near PCA's line", caption)[1])
+        assert near[epochs] and not near[epochs // 2], epochs
+        # A claim about the end only where the end shows it: 2 % of the axis is 2 px at 640.
+        if "above PCA's line" in caption:
+            assert loss[-1] - level >= 0.02 * loss.max()
+    assert (f"falls from {loss[0]:.2g} to {loss[epochs]:.2g} by epoch {epochs}, then only to "
+            f"{loss[-1]:.2g} (PCA's {level:.2g})") in captions[0]
 
 
 def test_the_divergence_header_says_what_its_last_frame_shows(runs):
