@@ -643,6 +643,19 @@ def test_run_colors_are_far_from_every_class_color_and_each_other(theme):
         runs_lab[:, 0][:, None] - runs_lab[:, 0][None])
     apart = (hues >= room["run hue"]) | ((hues >= 25) & (lightness >= 20))
     assert apart[np.triu_indices(len(runs_lab), 1)].all(), np.round(hues)
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_the_example_comparisons_runs_are_hues_apart(theme):
+    """The near hues (wine beside red) only for a fifth run: the examples' comparisons, by
+    their runs' names, get hues 40 degrees apart (SGD and RMSProp were near-black twins)."""
+    from aeviz.renderer.theme import run_colors
+
+    for path in COMPARISONS:
+        labels = list(load_comparison(path).compare.labels)
+        colors = _lab(tuple(run_colors(THEMES[theme], labels)))
+        gaps = _hue_gaps(colors, colors)[np.triu_indices(len(labels), 1)]
+        assert gaps.min() >= 40, (path.name, labels)
     np.testing.assert_allclose(_lab(("#FFFFFF", "#FF0000")), [[100, 0, 0], [53.24, 80.09, 67.20]],
                                atol=0.05)  # known values: the conversion is right
 
