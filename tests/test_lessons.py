@@ -651,11 +651,13 @@ def test_the_example_comparisons_runs_are_hues_apart(theme):
     their runs' names, get hues 40 degrees apart (SGD and RMSProp were near-black twins)."""
     from aeviz.renderer.theme import run_colors
 
-    for path in COMPARISONS:
-        labels = list(load_comparison(path).compare.labels)
+    # The files' comparisons, and the labels the commands in the examples' comments get (the
+    # setting that differs, or the activation).
+    comparisons = [list(load_comparison(path).compare.labels) for path in COMPARISONS]
+    for labels in comparisons + [["identity", "sigmoid", "tanh"], ["noise 0", "noise 0.3"]]:
         colors = _lab(tuple(run_colors(THEMES[theme], labels)))
         gaps = _hue_gaps(colors, colors)[np.triu_indices(len(labels), 1)]
-        assert gaps.min() >= 40, (path.name, labels)
+        assert gaps.min() >= 40, labels
     np.testing.assert_allclose(_lab(("#FFFFFF", "#FF0000")), [[100, 0, 0], [53.24, 80.09, 67.20]],
                                atol=0.05)  # known values: the conversion is right
 

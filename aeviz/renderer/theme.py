@@ -15,23 +15,23 @@ CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
                 "#C8B400", "#8877DD", "#B0703A")
 
 # Runs of a comparison: lines, not points, in a family no one takes for a class: on white, saturated
-# mid-dark tones (lightness 31 to 53, never a near-black that reads as the text): red, wine, leaf
-# green, purple and teal; on near-black, bright pale ones (60 to 84): salmon, pink-red, lime, lilac
-# and aqua, the same hue families in the same places (in this order the examples' comparisons get
-# four hues apart: the wine, nearest the red, only for a fifth). Each is at least 30 CIELAB units
-# from every class color (as drawn: solid and faded into the background), from each other and from
-# the theme's text color (a run's name is text: a near-black run named in near-black read as a
-# heading), and at least 20 degrees of hue from every colored class (the blue run that read as the
-# class blue, the teal one that read as the class green); two runs are 40 degrees of hue apart, or
-# 25 and 20 of lightness (the wine and the red). A near-black forest green and brown 55 degrees
-# apart read alike: hue is not enough without lightness and saturation. The classes' nine hues leave
-# five such gaps. A test measures it (tests/test_lessons.py); tests/color_search.py proposes
-# families by these rules: the light one is its pick; the dark one is hand-matched to the light
-# one's hues (its own pick put a mid green beside the class green). A run's color is fixed by its
-# name (see run_colors) and its position in the palette; a run is also named in its color beside its
-# curve and above its panels, and its curve has its own line style.
-RUN_COLORS = ("#FF0020", "#940044", "#008400", "#9C00BC", "#008890")
-DARK_RUN_COLORS = ("#FFB8AC", "#FF4C88", "#84DC00", "#F488FF", "#00E8FF")
+# mid-dark tones (lightness 31 to 53, never a near-black that reads as the text): teal, wine, leaf
+# green, purple and red; on near-black, bright pale ones (60 to 84): aqua, pink-red, lime, lilac and
+# salmon, the same hue families in the same places (in this order, by the runs' names, no comparison
+# of the examples gets the wine beside the red). Each is at least 30 CIELAB units from every class
+# color (as drawn: solid and faded into the background), from each other and from the theme's text
+# color (a run's name is text: a near-black run named in near-black read as a heading), and at least
+# 20 degrees of hue from every colored class (the blue run that read as the class blue, the teal one
+# that read as the class green); two runs are 40 degrees of hue apart, or 25 and 20 of lightness
+# (the wine and the red). A near-black forest green and brown 55 degrees apart read alike: hue is
+# not enough without lightness and saturation. The classes' nine hues leave five such gaps. A test
+# measures it (tests/test_lessons.py); tests/color_search.py proposes families by these rules: the
+# light one is its pick; the dark one is hand-matched to the light one's hues (its own pick put a
+# mid green beside the class green). A run's color is fixed by its name (see run_colors) and its
+# position in the palette; a run is also named in its color beside its curve and above its panels,
+# and its curve has its own line style.
+RUN_COLORS = ("#008890", "#940044", "#008400", "#9C00BC", "#FF0020")
+DARK_RUN_COLORS = ("#00E8FF", "#FF4C88", "#84DC00", "#F488FF", "#FFB8AC")
 RUN_STYLES = ("-", "--", "-.", ":")  # a run's curve, by its place among the runs
 
 
