@@ -182,7 +182,7 @@ page.kit = (() => {
         const precise = (t) => {
           const v = parseFloat(t.toPrecision(digits)), size = Math.abs(v);
           const s = v === 0 ? "0" : size >= 1e4 || size < 1e-3 ? v.toExponential().replace("e+", "e") : String(v);
-          return s.replace("-", "\u2212");
+          return s.replace(/-/g, "\u2212");
         };
         if (!alike(precise)) return precise;
       }
