@@ -381,6 +381,19 @@ def test_the_divergence_caption_states_the_recorded_errors(runs):
     assert "overflow" not in caption and "blows up" not in caption
 
 
+def test_the_sgd_caption_says_what_its_curve_shows():
+    """"Still above PCA's line after 300 epochs" was true by 0.0014, a pixel at 640: what a
+    student sees is the curve on the line."""
+    from aeviz.renderer.geometry import pca
+
+    run = train(load_experiment(EXAMPLES / "optimizers-sgd.toml"))
+    loss, level = np.asarray(run.loss, float), pca(run.x)[0]
+    caption = " ".join(run.experiment.render.caption.split())
+    assert f"still sits on PCA's line ({loss[-1]:.2g} against {level:.2g})" in caption
+    assert 0 < loss[-1] - level < 0.02 * loss.max()  # on the line, as drawn
+    assert "above PCA's line" not in caption
+
+
 def test_the_sigmoid_captions_say_what_its_curve_shows():
     """"Still above PCA's line after 300 epochs" was true (0.0874 against 0.0845) and under
     a pixel at 640: the captions say what a student sees, how long sigmoid takes to come down
