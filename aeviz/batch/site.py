@@ -143,8 +143,9 @@ def shared_heading(word: str, members: list[Entry]) -> str:
     capitalized: a title, as a comparison's heading is."""
     heads = {entry.title.partition(":")[0].strip() if ":" in entry.title else ""
              for entry in members}
-    (head,) = heads if len(heads) == 1 else ("",)
-    return head or word[:1].upper() + word[1:]
+    if len(heads) == 1 and "" not in heads:
+        return heads.pop()
+    return word[:1].upper() + word[1:]
 
 
 def lessons(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:

@@ -483,9 +483,9 @@ def light(theme) -> bool:
 
 
 def hide_colliding_ticks(figure: Figure) -> None:
-    """Hide every tick label that would overlap or touch one drawn before it (axes in order, labels
-    left to right): the planes of a row sit close, and a blow-up's symmetric log ticks reach
-    their edges."""
+    """Hide every tick label that would overlap one drawn before it, or come within an em of
+    it (axes in order, labels left to right): the planes of a row sit close, and a blow-up's
+    symmetric log ticks reach their edges."""
     figure.canvas.draw()  # tick labels get their text when drawn
     renderer = figure.canvas.get_renderer()
     # An em between labels too: "5" at one plane's right edge and "−10" at the next one's
