@@ -484,16 +484,17 @@ def light(theme) -> bool:
 
 def hide_colliding_ticks(figure: Figure) -> None:
     """Hide every tick label that would overlap one drawn before it, or come within an em of
-    it (axes in order, labels left to right): the planes of a row sit close, and a blow-up's
-    symmetric log ticks reach their edges."""
+    one in its row of x labels (axes in order, labels left to right): the planes of a row sit
+    close, and a blow-up's symmetric log ticks reach their edges."""
     figure.canvas.draw()  # tick labels get their text when drawn
     renderer = figure.canvas.get_renderer()
-    # An em between labels too: "5" at one plane's right edge and "−10" at the next one's
-    # left, a word space apart, read as one label, "5 −10" (digits' handout).
-    space = FONT["tick"] * figure.dpi / 72
-    kept = []
+    # "5" at one plane's right edge and "−10" at the next one's left, a word space apart,
+    # read as one label, "5 −10" (digits' handout): x labels keep an em apart.
+    em = FONT["tick"] * figure.dpi / 72
+    kept = []  # (box, whether an x axis's label)
     for ax in figure.axes:
         for axis in (ax.yaxis, ax.xaxis):
+            along_x = axis is ax.xaxis
             low, high = sorted(axis.get_view_interval())
             close = 1e-9 * (high - low)
             for tick in axis.get_major_ticks():
@@ -503,8 +504,9 @@ def hide_colliding_ticks(figure: Figure) -> None:
                 if not low - close <= tick.get_loc() <= high + close:
                     continue  # beyond the limits: not drawn (its box would hide drawn ones)
                 box = label.get_window_extent(renderer)
-                box = Bbox.from_extents(box.x0 - space / 2, box.y0, box.x1 + space / 2, box.y1)
-                if any(box.overlaps(other) for other in kept):
+                wide = Bbox.from_extents(box.x0 - em, box.y0, box.x1 + em, box.y1)
+                if any((wide if along_x and other_x else box).overlaps(other)
+                       for other, other_x in kept):
                     label.set_visible(False)
                 else:
-                    kept.append(box)
+                    kept.append((box, along_x))
