@@ -31,13 +31,39 @@ def test_example_validates_and_its_data_loads(path):
 
 
 def test_the_optimizer_lecture_is_a_comparison_of_the_four_optimizers():
-    assert [path.stem for path in COMPARISONS] == ["optimizers", "vae-vs-ae"]
+    assert [path.stem for path in COMPARISONS] == ["activations", "denoising-vs-plain",
+                                                   "optimizers", "vae-vs-ae"]
     comparison = load_comparison(EXAMPLES / "optimizers.toml")
     runs = find_runs(comparison, {path.stem: path for path in FILES})
     assert [path.stem for path in runs] == [f"optimizers-{name}" for name in (
         "sgd", "momentum", "rmsprop", "adam")]
     # Its labels are the runs' own label keys, so `aeviz render` by hand names them alike.
     assert list(comparison.compare.labels) == [load_experiment(path).label for path in runs]
+
+
+def test_the_comparisons_once_rendered_by_hand_are_made_by_batch_alike():
+    """The activations and the denoising-vs-plain comparisons lived only in commands in the
+    examples' comments, so `aeviz batch examples/` made neither: now comparison files, with
+    the commands' runs and captions (kept in step here)."""
+    from tests.helpers import commented_captions
+
+    batch = {path.stem: path for path in FILES}
+    for name, commented_in, runs in [
+            ("activations", "activations-tanh",
+             ["activations-identity", "activations-sigmoid", "activations-tanh"]),
+            ("denoising-vs-plain", "denoising", ["denoising-plain", "denoising"])]:
+        comparison = load_comparison(EXAMPLES / f"{name}.toml")
+        assert [path.stem for path in find_runs(comparison, batch)] == runs
+        (by_hand,) = commented_captions(EXAMPLES / f"{commented_in}.toml")
+        assert comparison.render.caption == by_hand
+    # The plain run is denoising.toml with the noise off (`--set train.noise=0`), named.
+    plain = load_experiment(EXAMPLES / "denoising-plain.toml").to_dict()
+    noisy = load_experiment(EXAMPLES / "denoising.toml", {"train.noise": 0.0}).to_dict()
+    for raw in (plain, noisy):
+        raw.pop("title", None)
+        raw.pop("label", None)
+        raw["render"].pop("caption", None)  # the override drops the title and caption
+    assert plain == noisy
 
 
 def test_seed_default_is_the_embedded_default():

@@ -185,3 +185,43 @@ def test_the_decoder_row_of_a_handout_has_no_overlapping_text(vae_vs_ae, monkeyp
     for i, (text, box) in enumerate(boxes):
         for other, other_box in boxes[i + 1:]:
             assert not overlap(box, other_box), (text, other)
+
+
+def test_tick_labels_of_neighbouring_planes_keep_a_space_between_them():
+    """Found by a lecturer's look: the digits handout's planes sit close, and the "5" at one
+    plane's right edge and the "−10" at the next one's left, a word space apart, read as
+    one label, "5 −10". A label nearer than an em to one drawn before it is hidden, as one
+    overlapping it is; a label beyond its axis's limits, not drawn, hides none."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from aeviz.renderer.figure import FONT, hide_colliding_ticks
+
+    figure = Figure(figsize=(4, 1), dpi=200)
+    FigureCanvasAgg(figure)
+    left = figure.add_axes((0.05, 0.5, 0.4, 0.4))
+    right = figure.add_axes((0.55, 0.5, 0.4, 0.4))
+    for ax in (left, right):
+        ax.set_xlim(-10, 5)
+        ax.set_xticks([-15, -10, -5, 0, 5, 10])  # as a locator places them: some beyond
+        ax.set_xlim(-10, 5)
+        ax.tick_params(labelsize=FONT["tick"], labelleft=False)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    five = left.xaxis.get_major_ticks()[-2].label1
+    ten = right.xaxis.get_major_ticks()[1].label1
+    # The right plane moved so its "−10" starts a word space (3 pt) after the left one's "5"
+    # ends, as in the digits handout.
+    space = 3 * figure.dpi / 72
+    shift = (five.get_window_extent(renderer).x1 + space - ten.get_window_extent(renderer).x0)
+    box = right.get_position()
+    right.set_position((box.x0 + shift / figure.bbox.width, box.y0, box.width, box.height))
+    figure.canvas.draw()
+    apart = ten.get_window_extent(renderer).x0 - five.get_window_extent(renderer).x1
+    assert space - 1 < apart < space + 1
+    hide_colliding_ticks(figure)
+    assert five.get_visible() and not ten.get_visible()
+    shown = [t.label1.get_text() for ax in (left, right) for t in ax.xaxis.get_major_ticks()
+             if t.label1.get_visible() and -10 <= t.get_loc() <= 5]
+    # The others stay: the labels beyond the limits (not drawn) hide none of them.
+    assert shown == ["−10", "−5", "0", "5", "−5", "0", "5"]

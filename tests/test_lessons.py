@@ -41,8 +41,8 @@ FILES, COMPARISONS = split_comparisons(sorted(EXAMPLES.glob("*.toml")))
 @pytest.fixture(scope="module")
 def runs() -> dict:
     """The examples a lesson below looks at, trained as their files say."""
-    names = ("decoder-manifold", "denoising", "vae-vs-ae-ae", "vae-vs-ae-vae", "sparse-codes",
-             "too-high-learning-rate", "seed-default", "linear-vs-pca")
+    names = ("decoder-manifold", "denoising", "denoising-plain", "vae-vs-ae-ae", "vae-vs-ae-vae",
+             "sparse-codes", "too-high-learning-rate", "seed-default", "linear-vs-pca")
     return {name: train(load_experiment(EXAMPLES / f"{name}.toml")) for name in names}
 
 
@@ -219,6 +219,33 @@ def test_denoising_beside_the_plain_run_shares_its_scale_and_names_each_panel(ru
                 shown = sheet.ax.transData.transform((drawn - sheet.center) @ sheet.axes)
                 assert not ((shown[:, 0] > legend.x0) & (shown[:, 0] < legend.x1)
                             & (shown[:, 1] > legend.y0) & (shown[:, 1] < legend.y1)).any()
+
+
+# denoising-plain: without noise the network nearly copies its input, and its decoded sheet
+# spans the plane around the arc (the denoising run's folds onto it).
+
+def _sheet_flatness(run) -> float:
+    """The decoder's two stretches at the data's codes, the lesser over the greater (median):
+    near 1 a sheet spread over the plane, near 0 one folded onto a curve."""
+    weights = [w[-1].astype(float) for w in run.weights]
+    biases = [b[-1].astype(float) for b in run.biases]
+    code = forward(run.x.astype(float), weights[:2], biases[:2], run.activations[:2])[-1]
+
+    def decoded(at):
+        return forward(at, weights[2:], biases[2:], run.activations[2:])[-1]
+
+    step = 1e-5
+    jacobian = np.stack([(decoded(code + step * e) - decoded(code - step * e)) / (2 * step)
+                         for e in np.eye(2)], axis=-1)
+    stretches = np.linalg.svd(jacobian, compute_uv=False)
+    return float(np.median(stretches[:, 1] / stretches[:, 0]))
+
+
+def test_the_plain_run_nearly_copies_its_input_and_its_sheet_crosses_the_arc(runs):
+    plain, noisy = runs["denoising-plain"], runs["denoising"]
+    caption = plain.experiment.render.caption
+    assert f"({plain.loss[-1]:.1g})" in caption and plain.loss[-1] < noisy.loss[-1] / 5
+    assert _sheet_flatness(plain) > 0.6 and _sheet_flatness(noisy) < 0.4
 
 
 # vae-vs-ae: the N(0, 1) circles over the codes, the codes' σ by default with a key, and the

@@ -10,11 +10,12 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aeviz.batch.manifest import write_manifest
-from aeviz.batch.site import link, write_index
+from aeviz.batch.site import Entry, link, make_poster, shared_heading, write_index
 from tests.conftest import tiny_text
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
@@ -75,18 +76,54 @@ def test_lessons_group_a_comparison_with_its_runs_with_captions_and_posters(tmp_
              runs=("vae-vs-ae-ae", "vae-vs-ae-vae"))
     recorded(tmp_path, "vae-vs-ae-ae", title="AE")
     recorded(tmp_path, "vae-vs-ae-vae", title="VAE", caption="It samples & pays <KL>.")
-    recorded(tmp_path, "optimizers-adam", title="Adam")
-    recorded(tmp_path, "optimizers-sgd", title="SGD", poster=False)
+    recorded(tmp_path, "optimizers-adam", title="Optimizers: Adam")
+    recorded(tmp_path, "optimizers-sgd", title="Optimizers: SGD", poster=False)
+    recorded(tmp_path, "activations-tanh", title="Tanh hidden layers")
+    recorded(tmp_path, "activations-relu", title="Activations: ReLU")
     recorded(tmp_path, "iris", title="Iris", caption="Three species.")
+    recorded(tmp_path, "digits", title="Digits")
     text = write_index(tmp_path).read_text(encoding="utf-8")
     sections = re.split(r"<h2>", text)
     titles = [re.findall(r'class="page" href="[^"]+">([^<]*)<', part) for part in sections]
-    assert titles[0] == ["Iris"]  # a lesson of its own: first, without a heading
-    assert sections[1].startswith("optimizers</h2>") and titles[1] == ["Adam", "SGD"]
-    assert sections[2].startswith("AE against VAE</h2>") and titles[2] == ["AE against VAE",
+    assert titles[0] == []  # every group has its heading, the first one too
+    # The lessons of their own: first, together, under a heading of their own.
+    assert sections[1].startswith("Single runs</h2>") and titles[1] == ["Digits", "Iris"]
+    # Runs sharing a first word: their titles' shared head, else the word as a title.
+    assert sections[2].startswith("Activations</h2>")
+    assert titles[2] == ["Activations: ReLU", "Tanh hidden layers"]
+    assert sections[3].startswith("Optimizers</h2>")
+    assert titles[3] == ["Optimizers: Adam", "Optimizers: SGD"]
+    assert sections[4].startswith("AE against VAE</h2>") and titles[4] == ["AE against VAE",
                                                                           "AE", "VAE"]
     assert "<p>Three species.</p>" in text and "<p>It samples &amp; pays &lt;KL&gt;.</p>" in text
     assert text.count('<div class="none">no poster</div>') == 1  # SGD's poster was not made
+
+
+def test_shared_heading_of_runs_titled_alike_or_not():
+    def entries(*titles):
+        return [Entry(f"run{i}", title, "", True) for i, title in enumerate(titles)]
+
+    assert shared_heading("optimizers", entries("Optimizers: SGD", "Optimizers : Adam")) \
+        == "Optimizers"
+    assert shared_heading("optimizers", entries("Optimizers: SGD", "SGD")) == "Optimizers"
+    assert shared_heading("vae", entries("VAE: plain", "Digits: VAE")) == "Vae"
+
+
+def test_the_poster_leaves_the_caption_to_its_card(tiny_run_path, tmp_path):
+    """The card shows the caption under the poster; the poster drew it too, so every card
+    read it twice. A poster with a caption is now the poster without one, pixel for pixel."""
+    import imageio.v3 as iio
+
+    from aeviz import trajectory
+    from aeviz.settings import RenderOptions
+
+    runs = [trajectory.load(tiny_run_path)]
+    make_poster(runs, RenderOptions(caption="The lesson, in brief. And more."),
+                tmp_path / "captioned.png")
+    make_poster(runs, RenderOptions(), tmp_path / "plain.png")
+    captioned, plain = iio.imread(tmp_path / "captioned.png"), iio.imread(tmp_path / "plain.png")
+    assert captioned.shape[:2] == (360, 640)
+    assert np.array_equal(captioned, plain)
 
 
 def test_an_experiment_named_index_keeps_its_page(run_cli, tmp_path):

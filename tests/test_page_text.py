@@ -1,10 +1,11 @@
 """Every example's page, as a lecturer opens it in a 640x360 and a 1280x720 window: no text
 overlaps another or an image (the HTML's and every canvas's, the live playground's included),
 none is cut by its canvas's edge, none is crossed by a line drawn on its canvas, at the first,
-a middle and the last snapshot; also the comparisons (the folder's and those the examples'
-comments render by hand) and the playground after a step and a short retraining, with its
-decoder views shown. The examples train briefly (as in test_legibility: their layout, names,
-layers and blow-up are there from the first epochs)."""
+a middle and the last snapshot; also the folder's comparisons (the activations and the
+denoising one, which the examples' comments also render by hand) and the playground after a
+step and a short retraining, with its decoder views shown. The examples train briefly (as
+in test_legibility: their layout, names, layers and blow-up are there from the first
+epochs)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import aeviz
 from aeviz.batch import split_comparisons
 from aeviz.renderer import render
 from aeviz.settings import load_experiment
@@ -27,27 +27,16 @@ from tests.browser import (  # noqa: F401 (a fixture)
     record_text,
     viewport,
 )
-from tests.helpers import commented_captions
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_FILES, EXAMPLE_COMPARISONS = split_comparisons(sorted(EXAMPLES.glob("*.toml")))
 SIZES = [(640, 360), (1280, 720)]
 
-# The comparisons the examples' comments render by hand (`aeviz render a.npz b.npz ...`),
-# each as (runs: name or (name, overrides)), its options.
-(ACTIVATIONS,) = commented_captions(EXAMPLES / "activations-tanh.toml")
-(DENOISING,) = commented_captions(EXAMPLES / "denoising.toml")
-BY_HAND = {
-    "activations": (["activations-identity", "activations-sigmoid", "activations-tanh"],
-                    {"caption": ACTIVATIONS}),
-    "denoising-vs-plain": ([("denoising", {"train.noise": 0.0}), "denoising"],
-                           {"caption": DENOISING, "panels": ["decoder", "loss"]}),
-}
 
 
 def example_sets() -> list:
     sets = [path.stem for path in EXAMPLE_FILES]
-    sets += [path.stem for path in EXAMPLE_COMPARISONS] + list(BY_HAND)
+    sets += [path.stem for path in EXAMPLE_COMPARISONS]
     return [pytest.param(name, id=name) for name in sets]
 
 
@@ -64,7 +53,7 @@ class Runs(dict):
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """Each set's page, rendered when first asked for, as batch and the comments draw it."""
+    """Each set's page, rendered when first asked for, as batch draws it."""
     runs, made, folder = Runs(), {}, tmp_path_factory.mktemp("pages")
 
     def page(name: str) -> Path:
@@ -74,13 +63,6 @@ def pages(tmp_path_factory):
                 comparison = load_comparison(comparisons[name])
                 members = [runs[run, ()] for run in comparison.compare.runs]
                 options = comparison.options
-            elif name in BY_HAND:  # as `aeviz render a.npz b.npz ... --caption ...`
-                names, changes = BY_HAND[name]
-                members = [runs[(n, ()) if isinstance(n, str) else (n[0], tuple(n[1].items()))]
-                           for n in names]
-                made[name] = aeviz.render(members, folder / f"{name}.html",
-                                          notify=lambda message: None, **changes)
-                return made[name]
             else:
                 members = [runs[name, ()]]
                 options = members[0].experiment.render

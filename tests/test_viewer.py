@@ -90,7 +90,7 @@ def test_view_without_a_display_says_so(run_cli, tiny_run_path):
 # A real window, under a virtual X server (Debian's xvfb and xdotool): skipped, with the
 # reason, where none can be started.
 
-def _x_server():
+def _x_server(screen: str = "1280x800"):
     if not (shutil.which("Xvfb") and shutil.which("xdotool")):
         pytest.skip("no Xvfb or xdotool (apt-get install xvfb xdotool)")
     try:
@@ -100,7 +100,7 @@ def _x_server():
     # Xvfb picks a free display itself and writes its number once it accepts connections:
     # no guessing (two test processes may start one each at the same moment) and no waiting.
     read, write = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24",
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{screen}x24",
                                "-nolisten", "tcp"], pass_fds=(write,),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write)
@@ -116,6 +116,15 @@ def _x_server():
 @pytest.fixture(scope="module")
 def display():
     server, name = _x_server()
+    yield name
+    server.terminate()
+    server.wait()
+
+
+@pytest.fixture(scope="module")
+def small_display():
+    """A 640x400 screen: a classroom's old projector, a netbook."""
+    server, name = _x_server("640x400")
     yield name
     server.terminate()
     server.wait()
@@ -247,3 +256,55 @@ def test_a_display_that_comes_up_late_still_gets_a_window(display):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "TkAgg"]
+
+
+FITTED = """
+import sys
+import matplotlib.pyplot as plt
+from aeviz import trajectory
+from aeviz.renderer import viewer
+from aeviz.settings import RenderOptions
+
+def report(plt, figure):  # in place of the window's main loop: what the user sees
+    plt.pause(0.5)
+    window = figure.canvas.manager.window
+    canvas = figure.canvas.get_tk_widget()
+    slider = next(ax for ax in figure.axes if ax.get_label() == "" and ax.texts
+                  and ax.texts[0].get_text() == "epoch")
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    box = slider.get_window_extent(renderer)
+    print(window.winfo_width(), window.winfo_height(), canvas.winfo_width(),
+          canvas.winfo_height(), round(figure.bbox.width), round(figure.bbox.height),
+          round(box.x0), round(box.y0), round(box.x1), round(box.y1))
+
+viewer._show_until_stopped = report
+viewer.show_window([trajectory.load(sys.argv[1])], RenderOptions())
+"""
+
+
+@pytest.mark.slow  # a real X server and window
+def test_the_window_opens_fitted_to_a_small_screen_at_its_layout(small_display, tiny_run_path):
+    """On a 640x400 screen the window opened at 1144x746 (fitted to a fixed 1280x800): only
+    its top-left quarter showed, without the slider. It now fits the screen it is on, and
+    its panels and slider are laid out for the window's size."""
+    done = subprocess.run([sys.executable, "-c", FITTED, str(tiny_run_path)],
+                          env=_window_env(small_display), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    (window_w, window_h, canvas_w, canvas_h, figure_w, figure_h,
+     x0, y0, x1, y1) = map(int, done.stdout.split())
+    assert window_w <= 640 - 80 and window_h <= 400 - 40  # room for a frame and a task bar
+    assert window_w >= 300  # fitted, not shrunk to nothing
+    assert (figure_w, figure_h) == (canvas_w, canvas_h)  # laid out for the window's size
+    assert 0 <= x0 < x1 <= figure_w and 0 <= y0 < y1 <= figure_h  # the slider, all of it
+
+
+def test_the_window_fits_the_screen_it_is_on():
+    from aeviz.renderer.viewer import window_inches
+
+    for screen, pixels in [((640, 400), "1280x720"), ((1920, 1080), "1280x720"),
+                           ((800, 600), "640x360"), ((320, 200), "1280x720")]:
+        width, height = window_inches(RenderOptions(size=pixels), 100, screen)
+        assert width * 100 <= screen[0] and height * 100 <= screen[1], screen
+    assert window_inches(RenderOptions(size="1280x720"), 100, (1920, 1080)) == (12.8, 7.7)

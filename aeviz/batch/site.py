@@ -67,10 +67,12 @@ class Entry:
 
 
 def make_poster(runs: list, options, path: Path) -> None:
-    """The poster of a page: its last snapshot as a still, POSTER_SIZE, at `path`."""
+    """The poster of a page: its last snapshot as a still, POSTER_SIZE, at `path`. Without
+    the caption: the card shows it in full under the poster (drawn in the poster too, it
+    was read twice)."""
     from aeviz.renderer.rendering import render
 
-    render(runs, path, dataclasses.replace(options, size=POSTER_SIZE, smooth=0))
+    render(runs, path, dataclasses.replace(options, size=POSTER_SIZE, smooth=0, caption=None))
 
 
 def link(name: str) -> str:
@@ -132,10 +134,25 @@ def site_entries(folder: Path) -> list[Entry]:
     return entries
 
 
+ALONE_HEADING = "Single runs"  # the runs that are a lesson of their own
+
+
+def shared_heading(word: str, members: list[Entry]) -> str:
+    """The heading of runs sharing a name's first word: their titles' common part before a
+    colon ("Activations" of "Activations: tanh hidden layers", ...), else the word
+    capitalized: a title, as a comparison's heading is."""
+    heads = {entry.title.partition(":")[0].strip() if ":" in entry.title else ""
+             for entry in members}
+    if len(heads) == 1 and "" not in heads:
+        return heads.pop()
+    return word[:1].upper() + word[1:]
+
+
 def lessons(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
-    """The entries grouped by lesson: a comparison with the runs it shows (the comparison
-    first); then runs sharing a name's first word ("optimizers-adam", "optimizers-sgd"); then
-    each alone. Groups in order of their first entry's name."""
+    """The entries grouped by lesson, each group with a heading: a comparison with the runs
+    it shows (the comparison first, its title the heading); then runs sharing a name's first
+    word ("optimizers-adam", "optimizers-sgd"); then those alone, together, first. Groups in
+    order of their first entry's name."""
     by_name = {entry.name: entry for entry in entries}
     groups: dict[str, tuple[str, list[Entry]]] = {}
     placed: set[str] = set()
@@ -151,11 +168,11 @@ def lessons(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
     alone = []
     for word, members in words.items():
         if len(members) > 1:
-            groups[members[0].name] = (word, members)
+            groups[members[0].name] = (shared_heading(word, members), members)
         else:
             alone += members
-    # The runs that are a lesson of their own come first, together, without a heading.
-    return ([("", alone)] if alone else []) + [groups[key] for key in sorted(groups)]
+    # The runs that are a lesson of their own come first, together.
+    return ([(ALONE_HEADING, alone)] if alone else []) + [groups[key] for key in sorted(groups)]
 
 
 def _card(entry: Entry) -> str:
@@ -201,8 +218,8 @@ def write_index(folder: str | Path, notify: Callable[[str], None] = lambda messa
                "its page")
     sections = []
     for heading, members in lessons(entries):
-        sections.append((f"<h2>{html.escape(heading)}</h2>\n" if heading else "")
-                        + "<ul>\n" + "\n".join(_card(m) for m in members) + "\n</ul>")
+        sections.append(f"<h2>{html.escape(heading)}</h2>\n<ul>\n"
+                        + "\n".join(_card(m) for m in members) + "\n</ul>")
     text = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "

@@ -29,6 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from aeviz.errors import SettingError
 from aeviz.files import atomic_path
@@ -483,20 +484,30 @@ def light(theme) -> bool:
 
 
 def hide_colliding_ticks(figure: Figure) -> None:
-    """Hide every tick label that would overlap one drawn before it (axes in order, labels
-    left to right): the planes of a row sit close, and a blow-up's symmetric log ticks reach
-    their edges."""
+    """Hide every tick label that would overlap one drawn before it, or come within an em of
+    one in its row of x labels (axes in order, labels left to right): the planes of a row sit
+    close, and a blow-up's symmetric log ticks reach their edges."""
     figure.canvas.draw()  # tick labels get their text when drawn
     renderer = figure.canvas.get_renderer()
-    kept = []
+    # "5" at one plane's right edge and "−10" at the next one's left, a word space apart,
+    # read as one label, "5 −10" (digits' handout): x labels keep an em apart.
+    em = FONT["tick"] * figure.dpi / 72
+    kept = []  # (box, whether an x axis's label)
     for ax in figure.axes:
         for axis in (ax.yaxis, ax.xaxis):
+            along_x = axis is ax.xaxis
+            low, high = sorted(axis.get_view_interval())
+            close = 1e-9 * (high - low)
             for tick in axis.get_major_ticks():
                 label = tick.label1
                 if not (label.get_visible() and label.get_text() and tick.get_visible()):
                     continue
+                if not low - close <= tick.get_loc() <= high + close:
+                    continue  # beyond the limits: not drawn (its box would hide drawn ones)
                 box = label.get_window_extent(renderer)
-                if any(box.overlaps(other) for other in kept):
+                wide = Bbox.from_extents(box.x0 - em, box.y0, box.x1 + em, box.y1)
+                if any((wide if along_x and other_x else box).overlaps(other)
+                       for other, other_x in kept):
                     label.set_visible(False)
                 else:
-                    kept.append(box)
+                    kept.append((box, along_x))

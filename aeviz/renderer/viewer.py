@@ -29,7 +29,7 @@ CONTROLS_IN = 0.5           # inches under the panels for the slider and the but
 # the controls): a smaller window draws it at fewer dots per inch, so it shows the clip's
 # layout scaled down rather than text too large for its panels (usable from 640x400 up).
 SMALLEST_PAGE_IN = (8.0, 4.5 + CONTROLS_IN)
-SCREEN = (1280, 800)        # the window fits this screen (a common projector) by default
+SCREEN = (1280, 800)        # the screen's size where the toolkit does not say (a projector's)
 WINDOW_MARGIN = (80, 130)   # left for the window's frame, the toolbar and a task bar
 CLIP_ONLY = ("duration", "pace", "hold")  # shape a clip's time; the viewer shows every frame
 
@@ -177,6 +177,10 @@ def fit_page(figure: Figure, most_dpi: float) -> None:
     if abs(dpi - figure.dpi) > 1e-6:
         figure._set_dpi(dpi, forward=False)  # the public setter would resize the window
         figure.set_size_inches(width_px / dpi, height_px / dpi, forward=False)
+        # The dpi a toolkit scales by the screen's pixel ratio when the window first shows
+        # (Tk: then resizing the window to the figure's inches): else a window fitted to a
+        # small screen grew back to its page's inches at the figure's first dpi.
+        figure._original_dpi = dpi / figure.canvas.device_pixel_ratio
 
 
 def _no_readout(x: float, y: float) -> str:
@@ -191,11 +195,27 @@ def _loss_readout(x: float, y: float) -> str:
     return f"epoch {x:.4g}, RMSE {y:.4g}"
 
 
-def window_inches(options: RenderOptions, dpi: float) -> tuple[float, float]:
-    """The window's figure size: the clip's size and the controls, shrunk to fit SCREEN."""
+def screen_pixels(figure: Figure) -> tuple[int, int]:
+    """The size in pixels of the screen the figure's window is on, as its toolkit says (Tk:
+    the screen; Qt: the screen's room outside task bars), else SCREEN."""
+    window = getattr(figure.canvas.manager, "window", None)
+    if hasattr(window, "winfo_screenwidth"):  # TkAgg
+        return window.winfo_screenwidth(), window.winfo_screenheight()
+    screen = window.screen() if hasattr(window, "screen") else None  # QtAgg
+    if screen is not None and hasattr(screen, "availableGeometry"):
+        room = screen.availableGeometry()
+        return room.width(), room.height()
+    return SCREEN
+
+
+def window_inches(options: RenderOptions, dpi: float,
+                  screen: tuple[int, int] = SCREEN) -> tuple[float, float]:
+    """The window's figure size: the clip's size and the controls, shrunk to fit `screen`
+    (its size in pixels) with WINDOW_MARGIN to spare."""
     width, height = options.pixels
     controls = CONTROLS_IN * dpi
-    room_w, room_h = SCREEN[0] - WINDOW_MARGIN[0], SCREEN[1] - WINDOW_MARGIN[1]
+    room_w, room_h = (max(side - margin, side // 2) for side, margin in zip(screen,
+                                                                          WINDOW_MARGIN))
     scale = min(1.0, room_w / width, (room_h - controls) / height)
     return width * scale / dpi, (height * scale + controls) / dpi
 
@@ -221,6 +241,14 @@ def show_window(runs: list[Trajectory], options: RenderOptions,
                          "display); render a clip with `aeviz render` instead")
     dpi = 100
     figure = plt.figure(figsize=window_inches(options, dpi), dpi=dpi)
+    # Fitted to the screen the window is on (a fixed guess opened a 640x400 screen's window
+    # at 1144x746, its slider off screen), before the panels are laid out for its size.
+    # Made anew at that size rather than resized: Tk's toolbar keeps the width it was made
+    # with, and so would the window.
+    fitted = window_inches(options, dpi, screen_pixels(figure))
+    if not np.allclose(fitted, figure.get_size_inches()):
+        plt.close(figure)
+        figure = plt.figure(figsize=fitted, dpi=dpi)
     viewer = Viewer(runs, options, figure)
     for note in viewer.notes:
         notify(note)
