@@ -637,3 +637,30 @@ def test_the_readme_divergence_numbers_are_the_runs(runs):
 
     assert f"the largest code goes {spelled(codes)}" in readme
     assert f"the largest weight {spelled(weights)}" in readme
+
+
+@pytest.mark.parametrize("size", ["640x360", "640x400", "1280x720"])
+def test_the_vae_runs_own_clip_keys_its_circles_off_its_codes_and_titles_its_mosaic_whole(
+        runs, size):
+    """The single VAE run: its key ("N(0,1) 1σ 2σ", the codes' σ) stands outside the plane (at
+    640x360 it was drawn inside, over the top half of the codes and of the 2σ circle), and
+    the decoder panel's title is whole (it was cut to "decoder over the cod…")."""
+    from aeviz.renderer.panels.decoder import MosaicPanel
+
+    run = runs["vae-vs-ae-vae"]
+    scene, frames = scene_of([run], run.experiment.render, size)
+    scene.draw_full(frames[-1])
+    renderer = scene.figure.canvas.get_renderer()
+    vae = panel(scene, CodePanel)
+    (overlay,) = [o for o in vae.overlays if isinstance(o, VariationalOverlay)]
+    (key,) = [a for a in overlay.artists if hasattr(a, "get_texts")]
+    texts = [t.get_text() for t in key.get_texts()]
+    assert len(texts) == 2 and texts[0].startswith("N(0,1)") and "σ" in texts[1]
+    plane, box = vae.ax.get_window_extent(renderer), key.get_window_extent(renderer)
+    assert box.y0 >= plane.y1 - 1 or box.y1 <= plane.y0 + 1 or box.x0 >= plane.x1 - 1, (
+        box.bounds, plane.bounds)
+    assert box.x0 >= 0 and box.x1 <= scene.figure.bbox.width  # whole on the frame
+    mosaic = panel(scene, MosaicPanel)
+    title = mosaic.ax.title if mosaic.ax.get_title() else mosaic.ax._left_title
+    assert "…" not in title.get_text() and title.get_text().startswith("decoder")
+    assert title.get_window_extent(renderer).x1 <= scene.figure.bbox.width + 1

@@ -138,6 +138,7 @@ SCHEMA = 1
 PANEL_TITLES = {"code": "code layer", "loss": "reconstruction error",
                 "weights": "weights and biases", "recon": "reconstruction",
                 "decoder": "decoder over the code plane"}
+SHORT_TITLES = {"decoder over the code plane": "decoder"}  # where the long form is cut
 TERM_TITLES = {"code_l1": "mean Σ|code|", "kl": "KL to N(0, 1)"}
 MOSAIC_SIDE = 15    # decoded images per side of the mosaic, at most
 SMALLEST_MOSAIC = 5

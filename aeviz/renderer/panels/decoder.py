@@ -33,6 +33,7 @@ from aeviz.renderer.description import (  # noqa: F401
     MESH_STEPS,
     MOSAIC_MARGINS_IN,
     MOSAIC_SIDE,
+    SHORT_TITLES,
     DecoderGrid,
     decoder_grid_for,
     noisy_inputs,
@@ -69,12 +70,19 @@ def decoder_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
     sizes)."""
     # The title fits the slot, past the axis labels' margin on the left (a handout's cell:
     # an ellipsis alone is no title).
-    title = fit_text(title, FONT["title"], (slot[2] * fig.get_size_inches()[0] - 1.0) * 72)
+    title = _title_form(title, (slot[2] * fig.get_size_inches()[0] - 1.0) * 72)
     title = "" if title == "…" else title
     grid = grid or decoder_grid_for(view, slot, tuple(fig.get_size_inches()), fig.dpi)
     if grid.kind == "mosaic":
         return MosaicPanel(fig, slot, view, theme, title, grid, compact)
     return SheetPanel(fig, slot, view, theme, title, grid, compact)
+
+
+def _title_form(title: str, room_pt: float) -> str:
+    """`title` if it fits `room_pt`, else its short form (SHORT_TITLES), else cut."""
+    if text_width(title, FONT["title"]) > room_pt:
+        title = SHORT_TITLES.get(title, title)
+    return fit_text(title, FONT["title"], room_pt)
 
 
 class MosaicPanel:
@@ -97,7 +105,7 @@ class MosaicPanel:
             _on_whole_pixels(ax)  # the images' gaps fall on the same pixels in every slot
             # The title starts where the axes do now: it fits from there to the slot's right.
             room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
-            ax.set_title(fit_text(title, FONT["title"], room_pt - 6), loc="left")
+            ax.set_title(_title_form(title, room_pt - 6), loc="left")
         self.gap = GAP  # in a handout's cell too: without gaps the digits merge into stripes
         self.side = side = grid.side
         self.grid = self.grid_points = grid.points()
