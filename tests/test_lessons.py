@@ -698,3 +698,29 @@ def test_the_vae_comparisons_planes_and_mosaics_fill_their_slots_with_readable_d
                   if q.ax.get_window_extent(renderer).x1 < p.ax.get_window_extent(renderer).x0]
         assert left >= 0 and all(left > x1 for x1 in others), (left, others)
     assert texts
+
+
+def test_the_vae_handout_keys_its_circles_and_ellipses_and_fits_a_page(runs):
+    """The README's vae-vs-ae handout (code and decoder rows, at 0, 5 and the end): its key
+    names the dashed N(0, 1) circles and the codes' σ ellipses as the clip's does (it named
+    the digits only), and it fits a page's text block (it was 6.3 x 10.9 in)."""
+    from aeviz.renderer.figure import MOST_HEIGHT, TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+    from aeviz.renderer.panels.variational import KEY_TEXTS
+
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
+    options = dataclasses.replace(comparison.options, panels=("code", "decoder"))
+    views = run_views(pair, options)
+    positions = positions_of(parse_at("0,5,last"), [v.timeline for v in views])
+    handout = HandoutFigure(views, options, positions, TEXT_WIDTH)
+    width, height = handout.figure.get_size_inches()
+    assert width <= TEXT_WIDTH and height <= MOST_HEIGHT <= 9.0, (width, height)
+    (key,) = handout.figure.legends
+    names = [t.get_text() for t in key.get_texts()]
+    assert names[:2] == list(KEY_TEXTS) and "8" in names
+    circles, ellipses = key.legend_handles[:2]
+    assert circles.get_linestyle() == "--" and ellipses.get_linestyle() == "-"
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    box = key.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= handout.figure.bbox.width

@@ -28,6 +28,7 @@ from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from aeviz.errors import SettingError
@@ -46,6 +47,7 @@ from aeviz.renderer.panels.loss import (
 )
 from aeviz.renderer.panels.placement import curve_points, text_width, wrap_sentences
 from aeviz.renderer.panels.style import class_name, cluster_color
+from aeviz.renderer.panels.variational import KEY_TEXTS
 from aeviz.renderer.scales import (
     apply_code_scale,
     follow_ticks,
@@ -59,6 +61,7 @@ from aeviz.trajectory import Trajectory
 DEFAULT_AT = "0,0.1,0.3,last"  # training moves most early on
 MOST_COLUMNS = 8
 TEXT_WIDTH = 6.3               # inches: A4 or Letter with ordinary margins
+MOST_HEIGHT = 9.0              # inches: Letter's text block with 1 in margins (A4's is taller)
 PNG_DPI = 200
 FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
 # Margins and gaps in inches.
@@ -196,28 +199,26 @@ class HandoutFigure:
             raise SettingError("at", f"{columns} moments do not fit {width:g} inches; give "
                                "fewer or a larger width")
         title = TITLE if options.title else 0
-        legend = LEGEND if self._legend_entries() or self._ghost() else 0
+        legend = LEGEND if (self._legend_entries() or self._ghost()
+                            or self._variational()) else 0
         # Room right of the loss plot for the runs' names at the ends of their curves.
         self.names_room = (max(text_width(v.label, FONT["label"]) for v in views) / 72 + 0.1
                            if len(views) > 1 else 0.0)
         rows = len(views) * self.rows_per_run
-        planes = rows * self.cell + (rows - 1) * GAP
-        self.titles = [f"({chr(ord('a') + column)}) {self._moment_name(position)}"
-                       for column, position in enumerate(positions)]
-        self.title_size = FONT["title"]
-        if max(text_width(t, FONT["title"]) for t in self.titles) > self.cell * 72 - 2:
-            # "epoch 1, batch 9/13" on two lines where one does not fit the plane's width
-            self.titles = [t.replace(", ", ",\n", 1) for t in self.titles]
-        if max(text_width(line, FONT["title"]) for t in self.titles
-               for line in t.split("\n")) > self.cell * 72 - 2:  # and smaller, if need be
-            self.title_size = FONT["label"]
-        head = HEAD + 1.2 * self.title_size / 72 * max(t.count("\n") for t in self.titles)
         # A margin on the right: Agg draws text a little wider than its outline measures.
         caption = wrap_sentences(options.caption or "", FONT["label"],
                             (width - LEFT - RIGHT) * 72 - 2 * FONT["label"], CAPTION_LINES)
         below = len(caption) * 1.25 * FONT["label"] / 72 + 0.08 if caption else 0.0
-        height = (title + legend + head + planes + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS
-                  + below)
+        height, head = self._fit_titles(positions, rows)
+        fixed = title + legend + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS + below
+        if fixed + height > MOST_HEIGHT and self.cell > 0.5:
+            # Taller than a page's text block: smaller planes (centered across the page),
+            # down to the smallest a moment can have.
+            self.cell = max(self.cell - (fixed + height - MOST_HEIGHT) / rows, 0.5)
+            height, head = self._fit_titles(positions, rows)
+        planes = height - head
+        shift = (width - LEFT - RIGHT - self.cell * columns - self.gap * (columns - 1)) / 2
+        height = title + legend + head + planes + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS + below
         self.size = (width, height)
         with rc_context(self.theme.rc(FONT)):
             self.figure = Figure(figsize=self.size)
@@ -225,7 +226,7 @@ class HandoutFigure:
             top = height - title - legend - head
             for row, view in enumerate(views):
                 for column, position in enumerate(positions):
-                    left = LEFT + column * (self.cell + self.gap)
+                    left = LEFT + shift + column * (self.cell + self.gap)
                     place = row * self.rows_per_run
                     bottom = top - (place + 1) * self.cell - place * GAP
                     self._plane(view, row, column, position, (left, bottom))
@@ -243,6 +244,21 @@ class HandoutFigure:
                 self.figure.text(LEFT / width, 1 - 0.05 / height, options.title, ha="left",
                                  va="top", fontsize=FONT["title"] + 1, fontweight="bold")
             hide_colliding_ticks(self.figure)
+
+    def _fit_titles(self, positions: list[float], rows: int) -> tuple[float, float]:
+        """The moments' titles fitted to the planes' width (self.titles, self.title_size):
+        the height of the titles' line and the rows of planes under it, and of the line."""
+        self.titles = [f"({chr(ord('a') + column)}) {self._moment_name(position)}"
+                       for column, position in enumerate(positions)]
+        self.title_size = FONT["title"]
+        if max(text_width(t, FONT["title"]) for t in self.titles) > self.cell * 72 - 2:
+            # "epoch 1, batch 9/13" on two lines where one does not fit the plane's width
+            self.titles = [t.replace(", ", ",\n", 1) for t in self.titles]
+        if max(text_width(line, FONT["title"]) for t in self.titles
+               for line in t.split("\n")) > self.cell * 72 - 2:  # and smaller, if need be
+            self.title_size = FONT["label"]
+        head = HEAD + 1.2 * self.title_size / 72 * max(t.count("\n") for t in self.titles)
+        return head + rows * self.cell + (rows - 1) * GAP, head
 
     def _axes(self, left: float, bottom: float, width: float, height: float) -> Axes:
         """Axes at a place given in inches, in the theme's look (see Theme.rc), sized for
@@ -459,6 +475,12 @@ class HandoutFigure:
         """Whether the planes draw PCA's projection (rings)."""
         return any("ghost" in panel.layers for panel in self.description.panels)
 
+    def _variational(self) -> tuple[bool, ...]:
+        """Whether the planes draw a VAE's circles, and its codes' σ ellipses (empty: no
+        circles)."""
+        layers = {layer for panel in self.description.panels for layer in panel.layers}
+        return ("circles" in layers, "ellipses" in layers) if "circles" in layers else ()
+
     def _cluster_legend(self, middle: float) -> None:
         """The classes' key across the page; first, as in the clip's, what the rings are
         where the planes draw PCA's projection (a ring with no name reads as a class)."""
@@ -470,10 +492,20 @@ class HandoutFigure:
             handles.insert(0, ax.plot([], [], "o", ms=5, mfc="none", mec=self.theme.muted,
                                       mew=0.7)[0])
             names.insert(0, GHOST_NAME)
+        if self._variational():  # as the clip keys them, first
+            circles, ellipses = self._variational()
+            # (lines of no axes: the planes' own lines are theirs alone)
+            keyed = [Line2D([], [], color=self.theme.foreground, lw=0.8, ls="--")]
+            if ellipses:
+                keyed.append(Line2D([], [], color=self.theme.foreground, lw=0.5, alpha=0.6))
+            handles[:0] = keyed
+            names[:0] = list(KEY_TEXTS[:len(keyed)])
         self.figure.legend(handles, names, loc="center",
                            bbox_to_anchor=(0.5, middle / self.size[1]), ncol=len(names),
                            frameon=False, fontsize=FONT["label"], handletextpad=0.2,
-                           columnspacing=1.2, labelcolor=self.theme.foreground)
+                           # closer with the VAE's two lines (ten digits and them in 6.3 in)
+                           columnspacing=0.8 if self._variational() else 1.2,
+                           labelcolor=self.theme.foreground)
 
 
 def light(theme) -> bool:
