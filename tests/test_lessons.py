@@ -724,3 +724,62 @@ def test_the_vae_handout_keys_its_circles_and_ellipses_and_fits_a_page(runs):
     renderer = handout.figure.canvas.get_renderer()
     box = key.get_window_extent(renderer)
     assert box.x0 >= 0 and box.x1 <= handout.figure.bbox.width
+
+
+def _segments_cross_box(points: np.ndarray, box) -> bool:
+    """Whether a polyline of display points [N, 2] (NaN: a break) enters `box`, sampled."""
+    for a, b in zip(points[:-1], points[1:]):
+        if np.isnan(a).any() or np.isnan(b).any():
+            continue
+        for t in np.linspace(0, 1, 9):
+            x, y = a + t * (b - a)
+            if box.x0 < x < box.x1 and box.y0 < y < box.y1:
+                return True
+    return False
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+@pytest.mark.parametrize("share", [0.1, 1.0])
+def test_decoder_manifolds_key_and_triad_stay_off_its_sheet_and_data(runs, size, share):
+    """The key ("data", "decoded grid", and the faint sheet beyond the codes, keyed) covers no
+    data point and no line of the sheet, at 10 % and at the end (it sat on both inside the
+    panel); the axes' arrows and names cross no data point and stay inside the panel (the "z"
+    was cut at its top, the "x" arrow lay over the right arm)."""
+    run = runs["decoder-manifold"]
+    scene, frames = scene_of([run], run.experiment.render, size)
+    frame = frames[round(share * (len(frames) - 1))]
+    scene.draw_full(frame)
+    sheet = panel(scene, SheetPanel)
+    renderer = scene.figure.canvas.get_renderer()
+    ax = sheet.ax
+    legend = ax.get_legend()
+    names = [t.get_text() for t in legend.get_texts()]
+    assert names[:2] == ["data", "decoded grid"] and len(names) == 3 and "beyond" in names[2]
+    faint = legend.legend_handles[2]
+    assert faint.get_alpha() is not None and faint.get_alpha() < 0.5
+    flat = (run.x.astype(float) - sheet.center) @ sheet.axes
+    shown = ax.transData.transform(flat)
+    box = legend.get_window_extent(renderer)
+    assert not ((shown[:, 0] > box.x0) & (shown[:, 0] < box.x1)
+                & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1)).any()
+    for line in (sheet.mesh, sheet.outside):
+        drawn = ax.transData.transform(np.column_stack(line.get_data()))
+        frame_box = ax.get_window_extent(renderer)
+        inside = ((drawn[:, 0] >= frame_box.x0) & (drawn[:, 0] <= frame_box.x1)
+                  & (drawn[:, 1] >= frame_box.y0) & (drawn[:, 1] <= frame_box.y1))
+        drawn[~inside] = np.nan  # the axes clip what lies beyond them
+        assert not _segments_cross_box(drawn, box)
+    plane = ax.get_window_extent(renderer)
+    texts = [t for t in ax.texts if t.get_text() in ("x", "y", "z")]
+    arrows = [child for child in ax.get_children()
+              if type(child).__name__ == "Annotation" and not child.get_text()]
+    assert len(texts) == 3 and len(arrows) == 3
+    for name in texts:
+        name_box = name.get_window_extent(renderer)
+        assert plane.x0 <= name_box.x0 and name_box.x1 <= plane.x1
+        assert plane.y0 <= name_box.y0 and name_box.y1 <= plane.y1, name.get_text()
+    for arrow in arrows:
+        ends = ax.transData.transform([arrow.xy, arrow.xyann])
+        near = np.linalg.norm(shown[:, None] - np.linspace(ends[0], ends[1], 7)[None],
+                              axis=2).min(axis=1)
+        assert (near > 3).all()  # no data point within 3 px of an arrow
