@@ -162,7 +162,7 @@ def test_the_arcs_parts_are_keyed_as_the_arc_reads(runs):
     positions = positions_of(parse_at(None), [v.timeline for v in views])
     handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
     (key,) = handout.figure.legends
-    assert [t.get_text() for t in key.get_texts()] == ["left", "top", "right"]
+    assert [t.get_text() for t in key.get_texts()][-3:] == ["left", "top", "right"]
 
 
 # denoising: the noisy inputs beside the network's output for them, the noise level in the
@@ -783,3 +783,35 @@ def test_decoder_manifolds_key_and_triad_stay_off_its_sheet_and_data(runs, size,
         near = np.linalg.norm(shown[:, None] - np.linspace(ends[0], ends[1], 7)[None],
                               axis=2).min(axis=1)
         assert (near > 3).all()  # no data point within 3 px of an arrow
+
+
+def test_the_decoder_manifold_handout_keys_its_sheet_and_grid_and_ticks_its_planes(runs):
+    """The handout keys the dark sheet (where the codes are), the faint one beyond them and
+    the decoder's "+" grid points on the planes, and its planes, each above a decoded row,
+    carry x tick labels (they had none: no scale for the codes)."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    run = runs["decoder-manifold"]
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    (key,) = handout.figure.legends
+    names = [t.get_text() for t in key.get_texts()]
+    assert {"decoded grid", "beyond the codes", "decoder's grid points"} <= set(names)
+    handles = dict(zip(names, key.legend_handles))
+    assert handles["beyond the codes"].get_alpha() < handles["decoded grid"].get_alpha()
+    assert handles["decoder's grid points"].get_marker() == "+"
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    planes = [ax for ax in handout.figure.axes if ax.get_title(loc="left").startswith("(")]
+    assert len(planes) == len(positions)
+    first = planes[0]
+    labels = [t for t in first.get_xticklabels() if t.get_visible() and t.get_text()]
+    assert len(labels) >= 2 and first.get_xlabel() == "code neuron 1"
+    decoded = [ax for ax in handout.figure.axes if ax.get_ylabel() == "decoded grid"]
+    assert decoded
+    for label in labels + [first.xaxis.label]:  # above the decoded row, not on it
+        assert label.get_window_extent(renderer).y0 >= decoded[0].get_window_extent(
+            renderer).y1
+    key_box = key.get_window_extent(renderer)
+    assert key_box.x0 >= 0 and key_box.x1 <= handout.figure.bbox.width
