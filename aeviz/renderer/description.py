@@ -142,13 +142,18 @@ SCHEMA = 1
 PANEL_TITLES = {"code": "code layer", "loss": "reconstruction error",
                 "weights": "weights and biases", "recon": "reconstruction",
                 "decoder": "decoder over the code plane"}
+SHORT_TITLES = {"decoder over the code plane": "decoder"}  # where the long form is cut
 TERM_TITLES = {"code_l1": "mean Σ|code|", "kl": "KL to N(0, 1)"}
 MOSAIC_SIDE = 15    # decoded images per side of the mosaic, at most
-SMALLEST_MOSAIC = 5
-PIXEL_PX = 1.5      # fewer images rather than image pixels smaller than this (screen pixels)
+SMALLEST_MOSAIC = 3
+# Fewer images rather than image pixels smaller than this (screen pixels): an 8 x 8 digit
+# 16 px or more, read at the back of a room (at 1.5 px, 12 px digits were not).
+PIXEL_PX = 2.0
 MESH_SIDE = 15      # grid lines per side of the sheet
 MESH_STEPS = 3      # points per grid cell along a sheet's line (its curves stay smooth)
-MOSAIC_MARGINS_IN = (0.9, 0.6, 0.2, 0.4)  # the mosaic's axes inside its slot (l, b, r, t)
+# The mosaic's axes inside its slot (l, b, r, t): on the left its axis label and ticks of
+# at most four characters ("−2.5", "−10": clear_ticks keeps few), no more.
+MOSAIC_MARGINS_IN = (0.7, 0.6, 0.15, 0.4)
 NOISY_SAMPLES = 40  # a denoising run's corrupted inputs shown on its sheet
 TERMS_GAP = 0.15    # the terms' curves this far (of the loss axis's height) under the others,
 TERMS_BAND = 0.12   # ... if that leaves them this much of it, else they share the height

@@ -28,6 +28,7 @@ from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
@@ -47,6 +48,7 @@ from aeviz.renderer.panels.loss import (
 )
 from aeviz.renderer.panels.placement import curve_points, text_width, wrap_sentences
 from aeviz.renderer.panels.style import class_name, cluster_color
+from aeviz.renderer.panels.variational import KEY_TEXTS
 from aeviz.renderer.scales import (
     apply_code_scale,
     follow_ticks,
@@ -60,12 +62,14 @@ from aeviz.trajectory import Trajectory
 DEFAULT_AT = "0,0.1,0.3,last"  # training moves most early on
 MOST_COLUMNS = 8
 TEXT_WIDTH = 6.3               # inches: A4 or Letter with ordinary margins
+MOST_HEIGHT = 9.0              # inches: Letter's text block with 1 in margins (A4's is taller)
 PNG_DPI = 200
 FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
 # Margins and gaps in inches.
 LEFT, RIGHT, GAP, HEAD, LEGEND, BELOW_PLANES, LOSS_HEIGHT, BELOW_LOSS, TITLE = (
     0.55, 0.12, 0.07, 0.22, 0.24, 0.42, 1.55, 0.42, 0.3)
 FOLLOW_GAP = 0.45  # between planes that each have their own tick labels
+PLANE_LABELS = 0.3  # under a plane above its decoded row: its tick labels and axis label
 UNDRAWN = ("weights", "recon")  # panels a handout does not draw (a still does)
 CAPTION_LINES = 3  # `render.caption` under the figure, wrapped, cut with an ellipsis beyond
 
@@ -188,6 +192,9 @@ class HandoutFigure:
         # A row of decoder outputs under each run's code planes, when the panels name it.
         self.decoder = "decoder" in options.panels
         self.rows_per_run = 2 if self.decoder else 1
+        # Between a plane and its decoded row: room for the plane's tick labels and axis label
+        # (without, the planes above a decoded row had none).
+        self.inner = PLANE_LABELS if self.decoder else GAP
         # With "follow" scales every plane has its own limits, so its own tick labels: room
         # for them between the columns.
         self.follow = options.scales == "follow"
@@ -197,12 +204,56 @@ class HandoutFigure:
             raise SettingError("at", f"{columns} moments do not fit {width:g} inches; give "
                                "fewer or a larger width")
         title = TITLE if options.title else 0
-        legend = LEGEND if self._legend_entries() or self._ghost() else 0
+        key_rows = self._key_rows(width)
+        legend = LEGEND * key_rows
         # Room right of the loss plot for the runs' names at the ends of their curves.
         self.names_room = (max(text_width(v.label, FONT["label"]) for v in views) / 72 + 0.1
                            if len(views) > 1 else 0.0)
         rows = len(views) * self.rows_per_run
-        planes = rows * self.cell + (rows - 1) * GAP
+        # A margin on the right: Agg draws text a little wider than its outline measures.
+        caption = wrap_sentences(options.caption or "", FONT["label"],
+                            (width - LEFT - RIGHT) * 72 - 2 * FONT["label"], CAPTION_LINES)
+        below = len(caption) * 1.25 * FONT["label"] / 72 + 0.08 if caption else 0.0
+        height, head = self._fit_titles(positions, rows)
+        fixed = title + legend + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS + below
+        if fixed + height > MOST_HEIGHT and self.cell > 0.5:
+            # Taller than a page's text block: smaller planes (centered across the page),
+            # down to the smallest a moment can have.
+            self.cell = max(self.cell - (fixed + height - MOST_HEIGHT) / rows, 0.5)
+            height, head = self._fit_titles(positions, rows)
+        planes = height - head
+        shift = (width - LEFT - RIGHT - self.cell * columns - self.gap * (columns - 1)) / 2
+        height = title + legend + head + planes + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS + below
+        self.size = (width, height)
+        with rc_context(self.theme.rc(FONT)):
+            self.figure = Figure(figsize=self.size)
+            FigureCanvasAgg(self.figure)
+            top = height - title - legend - head
+            for row, view in enumerate(views):
+                for column, position in enumerate(positions):
+                    left = LEFT + shift + column * (self.cell + self.gap)
+                    place = row * self.rows_per_run
+                    bottom = top - (place + 1) * self.cell - place * GAP - row * (
+                        self.inner - GAP) * (self.rows_per_run - 1)
+                    self._plane(view, row, column, position, (left, bottom))
+                    if self.decoder:
+                        self._decoded(view, row, column, position,
+                                      (left, bottom - self.cell - self.inner))
+            self._loss(BELOW_LOSS + below)
+            if caption:
+                self.figure.text(LEFT / width, 0.04 / height, "\n".join(caption), ha="left",
+                                 va="bottom", fontsize=FONT["label"], linespacing=1.25,
+                                 color=self.theme.foreground)
+            if legend:
+                self._cluster_legend(height - title - legend / 2, key_rows)
+            if options.title:
+                self.figure.text(LEFT / width, 1 - 0.05 / height, options.title, ha="left",
+                                 va="top", fontsize=FONT["title"] + 1, fontweight="bold")
+            hide_colliding_ticks(self.figure)
+
+    def _fit_titles(self, positions: list[float], rows: int) -> tuple[float, float]:
+        """The moments' titles fitted to the planes' width (self.titles, self.title_size):
+        the height of the titles' line and the rows of planes under it, and of the line."""
         self.titles = [f"({chr(ord('a') + column)}) {self._moment_name(position)}"
                        for column, position in enumerate(positions)]
         self.title_size = FONT["title"]
@@ -213,37 +264,9 @@ class HandoutFigure:
                for line in t.split("\n")) > self.cell * 72 - 2:  # and smaller, if need be
             self.title_size = FONT["label"]
         head = HEAD + 1.2 * self.title_size / 72 * max(t.count("\n") for t in self.titles)
-        # A margin on the right: Agg draws text a little wider than its outline measures.
-        caption = wrap_sentences(options.caption or "", FONT["label"],
-                            (width - LEFT - RIGHT) * 72 - 2 * FONT["label"], CAPTION_LINES)
-        below = len(caption) * 1.25 * FONT["label"] / 72 + 0.08 if caption else 0.0
-        height = (title + legend + head + planes + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS
-                  + below)
-        self.size = (width, height)
-        with rc_context(self.theme.rc(FONT)):
-            self.figure = Figure(figsize=self.size)
-            FigureCanvasAgg(self.figure)
-            top = height - title - legend - head
-            for row, view in enumerate(views):
-                for column, position in enumerate(positions):
-                    left = LEFT + column * (self.cell + self.gap)
-                    place = row * self.rows_per_run
-                    bottom = top - (place + 1) * self.cell - place * GAP
-                    self._plane(view, row, column, position, (left, bottom))
-                    if self.decoder:
-                        self._decoded(view, row, column, position,
-                                      (left, bottom - self.cell - GAP))
-            self._loss(BELOW_LOSS + below)
-            if caption:
-                self.figure.text(LEFT / width, 0.04 / height, "\n".join(caption), ha="left",
-                                 va="bottom", fontsize=FONT["label"], linespacing=1.25,
-                                 color=self.theme.foreground)
-            if legend:
-                self._cluster_legend(height - title - legend / 2)
-            if options.title:
-                self.figure.text(LEFT / width, 1 - 0.05 / height, options.title, ha="left",
-                                 va="top", fontsize=FONT["title"] + 1, fontweight="bold")
-            hide_colliding_ticks(self.figure)
+        runs = rows // self.rows_per_run
+        return head + rows * self.cell + (rows - 1) * GAP + runs * (self.inner - GAP) * (
+            self.rows_per_run - 1), head
 
     def _axes(self, left: float, bottom: float, width: float, height: float) -> Axes:
         """Axes at a place given in inches, in the theme's look (see Theme.rc), sized for
@@ -310,7 +333,7 @@ class HandoutFigure:
             what = view.step_label(snapshot) + (" (its end)" if finished else " shown")
             ax.text(0.97, 0.03, what, transform=ax.transAxes, ha="right", va="bottom",
                     fontsize=FONT["tick"], color=theme.muted)
-        last_row = row == len(self.views) - 1 and not self.decoder
+        last_row = row == len(self.views) - 1 or self.decoder  # (a decoded row under it)
         ax.tick_params(labelleft=column == 0 or self.follow,
                        labelbottom=last_row or self.follow)
         ax.set_xlabel("")
@@ -322,6 +345,8 @@ class HandoutFigure:
                 ax.yaxis.label.set_color(self.colors[row])
         if column == 0 and last_row:
             self._label(ax, x="code neuron 1")
+            if self.decoder:  # from the plane's left edge: clear of the decoded row's name
+                ax.set_xlabel("code neuron 1", labelpad=2, loc="left")
 
     def _decoded(self, view: RunView, row: int, column: int, position: float,
                  corner: tuple[float, float]) -> None:
@@ -461,21 +486,63 @@ class HandoutFigure:
         """Whether the planes draw PCA's projection (rings)."""
         return any("ghost" in panel.layers for panel in self.description.panels)
 
-    def _cluster_legend(self, middle: float) -> None:
-        """The classes' key across the page; first, as in the clip's, what the rings are
-        where the planes draw PCA's projection (a ring with no name reads as a class)."""
-        entries = self._legend_entries()
-        ax = self.figure.axes[0]
-        handles = [ax.plot([], [], "o", ms=4, mec="none", mfc=color)[0] for _, color in entries]
-        names = [name for name, _ in entries]
+    def _variational(self) -> tuple[bool, ...]:
+        """Whether the planes draw a VAE's circles, and its codes' σ ellipses (empty: no
+        circles)."""
+        layers = {layer for panel in self.description.panels for layer in panel.layers}
+        return ("circles" in layers, "ellipses" in layers) if "circles" in layers else ()
+
+    def _key(self) -> tuple[list, list[str]]:
+        """The key's handles and names: first, as in the clip's, what the rings are where the
+        planes draw PCA's projection (a ring with no name reads as a class), a VAE's circles
+        and ellipses, the decoder's grid points on the planes and its sheet (strong where the
+        codes are, faint beyond); then the classes."""
+        handles = [Line2D([], [], ls="", marker="o", ms=4, mec="none", mfc=color)
+                   for _, color in self._legend_entries()]
+        names = [name for name, _ in self._legend_entries()]
+        keyed: list[tuple[Line2D, str]] = []
+        foreground, muted = self.theme.foreground, self.theme.muted
         if self._ghost():
-            handles.insert(0, ax.plot([], [], "o", ms=5, mfc="none", mec=self.theme.muted,
-                                      mew=0.7)[0])
-            names.insert(0, GHOST_NAME)
+            keyed.append((Line2D([], [], ls="", marker="o", ms=5, mfc="none", mec=muted,
+                                 mew=0.7), GHOST_NAME))
+        if self._variational():  # (lines of no axes: the planes' own lines are theirs alone)
+            keyed.append((Line2D([], [], color=foreground, lw=0.8, ls="--"), KEY_TEXTS[0]))
+            if self._variational()[1]:
+                keyed.append((Line2D([], [], color=foreground, lw=0.5, alpha=0.6),
+                              KEY_TEXTS[1]))
+        if any("grid" in panel.layers for panel in self.description.panels) and self.decoder:
+            keyed.append((Line2D([], [], ls="", marker="+", ms=4, mew=0.6, color=muted),
+                          "decoder's grid points"))
+        sheets = [panel.decoder for panel in self.description.panels
+                  if panel.decoder is not None and panel.decoder.kind == "sheet"]
+        if self.decoder and sheets:
+            keyed.append((Line2D([], [], color=foreground, lw=0.8, alpha=0.75),
+                          "decoded grid"))
+            if any(sheet.region for sheet in sheets):
+                keyed.append((Line2D([], [], color=foreground, lw=0.8, alpha=0.3),
+                              "beyond the codes"))
+        return [h for h, _ in keyed] + handles, [n for _, n in keyed] + names
+
+    def _key_rows(self, width: float) -> int:
+        """The key's rows: one where it fits the page's width, else two."""
+        _, names = self._key()
+        if not names:
+            return 0
+        entry_pt = (2.0 + 0.2 + KEY_SPACING) * FONT["label"]
+        wide = sum(text_width(name, FONT["label"]) for name in names) + entry_pt * len(names)
+        return 1 if wide <= (width - LEFT - RIGHT) * 72 else 2
+
+    def _cluster_legend(self, middle: float, rows: int) -> None:
+        """The key across the page (see _key), on `rows` rows."""
+        handles, names = self._key()
         self.figure.legend(handles, names, loc="center",
-                           bbox_to_anchor=(0.5, middle / self.size[1]), ncol=len(names),
-                           frameon=False, fontsize=FONT["label"], handletextpad=0.2,
-                           columnspacing=1.2, labelcolor=self.theme.foreground)
+                           bbox_to_anchor=(0.5, middle / self.size[1]),
+                           ncol=-(-len(names) // rows), frameon=False, fontsize=FONT["label"],
+                           handletextpad=0.2, columnspacing=KEY_SPACING,
+                           labelcolor=self.theme.foreground)
+
+
+KEY_SPACING = 0.8  # between a key's entries, in font sizes (ten digits and more in 6.3 in)
 
 
 def light(theme) -> bool:

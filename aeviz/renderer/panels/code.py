@@ -76,7 +76,7 @@ class CodePanel:
         # the label column's name
         title_rows = 1 if entries and run.experiment.data.label_column else 0
         margins = (0.0, 0.0, 0.0, 0.0) if compact else (
-            0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries), 0.25, 0.4)
+            0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries), 0.1, 0.4)
         ax = panel_axes(fig, slot, margins, theme, title, title_color=title_color)
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")

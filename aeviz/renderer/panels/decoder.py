@@ -33,6 +33,7 @@ from aeviz.renderer.description import (  # noqa: F401
     MESH_STEPS,
     MOSAIC_MARGINS_IN,
     MOSAIC_SIDE,
+    SHORT_TITLES,
     DecoderGrid,
     decoder_grid_for,
     noisy_inputs,
@@ -69,12 +70,19 @@ def decoder_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
     sizes)."""
     # The title fits the slot, past the axis labels' margin on the left (a handout's cell:
     # an ellipsis alone is no title).
-    title = fit_text(title, FONT["title"], (slot[2] * fig.get_size_inches()[0] - 1.0) * 72)
+    title = _title_form(title, (slot[2] * fig.get_size_inches()[0] - 1.0) * 72)
     title = "" if title == "…" else title
     grid = grid or decoder_grid_for(view, slot, tuple(fig.get_size_inches()), fig.dpi)
     if grid.kind == "mosaic":
         return MosaicPanel(fig, slot, view, theme, title, grid, compact)
     return SheetPanel(fig, slot, view, theme, title, grid, compact)
+
+
+def _title_form(title: str, room_pt: float) -> str:
+    """`title` if it fits `room_pt`, else its short form (SHORT_TITLES), else cut."""
+    if text_width(title, FONT["title"]) > room_pt:
+        title = SHORT_TITLES.get(title, title)
+    return fit_text(title, FONT["title"], room_pt)
 
 
 class MosaicPanel:
@@ -97,7 +105,7 @@ class MosaicPanel:
             _on_whole_pixels(ax)  # the images' gaps fall on the same pixels in every slot
             # The title starts where the axes do now: it fits from there to the slot's right.
             room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
-            ax.set_title(fit_text(title, FONT["title"], room_pt - 6), loc="left")
+            ax.set_title(_title_form(title, room_pt - 6), loc="left")
         self.gap = GAP  # in a handout's cell too: without gaps the digits merge into stripes
         self.side = side = grid.side
         self.grid = self.grid_points = grid.points()
@@ -143,7 +151,8 @@ class SheetPanel:
         self.grid_points = grid.points()
         flat = (x - self.center) @ self.axes
         self.noisy = noisy_inputs(view, grid)
-        ax = panel_axes(fig, slot, (0, 0, 0, 0) if compact else (0.9, 0.6, 0.25, 0.4), theme,
+        ax = panel_axes(fig, slot, (0, 0, 0, 0) if compact else (0.9, BELOW_PANEL_IN, 0.25, 0.4),
+                        theme,
                         title)
         ax.set_xlabel(names[0])
         ax.set_ylabel(names[1])
@@ -181,7 +190,8 @@ class SheetPanel:
             _bare(ax)
         else:
             drawn = flat if self.noisy is None else np.concatenate([flat, flat_noisy])
-            _legend(ax, theme, noisy=self.noisy is not None, points=drawn, triad=triad)
+            _legend(ax, theme, noisy=self.noisy is not None, points=drawn, triad=triad,
+                    beyond=grid.region)
         self.ax = ax
 
     def _sheet(self, state: State) -> np.ndarray:
@@ -273,15 +283,23 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme,
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     inches = min(0.35, 0.2 * height_inches(ax))  # smaller in a small panel
     length = inches * (y1 - y0) / height_inches(ax)  # equal scales: the same along x
-    reach = 2.0 * length  # an arrow and its name, around the origin
+    # From the edge: an arrow, its name beyond the tip, and the name's own half height.
+    edge = 1.45 * length + 0.7 * FONT["small"] / 72 * (y1 - y0) / height_inches(ax)
+    tips = [length * direction for direction in axes] + [1.45 * length * direction
+                                                         for direction in axes]
 
     def origin_of(corner: str) -> np.ndarray:
         vertical, horizontal = corner.split()
-        return np.array([x0 + 1.5 * length if horizontal == "left" else x1 - 1.5 * length,
-                         y0 + 1.5 * length if vertical == "lower" else y1 - 1.5 * length])
+        return np.array([{"left": x0 + edge, "right": x1 - edge}.get(horizontal,
+                                                                    (x0 + x1) / 2),
+                         {"lower": y0 + edge, "upper": y1 - edge}.get(vertical,
+                                                                      (y0 + y1) / 2)])
 
     def covered(corner: str) -> int:
-        near = np.abs(points - origin_of(corner)).max(axis=1) <= reach
+        """The data points near the arrows and their names (sampled along each)."""
+        origin = origin_of(corner)
+        marks = np.array([origin + t * tip for tip in tips for t in np.linspace(0, 1, 6)])
+        near = np.abs(points[:, None] - marks[None]).max(axis=2).min(axis=1) <= 0.25 * length
         return int(near.sum())
 
     corner = min(TRIAD_CORNERS, key=covered)  # the lower left on a tie
@@ -296,33 +314,61 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme,
     return corner
 
 
-TRIAD_CORNERS = ("lower left", "lower right", "upper left", "upper right")
+TRIAD_CORNERS = ("lower left", "lower right", "upper left", "upper right", "upper center",
+                 "lower center", "center left", "center right")
 
 
 def _legend(ax, theme: Theme, noisy: bool = False, points: np.ndarray | None = None,
-            triad: str | None = None) -> None:
-    """"data" and "decoded grid" (and a denoising run's "noisy input → output"),
-    right-aligned on the title line if there is room in one row beside the run's name; else
-    inside, in the corner holding the fewest of `points` (the data and noisy inputs drawn),
-    so the panel keeps its name (a comparison's run name); a panel too small for that (the
-    legend would cover a text or half its height) has it on the title line instead."""
+            triad: str | None = None, beyond: bool = False) -> None:
+    """"data" and "decoded grid" (and the faint sheet "beyond the codes" where the sheet is
+    drawn strong only where the codes are, and a denoising run's "noisy input → output"):
+    under the panel where it has no x axis label (a camera's view: the margin is free; inside
+    it sat on the sheet, which moves); else right-aligned on the title line if there is room
+    in one row beside the run's name; else inside, in the corner holding the fewest of
+    `points` (the data and noisy inputs drawn), so the panel keeps its name (a comparison's
+    run name), without the faint sheet's entry; a panel too small for that (the legend would
+    cover a text or half its height) has it on the title line instead."""
     handles = [Line2D([], [], marker="o", ls="", color=theme.muted, label="data"),
                Line2D([], [], color=theme.foreground, lw=0.8, label="decoded grid")]
+    if beyond:  # drawn at alpha 0.12: keyed a little stronger, to be seen in the key
+        handles.append(Line2D([], [], color=theme.foreground, lw=0.8, alpha=0.3,
+                              label="beyond the codes"))
     if noisy:
         handles.append(Line2D([], [], marker="x", ls="-", lw=0.6, color=theme.muted,
                               label="noisy input → output"))
     words = " ".join(handle.get_label() for handle in handles)
     legend_pt = text_width(words, FONT["small"]) + 2.5 * len(handles) * FONT["small"]
     room_pt = width_inches(ax) * 72
+    style = {"frameon": False, "fontsize": FONT["small"], "borderaxespad": 0.1,
+             "handlelength": 1.6, "labelcolor": theme.muted}
+    if not ax.get_xlabel():
+        # Right-aligned under the panel, into its left margin too where it has no y label.
+        below_pt = room_pt + (0.4 * 72 if not ax.get_ylabel() else 0.0)
+        widths = sorted((text_width(h.get_label(), FONT["small"]) for h in handles),
+                        reverse=True)
+        columns = len(handles)
+        while columns > 1 and sum(widths[:columns]) + (2.8 * columns + 0.8) * FONT["small"] \
+                > below_pt:
+            columns -= 1
+        rows = -(-len(handles) // columns)
+        if rows * 1.5 * FONT["small"] <= BELOW_PANEL_IN * 72:
+            ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, -0.01),
+                      ncol=columns, columnspacing=0.8, handletextpad=0.5,
+                      **dict(style, handlelength=1.2))
+            return
+    if beyond:  # a small panel: the faint sheet unkeyed rather than a key over the others
+        _legend(ax, theme, noisy, points, triad)
+        return
     if legend_pt + text_width(ax.get_title("left"), FONT["title"]) >= room_pt and \
             _legend_inside(ax, theme, handles, points, triad):
         return
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0),
-              ncol=len(handles) if legend_pt < room_pt else 1, frameon=False,
-              fontsize=FONT["small"], borderaxespad=0.1, handlelength=1.6,
-              labelcolor=theme.muted)
+              ncol=len(handles) if legend_pt < room_pt else 1, **style)
     if legend_pt + text_width(ax.get_title("left"), FONT["title"]) > room_pt:
         ax.set_title("", loc="left")
+
+
+BELOW_PANEL_IN = 0.6  # the sheet's bottom margin (its ticks and axis label, when it has them)
 
 
 def _legend_inside(ax, theme: Theme, handles: list, points: np.ndarray | None,

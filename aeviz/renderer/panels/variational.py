@@ -75,39 +75,55 @@ class VariationalOverlay:
 
 
 KEY_TEXTS = ("N(0,1): 1σ, 2σ", "codes' σ")
+SHORT_KEY_TEXTS = ("N(0,1) 1σ 2σ", "σ")  # the same key where a plane is too narrow for it
 BELOW_AXES_IN = 0.5  # a plane's tick labels and axis label take this much under it
 
 
 def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0) -> Legend:
-    """What the circles and ellipses are: a key on the title line, right-aligned; else under
-    the plane's axis label where `room_below_in` holds it; else inside the plane's upper left
-    corner (over the codes). Added beside any other legend of the plane, not in place of
-    it."""
-    handles = [Line2D([], [], color=theme.foreground, lw=1.2, ls="--", label=KEY_TEXTS[0])]
-    if ellipses:
-        handles.append(Line2D([], [], color=theme.foreground, lw=0.6, alpha=0.6,
-                              label=KEY_TEXTS[1]))
-    labels = [handle.get_label() for handle in handles]
+    """What the circles and ellipses are, never over the codes: a key on the title line,
+    right-aligned; else under the plane's axis label where `room_below_in` holds it; else on
+    the title line in its short form (the plane's title given way if need be). Added beside
+    any other legend of the plane, not in place of it."""
     options = {"fontsize": FONT["small"], "handlelength": 1.4, "labelcolor": theme.muted,
                "borderaxespad": 0.1, "columnspacing": 0.8, "handletextpad": 0.4}
-    width_pt = sum(text_width(label, FONT["small"]) + 2.0 * FONT["small"] for label in labels)
     room_pt = width_inches(ax) * 72 - 8
+    forms = [_key_handles(theme, ellipses, texts) for texts in (KEY_TEXTS, SHORT_KEY_TEXTS)]
+    widths = [_row_width(handles) for handles in forms]
     title = ax.get_title("left")
-    if width_pt > room_pt - text_width(title, FONT["title"]) and title == "code layer":
+    if min(widths) > room_pt - text_width(title, FONT["title"]) and title == "code layer":
         ax.set_title("", loc="left")  # a generic title gives way (the axes name the plane)
         title = ""
+    fits = [width <= room_pt - text_width(title, FONT["title"]) for width in widths]
+    handles = forms[0]
     rows_in = len(handles) * 1.5 * FONT["small"] / 72
-    if width_pt <= room_pt - text_width(title, FONT["title"]):
-        key = Legend(ax, handles, labels, loc="lower right", bbox_to_anchor=(1.0, 1.0),
-                     ncol=len(handles), frameon=False, **options)
+    if fits[0]:
+        key = _title_line_key(ax, handles, options)
     elif rows_in <= room_below_in:  # one entry a row, centered under the axis label
         below = -BELOW_AXES_IN / (ax.get_position().height * ax.get_figure().get_size_inches()[1])
-        key = Legend(ax, handles, labels, loc="upper center", bbox_to_anchor=(0.5, below),
-                     ncol=1, frameon=False, **options)
-    else:  # a run's name keeps its place: the key goes inside
-        key = Legend(ax, handles, labels, loc="upper left", ncol=1, frameon=True,
-                     facecolor=theme.background, edgecolor=theme.faint, framealpha=0.85,
-                     **options)
+        key = Legend(ax, handles, [h.get_label() for h in handles], loc="upper center",
+                     bbox_to_anchor=(0.5, below), ncol=1, frameon=False, **options)
+    else:  # short, on the title line: over a run's name if need be, never over its codes
+        if not fits[1]:
+            ax.set_title("", loc="left")
+        key = _title_line_key(ax, forms[1], options)
     key.set_zorder(DYNAMIC + 2)
     ax.add_artist(key)
     return key
+
+
+def _key_handles(theme: Theme, ellipses: bool, texts: tuple[str, str]) -> list[Line2D]:
+    handles = [Line2D([], [], color=theme.foreground, lw=1.2, ls="--", label=texts[0])]
+    if ellipses:
+        handles.append(Line2D([], [], color=theme.foreground, lw=0.6, alpha=0.6,
+                              label=texts[1]))
+    return handles
+
+
+def _row_width(handles: list[Line2D]) -> float:
+    """A one-row key's width in points (each entry: its text, its line and the gaps)."""
+    return sum(text_width(h.get_label(), FONT["small"]) + 2.0 * FONT["small"] for h in handles)
+
+
+def _title_line_key(ax: Axes, handles: list[Line2D], options: dict) -> Legend:
+    return Legend(ax, handles, [h.get_label() for h in handles], loc="lower right",
+                  bbox_to_anchor=(1.0, 1.0), ncol=len(handles), frameon=False, **options)
