@@ -260,6 +260,7 @@ def test_a_display_that_comes_up_late_still_gets_a_window(display):
 
 FITTED = """
 import sys
+import time
 import matplotlib.pyplot as plt
 from aeviz import trajectory
 from aeviz.renderer import viewer
@@ -269,6 +270,13 @@ def report(plt, figure):  # in place of the window's main loop: what the user se
     plt.pause(0.5)
     window = figure.canvas.manager.window
     canvas = figure.canvas.get_tk_widget()
+    # On a busy machine the window's resize may still be on its way after half a second:
+    # events are handled (as the main loop would) until the figure has the canvas's size,
+    # for up to 30 s; a figure that never takes it is still reported as it is.
+    deadline = time.monotonic() + 30
+    while ((round(figure.bbox.width), round(figure.bbox.height))
+           != (canvas.winfo_width(), canvas.winfo_height()) and time.monotonic() < deadline):
+        plt.pause(0.1)
     slider = next(ax for ax in figure.axes if ax.get_label() == "" and ax.texts
                   and ax.texts[0].get_text() == "epoch")
     figure.canvas.draw()
