@@ -857,9 +857,14 @@ def test_decoder_manifolds_key_and_triad_stay_off_its_sheet_and_data(runs, size,
     renderer = scene.figure.canvas.get_renderer()
     ax = sheet.ax
     legend = ax.get_legend()
-    names = [t.get_text() for t in legend.get_texts()]
+    # Read as a student reads, row by row (on two rows it read "data, beyond the codes /
+    # decoded grid"): data, decoded grid, beyond the codes.
+    texts = legend.get_texts()
+    places = [t.get_window_extent(renderer) for t in texts]
+    order = sorted(range(len(texts)), key=lambda i: (-round(places[i].y0), places[i].x0))
+    names = [texts[i].get_text() for i in order]
     assert names[:2] == ["data", "decoded grid"] and len(names) == 3 and "beyond" in names[2]
-    faint = legend.legend_handles[2]
+    faint = legend.legend_handles[order[2]]
     assert faint.get_alpha() is not None and faint.get_alpha() < 0.5
     flat = (run.x.astype(float) - sheet.center) @ sheet.axes
     shown = ax.transData.transform(flat)

@@ -314,6 +314,14 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme,
     return corner
 
 
+def reading_order(handles: list, columns: int) -> list:
+    """`handles` reordered so that a legend of `columns`, which matplotlib fills column by
+    column, reads in their order row by row (data, decoded grid / beyond the codes)."""
+    rows = -(-len(handles) // columns)
+    return [handles[row * columns + column] for column in range(columns)
+            for row in range(rows) if row * columns + column < len(handles)]
+
+
 TRIAD_CORNERS = ("lower left", "lower right", "upper left", "upper right", "upper center",
                  "lower center", "center left", "center right")
 
@@ -352,7 +360,8 @@ def _legend(ax, theme: Theme, noisy: bool = False, points: np.ndarray | None = N
             columns -= 1
         rows = -(-len(handles) // columns)
         if rows * 1.5 * FONT["small"] <= BELOW_PANEL_IN * 72:
-            ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, -0.01),
+            ax.legend(handles=reading_order(handles, columns), loc="upper right",
+                      bbox_to_anchor=(1.0, -0.01),
                       ncol=columns, columnspacing=0.8, handletextpad=0.5,
                       **dict(style, handlelength=1.2))
             return
