@@ -454,6 +454,20 @@ def test_the_divergence_header_says_what_its_last_frame_shows(runs):
     assert "not finite" not in scene.status.get_text()
 
 
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_the_divergence_loss_axis_does_not_give_its_end_away(runs, share):
+    """The run diverges in epoch 1 (its last snapshot at 0.923 epochs): the loss axis spans
+    0 to 1 from the first frame (it spanned 0 to 0.92, telling when the run would stop), and
+    the description (which the page reads) says the same."""
+    run = runs["too-high-learning-rate"]
+    scene, frames = scene_of([run], run.experiment.render)
+    scene.draw_full(frames[round(share * (len(frames) - 1))])
+    last = float(run.step[-1] / run.meta.steps_per_epoch)
+    assert 0.5 < last < 1
+    assert panel(scene, LossPanel).ax.get_xlim() == pytest.approx((0.0, 1.0))
+    assert scene.description.panel("loss").loss.x == pytest.approx((0.0, 1.0))
+
+
 def test_a_still_of_the_divergence_refuses_an_epoch_in_the_headers_words(runs, tmp_path):
     """Its frames name the last snapshot "epoch 1, batch 12/13" and draw it at 0.923 epochs
     completed: --epoch 1.92 (the header's epoch and batch read as a number) is refused with

@@ -548,6 +548,7 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
                             + ([objective[np.isfinite(objective)]]
                                if objective is not None else []))
     x, y = loss_range(span, losses, options.log_loss)
+    x = (x[0], whole_epoch_end(x[1], views))
     epsilon = views[0].run.experiment.train.epsilon if single else 0.0
     references = tuple(Reference(float(level), tuple(texts), style)
                        for level, texts, style in reference_levels(views, epsilon, options.pca))
@@ -562,6 +563,15 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
     return LossLimits(x, y, bool(options.log_loss), references, bool(terms_axis), top,
                       tuple("RMSE" if single else v.label for v in views),
                       objective is not None)
+
+
+def whole_epoch_end(right: float, views: list[RunView]) -> float:
+    """The loss axis's right end: where the timeline ends with the runs' last snapshot inside
+    an epoch (a run that diverged or met its target mid-epoch), the next whole epoch, so the
+    axis does not tell from the first frame when the run will stop."""
+    last = max(float(view.timeline[-1]) for view in views)
+    whole = math.ceil(right - 1e-9)
+    return float(whole) if abs(right - last) < 1e-9 and whole > right else right
 
 
 def terms_top(terms: np.ndarray, y: tuple[float, float], log: bool, levels: list[float],

@@ -450,7 +450,7 @@ class HandoutFigure:
         if len(steps) != 1 or not (per_epoch := steps.pop()) or self.span[1] > 1:
             return
         ax.set_xlabel(f"batch of epoch 1 (of {per_epoch})")
-        ticks = np.arange(0, int(self.span[1] * per_epoch) + 1)
+        ticks = np.arange(0, int(round(ax.get_xlim()[1] * per_epoch, 6)) + 1)  # to its end
         ax.set_xticks(ticks / per_epoch, [f"{t}" for t in ticks])
 
     def _end_names(self, ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
