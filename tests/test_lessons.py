@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib import colors as mcolors
 
 from aeviz.batch import split_comparisons
 from aeviz.renderer import run_views
@@ -193,6 +194,33 @@ def test_denoising_draws_noisy_inputs_and_the_objective_beside_the_clean_rmse(ru
     assert loss.objective_value.get_text().startswith("noisy inputs 0.")
     assert np.nanmean(loss.objective) > run.loss[1:].mean()  # harder than the clean RMSE
     assert not [t for t in loss.ax.texts if t.get_text().startswith("PCA")]
+
+
+def test_denoising_vs_plain_styles_its_runs_apart_from_the_objective_and_keys_its_marks(runs):
+    """In the denoising clip a dashed curve is the error on noisy inputs (and PCA's line is
+    dashed): the comparison's two runs are solid and dash-dot, never dashed; each run's name
+    above its panel is in its color (they were black); the handout's key names the noisy
+    inputs' x marks."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure
+
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    options = dataclasses.replace(comparison.render, labels=comparison.compare.labels)
+    scene, frames = scene_of(pair, options)
+    scene.draw_full(frames[-1])
+    styles = [run.style for run in scene.description.runs]
+    assert styles == ["-", "-."]
+    assert [line.get_linestyle() for line in panel(scene, LossPanel).lines] == styles
+    sheets = [p for p, _ in scene.panels if isinstance(p, SheetPanel)]
+    colors = [run.color for run in scene.description.runs]
+    titles = [next(t for t in s.ax.get_children() if hasattr(t, "get_text")
+                   and t.get_text() == s.ax.get_title(loc="left")) for s in sheets]
+    assert [s.ax.get_title(loc="left") for s in sheets] == list(comparison.compare.labels)
+    assert [mcolors.to_hex(t.get_color()) for t in titles] == [c.lower() for c in colors]
+    views = run_views(pair, options)
+    handout = HandoutFigure(views, options, [0.0, float(pair[0].epoch[-1])], TEXT_WIDTH)
+    _, names = handout._key()
+    assert "noisy input → output" in names
 
 
 def test_denoising_beside_the_plain_run_shares_its_scale_and_names_each_panel(runs):

@@ -331,7 +331,8 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
                                 loss=loss_limits_for(views, options, span, plot_inches)))
             continue
         title = names[run] if several else PANEL_TITLES[name]
-        title_color = colors[run] if several and name in ("code", "weights") else None
+        title_color = colors[run] if several and name in ("code", "weights", "decoder") \
+            else None
         if name == "code":
             panels.append(Panel("code", run, rect, title, title_color,
                                 code=code_limits[run], decoder=decoders[run],
@@ -340,7 +341,8 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
             panels.append(Panel("weights", run, rect, title, title_color,
                                 colors=color_scales[run]))
         elif name == "decoder":
-            panels.append(Panel("decoder", run, rect, title, decoder=decoders[run]))
+            panels.append(Panel("decoder", run, rect, title, title_color,
+                                decoder=decoders[run]))
         else:
             panels.append(Panel("recon", run, rect, title, recon=recons[run]))
     first = views[0].run
