@@ -301,6 +301,24 @@ def test_the_vae_draws_its_circles_over_its_codes_and_its_means_fill_them(runs):
     assert comparison_detail_forms(pair)[0] == "variational code and KL weight β differ"
 
 
+@pytest.mark.parametrize("name", ["vae-vs-ae-ae", "vae-vs-ae-vae"])
+def test_a_single_runs_decoder_mosaic_uses_the_frame_at_640(runs, name):
+    """Code plane, decoder and loss of one run: three columns as tall as the body. Stacked
+    beside the plane, the mosaic had half the height: 4 x 4 digits, 60 px at
+    640x360; now 6 x 6 or more, each digit 16 px or more, and no panel overlaps another."""
+    run = runs[name]
+    scene, frames = scene_of([run], run.experiment.render)
+    scene.draw_full(frames[-1])
+    described = scene.description.panel("decoder")
+    assert described.decoder.kind == "mosaic" and described.decoder.side >= 6
+    mosaic = scene.description.panel("decoder").rect
+    assert mosaic[3] == pytest.approx(max(p.rect[3] for p in scene.description.panels))
+    rects = [p.rect for p in scene.description.panels]
+    for (a, b) in combinations(rects, 2):
+        assert a[0] + a[2] <= b[0] + 1e-9 or b[0] + b[2] <= a[0] + 1e-9 \
+            or a[1] + a[3] <= b[1] + 1e-9 or b[1] + b[3] <= a[1] + 1e-9
+
+
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
 def test_the_vae_key_stays_above_the_codes_in_a_blitted_clip(runs, size):
     """The key naming the circles and ellipses sits inside the plane in the comparison: it is
