@@ -62,9 +62,9 @@ def test_a_handouts_runs_have_the_clips_line_styles(tiny_run_path):
     handout = HandoutFigure(views, RenderOptions(), [0.0, float(run.epoch[-1])], TEXT_WIDTH)
     (loss,) = [ax for ax in handout.figure.axes if ax.get_xlabel() == "epoch"]
     curves = [line for line in loss.lines if len(line.get_xdata()) == len(run.epoch)]
-    assert [line.get_linestyle() for line in curves] == ["-", "--", "-."]
+    assert [line.get_linestyle() for line in curves] == ["-", "-.", ":"]
     described = [r.style for r in handout.description.runs]
-    assert described == ["-", "--", "-."]
+    assert described == ["-", "-.", ":"]
     scene = Scene(views, RenderOptions(), (0.0, float(run.epoch[-1])))
     (clip_loss,) = [panel for panel, _ in scene.panels if isinstance(panel, LossPanel)]
     assert [line.get_linestyle() for line in clip_loss.lines] == described

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib import colors as mcolors
 
 from aeviz.batch import split_comparisons
 from aeviz.renderer import run_views
@@ -195,6 +196,33 @@ def test_denoising_draws_noisy_inputs_and_the_objective_beside_the_clean_rmse(ru
     assert not [t for t in loss.ax.texts if t.get_text().startswith("PCA")]
 
 
+def test_denoising_vs_plain_styles_its_runs_apart_from_the_objective_and_keys_its_marks(runs):
+    """In the denoising clip a dashed curve is the error on noisy inputs (and PCA's line is
+    dashed): the comparison's two runs are solid and dash-dot, never dashed; each run's name
+    above its panel is in its color (they were black); the handout's key names the noisy
+    inputs' x marks."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure
+
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    options = dataclasses.replace(comparison.render, labels=comparison.compare.labels)
+    scene, frames = scene_of(pair, options)
+    scene.draw_full(frames[-1])
+    styles = [run.style for run in scene.description.runs]
+    assert styles == ["-", "-."]
+    assert [line.get_linestyle() for line in panel(scene, LossPanel).lines] == styles
+    sheets = [p for p, _ in scene.panels if isinstance(p, SheetPanel)]
+    colors = [run.color for run in scene.description.runs]
+    titles = [next(t for t in s.ax.get_children() if hasattr(t, "get_text")
+                   and t.get_text() == s.ax.get_title(loc="left")) for s in sheets]
+    assert [s.ax.get_title(loc="left") for s in sheets] == list(comparison.compare.labels)
+    assert [mcolors.to_hex(t.get_color()) for t in titles] == [c.lower() for c in colors]
+    views = run_views(pair, options)
+    handout = HandoutFigure(views, options, [0.0, float(pair[0].epoch[-1])], TEXT_WIDTH)
+    _, names = handout._key()
+    assert "noisy input → output" in names
+
+
 def test_denoising_beside_the_plain_run_shares_its_scale_and_names_each_panel(runs):
     from aeviz import api
 
@@ -271,6 +299,24 @@ def test_the_vae_draws_its_circles_over_its_codes_and_its_means_fill_them(runs):
     plain = np.asarray(pair[0].codes[-1], float)
     assert (np.linalg.norm(plain, axis=1) <= 2).mean() < 0.5  # the plain AE's do not
     assert comparison_detail_forms(pair)[0] == "variational code and KL weight β differ"
+
+
+@pytest.mark.parametrize("name", ["vae-vs-ae-ae", "vae-vs-ae-vae"])
+def test_a_single_runs_decoder_mosaic_uses_the_frame_at_640(runs, name):
+    """Code plane, decoder and loss of one run: three columns as tall as the body. Stacked
+    beside the plane, the mosaic had half the height: 4 x 4 digits, 60 px at
+    640x360; now 6 x 6 or more, each digit 16 px or more, and no panel overlaps another."""
+    run = runs[name]
+    scene, frames = scene_of([run], run.experiment.render)
+    scene.draw_full(frames[-1])
+    described = scene.description.panel("decoder")
+    assert described.decoder.kind == "mosaic" and described.decoder.side >= 6
+    mosaic = scene.description.panel("decoder").rect
+    assert mosaic[3] == pytest.approx(max(p.rect[3] for p in scene.description.panels))
+    rects = [p.rect for p in scene.description.panels]
+    for (a, b) in combinations(rects, 2):
+        assert a[0] + a[2] <= b[0] + 1e-9 or b[0] + b[2] <= a[0] + 1e-9 \
+            or a[1] + a[3] <= b[1] + 1e-9 or b[1] + b[3] <= a[1] + 1e-9
 
 
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
@@ -452,6 +498,20 @@ def test_the_divergence_header_says_what_its_last_frame_shows(runs):
     assert np.isfinite(run.loss[-1]) and int(run.epoch[-1]) == run.meta.diverged_at == 1
     assert scene.status.get_text() == "diverged in epoch 1: last finite state shown"
     assert "not finite" not in scene.status.get_text()
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_the_divergence_loss_axis_does_not_give_its_end_away(runs, share):
+    """The run diverges in epoch 1 (its last snapshot at 0.923 epochs): the loss axis spans
+    0 to 1 from the first frame (it spanned 0 to 0.92, telling when the run would stop), and
+    the description (which the page reads) says the same."""
+    run = runs["too-high-learning-rate"]
+    scene, frames = scene_of([run], run.experiment.render)
+    scene.draw_full(frames[round(share * (len(frames) - 1))])
+    last = float(run.step[-1] / run.meta.steps_per_epoch)
+    assert 0.5 < last < 1
+    assert panel(scene, LossPanel).ax.get_xlim() == pytest.approx((0.0, 1.0))
+    assert scene.description.panel("loss").loss.x == pytest.approx((0.0, 1.0))
 
 
 def test_a_still_of_the_divergence_refuses_an_epoch_in_the_headers_words(runs, tmp_path):
@@ -857,9 +917,14 @@ def test_decoder_manifolds_key_and_triad_stay_off_its_sheet_and_data(runs, size,
     renderer = scene.figure.canvas.get_renderer()
     ax = sheet.ax
     legend = ax.get_legend()
-    names = [t.get_text() for t in legend.get_texts()]
+    # Read as a student reads, row by row (on two rows it read "data, beyond the codes /
+    # decoded grid"): data, decoded grid, beyond the codes.
+    texts = legend.get_texts()
+    places = [t.get_window_extent(renderer) for t in texts]
+    order = sorted(range(len(texts)), key=lambda i: (-round(places[i].y0), places[i].x0))
+    names = [texts[i].get_text() for i in order]
     assert names[:2] == ["data", "decoded grid"] and len(names) == 3 and "beyond" in names[2]
-    faint = legend.legend_handles[2]
+    faint = legend.legend_handles[order[2]]
     assert faint.get_alpha() is not None and faint.get_alpha() < 0.5
     flat = (run.x.astype(float) - sheet.center) @ sheet.axes
     shown = ax.transData.transform(flat)

@@ -331,7 +331,8 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
                                 loss=loss_limits_for(views, options, span, plot_inches)))
             continue
         title = names[run] if several else PANEL_TITLES[name]
-        title_color = colors[run] if several and name in ("code", "weights") else None
+        title_color = colors[run] if several and name in ("code", "weights", "decoder") \
+            else None
         if name == "code":
             panels.append(Panel("code", run, rect, title, title_color,
                                 code=code_limits[run], decoder=decoders[run],
@@ -340,7 +341,8 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
             panels.append(Panel("weights", run, rect, title, title_color,
                                 colors=color_scales[run]))
         elif name == "decoder":
-            panels.append(Panel("decoder", run, rect, title, decoder=decoders[run]))
+            panels.append(Panel("decoder", run, rect, title, title_color,
+                                decoder=decoders[run]))
         else:
             panels.append(Panel("recon", run, rect, title, recon=recons[run]))
     first = views[0].run
@@ -548,6 +550,7 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
                             + ([objective[np.isfinite(objective)]]
                                if objective is not None else []))
     x, y = loss_range(span, losses, options.log_loss)
+    x = (x[0], whole_epoch_end(x[1], views))
     epsilon = views[0].run.experiment.train.epsilon if single else 0.0
     references = tuple(Reference(float(level), tuple(texts), style)
                        for level, texts, style in reference_levels(views, epsilon, options.pca))
@@ -562,6 +565,15 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
     return LossLimits(x, y, bool(options.log_loss), references, bool(terms_axis), top,
                       tuple("RMSE" if single else v.label for v in views),
                       objective is not None)
+
+
+def whole_epoch_end(right: float, views: list[RunView]) -> float:
+    """The loss axis's right end: where the timeline ends with the runs' last snapshot inside
+    an epoch (a run that diverged or met its target mid-epoch), the next whole epoch, so the
+    axis does not tell from the first frame when the run will stop."""
+    last = max(float(view.timeline[-1]) for view in views)
+    whole = math.ceil(right - 1e-9)
+    return float(whole) if abs(right - last) < 1e-9 and whole > right else right
 
 
 def terms_top(terms: np.ndarray, y: tuple[float, float], log: bool, levels: list[float],

@@ -40,7 +40,7 @@ from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
 from aeviz.renderer.frames import nearest_snapshot
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.code import GHOST_NAME, CodePanel, show_grid
-from aeviz.renderer.panels.decoder import decoder_panel
+from aeviz.renderer.panels.decoder import NOISY_NAME, decoder_panel
 from aeviz.renderer.panels.loss import (
     fitting_texts,
     reference_line,
@@ -450,7 +450,7 @@ class HandoutFigure:
         if len(steps) != 1 or not (per_epoch := steps.pop()) or self.span[1] > 1:
             return
         ax.set_xlabel(f"batch of epoch 1 (of {per_epoch})")
-        ticks = np.arange(0, int(self.span[1] * per_epoch) + 1)
+        ticks = np.arange(0, int(round(ax.get_xlim()[1] * per_epoch, 6)) + 1)  # to its end
         ax.set_xticks(ticks / per_epoch, [f"{t}" for t in ticks])
 
     def _end_names(self, ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
@@ -496,7 +496,7 @@ class HandoutFigure:
         """The key's handles and names: first, as in the clip's, what the rings are where the
         planes draw PCA's projection (a ring with no name reads as a class), a VAE's circles
         and ellipses, the decoder's grid points on the planes and its sheet (strong where the
-        codes are, faint beyond); then the classes."""
+        codes are, faint beyond) and a denoising run's noisy inputs; then the classes."""
         handles = [Line2D([], [], ls="", marker="o", ms=4, mec="none", mfc=color)
                    for _, color in self._legend_entries()]
         names = [name for name, _ in self._legend_entries()]
@@ -521,6 +521,9 @@ class HandoutFigure:
             if any(sheet.region for sheet in sheets):
                 keyed.append((Line2D([], [], color=foreground, lw=0.8, alpha=0.3),
                               "beyond the codes"))
+            if any(sheet.noisy for sheet in sheets):  # a denoising run's x marks, as in clips
+                keyed.append((Line2D([], [], marker="x", ms=4, ls="-", lw=0.6, color=muted),
+                              NOISY_NAME))
         return [h for h, _ in keyed] + handles, [n for _, n in keyed] + names
 
     def _key_rows(self, width: float) -> int:

@@ -1,7 +1,8 @@
 """Where the panels of a frame go: rectangles in figure fractions, below the header.
 
 One run: the first panel large on the left, the others stacked on the right (four panels:
-the second across the right half's top, the last two side by side below it). Several runs: a
+the second across the right half's top, the last two side by side below it; the code plane,
+decoder and loss: three columns). Several runs: a
 grid of cells, one per run, each holding that run's own panels stacked, and the shared loss
 panel to the right or below, whichever leaves the code planes closest to square.
 """
@@ -22,6 +23,9 @@ LOSS_SIDE = 0.36      # width of a loss panel beside the runs (fraction of the p
 LOSS_BELOW = 0.36     # height of a loss panel below them (fraction of the body), at least:
 LOSS_PLOT_SHARE = 1 / 3   # the loss plot itself is a third of the page's height or more
 LOSS_MARGINS_IN = 1.0     # above and below the loss plot (its title, ticks and axis label)
+
+# A run's code plane, decoder and loss side by side: their widths (fractions of the page).
+THREE_COLUMNS = {"code": 0.36, "decoder": 0.27, "loss": 0.37}
 
 Slot = tuple[str, Rect, int | None]  # panel name, rectangle, run number (None: all runs)
 
@@ -44,6 +48,12 @@ def single_run_slots(names: list[str], body: float) -> list[Slot]:
         rects = [(0, 0, 1, body)]
     elif len(names) == 2:
         rects = [(0, 0, 0.5, body), (0.5, 0, 0.5, body)]
+    elif sorted(names) == ["code", "decoder", "loss"]:
+        # Three columns, each as tall as the body: stacked beside the plane, the decoder got
+        # half the height (a 4 x 4 mosaic of 60 px at 640x360) and empty room beside it.
+        widths = [THREE_COLUMNS[name] for name in names]
+        lefts = [sum(widths[:i]) for i in range(3)]
+        rects = [(left, 0, width, body) for left, width in zip(lefts, widths)]
     elif len(names) == 4:  # the second wide above, the last two side by side below (taller:
         left, half, low = 0.38, (1 - 0.38) / 2, 0.58 * body   # a graph and its names)
         rects = [(0, 0, left, body), (left, low, 1 - left, body - low),

@@ -107,7 +107,8 @@ class Scene:
         if name == "recon":
             return reconstruction_panel(fig, slot, view, theme, title, described.recon)
         if name == "decoder":
-            return decoder_panel(fig, slot, view, theme, title, described.decoder)
+            return decoder_panel(fig, slot, view, theme, title, described.decoder,
+                                 title_color=described.title_color)
         if name == "weights":
             return WeightPanel(fig, slot, view, theme, options, title,
                                norm=self._norm(described.colors),

@@ -32,7 +32,10 @@ CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
 # and its curve has its own line style.
 RUN_COLORS = ("#008890", "#940044", "#008400", "#9C00BC", "#FF0020")
 DARK_RUN_COLORS = ("#00E8FF", "#FF4C88", "#84DC00", "#F488FF", "#FFB8AC")
-RUN_STYLES = ("-", "--", "-.", ":")  # a run's curve, by its place among the runs
+# A run's curve, by its place among the runs: dashes last, as PCA's line and a denoising
+# run's objective (the error on noisy inputs) are dashed too; a comparison of two draws
+# solid and dash-dot.
+RUN_STYLES = ("-", "-.", ":", "--")
 
 
 @dataclass(frozen=True)

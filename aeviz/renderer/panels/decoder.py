@@ -46,6 +46,7 @@ from aeviz.renderer.panels.style import (
     cluster_color,
     height_inches,
     panel_axes,
+    set_title,
     style_grid,
     width_inches,
 )
@@ -63,19 +64,20 @@ def mesh_path(sheet: np.ndarray, steps: int = MESH_STEPS) -> np.ndarray:
 
 def decoder_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
                   title: str, grid: DecoderGrid | None = None,
-                  compact: bool = False) -> MosaicPanel | SheetPanel:
+                  compact: bool = False, title_color: str | None = None
+                  ) -> MosaicPanel | SheetPanel:
     """The view that suits the data: a mosaic for images, a sheet for the rest; `grid`: the
     description's (default: the run's own, as describe gives a run drawn alone); `compact`:
     a handout's cell (`slot` is the axes themselves: no ticks, labels, legend or triad; print
-    sizes)."""
+    sizes); `title_color`: a comparison's run color (its name is the title)."""
     # The title fits the slot, past the axis labels' margin on the left (a handout's cell:
     # an ellipsis alone is no title).
     title = _title_form(title, (slot[2] * fig.get_size_inches()[0] - 1.0) * 72)
     title = "" if title == "…" else title
     grid = grid or decoder_grid_for(view, slot, tuple(fig.get_size_inches()), fig.dpi)
     if grid.kind == "mosaic":
-        return MosaicPanel(fig, slot, view, theme, title, grid, compact)
-    return SheetPanel(fig, slot, view, theme, title, grid, compact)
+        return MosaicPanel(fig, slot, view, theme, title, grid, compact, title_color)
+    return SheetPanel(fig, slot, view, theme, title, grid, compact, title_color)
 
 
 def _title_form(title: str, room_pt: float) -> str:
@@ -90,11 +92,11 @@ class MosaicPanel:
     where their codes are: its axes are the code plane's."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
-                 grid: DecoderGrid, compact: bool = False):
+                 grid: DecoderGrid, compact: bool = False, title_color: str | None = None):
         run = view.run
         self.view, self.shape = view, run.experiment.data.image_shape
         ax = panel_axes(fig, slot, (0, 0, 0, 0) if compact else MOSAIC_MARGINS_IN, theme,
-                        title)
+                        title, title_color=title_color)
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
         height, width = self.shape
@@ -105,7 +107,7 @@ class MosaicPanel:
             _on_whole_pixels(ax)  # the images' gaps fall on the same pixels in every slot
             # The title starts where the axes do now: it fits from there to the slot's right.
             room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
-            ax.set_title(_title_form(title, room_pt - 6), loc="left")
+            set_title(ax, _title_form(title, room_pt - 6), theme, title_color)
         self.gap = GAP  # in a handout's cell too: without gaps the digits merge into stripes
         self.side = side = grid.side
         self.grid = self.grid_points = grid.points()
@@ -142,7 +144,7 @@ class SheetPanel:
     (2-D), through a fixed camera (3-D), or on its first two principal axes."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
-                 grid: DecoderGrid, compact: bool = False):
+                 grid: DecoderGrid, compact: bool = False, title_color: str | None = None):
         run = view.run
         self.view, self.described = view, grid
         x = run.x.astype(float)
@@ -152,8 +154,7 @@ class SheetPanel:
         flat = (x - self.center) @ self.axes
         self.noisy = noisy_inputs(view, grid)
         ax = panel_axes(fig, slot, (0, 0, 0, 0) if compact else (0.9, BELOW_PANEL_IN, 0.25, 0.4),
-                        theme,
-                        title)
+                        theme, title, title_color=title_color)
         ax.set_xlabel(names[0])
         ax.set_ylabel(names[1])
         style_grid(ax, theme)
@@ -314,6 +315,15 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme,
     return corner
 
 
+def reading_order(handles: list, columns: int) -> list:
+    """`handles` reordered so that a legend of `columns`, which matplotlib fills column by
+    column, reads in their order row by row (data, decoded grid / beyond the codes)."""
+    rows = -(-len(handles) // columns)
+    return [handles[row * columns + column] for column in range(columns)
+            for row in range(rows) if row * columns + column < len(handles)]
+
+
+NOISY_NAME = "noisy input → output"  # a denoising run's x marks, joined to their outputs
 TRIAD_CORNERS = ("lower left", "lower right", "upper left", "upper right", "upper center",
                  "lower center", "center left", "center right")
 
@@ -335,7 +345,7 @@ def _legend(ax, theme: Theme, noisy: bool = False, points: np.ndarray | None = N
                               label="beyond the codes"))
     if noisy:
         handles.append(Line2D([], [], marker="x", ls="-", lw=0.6, color=theme.muted,
-                              label="noisy input → output"))
+                              label=NOISY_NAME))
     words = " ".join(handle.get_label() for handle in handles)
     legend_pt = text_width(words, FONT["small"]) + 2.5 * len(handles) * FONT["small"]
     room_pt = width_inches(ax) * 72
@@ -352,7 +362,8 @@ def _legend(ax, theme: Theme, noisy: bool = False, points: np.ndarray | None = N
             columns -= 1
         rows = -(-len(handles) // columns)
         if rows * 1.5 * FONT["small"] <= BELOW_PANEL_IN * 72:
-            ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, -0.01),
+            ax.legend(handles=reading_order(handles, columns), loc="upper right",
+                      bbox_to_anchor=(1.0, -0.01),
                       ncol=columns, columnspacing=0.8, handletextpad=0.5,
                       **dict(style, handlelength=1.2))
             return
