@@ -18,7 +18,7 @@ from aeviz.renderer.decoding import sheet_region
 from aeviz.renderer.description import describe, noisy_inputs, to_json
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.sparsity import readouts, silent_shares
-from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES
+from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES, SHORT_KEY_TEXTS
 from aeviz.settings import load_experiment
 from aeviz.training.loop import train
 from aeviz.training.model import forward
@@ -231,6 +231,26 @@ def test_a_comparison_words_its_subtitle_and_tells_runs_apart(browser, vae_runs,
         assert colored_pixels(driver, ".panel.loss canvas", color, 20) > 20, number
     code = js(driver, "aeviz.drawn('code', 1)")
     assert all(text in code["aside"] for text in KEY_TEXTS) or code["keyInside"]
+
+
+def test_at_640_px_the_mosaics_show_fewer_larger_digits_and_the_key_is_whole(browser, vae_runs,
+                                                                            tmp_path):
+    """A comparison's mosaics at 640 px: fewer images, each digit 16 px or more (README), as
+    the clip draws them; the VAE's key whole (its short form where the long one is cut)."""
+    page, _ = page_of(vae_runs, tmp_path / "ab640.html", labels=["plain AE", "VAE"])
+    browser.set_window_size(640, 900)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        mosaics = [js(driver, f"aeviz.drawn('decoder', {n})") for n in (0, 1)]
+        code = js(driver, "aeviz.drawn('code', 1)")
+    finally:
+        browser.set_window_size(1280, 900)
+    for mosaic in mosaics:
+        assert 3 <= mosaic["side"] < 15 and mosaic["imagePx"] >= 16, mosaic
+    shown = code["keyLines"] if code["keyInside"] else [code["aside"]]
+    assert shown and not any("\u2026" in line for line in shown), code
+    assert any(text in " ".join(shown) for text in (KEY_TEXTS[0], SHORT_KEY_TEXTS[0])), code
 
 
 def test_a_diverging_run_keeps_its_blow_up_for_the_end(browser, tmp_path):

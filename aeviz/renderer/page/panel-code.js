@@ -77,9 +77,14 @@ page.panelKinds.code = (() => {
       if (layers.includes("circles")) {
         this.aside.replaceChildren();
         const sample = (thin) => { const i = document.createElement("i"); if (thin) i.className = "thin"; return i; };
-        this.aside.append(sample(false), texts[0]);
-        if (layers.includes("ellipses")) this.aside.append(sample(true), texts[1]);
-        if (this.title.scrollWidth > this.title.clientWidth + 1) { this.aside.replaceChildren(); this.keyInside = true; }
+        // The long key, else the short one (the clip's SHORT_KEY_TEXTS), else inside the plane.
+        for (const forms of [texts, this.stage.data.shortKeyTexts]) {
+          this.aside.replaceChildren(sample(false), forms[0]);
+          if (layers.includes("ellipses")) this.aside.append(sample(true), forms[1]);
+          this.keyInside = this.title.scrollWidth > this.title.clientWidth + 1;
+          if (!this.keyInside) break;
+        }
+        if (this.keyInside) this.aside.replaceChildren();
       } else if (layers.includes("ghost") && !layers.includes("axes")) {
         this.setAside(["\u25CB PCA, fitted onto the codes", "\u25CB PCA"]);  // the clip's legend entry
       }
@@ -115,13 +120,16 @@ page.panelKinds.code = (() => {
     // one line where it fits the plane, else the circles' and the ellipses' on a line each, each
     // cut to the plane's width (a comparison's planes at 640 px are narrower than the key).
     insideKey(ctx) {
-      const texts = this.stage.data.keyTexts, layers = this.spec.layers, theme = this.stage.theme, box = this.box;
-      const parts = ["- - " + texts[0]];
-      if (layers.includes("ellipses")) parts.push("\u2014 " + texts[1]);
+      const layers = this.spec.layers, theme = this.stage.theme, box = this.box, data = this.stage.data;
+      const partsOf = (texts) => ["- - " + texts[0]].concat(layers.includes("ellipses") ? ["\u2014 " + texts[1]] : []);
       ctx.font = font(10.5);
-      const room = box.width - 12, whole = parts.join("   ");
-      const lines = ctx.measureText(whole).width <= room ? [whole]
-        : parts.map((part) => this.stage.draw.fitText(ctx, part, room));
+      const room = box.width - 12, fits = (lines) => lines.every((line) => ctx.measureText(line).width <= room);
+      // Long on one line, short on one line, long on two, short on two (the clip's
+      // SHORT_KEY_TEXTS); cut only where not even the short form's words fit.
+      const [long, short] = [partsOf(data.keyTexts), partsOf(data.shortKeyTexts)];
+      const lines = [[long.join("   ")], [short.join("   ")], long, short].find(fits)
+        || short.map((part) => this.stage.draw.fitText(ctx, part, room));
+      this.keyLines = lines;
       const width = Math.max(...lines.map((line) => ctx.measureText(line).width));
       ctx.fillStyle = theme.background; ctx.globalAlpha = 0.85;
       ctx.fillRect(box.left + 2, box.top + 2, width + 8, 4 + 13 * lines.length);
@@ -134,7 +142,7 @@ page.panelKinds.code = (() => {
     axes(ctx, k) { this.setAside(this.run.silent[k]); }
 
     state() {
-      return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, ellipses: this.ellipsesDrawn || 0,
+      return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, ellipses: this.ellipsesDrawn || 0,
         ghost: this.ghostDrawn || null,
         axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null };
     }
