@@ -23,7 +23,14 @@ from aeviz.settings import load_experiment
 from aeviz.settings.comparison import load_comparison
 from aeviz.training.loop import train
 from aeviz.training.model import forward
-from tests.browser import chromium_driver, js, open_page, viewport  # noqa: F401 (a fixture)
+from tests.browser import (  # noqa: F401 (a fixture)
+    chromium_driver,
+    js,
+    open_page,
+    page_texts,
+    record_text,
+    viewport,
+)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -252,6 +259,33 @@ def test_at_640_px_the_mosaics_show_fewer_larger_digits_and_the_key_is_whole(bro
     shown = code["keyLines"] if code["keyInside"] else [code["aside"]]
     assert shown and not any("\u2026" in line for line in shown), code
     assert any(text in " ".join(shown) for text in (KEY_TEXTS[0], SHORT_KEY_TEXTS[0])), code
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["sparse-codes", "digits", "too-high-learning-rate",
+                                  "seed-default"])
+def test_at_640_px_no_word_is_cut_where_a_short_form_exists(browser, name, tmp_path):
+    """The pages a lecturer saw cut at 640x360 ("code la…", the page's title, "hover the
+    code pl…"): the page's title wraps, a panel title gives way to its short form ("code")
+    and the hover hint to a shorter one; no text on the page or its canvases ends cut."""
+    run = example(name, 6)
+    page = tmp_path / f"{name}.html"
+    render([run], page, run.experiment.render)
+    record_text(browser)
+    viewport(browser, 640, 360)
+    try:
+        driver = open_page(browser, page)
+        for step in (0, js(driver, "aeviz.steps() - 1")):
+            js(driver, "aeviz.seek(arguments[0])", step)
+            cut = [t["text"] for t in page_texts(driver) if "\u2026" in t["text"]]
+            assert cut == [], (name, step)
+            titles = js(driver, "Array.from(document.querySelectorAll('h1, .panel h2 .title'),"
+                                " (e) => e.scrollWidth <= e.clientWidth + 1)")
+            assert all(titles), (name, step, titles)
+        if name == "sparse-codes":
+            assert js(driver, "aeviz.drawn('code', 0)")["aside"]  # its readout, beside "code"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_a_diverging_run_keeps_its_blow_up_for_the_end(browser, tmp_path):

@@ -74,6 +74,7 @@ page.panelKinds.code = (() => {
     resize() {
       const layers = this.spec.layers, texts = this.stage.data.keyTexts;
       this.keyInside = false;
+      this.title.textContent = this.spec.title;  // the key is weighed against the full title
       if (layers.includes("circles")) {
         this.aside.replaceChildren();
         const sample = (thin) => { const i = document.createElement("i"); if (thin) i.className = "thin"; return i; };
