@@ -288,6 +288,29 @@ def test_at_640_px_no_word_is_cut_where_a_short_form_exists(browser, name, tmp_p
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+@pytest.mark.parametrize("size", [(640, 360), (1280, 720)], ids=["640x360", "1280x720"])
+def test_the_half_pipes_axis_triad_sits_off_the_data_and_the_key_names_the_faint_sheet(
+        browser, size, tmp_path):
+    """decoder-manifold's camera view: the x/y/z triad in the corner covering the fewest data
+    points (at 640 px the fixed lower left one sat on them), and the key's entry for the
+    faint sheet beyond the codes (the clip's "beyond the codes")."""
+    run = example("decoder-manifold", 6)
+    page = tmp_path / "manifold.html"
+    render([run], page, run.experiment.render)
+    viewport(browser, *size)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        sheet = js(driver, "aeviz.drawn('decoder', 0)")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    covered = sheet["triad"]["covered"]
+    assert len(covered) == 8
+    assert covered[sheet["triad"]["corner"]] == min(covered.values())
+    assert covered[sheet["triad"]["corner"]] <= 0.01 * len(run.x), sheet["triad"]
+    assert "beyond the codes" in sheet["key"] and "decoded grid" in sheet["key"]
+
+
 def test_a_diverging_run_keeps_its_blow_up_for_the_end(browser, tmp_path):
     run = example("too-high-learning-rate", 2)
     page, expected = page_of([run], tmp_path / "diverge.html")
