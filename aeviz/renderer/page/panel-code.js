@@ -118,24 +118,36 @@ page.panelKinds.code = (() => {
     }
 
     // The key inside the plane's upper left corner, on a box of the background (over the codes):
-    // one line where it fits the plane, else the circles' and the ellipses' on a line each, each
-    // cut to the plane's width (a comparison's planes at 640 px are narrower than the key).
+    // one line where it fits the plane, else the circles' and the ellipses' on a line each, else
+    // wrapped between words (a comparison's planes at 640 px are narrower than the key).
     insideKey(ctx) {
       const layers = this.spec.layers, theme = this.stage.theme, box = this.box, data = this.stage.data;
       const partsOf = (texts) => ["- - " + texts[0]].concat(layers.includes("ellipses") ? ["\u2014 " + texts[1]] : []);
       ctx.font = font(10.5);
       const room = box.width - 12, fits = (lines) => lines.every((line) => ctx.measureText(line).width <= room);
       // Long on one line, short on one line, long on two, short on two (the clip's
-      // SHORT_KEY_TEXTS); cut only where not even the short form's words fit.
+      // SHORT_KEY_TEXTS), else the short form wrapped between words (a narrow comparison plane).
       const [long, short] = [partsOf(data.keyTexts), partsOf(data.shortKeyTexts)];
       const lines = [[long.join("   ")], [short.join("   ")], long, short].find(fits)
-        || short.map((part) => this.stage.draw.fitText(ctx, part, room));
+        || short.flatMap((part) => this.wrapped(ctx, part, room));
       this.keyLines = lines;
       const width = Math.max(...lines.map((line) => ctx.measureText(line).width));
       ctx.fillStyle = theme.background; ctx.globalAlpha = 0.85;
       ctx.fillRect(box.left + 2, box.top + 2, width + 8, 4 + 13 * lines.length);
       ctx.globalAlpha = 1;
       lines.forEach((line, i) => this.stage.draw.text(ctx, line, box.left + 6, box.top + 14 + 13 * i, "left", "alphabetic", theme.muted, 10.5));
+    }
+
+    // `text` on as many lines of `room` as it takes, broken between words (a word wider than
+    // the room alone cut).
+    wrapped(ctx, text, room) {
+      const lines = [];
+      for (const word of text.split(" ")) {
+        const last = lines.length ? lines[lines.length - 1] + " " + word : null;
+        if (last !== null && ctx.measureText(last).width <= room) lines[lines.length - 1] = last;
+        else lines.push(this.stage.draw.fitText(ctx, word, room));
+      }
+      return lines;
     }
 
     // A sparse-code run's readout of codes near zero, on the title line (the recorded
