@@ -260,10 +260,12 @@ def test_at_640_px_the_mosaics_show_fewer_larger_digits_and_the_key_is_whole(
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
         mosaics = [js(driver, f"aeviz.drawn('decoder', {n})") for n in (0, 1)]
         code = js(driver, "aeviz.drawn('code', 1)")
+        grids = [js(driver, f"aeviz.drawn('code', {n})")["gridSide"] for n in (0, 1)]
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    for mosaic in mosaics:
+    for mosaic, grid in zip(mosaics, grids):
         assert 3 <= mosaic["side"] < 15 and mosaic["imagePx"] >= 16, mosaic
+        assert grid == mosaic["side"]  # the code plane's faint grid marks the images' codes
     shown = code["keyLines"] if code["keyInside"] else [code["aside"]]
     assert shown and not any("\u2026" in line for line in shown), code
     joined = "".join(shown).replace(" ", "")  # its words, however wrapped

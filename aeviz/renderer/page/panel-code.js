@@ -97,7 +97,10 @@ page.panelKinds.code = (() => {
     under(ctx) {
       const decoder = this.spec.decoder;
       if (this.spec.layers.includes("grid") && decoder) {  // the decoder panel's grid, faint
-        const [x0, x1, y0, y1] = decoder.extent, side = decoder.side;
+        // As many points as the run's mosaic shows images (fewer where its slot is small).
+        const mosaic = this.stage.panels.find((p) => p.spec.name === "decoder" && p.spec.run === this.spec.run && p.side);
+        const [x0, x1, y0, y1] = decoder.extent, side = mosaic ? mosaic.side : decoder.side;
+        this.gridSide = side;
         ctx.fillStyle = this.stage.theme.muted; ctx.globalAlpha = 0.35;
         for (let i = 0; i < side; i++) {
           for (let j = 0; j < side; j++) {
@@ -155,7 +158,7 @@ page.panelKinds.code = (() => {
     axes(ctx, k) { this.setAside(this.run.silent[k]); }
 
     state() {
-      return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, ellipses: this.ellipsesDrawn || 0,
+      return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, gridSide: this.gridSide || null, ellipses: this.ellipsesDrawn || 0,
         ghost: this.ghostDrawn || null,
         axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null };
     }

@@ -33,7 +33,12 @@ page.panelKinds.decoderMosaic = (() => {
       const [rows, cols] = this.run.imageShape;
       const fits = Math.floor(Math.min((room[0] / PIXEL_PX + GAP) / (cols + GAP), (room[1] / PIXEL_PX + GAP) / (rows + GAP)));
       const side = Math.max(SMALLEST, Math.min(this.decoder.side, fits));
-      if (side !== this.side) this.setSide(side);
+      if (side !== this.side) {
+        this.setSide(side);
+        // The code plane's faint grid marks these images' codes: redrawn with their number.
+        const code = this.stage.panels.find((p) => p.spec.name === "code" && p.spec.run === this.spec.run);
+        if (code && code.width) code.resize();
+      }
       const [x0, x1, y0, y1] = this.decoder.extent;
       // Each image centered on its code: the mosaic reaches half a cell past the grid.
       const halfX = (x1 - x0) / (side - 1) / 2, halfY = (y1 - y0) / (side - 1) / 2;
