@@ -13,16 +13,24 @@ import pytest
 
 import aeviz
 from aeviz.api import options_of
-from aeviz.renderer import run_views
+from aeviz.renderer import render, run_views
 from aeviz.renderer.decoding import sheet_region
 from aeviz.renderer.description import describe, noisy_inputs, to_json
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.sparsity import readouts, silent_shares
-from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES
+from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES, SHORT_KEY_TEXTS
 from aeviz.settings import load_experiment
+from aeviz.settings.comparison import load_comparison
 from aeviz.training.loop import train
 from aeviz.training.model import forward
-from tests.browser import chromium_driver, js, open_page  # noqa: F401 (a fixture)
+from tests.browser import (  # noqa: F401 (a fixture)
+    chromium_driver,
+    js,
+    open_page,
+    page_texts,
+    record_text,
+    viewport,
+)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -233,6 +241,87 @@ def test_a_comparison_words_its_subtitle_and_tells_runs_apart(browser, vae_runs,
     assert all(text in code["aside"] for text in KEY_TEXTS) or code["keyInside"]
 
 
+@pytest.mark.parametrize("how, size", [("render", (640, 900)), ("batch", (640, 360)),
+                                       ("batch", (655, 400))],
+                         ids=["render-640x900", "batch-640x360", "batch-655x400"])
+def test_at_640_px_the_mosaics_show_fewer_larger_digits_and_the_key_is_whole(
+        browser, vae_runs, how, size, tmp_path):
+    """A comparison's mosaics at 640 px: fewer images, each digit 16 px or more (README), as
+    the clip draws them; the VAE's key whole (its short form, on two lines or wrapped between
+    words in batch's narrow planes, where a lecturer saw "N(0,1): 1…")."""
+    if how == "batch":
+        page = tmp_path / "ab640.html"
+        render(vae_runs, page, load_comparison(EXAMPLES / "vae-vs-ae.toml").options)
+    else:
+        page, _ = page_of(vae_runs, tmp_path / "ab640.html", labels=["plain AE", "VAE"])
+    viewport(browser, *size)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        mosaics = [js(driver, f"aeviz.drawn('decoder', {n})") for n in (0, 1)]
+        code = js(driver, "aeviz.drawn('code', 1)")
+        grids = [js(driver, f"aeviz.drawn('code', {n})")["gridSide"] for n in (0, 1)]
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    for mosaic, grid in zip(mosaics, grids):
+        assert 3 <= mosaic["side"] < 15 and mosaic["imagePx"] >= 16, mosaic
+        assert grid == mosaic["side"]  # the code plane's faint grid marks the images' codes
+    shown = code["keyLines"] if code["keyInside"] else [code["aside"]]
+    assert shown and not any("\u2026" in line for line in shown), code
+    joined = "".join(shown).replace(" ", "")  # its words, however wrapped
+    assert any(text.replace(" ", "") in joined for text in (KEY_TEXTS[0], SHORT_KEY_TEXTS[0]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["sparse-codes", "digits", "too-high-learning-rate",
+                                  "seed-default"])
+def test_at_640_px_no_word_is_cut_where_a_short_form_exists(browser, name, tmp_path):
+    """The pages a lecturer saw cut at 640x360 ("code la…", the page's title, "hover the
+    code pl…"): the page's title wraps, a panel title gives way to its short form ("code")
+    and the hover hint to a shorter one; no text on the page or its canvases ends cut."""
+    run = example(name, 6)
+    page = tmp_path / f"{name}.html"
+    render([run], page, run.experiment.render)
+    record_text(browser)
+    viewport(browser, 640, 360)
+    try:
+        driver = open_page(browser, page)
+        for step in (0, js(driver, "aeviz.steps() - 1")):
+            js(driver, "aeviz.seek(arguments[0])", step)
+            cut = [t["text"] for t in page_texts(driver) if "\u2026" in t["text"]]
+            assert cut == [], (name, step)
+            titles = js(driver, "Array.from(document.querySelectorAll('h1, .panel h2 .title'),"
+                                " (e) => e.scrollWidth <= e.clientWidth + 1)")
+            assert all(titles), (name, step, titles)
+        if name == "sparse-codes":
+            assert js(driver, "aeviz.drawn('code', 0)")["aside"]  # its readout, beside "code"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.parametrize("size", [(640, 360), (1280, 720)], ids=["640x360", "1280x720"])
+def test_the_half_pipes_axis_triad_sits_off_the_data_and_the_key_names_the_faint_sheet(
+        browser, size, tmp_path):
+    """decoder-manifold's camera view: the x/y/z triad in the corner covering the fewest data
+    points (at 640 px the fixed lower left one sat on them), and the key's entry for the
+    faint sheet beyond the codes (the clip's "beyond the codes")."""
+    run = example("decoder-manifold", 6)
+    page = tmp_path / "manifold.html"
+    render([run], page, run.experiment.render)
+    viewport(browser, *size)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        sheet = js(driver, "aeviz.drawn('decoder', 0)")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    covered = sheet["triad"]["covered"]
+    assert len(covered) == 8
+    assert covered[sheet["triad"]["corner"]] == min(covered.values())
+    assert covered[sheet["triad"]["corner"]] <= 0.01 * len(run.x), sheet["triad"]
+    assert "beyond the codes" in sheet["key"] and "decoded grid" in sheet["key"]
+
+
 def test_a_diverging_run_keeps_its_blow_up_for_the_end(browser, tmp_path):
     run = example("too-high-learning-rate", 2)
     page, expected = page_of([run], tmp_path / "diverge.html")
@@ -287,6 +376,48 @@ def test_no_reference_label_is_crossed_by_a_curve(browser, width, tmp_path):
             for i in range(1, len(px)):
                 assert not crosses(label["box"], (px[i - 1], ys[i - 1]), (px[i], ys[i])), \
                     (label, i)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how, size", [("batch", (1280, 720)), ("batch", (640, 360)),
+                                       ("render", (640, 360)), ("render", (655, 360))],
+                         ids=["batch-1280x720", "batch-640x360", "render-640x360",
+                              "render-655x360"])
+def test_the_optimizers_pca_label_sits_beside_its_line_clear_of_every_curve(browser, how, size,
+                                                                           tmp_path):
+    """The optimizers comparison, trained in full (SGD's curve hugs the PCA
+    line from above only after many epochs), as batch draws it and as `aeviz render` draws the
+    four runs (default panels), in a 1280x720 and a 640x360 window (and 655 px: with its
+    scrollbar, the 640 px of a window whose scrollbar takes no room, where a lecturer saw the
+    label lifted to 0.13 over a line at 0.0845): the label
+    just above or below its line (at most 14 px off, a lifted label's foot), never lifted to
+    another level, and crossed by no run's curve."""
+    comparison = load_comparison(EXAMPLES / "optimizers.toml")
+    runs = [train(load_experiment(EXAMPLES / f"{name}.toml")) for name in comparison.compare.runs]
+    page = tmp_path / "optimizers.html"
+    options = comparison.options if how == "batch" else options_of(runs, {})
+    render(runs, page, options)
+    viewport(browser, *size)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        loss = js(driver, "aeviz.drawn('loss')")
+        references = js(driver, "aeviz.description().find((p) => p.name === 'loss').loss"
+                                ".references")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    left, top, w, h = loss["box"]
+    (x0, x1), (y0, y1) = loss["xlim"], loss["ylim"]
+    line = top + (1 - (references[0]["level"] - y0) / (y1 - y0)) * h
+    assert len(loss["labels"]) == 1 and not loss["labels"][0]["key"], loss["labels"]
+    box = loss["labels"][0]["box"]
+    assert line - 14.5 <= box[3] and box[1] <= line + 2.5, (box, line)
+    timeline = run_views(runs, options)[0].timeline
+    px = left + (timeline - x0) / (x1 - x0) * w
+    for run in runs:
+        ys = top + (1 - (run.loss - y0) / (y1 - y0)) * h
+        for i in range(1, len(px)):
+            assert not crosses(box, (px[i - 1], ys[i - 1]), (px[i], ys[i])), (run, i)
 
 
 def test_a_linear_run_draws_pcas_ghost_fitted_onto_its_codes(browser, tmp_path):

@@ -136,6 +136,10 @@ page.kit = (() => {
       while (s.length > 1 && ctx.measureText(s + "\u2026").width > width) s = s.slice(0, -1);
       return s + "\u2026";
     }
+    // The first of `forms` (long to short) that fits `width`, else the last (for fitText).
+    function firstFit(ctx, forms, width) {
+      return forms.find((form) => ctx.measureText(form).width <= width) || forms[forms.length - 1];
+    }
     // Grid lines, frame, tick labels (a label that would touch the previous one is left out)
     // and axis labels.
     function drawAxes(ctx, box, xlabel, ylabel, xticks, yticks, xtext, ytext) {
@@ -188,11 +192,19 @@ page.kit = (() => {
       }
       return format;
     }
-    return { text, fitText, drawAxes };
+    return { text, fitText, firstFit, drawAxes };
   }
 
   // A panel: a titled canvas; `drawStill(ctx)` draws what stays (axes, data) into a
   // background on resize, `draw()` copies it (begin) and draws the snapshot on top.
+  // A panel title's short form, where the full one would be cut (the clip's SHORT_TITLES and
+  // its generic "code layer" given way).
+  const SHORT_TITLES = { "code layer": "code", "decoder over the code plane": "decoder",
+    "reconstruction error": "error", "weights and biases": "weights" };
+
+  // What a reconstruction panel says before a hover, long to short (a short form, not a cut word).
+  const HOVER_FORMS = ["hover the code plane", "hover the codes", "hover a code"];
+
   class Panel {
     constructor(stage, spec, aspect) {
       const figure = document.createElement("figure");
@@ -221,6 +233,7 @@ page.kit = (() => {
         c.width = Math.round(width * ratio); c.height = Math.round(this.height * ratio);
       }
       this.canvas.style.height = this.height + "px";
+      if (!this.aside.textContent) this.fitTitle();
       const bg = this.background.getContext("2d");
       bg.setTransform(ratio, 0, 0, ratio, 0, 0);
       bg.fillStyle = this.stage.theme.background;
@@ -238,16 +251,29 @@ page.kit = (() => {
     draw() { this.begin(); }
     // What the panel drew at the last draw, for tests (each panel adds its own).
     state() { return { title: this.title.textContent, aside: this.aside.textContent }; }
-    // The longest of `forms` (long to short) beside the title that leaves the title whole,
-    // else the shortest (the title then gives way, cut, as the clip drops a generic title).
+    // Whether the title shows whole in its line.
+    titleWhole() { return this.title.scrollWidth <= this.title.clientWidth + 1; }
+    // The title in full, else its short form where the full one would be cut ("code" for
+    // "code layer", as the clip gives way on a generic title rather than cut a word).
+    fitTitle() {
+      this.title.textContent = this.spec.title;
+      const short = SHORT_TITLES[this.spec.title];
+      if (short && !this.titleWhole()) this.title.textContent = short;
+    }
+    // The longest of `forms` (long to short) beside the full title that leaves it whole, else
+    // beside the title's short form, else the shortest (the title then cut).
     setAside(forms) {
-      for (const text of forms) {
-        this.aside.textContent = text;
-        if (this.title.scrollWidth <= this.title.clientWidth + 1) return;
+      for (const title of [this.spec.title, SHORT_TITLES[this.spec.title]]) {
+        if (!title) continue;
+        this.title.textContent = title;
+        for (const text of forms) {
+          this.aside.textContent = text;
+          if (this.titleWhole()) return;
+        }
       }
     }
   }
 
   return { niceTicks, tickText, tickName, symlog, unsymlog, colorFraction, equalAspect,
-    gridPoints, Box, font, drawing, Panel };
+    gridPoints, Box, font, drawing, Panel, HOVER_FORMS };
 })();

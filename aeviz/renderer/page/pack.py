@@ -40,7 +40,7 @@ from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
 from aeviz.renderer.panels.pull import MOST_ARROWS
 from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.style import cluster_color, cluster_hollow, padded_limits
-from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES
+from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES, SHORT_KEY_TEXTS
 from aeviz.renderer.panels.weights import strongest_neurons
 from aeviz.renderer.scales import growing_extents, padded
 from aeviz.renderer.theme import THEMES
@@ -95,7 +95,8 @@ def pack_runs(views: list[RunView], options: RenderOptions
     data = {
         "title": description.title or "aeviz run", "details": "  |  ".join(description.details),
         "caption": description.caption, "counters": counters, "steps": steps,
-        "keyTexts": list(KEY_TEXTS), "objectiveLabel": OBJECTIVE_LABEL,
+        "keyTexts": list(KEY_TEXTS), "shortKeyTexts": list(SHORT_KEY_TEXTS),
+        "objectiveLabel": OBJECTIVE_LABEL,
         "objectiveColor": theme.runs[2],  # as the loss panel draws the training objective
         "fps": options.fps, "within": any(bool((v.timeline % 1).any()) for v in views),
         "future": options.future,

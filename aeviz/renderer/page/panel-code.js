@@ -74,12 +74,18 @@ page.panelKinds.code = (() => {
     resize() {
       const layers = this.spec.layers, texts = this.stage.data.keyTexts;
       this.keyInside = false;
+      this.title.textContent = this.spec.title;  // the key is weighed against the full title
       if (layers.includes("circles")) {
         this.aside.replaceChildren();
         const sample = (thin) => { const i = document.createElement("i"); if (thin) i.className = "thin"; return i; };
-        this.aside.append(sample(false), texts[0]);
-        if (layers.includes("ellipses")) this.aside.append(sample(true), texts[1]);
-        if (this.title.scrollWidth > this.title.clientWidth + 1) { this.aside.replaceChildren(); this.keyInside = true; }
+        // The long key, else the short one (the clip's SHORT_KEY_TEXTS), else inside the plane.
+        for (const forms of [texts, this.stage.data.shortKeyTexts]) {
+          this.aside.replaceChildren(sample(false), forms[0]);
+          if (layers.includes("ellipses")) this.aside.append(sample(true), forms[1]);
+          this.keyInside = this.title.scrollWidth > this.title.clientWidth + 1;
+          if (!this.keyInside) break;
+        }
+        if (this.keyInside) this.aside.replaceChildren();
       } else if (layers.includes("ghost") && !layers.includes("axes")) {
         this.setAside(["\u25CB PCA, fitted onto the codes", "\u25CB PCA"]);  // the clip's legend entry
       }
@@ -91,7 +97,10 @@ page.panelKinds.code = (() => {
     under(ctx) {
       const decoder = this.spec.decoder;
       if (this.spec.layers.includes("grid") && decoder) {  // the decoder panel's grid, faint
-        const [x0, x1, y0, y1] = decoder.extent, side = decoder.side;
+        // As many points as the run's mosaic shows images (fewer where its slot is small).
+        const mosaic = this.stage.panels.find((p) => p.spec.name === "decoder" && p.spec.run === this.spec.run && p.side);
+        const [x0, x1, y0, y1] = decoder.extent, side = mosaic ? mosaic.side : decoder.side;
+        this.gridSide = side;
         ctx.fillStyle = this.stage.theme.muted; ctx.globalAlpha = 0.35;
         for (let i = 0; i < side; i++) {
           for (let j = 0; j < side; j++) {
@@ -112,16 +121,19 @@ page.panelKinds.code = (() => {
     }
 
     // The key inside the plane's upper left corner, on a box of the background (over the codes):
-    // one line where it fits the plane, else the circles' and the ellipses' on a line each, each
-    // cut to the plane's width (a comparison's planes at 640 px are narrower than the key).
+    // one line where it fits the plane, else the circles' and the ellipses' on a line each, else
+    // wrapped between words (a comparison's planes at 640 px are narrower than the key).
     insideKey(ctx) {
-      const texts = this.stage.data.keyTexts, layers = this.spec.layers, theme = this.stage.theme, box = this.box;
-      const parts = ["- - " + texts[0]];
-      if (layers.includes("ellipses")) parts.push("\u2014 " + texts[1]);
+      const layers = this.spec.layers, theme = this.stage.theme, box = this.box, data = this.stage.data;
+      const partsOf = (texts) => ["- - " + texts[0]].concat(layers.includes("ellipses") ? ["\u2014 " + texts[1]] : []);
       ctx.font = font(10.5);
-      const room = box.width - 12, whole = parts.join("   ");
-      const lines = ctx.measureText(whole).width <= room ? [whole]
-        : parts.map((part) => this.stage.draw.fitText(ctx, part, room));
+      const room = box.width - 12, fits = (lines) => lines.every((line) => ctx.measureText(line).width <= room);
+      // Long on one line, short on one line, long on two, short on two (the clip's
+      // SHORT_KEY_TEXTS), else the short form wrapped between words (a narrow comparison plane).
+      const [long, short] = [partsOf(data.keyTexts), partsOf(data.shortKeyTexts)];
+      const lines = [[long.join("   ")], [short.join("   ")], long, short].find(fits)
+        || short.flatMap((part) => this.wrapped(ctx, part, room));
+      this.keyLines = lines;
       const width = Math.max(...lines.map((line) => ctx.measureText(line).width));
       ctx.fillStyle = theme.background; ctx.globalAlpha = 0.85;
       ctx.fillRect(box.left + 2, box.top + 2, width + 8, 4 + 13 * lines.length);
@@ -129,12 +141,24 @@ page.panelKinds.code = (() => {
       lines.forEach((line, i) => this.stage.draw.text(ctx, line, box.left + 6, box.top + 14 + 13 * i, "left", "alphabetic", theme.muted, 10.5));
     }
 
+    // `text` on as many lines of `room` as it takes, broken between words (a word wider than
+    // the room alone cut).
+    wrapped(ctx, text, room) {
+      const lines = [];
+      for (const word of text.split(" ")) {
+        const last = lines.length ? lines[lines.length - 1] + " " + word : null;
+        if (last !== null && ctx.measureText(last).width <= room) lines[lines.length - 1] = last;
+        else lines.push(this.stage.draw.fitText(ctx, word, room));
+      }
+      return lines;
+    }
+
     // A sparse-code run's readout of codes near zero, on the title line (the recorded
     // snapshot's count, packed as the clip words it).
     axes(ctx, k) { this.setAside(this.run.silent[k]); }
 
     state() {
-      return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, ellipses: this.ellipsesDrawn || 0,
+      return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, gridSide: this.gridSide || null, ellipses: this.ellipsesDrawn || 0,
         ghost: this.ghostDrawn || null,
         axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null };
     }

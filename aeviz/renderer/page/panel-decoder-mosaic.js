@@ -4,27 +4,44 @@
 page.panelKinds.decoderMosaic = (() => {
   const { Panel, Box, niceTicks, gridPoints } = page.kit;
   const GAP = 1;  // image pixels between images
+  const PIXEL_PX = 2, SMALLEST = 3;  // the clip's PIXEL_PX and SMALLEST_MOSAIC
 
   return class DecoderMosaicPanel extends Panel {
     constructor(stage, spec) {
       super(stage, spec, 0.66);
-      const run = this.run = stage.runs[spec.run];
-      this.decoder = spec.decoder;  // the description's grid: region, images per side, gray scale
-      this.side = spec.decoder.side;
-      this.grid = gridPoints(spec.decoder.extent, this.side, 1);
-      const [rows, cols] = run.imageShape;
+      this.run = stage.runs[spec.run];
+      this.decoder = spec.decoder;  // the description's grid: region, images per side (at most), gray scale
       this.image = document.createElement("canvas");
+      this.setSide(spec.decoder.side);
+    }
+
+    // `side` images per side: the grid of codes and the small canvas they are drawn into.
+    setSide(side) {
+      const [rows, cols] = this.run.imageShape;
+      this.side = side;
+      this.grid = gridPoints(this.decoder.extent, side, 1);
       // One image pixel of background between the images (the clip's GAP): touching, the
       // images ran into each other, a digit's foot into the next one's head.
-      this.image.width = this.side * (cols + GAP) - GAP; this.image.height = this.side * (rows + GAP) - GAP;
+      this.image.width = side * (cols + GAP) - GAP; this.image.height = side * (rows + GAP) - GAP;
     }
 
     drawStill(ctx) {
-      const [x0, x1, y0, y1] = this.decoder.extent, side = this.side;
-      // Each image centered on its code: the mosaic reaches half a cell past the grid.
-      const halfX = (x1 - x0) / (side - 1) / 2, halfY = (y1 - y0) / (side - 1) / 2;
       const left = 52, top = 8, bottom = 38;
       const room = [this.width - left - 10, this.height - top - bottom];
+      // Fewer, larger images where the slot is small (as the clip's _mosaic_side): an image
+      // pixel PIXEL_PX screen pixels or more, an 8 x 8 digit 16 px, read at the back of a room.
+      const [rows, cols] = this.run.imageShape;
+      const fits = Math.floor(Math.min((room[0] / PIXEL_PX + GAP) / (cols + GAP), (room[1] / PIXEL_PX + GAP) / (rows + GAP)));
+      const side = Math.max(SMALLEST, Math.min(this.decoder.side, fits));
+      if (side !== this.side) {
+        this.setSide(side);
+        // The code plane's faint grid marks these images' codes: redrawn with their number.
+        const code = this.stage.panels.find((p) => p.spec.name === "code" && p.spec.run === this.spec.run);
+        if (code && code.width) code.resize();
+      }
+      const [x0, x1, y0, y1] = this.decoder.extent;
+      // Each image centered on its code: the mosaic reaches half a cell past the grid.
+      const halfX = (x1 - x0) / (side - 1) / 2, halfY = (y1 - y0) / (side - 1) / 2;
       const [width, height] = [this.image.width, this.image.height];
       const scale = Math.min(room[0] / width, room[1] / height);  // undistorted images
       const centered = Math.max(left, (this.width - width * scale) / 2);  // centered in its slot
@@ -58,6 +75,11 @@ page.panelKinds.decoderMosaic = (() => {
       small.putImageData(image, 0, 0);
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(this.image, this.box.left, this.box.top, this.box.width, this.box.height);
+    }
+
+    // For tests: images per side and one image's size on the screen (CSS px).
+    state() {
+      return { ...super.state(), side: this.side, imagePx: this.box.width / this.image.width * this.run.imageShape[1] };
     }
   };
 })();

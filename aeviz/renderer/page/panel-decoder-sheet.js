@@ -45,15 +45,28 @@ page.panelKinds.decoderSheet = (() => {
       if (camera) this.triad(ctx);
       if (this.run.noisy.length) this.crosses(ctx);
       ctx.font = font(10);
-      // The key, its longest form that fits above the plane (a denoising run's: shorter ones).
-      const forms = run.noisy.length ? ["\u25CF data   \u2014 decoded grid   \u00D7\u2014 noisy input \u2192 output",
-        "\u25CF data  \u2014 grid  \u00D7\u2014 noisy \u2192 output", "\u2014 grid  \u00D7\u2014 noisy \u2192 output",
-        "\u00D7\u2014 noisy \u2192 output"]
-        : ["\u25CF data   \u2014 decoded grid"];
+      // The key, its longest form that fits above the plane (a denoising run's: shorter ones),
+      // each a list of entries [text, faint]; with a region, each form first with the faint
+      // sheet keyed too ("beyond the codes", as the clip's legend), then without it.
+      const data = ["\u25CF data", false], grid = ["\u2014 decoded grid", false], shortGrid = ["\u2014 grid", false];
+      const beyond = ["\u2014 beyond the codes", true], noisy = ["\u00D7\u2014 noisy input \u2192 output", false];
+      const shortNoisy = ["\u00D7\u2014 noisy \u2192 output", false];
+      const plain = run.noisy.length ? [[data, grid, noisy], [data, shortGrid, shortNoisy], [shortGrid, shortNoisy], [shortNoisy]]
+        : [[data, grid]];
+      const withBeyond = (form) => form.flatMap((entry) => (entry === grid || entry === shortGrid ? [entry, beyond] : [entry]));
+      const forms = this.decoder.region ? plain.flatMap((form) => [withBeyond(form), form]) : plain;
+      const GAP = "   ", widthOf = (form) => ctx.measureText(form.map(([t]) => t).join(GAP)).width;
       const room = box.left + box.width - 4;  // over the axis's margin too: from the panel's left edge
-      const fits = forms.find((form) => ctx.measureText(form).width <= room);
-      this.key = fits || stage.draw.fitText(ctx, forms[forms.length - 1], room);
-      stage.draw.text(ctx, this.key, box.left + box.width, box.top - 5, "right", "alphabetic", theme.muted, 10);
+      let form = forms.find((f) => widthOf(f) <= room);
+      if (!form) form = [[stage.draw.fitText(ctx, plain[plain.length - 1].map(([t]) => t).join(GAP), room), false]];
+      this.key = form.map(([t]) => t).join(GAP);
+      let x = box.left + box.width;  // right-aligned: drawn from the last entry leftwards
+      for (const [text, faint] of [...form].reverse()) {
+        ctx.globalAlpha = faint ? 0.45 : 1;
+        stage.draw.text(ctx, text, x, box.top - 5, "right", "alphabetic", theme.muted, 10);
+        x -= ctx.measureText(text + GAP).width;
+      }
+      ctx.globalAlpha = 1;
     }
 
     // The corrupted inputs as small crosses (they stay: one fixed draw).
@@ -78,15 +91,38 @@ page.panelKinds.decoderSheet = (() => {
     // What the last draw drew: which grid points were strong, the outputs linked to the
     // noisy inputs, the key.
     state() {
-      return { ...super.state(), key: this.key, strong: this.strong, links: this.links };
+      return { ...super.state(), key: this.key, strong: this.strong, links: this.links, triad: this.triadCorner || null };
     }
 
-    // The three data axes as short arrows in the lower left corner, each named past its tip.
+    // The three data axes as short arrows, each named past its tip, in the corner holding the
+    // fewest data points (as the clip's _triad: a fixed lower left corner sat on the data).
     triad(ctx) {
-      const box = this.box, theme = this.stage.theme, length = Math.min(26, 0.2 * box.height);
-      const ox = box.left + 1.5 * length, oy = box.top + box.height - 1.5 * length;
+      const box = this.box, theme = this.stage.theme, length = Math.min(26, 0.2 * box.height), axes = this.projection.axes;
+      const edge = 1.5 * length, xs = { left: box.left + edge, right: box.left + box.width - edge, center: box.left + box.width / 2 };
+      const ys = { lower: box.top + box.height - edge, upper: box.top + edge, center: box.top + box.height / 2 };
+      const tips = axes.map((d) => [d[0] * length, -d[1] * length]).concat(axes.map((d) => [1.45 * d[0] * length, -1.45 * d[1] * length]));
+      const covered = ([ox, oy]) => {  // the data points near the arrows and their names
+        const marks = [];
+        for (const [dx, dy] of tips) for (let t = 0; t <= 1; t += 0.2) marks.push([ox + t * dx, oy + t * dy]);
+        let near = 0;
+        for (let i = 0; i < this.run.n; i++) {
+          const px = box.x(this.flat[2 * i]), py = box.y(this.flat[2 * i + 1]);
+          if (marks.some(([mx, my]) => Math.max(Math.abs(px - mx), Math.abs(py - my)) <= 0.3 * length)) near++;
+        }
+        return near;
+      };
+      const corners = ["lower left", "lower right", "upper left", "upper right", "upper center", "lower center",
+        "center left", "center right"].map((name) => { const [v, h] = name.split(" "); return [name, [xs[h], ys[v]]]; });
+      let best = corners[0], fewest = Infinity;
+      const counts = {};
+      for (const corner of corners) {  // the lower left on a tie
+        const count = counts[corner[0]] = covered(corner[1]);
+        if (count < fewest) { fewest = count; best = corner; }
+      }
+      this.triadCorner = { corner: best[0], covered: counts };
+      const [ox, oy] = best[1];
       ctx.strokeStyle = theme.muted; ctx.lineWidth = 0.9;
-      this.projection.axes.forEach((direction, i) => {
+      axes.forEach((direction, i) => {
         const dx = direction[0] * length, dy = -direction[1] * length, norm = Math.hypot(direction[0], direction[1]) || 1;
         ctx.beginPath(); ctx.moveTo(ox, oy); ctx.lineTo(ox + dx, oy + dy); ctx.stroke();
         this.stage.draw.text(ctx, this.run.features[i], ox + dx + 0.45 * length * direction[0] / norm,

@@ -6,6 +6,7 @@
 page.panelKinds.loss = (() => {
   const { Panel, Box, niceTicks, tickName, font } = page.kit;
   const DASHES = { "-": [], "--": [6, 4], "-.": [6, 3, 1.5, 3], ":": [1.5, 3] };  // matplotlib's styles
+  const LIFT = 16;  // a lifted label's baseline this far above its line (its foot 14 px above)
   // A value as the clip's readout writes it: 4 decimals, 4 significant digits from 10 up.
   const valueText = (v) => !isFinite(v) ? "not finite" : v < 10 ? v.toFixed(4)
     : v.toPrecision(4).replace(/e([+-])(\d+)$/, (_, sign, digits) => "e" + sign + digits.padStart(2, "0"));
@@ -74,10 +75,15 @@ page.panelKinds.loss = (() => {
       ctx.font = font(10);
       for (const reference of limits.references) {
         const y = box.y(f(reference.level)), others = this.lineLevels(reference);
+        // Every form beside its line before any a little higher (a longer form lifted over a
+        // hugging curve read as the label of another level: 0.13 for a line at 0.0845).
         let place = null, label = null;
-        for (const text of reference.texts) {
-          place = this.clearPlace(ctx.measureText(text).width, y, others);
-          label = text;
+        for (const lifted of [false, true]) {
+          for (const text of reference.texts) {
+            place = this.clearPlace(ctx.measureText(text).width, y, others, lifted);
+            label = text;
+            if (place) break;
+          }
           if (place) break;
         }
         if (!place) {
@@ -173,19 +179,17 @@ page.panelKinds.loss = (() => {
       return points;
     }
 
-    // Where a reference line's label goes: above or below its line, right, left or between,
-    // the first place no curve crosses (every run's whole curve, drawn or still to come), nor
-    // the other reference lines at `levels`; null when there is none.
-    clearPlace(width, y, levels) {
+    // Where a reference line's label goes: just above or below its line, right, left or
+    // between (`lifted`: a little higher, over a curve that hugs the line, still read as its
+    // label), the first place no curve crosses (every run's whole curve, drawn or still to
+    // come), nor the other reference lines at `levels`; null when there is none.
+    clearPlace(width, y, levels, lifted) {
       const box = this.box, places = [];
-      for (const at of [1, 0, 0.5, 0.25, 0.75]) {
+      for (const at of [1, 0, 0.5, 0.25, 0.75, 0.125, 0.375, 0.625, 0.875]) {
         const align = at === 1 ? "right" : "left";
         const x = at === 1 ? box.left + box.width - 6 : at === 0 ? box.left + 6 : box.left + at * box.width - width / 2;
-        places.push({ x, y: y - 4, align }, { x, y: y + 12, align });
-      }
-      // A curve that hugs the line everywhere: the label a little higher, still beside it.
-      for (const lift of [16, 28, 40]) {
-        places.push({ x: box.left + 6, y: y - lift, align: "left" }, { x: box.left + box.width / 2 - width / 2, y: y - lift, align: "left" });
+        if (lifted) places.push({ x, y: y - LIFT, align });
+        else places.push({ x, y: y - 4, align }, { x, y: y + 12, align });
       }
       const points = this.curvePoints();
       return places.find((place) => this.clear(place, width, points, levels)) || null;

@@ -1,7 +1,7 @@
 // panel-recon-images.js: reconstructions of images: a strip of samples (input above, output
 // below) and at the right the pointed sample's images, or the probed code's decoding.
 page.panelKinds.reconImages = (() => {
-  const { Panel, font } = page.kit;
+  const { Panel, font, HOVER_FORMS } = page.kit;
 
   return class ReconImagesPanel extends Panel {
     constructor(stage, spec) {
@@ -59,7 +59,7 @@ page.panelKinds.reconImages = (() => {
       const left = this.focusLeft, size = Math.min(this.width - left - 10, (this.height - 40) / 2);
       const height = size * run.imageShape[0] / run.imageShape[1];
       ctx.font = font(10.5);
-      stage.draw.text(ctx, stage.draw.fitText(ctx, focus ? focus.title : "hover the code plane", this.width - left), left, 14, "left", "alphabetic",
+      stage.draw.text(ctx, stage.draw.fitText(ctx, focus ? focus.title : stage.draw.firstFit(ctx, HOVER_FORMS, this.width - left), this.width - left), left, 14, "left", "alphabetic",
         focus ? theme.foreground : theme.muted, 10.5);
       if (focus) {
         if (focus.input) this.putImage(ctx, focus.input, left, 20, size, height);

@@ -1,7 +1,7 @@
 // panel-recon-profile.js: reconstructions of wider data as profiles (value per feature): a
 // few samples' inputs dashed and outputs solid, and at the right the pointed sample or code.
 page.panelKinds.reconProfile = (() => {
-  const { Panel, Box, niceTicks, font } = page.kit;
+  const { Panel, Box, niceTicks, font, HOVER_FORMS } = page.kit;
 
   return class ReconProfilePanel extends Panel {
     constructor(stage, spec) {
@@ -49,7 +49,7 @@ page.panelKinds.reconProfile = (() => {
         this.line(ctx, this.focusBox, focus.output, theme.foreground, 2.4);
       }
       ctx.font = font(10.5);
-      stage.draw.text(ctx, stage.draw.fitText(ctx, focus ? focus.title : "hover the code plane", this.focusBox.width),
+      stage.draw.text(ctx, stage.draw.fitText(ctx, focus ? focus.title : stage.draw.firstFit(ctx, HOVER_FORMS, this.focusBox.width), this.focusBox.width),
         this.focusBox.left, this.focusBox.top - 6, "left", "alphabetic", focus ? theme.foreground : theme.muted, 10.5);
     }
   };

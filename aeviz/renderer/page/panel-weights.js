@@ -92,7 +92,10 @@ page.panelKinds.weights = (() => {
     draw() {
       const ctx = this.begin(), run = this.run, stage = this.stage, k = stage.snapshot(run);
       const p = run.params, base = k * run.paramCount, scale = this.scale(k);
-      if (run.largest.length) this.title.textContent = this.spec.title + ": |w| up to " + tickText(scale.limit);
+      if (run.largest.length) {  // the scale's reach; "weights" where the full title would be cut
+        this.title.textContent = this.spec.title + ": |w| up to " + tickText(scale.limit);
+        if (!this.titleWhole()) this.title.textContent = "weights: |w| up to " + tickText(scale.limit);
+      }
       this.colorBar(ctx, scale);
       const edges = [];
       for (let l = 0; l + 1 < run.shown.length; l++) {
