@@ -364,6 +364,39 @@ def test_the_vae_comparison_at_640_draws_its_planes_and_mosaics_large_the_key_of
     assert key.get_window_extent(renderer).y0 >= 0  # on the page
 
 
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_vae_comparisons_planes_take_the_room_of_the_mosaics_y_label(runs, size):
+    """Four panels in a row are as wide as the page's quarters less their margins: the mosaic
+    beside its own plane leaves the y axis's name to the plane (its ticks stay, it has its own
+    limits), and the plane is wider by that room: at 640x360 at least 100 px (it was 85). The
+    row stands at the top of its room: the empty band under the header goes below it."""
+    from aeviz.renderer.panels.decoder import MosaicPanel
+
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
+    scene, frames = scene_of(pair, comparison.options, size)
+    scene.draw_full(frames[-1])
+    renderer = scene.figure.canvas.get_renderer()
+    planes = [p for p, _ in scene.panels if isinstance(p, CodePanel)]
+    mosaics = [p for p, _ in scene.panels if isinstance(p, MosaicPanel)]
+    smallest = 100 if size == "640x360" else 200
+    for plane in planes:
+        box = plane.ax.get_window_extent(renderer)
+        assert min(box.width, box.height) >= smallest, box.bounds
+        assert plane.ax.get_ylabel() == "code neuron 2"
+    for mosaic in mosaics:
+        assert mosaic.ax.get_ylabel() == ""
+        assert [t.get_text() for t in mosaic.ax.get_yticklabels() if t.get_text()]
+    # ...and the mosaics keep their digits: as many and as large as before.
+    assert min(m.side for m in mosaics) >= (5 if size == "640x360" else 13)
+    # No empty band between the classes' legend and the panels (it was 0.75 in at 640x360):
+    # the row stands at the top of its room, only the panels' titles between.
+    legend = scene.figure.legends[0].get_window_extent(renderer)
+    for shown in planes + mosaics:
+        gap_in = (legend.y0 - shown.ax.get_window_extent(renderer).y1) / scene.figure.dpi
+        assert 0 < gap_in <= 0.5, gap_in
+
+
 # sparse-codes: the axes drawn, and a readout of how many codes sit on them.
 
 def test_sparse_codes_show_their_silent_neuron(runs):

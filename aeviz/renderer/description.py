@@ -116,7 +116,9 @@ from aeviz.renderer.decoding import (
     sheet_region,
 )
 from aeviz.renderer.layout import (
+    MOSAIC_LABEL_IN,
     Slot,
+    beside_own_plane,
     comparison_slots,
     header_fraction,
     page_height_inches,
@@ -154,6 +156,15 @@ MESH_STEPS = 3      # points per grid cell along a sheet's line (its curves stay
 # The mosaic's axes inside its slot (l, b, r, t): on the left its axis label and ticks of
 # at most four characters ("−2.5", "−10": clear_ticks keeps few), no more.
 MOSAIC_MARGINS_IN = (0.7, 0.6, 0.15, 0.4)
+
+
+def mosaic_margins(beside: bool) -> tuple[float, float, float, float]:
+    """The mosaic's margins (l, b, r, t, inches); `beside` its own run's code plane, no y
+    axis label: its room went to the plane (layout.MOSAIC_LABEL_IN)."""
+    left, bottom, right, top = MOSAIC_MARGINS_IN
+    return (left - MOSAIC_LABEL_IN if beside else left, bottom, right, top)
+
+
 NOISY_SAMPLES = 40  # a denoising run's corrupted inputs shown on its sheet
 TERMS_GAP = 0.15    # the terms' curves this far (of the loss axis's height) under the others,
 TERMS_BAND = 0.12   # ... if that leaves them this much of it, else they share the height
@@ -303,7 +314,8 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
     colors = run_colors(theme, names) if several else [theme.accent]
     notes: list[str] = []
     header = header_fraction(page[1])
-    slots = _slots(list(options.panels), len(views), header, page, notes)
+    mosaics = all(v.run.experiment.data.image_shape is not None for v in views)
+    slots = _slots(list(options.panels), len(views), header, page, notes, mosaics)
     if several:  # the runs' panels alike on the pixel grid, so alike states draw alike
         pixels = (page[0] * pixels_high / page[1], pixels_high)
         slots = [(name, on_pixels(rect, pixels), run) for name, rect, run in slots]
@@ -381,7 +393,7 @@ def _plain(value: Any) -> Any:
 
 
 def _slots(names: list[str], runs: int, header: float, page: tuple[float, float],
-           notes: list[str]) -> list[Slot]:
+           notes: list[str], mosaics: bool = False) -> list[Slot]:
     """(panel name, rectangle, run number) for every panel, in drawing order."""
     body = 1 - header
     if runs == 1:
@@ -391,7 +403,7 @@ def _slots(names: list[str], runs: int, header: float, page: tuple[float, float]
         own.remove("weights")
         notes.append("the weights panel is left out of comparisons of 3 or more runs (too "
                      "small to read); render a run alone to see its weights")
-    return comparison_slots(own, runs, "loss" in names, body, page)
+    return comparison_slots(own, runs, "loss" in names, body, page, mosaics)
 
 
 def on_pixels(rect: tuple[float, float, float, float],
@@ -444,10 +456,10 @@ def _decoder_grids(views: list[RunView], options: RenderOptions, slots: list[Slo
     padded; one region for the runs of a comparison unless the scales are each run's own),
     and what a drawer needs to draw it on limits shared the same way."""
     rects = {run: rect for name, rect, run in slots if name == "decoder"}
-    if not _shared(options.scales, len(views)):
-        return [_decoder_grid([view], view, rects.get(n), page, dpi)
-                for n, view in enumerate(views)]
-    return [_decoder_grid(views, view, rects.get(n), page, dpi) for n, view in enumerate(views)]
+    beside = {run: beside_own_plane(slots, rect, run) for run, rect in rects.items()}
+    groups = [[view] if not _shared(options.scales, len(views)) else views for view in views]
+    return [_decoder_grid(group, view, rects.get(n), page, dpi, beside.get(n, False))
+            for n, (group, view) in enumerate(zip(groups, views))]
 
 
 def decoder_grid_for(view: RunView, rect: tuple[float, float, float, float] | None,
@@ -459,8 +471,9 @@ def decoder_grid_for(view: RunView, rect: tuple[float, float, float, float] | No
 
 def _decoder_grid(group: list[RunView], view: RunView,
                   rect: tuple[float, float, float, float] | None,
-                  page: tuple[float, float], dpi: float) -> DecoderGrid:
-    """`view`'s grid on the region, gray scale and limits shared by the runs `group`."""
+                  page: tuple[float, float], dpi: float, beside: bool = False) -> DecoderGrid:
+    """`view`'s grid on the region, gray scale and limits shared by the runs `group`
+    (`beside`: a mosaic right of its own plane, see mosaic_margins)."""
     lows = np.min([v.codes.min(axis=tuple(range(v.codes.ndim - 1))) for v in group], axis=0)
     highs = np.max([v.codes.max(axis=tuple(range(v.codes.ndim - 1))) for v in group], axis=0)
     extent = (*padded((float(lows[0]), float(highs[0]))),
@@ -469,7 +482,7 @@ def _decoder_grid(group: list[RunView], view: RunView,
               max(float(v.run.x.max()) for v in group))
     shape = view.run.experiment.data.image_shape
     if shape is not None:
-        side = _mosaic_side(rect, shape, page, dpi)
+        side = _mosaic_side(rect, shape, page, dpi, beside)
         return DecoderGrid("mosaic", extent, side, 1, values, None, None)
     grid = DecoderGrid("sheet", extent, MESH_SIDE, MESH_STEPS, values, None, None,
                        region=True, noisy=_noisy_count(view))
@@ -504,12 +517,12 @@ def noisy_inputs(view: RunView, grid: DecoderGrid) -> np.ndarray | None:
 
 
 def _mosaic_side(rect: tuple[float, float, float, float] | None, shape: tuple[int, int],
-                 page: tuple[float, float], dpi: float) -> int:
+                 page: tuple[float, float], dpi: float, beside: bool = False) -> int:
     """Images per side of a mosaic in `rect`: as many as keep an image's pixel at least
     PIXEL_PX screen pixels (SMALLEST_MOSAIC to MOSAIC_SIDE); no panel: the most."""
     if rect is None:
         return MOSAIC_SIDE
-    left, bottom, right, top = MOSAIC_MARGINS_IN
+    left, bottom, right, top = mosaic_margins(beside)
     width_in = rect[2] * page[0] - left - right
     height_in = rect[3] * page[1] - bottom - top
     height, width = shape

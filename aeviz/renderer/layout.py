@@ -26,6 +26,10 @@ LOSS_MARGINS_IN = 1.0     # above and below the loss plot (its title, ticks and 
 
 # A run's code plane, decoder and loss side by side: their widths (fractions of the page).
 THREE_COLUMNS = {"code": 0.36, "decoder": 0.27, "loss": 0.37}
+# A run's mosaic right of its own code plane names no y axis (the plane beside it does, and
+# the mosaic's axes are the code plane's): the room of its label goes to the plane, which is
+# what limits both (four panels in a row: each as wide as a quarter page less its margins).
+MOSAIC_LABEL_IN = 0.25
 
 Slot = tuple[str, Rect, int | None]  # panel name, rectangle, run number (None: all runs)
 
@@ -67,13 +71,14 @@ def single_run_slots(names: list[str], body: float) -> list[Slot]:
 
 
 def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
-                     page: tuple[float, float]) -> list[Slot]:
+                     page: tuple[float, float], mosaics: bool = False) -> list[Slot]:
     """Several runs: `own` panels per run in a grid of cells, the loss panel beside or below;
     a cell's panels stacked, or (two, without a loss panel) side by side where that leaves
     them closer to square (two runs' code plane and mosaic on a wide page: four in a row,
     each as tall as the body).
 
     `page` is (width, height) in inches: squareness is judged on the page, not in fractions.
+    `mosaics`: the decoder panels are mosaics (see MOSAIC_LABEL_IN).
     """
     columns = runs if runs <= 3 else math.ceil(math.sqrt(runs))
     rows = math.ceil(runs / columns)
@@ -89,13 +94,19 @@ def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
     width, height = 1 - side, body - below
     cell_w, cell_h = width / columns, height / rows
     panel_w, panel_h = cell_w / across, cell_h / down
+    # The plane beside its mosaic: wider by the room the mosaic's y axis label would take.
+    beside = mosaics and across == 2 and own == ["code", "decoder"]
+    shift = MOSAIC_LABEL_IN / page[0] if beside else 0.0
+    widths, offsets = [panel_w + shift, panel_w - shift], [0.0, shift]
     slots = []
     for run in range(runs):
         column, row = run % columns, run // columns
         for number, name in enumerate(own):
             left = column * cell_w + (number % across) * panel_w
             top = body - row * cell_h - (number // across) * panel_h
-            slots.append((name, (left, top - panel_h, panel_w, panel_h), run))
+            wide = widths[number] if shift else panel_w
+            left += offsets[number] if shift else 0.0
+            slots.append((name, (left, top - panel_h, wide, panel_h), run))
     if loss:
         rect = (width, 0, side, body) if side else (0, 0, 1, below)
         slots.append(("loss", rect, None))
@@ -110,3 +121,11 @@ def _squareness(choice: tuple[float, float], columns: int, rows: int, body: floa
     width_in = (1 - side) / columns * page[0]
     height_in = (body - below) / rows * page[1]
     return abs(math.log(width_in / height_in))
+
+
+def beside_own_plane(slots: list[Slot], rect: Rect, run: int | None) -> bool:
+    """Whether the panel at `rect` sits right of run `run`'s code plane, on its row (a
+    comparison's mosaic there names no y axis, see MOSAIC_LABEL_IN)."""
+    return any(name == "code" and other == run and abs(left + width - rect[0]) < 1e-4
+               and abs(bottom - rect[1]) < 1e-4
+               for name, (left, bottom, width, _), other in slots)

@@ -62,13 +62,14 @@ def code_scales(codes: list[np.ndarray], mode: str) -> list[CodeScale]:
 
 
 def apply_code_scale(ax: Axes, fig: Figure, scale: CodeScale, per_side: int = 3,
-                     fit: float = 0.0) -> None:
+                     fit: float = 0.0, top: bool = False) -> None:
     """Limits fixed for the whole clip and equal scales: motion on screen is real motion.
     `fit` (inches, the axis labels' length): a box much taller or wider than the codes'
     shape needs is made smaller (centered in its place, never below `fit` on either side)
-    rather than a range widened into a strip of empty plane."""
+    rather than a range widened into a strip of empty plane; `top`: at the top of its place
+    (the room freed goes below it), not centered."""
     if fit and not scale.blows_up:
-        fit_box(ax, fig, padded(scale.x), padded(scale.y), smallest=fit)
+        fit_box(ax, fig, padded(scale.x), padded(scale.y), smallest=fit, top=top)
     if scale.blows_up:
         # The codes blow up: a symmetric log scale keeps both the starting cloud and the
         # explosion in view, and its ticks say so.
@@ -92,17 +93,18 @@ def padded(limits: tuple[float, float]) -> tuple[float, float]:
 
 
 def fit_box(ax: Axes, fig: Figure, x: tuple[float, float], y: tuple[float, float],
-            slack: float = 1.25, smallest: float = 0.0) -> None:
+            slack: float = 1.25, smallest: float = 0.0, top: bool = False) -> None:
     """Shorten or narrow `ax`'s box, keeping its middle, to at most `slack` times the size
     the limits' shape (never thinner than square) needs: a plane in a tall or wide slot is
-    drawn as a plane, not as a strip of empty plane around the codes."""
+    drawn as a plane, not as a strip of empty plane around the codes. `top`: a shortened box
+    keeps its top rather than its middle."""
     box = ax.get_position()
     width_in, height_in = fig.get_size_inches()
     shape = (y[1] - y[0]) / (x[1] - x[0])
     high = max(box.width * width_in * max(shape, 1.0) * slack, smallest) / height_in
     wide = max(box.height * height_in / min(shape, 1.0) * slack, smallest) / width_in
     if high < box.height:
-        bounds = [box.x0, box.y0 + (box.height - high) / 2, box.width, high]
+        bounds = [box.x0, box.y0 + (box.height - high) / (1 if top else 2), box.width, high]
     elif wide < box.width:
         bounds = [box.x0 + (box.width - wide) / 2, box.y0, wide, box.height]
     else:

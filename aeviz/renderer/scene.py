@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from aeviz.renderer.description import Panel, describe, stop_text
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.labels import PathLabel
-from aeviz.renderer.layout import page_height_inches
+from aeviz.renderer.layout import beside_own_plane, page_height_inches
 from aeviz.renderer.panels import (
     DYNAMIC,
     FONT,
@@ -107,8 +107,9 @@ class Scene:
         if name == "recon":
             return reconstruction_panel(fig, slot, view, theme, title, described.recon)
         if name == "decoder":
+            beside = beside_own_plane(list(self.slots), described.rect, described.run)
             return decoder_panel(fig, slot, view, theme, title, described.decoder,
-                                 title_color=described.title_color)
+                                 title_color=described.title_color, beside=beside)
         if name == "weights":
             return WeightPanel(fig, slot, view, theme, options, title,
                                norm=self._norm(described.colors),
@@ -116,7 +117,9 @@ class Scene:
         several = len(views) > 1
         panel = CodePanel(fig, slot, view, theme, options, title, legend=not several,
                           scale=described.code.scale, title_color=described.title_color,
-                          layers=described.layers)
+                          layers=described.layers,
+                          top=any(beside_own_plane(list(self.slots), rect, described.run)
+                                  for name, rect, _ in self.slots if name == "decoder"))
         if several and described.run == 0 and len(panel.ax.get_legend_handles_labels()[0]) > 1:
             # one legend for all, above the code planes, not above the loss panel
             handles, labels = panel.ax.get_legend_handles_labels()

@@ -54,13 +54,15 @@ class CodePanel:
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme,
                  options: RenderOptions, title: str, legend: bool = True,
                  scale: CodeScale | None = None, title_color: str | None = None,
-                 layers: tuple[str, ...] | None = None, compact: bool = False):
+                 layers: tuple[str, ...] | None = None, compact: bool = False,
+                 top: bool = False):
         """`scale`: the limits (default: the run's own, over its whole trajectory), shared by
         the runs of a comparison; `options.scales == "follow"`: limits that grow with the
         codes frame by frame instead. `layers`: what the plane shows besides the codes (the
         description's, see description.Panel.layers; default: as the options say).
         `compact`: a handout's cell: `slot` is the axes themselves (no margins, no legend),
-        and the points are smaller (print sizes)."""
+        and the points are smaller (print sizes). `top`: a plane shorter than its slot at the
+        slot's top (a comparison's row beside mosaics: no empty band under the header)."""
         if layers is None:
             layers = code_layers(view, options)
         run = view.run
@@ -91,7 +93,7 @@ class CodePanel:
             before = ax.get_position().bounds
             labels_in = 1.15 * text_width("code neuron 2", FONT["label"]) / 72
             apply_code_scale(ax, fig, scale or code_scale([view.codes]),
-                             fit=0.0 if compact else labels_in)
+                             fit=0.0 if compact else labels_in, top=top)
             if ax.get_position().bounds != before and ax.get_xscale() == "linear":
                 # A box made smaller: ticks that clear each other at its new size.
                 box, (width_in, height_in) = ax.get_position(), fig.get_size_inches()

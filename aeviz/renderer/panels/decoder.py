@@ -31,11 +31,11 @@ from aeviz.renderer.decoding import mesh_path as decoded_mesh
 from aeviz.renderer.description import (  # noqa: F401
     MESH_SIDE,
     MESH_STEPS,
-    MOSAIC_MARGINS_IN,
     MOSAIC_SIDE,
     SHORT_TITLES,
     DecoderGrid,
     decoder_grid_for,
+    mosaic_margins,
     noisy_inputs,
 )
 from aeviz.renderer.panels.placement import fit_text, text_width
@@ -64,19 +64,20 @@ def mesh_path(sheet: np.ndarray, steps: int = MESH_STEPS) -> np.ndarray:
 
 def decoder_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
                   title: str, grid: DecoderGrid | None = None,
-                  compact: bool = False, title_color: str | None = None
-                  ) -> MosaicPanel | SheetPanel:
+                  compact: bool = False, title_color: str | None = None,
+                  beside: bool = False) -> MosaicPanel | SheetPanel:
     """The view that suits the data: a mosaic for images, a sheet for the rest; `grid`: the
     description's (default: the run's own, as describe gives a run drawn alone); `compact`:
     a handout's cell (`slot` is the axes themselves: no ticks, labels, legend or triad; print
-    sizes); `title_color`: a comparison's run color (its name is the title)."""
+    sizes); `title_color`: a comparison's run color (its name is the title); `beside`: a
+    mosaic right of its own run's code plane, which names the y axis for it."""
     # The title fits the slot, past the axis labels' margin on the left (a handout's cell:
     # an ellipsis alone is no title).
     title = _title_form(title, (slot[2] * fig.get_size_inches()[0] - 1.0) * 72)
     title = "" if title == "…" else title
     grid = grid or decoder_grid_for(view, slot, tuple(fig.get_size_inches()), fig.dpi)
     if grid.kind == "mosaic":
-        return MosaicPanel(fig, slot, view, theme, title, grid, compact, title_color)
+        return MosaicPanel(fig, slot, view, theme, title, grid, compact, title_color, beside)
     return SheetPanel(fig, slot, view, theme, title, grid, compact, title_color)
 
 
@@ -92,16 +93,18 @@ class MosaicPanel:
     where their codes are: its axes are the code plane's."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
-                 grid: DecoderGrid, compact: bool = False, title_color: str | None = None):
+                 grid: DecoderGrid, compact: bool = False, title_color: str | None = None,
+                 beside: bool = False):
         run = view.run
         self.view, self.shape = view, run.experiment.data.image_shape
-        ax = panel_axes(fig, slot, (0, 0, 0, 0) if compact else MOSAIC_MARGINS_IN, theme,
+        ax = panel_axes(fig, slot, (0, 0, 0, 0) if compact else mosaic_margins(beside), theme,
                         title, title_color=title_color)
         ax.set_xlabel("code neuron 1")
-        ax.set_ylabel("code neuron 2")
+        if not beside:  # beside its plane: the plane's label names both
+            ax.set_ylabel("code neuron 2")
         height, width = self.shape
         ax.set_box_aspect(height / width)  # undistorted images, in the middle of the slot
-        ax.set_anchor("C")
+        ax.set_anchor("N" if beside else "C")  # beside its plane: level with the plane's top
         if not compact:
             ax.apply_aspect()
             _on_whole_pixels(ax)  # the images' gaps fall on the same pixels in every slot
