@@ -340,6 +340,15 @@ def test_the_vae_key_stays_above_the_codes_in_a_blitted_clip(runs, size):
     np.testing.assert_array_equal(blitted, np.array(fresh.draw_full(frames[-1])))
 
 
+def vae_comparison_drawn(runs, size: str = "640x360") -> tuple[Scene, object]:
+    """The vae-vs-ae comparison's scene at its last frame, drawn, and its renderer."""
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    scene, frames = scene_of([runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]],
+                             comparison.options, size)
+    scene.draw_full(frames[-1])
+    return scene, scene.figure.canvas.get_renderer()
+
+
 def test_the_vae_comparison_at_640_draws_its_planes_and_mosaics_large_the_key_off_the_codes(
         runs):
     """At 640x360 the two runs' code planes and mosaics stand in one row, each as wide as a
@@ -347,11 +356,7 @@ def test_the_vae_comparison_at_640_draws_its_planes_and_mosaics_large_the_key_of
     digits no one at the back reads), and the VAE's key sits under its plane, not on it."""
     from aeviz.renderer.panels.decoder import MosaicPanel
 
-    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
-    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
-    scene, frames = scene_of(pair, comparison.options)
-    scene.draw_full(frames[-1])
-    renderer = scene.figure.canvas.get_renderer()
+    scene, renderer = vae_comparison_drawn(runs)
     shown = [p for p, _ in scene.panels if isinstance(p, (CodePanel, MosaicPanel))]
     boxes = [p.ax.get_window_extent(renderer) for p in shown]
     assert len(boxes) == 4 and max(b.y0 for b in boxes) < min(b.y1 for b in boxes)  # one row
@@ -372,11 +377,7 @@ def test_the_vae_comparisons_planes_take_the_room_of_the_mosaics_y_label(runs, s
     row stands at the top of its room: the empty band under the header goes below it."""
     from aeviz.renderer.panels.decoder import MosaicPanel
 
-    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
-    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
-    scene, frames = scene_of(pair, comparison.options, size)
-    scene.draw_full(frames[-1])
-    renderer = scene.figure.canvas.get_renderer()
+    scene, renderer = vae_comparison_drawn(runs, size)
     planes = [p for p, _ in scene.panels if isinstance(p, CodePanel)]
     mosaics = [p for p, _ in scene.panels if isinstance(p, MosaicPanel)]
     smallest = 100 if size == "640x360" else 200
@@ -872,11 +873,7 @@ def test_the_vae_comparisons_planes_and_mosaics_fill_their_slots_with_readable_d
     planes, 72 px mosaics at 640x360)."""
     from aeviz.renderer.panels.decoder import MosaicPanel
 
-    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
-    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
-    scene, frames = scene_of(pair, comparison.options, size)
-    scene.draw_full(frames[-1])
-    renderer = scene.figure.canvas.get_renderer()
+    scene, renderer = vae_comparison_drawn(runs, size)
     mosaics = [p for p, _ in scene.panels if isinstance(p, MosaicPanel)]
     planes = [p for p, _ in scene.panels if isinstance(p, CodePanel)]
     assert len(mosaics) == len(planes) == 2
