@@ -16,7 +16,8 @@ import sys
 import numpy as np
 
 from aeviz.renderer.theme import THEMES
-from tests.test_lessons import COLOR_ROOM, _faded, _lab
+from tests.colors import COLOR_ROOM, faded
+from tests.colors import lab as cielab
 
 
 def lch(lab: np.ndarray) -> np.ndarray:
@@ -34,15 +35,15 @@ def search(theme_name: str, count: int = 5) -> list[str]:
     levels = np.append(np.arange(0, 256, 4), 255)
     grid = np.array(np.meshgrid(levels, levels, levels, indexing="ij")).reshape(3, -1).T
     hexes = tuple("#" + "".join(f"{v:02X}" for v in rgb) for rgb in grid)
-    lab = _lab(hexes)
+    lab = cielab(hexes)
     shade = lch(lab)
-    drawn = _lab(theme.clusters + _faded(theme.clusters, theme.background, 0.45)
-                 + _faded(theme.clusters, theme.background, 0.85))
-    classes = lch(_lab(theme.clusters))
+    drawn = cielab(theme.clusters + faded(theme.clusters, theme.background, 0.45)
+                 + faded(theme.clusters, theme.background, 0.85))
+    classes = lch(cielab(theme.clusters))
     low, high = room["lightness"]
     keep = (shade[:, 0] >= low) & (shade[:, 0] <= high) & (shade[:, 1] >= room["chroma"])
     keep &= np.linalg.norm(lab[:, None] - drawn[None], axis=2).min(axis=1) >= room["classes"]
-    keep &= np.linalg.norm(lab - _lab((theme.foreground,)), axis=1) >= room["classes"]
+    keep &= np.linalg.norm(lab - cielab((theme.foreground,)), axis=1) >= room["classes"]
     keep &= hue_gap(shade[:, 2], classes[classes[:, 1] > 15, 2]).min(axis=1) >= room["class hue"]
     best: dict[tuple[int, int], int] = {}
     for i in np.flatnonzero(keep):

@@ -31,6 +31,7 @@ from aeviz.settings import load_experiment
 from aeviz.settings.comparison import load_comparison
 from aeviz.training.loop import train
 from aeviz.training.model import forward
+from tests.colors import COLOR_ROOM, faded, lab
 from tests.helpers import commented_captions
 
 pytestmark = pytest.mark.slow
@@ -715,37 +716,6 @@ def test_no_frame_shows_a_number_that_was_not_recorded(runs, name):
 
 # Run colors: a family no one takes for a class.
 
-def _lab(hexes: tuple[str, ...]) -> np.ndarray:
-    """sRGB hex colors in CIELAB (D65)."""
-    rgb = np.array([[int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)] for h in hexes])
-    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    xyz = linear @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
-                             [0.0193, 0.1192, 0.9505]]).T / [0.95047, 1.0, 1.08883]
-    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
-    return np.column_stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]),
-                            200 * (f[:, 1] - f[:, 2])])
-
-
-def _faded(hexes: tuple[str, ...], background: str, alpha: float) -> tuple[str, ...]:
-    """Colors drawn at `alpha` over `background`, as the points of a panel are."""
-    rgb = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in hexes + (background,)])
-    mixed = alpha * rgb[:-1] + (1 - alpha) * rgb[-1]
-    return tuple("#" + "".join(f"{int(round(v)):02X}" for v in row) for row in mixed)
-
-
-# The rules a run color keeps (tests/color_search.py found the palettes by them): 30 CIELAB
-# units from every class color as drawn, from the text color and from each other (25 is the
-# floor); a lightness band and a least saturation, so that no run reads as black (on white) or
-# white (on near-black); 20 degrees of hue from every colored class, so that no run reads as a
-# class's hue family; two runs 40 degrees of hue apart, or 25 and 20 of lightness.
-COLOR_ROOM = {
-    "light": {"classes": 30, "runs": 30, "lightness": (30, 58), "chroma": 25, "class hue": 20,
-              "run hue": 40},
-    "dark": {"classes": 30, "runs": 30, "lightness": (60, 90), "chroma": 25, "class hue": 20,
-             "run hue": 40},
-}
-
-
 def _hue_gaps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Degrees between the hue angles of CIELAB colors `a` and `b`, [a, b]."""
     hue = lambda lab: np.degrees(np.arctan2(lab[:, 2], lab[:, 1]))  # noqa: E731
@@ -755,21 +725,21 @@ def _hue_gaps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_run_colors_are_far_from_every_class_color_and_each_other(theme):
     palette, room = THEMES[theme], COLOR_ROOM[theme]
-    runs_lab = _lab(palette.runs)
-    drawn = palette.clusters + _faded(palette.clusters, palette.background, 0.45) \
-        + _faded(palette.clusters, palette.background, 0.85)  # the alphas points are drawn at
-    classes_lab = _lab(drawn)
+    runs_lab = lab(palette.runs)
+    drawn = palette.clusters + faded(palette.clusters, palette.background, 0.45) \
+        + faded(palette.clusters, palette.background, 0.85)  # the alphas points are drawn at
+    classes_lab = lab(drawn)
     assert np.linalg.norm(runs_lab[:, None] - classes_lab[None], axis=2).min() >= room["classes"]
     assert min(np.linalg.norm(a - b) for a, b in combinations(runs_lab, 2)) >= room["runs"]
     # A run's name is drawn in its color beside text in the theme's: never near that color.
-    assert np.linalg.norm(runs_lab - _lab((palette.foreground,)), axis=1).min() >= room["classes"]
+    assert np.linalg.norm(runs_lab - lab((palette.foreground,)), axis=1).min() >= room["classes"]
     # Neither near-black nor washed out: a run reads as its color (the near-black Momentum and
     # RMSProp read alike).
     low, high = room["lightness"]
     assert np.all((runs_lab[:, 0] >= low) & (runs_lab[:, 0] <= high)), np.round(runs_lab[:, 0])
     assert np.hypot(runs_lab[:, 1], runs_lab[:, 2]).min() >= room["chroma"]
     # Out of every class's hue family (the blue run that read as the class blue).
-    classes = _lab(palette.clusters)
+    classes = lab(palette.clusters)
     colored = classes[np.hypot(classes[:, 1], classes[:, 2]) > 15]
     assert _hue_gaps(runs_lab, colored).min() >= room["class hue"]
     # No two runs of one hue family unless far apart in lightness too.
@@ -789,10 +759,10 @@ def test_the_example_comparisons_runs_are_hues_apart(theme):
     # setting that differs, or the activation).
     comparisons = [list(load_comparison(path).compare.labels) for path in COMPARISONS]
     for labels in comparisons + [["identity", "sigmoid", "tanh"], ["noise 0", "noise 0.3"]]:
-        colors = _lab(tuple(run_colors(THEMES[theme], labels)))
+        colors = lab(tuple(run_colors(THEMES[theme], labels)))
         gaps = _hue_gaps(colors, colors)[np.triu_indices(len(labels), 1)]
         assert gaps.min() >= 40, labels
-    np.testing.assert_allclose(_lab(("#FFFFFF", "#FF0000")), [[100, 0, 0], [53.24, 80.09, 67.20]],
+    np.testing.assert_allclose(lab(("#FFFFFF", "#FF0000")), [[100, 0, 0], [53.24, 80.09, 67.20]],
                                atol=0.05)  # known values: the conversion is right
 
 
