@@ -88,6 +88,29 @@ def test_values_float64_cannot_train_on_are_refused_with_the_reason(run_cli, tmp
         "to 1e+30: codes are stored as 32-bit floats)\n")
 
 
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("where", [0, -1])  # first and last value: min and max both see them
+def test_data_with_nan_or_infinity_is_refused(run_cli, tmp_path, bad, where):
+    x = np.random.default_rng(0).normal(size=(30, 3))
+    x.flat[where] = bad
+    np.save(tmp_path / "x.npy", x)
+    text = tiny_text(data={"clusters": None, "file": "x.npy"})
+    assert train_error(run_cli, tmp_path, text) == (
+        "data.file: x.npy contains NaN or infinite values\n")
+
+
+def test_data_that_overflow_when_normalized_are_refused(run_cli, tmp_path):
+    """minmax of values near float32's limit overflows to inf - inf = NaN."""
+    x = np.random.default_rng(0).normal(size=(30, 3)).astype(np.float32)
+    x[0], x[1] = 3e38, -3e38
+    np.save(tmp_path / "x.npy", x)
+    text = tiny_text(data={"clusters": None, "file": "x.npy", "normalize": "minmax"})
+    assert train_error(run_cli, tmp_path, text) == (
+        'data.normalize: with normalize = "minmax" the data reach inf, too large to train '
+        'on in float32 arithmetic (at most 1e+15); use "global" or "minmax", or scale the '
+        'data\n')
+
 def test_what_train_writes_render_draws(run_cli, tmp_path):
     """Large data, no normalization, a linear network: it diverges, and still renders."""
     np.save(tmp_path / "x.npy", np.random.default_rng(0).normal(size=(30, 3)) * 1e25)
