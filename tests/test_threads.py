@@ -154,6 +154,129 @@ def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
             assert first.tobytes() == second.tobytes(), key
 
 
+
+def trained_both_ways(monkeypatch, text: str, on_epoch=None) -> tuple:
+    """The run on one thread, and on two lanes with every epoch's end (but the last)
+    evaluated ahead while the next epoch trains; and how many ends were evaluated ahead."""
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(1, 1, 1))
+    one = aeviz.train(text, on_epoch=on_epoch)
+    ahead = []
+    real_aside = threads.Lanes.aside
+    monkeypatch.setattr(threads.Lanes, "aside",
+                        lambda self, *work: ahead.append(work[1]) or real_aside(self, *work))
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
+    return one, aeviz.train(text, on_epoch=on_epoch), ahead
+
+
+def assert_same_run(one, two) -> None:
+    assert one.meta.stop_reason == two.meta.stop_reason
+    assert one.meta.diverged_at == two.meta.diverged_at
+    for key in ("epoch", "step", "loss", "codes", "step_loss", "terms"):
+        first, second = getattr(one, key), getattr(two, key)
+        assert (first is None) == (second is None), key
+        if first is not None:
+            assert np.asarray(first).tobytes() == np.asarray(second).tobytes(), key
+    for first, second in zip(one.weights + one.biases, two.weights + two.biases):
+        assert first.tobytes() == second.tobytes()
+
+
+@pytest.mark.parametrize("model, train", [({}, {}), ({}, {"optimizer": "momentum"}),
+                                          (VAE, {"beta": 0.5, "noise": 0.2})],
+                         ids=["adam", "momentum", "vae, noise"])
+def test_an_end_that_stops_training_while_the_next_epoch_trains_stops_it_there(
+        monkeypatch, model, train):
+    """An epoch's end evaluated ahead that meets epsilon: the steps taken since are undone
+    (parameters, optimizer state, random streams, step losses), as if one thread had stopped
+    there; and the epochs before it were all evaluated ahead."""
+    full = aeviz.train(tiny_text(model=model, train={**train, "epochs": 12}))
+    epsilon = float(full.loss[7])
+    text = tiny_text(model=model, train={**train, "epochs": 12, "epsilon": epsilon})
+    reported: list[int] = []
+    one, two, ahead = trained_both_ways(monkeypatch, text, lambda e, _: reported.append(e))
+    assert two.meta.stop_reason == "converged" and two.epoch[-1] == 7
+    assert ahead == list(range(1, 8))  # each end from 1 to 7 while the next epoch trained
+    assert_same_run(one, two)
+    assert reported == list(range(1, 8)) * 2  # every epoch reported once, in order, both ways
+
+
+def test_an_end_that_diverged_while_the_next_epoch_trains_stops_training_there(monkeypatch):
+    one, two, ahead = trained_both_ways(monkeypatch, tiny_text(
+        model={"activation": "identity"}, train={"optimizer": "sgd", "learning_rate": 1.2,
+                                                 "dtype": "float64", "epochs": 10},
+        record={"every": 2}))
+    assert two.meta.stop_reason == "diverged" and two.meta.diverged_at == 3
+    assert ahead == [1, 2, 3]
+    assert_same_run(one, two)
+
+
+def test_an_interrupt_while_an_end_is_evaluated_ahead_keeps_that_epoch(monkeypatch):
+    """Ctrl-C in epoch 4's first step, before epoch 3's end evaluated ahead is settled (that
+    happens after a step): epoch 3 is recorded, as on one thread."""
+    real_step = loop.minibatch_step
+
+    def interrupted_step(*args, **kwargs):
+        if len(steps) == 15:  # 5 steps an epoch: the first of epoch 4
+            raise KeyboardInterrupt
+        steps.append(1)
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(loop, "minibatch_step", interrupted_step)
+    runs = []
+    for plan in (Plan(1, 1, 1), Plan(2, 1, 2)):
+        steps: list[int] = []
+        monkeypatch.setattr(loop, "thread_plan", lambda plan=plan: plan)
+        runs.append(aeviz.train(tiny_text(train={"epochs": 10})))
+    one, two = runs
+    assert two.meta.stop_reason == "interrupted" and two.epoch[-1] == 3
+    assert len(two.step_loss) == 15
+    assert_same_run(one, two)
+
+
+
+def test_a_run_stopped_at_an_end_evaluated_ahead_is_left_at_that_end():
+    """Not only the record: the network, the optimizer and the random streams are as one
+    thread leaves them (nothing reads them after a stop today; a caller of Training may)."""
+    from aeviz.api import experiment
+    from aeviz.training.data import load_data
+
+    text = tiny_text(train={"epochs": 12}, model=VAE)
+    epsilon = float(aeviz.train(text).loss[7])
+    exp = experiment(tiny_text(train={"epochs": 12, "epsilon": epsilon, "beta": 0.5,
+                                      "noise": 0.2}, model=VAE))
+    x = load_data(exp).x
+    left = []
+    for lanes in (threads.Lanes(1), threads.Lanes(2, 2)):
+        with lanes:
+            run = loop.Training(exp, x, None, lanes)
+            assert run.run(None) == "converged" and run.last.epoch == 7
+        left.append([run.net.params.tobytes(), len(run.step_losses)]
+                    + [value.tobytes() if isinstance(value, np.ndarray) else value
+                       for value in run.optimizer.state().values()]
+                    + [stream.bit_generator.state for stream in (run.rng, run.corruption,
+                                                                 run.sampling)])
+    assert left[0] == left[1]
+
+
+def test_optimizer_state_restored_gives_the_same_steps():
+    from aeviz.training.optim import OPTIMIZERS
+
+    rng = np.random.default_rng(0)
+    for name, optimizer_class in OPTIMIZERS.items():
+        params, grads = rng.normal(size=50), rng.normal(size=50)
+        optimizer = optimizer_class(params, 0.1, *{"sgd": (), "momentum": (0.9,),
+                                                   "rmsprop": (0.99, 1e-8)}.get(
+                                                       name, (0.9, 0.999, 1e-8)))
+        optimizer.step(params, grads)
+        saved, saved_params = optimizer.state(), params.copy()
+        optimizer.step(params, grads)
+        after = params.copy()
+        optimizer.step(params, grads * 3)  # a step to undo
+        params[...] = saved_params
+        optimizer.restore(saved)
+        optimizer.step(params, grads)
+        assert params.tobytes() == after.tobytes(), name
+
+
 def test_small_layers_are_not_handed_over(monkeypatch):
     handed = handed_over(monkeypatch)
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))

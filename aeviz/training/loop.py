@@ -16,6 +16,7 @@ import datetime
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import NamedTuple
 
@@ -73,6 +74,26 @@ def recordable(snapshot: Snapshot) -> bool:
 PLAIN = Objective()
 
 
+class Ahead(NamedTuple):
+    """An epoch's end evaluated on the helper while the next epoch trains, and what training
+    goes back to if that end stops it."""
+
+    end: Future              # the end's Snapshot
+    held: list[Snapshot]     # the epoch's snapshots taken within it
+    params: np.ndarray       # the parameters at the end
+    optimizer: dict          # the optimizer's state (Stepper.state)
+    streams: list            # (generator, its state) for each random stream
+    steps: int               # the steps taken by the end
+
+
+class Stopped(Exception):
+    """Training stops at an epoch's end that was evaluated while the next epoch trained."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray,
                    objective: Objective = PLAIN, inputs: np.ndarray | None = None,
                    noise: np.ndarray | None = None, lanes: Lanes = SERIAL) -> float:
@@ -119,6 +140,8 @@ class Training:
         self.on_step: StepCallback | None = None
         self.blow_up: list[Snapshot] = []   # the held snapshots of a diverging epoch
         self.diverged_at: int | None = None
+        self.on_epoch: EpochCallback | None = None
+        self.ahead: Ahead | None = None     # an epoch's end evaluated while the next trains
         self.last = self.snapshot(0)        # the end of the last completed epoch
         self.commit([self.last])
 
@@ -127,15 +150,21 @@ class Training:
         """Optimizer steps taken so far."""
         return len(self.step_losses)
 
-    def snapshot(self, epoch: int) -> Snapshot:
-        """The network now: its RMSE over x, and float32 copies of its codes and parameters."""
-        rmse, codes = self.net.evaluate(self.x, self.exp.code_layer,
-                                        self.lanes.evaluation_threads)
-        # astype copies: later in-place updates of the weights must not leak into the record.
-        params = self.net.params.astype(np.float32)
-        return Snapshot(epoch, self.step, rmse, codes, params, *self._extras(codes, params))
+    def snapshot(self, epoch: int, net: Autoencoder | None = None, step: int | None = None,
+                 threads: int | None = None) -> Snapshot:
+        """The network now (or `net`, a frozen copy of it taken at `step`): its RMSE over x,
+        and float32 copies of its codes and parameters."""
+        net = self.net if net is None else net
+        # Divergence is detected, not warned; on the helper too (errstate is each thread's).
+        with np.errstate(over="ignore", invalid="ignore"):
+            rmse, codes = net.evaluate(self.x, self.exp.code_layer, self.lanes.evaluation_threads
+                                       if threads is None else threads)
+            # astype copies: later in-place updates of the weights must not leak into the record.
+            params = net.params.astype(np.float32)
+            extras = self._extras(net, codes, params)
+        return Snapshot(epoch, self.step if step is None else step, rmse, codes, params, *extras)
 
-    def _extras(self, codes: np.ndarray, params: np.ndarray) -> tuple:
+    def _extras(self, net: Autoencoder, codes: np.ndarray, params: np.ndarray) -> tuple:
         """The objective's other terms over all of x, and a variational run's log-variance
         layer (weights, biases): None where a run has none (a plain run's record is as it
         always was)."""
@@ -143,7 +172,7 @@ class Training:
         if not names:
             return None, None, None
         values = {"code_l1": lambda: CodeL1.value(codes), "kl": lambda: KL.value(
-            *self.net.code_distribution(self.x, self.exp.code_layer))}
+            *net.code_distribution(self.x, self.exp.code_layer))}
         terms = np.array([values[name]() for name in names], np.float32)
         if self.objective.beta is None:
             return terms, None, None
@@ -154,24 +183,84 @@ class Training:
         self.record.extend([s for s in snapshots if recordable(s)])
 
     def run(self, on_epoch: EpochCallback | None) -> str:
-        """Train epoch after epoch until a stopping rule holds; return the stop reason."""
-        for epoch in range(1, self.exp.train.epochs + 1):
-            held = self.run_epoch(epoch)
-            end = self.snapshot(epoch)
-            if not recordable(end):
-                self.diverged_at, self.blow_up = epoch, held
-                return "diverged"
-            self.complete(end, held)
-            if on_epoch is not None:
-                on_epoch(epoch, end.rmse)
-            if end.rmse <= self.exp.train.epsilon:
-                return "converged"
-        return "epochs"
+        """Train epoch after epoch until a stopping rule holds; return the stop reason.
+
+        With two lanes, an epoch's end is evaluated on the helper while the next epoch trains
+        (`look_ahead`); if that end stops training, the steps taken since are undone, so the
+        result is the one-thread one, number for number."""
+        self.on_epoch = on_epoch
+        try:
+            for epoch in range(1, self.exp.train.epochs + 1):
+                held = self.run_epoch(epoch)
+                reason = self.settle()
+                if reason is not None:
+                    return reason
+                if self.may_look_ahead(epoch):
+                    self.look_ahead(epoch, held)
+                    continue
+                reason = self.conclude(self.snapshot(epoch), held)
+                if reason is not None:
+                    return reason
+            return "epochs"
+        except Stopped as stop:
+            return stop.reason
+        except KeyboardInterrupt:
+            # The epoch whose end is being evaluated is complete: record it (or stop where
+            # one thread would have stopped) before the interrupt ends training.
+            reason = self.settle()
+            if reason is not None:
+                return reason
+            raise
+
+    def conclude(self, end: Snapshot, held: list[Snapshot]) -> str | None:
+        """Commit a finished epoch, or say why training stops there."""
+        if not recordable(end):
+            self.diverged_at, self.blow_up = end.epoch, held
+            return "diverged"
+        self.complete(end, held)
+        if self.on_epoch is not None:
+            self.on_epoch(end.epoch, end.rmse)
+        if end.rmse <= self.exp.train.epsilon:
+            return "converged"
+        return None
+
+    def may_look_ahead(self, epoch: int) -> bool:
+        """Whether this epoch's end may be evaluated while the next one trains: with a helper,
+        if there is a next epoch and it takes no snapshots of its own (`record.batches`)."""
+        return (self.lanes.parallel and epoch < self.exp.train.epochs
+                and epoch + 1 > self.exp.record.batches)
+
+    def look_ahead(self, epoch: int, held: list[Snapshot]) -> None:
+        """Start evaluating this epoch's end on the helper, keeping what is needed to come
+        back to it (`settle`)."""
+        net = self.net.frozen()
+        streams = [s for s in (self.rng, self.corruption, self.sampling) if s is not None]
+        self.ahead = Ahead(self.lanes.aside(self.snapshot, epoch, net, self.step, 1), held,
+                           net.params, self.optimizer.state(),
+                           [(s, s.bit_generator.state) for s in streams], self.step)
+
+    def settle(self) -> str | None:
+        """Conclude the epoch end evaluated ahead, if any. If it stops training, go back to
+        it: its parameters, optimizer state, random streams and step count."""
+        ahead = self.ahead
+        if ahead is None:
+            return None
+        end = ahead.end.result()
+        self.ahead = None
+        reason = self.conclude(end, ahead.held)
+        if reason is not None:
+            self.net.params[...] = ahead.params
+            self.optimizer.restore(ahead.optimizer)
+            for generator, state in ahead.streams:
+                generator.bit_generator.state = state
+            del self.step_losses[ahead.steps:]
+        return reason
 
     def run_epoch(self, epoch: int) -> list[Snapshot]:
         """One optimizer step per mini-batch of a fresh shuffle. Returns the snapshots taken
         after each mini-batch but the last (that one is the epoch's end), if `record.batches`
-        covers this epoch."""
+        covers this epoch. The last epoch's end evaluated ahead is settled as soon as it is
+        done; if it stops training, so does this epoch."""
         x, size = self.x, self.exp.train.batch_size
         order = self.rng.permutation(len(x))
         held = []
@@ -190,6 +279,10 @@ class Training:
                              self.exp.train.epochs * len(x))
             if epoch <= self.exp.record.batches and start + size < len(x):
                 held.append(self.snapshot(epoch))
+            if self.ahead is not None and self.ahead.end.done():
+                reason = self.settle()
+                if reason is not None:
+                    raise Stopped(reason)
         return held
 
     def complete(self, end: Snapshot, held: list[Snapshot]) -> None:

@@ -7,6 +7,7 @@ an optimizer then updates the whole network with a handful of array operations p
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -262,6 +263,17 @@ class Autoencoder:
             limit = np.sqrt(6.0 / (w.shape[0] + w.shape[1]))
             w[...] = rng.uniform(-limit, limit, size=w.shape)
 
+    def frozen(self) -> Autoencoder:
+        """The network with a copy of its parameters as they are now: evaluated on another
+        thread while this one trains on. (It shares the scratch arrays, which are each
+        thread's own, and is not to be trained.)"""
+        twin = copy.copy(self)
+        twin.params = self.params.copy()
+        twin.weights, twin.biases = split_params(twin.params, self.layer_sizes)
+        if self.variational_code is not None:
+            twin.logvar = split_logvar(twin.params, self.layer_sizes, self.variational_code)
+        return twin
+
     def forward(self, x: np.ndarray) -> list[np.ndarray]:
         """Every layer's activations, from the input x (outputs[0]) to the reconstruction."""
         return forward(x, self.weights, self.biases, self.activations)
@@ -428,10 +440,11 @@ class Autoencoder:
 
         def squared_error(start: int) -> float:
             part = x[start:start + EVALUATION_ROWS]
-            outputs = self.forward_into(part).outputs
-            codes[start:start + len(part)] = outputs[code_layer]
-            error = np.subtract(outputs[-1], part, out=outputs[-1])
-            return float(np.square(error, out=error).sum())
+            with np.errstate(over="ignore", invalid="ignore"):  # each thread's own setting
+                outputs = self.forward_into(part).outputs
+                codes[start:start + len(part)] = outputs[code_layer]
+                error = np.subtract(outputs[-1], part, out=outputs[-1])
+                return float(np.square(error, out=error).sum())
 
         starts = range(0, len(x), EVALUATION_ROWS)
         if len(starts) == 1 or threads == 1:  # small data: not worth starting threads

@@ -34,7 +34,23 @@ BLOCK = 65536
 
 class Stepper:
     """What every optimizer shares: `step` is `start_step` then `update` on everything, and
-    `update` takes its part a block at a time (`update_block`, each optimizer's own)."""
+    `update` takes its part a block at a time (`update_block`, each optimizer's own).
+    `STATE` names what its steps change besides the parameters (`state`, `restore`)."""
+
+    STATE: tuple[str, ...] = ()
+
+    def state(self) -> dict:
+        """A copy of what the steps so far changed: `restore` goes back to it."""
+        values = {name: getattr(self, name) for name in self.STATE}
+        return {name: value.copy() if isinstance(value, np.ndarray) else value
+                for name, value in values.items()}
+
+    def restore(self, state: dict) -> None:
+        for name, value in state.items():
+            if isinstance(value, np.ndarray):
+                getattr(self, name)[...] = value
+            else:
+                setattr(self, name, value)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
         self.start_step()
@@ -65,6 +81,8 @@ class SGD(Stepper):
 
 
 class Momentum(Stepper):
+    STATE = ("m",)
+
     def __init__(self, params: np.ndarray, learning_rate: float, beta1: float,
                  dampening: float | None = None, weight_decay: float = 0.0):
         self.learning_rate, self.beta1, self.weight_decay = learning_rate, beta1, weight_decay
@@ -85,6 +103,8 @@ class Momentum(Stepper):
 
 
 class RMSProp(Stepper):
+    STATE = ("v",)
+
     def __init__(self, params: np.ndarray, learning_rate: float, beta2: float, eps: float,
                  weight_decay: float = 0.0):
         self.learning_rate, self.beta2, self.eps = learning_rate, beta2, eps
@@ -109,6 +129,8 @@ class RMSProp(Stepper):
 
 
 class Adam(Stepper):
+    STATE = ("m", "v", "t")
+
     def __init__(self, params: np.ndarray, learning_rate: float, beta1: float, beta2: float,
                  eps: float, weight_decay: float = 0.0):
         self.learning_rate, self.beta1, self.beta2, self.eps = learning_rate, beta1, beta2, eps

@@ -105,6 +105,15 @@ class Lanes:
         else:
             self.pending.append((self.helper.submit(work, *args), work, args))
 
+    def aside(self, work: Callable[..., object], *args: object) -> Future:
+        """Hand work to the helper apart from a step's: it runs after what was handed before
+        it, `wait` neither waits for it nor takes it back, and its future says when it is done.
+        (An epoch's end evaluated while the next epoch trains: a step's work handed after it,
+        not started at the step's end, the caller does itself, so no step waits for it.)"""
+        if self.helper is None:
+            raise RuntimeError("aside needs a helper thread")
+        return self.helper.submit(work, *args)
+
     def wait(self) -> None:
         pending, self.pending = self.pending, []
         # Take back what the helper has not started, from the last piece on: the helper takes
