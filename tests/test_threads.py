@@ -134,6 +134,7 @@ def handed_over(monkeypatch) -> list[bool]:
 @pytest.mark.parametrize("changes", RUNS.values(), ids=RUNS.keys())
 def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
     monkeypatch.setattr(model, "HANDOFF_SIZE", 1)  # every layer's work handed over
+    monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)  # every epoch's end evaluated ahead
     text = tiny_text(**changes)
     handed = handed_over(monkeypatch)
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(1, 1, 1))
@@ -158,6 +159,7 @@ def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
 def trained_both_ways(monkeypatch, text: str, on_epoch=None) -> tuple:
     """The run on one thread, and on two lanes with every epoch's end (but the last)
     evaluated ahead while the next epoch trains; and how many ends were evaluated ahead."""
+    monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)  # tiny data: evaluated ahead all the same
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(1, 1, 1))
     one = aeviz.train(text, on_epoch=on_epoch)
     ahead = []
@@ -221,6 +223,7 @@ def test_an_interrupt_while_an_end_is_evaluated_ahead_keeps_that_epoch(monkeypat
         return real_step(*args, **kwargs)
 
     monkeypatch.setattr(loop, "minibatch_step", interrupted_step)
+    monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
     runs = []
     for plan in (Plan(1, 1, 1), Plan(2, 1, 2)):
         steps: list[int] = []
@@ -233,7 +236,7 @@ def test_an_interrupt_while_an_end_is_evaluated_ahead_keeps_that_epoch(monkeypat
 
 
 
-def test_a_run_stopped_at_an_end_evaluated_ahead_is_left_at_that_end():
+def test_a_run_stopped_at_an_end_evaluated_ahead_is_left_at_that_end(monkeypatch):
     """Not only the record: the network, the optimizer and the random streams are as one
     thread leaves them (nothing reads them after a stop today; a caller of Training may)."""
     from aeviz.api import experiment
@@ -244,6 +247,7 @@ def test_a_run_stopped_at_an_end_evaluated_ahead_is_left_at_that_end():
     exp = experiment(tiny_text(train={"epochs": 12, "epsilon": epsilon, "beta": 0.5,
                                       "noise": 0.2}, model=VAE))
     x = load_data(exp).x
+    monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
     left = []
     for lanes in (threads.Lanes(1), threads.Lanes(2, 2)):
         with lanes:
@@ -275,6 +279,21 @@ def test_optimizer_state_restored_gives_the_same_steps():
         optimizer.restore(saved)
         optimizer.step(params, grads)
         assert params.tobytes() == after.tobytes(), name
+
+
+def test_small_evaluations_are_not_done_ahead(monkeypatch):
+    ahead = []
+    real_aside = threads.Lanes.aside
+    monkeypatch.setattr(threads.Lanes, "aside",
+                        lambda self, *work: ahead.append(work[1]) or real_aside(self, *work))
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
+    assert loop.LOOK_AHEAD_SIZE > 600 * 152  # the small reference workload: not worth it
+    size = 40 * 53  # samples x parameters of tiny (3-4-2-4-3)
+    for least, evaluated_ahead in ((size + 1, []), (size, [1, 2])):
+        ahead.clear()
+        monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", least)
+        aeviz.train(tiny_text(train={"epochs": 3}))
+        assert ahead == evaluated_ahead
 
 
 def test_small_layers_are_not_handed_over(monkeypatch):

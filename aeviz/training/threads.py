@@ -12,7 +12,9 @@ tests/perf/bench_train.py, took 4 to 54 s on two BLAS threads, 4.7 to 7.7 s on o
 with two or more threads, a step runs products that do not depend on each other side by side,
 each on one BLAS thread: the caller's thread and one helper (`Lanes`). numpy lets go of the GIL
 inside BLAS and its loops, so the two really run at once. Every product and every sum is the
-same call on the same numbers as on one thread: the result is bit-identical.
+same call on the same numbers as on one thread: the result is bit-identical. Work handed
+`aside` (a large epoch-end evaluation while the next epoch trains, see
+aeviz.training.loop.Training.look_ahead) fills the helper's time between a step's pieces.
 
 Splitting a product in two halves of its rows, one per lane, was measured too (with a check that
 the halves give the whole product's numbers, which held for the large benchmark's shapes): two
