@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aeviz.errors import AevizError
+from aeviz.errors import AevizError, SettingError
 from aeviz.files import check_writable, output_path
 from aeviz.settings import (
     Experiment,
@@ -67,6 +67,28 @@ def experiment(source: ExperimentLike = None, overrides: Overrides | None = None
     elif isinstance(overrides, (str, bytes)) or not isinstance(overrides, Iterable):
         raise AevizError(f"overrides: expected a dict of keys or a list of KEY=VALUE texts, "
                          f"got {type(overrides).__name__}")
+    else:
+        overrides = list(overrides)  # read twice: set, then named in an error
+    try:
+        return _experiment(source, overrides, text)
+    except SettingError as error:  # a bad override is named as the user gave it
+        raise _from_override(error, overrides) from None
+
+
+def _from_override(error: SettingError, overrides: dict | list) -> SettingError:
+    """`error`, naming the override its key came from ("override train.epochs") if one did."""
+    keys = overrides if isinstance(overrides, dict) else \
+        [item.partition("=")[0].strip() for item in overrides if isinstance(item, str)]
+    for key in keys:
+        if not isinstance(key, str):
+            continue
+        if error.key == key or error.key.startswith((f"{key}.", f"{key}[")) or \
+                key.startswith((f"{error.key}.", f"{error.key}[")):  # a table it made up
+            return error.from_override(key)
+    return error
+
+
+def _experiment(source: ExperimentLike, overrides: dict | list, text: bool) -> Experiment:
     name, folder = "experiment", Path.cwd()  # relative data files are found from here
     if text and not isinstance(source, str):
         raise AevizError(f"experiment: text=True takes TOML text (a str), got "

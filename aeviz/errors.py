@@ -34,6 +34,14 @@ class SettingError(AevizError):
         """The same error, naming the file the setting came from."""
         return SettingError(self.key, self.problem, source)
 
+    def from_override(self, key: str) -> SettingError:
+        """The same error, naming the override `key` (the Python API's) the value came from:
+        "override train.epochs: must be ...", not the file that never held it."""
+        named = SettingError(self.key, self.problem, f"override {key}")
+        named.args = (f"override {key}: "
+                      + (self.problem if self.key == key else f"{self.key}: {self.problem}"),)
+        return named
+
 
 def out_of_memory(error: BaseException) -> str:
     """What a failure caused by a memory limit (`ulimit -v`, a container's cap) is, in words;

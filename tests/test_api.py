@@ -58,10 +58,33 @@ def test_errors_are_one_value_error_with_the_cli_message(run_cli, tmp_path):
     assert str(caught.value) == f"{bad}: train.lerning_rate: unknown key (did you mean " \
                                 "learning_rate?)"
     with pytest.raises(AevizError, match=re.escape(
-            "experiment: train.batch_size: must be >= 1, got 0")):
+            "override train.batch_size: must be >= 1, got 0")):
         aeviz.train(TINY, {"train.batch_size": 0})
     with pytest.raises(AevizError, match=re.escape("missing.npz: no such file")):
         aeviz.load(tmp_path / "missing.npz")
+
+
+def test_a_bad_override_is_named_as_the_user_gave_it(run_cli, tmp_path):
+    """It named its source "experiment" (a dict) or the file, which never held the value."""
+    good = tmp_path / "good.toml"
+    good.write_text(tiny_text())
+    for source in (TINY, good, None):
+        for overrides, message in (
+                ({"train.batch_size": 0}, "override train.batch_size: must be >= 1, got 0"),
+                (["train.batch_size=0"], "override train.batch_size: must be >= 1, got 0"),
+                ({"train": {"batch_size": 0}},
+                 "override train: train.batch_size: must be >= 1, got 0")):
+            with pytest.raises(AevizError) as caught:
+                aeviz.train(source, overrides)
+            assert str(caught.value) == message
+    # A file's own bad value still names the file; the CLI names its flag.
+    bad = tmp_path / "bad.toml"
+    bad.write_text(tiny_text(train={"batch_size": 0}))
+    with pytest.raises(AevizError, match=re.escape(f"{bad}: train.batch_size: must be >= 1")):
+        aeviz.train(bad, {"train.epochs": 2})
+    result = run_cli("train", good, "--set", "train.batch_size=0")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --set train.batch_size: must be >= 1, got 0\n"
 
 
 def test_render_returns_the_path_and_checks_options(tiny_run_path, tmp_path):

@@ -50,6 +50,34 @@ def test_several_runs_as_svg_one_row_each(tiny_run_path, tmp_path):
     assert len(list(ET.parse(out).iter(f"{SVG}use"))) >= 2 * 3 * 40
 
 
+def test_a_fourth_runs_curve_is_not_dashed_like_pcas_line(tiny_run_path):
+    """The fourth run of a comparison drew its curve dashed, as PCA's line is: in clip and
+    handout the four curves have four dash patterns, none PCA's (the fourth dash-dot-dot)."""
+    from aeviz.renderer.panels.loss import LossPanel
+    from aeviz.renderer.scene import Scene
+
+    run = load(tiny_run_path)
+    views = [RunView(run, name) for name in ("one", "two", "three", "four")]
+
+    def dashes(lines) -> list:  # the pattern matplotlib strokes, before scaling by width
+        return [line._unscaled_dash_pattern for line in lines]
+
+    def references(ax) -> set:  # PCA's line: level, across the axes
+        return set(dashes(line for line in ax.lines if len(line.get_ydata()) == 2
+                          and line.get_ydata()[0] == line.get_ydata()[1]))
+
+    handout = HandoutFigure(views, RenderOptions(), [0.0, float(run.epoch[-1])], TEXT_WIDTH)
+    assert [r.style for r in handout.description.runs] == ["-", "-.", ":", "-.."]
+    (loss,) = [ax for ax in handout.figure.axes if ax.get_xlabel() == "epoch"]
+    curves = dashes(line for line in loss.lines if len(line.get_xdata()) == len(run.epoch))
+    assert len(curves) == 4 and len(set(curves)) == 4
+    assert references(loss) and references(loss).isdisjoint(curves)
+    scene = Scene(views, RenderOptions(), (0.0, float(run.epoch[-1])))
+    (clip_loss,) = [panel for panel, _ in scene.panels if isinstance(panel, LossPanel)]
+    assert dashes(clip_loss.lines) == curves
+    assert references(clip_loss.ax) and references(clip_loss.ax).isdisjoint(curves)
+
+
 def test_a_handouts_runs_have_the_clips_line_styles(tiny_run_path):
     """Identity's curve vanished under sigmoid's in the activations handout, every run solid;
     the clip draws each run in its own style: the handout draws the same, from the picture

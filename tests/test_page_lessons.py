@@ -241,6 +241,17 @@ def test_a_comparison_words_its_subtitle_and_tells_runs_apart(browser, vae_runs,
     assert all(text in code["aside"] for text in KEY_TEXTS) or code["keyInside"]
 
 
+def test_a_fourth_run_is_not_dashed_like_pcas_line(browser, tiny_run_path, tmp_path):
+    """Four runs: the page strokes four dash patterns, the fourth dash-dot-dot, none the
+    dashes of PCA's line ([5, 4]) or matplotlib's dashed ([6, 4])."""
+    page = aeviz.render([tiny_run_path] * 4, tmp_path / "four.html",
+                        labels=["one", "two", "three", "four"], notify=lambda message: None)
+    drawn = js(open_page(browser, page), "aeviz.drawn('loss')")
+    assert drawn["styles"] == ["-", "-.", ":", "-.."]
+    dashes = [tuple(d) for d in drawn["dashes"]]
+    assert len(set(dashes)) == 4 and not {(5, 4), (6, 4)} & set(dashes)
+
+
 @pytest.mark.parametrize("how, size", [("render", (640, 900)), ("batch", (640, 360)),
                                        ("batch", (655, 400))],
                          ids=["render-640x900", "batch-640x360", "batch-655x400"])

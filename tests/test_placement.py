@@ -147,3 +147,47 @@ def test_no_title_the_door_accepts_makes_a_library_speak(title):
     with library_messages() as heard:
         measured_and_drawn(title)
     assert heard == [], title
+
+
+# --- math between $ signs is never split by a wrap or a cut (its $ signs printed raw) ----------
+
+MATH_CAPTION = ("The loss is $\\frac{1}{n}\\sum_i \\|x_i - \\hat{x}_i\\|^2$ over every sample, "
+                "and the codes $z_1, z_2$ move. A price of \\$5 is no math.")
+
+
+def _dollars(line: str) -> int:
+    return line.count("$") - line.count("\\$")
+
+
+def test_wrapping_never_splits_math_between_dollar_signs():
+    for room_pt in range(60, 460, 20):
+        lines = wrap_text(MATH_CAPTION, 11.5, room_pt, 6)
+        assert all(_dollars(line) % 2 == 0 for line in lines), (room_pt, lines)
+        if not lines[-1].endswith("…"):
+            assert " ".join(lines) == MATH_CAPTION  # every word, in order
+        # Each line fits, but for the math too wide for any line (on a line of its own).
+        for line in lines:
+            assert line.startswith("$\\frac") or not text_width(line, 11.5) > room_pt + 0.5
+        for cut in (fit_text(MATH_CAPTION, 11.5, room_pt),
+                    *wrap_sentences(MATH_CAPTION, 11.5, room_pt, 2)):
+            assert _dollars(cut) % 2 == 0, (room_pt, cut)
+
+
+def test_a_clips_caption_with_math_wraps_between_the_math(tiny_run_path):
+    from aeviz.renderer.scene import Scene
+    from aeviz.renderer.views import RunView
+    from aeviz.settings import RenderOptions
+    from aeviz.trajectory import load
+
+    # At 1280x720 the line ended inside the math: "... until $\frac{1}{n}\sum_i" and
+    # "\|x_i - \hat{x}_i\|^2$ is small.", both drawn with raw $ signs.
+    math = "$\\frac{1}{n}\\sum_i \\|x_i - \\hat{x}_i\\|^2$"
+    text = "The codes move " + "and move " * 10 + f"until {math} is small. Then they stop."
+    run = load(tiny_run_path)
+    for size in ("640x360", "1280x720"):
+        options = RenderOptions(caption=text, size=size)
+        scene = Scene([RunView(run)], options, (0.0, float(run.epoch[-1])))
+        (caption,) = [t for t in scene.figure.texts if t.get_text().startswith("The codes")]
+        lines = caption.get_text().split("\n")
+        assert all(_dollars(line) % 2 == 0 for line in lines), lines
+        assert size == "640x360" or math in caption.get_text()

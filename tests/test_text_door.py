@@ -191,3 +191,38 @@ def test_math_in_names_is_parsed_for_a_bounded_number_of_names():
     assert text.names_problem(many, "class name") == (
         f"{text.MAX_MATH_NAMES + 1} class names hold math between $ signs; at most "
         f"{text.MAX_MATH_NAMES} may (write \\$ for a dollar sign)")
+
+
+# --- a tab in a drawn text: a space, never a missing glyph's box ------------------------------
+
+def _svg_texts(path) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    return [e.text or "" for e in ET.parse(path).iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_a_tab_in_a_title_label_or_caption_flag_is_drawn_as_a_space(tiny_run_path, tmp_path,
+                                                                    run_cli):
+    out = tmp_path / "still.svg"
+    result = run_cli("render", tiny_run_path, "-o", out, "--title", "tab\there",
+                     "--caption", "One\tsentence here. And\ta second.")
+    assert result.exit_code == 0, result.output
+    texts = _svg_texts(out)
+    assert "tab here" in texts and not any("\t" in t for t in texts)
+    assert any("One sentence here." in t for t in texts), texts
+
+
+def test_a_tab_in_a_toml_title_or_caption_is_drawn_as_a_space(tmp_path, run_cli):
+    from aeviz.settings import load_experiment
+
+    path = tmp_path / "tabs.toml"
+    path.write_text(TINY.replace('title = "tiny"', 'title = "tiny\\tx"')
+                    + '\n[render]\ncaption = "A\\tcaption. Two."\nlabels = ["a\\tb"]\n')
+    exp = load_experiment(path)
+    assert (exp.title, exp.render.caption, exp.render.labels) == \
+        ("tiny x", "A caption. Two.", ("a b",))
+    assert run_cli("train", path, "-o", tmp_path / "run.npz").exit_code == 0
+    result = run_cli("render", tmp_path / "run.npz", "-o", tmp_path / "still.svg")
+    assert result.exit_code == 0, result.output
+    texts = _svg_texts(tmp_path / "still.svg")
+    assert "tiny x" in texts and not any("\t" in t for t in texts), texts

@@ -53,7 +53,7 @@ from aeviz.renderer.scales import (
     apply_code_scale,
     follow_ticks,
 )
-from aeviz.renderer.theme import THEMES
+from aeviz.renderer.theme import THEMES, line_style
 from aeviz.renderer.vector import save_vector
 from aeviz.renderer.views import RunView, run_views
 from aeviz.settings import RenderOptions
@@ -388,7 +388,7 @@ class HandoutFigure:
             color = self.colors[number] if several else theme.accent
             shown = view.timeline <= end
             ax.plot(view.timeline[shown], view.run.loss[shown], color=color, lw=1.1,
-                    ls=self.description.runs[number].style)  # the clip's line style
+                    ls=line_style(self.description.runs[number].style))  # the clip's
             curves.append((view.timeline[shown], view.run.loss[shown]))
             picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
             ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=3.2, color=color,

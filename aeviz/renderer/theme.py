@@ -32,10 +32,17 @@ CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
 # and its curve has its own line style.
 RUN_COLORS = ("#008890", "#940044", "#008400", "#9C00BC", "#FF0020")
 DARK_RUN_COLORS = ("#00E8FF", "#FF4C88", "#84DC00", "#F488FF", "#FFB8AC")
-# A run's curve, by its place among the runs: dashes last, as PCA's line and a denoising
-# run's objective (the error on noisy inputs) are dashed too; a comparison of two draws
-# solid and dash-dot.
-RUN_STYLES = ("-", "-.", ":", "--")
+# A run's curve, by its place among the runs: never dashed, as PCA's line and a denoising
+# run's objective (the error on noisy inputs) are; a comparison of two draws solid and
+# dash-dot, a fourth run dash-dot-dot ("-..", not a matplotlib name: see line_style; the
+# page's panel-loss.js has its dashes too).
+RUN_STYLES = ("-", "-.", ":", "-..")
+DASH_DOT_DOT = (0.0, (6.4, 1.6, 1.0, 1.6, 1.0, 1.6))  # matplotlib's dash-dot, one dot more
+
+
+def line_style(style: str) -> str | tuple:
+    """A run's style as matplotlib takes it."""
+    return DASH_DOT_DOT if style == "-.." else style
 
 
 @dataclass(frozen=True)

@@ -105,11 +105,12 @@ def text(value: Any) -> str:
 
 def drawn_text(value: Any) -> str:
     """Text drawn in a clip (a title, a run's label): `text`, and math between $ signs that
-    matplotlib can lay out, so a mistake is found by `validate`, not halfway through a render."""
+    matplotlib can lay out, so a mistake is found by `validate`, not halfway through a render.
+    A tab is a space (matplotlib's fonts draw it as a missing glyph's box)."""
     found = math_problem(text(value))
     if found:
         raise Invalid(found)
-    return value
+    return value.replace("\t", " ")
 
 
 def one_of(*choices: str) -> Check:

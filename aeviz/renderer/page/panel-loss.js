@@ -5,7 +5,7 @@
 // drawn dashed beside its clean RMSE.
 page.panelKinds.loss = (() => {
   const { Panel, Box, niceTicks, tickName, font } = page.kit;
-  const DASHES = { "-": [], "--": [6, 4], "-.": [6, 3, 1.5, 3], ":": [1.5, 3] };  // matplotlib's styles
+  const DASHES = { "-": [], "--": [6, 4], "-.": [6, 3, 1.5, 3], ":": [1.5, 3], "-..": [6, 3, 1.5, 3, 1.5, 3] };  // matplotlib's styles (theme.py's line_style)
   const LIFT = 16;  // a lifted label's baseline this far above its line (its foot 14 px above)
   // A value as the clip's readout writes it: 4 decimals, 4 significant digits from 10 up.
   const valueText = (v) => !isFinite(v) ? "not finite" : v < 10 ? v.toFixed(4)
@@ -135,7 +135,7 @@ page.panelKinds.loss = (() => {
     }
 
     state() {
-      return { ...super.state(), readouts: this.readouts, styles: this.runs.map((run) => run.style), labels: this.labels,
+      return { ...super.state(), readouts: this.readouts, styles: this.runs.map((run) => run.style), dashes: this.runs.map((run) => DASHES[run.style]), labels: this.labels,
         objective: Boolean(this.objective), ylim: this.box.ylim, xlim: this.box.xlim,
         box: [this.box.left, this.box.top, this.box.width, this.box.height], termsTop: this.limits.terms_top };
     }

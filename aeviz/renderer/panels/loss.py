@@ -35,7 +35,7 @@ from aeviz.renderer.panels.style import (
 from aeviz.renderer.panels.terms import MARGIN_IN as TERMS_MARGIN_IN
 from aeviz.renderer.panels.terms import TermsAxis
 from aeviz.renderer.scales import loss_range
-from aeviz.renderer.theme import Theme
+from aeviz.renderer.theme import Theme, line_style
 from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
 
@@ -168,8 +168,9 @@ class LossPanel:
         """The run's whole curve, faint (unless the `future` is hidden); and its changing line
         (in the run's `style`, so runs differ in more than color), marker and value label."""
         if future:
-            ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4, ls=style)
-        (line,) = ax.plot([], [], color=color, lw=2.2, ls=style, zorder=DYNAMIC,
+            ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4,
+                    ls=line_style(style))
+        (line,) = ax.plot([], [], color=color, lw=2.2, ls=line_style(style), zorder=DYNAMIC,
                           label=view.label)
         (marker,) = ax.plot([], [], "o", color=color, ms=7, zorder=DYNAMIC + 1)
         value = PathLabel(ax.get_figure(), 0.98, label_y, ax.transAxes, size=FONT["label"],

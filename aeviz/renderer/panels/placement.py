@@ -59,7 +59,7 @@ def fit_text(text: str, size: float, room_pt: float, bold: bool = False) -> str:
     """
     if not wider_than(text, size, room_pt, bold):
         return text
-    text = text[:most_chars(size, room_pt)]
+    whole, text = text, text[:most_chars(size, room_pt)]
 
     def fits(count: int, width=text_width) -> bool:
         return width(text[:count].rstrip() + "…", size, bold) <= room_pt
@@ -71,7 +71,28 @@ def fit_text(text: str, size: float, room_pt: float, bold: bool = False) -> str:
     while low + step <= len(text) and fits(low + step):
         low, step = low + step, step * 2
     low = _longest(fits, low, min(low + step, len(text) + 1) - 1)
-    return text[:low].rstrip() + "…"
+    return text[:_outside_math(whole, low)].rstrip() + "…"
+
+
+def _math_spans(text: str) -> list[tuple[int, int]]:
+    """Where matplotlib draws math in `text`: [start, end) of each $...$ (its rule, line by
+    line: math only when a line's unescaped $ signs are even in number, paired in order)."""
+    spans, offset = [], 0
+    for line in text.split("\n"):
+        dollars = [offset + match.start() for match in re.finditer(r"(?<!\\)\$", line)]
+        if len(dollars) % 2 == 0:
+            spans += [(start, end + 1) for start, end in zip(dollars[::2], dollars[1::2])]
+        offset += len(line) + 1
+    return spans
+
+
+def _outside_math(line: str, count: int, spans: list | None = None) -> int:
+    """`count`, or the start of the math that a cut after `count` characters would split (a
+    split math prints its $ signs raw)."""
+    for start, end in _math_spans(line) if spans is None else spans:
+        if start < count < end:
+            return start
+    return count
 
 
 def _plain_lines(text: str) -> str:
@@ -91,7 +112,7 @@ def wrap_text(text: str, size: float, room_pt: float, lines: int) -> list[str]:
     hold, and each line is found by bisection, so a long text costs what a short one does.
     """
     limit = lines * most_chars(size, room_pt)
-    rest = _plain_lines(text[:limit + 1])
+    rest = _plain_lines(text[:_outside_math(text, limit + 1)])  # no math cut in two
     cut = len(text) > limit
     out: list[str] = []
     while rest and len(out) < lines - 1:
@@ -104,8 +125,13 @@ def wrap_text(text: str, size: float, room_pt: float, lines: int) -> list[str]:
             continue
         count = _longest(lambda count, head=head: not wider_than(head[:count], size, room_pt),
                          1, len(head))
-        space = head.rfind(" ", 0, count + 1)
-        count = space if space > 0 else count
+        # The last space that fits, outside math; else a cut before the math (the whole
+        # math on the line, too wide, when it starts the line: never split).
+        spans = _math_spans(head)
+        space = next((i for i in range(min(count, len(head) - 1), 0, -1)
+                      if head[i] == " " and _outside_math(head, i, spans) == i), 0)
+        count = space or _outside_math(head, count, spans) or \
+            next(end for start, end in spans if start < count < end)
         out.append(head[:count].rstrip())
         rest = (head[count:].lstrip() + "\n" + tail).rstrip("\n")
     if rest:
