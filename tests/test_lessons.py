@@ -306,12 +306,17 @@ def test_the_vae_draws_its_circles_over_its_codes_and_its_means_fill_them(runs):
 def test_a_single_runs_decoder_mosaic_uses_the_frame_at_640(runs, name):
     """Code plane, decoder and loss of one run: three columns as tall as the body. Stacked
     beside the plane, the mosaic had half the height: 4 x 4 digits, 60 px at
-    640x360; now 6 x 6 or more, each digit 16 px or more, and no panel overlaps another."""
+    640x360; now 5 x 5 or more, each digit 20 px or more, and no panel overlaps another."""
+    from aeviz.renderer.panels.decoder import MosaicPanel
+
     run = runs[name]
     scene, frames = scene_of([run], run.experiment.render)
     scene.draw_full(frames[-1])
     described = scene.description.panel("decoder")
-    assert described.decoder.kind == "mosaic" and described.decoder.side >= 6
+    assert described.decoder.kind == "mosaic" and described.decoder.side >= 5
+    drawn = panel(scene, MosaicPanel)
+    box = drawn.ax.get_window_extent(scene.figure.canvas.get_renderer())
+    assert min(box.width, box.height) * 8 / (drawn.side * 9 - 1) >= 20  # a gap between each
     mosaic = scene.description.panel("decoder").rect
     assert mosaic[3] == pytest.approx(max(p.rect[3] for p in scene.description.panels))
     rects = [p.rect for p in scene.description.panels]
@@ -390,7 +395,7 @@ def test_the_vae_comparisons_planes_take_the_room_of_the_mosaics_y_label(runs, s
         assert mosaic.ax.get_ylabel() == ""
         assert [t.get_text() for t in mosaic.ax.get_yticklabels() if t.get_text()]
     # ...and the mosaics keep their digits: as many and as large as before.
-    assert min(m.side for m in mosaics) >= (5 if size == "640x360" else 13)
+    assert min(m.side for m in mosaics) >= (4 if size == "640x360" else 10)
     # No empty band between the classes' legend and the panels (it was 0.75 in at 640x360):
     # the row stands at the top of its room, only the panels' titles between.
     legend = scene.figure.legends[0].get_window_extent(renderer)
@@ -837,10 +842,10 @@ def test_the_vae_runs_own_clip_keys_its_circles_off_its_codes_and_titles_its_mos
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
 def test_the_vae_comparisons_planes_and_mosaics_fill_their_slots_with_readable_digits(
         runs, size):
-    """Each decoded digit of the comparison's mosaics is 16 px or more (at 640x360 there were
-    6 x 6 digits of 12 px, unreadable on a projector), and the planes and mosaics take their
-    slots, not margins sized for the widest tick label anywhere (0.9 in of a 2 in slot: 68 px
-    planes, 72 px mosaics at 640x360)."""
+    """Each decoded digit of the comparison's mosaics is 20 px or more (at 640x360 there were
+    6 x 6 digits of 12 px, then 5 x 5 of 16 px, hard to read on a projector), and the planes
+    and mosaics take their slots, not margins sized for the widest tick label anywhere (0.9 in
+    of a 2 in slot: 68 px planes, 72 px mosaics at 640x360)."""
     from aeviz.renderer.panels.decoder import MosaicPanel
 
     scene, renderer = vae_comparison_drawn(runs, size)
@@ -849,8 +854,8 @@ def test_the_vae_comparisons_planes_and_mosaics_fill_their_slots_with_readable_d
     assert len(mosaics) == len(planes) == 2
     for mosaic in mosaics:
         box = mosaic.ax.get_window_extent(renderer)
-        assert box.width / mosaic.side >= 16 and box.height / mosaic.side >= 16, (
-            box.bounds, mosaic.side)
+        digit = min(box.width, box.height) * 8 / (mosaic.side * 9 - 1)  # a pixel's gap each
+        assert digit >= 20, (box.bounds, mosaic.side)
     quarter = scene.figure.bbox.width / 4
     for shown in mosaics + planes:
         assert shown.ax.get_window_extent(renderer).width >= 0.48 * quarter
