@@ -895,6 +895,74 @@ def test_the_vae_handout_keys_its_circles_and_ellipses_and_fits_a_page(runs):
     assert box.x0 >= 0 and box.x1 <= handout.figure.bbox.width
 
 
+def _vae_panels_drawn(runs, size: str) -> tuple[list, list]:
+    """The vae-vs-ae comparison drawn at `size`: its code planes' and mosaics' boxes (pixels,
+    in drawing order: the plain AE's plane and mosaic, then the VAE's) and the mosaics."""
+    from aeviz.renderer.panels.decoder import MosaicPanel
+
+    scene, renderer = vae_comparison_drawn(runs, size)
+    shown = [p for p, _ in scene.panels if isinstance(p, (CodePanel, MosaicPanel))]
+    return ([p.ax.get_window_extent(renderer) for p in shown],
+            [p for p in shown if isinstance(p, MosaicPanel)])
+
+
+@pytest.mark.parametrize(("size", "plane", "mosaic", "rows"),
+                         [("640x360", 100, 90, 1), ("1280x720", 240, 230, 1),
+                          ("1024x768", 200, 200, 2)])
+def test_the_vae_comparison_takes_the_arrangement_with_the_largest_panels(
+        runs, monkeypatch, size, plane, mosaic, rows):
+    """Four in a row or each run a row of its plane and mosaic, whichever leaves the larger
+    panels: on a 16:9 frame four in a row (two rows gave 193 px mosaics at 1280x720 against
+    235), on a 4:3 one two rows; the panels as large as measured at each size, each mosaic's
+    digits 20 px or more (16 px at 640x360 were hard to read on a projector)."""
+    from aeviz.renderer import layout
+
+    boxes, mosaics = _vae_panels_drawn(runs, size)
+    tops = {round(b.y1, -1) for b in boxes[::2]}  # the planes' rows (each at its row's top)
+    assert len(tops) == rows, [b.bounds for b in boxes]
+    for box, each in zip(boxes[1::2], boxes[::2]):  # a mosaic right of its own plane
+        assert box.x0 > each.x1 and box.y0 < each.y1 and each.y0 < box.y1
+    planes = [min(b.width, b.height) for b in boxes[::2]]
+    shown = [min(b.width, b.height) for b in boxes[1::2]]
+    assert min(planes) >= plane and min(shown) >= mosaic, (planes, shown)
+    for drawn, side in zip(shown, [m.side for m in mosaics]):
+        assert drawn * 8 / (side * 9 - 1) >= 20, (drawn, side)  # a pixel's gap between each
+    # The other arrangement (a layout whose margins make it win) gives smaller mosaics.
+    other = (6.0, 0.0) if rows == 1 else (0.0, 6.0)  # two rows / one row win
+    monkeypatch.setattr(layout, "PANEL_MARGINS_IN", other)
+    boxes_other, _ = _vae_panels_drawn(runs, size)
+    assert len({round(b.y1, -1) for b in boxes_other[::2]}) != rows
+    assert max(min(b.width, b.height) for b in boxes_other[1::2]) < min(shown)
+
+
+def test_the_vae_handouts_mosaics_follow_the_clips_rule_and_its_planes_mark_them(runs):
+    """The handout's mosaics count their images by the clip's rule in the PNG's pixels (they
+    were 15 x 15 always, 16 px digits at the default width, while the planes above them
+    marked the clip's 10 x 10 grid): the planes' grid points are the mosaic's images."""
+    from aeviz.renderer.figure import PNG_DPI, TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
+    views = run_views(pair, comparison.options)
+    positions = positions_of(parse_at("0,5,last"), [v.timeline for v in views])
+    for width in (TEXT_WIDTH, 3.5):
+        handout = HandoutFigure(views, comparison.options, positions, width)
+        handout.figure.canvas.draw()
+        renderer = handout.figure.canvas.get_renderer()
+        scale = PNG_DPI / handout.figure.dpi  # the PNG's pixels per figure pixel
+        images = [im for ax in handout.figure.axes for im in ax.get_images()]
+        assert len(images) == 6  # two runs at three moments
+        for image in images:
+            side = (image.get_array().shape[0] + 1) // 9
+            box = image.axes.get_window_extent(renderer)
+            assert 3 <= side <= 15
+            digit = min(box.width, box.height) * scale * 8 / (side * 9 - 1)
+            assert 20 <= digit < 20 * (side + 1) / side + 1, (width, side, digit)
+        marks = [len(line.get_xdata()) for ax in handout.figure.axes if not ax.get_images()
+                 for line in ax.get_lines() if line.get_marker() == "+"]
+        assert len(marks) == 6 and set(marks) == {side * side}, (marks, side)
+
+
 def _segments_cross_box(points: np.ndarray, box) -> bool:
     """Whether a polyline of display points [N, 2] (NaN: a break) enters `box`, sampled."""
     for a, b in zip(points[:-1], points[1:]):
