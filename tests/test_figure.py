@@ -12,8 +12,8 @@ import pytest
 import aeviz
 from aeviz import AevizError
 from aeviz.renderer import run_views
-from aeviz.renderer.description import MOSAIC_SIDE
-from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+from aeviz.renderer.description import MOSAIC_SIDE, mosaic_side_for
+from aeviz.renderer.figure import PNG_DPI, TEXT_WIDTH, HandoutFigure, parse_at, positions_of
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions, load_experiment
 from aeviz.settings.comparison import load_comparison
@@ -177,19 +177,23 @@ def test_the_vae_vs_ae_slide_decodes_the_grid(vae_vs_ae, tmp_path, run_cli):
     for number, image in enumerate(images):
         view, snapshot = views[number // 2], [0, -1][number % 2]
         run = view.run
-        # the clip's grid (one region for both runs, as their code planes), at the most images
+        # the clip's grid (one region for both runs, as their code planes), as many images
+        # as a cell holds by the clip's rule (PNG pixels): the same for every cell
         described = handout.description.panel("decoder", number // 2).decoder
         assert described == handout.description.panel("decoder", 0).decoder
-        grid = dataclasses.replace(described, side=MOSAIC_SIDE).points()
+        room = handout.cell * PNG_DPI
+        side = mosaic_side_for((room, room), (height, width))
+        assert 3 <= side <= MOSAIC_SIDE
+        grid = dataclasses.replace(described, side=side).points()
         layer = run.code_layer
         decoded = forward(grid, [w[snapshot].astype(float) for w in run.weights[layer:]],
                           [b[snapshot].astype(float) for b in run.biases[layer:]],
                           run.activations[layer:])[-1]
         # image row r, column c of the mosaic: the grid's point r * side + c, the images one
         # pixel apart as in clips (NaN: the background), or the digits merge into stripes
-        tiles = np.pad(decoded.reshape(MOSAIC_SIDE, MOSAIC_SIDE, height, width),
+        tiles = np.pad(decoded.reshape(side, side, height, width),
                        ((0, 0), (0, 0), (0, 1), (0, 1)), constant_values=np.nan)
-        expected = tiles.transpose(0, 2, 1, 3).reshape(MOSAIC_SIDE * (height + 1), -1)[:-1, :-1]
+        expected = tiles.transpose(0, 2, 1, 3).reshape(side * (height + 1), -1)[:-1, :-1]
         np.testing.assert_allclose(np.ma.filled(image.get_array(), np.nan), expected,
                                    rtol=1e-12)
     assert not np.allclose(images[0].get_array(), images[1].get_array())  # it trained

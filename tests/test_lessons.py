@@ -306,12 +306,17 @@ def test_the_vae_draws_its_circles_over_its_codes_and_its_means_fill_them(runs):
 def test_a_single_runs_decoder_mosaic_uses_the_frame_at_640(runs, name):
     """Code plane, decoder and loss of one run: three columns as tall as the body. Stacked
     beside the plane, the mosaic had half the height: 4 x 4 digits, 60 px at
-    640x360; now 6 x 6 or more, each digit 16 px or more, and no panel overlaps another."""
+    640x360; now 5 x 5 or more, each digit 20 px or more, and no panel overlaps another."""
+    from aeviz.renderer.panels.decoder import MosaicPanel
+
     run = runs[name]
     scene, frames = scene_of([run], run.experiment.render)
     scene.draw_full(frames[-1])
     described = scene.description.panel("decoder")
-    assert described.decoder.kind == "mosaic" and described.decoder.side >= 6
+    assert described.decoder.kind == "mosaic" and described.decoder.side >= 5
+    drawn = panel(scene, MosaicPanel)
+    box = drawn.ax.get_window_extent(scene.figure.canvas.get_renderer())
+    assert min(box.width, box.height) * 8 / (drawn.side * 9 - 1) >= 20  # a gap between each
     mosaic = scene.description.panel("decoder").rect
     assert mosaic[3] == pytest.approx(max(p.rect[3] for p in scene.description.panels))
     rects = [p.rect for p in scene.description.panels]
@@ -390,7 +395,7 @@ def test_the_vae_comparisons_planes_take_the_room_of_the_mosaics_y_label(runs, s
         assert mosaic.ax.get_ylabel() == ""
         assert [t.get_text() for t in mosaic.ax.get_yticklabels() if t.get_text()]
     # ...and the mosaics keep their digits: as many and as large as before.
-    assert min(m.side for m in mosaics) >= (5 if size == "640x360" else 13)
+    assert min(m.side for m in mosaics) >= (4 if size == "640x360" else 10)
     # No empty band between the classes' legend and the panels (it was 0.75 in at 640x360):
     # the row stands at the top of its room, only the panels' titles between.
     legend = scene.figure.legends[0].get_window_extent(renderer)
@@ -848,10 +853,10 @@ def test_the_vae_runs_own_clip_keys_its_circles_off_its_codes_and_titles_its_mos
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
 def test_the_vae_comparisons_planes_and_mosaics_fill_their_slots_with_readable_digits(
         runs, size):
-    """Each decoded digit of the comparison's mosaics is 16 px or more (at 640x360 there were
-    6 x 6 digits of 12 px, unreadable on a projector), and the planes and mosaics take their
-    slots, not margins sized for the widest tick label anywhere (0.9 in of a 2 in slot: 68 px
-    planes, 72 px mosaics at 640x360)."""
+    """Each decoded digit of the comparison's mosaics is 20 px or more (at 640x360 there were
+    6 x 6 digits of 12 px, then 5 x 5 of 16 px, hard to read on a projector), and the planes
+    and mosaics take their slots, not margins sized for the widest tick label anywhere (0.9 in
+    of a 2 in slot: 68 px planes, 72 px mosaics at 640x360)."""
     from aeviz.renderer.panels.decoder import MosaicPanel
 
     scene, renderer = vae_comparison_drawn(runs, size)
@@ -860,8 +865,8 @@ def test_the_vae_comparisons_planes_and_mosaics_fill_their_slots_with_readable_d
     assert len(mosaics) == len(planes) == 2
     for mosaic in mosaics:
         box = mosaic.ax.get_window_extent(renderer)
-        assert box.width / mosaic.side >= 16 and box.height / mosaic.side >= 16, (
-            box.bounds, mosaic.side)
+        digit = min(box.width, box.height) * 8 / (mosaic.side * 9 - 1)  # a pixel's gap each
+        assert digit >= 20, (box.bounds, mosaic.side)
     quarter = scene.figure.bbox.width / 4
     for shown in mosaics + planes:
         assert shown.ax.get_window_extent(renderer).width >= 0.48 * quarter
@@ -899,6 +904,74 @@ def test_the_vae_handout_keys_its_circles_and_ellipses_and_fits_a_page(runs):
     renderer = handout.figure.canvas.get_renderer()
     box = key.get_window_extent(renderer)
     assert box.x0 >= 0 and box.x1 <= handout.figure.bbox.width
+
+
+def _vae_panels_drawn(runs, size: str) -> tuple[list, list]:
+    """The vae-vs-ae comparison drawn at `size`: its code planes' and mosaics' boxes (pixels,
+    in drawing order: the plain AE's plane and mosaic, then the VAE's) and the mosaics."""
+    from aeviz.renderer.panels.decoder import MosaicPanel
+
+    scene, renderer = vae_comparison_drawn(runs, size)
+    shown = [p for p, _ in scene.panels if isinstance(p, (CodePanel, MosaicPanel))]
+    return ([p.ax.get_window_extent(renderer) for p in shown],
+            [p for p in shown if isinstance(p, MosaicPanel)])
+
+
+@pytest.mark.parametrize(("size", "plane", "mosaic", "rows"),
+                         [("640x360", 100, 90, 1), ("1280x720", 240, 230, 1),
+                          ("1024x768", 200, 200, 2)])
+def test_the_vae_comparison_takes_the_arrangement_with_the_largest_panels(
+        runs, monkeypatch, size, plane, mosaic, rows):
+    """Four in a row or each run a row of its plane and mosaic, whichever leaves the larger
+    panels: on a 16:9 frame four in a row (two rows gave 193 px mosaics at 1280x720 against
+    235), on a 4:3 one two rows; the panels as large as measured at each size, each mosaic's
+    digits 20 px or more (16 px at 640x360 were hard to read on a projector)."""
+    from aeviz.renderer import layout
+
+    boxes, mosaics = _vae_panels_drawn(runs, size)
+    tops = {round(b.y1, -1) for b in boxes[::2]}  # the planes' rows (each at its row's top)
+    assert len(tops) == rows, [b.bounds for b in boxes]
+    for box, each in zip(boxes[1::2], boxes[::2]):  # a mosaic right of its own plane
+        assert box.x0 > each.x1 and box.y0 < each.y1 and each.y0 < box.y1
+    planes = [min(b.width, b.height) for b in boxes[::2]]
+    shown = [min(b.width, b.height) for b in boxes[1::2]]
+    assert min(planes) >= plane and min(shown) >= mosaic, (planes, shown)
+    for drawn, side in zip(shown, [m.side for m in mosaics]):
+        assert drawn * 8 / (side * 9 - 1) >= 20, (drawn, side)  # a pixel's gap between each
+    # The other arrangement (a layout whose margins make it win) gives smaller mosaics.
+    other = (6.0, 0.0) if rows == 1 else (0.0, 6.0)  # two rows / one row win
+    monkeypatch.setattr(layout, "PANEL_MARGINS_IN", other)
+    boxes_other, _ = _vae_panels_drawn(runs, size)
+    assert len({round(b.y1, -1) for b in boxes_other[::2]}) != rows
+    assert max(min(b.width, b.height) for b in boxes_other[1::2]) < min(shown)
+
+
+def test_the_vae_handouts_mosaics_follow_the_clips_rule_and_its_planes_mark_them(runs):
+    """The handout's mosaics count their images by the clip's rule in the PNG's pixels (they
+    were 15 x 15 always, 16 px digits at the default width, while the planes above them
+    marked the clip's 10 x 10 grid): the planes' grid points are the mosaic's images."""
+    from aeviz.renderer.figure import PNG_DPI, TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
+    views = run_views(pair, comparison.options)
+    positions = positions_of(parse_at("0,5,last"), [v.timeline for v in views])
+    for width in (TEXT_WIDTH, 3.5):
+        handout = HandoutFigure(views, comparison.options, positions, width)
+        handout.figure.canvas.draw()
+        renderer = handout.figure.canvas.get_renderer()
+        scale = PNG_DPI / handout.figure.dpi  # the PNG's pixels per figure pixel
+        images = [im for ax in handout.figure.axes for im in ax.get_images()]
+        assert len(images) == 6  # two runs at three moments
+        for image in images:
+            side = (image.get_array().shape[0] + 1) // 9
+            box = image.axes.get_window_extent(renderer)
+            assert 3 <= side <= 15
+            digit = min(box.width, box.height) * scale * 8 / (side * 9 - 1)
+            assert 20 <= digit < 20 * (side + 1) / side + 1, (width, side, digit)
+        marks = [len(line.get_xdata()) for ax in handout.figure.axes if not ax.get_images()
+                 for line in ax.get_lines() if line.get_marker() == "+"]
+        assert len(marks) == 6 and set(marks) == {side * side}, (marks, side)
 
 
 def _segments_cross_box(points: np.ndarray, box) -> bool:

@@ -257,7 +257,7 @@ def test_a_fourth_run_is_not_dashed_like_pcas_line(browser, tiny_run_path, tmp_p
                          ids=["render-640x900", "batch-640x360", "batch-655x400"])
 def test_at_640_px_the_mosaics_show_fewer_larger_digits_and_the_key_is_whole(
         browser, vae_runs, how, size, tmp_path):
-    """A comparison's mosaics at 640 px: fewer images, each digit 16 px or more (README), as
+    """A comparison's mosaics at 640 px: fewer images, each digit 20 px or more (README), as
     the clip draws them; the VAE's key whole (its short form, on two lines or wrapped between
     words in batch's narrow planes, where a lecturer saw "N(0,1): 1…")."""
     if how == "batch":
@@ -275,7 +275,7 @@ def test_at_640_px_the_mosaics_show_fewer_larger_digits_and_the_key_is_whole(
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     for mosaic, grid in zip(mosaics, grids):
-        assert 3 <= mosaic["side"] < 15 and mosaic["imagePx"] >= 16, mosaic
+        assert 3 <= mosaic["side"] < 15 and mosaic["imagePx"] >= 20, mosaic
         assert grid == mosaic["side"]  # the code plane's faint grid marks the images' codes
     shown = code["keyLines"] if code["keyInside"] else [code["aside"]]
     assert shown and not any("\u2026" in line for line in shown), code

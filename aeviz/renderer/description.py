@@ -119,6 +119,7 @@ from aeviz.renderer.layout import (
     MOSAIC_LABEL_IN,
     Slot,
     beside_own_plane,
+    caption_inches_most,
     comparison_slots,
     header_fraction,
     page_height_inches,
@@ -149,8 +150,10 @@ TERM_TITLES = {"code_l1": "mean Σ|code|", "kl": "KL to N(0, 1)"}
 MOSAIC_SIDE = 15    # decoded images per side of the mosaic, at most
 SMALLEST_MOSAIC = 3
 # Fewer images rather than image pixels smaller than this (screen pixels): an 8 x 8 digit
-# 16 px or more, read at the back of a room (at 1.5 px, 12 px digits were not).
-PIXEL_PX = 2.0
+# 20 px or more, read at the back of a room (at 1.5 px, 12 px digits were not; at 2 px, the
+# 16 px digits of a 640x360 comparison were still hard to read on a projector).
+PIXEL_PX = 2.5
+MOSAIC_GAP = 1      # image pixels between a mosaic's images (the digits would run together)
 MESH_SIDE = 15      # grid lines per side of the sheet
 MESH_STEPS = 3      # points per grid cell along a sheet's line (its curves stay smooth)
 # The mosaic's axes inside its slot (l, b, r, t): on the left its axis label and ticks of
@@ -457,6 +460,12 @@ def _decoder_grids(views: list[RunView], options: RenderOptions, slots: list[Slo
     and what a drawer needs to draw it on limits shared the same way."""
     rects = {run: rect for name, rect, run in slots if name == "decoder"}
     beside = {run: beside_own_plane(slots, rect, run) for run, rect in rects.items()}
+    if options.caption and options.caption.strip():
+        # The scene squeezes the panels above the caption: a mosaic counts its images in
+        # the room it will have (at the caption's most lines), not in its unsqueezed slot.
+        body = 1 - header_fraction(page[1])
+        squeeze = (body - caption_inches_most(page[1]) / page[1]) / body
+        rects = {run: (x, y, w, h * squeeze) for run, (x, y, w, h) in rects.items()}
     groups = [[view] if not _shared(options.scales, len(views)) else views for view in views]
     return [_decoder_grid(group, view, rects.get(n), page, dpi, beside.get(n, False))
             for n, (group, view) in enumerate(zip(groups, views))]
@@ -519,15 +528,22 @@ def noisy_inputs(view: RunView, grid: DecoderGrid) -> np.ndarray | None:
 def _mosaic_side(rect: tuple[float, float, float, float] | None, shape: tuple[int, int],
                  page: tuple[float, float], dpi: float, beside: bool = False) -> int:
     """Images per side of a mosaic in `rect`: as many as keep an image's pixel at least
-    PIXEL_PX screen pixels (SMALLEST_MOSAIC to MOSAIC_SIDE); no panel: the most."""
+    PIXEL_PX screen pixels, the gaps between them counted (SMALLEST_MOSAIC to MOSAIC_SIDE; the
+    page's panel-decoder-mosaic.js counts alike); no panel: the most."""
     if rect is None:
         return MOSAIC_SIDE
     left, bottom, right, top = mosaic_margins(beside)
-    width_in = rect[2] * page[0] - left - right
-    height_in = rect[3] * page[1] - bottom - top
+    room = ((rect[2] * page[0] - left - right) * dpi, (rect[3] * page[1] - bottom - top) * dpi)
+    return mosaic_side_for(room, shape)
+
+
+def mosaic_side_for(room: tuple[float, float], shape: tuple[int, int]) -> int:
+    """Images per side of a mosaic of `shape` (rows, columns) images in `room` (width, height,
+    screen pixels), each image pixel PIXEL_PX screen pixels or more."""
     height, width = shape
-    side_px = min(width_in / width, height_in / height) * dpi
-    return int(np.clip(side_px // PIXEL_PX, SMALLEST_MOSAIC, MOSAIC_SIDE))
+    fits = min((room[0] / PIXEL_PX + MOSAIC_GAP) / (width + MOSAIC_GAP),
+               (room[1] / PIXEL_PX + MOSAIC_GAP) / (height + MOSAIC_GAP))
+    return int(np.clip(math.floor(fits), SMALLEST_MOSAIC, MOSAIC_SIDE))
 
 
 def _value_ranges(views: list[RunView], mode: str) -> list[ValueRange]:

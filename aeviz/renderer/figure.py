@@ -35,7 +35,13 @@ from matplotlib.transforms import Bbox
 from aeviz.errors import SettingError
 from aeviz.files import atomic_path
 from aeviz.renderer.budgets import within_budgets
-from aeviz.renderer.description import MOSAIC_SIDE, Description, describe, loss_limits_for
+from aeviz.renderer.description import (
+    DecoderGrid,
+    Description,
+    describe,
+    loss_limits_for,
+    mosaic_side_for,
+)
 from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
 from aeviz.renderer.frames import nearest_snapshot
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
@@ -314,8 +320,8 @@ class HandoutFigure:
                           scale=described.code.scale, layers=layers, compact=True)
         self.notes += [note for note in panel.notes if note not in self.notes]
         ax = self._printed(panel.ax)
-        if "grid" in layers:
-            show_grid(ax, described.decoder.points(), self.theme, size=2.0, width=0.4)
+        if "grid" in layers:  # the points of the images decoded below it
+            show_grid(ax, self._grid(row).points(), self.theme, size=2.0, width=0.4)
         panel.update(view.state(snapshot))
         if self.options.scales == "follow":  # the reach so far: limits grow left to right
             follow_ticks(ax, 3)
@@ -353,9 +359,7 @@ class HandoutFigure:
         """What the decoder makes of the code plane at the snapshot nearest to `position`:
         the clip's decoder panel in a cell (the mosaic of a grid's decoded images, or the
         decoded grid as a sheet among the data), on the description's region and limits."""
-        grid = self.description.panel("decoder", row).decoder
-        if grid.kind == "mosaic":  # the clip's region and gray scale, the most images
-            grid = dataclasses.replace(grid, side=MOSAIC_SIDE)
+        grid = self._grid(row)
         panel = decoder_panel(self.figure, self._rect(*corner, self.cell, self.cell), view,
                               self.theme, "", grid, compact=True)
         panel.update(view.state(nearest_snapshot(view.timeline, position)))
@@ -365,6 +369,17 @@ class HandoutFigure:
             self._label(ax, y=f"{view.label}, decoded" if several else "decoded grid")
             if several:
                 ax.yaxis.label.set_color(self.colors[row])
+
+    def _grid(self, row: int) -> DecoderGrid:
+        """Run `row`'s decoded grid: the clip's region and gray scale; a mosaic with as many
+        images as a cell holds by the clip's rule (each image pixel PIXEL_PX pixels or more
+        in the PNG), which the plane's grid points above it mark."""
+        grid = self.description.panel("decoder", row).decoder
+        if grid.kind != "mosaic":
+            return grid
+        room = self.cell * PNG_DPI
+        shape = self.views[row].run.experiment.data.image_shape
+        return dataclasses.replace(grid, side=mosaic_side_for((room, room), shape))
 
     def _moment_name(self, position: float) -> str:
         """The recorded moment at `position`, named as clips name it ("epoch 30", "epoch 1,

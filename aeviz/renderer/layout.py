@@ -30,6 +30,14 @@ THREE_COLUMNS = {"code": 0.36, "decoder": 0.27, "loss": 0.37}
 # the mosaic's axes are the code plane's): the room of its label goes to the plane, which is
 # what limits both (four panels in a row: each as wide as a quarter page less its margins).
 MOSAIC_LABEL_IN = 0.25
+# A code plane's or mosaic's margins in its slot (inches), across (its y axis's ticks and
+# name, a little on the right) and down (its title; its x axis's ticks and name).
+PANEL_MARGINS_IN = (0.85, 1.0)
+
+# The caption (`render.caption`), when set: a strip under the panels, at most two lines (one
+# on a page under TWO_LINES_IN tall, where a second would squeeze a comparison's code planes
+# until their ticks collide).
+CAPTION_LINES, CAPTION_LINE_IN, CAPTION_PAD_IN, TWO_LINES_IN = 2, 0.2, 0.1, 6.0
 
 Slot = tuple[str, Rect, int | None]  # panel name, rectangle, run number (None: all runs)
 
@@ -39,6 +47,17 @@ def page_height_inches(height: int) -> float:
     shrink = (HEIGHT_IN - SMALLEST_HEIGHT_IN) / 360
     return float(min(max(SMALLEST_HEIGHT_IN + (height - 360) * shrink, SMALLEST_HEIGHT_IN),
                      HEIGHT_IN))
+
+
+def caption_lines_most(height_in: float) -> int:
+    """The most lines a caption takes on a page `height_in` inches tall."""
+    return CAPTION_LINES if height_in >= TWO_LINES_IN else 1
+
+
+def caption_inches_most(height_in: float) -> float:
+    """The tallest strip a caption takes under the panels of a page `height_in` inches tall
+    (the scene squeezes the panels above it; a shorter caption leaves them a little more)."""
+    return caption_lines_most(height_in) * CAPTION_LINE_IN + CAPTION_PAD_IN
 
 
 def header_fraction(height_in: float) -> float:
@@ -74,8 +93,9 @@ def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
                      page: tuple[float, float], mosaics: bool = False) -> list[Slot]:
     """Several runs: `own` panels per run in a grid of cells, the loss panel beside or below;
     a cell's panels stacked, or (two, without a loss panel) side by side where that leaves
-    them closer to square (two runs' code plane and mosaic on a wide page: four in a row,
-    each as tall as the body).
+    them closer to square. Two runs of two panels and no loss panel: all four in a row, each
+    run a row of its two, or each a column, whichever gives the largest panels once their
+    margins are taken (on a 16:9 frame four in a row; on a squarer one two rows).
 
     `page` is (width, height) in inches: squareness is judged on the page, not in fractions.
     `mosaics`: the decoder panels are mosaics (see MOSAIC_LABEL_IN).
@@ -85,12 +105,18 @@ def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
     below = max(LOSS_BELOW * body, LOSS_PLOT_SHARE + LOSS_MARGINS_IN / page[1])
     choices = [(0.0, 0.0)] if not loss else [(LOSS_SIDE, 0.0), (0.0, below)]
     stacked = max(len(own), 1)
-    # Side by side only for a cell of two panels and no loss panel to share the page with
-    # (more in a row, or beside a loss plot, they grow thin).
-    shapes = ((1, stacked), (stacked, 1)) if stacked == 2 and not loss else ((1, stacked),)
-    arrangements = [(side, below, across) for side, below in choices for across in shapes]
-    side, below, (across, down) = min(arrangements, key=lambda c: _squareness(
-        c[:2], columns * c[2][0], rows * c[2][1], body, page))
+    if runs == 2 and stacked == 2 and not loss:
+        grids = [(2, 1, 2, 1), (1, 2, 2, 1), (2, 1, 1, 2)]  # columns, rows, across, down
+        columns, rows, across, down = max(grids, key=lambda g: _panel_inches(
+            body, page, g[0] * g[2], g[1] * g[3]))
+        side, below = 0.0, 0.0
+    else:
+        # Side by side only for a cell of two panels and no loss panel to share the page with
+        # (more in a row, or beside a loss plot, they grow thin).
+        shapes = ((1, stacked), (stacked, 1)) if stacked == 2 and not loss else ((1, stacked),)
+        arrangements = [(side, below, across) for side, below in choices for across in shapes]
+        side, below, (across, down) = min(arrangements, key=lambda c: _squareness(
+            c[:2], columns * c[2][0], rows * c[2][1], body, page))
     width, height = 1 - side, body - below
     cell_w, cell_h = width / columns, height / rows
     panel_w, panel_h = cell_w / across, cell_h / down
@@ -111,6 +137,13 @@ def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
         rect = (width, 0, side, body) if side else (0, 0, 1, below)
         slots.append(("loss", rect, None))
     return slots
+
+
+def _panel_inches(body: float, page: tuple[float, float], columns: int, rows: int) -> float:
+    """The side of the largest square panel in a grid of `columns` by `rows` slots on the body
+    once each slot's margins (PANEL_MARGINS_IN: tick labels, axis names, title) are taken."""
+    across, down = PANEL_MARGINS_IN
+    return min(page[0] / columns - across, body * page[1] / rows - down)
 
 
 def _squareness(choice: tuple[float, float], columns: int, rows: int, body: float,

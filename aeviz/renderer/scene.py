@@ -14,7 +14,13 @@ from matplotlib.figure import Figure
 from aeviz.renderer.description import Panel, describe, stop_text
 from aeviz.renderer.frames import Frame
 from aeviz.renderer.labels import PathLabel
-from aeviz.renderer.layout import beside_own_plane, page_height_inches
+from aeviz.renderer.layout import (
+    CAPTION_LINE_IN,
+    CAPTION_PAD_IN,
+    beside_own_plane,
+    caption_lines_most,
+    page_height_inches,
+)
 from aeviz.renderer.panels import (
     DYNAMIC,
     FONT,
@@ -34,10 +40,6 @@ from aeviz.signals import checkpoint
 __all__ = ["Scene", "page_height_inches"]
 
 TITLE_IN, DETAILS_IN = 0.18, 0.61  # the header's two lines, inches below the page's top
-# The caption (`render.caption`), when set: a strip under the panels, at most two lines (one
-# on a page under TWO_LINES_IN tall, where a second would squeeze a comparison's code planes
-# until their ticks collide).
-CAPTION_LINES, CAPTION_LINE_IN, CAPTION_PAD_IN, TWO_LINES_IN = 2, 0.2, 0.1, 6.0
 
 
 class Scene:
@@ -177,14 +179,14 @@ class Scene:
 
     def _caption(self, bottom: float) -> float:
         """Draw `options.caption` (if set) in a strip just above `bottom`: wrapped to at most
-        CAPTION_LINES lines across the page, cut with an ellipsis beyond. Returns the strip's
+        caption_lines_most lines across the page, cut with an ellipsis beyond. Returns the strip's
         height (figure fraction; 0 without a caption, which leaves the layout as it was)."""
         text = self.options.caption
         if not text or not text.strip():
             return 0.0
         fig = self.figure
         width_in, height_in = fig.get_size_inches()
-        most = CAPTION_LINES if height_in >= TWO_LINES_IN else 1
+        most = caption_lines_most(height_in)
         # A margin on the right: Agg draws text a little wider than its outline measures.
         room = 0.97 * width_in * 72 - 2 * FONT["label"]
         lines = wrap_sentences(text, FONT["label"], room, most)

@@ -4,7 +4,7 @@
 page.panelKinds.decoderMosaic = (() => {
   const { Panel, Box, niceTicks, gridPoints } = page.kit;
   const GAP = 1;  // image pixels between images
-  const PIXEL_PX = 2, SMALLEST = 3;  // the clip's PIXEL_PX and SMALLEST_MOSAIC
+  const PIXEL_PX = 2.5, SMALLEST = 3;  // the clip's PIXEL_PX and SMALLEST_MOSAIC
 
   return class DecoderMosaicPanel extends Panel {
     constructor(stage, spec) {
@@ -29,7 +29,7 @@ page.panelKinds.decoderMosaic = (() => {
       const left = 52, top = 8, bottom = 38;
       const room = [this.width - left - 10, this.height - top - bottom];
       // Fewer, larger images where the slot is small (as the clip's _mosaic_side): an image
-      // pixel PIXEL_PX screen pixels or more, an 8 x 8 digit 16 px, read at the back of a room.
+      // pixel PIXEL_PX screen pixels or more, an 8 x 8 digit 20 px, read at the back of a room.
       const [rows, cols] = this.run.imageShape;
       const fits = Math.floor(Math.min((room[0] / PIXEL_PX + GAP) / (cols + GAP), (room[1] / PIXEL_PX + GAP) / (rows + GAP)));
       const side = Math.max(SMALLEST, Math.min(this.decoder.side, fits));

@@ -31,6 +31,7 @@ from aeviz.renderer.decoding import mesh_path as decoded_mesh
 from aeviz.renderer.description import (  # noqa: F401
     MESH_SIDE,
     MESH_STEPS,
+    MOSAIC_GAP,
     MOSAIC_SIDE,
     SHORT_TITLES,
     DecoderGrid,
@@ -54,7 +55,7 @@ from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.training.model import forward
 
-GAP = 1  # image pixels between a mosaic's images
+GAP = MOSAIC_GAP  # image pixels between a mosaic's images
 
 
 def mesh_path(sheet: np.ndarray, steps: int = MESH_STEPS) -> np.ndarray:
