@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 from aeviz.renderer.theme import THEMES
-from tests.colors import COLOR_ROOM, faded
+from tests.colors import COLOR_ROOM, faded, green_classes
 from tests.colors import lab as cielab
 
 
@@ -30,7 +30,7 @@ def hue_gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs((a[:, None] - b[None] + 180) % 360 - 180)
 
 
-def search(theme_name: str, count: int = 5) -> list[str]:
+def search(theme_name: str, count: int = 4) -> list[str]:
     theme, room = THEMES[theme_name], COLOR_ROOM[theme_name]
     levels = np.append(np.arange(0, 256, 4), 255)
     grid = np.array(np.meshgrid(levels, levels, levels, indexing="ij")).reshape(3, -1).T
@@ -44,7 +44,11 @@ def search(theme_name: str, count: int = 5) -> list[str]:
     keep = (shade[:, 0] >= low) & (shade[:, 0] <= high) & (shade[:, 1] >= room["chroma"])
     keep &= np.linalg.norm(lab[:, None] - drawn[None], axis=2).min(axis=1) >= room["classes"]
     keep &= np.linalg.norm(lab - cielab((theme.foreground,)), axis=1) >= room["classes"]
-    keep &= hue_gap(shade[:, 2], classes[classes[:, 1] > 15, 2]).min(axis=1) >= room["class hue"]
+    far = np.linalg.norm(lab[:, None] - drawn[None], axis=2).min(axis=1) >= room["far"]
+    keep &= far | (hue_gap(shade[:, 2], classes[classes[:, 1] > 15, 2]).min(axis=1)
+                   >= room["class hue"])
+    greens = green_classes(cielab(theme.clusters))
+    keep &= hue_gap(shade[:, 2], greens).min(axis=1) >= room["green hue"]
     best: dict[tuple[int, int], int] = {}
     for i in np.flatnonzero(keep):
         key = (int(shade[i, 2] // 5), int(shade[i, 0] // 8))
@@ -74,4 +78,5 @@ def search(theme_name: str, count: int = 5) -> list[str]:
 
 
 if __name__ == "__main__":
-    print(" ".join(search(sys.argv[1] if len(sys.argv) > 1 else "light")))
+    print(" ".join(search(sys.argv[1] if len(sys.argv) > 1 else "light",
+                          int(sys.argv[2]) if len(sys.argv) > 2 else 4)))

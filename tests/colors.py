@@ -29,10 +29,27 @@ def faded(hexes: tuple[str, ...], background: str, alpha: float) -> tuple[str, .
 # units from every class color as drawn, from the text color and from each other (25 is the
 # floor); a lightness band and a least saturation, so that no run reads as black (on white) or
 # white (on near-black); 20 degrees of hue from every colored class, so that no run reads as a
-# class's hue family; two runs 40 degrees of hue apart, or 25 and 20 of lightness.
+# class's hue family, unless 40 CIELAB units from every class as drawn ("far": no washed-out
+# projector brings them together); and, whatever its distance, 50 degrees of hue from a green
+# class (GREEN_HUES): on a washed-out projector the teal run 41 degrees and the leaf green 28
+# degrees from the class green read as the class green, greens and teals fading into one family;
+# two runs 40 degrees of hue apart, or 25 and 20 of lightness.
 COLOR_ROOM = {
-    "light": {"classes": 30, "runs": 30, "lightness": (30, 58), "chroma": 25, "class hue": 20,
-              "run hue": 40},
-    "dark": {"classes": 30, "runs": 30, "lightness": (60, 90), "chroma": 25, "class hue": 20,
-             "run hue": 40},
+    "light": {"classes": 30, "far": 40, "runs": 30, "lightness": (30, 58), "chroma": 25,
+              "class hue": 20, "green hue": 50, "run hue": 40},
+    "dark": {"classes": 30, "far": 40, "runs": 30, "lightness": (60, 90), "chroma": 25,
+             "class hue": 20, "green hue": 50, "run hue": 40},
 }
+GREEN_HUES = (120, 200)  # CIELAB hue angles of a green class (the class green's is 164)
+
+
+def hue_angles(lab_colors: np.ndarray) -> np.ndarray:
+    """The CIELAB hue angles of colors, in degrees [0, 360)."""
+    return np.degrees(np.arctan2(lab_colors[:, 2], lab_colors[:, 1])) % 360
+
+
+def green_classes(classes_lab: np.ndarray) -> np.ndarray:
+    """The hue angles of the colored classes in the green family (GREEN_HUES)."""
+    hues = hue_angles(classes_lab)
+    colored = np.hypot(classes_lab[:, 1], classes_lab[:, 2]) > 15
+    return hues[colored & (hues >= GREEN_HUES[0]) & (hues <= GREEN_HUES[1])]

@@ -282,10 +282,38 @@ def report(plt, figure):  # in place of the window's main loop: what the user se
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()
     box = slider.get_window_extent(renderer)
+    # The slider's widest readout drawn, and the button right of it.
+    shown = made[0]
+    readouts = []
+    for i in range(len(shown.frames)):
+        shown.show(i)
+        readouts.append(len(shown.slider.valtext.get_text()))
+    shown.show(readouts.index(max(readouts)))
+    readout = slider.texts[1]
+    figure.canvas.draw()
+    text = readout.get_window_extent(renderer)
+    button = next(ax for ax in figure.axes if ax.texts and ax.texts[0].get_text() == "play")
+    # The smallest text drawn, in the screen's pixels (points at the figure's dpi, times
+    # the pixels the toolkit draws each figure pixel with).
+    least = min(t.get_fontsize() for t in figure.findobj(lambda a: hasattr(a, "get_fontsize"))
+                if t.get_visible() and getattr(t, "get_text", lambda: "")())
+    least_px = least / 72 * figure.dpi * figure.canvas.device_pixel_ratio
     print(window.winfo_width(), window.winfo_height(), canvas.winfo_width(),
           canvas.winfo_height(), round(figure.bbox.width), round(figure.bbox.height),
-          round(box.x0), round(box.y0), round(box.x1), round(box.y1))
+          round(box.x0), round(box.y0), round(box.x1), round(box.y1),
+          round(text.x0), round(text.x1), round(button.get_window_extent(renderer).x0),
+          round(least_px, 2))
 
+made = []
+
+
+class Recorded(viewer.Viewer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        made.append(self)
+
+
+viewer.Viewer = Recorded
 viewer._show_until_stopped = report
 viewer.show_window([trajectory.load(sys.argv[1])], RenderOptions())
 """
@@ -293,19 +321,24 @@ viewer.show_window([trajectory.load(sys.argv[1])], RenderOptions())
 
 @pytest.mark.slow  # a real X server and window
 def test_the_window_opens_fitted_to_a_small_screen_at_its_layout(small_display, tiny_run_path):
-    """On a 640x400 screen the window opened at 1144x746 (fitted to a fixed 1280x800): only
-    its top-left quarter showed, without the slider. It now fits the screen it is on, and
-    its panels and slider are laid out for the window's size."""
+    """On a 640x400 screen the window opened at 1144x746 (fitted to a fixed 1280x800), then
+    at 406x330 with no window manager (the clip's shape inside fixed margins), its text 6 px
+    tall and the slider's readout cut. It now takes the screen less a margin (4 % of the
+    width, 5 % of the height), its panels and slider laid out for the window's size, the
+    readout whole left of the button, no text under 9 px."""
     done = subprocess.run([sys.executable, "-c", FITTED, str(tiny_run_path)],
                           env=_window_env(small_display), capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
     (window_w, window_h, canvas_w, canvas_h, figure_w, figure_h,
-     x0, y0, x1, y1) = map(int, done.stdout.split())
-    assert window_w <= 640 - 80 and window_h <= 400 - 40  # room for a frame and a task bar
-    assert window_w >= 300  # fitted, not shrunk to nothing
+     x0, y0, x1, y1, text_x0, text_x1, button_x0) = map(int, done.stdout.split()[:13])
+    least_px = float(done.stdout.split()[13])
+    # The screen's, less the margin (and 4 % less where Tk's pixel ratio is not applied yet).
+    assert 0.9 * 640 <= window_w <= 640 and 0.88 * 400 <= window_h <= 400
     assert (figure_w, figure_h) == (canvas_w, canvas_h)  # laid out for the window's size
     assert 0 <= x0 < x1 <= figure_w and 0 <= y0 < y1 <= figure_h  # the slider, all of it
+    assert x1 < text_x0 < text_x1 < button_x0 <= figure_w  # the readout whole, clear of both
+    assert least_px >= 9.0, least_px
 
 
 def test_the_window_fits_the_screen_it_is_on():
@@ -316,3 +349,8 @@ def test_the_window_fits_the_screen_it_is_on():
         width, height = window_inches(RenderOptions(size=pixels), 100, screen)
         assert width * 100 <= screen[0] and height * 100 <= screen[1], screen
     assert window_inches(RenderOptions(size="1280x720"), 100, (1920, 1080)) == (12.8, 7.7)
+    # A small screen's window takes the screen's room whatever the clip's shape (the clip's
+    # shape inside it left a 640x400 screen's figure 391 x 220 px): less the margin and the
+    # toolbar.
+    width, height = window_inches(RenderOptions(size="1280x720"), 100, (640, 400), 50)
+    assert (round(width * 100), round(height * 100)) == (640 - 26, 400 - 20 - 50)

@@ -146,7 +146,7 @@ class Scene:
     def _header(self, view: RunView) -> None:
         fig, theme, run = self.figure, self.theme, view.run
         width_pt = fig.get_size_inches()[0] * 72
-        counter_pt = text_width(self._widest_counter(), 17)
+        counter_pt = text_width(self.widest_counter(), 17)
         several = len(self.views) > 1
         title = fit_text(self.description.title, 17, 0.97 * width_pt - counter_pt - 12,
                          bold=True)
@@ -218,7 +218,7 @@ class Scene:
         cut = fit_text(forms[-1], FONT["label"], room_pt)
         self.details.set_text(cut if not self.detail_forms or len(cut) > 12 else "")
 
-    def _widest_counter(self) -> str:
+    def widest_counter(self) -> str:
         """The longest text the epoch counter will show, to keep the title clear of it."""
         if len(self.views) > 1:
             return f"epoch {max(int(v.run.epoch[-1]) for v in self.views)}"

@@ -14,24 +14,29 @@ from typing import Any
 CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999",
                 "#C8B400", "#8877DD", "#B0703A")
 
-# Runs of a comparison: lines, not points, in a family no one takes for a class: on white, saturated
-# mid-dark tones (lightness 31 to 53, never a near-black that reads as the text): teal, wine, leaf
-# green, purple and red; on near-black, bright pale ones (60 to 84): aqua, pink-red, lime, lilac and
-# salmon, the same hue families in the same places (in this order, by the runs' names, no comparison
-# of the examples gets the wine beside the red). Each is at least 30 CIELAB units from every class
-# color (as drawn: solid and faded into the background), from each other and from the theme's text
-# color (a run's name is text: a near-black run named in near-black read as a heading), and at least
-# 20 degrees of hue from every colored class (the blue run that read as the class blue, the teal one
-# that read as the class green); two runs are 40 degrees of hue apart, or 25 and 20 of lightness
-# (the wine and the red). A near-black forest green and brown 55 degrees apart read alike: hue is
-# not enough without lightness and saturation. The classes' nine hues leave five such gaps. A test
-# measures it (tests/test_lessons.py); tests/color_search.py proposes families by these rules: the
-# light one is its pick; the dark one is hand-matched to the light one's hues (its own pick put a
-# mid green beside the class green). A run's color is fixed by its name (see run_colors) and its
-# position in the palette; a run is also named in its color beside its curve and above its panels,
-# and its curve has its own line style.
-RUN_COLORS = ("#008890", "#940044", "#008400", "#9C00BC", "#FF0020")
-DARK_RUN_COLORS = ("#00E8FF", "#FF4C88", "#84DC00", "#F488FF", "#FFB8AC")
+# Runs of a comparison: lines, not points, in a family no one takes for a class, four colors (a
+# comparison of the examples has at most four runs): on white, saturated mid-dark tones (lightness
+# 31 to 53, never a near-black that reads as the text): wine, purple, red and dark olive; on
+# near-black, bright pale ones (60 to 88): pink-red, lilac, salmon and khaki, the same hue
+# families in the same places. Each is at least 30 CIELAB units from every class color (as drawn:
+# solid and faded into the background), from each other and from the theme's text color (a run's
+# name is text: a near-black run named in near-black read as a heading); at least 20 degrees of
+# hue from every colored class (the blue run that read as the class blue) unless 40 CIELAB units
+# from every class (the olive and the khaki: far darker, or paler, than the class yellow); and 50
+# degrees of hue from the class green, whatever the distance: on a washed-out projector the teal
+# and leaf-green runs of the old family (41 and 28 degrees from it) read as the class green. No
+# green, teal or aqua is left: the classes' nine hues leave only reds, purples and a yellow-green
+# far in lightness. Two runs are 40 degrees of hue apart, or 25 and 20 of lightness (the wine and
+# the red, which only a comparison of four gets both of: by the runs' names, no comparison of two
+# or three in the examples does). A near-black forest green and brown 55 degrees apart read alike:
+# hue is not enough without lightness and saturation. A test measures it (tests/test_lessons.py);
+# tests/color_search.py proposes families by these rules: the dark one is its pick, the light one
+# is hand-matched to its hues (its own pick put a pure blue beside the class blue). A run's color
+# is fixed by its name (see run_colors) and its position in the palette; a run is also named in
+# its color beside its curve and above its panels, and its curve has its own line style. The
+# third is the training objective's (a denoising run's error on noisy inputs).
+RUN_COLORS = ("#940044", "#9C00BC", "#FF0020", "#5C7000")
+DARK_RUN_COLORS = ("#FF4C88", "#D458FF", "#F8B8AC", "#D8E498")
 # A run's curve, by its place among the runs: never dashed, as PCA's line and a denoising
 # run's objective (the error on noisy inputs) are; a comparison of two draws solid and
 # dash-dot, a fourth run dash-dot-dot ("-..", not a matplotlib name: see line_style; the

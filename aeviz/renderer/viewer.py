@@ -19,18 +19,25 @@ from matplotlib.widgets import Button, Slider
 from aeviz.errors import AevizError
 from aeviz.renderer.budgets import within_budgets
 from aeviz.renderer.frames import plan_frames
+from aeviz.renderer.panels.placement import text_width
 from aeviz.renderer.scene import Scene
 from aeviz.renderer.views import run_views
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
 CONTROLS_IN = 0.5           # inches under the panels for the slider and the button
+BUTTON_IN = 0.75            # the play button's width
 # The smallest page the panels are laid out on, in inches (as a 640x360 clip's, 8 x 4.5, and
 # the controls): a smaller window draws it at fewer dots per inch, so it shows the clip's
 # layout scaled down rather than text too large for its panels (usable from 640x400 up).
 SMALLEST_PAGE_IN = (8.0, 4.5 + CONTROLS_IN)
 SCREEN = (1280, 800)        # the screen's size where the toolkit does not say (a projector's)
-WINDOW_MARGIN = (80, 130)   # left for the window's frame, the toolbar and a task bar
+# Left free around the window (a window manager's frame and a task bar, where there is one),
+# a share of the screen's side: a fixed 80 x 130 px left a 640x400 screen's window 406x330,
+# its text 6 px tall. The toolbar's own height comes off the figure's room besides.
+WINDOW_MARGIN = (0.04, 0.05)
+TOOLBAR_PX = 50             # the toolbar's height where the toolkit does not say (Tk's)
+READOUT_PAD_IN = 0.12       # between the slider, its readout and the button
 CLIP_ONLY = ("duration", "pace", "hold")  # shape a clip's time; the viewer shows every frame
 
 
@@ -70,8 +77,7 @@ class Viewer:
         span = (self.frames[0].position, self.frames[-1].position)
         self.scene = Scene(self.views, self.options, span, figure=figure, bottom=bottom)
         theme = self.scene.theme
-        slider_axes = figure.add_axes((0.12, bottom * 0.3, 0.7, bottom * 0.4),
-                                      facecolor=theme.panel)
+        slider_axes = figure.add_axes(self._slider_rect(bottom), facecolor=theme.panel)
         # In epochs, as the loss panel's axis: it snaps to the recorded moments, and its
         # readout is the header's ("epoch 1, batch 9/13"), never an in-between number.
         last = self.positions[-1] if self.positions[-1] > self.positions[0] else \
@@ -81,15 +87,35 @@ class Viewer:
                              color=theme.accent)
         self.slider.label.set_color(theme.muted)
         self.slider.valtext.set_color(theme.muted)
+        # Its name and readout a pad from its ends, in inches (Slider's are a share of it).
+        pad = READOUT_PAD_IN / (slider_axes.get_position().width * self.size[0])
+        self.slider.label.set_x(-pad)
+        self.slider.valtext.set_x(1 + pad)
         self.slider.drawon = False  # show() redraws the whole figure once
         self.slider.on_changed(self.on_slider)
-        button_axes = figure.add_axes((0.9, bottom * 0.15, 0.08, bottom * 0.7))
+        button_axes = figure.add_axes((1 - (BUTTON_IN + READOUT_PAD_IN) / self.size[0],
+                                       bottom * 0.15, BUTTON_IN / self.size[0], bottom * 0.7))
         self.button = Button(button_axes, "pause" if self.playing else "play",
                              color=theme.panel, hovercolor=theme.faint)
         self.button.label.set_color(theme.foreground)
         self.button.on_clicked(self.toggle)
         self._pointer_readouts()
         self.show(self.index)
+
+    def _slider_rect(self, bottom: float) -> tuple[float, float, float, float]:
+        """The slider's axes: between its name and its readout, both whole (the widest
+        readout measured: a fixed 70 % of the width cut "1, batch 9/13" under the button)."""
+        import matplotlib
+
+        size = matplotlib.rcParams["font.size"]
+        width_in = self.size[0]
+        # An outline's extent, a little less than the text's advance: 15 % to spare.
+        name_in = 1.15 * text_width("epoch", size) / 72 + 2 * READOUT_PAD_IN
+        readout_in = 1.15 * text_width(self.scene.widest_counter().removeprefix("epoch "),
+                                       size) / 72 + 2 * READOUT_PAD_IN
+        left = name_in / width_in
+        right = 1 - (BUTTON_IN + READOUT_PAD_IN + readout_in) / width_in
+        return left, bottom * 0.3, max(right - left, 0.05), bottom * 0.4
 
     def _pointer_readouts(self) -> None:
         """What the toolbar says under the pointer: the code plane's and the loss panel's
@@ -208,16 +234,36 @@ def screen_pixels(figure: Figure) -> tuple[int, int]:
     return SCREEN
 
 
-def window_inches(options: RenderOptions, dpi: float,
-                  screen: tuple[int, int] = SCREEN) -> tuple[float, float]:
-    """The window's figure size: the clip's size and the controls, shrunk to fit `screen`
-    (its size in pixels) with WINDOW_MARGIN to spare."""
+def window_inches(options: RenderOptions, dpi: float, screen: tuple[int, int] = SCREEN,
+                  toolbar: int = TOOLBAR_PX) -> tuple[float, float]:
+    """The window's figure size: the clip's size and the controls, or as much of `screen`
+    (its size in pixels) as WINDOW_MARGIN and the `toolbar`'s height leave, whichever is
+    less on each side. Not the clip's shape: on a small screen it would leave the figure
+    narrower than the screen (the panels are laid out for whatever shape the window has)."""
     width, height = options.pixels
-    controls = CONTROLS_IN * dpi
-    room_w, room_h = (max(side - margin, side // 2) for side, margin in zip(screen,
-                                                                          WINDOW_MARGIN))
-    scale = min(1.0, room_w / width, (room_h - controls) / height)
-    return width * scale / dpi, (height * scale + controls) / dpi
+    room_w, room_h = (side - round(side * share) for side, share in zip(screen, WINDOW_MARGIN))
+    room_h -= toolbar
+    return (min(width, max(room_w, 1)) / dpi,
+            min(height + CONTROLS_IN * dpi, max(room_h, 1)) / dpi)
+
+
+def pixel_ratio(figure: Figure) -> float:
+    """The screen's pixels per figure pixel the window will draw at: Tk's comes from its
+    scaling once the window shows (the canvas says 1 until then), as matplotlib computes it."""
+    window = getattr(figure.canvas.manager, "window", None)
+    if hasattr(window, "tk"):  # TkAgg
+        return round(float(window.tk.call("tk", "scaling")) / (96 / 72), 2)
+    return float(figure.canvas.device_pixel_ratio)
+
+
+def toolbar_pixels(figure: Figure) -> int:
+    """The height of the window's toolbar, as its toolkit says, else TOOLBAR_PX."""
+    toolbar = getattr(figure.canvas.manager, "toolbar", None)
+    if hasattr(toolbar, "winfo_reqheight"):  # TkAgg
+        return int(toolbar.winfo_reqheight())
+    if hasattr(toolbar, "sizeHint"):  # QtAgg
+        return int(toolbar.sizeHint().height())
+    return TOOLBAR_PX
 
 
 def window_title(views) -> str:
@@ -245,7 +291,10 @@ def show_window(runs: list[Trajectory], options: RenderOptions,
     # at 1144x746, its slider off screen), before the panels are laid out for its size.
     # Made anew at that size rather than resized: Tk's toolbar keeps the width it was made
     # with, and so would the window.
-    fitted = window_inches(options, dpi, screen_pixels(figure))
+    # In the screen's pixels: the toolkit draws each of the figure's at the screen's pixel
+    # ratio (Tk under a 100-dpi X server: 1.04, a 608 px figure in a 632 px window).
+    fitted = window_inches(options, dpi * pixel_ratio(figure),
+                           screen_pixels(figure), toolbar_pixels(figure))
     if not np.allclose(fitted, figure.get_size_inches()):
         plt.close(figure)
         figure = plt.figure(figsize=fitted, dpi=dpi)
