@@ -420,6 +420,37 @@ def test_the_optimizers_pca_label_sits_beside_its_line_clear_of_every_curve(brow
             assert not crosses(box, (px[i - 1], ys[i - 1]), (px[i], ys[i])), (run, i)
 
 
+# Of the PCA rings with no other ring or dot near, how many show their edge at all four
+# compass points (a pixel at or just beyond its radius 30 levels darker than the plane's
+# background), and how many there are: [seen, isolated]. A dot well inside a ring leaves
+# it isolated (the codes on PCA's projection); one on its edge does not.
+RINGS_SEEN = """(() => {
+  const state = aeviz.drawn('code', 0), canvas = document.querySelector('.panel.code canvas');
+  const rect = canvas.getBoundingClientRect(), ring = state.ringRadius, dot = state.dotRadius;
+  const image = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  const level = (x, y) => { const i = 4 * (y * image.width + x), d = image.data;
+    return (d[i] + d[i + 1] + d[i + 2]) / 3; };
+  const background = level(2, 2);
+  const local = (p) => p && [p[0] - rect.left, p[1] - rect.top];
+  const rings = state.ghost.map((c) => local(aeviz.codeAt(0, c)));
+  const dots = state.ghost.map((c, i) => local(aeviz.pointAt(0, i)));
+  const near = (a, b, reach) => b && Math.hypot(a[0] - b[0], a[1] - b[1]) < reach;
+  let seen = 0, isolated = 0;
+  rings.forEach((center, i) => {
+    if (rings.some((other, j) => j !== i && near(center, other, 2 * ring + 2))) return;
+    const onEdge = (other) => near(center, other, ring + dot + 2)
+      && !near(center, other, ring - dot - 1);
+    if (dots.some(onEdge)) return;
+    isolated += 1;
+    // At the ring's radius, or a pixel further out (never on the dot inside it).
+    const darkest = (ux, uy) => Math.max(...[0, 1].map((out) => background - level(
+      Math.floor(center[0] + ux * (ring + out)), Math.floor(center[1] + uy * (ring + out)))));
+    if ([[1, 0], [-1, 0], [0, 1], [0, -1]].every(([ux, uy]) => darkest(ux, uy) >= 30)) seen += 1;
+  });
+  return [seen, isolated];
+})();"""
+
+
 def test_a_linear_run_draws_pcas_ghost_fitted_onto_its_codes(browser, tmp_path):
     """linear-vs-pca's lesson (its caption's rings): PCA's projection, fitted onto each
     snapshot's codes by the least-squares affine map, as the clip fits it."""
@@ -440,6 +471,13 @@ def test_a_linear_run_draws_pcas_ghost_fitted_onto_its_codes(browser, tmp_path):
         # The page fits onto its 16-bit codes: within a thousandth of the codes' spread.
         assert drawn.shape == want.shape == (len(run.x), 2)
         assert np.all(np.abs(drawn - want).max(axis=0) <= 1e-3 * span)
+        # The rings are seen once the codes sit on them (the caption's "(the rings)"): wider
+        # than a dot by more than their line, and each ring clear of other rings and dots
+        # shows its edge on the canvas all round.
+        state = js(driver, "aeviz.drawn('code', 0)")
+        assert state["ringRadius"] >= state["dotRadius"] + 1
+        seen, isolated = js(driver, RINGS_SEEN)
+        assert isolated >= 5 and seen >= 0.95 * isolated, (seen, isolated)
     # Without the option: no ghost.
     page, _ = page_of([run], tmp_path / "plain.html", pca_ghost=False)
     driver = open_page(browser, page)
