@@ -155,6 +155,39 @@ def test_no_text_on_an_example_page_overlaps_another(browser, pages, name, size)
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+@pytest.fixture(scope="module")
+def diverged_page(tmp_path_factory) -> Path:
+    """too-high-learning-rate's page, trained as the example says (it diverges in its
+    first epoch; trained for 6 its trajectory's timeline, and so its page, differ)."""
+    run = train(load_experiment(EXAMPLES / "too-high-learning-rate.toml"))
+    page = tmp_path_factory.mktemp("diverged") / "too-high-learning-rate.html"
+    render([run], page, run.experiment.render)
+    return page
+
+
+@pytest.mark.parametrize("size", [(640, 400), (800, 600), (1024, 768), (1280, 800)],
+                         ids=["640x400", "800x600", "1024x768", "1280x800"])
+def test_no_tick_label_of_a_growing_plane_is_cut(browser, diverged_page, size):
+    """too-high-learning-rate's plane follows its codes out to 1.4e14: its ticks change
+    at every step, and at 1280x800 the last one ("7.5e13", at the plane's right end) passed
+    the canvas's edge and read "7.5e1". At more window sizes than the two above, at every
+    step: every text whole within its canvas; scrollbars hidden, as a phone's or a Mac's
+    overlay ones take no width (the lecturer's 1280 px; the test above has them shown)."""
+    record_text(browser)
+    viewport(browser, *size)
+    browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
+    try:
+        driver = open_page(browser, diverged_page)
+        for step in range(js(driver, "aeviz.steps()")):
+            js(driver, "aeviz.seek(arguments[0])", step)
+            texts = page_texts(driver)
+            assert [(t["text"], t["where"]) for t in texts if not t["inside"]] == [], step
+        assert any(t["text"].endswith("e13") for t in texts)  # the last step's ticks, grown
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": False})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def call(driver, script: str, *args):
     """A page call that returns a Promise, awaited; its error as a failed assertion."""
     result = driver.execute_async_script(

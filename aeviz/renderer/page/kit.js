@@ -140,9 +140,11 @@ page.kit = (() => {
     function firstFit(ctx, forms, width) {
       return forms.find((form) => ctx.measureText(form).width <= width) || forms[forms.length - 1];
     }
-    // Grid lines, frame, tick labels (a label that would touch the previous one is left out)
-    // and axis labels.
+    // Grid lines, frame, tick labels (a label that would touch the previous one, or pass the
+    // canvas's edge, is left out: a cut "7.5e13" reads "7.5e1") and axis labels.
     function drawAxes(ctx, box, xlabel, ylabel, xticks, yticks, xtext, ytext) {
+      const scale = ctx.getTransform().a || 1;
+      const canvasWidth = ctx.canvas.width / scale, canvasHeight = ctx.canvas.height / scale;
       ctx.save();
       ctx.strokeStyle = theme.faint; ctx.lineWidth = 0.6; ctx.globalAlpha = 0.6;
       ctx.beginPath();
@@ -157,16 +159,16 @@ page.kit = (() => {
       let lastRight = -Infinity;
       for (const t of xticks) {
         const label = xtext(t), x = box.x(t), half = ctx.measureText(label).width / 2;
-        if (x - half < lastRight + 4) continue;
+        if (x - half < lastRight + 4 || x - half < 0 || x + half > canvasWidth) continue;
         lastRight = x + half;
         text(ctx, label, x, box.top + box.height + 13, "center", "alphabetic", theme.muted, 10.5);
       }
       let lastTop = Infinity, widest = 0;
       for (const t of yticks) {
-        const y = box.y(t);
-        if (y + 6 > lastTop - 2) continue;
+        const y = box.y(t), width = ctx.measureText(ytext(t)).width;
+        if (y + 6 > lastTop - 2 || y - 6 < 0 || y + 6 > canvasHeight || box.left - 5 - width < 0) continue;
         lastTop = y - 6;
-        widest = Math.max(widest, ctx.measureText(ytext(t)).width);
+        widest = Math.max(widest, width);
         text(ctx, ytext(t), box.left - 5, y, "right", "middle", theme.muted, 10.5);
       }
       if (xlabel) text(ctx, xlabel, box.left + box.width / 2, box.top + box.height + 29, "center", "alphabetic", theme.muted, 11.5);
