@@ -52,6 +52,9 @@ page.kit = (() => {
     const text = size >= 1e4 || size < 1e-3 ? rounded.toExponential().replace("e+", "e") : String(rounded);
     return text.replace(/-/g, "\u2212");
   }
+  // A y tick label's gap to the frame (px): clear of a curve's end marker (4 px) on the frame
+  // (the loss curve's at its first and last epoch), which beside a "5" read "•5".
+  const TICK_GAP = 8;
   const TICK_DIGITS = 8;  // as the clip's: round ticks need one or two digits, none this many
   function tickName(value) { return tickText(value, TICK_DIGITS); }
 
@@ -141,7 +144,8 @@ page.kit = (() => {
       return forms.find((form) => ctx.measureText(form).width <= width) || forms[forms.length - 1];
     }
     // Grid lines, frame, tick labels (a label that would touch the previous one, or pass the
-    // canvas's edge, is left out: a cut "7.5e13" reads "7.5e1") and axis labels.
+    // canvas's edge, is left out: a cut "7.5e13" reads "7.5e1"; a y label TICK_GAP px left of
+    // the frame) and axis labels.
     function drawAxes(ctx, box, xlabel, ylabel, xticks, yticks, xtext, ytext) {
       const scale = ctx.getTransform().a || 1;
       const canvasWidth = ctx.canvas.width / scale, canvasHeight = ctx.canvas.height / scale;
@@ -166,14 +170,14 @@ page.kit = (() => {
       let lastTop = Infinity, widest = 0;
       for (const t of yticks) {
         const y = box.y(t), width = ctx.measureText(ytext(t)).width;
-        if (y + 6 > lastTop - 2 || y - 6 < 0 || y + 6 > canvasHeight || box.left - 5 - width < 0) continue;
+        if (y + 6 > lastTop - 2 || y - 6 < 0 || y + 6 > canvasHeight || box.left - TICK_GAP - width < 0) continue;
         lastTop = y - 6;
         widest = Math.max(widest, width);
-        text(ctx, ytext(t), box.left - 5, y, "right", "middle", theme.muted, 10.5);
+        text(ctx, ytext(t), box.left - TICK_GAP, y, "right", "middle", theme.muted, 10.5);
       }
       if (xlabel) text(ctx, xlabel, box.left + box.width / 2, box.top + box.height + 29, "center", "alphabetic", theme.muted, 11.5);
       if (ylabel) {  // beside the tick labels (a centered box, a mosaic's, has room to its left)
-        const x = Math.max(12, box.left - 5 - widest - 11);
+        const x = Math.max(12, box.left - TICK_GAP - widest - 11);
         ctx.save(); ctx.translate(x, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
         text(ctx, ylabel, 0, 0, "center", "middle", theme.muted, 11.5); ctx.restore();
       }
@@ -277,5 +281,5 @@ page.kit = (() => {
   }
 
   return { niceTicks, tickText, tickName, symlog, unsymlog, colorFraction, equalAspect,
-    gridPoints, Box, font, drawing, Panel, HOVER_FORMS };
+    gridPoints, Box, font, drawing, Panel, HOVER_FORMS, TICK_GAP };
 })();

@@ -4,7 +4,7 @@
 // line style as well as color; a denoising run's training objective (from noisy inputs) is
 // drawn dashed beside its clean RMSE.
 page.panelKinds.loss = (() => {
-  const { Panel, Box, niceTicks, tickName, font } = page.kit;
+  const { Panel, Box, niceTicks, tickName, font, TICK_GAP } = page.kit;
   const DASHES = { "-": [], "--": [6, 4], "-.": [6, 3, 1.5, 3], ":": [1.5, 3] };  // matplotlib's styles
   const LIFT = 16;  // a lifted label's baseline this far above its line (its foot 14 px above)
   // A value as the clip's readout writes it: 4 decimals, 4 significant digits from 10 up.
@@ -147,7 +147,7 @@ page.panelKinds.loss = (() => {
       ctx.strokeStyle = theme.faint; ctx.beginPath();
       ctx.moveTo(box.left + box.width + 0.5, box.top); ctx.lineTo(box.left + box.width + 0.5, box.top + box.height); ctx.stroke();
       for (const t of niceTicks(0, top, 4)) {
-        this.stage.draw.text(ctx, tickName(t), box.left + box.width + 5, this.termsBox.y(t), "left", "middle", theme.muted, 10.5);
+        this.stage.draw.text(ctx, tickName(t), box.left + box.width + TICK_GAP, this.termsBox.y(t), "left", "middle", theme.muted, 10.5);
       }
       ctx.save();
       ctx.translate(this.width - 8, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
