@@ -194,6 +194,36 @@ def test_a_sparse_run_draws_its_code_axes_and_its_readout(browser, tmp_path):
     assert code["axesAt"] is None and code["aside"] == ""
 
 
+def test_a_penalty_is_drawn_dash_dot_on_its_own_axis_as_the_clip_draws_it(browser,
+                                                                           tmp_path):
+    """sparse-codes' L1 term ran in short dashes beside PCA's dashed line, told apart by
+    color only: the page draws each term in the description's style (dash-dot, the clip's),
+    never in PCA's dashes, in the term's color, under its axis title."""
+    import matplotlib.pyplot as plt
+
+    from aeviz.renderer.panels.terms import TermsAxis
+    from aeviz.renderer.theme import THEMES
+
+    run = example("sparse-codes", 4)
+    page, expected = page_of([run], tmp_path / "sparse.html")
+    record_text(browser)
+    driver = open_page(browser, page)
+    same_description(driver, expected)
+    (term,) = expected["runs"][0]["terms"]
+    assert term["name"] == "code_l1" and term["style"] == "-."
+    # The clip draws the description's style too.
+    figure, ax = plt.subplots()
+    view = run_views([run], options_of([run], {}))[0]
+    assert TermsAxis(ax, view, THEMES["light"]).lines[0].get_linestyle() == term["style"]
+    plt.close(figure)
+    js(driver, "aeviz.seek(aeviz.steps() - 1)")
+    loss = js(driver, "aeviz.drawn('loss')")
+    assert loss["termDashes"] == [6, 3, 1.5, 3]  # matplotlib's "-." (PCA's: [5, 4])
+    assert colored_pixels(driver, ".panel.loss canvas", term["color"], 20) > 30
+    titles = [t for t in page_texts(driver) if t["text"] == term["title"]]
+    assert len(titles) == 1
+
+
 @pytest.fixture(scope="module")
 def vae_runs():
     return [example("vae-vs-ae-ae", 2), example("vae-vs-ae-vae", 2)]
