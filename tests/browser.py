@@ -156,7 +156,7 @@ TEXT_RECORDER = r"""
       if (covers(this, dx, dy, dw, dh)) reset(this.canvas);
       const sx = dw / source.width, sy = dh / source.height;
       const map = (b) => corners(this, dx + b[0] * sx, dy + b[1] * sy, dx + b[2] * sx, dy + b[3] * sy);
-      for (const t of texts.get(source)) list(texts, this.canvas).push({ text: t.text, box: map(t.box) });
+      for (const t of texts.get(source)) list(texts, this.canvas).push({ text: t.text, box: map(t.box), mark: t.mark });
       for (const s of strokes.get(source) || []) {
         const a = corners(this, dx + s[0] * sx, dy + s[1] * sy, dx + s[0] * sx, dy + s[1] * sy);
         const b = corners(this, dx + s[2] * sx, dy + s[3] * sy, dx + s[2] * sx, dy + s[3] * sy);
@@ -168,15 +168,35 @@ TEXT_RECORDER = r"""
   // The current path's line segments, in canvas pixels; stroked ones are kept unless thinner
   // than 0.9 px (the axes' grid lines).
   const beginPath = C.beginPath, moveTo = C.moveTo, lineTo = C.lineTo, stroke = C.stroke;
+  const arc = C.arc, fill = C.fill;
   const point = (ctx, x, y) => corners(ctx, x, y, x, y).slice(0, 2);
-  C.beginPath = function () { paths.set(this, { last: null, segments: [] }); return beginPath.call(this); };
+  C.beginPath = function () { paths.set(this, { last: null, segments: [], marks: [] }); return beginPath.call(this); };
+  // A filled circle 3.5 px or more across its radius (a curve's end marker, a node) is kept
+  // as a mark, its box grown by MARK_GAP px each way: a label it touches (or all but
+  // touches: "•5" for a marker beside a tick "5") counts as overlapped.
+  const MARK_GAP = 2;
+  C.arc = function (x, y, r, ...rest) {
+    if (!paths.has(this)) paths.set(this, { last: null, segments: [], marks: [] });
+    if (r >= 3.5) {
+      const g = r + MARK_GAP;
+      paths.get(this).marks.push(corners(this, x - g, y - g, x + g, y + g));
+    }
+    return arc.call(this, x, y, r, ...rest);
+  };
+  C.fill = function (...args) {
+    const path = paths.get(this);
+    if (path && path.marks && this.globalAlpha > 0) {
+      for (const box of path.marks) list(texts, this.canvas).push({ text: "[mark]", box, mark: true });
+    }
+    return fill.call(this, ...args);
+  };
   C.moveTo = function (x, y) {
-    if (!paths.has(this)) paths.set(this, { last: null, segments: [] });
+    if (!paths.has(this)) paths.set(this, { last: null, segments: [], marks: [] });
     paths.get(this).last = point(this, x, y);
     return moveTo.call(this, x, y);
   };
   C.lineTo = function (x, y) {
-    if (!paths.has(this)) paths.set(this, { last: null, segments: [] });
+    if (!paths.has(this)) paths.set(this, { last: null, segments: [], marks: [] });
     const path = paths.get(this), p = point(this, x, y);
     if (path.last && isFinite(p[0] + p[1] + path.last[0] + path.last[1])) path.segments.push([...path.last, ...p]);
     path.last = p;
@@ -227,7 +247,7 @@ TEXT_RECORDER = r"""
         if (seen.has(key)) continue;  // drawn twice in one place (a still part redrawn)
         seen.add(key);
         found.push({ text: t.text, where: panel, canvas: number, box: onPage(canvas, t.box), image: Boolean(t.image),
-          inside: t.box[0] >= -1 && t.box[1] >= -1 && t.box[2] <= size[0] + 1 && t.box[3] <= size[1] + 1 });
+          mark: Boolean(t.mark), inside: t.mark || t.box[0] >= -1 && t.box[1] >= -1 && t.box[2] <= size[0] + 1 && t.box[3] <= size[1] + 1 });
       }
     }
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -275,8 +295,10 @@ def viewport(driver, width: int, height: int) -> None:
 
 def page_texts(driver) -> list[dict]:
     """Every text the page shows now, and every image drawn into a part of a canvas (text
-    "[image]", image true): {text, where, canvas (the page's canvas number; null: HTML),
-    image, box (page pixels x0, y0, x1, y1),
+    "[image]", image true) and every filled circle of 3.5 px radius or more (a curve's end
+    marker, a node; text "[mark]", mark true, its box 2 px wider each way): {text, where,
+    canvas (the page's canvas number; null: HTML), image, mark, box (page pixels x0, y0, x1,
+    y1),
     inside (within its canvas), node (an HTML text's node: a text wrapped over lines has a
     box per line)}."""
     return driver.execute_script("return window.__pageText()")

@@ -194,6 +194,36 @@ def test_a_sparse_run_draws_its_code_axes_and_its_readout(browser, tmp_path):
     assert code["axesAt"] is None and code["aside"] == ""
 
 
+def test_a_penalty_is_drawn_dash_dot_on_its_own_axis_as_the_clip_draws_it(browser,
+                                                                           tmp_path):
+    """sparse-codes' L1 term ran in short dashes beside PCA's dashed line, told apart by
+    color only: the page draws each term in the description's style (dash-dot, the clip's),
+    never in PCA's dashes, in the term's color, under its axis title."""
+    import matplotlib.pyplot as plt
+
+    from aeviz.renderer.panels.terms import TermsAxis
+    from aeviz.renderer.theme import THEMES
+
+    run = example("sparse-codes", 4)
+    page, expected = page_of([run], tmp_path / "sparse.html")
+    record_text(browser)
+    driver = open_page(browser, page)
+    same_description(driver, expected)
+    (term,) = expected["runs"][0]["terms"]
+    assert term["name"] == "code_l1" and term["style"] == "-."
+    # The clip draws the description's style too.
+    figure, ax = plt.subplots()
+    view = run_views([run], options_of([run], {}))[0]
+    assert TermsAxis(ax, view, THEMES["light"]).lines[0].get_linestyle() == term["style"]
+    plt.close(figure)
+    js(driver, "aeviz.seek(aeviz.steps() - 1)")
+    loss = js(driver, "aeviz.drawn('loss')")
+    assert loss["termDashes"] == [6, 3, 1.5, 3]  # matplotlib's "-." (PCA's: [5, 4])
+    assert colored_pixels(driver, ".panel.loss canvas", term["color"], 20) > 30
+    titles = [t for t in page_texts(driver) if t["text"] == term["title"]]
+    assert len(titles) == 1
+
+
 @pytest.fixture(scope="module")
 def vae_runs():
     return [example("vae-vs-ae-ae", 2), example("vae-vs-ae-vae", 2)]
@@ -431,6 +461,37 @@ def test_the_optimizers_pca_label_sits_beside_its_line_clear_of_every_curve(brow
             assert not crosses(box, (px[i - 1], ys[i - 1]), (px[i], ys[i])), (run, i)
 
 
+# Of the PCA rings with no other ring or dot near, how many show their edge at all four
+# compass points (a pixel at or just beyond its radius 30 levels darker than the plane's
+# background), and how many there are: [seen, isolated]. A dot well inside a ring leaves
+# it isolated (the codes on PCA's projection); one on its edge does not.
+RINGS_SEEN = """(() => {
+  const state = aeviz.drawn('code', 0), canvas = document.querySelector('.panel.code canvas');
+  const rect = canvas.getBoundingClientRect(), ring = state.ringRadius, dot = state.dotRadius;
+  const image = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  const level = (x, y) => { const i = 4 * (y * image.width + x), d = image.data;
+    return (d[i] + d[i + 1] + d[i + 2]) / 3; };
+  const background = level(2, 2);
+  const local = (p) => p && [p[0] - rect.left, p[1] - rect.top];
+  const rings = state.ghost.map((c) => local(aeviz.codeAt(0, c)));
+  const dots = state.ghost.map((c, i) => local(aeviz.pointAt(0, i)));
+  const near = (a, b, reach) => b && Math.hypot(a[0] - b[0], a[1] - b[1]) < reach;
+  let seen = 0, isolated = 0;
+  rings.forEach((center, i) => {
+    if (rings.some((other, j) => j !== i && near(center, other, 2 * ring + 2))) return;
+    const onEdge = (other) => near(center, other, ring + dot + 2)
+      && !near(center, other, ring - dot - 1);
+    if (dots.some(onEdge)) return;
+    isolated += 1;
+    // At the ring's radius, or a pixel further out (never on the dot inside it).
+    const darkest = (ux, uy) => Math.max(...[0, 1].map((out) => background - level(
+      Math.floor(center[0] + ux * (ring + out)), Math.floor(center[1] + uy * (ring + out)))));
+    if ([[1, 0], [-1, 0], [0, 1], [0, -1]].every(([ux, uy]) => darkest(ux, uy) >= 30)) seen += 1;
+  });
+  return [seen, isolated];
+})();"""
+
+
 def test_a_linear_run_draws_pcas_ghost_fitted_onto_its_codes(browser, tmp_path):
     """linear-vs-pca's lesson (its caption's rings): PCA's projection, fitted onto each
     snapshot's codes by the least-squares affine map, as the clip fits it."""
@@ -451,6 +512,13 @@ def test_a_linear_run_draws_pcas_ghost_fitted_onto_its_codes(browser, tmp_path):
         # The page fits onto its 16-bit codes: within a thousandth of the codes' spread.
         assert drawn.shape == want.shape == (len(run.x), 2)
         assert np.all(np.abs(drawn - want).max(axis=0) <= 1e-3 * span)
+        # The rings are seen once the codes sit on them (the caption's "(the rings)"): wider
+        # than a dot by more than their line, and each ring clear of other rings and dots
+        # shows its edge on the canvas all round.
+        state = js(driver, "aeviz.drawn('code', 0)")
+        assert state["ringRadius"] >= state["dotRadius"] + 1
+        seen, isolated = js(driver, RINGS_SEEN)
+        assert isolated >= 5 and seen >= 0.95 * isolated, (seen, isolated)
     # Without the option: no ghost.
     page, _ = page_of([run], tmp_path / "plain.html", pca_ghost=False)
     driver = open_page(browser, page)

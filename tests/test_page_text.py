@@ -1,7 +1,7 @@
 """Every example's page, as a lecturer opens it in a 640x360 and a 1280x720 window: no text
-overlaps another or an image (the HTML's and every canvas's, the live playground's included),
-none is cut by its canvas's edge, none is crossed by a line drawn on its canvas, at the first,
-a middle and the last snapshot; also the folder's comparisons (the activations and the
+overlaps another, an image or a marker (the HTML's and every canvas's, the live playground's
+included), none is cut by its canvas's edge, none is crossed by a line drawn on its canvas,
+at the first, a middle and the last snapshot; also the folder's comparisons (the activations and the
 denoising one, which the examples' comments also render by hand) and the playground after a
 step and a short retraining, with its decoder views shown. The examples train briefly (as
 in test_legibility: their layout, names, layers and blow-up are there from the first
@@ -9,6 +9,7 @@ epochs)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -74,8 +75,9 @@ def pages(tmp_path_factory):
 
 
 def overlapping(texts: list[dict]) -> list[tuple]:
-    """The pairs of texts (or a text and an image) whose boxes share more than a pixel each
-    way (lines of one HTML text apart)."""
+    """The pairs of texts (or a text and an image or a mark: a curve's end marker beside
+    a tick label read "•5") whose boxes share more than a pixel each way (lines of one HTML
+    text apart)."""
     found = []
     boxes = np.array([t["box"] for t in texts], float).reshape(-1, 4)
     for i, a in enumerate(texts):
@@ -84,8 +86,8 @@ def overlapping(texts: list[dict]) -> list[tuple]:
         high = np.minimum(rest[:, 3], a["box"][3]) - np.maximum(rest[:, 1], a["box"][1])
         for j in np.flatnonzero((wide > 1) & (high > 1)):
             b = texts[i + 1 + j]
-            if a.get("image") and b.get("image"):
-                continue  # images side by side (a strip of reconstructions)
+            if (a.get("image") or a.get("mark")) and (b.get("image") or b.get("mark")):
+                continue  # images side by side (a strip of reconstructions), nodes, markers
             if a.get("node") is None or a.get("node") != b.get("node"):
                 found.append((a["text"], a["where"], b["text"], b["where"]))
     return found
@@ -109,7 +111,8 @@ def crossed(driver, texts: list[dict]) -> list[tuple]:
             x0, y0, x1, y1 = box[0], box[1], box[0] + box[2], box[1] + box[3]
             points = points[(points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0)
                             & (points[:, 1] <= y1)]
-        for text in (t for t in texts if t["canvas"] == number and not t["image"]):
+        for text in (t for t in texts if t["canvas"] == number and not t["image"]
+                     and not t["mark"]):
             a, b, c, d = text["box"]
             inside = ((points[:, 0] > a + 1) & (points[:, 0] < c - 1) & (points[:, 1] > b + 1)
                       & (points[:, 1] < d - 1))
@@ -153,6 +156,65 @@ def test_no_text_on_an_example_page_overlaps_another(browser, pages, name, size)
             assert problems(driver) == [], (name, size, "retrained")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.fixture(scope="module")
+def full_pages(tmp_path_factory):
+    """An example's page, trained as the example says (its end differs from a 6-epoch
+    run's: too-high-learning-rate's timeline, vae-vs-ae-vae's last values)."""
+    made, folder = {}, tmp_path_factory.mktemp("full")
+
+    def page(name: str) -> Path:
+        if name not in made:
+            run = train(load_experiment(EXAMPLES / f"{name}.toml"))
+            made[name] = folder / f"{name}.html"
+            render([run], made[name], run.experiment.render)
+        return made[name]
+
+    return page
+
+
+@contextmanager
+def lecturer_window(browser, size):
+    """The page's texts recorded in a `size` window with its scrollbars hidden, as a phone's
+    or a Mac's overlay ones take no width (the lecturer's screenshots; the test above has
+    them shown)."""
+    record_text(browser)
+    viewport(browser, *size)
+    browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
+    try:
+        yield
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": False})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.parametrize("size", [(640, 400), (800, 600), (1024, 768), (1280, 800)],
+                         ids=["640x400", "800x600", "1024x768", "1280x800"])
+def test_no_tick_label_of_a_growing_plane_is_cut(browser, full_pages, size):
+    """too-high-learning-rate's plane follows its codes out to 1.4e14: its ticks change
+    at every step, and at 1280x800 the last one ("7.5e13", at the plane's right end) passed
+    the canvas's edge and read "7.5e1". At more window sizes than the two above, at every
+    step: every text whole within its canvas."""
+    with lecturer_window(browser, size):
+        driver = open_page(browser, full_pages("too-high-learning-rate"))
+        for step in range(js(driver, "aeviz.steps()")):
+            js(driver, "aeviz.seek(arguments[0])", step)
+            texts = page_texts(driver)
+            assert [(t["text"], t["where"]) for t in texts if not t["inside"]] == [], step
+        assert any(t["text"].endswith("e13") for t in texts)  # the last step's ticks, grown
+
+
+@pytest.mark.parametrize("size", [(640, 360), (640, 400)], ids=["640x360", "640x400"])
+def test_no_marker_sits_on_a_tick_label(browser, full_pages, size):
+    """vae-vs-ae-vae's RMSE curve ends, after its 40 epochs, level with the KL axis's tick
+    "5" on the right: its end marker sat against it and read "\u20225". Its end, and its start
+    (the marker on the RMSE axis's side): no text overlaps another, an image or a marker."""
+    with lecturer_window(browser, size):
+        driver = open_page(browser, full_pages("vae-vs-ae-vae"))
+        for step in (0, js(driver, "aeviz.steps()") - 1):
+            js(driver, "aeviz.seek(arguments[0])", step)
+            assert problems(driver) == [], step
 
 
 def call(driver, script: str, *args):

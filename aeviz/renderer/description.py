@@ -43,7 +43,8 @@ Run
   terms         list of Term: the objective's terms beside the reconstruction error
   stop          how the run ended, as the header of its last frame says it
 
-Term            name (as recorded: "kl", "code_l1"), title (as drawn), color
+Term            name (as recorded: "kl", "code_l1"), title (as drawn), color, style (its
+                line's, as matplotlib's: TERM_STYLE, dash-dot)
 
 Panel
   name          "code", "loss", "weights", "recon" or "decoder"
@@ -147,6 +148,9 @@ PANEL_TITLES = {"code": "code layer", "loss": "reconstruction error",
                 "decoder": "decoder over the code plane"}
 SHORT_TITLES = {"decoder over the code plane": "decoder"}  # where the long form is cut
 TERM_TITLES = {"code_l1": "mean Σ|code|", "kl": "KL to N(0, 1)"}
+# A term's line: dash-dot, never the dashes of PCA's line or the dots of the stop threshold
+# (a KL curve running along PCA's line in the same dashes reads as one line).
+TERM_STYLE = "-."
 MOSAIC_SIDE = 15    # decoded images per side of the mosaic, at most
 SMALLEST_MOSAIC = 3
 # Fewer images rather than image pixels smaller than this (screen pixels): an 8 x 8 digit
@@ -182,6 +186,7 @@ class Term:
     name: str
     title: str
     color: str
+    style: str
 
 
 @dataclass(frozen=True)
@@ -655,7 +660,8 @@ def run_terms(run, theme) -> tuple[Term, ...]:
     """The objective's other terms of `run` (a VAE's KL, the codes' L1 size), titled and
     colored as the loss panel's right axis draws them."""
     names = list(run.term_names) if run.terms is not None else []
-    return tuple(Term(name, TERM_TITLES.get(name, name), theme.runs[(1 + n) % len(theme.runs)])
+    return tuple(Term(name, TERM_TITLES.get(name, name), theme.runs[(1 + n) % len(theme.runs)],
+                      TERM_STYLE)
                  for n, name in enumerate(names))
 
 

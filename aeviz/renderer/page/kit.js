@@ -52,6 +52,9 @@ page.kit = (() => {
     const text = size >= 1e4 || size < 1e-3 ? rounded.toExponential().replace("e+", "e") : String(rounded);
     return text.replace(/-/g, "\u2212");
   }
+  // A y tick label's gap to the frame (px): clear of a curve's end marker (4 px) on the frame
+  // (the loss curve's at its first and last epoch), which beside a "5" read "•5".
+  const TICK_GAP = 8;
   const TICK_DIGITS = 8;  // as the clip's: round ticks need one or two digits, none this many
   function tickName(value) { return tickText(value, TICK_DIGITS); }
 
@@ -140,9 +143,12 @@ page.kit = (() => {
     function firstFit(ctx, forms, width) {
       return forms.find((form) => ctx.measureText(form).width <= width) || forms[forms.length - 1];
     }
-    // Grid lines, frame, tick labels (a label that would touch the previous one is left out)
-    // and axis labels.
+    // Grid lines, frame, tick labels (a label that would touch the previous one, or pass the
+    // canvas's edge, is left out: a cut "7.5e13" reads "7.5e1"; a y label TICK_GAP px left of
+    // the frame) and axis labels.
     function drawAxes(ctx, box, xlabel, ylabel, xticks, yticks, xtext, ytext) {
+      const scale = ctx.getTransform().a || 1;
+      const canvasWidth = ctx.canvas.width / scale, canvasHeight = ctx.canvas.height / scale;
       ctx.save();
       ctx.strokeStyle = theme.faint; ctx.lineWidth = 0.6; ctx.globalAlpha = 0.6;
       ctx.beginPath();
@@ -157,21 +163,21 @@ page.kit = (() => {
       let lastRight = -Infinity;
       for (const t of xticks) {
         const label = xtext(t), x = box.x(t), half = ctx.measureText(label).width / 2;
-        if (x - half < lastRight + 4) continue;
+        if (x - half < lastRight + 4 || x - half < 0 || x + half > canvasWidth) continue;
         lastRight = x + half;
         text(ctx, label, x, box.top + box.height + 13, "center", "alphabetic", theme.muted, 10.5);
       }
       let lastTop = Infinity, widest = 0;
       for (const t of yticks) {
-        const y = box.y(t);
-        if (y + 6 > lastTop - 2) continue;
+        const y = box.y(t), width = ctx.measureText(ytext(t)).width;
+        if (y + 6 > lastTop - 2 || y - 6 < 0 || y + 6 > canvasHeight || box.left - TICK_GAP - width < 0) continue;
         lastTop = y - 6;
-        widest = Math.max(widest, ctx.measureText(ytext(t)).width);
-        text(ctx, ytext(t), box.left - 5, y, "right", "middle", theme.muted, 10.5);
+        widest = Math.max(widest, width);
+        text(ctx, ytext(t), box.left - TICK_GAP, y, "right", "middle", theme.muted, 10.5);
       }
       if (xlabel) text(ctx, xlabel, box.left + box.width / 2, box.top + box.height + 29, "center", "alphabetic", theme.muted, 11.5);
       if (ylabel) {  // beside the tick labels (a centered box, a mosaic's, has room to its left)
-        const x = Math.max(12, box.left - 5 - widest - 11);
+        const x = Math.max(12, box.left - TICK_GAP - widest - 11);
         ctx.save(); ctx.translate(x, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
         text(ctx, ylabel, 0, 0, "center", "middle", theme.muted, 11.5); ctx.restore();
       }
@@ -275,5 +281,5 @@ page.kit = (() => {
   }
 
   return { niceTicks, tickText, tickName, symlog, unsymlog, colorFraction, equalAspect,
-    gridPoints, Box, font, drawing, Panel, HOVER_FORMS };
+    gridPoints, Box, font, drawing, Panel, HOVER_FORMS, TICK_GAP };
 })();

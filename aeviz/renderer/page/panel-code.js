@@ -1,13 +1,15 @@
 // panel-code.js: the code plane of one run, its layers from the description bottom to top:
-// the decoded grid's points (faint), every sample's code at the snapshot colored by class, a
-// VAE's N(0, 1) circles and one-sigma ellipses (their key on the title line), a sparse-code
-// run's code axes (under the codes) and its readout of codes near zero, the pull arrows. The
-// pointer picks the nearest sample, or probes the decoder at the code under it.
+// the decoded grid's points (faint), every sample's code at the snapshot colored by class,
+// PCA's rings (wider than a dot, under the codes), a VAE's N(0, 1) circles and one-sigma
+// ellipses (their key on the title line), a sparse-code run's code axes (under the codes)
+// and its readout of codes near zero, the pull arrows. The pointer picks the nearest sample,
+// or probes the decoder at the code under it.
 page.panelKinds.code = (() => {
   const { Panel, Box, niceTicks, tickText, tickName, symlog, unsymlog, equalAspect, font } = page.kit;
   const LONGEST = 0.12;  // the longest pull arrow, as a fraction of the plane's width (the clip's)
   const { QUANT, MISSING } = page.data;
   const SAMPLE_PICK_PX = 8, TOUCH_PICK_PX = 18;
+  const RING_MARGIN = 1.6;  // a PCA ring's radius beyond a dot's (px): the ring shows round it
 
   // The 3 x 2 solution of normal . x = right (Gaussian elimination with partial pivoting),
   // or null where the system is singular (codes all alike).
@@ -159,7 +161,7 @@ page.panelKinds.code = (() => {
 
     state() {
       return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, gridSide: this.gridSide || null, ellipses: this.ellipsesDrawn || 0,
-        ghost: this.ghostDrawn || null,
+        ghost: this.ghostDrawn || null, ringRadius: this.ringRadius || null, dotRadius: this.dotRadius || null,
         axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null };
     }
 
@@ -191,7 +193,11 @@ page.panelKinds.code = (() => {
       const ox = box.left + (run.low[0] + run.span[0] / 2 - box.xlim[0]) * ax;
       const oy = box.top + box.height - (run.low[1] + run.span[1] / 2 - box.ylim[0]) * ay;
       const codes = run.codes, base = k * run.n * 2;
-      if (this.spec.layers.includes("ghost")) this.ghost(ctx, k);  // under the codes, as the clip's
+      // PCA's rings under the codes and wider than a dot (as the clip's, 5 pt rings under
+      // 3.6 pt dots): where the codes have become PCA's projection each dot sits in its ring,
+      // and a crowd keeps its class colors.
+      if (this.spec.layers.includes("ghost")) this.ghost(ctx, k, radius + RING_MARGIN);
+      this.dotRadius = radius;
       for (const cls of run.classes) {
         if (stage.hidden.has(cls.value)) continue;
         ctx.globalAlpha = stage.highlight === null || stage.highlight === cls.value ? 0.85 : 0.12;
@@ -225,8 +231,9 @@ page.panelKinds.code = (() => {
     }
 
     // PCA's projection fitted onto the snapshot's codes by the least-squares affine map (the
-    // clip's affine_fit), as hollow rings: a linear autoencoder's codes become exactly that.
-    ghost(ctx, k) {
+    // clip's affine_fit), as hollow rings of `ringRadius` px: a linear autoencoder's codes
+    // become exactly that.
+    ghost(ctx, k, ringRadius) {
       const run = this.run, pca = run.pca, normal = [[0, 0, 0], [0, 0, 0], [0, 0, 0]], right = [[0, 0], [0, 0], [0, 0]];
       for (let i = 0; i < run.n && pca.length; i++) {
         const code = this.code(k, i), row = [pca[2 * i], pca[2 * i + 1], 1];
@@ -240,14 +247,15 @@ page.panelKinds.code = (() => {
       this.ghostDrawn = [];
       if (!map) return;
       ctx.save();
-      ctx.strokeStyle = this.stage.theme.muted; ctx.lineWidth = 0.7; ctx.globalAlpha = 0.45;
+      ctx.strokeStyle = this.stage.theme.muted; ctx.lineWidth = 0.9; ctx.globalAlpha = 0.6;
+      this.ringRadius = ringRadius;
       ctx.beginPath();
       for (let i = 0; i < run.n; i++) {
         const x = pca[2 * i], y = pca[2 * i + 1];
         const code = [0, 1].map((c) => x * map[0][c] + y * map[1][c] + map[2][c]);
         this.ghostDrawn.push(code);
         const [px, py] = this.pixel(code);
-        ctx.moveTo(px + 2.5, py); ctx.arc(px, py, 2.5, 0, 2 * Math.PI);
+        ctx.moveTo(px + ringRadius, py); ctx.arc(px, py, ringRadius, 0, 2 * Math.PI);
       }
       ctx.stroke();
       ctx.restore();

@@ -2,9 +2,10 @@
 // (PCA's error, the stopping threshold) with labels placed clear of every curve, and the
 // readout of the current values (each the recorded snapshot's). A comparison's runs differ in
 // line style as well as color; a denoising run's training objective (from noisy inputs) is
-// drawn dashed beside its clean RMSE.
+// drawn dashed beside its clean RMSE; the objective's other terms (a VAE's KL, the codes' L1
+// size) dash-dot on their own right axis, keyed by its title in their color, as the clip's.
 page.panelKinds.loss = (() => {
-  const { Panel, Box, niceTicks, tickName, font } = page.kit;
+  const { Panel, Box, niceTicks, tickName, font, TICK_GAP } = page.kit;
   const DASHES = { "-": [], "--": [6, 4], "-.": [6, 3, 1.5, 3], ":": [1.5, 3], "-..": [6, 3, 1.5, 3, 1.5, 3] };  // matplotlib's styles (theme.py's line_style)
   const LIFT = 16;  // a lifted label's baseline this far above its line (its foot 14 px above)
   // A value as the clip's readout writes it: 4 decimals, 4 significant digits from 10 up.
@@ -60,6 +61,9 @@ page.panelKinds.loss = (() => {
       if (data.future) {
         for (const run of runs) this.curve(ctx, run, Infinity, theme.faint, 1.4, run.style);
         if (this.objective) this.curve(ctx, runs[0], Infinity, theme.faint, 1.2, "--", this.objective);
+        ctx.globalAlpha = 0.25;  // the terms' whole curves in their colors, faint (as the clip's)
+        this.terms.forEach((term, index) => this.termCurve(ctx, runs[0], index, Infinity, term.color, 1.2, term.style));
+        ctx.globalAlpha = 1;
       }
       for (const reference of limits.references) {
         const y = box.y(f(reference.level));
@@ -137,7 +141,8 @@ page.panelKinds.loss = (() => {
     state() {
       return { ...super.state(), readouts: this.readouts, styles: this.runs.map((run) => run.style), dashes: this.runs.map((run) => DASHES[run.style]), labels: this.labels,
         objective: Boolean(this.objective), ylim: this.box.ylim, xlim: this.box.xlim,
-        box: [this.box.left, this.box.top, this.box.width, this.box.height], termsTop: this.limits.terms_top };
+        box: [this.box.left, this.box.top, this.box.width, this.box.height], termsTop: this.limits.terms_top,
+        termDashes: this.termDashes || null };
     }
 
     // The objective's other terms (a VAE's KL, the codes' L1 size) on a right axis from 0.
@@ -147,7 +152,7 @@ page.panelKinds.loss = (() => {
       ctx.strokeStyle = theme.faint; ctx.beginPath();
       ctx.moveTo(box.left + box.width + 0.5, box.top); ctx.lineTo(box.left + box.width + 0.5, box.top + box.height); ctx.stroke();
       for (const t of niceTicks(0, top, 4)) {
-        this.stage.draw.text(ctx, tickName(t), box.left + box.width + 5, this.termsBox.y(t), "left", "middle", theme.muted, 10.5);
+        this.stage.draw.text(ctx, tickName(t), box.left + box.width + TICK_GAP, this.termsBox.y(t), "left", "middle", theme.muted, 10.5);
       }
       ctx.save();
       ctx.translate(this.width - 8, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
@@ -246,10 +251,12 @@ page.panelKinds.loss = (() => {
       ctx.setLineDash([]);
     }
 
-    // The run's term `t` up to epoch `until`, on the right axis.
-    termCurve(ctx, run, t, until, color, width, dash) {
+    // The run's term `t` up to epoch `until`, on the right axis, in a matplotlib line `style`
+    // (the description's: dash-dot, as the clip's).
+    termCurve(ctx, run, t, until, color, width, style) {
       const box = this.termsBox, count = this.terms.length;
-      ctx.strokeStyle = color; ctx.lineWidth = width; ctx.setLineDash(dash || []);
+      ctx.strokeStyle = color; ctx.lineWidth = width; ctx.setLineDash(DASHES[style] || []);
+      this.termDashes = ctx.getLineDash();
       ctx.beginPath();
       for (let i = 0; i < run.timeline.length; i++) {
         const v = run.terms[i * count + t];
@@ -282,7 +289,7 @@ page.panelKinds.loss = (() => {
           ctx.fillStyle = run.color;
           ctx.beginPath(); ctx.arc(box.x(t), box.y(this.f(v)), 4, 0, 2 * Math.PI); ctx.fill();
         }
-        this.terms.forEach((term, index) => this.termCurve(ctx, run, index, run.timeline[i], term.color, 1.6, [4, 2]));
+        this.terms.forEach((term, index) => this.termCurve(ctx, run, index, run.timeline[i], term.color, 1.8, term.style));
         const name = this.limits.value_names[number], readout = name + " " + valueText(v) + (finished ? " (finished)" : "");
         this.readouts.push(readout);
         stage.draw.text(ctx, readout, box.left + box.width - 6, box.top + 16 + 16 * number, "right", "alphabetic", run.color, 11.5);

@@ -12,9 +12,6 @@ from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 
 MARGIN_IN = 0.85  # the room the right axis needs, ticks and label
-# A term's line: dash-dot, never the dashes of PCA's line or the dots of the stop threshold
-# (a KL curve running along PCA's line in the same dashes reads as one line).
-TERM_STYLE = "-."
 
 
 class TermsAxis:
@@ -35,11 +32,12 @@ class TermsAxis:
         twin.set_ylabel(", ".join(names), color=self.colors[0] if len(names) == 1
                         else theme.muted, fontsize=FONT["label"])
         self.lines = []
-        for number, color in enumerate(self.colors):
+        for number, term in enumerate(terms):  # in the description's style (dash-dot)
             if future:
-                twin.plot(view.timeline, run.terms[:, number], color=color, alpha=0.25,
-                          lw=1.2, ls=TERM_STYLE)
-            (line,) = twin.plot([], [], color=color, lw=1.8, ls=TERM_STYLE, zorder=DYNAMIC)
+                twin.plot(view.timeline, run.terms[:, number], color=term.color, alpha=0.25,
+                          lw=1.2, ls=term.style)
+            (line,) = twin.plot([], [], color=term.color, lw=1.8, ls=term.style,
+                                zorder=DYNAMIC)
             self.lines.append(line)
         if top is None:
             top = (float(np.nanmax(run.terms)) if run.terms.size else 1.0) * 1.4 or 1
