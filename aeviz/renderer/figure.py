@@ -65,6 +65,7 @@ TEXT_WIDTH = 6.3               # inches: A4 or Letter with ordinary margins
 MOST_HEIGHT = 9.0              # inches: Letter's text block with 1 in margins (A4's is taller)
 PNG_DPI = 200
 FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
+MOMENT_MARKER_PT = 3.2  # the loss curve's dot at each moment (diameter)
 # Margins and gaps in inches.
 LEFT, RIGHT, GAP, HEAD, LEGEND, BELOW_PLANES, LOSS_HEIGHT, BELOW_LOSS, TITLE = (
     0.55, 0.12, 0.07, 0.22, 0.24, 0.42, 1.55, 0.42, 0.3)
@@ -391,7 +392,8 @@ class HandoutFigure:
                     ls=self.description.runs[number].style)  # the clip's line style
             curves.append((view.timeline[shown], view.run.loss[shown]))
             picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
-            ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=3.2, color=color,
+            ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=MOMENT_MARKER_PT,
+                    color=color,
                     mec=theme.background, mew=0.5, zorder=3)
         objective = objective_rmse(self.views[0].run) if not several else None
         if objective is not None:  # a denoising run: what it is trained on, dashed, as clips
@@ -430,15 +432,17 @@ class HandoutFigure:
         points = curve_points(ax, curves)
         # The moments' dotted lines are crossed by no label either ("stop at 0.0|35").
         to_x = (ax.transData + ax.transAxes.inverted())
+        lines = np.zeros((0, 2))
         for position in self.positions:
             x = to_x.transform((position, 1.0))[0]
-            points = np.concatenate([points, np.column_stack(
+            lines = np.concatenate([lines, np.column_stack(
                 [np.full(200, x), np.linspace(0, 1, 200)])])
         for ref in limits.references:
             taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts),
                                                                      FONT["tick"]),
                                         ref.style, theme, points, taken, font_size=FONT["tick"],
-                                        scale=0.6))
+                                        scale=0.6, lines=lines,
+                                        marker_pt=(MOMENT_MARKER_PT + 0.5) / 2))
         if several:
             self._end_names(ax, curves)
 

@@ -1,0 +1,116 @@
+"""The loss axis shows a lesson at its true scale, and the reference labels keep clear of the
+curves and of the marker that travels them.
+
+The activations comparison is the case: sigmoid starts at 0.59, tanh ends at 0.037 against
+PCA's 0.085. On a linear axis from 0 to 0.6 that lesson was about 10 px at 1280x720; on the
+log axis the 10x rule chooses it is several times that, in clip, still, handout and page
+(all read the description's limits)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aeviz.renderer import run_views
+from aeviz.renderer.description import describe
+from aeviz.renderer.frames import plan_frames
+from aeviz.renderer.panels import LossPanel
+from aeviz.renderer.panels.loss import MARKER_RADIUS_PT
+from aeviz.renderer.scales import wants_log_loss
+from aeviz.renderer.scene import Scene
+from aeviz.settings import load_experiment
+from aeviz.training.loop import train
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+ACTIVATIONS = ("activations-identity", "activations-sigmoid", "activations-tanh")
+
+
+def test_the_loss_axis_is_log_where_the_losses_span_more_than_ten_times():
+    assert wants_log_loss(np.array([0.59, 0.2, 0.037]), None)  # 16x
+    assert not wants_log_loss(np.array([0.17, 0.1, 0.035]), None)  # 4.9x
+    assert not wants_log_loss(np.array([0.5, 0.05]), None)  # 10x exactly: linear
+    assert not wants_log_loss(np.array([0.59, 0.037]), False)  # asked: linear
+    assert wants_log_loss(np.array([0.17, 0.1]), True)  # asked: log
+    assert not wants_log_loss(np.array([0.0, np.inf, np.nan]), None)  # nothing to span
+
+
+@pytest.fixture(scope="module")
+def activations() -> list:
+    return [train(load_experiment(EXAMPLES / f"{name}.toml")) for name in ACTIVATIONS]
+
+
+def drawn(runs: list, size: str, labels=None) -> tuple[Scene, list]:
+    options = dataclasses.replace(runs[0].experiment.render, size=size, labels=labels)
+    views = run_views(runs, options)
+    frames = plan_frames([v.timeline for v in views], options)
+    return Scene(views, options, (frames[0].position, frames[-1].position)), frames
+
+
+def loss_panel(scene: Scene) -> LossPanel:
+    return next(p for p, _ in scene.panels if isinstance(p, LossPanel))
+
+
+@pytest.mark.parametrize("size, least_px", [("640x360", 25), ("1280x720", 40)])
+def test_tanh_ends_visibly_below_pcas_line_in_the_activations_comparison(activations, size,
+                                                                         least_px):
+    scene, frames = drawn(activations, size, ACTIVATIONS)
+    scene.draw_full(frames[-1])
+    loss = loss_panel(scene)
+    assert loss.ax.get_yscale() == "log" and loss.limits.log
+    (pca,) = [r.level for r in loss.limits.references if r.style == "--"]
+    tanh = float(activations[2].loss[-1])
+    assert tanh < 0.5 * pca  # the lesson in numbers: 0.037 against 0.085
+    to_px = loss.ax.transData.transform
+    gap = to_px((0, pca))[1] - to_px((0, tanh))[1]
+    assert gap >= least_px, gap  # about 10 px on the old linear axis at 1280x720
+    # The ticks name plain values (0.05, 0.1, 0.2), more than the decades alone.
+    names = [t.get_text() for t in loss.ax.get_yticklabels()
+             if loss.ax.get_ylim()[0] <= t.get_position()[1] <= loss.ax.get_ylim()[1]]
+    assert len(names) >= 3 and "0.1" in names and all("^" not in n for n in names), names
+
+
+def test_the_page_and_the_handout_draw_the_activations_loss_on_a_log_axis(activations):
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    options = dataclasses.replace(activations[0].experiment.render, labels=ACTIVATIONS)
+    views = run_views(activations, options)
+    span = (0.0, max(float(v.timeline[-1]) for v in views))
+    description = describe(views, options, span)
+    assert description.panel("loss").loss.log  # what the page's panel-loss.js reads
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, options, positions, TEXT_WIDTH)
+    (ax,) = [a for a in handout.figure.axes if a.get_ylabel().startswith("RMSE")]
+    assert ax.get_yscale() == "log"
+
+
+def test_a_single_run_of_small_span_keeps_its_linear_axis_from_zero():
+    run = train(load_experiment(EXAMPLES / "activations-tanh.toml"))  # 0.17 to 0.037: 4.6x
+    scene, frames = drawn([run], "640x360")
+    scene.draw_full(frames[-1])
+    loss = loss_panel(scene)
+    assert loss.ax.get_yscale() == "linear" and loss.ax.get_ylim()[0] == 0
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+@pytest.mark.parametrize("which", ["sigmoid", "comparison"])
+def test_pcas_label_keeps_clear_of_every_curve_and_its_marker_at_every_frame(
+        activations, size, which):
+    """The marker (7 pt) travels the whole curve: at 1280x720, 30 % into the sigmoid clip it
+    ran into "PCA, 2 components", which had kept only 3 pt from the line."""
+    runs = [activations[1]] if which == "sigmoid" else activations
+    scene, frames = drawn(runs, size, None if which == "sigmoid" else ACTIVATIONS)
+    scene.draw_full(frames[-1])
+    loss = loss_panel(scene)
+    renderer = scene.figure.canvas.get_renderer()
+    (label,) = [t for t in loss.ax.texts if t.get_text().startswith("PCA")]
+    box = label.get_window_extent(renderer)
+    radius_px = MARKER_RADIUS_PT * scene.figure.dpi / 72
+    for view in scene.views:  # every recorded snapshot is where the marker is at some frame
+        centers = loss.ax.transData.transform(np.column_stack([view.timeline, view.run.loss]))
+        dx = np.maximum(np.maximum(box.x0 - centers[:, 0], centers[:, 0] - box.x1), 0)
+        dy = np.maximum(np.maximum(box.y0 - centers[:, 1], centers[:, 1] - box.y1), 0)
+        nearest = float(np.hypot(dx, dy).min())
+        assert nearest >= radius_px, (view.label, nearest, radius_px)
