@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.text import Text
 
 from aeviz.renderer import run_views
 from aeviz.renderer.description import describe
@@ -114,3 +115,54 @@ def test_pcas_label_keeps_clear_of_every_curve_and_its_marker_at_every_frame(
         dy = np.maximum(np.maximum(box.y0 - centers[:, 1], centers[:, 1] - box.y1), 0)
         nearest = float(np.hypot(dx, dy).min())
         assert nearest >= radius_px, (view.label, nearest, radius_px)
+
+
+# sparse-codes' handout: the lesson drawn as the clip draws it, not only in the caption.
+
+def test_the_sparse_codes_handout_draws_its_penalty_and_its_near_zero_readouts():
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+    from aeviz.renderer.frames import nearest_snapshot
+    from aeviz.renderer.panels.sparsity import silent_shares
+    from aeviz.renderer.panels.terms import TERM_STYLE
+
+    run = train(load_experiment(EXAMPLES / "sparse-codes.toml"))
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    assert not any("terms" in note for note in handout.notes), handout.notes
+    figure = handout.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    # Each plane's readout: the shares of its own snapshot, "40 %" on the last.
+    planes = [ax for ax in figure.axes if ax.get_title(loc="left").startswith("(")]
+    assert len(planes) == len(positions)
+    for ax, position in zip(planes, positions):
+        shares = silent_shares(run.codes[nearest_snapshot(views[0].timeline, position)])
+        (readout,) = [t for t in ax.texts if "|code| < 0.03" in t.get_text()]
+        one, two = (f"{100 * share:.0f} %" for share in shares)
+        assert f"1 {one}, " in readout.get_text() and f"2 {two}" in readout.get_text()
+        box = readout.get_window_extent(renderer)
+        (title,) = [child.get_window_extent(renderer) for child in ax.get_children()
+                    if isinstance(child, Text) and child.get_text() == ax.get_title(loc="left")]
+        plane = ax.get_window_extent(renderer)
+        assert box.y0 >= plane.y1 and title.y0 >= box.y1 - 0.5  # between plane and title
+        assert plane.x0 - 1 <= box.x0 and box.x1 <= plane.x1 + 1  # within the plane's width
+    assert "2 40 %" in [t for t in planes[-1].texts if "|code|" in t.get_text()][0].get_text()
+    # The penalty on its own right axis, dash-dot, named in its color, clear of PCA's label.
+    (loss,) = [ax for ax in figure.axes if ax.get_ylabel() == "RMSE"]
+    (twin,) = [ax for ax in figure.axes if ax is not loss and ax.bbox.bounds == loss.bbox.bounds]
+    (penalty,) = twin.lines
+    assert penalty.get_linestyle() == TERM_STYLE
+    assert np.allclose(penalty.get_ydata(), run.terms[:, 0])
+    assert twin.get_ylabel() == "mean Σ|code|" and twin.yaxis.label.get_color() == \
+        penalty.get_color()
+    (label,) = [t for t in loss.texts if t.get_text().startswith("PCA")]
+    box = label.get_window_extent(renderer)
+    points = twin.transData.transform(np.column_stack(penalty.get_data()))
+    inside = ((points[:, 0] >= box.x0) & (points[:, 0] <= box.x1)
+              & (points[:, 1] >= box.y0 - 1) & (points[:, 1] <= box.y1 + 1))
+    assert not inside.any()
+    # The penalty runs under PCA's line (never along its dashes).
+    (pca,) = [line for line in loss.lines if line.get_linestyle() == "--"]
+    pca_y = loss.transData.transform((0, pca.get_ydata()[0]))[1]
+    assert points[:, 1].max() < pca_y - 5
