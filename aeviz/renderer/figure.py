@@ -326,9 +326,9 @@ class HandoutFigure:
                                                                        position)]))
             # What "near 0" is (|code| < 0.03), on a line of its own where need be.
             bound, _ = forms[0].split(": ", 1)
-            forms = [forms[0], forms[0].replace(": ", ":\n", 1),
-                     forms[1].replace("near 0: ", bound + ":\n", 1), forms[1],
-                     forms[1].replace(": ", ":\n", 1)]
+            two_lines = forms[1].replace("near 0: ", bound + ":\n", 1)
+            forms = [forms[0], forms[0].replace(": ", ":\n", 1), two_lines, forms[1],
+                     two_lines.replace(", ", "\n", 1)]  # narrow planes: a line each
             texts.append(next((form for form in forms if text_width(form, FONT["tick"])
                                <= room_pt), forms[-1]))
         return texts

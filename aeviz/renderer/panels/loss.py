@@ -335,14 +335,22 @@ def at_least_three_ticks(ax: Axes) -> None:
     two ticks do not show how the scale runs."""
     if ax.get_yscale() == "log":
         low, high = ax.get_ylim()
-        if np.log10(high / low) < 2.5:  # under three decades: 1, 2 and 5 of each
-            ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        decades = np.log10(high / low)
+        decade_pt = height_inches(ax) * 72 / max(decades, 1e-9)
+        # The most ticks per decade whose labels stay clear apart (the closest two of each
+        # choice: log10 of 2, of 3, a decade): 1, 2 and 5 of each where there is room.
+        subs = next((subs for subs, closest in (((1.0, 2.0, 5.0), 0.301), ((1.0, 3.0), 0.477),
+                                                 ((1.0,), 1.0))
+                     if closest * decade_pt >= 1.8 * FONT["tick"]), None)
+        if subs is not None:
+            ax.yaxis.set_major_locator(LogLocator(subs=subs))
             ax.yaxis.set_minor_formatter(NullFormatter())
-            # Plain numbers (0.05, 0.1, 0.2), as the linear axis and the page name them: the
-            # log formatter names only the decades (10^-1), the 2s and 5s not at all.
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         else:  # many decades on a short axis: every few, but three of them at least
             fits = int(height_inches(ax) * 72 // (2.4 * FONT["tick"]))  # labels clear apart
             ax.yaxis.set_major_locator(LogLocator(numticks=max(3, fits)))
+        if 1e-4 <= low and high <= 1e5:
+            # Plain numbers (0.05, 0.1, 0.2), as the linear axis and the page name them: the
+            # log formatter names only the decades (10^-1), the 2s and 5s not at all.
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         return
     ax.yaxis.set_major_locator(MaxNLocator("auto", min_n_ticks=3))
