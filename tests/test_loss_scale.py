@@ -24,6 +24,7 @@ from aeviz.renderer.scales import wants_log_loss
 from aeviz.renderer.scene import Scene
 from aeviz.settings import load_experiment
 from aeviz.training.loop import train
+from tests.browser import chromium_driver, js, open_page  # noqa: F401 (a fixture)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ACTIVATIONS = ("activations-identity", "activations-sigmoid", "activations-tanh")
@@ -166,3 +167,37 @@ def test_the_sparse_codes_handout_draws_its_penalty_and_its_near_zero_readouts()
     (pca,) = [line for line in loss.lines if line.get_linestyle() == "--"]
     pca_y = loss.transData.transform((0, pca.get_ydata()[0]))[1]
     assert points[:, 1].max() < pca_y - 5
+
+
+@pytest.mark.parametrize("width", [1280, 640])
+@pytest.mark.parametrize("which", ["sigmoid", "comparison"])
+def test_the_pages_pca_label_keeps_clear_of_the_marker_on_every_curve(
+        activations, browser, which, width, tmp_path):
+    """The page reads the description's log axis, and places PCA's label as the clip does:
+    no snapshot's dot (radius 4 px) within reach of the label anywhere along the curves."""
+    import aeviz
+
+    runs = [activations[1]] if which == "sigmoid" else activations
+    labels = {} if which == "sigmoid" else {"labels": ACTIVATIONS}
+    page = aeviz.render(runs, tmp_path / "loss.html", notify=lambda message: None, **labels)
+    browser.set_window_size(width, 900)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        loss = js(driver, "aeviz.drawn('loss')")
+        log = js(driver, "aeviz.description().find((p) => p.name === 'loss').loss.log")
+    finally:
+        browser.set_window_size(1280, 900)
+    assert log == (which == "comparison")
+    left, top, w, h = loss["box"]
+    (x0, x1), (y0, y1) = loss["xlim"], loss["ylim"]
+    (label,) = [item for item in loss["labels"] if item["text"].startswith("PCA")]
+    bx0, by0, bx1, by1 = label["box"]
+    for run in runs:
+        timeline = run_views([run], run.experiment.render)[0].timeline
+        values = np.log10(run.loss) if log else run.loss
+        px = left + (timeline - x0) / (x1 - x0) * w
+        py = top + (1 - (values - y0) / (y1 - y0)) * h
+        dx = np.maximum(np.maximum(bx0 - px, px - bx1), 0)
+        dy = np.maximum(np.maximum(by0 - py, py - by1), 0)
+        assert float(np.hypot(dx, dy).min()) >= 4, (label, float(np.hypot(dx, dy).min()))
