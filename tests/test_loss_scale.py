@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.text import Text
 
 from aeviz.renderer import run_views
@@ -37,6 +39,20 @@ def test_the_loss_axis_is_log_where_the_losses_span_more_than_ten_times():
     assert not wants_log_loss(np.array([0.59, 0.037]), False)  # asked: linear
     assert wants_log_loss(np.array([0.17, 0.1]), True)  # asked: log
     assert not wants_log_loss(np.array([0.0, np.inf, np.nan]), None)  # nothing to span
+
+
+@settings(max_examples=60, deadline=None)
+@given(losses=st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                                 st.floats(1e-300, 1e300)), max_size=30),
+       asked=st.sampled_from([None, False, True]))
+def test_the_log_rule_holds_for_any_losses(losses, asked):
+    """Whatever a trajectory holds (zeros, negatives, NaN, inf, none): asked wins, else the
+    finite positive losses' span decides, and no warning or error is raised."""
+    values = np.array(losses, dtype=float)
+    positive = values[np.isfinite(values) & (values > 0)]
+    expected = asked if asked is not None else bool(
+        positive.size and np.log10(positive.max()) - np.log10(positive.min()) > 1)
+    assert wants_log_loss(values, asked) == expected
 
 
 @pytest.fixture(scope="module")

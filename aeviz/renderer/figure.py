@@ -216,7 +216,8 @@ class HandoutFigure:
         title = TITLE if options.title else 0
         key_rows = self._key_rows(width)
         legend = LEGEND * key_rows
-        # Room right of the loss plot for the runs' names at the ends of their curves.
+        # Room right of the loss plot for the runs' names at the ends of their curves (one
+        # run: for its terms axis, if it has one).
         self.names_room = (max(text_width(v.label, FONT["label"]) for v in views) / 72 + 0.1
                            if len(views) > 1 else TERMS_ROOM if self.terms else 0.0)
         if len(views) == 1 and "axes" in self.description.panel("code", 0).layers:
@@ -318,7 +319,7 @@ class HandoutFigure:
     def _readouts(self, view: RunView, positions: list[float]) -> list[str]:
         """Each moment's share of codes near zero per code neuron (the clip's readout, on the
         snapshot the plane shows), in the longest form that fits a plane's width, else on two
-        lines."""
+        lines, else on three (six moments on a page)."""
         room_pt = self.cell * 72 - 2
         texts = []
         for position in positions:
@@ -435,8 +436,7 @@ class HandoutFigure:
             curves.append((view.timeline[shown], view.run.loss[shown]))
             picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
             ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=MOMENT_MARKER_PT,
-                    color=color,
-                    mec=theme.background, mew=0.5, zorder=3)
+                    color=color, mec=theme.background, mew=0.5, zorder=3)
         objective = objective_rmse(self.views[0].run) if not several else None
         if objective is not None:  # a denoising run: what it is trained on, dashed, as clips
             view = self.views[0]

@@ -234,7 +234,9 @@ def wants_log_loss(losses: np.ndarray, log: bool | None) -> bool:
     if log is not None:
         return bool(log)
     positive = losses[np.isfinite(losses) & (losses > 0)]
-    return bool(positive.size) and float(positive.max() / positive.min()) > LOG_LOSS_SPAN
+    # In logarithms: the ratio of a blow-up's 1e300 to a tiny loss would overflow.
+    return bool(positive.size) and float(np.log10(positive.max()) - np.log10(
+        positive.min())) > np.log10(LOG_LOSS_SPAN)
 
 
 def loss_range(span: tuple[float, float], losses: np.ndarray, log: bool,
