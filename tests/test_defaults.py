@@ -30,7 +30,6 @@ panels = ["code", "loss", "weights"]
 duration = 12.0
 hold = 2.0
 pace = "linear"
-log_loss = false
 every = 1
 align = "none"
 trails = 0
@@ -40,7 +39,8 @@ pca_ghost = false
 future = true
 scales = "shared"
 """ + ("# not set: title (the experiment's title), epochs (all), labels (label keys, else what "
-       "differs), pull (off), ellipses (on for a VAE)\n")
+       "differs), pull (off), ellipses (on for a VAE), log_loss (log where the losses drawn "
+       "span more than 10x)\n")
 
 
 def test_validate_prints_every_effective_render_value(run_cli, tmp_path):

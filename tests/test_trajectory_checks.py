@@ -425,7 +425,7 @@ def test_text_members_are_bounded_before_reading(tiny_run_path, monkeypatch):
     monkeypatch.setattr(archive, "MAX_TEXT_BYTES", 1000)
     with pytest.raises(AevizError) as error:
         trajectory.load(tiny_run_path)
-    assert str(error.value) == (f"{tiny_run_path}: config: 3,120 bytes of text; a trajectory's "
+    assert str(error.value) == (f"{tiny_run_path}: config: 3,052 bytes of text; a trajectory's "
                                 "text members hold at most 1,000")
 
 

@@ -62,7 +62,8 @@ RENDER_ORDER = ("Which value wins: a flag, else the experiment's [render] table 
 # What the [render] keys without a value default to (a TOML file cannot write "unset").
 UNSET_MEANS = {"title": "the experiment's title", "epochs": "all",
                "labels": "label keys, else what differs", "pull": "off",
-               "ellipses": "on for a VAE"}
+               "ellipses": "on for a VAE",
+               "log_loss": "log where the losses drawn span more than 10x"}
 
 
 def unset_render_keys(options: RenderOptions) -> str:
@@ -111,7 +112,8 @@ def render_flag_table(defaults: RenderOptions | None = None) -> dict[str, Any]:
         "caption": click.option("--caption", help="A few sentences shown under the panels of "
                                 "a clip, still or .html page [none]."),
         "log_loss": click.option("--log-loss/--no-log-loss", default=None,
-                                 help=f"Log scale for the loss [{default('log_loss')}]."),
+                                 help="Log scale for the loss "
+                                 f"[{UNSET_MEANS['log_loss']}]."),
         "align": click.option("--align", type=click.Choice(ALIGN_NAMES), help="procrustes: "
                               f"remove the code plane's spin and flips [{default('align')}]."),
         "trails": click.option("--trails", type=int, help="Each point trails its last K "

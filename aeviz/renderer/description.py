@@ -137,6 +137,7 @@ from aeviz.renderer.scales import (
     padded,
     shrunk_runs,
     symlog_ticks,
+    wants_log_loss,
 )
 from aeviz.renderer.theme import RUN_STYLES, THEMES, run_colors
 from aeviz.renderer.views import RunView
@@ -583,7 +584,10 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
                             + ([[v.pca[0] for v in views]] if options.pca else [])
                             + ([objective[np.isfinite(objective)]]
                                if objective is not None else []))
-    x, y = loss_range(span, losses, options.log_loss)
+    log = wants_log_loss(losses, options.log_loss)
+    # A run that ends on its highest loss (a blow-up) gets the room above it.
+    rising = any(len(v.run.loss) > 1 and v.run.loss[-1] >= np.nanmax(v.run.loss) for v in views)
+    x, y = loss_range(span, losses, log, rising)
     x = (x[0], whole_epoch_end(x[1], views))
     epsilon = views[0].run.experiment.train.epsilon if single else 0.0
     references = tuple(Reference(float(level), tuple(texts), style)
@@ -593,10 +597,10 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
     below = [run.loss] + ([objective] if objective is not None else [])
     gap = TERMS_GAP if not plot_inches or plot_inches <= 0 else max(
         TERMS_GAP, REFERENCE_LABEL_PT / 72 / plot_inches)
-    top = (terms_top(run.terms, y, bool(options.log_loss),
+    top = (terms_top(run.terms, y, log,
                      [ref.level for ref in references], below, gap)
            if terms_axis and run.terms.size else 1.0)
-    return LossLimits(x, y, bool(options.log_loss), references, bool(terms_axis), top,
+    return LossLimits(x, y, log, references, bool(terms_axis), top,
                       tuple("RMSE" if single else v.label for v in views),
                       objective is not None)
 

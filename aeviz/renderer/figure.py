@@ -53,7 +53,9 @@ from aeviz.renderer.panels.loss import (
     set_loss_limits,
 )
 from aeviz.renderer.panels.placement import curve_points, text_width, wrap_sentences
+from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.style import class_name, cluster_color
+from aeviz.renderer.panels.terms import TERM_STYLE
 from aeviz.renderer.panels.variational import KEY_TEXTS
 from aeviz.renderer.scales import (
     apply_code_scale,
@@ -71,6 +73,8 @@ TEXT_WIDTH = 6.3               # inches: A4 or Letter with ordinary margins
 MOST_HEIGHT = 9.0              # inches: Letter's text block with 1 in margins (A4's is taller)
 PNG_DPI = 200
 FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
+MOMENT_MARKER_PT = 3.2  # the loss curve's dot at each moment (diameter)
+TERMS_ROOM = 0.55  # inches right of the loss plot for a terms axis's ticks and name
 # Margins and gaps in inches.
 LEFT, RIGHT, GAP, HEAD, LEGEND, BELOW_PLANES, LOSS_HEIGHT, BELOW_LOSS, TITLE = (
     0.55, 0.12, 0.07, 0.22, 0.24, 0.42, 1.55, 0.42, 0.3)
@@ -183,7 +187,8 @@ class HandoutFigure:
         if options.trails:
             self.notes.append("handout: trails are left out (a handout shows moments, not "
                               "motion)")
-        if any(run.terms for run in self.description.runs) and "loss" in options.panels:
+        if (len(views) > 1 and any(run.terms for run in self.description.runs)
+                and "loss" in options.panels):  # one run's are drawn, on their own axis
             self.notes.append("handout: the objective's other terms (" + ", ".join(sorted(
                 {term.title for run in self.description.runs for term in run.terms}))
                 + ") are not drawn; a clip's or still's loss panel shows them")
@@ -195,6 +200,11 @@ class HandoutFigure:
                               "shows every panel")
         self.colors = [run.color for run in self.description.runs]
         columns = len(positions)
+        # A sparse-code run's planes: how many codes each neuron leaves near zero, above
+        # each plane as the clip's readout is (the lesson's number, not only the caption's).
+        self.readouts: list[str] = []
+        self.terms = len(views) == 1 and bool(self.description.runs[0].terms) and \
+            "loss" in options.panels
         # A row of decoder outputs under each run's code planes, when the panels name it.
         self.decoder = "decoder" in options.panels
         self.rows_per_run = 2 if self.decoder else 1
@@ -212,9 +222,12 @@ class HandoutFigure:
         title = TITLE if options.title else 0
         key_rows = self._key_rows(width)
         legend = LEGEND * key_rows
-        # Room right of the loss plot for the runs' names at the ends of their curves.
+        # Room right of the loss plot for the runs' names at the ends of their curves (one
+        # run: for its terms axis, if it has one).
         self.names_room = (max(text_width(v.label, FONT["label"]) for v in views) / 72 + 0.1
-                           if len(views) > 1 else 0.0)
+                           if len(views) > 1 else TERMS_ROOM if self.terms else 0.0)
+        if len(views) == 1 and "axes" in self.description.panel("code", 0).layers:
+            self.readouts = self._readouts(views[0], positions)
         rows = len(views) * self.rows_per_run
         # A margin on the right: Agg draws text a little wider than its outline measures.
         caption = wrap_sentences(options.caption or "", FONT["label"],
@@ -270,6 +283,7 @@ class HandoutFigure:
                for line in t.split("\n")) > self.cell * 72 - 2:  # and smaller, if need be
             self.title_size = FONT["label"]
         head = HEAD + 1.2 * self.title_size / 72 * max(t.count("\n") for t in self.titles)
+        head += self._readout_height() / 72
         runs = rows // self.rows_per_run
         return head + rows * self.cell + (rows - 1) * GAP + runs * (self.inner - GAP) * (
             self.rows_per_run - 1), head
@@ -308,11 +322,36 @@ class HandoutFigure:
             ax.set_ylabel(y, labelpad=2)
 
 
+    def _readouts(self, view: RunView, positions: list[float]) -> list[str]:
+        """Each moment's share of codes near zero per code neuron (the clip's readout, on the
+        snapshot the plane shows), in the longest form that fits a plane's width, else on two
+        lines, else on three (six moments on a page)."""
+        room_pt = self.cell * 72 - 2
+        texts = []
+        for position in positions:
+            forms = readouts(silent_shares(view.codes[nearest_snapshot(view.timeline,
+                                                                       position)]))
+            # What "near 0" is (|code| < 0.03), on a line of its own where need be.
+            bound, _ = forms[0].split(": ", 1)
+            two_lines = forms[1].replace("near 0: ", bound + ":\n", 1)
+            forms = [forms[0], forms[0].replace(": ", ":\n", 1), two_lines, forms[1],
+                     two_lines.replace(", ", "\n", 1)]  # narrow planes: a line each
+            texts.append(next((form for form in forms if text_width(form, FONT["tick"])
+                               <= room_pt), forms[-1]))
+        return texts
+
+    def _readout_height(self) -> float:
+        """The room the readouts take above the planes, in points (none: 0)."""
+        if not self.readouts:
+            return 0.0
+        return (1 + max(t.count("\n") for t in self.readouts)) * 1.15 * FONT["tick"] + 2
+
     def _plane(self, view: RunView, row: int, column: int, position: float,
                corner: tuple[float, float]) -> None:
         """One code plane: the clip's code panel, in a cell, at the run's snapshot nearest to
         `position`, on the description's scale and with its layers."""
         snapshot = nearest_snapshot(view.timeline, position)
+        theme = self.theme
         described = self.description.panel("code", row)
         layers = tuple(layer for layer in described.layers if layer != "trails")
         panel = CodePanel(self.figure, self._rect(*corner, self.cell, self.cell), view,
@@ -331,9 +370,14 @@ class HandoutFigure:
                 for axis in (ax.xaxis, ax.yaxis):
                     axis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
         shown = float(view.timeline[snapshot])
-        theme = self.theme
         if row == 0:
-            ax.set_title(self.titles[column], fontsize=self.title_size, pad=3)
+            readout = self._readout_height()
+            ax.set_title(self.titles[column], fontsize=self.title_size, pad=3 + readout)
+            if readout:
+                ax.annotate(self.readouts[column], (0, 1), xycoords="axes fraction",
+                            xytext=(0, 2), textcoords="offset points", ha="left",
+                            va="bottom", fontsize=FONT["tick"], color=theme.muted,
+                            linespacing=1.15)
         if shown != position:  # this run has no snapshot there (it ended, or records less)
             finished = position > view.timeline[-1]
             what = view.step_label(snapshot) + (" (its end)" if finished else " shown")
@@ -406,8 +450,8 @@ class HandoutFigure:
                     ls=line_style(self.description.runs[number].style))  # the clip's
             curves.append((view.timeline[shown], view.run.loss[shown]))
             picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
-            ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=3.2, color=color,
-                    mec=theme.background, mew=0.5, zorder=3)
+            ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=MOMENT_MARKER_PT,
+                    color=color, mec=theme.background, mew=0.5, zorder=3)
         objective = objective_rmse(self.views[0].run) if not several else None
         if objective is not None:  # a denoising run: what it is trained on, dashed, as clips
             view = self.views[0]
@@ -443,19 +487,48 @@ class HandoutFigure:
             (x0, y0), (x1, y1) = to_axes.transform(letter.get_window_extent())
             taken.append((x0, y0, x1 - x0, y1 - y0))
         points = curve_points(ax, curves)
+        if self.terms:  # a single run's other terms, on their own axis as in the clip
+            points = np.concatenate([points, self._terms(ax, limits.terms_top, end)])
         # The moments' dotted lines are crossed by no label either ("stop at 0.0|35").
         to_x = (ax.transData + ax.transAxes.inverted())
+        lines = np.zeros((0, 2))
         for position in self.positions:
             x = to_x.transform((position, 1.0))[0]
-            points = np.concatenate([points, np.column_stack(
+            lines = np.concatenate([lines, np.column_stack(
                 [np.full(200, x), np.linspace(0, 1, 200)])])
         for ref in limits.references:
             taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts),
                                                                      FONT["tick"]),
                                         ref.style, theme, points, taken, font_size=FONT["tick"],
-                                        scale=0.6))
+                                        scale=0.6, lines=lines,
+                                        marker_pt=(MOMENT_MARKER_PT + 0.5) / 2))
         if several:
             self._end_names(ax, curves)
+
+    def _terms(self, ax: Axes, top: float, end: float) -> np.ndarray:
+        """The run's other terms (the codes' L1 size, a VAE's KL) on a right axis from 0 to
+        the description's `top` (where they run under PCA's line and the RMSE), dash-dot
+        as the clip draws them, the axis named in their color; their points (axes fractions
+        of `ax`), which a reference label must keep clear of."""
+        view, terms = self.views[0], self.description.runs[0].terms
+        twin = ax.twinx()
+        twin.spines["right"].set_linewidth(0.6)
+        twin.tick_params(length=2, width=0.5, pad=1.5, labelsize=FONT["tick"])
+        twin.grid(False)
+        shown = view.timeline <= end
+        curves = []
+        for number, term in enumerate(terms):
+            values = view.run.terms[shown, number]
+            twin.plot(view.timeline[shown], values, color=term.color, lw=1.0, ls=TERM_STYLE)
+            curves.append((view.timeline[shown], values))
+        twin.set_ylim(0, top)
+        twin.set_xlim(ax.get_xlim())
+        twin.yaxis.set_major_locator(MaxNLocator(4))
+        twin.set_ylabel(", ".join(term.title for term in terms), labelpad=2,
+                        color=terms[0].color if len(terms) == 1 else self.theme.muted)
+        to_ax = twin.transData + ax.transAxes.inverted()
+        points = [to_ax.transform(np.column_stack([x, y])) for x, y in curves]
+        return np.concatenate(points) if points else np.zeros((0, 2))
 
     def _batch_axis(self, ax: Axes) -> None:
         """A handout whose moments all lie in epoch 1 (a run recorded batch by batch, named

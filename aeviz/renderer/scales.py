@@ -223,17 +223,35 @@ def color_scales(views: list[RunView], mode: str) -> list[mcolors.Normalize]:
     return [shared] * len(views)
 
 
-def loss_range(span: tuple[float, float], losses: np.ndarray,
-               log: bool) -> tuple[tuple[float, float], tuple[float, float]]:
+LOG_LOSS_SPAN = 10.0  # losses spanning more than this (highest over lowest): a log axis
+
+
+def wants_log_loss(losses: np.ndarray, log: bool | None) -> bool:
+    """Whether the loss axis is logarithmic: as asked (`log`), else where the losses drawn
+    span more than LOG_LOSS_SPAN: a linear axis from 0 to a high start would press the
+    lowest curves' differences (tanh's 0.037 against PCA's 0.085 under sigmoid's 0.59 start)
+    into a few pixels at the bottom."""
+    if log is not None:
+        return bool(log)
+    positive = losses[np.isfinite(losses) & (losses > 0)]
+    # In logarithms: the ratio of a blow-up's 1e300 to a tiny loss would overflow.
+    return bool(positive.size) and float(np.log10(positive.max()) - np.log10(
+        positive.min())) > np.log10(LOG_LOSS_SPAN)
+
+
+def loss_range(span: tuple[float, float], losses: np.ndarray, log: bool,
+               rising: bool = True) -> tuple[tuple[float, float], tuple[float, float]]:
     """The loss panel's limits: the clip's epochs across, every loss (and PCA floor) up and
-    down; on a log axis, a fifth of the height free above the highest value (a diverging
-    run's last value is there, and its label at the top right must not sit on it)."""
+    down; on a log axis, where a run ends on its highest value (`rising`: a diverging run's
+    last value, whose label at the top right must not sit on it), a fifth of the height free
+    above it, else a little (the value labels' corner is cleared by the panel)."""
     left, right = span
     x = (float(left), float(right if right > left else left + 1))
     if log:
         positive = losses[losses > 0]
         low = positive.min() if positive.size else 1e-3
-        return x, (float(low / 1.4), float(losses.max() * (losses.max() / low * 1.4) ** 0.25))
+        room = (losses.max() / low * 1.4) ** 0.25 if rising else 1.15
+        return x, (float(low / 1.4), float(losses.max() * room))
     return x, (0.0, float(losses.max() * 1.08 or 1))
 
 

@@ -245,7 +245,9 @@ class RenderOptions:
     hold: float = setting(2.0, number(minimum=0, below=3600))
     pace: str = setting("linear", one_of(*PACE_NAMES))
     title: str | None = setting(None, drawn_text)
-    log_loss: bool = setting(False, boolean)
+    # A log loss axis (None: where the curves drawn span more than 10x, see
+    # renderer.scales.wants_log_loss).
+    log_loss: bool | None = setting(None, boolean)
     epochs: str | None = setting(None, epoch_range)
     every: int = setting(1, integer(minimum=1))
     align: str = setting("none", one_of(*ALIGN_NAMES))

@@ -8,6 +8,9 @@ page.panelKinds.loss = (() => {
   const { Panel, Box, niceTicks, tickName, font, TICK_GAP } = page.kit;
   const DASHES = { "-": [], "--": [6, 4], "-.": [6, 3, 1.5, 3], ":": [1.5, 3], "-..": [6, 3, 1.5, 3, 1.5, 3] };  // matplotlib's styles (theme.py's line_style)
   const LIFT = 16;  // a lifted label's baseline this far above its line (its foot 14 px above)
+  // The current value's dot; it travels the whole curve, so a label keeps this much more room
+  // from a curve than from a reference line (as the clip's labels keep from its marker).
+  const MARKER = 4;
   // A value as the clip's readout writes it: 4 decimals, 4 significant digits from 10 up.
   const valueText = (v) => !isFinite(v) ? "not finite" : v < 10 ? v.toFixed(4)
     : v.toPrecision(4).replace(/e([+-])(\d+)$/, (_, sign, digits) => "e" + sign + digits.padStart(2, "0"));
@@ -212,7 +215,8 @@ page.panelKinds.loss = (() => {
       return null;
     }
 
-    // Whether a label `width` wide at `place` stays clear of the curves (`points`), the lines
+    // Whether a label `width` wide at `place` stays clear of the curves (`points`, and the dot
+    // anywhere on them), the lines
     // at pixel rows `levels`, the readouts' corner and the labels already placed.
     clear(place, width, points, levels) {
       const box = this.box, readouts = 16 * this.lines + 20;
@@ -225,8 +229,9 @@ page.panelKinds.loss = (() => {
       for (let i = 1; i < points.length; i++) {
         const [ax, ay] = points[i - 1], [bx, by] = points[i];
         if (!(ax === ax && bx === bx)) continue;
-        if (Math.max(ax, bx) < x0 - 2 || Math.min(ax, bx) > x1 + 2) continue;
-        if (Math.max(ay, by) >= y0 - 2 && Math.min(ay, by) <= y1 + 2) return false;
+        const pad = 2 + MARKER;
+        if (Math.max(ax, bx) < x0 - pad || Math.min(ax, bx) > x1 + pad) continue;
+        if (Math.max(ay, by) >= y0 - pad && Math.min(ay, by) <= y1 + pad) return false;
       }
       return true;
     }
@@ -287,7 +292,7 @@ page.panelKinds.loss = (() => {
         const finished = position > run.timeline[run.timeline.length - 1] + 1e-9;
         if (isFinite(v)) {
           ctx.fillStyle = run.color;
-          ctx.beginPath(); ctx.arc(box.x(t), box.y(this.f(v)), 4, 0, 2 * Math.PI); ctx.fill();
+          ctx.beginPath(); ctx.arc(box.x(t), box.y(this.f(v)), MARKER, 0, 2 * Math.PI); ctx.fill();
         }
         this.terms.forEach((term, index) => this.termCurve(ctx, run, index, run.timeline[i], term.color, 1.8, term.style));
         const name = this.limits.value_names[number], readout = name + " " + valueText(v) + (finished ? " (finished)" : "");

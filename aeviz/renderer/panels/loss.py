@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from aeviz.renderer.description import (  # noqa: F401 - reference_levels: its old name here
     LOSS_MARGINS_IN,
@@ -39,7 +39,11 @@ from aeviz.renderer.theme import Theme, line_style
 from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
 
-CLEARANCE_PT = 3.0  # the least room between a reference label and a curve
+CLEARANCE_PT = 3.0  # the least room between a reference label and a curve or line
+MARKER_PT = 7  # the moving marker's size (diameter, points)
+# A curve carries its moving marker (MARKER_PT wide, a 1 pt edge) at some frame wherever it
+# goes: a reference label keeps this much more room from a curve than from a straight line.
+MARKER_RADIUS_PT = (MARKER_PT + 1) / 2
 KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much of the line
 AXIS_KEY_SAMPLE_PT = 16  # ... and in the x axis label's row, where room is short
 
@@ -109,14 +113,15 @@ class LossPanel:
         ax, before = self.ax, set(self.ax.texts) | set(self.ax.lines)
         # The reference lines too are lines a label must not sit on (its own included: a
         # label placed as a key, away from its line, could land on it).
-        points = np.concatenate([points] + [reference_points(ax, ref.level)
-                                            for ref in self.limits.references])
+        lines = np.concatenate([np.zeros((0, 2))] + [reference_points(ax, ref.level)
+                                                      for ref in self.limits.references])
         # Where the next key in the x label's row may start (points from the axes' left):
         # under the y axis's tick labels already (that row is free there).
         key_start = -(LOSS_MARGINS_IN[0] - 0.25) * 72
         for ref in self.limits.references:
             box = reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts)),
-                                 ref.style, self.theme, points, taken)
+                                 ref.style, self.theme, points, taken, lines=lines,
+                                 marker_pt=MARKER_RADIUS_PT)
             if box == (0.0, 0.0, 0.0, 0.0):  # no room in the plot: a key under it
                 key_start = axis_key(ax, list(ref.texts), ref.style, self.theme, key_start)
             taken.append(box)
@@ -172,7 +177,7 @@ class LossPanel:
                     ls=line_style(style))
         (line,) = ax.plot([], [], color=color, lw=2.2, ls=line_style(style), zorder=DYNAMIC,
                           label=view.label)
-        (marker,) = ax.plot([], [], "o", color=color, ms=7, zorder=DYNAMIC + 1)
+        (marker,) = ax.plot([], [], "o", color=color, ms=MARKER_PT, zorder=DYNAMIC + 1)
         value = PathLabel(ax.get_figure(), 0.98, label_y, ax.transAxes, size=FONT["label"],
                           color=color, zorder=DYNAMIC, ha="right")
         ax.add_artist(value)
@@ -208,17 +213,24 @@ class LossPanel:
 
 def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: Theme,
                    points: np.ndarray, taken: list[Rect], font_size: float = FONT["small"],
-                   scale: float = 1.0) -> Rect:
+                   scale: float = 1.0, lines: np.ndarray | None = None,
+                   marker_pt: float = 0.0) -> Rect:
     """A horizontal reference line (PCA's error, the stop threshold) and its label, placed
-    beside the line where the curves are not, else as a key (a sample of the line and the
-    label) wherever there is room; the label's shorter forms (`texts`, long to short) are
-    tried when the longer find no clear room. Returns the label's box (axes fractions)."""
+    beside the line where the curves (`points`) and other lines (`lines`) are not, else as
+    a key (a sample of the line and the label) wherever there is room; the label's shorter
+    forms (`texts`, long to short) are tried when the longer find no clear room. A curve's
+    marker (`marker_pt`, its radius) is kept clear too, wherever on the curve it is. Returns
+    the label's box (axes fractions)."""
     width = (1.2 if style == "--" else 1) * scale
     ax.axhline(level, color=theme.muted, lw=width, ls=style)
     line_y = (ax.transData + ax.transAxes.inverted()).transform((0, level))[1]
-    # Clear of the curves' strong line (2.2 pt wide) by a little more than its half width.
-    pad = (scale * CLEARANCE_PT / 72 / width_inches(ax),
-           scale * CLEARANCE_PT / 72 / height_inches(ax))
+    # Clear of the curves' strong line (2.2 pt wide) by a little more than its half width,
+    # and of their markers by that much more than the marker's radius; of lines by the first.
+    lines = np.zeros((0, 2)) if lines is None else lines
+    near = np.concatenate([np.full(len(points), marker_pt), np.zeros(len(lines))])
+    points = np.concatenate([points, lines])
+    pad = ((scale * CLEARANCE_PT + near) / 72 / width_inches(ax),
+           (scale * CLEARANCE_PT + near) / 72 / height_inches(ax))
     sample = scale * KEY_SAMPLE_PT / 72 / width_inches(ax)
     sizes = [(text_width(text, font_size) / 72 / width_inches(ax),
               1.25 * font_size / 72 / height_inches(ax)) for text in texts]
@@ -324,11 +336,22 @@ def at_least_three_ticks(ax: Axes) -> None:
     two ticks do not show how the scale runs."""
     if ax.get_yscale() == "log":
         low, high = ax.get_ylim()
-        if np.log10(high / low) < 2.5:  # under three decades: 1, 2 and 5 of each
-            ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        decades = np.log10(high / low)
+        decade_pt = height_inches(ax) * 72 / max(decades, 1e-9)
+        # The most ticks per decade whose labels stay clear apart (the closest two of each
+        # choice: log10 of 2, of 3, a decade): 1, 2 and 5 of each where there is room.
+        subs = next((subs for subs, closest in (((1.0, 2.0, 5.0), 0.301), ((1.0, 3.0), 0.477),
+                                                 ((1.0,), 1.0))
+                     if closest * decade_pt >= 1.8 * FONT["tick"]), None)
+        if subs is not None:
+            ax.yaxis.set_major_locator(LogLocator(subs=subs))
             ax.yaxis.set_minor_formatter(NullFormatter())
         else:  # many decades on a short axis: every few, but three of them at least
             fits = int(height_inches(ax) * 72 // (2.4 * FONT["tick"]))  # labels clear apart
             ax.yaxis.set_major_locator(LogLocator(numticks=max(3, fits)))
+        if 1e-4 <= low and high <= 1e5:
+            # Plain numbers (0.05, 0.1, 0.2), as the linear axis and the page name them: the
+            # log formatter names only the decades (10^-1), the 2s and 5s not at all.
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         return
     ax.yaxis.set_major_locator(MaxNLocator("auto", min_n_ticks=3))

@@ -190,7 +190,8 @@ def curve_points(ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> np.nd
 def free_spot(line_y: float, size: tuple[float, float], points: np.ndarray,
               taken: list[Rect], pad: tuple[float, float] = (0.01, 0.01)) -> Rect | None:
     """A box of `size` (axes fractions) above or below the line at `line_y` that touches no
-    curve (no curve point within `pad` of it, which covers the curves' width) and overlaps no
+    curve (no curve point within `pad` of it, which covers the curves' width; a pad per
+    point where `pad` holds arrays) and overlaps no
     `taken` box: the nearest to the line, then above, then left. When a curve hugs the line,
     the box steps away from it; None if no box near the line is clear."""
     candidates = [box for gap in GAPS for above in (True, False)
@@ -233,6 +234,7 @@ def _clearest(candidates: list[Rect], points: np.ndarray, taken: list[Rect],
 
 
 def _hits(box: Rect, points: np.ndarray, pad: tuple[float, float]) -> int:
+    """The points within `pad` of `box` (a pad each, or one pad per point: arrays)."""
     x0, y0, w, h = box
     pad_x, pad_y = pad
     inside = ((points[:, 0] >= x0 - pad_x) & (points[:, 0] <= x0 + w + pad_x)
