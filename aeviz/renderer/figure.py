@@ -55,7 +55,6 @@ from aeviz.renderer.panels.loss import (
 from aeviz.renderer.panels.placement import curve_points, text_width, wrap_sentences
 from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.style import class_name, cluster_color
-from aeviz.renderer.panels.terms import TERM_STYLE
 from aeviz.renderer.panels.variational import KEY_TEXTS
 from aeviz.renderer.scales import (
     apply_code_scale,
@@ -519,7 +518,7 @@ class HandoutFigure:
         curves = []
         for number, term in enumerate(terms):
             values = view.run.terms[shown, number]
-            twin.plot(view.timeline[shown], values, color=term.color, lw=1.0, ls=TERM_STYLE)
+            twin.plot(view.timeline[shown], values, color=term.color, lw=1.0, ls=term.style)
             curves.append((view.timeline[shown], values))
         twin.set_ylim(0, top)
         twin.set_xlim(ax.get_xlim())
