@@ -226,3 +226,30 @@ def test_a_tab_in_a_toml_title_or_caption_is_drawn_as_a_space(tmp_path, run_cli)
     assert result.exit_code == 0, result.output
     texts = _svg_texts(tmp_path / "still.svg")
     assert "tiny x" in texts and not any("\t" in t for t in texts), texts
+
+
+@pytest.mark.parametrize("title", [" ", "   ", "\t", "\n"])
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_a_blank_title_draws(tiny_run_path, tmp_path, run_cli, title, suffix):
+    """A title of spaces had no outline to measure: a traceback in every drawing command."""
+    out = tmp_path / f"still{suffix}"
+    result = run_cli("render", tiny_run_path, "-o", out, "--title", title, "--labels", " ")
+    assert result.exit_code == 0 and out.is_file(), result.output
+
+
+def test_a_line_break_in_a_title_or_label_is_drawn_as_a_space(tmp_path, run_cli):
+    """A title has one line: its second was drawn over the subtitle. A caption keeps its
+    breaks."""
+    from aeviz.settings import load_experiment
+
+    path = tmp_path / "lines.toml"
+    path.write_text(TINY.replace('title = "tiny"', 'title = "two\\nlines"')
+                    + '\n[render]\ncaption = "One.\\nTwo."\nlabels = ["a\\nb"]\n')
+    exp = load_experiment(path)
+    assert (exp.title, exp.render.caption, exp.render.labels) == ("two lines", "One.\nTwo.",
+                                                                  ("a b",))
+    assert run_cli("train", path, "-o", tmp_path / "run.npz").exit_code == 0
+    result = run_cli("render", tmp_path / "run.npz", "-o", tmp_path / "still.svg",
+                     "--title", "flag\ntitle")
+    assert result.exit_code == 0, result.output
+    assert "flag title" in _svg_texts(tmp_path / "still.svg")

@@ -261,6 +261,24 @@ def test_a_run_stopped_at_an_end_evaluated_ahead_is_left_at_that_end(monkeypatch
     assert left[0] == left[1]
 
 
+
+def test_a_diverging_run_warns_of_nothing_on_any_lane(monkeypatch, recwarn):
+    """Overflow is detected, not warned: on the helper and the evaluation's threads too
+    (numpy's error handling is each thread's own)."""
+    monkeypatch.setattr(model, "HANDOFF_SIZE", 1)
+    monkeypatch.setattr(model, "EVALUATION_ROWS", 8)  # the evaluation on threads of its own
+    monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
+    handed = handed_over(monkeypatch)
+    clusters = [{"n": 40, "mean": [0.0] * 8, "std": 1.0}, {"n": 40, "mean": [1.0] * 8, "std": 1.0}]
+    run = aeviz.train(tiny_text(  # overflows in the helper's sums (found with lr 2, not 10)
+        data={"clusters": clusters}, model={"layers": [8, 64, 2, 64, 8], "activation": "identity",
+                                            "output_activation": "identity"},
+        train={"optimizer": "sgd", "learning_rate": 2.0, "epochs": 30}))
+    assert run.meta.stop_reason == "diverged" and all(handed)
+    assert [str(w.message) for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+
+
 def test_optimizer_state_restored_gives_the_same_steps():
     from aeviz.training.optim import OPTIMIZERS
 

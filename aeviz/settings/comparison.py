@@ -24,7 +24,7 @@ from aeviz.settings.fields import (
     Invalid,
     array_of,
     build,
-    drawn_text,
+    drawn_line,
     setting,
     suggestion,
     table,
@@ -51,7 +51,7 @@ class Compare:
     """Which runs are compared, and what they are called in the clip."""
 
     runs: tuple[str, ...] = setting((), array_of(experiment_name, min_len=2), required=True)
-    labels: tuple[str, ...] | None = setting(None, array_of(drawn_text, min_len=1))
+    labels: tuple[str, ...] | None = setting(None, array_of(drawn_line, min_len=1))
 
     def resolved(self) -> Compare:
         repeated = sorted({name for name in self.runs if self.runs.count(name) > 1})
@@ -67,7 +67,7 @@ class Compare:
 class Comparison:
     """A whole comparison file, resolved: every default filled in."""
 
-    title: str | None = setting(None, drawn_text)  # not set: the runs' shared title
+    title: str | None = setting(None, drawn_line)  # not set: the runs' shared title
     compare: Compare = table(Compare)
     render: RenderOptions = table(RenderOptions)
     source: str = field(default="comparison", compare=False)

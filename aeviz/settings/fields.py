@@ -104,13 +104,19 @@ def text(value: Any) -> str:
 
 
 def drawn_text(value: Any) -> str:
-    """Text drawn in a clip (a title, a run's label): `text`, and math between $ signs that
-    matplotlib can lay out, so a mistake is found by `validate`, not halfway through a render.
-    A tab is a space (matplotlib's fonts draw it as a missing glyph's box)."""
+    """Text drawn in a clip (a caption): `text`, and math between $ signs that matplotlib can
+    lay out, so a mistake is found by `validate`, not halfway through a render. A tab is a
+    space (matplotlib's fonts draw it as a missing glyph's box)."""
     found = math_problem(text(value))
     if found:
         raise Invalid(found)
     return value.replace("\t", " ")
+
+
+def drawn_line(value: Any) -> str:
+    """A one-line text drawn in a clip (a title, a run's label): as `drawn_text`, with a line
+    break drawn as a space (a title has one line; its second was drawn over the subtitle)."""
+    return drawn_text(value).replace("\n", " ")
 
 
 def one_of(*choices: str) -> Check:

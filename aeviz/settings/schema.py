@@ -21,6 +21,7 @@ from aeviz.settings.fields import (
     array_of,
     boolean,
     build,
+    drawn_line,
     drawn_text,
     epoch_range,
     integer,
@@ -244,7 +245,7 @@ class RenderOptions:
     duration: float = setting(12.0, number(minimum=0, below=3600))  # 0: a frame per snapshot
     hold: float = setting(2.0, number(minimum=0, below=3600))
     pace: str = setting("linear", one_of(*PACE_NAMES))
-    title: str | None = setting(None, drawn_text)
+    title: str | None = setting(None, drawn_line)
     # A log loss axis (None: where the curves drawn span more than 10x, see
     # renderer.scales.wants_log_loss).
     log_loss: bool | None = setting(None, boolean)
@@ -255,7 +256,7 @@ class RenderOptions:
     smooth: int = setting(0, integer(minimum=0, maximum=30))
     pca: bool = setting(True, boolean)
     pca_ghost: bool = setting(False, boolean)
-    labels: tuple[str, ...] | None = setting(None, array_of(drawn_text, min_len=1))
+    labels: tuple[str, ...] | None = setting(None, array_of(drawn_line, min_len=1))
     future: bool = setting(True, boolean)  # false: hide the loss curve not yet reached
     # Arrows: where the reconstruction error pulls each code (None: off, and left out of
     # stored configs).
@@ -296,8 +297,8 @@ class RenderOptions:
 class Experiment:
     """A whole experiment file, resolved: every default filled in."""
 
-    title: str = setting("", drawn_text)
-    label: str | None = setting(None, drawn_text)  # short name beside other runs (default: derived)
+    title: str = setting("", drawn_line)
+    label: str | None = setting(None, drawn_line)  # short name beside other runs (default: derived)
     data: Data = table(Data)
     model: Model = table(Model)
     train: Train = table(Train)

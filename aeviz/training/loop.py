@@ -160,14 +160,12 @@ class Training:
         """The network now (or `net`, a frozen copy of it taken at `step`): its RMSE over x,
         and float32 copies of its codes and parameters."""
         net = self.net if net is None else net
-        # Divergence is detected, not warned; on the helper too (errstate is each thread's).
-        with np.errstate(over="ignore", invalid="ignore"):
-            rmse, codes = net.evaluate(self.x, self.exp.code_layer, self.lanes.evaluation_threads
-                                       if threads is None else threads)
-            # astype copies: later in-place updates of the weights must not leak into the record.
-            params = net.params.astype(np.float32)
-            extras = self._extras(net, codes, params)
-        return Snapshot(epoch, self.step if step is None else step, rmse, codes, params, *extras)
+        rmse, codes = net.evaluate(self.x, self.exp.code_layer, self.lanes.evaluation_threads
+                                   if threads is None else threads)
+        # astype copies: later in-place updates of the weights must not leak into the record.
+        params = net.params.astype(np.float32)
+        return Snapshot(epoch, self.step if step is None else step, rmse, codes, params,
+                        *self._extras(net, codes, params))
 
     def _extras(self, net: Autoencoder, codes: np.ndarray, params: np.ndarray) -> tuple:
         """The objective's other terms over all of x, and a variational run's log-variance

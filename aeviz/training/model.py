@@ -437,10 +437,11 @@ class Autoencoder:
         chunks' squared errors are added in chunk order: the result is the same every time.
         """
         codes = np.empty((len(x), self.layer_sizes[code_layer]), np.float32)
+        errors = np.geterr()
 
         def squared_error(start: int) -> float:
             part = x[start:start + EVALUATION_ROWS]
-            with np.errstate(over="ignore", invalid="ignore"):  # each thread's own setting
+            with np.errstate(**errors):  # the caller's: each thread has its own
                 outputs = self.forward_into(part).outputs
                 codes[start:start + len(part)] = outputs[code_layer]
                 error = np.subtract(outputs[-1], part, out=outputs[-1])

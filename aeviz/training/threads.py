@@ -31,6 +31,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import NamedTuple
 
+import numpy as np
+
 # The variables by which a user chooses the thread count themselves, the first set one wins.
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 LANES = 2  # the caller's thread and one helper: what a step has independent work for
@@ -105,7 +107,8 @@ class Lanes:
         if self.helper is None:
             work(*args)
         else:
-            self.pending.append((self.helper.submit(work, *args), work, args))
+            self.pending.append((self.helper.submit(_as_caller, np.geterr(), work, args), work,
+                                 args))
 
     def aside(self, work: Callable[..., object], *args: object) -> Future:
         """Hand work to the helper apart from a step's: it runs after what was handed before
@@ -114,7 +117,7 @@ class Lanes:
         not started at the step's end, the caller does itself, so no step waits for it.)"""
         if self.helper is None:
             raise RuntimeError("aside needs a helper thread")
-        return self.helper.submit(work, *args)
+        return self.helper.submit(_as_caller, np.geterr(), work, args)
 
     def wait(self) -> None:
         pending, self.pending = self.pending, []
@@ -145,6 +148,14 @@ class Lanes:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _as_caller(errors: dict, work: Callable[..., object], args: tuple) -> object:
+    """Run work on the helper with the caller's floating-point error handling (numpy's is
+    each thread's own: training's "overflow is detected, not warned" held only on the caller,
+    and a diverging run printed overflow notes with two lanes, none with one)."""
+    with np.errstate(**errors):
+        return work(*args)
 
 
 SERIAL = Lanes(1)  # no helper: everything at once, in order

@@ -20,7 +20,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width of `text` at `size` points, in points: of its widest line, as matplotlib
     lays each line out alone (its math included: a line break is no glyph)."""
     font = FontProperties(size=size, weight="bold" if bold else "normal")
-    return max(TextPath((0, 0), line, prop=font).get_extents().width if line else 0.0
+    return max(TextPath((0, 0), line, prop=font).get_extents().width if line.strip() else 0.0
                for line in text.split("\n"))
 
 
@@ -31,7 +31,8 @@ def outline_width(text: str, size: float, bold: bool = False) -> float:
     font = FontProperties(size=size, weight="bold" if bold else "normal")
     widths = [0.0]
     for line in text.split("\n"):
-        x = TextPath((0, 0), line, prop=font).vertices[:, 0] if line else np.zeros(0)
+        # Blank lines have no outline (and matplotlib's TextPath of only spaces fails).
+        x = TextPath((0, 0), line, prop=font).vertices[:, 0] if line.strip() else np.zeros(0)
         widths.append(float(x.max() - x.min()) if len(x) else 0.0)
     return max(widths)
 
