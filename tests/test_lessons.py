@@ -17,6 +17,7 @@ from matplotlib import colors as mcolors
 from aeviz.batch import split_comparisons
 from aeviz.renderer import run_views
 from aeviz.renderer.decoding import decode, sheet_region
+from aeviz.renderer.description import MARK_NAMES
 from aeviz.renderer.frames import plan_frames
 from aeviz.renderer.naming import comparison_detail_forms
 from aeviz.renderer.panels import CodePanel, LossPanel, WeightPanel
@@ -148,7 +149,9 @@ def test_decoder_manifold_names_its_axes_off_the_data_and_its_sides_in_order(run
                   & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1))
         assert not inside.any(), name.get_text()
     legend = panel(scene, CodePanel).ax.get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == ["left", "middle", "right"]
+    # the decoder's "+" grid points keyed first, as in the handout (short at 640)
+    assert [t.get_text() for t in legend.get_texts()] == [
+        MARK_NAMES["grid"][size == "640x360"], "left", "middle", "right"]
 
 
 def test_the_arcs_parts_are_keyed_as_the_arc_reads(runs):
@@ -984,3 +987,119 @@ def test_the_decoder_manifold_handout_keys_its_sheet_and_grid_and_ticks_its_plan
             renderer).y1
     key_box = key.get_window_extent(renderer)
     assert key_box.x0 >= 0 and key_box.x1 <= handout.figure.bbox.width
+
+
+# Keys: every drawn mark keyed by one name (description.MARK_NAMES) in clip and handout, where
+# the room allows, and a key never over a tick label or into the next panel.
+
+def _tick_labels(ax, renderer) -> list:
+    return [label.get_window_extent(renderer)
+            for axis in (ax.xaxis, ax.yaxis) for label in axis.get_ticklabels()
+            if label.get_visible() and label.get_text()]
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, size):
+    """denoising-vs-plain, denoising and denoising-plain: each sheet's key names the data,
+    the decoded grid, the faint sheet beyond the codes (the clips left it unkeyed, the page
+    and handout keyed it) and a denoising run's noisy inputs, in the long or short names of
+    MARK_NAMES; it lies inside its panel or above it, never over a tick label (at 640 the
+    denoising plane's key reached left over its "-2" and "-1"), and each run keeps its name."""
+    from aeviz.renderer.description import sheet_marks
+
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    scenes = [scene_of(pair, dataclasses.replace(comparison.render,
+                                                 labels=comparison.compare.labels), size)]
+    scenes += [scene_of([runs[name]], runs[name].experiment.render, size)
+               for name in ("denoising", "denoising-plain")]
+    for scene, frames in scenes:
+        scene.draw_full(frames[-1])
+        renderer = scene.figure.canvas.get_renderer()
+        for number, (sheet, described) in enumerate(
+                (p, d) for (p, _), d in zip(scene.panels, scene.description.panels)
+                if isinstance(p, SheetPanel)):
+            marks = sheet_marks(described.decoder)
+            assert "beyond" in marks and ("noisy" in marks) == (sheet.noisy is not None)
+            legend = sheet.ax.get_legend()
+            names = [" ".join(t.get_text().split()) for t in legend.get_texts()]
+            assert [name in MARK_NAMES[mark] for mark, name in zip(marks, names)] \
+                == [True] * len(marks), names
+            assert len(names) == len(marks)
+            box = legend.get_window_extent(renderer)
+            frame = sheet.ax.get_window_extent(renderer)
+            inside = (box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1
+                      and box.y0 >= frame.y0 - 1 and box.y1 <= frame.y1 + 1)
+            assert inside or box.y0 >= frame.y1 - 1, (box, frame)
+            for tick in _tick_labels(sheet.ax, renderer):
+                assert not box.overlaps(tick), (size, names)
+            if len(scene.views) > 1:
+                assert sheet.ax.get_title(loc="left") == comparison.compare.labels[number]
+
+
+def test_the_triads_names_are_haloed_and_drawn_over_the_moving_sheet(runs):
+    """decoder-manifold: the faint sheet crossed the x, y and z at 640 (they were drawn into
+    the still background, the sheet over them): each name has a halo of the background's
+    color and is drawn with the sheet, after it."""
+    from matplotlib import patheffects
+
+    run = runs["decoder-manifold"]
+    scene, frames = scene_of([run], run.experiment.render)
+    sheet = panel(scene, SheetPanel)
+    names = [t for t in sheet.ax.texts if t.get_text() in ("x", "y", "z")]
+    assert len(names) == 3
+    for name in names:
+        (halo,) = name.get_path_effects()
+        assert isinstance(halo, patheffects.withStroke)
+        assert mcolors.to_hex(halo._gc["foreground"]) == mcolors.to_hex(scene.theme.background)
+        assert name in sheet.artists and name.get_zorder() > sheet.mesh.get_zorder()
+        assert name.get_zorder() > sheet.outside.get_zorder()
+
+
+def test_the_decoders_grid_points_are_keyed_in_the_comparison_clip_and_handout(runs):
+    """vae-vs-ae: the "+" grid points on both planes are keyed in the clip's key above the
+    planes (only the handout keyed them); in the handout the marks stand in columns of their
+    own, left of every class (the "0" stood under "decoder's grid points", apart from 1-9)."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+    from aeviz.renderer.panels.variational import KEY_TEXTS
+
+    scene, _ = vae_comparison_drawn(runs)
+    (key,) = scene.figure.legends
+    names = [t.get_text() for t in key.get_texts()]
+    assert names[0] in MARK_NAMES["grid"] and names[1:] == [str(n) for n in range(10)]
+    renderer = scene.figure.canvas.get_renderer()
+    box = key.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= scene.figure.bbox.width
+    assert not box.overlaps(scene.title.get_window_extent(renderer))
+    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
+    options = load_comparison(EXAMPLES / "vae-vs-ae.toml").options
+    views = run_views(pair, options)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, options, positions, TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    (key,) = handout.figure.legends
+    texts = {t.get_text(): t.get_window_extent(renderer) for t in key.get_texts()}
+    marks = [texts[name] for name in texts if name in
+             {MARK_NAMES["grid"][0], *KEY_TEXTS}]
+    assert len(marks) == 3
+    classes = [texts[str(n)] for n in range(10)]
+    assert max(m.x1 for m in marks) < min(c.x0 for c in classes)
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_code_planes_key_stays_in_its_slot_clear_of_the_weights(runs, size):
+    """linear-vs-pca: the clusters' key, centered on the plane's slot, ends inside it; at
+    640 "cluster 4" stood 8 px from the weights' "input 4"."""
+    run = runs["linear-vs-pca"]
+    scene, frames = scene_of([run], run.experiment.render, size)
+    scene.draw_full(frames[-1])
+    renderer = scene.figure.canvas.get_renderer()
+    code = panel(scene, CodePanel)
+    legend = code.ax.get_legend().get_window_extent(renderer)
+    weights = panel(scene, WeightPanel)
+    em = 10.5 * scene.figure.dpi / 72
+    inputs = [t for t in weights.ax.texts if t.get_text().startswith("input")]
+    assert inputs and legend.x0 >= 0
+    for text in inputs:
+        assert text.get_window_extent(renderer).x0 - legend.x1 >= em
