@@ -278,6 +278,8 @@ def test_the_plain_run_nearly_copies_its_input_and_its_sheet_crosses_the_arc(run
     caption = plain.experiment.render.caption
     assert f"({plain.loss[-1]:.1g})" in caption and plain.loss[-1] < noisy.loss[-1] / 5
     assert _sheet_flatness(plain) > 0.6 and _sheet_flatness(noisy) < 0.4
+    # what the clip shows, said so: the sheet spread over the plane (not "crosses the arc")
+    assert "decoded grid spreads over the plane around the arc" in " ".join(caption.split())
 
 
 # vae-vs-ae: the N(0, 1) circles over the codes, the codes' σ by default with a key, and the
@@ -1103,3 +1105,50 @@ def test_the_code_planes_key_stays_in_its_slot_clear_of_the_weights(runs, size):
     assert inputs and legend.x0 >= 0
     for text in inputs:
         assert text.get_window_extent(renderer).x0 - legend.x1 >= em
+
+
+# A single clip's caption says first what that clip shows (not what only a comparison shows).
+
+def test_the_adam_caption_states_its_plateau_and_end():
+    """optimizers-adam's clip shows Adam alone: its caption gives its plateau, when it leaves
+    it and where it ends, not "later than RMSProp" (only the comparison shows RMSProp)."""
+    run = train(load_experiment(EXAMPLES / "optimizers-adam.toml"))
+    caption = " ".join(run.experiment.render.caption.split())
+    assert caption.startswith("Adam's error sits on a plateau near 0.085 until about epoch "
+                              "60, then falls to 0.035.") and "RMSProp here" not in caption
+    loss, epoch = np.asarray(run.loss, float), np.asarray(run.epoch)
+    plateau = loss[(epoch >= 10) & (epoch <= 55)]
+    assert np.abs(plateau - 0.085).max() < 0.003  # on the plateau, near 0.085
+    left = epoch[np.argmax(loss < 0.075)]  # off it: well below
+    assert 55 <= left <= 75 and f"{loss[-1]:.2g}" == "0.035"
+
+
+def test_the_seed_default_caption_says_when_the_clusters_part(runs):
+    """seed-default: "most of the learning is in the first epochs" was true of the RMSE
+    (down to PCA's line by epoch 10) but the clusters part between epochs 60 and 150, as
+    the RMSE falls again: the worst-separated pair of clusters' overlap (Fisher's line
+    between them) at least halves there, and the caption says so first."""
+    run = runs["seed-default"]
+    caption = " ".join(run.experiment.render.caption.split())
+    assert caption.startswith("Four clusters in 4-D come apart in a 2-neuron code between "
+                              "epochs 60 and 150.")
+    loss, epoch = np.asarray(run.loss, float), np.asarray(run.epoch)
+    codes, labels = np.asarray(run.codes, float), np.asarray(run.labels)
+
+    def overlap(at: int) -> float:
+        """The largest share of two clusters' codes on the wrong side of Fisher's line."""
+        c = codes[int(np.argmin(np.abs(epoch - at)))]
+        worst = 0.0
+        for i, j in combinations(np.unique(labels), 2):
+            a, b = c[labels == i], c[labels == j]
+            w = np.linalg.solve(np.cov(a.T) + np.cov(b.T) + 1e-12 * np.eye(2),
+                                a.mean(0) - b.mean(0))
+            middle = (a.mean(0) + b.mean(0)) @ w / 2
+            worst = max(worst, ((a @ w < middle).sum() + (b @ w > middle).sum())
+                        / (len(a) + len(b)))
+        return worst
+
+    assert overlap(60) >= 2 * overlap(150) and overlap(150) < 0.05
+    assert loss[np.argmin(np.abs(epoch - 10))] < 0.09 < loss[0]  # the first drop: early
+    at = {e: loss[np.argmin(np.abs(epoch - e))] for e in (60, 150)}
+    assert at[60] > 0.08 and at[150] < 0.05  # the second drop: when they part

@@ -41,6 +41,7 @@ from aeviz.renderer.description import (
     Description,
     describe,
     loss_limits_for,
+    plane_marks,
     sheet_marks,
 )
 from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
@@ -489,10 +490,6 @@ class HandoutFigure:
         return [(class_name(run.label_names, label), cluster_color(self.theme, label))
                 for label in labels]
 
-    def _ghost(self) -> bool:
-        """Whether the planes draw PCA's projection (rings)."""
-        return any("ghost" in panel.layers for panel in self.description.panels)
-
     def _variational(self) -> tuple[bool, ...]:
         """Whether the planes draw a VAE's circles, and its codes' σ ellipses (empty: no
         circles)."""
@@ -509,7 +506,9 @@ class HandoutFigure:
         names = [name for name, _ in self._legend_entries()]
         keyed: list[tuple[Line2D, str]] = []
         foreground, muted = self.theme.foreground, self.theme.muted
-        if self._ghost():
+        planes = {mark for panel in self.description.panels
+                  for mark in plane_marks(panel.layers)}
+        if "ghost" in planes:
             keyed.append((Line2D([], [], ls="", marker="o", ms=5, mfc="none", mec=muted,
                                  mew=0.7), GHOST_NAME))
         if self._variational():  # (lines of no axes: the planes' own lines are theirs alone)
@@ -517,7 +516,7 @@ class HandoutFigure:
             if self._variational()[1]:
                 keyed.append((Line2D([], [], color=foreground, lw=0.5, alpha=0.6),
                               KEY_TEXTS[1]))
-        if any("grid" in panel.layers for panel in self.description.panels) and self.decoder:
+        if "grid" in planes and self.decoder:
             keyed.append((Line2D([], [], ls="", marker="+", ms=4, mew=0.6, color=muted),
                           MARK_NAMES["grid"][0]))
         marks = {mark for panel in self.description.panels if panel.decoder is not None

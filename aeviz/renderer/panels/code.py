@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.path import Path
 
-from aeviz.renderer.description import MARK_NAMES, code_layers
+from aeviz.renderer.description import MARK_NAMES, code_layers, plane_marks
 from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.decoder import clear_ticks
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
@@ -79,7 +79,8 @@ class CodePanel:
         # (in its short form where a column's width has no room for the long one), where
         # that takes no row more (at 640 a row more shrank a digits plane by a third); in
         # a comparison's key above the planes (no legend here: the scene's, from these).
-        marks = [_mark_name("grid", fig, slot)] if "grid" in layers and not compact else []
+        marks = [_mark_name(mark, fig, slot) for mark in plane_marks(layers)
+                 if mark == "grid" and not compact]  # (PCA's rings: named by their artist)
         if marks and entries:
             marked = -(-(entries + 1) // _legend_columns(fig, slot, run, labels, marks))
             marks = marks if marked <= rows else []
