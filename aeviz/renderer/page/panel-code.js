@@ -88,6 +88,11 @@ page.panelKinds.code = (() => {
         if (this.keyInside) this.aside.replaceChildren();
       } else if (layers.includes("ghost") && !layers.includes("axes")) {
         this.setAside(["\u25CB PCA, fitted onto the codes", "\u25CB PCA"]);  // the clip's legend entry
+      } else if (layers.includes("grid")) {
+        // The decoder's faint "+" grid points, keyed by the clip's and handout's name (the
+        // description's MARK_NAMES) where it fits beside the whole title, else not at all.
+        const [long, short] = this.stage.data.markNames.grid;
+        this.setAside([`+ ${long}`, `+ ${short}`, ""]);
       }
       super.resize();
     }
