@@ -17,6 +17,7 @@ from matplotlib import colors as mcolors
 from aeviz.batch import split_comparisons
 from aeviz.renderer import run_views
 from aeviz.renderer.decoding import decode, sheet_region
+from aeviz.renderer.description import MARK_NAMES
 from aeviz.renderer.frames import plan_frames
 from aeviz.renderer.naming import comparison_detail_forms
 from aeviz.renderer.panels import CodePanel, LossPanel, WeightPanel
@@ -148,7 +149,9 @@ def test_decoder_manifold_names_its_axes_off_the_data_and_its_sides_in_order(run
                   & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1))
         assert not inside.any(), name.get_text()
     legend = panel(scene, CodePanel).ax.get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == ["left", "middle", "right"]
+    # the decoder's "+" grid points keyed first, as in the handout (short at 640)
+    assert [t.get_text() for t in legend.get_texts()] == [
+        MARK_NAMES["grid"][size == "640x360"], "left", "middle", "right"]
 
 
 def test_the_arcs_parts_are_keyed_as_the_arc_reads(runs):
@@ -275,6 +278,8 @@ def test_the_plain_run_nearly_copies_its_input_and_its_sheet_crosses_the_arc(run
     caption = plain.experiment.render.caption
     assert f"({plain.loss[-1]:.1g})" in caption and plain.loss[-1] < noisy.loss[-1] / 5
     assert _sheet_flatness(plain) > 0.6 and _sheet_flatness(noisy) < 0.4
+    # what the clip shows, said so: the sheet spread over the plane (not "crosses the arc")
+    assert "decoded grid spreads over the plane around the arc" in " ".join(caption.split())
 
 
 # vae-vs-ae: the N(0, 1) circles over the codes, the codes' σ by default with a key, and the
@@ -1083,3 +1088,166 @@ def test_the_decoder_manifold_handout_keys_its_sheet_and_grid_and_ticks_its_plan
             renderer).y1
     key_box = key.get_window_extent(renderer)
     assert key_box.x0 >= 0 and key_box.x1 <= handout.figure.bbox.width
+
+
+# Keys: every drawn mark keyed by one name (description.MARK_NAMES) in clip and handout, where
+# the room allows, and a key never over a tick label or into the next panel.
+
+def _tick_labels(ax, renderer) -> list:
+    return [label.get_window_extent(renderer)
+            for axis in (ax.xaxis, ax.yaxis) for label in axis.get_ticklabels()
+            if label.get_visible() and label.get_text()]
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, size):
+    """denoising-vs-plain, denoising and denoising-plain: each sheet's key names the data,
+    the decoded grid, the faint sheet beyond the codes (the clips left it unkeyed, the page
+    and handout keyed it) and a denoising run's noisy inputs, in the long or short names of
+    MARK_NAMES; it lies inside its panel or above it, never over a tick label (at 640 the
+    denoising plane's key reached left over its "-2" and "-1"), and each run keeps its name."""
+    from aeviz.renderer.description import sheet_marks
+
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    scenes = [scene_of(pair, dataclasses.replace(comparison.render,
+                                                 labels=comparison.compare.labels), size)]
+    scenes += [scene_of([runs[name]], runs[name].experiment.render, size)
+               for name in ("denoising", "denoising-plain")]
+    for scene, frames in scenes:
+        scene.draw_full(frames[-1])
+        renderer = scene.figure.canvas.get_renderer()
+        for number, (sheet, described) in enumerate(
+                (p, d) for (p, _), d in zip(scene.panels, scene.description.panels)
+                if isinstance(p, SheetPanel)):
+            marks = sheet_marks(described.decoder)
+            assert "beyond" in marks and ("noisy" in marks) == (sheet.noisy is not None)
+            legend = sheet.ax.get_legend()
+            names = [" ".join(t.get_text().split()) for t in legend.get_texts()]
+            assert [name in MARK_NAMES[mark] for mark, name in zip(marks, names)] \
+                == [True] * len(marks), names
+            assert len(names) == len(marks)
+            box = legend.get_window_extent(renderer)
+            frame = sheet.ax.get_window_extent(renderer)
+            inside = (box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1
+                      and box.y0 >= frame.y0 - 1 and box.y1 <= frame.y1 + 1)
+            assert inside or box.y0 >= frame.y1 - 1, (box, frame)
+            for tick in _tick_labels(sheet.ax, renderer):
+                assert not box.overlaps(tick), (size, names)
+            if len(scene.views) > 1:
+                assert sheet.ax.get_title(loc="left") == comparison.compare.labels[number]
+
+
+def test_the_triads_names_are_haloed_and_drawn_over_the_moving_sheet(runs):
+    """decoder-manifold: the faint sheet crossed the x, y and z at 640 (they were drawn into
+    the still background, the sheet over them): each name has a halo of the background's
+    color and is drawn with the sheet, after it."""
+    from matplotlib import patheffects
+
+    run = runs["decoder-manifold"]
+    scene, frames = scene_of([run], run.experiment.render)
+    sheet = panel(scene, SheetPanel)
+    names = [t for t in sheet.ax.texts if t.get_text() in ("x", "y", "z")]
+    assert len(names) == 3
+    for name in names:
+        (halo,) = name.get_path_effects()
+        assert isinstance(halo, patheffects.withStroke)
+        assert mcolors.to_hex(halo._gc["foreground"]) == mcolors.to_hex(scene.theme.background)
+        assert name in sheet.artists and name.get_zorder() > sheet.mesh.get_zorder()
+        assert name.get_zorder() > sheet.outside.get_zorder()
+
+
+def test_the_decoders_grid_points_are_keyed_in_the_comparison_clip_and_handout(runs):
+    """vae-vs-ae: the "+" grid points on both planes are keyed in the clip's key above the
+    planes (only the handout keyed them); in the handout the marks stand in columns of their
+    own, left of every class (the "0" stood under "decoder's grid points", apart from 1-9)."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+    from aeviz.renderer.panels.variational import KEY_TEXTS
+
+    scene, _ = vae_comparison_drawn(runs)
+    (key,) = scene.figure.legends
+    names = [t.get_text() for t in key.get_texts()]
+    assert names[0] in MARK_NAMES["grid"] and names[1:] == [str(n) for n in range(10)]
+    renderer = scene.figure.canvas.get_renderer()
+    box = key.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= scene.figure.bbox.width
+    assert not box.overlaps(scene.title.get_window_extent(renderer))
+    pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
+    options = load_comparison(EXAMPLES / "vae-vs-ae.toml").options
+    views = run_views(pair, options)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, options, positions, TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    (key,) = handout.figure.legends
+    texts = {t.get_text(): t.get_window_extent(renderer) for t in key.get_texts()}
+    marks = [texts[name] for name in texts if name in
+             {MARK_NAMES["grid"][0], *KEY_TEXTS}]
+    assert len(marks) == 3
+    classes = [texts[str(n)] for n in range(10)]
+    assert max(m.x1 for m in marks) < min(c.x0 for c in classes)
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_code_planes_key_stays_in_its_slot_clear_of_the_weights(runs, size):
+    """linear-vs-pca: the clusters' key, centered on the plane's slot, ends inside it; at
+    640 "cluster 4" stood 8 px from the weights' "input 4"."""
+    run = runs["linear-vs-pca"]
+    scene, frames = scene_of([run], run.experiment.render, size)
+    scene.draw_full(frames[-1])
+    renderer = scene.figure.canvas.get_renderer()
+    code = panel(scene, CodePanel)
+    legend = code.ax.get_legend().get_window_extent(renderer)
+    weights = panel(scene, WeightPanel)
+    em = 10.5 * scene.figure.dpi / 72
+    inputs = [t for t in weights.ax.texts if t.get_text().startswith("input")]
+    assert inputs and legend.x0 >= 0
+    for text in inputs:
+        assert text.get_window_extent(renderer).x0 - legend.x1 >= em
+
+
+# A single clip's caption says first what that clip shows (not what only a comparison shows).
+
+def test_the_adam_caption_states_its_plateau_and_end():
+    """optimizers-adam's clip shows Adam alone: its caption gives its plateau, when it leaves
+    it and where it ends, not "later than RMSProp" (only the comparison shows RMSProp)."""
+    run = train(load_experiment(EXAMPLES / "optimizers-adam.toml"))
+    caption = " ".join(run.experiment.render.caption.split())
+    assert caption.startswith("Adam's error sits on a plateau near 0.085 until about epoch "
+                              "60, then falls to 0.035.") and "RMSProp here" not in caption
+    loss, epoch = np.asarray(run.loss, float), np.asarray(run.epoch)
+    plateau = loss[(epoch >= 10) & (epoch <= 55)]
+    assert np.abs(plateau - 0.085).max() < 0.003  # on the plateau, near 0.085
+    left = epoch[np.argmax(loss < 0.075)]  # off it: well below
+    assert 55 <= left <= 75 and f"{loss[-1]:.2g}" == "0.035"
+
+
+def test_the_seed_default_caption_says_when_the_clusters_part(runs):
+    """seed-default: "most of the learning is in the first epochs" was true of the RMSE
+    (down to PCA's line by epoch 10) but the clusters part between epochs 60 and 150, as
+    the RMSE falls again: the worst-separated pair of clusters' overlap (Fisher's line
+    between them) at least halves there, and the caption says so first."""
+    run = runs["seed-default"]
+    caption = " ".join(run.experiment.render.caption.split())
+    assert caption.startswith("Four clusters in 4-D come apart in a 2-neuron code between "
+                              "epochs 60 and 150.")
+    loss, epoch = np.asarray(run.loss, float), np.asarray(run.epoch)
+    codes, labels = np.asarray(run.codes, float), np.asarray(run.labels)
+
+    def overlap(at: int) -> float:
+        """The largest share of two clusters' codes on the wrong side of Fisher's line."""
+        c = codes[int(np.argmin(np.abs(epoch - at)))]
+        worst = 0.0
+        for i, j in combinations(np.unique(labels), 2):
+            a, b = c[labels == i], c[labels == j]
+            w = np.linalg.solve(np.cov(a.T) + np.cov(b.T) + 1e-12 * np.eye(2),
+                                a.mean(0) - b.mean(0))
+            middle = (a.mean(0) + b.mean(0)) @ w / 2
+            worst = max(worst, ((a @ w < middle).sum() + (b @ w > middle).sum())
+                        / (len(a) + len(b)))
+        return worst
+
+    assert overlap(60) >= 2 * overlap(150) and overlap(150) < 0.05
+    assert loss[np.argmin(np.abs(epoch - 10))] < 0.09 < loss[0]  # the first drop: early
+    at = {e: loss[np.argmin(np.abs(epoch - e))] for e in (60, 150)}
+    assert at[60] > 0.08 and at[150] < 0.05  # the second drop: when they part

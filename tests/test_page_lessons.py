@@ -354,8 +354,11 @@ def test_the_half_pipes_axis_triad_sits_off_the_data_and_the_key_names_the_faint
         driver = open_page(browser, page)
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
         sheet = js(driver, "aeviz.drawn('decoder', 0)")
+        code = js(driver, "aeviz.drawn('code', 0)")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    # the code plane keys the decoder's "+" grid points as clip and handout do (MARK_NAMES)
+    assert code["aside"] in ("+ decoder's grid points", "+ grid points"), code["aside"]
     covered = sheet["triad"]["covered"]
     assert len(covered) == 8
     assert covered[sheet["triad"]["corner"]] == min(covered.values())

@@ -660,6 +660,34 @@ def code_layers(view: RunView, options: RenderOptions,
     return tuple(layers)
 
 
+# The key: each mark a panel draws by one name (and its short form, where a key has little
+# room), the same in clip, still and handout (the page's key says the same words).
+MARK_NAMES = {
+    "ghost": ("PCA", "PCA"),                            # PCA's answer, rings on the plane
+    "grid": ("decoder's grid points", "grid points"),   # the decoded grid's points, "+"
+    "data": ("data", "data"),                           # the data among the decoded sheet
+    "sheet": ("decoded grid", "grid"),                  # the sheet where the codes are
+    "beyond": ("beyond the codes", "beyond"),           # the same sheet, faint, beyond them
+    "noisy": ("noisy input → output", "noisy → output"),  # a denoising run's x
+}
+
+
+def plane_marks(layers: Sequence[str]) -> tuple[str, ...]:
+    """What a code plane's key names besides its classes (MARK_NAMES' keys), in the key's
+    order: PCA's rings and the decoder's "+" grid points, where the plane draws them."""
+    return tuple(mark for mark in ("ghost", "grid") if mark in layers)
+
+
+def sheet_marks(grid: DecoderGrid) -> tuple[str, ...]:
+    """What a decoded sheet's key names (MARK_NAMES' keys), in the key's order: the data,
+    the sheet where the codes are, the faint sheet beyond them (a sheet with a region) and a
+    denoising run's noisy inputs joined to their outputs; nothing for a mosaic."""
+    if grid.kind != "sheet":
+        return ()
+    return ("data", "sheet") + (("beyond",) if grid.region else ()) + (
+        ("noisy",) if grid.noisy else ())
+
+
 def run_terms(run, theme) -> tuple[Term, ...]:
     """The objective's other terms of `run` (a VAE's KL, the codes' L1 size), titled and
     colored as the loss panel's right axis draws them."""

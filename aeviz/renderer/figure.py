@@ -36,17 +36,20 @@ from aeviz.errors import SettingError
 from aeviz.files import atomic_path
 from aeviz.renderer.budgets import within_budgets
 from aeviz.renderer.description import (
+    MARK_NAMES,
     DecoderGrid,
     Description,
     describe,
     loss_limits_for,
     mosaic_side_for,
+    plane_marks,
+    sheet_marks,
 )
 from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
 from aeviz.renderer.frames import nearest_snapshot
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.code import GHOST_NAME, CodePanel, show_grid
-from aeviz.renderer.panels.decoder import NOISY_NAME, decoder_panel
+from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.loss import (
     fitting_texts,
     reference_line,
@@ -569,10 +572,6 @@ class HandoutFigure:
         return [(class_name(run.label_names, label), cluster_color(self.theme, label))
                 for label in labels]
 
-    def _ghost(self) -> bool:
-        """Whether the planes draw PCA's projection (rings)."""
-        return any("ghost" in panel.layers for panel in self.description.panels)
-
     def _variational(self) -> tuple[bool, ...]:
         """Whether the planes draw a VAE's circles, and its codes' σ ellipses (empty: no
         circles)."""
@@ -589,7 +588,9 @@ class HandoutFigure:
         names = [name for name, _ in self._legend_entries()]
         keyed: list[tuple[Line2D, str]] = []
         foreground, muted = self.theme.foreground, self.theme.muted
-        if self._ghost():
+        planes = {mark for panel in self.description.panels
+                  for mark in plane_marks(panel.layers)}
+        if "ghost" in planes:
             keyed.append((Line2D([], [], ls="", marker="o", ms=5, mfc="none", mec=muted,
                                  mew=0.7), GHOST_NAME))
         if self._variational():  # (lines of no axes: the planes' own lines are theirs alone)
@@ -597,20 +598,18 @@ class HandoutFigure:
             if self._variational()[1]:
                 keyed.append((Line2D([], [], color=foreground, lw=0.5, alpha=0.6),
                               KEY_TEXTS[1]))
-        if any("grid" in panel.layers for panel in self.description.panels) and self.decoder:
+        if "grid" in planes and self.decoder:
             keyed.append((Line2D([], [], ls="", marker="+", ms=4, mew=0.6, color=muted),
-                          "decoder's grid points"))
-        sheets = [panel.decoder for panel in self.description.panels
-                  if panel.decoder is not None and panel.decoder.kind == "sheet"]
-        if self.decoder and sheets:
-            keyed.append((Line2D([], [], color=foreground, lw=0.8, alpha=0.75),
-                          "decoded grid"))
-            if any(sheet.region for sheet in sheets):
-                keyed.append((Line2D([], [], color=foreground, lw=0.8, alpha=0.3),
-                              "beyond the codes"))
-            if any(sheet.noisy for sheet in sheets):  # a denoising run's x marks, as in clips
-                keyed.append((Line2D([], [], marker="x", ms=4, ls="-", lw=0.6, color=muted),
-                              NOISY_NAME))
+                          MARK_NAMES["grid"][0]))
+        marks = {mark for panel in self.description.panels if panel.decoder is not None
+                 and panel.name == "decoder" for mark in sheet_marks(panel.decoder)}
+        if self.decoder and marks:  # the sheets' marks but "data" (the classes' dots)
+            looks = {"sheet": {"color": foreground, "lw": 0.8, "alpha": 0.75},
+                     "beyond": {"color": foreground, "lw": 0.8, "alpha": 0.3},
+                     "noisy": {"marker": "x", "ms": 4, "ls": "-", "lw": 0.6, "color": muted}}
+            keyed += [(Line2D([], [], **looks[mark]), MARK_NAMES[mark][0])
+                      for mark in ("sheet", "beyond", "noisy") if mark in marks]
+        self.key_marks = len(keyed)
         return [h for h, _ in keyed] + handles, [n for _, n in keyed] + names
 
     def _key_rows(self, width: float) -> int:
@@ -625,6 +624,13 @@ class HandoutFigure:
     def _cluster_legend(self, middle: float, rows: int) -> None:
         """The key across the page (see _key), on `rows` rows."""
         handles, names = self._key()
+        if 0 < self.key_marks < len(names):
+            # matplotlib fills a key column by column: the marks' last column filled with
+            # blanks, so the classes start a column of their own (the "0" sat under
+            # "decoder's grid points", apart from 1 to 9)
+            blanks = -self.key_marks % rows
+            handles[self.key_marks:self.key_marks] = [Line2D([], [], ls="")] * blanks
+            names[self.key_marks:self.key_marks] = [""] * blanks
         self.figure.legend(handles, names, loc="center",
                            bbox_to_anchor=(0.5, middle / self.size[1]),
                            ncol=-(-len(names) // rows), frameon=False, fontsize=FONT["label"],

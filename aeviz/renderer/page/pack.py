@@ -23,6 +23,7 @@ import numpy as np
 from aeviz.errors import AevizError
 from aeviz.renderer.decoding import data_projection, sheet_region
 from aeviz.renderer.description import (
+    MARK_NAMES,
     MESH_SIDE,
     MESH_STEPS,
     PANEL_TITLES,
@@ -96,6 +97,7 @@ def pack_runs(views: list[RunView], options: RenderOptions
         "title": description.title or "aeviz run", "details": "  |  ".join(description.details),
         "caption": description.caption, "counters": counters, "steps": steps,
         "keyTexts": list(KEY_TEXTS), "shortKeyTexts": list(SHORT_KEY_TEXTS),
+        "markNames": {mark: list(names) for mark, names in MARK_NAMES.items()},
         "objectiveLabel": OBJECTIVE_LABEL,
         "objectiveColor": theme.runs[2],  # as the loss panel draws the training objective
         "fps": options.fps, "within": any(bool((v.timeline % 1).any()) for v in views),

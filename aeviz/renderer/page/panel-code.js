@@ -90,6 +90,11 @@ page.panelKinds.code = (() => {
         if (this.keyInside) this.aside.replaceChildren();
       } else if (layers.includes("ghost") && !layers.includes("axes")) {
         this.setAside(["\u25CB PCA, fitted onto the codes", "\u25CB PCA"]);  // the clip's legend entry
+      } else if (layers.includes("grid")) {
+        // The decoder's faint "+" grid points, keyed by the clip's and handout's name (the
+        // description's MARK_NAMES) where it fits beside the whole title, else not at all.
+        const [long, short] = this.stage.data.markNames.grid;
+        this.setAside([`+ ${long}`, `+ ${short}`, ""]);
       }
       super.resize();
     }
@@ -103,13 +108,16 @@ page.panelKinds.code = (() => {
         const mosaic = this.stage.panels.find((p) => p.spec.name === "decoder" && p.spec.run === this.spec.run && p.side);
         const [x0, x1, y0, y1] = decoder.extent, side = mosaic ? mosaic.side : decoder.side;
         this.gridSide = side;
-        ctx.fillStyle = this.stage.theme.muted; ctx.globalAlpha = 0.35;
+        // A small "+" each, as clip and handout draw them (the key names a "+").
+        ctx.strokeStyle = this.stage.theme.muted; ctx.globalAlpha = 0.35; ctx.lineWidth = 1;
+        ctx.beginPath();
         for (let i = 0; i < side; i++) {
           for (let j = 0; j < side; j++) {
             const [px, py] = this.pixel([x0 + (x1 - x0) * i / (side - 1), y0 + (y1 - y0) * j / (side - 1)]);
-            ctx.fillRect(px - 1, py - 1, 2, 2);
+            ctx.moveTo(px - 2, py); ctx.lineTo(px + 2, py); ctx.moveTo(px, py - 2); ctx.lineTo(px, py + 2);
           }
         }
+        ctx.stroke();
         ctx.globalAlpha = 1;
       }
       if (this.spec.layers.includes("axes")) {  // code 1 = 0 and code 2 = 0, strong

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.path import Path
 
-from aeviz.renderer.description import code_layers
+from aeviz.renderer.description import MARK_NAMES, code_layers, plane_marks
 from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.decoder import clear_ticks
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
@@ -75,6 +75,16 @@ class CodePanel:
             legend = False
         entries = _legend_entries(labels, options) if legend and not compact else 0
         rows = -(-entries // _legend_columns(fig, slot, run, labels)) if entries else 0
+        # The decoder's "+" grid points keyed beside the classes, as the handout keys them
+        # (in its short form where a column's width has no room for the long one), where
+        # that takes no row more (at 640 a row more shrank a digits plane by a third); in
+        # a comparison's key above the planes (no legend here: the scene's, from these).
+        marks = [_mark_name(mark, fig, slot) for mark in plane_marks(layers)
+                 if mark == "grid" and not compact]  # (PCA's rings: named by their artist)
+        if marks and entries:
+            marked = -(-(entries + 1) // _legend_columns(fig, slot, run, labels, marks))
+            marks = marks if marked <= rows else []
+            entries, rows = entries + len(marks), max(rows, marked) if marks else rows
         # the label column's name
         title_rows = 1 if entries and run.experiment.data.label_column else 0
         margins = (0.0, 0.0, 0.0, 0.0) if compact else (
@@ -102,6 +112,8 @@ class CodePanel:
                 room_below_in = (box.y0 - before[1]) * height_in
         self.view, self.trail_length, self.ax, self.theme = view, options.trails, ax, theme
         self.members = members
+        for name in marks:  # an empty line: the key's entry alone (scene draws the points)
+            ax.plot([], [], "+", ms=3.5, mew=0.6, color=theme.muted, label=name)
         self.ghost = _ghost(ax, theme) if "ghost" in layers else None
         size = (2.2 if len(run.labels) <= 500 else 1.3) if compact else 3.6
         self.points = [_points(ax, run, theme, label, _legend_room(fig, slot), size)
@@ -127,7 +139,7 @@ class CodePanel:
             [self.dense.image] if self.dense else self.points) + [
             artist for overlay in self.overlays for artist in overlay.artists]
         if entries:
-            _legend(ax, theme, entries, rows, run.experiment.data.label_column)
+            _legend(ax, theme, entries, rows, run.experiment.data.label_column, slot)
 
     def _follow(self, snapshot: int) -> None:
         """Limits holding every code up to `snapshot` (see scales.growing_extents)."""
@@ -219,13 +231,32 @@ def _ranks(count: int, members: list[np.ndarray]) -> np.ndarray:
     return ranks
 
 
-def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray) -> int:
-    """How many legend entries fit side by side in the panel's width (at most LEGEND_COLUMNS)."""
+def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray,
+                    marks: list[str] = ()) -> int:
+    """How many legend entries fit side by side in the panel's width (at most LEGEND_COLUMNS):
+    matplotlib fills the columns one after another, each as wide as its widest entry (the
+    `marks`' names first, then the classes')."""
     room_pt = _legend_room(fig, slot)
-    names = [legend_name(run, label, room_pt) for label in labels]
-    entry_pt = max(text_width(name, FONT["tick"]) for name in names) + 3.2 * FONT["tick"]
-    fits = int(room_pt // entry_pt)
-    return max(1, min(LEGEND_COLUMNS, fits))
+    names = list(marks) + [legend_name(run, label, room_pt) for label in labels]
+    widths = [text_width(name, FONT["tick"]) + 3.2 * FONT["tick"] for name in names]
+    for columns in range(LEGEND_COLUMNS, 1, -1):
+        # _legend asks for ceil(entries / rows) columns; matplotlib gives the first ones
+        # an entry more where the entries do not divide evenly.
+        ncol = -(-len(widths) // -(-len(widths) // columns))
+        taller, rest = divmod(len(widths), ncol)[::-1]
+        sizes = [rest + 1] * taller + [rest] * (ncol - taller)
+        starts = np.cumsum([0] + sizes)
+        if sum(max(widths[a:b]) for a, b in zip(starts[:-1], starts[1:])) <= room_pt:
+            return columns
+    return 1
+
+
+def _mark_name(mark: str, fig: Figure, slot: Rect) -> str:
+    """A mark's name in the code plane's key: the long form where it takes at most half the
+    key's width (MARK_NAMES)."""
+    long, short = MARK_NAMES[mark]
+    wide = text_width(long, FONT["tick"]) + 3.2 * FONT["tick"] > _legend_room(fig, slot) / 2
+    return short if wide else long
 
 
 def _legend_room(fig: Figure, slot: Rect) -> float:
@@ -243,7 +274,7 @@ def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:
     return labels.size + options.pca_ghost if labels.size > 1 or labels[0] >= 0 else 0
 
 
-GHOST_NAME = "PCA"  # the rings' name in a key (the clip's and the handout's)
+GHOST_NAME = MARK_NAMES["ghost"][0]  # the rings' name in a key (the clip's and the handout's)
 
 
 def _ghost(ax: Axes, theme: Theme) -> Line2D:
@@ -266,11 +297,16 @@ def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, room_pt: float,
     return points
 
 
-def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None) -> None:
+def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None,
+            slot: Rect) -> None:
     """The clusters' legend below the axis label, clear of the points; `title`: the label
-    column's name, before the entries."""
+    column's name, before the entries. Centered on the slot, whose width it is given (see
+    _legend_room), not on the axes, which the y label's margin moves right: centered on them
+    a wide legend reached into the next panel ("cluster 4" beside the weights' "input 4")."""
     below = 0.55 / height_inches(ax)
-    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -below),
+    box = ax.get_position()
+    middle = (slot[0] + slot[2] / 2 - box.x0) / box.width
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(middle, -below),
                        ncol=-(-entries // rows), frameon=False, fontsize=FONT["tick"],
                        markerscale=2.2, handletextpad=0.2, columnspacing=1.2,
                        labelcolor=theme.foreground, title=title,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 from matplotlib import colors as mcolors
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator
@@ -29,6 +30,7 @@ from aeviz.renderer.decoding import (  # noqa: F401 - the names the panel has al
 )
 from aeviz.renderer.decoding import mesh_path as decoded_mesh
 from aeviz.renderer.description import (  # noqa: F401
+    MARK_NAMES,
     MESH_SIDE,
     MESH_STEPS,
     MOSAIC_GAP,
@@ -38,6 +40,7 @@ from aeviz.renderer.description import (  # noqa: F401
     decoder_grid_for,
     mosaic_margins,
     noisy_inputs,
+    sheet_marks,
 )
 from aeviz.renderer.panels.placement import fit_text, text_width
 from aeviz.renderer.panels.style import (
@@ -184,6 +187,8 @@ class SheetPanel:
         (self.mesh,) = ax.plot([], [], color=theme.foreground, lw=0.5 if compact else 0.8,
                                alpha=0.75, zorder=DYNAMIC)
         self.artists = [self.outside, self.mesh]
+        # The triad's names over the sheet, which moves: drawn with it, after it.
+        self.artists += [text for text in ax.texts if triad and text.get_text()]
         if self.noisy is not None:
             flat_noisy = (self.noisy - self.center) @ self.axes
             ax.scatter(flat_noisy[:, 0], flat_noisy[:, 1], s=4 if compact else 9, marker="x",
@@ -195,8 +200,7 @@ class SheetPanel:
             _bare(ax)
         else:
             drawn = flat if self.noisy is None else np.concatenate([flat, flat_noisy])
-            _legend(ax, theme, noisy=self.noisy is not None, points=drawn, triad=triad,
-                    beyond=grid.region)
+            _legend(ax, theme, sheet_marks(grid), points=drawn, triad=triad)
         self.ax = ax
 
     def _sheet(self, state: State) -> np.ndarray:
@@ -314,9 +318,16 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme,
         ax.annotate("", xy=tip, xytext=origin, zorder=2,
                     arrowprops={"arrowstyle": "-|>", "color": theme.muted, "lw": 0.9})
         unit = direction / max(float(np.linalg.norm(direction)), 1e-9)
+        # A halo in the background's color: the faint sheet beyond the codes moves under
+        # the names (at 640x360 its lines crossed the x, y and z).
         ax.text(*(tip + 0.45 * length * unit), name, color=theme.muted,
-                fontsize=FONT["small"], ha="center", va="center")
+                fontsize=FONT["small"], ha="center", va="center", zorder=DYNAMIC + 1,
+                path_effects=[patheffects.withStroke(linewidth=HALO_PT,
+                                                     foreground=theme.background)])
     return corner
+
+
+HALO_PT = 3.0  # the triad's names' halo, a stroke this wide around each glyph
 
 
 def reading_order(handles: list, columns: int) -> list:
@@ -327,35 +338,45 @@ def reading_order(handles: list, columns: int) -> list:
             for row in range(rows) if row * columns + column < len(handles)]
 
 
-NOISY_NAME = "noisy input → output"  # a denoising run's x marks, joined to their outputs
+NOISY_NAME = MARK_NAMES["noisy"][0]  # a denoising run's x marks, joined to their outputs
 TRIAD_CORNERS = ("lower left", "lower right", "upper left", "upper right", "upper center",
                  "lower center", "center left", "center right")
 
 
-def _legend(ax, theme: Theme, noisy: bool = False, points: np.ndarray | None = None,
-            triad: str | None = None, beyond: bool = False) -> None:
-    """"data" and "decoded grid" (and the faint sheet "beyond the codes" where the sheet is
-    drawn strong only where the codes are, and a denoising run's "noisy input → output"):
-    under the panel where it has no x axis label (a camera's view: the margin is free; inside
-    it sat on the sheet, which moves); else right-aligned on the title line if there is room
-    in one row beside the run's name; else inside, in the corner holding the fewest of
-    `points` (the data and noisy inputs drawn), so the panel keeps its name (a comparison's
-    run name), without the faint sheet's entry; a panel too small for that (the legend would
-    cover a text or half its height) has it on the title line instead."""
-    handles = [Line2D([], [], marker="o", ls="", color=theme.muted, label="data"),
-               Line2D([], [], color=theme.foreground, lw=0.8, label="decoded grid")]
-    if beyond:  # drawn at alpha 0.12: keyed a little stronger, to be seen in the key
-        handles.append(Line2D([], [], color=theme.foreground, lw=0.8, alpha=0.3,
-                              label="beyond the codes"))
-    if noisy:
-        handles.append(Line2D([], [], marker="x", ls="-", lw=0.6, color=theme.muted,
-                              label=NOISY_NAME))
-    words = " ".join(handle.get_label() for handle in handles)
-    legend_pt = text_width(words, FONT["small"]) + 2.5 * len(handles) * FONT["small"]
+def _mark_handle(mark: str, theme: Theme, name: str) -> Line2D:
+    """A key's sample of a sheet's `mark` (see description.sheet_marks), as the panel draws
+    it; the faint sheet (drawn at alpha 0.12) keyed a little stronger, to be seen."""
+    look = {"data": {"marker": "o", "ls": "", "color": theme.muted},
+            "sheet": {"color": theme.foreground, "lw": 0.8},
+            "beyond": {"color": theme.foreground, "lw": 0.8, "alpha": 0.3},
+            "noisy": {"marker": "x", "ls": "-", "lw": 0.6, "color": theme.muted}}[mark]
+    return Line2D([], [], label=name, **look)
+
+
+def key_forms(marks: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The forms a sheet's key tries, longest first: every mark by its name, then by its
+    short name; only then without the faint sheet (where even the short form has no room)."""
+    forms = [marks, tuple(mark for mark in marks if mark != "beyond")]
+    return [form for form in dict.fromkeys(forms)]
+
+
+def _legend(ax, theme: Theme, marks: tuple[str, ...], points: np.ndarray | None = None,
+            triad: str | None = None) -> None:
+    """The key of `marks` (description.sheet_marks: data, decoded grid, the faint sheet
+    beyond the codes, a denoising run's noisy inputs): under the panel where it has no x axis
+    label (a camera's view: the margin is free; inside it sat on the sheet, which moves);
+    else, each form in turn (key_forms: full names, short names, then without the faint
+    sheet), right-aligned on the title line if it fits in one row beside the run's name, or
+    inside, in the corner holding the fewest of `points` (the data and noisy inputs drawn)
+    and inside the frame (a key wider than the panel covered the y tick labels); a panel too
+    small for any has the shortest on the title line instead."""
+    forms = [[_mark_handle(mark, theme, name) for mark, name in zip(form, names)]
+             for form in key_forms(marks) for names in _name_forms(form)]
     room_pt = width_inches(ax) * 72
     style = {"frameon": False, "fontsize": FONT["small"], "borderaxespad": 0.1,
              "handlelength": 1.6, "labelcolor": theme.muted}
     if not ax.get_xlabel():
+        handles = forms[0]
         # Right-aligned under the panel, into its left margin too where it has no y label.
         below_pt = room_pt + (0.4 * 72 if not ax.get_ylabel() else 0.0)
         widths = sorted((text_width(h.get_label(), FONT["small"]) for h in handles),
@@ -371,16 +392,35 @@ def _legend(ax, theme: Theme, noisy: bool = False, points: np.ndarray | None = N
                       ncol=columns, columnspacing=0.8, handletextpad=0.5,
                       **dict(style, handlelength=1.2))
             return
-    if beyond:  # a small panel: the faint sheet unkeyed rather than a key over the others
-        _legend(ax, theme, noisy, points, triad)
-        return
-    if legend_pt + text_width(ax.get_title("left"), FONT["title"]) >= room_pt and \
-            _legend_inside(ax, theme, handles, points, triad):
-        return
+    title_pt = text_width(ax.get_title("left"), FONT["title"])
+    for handles in forms:
+        one_line = not any("\n" in handle.get_label() for handle in handles)
+        if one_line and _row_width(handles) + title_pt < room_pt:
+            ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0),
+                      ncol=len(handles), **style)
+            return
+        if _legend_inside(ax, theme, handles, points, triad):
+            return
+    handles = forms[-1]
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0),
-              ncol=len(handles) if legend_pt < room_pt else 1, **style)
-    if legend_pt + text_width(ax.get_title("left"), FONT["title"]) > room_pt:
+              ncol=len(handles) if _row_width(handles) < room_pt else 1, **style)
+    if _row_width(handles) + title_pt > room_pt:
         ax.set_title("", loc="left")
+
+
+def _name_forms(marks: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The names of `marks` from long to short: MARK_NAMES' long forms, their short forms,
+    then the short forms on two lines ("noisy →" over "output": a narrow panel at 640)."""
+    short = tuple(MARK_NAMES[mark][1] for mark in marks)
+    forms = [tuple(MARK_NAMES[mark][0] for mark in marks), short,
+             tuple("\n".join(name.rsplit(" ", 1)) for name in short)]
+    return list(dict.fromkeys(forms))
+
+
+def _row_width(handles: list) -> float:
+    """A key's width in points, its entries in one row (FONT["small"])."""
+    words = " ".join(handle.get_label() for handle in handles)
+    return text_width(words, FONT["small"]) + 2.5 * len(handles) * FONT["small"]
 
 
 BELOW_PANEL_IN = 0.6  # the sheet's bottom margin (its ticks and axis label, when it has them)
@@ -388,9 +428,10 @@ BELOW_PANEL_IN = 0.6  # the sheet's bottom margin (its ticks and axis label, whe
 
 def _legend_inside(ax, theme: Theme, handles: list, points: np.ndarray | None,
                    triad: str | None) -> bool:
-    """Put the legend inside `ax`, in the corner covering the fewest `points` (data
-    coordinates) and no text (never the corner `triad`, where the data's axes are named);
-    false (no legend) where every corner covers a text or the legend is too tall."""
+    """Put the legend inside `ax`, in one column or two, in the corner covering the fewest
+    `points` (data coordinates) and no text (never the corner `triad`, where the data's axes
+    are named), inside the frame (never over the tick labels); false (no legend) where every
+    place covers a text, leaves the frame or is too tall."""
     style = dict(handles=handles, frameon=True, fontsize=FONT["small"], borderaxespad=0.2,
                  handlelength=1.6, labelcolor=theme.muted, facecolor=theme.background,
                  edgecolor=theme.faint, framealpha=0.85)
@@ -399,21 +440,32 @@ def _legend_inside(ax, theme: Theme, handles: list, points: np.ndarray | None,
     texts = [label.get_window_extent(renderer) for label in ax.texts if label.get_text()]
     frame = ax.get_window_extent(renderer)
     best = None
-    for corner in CORNERS:
-        if corner == triad:
-            continue
-        box = ax.legend(loc=corner, **style).get_window_extent(renderer).padded(2)
-        if box.height > 0.5 * frame.height or any(box.overlaps(t) for t in texts):
-            continue
-        covered = int(((shown[:, 0] > box.x0) & (shown[:, 0] < box.x1)
-                       & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1)).sum())
-        if best is None or covered < best[0]:
-            best = (covered, corner)
+    for columns in (1, 2):
+        for corner in CORNERS:
+            if corner == triad:
+                continue
+            box = ax.legend(loc=corner, ncol=columns, columnspacing=0.8,
+                            **style).get_window_extent(renderer)
+            if box.height > 0.5 * frame.height or not _within(box, frame) or any(
+                    box.padded(2).overlaps(t) for t in texts):
+                continue
+            box = box.padded(2)
+            covered = int(((shown[:, 0] > box.x0) & (shown[:, 0] < box.x1)
+                           & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1)).sum())
+            if best is None or covered < best[0]:
+                best = (covered, corner, columns)
     if best is None:
         ax.get_legend().remove()
         return False
-    ax.legend(loc=best[1], **style)  # fewest covered; lower right on a tie
+    # fewest covered; one column, lower right on a tie
+    ax.legend(loc=best[1], ncol=best[2], columnspacing=0.8, **style)
     return True
+
+
+def _within(box, frame) -> bool:
+    """Whether `box` lies inside `frame` (display boxes), to the pixel."""
+    return (box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1
+            and box.y0 >= frame.y0 - 1 and box.y1 <= frame.y1 + 1)
 
 
 CORNERS = ("lower right", "lower left", "upper right", "upper left")
