@@ -205,7 +205,7 @@ page.kit = (() => {
   // background on resize, `draw()` copies it (begin) and draws the snapshot on top.
   // A panel title's short form, where the full one would be cut (the clip's SHORT_TITLES and
   // its generic "code layer" given way).
-  const LEAST_HEIGHT = 150;  // px: the least height of a panel's canvas (README, "Interactive page")
+  const LEAST_HEIGHT = 130;  // px: the least height of a panel's canvas (README, "Interactive page")
 
   const SHORT_TITLES = { "code layer": "code", "decoder over the code plane": "decoder",
     "reconstruction error": "error", "weights and biases": "weights" };

@@ -58,14 +58,29 @@
     const ends = Array.isArray(last) ? last.map((p) => p.figure) : [last];
     const margin = parseFloat(getComputedStyle(document.body).paddingTop) || 0;
     const target = window.innerHeight - margin;
-    const fits = (room) => {
-      for (const panel of described) { panel.room = room; panel.canvas.style.height = panel.fitHeight() + "px"; }
-      return Math.max(...ends.map((e) => e.getBoundingClientRect().bottom + window.scrollY)) <= target;
+    const bottom = () => Math.max(...ends.map((e) => e.getBoundingClientRect().bottom + window.scrollY));
+    const setRoom = (panels, room) => {
+      for (const panel of panels) { panel.room = room; panel.canvas.style.height = panel.fitHeight() + "px"; }
     };
-    let low = 0, high = window.innerHeight;
-    if (fits(high)) low = high;
-    else while (high - low > 2) { const middle = (low + high) / 2; if (fits(middle)) low = middle; else high = middle; }
-    for (const panel of described) { panel.room = low; panel.resize(); }
+    // The largest room in [low, high] at which `panels` keep the bottom within `limit`.
+    const largest = (panels, low, high, limit) => {
+      setRoom(panels, high);
+      if (bottom() <= limit) return high;
+      while (high - low > 2) {
+        const middle = (low + high) / 2;
+        setRoom(panels, middle);
+        if (bottom() <= limit) low = middle; else high = middle;
+      }
+      setRoom(panels, low);
+      return low;
+    };
+    const room = largest(described, 0, window.innerHeight, target);
+    // Then each panel as large as it can be without moving the bottom (a code plane beside
+    // two stacked panels fills their height), the bottom where it is if even the least
+    // did not fit.
+    const limit = Math.max(target, bottom());
+    for (const panel of described) largest([panel], room, window.innerHeight, limit);
+    for (const panel of described) panel.resize();
   }
 
   // The page's own panels in rows from `first` on: each under its run's code plane (runs whose
