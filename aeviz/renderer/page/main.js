@@ -56,7 +56,7 @@
   function fit(described, last) {
     if (!described.length) return;
     const ends = Array.isArray(last) ? last.map((p) => p.figure) : [last];
-    const margin = parseFloat(getComputedStyle(document.body).paddingTop) || 0;
+    const margin = parseFloat(window.getComputedStyle(document.body).paddingTop) || 0;
     const target = window.innerHeight - margin;
     const bottom = () => Math.max(...ends.map((e) => e.getBoundingClientRect().bottom + window.scrollY));
     const setRoom = (panels, room) => {
