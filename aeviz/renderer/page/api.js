@@ -50,6 +50,17 @@ page.api = (stage, player) => {
     },
     hideClass: (value) => stage.toggleClass(value),
     redrawTime: () => stage.lastDraw,
+    // The first screen's fit (main.js), for tests: each described panel's canvas height, the
+    // height its width gives it and its least (kit.js); the bottom of the caption, else of the
+    // panels, in page pixels.
+    firstScreen: () => {
+      const described = stage.panels.filter((p) => p.spec.rect), caption = document.getElementById("caption");
+      const ends = caption.hidden ? described.map((p) => p.figure) : [caption];
+      return { panels: described.map((p) => ({ name: p.spec.name, height: p.canvas.getBoundingClientRect().height,
+        natural: Math.max(120, p.figure.clientWidth) * p.aspect, least: page.kit.LEAST_HEIGHT })),
+      bottom: Math.max(...ends.map((e) => e.getBoundingClientRect().bottom + window.scrollY)),
+      window: window.innerHeight };
+    },
     // The pure parts, for tests (not a stable interface).
     internals: { kit: page.kit, model: page.model, data: page.data, symlog }
   };

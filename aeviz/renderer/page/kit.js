@@ -205,6 +205,8 @@ page.kit = (() => {
   // background on resize, `draw()` copies it (begin) and draws the snapshot on top.
   // A panel title's short form, where the full one would be cut (the clip's SHORT_TITLES and
   // its generic "code layer" given way).
+  const LEAST_HEIGHT = 130;  // px: the least height of a panel's canvas (README, "Interactive page")
+
   const SHORT_TITLES = { "code layer": "code", "decoder over the code plane": "decoder",
     "reconstruction error": "error", "weights and biases": "weights" };
 
@@ -226,15 +228,25 @@ page.kit = (() => {
       const canvas = document.createElement("canvas");
       figure.appendChild(heading);
       figure.appendChild(canvas);
-      // Height over width; at most `share` of the window's height (see main.js).
-      Object.assign(this, { stage, spec, figure, canvas, aspect, share: 0.36, ctx: canvas.getContext("2d"), title, aside,
-        background: document.createElement("canvas") });
+      // Height over width; at most `share` of `room`, the pixels its layout has for the
+      // panels' canvases (a described panel's room is fitted to the first screen in main.js;
+      // a page's own panel takes a share of the window).
+      Object.assign(this, { stage, spec, figure, canvas, aspect, share: 0.36, room: null, ctx: canvas.getContext("2d"),
+        title, aside, background: document.createElement("canvas") });
+    }
+    // The canvas's height for its width now: its aspect's, at most `share` of `room`.
+    fitHeight() {
+      const width = Math.max(120, this.figure.clientWidth);
+      const own = this.room === null, room = own ? window.innerHeight : this.room, natural = width * this.aspect;
+      // A described panel never under LEAST_HEIGHT px (unless its width makes it shorter):
+      // below, the page scrolls rather than shrink a panel into illegibility.
+      const least = own ? 0 : Math.min(natural, LEAST_HEIGHT);
+      return Math.max(110, Math.round(Math.max(least, Math.min(natural, room * this.share))));
     }
     resize() {
       const ratio = window.devicePixelRatio || 1;
       const width = Math.max(120, this.figure.clientWidth);
-      const height = Math.round(Math.min(width * this.aspect, window.innerHeight * this.share));
-      this.width = width; this.height = Math.max(110, height); this.ratio = ratio;
+      this.width = width; this.height = this.fitHeight(); this.ratio = ratio;
       for (const c of [this.canvas, this.background]) {
         c.width = Math.round(width * ratio); c.height = Math.round(this.height * ratio);
       }
@@ -281,5 +293,5 @@ page.kit = (() => {
   }
 
   return { niceTicks, tickText, tickName, symlog, unsymlog, colorFraction, equalAspect,
-    gridPoints, Box, font, drawing, Panel, HOVER_FORMS, TICK_GAP };
+    gridPoints, Box, font, drawing, Panel, HOVER_FORMS, TICK_GAP, LEAST_HEIGHT };
 })();

@@ -33,7 +33,8 @@
       panel.figure.style.gridColumn = span(xs, x, x + width);
       panel.figure.style.gridRow = span(tops, -(y + height), -y);
       panel.aspect = height * pageHeight / (width * pageWidth);
-      panel.share = (description.caption ? 0.7 : 0.75) * height / body;  // room for the caption in the first screen
+      panel.share = height / body;  // of the room fitted to the first screen (fit below)
+      panel.room = window.innerHeight;
     }
     // The caption right under the description's panels, as the clip has it (the lesson in
     // the first screen); the page's own panels below it.
@@ -42,6 +43,44 @@
     caption.style.gridColumn = "1 / -1";
     caption.style.gridRow = String(tops.length);
     stage.arrange = () => arrange(panels.filter((p) => !p.spec.rect), described, tops.length + 1, grid);
+    stage.fit = () => fit(described, description.caption ? caption : described);
+  }
+
+  // The described panels' room (the pixels for their canvases) such that the first screen
+  // holds the header, the controls, the legend, the panels with their titles and axes, and the
+  // caption: the chrome around the panels measured in the DOM as it is now (its lines wrap
+  // with the window's width), so again at each layout. The bottom grows with the room, so
+  // halving finds the largest room that fits (the canvases' heights set for the layout alone,
+  // each panel drawn once at the end); where even LEAST_HEIGHT (kit.js) does not fit, the
+  // panels take it and the page scrolls.
+  function fit(described, last) {
+    if (!described.length) return;
+    const ends = Array.isArray(last) ? last.map((p) => p.figure) : [last];
+    const margin = parseFloat(window.getComputedStyle(document.body).paddingTop) || 0;
+    const target = window.innerHeight - margin;
+    const bottom = () => Math.max(...ends.map((e) => e.getBoundingClientRect().bottom + window.scrollY));
+    const setRoom = (panels, room) => {
+      for (const panel of panels) { panel.room = room; panel.canvas.style.height = panel.fitHeight() + "px"; }
+    };
+    // The largest room in [low, high] at which `panels` keep the bottom within `limit`.
+    const largest = (panels, low, high, limit) => {
+      setRoom(panels, high);
+      if (bottom() <= limit) return high;
+      while (high - low > 2) {
+        const middle = (low + high) / 2;
+        setRoom(panels, middle);
+        if (bottom() <= limit) low = middle; else high = middle;
+      }
+      setRoom(panels, low);
+      return low;
+    };
+    const room = largest(described, 0, window.innerHeight, target);
+    // Then each panel as large as it can be without moving the bottom (a code plane beside
+    // two stacked panels fills their height), the bottom where it is if even the least
+    // did not fit.
+    const limit = Math.max(target, bottom());
+    for (const panel of described) largest([panel], room, window.innerHeight, limit);
+    for (const panel of described) panel.resize();
   }
 
   // The page's own panels in rows from `first` on: each under its run's code plane (runs whose

@@ -18,6 +18,7 @@ page.Stage = class Stage {
     this.tooltip = () => {};    // set by the controls
     this.lastDraw = 0;
     this.arrange = () => {};
+    this.fit = () => {};
   }
 
   snapshot(run) { return this.steps[this.index].indexes[run.number]; }
@@ -33,6 +34,7 @@ page.Stage = class Stage {
   layout() {
     this.arrange();  // the panels' places for the window's width (main.js)
     for (const panel of this.panels) panel.resize();
+    this.fit();      // the described panels' heights for the first screen (main.js)
     this.redraw();
   }
 
