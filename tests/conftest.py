@@ -52,7 +52,7 @@ TINY_EXPERIMENT = {
 def tiny_text(**changes: Any) -> str:
     """The tiny experiment's TOML text with keys replaced or added, table by table.
 
-    `tiny_text(train={"epochs": 5, "optimizer": "sgd"}, render={"size": "160x90"})`; a key
+    `tiny_text(train={"epochs": 5, "optimizer": "sgd"}, render={"size": "320x180"})`; a key
     set to None is left out, and a value that is not a dict (`title="x"`) replaces it whole.
     """
     document = copy.deepcopy(TINY_EXPERIMENT)
@@ -127,7 +127,7 @@ def scratch():
         yield Path(name)
 
 
-FAST = TINY.replace("epochs = 12", "epochs = 3") + '\n[render]\nsize = "160x90"\nfps = 5\n'
+FAST = TINY.replace("epochs = 12", "epochs = 3") + '\n[render]\nsize = "320x180"\nfps = 5\n'
 
 
 # A wide network on 8x8 images in ten classes, like examples/digits.toml: elided layers,

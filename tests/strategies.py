@@ -24,6 +24,8 @@ import numpy as np
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from aeviz.settings.fields import size_allowed
+
 
 def examples(share: float) -> settings:
     """A property's share of the profile's examples: an expensive property (one that trains,
@@ -77,7 +79,7 @@ BASE_EXPERIMENT: dict[str, Any] = {
     "train": {"optimizer": "adam", "learning_rate": 0.01, "batch_size": 4, "epochs": 2,
               "seed": 3},
     "record": {"every": 1},
-    "render": {"size": "160x90", "duration": 0.5, "hold": 0},
+    "render": {"size": "320x180", "duration": 0.5, "hold": 0},
 }
 VALID_CHOICES = {
     ("model", "activation"): ["identity", "sigmoid", "tanh", "relu", "leaky_relu"],
@@ -192,6 +194,17 @@ GOOD_ASSIGNMENTS = ["train.epochs=3", 'title="hello $x^2$"', "render.size=320x18
                     "train.learning_rate=1e-3", "record.every = 2"]
 
 
+# Frame sizes (width, height) that lay out cleanly, small enough to draw fast: from the
+# least (320x180; narrower than 16:9 from 800 wide, 4:3 at 800x600) to the flattest (8:1).
+ALLOWED_SIZES = st.tuples(st.integers(320, 960), st.integers(180, 600)).filter(
+    lambda size: size_allowed(*size))
+# Sizes refused: too small, too narrow (portrait, square, under 16:9 and 800 wide), too flat.
+REFUSED_SIZES = st.one_of(
+    st.tuples(st.integers(1, 319), st.integers(1, 7680)),
+    st.tuples(st.integers(1, 7680), st.integers(1, 179)),
+    st.tuples(st.integers(320, 7680), st.integers(180, 7680)).filter(
+        lambda size: not size_allowed(*size)))
+
 # Keys --set may change on the tiny experiment, each with the values it takes.
 SETTABLE = {
     "title": st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1,
@@ -200,8 +213,7 @@ SETTABLE = {
     "train.learning_rate": st.floats(1e-4, 1.0),
     "train.optimizer": st.sampled_from(VALID_CHOICES["train", "optimizer"]),
     "model.activation": st.sampled_from(VALID_CHOICES["model", "activation"]),
-    "render.size": st.builds(lambda w, h: f"{w}x{h}", st.integers(64, 400),
-                             st.integers(64, 400)),
+    "render.size": st.builds(lambda size: f"{size[0]}x{size[1]}", ALLOWED_SIZES),
     "render.theme": st.sampled_from(VALID_CHOICES["render", "theme"]),
     "record.every": st.integers(1, 5),
     "data.clusters[1].n": st.integers(1, 50),
@@ -633,7 +645,7 @@ def batch_folders(draw) -> BatchFolder:
         count = draw(st.integers(1, 4))
         return BatchFolder(files, f"{draw(st.integers(1, count))}/{count}", True)
     texts = st.sampled_from([
-        tiny_text(train={"epochs": 1}, render={"size": "160x90", "fps": 5}),
+        tiny_text(train={"epochs": 1}, render={"size": "320x180", "fps": 5}),
         tiny_text(train={"epochs": "x"}),
         "[compare]\nruns = [\"a\", \"b\"]\n",
         "not = [toml",
@@ -657,14 +669,14 @@ PANELS = ("code", "loss", "weights", "recon")
 
 
 def size_texts() -> st.SearchStrategy[str]:
-    """--size values: small valid sizes (drawn quickly), sides out of range, frames past the
-    pixel cap, and text that is no size at all."""
-    side = st.integers(64, 400)
-    valid = st.builds(lambda w, h: f"{w}x{h}", side, side)
+    """--size values: small valid sizes (drawn quickly), shapes refused, sides out of range,
+    frames past the pixel cap, and text that is no size at all."""
+    valid = ALLOWED_SIZES.map(lambda size: f"{size[0]}x{size[1]}")
+    refused = REFUSED_SIZES.map(lambda size: f"{size[0]}x{size[1]}")
     extreme = st.builds(lambda w, h, sep: f"{w}{sep}{h}", st.integers(0, 10**6),
                         st.integers(0, 10**6), st.sampled_from(["x", "X", " x ", "*", ""]))
     capped = st.builds(lambda w, h: f"{w}x{h}", st.integers(2900, 7680), st.integers(2900, 7680))
-    return st.one_of(valid, valid, extreme, capped, st.text(max_size=12))
+    return st.one_of(valid, valid, refused, extreme, capped, st.text(max_size=12))
 
 
 def panel_lists() -> st.SearchStrategy[str]:
@@ -711,7 +723,7 @@ def render_flags(draw) -> RenderFlags:
     panel names, numbers out of range, any text."""
     kind = draw(st.sampled_from([".png", ".png", ".svg", ".gif", ".mp4"]))
     if draw(st.booleans()):
-        width, height = draw(st.integers(64, 400)), draw(st.integers(64, 400))
+        width, height = draw(ALLOWED_SIZES)
         flags = {"--size": f"{width}x{height}", **draw(st.fixed_dictionaries({}, optional={
             "--panels": st.lists(st.sampled_from(PANELS), min_size=1, max_size=4,
                                  unique=True).map(",".join),

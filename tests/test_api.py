@@ -13,7 +13,7 @@ from aeviz.errors import AevizError
 from tests.conftest import TINY, TINY_EXPERIMENT, tiny_text
 from tests.helpers import decode_mp4
 
-SMALL = {"size": "160x90", "duration": 0, "hold": 0}  # one frame per snapshot
+SMALL = {"size": "320x180", "duration": 0, "hold": 0}  # one frame per snapshot
 
 
 def test_import_is_cheap_and_names_are_the_functions():

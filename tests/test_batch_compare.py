@@ -22,7 +22,7 @@ SGD = FAST.replace('optimizer = "adam"', 'optimizer = "sgd"').replace(
     'title = "tiny"', 'title = "Race: SGD"\nlabel = "SGD"')
 ADAM = FAST.replace('title = "tiny"', 'title = "Race: Adam"\nlabel = "Adam"')
 RACE = {"title": "Race", "compare": {"runs": ["sgd", "adam"], "labels": ["plain", "adaptive"]},
-        "render": {"size": "160x90", "fps": 5, "duration": 1.0, "hold": 0.0,
+        "render": {"size": "320x180", "fps": 5, "duration": 1.0, "hold": 0.0,
                    "panels": ["code", "loss"]}}
 
 
@@ -67,7 +67,7 @@ def test_the_comparison_is_made_after_its_runs_with_a_manifest(made):
         "adam.json", "adam.mp4", "adam.npz", "race.json", "race.mp4", "sgd.json", "sgd.mp4",
         "sgd.npz"]
     meta, frames = decode_mp4(outdir / "race.mp4")
-    assert meta["size"] == (160, 90) and len(frames) == 5  # 1 s at 5 fps, no hold
+    assert meta["size"] == (320, 180) and len(frames) == 5  # 1 s at 5 fps, no hold
     manifest = json.loads((outdir / "race.json").read_text())
     assert set(manifest["outputs"]) == {"race.mp4"}
     assert set(manifest["runs"]) == {"sgd", "adam"} and manifest["epochs"] == "3"

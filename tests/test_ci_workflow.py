@@ -65,7 +65,7 @@ def course_repository(tmp_path: Path) -> Path:
         (repo / "examples" / f"{name}.toml").write_text(FAST.replace("seed = 3", f"seed = {seed}"))
     (repo / "examples" / "race.toml").write_text(dump_toml({
         "compare": {"runs": ["pca", "kmeans"]},
-        "render": {"size": "160x90", "fps": 5, "duration": 1.0, "hold": 0.0}}))
+        "render": {"size": "320x180", "fps": 5, "duration": 1.0, "hold": 0.0}}))
     (repo / "requirements-clips.txt").write_text(f"aeviz @ {ROOT.as_uri()}\n")
     return repo
 

@@ -188,8 +188,8 @@ def test_bad_override(tiny_toml, overrides, message):
 
 def test_render_options_updated_by_key():
     base = RenderOptions(fps=10, theme="dark")
-    options = base.updated({"size": "641x361", "log_loss": True})
-    assert options.pixels == (641, 361) and options.fps == 10 and options.log_loss
+    options = base.updated({"size": "643x361", "log_loss": True})
+    assert options.pixels == (643, 361) and options.fps == 10 and options.log_loss
     with pytest.raises(SettingError, match=r"^render.log_loss: must be true or false") as caught:
         base.updated({"log_loss": "yes"})
     assert caught.value.key == "render.log_loss"

@@ -79,7 +79,7 @@ def _toml(value):
 
 def test_a_flag_beats_the_table_which_beats_the_default(run_cli, tmp_path):
     (tmp_path / "e.toml").write_text(tiny_text(
-        train={"epochs": 3}, render={"size": "160x90", "fps": 5, "duration": 1}))
+        train={"epochs": 3}, render={"size": "320x180", "fps": 5, "duration": 1}))
     assert run_cli("train", tmp_path / "e.toml", "-o", tmp_path / "e.npz", "-q").exit_code == 0
 
     def clip(*flags):

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.slow
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # "#   aeviz train ..." indented on a line of its own, or `aeviz ...` quoted inside a comment.
 COMMAND = re.compile(r"^#\s{2,}(aeviz [^`#]+?)\s*$|`(aeviz [^`]+)`")
-QUICK_RENDER = ["--size", "160x90", "--fps", "5", "--duration", "0.2", "--hold", "0"]
+QUICK_RENDER = ["--size", "320x180", "--fps", "5", "--duration", "0.2", "--hold", "0"]
 QUICKER = {"train": ["--set", "train.epochs=3"], "render": QUICK_RENDER, "demo": QUICK_RENDER}
-QUICK_OPTIONS = {"size": "160x90", "fps": 5, "duration": 0.2, "hold": 0}  # for batch, which
+QUICK_OPTIONS = {"size": "320x180", "fps": 5, "duration": 0.2, "hold": 0}  # for batch, which
 # has no such flags: its training and rendering are made quicker where its workers call them.
 
 

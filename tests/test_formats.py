@@ -14,7 +14,7 @@ from aeviz.renderer.frames import Frame
 from aeviz.renderer.scene import Scene
 from aeviz.settings import RenderOptions
 
-TINY_CLIP = RenderOptions(size="160x90", duration=0, hold=0)  # one frame per snapshot
+TINY_CLIP = RenderOptions(size="320x180", duration=0, hold=0)  # one frame per snapshot
 SVG = "{http://www.w3.org/2000/svg}"
 
 

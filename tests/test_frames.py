@@ -129,7 +129,7 @@ def test_within_epoch_snapshots_are_rendered_as_frames(tiny_toml, tmp_path):
     view = RunView(run)
     np.testing.assert_allclose(view.timeline, [0, 0.2, 0.4, 0.6, 0.8, 1, 2])
     assert view.step_label(2) == "epoch 1, batch 2/5" and view.step_label(5) == "epoch 1"
-    frames = render([run], tmp_path / "b.gif", RenderOptions(size="160x90", duration=0, hold=0))
+    frames = render([run], tmp_path / "b.gif", RenderOptions(size="320x180", duration=0, hold=0))
     assert len(frames) == 7
 
 

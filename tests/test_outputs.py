@@ -112,7 +112,7 @@ def test_a_full_disk_is_one_line_and_the_old_file_stays(run_cli, tiny_run_path, 
     monkeypatch.setattr(imageio.v3, "imwrite", full_disk)
     png = tmp_path / "old.png"
     png.write_bytes(b"yesterday")
-    assert error_line(run_cli("render", tiny_run_path, "-o", png, "--size", "160x90")) == (
+    assert error_line(run_cli("render", tiny_run_path, "-o", png, "--size", "320x180")) == (
         f"Error: {png}: cannot write: No space left on device\n")
     assert old.read_bytes() == png.read_bytes() == b"yesterday"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.npz", "old.png"]
@@ -151,7 +151,7 @@ def test_parts_left_by_a_killed_run_are_removed_by_the_next(run_cli, tmp_path):
     """A process killed by SIGKILL cannot clean up; the next one writing there does, leaving
     the folders of processes still running alone."""
     (tmp_path / "e.toml").write_text(tiny_text(train={"epochs": 2},
-                                               render={"size": "160x90", "fps": 5}))
+                                               render={"size": "320x180", "fps": 5}))
     stale = tmp_path / ".e.parts.999999999.x1"  # above any pid Linux gives out
     stale.mkdir()
     (stale / "codes").write_bytes(b"\0" * 320)

@@ -129,7 +129,7 @@ def test_the_poster_leaves_the_caption_to_its_card(tiny_run_path, tmp_path):
 def test_an_experiment_named_index_keeps_its_page(run_cli, tmp_path):
     experiments = tmp_path / "experiments"
     experiments.mkdir()
-    text = tiny_text(train={"epochs": 2}, render={"size": "160x90", "caption": "The lesson."})
+    text = tiny_text(train={"epochs": 2}, render={"size": "320x180", "caption": "The lesson."})
     (experiments / "index.toml").write_text(text)
     result = run_cli("batch", experiments, "-o", tmp_path / "site", "--format", "html")
     assert result.exit_code == 0, result.output

@@ -10,7 +10,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aeviz
@@ -27,7 +27,7 @@ from aeviz.settings import RenderOptions, load_experiment
 from aeviz.training.loop import train
 from tests.conftest import tiny_text
 from tests.helpers import SMALL_SIZE, decode_mp4, png_size, scene_frame, trained, write_csv
-from tests.strategies import examples, render_flags
+from tests.strategies import REFUSED_SIZES, examples, render_flags
 
 SMALL = RenderOptions(size="320x180", duration=0, hold=0)  # a frame per snapshot
 
@@ -346,26 +346,56 @@ def test_the_weight_graph_shows_a_vaes_log_variance_neurons(tmp_path, variationa
 
 
 @pytest.mark.parametrize("size, panels", [
-    ("100x7680", "code,loss,weights"),
-    ("7680x100", "code,loss,weights"),
-    ("64x64", "code,loss,weights,recon"),
-    ("64x64", "weights"),
+    ("320x180", "code,loss,weights,recon"),  # the least
+    ("800x500", "code,loss,weights"),  # the least 16:10
+    ("800x600", "code,loss,weights,recon"),  # the least 4:3
+    ("1440x180", "code,loss,weights"),  # the least 8:1
+    ("320x180", "weights"),
 ])
-def test_extreme_valid_sizes_are_drawn(run_cli, tiny_run_path, tmp_path, size, panels):
+def test_extreme_allowed_sizes_are_drawn(run_cli, tiny_run_path, tmp_path, size, panels):
     out = tmp_path / "x.png"
     result = run_cli("render", tiny_run_path, "-o", out, "--size", size, "--panels", panels)
     assert result.exit_code == 0, result.stderr
     assert png_size(out) == tuple(map(int, size.split("x")))
 
 
-def test_image_data_of_2_by_2_pixels_at_320x240(run_cli, tmp_path):
+@settings(deadline=None)
+@given(size=REFUSED_SIZES)
+def test_sizes_that_do_not_lay_out_cleanly_are_refused(run_cli, tiny_run_path, size):
+    """300x2000, 100x100, 64x64, 7680x64 and 64x7680 were drawn, title over epoch counter,
+    labels over each other, panels of no width: each is now one line and no file."""
+    text = f"{size[0]}x{size[1]}"
+    with tempfile.TemporaryDirectory() as folder:
+        result = run_cli("render", tiny_run_path, "-o", Path(folder) / "x.png", "--size", text)
+        assert result.exit_code == 2 and list(Path(folder).iterdir()) == []
+    assert result.stderr == (f"Error: --size: got {text}; a frame must be at least 320x180 "
+                             "(800 wide if narrower than 16:9), each side at most 7680, "
+                             "landscape from 4:3 to 8:1\n")
+
+
+@pytest.mark.parametrize("size", ["300x2000", "100x100", "64x64", "7680x64", "64x7680",
+                                  "1200x1200", "640x480", "320x200", "319x180", "1441x180"])
+def test_the_sizes_found_unreadable_are_refused(run_cli, tiny_run_path, tmp_path, size):
+    result = run_cli("render", tiny_run_path, "-o", tmp_path / "x.png", "--size", size)
+    assert result.exit_code == 2 and "a frame must be" in result.stderr
+
+
+def test_a_toml_size_that_does_not_lay_out_is_refused(run_cli, tiny_run_path, tmp_path):
+    toml = tmp_path / "tall.toml"
+    toml.write_text(tiny_text(render={"size": "300x2000"}))
+    result = run_cli("train", toml, "-o", tmp_path / "tall.npz")
+    assert result.exit_code == 2 and list(tmp_path.iterdir()) == [toml]
+    assert result.stderr.startswith(f"Error: {toml}: render.size: got 300x2000; a frame must")
+
+
+def test_image_data_of_2_by_2_pixels_at_320x180(run_cli, tmp_path):
     x = np.random.default_rng(0).normal(size=(20, 4))
     data = {"file": write_csv(tmp_path / "i.csv", x), "image_shape": [2, 2]}
     path = trained(tmp_path, "img", data, [4, 2, 4])
     out = tmp_path / "img.png"
-    result = run_cli("render", path, "-o", out, "--size", "320x240",
+    result = run_cli("render", path, "-o", out, "--size", "320x180",
                      "--panels", "code,loss,weights,recon")
-    assert result.exit_code == 0 and png_size(out) == (320, 240)
+    assert result.exit_code == 0 and png_size(out) == (320, 180)
 
 
 def test_one_dimensional_data_shows_values_against_reconstructions(tmp_path):

@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.skipif(not Path("/proc/self/stat").exists(),
               pytest.mark.slow]  # real processes, trained and stopped: seconds each
 
 LONG = tiny_text(train={"epochs": 1_000_000}, record={"every": 1000},
-                 render={"size": "160x90", "fps": 5})
+                 render={"size": "320x180", "fps": 5})
 
 
 def start(*args, cwd: Path) -> subprocess.Popen:
@@ -136,7 +136,7 @@ def long_batch(tmp_path: Path) -> Path:
     folder = tmp_path / "experiments"
     folder.mkdir()
     (folder / "quick.toml").write_text(tiny_text(train={"epochs": 2},
-                                                 render={"size": "160x90", "fps": 5}))
+                                                 render={"size": "320x180", "fps": 5}))
     for name in ("slow1", "slow2", "slow3"):
         (folder / f"{name}.toml").write_text(LONG)
     return folder
@@ -181,7 +181,7 @@ def test_a_worker_killed_fails_only_its_experiment(tmp_path):
     (folder / "doomed.toml").write_text(LONG)
     for name in ("one", "two"):
         (folder / f"{name}.toml").write_text(tiny_text(train={"epochs": 2},
-                                                       render={"size": "160x90", "fps": 5}))
+                                                       render={"size": "320x180", "fps": 5}))
     outdir = tmp_path / "clips"
     process = start("batch", folder, "-o", outdir, "--jobs", "2", cwd=tmp_path)
     wait_until(lambda: streamed(outdir, "doomed"), "the doomed worker training", process=process)
@@ -251,7 +251,7 @@ def test_a_save_runs_to_the_end_unless_a_third_signal_comes(signals, outcome):
 
 
 def test_demo_stops_on_ctrl_c_without_rendering(tmp_path):
-    process = start("demo", "-o", "demo.gif", "--size", "160x90", cwd=tmp_path)
+    process = start("demo", "-o", "demo.gif", "--size", "320x180", cwd=tmp_path)
     wait_until(lambda: streamed(tmp_path, "demo", 3, samples=400), "the demo training",
                process=process)
     process.send_signal(signal.SIGINT)

@@ -531,12 +531,12 @@ def test_tampered_runs_render_or_write_nothing(scratch, tiny_arrays, data, outco
     path, output = scratch / "drawn.npz", scratch / "still.png"
     np.savez(path, **tampered.arrays)
     output.unlink(missing_ok=True)
-    result = invoke_checked("render", path, "-o", output, "--size", "160x90")
+    result = invoke_checked("render", path, "-o", output, "--size", "320x180")
     if result.exit_code == 2:
         assert not tampered.valid and not output.exists(), result.stderr
         return outcomes.refused()
     outcomes.accepted()
-    assert iio.imread(output).shape == (90, 160, 3)
+    assert iio.imread(output).shape == (180, 320, 3)
 
 
 @given(data=st.data())

@@ -354,3 +354,34 @@ def test_the_window_fits_the_screen_it_is_on():
     # toolbar.
     width, height = window_inches(RenderOptions(size="1280x720"), 100, (640, 400), 50)
     assert (round(width * 100), round(height * 100)) == (640 - 26, 400 - 20 - 50)
+
+
+@pytest.mark.slow  # a real X server and window
+@pytest.mark.parametrize("screen", ["3000x400", "400x3000"])
+def test_a_stop_signal_ends_the_viewer_on_a_screen_of_any_shape(screen, tiny_run_path):
+    """On a 3000x400 (or 400x3000) screen nothing woke Tk once the window was idle: SIGTERM
+    waited for an input event, and a comparison hung for 10 minutes. It now ends the viewer
+    with 143, as the signals module says."""
+    import signal
+    import time
+
+    server, display = _x_server(screen)
+    try:
+        viewer = subprocess.Popen([sys.executable, "-m", "aeviz", "view", str(tiny_run_path)],
+                                  env=_window_env(display), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        try:
+            subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name",
+                            "^aeviz: "], env=_window_env(display), capture_output=True,
+                           timeout=60)
+            time.sleep(3)  # until the window is idle: its first events are handled
+            viewer.send_signal(signal.SIGTERM)
+            # Not a timed assertion: a viewer that ignores the signal never ends.
+            viewer.communicate(timeout=60)
+        finally:
+            viewer.kill()
+            viewer.wait()
+        assert viewer.returncode == 143
+    finally:
+        server.terminate()
+        server.wait()

@@ -42,7 +42,7 @@ def check_request(output: str | Path, options: RenderOptions, epoch: float | Non
     if width * height > MAX_PIXELS:
         raise SettingError("render.size", f"{options.size} is {width * height:,} pixels; a "
                            f"frame may have at most {MAX_PIXELS:,} (3840x2160, or any "
-                           f"WIDTHxHEIGHT with each side 64 to 7680 and no more pixels)")
+                           f"allowed WIDTHxHEIGHT with no more pixels)")
     if epoch is not None and kind not in STILLS:
         raise SettingError("epoch", "only applies to a still (.png, .pdf or .svg: a single "
                            "frame)")

@@ -310,6 +310,7 @@ def show_window(runs: list[Trajectory], options: RenderOptions,
 HEADLESS = ("agg", "pdf", "svg", "ps", "cairo", "template")
 WINDOW_BACKENDS = ("QtAgg", "GTK4Agg", "GTK3Agg", "TkAgg", "WxAgg")  # matplotlib's order
 DISPLAY_WAIT_S, DISPLAY_TRIES = 0.25, 40
+STOP_POLL_MS = 200  # how often the window's event loop looks for a stop signal
 
 
 def _display_comes_up(plt, sleep: Callable[[float], None] = time.sleep) -> bool:
@@ -345,7 +346,11 @@ def _display_comes_up(plt, sleep: Callable[[float], None] = time.sleep) -> bool:
 def _show_until_stopped(plt, figure: Figure) -> None:
     """plt.show(), ended by SIGINT or SIGTERM too: the window's toolkit would catch the
     exception a stop signal raises inside its callbacks and carry on. Here a stop signal
-    closes the window; the signal's own handler then runs, once the window is gone."""
+    closes the window; the signal's own handler then runs, once the window is gone.
+
+    Python runs a signal's handler only once the main thread runs Python code again, and a
+    toolkit waiting for input events (Tk on a 3000x400 screen) may wait for good: a timer
+    wakes it every STOP_POLL_MS, so a stop signal ends the viewer promptly on any screen."""
     import signal
 
     stopped: list[int] = []
@@ -358,9 +363,13 @@ def _show_until_stopped(plt, figure: Figure) -> None:
     for signum, handler in previous.items():
         if handler is not signal.SIG_IGN:
             signal.signal(signum, close)
+    wakeup = figure.canvas.new_timer(interval=STOP_POLL_MS)
+    wakeup.add_callback(lambda: None)  # nothing to do: waking up is enough
+    wakeup.start()
     try:
         plt.show()
     finally:
+        wakeup.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     if stopped:

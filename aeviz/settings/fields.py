@@ -160,14 +160,38 @@ def name_or_names(check: Check) -> Check:
     return checker
 
 
+# The frame sizes that lay out cleanly, measured on the digits run and the four-optimizer
+# comparison: landscape from 4:3 to 8:1, from 320x180 up and, narrower than 16:9, from 800 px
+# wide (at 320x200, 640x480 and 1200x1200 a comparison's run names and loss title are cut;
+# portrait frames cut legends and titles or put them over labels; smaller or flatter frames
+# squeeze the panels to nothing). Shapes as (width, height) ratios of whole numbers: exact.
+MIN_WIDTH, MIN_HEIGHT, MAX_SIDE = 320, 180, 7680
+NARROWEST, WIDE, FLATTEST = (4, 3), (16, 9), (8, 1)
+MIN_WIDTH_BELOW_WIDE = 800
+SIZES_ALLOWED = (f"at least {MIN_WIDTH}x{MIN_HEIGHT} ({MIN_WIDTH_BELOW_WIDE} wide if narrower "
+                 f"than 16:9), each side at most {MAX_SIDE}, landscape from 4:3 to 8:1")
+
+
+def _at_least_as_wide(width: int, height: int, shape: tuple[int, int]) -> bool:
+    return width * shape[1] >= height * shape[0]
+
+
+def size_allowed(width: int, height: int) -> bool:
+    """Whether a frame of `width` x `height` pixels lays out cleanly (see SIZES_ALLOWED)."""
+    return (MIN_WIDTH <= width <= MAX_SIDE and MIN_HEIGHT <= height
+            and _at_least_as_wide(width, height, NARROWEST)
+            and width * FLATTEST[1] <= height * FLATTEST[0]
+            and (_at_least_as_wide(width, height, WIDE) or width >= MIN_WIDTH_BELOW_WIDE))
+
+
 def size_text(value: Any) -> str:
-    """"1280x720" (each side 64 to 7680 pixels), stored in that canonical form."""
+    """"1280x720" (see SIZES_ALLOWED), stored in that canonical form."""
     match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", value) if isinstance(value, str) else None
     if not match:
         raise Invalid(f'must be WIDTHxHEIGHT such as "1280x720", got {shown(value)}')
     width, height = int(match[1]), int(match[2])
-    if min(width, height) < 64 or max(width, height) > 7680:
-        raise Invalid(f"sides must be 64 to 7680 pixels, got {width}x{height}")
+    if not size_allowed(width, height):
+        raise Invalid(f"got {width}x{height}; a frame must be {SIZES_ALLOWED}")
     return f"{width}x{height}"
 
 
