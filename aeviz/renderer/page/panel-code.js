@@ -130,9 +130,11 @@ page.panelKinds.code = (() => {
       }
     }
 
-    // The key inside the plane's upper left corner, on a box of the background (over the codes):
-    // one line where it fits the plane, else the circles' and the ellipses' on a line each, else
-    // wrapped between words (a comparison's planes at 640 px are narrower than the key).
+    // The key inside the plane's upper left corner, on an opaque box of the background over
+    // the codes, circles and ellipses (no line shows through it: at epoch 0 the ellipses span
+    // the plane): one line where it fits the plane, else the circles' and the ellipses' on a
+    // line each, else wrapped between words (a comparison's planes at 640 px are narrower than
+    // the key).
     insideKey(ctx) {
       const layers = this.spec.layers, theme = this.stage.theme, box = this.box, data = this.stage.data;
       const partsOf = (texts) => ["- - " + texts[0]].concat(layers.includes("ellipses") ? ["\u2014 " + texts[1]] : []);
@@ -145,9 +147,8 @@ page.panelKinds.code = (() => {
         || short.flatMap((part) => this.wrapped(ctx, part, room));
       this.keyLines = lines;
       const width = Math.max(...lines.map((line) => ctx.measureText(line).width));
-      ctx.fillStyle = theme.background; ctx.globalAlpha = 0.85;
+      ctx.fillStyle = theme.background; ctx.globalAlpha = 1;
       ctx.fillRect(box.left + 2, box.top + 2, width + 8, 4 + 13 * lines.length);
-      ctx.globalAlpha = 1;
       lines.forEach((line, i) => this.stage.draw.text(ctx, line, box.left + 6, box.top + 14 + 13 * i, "left", "alphabetic", theme.muted, 10.5));
     }
 
