@@ -134,10 +134,32 @@ TEXT_RECORDER = r"""
       return original.call(this, s, x, y, ...rest);
     };
   }
+  // The part of segment s = [x0, y0, x1, y1] outside the rectangle r = [x0, y0, x1, y1]: none,
+  // one or two segments (Liang-Barsky: the parameters t0..t1 along s that lie inside r).
+  const outside = (s, r) => {
+    const dx = s[2] - s[0], dy = s[3] - s[1];
+    let t0 = 0, t1 = 1;
+    for (const [p, q] of [[-dx, s[0] - r[0]], [dx, r[2] - s[0]], [-dy, s[1] - r[1]], [dy, r[3] - s[1]]]) {
+      if (p === 0) { if (q < 0) return [s]; continue; }
+      const t = q / p;
+      if (p < 0) t0 = Math.max(t0, t); else t1 = Math.min(t1, t);
+      if (t0 > t1) return [s];
+    }
+    const at = (t) => [s[0] + t * dx, s[1] + t * dy];
+    return [t0 > 0 ? [...at(0), ...at(t0)] : null, t1 < 1 ? [...at(t1), ...at(1)] : null].filter(Boolean);
+  };
+  // An opaque color (a translucent one reads back as "rgba(...)").
+  const opaque = (ctx) => ctx.globalAlpha >= 1 && /^#[0-9a-f]{6}$/i.test(String(ctx.fillStyle));
   for (const name of ["fillRect", "clearRect"]) {
     const original = C[name];
     C[name] = function (x, y, w, h) {
       if (covers(this, x, y, w, h)) reset(this.canvas);
+      else if (name === "fillRect" && opaque(this) && strokes.has(this.canvas)) {
+        // A box filled opaque over strokes hides them: only the parts outside it stay (a
+        // key drawn on such a box is not crossed by the lines under it).
+        const r = corners(this, x, y, x + w, y + h);
+        strokes.set(this.canvas, strokes.get(this.canvas).flatMap((s) => outside(s, r)));
+      }
       return original.call(this, x, y, w, h);
     };
   }

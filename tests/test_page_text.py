@@ -291,3 +291,30 @@ def test_the_first_screen_holds_the_panels_and_the_caption(browser, first_pages,
             # on its "-0.5" tick (as it did before the first screen was fitted; left open).
             return
         assert problems(driver) == [], (name, size)
+
+
+@pytest.mark.parametrize("box, crossed_texts", [
+    ("#ffffff", []),  # an opaque box hides the line drawn before it
+    ("rgba(255, 255, 255, 0.85)", ["key"]),  # a translucent one lets it show through
+])
+def test_a_line_under_an_opaque_box_does_not_cross_its_text(browser, tmp_path, box, crossed_texts):
+    """The crossing check's box rule (the VAE key's box over the circles and ellipses): a line
+    drawn before an opaque box does not cross the text on it; one through a translucent box
+    does, as does a line drawn after the box, and the part of a line outside the box stays."""
+    page = tmp_path / "box.html"
+    page.write_text(f"""<!doctype html><meta charset="utf-8">
+<canvas width="300" height="200"></canvas><script>
+const ctx = document.querySelector("canvas").getContext("2d");
+ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, 300, 200);
+ctx.lineWidth = 1.5; ctx.beginPath(); ctx.moveTo(0, 36); ctx.lineTo(300, 36); ctx.stroke();
+ctx.fillStyle = "{box}"; ctx.fillRect(20, 20, 120, 30);
+ctx.fillStyle = "#000000"; ctx.font = "16px sans-serif";
+ctx.fillText("key", 30, 42); ctx.fillText("beside", 200, 42);
+ctx.beginPath(); ctx.moveTo(100, 0); ctx.lineTo(100, 200); ctx.stroke();
+ctx.fillText("after", 80, 42);
+window.aeviz = {{}};
+</script>""")
+    record_text(browser)
+    driver = open_page(browser, page)
+    found = sorted(text for text, _, _ in crossed(driver, page_texts(driver)))
+    assert found == sorted(crossed_texts + ["after", "beside"]), found

@@ -75,7 +75,7 @@ page.panelKinds.code = (() => {
     // plane's upper left corner where the title would not stay whole beside it.
     resize() {
       const layers = this.spec.layers, texts = this.stage.data.keyTexts;
-      this.keyInside = false;
+      this.keyInside = false; this.keyCorner = null;
       this.title.textContent = this.spec.title;  // the key is weighed against the full title
       if (layers.includes("circles")) {
         this.aside.replaceChildren();
@@ -130,9 +130,11 @@ page.panelKinds.code = (() => {
       }
     }
 
-    // The key inside the plane's upper left corner, on a box of the background (over the codes):
-    // one line where it fits the plane, else the circles' and the ellipses' on a line each, else
-    // wrapped between words (a comparison's planes at 640 px are narrower than the key).
+    // The key inside the plane, on an opaque box of the background over the codes, circles
+    // and ellipses (no line shows through it: at epoch 0 the ellipses span the plane), in the
+    // corner that hides the fewest codes over all snapshots (one corner while the page plays):
+    // one line where it fits the plane, else the circles' and the ellipses' on a line each,
+    // else wrapped between words (a comparison's planes at 640 px are narrower than the key).
     insideKey(ctx) {
       const layers = this.spec.layers, theme = this.stage.theme, box = this.box, data = this.stage.data;
       const partsOf = (texts) => ["- - " + texts[0]].concat(layers.includes("ellipses") ? ["\u2014 " + texts[1]] : []);
@@ -145,10 +147,30 @@ page.panelKinds.code = (() => {
         || short.flatMap((part) => this.wrapped(ctx, part, room));
       this.keyLines = lines;
       const width = Math.max(...lines.map((line) => ctx.measureText(line).width));
-      ctx.fillStyle = theme.background; ctx.globalAlpha = 0.85;
-      ctx.fillRect(box.left + 2, box.top + 2, width + 8, 4 + 13 * lines.length);
-      ctx.globalAlpha = 1;
-      lines.forEach((line, i) => this.stage.draw.text(ctx, line, box.left + 6, box.top + 14 + 13 * i, "left", "alphabetic", theme.muted, 10.5));
+      const [w, h] = [width + 8, 4 + 13 * lines.length];
+      if (!this.keyCorner) this.keyCorner = this.emptiestCorner(w, h);
+      const [left, top] = this.keyCorner;
+      ctx.fillStyle = theme.background; ctx.globalAlpha = 1;
+      ctx.fillRect(left, top, w, h);
+      lines.forEach((line, i) => this.stage.draw.text(ctx, line, left + 4, top + 12 + 13 * i, "left", "alphabetic", theme.muted, 10.5));
+    }
+
+    // The top left pixel of a w x h box in the plane's corner holding the fewest codes, counted
+    // over every snapshot (the upper left corner first where corners tie).
+    emptiestCorner(w, h) {
+      const box = this.box, run = this.run, snapshots = run.codes.length / (2 * run.n);
+      const corners = [[box.left + 2, box.top + 2], [box.left + box.width - 2 - w, box.top + 2],
+        [box.left + 2, box.top + box.height - 2 - h], [box.left + box.width - 2 - w, box.top + box.height - 2 - h]];
+      const hidden = corners.map(() => 0);
+      for (let k = 0; k < snapshots; k++) {
+        for (let i = 0; i < run.n; i++) {
+          const code = this.code(k, i);
+          if (!code) continue;
+          const [px, py] = this.pixel(code);
+          corners.forEach(([x, y], c) => { if (px >= x && px <= x + w && py >= y && py <= y + h) hidden[c] += 1; });
+        }
+      }
+      return corners[hidden.indexOf(Math.min(...hidden))];
     }
 
     // `text` on as many lines of `room` as it takes, broken between words (a word wider than
@@ -168,7 +190,7 @@ page.panelKinds.code = (() => {
     axes(ctx, k) { this.setAside(this.run.silent[k]); }
 
     state() {
-      return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, gridSide: this.gridSide || null, ellipses: this.ellipsesDrawn || 0,
+      return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, keyCorner: this.keyInside ? this.keyCorner : null, gridSide: this.gridSide || null, ellipses: this.ellipsesDrawn || 0,
         ghost: this.ghostDrawn || null, ringRadius: this.ringRadius || null, dotRadius: this.dotRadius || null,
         axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null };
     }
