@@ -11,7 +11,6 @@ from aeviz.renderer.description import (  # noqa: F401 - reference_levels: its o
     LOSS_MARGINS_IN,
     PANEL_TITLES,
     LossLimits,
-    blows_up,
     loss_limits_for,
     reference_levels,
 )
@@ -74,7 +73,7 @@ class LossPanel:
         self.views, self.single, self.ax = views, len(views) == 1, ax
         # A blow-up ends at the top right, on the axis's top (scales.loss_range): the value
         # labels go to the top left, which its curve leaves free.
-        self.left = limits.log and any(blows_up(v.run.loss) for v in views)
+        self.left = limits.values_left
         self.lines, self.markers, self.values = [], [], []
         line_height = 1.45 * FONT["label"] / (height_inches(ax) * 72)
         for number, view in enumerate(views):
