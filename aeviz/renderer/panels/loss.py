@@ -361,11 +361,16 @@ def at_least_three_ticks(ax: Axes) -> None:
             # A short axis of about a decade (a blow-up's first frames): one decade tick
             # would show no scale; 1 and 3 of each, a little closer, do.
             subs = (1.0, 3.0)
-        if subs is not None:
+        fits = int(height_inches(ax) * 72 // (2.4 * FONT["tick"]))  # labels clear apart
+        if decades < 1:
+            # Under a decade (a blow-up's first frame, following its values): the log
+            # locator would fall back to ticks 0.02 apart, their labels on one another.
+            ax.yaxis.set_major_locator(MaxNLocator(max(2, fits), steps=[1, 2, 2.5, 5, 10]))
+            ax.yaxis.set_minor_formatter(NullFormatter())
+        elif subs is not None:
             ax.yaxis.set_major_locator(LogLocator(subs=subs))
             ax.yaxis.set_minor_formatter(NullFormatter())
         else:  # many decades on a short axis: every few, but three of them at least
-            fits = int(height_inches(ax) * 72 // (2.4 * FONT["tick"]))  # labels clear apart
             ax.yaxis.set_major_locator(LogLocator(numticks=max(3, fits)))
         if 1e-4 <= low and high <= 1e5:
             # Plain numbers (0.05, 0.1, 0.2), as the linear axis and the page name them: the
