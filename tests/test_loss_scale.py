@@ -218,3 +218,42 @@ def test_the_pages_pca_label_keeps_clear_of_the_marker_on_every_curve(
         dx = np.maximum(np.maximum(bx0 - px, px - bx1), 0)
         dy = np.maximum(np.maximum(by0 - py, py - by1), 0)
         assert float(np.hypot(dx, dy).min()) >= 4, (label, float(np.hypot(dx, dy).min()))
+
+
+# too-high-learning-rate: a blow-up's log axis tops out just above its largest value (it ran
+# to 1e43 against 7.7e27 when the room above was a share of the decades spanned).
+
+@pytest.fixture(scope="module")
+def divergence():
+    return train(load_experiment(EXAMPLES / "too-high-learning-rate.toml"))
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_a_blow_ups_loss_axis_tops_out_just_above_its_largest_value(divergence, size):
+    scene, frames = drawn([divergence], size)
+    largest = float(np.nanmax(divergence.loss))
+    assert largest > 1e20  # the lesson: a run-away by many decades
+    renderer = scene.figure.canvas.get_renderer()
+    for frame in (frames[len(frames) * 3 // 10], frames[len(frames) * 6 // 10], frames[-1]):
+        scene.draw_full(frame)
+        loss = loss_panel(scene)
+        low, high = loss.ax.get_ylim()
+        known = int(np.floor(frame.indexes[0])) + 1
+        seen = float(np.nanmax(divergence.loss[:known]))
+        # "follow" scales: the top just above the largest value recorded so far.
+        assert seen <= high < 10 * seen, (frame, seen, high)
+        inside = [t.get_text() for t in loss.ax.get_yticklabels()
+                  if low <= t.get_position()[1] <= high and t.get_visible()]
+        assert len(inside) >= 2 and all("+" not in n and "^" not in n for n in inside), inside
+        # PCA's 0.0845 beside a blow-up teaches nothing: its line and label both left out.
+        assert not [r for r in loss.limits.references if r.style == "--"]
+        assert not [t for t in loss.ax.texts if t.get_text().startswith("PCA")]
+        # The value label (top left beside a blow-up) is crossed by no curve.
+        value = loss.values[0]
+        box = value.get_window_extent(renderer)
+        seen_points = loss.ax.transData.transform(np.column_stack(
+            [loss.views[0].timeline, divergence.loss])[:known])
+        crossing = ((seen_points[:, 0] >= box.x0) & (seen_points[:, 0] <= box.x1)
+                    & (seen_points[:, 1] >= box.y0) & (seen_points[:, 1] <= box.y1))
+        assert value.get_text().startswith("RMSE") and not crossing.any()
+    assert high < 10 * largest  # the last frame: within a decade of 7.7e27, not 1e43

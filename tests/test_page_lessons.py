@@ -381,6 +381,8 @@ def test_a_diverging_run_keeps_its_blow_up_for_the_end(browser, tmp_path):
     last = run.loss[len(run.loss) - 1]
     assert 10 ** early["ylim"][1] < 100 * max(run.loss[:k + 1])  # no axis to the blow-up yet
     assert 10 ** late["ylim"][1] >= last
+    assert 10 ** late["ylim"][1] < 10 * last  # within a decade of 7.7e27 (it ran to 1e43)
+    assert loss["values_left"] and not [r for r in loss["references"] if r["style"] == "--"]
     shown = f"{last:.4f}" if last < 10 else f"{last:.4g}"
     assert late["readouts"][0].startswith(f"RMSE {shown}")
 

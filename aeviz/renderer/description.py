@@ -84,7 +84,9 @@ LossLimits      x, y (limits), log (a log y axis), references (list of Reference
                 terms_top (that axis's upper limit; it starts at 0; where there is room,
                 set so the terms' curves lie in a band under every reference line and RMSE
                 curve, with room for a reference label: see terms_top), value_names (the label
-                of each run's current value: "RMSE" alone, else the run's name)
+                of each run's current value: "RMSE" alone, else the run's name),
+                values_left (the value labels top left, not top right: beside a blow-up,
+                whose curve ends at the top right, the axis's top 0.15 of a decade above it)
 ColorScale      kind ("linear" or "symlog"), limit (the scale is -limit to limit), linthresh
                 (symlog: linear within it, else null); "follow" scales: null (per frame)
 DecoderGrid     kind ("mosaic": decoded images, "sheet": the decoded grid among the data),
@@ -129,6 +131,7 @@ from aeviz.renderer.layout import (
 from aeviz.renderer.naming import comparison_detail_forms, lesson_settings, shared_title
 from aeviz.renderer.objective import objective_rmse
 from aeviz.renderer.scales import (
+    BLOW_UP,
     CodeScale,
     ColorScale,
     code_scales,
@@ -234,6 +237,7 @@ class LossLimits:
     terms_top: float
     value_names: tuple[str, ...]
     objective: bool = False
+    values_left: bool = False
 
 
 @dataclass(frozen=True)
@@ -580,8 +584,12 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
     plot `plot_inches` tall (unknown: room enough for a reference label under its line)."""
     single = len(views) == 1
     objective = objective_rmse(views[0].run) if single else None
+    # PCA's line beside a blow-up teaches nothing and lies a hair above the axis's floor,
+    # where its label cannot sit beside it: both left out.
+    blow_up = any(blows_up(v.run.loss) for v in views)
+    pca = options.pca and not blow_up
     losses = np.concatenate([v.run.loss for v in views]
-                            + ([[v.pca[0] for v in views]] if options.pca else [])
+                            + ([[v.pca[0] for v in views]] if pca else [])
                             + ([objective[np.isfinite(objective)]]
                                if objective is not None else []))
     log = wants_log_loss(losses, options.log_loss)
@@ -591,7 +599,7 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
     x = (x[0], whole_epoch_end(x[1], views))
     epsilon = views[0].run.experiment.train.epsilon if single else 0.0
     references = tuple(Reference(float(level), tuple(texts), style)
-                       for level, texts, style in reference_levels(views, epsilon, options.pca))
+                       for level, texts, style in reference_levels(views, epsilon, pca))
     run = views[0].run
     terms_axis = single and run.terms is not None
     below = [run.loss] + ([objective] if objective is not None else [])
@@ -602,7 +610,14 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
            if terms_axis and run.terms.size else 1.0)
     return LossLimits(x, y, log, references, bool(terms_axis), top,
                       tuple("RMSE" if single else v.label for v in views),
-                      objective is not None)
+                      objective is not None, log and blow_up)
+
+
+def blows_up(loss: np.ndarray) -> bool:
+    """Whether a run's loss ends more than BLOW_UP times its lowest (a diverging run)."""
+    finite = loss[np.isfinite(loss) & (loss > 0)]
+    return bool(finite.size) and float(np.log10(finite[-1]) - np.log10(finite.min())) > float(
+        np.log10(BLOW_UP))
 
 
 def whole_epoch_end(right: float, views: list[RunView]) -> float:

@@ -224,6 +224,7 @@ def color_scales(views: list[RunView], mode: str) -> list[mcolors.Normalize]:
 
 
 LOG_LOSS_SPAN = 10.0  # losses spanning more than this (highest over lowest): a log axis
+RISING_ROOM = 10 ** 0.15  # above a run ending on its highest loss: 0.15 of a decade
 
 
 def wants_log_loss(losses: np.ndarray, log: bool | None) -> bool:
@@ -243,14 +244,15 @@ def loss_range(span: tuple[float, float], losses: np.ndarray, log: bool,
                rising: bool = True) -> tuple[tuple[float, float], tuple[float, float]]:
     """The loss panel's limits: the clip's epochs across, every loss (and PCA floor) up and
     down; on a log axis, where a run ends on its highest value (`rising`: a diverging run's
-    last value, whose label at the top right must not sit on it), a fifth of the height free
-    above it, else a little (the value labels' corner is cleared by the panel)."""
+    last value, whose marker must not be cut by the top), a small fraction of a decade free
+    above it, else a little (the value labels' corner is cleared by the panel). Never a
+    share of the decades spanned: a blow-up's 1e28 would get an axis to 1e43."""
     left, right = span
     x = (float(left), float(right if right > left else left + 1))
     if log:
         positive = losses[losses > 0]
         low = positive.min() if positive.size else 1e-3
-        room = (losses.max() / low * 1.4) ** 0.25 if rising else 1.15
+        room = RISING_ROOM if rising else 1.15
         return x, (float(low / 1.4), float(losses.max() * room))
     return x, (0.0, float(losses.max() * 1.08 or 1))
 

@@ -43,7 +43,7 @@ from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.style import cluster_color, cluster_hollow, padded_limits
 from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES, SHORT_KEY_TEXTS
 from aeviz.renderer.panels.weights import strongest_neurons
-from aeviz.renderer.scales import growing_extents, padded
+from aeviz.renderer.scales import RISING_ROOM, growing_extents, padded
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions
@@ -100,6 +100,7 @@ def pack_runs(views: list[RunView], options: RenderOptions
         "markNames": {mark: list(names) for mark, names in MARK_NAMES.items()},
         "objectiveLabel": OBJECTIVE_LABEL,
         "objectiveColor": theme.runs[2],  # as the loss panel draws the training objective
+        "risingRoom": RISING_ROOM,  # above a following loss axis's largest value (the clip's)
         "fps": options.fps, "within": any(bool((v.timeline % 1).any()) for v in views),
         "future": options.future,
         "theme": {name: getattr(theme, name) for name in (

@@ -24,6 +24,8 @@ page.panelKinds.loss = (() => {
       // A denoising run's training objective (one run only): its values, packed per snapshot.
       this.objective = this.limits.objective ? this.runs[0].objective : null;
       this.lines = this.runs.length + (this.objective ? 1 : 0);  // readout lines, top right
+      // Beside a blow-up (its curve ends at the top right, on the axis's top): top left.
+      this.left = Boolean(this.limits.values_left);
     }
 
     drawStill(ctx) {
@@ -115,7 +117,8 @@ page.panelKinds.loss = (() => {
     // corner (as the clip's clear_above: a short run's curves reach the top right, where the
     // readouts are); a following axis counts the values recorded so far only.
     clearAbove(box) {
-      const f = this.f, corner = box.left + box.width - 8 - this.readoutWidth;
+      const f = this.f, corner = this.left ? box.left + 8 : box.left + box.width - 8 - this.readoutWidth;
+      const cornerEnd = this.left ? corner + this.readoutWidth : Infinity;
       const below = 1 - (16 * this.lines + 8) / box.height;  // the corner's bottom, a fraction of the height
       const series = this.runs.map((run) => [run, run.loss]);
       if (this.objective) series.push([this.runs[0], this.objective]);
@@ -127,7 +130,8 @@ page.panelKinds.loss = (() => {
         for (const [run, values] of series) {
           for (let i = 0; i < run.timeline.length && run.timeline[i] <= until + 1e-9; i++) {
             const y = (f(values[i]) - low) / (high - low);
-            if (isFinite(y) && box.x(run.timeline[i]) >= corner && y > below) highest = Math.max(highest, y);
+            const x = box.x(run.timeline[i]);
+            if (isFinite(y) && x >= corner && x <= cornerEnd && y > below) highest = Math.max(highest, y);
           }
         }
         if (highest === -Infinity) break;
@@ -222,7 +226,8 @@ page.panelKinds.loss = (() => {
       const box = this.box, readouts = 16 * this.lines + 20;
       const x0 = place.align === "right" ? place.x - width : place.x, x1 = x0 + width;
       const y0 = place.y - 10, y1 = place.y + 2;
-      if (x1 > box.left + box.width - 4 - (this.readoutWidth || 0) && y0 < box.top + readouts) return false;
+      const inCorner = this.left ? x0 < box.left + 4 + (this.readoutWidth || 0) : x1 > box.left + box.width - 4 - (this.readoutWidth || 0);
+      if (inCorner && y0 < box.top + readouts) return false;
       if (y0 < box.top || y1 > box.top + box.height || x0 < box.left || x1 > box.left + box.width) return false;
       if (levels.some((level) => level >= y0 - 2 && level <= y1 + 2)) return false;
       if (this.taken.some(([a, b, c, d]) => x0 < c + 4 && x1 > a - 4 && y0 < d + 2 && y1 > b - 2)) return false;
@@ -277,7 +282,12 @@ page.panelKinds.loss = (() => {
       const run = this.runs[0], i = run.used[this.stage.snapshot(run)], low = this.limits.y[0];
       let high = Math.max(...this.limits.references.map((r) => r.level));
       for (let j = 0; j <= i; j++) if (isFinite(run.loss[j]) && run.loss[j] > high) high = run.loss[j];
-      return high > low ? [low, high * Math.pow(high / low * 1.4, 0.25)] : this.limits.y;
+      return high > low ? [low, high * this.stage.data.risingRoom] : this.limits.y;
+    }
+
+    // Where the readouts are anchored: the top right, or the top left beside a blow-up.
+    readoutX() {
+      return this.left ? this.box.left + 6 : this.box.left + this.box.width - 6;
     }
 
     draw() {
@@ -297,14 +307,14 @@ page.panelKinds.loss = (() => {
         this.terms.forEach((term, index) => this.termCurve(ctx, run, index, run.timeline[i], term.color, 1.8, term.style));
         const name = this.limits.value_names[number], readout = name + " " + valueText(v) + (finished ? " (finished)" : "");
         this.readouts.push(readout);
-        stage.draw.text(ctx, readout, box.left + box.width - 6, box.top + 16 + 16 * number, "right", "alphabetic", run.color, 11.5);
+        stage.draw.text(ctx, readout, this.readoutX(), box.top + 16 + 16 * number, this.left ? "left" : "right", "alphabetic", run.color, 11.5);
       });
       if (this.objective) {  // the training objective, dashed, and its value under the RMSE's
         const run = this.runs[0], i = run.used[stage.snapshot(run)], v = this.objective[i], color = stage.data.objectiveColor;
         this.curve(ctx, run, run.timeline[i], color, 1.8, "--", this.objective);
         const readout = isFinite(v) ? stage.data.objectiveLabel + " " + v.toFixed(4) : "";
         this.readouts.push(readout);
-        stage.draw.text(ctx, readout, box.left + box.width - 6, box.top + 32, "right", "alphabetic", color, 11.5);
+        stage.draw.text(ctx, readout, this.readoutX(), box.top + 32, this.left ? "left" : "right", "alphabetic", color, 11.5);
       }
       ctx.restore();
     }

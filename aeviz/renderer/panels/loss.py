@@ -34,7 +34,7 @@ from aeviz.renderer.panels.style import (
 )
 from aeviz.renderer.panels.terms import MARGIN_IN as TERMS_MARGIN_IN
 from aeviz.renderer.panels.terms import TermsAxis
-from aeviz.renderer.scales import loss_range
+from aeviz.renderer.scales import RISING_ROOM, loss_range, tick_name
 from aeviz.renderer.theme import Theme, line_style
 from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
@@ -71,6 +71,9 @@ class LossPanel:
         ax.set_ylabel("RMSE")
         style_grid(ax, theme)
         self.views, self.single, self.ax = views, len(views) == 1, ax
+        # A blow-up ends at the top right, on the axis's top (scales.loss_range): the value
+        # labels go to the top left, which its curve leaves free.
+        self.left = limits.values_left
         self.lines, self.markers, self.values = [], [], []
         line_height = 1.45 * FONT["label"] / (height_inches(ax) * 72)
         for number, view in enumerate(views):
@@ -135,7 +138,7 @@ class LossPanel:
         levels = [ref.level for ref in self.limits.references]
         low = self.limits.y[0]
         high = max([float(np.nanmax(seen))] + levels)
-        self.ax.set_ylim(low, high * (high / low * 1.4) ** 0.25)
+        self.ax.set_ylim(low, high * RISING_ROOM)
         # The end dot (the curve's highest point) stays under the value's label: the box
         # lowered by the dot's radius or so.
         x, y, width, height = self.values_box
@@ -153,20 +156,27 @@ class LossPanel:
         if future:
             ax.plot(view.timeline, self.objective, color=color, alpha=0.25, lw=1.2, ls="--")
         (self.objective_line,) = ax.plot([], [], color=color, lw=1.8, ls="--", zorder=DYNAMIC)
-        self.objective_value = PathLabel(ax.get_figure(), 0.98, label_y, ax.transAxes,
+        x, ha = self._values_x()
+        self.objective_value = PathLabel(ax.get_figure(), x, label_y, ax.transAxes,
                                          size=FONT["label"], color=color, zorder=DYNAMIC,
-                                         ha="right")
+                                         ha=ha)
         ax.add_artist(self.objective_value)
 
+    def _values_x(self) -> tuple[float, str]:
+        """Where the value labels' lines are anchored (axes fraction) and how aligned."""
+        return (0.02, "left") if self.left else (0.98, "right")
+
     def _values_box(self, line_height: float) -> Rect:
-        """Where the value labels are (top right, one line per run), in axes fractions."""
+        """Where the value labels are (top right, or top left beside a blow-up; one line per
+        run), in axes fractions."""
         longest = max(text_width(f"{'RMSE' if self.single else v.label} 0.0000 (finished)",
                                  FONT["label"]) for v in self.views)
         if self.objective is not None:
             longest = max(longest, text_width(f"{OBJECTIVE_LABEL} 0.0000", FONT["label"]))
         width = longest / 72 / width_inches(self.ax)
         height = line_height * (len(self.views) + (self.objective is not None))
-        return (0.98 - width, 0.95 - height + 0.3 * line_height, width, height)
+        x = 0.02 if self.left else 0.98 - width
+        return (x, 0.95 - height + 0.3 * line_height, width, height)
 
     def _curve(self, ax: Axes, view: RunView, color: str, label_y: float,
                future: bool = True, style: str = "-") -> None:
@@ -177,9 +187,12 @@ class LossPanel:
                     ls=line_style(style))
         (line,) = ax.plot([], [], color=color, lw=2.2, ls=line_style(style), zorder=DYNAMIC,
                           label=view.label)
-        (marker,) = ax.plot([], [], "o", color=color, ms=MARKER_PT, zorder=DYNAMIC + 1)
-        value = PathLabel(ax.get_figure(), 0.98, label_y, ax.transAxes, size=FONT["label"],
-                          color=color, zorder=DYNAMIC, ha="right")
+        # Unclipped: a blow-up's last value is near the axis's top, its marker whole.
+        (marker,) = ax.plot([], [], "o", color=color, ms=MARKER_PT, zorder=DYNAMIC + 1,
+                            clip_on=False)
+        x, ha = self._values_x()
+        value = PathLabel(ax.get_figure(), x, label_y, ax.transAxes, size=FONT["label"],
+                          color=color, zorder=DYNAMIC, ha=ha)
         ax.add_artist(value)
         self.lines.append(line)
         self.markers.append(marker)
@@ -315,10 +328,10 @@ def reference_points(ax: Axes, level: float) -> np.ndarray:
 def clear_above(ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]], box: Rect) -> None:
     """Raise the top of the y axis until no curve passes through `box` (the value labels,
     axes fractions): a short run's curves reach the top right, where the labels are."""
-    x0, y0 = box[0], box[1] - 0.02
+    x0, x1, y0 = box[0], box[0] + box[2], box[1] - 0.02
     for _ in range(4):  # each raise moves the curves down; a few settle it
         points = curve_points(ax, curves)
-        under = points[(points[:, 0] >= x0) & (points[:, 1] > y0)]
+        under = points[(points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] > y0)]
         if not len(under):
             return
         highest = float(under[:, 1].max())
@@ -343,15 +356,27 @@ def at_least_three_ticks(ax: Axes) -> None:
         subs = next((subs for subs, closest in (((1.0, 2.0, 5.0), 0.301), ((1.0, 3.0), 0.477),
                                                  ((1.0,), 1.0))
                      if closest * decade_pt >= 1.8 * FONT["tick"]), None)
-        if subs is not None:
+        whole = np.floor(np.log10(high)) - np.ceil(np.log10(low)) + 1  # decade ticks inside
+        if subs == (1.0,) and whole < 2 and 0.477 * decade_pt >= 1.2 * FONT["tick"]:
+            # A short axis of about a decade (a blow-up's first frames): one decade tick
+            # would show no scale; 1 and 3 of each, a little closer, do.
+            subs = (1.0, 3.0)
+        fits = int(height_inches(ax) * 72 // (2.4 * FONT["tick"]))  # labels clear apart
+        if decades < 1:
+            # Under a decade (a blow-up's first frame, following its values): the log
+            # locator would fall back to ticks 0.02 apart, their labels on one another.
+            ax.yaxis.set_major_locator(MaxNLocator(max(2, fits), steps=[1, 2, 2.5, 5, 10]))
+            ax.yaxis.set_minor_formatter(NullFormatter())
+        elif subs is not None:
             ax.yaxis.set_major_locator(LogLocator(subs=subs))
             ax.yaxis.set_minor_formatter(NullFormatter())
         else:  # many decades on a short axis: every few, but three of them at least
-            fits = int(height_inches(ax) * 72 // (2.4 * FONT["tick"]))  # labels clear apart
             ax.yaxis.set_major_locator(LogLocator(numticks=max(3, fits)))
         if 1e-4 <= low and high <= 1e5:
             # Plain numbers (0.05, 0.1, 0.2), as the linear axis and the page name them: the
             # log formatter names only the decades (10^-1), the 2s and 5s not at all.
             ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        else:  # named as the code plane's ticks: "1e21", "1.2e14", never "1e+21"
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: tick_name(value)))
         return
     ax.yaxis.set_major_locator(MaxNLocator("auto", min_n_ticks=3))
