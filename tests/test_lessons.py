@@ -227,6 +227,33 @@ def test_denoising_vs_plain_styles_its_runs_apart_from_the_objective_and_keys_it
     assert "noisy input → output" in names
 
 
+def test_denoising_keys_cover_no_data(runs):
+    """The decoder panel's key sat on the arc's lower end (denoising, 640x360) and on the
+    arc's end and noisy inputs (denoising-vs-plain): the key's box, in display coordinates,
+    holds none of the drawn data points or noisy inputs, nor any within 3 px of it, alone
+    and in the comparison, at 640x360 and 1280x720."""
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    paired = dataclasses.replace(comparison.render, labels=comparison.compare.labels)
+    alone = runs["denoising"].experiment.render
+    for pair, options in (([runs["denoising"]], alone),
+                          ([runs["denoising-plain"], runs["denoising"]], paired)):
+        for size in ("640x360", "1280x720"):
+            scene, frames = scene_of(pair, options, size)
+            scene.draw_full(frames[len(frames) // 3])
+            renderer = scene.figure.canvas.get_renderer()
+            for sheet in (p for p, _ in scene.panels if isinstance(p, SheetPanel)):
+                key = sheet.ax.get_legend()
+                assert key is not None and key.get_texts()
+                box = key.get_window_extent(renderer).padded(3)
+                drawn = np.concatenate([c.get_offset_transform().transform(c.get_offsets())
+                                        for c in sheet.ax.collections])
+                assert len(drawn) > 100  # the data, and a denoising run's noisy inputs
+                inside = ((drawn[:, 0] > box.x0) & (drawn[:, 0] < box.x1)
+                          & (drawn[:, 1] > box.y0) & (drawn[:, 1] < box.y1))
+                assert not inside.any(), (size, sheet.ax.get_title(loc="left"),
+                                          int(inside.sum()))
+
+
 def test_denoising_beside_the_plain_run_shares_its_scale_and_names_each_panel(runs):
     from aeviz import api
 
@@ -1104,8 +1131,10 @@ def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, 
     """denoising-vs-plain, denoising and denoising-plain: each sheet's key names the data,
     the decoded grid, the faint sheet beyond the codes (the clips left it unkeyed, the page
     and handout keyed it) and a denoising run's noisy inputs, in the long or short names of
-    MARK_NAMES; it lies inside its panel or above it, never over a tick label (at 640 the
-    denoising plane's key reached left over its "-2" and "-1"), and each run keeps its name."""
+    MARK_NAMES (the faint sheet's name may go only beside a panel that names it, where the key
+    has no room clear of the data); it lies inside its panel or above it, never over a tick
+    label (at 640 the denoising plane's key reached left over its "-2" and "-1"), and each run
+    keeps its name."""
     from aeviz.renderer.description import sheet_marks
 
     comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
@@ -1117,6 +1146,7 @@ def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, 
     for scene, frames in scenes:
         scene.draw_full(frames[-1])
         renderer = scene.figure.canvas.get_renderer()
+        keyed = []  # each sheet's key's names, in order
         for number, (sheet, described) in enumerate(
                 (p, d) for (p, _), d in zip(scene.panels, scene.description.panels)
                 if isinstance(p, SheetPanel)):
@@ -1124,9 +1154,15 @@ def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, 
             assert "beyond" in marks and ("noisy" in marks) == (sheet.noisy is not None)
             legend = sheet.ax.get_legend()
             names = [" ".join(t.get_text().split()) for t in legend.get_texts()]
+            if number and len(names) == len(marks) - 1:
+                # A key with no room clear of the data drops the faint sheet (key_forms), only
+                # beside a panel that keys it (the comparison's plain run, at 640).
+                marks = tuple(mark for mark in marks if mark != "beyond")
+                assert any(name in MARK_NAMES["beyond"] for name in keyed[0]), keyed
             assert [name in MARK_NAMES[mark] for mark, name in zip(marks, names)] \
                 == [True] * len(marks), names
             assert len(names) == len(marks)
+            keyed.append(names)
             box = legend.get_window_extent(renderer)
             frame = sheet.ax.get_window_extent(renderer)
             inside = (box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1
