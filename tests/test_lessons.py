@@ -408,6 +408,32 @@ def test_the_vae_comparison_at_640_draws_its_planes_and_mosaics_large_the_key_of
 
 
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_vae_key_is_no_smaller_than_the_tick_labels(runs, size):
+    """The key under the VAE plane ("N(0,1): 1σ, 2σ", "codes' σ") read about 7 px tall at
+    640x360, smaller than the tick labels beside it: its type is a tick label's size, in the
+    comparison and alone, and it stays whole on the page."""
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    alone = runs["vae-vs-ae-vae"]
+    for pair, options in (([runs["vae-vs-ae-ae"], alone], comparison.options),
+                          ([alone], alone.experiment.render)):
+        scene, frames = scene_of(pair, options, size)
+        scene.draw_full(frames[-1])
+        renderer = scene.figure.canvas.get_renderer()
+        vae = next(p for p, _ in scene.panels
+                   if isinstance(p, CodePanel) and p.view.run.variational)
+        (overlay,) = [o for o in vae.overlays if isinstance(o, VariationalOverlay)]
+        (key,) = [a for a in overlay.artists if hasattr(a, "get_texts")]
+        ticks = [t for t in vae.ax.get_xticklabels() + vae.ax.get_yticklabels() if t.get_text()]
+        assert ticks and key.get_texts()
+        tick_pt = max(t.get_fontsize() for t in ticks)
+        for text in key.get_texts():
+            assert text.get_fontsize() >= tick_pt, (text.get_text(), text.get_fontsize())
+        # on the page, whole
+        box, page = key.get_window_extent(renderer), scene.figure.bbox
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= page.x1 and box.y1 <= page.y1
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
 def test_the_vae_comparisons_planes_take_the_room_of_the_mosaics_y_label(runs, size):
     """Four panels in a row are as wide as the page's quarters less their margins: the mosaic
     beside its own plane leaves the y axis's name to the plane (its ticks stay, it has its own
