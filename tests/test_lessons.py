@@ -149,9 +149,15 @@ def test_decoder_manifold_names_its_axes_off_the_data_and_its_sides_in_order(run
                   & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1))
         assert not inside.any(), name.get_text()
     legend = panel(scene, CodePanel).ax.get_legend()
-    # the decoder's "+" grid points keyed first, as in the handout (short at 640)
+    # the decoder's "+" grid points keyed after the sides, apart from them (short at 640):
+    # first, they stood under the label column's name "side" as if a side
     assert [t.get_text() for t in legend.get_texts()] == [
-        MARK_NAMES["grid"][size == "640x360"], "left", "middle", "right"]
+        "left", "middle", "right", MARK_NAMES["grid"][size == "640x360"]]
+    # the name "side" over the first side's column, not beside it
+    heading = legend.get_title().get_window_extent(renderer)
+    columns = [handle.get_window_extent(renderer) for handle in legend.legend_handles]
+    assert legend.get_title().get_text() == "side"
+    assert columns[0].x0 - 1 <= heading.x0 and heading.x1 <= columns[1].x0, heading
 
 
 def test_the_arcs_parts_are_keyed_as_the_arc_reads(runs):
@@ -1221,15 +1227,17 @@ def test_the_triads_names_are_haloed_and_drawn_over_the_moving_sheet(runs):
 
 def test_the_decoders_grid_points_are_keyed_in_the_comparison_clip_and_handout(runs):
     """vae-vs-ae: the "+" grid points on both planes are keyed in the clip's key above the
-    planes (only the handout keyed them); in the handout the marks stand in columns of their
-    own, left of every class (the "0" stood under "decoder's grid points", apart from 1-9)."""
+    planes (only the handout keyed them), after the classes; in the handout the marks stand
+    in columns of their own, left of every class (the "0" stood under "decoder's grid
+    points", apart from 1-9)."""
     from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
     from aeviz.renderer.panels.variational import KEY_TEXTS
 
     scene, _ = vae_comparison_drawn(runs)
     (key,) = scene.figure.legends
     names = [t.get_text() for t in key.get_texts()]
-    assert names[0] in MARK_NAMES["grid"] and names[1:] == [str(n) for n in range(10)]
+    # after the classes, apart from them (the clip's key is one row: first, they read as one)
+    assert names[-1] in MARK_NAMES["grid"] and names[:-1] == [str(n) for n in range(10)]
     renderer = scene.figure.canvas.get_renderer()
     box = key.get_window_extent(renderer)
     assert box.x0 >= 0 and box.x1 <= scene.figure.bbox.width
