@@ -149,9 +149,15 @@ def test_decoder_manifold_names_its_axes_off_the_data_and_its_sides_in_order(run
                   & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1))
         assert not inside.any(), name.get_text()
     legend = panel(scene, CodePanel).ax.get_legend()
-    # the decoder's "+" grid points keyed first, as in the handout (short at 640)
+    # the decoder's "+" grid points keyed after the sides, apart from them (short at 640):
+    # first, they stood under the label column's name "side" as if a side
     assert [t.get_text() for t in legend.get_texts()] == [
-        MARK_NAMES["grid"][size == "640x360"], "left", "middle", "right"]
+        "left", "middle", "right", MARK_NAMES["grid"][size == "640x360"]]
+    # the name "side" over the first side's column, not beside it
+    heading = legend.get_title().get_window_extent(renderer)
+    columns = [handle.get_window_extent(renderer) for handle in legend.legend_handles]
+    assert legend.get_title().get_text() == "side"
+    assert columns[0].x0 - 1 <= heading.x0 and heading.x1 <= columns[1].x0, heading
 
 
 def test_the_arcs_parts_are_keyed_as_the_arc_reads(runs):
@@ -225,6 +231,33 @@ def test_denoising_vs_plain_styles_its_runs_apart_from_the_objective_and_keys_it
     handout = HandoutFigure(views, options, [0.0, float(pair[0].epoch[-1])], TEXT_WIDTH)
     _, names = handout._key()
     assert "noisy input → output" in names
+
+
+def test_denoising_keys_cover_no_data(runs):
+    """The decoder panel's key sat on the arc's lower end (denoising, 640x360) and on the
+    arc's end and noisy inputs (denoising-vs-plain): the key's box, in display coordinates,
+    holds none of the drawn data points or noisy inputs, nor any within 3 px of it, alone
+    and in the comparison, at 640x360 and 1280x720."""
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    paired = dataclasses.replace(comparison.render, labels=comparison.compare.labels)
+    alone = runs["denoising"].experiment.render
+    for pair, options in (([runs["denoising"]], alone),
+                          ([runs["denoising-plain"], runs["denoising"]], paired)):
+        for size in ("640x360", "1280x720"):
+            scene, frames = scene_of(pair, options, size)
+            scene.draw_full(frames[len(frames) // 3])
+            renderer = scene.figure.canvas.get_renderer()
+            for sheet in (p for p, _ in scene.panels if isinstance(p, SheetPanel)):
+                key = sheet.ax.get_legend()
+                assert key is not None and key.get_texts()
+                box = key.get_window_extent(renderer).padded(3)
+                drawn = np.concatenate([c.get_offset_transform().transform(c.get_offsets())
+                                        for c in sheet.ax.collections])
+                assert len(drawn) > 100  # the data, and a denoising run's noisy inputs
+                inside = ((drawn[:, 0] > box.x0) & (drawn[:, 0] < box.x1)
+                          & (drawn[:, 1] > box.y0) & (drawn[:, 1] < box.y1))
+                assert not inside.any(), (size, sheet.ax.get_title(loc="left"),
+                                          int(inside.sum()))
 
 
 def test_denoising_beside_the_plain_run_shares_its_scale_and_names_each_panel(runs):
@@ -378,6 +411,32 @@ def test_the_vae_comparison_at_640_draws_its_planes_and_mosaics_large_the_key_of
     (key,) = [a for a in overlay.artists if hasattr(a, "get_texts")]
     assert key.get_window_extent(renderer).y1 <= vae.ax.get_window_extent(renderer).y0
     assert key.get_window_extent(renderer).y0 >= 0  # on the page
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_vae_key_is_no_smaller_than_the_tick_labels(runs, size):
+    """The key under the VAE plane ("N(0,1): 1σ, 2σ", "codes' σ") read about 7 px tall at
+    640x360, smaller than the tick labels beside it: its type is a tick label's size, in the
+    comparison and alone, and it stays whole on the page."""
+    comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
+    alone = runs["vae-vs-ae-vae"]
+    for pair, options in (([runs["vae-vs-ae-ae"], alone], comparison.options),
+                          ([alone], alone.experiment.render)):
+        scene, frames = scene_of(pair, options, size)
+        scene.draw_full(frames[-1])
+        renderer = scene.figure.canvas.get_renderer()
+        vae = next(p for p, _ in scene.panels
+                   if isinstance(p, CodePanel) and p.view.run.variational)
+        (overlay,) = [o for o in vae.overlays if isinstance(o, VariationalOverlay)]
+        (key,) = [a for a in overlay.artists if hasattr(a, "get_texts")]
+        ticks = [t for t in vae.ax.get_xticklabels() + vae.ax.get_yticklabels() if t.get_text()]
+        assert ticks and key.get_texts()
+        tick_pt = max(t.get_fontsize() for t in ticks)
+        for text in key.get_texts():
+            assert text.get_fontsize() >= tick_pt, (text.get_text(), text.get_fontsize())
+        # on the page, whole
+        box, page = key.get_window_extent(renderer), scene.figure.bbox
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= page.x1 and box.y1 <= page.y1
 
 
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
@@ -1104,8 +1163,10 @@ def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, 
     """denoising-vs-plain, denoising and denoising-plain: each sheet's key names the data,
     the decoded grid, the faint sheet beyond the codes (the clips left it unkeyed, the page
     and handout keyed it) and a denoising run's noisy inputs, in the long or short names of
-    MARK_NAMES; it lies inside its panel or above it, never over a tick label (at 640 the
-    denoising plane's key reached left over its "-2" and "-1"), and each run keeps its name."""
+    MARK_NAMES (the faint sheet's name may go only beside a panel that names it, where the key
+    has no room clear of the data); it lies inside its panel or above it, never over a tick
+    label (at 640 the denoising plane's key reached left over its "-2" and "-1"), and each run
+    keeps its name."""
     from aeviz.renderer.description import sheet_marks
 
     comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
@@ -1117,6 +1178,7 @@ def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, 
     for scene, frames in scenes:
         scene.draw_full(frames[-1])
         renderer = scene.figure.canvas.get_renderer()
+        keyed = []  # each sheet's key's names, in order
         for number, (sheet, described) in enumerate(
                 (p, d) for (p, _), d in zip(scene.panels, scene.description.panels)
                 if isinstance(p, SheetPanel)):
@@ -1124,9 +1186,15 @@ def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, 
             assert "beyond" in marks and ("noisy" in marks) == (sheet.noisy is not None)
             legend = sheet.ax.get_legend()
             names = [" ".join(t.get_text().split()) for t in legend.get_texts()]
+            if number and len(names) == len(marks) - 1:
+                # A key with no room clear of the data drops the faint sheet (key_forms), only
+                # beside a panel that keys it (the comparison's plain run, at 640).
+                marks = tuple(mark for mark in marks if mark != "beyond")
+                assert any(name in MARK_NAMES["beyond"] for name in keyed[0]), keyed
             assert [name in MARK_NAMES[mark] for mark, name in zip(marks, names)] \
                 == [True] * len(marks), names
             assert len(names) == len(marks)
+            keyed.append(names)
             box = legend.get_window_extent(renderer)
             frame = sheet.ax.get_window_extent(renderer)
             inside = (box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1
@@ -1159,15 +1227,17 @@ def test_the_triads_names_are_haloed_and_drawn_over_the_moving_sheet(runs):
 
 def test_the_decoders_grid_points_are_keyed_in_the_comparison_clip_and_handout(runs):
     """vae-vs-ae: the "+" grid points on both planes are keyed in the clip's key above the
-    planes (only the handout keyed them); in the handout the marks stand in columns of their
-    own, left of every class (the "0" stood under "decoder's grid points", apart from 1-9)."""
+    planes (only the handout keyed them), after the classes; in the handout the marks stand
+    in columns of their own, left of every class (the "0" stood under "decoder's grid
+    points", apart from 1-9)."""
     from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
     from aeviz.renderer.panels.variational import KEY_TEXTS
 
     scene, _ = vae_comparison_drawn(runs)
     (key,) = scene.figure.legends
     names = [t.get_text() for t in key.get_texts()]
-    assert names[0] in MARK_NAMES["grid"] and names[1:] == [str(n) for n in range(10)]
+    # after the classes, apart from them (the clip's key is one row: first, they read as one)
+    assert names[-1] in MARK_NAMES["grid"] and names[:-1] == [str(n) for n in range(10)]
     renderer = scene.figure.canvas.get_renderer()
     box = key.get_window_extent(renderer)
     assert box.x0 >= 0 and box.x1 <= scene.figure.bbox.width

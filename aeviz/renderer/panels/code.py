@@ -112,12 +112,14 @@ class CodePanel:
                 room_below_in = (box.y0 - before[1]) * height_in
         self.view, self.trail_length, self.ax, self.theme = view, options.trails, ax, theme
         self.members = members
-        for name in marks:  # an empty line: the key's entry alone (scene draws the points)
-            ax.plot([], [], "+", ms=3.5, mew=0.6, color=theme.muted, label=name)
         self.ghost = _ghost(ax, theme) if "ghost" in layers else None
         size = (2.2 if len(run.labels) <= 500 else 1.3) if compact else 3.6
         self.points = [_points(ax, run, theme, label, _legend_room(fig, slot), size)
                        for label in labels]
+        # After the classes, apart from them (first, it stood under the label column's name
+        # as if a class): an empty line, the key's entry alone (scene draws the points).
+        for name in marks:
+            ax.plot([], [], "+", ms=3.5, mew=0.6, color=theme.muted, label=name)
         if compact and len(run.labels) > 5000:  # a printed plane of many points: as pixels
             for points in self.points:
                 points.set_rasterized(True)
@@ -235,9 +237,9 @@ def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray
                     marks: list[str] = ()) -> int:
     """How many legend entries fit side by side in the panel's width (at most LEGEND_COLUMNS):
     matplotlib fills the columns one after another, each as wide as its widest entry (the
-    `marks`' names first, then the classes')."""
+    classes' names first, then the `marks`')."""
     room_pt = _legend_room(fig, slot)
-    names = list(marks) + [legend_name(run, label, room_pt) for label in labels]
+    names = [legend_name(run, label, room_pt) for label in labels] + list(marks)
     widths = [text_width(name, FONT["tick"]) + 3.2 * FONT["tick"] for name in names]
     for columns in range(LEGEND_COLUMNS, 1, -1):
         # _legend asks for ceil(entries / rows) columns; matplotlib gives the first ones

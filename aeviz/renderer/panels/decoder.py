@@ -393,14 +393,22 @@ def _legend(ax, theme: Theme, marks: tuple[str, ...], points: np.ndarray | None 
                       **dict(style, handlelength=1.2))
             return
     title_pt = text_width(ax.get_title("left"), FONT["title"])
-    for handles in forms:
+    inside = None  # (covered, form's index, place): a key inside covering data, the last resort
+    for index, handles in enumerate(forms):
         one_line = not any("\n" in handle.get_label() for handle in handles)
         if one_line and _row_width(handles) + title_pt < room_pt:
             ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0),
                       ncol=len(handles), **style)
             return
-        if _legend_inside(ax, theme, handles, points, triad):
+        place = _inside_place(ax, theme, handles, points, triad)
+        if place is not None and place[0] == 0:  # a place covering no data: taken
+            _place_inside(ax, theme, handles, place[1:])
             return
+        if place is not None and (inside is None or place[0] < inside[0]):
+            inside = (place[0], index, place[1:])
+    if inside is not None:  # every place covers some data: the fewest, in the longest form
+        _place_inside(ax, theme, forms[inside[1]], inside[2])
+        return
     handles = forms[-1]
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0),
               ncol=len(handles) if _row_width(handles) < room_pt else 1, **style)
@@ -426,40 +434,52 @@ def _row_width(handles: list) -> float:
 BELOW_PANEL_IN = 0.6  # the sheet's bottom margin (its ticks and axis label, when it has them)
 
 
-def _legend_inside(ax, theme: Theme, handles: list, points: np.ndarray | None,
-                   triad: str | None) -> bool:
-    """Put the legend inside `ax`, in one column or two, in the corner covering the fewest
-    `points` (data coordinates) and no text (never the corner `triad`, where the data's axes
-    are named), inside the frame (never over the tick labels); false (no legend) where every
-    place covers a text, leaves the frame or is too tall."""
-    style = dict(handles=handles, frameon=True, fontsize=FONT["small"], borderaxespad=0.2,
-                 handlelength=1.6, labelcolor=theme.muted, facecolor=theme.background,
-                 edgecolor=theme.faint, framealpha=0.85)
+def _inside_style(theme: Theme, handles: list) -> dict:
+    """A key inside the panel: framed, half see-through, small type."""
+    return dict(handles=handles, frameon=True, fontsize=FONT["small"], borderaxespad=0.2,
+                handlelength=1.6, labelcolor=theme.muted, facecolor=theme.background,
+                edgecolor=theme.faint, framealpha=0.85, columnspacing=0.8, labelspacing=0.3)
+
+
+def _inside_place(ax, theme: Theme, handles: list, points: np.ndarray | None,
+                  triad: str | None) -> tuple[int, str, int] | None:
+    """(covered, place, columns): the legend's place inside `ax`, in one column or two, among
+    PLACES, covering the fewest `points` (data coordinates: the data and noisy inputs, fixed
+    over the run) and no text (never the corner `triad`, where the data's axes are named),
+    inside the frame (never over the tick labels); None where every place covers a text,
+    leaves the frame or is too tall. Ties: the first (lower right, one column)."""
     renderer = ax.get_figure().canvas.get_renderer()
     shown = ax.transData.transform(points if points is not None else np.empty((0, 2)))
     texts = [label.get_window_extent(renderer) for label in ax.texts if label.get_text()]
     frame = ax.get_window_extent(renderer)
+    # A point's mark beside the frame reads as covered: points this close count too.
+    clearance = renderer.points_to_pixels(KEY_CLEARANCE_PT)
     best = None
     for columns in (1, 2):
-        for corner in CORNERS:
-            if corner == triad:
+        for place in PLACES:
+            if place == triad:
                 continue
-            box = ax.legend(loc=corner, ncol=columns, columnspacing=0.8,
-                            **style).get_window_extent(renderer)
+            box = ax.legend(loc=place, ncol=columns,
+                            **_inside_style(theme, handles)).get_window_extent(renderer)
             if box.height > 0.5 * frame.height or not _within(box, frame) or any(
                     box.padded(2).overlaps(t) for t in texts):
                 continue
-            box = box.padded(2)
-            covered = int(((shown[:, 0] > box.x0) & (shown[:, 0] < box.x1)
-                           & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1)).sum())
+            covered = len(covered_points(box.padded(clearance), shown))
             if best is None or covered < best[0]:
-                best = (covered, corner, columns)
-    if best is None:
+                best = (covered, place, columns)
+    if ax.get_legend() is not None:
         ax.get_legend().remove()
-        return False
-    # fewest covered; one column, lower right on a tie
-    ax.legend(loc=best[1], ncol=best[2], columnspacing=0.8, **style)
-    return True
+    return best
+
+
+def _place_inside(ax, theme: Theme, handles: list, place: tuple[str, int]) -> None:
+    ax.legend(loc=place[0], ncol=place[1], **_inside_style(theme, handles))
+
+
+def covered_points(box, shown: np.ndarray) -> np.ndarray:
+    """The indices of `shown` (display coordinates) strictly inside `box` (a display box)."""
+    return np.flatnonzero((shown[:, 0] > box.x0) & (shown[:, 0] < box.x1)
+                          & (shown[:, 1] > box.y0) & (shown[:, 1] < box.y1))
 
 
 def _within(box, frame) -> bool:
@@ -468,4 +488,7 @@ def _within(box, frame) -> bool:
             and box.y0 >= frame.y0 - 1 and box.y1 <= frame.y1 + 1)
 
 
-CORNERS = ("lower right", "lower left", "upper right", "upper left")
+KEY_CLEARANCE_PT = 8.0  # a key inside keeps this far from every data point and noisy input
+# Where a key inside may sit: the corners first, then the middles of the sides.
+PLACES = ("lower right", "lower left", "upper right", "upper left", "lower center",
+          "upper center", "center left", "center right")

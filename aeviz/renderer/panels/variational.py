@@ -76,6 +76,9 @@ class VariationalOverlay:
 
 KEY_TEXTS = ("N(0,1): 1σ, 2σ", "codes' σ")
 SHORT_KEY_TEXTS = ("N(0,1) 1σ 2σ", "σ")  # the same key where a plane is too narrow for it
+# The key's type: a tick label's size, never smaller (at 640x360 its 10 pt read smaller than
+# the ticks beside it).
+KEY_PT = FONT["tick"]
 BELOW_AXES_IN = 0.5  # a plane's tick labels and axis label take this much under it
 
 
@@ -84,7 +87,7 @@ def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0) -> 
     right-aligned; else under the plane's axis label where `room_below_in` holds it; else on
     the title line in its short form (the plane's title given way if need be). Added beside
     any other legend of the plane, not in place of it."""
-    options = {"fontsize": FONT["small"], "handlelength": 1.4, "labelcolor": theme.muted,
+    options = {"fontsize": KEY_PT, "handlelength": 1.4, "labelcolor": theme.muted,
                "borderaxespad": 0.1, "columnspacing": 0.8, "handletextpad": 0.4}
     room_pt = width_inches(ax) * 72 - 8
     forms = [_key_handles(theme, ellipses, texts) for texts in (KEY_TEXTS, SHORT_KEY_TEXTS)]
@@ -95,7 +98,7 @@ def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0) -> 
         title = ""
     fits = [width <= room_pt - text_width(title, FONT["title"]) for width in widths]
     handles = forms[0]
-    rows_in = len(handles) * 1.5 * FONT["small"] / 72
+    rows_in = len(handles) * 1.5 * KEY_PT / 72
     if fits[0]:
         key = _title_line_key(ax, handles, options)
     elif rows_in <= room_below_in:  # one entry a row, centered under the axis label
@@ -121,7 +124,7 @@ def _key_handles(theme: Theme, ellipses: bool, texts: tuple[str, str]) -> list[L
 
 def _row_width(handles: list[Line2D]) -> float:
     """A one-row key's width in points (each entry: its text, its line and the gaps)."""
-    return sum(text_width(h.get_label(), FONT["small"]) + 2.0 * FONT["small"] for h in handles)
+    return sum(text_width(h.get_label(), KEY_PT) + 2.0 * KEY_PT for h in handles)
 
 
 def _title_line_key(ax: Axes, handles: list[Line2D], options: dict) -> Legend:
