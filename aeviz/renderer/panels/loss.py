@@ -357,9 +357,10 @@ def at_least_three_ticks(ax: Axes) -> None:
                                                  ((1.0,), 1.0))
                      if closest * decade_pt >= 1.8 * FONT["tick"]), None)
         whole = np.floor(np.log10(high)) - np.ceil(np.log10(low)) + 1  # decade ticks inside
-        if subs == (1.0,) and whole < 2 and 0.477 * decade_pt >= 1.2 * FONT["tick"]:
+        if subs == (1.0,) and whole < 2 and 0.477 * decade_pt >= 1.5 * FONT["tick"]:
             # A short axis of about a decade (a blow-up's first frames): one decade tick
-            # would show no scale; 1 and 3 of each, a little closer, do.
+            # would show no scale; 1 and 3 of each, a little closer (a label box is 1.2 em
+            # tall: 1.2 em apart touched on Python 3.10's numbers), do.
             subs = (1.0, 3.0)
         fits = int(height_inches(ax) * 72 // (2.4 * FONT["tick"]))  # labels clear apart
         if decades < 1:
