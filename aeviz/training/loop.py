@@ -231,9 +231,8 @@ class Training:
         """Whether this epoch's end may be evaluated while the next one trains: with a helper,
         an evaluation large enough, a next epoch, and one that takes no snapshots of its own
         (`record.batches`)."""
-        return (self.lanes.parallel and self.x.size // self.x.shape[1] * len(self.net.params)
-                >= LOOK_AHEAD_SIZE and epoch < self.exp.train.epochs
-                and epoch + 1 > self.exp.record.batches)
+        return (self.lanes.parallel and len(self.x) * len(self.net.params) >= LOOK_AHEAD_SIZE
+                and epoch < self.exp.train.epochs and epoch + 1 > self.exp.record.batches)
 
     def look_ahead(self, epoch: int, held: list[Snapshot]) -> None:
         """Start evaluating this epoch's end on the helper, keeping what is needed to come
