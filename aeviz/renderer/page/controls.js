@@ -54,6 +54,14 @@ page.controls = (stage) => {
   };
 
   const slider = byId("slider"), counter = byId("counter"), status = byId("status"), playButton = byId("play");
+  // The counter as wide as its widest text from the start, so the title beside it wraps (or
+  // not) once: a counter growing while the run plays ("epoch 9" to "epoch 296 finished")
+  // would wrap the title then and move everything under it.
+  const measure = document.createElement("canvas").getContext("2d");
+  const style = window.getComputedStyle(counter);  // (its `font` shorthand reads "" in Chromium)
+  measure.font = [style.fontStyle, style.fontWeight, style.fontSize, style.fontFamily].join(" ");
+  const widest = Math.max(0, ...[...new Set(data.counters)].map((text) => measure.measureText(text).width));
+  counter.style.minWidth = Math.ceil(widest) + 1 + "px";
   slider.max = String(stage.steps.length - 1);
   stage.listeners.push(() => {
     counter.textContent = data.counters[stage.index];

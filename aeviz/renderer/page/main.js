@@ -27,23 +27,47 @@
     const tops = lines(described.flatMap(({ spec }) => [-(spec.rect[1] + spec.rect[3]), -spec.rect[1]]));
     const span = (list, from, to) => (list.indexOf(round(from)) + 1) + " / " + (list.indexOf(round(to)) + 1);
     const body = 1 - description.header, [pageWidth, pageHeight] = description.page;
-    grid.style.gridTemplateColumns = xs.slice(1).map((x, i) => "minmax(0, " + (x - xs[i]) + "fr)").join(" ") || "1fr";
-    for (const panel of described) {
-      const [x, y, width, height] = panel.spec.rect;
-      panel.figure.style.gridColumn = span(xs, x, x + width);
-      panel.figure.style.gridRow = span(tops, -(y + height), -y);
-      panel.aspect = height * pageHeight / (width * pageWidth);
-      panel.share = height / body;  // of the room fitted to the first screen (fit below)
-      panel.room = window.innerHeight;
-    }
-    // The caption right under the description's panels, as the clip has it (the lesson in
-    // the first screen); the page's own panels below it.
     const caption = document.getElementById("caption");
     grid.appendChild(caption);
     caption.style.gridColumn = "1 / -1";
-    caption.style.gridRow = String(tops.length);
-    stage.arrange = () => arrange(panels.filter((p) => !p.spec.rect), described, tops.length + 1, grid);
-    stage.fit = () => fit(described, description.caption ? caption : described);
+    // The description's grid: as the clip has it.
+    const asDescribed = () => {
+      grid.style.gridTemplateColumns = xs.slice(1).map((x, i) => "minmax(0, " + (x - xs[i]) + "fr)").join(" ") || "1fr";
+      for (const panel of described) {
+        const [x, y, width, height] = panel.spec.rect;
+        panel.figure.style.gridColumn = span(xs, x, x + width);
+        panel.figure.style.gridRow = span(tops, -(y + height), -y);
+        panel.aspect = height * pageHeight / (width * pageWidth);
+        panel.share = height / body;  // of the room fitted to the first screen (fit below)
+        panel.room = window.innerHeight;
+      }
+      // The caption right under the description's panels, as the clip has it (the lesson in
+      // the first screen); the page's own panels below it.
+      caption.style.gridRow = String(tops.length);
+      return tops.length + 1;
+    };
+    // One row, in the description's order, every panel as tall as a square plane (the code
+    // plane, the decoder's) and the others half as wide again (a curve's ticks and readouts,
+    // a strip of images): where the description's stacks (a loss over weights, four planes
+    // two high) would not fit a short window, a row keeps every panel on the first screen.
+    const planes = new Set(["code", "decoder"]);
+    const widthOf = (panel) => (planes.has(panel.spec.name) ? 1 : 1.5);
+    const inOneRow = () => {
+      grid.style.gridTemplateColumns = described.map((p) => "minmax(0, " + widthOf(p) + "fr)").join(" ");
+      described.forEach((panel, i) => {
+        panel.figure.style.gridColumn = String(i + 1);
+        panel.figure.style.gridRow = "1";
+        panel.aspect = 1;  // at most square: the room, not the width, sets the height
+        panel.share = 1;
+        panel.room = window.innerHeight;
+      });
+      caption.style.gridRow = "2";
+      return 3;
+    };
+    const own = panels.filter((p) => !p.spec.rect);
+    stage.arrange = () => arrange(own, described, asDescribed(), grid, false);
+    const oneRow = () => arrange(own, described, inOneRow(), grid, true);
+    stage.fit = () => fit(described, description.caption ? caption : described, oneRow, panels);
   }
 
   // The described panels' room (the pixels for their canvases) such that the first screen
@@ -53,7 +77,7 @@
   // halving finds the largest room that fits (the canvases' heights set for the layout alone,
   // each panel drawn once at the end); where even LEAST_HEIGHT (kit.js) does not fit, the
   // panels take it and the page scrolls.
-  function fit(described, last) {
+  function fit(described, last, oneRow, panels) {
     if (!described.length) return;
     const ends = Array.isArray(last) ? last.map((p) => p.figure) : [last];
     const margin = parseFloat(window.getComputedStyle(document.body).paddingTop) || 0;
@@ -74,7 +98,14 @@
       setRoom(panels, low);
       return low;
     };
-    const room = largest(described, 0, window.innerHeight, target);
+    let room = largest(described, 0, window.innerHeight, target);
+    // Where the description's layout does not fit, the panels in one row, if that fits.
+    if (bottom() > target && described.length > 1) {
+      oneRow();
+      for (const panel of panels) if (!panel.spec.rect) panel.resize();
+      room = largest(described, 0, window.innerHeight, target);
+      if (bottom() > target) { stage.arrange(); for (const panel of panels) if (!panel.spec.rect) panel.resize(); room = largest(described, 0, window.innerHeight, target); }
+    }
     // Then each panel as large as it can be without moving the bottom (a code plane beside
     // two stacked panels fills their height), the bottom where it is if even the least
     // did not fit.
@@ -87,11 +118,11 @@
   // planes share a column, a grid of four, one under the other), where that column is at
   // least OWN_WIDTH pixels wide now; else each across the page (a narrow window: side by side
   // they would be too small to read). Again at each layout (the window's width changes).
-  function arrange(own, described, first, grid) {
+  function arrange(own, described, first, grid, rowed) {
     const below = new Map(), across = [];
     for (const panel of own) {
       const code = described.find((p) => p.spec.name === "code" && p.spec.run === panel.spec.run);
-      if (!code || code.spec.rect[2] * grid.clientWidth < OWN_WIDTH) { across.push(panel); continue; }
+      if (!code || rowed || code.spec.rect[2] * grid.clientWidth < OWN_WIDTH) { across.push(panel); continue; }
       const column = code.figure.style.gridColumn, row = below.get(column) || first;
       below.set(column, row + 1);
       panel.figure.style.gridColumn = column;
