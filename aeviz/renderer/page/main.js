@@ -32,6 +32,7 @@
     caption.style.gridColumn = "1 / -1";
     // The description's grid: as the clip has it.
     const asDescribed = () => {
+      grid.style.columnGap = "";
       grid.style.gridTemplateColumns = xs.slice(1).map((x, i) => "minmax(0, " + (x - xs[i]) + "fr)").join(" ") || "1fr";
       for (const panel of described) {
         const [x, y, width, height] = panel.spec.rect;
@@ -46,14 +47,16 @@
       caption.style.gridRow = String(tops.length);
       return tops.length + 1;
     };
-    // One row, in the description's order, every panel as tall as a square plane (the code
-    // plane, the decoder's) and the others half as wide again (a curve's ticks and readouts,
-    // a strip of images): where the description's stacks (a loss over weights, four planes
+    // One row, in the description's order, every panel at most square, the planes (code,
+    // decoder) narrowest, the others half as wide again (a curve's ticks and readouts, a
+    // strip of images): where the description's stacks (a loss over weights, four planes
     // two high) would not fit a short window, a row keeps every panel on the first screen.
-    const planes = new Set(["code", "decoder"]);
-    const widthOf = (panel) => (planes.has(panel.spec.name) ? 1 : 1.5);
+    // The loss curve's readouts ("Momentum 0.0540") want the most width.
+    const WIDTHS = { code: 1, decoder: 1, loss: 1.75 };
+    const widthOf = (panel) => WIDTHS[panel.spec.name] || 1.5;
     const inOneRow = () => {
       grid.style.gridTemplateColumns = described.map((p) => "minmax(0, " + widthOf(p) + "fr)").join(" ");
+      grid.style.columnGap = "8px";
       described.forEach((panel, i) => {
         panel.figure.style.gridColumn = String(i + 1);
         panel.figure.style.gridRow = "1";
