@@ -15,7 +15,7 @@ import aeviz
 from aeviz.api import options_of
 from aeviz.renderer import render, run_views
 from aeviz.renderer.decoding import sheet_region
-from aeviz.renderer.description import describe, noisy_inputs, to_json
+from aeviz.renderer.description import MARK_NAMES, describe, noisy_inputs, sheet_marks, to_json
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES, SHORT_KEY_TEXTS
@@ -143,6 +143,30 @@ def test_denoising_draws_its_objective_and_its_noisy_inputs(browser, denoising,
         region = sheet_region(view.codes[k], grid.extent, grid.side, grid.steps).ravel()
         assert np.array_equal(np.asarray(sheet["strong"], bool), region)
         assert "noisy input" in sheet["key"] or "noisy" in sheet["key"]
+
+
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
+def test_the_decoder_sheets_key_names_every_mark_it_draws(browser, denoising, tmp_path, size):
+    """denoising's key gave up "beyond the codes", then the data and the long grid name, to
+    fit a 640-wide window, and denoising-vs-plain's kept only "noisy -> output": every mark
+    the sheet draws (sheet_marks) keyed by its MARK_NAMES name, long or short, at every width
+    (the short names in two rows where one does not fit), as in the clip."""
+    plain = example("denoising-plain", 4)
+    page, _ = page_of([denoising, plain], tmp_path / "pair.html")
+    single, _ = page_of([denoising], tmp_path / "single.html")
+    view = run_views([denoising], options_of([denoising], {}))[0]
+    grid = next(p for p in describe([view], options_of([denoising], {}), (0.0, 4.0)).panels
+                if p.name == "decoder").decoder
+    assert sheet_marks(grid) == ("data", "sheet", "beyond", "noisy")
+    viewport(browser, *size)
+    try:
+        for made in (single, page):
+            driver = open_page(browser, made)
+            key = js(driver, "aeviz.drawn('decoder', 0)")["key"]
+            for mark in sheet_marks(grid):
+                assert any(name in key for name in MARK_NAMES[mark]), (made.name, size, mark, key)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_the_decoder_sheet_is_strong_only_where_the_codes_are(browser, tmp_path):
@@ -340,7 +364,8 @@ def test_at_640_px_no_word_is_cut_where_a_short_form_exists(browser, name, tmp_p
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-@pytest.mark.parametrize("size", [(640, 360), (1280, 720)], ids=["640x360", "1280x720"])
+@pytest.mark.parametrize("size", [(640, 360), (640, 400), (1280, 720)],
+                         ids=["640x360", "640x400", "1280x720"])
 def test_the_half_pipes_axis_triad_sits_off_the_data_and_the_key_names_the_faint_sheet(
         browser, size, tmp_path):
     """decoder-manifold's camera view: the x/y/z triad in the corner covering the fewest data
@@ -364,6 +389,11 @@ def test_the_half_pipes_axis_triad_sits_off_the_data_and_the_key_names_the_faint
     assert covered[sheet["triad"]["corner"]] == min(covered.values())
     assert covered[sheet["triad"]["corner"]] <= 0.01 * len(run.x), sheet["triad"]
     assert "beyond the codes" in sheet["key"] and "decoded grid" in sheet["key"]
+    # the arrows' names ("z" sat on the box's top edge at 640x400): each, 10 px text, whole
+    # inside the box with a few pixels to spare
+    left, top, right, bottom = sheet["triad"]["box"]
+    for x, y in sheet["triad"]["names"]:
+        assert left + 8 <= x <= right - 8 and top + 8 <= y <= bottom - 8, sheet["triad"]
 
 
 def test_a_diverging_run_keeps_its_blow_up_for_the_end(browser, tmp_path):

@@ -6,6 +6,9 @@
 // corrupted inputs (x) are each linked to the network's output for them.
 page.panelKinds.decoderSheet = (() => {
   const { Panel, Box, niceTicks, equalAspect, gridPoints, font } = page.kit;
+  // The key: each mark's sample before its name, the gap between entries, a row's height.
+  const KEY_SYMBOLS = { data: "\u25CF ", sheet: "\u2014 ", beyond: "\u2014 ", noisy: "\u00D7\u2014 " };
+  const KEY_GAP = "   ", KEY_LINE = 13;
 
   return class DecoderSheetPanel extends Panel {
     constructor(stage, spec) {
@@ -25,9 +28,23 @@ page.panelKinds.decoderSheet = (() => {
       return [u, v];
     }
 
+    // The key's entries [text, faint] in rows: one row of the long names or of the short
+    // ones where it fits over the panel's width (the axis's margin too), else two.
+    keyRows(ctx) {
+      const names = this.stage.data.markNames, marks = ["data", "sheet"];
+      if (this.decoder.region) marks.push("beyond");
+      if (this.run.noisy.length) marks.push("noisy");
+      const entries = (form) => marks.map((mark) => [KEY_SYMBOLS[mark] + names[mark][form], mark === "beyond"]);
+      ctx.font = font(10);
+      const room = this.width - 14, widthOf = (row) => ctx.measureText(row.map(([t]) => t).join(KEY_GAP)).width;
+      for (const form of [0, 1]) if (widthOf(entries(form)) <= room) return [entries(form)];
+      const short = entries(1), half = Math.ceil(short.length / 2);
+      return [short.slice(0, half), short.slice(half)];
+    }
+
     drawStill(ctx) {
       const run = this.run, stage = this.stage, theme = stage.theme, names = this.projection.names;
-      const left = 46, top = 18, right = 10, bottom = 38, camera = run.d === 3;
+      const left = 46, top = 18 + KEY_LINE * (this.keyRows(ctx).length - 1), right = 10, bottom = 38, camera = run.d === 3;
       const width = this.width - left - right, height = this.height - top - bottom;
       const [xl, yl] = equalAspect(this.decoder.x, this.decoder.y, width, height);
       const box = this.box = new Box(left, top, width, height, xl, yl);
@@ -45,27 +62,19 @@ page.panelKinds.decoderSheet = (() => {
       if (camera) this.triad(ctx);
       if (this.run.noisy.length) this.crosses(ctx);
       ctx.font = font(10);
-      // The key, its longest form that fits above the plane (a denoising run's: shorter ones),
-      // each a list of entries [text, faint]; with a region, each form first with the faint
-      // sheet keyed too ("beyond the codes", as the clip's legend), then without it.
-      const data = ["\u25CF data", false], grid = ["\u2014 decoded grid", false], shortGrid = ["\u2014 grid", false];
-      const beyond = ["\u2014 beyond the codes", true], noisy = ["\u00D7\u2014 noisy input \u2192 output", false];
-      const shortNoisy = ["\u00D7\u2014 noisy \u2192 output", false];
-      const plain = run.noisy.length ? [[data, grid, noisy], [data, shortGrid, shortNoisy], [shortGrid, shortNoisy], [shortNoisy]]
-        : [[data, grid]];
-      const withBeyond = (form) => form.flatMap((entry) => (entry === grid || entry === shortGrid ? [entry, beyond] : [entry]));
-      const forms = this.decoder.region ? plain.flatMap((form) => [withBeyond(form), form]) : plain;
-      const GAP = "   ", widthOf = (form) => ctx.measureText(form.map(([t]) => t).join(GAP)).width;
-      const room = box.left + box.width - 4;  // over the axis's margin too: from the panel's left edge
-      let form = forms.find((f) => widthOf(f) <= room);
-      if (!form) form = [[stage.draw.fitText(ctx, plain[plain.length - 1].map(([t]) => t).join(GAP), room), false]];
-      this.key = form.map(([t]) => t).join(GAP);
-      let x = box.left + box.width;  // right-aligned: drawn from the last entry leftwards
-      for (const [text, faint] of [...form].reverse()) {
-        ctx.globalAlpha = faint ? 0.45 : 1;
-        stage.draw.text(ctx, text, x, box.top - 5, "right", "alphabetic", theme.muted, 10);
-        x -= ctx.measureText(text + GAP).width;
-      }
+      // The key: every mark drawn, by its name in the description's MARK_NAMES (as the
+      // clip's legend), its long names where they fit above the plane, else its short ones,
+      // else the short ones in two rows (the plane lowered for them in drawStill).
+      const rows = this.keyRows(ctx);
+      this.key = rows.map((row) => row.map(([t]) => t).join(KEY_GAP)).join(KEY_GAP);
+      rows.forEach((row, n) => {
+        let x = box.left + box.width;  // right-aligned: drawn from the last entry leftwards
+        for (const [text, faint] of [...row].reverse()) {
+          ctx.globalAlpha = faint ? 0.45 : 1;
+          stage.draw.text(ctx, text, x, box.top - 5 - KEY_LINE * (rows.length - 1 - n), "right", "alphabetic", theme.muted, 10);
+          x -= ctx.measureText(text + KEY_GAP).width;
+        }
+      });
       ctx.globalAlpha = 1;
     }
 
@@ -98,7 +107,8 @@ page.panelKinds.decoderSheet = (() => {
     // fewest data points (as the clip's _triad: a fixed lower left corner sat on the data).
     triad(ctx) {
       const box = this.box, theme = this.stage.theme, length = Math.min(26, 0.2 * box.height), axes = this.projection.axes;
-      const edge = 1.5 * length, xs = { left: box.left + edge, right: box.left + box.width - edge, center: box.left + box.width / 2 };
+      // Each arrow's name ends 1.45 lengths and half a line from the corner: kept off the box's edge.
+      const edge = 1.45 * length + 9, xs = { left: box.left + edge, right: box.left + box.width - edge, center: box.left + box.width / 2 };
       const ys = { lower: box.top + box.height - edge, upper: box.top + edge, center: box.top + box.height / 2 };
       const tips = axes.map((d) => [d[0] * length, -d[1] * length]).concat(axes.map((d) => [1.45 * d[0] * length, -1.45 * d[1] * length]));
       const covered = ([ox, oy]) => {  // the data points near the arrows and their names
@@ -119,14 +129,15 @@ page.panelKinds.decoderSheet = (() => {
         const count = counts[corner[0]] = covered(corner[1]);
         if (count < fewest) { fewest = count; best = corner; }
       }
-      this.triadCorner = { corner: best[0], covered: counts };
-      const [ox, oy] = best[1];
+      const [ox, oy] = best[1], box4 = [box.left, box.top, box.left + box.width, box.top + box.height];
+      this.triadCorner = { corner: best[0], covered: counts, box: box4, names: [] };
       ctx.strokeStyle = theme.muted; ctx.lineWidth = 0.9;
       axes.forEach((direction, i) => {
         const dx = direction[0] * length, dy = -direction[1] * length, norm = Math.hypot(direction[0], direction[1]) || 1;
         ctx.beginPath(); ctx.moveTo(ox, oy); ctx.lineTo(ox + dx, oy + dy); ctx.stroke();
-        this.stage.draw.text(ctx, this.run.features[i], ox + dx + 0.45 * length * direction[0] / norm,
-          oy + dy - 0.45 * length * direction[1] / norm, "center", "middle", theme.muted, 10);
+        const x = ox + dx + 0.45 * length * direction[0] / norm, y = oy + dy - 0.45 * length * direction[1] / norm;
+        this.stage.draw.text(ctx, this.run.features[i], x, y, "center", "middle", theme.muted, 10);
+        this.triadCorner.names.push([x, y]);  // each name's center (for tests)
       });
     }
 
