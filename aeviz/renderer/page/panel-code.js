@@ -53,7 +53,11 @@ page.panelKinds.code = (() => {
       // ticks depend on the box's height and limits (equal scales: one unit as long on both
       // axes, as in the clip), which depend on the margin: a few passes settle it.
       ctx.font = font(10.5);
-      const top = 8, right = 10, bottom = 38;
+      // The circles' key, where the title line has no room for it, under the plane (inside,
+      // on an opaque box, it hid codes): its lines measured on the panel's width first.
+      this.keyLines = this.keyInside ? this.keyLinesFor(ctx, this.width - 8) : [];
+      ctx.font = font(10.5);
+      const top = 8, right = 10, bottom = 38 + 13 * this.keyLines.length;
       const boxAt = (left) => {
         const width = this.width - left - right, height = this.height - top - bottom;
         const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
@@ -64,6 +68,7 @@ page.panelKinds.code = (() => {
       let left = 46;
       for (let pass = 0; pass < 3 && margin(boxAt(left)) > left; pass++) left = margin(boxAt(left));
       this.box = boxAt(left);
+      if (this.keyInside) this.keyUnder(ctx);  // fixed: drawn once, outside the plane
       const { xlim: xl, ylim: yl, width, height } = this.box;
       if (this.following) return;  // axes and grid change with each step: drawn in draw()
       drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(xl, width, 70), ticks(yl, height, 45),
@@ -71,8 +76,8 @@ page.panelKinds.code = (() => {
       this.under(ctx);
     }
 
-    // The key of a VAE's circles and ellipses on the title line, right-aligned; inside the
-    // plane's upper left corner where the title would not stay whole beside it.
+    // The key of a VAE's circles and ellipses on the title line, right-aligned; under the
+    // plane where the title would not stay whole beside it.
     resize() {
       const layers = this.spec.layers, texts = this.stage.data.keyTexts;
       this.keyInside = false; this.keyCorner = null;
@@ -130,47 +135,28 @@ page.panelKinds.code = (() => {
       }
     }
 
-    // The key inside the plane, on an opaque box of the background over the codes, circles
-    // and ellipses (no line shows through it: at epoch 0 the ellipses span the plane), in the
-    // corner that hides the fewest codes over all snapshots (one corner while the page plays):
-    // one line where it fits the plane, else the circles' and the ellipses' on a line each,
-    // else wrapped between words (a comparison's planes at 640 px are narrower than the key).
-    insideKey(ctx) {
-      const layers = this.spec.layers, theme = this.stage.theme, box = this.box, data = this.stage.data;
+    // The circles' (and ellipses') key lines for `room` px: one line where it fits, else
+    // the circles' and the ellipses' on a line each, else wrapped between words (a
+    // comparison's planes at 640 px are narrower than the key).
+    keyLinesFor(ctx, room) {
+      const layers = this.spec.layers, data = this.stage.data;
       const partsOf = (texts) => ["- - " + texts[0]].concat(layers.includes("ellipses") ? ["\u2014 " + texts[1]] : []);
       ctx.font = font(10.5);
-      const room = box.width - 12, fits = (lines) => lines.every((line) => ctx.measureText(line).width <= room);
+      const fits = (lines) => lines.every((line) => ctx.measureText(line).width <= room);
       // Long on one line, short on one line, long on two, short on two (the clip's
-      // SHORT_KEY_TEXTS), else the short form wrapped between words (a narrow comparison plane).
+      // SHORT_KEY_TEXTS), else the short form wrapped between words.
       const [long, short] = [partsOf(data.keyTexts), partsOf(data.shortKeyTexts)];
-      const lines = [[long.join("   ")], [short.join("   ")], long, short].find(fits)
+      return [[long.join("   ")], [short.join("   ")], long, short].find(fits)
         || short.flatMap((part) => this.wrapped(ctx, part, room));
-      this.keyLines = lines;
-      const width = Math.max(...lines.map((line) => ctx.measureText(line).width));
-      const [w, h] = [width + 8, 4 + 13 * lines.length];
-      if (!this.keyCorner) this.keyCorner = this.emptiestCorner(w, h);
-      const [left, top] = this.keyCorner;
-      ctx.fillStyle = theme.background; ctx.globalAlpha = 1;
-      ctx.fillRect(left, top, w, h);
-      lines.forEach((line, i) => this.stage.draw.text(ctx, line, left + 4, top + 12 + 13 * i, "left", "alphabetic", theme.muted, 10.5));
     }
 
-    // The top left pixel of a w x h box in the plane's corner holding the fewest codes, counted
-    // over every snapshot (the upper left corner first where corners tie).
-    emptiestCorner(w, h) {
-      const box = this.box, run = this.run, snapshots = run.codes.length / (2 * run.n);
-      const corners = [[box.left + 2, box.top + 2], [box.left + box.width - 2 - w, box.top + 2],
-        [box.left + 2, box.top + box.height - 2 - h], [box.left + box.width - 2 - w, box.top + box.height - 2 - h]];
-      const hidden = corners.map(() => 0);
-      for (let k = 0; k < snapshots; k++) {
-        for (let i = 0; i < run.n; i++) {
-          const code = this.code(k, i);
-          if (!code) continue;
-          const [px, py] = this.pixel(code);
-          corners.forEach(([x, y], c) => { if (px >= x && px <= x + w && py >= y && py <= y + h) hidden[c] += 1; });
-        }
-      }
-      return corners[hidden.indexOf(Math.min(...hidden))];
+    // The key under the plane, below its axis label, from the panel's left edge: it hides
+    // no code (as the clip's legend under its plane).
+    keyUnder(ctx) {
+      const box = this.box;
+      this.keyCorner = [4, box.top + box.height + 38];
+      this.keyLines.forEach((line, i) => this.stage.draw.text(ctx, line, 4, box.top + box.height + 48 + 13 * i,
+        "left", "alphabetic", this.stage.theme.muted, 10.5));
     }
 
     // `text` on as many lines of `room` as it takes, broken between words (a word wider than
@@ -246,7 +232,6 @@ page.panelKinds.code = (() => {
       }
       ctx.globalAlpha = 1;
       for (const layer of this.spec.layers) if (this[layer] && layer !== "ghost") this[layer](ctx, k);
-      if (this.keyInside) this.insideKey(ctx);
       const focus = stage.focus;
       ctx.strokeStyle = stage.theme.foreground;
       if (focus && focus.run === run && focus.kind === "sample") {
