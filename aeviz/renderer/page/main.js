@@ -5,6 +5,11 @@
   const data = JSON.parse(document.getElementById("aeviz-data").textContent);
   const stage = new page.Stage(data), main = document.getElementById("panels");
   const OWN_WIDTH = 300;  // px: the narrowest a page's own panel sits beside another
+  // px: the shortest window whose page may stand its panels in one row (fit below). A 640x360
+  // one keeps the description's stacks and scrolls: in a row the panels' titles and readouts
+  // no longer fit beside each other. Comparisons keep theirs too (four planes and a loss in
+  // one row at 640 px left the loss no room for PCA's label).
+  const ROW_HEIGHT = 400;
   for (const spec of data.panels) {
     const panel = new page.panelKinds[spec.kind](stage, spec);
     stage.panels.push(panel);
@@ -103,11 +108,22 @@
     };
     let room = largest(described, 0, window.innerHeight, target);
     // Where the description's layout does not fit, the panels in one row, if that fits.
-    if (bottom() > target && described.length > 1) {
+    // (The page's own panels, below the caption, resized once the layout is chosen.)
+    if (bottom() > target && described.length > 1 && stage.runs.length === 1 && window.innerHeight >= ROW_HEIGHT) {
       oneRow();
-      for (const panel of panels) if (!panel.spec.rect) panel.resize();
       room = largest(described, 0, window.innerHeight, target);
-      if (bottom() > target) { stage.arrange(); for (const panel of panels) if (!panel.spec.rect) panel.resize(); room = largest(described, 0, window.innerHeight, target); }
+      // Kept where it fits and every panel's title stays whole beside what it adds on its
+      // line at this step (a sparse run's readout, a key): else the description's stacks.
+      // At the first step and the last (readouts grow as the run goes: "|w| up to 35.7").
+      const whole = () => {
+        const index = stage.index, ends = [index, stage.steps.length - 1];
+        for (const panel of described) panel.resize();
+        const fine = ends.every((at) => { stage.index = at; stage.redraw(); return described.every((p) => p.whole()); });
+        stage.index = index;
+        return fine;
+      };
+      if (bottom() > target || !whole()) { stage.arrange(); room = largest(described, 0, window.innerHeight, target); }
+      for (const panel of panels) if (!panel.spec.rect) panel.resize();
     }
     // Then each panel as large as it can be without moving the bottom (a code plane beside
     // two stacked panels fills their height), the bottom where it is if even the least

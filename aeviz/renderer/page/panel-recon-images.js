@@ -32,6 +32,14 @@ page.panelKinds.reconImages = (() => {
       }
     }
 
+    // The title whole and the hint before a hover whole beside the strip (its shortest form
+    // cut at a narrow width: "hover a c…").
+    whole() {
+      const ctx = this.ctx;
+      ctx.font = font(10.5);
+      return this.titleWhole() && ctx.measureText(HOVER_FORMS[HOVER_FORMS.length - 1]).width <= this.width - this.focusLeft;
+    }
+
     // An image of `values` (dark is high, as the clip's), scaled into the given rectangle.
     putImage(ctx, values, x, y, width, height) {
       const [rows, cols] = this.run.imageShape, small = this.image.getContext("2d"), image = small.createImageData(cols, rows);
