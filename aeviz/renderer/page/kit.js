@@ -271,8 +271,9 @@ page.kit = (() => {
     state() { return { title: this.title.textContent, aside: this.aside.textContent }; }
     // Whether the title shows whole in its line.
     titleWhole() { return this.title.scrollWidth <= this.title.clientWidth + 1; }
-    // Whether every word the panel drew shows whole (its title here; a panel adds its own).
-    whole() { return this.titleWhole(); }
+    // Whether every word the panel drew shows whole (its title here, to the pixel: one pixel
+    // over shows the ellipsis, "8.489…"; a panel adds its own).
+    whole() { return this.title.scrollWidth <= this.title.clientWidth; }
     // The title in full, else its short form where the full one would be cut ("code" for
     // "code layer", as the clip gives way on a generic title rather than cut a word).
     fitTitle() {

@@ -37,7 +37,7 @@ page.panelKinds.reconImages = (() => {
     whole() {
       const ctx = this.ctx;
       ctx.font = font(10.5);
-      return this.titleWhole() && ctx.measureText(HOVER_FORMS[HOVER_FORMS.length - 1]).width <= this.width - this.focusLeft;
+      return super.whole() && ctx.measureText(HOVER_FORMS[HOVER_FORMS.length - 1]).width <= this.width - this.focusLeft;
     }
 
     // An image of `values` (dark is high, as the clip's), scaled into the given rectangle.
