@@ -85,7 +85,7 @@
   // halving finds the largest room that fits (the canvases' heights set for the layout alone,
   // each panel drawn once at the end); where even LEAST_HEIGHT (kit.js) does not fit, the
   // panels take it and the page scrolls.
-  function fit(described, last, oneRow, panels) {
+  function fit(described, last, oneRow, everyPanel) {
     if (!described.length) return;
     const ends = Array.isArray(last) ? last.map((p) => p.figure) : [last];
     const margin = parseFloat(window.getComputedStyle(document.body).paddingTop) || 0;
@@ -116,14 +116,14 @@
       // line at this step (a sparse run's readout, a key): else the description's stacks.
       // At the first step and the last (readouts grow as the run goes: "|w| up to 35.7").
       const whole = () => {
-        const index = stage.index, ends = [index, stage.steps.length - 1];
+        const index = stage.index, moments = [index, stage.steps.length - 1];
         for (const panel of described) panel.resize();
-        const fine = ends.every((at) => { stage.index = at; stage.redraw(); return described.every((p) => p.whole()); });
+        const fine = moments.every((at) => { stage.index = at; stage.redraw(); return described.every((p) => p.whole()); });
         stage.index = index;
         return fine;
       };
       if (bottom() > target || !whole()) { stage.arrange(); room = largest(described, 0, window.innerHeight, target); }
-      for (const panel of panels) if (!panel.spec.rect) panel.resize();
+      for (const panel of everyPanel) if (!panel.spec.rect) panel.resize();
     }
     // Then each panel as large as it can be without moving the bottom (a code plane beside
     // two stacked panels fills their height), the bottom where it is if even the least
