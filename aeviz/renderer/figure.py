@@ -407,7 +407,7 @@ class HandoutFigure:
         decoded grid as a sheet among the data), on the description's region and limits."""
         grid = self._grid(row)
         panel = decoder_panel(self.figure, self._rect(*corner, self.cell, self.cell), view,
-                              self.theme, "", grid, compact=True)
+                              self.theme, "", grid, compact=True, triad=column == 0)
         panel.update(view.state(nearest_snapshot(view.timeline, position)))
         ax = self._printed(panel.ax)
         if column == 0:
