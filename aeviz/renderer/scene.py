@@ -30,7 +30,14 @@ from aeviz.renderer.panels import (
     reconstruction_panel,
 )
 from aeviz.renderer.panels.decoder import decoder_panel
-from aeviz.renderer.panels.placement import fit_text, text_width, wider_than, wrap_sentences
+from aeviz.renderer.panels.placement import (
+    draw_lines,
+    fit_text,
+    line_baselines,
+    text_width,
+    wider_than,
+    wrap_sentences,
+)
 from aeviz.renderer.scales import ColorScale
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
@@ -182,18 +189,20 @@ class Scene:
         caption_lines_most lines across the page, cut with an ellipsis beyond. Returns the strip's
         height (figure fraction; 0 without a caption, which leaves the layout as it was)."""
         text = self.options.caption
+        self.caption_lines: list = []  # the texts drawn, one per line
         if not text or not text.strip():
             return 0.0
         fig = self.figure
         width_in, height_in = fig.get_size_inches()
-        most = caption_lines_most(height_in)
+        most = caption_lines_most(height_in, width_in)
         # A margin on the right: Agg draws text a little wider than its outline measures.
         room = 0.97 * width_in * 72 - 2 * FONT["label"]
         lines = wrap_sentences(text, FONT["label"], room, most)
-        fig.text(0.012, bottom + 0.5 * CAPTION_PAD_IN / height_in, "\n".join(lines),
-                 ha="left", va="bottom", fontsize=FONT["label"], color=self.theme.foreground,
-                 linespacing=1.25)
-        return (len(lines) * CAPTION_LINE_IN + CAPTION_PAD_IN) / height_in
+        self.caption_lines = draw_lines(fig, 0.012, bottom * height_in + 0.5 * CAPTION_PAD_IN,
+                                        lines, FONT["label"], self.theme.foreground)
+        # As tall as its lines, their math included (a fraction, a sum's limits).
+        block_in = line_baselines(lines, FONT["label"])[1] / 72
+        return (max(len(lines) * CAPTION_LINE_IN, block_in) + CAPTION_PAD_IN) / height_in
 
     def _details_clear_of(self, legend) -> None:
         """Shorten the header's second line to end before the clusters' legend beside it."""
