@@ -140,6 +140,28 @@ def test_a_two_line_caption_at_1280x720_is_whole_at_1024x768(tiny_run_path):
 
 
 @pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_a_vae_comparisons_key_and_run_names_are_all_drawn(example_runs, size, monkeypatch):
+    """vae-vs-ae with --panels code,loss: at 640x360 the digits' key lost its "0" off the
+    frame's left and the VAE's plane lost its name "VAE" to the circles' key."""
+    runs = [example_runs["vae-vs-ae-ae"], example_runs["vae-vs-ae-vae"]]
+    views = [RunView(run, name) for run, name in zip(runs, ("plain AE", "VAE"))]
+    end = float(runs[0].epoch[-1])
+    scene = Scene(views, RenderOptions(size=size, panels=("code", "loss")), (0, end))
+    texts = drawn_texts(scene, Frame(end, (end, end)), monkeypatch)
+    renderer = scene.figure.canvas.get_renderer()
+    (key,) = scene.figure.legends
+    entries = {t.get_text(): t.get_window_extent(renderer) for t in key.get_texts()}
+    assert sorted(entries) == list("0123456789")
+    for digit, box in entries.items():
+        assert 0 <= box.x0 and box.x1 <= scene.figure.bbox.width, digit
+    shown = [text for text, _, _ in texts]
+    assert "plain AE" in shown and "VAE" in shown
+    for i, (text, _, box) in enumerate(texts):
+        for other, _, other_box in texts[i + 1:]:
+            assert not overlap(box, other_box), (text, other)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
 def test_four_differing_runs_stay_legible(tmp_path, size, monkeypatch):
     # Long differing keys in the header beside the clusters' legend; a narrow loss panel.
     runs = []

@@ -133,11 +133,31 @@ class Scene:
             # one legend for all, above the code planes, not above the loss panel
             handles, labels = panel.ax.get_legend_handles_labels()
             right = max(x + w for _, (x, _, w, _), run in self.slots if run is not None)
-            fig.legend(handles, labels, loc="upper right", ncol=len(labels),
-                       bbox_to_anchor=(right - 0.005, self._below_top(DETAILS_IN - 0.06)),
-                       frameon=False, fontsize=FONT["tick"], markerscale=2.2,
-                       handletextpad=0.2, columnspacing=1.0, labelcolor=theme.foreground)
+            legend = fig.legend(handles, labels, loc="upper right", ncol=len(labels),
+                                bbox_to_anchor=(right - 0.005,
+                                                self._below_top(DETAILS_IN - 0.06)),
+                                frameon=False, fontsize=FONT["tick"], markerscale=2.2,
+                                handletextpad=0.2, columnspacing=1.0,
+                                labelcolor=theme.foreground)
+            self._inside_page(legend)
         return panel
+
+    def _inside_page(self, legend) -> None:
+        """A legend wider than the room left of its right edge (ten digits over two narrow
+        planes at 640x360 lost their "0" off the frame's left) moves right, up to the page's
+        margin, then folds into two rows."""
+        width = self.figure.bbox.width
+        margin = 0.012 * width
+        box = legend.get_window_extent(self.canvas.get_renderer())
+        if box.x0 >= margin:
+            return
+        x, y = legend.get_bbox_to_anchor().transformed(self.figure.transFigure.inverted()).p1
+        if box.width <= width - 2 * margin:
+            legend.set_bbox_to_anchor((min(x + (margin - box.x0) / width, 1 - 0.012), y),
+                                      transform=self.figure.transFigure)
+            return
+        legend._ncols = -(-len(legend.texts) // 2)
+        legend.set_bbox_to_anchor((1 - 0.012, y), transform=self.figure.transFigure)
 
     def _show_decoder_grids(self) -> None:
         """The decoder panel's grid, faint on the same run's code plane: the two read
