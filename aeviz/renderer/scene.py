@@ -133,31 +133,31 @@ class Scene:
             # one legend for all, above the code planes, not above the loss panel
             handles, labels = panel.ax.get_legend_handles_labels()
             right = max(x + w for _, (x, _, w, _), run in self.slots if run is not None)
-            legend = fig.legend(handles, labels, loc="upper right", ncol=len(labels),
-                                bbox_to_anchor=(right - 0.005,
-                                                self._below_top(DETAILS_IN - 0.06)),
-                                frameon=False, fontsize=FONT["tick"], markerscale=2.2,
-                                handletextpad=0.2, columnspacing=1.0,
-                                labelcolor=theme.foreground)
-            self._inside_page(legend)
+            self._classes_key(handles, labels, right - 0.005)
         return panel
 
-    def _inside_page(self, legend) -> None:
-        """A legend wider than the room left of its right edge (ten digits over two narrow
-        planes at 640x360 lost their "0" off the frame's left) moves right, up to the page's
-        margin, then folds into two rows."""
-        width = self.figure.bbox.width
-        margin = 0.012 * width
-        box = legend.get_window_extent(self.canvas.get_renderer())
-        if box.x0 >= margin:
-            return
-        x, y = legend.get_bbox_to_anchor().transformed(self.figure.transFigure.inverted()).p1
-        if box.width <= width - 2 * margin:
-            legend.set_bbox_to_anchor((min(x + (margin - box.x0) / width, 1 - 0.012), y),
-                                      transform=self.figure.transFigure)
-            return
-        legend._ncols = -(-len(legend.texts) // 2)
-        legend.set_bbox_to_anchor((1 - 0.012, y), transform=self.figure.transFigure)
+    def _classes_key(self, handles: list, labels: list[str], right: float) -> None:
+        """The classes' key above the code planes, its right edge at `right`; wider than the
+        room left of it (ten digits over two narrow planes at 640x360 lost their "0" off the
+        frame's left), moved right up to the page's margin, else folded into two rows."""
+        fig, margin = self.figure, 0.012
+        top = self._below_top(DETAILS_IN - 0.06)
+        renderer = self.canvas.get_renderer()
+        forms = list(dict.fromkeys((len(labels), -(-len(labels) // 2))))
+        for columns in forms:
+            legend = fig.legend(handles, labels, loc="upper right", ncol=columns,
+                                bbox_to_anchor=(right, top), frameon=False,
+                                fontsize=FONT["tick"], markerscale=2.2, handletextpad=0.2,
+                                columnspacing=1.0, labelcolor=self.theme.foreground)
+            box = legend.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+            if box.x0 >= margin:
+                return
+            if box.width <= 1 - 2 * margin:
+                legend.set_bbox_to_anchor((min(right + margin - box.x0, 1 - margin), top),
+                                          transform=fig.transFigure)
+                return
+            if columns != forms[-1]:
+                legend.remove()
 
     def _show_decoder_grids(self) -> None:
         """The decoder panel's grid, faint on the same run's code plane: the two read
