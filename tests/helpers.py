@@ -231,13 +231,15 @@ def drawn_texts(scene: Scene, frame: Frame, monkeypatch) -> list[tuple[str, floa
 
 
 def assert_legible(runs, size: str, panels: tuple[str, ...], monkeypatch,
-                   caption: str | None = None) -> list:
+                   caption: str | None = None, scenes: list | None = None) -> list:
     """Render the last epoch of `runs`: no text under the guaranteed size, none cut off by the
-    frame, no two overlapping. Returns the texts drawn."""
+    frame, no two overlapping. Returns the texts drawn (`scenes`: gets the scene)."""
     views = [RunView(run, f"run {i + 1}") for i, run in enumerate(runs)]
     end = float(runs[0].epoch[-1])
     options = RenderOptions(size=size, panels=panels, caption=caption)
     scene = Scene(views, options, (0, end))
+    if scenes is not None:
+        scenes.append(scene)
     texts = drawn_texts(scene, Frame(end, (end,) * len(runs)), monkeypatch)
     assert len(texts) > 20
     smallest = min(texts, key=lambda t: t[1])

@@ -285,3 +285,16 @@ def test_runs_on_different_data_keep_their_own_data_ranges(twins, tmp_path):
     first, second = (scene.description.panel("recon", n).recon for n in (0, 1))
     assert len(first.features) == 3 and len(second.features) == 2
     scene.draw_full(Frame(0.0, (0.0, 0.0)))
+
+
+def test_a_run_compared_with_itself_gets_two_short_names_and_two_colors(twins):
+    """The same run twice (`aeviz render run.npz run.npz`) was named twice by its long path
+    and drawn twice in one color: now its file name numbered, each with its own color."""
+    from aeviz.renderer.views import run_views
+
+    run = dataclasses.replace(twins[0], path="/courses/week3/lesson.npz")
+    options = RenderOptions(size="640x360")
+    views = run_views([run, run], options)
+    assert [v.label for v in views] == ["lesson (1)", "lesson (2)"]
+    runs = describe(views, options, (0, 12)).runs
+    assert runs[0].color != runs[1].color

@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextPath
 
 from aeviz import trajectory
 from aeviz.batch import split_comparisons
@@ -32,6 +34,7 @@ from tests.helpers import (
     drawn_texts,
     overlap,
     png_size,
+    scene_frame,
     trained,
     write_csv,
 )
@@ -72,14 +75,90 @@ CAPTION = ("The codes spread out as the network learns to tell the clusters apar
 def test_a_caption_is_legible_under_the_panels(tiny_run_path, size, runs, panels, caption,
                                                monkeypatch):
     run = trajectory.load(tiny_run_path)
-    texts = assert_legible([run] * runs, size, panels, monkeypatch, caption)
-    (shown,) = [(text, box) for text, _, box in texts if text.startswith(caption[:6])]
-    lines = shown[0].split("\n")
+    scenes: list = []
+    texts = assert_legible([run] * runs, size, panels, monkeypatch, caption, scenes)
+    renderer = scenes[0].figure.canvas.get_renderer()
+    lines = [(text.get_text(), text.get_window_extent(renderer))
+             for text in scenes[0].caption_lines]
+    assert lines[0][0].startswith(caption[:6])
     assert len(lines) == (1 if caption == "Short." or size == "640x360" else 2)
     # Whole sentences where they fit (two lines hold the long caption's first), else cut.
-    assert lines[-1].endswith("." if caption == "Short." or size == "1280x720" else "…")
-    others = [box for text, _, box in texts if text != shown[0]]
-    assert shown[1].y1 <= min(box.y0 for box in others) + 1  # under everything else
+    assert lines[-1][0].endswith("." if caption == "Short." or size == "1280x720" else "…")
+    others = [box for text, _, box in texts if text not in {line for line, _ in lines}]
+    assert max(box.y1 for _, box in lines) <= min(box.y0 for box in others) + 1  # under all
+
+
+TALL_MATH = (r"The loss is $\frac{1}{n}\sum_i \|x_i - \hat{x}_i\|^2$, the mean of "
+             r"squared errors $\hat{X}$ over the data. The codes spread out as the network "
+             "learns to tell the clusters apart.")
+
+
+def _caption_glyph_boxes(scene) -> list[tuple[float, float]]:
+    """(bottom, top) in pixels of each caption line's glyphs as drawn (their outlines: a
+    text's own extent misses a sum's limits)."""
+    boxes = []
+    for text in scene.caption_lines:
+        _, baseline = text.get_transform().transform(text.get_position())
+        outline = TextPath((0, 0), text.get_text(),
+                           prop=FontProperties(size=text.get_fontsize())).get_extents()
+        scale = scene.figure.dpi / 72
+        boxes.append((baseline + outline.y0 * scale, baseline + outline.y1 * scale))
+    return boxes
+
+
+@pytest.mark.parametrize("size", ["640x360", "1024x768", "1280x720"])
+def test_a_caption_with_tall_math_is_drawn_whole_in_its_strip(tiny_run_path, size):
+    """A fraction and a sum's limits are taller than a line: the strip grows to hold them
+    (the sum's "i" ran into the next line at 1024x768 and below the frame at 640x360)."""
+    run = trajectory.load(tiny_run_path)
+    view = RunView(run)
+    options = RenderOptions(size=size, caption=TALL_MATH)
+    scene = Scene([view], options, (0, float(run.epoch[-1])))
+    scene.draw_full(scene_frame(view))
+    renderer = scene.figure.canvas.get_renderer()
+    boxes = _caption_glyph_boxes(scene)
+    assert boxes and boxes[-1][0] >= 0
+    for upper, lower in zip(boxes, boxes[1:]):
+        assert lower[1] <= upper[0], (upper, lower)
+    panels = min(ax.get_tightbbox(renderer).y0 for ax in scene.figure.axes
+                 if ax.get_visible())
+    assert boxes[0][1] <= panels + 1
+
+
+def test_a_two_line_caption_at_1280x720_is_whole_at_1024x768(tiny_run_path):
+    """The same height, a narrower page: a third line, not the last sentence dropped."""
+    run = trajectory.load(tiny_run_path)
+    view = RunView(run)
+    caption = " ".join(load_experiment(EXAMPLES / "iris.toml").render.caption.split())
+    shown = {}
+    for size in ("1280x720", "1024x768"):
+        scene = Scene([view], RenderOptions(size=size, caption=caption),
+                      (0, float(run.epoch[-1])))
+        shown[size] = [text.get_text() for text in scene.caption_lines]
+    assert len(shown["1280x720"]) == 2 and " ".join(shown["1280x720"]) == caption
+    assert len(shown["1024x768"]) == 3 and " ".join(shown["1024x768"]) == caption
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_a_vae_comparisons_key_and_run_names_are_all_drawn(example_runs, size, monkeypatch):
+    """vae-vs-ae with --panels code,loss: at 640x360 the digits' key lost its "0" off the
+    frame's left and the VAE's plane lost its name "VAE" to the circles' key."""
+    runs = [example_runs["vae-vs-ae-ae"], example_runs["vae-vs-ae-vae"]]
+    views = [RunView(run, name) for run, name in zip(runs, ("plain AE", "VAE"))]
+    end = float(runs[0].epoch[-1])
+    scene = Scene(views, RenderOptions(size=size, panels=("code", "loss")), (0, end))
+    texts = drawn_texts(scene, Frame(end, (end, end)), monkeypatch)
+    renderer = scene.figure.canvas.get_renderer()
+    (key,) = scene.figure.legends
+    entries = {t.get_text(): t.get_window_extent(renderer) for t in key.get_texts()}
+    assert sorted(entries) == list("0123456789")
+    for digit, box in entries.items():
+        assert 0 <= box.x0 and box.x1 <= scene.figure.bbox.width, digit
+    shown = [text for text, _, _ in texts]
+    assert "plain AE" in shown and "VAE" in shown
+    for i, (text, _, box) in enumerate(texts):
+        for other, _, other_box in texts[i + 1:]:
+            assert not overlap(box, other_box), (text, other)
 
 
 @pytest.mark.parametrize("size", sorted(SMALLEST_PX))

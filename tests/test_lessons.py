@@ -998,7 +998,7 @@ def _vae_panels_drawn(runs, size: str) -> tuple[list, list]:
 
 @pytest.mark.parametrize(("size", "plane", "mosaic", "rows"),
                          [("640x360", 100, 90, 1), ("1280x720", 240, 230, 1),
-                          ("1024x768", 200, 200, 2)])
+                          ("1024x768", 190, 190, 2)])  # its caption whole: 3 lines
 def test_the_vae_comparison_takes_the_arrangement_with_the_largest_panels(
         runs, monkeypatch, size, plane, mosaic, rows):
     """Four in a row or each run a row of its plane and mosaic, whichever leaves the larger
@@ -1147,6 +1147,32 @@ def test_the_decoder_manifold_handout_keys_its_sheet_and_grid_and_ticks_its_plan
             renderer).y1
     key_box = key.get_window_extent(renderer)
     assert key_box.x0 >= 0 and key_box.x1 <= handout.figure.bbox.width
+
+
+def test_the_decoder_manifold_handout_names_its_3d_axes_as_the_clip_does(runs):
+    """The clip's 3-D panel names the data's axes with an x/y/z triad; the handout's decoded
+    row had none (a camera's view without ticks or names): its first cell carries the triad,
+    inside the cell, the other cells none (the camera is the same)."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    run = runs["decoder-manifold"]
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    first = [ax for ax in handout.figure.axes if ax.get_ylabel() == "decoded grid"]
+    assert len(first) == 1
+    names = sorted(t.get_text() for t in first[0].texts if t.get_text() in ("x", "y", "z"))
+    assert names == ["x", "y", "z"]
+    box = first[0].get_window_extent(renderer)
+    for text in first[0].texts:
+        name_box = text.get_window_extent(renderer)
+        assert box.x0 <= name_box.x0 and name_box.x1 <= box.x1
+        assert box.y0 <= name_box.y0 and name_box.y1 <= box.y1
+    named = [ax for ax in handout.figure.axes
+             if any(t.get_text() in ("x", "y", "z") for t in ax.texts)]
+    assert named == first
 
 
 # Keys: every drawn mark keyed by one name (description.MARK_NAMES) in clip and handout, where

@@ -187,7 +187,7 @@ def test_a_clips_caption_with_math_wraps_between_the_math(tiny_run_path):
     for size in ("640x360", "1280x720"):
         options = RenderOptions(caption=text, size=size)
         scene = Scene([RunView(run)], options, (0.0, float(run.epoch[-1])))
-        (caption,) = [t for t in scene.figure.texts if t.get_text().startswith("The codes")]
-        lines = caption.get_text().split("\n")
+        lines = [t.get_text() for t in scene.caption_lines]  # a text per line
+        assert lines[0].startswith("The codes")
         assert all(_dollars(line) % 2 == 0 for line in lines), lines
-        assert size == "640x360" or math in caption.get_text()
+        assert size == "640x360" or math in "\n".join(lines)

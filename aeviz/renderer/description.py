@@ -474,7 +474,7 @@ def _decoder_grids(views: list[RunView], options: RenderOptions, slots: list[Slo
         # The scene squeezes the panels above the caption: a mosaic counts its images in
         # the room it will have (at the caption's most lines), not in its unsqueezed slot.
         body = 1 - header_fraction(page[1])
-        squeeze = (body - caption_inches_most(page[1]) / page[1]) / body
+        squeeze = (body - caption_inches_most(page[1], page[0]) / page[1]) / body
         rects = {run: (x, y, w, h * squeeze) for run, (x, y, w, h) in rects.items()}
     groups = [[view] if not _shared(options.scales, len(views)) else views for view in views]
     return [_decoder_grid(group, view, rects.get(n), page, dpi, beside.get(n, False))

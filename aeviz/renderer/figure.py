@@ -55,7 +55,13 @@ from aeviz.renderer.panels.loss import (
     reference_line,
     set_loss_limits,
 )
-from aeviz.renderer.panels.placement import curve_points, text_width, wrap_sentences
+from aeviz.renderer.panels.placement import (
+    curve_points,
+    draw_lines,
+    line_baselines,
+    text_width,
+    wrap_sentences,
+)
 from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.style import class_name, cluster_color
 from aeviz.renderer.panels.variational import KEY_TEXTS
@@ -234,7 +240,9 @@ class HandoutFigure:
         # A margin on the right: Agg draws text a little wider than its outline measures.
         caption = wrap_sentences(options.caption or "", FONT["label"],
                             (width - LEFT - RIGHT) * 72 - 2 * FONT["label"], CAPTION_LINES)
-        below = len(caption) * 1.25 * FONT["label"] / 72 + 0.08 if caption else 0.0
+        # As tall as its lines, their math included (a fraction, a sum's limits).
+        below = max(len(caption) * 1.25 * FONT["label"],
+                    line_baselines(caption, FONT["label"])[1]) / 72 + 0.08 if caption else 0.0
         height, head = self._fit_titles(positions, rows)
         fixed = title + legend + BELOW_PLANES + LOSS_HEIGHT + BELOW_LOSS + below
         if fixed + height > MOST_HEIGHT and self.cell > 0.5:
@@ -262,9 +270,8 @@ class HandoutFigure:
                                       (left, bottom - self.cell - self.inner))
             self._loss(BELOW_LOSS + below)
             if caption:
-                self.figure.text(LEFT / width, 0.04 / height, "\n".join(caption), ha="left",
-                                 va="bottom", fontsize=FONT["label"], linespacing=1.25,
-                                 color=self.theme.foreground)
+                draw_lines(self.figure, LEFT / width, 0.04, caption, FONT["label"],
+                           self.theme.foreground)
             if legend:
                 self._cluster_legend(height - title - legend / 2, key_rows)
             if options.title:
@@ -407,7 +414,7 @@ class HandoutFigure:
         decoded grid as a sheet among the data), on the description's region and limits."""
         grid = self._grid(row)
         panel = decoder_panel(self.figure, self._rect(*corner, self.cell, self.cell), view,
-                              self.theme, "", grid, compact=True)
+                              self.theme, "", grid, compact=True, triad=column == 0)
         panel.update(view.state(nearest_snapshot(view.timeline, position)))
         ax = self._printed(panel.ax)
         if column == 0:

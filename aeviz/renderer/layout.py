@@ -49,15 +49,23 @@ def page_height_inches(height: int) -> float:
                      HEIGHT_IN))
 
 
-def caption_lines_most(height_in: float) -> int:
-    """The most lines a caption takes on a page `height_in` inches tall."""
-    return CAPTION_LINES if height_in >= TWO_LINES_IN else 1
+def caption_lines_most(height_in: float, width_in: float | None = None) -> int:
+    """The most lines a caption takes on a page `height_in` inches tall and `width_in` wide
+    (default 16:9): on a page narrower than 16:9 (1024x768), as many more as hold what
+    the lines of a 16:9 page of that height hold (two lines at 1280x720 dropped their last
+    sentence at 1024x768, where the same height has room for a third)."""
+    lines = CAPTION_LINES if height_in >= TWO_LINES_IN else 1
+    wide_in = height_in * 16 / 9
+    if width_in is None or width_in >= wide_in:
+        return lines
+    return math.ceil(lines * wide_in / width_in - 0.01)  # (16:9 to a hundredth of a pixel)
 
 
-def caption_inches_most(height_in: float) -> float:
-    """The tallest strip a caption takes under the panels of a page `height_in` inches tall
-    (the scene squeezes the panels above it; a shorter caption leaves them a little more)."""
-    return caption_lines_most(height_in) * CAPTION_LINE_IN + CAPTION_PAD_IN
+def caption_inches_most(height_in: float, width_in: float | None = None) -> float:
+    """The tallest strip a caption of plain text takes under the panels of a page
+    `height_in` inches tall (the scene squeezes the panels above it; a shorter caption
+    leaves them a little more, math taller than a line takes a little more)."""
+    return caption_lines_most(height_in, width_in) * CAPTION_LINE_IN + CAPTION_PAD_IN
 
 
 def header_fraction(height_in: float) -> float:

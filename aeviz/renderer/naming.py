@@ -69,8 +69,22 @@ def default_labels(runs: list[Trajectory]) -> list[str]:
         fallback = run.title or os.path.splitext(os.path.basename(run.path))[0] or "run"
         labels.append(run.experiment.label or derived or fallback)
     if len(set(labels)) < len(labels):  # not telling them apart: the titles, then the files
-        labels = [run.title or run.path for run in runs]
+        titles = [run.title for run in runs]
+        files = [os.path.splitext(os.path.basename(run.path))[0] or "run" for run in runs]
+        labels = next((names for names in (titles, files)
+                       if all(names) and len(set(names)) == len(names)), numbered(files))
     return labels
+
+
+def numbered(names: list[str]) -> list[str]:
+    """`names` with each repeated one numbered: a run compared with itself is "run (1)" and
+    "run (2)" (two names, two colors), not twice its long title."""
+    counts: dict[str, int] = {}
+    shown = []
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+        shown.append(f"{name} ({counts[name]})" if names.count(name) > 1 else name)
+    return shown
 
 
 def shared_title(runs: list[Trajectory], labels: list[str]) -> str:

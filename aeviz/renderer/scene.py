@@ -30,7 +30,14 @@ from aeviz.renderer.panels import (
     reconstruction_panel,
 )
 from aeviz.renderer.panels.decoder import decoder_panel
-from aeviz.renderer.panels.placement import fit_text, text_width, wider_than, wrap_sentences
+from aeviz.renderer.panels.placement import (
+    draw_lines,
+    fit_text,
+    line_baselines,
+    text_width,
+    wider_than,
+    wrap_sentences,
+)
 from aeviz.renderer.scales import ColorScale
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
@@ -126,11 +133,31 @@ class Scene:
             # one legend for all, above the code planes, not above the loss panel
             handles, labels = panel.ax.get_legend_handles_labels()
             right = max(x + w for _, (x, _, w, _), run in self.slots if run is not None)
-            fig.legend(handles, labels, loc="upper right", ncol=len(labels),
-                       bbox_to_anchor=(right - 0.005, self._below_top(DETAILS_IN - 0.06)),
-                       frameon=False, fontsize=FONT["tick"], markerscale=2.2,
-                       handletextpad=0.2, columnspacing=1.0, labelcolor=theme.foreground)
+            self._classes_key(handles, labels, right - 0.005)
         return panel
+
+    def _classes_key(self, handles: list, labels: list[str], right: float) -> None:
+        """The classes' key above the code planes, its right edge at `right`; wider than the
+        room left of it (ten digits over two narrow planes at 640x360 lost their "0" off the
+        frame's left), moved right up to the page's margin, else folded into two rows."""
+        fig, margin = self.figure, 0.012
+        top = self._below_top(DETAILS_IN - 0.06)
+        renderer = self.canvas.get_renderer()
+        forms = list(dict.fromkeys((len(labels), -(-len(labels) // 2))))
+        for columns in forms:
+            legend = fig.legend(handles, labels, loc="upper right", ncol=columns,
+                                bbox_to_anchor=(right, top), frameon=False,
+                                fontsize=FONT["tick"], markerscale=2.2, handletextpad=0.2,
+                                columnspacing=1.0, labelcolor=self.theme.foreground)
+            box = legend.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+            if box.x0 >= margin:
+                return
+            if box.width <= 1 - 2 * margin:
+                legend.set_bbox_to_anchor((min(right + margin - box.x0, 1 - margin), top),
+                                          transform=fig.transFigure)
+                return
+            if columns != forms[-1]:
+                legend.remove()
 
     def _show_decoder_grids(self) -> None:
         """The decoder panel's grid, faint on the same run's code plane: the two read
@@ -182,18 +209,20 @@ class Scene:
         caption_lines_most lines across the page, cut with an ellipsis beyond. Returns the strip's
         height (figure fraction; 0 without a caption, which leaves the layout as it was)."""
         text = self.options.caption
+        self.caption_lines: list = []  # the texts drawn, one per line
         if not text or not text.strip():
             return 0.0
         fig = self.figure
         width_in, height_in = fig.get_size_inches()
-        most = caption_lines_most(height_in)
+        most = caption_lines_most(height_in, width_in)
         # A margin on the right: Agg draws text a little wider than its outline measures.
         room = 0.97 * width_in * 72 - 2 * FONT["label"]
         lines = wrap_sentences(text, FONT["label"], room, most)
-        fig.text(0.012, bottom + 0.5 * CAPTION_PAD_IN / height_in, "\n".join(lines),
-                 ha="left", va="bottom", fontsize=FONT["label"], color=self.theme.foreground,
-                 linespacing=1.25)
-        return (len(lines) * CAPTION_LINE_IN + CAPTION_PAD_IN) / height_in
+        self.caption_lines = draw_lines(fig, 0.012, bottom * height_in + 0.5 * CAPTION_PAD_IN,
+                                        lines, FONT["label"], self.theme.foreground)
+        # As tall as its lines, their math included (a fraction, a sum's limits).
+        block_in = line_baselines(lines, FONT["label"])[1] / 72
+        return (max(len(lines) * CAPTION_LINE_IN, block_in) + CAPTION_PAD_IN) / height_in
 
     def _details_clear_of(self, legend) -> None:
         """Shorten the header's second line to end before the clusters' legend beside it."""

@@ -69,12 +69,14 @@ def mesh_path(sheet: np.ndarray, steps: int = MESH_STEPS) -> np.ndarray:
 def decoder_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
                   title: str, grid: DecoderGrid | None = None,
                   compact: bool = False, title_color: str | None = None,
-                  beside: bool = False) -> MosaicPanel | SheetPanel:
+                  beside: bool = False, triad: bool | None = None) -> MosaicPanel | SheetPanel:
     """The view that suits the data: a mosaic for images, a sheet for the rest; `grid`: the
     description's (default: the run's own, as describe gives a run drawn alone); `compact`:
-    a handout's cell (`slot` is the axes themselves: no ticks, labels, legend or triad; print
+    a handout's cell (`slot` is the axes themselves: no ticks, labels or legend; print
     sizes); `title_color`: a comparison's run color (its name is the title); `beside`: a
-    mosaic right of its own run's code plane, which names the y axis for it."""
+    mosaic right of its own run's code plane, which names the y axis for it; `triad`: a
+    3-D sheet's x/y/z arrows (default: unless compact; a handout draws them in its row's
+    first cell, as the clip does on its panel)."""
     # The title fits the slot, past the axis labels' margin on the left (a handout's cell:
     # an ellipsis alone is no title).
     title = _title_form(title, (slot[2] * fig.get_size_inches()[0] - 1.0) * 72)
@@ -82,7 +84,8 @@ def decoder_panel(fig: Figure, slot: Rect, view: RunView, theme: Theme,
     grid = grid or decoder_grid_for(view, slot, tuple(fig.get_size_inches()), fig.dpi)
     if grid.kind == "mosaic":
         return MosaicPanel(fig, slot, view, theme, title, grid, compact, title_color, beside)
-    return SheetPanel(fig, slot, view, theme, title, grid, compact, title_color)
+    return SheetPanel(fig, slot, view, theme, title, grid, compact, title_color,
+                      not compact if triad is None else triad)
 
 
 def _title_form(title: str, room_pt: float) -> str:
@@ -151,7 +154,8 @@ class SheetPanel:
     (2-D), through a fixed camera (3-D), or on its first two principal axes."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
-                 grid: DecoderGrid, compact: bool = False, title_color: str | None = None):
+                 grid: DecoderGrid, compact: bool = False, title_color: str | None = None,
+                 named: bool = True):
         run = view.run
         self.view, self.described = view, grid
         x = run.x.astype(float)
@@ -179,7 +183,7 @@ class SheetPanel:
         ax.set_ylim(*grid.y)
         equal_scales(ax)
         triad = None
-        if x.shape[1] == 3 and not compact:
+        if x.shape[1] == 3 and named:
             triad = _triad(ax, self.axes, [run.feature_name(i) for i in range(3)], theme, flat)
         # Beyond the codes the decoder extrapolates: that part of the grid only faintly.
         (self.outside,) = ax.plot([], [], color=theme.foreground, lw=0.5, alpha=0.12,

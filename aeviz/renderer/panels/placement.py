@@ -159,6 +159,41 @@ def wrap_sentences(text: str, size: float, room_pt: float, lines: int) -> list[s
     return wrapped
 
 
+def line_baselines(lines: list[str], size: float,
+                   spacing: float = 1.25) -> tuple[list[float], float]:
+    """`lines` drawn one under another at `size` points: each line's baseline below the
+    block's top, and the block's height (points). Lines are `spacing` em apart, or further
+    where a line's outline reaches beyond plain text's (its math: a fraction's denominator,
+    a sum's limits, a hat on a capital), which matplotlib's own line layout lets run into
+    the next line and below the frame. From the outlines Agg draws, so a strip this tall
+    holds every line whole."""
+    font = FontProperties(size=size)
+    plain = TextPath((0, 0), "Agjpqy()[]|", prop=font).get_extents()
+    outlines = [TextPath((0, 0), line, prop=font).get_extents() if line.strip() else plain
+                for line in lines]
+    above = [max(box.y1, plain.y1) for box in outlines]
+    below = [max(-box.y0, -plain.y0) for box in outlines]
+    gap = spacing * size - (plain.y1 - plain.y0)  # between plain lines
+    baselines = [above[0]] if lines else []
+    for line in range(1, len(lines)):
+        baselines.append(baselines[-1] + max(spacing * size,
+                                             below[line - 1] + gap + above[line]))
+    return baselines, (baselines[-1] + below[-1]) if lines else 0.0
+
+
+def draw_lines(figure, x: float, bottom_in: float, lines: list[str], size: float,
+               color: str, spacing: float = 1.25) -> list:
+    """`lines` as texts at figure fraction `x`, the block's bottom `bottom_in` inches up,
+    each line on its baseline from line_baselines (one text per line: matplotlib's
+    multi-line layout let a sum's limits run into the next line)."""
+    baselines, block = line_baselines(lines, size, spacing)
+    height_in = figure.get_size_inches()[1]
+    top_in = bottom_in + block / 72
+    return [figure.text(x, (top_in - baseline / 72) / height_in, line, ha="left",
+                        va="baseline", fontsize=size, color=color)
+            for line, baseline in zip(lines, baselines)]
+
+
 def _longest(fits, low: int, high: int) -> int:
     """The largest count in [low, high] that `fits` (low when none above it does), for a
     `fits` true up to some count and false after it."""

@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 
 from aeviz.renderer.panels.frame_map import interpolated, linear_map, raw_codes
 from aeviz.renderer.panels.placement import text_width
-from aeviz.renderer.panels.style import DYNAMIC, FONT, width_inches
+from aeviz.renderer.panels.style import DYNAMIC, FONT, height_inches, width_inches
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.training.model import forward
@@ -105,10 +105,13 @@ def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0) -> 
         below = -BELOW_AXES_IN / (ax.get_position().height * ax.get_figure().get_size_inches()[1])
         key = Legend(ax, handles, [h.get_label() for h in handles], loc="upper center",
                      bbox_to_anchor=(0.5, below), ncol=1, frameon=False, **options)
-    else:  # short, on the title line: over a run's name if need be, never over its codes
-        if not fits[1]:
-            ax.set_title("", loc="left")
+    elif fits[1]:  # short, on the title line
         key = _title_line_key(ax, forms[1], options)
+    else:  # short, an entry a row, right-aligned above the title line: the run's name
+        # kept (at 640x360 a comparison's "VAE" gave way to a one-row key)
+        above = 1.0 + 1.35 * FONT["title"] / 72 / height_inches(ax)
+        key = Legend(ax, forms[1], [h.get_label() for h in forms[1]], loc="lower right",
+                     bbox_to_anchor=(1.0, above), ncol=1, frameon=False, **options)
     key.set_zorder(DYNAMIC + 2)
     ax.add_artist(key)
     return key
