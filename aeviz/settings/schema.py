@@ -18,6 +18,7 @@ import numpy as np
 
 from aeviz.errors import SettingError
 from aeviz.settings.fields import (
+    Invalid,
     array_of,
     boolean,
     build,
@@ -265,6 +266,14 @@ class RenderOptions:
     ellipses: bool | None = setting(None, boolean)
     caption: str | None = setting(None, drawn_text)  # a few sentences under the panels
     scales: str = setting("shared", one_of(*SCALE_NAMES))
+
+    def __post_init__(self) -> None:
+        # The size is checked here, where every door (a TOML table, a flag, an API keyword
+        # and RenderOptions(...) built in Python) passes, with the one rule and message.
+        try:
+            object.__setattr__(self, "size", size_text(self.size))
+        except Invalid as error:
+            raise SettingError("render.size", str(error)) from None
 
     def resolved(self) -> RenderOptions:
         if len(set(self.panels)) != len(self.panels):
