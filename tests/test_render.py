@@ -55,6 +55,16 @@ def test_mp4_duration_hold_and_even_size(run, tmp_path):
     assert notes == ["size 323x181 rounded to 322x180 (H.264 needs even sides)"]
 
 
+def test_an_allowed_odd_size_whose_even_rounding_is_not_allowed_still_renders(run, tmp_path):
+    """331x186 is allowed; the 330x186 H.264 needs is a hair narrower than 16:9. The clip is
+    made, not refused by the size check halfway through the render."""
+    out = tmp_path / "clip.mp4"
+    notes = []
+    render([run], out, RenderOptions(size="331x186", duration=0, hold=0), notify=notes.append)
+    assert decode_mp4(out)[0]["size"] == (330, 186)
+    assert notes == ["size 331x186 rounded to 330x186 (H.264 needs even sides)"]
+
+
 def test_log_pace_clip_has_the_planned_frames(run, tmp_path):
     out = tmp_path / "log.mp4"
     options = RenderOptions(size="320x180", fps=10, duration=2, hold=0.5, pace="log")

@@ -7,6 +7,7 @@ SettingError naming the file and the dotted key: `exp.toml: train.batch_size: mu
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from collections.abc import Mapping
@@ -288,6 +289,14 @@ class RenderOptions:
                                                 for name in values}).resolved()
         except SettingError as error:
             raise error.under("render") from None
+
+    def with_even_sides(self) -> RenderOptions:
+        """These options with each side rounded down to even (as H.264 and VP9 need). Not
+        checked again: 331x186 is allowed, but 330x186, a hair narrower than 16:9, is not."""
+        width, height = self.pixels
+        even = copy.copy(self)  # a copy does not run __post_init__
+        object.__setattr__(even, "size", f"{width - width % 2}x{height - height % 2}")
+        return even
 
     @property
     def pixels(self) -> tuple[int, int]:
