@@ -253,3 +253,33 @@ def test_a_line_break_in_a_title_or_label_is_drawn_as_a_space(tmp_path, run_cli)
                      "--title", "flag\ntitle")
     assert result.exit_code == 0, result.output
     assert "flag title" in _svg_texts(tmp_path / "still.svg")
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("VAE, $\\beta = 4$", "VAE, β = 4"),
+    ("$\\sigma^2$ and $x_{t+1}$", "σ² and xₜ₊₁"),
+    ("$\\mu$, $\\log \\sigma^2$, $\\epsilon \\sim N(0, 1)$", "μ, log σ², ε ∼ N(0, 1)"),
+    ("$\\alpha_{\\mathrm{lr}} \\leq 10^{-3}$", "αₗᵣ ≤ 10⁻³"),
+    ("$\\frac{1}{n}\\sum_i \\left(x_i - \\hat{x}_i\\right)^2$", "1/n∑ᵢ (xᵢ - x̂ᵢ)²"),
+    ("$\\sigma_{\\mathrm{code}}$ costs \\$5", "σ_(code) costs $5"),
+    ("cost \\$5 and $3", "cost \\$5 and $3"),  # no math: drawn as written, as matplotlib does
+    ("$a$\nno math \\$ here", "a\nno math \\$ here"),  # line by line, as matplotlib
+])
+def test_math_reads_as_unicode_where_no_mathtext_draws_it(value, shown):
+    assert text.math_as_unicode(value) == shown
+
+
+MATH_PIECES = st.sampled_from(["$", "\\", "{", "}", "^", "_", "\\frac", "\\sqrt", "\\hat",
+                               "\\mathrm", "\\sigma", "\\left", " ", "x", "2", "\\$", "\n"])
+
+
+@settings(deadline=None)
+@given(value=st.one_of(st.lists(MATH_PIECES, max_size=40).map("".join),
+                       st.text(max_size=40), st.just("$" + "{" * 3000 + "$")))
+def test_math_as_unicode_takes_any_text_and_adds_no_bad_character(value):
+    """Hostile math (unmatched braces, a command at the end, deep nesting) never raises and
+    never adds a character the text door refuses."""
+    shown = text.math_as_unicode(value)
+    assert isinstance(shown, str)
+    if not text.problem(value, math=False):
+        assert not text.problem(shown, math=False, longest=10 * len(value) + 10)
