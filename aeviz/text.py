@@ -19,6 +19,7 @@ A leaf module: it imports nothing of aeviz but the error type, so every stage ma
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -86,7 +87,7 @@ def math_problem(value: str, quoted: bool = True) -> str:
         return next((found for line in value.split("\n")
                      if (found := math_problem(line, quoted))), "")
     if not _holds_math(value):
-        return ""
+        return glyph_problem(value, quoted)
     from matplotlib.mathtext import MathTextParser  # only for text with math in it
 
     shown = f'"{printable(value, 60)}" ' if quoted else ""
@@ -104,6 +105,40 @@ def math_problem(value: str, quoted: bool = True) -> str:
                 "matplotlib's math fonts cannot draw; put it on a line without $ signs, or "
                 "write \\$ for a dollar sign")
     return ""
+
+
+FONT_NAME = "DejaVu Sans"  # matplotlib's default font, shipped with it: on every machine
+FONT_SCRIPTS = "Latin, Greek, Cyrillic, Arabic or Hebrew letters, and common symbols"
+
+
+@functools.cache
+def _font_characters() -> frozenset[int]:
+    """The code points the font that draws aeviz's text has a glyph for."""
+    from pathlib import Path
+
+    import matplotlib
+    from matplotlib.ft2font import FT2Font
+
+    font = Path(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
+    return frozenset(FT2Font(str(font)).get_charmap())
+
+
+def glyph_problem(value: str, quoted: bool = True) -> str:
+    """"" unless `value` (a drawn text without math) holds a character the font aeviz draws
+    with has no glyph for (CJK, most emoji): drawn, it would be a box. aeviz relies on the
+    font matplotlib ships, not on what one machine has installed, so a title draws alike in
+    CI and on a lecturer's laptop (and the page shows what the clip shows)."""
+    if value.isascii():
+        return ""
+    known = _font_characters()
+    missing = next((char for char in value if ord(char) not in known and char not in "\t\n"),
+                   None)
+    if missing is None:
+        return ""
+    shown = f'"{printable(value, 60)}" ' if quoted else ""
+    return (f'{shown}holds "{printable(missing)}" (U+{ord(missing):04X}), which {FONT_NAME}, '
+            f"the font matplotlib ships and aeviz draws with, has no glyph for (it would be "
+            f"drawn as a box); use {FONT_SCRIPTS}")
 
 
 @contextlib.contextmanager

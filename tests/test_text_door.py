@@ -13,7 +13,7 @@ from aeviz import text, trajectory
 from aeviz.errors import AevizError
 from aeviz.trajectory.archive import write_archive
 
-from .conftest import TINY
+from .conftest import TINY, tiny_text
 
 ESCAPE = "\x1b[31m"  # a terminal's "red": printed raw, it would colour the rest of the screen
 
@@ -283,3 +283,38 @@ def test_math_as_unicode_takes_any_text_and_adds_no_bad_character(value):
     assert isinstance(shown, str)
     if not text.problem(value, math=False):
         assert not text.problem(shown, math=False, longest=10 * len(value) + 10)
+
+
+NO_GLYPH = ("holds \"{char}\" (U+{code}), which DejaVu Sans, the font matplotlib ships and "
+            "aeviz draws with, has no glyph for (it would be drawn as a box); use Latin, Greek, "
+            "Cyrillic, Arabic or Hebrew letters, and common symbols")
+
+
+@pytest.mark.parametrize("command, name", [("render", "clip.mp4"), ("render", "still.png"),
+                                           ("figure", "handout.pdf"), ("render", "page.html")])
+@pytest.mark.parametrize("flag, value, char, code", [
+    ("--title", "Codes 📈", "📈", "1F4C8"), ("--caption", "自编码器 learns.", "自", "81EA")])
+def test_emoji_and_cjk_are_refused_at_the_door_in_every_output(
+        tiny_run_path, tmp_path, run_cli, command, name, flag, value, char, code):
+    """Emoji and CJK drew as missing-glyph boxes in clips and handouts (matplotlib's font has
+    no glyph for them) while the page drew them: one line now, no file, in every output."""
+    out = tmp_path / "out" / name
+    out.parent.mkdir()
+    result = run_cli(command, tiny_run_path, "-o", out, flag, value)
+    assert result.exit_code == 2 and list(out.parent.iterdir()) == []
+    assert result.stderr == (f'Error: {flag}: "{value}" '
+                             + NO_GLYPH.format(char=char, code=code) + "\n")
+
+
+def test_a_toml_title_without_a_glyph_is_refused_before_training(tmp_path, run_cli):
+    toml = tmp_path / "exp.toml"
+    toml.write_text(tiny_text(title="Autoencoder 日本"))
+    result = run_cli("train", toml, "-o", tmp_path / "run.npz")
+    assert result.exit_code == 2 and sorted(tmp_path.iterdir()) == [toml]
+    assert result.stderr == (f'Error: {toml}: title: "Autoencoder 日本" '
+                             + NO_GLYPH.format(char="日", code="65E5") + "\n")
+
+
+@pytest.mark.parametrize("value", ["Ωmega ß", "Привет", "עברית", "σ² → 0 €", "café \U0001f600"])
+def test_what_the_font_draws_passes_the_door(value):
+    assert text.glyph_problem(value) == "" and text.checked(value, "title") == value
