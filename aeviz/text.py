@@ -19,6 +19,7 @@ A leaf module: it imports nothing of aeviz but the error type, so every stage ma
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import re
 from collections.abc import Iterable, Iterator
@@ -123,12 +124,27 @@ def _font_characters() -> frozenset[int]:
     return frozenset(FT2Font(str(font)).get_charmap())
 
 
+# Set while a text aeviz stored itself is read back (a run's config): a run recorded before
+# glyphs were checked still loads; its title is drawn as before unless a new one is given.
+_GLYPHS_CHECKED = contextvars.ContextVar("aeviz_glyphs_checked", default=True)
+
+
+@contextlib.contextmanager
+def stored_texts() -> Iterator[None]:
+    """Read texts aeviz stored itself: `glyph_problem` finds nothing while this lasts."""
+    token = _GLYPHS_CHECKED.set(False)
+    try:
+        yield
+    finally:
+        _GLYPHS_CHECKED.reset(token)
+
+
 def glyph_problem(value: str, quoted: bool = True) -> str:
     """"" unless `value` (a drawn text without math) holds a character the font aeviz draws
     with has no glyph for (CJK, most emoji): drawn, it would be a box. aeviz relies on the
     font matplotlib ships, not on what one machine has installed, so a title draws alike in
     CI and on a lecturer's laptop (and the page shows what the clip shows)."""
-    if value.isascii():
+    if value.isascii() or not _GLYPHS_CHECKED.get():
         return ""
     known = _font_characters()
     missing = next((char for char in value if ord(char) not in known and char not in "\t\n"),

@@ -318,3 +318,19 @@ def test_a_toml_title_without_a_glyph_is_refused_before_training(tmp_path, run_c
 @pytest.mark.parametrize("value", ["Ωmega ß", "Привет", "עברית", "σ² → 0 €", "café \U0001f600"])
 def test_what_the_font_draws_passes_the_door(value):
     assert text.glyph_problem(value) == "" and text.checked(value, "title") == value
+
+
+def test_a_run_stored_with_a_title_without_glyphs_still_loads_and_renders(tiny_run_path,
+                                                                          tmp_path, run_cli):
+    """A run recorded before glyphs were checked is not locked out: it loads, and renders
+    under a title the font draws."""
+    with np.load(tiny_run_path, allow_pickle=False) as stored:
+        config = str(stored["config"])
+    assert config.startswith("title = ")
+    old = rewritten(tiny_run_path, tmp_path / "old.npz", config=np.array(
+        'title = "日本 run"\n' + config.split("\n", 1)[1]))
+    assert trajectory.load(old).experiment.title == "日本 run"
+    result = run_cli("render", old, "-o", tmp_path / "x.png", "--title", "Tiny run")
+    assert result.exit_code == 0, result.stderr
+    result = run_cli("render", old, "-o", tmp_path / "y.png", "--title", "日本")
+    assert result.exit_code == 2 and not (tmp_path / "y.png").exists()
