@@ -19,6 +19,8 @@ A leaf module: it imports nothing of aeviz but the error type, so every stage ma
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -86,7 +88,7 @@ def math_problem(value: str, quoted: bool = True) -> str:
         return next((found for line in value.split("\n")
                      if (found := math_problem(line, quoted))), "")
     if not _holds_math(value):
-        return ""
+        return glyph_problem(value, quoted)
     from matplotlib.mathtext import MathTextParser  # only for text with math in it
 
     shown = f'"{printable(value, 60)}" ' if quoted else ""
@@ -104,6 +106,55 @@ def math_problem(value: str, quoted: bool = True) -> str:
                 "matplotlib's math fonts cannot draw; put it on a line without $ signs, or "
                 "write \\$ for a dollar sign")
     return ""
+
+
+FONT_NAME = "DejaVu Sans"  # matplotlib's default font, shipped with it: on every machine
+FONT_SCRIPTS = "Latin, Greek, Cyrillic, Arabic or Hebrew letters, and common symbols"
+
+
+@functools.cache
+def _font_characters() -> frozenset[int]:
+    """The code points the font that draws aeviz's text has a glyph for."""
+    from pathlib import Path
+
+    import matplotlib
+    from matplotlib.ft2font import FT2Font
+
+    font = Path(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
+    return frozenset(FT2Font(str(font)).get_charmap())
+
+
+# Set while a text aeviz stored itself is read back (a run's config): a run recorded before
+# glyphs were checked still loads; its title is drawn as before unless a new one is given.
+_GLYPHS_CHECKED = contextvars.ContextVar("aeviz_glyphs_checked", default=True)
+
+
+@contextlib.contextmanager
+def stored_texts() -> Iterator[None]:
+    """Read texts aeviz stored itself: `glyph_problem` finds nothing while this lasts."""
+    token = _GLYPHS_CHECKED.set(False)
+    try:
+        yield
+    finally:
+        _GLYPHS_CHECKED.reset(token)
+
+
+def glyph_problem(value: str, quoted: bool = True) -> str:
+    """"" unless `value` (a drawn text without math) holds a character the font aeviz draws
+    with has no glyph for (CJK, most emoji): drawn, it would be a box. aeviz relies on the
+    font matplotlib ships, not on what one machine has installed, so a title draws alike in
+    CI and on a lecturer's laptop (and the page shows what the clip shows)."""
+    if value.isascii() or not _GLYPHS_CHECKED.get():
+        return ""
+    known = _font_characters()
+    missing = next((char for char in value if ord(char) not in known and char not in "\t\n"),
+                   None)
+    if missing is None:
+        return ""
+    shown = f'"{printable(value, 60)}" ' if quoted else ""
+    return (f'{shown}holds "{printable(missing)}" (U+{ord(missing):04X}), which {FONT_NAME}, '
+            f"the font matplotlib ships and aeviz draws with, has no glyph for (it would be "
+            f"drawn as a box); use {FONT_SCRIPTS}")
 
 
 @contextlib.contextmanager
@@ -184,3 +235,123 @@ def printable(value: object, limit: int | None = None) -> str:
 def printable_lines(text: str) -> str:
     """Lines of output as they may be printed: each line through `printable`, newlines kept."""
     return "\n".join(printable(line) for line in text.split("\n"))
+
+
+# Math as plain Unicode text, for what draws no mathtext (the page): the subset lecturers write
+# in titles and labels (Greek letters, symbols, sub- and superscripts, \mathrm{..}, \frac).
+_SUPERSCRIPTS = dict(zip("0123456789+-=()nia", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵃ", strict=True))
+_SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ",
+                       strict=True))
+_FONTS = frozenset({"mathrm", "mathbf", "mathit", "mathsf", "mathtt", "mathcal", "mathbb",
+                    "mathregular", "mathdefault", "text", "textrm", "textbf", "textit",
+                    "operatorname", "boldsymbol", "bf", "it", "rm", "cal"})
+_SPACES = {",": " ", ";": " ", ":": " ", " ": " ", "!": "", "quad": " ", "qquad": "  "}
+_ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "tilde": "\u0303", "widetilde": "\u0303",
+            "bar": "\u0304", "overline": "\u0305", "dot": "\u0307", "ddot": "\u0308",
+            "vec": "\u20d7", "acute": "\u0301", "grave": "\u0300", "breve": "\u0306",
+            "check": "\u030c"}  # combining marks, put after the character they stand on
+_SIZING = frozenset({"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr",
+                     "displaystyle", "textstyle", "limits"})
+_DEEPEST = 32  # groups nested deeper are shown as written
+
+
+def math_as_unicode(value: str) -> str:
+    """`value` as plain text: on each line holding math (matplotlib's rule, see
+    `math_problem`), the math between $ signs as Unicode (σ², xₜ, ≤) and \\$ as $. Text
+    without math is returned as it is, as matplotlib draws it. Never raises."""
+    if not isinstance(value, str):
+        return value
+    return "\n".join(_line_as_unicode(line) for line in value.split("\n"))
+
+
+def _line_as_unicode(line: str) -> str:
+    if not _holds_math(line):
+        return line
+    pieces = re.split(r"(?<!\\)\$", line)
+    return "".join(_math(piece, 0) if number % 2 else piece.replace("\\$", "$")
+                   for number, piece in enumerate(pieces))
+
+
+def _symbols() -> dict[str, int]:
+    from matplotlib._mathtext_data import tex2uni  # mathtext's own names of symbols
+
+    return tex2uni
+
+
+def _token(math: str, at: int) -> tuple[str, int]:
+    """The argument that starts at `at` (spaces skipped): a {group}'s inside, a \\command or
+    one character; and where the text after it starts."""
+    while at < len(math) and math[at] == " ":
+        at += 1
+    if at >= len(math):
+        return "", at
+    if math[at] == "{":
+        depth = 0
+        for end in range(at, len(math)):
+            if math[end] == "{" and math[end - 1] != "\\":
+                depth += 1
+            elif math[end] == "}" and math[end - 1] != "\\":
+                depth -= 1
+                if depth == 0:
+                    return math[at + 1:end], end + 1
+        return math[at + 1:], len(math)
+    if math[at] == "\\":
+        name = re.match(r"\\([A-Za-z]+|.?)", math[at:], re.S)[0]
+        return name, at + len(name)
+    return math[at], at + 1
+
+
+def _scripted(text: str, table: dict[str, str], mark: str) -> str:
+    if not text:
+        return ""
+    if text and all(char in table for char in text):
+        return "".join(table[char] for char in text)
+    return f"{mark}{text}" if len(text) == 1 else f"{mark}({text})"
+
+
+def _math(math: str, depth: int) -> str:
+    if depth > _DEEPEST:
+        return math
+    out, at = [], 0
+    while at < len(math):
+        char = math[at]
+        if char == "\\":
+            name, at = _token(math, at)
+            name = name[1:]
+            if name in _SPACES:
+                out.append(_SPACES[name])
+            elif name in _FONTS:
+                inside, at = _token(math, at)
+                out.append(_math(inside, depth + 1))
+            elif name in _ACCENTS:
+                inside, at = _token(math, at)
+                out.append("".join(char + _ACCENTS[name]
+                                   for char in _math(inside, depth + 1)))
+            elif name in _SIZING:
+                pass
+            elif name in ("frac", "dfrac", "tfrac"):
+                top, at = _token(math, at)
+                bottom, at = _token(math, at)
+                top, bottom = _math(top, depth + 1), _math(bottom, depth + 1)
+                out.append(f"{_grouped(top)}/{_grouped(bottom)}")
+            elif name == "sqrt":
+                inside, at = _token(math, at)
+                out.append("√" + _grouped(_math(inside, depth + 1)))
+            elif name in _symbols():
+                out.append(chr(_symbols()[name]))
+            else:  # an operator's name (\log, \exp), a brace, a dollar: as written
+                out.append(name)
+        elif char in "^_":
+            inside, at = _token(math, at + 1)
+            table = _SUPERSCRIPTS if char == "^" else _SUBSCRIPTS
+            out.append(_scripted(_math(inside, depth + 1), table, char))
+        elif char in "{}":
+            at += 1
+        else:
+            out.append(char)
+            at += 1
+    return "".join(out)
+
+
+def _grouped(text: str) -> str:
+    return text if len(text) <= 1 or text.isalnum() else f"({text})"

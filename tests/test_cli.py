@@ -224,13 +224,30 @@ def test_set_index_zero_and_typos_blame_set(run_cli, tiny_toml):
     assert typo.exit_code == 2 and typo.stderr.startswith("Error: --set train.lerning_rate: ")
 
 
-def test_a_title_the_font_cannot_draw_is_one_note_line_not_a_warning(tiny_run_path, tmp_path):
+def test_a_title_the_font_cannot_draw_is_refused_and_a_stored_one_is_one_note_line(
+        tiny_run_path, tmp_path):
+    """A new title the font has no glyph for is refused at the door (one line); a run stored
+    with one before glyphs were checked still renders, matplotlib's warning one note line."""
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "aeviz", "render", str(tiny_run_path), "-o",
-                             str(tmp_path / "a.png"), "--size", "320x180", "--title",
-                             "\u65e5\u672c"], capture_output=True, text=True)
+    from aeviz.trajectory.archive import write_archive
+
+    def render(run, *flags):
+        return subprocess.run([sys.executable, "-m", "aeviz", "render", str(run), "-o",
+                               str(tmp_path / "a.png"), "--size", "320x180", *flags],
+                              capture_output=True, text=True)
+
+    refused = render(tiny_run_path, "--title", "\u65e5\u672c")
+    assert refused.returncode == 2 and not (tmp_path / "a.png").exists()
+    assert len(refused.stderr.splitlines()) == 1
+    assert refused.stderr.startswith('Error: --title: "\u65e5\u672c" holds "\u65e5" (U+65E5)')
+    with np.load(tiny_run_path, allow_pickle=False) as stored:
+        members = {key: stored[key] for key in stored.files}
+    config = str(members["config"])
+    members["config"] = np.array('title = "\u65e5\u672c"\n' + config.split("\n", 1)[1])
+    write_archive(tmp_path / "old.npz", members)
+    result = render(tmp_path / "old.npz")
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert lines and all(line.startswith("note: ") for line in lines), lines

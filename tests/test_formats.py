@@ -34,13 +34,13 @@ def test_clips_are_byte_identical_on_rerun(run, tmp_path, suffix):
 def test_webm_is_vp9_with_one_frame_per_snapshot(run, tmp_path):
     out = tmp_path / "clip.webm"
     notes = []
-    render([run], out, RenderOptions(size="321x181", duration=0, hold=0), notify=notes.append)
+    render([run], out, RenderOptions(size="323x181", duration=0, hold=0), notify=notes.append)
     reader = imageio_ffmpeg.read_frames(str(out))
     meta = next(reader)
-    assert meta["codec"] == "vp9" and meta["size"] == (320, 180)
+    assert meta["codec"] == "vp9" and meta["size"] == (322, 180)
     assert len(list(reader)) == 13
     assert out.read_bytes()[:4] == b"\x1a\x45\xdf\xa3"  # EBML: Matroska / WebM
-    assert notes == ["size 321x181 rounded to 320x180 (VP9 needs even sides)"]
+    assert notes == ["size 323x181 rounded to 322x180 (VP9 needs even sides)"]
 
 
 def test_webp_is_animated_and_loops(run, tmp_path):

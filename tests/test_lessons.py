@@ -5,6 +5,7 @@ run's data: a lesson that is true in numbers but not drawn, or drawn but not tru
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 from itertools import combinations
@@ -30,6 +31,7 @@ from aeviz.renderer.scene import Scene
 from aeviz.renderer.theme import THEMES
 from aeviz.settings import load_experiment
 from aeviz.settings.comparison import load_comparison
+from aeviz.settings.fields import size_allowed
 from aeviz.training.loop import train
 from aeviz.training.model import forward
 from tests.colors import COLOR_ROOM, faded, green_classes, hue_angles, lab
@@ -51,7 +53,11 @@ def runs() -> dict:
 
 def scene_of(runs: list, options, size: str = "640x360") -> tuple[Scene, list]:
     """The clip's scene as batch draws it, and its frames."""
-    options = dataclasses.replace(options, size=size)
+    if size_allowed(*map(int, size.split("x"))):
+        options = dataclasses.replace(options, size=size)
+    else:  # a viewer window's size (640x400), which no clip may have: set past the check
+        options = copy.copy(options)
+        object.__setattr__(options, "size", size)
     views = run_views(runs, options)
     frames = plan_frames([v.timeline for v in views], options)
     return Scene(views, options, (frames[0].position, frames[-1].position)), frames

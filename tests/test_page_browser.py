@@ -222,6 +222,26 @@ def test_a_hostile_title_stays_text(browser, tiny_run_path, tmp_path):
     assert driver.find_element(By.ID, "caption").text == "<b>bold?</b>"
 
 
+def test_math_in_a_title_caption_and_label_reads_as_clips_draw_it(browser, tiny_run_path,
+                                                                  tmp_path):
+    """The page draws no mathtext: "$\\sigma^2$" showed its dollars and backslashes while the
+    clip and the handout drew σ². Each text's math now reaches the page as Unicode; math-free
+    text and hostile markup stay as written."""
+    from selenium.webdriver.common.by import By
+
+    page = aeviz.render(tiny_run_path, tmp_path / "math.html",
+                        title="VAE, $\\beta = 4$: $\\sigma^2$ </script><b>x</b>",
+                        caption="The means $\\mu$ and $\\log \\sigma^2$ per code; $x_{t+1}$.",
+                        labels=["$\\alpha = 10^{-3}$"], panels=["code", "loss"],
+                        notify=lambda message: None)
+    driver = open_page(browser, page)
+    title = "VAE, β = 4: σ² </script><b>x</b>"
+    assert driver.title == title and driver.find_element(By.ID, "title").text == title
+    assert driver.find_element(By.ID, "caption").text == "The means μ and log σ² per code; xₜ₊₁."
+    html = page.read_text(encoding="utf-8")
+    assert "\\sigma" not in html and "\\alpha" not in html and "α = 10⁻³" in html
+
+
 def test_a_comparison_is_synchronized_by_epoch(browser, run_cli, tmp_path):
     for name, epochs in (("a", 4), ("b", 7)):
         (tmp_path / f"{name}.toml").write_text(tiny_text(train={"epochs": epochs}, label=name))

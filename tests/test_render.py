@@ -48,11 +48,21 @@ def test_mp4_has_one_frame_per_snapshot(run, tmp_path):
 def test_mp4_duration_hold_and_even_size(run, tmp_path):
     out = tmp_path / "clip.mp4"
     notes = []
-    options = RenderOptions(size="321x181", fps=10, duration=2, hold=0.5)
+    options = RenderOptions(size="323x181", fps=10, duration=2, hold=0.5)
     render([run], out, options, notify=notes.append)
     meta, decoded = decode_mp4(out)
-    assert meta["size"] == (320, 180) and len(decoded) == 20 + 5
-    assert notes == ["size 321x181 rounded to 320x180 (H.264 needs even sides)"]
+    assert meta["size"] == (322, 180) and len(decoded) == 20 + 5
+    assert notes == ["size 323x181 rounded to 322x180 (H.264 needs even sides)"]
+
+
+def test_an_allowed_odd_size_whose_even_rounding_is_not_allowed_still_renders(run, tmp_path):
+    """331x186 is allowed; the 330x186 H.264 needs is a hair narrower than 16:9. The clip is
+    made, not refused by the size check halfway through the render."""
+    out = tmp_path / "clip.mp4"
+    notes = []
+    render([run], out, RenderOptions(size="331x186", duration=0, hold=0), notify=notes.append)
+    assert decode_mp4(out)[0]["size"] == (330, 186)
+    assert notes == ["size 331x186 rounded to 330x186 (H.264 needs even sides)"]
 
 
 def test_log_pace_clip_has_the_planned_frames(run, tmp_path):
@@ -380,6 +390,24 @@ def test_the_sizes_found_unreadable_are_refused(run_cli, tiny_run_path, tmp_path
     assert result.exit_code == 2 and "a frame must be" in result.stderr
 
 
+@pytest.mark.parametrize(("size", "problem"), [
+    ("300x2000", "got 300x2000; a frame must be at least 320x180 (800 wide if narrower than "
+                 "16:9), each side at most 7680, landscape from 4:3 to 8:1"),
+    ("big", 'must be WIDTHxHEIGHT such as "1280x720", got string "big"'),
+    (1280, 'must be WIDTHxHEIGHT such as "1280x720", got integer 1280')])
+def test_render_options_built_in_python_check_the_size_as_every_door(size, problem):
+    """RenderOptions(size=...) (the public API's type) was not checked: a 300x2000 frame
+    drew its title over the epoch counter. It now gets the flag's and the TOML's rule and
+    message, and a render never starts."""
+    with pytest.raises(AevizError) as refused:
+        RenderOptions(size=size)
+    assert str(refused.value) == f"render.size: {problem}"
+    with pytest.raises(AevizError) as from_a_table:
+        RenderOptions().updated({"size": size})
+    assert str(from_a_table.value) == str(refused.value)
+    assert RenderOptions(size=" 640X360 ").size == "640x360"  # the canonical form, as TOML's
+
+
 def test_a_toml_size_that_does_not_lay_out_is_refused(run_cli, tiny_run_path, tmp_path):
     toml = tmp_path / "tall.toml"
     toml.write_text(tiny_text(render={"size": "300x2000"}))
@@ -429,7 +457,7 @@ def fuzz_runs(tmp_path_factory) -> list[Path]:
     """The tiny run, and the same run under a title of 3,000 characters of many scripts."""
     folder = tmp_path_factory.mktemp("fuzz")
     paths = []
-    for name, title in (("tiny", "tiny"), ("long", "Ωmega ß 日本 عربى x\t" * 150)):
+    for name, title in (("tiny", "tiny"), ("long", "Ωmega ß עברית عربى x\t" * 150)):
         (folder / f"{name}.toml").write_text(tiny_text(title=title,
                                                        train={"epochs": 3}))
         path = folder / f"{name}.npz"

@@ -13,7 +13,7 @@ from aeviz import text, trajectory
 from aeviz.errors import AevizError
 from aeviz.trajectory.archive import write_archive
 
-from .conftest import TINY
+from .conftest import TINY, tiny_text
 
 ESCAPE = "\x1b[31m"  # a terminal's "red": printed raw, it would colour the rest of the screen
 
@@ -253,3 +253,84 @@ def test_a_line_break_in_a_title_or_label_is_drawn_as_a_space(tmp_path, run_cli)
                      "--title", "flag\ntitle")
     assert result.exit_code == 0, result.output
     assert "flag title" in _svg_texts(tmp_path / "still.svg")
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("VAE, $\\beta = 4$", "VAE, β = 4"),
+    ("$\\sigma^2$ and $x_{t+1}$", "σ² and xₜ₊₁"),
+    ("$\\mu$, $\\log \\sigma^2$, $\\epsilon \\sim N(0, 1)$", "μ, log σ², ε ∼ N(0, 1)"),
+    ("$\\alpha_{\\mathrm{lr}} \\leq 10^{-3}$", "αₗᵣ ≤ 10⁻³"),
+    ("$\\frac{1}{n}\\sum_i \\left(x_i - \\hat{x}_i\\right)^2$", "1/n∑ᵢ (xᵢ - x̂ᵢ)²"),
+    ("$\\sigma_{\\mathrm{code}}$ costs \\$5", "σ_(code) costs $5"),
+    ("cost \\$5 and $3", "cost \\$5 and $3"),  # no math: drawn as written, as matplotlib does
+    ("$a$\nno math \\$ here", "a\nno math \\$ here"),  # line by line, as matplotlib
+])
+def test_math_reads_as_unicode_where_no_mathtext_draws_it(value, shown):
+    assert text.math_as_unicode(value) == shown
+
+
+MATH_PIECES = st.sampled_from(["$", "\\", "{", "}", "^", "_", "\\frac", "\\sqrt", "\\hat",
+                               "\\mathrm", "\\sigma", "\\left", " ", "x", "2", "\\$", "\n"])
+
+
+@settings(deadline=None)
+@given(value=st.one_of(st.lists(MATH_PIECES, max_size=40).map("".join),
+                       st.text(max_size=40), st.just("$" + "{" * 3000 + "$")))
+def test_math_as_unicode_takes_any_text_and_adds_no_bad_character(value):
+    """Hostile math (unmatched braces, a command at the end, deep nesting) never raises and
+    never adds a character the text door refuses."""
+    shown = text.math_as_unicode(value)
+    assert isinstance(shown, str)
+    if not text.problem(value, math=False):
+        assert not text.problem(shown, math=False, longest=10 * len(value) + 10)
+
+
+NO_GLYPH = ("holds \"{char}\" (U+{code}), which DejaVu Sans, the font matplotlib ships and "
+            "aeviz draws with, has no glyph for (it would be drawn as a box); use Latin, Greek, "
+            "Cyrillic, Arabic or Hebrew letters, and common symbols")
+
+
+@pytest.mark.parametrize("command, name", [("render", "clip.mp4"), ("render", "still.png"),
+                                           ("figure", "handout.pdf"), ("render", "page.html")])
+@pytest.mark.parametrize("flag, value, char, code", [
+    ("--title", "Codes 📈", "📈", "1F4C8"), ("--caption", "自编码器 learns.", "自", "81EA")])
+def test_emoji_and_cjk_are_refused_at_the_door_in_every_output(
+        tiny_run_path, tmp_path, run_cli, command, name, flag, value, char, code):
+    """Emoji and CJK drew as missing-glyph boxes in clips and handouts (matplotlib's font has
+    no glyph for them) while the page drew them: one line now, no file, in every output."""
+    out = tmp_path / "out" / name
+    out.parent.mkdir()
+    result = run_cli(command, tiny_run_path, "-o", out, flag, value)
+    assert result.exit_code == 2 and list(out.parent.iterdir()) == []
+    assert result.stderr == (f'Error: {flag}: "{value}" '
+                             + NO_GLYPH.format(char=char, code=code) + "\n")
+
+
+def test_a_toml_title_without_a_glyph_is_refused_before_training(tmp_path, run_cli):
+    toml = tmp_path / "exp.toml"
+    toml.write_text(tiny_text(title="Autoencoder 日本"))
+    result = run_cli("train", toml, "-o", tmp_path / "run.npz")
+    assert result.exit_code == 2 and sorted(tmp_path.iterdir()) == [toml]
+    assert result.stderr == (f'Error: {toml}: title: "Autoencoder 日本" '
+                             + NO_GLYPH.format(char="日", code="65E5") + "\n")
+
+
+@pytest.mark.parametrize("value", ["Ωmega ß", "Привет", "עברית", "σ² → 0 €", "café \U0001f600"])
+def test_what_the_font_draws_passes_the_door(value):
+    assert text.glyph_problem(value) == "" and text.checked(value, "title") == value
+
+
+def test_a_run_stored_with_a_title_without_glyphs_still_loads_and_renders(tiny_run_path,
+                                                                          tmp_path, run_cli):
+    """A run recorded before glyphs were checked is not locked out: it loads, and renders
+    under a title the font draws."""
+    with np.load(tiny_run_path, allow_pickle=False) as stored:
+        config = str(stored["config"])
+    assert config.startswith("title = ")
+    old = rewritten(tiny_run_path, tmp_path / "old.npz", config=np.array(
+        'title = "日本 run"\n' + config.split("\n", 1)[1]))
+    assert trajectory.load(old).experiment.title == "日本 run"
+    result = run_cli("render", old, "-o", tmp_path / "x.png", "--title", "Tiny run")
+    assert result.exit_code == 0, result.stderr
+    result = run_cli("render", old, "-o", tmp_path / "y.png", "--title", "日本")
+    assert result.exit_code == 2 and not (tmp_path / "y.png").exists()

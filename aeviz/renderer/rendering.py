@@ -4,7 +4,6 @@ the trainer."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,9 +74,10 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
         return frames
     width, height = options.pixels
     if kind in EVEN_SIDES and (width % 2 or height % 2):
-        even = f"{width - width % 2}x{height - height % 2}"
-        notify(f"size {options.size} rounded to {even} ({EVEN_SIDES[kind]} needs even sides)")
-        options = dataclasses.replace(options, size=even)
+        even = options.with_even_sides()
+        notify(f"size {options.size} rounded to {even.size} ({EVEN_SIDES[kind]} needs even "
+               "sides)")
+        options = even
     views = run_views(runs, options)
     options = within_budgets(views, options, notify)
     timelines = [view.timeline for view in views]

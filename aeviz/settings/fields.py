@@ -18,7 +18,7 @@ from dataclasses import field, fields
 from typing import Any
 
 from aeviz.errors import AevizError, SettingError
-from aeviz.text import math_problem, printable
+from aeviz.text import math_problem, printable, stored_texts
 from aeviz.text import problem as text_problem
 
 Check = Callable[[Any], Any]
@@ -282,7 +282,8 @@ def build_leniently(cls: type, values: Any, where: str) -> tuple[Any, tuple[str,
     and a bad one is one AevizError naming `where` ("run.npz: config")."""
     known, dropped = known_part(cls, values)
     try:
-        built = build(cls, known)
+        with stored_texts():  # a run recorded before glyphs were checked still loads
+            built = build(cls, known)
     except SettingError as error:
         raise AevizError(f"{where}: {error}") from None
     notes = (f"{where}: ignored {', '.join(dropped)} (written by another aeviz version; this "

@@ -7,6 +7,7 @@ SettingError naming the file and the dotted key: `exp.toml: train.batch_size: mu
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ import numpy as np
 
 from aeviz.errors import SettingError
 from aeviz.settings.fields import (
+    Invalid,
     array_of,
     boolean,
     build,
@@ -266,6 +268,14 @@ class RenderOptions:
     caption: str | None = setting(None, drawn_text)  # a few sentences under the panels
     scales: str = setting("shared", one_of(*SCALE_NAMES))
 
+    def __post_init__(self) -> None:
+        # The size is checked here, where every door (a TOML table, a flag, an API keyword
+        # and RenderOptions(...) built in Python) passes, with the one rule and message.
+        try:
+            object.__setattr__(self, "size", size_text(self.size))
+        except Invalid as error:
+            raise SettingError("render.size", str(error)) from None
+
     def resolved(self) -> RenderOptions:
         if len(set(self.panels)) != len(self.panels):
             raise SettingError("panels", f"lists a panel twice: {', '.join(self.panels)}")
@@ -279,6 +289,14 @@ class RenderOptions:
                                                 for name in values}).resolved()
         except SettingError as error:
             raise error.under("render") from None
+
+    def with_even_sides(self) -> RenderOptions:
+        """These options with each side rounded down to even (as H.264 and VP9 need). Not
+        checked again: 331x186 is allowed, but 330x186, a hair narrower than 16:9, is not."""
+        width, height = self.pixels
+        even = copy.copy(self)  # a copy does not run __post_init__
+        object.__setattr__(even, "size", f"{width - width % 2}x{height - height % 2}")
+        return even
 
     @property
     def pixels(self) -> tuple[int, int]:

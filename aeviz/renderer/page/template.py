@@ -22,6 +22,7 @@ import json
 from importlib import resources
 
 from aeviz.renderer.page.playground import playground_script
+from aeviz.text import math_as_unicode
 from aeviz.training.model import LEAK
 
 # In a <script> element only "</script" (any case) and "<!--" can end or change the script; JSON
@@ -60,8 +61,22 @@ def shared_script() -> str:
     return f"const AEVIZ_LEAK = {LEAK!r};\n{asset('activations.js')}"
 
 
+def plain_texts(value: object) -> object:
+    """`value` (the page's data) with every text's math as Unicode (see
+    aeviz.text.math_as_unicode): the page draws no mathtext, so "$\\sigma^2$" in a title, a
+    label or a caption would show as written; σ² reads as clips and handouts draw it."""
+    if isinstance(value, str):
+        return math_as_unicode(value)
+    if isinstance(value, dict):
+        return {key: plain_texts(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_texts(item) for item in value]
+    return value
+
+
 def page_html(data: dict) -> str:
     """The whole page for `data` (see pack.pack_runs)."""
+    data = plain_texts(data)
     parts = {"TITLE": html.escape(data["title"]), "STYLE": asset("page.css"),
              "SCRIPT": script(), "DATA": script_json(data),
              "DESCRIPTION": html.escape(data.get("caption", ""), quote=True),
