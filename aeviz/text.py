@@ -257,8 +257,9 @@ _DEEPEST = 32  # groups nested deeper are shown as written
 
 def math_as_unicode(value: str) -> str:
     """`value` as plain text: on each line holding math (matplotlib's rule, see
-    `math_problem`), the math between $ signs as Unicode (σ², xₜ, ≤) and \\$ as $. Text
-    without math is returned as it is, as matplotlib draws it. Never raises."""
+    `math_problem`), the math between $ signs as Unicode (σ², xₜ, ≤) and \\$ as $. A line
+    without math keeps its words, its \\$ as $ too: matplotlib draws "costs \\$5" as
+    "costs $5" (Text._preprocess_math). Never raises."""
     if not isinstance(value, str):
         return value
     return "\n".join(_line_as_unicode(line) for line in value.split("\n"))
@@ -266,7 +267,7 @@ def math_as_unicode(value: str) -> str:
 
 def _line_as_unicode(line: str) -> str:
     if not _holds_math(line):
-        return line
+        return line.replace("\\$", "$")
     pieces = re.split(r"(?<!\\)\$", line)
     return "".join(_math(piece, 0) if number % 2 else piece.replace("\\$", "$")
                    for number, piece in enumerate(pieces))

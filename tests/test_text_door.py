@@ -262,8 +262,10 @@ def test_a_line_break_in_a_title_or_label_is_drawn_as_a_space(tmp_path, run_cli)
     ("$\\alpha_{\\mathrm{lr}} \\leq 10^{-3}$", "αₗᵣ ≤ 10⁻³"),
     ("$\\frac{1}{n}\\sum_i \\left(x_i - \\hat{x}_i\\right)^2$", "1/n∑ᵢ (xᵢ - x̂ᵢ)²"),
     ("$\\sigma_{\\mathrm{code}}$ costs \\$5", "σ_(code) costs $5"),
-    ("cost \\$5 and $3", "cost \\$5 and $3"),  # no math: drawn as written, as matplotlib does
-    ("$a$\nno math \\$ here", "a\nno math \\$ here"),  # line by line, as matplotlib
+    # No math: as matplotlib draws it, its \\$ a dollar (Text._preprocess_math).
+    ("cost \\$5 and $3", "cost $5 and $3"),
+    ("costs \\$5 per GPU", "costs $5 per GPU"),
+    ("$a$\nno math \\$ here", "a\nno math $ here"),  # line by line
 ])
 def test_math_reads_as_unicode_where_no_mathtext_draws_it(value, shown):
     assert text.math_as_unicode(value) == shown

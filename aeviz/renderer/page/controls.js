@@ -57,17 +57,24 @@ page.controls = (stage) => {
   // The counter as wide as its widest text from the start, so the title beside it wraps (or
   // not) once: a counter growing while the run plays ("epoch 9" to "epoch 296 finished")
   // would wrap the title then and move everything under it.
+  // So too the status ("finished" at the run's end), and the details beside it fitted to the
+  // room left from the start: a status appearing at the end dropped "1797 samples".
   const measure = document.createElement("canvas").getContext("2d");
-  const style = window.getComputedStyle(counter);  // (its `font` shorthand reads "" in Chromium)
-  measure.font = [style.fontStyle, style.fontWeight, style.fontSize, style.fontFamily].join(" ");
-  const widest = Math.max(0, ...[...new Set(data.counters)].map((text) => measure.measureText(text).width));
-  counter.style.minWidth = Math.ceil(widest) + 1 + "px";
+  const holdWidest = (element, texts) => {
+    const style = window.getComputedStyle(element);  // (its `font` shorthand reads "" in Chromium)
+    measure.font = [style.fontStyle, style.fontWeight, style.fontSize, style.fontFamily].join(" ");
+    const widest = Math.max(0, ...[...new Set(texts)].map((text) => measure.measureText(text).width));
+    element.style.minWidth = widest ? Math.ceil(widest) + 1 + "px" : "";
+  };
+  holdWidest(counter, data.counters);
+  holdWidest(status, stage.runs.length === 1 ? [stage.runs[0].stop || ""] : []);
+  fitDetails();
   slider.max = String(stage.steps.length - 1);
   stage.listeners.push(() => {
     counter.textContent = data.counters[stage.index];
     const run = stage.runs[0], last = run.used[stage.snapshot(run)] === run.timeline.length - 1;
     const stop = stage.runs.length === 1 && last ? run.stop : "";
-    if (status.textContent !== stop) { status.textContent = stop; fitDetails(); }
+    if (status.textContent !== stop) status.textContent = stop;
     if (slider.value !== String(stage.index)) slider.value = String(stage.index);
   });
 

@@ -48,17 +48,26 @@ page.panelKinds.weights = (() => {
         text(ctx, "log \u03C3\u00B2", cx + this.radius + 4, logvar, "left", "middle", theme.muted, 11);
       }
       const columnWidth = Math.max(dx - 6, 30), edge = (l) => (l === 0 ? this.pos[0][0][0] + columnWidth / 2 : l === layers - 1 ? this.width - right - this.pos[l][0][0] + columnWidth / 2 : columnWidth);
-      const fits = (labels) => labels.every((label, l) => label.split("\n").every((line) => ctx.measureText(line).width <= Math.min(columnWidth, 2 * edge(l))));
+      // A label's room: its column (two where its neighbours say nothing), never past the
+      // middle between it and the next label said (in a narrow window the columns are
+      // closer than 30 px and "64 (16 shown)" printed over "16").
+      const xOf = (l) => this.pos[l][0][0];
+      const room = (labels, l, columns) => labels.reduce((least, label, m) => (m === l || !label ? least
+        : Math.min(least, Math.abs(xOf(m) - xOf(l)) - 4)), Math.min(columns * columnWidth, 2 * edge(l)));
+      const fits = (labels) => labels.every((label, l) => label.split("\n").every((line) => ctx.measureText(line).width <= room(labels, l, 1)));
       const fitting = run.layerLabels.find(fits);
       // None fits: the shortest, for the code layer, the input and the output only (as the
       // clip keeps them first), each with room for two columns.
-      const labels = fitting || run.layerLabels[run.layerLabels.length - 1].map((label, l) =>
-        (l === 0 || l === code || l === layers - 1 ? label : ""));
-      const room = (l) => (fitting ? Math.min(columnWidth, 2 * edge(l)) : Math.min(2 * columnWidth, 2 * edge(l)));
+      const labels = [...(fitting || run.layerLabels[run.layerLabels.length - 1].map((label, l) =>
+        (l === 0 || l === code || l === layers - 1 ? label : "")))];
+      // Where even a letter and "…" would not fit, the code layer's alone.
+      const columns = fitting ? 1 : 2;
+      const cramped = (l) => labels[l].split("\n").some((line) => ctx.measureText(fitText(ctx, line, room(labels, l, columns))).width > room(labels, l, columns));
+      if (labels.some((_, l) => cramped(l))) labels.forEach((_, l) => { if (l !== code) labels[l] = ""; });
       labels.forEach((label, l) => {
         label.split("\n").forEach((line, row, lines) => {
           const y = this.height - 4 - (lines.length - 1 - row) * 11;
-          text(ctx, fitText(ctx, line, room(l)), this.pos[l][0][0], y, "center", "alphabetic",
+          text(ctx, fitText(ctx, line, room(labels, l, columns)), this.pos[l][0][0], y, "center", "alphabetic",
             l === code ? theme.foreground : theme.muted, 10);
         });
       });

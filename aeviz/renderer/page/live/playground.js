@@ -21,7 +21,7 @@
 .playground .knobs { display: flex; flex-wrap: wrap; gap: 4px 12px; }
 .playground label { display: inline-flex; gap: 4px; align-items: center; font-size: 13px; }
 .playground input, .playground select, .playground button { font: inherit; font-size: 13px; }
-.playground .buttons { display: flex; gap: 6px; margin: 6px 0; }
+.playground .buttons { display: flex; flex-wrap: wrap; gap: 6px; margin: 6px 0; }
 .playground .views { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 8px 14px; }
 .playground figure { margin: 0; }
 .playground canvas { width: 100%; display: block; }
