@@ -233,16 +233,19 @@ def call(driver, script: str, *args):
 # three comparisons (four planes and a loss; a VAE and an AE; denoising and plain).
 FOUR = "seed-default, four panels"
 FIRST_SCREEN = ["seed-default", "digits", "vae-vs-ae-vae", FOUR, "decoder-manifold", "denoising",
-                "optimizers", "vae-vs-ae", "denoising-vs-plain"]
+                "optimizers", "vae-vs-ae", "denoising-vs-plain", "too-high-learning-rate",
+                "sparse-codes", "activations"]
 FIRST_SIZES = [(640, 360), (640, 400), (1280, 720), (1280, 800)]
 # Every page holds its first screen at 640x400 and up: where the description's stacks (a
 # run's loss over its weights, four planes two high) would not fit a 640-wide window, a
 # single run's panels stand in one row (main.js). A 640x360 window may still be too short;
 # there the page scrolls and its panels stop at their least. Left open at 640x400: digits
-# (in a row its hint beside the strip, "hover a code", would be cut) and optimizers (a
-# comparison: in a row its loss had no room for PCA's label).
+# (in a row its hint beside the strip, "hover a code", would be cut), sparse-codes (in a row
+# its readout, "near 0: code 1 20 %, code 2 37 %", does not fit beside its plane's title),
+# optimizers and activations (comparisons keep their grid: in a row the loss had no room
+# for PCA's label). too-high-learning-rate fits in a row ("weights: |w| ≤ 8.489e7").
 MAY_SCROLL = {(640, 360)}
-OPEN_AT_640x400 = {"digits", "optimizers"}
+OPEN_AT_640x400 = {"digits", "optimizers", "sparse-codes", "activations"}
 
 
 @pytest.fixture(scope="module")

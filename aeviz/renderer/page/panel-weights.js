@@ -101,9 +101,12 @@ page.panelKinds.weights = (() => {
     draw() {
       const ctx = this.begin(), run = this.run, stage = this.stage, k = stage.snapshot(run);
       const p = run.params, base = k * run.paramCount, scale = this.scale(k);
-      if (run.largest.length) {  // the scale's reach; "weights" where the full title would be cut
-        this.title.textContent = this.spec.title + ": |w| up to " + tickText(scale.limit);
-        if (!this.titleWhole()) this.title.textContent = "weights: |w| up to " + tickText(scale.limit);
+      if (run.largest.length) {  // the scale's reach; shorter forms where the full title would be cut
+        const reach = tickText(scale.limit);
+        for (const form of [this.spec.title + ": |w| up to ", "weights: |w| up to ", "weights: |w| \u2264 "]) {
+          this.title.textContent = form + reach;
+          if (this.whole()) break;
+        }
       }
       this.colorBar(ctx, scale);
       const edges = [];
