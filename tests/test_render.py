@@ -518,3 +518,29 @@ def test_a_still_of_a_run_recorded_within_epochs_counts_epoch_as_the_loss_axis(t
     notes.clear()
     render([run], tmp_path / "c.png", SMALL, epoch=0.8, notify=notes.append)
     assert notes == []  # batch 4/5 was recorded: no note
+
+
+@pytest.mark.parametrize("options, key", [
+    ({"title": "a\x1b"}, "title"), ({"caption": "自"}, "caption"), ({"fps": 0}, "fps"),
+    ({"duration": -1}, "duration"), ({"labels": ("a", 3)}, "labels"), ({"pace": "fast"}, "pace"),
+    ({"panels": ("code", "bogus")}, "panels"), ({"epochs": "9:2"}, "epochs"),
+    ({"pca": "yes"}, "pca"), ({"trails": 101}, "trails")])
+def test_render_options_built_in_python_check_every_field_as_every_door(options, key):
+    """RenderOptions(...) built in Python checked only its size: a control character in the
+    title, a caption the font cannot draw and fps = 0 were taken, while aeviz.api.render
+    refused them. Every field now gets the TOML's and the flag's rule and message."""
+    with pytest.raises(AevizError) as refused:
+        RenderOptions(**options)
+    assert str(refused.value).startswith(f"render.{key}: ")
+    with pytest.raises(AevizError) as from_a_table:
+        RenderOptions().updated({name: list(value) if isinstance(value, tuple) else value
+                                 for name, value in options.items()})
+    assert str(from_a_table.value) == str(refused.value)
+
+
+def test_render_options_built_in_python_store_what_a_table_stores():
+    made = RenderOptions(labels=["a", "b\tc"], panels=["code"], duration=3, title="x\ny")
+    assert (made.labels, made.panels, made.duration, made.title) == (("a", "b c"), ("code",),
+                                                                     3.0, "x y")
+    assert made == RenderOptions().updated({"labels": ["a", "b\tc"], "panels": ["code"],
+                                            "duration": 3, "title": "x\ny"})

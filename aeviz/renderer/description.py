@@ -145,6 +145,7 @@ from aeviz.renderer.scales import (
 from aeviz.renderer.theme import RUN_STYLES, THEMES, run_colors
 from aeviz.renderer.views import RunView
 from aeviz.settings import OPTIMIZER_TITLES, RenderOptions
+from aeviz.text import FONT_NAME, missing_glyph, printable
 
 SCHEMA = 1
 PANEL_TITLES = {"code": "code layer", "loss": "reconstruction error",
@@ -371,11 +372,13 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
         else:
             panels.append(Panel("recon", run, rect, title, recon=recons[run]))
     first = views[0].run
+    title = options.title or (shared_title([v.run for v in views], names) if several
+                              else first.title)
+    notes += _glyphless(title, "title")
     return Description(
         schema=SCHEMA, size=(width, height), page=(float(page[0]), float(page[1])),
         header=header, theme=options.theme,
-        title=options.title or (shared_title([v.run for v in views], names) if several
-                                else first.title),
+        title=title,
         details=_details(views), caption=options.caption or "", scales=options.scales,
         span=(float(span[0]), float(span[1])),
         runs=tuple(Run(names[n], colors[n], RUN_STYLES[n % len(RUN_STYLES)] if several else "-",
@@ -383,6 +386,17 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
                    for n, v in enumerate(views)),
         panels=tuple(panels), notes=tuple(notes),
         detail_forms=tuple(comparison_detail_forms([v.run for v in views])) if several else ())
+
+
+def _glyphless(value: str, option: str) -> list[str]:
+    """A note for a text stored in a run before glyphs were checked, which the font cannot
+    draw (one line, where matplotlib warned once per character; see `quiet_glyphs`)."""
+    missing = missing_glyph(value)
+    if missing is None:
+        return []
+    return [f'the {option} "{printable(value, 60)}" holds "{printable(missing)}" '
+            f"(U+{ord(missing):04X}), which {FONT_NAME} has no glyph for (drawn as a box); "
+            f"--{option} replaces it"]
 
 
 def to_json(description: Description) -> dict[str, Any]:
