@@ -544,3 +544,20 @@ def test_render_options_built_in_python_store_what_a_table_stores():
                                                                      3.0, "x y")
     assert made == RenderOptions().updated({"labels": ["a", "b\tc"], "panels": ["code"],
                                             "duration": 3, "title": "x\ny"})
+
+
+@pytest.mark.parametrize("labels, problem", [
+    ("a,a", 'names "a" twice (entries 1 and 2)'),
+    ("a,b,a ", 'names "a" twice (entries 1 and 3)'),
+    ("$\\alpha$,α", 'names "$\\alpha$" and "α", both shown as "α", (entries 1 and 2)')])
+def test_two_runs_of_one_label_are_refused(run_cli, tiny_run_path, tmp_path, labels, problem):
+    """--labels a,a gave two runs one name and one color: which curve is which? Refused at
+    every door (a flag, an API keyword, a [render] or a comparison's labels)."""
+    runs = [tiny_run_path] * labels.count(",") + [tiny_run_path]
+    result = run_cli("render", *runs, "-o", tmp_path / "a.png", "--labels", labels)
+    assert result.exit_code == 2 and list(tmp_path.iterdir()) == []
+    assert result.stderr == f"Error: --labels: {problem}; give each run its own label\n"
+    with pytest.raises(AevizError) as refused:
+        aeviz.render(runs, tmp_path / "a.png", labels=[name.strip() for name in labels.split(",")])
+    assert str(refused.value) == f"render.labels: {problem}; give each run its own label"
+    assert not (tmp_path / "a.png").exists()

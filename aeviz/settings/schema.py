@@ -30,6 +30,7 @@ from aeviz.settings.fields import (
     name_or_names,
     number,
     one_of,
+    run_labels,
     setting,
     size_text,
     table,
@@ -258,7 +259,7 @@ class RenderOptions:
     smooth: int = setting(0, integer(minimum=0, maximum=30))
     pca: bool = setting(True, boolean)
     pca_ghost: bool = setting(False, boolean)
-    labels: tuple[str, ...] | None = setting(None, array_of(drawn_line, min_len=1))
+    labels: tuple[str, ...] | None = setting(None, run_labels)
     future: bool = setting(True, boolean)  # false: hide the loss curve not yet reached
     # Arrows: where the reconstruction error pulls each code (None: off, and left out of
     # stored configs).
