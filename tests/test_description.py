@@ -302,3 +302,23 @@ def test_a_run_compared_with_itself_gets_two_short_names_and_two_colors(twins):
     assert [v.label for v in views] == ["lesson (1)", "lesson (2)"]
     runs = describe(views, options, (0, 12)).runs
     assert runs[0].color != runs[1].color
+
+
+def test_pca_lines_of_runs_of_different_data_name_their_runs(tmp_path, two_runs):
+    """Each PCA line of a comparison of different data is one run's: unnamed, a student
+    reads it as every run's floor. Runs of the same data share one unnamed line."""
+    from aeviz import trajectory
+    from aeviz.renderer.description import reference_levels
+    from tests.helpers import trained, write_csv
+
+    x = np.random.default_rng(0).normal(size=(24, 3)) * [3, 1, 0.3]
+    wide = trained(tmp_path, "wide", {"file": write_csv(tmp_path / "w.csv", x)}, [3, 2, 3])
+    flat = trained(tmp_path, "flat", {"file": write_csv(tmp_path / "f.csv", x * [1, 1, 3])},
+                   [3, 2, 3])
+    views = [RunView(trajectory.load(wide), "wide"), RunView(trajectory.load(flat), "flat")]
+    texts = sorted(forms[0] for _, forms, style in reference_levels(views, 0.0, True))
+    assert [text.split(":")[0] for text in texts] == ["PCA, 2 components (flat)",
+                                                      "PCA, 2 components (wide)"]
+    same = [RunView(run, name) for run, name in zip(two_runs, ("a", "b"))]
+    levels = reference_levels(same, 0.0, True)
+    assert levels and all("(" not in forms[0] for _, forms, _ in levels)

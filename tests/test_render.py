@@ -561,3 +561,31 @@ def test_two_runs_of_one_label_are_refused(run_cli, tiny_run_path, tmp_path, lab
         aeviz.render(runs, tmp_path / "a.png", labels=[name.strip() for name in labels.split(",")])
     assert str(refused.value) == f"render.labels: {problem}; give each run its own label"
     assert not (tmp_path / "a.png").exists()
+
+
+def test_a_comparison_of_runs_whose_classes_are_named_differently_is_refused(run_cli, tmp_path):
+    """Iris compared with other data keyed the other run's points as "species: setosa,
+    versicolor, virginica": the clip, handout and page key the classes once, for all runs.
+    Runs naming a class value differently are refused, one line, in every output."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(24, 3))
+    flowers = trained(tmp_path, "flowers", {"file": write_csv(
+        tmp_path / "f.csv", x, ["setosa", "versicolor", "virginica"] * 8),
+        "label_column": "label"}, [3, 2, 3])
+    parts = trained(tmp_path, "parts", {"file": write_csv(
+        tmp_path / "p.csv", x + 1, ["left", "right", "top"] * 8), "label_column": "label"},
+        [3, 2, 3])
+    again = trained(tmp_path, "again", {"file": write_csv(
+        tmp_path / "a.csv", x - 1, ["setosa", "versicolor", "virginica"] * 8),
+        "label_column": "label"}, [3, 2, 3])
+    out = tmp_path / "out"
+    out.mkdir()
+    for command, name in [("render", "c.png"), ("render", "c.html"), ("figure", "c.pdf")]:
+        result = run_cli(command, flowers, parts, "-o", out / name)
+        assert result.exit_code == 2 and list(out.iterdir()) == []
+        assert result.stderr == (
+            "Error: flowers.npz (setosa, versicolor, virginica) and parts.npz (left, right, top) "
+            "name their classes differently, and a comparison keys the classes once for all "
+            "its runs; compare runs of the same data, or render each run alone\n")
+    result = run_cli("render", flowers, again, "-o", out / "same.png", "--size", "640x360")
+    assert result.exit_code == 0, result.stderr

@@ -745,9 +745,17 @@ def reference_levels(views: list[RunView], epsilon: float,
     style): PCA's error (dashed), the stop threshold (dotted)."""
     # PCA's line only where it teaches: data of more than 2 dimensions, which 2 components
     # cannot hold (on 2-D data PCA is exact and its line lies on the axis).
-    levels = [(floor, [f"PCA, 2 components: {floor:.4f}", f"PCA: {floor:.4f}"], "--")
-              for floor in sorted({round(v.pca[0], 12) for v in views
-                                   if v.run.x.shape[1] > 2})] if pca else []
+    # Runs of different data: each line names the runs whose data it is.
+    floors: dict[float, list[str]] = {}
+    for v in views if pca else ():
+        if v.run.x.shape[1] > 2:
+            floors.setdefault(round(v.pca[0], 12), []).append(v.label or "")
+    same_data = all(np.array_equal(v.run.x, views[0].run.x) for v in views[1:])
+    levels = []
+    for floor, names in sorted(floors.items()):
+        whose = "" if same_data else f" ({', '.join(names)})"
+        levels.append((floor, [f"PCA, 2 components{whose}: {floor:.4f}",
+                               f"PCA{whose}: {floor:.4f}"], "--"))
     if epsilon > 0:
         levels.append((epsilon, [f"stop at {epsilon:g}"], ":"))
     return levels
