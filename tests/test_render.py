@@ -589,3 +589,28 @@ def test_a_comparison_of_runs_whose_classes_are_named_differently_is_refused(run
             "its runs; compare runs of the same data, or render each run alone\n")
     result = run_cli("render", flowers, again, "-o", out / "same.png", "--size", "640x360")
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_comparisons_readouts_are_whole_inside_the_loss_panel_at_640x360(run):
+    """One run compared with itself at 640x360 read "ed-default (1) 0.0350": the readout was
+    wider than the panel and lost its start at the axes' edge. A long name is shortened
+    now, keeping its "(1)", and the whole readout lies inside the panel."""
+    from aeviz.renderer.panels.loss import LossPanel
+
+    views = [RunView(run, "seed-default (1)"), RunView(run, "seed-default (2)")]
+    end = float(run.epoch[-1])
+    scene = Scene(views, RenderOptions(size="640x360"), (0, end))
+    scene.draw(Frame(end, (end, end)))
+    panel = next(p for p, _ in scene.panels if isinstance(p, LossPanel))
+    renderer = scene.figure.canvas.get_renderer()
+    box = panel.ax.get_window_extent(renderer)
+    texts = [value.get_text() for value in panel.values]
+    assert [text.split("… ")[-1].split(" ")[0] for text in texts] == ["(1)", "(2)"]
+    for value in panel.values:
+        extent = value.get_window_extent(renderer)
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, value.get_text()
+    wide = Scene(views, RenderOptions(size="1280x720"), (0, end))
+    wide.draw(Frame(end, (end, end)))
+    loss = next(p for p, _ in wide.panels if isinstance(p, LossPanel))
+    assert [value.get_text().rsplit(" ", 1)[0] for value in loss.values] == [
+        "seed-default (1)", "seed-default (2)"]
