@@ -322,3 +322,22 @@ def test_pca_lines_of_runs_of_different_data_name_their_runs(tmp_path, two_runs)
     same = [RunView(run, name) for run, name in zip(two_runs, ("a", "b"))]
     levels = reference_levels(same, 0.0, True)
     assert levels and all("(" not in forms[0] for _, forms, _ in levels)
+
+
+def test_a_comparisons_reconstruction_panels_name_their_runs_in_the_runs_colors(two_runs):
+    """The reconstruction panel's run name was drawn in the text color while the code
+    plane's and weight graph's are in the run's: the name now reads the same everywhere."""
+    from matplotlib.colors import to_hex
+
+    views = [RunView(run, name) for run, name in zip(two_runs, ("adam", "sgd"))]
+    options = RenderOptions(size="1280x720", panels=("code", "loss", "recon"))
+    end = float(two_runs[0].epoch[-1])
+    description = describe(views, options, (0, end))
+    recon = [p for p in description.panels if p.name == "recon"]
+    assert [p.title_color for p in recon] == [run.color for run in description.runs]
+    scene = Scene(views, options, (0, end))
+    drawn = [panel for (panel, _), described in zip(scene.panels, description.panels)
+             if described.name == "recon"]
+    axes = [getattr(panel, "ax", None) or panel.axes[0] for panel in drawn]
+    assert [(ax.get_title("left"), to_hex(ax._left_title.get_color())) for ax in axes] == [
+        (run.name, to_hex(run.color)) for run in description.runs]

@@ -357,8 +357,7 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
                                 loss=loss_limits_for(views, options, span, plot_inches)))
             continue
         title = names[run] if several else PANEL_TITLES[name]
-        title_color = colors[run] if several and name in ("code", "weights", "decoder") \
-            else None
+        title_color = colors[run] if several else None
         if name == "code":
             panels.append(Panel("code", run, rect, title, title_color,
                                 code=code_limits[run], decoder=decoders[run],
@@ -370,7 +369,7 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
             panels.append(Panel("decoder", run, rect, title, title_color,
                                 decoder=decoders[run]))
         else:
-            panels.append(Panel("recon", run, rect, title, recon=recons[run]))
+            panels.append(Panel("recon", run, rect, title, title_color, recon=recons[run]))
     first = views[0].run
     title = options.title or (shared_title([v.run for v in views], names) if several
                               else first.title)
