@@ -377,3 +377,22 @@ def test_a_stored_render_title_without_glyphs_survives_other_options_set_on_top(
     assert options.updated({"fps": 10}).title == "日本語 title"
     with pytest.raises(AevizError, match="U\\+65E5"):
         options.updated({"title": "日本 new"})
+
+
+@settings(max_examples=150, deadline=None)
+@given(labels=st.lists(st.one_of(st.sampled_from(["a", "a ", "$\\alpha$", "α", "b", "$x^2$",
+                                                  "x²"]), st.text(max_size=6)),
+                       min_size=1, max_size=5))
+def test_run_labels_are_distinct_as_shown_or_refused_in_one_line(labels):
+    """Labels: every run its own name as drawn, or one line saying which two are alike."""
+    from aeviz.settings.fields import Invalid, run_labels
+
+    try:
+        checked = run_labels(labels)
+    except Invalid as refused:
+        message = str(refused)
+        event("refused: " + message.split(" ")[0])
+        assert "\n" not in message and len(message) < 400
+        return
+    shown = [" ".join(text.math_as_unicode(label).split()) for label in checked]
+    assert len(set(shown)) == len(shown)
