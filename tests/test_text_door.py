@@ -9,6 +9,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+import aeviz
 from aeviz import text, trajectory
 from aeviz.errors import AevizError
 from aeviz.trajectory.archive import write_archive
@@ -377,6 +378,10 @@ def test_a_stored_render_title_without_glyphs_survives_other_options_set_on_top(
     assert options.updated({"fps": 10}).title == "日本語 title"
     with pytest.raises(AevizError, match="U\\+65E5"):
         options.updated({"title": "日本 new"})
+    notes = []
+    aeviz.render(old, tmp_path / "old.png", size="640x360", notify=notes.append)
+    assert [note.split(" holds")[0] for note in notes if "glyph" in note] == [
+        'the title "日本語 title"', 'the caption "日本語 caption"']
 
 
 @settings(max_examples=150, deadline=None)

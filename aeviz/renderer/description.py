@@ -373,7 +373,10 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
     first = views[0].run
     title = options.title or (shared_title([v.run for v in views], names) if several
                               else first.title)
-    notes += _glyphless(title, "title")
+    notes += _glyphless(title, "title", "title") + _glyphless(options.caption or "", "caption",
+                                                              "caption")
+    for name in dict.fromkeys(names if several else ()):
+        notes += _glyphless(name or "", "run name", "labels")
     return Description(
         schema=SCHEMA, size=(width, height), page=(float(page[0]), float(page[1])),
         header=header, theme=options.theme,
@@ -387,13 +390,13 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
         detail_forms=tuple(comparison_detail_forms([v.run for v in views])) if several else ())
 
 
-def _glyphless(value: str, option: str) -> list[str]:
+def _glyphless(value: str, what: str, option: str) -> list[str]:
     """A note for a text stored in a run before glyphs were checked, which the font cannot
     draw (one line, where matplotlib warned once per character; see `quiet_glyphs`)."""
     missing = missing_glyph(value)
     if missing is None:
         return []
-    return [f'the {option} "{printable(value, 60)}" holds "{printable(missing)}" '
+    return [f'the {what} "{printable(value, 60)}" holds "{printable(missing)}" '
             f"(U+{ord(missing):04X}), which {FONT_NAME} has no glyph for (drawn as a box); "
             f"--{option} replaces it"]
 
