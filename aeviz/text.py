@@ -127,6 +127,10 @@ def _font_characters() -> frozenset[int]:
 # Set while a text aeviz stored itself is read back (a run's config): a run recorded before
 # glyphs were checked still loads; its title is drawn as before unless a new one is given.
 _GLYPHS_CHECKED = contextvars.ContextVar("aeviz_glyphs_checked", default=True)
+# The texts read back that way: a stored run's options are checked again when another option
+# is set on top of them (RenderOptions checks every field it is built with), and its title
+# still passes there. Only texts from runs read in this process; each at most MAX_TEXT long.
+_STORED: set[str] = set()
 
 
 @contextlib.contextmanager
@@ -139,22 +143,44 @@ def stored_texts() -> Iterator[None]:
         _GLYPHS_CHECKED.reset(token)
 
 
+def missing_glyph(value: str) -> str | None:
+    """The first character of `value` the font aeviz draws with has no glyph for, or None."""
+    if value.isascii():
+        return None
+    known = _font_characters()
+    return next((char for char in value if ord(char) not in known and char not in "\t\n"),
+                None)
+
+
 def glyph_problem(value: str, quoted: bool = True) -> str:
     """"" unless `value` (a drawn text without math) holds a character the font aeviz draws
     with has no glyph for (CJK, most emoji): drawn, it would be a box. aeviz relies on the
     font matplotlib ships, not on what one machine has installed, so a title draws alike in
     CI and on a lecturer's laptop (and the page shows what the clip shows)."""
-    if value.isascii() or not _GLYPHS_CHECKED.get():
+    if value.isascii() or value in _STORED:
         return ""
-    known = _font_characters()
-    missing = next((char for char in value if ord(char) not in known and char not in "\t\n"),
-                   None)
+    if not _GLYPHS_CHECKED.get():
+        _STORED.add(value)  # read back from a run: its options may be replaced, then rechecked
+        return ""
+    missing = missing_glyph(value)
     if missing is None:
         return ""
     shown = f'"{printable(value, 60)}" ' if quoted else ""
     return (f'{shown}holds "{printable(missing)}" (U+{ord(missing):04X}), which {FONT_NAME}, '
             f"the font matplotlib ships and aeviz draws with, has no glyph for (it would be "
             f"drawn as a box); use {FONT_SCRIPTS}")
+
+
+@contextlib.contextmanager
+def quiet_glyphs() -> Iterator[None]:
+    """Keep matplotlib's warning per character the font lacks ("Glyph 33258 ... missing from
+    font(s) DejaVu Sans.") from the terminal while drawing: the renderer notes it once, naming
+    the text (only a text stored in a run before glyphs were checked gets this far)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+        yield
 
 
 @contextlib.contextmanager

@@ -177,6 +177,8 @@ def test_a_comparison_whose_run_fails_fails_naming_it(made, tmp_path):
     ({"labels": ["one"]}, "compare.labels: has 1 labels for 2 runs; give one per run, in the "
      "same order"),
     ({"run": ["sgd"]}, "compare.run: unknown key (did you mean runs?)"),
+    ({"labels": ["fast", "fast"]}, 'compare.labels: names "fast" twice (entries 1 and 2); '
+     "give each run its own label"),
 ])
 def test_comparison_mistakes_are_one_precise_line(made, tmp_path, compare, problem):
     folder, _ = made

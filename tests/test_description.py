@@ -18,6 +18,7 @@ from aeviz.renderer.panels.variational import VariationalOverlay
 from aeviz.renderer.scene import Scene
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions, load_experiment
+from aeviz.text import problem
 from aeviz.training.loop import train
 from tests.conftest import tiny_text
 from tests.helpers import IMAGES, image_experiment
@@ -240,6 +241,9 @@ def test_a_handout_draws_a_vaes_circles_above_its_codes(tmp_path):
        pull=st.booleans(), log_loss=st.sampled_from([None, False, True]))
 def test_any_description_is_plain_bounded_json(twins, panels, scales, title, caption, names,
                                                size, pull, log_loss):
+    # RenderOptions refuses a title or caption every door refuses: the description sees
+    # only those that pass (hostile run names still reach it).
+    title, caption = (value if value and not problem(value) else "" for value in (title, caption))
     options = RenderOptions(panels=tuple(panels), scales=scales, title=title or None,
                             caption=caption or None, size=size, pull=pull,
                             log_loss=log_loss)
@@ -298,3 +302,42 @@ def test_a_run_compared_with_itself_gets_two_short_names_and_two_colors(twins):
     assert [v.label for v in views] == ["lesson (1)", "lesson (2)"]
     runs = describe(views, options, (0, 12)).runs
     assert runs[0].color != runs[1].color
+
+
+def test_pca_lines_of_runs_of_different_data_name_their_runs(tmp_path, two_runs):
+    """Each PCA line of a comparison of different data is one run's: unnamed, a student
+    reads it as every run's floor. Runs of the same data share one unnamed line."""
+    from aeviz import trajectory
+    from aeviz.renderer.description import reference_levels
+    from tests.helpers import trained, write_csv
+
+    x = np.random.default_rng(0).normal(size=(24, 3)) * [3, 1, 0.3]
+    wide = trained(tmp_path, "wide", {"file": write_csv(tmp_path / "w.csv", x)}, [3, 2, 3])
+    flat = trained(tmp_path, "flat", {"file": write_csv(tmp_path / "f.csv", x * [1, 1, 3])},
+                   [3, 2, 3])
+    views = [RunView(trajectory.load(wide), "wide"), RunView(trajectory.load(flat), "flat")]
+    texts = sorted(forms[0] for _, forms, style in reference_levels(views, 0.0, True))
+    assert [text.split(":")[0] for text in texts] == ["PCA, 2 components (flat)",
+                                                      "PCA, 2 components (wide)"]
+    same = [RunView(run, name) for run, name in zip(two_runs, ("a", "b"))]
+    levels = reference_levels(same, 0.0, True)
+    assert levels and all("(" not in forms[0] for _, forms, _ in levels)
+
+
+def test_a_comparisons_reconstruction_panels_name_their_runs_in_the_runs_colors(two_runs):
+    """The reconstruction panel's run name was drawn in the text color while the code
+    plane's and weight graph's are in the run's: the name now reads the same everywhere."""
+    from matplotlib.colors import to_hex
+
+    views = [RunView(run, name) for run, name in zip(two_runs, ("adam", "sgd"))]
+    options = RenderOptions(size="1280x720", panels=("code", "loss", "recon"))
+    end = float(two_runs[0].epoch[-1])
+    description = describe(views, options, (0, end))
+    recon = [p for p in description.panels if p.name == "recon"]
+    assert [p.title_color for p in recon] == [run.color for run in description.runs]
+    scene = Scene(views, options, (0, end))
+    drawn = [panel for (panel, _), described in zip(scene.panels, description.panels)
+             if described.name == "recon"]
+    axes = [getattr(panel, "ax", None) or panel.axes[0] for panel in drawn]
+    assert [(ax.get_title("left"), to_hex(ax._left_title.get_color())) for ax in axes] == [
+        (run.name, to_hex(run.color)) for run in description.runs]

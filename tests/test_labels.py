@@ -40,3 +40,21 @@ def test_the_baseline_does_not_move_with_the_string():
     assert abs(ink_columns_and_rows(figure)[1].max() - baseline) <= 1
     label.set_text("")
     assert ink_columns_and_rows(figure)[0].size == 0
+
+
+def test_a_vae_beside_a_plain_run_names_it_plain_ae(tmp_path, tiny_run_path):
+    """A VAE compared with a plain run (no label keys) named the plain one "tanh": its
+    activation differed only because the VAE's code layer is linear. What differs is the
+    kind of model, and a lecturer calls the other one a plain AE."""
+    from aeviz import trajectory
+    from aeviz.renderer.naming import default_labels
+    from aeviz.settings import load_experiment
+    from aeviz.training.loop import train
+    from tests.conftest import tiny_text
+
+    toml = tmp_path / "vae.toml"
+    toml.write_text(tiny_text(model={"variational": True}, train={"epochs": 2}))
+    vae, plain = train(load_experiment(toml)), trajectory.load(tiny_run_path)
+    assert plain.experiment.model.variational is None and plain.experiment.label is None
+    assert default_labels([vae, plain]) == ["VAE", "plain AE"]
+    assert default_labels([plain, vae]) == ["plain AE", "VAE"]

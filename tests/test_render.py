@@ -518,3 +518,99 @@ def test_a_still_of_a_run_recorded_within_epochs_counts_epoch_as_the_loss_axis(t
     notes.clear()
     render([run], tmp_path / "c.png", SMALL, epoch=0.8, notify=notes.append)
     assert notes == []  # batch 4/5 was recorded: no note
+
+
+@pytest.mark.parametrize("options, key", [
+    ({"title": "a\x1b"}, "title"), ({"caption": "自"}, "caption"), ({"fps": 0}, "fps"),
+    ({"duration": -1}, "duration"), ({"labels": ("a", 3)}, "labels"), ({"pace": "fast"}, "pace"),
+    ({"panels": ("code", "bogus")}, "panels"), ({"epochs": "9:2"}, "epochs"),
+    ({"pca": "yes"}, "pca"), ({"trails": 101}, "trails")])
+def test_render_options_built_in_python_check_every_field_as_every_door(options, key):
+    """RenderOptions(...) built in Python checked only its size: a control character in the
+    title, a caption the font cannot draw and fps = 0 were taken, while aeviz.api.render
+    refused them. Every field now gets the TOML's and the flag's rule and message."""
+    with pytest.raises(AevizError) as refused:
+        RenderOptions(**options)
+    assert str(refused.value).startswith(f"render.{key}: ")
+    with pytest.raises(AevizError) as from_a_table:
+        RenderOptions().updated({name: list(value) if isinstance(value, tuple) else value
+                                 for name, value in options.items()})
+    assert str(from_a_table.value) == str(refused.value)
+
+
+def test_render_options_built_in_python_store_what_a_table_stores():
+    made = RenderOptions(labels=["a", "b\tc"], panels=["code"], duration=3, title="x\ny")
+    assert (made.labels, made.panels, made.duration, made.title) == (("a", "b c"), ("code",),
+                                                                     3.0, "x y")
+    assert made == RenderOptions().updated({"labels": ["a", "b\tc"], "panels": ["code"],
+                                            "duration": 3, "title": "x\ny"})
+
+
+@pytest.mark.parametrize("labels, problem", [
+    ("a,a", 'names "a" twice (entries 1 and 2)'),
+    ("a,b,a ", 'names "a" twice (entries 1 and 3)'),
+    ("$\\alpha$,α", 'names "$\\alpha$" and "α", both shown as "α", (entries 1 and 2)')])
+def test_two_runs_of_one_label_are_refused(run_cli, tiny_run_path, tmp_path, labels, problem):
+    """--labels a,a gave two runs one name and one color: which curve is which? Refused at
+    every door (a flag, an API keyword, a [render] or a comparison's labels)."""
+    runs = [tiny_run_path] * labels.count(",") + [tiny_run_path]
+    result = run_cli("render", *runs, "-o", tmp_path / "a.png", "--labels", labels)
+    assert result.exit_code == 2 and list(tmp_path.iterdir()) == []
+    assert result.stderr == f"Error: --labels: {problem}; give each run its own label\n"
+    with pytest.raises(AevizError) as refused:
+        aeviz.render(runs, tmp_path / "a.png", labels=[name.strip() for name in labels.split(",")])
+    assert str(refused.value) == f"render.labels: {problem}; give each run its own label"
+    assert not (tmp_path / "a.png").exists()
+
+
+def test_a_comparison_of_runs_whose_classes_are_named_differently_is_refused(run_cli, tmp_path):
+    """Iris compared with other data keyed the other run's points as "species: setosa,
+    versicolor, virginica": the clip, handout and page key the classes once, for all runs.
+    Runs naming a class value differently are refused, one line, in every output."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(24, 3))
+    flowers = trained(tmp_path, "flowers", {"file": write_csv(
+        tmp_path / "f.csv", x, ["setosa", "versicolor", "virginica"] * 8),
+        "label_column": "label"}, [3, 2, 3])
+    parts = trained(tmp_path, "parts", {"file": write_csv(
+        tmp_path / "p.csv", x + 1, ["left", "right", "top"] * 8), "label_column": "label"},
+        [3, 2, 3])
+    again = trained(tmp_path, "again", {"file": write_csv(
+        tmp_path / "a.csv", x - 1, ["setosa", "versicolor", "virginica"] * 8),
+        "label_column": "label"}, [3, 2, 3])
+    out = tmp_path / "out"
+    out.mkdir()
+    for command, name in [("render", "c.png"), ("render", "c.html"), ("figure", "c.pdf")]:
+        result = run_cli(command, flowers, parts, "-o", out / name)
+        assert result.exit_code == 2 and list(out.iterdir()) == []
+        assert result.stderr == (
+            "Error: flowers.npz (setosa, versicolor, virginica) and parts.npz (left, right, top) "
+            "name their classes differently, and a comparison keys the classes once for all "
+            "its runs; compare runs of the same data, or render each run alone\n")
+    result = run_cli("render", flowers, again, "-o", out / "same.png", "--size", "640x360")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_comparisons_readouts_are_whole_inside_the_loss_panel_at_640x360(run):
+    """One run compared with itself at 640x360 read "ed-default (1) 0.0350": the readout was
+    wider than the panel and lost its start at the axes' edge. A long name is shortened
+    now, keeping its "(1)", and the whole readout lies inside the panel."""
+    from aeviz.renderer.panels.loss import LossPanel
+
+    views = [RunView(run, "seed-default (1)"), RunView(run, "seed-default (2)")]
+    end = float(run.epoch[-1])
+    scene = Scene(views, RenderOptions(size="640x360"), (0, end))
+    scene.draw(Frame(end, (end, end)))
+    panel = next(p for p, _ in scene.panels if isinstance(p, LossPanel))
+    renderer = scene.figure.canvas.get_renderer()
+    box = panel.ax.get_window_extent(renderer)
+    texts = [value.get_text() for value in panel.values]
+    assert [text.split("… ")[-1].split(" ")[0] for text in texts] == ["(1)", "(2)"]
+    for value in panel.values:
+        extent = value.get_window_extent(renderer)
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, value.get_text()
+    wide = Scene(views, RenderOptions(size="1280x720"), (0, end))
+    wide.draw(Frame(end, (end, end)))
+    loss = next(p for p, _ in wide.panels if isinstance(p, LossPanel))
+    assert [value.get_text().rsplit(" ", 1)[0] for value in loss.values] == [
+        "seed-default (1)", "seed-default (2)"]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+import aeviz
 from aeviz import text, trajectory
 from aeviz.errors import AevizError
 from aeviz.trajectory.archive import write_archive
@@ -336,3 +337,69 @@ def test_a_run_stored_with_a_title_without_glyphs_still_loads_and_renders(tiny_r
     assert result.exit_code == 0, result.stderr
     result = run_cli("render", old, "-o", tmp_path / "y.png", "--title", "日本")
     assert result.exit_code == 2 and not (tmp_path / "y.png").exists()
+
+
+@pytest.mark.parametrize("command, name", [("render", "still.png"), ("render", "clip.gif"),
+                                           ("figure", "handout.png")])
+def test_a_stored_title_without_glyphs_is_one_note_not_a_warning_per_character(
+        tiny_run_path, tmp_path, run_cli, command, name):
+    """A run stored with a CJK title printed matplotlib's "Glyph 33258 ... missing from
+    font(s) DejaVu Sans." once per character: one note now, naming the title and the flag."""
+    import warnings
+
+    with np.load(tiny_run_path, allow_pickle=False) as stored:
+        config = str(stored["config"])
+    old = rewritten(tiny_run_path, tmp_path / "old.npz", config=np.array(
+        'title = "自动编码器 run"\n' + config.split("\n", 1)[1]))
+    flags = {"still.png": ("--size", "640x360"), "handout.png": (),
+             "clip.gif": ("--size", "640x360", "--duration", "0.2", "--fps", "5")}[name]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_cli(command, old, "-o", tmp_path / name, *flags)
+    assert result.exit_code == 0, result.stderr
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+    glyph_notes = [line for line in result.stderr.splitlines() if "glyph" in line]
+    assert glyph_notes == ['note: the title "自动编码器 run" holds "自" (U+81EA), which DejaVu '
+                           "Sans has no glyph for (drawn as a box); --title replaces it"]
+    result = run_cli(command, old, "-o", tmp_path / ("new-" + name), *flags,
+                     "--title", "Autoencoder run")
+    assert result.exit_code == 0 and "glyph" not in result.stderr
+
+
+def test_a_stored_render_title_without_glyphs_survives_other_options_set_on_top(
+        tiny_run_path, tmp_path):
+    """RenderOptions checks every field it is built with, so setting one option on a stored
+    run's [render] table checks its title again: a title stored before glyphs were checked
+    still passes there (a new one is refused, as at every door)."""
+    with np.load(tiny_run_path, allow_pickle=False) as stored:
+        config = str(stored["config"])
+    assert "\n[render]\n" in config
+    old = rewritten(tiny_run_path, tmp_path / "old.npz", config=np.array(config.replace(
+        "\n[render]\n", '\n[render]\ntitle = "日本語 title"\ncaption = "日本語 caption"\n')))
+    options = trajectory.load(old).experiment.render
+    assert options.updated({"fps": 10}).title == "日本語 title"
+    with pytest.raises(AevizError, match="U\\+65E5"):
+        options.updated({"title": "日本 new"})
+    notes = []
+    aeviz.render(old, tmp_path / "old.png", size="640x360", notify=notes.append)
+    assert [note.split(" holds")[0] for note in notes if "glyph" in note] == [
+        'the title "日本語 title"', 'the caption "日本語 caption"']
+
+
+@settings(max_examples=150, deadline=None)
+@given(labels=st.lists(st.one_of(st.sampled_from(["a", "a ", "$\\alpha$", "α", "b", "$x^2$",
+                                                  "x²"]), st.text(max_size=6)),
+                       min_size=1, max_size=5))
+def test_run_labels_are_distinct_as_shown_or_refused_in_one_line(labels):
+    """Labels: every run its own name as drawn, or one line saying which two are alike."""
+    from aeviz.settings.fields import Invalid, run_labels
+
+    try:
+        checked = run_labels(labels)
+    except Invalid as refused:
+        message = str(refused)
+        event("refused: " + message.split(" ")[0])
+        assert "\n" not in message and len(message) < 400
+        return
+    shown = [" ".join(text.math_as_unicode(label).split()) for label in checked]
+    assert len(set(shown)) == len(shown)

@@ -145,6 +145,7 @@ from aeviz.renderer.scales import (
 from aeviz.renderer.theme import RUN_STYLES, THEMES, run_colors
 from aeviz.renderer.views import RunView
 from aeviz.settings import OPTIMIZER_TITLES, RenderOptions
+from aeviz.text import FONT_NAME, missing_glyph, printable
 
 SCHEMA = 1
 PANEL_TITLES = {"code": "code layer", "loss": "reconstruction error",
@@ -356,8 +357,7 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
                                 loss=loss_limits_for(views, options, span, plot_inches)))
             continue
         title = names[run] if several else PANEL_TITLES[name]
-        title_color = colors[run] if several and name in ("code", "weights", "decoder") \
-            else None
+        title_color = colors[run] if several else None
         if name == "code":
             panels.append(Panel("code", run, rect, title, title_color,
                                 code=code_limits[run], decoder=decoders[run],
@@ -369,13 +369,18 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
             panels.append(Panel("decoder", run, rect, title, title_color,
                                 decoder=decoders[run]))
         else:
-            panels.append(Panel("recon", run, rect, title, recon=recons[run]))
+            panels.append(Panel("recon", run, rect, title, title_color, recon=recons[run]))
     first = views[0].run
+    title = options.title or (shared_title([v.run for v in views], names) if several
+                              else first.title)
+    notes += _glyphless(title, "title", "title") + _glyphless(options.caption or "", "caption",
+                                                              "caption")
+    for name in dict.fromkeys(names if several else ()):
+        notes += _glyphless(name or "", "run name", "labels")
     return Description(
         schema=SCHEMA, size=(width, height), page=(float(page[0]), float(page[1])),
         header=header, theme=options.theme,
-        title=options.title or (shared_title([v.run for v in views], names) if several
-                                else first.title),
+        title=title,
         details=_details(views), caption=options.caption or "", scales=options.scales,
         span=(float(span[0]), float(span[1])),
         runs=tuple(Run(names[n], colors[n], RUN_STYLES[n % len(RUN_STYLES)] if several else "-",
@@ -383,6 +388,17 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
                    for n, v in enumerate(views)),
         panels=tuple(panels), notes=tuple(notes),
         detail_forms=tuple(comparison_detail_forms([v.run for v in views])) if several else ())
+
+
+def _glyphless(value: str, what: str, option: str) -> list[str]:
+    """A note for a text stored in a run before glyphs were checked, which the font cannot
+    draw (one line, where matplotlib warned once per character; see `quiet_glyphs`)."""
+    missing = missing_glyph(value)
+    if missing is None:
+        return []
+    return [f'the {what} "{printable(value, 60)}" holds "{printable(missing)}" '
+            f"(U+{ord(missing):04X}), which {FONT_NAME} has no glyph for (drawn as a box); "
+            f"--{option} replaces it"]
 
 
 def to_json(description: Description) -> dict[str, Any]:
@@ -731,9 +747,17 @@ def reference_levels(views: list[RunView], epsilon: float,
     style): PCA's error (dashed), the stop threshold (dotted)."""
     # PCA's line only where it teaches: data of more than 2 dimensions, which 2 components
     # cannot hold (on 2-D data PCA is exact and its line lies on the axis).
-    levels = [(floor, [f"PCA, 2 components: {floor:.4f}", f"PCA: {floor:.4f}"], "--")
-              for floor in sorted({round(v.pca[0], 12) for v in views
-                                   if v.run.x.shape[1] > 2})] if pca else []
+    # Runs of different data: each line names the runs whose data it is.
+    floors: dict[float, list[str]] = {}
+    for v in views if pca else ():
+        if v.run.x.shape[1] > 2:
+            floors.setdefault(round(v.pca[0], 12), []).append(v.label or "")
+    same_data = all(np.array_equal(v.run.x, views[0].run.x) for v in views[1:])
+    levels = []
+    for floor, names in sorted(floors.items()):
+        whose = "" if same_data else f" ({', '.join(names)})"
+        levels.append((floor, [f"PCA, 2 components{whose}: {floor:.4f}",
+                               f"PCA{whose}: {floor:.4f}"], "--"))
     if epsilon > 0:
         levels.append((epsilon, [f"stop at {epsilon:g}"], ":"))
     return levels

@@ -73,6 +73,7 @@ from aeviz.renderer.theme import THEMES, line_style
 from aeviz.renderer.vector import save_vector
 from aeviz.renderer.views import RunView, run_views
 from aeviz.settings import RenderOptions
+from aeviz.text import quiet_glyphs
 from aeviz.trajectory import Trajectory
 
 DEFAULT_AT = "0,0.1,0.3,last"  # training moves most early on
@@ -166,15 +167,16 @@ def draw_figure(runs: list[Trajectory], output: str | Path, options: RenderOptio
     views = run_views(runs, options)
     options = within_budgets(views, options, notify)
     positions = positions_of(parse_at(at), [view.timeline for view in views], notify)
-    figure = HandoutFigure(views, options, positions, width or TEXT_WIDTH)
-    for message in figure.notes:
-        notify(message)
-    if kind == ".png":
-        with atomic_path(output) as temp:
-            figure.figure.savefig(temp, format="png", dpi=PNG_DPI,
-                                  facecolor=figure.figure.get_facecolor())
-    else:
-        save_vector(figure.figure, output)
+    with quiet_glyphs():  # noted once, by the description
+        figure = HandoutFigure(views, options, positions, width or TEXT_WIDTH)
+        for message in figure.notes:
+            notify(message)
+        if kind == ".png":
+            with atomic_path(output) as temp:
+                figure.figure.savefig(temp, format="png", dpi=PNG_DPI,
+                                      facecolor=figure.figure.get_facecolor())
+        else:
+            save_vector(figure.figure, output)
 
 
 class HandoutFigure:

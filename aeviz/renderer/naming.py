@@ -61,9 +61,12 @@ def _describe(key: str, value: Any) -> str:
 def default_labels(runs: list[Trajectory]) -> list[str]:
     """Each run's short name: its `label` key, else what differs, else its title or file."""
     keys = [key for key in differing_keys(runs) if not key.startswith("data.clusters")]
+    if "model.variational" in keys:  # a VAE beside a plain AE: that is what differs (a
+        keys = ["model.variational"]  # VAE's activations and beta follow from it)
     labels = []
     for run in runs:
         table = _flat(run.experiment.to_dict())
+        table["model.variational"] = bool(run.experiment.model.variational)  # None: plain
         derived = ", ".join(_describe(key, table[key]) for key in keys[:LABEL_KEYS]
                             if key in table)
         fallback = run.title or os.path.splitext(os.path.basename(run.path))[0] or "run"

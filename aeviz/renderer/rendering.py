@@ -25,6 +25,7 @@ from aeviz.renderer.frames import Frame, index_at, nearest_snapshot, plan_frames
 from aeviz.renderer.views import RunView, run_views
 from aeviz.settings import RenderOptions
 from aeviz.signals import checkpoint, deferred
+from aeviz.text import quiet_glyphs
 from aeviz.trajectory import Trajectory
 
 if TYPE_CHECKING:  # matplotlib is imported only when something is rendered
@@ -62,6 +63,13 @@ def render(runs: list[Trajectory], output: str | Path, options: RenderOptions, *
     A still shows the single snapshot nearest to `epoch` (default: the last). `on_frame(done,
     total)` is called after each frame, for progress display; `notify` gets notes for the user.
     """
+    with quiet_glyphs():
+        return _render(runs, output, options, epoch, on_frame, notify)
+
+
+def _render(runs: list[Trajectory], output: str | Path, options: RenderOptions,
+            epoch: float | None, on_frame: Callable[[int, int], None] | None,
+            notify: Callable[[str], None]) -> list[Frame]:
     from aeviz.renderer.scene import Scene
 
     kind = check_request(output, options, epoch)

@@ -114,7 +114,8 @@ class Scene:
                              styles=[run.style for run in self.description.runs])
         view = views[described.run]
         if name == "recon":
-            return reconstruction_panel(fig, slot, view, theme, title, described.recon)
+            return reconstruction_panel(fig, slot, view, theme, title, described.recon,
+                                        title_color=described.title_color)
         if name == "decoder":
             beside = beside_own_plane(list(self.slots), described.rect, described.run)
             return decoder_panel(fig, slot, view, theme, title, described.decoder,

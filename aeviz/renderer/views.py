@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from aeviz.errors import SettingError
+from aeviz.errors import AevizError, SettingError
 from aeviz.renderer.geometry import align_sequence, pca
 from aeviz.trajectory import Trajectory
 
@@ -98,7 +99,34 @@ def run_views(runs: list[Trajectory], options: RenderOptions) -> list[RunView]:
     if len(names) != len(runs):
         raise SettingError("render.labels", f"got {len(names)} names for {len(runs)} runs; "
                            "give one per run, comma-separated")
+    if len(runs) > 1:
+        check_classes_alike(runs)
     return [RunView(run, label, options.align) for run, label in zip(runs, names)]
+
+
+def check_classes_alike(runs: list[Trajectory]) -> None:
+    """Refuse runs whose data name one class value differently ("setosa" in one, "left" in
+    the other): a comparison keys the classes once, for all its planes (clip, handout, page
+    alike), and would name one run's points with another's classes."""
+    from aeviz.text import printable
+
+    def named(run: Trajectory) -> dict[int, str | None]:
+        names = run.label_names
+        return {int(v): names[v] if v < len(names) else None
+                for v in np.unique(run.labels) if v >= 0}
+
+    def shown(run: Trajectory) -> str:
+        names = ", ".join(run.label_names[:4]) + (", ..." if len(run.label_names) > 4 else "")
+        file = os.path.basename(run.path or "") or "run"
+        return f"{printable(file, 60)} ({printable(names or 'unnamed', 80)})"
+
+    first = named(runs[0])
+    for run in runs[1:]:
+        other = named(run)
+        if any(first[value] != other[value] for value in first.keys() & other.keys()):
+            raise AevizError(f"{shown(runs[0])} and {shown(run)} name their classes "
+                             "differently, and a comparison keys the classes once for all its "
+                             "runs; compare runs of the same data, or render each run alone")
 
 
 def drawn_parameters(run, biases: bool = True) -> list[np.ndarray]:

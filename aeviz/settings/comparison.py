@@ -25,6 +25,7 @@ from aeviz.settings.fields import (
     array_of,
     build,
     drawn_line,
+    run_labels,
     setting,
     suggestion,
     table,
@@ -51,7 +52,7 @@ class Compare:
     """Which runs are compared, and what they are called in the clip."""
 
     runs: tuple[str, ...] = setting((), array_of(experiment_name, min_len=2), required=True)
-    labels: tuple[str, ...] | None = setting(None, array_of(drawn_line, min_len=1))
+    labels: tuple[str, ...] | None = setting(None, run_labels)
 
     def resolved(self) -> Compare:
         repeated = sorted({name for name in self.runs if self.runs.count(name) > 1})

@@ -18,7 +18,7 @@ from dataclasses import field, fields
 from typing import Any
 
 from aeviz.errors import AevizError, SettingError
-from aeviz.text import math_problem, printable, stored_texts
+from aeviz.text import math_as_unicode, math_problem, printable, stored_texts
 from aeviz.text import problem as text_problem
 
 Check = Callable[[Any], Any]
@@ -117,6 +117,22 @@ def drawn_line(value: Any) -> str:
     """A one-line text drawn in a clip (a title, a run's label): as `drawn_text`, with a line
     break drawn as a space (a title has one line; its second was drawn over the subtitle)."""
     return drawn_text(value).replace("\n", " ")
+
+
+def run_labels(value: Any) -> tuple[str, ...]:
+    """The names of a comparison's runs, one each: drawn lines, no two shown alike (two runs
+    of one name share a color and a key entry; "$\\alpha$" and "α" are shown alike)."""
+    labels = array_of(drawn_line, min_len=1)(value)
+    shown = [" ".join(math_as_unicode(label).split()) for label in labels]
+    for position, label in enumerate(shown):
+        if label in shown[:position]:
+            first = shown.index(label)
+            named = (f'"{clipped(labels[first])}" twice' if labels[first] == labels[position]
+                     else f'"{clipped(labels[first])}" and "{clipped(labels[position])}", both '
+                     f'shown as "{clipped(label)}",')
+            raise Invalid(f"names {named} (entries {first + 1} and {position + 1}); give each "
+                          "run its own label")
+    return labels
 
 
 def one_of(*choices: str) -> Check:

@@ -30,6 +30,7 @@ from aeviz.settings.fields import (
     name_or_names,
     number,
     one_of,
+    run_labels,
     setting,
     size_text,
     table,
@@ -258,7 +259,7 @@ class RenderOptions:
     smooth: int = setting(0, integer(minimum=0, maximum=30))
     pca: bool = setting(True, boolean)
     pca_ghost: bool = setting(False, boolean)
-    labels: tuple[str, ...] | None = setting(None, array_of(drawn_line, min_len=1))
+    labels: tuple[str, ...] | None = setting(None, run_labels)
     future: bool = setting(True, boolean)  # false: hide the loss curve not yet reached
     # Arrows: where the reconstruction error pulls each code (None: off, and left out of
     # stored configs).
@@ -269,12 +270,18 @@ class RenderOptions:
     scales: str = setting("shared", one_of(*SCALE_NAMES))
 
     def __post_init__(self) -> None:
-        # The size is checked here, where every door (a TOML table, a flag, an API keyword
-        # and RenderOptions(...) built in Python) passes, with the one rule and message.
-        try:
-            object.__setattr__(self, "size", size_text(self.size))
-        except Invalid as error:
-            raise SettingError("render.size", str(error)) from None
+        # Every field is checked here, where every door (a TOML table, a flag, an API keyword
+        # and RenderOptions(...) built in Python) passes, with the one rule and message. The
+        # checks give back what they are given once it is checked, so `build`'s values pass
+        # again unchanged; a left-out optional key (None) stays left out.
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if value is None and spec.default is None:
+                continue
+            try:
+                object.__setattr__(self, spec.name, spec.metadata["check"](value))
+            except Invalid as error:
+                raise SettingError(f"render.{spec.name}", str(error)) from None
 
     def resolved(self) -> RenderOptions:
         if len(set(self.panels)) != len(self.panels):

@@ -91,12 +91,12 @@ class ImageStripPanel:
     each original above its reconstruction, on one gray scale for the whole clip."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
-                 limits: ValueRange | None = None):
+                 limits: ValueRange | None = None, title_color: str | None = None):
         """`limits`: the description's gray scale (shared by the runs of a comparison;
         default: the run's own data's range)."""
         run = view.run
         self.view, self.shape = view, run.experiment.data.image_shape
-        ax = panel_axes(fig, slot, MARGINS, theme, title)
+        ax = panel_axes(fig, slot, MARGINS, theme, title, title_color=title_color)
         ax.set_axis_off()
         named = bool((run.labels >= 0).any())
         band_in = 1.35 * FONT["small"] / 72 if named else 0.06

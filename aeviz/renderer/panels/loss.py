@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -18,6 +20,7 @@ from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.placement import (
     curve_points,
+    fit_text,
     free_box,
     free_spot,
     is_clear,
@@ -71,6 +74,7 @@ class LossPanel:
         ax.set_ylabel("RMSE")
         style_grid(ax, theme)
         self.views, self.single, self.ax = views, len(views) == 1, ax
+        self.names = [self._readout_name(view) for view in views]
         # A blow-up ends at the top right, on the axis's top (scales.loss_range): the value
         # labels go to the top left, which its curve leaves free.
         self.left = limits.values_left
@@ -162,6 +166,30 @@ class LossPanel:
                                          ha=ha)
         ax.add_artist(self.objective_value)
 
+    def _readout_name(self, view: RunView) -> str:
+        """The run's name in its readout: shortened where "NAME 0.0000 (finished)" is wider
+        than the panel (at 640x360 "seed-default (1)" lost its start to the axes' edge), a
+        numbered name keeping its "(1)", so two runs of one name stay two."""
+        if self.single:
+            return "RMSE"
+        name, size = view.label or "", FONT["label"]
+        # "(finished)": only a run that ends before another's last snapshot says it.
+        ends_differ = len({float(v.timeline[-1]) for v in self.views}) > 1
+        value = " 0.0000" + (" (finished)" if ends_differ else "")
+        room = 0.96 * width_inches(self.ax) * 72
+        if text_width(name + value, size) <= room:
+            return name
+        number = re.search(r" \(\d+\)$", name)
+        suffix = number[0] if number else ""
+        head, budget = name[:len(name) - len(suffix)], room - text_width(value + suffix, size)
+        for _ in range(4):  # the parts' widths do not quite add up to the line's
+            shown = fit_text(head, size, max(budget, 1.0)) + suffix
+            excess = text_width(shown + value, size) - room
+            if excess <= 0:
+                break
+            budget -= excess
+        return shown
+
     def _values_x(self) -> tuple[float, str]:
         """Where the value labels' lines are anchored (axes fraction) and how aligned."""
         return (0.02, "left") if self.left else (0.98, "right")
@@ -169,8 +197,8 @@ class LossPanel:
     def _values_box(self, line_height: float) -> Rect:
         """Where the value labels are (top right, or top left beside a blow-up; one line per
         run), in axes fractions."""
-        longest = max(text_width(f"{'RMSE' if self.single else v.label} 0.0000 (finished)",
-                                 FONT["label"]) for v in self.views)
+        longest = max(text_width(f"{name} 0.0000 (finished)", FONT["label"])
+                      for name in self.names)
         if self.objective is not None:
             longest = max(longest, text_width(f"{OBJECTIVE_LABEL} 0.0000", FONT["label"]))
         width = longest / 72 / width_inches(self.ax)
@@ -201,8 +229,8 @@ class LossPanel:
     def update(self, states: list[State]) -> None:
         if self.follow:
             self._follow(states[0].snapshot)
-        for view, state, line, marker, value in zip(self.views, states, self.lines,
-                                                    self.markers, self.values):
+        for view, name, state, line, marker, value in zip(self.views, self.names, states,
+                                                          self.lines, self.markers, self.values):
             # The recorded snapshot at or before the frame: a frame between two snapshots
             # moves the points, but the curve, its marker and the value are only ever what
             # was recorded (an in-between RMSE was never measured).
@@ -210,7 +238,6 @@ class LossPanel:
             loss = float(view.run.loss[state.snapshot])
             line.set_data(view.timeline[:known], view.run.loss[:known])
             marker.set_data([view.timeline[state.snapshot]], [loss])
-            name = "RMSE" if self.single else view.label
             shown = f"{loss:.4f}" if loss < 10 else f"{loss:.4g}"  # blow-ups
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
         if self.terms is not None:

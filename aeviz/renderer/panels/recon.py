@@ -29,17 +29,19 @@ MIN_PROJECTION_IN = 1.6  # the narrowest a 2-D projection is drawn, labels inclu
 
 def reconstruction_panel(
         fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
-        limits: ValueRange | None = None,
+        limits: ValueRange | None = None, title_color: str | None = None,
 ) -> InputSpacePanel | ParallelCoordinatesPanel | ImageStripPanel:
     """The view that suits the data: images for image data, input space up to 3-D, parallel
     coordinates beyond; `limits`: the description's (shared by the runs of a comparison;
-    default: the run's own)."""
+    default: the run's own); `title_color`: a comparison's run name in the run's color."""
     limits = limits or value_range([view])
     if view.run.experiment.data.image_shape is not None:
-        return ImageStripPanel(fig, slot, view, theme, title, limits)
-    if view.run.x.shape[1] <= 3:
-        return InputSpacePanel(fig, slot, view, theme, title, limits)
-    return ParallelCoordinatesPanel(fig, slot, view, theme, title, limits)
+        kind = ImageStripPanel
+    elif view.run.x.shape[1] <= 3:
+        kind = InputSpacePanel
+    else:
+        kind = ParallelCoordinatesPanel
+    return kind(fig, slot, view, theme, title, limits, title_color=title_color)
 
 
 class InputSpacePanel:
@@ -48,7 +50,7 @@ class InputSpacePanel:
     reconstruction."""
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
-                 limits: ValueRange):
+                 limits: ValueRange, title_color: str | None = None):
         run = view.run
         self.view, self.x = view, run.x.astype(float)
         # 1-D data: each value against its reconstruction, data on the diagonal.
@@ -62,7 +64,7 @@ class InputSpacePanel:
         self.axes, self.links, self.recons = [], [], []
         for number, (i, j) in enumerate(self.pairs):
             ax = panel_axes(fig, (x0 + number * part, y0, part, height), (0.75, 0.6, 0.3, 0.4),
-                            theme, title if number == 0 else "")
+                            theme, title if number == 0 else "", title_color=title_color)
             ax.set_xlabel(run.feature_name(i))
             ax.set_ylabel("reconstruction" if self.one_d else run.feature_name(j))
             style_grid(ax, theme)
@@ -114,10 +116,11 @@ class ParallelCoordinatesPanel:
     SAMPLES = 6  # how many samples to follow
 
     def __init__(self, fig: Figure, slot: Rect, view: RunView, theme: Theme, title: str,
-                 limits: ValueRange):
+                 limits: ValueRange, title_color: str | None = None):
         run = view.run
         self.view, self.x = view, run.x.astype(float)
-        ax = panel_axes(fig, slot, (0.75, 0.6, 0.25, 0.4), theme, title)
+        ax = panel_axes(fig, slot, (0.75, 0.6, 0.25, 0.4), theme, title,
+                        title_color=title_color)
         ax.set_xlabel("input feature")
         ax.set_ylabel("value")
         style_grid(ax, theme, below=False)
