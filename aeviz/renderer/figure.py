@@ -58,6 +58,7 @@ from aeviz.renderer.panels.loss import (
 from aeviz.renderer.panels.placement import (
     curve_points,
     draw_lines,
+    left_out_note,
     line_baselines,
     text_width,
     wrap_sentences,
@@ -240,6 +241,9 @@ class HandoutFigure:
         # A margin on the right: Agg draws text a little wider than its outline measures.
         caption = wrap_sentences(options.caption or "", FONT["label"],
                             (width - LEFT - RIGHT) * 72 - 2 * FONT["label"], CAPTION_LINES)
+        note = left_out_note(options.caption or "", caption, "the handout")
+        if note:
+            self.notes.append(note)
         # As tall as its lines, their math included (a fraction, a sum's limits).
         below = max(len(caption) * 1.25 * FONT["label"],
                     line_baselines(caption, FONT["label"])[1]) / 72 + 0.08 if caption else 0.0
