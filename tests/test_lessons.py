@@ -179,7 +179,7 @@ def test_the_arcs_parts_are_keyed_as_the_arc_reads(runs):
     positions = positions_of(parse_at(None), [v.timeline for v in views])
     handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
     (key,) = handout.figure.legends
-    assert [t.get_text() for t in key.get_texts()][-3:] == ["left", "top", "right"]
+    assert [t.get_text() for t in key.get_texts()][:3] == ["left", "top", "right"]
 
 
 # denoising: the noisy inputs beside the network's output for them, the noise level in the
@@ -717,8 +717,9 @@ def test_the_linear_vs_pca_handout_names_its_rings(runs):
     handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
     (key,) = handout.figure.legends
     names = [t.get_text() for t in key.get_texts()]
-    assert names[0] == "PCA" and names[1:] == [f"cluster {n}" for n in range(1, 5)]
-    ring = key.legend_handles[0]
+    # the classes first, then the rings, as the clip's key has them
+    assert names == [f"cluster {n}" for n in range(1, 5)] + ["PCA"]
+    ring = key.legend_handles[4]
     assert ring.get_markerfacecolor() == "none" and ring.get_marker() == "o"
     planes = [ax for ax in handout.figure.axes if ax.get_title(loc="left").startswith("(")]
     assert planes and all(any(line.get_label() == "PCA" for line in ax.lines) for ax in planes)
@@ -987,8 +988,9 @@ def test_the_vae_handout_keys_its_circles_and_ellipses_and_fits_a_page(runs):
     assert width <= TEXT_WIDTH and height <= MOST_HEIGHT <= 9.0, (width, height)
     (key,) = handout.figure.legends
     names = [t.get_text() for t in key.get_texts()]
-    assert names[:2] == list(KEY_TEXTS) and "8" in names
-    circles, ellipses = key.legend_handles[:2]
+    first = names.index(KEY_TEXTS[0])  # after the digits, as in the clip's key
+    assert names[first:first + 2] == list(KEY_TEXTS) and "8" in names[:first]
+    circles, ellipses = key.legend_handles[first:first + 2]
     assert circles.get_linestyle() == "--" and ellipses.get_linestyle() == "-"
     handout.figure.canvas.draw()
     renderer = handout.figure.canvas.get_renderer()
@@ -1292,7 +1294,7 @@ def test_the_decoders_grid_points_are_keyed_in_the_comparison_clip_and_handout(r
              {MARK_NAMES["grid"][0], *KEY_TEXTS}]
     assert len(marks) == 3
     classes = [texts[str(n)] for n in range(10)]
-    assert max(m.x1 for m in marks) < min(c.x0 for c in classes)
+    assert max(c.x1 for c in classes) < min(m.x0 for m in marks)  # after them, as the clip's
 
 
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])

@@ -590,10 +590,11 @@ class HandoutFigure:
         return ("circles" in layers, "ellipses" in layers) if "circles" in layers else ()
 
     def _key(self) -> tuple[list, list[str]]:
-        """The key's handles and names: first, as in the clip's, what the rings are where the
-        planes draw PCA's projection (a ring with no name reads as a class), a VAE's circles
-        and ellipses, the decoder's grid points on the planes and its sheet (strong where the
-        codes are, faint beyond) and a denoising run's noisy inputs; then the classes."""
+        """The key's handles and names, in the clip's order: first the classes; then what
+        the rings are where the planes draw PCA's projection (a ring with no name reads as a
+        class), a VAE's circles and ellipses, the decoder's grid points on the planes and its
+        sheet (strong where the codes are, faint beyond) and a denoising run's noisy inputs
+        (MARK_NAMES' order)."""
         handles = [Line2D([], [], ls="", marker="o", ms=4, mec="none", mfc=color)
                    for _, color in self._legend_entries()]
         names = [name for name, _ in self._legend_entries()]
@@ -620,36 +621,40 @@ class HandoutFigure:
                      "noisy": {"marker": "x", "ms": 4, "ls": "-", "lw": 0.6, "color": muted}}
             keyed += [(Line2D([], [], **looks[mark]), MARK_NAMES[mark][0])
                       for mark in ("sheet", "beyond", "noisy") if mark in marks]
-        self.key_marks = len(keyed)
-        return [h for h, _ in keyed] + handles, [n for _, n in keyed] + names
+        self.key_classes = len(names)
+        return handles + [h for h, _ in keyed], names + [n for _, n in keyed]
 
     def _key_rows(self, width: float) -> int:
         """The key's rows: one where it fits the page's width, else two."""
         _, names = self._key()
         if not names:
             return 0
-        entry_pt = (2.0 + 0.2 + KEY_SPACING) * FONT["label"]
+        entry_pt = (KEY_HANDLE + KEY_PAD + KEY_SPACING) * FONT["label"]
         wide = sum(text_width(name, FONT["label"]) for name in names) + entry_pt * len(names)
         return 1 if wide <= (width - LEFT - RIGHT) * 72 else 2
 
     def _cluster_legend(self, middle: float, rows: int) -> None:
         """The key across the page (see _key), on `rows` rows."""
         handles, names = self._key()
-        if 0 < self.key_marks < len(names):
-            # matplotlib fills a key column by column: the marks' last column filled with
-            # blanks, so the classes start a column of their own (the "0" sat under
+        classes = self.key_classes
+        if 0 < classes < len(names):
+            # matplotlib fills a key column by column: the classes' last column filled with
+            # blanks, so the marks start a column of their own (the "0" sat under
             # "decoder's grid points", apart from 1 to 9)
-            blanks = -self.key_marks % rows
-            handles[self.key_marks:self.key_marks] = [Line2D([], [], ls="")] * blanks
-            names[self.key_marks:self.key_marks] = [""] * blanks
+            blanks = -classes % rows
+            handles[classes:classes] = [Line2D([], [], ls="")] * blanks
+            names[classes:classes] = [""] * blanks
         self.figure.legend(handles, names, loc="center",
                            bbox_to_anchor=(0.5, middle / self.size[1]),
                            ncol=-(-len(names) // rows), frameon=False, fontsize=FONT["label"],
-                           handletextpad=0.2, columnspacing=KEY_SPACING,
+                           handlelength=KEY_HANDLE, handletextpad=KEY_PAD,
+                           columnspacing=KEY_SPACING,
                            labelcolor=self.theme.foreground)
 
 
 KEY_SPACING = 0.8  # between a key's entries, in font sizes (ten digits and more in 6.3 in)
+KEY_HANDLE = 1.6  # a key's symbol (a line's sample), in font sizes
+KEY_PAD = 0.5  # between a key's symbol and its name, in font sizes (a line's end touched it)
 
 
 def light(theme) -> bool:
