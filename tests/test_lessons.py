@@ -559,6 +559,36 @@ def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
     assert dot.y1 <= label.y0 or dot.x1 <= label.x0 or label.x1 <= dot.x0
 
 
+def test_the_divergence_handouts_letters_and_last_dot_are_clear_of_the_curve_and_frame(runs):
+    """The handout's "d" sat on the rising curve and the last moment's dot on the loss axes'
+    top line: each letter now has no point of the curve in its box, and every dot is inside."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+    from aeviz.renderer.panels.placement import curve_points
+
+    run = runs["too-high-learning-rate"]
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    ax = handout.figure.axes[-1]  # the loss panel
+    assert ax.get_ylabel() == "RMSE"
+    curve, dots = ax.lines[0], ax.lines[1]
+    points = curve_points(ax, [(curve.get_xdata(), curve.get_ydata())])
+    to_axes = ax.transAxes.inverted()
+    letters = [t for t in ax.texts if t.get_text().strip() in "abcd"]
+    assert len(letters) == 4
+    for letter in letters:
+        (x0, y0), (x1, y1) = to_axes.transform(letter.get_window_extent(renderer))
+        inside = (points[:, 0] > x0) & (points[:, 0] < x1) & (points[:, 1] > y0) & \
+            (points[:, 1] < y1)
+        assert not inside.any(), letter.get_text()
+    frame = ax.get_window_extent(renderer)
+    radius = dots.get_markersize() / 2 * handout.figure.dpi / 72
+    dot_y = ax.transData.transform(np.column_stack([dots.get_xdata(), dots.get_ydata()]))[:, 1]
+    assert (dot_y + radius <= frame.y1).all() and dot_y.max() > frame.y1 - 3 * radius
+
+
 # A caption that states a number states the recorded run's.
 
 def test_the_divergence_caption_states_the_recorded_errors(runs):

@@ -478,23 +478,35 @@ class HandoutFigure:
             loss_limits_for(self.views, options, span)
         set_loss_limits(ax, limits.x, limits.y, limits.log)
         self._batch_axis(ax)
+        self._markers_inside(ax, curves)
         letters = []
         renderer = self.figure.canvas.get_renderer()
         line = 1.2 * FONT["label"] / 72 / LOSS_HEIGHT
+        to_axes = ax.transAxes.inverted()
+        crossed = curve_points(ax, curves)
         for column, position in enumerate(self.positions):
             ax.axvline(position, color=theme.muted, lw=0.6, ls=":", zorder=1)
-            at_end = position > span[0] + 0.95 * (span[1] - span[0])  # keep inside the axes
+            # Keep inside the axes (whose x may reach past the span: to a batch axis's end).
+            left, right = ax.get_xlim()
+            at_end = position > left + 0.95 * (right - left)
             letter = ax.text(position, 0.98, f" {chr(ord('a') + column)} ",
                              transform=ax.get_xaxis_transform(),
                              ha="right" if at_end else "left", va="top",
                              fontsize=FONT["label"], color=theme.foreground)
-            while any(letter.get_window_extent(renderer).overlaps(other.get_window_extent(
-                    renderer)) for other in letters):  # moments close together: a line lower
+            # A line lower while it overlaps another letter (moments close together) or a
+            # curve crosses it (a blow-up rises to the top right, through the last letter).
+            for _ in range(int(0.6 / line)):
+                box = letter.get_window_extent(renderer)
+                (x0, y0), (x1, y1) = to_axes.transform(box)
+                hit = crossed[(crossed[:, 0] > x0 - 0.005) & (crossed[:, 0] < x1 + 0.005)
+                              & (crossed[:, 1] > y0 - 0.02) & (crossed[:, 1] < y1 + 0.02)]
+                if not len(hit) and not any(box.overlaps(other.get_window_extent(renderer))
+                                            for other in letters):
+                    break
                 letter.set_y(letter.get_position()[1] - line)
             letters.append(letter)
         # The reference lines' labels clear of the curves and of the moments' letters.
         self.figure.canvas.draw()
-        to_axes = ax.transAxes.inverted()
         taken = []
         for letter in letters:
             (x0, y0), (x1, y1) = to_axes.transform(letter.get_window_extent())
@@ -517,6 +529,20 @@ class HandoutFigure:
                                         marker_pt=(MOMENT_MARKER_PT + 0.5) / 2))
         if several:
             self._end_names(ax, curves)
+
+    def _markers_inside(self, ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Raise the loss axis's top until the highest point of a curve (a moment's dot on
+        it) lies a dot's radius inside the frame (a blow-up's last dot sat on the top line)."""
+        room = (MOMENT_MARKER_PT / 2 + 1) / 72 / LOSS_HEIGHT  # axes fraction
+        points = curve_points(ax, curves)
+        if not len(points) or points[:, 1].max() <= 1 - room:
+            return
+        highest = float(points[:, 1].max())
+        low, high = ax.get_ylim()
+        if ax.get_yscale() == "log":
+            ax.set_ylim(low, low * (high / low) ** (highest / (1 - room)))
+        else:
+            ax.set_ylim(low, low + (high - low) * highest / (1 - room))
 
     def _terms(self, ax: Axes, top: float, end: float) -> np.ndarray:
         """The run's other terms (the codes' L1 size, a VAE's KL) on a right axis from 0 to
