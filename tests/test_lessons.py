@@ -700,6 +700,28 @@ def test_the_digits_caption_says_when_the_error_drops_below_pcas():
     assert below and below[0] == stated  # the first recorded epoch below PCA's line
 
 
+def test_no_caption_promises_a_panel_the_handout_leaves_out():
+    """The digits caption said "the reconstructions go from one gray blur to digits", under
+    a handout that draws no reconstructions: a caption (shown in clip, handout and page) says
+    only what every output shows."""
+    from aeviz.renderer.figure import UNDRAWN
+
+    # the panels' pictures (not "weight decay", nor "reconstruction error", which the loss
+    # panel shows)
+    words = {"recon": "the reconstructions", "weights": "the weights"}
+    assert set(UNDRAWN) <= set(words)
+    checked = 0
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        if "[compare]" in path.read_text():
+            continue
+        render = load_experiment(path).render
+        caption = " ".join((render.caption or "").lower().split())
+        for name in UNDRAWN:
+            assert words[name] not in caption, (path.name, name)
+        checked += bool(caption)
+    assert checked >= 10
+
+
 def test_the_iris_caption_says_setosa_is_apart_before_training():
     exp = load_experiment(EXAMPLES / "iris.toml")
     assert "apart from epoch 0" in " ".join(exp.render.caption.split())
