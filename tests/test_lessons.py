@@ -587,6 +587,14 @@ def test_the_divergence_handouts_letters_and_last_dot_are_clear_of_the_curve_and
     radius = dots.get_markersize() / 2 * handout.figure.dpi / 72
     dot_y = ax.transData.transform(np.column_stack([dots.get_xdata(), dots.get_ydata()]))[:, 1]
     assert (dot_y + radius <= frame.y1).all() and dot_y.max() > frame.y1 - 3 * radius
+    # A curve that starts on a letter's own dotted line (a steep first drop) moves no letter
+    # down onto the curve: linear-vs-pca's letters stay at the top.
+    run = runs["linear-vs-pca"]
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    ax = handout.figure.axes[-1]
+    assert [t.get_position()[1] for t in ax.texts if t.get_text().strip() in "abcd"] == [0.98] * 4
 
 
 # A caption that states a number states the recorded run's.

@@ -484,6 +484,7 @@ class HandoutFigure:
         line = 1.2 * FONT["label"] / 72 / LOSS_HEIGHT
         to_axes = ax.transAxes.inverted()
         crossed = curve_points(ax, curves)
+        space = 0.3 * FONT["label"] / 72 / width  # a letter's padding spaces, axes fraction
         for column, position in enumerate(self.positions):
             ax.axvline(position, color=theme.muted, lw=0.6, ls=":", zorder=1)
             # Keep inside the axes (whose x may reach past the span: to a batch axis's end).
@@ -494,16 +495,23 @@ class HandoutFigure:
                              ha="right" if at_end else "left", va="top",
                              fontsize=FONT["label"], color=theme.foreground)
             # A line lower while it overlaps another letter (moments close together) or a
-            # curve crosses it (a blow-up rises to the top right, through the last letter).
+            # curve crosses its glyph (a blow-up rises to the top right, through the last
+            # letter); where no height is clear of the curve, at the top, as before.
+            highest = None  # the highest height clear of the other letters
             for _ in range(int(0.6 / line)):
                 box = letter.get_window_extent(renderer)
                 (x0, y0), (x1, y1) = to_axes.transform(box)
-                hit = crossed[(crossed[:, 0] > x0 - 0.005) & (crossed[:, 0] < x1 + 0.005)
+                hit = crossed[(crossed[:, 0] > x0 + space) & (crossed[:, 0] < x1 - space)
                               & (crossed[:, 1] > y0 - 0.02) & (crossed[:, 1] < y1 + 0.02)]
-                if not len(hit) and not any(box.overlaps(other.get_window_extent(renderer))
-                                            for other in letters):
-                    break
+                if not any(box.overlaps(other.get_window_extent(renderer))
+                           for other in letters):
+                    if not len(hit):
+                        break
+                    highest = letter.get_position()[1] if highest is None else highest
                 letter.set_y(letter.get_position()[1] - line)
+            else:
+                if highest is not None:
+                    letter.set_y(highest)
             letters.append(letter)
         # The reference lines' labels clear of the curves and of the moments' letters.
         self.figure.canvas.draw()
