@@ -3,6 +3,7 @@ hugs the line, and a key wherever there is room when nothing near the line is cl
 
 import contextlib
 import logging
+import re
 import warnings
 
 import numpy as np
@@ -226,3 +227,22 @@ def test_a_caption_cut_to_fit_is_said_on_stderr_never_left_out_silently(run_cli,
     result = run_cli("figure", tiny_run_path, "-o", tmp_path / "f.png", "--caption", FIVE_LINES)
     assert result.exit_code == 0
     assert "note: caption: 3 of 5 lines fit the handout; the rest is left out\n" in result.stderr
+
+
+NOTE = re.compile(r"caption: (?:(\d+) of (\d+) (?:sentence|line)s fit|its first (?:sentence|line) "
+                  r"is cut to fit) the handout; the rest is left out")
+
+
+@examples(0.5)
+@given(st.lists(st.one_of(TITLE_PIECES, st.sampled_from([". ", "! ", "? ", "\n"])),
+                min_size=1, max_size=24).map("".join),
+       st.integers(1, 3), st.sampled_from([60.0, 150.0, 400.0]))
+def test_a_captions_note_is_said_exactly_when_something_is_left_out(text, lines, room):
+    drawn = wrap_sentences(text, 11.5, room, lines)
+    note = left_out_note(text, drawn, "the handout")
+    everything = "".join("".join(line.split()) for line in drawn) == "".join(text.split())
+    assert (note is None) == everything, (drawn, note)
+    if note is not None:
+        match = NOTE.fullmatch(note)
+        assert match, note
+        assert match[1] is None or int(match[1]) < int(match[2])
