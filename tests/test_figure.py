@@ -13,7 +13,14 @@ import aeviz
 from aeviz import AevizError
 from aeviz.renderer import run_views
 from aeviz.renderer.description import MOSAIC_SIDE, mosaic_side_for
-from aeviz.renderer.figure import PNG_DPI, TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+from aeviz.renderer.figure import (
+    FONT,
+    PNG_DPI,
+    TEXT_WIDTH,
+    HandoutFigure,
+    parse_at,
+    positions_of,
+)
 from aeviz.renderer.views import RunView
 from aeviz.settings import RenderOptions, load_experiment
 from aeviz.settings.comparison import load_comparison
@@ -258,3 +265,26 @@ def test_tick_labels_of_neighbouring_planes_keep_a_space_between_them():
              if t.label1.get_visible() and -10 <= t.get_loc() <= 5]
     # The others stay: the labels beyond the limits (not drawn) hide none of them.
     assert shown == ["−10", "−5", "0", "5", "−5", "0", "5"]
+
+
+def test_the_handouts_key_lists_classes_then_marks_as_the_clip_does_each_clear_of_its_name(
+        tiny_run_path):
+    """The handout's key put "decoder's grid points" before the classes, where the clip's code
+    plane puts it after them; a line's sample touched its name ("——decoded grid")."""
+    run = load(tiny_run_path)
+    options = RenderOptions(panels=("code", "decoder"))
+    handout = HandoutFigure(run_views([run], options), options, [0.0, float(run.epoch[-1])],
+                            TEXT_WIDTH)
+    _, names = handout._key()
+    classes = [name for name in names if name.startswith("cluster")]
+    assert classes and names[:len(classes)] == classes  # the classes first ...
+    marks = names[len(classes):]
+    assert marks[0] == "decoder's grid points" and "decoded grid" in marks  # ... then the marks
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    (legend,) = handout.figure.legends
+    em = FONT["label"] * handout.figure.dpi / 72
+    for handle, text in zip(legend.legend_handles, legend.get_texts()):
+        if text.get_text() and handle.get_linestyle() not in ("None", ""):  # a line's sample
+            gap = text.get_window_extent(renderer).x0 - handle.get_window_extent(renderer).x1
+            assert gap >= 0.4 * em, (text.get_text(), gap)

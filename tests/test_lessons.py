@@ -179,7 +179,7 @@ def test_the_arcs_parts_are_keyed_as_the_arc_reads(runs):
     positions = positions_of(parse_at(None), [v.timeline for v in views])
     handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
     (key,) = handout.figure.legends
-    assert [t.get_text() for t in key.get_texts()][-3:] == ["left", "top", "right"]
+    assert [t.get_text() for t in key.get_texts()][:3] == ["left", "top", "right"]
 
 
 # denoising: the noisy inputs beside the network's output for them, the noise level in the
@@ -317,8 +317,10 @@ def test_the_plain_run_nearly_copies_its_input_and_its_sheet_crosses_the_arc(run
     caption = plain.experiment.render.caption
     assert f"({plain.loss[-1]:.1g})" in caption and plain.loss[-1] < noisy.loss[-1] / 5
     assert _sheet_flatness(plain) > 0.6 and _sheet_flatness(noisy) < 0.4
-    # what the clip shows, said so: the sheet spread over the plane (not "crosses the arc")
-    assert "decoded grid spreads over the plane around the arc" in " ".join(caption.split())
+    # what the clip shows, said so: a dark zigzag band along the data where the codes are,
+    # only the faint grid beyond them spread over the plane (not "the grid spreads")
+    assert ("decoded grid is a dark zigzag band along the data, and only the faint part beyond "
+            "the codes spreads over the plane") in " ".join(caption.split())
 
 
 # vae-vs-ae: the N(0, 1) circles over the codes, the codes' σ by default with a key, and the
@@ -557,6 +559,44 @@ def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
     assert dot.y1 <= label.y0 or dot.x1 <= label.x0 or label.x1 <= dot.x0
 
 
+def test_the_divergence_handouts_letters_and_last_dot_are_clear_of_the_curve_and_frame(runs):
+    """The handout's "d" sat on the rising curve and the last moment's dot on the loss axes'
+    top line: each letter now has no point of the curve in its box, and every dot is inside."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+    from aeviz.renderer.panels.placement import curve_points
+
+    run = runs["too-high-learning-rate"]
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    ax = handout.figure.axes[-1]  # the loss panel
+    assert ax.get_ylabel() == "RMSE"
+    curve, dots = ax.lines[0], ax.lines[1]
+    points = curve_points(ax, [(curve.get_xdata(), curve.get_ydata())])
+    to_axes = ax.transAxes.inverted()
+    letters = [t for t in ax.texts if t.get_text().strip() in "abcd"]
+    assert len(letters) == 4
+    for letter in letters:
+        (x0, y0), (x1, y1) = to_axes.transform(letter.get_window_extent(renderer))
+        inside = (points[:, 0] > x0) & (points[:, 0] < x1) & (points[:, 1] > y0) & \
+            (points[:, 1] < y1)
+        assert not inside.any(), letter.get_text()
+    frame = ax.get_window_extent(renderer)
+    radius = dots.get_markersize() / 2 * handout.figure.dpi / 72
+    dot_y = ax.transData.transform(np.column_stack([dots.get_xdata(), dots.get_ydata()]))[:, 1]
+    assert (dot_y + radius <= frame.y1).all() and dot_y.max() > frame.y1 - 3 * radius
+    # A curve that starts on a letter's own dotted line (a steep first drop) moves no letter
+    # down onto the curve: linear-vs-pca's letters stay at the top.
+    run = runs["linear-vs-pca"]
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    ax = handout.figure.axes[-1]
+    assert [t.get_position()[1] for t in ax.texts if t.get_text().strip() in "abcd"] == [0.98] * 4
+
+
 # A caption that states a number states the recorded run's.
 
 def test_the_divergence_caption_states_the_recorded_errors(runs):
@@ -564,8 +604,11 @@ def test_the_divergence_caption_states_the_recorded_errors(runs):
     caption = " ".join(run.experiment.render.caption.split())
     loss = np.asarray(run.loss, float)
     assert len(loss) == 13 and run.stop_reason == "diverged"  # 12 steps, the 13th overflows
-    assert f"creep up from {loss[0]:.2g} over the first nine steps" in caption
-    assert loss[9] > 5 * loss[0]  # it does creep up: no "nothing looks wrong"
+    assert (f"rise from {loss[0]:.2g} over nine steps, unevenly (at batch 7 it falls back by "
+            "half)") in caption
+    assert loss[9] > 5 * loss[0]  # it does rise: no "nothing looks wrong"
+    # ... unevenly: one step down, at batch 7 (0.87 to 0.39), where "creeps up" was said
+    assert list(np.flatnonzero(np.diff(loss[:10]) < 0) + 1) == [7] and loss[7] < loss[6] / 2
     assert loss[10] > 2 * loss[9]  # ... and runs away after the ninth
     assert "nothing looks wrong" not in caption
     # The caption is under every frame from the first: it says what to watch, never how it
@@ -665,6 +708,28 @@ def test_the_digits_caption_says_when_the_error_drops_below_pcas():
     assert below and below[0] == stated  # the first recorded epoch below PCA's line
 
 
+def test_no_caption_promises_a_panel_the_handout_leaves_out():
+    """The digits caption said "the reconstructions go from one gray blur to digits", under
+    a handout that draws no reconstructions: a caption (shown in clip, handout and page) says
+    only what every output shows."""
+    from aeviz.renderer.figure import UNDRAWN
+
+    # the panels' pictures (not "weight decay", nor "reconstruction error", which the loss
+    # panel shows)
+    words = {"recon": "the reconstructions", "weights": "the weights"}
+    assert set(UNDRAWN) <= set(words)
+    checked = 0
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        if "[compare]" in path.read_text():
+            continue
+        render = load_experiment(path).render
+        caption = " ".join((render.caption or "").lower().split())
+        for name in UNDRAWN:
+            assert words[name] not in caption, (path.name, name)
+        checked += bool(caption)
+    assert checked >= 10
+
+
 def test_the_iris_caption_says_setosa_is_apart_before_training():
     exp = load_experiment(EXAMPLES / "iris.toml")
     assert "apart from epoch 0" in " ".join(exp.render.caption.split())
@@ -712,8 +777,9 @@ def test_the_linear_vs_pca_handout_names_its_rings(runs):
     handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
     (key,) = handout.figure.legends
     names = [t.get_text() for t in key.get_texts()]
-    assert names[0] == "PCA" and names[1:] == [f"cluster {n}" for n in range(1, 5)]
-    ring = key.legend_handles[0]
+    # the classes first, then the rings, as the clip's key has them
+    assert names == [f"cluster {n}" for n in range(1, 5)] + ["PCA"]
+    ring = key.legend_handles[4]
     assert ring.get_markerfacecolor() == "none" and ring.get_marker() == "o"
     planes = [ax for ax in handout.figure.axes if ax.get_title(loc="left").startswith("(")]
     assert planes and all(any(line.get_label() == "PCA" for line in ax.lines) for ax in planes)
@@ -982,8 +1048,9 @@ def test_the_vae_handout_keys_its_circles_and_ellipses_and_fits_a_page(runs):
     assert width <= TEXT_WIDTH and height <= MOST_HEIGHT <= 9.0, (width, height)
     (key,) = handout.figure.legends
     names = [t.get_text() for t in key.get_texts()]
-    assert names[:2] == list(KEY_TEXTS) and "8" in names
-    circles, ellipses = key.legend_handles[:2]
+    first = names.index(KEY_TEXTS[0])  # after the digits, as in the clip's key
+    assert names[first:first + 2] == list(KEY_TEXTS) and "8" in names[:first]
+    circles, ellipses = key.legend_handles[first:first + 2]
     assert circles.get_linestyle() == "--" and ellipses.get_linestyle() == "-"
     handout.figure.canvas.draw()
     renderer = handout.figure.canvas.get_renderer()
@@ -1287,7 +1354,7 @@ def test_the_decoders_grid_points_are_keyed_in_the_comparison_clip_and_handout(r
              {MARK_NAMES["grid"][0], *KEY_TEXTS}]
     assert len(marks) == 3
     classes = [texts[str(n)] for n in range(10)]
-    assert max(m.x1 for m in marks) < min(c.x0 for c in classes)
+    assert max(c.x1 for c in classes) < min(m.x0 for m in marks)  # after them, as the clip's
 
 
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])

@@ -3,6 +3,7 @@ hugs the line, and a key wherever there is room when nothing near the line is cl
 
 import contextlib
 import logging
+import re
 import warnings
 
 import numpy as np
@@ -17,6 +18,7 @@ from aeviz.renderer.panels.placement import (
     fit_text,
     free_box,
     free_spot,
+    left_out_note,
     outline_width,
     text_width,
     wrap_sentences,
@@ -192,3 +194,55 @@ def test_a_clips_caption_with_math_wraps_between_the_math(tiny_run_path):
         assert lines[0].startswith("The codes")
         assert all(_dollars(line) % 2 == 0 for line in lines), lines
         assert size == "640x360" or math in "\n".join(lines)
+
+
+FOUR_SENTENCES = ("Trained without labels, the clusters still gather in the code plane. The "
+                  "second sentence says something long about the reconstructions and how they "
+                  "change. A third sentence adds more words about the loss. A fourth sentence "
+                  "closes the lesson with a remark.")
+FIVE_LINES = "line one\nline two\nline three\nline four\nline five"
+
+
+def test_a_caption_with_lines_of_its_own_drops_whole_lines_not_half_of_one():
+    """Found by the attack pass: a five-line caption ended "line one…" where "line one" and
+    "line two" fit; whole lines are dropped as whole sentences are."""
+    assert wrap_sentences(FIVE_LINES, 11.5, 400, 2) == ["line one", "line two"]
+    assert left_out_note(FIVE_LINES, ["line one", "line two"], "the handout") == \
+        "caption: 2 of 5 lines fit the handout; the rest is left out"
+    assert left_out_note(FIVE_LINES, FIVE_LINES.split("\n"), "the handout") is None
+    assert left_out_note("A very long first sentence. Two.", ["A very…"], "a 640x360 frame") \
+        == "caption: its first sentence is cut to fit a 640x360 frame; the rest is left out"
+
+
+def test_a_caption_cut_to_fit_is_said_on_stderr_never_left_out_silently(run_cli, tiny_run_path,
+                                                                        tmp_path):
+    result = run_cli("render", tiny_run_path, "-o", tmp_path / "c.png", "--size", "640x360",
+                     "--caption", FOUR_SENTENCES)
+    assert result.exit_code == 0
+    assert "note: caption: 1 of 4 sentences fit a 640x360 frame; the rest is left out\n" \
+        in result.stderr
+    result = run_cli("render", tiny_run_path, "-o", tmp_path / "d.png", "--size", "1280x720",
+                     "--caption", FOUR_SENTENCES)
+    assert "caption" not in result.stderr  # all four fit
+    result = run_cli("figure", tiny_run_path, "-o", tmp_path / "f.png", "--caption", FIVE_LINES)
+    assert result.exit_code == 0
+    assert "note: caption: 3 of 5 lines fit the handout; the rest is left out\n" in result.stderr
+
+
+NOTE = re.compile(r"caption: (?:(\d+) of (\d+) (?:sentence|line)s fit|its first (?:sentence|line) "
+                  r"is cut to fit) the handout; the rest is left out")
+
+
+@examples(0.5)
+@given(st.lists(st.one_of(TITLE_PIECES, st.sampled_from([". ", "! ", "? ", "\n"])),
+                min_size=1, max_size=24).map("".join),
+       st.integers(1, 3), st.sampled_from([60.0, 150.0, 400.0]))
+def test_a_captions_note_is_said_exactly_when_something_is_left_out(text, lines, room):
+    drawn = wrap_sentences(text, 11.5, room, lines)
+    note = left_out_note(text, drawn, "the handout")
+    everything = "".join("".join(line.split()) for line in drawn) == "".join(text.split())
+    assert (note is None) == everything, (drawn, note)
+    if note is not None:
+        match = NOTE.fullmatch(note)
+        assert match, note
+        assert match[1] is None or int(match[1]) < int(match[2])

@@ -58,6 +58,7 @@ from aeviz.renderer.panels.loss import (
 from aeviz.renderer.panels.placement import (
     curve_points,
     draw_lines,
+    left_out_note,
     line_baselines,
     text_width,
     wrap_sentences,
@@ -242,6 +243,9 @@ class HandoutFigure:
         # A margin on the right: Agg draws text a little wider than its outline measures.
         caption = wrap_sentences(options.caption or "", FONT["label"],
                             (width - LEFT - RIGHT) * 72 - 2 * FONT["label"], CAPTION_LINES)
+        note = left_out_note(options.caption or "", caption, "the handout")
+        if note:
+            self.notes.append(note)
         # As tall as its lines, their math included (a fraction, a sum's limits).
         below = max(len(caption) * 1.25 * FONT["label"],
                     line_baselines(caption, FONT["label"])[1]) / 72 + 0.08 if caption else 0.0
@@ -476,23 +480,43 @@ class HandoutFigure:
             loss_limits_for(self.views, options, span)
         set_loss_limits(ax, limits.x, limits.y, limits.log)
         self._batch_axis(ax)
+        self._markers_inside(ax, curves)
         letters = []
         renderer = self.figure.canvas.get_renderer()
         line = 1.2 * FONT["label"] / 72 / LOSS_HEIGHT
+        to_axes = ax.transAxes.inverted()
+        crossed = curve_points(ax, curves)
+        space = 0.3 * FONT["label"] / 72 / width  # a letter's padding spaces, axes fraction
         for column, position in enumerate(self.positions):
             ax.axvline(position, color=theme.muted, lw=0.6, ls=":", zorder=1)
-            at_end = position > span[0] + 0.95 * (span[1] - span[0])  # keep inside the axes
+            # Keep inside the axes (whose x may reach past the span: to a batch axis's end).
+            left, right = ax.get_xlim()
+            at_end = position > left + 0.95 * (right - left)
             letter = ax.text(position, 0.98, f" {chr(ord('a') + column)} ",
                              transform=ax.get_xaxis_transform(),
                              ha="right" if at_end else "left", va="top",
                              fontsize=FONT["label"], color=theme.foreground)
-            while any(letter.get_window_extent(renderer).overlaps(other.get_window_extent(
-                    renderer)) for other in letters):  # moments close together: a line lower
+            # A line lower while it overlaps another letter (moments close together) or a
+            # curve crosses its glyph (a blow-up rises to the top right, through the last
+            # letter); where no height is clear of the curve, at the top, as before.
+            highest = None  # the highest height clear of the other letters
+            for _ in range(int(0.6 / line)):
+                box = letter.get_window_extent(renderer)
+                (x0, y0), (x1, y1) = to_axes.transform(box)
+                hit = crossed[(crossed[:, 0] > x0 + space) & (crossed[:, 0] < x1 - space)
+                              & (crossed[:, 1] > y0 - 0.02) & (crossed[:, 1] < y1 + 0.02)]
+                if not any(box.overlaps(other.get_window_extent(renderer))
+                           for other in letters):
+                    if not len(hit):
+                        break
+                    highest = letter.get_position()[1] if highest is None else highest
                 letter.set_y(letter.get_position()[1] - line)
+            else:
+                if highest is not None:
+                    letter.set_y(highest)
             letters.append(letter)
         # The reference lines' labels clear of the curves and of the moments' letters.
         self.figure.canvas.draw()
-        to_axes = ax.transAxes.inverted()
         taken = []
         for letter in letters:
             (x0, y0), (x1, y1) = to_axes.transform(letter.get_window_extent())
@@ -515,6 +539,20 @@ class HandoutFigure:
                                         marker_pt=(MOMENT_MARKER_PT + 0.5) / 2))
         if several:
             self._end_names(ax, curves)
+
+    def _markers_inside(self, ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Raise the loss axis's top until the highest point of a curve (a moment's dot on
+        it) lies a dot's radius inside the frame (a blow-up's last dot sat on the top line)."""
+        room = (MOMENT_MARKER_PT / 2 + 1) / 72 / LOSS_HEIGHT  # axes fraction
+        points = curve_points(ax, curves)
+        if not len(points) or points[:, 1].max() <= 1 - room:
+            return
+        highest = float(points[:, 1].max())
+        low, high = ax.get_ylim()
+        if ax.get_yscale() == "log":
+            ax.set_ylim(low, low * (high / low) ** (highest / (1 - room)))
+        else:
+            ax.set_ylim(low, low + (high - low) * highest / (1 - room))
 
     def _terms(self, ax: Axes, top: float, end: float) -> np.ndarray:
         """The run's other terms (the codes' L1 size, a VAE's KL) on a right axis from 0 to
@@ -588,10 +626,11 @@ class HandoutFigure:
         return ("circles" in layers, "ellipses" in layers) if "circles" in layers else ()
 
     def _key(self) -> tuple[list, list[str]]:
-        """The key's handles and names: first, as in the clip's, what the rings are where the
-        planes draw PCA's projection (a ring with no name reads as a class), a VAE's circles
-        and ellipses, the decoder's grid points on the planes and its sheet (strong where the
-        codes are, faint beyond) and a denoising run's noisy inputs; then the classes."""
+        """The key's handles and names, in the clip's order: first the classes; then what
+        the rings are where the planes draw PCA's projection (a ring with no name reads as a
+        class), a VAE's circles and ellipses, the decoder's grid points on the planes and its
+        sheet (strong where the codes are, faint beyond) and a denoising run's noisy inputs
+        (MARK_NAMES' order)."""
         handles = [Line2D([], [], ls="", marker="o", ms=4, mec="none", mfc=color)
                    for _, color in self._legend_entries()]
         names = [name for name, _ in self._legend_entries()]
@@ -618,36 +657,40 @@ class HandoutFigure:
                      "noisy": {"marker": "x", "ms": 4, "ls": "-", "lw": 0.6, "color": muted}}
             keyed += [(Line2D([], [], **looks[mark]), MARK_NAMES[mark][0])
                       for mark in ("sheet", "beyond", "noisy") if mark in marks]
-        self.key_marks = len(keyed)
-        return [h for h, _ in keyed] + handles, [n for _, n in keyed] + names
+        self.key_classes = len(names)
+        return handles + [h for h, _ in keyed], names + [n for _, n in keyed]
 
     def _key_rows(self, width: float) -> int:
         """The key's rows: one where it fits the page's width, else two."""
         _, names = self._key()
         if not names:
             return 0
-        entry_pt = (2.0 + 0.2 + KEY_SPACING) * FONT["label"]
+        entry_pt = (KEY_HANDLE + KEY_PAD + KEY_SPACING) * FONT["label"]
         wide = sum(text_width(name, FONT["label"]) for name in names) + entry_pt * len(names)
         return 1 if wide <= (width - LEFT - RIGHT) * 72 else 2
 
     def _cluster_legend(self, middle: float, rows: int) -> None:
         """The key across the page (see _key), on `rows` rows."""
         handles, names = self._key()
-        if 0 < self.key_marks < len(names):
-            # matplotlib fills a key column by column: the marks' last column filled with
-            # blanks, so the classes start a column of their own (the "0" sat under
+        classes = self.key_classes
+        if 0 < classes < len(names):
+            # matplotlib fills a key column by column: the classes' last column filled with
+            # blanks, so the marks start a column of their own (the "0" sat under
             # "decoder's grid points", apart from 1 to 9)
-            blanks = -self.key_marks % rows
-            handles[self.key_marks:self.key_marks] = [Line2D([], [], ls="")] * blanks
-            names[self.key_marks:self.key_marks] = [""] * blanks
+            blanks = -classes % rows
+            handles[classes:classes] = [Line2D([], [], ls="")] * blanks
+            names[classes:classes] = [""] * blanks
         self.figure.legend(handles, names, loc="center",
                            bbox_to_anchor=(0.5, middle / self.size[1]),
                            ncol=-(-len(names) // rows), frameon=False, fontsize=FONT["label"],
-                           handletextpad=0.2, columnspacing=KEY_SPACING,
+                           handlelength=KEY_HANDLE, handletextpad=KEY_PAD,
+                           columnspacing=KEY_SPACING,
                            labelcolor=self.theme.foreground)
 
 
 KEY_SPACING = 0.8  # between a key's entries, in font sizes (ten digits and more in 6.3 in)
+KEY_HANDLE = 1.6  # a key's symbol (a line's sample), in font sizes
+KEY_PAD = 0.5  # between a key's symbol and its name, in font sizes (a line's end touched it)
 
 
 def light(theme) -> bool:

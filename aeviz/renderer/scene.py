@@ -33,6 +33,7 @@ from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.placement import (
     draw_lines,
     fit_text,
+    left_out_note,
     line_baselines,
     text_width,
     wider_than,
@@ -219,6 +220,10 @@ class Scene:
         # A margin on the right: Agg draws text a little wider than its outline measures.
         room = 0.97 * width_in * 72 - 2 * FONT["label"]
         lines = wrap_sentences(text, FONT["label"], room, most)
+        pixels = "x".join(f"{side * fig.dpi:.0f}" for side in (width_in, height_in))
+        note = left_out_note(text, lines, f"a {pixels} frame")
+        if note:
+            self.notes.append(note)
         self.caption_lines = draw_lines(fig, 0.012, bottom * height_in + 0.5 * CAPTION_PAD_IN,
                                         lines, FONT["label"], self.theme.foreground)
         # As tall as its lines, their math included (a fraction, a sum's limits).

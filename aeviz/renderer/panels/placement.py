@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -143,20 +144,46 @@ def wrap_text(text: str, size: float, room_pt: float, lines: int) -> list[str]:
 
 def wrap_sentences(text: str, size: float, room_pt: float, lines: int) -> list[str]:
     """wrap_text for a caption: where the whole text does not fit, it ends with the last
-    whole sentence that fits (a lesson's caption starts with the lesson in brief), rather
-    than an ellipsis in mid-sentence; only a first sentence too long alone is cut.
+    whole sentence or whole line of its own that fits (a lesson's caption starts with the
+    lesson in brief), rather than an ellipsis in mid-sentence; only a first sentence too long
+    alone is cut.
 
     Bounded: only the characters `lines` lines could hold are looked at."""
     wrapped = wrap_text(text, size, room_pt, lines)
     if not wrapped or not wrapped[-1].endswith("…"):
         return wrapped
     head = _plain_lines(text[:lines * most_chars(size, room_pt) + 1])
-    ends = [match.end() for match in re.finditer(r"[.!?](?=[ \n])", head)]
-    for end in reversed(ends):
+    for end in reversed(_unit_ends(head)):
         shorter = wrap_text(head[:end], size, room_pt, lines)
         if not shorter[-1].endswith("…"):
             return shorter
     return wrapped
+
+
+def _unit_ends(plain: str) -> list[int]:
+    """Where each sentence and each line of `plain` (as _plain_lines makes it) ends."""
+    return sorted({match.end() for match in re.finditer(r"[.!?](?=[ \n])", plain)}
+                  | {match.start() for match in re.finditer("\n", plain)})
+
+
+def left_out_note(text: str, drawn: list[str], where: str) -> str | None:
+    """What a caption `text`, drawn as the lines `drawn` (from wrap_sentences), left out: a
+    note saying how much of it fits `where` ("a 640x360 frame", "the handout"); None when all
+    of it is drawn. Counted in lines when the caption has line breaks of its own, else in
+    sentences (counted in printed characters: the wrap drops spaces where it breaks)."""
+    plain = _plain_lines(text)
+    shown = sum(len("".join(line.split())) for line in drawn)
+    total = len("".join(plain.split()))
+    if shown >= total:
+        return None
+    unit = "line" if "\n" in plain else "sentence"
+    ends = [match.start() for match in re.finditer("\n", plain)] if unit == "line" else \
+        [end for end in _unit_ends(plain) if end < len(plain)]
+    if drawn and drawn[-1].endswith("…"):
+        return f"caption: its first {unit} is cut to fit {where}; the rest is left out"
+    printed = list(accumulate((not char.isspace() for char in plain), initial=0))
+    whole = sum(1 for end in ends if printed[end] <= shown)
+    return f"caption: {whole} of {len(ends) + 1} {unit}s fit {where}; the rest is left out"
 
 
 def line_baselines(lines: list[str], size: float,
