@@ -251,6 +251,36 @@ def test_every_example_clip_has_no_overlapping_text(example_runs, name, members,
         assert_no_curve_crosses_a_label(drawn)
 
 
+@pytest.fixture(scope="module")
+def whole_vae_run():
+    """The single VAE example trained as the README trains it (all 40 epochs, about a second):
+    its [render] caption kept (an override of its epochs drops it) and its plane's shape the
+    one a lecturer sees."""
+    return train(load_experiment(EXAMPLES / "vae-vs-ae-vae.toml"))
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_the_single_vae_clips_key_overlaps_no_text(whole_vae_run, size, monkeypatch):
+    """At 640x360 the circles' key "N(0,1) 1σ 2σ / σ" stood over the header's "Adam,
+    learning rate 0.003, batch 32" on every frame: the key is drawn, and no text (keys'
+    included) overlaps another, at 0, 10, 30, 60 and 100 % of the clip."""
+    options = dataclasses.replace(whole_vae_run.experiment.render, size=size)
+    assert options.caption  # the clip as rendered, caption and all
+    views = run_views([whole_vae_run], options)
+    frames = plan_frames([v.timeline for v in views], options)
+    scene = Scene(views, options, (frames[0].position, frames[-1].position))
+    keys = {"N(0,1): 1σ, 2σ", "N(0,1) 1σ 2σ"}
+    for share in (0, 0.1, 0.3, 0.6, 1):
+        texts = drawn_texts(scene, frames[round(share * (len(frames) - 1))], monkeypatch)
+        monkeypatch.undo()
+        assert keys & {text for text, _, _ in texts}, share
+        for i, (text, _, box) in enumerate(texts):
+            assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= options.pixels[0] + 1 and \
+                box.y1 <= options.pixels[1] + 1, (text, box)
+            for other, _, other_box in texts[i + 1:]:
+                assert not overlap(box, other_box), (text, other, share)
+
+
 def assert_no_curve_crosses_a_label(scene: Scene) -> None:
     """The loss panel's labels (reference lines' labels, value labels) touch no curve drawn
     in it: the RMSE, the training objective, the terms, every run's."""

@@ -130,8 +130,11 @@ class CodePanel:
         self.trail_length = options.trails if "trails" in layers else 0
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         # What a VAE's plane and --pull add, turned with the codes (see those modules).
+        box, (width_in, height_in) = ax.get_position(), fig.get_size_inches()
+        room_above_in = (slot[1] + slot[3] - box.y1) * height_in  # the title line's, and more
         self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers,
-                                             key=not compact, room_below_in=room_below_in)]
+                                             key=not compact, room_below_in=room_below_in,
+                                             room_above_in=None if compact else room_above_in)]
                          if "circles" in layers else []) + (
             [PullArrows(ax, view, theme)] if "pull" in layers else []) + (
             [SparsityOverlay(ax, view, theme, readout=not compact)] if "axes" in layers
@@ -140,6 +143,11 @@ class CodePanel:
             [self.trails] if self.trails else []) + (
             [self.dense.image] if self.dense else self.points) + [
             artist for overlay in self.overlays for artist in overlay.artists]
+        if ax.get_position().bounds != box.bounds and ax.get_xscale() == "linear":
+            # A plane made smaller for its key: ticks that clear each other at its new size.
+            box = ax.get_position()
+            clear_ticks(ax.xaxis, ax.get_xlim(), box.width * width_in, across=True)
+            clear_ticks(ax.yaxis, ax.get_ylim(), box.height * height_in, across=False)
         if entries:
             _legend(ax, theme, entries, rows, run.experiment.data.label_column, slot)
 
