@@ -251,12 +251,46 @@ def test_every_example_clip_has_no_overlapping_text(example_runs, name, members,
         assert_no_curve_crosses_a_label(drawn)
 
 
+class WholeRuns(dict):
+    """Examples trained as the README trains them (all epochs: the digits' 40 take about a
+    second): their [render] caption kept (an override of the epochs drops it) and their
+    planes' shapes the ones a lecturer sees."""
+
+    def __missing__(self, name: str):
+        self[name] = train(load_experiment(EXAMPLES / f"{name}.toml"))
+        return self[name]
+
+
 @pytest.fixture(scope="module")
-def whole_vae_run():
-    """The single VAE example trained as the README trains it (all 40 epochs, about a second):
-    its [render] caption kept (an override of its epochs drops it) and its plane's shape the
-    one a lecturer sees."""
-    return train(load_experiment(EXAMPLES / "vae-vs-ae-vae.toml"))
+def whole_runs() -> WholeRuns:
+    return WholeRuns()
+
+
+@pytest.fixture(scope="module")
+def whole_vae_run(whole_runs):
+    return whole_runs["vae-vs-ae-vae"]
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("name", ["vae-vs-ae-vae", "vae-vs-ae-ae"])
+def test_every_mark_a_single_clips_plane_draws_is_keyed(whole_runs, name, size):
+    """At 640x360 the single VAE and plain-AE clips drew the decoder's "+" grid points on
+    the code plane without keying them (the 1280x720 clips and the page did): every mark the
+    description gives the plane is named in a key, by its MARK_NAMES name, at every size."""
+    from matplotlib.legend import Legend
+
+    from aeviz.renderer.description import MARK_NAMES, plane_marks
+
+    run = whole_runs[name]
+    options = dataclasses.replace(run.experiment.render, size=size)
+    scene = Scene(run_views([run], options), options, (0, float(run.epoch[-1])))
+    (plane,) = [panel for panel in scene.description.panels if panel.name == "code"]
+    marks = plane_marks(plane.layers)
+    assert "grid" in marks  # the decoder panel's grid points are drawn on the plane
+    keyed = {text.get_text() for legend in scene.figure.findobj(Legend)
+             for text in legend.get_texts()}
+    for mark in marks:
+        assert keyed & set(MARK_NAMES[mark]), (mark, sorted(keyed))
 
 
 @pytest.mark.parametrize("size", sorted(SMALLEST_PX))
