@@ -315,6 +315,36 @@ def test_the_single_vae_clips_key_overlaps_no_text(whole_vae_run, size, monkeypa
                 assert not overlap(box, other_box), (text, other, share)
 
 
+def test_a_comparison_without_a_loss_panel_is_centred_between_header_and_caption(
+        whole_runs):
+    """vae-vs-ae at 1280x720 (four square panels in a row, the planes' own scales): the
+    panels filled the body's top and left 112 px of the frame empty above the caption, 18
+    under the header. Now no band across the frame between the header and the caption is
+    empty for more than 15 % of its height, and the room is split above and below."""
+    from aeviz.renderer.layout import caption_inches_most, header_fraction
+
+    (path,) = [path for path in EXAMPLE_COMPARISONS if path.stem == "vae-vs-ae"]
+    runs = [whole_runs[name] for name in load_comparison(path).compare.runs]
+    options = dataclasses.replace(render_table("vae-vs-ae", runs), size="1280x720")
+    assert options.caption and "loss" not in options.panels
+    views = run_views(runs, options)
+    end = float(runs[0].epoch[-1])
+    scene = Scene(views, options, (0, end))
+    scene.draw_full(Frame(end, (end, end)))
+    pixels = np.asarray(scene.canvas.buffer_rgba())[..., :3].astype(int)
+    height = pixels.shape[0]
+    page_in = scene.figure.get_size_inches()[1]
+    top = round(header_fraction(page_in) * height)
+    bottom = height - round(caption_inches_most(page_in) * scene.figure.dpi)
+    background = pixels[-1, -1]
+    empty = (np.abs(pixels[top:bottom] - background).sum(axis=2) < 30).all(axis=1)
+    drawn = np.flatnonzero(~empty)
+    above, below = drawn[0], len(empty) - 1 - drawn[-1]
+    bands = np.diff(np.flatnonzero(np.diff(np.concatenate([[0], empty, [0]]))))[::2]
+    assert bands.max() <= 0.15 * height, (bands.max(), above, below)
+    assert abs(above - below) <= 0.05 * height, (above, below)
+
+
 def assert_no_curve_crosses_a_label(scene: Scene) -> None:
     """The loss panel's labels (reference lines' labels, value labels) touch no curve drawn
     in it: the RMSE, the training objective, the terms, every run's."""
