@@ -251,6 +251,100 @@ def test_every_example_clip_has_no_overlapping_text(example_runs, name, members,
         assert_no_curve_crosses_a_label(drawn)
 
 
+class WholeRuns(dict):
+    """Examples trained as the README trains them (all epochs: the digits' 40 take about a
+    second): their [render] caption kept (an override of the epochs drops it) and their
+    planes' shapes the ones a lecturer sees."""
+
+    def __missing__(self, name: str):
+        self[name] = train(load_experiment(EXAMPLES / f"{name}.toml"))
+        return self[name]
+
+
+@pytest.fixture(scope="module")
+def whole_runs() -> WholeRuns:
+    return WholeRuns()
+
+
+@pytest.fixture(scope="module")
+def whole_vae_run(whole_runs):
+    return whole_runs["vae-vs-ae-vae"]
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("name", ["vae-vs-ae-vae", "vae-vs-ae-ae"])
+def test_every_mark_a_single_clips_plane_draws_is_keyed(whole_runs, name, size):
+    """At 640x360 the single VAE and plain-AE clips drew the decoder's "+" grid points on
+    the code plane without keying them (the 1280x720 clips and the page did): every mark the
+    description gives the plane is named in a key, by its MARK_NAMES name, at every size."""
+    from matplotlib.legend import Legend
+
+    from aeviz.renderer.description import MARK_NAMES, plane_marks
+
+    run = whole_runs[name]
+    options = dataclasses.replace(run.experiment.render, size=size)
+    scene = Scene(run_views([run], options), options, (0, float(run.epoch[-1])))
+    (plane,) = [panel for panel in scene.description.panels if panel.name == "code"]
+    marks = plane_marks(plane.layers)
+    assert "grid" in marks  # the decoder panel's grid points are drawn on the plane
+    keyed = {text.get_text() for legend in scene.figure.findobj(Legend)
+             for text in legend.get_texts()}
+    for mark in marks:
+        assert keyed & set(MARK_NAMES[mark]), (mark, sorted(keyed))
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_the_single_vae_clips_key_overlaps_no_text(whole_vae_run, size, monkeypatch):
+    """At 640x360 the circles' key "N(0,1) 1σ 2σ / σ" stood over the header's "Adam,
+    learning rate 0.003, batch 32" on every frame: the key is drawn, and no text (keys'
+    included) overlaps another, at 0, 10, 30, 60 and 100 % of the clip."""
+    options = dataclasses.replace(whole_vae_run.experiment.render, size=size)
+    assert options.caption  # the clip as rendered, caption and all
+    views = run_views([whole_vae_run], options)
+    frames = plan_frames([v.timeline for v in views], options)
+    scene = Scene(views, options, (frames[0].position, frames[-1].position))
+    keys = {"N(0,1): 1σ, 2σ", "N(0,1) 1σ 2σ"}
+    for share in (0, 0.1, 0.3, 0.6, 1):
+        texts = drawn_texts(scene, frames[round(share * (len(frames) - 1))], monkeypatch)
+        monkeypatch.undo()
+        assert keys & {text for text, _, _ in texts}, share
+        for i, (text, _, box) in enumerate(texts):
+            assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= options.pixels[0] + 1 and \
+                box.y1 <= options.pixels[1] + 1, (text, box)
+            for other, _, other_box in texts[i + 1:]:
+                assert not overlap(box, other_box), (text, other, share)
+
+
+def test_a_comparison_without_a_loss_panel_is_centred_between_header_and_caption(
+        whole_runs):
+    """vae-vs-ae at 1280x720 (four square panels in a row, the planes' own scales): the
+    panels filled the body's top and left 112 px of the frame empty above the caption, 18
+    under the header. Now no band across the frame between the header and the caption is
+    empty for more than 15 % of its height, and the room is split above and below."""
+    from aeviz.renderer.layout import caption_inches_most, header_fraction
+
+    (path,) = [path for path in EXAMPLE_COMPARISONS if path.stem == "vae-vs-ae"]
+    runs = [whole_runs[name] for name in load_comparison(path).compare.runs]
+    options = dataclasses.replace(render_table("vae-vs-ae", runs), size="1280x720")
+    assert options.caption and "loss" not in options.panels
+    views = run_views(runs, options)
+    end = float(runs[0].epoch[-1])
+    scene = Scene(views, options, (0, end))
+    scene.draw_full(Frame(end, (end, end)))
+    pixels = np.asarray(scene.canvas.buffer_rgba())[..., :3].astype(int)
+    height = pixels.shape[0]
+    page_in = scene.figure.get_size_inches()[1]
+    top = round(header_fraction(page_in) * height)
+    bottom = height - round(caption_inches_most(page_in) * scene.figure.dpi)
+    background = pixels[-1, -1]
+    empty = (np.abs(pixels[top:bottom] - background).sum(axis=2) < 30).all(axis=1)
+    drawn = np.flatnonzero(~empty)
+    above, below = drawn[0], len(empty) - 1 - drawn[-1]
+    bands = np.diff(np.flatnonzero(np.diff(np.concatenate([[0], empty, [0]]))))[::2]
+    assert bands.max() <= 0.15 * height, (bands.max(), above, below)
+    assert abs(above - below) <= 0.05 * height, (above, below)
+
+
 def assert_no_curve_crosses_a_label(scene: Scene) -> None:
     """The loss panel's labels (reference lines' labels, value labels) touch no curve drawn
     in it: the RMSE, the training objective, the terms, every run's."""

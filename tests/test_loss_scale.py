@@ -257,3 +257,38 @@ def test_a_blow_ups_loss_axis_tops_out_just_above_its_largest_value(divergence, 
                     & (seen_points[:, 1] >= box.y0) & (seen_points[:, 1] <= box.y1))
         assert value.get_text().startswith("RMSE") and not crossing.any()
     assert high < 10 * largest  # the last frame: within a decade of 7.7e27, not 1e43
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_end_dots_at_one_place_nest_so_every_run_shows(tiny_run_path, size):
+    """activations at epoch 300: identity's end dot hid under sigmoid's (0.0847 and 0.0874).
+    Two runs ending at one place: the later run's dot is drawn smaller over the earlier's,
+    whose color still shows around it; runs apart keep their full dots."""
+    from aeviz import trajectory
+    from aeviz.renderer.frames import Frame
+    from aeviz.renderer.panels.loss import MARKER_PT, NESTED_SHARE, nested_sizes
+    from aeviz.renderer.views import RunView
+    from aeviz.settings import RenderOptions
+
+    run = trajectory.load(tiny_run_path)
+    views = [RunView(run, "first"), RunView(run, "second")]
+    end = float(run.epoch[-1])
+    scene = Scene(views, RenderOptions(size=size, panels=("code", "loss")), (0, end))
+    scene.draw_full(Frame(end, (end, end)))
+    (loss,) = [panel for panel, _ in scene.panels if isinstance(panel, LossPanel)]
+    pixels = np.asarray(scene.canvas.buffer_rgba())[..., :3].astype(int)
+    x, y = loss.ax.transData.transform(np.ravel(loss.markers[0].get_data()))
+    row = pixels.shape[0] - round(y)
+    reach = round(MARKER_PT * scene.figure.dpi / 72)
+    # The first run's color right of the dots' centre, where the curves (ending there) draw
+    # nothing: its ring; the second's at the centre: its dot.
+    ring = pixels[row - reach:row + reach + 1, round(x) + 1:round(x) + reach + 1]
+    dot = pixels[row - 1:row + 2, round(x) - 1:round(x) + 2]
+    for marker, near in zip(loss.markers, (ring, dot)):
+        rgb = np.array([int(marker.get_color()[i:i + 2], 16) for i in (1, 3, 5)])
+        assert (np.abs(near - rgb).sum(axis=2) < 24).sum() >= 3, marker.get_color()
+    assert [m.get_markersize() for m in loss.markers] == [MARKER_PT, NESTED_SHARE * MARKER_PT]
+    # apart (more than a dot's radius): full size; nearer: nested, the third in the second
+    assert nested_sizes(np.array([[0.0, 0.0], [10.0, 0.0]]), 1.0) == [MARKER_PT] * 2
+    assert nested_sizes(np.zeros((3, 2)), 1.0) == pytest.approx(
+        [MARKER_PT, 0.6 * MARKER_PT, 0.36 * MARKER_PT])

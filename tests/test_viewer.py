@@ -225,6 +225,27 @@ def test_the_viewer_is_usable_at_640x400(tiny_run_path, monkeypatch):
                         min(box.y1, other_box.y1) - max(box.y0, other_box.y0) > 1), (text, other)
 
 
+def test_the_vae_viewers_key_overlaps_no_text_at_640x400(monkeypatch):
+    """The single VAE example in a 640x400 window: its circles' key stood over the header's
+    "Adam, learning rate 0.003, batch 32"; the key is drawn and no two texts overlap."""
+    from aeviz.settings import load_experiment
+    from aeviz.training.loop import train
+    from tests.helpers import drawn_text_boxes, overlap
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    run = train(load_experiment(examples / "vae-vs-ae-vae.toml"))  # 40 epochs, about 1 s
+    figure = Figure(figsize=(6.4, 4.0), dpi=100)
+    FigureCanvasAgg(figure)
+    viewer = Viewer([run], run.experiment.render, figure)
+    viewer.show(len(viewer.frames) - 1)
+    boxes = drawn_text_boxes(figure, monkeypatch)
+    assert {"N(0,1): 1σ, 2σ", "N(0,1) 1σ 2σ"} & {text for text, _ in boxes}
+    for i, (text, box) in enumerate(boxes):
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= 641 and box.y1 <= 401, text
+        for other, other_box in boxes[i + 1:]:
+            assert not overlap(box, other_box), (text, other)
+
+
 def test_the_toolbar_reads_out_only_what_means_something(tiny_run_path):
     viewer, _ = make_viewer(tiny_run_path)
     readouts = {type(panel).__name__: panel.ax.format_coord(0.5, 0.25)

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 
 from aeviz.renderer.description import Panel, describe, stop_text
 from aeviz.renderer.frames import Frame
@@ -88,12 +89,34 @@ class Scene:
                            for panel in self.description.panels
                            for x, y, w, h in [panel.rect]]
             self._show_decoder_grids()
+            self._centre_runs(low)
             self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
             self.notes += [note for panel, _ in self.panels
                            for note in getattr(panel, "notes", [])]
             if figure.legends:
                 self._details_clear_of(figure.legends[0])
         self.background = None
+
+    def _centre_runs(self, low: float) -> None:
+        """Several runs and no loss panel: the panels moved down to the middle of the room
+        between the header and `low` (the caption's top). Four square panels in a row at
+        1280x720 filled the top of it and left 120 px empty above the caption."""
+        self.lowered_in = 0.0  # how far the panels were moved down (inches)
+        if len(self.views) < 2 or any(name == "loss" for name, _, _ in self.slots):
+            return
+        figure = self.figure
+        renderer = self.canvas.get_renderer()
+        # (A key a plane adds under itself is clipped out of its tight box: measured apart.)
+        boxes = [ax.get_tightbbox(renderer) for ax in figure.axes] + [
+            key.get_window_extent(renderer) for ax in figure.axes for key in ax.findobj(Legend)]
+        bottom = min(box.y0 for box in boxes) / figure.bbox.height
+        shift = (bottom - low) / 2  # down only: the planes' titles stay clear of the header
+        if shift * figure.get_size_inches()[1] < 0.05:
+            return
+        for ax in figure.axes:
+            x, y, width, height = ax.get_position().bounds
+            ax.set_position([x, y - shift, width, height])
+        self.lowered_in = shift * figure.get_size_inches()[1]
 
     def _norm(self, scale: ColorScale | None):
         """The matplotlib norm of a color scale: one object for the runs that share it."""

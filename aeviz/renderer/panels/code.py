@@ -7,6 +7,7 @@ from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.path import Path
 
@@ -81,12 +82,16 @@ class CodePanel:
         # a comparison's key above the planes (no legend here: the scene's, from these).
         marks = [_mark_name(mark, fig, slot) for mark in plane_marks(layers)
                  if mark == "grid" and not compact]  # (PCA's rings: named by their artist)
-        if marks and entries:
-            marked = -(-(entries + 1) // _legend_columns(fig, slot, run, labels, marks))
-            marks = marks if marked <= rows else []
-            entries, rows = entries + len(marks), max(rows, marked) if marks else rows
         # the label column's name
         title_rows = 1 if entries and run.experiment.data.label_column else 0
+        title_marks: list[str] = []  # keyed on the name's row, right of it, instead
+        if marks and entries:
+            marked = -(-(entries + 1) // _legend_columns(fig, slot, run, labels, marks))
+            if marked > rows and title_rows:  # (at 640x360 the "+" went unkeyed)
+                title_marks, marks = _title_row_marks(marks, fig, slot, run, labels,
+                                                      entries, rows), []
+            marks = marks if marked <= rows else []
+            entries, rows = entries + len(marks), max(rows, marked) if marks else rows
         margins = (0.0, 0.0, 0.0, 0.0) if compact else (
             0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries), 0.1, 0.4)
         ax = panel_axes(fig, slot, margins, theme, title, title_color=title_color)
@@ -130,8 +135,11 @@ class CodePanel:
         self.trail_length = options.trails if "trails" in layers else 0
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         # What a VAE's plane and --pull add, turned with the codes (see those modules).
+        box, (width_in, height_in) = ax.get_position(), fig.get_size_inches()
+        room_above_in = (slot[1] + slot[3] - box.y1) * height_in  # the title line's, and more
         self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers,
-                                             key=not compact, room_below_in=room_below_in)]
+                                             key=not compact, room_below_in=room_below_in,
+                                             room_above_in=None if compact else room_above_in)]
                          if "circles" in layers else []) + (
             [PullArrows(ax, view, theme)] if "pull" in layers else []) + (
             [SparsityOverlay(ax, view, theme, readout=not compact)] if "axes" in layers
@@ -140,8 +148,14 @@ class CodePanel:
             [self.trails] if self.trails else []) + (
             [self.dense.image] if self.dense else self.points) + [
             artist for overlay in self.overlays for artist in overlay.artists]
+        if ax.get_position().bounds != box.bounds and ax.get_xscale() == "linear":
+            # A plane made smaller for its key: ticks that clear each other at its new size.
+            box = ax.get_position()
+            clear_ticks(ax.xaxis, ax.get_xlim(), box.width * width_in, across=True)
+            clear_ticks(ax.yaxis, ax.get_ylim(), box.height * height_in, across=False)
         if entries:
-            _legend(ax, theme, entries, rows, run.experiment.data.label_column, slot)
+            _legend(ax, theme, entries, rows, run.experiment.data.label_column, slot,
+                    title_marks, _legend_width(fig, slot, run, labels, entries, rows))
 
     def _follow(self, snapshot: int) -> None:
         """Limits holding every code up to `snapshot` (see scales.growing_extents)."""
@@ -253,6 +267,29 @@ def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray
     return 1
 
 
+def _legend_width(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray,
+                  entries: int, rows: int) -> float:
+    """The classes' legend's width in points, as _legend_columns measures its columns (the
+    entries in ceil(entries / rows) columns, the first ones an entry more where uneven)."""
+    room_pt = _legend_room(fig, slot)
+    names = [legend_name(run, label, room_pt) for label in labels][:entries]
+    widths = [text_width(name, FONT["tick"]) + 3.2 * FONT["tick"] for name in names]
+    ncol = -(-len(widths) // rows)
+    taller, rest = divmod(len(widths), ncol)[::-1]
+    starts = np.cumsum([0] + [rest + 1] * taller + [rest] * (ncol - taller))
+    return float(sum(max(widths[a:b]) for a, b in zip(starts[:-1], starts[1:])))
+
+
+def _title_row_marks(marks: list[str], fig: Figure, slot: Rect, run: Trajectory,
+                     labels: np.ndarray, entries: int, rows: int) -> list[str]:
+    """`marks` where they fit on the legend's first row, right of the label column's name
+    (which has that row to itself), else none."""
+    width = _legend_width(fig, slot, run, labels, entries, rows)
+    name = text_width(run.experiment.data.label_column, FONT["tick"])
+    needed = sum(text_width(mark, FONT["tick"]) + 3.2 * FONT["tick"] for mark in marks)
+    return marks if name + FONT["tick"] + needed <= width else []
+
+
 def _mark_name(mark: str, fig: Figure, slot: Rect) -> str:
     """A mark's name in the code plane's key: the long form where it takes at most half the
     key's width (MARK_NAMES)."""
@@ -300,7 +337,7 @@ def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, room_pt: float,
 
 
 def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None,
-            slot: Rect) -> None:
+            slot: Rect, title_marks: list[str] = (), width_pt: float = 0.0) -> None:
     """The clusters' legend below the axis label, clear of the points; `title`: the label
     column's name, before the entries. Centered on the slot, whose width it is given (see
     _legend_room), not on the axes, which the y label's margin moves right: centered on them
@@ -315,3 +352,13 @@ def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None,
                        title_fontsize=FONT["tick"], alignment="left")
     legend.get_title().set_color(theme.muted)
     legend.set_zorder(1)
+    if title_marks:  # on the title's row, at the legend's right end (`width_pt` wide)
+        right = middle + width_pt / 2 / 72 / (box.width * ax.get_figure().get_size_inches()[0])
+        handles = [Line2D([], [], ls="none", marker="+", ms=3.5, mew=0.6, color=theme.muted,
+                          label=name) for name in title_marks]
+        marks = Legend(ax, handles, title_marks, loc="upper right",
+                       bbox_to_anchor=(right, -below), ncol=len(handles), frameon=False,
+                       fontsize=FONT["tick"], markerscale=2.2, handletextpad=0.2,
+                       columnspacing=1.2, labelcolor=theme.foreground)
+        marks.set_zorder(1)
+        ax.add_artist(marks)

@@ -47,6 +47,25 @@ MARKER_PT = 7  # the moving marker's size (diameter, points)
 # A curve carries its moving marker (MARKER_PT wide, a 1 pt edge) at some frame wherever it
 # goes: a reference label keeps this much more room from a curve than from a straight line.
 MARKER_RADIUS_PT = (MARKER_PT + 1) / 2
+NESTED_SHARE = 0.6  # a dot drawn over another's place: this share of it, a ring of it shown
+
+
+def nested_sizes(centres_px: np.ndarray, pixels_per_pt: float) -> list[float]:
+    """The diameters (points) of the runs' end dots at `centres_px` [runs, 2], drawn in
+    order: MARKER_PT, or where a later dot would sit mostly over an earlier one, smaller than
+    it, so that the earlier shows as a ring around it (activations at epoch 300: identity's
+    dot hid under sigmoid's)."""
+    sizes: list[float] = []
+    for number, centre in enumerate(centres_px):
+        size = float(MARKER_PT)
+        for earlier in range(number):
+            apart = np.hypot(*(centre - centres_px[earlier])) / pixels_per_pt
+            if apart < sizes[earlier] / 2:
+                size = min(size, NESTED_SHARE * sizes[earlier])
+        sizes.append(size)
+    return sizes
+
+
 KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much of the line
 AXIS_KEY_SAMPLE_PT = 16  # ... and in the x axis label's row, where room is short
 
@@ -75,6 +94,7 @@ class LossPanel:
         style_grid(ax, theme)
         self.views, self.single, self.ax = views, len(views) == 1, ax
         self.names = [self._readout_name(view) for view in views]
+        self.background = theme.background  # a nested end dot's edge (see nested_sizes)
         # A blow-up ends at the top right, on the axis's top (scales.loss_range): the value
         # labels go to the top left, which its curve leaves free.
         self.left = limits.values_left
@@ -240,6 +260,14 @@ class LossPanel:
             marker.set_data([view.timeline[state.snapshot]], [loss])
             shown = f"{loss:.4f}" if loss < 10 else f"{loss:.4g}"  # blow-ups
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
+        if len(self.markers) > 1:
+            centres = self.ax.transData.transform(
+                np.array([np.ravel(m.get_data()) for m in self.markers], float))
+            for marker, size in zip(self.markers, nested_sizes(centres,
+                                                               self.ax.figure.dpi / 72)):
+                marker.set_markersize(size)  # nested: parted from the ring by the page's color
+                marker.set_markeredgecolor(marker.get_color() if size == MARKER_PT
+                                           else self.background)
         if self.terms is not None:
             self.terms.update(states[0])
         if self.objective is not None:

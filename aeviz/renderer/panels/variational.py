@@ -25,10 +25,13 @@ class VariationalOverlay:
     """The prior's circles, and the ellipses if asked for, turned with the codes."""
 
     def __init__(self, ax: Axes, view: RunView, theme: Theme, ellipses: bool,
-                 key: bool = True, room_below_in: float = 0.0):
+                 key: bool = True, room_below_in: float = 0.0,
+                 room_above_in: float | None = None):
         """`key` false: no key (a handout's small cell, whose caption says it);
         `room_below_in`: free room under the plane's axis label (a plane made smaller than its
-        slot), where the key goes rather than over the codes."""
+        slot), where the key goes rather than over the codes; `room_above_in`: the room over
+        the plane inside its slot (None: not known), which a key above the plane never
+        leaves (the plane is made smaller instead)."""
         self.view = view
         # Over the codes (whose points sit at DYNAMIC): a thin dashed line hides none of
         # them, and under them the circles vanish in a dense cloud.
@@ -44,7 +47,7 @@ class VariationalOverlay:
                                        zorder=DYNAMIC + 0.5)
             self.artists.append(self.ellipses)
         if key:  # redrawn with the codes each frame: a key inside the plane stays on top
-            self.artists.append(_key(ax, theme, ellipses, room_below_in))
+            self.artists.append(_key(ax, theme, ellipses, room_below_in, room_above_in))
 
     def update(self, state: State) -> None:
         raw = raw_codes(self.view, state)
@@ -82,11 +85,14 @@ KEY_PT = FONT["tick"]
 BELOW_AXES_IN = 0.5  # a plane's tick labels and axis label take this much under it
 
 
-def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0) -> Legend:
+def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0,
+         room_above_in: float | None = None) -> Legend:
     """What the circles and ellipses are, never over the codes: a key on the title line,
     right-aligned; else under the plane's axis label where `room_below_in` holds it; else on
-    the title line in its short form (the plane's title given way if need be). Added beside
-    any other legend of the plane, not in place of it."""
+    the title line in its short form (the plane's title given way if need be); else an entry
+    a row above the plane, which is made smaller where its slot's `room_above_in` cannot
+    hold them (at 640x360 such a key stood over the header's text). Added beside any other
+    legend of the plane, not in place of it."""
     options = {"fontsize": KEY_PT, "handlelength": 1.4, "labelcolor": theme.muted,
                "borderaxespad": 0.1, "columnspacing": 0.8, "handletextpad": 0.4}
     room_pt = width_inches(ax) * 72 - 8
@@ -108,13 +114,32 @@ def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0) -> 
     elif fits[1]:  # short, on the title line
         key = _title_line_key(ax, forms[1], options)
     else:  # short, an entry a row, right-aligned above the title line: the run's name
-        # kept (at 640x360 a comparison's "VAE" gave way to a one-row key)
-        above = 1.0 + 1.35 * FONT["title"] / 72 / height_inches(ax)
+        # kept (at 640x360 a comparison's "VAE" gave way to a one-row key); on the title
+        # line itself where the plane has no title
+        rows_in = len(forms[1]) * 1.5 * KEY_PT / 72
+        lift_in = 1.35 * FONT["title"] / 72 if title else KEY_ROOM_IN
+        if room_above_in is not None and lift_in + rows_in > room_above_in:
+            _shrink_from_top(ax, lift_in + rows_in - room_above_in)
+        above = 1.0 + lift_in / height_inches(ax)
         key = Legend(ax, forms[1], [h.get_label() for h in forms[1]], loc="lower right",
                      bbox_to_anchor=(1.0, above), ncol=1, frameon=False, **options)
     key.set_zorder(DYNAMIC + 2)
     ax.add_artist(key)
     return key
+
+
+KEY_ROOM_IN = 0.04  # between a key and the plane under it
+
+
+def _shrink_from_top(ax: Axes, by_in: float) -> None:
+    """The plane `by_in` inches lower at its top, as much narrower (its scales stay equal),
+    its bottom and middle kept: a key above it stays inside its slot."""
+    box = ax.get_position()
+    width_in, height_in = ax.get_figure().get_size_inches()
+    scale = max(box.height * height_in - by_in, 0.2 * box.height * height_in) / (
+        box.height * height_in)
+    width = box.width * scale
+    ax.set_position([box.x0 + (box.width - width) / 2, box.y0, width, box.height * scale])
 
 
 def _key_handles(theme: Theme, ellipses: bool, texts: tuple[str, str]) -> list[Line2D]:
