@@ -6,7 +6,6 @@ once into a background; each frame restores it and draws only the changing artis
 
 from __future__ import annotations
 
-import numpy as np
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -278,10 +277,8 @@ class Scene:
 
     def widest_counter(self) -> str:
         """The longest text the epoch counter will show, to keep the title clear of it."""
-        if len(self.views) > 1:
-            return f"epoch {max(int(v.run.epoch[-1]) for v in self.views)}"
-        view = self.views[0]
-        return max((view.step_label(i) for i in range(len(view))), key=len)
+        return max((view.step_label(i) for view in self.views for i in range(len(view))),
+                   key=len)
 
     def _update_header(self, frame: Frame, states) -> None:
         if len(self.views) == 1:
@@ -291,10 +288,12 @@ class Scene:
             last = state.snapshot == len(run) - 1
             self.status.set_text(self.description.runs[0].stop if last else "")
         else:
-            # The latest recorded epoch of any run (a frame between snapshots names the
-            # recorded moment before it, as for one run).
-            recorded = max(v.timeline[s.snapshot] for v, s in zip(self.views, states))
-            self.counter.set_text(f"epoch {int(np.floor(recorded + 1e-9))}")
+            # The latest recorded moment of any run, named as that run names it (a frame
+            # between snapshots names the recorded moment before it, as for one run; a run
+            # recorded by batch read "epoch 0" from its fractional timeline).
+            _, number = max((v.timeline[s.snapshot], n)
+                            for n, (v, s) in enumerate(zip(self.views, states)))
+            self.counter.set_text(self.views[number].step_label(states[number].snapshot))
             self.status.set_text("")
 
     def update(self, frame: Frame) -> list:

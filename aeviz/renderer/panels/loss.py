@@ -70,6 +70,11 @@ KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much
 AXIS_KEY_SAMPLE_PT = 16  # ... and in the x axis label's row, where room is short
 
 
+def format_loss(loss: float) -> str:
+    """A readout's RMSE: four decimals, four significant digits for a blow-up."""
+    return f"{loss:.4f}" if loss < 10 else f"{loss:.4g}"
+
+
 class LossPanel:
     """RMSE over epochs: the whole curve faint, the part so far strong, the current value."""
 
@@ -195,7 +200,7 @@ class LossPanel:
         name, size = view.label or "", FONT["label"]
         # "(finished)": only a run that ends before another's last snapshot says it.
         ends_differ = len({float(v.timeline[-1]) for v in self.views}) > 1
-        value = " 0.0000" + (" (finished)" if ends_differ else "")
+        value = " " + self._widest_value(view) + (" (finished)" if ends_differ else "")
         room = 0.96 * width_inches(self.ax) * 72
         if text_width(name + value, size) <= room:
             return name
@@ -210,6 +215,13 @@ class LossPanel:
             budget -= excess
         return shown
 
+    @staticmethod
+    def _widest_value(view: RunView) -> str:
+        """The widest value the run's readout shows ("7.683e+27" for a blow-up: the name is
+        shortened to leave room for it, the number never cut)."""
+        return max((format_loss(float(loss)) for loss in view.run.loss), key=len,
+                   default="0.0000")
+
     def _values_x(self) -> tuple[float, str]:
         """Where the value labels' lines are anchored (axes fraction) and how aligned."""
         return (0.02, "left") if self.left else (0.98, "right")
@@ -217,8 +229,9 @@ class LossPanel:
     def _values_box(self, line_height: float) -> Rect:
         """Where the value labels are (top right, or top left beside a blow-up; one line per
         run), in axes fractions."""
-        longest = max(text_width(f"{name} 0.0000 (finished)", FONT["label"])
-                      for name in self.names)
+        longest = max(text_width(f"{name} {self._widest_value(view)} (finished)",
+                                 FONT["label"])
+                      for name, view in zip(self.names, self.views))
         if self.objective is not None:
             longest = max(longest, text_width(f"{OBJECTIVE_LABEL} 0.0000", FONT["label"]))
         width = longest / 72 / width_inches(self.ax)
@@ -258,7 +271,7 @@ class LossPanel:
             loss = float(view.run.loss[state.snapshot])
             line.set_data(view.timeline[:known], view.run.loss[:known])
             marker.set_data([view.timeline[state.snapshot]], [loss])
-            shown = f"{loss:.4f}" if loss < 10 else f"{loss:.4g}"  # blow-ups
+            shown = format_loss(loss)
             value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
         if len(self.markers) > 1:
             centres = self.ax.transData.transform(

@@ -19,7 +19,7 @@ from aeviz.renderer.panels.graph_labels import (
     fit_layer_labels,
     layer_label_choices,
 )
-from aeviz.renderer.panels.placement import fit_text, text_width
+from aeviz.renderer.panels.placement import fit_text, text_width, wider_than
 from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
@@ -39,6 +39,22 @@ from aeviz.trajectory import Trajectory
 MAX_NEURONS = 16      # wider layers show their strongest neurons only
 NARROW_IN = 3.2      # a panel narrower than this (inches of the page) has a bare colorbar
 NAME_GAP = 0.2        # between an input's name and its neuron, in layer spacings
+
+
+def readout_title(name: str, number: str, room_pt: float) -> str:
+    """The title with its |w| readout, in its longest form that fits `room_pt`: the name is
+    shortened before the number, which is never cut (two runs' titles at 640x360 ran into
+    each other and off the frame)."""
+    size = FONT["title"]
+    forms = [f"{name}: |w| up to {number}", f"{name}: |w| ≤ {number}"]
+    for form in forms:
+        if not wider_than(form, size, room_pt):
+            return form
+    tail = f": |w| ≤ {number}"
+    name_room = room_pt - text_width(tail, size)
+    if name_room > text_width("ab…", size):
+        return fit_text(name, size, name_room) + tail
+    return f"|w| ≤ {number}"
 
 
 class WeightPanel:
@@ -96,6 +112,13 @@ class WeightPanel:
             self.artists += self._halves_named(ax, theme)
             self.logvar_labels = self.artists[2:]
         self.title, self.theme, self.title_color = title, theme, title_color
+        # The title's room (points): from the axes' left edge to the slot's right, and in
+        # follow mode before the colorbar, whose exponent ("1e7") sits over its left side.
+        right = slot[0] + slot[2]
+        if self.follow:
+            right = self.colorbar.ax.get_position().x0
+        self.title_room_pt = (right - ax.get_position().x0) * fig.get_size_inches()[0] * 72 \
+            - 1.5 * FONT["title"]
 
     def _halves_named(self, ax: Axes, theme: Theme) -> list:
         """"μ" and "log σ²" right of their pairs of code neurons, on the panel's background
@@ -214,7 +237,8 @@ class WeightPanel:
             self.norm.vmin, self.norm.vmax = -largest, largest  # the colorbar follows
             # The readout in the title: follow mode redraws whole frames (see Scene.draw).
             name = "weights" if self.title == PANEL_TITLES["weights"] else self.title
-            set_title(self.ax, f"{name}: |w| up to {short_number(self.largest_edge[at])}",
+            set_title(self.ax, readout_title(name, short_number(self.largest_edge[at]),
+                                             self.title_room_pt),
                       self.theme, self.title_color)
         weights = [w[outs, ins] for w, (outs, ins) in zip(state.weights, self.edge_index)]
         biases = [b[shown] for b, shown in zip(state.biases, self.shown[1:])]

@@ -1,0 +1,75 @@
+"""A run compared with itself, and a VAE beside a plain run, at 640x360 and 1280x720 (issue 23):
+every readout the recorded snapshot's, no text over another, none cut, no number cut."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from aeviz.renderer import run_views
+from aeviz.renderer.frames import plan_frames
+from aeviz.renderer.panels.placement import text_width
+from aeviz.renderer.panels.style import FONT
+from aeviz.renderer.panels.weights import readout_title
+from aeviz.renderer.scene import Scene
+from aeviz.settings import load_experiment
+from aeviz.training.loop import train
+from tests.helpers import SMALLEST_PX, drawn_texts, overlap
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def diverged():
+    return train(load_experiment(EXAMPLES / "too-high-learning-rate.toml"))
+
+
+def still(runs, size: str):
+    """The still `aeviz render A.npz B.npz -o x.png` draws: the last snapshots, whole runs."""
+    options = dataclasses.replace(runs[0].experiment.render, size=size)
+    views = run_views(runs, options)
+    frames = plan_frames([v.timeline for v in views], options)
+    scene = Scene(views, options, (min(float(v.timeline[0]) for v in views),
+                                   max(float(v.timeline[-1]) for v in views)))
+    return scene, frames[-1]
+
+
+def assert_nothing_over_another(texts, size: str) -> None:
+    width, height = (int(side) for side in size.split("x"))
+    for text, _, box in texts:
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and \
+            box.y1 <= height + 1, (text, box)
+    for i, (text, _, box) in enumerate(texts):
+        for other, _, other_box in texts[i + 1:]:
+            assert not overlap(box, other_box), (text, other)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_a_diverged_run_beside_itself_reads_its_recorded_moment(diverged, size, monkeypatch):
+    """The header read "epoch 0" (the fractional timeline 12/13 floored) where the frame showed
+    batch 12 of epoch 1; the weights' titles ran into each other and off the frame; the loss
+    readouts cut "7.683e+27" to "7.683e+"."""
+    scene, frame = still([diverged, diverged], size)
+    texts = drawn_texts(scene, frame, monkeypatch)
+    monkeypatch.undo()
+    shown = [text for text, _, _ in texts]
+    assert scene.counter.get_text() == diverged.ends_at == "epoch 1, batch 12/13"
+    last = f"{float(diverged.loss[-1]):.4g}"
+    readouts = [text for text in shown if text.endswith(last)]
+    assert len(readouts) == 2, shown
+    titles = [text for text in shown if "|w|" in text]
+    assert len(titles) == 2 and all(re.search(r"\d(e\d+)?$", t) for t in titles), titles
+    assert_nothing_over_another(texts, size)
+
+
+def test_a_weights_readout_title_shortens_its_name_never_its_number():
+    number = "8.489e7"
+    long = readout_title("too-high-learning-rate (1)", number, 1000)
+    assert long == f"too-high-learning-rate (1): |w| up to {number}"
+    for room in (60, 90, 120, 160):
+        title = readout_title("too-high-learning-rate (1)", number, room)
+        assert title.endswith(f"|w| ≤ {number}"), title
+        assert text_width(title, FONT["title"]) <= room or title == f"|w| ≤ {number}"
