@@ -73,3 +73,21 @@ def test_a_weights_readout_title_shortens_its_name_never_its_number():
         title = readout_title("too-high-learning-rate (1)", number, room)
         assert title.endswith(f"|w| ≤ {number}"), title
         assert text_width(title, FONT["title"]) <= room or title == f"|w| ≤ {number}"
+
+
+@pytest.fixture(scope="module")
+def vae_and_plain():
+    return [train(load_experiment(EXAMPLES / f"vae-vs-ae-{name}.toml")) for name in ("vae", "ae")]
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_a_vae_beside_a_plain_run_keys_its_circles_clear_of_the_classes(vae_and_plain, size,
+                                                                        monkeypatch):
+    """At 640x360 "N(0,1) 1σ 2σ" printed over the class legend's "1" and "2"."""
+    scene, frame = still(vae_and_plain, size)
+    texts = drawn_texts(scene, frame, monkeypatch)
+    monkeypatch.undo()
+    shown = [text for text, _, _ in texts]
+    assert any(text.startswith("N(0,1)") for text in shown), shown
+    assert all(digit in shown for digit in "0123456789"), shown
+    assert_nothing_over_another(texts, size)

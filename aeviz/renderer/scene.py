@@ -39,6 +39,7 @@ from aeviz.renderer.panels.placement import (
     wider_than,
     wrap_sentences,
 )
+from aeviz.renderer.panels.variational import lower_key_below
 from aeviz.renderer.scales import ColorScale
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView
@@ -89,6 +90,7 @@ class Scene:
                            for x, y, w, h in [panel.rect]]
             self._show_decoder_grids()
             self._centre_runs(low)
+            self._keys_clear_of_classes()
             self.artists = [a for p, _ in self.panels for a in p.artists] + self.header_artists
             self.notes += [note for panel, _ in self.panels
                            for note in getattr(panel, "notes", [])]
@@ -182,6 +184,27 @@ class Scene:
                 return
             if columns != forms[-1]:
                 legend.remove()
+
+    def _keys_clear_of_classes(self) -> None:
+        """A plane's key (the VAE's circles) under the classes' key, never over it."""
+        if not self.figure.legends:
+            return
+        renderer = self.canvas.get_renderer()
+        classes = self.figure.legends[0].get_window_extent(renderer)
+        width = self.figure.bbox.width
+        for _, (x, _, w, _), run in self.slots:
+            if run is None:
+                continue
+            for ax in self.figure.axes:
+                if x <= ax.get_position().x0 < x + w:
+                    for key in [a for a in ax.artists if isinstance(a, Legend)]:
+                        self._replace_artist(key, lower_key_below(key, classes, renderer,
+                                                                  (x + w) * width))
+
+    def _replace_artist(self, old, new) -> None:
+        """`new` drawn in place of `old` by the panels that keep it among their artists."""
+        for panel, _ in self.panels:
+            panel.artists = [new if artist is old else artist for artist in panel.artists]
 
     def _show_decoder_grids(self) -> None:
         """The decoder panel's grid, faint on the same run's code plane: the two read

@@ -82,6 +82,8 @@ SHORT_KEY_TEXTS = ("N(0,1) 1σ 2σ", "σ")  # the same key where a plane is too 
 # The key's type: a tick label's size, never smaller (at 640x360 its 10 pt read smaller than
 # the ticks beside it).
 KEY_PT = FONT["tick"]
+KEY_OPTIONS = {"fontsize": KEY_PT, "handlelength": 1.4, "borderaxespad": 0.1,
+               "columnspacing": 0.8, "handletextpad": 0.4}
 BELOW_AXES_IN = 0.5  # a plane's tick labels and axis label take this much under it
 
 
@@ -93,8 +95,7 @@ def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0,
     a row above the plane, which is made smaller where its slot's `room_above_in` cannot
     hold them (at 640x360 such a key stood over the header's text). Added beside any other
     legend of the plane, not in place of it."""
-    options = {"fontsize": KEY_PT, "handlelength": 1.4, "labelcolor": theme.muted,
-               "borderaxespad": 0.1, "columnspacing": 0.8, "handletextpad": 0.4}
+    options = KEY_OPTIONS | {"labelcolor": theme.muted}
     room_pt = width_inches(ax) * 72 - 8
     forms = [_key_handles(theme, ellipses, texts) for texts in (KEY_TEXTS, SHORT_KEY_TEXTS)]
     widths = [_row_width(handles) for handles in forms]
@@ -129,6 +130,45 @@ def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0,
 
 
 KEY_ROOM_IN = 0.04  # between a key and the plane under it
+
+
+def lower_key_below(key: Legend, other, renderer, right_px: float) -> Legend:
+    """`key`, or where it stands over `other` (a window box: a comparison's class legend
+    above the planes printed over "N(0,1) 1σ 2σ" at 640x360) a key in one row a line above
+    the plane's title, right-aligned to its slot's right edge `right_px`, the plane made
+    smaller from its top as far as that row still needs. Returns the key drawn (the caller
+    replaces `key` by it where it keeps the artists)."""
+    box = key.get_window_extent(renderer)
+    if min(box.x1, other.x1) <= max(box.x0, other.x0) or box.y1 <= other.y0:
+        return key
+    ax = key.axes
+    dpi = ax.get_figure().dpi
+    handles = key.legend_handles
+    options = KEY_OPTIONS | {"labelcolor": key.get_texts()[0].get_color()}
+    lift_in = 1.35 * FONT["title"] / 72 if ax.get_title("left") else KEY_ROOM_IN
+
+    def row() -> Legend:  # right-aligned at right_px
+        right = (right_px - ax.bbox.x0) / ax.bbox.width
+        return Legend(ax, handles, [t.get_text() for t in key.get_texts()], ncol=len(handles),
+                      loc="lower right", bbox_to_anchor=(right, 1.0 + lift_in / height_inches(ax)),
+                      frameon=False, **options)
+
+    lowered = row()
+    over = (lowered.get_window_extent(renderer).y1 - other.y0) / dpi
+    if over > 0:
+        _shrink_from_top(ax, over + KEY_ROOM_IN)
+        lowered = row()
+    # The plane's vertical axis label reaches above a small plane: the row moved right past
+    # it, into the gap between the slots (at 640x360 a pixel or two).
+    ax.yaxis.get_tightbbox(renderer)  # places the label where it will be drawn
+    box, label = lowered.get_window_extent(renderer), ax.yaxis.label.get_window_extent(renderer)
+    if min(box.x1, label.x1) > max(box.x0, label.x0) and label.y1 > box.y0:
+        right_px += label.x1 - box.x0 + KEY_ROOM_IN * dpi
+        lowered = row()
+    lowered.set_zorder(key.get_zorder())
+    key.remove()
+    ax.add_artist(lowered)
+    return lowered
 
 
 def _shrink_from_top(ax: Axes, by_in: float) -> None:
