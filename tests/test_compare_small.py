@@ -91,3 +91,20 @@ def test_a_vae_beside_a_plain_run_keys_its_circles_clear_of_the_classes(vae_and_
     assert any(text.startswith("N(0,1)") for text in shown), shown
     assert all(digit in shown for digit in "0123456789"), shown
     assert_nothing_over_another(texts, size)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_a_run_that_ends_early_keeps_its_whole_name_in_its_readout(vae_and_plain, size,
+                                                                   monkeypatch):
+    """A VAE beside a longer plain run (digits.npz, 150 epochs): its readout read
+    "V… 0.1888 (finished)" at 640x360; the run that ends last never says it finished."""
+    early = train(load_experiment(EXAMPLES / "vae-vs-ae-vae.toml", {"train.epochs": 10}))
+    scene, frame = still([early, vae_and_plain[1]], size)
+    texts = drawn_texts(scene, frame, monkeypatch)
+    monkeypatch.undo()
+    names = [view.label for view in scene.views]
+    loss = next(panel for panel, run in scene.panels if run is None)
+    readouts = [value.get_text() for value in loss.values]
+    assert readouts[0].startswith(names[0] + " ") and readouts[0].endswith(")"), readouts
+    assert readouts[1].startswith(names[1] + " ") and readouts[1][-1].isdigit(), readouts
+    assert_nothing_over_another(texts, size)

@@ -70,6 +70,9 @@ KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much
 AXIS_KEY_SAMPLE_PT = 16  # ... and in the x axis label's row, where room is short
 
 
+FINISHED_WORDS = (" (finished)", " (done)")  # a run that ended before the others
+
+
 def format_loss(loss: float) -> str:
     """A readout's RMSE: four decimals, four significant digits for a blow-up."""
     return f"{loss:.4f}" if loss < 10 else f"{loss:.4g}"
@@ -98,7 +101,7 @@ class LossPanel:
         ax.set_ylabel("RMSE")
         style_grid(ax, theme)
         self.views, self.single, self.ax = views, len(views) == 1, ax
-        self.names = [self._readout_name(view) for view in views]
+        self.names, self.finished_words = zip(*(self._readout_name(view) for view in views))
         self.background = theme.background  # a nested end dot's edge (see nested_sizes)
         # A blow-up ends at the top right, on the axis's top (scales.loss_range): the value
         # labels go to the top left, which its curve leaves free.
@@ -191,19 +194,24 @@ class LossPanel:
                                          ha=ha)
         ax.add_artist(self.objective_value)
 
-    def _readout_name(self, view: RunView) -> str:
-        """The run's name in its readout: shortened where "NAME 0.0000 (finished)" is wider
-        than the panel (at 640x360 "seed-default (1)" lost its start to the axes' edge), a
-        numbered name keeping its "(1)", so two runs of one name stay two."""
+    def _readout_name(self, view: RunView) -> tuple[str, str]:
+        """The run's name in its readout and the word its readout ends with once the run has
+        finished: the name shortened where "NAME 0.0000 (finished)" is wider than the panel
+        (at 640x360 "seed-default (1)" lost its start to the axes' edge), a numbered name
+        keeping its "(1)", so two runs of one name stay two; "(done)" where that keeps the
+        name whole (at 640x360 "VAE" was cut to "V…"). Only a run that ends before another's
+        last snapshot says it has finished."""
         if self.single:
-            return "RMSE"
+            return "RMSE", ""
         name, size = view.label or "", FONT["label"]
-        # "(finished)": only a run that ends before another's last snapshot says it.
-        ends_differ = len({float(v.timeline[-1]) for v in self.views}) > 1
-        value = " " + self._widest_value(view) + (" (finished)" if ends_differ else "")
+        ends_early = float(view.timeline[-1]) < max(float(v.timeline[-1]) for v in self.views)
         room = 0.96 * width_inches(self.ax) * 72
-        if text_width(name + value, size) <= room:
-            return name
+        words = FINISHED_WORDS if ends_early else ("",)
+        for word in words:
+            if text_width(f"{name} {self._widest_value(view)}{word}", size) <= room:
+                return name, word
+        word = words[-1]
+        value = " " + self._widest_value(view) + word
         number = re.search(r" \(\d+\)$", name)
         suffix = number[0] if number else ""
         head, budget = name[:len(name) - len(suffix)], room - text_width(value + suffix, size)
@@ -213,7 +221,7 @@ class LossPanel:
             if excess <= 0:
                 break
             budget -= excess
-        return shown
+        return shown, word
 
     @staticmethod
     def _widest_value(view: RunView) -> str:
@@ -229,9 +237,8 @@ class LossPanel:
     def _values_box(self, line_height: float) -> Rect:
         """Where the value labels are (top right, or top left beside a blow-up; one line per
         run), in axes fractions."""
-        longest = max(text_width(f"{name} {self._widest_value(view)} (finished)",
-                                 FONT["label"])
-                      for name, view in zip(self.names, self.views))
+        longest = max(text_width(f"{name} {self._widest_value(view)}{word}", FONT["label"])
+                      for name, word, view in zip(self.names, self.finished_words, self.views))
         if self.objective is not None:
             longest = max(longest, text_width(f"{OBJECTIVE_LABEL} 0.0000", FONT["label"]))
         width = longest / 72 / width_inches(self.ax)
@@ -262,8 +269,9 @@ class LossPanel:
     def update(self, states: list[State]) -> None:
         if self.follow:
             self._follow(states[0].snapshot)
-        for view, name, state, line, marker, value in zip(self.views, self.names, states,
-                                                          self.lines, self.markers, self.values):
+        for view, name, word, state, line, marker, value in zip(
+                self.views, self.names, self.finished_words, states, self.lines, self.markers,
+                self.values):
             # The recorded snapshot at or before the frame: a frame between two snapshots
             # moves the points, but the curve, its marker and the value are only ever what
             # was recorded (an in-between RMSE was never measured).
@@ -272,7 +280,7 @@ class LossPanel:
             line.set_data(view.timeline[:known], view.run.loss[:known])
             marker.set_data([view.timeline[state.snapshot]], [loss])
             shown = format_loss(loss)
-            value.set_text(f"{name} {shown}" + (" (finished)" if state.finished else ""))
+            value.set_text(f"{name} {shown}" + (word if state.finished else ""))
         if len(self.markers) > 1:
             centres = self.ax.transData.transform(
                 np.array([np.ravel(m.get_data()) for m in self.markers], float))
