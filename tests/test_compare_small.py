@@ -27,9 +27,10 @@ def diverged():
     return train(load_experiment(EXAMPLES / "too-high-learning-rate.toml"))
 
 
-def still(runs, size: str):
-    """The still `aeviz render A.npz B.npz -o x.png` draws: the last snapshots, whole runs."""
-    options = dataclasses.replace(runs[0].experiment.render, size=size)
+def still(runs, size: str, labels: tuple[str, ...] | None = None):
+    """The still `aeviz render A.npz B.npz -o x.png` draws: the last snapshots, whole runs
+    (`labels`: the runs' names, as the command names runs of a file)."""
+    options = dataclasses.replace(runs[0].experiment.render, size=size, labels=labels)
     views = run_views(runs, options)
     frames = plan_frames([v.timeline for v in views], options)
     scene = Scene(views, options, (min(float(v.timeline[0]) for v in views),
@@ -52,7 +53,8 @@ def test_a_diverged_run_beside_itself_reads_its_recorded_moment(diverged, size, 
     """The header read "epoch 0" (the fractional timeline 12/13 floored) where the frame showed
     batch 12 of epoch 1; the weights' titles ran into each other and off the frame; the loss
     readouts cut "7.683e+27" to "7.683e+"."""
-    scene, frame = still([diverged, diverged], size)
+    names = ("too-high-learning-rate (1)", "too-high-learning-rate (2)")
+    scene, frame = still([diverged, diverged], size, names)
     texts = drawn_texts(scene, frame, monkeypatch)
     monkeypatch.undo()
     shown = [text for text, _, _ in texts]

@@ -15,7 +15,7 @@ from aeviz.renderer.description import MARK_NAMES, code_layers, plane_marks
 from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.decoder import clear_ticks
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
-from aeviz.renderer.panels.placement import fit_text, text_width
+from aeviz.renderer.panels.placement import fit_name, fit_text, text_width
 from aeviz.renderer.panels.pull import PullArrows
 from aeviz.renderer.panels.sparsity import SparsityOverlay
 from aeviz.renderer.panels.style import (
@@ -27,6 +27,7 @@ from aeviz.renderer.panels.style import (
     cluster_hollow,
     height_inches,
     panel_axes,
+    set_title,
     style_grid,
 )
 from aeviz.renderer.panels.variational import VariationalOverlay
@@ -95,6 +96,11 @@ class CodePanel:
         margins = (0.0, 0.0, 0.0, 0.0) if compact else (
             0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries), 0.1, 0.4)
         ax = panel_axes(fig, slot, margins, theme, title, title_color=title_color)
+        # A run's name ends inside its slot (at 640x360 "too-high-learning-rate (1)" ran into
+        # the next plane's axis label).
+        room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
+        set_title(ax, fit_name(title, FONT["title"], room_pt - FONT["title"]), theme,
+                  title_color)
         ax.set_xlabel("code neuron 1")
         ax.set_ylabel("code neuron 2")
         style_grid(ax, theme)

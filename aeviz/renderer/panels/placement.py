@@ -76,6 +76,17 @@ def fit_text(text: str, size: float, room_pt: float, bold: bool = False) -> str:
     return text[:_outside_math(whole, low)].rstrip() + "…"
 
 
+def fit_name(name: str, size: float, room_pt: float) -> str:
+    """A run's name cut to fit `room_pt` points, a numbered name keeping its " (1)" (two runs
+    of one name stay two)."""
+    if not wider_than(name, size, room_pt):
+        return name
+    number = re.search(r" \(\d+\)$", name)
+    suffix = number[0] if number else ""
+    head = name[:len(name) - len(suffix)]
+    return fit_text(head, size, max(room_pt - text_width(suffix, size), 1.0)) + suffix
+
+
 def _math_spans(text: str) -> list[tuple[int, int]]:
     """Where matplotlib draws math in `text`: [start, end) of each $...$ (its rule, line by
     line: math only when a line's unescaped $ signs are even in number, paired in order)."""
