@@ -288,3 +288,27 @@ def test_the_handouts_key_lists_classes_then_marks_as_the_clip_does_each_clear_o
         if text.get_text() and handle.get_linestyle() not in ("None", ""):  # a line's sample
             gap = text.get_window_extent(renderer).x0 - handle.get_window_extent(renderer).x1
             assert gap >= 0.4 * em, (text.get_text(), gap)
+
+
+def test_a_handouts_key_folded_in_two_rows_reads_left_to_right(vae_vs_ae):
+    """Found by a lecturer's look: matplotlib fills a key column by column, so the vae-vs-ae
+    key folded in two rows read "0 2 4 6 8 / 1 3 5 7 9". Read row by row, as drawn, the
+    classes come in order, each row's marks after its classes."""
+    options = dataclasses.replace(vae_vs_ae[0].experiment.render, panels=("code", "decoder"))
+    views = run_views(vae_vs_ae, options)
+    handout = HandoutFigure(views, options, [0.0], TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    (legend,) = handout.figure.legends
+    drawn = [(round(box.y0), box.x0, text.get_text()) for text in legend.get_texts()
+             if text.get_text() for box in [text.get_window_extent(renderer)]]
+    rows = sorted({y for y, _, _ in drawn}, reverse=True)
+    assert len(rows) == 2
+    read = [[name for y, _, name in sorted(drawn, key=lambda d: d[1]) if y == row]
+            for row in rows]
+    _, names = handout._key()
+    classes = names[:handout.key_classes]
+    assert [name for row in read for name in row if name in classes] == classes
+    for row in read:  # the classes first, then the marks
+        kinds = [name in classes for name in row]
+        assert kinds == sorted(kinds, reverse=True), row
