@@ -558,3 +558,30 @@ def test_a_linear_run_draws_pcas_ghost_fitted_onto_its_codes(browser, tmp_path):
     page, _ = page_of([run], tmp_path / "plain.html", pca_ghost=False)
     driver = open_page(browser, page)
     assert js(driver, "aeviz.drawn('code', 0)")["ghost"] is None
+
+
+def test_a_diverging_runs_weights_title_keeps_one_form_for_the_whole_run(browser, tmp_path):
+    """Found by a lecturer's look: the too-high-learning-rate page's weights title read
+    "|w| up to" at the start and "|w| ≤" at the end (the reach grew from 2 to 1e20). One
+    form for the run, whole at its first step and its last, at each width."""
+    run = example("too-high-learning-rate", 2)
+    page, _ = page_of([run], tmp_path / "diverge.html")
+    forms = set()
+    try:
+        for width, height in ((640, 400), (720, 450), (800, 500), (1024, 600), (1280, 800)):
+            viewport(browser, width, height)
+            driver = open_page(browser, page)
+            seen = set()
+            for step in (0, js(driver, "aeviz.steps() - 1")):
+                js(driver, "aeviz.seek(arguments[0])", step)
+                title = js(driver, "aeviz.drawn('weights')")["title"]
+                seen.add(title.rsplit(" ", 1)[0])
+                whole = js(driver, "Array.from(document.querySelectorAll('.panel h2 .title'),"
+                                   " (e) => [e.textContent, e.scrollWidth <= e.clientWidth])")
+                assert [t for t, fits in whole if t == title] == [title], (width, title)
+                assert all(fits for t, fits in whole if t == title), (width, title)
+            assert len(seen) == 1, (width, seen)
+            forms |= seen
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert all(form.endswith(("|w| up to", "|w| \u2264")) for form in forms), forms
