@@ -312,3 +312,24 @@ def test_a_handouts_key_folded_in_two_rows_reads_left_to_right(vae_vs_ae):
     for row in read:  # the classes first, then the marks
         kinds = [name in classes for name in row]
         assert kinds == sorted(kinds, reverse=True), row
+
+
+def test_a_clips_code_plane_key_folded_in_rows_reads_left_to_right(vae_vs_ae):
+    """The code plane's key of ten digits at 640x360 folds into rows: each reads left to
+    right ("0 1 2 3 / 4 5 6 7 / 8 9"), not down the columns ("0 3 6 9 / 1 4 7")."""
+    from aeviz.renderer.frames import Frame
+    from aeviz.renderer.panels.code import CodePanel
+    from aeviz.renderer.scene import Scene
+
+    run = vae_vs_ae[0]
+    end = float(run.epoch[-1])
+    options = dataclasses.replace(run.experiment.render, size="640x360",
+                                  panels=("code", "loss", "recon"))
+    scene = Scene([RunView(run, "plain AE")], options, (0, end))
+    scene.draw_full(Frame(end, (end,)))
+    (code,) = [panel for panel, _ in scene.panels if isinstance(panel, CodePanel)]
+    renderer = scene.canvas.get_renderer()
+    drawn = [(-round(t.get_window_extent(renderer).y0), t.get_window_extent(renderer).x0,
+              t.get_text()) for t in code.ax.get_legend().get_texts() if t.get_text()]
+    assert len({y for y, _, _ in drawn}) >= 2  # folded
+    assert [text for _, _, text in sorted(drawn)] == [str(d) for d in range(10)]
