@@ -333,3 +333,27 @@ def test_a_clips_code_plane_key_folded_in_rows_reads_left_to_right(vae_vs_ae):
               t.get_text()) for t in code.ax.get_legend().get_texts() if t.get_text()]
     assert len({y for y, _, _ in drawn}) >= 2  # folded
     assert [text for _, _, text in sorted(drawn)] == [str(d) for d in range(10)]
+
+
+def test_a_comparisons_classes_key_folded_in_two_rows_reads_left_to_right(vae_vs_ae):
+    """The classes' key above a comparison's planes folds into two rows where one is wider
+    than the frame: each row reads left to right, as the handout's key."""
+    from matplotlib.lines import Line2D
+
+    from aeviz.renderer.scene import Scene
+
+    end = float(vae_vs_ae[0].epoch[-1])
+    options = dataclasses.replace(vae_vs_ae[0].experiment.render, size="640x360")
+    scene = Scene([RunView(run, name) for run, name in zip(vae_vs_ae, ("AE", "VAE"))],
+                  options, (0, end))
+    for legend in list(scene.figure.legends):
+        legend.remove()
+    names = [f"class {n}" for n in range(24)]  # too many for one row at 640 px
+    scene._classes_key([Line2D([], [], marker="o", ls="") for _ in names], names, 0.9)
+    (legend,) = scene.figure.legends
+    scene.canvas.draw()
+    renderer = scene.canvas.get_renderer()
+    drawn = [(-round(t.get_window_extent(renderer).y0), t.get_window_extent(renderer).x0,
+              t.get_text()) for t in legend.get_texts() if t.get_text()]
+    assert len({y for y, _, _ in drawn}) == 2
+    assert [text for _, _, text in sorted(drawn)] == names
