@@ -129,3 +129,27 @@ def test_a_small_mosaic_has_fewer_larger_images(wide_image_run):  # noqa: F811
     # Each 8 x 8 image 20 px or more on screen, the one-pixel gaps between them counted.
     box = mosaic.ax.get_window_extent(scene.figure.canvas.get_renderer())
     assert min(box.width, box.height) * 8 / (mosaic.side * 9 - 1) >= 20
+
+
+def test_a_sheets_key_inside_its_panel_in_two_columns_reads_row_by_row():
+    """matplotlib fills a key column by column: three entries in two columns read "data,
+    beyond the codes / decoded grid". Each row reads left to right, the blank at the end."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from aeviz.renderer.panels.decoder import _place_inside
+    from aeviz.renderer.theme import THEMES
+
+    figure = Figure(figsize=(4, 3), dpi=100)
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    names = ["data", "decoded grid", "beyond the codes"]
+    handles = [Line2D([], [], marker="o", label=name) for name in names]
+    _place_inside(ax, THEMES["light"], handles, ("upper left", 2))
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    drawn = [(-round(t.get_window_extent(renderer).y0), t.get_window_extent(renderer).x0,
+              t.get_text()) for t in ax.get_legend().get_texts() if t.get_text()]
+    assert [text for _, _, text in sorted(drawn)] == names
+    assert len({y for y, _, _ in drawn}) == 2

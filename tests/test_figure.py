@@ -288,3 +288,72 @@ def test_the_handouts_key_lists_classes_then_marks_as_the_clip_does_each_clear_o
         if text.get_text() and handle.get_linestyle() not in ("None", ""):  # a line's sample
             gap = text.get_window_extent(renderer).x0 - handle.get_window_extent(renderer).x1
             assert gap >= 0.4 * em, (text.get_text(), gap)
+
+
+def test_a_handouts_key_folded_in_two_rows_reads_left_to_right(vae_vs_ae):
+    """Found by a lecturer's look: matplotlib fills a key column by column, so the vae-vs-ae
+    key folded in two rows read "0 2 4 6 8 / 1 3 5 7 9". Read row by row, as drawn, the
+    classes come in order, each row's marks after its classes."""
+    options = dataclasses.replace(vae_vs_ae[0].experiment.render, panels=("code", "decoder"))
+    views = run_views(vae_vs_ae, options)
+    handout = HandoutFigure(views, options, [0.0], TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    (legend,) = handout.figure.legends
+    drawn = [(round(box.y0), box.x0, text.get_text()) for text in legend.get_texts()
+             if text.get_text() for box in [text.get_window_extent(renderer)]]
+    rows = sorted({y for y, _, _ in drawn}, reverse=True)
+    assert len(rows) == 2
+    read = [[name for y, _, name in sorted(drawn, key=lambda d: d[1]) if y == row]
+            for row in rows]
+    _, names = handout._key()
+    classes = names[:handout.key_classes]
+    assert [name for row in read for name in row if name in classes] == classes
+    for row in read:  # the classes first, then the marks
+        kinds = [name in classes for name in row]
+        assert kinds == sorted(kinds, reverse=True), row
+
+
+def test_a_clips_code_plane_key_folded_in_rows_reads_left_to_right(vae_vs_ae):
+    """The code plane's key of ten digits at 640x360 folds into rows: each reads left to
+    right ("0 1 2 3 / 4 5 6 7 / 8 9"), not down the columns ("0 3 6 9 / 1 4 7")."""
+    from aeviz.renderer.frames import Frame
+    from aeviz.renderer.panels.code import CodePanel
+    from aeviz.renderer.scene import Scene
+
+    run = vae_vs_ae[0]
+    end = float(run.epoch[-1])
+    options = dataclasses.replace(run.experiment.render, size="640x360",
+                                  panels=("code", "loss", "recon"))
+    scene = Scene([RunView(run, "plain AE")], options, (0, end))
+    scene.draw_full(Frame(end, (end,)))
+    (code,) = [panel for panel, _ in scene.panels if isinstance(panel, CodePanel)]
+    renderer = scene.canvas.get_renderer()
+    drawn = [(-round(t.get_window_extent(renderer).y0), t.get_window_extent(renderer).x0,
+              t.get_text()) for t in code.ax.get_legend().get_texts() if t.get_text()]
+    assert len({y for y, _, _ in drawn}) >= 2  # folded
+    assert [text for _, _, text in sorted(drawn)] == [str(d) for d in range(10)]
+
+
+def test_a_comparisons_classes_key_folded_in_two_rows_reads_left_to_right(vae_vs_ae):
+    """The classes' key above a comparison's planes folds into two rows where one is wider
+    than the frame: each row reads left to right, as the handout's key."""
+    from matplotlib.lines import Line2D
+
+    from aeviz.renderer.scene import Scene
+
+    end = float(vae_vs_ae[0].epoch[-1])
+    options = dataclasses.replace(vae_vs_ae[0].experiment.render, size="640x360")
+    scene = Scene([RunView(run, name) for run, name in zip(vae_vs_ae, ("AE", "VAE"))],
+                  options, (0, end))
+    for legend in list(scene.figure.legends):
+        legend.remove()
+    names = [f"class {n}" for n in range(24)]  # too many for one row at 640 px
+    scene._classes_key([Line2D([], [], marker="o", ls="") for _ in names], names, 0.9)
+    (legend,) = scene.figure.legends
+    scene.canvas.draw()
+    renderer = scene.canvas.get_renderer()
+    drawn = [(-round(t.get_window_extent(renderer).y0), t.get_window_extent(renderer).x0,
+              t.get_text()) for t in legend.get_texts() if t.get_text()]
+    assert len({y for y, _, _ in drawn}) == 2
+    assert [text for _, _, text in sorted(drawn)] == names

@@ -558,3 +558,73 @@ def test_a_linear_run_draws_pcas_ghost_fitted_onto_its_codes(browser, tmp_path):
     page, _ = page_of([run], tmp_path / "plain.html", pca_ghost=False)
     driver = open_page(browser, page)
     assert js(driver, "aeviz.drawn('code', 0)")["ghost"] is None
+
+
+def test_a_diverging_runs_weights_title_keeps_one_form_for_the_whole_run(browser, tmp_path):
+    """Found by a lecturer's look: the too-high-learning-rate page's weights title read
+    "|w| up to" at the start and "|w| ≤" at the end (the reach grew from 2 to 1e20). One
+    form for the run, whole at its first step and its last, at each width."""
+    run = example("too-high-learning-rate", 2)
+    page, _ = page_of([run], tmp_path / "diverge.html")
+    forms = set()
+    try:
+        for width, height in ((640, 400), (720, 450), (800, 500), (1024, 600), (1280, 800)):
+            viewport(browser, width, height)
+            driver = open_page(browser, page)
+            seen = set()
+            for step in (0, js(driver, "aeviz.steps() - 1")):
+                js(driver, "aeviz.seek(arguments[0])", step)
+                title = js(driver, "aeviz.drawn('weights')")["title"]
+                seen.add(title.rsplit(" ", 1)[0])
+                whole = js(driver, "Array.from(document.querySelectorAll('.panel h2 .title'),"
+                                   " (e) => [e.textContent, e.scrollWidth <= e.clientWidth])")
+                assert [t for t, fits in whole if t == title] == [title], (width, title)
+                assert all(fits for t, fits in whole if t == title), (width, title)
+            assert len(seen) == 1, (width, seen)
+            forms |= seen
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert all(form.endswith(("|w| up to", "|w| \u2264")) for form in forms), forms
+
+
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
+def test_loss_end_dots_at_one_place_nest_so_both_runs_colors_show(browser, size, tmp_path):
+    """activations at the end: identity's dot hid under sigmoid's on the page (the clip nests
+    them: panels/loss.py nested_sizes). Two runs ending at one place: the second's dot is
+    drawn the clip's share of the first's, over it, and both colors show there."""
+    from aeviz.renderer.panels.loss import NESTED_SHARE
+
+    run = example("seed-default", 2)
+    page = aeviz.render([run, run], tmp_path / "twins.html", labels=["first", "second"],
+                        notify=lambda message: None)
+    viewport(browser, *size)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        first, second = js(driver, "aeviz.drawn('loss')")["dots"]
+        assert (first["x"], first["y"]) == (second["x"], second["y"])
+        assert second["radius"] == pytest.approx(NESTED_SHARE * first["radius"])
+        assert first["color"] != second["color"]
+        # per color: its pixels in a ring round the centre (the first's) and at it (the second's)
+        counts = js(driver, """(() => {
+            const c = document.querySelector('.panel.loss canvas');
+            const r = window.devicePixelRatio || 1;
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            const [x, y, outer, colors] = arguments;
+            return colors.map((hex) => {
+              const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+              let ring = 0, middle = 0;
+              for (let dy = -8; dy <= 8; dy++) for (let dx = -8; dx <= 8; dx++) {
+                const px = Math.round(x * r) + dx, py = Math.round(y * r) + dy;
+                const i = 4 * (py * c.width + px), far = Math.hypot(dx, dy) / r;
+                if (![0, 1, 2].every((k) => Math.abs(d[i + k] - rgb[k]) <= 40)) continue;
+                if (far >= 0.75 * outer && far <= outer + 0.5) ring++;
+                if (far <= 1) middle++;
+              }
+              return [ring, middle];
+            }); })()""", first["x"], first["y"], first["radius"],
+                    [first["color"], second["color"]])
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    (ring, _), (_, middle) = counts
+    assert ring >= 3 and middle >= 1, counts

@@ -246,3 +246,27 @@ def test_a_captions_note_is_said_exactly_when_something_is_left_out(text, lines,
         match = NOTE.fullmatch(note)
         assert match, note
         assert match[1] is None or int(match[1]) < int(match[2])
+
+
+@given(st.lists(st.integers(0, 12), min_size=1, max_size=3), st.integers(1, 3))
+def test_reading_order_fills_each_row_left_to_right_each_group_in_columns_of_its_own(
+        sizes, rows):
+    """A legend of `rows` rows takes its entries column by column (matplotlib); reordered,
+    its rows read in the entries' order, a group's blanks ending its last row."""
+    from aeviz.renderer.panels.placement import reading_order
+
+    groups = [[(g, i) for i in range(size)] for g, size in enumerate(sizes)]
+    ordered = reading_order(groups, rows, None)
+    if rows == 1:
+        assert ordered == [entry for group in groups for entry in group]
+        return
+    assert len(ordered) % rows == 0
+    columns = len(ordered) // rows
+    # as matplotlib lays them out: column c holds entries c * rows ... c * rows + rows - 1
+    grid = [[ordered[column * rows + row] for column in range(columns)] for row in range(rows)]
+    for g, group in enumerate(groups):
+        in_rows = [entry for row in grid for entry in row if entry is not None and entry[0] == g]
+        assert in_rows == group
+        cells = [column for column in range(columns) if any(
+            grid[row][column] is not None and grid[row][column][0] == g for row in range(rows))]
+        assert cells == list(range(min(cells, default=0), min(cells, default=0) + len(cells)))

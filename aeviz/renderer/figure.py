@@ -60,6 +60,7 @@ from aeviz.renderer.panels.placement import (
     draw_lines,
     left_out_note,
     line_baselines,
+    reading_order,
     text_width,
     wrap_sentences,
 )
@@ -673,13 +674,11 @@ class HandoutFigure:
         """The key across the page (see _key), on `rows` rows."""
         handles, names = self._key()
         classes = self.key_classes
-        if 0 < classes < len(names):
-            # matplotlib fills a key column by column: the classes' last column filled with
-            # blanks, so the marks start a column of their own (the "0" sat under
-            # "decoder's grid points", apart from 1 to 9)
-            blanks = -classes % rows
-            handles[classes:classes] = [Line2D([], [], ls="")] * blanks
-            names[classes:classes] = [""] * blanks
+        # Each row read left to right, the marks in columns of their own (the "0" sat under
+        # "decoder's grid points", apart from 1 to 9; rows read "0 2 4 6 8").
+        entries = list(zip(handles, names))
+        groups = [group for group in (entries[:classes], entries[classes:]) if group]
+        handles, names = map(list, zip(*reading_order(groups, rows, (Line2D([], [], ls=""), ""))))
         self.figure.legend(handles, names, loc="center",
                            bbox_to_anchor=(0.5, middle / self.size[1]),
                            ncol=-(-len(names) // rows), frameon=False, fontsize=FONT["label"],

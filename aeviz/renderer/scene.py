@@ -10,6 +10,7 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 
 from aeviz.renderer.description import Panel, describe, stop_text
 from aeviz.renderer.frames import Frame
@@ -35,6 +36,7 @@ from aeviz.renderer.panels.placement import (
     fit_text,
     left_out_note,
     line_baselines,
+    reading_order,
     text_width,
     wider_than,
     wrap_sentences,
@@ -171,7 +173,10 @@ class Scene:
         renderer = self.canvas.get_renderer()
         forms = list(dict.fromkeys((len(labels), -(-len(labels) // 2))))
         for columns in forms:
-            legend = fig.legend(handles, labels, loc="upper right", ncol=columns,
+            rows = -(-len(labels) // columns)  # each row read left to right (see reading_order)
+            entries = reading_order([list(zip(handles, labels))], rows,
+                                    (Line2D([], [], ls=""), ""))
+            legend = fig.legend(*zip(*entries), loc="upper right", ncol=len(entries) // rows,
                                 bbox_to_anchor=(right, top), frameon=False,
                                 fontsize=FONT["tick"], markerscale=2.2, handletextpad=0.2,
                                 columnspacing=1.0, labelcolor=self.theme.foreground)

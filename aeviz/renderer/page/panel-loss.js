@@ -11,6 +11,20 @@ page.panelKinds.loss = (() => {
   // The current value's dot; it travels the whole curve, so a label keeps this much more room
   // from a curve than from a reference line (as the clip's labels keep from its marker).
   const MARKER = 4;
+  // The clip's rule (panels/loss.py nested_sizes): a later run's dot whose centre lies within
+  // an earlier dot is drawn `share` of its size over it, so the earlier shows as a ring
+  // (activations at the end: identity's dot hid under sigmoid's).
+  const nestedRadii = (centres, share) => {
+    const radii = [];
+    centres.forEach((c, n) => {
+      let r = MARKER;
+      for (let e = 0; e < n; e++) {
+        if (c && centres[e] && Math.hypot(c[0] - centres[e][0], c[1] - centres[e][1]) < radii[e]) r = Math.min(r, share * radii[e]);
+      }
+      radii.push(r);
+    });
+    return radii;
+  };
   // A value as the clip's readout writes it: 4 decimals, 4 significant digits from 10 up.
   const valueText = (v) => !isFinite(v) ? "not finite" : v < 10 ? v.toFixed(4)
     : v.toPrecision(4).replace(/e([+-])(\d+)$/, (_, sign, digits) => "e" + sign + digits.padStart(2, "0"));
@@ -146,7 +160,7 @@ page.panelKinds.loss = (() => {
     }
 
     state() {
-      return { ...super.state(), readouts: this.readouts, styles: this.runs.map((run) => run.style), dashes: this.runs.map((run) => DASHES[run.style]), labels: this.labels,
+      return { ...super.state(), readouts: this.readouts, dots: this.dots, styles: this.runs.map((run) => run.style), dashes: this.runs.map((run) => DASHES[run.style]), labels: this.labels,
         objective: Boolean(this.objective), ylim: this.box.ylim, xlim: this.box.xlim,
         box: [this.box.left, this.box.top, this.box.width, this.box.height], termsTop: this.limits.terms_top,
         termDashes: this.termDashes || null };
@@ -296,13 +310,24 @@ page.panelKinds.loss = (() => {
       const box = this.box, stage = this.stage, position = stage.position();
       ctx.save(); ctx.beginPath(); ctx.rect(box.left - 5, box.top - 5, box.width + 10, box.height + 10); ctx.clip();
       this.readouts = [];
+      const centres = this.runs.map((run) => {
+        const i = run.used[stage.snapshot(run)], v = run.loss[i];
+        return isFinite(v) ? [box.x(run.timeline[i]), box.y(this.f(v))] : null;
+      });
+      const radii = nestedRadii(centres, stage.data.nestedShare);
+      this.dots = centres.map((c, n) => (c ? { x: c[0], y: c[1], radius: radii[n], color: this.runs[n].color } : null));
       this.runs.forEach((run, number) => {
         const i = run.used[stage.snapshot(run)], t = run.timeline[i], v = run.loss[i];
         this.curve(ctx, run, t, run.color, 2.2, run.style);
         const finished = position > run.timeline[run.timeline.length - 1] + 1e-9;
-        if (isFinite(v)) {
+        if (centres[number]) {
+          const [x, y] = centres[number], r = radii[number];
+          if (r < MARKER) {  // nested: a 1 px edge in the page's color parts it from the ring
+            ctx.fillStyle = stage.theme.background;
+            ctx.beginPath(); ctx.arc(x, y, r + 0.5, 0, 2 * Math.PI); ctx.fill();
+          }
           ctx.fillStyle = run.color;
-          ctx.beginPath(); ctx.arc(box.x(t), box.y(this.f(v)), MARKER, 0, 2 * Math.PI); ctx.fill();
+          ctx.beginPath(); ctx.arc(x, y, r < MARKER ? r - 0.5 : r, 0, 2 * Math.PI); ctx.fill();
         }
         this.terms.forEach((term, index) => this.termCurve(ctx, run, index, run.timeline[i], term.color, 1.8, term.style));
         const name = this.limits.value_names[number], readout = name + " " + valueText(v) + (finished ? " (finished)" : "");

@@ -19,6 +19,25 @@ page.panelKinds.weights = (() => {
         : { limit: this.run.largest[k] || 1, linthresh: 0 };
     }
 
+    // The title's form for the whole run at this size: the longest whole beside the
+    // widest reach of any step (the title read "|w| up to" at the start and "|w| \u2264"
+    // at the end of a diverging run), else the shortest.
+    reachForm() {
+      const forms = [this.spec.title + ": |w| up to ", "weights: |w| up to ", "weights: |w| \u2264 "];
+      const reaches = [...new Set(Array.from(this.run.largest, (_, k) => tickText(this.scale(k).limit)))];
+      const longest = Math.max(...reaches.map((r) => r.length));
+      const widest = reaches.filter((r) => r.length === longest);
+      return forms.find((form) => widest.every((reach) => {
+        this.title.textContent = form + reach;
+        return this.whole();
+      })) || forms[forms.length - 1];
+    }
+
+    resize() {
+      this.titleForm = null;  // chosen anew for the new width
+      super.resize();
+    }
+
     color(value, scale) {
       const fraction = colorFraction(value, scale.limit, scale.linthresh), cmap = this.stage.data.cmap;
       return { color: cmap[Math.round(fraction * (cmap.length - 1))], strength: Math.abs(2 * fraction - 1) };
@@ -101,12 +120,9 @@ page.panelKinds.weights = (() => {
     draw() {
       const ctx = this.begin(), run = this.run, stage = this.stage, k = stage.snapshot(run);
       const p = run.params, base = k * run.paramCount, scale = this.scale(k);
-      if (run.largest.length) {  // the scale's reach; shorter forms where the full title would be cut
-        const reach = tickText(scale.limit);
-        for (const form of [this.spec.title + ": |w| up to ", "weights: |w| up to ", "weights: |w| \u2264 "]) {
-          this.title.textContent = form + reach;
-          if (this.whole()) break;
-        }
+      if (run.largest.length) {  // the scale's reach, in the one form this size takes
+        this.titleForm = this.titleForm || this.reachForm();
+        this.title.textContent = this.titleForm + tickText(scale.limit);
       }
       this.colorBar(ctx, scale);
       const edges = [];

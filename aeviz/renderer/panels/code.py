@@ -15,7 +15,7 @@ from aeviz.renderer.description import MARK_NAMES, code_layers, plane_marks
 from aeviz.renderer.geometry import affine_fit
 from aeviz.renderer.panels.decoder import clear_ticks
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
-from aeviz.renderer.panels.placement import fit_name, fit_text, text_width
+from aeviz.renderer.panels.placement import fit_name, fit_text, reading_order, text_width
 from aeviz.renderer.panels.pull import PullArrows
 from aeviz.renderer.panels.sparsity import SparsityOverlay
 from aeviz.renderer.panels.style import (
@@ -262,15 +262,17 @@ def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray
     names = [legend_name(run, label, room_pt) for label in labels] + list(marks)
     widths = [text_width(name, FONT["tick"]) + 3.2 * FONT["tick"] for name in names]
     for columns in range(LEGEND_COLUMNS, 1, -1):
-        # _legend asks for ceil(entries / rows) columns; matplotlib gives the first ones
-        # an entry more where the entries do not divide evenly.
-        ncol = -(-len(widths) // -(-len(widths) // columns))
-        taller, rest = divmod(len(widths), ncol)[::-1]
-        sizes = [rest + 1] * taller + [rest] * (ncol - taller)
-        starts = np.cumsum([0] + sizes)
-        if sum(max(widths[a:b]) for a, b in zip(starts[:-1], starts[1:])) <= room_pt:
+        # _legend asks for ceil(entries / rows) columns, read row by row (reading_order).
+        if _columns_width(widths, -(-len(widths) // columns)) <= room_pt:
             return columns
     return 1
+
+
+def _columns_width(widths: list[float], rows: int) -> float:
+    """A key's width with its entries (`widths` wide) read row by row on `rows` rows (see
+    reading_order): column c holds entries c, c + columns, ..."""
+    columns = -(-len(widths) // rows)
+    return float(sum(max(widths[column::columns]) for column in range(columns)))
 
 
 def _legend_width(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray,
@@ -280,10 +282,7 @@ def _legend_width(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray,
     room_pt = _legend_room(fig, slot)
     names = [legend_name(run, label, room_pt) for label in labels][:entries]
     widths = [text_width(name, FONT["tick"]) + 3.2 * FONT["tick"] for name in names]
-    ncol = -(-len(widths) // rows)
-    taller, rest = divmod(len(widths), ncol)[::-1]
-    starts = np.cumsum([0] + [rest + 1] * taller + [rest] * (ncol - taller))
-    return float(sum(max(widths[a:b]) for a, b in zip(starts[:-1], starts[1:])))
+    return _columns_width(widths, rows)
 
 
 def _title_row_marks(marks: list[str], fig: Figure, slot: Rect, run: Trajectory,
@@ -351,8 +350,9 @@ def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None,
     below = 0.55 / height_inches(ax)
     box = ax.get_position()
     middle = (slot[0] + slot[2] / 2 - box.x0) / box.width
-    legend = ax.legend(loc="upper center", bbox_to_anchor=(middle, -below),
-                       ncol=-(-entries // rows), frameon=False, fontsize=FONT["tick"],
+    handles = reading_order([ax.get_legend_handles_labels()[0]], rows, Line2D([], [], ls=""))
+    legend = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(middle, -below),
+                       ncol=len(handles) // rows, frameon=False, fontsize=FONT["tick"],
                        markerscale=2.2, handletextpad=0.2, columnspacing=1.2,
                        labelcolor=theme.foreground, title=title,
                        title_fontsize=FONT["tick"], alignment="left")

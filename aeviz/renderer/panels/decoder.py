@@ -42,7 +42,7 @@ from aeviz.renderer.description import (  # noqa: F401
     noisy_inputs,
     sheet_marks,
 )
-from aeviz.renderer.panels.placement import fit_text, text_width
+from aeviz.renderer.panels.placement import fit_text, reading_order, text_width
 from aeviz.renderer.panels.style import (
     DYNAMIC,
     FONT,
@@ -334,14 +334,6 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme,
 HALO_PT = 3.0  # the triad's names' halo, a stroke this wide around each glyph
 
 
-def reading_order(handles: list, columns: int) -> list:
-    """`handles` reordered so that a legend of `columns`, which matplotlib fills column by
-    column, reads in their order row by row (data, decoded grid / beyond the codes)."""
-    rows = -(-len(handles) // columns)
-    return [handles[row * columns + column] for column in range(columns)
-            for row in range(rows) if row * columns + column < len(handles)]
-
-
 NOISY_NAME = MARK_NAMES["noisy"][0]  # a denoising run's x marks, joined to their outputs
 TRIAD_CORNERS = ("lower left", "lower right", "upper left", "upper right", "upper center",
                  "lower center", "center left", "center right")
@@ -391,9 +383,11 @@ def _legend(ax, theme: Theme, marks: tuple[str, ...], points: np.ndarray | None 
             columns -= 1
         rows = -(-len(handles) // columns)
         if rows * 1.5 * FONT["small"] <= BELOW_PANEL_IN * 72:
-            ax.legend(handles=reading_order(handles, columns), loc="upper right",
+            # rows read left to right (data, decoded grid / beyond the codes)
+            ordered = reading_order([handles], rows, Line2D([], [], ls=""))
+            ax.legend(handles=ordered, loc="upper right",
                       bbox_to_anchor=(1.0, -0.01),
-                      ncol=columns, columnspacing=0.8, handletextpad=0.5,
+                      ncol=len(ordered) // rows, columnspacing=0.8, handletextpad=0.5,
                       **dict(style, handlelength=1.2))
             return
     title_pt = text_width(ax.get_title("left"), FONT["title"])
@@ -438,11 +432,15 @@ def _row_width(handles: list) -> float:
 BELOW_PANEL_IN = 0.6  # the sheet's bottom margin (its ticks and axis label, when it has them)
 
 
-def _inside_style(theme: Theme, handles: list) -> dict:
-    """A key inside the panel: framed, half see-through, small type."""
-    return dict(handles=handles, frameon=True, fontsize=FONT["small"], borderaxespad=0.2,
-                handlelength=1.6, labelcolor=theme.muted, facecolor=theme.background,
-                edgecolor=theme.faint, framealpha=0.85, columnspacing=0.8, labelspacing=0.3)
+def _inside_style(theme: Theme, handles: list, columns: int) -> dict:
+    """A key inside the panel in `columns`, each row read left to right (reading_order):
+    framed, half see-through, small type."""
+    rows = -(-len(handles) // columns)
+    ordered = reading_order([handles], rows, Line2D([], [], ls=""))
+    return dict(handles=ordered, ncol=len(ordered) // rows, frameon=True,
+                fontsize=FONT["small"], borderaxespad=0.2, handlelength=1.6,
+                labelcolor=theme.muted, facecolor=theme.background, edgecolor=theme.faint,
+                framealpha=0.85, columnspacing=0.8, labelspacing=0.3)
 
 
 def _inside_place(ax, theme: Theme, handles: list, points: np.ndarray | None,
@@ -463,8 +461,8 @@ def _inside_place(ax, theme: Theme, handles: list, points: np.ndarray | None,
         for place in PLACES:
             if place == triad:
                 continue
-            box = ax.legend(loc=place, ncol=columns,
-                            **_inside_style(theme, handles)).get_window_extent(renderer)
+            box = ax.legend(loc=place,
+                            **_inside_style(theme, handles, columns)).get_window_extent(renderer)
             if box.height > 0.5 * frame.height or not _within(box, frame) or any(
                     box.padded(2).overlaps(t) for t in texts):
                 continue
@@ -477,7 +475,7 @@ def _inside_place(ax, theme: Theme, handles: list, points: np.ndarray | None,
 
 
 def _place_inside(ax, theme: Theme, handles: list, place: tuple[str, int]) -> None:
-    ax.legend(loc=place[0], ncol=place[1], **_inside_style(theme, handles))
+    ax.legend(loc=place[0], **_inside_style(theme, handles, place[1]))
 
 
 def covered_points(box, shown: np.ndarray) -> np.ndarray:

@@ -17,6 +17,22 @@ NARROWEST_EM = 0.2  # no printable glyph is narrower (DejaVu Sans: 0.27 em, "'" 
 SAMPLES = 400  # points per curve when looking for room (segments cross boxes between points)
 
 
+def reading_order(groups: list[list], rows: int, blank) -> list:
+    """A key's entries for a legend of `rows` rows, which matplotlib fills column by column,
+    reordered so that each row reads left to right ("0 1 2 3 4 / 5 6 7 8 9", not "0 2 4 6 8 /
+    1 3 5 7 9"): each group (the classes, the marks) in columns of its own, its last row
+    filled with `blank`s so the next group starts a column; ncol = len(result) // rows."""
+    if rows <= 1:
+        return [entry for group in groups for entry in group]
+    ordered = []
+    for group in groups:
+        columns = -(-len(group) // rows)
+        cells = list(group) + [blank] * (rows * columns - len(group))
+        ordered += [cells[row * columns + column] for column in range(columns)
+                    for row in range(rows)]
+    return ordered
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width of `text` at `size` points, in points: of its widest line, as matplotlib
     lays each line out alone (its math included: a line break is no glyph)."""
