@@ -1,5 +1,6 @@
-"""A run compared with itself, and a VAE beside a plain run, at 640x360 and 1280x720 (issue 23):
-every readout the recorded snapshot's, no text over another, none cut, no number cut."""
+"""A run compared with itself, a VAE beside a plain run, three planes in a row, and the loss
+panel's labels at 640x360 and 1280x720 (issue 23): every readout the recorded snapshot's, no
+text over another, none cut, no number cut."""
 
 from __future__ import annotations
 
@@ -110,3 +111,34 @@ def test_a_run_that_ends_early_keeps_its_whole_name_in_its_readout(vae_and_plain
     assert readouts[0].startswith(names[0] + " ") and readouts[0].endswith(")"), readouts
     assert readouts[1].startswith(names[1] + " ") and readouts[1][-1].isdigit(), readouts
     assert_nothing_over_another(texts, size)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_three_planes_keep_names_that_fit_their_slots_whole(run, size, monkeypatch):
+    """Cutting a plane's name an em short of its slot's edge cut "identity" to "identi…" in
+    the activations comparison at 640x360, where the name fits beside the next plane's axis
+    label."""
+    names = ("identity", "sigmoid", "tanh")
+    scene, frame = still([run] * 3, size, names)
+    texts = drawn_texts(scene, frame, monkeypatch)
+    monkeypatch.undo()
+    shown = [text for text, _, _ in texts]
+    assert all(name in shown for name in names), shown
+    assert_nothing_over_another(texts, size)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_pcas_label_keeps_a_space_from_the_readout(size, monkeypatch):
+    """The readouts' box lost the room of " (finished)" (a single run never says it), and
+    PCA's label was placed against it: seed-default at 640x360 read "0.0845RMSE 0.1693"."""
+    seed_default = train(load_experiment(EXAMPLES / "seed-default.toml"))
+    scene, frame = still([seed_default], size)
+    texts = drawn_texts(scene, frame, monkeypatch)
+    monkeypatch.undo()
+    readout = next(box for text, _, box in texts if text.startswith("RMSE "))
+    labels = [box for text, _, box in texts if text.startswith("PCA")]
+    assert labels, [text for text, _, _ in texts]
+    gap = 0.4 * FONT["label"] * scene.figure.dpi / 72
+    for label in labels:
+        assert label.x1 + gap <= readout.x0 or label.y1 <= readout.y0 or \
+            label.y0 >= readout.y1, (label, readout)

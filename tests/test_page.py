@@ -294,3 +294,8 @@ def test_follow_ships_the_clips_growing_limits(tiny_run_path):
     assert np.all(np.diff(largest) >= 0) and largest[-1] == np.float32(max(
         max(np.abs(w[i]).max(), np.abs(b[i]).max()) for w, b in zip(run.weights, run.biases)
         for i in range(len(run))))
+    # The title's "|w|" is each snapshot's largest weight, not a bias, as the clip's title
+    # (the page showed the color scale's reach: a bias, 1.105 where no weight passed 1.020).
+    edge = array(one["largestEdge"], "f4")
+    assert np.array_equal(edge, np.array([max(np.abs(w[i]).max() for w in run.weights)
+                                          for i in one["used"]], np.float32))

@@ -44,6 +44,7 @@ page.data = (() => {
       codes: decodeArray(packed.codes, "i2"),
       params: decodeArray(packed.params, "f4"),
       largest: decodeArray(packed.largest, "f4"),
+      largestEdge: decodeArray(packed.largestEdge, "f4"),
       follow: decodeArray(packed.follow, "f8"),
       terms: decodeArray(packed.terms, "f8"),
       logvarParams: decodeArray(packed.logvarParams, "f4"),

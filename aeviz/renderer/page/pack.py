@@ -214,6 +214,9 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
     shown = strongest_neurons(run)
     largest = (np.maximum.accumulate(view.largest_weights())[used]
                if options.scales == "follow" else np.zeros(0))
+    # The title's "|w|": each snapshot's largest weight (an edge, not a bias), as the clip's.
+    largest_edge = (view.largest_weights(biases=False)[used] if options.scales == "follow"
+                    else np.zeros(0))
     decoder = description.panel("decoder", number)
     sheet = decoder is not None and decoder.decoder.kind == "sheet"
     # The plane a decoder sheet is seen in (only for a sheet: for wide data it costs a
@@ -256,6 +259,7 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
         "activationSummary": ", ".join(summary_parts(tuple(run.activations),
                                                       run.code_layer)),
         "largest": b64(largest, "f4"),
+        "largestEdge": b64(largest_edge, "f4"),
         # The loss curve's line style: a comparison's runs differ in more than color.
         "style": description.runs[number].style,
         # A denoising run: its training objective per snapshot (NaN at the first).

@@ -24,7 +24,7 @@ page.panelKinds.weights = (() => {
     // at the end of a diverging run), else the shortest.
     reachForm() {
       const forms = [this.spec.title + ": |w| up to ", "weights: |w| up to ", "weights: |w| \u2264 "];
-      const reaches = [...new Set(Array.from(this.run.largest, (_, k) => tickText(this.scale(k).limit)))];
+      const reaches = [...new Set(Array.from(this.run.largestEdge, (w) => tickText(w)))];
       const longest = Math.max(...reaches.map((r) => r.length));
       const widest = reaches.filter((r) => r.length === longest);
       return forms.find((form) => widest.every((reach) => {
@@ -122,7 +122,9 @@ page.panelKinds.weights = (() => {
       const p = run.params, base = k * run.paramCount, scale = this.scale(k);
       if (run.largest.length) {  // the scale's reach, in the one form this size takes
         this.titleForm = this.titleForm || this.reachForm();
-        this.title.textContent = this.titleForm + tickText(scale.limit);
+        // "|w|": this step's largest weight (an edge, not a bias), as the clip's title says;
+        // the color scale keeps the largest weight or bias so far.
+        this.title.textContent = this.titleForm + tickText(run.largestEdge[k]);
       }
       this.colorBar(ctx, scale);
       const edges = [];

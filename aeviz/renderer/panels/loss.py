@@ -241,7 +241,9 @@ class LossPanel:
                       for name, word, view in zip(self.names, self.finished_words, self.views))
         if self.objective is not None:
             longest = max(longest, text_width(f"{OBJECTIVE_LABEL} 0.0000", FONT["label"]))
-        width = longest / 72 / width_inches(self.ax)
+        # An em more on the side facing the plot: a reference label placed beside the
+        # values keeps a space from them (seed-default at 640x360 read "0.0845RMSE 0.1693").
+        width = (longest + FONT["label"]) / 72 / width_inches(self.ax)
         height = line_height * (len(self.views) + (self.objective is not None))
         x = 0.02 if self.left else 0.98 - width
         return (x, 0.95 - height + 0.3 * line_height, width, height)
