@@ -585,10 +585,19 @@ def test_a_comparison_of_runs_whose_classes_are_named_differently_is_refused(run
         assert result.exit_code == 2 and list(out.iterdir()) == []
         assert result.stderr == (
             "Error: flowers.npz (setosa, versicolor, virginica) and parts.npz (left, right, top) "
-            "name their classes differently, and a comparison keys the classes once for all "
-            "its runs; compare runs of the same data, or render each run alone\n")
+            "name their classes differently (class 1 is 'setosa' in one, 'left' in the other), "
+            "and a comparison keys the classes once for all its runs; compare runs of the same "
+            "data, or render each run alone\n")
     result = run_cli("render", flowers, again, "-o", out / "same.png", "--size", "640x360")
     assert result.exit_code == 0, result.stderr
+    # The same names in another order: colors go by class number, so the key would lie too;
+    # the message says which class differs (it read as if the names themselves differed).
+    turned = trained(tmp_path, "turned", {"file": write_csv(
+        tmp_path / "t.csv", x, ["virginica", "versicolor", "setosa"] * 8),
+        "label_column": "label"}, [3, 2, 3])
+    result = run_cli("render", flowers, turned, "-o", out / "turned.png")
+    assert result.exit_code == 2 and "(class 1 is 'setosa' in one, 'virginica' in the other)" \
+        in result.stderr
 
 
 def test_a_comparisons_readouts_are_whole_inside_the_loss_panel_at_640x360(run):

@@ -386,6 +386,23 @@ def test_a_stored_render_title_without_glyphs_survives_other_options_set_on_top(
         'the title "日本語 title"', 'the caption "日本語 caption"']
 
 
+def test_a_run_stored_with_labels_a_later_rule_refuses_loads_without_them(
+        tiny_run_path, tmp_path, run_cli):
+    """Runs recorded before labels naming two runs alike were refused kept such `[render]
+    labels`; they stopped loading at all (found by the attack pass). They load without them,
+    with one note naming the rule."""
+    with np.load(tiny_run_path, allow_pickle=False) as stored:
+        config = str(stored["config"])
+    old = rewritten(tiny_run_path, tmp_path / "old.npz", config=np.array(config.replace(
+        "\n[render]\n", '\n[render]\nlabels = ["a", "a"]\n')))
+    result = run_cli("render", old, "-o", tmp_path / "x.png", "--size", "640x360")
+    assert result.exit_code == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "labels" in line] == [
+        f"note: {old}: config: ignored render.labels, which this aeviz refuses: names \"a\" "
+        "twice (entries 1 and 2); give each run its own label"]
+    assert trajectory.load(old).experiment.render.labels is None
+
+
 @settings(max_examples=150, deadline=None)
 @given(labels=st.lists(st.one_of(st.sampled_from(["a", "a ", "$\\alpha$", "α", "b", "$x^2$",
                                                   "x²"]), st.text(max_size=6)),

@@ -123,10 +123,16 @@ def check_classes_alike(runs: list[Trajectory]) -> None:
     first = named(runs[0])
     for run in runs[1:]:
         other = named(run)
-        if any(first[value] != other[value] for value in first.keys() & other.keys()):
-            raise AevizError(f"{shown(runs[0])} and {shown(run)} name their classes "
-                             "differently, and a comparison keys the classes once for all its "
-                             "runs; compare runs of the same data, or render each run alone")
+        differing = [value for value in sorted(first.keys() & other.keys())
+                     if first[value] != other[value]]
+        if differing:  # the same names in another order differ too: colors go by number
+            value = differing[0]
+            raise AevizError(
+                f"{shown(runs[0])} and {shown(run)} name their classes differently (class "
+                f"{value + 1} is {printable(repr(first[value]), 40)} in one, "
+                f"{printable(repr(other[value]), 40)} in the other), and a comparison keys the "
+                "classes once for all its runs; compare runs of the same data, or render each "
+                "run alone")
 
 
 def drawn_parameters(run, biases: bool = True) -> list[np.ndarray]:

@@ -297,14 +297,29 @@ def build_leniently(cls: type, values: Any, where: str) -> tuple[Any, tuple[str,
     are dropped and named in the returned note; a known key is checked as strictly as ever,
     and a bad one is one AevizError naming `where` ("run.npz: config")."""
     known, dropped = known_part(cls, values)
-    try:
-        with stored_texts():  # a run recorded before glyphs were checked still loads
-            built = build(cls, known)
-    except SettingError as error:
-        raise AevizError(f"{where}: {error}") from None
-    notes = (f"{where}: ignored {', '.join(dropped)} (written by another aeviz version; this "
-             "one does not know them)",) if dropped else ()
+    notes: tuple[str, ...] = ()
+    while True:
+        try:
+            with stored_texts():  # a run recorded before glyphs were checked still loads
+                built = build(cls, known)
+            break
+        except SettingError as error:
+            table, _, name = error.key.rpartition(".")
+            holder = known.get(table) if isinstance(known, dict) else None
+            if error.key not in LATER_RULES or not isinstance(holder, dict) or name not in holder:
+                raise AevizError(f"{where}: {error}") from None
+            del holder[name]  # a value a later rule refuses: the run loads without it
+            notes += (f"{where}: ignored {error.key}, which this aeviz refuses: {error.problem}",)
+    if dropped:
+        notes += (f"{where}: ignored {', '.join(dropped)} (written by another aeviz version; "
+                  "this one does not know them)",)
     return built, notes
+
+
+# Stored keys whose rule came after runs were recorded with them: a stored value it refuses is
+# dropped with a note, not a reason to refuse the run (stored `[render] labels` naming two runs
+# alike, refused since).
+LATER_RULES = frozenset({"render.labels"})
 
 
 def known_part(cls: type, values: Any, prefix: str = "") -> tuple[Any, list[str]]:
