@@ -291,3 +291,15 @@ def commented_captions(path: Path) -> list[str]:
     hand), in order."""
     found = re.findall(r"""--caption (?:'([^']*)'|"([^"]*)")""", path.read_text())
     return [single or double for single, double in found]
+
+
+def read_key(legend) -> list[tuple[str, object]]:
+    """A key's (name, handle) pairs as a student reads them, row by row and left to right,
+    blanks left out: a key folded in rows stores its entries column by column, with blank
+    entries ending a group's column (placement.reading_order)."""
+    renderer = legend.figure.canvas.get_renderer()
+    entries = [(text.get_text(), handle, text.get_window_extent(renderer))
+               for text, handle in zip(legend.get_texts(), legend.legend_handles)
+               if text.get_text()]
+    entries.sort(key=lambda entry: (-round(entry[2].y0), entry[2].x0))
+    return [(name, handle) for name, handle, _ in entries]

@@ -35,7 +35,7 @@ from aeviz.settings.fields import size_allowed
 from aeviz.training.loop import train
 from aeviz.training.model import forward
 from tests.colors import COLOR_ROOM, faded, green_classes, hue_angles, lab
-from tests.helpers import commented_captions
+from tests.helpers import commented_captions, read_key
 
 pytestmark = pytest.mark.slow
 
@@ -179,7 +179,8 @@ def test_the_arcs_parts_are_keyed_as_the_arc_reads(runs):
     positions = positions_of(parse_at(None), [v.timeline for v in views])
     handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
     (key,) = handout.figure.legends
-    assert [t.get_text() for t in key.get_texts()][:3] == ["left", "top", "right"]
+    classes = ("left", "top", "right")  # its own columns, then the marks' (reading_order)
+    assert [name for name, _ in read_key(key) if name in classes] == list(classes)
 
 
 # denoising: the noisy inputs beside the network's output for them, the noise level in the
@@ -1051,10 +1052,11 @@ def test_the_vae_handout_keys_its_circles_and_ellipses_and_fits_a_page(runs):
     width, height = handout.figure.get_size_inches()
     assert width <= TEXT_WIDTH and height <= MOST_HEIGHT <= 9.0, (width, height)
     (key,) = handout.figure.legends
-    names = [t.get_text() for t in key.get_texts()]
+    names, handles = zip(*read_key(key))
     first = names.index(KEY_TEXTS[0])  # after the digits, as in the clip's key
-    assert names[first:first + 2] == list(KEY_TEXTS) and "8" in names[:first]
-    circles, ellipses = key.legend_handles[first:first + 2]
+    assert list(names[first:first + 2]) == list(KEY_TEXTS)
+    assert [name for name in names if name.isdigit()] == list("0123456789")
+    circles, ellipses = handles[first:first + 2]
     assert circles.get_linestyle() == "--" and ellipses.get_linestyle() == "-"
     handout.figure.canvas.draw()
     renderer = handout.figure.canvas.get_renderer()
@@ -1159,12 +1161,10 @@ def test_decoder_manifolds_key_and_triad_stay_off_its_sheet_and_data(runs, size,
     legend = ax.get_legend()
     # Read as a student reads, row by row (on two rows it read "data, beyond the codes /
     # decoded grid"): data, decoded grid, beyond the codes.
-    texts = legend.get_texts()
-    places = [t.get_window_extent(renderer) for t in texts]
-    order = sorted(range(len(texts)), key=lambda i: (-round(places[i].y0), places[i].x0))
-    names = [texts[i].get_text() for i in order]
-    assert names[:2] == ["data", "decoded grid"] and len(names) == 3 and "beyond" in names[2]
-    faint = legend.legend_handles[order[2]]
+    names, handles = zip(*read_key(legend))
+    assert list(names[:2]) == ["data", "decoded grid"] and len(names) == 3 \
+        and "beyond" in names[2]
+    faint = handles[2]
     assert faint.get_alpha() is not None and faint.get_alpha() < 0.5
     flat = (run.x.astype(float) - sheet.center) @ sheet.axes
     shown = ax.transData.transform(flat)
@@ -1288,7 +1288,7 @@ def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, 
             marks = sheet_marks(described.decoder)
             assert "beyond" in marks and ("noisy" in marks) == (sheet.noisy is not None)
             legend = sheet.ax.get_legend()
-            names = [" ".join(t.get_text().split()) for t in legend.get_texts()]
+            names = [" ".join(name.split()) for name, _ in read_key(legend)]
             if number and len(names) == len(marks) - 1:
                 # A key with no room clear of the data drops the faint sheet (key_forms), only
                 # beside a panel that keys it (the comparison's plain run, at 640).
