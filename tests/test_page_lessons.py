@@ -628,3 +628,29 @@ def test_loss_end_dots_at_one_place_nest_so_both_runs_colors_show(browser, size,
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     (ring, _), (_, middle) = counts
     assert ring >= 3 and middle >= 1, counts
+
+
+@pytest.mark.parametrize("name", ["too-high-learning-rate", "vae-vs-ae-vae"])
+def test_the_pages_weight_graph_stands_as_the_clips(browser, tmp_path, name):
+    """Found by a lecturer's look: the page drew each layer's neurons upside down against the
+    clip (the clip's neuron 0 on top, the page's at the bottom: the strongest edge top to top
+    in one, bottom to bottom in the other). Neuron 0 on top in both; a VAE's log-variances
+    below its means, as the clip draws them."""
+    from aeviz.renderer.panels.weights import WeightPanel
+    from aeviz.renderer.scene import Scene
+
+    run, panels = example(name, 2), ("code", "loss", "weights")
+    page, _ = page_of([run], tmp_path / "page.html", panels=panels)
+    drawn = js(open_page(browser, page), "aeviz.drawn('weights')")
+    options = options_of([run], {"panels": panels})
+    views = run_views([run], options)
+    scene = Scene(views, options, (0.0, float(views[0].timeline[-1])))
+    clip = next(panel for panel, _ in scene.panels if isinstance(panel, WeightPanel))
+    for page_layer, clip_layer in zip(drawn["positions"], clip.positions):
+        page_y = [y for _, y in page_layer]  # canvas: down is larger
+        assert page_y == sorted(page_y) and list(clip_layer[:, 1]) == sorted(
+            clip_layer[:, 1], reverse=True)  # matplotlib: up is larger
+    if drawn["logvar"]:
+        code = run.code_layer
+        assert min(y for _, y in drawn["logvar"]) > max(y for _, y in drawn["positions"][code])
+        assert clip.logvar_positions[:, 1].max() < clip.positions[code][:, 1].min()

@@ -53,7 +53,9 @@ page.panelKinds.weights = (() => {
       const width = this.width - left - right, height = this.height - top - bottom;
       const dx = width / Math.max(1, layers - 1), dy = height / (tallest + 1);
       this.radius = Math.max(2.5, Math.min(dy * 0.36, dx * 0.14, 12));
-      const place = (l, j) => [left + (layers > 1 ? l * dx : width / 2), top + height / 2 + ((column(l) - 1) / 2 - j) * dy];
+      // Neuron 0 on top, as the clip draws it (a canvas's y grows downward: the page drew every
+      // layer upside down against the clip); a VAE's log-variances below its means.
+      const place = (l, j) => [left + (layers > 1 ? l * dx : width / 2), top + height / 2 - ((column(l) - 1) / 2 - j) * dy];
       this.pos = run.shown.map((s, l) => s.map((_, j) => place(l, j)));
       this.logvarPos = run.variational ? run.shown[code].map((_, j) => place(code, run.shown[code].length + j)) : [];
       const cx = this.pos[code][0][0], band = Math.max(12, this.radius * 2);
@@ -116,6 +118,9 @@ page.panelKinds.weights = (() => {
       text(ctx, "0", x + 13, y + bar / 2, "left", "middle", theme.muted, 10);
       text(ctx, tickText(-scale.limit), x + 13, y + bar - 2, "left", "middle", theme.muted, 10);
     }
+
+    // For tests: the heading, and where each layer's neurons (and a VAE's log-variances) sit.
+    state() { return { ...super.state(), positions: this.pos, logvar: this.logvarPos }; }
 
     draw() {
       const ctx = this.begin(), run = this.run, stage = this.stage, k = stage.snapshot(run);
