@@ -203,10 +203,14 @@ def options_of(runs: list[Trajectory], options: Mapping[str, Any]) -> RenderOpti
     """The first run's [render] table with `options` (keys of that table) on top.
 
     A caption tells one run's lesson: several runs keep it only when every run has the same
-    one (else none, unless `options` gives one), never the first run's for all."""
+    one (else none, unless `options` gives one), never the first run's for all. Its run names
+    (`labels`) are kept only when they name as many runs as are given: a run stored with its own
+    one name, compared with another, is named as comparisons name runs."""
     base = runs[0].experiment.render
     if len({run.experiment.render.caption for run in runs}) > 1:
         base = dataclasses.replace(base, caption=None)
+    if base.labels is not None and len(base.labels) != len(runs):
+        base = dataclasses.replace(base, labels=None)
     return options_on(base, options)
 
 

@@ -22,6 +22,7 @@ import contextlib
 import contextvars
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from aeviz.errors import AevizError
@@ -289,6 +290,16 @@ def math_as_unicode(value: str) -> str:
     if not isinstance(value, str):
         return value
     return "\n".join(_line_as_unicode(line) for line in value.split("\n"))
+
+
+def shown_as(value: str) -> str:
+    """What a reader sees of a one-line name, for telling names apart: its math as Unicode,
+    compatibility forms folded (NFKC: "ﬁ" is "fi"), invisible characters left out (U+200B,
+    U+200D, a soft hyphen: Unicode's format characters), runs of spaces as one. Two names
+    shown alike name two runs no one can tell apart. (Letters of different scripts that look
+    alike, Latin A and Greek Α, stay different: Unicode's confusables are not in Python.)"""
+    text = unicodedata.normalize("NFKC", math_as_unicode(value))
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
 
 
 def _line_as_unicode(line: str) -> str:

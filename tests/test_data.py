@@ -395,3 +395,11 @@ def test_any_label_file_is_read_right_or_refused_in_one_line(labels, outcomes):
     outcomes.accepted()
     if labels.expected is not None:  # each sample named by its own label
         assert [data.label_names[i] for i in data.labels] == [str(v) for v in labels.expected]
+
+
+@pytest.mark.parametrize("cell", ["", "  "])
+def test_a_csv_row_with_an_empty_class_name_is_refused(tmp_path, cell):
+    """An empty class name was taken: its points had a class the key named with nothing."""
+    path = csv_experiment(tmp_path, f"a,b,kind\n1,2,x\n3,4,{cell}\n", label_column="kind")
+    assert data_error(path) == (f'data.file: {tmp_path / "d.csv"}: row 3 has an empty "kind" '
+                                "cell; every row needs its class, a name or a number")

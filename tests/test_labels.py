@@ -58,3 +58,20 @@ def test_a_vae_beside_a_plain_run_names_it_plain_ae(tmp_path, tiny_run_path):
     assert plain.experiment.model.variational is None and plain.experiment.label is None
     assert default_labels([vae, plain]) == ["VAE", "plain AE"]
     assert default_labels([plain, vae]) == ["plain AE", "VAE"]
+
+
+def test_label_keys_shown_alike_fall_back_to_what_tells_the_runs_apart(tmp_path):
+    """Two runs whose `label` keys are "$\\alpha$" and "α" were named so: two runs, one name
+    on screen. Names shown alike are not used; the titles (else the files) are."""
+    import aeviz
+    from aeviz.renderer.naming import default_labels
+    from tests.conftest import tiny_text
+
+    runs = []
+    for name, label, title in [("one", "$\\alpha$", "first"), ("two", "α", "second"),
+                               ("three", "a\u200bb", "third"), ("four", "ab", "fourth")]:
+        (tmp_path / f"{name}.toml").write_text(tiny_text(label=label, title=title))
+        runs.append(aeviz.train(str(tmp_path / f"{name}.toml")))
+    assert default_labels(runs[:2]) == ["first", "second"]
+    assert default_labels(runs[2:]) == ["third", "fourth"]
+    assert default_labels(runs[1:3]) == ["α", "a\u200bb"]

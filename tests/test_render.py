@@ -549,7 +549,10 @@ def test_render_options_built_in_python_store_what_a_table_stores():
 @pytest.mark.parametrize("labels, problem", [
     ("a,a", 'names "a" twice (entries 1 and 2)'),
     ("a,b,a ", 'names "a" twice (entries 1 and 3)'),
-    ("$\\alpha$,α", 'names "$\\alpha$" and "α", both shown as "α", (entries 1 and 2)')])
+    ("$\\alpha$,α", 'names "$\\alpha$" and "α", both shown as "α", (entries 1 and 2)'),
+    # invisible characters (a zero-width space, a soft hyphen) and compatibility forms
+    ("ab,a\u200bb", 'names "ab" and "a\\u200bb", both shown as "ab", (entries 1 and 2)'),
+    ("fine,\ufb01ne", 'names "fine" and "\ufb01ne", both shown as "fine", (entries 1 and 2)')])
 def test_two_runs_of_one_label_are_refused(run_cli, tiny_run_path, tmp_path, labels, problem):
     """--labels a,a gave two runs one name and one color: which curve is which? Refused at
     every door (a flag, an API keyword, a [render] or a comparison's labels)."""
@@ -598,6 +601,42 @@ def test_a_comparison_of_runs_whose_classes_are_named_differently_is_refused(run
     result = run_cli("render", flowers, turned, "-o", out / "turned.png")
     assert result.exit_code == 2 and "(class 1 is 'setosa' in one, 'virginica' in the other)" \
         in result.stderr
+
+
+def test_a_comparison_of_runs_with_classes_and_without_is_refused(run_cli, tmp_path):
+    """A run of unlabeled data beside a labeled one drew its points in class 1's color,
+    under a key naming the other run's classes."""
+    x = np.random.default_rng(0).normal(size=(12, 3))
+    labeled = trained(tmp_path, "labeled", {"file": write_csv(
+        tmp_path / "l.csv", x, ["left", "right"] * 6), "label_column": "label"}, [3, 2, 3])
+    plain = trained(tmp_path, "plain", {"file": write_csv(tmp_path / "p.csv", x)}, [3, 2, 3])
+    out = tmp_path / "out"
+    out.mkdir()
+    for runs, name in [((plain, labeled), "c.png"), ((labeled, plain), "c.html")]:
+        result = run_cli("render", *runs, "-o", out / name)
+        assert result.exit_code == 2 and list(out.iterdir()) == []
+        assert result.stderr == (
+            "Error: labeled.npz (left, right) has classes and plain.npz has none, and a "
+            "comparison keys the classes once for all its runs; compare runs of the same data, "
+            "or render each run alone\n")
+    assert run_cli("render", plain, plain, "-o", out / "twice.png", *SMALL_SIZE).exit_code == 0
+
+
+def test_a_runs_own_stored_name_does_not_break_a_comparison(run_cli, tmp_path, tiny_run_path):
+    """A run stored with `[render] labels = ["mine"]` (its one name) compared with another
+    stopped with "render.labels: got 1 names for 2 runs", naming no file: a comparison now
+    names its runs as it names any, and a wrong count given now is still refused."""
+    (tmp_path / "named.toml").write_text(tiny_text(render={"labels": ["mine"]}))
+    named = tmp_path / "named.npz"
+    aeviz.train(str(tmp_path / "named.toml")).save(named)
+    result = run_cli("render", named, tiny_run_path, "-o", tmp_path / "c.png", *SMALL_SIZE)
+    assert result.exit_code == 0, result.stderr
+    alone = run_cli("render", named, "-o", tmp_path / "a.png", *SMALL_SIZE)
+    assert alone.exit_code == 0, alone.stderr
+    result = run_cli("render", named, tiny_run_path, "-o", tmp_path / "d.png", "--labels", "x")
+    assert result.exit_code == 2 and not (tmp_path / "d.png").exists()
+    assert result.stderr == ("Error: --labels: got 1 names for 2 runs; give one per run, "
+                             "comma-separated\n")
 
 
 def test_a_comparisons_readouts_are_whole_inside_the_loss_panel_at_640x360(run):

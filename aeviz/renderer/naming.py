@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from aeviz.text import shown_as
 from aeviz.trajectory import Trajectory
 
 # Keys that name or show a run rather than set it up; they never tell runs apart.
@@ -71,12 +72,17 @@ def default_labels(runs: list[Trajectory]) -> list[str]:
                             if key in table)
         fallback = run.title or os.path.splitext(os.path.basename(run.path))[0] or "run"
         labels.append(run.experiment.label or derived or fallback)
-    if len(set(labels)) < len(labels):  # not telling them apart: the titles, then the files
+    if not _told_apart(labels):  # the titles, then the files
         titles = [run.title for run in runs]
         files = [os.path.splitext(os.path.basename(run.path))[0] or "run" for run in runs]
-        labels = next((names for names in (titles, files)
-                       if all(names) and len(set(names)) == len(names)), numbered(files))
+        labels = next((names for names in (titles, files) if all(names) and _told_apart(names)),
+                      numbered(files))
     return labels
+
+
+def _told_apart(names: list[str]) -> bool:
+    """No two of `names` shown alike ("$\\alpha$" and "α" are; see aeviz.text.shown_as)."""
+    return len({shown_as(name) for name in names}) == len(names)
 
 
 def numbered(names: list[str]) -> list[str]:

@@ -123,6 +123,13 @@ def check_classes_alike(runs: list[Trajectory]) -> None:
     first = named(runs[0])
     for run in runs[1:]:
         other = named(run)
+        if bool(first) != bool(other):  # unlabeled points would take the color of class 1
+            with_classes, without = (runs[0], run) if first else (run, runs[0])
+            raise AevizError(
+                f"{shown(with_classes)} has classes and "
+                f"{printable(os.path.basename(without.path or '') or 'run', 60)} has none, and a "
+                "comparison keys the classes once for all its runs; compare runs of the same "
+                "data, or render each run alone")
         differing = [value for value in sorted(first.keys() & other.keys())
                      if first[value] != other[value]]
         if differing:  # the same names in another order differ too: colors go by number

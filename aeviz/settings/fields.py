@@ -13,12 +13,13 @@ import dataclasses
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import field, fields
 from typing import Any
 
 from aeviz.errors import AevizError, SettingError
-from aeviz.text import math_as_unicode, math_problem, printable, stored_texts
+from aeviz.text import math_problem, printable, shown_as, stored_texts
 from aeviz.text import problem as text_problem
 
 Check = Callable[[Any], Any]
@@ -119,16 +120,22 @@ def drawn_line(value: Any) -> str:
     return drawn_text(value).replace("\n", " ")
 
 
+def visibly(value: str) -> str:
+    """`value` for a message, its invisible characters too as \\uXXXX ("a\\u200bb")."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cf" else c
+                   for c in clipped(value))
+
+
 def run_labels(value: Any) -> tuple[str, ...]:
     """The names of a comparison's runs, one each: drawn lines, no two shown alike (two runs
     of one name share a color and a key entry; "$\\alpha$" and "α" are shown alike)."""
     labels = array_of(drawn_line, min_len=1)(value)
-    shown = [" ".join(math_as_unicode(label).split()) for label in labels]
+    shown = [shown_as(label) for label in labels]
     for position, label in enumerate(shown):
         if label in shown[:position]:
             first = shown.index(label)
             named = (f'"{clipped(labels[first])}" twice' if labels[first] == labels[position]
-                     else f'"{clipped(labels[first])}" and "{clipped(labels[position])}", both '
+                     else f'"{visibly(labels[first])}" and "{visibly(labels[position])}", both '
                      f'shown as "{clipped(label)}",')
             raise Invalid(f"names {named} (entries {first + 1} and {position + 1}); give each "
                           "run its own label")

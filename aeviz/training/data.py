@@ -233,6 +233,10 @@ def _parse_csv(exp: Experiment, path: Path, reader, lines: int):
             if label_at >= len(row):
                 raise exp.error("data.file", f'{path}: row {rows + 2} has no "{label_column}" '
                                 f"cell (it has {len(row)} of the header's {len(header)})")
+            if not row[label_at].strip():  # a class with no name: its points would go unkeyed
+                raise exp.error("data.file", f'{path}: row {rows + 2} has an empty '
+                                f'"{label_column}" cell; every row needs its class, a name or '
+                                "a number")
             label_texts.append(row[label_at])
         rows += 1
     if rows == 0:
