@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from aeviz.errors import AevizError, SettingError
@@ -122,12 +123,22 @@ def validate(path: str | os.PathLike, overrides: Overrides | None = None, *,
     from aeviz.training.data import load_data
 
     if is_comparison(path):
-        return validated_comparison(path)
+        return validated_comparison(path, check_data)
     exp = experiment(Path(path), overrides)
     warning = range_warning(exp, load_data(exp).x)  # the data is part of the experiment
     if warning:
         notify(warning)
     return exp
+
+
+def check_data(experiments: list[Experiment]) -> None:
+    """A comparison's experiments, checked by their data as a render of their runs would
+    check the runs: classes named alike (see aeviz.renderer.views.check_classes_alike)."""
+    from aeviz.renderer.views import check_classes_alike
+    from aeviz.training.data import load_data
+
+    check_classes_alike([SimpleNamespace(path=str(exp.source), **vars(load_data(exp)))
+                         for exp in experiments])
 
 
 def is_comparison(path: str | os.PathLike) -> bool:

@@ -247,3 +247,21 @@ def test_validate_checks_the_runs_a_comparison_names(run_cli, made):
     result = run_cli("validate", folder / "race.toml", "--set", "train.epochs=3")
     assert result.exit_code == 2 and result.stderr == (
         f"Error: {folder / 'race.toml'}: --set changes experiments; this is a comparison\n")
+
+
+def test_validate_checks_a_comparisons_runs_by_their_data(run_cli, made):
+    """validate passed a comparison whose runs' data name their classes differently; batch
+    then trained both and failed at the comparison. validate reads the data and says so."""
+    folder, _ = made
+    (folder / "p.csv").write_text("a,b,part\n1,2,left\n3,4,right\n5,6,left\n")
+    (folder / "f.csv").write_text("a,b,kind\n1,2,setosa\n3,4,virginica\n5,6,setosa\n")
+    for name, text, data in (("sgd", SGD, 'file = "p.csv"\nlabel_column = "part"'),
+                             ("adam", ADAM, 'file = "f.csv"\nlabel_column = "kind"')):
+        on_csv = text[:text.index("[data]")] + f"[data]\n{data}\n\n" + text[text.index("[model]"):]
+        (folder / f"{name}.toml").write_text(on_csv.replace("[3, 4, 2, 4, 3]", "[2, 4, 2, 4, 2]"))
+    result = run_cli("validate", folder / "race.toml")
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: {folder / 'race.toml'}: sgd.toml (left, right) and adam.toml (setosa, "
+        "virginica) name their classes differently (class 1 is 'left' in one, 'setosa' in the "
+        "other), and a comparison keys the classes once for all its runs; compare runs of the "
+        "same data, or render each run alone\n")

@@ -106,8 +106,10 @@ def run_views(runs: list[Trajectory], options: RenderOptions) -> list[RunView]:
 
 def check_classes_alike(runs: list[Trajectory]) -> None:
     """Refuse runs whose data name one class value differently ("setosa" in one, "left" in
-    the other): a comparison keys the classes once, for all its planes (clip, handout, page
-    alike), and would name one run's points with another's classes."""
+    the other), or have classes beside runs without: a comparison keys the classes once, for
+    all its planes (clip, handout, page alike), and would name one run's points with another's
+    classes. A run here is anything with `labels`, `label_names` and `path` (`aeviz validate`
+    checks a comparison's experiments by their data, before training)."""
     from aeviz.text import printable
 
     def named(run: Trajectory) -> dict[int, str | None]:

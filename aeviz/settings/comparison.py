@@ -15,9 +15,10 @@ Declared like the experiment schema (see `schema`), so mistakes get the same mes
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aeviz.errors import AevizError, SettingError
 from aeviz.settings.fields import (
@@ -33,6 +34,9 @@ from aeviz.settings.fields import (
 )
 from aeviz.settings.schema import RenderOptions, _plain
 from aeviz.settings.tomlwriter import dump_toml
+
+if TYPE_CHECKING:
+    from aeviz.settings.schema import Experiment
 
 TOML_SUFFIX = ".toml"
 
@@ -147,18 +151,26 @@ def find_runs(comparison: Comparison, batch: dict[str, Path], where: str = "in t
     return found
 
 
-def validated_comparison(path: str | Path) -> str:
+def validated_comparison(path: str | Path,
+                         check_data: Callable[[list[Experiment]], None] | None = None) -> str:
     """What `aeviz validate` prints for a comparison: the file resolved, and the experiment
-    files beside it that its runs name (each checked too)."""
+    files beside it that its runs name (each checked too; then, by `check_data`, their data
+    side by side, which a later stage reads)."""
     from aeviz.settings.experiments import load_experiment
 
     comparison = load_comparison(path)
     runs = find_runs(comparison, {}, "beside it")
+    experiments = []
     for run in runs:
         try:
-            load_experiment(run)
+            experiments.append(load_experiment(run))
         except AevizError as error:
             raise AevizError(f"{comparison.source}: run {run.stem}: {error}") from None
+    if check_data is not None:
+        try:
+            check_data(experiments)
+        except AevizError as error:
+            raise AevizError(f"{comparison.source}: {error}") from None
     unset = [f"{name} ({means})" for name, means, value in (
         ("title", "the runs' shared title", comparison.title or comparison.render.title),
         ("labels", "the runs' label keys, else what differs", comparison.compare.labels),
