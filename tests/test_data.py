@@ -365,6 +365,7 @@ def test_any_csv_is_read_right_or_refused_in_one_line(csv, outcomes):
         assert csv.expected is None, "a valid CSV was refused"
         return outcomes.refused()
     outcomes.accepted()
+    assert all(name.strip() for name in data.label_names)  # no class a key names with nothing
     if csv.expected is not None:  # every number as written, every row labelled or not
         np.testing.assert_array_equal(data.x, csv.expected.astype(np.float32))
         assert (data.labels >= 0).all() == (csv.label is not None)
