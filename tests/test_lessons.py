@@ -63,6 +63,15 @@ def scene_of(runs: list, options, size: str = "640x360") -> tuple[Scene, list]:
     return Scene(views, options, (frames[0].position, frames[-1].position)), frames
 
 
+def default_handout(run):
+    """`aeviz figure RUN.npz` of one run: its [render] options at the default moments."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    views = run_views([run], run.experiment.render)
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    return HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+
+
 def panel(scene: Scene, kind: type):
     return next(p for p, _ in scene.panels if isinstance(p, kind))
 
@@ -169,15 +178,11 @@ def test_decoder_manifold_names_its_axes_off_the_data_and_its_sides_in_order(run
 def test_the_arcs_parts_are_keyed_as_the_arc_reads(runs):
     """denoising's classes, keyed in the handout left, top, right (they were keyed in the
     data file's order: right, top, left), "left" being the part with the smallest x."""
-    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
-
     run = runs["denoising"]
     assert list(run.label_names) == ["left", "top", "right"]
     means = [float(run.x[run.labels == n, 0].mean()) for n in range(3)]
     assert means == sorted(means)
-    views = run_views([run], run.experiment.render)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
-    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout = default_handout(run)
     (key,) = handout.figure.legends
     classes = ("left", "top", "right")  # its own columns, then the marks' (reading_order)
     assert [name for name, _ in read_key(key) if name in classes] == list(classes)
@@ -595,9 +600,7 @@ def test_the_divergence_handouts_letters_and_last_dot_are_clear_of_the_curve_and
     # A curve that starts on a letter's own dotted line (a steep first drop) moves no letter
     # down onto the curve: linear-vs-pca's letters stay at the top.
     run = runs["linear-vs-pca"]
-    views = run_views([run], run.experiment.render)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
-    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout = default_handout(run)
     ax = handout.figure.axes[-1]
     assert [t.get_position()[1] for t in ax.texts if t.get_text().strip() in "abcd"] == [0.98] * 4
 
@@ -749,12 +752,8 @@ def test_the_iris_caption_says_setosa_is_apart_before_training():
 # A handout's moment lines (b, c) cross no reference line's label.
 
 def test_no_handout_moment_line_crosses_a_reference_label(runs):
-    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
-
     run = runs["seed-default"]
-    views = run_views([run], run.experiment.render)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
-    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout = default_handout(run)
     handout.figure.canvas.draw()
     renderer = handout.figure.canvas.get_renderer()
     (loss,) = [ax for ax in handout.figure.axes if ax.get_xlabel() == "epoch"]
@@ -762,7 +761,7 @@ def test_no_handout_moment_line_crosses_a_reference_label(runs):
     assert len(labels) == 2
     moments = [line for line in loss.lines if line.get_linestyle() == ":"
                and len(set(np.asarray(line.get_xdata(), float))) == 1]
-    assert len(moments) == len(positions)
+    assert len(moments) == len(handout.positions)
     for label in labels:
         box = label.get_window_extent(renderer)
         for line in moments:
@@ -773,13 +772,9 @@ def test_no_handout_moment_line_crosses_a_reference_label(runs):
 def test_the_linear_vs_pca_handout_names_its_rings(runs):
     """The handout's planes draw PCA's projection as rings, as the clip does: its key names
     them (it named only the clusters, so a ring read as a class)."""
-    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
-
     run = runs["linear-vs-pca"]
     assert run.experiment.render.pca_ghost
-    views = run_views([run], run.experiment.render)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
-    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout = default_handout(run)
     (key,) = handout.figure.legends
     names = [t.get_text() for t in key.get_texts()]
     # the classes first, then the rings, as the clip's key has them
@@ -791,12 +786,8 @@ def test_the_linear_vs_pca_handout_names_its_rings(runs):
 
 
 def test_the_divergence_handout_counts_its_x_axis_in_the_batches_its_titles_name(runs):
-    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
-
     run = runs["too-high-learning-rate"]
-    views = run_views([run], run.experiment.render)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
-    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout = default_handout(run)
     (loss,) = [ax for ax in handout.figure.axes if ax.get_ylabel().startswith("RMSE")]
     assert loss.get_xlabel() == "batch of epoch 1 (of 13)"
     titles = " ".join(ax.get_title(loc="left") for ax in handout.figure.axes)
@@ -1198,12 +1189,8 @@ def test_the_decoder_manifold_handout_keys_its_sheet_and_grid_and_ticks_its_plan
     """The handout keys the dark sheet (where the codes are), the faint one beyond them and
     the decoder's "+" grid points on the planes, and its planes, each above a decoded row,
     carry x tick labels (they had none: no scale for the codes)."""
-    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
-
     run = runs["decoder-manifold"]
-    views = run_views([run], run.experiment.render)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
-    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout = default_handout(run)
     (key,) = handout.figure.legends
     names = [t.get_text() for t in key.get_texts()]
     assert {"decoded grid", "beyond the codes", "decoder's grid points"} <= set(names)
@@ -1213,7 +1200,7 @@ def test_the_decoder_manifold_handout_keys_its_sheet_and_grid_and_ticks_its_plan
     handout.figure.canvas.draw()
     renderer = handout.figure.canvas.get_renderer()
     planes = [ax for ax in handout.figure.axes if ax.get_title(loc="left").startswith("(")]
-    assert len(planes) == len(positions)
+    assert len(planes) == len(handout.positions)
     first = planes[0]
     labels = [t for t in first.get_xticklabels() if t.get_visible() and t.get_text()]
     assert len(labels) >= 2 and first.get_xlabel() == "code neuron 1"
@@ -1230,12 +1217,8 @@ def test_the_decoder_manifold_handout_names_its_3d_axes_as_the_clip_does(runs):
     """The clip's 3-D panel names the data's axes with an x/y/z triad; the handout's decoded
     row had none (a camera's view without ticks or names): its first cell carries the triad,
     inside the cell, the other cells none (the camera is the same)."""
-    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
-
     run = runs["decoder-manifold"]
-    views = run_views([run], run.experiment.render)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
-    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout = default_handout(run)
     handout.figure.canvas.draw()
     renderer = handout.figure.canvas.get_renderer()
     first = [ax for ax in handout.figure.axes if ax.get_ylabel() == "decoded grid"]
