@@ -294,11 +294,12 @@ def math_as_unicode(value: str) -> str:
 
 def shown_as(value: str) -> str:
     """What a reader sees of a one-line name, for telling names apart: its math as Unicode,
-    compatibility forms folded (NFKC: "ﬁ" is "fi"), invisible characters left out (U+200B,
-    U+200D, a soft hyphen: Unicode's format characters), runs of spaces as one. Two names
-    shown alike name two runs no one can tell apart. (Letters of different scripts that look
-    alike, Latin A and Greek Α, stay different: Unicode's confusables are not in Python.)"""
-    text = unicodedata.normalize("NFKC", math_as_unicode(value))
+    one form for each accented letter (NFC: "e" and a combining accent is "é"), invisible
+    characters left out (U+200B, U+200D, a soft hyphen: Unicode's format characters), runs of
+    spaces as one. Two names shown alike name two runs no one can tell apart. (Compatibility
+    forms stay: "x²" is not "x2"; nor are letters of different scripts that look alike, Latin A
+    and Greek Α, folded: Unicode's confusables are not in Python.)"""
+    text = unicodedata.normalize("NFC", math_as_unicode(value))
     return " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
 
 

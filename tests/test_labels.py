@@ -75,3 +75,14 @@ def test_label_keys_shown_alike_fall_back_to_what_tells_the_runs_apart(tmp_path)
     assert default_labels(runs[:2]) == ["first", "second"]
     assert default_labels(runs[2:]) == ["third", "fourth"]
     assert default_labels(runs[1:3]) == ["α", "a\u200bb"]
+
+
+def test_names_that_look_different_are_told_apart():
+    """Only what shows alike is alike: "x²" and "x2", "$x^2$" and "x2", "a" and "A" differ."""
+    from aeviz.text import shown_as
+
+    for one, other in [("x²", "x2"), ("$x^2$", "x2"), ("a", "A"), ("é", "e"), ("a b", "ab")]:
+        assert shown_as(one) != shown_as(other), (one, other)
+    for one, other in [("café", "cafe\u0301"), ("a\u00adb", "ab"), ("a  b", "a b"),
+                       ("$\\alpha$", "α")]:
+        assert shown_as(one) == shown_as(other), (one, other)
