@@ -137,8 +137,12 @@ def check_data(experiments: list[Experiment]) -> None:
     from aeviz.renderer.views import check_classes_alike
     from aeviz.training.data import load_data
 
-    check_classes_alike([SimpleNamespace(path=str(exp.source), **vars(load_data(exp)))
-                         for exp in experiments])
+    def classes(exp: Experiment) -> SimpleNamespace:  # not the data: one run's at a time
+        data = load_data(exp)
+        return SimpleNamespace(path=str(exp.source), labels=data.labels,
+                               label_names=data.label_names)
+
+    check_classes_alike([classes(exp) for exp in experiments])
 
 
 def is_comparison(path: str | os.PathLike) -> bool:

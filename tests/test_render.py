@@ -552,7 +552,7 @@ def test_render_options_built_in_python_store_what_a_table_stores():
     ("$\\alpha$,α", 'names "$\\alpha$" and "α", both shown as "α", (entries 1 and 2)'),
     # an invisible character (a zero-width space); an accent composed and combined
     ("ab,a\u200bb", 'names "ab" and "a\\u200bb", both shown as "ab", (entries 1 and 2)'),
-    ("caf\u00e9,cafe\u0301", 'names "caf\u00e9" and "cafe\u0301", both shown as "caf\u00e9", '
+    ("caf\u00e9,cafe\u0301", 'names "caf\u00e9" and "cafe\\u0301", both shown as "caf\u00e9", '
      '(entries 1 and 2)')])
 def test_two_runs_of_one_label_are_refused(run_cli, tiny_run_path, tmp_path, labels, problem):
     """--labels a,a gave two runs one name and one color: which curve is which? Refused at

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from matplotlib.font_manager import FontProperties
 
 import aeviz
 from aeviz import text, trajectory
@@ -236,6 +237,30 @@ def test_a_blank_title_draws(tiny_run_path, tmp_path, run_cli, title, suffix):
     out = tmp_path / f"still{suffix}"
     result = run_cli("render", tiny_run_path, "-o", out, "--title", title, "--labels", " ")
     assert result.exit_code == 0 and out.is_file(), result.output
+
+
+@pytest.mark.parametrize("nothing", ["\u200b", "\u00ad", "\ufeff", "$\\quad$"])
+@pytest.mark.parametrize("suffix", [".png", ".html"])
+def test_a_text_that_draws_nothing_draws(tiny_run_path, tmp_path, run_cli, nothing, suffix):
+    """A title, caption or run name of only invisible characters (or math of only a space)
+    has no glyph: matplotlib's TextPath of it failed, a traceback in every drawing command.
+    It draws as nothing; so do such class names."""
+    from aeviz.renderer.labels import text_path
+    from aeviz.renderer.panels.placement import outline_width, text_width
+
+    assert text_path(nothing, FontProperties(size=10)) is None
+    assert outline_width(nothing, 10) == text_width(nothing, 10) == 0.0
+    out = tmp_path / f"still{suffix}"
+    result = run_cli("render", tiny_run_path, "-o", out, "--title", nothing, "--caption",
+                     nothing, "--labels", nothing, "--size", "320x180")
+    assert result.exit_code == 0 and out.is_file(), result.output
+    (tmp_path / "d.csv").write_text(f"a,b,kind\n1,2,{nothing}\n3,4,x\n5,5,x\n")
+    (tmp_path / "e.toml").write_text(tiny_text(data={"clusters": None, "file": "d.csv",
+                                                     "label_column": "kind"},
+                                               model={"layers": [2, 2, 2]}))
+    assert run_cli("train", tmp_path / "e.toml", "-o", tmp_path / "e.npz").exit_code == 0
+    result = run_cli("figure", tmp_path / "e.npz", "-o", tmp_path / "e.png")
+    assert result.exit_code == 0 and (tmp_path / "e.png").is_file(), result.output
 
 
 def test_a_line_break_in_a_title_or_label_is_drawn_as_a_space(tmp_path, run_cli):

@@ -19,6 +19,19 @@ from matplotlib.transforms import Affine2D, ScaledTranslation, Transform
 EMPTY = Path([[0.0, 0.0]])
 
 
+def text_path(line: str, font: FontProperties) -> TextPath | None:
+    """The outline of one line of text, or None where it draws nothing: a blank line, one of
+    only invisible characters (a zero-width space, a soft hyphen) or math of only spaces
+    (`$\\quad$`). matplotlib's TextPath of no glyph at all fails (its path codes are then an
+    empty list, not an array) rather than giving an empty outline."""
+    if not line.strip():
+        return None
+    try:
+        return TextPath((0, 0), line, prop=font)
+    except AttributeError:  # no glyph: see above
+        return None
+
+
 class PathLabel(PathPatch):
     """A one-line label at (x, y) in `coordinates` (e.g. ax.transAxes, fig.transFigure)."""
 
@@ -39,10 +52,10 @@ class PathLabel(PathPatch):
         if text == self._text:
             return
         self._text = text
-        if not text:
+        path = text_path(text, self._font)
+        if path is None:
             self.set_path(EMPTY)
             return
-        path = TextPath((0, 0), text, prop=self._font)
         width = path.vertices[:, 0].max()  # the outline's control points: quick, and close
         dx = {"left": 0.0, "center": -width / 2, "right": -width}[self._ha]
         dy = {"top": -self._ascent, "baseline": 0.0}[self._va]

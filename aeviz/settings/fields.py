@@ -121,9 +121,15 @@ def drawn_line(value: Any) -> str:
 
 
 def visibly(value: str) -> str:
-    """`value` for a message, its invisible characters too as \\uXXXX ("a\\u200bb")."""
-    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cf" else c
-                   for c in clipped(value))
+    """`value` for a message, with what does not show as itself as \\uXXXX: invisible
+    characters ("a\\u200bb"), spaces other than the plain one (a no-break space) and
+    combining marks (an accent after its letter), so two names a message says differ
+    are seen to differ."""
+    def shown(c: str) -> str:
+        kind = unicodedata.category(c)
+        return (f"\\u{ord(c):04x}" if kind in ("Cf", "Mn") or (kind == "Zs" and c != " ")
+                else c)
+    return "".join(map(shown, clipped(value)))
 
 
 def run_labels(value: Any) -> tuple[str, ...]:

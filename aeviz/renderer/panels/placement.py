@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
 
+from aeviz.renderer.labels import text_path
 from aeviz.renderer.panels.style import Rect
 
 NARROWEST_EM = 0.2  # no printable glyph is narrower (DejaVu Sans: 0.27 em, "'" and "i")
@@ -37,8 +38,8 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width of `text` at `size` points, in points: of its widest line, as matplotlib
     lays each line out alone (its math included: a line break is no glyph)."""
     font = FontProperties(size=size, weight="bold" if bold else "normal")
-    return max(TextPath((0, 0), line, prop=font).get_extents().width if line.strip() else 0.0
-               for line in text.split("\n"))
+    paths = [text_path(line, font) for line in text.split("\n")]
+    return max(path.get_extents().width if path is not None else 0.0 for path in paths)
 
 
 def outline_width(text: str, size: float, bold: bool = False) -> float:
@@ -48,8 +49,8 @@ def outline_width(text: str, size: float, bold: bool = False) -> float:
     font = FontProperties(size=size, weight="bold" if bold else "normal")
     widths = [0.0]
     for line in text.split("\n"):
-        # Blank lines have no outline (and matplotlib's TextPath of only spaces fails).
-        x = TextPath((0, 0), line, prop=font).vertices[:, 0] if line.strip() else np.zeros(0)
+        path = text_path(line, font)  # None: the line draws nothing
+        x = path.vertices[:, 0] if path is not None else np.zeros(0)
         widths.append(float(x.max() - x.min()) if len(x) else 0.0)
     return max(widths)
 
@@ -223,8 +224,8 @@ def line_baselines(lines: list[str], size: float,
     holds every line whole."""
     font = FontProperties(size=size)
     plain = TextPath((0, 0), "Agjpqy()[]|", prop=font).get_extents()
-    outlines = [TextPath((0, 0), line, prop=font).get_extents() if line.strip() else plain
-                for line in lines]
+    paths = [text_path(line, font) for line in lines]
+    outlines = [path.get_extents() if path is not None else plain for path in paths]
     above = [max(box.y1, plain.y1) for box in outlines]
     below = [max(-box.y0, -plain.y0) for box in outlines]
     gap = spacing * size - (plain.y1 - plain.y0)  # between plain lines
