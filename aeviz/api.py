@@ -20,7 +20,6 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from aeviz.errors import AevizError, SettingError
@@ -134,13 +133,12 @@ def validate(path: str | os.PathLike, overrides: Overrides | None = None, *,
 def check_data(experiments: list[Experiment]) -> None:
     """A comparison's experiments, checked by their data as a render of their runs would
     check the runs: classes named alike (see aeviz.renderer.views.check_classes_alike)."""
-    from aeviz.renderer.views import check_classes_alike
+    from aeviz.renderer.views import Classes, check_classes_alike
     from aeviz.training.data import load_data
 
-    def classes(exp: Experiment) -> SimpleNamespace:  # not the data: one run's at a time
+    def classes(exp: Experiment) -> Classes:  # not the data: one run's at a time
         data = load_data(exp)
-        return SimpleNamespace(path=str(exp.source), labels=data.labels,
-                               label_names=data.label_names)
+        return Classes(str(exp.source), data.labels, data.label_names)
 
     check_classes_alike([classes(exp) for exp in experiments])
 

@@ -100,27 +100,41 @@ def run_views(runs: list[Trajectory], options: RenderOptions) -> list[RunView]:
         raise SettingError("render.labels", f"got {len(names)} names for {len(runs)} runs; "
                            "give one per run, comma-separated")
     if len(runs) > 1:
-        check_classes_alike(runs)
+        check_classes_alike([Classes.of(run) for run in runs])
     return [RunView(run, label, options.align) for run, label in zip(runs, names)]
 
 
-def check_classes_alike(runs: list[Trajectory]) -> None:
+class Classes(NamedTuple):
+    """What a comparison checks of each run's data: the file it is named by, each sample's
+    class (-1: none) and the classes' names. From a run, or (`aeviz validate`) from an
+    experiment's data before training."""
+    file: str
+    labels: np.ndarray
+    label_names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, run: Trajectory) -> Classes:
+        return cls(run.path or "", run.labels, tuple(run.label_names))
+
+
+def check_classes_alike(runs: list[Classes]) -> None:
     """Refuse runs whose data name one class value differently ("setosa" in one, "left" in
     the other), or have classes beside runs without: a comparison keys the classes once, for
     all its planes (clip, handout, page alike), and would name one run's points with another's
-    classes. A run here is anything with `labels`, `label_names` and `path` (`aeviz validate`
-    checks a comparison's experiments by their data, before training)."""
+    classes."""
     from aeviz.text import printable
 
-    def named(run: Trajectory) -> dict[int, str | None]:
+    def named(run: Classes) -> dict[int, str | None]:
         names = run.label_names
         return {int(v): names[v] if v < len(names) else None
                 for v in np.unique(run.labels) if v >= 0}
 
-    def shown(run: Trajectory) -> str:
+    def file(run: Classes) -> str:
+        return printable(os.path.basename(run.file) or "run", 60)
+
+    def shown(run: Classes) -> str:
         names = ", ".join(run.label_names[:4]) + (", ..." if len(run.label_names) > 4 else "")
-        file = os.path.basename(run.path or "") or "run"
-        return f"{printable(file, 60)} ({printable(names or 'unnamed', 80)})"
+        return f"{file(run)} ({printable(names or 'unnamed', 80)})"
 
     first = named(runs[0])
     for run in runs[1:]:
@@ -128,8 +142,7 @@ def check_classes_alike(runs: list[Trajectory]) -> None:
         if bool(first) != bool(other):  # unlabeled points would take the color of class 1
             with_classes, without = (runs[0], run) if first else (run, runs[0])
             raise AevizError(
-                f"{shown(with_classes)} has classes and "
-                f"{printable(os.path.basename(without.path or '') or 'run', 60)} has none, and a "
+                f"{shown(with_classes)} has classes and {file(without)} has none, and a "
                 "comparison keys the classes once for all its runs; compare runs of the same "
                 "data, or render each run alone")
         differing = [value for value in sorted(first.keys() & other.keys())
