@@ -229,9 +229,10 @@ def test_denoising_draws_noisy_inputs_and_the_objective_beside_the_clean_rmse(ru
 
 def test_denoising_vs_plain_styles_its_runs_apart_from_the_objective_and_keys_its_marks(runs):
     """In the denoising clip a dashed curve is the error on noisy inputs (and PCA's line is
-    dashed): the comparison's two runs are solid and dash-dot, never dashed; each run's name
-    above its panel is in its color (they were black); the handout's key names the noisy
-    inputs' x marks."""
+    dashed): the comparison's two runs, apart and told apart by their colors, are both solid
+    (the denoising run's jagged dash-dot read as a smeared band, or as that objective); each
+    run's name above its panel is in its color (they were black); the handout's key names
+    the noisy inputs' x marks."""
     from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure
 
     comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
@@ -240,7 +241,7 @@ def test_denoising_vs_plain_styles_its_runs_apart_from_the_objective_and_keys_it
     scene, frames = scene_of(pair, options)
     scene.draw_full(frames[-1])
     styles = [run.style for run in scene.description.runs]
-    assert styles == ["-", "-."]
+    assert styles == ["-", "-"]
     assert [line.get_linestyle() for line in panel(scene, LossPanel).lines] == styles
     sheets = [p for p, _ in scene.panels if isinstance(p, SheetPanel)]
     colors = [run.color for run in scene.description.runs]
