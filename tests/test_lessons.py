@@ -255,6 +255,25 @@ def test_denoising_vs_plain_styles_its_runs_apart_from_the_objective_and_keys_it
     assert "noisy input → output" in names
 
 
+def test_the_denoising_handouts_key_reads_its_classes_in_order_on_one_row(runs):
+    """The denoising-vs-plain handout's key, on two rows, read "left top / right": the arc's
+    three classes now share the first row, in order, the marks beside them."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure
+
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    options = dataclasses.replace(comparison.render, labels=comparison.compare.labels)
+    for handout in (HandoutFigure(run_views(pair, options), options, [0.0, 200.0], TEXT_WIDTH),
+                    default_handout(runs["denoising"])):
+        handout.figure.canvas.draw()
+        (key,) = handout.figure.legends
+        boxes = {t.get_text(): t.get_window_extent() for t in key.get_texts() if t.get_text()}
+        classes = [boxes[name] for name in ("left", "top", "right")]
+        assert len({round(box.y0) for box in classes}) == 1  # one row
+        assert classes[0].x1 < classes[1].x0 and classes[1].x1 < classes[2].x0  # in order
+        assert max(round(box.y0) for box in boxes.values()) == round(classes[0].y0)  # the top
+
+
 def test_denoising_keys_cover_no_data(runs):
     """The decoder panel's key sat on the arc's lower end (denoising, 640x360) and on the
     arc's end and noisy inputs (denoising-vs-plain): the key's box, in display coordinates,

@@ -706,8 +706,13 @@ class HandoutFigure:
         # Each row read left to right, the marks in columns of their own (the "0" sat under
         # "decoder's grid points", apart from 1 to 9; rows read "0 2 4 6 8").
         entries = list(zip(handles, names))
+        blank = (Line2D([], [], ls=""), "")
         groups = [group for group in (entries[:classes], entries[classes:]) if group]
-        handles, names = map(list, zip(*reading_order(groups, rows, (Line2D([], [], ls=""), ""))))
+        # A few classes on one row of their own (the arc's read "left top / right").
+        groups = [group + [blank] * (rows - 1) * len(group)
+                  if number == 0 and classes and len(group) <= FEW_ON_ONE_ROW else group
+                  for number, group in enumerate(groups)]
+        handles, names = map(list, zip(*reading_order(groups, rows, blank)))
         self.figure.legend(handles, names, loc="center",
                            bbox_to_anchor=(0.5, middle / self.size[1]),
                            ncol=-(-len(names) // rows), frameon=False, fontsize=FONT["label"],
@@ -716,6 +721,7 @@ class HandoutFigure:
                            labelcolor=self.theme.foreground)
 
 
+FEW_ON_ONE_ROW = 3  # a key's classes up to this many read on one row, whatever its rows
 KEY_SPACING = 0.8  # between a key's entries, in font sizes (ten digits and more in 6.3 in)
 KEY_HANDLE = 1.6  # a key's symbol (a line's sample), in font sizes
 KEY_PAD = 0.5  # between a key's symbol and its name, in font sizes (a line's end touched it)
