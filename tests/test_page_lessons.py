@@ -287,7 +287,7 @@ def test_a_comparison_words_its_subtitle_and_tells_runs_apart(browser, vae_runs,
     # The page's own reconstruction panels too, each in its run's color.
     assert js(driver, "Array.from(document.querySelectorAll('.panel.recon h2 .title'),"
                       " (e) => getComputedStyle(e).color)") == colors
-    assert js(driver, "aeviz.drawn('loss')")["styles"] == ["-", "-"]  # apart: both solid
+    assert js(driver, "aeviz.drawn('loss')")["styles"] == ["-", "-."]
     for number, color in enumerate(want):  # each run's curve in its own color
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
         assert colored_pixels(driver, ".panel.loss canvas", color, 20) > 20, number
