@@ -52,6 +52,7 @@ from aeviz.renderer.panels.code import GHOST_NAME, CodePanel, show_grid
 from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.loss import (
     fitting_texts,
+    format_loss,
     reference_line,
     set_loss_limits,
 )
@@ -268,6 +269,15 @@ class HandoutFigure:
                            if len(views) > 1 else TERMS_ROOM if self.terms else 0.0)
         if len(views) == 1 and "axes" in self.description.panel("code", 0).layers:
             self.readouts = self._readouts(views[0], positions)
+        elif len(views) == 1 and views[0].run.meta.stop_reason == "diverged":
+            # On a loss axis 28 decades tall the first steps' rise is flat: each plane's
+            # recorded RMSE above it (the clip's readout) shows it.
+            view = views[0]
+            losses = [float(view.run.loss[nearest_snapshot(view.timeline, position)])
+                      for position in positions]
+            forms = [(f"RMSE {format_loss(loss)}", format_loss(loss)) for loss in losses]
+            self.readouts = [long if text_width(long, FONT["tick"]) <= self.cell * 72 - 2
+                             else short for long, short in forms]
         rows = len(views) * self.rows_per_run
         # A margin on the right: Agg draws text a little wider than its outline measures.
         caption = wrap_sentences(options.caption or "", FONT["label"],
