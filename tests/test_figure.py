@@ -357,3 +357,52 @@ def test_a_comparisons_classes_key_folded_in_two_rows_reads_left_to_right(vae_vs
               t.get_text()) for t in legend.get_texts() if t.get_text()]
     assert len({y for y, _, _ in drawn}) == 2
     assert [text for _, _, text in sorted(drawn)] == names
+
+
+def test_the_first_and_last_moments_dots_are_drawn_whole(tiny_run_path):
+    """linear-vs-pca's handout: the dots of (a) at epoch 0 and (d) at the last epoch sit on
+    the loss axes' left and right edges and were cut in half there: drawn whole, each
+    dot's outer half shows in the margin beyond the axes."""
+    run = load(tiny_run_path)
+    views = [RunView(run, "run")]
+    handout = HandoutFigure(views, RenderOptions(), [0.0, float(run.epoch[-1])], TEXT_WIDTH)
+    handout.figure.set_dpi(400)  # a dot 18 pixels wide
+    canvas = handout.figure.canvas
+    canvas.draw()
+    (loss,) = [ax for ax in handout.figure.axes if ax.get_xlabel() == "epoch"]
+    (dots,) = [line for line in loss.lines if line.get_marker() == "o"]
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    rgb = np.array([int(dots.get_color()[i:i + 2], 16) for i in (1, 3, 5)])
+    frame = loss.get_window_extent()
+    radius = dots.get_markersize() / 2 * handout.figure.dpi / 72
+    for x, y in loss.transData.transform(np.column_stack([dots.get_xdata(),
+                                                          dots.get_ydata()])):
+        row = pixels.shape[0] - round(y)
+        beyond = slice(round(frame.x0 - radius / 2) - 2, round(frame.x0) - 2) \
+            if x < frame.x1 / 2 else slice(round(frame.x1) + 2, round(frame.x1 + radius / 2) + 2)
+        near = pixels[row - 1:row + 2, beyond]
+        assert (np.abs(near - rgb).sum(axis=2) < 60).any(), (x, y)
+
+
+def test_runs_whose_curves_are_apart_are_solid_and_close_ones_dashed(tiny_run_path):
+    """denoising-vs-plain: the denoising run's jagged curve, drawn dash-dot, read as a smeared
+    band (and, after the denoising clip, as its dashed objective). Runs whose curves lie
+    apart are told apart by their colors: both solid; a run whose curve runs on an earlier
+    one's is dashed, so both stay seen; handout and clip draw what the description says."""
+    from aeviz.renderer.panels.loss import LossPanel
+    from aeviz.renderer.scene import Scene
+
+    run = load(tiny_run_path)
+    apart = dataclasses.replace(run, loss=np.asarray(run.loss) * 3 + 0.2)
+    for runs, styles in (([run, apart], ["-", "-"]), ([run, run], ["-", "-."]),
+                         ([run, apart, run], ["-", "-", ":"])):
+        views = [RunView(r, name) for r, name in zip(runs, ("one", "two", "three"))]
+        handout = HandoutFigure(views, RenderOptions(), [0.0, float(run.epoch[-1])],
+                                TEXT_WIDTH)
+        assert [r.style for r in handout.description.runs] == styles
+        (loss,) = [ax for ax in handout.figure.axes if ax.get_xlabel() == "epoch"]
+        curves = [line for line in loss.lines if len(line.get_xdata()) == len(run.epoch)]
+        assert [line.get_linestyle() for line in curves] == styles
+        scene = Scene(views, RenderOptions(), (0.0, float(run.epoch[-1])))
+        (clip_loss,) = [panel for panel, _ in scene.panels if isinstance(panel, LossPanel)]
+        assert [line.get_linestyle() for line in clip_loss.lines] == styles

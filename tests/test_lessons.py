@@ -65,11 +65,11 @@ def scene_of(runs: list, options, size: str = "640x360") -> tuple[Scene, list]:
 
 def default_handout(run):
     """`aeviz figure RUN.npz` of one run: its [render] options at the default moments."""
-    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, figure_positions
 
     views = run_views([run], run.experiment.render)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
-    return HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    return HandoutFigure(views, run.experiment.render, figure_positions(None, views),
+                         TEXT_WIDTH)
 
 
 def panel(scene: Scene, kind: type):
@@ -105,6 +105,15 @@ def test_every_example_tells_its_lesson_in_a_caption(caption):
     assert 2 <= len(sentences) <= 3, sentences
     room_640 = 0.97 * 8 * 72 - 2 * 11.5  # the caption strip of a 640x360 clip (scene)
     assert wrap_sentences(caption, 11.5, room_640, 1) == [sentences[0].strip()]
+
+
+@pytest.mark.parametrize("caption", [_caption(p) for p in FILES + COMPARISONS]
+                         + _comment_captions())
+def test_captions_are_true_of_a_handout_and_a_page_too(caption):
+    """A caption is shown in clip, handout and page alike: none speaks of what only a clip
+    has ("The first epochs, which log pace stretches, ...", "a mini-batch per frame")."""
+    clip_only = r"\b(frames?|pace|clips?|seconds?|video|playback|slow motion|stretch\w*)\b"
+    assert not re.search(clip_only, caption.lower()), caption
 
 
 @pytest.mark.parametrize("caption", [_caption(p) for p in FILES + COMPARISONS]
@@ -220,9 +229,10 @@ def test_denoising_draws_noisy_inputs_and_the_objective_beside_the_clean_rmse(ru
 
 def test_denoising_vs_plain_styles_its_runs_apart_from_the_objective_and_keys_its_marks(runs):
     """In the denoising clip a dashed curve is the error on noisy inputs (and PCA's line is
-    dashed): the comparison's two runs are solid and dash-dot, never dashed; each run's name
-    above its panel is in its color (they were black); the handout's key names the noisy
-    inputs' x marks."""
+    dashed): the comparison's two runs, apart and told apart by their colors, are both solid
+    (the denoising run's jagged dash-dot read as a smeared band, or as that objective); each
+    run's name above its panel is in its color (they were black); the handout's key names
+    the noisy inputs' x marks."""
     from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure
 
     comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
@@ -231,7 +241,7 @@ def test_denoising_vs_plain_styles_its_runs_apart_from_the_objective_and_keys_it
     scene, frames = scene_of(pair, options)
     scene.draw_full(frames[-1])
     styles = [run.style for run in scene.description.runs]
-    assert styles == ["-", "-."]
+    assert styles == ["-", "-"]
     assert [line.get_linestyle() for line in panel(scene, LossPanel).lines] == styles
     sheets = [p for p, _ in scene.panels if isinstance(p, SheetPanel)]
     colors = [run.color for run in scene.description.runs]
@@ -243,6 +253,25 @@ def test_denoising_vs_plain_styles_its_runs_apart_from_the_objective_and_keys_it
     handout = HandoutFigure(views, options, [0.0, float(pair[0].epoch[-1])], TEXT_WIDTH)
     _, names = handout._key()
     assert "noisy input → output" in names
+
+
+def test_the_denoising_handouts_key_reads_its_classes_in_order_on_one_row(runs):
+    """The denoising-vs-plain handout's key, on two rows, read "left top / right": the arc's
+    three classes now share the first row, in order, the marks beside them."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure
+
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    options = dataclasses.replace(comparison.render, labels=comparison.compare.labels)
+    for handout in (HandoutFigure(run_views(pair, options), options, [0.0, 200.0], TEXT_WIDTH),
+                    default_handout(runs["denoising"])):
+        handout.figure.canvas.draw()
+        (key,) = handout.figure.legends
+        boxes = {t.get_text(): t.get_window_extent() for t in key.get_texts() if t.get_text()}
+        classes = [boxes[name] for name in ("left", "top", "right")]
+        assert len({round(box.y0) for box in classes}) == 1  # one row
+        assert classes[0].x1 < classes[1].x0 and classes[1].x1 < classes[2].x0  # in order
+        assert max(round(box.y0) for box in boxes.values()) == round(classes[0].y0)  # the top
 
 
 def test_denoising_keys_cover_no_data(runs):
@@ -572,13 +601,10 @@ def test_divergence_reads_out_the_largest_weight_and_hides_the_future(runs):
 def test_the_divergence_handouts_letters_and_last_dot_are_clear_of_the_curve_and_frame(runs):
     """The handout's "d" sat on the rising curve and the last moment's dot on the loss axes'
     top line: each letter now has no point of the curve in its box, and every dot is inside."""
-    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
     from aeviz.renderer.panels.placement import curve_points
 
     run = runs["too-high-learning-rate"]
-    views = run_views([run], run.experiment.render)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
-    handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
+    handout = default_handout(run)
     handout.figure.canvas.draw()
     renderer = handout.figure.canvas.get_renderer()
     ax = handout.figure.axes[-1]  # the loss panel
@@ -586,8 +612,8 @@ def test_the_divergence_handouts_letters_and_last_dot_are_clear_of_the_curve_and
     curve, dots = ax.lines[0], ax.lines[1]
     points = curve_points(ax, [(curve.get_xdata(), curve.get_ydata())])
     to_axes = ax.transAxes.inverted()
-    letters = [t for t in ax.texts if t.get_text().strip() in "abcd"]
-    assert len(letters) == 4
+    letters = [t for t in ax.texts if t.get_text().strip() in "abcde"]
+    assert len(letters) == 5
     for letter in letters:
         (x0, y0), (x1, y1) = to_axes.transform(letter.get_window_extent(renderer))
         inside = (points[:, 0] > x0) & (points[:, 0] < x1) & (points[:, 1] > y0) & \
@@ -613,7 +639,7 @@ def test_the_divergence_caption_states_the_recorded_errors(runs):
     loss = np.asarray(run.loss, float)
     assert len(loss) == 13 and run.stop_reason == "diverged"  # 12 steps, the 13th overflows
     assert (f"rise from {loss[0]:.2g} over nine steps, unevenly (at batch 7 it falls back by "
-            "half)") in caption
+            "half)") in caption and "recorded after every mini-batch" in caption
     assert loss[9] > 5 * loss[0]  # it does rise: no "nothing looks wrong"
     # ... unevenly: one step down, at batch 7 (0.87 to 0.39), where "creeps up" was said
     assert list(np.flatnonzero(np.diff(loss[:10]) < 0) + 1) == [7] and loss[7] < loss[6] / 2
@@ -624,6 +650,37 @@ def test_the_divergence_caption_states_the_recorded_errors(runs):
     stated = {float(n) for n in re.findall(r"\d+(?:\.\d+)?(?:e[+-]?\d+)?", caption)}
     assert not stated & {float(f"{v:.2g}") for v in loss[1:]}, stated
     assert "overflow" not in caption and "blows up" not in caption
+
+
+def test_the_divergence_handout_shows_the_blow_up_by_default(runs):
+    """Its default moments were epoch 0 and batches 1, 4 and 12: batches 1 and 4 looked like
+    epoch 0 and the blow-up's steps were missing. `aeviz figure` of a run that diverged shows
+    its start, its last step before the blow-up (batch 9: the nine steps' rise the caption
+    names) and each step of the blow-up (10, 11, 12), each plane's ticks growing."""
+    run = runs["too-high-learning-rate"]
+    handout = default_handout(run)
+    steps = run.meta.steps_per_epoch
+    assert [round(p * steps) for p in handout.positions] == [0, 9, 10, 11, 12]
+    loss = np.asarray(run.loss, float)
+    assert all(loss[i] > 2 * loss[i - 1] for i in (10, 11, 12)) and loss[9] < 2 * loss[8]
+    planes = handout.figure.axes[:5]
+    reach = [max(np.abs(ax.get_xlim()).max(), np.abs(ax.get_ylim()).max()) for ax in planes]
+    assert all(later > earlier for earlier, later in zip(reach[1:], reach[2:])), reach
+    assert "batch 9/13" in planes[1].get_title(loc="left")
+    # Each plane's recorded RMSE above it: on an axis 28 decades tall the nine steps' rise
+    # from 0.18 is flat, the readouts show it (0.1764, 1.0900, 2.7399, 6178, 7.683e+27),
+    # inside the page.
+    from aeviz.renderer.panels.loss import format_loss
+
+    handout.figure.canvas.draw()
+    readouts = [text for ax in planes for text in ax.texts]
+    assert [t.get_text().removeprefix("RMSE ") for t in readouts] == [
+        format_loss(loss[i]) for i in (0, 9, 10, 11, 12)]
+    assert readouts[0].get_text().startswith("RMSE ")  # named where it fits
+    page = handout.figure.bbox
+    for text in readouts:
+        box = text.get_window_extent()
+        assert page.x0 <= box.x0 and box.x1 <= page.x1, text.get_text()
 
 
 def test_the_sgd_caption_says_what_its_curve_shows():
@@ -793,7 +850,7 @@ def test_the_divergence_handout_counts_its_x_axis_in_the_batches_its_titles_name
     titles = " ".join(ax.get_title(loc="left") for ax in handout.figure.axes)
     for tick, label in zip(loss.get_xticks(), loss.get_xticklabels()):
         assert label.get_text() == f"{round(tick * 13)}"  # tick k is "batch k/13"
-    assert "batch 4/13" in titles and "4" in [t.get_text() for t in loss.get_xticklabels()]
+    assert "batch 9/13" in titles and "9" in [t.get_text() for t in loss.get_xticklabels()]
 
 
 def test_a_comparisons_code_planes_at_640_are_planes_not_tall_strips():

@@ -260,13 +260,14 @@ def test_a_blow_ups_loss_axis_tops_out_just_above_its_largest_value(divergence, 
 
 
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
-def test_end_dots_at_one_place_nest_so_every_run_shows(tiny_run_path, size):
-    """activations at epoch 300: identity's end dot hid under sigmoid's (0.0847 and 0.0874).
-    Two runs ending at one place: the later run's dot is drawn smaller over the earlier's,
-    whose color still shows around it; runs apart keep their full dots."""
+def test_end_dots_at_one_place_read_as_two(tiny_run_path, size):
+    """activations at epoch 300: identity's end dot hid under sigmoid's (0.0847 and 0.0874);
+    then sigmoid's, drawn smaller inside identity's, read as one ring. Two runs ending at one
+    place: one dot in halves, the first run's color left of the centre, the second's right;
+    runs apart keep their full dots; a third at that place sits inside, smaller."""
     from aeviz import trajectory
     from aeviz.renderer.frames import Frame
-    from aeviz.renderer.panels.loss import MARKER_PT, NESTED_SHARE, nested_sizes
+    from aeviz.renderer.panels.loss import MARKER_PT, NESTED_SHARE, SPLIT_PT, end_dot_looks
     from aeviz.renderer.views import RunView
     from aeviz.settings import RenderOptions
 
@@ -279,16 +280,17 @@ def test_end_dots_at_one_place_nest_so_every_run_shows(tiny_run_path, size):
     pixels = np.asarray(scene.canvas.buffer_rgba())[..., :3].astype(int)
     x, y = loss.ax.transData.transform(np.ravel(loss.markers[0].get_data()))
     row = pixels.shape[0] - round(y)
-    reach = round(MARKER_PT * scene.figure.dpi / 72)
-    # The first run's color right of the dots' centre, where the curves (ending there) draw
-    # nothing: its ring; the second's at the centre: its dot.
-    ring = pixels[row - reach:row + reach + 1, round(x) + 1:round(x) + reach + 1]
-    dot = pixels[row - 1:row + 2, round(x) - 1:round(x) + 2]
-    for marker, near in zip(loss.markers, (ring, dot)):
+    reach = round(SPLIT_PT / 2 * scene.figure.dpi / 72)
+    # Right of the centre, where the curves (ending there) draw nothing: only the second
+    # run's color; left of it (over the curves' ends), the first's.
+    left = pixels[row - 1:row + 2, round(x) - reach:round(x) - 1]
+    right = pixels[row - 1:row + 2, round(x) + 2:round(x) + reach]
+    for marker, near, other in zip(loss.markers, (left, right), (right, left)):
         rgb = np.array([int(marker.get_color()[i:i + 2], 16) for i in (1, 3, 5)])
-        assert (np.abs(near - rgb).sum(axis=2) < 24).sum() >= 3, marker.get_color()
-    assert [m.get_markersize() for m in loss.markers] == [MARKER_PT, NESTED_SHARE * MARKER_PT]
-    # apart (more than a dot's radius): full size; nearer: nested, the third in the second
-    assert nested_sizes(np.array([[0.0, 0.0], [10.0, 0.0]]), 1.0) == [MARKER_PT] * 2
-    assert nested_sizes(np.zeros((3, 2)), 1.0) == pytest.approx(
-        [MARKER_PT, 0.6 * MARKER_PT, 0.36 * MARKER_PT])
+        assert (np.abs(near - rgb).sum(axis=2) < 40).sum() >= 2, marker.get_color()
+        assert not (np.abs(other - rgb).sum(axis=2) < 40).any(), marker.get_color()
+    assert [m.get_fillstyle() for m in loss.markers] == ["left", "right"]
+    # apart (more than a dot's radius): full dots; nearer: halves, a third inside them
+    assert end_dot_looks(np.array([[0.0, 0.0], [10.0, 0.0]]), 1.0) == [(MARKER_PT, "full")] * 2
+    assert end_dot_looks(np.zeros((3, 2)), 1.0) == [
+        (SPLIT_PT, "left"), (SPLIT_PT, "right"), (NESTED_SHARE * MARKER_PT, "full")]

@@ -16,7 +16,8 @@ from aeviz.text import printable
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="OUT.pdf, OUT.svg or OUT.png.")
 @click.option("--at", help="Moments, comma-separated: epochs, fractions of the run (0.5) and "
-              "last, each shown at the nearest recorded snapshot (default: 0,0.1,0.3,last).")
+              "last, each shown at the nearest recorded snapshot (default: 0,0.1,0.3,last; a run "
+              "that diverged: its start, its last step before the blow-up and the blow-up's).")
 @click.option("--width", type=click.FloatRange(min=1, max=40), help="Width in inches "
               "(default 6.3, a page's text width); fonts keep their size in points.")
 @render_flags(only=tuple(name for name in render_flag_table()

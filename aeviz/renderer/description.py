@@ -383,9 +383,9 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
         title=title,
         details=_details(views), caption=options.caption or "", scales=options.scales,
         span=(float(span[0]), float(span[1])),
-        runs=tuple(Run(names[n], colors[n], RUN_STYLES[n % len(RUN_STYLES)] if several else "-",
-                       bool(v.run.variational), run_terms(v.run, theme), stop_text(v.run))
-                   for n, v in enumerate(views)),
+        runs=tuple(Run(names[n], colors[n], style, bool(v.run.variational),
+                       run_terms(v.run, theme), stop_text(v.run))
+                   for n, (v, style) in enumerate(zip(views, run_styles(views, options, span)))),
         panels=tuple(panels), notes=tuple(notes),
         detail_forms=tuple(comparison_detail_forms([v.run for v in views])) if several else ())
 
@@ -627,6 +627,42 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
     return LossLimits(x, y, log, references, bool(terms_axis), top,
                       tuple("RMSE" if single else v.label for v in views),
                       objective is not None, log and blow_up)
+
+
+# Two runs' curves closer than CLOSE_HEIGHT of the loss axis's height at more than
+# CLOSE_SHARE of their common moments: the later one dashed, so that both stay seen.
+CLOSE_HEIGHT, CLOSE_SHARE = 0.03, 0.1
+
+
+def run_styles(views: list[RunView], options: RenderOptions,
+               span: tuple[float, float]) -> list[str]:
+    """Each run's loss curve style: solid where its color tells it from every earlier run's
+    (their curves apart: denoising-vs-plain's jagged dash-dot read as a smeared band, and as
+    the denoising clip's dashed objective); where it runs close to an earlier run's curve,
+    RUN_STYLES' style of its place, so a curve under another stays seen."""
+    if len(views) == 1:
+        return ["-"]
+    limits = loss_limits_for(views, options, span)
+    low, high = limits.y
+
+    def height(loss: np.ndarray) -> np.ndarray:  # a loss as a share of the axis's height
+        if limits.log and low > 0:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.log10(np.maximum(loss, low) / low) / np.log10(high / low)
+        return (loss - low) / (high - low)
+
+    def close(one: RunView, other: RunView) -> bool:
+        common, mine, theirs = np.intersect1d(one.timeline, other.timeline,
+                                              return_indices=True)
+        if not common.size:
+            return False
+        apart = np.abs(height(np.asarray(one.run.loss, float)[mine])
+                       - height(np.asarray(other.run.loss, float)[theirs]))
+        return bool(np.mean(~(apart >= CLOSE_HEIGHT)) > CLOSE_SHARE)
+
+    return [RUN_STYLES[n % len(RUN_STYLES)] if any(close(view, views[earlier])
+                                                   for earlier in range(n)) else "-"
+            for n, view in enumerate(views)]
 
 
 def blows_up(loss: np.ndarray) -> bool:

@@ -52,6 +52,7 @@ from aeviz.renderer.panels.code import GHOST_NAME, CodePanel, show_grid
 from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.loss import (
     fitting_texts,
+    format_loss,
     reference_line,
     set_loss_limits,
 )
@@ -79,6 +80,11 @@ from aeviz.text import quiet_glyphs
 from aeviz.trajectory import Trajectory
 
 DEFAULT_AT = "0,0.1,0.3,last"  # training moves most early on
+# A run that diverged: its lesson is in its last steps (too-high-learning-rate's 0.1 and 0.3
+# of the run looked like its start, the blow-up was missing). A step that multiplies the loss
+# by more than CLIMB is part of the blow-up.
+CLIMB = 2.0
+MOST_CLIMB_COLUMNS = 3
 MOST_COLUMNS = 8
 TEXT_WIDTH = 6.3               # inches: A4 or Letter with ordinary margins
 MOST_HEIGHT = 9.0              # inches: Letter's text block with 1 in margins (A4's is taller)
@@ -157,6 +163,29 @@ def positions_of(moments: list[tuple[str, float]], timelines: list[np.ndarray],
     return positions
 
 
+def figure_positions(at: str | Sequence[Any] | None, views: list[RunView],
+                     notify: Callable[[str], None] = lambda message: None) -> list[float]:
+    """The handout's moments: those `at` names, or by default DEFAULT_AT's; for a single run
+    that diverged, its start, its last moment before the blow-up and the blow-up's steps."""
+    if at is None and len(views) == 1 and views[0].run.meta.stop_reason == "diverged":
+        return blow_up_positions(views[0].timeline, np.asarray(views[0].run.loss, float))
+    return positions_of(parse_at(at), [view.timeline for view in views], notify)
+
+
+def blow_up_positions(timeline: np.ndarray, loss: np.ndarray) -> list[float]:
+    """Where a diverged run's loss changes: its first moment, the last before the steps that
+    each multiply the loss by more than CLIMB (the blow-up), and those steps (at most
+    MOST_CLIMB_COLUMNS, the last among them)."""
+    calm = len(loss) - 1  # the last moment before the blow-up
+    while calm > 1 and loss[calm] > CLIMB * loss[calm - 1]:
+        calm -= 1
+    climb = np.arange(min(calm + 1, len(loss) - 1), len(loss))
+    if len(climb) > MOST_CLIMB_COLUMNS:
+        climb = climb[np.round(np.linspace(0, len(climb) - 1, MOST_CLIMB_COLUMNS)).astype(int)]
+    picks = sorted({0, calm, *climb.tolist()})
+    return [float(timeline[i]) for i in picks]
+
+
 def _spelled(kind: str, value: float) -> str:
     return "last" if kind == "last" else f"{value:g}"
 
@@ -168,7 +197,7 @@ def draw_figure(runs: list[Trajectory], output: str | Path, options: RenderOptio
     kind = check_figure_output(output)
     views = run_views(runs, options)
     options = within_budgets(views, options, notify)
-    positions = positions_of(parse_at(at), [view.timeline for view in views], notify)
+    positions = figure_positions(at, views, notify)
     with quiet_glyphs():  # noted once, by the description
         figure = HandoutFigure(views, options, positions, width or TEXT_WIDTH)
         for message in figure.notes:
@@ -240,6 +269,15 @@ class HandoutFigure:
                            if len(views) > 1 else TERMS_ROOM if self.terms else 0.0)
         if len(views) == 1 and "axes" in self.description.panel("code", 0).layers:
             self.readouts = self._readouts(views[0], positions)
+        elif len(views) == 1 and views[0].run.meta.stop_reason == "diverged":
+            # On a loss axis 28 decades tall the first steps' rise is flat: each plane's
+            # recorded RMSE above it (the clip's readout) shows it.
+            view = views[0]
+            losses = [float(view.run.loss[nearest_snapshot(view.timeline, position)])
+                      for position in positions]
+            forms = [(f"RMSE {format_loss(loss)}", format_loss(loss)) for loss in losses]
+            self.readouts = [long if text_width(long, FONT["tick"]) <= self.cell * 72 - 2
+                             else short for long, short in forms]
         rows = len(views) * self.rows_per_run
         # A margin on the right: Agg draws text a little wider than its outline measures.
         caption = wrap_sentences(options.caption or "", FONT["label"],
@@ -466,8 +504,9 @@ class HandoutFigure:
                     ls=line_style(self.description.runs[number].style))  # the clip's
             curves.append((view.timeline[shown], view.run.loss[shown]))
             picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
+            # Unclipped: the first and last moments' dots sit on the axes' edges, drawn whole.
             ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=MOMENT_MARKER_PT,
-                    color=color, mec=theme.background, mew=0.5, zorder=3)
+                    color=color, mec=theme.background, mew=0.5, zorder=3, clip_on=False)
         objective = objective_rmse(self.views[0].run) if not several else None
         if objective is not None:  # a denoising run: what it is trained on, dashed, as clips
             view = self.views[0]
@@ -677,8 +716,13 @@ class HandoutFigure:
         # Each row read left to right, the marks in columns of their own (the "0" sat under
         # "decoder's grid points", apart from 1 to 9; rows read "0 2 4 6 8").
         entries = list(zip(handles, names))
+        blank = (Line2D([], [], ls=""), "")
         groups = [group for group in (entries[:classes], entries[classes:]) if group]
-        handles, names = map(list, zip(*reading_order(groups, rows, (Line2D([], [], ls=""), ""))))
+        # A few classes on one row of their own (the arc's read "left top / right").
+        groups = [group + [blank] * (rows - 1) * len(group)
+                  if number == 0 and classes and len(group) <= FEW_ON_ONE_ROW else group
+                  for number, group in enumerate(groups)]
+        handles, names = map(list, zip(*reading_order(groups, rows, blank)))
         self.figure.legend(handles, names, loc="center",
                            bbox_to_anchor=(0.5, middle / self.size[1]),
                            ncol=-(-len(names) // rows), frameon=False, fontsize=FONT["label"],
@@ -687,6 +731,7 @@ class HandoutFigure:
                            labelcolor=self.theme.foreground)
 
 
+FEW_ON_ONE_ROW = 3  # a key's classes up to this many read on one row, whatever its rows
 KEY_SPACING = 0.8  # between a key's entries, in font sizes (ten digits and more in 6.3 in)
 KEY_HANDLE = 1.6  # a key's symbol (a line's sample), in font sizes
 KEY_PAD = 0.5  # between a key's symbol and its name, in font sizes (a line's end touched it)

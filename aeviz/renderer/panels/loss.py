@@ -47,23 +47,33 @@ MARKER_PT = 7  # the moving marker's size (diameter, points)
 # A curve carries its moving marker (MARKER_PT wide, a 1 pt edge) at some frame wherever it
 # goes: a reference label keeps this much more room from a curve than from a straight line.
 MARKER_RADIUS_PT = (MARKER_PT + 1) / 2
-NESTED_SHARE = 0.6  # a dot drawn over another's place: this share of it, a ring of it shown
+NESTED_SHARE = 0.6  # a third dot over two others' place: this share of them, nested inside
+# Two runs' end dots at nearly one place (their centres closer than a dot's radius): each
+# drawn as a half, the earlier run's left, the later's right, parted by the page's color,
+# of a dot SPLIT_PT wide (at MARKER_PT a half was 2 pixels wide at 640x360).
+HALVES = ("left", "right")
+SPLIT_PT = 1.4 * MARKER_PT
 
 
-def nested_sizes(centres_px: np.ndarray, pixels_per_pt: float) -> list[float]:
-    """The diameters (points) of the runs' end dots at `centres_px` [runs, 2], drawn in
-    order: MARKER_PT, or where a later dot would sit mostly over an earlier one, smaller than
-    it, so that the earlier shows as a ring around it (activations at epoch 300: identity's
-    dot hid under sigmoid's)."""
-    sizes: list[float] = []
+def end_dot_looks(centres_px: np.ndarray, pixels_per_pt: float) -> list[tuple[float, str]]:
+    """The diameter (points) and fill ("full", "left" or "right") of the runs' end dots at
+    `centres_px` [runs, 2], drawn in order: a full MARKER_PT dot; where a later dot would sit
+    mostly over an earlier one, the two halves of one dot (activations at epoch 300: sigmoid's
+    dot nested in identity's read as one ring); a third there, smaller, inside them."""
+    looks: list[tuple[float, str]] = []
     for number, centre in enumerate(centres_px):
-        size = float(MARKER_PT)
+        size, fill = float(MARKER_PT), "full"
         for earlier in range(number):
             apart = np.hypot(*(centre - centres_px[earlier])) / pixels_per_pt
-            if apart < sizes[earlier] / 2:
-                size = min(size, NESTED_SHARE * sizes[earlier])
-        sizes.append(size)
-    return sizes
+            if apart >= looks[earlier][0] / 2:
+                continue
+            if looks[earlier] == (MARKER_PT, "full") and fill == "full":
+                looks[earlier] = (SPLIT_PT, HALVES[0])
+                size, fill = SPLIT_PT, HALVES[1]
+            else:
+                size, fill = min(size, NESTED_SHARE * MARKER_PT), "full"
+        looks.append((size, fill))
+    return looks
 
 
 KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much of the line
@@ -102,7 +112,7 @@ class LossPanel:
         style_grid(ax, theme)
         self.views, self.single, self.ax = views, len(views) == 1, ax
         self.names, self.finished_words = zip(*(self._readout_name(view) for view in views))
-        self.background = theme.background  # a nested end dot's edge (see nested_sizes)
+        self.background = theme.background  # parts end dots at one place (end_dot_looks)
         # A blow-up ends at the top right, on the axis's top (scales.loss_range): the value
         # labels go to the top left, which its curve leaves free.
         self.left = limits.values_left
@@ -286,11 +296,13 @@ class LossPanel:
         if len(self.markers) > 1:
             centres = self.ax.transData.transform(
                 np.array([np.ravel(m.get_data()) for m in self.markers], float))
-            for marker, size in zip(self.markers, nested_sizes(centres,
-                                                               self.ax.figure.dpi / 72)):
-                marker.set_markersize(size)  # nested: parted from the ring by the page's color
-                marker.set_markeredgecolor(marker.get_color() if size == MARKER_PT
-                                           else self.background)
+            for marker, (size, fill) in zip(self.markers, end_dot_looks(
+                    centres, self.ax.figure.dpi / 72)):
+                marker.set_markersize(size)
+                marker.set_fillstyle(fill)
+                # Halves and a nested dot parted from the others by the page's color.
+                whole = size == MARKER_PT and fill == "full"
+                marker.set_markeredgecolor(marker.get_color() if whole else self.background)
         if self.terms is not None:
             self.terms.update(states[0])
         if self.objective is not None:
