@@ -13,6 +13,7 @@ from matplotlib.path import Path
 
 from aeviz.renderer.description import MARK_NAMES, code_layers, plane_marks
 from aeviz.renderer.geometry import affine_fit
+from aeviz.renderer.layout import OUTER_RIGHT_IN, OUTER_TOP_IN
 from aeviz.renderer.panels.decoder import clear_ticks
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import fit_name, fit_text, reading_order, text_width
@@ -57,14 +58,17 @@ class CodePanel:
                  options: RenderOptions, title: str, legend: bool = True,
                  scale: CodeScale | None = None, title_color: str | None = None,
                  layers: tuple[str, ...] | None = None, compact: bool = False,
-                 top: bool = False):
+                 top: bool = False, plane: Rect | None = None,
+                 named: tuple[str, ...] = ("x", "y"), numbered: tuple[str, ...] = ("x", "y")):
         """`scale`: the limits (default: the run's own, over its whole trajectory), shared by
         the runs of a comparison; `options.scales == "follow"`: limits that grow with the
         codes frame by frame instead. `layers`: what the plane shows besides the codes (the
         description's, see description.Panel.layers; default: as the options say).
         `compact`: a handout's cell: `slot` is the axes themselves (no margins, no legend),
         and the points are smaller (print sizes). `top`: a plane shorter than its slot at the
-        slot's top (a comparison's row beside mosaics: no empty band under the header)."""
+        slot's top (a comparison's row beside mosaics: no empty band under the header).
+        `plane`: the axes' box itself (a comparison's planes laid out by the description,
+        their axes `named` and `numbered` on the outer planes only), inside `slot`'s row."""
         if layers is None:
             layers = code_layers(view, options)
         run = view.run
@@ -95,16 +99,26 @@ class CodePanel:
             entries, rows = entries + len(marks), max(rows, marked) if marks else rows
         margins = (0.0, 0.0, 0.0, 0.0) if compact else (
             0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries), 0.1, 0.4)
-        ax = panel_axes(fig, slot, margins, theme, title, title_color=title_color)
-        # A run's name ends inside its slot, 0.75 em short of its edge: at 640x360
-        # "too-high-learning-rate (1)" ran into the next plane's axis label (which wide tick
-        # labels, "1e14", push left over the edge); a whole em cut "identity" to "identi…"
-        # in the activations comparison.
-        room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
+        if plane is not None:
+            ax = panel_axes(fig, plane, (0.0, 0.0, 0.0, 0.0), theme, title,
+                            title_color=title_color)
+            # The title ends over the plane's right margin (OUTER_RIGHT_IN), before the next
+            # plane's ticks.
+            room_pt = (plane[2] * fig.get_size_inches()[0] + OUTER_RIGHT_IN) * 72
+        else:
+            ax = panel_axes(fig, slot, margins, theme, title, title_color=title_color)
+            # A run's name ends inside its slot, 0.75 em short of its edge: at 640x360
+            # "too-high-learning-rate (1)" ran into the next plane's axis label (which wide
+            # tick labels, "1e14", push left over the edge); a whole em cut "identity" to
+            # "identi…" in the activations comparison.
+            room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
         set_title(ax, fit_name(title, FONT["title"], room_pt - 0.75 * FONT["title"]), theme,
                   title_color)
-        ax.set_xlabel("code neuron 1")
-        ax.set_ylabel("code neuron 2")
+        if "x" in named:
+            ax.set_xlabel("code neuron 1")
+        if "y" in named:
+            ax.set_ylabel("code neuron 2")
+        ax.tick_params(labelbottom="x" in numbered, labelleft="y" in numbered)
         style_grid(ax, theme)
         self.follow, self.ax = options.scales == "follow", ax
         if self.follow:
@@ -144,7 +158,8 @@ class CodePanel:
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         # What a VAE's plane and --pull add, turned with the codes (see those modules).
         box, (width_in, height_in) = ax.get_position(), fig.get_size_inches()
-        room_above_in = (slot[1] + slot[3] - box.y1) * height_in  # the title line's, and more
+        room_above_in = (OUTER_TOP_IN if plane is not None  # the title line's, and more
+                         else (slot[1] + slot[3] - box.y1) * height_in)
         self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers,
                                              key=not compact, room_below_in=room_below_in,
                                              room_above_in=None if compact else room_above_in)]
