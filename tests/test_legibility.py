@@ -545,3 +545,39 @@ def test_a_comparisons_planes_name_their_axes_on_the_outer_planes_only(example_r
     for i, (text, _, box) in enumerate(texts):
         for other, _, other_box in texts[i + 1:]:
             assert not overlap(box, other_box), (text, other)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("name", ["vae-vs-ae-vae", "vae-vs-ae-ae"])
+def test_a_single_digits_plane_keeps_its_title_and_its_room(whole_runs, name, size):
+    """At 640x360 the VAE's plane was 104x83 px and its "N(0,1) 1σ 2σ / σ" key took the
+    place of the "code layer" title, 2 px under the header; the plain AE's plane 122x90:
+    the ten digits' key in two rows of five, the circles' key a row under it (or beside the
+    title where it fits), the title kept, the planes larger."""
+    from matplotlib.legend import Legend
+
+    from aeviz.renderer.panels.code import CodePanel
+    from aeviz.renderer.panels.variational import KEY_TEXTS, SHORT_KEY_TEXTS
+
+    run = whole_runs[name]
+    options = dataclasses.replace(run.experiment.render, size=size)
+    scene = Scene(run_views([run], options), options, (0, float(run.epoch[-1])))
+    scene.canvas.draw()
+    renderer = scene.canvas.get_renderer()
+    (plane,) = [panel for panel, _ in scene.panels if isinstance(panel, CodePanel)]
+    assert plane.ax.get_title("left") == "code layer"
+    box = plane.ax.get_window_extent(renderer)
+    scale = 1 if size == "640x360" else 2
+    wide, high = {"vae-vs-ae-vae": (110, 88), "vae-vs-ae-ae": (140, 105)}[name]
+    assert box.width >= wide * scale and box.height >= high * scale, box
+    header = scene.details.get_window_extent(renderer)
+    keys = [legend for legend in plane.ax.findobj(Legend)
+            if legend.get_texts()[0].get_text() in (KEY_TEXTS[0], SHORT_KEY_TEXTS[0])]
+    assert len(keys) == int(run.variational)
+    for key in keys:
+        extent = key.get_window_extent(renderer)
+        assert extent.y1 < header.y0 - 4, (extent, header)  # clear of the header
+        assert not overlap(extent, plane.ax._left_title.get_window_extent(renderer))
+        if size == "640x360":  # too narrow beside the title: under the classes' key
+            classes = [legend for legend in plane.ax.findobj(Legend) if legend not in keys]
+            assert all(extent.y1 <= c.get_window_extent(renderer).y0 + 1 for c in classes)

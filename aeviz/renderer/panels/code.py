@@ -13,7 +13,7 @@ from matplotlib.path import Path
 
 from aeviz.renderer.description import MARK_NAMES, code_layers, plane_marks
 from aeviz.renderer.geometry import affine_fit
-from aeviz.renderer.layout import OUTER_RIGHT_IN, OUTER_TOP_IN
+from aeviz.renderer.layout import OUTER_RIGHT_IN, OUTER_TOP_IN, PANEL_MARGINS_IN
 from aeviz.renderer.panels.decoder import clear_ticks
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import fit_name, fit_text, reading_order, text_width
@@ -31,7 +31,7 @@ from aeviz.renderer.panels.style import (
     set_title,
     style_grid,
 )
-from aeviz.renderer.panels.variational import VariationalOverlay
+from aeviz.renderer.panels.variational import VariationalOverlay, key_beside_title
 from aeviz.renderer.scales import (
     CodeScale,
     apply_code_scale,
@@ -46,7 +46,9 @@ from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
-LEGEND_COLUMNS = 4  # legend entries per row, at most
+# Legend entries per row, at most: ten digits in two rows of five where they fit (at
+# 640x360 a third row took a fifth of the plane's height).
+LEGEND_COLUMNS = 5
 MOST_CLASSES = 50   # classes a legend names; past this, no legend (a note says so)
 
 
@@ -97,8 +99,15 @@ class CodePanel:
                                                       entries, rows), []
             marks = marks if marked <= rows else []
             entries, rows = entries + len(marks), max(rows, marked) if marks else rows
+        # A VAE's key a row of its own under the classes' (see VariationalOverlay) where the
+        # plane is too narrow for it beside its title: above the plane it took the title's
+        # place and crowded the header (640x360).
+        key_rows = int(bool(entries) and not compact and "circles" in layers
+                       and not key_beside_title(slot[2] * fig.get_size_inches()[0]
+                                                - PANEL_MARGINS_IN[0], title,
+                                                "ellipses" in layers))
         margins = (0.0, 0.0, 0.0, 0.0) if compact else (
-            0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries), 0.1, 0.4)
+            0.9, 0.6 + 0.3 * (rows + title_rows + key_rows) + 0.05 * bool(entries), 0.1, 0.4)
         if plane is not None:
             ax = panel_axes(fig, plane, (0.0, 0.0, 0.0, 0.0), theme, title,
                             title_color=title_color)
@@ -160,9 +169,15 @@ class CodePanel:
         box, (width_in, height_in) = ax.get_position(), fig.get_size_inches()
         room_above_in = (OUTER_TOP_IN if plane is not None  # the title line's, and more
                          else (slot[1] + slot[3] - box.y1) * height_in)
+        key_at = None
+        if key_rows:  # under the classes' legend (see _legend), centered on the slot alike
+            below_in = LEGEND_BELOW_IN + 0.3 * (rows + title_rows)
+            key_at = ((slot[0] + slot[2] / 2 - box.x0) / box.width,
+                      -below_in / (box.height * height_in))
         self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers,
                                              key=not compact, room_below_in=room_below_in,
-                                             room_above_in=None if compact else room_above_in)]
+                                             room_above_in=None if compact else room_above_in,
+                                             key_at=key_at, key_room_pt=_legend_room(fig, slot))]
                          if "circles" in layers else []) + (
             [PullArrows(ax, view, theme)] if "pull" in layers else []) + (
             [SparsityOverlay(ax, view, theme, readout=not compact)] if "axes" in layers
@@ -358,13 +373,16 @@ def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, room_pt: float,
     return points
 
 
+LEGEND_BELOW_IN = 0.55  # the classes' legend's top under the plane (its axis label above)
+
+
 def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None,
             slot: Rect, title_marks: list[str] = (), width_pt: float = 0.0) -> None:
     """The clusters' legend below the axis label, clear of the points; `title`: the label
     column's name, before the entries. Centered on the slot, whose width it is given (see
     _legend_room), not on the axes, which the y label's margin moves right: centered on them
     a wide legend reached into the next panel ("cluster 4" beside the weights' "input 4")."""
-    below = 0.55 / height_inches(ax)
+    below = LEGEND_BELOW_IN / height_inches(ax)
     box = ax.get_position()
     middle = (slot[0] + slot[2] / 2 - box.x0) / box.width
     handles = reading_order([ax.get_legend_handles_labels()[0]], rows, Line2D([], [], ls=""))
