@@ -214,7 +214,8 @@ class CodePanel:
             points.set_data(codes[:, 0], codes[:, 1])
         if self.ghost is not None:
             ghost = affine_fit(self.view.pca[1], state.codes)
-            self.ghost.set_data(ghost[:, 0], ghost[:, 1])
+            self.ghost.set_offsets(ghost)
+            self.ghost.set_edgecolor(ghost_colors(self.ax, ghost, self.theme))
         if self.trail_length:
             self._update_trails(state)
         for overlay in self.overlays:
@@ -353,11 +354,43 @@ def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:
 GHOST_NAME = MARK_NAMES["ghost"][0]  # the rings' name in a key (the clip's and the handout's)
 
 
-def _ghost(ax: Axes, theme: Theme) -> Line2D:
-    """PCA's answer, fitted onto the codes (affine) frame by frame."""
-    (ghost,) = ax.plot([], [], "o", ms=5, mfc="none", mec=theme.muted, mew=0.7,
-                       alpha=0.45, zorder=DYNAMIC - 0.5, label=GHOST_NAME)
-    return ghost
+GHOST_ALPHA = 0.45  # a ring's opacity where few rings overlap
+GHOST_RING_PT = 5.0  # a ring's diameter, points
+# Rings around a ring (within about a ring and a half) past which they grow fainter, so the
+# ink of a pile stays that of this many rings: on linear-vs-pca's tight cluster 4, 50 rings
+# at full opacity piled up into a solid dark-grey disk, read as a fifth class the key lacked.
+GHOST_PILE = 4
+
+
+def _ghost(ax: Axes, theme: Theme) -> PathCollection:
+    """PCA's answer, fitted onto the codes (affine) frame by frame: hollow rings, fainter
+    where they pile up (see ghost_colors)."""
+    return ax.scatter([], [], s=GHOST_RING_PT ** 2, marker="o", facecolors="none",
+                      edgecolors=[mcolors.to_rgba(theme.muted, GHOST_ALPHA)], linewidths=0.7,
+                      zorder=DYNAMIC - 0.5, label=GHOST_NAME)
+
+
+def ghost_colors(ax: Axes, rings: np.ndarray, theme: Theme) -> np.ndarray:
+    """Each ring's color [N, 4]: the theme's muted gray at GHOST_ALPHA, divided where more
+    than GHOST_PILE rings lie within a ring and a half of it (on the screen: counted in cells
+    a ring wide, each with its 8 neighbours), so a pile reads as faint rings, never as a
+    solid disk."""
+    colors = np.tile(mcolors.to_rgba(theme.muted, GHOST_ALPHA), (len(rings), 1))
+    finite = np.all(np.isfinite(rings), axis=1)
+    if not finite.any():
+        return colors
+    ring_px = GHOST_RING_PT * ax.get_figure().dpi / 72
+    box = ax.bbox  # (rings off the plane are not seen: counted at its edge, the grid small)
+    pixels = np.clip(ax.transData.transform(rings[finite]), [box.x0 - ring_px, box.y0 - ring_px],
+                     [box.x1 + ring_px, box.y1 + ring_px])
+    cells = np.floor(pixels / ring_px).astype(np.int64)
+    cells -= cells.min(axis=0) - 1  # from 1: a border of empty cells for the neighbours
+    counts = np.zeros(tuple(cells.max(axis=0) + 2), np.int64)
+    np.add.at(counts, (cells[:, 0], cells[:, 1]), 1)
+    around = sum(np.roll(np.roll(counts, dx, 0), dy, 1) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+    crowd = around[cells[:, 0], cells[:, 1]]
+    colors[finite, 3] = GHOST_ALPHA * np.minimum(1.0, GHOST_PILE / crowd)
+    return colors
 
 
 def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, room_pt: float,
