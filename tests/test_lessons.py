@@ -1453,3 +1453,19 @@ def test_the_seed_default_caption_says_when_the_clusters_part(runs):
     assert loss[np.argmin(np.abs(epoch - 10))] < 0.09 < loss[0]  # the first drop: early
     at = {e: loss[np.argmin(np.abs(epoch - e))] for e in (60, 150)}
     assert at[60] > 0.08 and at[150] < 0.05  # the second drop: when they part
+
+
+def test_a_sheets_key_inside_the_panel_is_drawn_over_the_moving_sheet(runs):
+    """denoising-plain at 640x360, frame 0: the key sits inside the panel, framed, and the
+    faint "beyond the codes" grid (redrawn each frame, over the saved background holding
+    the key) crossed its text: the key is drawn each frame after the sheet's lines."""
+    run = runs["denoising-plain"]
+    scene, frames = scene_of([run], run.experiment.render, "640x360")
+    sheet = panel(scene, SheetPanel)
+    key = sheet.ax.get_legend()
+    assert key is not None and key.get_frame_on()  # inside, over the sheet
+    assert key in sheet.artists
+    lines = [sheet.outside, sheet.mesh]
+    assert all(key.get_zorder() > line.get_zorder() for line in lines)
+    drawn = sorted(scene.update(frames[0]), key=lambda artist: artist.get_zorder())
+    assert drawn.index(key) > max(drawn.index(line) for line in lines)
