@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from matplotlib.colors import same_color
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
 
@@ -501,3 +502,82 @@ def test_long_feature_names_are_cut_under_their_axes(run_cli, tmp_path):
     out = tmp_path / "features.png"
     result = run_cli("render", path, "-o", out, "--panels", "code,loss,weights,recon")
     assert result.exit_code == 0 and png_size(out) == (1280, 720)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("name", ["optimizers", "activations"])
+def test_a_comparisons_planes_name_their_axes_on_the_outer_planes_only(example_runs, name,
+                                                                        size, monkeypatch):
+    """At 640x360 each of the four optimizer planes was about 100x45 px and each of the three
+    activation planes 50x105, every one repeating "code neuron 1", "code neuron 2" and its
+    ticks: with shared scales the outer planes alone carry them (label_outer), the others
+    get the room; every plane still titled with its run's name in its color, all one size."""
+    comparison = load_comparison(EXAMPLES / f"{name}.toml")
+    runs = [example_runs[member] for member in comparison.compare.runs]
+    labels = list(comparison.compare.labels)
+    views = [RunView(run, label) for run, label in zip(runs, labels)]
+    end = float(runs[0].epoch[-1])
+    options = RenderOptions(size=size, panels=("code", "loss"),
+                            caption=comparison.render.caption)
+    scene = Scene(views, options, (0, end))
+    texts = drawn_texts(scene, Frame(end, (end,) * len(runs)), monkeypatch)
+    planes = [panel.ax for panel, run in scene.panels if run is not None]
+    by_title = {ax.get_title("left"): ax for ax in planes}
+    assert sorted(by_title) == sorted(labels)
+    for run in scene.description.runs:
+        assert same_color(by_title[run.name]._left_title.get_color(), run.color)
+    boxes = [ax.get_window_extent() for ax in planes]
+    assert len({(round(b.width), round(b.height)) for b in boxes}) == 1, boxes
+    scale = 1 if size == "640x360" else 2
+    # The planes' area: twice what each had when every plane named its axes.
+    assert boxes[0].width * boxes[0].height >= {"optimizers": 9000, "activations": 10000}[
+        name] * scale ** 2, boxes[0]
+    lefts = min(round(b.x0) for b in boxes)
+    bottoms = {round(b.x0): min(round(other.y0) for other in boxes
+                                if abs(other.x0 - b.x0) < 2) for b in boxes}
+    for ax, box in zip(planes, boxes):
+        outer_y, outer_x = round(box.x0) == lefts, round(box.y0) == bottoms[round(box.x0)]
+        assert (ax.get_ylabel() == "code neuron 2") == outer_y, ax.get_title("left")
+        assert (ax.get_xlabel() == "code neuron 1") == outer_x, ax.get_title("left")
+        # shared scales: the numbers only where the names are
+        assert ax.yaxis.get_major_ticks()[0].label1.get_visible() == outer_y
+        assert ax.xaxis.get_major_ticks()[0].label1.get_visible() == outer_x
+    for i, (text, _, box) in enumerate(texts):
+        for other, _, other_box in texts[i + 1:]:
+            assert not overlap(box, other_box), (text, other)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("name", ["vae-vs-ae-vae", "vae-vs-ae-ae"])
+def test_a_single_digits_plane_keeps_its_title_and_its_room(whole_runs, name, size):
+    """At 640x360 the VAE's plane was 104x83 px and its "N(0,1) 1σ 2σ / σ" key took the
+    place of the "code layer" title, 2 px under the header; the plain AE's plane 122x90:
+    the ten digits' key in two rows of five, the circles' key a row under it (or beside the
+    title where it fits), the title kept, the planes larger."""
+    from matplotlib.legend import Legend
+
+    from aeviz.renderer.panels.code import CodePanel
+    from aeviz.renderer.panels.variational import KEY_TEXTS, SHORT_KEY_TEXTS
+
+    run = whole_runs[name]
+    options = dataclasses.replace(run.experiment.render, size=size)
+    scene = Scene(run_views([run], options), options, (0, float(run.epoch[-1])))
+    scene.canvas.draw()
+    renderer = scene.canvas.get_renderer()
+    (plane,) = [panel for panel, _ in scene.panels if isinstance(panel, CodePanel)]
+    assert plane.ax.get_title("left") == "code layer"
+    box = plane.ax.get_window_extent(renderer)
+    scale = 1 if size == "640x360" else 2
+    wide, high = {"vae-vs-ae-vae": (110, 88), "vae-vs-ae-ae": (140, 105)}[name]
+    assert box.width >= wide * scale and box.height >= high * scale, box
+    header = scene.details.get_window_extent(renderer)
+    keys = [legend for legend in plane.ax.findobj(Legend)
+            if legend.get_texts()[0].get_text() in (KEY_TEXTS[0], SHORT_KEY_TEXTS[0])]
+    assert len(keys) == int(run.variational)
+    for key in keys:
+        extent = key.get_window_extent(renderer)
+        assert extent.y1 < header.y0 - 4, (extent, header)  # clear of the header
+        assert not overlap(extent, plane.ax._left_title.get_window_extent(renderer))
+        if size == "640x360":  # too narrow beside the title: under the classes' key
+            classes = [legend for legend in plane.ax.findobj(Legend) if legend not in keys]
+            assert all(extent.y1 <= c.get_window_extent(renderer).y0 + 1 for c in classes)

@@ -839,7 +839,53 @@ def test_the_linear_vs_pca_handout_names_its_rings(runs):
     ring = key.legend_handles[4]
     assert ring.get_markerfacecolor() == "none" and ring.get_marker() == "o"
     planes = [ax for ax in handout.figure.axes if ax.get_title(loc="left").startswith("(")]
-    assert planes and all(any(line.get_label() == "PCA" for line in ax.lines) for ax in planes)
+    assert planes and all(any(mark.get_label() == "PCA"
+                              for mark in [*ax.lines, *ax.collections]) for ax in planes)
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720", "handout"])
+def test_the_linear_vs_pca_rings_never_pile_up_into_a_disk(runs, size):
+    """On the tight cluster 4 the rings of PCA's projection piled up into a solid dark-gray
+    disk in the handout (and milder in the clip), which the key's one hollow ring does not
+    name: a fifth class. Drawn alone at epoch 0, no pixel of the rings is darker than a
+    few rings' worth (a solid ring of the muted gray is; the old rings reached all of it),
+    while a lone ring stays as dark as before."""
+    run = runs["linear-vs-pca"]
+    if size == "handout":
+        handout = default_handout(run)
+        figure = handout.figure
+        axes = [ax for ax in figure.axes if ax.get_title(loc="left").startswith("(a)")]
+    else:
+        scene, frames = scene_of([run], run.experiment.render, size)
+        scene.update(frames[0])
+        figure = scene.figure
+        axes = [panel(scene, CodePanel).ax]
+    (ax,) = axes
+    for artist in ax.get_children():  # the rings alone: no points, grid, spines or text
+        is_ghost = getattr(artist, "get_label", lambda: "")() == "PCA"
+        artist.set_visible(is_ghost or artist is ax.patch)
+    for other in figure.axes:
+        if other is not ax:
+            other.set_visible(False)
+    for text in figure.texts + list(figure.legends):
+        text.set_visible(False)
+    (rings,) = [mark for mark in [*ax.lines, *ax.collections] if mark.get_label() == "PCA"]
+    rings.set_animated(False)
+    figure.canvas.draw()
+    pixels = np.asarray(figure.canvas.buffer_rgba())[..., :3].astype(float) / 255
+    box = ax.get_window_extent()
+    height = pixels.shape[0]
+    inside = pixels[int(height - box.y1) + 2:int(height - box.y0) - 2,
+                    int(box.x0) + 2:int(box.x1) - 2]
+    background = np.asarray(mcolors.to_rgb(THEMES["light"].background))
+    muted = np.asarray(mcolors.to_rgb(THEMES["light"].muted))
+    darkness = np.abs(inside - background).sum(axis=-1) / np.abs(muted - background).sum()
+    assert darkness.max() <= 0.75, darkness.max()  # never a solid disk
+    from aeviz.renderer.panels.code import GHOST_ALPHA
+
+    assert rings.get_offsets().shape[0] == len(run.x)
+    # a lone ring (far from the others) keeps its full opacity
+    assert np.isclose(rings.get_edgecolor()[:, 3].max(), GHOST_ALPHA)
 
 
 def test_the_divergence_handout_counts_its_x_axis_in_the_batches_its_titles_name(runs):
@@ -1464,3 +1510,19 @@ def test_the_seed_default_caption_says_when_the_clusters_part(runs):
     assert loss[np.argmin(np.abs(epoch - 10))] < 0.09 < loss[0]  # the first drop: early
     at = {e: loss[np.argmin(np.abs(epoch - e))] for e in (60, 150)}
     assert at[60] > 0.08 and at[150] < 0.05  # the second drop: when they part
+
+
+def test_a_sheets_key_inside_the_panel_is_drawn_over_the_moving_sheet(runs):
+    """denoising-plain at 640x360, frame 0: the key sits inside the panel, framed, and the
+    faint "beyond the codes" grid (redrawn each frame, over the saved background holding
+    the key) crossed its text: the key is drawn each frame after the sheet's lines."""
+    run = runs["denoising-plain"]
+    scene, frames = scene_of([run], run.experiment.render, "640x360")
+    sheet = panel(scene, SheetPanel)
+    key = sheet.ax.get_legend()
+    assert key is not None and key.get_frame_on()  # inside, over the sheet
+    assert key in sheet.artists
+    lines = [sheet.outside, sheet.mesh]
+    assert all(key.get_zorder() > line.get_zorder() for line in lines)
+    drawn = sorted(scene.update(frames[0]), key=lambda artist: artist.get_zorder())
+    assert drawn.index(key) > max(drawn.index(line) for line in lines)

@@ -68,6 +68,15 @@ Panel
                 one-sigma ellipses: on unless render.ellipses is false), "axes" (a sparse-code
                 run's code axes and its readout of codes near zero), "pull" (the arrows);
                 empty for other panels
+  plane         a comparison's code plane among code planes alone: its axes' box [x, y,
+                width, height] (fractions, as rect; all of one size, on whole pixels), the
+                axes' names and shared numbers on the outer planes only (matplotlib's
+                label_outer), which gives the planes their room; else null (the drawer
+                places the plane in its rect)
+  named         the axes ("x", "y") whose name the code plane shows (a comparison's: "x" on
+                the bottom plane of each column, "y" on the left column's), else []
+  numbered      the axes whose tick labels it shows: the named ones where the runs share
+                a scale, both where each has its own, else []
 
 CodeLimits      mode ("fixed", "symlog" or "follow"), codes_x and codes_y (the codes' lowest
                 and highest value on each axis over the frames shown), start_spread (their
@@ -125,6 +134,7 @@ from aeviz.renderer.layout import (
     caption_inches_most,
     comparison_slots,
     header_fraction,
+    outer_planes,
     page_height_inches,
     single_run_slots,
 )
@@ -282,6 +292,9 @@ class Panel:
     decoder: DecoderGrid | None = None
     recon: ValueRange | None = None
     layers: tuple[str, ...] = ()
+    plane: tuple[float, float, float, float] | None = None
+    named: tuple[str, ...] = ()
+    numbered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -330,9 +343,11 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
     header = header_fraction(page[1])
     mosaics = all(v.run.experiment.data.image_shape is not None for v in views)
     slots = _slots(list(options.panels), len(views), header, page, notes, mosaics)
+    planes: dict = {}
     if several:  # the runs' panels alike on the pixel grid, so alike states draw alike
         pixels = (page[0] * pixels_high / page[1], pixels_high)
         slots = [(name, on_pixels(rect, pixels), run) for name, rect, run in slots]
+        planes = outer_planes(slots, page, _shared(options.scales, len(views)), pixels)
     shown_names = {name for name, _, _ in slots}
     if options.ellipses and not any(v.run.variational for v in views):
         notes.append("no ellipses: they show a VAE's sampling spread, and no run here is "
@@ -359,9 +374,13 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
         title = names[run] if several else PANEL_TITLES[name]
         title_color = colors[run] if several else None
         if name == "code":
+            plane, named = planes.get(run, (None, ("x", "y")))
+            numbered = ("x", "y") if plane is None or not _shared(options.scales,
+                                                                   len(views)) else named
             panels.append(Panel("code", run, rect, title, title_color,
                                 code=code_limits[run], decoder=decoders[run],
-                                layers=code_layers(views[run], options, decoders[run])))
+                                layers=code_layers(views[run], options, decoders[run]),
+                                plane=plane, named=named, numbered=numbered))
         elif name == "weights":
             panels.append(Panel("weights", run, rect, title, title_color,
                                 colors=color_scales[run]))

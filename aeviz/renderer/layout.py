@@ -170,3 +170,54 @@ def beside_own_plane(slots: list[Slot], rect: Rect, run: int | None) -> bool:
     return any(name == "code" and other == run and abs(left + width - rect[0]) < 1e-4
                and abs(bottom - rect[1]) < 1e-4
                for name, (left, bottom, width, _), other in slots)
+
+
+# A comparison's code planes with their axes named on the outer planes only (matplotlib's
+# label_outer): the margins, inches, of a plane that names and numbers an axis, numbers it
+# only (each plane its own scale) or neither (a shared scale, numbered on the outer planes).
+# (left: the y axis's; bottom: the x axis's; above every plane its title, right a little.)
+OUTER_LEFT_IN = {"named": 0.9, "numbered": 0.5, "bare": 0.12}
+OUTER_BOTTOM_IN = {"named": 0.6, "numbered": 0.3, "bare": 0.08}
+OUTER_TOP_IN, OUTER_RIGHT_IN = 0.4, 0.1
+
+
+def outer_planes(slots: list[Slot], page: tuple[float, float], shared: bool,
+                 pixels: tuple[float, float]) -> dict[int, tuple[Rect, tuple[str, ...]]]:
+    """A comparison of code planes alone (no other panel per run): each run's plane box and
+    the axes it names ("x": the bottom plane of its column, "y": the left column's), every
+    plane as large as the others, the room of the axes' names (and, `shared`: of their
+    numbers) left to the outer planes. The boxes on whole pixels of a page `pixels` wide and
+    high, all of one size (runs side by side draw alike). Empty where the runs have other
+    panels too."""
+    cells = [(rect, run) for name, rect, run in slots if run is not None]
+    if not cells or any(name != "code" for name, _, run in slots if run is not None):
+        return {}
+    xs = sorted({round(rect[0], 9) for rect, _ in cells})
+    tops = sorted({round(rect[1] + rect[3], 9) for rect, _ in cells}, reverse=True)
+    columns, rows = len(xs), len(tops)
+    left, right = xs[0], max(rect[0] + rect[2] for rect, _ in cells)
+    top, bottom = tops[0], min(rect[1] for rect, _ in cells)
+    inner = "bare" if shared else "numbered"
+    width_in, height_in = (right - left) * page[0], (top - bottom) * page[1]
+    plane_w = (width_in - OUTER_LEFT_IN["named"] - (columns - 1) * OUTER_LEFT_IN[inner]
+               - columns * OUTER_RIGHT_IN) / columns
+    plane_h = (height_in - OUTER_BOTTOM_IN["named"] - (rows - 1) * OUTER_BOTTOM_IN[inner]
+               - rows * OUTER_TOP_IN) / rows
+    if plane_w <= 0 or plane_h <= 0:
+        return {}
+    dpi = pixels[1] / page[1]
+    w_px, h_px = math.floor(plane_w * dpi), math.floor(plane_h * dpi)
+    runs = len(cells)
+    planes = {}
+    for rect, run in cells:
+        column = xs.index(round(rect[0], 9))
+        row = tops.index(round(rect[1] + rect[3], 9))
+        x_in = left * page[0] + OUTER_LEFT_IN["named"] + column * (
+            plane_w + OUTER_RIGHT_IN + OUTER_LEFT_IN[inner])
+        top_in = top * page[1] - OUTER_TOP_IN - row * (
+            plane_h + OUTER_BOTTOM_IN[inner] + OUTER_TOP_IN)
+        x0, y1 = round(x_in * dpi), round(top_in * dpi)
+        named = (("x",) if run + columns >= runs else ()) + (("y",) if column == 0 else ())
+        planes[run] = ((x0 / pixels[0], (y1 - h_px) / pixels[1], w_px / pixels[0],
+                        h_px / pixels[1]), named)
+    return planes

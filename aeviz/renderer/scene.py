@@ -86,6 +86,7 @@ class Scene:
             low = bottom + caption  # the panels fit above the free strip and the caption
             squeeze = (1 - self.header - low) / (1 - self.header)
             self.slots = [(p.name, p.rect, p.run) for p in self.description.panels]
+            self.squeeze = (low, squeeze)
             self.panels = [(self._panel(panel, (x, low + y * squeeze, w, h * squeeze)),
                             panel.run)
                            for panel in self.description.panels
@@ -154,7 +155,8 @@ class Scene:
         several = len(views) > 1
         panel = CodePanel(fig, slot, view, theme, options, title, legend=not several,
                           scale=described.code.scale, title_color=described.title_color,
-                          layers=described.layers,
+                          layers=described.layers, plane=self._squeezed(described.plane),
+                          named=described.named, numbered=described.numbered,
                           top=any(beside_own_plane(list(self.slots), rect, described.run)
                                   for name, rect, _ in self.slots if name == "decoder"))
         if several and described.run == 0 and len(panel.ax.get_legend_handles_labels()[0]) > 1:
@@ -163,6 +165,18 @@ class Scene:
             right = max(x + w for _, (x, _, w, _), run in self.slots if run is not None)
             self._classes_key(handles, labels, right - 0.005)
         return panel
+
+    def _squeezed(self, plane):
+        """A plane's box squeezed above the caption (or controls) as the slots are: the
+        margins between planes shrink with it, the planes stay of one size (on whole
+        pixels)."""
+        if plane is None:
+            return None
+        low, squeeze = self.squeeze
+        x, y, w, h = plane
+        pixels = self.figure.bbox.height
+        top, height = round((low + (y + h) * squeeze) * pixels), round(h * squeeze * pixels)
+        return (x, (top - height) / pixels, w, height / pixels)
 
     def _classes_key(self, handles: list, labels: list[str], right: float) -> None:
         """The classes' key above the code planes, its right edge at `right`; wider than the

@@ -13,6 +13,7 @@ from matplotlib.path import Path
 
 from aeviz.renderer.description import MARK_NAMES, code_layers, plane_marks
 from aeviz.renderer.geometry import affine_fit
+from aeviz.renderer.layout import OUTER_RIGHT_IN, OUTER_TOP_IN, PANEL_MARGINS_IN
 from aeviz.renderer.panels.decoder import clear_ticks
 from aeviz.renderer.panels.dense import DENSE_POINTS, DensePoints
 from aeviz.renderer.panels.placement import fit_name, fit_text, reading_order, text_width
@@ -30,7 +31,7 @@ from aeviz.renderer.panels.style import (
     set_title,
     style_grid,
 )
-from aeviz.renderer.panels.variational import VariationalOverlay
+from aeviz.renderer.panels.variational import VariationalOverlay, key_beside_title
 from aeviz.renderer.scales import (
     CodeScale,
     apply_code_scale,
@@ -45,7 +46,9 @@ from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
 from aeviz.trajectory import Trajectory
 
-LEGEND_COLUMNS = 4  # legend entries per row, at most
+# Legend entries per row, at most: ten digits in two rows of five where they fit (at
+# 640x360 a third row took a fifth of the plane's height).
+LEGEND_COLUMNS = 5
 MOST_CLASSES = 50   # classes a legend names; past this, no legend (a note says so)
 
 
@@ -57,14 +60,17 @@ class CodePanel:
                  options: RenderOptions, title: str, legend: bool = True,
                  scale: CodeScale | None = None, title_color: str | None = None,
                  layers: tuple[str, ...] | None = None, compact: bool = False,
-                 top: bool = False):
+                 top: bool = False, plane: Rect | None = None,
+                 named: tuple[str, ...] = ("x", "y"), numbered: tuple[str, ...] = ("x", "y")):
         """`scale`: the limits (default: the run's own, over its whole trajectory), shared by
         the runs of a comparison; `options.scales == "follow"`: limits that grow with the
         codes frame by frame instead. `layers`: what the plane shows besides the codes (the
         description's, see description.Panel.layers; default: as the options say).
         `compact`: a handout's cell: `slot` is the axes themselves (no margins, no legend),
         and the points are smaller (print sizes). `top`: a plane shorter than its slot at the
-        slot's top (a comparison's row beside mosaics: no empty band under the header)."""
+        slot's top (a comparison's row beside mosaics: no empty band under the header).
+        `plane`: the axes' box itself (a comparison's planes laid out by the description,
+        their axes `named` and `numbered` on the outer planes only), inside `slot`'s row."""
         if layers is None:
             layers = code_layers(view, options)
         run = view.run
@@ -93,18 +99,35 @@ class CodePanel:
                                                       entries, rows), []
             marks = marks if marked <= rows else []
             entries, rows = entries + len(marks), max(rows, marked) if marks else rows
+        # A VAE's key a row of its own under the classes' (see VariationalOverlay) where the
+        # plane is too narrow for it beside its title: above the plane it took the title's
+        # place and crowded the header (640x360).
+        key_rows = int(bool(entries) and not compact and "circles" in layers
+                       and not key_beside_title(slot[2] * fig.get_size_inches()[0]
+                                                - PANEL_MARGINS_IN[0], title,
+                                                "ellipses" in layers))
         margins = (0.0, 0.0, 0.0, 0.0) if compact else (
-            0.9, 0.6 + 0.3 * (rows + title_rows) + 0.05 * bool(entries), 0.1, 0.4)
-        ax = panel_axes(fig, slot, margins, theme, title, title_color=title_color)
-        # A run's name ends inside its slot, 0.75 em short of its edge: at 640x360
-        # "too-high-learning-rate (1)" ran into the next plane's axis label (which wide tick
-        # labels, "1e14", push left over the edge); a whole em cut "identity" to "identi…"
-        # in the activations comparison.
-        room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
+            0.9, 0.6 + 0.3 * (rows + title_rows + key_rows) + 0.05 * bool(entries), 0.1, 0.4)
+        if plane is not None:
+            ax = panel_axes(fig, plane, (0.0, 0.0, 0.0, 0.0), theme, title,
+                            title_color=title_color)
+            # The title ends over the plane's right margin (OUTER_RIGHT_IN), before the next
+            # plane's ticks.
+            room_pt = (plane[2] * fig.get_size_inches()[0] + OUTER_RIGHT_IN) * 72
+        else:
+            ax = panel_axes(fig, slot, margins, theme, title, title_color=title_color)
+            # A run's name ends inside its slot, 0.75 em short of its edge: at 640x360
+            # "too-high-learning-rate (1)" ran into the next plane's axis label (which wide
+            # tick labels, "1e14", push left over the edge); a whole em cut "identity" to
+            # "identi…" in the activations comparison.
+            room_pt = (slot[0] + slot[2] - ax.get_position().x0) * fig.get_size_inches()[0] * 72
         set_title(ax, fit_name(title, FONT["title"], room_pt - 0.75 * FONT["title"]), theme,
                   title_color)
-        ax.set_xlabel("code neuron 1")
-        ax.set_ylabel("code neuron 2")
+        if "x" in named:
+            ax.set_xlabel("code neuron 1")
+        if "y" in named:
+            ax.set_ylabel("code neuron 2")
+        ax.tick_params(labelbottom="x" in numbered, labelleft="y" in numbered)
         style_grid(ax, theme)
         self.follow, self.ax = options.scales == "follow", ax
         if self.follow:
@@ -144,10 +167,17 @@ class CodePanel:
         self.trails = self._trail_collection(ax, labels, theme) if self.trail_length else None
         # What a VAE's plane and --pull add, turned with the codes (see those modules).
         box, (width_in, height_in) = ax.get_position(), fig.get_size_inches()
-        room_above_in = (slot[1] + slot[3] - box.y1) * height_in  # the title line's, and more
+        room_above_in = (OUTER_TOP_IN if plane is not None  # the title line's, and more
+                         else (slot[1] + slot[3] - box.y1) * height_in)
+        key_at = None
+        if key_rows:  # under the classes' legend (see _legend), centered on the slot alike
+            below_in = LEGEND_BELOW_IN + 0.3 * (rows + title_rows)
+            key_at = ((slot[0] + slot[2] / 2 - box.x0) / box.width,
+                      -below_in / (box.height * height_in))
         self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers,
                                              key=not compact, room_below_in=room_below_in,
-                                             room_above_in=None if compact else room_above_in)]
+                                             room_above_in=None if compact else room_above_in,
+                                             key_at=key_at, key_room_pt=_legend_room(fig, slot))]
                          if "circles" in layers else []) + (
             [PullArrows(ax, view, theme)] if "pull" in layers else []) + (
             [SparsityOverlay(ax, view, theme, readout=not compact)] if "axes" in layers
@@ -184,7 +214,8 @@ class CodePanel:
             points.set_data(codes[:, 0], codes[:, 1])
         if self.ghost is not None:
             ghost = affine_fit(self.view.pca[1], state.codes)
-            self.ghost.set_data(ghost[:, 0], ghost[:, 1])
+            self.ghost.set_offsets(ghost)
+            self.ghost.set_edgecolor(ghost_colors(self.ax, ghost, self.theme))
         if self.trail_length:
             self._update_trails(state)
         for overlay in self.overlays:
@@ -323,11 +354,43 @@ def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:
 GHOST_NAME = MARK_NAMES["ghost"][0]  # the rings' name in a key (the clip's and the handout's)
 
 
-def _ghost(ax: Axes, theme: Theme) -> Line2D:
-    """PCA's answer, fitted onto the codes (affine) frame by frame."""
-    (ghost,) = ax.plot([], [], "o", ms=5, mfc="none", mec=theme.muted, mew=0.7,
-                       alpha=0.45, zorder=DYNAMIC - 0.5, label=GHOST_NAME)
-    return ghost
+GHOST_ALPHA = 0.45  # a ring's opacity where few rings overlap
+GHOST_RING_PT = 5.0  # a ring's diameter, points
+# Rings around a ring (within about a ring and a half) past which they grow fainter, so the
+# ink of a pile stays that of this many rings: on linear-vs-pca's tight cluster 4, 50 rings
+# at full opacity piled up into a solid dark-grey disk, read as a fifth class the key lacked.
+GHOST_PILE = 4
+
+
+def _ghost(ax: Axes, theme: Theme) -> PathCollection:
+    """PCA's answer, fitted onto the codes (affine) frame by frame: hollow rings, fainter
+    where they pile up (see ghost_colors)."""
+    return ax.scatter([], [], s=GHOST_RING_PT ** 2, marker="o", facecolors="none",
+                      edgecolors=[mcolors.to_rgba(theme.muted, GHOST_ALPHA)], linewidths=0.7,
+                      zorder=DYNAMIC - 0.5, label=GHOST_NAME)
+
+
+def ghost_colors(ax: Axes, rings: np.ndarray, theme: Theme) -> np.ndarray:
+    """Each ring's color [N, 4]: the theme's muted gray at GHOST_ALPHA, divided where more
+    than GHOST_PILE rings lie within a ring and a half of it (on the screen: counted in cells
+    a ring wide, each with its 8 neighbours), so a pile reads as faint rings, never as a
+    solid disk."""
+    colors = np.tile(mcolors.to_rgba(theme.muted, GHOST_ALPHA), (len(rings), 1))
+    finite = np.all(np.isfinite(rings), axis=1)
+    if not finite.any():
+        return colors
+    ring_px = GHOST_RING_PT * ax.get_figure().dpi / 72
+    box = ax.bbox  # (rings off the plane are not seen: counted at its edge, the grid small)
+    pixels = np.clip(ax.transData.transform(rings[finite]), [box.x0 - ring_px, box.y0 - ring_px],
+                     [box.x1 + ring_px, box.y1 + ring_px])
+    cells = np.floor(pixels / ring_px).astype(np.int64)
+    cells -= cells.min(axis=0) - 1  # from 1: a border of empty cells for the neighbours
+    counts = np.zeros(tuple(cells.max(axis=0) + 2), np.int64)
+    np.add.at(counts, (cells[:, 0], cells[:, 1]), 1)
+    around = sum(np.roll(np.roll(counts, dx, 0), dy, 1) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+    crowd = around[cells[:, 0], cells[:, 1]]
+    colors[finite, 3] = GHOST_ALPHA * np.minimum(1.0, GHOST_PILE / crowd)
+    return colors
 
 
 def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, room_pt: float,
@@ -343,13 +406,16 @@ def _points(ax: Axes, run: Trajectory, theme: Theme, label: int, room_pt: float,
     return points
 
 
+LEGEND_BELOW_IN = 0.55  # the classes' legend's top under the plane (its axis label above)
+
+
 def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None,
             slot: Rect, title_marks: list[str] = (), width_pt: float = 0.0) -> None:
     """The clusters' legend below the axis label, clear of the points; `title`: the label
     column's name, before the entries. Centered on the slot, whose width it is given (see
     _legend_room), not on the axes, which the y label's margin moves right: centered on them
     a wide legend reached into the next panel ("cluster 4" beside the weights' "input 4")."""
-    below = 0.55 / height_inches(ax)
+    below = LEGEND_BELOW_IN / height_inches(ax)
     box = ax.get_position()
     middle = (slot[0] + slot[2] / 2 - box.x0) / box.width
     handles = reading_order([ax.get_legend_handles_labels()[0]], rows, Line2D([], [], ls=""))

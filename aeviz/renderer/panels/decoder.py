@@ -205,6 +205,12 @@ class SheetPanel:
         else:
             drawn = flat if self.noisy is None else np.concatenate([flat, flat_noisy])
             _legend(ax, theme, sheet_marks(grid), points=drawn, triad=triad)
+            key = ax.get_legend()
+            if key is not None and key.get_frame_on():  # inside the panel, over the sheet:
+                # drawn after the sheet's lines, which move (in the background, under them,
+                # the faint sheet beyond the codes crossed its text at 640x360)
+                key.set_zorder(DYNAMIC + 2)
+                self.artists.append(key)
         self.ax = ax
 
     def _sheet(self, state: State) -> np.ndarray:

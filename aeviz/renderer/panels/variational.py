@@ -26,12 +26,15 @@ class VariationalOverlay:
 
     def __init__(self, ax: Axes, view: RunView, theme: Theme, ellipses: bool,
                  key: bool = True, room_below_in: float = 0.0,
-                 room_above_in: float | None = None):
+                 room_above_in: float | None = None,
+                 key_at: tuple[float, float] | None = None, key_room_pt: float = 0.0):
         """`key` false: no key (a handout's small cell, whose caption says it);
         `room_below_in`: free room under the plane's axis label (a plane made smaller than its
         slot), where the key goes rather than over the codes; `room_above_in`: the room over
         the plane inside its slot (None: not known), which a key above the plane never
-        leaves (the plane is made smaller instead)."""
+        leaves (the plane is made smaller instead); `key_at`: where the key goes instead, a
+        row whose top middle is there (axes fraction: under the plane's classes' legend),
+        `key_room_pt` wide at most."""
         self.view = view
         # Over the codes (whose points sit at DYNAMIC): a thin dashed line hides none of
         # them, and under them the circles vanish in a dense cloud.
@@ -47,7 +50,9 @@ class VariationalOverlay:
                                        zorder=DYNAMIC + 0.5)
             self.artists.append(self.ellipses)
         if key:  # redrawn with the codes each frame: a key inside the plane stays on top
-            self.artists.append(_key(ax, theme, ellipses, room_below_in, room_above_in))
+            self.artists.append(_key(ax, theme, ellipses, room_below_in, room_above_in)
+                                if key_at is None else _row_key(ax, theme, ellipses, key_at,
+                                                          key_room_pt))
 
     def update(self, state: State) -> None:
         raw = raw_codes(self.view, state)
@@ -129,6 +134,28 @@ def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0,
     return key
 
 
+def key_beside_title(width_in: float, title: str, ellipses: bool) -> bool:
+    """Whether the key in its long form fits on the title line of a plane `width_in` wide
+    beside its title `title` (as _key puts it first)."""
+    handles = _key_handles(None, ellipses, KEY_TEXTS)
+    return _row_width(handles) <= width_in * 72 - 8 - text_width(title, FONT["title"])
+
+
+def _row_key(ax: Axes, theme: Theme, ellipses: bool, at: tuple[float, float],
+             room_pt: float) -> Legend:
+    """The key in one row, its top middle at `at` (axes fraction), in its long form where
+    it is at most `room_pt` wide, else its short one."""
+    options = KEY_OPTIONS | {"labelcolor": theme.muted}
+    handles = _key_handles(theme, ellipses, KEY_TEXTS)
+    if _row_width(handles) > room_pt:
+        handles = _key_handles(theme, ellipses, SHORT_KEY_TEXTS)
+    key = Legend(ax, handles, [h.get_label() for h in handles], loc="upper center",
+                 bbox_to_anchor=at, ncol=len(handles), frameon=False, **options)
+    key.set_zorder(DYNAMIC + 2)
+    ax.add_artist(key)
+    return key
+
+
 KEY_ROOM_IN = 0.04  # between a key and the plane under it
 
 
@@ -182,11 +209,12 @@ def _shrink_from_top(ax: Axes, by_in: float) -> None:
     ax.set_position([box.x0 + (box.width - width) / 2, box.y0, width, box.height * scale])
 
 
-def _key_handles(theme: Theme, ellipses: bool, texts: tuple[str, str]) -> list[Line2D]:
-    handles = [Line2D([], [], color=theme.foreground, lw=1.2, ls="--", label=texts[0])]
+def _key_handles(theme: Theme | None, ellipses: bool,
+                 texts: tuple[str, str]) -> list[Line2D]:
+    color = theme.foreground if theme is not None else "k"  # (None: to measure only)
+    handles = [Line2D([], [], color=color, lw=1.2, ls="--", label=texts[0])]
     if ellipses:
-        handles.append(Line2D([], [], color=theme.foreground, lw=0.6, alpha=0.6,
-                              label=texts[1]))
+        handles.append(Line2D([], [], color=color, lw=0.6, alpha=0.6, label=texts[1]))
     return handles
 
 
