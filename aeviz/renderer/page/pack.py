@@ -46,7 +46,7 @@ from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES, SHORT_KE
 from aeviz.renderer.panels.weights import strongest_neurons
 from aeviz.renderer.scales import RISING_ROOM, growing_extents, padded
 from aeviz.renderer.theme import THEMES
-from aeviz.renderer.views import RunView
+from aeviz.renderer.views import RunView, weight_magnitudes
 from aeviz.settings import RenderOptions
 
 # The caps on what goes into a page. Snapshots (every sample's code, every weight) are thinned
@@ -217,6 +217,11 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
     # The title's "|w|": each snapshot's largest weight (an edge, not a bias), as the clip's.
     largest_edge = (view.largest_weights(biases=False)[used] if options.scales == "follow"
                     else np.zeros(0))
+    # Whether weights lie beyond the color scale (its bar then ends in arrows, as the clip's
+    # does): the clip's own test, on the whole run; a following scale never clips.
+    weights = description.panel("weights", number)
+    over_range = bool(weights is not None and weights.colors is not None
+                      and weight_magnitudes([view])[2] > weights.colors.limit)
     decoder = description.panel("decoder", number)
     sheet = decoder is not None and decoder.decoder.kind == "sheet"
     # The plane a decoder sheet is seen in (only for a sheet: for wide data it costs a
@@ -260,6 +265,7 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
                                                       run.code_layer)),
         "largest": b64(largest, "f4"),
         "largestEdge": b64(largest_edge, "f4"),
+        "overRange": over_range,
         # The loss curve's line style: a comparison's runs differ in more than color.
         "style": description.runs[number].style,
         # A denoising run: its training objective per snapshot (NaN at the first).
