@@ -656,7 +656,7 @@ def test_the_pages_weight_graph_stands_as_the_clips(browser, tmp_path, name):
         assert clip.logvar_positions[:, 1].max() < clip.positions[code][:, 1].min()
 
 
-@pytest.mark.parametrize("size", [(1280, 800)], ids=["1280x800"])
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
 def test_the_weight_graph_names_a_vaes_halves_and_arrows_weights_beyond_its_scale(
         browser, tmp_path, size):
     """Found by a lecturer's look: a VAE's page drew its code layer's "μ" and "log σ²" under
