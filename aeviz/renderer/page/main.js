@@ -1,14 +1,15 @@
 // main.js: the page assembled: the data read, the stage made, one panel per entry of
 // data.panels (in order, each by its kind from page.panelKinds), laid out as the description
-// lays them out (the caption under them), the controls wired, the API published, everything drawn.
+// lays them out (the caption under them; in a narrow window two a row), the controls wired,
+// the API published, everything drawn.
 (() => {
   const data = JSON.parse(document.getElementById("aeviz-data").textContent);
   const stage = new page.Stage(data), main = document.getElementById("panels");
   const OWN_WIDTH = 300;  // px: the narrowest a page's own panel sits beside another
-  // px: the shortest window whose page may stand its panels in one row (fit below). A 640x360
-  // one keeps the description's stacks and scrolls: in a row the panels' titles and readouts
-  // no longer fit beside each other. Comparisons keep theirs too (four planes and a loss in
-  // one row at 640 px left the loss no room for PCA's label).
+  // px: the shortest window whose page may stand a single run's panels in one row (fit
+  // below), where that row leaves every main panel MAIN_WIDTH: in a shorter one the panels'
+  // titles and readouts no longer fit beside each other. (Comparisons never stand in one
+  // row: four planes and a loss in one row at 640 px left the loss no room for PCA's label.)
   const ROW_HEIGHT = 400;
   // px: the narrowest a main panel (a code plane, a loss curve, a decoder) is read at. Where
   // the description's layout or one row would make one narrower (a 640 px window), the
