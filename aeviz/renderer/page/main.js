@@ -150,10 +150,12 @@
       return low;
     };
     let room = largest(described, 0, window.innerHeight, target);
-    // Where the description's layout leaves a main panel too narrow, or does not fit and one
-    // row would leave one too narrow: two a row, the first row fitted to the first screen.
+    // Where the description's layout leaves a main panel too narrow, or (a single run) does
+    // not fit and one row would leave one too narrow: two a row, the first row fitted to the
+    // first screen. (A comparison that is only too tall keeps its grid and scrolls.)
     const narrow = described.some((p) => MAIN.has(p.spec.name) && p.figure.clientWidth < MAIN_WIDTH);
-    if (described.length > 1 && (narrow || (bottom() > target && rowNarrow()))) {
+    const single = stage.runs.length === 1;
+    if (described.length > 1 && (narrow || (single && bottom() > target && rowNarrow()))) {
       pairs();
       ends = stage.firstRow.map((p) => p.figure);
       room = largest(stage.firstRow, 0, window.innerHeight, target);
