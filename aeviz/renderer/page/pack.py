@@ -85,6 +85,8 @@ def pack_runs(views: list[RunView], options: RenderOptions
     for number, view in enumerate(views):
         used = sorted({int(frame.indexes[number]) for frame in frames})
         runs.append(_pack_run(view, number, used, description, options, notes))
+    for run, beyond in zip(runs, _over_range(views, description)):
+        run["overRange"] = beyond
     steps = []
     for frame in frames:
         indexes = [runs[n]["used"].index(int(i)) for n, i in enumerate(frame.indexes)]
@@ -138,6 +140,20 @@ def page_panels(description: Description, runs: list[dict]) -> list[dict]:
                          panel["name"])
         panel["wide"] = several and panel["name"] == "loss"
     return panels
+
+
+def _over_range(views: list[RunView], description: Description) -> list[bool]:
+    """Per run: whether weights lie beyond its weight graph's color scale (the bar then ends
+    in arrows): the clip's test (its colorbar's extend) on the whole run, taken over every run
+    that shares the scale, so that one scale has one bar (twins alike at epoch 0 are drawn
+    alike); a following scale (none here) never clips."""
+    scales = [panel.colors if (panel := description.panel("weights", number)) else None
+              for number in range(len(views))]
+    reach = [weight_magnitudes([view])[2] if scale is not None else 0.0
+             for view, scale in zip(views, scales)]
+    return [scale is not None and any(r > scale.limit for r, other in zip(reach, scales)
+                                      if other == scale)
+            for scale in scales]
 
 
 def snapshot_bytes(views: list[RunView]) -> int:
@@ -217,11 +233,6 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
     # The title's "|w|": each snapshot's largest weight (an edge, not a bias), as the clip's.
     largest_edge = (view.largest_weights(biases=False)[used] if options.scales == "follow"
                     else np.zeros(0))
-    # Whether weights lie beyond the color scale (its bar then ends in arrows, as the clip's
-    # does): the clip's own test, on the whole run; a following scale never clips.
-    weights = description.panel("weights", number)
-    over_range = bool(weights is not None and weights.colors is not None
-                      and weight_magnitudes([view])[2] > weights.colors.limit)
     decoder = description.panel("decoder", number)
     sheet = decoder is not None and decoder.decoder.kind == "sheet"
     # The plane a decoder sheet is seen in (only for a sheet: for wide data it costs a
@@ -265,7 +276,6 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
                                                       run.code_layer)),
         "largest": b64(largest, "f4"),
         "largestEdge": b64(largest_edge, "f4"),
-        "overRange": over_range,
         # The loss curve's line style: a comparison's runs differ in more than color.
         "style": description.runs[number].style,
         # A denoising run: its training objective per snapshot (NaN at the first).
