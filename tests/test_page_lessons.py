@@ -654,3 +654,35 @@ def test_the_pages_weight_graph_stands_as_the_clips(browser, tmp_path, name):
         code = run.code_layer
         assert min(y for _, y in drawn["logvar"]) > max(y for _, y in drawn["positions"][code])
         assert clip.logvar_positions[:, 1].max() < clip.positions[code][:, 1].min()
+
+
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
+def test_the_weight_graph_names_a_vaes_halves_and_arrows_weights_beyond_its_scale(
+        browser, tmp_path, size):
+    """Found by a lecturer's look: a VAE's page drew its code layer's "μ" and "log σ²" under
+    the edges (hidden by them), where the clip boxes them over the edges; and the page's color
+    bar ended at ±limit while weights reached past it, where the clip's ends in arrows. Both
+    named, on boxes no edge crosses, and the arrows where the clip has them (its own test on
+    the whole run), none on a scale that follows the values."""
+    from aeviz.renderer.views import weight_magnitudes
+    from tests.test_page_text import problems
+
+    run, panels = example("vae-vs-ae-vae", 2), ("code", "loss", "weights")
+    page, expected = page_of([run], tmp_path / "page.html", panels=panels)
+    limit = next(p for p in expected["panels"] if p["name"] == "weights")["colors"]["limit"]
+    beyond = weight_magnitudes(run_views([run], options_of([run], {"panels": panels})))[2] > limit
+    assert beyond  # the 99.5th percentile's scale: the largest weight lies past it
+    record_text(browser)
+    viewport(browser, *size)
+    try:
+        driver = open_page(browser, page)
+        drawn = js(driver, "aeviz.drawn('weights')")
+        assert drawn["halves"] == ["\u03bc", "log \u03c3\u00b2"]
+        assert len(drawn["arrows"]) == 2
+        texts = [t["text"] for t in page_texts(driver)]
+        assert "\u03bc" in texts and "log \u03c3\u00b2" in texts
+        assert problems(driver) == [], size
+        following, _ = page_of([run], tmp_path / "follow.html", panels=panels, scales="follow")
+        assert js(open_page(browser, following), "aeviz.drawn('weights')")["arrows"] == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -50,16 +50,19 @@ page.api = (stage, player) => {
     },
     hideClass: (value) => stage.toggleClass(value),
     redrawTime: () => stage.lastDraw,
-    // The first screen's fit (main.js), for tests: each described panel's canvas height, the
-    // height its width gives it and its least (kit.js); the bottom of the caption, else of the
-    // panels, in page pixels.
+    // The first screen's fit (main.js), for tests: each panel fitted to it (the described
+    // panels; two a row: the first row's), its canvas height and width, the height its width
+    // gives it and its least (kit.js); the bottom of the caption, else of the panels (two a
+    // row: of the first row), in page pixels; `pairs`: whether the panels stand two a row.
     firstScreen: () => {
       const described = stage.panels.filter((p) => p.spec.rect), caption = document.getElementById("caption");
-      const ends = caption.hidden ? described.map((p) => p.figure) : [caption];
-      return { panels: described.map((p) => ({ name: p.spec.name, height: p.canvas.getBoundingClientRect().height,
+      const fitted = stage.firstRow || described;
+      const ends = stage.firstRow || caption.hidden ? fitted.map((p) => p.figure) : [caption];
+      return { panels: fitted.map((p) => ({ name: p.spec.name, height: p.canvas.getBoundingClientRect().height,
+        width: p.canvas.getBoundingClientRect().width,
         natural: Math.max(120, p.figure.clientWidth) * p.aspect, least: page.kit.LEAST_HEIGHT })),
       bottom: Math.max(...ends.map((e) => e.getBoundingClientRect().bottom + window.scrollY)),
-      window: window.innerHeight };
+      window: window.innerHeight, pairs: !!stage.firstRow };
     },
     // The pure parts, for tests (not a stable interface).
     internals: { kit: page.kit, model: page.model, data: page.data, symlog }

@@ -1,15 +1,22 @@
 // main.js: the page assembled: the data read, the stage made, one panel per entry of
 // data.panels (in order, each by its kind from page.panelKinds), laid out as the description
-// lays them out (the caption under them), the controls wired, the API published, everything drawn.
+// lays them out (the caption under them; in a narrow window two a row), the controls wired,
+// the API published, everything drawn.
 (() => {
   const data = JSON.parse(document.getElementById("aeviz-data").textContent);
   const stage = new page.Stage(data), main = document.getElementById("panels");
   const OWN_WIDTH = 300;  // px: the narrowest a page's own panel sits beside another
-  // px: the shortest window whose page may stand its panels in one row (fit below). A 640x360
-  // one keeps the description's stacks and scrolls: in a row the panels' titles and readouts
-  // no longer fit beside each other. Comparisons keep theirs too (four planes and a loss in
-  // one row at 640 px left the loss no room for PCA's label).
+  // px: the shortest window whose page may stand a single run's panels in one row (fit
+  // below), where that row leaves every main panel MAIN_WIDTH: in a shorter one the panels'
+  // titles and readouts no longer fit beside each other. (Comparisons never stand in one
+  // row: four planes and a loss in one row at 640 px left the loss no room for PCA's label.)
   const ROW_HEIGHT = 400;
+  // px: the narrowest a main panel (a code plane, a loss curve, a decoder) is read at. Where
+  // the description's layout or one row would make one narrower (a 640 px window), the
+  // panels stand two a row instead (pairs below) and the page scrolls for the rows below
+  // the first.
+  const MAIN_WIDTH = 240;
+  const MAIN = new Set(["code", "loss", "decoder"]);
   for (const spec of data.panels) {
     const panel = new page.panelKinds[spec.kind](stage, spec);
     stage.panels.push(panel);
@@ -72,10 +79,46 @@
       caption.style.gridRow = "2";
       return 3;
     };
+    // Two a row, across the window: a single run's code plane and loss first (the lesson:
+    // they take the first screen, square at most, the caption under them), then the other
+    // panels in the description's order; a comparison's in its order (its caption under
+    // them all). A panel left alone in its row spans it, at its rectangle's proportions.
+    // The rows below the first are not fitted: the page scrolls to them.
+    const first = { code: 0, loss: 1 };
+    const rank = (panel) => (panel.spec.name in first ? first[panel.spec.name] : 2);
+    const inPairs = () => {
+      const order = stage.runs.length === 1 ? [...described].sort((a, b) => rank(a) - rank(b)) : described;
+      grid.style.gridTemplateColumns = "minmax(0, 1fr) minmax(0, 1fr)";
+      grid.style.columnGap = "14px";
+      let row = 1;
+      for (let i = 0; i < order.length; i += 2) {
+        const pair = order.slice(i, i + 2);
+        pair.forEach((panel, j) => {
+          const [, , width, height] = panel.spec.rect;
+          panel.figure.style.gridColumn = pair.length === 1 ? "1 / -1" : String(j + 1);
+          panel.figure.style.gridRow = String(row);
+          panel.aspect = pair.length === 1 ? height * pageHeight / (width * pageWidth) : 1;
+          panel.share = i === 0 ? 1 : 0.8;  // below the first row: at most 80 % of the window
+          panel.room = window.innerHeight;
+        });
+        stage.firstRow = i === 0 ? pair : stage.firstRow;
+        row += 1;
+        if (i === 0 && stage.runs.length === 1) caption.style.gridRow = String(row++);
+      }
+      if (stage.runs.length > 1) caption.style.gridRow = String(row++);
+      return row;
+    };
     const own = panels.filter((p) => !p.spec.rect);
-    stage.arrange = () => arrange(own, described, asDescribed(), grid, false);
+    stage.arrange = () => { stage.firstRow = null; return arrange(own, described, asDescribed(), grid, false); };
     const oneRow = () => arrange(own, described, inOneRow(), grid, true);
-    stage.fit = () => fit(described, description.caption ? caption : described, oneRow, panels);
+    const pairs = () => arrange(own, described, inPairs(), grid, true);
+    // Whether one row would leave a main panel narrower than MAIN_WIDTH.
+    const rowNarrow = () => {
+      const total = described.reduce((sum, p) => sum + widthOf(p), 0);
+      const room = grid.clientWidth - 8 * (described.length - 1);
+      return described.some((p) => MAIN.has(p.spec.name) && room * widthOf(p) / total < MAIN_WIDTH);
+    };
+    stage.fit = () => fit(described, description.caption ? caption : described, oneRow, panels, pairs, rowNarrow);
   }
 
   // The described panels' room (the pixels for their canvases) such that the first screen
@@ -85,9 +128,9 @@
   // halving finds the largest room that fits (the canvases' heights set for the layout alone,
   // each panel drawn once at the end); where even LEAST_HEIGHT (kit.js) does not fit, the
   // panels take it and the page scrolls.
-  function fit(described, last, oneRow, everyPanel) {
+  function fit(described, last, oneRow, everyPanel, pairs, rowNarrow) {
     if (!described.length) return;
-    const ends = Array.isArray(last) ? last.map((p) => p.figure) : [last];
+    let ends = Array.isArray(last) ? last.map((p) => p.figure) : [last];
     const margin = parseFloat(window.getComputedStyle(document.body).paddingTop) || 0;
     const target = window.innerHeight - margin;
     const bottom = () => Math.max(...ends.map((e) => e.getBoundingClientRect().bottom + window.scrollY));
@@ -107,6 +150,20 @@
       return low;
     };
     let room = largest(described, 0, window.innerHeight, target);
+    // Where the description's layout leaves a main panel too narrow, or (a single run) does
+    // not fit and one row would leave one too narrow: two a row, the first row fitted to the
+    // first screen. (A comparison that is only too tall keeps its grid and scrolls.)
+    const narrow = described.some((p) => MAIN.has(p.spec.name) && p.figure.clientWidth < MAIN_WIDTH);
+    const single = stage.runs.length === 1;
+    if (described.length > 1 && (narrow || (single && bottom() > target && rowNarrow()))) {
+      pairs();
+      ends = stage.firstRow.map((p) => p.figure);
+      room = largest(stage.firstRow, 0, window.innerHeight, target);
+      for (const panel of stage.firstRow) largest([panel], room, window.innerHeight, Math.max(target, bottom()));
+      for (const panel of everyPanel) if (!stage.firstRow.includes(panel)) panel.resize();
+      for (const panel of stage.firstRow) panel.resize();
+      return;
+    }
     // Where the description's layout does not fit, the panels in one row, if that fits.
     // (The page's own panels, below the caption, resized once the layout is chosen.)
     if (bottom() > target && described.length > 1 && stage.runs.length === 1 && window.innerHeight >= ROW_HEIGHT) {

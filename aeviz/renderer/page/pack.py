@@ -46,7 +46,7 @@ from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES, SHORT_KE
 from aeviz.renderer.panels.weights import strongest_neurons
 from aeviz.renderer.scales import RISING_ROOM, growing_extents, padded
 from aeviz.renderer.theme import THEMES
-from aeviz.renderer.views import RunView
+from aeviz.renderer.views import RunView, weight_magnitudes
 from aeviz.settings import RenderOptions
 
 # The caps on what goes into a page. Snapshots (every sample's code, every weight) are thinned
@@ -85,6 +85,8 @@ def pack_runs(views: list[RunView], options: RenderOptions
     for number, view in enumerate(views):
         used = sorted({int(frame.indexes[number]) for frame in frames})
         runs.append(_pack_run(view, number, used, description, options, notes))
+    for run, beyond in zip(runs, _over_range(views, description)):
+        run["overRange"] = beyond
     steps = []
     for frame in frames:
         indexes = [runs[n]["used"].index(int(i)) for n, i in enumerate(frame.indexes)]
@@ -138,6 +140,20 @@ def page_panels(description: Description, runs: list[dict]) -> list[dict]:
                          panel["name"])
         panel["wide"] = several and panel["name"] == "loss"
     return panels
+
+
+def _over_range(views: list[RunView], description: Description) -> list[bool]:
+    """Per run: whether weights lie beyond its weight graph's color scale (the bar then ends
+    in arrows): the clip's test (its colorbar's extend) on the whole run, taken over every run
+    that shares the scale, so that one scale has one bar (twins alike at epoch 0 are drawn
+    alike); a following scale (none here) never clips."""
+    scales = [panel.colors if (panel := description.panel("weights", number)) else None
+              for number in range(len(views))]
+    reach = [weight_magnitudes([view])[2] if scale is not None else 0.0
+             for view, scale in zip(views, scales)]
+    return [scale is not None and any(r > scale.limit for r, other in zip(reach, scales)
+                                      if other == scale)
+            for scale in scales]
 
 
 def snapshot_bytes(views: list[RunView]) -> int:

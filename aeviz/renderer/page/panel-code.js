@@ -178,7 +178,8 @@ page.panelKinds.code = (() => {
     state() {
       return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, keyCorner: this.keyInside ? this.keyCorner : null, gridSide: this.gridSide || null, ellipses: this.ellipsesDrawn || 0,
         ghost: this.ghostDrawn || null, ringRadius: this.ringRadius || null, dotRadius: this.dotRadius || null,
-        axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null };
+        axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null,
+        box: [this.box.left, this.box.top, this.box.width, this.box.height] };
     }
 
     // "follow": linear limits holding every code so far, padded, one unit as long on both

@@ -63,11 +63,6 @@ page.panelKinds.weights = (() => {
       ctx.fillRect(cx - band, top - 4, 2 * band, height + 8);
       // Layer labels: the first choice (most said) whose lines fit their columns.
       ctx.font = font(10);
-      if (run.variational && dy >= 11) {  // the two halves named beside them, where there is room
-        const [mean, logvar] = [this.pos[code], this.logvarPos].map((p) => (p[0][1] + p[p.length - 1][1]) / 2);
-        text(ctx, "\u03BC", cx + this.radius + 4, mean, "left", "middle", theme.muted, 11);
-        text(ctx, "log \u03C3\u00B2", cx + this.radius + 4, logvar, "left", "middle", theme.muted, 11);
-      }
       const columnWidth = Math.max(dx - 6, 30), edge = (l) => (l === 0 ? this.pos[0][0][0] + columnWidth / 2 : l === layers - 1 ? this.width - right - this.pos[l][0][0] + columnWidth / 2 : columnWidth);
       // A label's room: its column (two where its neighbours say nothing), never past the
       // middle between it and the next label said (in a narrow window the columns are
@@ -114,13 +109,49 @@ page.panelKinds.weights = (() => {
         ctx.fillStyle = cmap[Math.round((1 - i / bar) * (cmap.length - 1))];
         ctx.fillRect(x, y + i, 10, 1.5);
       }
+      // Weights beyond the scale (the clip's test, packed): the bar's ends are arrows in its
+      // end colors, as the clip's colorbar(extend="both") draws them.
+      this.arrows = [];
+      if (this.run.overRange) {
+        const tip = Math.min(9, y - top);
+        for (const [base, end, color] of [[y, y - tip, cmap[cmap.length - 1]], [y + bar, y + bar + tip, cmap[0]]]) {
+          ctx.fillStyle = color;
+          ctx.beginPath(); ctx.moveTo(x, base); ctx.lineTo(x + 10, base); ctx.lineTo(x + 5, end); ctx.closePath(); ctx.fill();
+          this.arrows.push([x + 5, end]);
+        }
+      }
       text(ctx, tickText(scale.limit), x + 13, y + 4, "left", "middle", theme.muted, 10);
       text(ctx, "0", x + 13, y + bar / 2, "left", "middle", theme.muted, 10);
       text(ctx, tickText(-scale.limit), x + 13, y + bar - 2, "left", "middle", theme.muted, 10);
     }
 
     // For tests: the heading, and where each layer's neurons (and a VAE's log-variances) sit.
-    state() { return { ...super.state(), positions: this.pos, logvar: this.logvarPos }; }
+    state() {
+      return { ...super.state(), positions: this.pos, logvar: this.logvarPos, arrows: this.arrows,
+        halves: this.halves };
+    }
+
+    // A VAE's code layer: its two halves named right of their neurons ("\u03BC" beside the
+    // means, "log \u03C3\u00B2" beside the log-variances), each on a box in the background's
+    // color drawn over the edges, as the clip's labels stand; where the layers stand too close
+    // for a name between them, none.
+    nameHalves(ctx) {
+      this.halves = [];
+      const run = this.run, theme = this.stage.theme, code = run.codeLayer;
+      if (!run.variational || !this.logvarPos.length) return;
+      const next = this.pos[code + 1], cx = this.pos[code][0][0], x = cx + this.radius + 4;
+      ctx.font = font(11);
+      const names = [["\u03BC", this.pos[code]], ["log \u03C3\u00B2", this.logvarPos]];
+      const widest = Math.max(...names.map(([name]) => ctx.measureText(name).width));
+      if (!next || x + widest + 4 > next[0][0] - this.radius - 2) return;
+      for (const [name, points] of names) {
+        const y = (points[0][1] + points[points.length - 1][1]) / 2, width = ctx.measureText(name).width;
+        ctx.fillStyle = theme.background;
+        ctx.fillRect(x - 2, y - 8, width + 4, 16);
+        this.stage.draw.text(ctx, name, x, y, "left", "middle", theme.foreground, 11);
+        this.halves.push(name);
+      }
+    }
 
     draw() {
       const ctx = this.begin(), run = this.run, stage = this.stage, k = stage.snapshot(run);
@@ -167,6 +198,7 @@ page.panelKinds.weights = (() => {
         ctx.fillStyle = this.color(run.logvarParams[k * (2 * ins + 2) + 2 * ins + run.shown[run.codeLayer][j]], scale).color;
         ctx.beginPath(); ctx.arc(x, y, this.radius, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
       });
+      this.nameHalves(ctx);
     }
   };
 })();

@@ -17,6 +17,7 @@ page.Stage = class Stage {
     this.listeners = [];        // called after each redraw (the controls' readouts)
     this.tooltip = () => {};    // set by the controls
     this.lastDraw = 0;
+    this.firstRow = null;       // two a row (main.js): the first row's panels, fitted to the screen
     this.arrange = () => {};
     this.fit = () => {};
   }
