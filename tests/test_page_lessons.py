@@ -588,11 +588,12 @@ def test_a_diverging_runs_weights_title_keeps_one_form_for_the_whole_run(browser
 
 
 @pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
-def test_loss_end_dots_at_one_place_nest_so_both_runs_colors_show(browser, size, tmp_path):
-    """activations at the end: identity's dot hid under sigmoid's on the page (the clip nests
-    them: panels/loss.py nested_sizes). Two runs ending at one place: the second's dot is
-    drawn the clip's share of the first's, over it, and both colors show there."""
-    from aeviz.renderer.panels.loss import NESTED_SHARE
+def test_loss_end_dots_at_one_place_read_as_two_runs(browser, size, tmp_path):
+    """activations at the end: identity's dot hid under sigmoid's on the page; then a nested
+    dot read as one ring. As the clip draws them (panels/loss.py end_dot_looks): two runs
+    ending at one place are the halves of one larger dot, the first run's left, the second's
+    right, each only in its run's color."""
+    from aeviz.renderer.panels.loss import MARKER_PT, SPLIT_PT
 
     run = example("seed-default", 2)
     page = aeviz.render([run, run], tmp_path / "twins.html", labels=["first", "second"],
@@ -603,31 +604,34 @@ def test_loss_end_dots_at_one_place_nest_so_both_runs_colors_show(browser, size,
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
         first, second = js(driver, "aeviz.drawn('loss')")["dots"]
         assert (first["x"], first["y"]) == (second["x"], second["y"])
-        assert second["radius"] == pytest.approx(NESTED_SHARE * first["radius"])
+        assert (first["fill"], second["fill"]) == ("left", "right")
+        assert first["radius"] == second["radius"] == pytest.approx(4 * SPLIT_PT / MARKER_PT)
         assert first["color"] != second["color"]
-        # per color: its pixels in a ring round the centre (the first's) and at it (the second's)
+        # per color: its pixels left and right of the centre, within the dot
         counts = js(driver, """(() => {
             const c = document.querySelector('.panel.loss canvas');
             const r = window.devicePixelRatio || 1;
             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-            const [x, y, outer, colors] = arguments;
+            const [x, y, radius, colors] = arguments;
             return colors.map((hex) => {
               const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-              let ring = 0, middle = 0;
+              let left = 0, right = 0;
               for (let dy = -8; dy <= 8; dy++) for (let dx = -8; dx <= 8; dx++) {
                 const px = Math.round(x * r) + dx, py = Math.round(y * r) + dy;
-                const i = 4 * (py * c.width + px), far = Math.hypot(dx, dy) / r;
+                const i = 4 * (py * c.width + px);
+                if (Math.hypot(dx, dy) / r > radius - 1) continue;
                 if (![0, 1, 2].every((k) => Math.abs(d[i + k] - rgb[k]) <= 40)) continue;
-                if (far >= 0.75 * outer && far <= outer + 0.5) ring++;
-                if (far <= 1) middle++;
+                if (dx / r <= -1.5) left++;
+                if (dx / r >= 1.5) right++;
               }
-              return [ring, middle];
+              return [left, right];
             }); })()""", first["x"], first["y"], first["radius"],
                     [first["color"], second["color"]])
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    (ring, _), (_, middle) = counts
-    assert ring >= 3 and middle >= 1, counts
+    (first_left, first_right), (second_left, second_right) = counts
+    assert first_left >= 6 and second_right >= 6, counts
+    assert first_right == 0 and second_left == 0, counts
 
 
 @pytest.mark.parametrize("name", ["too-high-learning-rate", "vae-vs-ae-vae"])

@@ -38,7 +38,7 @@ from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.page.playground import playground_data
 from aeviz.renderer.panels.graph_labels import layer_label_choices, summary_parts
 from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
-from aeviz.renderer.panels.loss import NESTED_SHARE
+from aeviz.renderer.panels.loss import MARKER_PT, NESTED_SHARE, SPLIT_PT
 from aeviz.renderer.panels.pull import MOST_ARROWS
 from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.style import cluster_color, cluster_hollow, padded_limits
@@ -103,7 +103,8 @@ def pack_runs(views: list[RunView], options: RenderOptions
         "markNames": {mark: list(names) for mark, names in MARK_NAMES.items()},
         "objectiveLabel": OBJECTIVE_LABEL,
         "objectiveColor": theme.runs[2],  # as the loss panel draws the training objective
-        "nestedShare": NESTED_SHARE,  # a loss end dot over another's: its share (the clip's)
+        # loss end dots at one place: two as halves of one this much larger, a third nested
+        "splitShare": SPLIT_PT / MARKER_PT, "nestedShare": NESTED_SHARE,  # (the clip's)
         "risingRoom": RISING_ROOM,  # above a following loss axis's largest value (the clip's)
         "fps": options.fps, "within": any(bool((v.timeline % 1).any()) for v in views),
         "future": options.future,

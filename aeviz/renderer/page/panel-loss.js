@@ -11,19 +11,45 @@ page.panelKinds.loss = (() => {
   // The current value's dot; it travels the whole curve, so a label keeps this much more room
   // from a curve than from a reference line (as the clip's labels keep from its marker).
   const MARKER = 4;
-  // The clip's rule (panels/loss.py nested_sizes): a later run's dot whose centre lies within
-  // an earlier dot is drawn `share` of its size over it, so the earlier shows as a ring
-  // (activations at the end: identity's dot hid under sigmoid's).
-  const nestedRadii = (centres, share) => {
-    const radii = [];
+  // The clip's rule (panels/loss.py end_dot_looks): a later run's dot whose centre lies
+  // within an earlier full dot makes the two the halves of one larger dot (`split` of a dot's
+  // size), the earlier run's left, the later's right (activations at the end: sigmoid's dot
+  // nested in identity's read as one ring); a third there is drawn `share` of a dot, inside.
+  const endDotLooks = (centres, split, share) => {
+    const looks = [];
     centres.forEach((c, n) => {
-      let r = MARKER;
+      let radius = MARKER, fill = "full";
       for (let e = 0; e < n; e++) {
-        if (c && centres[e] && Math.hypot(c[0] - centres[e][0], c[1] - centres[e][1]) < radii[e]) r = Math.min(r, share * radii[e]);
+        if (!c || !centres[e] || Math.hypot(c[0] - centres[e][0], c[1] - centres[e][1]) >= looks[e].radius) continue;
+        if (looks[e].radius === MARKER && looks[e].fill === "full" && fill === "full") {
+          looks[e] = { radius: split * MARKER, fill: "left" };
+          radius = split * MARKER; fill = "right";
+        } else {
+          radius = Math.min(radius, share * MARKER); fill = "full";
+        }
       }
-      radii.push(r);
+      looks.push({ radius, fill });
     });
-    return radii;
+    return looks;
+  };
+  // A dot, a half of one (parted from the other half by a 1 px gap in the page's color), or a
+  // smaller one nested inside others (a 1 px edge in the page's color parts it from them).
+  const drawDot = (ctx, x, y, look, color, background) => {
+    const { radius, fill } = look;
+    if (fill === "full" && radius < MARKER) {
+      ctx.fillStyle = background;
+      ctx.beginPath(); ctx.arc(x, y, radius + 0.5, 0, 2 * Math.PI); ctx.fill();
+    }
+    ctx.fillStyle = color;
+    ctx.beginPath();
+    if (fill === "full") ctx.arc(x, y, radius < MARKER ? radius - 0.5 : radius, 0, 2 * Math.PI);
+    else {
+      const side = fill === "left" ? -0.5 : 0.5;  // each half half a pixel off the parting line
+      ctx.moveTo(x + side, y - radius);
+      ctx.arc(x + side, y, radius, -Math.PI / 2, Math.PI / 2, fill === "left");
+      ctx.closePath();
+    }
+    ctx.fill();
   };
   // A value as the clip's readout writes it: 4 decimals, 4 significant digits from 10 up.
   const valueText = (v) => !isFinite(v) ? "not finite" : v < 10 ? v.toFixed(4)
@@ -314,21 +340,12 @@ page.panelKinds.loss = (() => {
         const i = run.used[stage.snapshot(run)], v = run.loss[i];
         return isFinite(v) ? [box.x(run.timeline[i]), box.y(this.f(v))] : null;
       });
-      const radii = nestedRadii(centres, stage.data.nestedShare);
-      this.dots = centres.map((c, n) => (c ? { x: c[0], y: c[1], radius: radii[n], color: this.runs[n].color } : null));
+      const looks = endDotLooks(centres, stage.data.splitShare, stage.data.nestedShare);
+      this.dots = centres.map((c, n) => (c ? { x: c[0], y: c[1], ...looks[n], color: this.runs[n].color } : null));
       this.runs.forEach((run, number) => {
         const i = run.used[stage.snapshot(run)], t = run.timeline[i], v = run.loss[i];
         this.curve(ctx, run, t, run.color, 2.2, run.style);
         const finished = position > run.timeline[run.timeline.length - 1] + 1e-9;
-        if (centres[number]) {
-          const [x, y] = centres[number], r = radii[number];
-          if (r < MARKER) {  // nested: a 1 px edge in the page's color parts it from the ring
-            ctx.fillStyle = stage.theme.background;
-            ctx.beginPath(); ctx.arc(x, y, r + 0.5, 0, 2 * Math.PI); ctx.fill();
-          }
-          ctx.fillStyle = run.color;
-          ctx.beginPath(); ctx.arc(x, y, r < MARKER ? r - 0.5 : r, 0, 2 * Math.PI); ctx.fill();
-        }
         this.terms.forEach((term, index) => this.termCurve(ctx, run, index, run.timeline[i], term.color, 1.8, term.style));
         const name = this.limits.value_names[number], readout = name + " " + valueText(v) + (finished ? " (finished)" : "");
         this.readouts.push(readout);
@@ -341,6 +358,9 @@ page.panelKinds.loss = (() => {
         this.readouts.push(readout);
         stage.draw.text(ctx, readout, this.readoutX(), box.top + 32, this.left ? "left" : "right", "alphabetic", color, 11.5);
       }
+      // The dots over every curve (as the clip's markers): a later run's curve ran over an
+      // earlier run's half dot.
+      centres.forEach((c, n) => c && drawDot(ctx, ...c, looks[n], this.runs[n].color, stage.theme.background));
       ctx.restore();
     }
   };
