@@ -276,8 +276,11 @@ class HandoutFigure:
             losses = [float(view.run.loss[nearest_snapshot(view.timeline, position)])
                       for position in positions]
             forms = [(f"RMSE {format_loss(loss)}", format_loss(loss)) for loss in losses]
-            self.readouts = [long if text_width(long, FONT["tick"]) <= self.cell * 72 - 2
-                             else short for long, short in forms]
+            fits = [text_width(long, FONT["tick"]) <= self.cell * 72 - 2 for long, _ in forms]
+            # Named in every plane where every name fits; else in the first alone, as a
+            # table names its column once (named here and there read as two quantities).
+            self.readouts = [long if all(fits) or (number == 0 and fits[0]) else short
+                             for number, (long, short) in enumerate(forms)]
         rows = len(views) * self.rows_per_run
         # A margin on the right: Agg draws text a little wider than its outline measures.
         caption = wrap_sentences(options.caption or "", FONT["label"],
