@@ -406,3 +406,11 @@ def test_runs_whose_curves_are_apart_are_solid_and_close_ones_dashed(tiny_run_pa
         scene = Scene(views, RenderOptions(), (0.0, float(run.epoch[-1])))
         (clip_loss,) = [panel for panel, _ in scene.panels if isinstance(panel, LossPanel)]
         assert [line.get_linestyle() for line in clip_loss.lines] == styles
+
+
+def test_figure_takes_pca_ghost_as_its_table_does(tmp_path, run_cli, tiny_run_path):
+    """README lists --pca-ghost for handouts (the rings are drawn by the clip's own overlay),
+    but `aeviz figure` said "No such option": only `[render] pca_ghost` reached it."""
+    out = tmp_path / "rings.png"
+    result = run_cli("figure", tiny_run_path, "-o", out, "--pca-ghost", "-q")
+    assert result.exit_code == 0 and out.is_file(), result.output

@@ -581,3 +581,51 @@ def test_a_single_digits_plane_keeps_its_title_and_its_room(whole_runs, name, si
         if size == "640x360":  # too narrow beside the title: under the classes' key
             classes = [legend for legend in plane.ax.findobj(Legend) if legend not in keys]
             assert all(extent.y1 <= c.get_window_extent(renderer).y0 + 1 for c in classes)
+
+
+@pytest.mark.parametrize("scales", ["follow", "own"])
+def test_planes_on_scales_of_their_own_each_carry_their_numbers(example_runs, scales):
+    """With scales = "follow" every plane's limits grow on their own, frame by frame: the outer
+    planes' numbers are not the others' (the optimizers under "follow" hid most planes' tick
+    numbers, as shared scales may). The axis names stay on the outer planes."""
+    comparison = load_comparison(EXAMPLES / "optimizers.toml")
+    runs = [example_runs[member] for member in comparison.compare.runs]
+    views = [RunView(run, label) for run, label in zip(runs, comparison.compare.labels)]
+    end = float(runs[0].epoch[-1])
+    scene = Scene(views, RenderOptions(size="640x360", panels=("code", "loss"), scales=scales),
+                  (0, end))
+    scene.draw(Frame(end, (end,) * len(runs)))
+    planes = [panel.ax for panel, run in scene.panels if run is not None]
+    assert len(planes) == 4
+    for ax in planes:
+        assert ax.yaxis.get_major_ticks()[0].label1.get_visible(), ax.get_title("left")
+        assert ax.xaxis.get_major_ticks()[0].label1.get_visible(), ax.get_title("left")
+    assert sum(ax.get_ylabel() == "code neuron 2" for ax in planes) == 2
+
+
+@pytest.mark.parametrize("scales", ["own", "follow"])
+def test_a_handouts_rows_on_scales_of_their_own_each_carry_their_x_numbers(example_runs,
+                                                                           scales):
+    """A handout of runs on scales of their own showed x numbers under its last row alone
+    (read as every row's); under "follow" each row's numbers ran into the next row's planes.
+    Each row carries its own, clear of the row below."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, parse_at, positions_of
+
+    runs = [example_runs[name] for name in ("optimizers-sgd", "optimizers-adam")]
+    options = RenderOptions(panels=("code", "loss"), scales=scales)
+    views = [RunView(run, label) for run, label in zip(runs, ("SGD", "Adam"))]
+    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    handout = HandoutFigure(views, options, positions, TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    planes = [ax for ax in handout.figure.axes if ax.name == "rectilinear"
+              and ax.get_xlabel() != "epoch" and ax.bbox.height < ax.figure.bbox.height / 3]
+    rows = sorted({round(ax.get_position().y0, 3) for ax in planes}, reverse=True)
+    assert len(rows) == 2, rows
+    upper = [ax for ax in planes if round(ax.get_position().y0, 3) == rows[0]]
+    lower_top = max(ax.get_window_extent(renderer).y1 for ax in planes
+                    if round(ax.get_position().y0, 3) == rows[1])
+    for ax in upper:
+        numbers = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+        assert numbers, "a row without its x numbers"
+        assert min(t.get_window_extent(renderer).y0 for t in numbers) > lower_top

@@ -88,6 +88,8 @@ CASES = [
     (dict(loss=lambda a: np.where(np.arange(len(a["loss"])) == 3, np.inf, a["loss"])),
      "loss: holds NaN or infinite values"),
     (dict(codes=lambda a: a["codes"] * np.nan), "codes: holds NaN or infinite values"),
+    (dict(loss=lambda a: np.where(np.arange(len(a["loss"])) == 2, -0.5, a["loss"])),
+     "loss: holds negative values (an RMSE is at least 0)"),
     (dict(meta=np.array("[1, 2]")), "meta: expected a JSON object, got list"),
     (dict(meta=np.array("{")), "meta: not JSON (Expecting property name enclosed in double "
                                "quotes: line 1 column 2 (char 1))"),

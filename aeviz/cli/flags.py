@@ -146,7 +146,7 @@ def render_flag_table(defaults: RenderOptions | None = None) -> dict[str, Any]:
 # The flags that mean nothing for a handout (it has no frames or size in pixels; of the
 # panels it reads only whether the decoder is among them).
 CLIP_ONLY = ("fps", "size", "epochs", "every", "duration", "pace", "hold", "trails",
-             "smooth", "pca_ghost")
+             "smooth")
 
 
 def render_flags(function=None, *, only: tuple[str, ...] | None = None,

@@ -375,8 +375,8 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
         title_color = colors[run] if several else None
         if name == "code":
             plane, named = planes.get(run, (None, ("x", "y")))
-            numbered = ("x", "y") if plane is None or not _shared(options.scales,
-                                                                   len(views)) else named
+            numbered = ("x", "y") if plane is None or not _numbered_outer(
+                options.scales, len(views)) else named
             panels.append(Panel("code", run, rect, title, title_color,
                                 code=code_limits[run], decoder=decoders[run],
                                 layers=code_layers(views[run], options, decoders[run]),
@@ -496,6 +496,13 @@ def _color_scales(views: list[RunView], mode: str) -> list[ColorScale | None]:
 def _shared(mode: str, count: int) -> bool:
     """Whether the runs share a scale: "shared", and "follow" (its fixed parts), do."""
     return mode != "own" and count > 1
+
+
+def _numbered_outer(mode: str, count: int) -> bool:
+    """Whether a comparison's inner planes may leave their tick numbers to the outer ones:
+    only where every plane has the same limits all along ("shared"; "follow" grows each
+    run's limits frame by frame, "own" gives each its own)."""
+    return mode == "shared" and count > 1
 
 
 def _decoder_grids(views: list[RunView], options: RenderOptions, slots: list[Slot],

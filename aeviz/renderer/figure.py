@@ -256,6 +256,9 @@ class HandoutFigure:
         # for them between the columns.
         self.follow = options.scales == "follow"
         self.gap = FOLLOW_GAP if self.follow else GAP
+        # Rows on scales of their own ("own", "follow") each carry their x numbers: room
+        # for them under every row, not the last alone.
+        self.row_gap = FOLLOW_GAP if options.scales != "shared" and len(views) > 1 else GAP
         self.cell = (width - LEFT - RIGHT - self.gap * (columns - 1)) / columns
         if self.cell < 0.5:
             raise SettingError("at", f"{columns} moments do not fit {width:g} inches; give "
@@ -310,8 +313,8 @@ class HandoutFigure:
                 for column, position in enumerate(positions):
                     left = LEFT + shift + column * (self.cell + self.gap)
                     place = row * self.rows_per_run
-                    bottom = top - (place + 1) * self.cell - place * GAP - row * (
-                        self.inner - GAP) * (self.rows_per_run - 1)
+                    bottom = top - (place + 1) * self.cell - place * self.row_gap - row * (
+                        self.inner - self.row_gap) * (self.rows_per_run - 1)
                     self._plane(view, row, column, position, (left, bottom))
                     if self.decoder:
                         self._decoded(view, row, column, position,
@@ -342,8 +345,8 @@ class HandoutFigure:
         head = HEAD + 1.2 * self.title_size / 72 * max(t.count("\n") for t in self.titles)
         head += self._readout_height() / 72
         runs = rows // self.rows_per_run
-        return head + rows * self.cell + (rows - 1) * GAP + runs * (self.inner - GAP) * (
-            self.rows_per_run - 1), head
+        return head + rows * self.cell + (rows - 1) * self.row_gap + runs * (
+            self.inner - self.row_gap) * (self.rows_per_run - 1), head
 
     def _axes(self, left: float, bottom: float, width: float, height: float) -> Axes:
         """Axes at a place given in inches, in the theme's look (see Theme.rc), sized for
@@ -442,7 +445,7 @@ class HandoutFigure:
                     fontsize=FONT["tick"], color=theme.muted)
         last_row = row == len(self.views) - 1 or self.decoder  # (a decoded row under it)
         ax.tick_params(labelleft=column == 0 or self.follow,
-                       labelbottom=last_row or self.follow)
+                       labelbottom=last_row or self.row_gap != GAP)
         ax.set_xlabel("")
         ax.set_ylabel("")
         if column == 0:

@@ -101,6 +101,13 @@ def check_finite(path: str, key: str, blocks) -> None:
             raise AevizError(f"{path}: {key}: holds NaN or infinite values")
 
 
+def check_errors(path: str, loss: np.ndarray) -> None:
+    """An RMSE is never negative (a square root): a log loss axis has no place for one. (The
+    objective's other terms are not checked: a KL divergence near 0 may round below it.)"""
+    if loss.size and loss.min() < 0:
+        raise AevizError(f"{path}: loss: holds negative values (an RMSE is at least 0)")
+
+
 def check_order(path: str, epoch: np.ndarray, step: np.ndarray) -> None:
     """Snapshots in strictly increasing step order and increasing epoch order."""
     if len(step) > 1 and not (np.diff(step) > 0).all():

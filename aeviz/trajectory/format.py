@@ -382,6 +382,7 @@ def load(path: str | Path) -> Trajectory:
     arrays = {key: read_member(name, member) for key, member in members.items()
               if key not in small}
     checks.check_order(name, arrays["epoch"], arrays["step"])
+    checks.check_errors(name, arrays["loss"])
     checks.check_labels(name, arrays["labels"], small["label_names"])
     meta, meta_notes = meta_from_json(str(small["meta"]), name)
     experiment, notes = stored_experiment(str(small["config"]), name)
