@@ -175,7 +175,7 @@ def figure_positions(at: str | Sequence[Any] | None, views: list[RunView],
 def blow_up_positions(timeline: np.ndarray, loss: np.ndarray) -> list[float]:
     """Where a diverged run's loss changes: its first moment, the last before the steps that
     each multiply the loss by more than CLIMB (the blow-up), and those steps (at most
-    MOST_CLIMB_COLUMNS, the last among them)."""
+    MOST_CLIMB_COLUMNS of them, spread evenly from the first to the last)."""
     calm = len(loss) - 1  # the last moment before the blow-up
     while calm > 1 and loss[calm] > CLIMB * loss[calm - 1]:
         calm -= 1
