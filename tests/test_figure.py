@@ -470,3 +470,20 @@ def test_runs_dots_at_one_place_all_show_at_every_moment(tiny_run_path, count):
             assert (np.abs(near - rgb).sum(axis=2) < 40).sum() >= 4, (position, color)
     if count == 2:  # the first run's half left of the centre, the second's right
         assert sorted(line.get_fillstyle() for line in dots) == ["left", "right"]
+
+
+def test_readme_tells_dots_at_one_place_as_they_are_drawn():
+    """README said runs ending at one place "nest their dots, a later run's smaller inside the
+    earlier's", while clips and pages drew halves, and now handouts too: it says halves, and
+    four runs at one place are drawn as it says (outer halves, the inner dot's halves)."""
+    from aeviz.renderer.figure import MOMENT_MARKER_PT
+    from aeviz.renderer.panels.loss import end_dot_looks
+
+    readme = " ".join((Path(__file__).parent.parent / "README.md").read_text().split())
+    assert "nest their dots" not in readme
+    assert ("share one dot, drawn as its halves (the earlier run's left, the later's right; a "
+            "third run there a smaller dot inside, a fourth and the third that dot's halves), "
+            "in clip, page and handout alike") in readme
+    looks = end_dot_looks(np.zeros((4, 2)), 1.0, MOMENT_MARKER_PT)
+    assert [fill for _, fill in looks] == ["left", "right", "left", "right"]
+    assert looks[0][0] == looks[1][0] > looks[2][0] == looks[3][0]
