@@ -414,3 +414,84 @@ def test_figure_takes_pca_ghost_as_its_table_does(tmp_path, run_cli, tiny_run_pa
     out = tmp_path / "rings.png"
     result = run_cli("figure", tiny_run_path, "-o", out, "--pca-ghost", "-q")
     assert result.exit_code == 0 and out.is_file(), result.output
+
+
+def loss_axes(handout):
+    (loss,) = [ax for ax in handout.figure.axes if ax.get_xlabel() == "epoch"]
+    return loss
+
+
+def test_each_runs_name_stays_by_its_own_curves_end(tiny_run_path):
+    """optimizers' handout: the names at the curves' right ends, moved apart bottom up, put
+    "RMSProp" beside Momentum's red dot (0.054), none beside RMSProp's (0.042), "Momentum"
+    above both. Names keep their curves' ends' order, and each is nearer its own end than
+    any other's or joined to its own end by a line in its color (a grey print tells them)."""
+    run = load(tiny_run_path)
+    ends = {"SGD": 0.087, "Momentum": 0.054, "RMSProp": 0.042, "Adam": 0.035}
+    fall = np.linspace(0, 1, len(run.loss)) ** 0.2
+    runs = [dataclasses.replace(run, loss=0.17 - (0.17 - end) * fall) for end in ends.values()]
+    views = [RunView(r, name) for r, name in zip(runs, ends)]
+    handout = HandoutFigure(views, RenderOptions(), [0.0, float(run.epoch[-1])], TEXT_WIDTH)
+    loss = loss_axes(handout)
+    to_axes = loss.transData + loss.transAxes.inverted()
+    at = {name: to_axes.transform((run.epoch[-1], end))[1] for name, end in ends.items()}
+    texts = {text.get_text(): text for text in loss.texts if text.get_text() in ends}
+    heights = {name: text.get_position()[1] for name, text in texts.items()}
+    assert sorted(ends, key=heights.get) == sorted(ends, key=ends.get)
+    for number, name in enumerate(ends):
+        if min(at, key=lambda other: abs(at[other] - heights[name])) == name:
+            continue
+        leaders = [line for line in loss.lines if line.get_transform() == loss.transAxes
+                   and line.get_color() == handout.colors[number]]
+        assert len(leaders) == 1, name
+        (x0, x1), (y0, y1) = leaders[0].get_xdata(), leaders[0].get_ydata()
+        assert 1 <= x0 < x1 < texts[name].get_position()[0] and x0 < 1.02, name
+        assert y0 == pytest.approx(at[name]) and y1 == pytest.approx(heights[name]), name
+
+
+@pytest.mark.parametrize("count", [2, 3, 4])
+def test_runs_dots_at_one_place_all_show_at_every_moment(tiny_run_path, count):
+    """At moment (a) the four optimizers share one start dot and only Adam's olive showed;
+    activations' identity's end dot hid under sigmoid's. A handout draws runs' dots at one
+    place as clips and pages draw their end dots (panels/loss.py end_dot_looks): the halves
+    of one dot, a third inside, a fourth and the third that inner dot's halves. Every run's
+    color shows at every moment's dot (the curves hidden, which pass there too)."""
+    run = load(tiny_run_path)
+    names = ("one", "two", "three", "four")[:count]
+    views = [RunView(run, name) for name in names]
+    positions = [0.0, 5.0, float(run.epoch[-1])]
+    handout = HandoutFigure(views, RenderOptions(), positions, TEXT_WIDTH)
+    handout.figure.set_dpi(600)
+    loss = loss_axes(handout)
+    dots = [line for line in loss.lines if line.get_marker() == "o"]
+    for line in loss.lines:
+        line.set_visible(line in dots)
+    handout.figure.canvas.draw()
+    pixels = np.asarray(handout.figure.canvas.buffer_rgba())[..., :3].astype(int)
+    reach = round(max(line.get_markersize() for line in dots) / 2 * handout.figure.dpi / 72)
+    for position in positions:
+        x, y = loss.transData.transform((position, run.loss[list(run.epoch).index(position)]))
+        row, column = pixels.shape[0] - round(y), round(x)
+        near = pixels[row - reach:row + reach + 1, column - reach:column + reach + 1]
+        for color in handout.colors:
+            rgb = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
+            assert (np.abs(near - rgb).sum(axis=2) < 40).sum() >= 4, (position, color)
+    if count == 2:  # the first run's half left of the centre, the second's right
+        assert sorted(line.get_fillstyle() for line in dots) == ["left", "right"]
+
+
+def test_readme_tells_dots_at_one_place_as_they_are_drawn():
+    """README said runs ending at one place "nest their dots, a later run's smaller inside the
+    earlier's", while clips and pages drew halves, and now handouts too: it says halves, and
+    four runs at one place are drawn as it says (outer halves, the inner dot's halves)."""
+    from aeviz.renderer.figure import MOMENT_MARKER_PT
+    from aeviz.renderer.panels.loss import end_dot_looks
+
+    readme = " ".join((Path(__file__).parent.parent / "README.md").read_text().split())
+    assert "nest their dots" not in readme
+    assert ("share one dot, drawn as its halves (the earlier run's left, the later's right; a "
+            "third run there a smaller dot inside, a fourth and the third that dot's halves), "
+            "in clip, page and handout alike") in readme
+    looks = end_dot_looks(np.zeros((4, 2)), 1.0, MOMENT_MARKER_PT)
+    assert [fill for _, fill in looks] == ["left", "right", "left", "right"]
+    assert looks[0][0] == looks[1][0] > looks[2][0] == looks[3][0]

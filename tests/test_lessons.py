@@ -609,7 +609,8 @@ def test_the_divergence_handouts_letters_and_last_dot_are_clear_of_the_curve_and
     renderer = handout.figure.canvas.get_renderer()
     ax = handout.figure.axes[-1]  # the loss panel
     assert ax.get_ylabel() == "RMSE"
-    curve, dots = ax.lines[0], ax.lines[1]
+    curve = ax.lines[0]
+    (dots,) = [line for line in ax.lines if line.get_marker() == "o"]  # one run's, whole
     points = curve_points(ax, [(curve.get_xdata(), curve.get_ydata())])
     to_axes = ax.transAxes.inverted()
     letters = [t for t in ax.texts if t.get_text().strip() in "abcde"]

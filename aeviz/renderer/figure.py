@@ -51,6 +51,9 @@ from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.code import GHOST_NAME, CodePanel, show_grid
 from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.loss import (
+    MARKER_PT,
+    SPLIT_PT,
+    end_dot_looks,
     fitting_texts,
     format_loss,
     reference_line,
@@ -268,8 +271,9 @@ class HandoutFigure:
         legend = LEGEND * key_rows
         # Room right of the loss plot for the runs' names at the ends of their curves (one
         # run: for its terms axis, if it has one).
-        self.names_room = (max(text_width(v.label, FONT["label"]) for v in views) / 72 + 0.1
-                           if len(views) > 1 else TERMS_ROOM if self.terms else 0.0)
+        self.names_room = ((max(text_width(v.label, FONT["label"]) for v in views)
+                            + NAME_LEADER_PT) / 72 + 0.1 if len(views) > 1
+                           else TERMS_ROOM if self.terms else 0.0)
         if len(views) == 1 and "axes" in self.description.panel("code", 0).layers:
             self.readouts = self._readouts(views[0], positions)
         elif len(views) == 1 and views[0].run.meta.stop_reason == "diverged":
@@ -509,10 +513,6 @@ class HandoutFigure:
             ax.plot(view.timeline[shown], view.run.loss[shown], color=color, lw=1.1,
                     ls=line_style(self.description.runs[number].style))  # the clip's
             curves.append((view.timeline[shown], view.run.loss[shown]))
-            picks = [nearest_snapshot(view.timeline, p) for p in self.positions]
-            # Unclipped: the first and last moments' dots sit on the axes' edges, drawn whole.
-            ax.plot(view.timeline[picks], view.run.loss[picks], "o", ms=MOMENT_MARKER_PT,
-                    color=color, mec=theme.background, mew=0.5, zorder=3, clip_on=False)
         objective = objective_rmse(self.views[0].run) if not several else None
         if objective is not None:  # a denoising run: what it is trained on, dashed, as clips
             view = self.views[0]
@@ -583,8 +583,31 @@ class HandoutFigure:
                                         ref.style, theme, points, taken, font_size=FONT["tick"],
                                         scale=0.6, lines=lines,
                                         marker_pt=(MOMENT_MARKER_PT + 0.5) / 2))
+        self._moment_dots(ax)
         if several:
             self._end_names(ax, curves)
+
+    def _moment_dots(self, ax: Axes) -> None:
+        """Each run's dot on its curve at each moment; runs' dots at one place drawn as the
+        clip draws its end dots (panels/loss.py end_dot_looks: the halves of one dot, a third
+        nested inside), so that none hides another (the optimizers' four shared one start
+        dot, only Adam's showing). Drawn once the axes' limits are final."""
+        several = len(self.views) > 1
+        points = np.array([[(float(view.timeline[i]), float(view.run.loss[i])) for i in (
+            nearest_snapshot(view.timeline, position) for position in self.positions)]
+            for view in self.views])  # [runs, moments, 2]
+        looks = [end_dot_looks(ax.transData.transform(points[:, moment]),
+                               self.figure.dpi / 72, MOMENT_MARKER_PT)
+                 for moment in range(len(self.positions))]
+        for number in range(len(self.views)):
+            color = self.colors[number] if several else self.theme.accent
+            for size, fill in sorted({look[number] for look in looks}):
+                shown = [moment for moment, look in enumerate(looks)
+                         if look[number] == (size, fill)]
+                # Unclipped: the first and last moments' dots sit on the axes' edges, whole.
+                ax.plot(points[number, shown, 0], points[number, shown, 1], "o", ms=size,
+                        fillstyle=fill, color=color, mec=self.theme.background, mew=0.5,
+                        zorder=3, clip_on=False)
 
     def _markers_inside(self, ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Raise the loss axis's top until the highest point of a curve (a moment's dot on
@@ -637,24 +660,26 @@ class HandoutFigure:
         ax.set_xticks(ticks / per_epoch, [f"{t}" for t in ticks])
 
     def _end_names(self, ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
-        """Each run's name at the right end of its curve, in its color, moved apart just
-        enough that no two overlap (instead of a legend that could be read as the classes')."""
+        """Each run's name at the right end of its curve, in its color (instead of a legend
+        that could be read as the classes'): names that would overlap moved apart as little
+        as they can, in the order of their curves' ends, each joined to its own end by a line
+        in its color where moved (Momentum's red dot had "RMSProp" beside it: a grey print
+        must still say which curve is which)."""
         to_axes = ax.transData + ax.transAxes.inverted()
-        ends = [to_axes.transform((x[-1], y[-1]))[1] if len(x) else 0.5 for x, y in curves]
-        line = 1.15 * FONT["label"] / 72 / (LOSS_HEIGHT)
-        order = np.argsort(ends)
-        placed = np.array(ends, dtype=float)
-        for rank, number in enumerate(order):  # bottom up, each at least a line above
-            low = placed[order[rank - 1]] + line if rank else -np.inf
-            placed[number] = min(max(placed[number], low, line / 2), 1 - line / 2)
-        for number in order[::-1]:  # then top down, so the top one stays inside too
-            above = [placed[n] for n in order if placed[n] > placed[number] - 1e-9
-                     and n != number]
-            if above and min(above) - placed[number] < line:
-                placed[number] = min(above) - line
+        ends = np.array([to_axes.transform((x[-1], y[-1]))[1] if len(x) else 0.5
+                         for x, y in curves], float)
+        line = 1.15 * FONT["label"] / 72 / LOSS_HEIGHT
+        placed = spread_names(ends, line)
+        width_pt = ax.get_position().width * self.size[0] * 72
+        name_x = 1 + NAME_LEADER_PT / width_pt
+        dot_x = 1 + (SPLIT_PT / MARKER_PT * MOMENT_MARKER_PT / 2 + 1) / width_pt
         for number, view in enumerate(self.views):
-            ax.text(1.01, placed[number], view.label, transform=ax.transAxes, ha="left",
+            ax.text(name_x, placed[number], view.label, transform=ax.transAxes, ha="left",
                     va="center", fontsize=FONT["label"], color=self.colors[number])
+            if abs(placed[number] - ends[number]) > line / 4:
+                ax.plot([dot_x, name_x - 1.5 / width_pt], [ends[number], placed[number]],
+                        color=self.colors[number], lw=0.6, transform=ax.transAxes,
+                        clip_on=False, gid="leader")
 
     def _legend_entries(self) -> list[tuple[str, str]]:
         """(name, color) of every class of the first run; none for unlabeled data."""
@@ -735,6 +760,37 @@ class HandoutFigure:
                            handlelength=KEY_HANDLE, handletextpad=KEY_PAD,
                            columnspacing=KEY_SPACING,
                            labelcolor=self.theme.foreground)
+
+
+NAME_LEADER_PT = 9.0  # from the loss axes' right edge to the runs' names: room for a leader
+
+
+def spread_names(ends: np.ndarray, line: float) -> np.ndarray:
+    """Heights (axes fractions) for names beside `ends`, a `line` apart at least, in the
+    ends' order and within the axes: each group of names that would overlap centred on its
+    ends' mean (so each name stays near its own end: pushed up from the lowest, "RMSProp"
+    sat beside Momentum's end)."""
+    order = np.argsort(ends, kind="stable")
+    groups = [[number] for number in order]  # bottom up
+
+    def heights(group: list[int]) -> np.ndarray:
+        steps = (np.arange(len(group)) - (len(group) - 1) / 2) * line
+        centre = float(np.mean(ends[group]))
+        centre = min(max(centre, line / 2 - steps[0]), 1 - line / 2 - steps[-1])
+        return centre + steps
+
+    merged = True
+    while merged:
+        merged = False
+        for below in range(len(groups) - 1):
+            if heights(groups[below])[-1] + line > heights(groups[below + 1])[0] + 1e-12:
+                groups[below:below + 2] = [groups[below] + groups[below + 1]]
+                merged = True
+                break
+    placed = np.empty(len(ends))
+    for group in groups:
+        placed[group] = heights(group)
+    return placed
 
 
 FEW_ON_ONE_ROW = 3  # a key's classes up to this many read on one row, whatever its rows

@@ -55,24 +55,30 @@ HALVES = ("left", "right")
 SPLIT_PT = 1.4 * MARKER_PT
 
 
-def end_dot_looks(centres_px: np.ndarray, pixels_per_pt: float) -> list[tuple[float, str]]:
-    """The diameter (points) and fill ("full", "left" or "right") of the runs' end dots at
-    `centres_px` [runs, 2], drawn in order: a full MARKER_PT dot; where a later dot would sit
-    mostly over an earlier one, the two halves of one dot (activations at epoch 300: sigmoid's
-    dot nested in identity's read as one ring); a third there, smaller, inside them."""
+def end_dot_looks(centres_px: np.ndarray, pixels_per_pt: float,
+                  dot_pt: float = MARKER_PT) -> list[tuple[float, str]]:
+    """The diameter (points) and fill ("full", "left" or "right") of the runs' dots at
+    `centres_px` [runs, 2], drawn in order, a full dot `dot_pt` wide (the clip's MARKER_PT;
+    a handout's moment dot): where a later dot would sit mostly over an earlier one of its
+    size, the two halves of one dot, SPLIT_PT / MARKER_PT as wide (activations at epoch 300:
+    sigmoid's dot nested in identity's read as one ring); a third there, NESTED_SHARE as
+    wide, inside them; a fourth and the third the halves of that inner dot (the optimizers'
+    four runs share their start: a fourth nested dot hid the third)."""
     looks: list[tuple[float, str]] = []
+    wholes: list[float] = []  # each dot's diameter before halving
     for number, centre in enumerate(centres_px):
-        size, fill = float(MARKER_PT), "full"
+        whole, fill = float(dot_pt), "full"
         for earlier in range(number):
             apart = np.hypot(*(centre - centres_px[earlier])) / pixels_per_pt
             if apart >= looks[earlier][0] / 2:
                 continue
-            if looks[earlier] == (MARKER_PT, "full") and fill == "full":
-                looks[earlier] = (SPLIT_PT, HALVES[0])
-                size, fill = SPLIT_PT, HALVES[1]
-            else:
-                size, fill = min(size, NESTED_SHARE * MARKER_PT), "full"
-        looks.append((size, fill))
+            if fill == "full" and looks[earlier] == (whole, "full"):  # two alike: halves
+                looks[earlier] = (whole * SPLIT_PT / MARKER_PT, HALVES[0])
+                fill = HALVES[1]
+            else:  # inside the dot there
+                whole, fill = min(whole, NESTED_SHARE * wholes[earlier]), "full"
+        wholes.append(whole)
+        looks.append((whole if fill == "full" else whole * SPLIT_PT / MARKER_PT, fill))
     return looks
 
 
