@@ -634,6 +634,28 @@ def test_loss_end_dots_at_one_place_read_as_two_runs(browser, size, tmp_path):
     assert first_right == 0 and second_left == 0, counts
 
 
+def test_four_runs_end_dots_at_one_place_all_show(browser, tmp_path):
+    """Four runs ending at one place (the optimizers share their start): a fourth dot nested
+    in the third hid it. As the clip draws them: the first two the halves of one dot, the
+    third and fourth the halves of a smaller one inside."""
+    from aeviz.renderer.panels.loss import MARKER_PT, NESTED_SHARE, SPLIT_PT
+
+    run = example("seed-default", 2)
+    page = aeviz.render([run] * 4, tmp_path / "four.html", labels=["a", "b", "c", "d"],
+                        notify=lambda message: None)
+    viewport(browser, 1280, 800)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(0)")
+        dots = js(driver, "aeviz.drawn('loss')")["dots"]
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    split = SPLIT_PT / MARKER_PT
+    assert [d["fill"] for d in dots] == ["left", "right", "left", "right"]
+    assert [d["radius"] for d in dots] == pytest.approx(
+        [4 * split, 4 * split, NESTED_SHARE * 4 * split, NESTED_SHARE * 4 * split])
+
+
 @pytest.mark.parametrize("name", ["too-high-learning-rate", "vae-vs-ae-vae"])
 def test_the_pages_weight_graph_stands_as_the_clips(browser, tmp_path, name):
     """Found by a lecturer's look: the page drew each layer's neurons upside down against the

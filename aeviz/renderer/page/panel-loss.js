@@ -12,44 +12,43 @@ page.panelKinds.loss = (() => {
   // from a curve than from a reference line (as the clip's labels keep from its marker).
   const MARKER = 4;
   // The clip's rule (panels/loss.py end_dot_looks): a later run's dot whose centre lies
-  // within an earlier full dot makes the two the halves of one larger dot (`split` of a dot's
-  // size), the earlier run's left, the later's right (activations at the end: sigmoid's dot
-  // nested in identity's read as one ring); a third there is drawn `share` of a dot, inside.
+  // within an earlier full dot of its size makes the two the halves of one larger dot
+  // (`split` of a dot's size), the earlier run's left, the later's right (activations at the
+  // end: sigmoid's dot nested in identity's read as one ring); a third there is a dot `share`
+  // of theirs, inside; a fourth and the third the halves of that inner dot.
   const endDotLooks = (centres, split, share) => {
-    const looks = [];
+    const looks = [], wholes = [];  // each dot's radius before halving
     centres.forEach((c, n) => {
-      let radius = MARKER, fill = "full";
+      let whole = MARKER, fill = "full";
       for (let e = 0; e < n; e++) {
         if (!c || !centres[e] || Math.hypot(c[0] - centres[e][0], c[1] - centres[e][1]) >= looks[e].radius) continue;
-        if (looks[e].radius === MARKER && looks[e].fill === "full" && fill === "full") {
-          looks[e] = { radius: split * MARKER, fill: "left" };
-          radius = split * MARKER; fill = "right";
+        if (fill === "full" && looks[e].fill === "full" && looks[e].radius === whole) {
+          looks[e] = { radius: whole * split, fill: "left" };
+          fill = "right";
         } else {
-          radius = Math.min(radius, share * MARKER); fill = "full";
+          whole = Math.min(whole, share * wholes[e]); fill = "full";
         }
       }
-      looks.push({ radius, fill });
+      wholes.push(whole);
+      looks.push({ radius: fill === "full" ? whole : whole * split, fill });
     });
     return looks;
   };
-  // A dot, a half of one (parted from the other half by a 1 px gap in the page's color), or a
-  // smaller one nested inside others (a 1 px edge in the page's color parts it from them).
+  // A dot, or a half of one (parted from the other half by a 1 px gap). Any but a lone full
+  // dot gets an edge in the page's color, parting it from the dots under it.
   const drawDot = (ctx, x, y, look, color, background) => {
     const { radius, fill } = look;
-    if (fill === "full" && radius < MARKER) {
-      ctx.fillStyle = background;
-      ctx.beginPath(); ctx.arc(x, y, radius + 0.5, 0, 2 * Math.PI); ctx.fill();
-    }
-    ctx.fillStyle = color;
-    ctx.beginPath();
-    if (fill === "full") ctx.arc(x, y, radius < MARKER ? radius - 0.5 : radius, 0, 2 * Math.PI);
-    else {
+    const shape = (r) => {
+      ctx.beginPath();
+      if (fill === "full") { ctx.arc(x, y, r, 0, 2 * Math.PI); return; }
       const side = fill === "left" ? -0.5 : 0.5;  // each half half a pixel off the parting line
-      ctx.moveTo(x + side, y - radius);
-      ctx.arc(x + side, y, radius, -Math.PI / 2, Math.PI / 2, fill === "left");
+      ctx.moveTo(x + side, y - r);
+      ctx.arc(x + side, y, r, -Math.PI / 2, Math.PI / 2, fill === "left");
       ctx.closePath();
-    }
-    ctx.fill();
+    };
+    const alone = fill === "full" && radius === MARKER;
+    if (!alone) { ctx.fillStyle = background; shape(radius + 0.5); ctx.fill(); }
+    ctx.fillStyle = color; shape(fill === "full" && !alone ? radius - 0.5 : radius); ctx.fill();
   };
   // A value as the clip's readout writes it: 4 decimals, 4 significant digits from 10 up.
   const valueText = (v) => !isFinite(v) ? "not finite" : v < 10 ? v.toFixed(4)
