@@ -29,6 +29,23 @@ page.panelKinds.code = (() => {
     return rows.map((row, i) => [row[3] / row[i], row[4] / row[i]]);
   }
 
+  // Each PCA ring's opacity, the clip's rule (panels/code.py ghost_colors): data.ghostAlpha,
+  // divided where more than data.ghostPile rings lie within a ring and a half of it (counted
+  // in cells a ring wide, `ringPx`, each with its 8 neighbours; rings off the plane counted at
+  // its edge), so a pile reads as faint rings, never as a solid disk.
+  function ghostAlphas(centers, ringPx, box, data) {
+    const cell = ([px, py]) => [
+      Math.floor(Math.min(Math.max(px, box.left - ringPx), box.left + box.width + ringPx) / ringPx),
+      Math.floor(Math.min(Math.max(py, box.top - ringPx), box.top + box.height + ringPx) / ringPx)];
+    const cells = centers.map(cell), counts = new Map(), key = (cx, cy) => cx + "," + cy;
+    for (const [cx, cy] of cells) counts.set(key(cx, cy), (counts.get(key(cx, cy)) || 0) + 1);
+    return cells.map(([cx, cy]) => {
+      let crowd = 0;
+      for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) crowd += counts.get(key(cx + dx, cy + dy)) || 0;
+      return data.ghostAlpha * Math.min(1, data.ghostPile / crowd);
+    });
+  }
+
   return class CodePanel extends Panel {
     constructor(stage, spec) {
       super(stage, spec, 0.66);
@@ -177,7 +194,7 @@ page.panelKinds.code = (() => {
 
     state() {
       return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, keyCorner: this.keyInside ? this.keyCorner : null, gridSide: this.gridSide || null, ellipses: this.ellipsesDrawn || 0,
-        ghost: this.ghostDrawn || null, ringRadius: this.ringRadius || null, dotRadius: this.dotRadius || null,
+        ghost: this.ghostDrawn || null, ghostAlphas: this.ghostAlphas || null, ringRadius: this.ringRadius || null, dotRadius: this.dotRadius || null,
         axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null,
         box: [this.box.left, this.box.top, this.box.width, this.box.height] };
     }
@@ -262,18 +279,21 @@ page.panelKinds.code = (() => {
       const map = solve3(normal, right);
       this.ghostDrawn = [];
       if (!map) return;
-      ctx.save();
-      ctx.strokeStyle = this.stage.theme.muted; ctx.lineWidth = 0.9; ctx.globalAlpha = 0.6;
-      this.ringRadius = ringRadius;
-      ctx.beginPath();
       for (let i = 0; i < run.n; i++) {
         const x = pca[2 * i], y = pca[2 * i + 1];
-        const code = [0, 1].map((c) => x * map[0][c] + y * map[1][c] + map[2][c]);
-        this.ghostDrawn.push(code);
-        const [px, py] = this.pixel(code);
-        ctx.moveTo(px + ringRadius, py); ctx.arc(px, py, ringRadius, 0, 2 * Math.PI);
+        this.ghostDrawn.push([0, 1].map((c) => x * map[0][c] + y * map[1][c] + map[2][c]));
       }
-      ctx.stroke();
+      const centers = this.ghostDrawn.map((code) => this.pixel(code));
+      this.ghostAlphas = ghostAlphas(centers, 2 * ringRadius, this.box, this.stage.data);
+      ctx.save();
+      ctx.strokeStyle = this.stage.theme.muted; ctx.lineWidth = 0.9;
+      this.ringRadius = ringRadius;
+      // Each ring stroked alone, at its own opacity: where rings overlap their ink adds up,
+      // as the clip's do (one path would draw a pile as one flat blot).
+      centers.forEach(([px, py], i) => {
+        ctx.globalAlpha = this.ghostAlphas[i];
+        ctx.beginPath(); ctx.arc(px, py, ringRadius, 0, 2 * Math.PI); ctx.stroke();
+      });
       ctx.restore();
     }
 
