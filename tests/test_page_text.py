@@ -304,6 +304,25 @@ def test_the_first_screen_holds_the_panels_and_the_caption(browser, first_pages,
         assert problems(driver) == [], (name, size)
 
 
+@pytest.mark.parametrize("name", ["vae-vs-ae", "denoising-vs-plain", "optimizers", "activations"])
+def test_a_comparison_two_a_row_stands_its_runs_side_by_side(browser, pages, name):
+    """Found by a lecturer's look at 640x400: vae-vs-ae's first screen held the plain AE's
+    plane and its mosaic (the VAE below the fold), denoising-vs-plain's its two decoders
+    (loss and caption below). Two a row, a comparison's panels go by kind (its runs' planes
+    side by side), the caption under the first row: the first screen holds a panel of two
+    runs and the lesson."""
+    with lecturer_window(browser, (640, 400)):
+        driver = open_page(browser, pages(name))
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        screen = js(driver, "aeviz.firstScreen()")
+        if not screen["pairs"]:  # (the description's grid fits: nothing stands two a row)
+            return
+        first = screen["panels"]
+        assert len(first) == 2 and first[0]["name"] == first[1]["name"], first
+        assert first[0]["run"] != first[1]["run"], first
+        assert screen["caption"] is not None and screen["caption"] <= screen["window"], screen
+
+
 @pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
 def test_the_header_keeps_its_height_while_the_run_plays(browser, full_pages, size):
     """digits' title fitted one line beside "epoch 0" and wrapped beside "epoch 150": the
