@@ -324,6 +324,22 @@ def test_a_comparison_two_a_row_stands_its_runs_side_by_side(browser, pages, nam
 
 
 @pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
+@pytest.mark.parametrize("name", ["vae-vs-ae", "linear-vs-pca", "optimizers"])
+def test_a_code_plane_is_at_most_about_square(browser, pages, name, size):
+    """Found by a lecturer's look at 1280x800: vae-vs-ae's planes filled their tall, narrow
+    slots (the clip's slot holds its key below the axes), so with equal scales the AE's y
+    axis ran -12..14 around codes in -4..6. Each plane's axes at most about square, as the
+    clip's are: the slot's spare height left empty, the caption right under the panels."""
+    with lecturer_window(browser, size):
+        driver = open_page(browser, pages(name))
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        planes = js(driver, "aeviz.description().filter((p) => p.name === 'code').length")
+        for number in range(planes):
+            left, top, width, height = js(driver, "aeviz.drawn('code', arguments[0]).box", number)
+            assert height <= 1.05 * width + 4, (name, size, number, width, height)
+
+
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
 def test_the_header_keeps_its_height_while_the_run_plays(browser, full_pages, size):
     """digits' title fitted one line beside "epoch 0" and wrapped beside "epoch 150": the
     page jumped 27 px while it played. The counter holds its widest text's room from the

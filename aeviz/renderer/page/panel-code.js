@@ -10,6 +10,9 @@ page.panelKinds.code = (() => {
   const { QUANT, MISSING } = page.data;
   const SAMPLE_PICK_PX = 8, TOUCH_PICK_PX = 18;
   const RING_MARGIN = 1.6;  // a PCA ring's radius beyond a dot's (px): the ring shows round it
+  // The plane's margins (px): above, right, below (the ticks and axis label; a key's lines
+  // under them), and the least on the left (its ticks and label: wider where they need it).
+  const TOP = 8, RIGHT = 10, BOTTOM = 38, KEY_LINE = 13, LEFT = 46;
 
   // The 3 x 2 solution of normal . x = right (Gaussian elimination with partial pivoting),
   // or null where the system is singular (codes all alike).
@@ -74,15 +77,15 @@ page.panelKinds.code = (() => {
       // on an opaque box, it hid codes): its lines measured on the panel's width first.
       this.keyLines = this.keyInside ? this.keyLinesFor(ctx, this.width - 8) : [];
       ctx.font = font(10.5);
-      const top = 8, right = 10, bottom = 38 + 13 * this.keyLines.length;
+      const top = TOP, right = RIGHT, bottom = BOTTOM + KEY_LINE * this.keyLines.length;
       const boxAt = (left) => {
         const width = this.width - left - right, height = this.height - top - bottom;
         const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
         return new Box(left, top, width, height, xl, yl);
       };
-      const margin = (box) => Math.max(46, Math.ceil(Math.max(...ticks(box.ylim, box.height, 45)
+      const margin = (box) => Math.max(LEFT, Math.ceil(Math.max(...ticks(box.ylim, box.height, 45)
         .map((t) => ctx.measureText(label(t)).width))) + 30);
-      let left = 46;
+      let left = LEFT;
       for (let pass = 0; pass < 3 && margin(boxAt(left)) > left; pass++) left = margin(boxAt(left));
       this.box = boxAt(left);
       if (this.keyInside) this.keyUnder(ctx);  // fixed: drawn once, outside the plane
@@ -91,6 +94,16 @@ page.panelKinds.code = (() => {
       drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(xl, width, 70), ticks(yl, height, 45),
         label, label);
       this.under(ctx);
+    }
+
+    // At most about square, as the clip's axes are: in a tall slot (vae-vs-ae's row of
+    // planes and mosaics at 1280x800) a plane filling it drew its codes in half its height
+    // (the scales equal). The canvas no taller than the plot's width and the margins above
+    // and below it: the slot's spare height left empty.
+    fitHeight() {
+      const width = Math.max(120, this.figure.clientWidth), lines = this.keyLines ? this.keyLines.length : 0;
+      const square = width - LEFT - RIGHT + TOP + BOTTOM + KEY_LINE * lines;
+      return Math.min(super.fitHeight(), Math.max(110, square));
     }
 
     // The key of a VAE's circles and ellipses on the title line, right-aligned; under the
