@@ -405,8 +405,11 @@ def test_a_640x400_window_stands_the_main_panels_two_a_row(browser, pages, name)
                 assert [p["name"] for p in first] == ["code", "loss"], screen
             for panel in first:
                 assert panel["width"] >= 240, (name, panel)
+                # (A comparison's first row shares the screen with its caption, three lines
+                # at 640 px: its planes wider than tall.)
+                least = 0.55 if name in ("vae-vs-ae", "optimizers") else 0.7
                 if panel["name"] == "code":
-                    assert 0.7 <= panel["height"] / panel["width"] <= 1.05, (name, panel)
+                    assert least <= panel["height"] / panel["width"] <= 1.05, (name, panel)
             assert screen["bottom"] <= screen["window"], screen
             texts = page_texts(driver)
             weights = [t["text"] for t in texts if t["canvas"] is not None

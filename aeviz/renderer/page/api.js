@@ -60,7 +60,7 @@ page.api = (stage, player) => {
       const ends = fitted.map((p) => p.figure).concat(caption.hidden ? [] : [caption]);
       return { panels: fitted.map((p) => ({ name: p.spec.name, run: p.spec.run ?? null, height: p.canvas.getBoundingClientRect().height,
         width: p.canvas.getBoundingClientRect().width,
-        natural: Math.max(120, p.figure.clientWidth) * p.aspect, least: page.kit.LEAST_HEIGHT })),
+        natural: p.naturalHeight(), least: page.kit.LEAST_HEIGHT })),
       bottom: Math.max(...ends.map((e) => e.getBoundingClientRect().bottom + window.scrollY)),
       caption: caption.hidden ? null : caption.getBoundingClientRect().bottom + window.scrollY,
       window: window.innerHeight, pairs: !!stage.firstRow };

@@ -100,10 +100,9 @@ page.panelKinds.code = (() => {
     // planes and mosaics at 1280x800) a plane filling it drew its codes in half its height
     // (the scales equal). The canvas no taller than the plot's width and the margins above
     // and below it: the slot's spare height left empty.
-    fitHeight() {
+    naturalHeight() {
       const width = Math.max(120, this.figure.clientWidth), lines = this.keyLines ? this.keyLines.length : 0;
-      const square = width - LEFT - RIGHT + TOP + BOTTOM + KEY_LINE * lines;
-      return Math.min(super.fitHeight(), Math.max(110, square));
+      return Math.min(super.naturalHeight(), width - LEFT - RIGHT + TOP + BOTTOM + KEY_LINE * lines);
     }
 
     // The key of a VAE's circles and ellipses on the title line, right-aligned; under the

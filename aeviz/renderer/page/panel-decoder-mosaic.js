@@ -29,10 +29,10 @@ page.panelKinds.decoderMosaic = (() => {
     // No taller than the mosaic its width holds (images undistorted) and its margins: in a
     // tall slot (vae-vs-ae's row at 1280x800, its planes at most square) the rest of the
     // canvas stood empty and held the caption far below.
-    fitHeight() {
+    naturalHeight() {
       const width = Math.max(120, this.figure.clientWidth), [rows, cols] = this.run.imageShape;
       const tall = (width - LEFT - RIGHT) * (this.side * (rows + GAP) - GAP) / (this.side * (cols + GAP) - GAP);
-      return Math.min(super.fitHeight(), Math.max(110, Math.ceil(tall) + TOP + BOTTOM));
+      return Math.min(super.naturalHeight(), Math.ceil(tall) + TOP + BOTTOM);
     }
 
     drawStill(ctx) {
