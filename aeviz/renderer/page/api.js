@@ -57,7 +57,8 @@ page.api = (stage, player) => {
     firstScreen: () => {
       const described = stage.panels.filter((p) => p.spec.rect), caption = document.getElementById("caption");
       const fitted = stage.firstRow || described;
-      const ends = fitted.map((p) => p.figure).concat(caption.hidden ? [] : [caption]);
+      const single = stage.firstRow && stage.runs.length === 1;  // (its caption may be below)
+      const ends = fitted.map((p) => p.figure).concat(caption.hidden || single ? [] : [caption]);
       return { panels: fitted.map((p) => ({ name: p.spec.name, run: p.spec.run ?? null, height: p.canvas.getBoundingClientRect().height,
         width: p.canvas.getBoundingClientRect().width,
         natural: p.naturalHeight(), least: page.kit.LEAST_HEIGHT })),

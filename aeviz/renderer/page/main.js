@@ -160,8 +160,10 @@
     const single = stage.runs.length === 1;
     if (described.length > 1 && (narrow || (single && bottom() > target && rowNarrow()))) {
       pairs();
-      // The first row and the caption under it (the lesson on the first screen).
-      ends = stage.firstRow.map((p) => p.figure).concat(Array.isArray(last) ? [] : [last]);
+      // The first row, and a comparison's caption under it (its lesson on the first screen
+      // with a panel of two runs; a single run's plane and loss keep the room, the caption
+      // may be below: fitted with it, seed-default's plane at 640x400 was 65 px high).
+      ends = stage.firstRow.map((p) => p.figure).concat(Array.isArray(last) || single ? [] : [last]);
       room = largest(stage.firstRow, 0, window.innerHeight, target);
       for (const panel of stage.firstRow) largest([panel], room, window.innerHeight, Math.max(target, bottom()));
       for (const panel of everyPanel) if (!stage.firstRow.includes(panel)) panel.resize();
