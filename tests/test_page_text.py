@@ -324,7 +324,7 @@ def test_a_comparison_two_a_row_stands_its_runs_side_by_side(browser, pages, nam
 
 
 @pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
-@pytest.mark.parametrize("name", ["vae-vs-ae", "linear-vs-pca", "optimizers"])
+@pytest.mark.parametrize("name", ["vae-vs-ae", "linear-vs-pca", "optimizers", "denoising-vs-plain"])
 def test_a_code_plane_is_at_most_about_square(browser, pages, name, size):
     """Found by a lecturer's look at 1280x800: vae-vs-ae's planes filled their tall, narrow
     slots (the clip's slot holds its key below the axes), so with equal scales the AE's y
@@ -333,10 +333,16 @@ def test_a_code_plane_is_at_most_about_square(browser, pages, name, size):
     with lecturer_window(browser, size):
         driver = open_page(browser, pages(name))
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
-        planes = js(driver, "aeviz.description().filter((p) => p.name === 'code').length")
-        for number in range(planes):
-            left, top, width, height = js(driver, "aeviz.drawn('code', arguments[0]).box", number)
-            assert height <= 1.05 * width + 4, (name, size, number, width, height)
+        # (and a flat decoded sheet's plane: denoising-vs-plain's ran -2.5..2.5 around -1..0.6)
+        for kind in ("code", "decoder"):
+            planes = js(driver, "aeviz.description().filter((p) => p.name === arguments[0]).length",
+                        kind)
+            for number in range(planes):
+                box = js(driver, "aeviz.drawn(arguments[0], arguments[1]).box", kind, number)
+                if box is None:  # (a mosaic: its images undistorted)
+                    continue
+                left, top, width, height = box
+                assert height <= 1.05 * width + 4, (name, size, kind, number, width, height)
 
 
 @pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
