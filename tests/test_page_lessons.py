@@ -17,6 +17,7 @@ from aeviz.renderer import render, run_views
 from aeviz.renderer.decoding import sheet_region
 from aeviz.renderer.description import MARK_NAMES, describe, noisy_inputs, sheet_marks, to_json
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
+from aeviz.renderer.panels.code import GHOST_ALPHA, GHOST_PILE, GHOST_RING_PT, ghost_colors
 from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES, SHORT_KEY_TEXTS
 from aeviz.settings import load_experiment
@@ -497,8 +498,9 @@ def test_the_optimizers_pca_label_sits_beside_its_line_clear_of_every_curve(brow
 
 
 # Of the PCA rings with no other ring or dot near, how many show their edge at all four
-# compass points (a pixel at or just beyond its radius 30 levels darker than the plane's
-# background), and how many there are: [seen, isolated]. A dot well inside a ring leaves
+# compass points (a pixel at or just beyond its radius 20 levels darker than the plane's
+# background: a ring at the clip's GHOST_ALPHA, 0.45 of the muted gray's 162 levels, split
+# over two pixels), and how many there are: [seen, isolated]. A dot well inside a ring leaves
 # it isolated (the codes on PCA's projection); one on its edge does not.
 RINGS_SEEN = """(() => {
   const state = aeviz.drawn('code', 0), canvas = document.querySelector('.panel.code canvas');
@@ -521,7 +523,7 @@ RINGS_SEEN = """(() => {
     // At the ring's radius, or a pixel further out (never on the dot inside it).
     const darkest = (ux, uy) => Math.max(...[0, 1].map((out) => background - level(
       Math.floor(center[0] + ux * (ring + out)), Math.floor(center[1] + uy * (ring + out)))));
-    if ([[1, 0], [-1, 0], [0, 1], [0, -1]].every(([ux, uy]) => darkest(ux, uy) >= 30)) seen += 1;
+    if ([[1, 0], [-1, 0], [0, 1], [0, -1]].every(([ux, uy]) => darkest(ux, uy) >= 20)) seen += 1;
   });
   return [seen, isolated];
 })();"""
@@ -558,6 +560,60 @@ def test_a_linear_run_draws_pcas_ghost_fitted_onto_its_codes(browser, tmp_path):
     page, _ = page_of([run], tmp_path / "plain.html", pca_ghost=False)
     driver = open_page(browser, page)
     assert js(driver, "aeviz.drawn('code', 0)")["ghost"] is None
+
+
+class _PagePixels:
+    """Stands for a clip's axes in ghost_colors: the page's canvas pixels as display
+    coordinates, its plane's box as the axes' box, a dpi at which a ring is as wide in
+    pixels as the page's."""
+
+    def __init__(self, box, ring_px):
+        from matplotlib.transforms import Bbox, IdentityTransform
+        left, top, width, height = box
+        self.transData = IdentityTransform()
+        self.bbox = Bbox([[left, top], [left + width, top + height]])
+        self.dpi = ring_px * 72 / GHOST_RING_PT
+
+    def get_figure(self):
+        return self
+
+
+def test_pcas_rings_fade_where_they_pile_up_as_the_clips_do(browser, tmp_path):
+    """Found by a lecturer's look: linear-vs-pca's page drew its 100 rings of cluster 4 at
+    epoch 0 as one solid dark-grey blob (a fifth class), and a heavy ring round every code at
+    the end: one path at 0.6. Each ring now has the clip's opacity (GHOST_ALPHA, divided past
+    GHOST_PILE rings around it: ghost_colors), counted on the page's own pixels."""
+    run = example("linear-vs-pca", 6)
+    page, _ = page_of([run], tmp_path / "linear.html")
+    for size in ((640, 400), (1280, 800)):
+        viewport(browser, *size)
+        try:
+            driver = open_page(browser, page)
+            _rings_as_the_clips(driver, len(run.x))
+        finally:
+            browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def _rings_as_the_clips(driver, n: int) -> None:
+    """At the first step and the last, each ring's opacity on the page is ghost_colors' on the
+    page's pixels; at the first, cluster 4's pile faded."""
+    from aeviz.renderer.theme import THEMES
+
+    for step in (0, js(driver, "aeviz.steps()") - 1):
+        js(driver, "aeviz.seek(arguments[0])", step)
+        state = js(driver, "aeviz.drawn('code', 0)")
+        centers = np.asarray(driver.execute_script("""const s = aeviz.drawn('code', 0),
+            rect = document.querySelector('.panel.code canvas').getBoundingClientRect();
+            return s.ghost.map((c) => { const p = aeviz.codeAt(0, c);
+              return [p[0] - rect.left, p[1] - rect.top]; });"""), float)
+        alphas = np.asarray(state["ghostAlphas"], float)
+        clip = _PagePixels(state["box"], 2 * state["ringRadius"])
+        want = ghost_colors(clip, centers, next(iter(THEMES.values())))[:, 3]
+        assert alphas.shape == want.shape == (n,)
+        assert np.allclose(alphas, want), np.abs(alphas - want).max()
+        assert alphas.max() == GHOST_ALPHA
+        if step == 0:  # cluster 4's pile: faded, its ink that of about GHOST_PILE rings
+            assert alphas.min() <= GHOST_ALPHA * GHOST_PILE / 20, alphas.min()
 
 
 def test_a_diverging_runs_weights_title_keeps_one_form_for_the_whole_run(browser, tmp_path):

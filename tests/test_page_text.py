@@ -304,6 +304,47 @@ def test_the_first_screen_holds_the_panels_and_the_caption(browser, first_pages,
         assert problems(driver) == [], (name, size)
 
 
+@pytest.mark.parametrize("name", ["vae-vs-ae", "denoising-vs-plain", "optimizers", "activations"])
+def test_a_comparison_two_a_row_stands_its_runs_side_by_side(browser, pages, name):
+    """Found by a lecturer's look at 640x400: vae-vs-ae's first screen held the plain AE's
+    plane and its mosaic (the VAE below the fold), denoising-vs-plain's its two decoders
+    (loss and caption below). Two a row, a comparison's panels go by kind (its runs' planes
+    side by side), the caption under the first row: the first screen holds a panel of two
+    runs and the lesson."""
+    with lecturer_window(browser, (640, 400)):
+        driver = open_page(browser, pages(name))
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        screen = js(driver, "aeviz.firstScreen()")
+        if not screen["pairs"]:  # (the description's grid fits: nothing stands two a row)
+            return
+        first = screen["panels"]
+        assert len(first) == 2 and first[0]["name"] == first[1]["name"], first
+        assert first[0]["run"] != first[1]["run"], first
+        assert screen["caption"] is not None and screen["caption"] <= screen["window"], screen
+
+
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
+@pytest.mark.parametrize("name", ["vae-vs-ae", "linear-vs-pca", "optimizers", "denoising-vs-plain"])
+def test_a_code_plane_is_at_most_about_square(browser, pages, name, size):
+    """Found by a lecturer's look at 1280x800: vae-vs-ae's planes filled their tall, narrow
+    slots (the clip's slot holds its key below the axes), so with equal scales the AE's y
+    axis ran -12..14 around codes in -4..6. Each plane's axes at most about square, as the
+    clip's are: the slot's spare height left empty, the caption right under the panels."""
+    with lecturer_window(browser, size):
+        driver = open_page(browser, pages(name))
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        # (and a flat decoded sheet's plane: denoising-vs-plain's ran -2.5..2.5 around -1..0.6)
+        for kind in ("code", "decoder"):
+            planes = js(driver, "aeviz.description().filter((p) => p.name === arguments[0]).length",
+                        kind)
+            for number in range(planes):
+                box = js(driver, "aeviz.drawn(arguments[0], arguments[1]).box", kind, number)
+                if box is None:  # (a mosaic: its images undistorted)
+                    continue
+                left, top, width, height = box
+                assert height <= 1.05 * width + 4, (name, size, kind, number, width, height)
+
+
 @pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
 def test_the_header_keeps_its_height_while_the_run_plays(browser, full_pages, size):
     """digits' title fitted one line beside "epoch 0" and wrapped beside "epoch 150": the
@@ -370,8 +411,11 @@ def test_a_640x400_window_stands_the_main_panels_two_a_row(browser, pages, name)
                 assert [p["name"] for p in first] == ["code", "loss"], screen
             for panel in first:
                 assert panel["width"] >= 240, (name, panel)
+                # (A comparison's first row shares the screen with its caption, three lines
+                # at 640 px: its planes wider than tall.)
+                least = 0.55 if name in ("vae-vs-ae", "optimizers") else 0.7
                 if panel["name"] == "code":
-                    assert 0.7 <= panel["height"] / panel["width"] <= 1.05, (name, panel)
+                    assert least <= panel["height"] / panel["width"] <= 1.05, (name, panel)
             assert screen["bottom"] <= screen["window"], screen
             texts = page_texts(driver)
             weights = [t["text"] for t in texts if t["canvas"] is not None

@@ -57,11 +57,13 @@ page.api = (stage, player) => {
     firstScreen: () => {
       const described = stage.panels.filter((p) => p.spec.rect), caption = document.getElementById("caption");
       const fitted = stage.firstRow || described;
-      const ends = stage.firstRow || caption.hidden ? fitted.map((p) => p.figure) : [caption];
-      return { panels: fitted.map((p) => ({ name: p.spec.name, height: p.canvas.getBoundingClientRect().height,
+      const single = stage.firstRow && stage.runs.length === 1;  // (its caption may be below)
+      const ends = fitted.map((p) => p.figure).concat(caption.hidden || single ? [] : [caption]);
+      return { panels: fitted.map((p) => ({ name: p.spec.name, run: p.spec.run ?? null, height: p.canvas.getBoundingClientRect().height,
         width: p.canvas.getBoundingClientRect().width,
-        natural: Math.max(120, p.figure.clientWidth) * p.aspect, least: page.kit.LEAST_HEIGHT })),
+        natural: p.naturalHeight(), least: page.kit.LEAST_HEIGHT })),
       bottom: Math.max(...ends.map((e) => e.getBoundingClientRect().bottom + window.scrollY)),
+      caption: caption.hidden ? null : caption.getBoundingClientRect().bottom + window.scrollY,
       window: window.innerHeight, pairs: !!stage.firstRow };
     },
     // The pure parts, for tests (not a stable interface).

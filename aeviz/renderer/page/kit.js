@@ -234,10 +234,11 @@ page.kit = (() => {
       Object.assign(this, { stage, spec, figure, canvas, aspect, share: 0.36, room: null, ctx: canvas.getContext("2d"),
         title, aside, background: document.createElement("canvas") });
     }
-    // The canvas's height for its width now: its aspect's, at most `share` of `room`.
+    // The canvas's height for its width now, given all the room it could want: its aspect's.
+    naturalHeight() { return Math.max(120, this.figure.clientWidth) * this.aspect; }
+    // The canvas's height for its width now: its natural height, at most `share` of `room`.
     fitHeight() {
-      const width = Math.max(120, this.figure.clientWidth);
-      const own = this.room === null, room = own ? window.innerHeight : this.room, natural = width * this.aspect;
+      const own = this.room === null, room = own ? window.innerHeight : this.room, natural = this.naturalHeight();
       // A described panel never under LEAST_HEIGHT px (unless its width makes it shorter):
       // below, the page scrolls rather than shrink a panel into illegibility.
       const least = own ? 0 : Math.min(natural, LEAST_HEIGHT);

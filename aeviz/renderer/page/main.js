@@ -80,14 +80,18 @@
       return 3;
     };
     // Two a row, across the window: a single run's code plane and loss first (the lesson:
-    // they take the first screen, square at most, the caption under them), then the other
-    // panels in the description's order; a comparison's in its order (its caption under
-    // them all). A panel left alone in its row spans it, at its rectangle's proportions.
-    // The rows below the first are not fitted: the page scrolls to them.
-    const first = { code: 0, loss: 1 };
-    const rank = (panel) => (panel.spec.name in first ? first[panel.spec.name] : 2);
+    // they take the first screen, square at most), then its other panels in the
+    // description's order; a comparison's by kind, each kind's runs side by side in the runs'
+    // order (the code planes, then the decoders, then the loss, then the rest): in the
+    // description's order a run's plane stood beside its own mosaic and the other runs were
+    // below the fold. The caption under the first row (the first screen holds the lesson and,
+    // in a comparison, one panel of each of two runs). A panel left alone in its row spans
+    // it, at its rectangle's proportions. The rows below the first are not fitted: the page
+    // scrolls to them.
+    const ranks = stage.runs.length === 1 ? { code: 0, loss: 1 } : { code: 0, decoder: 1, loss: 2 };
+    const rank = (panel) => (panel.spec.name in ranks ? ranks[panel.spec.name] : 3);
     const inPairs = () => {
-      const order = stage.runs.length === 1 ? [...described].sort((a, b) => rank(a) - rank(b)) : described;
+      const order = [...described].sort((a, b) => rank(a) - rank(b));  // (stable: runs in order)
       grid.style.gridTemplateColumns = "minmax(0, 1fr) minmax(0, 1fr)";
       grid.style.columnGap = "14px";
       let row = 1;
@@ -103,9 +107,8 @@
         });
         stage.firstRow = i === 0 ? pair : stage.firstRow;
         row += 1;
-        if (i === 0 && stage.runs.length === 1) caption.style.gridRow = String(row++);
+        if (i === 0) caption.style.gridRow = String(row++);
       }
-      if (stage.runs.length > 1) caption.style.gridRow = String(row++);
       return row;
     };
     const own = panels.filter((p) => !p.spec.rect);
@@ -157,7 +160,10 @@
     const single = stage.runs.length === 1;
     if (described.length > 1 && (narrow || (single && bottom() > target && rowNarrow()))) {
       pairs();
-      ends = stage.firstRow.map((p) => p.figure);
+      // The first row, and a comparison's caption under it (its lesson on the first screen
+      // with a panel of two runs; a single run's plane and loss keep the room, the caption
+      // may be below: fitted with it, seed-default's plane at 640x400 was 65 px high).
+      ends = stage.firstRow.map((p) => p.figure).concat(Array.isArray(last) || single ? [] : [last]);
       room = largest(stage.firstRow, 0, window.innerHeight, target);
       for (const panel of stage.firstRow) largest([panel], room, window.innerHeight, Math.max(target, bottom()));
       for (const panel of everyPanel) if (!stage.firstRow.includes(panel)) panel.resize();

@@ -36,6 +36,7 @@ from aeviz.renderer.description import (
 from aeviz.renderer.frames import Frame, plan_frames
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.page.playground import playground_data
+from aeviz.renderer.panels.code import GHOST_ALPHA, GHOST_PILE
 from aeviz.renderer.panels.graph_labels import layer_label_choices, summary_parts
 from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
 from aeviz.renderer.panels.loss import MARKER_PT, NESTED_SHARE, SPLIT_PT
@@ -102,6 +103,9 @@ def pack_runs(views: list[RunView], options: RenderOptions
         "keyTexts": list(KEY_TEXTS), "shortKeyTexts": list(SHORT_KEY_TEXTS),
         "markNames": {mark: list(names) for mark, names in MARK_NAMES.items()},
         "objectiveLabel": OBJECTIVE_LABEL,
+        # PCA's rings: a ring's opacity, and the rings around it past which it grows fainter
+        # (the clip's ghost_colors rule, ported to panel-code.js's ghostAlphas)
+        "ghostAlpha": GHOST_ALPHA, "ghostPile": GHOST_PILE,
         "objectiveColor": theme.runs[2],  # as the loss panel draws the training objective
         # loss end dots at one place: two as halves of one this much larger, a third nested
         "splitShare": SPLIT_PT / MARKER_PT, "nestedShare": NESTED_SHARE,  # (the clip's)

@@ -10,6 +10,9 @@ page.panelKinds.code = (() => {
   const { QUANT, MISSING } = page.data;
   const SAMPLE_PICK_PX = 8, TOUCH_PICK_PX = 18;
   const RING_MARGIN = 1.6;  // a PCA ring's radius beyond a dot's (px): the ring shows round it
+  // The plane's margins (px): above, right, below (the ticks and axis label; a key's lines
+  // under them), and the least on the left (its ticks and label: wider where they need it).
+  const TOP = 8, RIGHT = 10, BOTTOM = 38, KEY_LINE = 13, LEFT = 46;
 
   // The 3 x 2 solution of normal . x = right (Gaussian elimination with partial pivoting),
   // or null where the system is singular (codes all alike).
@@ -27,6 +30,23 @@ page.panelKinds.code = (() => {
       }
     }
     return rows.map((row, i) => [row[3] / row[i], row[4] / row[i]]);
+  }
+
+  // Each PCA ring's opacity, the clip's rule (panels/code.py ghost_colors): data.ghostAlpha,
+  // divided where more than data.ghostPile rings lie within a ring and a half of it (counted
+  // in cells a ring wide, `ringPx`, each with its 8 neighbours; rings off the plane counted at
+  // its edge), so a pile reads as faint rings, never as a solid disk.
+  function ghostAlphas(centers, ringPx, box, data) {
+    const cell = ([px, py]) => [
+      Math.floor(Math.min(Math.max(px, box.left - ringPx), box.left + box.width + ringPx) / ringPx),
+      Math.floor(Math.min(Math.max(py, box.top - ringPx), box.top + box.height + ringPx) / ringPx)];
+    const cells = centers.map(cell), counts = new Map(), key = (cx, cy) => cx + "," + cy;
+    for (const [cx, cy] of cells) counts.set(key(cx, cy), (counts.get(key(cx, cy)) || 0) + 1);
+    return cells.map(([cx, cy]) => {
+      let crowd = 0;
+      for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) crowd += counts.get(key(cx + dx, cy + dy)) || 0;
+      return data.ghostAlpha * Math.min(1, data.ghostPile / crowd);
+    });
   }
 
   return class CodePanel extends Panel {
@@ -57,15 +77,15 @@ page.panelKinds.code = (() => {
       // on an opaque box, it hid codes): its lines measured on the panel's width first.
       this.keyLines = this.keyInside ? this.keyLinesFor(ctx, this.width - 8) : [];
       ctx.font = font(10.5);
-      const top = 8, right = 10, bottom = 38 + 13 * this.keyLines.length;
+      const top = TOP, right = RIGHT, bottom = BOTTOM + KEY_LINE * this.keyLines.length;
       const boxAt = (left) => {
         const width = this.width - left - right, height = this.height - top - bottom;
         const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
         return new Box(left, top, width, height, xl, yl);
       };
-      const margin = (box) => Math.max(46, Math.ceil(Math.max(...ticks(box.ylim, box.height, 45)
+      const margin = (box) => Math.max(LEFT, Math.ceil(Math.max(...ticks(box.ylim, box.height, 45)
         .map((t) => ctx.measureText(label(t)).width))) + 30);
-      let left = 46;
+      let left = LEFT;
       for (let pass = 0; pass < 3 && margin(boxAt(left)) > left; pass++) left = margin(boxAt(left));
       this.box = boxAt(left);
       if (this.keyInside) this.keyUnder(ctx);  // fixed: drawn once, outside the plane
@@ -74,6 +94,15 @@ page.panelKinds.code = (() => {
       drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(xl, width, 70), ticks(yl, height, 45),
         label, label);
       this.under(ctx);
+    }
+
+    // At most about square, as the clip's axes are: in a tall slot (vae-vs-ae's row of
+    // planes and mosaics at 1280x800) a plane filling it drew its codes in half its height
+    // (the scales equal). The canvas no taller than the plot's width and the margins above
+    // and below it: the slot's spare height left empty.
+    naturalHeight() {
+      const width = Math.max(120, this.figure.clientWidth), lines = this.keyLines ? this.keyLines.length : 0;
+      return Math.min(super.naturalHeight(), width - LEFT - RIGHT + TOP + BOTTOM + KEY_LINE * lines);
     }
 
     // The key of a VAE's circles and ellipses on the title line, right-aligned; under the
@@ -177,7 +206,7 @@ page.panelKinds.code = (() => {
 
     state() {
       return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, keyCorner: this.keyInside ? this.keyCorner : null, gridSide: this.gridSide || null, ellipses: this.ellipsesDrawn || 0,
-        ghost: this.ghostDrawn || null, ringRadius: this.ringRadius || null, dotRadius: this.dotRadius || null,
+        ghost: this.ghostDrawn || null, ghostAlphas: this.ghostAlphas || null, ringRadius: this.ringRadius || null, dotRadius: this.dotRadius || null,
         axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null,
         box: [this.box.left, this.box.top, this.box.width, this.box.height] };
     }
@@ -262,18 +291,21 @@ page.panelKinds.code = (() => {
       const map = solve3(normal, right);
       this.ghostDrawn = [];
       if (!map) return;
-      ctx.save();
-      ctx.strokeStyle = this.stage.theme.muted; ctx.lineWidth = 0.9; ctx.globalAlpha = 0.6;
-      this.ringRadius = ringRadius;
-      ctx.beginPath();
       for (let i = 0; i < run.n; i++) {
         const x = pca[2 * i], y = pca[2 * i + 1];
-        const code = [0, 1].map((c) => x * map[0][c] + y * map[1][c] + map[2][c]);
-        this.ghostDrawn.push(code);
-        const [px, py] = this.pixel(code);
-        ctx.moveTo(px + ringRadius, py); ctx.arc(px, py, ringRadius, 0, 2 * Math.PI);
+        this.ghostDrawn.push([0, 1].map((c) => x * map[0][c] + y * map[1][c] + map[2][c]));
       }
-      ctx.stroke();
+      const centers = this.ghostDrawn.map((code) => this.pixel(code));
+      this.ghostAlphas = ghostAlphas(centers, 2 * ringRadius, this.box, this.stage.data);
+      ctx.save();
+      ctx.strokeStyle = this.stage.theme.muted; ctx.lineWidth = 0.9;
+      this.ringRadius = ringRadius;
+      // Each ring stroked alone, at its own opacity: where rings overlap their ink adds up,
+      // as the clip's do (one path would draw a pile as one flat blot).
+      centers.forEach(([px, py], i) => {
+        ctx.globalAlpha = this.ghostAlphas[i];
+        ctx.beginPath(); ctx.arc(px, py, ringRadius, 0, 2 * Math.PI); ctx.stroke();
+      });
       ctx.restore();
     }
 

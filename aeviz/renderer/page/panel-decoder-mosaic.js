@@ -5,6 +5,7 @@ page.panelKinds.decoderMosaic = (() => {
   const { Panel, Box, niceTicks, gridPoints } = page.kit;
   const GAP = 1;  // image pixels between images
   const PIXEL_PX = 2.5, SMALLEST = 3;  // the clip's PIXEL_PX and SMALLEST_MOSAIC
+  const LEFT = 52, RIGHT = 10, TOP = 8, BOTTOM = 38;  // px: the mosaic's margins (ticks, axis labels)
 
   return class DecoderMosaicPanel extends Panel {
     constructor(stage, spec) {
@@ -25,9 +26,18 @@ page.panelKinds.decoderMosaic = (() => {
       this.image.width = side * (cols + GAP) - GAP; this.image.height = side * (rows + GAP) - GAP;
     }
 
+    // No taller than the mosaic its width holds (images undistorted) and its margins: in a
+    // tall slot (vae-vs-ae's row at 1280x800, its planes at most square) the rest of the
+    // canvas stood empty and held the caption far below.
+    naturalHeight() {
+      const width = Math.max(120, this.figure.clientWidth), [rows, cols] = this.run.imageShape;
+      const tall = (width - LEFT - RIGHT) * (this.side * (rows + GAP) - GAP) / (this.side * (cols + GAP) - GAP);
+      return Math.min(super.naturalHeight(), Math.ceil(tall) + TOP + BOTTOM);
+    }
+
     drawStill(ctx) {
-      const left = 52, top = 8, bottom = 38;
-      const room = [this.width - left - 10, this.height - top - bottom];
+      const left = LEFT, top = TOP, bottom = BOTTOM;
+      const room = [this.width - left - RIGHT, this.height - top - bottom];
       // Fewer, larger images where the slot is small (as the clip's _mosaic_side): an image
       // pixel PIXEL_PX screen pixels or more, an 8 x 8 digit 20 px, read at the back of a room.
       const [rows, cols] = this.run.imageShape;

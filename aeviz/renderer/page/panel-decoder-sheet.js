@@ -42,9 +42,19 @@ page.panelKinds.decoderSheet = (() => {
       return [short.slice(0, half), short.slice(half)];
     }
 
+    // A flat (2-D) sheet's plane at most about square, as a code plane (panel-code.js): in
+    // denoising-vs-plain's tall slots at 1280x800 its y axis ran -2.5..2.5 around the arc's
+    // -1..0.6. (The key's rows above it as last drawn.)
+    naturalHeight() {
+      if (this.run.d === 3) return super.naturalHeight();
+      const width = Math.max(120, this.figure.clientWidth), top = this.top || 18;
+      return Math.min(super.naturalHeight(), width - 46 - 10 + top + 38);
+    }
+
     drawStill(ctx) {
       const run = this.run, stage = this.stage, theme = stage.theme, names = this.projection.names;
       const left = 46, top = 18 + KEY_LINE * (this.keyRows(ctx).length - 1), right = 10, bottom = 38, camera = run.d === 3;
+      this.top = top;
       const width = this.width - left - right, height = this.height - top - bottom;
       const [xl, yl] = equalAspect(this.decoder.x, this.decoder.y, width, height);
       const box = this.box = new Box(left, top, width, height, xl, yl);
@@ -100,7 +110,8 @@ page.panelKinds.decoderSheet = (() => {
     // What the last draw drew: which grid points were strong, the outputs linked to the
     // noisy inputs, the key.
     state() {
-      return { ...super.state(), key: this.key, strong: this.strong, links: this.links, triad: this.triadCorner || null };
+      return { ...super.state(), key: this.key, strong: this.strong, links: this.links, triad: this.triadCorner || null,
+        box: [this.box.left, this.box.top, this.box.width, this.box.height] };
     }
 
     // The three data axes as short arrows, each named past its tip, in the corner holding the
