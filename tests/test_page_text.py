@@ -323,6 +323,23 @@ def test_a_comparison_two_a_row_stands_its_runs_side_by_side(browser, pages, nam
         assert screen["caption"] is not None and screen["caption"] <= screen["window"], screen
 
 
+@pytest.mark.parametrize("name", ["optimizers", "activations"])
+def test_a_comparisons_planes_are_drawn_at_one_size_in_every_row(browser, pages, name):
+    """Found by a lecturer's look at 640x400: two a row, the first row (fitted to the first
+    screen) drew SGD's and Momentum's planes 175 px tall and RMSProp's and Adam's below 282:
+    on one shared scale a unit was 60 px in one row and 110 in the next, and SGD's codes read
+    as tighter. Every plane of a comparison drawn at one size."""
+    with lecturer_window(browser, (640, 400)):
+        driver = open_page(browser, pages(name))
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        planes = js(driver, "aeviz.description().filter((p) => p.name === 'code').length")
+        boxes = [js(driver, "aeviz.drawn('code', arguments[0]).box", number)
+                 for number in range(planes)]
+    assert planes >= 3
+    sizes = {(round(width), round(height)) for _, _, width, height in boxes}
+    assert len(sizes) == 1, boxes
+
+
 @pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
 @pytest.mark.parametrize("name", ["vae-vs-ae", "linear-vs-pca", "optimizers", "denoising-vs-plain"])
 def test_a_code_plane_is_at_most_about_square(browser, pages, name, size):

@@ -166,6 +166,15 @@
       ends = stage.firstRow.map((p) => p.figure).concat(Array.isArray(last) || single ? [] : [last]);
       room = largest(stage.firstRow, 0, window.innerHeight, target);
       for (const panel of stage.firstRow) largest([panel], room, window.innerHeight, Math.max(target, bottom()));
+      // A comparison's later rows: each panel as large as the first row's of its kind, so
+      // one scale reads alike in every row (the optimizers' RMSProp and Adam planes were
+      // drawn larger than SGD's and Momentum's, one unit 110 px against 60).
+      if (!single) {
+        for (const panel of described) {
+          const alike = stage.firstRow.find((p) => p.spec.name === panel.spec.name);
+          if (alike && !stage.firstRow.includes(panel)) { panel.room = alike.room; panel.share = alike.share; }
+        }
+      }
       for (const panel of everyPanel) if (!stage.firstRow.includes(panel)) panel.resize();
       for (const panel of stage.firstRow) panel.resize();
       return;
