@@ -76,7 +76,8 @@ Panel
   named         the axes ("x", "y") whose name the code plane shows (a comparison's: "x" on
                 the bottom plane of each column, "y" on the left column's), else []
   numbered      the axes whose tick labels it shows: the named ones where the runs share
-                a scale, both where each has its own, else []
+                one scale all along ("shared"), both where each has its own or its limits
+                follow its codes ("own", "follow"), else []
 
 CodeLimits      mode ("fixed", "symlog" or "follow"), codes_x and codes_y (the codes' lowest
                 and highest value on each axis over the frames shown), start_spread (their
