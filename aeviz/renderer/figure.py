@@ -261,7 +261,8 @@ class HandoutFigure:
         self.gap = FOLLOW_GAP if self.follow else GAP
         # Rows on scales of their own ("own", "follow") each carry their x numbers: room
         # for them under every row, not the last alone.
-        self.row_gap = FOLLOW_GAP if options.scales != "shared" and len(views) > 1 else GAP
+        self.own_rows = options.scales != "shared" and len(views) > 1
+        self.row_gap = FOLLOW_GAP if self.own_rows else GAP
         self.cell = (width - LEFT - RIGHT - self.gap * (columns - 1)) / columns
         if self.cell < 0.5:
             raise SettingError("at", f"{columns} moments do not fit {width:g} inches; give "
@@ -449,7 +450,7 @@ class HandoutFigure:
                     fontsize=FONT["tick"], color=theme.muted)
         last_row = row == len(self.views) - 1 or self.decoder  # (a decoded row under it)
         ax.tick_params(labelleft=column == 0 or self.follow,
-                       labelbottom=last_row or self.row_gap != GAP)
+                       labelbottom=last_row or self.own_rows)
         ax.set_xlabel("")
         ax.set_ylabel("")
         if column == 0:
