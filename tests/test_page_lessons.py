@@ -170,6 +170,47 @@ def test_the_decoder_sheets_key_names_every_mark_it_draws(browser, denoising, tm
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+# Every text a canvas draws, with the alpha and color it was drawn in (installed before the
+# page's scripts run).
+TEXT_INK = r"""
+window.__ink = [];
+const fillText = CanvasRenderingContext2D.prototype.fillText;
+CanvasRenderingContext2D.prototype.fillText = function (s, ...rest) {
+  window.__ink.push([String(s), this.globalAlpha, String(this.fillStyle)]);
+  return fillText.call(this, s, ...rest);
+};
+"""
+
+
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
+def test_the_decoder_sheets_faint_mark_has_a_legible_name(browser, denoising, tmp_path, size):
+    """Found by a lecturer's look: the key's entry for the faint sheet beyond the codes was
+    drawn faint (alpha 0.45), its name the hardest text of the panel to read. The mark's
+    sample stays faint, as the mark is; every name of the key (long or short) is drawn as
+    the others are: opaque, in one color."""
+    page, _ = page_of([denoising], tmp_path / "single.html")
+    names = {mark: forms for mark, forms in MARK_NAMES.items()
+             if mark in ("data", "sheet", "beyond", "noisy")}
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": TEXT_INK})
+    viewport(browser, *size)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        ink = js(driver, "window.__ink")
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", script)
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    drawn = {mark: [(alpha, color) for text, alpha, color in ink
+                    if any(text.strip().endswith(form) for form in forms)]
+             for mark, forms in names.items()}
+    assert all(drawn.values()), drawn
+    looks = {look for found in drawn.values() for look in found}
+    assert looks == {(1, drawn["sheet"][0][1])}, drawn
+    # the faint mark's sample ("—") faint still, the strong sheet's not
+    dashes = {alpha for text, alpha, _ in ink if text.strip() == "—"}
+    assert dashes == {1, 0.45}, dashes
+
+
 def test_the_decoder_sheet_is_strong_only_where_the_codes_are(browser, tmp_path):
     run = example("decoder-manifold", 3)
     page, expected = page_of([run], tmp_path / "manifold.html")

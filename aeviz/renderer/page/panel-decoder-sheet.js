@@ -28,15 +28,15 @@ page.panelKinds.decoderSheet = (() => {
       return [u, v];
     }
 
-    // The key's entries [text, faint] in rows: one row of the long names or of the short
+    // The key's entries [symbol, name, faint] in rows: one row of the long names or of the short
     // ones where it fits over the panel's width (the axis's margin too), else two.
     keyRows(ctx) {
       const names = this.stage.data.markNames, marks = ["data", "sheet"];
       if (this.decoder.region) marks.push("beyond");
       if (this.run.noisy.length) marks.push("noisy");
-      const entries = (form) => marks.map((mark) => [KEY_SYMBOLS[mark] + names[mark][form], mark === "beyond"]);
+      const entries = (form) => marks.map((mark) => [KEY_SYMBOLS[mark], names[mark][form], mark === "beyond"]);
       ctx.font = font(10);
-      const room = this.width - 14, widthOf = (row) => ctx.measureText(row.map(([t]) => t).join(KEY_GAP)).width;
+      const room = this.width - 14, widthOf = (row) => ctx.measureText(row.map(([s, t]) => s + t).join(KEY_GAP)).width;
       for (const form of [0, 1]) if (widthOf(entries(form)) <= room) return [entries(form)];
       const short = entries(1), half = Math.ceil(short.length / 2);
       return [short.slice(0, half), short.slice(half)];
@@ -76,13 +76,18 @@ page.panelKinds.decoderSheet = (() => {
       // clip's legend), its long names where they fit above the plane, else its short ones,
       // else the short ones in two rows (the plane lowered for them in drawStill).
       const rows = this.keyRows(ctx);
-      this.key = rows.map((row) => row.map(([t]) => t).join(KEY_GAP)).join(KEY_GAP);
+      this.key = rows.map((row) => row.map(([s, t]) => s + t).join(KEY_GAP)).join(KEY_GAP);
       rows.forEach((row, n) => {
         let x = box.left + box.width;  // right-aligned: drawn from the last entry leftwards
-        for (const [text, faint] of [...row].reverse()) {
+        const y = box.top - 5 - KEY_LINE * (rows.length - 1 - n);
+        for (const [symbol, name, faint] of [...row].reverse()) {
+          // A faint mark's sample faint, as the mark is; its name as legible as every other
+          // (drawn faint too, "beyond the codes" was the hardest text of the panel to read).
+          stage.draw.text(ctx, name, x, y, "right", "alphabetic", theme.muted, 10);
           ctx.globalAlpha = faint ? 0.45 : 1;
-          stage.draw.text(ctx, text, x, box.top - 5 - KEY_LINE * (rows.length - 1 - n), "right", "alphabetic", theme.muted, 10);
-          x -= ctx.measureText(text + KEY_GAP).width;
+          stage.draw.text(ctx, symbol, x - ctx.measureText(name).width, y, "right", "alphabetic", theme.muted, 10);
+          ctx.globalAlpha = 1;
+          x -= ctx.measureText(symbol + name + KEY_GAP).width;
         }
       });
       ctx.globalAlpha = 1;
