@@ -340,6 +340,44 @@ def test_a_comparisons_planes_are_drawn_at_one_size_in_every_row(browser, pages,
     assert len(sizes) == 1, boxes
 
 
+def drawn_boxes(driver) -> list[dict]:
+    """Each of the description's panels as laid out: its kind, run and box in page pixels."""
+    return js(driver, """aeviz.description().filter((p) => p.rect).map((p, i) => {
+        const figure = document.querySelectorAll('#panels > figure.panel')[i];
+        const r = figure.getBoundingClientRect();
+        return { name: p.name, run: p.run, figure: figure.className, left: r.left,
+                 top: r.top + scrollY, bottom: r.bottom + scrollY, width: r.width }; })""")
+
+
+@pytest.mark.parametrize("name", ["optimizers", "activations"])
+def test_a_comparisons_loss_is_one_scroll_away_and_its_rows_hold_one_kind(browser, pages, name):
+    """Found by a lecturer's look at 640x400: the optimizers' loss (the lesson: four curves
+    against each other) began 1.5 screens down, under two rows of planes; activations' tanh
+    plane stood beside the loss, as if it belonged with it. Two a row, a comparison whose
+    planes take two rows has its loss right under the first row and the caption, whole
+    within the first two screens and at least about half as tall as wide; every row holds
+    panels of one kind, a lone plane as wide as the planes above it."""
+    with lecturer_window(browser, (640, 400)):
+        driver = open_page(browser, pages(name))
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        assert js(driver, "aeviz.firstScreen()")["pairs"]
+        boxes, window = drawn_boxes(driver), js(driver, "window.innerHeight")
+        caption = js(driver, "document.getElementById('caption').getBoundingClientRect().bottom"
+                             " + scrollY")
+    assert all(box["figure"] == f"panel {box['name']}" for box in boxes), boxes
+    loss = next(box for box in boxes if box["name"] == "loss")
+    assert loss["bottom"] <= 2 * window, (loss, window)
+    # across the page, tall enough to tell its curves apart (at activations' strip
+    # proportions, 612 x 185 px)
+    assert loss["bottom"] - loss["top"] >= 0.45 * loss["width"], loss
+    planes = [box for box in boxes if box["name"] == "code"]
+    assert caption <= loss["top"] < min(box["top"] for box in planes[2:]), boxes
+    for one in boxes:  # side by side (tops within a few pixels): one kind
+        beside = [b for b in boxes if b is not one and abs(b["top"] - one["top"]) < 4]
+        assert all(b["name"] == one["name"] for b in beside), (one, beside)
+    assert {round(box["width"]) for box in planes} == {round(planes[0]["width"])}, planes
+
+
 @pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
 @pytest.mark.parametrize("name", ["vae-vs-ae", "linear-vs-pca", "optimizers", "denoising-vs-plain"])
 def test_a_code_plane_is_at_most_about_square(browser, pages, name, size):

@@ -45,6 +45,7 @@
     // The description's grid: as the clip has it.
     const asDescribed = () => {
       grid.style.columnGap = "";
+      for (const panel of described) { panel.figure.style.justifySelf = ""; panel.figure.style.width = ""; }
       grid.style.gridTemplateColumns = xs.slice(1).map((x, i) => "minmax(0, " + (x - xs[i]) + "fr)").join(" ") || "1fr";
       for (const panel of described) {
         const [x, y, width, height] = panel.spec.rect;
@@ -85,30 +86,55 @@
     // order (the code planes, then the decoders, then the loss, then the rest): in the
     // description's order a run's plane stood beside its own mosaic and the other runs were
     // below the fold. The caption under the first row (the first screen holds the lesson and,
-    // in a comparison, one panel of each of two runs). A panel left alone in its row spans
-    // it, at its rectangle's proportions. The rows below the first are not fitted: the page
-    // scrolls to them.
+    // in a comparison, one panel of each of two runs). Where a comparison's planes take more
+    // than one row (three runs or four), the loss comes right under the caption, before the
+    // other planes: it is the one panel holding every run, the lesson of their captions
+    // ("SGD stalls on the plateau", "tanh ends well below PCA's line"), and after two rows of
+    // planes it began 1.5 screens down at 640x400. A panel left alone in its row spans it, at
+    // its rectangle's proportions; one whose kind stands two in a row above (activations'
+    // third plane) keeps their column's width, centred, so it reads as one of them and not
+    // as the partner of the panel beside it. The rows below the first are not fitted: the
+    // page scrolls to them.
     const ranks = stage.runs.length === 1 ? { code: 0, loss: 1 } : { code: 0, decoder: 1, loss: 2 };
     const rank = (panel) => (panel.spec.name in ranks ? ranks[panel.spec.name] : 3);
-    const inPairs = () => {
+    const comparison = stage.runs.length > 1, LOSS_ASPECT = 0.5;
+    const rowsOf = () => {
       const order = [...described].sort((a, b) => rank(a) - rank(b));  // (stable: runs in order)
+      const rows = [];
+      for (let i = 0; i < order.length; i += 2) {
+        const pair = order.slice(i, i + 2), kind = pair[0].spec.name;
+        // (a comparison's kinds each in rows of their own; a single run's plane and loss a pair)
+        if (comparison && pair.length === 2 && pair[1].spec.name !== kind) { rows.push([pair[0]]); i -= 1; } else rows.push(pair);
+      }
+      const loss = rows.findIndex((row) => row[0].spec.name === "loss");
+      if (comparison && loss > 1 && rows[1][0].spec.name === rows[0][0].spec.name) {
+        rows.splice(1, 0, ...rows.splice(loss, 1));
+      }
+      return rows;
+    };
+    const inPairs = () => {
       grid.style.gridTemplateColumns = "minmax(0, 1fr) minmax(0, 1fr)";
       grid.style.columnGap = "14px";
+      const rows = rowsOf(), paired = new Set(rows.filter((r) => r.length === 2).map((r) => r[0].spec.name));
       let row = 1;
-      for (let i = 0; i < order.length; i += 2) {
-        const pair = order.slice(i, i + 2);
+      rows.forEach((pair, i) => {
         pair.forEach((panel, j) => {
-          const [, , width, height] = panel.spec.rect;
-          panel.figure.style.gridColumn = pair.length === 1 ? "1 / -1" : String(j + 1);
+          const [, , width, height] = panel.spec.rect, lone = pair.length === 1, kin = lone && paired.has(panel.spec.name);
+          panel.figure.style.gridColumn = lone ? "1 / -1" : String(j + 1);
           panel.figure.style.gridRow = String(row);
-          panel.aspect = pair.length === 1 ? height * pageHeight / (width * pageWidth) : 1;
+          panel.figure.style.justifySelf = kin ? "center" : "";
+          panel.figure.style.width = kin ? "calc((100% - 14px) / 2)" : "";  // one column's
+          panel.aspect = lone && !kin ? height * pageHeight / (width * pageWidth) : 1;
+          // (A comparison's loss across the page at least half as tall as wide: at
+          // activations' strip proportions its three curves ran 150 px high.)
+          if (lone && panel.spec.name === "loss") panel.aspect = Math.max(LOSS_ASPECT, panel.aspect);
           panel.share = i === 0 ? 1 : 0.8;  // below the first row: at most 80 % of the window
           panel.room = window.innerHeight;
         });
         stage.firstRow = i === 0 ? pair : stage.firstRow;
         row += 1;
         if (i === 0) caption.style.gridRow = String(row++);
-      }
+      });
       return row;
     };
     const own = panels.filter((p) => !p.spec.rect);
