@@ -378,6 +378,27 @@ def test_a_comparisons_loss_is_one_scroll_away_and_its_rows_hold_one_kind(browse
     assert {round(box["width"]) for box in planes} == {round(planes[0]["width"])}, planes
 
 
+def test_a_comparisons_mosaics_come_right_after_its_planes(browser, pages):
+    """A lecturer at 640x400 looked for vae-vs-ae's mosaics: with two runs the first screen
+    holds both planes and the caption (no layout holds the mosaics too with every panel at
+    its least height), so the mosaics come right after, each under its own run's plane,
+    whole within the first two screens (the loss moved up for three runs or more must not
+    move them down)."""
+    with lecturer_window(browser, (640, 400)):
+        driver = open_page(browser, pages("vae-vs-ae"))
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        boxes, window = drawn_boxes(driver), js(driver, "window.innerHeight")
+        caption = js(driver, "document.getElementById('caption').getBoundingClientRect().bottom"
+                             " + scrollY")
+    planes = {box["run"]: box for box in boxes if box["name"] == "code"}
+    mosaics = {box["run"]: box for box in boxes if box["name"] == "decoder"}
+    assert len(planes) == len(mosaics) == 2, boxes
+    for run, mosaic in mosaics.items():
+        assert mosaic["left"] == planes[run]["left"], (planes, mosaics)
+        assert caption <= mosaic["top"] <= caption + 20, (caption, mosaic)
+        assert mosaic["bottom"] <= 2 * window, mosaic
+
+
 @pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
 @pytest.mark.parametrize("name", ["vae-vs-ae", "linear-vs-pca", "optimizers", "denoising-vs-plain"])
 def test_a_code_plane_is_at_most_about_square(browser, pages, name, size):
