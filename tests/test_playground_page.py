@@ -604,3 +604,17 @@ def test_the_recorded_run_is_drawn_behind_at_the_same_mini_batch(browser, diverg
     np.testing.assert_allclose(behind, run.codes[3], atol=2e-3)  # the quantization's step
     live = np.array(driver.execute_script("return aeviz.playground.codes()")).reshape(-1, 2)
     np.testing.assert_allclose(live, run.codes[3], rtol=1e-4, atol=1e-5)  # the same step
+
+
+def test_a_retrained_runs_mini_batch_records_sit_at_their_steps(browser, diverging):
+    """The student's run of the diverging example, recorded by mini-batch as the run is: the
+    loss chart draws each record where the recorded run's is on the timeline (batch 3 of 13 at
+    3/13), not every batch of epoch 1 at 1 (a vertical line beside the recorded curve)."""
+    page, run = diverging
+    driver = open_page(browser, page)
+    result = call(driver, "aeviz.playground.train()")
+    assert result["stopReason"] == "diverged", result
+    wait_until(lambda: len(driver.execute_script("return aeviz.playground.lossChart().live"))
+               == len(run.loss), "the retrained run's records drawn")
+    places = driver.execute_script("return aeviz.playground.lossChart().live")
+    np.testing.assert_allclose(places, np.asarray(run.step) / 13, atol=1e-12)

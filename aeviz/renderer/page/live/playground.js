@@ -611,7 +611,7 @@
     g.lineWidth = 1;
   }
 
-  let recordedDrawn = 0, lossAxis = null;  // what the loss chart drew last, for tests
+  let recordedDrawn = 0, lossAxis = null, livePlaces = [];  // what the loss chart drew last, for tests
   function drawLoss() {
     const {g, width, height} = sized(lossPanel.canvas, 320);
     const live1 = live.records.filter((r) => Number.isFinite(r.rmse));
@@ -647,6 +647,7 @@
     line(recordedXs, recordedYs, TH.faint);
     line(live1.map(at), live1.map((r) => r.rmse), TH.accent);
     lossAxis = [Math.pow(10, l0), Math.pow(10, l1)];
+    livePlaces = live1.map(at);
     g.fillStyle = TH.muted;
     g.font = "11px sans-serif";
     g.textAlign = "right";
@@ -917,8 +918,9 @@
     model: () => ({params: Array.from(model.params), layers: model.layers.slice(),
                    activations: model.activations.slice(), codeLayer: experiment.model.code_layer,
                    from: modelLabel, snapshot: worker ? null : modelSnapshot}),
-    // What the loss chart drew last: how many recorded points, and its axis's [low, high].
-    lossChart: () => ({recorded: recordedDrawn, axis: lossAxis}),
+    // What the loss chart drew last: how many recorded points, its axis's [low, high], and
+    // where on the timeline it drew the retrained run's records.
+    lossChart: () => ({recorded: recordedDrawn, axis: lossAxis, live: livePlaces}),
     codes: () => Array.from(currentCodes()),
     recordedAt: (epoch) => { const codes = recordedAt(epoch); return codes && Array.from(codes); },
     drag: dragTo,
