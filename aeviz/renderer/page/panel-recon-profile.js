@@ -4,7 +4,7 @@
 // reconFollow), as the code plane's limits grow with the codes: a diverging network's outputs
 // stay on the scale, never a line cut at the frame.
 page.panelKinds.reconProfile = (() => {
-  const { Panel, Box, niceTicks, font, HOVER_FORMS } = page.kit;
+  const { Panel, Box, niceTicks, tickName, font, HOVER_FORMS } = page.kit;
 
   return class ReconProfilePanel extends Panel {
     constructor(stage, spec) {
@@ -24,7 +24,8 @@ page.panelKinds.reconProfile = (() => {
     still(ctx, range) {
       const run = this.run, stage = this.stage, { drawAxes, fitText, text } = stage.draw, d = run.d;
       const pad = 0.06 * (range[1] - range[0]), ylim = [range[0] - pad, range[1] + pad];
-      this.box = new Box(48, 20, this.width * 0.62 - 58, this.height - 58, [0, Math.max(1, d - 1)], ylim);
+      const left = this.following ? this.followLeft(ctx) : 48;
+      this.box = new Box(left, 20, this.width * 0.62 - 10 - left, this.height - 58, [0, Math.max(1, d - 1)], ylim);
       const every = Math.max(1, Math.ceil(d / (this.box.width / 46))), xticks = [];
       for (let i = 0; i < d; i += every) xticks.push(i);
       drawAxes(ctx, this.box, "feature", "value", xticks, niceTicks(ylim[0], ylim[1], 5),
@@ -35,6 +36,22 @@ page.panelKinds.reconProfile = (() => {
       // Words above the boxes, where no curve crosses them.
       ctx.font = font(10);
       text(ctx, fitText(ctx, "dashed: input, solid: output", this.box.width), this.box.left, this.box.top - 6, "left", "alphabetic", stage.theme.muted, 10);
+    }
+
+    // Following, the ticks grow as wide as "-5e27": the box starts far enough right for the
+    // axis's name to stand clear of the widest of the run (drawAxes sets it beside them), one
+    // place for the whole run (a box that moved as the ticks grew would jump frame to frame).
+    followLeft(ctx) {
+      if (this.left === undefined) {
+        ctx.font = font(10.5);
+        let widest = 0;
+        for (let k = 0; 2 * k < this.follow.length; k++) {
+          const [low, high] = this.follow.subarray(2 * k, 2 * k + 2), pad = 0.06 * (high - low);
+          for (const t of niceTicks(low - pad, high + pad, 5)) widest = Math.max(widest, ctx.measureText(tickName(t)).width);
+        }
+        this.left = Math.max(48, Math.ceil(widest) + 31);
+      }
+      return this.left;
     }
 
     line(ctx, box, values, color, width, dash) {
