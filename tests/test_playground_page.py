@@ -581,6 +581,7 @@ def test_a_hidden_future_stays_hidden_in_the_playground(browser, diverging):
     chart = driver.execute_script("return aeviz.playground.lossChart()")
     assert chart["axis"][1] == pytest.approx(max(run.loss[:6]), rel=1e-6)
     assert driver.execute_script("return aeviz.playground.model().snapshot") == 5
+    assert chart["readout"] == "recorded run at epoch 1, batch 5/13"  # not "epoch 0"
     driver.execute_script("aeviz.seek(0)")
     for _ in range(3):  # the student's run reveals the recorded curve as far as it comes
         call(driver, "aeviz.playground.step()")

@@ -611,7 +611,7 @@
     g.lineWidth = 1;
   }
 
-  let recordedDrawn = 0, lossAxis = null, livePlaces = [];  // what the loss chart drew last, for tests
+  let recordedDrawn = 0, lossAxis = null, livePlaces = [], lossReadout = "";  // what the loss chart drew last, for tests
   function drawLoss() {
     const {g, width, height} = sized(lossPanel.canvas, 320);
     const live1 = live.records.filter((r) => Number.isFinite(r.rmse));
@@ -657,7 +657,10 @@
     g.textAlign = "left";
     g.fillText("0", m, height - 4);
     g.font = "12px sans-serif";
-    g.fillText(`epoch ${live.epoch} | ${live1.length ? "RMSE " + live1[live1.length - 1].rmse.toPrecision(4) : "recorded run"}`, m, t - 8);
+    // Before a retrain with the future hidden, the recorded snapshot the playground shows.
+    lossReadout = !worker && HIDE_FUTURE ? `recorded run at ${RUN.moments[modelSnapshot]}`
+      : `epoch ${live.epoch} | ${live1.length ? "RMSE " + live1[live1.length - 1].rmse.toPrecision(4) : "recorded run"}`;
+    g.fillText(lossReadout, m, t - 8);
     g.lineWidth = 1;
   }
 
@@ -918,9 +921,9 @@
     model: () => ({params: Array.from(model.params), layers: model.layers.slice(),
                    activations: model.activations.slice(), codeLayer: experiment.model.code_layer,
                    from: modelLabel, snapshot: worker ? null : modelSnapshot}),
-    // What the loss chart drew last: how many recorded points, its axis's [low, high], and
-    // where on the timeline it drew the retrained run's records.
-    lossChart: () => ({recorded: recordedDrawn, axis: lossAxis, live: livePlaces}),
+    // What the loss chart drew last: how many recorded points, its axis's [low, high], where
+    // on the timeline it drew the retrained run's records, and its readout.
+    lossChart: () => ({recorded: recordedDrawn, axis: lossAxis, live: livePlaces, readout: lossReadout}),
     codes: () => Array.from(currentCodes()),
     recordedAt: (epoch) => { const codes = recordedAt(epoch); return codes && Array.from(codes); },
     drag: dragTo,
