@@ -459,6 +459,32 @@ def test_a_diverging_run_keeps_its_blow_up_for_the_end(browser, tmp_path):
     assert late["readouts"][0].startswith(f"RMSE {shown}")
 
 
+def test_a_diverging_runs_reconstructions_stay_on_a_scale_that_follows_them(browser,
+                                                                            tmp_path):
+    """Found by a lecturer's look: at the end of the too-high-learning-rate page, the
+    reconstruction panel showed one vertical line (outputs near 1e27, the axis still the
+    data's -1 to 0.8). Under scales = "follow" its value axis grows with the outputs drawn so
+    far, as the code plane's limits do: the data's range at the start, every output drawn
+    within the axis at every step, and an axis that never shrinks."""
+    run = example("too-high-learning-rate", 2)
+    page, expected = page_of([run], tmp_path / "diverge.html")
+    driver = open_page(browser, page)
+    low, high = float(run.x.min()), float(run.x.max())
+    last, limits = js(driver, "aeviz.steps() - 1"), []
+    for step in range(last + 1):
+        js(driver, "aeviz.seek(arguments[0])", step)
+        drawn = js(driver, "aeviz.drawn('recon')")
+        outputs = np.array(drawn["outputs"])
+        assert outputs.size and np.isfinite(outputs).all(), step
+        y0, y1 = drawn["ylim"]
+        assert y0 <= outputs.min() and outputs.max() <= y1, (step, drawn["ylim"])
+        limits.append((y0, y1))
+    pad = 0.06 * (high - low)
+    assert limits[0] == pytest.approx((low - pad, high + pad))  # as a fixed scale draws it
+    assert all(a[0] >= b[0] and a[1] <= b[1] for a, b in zip(limits, limits[1:]))
+    assert limits[-1][1] - limits[-1][0] > 1e20  # it followed the blow-up
+
+
 def crosses(box, a, b) -> bool:
     """Whether the segment a-b passes through the rectangle box (x0, y0, x1, y1)."""
     x0, y0, x1, y1 = box

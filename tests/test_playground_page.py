@@ -20,6 +20,7 @@ from aeviz.renderer.page.playground import KNOBS
 from aeviz.training.model import Autoencoder, code_gradients, forward, split_params
 from aeviz.trajectory import load
 from tests.browser import chromium_driver, requests  # noqa: F401 (a fixture)
+from tests.helpers import wait_until
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -548,3 +549,73 @@ def pages_driver(browser, pages):
     if not browser.current_url.endswith("/demo.html"):
         open_page(browser, pages["demo"])
     return browser
+
+
+@pytest.fixture(scope="module")
+def diverging(tmp_path_factory, run_cli) -> tuple[Path, object]:
+    """The too-high-learning-rate page (render.future = false) and its trajectory."""
+    folder = tmp_path_factory.mktemp("diverging")
+    run = folder / "diverging.npz"
+    assert run_cli("train", EXAMPLES / "too-high-learning-rate.toml", "-o", run,
+                   "-q").exit_code == 0
+    return aeviz.render(run, folder / "diverging.html", notify=lambda message: None), load(run)
+
+
+def test_a_hidden_future_stays_hidden_in_the_playground(browser, diverging):
+    """Found by a lecturer's look: with future = false the page's loss panel kept the blow-up
+    for the end, but the playground's loss chart drew the whole recorded curve (to 7.7e27)
+    from the first step, and its code plane showed the last snapshot's codes (at 1e14, on a
+    line). Now the playground starts from the snapshot the slider shows, and draws the
+    recorded curve only as far as the slider or the student's own run has come."""
+    page, run = diverging
+    driver = open_page(browser, page)
+    codes = np.array(driver.execute_script("return aeviz.playground.codes()")).reshape(-1, 2)
+    np.testing.assert_allclose(codes, run.codes[0], atol=1e-5)  # the cloud, not a line
+    model = driver.execute_script("return aeviz.playground.model()")
+    assert model["from"] == "the recorded run at epoch 0"
+    chart = driver.execute_script("return aeviz.playground.lossChart()")
+    assert chart["recorded"] == 1 and chart["axis"][1] < 1, chart  # epoch 0 alone
+    driver.execute_script("aeviz.seek(5)")
+    wait_until(lambda: driver.execute_script("return aeviz.playground.lossChart().recorded")
+               == 6, "the playground redrawn at the slider's step 5")  # (its next frame)
+    chart = driver.execute_script("return aeviz.playground.lossChart()")
+    assert chart["axis"][1] == pytest.approx(max(run.loss[:6]), rel=1e-6)
+    assert driver.execute_script("return aeviz.playground.model().snapshot") == 5
+    assert chart["readout"] == "recorded run at epoch 1, batch 5/13"  # not "epoch 0"
+    driver.execute_script("aeviz.seek(0)")
+    for _ in range(3):  # the student's run reveals the recorded curve as far as it comes
+        call(driver, "aeviz.playground.step()")
+    wait_until(lambda: driver.execute_script("return aeviz.playground.lossChart().recorded")
+               == 4, "the playground redrawn after three steps")
+    chart = driver.execute_script("return aeviz.playground.lossChart()")
+    assert chart["axis"][1] < 1, chart
+
+
+def test_the_recorded_run_is_drawn_behind_at_the_same_mini_batch(browser, diverging):
+    """A run recorded by mini-batch: the recorded codes behind the student's are those of the
+    same step (3 of 13: the timeline's 3/13), to within the int16 packing's step on the
+    page's symlog axes; before, the snapshot of the same epoch number, which for every batch
+    of epoch 1 was the last, the blown-up one."""
+    page, run = diverging
+    driver = open_page(browser, page)
+    for _ in range(3):
+        call(driver, "aeviz.playground.step()")
+    behind = np.array(driver.execute_script(
+        "return aeviz.playground.recordedAt(3 / 13)")).reshape(-1, 2)
+    np.testing.assert_allclose(behind, run.codes[3], atol=2e-3)  # the quantization's step
+    live = np.array(driver.execute_script("return aeviz.playground.codes()")).reshape(-1, 2)
+    np.testing.assert_allclose(live, run.codes[3], rtol=1e-4, atol=1e-5)  # the same step
+
+
+def test_a_retrained_runs_mini_batch_records_sit_at_their_steps(browser, diverging):
+    """The student's run of the diverging example, recorded by mini-batch as the run is: the
+    loss chart draws each record where the recorded run's is on the timeline (batch 3 of 13 at
+    3/13), not every batch of epoch 1 at 1 (a vertical line beside the recorded curve)."""
+    page, run = diverging
+    driver = open_page(browser, page)
+    result = call(driver, "aeviz.playground.train()")
+    assert result["stopReason"] == "diverged", result
+    wait_until(lambda: len(driver.execute_script("return aeviz.playground.lossChart().live"))
+               == len(run.loss), "the retrained run's records drawn")
+    places = driver.execute_script("return aeviz.playground.lossChart().live")
+    np.testing.assert_allclose(places, np.asarray(run.step) / 13, atol=1e-12)

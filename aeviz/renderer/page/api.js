@@ -20,6 +20,8 @@ page.api = (stage, player) => {
       return panel ? panel.state() : null;
     },
     playing: player.playing,
+    // `listener()` called after each draw of the page (the playground follows its step).
+    onDraw: (listener) => { stage.listeners.push(listener); },
     steps: () => stage.steps.length,
     codes: (number) => {  // the codes drawn now for run `number` (hidden classes: null)
       const r = run(number), k = stage.snapshot(r), linthresh = r.axes.symlog;

@@ -49,6 +49,7 @@ from aeviz.renderer.scales import RISING_ROOM, growing_extents, padded
 from aeviz.renderer.theme import THEMES
 from aeviz.renderer.views import RunView, weight_magnitudes
 from aeviz.settings import RenderOptions
+from aeviz.training.model import forward
 
 # The caps on what goes into a page. Snapshots (every sample's code, every weight) are thinned
 # to an even spread (first and last kept) so that they take at most SNAPSHOT_BYTES; a run
@@ -254,6 +255,10 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
     objective = (objective_rmse(run) if loss is not None and loss.loss.objective and number == 0
                  else None)
     noisy = noisy_inputs(view, grid) if grid is not None else None
+    profile = image_shape is None and not pairs
+    # "follow": a profile's value axis at each used snapshot (it grows with the outputs drawn)
+    recon_follow = (_recon_follow(view, strip, used) if options.scales == "follow" and profile
+                    else np.zeros(0))
     return {
         "label": described.name, "color": described.color, "stop": described.stop,
         "variational": described.variational,
@@ -300,6 +305,7 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
         "strip": strip, "ellipsePicks": ellipses, "arrowPicks": arrows, "pairs": pairs,
         "reconKind": ("reconImages" if image_shape is not None else
                       "reconSpace" if pairs else "reconProfile"),
+        "reconFollow": b64(recon_follow, "f8"),
         "dataLimits": [list(padded_limits(run.x[:, i].astype(float))) for i in range(d)]
         if pairs else [],
         "projection": {"center": center.tolist(), "axes": projection.tolist(),
@@ -307,6 +313,28 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
                        "data": b64((run.x.astype(float) - center) @ projection
                                    if sheet else np.zeros(0), "f4")},
     }
+
+
+def _recon_follow(view: RunView, samples: list[int], used: list[int]) -> np.ndarray:
+    """For "follow": per used snapshot, the lowest and highest value a reconstruction profile
+    draws so far ([used, 2]): every sample's data, and the outputs for `samples` (the ones it
+    draws) at every snapshot up to it, never shrinking (the code plane's growing_extents), so
+    the value axis zooms out as a diverging network's outputs run away, frame by frame.
+    Outputs that are not finite leave the limits as they were."""
+    run = view.run
+    x = run.x.astype(float)
+    picked = x[samples]
+    lows, highs = [], []
+    for i in range(max(used) + 1):
+        with np.errstate(all="ignore"):
+            output = forward(picked, [np.asarray(w[i], float) for w in run.weights],
+                             [np.asarray(b[i], float) for b in run.biases], run.activations)[-1]
+        finite = output[np.isfinite(output)]
+        lows.append(finite.min() if finite.size else np.inf)
+        highs.append(finite.max() if finite.size else -np.inf)
+    low = np.minimum.accumulate(np.minimum(lows, x.min()))
+    high = np.maximum.accumulate(np.maximum(highs, x.max()))
+    return np.column_stack([low, high])[used]
 
 
 def _parameters(weights, biases, used: list[int]) -> np.ndarray:

@@ -41,11 +41,26 @@
   RUN.classes.forEach((c) => { colorOf[c.value] = c.color; });
   const recordedLoss = Array.from(new Float64Array(bytes(RUN.loss)));
   const recordedCodes = new Int16Array(bytes(RUN.codes));  // int16 on the run's axes (pack.py)
+  const recordedTimeline = Array.from(new Float64Array(bytes(RUN.timeline)));
+  // render.future = false: the recorded run is not given away beyond what the page has shown
+  // (its slider's step) or the student's own run has reached (as the main loss panel hides
+  // the curve not yet reached): the playground starts from the snapshot the slider shows, and
+  // its loss chart draws the recorded curve only that far.
+  const HIDE_FUTURE = DATA.future === false;
+  /** The page's slider now: its step's position (epochs completed) and used snapshot. */
+  function pageShown() {
+    const index = typeof api.current === "function" ? api.current().index : 0;
+    const now = DATA.steps[index] || DATA.steps[0];
+    return {position: now.position, k: now.indexes[0]};
+  }
 
-  /** The recorded run's codes at `epoch` (its snapshot there, if the page holds one), for
-   * drawing behind the retrained run's; null if none. */
-  function recordedAt(epoch) {
-    const k = RUN.epochs.lastIndexOf(epoch);
+  /** The recorded run's codes at `position` (epochs completed, the timeline's: a mini-batch
+   * snapshot of epoch 1 at 3 of 13 batches is 3/13) for drawing behind the retrained run's:
+   * its snapshot there, else (a step within an epoch the page holds no snapshot of) the last
+   * whole epoch's, as at the epoch's start; null if the page holds neither. */
+  function recordedAt(position) {
+    let k = RUN.used.findIndex((i) => Math.abs(recordedTimeline[i] - position) < 1e-9);
+    if (k < 0) k = RUN.epochs.lastIndexOf(Math.floor(position + 1e-9));
     if (k < 0) return null;
     const QUANT = 32767, [[x0, x1], [y0, y1]] = RUN.axes.limits, linthresh = RUN.axes.symlog;
     const shown = (t) => (linthresh ? Math.sign(t) * linthresh * (Math.pow(10, Math.abs(t)) - 1) : t);
@@ -58,7 +73,6 @@
     }
     return out;
   }
-  const recordedTimeline = Array.from(new Float64Array(bytes(RUN.timeline)));
   let xLow = Infinity, xHigh = -Infinity;
   if (X) for (const v of X) { if (v < xLow) xLow = v; if (v > xHigh) xHigh = v; }
   if (!(xHigh > xLow)) { xLow = 0; xHigh = 1; }
@@ -187,9 +201,15 @@
     return net;
   }
   const recordedParams = new Float32Array(bytes(RUN.params));
-  const lastRecorded = Float64Array.from(recordedParams.subarray(recordedParams.length - RUN.paramCount));
-  let model = modelOf(experiment, lastRecorded);
-  let modelLabel = "the recorded run's last snapshot";
+  /** The recorded model the playground starts from: the run's last snapshot, or (future
+   * hidden) the one the page's slider shows; and its words. */
+  function recordedModel() {
+    const k = HIDE_FUTURE ? pageShown().k : RUN.used.length - 1, count = RUN.paramCount;
+    const params = Float64Array.from(recordedParams.subarray(k * count, (k + 1) * count));
+    return {model: modelOf(experiment, params), k,
+            label: HIDE_FUTURE ? `the recorded run at ${RUN.moments[k]}` : "the recorded run's last snapshot"};
+  }
+  let {model, label: modelLabel, k: modelSnapshot} = recordedModel();
 
   function encode(rows) {  // codes (the VAE's means) of the samples `rows`
     const input = new Float64Array(rows.length * d);
@@ -222,7 +242,7 @@
     const m = event.data;
     if (m.type === "progress") {
       live.codes = m.codes;
-      live.shownEpoch = m.shownEpoch;
+      live.shownStep = m.shownStep;
       live.records.push(...m.records);
       live.epoch = m.epoch;
       live.steps = m.steps;
@@ -337,8 +357,7 @@
     experiment = resolved({});
     Object.assign(live, {codes: null, records: [], epoch: 0, steps: 0, stopReason: null, pull: null,
                          running: false, result: null});
-    model = modelOf(experiment, lastRecorded);
-    modelLabel = "the recorded run's last snapshot";
+    ({model, label: modelLabel, k: modelSnapshot} = recordedModel());
     showKnobs(experiment);
     status("the recorded run; change a knob and train");
     dirty();
@@ -533,7 +552,7 @@
     plane.fromPixel = (px, py) => [x0 + (px - m) / w * (x1 - x0), y0 + (1 - (py - m) / h) * (y1 - y0)];
     g.strokeStyle = TH.faint;
     g.strokeRect(m, m, w, h);
-    const behind = live.codes ? recordedAt(live.shownEpoch) : null;
+    const behind = live.codes && live.stepsPerEpoch ? recordedAt(live.shownStep / live.stepsPerEpoch) : null;
     if (behind) {  // the recorded run at the same epoch, in grey behind
       g.fillStyle = TH.faint;
       for (let i = 0; i < n; i++) {
@@ -592,11 +611,21 @@
     g.lineWidth = 1;
   }
 
+  let recordedDrawn = 0, lossAxis = null, livePlaces = [], lossReadout = "";  // what the loss chart drew last, for tests
   function drawLoss() {
     const {g, width, height} = sized(lossPanel.canvas, 320);
     const live1 = live.records.filter((r) => Number.isFinite(r.rmse));
-    const epochs = recordedTimeline.concat(live1.map((r) => r.epoch));
-    const values = recordedLoss.concat(live1.map((r) => r.rmse)).filter((v) => v > 0 && Number.isFinite(v));
+    // Each record at its place on the timeline (a mini-batch snapshot between epochs).
+    const at = (r) => (live.stepsPerEpoch ? r.step / live.stepsPerEpoch : r.epoch);
+    // The recorded curve: whole, or (future hidden) as far as the page's slider or the
+    // student's run has come.
+    const reach = HIDE_FUTURE ? Math.max(pageShown().position, live.stepsPerEpoch ? live.steps / live.stepsPerEpoch : 0)
+      : Infinity;
+    const shown = recordedTimeline.map((e) => e <= reach + 1e-9);
+    const recordedXs = recordedTimeline.filter((e, i) => shown[i]), recordedYs = recordedLoss.filter((v, i) => shown[i]);
+    recordedDrawn = recordedXs.length;
+    const epochs = recordedTimeline.concat(live1.map(at));
+    const values = recordedYs.concat(live1.map((r) => r.rmse)).filter((v) => v > 0 && Number.isFinite(v));
     if (!values.length) return;
     const e1 = Math.max(1, ...epochs), l0 = Math.log10(Math.min(...values)), l1 = Math.log10(Math.max(...values));
     // The left margin as wide as the axis's labels ("7.7e+27" on a diverging run's page).
@@ -615,8 +644,10 @@
       xs.forEach((e, i) => { if (ys[i] > 0) (i ? g.lineTo : g.moveTo).call(g, px(e), py(ys[i])); });
       g.stroke();
     };
-    line(recordedTimeline, recordedLoss, TH.faint);
-    line(live1.map((r) => r.epoch), live1.map((r) => r.rmse), TH.accent);
+    line(recordedXs, recordedYs, TH.faint);
+    line(live1.map(at), live1.map((r) => r.rmse), TH.accent);
+    lossAxis = [Math.pow(10, l0), Math.pow(10, l1)];
+    livePlaces = live1.map(at);
     g.fillStyle = TH.muted;
     g.font = "11px sans-serif";
     g.textAlign = "right";
@@ -626,7 +657,10 @@
     g.textAlign = "left";
     g.fillText("0", m, height - 4);
     g.font = "12px sans-serif";
-    g.fillText(`epoch ${live.epoch} | ${live1.length ? "RMSE " + live1[live1.length - 1].rmse.toPrecision(4) : "recorded run"}`, m, t - 8);
+    // Before a retrain with the future hidden, the recorded snapshot the playground shows.
+    lossReadout = !worker && HIDE_FUTURE ? `recorded run at ${RUN.moments[modelSnapshot]}`
+      : `epoch ${live.epoch} | ${live1.length ? "RMSE " + live1[live1.length - 1].rmse.toPrecision(4) : "recorded run"}`;
+    g.fillText(lossReadout, m, t - 8);
     g.lineWidth = 1;
   }
 
@@ -850,6 +884,19 @@
   pathTo.addEventListener("change", redoPath);
   window.addEventListener("resize", dirty);
 
+  // Future hidden: the playground follows the page's slider (the recorded loss curve drawn
+  // that far, and until a retrain, the model at the snapshot shown).
+  if (HIDE_FUTURE && typeof api.onDraw === "function") {
+    let lastIndex = pageShown().k;
+    api.onDraw(() => {
+      const k = pageShown().k;
+      if (k === lastIndex) return;
+      lastIndex = k;
+      if (!worker) ({model, label: modelLabel, k: modelSnapshot} = recordedModel());
+      dirty();
+    });
+  }
+
   showKnobs(experiment);
   if (X) {
     redoPath();
@@ -873,7 +920,10 @@
     },
     model: () => ({params: Array.from(model.params), layers: model.layers.slice(),
                    activations: model.activations.slice(), codeLayer: experiment.model.code_layer,
-                   from: modelLabel}),
+                   from: modelLabel, snapshot: worker ? null : modelSnapshot}),
+    // What the loss chart drew last: how many recorded points, its axis's [low, high], where
+    // on the timeline it drew the retrained run's records, and its readout.
+    lossChart: () => ({recorded: recordedDrawn, axis: lossAxis, live: livePlaces, readout: lossReadout}),
     codes: () => Array.from(currentCodes()),
     recordedAt: (epoch) => { const codes = recordedAt(epoch); return codes && Array.from(codes); },
     drag: dragTo,

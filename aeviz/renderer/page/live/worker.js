@@ -23,7 +23,7 @@ function progress(extra) {
     type: "progress", epoch: run.epoch, steps: run.steps,
     stepsPerEpoch: run.stepsPerEpoch, stopReason: run.stopReason,
     records: fresh.map((s) => ({epoch: s.epoch, step: s.step, rmse: s.rmse})),
-    codes: latest.codes, shownEpoch: latest.epoch, params: Float64Array.from(run.net.params),
+    codes: latest.codes, shownStep: latest.step, params: Float64Array.from(run.net.params),
   }, extra || {}));
 }
 
@@ -64,7 +64,7 @@ self.onmessage = (event) => {
       const after = run.snapshot(run.epoch);
       // The step's pull arrows, drawn from its samples' codes before it.
       progress({pull: {rows: run.lastPull.rows, arrows: run.lastPull.arrows, before},
-                current: after.rmse, codes: after.codes, shownEpoch: run.epoch - 1});
+                current: after.rmse, codes: after.codes, shownStep: run.steps});
       if (run.stopReason !== null) done();
     } else if (message.type === "stop" && run && running) {
       done("interrupted");
