@@ -552,6 +552,32 @@ def test_sparse_codes_show_their_silent_neuron(runs):
     assert len(axes_lines) == 2
 
 
+def test_the_sparse_caption_says_what_the_last_frame_shows(runs):
+    """The caption's lesson is true of the last frame (the one a slide, the handout's last
+    moment and the page's end show): it said "pulls the codes onto the axes: many samples use
+    one code neuron only" while one cluster of four stood on an axis."""
+    run = runs["sparse-codes"]
+    caption = " ".join(run.experiment.render.caption.split())
+    codes = np.asarray(run.codes[-1], float)
+    labels = np.asarray(run.labels)
+    on_axis = {}
+    for label in np.unique(labels):
+        size = np.abs(codes[labels == label])
+        share = (size[:, 1] < 0.15 * size[:, 0]).mean(), (size[:, 0] < 0.15 * size[:, 1]).mean()
+        on_axis[int(label) + 1] = max(range(2), key=lambda n: share[n]) + 1 if max(
+            share) >= 0.9 else None
+    # The caption names the clusters on an axis, and only those.
+    named = {int(c): int(n) for c, n in re.findall(r"cluster (\d) sits on code neuron (\d)'s axis",
+                                                     caption)}
+    assert named and named == {c: n for c, n in on_axis.items() if n}, (named, on_axis)
+    # "Onto the axes" only where most clusters stand on one.
+    if "onto the axes" in caption:
+        assert sum(n is not None for n in on_axis.values()) > len(on_axis) / 2, on_axis
+    # "code 2 is near zero for over a third of the samples": the readout's share.
+    assert "code 2 is near zero for over a third" in caption
+    assert silent_shares(codes)[1] > 1 / 3
+
+
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
 def test_the_sparse_penalty_runs_clear_of_pcas_line_which_is_named(runs, size):
     """The penalty's curve (right axis) lies under PCA's dashed line and the RMSE, well
