@@ -568,7 +568,7 @@ def test_the_sparse_caption_says_what_the_last_frame_shows(runs):
             share) >= 0.9 else None
     # The caption names the clusters on an axis, and only those.
     named = {int(c): int(n) for c, n in re.findall(r"cluster (\d) sits on code neuron (\d)'s axis",
-                                                     caption)}
+                                                     caption, re.IGNORECASE)}
     assert named and named == {c: n for c, n in on_axis.items() if n}, (named, on_axis)
     # "Onto the axes" only where most clusters stand on one.
     if "onto the axes" in caption:
@@ -596,6 +596,27 @@ def test_the_sparse_penalty_runs_clear_of_pcas_line_which_is_named(runs, size):
     assert curve[:, 1].max() < min(pca_y, rmse_y) - 12 * px_per_pt  # 12 pt under, at least
     texts = [t.get_text() for t in loss.ax.texts]
     assert any(t.startswith("PCA") and t.endswith(f"{pca:.4f}") for t in texts), texts
+    # The penalty's axis, drawn and numbered, fits its curve: at 640x360 it ran 0-3 for a
+    # curve under 0.45 (room kept for PCA's label under its line, which went elsewhere).
+    twin, largest = loss.terms.twin, float(np.nanmax(run.terms))
+    ticks = [t for t in twin.get_yticks() if 0 <= t <= twin.get_ylim()[1]]
+    bounds = twin.spines["right"].get_bounds() or twin.get_ylim()
+    assert ticks[0] == 0 and largest <= ticks[-1] <= 2.5 * largest, ticks
+    assert bounds == (0, ticks[-1]), bounds
+    # PCA's label sits by its line: no curve or line between them (at 640x360 it stood over
+    # the RMSE curve, read as its name), or it is a key under the plot.
+    renderer = scene.figure.canvas.get_renderer()
+    (label,) = [t for t in loss.ax.texts if t.get_text().startswith("PCA")]
+    box = label.get_window_extent(renderer)
+    plot = loss.ax.get_window_extent(renderer)
+    if box.y0 >= plot.y0:
+        rmse = loss.ax.transData.transform(
+            np.column_stack([scene.views[0].timeline, run.loss]))
+        across = rmse[(rmse[:, 0] >= box.x0) & (rmse[:, 0] <= box.x1)]
+        low, high = sorted([pca_y, box.y0 if box.y0 > pca_y else box.y1])
+        assert not ((across[:, 1] > low) & (across[:, 1] < high)).any()
+        assert not ((curve[:, 1] > low) & (curve[:, 1] < high)
+                    & (curve[:, 0] >= box.x0) & (curve[:, 0] <= box.x1)).any()
 
 
 # too-high-learning-rate: "|w| up to" is the frame's largest weight (not the largest so far),
