@@ -301,6 +301,37 @@ def test_denoising_keys_cover_no_data(runs):
                                           int(inside.sum()))
 
 
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_denoising_vs_plain_gives_its_planes_the_room_and_keys_them_outside(runs, size):
+    """At 640x360 each plane was 113 x 175 px: the arc 65 px wide, the lower half of the
+    plane its key, the limits grown to fill a tall box. Each plane now shows what it holds
+    (its limits those of the data, the strong sheet and the noisy inputs, grown only along
+    x where the box is wider), as wide as its slot allows past its y axis's numbers, its
+    key outside it, under its x axis's name, inside the slot."""
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    scene, frames = scene_of(pair, dataclasses.replace(
+        comparison.render, labels=comparison.compare.labels), size)
+    scene.draw_full(frames[-1])
+    renderer = scene.figure.canvas.get_renderer()
+    described = [d for d in scene.description.panels if d.name == "decoder"]
+    sheets = [p for p, _ in scene.panels if isinstance(p, SheetPanel)]
+    dpi_scale = scene.figure.dpi / 80  # 640x360: 80 dpi
+    for sheet, panel_described in zip(sheets, described):
+        frame = sheet.ax.get_window_extent(renderer)
+        grid = panel_described.decoder
+        assert sheet.ax.get_ylim() == pytest.approx(grid.y, abs=1e-9)  # not grown
+        assert frame.width >= 130 * dpi_scale, frame.width  # 113 px at 640 before
+        key = sheet.ax.get_legend().get_window_extent(renderer)
+        assert key.y1 <= sheet.ax.xaxis.get_tightbbox(renderer).y0 + 1  # under the x name
+        slot_bottom = panel_described.rect[1] * scene.figure.bbox.height
+        assert key.y0 >= slot_bottom - 1
+        # The arc (the data) across more of the plane's pixels than before.
+        x = (pair[0].x - sheet.center) @ sheet.axes
+        shown = sheet.ax.transData.transform(x)
+        assert np.ptp(shown[:, 0]) >= 75 * dpi_scale, np.ptp(shown[:, 0])  # 65 px before
+
+
 def test_denoising_beside_the_plain_run_shares_its_scale_and_names_each_panel(runs):
     from aeviz import api
 
@@ -1440,7 +1471,9 @@ def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, 
             frame = sheet.ax.get_window_extent(renderer)
             inside = (box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1
                       and box.y0 >= frame.y0 - 1 and box.y1 <= frame.y1 + 1)
-            assert inside or box.y0 >= frame.y1 - 1, (box, frame)
+            # Inside, above, or under the x axis's name (a plane shrunk to what it shows).
+            under = box.y1 <= sheet.ax.xaxis.get_tightbbox(renderer).y0 + 1
+            assert inside or box.y0 >= frame.y1 - 1 or under, (box, frame)
             for tick in _tick_labels(sheet.ax, renderer):
                 assert not box.overlaps(tick), (size, names)
             if len(scene.views) > 1:
@@ -1565,10 +1598,17 @@ def test_the_seed_default_caption_says_when_the_clusters_part(runs):
 
 
 def test_a_sheets_key_inside_the_panel_is_drawn_over_the_moving_sheet(runs):
-    """denoising-plain at 640x360, frame 0: the key sits inside the panel, framed, and the
+    """denoising-plain at 640x360, frame 0: the key sat inside the panel, framed, and the
     faint "beyond the codes" grid (redrawn each frame, over the saved background holding
-    the key) crossed its text: the key is drawn each frame after the sheet's lines."""
-    run = runs["denoising-plain"]
+    the key) crossed its text: the key is drawn each frame after the sheet's lines. (That
+    key now stands under its plane, shrunk to the arc; denoising's, whose box has no room
+    under it, is still inside.)"""
+    plain = panel(scene_of([runs["denoising-plain"]], runs["denoising-plain"].experiment.render,
+                           "640x360")[0], SheetPanel)
+    renderer = plain.ax.figure.canvas.get_renderer()
+    assert plain.ax.get_legend().get_window_extent(renderer).y1 <= \
+        plain.ax.get_window_extent(renderer).y0  # under the plane: no moving line reaches it
+    run = runs["denoising"]
     scene, frames = scene_of([run], run.experiment.render, "640x360")
     sheet = panel(scene, SheetPanel)
     key = sheet.ax.get_legend()
