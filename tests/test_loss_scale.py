@@ -172,6 +172,12 @@ def test_the_sparse_codes_handout_draws_its_penalty_and_its_near_zero_readouts()
     (penalty,) = twin.lines
     assert penalty.get_linestyle() == TERM_STYLE
     assert np.allclose(penalty.get_ydata(), run.terms[:, 0])
+    # Its axis drawn and numbered over the penalty's range (it ran 0-1.25 beside a curve
+    # under 0.45), as the clip's.
+    ticks = [t for t in twin.get_yticks() if 0 <= t <= twin.get_ylim()[1]]
+    largest = float(np.nanmax(run.terms))
+    assert ticks[0] == 0 and largest <= ticks[-1] <= 2.5 * largest, ticks
+    assert twin.spines["right"].get_bounds() == (0, ticks[-1])
     assert twin.get_ylabel() == "mean Σ|code|" and twin.yaxis.label.get_color() == \
         penalty.get_color()
     (label,) = [t for t in loss.texts if t.get_text().startswith("PCA")]

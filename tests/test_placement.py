@@ -270,3 +270,14 @@ def test_reading_order_fills_each_row_left_to_right_each_group_in_columns_of_its
         cells = [column for column in range(columns) if any(
             grid[row][column] is not None and grid[row][column][0] == g for row in range(rows))]
         assert cells == list(range(min(cells, default=0), min(cells, default=0) + len(cells)))
+
+
+def test_a_label_never_stands_past_another_curve():
+    """A curve apart from the line on each side (the RMSE over PCA's line, the penalty under
+    it, at 640x360): no box near the line has no curve between it and the line, so none is
+    given (the label took the box past the curve above, read as that curve's name)."""
+    x = np.linspace(0, 1, 400)
+    points = np.concatenate([np.column_stack([x, np.full_like(x, y)]) for y in (0.56, 0.44)])
+    assert free_spot(0.5, SIZE, points, [], PAD) is None
+    # A curve hugging the line (within the pad) is no curve between: the label clears it.
+    assert free_spot(0.5, SIZE, np.column_stack([x, np.full_like(x, 0.51)]), [], PAD) is not None

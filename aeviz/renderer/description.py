@@ -191,6 +191,11 @@ def mosaic_margins(beside: bool) -> tuple[float, float, float, float]:
 NOISY_SAMPLES = 40  # a denoising run's corrupted inputs shown on its sheet
 TERMS_GAP = 0.15    # the terms' curves this far (of the loss axis's height) under the others,
 TERMS_BAND = 0.12   # ... if that leaves them this much of it, else they share the height
+# Room for a reference label under the lowest line is kept only where the terms' curves keep
+# this much of the axis's height (at 640x360 the label's room left them 0.15: the penalty's
+# axis ran 0-3 and its curve lay flat; the label then goes in a key under the plot).
+LABELLED_BAND = 0.3
+TERMS_CLEAR_PT = 13.0  # and never nearer them than this (a short plot's TERMS_GAP is a few px)
 # Room for a reference label under its line: its text (10 pt, 1.25 lines) and a clearance of
 # 3 pt either side (panels.loss.reference_line), in points.
 REFERENCE_LABEL_PT = 1.25 * 10 + 2 * 3
@@ -368,7 +373,8 @@ def describe(views: list[RunView], options: RenderOptions, span: tuple[float, fl
     panels = []
     for name, rect, run in slots:
         if name == "loss":
-            plot_inches = rect[3] * page[1] - LOSS_MARGINS_IN[1] - LOSS_MARGINS_IN[3]
+            plot_inches = (rect[3] * _caption_squeeze(options, page) * page[1]
+                           - LOSS_MARGINS_IN[1] - LOSS_MARGINS_IN[3])
             panels.append(Panel("loss", None, rect, PANEL_TITLES["loss"],
                                 loss=loss_limits_for(views, options, span, plot_inches)))
             continue
@@ -513,15 +519,21 @@ def _decoder_grids(views: list[RunView], options: RenderOptions, slots: list[Slo
     and what a drawer needs to draw it on limits shared the same way."""
     rects = {run: rect for name, rect, run in slots if name == "decoder"}
     beside = {run: beside_own_plane(slots, rect, run) for run, rect in rects.items()}
-    if options.caption and options.caption.strip():
-        # The scene squeezes the panels above the caption: a mosaic counts its images in
-        # the room it will have (at the caption's most lines), not in its unsqueezed slot.
-        body = 1 - header_fraction(page[1])
-        squeeze = (body - caption_inches_most(page[1], page[0]) / page[1]) / body
-        rects = {run: (x, y, w, h * squeeze) for run, (x, y, w, h) in rects.items()}
+    # A mosaic counts its images in the room it will have, not in its unsqueezed slot.
+    squeeze = _caption_squeeze(options, page)
+    rects = {run: (x, y, w, h * squeeze) for run, (x, y, w, h) in rects.items()}
     groups = [[view] if not _shared(options.scales, len(views)) else views for view in views]
     return [_decoder_grid(group, view, rects.get(n), page, dpi, beside.get(n, False))
             for n, (group, view) in enumerate(zip(groups, views))]
+
+
+def _caption_squeeze(options: RenderOptions, page: tuple[float, float]) -> float:
+    """The share of their slots' height the panels keep: the scene squeezes them above a
+    caption (at its most lines); 1 without one."""
+    if not (options.caption and options.caption.strip()):
+        return 1.0
+    body = 1 - header_fraction(page[1])
+    return (body - caption_inches_most(page[1], page[0]) / page[1]) / body
 
 
 def decoder_grid_for(view: RunView, rect: tuple[float, float, float, float] | None,
@@ -646,10 +658,11 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
     run = views[0].run
     terms_axis = single and run.terms is not None
     below = [run.loss] + ([objective] if objective is not None else [])
-    gap = TERMS_GAP if not plot_inches or plot_inches <= 0 else max(
-        TERMS_GAP, REFERENCE_LABEL_PT / 72 / plot_inches)
+    known = bool(plot_inches and plot_inches > 0)
+    gap = max(TERMS_GAP, REFERENCE_LABEL_PT / 72 / plot_inches) if known else TERMS_GAP
+    clear = max(TERMS_GAP, TERMS_CLEAR_PT / 72 / plot_inches) if known else TERMS_GAP
     top = (terms_top(run.terms, y, log,
-                     [ref.level for ref in references], below, gap)
+                     [ref.level for ref in references], below, gap, clear)
            if terms_axis and run.terms.size else 1.0)
     return LossLimits(x, y, log, references, bool(terms_axis), top,
                       tuple("RMSE" if single else v.label for v in views),
@@ -709,10 +722,12 @@ def whole_epoch_end(right: float, views: list[RunView]) -> float:
 
 
 def terms_top(terms: np.ndarray, y: tuple[float, float], log: bool, levels: list[float],
-              curves: list[np.ndarray], gap: float = TERMS_GAP) -> float:
+              curves: list[np.ndarray], gap: float = TERMS_GAP,
+              clear: float = TERMS_GAP) -> float:
     """The terms axis's upper limit (it starts at 0): where there is room, the terms' curves
-    lie in a band `gap` (a fraction of the loss axis's height: room for a reference label;
-    else TERMS_GAP) under every reference line and every RMSE curve, so the penalty's
+    lie in a band `gap` (a fraction of the loss axis's height: room for a reference label,
+    where that leaves them LABELLED_BAND; else `clear`, at least TERMS_GAP) under every
+    reference line and every RMSE curve, so the penalty's
     dash-dot never runs along PCA's dashes (at 640x360 the two read as one line); else 1.4
     times the largest term."""
     largest = float(np.nanmax(terms))
@@ -731,8 +746,8 @@ def terms_top(terms: np.ndarray, y: tuple[float, float], log: bool, levels: list
                  + ([height(float(values.min()))] if values.size else [1.0]))
     # Room for a label under the lowest line first; else the curves apart at least (the
     # label then goes where the loss panel finds room).
-    for band in (lowest - gap, lowest - TERMS_GAP):
-        if band >= TERMS_BAND:
+    for band, least in ((lowest - gap, LABELLED_BAND), (lowest - clear, TERMS_BAND)):
+        if band >= least:
             return largest / band
     return largest * 1.4
 

@@ -181,6 +181,14 @@ class SheetPanel:
         # are not stretched).
         ax.set_xlim(*grid.x)
         ax.set_ylim(*grid.y)
+        # A box taller than what it shows (a wide arc in a tall slot): the box shrunk to it,
+        # its key under it (else the limits grew to fill the box, and the key sat inside, in
+        # the empty lower half of a plane 95 x 175 px at 640x360).
+        keyed = False
+        if not compact and x.shape[1] != 3:
+            _margins_to_ticks(ax, slot)
+        if not compact and ax.get_xlabel():
+            keyed = _key_below(ax, theme, sheet_marks(grid), slot)
         equal_scales(ax)
         triad = None
         if x.shape[1] == 3 and named:
@@ -202,7 +210,7 @@ class SheetPanel:
             self.artists.append(self.links)
         if compact:
             _bare(ax)
-        else:
+        elif not keyed:
             drawn = flat if self.noisy is None else np.concatenate([flat, flat_noisy])
             _legend(ax, theme, sheet_marks(grid), points=drawn, triad=triad)
             key = ax.get_legend()
@@ -418,6 +426,57 @@ def _legend(ax, theme: Theme, marks: tuple[str, ...], points: np.ndarray | None 
               ncol=len(handles) if _row_width(handles) < room_pt else 1, **style)
     if _row_width(handles) + title_pt > room_pt:
         ax.set_title("", loc="left")
+
+
+def _margins_to_ticks(ax, slot: Rect) -> None:
+    """The box widened in its slot (figure fractions) to the room its y axis's numbers and
+    name take on the left and a little on the right (the 0.9 and 0.25 inches every panel
+    keeps left a plane 113 px wide of 205 at 640x360)."""
+    fig = ax.get_figure()
+    width_in = fig.get_size_inches()[0]
+    renderer = fig.canvas.get_renderer()
+    x0, y0, w, h = ax.get_position().bounds
+    axis_in = (x0 - ax.yaxis.get_tightbbox(renderer).x0 / fig.dpi / width_in) * width_in
+    left = min(axis_in + TICKS_CLEARANCE_IN, (x0 - slot[0]) * width_in) / width_in
+    right = min(RIGHT_MARGIN_IN / width_in, slot[0] + slot[2] - x0 - w)
+    ax.set_position((slot[0] + left, y0, slot[2] - left - right, h))
+
+
+TICKS_CLEARANCE_IN = 0.1  # the sheet's y axis name from its slot's left edge
+RIGHT_MARGIN_IN = 0.1     # and its right edge from the slot's
+
+
+def _key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect) -> bool:
+    """Where `ax`'s box is taller than its limits at one unit as long on both axes (equal
+    scales) by room for the key of `marks`: the box shrunk to its limits' shape (its top
+    kept, under its title), the key under its x axis's label, within `slot` (figure
+    fractions), in two columns or one, long names or short. Returns whether it did."""
+    fig = ax.get_figure()
+    width_in, height_in = fig.get_size_inches()
+    x0, y0, w, h = ax.get_position().bounds
+    (left, right), (low, high) = ax.get_xlim(), ax.get_ylim()
+    shown_h = w * width_in * (high - low) / (right - left) / height_in  # figure fraction
+    if shown_h >= h:
+        return False
+    renderer = fig.canvas.get_renderer()
+    ax.set_position((x0, y0 + h - shown_h, w, shown_h))
+    under = BELOW_PANEL_IN / (shown_h * height_in)  # the x ticks and label, axes fraction
+    style = {"frameon": False, "fontsize": FONT["small"], "borderaxespad": 0.0,
+             "handlelength": 1.6, "labelcolor": theme.muted, "columnspacing": 1.0,
+             "loc": "upper center", "bbox_to_anchor": (0.5, -under)}
+    for names in _name_forms(marks)[:2]:
+        handles = [_mark_handle(mark, theme, name) for mark, name in zip(marks, names)]
+        for columns in (2, 1):
+            rows = -(-len(handles) // columns)
+            ordered = reading_order([handles], rows, Line2D([], [], ls=""))
+            key = ax.legend(handles=ordered, ncol=len(ordered) // rows, **style)
+            box = key.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+            if box.y0 >= slot[1] and box.x0 >= slot[0] - 1e-3 \
+                    and box.x1 <= slot[0] + slot[2] + 1e-3:
+                return True
+            key.remove()
+    ax.set_position((x0, y0, w, h))
+    return False
 
 
 def _name_forms(marks: tuple[str, ...]) -> list[tuple[str, ...]]:

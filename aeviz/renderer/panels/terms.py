@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from aeviz.renderer.description import run_terms
 from aeviz.renderer.panels.style import DYNAMIC, FONT, style_axes
@@ -43,9 +44,45 @@ class TermsAxis:
             top = (float(np.nanmax(run.terms)) if run.terms.size else 1.0) * 1.4 or 1
         twin.set_ylim(0, top)  # below the RMSE's value label, top right
         twin.set_xlim(ax.get_xlim())
+        # The axis drawn and numbered over the terms' range only (its room above them keeps
+        # their curves under the RMSE's: numbered to the top, at 640x360 it ran 0-3 beside
+        # a curve under 0.45, read as flat).
+        if run.terms.size and np.isfinite(np.nanmax(run.terms)):
+            ticks = fitted_ticks(float(np.nanmax(run.terms)), top,
+                                 twin.get_window_extent().height * 72 / twin.figure.dpi)
+            if ticks:
+                twin.set_yticks(ticks)
+                twin.spines["right"].set_bounds(0, ticks[-1])
         self.artists = self.lines
 
     def update(self, state: State) -> None:
         known = state.snapshot + 1  # recorded values only, as the RMSE beside them
         for number, line in enumerate(self.lines):
             line.set_data(self.view.timeline[:known], self.view.run.terms[:known, number])
+
+
+def fitted_ticks(largest: float, top: float, axis_pt: float,
+                 font_pt: float = FONT["tick"]) -> list[float]:
+    """Ticks from 0 to the first nice number at or above `largest` on an axis from 0 to
+    `top` drawn `axis_pt` tall, as many as keep their labels apart; [] where not even 0 and
+    one more do (or the last would pass `top`)."""
+    if largest <= 0 or top <= 0 or axis_pt <= 0:
+        return []
+    for bins in (4, 3, 2, 1):
+        values = MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]).tick_values(0, largest)
+        ticks = [float(f"{t:.10g}") for t in values if t >= 0]
+        ticks = ticks[:next((i + 1 for i, t in enumerate(ticks) if t >= largest), len(ticks))]
+        if len(ticks) < 2 or ticks[-1] > top:
+            continue
+        if (ticks[1] - ticks[0]) / top * axis_pt >= TICK_ROOM * font_pt:
+            return ticks
+    # Too short for that: 0 and the first nice number above the terms that clears it.
+    power = 10.0 ** np.floor(np.log10(largest))
+    for step in (1, 2, 2.5, 5, 10, 20, 25, 50):
+        last = float(f"{step * power:.10g}")
+        if last >= largest and last / top * axis_pt >= TICK_ROOM * font_pt:
+            return [0.0, last] if last <= top else []
+    return []
+
+
+TICK_ROOM = 1.3  # a terms tick's label clears the next by this many of its font's sizes
