@@ -299,3 +299,23 @@ def test_follow_ships_the_clips_growing_limits(tiny_run_path):
     edge = array(one["largestEdge"], "f4")
     assert np.array_equal(edge, np.array([max(np.abs(w[i]).max() for w in run.weights)
                                           for i in one["used"]], np.float32))
+
+
+@given(scale=st.floats(1e-3, 1e300), layer=st.integers(0, 3))
+def test_a_following_profiles_limits_hold_the_data_and_outputs_and_never_shrink(
+        tiny_run_path, scale, layer):
+    """Under "follow" the reconstruction profile's value limits (reconFollow) grow with the
+    outputs drawn: finite whatever the weights (a diverging run's outputs overflow to inf and
+    are left out), never shrinking, the data's range always inside."""
+    from aeviz.renderer import run_views
+
+    run = load(tiny_run_path)
+    layer %= len(run.weights)
+    with np.errstate(over="ignore"):  # (float32 weights overflow to inf: left out too)
+        weights = [w * scale if i == layer else w for i, w in enumerate(run.weights)]
+    view = run_views([dataclasses.replace(run, weights=weights)], RenderOptions())[0]
+    used = list(range(0, len(run), 3))
+    limits = pack._recon_follow(view, [0, 1, 2], used)
+    assert limits.shape == (len(used), 2) and np.all(np.isfinite(limits))
+    assert np.all(np.diff(limits[:, 0]) <= 0) and np.all(np.diff(limits[:, 1]) >= 0)
+    assert np.all(limits[:, 0] <= run.x.min()) and np.all(limits[:, 1] >= run.x.max())

@@ -167,7 +167,8 @@ def snapshot_bytes(views: list[RunView]) -> int:
     weights and biases (a VAE's log-variance ones too) and largest weight (float32), and the
     lesson's readouts a moment may carry: a decoder sheet's region (one bit per grid point;
     counted for every run of data that is not images), a sparse run's readout of codes near
-    zero (its two forms, about READOUT_BYTES)."""
+    zero (its two forms, about READOUT_BYTES) and under "follow" a profile's value limits (two
+    float64: counted for every run)."""
     total = 0
     for view in views:
         run = view.run
@@ -178,7 +179,7 @@ def snapshot_bytes(views: list[RunView]) -> int:
         params = sum(w[0].size + b[0].size for w, b in zip(run.weights, run.biases))
         if run.variational:
             params += run.logvar_weights[0].size + run.logvar_biases[0].size
-        total += len(run.x) * 4 + params * 4 + 4
+        total += len(run.x) * 4 + params * 4 + 4 + 16
     return total
 
 
