@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from matplotlib import colors as mcolors
+from matplotlib.text import Text
 
 from aeviz.batch import split_comparisons
 from aeviz.renderer import run_views
@@ -330,6 +331,34 @@ def test_denoising_vs_plain_gives_its_planes_the_room_and_keys_them_outside(runs
         x = (pair[0].x - sheet.center) @ sheet.axes
         shown = sheet.ax.transData.transform(x)
         assert np.ptp(shown[:, 0]) >= 75 * dpi_scale, np.ptp(shown[:, 0])  # 65 px before
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_denoising_vs_plain_gives_its_sheets_the_width_a_narrower_loss_leaves(runs, size):
+    """Its planes keep one unit as long on both axes, so width sizes them: beside a loss
+    0.36 of the page wide, their left margins fitted to numbers a taller box drew ("−0.5"),
+    each was 135 px wide at 640x360 (313 at 1280x720). The loss beside sheets alone is
+    narrower (layout.LOSS_SIDE_SHEETS) and the margin refitted to the numbers drawn: each
+    plane wider, the loss's title and readouts still whole, inside the frame."""
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    scene, frames = scene_of(pair, dataclasses.replace(
+        comparison.render, labels=comparison.compare.labels), size)
+    scene.draw_full(frames[-1])
+    renderer = scene.figure.canvas.get_renderer()
+    sheets = [p for p, _ in scene.panels if isinstance(p, SheetPanel)]
+    assert len(sheets) == 2
+    for sheet in sheets:
+        width = sheet.ax.get_window_extent(renderer).width
+        assert width >= {"640x360": 160, "1280x720": 335}[size], width  # was 135, 313
+    loss_ax = next(p for p, _ in scene.panels if isinstance(p, LossPanel)).ax
+    page_width = scene.figure.bbox.width
+    texts = [child for child in loss_ax.get_children() if isinstance(child, Text)]
+    assert any(text.get_text() == "reconstruction error" for text in texts)
+    for text in texts:
+        if text.get_visible() and text.get_text():
+            assert "…" not in text.get_text(), text.get_text()
+            assert text.get_window_extent(renderer).x1 <= page_width, text.get_text()
 
 
 def test_denoising_beside_the_plain_run_shares_its_scale_and_names_each_panel(runs):

@@ -458,7 +458,8 @@ def _slots(names: list[str], runs: int, header: float, page: tuple[float, float]
         own.remove("weights")
         notes.append("the weights panel is left out of comparisons of 3 or more runs (too "
                      "small to read); render a run alone to see its weights")
-    return comparison_slots(own, runs, "loss" in names, body, page, mosaics)
+    return comparison_slots(own, runs, "loss" in names, body, page, mosaics,
+                            sheets=not mosaics)
 
 
 def on_pixels(rect: tuple[float, float, float, float],

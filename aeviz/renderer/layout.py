@@ -20,6 +20,10 @@ HEIGHT_IN = 7.2
 SMALLEST_HEIGHT_IN = 4.5
 HEADER_IN = 0.83      # the title lines, in inches of the page
 LOSS_SIDE = 0.36      # width of a loss panel beside the runs (fraction of the page)
+# ... beside runs shown by their decoded sheets alone: narrower. A sheet keeps one unit as long
+# on both axes, so its width is what sizes it (the 2-D arc is wide and flat), while the loss's
+# lesson is two curves apart: at 0.36, 640x360 drew each plane 135 px wide over an empty half.
+LOSS_SIDE_SHEETS = 0.33
 LOSS_BELOW = 0.36     # height of a loss panel below them (fraction of the body), at least:
 LOSS_PLOT_SHARE = 1 / 3   # the loss plot itself is a third of the page's height or more
 LOSS_MARGINS_IN = 1.0     # above and below the loss plot (its title, ticks and axis label)
@@ -98,7 +102,8 @@ def single_run_slots(names: list[str], body: float) -> list[Slot]:
 
 
 def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
-                     page: tuple[float, float], mosaics: bool = False) -> list[Slot]:
+                     page: tuple[float, float], mosaics: bool = False,
+                     sheets: bool = False) -> list[Slot]:
     """Several runs: `own` panels per run in a grid of cells, the loss panel beside or below;
     a cell's panels stacked, or (two, without a loss panel) side by side where that leaves
     them closer to square. Two runs of two panels and no loss panel: all four in a row, each
@@ -106,12 +111,14 @@ def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
     margins are taken (on a 16:9 frame four in a row; on a squarer one two rows).
 
     `page` is (width, height) in inches: squareness is judged on the page, not in fractions.
-    `mosaics`: the decoder panels are mosaics (see MOSAIC_LABEL_IN).
+    `mosaics`: the decoder panels are mosaics (see MOSAIC_LABEL_IN); `sheets`: the runs'
+    own panels are decoded sheets alone (a loss beside them LOSS_SIDE_SHEETS wide).
     """
     columns = runs if runs <= 3 else math.ceil(math.sqrt(runs))
     rows = math.ceil(runs / columns)
     below = max(LOSS_BELOW * body, LOSS_PLOT_SHARE + LOSS_MARGINS_IN / page[1])
-    choices = [(0.0, 0.0)] if not loss else [(LOSS_SIDE, 0.0), (0.0, below)]
+    side = LOSS_SIDE_SHEETS if sheets and own == ["decoder"] else LOSS_SIDE
+    choices = [(0.0, 0.0)] if not loss else [(side, 0.0), (0.0, below)]
     stacked = max(len(own), 1)
     if runs == 2 and stacked == 2 and not loss:
         grids = [(2, 1, 2, 1), (1, 2, 2, 1), (2, 1, 1, 2)]  # columns, rows, across, down

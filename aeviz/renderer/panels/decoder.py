@@ -185,11 +185,24 @@ class SheetPanel:
         # its key under it (else the limits grew to fill the box, and the key sat inside, in
         # the empty lower half of a plane 95 x 175 px at 640x360).
         keyed = False
-        if not compact and x.shape[1] != 3:
-            _margins_to_ticks(ax, slot)
-        if not compact and ax.get_xlabel():
-            keyed = _key_below(ax, theme, sheet_marks(grid), slot)
-        equal_scales(ax)
+        box = ax.get_position().bounds
+        spare = 0.0
+        for _ in range(2):  # again, once, without the room numbers no longer drawn took
+            ax.set_position(box)
+            ax.set_xlim(*grid.x)
+            ax.set_ylim(*grid.y)
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            if not compact and x.shape[1] != 3:
+                _margins_to_ticks(ax, slot, spare)
+            if not compact and ax.get_xlabel():
+                keyed = _key_below(ax, theme, sheet_marks(grid), slot)
+            equal_scales(ax)
+            if compact or x.shape[1] == 3:
+                break
+            spare = _spare_left(ax, slot)
+            if spare * fig.dpi < 1:  # within a pixel of its numbers
+                break
         triad = None
         if x.shape[1] == 3 and named:
             triad = _triad(ax, self.axes, [run.feature_name(i) for i in range(3)], theme, flat)
@@ -428,18 +441,30 @@ def _legend(ax, theme: Theme, marks: tuple[str, ...], points: np.ndarray | None 
         ax.set_title("", loc="left")
 
 
-def _margins_to_ticks(ax, slot: Rect) -> None:
+def _margins_to_ticks(ax, slot: Rect, spare_in: float = 0.0) -> None:
     """The box widened in its slot (figure fractions) to the room its y axis's numbers and
     name take on the left and a little on the right (the 0.9 and 0.25 inches every panel
-    keeps left a plane 113 px wide of 205 at 640x360)."""
+    keeps left a plane 113 px wide of 205 at 640x360), less `spare_in` inches (the room
+    numbers took that a box of the sheet's final shape no longer draws: see _spare_left)."""
     fig = ax.get_figure()
     width_in = fig.get_size_inches()[0]
     renderer = fig.canvas.get_renderer()
     x0, y0, w, h = ax.get_position().bounds
     axis_in = (x0 - ax.yaxis.get_tightbbox(renderer).x0 / fig.dpi / width_in) * width_in
-    left = min(axis_in + TICKS_CLEARANCE_IN, (x0 - slot[0]) * width_in) / width_in
+    left = min(axis_in + TICKS_CLEARANCE_IN, (x0 - slot[0]) * width_in)
+    left = max(left - spare_in, TICKS_CLEARANCE_IN) / width_in
     right = min(RIGHT_MARGIN_IN / width_in, slot[0] + slot[2] - x0 - w)
     ax.set_position((slot[0] + left, y0, slot[2] - left - right, h))
+
+
+def _spare_left(ax, slot: Rect) -> float:
+    """Inches between the slot's left edge and the y axis's name beyond TICKS_CLEARANCE_IN:
+    the room its numbers took in the tall box they were measured on ("−0.5", "0.5") that
+    the box shrunk to the sheet's shape no longer draws ("−1", "1"): 30 px at 640x360."""
+    fig = ax.get_figure()
+    left_px = ax.yaxis.get_tightbbox(fig.canvas.get_renderer()).x0
+    return max(left_px / fig.dpi - slot[0] * fig.get_size_inches()[0] - TICKS_CLEARANCE_IN,
+               0.0)
 
 
 TICKS_CLEARANCE_IN = 0.1  # the sheet's y axis name from its slot's left edge
