@@ -153,3 +153,22 @@ def test_a_sheets_key_inside_its_panel_in_two_columns_reads_row_by_row():
               t.get_text()) for t in ax.get_legend().get_texts() if t.get_text()]
     assert [text for _, _, text in sorted(drawn)] == names
     assert len({y for y, _, _ in drawn}) == 2
+
+
+@pytest.mark.parametrize("spread", [0.1, 0.001])
+def test_a_sheet_of_flat_data_is_never_flatter_than_two_to_one(tmp_path, spread):
+    """A sheet's box is cut to what it shows, its key under it, but flat data (x over +-1, y
+    over +-`spread`) keep a box at most twice as wide as tall, their limits grown to fill it
+    (cut to the data's shape, a line of data drew a box 3 px tall)."""
+    means = ([-0.6, 0.0], [0.6, spread])
+    text = tiny_text(data={"seed": 1, "clusters": [
+        {"n": 20, "mean": m, "cov": [[0.1, 0], [0, spread ** 2]]} for m in means]},
+        model={"layers": [2, 4, 2, 4, 2]}, train={"epochs": 3})
+    path = tmp_path / "flat.toml"
+    path.write_text(text)
+    scene = Scene([RunView(train(load_experiment(path)))],
+                  RenderOptions(size="640x360", panels=("decoder", "loss")), (0, 3))
+    scene.draw_full(Frame(3.0, (3.0,)))
+    sheet = next(p for p, _ in scene.panels if isinstance(p, SheetPanel))
+    box = sheet.ax.get_window_extent()
+    assert box.width <= 2.0 * box.height + 1

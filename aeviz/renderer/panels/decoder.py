@@ -467,6 +467,7 @@ def _spare_left(ax, slot: Rect) -> float:
                0.0)
 
 
+FLATTEST = 2.0  # a sheet's box at most this many times as wide as tall
 TICKS_CLEARANCE_IN = 0.1  # the sheet's y axis name from its slot's left edge
 RIGHT_MARGIN_IN = 0.1     # and its right edge from the slot's
 
@@ -481,6 +482,9 @@ def _key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect) -> bool:
     x0, y0, w, h = ax.get_position().bounds
     (left, right), (low, high) = ax.get_xlim(), ax.get_ylim()
     shown_h = w * width_in * (high - low) / (right - left) / height_in  # figure fraction
+    # Never flatter than FLATTEST (flat data, x over +-1 and y +-0.1, drew a strip 30 px
+    # tall, a line of data 3 px): its limits then grow to fill the box, as before.
+    shown_h = max(shown_h, w * width_in / FLATTEST / height_in)
     if shown_h >= h:
         return False
     renderer = fig.canvas.get_renderer()
