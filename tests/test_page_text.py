@@ -502,3 +502,23 @@ def test_a_640x400_window_stands_the_main_panels_two_a_row(browser, pages, name)
                 assert "input" in weights and "output" in weights, weights
                 assert not any(t.endswith("\u2026") for t in weights), weights
             assert problems(driver) == [], (name, step)
+
+
+def test_a_two_run_comparisons_panels_of_one_kind_stand_side_by_side(browser, tiny_run_path,
+                                                                     tmp_path):
+    """Found by an attack at 640x400: a comparison of two runs with panels recon, loss and
+    weights drew five rows across the page (loss, recon 1, weights 1, recon 2, weights 2):
+    the runs never side by side. Each kind's panels now stand in a row of their own."""
+    from aeviz.settings import RenderOptions
+    from aeviz.trajectory import load
+
+    run = load(tiny_run_path)
+    page = tmp_path / "two.html"
+    render([run, run], page, RenderOptions(panels=("recon", "loss", "weights"),
+                                           labels=("first", "second")))
+    with lecturer_window(browser, (640, 400)):
+        driver = open_page(browser, page)
+        boxes = drawn_boxes(driver)
+    for kind in ("recon", "weights"):
+        pair = [box for box in boxes if box["name"] == kind]
+        assert len(pair) == 2 and abs(pair[0]["top"] - pair[1]["top"]) < 4, boxes

@@ -99,7 +99,12 @@
     const rank = (panel) => (panel.spec.name in ranks ? ranks[panel.spec.name] : 3);
     const comparison = stage.runs.length > 1, LOSS_ASPECT = 0.5;
     const rowsOf = () => {
-      const order = [...described].sort((a, b) => rank(a) - rank(b));  // (stable: runs in order)
+      // By rank, then each kind together in the order kinds first come (runs in order: the
+      // sort is stable); interleaved by run, a two-run comparison's recon and weights never
+      // stood side by side with their own kind.
+      const first = {};
+      described.forEach((panel, i) => { if (!(panel.spec.name in first)) first[panel.spec.name] = i; });
+      const order = [...described].sort((a, b) => rank(a) - rank(b) || first[a.spec.name] - first[b.spec.name]);
       const rows = [];
       for (let i = 0; i < order.length; i += 2) {
         const pair = order.slice(i, i + 2), kind = pair[0].spec.name;
