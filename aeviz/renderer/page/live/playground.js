@@ -658,8 +658,15 @@
     g.fillText("0", m, height - 4);
     g.font = "12px sans-serif";
     // Before a retrain with the future hidden, the recorded snapshot the playground shows.
+    // After a retrain, the last record's moment beside its RMSE (the epoch in progress beside
+    // the last finished one's RMSE read as if it were that epoch's).
+    const spe = live.stepsPerEpoch, last = live1[live1.length - 1];
+    const momentOf = (r) => {  // a mini-batch record: "epoch 1, batch 3/13"
+      const batch = spe ? r.step - (r.epoch - 1) * spe : 0;
+      return batch > 0 && batch < spe ? `epoch ${r.epoch}, batch ${batch}/${spe}` : `epoch ${r.epoch}`;
+    };
     lossReadout = !worker && HIDE_FUTURE ? `recorded run at ${RUN.moments[modelSnapshot]}`
-      : `epoch ${live.epoch} | ${live1.length ? "RMSE " + live1[live1.length - 1].rmse.toPrecision(4) : "recorded run"}`;
+      : last ? `${momentOf(last)} | RMSE ${last.rmse.toPrecision(4)}` : `epoch ${live.epoch} | recorded run`;
     g.fillText(lossReadout, m, t - 8);
     g.lineWidth = 1;
   }
