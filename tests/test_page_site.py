@@ -87,7 +87,7 @@ def test_lessons_group_a_comparison_with_its_runs_with_captions_and_posters(tmp_
     titles = [re.findall(r'class="page" href="[^"]+">([^<]*)<', part) for part in sections]
     assert titles[0] == []  # every group has its heading, the first one too
     # The lessons of their own: first, together, under a heading of their own.
-    assert sections[1].startswith("Single runs</h2>") and titles[1] == ["Digits", "Iris"]
+    assert sections[1].startswith("A lesson in one run</h2>") and titles[1] == ["Digits", "Iris"]
     # Runs sharing a first word: their titles' shared head, else the word as a title.
     assert sections[2].startswith("Activations</h2>")
     assert titles[2] == ["Activations: ReLU", "Tanh hidden layers"]
@@ -124,6 +124,26 @@ def test_the_poster_leaves_the_caption_to_its_card(tiny_run_path, tmp_path):
     captioned, plain = iio.imread(tmp_path / "captioned.png"), iio.imread(tmp_path / "plain.png")
     assert captioned.shape[:2] == (360, 640)
     assert np.array_equal(captioned, plain)
+
+
+def test_a_hidden_future_keeps_its_ending_off_the_poster(tiny_run_path, tmp_path):
+    """A lecturer's look: too-high-learning-rate's card showed its last snapshot (RMSE 7.7e27,
+    "diverged") beside a clip that keeps the ending for the end. With `future = false` the
+    poster is the first snapshot's still, pixel for pixel."""
+    import imageio.v3 as iio
+
+    from aeviz import trajectory
+    from aeviz.renderer import render
+    from aeviz.settings import RenderOptions
+
+    runs = [trajectory.load(tiny_run_path)]
+    hidden = RenderOptions(future=False, size="640x360")
+    make_poster(runs, hidden, tmp_path / "poster.png")
+    render(runs, tmp_path / "first.png", hidden, epoch=0)
+    render(runs, tmp_path / "last.png", hidden)
+    poster = iio.imread(tmp_path / "poster.png")
+    assert np.array_equal(poster, iio.imread(tmp_path / "first.png"))
+    assert not np.array_equal(poster, iio.imread(tmp_path / "last.png"))
 
 
 def test_an_experiment_named_index_keeps_its_page(run_cli, tmp_path):

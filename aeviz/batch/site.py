@@ -67,12 +67,18 @@ class Entry:
 
 
 def make_poster(runs: list, options, path: Path) -> None:
-    """The poster of a page: its last snapshot as a still, POSTER_SIZE, at `path`. Without
-    the caption: the card shows it in full under the poster (drawn in the poster too, it
-    was read twice)."""
+    """The poster of a page: its last snapshot as a still, POSTER_SIZE, at `path`; with
+    `future = false` its first (the last gave the ending away: too-high-learning-rate's card
+    showed RMSE 7.7e27, "diverged", beside a clip that keeps it for the end). Without the
+    caption: the card shows it in full under the poster (drawn in the poster too, it was
+    read twice)."""
     from aeviz.renderer.rendering import render
+    from aeviz.renderer.views import run_views
 
-    render(runs, path, dataclasses.replace(options, size=POSTER_SIZE, smooth=0, caption=None))
+    first = (None if options.future
+             else min(float(view.timeline[0]) for view in run_views(runs, options)))
+    render(runs, path, dataclasses.replace(options, size=POSTER_SIZE, smooth=0, caption=None),
+           epoch=first)
 
 
 def link(name: str) -> str:
@@ -134,7 +140,8 @@ def site_entries(folder: Path) -> list[Entry]:
     return entries
 
 
-ALONE_HEADING = "Single runs"  # the runs that are a lesson of their own
+ALONE_HEADING = "A lesson in one run"  # the runs that are a lesson of their own (each card
+# one lesson; "Single runs" named no lesson)
 
 
 def shared_heading(word: str, members: list[Entry]) -> str:
