@@ -887,3 +887,25 @@ def test_the_activations_pca_label_has_no_curve_between_it_and_its_line(browser,
     assert loss["labels"], "the PCA line is labelled"
     label_with_no_curve_between(loss, row(limits["references"][0]["level"]),
                                 [(px, row(run.loss)) for run in runs])
+
+
+def test_a_title_line_key_keeps_room_from_the_next_panels_title(browser, vae_runs, tmp_path):
+    """vae-vs-ae at 1280x800 (as batch draws it): the code planes' keys on their title lines
+    ran into the next panel's title, 14 px on ("...codes' σ VAE", "+ decoder's grid points
+    plain AE", a lecturer): each key at least two of the title's ems (15 px) before it."""
+    page = tmp_path / "ab.html"
+    render(vae_runs, page, load_comparison(EXAMPLES / "vae-vs-ae.toml").options)
+    viewport(browser, 1280, 800)
+    try:
+        driver = open_page(browser, page)
+        rects = js(driver, """[...document.querySelectorAll('.panel h2')].map((h) => {
+            const [t, a] = [h.querySelector('.title'), h.querySelector('.aside')];
+            const r = (e) => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right]; };
+            return { title: r(t), aside: a.textContent ? r(a) : null }; })""")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    asides = [r["aside"] for r in rects if r["aside"]]
+    assert len(asides) >= 2, rects  # both planes keyed on their title lines
+    for left, top, right in asides:
+        after = [r["title"][0] for r in rects if abs(r["title"][1] - top) < 8 and r["title"][0] >= right]
+        assert not after or min(after) - right >= 30, (right, after)
