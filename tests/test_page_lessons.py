@@ -900,12 +900,14 @@ def test_a_title_line_key_keeps_room_from_the_next_panels_title(browser, vae_run
         driver = open_page(browser, page)
         rects = js(driver, """[...document.querySelectorAll('.panel h2')].map((h) => {
             const [t, a] = [h.querySelector('.title'), h.querySelector('.aside')];
-            const r = (e) => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right]; };
+            const r = (e) => {
+                const b = e.getBoundingClientRect(); return [b.left, b.top, b.right]; };
             return { title: r(t), aside: a.textContent ? r(a) : null }; })""")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     asides = [r["aside"] for r in rects if r["aside"]]
     assert len(asides) >= 2, rects  # both planes keyed on their title lines
-    for left, top, right in asides:
-        after = [r["title"][0] for r in rects if abs(r["title"][1] - top) < 8 and r["title"][0] >= right]
+    for _, top, right in asides:
+        after = [r["title"][0] for r in rects
+                 if abs(r["title"][1] - top) < 8 and r["title"][0] >= right]
         assert not after or min(after) - right >= 30, (right, after)
