@@ -920,18 +920,21 @@ def test_a_flat_decoder_sheet_is_cut_to_what_it_shows(browser, denoising, tmp_pa
     -0.85..1.0 (1280x800, and denoising-vs-plain's planes): as the clip's, the box takes the
     shape of the description's limits at equal scales (never flatter than two to one): no
     axis shows more than its limits, unless the window's room makes the box flatter, when
-    only x grows."""
+    only x grows; a comparison's planes level (one key in two rows at 640x400)."""
     plain = example("denoising-plain", 4)
     viewport(browser, *size)
     try:
         for runs in ([denoising], [denoising, plain]):
             page, expected = page_of(runs, tmp_path / f"sheets{len(runs)}.html")
             driver = open_page(browser, page)
+            tops = set()
             for n, spec in enumerate(p for p in expected["panels"] if p["name"] == "decoder"):
                 sheet = js(driver, f"aeviz.drawn('decoder', {n})")
+                tops.add(sheet["box"][1])
                 x, y = spec["decoder"]["x"], spec["decoder"]["y"]
                 flattest = (x[1] - x[0]) / 2  # the y span of a box two to one
                 shown = sheet["ylim"][1] - sheet["ylim"][0]
                 assert shown <= max(y[1] - y[0], flattest) * 1.02, (size, n, sheet["ylim"], y)
+            assert len(tops) == 1, (size, tops)  # a comparison's planes level, whatever their keys
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -53,6 +53,15 @@ page.panelKinds.decoderSheet = (() => {
       return split(entries(1), 2);
     }
 
+    // The plane's top: under the most key rows of the page's sheets, so a comparison's planes
+    // stand level (denoising-vs-plain at 640x400: the denoising plane's two rows beside the
+    // plain one's one).
+    keyTop(ctx) {
+      const sheets = this.stage.panels.filter((panel) => panel instanceof DecoderSheetPanel);
+      const rows = Math.max(...sheets.map((sheet) => sheet.keyRows(ctx, Math.max(120, sheet.figure.clientWidth)).length));
+      return 18 + KEY_LINE * (rows - 1);
+    }
+
     // A flat (2-D) sheet's plane cut to what it shows, as the clip's (panels/decoder.py
     // _key_below): the description's limits (data, decoded grid, noisy inputs) at equal
     // scales, never flatter than FLATTEST nor taller than square, as a code plane
@@ -60,14 +69,14 @@ page.panelKinds.decoderSheet = (() => {
     // rows above it, for this width.)
     naturalHeight() {
       if (this.run.d === 3) return super.naturalHeight();
-      const width = Math.max(120, this.figure.clientWidth), top = 18 + KEY_LINE * (this.keyRows(this.ctx, width).length - 1);
+      const width = Math.max(120, this.figure.clientWidth), top = this.keyTop(this.ctx);
       const { x, y } = this.decoder, shape = Math.min(1, Math.max((y[1] - y[0]) / (x[1] - x[0]), 1 / FLATTEST));
       return Math.min(super.naturalHeight(), (width - 46 - 10) * shape + top + 38);
     }
 
     drawStill(ctx) {
       const run = this.run, stage = this.stage, theme = stage.theme, names = this.projection.names;
-      const left = 46, top = 18 + KEY_LINE * (this.keyRows(ctx).length - 1), right = 10, bottom = 38, camera = run.d === 3;
+      const left = 46, top = this.keyTop(ctx), right = 10, bottom = 38, camera = run.d === 3;
       const width = this.width - left - right, height = this.height - top - bottom;
       const [xl, yl] = equalAspect(this.decoder.x, this.decoder.y, width, height);
       const box = this.box = new Box(left, top, width, height, xl, yl);
