@@ -938,3 +938,19 @@ def test_a_flat_decoder_sheet_is_cut_to_what_it_shows(browser, denoising, tmp_pa
             assert len(tops) == 1, (size, tops)  # a comparison's planes level, whatever their keys
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.parametrize("width", [640, 655])
+def test_a_title_beside_its_key_stays_whole(browser, vae_runs, width, tmp_path):
+    """The VAE's code plane at 640 px (and 655: its scrollbar's): the title one pixel wider
+    than its room beside the key showed "code la…" (the key was weighed with a pixel's
+    slack): every panel's title whole, its key the short form or inside the plane."""
+    page, _ = page_of([vae_runs[1]], tmp_path / "vae.html")
+    viewport(browser, width, 400)
+    try:
+        driver = open_page(browser, page)
+        titles = js(driver, """[...document.querySelectorAll('.panel h2 .title')].map(
+            (t) => [t.textContent, t.scrollWidth, t.clientWidth])""")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert titles and all(scroll <= client for _, scroll, client in titles), titles
