@@ -118,7 +118,7 @@ page.panelKinds.code = (() => {
         for (const forms of [texts, this.stage.data.shortKeyTexts]) {
           this.aside.replaceChildren(sample(false), forms[0]);
           if (layers.includes("ellipses")) this.aside.append(sample(true), forms[1]);
-          this.keyInside = this.title.scrollWidth > this.title.clientWidth + 1;
+          this.keyInside = !this.whole();  // to the pixel: one over shows "code la…"
           if (!this.keyInside) break;
         }
         if (this.keyInside) this.aside.replaceChildren();

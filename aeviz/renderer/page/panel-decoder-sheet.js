@@ -9,6 +9,7 @@ page.panelKinds.decoderSheet = (() => {
   // The key: each mark's sample before its name, the gap between entries, a row's height.
   const KEY_SYMBOLS = { data: "\u25CF ", sheet: "\u2014 ", beyond: "\u2014 ", noisy: "\u00D7\u2014 " };
   const KEY_GAP = "   ", KEY_LINE = 13;
+  const FLATTEST = 2;  // a flat sheet's plane at most this many times as wide as tall (the clip's)
 
   return class DecoderSheetPanel extends Panel {
     constructor(stage, spec) {
@@ -28,33 +29,54 @@ page.panelKinds.decoderSheet = (() => {
       return [u, v];
     }
 
-    // The key's entries [symbol, name, faint] in rows: one row of the long names or of the short
-    // ones where it fits over the panel's width (the axis's margin too), else two.
-    keyRows(ctx) {
+    // The key's entries [symbol, name, faint] in rows: the long names in the fewest rows that
+    // fit over the panel's width (the axis's margin too), else the short ones so (a lone
+    // "beyond" or "grid" means nothing to a student: denoising at 640x400).
+    keyRows(ctx, width = this.width) {
       const names = this.stage.data.markNames, marks = ["data", "sheet"];
       if (this.decoder.region) marks.push("beyond");
       if (this.run.noisy.length) marks.push("noisy");
       const entries = (form) => marks.map((mark) => [KEY_SYMBOLS[mark], names[mark][form], mark === "beyond"]);
       ctx.font = font(10);
-      const room = this.width - 14, widthOf = (row) => ctx.measureText(row.map(([s, t]) => s + t).join(KEY_GAP)).width;
-      for (const form of [0, 1]) if (widthOf(entries(form)) <= room) return [entries(form)];
-      const short = entries(1), half = Math.ceil(short.length / 2);
-      return [short.slice(0, half), short.slice(half)];
+      const room = width - 14, widthOf = (row) => ctx.measureText(row.map(([s, t]) => s + t).join(KEY_GAP)).width;
+      const split = (all, count) => {
+        const each = Math.ceil(all.length / count), rows = [];
+        for (let i = 0; i < all.length; i += each) rows.push(all.slice(i, i + each));
+        return rows;
+      };
+      for (const form of [0, 1]) {
+        for (let count = 1; count <= 2; count++) {
+          const rows = split(entries(form), count);
+          if (rows.every((row) => widthOf(row) <= room)) return rows;
+        }
+      }
+      return split(entries(1), 2);
     }
 
-    // A flat (2-D) sheet's plane at most about square, as a code plane (panel-code.js): in
-    // denoising-vs-plain's tall slots at 1280x800 its y axis ran -2.5..2.5 around the arc's
-    // -1..0.6. (The key's rows above it as last drawn.)
+    // The plane's top: under the most key rows of the page's sheets, so a comparison's planes
+    // stand level (denoising-vs-plain at 640x400: the denoising plane's two rows beside the
+    // plain one's one).
+    keyTop(ctx) {
+      const sheets = this.stage.panels.filter((panel) => panel instanceof DecoderSheetPanel);
+      const rows = Math.max(...sheets.map((sheet) => sheet.keyRows(ctx, Math.max(120, sheet.figure.clientWidth)).length));
+      return 18 + KEY_LINE * (rows - 1);
+    }
+
+    // A flat (2-D) sheet's plane cut to what it shows, as the clip's (panels/decoder.py
+    // _key_below): the description's limits (data, decoded grid, noisy inputs) at equal
+    // scales, never flatter than FLATTEST nor taller than square, as a code plane
+    // (panel-code.js): denoising's y axis ran -1.6..1.6 around data in -0.85..1.0. (The key's
+    // rows above it, for this width.)
     naturalHeight() {
       if (this.run.d === 3) return super.naturalHeight();
-      const width = Math.max(120, this.figure.clientWidth), top = this.top || 18;
-      return Math.min(super.naturalHeight(), width - 46 - 10 + top + 38);
+      const width = Math.max(120, this.figure.clientWidth), top = this.keyTop(this.ctx);
+      const { x, y } = this.decoder, shape = Math.min(1, Math.max((y[1] - y[0]) / (x[1] - x[0]), 1 / FLATTEST));
+      return Math.min(super.naturalHeight(), (width - 46 - 10) * shape + top + 38);
     }
 
     drawStill(ctx) {
       const run = this.run, stage = this.stage, theme = stage.theme, names = this.projection.names;
-      const left = 46, top = 18 + KEY_LINE * (this.keyRows(ctx).length - 1), right = 10, bottom = 38, camera = run.d === 3;
-      this.top = top;
+      const left = 46, top = this.keyTop(ctx), right = 10, bottom = 38, camera = run.d === 3;
       const width = this.width - left - right, height = this.height - top - bottom;
       const [xl, yl] = equalAspect(this.decoder.x, this.decoder.y, width, height);
       const box = this.box = new Box(left, top, width, height, xl, yl);
@@ -116,7 +138,7 @@ page.panelKinds.decoderSheet = (() => {
     // noisy inputs, the key.
     state() {
       return { ...super.state(), key: this.key, strong: this.strong, links: this.links, triad: this.triadCorner || null,
-        box: [this.box.left, this.box.top, this.box.width, this.box.height] };
+        box: [this.box.left, this.box.top, this.box.width, this.box.height], xlim: this.box.xlim, ylim: this.box.ylim };
     }
 
     // The three data axes as short arrows, each named past its tip, in the corner holding the

@@ -11,6 +11,10 @@ page.panelKinds.loss = (() => {
   // The current value's dot; it travels the whole curve, so a label keeps this much more room
   // from a curve than from a reference line (as the clip's labels keep from its marker).
   const MARKER = 4;
+  // px: a curve this near a reference line runs along it (about a curve's width: identity's
+  // 0.0847 on PCA's 0.0845, 0.2 px off at 640 px); one farther off passes between the line and
+  // a label on its other side (sigmoid's 0.0874, 3 px off).
+  const HUG = 2;
   // The clip's rule (panels/loss.py end_dot_looks): a later run's dot whose centre lies
   // within an earlier full dot of its size makes the two the halves of one larger dot
   // (`split` of a dot's size), the earlier run's left, the later's right (activations at the
@@ -115,11 +119,16 @@ page.panelKinds.loss = (() => {
         ctx.beginPath(); ctx.moveTo(box.left, y); ctx.lineTo(box.left + box.width, y); ctx.stroke();
         ctx.setLineDash([]);
       }
-      // Each label: the longest form with a clear place beside its line, else (the shortest)
-      // as a key, a sample of its line then the label, wherever no curve, line or label is;
-      // left out where there is no such place (never drawn across a curve).
+      // Each label: the longest form with a clear place beside its line, else as a key (a
+      // sample of its line then the label) under the plot, left of the axis's title, then
+      // right of it, as the clip's; else (the shortest) wherever in the plot no curve, line or
+      // label is; left out where there is no such place (never drawn across a curve).
       this.taken = [];
       this.labels = [];
+      const under = [];  // the keys under the plot, drawn past the plot's clip
+      ctx.font = font(11.5);
+      const titleHalf = ctx.measureText(data.within ? "epochs completed" : "epoch").width / 2 + 10;
+      const slots = [[box.left, box.left + box.width / 2 - titleHalf], [box.left + box.width / 2 + titleHalf, box.left + box.width]];
       ctx.font = font(10);
       for (const reference of limits.references) {
         const y = box.y(f(reference.level)), others = this.lineLevels(reference);
@@ -135,21 +144,42 @@ page.panelKinds.loss = (() => {
           if (place) break;
         }
         if (!place) {
-          place = this.keyPlace(ctx.measureText(label).width + 22, this.lineLevels(null));
-          if (place) {
-            ctx.setLineDash(reference.style === "--" ? [5, 4] : [1.5, 3]); ctx.strokeStyle = theme.muted; ctx.lineWidth = 1;
-            ctx.beginPath(); ctx.moveTo(place.x, place.y - 4); ctx.lineTo(place.x + 18, place.y - 4); ctx.stroke();
-            ctx.setLineDash([]);
-            place = { x: place.x + 22, y: place.y, align: "left", key: true };
+          for (const slot of slots) {
+            label = reference.texts.find((text) => slot[0] + 22 + ctx.measureText(text).width <= slot[1]);
+            if (label === undefined) continue;
+            const width = 22 + ctx.measureText(label).width;
+            place = { x: slot[0] + 22, y: box.top + box.height + 29, align: "left", key: true, under: true };
+            slot[0] += width + 12;
+            break;
           }
+          if (!place) label = reference.texts[reference.texts.length - 1];
+        }
+        if (!place) {
+          place = this.keyPlace(ctx.measureText(label).width + 22, this.lineLevels(null));
+          if (place) place = { x: place.x + 22, y: place.y, align: "left", key: true };
         }
         if (!place) continue;
-        stage.draw.text(ctx, label, place.x, place.y, place.align, "alphabetic", theme.muted, 10);
         const width = ctx.measureText(label).width, x0 = place.align === "right" ? place.x - width : place.x;
-        this.taken.push([x0 - (place.key ? 22 : 0), place.y - 10, x0 + width, place.y + 2]);
-        this.labels.push({ text: label, key: Boolean(place.key), box: this.taken[this.taken.length - 1] });
+        const drawn = { text: label, key: Boolean(place.key), box: [x0 - (place.key ? 22 : 0), place.y - 10, x0 + width, place.y + 2] };
+        if (place.under) { drawn.under = true; under.push([reference, drawn]); } else {
+          this.keyLabel(ctx, reference, drawn);
+          this.taken.push(drawn.box);
+        }
+        this.labels.push(drawn);
       }
       ctx.restore();
+      for (const [reference, drawn] of under) this.keyLabel(ctx, reference, drawn);
+    }
+
+    // A reference line's label `drawn` (text, box), a key's with a sample of its line first.
+    keyLabel(ctx, reference, drawn) {
+      const theme = this.stage.theme, [x0, y0, x1] = drawn.box;
+      if (drawn.key) {
+        ctx.setLineDash(reference.style === "--" ? [5, 4] : [1.5, 3]); ctx.strokeStyle = theme.muted; ctx.lineWidth = 1;
+        ctx.beginPath(); ctx.moveTo(x0, y0 + 6); ctx.lineTo(x0 + 18, y0 + 6); ctx.stroke();
+        ctx.setLineDash([]);
+      }
+      this.stage.draw.text(ctx, drawn.text, drawn.key ? x0 + 22 : x1, y0 + 10, drawn.key ? "left" : "right", "alphabetic", theme.muted, 10);
     }
 
     // `box` with the top of its axis raised until no curve passes through the readouts'
@@ -243,7 +273,25 @@ page.panelKinds.loss = (() => {
         else places.push({ x, y: y - 4, align }, { x, y: y + 12, align });
       }
       const points = this.curvePoints();
-      return places.find((place) => this.clear(place, width, points, levels)) || null;
+      return places.find((place) => this.clear(place, width, points, levels) && !this.between(place, width, y, points)) || null;
+    }
+
+    // Whether a curve (`points`) passes between a label `width` wide at `place` and its line
+    // at pixel row `y`, under or over the label (the clip's _between: such a label reads as
+    // that curve's, PCA's over sigmoid's at 0.0874 for a line at 0.0845); a curve within
+    // HUG of the line runs along it (identity's at 0.0847) and does not count.
+    between(place, width, y, points) {
+      const x0 = place.align === "right" ? place.x - width : place.x, x1 = x0 + width;
+      const [low, high] = place.y <= y ? [place.y + 2, y - HUG] : [y + HUG, place.y - 10];
+      for (let i = 1; i < points.length; i++) {
+        const [ax, ay] = points[i - 1], [bx, by] = points[i];
+        if (!(ax === ax && bx === bx) || Math.max(ax, bx) < x0 || Math.min(ax, bx) > x1) continue;
+        // The segment's part over the label's width: its rows at the label's edges.
+        const at = (x) => (bx === ax ? ay : ay + (by - ay) * (x - ax) / (bx - ax));
+        const ends = bx === ax ? [ay, by] : [at(Math.max(Math.min(ax, bx), x0)), at(Math.min(Math.max(ax, bx), x1))];
+        if (Math.max(...ends) > low && Math.min(...ends) < high) return true;
+      }
+      return false;
     }
 
     // A key's place (`width` with its line sample), anywhere in the panel, from the bottom up.

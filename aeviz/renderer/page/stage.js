@@ -34,6 +34,12 @@ page.Stage = class Stage {
 
   layout() {
     this.arrange();  // the panels' places for the window's width (main.js)
+    // A panel with another to its right ("beside"): its title line's key keeps room from that
+    // panel's title (page.css).
+    for (const panel of this.panels) {
+      const right = panel.figure.getBoundingClientRect().right, row = panel.figure.parentElement.getBoundingClientRect().right;
+      panel.figure.toggleAttribute("data-beside", right < row - 2);
+    }
     for (const panel of this.panels) panel.resize();
     this.fit();      // the described panels' heights for the first screen (main.js)
     this.redraw();
