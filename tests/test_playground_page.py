@@ -7,6 +7,7 @@ model's forward pass, in headless Chromium."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -622,14 +623,15 @@ def test_a_retrained_runs_mini_batch_records_sit_at_their_steps(browser, divergi
     # The readout: the last record's moment beside its RMSE (it read "epoch 2 | RMSE ..."
     # beside batch 12's RMSE, and after four steps "epoch 1" beside epoch 0's).
     readout = driver.execute_script("return aeviz.playground.lossChart().readout")
-    moment, rmse = readout.split(" | RMSE ")
+    moment, rmse = re.fullmatch(r"(epoch [^|:]+?)(?: \| RMSE |: )(\S+)", readout).groups()
     assert moment == "epoch 1, batch 12/13", readout
     # (the blow-up amplifies the browser's last-bit differences: 7.670e27 against 7.683e27)
     assert float(rmse) == pytest.approx(float(run.loss[-1]), rel=1e-2)
     driver.execute_script("aeviz.playground.reset()")
     for _ in range(4):
         call(driver, "aeviz.playground.step()")
-    wait_until(lambda: driver.execute_script("return aeviz.playground.lossChart().readout")
-               .startswith("epoch 0 | RMSE "), "the readout of four steps: epoch 0's record")
+    wait_until(lambda: re.match(r"epoch 0( \| RMSE |: )", driver.execute_script(
+        "return aeviz.playground.lossChart().readout")), "the readout of four steps: epoch 0's")
     readout = driver.execute_script("return aeviz.playground.lossChart().readout")
-    assert float(readout.split(" | RMSE ")[1]) == pytest.approx(float(run.loss[0]), rel=1e-3)
+    assert float(re.split(r" \| RMSE |: ", readout)[1]) == pytest.approx(float(run.loss[0]),
+                                                                        rel=1e-3)

@@ -665,8 +665,14 @@
       const batch = spe ? r.step - (r.epoch - 1) * spe : 0;
       return batch > 0 && batch < spe ? `epoch ${r.epoch}, batch ${batch}/${spe}` : `epoch ${r.epoch}`;
     };
-    lossReadout = !worker && HIDE_FUTURE ? `recorded run at ${RUN.moments[modelSnapshot]}`
-      : last ? `${momentOf(last)} | RMSE ${last.rmse.toPrecision(4)}` : `epoch ${live.epoch} | recorded run`;
+    const value = last ? last.rmse.toPrecision(4) : "";
+    const forms = !worker && HIDE_FUTURE
+      ? [`recorded run at ${RUN.moments[modelSnapshot]}`, RUN.moments[modelSnapshot]]
+      : last ? [`${momentOf(last)} | RMSE ${value}`, `${momentOf(last)}: ${value}`, `RMSE ${value}`]
+        : [`epoch ${live.epoch} | recorded run`, "recorded run"];
+    // The longest form that fits the chart's width (at 640 "epoch 1, batch 12/13 | RMSE
+    // 7.670e+27" ran past the canvas's edge).
+    lossReadout = forms.find((form) => g.measureText(form).width <= width - m - 4) || forms[forms.length - 1];
     g.fillText(lossReadout, m, t - 8);
     g.lineWidth = 1;
   }
