@@ -1647,3 +1647,90 @@ def test_a_sheets_key_inside_the_panel_is_drawn_over_the_moving_sheet(runs):
     assert all(key.get_zorder() > line.get_zorder() for line in lines)
     drawn = sorted(scene.update(frames[0]), key=lambda artist: artist.get_zorder())
     assert drawn.index(key) > max(drawn.index(line) for line in lines)
+
+
+# activations and optimizers: PCA's label stands by its line with no curve between them.
+
+@pytest.fixture(scope="module")
+def compared() -> dict:
+    """The activations and optimizers comparisons' runs, trained as their files say, and
+    their comparison options."""
+    return {name: ([train(load_experiment(path))
+                    for path in sorted(EXAMPLES.glob(f"{name}-*.toml"))],
+                   load_comparison(EXAMPLES / f"{name}.toml").options)
+            for name in ("activations", "optimizers")}
+
+
+def assert_nothing_between_pcas_label_and_line(ax, curves: list[np.ndarray],
+                                               curve_pt: float) -> None:
+    """PCA's label in `ax` (else a key under the plot) has no point of `curves` (data
+    coordinates) between it and its line, under or over its width; a curve drawn over the
+    line (within half its width `curve_pt`) runs along it."""
+    figure = ax.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    (label,) = [t for t in ax.texts if t.get_text().startswith("PCA")]
+    box, plot = label.get_window_extent(renderer), ax.get_window_extent(renderer)
+    if box.y0 < plot.y0:  # a key under the plot
+        return
+    x, y = label.get_position()  # in axes fractions, as reference_line draws it
+    if any(line.get_transform() == ax.transAxes and 0 < x - max(line.get_xdata()) < 0.1
+           and abs(line.get_ydata()[0] - y) < 0.1 for line in ax.lines):
+        return  # a key in the plot: the line's sample names it, wherever it stands
+    level = float(label.get_text().rsplit(" ", 1)[1])
+    line_y = ax.transData.transform((0, level))[1]
+    hug = curve_pt / 2 * figure.dpi / 72
+    low, high = sorted([line_y, box.y0 if box.y0 > line_y else box.y1])
+    columns = np.linspace(box.x0, box.x1, 200)
+    for curve in curves:
+        xy = ax.transData.transform(curve)
+        y = np.interp(columns, xy[:, 0], xy[:, 1], left=np.nan, right=np.nan)
+        between = (y > low) & (y < high) & (np.abs(y - line_y) > hug)
+        assert not between.any(), (label.get_text(), float(np.nanmin(np.abs(y - line_y))))
+
+
+@pytest.mark.parametrize("name", ["activations", "optimizers"])
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_pcas_label_has_no_curve_between_it_and_its_line(compared, name, size):
+    """At 1280x720 "PCA, 2 components: 0.0845" stood above sigmoid's curve (0.0874, 2 px
+    over the line, which identity's 0.0847 covers) and read as naming sigmoid's; at 640 it
+    stood above SGD's. Only a curve drawn over the line runs along it."""
+    from aeviz.renderer.panels.loss import CURVE_PT
+
+    runs, options = compared[name]
+    scene, frames = scene_of(runs, options, size)
+    scene.draw_full(frames[-1])
+    loss = panel(scene, LossPanel)
+    curves = [np.column_stack([view.timeline, view.run.loss]) for view in scene.views]
+    assert_nothing_between_pcas_label_and_line(loss.ax, curves, CURVE_PT)
+
+
+@pytest.mark.parametrize("name", ["activations", "optimizers"])
+def test_the_handouts_pca_label_has_no_curve_between_it_and_its_line(compared, name):
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, figure_positions
+
+    runs, options = compared[name]
+    views = run_views(runs, options)
+    handout = HandoutFigure(views, options, figure_positions(None, views), TEXT_WIDTH)
+    ax = handout.figure.axes[-1]
+    assert ax.get_ylabel() == "RMSE"
+    curves = [np.column_stack([view.timeline, view.run.loss]) for view in views]
+    assert_nothing_between_pcas_label_and_line(ax, curves, 1.1)
+
+
+@pytest.mark.parametrize("name", ["activations", "optimizers"])
+def test_the_key_under_the_loss_plot_stands_apart_from_the_axis_name(compared, name):
+    """At 640x360 the key "-- PCA: 0.0845" under the loss plot ended half an em before the
+    x axis's name and read "PCA: 0.0845 epoch": two em apart at least, the name whole."""
+    runs, options = compared[name]
+    scene, frames = scene_of(runs, options, "640x360")
+    scene.draw_full(frames[-1])
+    ax = panel(scene, LossPanel).ax
+    renderer = scene.figure.canvas.get_renderer()
+    (key,) = [t for t in ax.texts if t.get_text().startswith("PCA")]
+    box, plot = key.get_window_extent(renderer), ax.get_window_extent(renderer)
+    assert box.y1 < plot.y0  # under the plot (no room in it at 640x360)
+    name_box = ax.xaxis.label.get_window_extent(renderer)
+    assert ax.xaxis.label.get_text() == "epoch"
+    assert name_box.x0 - box.x1 >= 2 * key.get_fontsize() * scene.figure.dpi / 72
+    assert name_box.x1 <= scene.figure.bbox.x1

@@ -43,6 +43,7 @@ from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
 
 CLEARANCE_PT = 3.0  # the least room between a reference label and a curve or line
+CURVE_PT = 2.2  # a run's loss curve's width
 MARKER_PT = 7  # the moving marker's size (diameter, points)
 # A curve carries its moving marker (MARKER_PT wide, a 1 pt edge) at some frame wherever it
 # goes: a reference label keeps this much more room from a curve than from a straight line.
@@ -84,6 +85,7 @@ def end_dot_looks(centres_px: np.ndarray, pixels_per_pt: float,
 
 KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much of the line
 AXIS_KEY_SAMPLE_PT = 16  # ... and in the x axis label's row, where room is short
+AXIS_KEY_GAP_EM = 2.5  # between that key and the axis's label: apart, not one phrase
 
 
 FINISHED_WORDS = (" (finished)", " (done)")  # a run that ended before the others
@@ -271,7 +273,7 @@ class LossPanel:
         if future:
             ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4,
                     ls=line_style(style))
-        (line,) = ax.plot([], [], color=color, lw=2.2, ls=line_style(style), zorder=DYNAMIC,
+        (line,) = ax.plot([], [], color=color, lw=CURVE_PT, ls=line_style(style), zorder=DYNAMIC,
                           label=view.label)
         # Unclipped: a blow-up's last value is near the axis's top, its marker whole.
         (marker,) = ax.plot([], [], "o", color=color, ms=MARKER_PT, zorder=DYNAMIC + 1,
@@ -342,17 +344,20 @@ def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: 
     points = np.concatenate([points, lines])
     pad = ((scale * CLEARANCE_PT + near) / 72 / width_inches(ax),
            (scale * CLEARANCE_PT + near) / 72 / height_inches(ax))
+    # A curve runs along the line only where it covers it (within half its width): one a
+    # line's width above reads as a curve of its own between the line and a label past it.
+    hug = scale * CURVE_PT / 2 / 72 / height_inches(ax)
     sample = scale * KEY_SAMPLE_PT / 72 / width_inches(ax)
     sizes = [(text_width(text, font_size) / 72 / width_inches(ax),
               1.25 * font_size / 72 / height_inches(ax)) for text in texts]
     for text, size in zip(texts, sizes):
-        box = free_spot(line_y, size, points, taken, pad)
+        box = free_spot(line_y, size, points, taken, pad, hug)
         if box is not None:
             return _label(ax, box, box[0], text, theme, font_size)
     for text, size in zip(texts, sizes):  # else a key, the first that is clear
         key_size = (size[0] + sample, size[1])
         box = (free_box(key_size, points, taken, pad) if far_key
-               else free_spot(line_y, key_size, points, taken, pad))
+               else free_spot(line_y, key_size, points, taken, pad, hug))
         if box is not None and is_clear(box, points, taken, pad):
             middle = box[1] + 0.4 * box[3]
             ax.plot([box[0], box[0] + 0.8 * sample], [middle, middle],
@@ -368,14 +373,21 @@ def axis_key(ax: Axes, texts: list[str], style: str, theme: Theme, start_pt: flo
     """A reference line's key (a sample of the line and the longest of `texts` that fits) in
     the x axis label's row, left of that label, `start_pt` points right of the axes' left
     edge (negative: left of it): where a short plot has no clear room for the label (a
-    640x360 clip's loss panel with a terms curve under PCA's line). Returns where the next
-    key may start (points); nothing fits: no key."""
+    640x360 clip's loss panel with a terms curve under PCA's line). The key keeps
+    AXIS_KEY_GAP_EM from the label, which moves to the axis's right end where the centre
+    leaves too little room ("PCA: 0.0845" half an em before "epoch" read as one phrase).
+    Returns where the next key may start (points); nothing fits: no key."""
     label_pt = text_width(ax.get_xlabel(), FONT["label"])
-    room = (width_inches(ax) * 72 - label_pt) / 2 - start_pt - 0.5 * font_size
-    points_x = 1 / (width_inches(ax) * 72)
+    axis_pt = width_inches(ax) * 72
+    gap_pt = AXIS_KEY_GAP_EM * font_size
+    centred = (axis_pt - label_pt) / 2 - start_pt - gap_pt
+    room = axis_pt - label_pt - start_pt - gap_pt  # the label at the right end
+    points_x = 1 / axis_pt
     for text in texts:
         width = AXIS_KEY_SAMPLE_PT + text_width(text, font_size)
         if width <= room:
+            if width > centred:
+                ax.set_xlabel(ax.get_xlabel(), loc="right")
             # The label's middle: under the ticks (3.5 pt), their pad (3.5), their labels
             # (1.2 lines) and the label's pad (4), as matplotlib lays them out.
             below_pt = 3.5 + 3.5 + 1.2 * FONT["tick"] + 4 + 0.6 * FONT["label"]
