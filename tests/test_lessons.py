@@ -1770,3 +1770,25 @@ def test_the_sheets_key_names_the_grid_and_the_faint_sheet_whole(runs, size):
             assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
             for text in texts:
                 assert not box.overlaps(text.get_window_extent(renderer)), text.get_text()
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+@pytest.mark.parametrize("name", ["denoising-plain", "denoising"])
+def test_the_sheets_limits_hold_the_grid_where_the_codes_are_at_every_snapshot(runs, name,
+                                                                                size):
+    """denoising-plain's plane was cut to the final data and sheet (y >= -0.3): its epoch-0
+    decoded grid ran off the bottom edge. The limits hold the data and, at every snapshot,
+    the grid where that snapshot's codes are (the part drawn strong)."""
+    from aeviz.renderer.decoding import sheet
+
+    run = runs[name]
+    scene, _ = scene_of([run], run.experiment.render, size)
+    panel_ = panel(scene, SheetPanel)
+    view, grid = scene.views[0], panel_.described
+    (x0, x1), (y0, y1) = panel_.ax.get_xlim(), panel_.ax.get_ylim()
+    for snapshot in range(len(view)):
+        state = view.state(snapshot)
+        strong = sheet(view, panel_.grid, state)[
+            sheet_region(state.codes, grid.extent, grid.side, grid.steps)]
+        assert (strong[:, 0] >= x0).all() and (strong[:, 0] <= x1).all(), snapshot
+        assert (strong[:, 1] >= y0).all() and (strong[:, 1] <= y1).all(), snapshot
