@@ -1792,3 +1792,37 @@ def test_the_sheets_limits_hold_the_grid_where_the_codes_are_at_every_snapshot(r
             sheet_region(state.codes, grid.extent, grid.side, grid.steps)]
         assert (strong[:, 0] >= x0).all() and (strong[:, 0] <= x1).all(), snapshot
         assert (strong[:, 1] >= y0).all() and (strong[:, 1] <= y1).all(), snapshot
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_denoising_vs_plains_loss_fits_its_readouts_and_title_without_tripling_its_axis(
+        runs, size):
+    """At 640x360 the loss axis ran to 3.3 for values of 0.59 at most (room for readouts
+    wider than the plot) and "reconstruction error" touched the frame's right edge: the axis
+    now tops out under twice the largest value, the readouts inside the plot, no curve
+    through them, and the title a few pixels clear of the edge."""
+    from aeviz.renderer.panels.placement import curve_points
+
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    scene, frames = scene_of(pair, dataclasses.replace(
+        comparison.render, labels=comparison.compare.labels), size)
+    scene.draw_full(frames[-1])
+    loss = panel(scene, LossPanel)
+    ax, renderer = loss.ax, scene.figure.canvas.get_renderer()
+    largest = max(float(np.nanmax(run.loss)) for run in pair)
+    assert ax.get_ylim()[1] < 2 * largest, ax.get_ylim()
+    plot = ax.get_window_extent(renderer)
+    points = ax.transAxes.transform(curve_points(ax, loss.curves))
+    readouts = [t for t in loss.values if t.get_text()]
+    assert len(readouts) == 2
+    for readout in readouts:
+        box = readout.get_window_extent(renderer)
+        assert plot.x0 <= box.x0 and box.x1 <= plot.x1, (readout.get_text(), box, plot)
+        inside = ((points[:, 0] > box.x0) & (points[:, 0] < box.x1)
+                  & (points[:, 1] > box.y0) & (points[:, 1] < box.y1))
+        assert not inside.any(), readout.get_text()
+    (title,) = [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
+    assert title.get_text() == "reconstruction error"
+    gap = scene.figure.bbox.x1 - title.get_window_extent(renderer).x1
+    assert gap >= 4 * scene.figure.dpi / 72, gap
