@@ -86,7 +86,7 @@ def end_dot_looks(centres_px: np.ndarray, pixels_per_pt: float,
 KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much of the line
 AXIS_KEY_SAMPLE_PT = 16  # ... and in the x axis label's row, where room is short
 FRAME_GAP_PT = 6.0  # the least room between a panel's title and the frame's edge
-VALUES_MOST = 0.8  # of the plot's width, the value labels at the label's size at most
+VALUES_MOST = 0.96  # of the plot's width, the value labels at the label's size at most
 AXIS_KEY_GAP_EM = 2.5  # between that key and the axis's label: apart, not one phrase
 
 
@@ -268,7 +268,7 @@ class LossPanel:
 
     def _value_size(self) -> float:
         """The value labels' size: the label's, or the smallest text's where at the label's
-        they would span more than VALUES_MOST of the plot (denoising-vs-plain at 640x360:
+        they would not fit in the plot, VALUES_MOST of it (denoising-vs-plain at 640x360:
         "denoising 0.0603" wider than the plot, whose axis rose to 3.3 for values of 0.59
         at most to keep the start of the curves under them)."""
         wide = self._values_width(FONT["label"], self.objective is not None) > VALUES_MOST
