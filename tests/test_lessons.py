@@ -1631,7 +1631,8 @@ def test_a_sheets_key_inside_the_panel_is_drawn_over_the_moving_sheet(runs):
     faint "beyond the codes" grid (redrawn each frame, over the saved background holding
     the key) crossed its text: the key is drawn each frame after the sheet's lines. (That
     key now stands under its plane, shrunk to the arc; denoising's, whose box has no room
-    under it, is still inside.)"""
+    under it, is inside where its key fits there with the sheet's whole names, else under
+    its plane made smaller.)"""
     plain = panel(scene_of([runs["denoising-plain"]], runs["denoising-plain"].experiment.render,
                            "640x360")[0], SheetPanel)
     renderer = plain.ax.figure.canvas.get_renderer()
@@ -1641,9 +1642,187 @@ def test_a_sheets_key_inside_the_panel_is_drawn_over_the_moving_sheet(runs):
     scene, frames = scene_of([run], run.experiment.render, "640x360")
     sheet = panel(scene, SheetPanel)
     key = sheet.ax.get_legend()
-    assert key is not None and key.get_frame_on()  # inside, over the sheet
-    assert key in sheet.artists
+    assert key is not None
+    if not key.get_frame_on():  # under the plane: no moving line reaches it
+        assert key.get_window_extent(renderer).y1 <= sheet.ax.get_window_extent(renderer).y0
+        return
+    assert key in sheet.artists  # inside, over the sheet
     lines = [sheet.outside, sheet.mesh]
     assert all(key.get_zorder() > line.get_zorder() for line in lines)
     drawn = sorted(scene.update(frames[0]), key=lambda artist: artist.get_zorder())
     assert drawn.index(key) > max(drawn.index(line) for line in lines)
+
+
+# activations and optimizers: PCA's label stands by its line with no curve between them.
+
+@pytest.fixture(scope="module")
+def compared() -> dict:
+    """The activations and optimizers comparisons' runs, trained as their files say, and
+    their comparison options."""
+    return {name: ([train(load_experiment(path))
+                    for path in sorted(EXAMPLES.glob(f"{name}-*.toml"))],
+                   load_comparison(EXAMPLES / f"{name}.toml").options)
+            for name in ("activations", "optimizers")}
+
+
+def assert_nothing_between_pcas_label_and_line(ax, curves: list[np.ndarray],
+                                               curve_pt: float) -> None:
+    """PCA's label in `ax` (else a key under the plot) has no point of `curves` (data
+    coordinates) between it and its line, under or over its width; a curve drawn over the
+    line (within half its width `curve_pt`) runs along it."""
+    figure = ax.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    (label,) = [t for t in ax.texts if t.get_text().startswith("PCA")]
+    box, plot = label.get_window_extent(renderer), ax.get_window_extent(renderer)
+    if box.y0 < plot.y0:  # a key under the plot
+        return
+    x, y = label.get_position()  # in axes fractions, as reference_line draws it
+    if any(line.get_transform() == ax.transAxes and 0 < x - max(line.get_xdata()) < 0.1
+           and abs(line.get_ydata()[0] - y) < 0.1 for line in ax.lines):
+        return  # a key in the plot: the line's sample names it, wherever it stands
+    level = float(label.get_text().rsplit(" ", 1)[1])
+    line_y = ax.transData.transform((0, level))[1]
+    hug = curve_pt / 2 * figure.dpi / 72
+    low, high = sorted([line_y, box.y0 if box.y0 > line_y else box.y1])
+    columns = np.linspace(box.x0, box.x1, 200)
+    for curve in curves:
+        xy = ax.transData.transform(curve)
+        y = np.interp(columns, xy[:, 0], xy[:, 1], left=np.nan, right=np.nan)
+        between = (y > low) & (y < high) & (np.abs(y - line_y) > hug)
+        assert not between.any(), (label.get_text(), float(np.nanmin(np.abs(y - line_y))))
+
+
+@pytest.mark.parametrize("name", ["activations", "optimizers"])
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_pcas_label_has_no_curve_between_it_and_its_line(compared, name, size):
+    """At 1280x720 "PCA, 2 components: 0.0845" stood above sigmoid's curve (0.0874, 2 px
+    over the line, which identity's 0.0847 covers) and read as naming sigmoid's; at 640 it
+    stood above SGD's. Only a curve drawn over the line runs along it."""
+    from aeviz.renderer.panels.loss import CURVE_PT
+
+    runs, options = compared[name]
+    scene, frames = scene_of(runs, options, size)
+    scene.draw_full(frames[-1])
+    loss = panel(scene, LossPanel)
+    curves = [np.column_stack([view.timeline, view.run.loss]) for view in scene.views]
+    assert_nothing_between_pcas_label_and_line(loss.ax, curves, CURVE_PT)
+
+
+@pytest.mark.parametrize("name", ["activations", "optimizers"])
+def test_the_handouts_pca_label_has_no_curve_between_it_and_its_line(compared, name):
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, figure_positions
+
+    runs, options = compared[name]
+    views = run_views(runs, options)
+    handout = HandoutFigure(views, options, figure_positions(None, views), TEXT_WIDTH)
+    ax = handout.figure.axes[-1]
+    assert ax.get_ylabel() == "RMSE"
+    curves = [np.column_stack([view.timeline, view.run.loss]) for view in views]
+    assert_nothing_between_pcas_label_and_line(ax, curves, 1.1)
+
+
+@pytest.mark.parametrize("name", ["activations", "optimizers"])
+def test_the_key_under_the_loss_plot_stands_apart_from_the_axis_name(compared, name):
+    """At 640x360 the key "-- PCA: 0.0845" under the loss plot ended half an em before the
+    x axis's name and read "PCA: 0.0845 epoch": two em apart at least, the name whole."""
+    runs, options = compared[name]
+    scene, frames = scene_of(runs, options, "640x360")
+    scene.draw_full(frames[-1])
+    ax = panel(scene, LossPanel).ax
+    renderer = scene.figure.canvas.get_renderer()
+    (key,) = [t for t in ax.texts if t.get_text().startswith("PCA")]
+    box, plot = key.get_window_extent(renderer), ax.get_window_extent(renderer)
+    assert box.y1 < plot.y0  # under the plot (no room in it at 640x360)
+    name_box = ax.xaxis.label.get_window_extent(renderer)
+    assert ax.xaxis.label.get_text() == "epoch"
+    assert name_box.x0 - box.x1 >= 2 * key.get_fontsize() * scene.figure.dpi / 72
+    assert name_box.x1 <= scene.figure.bbox.x1
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_sheets_key_names_the_grid_and_the_faint_sheet_whole(runs, size):
+    """The 640x360 denoising clip keyed "grid" and "beyond" (short forms meaning nothing to
+    a student): every denoising sheet keys "decoded grid" and "beyond the codes" whole (one
+    line or two), with every other mark, clear of the frame's other texts."""
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    scenes = [scene_of(pair, dataclasses.replace(comparison.render,
+                                                 labels=comparison.compare.labels), size)]
+    scenes += [scene_of([runs[name]], runs[name].experiment.render, size)
+               for name in ("denoising", "denoising-plain")]
+    for scene, frames in scenes:
+        scene.draw_full(frames[-1])
+        renderer = scene.figure.canvas.get_renderer()
+        sheets = [p for p, _ in scene.panels if isinstance(p, SheetPanel)]
+        keys = [sheet.ax.get_legend() for sheet in sheets]
+        names = {" ".join(name.split()) for key in keys if key is not None
+                 for name, _ in read_key(key)}
+        assert {"decoded grid", "beyond the codes"} <= names, names
+        assert not {"grid", "beyond"} & names, names
+        if sheets[0].noisy is not None:
+            assert names & {"noisy input → output", "noisy → output"}, names
+        boxes = [key.get_window_extent(renderer) for key in keys if key is not None]
+        frame = scene.figure.bbox
+        texts = [t for t in scene.figure.findobj(Text) if t.get_visible() and t.get_text()
+                 and not any(t in key.get_texts() for key in keys if key is not None)]
+        for box in boxes:
+            assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
+            for text in texts:
+                assert not box.overlaps(text.get_window_extent(renderer)), text.get_text()
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+@pytest.mark.parametrize("name", ["denoising-plain", "denoising"])
+def test_the_sheets_limits_hold_the_grid_where_the_codes_are_at_every_snapshot(runs, name,
+                                                                                size):
+    """denoising-plain's plane was cut to the final data and sheet (y >= -0.3): its epoch-0
+    decoded grid ran off the bottom edge. The limits hold the data and, at every snapshot,
+    the grid where that snapshot's codes are (the part drawn strong)."""
+    from aeviz.renderer.decoding import sheet
+
+    run = runs[name]
+    scene, _ = scene_of([run], run.experiment.render, size)
+    panel_ = panel(scene, SheetPanel)
+    view, grid = scene.views[0], panel_.described
+    (x0, x1), (y0, y1) = panel_.ax.get_xlim(), panel_.ax.get_ylim()
+    for snapshot in range(len(view)):
+        state = view.state(snapshot)
+        strong = sheet(view, panel_.grid, state)[
+            sheet_region(state.codes, grid.extent, grid.side, grid.steps)]
+        assert (strong[:, 0] >= x0).all() and (strong[:, 0] <= x1).all(), snapshot
+        assert (strong[:, 1] >= y0).all() and (strong[:, 1] <= y1).all(), snapshot
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_denoising_vs_plains_loss_fits_its_readouts_and_title_without_tripling_its_axis(
+        runs, size):
+    """At 640x360 the loss axis ran to 3.3 for values of 0.59 at most (room for readouts
+    wider than the plot) and "reconstruction error" touched the frame's right edge: the axis
+    now tops out under twice the largest value, the readouts inside the plot, no curve
+    through them, and the title a few pixels clear of the edge."""
+    from aeviz.renderer.panels.placement import curve_points
+
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    scene, frames = scene_of(pair, dataclasses.replace(
+        comparison.render, labels=comparison.compare.labels), size)
+    scene.draw_full(frames[-1])
+    loss = panel(scene, LossPanel)
+    ax, renderer = loss.ax, scene.figure.canvas.get_renderer()
+    largest = max(float(np.nanmax(run.loss)) for run in pair)
+    assert ax.get_ylim()[1] < 2 * largest, ax.get_ylim()
+    plot = ax.get_window_extent(renderer)
+    points = ax.transAxes.transform(curve_points(ax, loss.curves))
+    readouts = [t for t in loss.values if t.get_text()]
+    assert len(readouts) == 2
+    for readout in readouts:
+        box = readout.get_window_extent(renderer)
+        assert plot.x0 <= box.x0 and box.x1 <= plot.x1, (readout.get_text(), box, plot)
+        inside = ((points[:, 0] > box.x0) & (points[:, 0] < box.x1)
+                  & (points[:, 1] > box.y0) & (points[:, 1] < box.y1))
+        assert not inside.any(), readout.get_text()
+    (title,) = [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
+    assert title.get_text() == "reconstruction error"
+    gap = scene.figure.bbox.x1 - title.get_window_extent(renderer).x1
+    assert gap >= 4 * scene.figure.dpi / 72, gap

@@ -42,7 +42,7 @@ def test_the_label_goes_to_the_side_without_the_curve():
 
 def test_a_curve_on_both_sides_pushes_the_label_away_until_it_is_clear():
     points = np.concatenate([hugging_curve(0.15, 0.01), hugging_curve(0.15, -0.01)])
-    box = free_spot(0.15, SIZE, points, [], PAD)
+    box = free_spot(0.15, SIZE, points, [], PAD, hug=0.01)  # both drawn over the line
     assert box[1] == 0.15 + 0.04  # the nearest gap tried that is clear of the curve and pad
     x0, y0, w, h = box
     near = ((points[:, 0] > x0 - PAD[0]) & (points[:, 0] < x0 + w + PAD[0])
@@ -278,6 +278,13 @@ def test_a_label_never_stands_past_another_curve():
     given (the label took the box past the curve above, read as that curve's name)."""
     x = np.linspace(0, 1, 400)
     points = np.concatenate([np.column_stack([x, np.full_like(x, y)]) for y in (0.56, 0.44)])
-    assert free_spot(0.5, SIZE, points, [], PAD) is None
-    # A curve hugging the line (within the pad) is no curve between: the label clears it.
-    assert free_spot(0.5, SIZE, np.column_stack([x, np.full_like(x, 0.51)]), [], PAD) is not None
+    assert free_spot(0.5, SIZE, points, [], PAD, hug=0.01) is None
+    # A curve drawn over the line (within `hug`) is no curve between: the label clears it.
+    over = np.column_stack([x, np.full_like(x, 0.51)])
+    assert free_spot(0.5, SIZE, over, [], PAD, hug=0.01) is not None
+    # One a little further, still within the label's pad of the line, is a curve between
+    # (sigmoid's 2 px over PCA's line at 1280x720, the label past it read as its name):
+    # the label goes below the line.
+    box = free_spot(0.5, SIZE, np.column_stack([x, np.full_like(x, 0.515)]), [], PAD,
+                    hug=0.01)
+    assert box[1] + box[3] < 0.5

@@ -4,6 +4,8 @@ plane the data is seen in. The decoder panel, the handout and the description us
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from aeviz.renderer.scales import padded
@@ -135,15 +137,21 @@ def sheet(view: RunView, points: np.ndarray, state: State) -> np.ndarray:
 
 
 def sheet_limits(view: RunView, points: np.ndarray,
-                 region: np.ndarray | None = None, noisy: np.ndarray | None = None,
+                 region: Callable[[State], np.ndarray] | None = None,
+                 noisy: np.ndarray | None = None,
                  ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Limits in the data's plane holding the data, the run's final decoded sheet of the
-    grid `points` (only its `region`, [count, count] bool, where given: the part drawn
-    strong) and any `noisy` inputs shown."""
+    """Limits in the data's plane holding the data, the run's decoded sheet of the grid
+    `points` at every snapshot (only its part `region(state)`, [count, count] bool, where
+    given: the part drawn strong, where that snapshot's codes are) and any `noisy` inputs
+    shown. Every snapshot, not the last alone: denoising-plain's epoch-0 grid ran off the
+    bottom of a plane cut to the final one."""
     x = view.run.x.astype(float)
     center, axes, _ = data_projection(x, view.run)
-    final = sheet(view, points, view.state(len(view) - 1))
-    final = final[region] if region is not None else final.reshape(-1, 2)
+    drawn = []
+    for snapshot in range(len(view)):
+        state = view.state(snapshot)
+        decoded = sheet(view, points, state)
+        drawn.append(decoded[region(state)] if region is not None else decoded.reshape(-1, 2))
     extra = [(noisy - center) @ axes] if noisy is not None else []
-    shown = np.concatenate([(x - center) @ axes, final, *extra])
+    shown = np.concatenate([(x - center) @ axes, *drawn, *extra])
     return padded_limits(shown[:, 0]), padded_limits(shown[:, 1])

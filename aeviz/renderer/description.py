@@ -563,7 +563,7 @@ def _decoder_grid(group: list[RunView], view: RunView,
                        region=True, noisy=_noisy_count(view))
     # The limits hold every run's noisy inputs, each run's own (a plain run beside a
     # denoising one is drawn on the same limits as it).
-    reach = [sheet_limits(v, grid.points(grid.steps), _final_region(v, grid),
+    reach = [sheet_limits(v, grid.points(grid.steps), _region_of(grid),
                           noisy_inputs(v, dataclasses.replace(grid, noisy=_noisy_count(v))))
              for v in group]
     x = (min(r[0][0] for r in reach), max(r[0][1] for r in reach))
@@ -577,9 +577,10 @@ def _noisy_count(view: RunView) -> int:
     return NOISY_SAMPLES if (train.noise or train.masking) else 0
 
 
-def _final_region(view: RunView, grid: DecoderGrid) -> np.ndarray:
-    """Where the run's last codes are on the sheet's grid (the part drawn strong)."""
-    return sheet_region(view.codes[-1], grid.extent, grid.side, grid.steps)
+def _region_of(grid: DecoderGrid):
+    """Where a state's codes are on the sheet's grid (the part drawn strong), as a function
+    of the state."""
+    return lambda state: sheet_region(state.codes, grid.extent, grid.side, grid.steps)
 
 
 def noisy_inputs(view: RunView, grid: DecoderGrid) -> np.ndarray | None:

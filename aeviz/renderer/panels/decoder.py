@@ -203,6 +203,16 @@ class SheetPanel:
             spare = _spare_left(ax, slot)
             if spare * fig.dpi < 1:  # within a pixel of its numbers
                 break
+        noisy_flat = np.empty((0, 2)) if self.noisy is None else \
+            (self.noisy - self.center) @ self.axes
+        if not compact and not keyed and x.shape[1] != 3 and ax.get_xlabel() and \
+                not _clear_inside(ax, theme, sheet_marks(grid),
+                                  np.concatenate([flat, noisy_flat])):
+            # No room inside for every mark by its whole name clear of the data (the
+            # 640x360 denoising clip keyed "grid" and "beyond"): the plane made smaller, the
+            # key under it.
+            keyed = _key_below(ax, theme, sheet_marks(grid), slot, shrink=True)
+            equal_scales(ax)
         triad = None
         if x.shape[1] == 3 and named:
             triad = _triad(ax, self.axes, [run.feature_name(i) for i in range(3)], theme, flat)
@@ -215,7 +225,7 @@ class SheetPanel:
         # The triad's names over the sheet, which moves: drawn with it, after it.
         self.artists += [text for text in ax.texts if triad and text.get_text()]
         if self.noisy is not None:
-            flat_noisy = (self.noisy - self.center) @ self.axes
+            flat_noisy = noisy_flat
             ax.scatter(flat_noisy[:, 0], flat_noisy[:, 1], s=4 if compact else 9, marker="x",
                        linewidths=0.7, color=theme.muted, zorder=DYNAMIC - 0.1)
             (self.links,) = ax.plot([], [], color=theme.muted, lw=0.6, alpha=0.7,
@@ -472,11 +482,16 @@ TICKS_CLEARANCE_IN = 0.1  # the sheet's y axis name from its slot's left edge
 RIGHT_MARGIN_IN = 0.1     # and its right edge from the slot's
 
 
-def _key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect) -> bool:
+def _key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect,
+               shrink: bool = False) -> bool:
     """Where `ax`'s box is taller than its limits at one unit as long on both axes (equal
     scales) by room for the key of `marks`: the box shrunk to its limits' shape (its top
     kept, under its title), the key under its x axis's label, within `slot` (figure
-    fractions), in two columns or one, long names or short. Returns whether it did."""
+    fractions), in two columns or one, long names or short. `shrink`: a box with no such
+    room made smaller (its limits' shape, centred, its top kept) to leave it, whole names
+    only. Returns whether it did."""
+    if shrink:
+        return _shrunk_key_below(ax, theme, marks, slot)
     fig = ax.get_figure()
     width_in, height_in = fig.get_size_inches()
     x0, y0, w, h = ax.get_position().bounds
@@ -505,6 +520,68 @@ def _key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect) -> bool:
                 return True
             key.remove()
     ax.set_position((x0, y0, w, h))
+    return False
+
+
+def _shrunk_key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect) -> bool:
+    """_key_below's `shrink`: the key of `marks` in two columns (by their whole names, else
+    the sheet's whole and the rest short: "noisy → output"), under a box made smaller to
+    leave it room within `slot`; the box as it was where even then no form fits (or the
+    box would keep under half its height)."""
+    fig = ax.get_figure()
+    height_in = fig.get_size_inches()[1]
+    renderer = fig.canvas.get_renderer()
+    x0, y0, w, h = ax.get_position().bounds
+    (left, right), (low, high) = ax.get_xlim(), ax.get_ylim()
+    shape = (high - low) / (right - left) * fig.get_size_inches()[0] / height_in
+    for names in _whole_forms(marks):
+        handles = [_mark_handle(mark, theme, name) for mark, name in zip(marks, names)]
+        rows = -(-len(handles) // 2)
+        ordered = reading_order([handles], rows, Line2D([], [], ls=""))
+        style = {"frameon": False, "fontsize": FONT["small"], "borderaxespad": 0.0,
+                 "handlelength": 1.6, "labelcolor": theme.muted, "columnspacing": 1.0,
+                 "loc": "upper center", "ncol": len(ordered) // rows}
+        key = ax.legend(handles=ordered, **style)
+        key_h = key.get_window_extent(renderer).height / fig.dpi / height_in
+        key.remove()
+        new_h = min(h - key_h, w * shape)
+        new_w = new_h / shape
+        if new_h < h / 2:
+            continue
+        ax.set_position((x0 + (w - new_w) / 2, y0 + h - new_h, new_w, new_h))
+        under = BELOW_PANEL_IN / (new_h * height_in)
+        key = ax.legend(handles=ordered, bbox_to_anchor=(0.5, -under), **style)
+        box = key.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+        if box.y0 >= slot[1] - 1e-3 and box.x0 >= slot[0] - 1e-3 \
+                and box.x1 <= slot[0] + slot[2] + 1e-3:
+            return True
+        key.remove()
+        ax.set_position((x0, y0, w, h))
+    return False
+
+
+def _whole_forms(marks: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The names of `marks` with the sheet's whole (WHOLE_NAMES): every name long, then the
+    others short."""
+    return list(dict.fromkeys([
+        tuple(MARK_NAMES[mark][0] for mark in marks),
+        tuple(MARK_NAMES[mark][0 if mark in WHOLE_NAMES else 1] for mark in marks)]))
+
+
+# Names whose short forms mean nothing to a student ("grid", "beyond": the 640x360 denoising
+# clip's key): where the key has no room inside for them whole, it goes under the plane.
+WHOLE_NAMES = ("sheet", "beyond")
+
+
+def _clear_inside(ax, theme: Theme, marks: tuple[str, ...], points: np.ndarray) -> bool:
+    """Whether the key of `marks` with the sheet's whole names (_whole_forms, on one line
+    or two) has a place inside `ax` covering none of `points` (data coordinates)."""
+    forms = _whole_forms(marks)
+    for names in forms + [tuple("\n".join(name.rsplit(" ", 1)) for name in forms[-1])]:
+        handles = [_mark_handle(mark, theme, name) for mark, name in zip(marks, names)]
+        place = _inside_place(ax, theme, handles, points, None)
+        if place is not None and place[0] == 0:
+            return True
     return False
 
 

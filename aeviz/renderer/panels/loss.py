@@ -43,6 +43,7 @@ from aeviz.renderer.views import RunView, State
 from aeviz.settings import RenderOptions
 
 CLEARANCE_PT = 3.0  # the least room between a reference label and a curve or line
+CURVE_PT = 2.2  # a run's loss curve's width
 MARKER_PT = 7  # the moving marker's size (diameter, points)
 # A curve carries its moving marker (MARKER_PT wide, a 1 pt edge) at some frame wherever it
 # goes: a reference label keeps this much more room from a curve than from a straight line.
@@ -84,6 +85,9 @@ def end_dot_looks(centres_px: np.ndarray, pixels_per_pt: float,
 
 KEY_SAMPLE_PT = 24  # a reference label away from its line starts with this much of the line
 AXIS_KEY_SAMPLE_PT = 16  # ... and in the x axis label's row, where room is short
+FRAME_GAP_PT = 6.0  # the least room between a panel's title and the frame's edge
+VALUES_MOST = 0.96  # of the plot's width, the value labels at the label's size at most
+AXIS_KEY_GAP_EM = 2.5  # between that key and the axis's label: apart, not one phrase
 
 
 FINISHED_WORDS = (" (finished)", " (done)")  # a run that ended before the others
@@ -109,6 +113,7 @@ class LossPanel:
         left, bottom, right, top = LOSS_MARGINS_IN
         ax = panel_axes(fig, slot, (left, bottom, TERMS_MARGIN_IN if terms else right, top),
                         theme, PANEL_TITLES["loss"])
+        title_right(ax, theme)
         within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
         ax.set_xlabel("epochs completed" if within else "epoch")
         if not within:  # a short run would otherwise get ticks at epoch 0.5, 1.5, ...
@@ -123,14 +128,15 @@ class LossPanel:
         # labels go to the top left, which its curve leaves free.
         self.left = limits.values_left
         self.lines, self.markers, self.values = [], [], []
-        line_height = 1.45 * FONT["label"] / (height_inches(ax) * 72)
+        # A denoising run: what it is trained on (the error from corrupted inputs) beside
+        # the clean RMSE, which alone would make denoising look worse than it is.
+        self.objective = objective_rmse(views[0].run) if limits.objective else None
+        self.value_size = self._value_size()
+        line_height = 1.45 * self.value_size / (height_inches(ax) * 72)
         for number, view in enumerate(views):
             color = theme.accent if self.single else (colors or theme.runs)[number]
             style = styles[number] if styles else "-"
             self._curve(ax, view, color, 0.95 - line_height * number, options.future, style)
-        # A denoising run: what it is trained on (the error from corrupted inputs) beside
-        # the clean RMSE, which alone would make denoising look worse than it is.
-        self.objective = objective_rmse(views[0].run) if limits.objective else None
         if self.objective is not None:
             self._objective_curve(ax, views[0], theme, 0.95 - line_height, options.future)
         set_loss_limits(ax, limits.x, limits.y, limits.log)
@@ -206,7 +212,7 @@ class LossPanel:
         (self.objective_line,) = ax.plot([], [], color=color, lw=1.8, ls="--", zorder=DYNAMIC)
         x, ha = self._values_x()
         self.objective_value = PathLabel(ax.get_figure(), x, label_y, ax.transAxes,
-                                         size=FONT["label"], color=color, zorder=DYNAMIC,
+                                         size=self.value_size, color=color, zorder=DYNAMIC,
                                          ha=ha)
         ax.add_artist(self.objective_value)
 
@@ -250,16 +256,28 @@ class LossPanel:
         """Where the value labels' lines are anchored (axes fraction) and how aligned."""
         return (0.02, "left") if self.left else (0.98, "right")
 
+    def _values_width(self, size: float, objective: bool) -> float:
+        """The value labels' width at `size` points (axes fraction), an em more on the side
+        facing the plot: a reference label placed beside the values keeps a space from them
+        (seed-default at 640x360 read "0.0845RMSE 0.1693")."""
+        longest = max(text_width(f"{name} {self._widest_value(view)}{word}", size)
+                      for name, word, view in zip(self.names, self.finished_words, self.views))
+        if objective:
+            longest = max(longest, text_width(f"{OBJECTIVE_LABEL} 0.0000", size))
+        return (longest + size) / 72 / width_inches(self.ax)
+
+    def _value_size(self) -> float:
+        """The value labels' size: the label's, or the smallest text's where at the label's
+        they would not fit in the plot, VALUES_MOST of it (denoising-vs-plain at 640x360:
+        "denoising 0.0603" wider than the plot, whose axis rose to 3.3 for values of 0.59
+        at most to keep the start of the curves under them)."""
+        wide = self._values_width(FONT["label"], self.objective is not None) > VALUES_MOST
+        return FONT["small"] if wide else FONT["label"]
+
     def _values_box(self, line_height: float) -> Rect:
         """Where the value labels are (top right, or top left beside a blow-up; one line per
         run), in axes fractions."""
-        longest = max(text_width(f"{name} {self._widest_value(view)}{word}", FONT["label"])
-                      for name, word, view in zip(self.names, self.finished_words, self.views))
-        if self.objective is not None:
-            longest = max(longest, text_width(f"{OBJECTIVE_LABEL} 0.0000", FONT["label"]))
-        # An em more on the side facing the plot: a reference label placed beside the
-        # values keeps a space from them (seed-default at 640x360 read "0.0845RMSE 0.1693").
-        width = (longest + FONT["label"]) / 72 / width_inches(self.ax)
+        width = self._values_width(self.value_size, self.objective is not None)
         height = line_height * (len(self.views) + (self.objective is not None))
         x = 0.02 if self.left else 0.98 - width
         return (x, 0.95 - height + 0.3 * line_height, width, height)
@@ -271,13 +289,13 @@ class LossPanel:
         if future:
             ax.plot(view.timeline, view.run.loss, color=color, alpha=0.25, lw=1.4,
                     ls=line_style(style))
-        (line,) = ax.plot([], [], color=color, lw=2.2, ls=line_style(style), zorder=DYNAMIC,
+        (line,) = ax.plot([], [], color=color, lw=CURVE_PT, ls=line_style(style), zorder=DYNAMIC,
                           label=view.label)
         # Unclipped: a blow-up's last value is near the axis's top, its marker whole.
         (marker,) = ax.plot([], [], "o", color=color, ms=MARKER_PT, zorder=DYNAMIC + 1,
                             clip_on=False)
         x, ha = self._values_x()
-        value = PathLabel(ax.get_figure(), x, label_y, ax.transAxes, size=FONT["label"],
+        value = PathLabel(ax.get_figure(), x, label_y, ax.transAxes, size=self.value_size,
                           color=color, zorder=DYNAMIC, ha=ha)
         ax.add_artist(value)
         self.lines.append(line)
@@ -320,6 +338,18 @@ class LossPanel:
                                           if np.isfinite(value) else "")
 
 
+def title_right(ax: Axes, theme: Theme) -> None:
+    """The title over the plot's right end, where from its left end it would come within
+    FRAME_GAP_PT of the frame's right edge (denoising-vs-plain at 640x360: "reconstruction
+    error" touched it); the room over the y axis's numbers holds its start."""
+    title = ax.get_title(loc="left")
+    figure_in = ax.get_figure().get_size_inches()[0]
+    room_pt = (1 - ax.get_position().x0) * figure_in * 72 - FRAME_GAP_PT
+    if text_width(title, FONT["title"]) > room_pt:
+        ax.set_title("", loc="left")
+        ax.set_title(title, loc="right", color=theme.foreground, fontsize=FONT["title"])
+
+
 def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: Theme,
                    points: np.ndarray, taken: list[Rect], font_size: float = FONT["small"],
                    scale: float = 1.0, lines: np.ndarray | None = None,
@@ -342,17 +372,20 @@ def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: 
     points = np.concatenate([points, lines])
     pad = ((scale * CLEARANCE_PT + near) / 72 / width_inches(ax),
            (scale * CLEARANCE_PT + near) / 72 / height_inches(ax))
+    # A curve runs along the line only where it covers it (within half its width): one a
+    # line's width above reads as a curve of its own between the line and a label past it.
+    hug = scale * CURVE_PT / 2 / 72 / height_inches(ax)
     sample = scale * KEY_SAMPLE_PT / 72 / width_inches(ax)
     sizes = [(text_width(text, font_size) / 72 / width_inches(ax),
               1.25 * font_size / 72 / height_inches(ax)) for text in texts]
     for text, size in zip(texts, sizes):
-        box = free_spot(line_y, size, points, taken, pad)
+        box = free_spot(line_y, size, points, taken, pad, hug)
         if box is not None:
             return _label(ax, box, box[0], text, theme, font_size)
     for text, size in zip(texts, sizes):  # else a key, the first that is clear
         key_size = (size[0] + sample, size[1])
         box = (free_box(key_size, points, taken, pad) if far_key
-               else free_spot(line_y, key_size, points, taken, pad))
+               else free_spot(line_y, key_size, points, taken, pad, hug))
         if box is not None and is_clear(box, points, taken, pad):
             middle = box[1] + 0.4 * box[3]
             ax.plot([box[0], box[0] + 0.8 * sample], [middle, middle],
@@ -368,14 +401,21 @@ def axis_key(ax: Axes, texts: list[str], style: str, theme: Theme, start_pt: flo
     """A reference line's key (a sample of the line and the longest of `texts` that fits) in
     the x axis label's row, left of that label, `start_pt` points right of the axes' left
     edge (negative: left of it): where a short plot has no clear room for the label (a
-    640x360 clip's loss panel with a terms curve under PCA's line). Returns where the next
-    key may start (points); nothing fits: no key."""
+    640x360 clip's loss panel with a terms curve under PCA's line). The key keeps
+    AXIS_KEY_GAP_EM from the label, which moves to the axis's right end where the centre
+    leaves too little room ("PCA: 0.0845" half an em before "epoch" read as one phrase).
+    Returns where the next key may start (points); nothing fits: no key."""
     label_pt = text_width(ax.get_xlabel(), FONT["label"])
-    room = (width_inches(ax) * 72 - label_pt) / 2 - start_pt - 0.5 * font_size
-    points_x = 1 / (width_inches(ax) * 72)
+    axis_pt = width_inches(ax) * 72
+    gap_pt = AXIS_KEY_GAP_EM * font_size
+    centred = (axis_pt - label_pt) / 2 - start_pt - gap_pt
+    room = axis_pt - label_pt - start_pt - gap_pt  # the label at the right end
+    points_x = 1 / axis_pt
     for text in texts:
         width = AXIS_KEY_SAMPLE_PT + text_width(text, font_size)
         if width <= room:
+            if width > centred:
+                ax.set_xlabel(ax.get_xlabel(), loc="right")
             # The label's middle: under the ticks (3.5 pt), their pad (3.5), their labels
             # (1.2 lines) and the label's pad (4), as matplotlib lays them out.
             below_pt = 3.5 + 3.5 + 1.2 * FONT["tick"] + 4 + 0.6 * FONT["label"]

@@ -279,17 +279,19 @@ def curve_points(ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> np.nd
 
 
 def free_spot(line_y: float, size: tuple[float, float], points: np.ndarray,
-              taken: list[Rect], pad: tuple[float, float] = (0.01, 0.01)) -> Rect | None:
+              taken: list[Rect], pad: tuple[float, float] = (0.01, 0.01),
+              hug: float = 0.0) -> Rect | None:
     """A box of `size` (axes fractions) above or below the line at `line_y` that touches no
     curve (no curve point within `pad` of it, which covers the curves' width; a pad per
     point where `pad` holds arrays) and overlaps no
-    `taken` box: the nearest to the line, then above, then left. When a curve hugs the line,
-    the box steps away from it, never past another curve or line (a label with a curve
-    between it and its line reads as that curve's: "PCA: 0.0845" over the RMSE curve at
-    640x360); None if no box near the line is clear."""
+    `taken` box: the nearest to the line, then above, then left. A curve within `hug` of the
+    line (one drawn over it, covering it) runs along it: the box steps away from it; any
+    other curve between the box and the line rules the box out (a label with a curve
+    between it and its line reads as that curve's: "PCA: 0.0845" over sigmoid's curve, 2 px
+    above the line at 1280x720); None if no box near the line is clear."""
     candidates = [box for gap in GAPS for above in (True, False)
                   for box in _row(line_y + gap if above else line_y - gap - size[1], size)
-                  if not _between(box, line_y, points, float(np.min(pad[1])))]
+                  if not _between(box, line_y, points, hug)]
     box = _clearest(candidates, points, taken, pad)
     return box if box is not None and _hits(box, points, pad) == 0 else None
 
@@ -297,7 +299,7 @@ def free_spot(line_y: float, size: tuple[float, float], points: np.ndarray,
 def _between(box: Rect, line_y: float, points: np.ndarray, hug: float) -> bool:
     """Whether a curve point lies between `box` and the line at `line_y`, under or over the
     box's width; points within `hug` of the line run along it (its own among them): a label
-    just past a curve hugging its line still sits by the line."""
+    just past a curve drawn over its line still sits by the line."""
     x0, y0, w, h = box
     low, high = (line_y + hug, y0) if y0 >= line_y else (y0 + h, line_y - hug)
     return bool(((points[:, 0] >= x0) & (points[:, 0] <= x0 + w)
