@@ -851,6 +851,10 @@ def label_with_no_curve_between(loss: dict, line: float, curves: list) -> None:
         x0, y0, x1, y1 = label["box"]
         if label.get("under"):
             assert label["key"] and y0 > top + h, label  # under the plot: no line to misname
+            # and 2.5 ems (25 px) from the axis's title, "epoch" (about 12 px either side of
+            # the plot's middle): 10 px on, "PCA: 0.0845 epoch" read as one phrase
+            middle = left + w / 2
+            assert x1 <= middle - 12 - 25 or x0 >= middle + 12 + 25, (label, middle)
             continue
         low, high = (y1, line - 2) if y1 <= line else (line + 2, y0)
         for xs, ys in curves:
@@ -888,6 +892,30 @@ def test_the_activations_pca_label_has_no_curve_between_it_and_its_line(browser,
     assert loss["labels"], "the PCA line is labelled"
     label_with_no_curve_between(loss, row(limits["references"][0]["level"]),
                                 [(px, row(run.loss)) for run in runs])
+
+
+@pytest.mark.slow
+def test_a_single_runs_pca_key_under_the_plot_stands_apart_from_the_axis_title(browser,
+                                                                             tmp_path):
+    """activations-sigmoid's page at 640x400 (a lecturer): its curve just above PCA's line
+    leaves the label no place by the line, so it is a key under the plot; drawn 10 px left of
+    "epoch" it read "PCA: 0.0845 epoch". Now 2.5 ems apart."""
+    run = train(load_experiment(EXAMPLES / "activations-sigmoid.toml"))
+    page = tmp_path / "sigmoid.html"
+    render([run], page, run.experiment.render)
+    viewport(browser, 640, 400)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        loss = js(driver, "aeviz.drawn('loss')")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    left, top, w, h = loss["box"]
+    (label,) = loss["labels"]
+    assert label["key"], label  # no place by its line
+    if label.get("under"):  # (else a key inside the plot, where no curve is)
+        middle = left + w / 2  # "epoch", about 12 px either side
+        assert label["box"][2] <= middle - 12 - 25 or label["box"][0] >= middle + 12 + 25, label
 
 
 def test_a_title_line_key_keeps_room_from_the_next_panels_title(browser, vae_runs, tmp_path):

@@ -15,6 +15,9 @@ page.panelKinds.loss = (() => {
   // 0.0847 on PCA's 0.0845, 0.2 px off at 640 px); one farther off passes between the line and
   // a label on its other side (sigmoid's 0.0874, 3 px off).
   const HUG = 2;
+  // A key under the plot stands this far from the axis's title (2.5 ems of its 10 px text, the
+  // clip's AXIS_KEY_GAP_EM).
+  const AXIS_KEY_GAP = 25;
   // The clip's rule (panels/loss.py end_dot_looks): a later run's dot whose centre lies
   // within an earlier full dot of its size makes the two the halves of one larger dot
   // (`split` of a dot's size), the earlier run's left, the later's right (activations at the
@@ -127,7 +130,9 @@ page.panelKinds.loss = (() => {
       this.labels = [];
       const under = [];  // the keys under the plot, drawn past the plot's clip
       ctx.font = font(11.5);
-      const titleHalf = ctx.measureText(data.within ? "epochs completed" : "epoch").width / 2 + 10;
+      // (Apart from the axis's title by AXIS_KEY_GAP: 10 px on, "PCA: 0.0845 epoch" read as
+      // one phrase at 640x400.)
+      const titleHalf = ctx.measureText(data.within ? "epochs completed" : "epoch").width / 2 + AXIS_KEY_GAP;
       const slots = [[box.left, box.left + box.width / 2 - titleHalf], [box.left + box.width / 2 + titleHalf, box.left + box.width]];
       ctx.font = font(10);
       for (const reference of limits.references) {
