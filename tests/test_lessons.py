@@ -1476,6 +1476,11 @@ def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, 
                                                  labels=comparison.compare.labels), size)]
     scenes += [scene_of([runs[name]], runs[name].experiment.render, size)
                for name in ("denoising", "denoising-plain")]
+    # and the site index's posters (no caption: the plane taller, its key under it, where
+    # the short forms came back)
+    scenes += [scene_of([runs[name]], dataclasses.replace(runs[name].experiment.render,
+                                                          caption=None), size)
+               for name in ("denoising", "denoising-plain")]
     for scene, frames in scenes:
         scene.draw_full(frames[-1])
         renderer = scene.figure.canvas.get_renderer()
@@ -1742,14 +1747,19 @@ def test_the_key_under_the_loss_plot_stands_apart_from_the_axis_name(compared, n
 
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
 def test_the_sheets_key_names_the_grid_and_the_faint_sheet_whole(runs, size):
-    """The 640x360 denoising clip keyed "grid" and "beyond" (short forms meaning nothing to
-    a student): every denoising sheet keys "decoded grid" and "beyond the codes" whole (one
+    """The 640x360 denoising clip and the index's poster keyed "grid" and "beyond" (short
+    forms meaning nothing to a student): every denoising sheet keys "decoded grid" and "beyond the codes" whole (one
     line or two), with every other mark, clear of the frame's other texts."""
     comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
     pair = [runs["denoising-plain"], runs["denoising"]]
     scenes = [scene_of(pair, dataclasses.replace(comparison.render,
                                                  labels=comparison.compare.labels), size)]
     scenes += [scene_of([runs[name]], runs[name].experiment.render, size)
+               for name in ("denoising", "denoising-plain")]
+    # and the site index's posters (no caption: the plane taller, its key under it, where
+    # the short forms came back)
+    scenes += [scene_of([runs[name]], dataclasses.replace(runs[name].experiment.render,
+                                                          caption=None), size)
                for name in ("denoising", "denoising-plain")]
     for scene, frames in scenes:
         scene.draw_full(frames[-1])

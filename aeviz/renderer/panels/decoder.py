@@ -508,7 +508,7 @@ def _key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect,
     style = {"frameon": False, "fontsize": FONT["small"], "borderaxespad": 0.0,
              "handlelength": 1.6, "labelcolor": theme.muted, "columnspacing": 1.0,
              "loc": "upper center", "bbox_to_anchor": (0.5, -under)}
-    for names in _name_forms(marks)[:2]:
+    for names in _whole_forms(marks):
         handles = [_mark_handle(mark, theme, name) for mark, name in zip(marks, names)]
         for columns in (2, 1):
             rows = -(-len(handles) // columns)
