@@ -1748,8 +1748,9 @@ def test_the_key_under_the_loss_plot_stands_apart_from_the_axis_name(compared, n
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
 def test_the_sheets_key_names_the_grid_and_the_faint_sheet_whole(runs, size):
     """The 640x360 denoising clip and the index's poster keyed "grid" and "beyond" (short
-    forms meaning nothing to a student): every denoising sheet keys "decoded grid" and "beyond the codes" whole (one
-    line or two), with every other mark, clear of the frame's other texts."""
+    forms meaning nothing to a student): every denoising sheet keys "decoded grid" and
+    "beyond the codes" whole (one line or two), with every other mark, clear of the frame's
+    other texts."""
     comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
     pair = [runs["denoising-plain"], runs["denoising"]]
     scenes = [scene_of(pair, dataclasses.replace(comparison.render,
