@@ -508,7 +508,8 @@ def _key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect,
     style = {"frameon": False, "fontsize": FONT["small"], "borderaxespad": 0.0,
              "handlelength": 1.6, "labelcolor": theme.muted, "columnspacing": 1.0,
              "loc": "upper center", "bbox_to_anchor": (0.5, -under)}
-    for names in _whole_forms(marks):
+    # The sheet's whole names first (a lone "grid", "beyond" means nothing), then short.
+    for names in dict.fromkeys(_whole_forms(marks) + _name_forms(marks)[:2]):
         handles = [_mark_handle(mark, theme, name) for mark, name in zip(marks, names)]
         for columns in (2, 1):
             rows = -(-len(handles) // columns)
