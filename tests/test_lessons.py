@@ -1459,6 +1459,21 @@ def _tick_labels(ax, renderer) -> list:
             if label.get_visible() and label.get_text()]
 
 
+def denoising_scenes(runs, size: str) -> list:
+    """Every denoising sheet as drawn at `size`: the comparison, each run alone, and each as
+    the site index's poster (no caption: the plane taller, its key under it, where the short
+    forms came back); (scene, frames) each."""
+    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
+    pair = [runs["denoising-plain"], runs["denoising"]]
+    scenes = [scene_of(pair, dataclasses.replace(comparison.render,
+                                                 labels=comparison.compare.labels), size)]
+    for name in ("denoising", "denoising-plain"):
+        render = runs[name].experiment.render
+        scenes += [scene_of([runs[name]], render, size),
+                   scene_of([runs[name]], dataclasses.replace(render, caption=None), size)]
+    return scenes
+
+
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
 def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, size):
     """denoising-vs-plain, denoising and denoising-plain: each sheet's key names the data,
@@ -1470,18 +1485,8 @@ def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, 
     keeps its name."""
     from aeviz.renderer.description import sheet_marks
 
-    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
-    pair = [runs["denoising-plain"], runs["denoising"]]
-    scenes = [scene_of(pair, dataclasses.replace(comparison.render,
-                                                 labels=comparison.compare.labels), size)]
-    scenes += [scene_of([runs[name]], runs[name].experiment.render, size)
-               for name in ("denoising", "denoising-plain")]
-    # and the site index's posters (no caption: the plane taller, its key under it, where
-    # the short forms came back)
-    scenes += [scene_of([runs[name]], dataclasses.replace(runs[name].experiment.render,
-                                                          caption=None), size)
-               for name in ("denoising", "denoising-plain")]
-    for scene, frames in scenes:
+    labels = load_comparison(EXAMPLES / "denoising-vs-plain.toml").compare.labels
+    for scene, frames in denoising_scenes(runs, size):
         scene.draw_full(frames[-1])
         renderer = scene.figure.canvas.get_renderer()
         keyed = []  # each sheet's key's names, in order
@@ -1511,7 +1516,7 @@ def test_a_sheets_key_names_every_mark_inside_its_panel_and_off_its_ticks(runs, 
             for tick in _tick_labels(sheet.ax, renderer):
                 assert not box.overlaps(tick), (size, names)
             if len(scene.views) > 1:
-                assert sheet.ax.get_title(loc="left") == comparison.compare.labels[number]
+                assert sheet.ax.get_title(loc="left") == labels[number]
 
 
 def test_the_triads_names_are_haloed_and_drawn_over_the_moving_sheet(runs):
@@ -1751,18 +1756,7 @@ def test_the_sheets_key_names_the_grid_and_the_faint_sheet_whole(runs, size):
     forms meaning nothing to a student): every denoising sheet keys "decoded grid" and
     "beyond the codes" whole (one line or two), with every other mark, clear of the frame's
     other texts."""
-    comparison = load_comparison(EXAMPLES / "denoising-vs-plain.toml")
-    pair = [runs["denoising-plain"], runs["denoising"]]
-    scenes = [scene_of(pair, dataclasses.replace(comparison.render,
-                                                 labels=comparison.compare.labels), size)]
-    scenes += [scene_of([runs[name]], runs[name].experiment.render, size)
-               for name in ("denoising", "denoising-plain")]
-    # and the site index's posters (no caption: the plane taller, its key under it, where
-    # the short forms came back)
-    scenes += [scene_of([runs[name]], dataclasses.replace(runs[name].experiment.render,
-                                                          caption=None), size)
-               for name in ("denoising", "denoising-plain")]
-    for scene, frames in scenes:
+    for scene, frames in denoising_scenes(runs, size):
         scene.draw_full(frames[-1])
         renderer = scene.figure.canvas.get_renderer()
         sheets = [p for p, _ in scene.panels if isinstance(p, SheetPanel)]
