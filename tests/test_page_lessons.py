@@ -945,24 +945,56 @@ def test_a_title_line_key_keeps_room_from_the_next_panels_title(browser, vae_run
 @pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
 def test_a_flat_decoder_sheet_is_cut_to_what_it_shows(browser, denoising, tmp_path, size):
     """denoising's plane spanned y -1.6..1.6 around data, decoded grid and noisy inputs in
-    -0.85..1.0 (1280x800, and denoising-vs-plain's planes): as the clip's, the box takes the
-    shape of the description's limits at equal scales (never flatter than two to one): no
-    axis shows more than its limits, unless the window's room makes the box flatter, when
-    only x grows; a comparison's planes level (one key in two rows at 640x400)."""
+    -0.85..1.0 (1280x800, and denoising-vs-plain's planes); at 640x400, where the window's
+    height limits the plane (243x87 px), x ran -2.8..2.8 around data in -1.5..1.5. As the
+    clip's, the box takes the shape of the description's limits at equal scales (never
+    flatter than two to one), narrower and centred in its slot where the height limits it:
+    neither axis shows more than its limits (or than a two-to-one box needs); the data,
+    the noisy inputs and their outputs inside it at every step; a comparison's planes
+    level (one key in two rows at 640x400)."""
     plain = example("denoising-plain", 4)
+    # As batch draws them: the header and caption leave the planes the room they have there.
+    alone = load_experiment(EXAMPLES / "denoising.toml")
+    compared = load_comparison(EXAMPLES / "denoising-vs-plain.toml").options
     viewport(browser, *size)
     try:
-        for runs in ([denoising], [denoising, plain]):
-            page, expected = page_of(runs, tmp_path / f"sheets{len(runs)}.html")
+        for runs, title, caption in (([denoising], alone.title, alone.render.caption),
+                                     ([denoising, plain], compared.title, compared.caption)):
+            page, expected = page_of(runs, tmp_path / f"sheets{len(runs)}.html",
+                                     title=title, caption=caption)
             driver = open_page(browser, page)
             tops = set()
-            for n, spec in enumerate(p for p in expected["panels"] if p["name"] == "decoder"):
+            sheets = [p for p in expected["panels"] if p["name"] == "decoder"]
+            views = run_views(runs, options_of(runs, {}))
+            span = (0.0, float(max(v.timeline[-1] for v in views)))
+            grids = [p.decoder for p in describe(views, options_of(runs, {}), span).panels
+                     if p.name == "decoder"]
+            for n, spec in enumerate(sheets):
                 sheet = js(driver, f"aeviz.drawn('decoder', {n})")
-                tops.add(sheet["box"][1])
+                left, top, width, height = sheet["box"]
+                tops.add(top)
                 x, y = spec["decoder"]["x"], spec["decoder"]["y"]
-                flattest = (x[1] - x[0]) / 2  # the y span of a box two to one
-                shown = sheet["ylim"][1] - sheet["ylim"][0]
-                assert shown <= max(y[1] - y[0], flattest) * 1.02, (size, n, sheet["ylim"], y)
+                (x0, x1), (y0, y1) = sheet["xlim"], sheet["ylim"]
+                shape = min(1, max((y[1] - y[0]) / (x[1] - x[0]), 0.5))
+                assert abs(height / width - shape) <= 0.02 * shape + 1 / width, (size, n, sheet)
+                assert x1 - x0 <= max(x[1] - x[0], y[1] - y[0]) * 1.02, (size, n, (x0, x1), x)
+                assert y1 - y0 <= max(y[1] - y[0], (x[1] - x[0]) / 2) * 1.02, (size, n, (y0, y1), y)
+                assert x0 <= x[0] + 1e-9 and x1 >= x[1] - 1e-9, (size, n, (x0, x1), x)
+                assert y0 <= y[0] + 1e-9 and y1 >= y[1] - 1e-9, (size, n, (y0, y1), y)
+                # centred in its slot (the canvas less the y axis's margin, 46 px, and 10 right)
+                slot = js(driver, "document.querySelectorAll('.panel.decoder canvas')"
+                                  f"[{n}].clientWidth") - 46 - 10
+                assert abs(left - 46 - (slot - width) / 2) <= 1, (size, n, sheet["box"], slot)
+                noisy = noisy_inputs(views[spec["run"]], grids[n])
+                inside = [runs[spec["run"]].x] + ([] if noisy is None else [noisy])
+                for step in (0, js(driver, "aeviz.steps()") // 2, js(driver, "aeviz.steps()") - 1):
+                    js(driver, "aeviz.seek(arguments[0])", step)
+                    links = js(driver, f"aeviz.drawn('decoder', {n})")["links"]
+                    for points in inside + ([np.asarray(links)] if links else []):
+                        points = np.asarray(points, float)
+                        us, vs = points[:, 0], points[:, 1]
+                        assert (us >= x0).all() and (us <= x1).all(), (size, n, step)
+                        assert (vs >= y0).all() and (vs <= y1).all(), (size, n, step)
             assert len(tops) == 1, (size, tops)  # a comparison's planes level, whatever their keys
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -70,14 +70,29 @@ page.panelKinds.decoderSheet = (() => {
     naturalHeight() {
       if (this.run.d === 3) return super.naturalHeight();
       const width = Math.max(120, this.figure.clientWidth), top = this.keyTop(this.ctx);
-      const { x, y } = this.decoder, shape = Math.min(1, Math.max((y[1] - y[0]) / (x[1] - x[0]), 1 / FLATTEST));
-      return Math.min(super.naturalHeight(), (width - 46 - 10) * shape + top + 38);
+      return Math.min(super.naturalHeight(), (width - 46 - 10) * this.shape() + top + 38);
+    }
+
+    // The flat plane's height over its width: the description's limits' at equal scales,
+    // between 1 / FLATTEST and square.
+    shape() {
+      const { x, y } = this.decoder;
+      return Math.min(1, Math.max((y[1] - y[0]) / (x[1] - x[0]), 1 / FLATTEST));
     }
 
     drawStill(ctx) {
       const run = this.run, stage = this.stage, theme = stage.theme, names = this.projection.names;
-      const left = 46, top = this.keyTop(ctx), right = 10, bottom = 38, camera = run.d === 3;
-      const width = this.width - left - right, height = this.height - top - bottom;
+      const top = this.keyTop(ctx), right = 10, bottom = 38, camera = run.d === 3;
+      let left = 46, width = this.width - left - right;
+      const height = this.height - top - bottom;
+      // A flat sheet's plane kept to its shape where the window's height limits it: narrower,
+      // centred in its slot, rather than x widened past what the sheet shows (denoising at
+      // 640x400: 243x87 px, x -2.8..2.8 around data in -1.5..1.5).
+      if (!camera && height / width < this.shape()) {
+        const narrower = Math.max(1, Math.round(height / this.shape()));
+        left += Math.floor((width - narrower) / 2);
+        width = narrower;
+      }
       const [xl, yl] = equalAspect(this.decoder.x, this.decoder.y, width, height);
       const box = this.box = new Box(left, top, width, height, xl, yl);
       // A camera's plane has no meaningful ticks: the data's axes as a triad instead.
@@ -100,7 +115,9 @@ page.panelKinds.decoderSheet = (() => {
       const rows = this.keyRows(ctx);
       this.key = rows.map((row) => row.map(([s, t]) => s + t).join(KEY_GAP)).join(KEY_GAP);
       rows.forEach((row, n) => {
-        let x = box.left + box.width;  // right-aligned: drawn from the last entry leftwards
+        // right-aligned with the plane (a narrowed one's too, where the row fits the canvas):
+        // drawn from the last entry leftwards
+        let x = Math.max(box.left + box.width, ctx.measureText(row.map(([s, t]) => s + t).join(KEY_GAP)).width + 4);
         const y = box.top - 5 - KEY_LINE * (rows.length - 1 - n);
         for (const [symbol, name, faint] of [...row].reverse()) {
           // A faint mark's sample faint, as the mark is; its name as legible as every other
