@@ -95,17 +95,32 @@
     // third plane) keeps their column's width, centred, so it reads as one of them and not
     // as the partner of the panel beside it. The rows below the first are not fitted: the
     // page scrolls to them.
+    //
+    // Where a comparison's planes all fit one row each PLANE_LEAST px wide or more
+    // (activations' three at 640 px, 138 px each), they do: the planes' grid whole, the caption
+    // under it, then the loss, within about 1.1 screens at 640x400. Four planes at 640 px
+    // would be 86 px, and two rows of them at PLANE_LEAST put the loss's top 1.5 screens
+    // down (header 125 px, two rows of 188, the caption): there the loss stays between the
+    // rows, as above.
     const ranks = stage.runs.length === 1 ? { code: 0, loss: 1 } : { code: 0, decoder: 1, loss: 2 };
     const rank = (panel) => (panel.spec.name in ranks ? ranks[panel.spec.name] : 3);
     const comparison = stage.runs.length > 1, LOSS_ASPECT = 0.5;
+    const PLANE_LEAST = 120, PLANE_MARGINS = 56, GAP = 14, COLUMNS = 12;  // (12: rows of 1, 2, 3 or 4)
+    const planes = described.filter((panel) => panel.spec.name === "code");
+    const planesInOneRow = () => comparison && planes.length > 2 && planes.length <= 4
+      && (grid.clientWidth - GAP * (planes.length - 1)) / planes.length - PLANE_MARGINS >= PLANE_LEAST;
     const rowsOf = () => {
       // By rank, then each kind together in the order kinds first come (runs in order: the
       // sort is stable); interleaved by run, a two-run comparison's recon and weights never
       // stood side by side with their own kind.
       const first = {};
       described.forEach((panel, i) => { if (!(panel.spec.name in first)) first[panel.spec.name] = i; });
-      const order = [...described].sort((a, b) => rank(a) - rank(b) || first[a.spec.name] - first[b.spec.name]);
+      let order = [...described].sort((a, b) => rank(a) - rank(b) || first[a.spec.name] - first[b.spec.name]);
       const rows = [];
+      if (planesInOneRow()) {  // (below)
+        rows.push(order.filter((panel) => planes.includes(panel)));
+        order = order.filter((panel) => !planes.includes(panel));
+      }
       for (let i = 0; i < order.length; i += 2) {
         const pair = order.slice(i, i + 2), kind = pair[0].spec.name;
         // (a comparison's kinds each in rows of their own; a single run's plane and loss a pair)
@@ -118,14 +133,15 @@
       return rows;
     };
     const inPairs = () => {
-      grid.style.gridTemplateColumns = "minmax(0, 1fr) minmax(0, 1fr)";
-      grid.style.columnGap = "14px";
+      grid.style.gridTemplateColumns = "repeat(" + COLUMNS + ", minmax(0, 1fr))";
+      grid.style.columnGap = GAP + "px";
       const rows = rowsOf(), paired = new Set(rows.filter((r) => r.length === 2).map((r) => r[0].spec.name));
       let row = 1;
       rows.forEach((pair, i) => {
+        const wide = COLUMNS / pair.length;  // grid columns per panel
         pair.forEach((panel, j) => {
           const [, , width, height] = panel.spec.rect, lone = pair.length === 1, kin = lone && paired.has(panel.spec.name);
-          panel.figure.style.gridColumn = lone ? "1 / -1" : String(j + 1);
+          panel.figure.style.gridColumn = lone ? "1 / -1" : (j * wide + 1) + " / span " + wide;
           panel.figure.style.gridRow = String(row);
           panel.figure.style.justifySelf = kin ? "center" : "";
           panel.figure.style.width = kin ? "calc((100% - 14px) / 2)" : "";  // one column's
