@@ -7,6 +7,7 @@ import pytest
 
 from aeviz import trajectory
 from aeviz.training.optim import Adam
+from tests.conftest import tiny_text
 from tests.helpers import decode_mp4
 
 
@@ -173,6 +174,21 @@ def test_info_text_and_json(run_cli, tiny_run_path):
     assert summary["snapshots"] == 13 and summary["stop_reason"] == "epochs"
     assert summary["optimizer"] == "adam" and summary["hyperparameters"]["batch_size"] == 8
     assert summary["file_bytes"] == tiny_run_path.stat().st_size
+
+
+@pytest.mark.parametrize("optimizer, settings", [
+    ("sgd", ""), ("momentum", ", beta1 0.5, dampening 0"), ("rmsprop", ", beta2 0.999, eps 1e-08"),
+    ("adam", ", beta1 0.5, beta2 0.999, eps 1e-08")])
+def test_info_names_the_settings_its_optimizer_uses_and_no_others(run_cli, tmp_path, optimizer,
+                                                                  settings):
+    # An SGD run had been shown Adam's betas, and Momentum's dampening left out.
+    config = tmp_path / "run.toml"
+    config.write_text(tiny_text(train={"optimizer": optimizer, "epochs": 1, "beta1": 0.5,
+                                       "dampening": 0.0 if optimizer == "momentum" else None}))
+    assert run_cli("train", config, "-o", tmp_path / "run.npz", "-q").exit_code == 0
+    lines = run_cli("info", tmp_path / "run.npz").stdout.splitlines()
+    assert (f"optimizer    {optimizer}, learning rate 0.01, batch 8{settings}, seed 3"
+            in lines), lines
 
 
 def test_info_of_several_runs_is_a_table_or_a_json_list(run_cli, tiny_run_path, tmp_path):

@@ -12,6 +12,7 @@ import click
 from aeviz import api
 from aeviz.cli.errors import AevizCommand
 from aeviz.cli.progress import note_printer
+from aeviz.settings.names import OPTIMIZER_SETTINGS
 from aeviz.text import printable, printable_lines
 
 if TYPE_CHECKING:  # numpy is imported only when a run is read
@@ -67,9 +68,11 @@ def describe(file_bytes: int, summary: Summary) -> str:
         ("layers", " - ".join(map(str, summary.layers))
          + f"  (code layer {summary.code_layer})"),
         ("activations", ", ".join(summary.activations)),
-        ("optimizer", f"{summary.optimizer}, learning rate {hp.learning_rate:g}, batch "
-                      f"{hp.batch_size}, beta1 {hp.beta1:g}, beta2 {hp.beta2:g}, "
-                      f"eps {hp.eps:g}, seed {hp.seed}"),
+        ("optimizer", ", ".join([
+            summary.optimizer, f"learning rate {hp.learning_rate:g}", f"batch {hp.batch_size}",
+            *(f"{name} {getattr(hp, name):g}"
+              for name in OPTIMIZER_SETTINGS.get(summary.optimizer, ())),
+            f"seed {hp.seed}"])),
         ("data", f"{summary.samples} samples in {summary.dimensions}-D"
                  + (f"; {clusters}" if clusters else "")),
         ("snapshots", f"{summary.snapshots}, epoch {summary.epochs[0]} to "

@@ -12,5 +12,10 @@ ACTIVATION_TITLES = {"identity": "identity", "sigmoid": "sigmoid", "tanh": "tanh
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam",
                     "adamw": "AdamW"}
 
+# The train settings each optimizer's update reads besides the learning rate (optim.py's
+# classes): `aeviz info` shows these and no others, so an SGD run is not said to have betas.
+OPTIMIZER_SETTINGS = {"sgd": (), "momentum": ("beta1", "dampening"), "rmsprop": ("beta2", "eps"),
+                      "adam": ("beta1", "beta2", "eps"), "adamw": ("beta1", "beta2", "eps")}
+
 ACTIVATION_NAMES = tuple(ACTIVATION_TITLES)
 OPTIMIZER_NAMES = tuple(OPTIMIZER_TITLES)

@@ -251,6 +251,7 @@ class Hyperparameters:
     beta1: float
     beta2: float
     eps: float
+    dampening: float  # Momentum's (beta1 unless given)
     seed: int
 
 
@@ -294,7 +295,8 @@ class Summary:
             title=exp.title, layers=tuple(run.layer_sizes), code_layer=exp.code_layer,
             activations=tuple(run.activations), optimizer=train.optimizer,
             hyperparameters=Hyperparameters(**{
-                f.name: getattr(train, f.name) for f in dataclasses.fields(Hyperparameters)}),
+                f.name: getattr(train.resolved(), f.name)
+                for f in dataclasses.fields(Hyperparameters)}),
             samples=len(run.x), dimensions=int(run.x.shape[1]),
             clusters={name: int(n) for name, n in zip(
                 run.label_names or [str(i) for i in range(len(counts))], counts)},
