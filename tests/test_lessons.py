@@ -1732,6 +1732,76 @@ def test_the_handouts_pca_label_has_no_curve_between_it_and_its_line(compared, n
     assert_nothing_between_pcas_label_and_line(ax, curves, 1.1)
 
 
+def _samples(ax, line, label, box) -> bool:
+    """Whether `line` is a key's sample of a line before the label whose window box is
+    `box` (`label`'s): drawn in axes fractions, ending within 1.5 ems left of the label, at a height
+    within the label's (a short plot's label box is a third of the axes tall)."""
+    if line.get_transform() != ax.transAxes:
+        return False
+    xy = ax.transAxes.transform(np.column_stack([line.get_xdata(), line.get_ydata()]))
+    em = 1.5 * label.get_fontsize() * ax.figure.dpi / 72
+    return bool(0 <= box.x0 - xy[:, 0].max() <= em and (box.y0 <= xy[:, 1]).all()
+                and (xy[:, 1] <= box.y1).all())
+
+
+def assert_pcas_bare_label_names_a_line_seen(ax, curves: list[np.ndarray],
+                                             curve_pt: float) -> bool:
+    """PCA's label in `ax`, where it has no sample of its line (a key under the plot or in
+    it has one), stands where its line is seen: no point of `curves` (data coordinates)
+    within half a curve's width `curve_pt` of the line, under or over the label's width (a
+    curve drawn over the line there hides it, and the label reads as that curve's name).
+    Returns whether the label is bare (False: a key)."""
+    figure = ax.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    (label,) = [t for t in ax.texts if t.get_text().startswith("PCA")]
+    box, plot = label.get_window_extent(renderer), ax.get_window_extent(renderer)
+    if box.y0 < plot.y0:  # a key under the plot
+        return False
+    if any(_samples(ax, line, label, box) for line in ax.lines):
+        return False  # a key in the plot
+    level = float(label.get_text().rsplit(" ", 1)[1])
+    line_y = ax.transData.transform((0, level))[1]
+    hug = curve_pt / 2 * figure.dpi / 72
+    columns = np.linspace(box.x0, box.x1, 200)
+    for curve in curves:
+        xy = ax.transData.transform(curve)
+        y = np.interp(columns, xy[:, 0], xy[:, 1], left=np.nan, right=np.nan)
+        hiding = np.abs(y - line_y) <= hug
+        assert not hiding.any(), (label.get_text(), float(np.nanmin(np.abs(y - line_y))))
+    return True
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_pcas_bare_label_stands_where_its_line_is_seen(compared, runs, size):
+    """Found by a lecturer's look: in the activations-sigmoid clip at 640x360 (its last
+    frame) sigmoid's curve (0.0874) lay 0.2 px above PCA's dashed line (0.0845), hiding it,
+    and "PCA, 2 components: 0.0845" just above read as naming the curve. Where a curve
+    hides the line, the label is a key (a sample of the dashed line before it); the same in
+    the comparisons and the other single runs with PCA's line, and in the handouts."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, figure_positions
+    from aeviz.renderer.panels.loss import CURVE_PT
+
+    sigmoid = next(run for run in compared["activations"][0]
+                   if run.experiment.title.endswith("sigmoid hidden layers"))
+    cases = [([sigmoid], sigmoid.experiment.render)] + list(compared.values()) + [
+        ([runs[name]], runs[name].experiment.render) for name in ("seed-default", "linear-vs-pca")]
+    for shown, options in cases:
+        scene, frames = scene_of(shown, options, size)
+        scene.draw_full(frames[-1])
+        curves = [np.column_stack([view.timeline, view.run.loss]) for view in scene.views]
+        bare = assert_pcas_bare_label_names_a_line_seen(panel(scene, LossPanel).ax, curves,
+                                                        CURVE_PT)
+        if shown == [sigmoid] and size == "640x360":
+            assert not bare  # the case found: a key now
+    for shown, options in cases[1:3]:  # the comparisons' handouts (scale 0.6: 1.3 pt curves)
+        views = run_views(shown, options)
+        handout = HandoutFigure(views, options, figure_positions(None, views), TEXT_WIDTH)
+        ax = handout.figure.axes[-1]
+        curves = [np.column_stack([view.timeline, view.run.loss]) for view in views]
+        assert_pcas_bare_label_names_a_line_seen(ax, curves, 1.1)
+
+
 @pytest.mark.parametrize("name", ["activations", "optimizers"])
 def test_the_key_under_the_loss_plot_stands_apart_from_the_axis_name(compared, name):
     """At 640x360 the key "-- PCA: 0.0845" under the loss plot ended half an em before the

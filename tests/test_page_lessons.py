@@ -918,6 +918,59 @@ def test_a_single_runs_pca_key_under_the_plot_stands_apart_from_the_axis_title(b
         assert label["box"][2] <= middle - 12 - 25 or label["box"][0] >= middle + 12 + 25, label
 
 
+@pytest.fixture(scope="module")
+def pca_lessons() -> dict:
+    """The runs whose pages draw PCA's line where a curve runs over it, trained in full, and
+    their options: activations-sigmoid (its curve 0.2 px over the line at 640 px),
+    linear-vs-pca and the activations comparison (identity's curve on the line), seed-default."""
+    single = {name: train(load_experiment(EXAMPLES / f"{name}.toml"))
+              for name in ("activations-identity", "activations-sigmoid", "activations-tanh",
+                           "linear-vs-pca", "seed-default")}
+    comparison = load_comparison(EXAMPLES / "activations.toml")
+    lessons = {name: ([single[name]], single[name].experiment.render)
+               for name in ("activations-sigmoid", "linear-vs-pca", "seed-default")}
+    lessons["activations"] = ([single[name] for name in comparison.compare.runs],
+                              comparison.options)
+    return lessons
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [(1280, 800), (640, 400)], ids=["1280x800", "640x400"])
+def test_a_bare_pca_label_stands_where_its_line_is_seen(browser, pca_lessons, size, tmp_path):
+    """Found by a lecturer's look (the clip's twin, test_lessons): over a curve drawn on
+    PCA's line (sigmoid's 0.0874 over 0.0845, identity's 0.0847), "PCA, 2 components:
+    0.0845" read as the curve's name. A label with no sample of its line (PCA's, the stop
+    threshold's) stands only where no curve comes within 2 px (HUG) of its line under its
+    width; else it is a key."""
+    for name, (runs, options) in pca_lessons.items():
+        page = tmp_path / f"{name}.html"
+        render(runs, page, options)
+        viewport(browser, *size)
+        try:
+            driver = open_page(browser, page)
+            js(driver, "aeviz.seek(aeviz.steps() - 1)")
+            loss = js(driver, "aeviz.drawn('loss')")
+            limits = js(driver, "aeviz.description().find((p) => p.name === 'loss').loss")
+        finally:
+            browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        left, top, w, h = loss["box"]
+        (x0, x1), (y0, y1) = loss["xlim"], loss["ylim"]
+        f = np.log10 if limits["log"] else (lambda v: v)
+        timeline = run_views(runs, options)[0].timeline
+        px = left + (timeline - x0) / (x1 - x0) * w
+        assert loss["labels"], (name, "the PCA line is labelled")
+        for label in loss["labels"]:
+            if label["key"]:  # a sample of the line names it, wherever it stands
+                continue
+            (level,) = [ref["level"] for ref in limits["references"]
+                        if label["text"] in ref["texts"]]
+            line = top + (1 - (f(level) - y0) / (y1 - y0)) * h
+            dense = np.linspace(label["box"][0], label["box"][2], 200)
+            for run in runs:
+                rows = np.interp(dense, px, top + (1 - (f(run.loss) - y0) / (y1 - y0)) * h)
+                assert not (np.abs(rows - line) <= 2).any(), (name, label, line)
+
+
 def test_a_title_line_key_keeps_room_from_the_next_panels_title(browser, vae_runs, tmp_path):
     """vae-vs-ae at 1280x800 (as batch draws it): the code planes' keys on their title lines
     ran into the next panel's title, 14 px on ("...codes' σ VAE", "+ decoder's grid points

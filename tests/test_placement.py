@@ -18,6 +18,7 @@ from aeviz.renderer.panels.placement import (
     fit_text,
     free_box,
     free_spot,
+    hides_line,
     left_out_note,
     outline_width,
     text_width,
@@ -288,3 +289,18 @@ def test_a_label_never_stands_past_another_curve():
     box = free_spot(0.5, SIZE, np.column_stack([x, np.full_like(x, 0.515)]), [], PAD,
                     hug=0.01)
     assert box[1] + box[3] < 0.5
+
+
+
+def test_a_bare_label_stands_only_where_its_line_is_seen():
+    """Sigmoid's curve falls onto PCA's line near the plot's foot and runs 0.2 px over it
+    (640x360): the line is hidden wherever a label could stand, and the bare label, past the
+    curve by its pad, read as the curve's name. Given the curves as `hiding`, no box (the
+    caller makes the label a key); a curve hiding only the right half leaves the left."""
+    curve = hugging_curve(0.1, 0.004)
+    box = free_spot(0.1, SIZE, curve, [], PAD, hug=0.01)
+    assert box is not None and hides_line(box, 0.1, curve, 0.01)  # the rule before
+    assert free_spot(0.1, SIZE, curve, [], PAD, hug=0.01, hiding=curve) is None
+    right = curve[curve[:, 0] >= 0.5]
+    box = free_spot(0.1, SIZE, right, [], PAD, hug=0.01, hiding=right)
+    assert box is not None and box[0] + box[2] < 0.5, box

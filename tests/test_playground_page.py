@@ -582,7 +582,7 @@ def test_a_hidden_future_stays_hidden_in_the_playground(browser, diverging):
     chart = driver.execute_script("return aeviz.playground.lossChart()")
     assert chart["axis"][1] == pytest.approx(max(run.loss[:6]), rel=1e-6)
     assert driver.execute_script("return aeviz.playground.model().snapshot") == 5
-    assert chart["readout"] == "recorded run at epoch 1, batch 5/13"  # not "epoch 0"
+    assert chart["readout"] == f"recorded run at epoch 1, batch 5/13 | RMSE {run.loss[5]:.4g}"
     driver.execute_script("aeviz.seek(0)")
     for _ in range(3):  # the student's run reveals the recorded curve as far as it comes
         call(driver, "aeviz.playground.step()")
@@ -635,3 +635,33 @@ def test_a_retrained_runs_mini_batch_records_sit_at_their_steps(browser, divergi
     readout = driver.execute_script("return aeviz.playground.lossChart().readout")
     assert float(re.split(r" \| RMSE |: ", readout)[1]) == pytest.approx(float(run.loss[0]),
                                                                         rel=1e-3)
+
+
+def test_the_readout_before_a_retrain_names_what_the_chart_draws(browser, diverging, pages):
+    """Found by a lecturer's look: before the student trained, the too-high-learning-rate
+    page's playground read "epoch 0 | recorded run" (then "recorded run at epoch 12", no
+    RMSE) beside a recorded curve drawn to the slider's step 12. Now the readout names the
+    last recorded point drawn, the slider's, and its recorded RMSE, and follows the slider
+    as the student drags it; a page that shows the whole run names the last snapshot."""
+    page, run = diverging
+    driver = open_page(browser, page)
+    for index in (7, 3, 12):  # the page's slider moved as a student moves it
+        driver.execute_script("const slider = document.getElementById('slider');"
+                              "slider.value = String(arguments[0]);"
+                              "slider.dispatchEvent(new Event('input'));", index)
+        wait_until(lambda index=index: driver.execute_script(
+            "return aeviz.playground.lossChart().recorded") == index + 1,
+            f"the playground redrawn at the slider's step {index}")
+        drawn = index  # the last recorded point drawn (the page holds every moment here)
+        readout = driver.execute_script("return aeviz.playground.lossChart().readout")
+        moment, rmse = re.fullmatch(r"(?:recorded run at )?(epoch [^|:]+?)(?: \| RMSE |: )(\S+)",
+                                    readout).groups()
+        assert moment == run.moment(drawn), readout
+        counter = driver.find_element("id", "counter").text  # the slider's moment
+        assert counter == moment or counter.startswith(moment + " "), (readout, counter)
+        assert float(rmse) == pytest.approx(float(run.loss[drawn]), rel=1e-3), readout
+    driver = open_page(browser, pages["demo"])  # future shown: the whole curve, the last model
+    demo = load(pages["demo"].with_suffix(".npz"))
+    readout = driver.execute_script("return aeviz.playground.lossChart().readout")
+    assert readout.startswith(f"recorded run at {demo.moment(len(demo.loss) - 1)} | RMSE ")
+    assert float(readout.rsplit(" ", 1)[1]) == pytest.approx(float(demo.loss[-1]), rel=1e-3)

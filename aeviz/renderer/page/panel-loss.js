@@ -266,9 +266,9 @@ page.panelKinds.loss = (() => {
     }
 
     // Where a reference line's label goes: just above or below its line, right, left or
-    // between (`lifted`: a little higher, over a curve that hugs the line, still read as its
-    // label), the first place no curve crosses (every run's whole curve, drawn or still to
-    // come), nor the other reference lines at `levels`; null when there is none.
+    // between (`lifted`: a little higher), the first place no curve crosses (every run's whole
+    // curve, drawn or still to come), nor hides the line under it (`hides`), nor the other
+    // reference lines at `levels`; null when there is none.
     clearPlace(width, y, levels, lifted) {
       const box = this.box, places = [];
       for (const at of [1, 0, 0.5, 0.25, 0.75, 0.125, 0.375, 0.625, 0.875]) {
@@ -278,7 +278,25 @@ page.panelKinds.loss = (() => {
         else places.push({ x, y: y - 4, align }, { x, y: y + 12, align });
       }
       const points = this.curvePoints();
-      return places.find((place) => this.clear(place, width, points, levels) && !this.between(place, width, y, points)) || null;
+      return places.find((place) => this.clear(place, width, points, levels) && !this.between(place, width, y, points) &&
+        !this.hides(place, width, y, points)) || null;
+    }
+
+    // Whether a curve (`points`) hides the line at pixel row `y` under or over a label
+    // `width` wide at `place`: comes within HUG of it there (the clip's hides_line). Such a
+    // label, with no sample of its line, reads as that curve's name (sigmoid's 0.0874 over
+    // PCA's 0.0845 under "PCA, 2 components: 0.0845"): it is a key instead.
+    hides(place, width, y, points) {
+      const x0 = place.align === "right" ? place.x - width : place.x, x1 = x0 + width;
+      for (let i = 1; i < points.length; i++) {
+        const [ax, ay] = points[i - 1], [bx, by] = points[i];
+        if (!(ax === ax && bx === bx) || Math.max(ax, bx) < x0 || Math.min(ax, bx) > x1) continue;
+        const at = (x) => (bx === ax ? ay : ay + (by - ay) * (x - ax) / (bx - ax));
+        const ends = bx === ax ? [ay, by] : [at(Math.max(Math.min(ax, bx), x0)), at(Math.min(Math.max(ax, bx), x1))];
+        // The segment's part over the label: nearest the line at an end, or across it.
+        if (Math.min(...ends) <= y + HUG && Math.max(...ends) >= y - HUG) return true;
+      }
+      return false;
     }
 
     // Whether a curve (`points`) passes between a label `width` wide at `place` and its line

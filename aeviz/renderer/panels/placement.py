@@ -280,7 +280,7 @@ def curve_points(ax: Axes, curves: list[tuple[np.ndarray, np.ndarray]]) -> np.nd
 
 def free_spot(line_y: float, size: tuple[float, float], points: np.ndarray,
               taken: list[Rect], pad: tuple[float, float] = (0.01, 0.01),
-              hug: float = 0.0) -> Rect | None:
+              hug: float = 0.0, hiding: np.ndarray | None = None) -> Rect | None:
     """A box of `size` (axes fractions) above or below the line at `line_y` that touches no
     curve (no curve point within `pad` of it, which covers the curves' width; a pad per
     point where `pad` holds arrays) and overlaps no
@@ -288,10 +288,15 @@ def free_spot(line_y: float, size: tuple[float, float], points: np.ndarray,
     line (one drawn over it, covering it) runs along it: the box steps away from it; any
     other curve between the box and the line rules the box out (a label with a curve
     between it and its line reads as that curve's: "PCA: 0.0845" over sigmoid's curve, 2 px
-    above the line at 1280x720); None if no box near the line is clear."""
+    above the line at 1280x720). `hiding` (curve points, for a bare label): a box under or
+    over whose width one of them hides the line (runs within `hug` of it) is ruled out too:
+    there the reader sees the curve, not the line, and takes the label for the curve's
+    (sigmoid's 0.0874, 0.2 px over PCA's 0.0845 at 640x360, under "PCA, 2 components:
+    0.0845"). None if no box near the line is clear."""
     candidates = [box for gap in GAPS for above in (True, False)
                   for box in _row(line_y + gap if above else line_y - gap - size[1], size)
-                  if not _between(box, line_y, points, hug)]
+                  if not _between(box, line_y, points, hug)
+                  and not (hiding is not None and hides_line(box, line_y, hiding, hug))]
     box = _clearest(candidates, points, taken, pad)
     return box if box is not None and _hits(box, points, pad) == 0 else None
 
@@ -304,6 +309,14 @@ def _between(box: Rect, line_y: float, points: np.ndarray, hug: float) -> bool:
     low, high = (line_y + hug, y0) if y0 >= line_y else (y0 + h, line_y - hug)
     return bool(((points[:, 0] >= x0) & (points[:, 0] <= x0 + w)
                  & (points[:, 1] > low) & (points[:, 1] < high)).any())
+
+
+def hides_line(box: Rect, line_y: float, points: np.ndarray, hug: float) -> bool:
+    """Whether a curve point under or over `box`'s width lies within `hug` of the line at
+    `line_y` (a curve drawn over the line there, hiding it)."""
+    x0, _, w, _ = box
+    return bool(((points[:, 0] >= x0) & (points[:, 0] <= x0 + w)
+                 & (np.abs(points[:, 1] - line_y) <= hug)).any())
 
 
 def free_box(size: tuple[float, float], points: np.ndarray, taken: list[Rect],

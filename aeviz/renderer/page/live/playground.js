@@ -657,19 +657,21 @@
     g.textAlign = "left";
     g.fillText("0", m, height - 4);
     g.font = "12px sans-serif";
-    // Before a retrain with the future hidden, the recorded snapshot the playground shows.
-    // After a retrain, the last record's moment beside its RMSE (the epoch in progress beside
-    // the last finished one's RMSE read as if it were that epoch's).
+    // Before the student's run has a record, the recorded snapshot the playground shows (the
+    // slider's, future hidden; else the last) beside its recorded RMSE: the curve drawn ends
+    // there ("epoch 0 | recorded run" stood beside a curve drawn to the slider's epoch 12).
+    // After, the last record's moment beside its RMSE (the epoch in progress beside the last
+    // finished one's RMSE read as if it were that epoch's).
     const spe = live.stepsPerEpoch, last = live1[live1.length - 1];
     const momentOf = (r) => {  // a mini-batch record: "epoch 1, batch 3/13"
       const batch = spe ? r.step - (r.epoch - 1) * spe : 0;
       return batch > 0 && batch < spe ? `epoch ${r.epoch}, batch ${batch}/${spe}` : `epoch ${r.epoch}`;
     };
-    const value = last ? last.rmse.toPrecision(4) : "";
-    const forms = !worker && HIDE_FUTURE
-      ? [`recorded run at ${RUN.moments[modelSnapshot]}`, RUN.moments[modelSnapshot]]
-      : last ? [`${momentOf(last)} | RMSE ${value}`, `${momentOf(last)}: ${value}`, `RMSE ${value}`]
-        : [`epoch ${live.epoch} | recorded run`, "recorded run"];
+    const recorded = recordedLoss[RUN.used[modelSnapshot]];
+    const [moment, value] = last ? [momentOf(last), last.rmse.toPrecision(4)]
+      : [RUN.moments[modelSnapshot], Number.isFinite(recorded) ? recorded.toPrecision(4) : "not finite"];
+    const forms = [`${moment} | RMSE ${value}`, `${moment}: ${value}`, `RMSE ${value}`];
+    if (!last) forms.unshift(`recorded run at ${moment} | RMSE ${value}`);
     // The longest form that fits the chart's width (at 640 "epoch 1, batch 12/13 | RMSE
     // 7.670e+27" ran past the canvas's edge).
     lossReadout = forms.find((form) => g.measureText(form).width <= width - m - 4) || forms[forms.length - 1];
