@@ -476,9 +476,10 @@ STRIP_ROW_IN = 0.26
 
 class KeyStrip:
     """The key of one run's plane drawn beside its own decoder: under both, the classes in
-    one row (the label column's name first), the marks (the decoder's "+" grid points, PCA's
-    rings) and a VAE's key in a second. Under the plane alone, ten digits took two rows and
-    their name, the marks and the VAE's key two more: at 640x360 the plane was 90 px tall."""
+    one row (the label column's name first, PCA's rings last), the decoder's "+" grid points
+    and a VAE's key in a second (in the first where all fit). Under the plane alone, ten
+    digits took two rows and their name, the marks and the VAE's key two more: at 640x360
+    the plane was 90 px tall."""
 
     def __init__(self, span: Rect, span_pt: float, classes: list[str], titled: bool,
                  marks: list[str], vae_key: tuple[str, ...], ellipses: bool):
@@ -494,7 +495,6 @@ class KeyStrip:
         self.one_row = bool(second) and _strip_width(classes) + gap + second <= self.room_pt
         self.widths = ((_strip_width(classes) + gap + second,) if self.one_row
                        else (_strip_width(classes), second))
-        self.after_pt = _strip_width(classes) + gap if self.one_row else 0.0
 
     @classmethod
     def of(cls, fig: Figure, slot: Rect, span: Rect, run: Trajectory, labels: np.ndarray,
