@@ -28,6 +28,7 @@ from aeviz.renderer.panels.style import (
     cluster_color,
     cluster_hollow,
     height_inches,
+    layout_width,
     panel_axes,
     set_title,
     style_grid,
@@ -601,5 +602,5 @@ def _strip_width(names: list[str]) -> float:
         return 0.0
     size = FONT["tick"]
     entry = (STRIP_OPTIONS["handlelength"] + STRIP_OPTIONS["handletextpad"]) * size
-    return (sum(entry + text_width(name, size) for name in names)
+    return (sum(entry + layout_width(name, size) for name in names)
             + (len(names) - 1) * STRIP_OPTIONS["columnspacing"] * size)

@@ -5,13 +5,20 @@ from in training; on unless render.ellipses = false), drawn over the codes, with
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
 from aeviz.renderer.panels.frame_map import interpolated, linear_map, raw_codes
 from aeviz.renderer.panels.placement import text_width
-from aeviz.renderer.panels.style import DYNAMIC, FONT, height_inches, width_inches
+from aeviz.renderer.panels.style import (
+    DYNAMIC,
+    FONT,
+    height_inches,
+    layout_width,
+    width_inches,
+)
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.training.model import forward
@@ -223,8 +230,13 @@ def _key_handles(theme: Theme | None, ellipses: bool,
 
 
 def row_key_width(ellipses: bool, texts: tuple[str, ...] = KEY_TEXTS) -> float:
-    """The key's width in one row (points), with these texts."""
-    return _row_width(_key_handles(None, ellipses, texts))
+    """The key's width in one row (points), with these texts, as the legend lays it out
+    (its padding at both ends included)."""
+    names = texts[:1 + ellipses]
+    entry = (KEY_OPTIONS["handlelength"] + KEY_OPTIONS["handletextpad"]) * KEY_PT
+    return (sum(entry + layout_width(name, KEY_PT) for name in names)
+            + (len(names) - 1) * KEY_OPTIONS["columnspacing"] * KEY_PT
+            + 2 * rcParams["legend.borderpad"] * KEY_PT)
 
 
 def _row_width(handles: list[Line2D]) -> float:
