@@ -552,8 +552,8 @@ def test_a_comparisons_planes_name_their_axes_on_the_outer_planes_only(example_r
 def test_a_single_digits_plane_keeps_its_title_and_its_room(whole_runs, name, size):
     """At 640x360 the VAE's plane was 104x83 px and its "N(0,1) 1σ 2σ / σ" key took the
     place of the "code layer" title, 2 px under the header; the plain AE's plane 122x90:
-    the ten digits' key in two rows of five, the circles' key a row under it (or beside the
-    title where it fits), the title kept, the planes larger."""
+    the ten digits' key in a row, the circles' key a row under it (or beside the title
+    where it fits), the title kept, the planes larger."""
     from matplotlib.legend import Legend
 
     from aeviz.renderer.panels.code import CodePanel
@@ -578,9 +578,13 @@ def test_a_single_digits_plane_keeps_its_title_and_its_room(whole_runs, name, si
         extent = key.get_window_extent(renderer)
         assert extent.y1 < header.y0 - 4, (extent, header)  # clear of the header
         assert not overlap(extent, plane.ax._left_title.get_window_extent(renderer))
-        if size == "640x360":  # too narrow beside the title: under the classes' key
-            classes = [legend for legend in plane.ax.findobj(Legend) if legend not in keys]
-            assert all(extent.y1 <= c.get_window_extent(renderer).y0 + 1 for c in classes)
+        if size == "640x360":  # too narrow beside the title: under the classes' row, and
+            # beside the grid points' key on its own row (test_lessons: the key strip)
+            others = [legend for legend in plane.ax.findobj(Legend) if legend not in keys]
+            classes = [c for c in others if "0" in [t.get_text() for t in c.get_texts()]]
+            assert classes and all(extent.y1 <= c.get_window_extent(renderer).y0 + 1
+                                   for c in classes)
+            assert not any(overlap(extent, c.get_window_extent(renderer)) for c in others)
 
 
 @pytest.mark.parametrize("scales", ["follow", "own"])
@@ -629,3 +633,39 @@ def test_a_handouts_rows_on_scales_of_their_own_each_carry_their_x_numbers(examp
         numbers = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
         assert numbers, "a row without its x numbers"
         assert min(t.get_window_extent(renderer).y0 for t in numbers) > lower_top
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("classes", [4, 16])
+def test_a_plane_beside_its_decoder_keys_its_classes_in_a_row_where_they_fit(
+        tmp_path, size, classes, monkeypatch):
+    """One run's code plane, its decoder beside it and the loss: classes that fit one row
+    under the plane and the decoder are keyed there (the digits' strip, see test_lessons;
+    sixteen at 1280x720), more in the plane's own column, rows of them, as before (sixteen at
+    640x360); legible either way."""
+    from matplotlib.legend import Legend
+
+    from aeviz.renderer.panels.code import CodePanel
+    from tests.helpers import image_experiment
+
+    labels = np.arange(120) % classes
+    run = train(load_experiment(image_experiment(tmp_path, labels=labels, samples=120)))
+    scenes: list = []
+    assert_legible([run], size, ("code", "decoder", "loss"), monkeypatch, scenes=scenes)
+    (scene,) = scenes
+    renderer = scene.figure.canvas.get_renderer()
+    plane = next(panel for panel, _ in scene.panels if isinstance(panel, CodePanel))
+    (code,) = [rect for name, rect, _ in scene.slots if name == "code"]
+    (decoder,) = [rect for name, rect, _ in scene.slots if name == "decoder"]
+    width = scene.figure.bbox.width
+    key = plane.ax.get_legend()
+    texts = [t.get_text() for t in key.get_texts() if t.get_text()]
+    assert sorted(texts, key=int) == [str(label) for label in range(classes)]
+    box = key.get_window_extent(renderer)
+    if classes == 4 or size == "1280x720":  # one row; the strip (its marks too) centered
+        assert key._ncols == classes
+        rows = [legend.get_window_extent(renderer) for legend in plane.ax.findobj(Legend)]
+        assert (min(r.x0 for r in rows) + max(r.x1 for r in rows)) / 2 == pytest.approx(
+            (code[0] + (code[2] + decoder[2]) / 2) * width, abs=2)
+    else:  # rows of them in the plane's column
+        assert key._ncols < classes and box.x1 <= (code[0] + code[2]) * width + 1

@@ -1210,6 +1210,41 @@ def test_the_vae_runs_own_clip_keys_its_circles_off_its_codes_and_titles_its_mos
     assert title.get_window_extent(renderer).x1 <= scene.figure.bbox.width + 1
 
 
+@pytest.mark.parametrize("name", ["vae-vs-ae-vae", "vae-vs-ae-ae"])
+def test_a_single_runs_code_plane_beside_its_decoder_is_large_at_640(runs, name):
+    """The single VAE and plain-AE clips at 640x360: the classes' key, the grid points' and
+    the circles' under the plane took the column's lower half, and the plane was 112 x 90 px
+    (VAE) and 150 x 114 (plain AE): the dashed N(0, 1) circles and the σ ellipses, the
+    lesson, hard to read on a projector. The key is a strip under the plane and its decoder
+    (the classes in one row, the marks and the VAE's key in a second): the plane is at least
+    140 px tall, the VAE's the frame's largest panel, and every key under it, whole."""
+    from matplotlib.legend import Legend
+
+    run = runs[name]
+    scene, frames = scene_of([run], run.experiment.render)
+    scene.draw_full(frames[-1])
+    renderer = scene.figure.canvas.get_renderer()
+    plane = panel(scene, CodePanel)
+    box = plane.ax.get_window_extent(renderer)
+    assert box.height >= 140 and box.width >= 140, box.bounds  # was 90 (VAE), 114 (AE)
+    areas = {type(p).__name__: p.ax.get_window_extent(renderer) for p, _ in scene.panels}
+    if run.variational:
+        assert all(box.width * box.height >= other.width * other.height
+                   for other in areas.values()), {k: b.bounds for k, b in areas.items()}
+    keys = [key for key in scene.figure.findobj(Legend) if key.axes is plane.ax]
+    texts = {t.get_text() for key in keys for t in key.get_texts()}
+    assert {"digit", "0", "9", MARK_NAMES["grid"][0]} <= texts, texts
+    if run.variational:
+        assert "N(0,1): 1σ, 2σ" in texts and "codes' σ" in texts
+    label = plane.ax.xaxis.label.get_window_extent(renderer)
+    caption_top = max(line.get_window_extent(renderer).y1 for line in scene.caption_lines)
+    for key in keys:
+        drawn = key.get_window_extent(renderer)
+        assert drawn.y1 <= label.y0 + 1 and drawn.y0 >= caption_top - 1, (
+            [t.get_text() for t in key.get_texts()], drawn.bounds, label.bounds)
+        assert drawn.x0 >= 0 and drawn.x1 <= scene.figure.bbox.width
+
+
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
 def test_the_vae_comparisons_planes_and_mosaics_fill_their_slots_with_readable_digits(
         runs, size):

@@ -154,6 +154,7 @@ class Scene:
                                title_color=described.title_color)
         several = len(views) > 1
         panel = CodePanel(fig, slot, view, theme, options, title, legend=not several,
+                          legend_span=None if several else self._with_decoder(slot, described),
                           scale=described.code.scale, title_color=described.title_color,
                           layers=described.layers, plane=self._squeezed(described.plane),
                           named=described.named, numbered=described.numbered,
@@ -165,6 +166,15 @@ class Scene:
             right = max(x + w for _, (x, _, w, _), run in self.slots if run is not None)
             self._classes_key(handles, labels, right - 0.005)
         return panel
+
+    def _with_decoder(self, slot, described: Panel):
+        """The code plane's `slot` and its own decoder's beside it (one run's three columns),
+        as one strip, for its key; None where no decoder stands right of it."""
+        for name, rect, run in self.slots:
+            if name == "decoder" and run == described.run and beside_own_plane(
+                    list(self.slots), rect, run):
+                return (slot[0], slot[1], slot[2] + rect[2], slot[3])
+        return None
 
     def _squeezed(self, plane):
         """A plane's box squeezed above the caption (or controls) as the slots are: the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib import colors as mcolors
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
@@ -27,11 +28,20 @@ from aeviz.renderer.panels.style import (
     cluster_color,
     cluster_hollow,
     height_inches,
+    layout_width,
     panel_axes,
     set_title,
     style_grid,
 )
-from aeviz.renderer.panels.variational import VariationalOverlay, key_beside_title
+from aeviz.renderer.panels.variational import (
+    KEY_OPTIONS,
+    KEY_PT,
+    KEY_TEXTS,
+    SHORT_KEY_TEXTS,
+    VariationalOverlay,
+    key_beside_title,
+    row_key_width,
+)
 from aeviz.renderer.scales import (
     CodeScale,
     apply_code_scale,
@@ -61,7 +71,8 @@ class CodePanel:
                  scale: CodeScale | None = None, title_color: str | None = None,
                  layers: tuple[str, ...] | None = None, compact: bool = False,
                  top: bool = False, plane: Rect | None = None,
-                 named: tuple[str, ...] = ("x", "y"), numbered: tuple[str, ...] = ("x", "y")):
+                 named: tuple[str, ...] = ("x", "y"), numbered: tuple[str, ...] = ("x", "y"),
+                 legend_span: Rect | None = None):
         """`scale`: the limits (default: the run's own, over its whole trajectory), shared by
         the runs of a comparison; `options.scales == "follow"`: limits that grow with the
         codes frame by frame instead. `layers`: what the plane shows besides the codes (the
@@ -70,7 +81,10 @@ class CodePanel:
         and the points are smaller (print sizes). `top`: a plane shorter than its slot at the
         slot's top (a comparison's row beside mosaics: no empty band under the header).
         `plane`: the axes' box itself (a comparison's planes laid out by the description,
-        their axes `named` and `numbered` on the outer planes only), inside `slot`'s row."""
+        their axes `named` and `numbered` on the outer planes only), inside `slot`'s row.
+        `legend_span`: the room under the plane and its own decoder beside it (one run):
+        the classes' key goes there in one row, its marks and a VAE's key in a second (see
+        KeyStrip), where they fit, and the plane keeps the height a key under it took."""
         if layers is None:
             layers = code_layers(view, options)
         run = view.run
@@ -83,6 +97,10 @@ class CodePanel:
             legend = False
         entries = _legend_entries(labels, options) if legend and not compact else 0
         rows = -(-entries // _legend_columns(fig, slot, run, labels)) if entries else 0
+        strip = (KeyStrip.of(fig, slot, legend_span, run, labels, layers, options, title)
+                 if entries and legend_span is not None else None)
+        if strip is not None:  # the classes and every key in its rows, nothing else under
+            entries = rows = 0
         # The decoder's "+" grid points keyed beside the classes, as the handout keys them
         # (in its short form where a column's width has no room for the long one), where
         # that takes no row more (at 640 a row more shrank a digits plane by a third); in
@@ -92,6 +110,8 @@ class CodePanel:
         # the label column's name
         title_rows = 1 if entries and run.experiment.data.label_column else 0
         title_marks: list[str] = []  # keyed on the name's row, right of it, instead
+        if strip is not None:
+            marks = []
         if marks and entries:
             marked = -(-(entries + 1) // _legend_columns(fig, slot, run, labels, marks))
             if marked > rows and title_rows:  # (at 640x360 the "+" went unkeyed)
@@ -106,8 +126,9 @@ class CodePanel:
                        and not key_beside_title(slot[2] * fig.get_size_inches()[0]
                                                 - PANEL_MARGINS_IN[0], title,
                                                 "ellipses" in layers))
-        margins = (0.0, 0.0, 0.0, 0.0) if compact else (
-            0.9, 0.6 + 0.3 * (rows + title_rows + key_rows) + 0.05 * bool(entries), 0.1, 0.4)
+        below_in = (0.6 + 0.3 * (rows + title_rows + key_rows) + 0.05 * bool(entries)
+                    if strip is None else LEGEND_BELOW_IN + strip.height_in())
+        margins = (0.0, 0.0, 0.0, 0.0) if compact else (0.9, below_in, 0.1, 0.4)
         if plane is not None:
             ax = panel_axes(fig, plane, (0.0, 0.0, 0.0, 0.0), theme, title,
                             title_color=title_color)
@@ -169,7 +190,9 @@ class CodePanel:
         box, (width_in, height_in) = ax.get_position(), fig.get_size_inches()
         room_above_in = (OUTER_TOP_IN if plane is not None  # the title line's, and more
                          else (slot[1] + slot[3] - box.y1) * height_in)
-        key_at = None
+        key_at, key_loc = None, "upper center"
+        if strip is not None and strip.vae_key:
+            key_at, key_loc = strip.vae_key_at(ax), "upper left"
         if key_rows:  # under the classes' legend (see _legend), centered on the slot alike
             below_in = LEGEND_BELOW_IN + 0.3 * (rows + title_rows)
             key_at = ((slot[0] + slot[2] / 2 - box.x0) / box.width,
@@ -177,7 +200,9 @@ class CodePanel:
         self.overlays = ([VariationalOverlay(ax, view, theme, "ellipses" in layers,
                                              key=not compact, room_below_in=room_below_in,
                                              room_above_in=None if compact else room_above_in,
-                                             key_at=key_at, key_room_pt=_legend_room(fig, slot))]
+                                             key_at=key_at, key_room_pt=_legend_room(fig, slot)
+                                             if strip is None else strip.key_room_pt(),
+                                             key_loc=key_loc)]
                          if "circles" in layers else []) + (
             [PullArrows(ax, view, theme)] if "pull" in layers else []) + (
             [SparsityOverlay(ax, view, theme, readout=not compact)] if "axes" in layers
@@ -191,6 +216,11 @@ class CodePanel:
             box = ax.get_position()
             clear_ticks(ax.xaxis, ax.get_xlim(), box.width * width_in, across=True)
             clear_ticks(ax.yaxis, ax.get_ylim(), box.height * height_in, across=False)
+        if strip is not None:
+            keys = [overlay.key for overlay in self.overlays if strip.vae_key
+                    and isinstance(overlay, VariationalOverlay) and overlay.key is not None]
+            strip.draw(ax, theme, self.points + ([self.ghost] if self.ghost else []),
+                       keys[0] if keys else None)
         if entries:
             _legend(ax, theme, entries, rows, run.experiment.data.label_column, slot,
                     title_marks, _legend_width(fig, slot, run, labels, entries, rows))
@@ -436,3 +466,141 @@ def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None,
                        columnspacing=1.2, labelcolor=theme.foreground)
         marks.set_zorder(1)
         ax.add_artist(marks)
+
+
+# A key strip (CodePanel's `legend_span`): entries narrower than a legend's defaults (a
+# marker's own width, ems), its rows this far apart (inches).
+STRIP_OPTIONS = {"handlelength": 0.8, "handletextpad": 0.3, "columnspacing": 0.9,
+                 "borderpad": 0.0, "borderaxespad": 0.0}
+STRIP_ROW_IN = 0.26
+
+
+class KeyStrip:
+    """The key of one run's plane drawn beside its own decoder: under both, the classes in
+    one row (the label column's name first, PCA's rings last), the decoder's "+" grid points
+    and a VAE's key in a second (in the first where all fit). Under the plane alone, ten
+    digits took two rows and their name, the marks and the VAE's key two more: at 640x360
+    the plane was 90 px tall."""
+
+    def __init__(self, span: Rect, span_pt: float, classes: list[str], titled: bool,
+                 marks: list[str], vae_key: tuple[str, ...], ellipses: bool):
+        """`classes`: the names in the first row (the label column's first where `titled`);
+        `vae_key`: the VAE's key's texts (none: no key in the strip)."""
+        self.span, self.room_pt, self.titled = span, 0.95 * span_pt, titled
+        self.classes, self.marks, self.vae_key, self.ellipses = classes, marks, vae_key, ellipses
+        second = _strip_width(marks) + (
+            (FONT["tick"] * STRIP_OPTIONS["columnspacing"] if marks else 0.0)
+            + row_key_width(ellipses, vae_key) if vae_key else 0.0)
+        gap = FONT["tick"] * 2 * STRIP_OPTIONS["columnspacing"]
+        # Both rows' entries in one where they fit (1280x720), else a row each.
+        self.one_row = bool(second) and _strip_width(classes) + gap + second <= self.room_pt
+        self.widths = ((_strip_width(classes) + gap + second,) if self.one_row
+                       else (_strip_width(classes), second))
+
+    @classmethod
+    def of(cls, fig: Figure, slot: Rect, span: Rect, run: Trajectory, labels: np.ndarray,
+           layers, options: RenderOptions, title: str) -> KeyStrip | None:
+        """The strip for `run`'s plane in `slot` (titled `title`) with these `layers`, or
+        None where its rows are wider than `span`; a VAE's key stays on the plane's title
+        line where it fits there (see variational.key_beside_title)."""
+        span_pt = span[2] * fig.get_size_inches()[0] * 72
+        room = 0.95 * span_pt
+        name = run.experiment.data.label_column
+        classes = ([name] if name else []) + [legend_name(run, label, room) for label in labels
+                                               ] + ([GHOST_NAME] if options.pca_ghost else [])
+        beside = key_beside_title(slot[2] * fig.get_size_inches()[0] - PANEL_MARGINS_IN[0],
+                                  title, "ellipses" in layers)
+        grid = [mark for mark in plane_marks(layers) if mark == "grid"]  # (PCA's: a class's)
+        forms = [[MARK_NAMES[mark][0] for mark in grid], [MARK_NAMES[mark][1] for mark in grid]]
+        keys = [KEY_TEXTS, SHORT_KEY_TEXTS] if "circles" in layers and not beside else [()]
+        for marks in forms:
+            for key in keys:
+                strip = cls(span, span_pt, classes, bool(name), marks, key,
+                            "ellipses" in layers)
+                if max(strip.widths) <= room:
+                    return strip
+        return None
+
+    def rows(self) -> int:
+        return 1 + bool(self.marks or self.vae_key) - self.one_row
+
+    def height_in(self) -> float:
+        """Under the plane's axis label: its rows and a little room under them."""
+        return self.rows() * STRIP_ROW_IN + 0.05
+
+    def _anchor(self, ax: Axes) -> tuple[float, float, float]:
+        """The strip's left, its first and its second row's tops, in `ax`'s fractions."""
+        box, (width_in, height_in) = ax.get_position(), ax.get_figure().get_size_inches()
+        left_pt = (self.span[0] + self.span[2] / 2 - box.x0) * width_in * 72 - max(
+            self.widths) / 2
+        left = left_pt / 72 / (box.width * width_in)
+        top = -LEGEND_BELOW_IN / (box.height * height_in)
+        second = top - STRIP_ROW_IN / (box.height * height_in) * (not self.one_row)
+        return left, top, second
+
+    def _marks_pt(self) -> float:
+        """The marks' width in the second row, and the gap after them."""
+        return (_strip_width(self.marks) + FONT["tick"] * STRIP_OPTIONS["columnspacing"]
+                if self.marks else 0.0)
+
+    def vae_key_at(self, ax: Axes) -> tuple[float, float]:
+        """Where the VAE's key goes first (its top left, `ax`'s fractions): the second row's
+        start (draw moves it after the marks, as drawn)."""
+        left, _, second = self._anchor(ax)
+        return left, second
+
+    def key_room_pt(self) -> float:
+        """The VAE key's room after the marks (its long form where the strip chose it)."""
+        return self.room_pt - self._marks_pt()
+
+    def draw(self, ax: Axes, theme: Theme, handles: list, key: Legend | None = None) -> None:
+        """The classes' row (`handles`: their points, then PCA's rings), then the marks and
+        the VAE's `key` (made by its overlay, moved here): each placed after the one before
+        as drawn (measured: a row's estimate ran short by a marker's width at 1280x720), the
+        rows centered on the span as drawn."""
+        left, first, second = self._anchor(ax)
+        shown = ([Line2D([], [], ls="")] if self.titled else []) + handles
+        colors = [theme.muted] * self.titled + [theme.foreground] * len(handles)
+        rows = [ax.legend(handles=shown, labels=self.classes, loc="upper left",
+                          bbox_to_anchor=(left, first), ncol=len(shown), frameon=False,
+                          fontsize=FONT["tick"], markerscale=2.2, labelcolor=colors,
+                          **STRIP_OPTIONS)]
+        fig = ax.get_figure()
+        renderer, px = fig.canvas.get_renderer(), fig.dpi / 72
+        to_axes = ax.transAxes.inverted()
+        gap = FONT["tick"] * STRIP_OPTIONS["columnspacing"] * px
+        drawn = rows[0].get_window_extent(renderer)
+        x = drawn.x1 + 2 * gap if self.one_row else drawn.x0  # (pixels)
+        y = ax.transAxes.transform((0.0, second))[1]
+        if self.marks:
+            marks = [Line2D([], [], ls="none", marker="+", ms=3.5, mew=0.6, color=theme.muted)
+                     for _ in self.marks]
+            rows.append(Legend(ax, marks, self.marks, loc="upper left",
+                               bbox_to_anchor=tuple(to_axes.transform((x, y))),
+                               ncol=len(marks), frameon=False, fontsize=FONT["tick"],
+                               markerscale=2.2, labelcolor=theme.foreground, **STRIP_OPTIONS))
+            ax.add_artist(rows[-1])
+            x = rows[-1].get_window_extent(renderer).x1 + gap
+        if key is not None:  # (less its own padding, which the strip's rows do without)
+            pad = (KEY_OPTIONS["borderaxespad"] + rcParams["legend.borderpad"]) * KEY_PT * px
+            key.set_bbox_to_anchor(tuple(to_axes.transform((x - pad, y + pad))),
+                                   transform=ax.transAxes)
+            rows.append(key)
+        right = max(row.get_window_extent(renderer).x1 for row in rows)
+        middle = fig.transFigure.transform((self.span[0] + self.span[2] / 2, 0.0))[0]
+        shift = middle - (drawn.x0 + right) / 2
+        for row in rows:
+            row.set_zorder(max(row.get_zorder(), 1))
+            anchor = row.get_bbox_to_anchor()
+            moved = to_axes.transform((anchor.x0 + shift, anchor.y0))
+            row.set_bbox_to_anchor(tuple(moved), transform=ax.transAxes)
+
+
+def _strip_width(names: list[str]) -> float:
+    """A strip row's width in points: each entry its marker, a gap and its name."""
+    if not names:
+        return 0.0
+    size = FONT["tick"]
+    entry = (STRIP_OPTIONS["handlelength"] + STRIP_OPTIONS["handletextpad"]) * size
+    return (sum(entry + layout_width(name, size) for name in names)
+            + (len(names) - 1) * STRIP_OPTIONS["columnspacing"] * size)

@@ -5,13 +5,20 @@ from in training; on unless render.ellipses = false), drawn over the codes, with
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
 from aeviz.renderer.panels.frame_map import interpolated, linear_map, raw_codes
 from aeviz.renderer.panels.placement import text_width
-from aeviz.renderer.panels.style import DYNAMIC, FONT, height_inches, width_inches
+from aeviz.renderer.panels.style import (
+    DYNAMIC,
+    FONT,
+    height_inches,
+    layout_width,
+    width_inches,
+)
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 from aeviz.training.model import forward
@@ -27,14 +34,16 @@ class VariationalOverlay:
     def __init__(self, ax: Axes, view: RunView, theme: Theme, ellipses: bool,
                  key: bool = True, room_below_in: float = 0.0,
                  room_above_in: float | None = None,
-                 key_at: tuple[float, float] | None = None, key_room_pt: float = 0.0):
+                 key_at: tuple[float, float] | None = None, key_room_pt: float = 0.0,
+                 key_loc: str = "upper center"):
         """`key` false: no key (a handout's small cell, whose caption says it);
         `room_below_in`: free room under the plane's axis label (a plane made smaller than its
         slot), where the key goes rather than over the codes; `room_above_in`: the room over
         the plane inside its slot (None: not known), which a key above the plane never
         leaves (the plane is made smaller instead); `key_at`: where the key goes instead, a
         row whose top middle is there (axes fraction: under the plane's classes' legend),
-        `key_room_pt` wide at most."""
+        `key_room_pt` wide at most; `key_loc` "upper left": its top left is there instead
+        (after the marks in a code panel's KeyStrip)."""
         self.view = view
         # Over the codes (whose points sit at DYNAMIC): a thin dashed line hides none of
         # them, and under them the circles vanish in a dense cloud.
@@ -49,10 +58,12 @@ class VariationalOverlay:
             (self.ellipses,) = ax.plot([], [], color=theme.foreground, lw=0.6, alpha=0.5,
                                        zorder=DYNAMIC + 0.5)
             self.artists.append(self.ellipses)
+        self.key = None
         if key:  # redrawn with the codes each frame: a key inside the plane stays on top
-            self.artists.append(_key(ax, theme, ellipses, room_below_in, room_above_in)
-                                if key_at is None else _row_key(ax, theme, ellipses, key_at,
-                                                          key_room_pt))
+            self.key = (_key(ax, theme, ellipses, room_below_in, room_above_in)
+                        if key_at is None else _row_key(ax, theme, ellipses, key_at,
+                                                        key_room_pt, key_loc))
+            self.artists.append(self.key)
 
     def update(self, state: State) -> None:
         raw = raw_codes(self.view, state)
@@ -142,14 +153,14 @@ def key_beside_title(width_in: float, title: str, ellipses: bool) -> bool:
 
 
 def _row_key(ax: Axes, theme: Theme, ellipses: bool, at: tuple[float, float],
-             room_pt: float) -> Legend:
-    """The key in one row, its top middle at `at` (axes fraction), in its long form where
-    it is at most `room_pt` wide, else its short one."""
+             room_pt: float, loc: str = "upper center") -> Legend:
+    """The key in one row, its top middle (or the corner `loc` names) at `at` (axes
+    fraction), in its long form where it is at most `room_pt` wide, else its short one."""
     options = KEY_OPTIONS | {"labelcolor": theme.muted}
     handles = _key_handles(theme, ellipses, KEY_TEXTS)
     if _row_width(handles) > room_pt:
         handles = _key_handles(theme, ellipses, SHORT_KEY_TEXTS)
-    key = Legend(ax, handles, [h.get_label() for h in handles], loc="upper center",
+    key = Legend(ax, handles, [h.get_label() for h in handles], loc=loc,
                  bbox_to_anchor=at, ncol=len(handles), frameon=False, **options)
     key.set_zorder(DYNAMIC + 2)
     ax.add_artist(key)
@@ -216,6 +227,16 @@ def _key_handles(theme: Theme | None, ellipses: bool,
     if ellipses:
         handles.append(Line2D([], [], color=color, lw=0.6, alpha=0.6, label=texts[1]))
     return handles
+
+
+def row_key_width(ellipses: bool, texts: tuple[str, ...] = KEY_TEXTS) -> float:
+    """The key's width in one row (points), with these texts, as the legend lays it out
+    (its padding at both ends included)."""
+    names = texts[:1 + ellipses]
+    entry = (KEY_OPTIONS["handlelength"] + KEY_OPTIONS["handletextpad"]) * KEY_PT
+    return (sum(entry + layout_width(name, KEY_PT) for name in names)
+            + (len(names) - 1) * KEY_OPTIONS["columnspacing"] * KEY_PT
+            + 2 * rcParams["legend.borderpad"] * KEY_PT)
 
 
 def _row_width(handles: list[Line2D]) -> float:
