@@ -403,6 +403,28 @@ def test_every_example_handout_has_no_overlapping_text(example_runs, name, membe
             assert title.split(") ", 1)[1].replace(",\n", ", ") in recorded, title
 
 
+@pytest.mark.parametrize("width, height, caption", [(854, 480, 0.0), (800, 600, 0.1),
+                                                     (720, 540, 0.1), (1024, 768, 0.2)])
+def test_a_loss_below_three_planes_leaves_them_an_inch_of_plot(width, height, caption):
+    """Squareness alone put the loss below three planes whose plots were 0.5 to 0.8 in tall
+    (beside, 3.4 to 3.9): such a loss goes beside them."""
+    from aeviz.renderer.layout import (
+        LOSS_BELOW_LEAVES_IN,
+        PANEL_MARGINS_IN,
+        comparison_slots,
+        header_fraction,
+        page_height_inches,
+    )
+
+    page_high = page_height_inches(height)
+    page = (width / height * page_high, page_high)
+    body = 1 - header_fraction(page_high) - caption
+    slots = comparison_slots(["code"], 3, True, body, page)
+    planes = [rect for name, rect, _ in slots if name == "code"]
+    assert min(h for _, _, _, h in planes) * page_high - PANEL_MARGINS_IN[1] \
+        >= LOSS_BELOW_LEAVES_IN
+
+
 @pytest.mark.parametrize("size", sorted(SMALLEST_PX))
 @pytest.mark.parametrize("runs, panels", [(2, ("code", "loss", "weights")), (4, ("code", "loss")),
                                           (3, ("code", "loss", "weights", "recon"))])

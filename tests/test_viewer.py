@@ -225,6 +225,24 @@ def test_the_viewer_is_usable_at_640x400(tiny_run_path, monkeypatch):
                         min(box.y1, other_box.y1) - max(box.y0, other_box.y0) > 1), (text, other)
 
 
+def test_three_runs_in_a_640x400_viewer_keep_their_planes_tall(tiny_run_path):
+    """The activations comparison in a 640x400 window (its figure 614x330 px): the loss was
+    put below three planes 30 px tall (squareness alone, on the page with its controls); it
+    stands beside them now, as in the 640x360 clip."""
+    figure = Figure(figsize=(6.14, 3.3), dpi=100)
+    FigureCanvasAgg(figure)
+    run = trajectory.load(tiny_run_path)
+    viewer = Viewer([run, run, run], RenderOptions(labels=("a", "b", "c")), figure)
+    viewer.show(len(viewer.frames) - 1)
+    planes = [panel.ax.get_window_extent() for panel, number in viewer.scene.panels
+              if number is not None]
+    loss = next(panel.ax.get_window_extent() for panel, number in viewer.scene.panels
+                if number is None)
+    assert len(planes) == 3
+    assert min(box.height for box in planes) > 100, [box.height for box in planes]
+    assert loss.x0 > max(box.x1 for box in planes)  # beside them
+
+
 def test_the_vae_viewers_key_overlaps_no_text_at_640x400(monkeypatch):
     """The single VAE example in a 640x400 window: its circles' key stood over the header's
     "Adam, learning rate 0.003, batch 32"; the key is drawn and no two texts overlap."""

@@ -37,6 +37,10 @@ MOSAIC_LABEL_IN = 0.25
 # A code plane's or mosaic's margins in its slot (inches), across (its y axis's ticks and
 # name, a little on the right) and down (its title; its x axis's ticks and name).
 PANEL_MARGINS_IN = (0.85, 1.0)
+# A loss panel below the runs only where their panels keep plots this tall (inches, once
+# PANEL_MARGINS_IN are taken): squareness alone put three planes' 0.5 in above the loss in a
+# 640x400 viewer (they were 30 px tall), 0.8 in at 854x480, where beside it they have 3.6.
+LOSS_BELOW_LEAVES_IN = 1.0
 
 # The caption (`render.caption`), when set: a strip under the panels, at most two lines (one
 # on a page under TWO_LINES_IN tall, where a second would squeeze a comparison's code planes
@@ -130,7 +134,9 @@ def comparison_slots(own: list[str], runs: int, loss: bool, body: float,
         # (more in a row, or beside a loss plot, they grow thin).
         shapes = ((1, stacked), (stacked, 1)) if stacked == 2 and not loss else ((1, stacked),)
         arrangements = [(side, below, across) for side, below in choices for across in shapes]
-        side, below, (across, down) = min(arrangements, key=lambda c: _squareness(
+        tall = [c for c in arrangements if not c[1] or (body - c[1]) / (rows * c[2][1])
+                * page[1] - PANEL_MARGINS_IN[1] >= LOSS_BELOW_LEAVES_IN]
+        side, below, (across, down) = min(tall or arrangements, key=lambda c: _squareness(
             c[:2], columns * c[2][0], rows * c[2][1], body, page))
     width, height = 1 - side, body - below
     cell_w, cell_h = width / columns, height / rows
