@@ -663,6 +663,12 @@ def test_the_sparse_penalty_runs_clear_of_pcas_line_which_is_named(runs, size):
     bounds = twin.spines["right"].get_bounds() or twin.get_ylim()
     assert ticks[0] == 0 and largest <= ticks[-1] <= 2.5 * largest, ticks
     assert bounds == (0, ticks[-1]), bounds
+    # Its numbers in the penalty's color, as its name: a gray "1" level with PCA's line at
+    # the plot's right edge was read as PCA's value.
+    numbers = [label for label in twin.get_yticklabels() if label.get_text()]
+    assert numbers and all(mcolors.same_color(label.get_color(), loss.terms.colors[0])
+                           for label in numbers)
+    assert mcolors.same_color(twin.yaxis.label.get_color(), loss.terms.colors[0])
     # PCA's label sits by its line: no curve or line between them (at 640x360 it stood over
     # the RMSE curve, read as its name), or it is a key under the plot.
     renderer = scene.figure.canvas.get_renderer()

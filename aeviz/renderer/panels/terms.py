@@ -30,8 +30,11 @@ class TermsAxis:
         terms = run_terms(run, theme)
         self.colors = [term.color for term in terms]
         names = [term.title for term in terms]
-        twin.set_ylabel(", ".join(names), color=self.colors[0] if len(names) == 1
-                        else theme.muted, fontsize=FONT["label"])
+        own = self.colors[0] if len(names) == 1 else theme.muted
+        twin.set_ylabel(", ".join(names), color=own, fontsize=FONT["label"])
+        # Its numbers in its color too: a gray "1" level with PCA's dashed line at the right
+        # edge was read as PCA's value (sparse-codes at 640x360).
+        twin.tick_params(axis="y", labelcolor=own)
         self.lines = []
         for number, term in enumerate(terms):  # in the description's style (dash-dot)
             if future:
