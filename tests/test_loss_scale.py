@@ -300,3 +300,25 @@ def test_end_dots_at_one_place_read_as_two(tiny_run_path, size):
     assert end_dot_looks(np.array([[0.0, 0.0], [10.0, 0.0]]), 1.0) == [(MARKER_PT, "full")] * 2
     assert end_dot_looks(np.zeros((3, 2)), 1.0) == [
         (SPLIT_PT, "left"), (SPLIT_PT, "right"), (NESTED_SHARE * MARKER_PT, "full")]
+
+
+def test_a_log_axis_draws_no_reference_under_its_floor(tmp_path):
+    """3-D data in a plane: PCA's 2 components reconstruct it exactly, RMSE 0, which a log
+    axis cannot draw; the label (or key) had named a line that was nowhere."""
+    from aeviz.settings import experiment_from_dict, parse_toml
+    from tests.conftest import tiny_text
+
+    flat = [[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0]]
+    text = tiny_text(data={"seed": 1, "clusters": [
+        {"n": 20, "mean": [0.5, 0.0, 0.0], "cov": flat},
+        {"n": 20, "mean": [-0.5, 0.3, 0.0], "cov": flat}]}, train={"epochs": 3})
+    run = train(experiment_from_dict(parse_toml(text, "flat.toml"), "flat.toml"))
+    for log_loss, drawn_pca in [(True, False), (False, True)]:
+        options = dataclasses.replace(run.experiment.render, log_loss=log_loss)
+        views = run_views([run], options)
+        frames = plan_frames([v.timeline for v in views], options)
+        limits = describe(views, options, (frames[0].position, frames[-1].position)).panels
+        (loss,) = [panel.loss for panel in limits if panel.name == "loss"]
+        assert loss.log == log_loss
+        assert any(r.texts[0].startswith("PCA") for r in loss.references) == drawn_pca
+        assert all(r.level >= loss.y[0] for r in loss.references)

@@ -655,8 +655,11 @@ def loss_limits_for(views: list[RunView], options: RenderOptions,
     x, y = loss_range(span, losses, log, rising)
     x = (x[0], whole_epoch_end(x[1], views))
     epsilon = views[0].run.experiment.train.epsilon if single else 0.0
+    # A level under a log axis's floor (PCA's 0 on data of its own dimension) has no line
+    # to draw, so neither its label nor its key.
     references = tuple(Reference(float(level), tuple(texts), style)
-                       for level, texts, style in reference_levels(views, epsilon, pca))
+                       for level, texts, style in reference_levels(views, epsilon, pca)
+                       if not log or level >= y[0])
     run = views[0].run
     terms_axis = single and run.terms is not None
     below = [run.loss] + ([objective] if objective is not None else [])
