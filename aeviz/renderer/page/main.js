@@ -101,7 +101,10 @@
     // under it, then the loss, within about 1.1 screens at 640x400. Four planes at 640 px
     // would be 86 px, and two rows of them at PLANE_LEAST put the loss's top 1.5 screens
     // down (header 125 px, two rows of 188, the caption): there the loss stays between the
-    // rows, as above.
+    // rows, as above. Either way the loss comes before the runs' other panels: after the
+    // one row of planes, three decoder sheets (two a row) put it 2.3 screens down.
+    // (A two-run comparison's planes take one row of two: its decoders or mosaics follow
+    // them, each under its own run's plane.)
     const ranks = stage.runs.length === 1 ? { code: 0, loss: 1 } : { code: 0, decoder: 1, loss: 2 };
     const rank = (panel) => (panel.spec.name in ranks ? ranks[panel.spec.name] : 3);
     const comparison = stage.runs.length > 1, LOSS_ASPECT = 0.5;
@@ -116,8 +119,8 @@
       const first = {};
       described.forEach((panel, i) => { if (!(panel.spec.name in first)) first[panel.spec.name] = i; });
       let order = [...described].sort((a, b) => rank(a) - rank(b) || first[a.spec.name] - first[b.spec.name]);
-      const rows = [];
-      if (planesInOneRow()) {  // (below)
+      const rows = [], oneRow = planesInOneRow();
+      if (oneRow) {  // (below)
         rows.push(order.filter((panel) => planes.includes(panel)));
         order = order.filter((panel) => !planes.includes(panel));
       }
@@ -127,7 +130,7 @@
         if (comparison && pair.length === 2 && pair[1].spec.name !== kind) { rows.push([pair[0]]); i -= 1; } else rows.push(pair);
       }
       const loss = rows.findIndex((row) => row[0].spec.name === "loss");
-      if (comparison && loss > 1 && rows[1][0].spec.name === rows[0][0].spec.name) {
+      if (comparison && loss > 1 && (oneRow || rows[1][0].spec.name === rows[0][0].spec.name)) {
         rows.splice(1, 0, ...rows.splice(loss, 1));
       }
       return rows;
