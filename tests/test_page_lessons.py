@@ -1004,7 +1004,10 @@ def test_a_flat_decoder_sheet_is_cut_to_what_it_shows(browser, denoising, tmp_pa
     flatter than two to one), narrower and centred in its slot where the height limits it:
     neither axis shows more than its limits (or than a two-to-one box needs); the data,
     the noisy inputs and their outputs inside it at every step; a comparison's planes
-    level (one key in two rows at 640x400)."""
+    level (one key in two rows at 640x400). A lecturer at 640x400: the denoising page's
+    plane, 142x87 px under a key of two rows, was too small to see the decoded grid where
+    the codes are: a single run's key stands beside its plane there (the loss narrower, at
+    least 240 px), the plane 170x104 px or more."""
     plain = example("denoising-plain", 4)
     # As batch draws them: the header and caption leave the planes the room they have there.
     alone = load_experiment(EXAMPLES / "denoising.toml")
@@ -1035,9 +1038,24 @@ def test_a_flat_decoder_sheet_is_cut_to_what_it_shows(browser, denoising, tmp_pa
                 assert x0 <= x[0] + 1e-9 and x1 >= x[1] - 1e-9, (size, n, (x0, x1), x)
                 assert y0 <= y[0] + 1e-9 and y1 >= y[1] - 1e-9, (size, n, (y0, y1), y)
                 # centred in its slot (the canvas less the y axis's margin, 46 px, and 10 right)
-                slot = js(driver, "document.querySelectorAll('.panel.decoder canvas')"
-                                  f"[{n}].clientWidth") - 46 - 10
-                assert abs(left - 46 - (slot - width) / 2) <= 1, (size, n, sheet["box"], slot)
+                canvas = js(driver, "document.querySelectorAll('.panel.decoder canvas')"
+                                    f"[{n}].getBoundingClientRect().toJSON()")
+                slot = canvas["width"] - 46 - 10
+                # (a single run's key beside its plane at 640x400: the two centred together)
+                key = sheet.get("keyBox")
+                together = width if key is None else key[0] + key[2] - left
+                assert abs(left - 46 - (slot - together) / 2) <= 1, (size, n, sheet, slot)
+                if len(runs) == 1 and size == (640, 400):
+                    # The lecturer's look: 142x87 px under a two-row key, where the plain
+                    # run's page has 236x120: the key beside the plane, on its right (its
+                    # column no taller than the plane), and the plane larger.
+                    assert key is not None, sheet
+                    assert key[0] >= left + width + 4 and key[0] + key[2] <= canvas["width"], sheet
+                    assert top <= key[1] and key[1] + key[3] <= top + height, sheet
+                    assert width >= 170 and height >= 104, sheet
+                    loss = js(driver, "document.querySelector('.panel.loss canvas')"
+                                      ".getBoundingClientRect().width")
+                    assert loss >= 240, loss  # the loss beside it keeps MAIN_WIDTH
                 noisy = noisy_inputs(views[spec["run"]], grids[n])
                 inside = [runs[spec["run"]].x] + ([] if noisy is None else [noisy])
                 for step in (0, js(driver, "aeviz.steps()") // 2, js(driver, "aeviz.steps()") - 1):

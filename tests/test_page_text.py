@@ -58,8 +58,10 @@ def pages(tmp_path_factory):
     """Each set's page, rendered when first asked for, as batch draws it."""
     runs, made, folder = Runs(), {}, tmp_path_factory.mktemp("pages")
 
-    def page(name: str) -> Path:
-        if name not in made:
+    def page(name: str, panels: tuple[str, ...] | None = None) -> Path:
+        """`panels`: the panels a lecturer asks for with --panels, else the set's own."""
+        key = (name, panels)
+        if key not in made:
             comparisons = {path.stem: path for path in EXAMPLE_COMPARISONS}
             if name in comparisons:
                 comparison = load_comparison(comparisons[name])
@@ -68,9 +70,11 @@ def pages(tmp_path_factory):
             else:
                 members = [runs[name, ()]]
                 options = members[0].experiment.render
-            made[name] = folder / f"{name}.html"
-            render(members, made[name], options)
-        return made[name]
+            if panels is not None:
+                options = replace(options, panels=panels)
+            made[key] = folder / f"{name}{'-' + '-'.join(panels) if panels else ''}.html"
+            render(members, made[key], options)
+        return made[key]
 
     return page
 
@@ -349,8 +353,11 @@ def drawn_boxes(driver) -> list[dict]:
                  top: r.top + scrollY, bottom: r.bottom + scrollY, width: r.width }; })""")
 
 
-@pytest.mark.parametrize("name", ["optimizers", "activations"])
-def test_a_comparisons_loss_is_one_scroll_away_and_its_rows_hold_one_kind(browser, pages, name):
+@pytest.mark.parametrize("name, panels", [("optimizers", None), ("activations", None),
+                                          ("activations", ("decoder", "loss", "code"))],
+                         ids=["optimizers", "activations", "activations-with-decoders"])
+def test_a_comparisons_loss_is_one_scroll_away_and_its_rows_hold_one_kind(browser, pages, name,
+                                                                          panels):
     """Found by a lecturer's look at 640x400: the optimizers' loss (the lesson: four curves
     against each other) began 1.5 screens down, under two rows of planes; activations' tanh
     plane stood beside the loss, as if it belonged with it. The next look: the loss between
@@ -360,9 +367,11 @@ def test_a_comparisons_loss_is_one_scroll_away_and_its_rows_hold_one_kind(browse
     86 px, and two rows of legible ones put the loss 1.5 screens down: there the loss comes
     right under the first row and the caption, whole within the first two screens. The loss
     at least about half as tall as wide; every row holds panels of one kind, a lone plane as
-    wide as the planes above it."""
+    wide as the planes above it. A tester's look with `--panels decoder,loss,code`: the
+    planes in one row, then all three decoder sheets, put the loss's top at 894 px (2.2
+    screens): the loss comes before the runs' other panels."""
     with lecturer_window(browser, (640, 400)):
-        driver = open_page(browser, pages(name))
+        driver = open_page(browser, pages(name, panels))
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
         assert js(driver, "aeviz.firstScreen()")["pairs"]
         boxes, window = drawn_boxes(driver), js(driver, "window.innerHeight")
@@ -382,6 +391,8 @@ def test_a_comparisons_loss_is_one_scroll_away_and_its_rows_hold_one_kind(browse
         assert max(box["bottom"] for box in planes) <= caption <= loss["top"] <= 1.1 * window
         # as tall as two a row drew them (110 px), and 120 px wide or more
         assert all(width >= 120 and height >= 105 for _, _, width, height in drawn), drawn
+        # the runs' decoder sheets (where asked for) after the loss
+        assert all(loss["bottom"] <= box["top"] for box in boxes if box["name"] == "decoder")
     else:
         assert caption <= loss["top"] < min(box["top"] for box in planes[2:]), boxes
     for one in boxes:  # side by side (tops within a few pixels): one kind

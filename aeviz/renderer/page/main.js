@@ -43,7 +43,9 @@
     grid.appendChild(caption);
     caption.style.gridColumn = "1 / -1";
     // The description's grid: as the clip has it.
+    let current = null;  // the layout now: "described", "row" or "pairs"
     const asDescribed = () => {
+      current = "described";
       grid.style.columnGap = "";
       for (const panel of described) { panel.figure.style.justifySelf = ""; panel.figure.style.width = ""; }
       grid.style.gridTemplateColumns = xs.slice(1).map((x, i) => "minmax(0, " + (x - xs[i]) + "fr)").join(" ") || "1fr";
@@ -68,6 +70,7 @@
     const WIDTHS = { code: 1, decoder: 1, loss: 1.75 };
     const widthOf = (panel) => WIDTHS[panel.spec.name] || 1.5;
     const inOneRow = () => {
+      current = "row";
       grid.style.gridTemplateColumns = described.map((p) => "minmax(0, " + widthOf(p) + "fr)").join(" ");
       grid.style.columnGap = "8px";
       described.forEach((panel, i) => {
@@ -101,7 +104,10 @@
     // under it, then the loss, within about 1.1 screens at 640x400. Four planes at 640 px
     // would be 86 px, and two rows of them at PLANE_LEAST put the loss's top 1.5 screens
     // down (header 125 px, two rows of 188, the caption): there the loss stays between the
-    // rows, as above.
+    // rows, as above. Either way the loss comes before the runs' other panels: after the
+    // one row of planes, three decoder sheets (two a row) put it 2.3 screens down.
+    // (A two-run comparison's planes take one row of two: its decoders or mosaics follow
+    // them, each under its own run's plane.)
     const ranks = stage.runs.length === 1 ? { code: 0, loss: 1 } : { code: 0, decoder: 1, loss: 2 };
     const rank = (panel) => (panel.spec.name in ranks ? ranks[panel.spec.name] : 3);
     const comparison = stage.runs.length > 1, LOSS_ASPECT = 0.5;
@@ -116,8 +122,8 @@
       const first = {};
       described.forEach((panel, i) => { if (!(panel.spec.name in first)) first[panel.spec.name] = i; });
       let order = [...described].sort((a, b) => rank(a) - rank(b) || first[a.spec.name] - first[b.spec.name]);
-      const rows = [];
-      if (planesInOneRow()) {  // (below)
+      const rows = [], oneRow = planesInOneRow();
+      if (oneRow) {  // (below)
         rows.push(order.filter((panel) => planes.includes(panel)));
         order = order.filter((panel) => !planes.includes(panel));
       }
@@ -127,12 +133,13 @@
         if (comparison && pair.length === 2 && pair[1].spec.name !== kind) { rows.push([pair[0]]); i -= 1; } else rows.push(pair);
       }
       const loss = rows.findIndex((row) => row[0].spec.name === "loss");
-      if (comparison && loss > 1 && rows[1][0].spec.name === rows[0][0].spec.name) {
+      if (comparison && loss > 1 && (oneRow || rows[1][0].spec.name === rows[0][0].spec.name)) {
         rows.splice(1, 0, ...rows.splice(loss, 1));
       }
       return rows;
     };
     const inPairs = () => {
+      current = "pairs";
       grid.style.gridTemplateColumns = "repeat(" + COLUMNS + ", minmax(0, 1fr))";
       grid.style.columnGap = GAP + "px";
       const rows = rowsOf(), paired = new Set(rows.filter((r) => r.length === 2).map((r) => r[0].spec.name));
@@ -168,7 +175,23 @@
       const room = grid.clientWidth - 8 * (described.length - 1);
       return described.some((p) => MAIN.has(p.spec.name) && room * widthOf(p) / total < MAIN_WIDTH);
     };
-    stage.fit = () => fit(described, description.caption ? caption : described, oneRow, panels, pairs, rowNarrow);
+    // A single run's flat decoder sheet beside its loss, the window's height narrowing its
+    // plane under a key of two rows (denoising at 640x400: 142x87 px, 100 px of its 299 px
+    // slot spare): its column as wide as its key beside the plane wants, the loss keeping
+    // MAIN_WIDTH (plane 180x110 px, the loss 252 px wide). Where that would not give the
+    // plane more (the sheet's plane()), the columns stay as described.
+    const widen = () => {
+      const sheet = described.find((p) => p.besideWidth), other = described.find((p) => p !== sheet);
+      if (current !== "described" || stage.runs.length !== 1 || described.length !== 2 || xs.length !== 3 || !sheet || other.spec.name !== "loss") return false;
+      const height = parseFloat(sheet.canvas.style.height), wanted = sheet.besideWidth(height);
+      const gap = parseFloat(window.getComputedStyle(grid).columnGap) || 0;
+      const width = Math.floor(Math.min(wanted || 0, grid.clientWidth - gap - MAIN_WIDTH));
+      if (wanted === null || width <= sheet.figure.clientWidth || !sheet.plane(width, height).beside) return false;
+      const first = sheet.spec.rect[0] < other.spec.rect[0];
+      grid.style.gridTemplateColumns = first ? width + "px minmax(0, 1fr)" : "minmax(0, 1fr) " + width + "px";
+      return true;
+    };
+    stage.fit = () => fit(described, description.caption ? caption : described, oneRow, panels, pairs, rowNarrow, widen);
   }
 
   // The described panels' room (the pixels for their canvases) such that the first screen
@@ -178,7 +201,7 @@
   // halving finds the largest room that fits (the canvases' heights set for the layout alone,
   // each panel drawn once at the end); where even LEAST_HEIGHT (kit.js) does not fit, the
   // panels take it and the page scrolls.
-  function fit(described, last, oneRow, everyPanel, pairs, rowNarrow) {
+  function fit(described, last, oneRow, everyPanel, pairs, rowNarrow, widen) {
     if (!described.length) return;
     let ends = Array.isArray(last) ? last.map((p) => p.figure) : [last];
     const margin = parseFloat(window.getComputedStyle(document.body).paddingTop) || 0;
@@ -249,6 +272,14 @@
     // did not fit.
     const limit = Math.max(target, bottom());
     for (const panel of described) largest([panel], room, window.innerHeight, limit);
+    if (widen()) {  // (kept only where no panel's height, so the bottom, moves)
+      const heights = described.map((p) => p.canvas.style.height);
+      for (const panel of described) panel.canvas.style.height = panel.fitHeight() + "px";
+      if (bottom() > limit || described.some((p, i) => p.canvas.style.height !== heights[i])) {
+        stage.arrange();
+        for (const panel of described) largest([panel], room, window.innerHeight, limit);
+      }
+    }
     for (const panel of described) panel.resize();
   }
 

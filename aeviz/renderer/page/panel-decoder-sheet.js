@@ -10,6 +10,11 @@ page.panelKinds.decoderSheet = (() => {
   const KEY_SYMBOLS = { data: "\u25CF ", sheet: "\u2014 ", beyond: "\u2014 ", noisy: "\u00D7\u2014 " };
   const KEY_GAP = "   ", KEY_LINE = 13;
   const FLATTEST = 2;  // a flat sheet's plane at most this many times as wide as tall (the clip's)
+  // px: the plane's margins: the y axis's ticks and name left, the x axis's below, a tick's
+  // half above (a key's rows above add theirs), a little right; the key column's gap.
+  const LEFT = 46, RIGHT = 10, BOTTOM = 38, TOP = 8, COLUMN_GAP = 10;
+
+  const stage_text = (stage, ctx, text, x, y, color) => stage.draw.text(ctx, text, x, y, "left", "alphabetic", color, 10);
 
   return class DecoderSheetPanel extends Panel {
     constructor(stage, spec) {
@@ -53,6 +58,61 @@ page.panelKinds.decoderSheet = (() => {
       return split(entries(1), 2);
     }
 
+    // The key as a column, one entry a line (a long one broken before its arrow: "noisy
+    // input" over "\u2192 output"), its long names: for beside the plane (plane below).
+    keyColumn() {
+      const names = this.stage.data.markNames, marks = ["data", "sheet"], lines = [];
+      if (this.decoder.region) marks.push("beyond");
+      if (this.run.noisy.length) marks.push("noisy");
+      for (const mark of marks) {
+        const [name, ...rest] = names[mark][0].split(" \u2192 ");
+        lines.push([KEY_SYMBOLS[mark], name, mark === "beyond"]);
+        if (rest.length) lines.push(["", "\u2192 " + rest.join(" \u2192 "), false]);
+      }
+      return lines;
+    }
+
+    // Where a flat sheet's plane goes in a `width` x `height` canvas, and its key: rows above
+    // it, or (a single run's page) a column beside it where that gives the larger plane. A
+    // plane the height limits is narrowed to its shape, centred in what is left of its slot:
+    // at 640x400 denoising's was 142x87 px under a two-row key, with 100 px spare beside it.
+    // {left, top, width, height, beside}: beside, the key column's width.
+    plane(width, height) {
+      const ctx = this.ctx, shape = this.shape();
+      const fitted = (top, room) => {  // the plane in `room` px right of LEFT, cut to its shape
+        const h = Math.max(1, height - top - BOTTOM);
+        let left = LEFT, w = Math.max(1, room);
+        if (h / w < shape) { const narrower = Math.max(1, Math.round(h / shape)); left += Math.floor((w - narrower) / 2); w = narrower; }
+        return { left, top, width: w, height: h, beside: 0 };
+      };
+      const shown = (plane) => plane.width * Math.min(plane.height, plane.width * shape);  // its limits' area
+      const above = fitted(this.keyTop(ctx), width - LEFT - RIGHT);
+      if (this.run.d === 3 || this.stage.runs.length > 1 || this.keyRows(ctx, width).length < 2) return above;
+      const lines = this.keyColumn(), column = this.columnWidth(lines);
+      const side = fitted(TOP, width - LEFT - RIGHT - COLUMN_GAP - column);
+      if (side.height < lines.length * KEY_LINE || shown(side) <= 1.1 * shown(above)) return above;
+      // (the plane and the key column centred together; a plane its width limits no taller
+      // than its shape, the spare height under it, rather than y widened)
+      side.height = Math.min(side.height, Math.round(side.width * shape));
+      side.beside = column;
+      return side;
+    }
+
+    columnWidth(lines) {
+      this.ctx.font = font(10);
+      return Math.ceil(Math.max(...lines.map(([s, t]) => this.ctx.measureText(s ? s + t : "\u00D7\u2014 " + t).width)));
+    }
+
+    // The canvas width at which, at this height, the key beside the plane leaves the plane
+    // its shape's full width (main.js widens a height-limited sheet's column to it, within
+    // what the panel beside it keeps), or null where the key stays above.
+    besideWidth(height) {
+      if (this.run.d === 3 || this.stage.runs.length > 1 || this.keyRows(this.ctx, this.figure.clientWidth).length < 2) return null;
+      const lines = this.keyColumn(), column = this.columnWidth(lines);
+      if (height - TOP - BOTTOM < lines.length * KEY_LINE) return null;
+      return LEFT + Math.ceil((height - TOP - BOTTOM) / this.shape()) + COLUMN_GAP + column + RIGHT;
+    }
+
     // The plane's top: under the most key rows of the page's sheets, so a comparison's planes
     // stand level (denoising-vs-plain at 640x400: the denoising plane's two rows beside the
     // plain one's one).
@@ -82,17 +142,14 @@ page.panelKinds.decoderSheet = (() => {
 
     drawStill(ctx) {
       const run = this.run, stage = this.stage, theme = stage.theme, names = this.projection.names;
-      const top = this.keyTop(ctx), right = 10, bottom = 38, camera = run.d === 3;
-      let left = 46, width = this.width - left - right;
-      const height = this.height - top - bottom;
+      const camera = run.d === 3;
       // A flat sheet's plane kept to its shape where the window's height limits it: narrower,
       // centred in its slot, rather than x widened past what the sheet shows (denoising at
-      // 640x400: 243x87 px, x -2.8..2.8 around data in -1.5..1.5).
-      if (!camera && height / width < this.shape()) {
-        const narrower = Math.max(1, Math.round(height / this.shape()));
-        left += Math.floor((width - narrower) / 2);
-        width = narrower;
-      }
+      // 640x400: 243x87 px, x -2.8..2.8 around data in -1.5..1.5); its key beside it where
+      // that makes it larger (plane above).
+      const above = this.keyTop(ctx), place = camera ? { left: LEFT, top: above, width: this.width - LEFT - RIGHT,
+        height: this.height - above - BOTTOM, beside: 0 } : this.plane(this.width, this.height);
+      const { left, top, width, height, beside } = place;
       const [xl, yl] = equalAspect(this.decoder.x, this.decoder.y, width, height);
       const box = this.box = new Box(left, top, width, height, xl, yl);
       // A camera's plane has no meaningful ticks: the data's axes as a triad instead.
@@ -112,8 +169,10 @@ page.panelKinds.decoderSheet = (() => {
       // The key: every mark drawn, by its name in the description's MARK_NAMES (as the
       // clip's legend), its long names where they fit above the plane, else its short ones,
       // else the short ones in two rows (the plane lowered for them in drawStill).
+      if (beside) { this.keyBeside(ctx, box.left + box.width + COLUMN_GAP, box.top); return; }
       const rows = this.keyRows(ctx);
       this.key = rows.map((row) => row.map(([s, t]) => s + t).join(KEY_GAP)).join(KEY_GAP);
+      this.keyBox = null;
       rows.forEach((row, n) => {
         // right-aligned with the plane (a narrowed one's too, where the row fits the canvas):
         // drawn from the last entry leftwards
@@ -130,6 +189,24 @@ page.panelKinds.decoderSheet = (() => {
         }
       });
       ctx.globalAlpha = 1;
+    }
+
+    // The key as a column from (x, top), left-aligned, each line's sample and name as in the
+    // rows (a broken line's arrow under its name). Its box kept for tests.
+    keyBeside(ctx, x, top) {
+      const theme = this.stage.theme, lines = this.keyColumn();
+      ctx.font = font(10);
+      this.key = lines.map(([s, t]) => (s ? KEY_GAP + s : " ") + t).join("").trim();  // (as the rows')
+      let width = 0;
+      lines.forEach(([symbol, name, faint], n) => {
+        const y = top + KEY_LINE * (n + 1) - 3, indent = symbol ? 0 : ctx.measureText("\u00D7\u2014 ").width;
+        ctx.globalAlpha = faint ? 0.45 : 1;
+        if (symbol) stage_text(this.stage, ctx, symbol, x, y, theme.muted);
+        ctx.globalAlpha = 1;
+        stage_text(this.stage, ctx, name, x + indent + (symbol ? ctx.measureText(symbol).width : 0), y, theme.muted);
+        width = Math.max(width, indent + ctx.measureText(symbol + name).width);
+      });
+      this.keyBox = [x, top, width, KEY_LINE * lines.length];
     }
 
     // The corrupted inputs as small crosses (they stay: one fixed draw).
@@ -154,7 +231,7 @@ page.panelKinds.decoderSheet = (() => {
     // What the last draw drew: which grid points were strong, the outputs linked to the
     // noisy inputs, the key.
     state() {
-      return { ...super.state(), key: this.key, strong: this.strong, links: this.links, triad: this.triadCorner || null,
+      return { ...super.state(), key: this.key, keyBox: this.keyBox || null, strong: this.strong, links: this.links, triad: this.triadCorner || null,
         box: [this.box.left, this.box.top, this.box.width, this.box.height], xlim: this.box.xlim, ylim: this.box.ylim };
     }
 
