@@ -636,7 +636,7 @@
     // The left margin as wide as the axis's labels ("7.7e+27" on a diverging run's page).
     const top = Math.pow(10, l1).toPrecision(2), bottom = Math.pow(10, l0).toPrecision(2);
     g.font = "11px sans-serif";
-    const m = Math.max(34, Math.ceil(Math.max(g.measureText(top).width, g.measureText(bottom).width)) + 8);
+    const m = Math.max(34, Math.ceil(Math.max(g.measureText(top).width, g.measureText(bottom).width)) + 10);
     // The readout above the box (a curve starts at its top left: never across the words).
     const t = 24, w = width - m - 8, h = height - t - 22;
     const px = (e) => m + e / e1 * w, py = (v) => t + (1 - (Math.log10(v) - l0) / ((l1 - l0) || 1)) * h;
@@ -652,14 +652,15 @@
     line(recordedXs, recordedYs, TH.faint);
     line(live1.map(at), live1.map((r) => r.rmse), TH.accent);
     // Before the student's run has a record, a dot on the recorded curve where the slider is
-    // (with the future shown the curve runs on past it).
+    // (with the future shown the curve runs on past it); 3 px, so that at the curve's top left
+    // it stays clear of the axis's top label and the readout.
     const last = live1[live1.length - 1], marked = recordedLoss[RUN.used[modelSnapshot]];
     sliderMark = null;
     if (!last && marked > 0 && Number.isFinite(marked)) {
       sliderMark = [recordedTimeline[RUN.used[modelSnapshot]], marked];
       g.fillStyle = TH.muted;
       g.beginPath();
-      g.arc(px(sliderMark[0]), py(Math.min(Math.max(marked, Math.pow(10, l0)), Math.pow(10, l1))), 4, 0, 2 * Math.PI);
+      g.arc(px(sliderMark[0]), py(Math.min(Math.max(marked, Math.pow(10, l0)), Math.pow(10, l1))), 3, 0, 2 * Math.PI);
       g.fill();
     }
     lossAxis = [Math.pow(10, l0), Math.pow(10, l1)];
@@ -667,8 +668,8 @@
     g.fillStyle = TH.muted;
     g.font = "11px sans-serif";
     g.textAlign = "right";
-    g.fillText(top, m - 3, t + 8);
-    g.fillText(bottom, m - 3, t + h);
+    g.fillText(top, m - 5, t + 8);  // (clear of the slider's dot at the curve's top left)
+    g.fillText(bottom, m - 5, t + h);
     g.fillText(`epoch ${Math.round(e1)}`, m + w, height - 4);
     g.textAlign = "left";
     g.fillText("0", m, height - 4);
