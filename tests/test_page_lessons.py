@@ -291,6 +291,34 @@ def test_a_penalty_is_drawn_dash_dot_on_its_own_axis_as_the_clip_draws_it(browse
     assert len(titles) == 1
 
 
+@pytest.mark.parametrize("name, epochs", [("vae-vs-ae-vae", 40), ("sparse-codes", 100)])
+def test_the_terms_axis_stands_on_the_descriptions_limits_as_the_clips(browser, tmp_path,
+                                                                       name, epochs):
+    """A lecturer's look: the VAE run's page at 1280x800 numbered its KL axis 0, 5, 10 up to
+    its top (12.7, the description's, the clip's too), the clip 0 to 4 (the KL peaks at
+    3.39): the page's curve read as squashed. Now the page's terms axis runs from 0 to the
+    description's terms_top, drawn and numbered over the terms' range only, with the clip's
+    ticks (fitted_ticks) for the axis's height, at 640x400 and 1280x800."""
+    from aeviz.renderer.panels.terms import fitted_ticks
+
+    run = example(name, epochs)
+    page, expected = page_of([run], tmp_path / f"{name}.html")
+    (described,) = [p["loss"] for p in expected["panels"] if p["name"] == "loss"]
+    largest = float(np.nanmax(run.terms))
+    for size in ((640, 400), (1280, 800)):
+        viewport(browser, *size)
+        try:
+            driver = open_page(browser, page)
+            loss = js(driver, "aeviz.drawn('loss')")
+        finally:
+            viewport(browser, 1280, 900)
+        assert loss["termsTop"] == described["terms_top"]
+        ticks = fitted_ticks(largest, described["terms_top"], loss["box"][3], 10.5)
+        assert loss["termTicks"] == pytest.approx(ticks), size
+        # Numbered to the first round number at or above the largest term, not to the top.
+        assert len(ticks) >= 2 and ticks[-2] < largest <= ticks[-1] < described["terms_top"]
+
+
 @pytest.fixture(scope="module")
 def vae_runs():
     return [example("vae-vs-ae-ae", 2), example("vae-vs-ae-vae", 2)]

@@ -20,7 +20,7 @@ import aeviz
 from aeviz.renderer.page.playground import KNOBS
 from aeviz.training.model import Autoencoder, code_gradients, forward, split_params
 from aeviz.trajectory import load
-from tests.browser import chromium_driver, requests  # noqa: F401 (a fixture)
+from tests.browser import chromium_driver, requests, viewport  # noqa: F401 (a fixture)
 from tests.helpers import wait_until
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -362,9 +362,12 @@ def decoded(model: dict, codes: np.ndarray) -> np.ndarray:
 
 def test_drag_path_and_prior_decode_as_the_model_does(browser, pages):
     driver = open_page(browser, pages["vae"])
-    model = page_model(driver)
-    assert model["from"] == "the recorded run's last snapshot"
+    driver.execute_script("aeviz.seek(aeviz.steps() - 1)")  # the page's slider at the end
     run = load(pages["vae"].with_suffix(".npz"))
+    wait_until(lambda: driver.execute_script("return aeviz.playground.model().snapshot")
+               == len(run.loss) - 1, "the playground's model at the slider's last snapshot")
+    model = page_model(driver)
+    assert model["from"] == f"the recorded run at {run.moment(len(run.loss) - 1)}"
     np.testing.assert_allclose(np.array(model["params"])[:run.weights[0][-1].size],
                                run.weights[0][-1].ravel(), rtol=0, atol=0)
     # Drag: the mouse on the live code plane, the large view shows the decoder's output there.
@@ -642,26 +645,92 @@ def test_the_readout_before_a_retrain_names_what_the_chart_draws(browser, diverg
     page's playground read "epoch 0 | recorded run" (then "recorded run at epoch 12", no
     RMSE) beside a recorded curve drawn to the slider's step 12. Now the readout names the
     last recorded point drawn, the slider's, and its recorded RMSE, and follows the slider
-    as the student drags it; a page that shows the whole run names the last snapshot."""
+    as the student drags it (a page that shows the whole run: the next test)."""
     page, run = diverging
     driver = open_page(browser, page)
     for index in (7, 3, 12):  # the page's slider moved as a student moves it
-        driver.execute_script("const slider = document.getElementById('slider');"
-                              "slider.value = String(arguments[0]);"
-                              "slider.dispatchEvent(new Event('input'));", index)
+        move_slider(driver, index)
         wait_until(lambda index=index: driver.execute_script(
             "return aeviz.playground.lossChart().recorded") == index + 1,
             f"the playground redrawn at the slider's step {index}")
         drawn = index  # the last recorded point drawn (the page holds every moment here)
         readout = driver.execute_script("return aeviz.playground.lossChart().readout")
-        moment, rmse = re.fullmatch(r"(?:recorded run at )?(epoch [^|:]+?)(?: \| RMSE |: )(\S+)",
-                                    readout).groups()
+        moment, rmse = re.fullmatch(RECORDED_READOUT, readout).groups()
         assert moment == run.moment(drawn), readout
         counter = driver.find_element("id", "counter").text  # the slider's moment
         assert counter == moment or counter.startswith(moment + " "), (readout, counter)
         assert float(rmse) == pytest.approx(float(run.loss[drawn]), rel=1e-3), readout
-    driver = open_page(browser, pages["demo"])  # future shown: the whole curve, the last model
+
+
+# The readout of a recorded snapshot in its longer forms: "recorded run at epoch 3 | RMSE
+# 0.1234", "recorded at epoch 3: 0.1234" (the moment, the RMSE).
+RECORDED_READOUT = r"recorded (?:run )?at (epoch [^|:]+?)(?: \| RMSE |: )(\S+)"
+
+
+def move_slider(driver, index: int) -> None:
+    """The page's slider moved to step `index` as a student moves it."""
+    driver.execute_script("const slider = document.getElementById('slider');"
+                          "slider.value = String(arguments[0]);"
+                          "slider.dispatchEvent(new Event('input'));", index)
+
+
+@pytest.mark.parametrize("width", [640, 1280])
+def test_the_readout_and_model_follow_the_slider_with_the_future_shown(browser, pages, width):
+    """Found by two lecturers: on every page that shows the whole run (seed-default, the VAE,
+    ...), with the slider at epoch 0 or 28 the playground read "epoch 300 | RMSE 0.04210" under
+    a header saying "epoch 0" (at 640 px without "recorded run at", so it read as the
+    header's moment), and its live code plane showed the final codes. Now the readout names
+    the slider's recorded snapshot and its RMSE in every form, the model the decoder views
+    use is that snapshot's, and the recorded curve stays whole with the slider's point
+    marked on it."""
     demo = load(pages["demo"].with_suffix(".npz"))
-    readout = driver.execute_script("return aeviz.playground.lossChart().readout")
-    assert readout.startswith(f"recorded run at {demo.moment(len(demo.loss) - 1)} | RMSE ")
-    assert float(readout.rsplit(" ", 1)[1]) == pytest.approx(float(demo.loss[-1]), rel=1e-3)
+    viewport(browser, width, 800)
+    try:
+        driver = open_page(browser, pages["demo"])
+        for index in (0, 28, 5):
+            move_slider(driver, index)
+            wait_until(lambda index=index: driver.execute_script(
+                "return aeviz.playground.model().snapshot") == index,
+                f"the playground's model at the slider's step {index}")
+            wait_until(lambda index=index: (driver.execute_script(
+                "return aeviz.playground.lossChart().mark") or [None])[0] == demo.epoch[index],
+                "the chart redrawn at the slider's step")
+            chart = driver.execute_script("return aeviz.playground.lossChart()")
+            assert chart["recorded"] == len(demo.loss)  # the whole curve (future shown)
+            assert chart["mark"] == pytest.approx([float(demo.epoch[index]),
+                                                   float(demo.loss[index])])
+            moment, rmse = re.fullmatch(RECORDED_READOUT, chart["readout"]).groups()
+            assert moment == demo.moment(index) == driver.find_element("id", "counter").text
+            assert float(rmse) == pytest.approx(float(demo.loss[index]), rel=1e-3)
+            model = page_model(driver)
+            assert model["from"] == f"the recorded run at {demo.moment(index)}"
+            np.testing.assert_array_equal(  # (float32 on the page, as recorded)
+                np.array(model["params"])[:demo.weights[0][index].size],
+                demo.weights[0][index].astype(np.float32).ravel())
+            # The live code plane: the snapshot's codes (the encoder's, within float32's reach).
+            codes = np.array(driver.execute_script("return aeviz.playground.codes()"))
+            codes = codes.reshape(-1, 2)
+            np.testing.assert_allclose(codes, demo.codes[index], atol=1e-4)
+    finally:
+        viewport(browser, 1280, 900)
+
+
+def test_the_recorded_curve_covers_the_epochs_the_page_covers(browser, pages, tmp_path):
+    """Found by a tester: a page cut to epochs 0:20 read "recorded run at epoch 20" beside a
+    recorded curve drawn to epoch 300 (the whole run). Now the curve runs over the page's
+    epochs only, ending at the readout's snapshot; a window from epoch 5 starts there."""
+    npz = pages["demo"].with_suffix(".npz")
+    demo = load(npz)
+    for window, first, last in (("0:20", 0, 20), ("5:12", 5, 12)):
+        page = aeviz.render(npz, tmp_path / f"cut-{first}.html", epochs=window,
+                            notify=lambda message: None)
+        driver = open_page(browser, page)
+        driver.execute_script("aeviz.seek(aeviz.steps() - 1)")
+        wait_until(lambda last=last: (browser.execute_script(
+            "return aeviz.playground.lossChart().mark") or [None])[0] == last,
+            "the chart redrawn at the page's end")
+        assert driver.execute_script("return aeviz.playground.model().snapshot") == last - first
+        chart = driver.execute_script("return aeviz.playground.lossChart()")
+        assert (chart["first"], chart["recorded"]) == (first, last - first + 1)
+        assert chart["readout"].startswith(f"recorded run at epoch {last} | RMSE ")
+        assert chart["axis"][1] == pytest.approx(max(demo.loss[first:last + 1]), rel=1e-6)

@@ -18,6 +18,30 @@ page.panelKinds.loss = (() => {
   // A key under the plot stands this far from the axis's title (2.5 ems of its 10 px text, the
   // clip's AXIS_KEY_GAP_EM).
   const AXIS_KEY_GAP = 25;
+  // The terms axis's ticks: their text's size, and the room between two labels in sizes of it
+  // (the clip's TICK_ROOM, panels/terms.py).
+  const TERMS_FONT = 10.5, TICK_ROOM = 1.3;
+  // The clip's fitted_ticks (panels/terms.py): ticks from 0 to the first round number at or
+  // above `largest` on an axis from 0 to `top` drawn `height` px tall, as many as keep their
+  // labels apart; [] where not even 0 and one more do.
+  const fittedTicks = (largest, top, height, size) => {
+    if (!(largest > 0) || !(top > 0) || !(height > 0)) return [];
+    for (const bins of [4, 3, 2, 1]) {
+      const ticks = niceTicks(0, largest, bins).filter((t) => t >= 0).map((t) => Number(t.toPrecision(10)));
+      if (ticks.length >= 2 && ticks[ticks.length - 1] < largest) {  // on to the first past it
+        ticks.push(Number((ticks[ticks.length - 1] + ticks[1] - ticks[0]).toPrecision(10)));
+      }
+      if (ticks.length < 2 || ticks[ticks.length - 1] > top) continue;
+      if ((ticks[1] - ticks[0]) / top * height >= TICK_ROOM * size) return ticks;
+    }
+    // Too short for that: 0 and the first round number above the terms that clears it.
+    const power = Math.pow(10, Math.floor(Math.log10(largest)));
+    for (const step of [1, 2, 2.5, 5, 10, 20, 25, 50]) {
+      const last = Number((step * power).toPrecision(10));
+      if (last >= largest && last / top * height >= TICK_ROOM * size) return last <= top ? [0, last] : [];
+    }
+    return [];
+  };
   // The clip's rule (panels/loss.py end_dot_looks): a later run's dot whose centre lies
   // within an earlier full dot of its size makes the two the halves of one larger dot
   // (`split` of a dot's size), the earlier run's left, the later's right (activations at the
@@ -222,18 +246,24 @@ page.panelKinds.loss = (() => {
     state() {
       return { ...super.state(), readouts: this.readouts, dots: this.dots, styles: this.runs.map((run) => run.style), dashes: this.runs.map((run) => DASHES[run.style]), labels: this.labels,
         objective: Boolean(this.objective), ylim: this.box.ylim, xlim: this.box.xlim,
-        box: [this.box.left, this.box.top, this.box.width, this.box.height], termsTop: this.limits.terms_top,
+        box: [this.box.left, this.box.top, this.box.width, this.box.height], termsTop: this.limits.terms_top, termTicks: this.termTicks || null,
         termDashes: this.termDashes || null };
     }
 
-    // The objective's other terms (a VAE's KL, the codes' L1 size) on a right axis from 0.
+    // The objective's other terms (a VAE's KL, the codes' L1 size) on a right axis from 0 to
+    // the description's terms_top (room above them keeps their curves under the RMSE's),
+    // drawn and numbered over the terms' range only, as the clip's (numbered to its top, the
+    // VAE's read 0 to 10 beside a KL peaking at 3.4, the clip's 0 to 4: a squashed curve).
     termsAxis(ctx) {
       const box = this.box, theme = this.stage.theme, top = this.limits.terms_top;
       this.termsBox = new Box(box.left, box.top, box.width, box.height, box.xlim, [0, top]);
+      const finite = Array.from(this.runs[0].terms).filter(Number.isFinite);
+      const ticks = this.termTicks = fittedTicks(finite.length ? Math.max(...finite) : 0, top, box.height, TERMS_FONT);
+      const end = ticks.length ? this.termsBox.y(ticks[ticks.length - 1]) : box.top;
       ctx.strokeStyle = theme.faint; ctx.beginPath();
-      ctx.moveTo(box.left + box.width + 0.5, box.top); ctx.lineTo(box.left + box.width + 0.5, box.top + box.height); ctx.stroke();
-      for (const t of niceTicks(0, top, 4)) {
-        this.stage.draw.text(ctx, tickName(t), box.left + box.width + TICK_GAP, this.termsBox.y(t), "left", "middle", theme.muted, 10.5);
+      ctx.moveTo(box.left + box.width + 0.5, end); ctx.lineTo(box.left + box.width + 0.5, box.top + box.height); ctx.stroke();
+      for (const t of ticks) {
+        this.stage.draw.text(ctx, tickName(t), box.left + box.width + TICK_GAP, this.termsBox.y(t), "left", "middle", theme.muted, TERMS_FONT);
       }
       ctx.save();
       ctx.translate(this.width - 8, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);

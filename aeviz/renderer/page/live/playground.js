@@ -42,11 +42,16 @@
   const recordedLoss = Array.from(new Float64Array(bytes(RUN.loss)));
   const recordedCodes = new Int16Array(bytes(RUN.codes));  // int16 on the run's axes (pack.py)
   const recordedTimeline = Array.from(new Float64Array(bytes(RUN.timeline)));
-  // render.future = false: the recorded run is not given away beyond what the page has shown
-  // (its slider's step) or the student's own run has reached (as the main loss panel hides
-  // the curve not yet reached): the playground starts from the snapshot the slider shows, and
-  // its loss chart draws the recorded curve only that far.
+  // The playground starts from the snapshot the page's slider shows (its code plane, decoder
+  // views and readout follow the slider until a retrain: the last snapshot's codes under a
+  // header saying "epoch 0" read as epoch 0's). render.future = false: the recorded run is not
+  // given away beyond what the page has shown (its slider's step) or the student's own run has
+  // reached (as the main loss panel hides the curve not yet reached): the loss chart draws the
+  // recorded curve only that far.
   const HIDE_FUTURE = DATA.future === false;
+  // The epochs the page covers (render.epochs: a page cut to 0:20 drew the recorded curve to
+  // epoch 300 beside a readout of epoch 20): the recorded curve is drawn within them only.
+  const COVERED = [DATA.steps[0].position, DATA.steps[DATA.steps.length - 1].position];
   /** The page's slider now: its step's position (epochs completed) and used snapshot. */
   function pageShown() {
     const index = typeof api.current === "function" ? api.current().index : 0;
@@ -191,7 +196,7 @@
     return lines.join("\n") + "\n";
   }
 
-  // ---- the model the decoder views use: the live run's, else the recorded run's last ----
+  // ---- the model the decoder views use: the live run's, else the recorded one the slider shows ----
   let experiment = resolved({});
   function modelOf(exp, params) {
     const names = aevizTrainer.activationsOf(exp.model);
@@ -201,13 +206,12 @@
     return net;
   }
   const recordedParams = new Float32Array(bytes(RUN.params));
-  /** The recorded model the playground starts from: the run's last snapshot, or (future
-   * hidden) the one the page's slider shows; and its words. */
+  /** The recorded model the playground starts from: the snapshot the page's slider shows
+   * (future shown or not); and its words. */
   function recordedModel() {
-    const k = HIDE_FUTURE ? pageShown().k : RUN.used.length - 1, count = RUN.paramCount;
+    const k = pageShown().k, count = RUN.paramCount;
     const params = Float64Array.from(recordedParams.subarray(k * count, (k + 1) * count));
-    return {model: modelOf(experiment, params), k,
-            label: HIDE_FUTURE ? `the recorded run at ${RUN.moments[k]}` : "the recorded run's last snapshot"};
+    return {model: modelOf(experiment, params), k, label: `the recorded run at ${RUN.moments[k]}`};
   }
   let {model, label: modelLabel, k: modelSnapshot} = recordedModel();
 
@@ -611,27 +615,28 @@
     g.lineWidth = 1;
   }
 
-  let recordedDrawn = 0, lossAxis = null, livePlaces = [], lossReadout = "";  // what the loss chart drew last, for tests
+  // What the loss chart drew last, for tests.
+  let recordedDrawn = 0, lossAxis = null, livePlaces = [], lossReadout = "", sliderMark = null;
   function drawLoss() {
     const {g, width, height} = sized(lossPanel.canvas, 320);
     const live1 = live.records.filter((r) => Number.isFinite(r.rmse));
     // Each record at its place on the timeline (a mini-batch snapshot between epochs).
     const at = (r) => (live.stepsPerEpoch ? r.step / live.stepsPerEpoch : r.epoch);
-    // The recorded curve: whole, or (future hidden) as far as the page's slider or the
-    // student's run has come.
+    // The recorded curve: within the epochs the page covers, whole, or (future hidden) as far
+    // as the page's slider or the student's run has come.
     const reach = HIDE_FUTURE ? Math.max(pageShown().position, live.stepsPerEpoch ? live.steps / live.stepsPerEpoch : 0)
       : Infinity;
-    const shown = recordedTimeline.map((e) => e <= reach + 1e-9);
+    const shown = recordedTimeline.map((e) => e >= COVERED[0] - 1e-9 && e <= Math.min(reach, COVERED[1]) + 1e-9);
     const recordedXs = recordedTimeline.filter((e, i) => shown[i]), recordedYs = recordedLoss.filter((v, i) => shown[i]);
     recordedDrawn = recordedXs.length;
-    const epochs = recordedTimeline.concat(live1.map(at));
+    const epochs = [COVERED[1]].concat(live1.map(at));
     const values = recordedYs.concat(live1.map((r) => r.rmse)).filter((v) => v > 0 && Number.isFinite(v));
     if (!values.length) return;
     const e1 = Math.max(1, ...epochs), l0 = Math.log10(Math.min(...values)), l1 = Math.log10(Math.max(...values));
     // The left margin as wide as the axis's labels ("7.7e+27" on a diverging run's page).
     const top = Math.pow(10, l1).toPrecision(2), bottom = Math.pow(10, l0).toPrecision(2);
     g.font = "11px sans-serif";
-    const m = Math.max(34, Math.ceil(Math.max(g.measureText(top).width, g.measureText(bottom).width)) + 8);
+    const m = Math.max(34, Math.ceil(Math.max(g.measureText(top).width, g.measureText(bottom).width)) + 10);
     // The readout above the box (a curve starts at its top left: never across the words).
     const t = 24, w = width - m - 8, h = height - t - 22;
     const px = (e) => m + e / e1 * w, py = (v) => t + (1 - (Math.log10(v) - l0) / ((l1 - l0) || 1)) * h;
@@ -646,23 +651,35 @@
     };
     line(recordedXs, recordedYs, TH.faint);
     line(live1.map(at), live1.map((r) => r.rmse), TH.accent);
+    // Before the student's run has a record, a dot on the recorded curve where the slider is
+    // (with the future shown the curve runs on past it); 3 px, so that at the curve's top left
+    // it stays clear of the axis's top label and the readout.
+    const last = live1[live1.length - 1], marked = recordedLoss[RUN.used[modelSnapshot]];
+    sliderMark = null;
+    if (!last && marked > 0 && Number.isFinite(marked)) {
+      sliderMark = [recordedTimeline[RUN.used[modelSnapshot]], marked];
+      g.fillStyle = TH.muted;
+      g.beginPath();
+      g.arc(px(sliderMark[0]), py(Math.min(Math.max(marked, Math.pow(10, l0)), Math.pow(10, l1))), 3, 0, 2 * Math.PI);
+      g.fill();
+    }
     lossAxis = [Math.pow(10, l0), Math.pow(10, l1)];
     livePlaces = live1.map(at);
     g.fillStyle = TH.muted;
     g.font = "11px sans-serif";
     g.textAlign = "right";
-    g.fillText(top, m - 3, t + 8);
-    g.fillText(bottom, m - 3, t + h);
+    g.fillText(top, m - 5, t + 8);  // (clear of the slider's dot at the curve's top left)
+    g.fillText(bottom, m - 5, t + h);
     g.fillText(`epoch ${Math.round(e1)}`, m + w, height - 4);
     g.textAlign = "left";
     g.fillText("0", m, height - 4);
     g.font = "12px sans-serif";
     // Before the student's run has a record, the recorded snapshot the playground shows (the
-    // slider's, future hidden; else the last) beside its recorded RMSE: the curve drawn ends
-    // there ("epoch 0 | recorded run" stood beside a curve drawn to the slider's epoch 12).
-    // After, the last record's moment beside its RMSE (the epoch in progress beside the last
-    // finished one's RMSE read as if it were that epoch's).
-    const spe = live.stepsPerEpoch, last = live1[live1.length - 1];
+    // slider's, future shown or not) beside its recorded RMSE, always named as the recorded
+    // run's ("epoch 300 | RMSE 0.04210" stood under a header saying "epoch 0"). After, the last
+    // record's moment beside its RMSE (the epoch in progress beside the last finished one's
+    // RMSE read as if it were that epoch's).
+    const spe = live.stepsPerEpoch;
     const momentOf = (r) => {  // a mini-batch record: "epoch 1, batch 3/13"
       const batch = spe ? r.step - (r.epoch - 1) * spe : 0;
       return batch > 0 && batch < spe ? `epoch ${r.epoch}, batch ${batch}/${spe}` : `epoch ${r.epoch}`;
@@ -670,8 +687,8 @@
     const recorded = recordedLoss[RUN.used[modelSnapshot]];
     const [moment, value] = last ? [momentOf(last), last.rmse.toPrecision(4)]
       : [RUN.moments[modelSnapshot], Number.isFinite(recorded) ? recorded.toPrecision(4) : "not finite"];
-    const forms = [`${moment} | RMSE ${value}`, `${moment}: ${value}`, `RMSE ${value}`];
-    if (!last) forms.unshift(`recorded run at ${moment} | RMSE ${value}`);
+    const forms = last ? [`${moment} | RMSE ${value}`, `${moment}: ${value}`, `RMSE ${value}`]
+      : [`recorded run at ${moment} | RMSE ${value}`, `recorded at ${moment}: ${value}`, `recorded: ${value}`];
     // The longest form that fits the chart's width (at 640 "epoch 1, batch 12/13 | RMSE
     // 7.670e+27" ran past the canvas's edge).
     lossReadout = forms.find((form) => g.measureText(form).width <= width - m - 4) || forms[forms.length - 1];
@@ -899,9 +916,9 @@
   pathTo.addEventListener("change", redoPath);
   window.addEventListener("resize", dirty);
 
-  // Future hidden: the playground follows the page's slider (the recorded loss curve drawn
-  // that far, and until a retrain, the model at the snapshot shown).
-  if (HIDE_FUTURE && typeof api.onDraw === "function") {
+  // The playground follows the page's slider: until a retrain, the model at the snapshot
+  // shown and its readout (future hidden: the recorded loss curve drawn that far too).
+  if (typeof api.onDraw === "function") {
     let lastIndex = pageShown().k;
     api.onDraw(() => {
       const k = pageShown().k;
@@ -936,9 +953,12 @@
     model: () => ({params: Array.from(model.params), layers: model.layers.slice(),
                    activations: model.activations.slice(), codeLayer: experiment.model.code_layer,
                    from: modelLabel, snapshot: worker ? null : modelSnapshot}),
-    // What the loss chart drew last: how many recorded points, its axis's [low, high], where
-    // on the timeline it drew the retrained run's records, and its readout.
-    lossChart: () => ({recorded: recordedDrawn, axis: lossAxis, live: livePlaces, readout: lossReadout}),
+    // What the loss chart drew last: how many recorded points (from epoch `first`), its axis's
+    // [low, high], where on the timeline it drew the retrained run's records, its readout, and
+    // where on it the slider's recorded point is marked ([epoch, RMSE]; null: none).
+    lossChart: () => ({recorded: recordedDrawn, axis: lossAxis, live: livePlaces, readout: lossReadout,
+                       first: recordedDrawn ? recordedTimeline.find((e) => e >= COVERED[0] - 1e-9) : null,
+                       mark: sliderMark}),
     codes: () => Array.from(currentCodes()),
     recordedAt: (epoch) => { const codes = recordedAt(epoch); return codes && Array.from(codes); },
     drag: dragTo,
