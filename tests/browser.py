@@ -128,7 +128,7 @@ TEXT_RECORDER = r"""
     C[name] = function (s, x, y, ...rest) {
       const m = this.measureText(String(s));
       if (String(s).trim() && this.globalAlpha > 0) {
-        list(texts, this.canvas).push({ text: String(s), box: corners(this, x - m.actualBoundingBoxLeft,
+        list(texts, this.canvas).push({ text: String(s), color: String(this.fillStyle), box: corners(this, x - m.actualBoundingBoxLeft,
           y - m.actualBoundingBoxAscent, x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent) });
       }
       return original.call(this, s, x, y, ...rest);
@@ -178,7 +178,7 @@ TEXT_RECORDER = r"""
       if (covers(this, dx, dy, dw, dh)) reset(this.canvas);
       const sx = dw / source.width, sy = dh / source.height;
       const map = (b) => corners(this, dx + b[0] * sx, dy + b[1] * sy, dx + b[2] * sx, dy + b[3] * sy);
-      for (const t of texts.get(source)) list(texts, this.canvas).push({ text: t.text, box: map(t.box), mark: t.mark });
+      for (const t of texts.get(source)) list(texts, this.canvas).push({ text: t.text, color: t.color, box: map(t.box), mark: t.mark });
       for (const s of strokes.get(source) || []) {
         const a = corners(this, dx + s[0] * sx, dy + s[1] * sy, dx + s[0] * sx, dy + s[1] * sy);
         const b = corners(this, dx + s[2] * sx, dy + s[3] * sy, dx + s[2] * sx, dy + s[3] * sy);
@@ -268,7 +268,7 @@ TEXT_RECORDER = r"""
         const key = t.text + " " + t.box.map(Math.round).join(" ");
         if (seen.has(key)) continue;  // drawn twice in one place (a still part redrawn)
         seen.add(key);
-        found.push({ text: t.text, where: panel, canvas: number, box: onPage(canvas, t.box), image: Boolean(t.image),
+        found.push({ text: t.text, color: t.color || null, where: panel, canvas: number, box: onPage(canvas, t.box), image: Boolean(t.image),
           mark: Boolean(t.mark), inside: t.mark || t.box[0] >= -1 && t.box[1] >= -1 && t.box[2] <= size[0] + 1 && t.box[3] <= size[1] + 1 });
       }
     }
@@ -321,6 +321,7 @@ def page_texts(driver) -> list[dict]:
     marker, a node; text "[mark]", mark true, its box 2 px wider each way): {text, where,
     canvas (the page's canvas number; null: HTML), image, mark, box (page pixels x0, y0, x1,
     y1),
+    color (a canvas text's fill style, as the canvas reports it: "#rrggbb" or "rgba(...)"),
     inside (within its canvas), node (an HTML text's node: a text wrapped over lines has a
     box per line)}."""
     return driver.execute_script("return window.__pageText()")

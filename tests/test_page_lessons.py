@@ -289,6 +289,15 @@ def test_a_penalty_is_drawn_dash_dot_on_its_own_axis_as_the_clip_draws_it(browse
     assert colored_pixels(driver, ".panel.loss canvas", term["color"], 20) > 30
     titles = [t for t in page_texts(driver) if t["text"] == term["title"]]
     assert len(titles) == 1
+    # Its numbers in its color, as its title (a gray "1" level with PCA's line was read as
+    # PCA's value).
+    right = titles[0]["box"][0] - 60  # the right axis's numbers, left of its title
+    names = {f"{tick:g}" for tick in loss["termTicks"]}
+    numbers = [t for t in page_texts(driver) if t["where"] == titles[0]["where"]
+               and t["box"][0] > right and t["box"][3] < titles[0]["box"][3] + 60
+               and t["text"] in names]
+    assert numbers and all(t["color"] == titles[0]["color"] == term["color"].lower()
+                           for t in numbers), (numbers, titles)
 
 
 @pytest.mark.parametrize("name, epochs", [("vae-vs-ae-vae", 40), ("sparse-codes", 100)])

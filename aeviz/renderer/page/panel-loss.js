@@ -260,14 +260,17 @@ page.panelKinds.loss = (() => {
       const finite = Array.from(this.runs[0].terms).filter(Number.isFinite);
       const ticks = this.termTicks = fittedTicks(finite.length ? Math.max(...finite) : 0, top, box.height, TERMS_FONT);
       const end = ticks.length ? this.termsBox.y(ticks[ticks.length - 1]) : box.top;
+      // Numbered and named in the term's color (the clip's TermsAxis): a gray number level
+      // with PCA's line at the plot's edge was read as PCA's value.
+      const own = this.terms.length === 1 ? this.terms[0].color : theme.muted;
       ctx.strokeStyle = theme.faint; ctx.beginPath();
       ctx.moveTo(box.left + box.width + 0.5, end); ctx.lineTo(box.left + box.width + 0.5, box.top + box.height); ctx.stroke();
       for (const t of ticks) {
-        this.stage.draw.text(ctx, tickName(t), box.left + box.width + TICK_GAP, this.termsBox.y(t), "left", "middle", theme.muted, TERMS_FONT);
+        this.stage.draw.text(ctx, tickName(t), box.left + box.width + TICK_GAP, this.termsBox.y(t), "left", "middle", own, TERMS_FONT);
       }
       ctx.save();
       ctx.translate(this.width - 8, box.top + box.height / 2); ctx.rotate(-Math.PI / 2);
-      this.stage.draw.text(ctx, this.terms.map((term) => term.title).join(", "), 0, 0, "center", "middle", this.terms[0].color, 11);
+      this.stage.draw.text(ctx, this.terms.map((term) => term.title).join(", "), 0, 0, "center", "middle", own, 11);
       ctx.restore();
     }
 
