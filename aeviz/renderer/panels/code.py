@@ -28,6 +28,7 @@ from aeviz.renderer.panels.style import (
     cluster_color,
     cluster_hollow,
     height_inches,
+    layout_height,
     layout_width,
     panel_axes,
     set_title,
@@ -59,6 +60,7 @@ from aeviz.trajectory import Trajectory
 # Legend entries per row, at most: ten digits in two rows of five where they fit (at
 # 640x360 a third row took a fifth of the plane's height).
 LEGEND_COLUMNS = 5
+ENTRY_EMS = 3.2  # a legend entry's marker and its gaps, ems (markerscale 2.2, defaults)
 MOST_CLASSES = 50   # classes a legend names; past this, no legend (a note says so)
 
 
@@ -216,6 +218,10 @@ class CodePanel:
             box = ax.get_position()
             clear_ticks(ax.xaxis, ax.get_xlim(), box.width * width_in, across=True)
             clear_ticks(ax.yaxis, ax.get_ylim(), box.height * height_in, across=False)
+        elif not self.follow and ax.get_xscale() == "linear" and _crowded(ax, width_in):
+            # matplotlib's own numbers, side by side, with less than an em between them (a
+            # VAE's plane at 1280x720 under a strip of tall names: "−0.75−0.50")
+            clear_ticks(ax.xaxis, ax.get_xlim(), box.width * width_in, across=True)
         if strip is not None:
             keys = [overlay.key for overlay in self.overlays if strip.vae_key
                     and isinstance(overlay, VariationalOverlay) and overlay.key is not None]
@@ -323,7 +329,7 @@ def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray
     classes' names first, then the `marks`')."""
     room_pt = _legend_room(fig, slot)
     names = [legend_name(run, label, room_pt) for label in labels] + list(marks)
-    widths = [text_width(name, FONT["tick"]) + 3.2 * FONT["tick"] for name in names]
+    widths = [text_width(name, FONT["tick"]) + ENTRY_EMS * FONT["tick"] for name in names]
     for columns in range(LEGEND_COLUMNS, 1, -1):
         # _legend asks for ceil(entries / rows) columns, read row by row (reading_order).
         if _columns_width(widths, -(-len(widths) // columns)) <= room_pt:
@@ -344,7 +350,7 @@ def _legend_width(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray,
     entries in ceil(entries / rows) columns, the first ones an entry more where uneven)."""
     room_pt = _legend_room(fig, slot)
     names = [legend_name(run, label, room_pt) for label in labels][:entries]
-    widths = [text_width(name, FONT["tick"]) + 3.2 * FONT["tick"] for name in names]
+    widths = [text_width(name, FONT["tick"]) + ENTRY_EMS * FONT["tick"] for name in names]
     return _columns_width(widths, rows)
 
 
@@ -354,7 +360,7 @@ def _title_row_marks(marks: list[str], fig: Figure, slot: Rect, run: Trajectory,
     (which has that row to itself), else none."""
     width = _legend_width(fig, slot, run, labels, entries, rows)
     name = text_width(run.experiment.data.label_column, FONT["tick"])
-    needed = sum(text_width(mark, FONT["tick"]) + 3.2 * FONT["tick"] for mark in marks)
+    needed = sum(text_width(mark, FONT["tick"]) + ENTRY_EMS * FONT["tick"] for mark in marks)
     return marks if name + FONT["tick"] + needed <= width else []
 
 
@@ -362,7 +368,7 @@ def _mark_name(mark: str, fig: Figure, slot: Rect) -> str:
     """A mark's name in the code plane's key: the long form where it takes at most half the
     key's width (MARK_NAMES)."""
     long, short = MARK_NAMES[mark]
-    wide = text_width(long, FONT["tick"]) + 3.2 * FONT["tick"] > _legend_room(fig, slot) / 2
+    wide = text_width(long, FONT["tick"]) + ENTRY_EMS * FONT["tick"] > _legend_room(fig, slot) / 2
     return short if wide else long
 
 
@@ -372,8 +378,12 @@ def _legend_room(fig: Figure, slot: Rect) -> float:
 
 
 def legend_name(run: Trajectory, label: int, room_pt: float) -> str:
-    """A class's name as the legend shows it, cut to fit `room_pt` points."""
-    return fit_text(class_name(run.label_names, label), FONT["tick"], room_pt)
+    """A class's name as the legend shows it, cut so its entry fits `room_pt` points: its
+    marker and gaps (as _legend_columns measures an entry) and the name. Cut to the whole
+    room, a 40-character name's entry was wider than the slot it is centered on, and the
+    key ran off the frame's left edge ("abel" for the label column's name, 854x480)."""
+    return fit_text(class_name(run.label_names, label), FONT["tick"],
+                    room_pt - ENTRY_EMS * FONT["tick"])
 
 
 def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:
@@ -496,6 +506,9 @@ class KeyStrip:
         self.one_row = bool(second) and _strip_width(classes) + gap + second <= self.room_pt
         self.widths = ((_strip_width(classes) + gap + second,) if self.one_row
                        else (_strip_width(classes), second))
+        # The first row as tall as its tallest name: math (a sum's limits, a fraction of
+        # fractions) stood a line and a half above and below it, into the second row.
+        self.first_in = STRIP_ROW_IN + _taller_pt(classes) / 72
 
     @classmethod
     def of(cls, fig: Figure, slot: Rect, span: Rect, run: Trajectory, labels: np.ndarray,
@@ -526,7 +539,7 @@ class KeyStrip:
 
     def height_in(self) -> float:
         """Under the plane's axis label: its rows and a little room under them."""
-        return self.rows() * STRIP_ROW_IN + 0.05
+        return self.first_in + (self.rows() - 1) * STRIP_ROW_IN + 0.05
 
     def _anchor(self, ax: Axes) -> tuple[float, float, float]:
         """The strip's left, its first and its second row's tops, in `ax`'s fractions."""
@@ -535,7 +548,7 @@ class KeyStrip:
             self.widths) / 2
         left = left_pt / 72 / (box.width * width_in)
         top = -LEGEND_BELOW_IN / (box.height * height_in)
-        second = top - STRIP_ROW_IN / (box.height * height_in) * (not self.one_row)
+        second = top - self.first_in / (box.height * height_in) * (not self.one_row)
         return left, top, second
 
     def _marks_pt(self) -> float:
@@ -571,7 +584,9 @@ class KeyStrip:
         gap = FONT["tick"] * STRIP_OPTIONS["columnspacing"] * px
         drawn = rows[0].get_window_extent(renderer)
         x = drawn.x1 + 2 * gap if self.one_row else drawn.x0  # (pixels)
+        # (under the first row as drawn, where it is taller than measured)
         y = ax.transAxes.transform((0.0, second))[1]
+        y = y if self.one_row else min(y, drawn.y0)
         if self.marks:
             marks = [Line2D([], [], ls="none", marker="+", ms=3.5, mew=0.6, color=theme.muted)
                      for _ in self.marks]
@@ -594,6 +609,23 @@ class KeyStrip:
             anchor = row.get_bbox_to_anchor()
             moved = to_axes.transform((anchor.x0 + shift, anchor.y0))
             row.set_bbox_to_anchor(tuple(moved), transform=ax.transAxes)
+
+
+def _crowded(ax: Axes, width_in: float) -> bool:
+    """Whether the x numbers matplotlib chose for `ax` take more room than clear_ticks
+    allows them (the widest, an em between each)."""
+    low, high = sorted(ax.get_xlim())
+    ticks = [tick for tick in ax.get_xticks() if low <= tick <= high]
+    labels = ax.xaxis.get_major_formatter().format_ticks(ticks)
+    widest = max([0.0] + [text_width(label, FONT["tick"]) for label in labels])
+    return len(ticks) * (widest + FONT["tick"]) > ax.get_position().width * width_in * 72
+
+
+def _taller_pt(names: list[str]) -> float:
+    """How much taller than a line of text the tallest of `names` is laid out, points."""
+    size = FONT["tick"]
+    line = layout_height("lp", size)
+    return max([0.0] + [layout_height(name, size) - line for name in names])
 
 
 def _strip_width(names: list[str]) -> float:
