@@ -604,10 +604,14 @@ class KeyStrip:
         right = max(row.get_window_extent(renderer).x1 for row in rows)
         middle = fig.transFigure.transform((self.span[0] + self.span[2] / 2, 0.0))[0]
         shift = middle - (drawn.x0 + right) / 2
+        tall = self.one_row and self.first_in > STRIP_ROW_IN  # the rest beside its middle
         for row in rows:
             row.set_zorder(max(row.get_zorder(), 1))
             anchor = row.get_bbox_to_anchor()
-            moved = to_axes.transform((anchor.x0 + shift, anchor.y0))
+            box = row.get_window_extent(renderer)
+            lower = (box.y0 + box.y1 - drawn.y0 - drawn.y1) / 2 if tall and row is not rows[0] \
+                else 0.0
+            moved = to_axes.transform((anchor.x0 + shift, anchor.y0 - lower))
             row.set_bbox_to_anchor(tuple(moved), transform=ax.transAxes)
 
 
