@@ -712,6 +712,22 @@ def test_a_planes_key_of_tall_or_long_class_names_stays_whole_and_apart(
     decoder: the tall names' row pushed the strip's second row ("+ decoder's grid points")
     into the sum's limits; a long name's key ran off the frame's left edge ("abel" for the
     label column's name). Every text inside the frame, over no other, above the caption."""
+    assert_key_whole(tmp_path, size, names, variational, extras, monkeypatch)
+
+
+@pytest.mark.parametrize("size", ["854x480", "1024x768", "1280x720"])
+def test_sixteen_long_class_names_keep_the_plane_in_the_frame(tmp_path, size, monkeypatch):
+    """Sixteen 40-character names: in one column the key pushed the plane up over the
+    header (854x480, 1024x768); cut to fit a few columns instead, and kept in the frame.
+    (At 640x360 a name keeps at least NAME_EMS: the slot holds one column; not yet whole.)"""
+    names = [f"class-number-{i:02d}-with-a-very-long-name-xx" for i in range(16)]
+    assert_key_whole(tmp_path, size, names, True, {"pca_ghost": True, "ellipses": True},
+                     monkeypatch)
+
+
+def assert_key_whole(tmp_path, size, names, variational, extras, monkeypatch) -> None:
+    """A run of 80 samples labelled `names` in turn, its plane beside its decoder: every
+    text inside the frame, over no other."""
     rng = np.random.default_rng(0)
     labels = [names[i % len(names)] for i in range(80)]
     quoted = [f'"{name}"' for name in labels]

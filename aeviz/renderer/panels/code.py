@@ -60,6 +60,10 @@ from aeviz.trajectory import Trajectory
 # Legend entries per row, at most: ten digits in two rows of five where they fit (at
 # 640x360 a third row took a fifth of the plane's height).
 LEGEND_COLUMNS = 5
+KEY_SHARE = 0.3  # the most of a slot's height the classes' rows take, where names can be cut
+LEGEND_ROW_IN = 0.3  # a legend row's height
+LEGEND_GAP_EMS = 1.2  # between a legend's columns (its columnspacing)
+NAME_EMS = 3.0  # the least of a class's name a legend cut to more columns keeps, ems
 ENTRY_EMS = 3.2  # a legend entry's marker and its gaps, ems (markerscale 2.2, defaults)
 MOST_CLASSES = 50   # classes a legend names; past this, no legend (a note says so)
 
@@ -173,7 +177,7 @@ class CodePanel:
         self.members = members
         self.ghost = _ghost(ax, theme) if "ghost" in layers else None
         size = (2.2 if len(run.labels) <= 500 else 1.3) if compact else 3.6
-        self.points = [_points(ax, run, theme, label, _legend_room(fig, slot), size)
+        self.points = [_points(ax, run, theme, label, _name_room(fig, slot, len(labels)), size)
                        for label in labels]
         # After the classes, apart from them (first, it stood under the label column's name
         # as if a class): an empty line, the key's entry alone (scene draws the points).
@@ -328,7 +332,8 @@ def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray
     matplotlib fills the columns one after another, each as wide as its widest entry (the
     classes' names first, then the `marks`')."""
     room_pt = _legend_room(fig, slot)
-    names = [legend_name(run, label, room_pt) for label in labels] + list(marks)
+    names = [legend_name(run, label, _name_room(fig, slot, len(labels))) for label in labels
+             ] + list(marks)
     widths = [text_width(name, FONT["tick"]) + ENTRY_EMS * FONT["tick"] for name in names]
     for columns in range(LEGEND_COLUMNS, 1, -1):
         # _legend asks for ceil(entries / rows) columns, read row by row (reading_order).
@@ -348,7 +353,7 @@ def _legend_width(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray,
                   entries: int, rows: int) -> float:
     """The classes' legend's width in points, as _legend_columns measures its columns (the
     entries in ceil(entries / rows) columns, the first ones an entry more where uneven)."""
-    room_pt = _legend_room(fig, slot)
+    room_pt = _name_room(fig, slot, len(labels))
     names = [legend_name(run, label, room_pt) for label in labels][:entries]
     widths = [text_width(name, FONT["tick"]) + ENTRY_EMS * FONT["tick"] for name in names]
     return _columns_width(widths, rows)
@@ -375,6 +380,19 @@ def _mark_name(mark: str, fig: Figure, slot: Rect) -> str:
 def _legend_room(fig: Figure, slot: Rect) -> float:
     """The legend's width in points: the panel's, nearly."""
     return 0.95 * slot[2] * fig.get_size_inches()[0] * 72
+
+
+def _name_room(fig: Figure, slot: Rect, count: int) -> float:
+    """The room for each of `count` classes' entries, points: the legend's width, or a
+    column's where in fewer columns the key would take more than KEY_SHARE of the slot's
+    height (sixteen 40-character names in one column pushed a plane out of an 854x480
+    frame, its title over the header)."""
+    room = _legend_room(fig, slot)
+    most_rows = max(1, int(KEY_SHARE * slot[3] * fig.get_size_inches()[1] / LEGEND_ROW_IN))
+    # (never so many that a name keeps less than NAME_EMS: sixteen "c…" read as one class)
+    widest = (ENTRY_EMS + NAME_EMS + LEGEND_GAP_EMS) * FONT["tick"]
+    columns = min(LEGEND_COLUMNS, -(-count // most_rows), max(1, int(room // widest)))
+    return room if columns <= 1 else room / columns - LEGEND_GAP_EMS * FONT["tick"]
 
 
 def legend_name(run: Trajectory, label: int, room_pt: float) -> str:
@@ -466,6 +484,7 @@ def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None,
                        title_fontsize=FONT["tick"], alignment="left")
     legend.get_title().set_color(theme.muted)
     legend.set_zorder(1)
+    middle += _inside_frame(ax, legend)
     if title_marks:  # on the title's row, at the legend's right end (`width_pt` wide)
         right = middle + width_pt / 2 / 72 / (box.width * ax.get_figure().get_size_inches()[0])
         handles = [Line2D([], [], ls="none", marker="+", ms=3.5, mew=0.6, color=theme.muted,
@@ -476,6 +495,21 @@ def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None,
                        columnspacing=1.2, labelcolor=theme.foreground)
         marks.set_zorder(1)
         ax.add_artist(marks)
+
+
+def _inside_frame(ax: Axes, legend: Legend) -> float:
+    """Move `legend` sideways (anchored in `ax`'s fractions) into the frame where, as
+    drawn, it runs past an edge (its names measured by their ink ran a little short: at
+    640x360 "label" was cut to "abel"); returns the move, in `ax`'s fractions."""
+    fig = ax.get_figure()
+    drawn = legend.get_window_extent(fig.canvas.get_renderer())
+    shift_px = max(0.0, -drawn.x0) - max(0.0, drawn.x1 - fig.bbox.width)
+    if not shift_px:
+        return 0.0
+    shift = shift_px / ax.bbox.width
+    anchor = ax.transAxes.inverted().transform(legend.get_bbox_to_anchor().p0)
+    legend.set_bbox_to_anchor((anchor[0] + shift, anchor[1]), transform=ax.transAxes)
+    return shift
 
 
 # A key strip (CodePanel's `legend_span`): entries narrower than a legend's defaults (a
