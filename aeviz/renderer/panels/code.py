@@ -177,7 +177,7 @@ class CodePanel:
         self.members = members
         self.ghost = _ghost(ax, theme) if "ghost" in layers else None
         size = (2.2 if len(run.labels) <= 500 else 1.3) if compact else 3.6
-        self.points = [_points(ax, run, theme, label, _name_room(fig, slot, len(labels)), size)
+        self.points = [_points(ax, run, theme, label, _name_room(fig, slot, run, labels), size)
                        for label in labels]
         # After the classes, apart from them (first, it stood under the label column's name
         # as if a class): an empty line, the key's entry alone (scene draws the points).
@@ -332,7 +332,7 @@ def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray
     matplotlib fills the columns one after another, each as wide as its widest entry (the
     classes' names first, then the `marks`')."""
     room_pt = _legend_room(fig, slot)
-    names = [legend_name(run, label, _name_room(fig, slot, len(labels))) for label in labels
+    names = [legend_name(run, label, _name_room(fig, slot, run, labels)) for label in labels
              ] + list(marks)
     widths = [text_width(name, FONT["tick"]) + ENTRY_EMS * FONT["tick"] for name in names]
     for columns in range(LEGEND_COLUMNS, 1, -1):
@@ -353,7 +353,7 @@ def _legend_width(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray,
                   entries: int, rows: int) -> float:
     """The classes' legend's width in points, as _legend_columns measures its columns (the
     entries in ceil(entries / rows) columns, the first ones an entry more where uneven)."""
-    room_pt = _name_room(fig, slot, len(labels))
+    room_pt = _name_room(fig, slot, run, labels)
     names = [legend_name(run, label, room_pt) for label in labels][:entries]
     widths = [text_width(name, FONT["tick"]) + ENTRY_EMS * FONT["tick"] for name in names]
     return _columns_width(widths, rows)
@@ -382,13 +382,17 @@ def _legend_room(fig: Figure, slot: Rect) -> float:
     return 0.95 * slot[2] * fig.get_size_inches()[0] * 72
 
 
-def _name_room(fig: Figure, slot: Rect, count: int) -> float:
-    """The room for each of `count` classes' entries, points: the legend's width, or a
+def _name_room(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray) -> float:
+    """The room for each of `labels`' entries, points: the legend's width, or a
     column's where in fewer columns the key would take more than KEY_SHARE of the slot's
     height (sixteen 40-character names in one column pushed a plane out of an 854x480
     frame, its title over the header)."""
-    room = _legend_room(fig, slot)
+    room, count = _legend_room(fig, slot), len(labels)
     most_rows = max(1, int(KEY_SHARE * slot[3] * fig.get_size_inches()[1] / LEGEND_ROW_IN))
+    widths = [text_width(legend_name(run, label, room), FONT["tick"]) + ENTRY_EMS * FONT["tick"]
+              for label in labels]
+    if any(_columns_width(widths, rows) <= room for rows in range(1, most_rows + 1)):
+        return room  # (the names whole, or cut to the legend's width, in few enough rows)
     # (never so many that a name keeps less than NAME_EMS: sixteen "c…" read as one class)
     widest = (ENTRY_EMS + NAME_EMS + LEGEND_GAP_EMS) * FONT["tick"]
     columns = min(LEGEND_COLUMNS, -(-count // most_rows), max(1, int(room // widest)))
