@@ -691,3 +691,62 @@ def test_a_plane_beside_its_decoder_keys_its_classes_in_a_row_where_they_fit(
             (code[0] + (code[2] + decoder[2]) / 2) * width, abs=2)
     else:  # rows of them in the plane's column
         assert key._ncols < classes and box.x1 <= (code[0] + code[2]) * width + 1
+
+
+MATH_NAMES = [r"$\frac{\frac{a}{b}}{\frac{c}{d}}$", r"$\sum_{i=0}^{N}x_i$",
+              r"$x^{2^{2^{2}}}$", "b"]
+LONG_NAMES = ["class-number-00-with-a-very-long-name-xx",
+              "class-number-01-with-a-very-long-name-xx"]
+RTL_NAMES = ["שלום עולם 0 مرحبا بالعالم", "שלום עולם 1 مرحبا بالعالم"]
+
+
+@pytest.mark.parametrize("size", ["640x360", "854x480", "1024x768", "1280x720", "3840x2160"])
+@pytest.mark.parametrize("names, variational, extras", [
+    (MATH_NAMES, False, {}), (MATH_NAMES, True, {}),
+    (LONG_NAMES, True, {"pca_ghost": True, "ellipses": True}),
+    (LONG_NAMES, False, {"pca_ghost": True}), (RTL_NAMES, True, {"pca_ghost": True})])
+def test_a_planes_key_of_tall_or_long_class_names_stays_whole_and_apart(
+        tmp_path, size, names, variational, extras, monkeypatch):
+    """Class names in math (a fraction of fractions, a sum with limits: taller than a line)
+    and long ones (40 characters, Hebrew and Arabic) keyed under one run's plane beside its
+    decoder: the tall names' row pushed the strip's second row ("+ decoder's grid points")
+    into the sum's limits; a long name's key ran off the frame's left edge ("abel" for the
+    label column's name). Every text inside the frame, over no other, above the caption."""
+    assert_key_whole(tmp_path, size, names, variational, extras, monkeypatch)
+
+
+@pytest.mark.parametrize("size", ["854x480", "1024x768", "1280x720"])
+def test_sixteen_long_class_names_keep_the_plane_in_the_frame(tmp_path, size, monkeypatch):
+    """Sixteen 40-character names: in one column the key pushed the plane up over the
+    header (854x480, 1024x768); cut to fit a few columns instead, and kept in the frame.
+    (At 640x360 a name keeps at least NAME_EMS: the slot holds one column; not yet whole.)"""
+    names = [f"class-number-{i:02d}-with-a-very-long-name-xx" for i in range(16)]
+    assert_key_whole(tmp_path, size, names, True, {"pca_ghost": True, "ellipses": True},
+                     monkeypatch)
+
+
+def assert_key_whole(tmp_path, size, names, variational, extras, monkeypatch) -> None:
+    """A run of 80 samples labelled `names` in turn, its plane beside its decoder: every
+    text inside the frame, over no other."""
+    rng = np.random.default_rng(0)
+    labels = [names[i % len(names)] for i in range(80)]
+    quoted = [f'"{name}"' for name in labels]
+    file = write_csv(tmp_path / "d.csv", rng.uniform(0, 1, (80, 16)), quoted)
+    (tmp_path / "e.toml").write_text(
+        f'title = "t"\n[data]\nfile = "{file}"\nlabel_column = "label"\nnormalize = "none"\n'
+        f'image_shape = [4, 4]\n[model]\nlayers = [16, 8, 2, 8, 16]\n'
+        f'variational = {str(variational).lower()}\n[train]\nepochs = 2\nbatch_size = 32\n')
+    run = train(load_experiment(tmp_path / "e.toml"))
+    options = RenderOptions(size=size, panels=("code", "decoder", "loss"),
+                            caption="A caption under the panels.", **extras)
+    scene = Scene([RunView(run, "run 1")], options, (0, 2.0))
+    texts = drawn_texts(scene, Frame(2.0, (2.0,)), monkeypatch)
+    width, height = options.pixels
+    shown = [text for text, _, _ in texts]
+    assert "label" in shown
+    for text, _, box in texts:
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, (
+            text, box)
+    for i, (text, _, box) in enumerate(texts):
+        for other, _, other_box in texts[i + 1:]:
+            assert not overlap(box, other_box), (text, other)

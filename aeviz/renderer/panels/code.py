@@ -28,6 +28,7 @@ from aeviz.renderer.panels.style import (
     cluster_color,
     cluster_hollow,
     height_inches,
+    layout_height,
     layout_width,
     panel_axes,
     set_title,
@@ -59,6 +60,11 @@ from aeviz.trajectory import Trajectory
 # Legend entries per row, at most: ten digits in two rows of five where they fit (at
 # 640x360 a third row took a fifth of the plane's height).
 LEGEND_COLUMNS = 5
+KEY_SHARE = 0.3  # the most of a slot's height the classes' rows take, where names can be cut
+LEGEND_ROW_IN = 0.3  # a legend row's height
+LEGEND_GAP_EMS = 1.2  # between a legend's columns (its columnspacing)
+NAME_EMS = 3.0  # the least of a class's name a legend cut to more columns keeps, ems
+ENTRY_EMS = 3.2  # a legend entry's marker and its gaps, ems (markerscale 2.2, defaults)
 MOST_CLASSES = 50   # classes a legend names; past this, no legend (a note says so)
 
 
@@ -171,7 +177,7 @@ class CodePanel:
         self.members = members
         self.ghost = _ghost(ax, theme) if "ghost" in layers else None
         size = (2.2 if len(run.labels) <= 500 else 1.3) if compact else 3.6
-        self.points = [_points(ax, run, theme, label, _legend_room(fig, slot), size)
+        self.points = [_points(ax, run, theme, label, _name_room(fig, slot, run, labels), size)
                        for label in labels]
         # After the classes, apart from them (first, it stood under the label column's name
         # as if a class): an empty line, the key's entry alone (scene draws the points).
@@ -216,6 +222,10 @@ class CodePanel:
             box = ax.get_position()
             clear_ticks(ax.xaxis, ax.get_xlim(), box.width * width_in, across=True)
             clear_ticks(ax.yaxis, ax.get_ylim(), box.height * height_in, across=False)
+        elif not self.follow and ax.get_xscale() == "linear" and _crowded(ax, width_in):
+            # matplotlib's own numbers, side by side, with less than an em between them (a
+            # VAE's plane at 1280x720 under a strip of tall names: "−0.75−0.50")
+            clear_ticks(ax.xaxis, ax.get_xlim(), box.width * width_in, across=True)
         if strip is not None:
             keys = [overlay.key for overlay in self.overlays if strip.vae_key
                     and isinstance(overlay, VariationalOverlay) and overlay.key is not None]
@@ -322,8 +332,9 @@ def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray
     matplotlib fills the columns one after another, each as wide as its widest entry (the
     classes' names first, then the `marks`')."""
     room_pt = _legend_room(fig, slot)
-    names = [legend_name(run, label, room_pt) for label in labels] + list(marks)
-    widths = [text_width(name, FONT["tick"]) + 3.2 * FONT["tick"] for name in names]
+    names = [legend_name(run, label, _name_room(fig, slot, run, labels)) for label in labels
+             ] + list(marks)
+    widths = [text_width(name, FONT["tick"]) + ENTRY_EMS * FONT["tick"] for name in names]
     for columns in range(LEGEND_COLUMNS, 1, -1):
         # _legend asks for ceil(entries / rows) columns, read row by row (reading_order).
         if _columns_width(widths, -(-len(widths) // columns)) <= room_pt:
@@ -342,9 +353,9 @@ def _legend_width(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray,
                   entries: int, rows: int) -> float:
     """The classes' legend's width in points, as _legend_columns measures its columns (the
     entries in ceil(entries / rows) columns, the first ones an entry more where uneven)."""
-    room_pt = _legend_room(fig, slot)
+    room_pt = _name_room(fig, slot, run, labels)
     names = [legend_name(run, label, room_pt) for label in labels][:entries]
-    widths = [text_width(name, FONT["tick"]) + 3.2 * FONT["tick"] for name in names]
+    widths = [text_width(name, FONT["tick"]) + ENTRY_EMS * FONT["tick"] for name in names]
     return _columns_width(widths, rows)
 
 
@@ -354,7 +365,7 @@ def _title_row_marks(marks: list[str], fig: Figure, slot: Rect, run: Trajectory,
     (which has that row to itself), else none."""
     width = _legend_width(fig, slot, run, labels, entries, rows)
     name = text_width(run.experiment.data.label_column, FONT["tick"])
-    needed = sum(text_width(mark, FONT["tick"]) + 3.2 * FONT["tick"] for mark in marks)
+    needed = sum(text_width(mark, FONT["tick"]) + ENTRY_EMS * FONT["tick"] for mark in marks)
     return marks if name + FONT["tick"] + needed <= width else []
 
 
@@ -362,7 +373,7 @@ def _mark_name(mark: str, fig: Figure, slot: Rect) -> str:
     """A mark's name in the code plane's key: the long form where it takes at most half the
     key's width (MARK_NAMES)."""
     long, short = MARK_NAMES[mark]
-    wide = text_width(long, FONT["tick"]) + 3.2 * FONT["tick"] > _legend_room(fig, slot) / 2
+    wide = text_width(long, FONT["tick"]) + ENTRY_EMS * FONT["tick"] > _legend_room(fig, slot) / 2
     return short if wide else long
 
 
@@ -371,9 +382,30 @@ def _legend_room(fig: Figure, slot: Rect) -> float:
     return 0.95 * slot[2] * fig.get_size_inches()[0] * 72
 
 
+def _name_room(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray) -> float:
+    """The room for each of `labels`' entries, points: the legend's width, or a
+    column's where in fewer columns the key would take more than KEY_SHARE of the slot's
+    height (sixteen 40-character names in one column pushed a plane out of an 854x480
+    frame, its title over the header)."""
+    room, count = _legend_room(fig, slot), len(labels)
+    most_rows = max(1, int(KEY_SHARE * slot[3] * fig.get_size_inches()[1] / LEGEND_ROW_IN))
+    widths = [text_width(legend_name(run, label, room), FONT["tick"]) + ENTRY_EMS * FONT["tick"]
+              for label in labels]
+    if any(_columns_width(widths, rows) <= room for rows in range(1, most_rows + 1)):
+        return room  # (the names whole, or cut to the legend's width, in few enough rows)
+    # (never so many that a name keeps less than NAME_EMS: sixteen "c…" read as one class)
+    widest = (ENTRY_EMS + NAME_EMS + LEGEND_GAP_EMS) * FONT["tick"]
+    columns = min(LEGEND_COLUMNS, -(-count // most_rows), max(1, int(room // widest)))
+    return room if columns <= 1 else room / columns - LEGEND_GAP_EMS * FONT["tick"]
+
+
 def legend_name(run: Trajectory, label: int, room_pt: float) -> str:
-    """A class's name as the legend shows it, cut to fit `room_pt` points."""
-    return fit_text(class_name(run.label_names, label), FONT["tick"], room_pt)
+    """A class's name as the legend shows it, cut so its entry fits `room_pt` points: its
+    marker and gaps (as _legend_columns measures an entry) and the name. Cut to the whole
+    room, a 40-character name's entry was wider than the slot it is centered on, and the
+    key ran off the frame's left edge ("abel" for the label column's name, 854x480)."""
+    return fit_text(class_name(run.label_names, label), FONT["tick"],
+                    room_pt - ENTRY_EMS * FONT["tick"])
 
 
 def _legend_entries(labels: np.ndarray, options: RenderOptions) -> int:
@@ -456,6 +488,7 @@ def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None,
                        title_fontsize=FONT["tick"], alignment="left")
     legend.get_title().set_color(theme.muted)
     legend.set_zorder(1)
+    middle += _inside_frame(ax, legend)
     if title_marks:  # on the title's row, at the legend's right end (`width_pt` wide)
         right = middle + width_pt / 2 / 72 / (box.width * ax.get_figure().get_size_inches()[0])
         handles = [Line2D([], [], ls="none", marker="+", ms=3.5, mew=0.6, color=theme.muted,
@@ -466,6 +499,21 @@ def _legend(ax: Axes, theme: Theme, entries: int, rows: int, title: str | None,
                        columnspacing=1.2, labelcolor=theme.foreground)
         marks.set_zorder(1)
         ax.add_artist(marks)
+
+
+def _inside_frame(ax: Axes, legend: Legend) -> float:
+    """Move `legend` sideways (anchored in `ax`'s fractions) into the frame where, as
+    drawn, it runs past an edge (its names measured by their ink ran a little short: at
+    640x360 "label" was cut to "abel"); returns the move, in `ax`'s fractions."""
+    fig = ax.get_figure()
+    drawn = legend.get_window_extent(fig.canvas.get_renderer())
+    shift_px = max(0.0, -drawn.x0) - max(0.0, drawn.x1 - fig.bbox.width)
+    if not shift_px:
+        return 0.0
+    shift = shift_px / ax.bbox.width
+    anchor = ax.transAxes.inverted().transform(legend.get_bbox_to_anchor().p0)
+    legend.set_bbox_to_anchor((anchor[0] + shift, anchor[1]), transform=ax.transAxes)
+    return shift
 
 
 # A key strip (CodePanel's `legend_span`): entries narrower than a legend's defaults (a
@@ -496,6 +544,9 @@ class KeyStrip:
         self.one_row = bool(second) and _strip_width(classes) + gap + second <= self.room_pt
         self.widths = ((_strip_width(classes) + gap + second,) if self.one_row
                        else (_strip_width(classes), second))
+        # The first row as tall as its tallest name: math (a sum's limits, a fraction of
+        # fractions) stood a line and a half above and below it, into the second row.
+        self.first_in = STRIP_ROW_IN + _taller_pt(classes) / 72
 
     @classmethod
     def of(cls, fig: Figure, slot: Rect, span: Rect, run: Trajectory, labels: np.ndarray,
@@ -526,7 +577,7 @@ class KeyStrip:
 
     def height_in(self) -> float:
         """Under the plane's axis label: its rows and a little room under them."""
-        return self.rows() * STRIP_ROW_IN + 0.05
+        return self.first_in + (self.rows() - 1) * STRIP_ROW_IN + 0.05
 
     def _anchor(self, ax: Axes) -> tuple[float, float, float]:
         """The strip's left, its first and its second row's tops, in `ax`'s fractions."""
@@ -535,7 +586,7 @@ class KeyStrip:
             self.widths) / 2
         left = left_pt / 72 / (box.width * width_in)
         top = -LEGEND_BELOW_IN / (box.height * height_in)
-        second = top - STRIP_ROW_IN / (box.height * height_in) * (not self.one_row)
+        second = top - self.first_in / (box.height * height_in) * (not self.one_row)
         return left, top, second
 
     def _marks_pt(self) -> float:
@@ -571,7 +622,9 @@ class KeyStrip:
         gap = FONT["tick"] * STRIP_OPTIONS["columnspacing"] * px
         drawn = rows[0].get_window_extent(renderer)
         x = drawn.x1 + 2 * gap if self.one_row else drawn.x0  # (pixels)
+        # (under the first row as drawn, where it is taller than measured)
         y = ax.transAxes.transform((0.0, second))[1]
+        y = y if self.one_row else min(y, drawn.y0)
         if self.marks:
             marks = [Line2D([], [], ls="none", marker="+", ms=3.5, mew=0.6, color=theme.muted)
                      for _ in self.marks]
@@ -589,11 +642,32 @@ class KeyStrip:
         right = max(row.get_window_extent(renderer).x1 for row in rows)
         middle = fig.transFigure.transform((self.span[0] + self.span[2] / 2, 0.0))[0]
         shift = middle - (drawn.x0 + right) / 2
+        tall = self.one_row and self.first_in > STRIP_ROW_IN  # the rest beside its middle
         for row in rows:
             row.set_zorder(max(row.get_zorder(), 1))
             anchor = row.get_bbox_to_anchor()
-            moved = to_axes.transform((anchor.x0 + shift, anchor.y0))
+            box = row.get_window_extent(renderer)
+            lower = (box.y0 + box.y1 - drawn.y0 - drawn.y1) / 2 if tall and row is not rows[0] \
+                else 0.0
+            moved = to_axes.transform((anchor.x0 + shift, anchor.y0 - lower))
             row.set_bbox_to_anchor(tuple(moved), transform=ax.transAxes)
+
+
+def _crowded(ax: Axes, width_in: float) -> bool:
+    """Whether the x numbers matplotlib chose for `ax` take more room than clear_ticks
+    allows them (the widest, an em between each)."""
+    low, high = sorted(ax.get_xlim())
+    ticks = [tick for tick in ax.get_xticks() if low <= tick <= high]
+    labels = ax.xaxis.get_major_formatter().format_ticks(ticks)
+    widest = max([0.0] + [text_width(label, FONT["tick"]) for label in labels])
+    return len(ticks) * (widest + FONT["tick"]) > ax.get_position().width * width_in * 72
+
+
+def _taller_pt(names: list[str]) -> float:
+    """How much taller than a line of text the tallest of `names` is laid out, points."""
+    size = FONT["tick"]
+    line = layout_height("lp", size)
+    return max([0.0] + [layout_height(name, size) - line for name in names])
 
 
 def _strip_width(names: list[str]) -> float:

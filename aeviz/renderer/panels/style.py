@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.cbook import is_math_text
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
@@ -20,8 +21,21 @@ _LAYOUT = TextToPath()
 def layout_width(text: str, size: float) -> float:
     """`text`'s width in points at `size` as a legend lays it out: its glyphs' advances (a
     row of ten digits' names measured by their ink, placement.text_width, ran 7 % short)."""
-    return _LAYOUT.get_text_width_height_descent(text, FontProperties(size=size),
-                                                 ismath=False)[0]
+    return _layout(text, size)[0]
+
+
+def layout_height(text: str, size: float) -> float:
+    """`text`'s height in points at `size` as a legend lays it out (its descent included):
+    a line's, or more for math (a fraction of fractions is about two and a half)."""
+    return _layout(text, size)[1]
+
+
+def _layout(text: str, size: float) -> tuple[float, float]:
+    """(width, height) of one line of `text`, its math laid out as math where matplotlib
+    reads it so (an even number of unescaped dollars)."""
+    width, height, _ = _LAYOUT.get_text_width_height_descent(
+        text, FontProperties(size=size), ismath=is_math_text(text))
+    return width, height
 
 
 
