@@ -662,6 +662,11 @@ def test_the_sparse_penalty_runs_clear_of_pcas_line_which_is_named(runs, size):
     ticks = [t for t in twin.get_yticks() if 0 <= t <= twin.get_ylim()[1]]
     bounds = twin.spines["right"].get_bounds() or twin.get_ylim()
     assert ticks[0] == 0 and largest <= ticks[-1] <= 2.5 * largest, ticks
+    # ... to the first tick over the curve; two ticks, to the first round number over it
+    # (0.5 for 0.44; at 640x360 it was 1, the "1" level with PCA's line read as its value).
+    power = 10.0 ** np.floor(np.log10(largest))
+    assert ticks[-2] < largest if len(ticks) > 2 else ticks[-1] == pytest.approx(min(
+        step * power for step in (1, 2, 2.5, 5, 10) if step * power >= largest)), ticks
     assert bounds == (0, ticks[-1]), bounds
     # Its numbers in the penalty's color, as its name: a gray "1" level with PCA's line at
     # the plot's right edge was read as PCA's value.

@@ -20,7 +20,7 @@ page.panelKinds.loss = (() => {
   const AXIS_KEY_GAP = 25;
   // The terms axis's ticks: their text's size, and the room between two labels in sizes of it
   // (the clip's TICK_ROOM, panels/terms.py).
-  const TERMS_FONT = 10.5, TICK_ROOM = 1.3;
+  const TERMS_FONT = 10.5, TICK_ROOM = 1.3, TWO_TICKS_ROOM = 1.0;
   // The clip's fitted_ticks (panels/terms.py): ticks from 0 to the first round number at or
   // above `largest` on an axis from 0 to `top` drawn `height` px tall, as many as keep their
   // labels apart; [] where not even 0 and one more do.
@@ -38,7 +38,7 @@ page.panelKinds.loss = (() => {
     const power = Math.pow(10, Math.floor(Math.log10(largest)));
     for (const step of [1, 2, 2.5, 5, 10, 20, 25, 50]) {
       const last = Number((step * power).toPrecision(10));
-      if (last >= largest && last / top * height >= TICK_ROOM * size) return last <= top ? [0, last] : [];
+      if (last >= largest && last / top * height >= TWO_TICKS_ROOM * size) return last <= top ? [0, last] : [];
     }
     return [];
   };

@@ -79,13 +79,15 @@ def fitted_ticks(largest: float, top: float, axis_pt: float,
             continue
         if (ticks[1] - ticks[0]) / top * axis_pt >= TICK_ROOM * font_pt:
             return ticks
-    # Too short for that: 0 and the first nice number above the terms that clears it.
+    # Too short for that: 0 and the first nice number above the terms that clears it (two
+    # labels need less room than a row: their digits, about 0.7 of the font, stand apart).
     power = 10.0 ** np.floor(np.log10(largest))
     for step in (1, 2, 2.5, 5, 10, 20, 25, 50):
         last = float(f"{step * power:.10g}")
-        if last >= largest and last / top * axis_pt >= TICK_ROOM * font_pt:
+        if last >= largest and last / top * axis_pt >= TWO_TICKS_ROOM * font_pt:
             return [0.0, last] if last <= top else []
     return []
 
 
 TICK_ROOM = 1.3  # a terms tick's label clears the next by this many of its font's sizes
+TWO_TICKS_ROOM = 1.0  # ... where only 0 and one more are numbered
