@@ -1947,3 +1947,16 @@ def test_denoising_vs_plains_loss_fits_its_readouts_and_title_without_tripling_i
     assert title.get_text() == "reconstruction error"
     gap = scene.figure.bbox.x1 - title.get_window_extent(renderer).x1
     assert gap >= 4 * scene.figure.dpi / 72, gap
+
+
+def test_the_sparse_handouts_penalty_axis_is_numbered_in_its_color(runs):
+    """The handout's own terms axis (figure.py) numbered it in gray under a purple name, as
+    the clip had: a gray number at PCA's level read as PCA's value."""
+    handout = default_handout(runs["sparse-codes"])
+    handout.figure.canvas.draw()
+    (twin,) = [ax for ax in handout.figure.axes if ax.yaxis.get_label_position() == "right"
+               and ax.get_ylabel()]
+    color = twin.yaxis.label.get_color()
+    numbers = [label for label in twin.get_yticklabels() if label.get_text()]
+    assert numbers and all(mcolors.same_color(label.get_color(), color) for label in numbers)
+    assert not mcolors.same_color(color, "#57606a")  # the theme's gray: the penalty's own

@@ -650,8 +650,9 @@ class HandoutFigure:
         if ticks:  # drawn and numbered over the terms' range, as the clip's
             twin.set_yticks(ticks)
             twin.spines["right"].set_bounds(0, ticks[-1])
-        twin.set_ylabel(", ".join(term.title for term in terms), labelpad=2,
-                        color=terms[0].color if len(terms) == 1 else self.theme.muted)
+        own = terms[0].color if len(terms) == 1 else self.theme.muted
+        twin.set_ylabel(", ".join(term.title for term in terms), labelpad=2, color=own)
+        twin.tick_params(axis="y", labelcolor=own)  # numbered in its color, as the clip's
         to_ax = twin.transData + ax.transAxes.inverted()
         points = [to_ax.transform(np.column_stack([x, y])) for x, y in curves]
         return np.concatenate(points) if points else np.zeros((0, 2))
