@@ -78,10 +78,13 @@ def fit_text(text: str, size: float, room_pt: float, bold: bool = False) -> str:
     """
     if not wider_than(text, size, room_pt, bold):
         return text
-    whole, text = text, text[:most_chars(size, room_pt)]
+    whole, text, spans = text, text[:most_chars(size, room_pt)], _math_spans(text)
+
+    def cut(count: int) -> str:
+        return _plain_dollars(text[:count], spans).rstrip() + "…"
 
     def fits(count: int, width=text_width) -> bool:
-        return width(text[:count].rstrip() + "…", size, bold) <= room_pt
+        return width(cut(count), size, bold) <= room_pt
 
     # The longest prefix that fits with its ellipsis (one character when none does); widths
     # grow with the prefix, so this is the cut that removing characters one by one finds.
@@ -90,7 +93,7 @@ def fit_text(text: str, size: float, room_pt: float, bold: bool = False) -> str:
     while low + step <= len(text) and fits(low + step):
         low, step = low + step, step * 2
     low = _longest(fits, low, min(low + step, len(text) + 1) - 1)
-    return text[:_outside_math(whole, low)].rstrip() + "…"
+    return cut(_outside_math(whole, low, spans))
 
 
 def fit_name(name: str, size: float, room_pt: float) -> str:
@@ -114,6 +117,17 @@ def _math_spans(text: str) -> list[tuple[int, int]]:
             spans += [(start, end + 1) for start, end in zip(dollars[::2], dollars[1::2])]
         offset += len(line) + 1
     return spans
+
+
+def _plain_dollars(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` (a prefix of a text whose math is `spans`) with every $ sign that is not one
+    of those spans' escaped ("\\$" prints "$"): a cut of a name with an odd number of them
+    (plain text) could keep an even number, which matplotlib then parsed as math and failed
+    on ("$\\frac{$ ... $"); a span the cut splits keeps its opening $, alone, printed."""
+    delimiters = {i for start, end in spans for i in (start, end - 1)}
+    return "".join("\\$" if char == "$" and i not in delimiters
+                   and (i == 0 or text[i - 1] != "\\") else char
+                   for i, char in enumerate(text))
 
 
 def _outside_math(line: str, count: int, spans: list | None = None) -> int:
