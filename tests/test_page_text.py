@@ -545,3 +545,22 @@ def test_a_two_run_comparisons_panels_of_one_kind_stand_side_by_side(browser, ti
     for kind in ("recon", "weights"):
         pair = [box for box in boxes if box["name"] == kind]
         assert len(pair) == 2 and abs(pair[0]["top"] - pair[1]["top"]) < 4, boxes
+
+
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)])
+def test_a_terms_axis_of_huge_values_keeps_its_numbers_off_its_title(browser, tmp_path, size):
+    """A tester's run: a penalty of 1e30 had its top number "1.5e30" drawn over the rotated
+    title; the axis takes the room its widest number needs."""
+    run = train(load_experiment(EXAMPLES / "sparse-codes.toml", {"train.epochs": 3}))
+    huge = replace(run, terms=run.terms / np.nanmax(run.terms) * 1e30)
+    page = tmp_path / "huge.html"
+    render([huge], page, run.experiment.render)
+    record_text(browser)
+    viewport(browser, *size)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        assert max(js(driver, "aeviz.drawn('loss')")["termTicks"]) >= 1e29
+        assert problems(driver) == [], size
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
