@@ -112,13 +112,14 @@ page.panelKinds.loss = (() => {
     // `ylim`.
     still(ctx, ylim) {
       const stage = this.stage, data = stage.data, theme = stage.theme, runs = this.runs, limits = this.limits, f = this.f;
-      // A terms axis's room: its numbers (no wider than its top's or its largest term's: a
-      // KL of 1e30 wrote "1.5e30" over the rotated title) and the title.
+      // A terms axis's room: its numbers (as the plot's height numbers them: a KL of 1e30
+      // wrote "1.5e30" over the rotated title) and the title.
       let right = 12;
       if (this.terms.length) {
         ctx.font = font(TERMS_FONT);
         const largest = Array.from(this.runs[0].terms).reduce((a, v) => (Number.isFinite(v) ? Math.max(a, v) : a), 0);
-        const widest = Math.max(...[this.limits.terms_top, largest].map((v) => ctx.measureText(tickName(v)).width));
+        const ticks = fittedTicks(largest, limits.terms_top, this.height - 46, TERMS_FONT);
+        const widest = Math.max(0, ...ticks.map((v) => ctx.measureText(tickName(v)).width));
         right = Math.max(54, TICK_GAP + widest + 22);
       }
       // The readouts' corner (top right), which no curve may cross and no reference label take.
