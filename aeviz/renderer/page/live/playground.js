@@ -558,7 +558,6 @@
     const scale = Math.min(w / ((lx1 - lx0) || 1), h / ((ly1 - ly0) || 1));
     const cx = (lx0 + lx1) / 2, cy = (ly0 + ly1) / 2;
     const x0 = cx - w / 2 / scale, x1 = cx + w / 2 / scale;
-    plane.scale = scale;
     plane.toPixel = (a, b) => [m + w / 2 + (a - cx) * scale, m + h / 2 - (b - cy) * scale];
     plane.fromPixel = (px, py) => [cx + (px - m - w / 2) / scale, cy - (py - m - h / 2) / scale];
     g.strokeStyle = TH.faint;
