@@ -734,3 +734,103 @@ def test_the_recorded_curve_covers_the_epochs_the_page_covers(browser, pages, tm
         assert (chart["first"], chart["recorded"]) == (first, last - first + 1)
         assert chart["readout"].startswith(f"recorded run at epoch {last} | RMSE ")
         assert chart["axis"][1] == pytest.approx(max(demo.loss[first:last + 1]), rel=1e-6)
+
+
+def plane_geometry(driver) -> dict:
+    """Where the live code plane draws its codes now (page pixels) and its scales: pixels per
+    code unit along x and along y, and the canvas's size."""
+    return driver.execute_script("""
+        const p = aeviz.playground, c = p.codes(), xs = [], ys = [];
+        for (let i = 0; i < c.length; i += 2) {
+          const q = p.pointAt([c[i], c[i + 1]]); xs.push(q[0]); ys.push(q[1]);
+        }
+        const o = p.pointAt([0, 0]), ex = p.pointAt([1, 0]), ey = p.pointAt([0, 1]);
+        const canvas = document.querySelector('#aeviz-playground canvas.live-code');
+        return {spread: [Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)],
+                scale: [ex[0] - o[0], o[1] - ey[1]], codes: c,
+                box: [canvas.clientWidth, canvas.clientHeight],
+                title: document.querySelector('#aeviz-playground .live-code h3').textContent};""")
+
+
+@pytest.mark.parametrize("name", ["activations-sigmoid", "seed-default"])
+def test_the_live_code_plane_keeps_a_tight_epoch_0_tight(browser, run_cli, tmp_path, name):
+    """Found by two lecturers (#23): at epoch 0 the recorded codes span 0.08 x 0.04 and the
+    page's own code plane shows one dot, but the playground's plane fitted each snapshot to
+    its box, x and y apart, and drew four well-separated clusters. Now it draws on the
+    recorded run's plane limits, one unit as long on both axes; and its title, which said
+    "grey: the recorded run" over codes in class colours, says what it draws."""
+    run = tmp_path / f"{name}.npz"
+    assert run_cli("train", EXAMPLES / f"{name}.toml", "-o", run, "-q").exit_code == 0
+    page = aeviz.render(run, tmp_path / f"{name}.html", notify=lambda message: None)
+    viewport(browser, 640, 400)
+    try:
+        driver = open_page(browser, page)
+        driver.execute_script("aeviz.seek(0)")
+        wait_until(lambda: driver.execute_script("return aeviz.playground.model().snapshot") == 0,
+                   "the playground at the slider's epoch 0")
+        driver.execute_async_script(  # two frames on: any redraw the seek asked for done
+            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));")
+        at0 = plane_geometry(driver)
+        assert at0["scale"][0] == pytest.approx(at0["scale"][1], rel=1e-9)  # one scale
+        codes = np.array(at0["codes"]).reshape(-1, 2)
+        trajectory = load(run)
+        np.testing.assert_allclose(codes, trajectory.codes[0], atol=1e-4)
+        # The codes drawn at the scale of the recorded run's plane limits (the page's own
+        # code plane's: they fill the box along one axis at most) ...
+        limits = np.array(driver.execute_script(
+            "return JSON.parse(document.getElementById('aeviz-data').textContent)"
+            ".runs[0].axes.limits"))
+        fits = min(at0["box"][0] / np.ptp(limits[0]), at0["box"][1] / np.ptp(limits[1]))
+        assert 0.8 * fits < at0["scale"][0] <= fits, (at0["scale"], fits)
+        np.testing.assert_allclose(at0["spread"], np.ptp(codes, axis=0) * at0["scale"][0],
+                                   rtol=1e-6)
+        if name == "activations-sigmoid":  # ... so a tight epoch 0 looks tight (was 198 x 207)
+            assert max(at0["spread"]) < 0.1 * min(at0["box"]), at0["spread"]
+        assert "grey" not in at0["title"] and "recorded run at epoch 0" in at0["title"]
+        driver.execute_script("aeviz.seek(aeviz.steps() - 1)")  # the last epoch fills it
+        wait_until(lambda: "epoch 0" not in plane_geometry(driver)["title"], "the plane redrawn")
+        end = plane_geometry(driver)
+        assert max(end["spread"]) > 0.5 * min(end["box"]), end["spread"]
+        assert end["scale"] == pytest.approx(at0["scale"])  # the same limits
+        call(driver, "aeviz.playground.step()")  # the student's run: colour; recorded: grey
+        wait_until(lambda: "grey" in plane_geometry(driver)["title"], "the title after a step")
+        stepped = plane_geometry(driver)
+        assert stepped["scale"][0] == pytest.approx(stepped["scale"][1], rel=1e-9)
+        assert "your run" in stepped["title"]
+    finally:
+        viewport(browser, 1280, 900)
+
+
+def test_a_page_cut_with_epochs_draws_the_loss_axis_from_its_first_epoch(browser, run_cli,
+                                                                         tmp_path):
+    """Found by two lecturers (#23): iris cut to --epochs 100:200 drew its playground's loss
+    axis from epoch 0 (its left half empty) and both y labels read "0.11" (0.107 to 0.111).
+    Now the axis starts at the page's first epoch until a retrain (which starts at 0), and
+    its labels never read alike."""
+    run = tmp_path / "iris.npz"
+    assert run_cli("train", EXAMPLES / "iris.toml", "-o", run, "-q").exit_code == 0
+    page = tmp_path / "iris.html"
+    assert run_cli("render", run, "--epochs", "100:200", "-o", page).exit_code == 0
+    driver = open_page(browser, page)
+    chart = driver.execute_script("return aeviz.playground.lossChart()")
+    assert chart["labels"]["x"] == ["100", "epoch 200"], chart
+    top, bottom = chart["labels"]["y"]
+    assert top != bottom, chart
+    assert float(top) == pytest.approx(chart["axis"][1], rel=0.01)
+    assert float(bottom) == pytest.approx(chart["axis"][0], rel=0.01)
+    call(driver, "aeviz.playground.step()")  # the student's run starts at epoch 0
+    wait_until(lambda: driver.execute_script("return aeviz.playground.lossChart().labels.x[0]")
+               == "0", "the loss axis from 0 after a step")
+
+
+def test_the_noise_demo_holds_its_noisy_input(browser, pages):
+    """Found by two lecturers (#23): on the denoising page, sample 0's noisy input fell off
+    the panel's bottom edge (its limits were the clean data's). Now the panels' limits hold
+    every point they draw, at any noise."""
+    driver = open_page(browser, pages["denoising"])
+    for noise in (0.3, 1.0):
+        shown = driver.execute_script(f"return aeviz.playground.denoise(0, {noise})")
+        limits = np.array(shown["limits"])
+        for point in (shown["clean"], shown["corrupted"]):
+            assert np.all(limits[:, 0] < np.array(point[:2])), (noise, limits, point)
+            assert np.all(np.array(point[:2]) < limits[:, 1]), (noise, limits, point)

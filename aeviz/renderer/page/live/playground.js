@@ -515,17 +515,26 @@
     return {g, width, height};
   }
 
-  let limits = null;  // the live code plane's [[x0, x1], [y0, y1]], widened as codes spread
-  function planeLimits(codes) {
-    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  // The live code plane's limits: the recorded run's plane limits (the page's code plane's),
+  // linear, grown (never shrunk) only when the codes drawn leave them. Fixed limits and one
+  // unit as long on both axes: a tight epoch 0 looks tight (fitted to each snapshot, x and y
+  // apart, four clusters spanning 0.08 x 0.04 filled the box).
+  const linthresh0 = RUN.axes.symlog;
+  const unlog = (t) => (linthresh0 ? Math.sign(t) * linthresh0 * (Math.pow(10, Math.abs(t)) - 1) : t);
+  const RECORDED_LIMITS = RUN.axes.limits.map(([a, b]) => [unlog(a), unlog(b)]);
+  let codeLimits = null;  // [[x0, x1], [y0, y1]]
+  function grownLimits(old, codes) {
+    let [[x0, x1], [y0, y1]] = old;
+    const padX = (x1 - x0) * 0.05, padY = (y1 - y0) * 0.05;
     for (let i = 0; i < codes.length; i += 2) {
       const a = codes[i], b = codes[i + 1];
       if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
-      x0 = Math.min(x0, a); x1 = Math.max(x1, a); y0 = Math.min(y0, b); y1 = Math.max(y1, b);
+      if (a < x0) x0 = a - padX;
+      if (a > x1) x1 = a + padX;
+      if (b < y0) y0 = b - padY;
+      if (b > y1) y1 = b + padY;
     }
-    if (!(x1 >= x0)) return [[-1, 1], [-1, 1]];
-    const padX = (x1 - x0) * 0.08 || 0.1, padY = (y1 - y0) * 0.08 || 0.1;
-    return [[x0 - padX, x1 + padX], [y0 - padY, y1 + padY]];
+    return [[x0, x1], [y0, y1]];
   }
   function currentCodes() {
     if (live.codes) return live.codes;
@@ -540,23 +549,26 @@
   function drawPlane() {
     const {g, width, height} = sized(planePanel.canvas, 320);
     const codes = currentCodes();
-    // The limits follow the codes, with some slack: refitted when a code leaves them or the
-    // codes shrink to under a third of them (so the plane does not jitter every frame).
-    const fit = planeLimits(codes);
-    const span = (l) => [l[0][1] - l[0][0], l[1][1] - l[1][0]];
-    if (!limits || fit[0][0] < limits[0][0] || fit[0][1] > limits[0][1] || fit[1][0] < limits[1][0]
-        || fit[1][1] > limits[1][1] || span(fit)[0] < span(limits)[0] / 3 || span(fit)[1] < span(limits)[1] / 3) {
-      const [wide, tall] = span(fit);
-      limits = [[fit[0][0] - wide * 0.1, fit[0][1] + wide * 0.1], [fit[1][0] - tall * 0.1, fit[1][1] + tall * 0.1]];
-    }
+    if (!codeLimits || !live.codes) codeLimits = RECORDED_LIMITS;  // (back to them on a reset)
+    codeLimits = grownLimits(codeLimits, codes);
     // A line under the plane for the words on a step's arrows (inside, the arrows crossed them).
     const m = 8, w = width - 2 * m, h = height - 2 * m - 16;
-    const [[x0, x1], [y0, y1]] = limits;
-    plane.toPixel = (a, b) => [m + (a - x0) / (x1 - x0) * w, m + (1 - (b - y0) / (y1 - y0)) * h];
-    plane.fromPixel = (px, py) => [x0 + (px - m) / w * (x1 - x0), y0 + (1 - (py - m) / h) * (y1 - y0)];
+    const [[lx0, lx1], [ly0, ly1]] = codeLimits;
+    // One scale for both axes: the limits centred in the box, the roomier axis showing more.
+    const scale = Math.min(w / ((lx1 - lx0) || 1), h / ((ly1 - ly0) || 1));
+    const cx = (lx0 + lx1) / 2, cy = (ly0 + ly1) / 2;
+    const x0 = cx - w / 2 / scale, x1 = cx + w / 2 / scale;
+    plane.toPixel = (a, b) => [m + w / 2 + (a - cx) * scale, m + h / 2 - (b - cy) * scale];
+    plane.fromPixel = (px, py) => [cx + (px - m - w / 2) / scale, cy - (py - m - h / 2) / scale];
     g.strokeStyle = TH.faint;
     g.strokeRect(m, m, w, h);
     const behind = live.codes && live.stepsPerEpoch ? recordedAt(live.shownStep / live.stepsPerEpoch) : null;
+    // The title says what is drawn (it said "grey: the recorded run" above the recorded
+    // codes in class colours).
+    const title = !live.codes ? `live code plane: the recorded run at ${RUN.moments[modelSnapshot]}; drag to decode`
+      : behind ? "live code plane: your run (colour), the recorded run at its step (grey); drag to decode"
+        : "live code plane: your run; drag to decode";
+    if (planePanel.heading.textContent !== title) planePanel.heading.textContent = title;
     if (behind) {  // the recorded run at the same epoch, in grey behind
       g.fillStyle = TH.faint;
       for (let i = 0; i < n; i++) {
@@ -616,7 +628,7 @@
   }
 
   // What the loss chart drew last, for tests.
-  let recordedDrawn = 0, lossAxis = null, livePlaces = [], lossReadout = "", sliderMark = null;
+  let recordedDrawn = 0, lossAxis = null, livePlaces = [], lossReadout = "", sliderMark = null, lossLabels = null;
   function drawLoss() {
     const {g, width, height} = sized(lossPanel.canvas, 320);
     const live1 = live.records.filter((r) => Number.isFinite(r.rmse));
@@ -632,14 +644,22 @@
     const epochs = [COVERED[1]].concat(live1.map(at));
     const values = recordedYs.concat(live1.map((r) => r.rmse)).filter((v) => v > 0 && Number.isFinite(v));
     if (!values.length) return;
-    const e1 = Math.max(1, ...epochs), l0 = Math.log10(Math.min(...values)), l1 = Math.log10(Math.max(...values));
+    // The time axis from the page's first epoch (a page cut to 100:200 left its left half
+    // empty); from 0 once the student's run (which starts at 0) has begun.
+    const e0 = live.records.length || live.running ? 0 : COVERED[0];
+    const e1 = Math.max(e0 + 1, ...epochs), l0 = Math.log10(Math.min(...values)), l1 = Math.log10(Math.max(...values));
+    // The axis's two labels never alike (0.107 to 0.111 read "0.11" twice): as many digits as
+    // tell them apart; one label when the values are one.
+    let digits = 2;
+    while (digits < 8 && Math.pow(10, l1).toPrecision(digits) === Math.pow(10, l0).toPrecision(digits)) digits++;
+    const top = Math.pow(10, l1).toPrecision(digits);
+    const bottom = top === Math.pow(10, l0).toPrecision(digits) ? "" : Math.pow(10, l0).toPrecision(digits);
     // The left margin as wide as the axis's labels ("7.7e+27" on a diverging run's page).
-    const top = Math.pow(10, l1).toPrecision(2), bottom = Math.pow(10, l0).toPrecision(2);
     g.font = "11px sans-serif";
     const m = Math.max(34, Math.ceil(Math.max(g.measureText(top).width, g.measureText(bottom).width)) + 10);
     // The readout above the box (a curve starts at its top left: never across the words).
     const t = 24, w = width - m - 8, h = height - t - 22;
-    const px = (e) => m + e / e1 * w, py = (v) => t + (1 - (Math.log10(v) - l0) / ((l1 - l0) || 1)) * h;
+    const px = (e) => m + (e - e0) / (e1 - e0) * w, py = (v) => t + (1 - (Math.log10(v) - l0) / ((l1 - l0) || 1)) * h;
     g.strokeStyle = TH.faint;
     g.strokeRect(m, t, w, h);
     const line = (xs, ys, color) => {
@@ -664,6 +684,7 @@
       g.fill();
     }
     lossAxis = [Math.pow(10, l0), Math.pow(10, l1)];
+    lossLabels = {y: [top, bottom].filter(Boolean), x: [String(e0), `epoch ${Math.round(e1)}`]};
     livePlaces = live1.map(at);
     g.fillStyle = TH.muted;
     g.font = "11px sans-serif";
@@ -672,7 +693,7 @@
     g.fillText(bottom, m - 5, t + h);
     g.fillText(`epoch ${Math.round(e1)}`, m + w, height - 4);
     g.textAlign = "left";
-    g.fillText("0", m, height - 4);
+    g.fillText(String(e0), m, height - 4);
     g.font = "12px sans-serif";
     // Before the student's run has a record, the recorded snapshot the playground shows (the
     // slider's, future shown or not) beside its recorded RMSE, always named as the recorded
@@ -698,7 +719,7 @@
 
   // One decoded output drawn into the box (x, y, w, h): an image, the point among the data,
   // or a profile of its features.
-  function drawOutput(g, output, x, y, w, h, compare) {
+  function drawOutput(g, output, x, y, w, h, compare, limits) {
     g.strokeStyle = TH.faint;
     g.strokeRect(x, y, w, h);
     // Within its box: a diverging network's outputs are far outside the data's range.
@@ -706,11 +727,11 @@
     g.beginPath();
     g.rect(x, y, w, h);
     g.clip();
-    drawInside(g, output, x, y, w, h, compare);
+    drawInside(g, output, x, y, w, h, compare, limits);
     g.restore();
   }
 
-  function drawInside(g, output, x, y, w, h, compare) {
+  function drawInside(g, output, x, y, w, h, compare, limits) {
     const shape = RUN.imageShape;
     if (shape) {
       const [rows, cols] = shape, cell = Math.min(w / cols, h / rows);
@@ -725,7 +746,7 @@
       return;
     }
     if (d <= 3 && X) {  // the point among the data (features 0 and 1)
-      const lim = RUN.dataLimits.length ? RUN.dataLimits : [[xLow, xHigh], [xLow, xHigh]];
+      const lim = limits || pointLimits([]);
       const fx = (v) => x + (v - lim[0][0]) / (lim[0][1] - lim[0][0]) * w;
       const fy = (v) => y + (1 - (v - lim[1][0]) / (lim[1][1] - lim[1][0])) * h;
       g.fillStyle = TH.faint;
@@ -785,15 +806,30 @@
   }
 
   let stripShown = null, priorShown = null, denoiseShown = null;
-  /** Decoded outputs side by side (a VAE's prior: 8 a row at most), captions under them. */
-  function drawStrip(canvas, outputs, captions) {
+  /** The limits a point among the data is drawn on: the data's, grown to hold `points`
+   * (the noise demo's noisy input fell off the panel's edge), padded. */
+  function pointLimits(points) {
+    const lim = (RUN.dataLimits.length ? RUN.dataLimits : [[xLow, xHigh], [xLow, xHigh]]).map((l) => l.slice());
+    for (const point of points) {
+      for (let j = 0; j < 2; j++) {
+        const v = point[j], pad = (lim[j][1] - lim[j][0]) * 0.08;
+        if (!Number.isFinite(v)) continue;
+        if (v < lim[j][0]) lim[j][0] = v - pad;
+        if (v > lim[j][1]) lim[j][1] = v + pad;
+      }
+    }
+    return lim;
+  }
+  /** Decoded outputs side by side (a VAE's prior: 8 a row at most), captions under them; a
+   * point among the data on limits holding the points `hold`. */
+  function drawStrip(canvas, outputs, captions, hold) {
     const count = outputs.length, width = canvas.clientWidth || 300;
     const cell = Math.min(120, Math.floor((width - 8) / Math.min(count, canvas.classList.contains("prior") ? 8 : count)));
     const perRow = Math.max(1, Math.floor((width - 8) / cell)), rows = Math.ceil(count / perRow);
     const {g} = sized(canvas, rows * cell + 8 + (captions ? 14 : 0));
     outputs.forEach((output, i) => {
       const x = 4 + (i % perRow) * cell, y = 4 + Math.floor(i / perRow) * cell;
-      drawOutput(g, output, x + 2, y + 2, cell - 4, cell - 4);
+      drawOutput(g, output, x + 2, y + 2, cell - 4, cell - 4, undefined, hold && pointLimits(hold));
       if (captions) {
         g.fillStyle = TH.muted;
         g.font = "11px sans-serif";
@@ -844,12 +880,14 @@
     const rng = aevizRandom.defaultRng([experiment.train.seed, 4, sample]);
     const corrupted = clean.map((v) => v + noise * rng.standardNormal());
     const output = Array.from(reconstruct(corrupted, 1));
-    denoiseShown = {sample, noise, clean, corrupted, output};
+    // (limits: what the panels' points are drawn on, noisy input included)
+    const limits = d <= 3 && !RUN.imageShape ? pointLimits([clean, corrupted]) : null;
+    denoiseShown = {sample, noise, clean, corrupted, output, limits};
     if (noiseSlider) {
       noiseSlider.value = String(noise);
       noiseSample.value = String(sample);
     }
-    if (denoiseCanvas) drawStrip(denoiseCanvas, [clean, corrupted, output], ["clean", "noisy input", "reconstruction"]);
+    if (denoiseCanvas) drawStrip(denoiseCanvas, [clean, corrupted, output], ["clean", "noisy input", "reconstruction"], [clean, corrupted]);
     return denoiseShown;
   }
 
@@ -958,7 +996,7 @@
     // where on it the slider's recorded point is marked ([epoch, RMSE]; null: none).
     lossChart: () => ({recorded: recordedDrawn, axis: lossAxis, live: livePlaces, readout: lossReadout,
                        first: recordedDrawn ? recordedTimeline.find((e) => e >= COVERED[0] - 1e-9) : null,
-                       mark: sliderMark}),
+                       mark: sliderMark, labels: lossLabels}),
     codes: () => Array.from(currentCodes()),
     recordedAt: (epoch) => { const codes = recordedAt(epoch); return codes && Array.from(codes); },
     drag: dragTo,
