@@ -594,6 +594,28 @@ def test_a_comparisons_key_above_its_planes_names_every_class_whole(example_runs
 
 
 @pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_a_comparisons_key_of_long_class_names_stays_inside_the_frame(example_runs, size,
+                                                                      monkeypatch):
+    """Names cut only where even folded into two rows they are wider than the frame: with
+    the key's room the planes' whole width, 68-character names ran 455 px off 1280x720's
+    left edge."""
+    names = tuple(f"class {number} " + "x" * 60 for number in range(4))
+    runs = [dataclasses.replace(example_runs[f"optimizers-{name}"], label_names=names)
+            for name in ("sgd", "momentum", "rmsprop", "adam")]
+    views = [RunView(run, label) for run, label in zip(runs, ("SGD", "Momentum", "RMSProp",
+                                                               "Adam"))]
+    end = float(runs[0].epoch[-1])
+    scene = Scene(views, RenderOptions(size=size, panels=("code", "loss")), (0, end))
+    drawn_texts(scene, Frame(end, (end,) * len(runs)), monkeypatch)
+    renderer = scene.figure.canvas.get_renderer()
+    (key,) = scene.figure.legends
+    texts = [t.get_text() for t in key.get_texts()]
+    assert sorted(text.split(" x")[0] for text in texts) == [f"class {n}" for n in range(4)]
+    box = key.get_window_extent(renderer)
+    assert 0 <= box.x0 and box.x1 <= scene.figure.bbox.width, (box, texts)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
 @pytest.mark.parametrize("name", ["vae-vs-ae-vae", "vae-vs-ae-ae"])
 def test_a_single_digits_plane_keeps_its_title_and_its_room(whole_runs, name, size):
     """At 640x360 the VAE's plane was 104x83 px and its "N(0,1) 1σ 2σ / σ" key took the
