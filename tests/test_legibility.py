@@ -570,6 +570,52 @@ def test_a_comparisons_planes_name_their_axes_on_the_outer_planes_only(example_r
 
 
 @pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+@pytest.mark.parametrize("name", ["optimizers", "activations"])
+def test_a_comparisons_key_above_its_planes_names_every_class_whole(example_runs, name, size,
+                                                                     monkeypatch):
+    """The classes' key above a comparison's planes has their whole width: at 640x360 the
+    four optimizer planes' key read "cluste…" four times (its names cut to fit one plane's
+    slot), with room for all four names whole in one row."""
+    comparison = load_comparison(EXAMPLES / f"{name}.toml")
+    runs = [example_runs[member] for member in comparison.compare.runs]
+    views = [RunView(run, label) for run, label in zip(runs, comparison.compare.labels)]
+    end = float(runs[0].epoch[-1])
+    options = RenderOptions(size=size, panels=tuple(comparison.render.panels or ("code", "loss")),
+                            caption=comparison.render.caption)
+    scene = Scene(views, options, (0, end))
+    drawn_texts(scene, Frame(end, (end,) * len(runs)), monkeypatch)
+    renderer = scene.figure.canvas.get_renderer()
+    (key,) = scene.figure.legends
+    boxes = {t.get_text(): t.get_window_extent(renderer) for t in key.get_texts()}
+    assert sorted(boxes) == [f"cluster {number}" for number in range(1, 5)]
+    for text, box in boxes.items():
+        assert 0 <= box.x0 and box.x1 <= scene.figure.bbox.width, text
+    assert len({round(box.y0) for box in boxes.values()}) == 1  # one row, as before
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_a_comparisons_key_of_long_class_names_stays_inside_the_frame(example_runs, size,
+                                                                      monkeypatch):
+    """Names cut only where even folded into two rows they are wider than the frame: with
+    the key's room the planes' whole width, 68-character names ran 455 px off 1280x720's
+    left edge."""
+    names = tuple(f"class {number} " + "x" * 60 for number in range(4))
+    runs = [dataclasses.replace(example_runs[f"optimizers-{name}"], label_names=names)
+            for name in ("sgd", "momentum", "rmsprop", "adam")]
+    views = [RunView(run, label) for run, label in zip(runs, ("SGD", "Momentum", "RMSProp",
+                                                               "Adam"))]
+    end = float(runs[0].epoch[-1])
+    scene = Scene(views, RenderOptions(size=size, panels=("code", "loss")), (0, end))
+    drawn_texts(scene, Frame(end, (end,) * len(runs)), monkeypatch)
+    renderer = scene.figure.canvas.get_renderer()
+    (key,) = scene.figure.legends
+    texts = [t.get_text() for t in key.get_texts()]
+    assert sorted(text.split(" x")[0] for text in texts) == [f"class {n}" for n in range(4)]
+    box = key.get_window_extent(renderer)
+    assert 0 <= box.x0 and box.x1 <= scene.figure.bbox.width, (box, texts)
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
 @pytest.mark.parametrize("name", ["vae-vs-ae-vae", "vae-vs-ae-ae"])
 def test_a_single_digits_plane_keeps_its_title_and_its_room(whole_runs, name, size):
     """At 640x360 the VAE's plane was 104x83 px and its "N(0,1) 1σ 2σ / σ" key took the

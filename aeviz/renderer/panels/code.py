@@ -177,8 +177,12 @@ class CodePanel:
         self.members = members
         self.ghost = _ghost(ax, theme) if "ghost" in layers else None
         size = (2.2 if len(run.labels) <= 500 else 1.3) if compact else 3.6
-        self.points = [_points(ax, run, theme, label, _name_room(fig, slot, run, labels), size)
-                       for label in labels]
+        # Unkeyed here (a comparison's), the names go to the scene's key above the planes,
+        # which has the planes' whole width: cut to a plane's slot, "cluster 1" read
+        # "cluste…" four times at 640x360.
+        name_room = (_name_room(fig, slot, run, labels) if legend
+                     else _shared_name_room(fig, _legend_entries(labels, options) + len(marks)))
+        self.points = [_points(ax, run, theme, label, name_room, size) for label in labels]
         # After the classes, apart from them (first, it stood under the label column's name
         # as if a class): an empty line, the key's entry alone (scene draws the points).
         for name in marks:
@@ -397,6 +401,16 @@ def _name_room(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray) -> 
     widest = (ENTRY_EMS + NAME_EMS + LEGEND_GAP_EMS) * FONT["tick"]
     columns = min(LEGEND_COLUMNS, -(-count // most_rows), max(1, int(room // widest)))
     return room if columns <= 1 else room / columns - LEGEND_GAP_EMS * FONT["tick"]
+
+
+def _shared_name_room(fig: Figure, entries: int) -> float:
+    """The room for each of `entries` in a comparison's key above the planes, points: the
+    frame's width shared by its columns where it folds into two rows (see scene's
+    _classes_key), so that even long names' key stays inside the frame. A tenth spared for
+    the frame's margins, the key's padding and names measured by their ink, which run up to
+    7 % short of a legend's layout (at 0.95, 68-character names ran off a 1280x720 frame's
+    left edge)."""
+    return 0.9 * fig.get_size_inches()[0] * 72 / max(1, -(-entries // 2))
 
 
 def legend_name(run: Trajectory, label: int, room_pt: float) -> str:
