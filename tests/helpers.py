@@ -244,14 +244,19 @@ def assert_legible(runs, size: str, panels: tuple[str, ...], monkeypatch,
     assert len(texts) > 20
     smallest = min(texts, key=lambda t: t[1])
     assert smallest[1] >= SMALLEST_PX[size], smallest[:2]
-    width, height = options.pixels
+    assert_inside_and_apart(texts, options.pixels)
+    return texts
+
+
+def assert_inside_and_apart(texts: list, pixels: tuple[int, int]) -> None:
+    """Every text of `texts` (drawn_texts') inside a frame of `pixels`, none over another."""
+    width, height = pixels
     for text, _, box in texts:
         assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, (
             text, box)
     for i, (text, _, box) in enumerate(texts):
         for other, _, other_box in texts[i + 1:]:
             assert not overlap(box, other_box), (text, other)
-    return texts
 
 
 def overlap(a, b) -> bool:

@@ -30,6 +30,7 @@ from tests.conftest import tiny_text
 from tests.helpers import (
     SMALL_SIZE,
     SMALLEST_PX,
+    assert_inside_and_apart,
     assert_legible,
     drawn_text_boxes,
     drawn_texts,
@@ -787,12 +788,5 @@ def assert_key_whole(tmp_path, size, names, variational, extras, monkeypatch) ->
                             caption="A caption under the panels.", **extras)
     scene = Scene([RunView(run, "run 1")], options, (0, 2.0))
     texts = drawn_texts(scene, Frame(2.0, (2.0,)), monkeypatch)
-    width, height = options.pixels
-    shown = [text for text, _, _ in texts]
-    assert "label" in shown
-    for text, _, box in texts:
-        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, (
-            text, box)
-    for i, (text, _, box) in enumerate(texts):
-        for other, _, other_box in texts[i + 1:]:
-            assert not overlap(box, other_box), (text, other)
+    assert "label" in [text for text, _, _ in texts]
+    assert_inside_and_apart(texts, options.pixels)

@@ -1721,30 +1721,46 @@ def compared() -> dict:
             for name in ("activations", "optimizers")}
 
 
+def _pca_label(ax) -> tuple:
+    """PCA's label in `ax` once drawn, its window box, and whether it stands under the plot
+    (a key there)."""
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    (label,) = [t for t in ax.texts if t.get_text().startswith("PCA")]
+    box = label.get_window_extent(renderer)
+    return label, box, box.y0 < ax.get_window_extent(renderer).y0
+
+
+def _line_row(ax, label, curve_pt: float) -> tuple[float, float]:
+    """The pixel row of the line `label` names (its value, the text's last word), and half a
+    curve's width `curve_pt` in pixels."""
+    level = float(label.get_text().rsplit(" ", 1)[1])
+    return ax.transData.transform((0, level))[1], curve_pt / 2 * ax.figure.dpi / 72
+
+
+def _rows_at(ax, curve: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """The pixel rows of `curve` (data coordinates) at pixel `columns` (NaN past its ends)."""
+    xy = ax.transData.transform(curve)
+    return np.interp(columns, xy[:, 0], xy[:, 1], left=np.nan, right=np.nan)
+
+
 def assert_nothing_between_pcas_label_and_line(ax, curves: list[np.ndarray],
                                                curve_pt: float) -> None:
     """PCA's label in `ax` (else a key under the plot) has no point of `curves` (data
     coordinates) between it and its line, under or over its width; a curve drawn over the
     line (within half its width `curve_pt`) runs along it."""
-    figure = ax.figure
-    figure.canvas.draw()
-    renderer = figure.canvas.get_renderer()
-    (label,) = [t for t in ax.texts if t.get_text().startswith("PCA")]
-    box, plot = label.get_window_extent(renderer), ax.get_window_extent(renderer)
-    if box.y0 < plot.y0:  # a key under the plot
+    label, box, under = _pca_label(ax)
+    if under:  # a key under the plot
         return
     x, y = label.get_position()  # in axes fractions, as reference_line draws it
     if any(line.get_transform() == ax.transAxes and 0 < x - max(line.get_xdata()) < 0.1
            and abs(line.get_ydata()[0] - y) < 0.1 for line in ax.lines):
         return  # a key in the plot: the line's sample names it, wherever it stands
-    level = float(label.get_text().rsplit(" ", 1)[1])
-    line_y = ax.transData.transform((0, level))[1]
-    hug = curve_pt / 2 * figure.dpi / 72
+    line_y, hug = _line_row(ax, label, curve_pt)
     low, high = sorted([line_y, box.y0 if box.y0 > line_y else box.y1])
     columns = np.linspace(box.x0, box.x1, 200)
     for curve in curves:
-        xy = ax.transData.transform(curve)
-        y = np.interp(columns, xy[:, 0], xy[:, 1], left=np.nan, right=np.nan)
+        y = _rows_at(ax, curve, columns)
         between = (y > low) & (y < high) & (np.abs(y - line_y) > hug)
         assert not between.any(), (label.get_text(), float(np.nanmin(np.abs(y - line_y))))
 
@@ -1797,22 +1813,15 @@ def assert_pcas_bare_label_names_a_line_seen(ax, curves: list[np.ndarray],
     within half a curve's width `curve_pt` of the line, under or over the label's width (a
     curve drawn over the line there hides it, and the label reads as that curve's name).
     Returns whether the label is bare (False: a key)."""
-    figure = ax.figure
-    figure.canvas.draw()
-    renderer = figure.canvas.get_renderer()
-    (label,) = [t for t in ax.texts if t.get_text().startswith("PCA")]
-    box, plot = label.get_window_extent(renderer), ax.get_window_extent(renderer)
-    if box.y0 < plot.y0:  # a key under the plot
+    label, box, under = _pca_label(ax)
+    if under:  # a key under the plot
         return False
     if any(_samples(ax, line, label, box) for line in ax.lines):
         return False  # a key in the plot
-    level = float(label.get_text().rsplit(" ", 1)[1])
-    line_y = ax.transData.transform((0, level))[1]
-    hug = curve_pt / 2 * figure.dpi / 72
+    line_y, hug = _line_row(ax, label, curve_pt)
     columns = np.linspace(box.x0, box.x1, 200)
     for curve in curves:
-        xy = ax.transData.transform(curve)
-        y = np.interp(columns, xy[:, 0], xy[:, 1], left=np.nan, right=np.nan)
+        y = _rows_at(ax, curve, columns)
         hiding = np.abs(y - line_y) <= hug
         assert not hiding.any(), (label.get_text(), float(np.nanmin(np.abs(y - line_y))))
     return True

@@ -879,6 +879,28 @@ def test_the_weight_graph_names_a_vaes_halves_and_arrows_weights_beyond_its_scal
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def last_loss(browser, page: Path, size: tuple[int, int]) -> tuple[dict, dict]:
+    """The page's loss panel as drawn at its last step in a `size` window, and the
+    description's loss limits it was drawn on."""
+    viewport(browser, *size)
+    try:
+        driver = open_page(browser, page)
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        return (js(driver, "aeviz.drawn('loss')"),
+                js(driver, "aeviz.description().find((p) => p.name === 'loss').loss"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def loss_pixels(loss: dict, limits: dict):
+    """The drawn loss plot's pixels: (column of an epoch, row of a loss), numpy-wise."""
+    left, top, w, h = loss["box"]
+    (x0, x1), (y0, y1) = loss["xlim"], loss["ylim"]
+    f = np.log10 if limits["log"] else (lambda v: v)
+    return (lambda epoch: left + (epoch - x0) / (x1 - x0) * w,
+            lambda value: top + (1 - (f(value) - y0) / (y1 - y0)) * h)
+
+
 def label_with_no_curve_between(loss: dict, line: float, curves: list) -> None:
     """Each of the loss panel's reference labels (one line, at pixel row `line`): beside its
     line with no curve (pixel rows `curves`, each (xs, ys)) between the two, a curve within
@@ -912,20 +934,9 @@ def test_the_activations_pca_label_has_no_curve_between_it_and_its_line(browser,
     runs = [train(load_experiment(EXAMPLES / f"{name}.toml")) for name in comparison.compare.runs]
     page = tmp_path / "activations.html"
     render(runs, page, comparison.options)
-    viewport(browser, *size)
-    try:
-        driver = open_page(browser, page)
-        js(driver, "aeviz.seek(aeviz.steps() - 1)")
-        loss = js(driver, "aeviz.drawn('loss')")
-        limits = js(driver, "aeviz.description().find((p) => p.name === 'loss').loss")
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    left, top, w, h = loss["box"]
-    (x0, x1), (y0, y1) = loss["xlim"], loss["ylim"]
-    f = np.log10 if limits["log"] else (lambda v: v)
-    row = lambda v: top + (1 - (f(v) - y0) / (y1 - y0)) * h  # noqa: E731
-    timeline = run_views(runs, comparison.options)[0].timeline
-    px = left + (timeline - x0) / (x1 - x0) * w
+    loss, limits = last_loss(browser, page, size)
+    column, row = loss_pixels(loss, limits)
+    px = column(run_views(runs, comparison.options)[0].timeline)
     assert loss["labels"], "the PCA line is labelled"
     label_with_no_curve_between(loss, row(limits["references"][0]["level"]),
                                 [(px, row(run.loss)) for run in runs])
@@ -940,13 +951,7 @@ def test_a_single_runs_pca_key_under_the_plot_stands_apart_from_the_axis_title(b
     run = train(load_experiment(EXAMPLES / "activations-sigmoid.toml"))
     page = tmp_path / "sigmoid.html"
     render([run], page, run.experiment.render)
-    viewport(browser, 640, 400)
-    try:
-        driver = open_page(browser, page)
-        js(driver, "aeviz.seek(aeviz.steps() - 1)")
-        loss = js(driver, "aeviz.drawn('loss')")
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    loss, _ = last_loss(browser, page, (640, 400))
     left, top, w, h = loss["box"]
     (label,) = loss["labels"]
     assert label["key"], label  # no place by its line
@@ -982,29 +987,19 @@ def test_a_bare_pca_label_stands_where_its_line_is_seen(browser, pca_lessons, si
     for name, (runs, options) in pca_lessons.items():
         page = tmp_path / f"{name}.html"
         render(runs, page, options)
-        viewport(browser, *size)
-        try:
-            driver = open_page(browser, page)
-            js(driver, "aeviz.seek(aeviz.steps() - 1)")
-            loss = js(driver, "aeviz.drawn('loss')")
-            limits = js(driver, "aeviz.description().find((p) => p.name === 'loss').loss")
-        finally:
-            browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-        left, top, w, h = loss["box"]
-        (x0, x1), (y0, y1) = loss["xlim"], loss["ylim"]
-        f = np.log10 if limits["log"] else (lambda v: v)
-        timeline = run_views(runs, options)[0].timeline
-        px = left + (timeline - x0) / (x1 - x0) * w
+        loss, limits = last_loss(browser, page, size)
+        column, row = loss_pixels(loss, limits)
+        px = column(run_views(runs, options)[0].timeline)
         assert loss["labels"], (name, "the PCA line is labelled")
         for label in loss["labels"]:
             if label["key"]:  # a sample of the line names it, wherever it stands
                 continue
             (level,) = [ref["level"] for ref in limits["references"]
                         if label["text"] in ref["texts"]]
-            line = top + (1 - (f(level) - y0) / (y1 - y0)) * h
+            line = row(level)
             dense = np.linspace(label["box"][0], label["box"][2], 200)
             for run in runs:
-                rows = np.interp(dense, px, top + (1 - (f(run.loss) - y0) / (y1 - y0)) * h)
+                rows = np.interp(dense, px, row(run.loss))
                 assert not (np.abs(rows - line) <= 2).any(), (name, label, line)
 
 
