@@ -70,7 +70,7 @@ from aeviz.renderer.panels.placement import (
 )
 from aeviz.renderer.panels.sparsity import readouts, silent_shares
 from aeviz.renderer.panels.style import class_name, cluster_color
-from aeviz.renderer.panels.terms import fitted_ticks
+from aeviz.renderer.panels.terms import name_axis, number_axis
 from aeviz.renderer.panels.variational import KEY_TEXTS
 from aeviz.renderer.scales import (
     apply_code_scale,
@@ -644,15 +644,8 @@ class HandoutFigure:
         twin.set_ylim(0, top)
         twin.set_xlim(ax.get_xlim())
         twin.yaxis.set_major_locator(MaxNLocator(4))
-        largest = float(np.nanmax(view.run.terms)) if view.run.terms.size else 0.0
-        ticks = fitted_ticks(largest, top, twin.get_window_extent().height * 72
-                             / twin.figure.dpi) if np.isfinite(largest) else []
-        if ticks:  # drawn and numbered over the terms' range, as the clip's
-            twin.set_yticks(ticks)
-            twin.spines["right"].set_bounds(0, ticks[-1])
-        own = terms[0].color if len(terms) == 1 else self.theme.muted
-        twin.set_ylabel(", ".join(term.title for term in terms), labelpad=2, color=own)
-        twin.tick_params(axis="y", labelcolor=own)  # numbered in its color, as the clip's
+        number_axis(twin, view.run.terms, top)  # as the clip's
+        name_axis(twin, terms, self.theme, labelpad=2)
         to_ax = twin.transData + ax.transAxes.inverted()
         points = [to_ax.transform(np.column_stack([x, y])) for x, y in curves]
         return np.concatenate(points) if points else np.zeros((0, 2))

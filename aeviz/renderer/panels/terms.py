@@ -29,12 +29,7 @@ class TermsAxis:
         twin.spines["right"].set_color(theme.faint)
         terms = run_terms(run, theme)
         self.colors = [term.color for term in terms]
-        names = [term.title for term in terms]
-        own = self.colors[0] if len(names) == 1 else theme.muted
-        twin.set_ylabel(", ".join(names), color=own, fontsize=FONT["label"])
-        # Its numbers in its color too: a gray "1" level with PCA's dashed line at the right
-        # edge was read as PCA's value (sparse-codes at 640x360).
-        twin.tick_params(axis="y", labelcolor=own)
+        name_axis(twin, terms, theme, fontsize=FONT["label"])
         self.lines = []
         for number, term in enumerate(terms):  # in the description's style (dash-dot)
             if future:
@@ -47,21 +42,35 @@ class TermsAxis:
             top = (float(np.nanmax(run.terms)) if run.terms.size else 1.0) * 1.4 or 1
         twin.set_ylim(0, top)  # below the RMSE's value label, top right
         twin.set_xlim(ax.get_xlim())
-        # The axis drawn and numbered over the terms' range only (its room above them keeps
-        # their curves under the RMSE's: numbered to the top, at 640x360 it ran 0-3 beside
-        # a curve under 0.45, read as flat).
-        if run.terms.size and np.isfinite(np.nanmax(run.terms)):
-            ticks = fitted_ticks(float(np.nanmax(run.terms)), top,
-                                 twin.get_window_extent().height * 72 / twin.figure.dpi)
-            if ticks:
-                twin.set_yticks(ticks)
-                twin.spines["right"].set_bounds(0, ticks[-1])
+        number_axis(twin, run.terms, top)
         self.artists = self.lines
 
     def update(self, state: State) -> None:
         known = state.snapshot + 1  # recorded values only, as the RMSE beside them
         for number, line in enumerate(self.lines):
             line.set_data(self.view.timeline[:known], self.view.run.terms[:known, number])
+
+
+def name_axis(twin: Axes, terms: list, theme: Theme, **label) -> None:
+    """The terms' axis named and numbered in their color (the theme's gray for several): a
+    gray "1" level with PCA's dashed line at the plot's right edge was read as PCA's value
+    (sparse-codes at 640x360). `terms`: description.run_terms'; `label`: for its name."""
+    own = terms[0].color if len(terms) == 1 else theme.muted
+    twin.set_ylabel(", ".join(term.title for term in terms), color=own, **label)
+    twin.tick_params(axis="y", labelcolor=own)
+
+
+def number_axis(twin: Axes, values: np.ndarray, top: float) -> None:
+    """The terms' axis (from 0 to `top`) drawn and numbered over their `values`' range only
+    (its room above them keeps their curves under the RMSE's: numbered to the top, at
+    640x360 it ran 0-3 beside a curve under 0.45, read as flat)."""
+    largest = float(np.nanmax(values)) if values.size else 0.0
+    if not np.isfinite(largest):
+        return
+    ticks = fitted_ticks(largest, top, twin.get_window_extent().height * 72 / twin.figure.dpi)
+    if ticks:
+        twin.set_yticks(ticks)
+        twin.spines["right"].set_bounds(0, ticks[-1])
 
 
 def fitted_ticks(largest: float, top: float, axis_pt: float,
