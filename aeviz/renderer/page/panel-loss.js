@@ -91,6 +91,9 @@ page.panelKinds.loss = (() => {
       this.runs = stage.runs;
       this.limits = spec.loss;  // the description's: limits, log axis, reference lines, terms
       this.terms = this.limits.terms_axis ? stage.data.description.runs[0].terms : [];
+      // The largest finite term (0: none), which numbers their axis.
+      this.termsLargest = this.terms.length
+        ? Array.from(this.runs[0].terms).reduce((a, v) => (Number.isFinite(v) ? Math.max(a, v) : a), 0) : 0;
       // A denoising run's training objective (one run only): its values, packed per snapshot.
       this.objective = this.limits.objective ? this.runs[0].objective : null;
       this.lines = this.runs.length + (this.objective ? 1 : 0);  // readout lines, top right
@@ -117,8 +120,7 @@ page.panelKinds.loss = (() => {
       let right = 12;
       if (this.terms.length) {
         ctx.font = font(TERMS_FONT);
-        const largest = Array.from(this.runs[0].terms).reduce((a, v) => (Number.isFinite(v) ? Math.max(a, v) : a), 0);
-        const ticks = fittedTicks(largest, limits.terms_top, this.height - 46, TERMS_FONT);
+        const ticks = fittedTicks(this.termsLargest, limits.terms_top, this.height - 46, TERMS_FONT);
         const widest = Math.max(0, ...ticks.map((v) => ctx.measureText(tickName(v)).width));
         right = Math.max(54, TICK_GAP + widest + 22);
       }
@@ -266,8 +268,7 @@ page.panelKinds.loss = (() => {
     termsAxis(ctx) {
       const box = this.box, theme = this.stage.theme, top = this.limits.terms_top;
       this.termsBox = new Box(box.left, box.top, box.width, box.height, box.xlim, [0, top]);
-      const finite = Array.from(this.runs[0].terms).filter(Number.isFinite);
-      const ticks = this.termTicks = fittedTicks(finite.length ? Math.max(...finite) : 0, top, box.height, TERMS_FONT);
+      const ticks = this.termTicks = fittedTicks(this.termsLargest, top, box.height, TERMS_FONT);
       const end = ticks.length ? this.termsBox.y(ticks[ticks.length - 1]) : box.top;
       // Numbered and named in the term's color (the clip's TermsAxis): a gray number level
       // with PCA's line at the plot's edge was read as PCA's value.
