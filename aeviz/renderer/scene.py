@@ -102,7 +102,9 @@ class Scene:
                            for note in getattr(panel, "notes", [])]
             if figure.legends:
                 self._details_clear_of(figure.legends[0])
-        self.background = None
+        # What blitting draws onto (see draw): the figure bare of the changing artists and
+        # of a caption in pages, and that with the page shown.
+        self.bare = self.background = None
 
     def _centre_runs(self, low: float) -> None:
         """Several runs and no loss panel: the panels moved down to the middle of the room
@@ -326,8 +328,8 @@ class Scene:
 
     def show_caption_page(self, number: int, count: int) -> None:
         """Show the caption's page for frame `number` of `count` (see caption_page). The
-        caption is part of the blitting's background: a new page (a few times a clip)
-        draws the background anew, and the frames between draw nothing more."""
+        page is part of the blitting's background: a new page (a few times a clip) draws
+        its lines onto the bare background once, and the frames between draw nothing more."""
         if len(self.caption_pages) < 2:
             return
         page = caption_page(number, count, len(self.caption_pages))
@@ -395,13 +397,23 @@ class Scene:
 
     def draw(self, frame: Frame) -> memoryview:
         """The frame's pixels (RGBA, row-major), drawn by blitting onto the saved background
-        (by a full redraw when the scales follow the values: then the axes change too)."""
+        (by a full redraw when the scales follow the values: then the axes change too). A
+        caption in pages is left out of the bare background and drawn onto a copy of it
+        once a page (see show_caption_page): its lines are drawn a few times a clip, never
+        every frame."""
         if self.options.scales == "follow":
             return self.draw_full(frame)
-        if self.background is None:
-            for artist in self.artists:
+        if self.bare is None:
+            paged = self.caption_pages if len(self.caption_pages) > 1 else []
+            for artist in self.artists + [line for page in paged for line in page]:
                 artist.set_animated(True)  # left out of the background
             self.canvas.draw()
+            self.bare = self.canvas.copy_from_bbox(self.figure.bbox)
+            self.background = None if paged else self.bare
+        if self.background is None:  # the bare background and the page shown
+            self.canvas.restore_region(self.bare)
+            for line in self.caption_lines:
+                self.figure.draw_artist(line)
             self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         self.canvas.restore_region(self.background)
         for artist in sorted(self.update(frame), key=lambda a: a.get_zorder()):
@@ -411,8 +423,8 @@ class Scene:
     def draw_full(self, frame: Frame) -> memoryview:
         """The same frame by a complete redraw (the reference the blitting must match)."""
         self.update(frame)
-        for artist in self.artists:
+        for artist in self.artists + [line for page in self.caption_pages for line in page]:
             artist.set_animated(False)
         self.canvas.draw()
-        self.background = None
+        self.bare = self.background = None
         return self.canvas.buffer_rgba()
