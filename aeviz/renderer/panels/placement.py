@@ -140,6 +140,15 @@ def _outside_math(line: str, count: int, spans: list | None = None) -> int:
     return count
 
 
+def _stray_dollars_escaped(text: str) -> str:
+    """`text` with each line's $ signs that start or end no math escaped ("\\$" prints "$"):
+    a line cut in two keeps its math, never makes math of them ("$\\frac{a}{b}$$", three
+    signs, plain text, wrapped as "$\\frac{a}" and "{b}$$", whose two signs failed to parse)."""
+    if "$" not in text:
+        return text
+    return "\n".join(_plain_dollars(line, _math_spans(line)) for line in text.split("\n"))
+
+
 def _plain_lines(text: str) -> str:
     """`text` with each line's runs of spaces and tabs made one space, and empty lines
     dropped: its line breaks kept (matplotlib pairs $ signs line by line, and so does the text
@@ -157,6 +166,7 @@ def wrap_text(text: str, size: float, room_pt: float, lines: int) -> list[str]:
     hold, and each line is found by bisection, so a long text costs what a short one does.
     """
     limit = lines * most_chars(size, room_pt)
+    text = _stray_dollars_escaped(text)
     rest = _plain_lines(text[:_outside_math(text, limit + 1)])  # no math cut in two
     cut = len(text) > limit
     out: list[str] = []
@@ -192,6 +202,7 @@ def wrap_sentences(text: str, size: float, room_pt: float, lines: int) -> list[s
     alone is cut.
 
     Bounded: only the characters `lines` lines could hold are looked at."""
+    text = _stray_dollars_escaped(text)
     wrapped = wrap_text(text, size, room_pt, lines)
     if not wrapped or not wrapped[-1].endswith("…"):
         return wrapped
@@ -214,7 +225,7 @@ def left_out_note(text: str, drawn: list[str], where: str) -> str | None:
     note saying how much of it fits `where` ("a 640x360 frame", "the handout"); None when all
     of it is drawn. Counted in lines when the caption has line breaks of its own, else in
     sentences (counted in printed characters: the wrap drops spaces where it breaks)."""
-    plain = _plain_lines(text)
+    plain = _plain_lines(_stray_dollars_escaped(text))
     shown = sum(len("".join(line.split())) for line in drawn)
     total = len("".join(plain.split()))
     if shown >= total:
@@ -243,6 +254,7 @@ def caption_pages(text: str, size: float, room_pt: float, lines: int) -> list[Ca
     one page, wrap_sentences' lines (the frame drawn as before pages existed).
 
     Bounded as wrap_sentences: each page looks at the characters its lines could hold."""
+    text = _stray_dollars_escaped(text)
     plain = _plain_lines(text)
     first = wrap_sentences(text, size, room_pt, lines)
     pages, start = [], 0
@@ -285,7 +297,7 @@ def page_note(text: str, pages: list[CaptionPage], page: int, where: str,
     (the one its moment shows in the clip), and says what it leaves out."""
     if len(pages) == 1:
         return left_out_note(text, pages[0].lines, where)
-    plain = _plain_lines(text)
+    plain = _plain_lines(_stray_dollars_escaped(text))
     unit = "line" if "\n" in plain else "sentence"
     ends = _whole_ends(plain)
     total = len(ends) + 1
