@@ -133,6 +133,22 @@ def test_a_still_shows_the_page_of_its_moment_in_the_clip(run_cli, tiny_run_path
             "moment; the rest is left out\n") in said["12"]
 
 
+def test_a_still_draws_its_moments_page_as_that_sentence_alone_is_drawn(tiny_run_path,
+                                                                        tmp_path):
+    """The strip is one line on every page: a still of a page is the still of a caption of
+    that page's sentence alone, pixel for pixel."""
+    import imageio.v3 as iio
+
+    run = trajectory.load(tiny_run_path)
+    for epoch, sentence in ((0, SENTENCES[0]), (12, SENTENCES[2])):
+        pixels = []
+        for name, caption in (("paged", DENOISING), ("alone", sentence)):
+            out = tmp_path / f"{name}{epoch}.png"
+            render([run], out, RenderOptions(size="640x360", caption=caption), epoch=epoch)
+            pixels.append(iio.imread(out))
+        np.testing.assert_array_equal(*pixels)
+
+
 def test_the_viewer_pages_the_caption_by_its_slider(tiny_run_path):
     figure = Figure(figsize=(8, 5), dpi=60)  # under 6 in: one line, as at 640x360
     FigureCanvasAgg(figure)

@@ -113,7 +113,8 @@ def _render(runs: list[Trajectory], output: str | Path, options: RenderOptions,
         writer.setup()
         previous = None
         for done, frame in enumerate(frames, start=1):
-            scene.show_caption_page(done - 1, len(frames))
+            if still is None:  # (a still keeps the page of its moment)
+                scene.show_caption_page(done - 1, len(frames))
             shown = (frame, scene.caption_page)
             if shown != previous:  # held frames are sent again without drawing
                 with deferred():
