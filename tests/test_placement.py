@@ -120,7 +120,8 @@ def test_a_caption_keeps_its_line_breaks_so_its_dollars_pair_as_the_door_read_th
     """Found by the attack pass: a caption's lines were joined before wrapping, so "cost $5"
     and "and $6" (no math, says the door) became one line of math, and "$x$" + newline + "学"
     one math line holding a glyph its fonts lack (mathtext's warning at render)."""
-    assert wrap_text("cost $5\nand $6", 11.5, 400, 3) == ["cost $5", "and $6"]
+    # (Their $ signs escaped: printed "cost $5", never paired with another by a cut.)
+    assert wrap_text("cost $5\nand $6", 11.5, 400, 3) == ["cost \\$5", "and \\$6"]
     assert wrap_text("$x$\n学", 11.5, 400, 3) == ["$x$", "学"]
     assert wrap_sentences("One.\n\n  Two   words.\nThree.", 11.5, 400, 2) == ["One.",
                                                                               "Two words."]
@@ -240,8 +241,9 @@ def test_a_caption_cut_to_fit_is_said_on_stderr_never_left_out_silently(run_cli,
     result = run_cli("render", tiny_run_path, "-o", tmp_path / "c.png", "--size", "640x360",
                      "--caption", FOUR_SENTENCES)
     assert result.exit_code == 0
-    assert "note: caption: 1 of 4 sentences fit a 640x360 frame; the rest is left out\n" \
-        in result.stderr
+    # A still shows the page its moment shows in the clip (the last epoch: the last page).
+    assert ("note: caption: sentence 4 of 4 fits a 640x360 frame, as the clip shows it at this "
+            "moment; the rest is left out\n") in result.stderr
     result = run_cli("render", tiny_run_path, "-o", tmp_path / "d.png", "--size", "1280x720",
                      "--caption", FOUR_SENTENCES)
     assert "caption" not in result.stderr  # all four fit

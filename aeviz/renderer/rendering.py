@@ -89,15 +89,17 @@ def _render(runs: list[Trajectory], output: str | Path, options: RenderOptions,
     views = run_views(runs, options)
     options = within_budgets(views, options, notify)
     timelines = [view.timeline for view in views]
+    still = None
     if kind in STILLS:
         frames = [_still(views, epoch, notify)]
         # A still shows the runs' whole span, so the loss curve has its context.
         span = (min(t[0] for t in timelines), max(t[-1] for t in timelines))
+        still = _in_clip(timelines, options, frames[0].position)
     else:
         frames = plan_frames(timelines, options)
         span = (frames[0].position, frames[-1].position)
     with deferred():  # a signal is raised between drawing steps, never inside matplotlib
-        scene = Scene(views, options, span)
+        scene = Scene(views, options, span, still=still)
     for note in scene.notes:
         notify(note)
     if kind in VECTOR_FORMATS:
@@ -111,11 +113,14 @@ def _render(runs: list[Trajectory], output: str | Path, options: RenderOptions,
         writer.setup()
         previous = None
         for done, frame in enumerate(frames, start=1):
-            if frame != previous:  # held frames are sent again without drawing
+            if still is None:  # (a still keeps the page of its moment)
+                scene.show_caption_page(done - 1, len(frames))
+            shown = (frame, scene.caption_page)
+            if shown != previous:  # held frames are sent again without drawing
                 with deferred():
                     pixels = scene.draw(frame)
             writer.grab_frame(pixels)
-            previous = frame
+            previous = shown
             if on_frame is not None:
                 on_frame(done, len(frames))
         writer.finish()
@@ -145,6 +150,7 @@ def _writer(kind: str, output: str | Path, options: RenderOptions, scene: Scene,
         picks = np.linspace(0, len(frames) - 1, min(GIF_PALETTE_SAMPLES, len(frames)))
         samples = []
         for i in picks:
+            scene.show_caption_page(int(i), len(frames))
             samples.append(bytes(scene.draw(frames[int(i)])))
             checkpoint()
         return samples
@@ -182,6 +188,22 @@ def _still(views: list[RunView], epoch: float | None,
                f"{position:g}: shown at {'their' if len(ended) > 1 else 'its'} last snapshot")
     return Frame(float(position), tuple(index_at(t, position, interpolate=False)
                                         for t in timelines))
+
+
+def _in_clip(timelines: list[np.ndarray], options: RenderOptions,
+             position: float) -> tuple[int, int]:
+    """Where a still's moment falls in the clip of the same options: (number, count) of the
+    clip's last frame nearest to `position` (the last epoch: the clip's last frame), so a
+    still and that frame show the same page of the caption. Options no clip can have (too
+    many frames): the moment's share of the runs' span."""
+    try:
+        positions = np.array([frame.position for frame in plan_frames(timelines, options)])
+    except SettingError:
+        first = min(t[0] for t in timelines)
+        length = max(t[-1] for t in timelines) - first
+        return (round(1000 * (position - first) / length) if length else 1000), 1001
+    distance = np.abs(positions - position)
+    return int(np.flatnonzero(distance == distance.min())[-1]), len(positions)
 
 
 def _epochs(position: float) -> str:

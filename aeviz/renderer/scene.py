@@ -32,14 +32,15 @@ from aeviz.renderer.panels import (
 )
 from aeviz.renderer.panels.decoder import decoder_panel
 from aeviz.renderer.panels.placement import (
+    caption_page,
+    caption_pages,
     draw_lines,
     fit_text,
-    left_out_note,
     line_baselines,
+    page_note,
     reading_order,
     text_width,
     wider_than,
-    wrap_sentences,
 )
 from aeviz.renderer.panels.variational import lower_key_below
 from aeviz.renderer.scales import ColorScale
@@ -57,9 +58,11 @@ class Scene:
     """The figure for one clip: `draw(frame)` returns the frame's RGBA pixels."""
 
     def __init__(self, views: list[RunView], options: RenderOptions, span: tuple[float, float],
-                 figure: Figure | None = None, bottom: float = 0.0):
+                 figure: Figure | None = None, bottom: float = 0.0,
+                 still: tuple[int, int] | None = None):
         """`figure`: draw into this one (the viewer's window) instead of a new Agg figure;
-        `bottom`: a strip of that height (figure fraction) is left free, for controls."""
+        `bottom`: a strip of that height (figure fraction) is left free, for controls;
+        `still`: a still, showing frame (number, count) of the clip (its caption's page)."""
         self.views, self.options, self.bottom = views, options, bottom
         self.theme = theme = THEMES[options.theme]
         # The theme as rcParams: what the panels do not set themselves looks the same in
@@ -81,7 +84,7 @@ class Scene:
             self.colors = [run.color for run in self.description.runs]
             self.norms: dict[ColorScale, object] = {}  # each shared color scale's one norm
             self._header(views[0])
-            caption = self._caption(bottom)
+            caption = self._caption(bottom, still)
             # (panel, number of the run it shows, or None for the shared loss panel)
             low = bottom + caption  # the panels fit above the free strip and the caption
             squeeze = (1 - self.header - low) / (1 - self.header)
@@ -99,7 +102,9 @@ class Scene:
                            for note in getattr(panel, "notes", [])]
             if figure.legends:
                 self._details_clear_of(figure.legends[0])
-        self.background = None
+        # What blitting draws onto (see draw): the figure bare of the changing artists and
+        # of a caption in pages, and that with the page shown.
+        self.bare = self.background = None
 
     def _centre_runs(self, low: float) -> None:
         """Several runs and no loss panel: the panels moved down to the middle of the room
@@ -280,12 +285,18 @@ class Scene:
         fig.add_artist(self.status)
         self.header_artists = [self.counter, self.status]
 
-    def _caption(self, bottom: float) -> float:
+    def _caption(self, bottom: float, still: tuple[int, int] | None) -> float:
         """Draw `options.caption` (if set) in a strip just above `bottom`: wrapped to at most
-        caption_lines_most lines across the page, cut with an ellipsis beyond. Returns the strip's
-        height (figure fraction; 0 without a caption, which leaves the layout as it was)."""
+        caption_lines_most lines across the page; where it does not fit whole, its pages
+        (caption_pages) take turns, each drawn once and shown by show_caption_page, the
+        strip as tall as the tallest, each page's first line at its top (nothing moves
+        between pages). `still`: (frame number, frame count) of the clip's frame a still
+        shows, whose page it keeps. Returns the strip's height (figure fraction; 0 without
+        a caption, which leaves the layout as it was)."""
         text = self.options.caption
-        self.caption_lines: list = []  # the texts drawn, one per line
+        self.caption_lines: list = []  # the texts drawn, one per line, of the page shown
+        self.caption_pages: list[list] = []  # every page's texts (hidden but the one shown)
+        self.caption_page = 0
         if not text or not text.strip():
             return 0.0
         fig = self.figure
@@ -293,16 +304,43 @@ class Scene:
         most = caption_lines_most(height_in, width_in)
         # A margin on the right: Agg draws text a little wider than its outline measures.
         room = 0.97 * width_in * 72 - 2 * FONT["label"]
-        lines = wrap_sentences(text, FONT["label"], room, most)
+        pages = caption_pages(text, FONT["label"], room, most)
+        if still is not None:
+            self.caption_page = caption_page(*still, len(pages))
         pixels = "x".join(f"{side * fig.dpi:.0f}" for side in (width_in, height_in))
-        note = left_out_note(text, lines, f"a {pixels} frame")
+        note = page_note(text, pages, self.caption_page, f"a {pixels} frame",
+                         still=still is not None)
         if note:
             self.notes.append(note)
-        self.caption_lines = draw_lines(fig, 0.012, bottom * height_in + 0.5 * CAPTION_PAD_IN,
-                                        lines, FONT["label"], self.theme.foreground)
         # As tall as its lines, their math included (a fraction, a sum's limits).
-        block_in = line_baselines(lines, FONT["label"])[1] / 72
-        return (max(len(lines) * CAPTION_LINE_IN, block_in) + CAPTION_PAD_IN) / height_in
+        blocks = [line_baselines(page.lines, FONT["label"])[1] / 72 for page in pages]
+        block_in = max(blocks)
+        base_in = bottom * height_in + 0.5 * CAPTION_PAD_IN
+        for page, block in zip(pages, blocks):
+            texts = draw_lines(fig, 0.012, base_in + block_in - block, page.lines,
+                               FONT["label"], self.theme.foreground)
+            for line in texts:
+                line.set_visible(len(self.caption_pages) == self.caption_page)
+            self.caption_pages.append(texts)
+        self.caption_lines = self.caption_pages[self.caption_page]
+        lines = max(len(page.lines) for page in pages)
+        return (max(lines * CAPTION_LINE_IN, block_in) + CAPTION_PAD_IN) / height_in
+
+    def show_caption_page(self, number: int, count: int) -> None:
+        """Show the caption's page for frame `number` of `count` (see caption_page). The
+        page is part of the blitting's background: a new page (a few times a clip) draws
+        its lines onto the bare background once, and the frames between draw nothing more."""
+        if len(self.caption_pages) < 2:
+            return
+        page = caption_page(number, count, len(self.caption_pages))
+        if page == self.caption_page:
+            return
+        for line in self.caption_lines:
+            line.set_visible(False)
+        self.caption_page, self.caption_lines = page, self.caption_pages[page]
+        for line in self.caption_lines:
+            line.set_visible(True)
+        self.background = None
 
     def _details_clear_of(self, legend) -> None:
         """Shorten the header's second line to end before the clusters' legend beside it."""
@@ -359,13 +397,23 @@ class Scene:
 
     def draw(self, frame: Frame) -> memoryview:
         """The frame's pixels (RGBA, row-major), drawn by blitting onto the saved background
-        (by a full redraw when the scales follow the values: then the axes change too)."""
+        (by a full redraw when the scales follow the values: then the axes change too). A
+        caption in pages is left out of the bare background and drawn onto a copy of it
+        once a page (see show_caption_page): its lines are drawn a few times a clip, never
+        every frame."""
         if self.options.scales == "follow":
             return self.draw_full(frame)
-        if self.background is None:
-            for artist in self.artists:
+        if self.bare is None:
+            paged = self.caption_pages if len(self.caption_pages) > 1 else []
+            for artist in self.artists + [line for page in paged for line in page]:
                 artist.set_animated(True)  # left out of the background
             self.canvas.draw()
+            self.bare = self.canvas.copy_from_bbox(self.figure.bbox)
+            self.background = None if paged else self.bare
+        if self.background is None:  # the bare background and the page shown
+            self.canvas.restore_region(self.bare)
+            for line in self.caption_lines:
+                self.figure.draw_artist(line)
             self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         self.canvas.restore_region(self.background)
         for artist in sorted(self.update(frame), key=lambda a: a.get_zorder()):
@@ -375,8 +423,8 @@ class Scene:
     def draw_full(self, frame: Frame) -> memoryview:
         """The same frame by a complete redraw (the reference the blitting must match)."""
         self.update(frame)
-        for artist in self.artists:
+        for artist in self.artists + [line for page in self.caption_pages for line in page]:
             artist.set_animated(False)
         self.canvas.draw()
-        self.background = None
+        self.bare = self.background = None
         return self.canvas.buffer_rgba()

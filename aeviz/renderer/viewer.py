@@ -141,6 +141,8 @@ class Viewer:
     def show(self, index: int) -> None:
         """Move to frame `index` (clamped to the clip) and redraw."""
         self.index = max(0, min(int(index), len(self.frames) - 1))
+        # The caption's page by the slider's place, as a clip's by its frame's.
+        self.scene.show_caption_page(self.index, len(self.frames))
         self.scene.update(self.frames[self.index])
         if self.slider.val != self.positions[self.index]:
             self.slider.set_val(self.positions[self.index])  # on_slider finds nothing to do

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
+from typing import NamedTuple
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -139,6 +140,15 @@ def _outside_math(line: str, count: int, spans: list | None = None) -> int:
     return count
 
 
+def _stray_dollars_escaped(text: str) -> str:
+    """`text` with each line's $ signs that start or end no math escaped ("\\$" prints "$"):
+    a line cut in two keeps its math, never makes math of them ("$\\frac{a}{b}$$", three
+    signs, plain text, wrapped as "$\\frac{a}" and "{b}$$", whose two signs failed to parse)."""
+    if "$" not in text:
+        return text
+    return "\n".join(_plain_dollars(line, _math_spans(line)) for line in text.split("\n"))
+
+
 def _plain_lines(text: str) -> str:
     """`text` with each line's runs of spaces and tabs made one space, and empty lines
     dropped: its line breaks kept (matplotlib pairs $ signs line by line, and so does the text
@@ -156,6 +166,7 @@ def wrap_text(text: str, size: float, room_pt: float, lines: int) -> list[str]:
     hold, and each line is found by bisection, so a long text costs what a short one does.
     """
     limit = lines * most_chars(size, room_pt)
+    text = _stray_dollars_escaped(text)
     rest = _plain_lines(text[:_outside_math(text, limit + 1)])  # no math cut in two
     cut = len(text) > limit
     out: list[str] = []
@@ -191,6 +202,7 @@ def wrap_sentences(text: str, size: float, room_pt: float, lines: int) -> list[s
     alone is cut.
 
     Bounded: only the characters `lines` lines could hold are looked at."""
+    text = _stray_dollars_escaped(text)
     wrapped = wrap_text(text, size, room_pt, lines)
     if not wrapped or not wrapped[-1].endswith("…"):
         return wrapped
@@ -213,7 +225,7 @@ def left_out_note(text: str, drawn: list[str], where: str) -> str | None:
     note saying how much of it fits `where` ("a 640x360 frame", "the handout"); None when all
     of it is drawn. Counted in lines when the caption has line breaks of its own, else in
     sentences (counted in printed characters: the wrap drops spaces where it breaks)."""
-    plain = _plain_lines(text)
+    plain = _plain_lines(_stray_dollars_escaped(text))
     shown = sum(len("".join(line.split())) for line in drawn)
     total = len("".join(plain.split()))
     if shown >= total:
@@ -226,6 +238,92 @@ def left_out_note(text: str, drawn: list[str], where: str) -> str | None:
     printed = list(accumulate((not char.isspace() for char in plain), initial=0))
     whole = sum(1 for end in ends if printed[end] <= shown)
     return f"caption: {whole} of {len(ends) + 1} {unit}s fit {where}; the rest is left out"
+
+
+class CaptionPage(NamedTuple):
+    """One page of a caption (see caption_pages): its lines, and where its text ends in the
+    caption made plain (_plain_lines)."""
+    lines: list[str]
+    end: int
+
+
+def caption_pages(text: str, size: float, room_pt: float, lines: int) -> list[CaptionPage]:
+    """`text` as pages of at most `lines` lines that a clip shows in turn, each as many
+    whole sentences (or lines of its own) as fit, as wrap_sentences finds them; a sentence
+    too long alone takes a page of its own, cut with an ellipsis. A text that fits whole:
+    one page, wrap_sentences' lines (the frame drawn as before pages existed).
+
+    Bounded as wrap_sentences: each page looks at the characters its lines could hold."""
+    text = _stray_dollars_escaped(text)
+    plain = _plain_lines(text)
+    first = wrap_sentences(text, size, room_pt, lines)
+    pages, start = [], 0
+    while start < len(plain):
+        rest = plain[start:]
+        shown = first if not pages else wrap_sentences(rest, size, room_pt, lines)
+        end = start + _shown_through(rest, shown)
+        pages.append(CaptionPage(shown, end))
+        start = end + len(plain[end:]) - len(plain[end:].lstrip())
+    return pages or [CaptionPage(first, 0)]
+
+
+def _shown_through(plain: str, drawn: list[str]) -> int:
+    """Where the whole sentences (or lines) that `drawn` shows of `plain` end: after the
+    first at least (a first sentence cut with an ellipsis is shown as far as it can be)."""
+    printed = list(accumulate((not char.isspace() for char in plain), initial=0))
+    shown = sum(len("".join(line.split())) for line in drawn)
+    if shown >= printed[-1]:
+        return len(plain)
+    ends = _whole_ends(plain)
+    if not ends:
+        return len(plain)
+    if drawn and drawn[-1].endswith("…"):
+        return ends[0]
+    return max([end for end in ends if printed[end] <= shown], default=ends[0])
+
+
+def _whole_ends(plain: str) -> list[int]:
+    """_unit_ends before the text's end and outside its math (a "." inside $...$ ends no
+    sentence)."""
+    spans = _math_spans(plain)
+    return [end for end in _unit_ends(plain)
+            if 0 < end < len(plain) and not any(a < end < b for a, b in spans)]
+
+
+def page_note(text: str, pages: list[CaptionPage], page: int, where: str,
+              still: bool) -> str | None:
+    """What the user is told of a caption drawn as `pages`: a clip shows every page in
+    turn, so only a sentence cut with an ellipsis is said; a still shows page `page` alone
+    (the one its moment shows in the clip), and says what it leaves out."""
+    if len(pages) == 1:
+        return left_out_note(text, pages[0].lines, where)
+    plain = _plain_lines(_stray_dollars_escaped(text))
+    unit = "line" if "\n" in plain else "sentence"
+    ends = _whole_ends(plain)
+    total = len(ends) + 1
+    if not still:
+        cut = [str(1 + sum(end <= start for end in ends))
+               for start, shown in zip([0] + [p.end for p in pages], pages)
+               if shown.lines and shown.lines[-1].endswith("…")]
+        if not cut:
+            return None
+        return (f"caption: {unit}{'s' if len(cut) > 1 else ''} {', '.join(cut)} of {total} "
+                f"cut to fit {where} (its {unit}s take turns)")
+    start = pages[page - 1].end if page else 0
+    first = 1 + sum(end <= start for end in ends)
+    last = max(first, sum(end < pages[page].end for end in ends) + 1)
+    which = f"{unit} {first}" if first == last else f"{unit}s {first} to {last}"
+    if pages[page].lines and pages[page].lines[-1].endswith("…"):
+        return (f"caption: {which} of {total}, cut to fit {where}, as the clip shows it at "
+                "this moment; the rest is left out")
+    return (f"caption: {which} of {total} fit{'s' if first == last else ''} {where}, as the "
+            "clip shows it at this moment; the rest is left out")
+
+
+def caption_page(number: int, count: int, pages: int) -> int:
+    """The page a clip's frame `number` of `count` shows: page k for the k-th of `pages`
+    equal shares of its frames (the hold at the end among them: it shows the last page)."""
+    return min(max(number, 0) * pages // max(count, 1), pages - 1)
 
 
 def line_baselines(lines: list[str], size: float,

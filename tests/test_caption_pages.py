@@ -1,0 +1,214 @@
+"""A caption that does not fit its lines whole: its sentences take turns in a clip (pages, each
+shown for an equal share of the frames), a still shows its moment's page, the viewer its
+slider's; a caption that fits is drawn as before."""
+
+from pathlib import Path
+
+import numpy as np
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from aeviz import trajectory
+from aeviz.errors import SettingError
+from aeviz.renderer.frames import plan_frames
+from aeviz.renderer.panels import FONT
+from aeviz.renderer.panels.placement import caption_page, caption_pages, wrap_sentences
+from aeviz.renderer.rendering import render
+from aeviz.renderer.scene import Scene
+from aeviz.renderer.viewer import Viewer
+from aeviz.renderer.views import RunView
+from aeviz.settings import RenderOptions, load_experiment
+from tests.helpers import decode_mp4
+from tests.strategies import examples
+from tests.test_placement import TITLE_PIECES
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+DENOISING = " ".join(load_experiment(EXAMPLES / "denoising.toml").render.caption.split())
+SENTENCES = ["Noisy inputs, clean targets: the network learns to undo the noise.",
+             "Each input gets Gaussian noise (std 0.3) every step; noisy inputs (x) map back "
+             "onto the arc, and so does the decoded grid where the codes are.",
+             "The dashed curve is the error it is trained on."]
+
+
+def page_texts(scene: Scene) -> list[str]:
+    return [" ".join(line.get_text() for line in page) for page in scene.caption_pages]
+
+
+def scene_of(run, caption: str, size: str = "640x360", **still) -> Scene:
+    options = RenderOptions(size=size, caption=caption)
+    return Scene([RunView(run)], options, (0.0, float(run.epoch[-1])), **still)
+
+
+def test_the_denoising_caption_at_640x360_shows_each_sentence_in_turn(tiny_run_path):
+    assert " ".join(SENTENCES) == DENOISING
+    run = trajectory.load(tiny_run_path)
+    scene = scene_of(run, DENOISING)
+    first, second, third = page_texts(scene)
+    assert (first, third) == (SENTENCES[0], SENTENCES[2])
+    # The second sentence is longer than the line 640x360 has: cut with an ellipsis, as a
+    # sentence too long for the lines always was (it takes the page alone).
+    assert second.endswith("…") and SENTENCES[1].startswith(second[:-1])
+    assert len(second) > len(SENTENCES[1]) // 2
+    options = RenderOptions(size="640x360", caption=DENOISING, duration=3, hold=1)
+    frames = plan_frames([RunView(run).timeline], options)
+    shown = []
+    for number in range(len(frames)):
+        scene.show_caption_page(number, len(frames))
+        shown.append(" ".join(line.get_text() for line in scene.caption_lines))
+    assert shown[0] == first and shown[-1] == third
+    # Equal shares, in order: each page on a third of the frames, the hold on the last.
+    assert [shown.count(text) for text in (first, second, third)] == [40, 40, 40]
+    assert shown == sorted(shown, key=[first, second, third].index)
+
+
+def test_pages_change_the_caption_strip_alone_and_blit_exactly(tiny_run_path):
+    """The strip is as tall as the tallest page: the panels never move between pages, only
+    the strip's pixels change; each page blitted equals a full redraw of a still showing it."""
+    run = trajectory.load(tiny_run_path)
+    view = RunView(run)
+    frame = plan_frames([view.timeline], RenderOptions(size="640x360"))[5]
+    blitting = scene_of(run, DENOISING)
+    drawn, tops = [], set()
+    for page in range(3):
+        blitting.show_caption_page(page, 3)
+        blitted = np.array(blitting.draw(frame))
+        renderer = blitting.canvas.get_renderer()
+        tops.add(round(blitting.caption_lines[0].get_window_extent(renderer).y1, 3))
+        redrawn = scene_of(run, DENOISING, still=(page, 3))
+        assert page_texts(redrawn)[page] == " ".join(t.get_text() for t in redrawn.caption_lines)
+        np.testing.assert_array_equal(blitted, np.array(redrawn.draw_full(frame)))
+        drawn.append(blitted)
+    assert len(tops) == 1  # each page's first line where the others' is
+    strip_top = 360 - int(max(tops)) - 2  # rows from the top (a pixel's margin)
+    changed = np.flatnonzero((drawn[0] != drawn[1]).any(axis=(1, 2)) |
+                             (drawn[1] != drawn[2]).any(axis=(1, 2)))
+    assert len(changed) and changed.min() >= strip_top, (changed.min(), strip_top)
+
+
+def test_a_caption_that_fits_is_one_page_drawn_as_before(tiny_run_path):
+    run = trajectory.load(tiny_run_path)
+    for name in ("iris", "digits", "denoising"):
+        caption = load_experiment(EXAMPLES / f"{name}.toml").render.caption
+        scene = scene_of(run, caption, "1280x720")
+        width_in = scene.figure.get_size_inches()[0]
+        room = 0.97 * width_in * 72 - 2 * FONT["label"]
+        assert len(scene.caption_pages) == 1, name
+        assert [t.get_text() for t in scene.caption_lines] == \
+            wrap_sentences(caption, FONT["label"], room, 2)
+        before = scene.background
+        scene.show_caption_page(50, 100)  # one page: nothing to change
+        assert scene.background is before and scene.caption_page == 0
+
+
+def test_a_clip_keeps_its_frame_count_and_says_only_what_it_cuts(tiny_run_path, tmp_path):
+    run = trajectory.load(tiny_run_path)
+    options = RenderOptions(size="320x180", caption=DENOISING, duration=1, hold=0.5)
+    notes: list[str] = []
+    frames = render([run], tmp_path / "c.mp4", options, notify=notes.append)
+    _, decoded = decode_mp4(tmp_path / "c.mp4")
+    assert len(decoded) == len(frames) == 45
+    plain: list[str] = []
+    render([run], tmp_path / "p.mp4", RenderOptions(size="320x180", duration=1, hold=0.5),
+           notify=plain.append)
+    assert len(decode_mp4(tmp_path / "p.mp4")[1]) == 45
+    # Every sentence reaches the screen in turn: nothing is "left out"; the cut ones said.
+    assert not any("left out" in note for note in notes), notes
+    assert any(note.startswith("caption: sentence") and "cut to fit a 320x180 frame" in note
+               for note in notes), notes
+
+
+def test_a_still_shows_the_page_of_its_moment_in_the_clip(run_cli, tiny_run_path, tmp_path):
+    """The last epoch: the clip's last frame, the last page; epoch 0, the first."""
+    said = {}
+    for epoch in ("0", "12"):
+        result = run_cli("render", tiny_run_path, "-o", tmp_path / f"e{epoch}.png", "--size",
+                         "640x360", "--epoch", epoch, "--caption", DENOISING)
+        assert result.exit_code == 0, result.stderr
+        said[epoch] = result.stderr
+    assert ("note: caption: sentence 1 of 3 fits a 640x360 frame, as the clip shows it at this "
+            "moment; the rest is left out\n") in said["0"]
+    assert ("note: caption: sentence 3 of 3 fits a 640x360 frame, as the clip shows it at this "
+            "moment; the rest is left out\n") in said["12"]
+
+
+def test_a_still_draws_its_moments_page_as_that_sentence_alone_is_drawn(tiny_run_path,
+                                                                        tmp_path):
+    """The strip is one line on every page: a still of a page is the still of a caption of
+    that page's sentence alone, pixel for pixel."""
+    import imageio.v3 as iio
+
+    run = trajectory.load(tiny_run_path)
+    for epoch, sentence in ((0, SENTENCES[0]), (12, SENTENCES[2])):
+        pixels = []
+        for name, caption in (("paged", DENOISING), ("alone", sentence)):
+            out = tmp_path / f"{name}{epoch}.png"
+            render([run], out, RenderOptions(size="640x360", caption=caption), epoch=epoch)
+            pixels.append(iio.imread(out))
+        np.testing.assert_array_equal(*pixels)
+
+
+def test_the_viewer_pages_the_caption_by_its_slider(tiny_run_path):
+    figure = Figure(figsize=(8, 5), dpi=60)  # under 6 in: one line, as at 640x360
+    FigureCanvasAgg(figure)
+    run = trajectory.load(tiny_run_path)
+    viewer = Viewer([run], RenderOptions(caption=DENOISING), figure)
+    pages = page_texts(viewer.scene)
+    assert len(pages) == 3
+
+    def shown():
+        return " ".join(line.get_text() for line in viewer.scene.caption_lines
+                        if line.get_visible())
+
+    viewer.slider.set_val(0)
+    assert shown() == pages[0]
+    viewer.slider.set_val(12)
+    assert shown() == pages[2]
+    viewer.show(6)  # 13 frames: 6 * 3 // 13 = 1
+    assert shown() == pages[1]
+    figure.canvas.draw()  # and it draws
+
+
+def test_caption_page_gives_equal_shares_in_order():
+    assert [caption_page(n, 9, 3) for n in range(9)] == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert [caption_page(n, 4, 3) for n in range(4)] == [0, 0, 1, 2]
+    assert caption_page(0, 1, 3) == 0 and caption_page(5, 5, 2) == 1  # past the end: last
+
+
+CAPTIONS = st.lists(st.one_of(TITLE_PIECES, st.sampled_from([". ", "! ", "? ", "\n"])),
+                    min_size=1, max_size=40).map("".join)
+
+
+@examples(1.0)
+@given(CAPTIONS, st.integers(1, 3), st.sampled_from([60.0, 150.0, 400.0]))
+def test_pages_hold_every_sentence_within_their_lines(text, lines, room):
+    pages = caption_pages(text, 11.5, room, lines)
+    assert pages and all(1 <= len(page.lines) <= lines for page in pages if text.strip())
+    ends = [page.end for page in pages]
+    assert ends == sorted(set(ends))  # each page moves on
+    drawn = [line for page in pages for line in page.lines]
+    if not any(line.endswith("…") for line in drawn):  # nothing cut: all of it, in order
+        def printed(text: str) -> str:
+            return "".join(text.replace("\\$", "$").split())
+
+        assert printed("".join(drawn)) == printed(text)
+
+
+@examples(0.1)
+@given(CAPTIONS.filter(lambda text: text.strip()), st.sampled_from(["640x360", "854x480"]))
+def test_every_page_of_any_caption_stays_inside_the_frame(tiny_run_path, text, size):
+    try:
+        RenderOptions(caption=text)
+    except SettingError:
+        assume(False)  # refused at every door: never drawn
+    run = trajectory.load(tiny_run_path)
+    scene = scene_of(run, text, size)
+    width, height = scene.figure.bbox.width, scene.figure.bbox.height
+    for page in range(len(scene.caption_pages)):
+        scene.show_caption_page(page, len(scene.caption_pages))
+        scene.draw(plan_frames([RunView(run).timeline], RenderOptions(size=size))[0])
+        renderer = scene.canvas.get_renderer()
+        for line in scene.caption_lines:
+            box = line.get_window_extent(renderer)
+            assert box.x0 >= 0 and box.x1 <= width + 1 and box.y0 >= -1 and box.y1 <= height
