@@ -656,6 +656,53 @@ def test_a_single_digits_plane_keeps_its_title_and_its_room(whole_runs, name, si
             assert not any(overlap(extent, c.get_window_extent(renderer)) for c in others)
 
 
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_ten_digits_keyed_beside_a_short_plane_give_it_their_rows(whole_runs, size):
+    """At 640x360 the digits' ten classes in two rows and their name under the plane left it
+    115 px tall: 1 and 7, 5 and 9 hard to tell apart at the back of a room. Keyed in a column
+    right of it, 0 to 9 downwards, the plane is 150 px tall or more; at 1280x720, where the rows
+    cost the plane less, they stay under it. The key inside the frame, clear of the panels
+    beside it."""
+    from matplotlib.legend import Legend
+
+    from aeviz.renderer.panels.code import CodePanel
+
+    run = whole_runs["digits"]
+    options = dataclasses.replace(run.experiment.render, size=size)
+    scene = Scene(run_views([run], options), options, (0, float(run.epoch[-1])))
+    scene.canvas.draw()
+    renderer = scene.canvas.get_renderer()
+    (plane,) = [panel for panel, _ in scene.panels if isinstance(panel, CodePanel)]
+    (key,) = plane.ax.findobj(Legend)
+    box, extent = plane.ax.get_window_extent(renderer), key.get_window_extent(renderer)
+    texts = [text.get_text() for text in key.get_texts()]
+    assert sorted(texts) == [str(digit) for digit in range(10)]
+    if size == "640x360":
+        assert texts == sorted(texts)
+        assert box.height >= 150, box
+        assert extent.x0 > box.x1 and extent.x1 <= scene.figure.bbox.width, (extent, box)
+        rows = [text.get_window_extent(renderer).y0 for text in key.get_texts()]
+        assert rows == sorted(rows, reverse=True)  # 0 on top
+        for other, _ in scene.panels:
+            if other is not plane:
+                axes = other.ax.get_window_extent(renderer)
+                assert not overlap(extent, axes), (type(other).__name__, extent, axes)
+    else:
+        assert extent.y1 < box.y0, (extent, box)  # under the plane, as it was
+
+
+@pytest.mark.parametrize("size", ["640x360", "854x480"])
+@pytest.mark.parametrize("classes, length", [(3, 5), (10, 1), (10, 30), (16, 3)])
+def test_a_plane_keyed_beside_or_under_keeps_every_text_apart(tmp_path, size, classes,
+                                                             length, monkeypatch):
+    """Whichever place the classes' key takes (a column beside a short plane, rows under it),
+    with few or many classes, short or long names: every text inside the frame, over no other,
+    the key clear of the plane."""
+    names = [f"{i:x}" + "n" * (length - 1) for i in range(classes)]
+    assert_key_whole(tmp_path, size, names, False, {}, monkeypatch,
+                     panels=("code", "loss", "weights"))
+
+
 @pytest.mark.parametrize("scales", ["follow", "own"])
 def test_planes_on_scales_of_their_own_each_carry_their_numbers(example_runs, scales):
     """With scales = "follow" every plane's limits grow on their own, frame by frame: the outer
@@ -772,9 +819,11 @@ def test_sixteen_long_class_names_keep_the_plane_in_the_frame(tmp_path, size, mo
                      monkeypatch)
 
 
-def assert_key_whole(tmp_path, size, names, variational, extras, monkeypatch) -> None:
-    """A run of 80 samples labelled `names` in turn, its plane beside its decoder: every
-    text inside the frame, over no other."""
+def assert_key_whole(tmp_path, size, names, variational, extras, monkeypatch,
+                     panels=("code", "decoder", "loss")) -> None:
+    """A run of 80 samples labelled `names` in turn, its plane beside its decoder (or the
+    `panels` given): every text inside the frame, over no other; the classes' key clear of
+    the plane."""
     rng = np.random.default_rng(0)
     labels = [names[i % len(names)] for i in range(80)]
     quoted = [f'"{name}"' for name in labels]
@@ -784,9 +833,18 @@ def assert_key_whole(tmp_path, size, names, variational, extras, monkeypatch) ->
         f'image_shape = [4, 4]\n[model]\nlayers = [16, 8, 2, 8, 16]\n'
         f'variational = {str(variational).lower()}\n[train]\nepochs = 2\nbatch_size = 32\n')
     run = train(load_experiment(tmp_path / "e.toml"))
-    options = RenderOptions(size=size, panels=("code", "decoder", "loss"),
+    options = RenderOptions(size=size, panels=panels,
                             caption="A caption under the panels.", **extras)
     scene = Scene([RunView(run, "run 1")], options, (0, 2.0))
     texts = drawn_texts(scene, Frame(2.0, (2.0,)), monkeypatch)
     assert "label" in [text for text, _, _ in texts]
     assert_inside_and_apart(texts, options.pixels)
+    from matplotlib.legend import Legend
+
+    from aeviz.renderer.panels.code import CodePanel
+
+    (plane,) = [panel for panel, _ in scene.panels if isinstance(panel, CodePanel)]
+    renderer = scene.canvas.get_renderer()
+    box = plane.ax.get_window_extent(renderer)
+    for key in plane.ax.findobj(Legend):
+        assert not overlap(key.get_window_extent(renderer), box)

@@ -228,6 +228,33 @@ def test_denoising_draws_noisy_inputs_and_the_objective_beside_the_clean_rmse(ru
     assert not [t for t in loss.ax.texts if t.get_text().startswith("PCA")]
 
 
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_a_sheets_data_sample_is_drawn_in_its_classes_colors(runs, size):
+    """The denoising clip colors the arc's three parts and keyed "data" with a grey dot, a
+    color drawn nowhere: its key's data sample is a dot of each class's color, as the points
+    are drawn (in a sheet's key beside each run of the comparison too)."""
+    from matplotlib.lines import Line2D
+
+    from aeviz.renderer.panels.style import cluster_color
+
+    run = runs["denoising"]
+    options = dataclasses.replace(run.experiment.render, size=size)
+    scene, frames = scene_of([run], options)
+    scene.draw_full(frames[-1])
+    sheet = panel(scene, SheetPanel)
+    drawn = [mcolors.to_hex(cluster_color(scene.theme, label)) for label in range(3)]
+    points = next(c for c in sheet.ax.collections if len(c.get_offsets()) == len(run.x))
+    assert {mcolors.to_hex(c) for c in points.get_facecolors()} == set(drawn)
+    key = sheet.ax.get_legend()
+    assert "data" in [text.get_text() for text in key.get_texts()]
+    dots = [line for line in key.findobj(Line2D) if line.get_marker() == "o"]
+    assert [mcolors.to_hex(dot.get_color()) for dot in dots] == drawn
+    renderer = scene.canvas.get_renderer()
+    boxes = [dot.get_window_extent(renderer) for dot in dots]
+    assert all(box.width >= 3 for box in boxes)  # seen, each apart from the next
+    assert all(a.x1 <= b.x0 + 0.5 for a, b in zip(boxes, boxes[1:])), boxes
+
+
 def test_denoising_vs_plain_styles_its_runs_apart_from_the_objective_and_keys_its_marks(runs):
     """In the denoising clip a dashed curve is the error on noisy inputs (and PCA's line is
     dashed): the comparison's two runs, apart and told apart by their colors, are both solid

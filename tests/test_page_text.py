@@ -218,6 +218,34 @@ def test_no_tick_label_of_a_growing_plane_is_cut(browser, full_pages, size):
         assert any(t["text"].endswith(("e13", "e14")) for t in texts)
 
 
+@pytest.mark.parametrize("name", ["seed-default", "sparse-codes", "optimizers"])
+def test_a_phones_page_stands_its_panels_one_a_row(browser, full_pages, name):
+    """On a phone (375x667) two a row left the loss plot 53 px wide, its readout over PCA's
+    label: where two a row would leave a main panel narrower than it is read at, each panel
+    takes the row's width, the code plane first; no text over another or cut, at the start
+    and the end."""
+    if name == "optimizers":  # a comparison's page: its four runs
+        comparison = load_comparison(EXAMPLES / "optimizers.toml")
+        runs = [train(load_experiment(EXAMPLES / f"{member}.toml"))
+                for member in comparison.compare.runs]
+        page = full_pages("seed-default").parent / "optimizers.html"
+        render(runs, page, comparison.render)
+    else:
+        page = full_pages(name)
+    with lecturer_window(browser, (375, 667)):
+        driver = open_page(browser, page)
+        for step in (0, js(driver, "aeviz.steps()") - 1):
+            js(driver, "aeviz.seek(arguments[0])", step)
+            assert problems(driver) == [], step
+        widths = js(driver, """Array.from(document.querySelectorAll('#panels figure'))
+            .map((f) => [f.dataset.panel || f.className, f.getBoundingClientRect().width,
+                         f.getBoundingClientRect().top]);""")
+        main = js(driver, "document.getElementById('panels').clientWidth")
+        assert all(width >= main - 2 for _, width, _ in widths), widths
+        tops = [top for _, _, top in widths]
+        assert len(set(round(top) for top in tops)) == len(tops), widths  # one a row
+
+
 @pytest.mark.parametrize("size", [(640, 360), (640, 400)], ids=["640x360", "640x400"])
 def test_no_marker_sits_on_a_tick_label(browser, full_pages, size):
     """vae-vs-ae-vae's RMSE curve ends, after its 40 epochs, level with the KL axis's tick

@@ -299,6 +299,64 @@ def test_keys_typed_into_a_knob_stay_there(browser, pages):
         "model.layers": [4, 8, 2, 8, 4]}
 
 
+def shown_knobs(driver) -> list[str]:
+    """The keys of the playground's knobs a student sees."""
+    return driver.execute_script("""
+        return Array.from(document.querySelectorAll('#aeviz-playground [data-key]'))
+            .filter((input) => input.closest('label').offsetParent !== null)
+            .map((input) => input.dataset.key);""")
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "rmsprop", "adam", "adamw"])
+def test_only_the_chosen_optimizers_settings_are_knobs(browser, pages, optimizer):
+    """SGD was offered Adam's betas and eps, RMSProp Momentum's dampening: the knobs shown
+    are those the chosen optimizer reads (as `aeviz info` names them), chosen from the select
+    or by setKnob."""
+    from selenium.webdriver.support.ui import Select
+
+    from aeviz.settings.names import OPTIMIZER_SETTINGS
+
+    driver = open_page(browser, pages["demo"])
+    own = {"train.beta1", "train.beta2", "train.eps", "train.dampening"}
+    recorded = load(pages["demo"].with_suffix(".npz")).experiment.train.optimizer
+    expected = {f"train.{name}" for name in OPTIMIZER_SETTINGS[optimizer]}
+    assert set(shown_knobs(driver)) & own == {f"train.{name}"
+                                              for name in OPTIMIZER_SETTINGS[recorded]}
+    driver.execute_script("aeviz.playground.setKnob('train.optimizer', arguments[0])", optimizer)
+    assert set(shown_knobs(driver)) & own == expected
+    assert "train.learning_rate" in shown_knobs(driver)
+    select = Select(driver.find_element("css selector",
+                                        '#aeviz-playground [data-key="train.optimizer"]'))
+    select.select_by_value("sgd")
+    assert not set(shown_knobs(driver)) & own
+    select.select_by_value(optimizer)
+    assert set(shown_knobs(driver)) & own == expected
+
+
+def test_a_network_with_an_activation_per_layer_shows_them_all(browser, pages, run_cli):
+    """The digits' network has an activation per layer (identity at the code): its knob
+    showed "tanh", the first. It shows them all, as its first choice, and leaves them
+    unchanged (no override); a name picked sets every layer."""
+    from selenium.webdriver.support.ui import Select
+
+    folder = pages["demo"].parent
+    run = folder / "digits.npz"
+    assert run_cli("train", EXAMPLES / "digits.toml", "-o", run, "-q",
+                   "--set", "train.epochs=2").exit_code == 0
+    page = aeviz.render(run, folder / "digits.html", notify=lambda message: None)
+    driver = open_page(browser, page)
+    names = load(run).experiment.model.activation
+    assert isinstance(names, (list, tuple)) and "identity" in names
+    knob = driver.find_element("css selector", '#aeviz-playground [data-key="model.activation"]')
+    assert knob.get_attribute("value") == ", ".join(names)
+    shown = driver.execute_script("return arguments[0].selectedOptions[0].textContent", knob)
+    assert shown == "per layer: " + ", ".join(names)
+    assert driver.execute_script("return aeviz.playground.knobs()") == {}
+    Select(knob).select_by_value("tanh")
+    assert driver.execute_script("return aeviz.playground.knobs()") == {
+        "model.activation": "tanh"}
+
+
 def test_download_gives_the_experiment(browser, pages):
     driver = open_page(browser, pages["demo"])
     driver.execute_script("aeviz.playground.setKnob('train.learning_rate', '0.02')")

@@ -136,6 +136,10 @@
       if (comparison && loss > 1 && (oneRow || rows[1][0].spec.name === rows[0][0].spec.name)) {
         rows.splice(1, 0, ...rows.splice(loss, 1));
       }
+      // A phone's window (375 px): two a row would leave each panel narrower than a main
+      // panel is read at (the loss plot was 53 px wide, its readout over PCA's label): one a
+      // row, in the same order, each across the window.
+      if ((grid.clientWidth - GAP) / 2 < MAIN_WIDTH) return rows.flat().map((panel) => [panel]);
       return rows;
     };
     const inPairs = () => {

@@ -17,6 +17,7 @@ import numpy as np
 
 from aeviz.renderer.views import RunView
 from aeviz.settings import ACTIVATION_NAMES, OPTIMIZER_NAMES
+from aeviz.settings.names import OPTIMIZER_SETTINGS
 
 # Live training is offered where one epoch costs at most about this many multiply-adds (3 per
 # weight and sample: the forward product and the two of the backward pass): the demo (7.9e4),
@@ -53,6 +54,13 @@ KNOBS = [
     {"key": "record.every", "kind": "integer", "minimum": 1},
     {"key": "record.batches", "kind": "integer", "minimum": 0},
 ]
+# An optimizer's own settings are shown only while an optimizer that reads them is chosen (SGD
+# was shown Adam's betas, RMSProp Momentum's dampening): each such knob names its readers.
+for _knob in KNOBS:
+    _readers = [name for name, read in OPTIMIZER_SETTINGS.items()
+                if _knob["key"].split(".")[1] in read]
+    if _readers:
+        _knob["optimizers"] = _readers
 
 # The scripts that retrain (in live/, beside the page's own), in load order: the Worker's, and
 # the page's (which decodes with nn.js and builds the panel with playground.js).

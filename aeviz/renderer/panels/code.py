@@ -66,6 +66,14 @@ LEGEND_GAP_EMS = 1.2  # between a legend's columns (its columnspacing)
 NAME_EMS = 3.0  # the least of a class's name a legend cut to more columns keeps, ems
 ENTRY_EMS = 3.2  # a legend entry's marker and its gaps, ems (markerscale 2.2, defaults)
 MOST_CLASSES = 50   # classes a legend names; past this, no legend (a note says so)
+# A single run's classes keyed in a column right of its plane, not in rows under it, where
+# that draws the codes at least this much larger (the scale of the codes on screen): ten
+# digits' two rows and their name under the plane left it 115 px tall at 640x360, where 1 and
+# 7 were hard to tell apart at the back of a room; beside it the plane is 150 px tall.
+KEY_BESIDE_GAIN = 1.15
+COLUMN_OPTIONS = {"handlelength": 0.8, "handletextpad": 0.3, "labelspacing": 0.3,
+                  "borderpad": 0.0, "borderaxespad": 0.8}
+COLUMN_ROW_EMS = 1.6  # a column's row (its name's line and COLUMN_OPTIONS' labelspacing), ems
 
 
 class CodePanel:
@@ -134,7 +142,14 @@ class CodePanel:
                                                 "ellipses" in layers))
         below_in = (0.6 + 0.3 * (rows + title_rows + key_rows) + 0.05 * bool(entries)
                     if strip is None else LEGEND_BELOW_IN + strip.height_in())
-        margins = (0.0, 0.0, 0.0, 0.0) if compact else (0.9, below_in, 0.1, 0.4)
+        column_in = (_key_column_in(fig, slot, run, labels, marks, below_in,
+                                    scale or code_scale([view.codes]))
+                     if entries and plane is None and not (key_rows or title_marks
+                                                           or options.scales == "follow")
+                     else 0.0)
+        if column_in:
+            below_in = 0.6  # (the x axis's ticks and name)
+        margins = (0.0, 0.0, 0.0, 0.0) if compact else (0.9, below_in, 0.1 + column_in, 0.4)
         if plane is not None:
             ax = panel_axes(fig, plane, (0.0, 0.0, 0.0, 0.0), theme, title,
                             title_color=title_color)
@@ -235,7 +250,15 @@ class CodePanel:
                     and isinstance(overlay, VariationalOverlay) and overlay.key is not None]
             strip.draw(ax, theme, self.points + ([self.ghost] if self.ghost else []),
                        keys[0] if keys else None)
-        if entries:
+        if entries and column_in:
+            legend = ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+                               fontsize=FONT["tick"], markerscale=2.2,
+                               labelcolor=theme.foreground,
+                               title=run.experiment.data.label_column,
+                               title_fontsize=FONT["tick"], alignment="left", **COLUMN_OPTIONS)
+            legend.get_title().set_color(theme.muted)
+            legend.set_zorder(1)
+        elif entries:
             _legend(ax, theme, entries, rows, run.experiment.data.label_column, slot,
                     title_marks, _legend_width(fig, slot, run, labels, entries, rows))
 
@@ -344,6 +367,32 @@ def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray
         if _columns_width(widths, -(-len(widths) // columns)) <= room_pt:
             return columns
     return 1
+
+
+def _key_column_in(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray,
+                   marks: list[str], below_in: float, scale: CodeScale) -> float:
+    """The width, inches, of the classes' key (and `marks`) as one column right of the
+    plane, where there it leaves the codes drawn KEY_BESIDE_GAIN times larger than its rows
+    under the plane (`below_in` tall, with the x axis's name) do; else 0. (A wide slot short
+    of height: a 16:9 clip's plane beside a stack of panels at 640x360.)"""
+    width_in, height_in = fig.get_size_inches()
+    slot_w, slot_h = slot[2] * width_in, slot[3] * height_in
+    room_pt = 0.4 * slot_w * 72  # (a name cut to fit: the plane keeps most of the slot)
+    names = [legend_name(run, label, room_pt) for label in labels] + list(marks)
+    title = run.experiment.data.label_column
+    entry_ems = COLUMN_OPTIONS["handlelength"] + COLUMN_OPTIONS["handletextpad"]
+    column_in = (max([text_width(name, FONT["tick"]) + entry_ems * FONT["tick"]
+                      for name in names] + [text_width(title or "", FONT["tick"])])
+                 + COLUMN_OPTIONS["borderaxespad"] * FONT["tick"]) / 72
+    across, top = PANEL_MARGINS_IN[0] + 0.1, 0.4
+    high_in = slot_h - top - 0.6  # the plane's (its x axis's ticks and name under it)
+    # (the column may reach down beside the x axis's name, to the slot's foot)
+    if (len(names) + bool(title)) * COLUMN_ROW_EMS * FONT["tick"] / 72 > slot_h - top:
+        return 0.0
+    shape = 1.0 if scale.blows_up else np.ptp(padded(scale.y)) / np.ptp(padded(scale.x))
+    under = min(slot_w - across, (slot_h - top - below_in) / shape)
+    beside = min(slot_w - across - column_in, high_in / shape)
+    return column_in if beside >= KEY_BESIDE_GAIN * under else 0.0
 
 
 def _columns_width(widths: list[float], rows: int) -> float:

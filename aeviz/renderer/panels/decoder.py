@@ -17,6 +17,8 @@ import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib import patheffects
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
@@ -176,6 +178,8 @@ class SheetPanel:
         ax.scatter(flat[:, 0], flat[:, 1], s=2 if compact else 7, alpha=0.45, linewidths=0,
                    c=[cluster_color(theme, label) for label in run.labels],
                    rasterized=compact and len(flat) > 5000)
+        # The data's key sample in its classes' colors, as drawn (a grey dot was not them).
+        dots = tuple(dict.fromkeys(cluster_color(theme, label) for label in run.labels))
         # Fixed for the clip: the data and the final sheets in view (the description's limits,
         # shared by the runs of a comparison), one unit as long on both axes (a sheet's bends
         # are not stretched).
@@ -196,7 +200,7 @@ class SheetPanel:
             if not compact and x.shape[1] != 3:
                 _margins_to_ticks(ax, slot, spare)
             if not compact and ax.get_xlabel():
-                keyed = _key_below(ax, theme, sheet_marks(grid), slot)
+                keyed = _key_below(ax, theme, sheet_marks(grid), slot, dots=dots)
             equal_scales(ax)
             if compact or x.shape[1] == 3:
                 break
@@ -207,11 +211,11 @@ class SheetPanel:
             (self.noisy - self.center) @ self.axes
         if not compact and not keyed and x.shape[1] != 3 and ax.get_xlabel() and \
                 not _clear_inside(ax, theme, sheet_marks(grid),
-                                  np.concatenate([flat, noisy_flat])):
+                                  np.concatenate([flat, noisy_flat]), dots):
             # No room inside for every mark by its whole name clear of the data (the
             # 640x360 denoising clip keyed "grid" and "beyond"): the plane made smaller, the
             # key under it.
-            keyed = _key_below(ax, theme, sheet_marks(grid), slot, shrink=True)
+            keyed = _key_below(ax, theme, sheet_marks(grid), slot, shrink=True, dots=dots)
             equal_scales(ax)
         triad = None
         if x.shape[1] == 3 and named:
@@ -235,7 +239,7 @@ class SheetPanel:
             _bare(ax)
         elif not keyed:
             drawn = flat if self.noisy is None else np.concatenate([flat, flat_noisy])
-            _legend(ax, theme, sheet_marks(grid), points=drawn, triad=triad)
+            _legend(ax, theme, sheet_marks(grid), points=drawn, triad=triad, dots=dots)
             key = ax.get_legend()
             if key is not None and key.get_frame_on():  # inside the panel, over the sheet:
                 # drawn after the sheet's lines, which move (in the background, under them,
@@ -376,14 +380,44 @@ TRIAD_CORNERS = ("lower left", "lower right", "upper left", "upper right", "uppe
                  "lower center", "center left", "center right")
 
 
-def _mark_handle(mark: str, theme: Theme, name: str) -> Line2D:
+def _mark_handle(mark: str, theme: Theme, name: str, dots: tuple[str, ...] = ()) -> Line2D:
     """A key's sample of a sheet's `mark` (see description.sheet_marks), as the panel draws
-    it; the faint sheet (drawn at alpha 0.12) keyed a little stronger, to be seen."""
-    look = {"data": {"marker": "o", "ls": "", "color": theme.muted},
+    it; the faint sheet (drawn at alpha 0.12) keyed a little stronger, to be seen. `dots`:
+    the data's class colors, its sample a dot of each (ClassDots)."""
+    if mark == "data" and len(dots) > 1:
+        return ClassDots(dots, label=name)
+    look = {"data": {"marker": "o", "ls": "", "color": dots[0] if dots else theme.muted},
             "sheet": {"color": theme.foreground, "lw": 0.8},
             "beyond": {"color": theme.foreground, "lw": 0.8, "alpha": 0.3},
             "noisy": {"marker": "x", "ls": "-", "lw": 0.6, "color": theme.muted}}[mark]
     return Line2D([], [], label=name, **look)
+
+
+class ClassDots(Line2D):
+    """The data's sample in a sheet's key: a dot in each of its first classes' colors (a grey
+    dot keyed the blue, orange and green arc as "data": the 640x360 denoising clip)."""
+
+    def __init__(self, colors: tuple[str, ...], label: str):
+        super().__init__([], [], marker="o", ls="", label=label)
+        self.colors = colors[:3]
+
+
+DOT_PT = 5.0  # a ClassDots dot's diameter, at most
+
+
+class ClassDotsHandler(HandlerBase):
+    """Draws a ClassDots sample: its dots side by side across the sample's width."""
+
+    def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height,
+                       fontsize, trans):
+        count = len(orig_handle.colors)
+        size = min(DOT_PT, 0.9 * width / count)  # (points, as the sample's width)
+        return [Line2D([-xdescent + width * (i + 0.5) / count], [-ydescent + height / 2],
+                       marker="o", ls="", markersize=size, color=color, transform=trans)
+                for i, color in enumerate(orig_handle.colors)]
+
+
+Legend.update_default_handler_map({ClassDots: ClassDotsHandler()})
 
 
 def key_forms(marks: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -394,7 +428,7 @@ def key_forms(marks: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 def _legend(ax, theme: Theme, marks: tuple[str, ...], points: np.ndarray | None = None,
-            triad: str | None = None) -> None:
+            triad: str | None = None, dots: tuple[str, ...] = ()) -> None:
     """The key of `marks` (description.sheet_marks: data, decoded grid, the faint sheet
     beyond the codes, a denoising run's noisy inputs): under the panel where it has no x axis
     label (a camera's view: the margin is free; inside it sat on the sheet, which moves);
@@ -403,7 +437,7 @@ def _legend(ax, theme: Theme, marks: tuple[str, ...], points: np.ndarray | None 
     inside, in the corner holding the fewest of `points` (the data and noisy inputs drawn)
     and inside the frame (a key wider than the panel covered the y tick labels); a panel too
     small for any has the shortest on the title line instead."""
-    forms = [[_mark_handle(mark, theme, name) for mark, name in zip(form, names)]
+    forms = [[_mark_handle(mark, theme, name, dots) for mark, name in zip(form, names)]
              for form in key_forms(marks) for names in _name_forms(form)]
     room_pt = width_inches(ax) * 72
     style = {"frameon": False, "fontsize": FONT["small"], "borderaxespad": 0.1,
@@ -483,7 +517,7 @@ RIGHT_MARGIN_IN = 0.1     # and its right edge from the slot's
 
 
 def _key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect,
-               shrink: bool = False) -> bool:
+               shrink: bool = False, dots: tuple[str, ...] = ()) -> bool:
     """Where `ax`'s box is taller than its limits at one unit as long on both axes (equal
     scales) by room for the key of `marks`: the box shrunk to its limits' shape (its top
     kept, under its title), the key under its x axis's label, within `slot` (figure
@@ -491,7 +525,7 @@ def _key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect,
     room made smaller (its limits' shape, centred, its top kept) to leave it, whole names
     only. Returns whether it did."""
     if shrink:
-        return _shrunk_key_below(ax, theme, marks, slot)
+        return _shrunk_key_below(ax, theme, marks, slot, dots)
     fig = ax.get_figure()
     width_in, height_in = fig.get_size_inches()
     x0, y0, w, h = ax.get_position().bounds
@@ -510,7 +544,7 @@ def _key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect,
              "loc": "upper center", "bbox_to_anchor": (0.5, -under)}
     # The sheet's whole names first (a lone "grid", "beyond" means nothing), then short.
     for names in dict.fromkeys(_whole_forms(marks) + _name_forms(marks)[:2]):
-        handles = [_mark_handle(mark, theme, name) for mark, name in zip(marks, names)]
+        handles = [_mark_handle(mark, theme, name, dots) for mark, name in zip(marks, names)]
         for columns in (2, 1):
             rows = -(-len(handles) // columns)
             ordered = reading_order([handles], rows, Line2D([], [], ls=""))
@@ -524,7 +558,8 @@ def _key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect,
     return False
 
 
-def _shrunk_key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect) -> bool:
+def _shrunk_key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect,
+                      dots: tuple[str, ...] = ()) -> bool:
     """_key_below's `shrink`: the key of `marks` in two columns (by their whole names, else
     the sheet's whole and the rest short: "noisy → output"), under a box made smaller to
     leave it room within `slot`; the box as it was where even then no form fits (or the
@@ -536,7 +571,7 @@ def _shrunk_key_below(ax, theme: Theme, marks: tuple[str, ...], slot: Rect) -> b
     (left, right), (low, high) = ax.get_xlim(), ax.get_ylim()
     shape = (high - low) / (right - left) * fig.get_size_inches()[0] / height_in
     for names in _whole_forms(marks):
-        handles = [_mark_handle(mark, theme, name) for mark, name in zip(marks, names)]
+        handles = [_mark_handle(mark, theme, name, dots) for mark, name in zip(marks, names)]
         rows = -(-len(handles) // 2)
         ordered = reading_order([handles], rows, Line2D([], [], ls=""))
         style = {"frameon": False, "fontsize": FONT["small"], "borderaxespad": 0.0,
@@ -574,12 +609,13 @@ def _whole_forms(marks: tuple[str, ...]) -> list[tuple[str, ...]]:
 WHOLE_NAMES = ("sheet", "beyond")
 
 
-def _clear_inside(ax, theme: Theme, marks: tuple[str, ...], points: np.ndarray) -> bool:
+def _clear_inside(ax, theme: Theme, marks: tuple[str, ...], points: np.ndarray,
+                  dots: tuple[str, ...] = ()) -> bool:
     """Whether the key of `marks` with the sheet's whole names (_whole_forms, on one line
     or two) has a place inside `ax` covering none of `points` (data coordinates)."""
     forms = _whole_forms(marks)
     for names in forms + [tuple("\n".join(name.rsplit(" ", 1)) for name in forms[-1])]:
-        handles = [_mark_handle(mark, theme, name) for mark, name in zip(marks, names)]
+        handles = [_mark_handle(mark, theme, name, dots) for mark, name in zip(marks, names)]
         place = _inside_place(ax, theme, handles, points, None)
         if place is not None and place[0] == 0:
             return True

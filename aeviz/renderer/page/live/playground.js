@@ -392,7 +392,7 @@
     if (event.target.matches("input, select")) event.stopPropagation();
   });
   const knobsBox = element("div", {class: "knobs"}, box);
-  const inputs = {};
+  const inputs = {}, knobLabels = {};
   const variational = Boolean(P.experiment.model.variational);
   for (const knob of KNOBS) {
     if (knob.variational && !variational) continue;
@@ -401,18 +401,30 @@
     let input;
     if (knob.kind === "choice") {
       input = element("select", {"data-key": knob.key}, label);
+      // A network with an activation per layer (the digits: identity at the code) keeps
+      // them as its first choice, named in full; a name picked sets every layer.
+      const perLayer = knob.key === "model.activation" && Array.isArray(P.experiment.model.activation);
+      if (perLayer) {
+        const names = P.experiment.model.activation.join(", ");
+        element("option", {value: names}, input, `per layer: ${names}`);
+      }
       for (const choice of knob.choices) element("option", {value: choice}, input, choice);
     } else {
       input = element("input", {"data-key": knob.key, type: "text", size: knob.kind === "layers" ? 16 : 7}, label);
     }
     inputs[knob.key] = input;
+    knobLabels[knob.key] = label;
   }
+  /** An optimizer's own knobs shown only while an optimizer that reads them is chosen. */
+  function showReadKnobs() {
+    const optimizer = inputs["train.optimizer"].value;
+    for (const knob of KNOBS) {
+      if (knob.optimizers && knobLabels[knob.key]) knobLabels[knob.key].style.display = knob.optimizers.includes(optimizer) ? "" : "none";
+    }
+  }
+  inputs["train.optimizer"].addEventListener("change", showReadKnobs);
   function valueOf(exp, key) {
     const [table, name] = key.split(".");
-    if (key === "model.activation") {
-      const names = aevizTrainer.activationsOf(exp.model);
-      return typeof exp.model.activation === "string" ? exp.model.activation : names[0];
-    }
     return exp[table][name];
   }
   function showKnobs(exp) {
@@ -420,6 +432,7 @@
       const value = valueOf(exp, key);
       input.value = value === undefined || value === null ? "" : Array.isArray(value) ? value.join(", ") : String(value);
     }
+    showReadKnobs();
   }
   /** The knobs that differ from the recorded experiment, as overrides. */
   function knobOverrides() {
@@ -987,6 +1000,7 @@
         throw new Error(`${key}: not a knob of this page; knobs: ${Object.keys(inputs).join(", ")}`);
       }
       inputs[key].value = String(value);
+      if (key === "train.optimizer") showReadKnobs();
     },
     model: () => ({params: Array.from(model.params), layers: model.layers.slice(),
                    activations: model.activations.slice(), codeLayer: experiment.model.code_layer,
