@@ -663,6 +663,13 @@ def test_the_sparse_caption_says_what_the_last_frame_shows(runs):
     # "code 2 is near zero for over a third of the samples": the readout's share.
     assert "code 2 is near zero for over a third" in caption
     assert silent_shares(codes)[1] > 1 / 3
+    # Its cost against the plain run (seed-default) at the same epoch: the plain run's 0.035
+    # was its end, at epoch 296, and made the cost look twice what it is.
+    cost, plain, epoch = re.search(r"\((0\.\d+) against the plain run's (0\.\d+) at epoch "
+                                   r"(\d+)\)", caption).groups()
+    assert int(epoch) == run.epoch[-1] and f"{run.loss[-1]:.3f}" == cost
+    demo = runs["seed-default"]
+    assert f"{demo.loss[list(demo.epoch).index(int(epoch))]:.3f}" == plain
 
 
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
