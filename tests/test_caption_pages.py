@@ -34,7 +34,7 @@ DENOISING = " ".join(load_experiment(EXAMPLES / "denoising.toml").render.caption
 SENTENCES = ["Noisy inputs, clean targets: the network learns to undo the noise.",
              "Each input gets Gaussian noise (std 0.3) every step; noisy inputs (x) map back "
              "onto the arc, and so does the decoded grid where the codes are.",
-             "The dashed curve is the error it is trained on."]
+             'The dashed curve ("noisy inputs") is the error it is trained on.']
 
 
 def page_texts(scene: Scene) -> list[str]:

@@ -639,6 +639,29 @@ def test_sparse_codes_show_their_silent_neuron(runs):
     assert len(axes_lines) == 2
 
 
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_sparse_readout_is_whole_and_read_from_the_back(runs, size):
+    """At 640x360 the readout "near 0: code 1 20 %, code 2 37 %" was in the smallest muted
+    text (a lecturer could not read it); larger, it was cut ("code 2…"): it is as large as a
+    panel's label, in the foreground color, whole (over the y axis's margin where the title
+    gave way), inside the frame."""
+    from aeviz.renderer.panels.style import FONT
+
+    run = runs["sparse-codes"]
+    options = dataclasses.replace(run.experiment.render, size=size)
+    scene, frames = scene_of([run], options)
+    scene.draw_full(frames[-1])
+    (overlay,) = [o for o in panel(scene, CodePanel).overlays if isinstance(o, SparsityOverlay)]
+    text = overlay.text
+    shares = silent_shares(run.codes[-1])
+    assert text.get_text().endswith(f"code 2 {100 * shares[1]:.0f} %") or \
+        text.get_text().endswith(f"neuron 2 {100 * shares[1]:.0f} %")
+    assert text.get_fontsize() >= FONT["label"]
+    assert mcolors.to_hex(text.get_color()) == mcolors.to_hex(scene.theme.foreground)
+    box = text.get_window_extent(scene.canvas.get_renderer())
+    assert box.x0 >= 0 and box.x1 <= scene.figure.bbox.width
+
+
 def test_the_sparse_caption_says_what_the_last_frame_shows(runs):
     """The caption's lesson is true of the last frame (the one a slide, the handout's last
     moment and the page's end show): it said "pulls the codes onto the axes: many samples use
@@ -663,6 +686,13 @@ def test_the_sparse_caption_says_what_the_last_frame_shows(runs):
     # "code 2 is near zero for over a third of the samples": the readout's share.
     assert "code 2 is near zero for over a third" in caption
     assert silent_shares(codes)[1] > 1 / 3
+    # Its cost against the plain run (seed-default) at the same epoch: the plain run's 0.035
+    # was its end, at epoch 296, and made the cost look twice what it is.
+    cost, plain, epoch = re.search(r"\((0\.\d+) against the plain run's (0\.\d+) at epoch "
+                                   r"(\d+)\)", caption).groups()
+    assert int(epoch) == run.epoch[-1] and f"{run.loss[-1]:.3f}" == cost
+    demo = runs["seed-default"]
+    assert f"{demo.loss[list(demo.epoch).index(int(epoch))]:.3f}" == plain
 
 
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])

@@ -204,6 +204,28 @@ def test_the_window_lays_itself_out_again_when_resized(display, tiny_run_path):
     assert outside == "[]\n" and button == "pause"  # the button says so at once
 
 
+def test_a_resize_while_the_window_closes_is_ignored(tiny_run_path):
+    """Closing the window, matplotlib gives the figure a canvas of no toolkit, and the
+    toolkit still resizes the window as it goes: laid out on that canvas, the viewer failed
+    ("'FigureCanvasBase' object has no attribute 'get_renderer'", a traceback as the window
+    closed). It lays nothing out then; on its own canvas it does."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    figure = Figure(figsize=(8, 5), dpi=60)
+    FigureCanvasAgg(figure)
+    run = trajectory.load(tiny_run_path)
+    viewer = Viewer([run], RenderOptions(), figure)
+    scene = viewer.scene
+    FigureCanvasBase(figure)  # as matplotlib's close leaves it
+    figure.set_size_inches(9, 5)
+    viewer.on_resize()
+    assert viewer.scene is scene
+    FigureCanvasAgg(figure)
+    viewer.canvas = figure.canvas
+    viewer.on_resize()
+    assert viewer.scene is not scene
+
+
 def test_the_viewer_is_usable_at_640x400(tiny_run_path, monkeypatch):
     """A 640x400 window shows the clip's layout at fewer dots per inch: no two texts
     overlap, none is cut off, and the panels keep the smallest clip's page (8 x 4.5 in)."""

@@ -56,6 +56,7 @@ class Viewer:
         self.index, self.playing, self.started = 0, False, (0.0, 0)
         self.positions = [frame.position for frame in self.frames]  # the slider's epochs
         self.size, self.most_dpi = None, figure.dpi
+        self.canvas = figure.canvas  # the window's (see on_resize)
         self.layout()
         self.timer = figure.canvas.new_timer(interval=max(1, round(1000 / options.fps)))
         self.timer.add_callback(self.advance)
@@ -134,7 +135,12 @@ class Viewer:
                 panel.ax.format_coord = _loss_readout
 
     def on_resize(self, event=None) -> None:
-        """A new window size: the panels are laid out anew (text keeps its size)."""
+        """A new window size: the panels are laid out anew (text keeps its size). Not while
+        the window closes: its toolkit resizes it as it goes, after matplotlib has given the
+        figure a canvas of no toolkit, which draws nothing (laid out on it, the closing window
+        printed a traceback under a busy xvfb-run)."""
+        if self.figure.canvas is not self.canvas:
+            return
         if tuple(self.figure.get_size_inches()) != self.size:
             self.layout()
 
