@@ -70,6 +70,28 @@ def test_the_denoising_caption_at_640x360_shows_each_sentence_in_turn(tiny_run_p
     assert shown == sorted(shown, key=pages.index)
 
 
+def test_a_sentence_in_two_parts_breaks_after_a_clause_outside_brackets(tiny_run_path):
+    """denoising-vs-plain's second sentence at 640x360 broke inside a parenthesis ("…without
+    the noise (std…" / "…0.3) the plain run fits closer"): two parts break after a clause's
+    punctuation where one lets both fit, never inside brackets."""
+    from aeviz.settings.comparison import load_comparison
+
+    caption = load_comparison(EXAMPLES / "denoising-vs-plain.toml").render.caption
+    run = trajectory.load(tiny_run_path)
+    pages = page_texts(scene_of(run, caption))
+    parts = [page for page in pages if page.startswith("…") or page.endswith("…")]
+    assert parts == ["Both curves are the error on clean inputs:…",
+                     "…without the noise (std 0.3) the plain run fits closer; the denoising "
+                     "run pays for undoing it."]
+    room = 0.97 * 8.0 * 72 - 2 * FONT["label"]  # a 640x360 frame's line
+    for text in (caption, DENOISING, "A (b, c; d: e) f, g h i j k l m n o p q r s t u v w. "
+                 * 3):
+        for page in caption_pages(text, FONT["label"], room, 1):
+            for line in page.lines:
+                assert line.count("(") == line.count(")") or not page.part or \
+                    not any(line.endswith(mark + CONTINUED) for mark in ",;:"), line
+
+
 def test_pages_change_the_caption_strip_alone_and_blit_exactly(tiny_run_path):
     """The strip is as tall as the tallest page: the panels never move between pages, only
     the strip's pixels change; each page blitted equals a full redraw of a still showing it."""

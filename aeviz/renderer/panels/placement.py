@@ -301,6 +301,10 @@ def sentence_parts(sentence: str, size: float, room_pt: float, lines: int, start
             high = middle
     wrapped = wrap_text(sentence, size, high, most)
     chunks = [wrapped[i:i + lines] for i in range(0, len(wrapped), lines)]
+    clause = _clause_halves(sentence, size, room_pt - mark_pt) if count == 2 == \
+        len(chunks) and lines == 1 else None
+    if clause:  # two one-line parts: at a clause's end where one fits
+        chunks = [[clause[0]], [clause[1]]]
     # Where each part ends in the caption: after as many printed characters as it prints.
     printed = list(accumulate((not char.isspace() for char in sentence), initial=0))
     pages, done = [], 0
@@ -315,6 +319,27 @@ def sentence_parts(sentence: str, size: float, room_pt: float, lines: int, start
         at = min(start + bisect_left(printed, done), end - 1)
         pages.append(CaptionPage(shown, end if last else at, part=True))
     return pages
+
+
+# Where a sentence's two parts may break, best: after a clause's punctuation and its space,
+# outside brackets ("…without the noise (std" / "0.3) the plain run…" broke a parenthesis).
+CLAUSE_ENDS = re.compile(r"[,;:—–] ")
+
+
+def _clause_halves(sentence: str, size: float, room_pt: float) -> tuple[str, str] | None:
+    """`sentence` in two parts that each fit one line of `room_pt`, broken after a clause's
+    punctuation outside brackets and math, the two as near one length as such a break
+    allows; None where no such break fits both."""
+    spans = _math_spans(sentence)
+    breaks = []
+    for match in CLAUSE_ENDS.finditer(sentence):
+        at = match.end() - 1  # the space
+        head, tail = sentence[:at], sentence[at + 1:]
+        if head.count("(") != head.count(")") or _outside_math(sentence, at, spans) != at:
+            continue
+        if not wider_than(head, size, room_pt) and not wider_than(tail, size, room_pt):
+            breaks.append((abs(len(head) - len(tail)), head, tail))
+    return min(breaks)[1:] if breaks else None
 
 
 def _shown_through(plain: str, drawn: list[str]) -> int:
