@@ -592,3 +592,32 @@ def test_a_terms_axis_of_huge_values_keeps_its_numbers_off_its_title(browser, tm
         assert problems(driver) == [], size
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
+def test_a_reconstructions_axis_names_stand_outside_its_plots(browser, pages, size):
+    """Found by two lecturers' look at 640x400: decoder-manifold's reconstruction panel drew
+    its second and third plots' "z" inside the plot, over the data. Every word the panel
+    draws stands outside its plots (each plot's axes named beside its ticks), and no text of
+    the page overlaps another."""
+    with lecturer_window(browser, size):
+        driver = open_page(browser, pages("decoder-manifold"))
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        boxes = js(driver, "aeviz.drawn('recon', 0).boxes")
+        canvas, left, top = js(driver, """(() => {
+            const c = document.querySelector('#panels figure.panel.recon canvas');
+            const r = c.getBoundingClientRect(), all = [...document.querySelectorAll('canvas')];
+            return [all.indexOf(c), r.left + scrollX, r.top + scrollY];
+            })()""")
+        texts = [t for t in page_texts(driver) if t["canvas"] == canvas
+                 and not t["image"] and not t["mark"]]
+        assert len(boxes) == 3, boxes  # (3-D data: x-y, x-z, y-z)
+        names = [t["text"] for t in texts]
+        assert names.count("z") == 2 and names.count("y") == 2 and names.count("x") == 2, names
+        for x, y, width, height in boxes:
+            x0, y0, x1, y1 = left + x, top + y, left + x + width, top + y + height
+            inside = [t["text"] for t in texts
+                      if min(t["box"][2], x1) - max(t["box"][0], x0) > 1
+                      and min(t["box"][3], y1) - max(t["box"][1], y0) > 1]
+            assert inside == [], (size, inside)
+        assert problems(driver) == [], size
