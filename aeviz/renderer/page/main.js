@@ -134,7 +134,7 @@
         if (comparison && pair.length === 2 && pair[1].spec.name !== kind) { rows.push([pair[0]]); i -= 1; } else rows.push(pair);
       }
       // Three planes or more: the loss right after the planes' rows, before the runs' other
-      // panels, and the caption between them (planesRows below).
+      // panels, and the caption between them (`lead` below).
       const planeRows = (list) => { const n = list.findIndex((row) => row[0].spec.name !== "code"); return n < 0 ? list.length : n; };
       const loss = rows.findIndex((row) => row[0].spec.name === "loss"), many = comparison && planes.length > 2;
       if (many && loss > planeRows(rows)) rows.splice(planeRows(rows), 0, ...rows.splice(loss, 1));
