@@ -212,6 +212,46 @@ def test_the_decoder_sheets_faint_mark_has_a_legible_name(browser, denoising, tm
     assert dashes == {1, 0.45}, dashes
 
 
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
+def test_the_decoder_sheets_key_draws_the_data_in_its_class_colors(browser, denoising, tmp_path,
+                                                                  size):
+    """Found by two lecturers' look: the page's sheet keyed the data as one grey "\u25CF data"
+    while its points are drawn in their class colors (the clip draws a dot of each, up to
+    three: ClassDots). The page's key: a dot of each of the clip's colors, in its order, each
+    one drawn in its color on the canvas (its center's pixel); no grey dot as text."""
+    from aeviz.renderer.panels.style import cluster_color
+    from aeviz.renderer.theme import THEMES
+
+    plain = example("denoising-plain", 4)
+    single, _ = page_of([denoising], tmp_path / "single.html")
+    pair, _ = page_of([denoising, plain], tmp_path / "pair.html")
+    theme = THEMES[denoising.experiment.render.theme]
+    clip = tuple(dict.fromkeys(cluster_color(theme, label) for label in denoising.labels))[:3]
+    assert len(clip) == 3  # (the denoising arc's three classes)
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": TEXT_INK})
+    viewport(browser, *size)
+    try:
+        for made, runs in ((single, 1), (pair, 2)):
+            driver = open_page(browser, made)
+            js(driver, "aeviz.seek(aeviz.steps() - 1)")
+            for number in range(runs):
+                dots = js(driver, "aeviz.drawn('decoder', arguments[0]).keyDots", number)
+                assert dots is not None and [d[3] for d in dots] == list(clip), (made.name, dots)
+                for x, y, radius, color in dots:
+                    assert radius >= 2, dots
+                    pixel = js(driver, """Array.from(document.querySelectorAll(
+                        'figure.panel.decoder canvas')[arguments[0]].getContext('2d')
+                        .getImageData(arguments[1], arguments[2], 1, 1).data)""",
+                               number, round(x), round(y))
+                    want = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+                    assert all(abs(a - b) <= 40 for a, b in zip(pixel, want)), (pixel, color)
+            ink = js(driver, "window.__ink")
+            assert not [text for text, _, _ in ink if "\u25CF" in text], made.name
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", script)
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def test_the_decoder_sheet_is_strong_only_where_the_codes_are(browser, tmp_path):
     run = example("decoder-manifold", 3)
     page, expected = page_of([run], tmp_path / "manifold.html")

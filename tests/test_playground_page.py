@@ -653,6 +653,61 @@ def test_a_hidden_future_stays_hidden_in_the_playground(browser, diverging):
     assert chart["axis"][1] < 1, chart
 
 
+TWO_FRAMES = "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));"
+
+
+def test_a_following_runs_live_plane_follows_its_codes_and_its_loss_axis_reads_as_ticks(
+        browser, diverging):
+    """Found by two lecturers' look at the too-high-learning-rate page (scales = "follow", its
+    codes blowing up to ~1.4e14): before a retrain the playground's code plane drew on the
+    recorded run's limits, which squeezed epoch 0's codes into one dot and gave the blow-up
+    away, while the page's own plane follows the codes; and its RMSE axis read "0.17637102".
+    Now the live plane has, at each snapshot the slider shows, the limits the page's plane
+    has there (pack.py's `follow` row), its codes spread across it; after a retrain, limits
+    holding the student's codes; the axis's numbers written as the page's ticks (tickText)."""
+    import base64
+
+    page, run = diverging
+    viewport(browser, 640, 400)
+    try:
+        driver = open_page(browser, page)
+        data = json.loads(driver.execute_script(
+            "return document.getElementById('aeviz-data').textContent"))
+        follow = np.frombuffer(base64.b64decode(data["runs"][0]["follow"]), "<f8").reshape(-1, 4)
+        assert len(follow) == data["steps"][-1]["indexes"][0] + 1 and np.abs(follow).max() > 1e13
+        text = "return aeviz.internals.kit.tickText(arguments[0], arguments[1])"
+        for step in (0, 5, len(data["steps"]) - 1):
+            k = data["steps"][step]["indexes"][0]
+            driver.execute_script("aeviz.seek(arguments[0])", step)
+            wait_until(lambda k=k: driver.execute_script(
+                "return aeviz.playground.model().snapshot") == k, f"the playground at {k}")
+            driver.execute_async_script(TWO_FRAMES)  # the redraw the seek asked for done
+            limits = driver.execute_script("return aeviz.playground.planeLimits()")
+            np.testing.assert_allclose(np.ravel(limits), follow[k], rtol=1e-9)
+            chart = driver.execute_script("return aeviz.playground.lossChart()")
+            low, high = chart["axis"]
+            want = [driver.execute_script(text, high, 2)]
+            if low != high:
+                want.append(driver.execute_script(text, low, 2))
+            assert chart["labels"]["y"] == want, (step, chart)
+            assert all(len(re.sub(r"e.*|\D", "", t).lstrip("0")) <= 2 for t in want), want
+        # epoch 0's codes across the plane (on the recorded limits: one dot, ~0 px wide)
+        driver.execute_script("aeviz.seek(0)")
+        wait_until(lambda: driver.execute_script("return aeviz.playground.model().snapshot")
+                   == 0, "the playground at epoch 0")
+        driver.execute_async_script(TWO_FRAMES)
+        at0 = plane_geometry(driver)
+        assert max(at0["spread"]) > 0.5 * min(at0["box"]), at0
+        call(driver, "aeviz.playground.step()")  # the student's run: limits holding its codes
+        wait_until(lambda: "your run" in plane_geometry(driver)["title"], "a step drawn")
+        codes = np.array(driver.execute_script("return aeviz.playground.codes()")).reshape(-1, 2)
+        limits = np.array(driver.execute_script("return aeviz.playground.planeLimits()"))
+        assert (limits[:, 0] < codes.min(axis=0)).all() and (codes.max(axis=0) < limits[:, 1]).all()
+        assert np.ptp(limits, axis=1).max() < 10 * np.ptp(codes, axis=0).max(), (limits, codes)
+    finally:
+        viewport(browser, 1280, 900)
+
+
 def test_the_recorded_run_is_drawn_behind_at_the_same_mini_batch(browser, diverging):
     """A run recorded by mini-batch: the recorded codes behind the student's are those of the
     same step (3 of 13: the timeline's 3/13), to within the int16 packing's step on the

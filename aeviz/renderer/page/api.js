@@ -53,14 +53,15 @@ page.api = (stage, player) => {
     hideClass: (value) => stage.toggleClass(value),
     redrawTime: () => stage.lastDraw,
     // The first screen's fit (main.js), for tests: each panel fitted to it (the described
-    // panels; two a row: the first row's), its canvas height and width, the height its width
+    // panels; two a row: the first row's, a comparison's rows of planes), its canvas height and width, the height its width
     // gives it and its least (kit.js); the bottom of the caption, else of the panels (two a
     // row: of the first row), in page pixels; `pairs`: whether the panels stand two a row.
     firstScreen: () => {
       const described = stage.panels.filter((p) => p.spec.rect), caption = document.getElementById("caption");
       const fitted = stage.firstRow || described;
       const single = stage.firstRow && stage.runs.length === 1;  // (its caption may be below)
-      const ends = fitted.map((p) => p.figure).concat(caption.hidden || single ? [] : [caption]);
+      const apart = stage.firstRow && stage.captionApart;  // (a phone's comparison: after its planes)
+      const ends = fitted.map((p) => p.figure).concat(caption.hidden || single || apart ? [] : [caption]);
       return { panels: fitted.map((p) => ({ name: p.spec.name, run: p.spec.run ?? null, height: p.canvas.getBoundingClientRect().height,
         width: p.canvas.getBoundingClientRect().width,
         natural: p.naturalHeight(), least: page.kit.LEAST_HEIGHT })),

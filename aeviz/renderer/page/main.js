@@ -89,23 +89,23 @@
     // order (the code planes, then the decoders, then the loss, then the rest): in the
     // description's order a run's plane stood beside its own mosaic and the other runs were
     // below the fold. The caption under the first row (the first screen holds the lesson and,
-    // in a comparison, one panel of each of two runs). Where a comparison's planes take more
-    // than one row (three runs or four), the loss comes right under the caption, before the
-    // other planes: it is the one panel holding every run, the lesson of their captions
-    // ("SGD stalls on the plateau", "tanh ends well below PCA's line"), and after two rows of
-    // planes it began 1.5 screens down at 640x400. A panel left alone in its row spans it, at
-    // its rectangle's proportions; one whose kind stands two in a row above (activations'
-    // third plane) keeps their column's width, centred, so it reads as one of them and not
-    // as the partner of the panel beside it. The rows below the first are not fitted: the
-    // page scrolls to them.
+    // in a comparison, one panel of each of two runs). A comparison of three runs or four:
+    // its planes together, then the caption, then the loss (the one panel holding every run,
+    // read by the caption: "SGD stalls on the plateau"), then the runs' other panels. A panel
+    // left alone in its row spans it, at its rectangle's proportions; one whose kind stands
+    // two in a row above (activations' third plane) keeps their column's width, centred, so
+    // it reads as one of them and not as the partner of the panel beside it. The rows below
+    // the caption are not fitted: the page scrolls to them.
     //
     // Where a comparison's planes all fit one row each PLANE_LEAST px wide or more
-    // (activations' three at 640 px, 138 px each), they do: the planes' grid whole, the caption
-    // under it, then the loss, within about 1.1 screens at 640x400. Four planes at 640 px
-    // would be 86 px, and two rows of them at PLANE_LEAST put the loss's top 1.5 screens
-    // down (header 125 px, two rows of 188, the caption): there the loss stays between the
-    // rows, as above. Either way the loss comes before the runs' other panels: after the
-    // one row of planes, three decoder sheets (two a row) put it 2.3 screens down.
+    // (activations' three at 640 px, 138 px each), they do: the caption under them, then the
+    // loss, within about 1.1 screens at 640x400. Four planes at 640 px would be 86 px: two
+    // rows of two, fitted to the window together (130 px high each at 640x400: scrolled to
+    // them, one window holds the four and the caption; the loss's top 1.3 screens down). With
+    // the loss between the rows, the lecturer never saw the four planes together and the
+    // caption came before half of them. Either way the loss comes before the runs' other
+    // panels: after the one row of planes, three decoder sheets (two a row) put it 2.3
+    // screens down.
     // (A two-run comparison's planes take one row of two: its decoders or mosaics follow
     // them, each under its own run's plane.)
     const ranks = stage.runs.length === 1 ? { code: 0, loss: 1 } : { code: 0, decoder: 1, loss: 2 };
@@ -122,7 +122,8 @@
       const first = {};
       described.forEach((panel, i) => { if (!(panel.spec.name in first)) first[panel.spec.name] = i; });
       let order = [...described].sort((a, b) => rank(a) - rank(b) || first[a.spec.name] - first[b.spec.name]);
-      const rows = [], oneRow = planesInOneRow();
+      let rows = [];
+      const oneRow = planesInOneRow();
       if (oneRow) {  // (below)
         rows.push(order.filter((panel) => planes.includes(panel)));
         order = order.filter((panel) => !planes.includes(panel));
@@ -132,22 +133,30 @@
         // (a comparison's kinds each in rows of their own; a single run's plane and loss a pair)
         if (comparison && pair.length === 2 && pair[1].spec.name !== kind) { rows.push([pair[0]]); i -= 1; } else rows.push(pair);
       }
-      const loss = rows.findIndex((row) => row[0].spec.name === "loss");
-      if (comparison && loss > 1 && (oneRow || rows[1][0].spec.name === rows[0][0].spec.name)) {
-        rows.splice(1, 0, ...rows.splice(loss, 1));
-      }
+      // Three planes or more: the loss right after the planes' rows, before the runs' other
+      // panels, and the caption between them (`lead` below).
+      const planeRows = (list) => { const n = list.findIndex((row) => row[0].spec.name !== "code"); return n < 0 ? list.length : n; };
+      const loss = rows.findIndex((row) => row[0].spec.name === "loss"), many = comparison && planes.length > 2;
+      if (many && loss > planeRows(rows)) rows.splice(planeRows(rows), 0, ...rows.splice(loss, 1));
       // A phone's window (375 px): two a row would leave each panel narrower than a main
       // panel is read at (the loss plot was 53 px wide, its readout over PCA's label): one a
       // row, in the same order, each across the window.
-      if ((grid.clientWidth - GAP) / 2 < MAIN_WIDTH) return rows.flat().map((panel) => [panel]);
-      return rows;
+      const phone = (grid.clientWidth - GAP) / 2 < MAIN_WIDTH;
+      if (phone) rows = rows.flat().map((panel) => [panel]);
+      // `lead`: the rows before the caption: the first; a comparison of three planes or more,
+      // every row of planes (the four planes compared together are the lesson). `fitted`:
+      // those fitted to the first screen (a phone's first, its planes each across the window).
+      const lead = many ? Math.max(1, planeRows(rows)) : 1;
+      return { rows, lead, fitted: phone ? 1 : lead };
     };
     const inPairs = () => {
       current = "pairs";
       grid.style.gridTemplateColumns = "repeat(" + COLUMNS + ", minmax(0, 1fr))";
       grid.style.columnGap = GAP + "px";
-      const rows = rowsOf(), paired = new Set(rows.filter((r) => r.length === 2).map((r) => r[0].spec.name));
+      const { rows, lead, fitted } = rowsOf(), paired = new Set(rows.filter((r) => r.length === 2).map((r) => r[0].spec.name));
       let row = 1;
+      stage.firstRow = rows.slice(0, fitted).flat();  // (fitted to the first screen)
+      stage.captionApart = fitted < lead;  // (the caption not right under them: not fitted with them)
       rows.forEach((pair, i) => {
         const wide = COLUMNS / pair.length;  // grid columns per panel
         pair.forEach((panel, j) => {
@@ -160,12 +169,11 @@
           // (A comparison's loss across the page at least half as tall as wide: at
           // activations' strip proportions its three curves ran 150 px high.)
           if (lone && panel.spec.name === "loss") panel.aspect = Math.max(LOSS_ASPECT, panel.aspect);
-          panel.share = i === 0 ? 1 : 0.8;  // below the first row: at most 80 % of the window
+          panel.share = i < lead ? 1 : 0.8;  // below the caption: at most 80 % of the window
           panel.room = window.innerHeight;
         });
-        stage.firstRow = i === 0 ? pair : stage.firstRow;
         row += 1;
-        if (i === 0) caption.style.gridRow = String(row++);
+        if (i === lead - 1) caption.style.gridRow = String(row++);
       });
       return row;
     };
@@ -234,10 +242,12 @@
     const single = stage.runs.length === 1;
     if (described.length > 1 && (narrow || (single && bottom() > target && rowNarrow()))) {
       pairs();
-      // The first row, and a comparison's caption under it (its lesson on the first screen
-      // with a panel of two runs; a single run's plane and loss keep the room, the caption
-      // may be below: fitted with it, seed-default's plane at 640x400 was 65 px high).
-      ends = stage.firstRow.map((p) => p.figure).concat(Array.isArray(last) || single ? [] : [last]);
+      // The first row (a comparison of three planes or more: its rows of planes), and a
+      // comparison's caption under it (its lesson on the first screen with a panel of two
+      // runs; a single run's plane and loss keep the room, the caption may be below: fitted
+      // with it, seed-default's plane at 640x400 was 65 px high; on a phone a comparison's
+      // caption comes after its planes, each across the window: not fitted with the first).
+      ends = stage.firstRow.map((p) => p.figure).concat(Array.isArray(last) || single || stage.captionApart ? [] : [last]);
       room = largest(stage.firstRow, 0, window.innerHeight, target);
       for (const panel of stage.firstRow) largest([panel], room, window.innerHeight, Math.max(target, bottom()));
       // A comparison's later rows: each panel as large as the first row's of its kind, so

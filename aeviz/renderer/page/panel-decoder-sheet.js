@@ -9,6 +9,7 @@ page.panelKinds.decoderSheet = (() => {
   // The key: each mark's sample before its name, the gap between entries, a row's height.
   const KEY_SYMBOLS = { data: "\u25CF ", sheet: "\u2014 ", beyond: "\u2014 ", noisy: "\u00D7\u2014 " };
   const KEY_GAP = "   ", KEY_LINE = 13;
+  const DOT = "\u25CF", DOTS = 3;  // the data's sample: a dot of each of its first classes' colors
   const FLATTEST = 2;  // a flat sheet's plane at most this many times as wide as tall (the clip's)
   // px: the plane's margins: the y axis's ticks and name left, the x axis's below, a tick's
   // half above (a key's rows above add theirs), a little right; the key column's gap.
@@ -41,7 +42,7 @@ page.panelKinds.decoderSheet = (() => {
       const names = this.stage.data.markNames, marks = ["data", "sheet"];
       if (this.decoder.region) marks.push("beyond");
       if (this.run.noisy.length) marks.push("noisy");
-      const entries = (form) => marks.map((mark) => [KEY_SYMBOLS[mark], names[mark][form], mark === "beyond"]);
+      const entries = (form) => marks.map((mark) => [this.symbol(mark), names[mark][form], mark === "beyond", mark]);
       ctx.font = font(10);
       const room = width - 14, widthOf = (row) => ctx.measureText(row.map(([s, t]) => s + t).join(KEY_GAP)).width;
       const split = (all, count) => {
@@ -66,7 +67,7 @@ page.panelKinds.decoderSheet = (() => {
       if (this.run.noisy.length) marks.push("noisy");
       for (const mark of marks) {
         const [name, ...rest] = names[mark][0].split(" \u2192 ");
-        lines.push([KEY_SYMBOLS[mark], name, mark === "beyond"]);
+        lines.push([this.symbol(mark), name, mark === "beyond", mark]);
         if (rest.length) lines.push(["", "\u2192 " + rest.join(" \u2192 "), false]);
       }
       return lines;
@@ -178,12 +179,14 @@ page.panelKinds.decoderSheet = (() => {
         // drawn from the last entry leftwards
         let x = Math.max(box.left + box.width, ctx.measureText(row.map(([s, t]) => s + t).join(KEY_GAP)).width + 4);
         const y = box.top - 5 - KEY_LINE * (rows.length - 1 - n);
-        for (const [symbol, name, faint] of [...row].reverse()) {
+        for (const [symbol, name, faint, mark] of [...row].reverse()) {
           // A faint mark's sample faint, as the mark is; its name as legible as every other
           // (drawn faint too, "beyond the codes" was the hardest text of the panel to read).
           stage.draw.text(ctx, name, x, y, "right", "alphabetic", theme.muted, 10);
           ctx.globalAlpha = faint ? 0.45 : 1;
-          stage.draw.text(ctx, symbol, x - ctx.measureText(name).width, y, "right", "alphabetic", theme.muted, 10);
+          const start = x - ctx.measureText(name).width - ctx.measureText(symbol).width;
+          if (mark === "data" && this.dots().length) this.sample(ctx, start, y);
+          else stage.draw.text(ctx, symbol, x - ctx.measureText(name).width, y, "right", "alphabetic", theme.muted, 10);
           ctx.globalAlpha = 1;
           x -= ctx.measureText(symbol + name + KEY_GAP).width;
         }
@@ -198,15 +201,43 @@ page.panelKinds.decoderSheet = (() => {
       ctx.font = font(10);
       this.key = lines.map(([s, t]) => (s ? KEY_GAP + s : " ") + t).join("").trim();  // (as the rows')
       let width = 0;
-      lines.forEach(([symbol, name, faint], n) => {
+      lines.forEach(([symbol, name, faint, mark], n) => {
         const y = top + KEY_LINE * (n + 1) - 3, indent = symbol ? 0 : ctx.measureText("\u00D7\u2014 ").width;
         ctx.globalAlpha = faint ? 0.45 : 1;
-        if (symbol) stage_text(this.stage, ctx, symbol, x, y, theme.muted);
+        if (mark === "data" && this.dots().length) this.sample(ctx, x, y);
+        else if (symbol) stage_text(this.stage, ctx, symbol, x, y, theme.muted);
         ctx.globalAlpha = 1;
         stage_text(this.stage, ctx, name, x + indent + (symbol ? ctx.measureText(symbol).width : 0), y, theme.muted);
         width = Math.max(width, indent + ctx.measureText(symbol + name).width);
       });
       this.keyBox = [x, top, width, KEY_LINE * lines.length];
+    }
+
+    // The data's colors in the key: each of its first (up to three) classes' colors in the
+    // order the samples first show them, as the clip's ClassDots (panels/decoder.py): a grey
+    // "\u25CF data" keyed the blue, orange and green arc (data of one class: one dot, its color).
+    dots() {
+      if (!this.dotColors) {
+        const colors = new Set();
+        for (let i = 0; i < this.run.n && colors.size < DOTS; i++) colors.add(this.run.classByValue.get(this.run.labels[i]).color);
+        this.dotColors = [...colors];
+      }
+      return this.dotColors;
+    }
+
+    // The data mark's sample: a dot of each of the data's colors.
+    symbol(mark) { return mark === "data" && this.dots().length ? DOT.repeat(this.dots().length) + " " : KEY_SYMBOLS[mark]; }
+
+    // The data's dots side by side from `x` on the text line at `y`, each in a dot
+    // character's width (what the key measured for it), centred on the x-height; kept for tests.
+    sample(ctx, x, y) {
+      const each = ctx.measureText(DOT).width, radius = Math.min(3, 0.42 * each);
+      this.keyDots = this.dots().map((color, i) => {
+        const cx = x + each * (i + 0.5), cy = y - 3.5;
+        ctx.fillStyle = color;
+        ctx.beginPath(); ctx.arc(cx, cy, radius, 0, 2 * Math.PI); ctx.fill();
+        return [cx, cy, radius, color];
+      });
     }
 
     // The corrupted inputs as small crosses (they stay: one fixed draw).
@@ -231,7 +262,7 @@ page.panelKinds.decoderSheet = (() => {
     // What the last draw drew: which grid points were strong, the outputs linked to the
     // noisy inputs, the key.
     state() {
-      return { ...super.state(), key: this.key, keyBox: this.keyBox || null, strong: this.strong, links: this.links, triad: this.triadCorner || null,
+      return { ...super.state(), key: this.key, keyBox: this.keyBox || null, keyDots: this.keyDots || null, strong: this.strong, links: this.links, triad: this.triadCorner || null,
         box: [this.box.left, this.box.top, this.box.width, this.box.height], xlim: this.box.xlim, ylim: this.box.ylim };
     }
 

@@ -13,14 +13,15 @@ page.panelKinds.reconSpace = (() => {
     }
 
     drawStill(ctx) {
-      const run = this.run, stage = this.stage, { drawAxes, text } = stage.draw;
+      const run = this.run, stage = this.stage, { drawAxes } = stage.draw;
       const part = this.width / run.pairs.length;
       this.boxes = run.pairs.map((pair, n) => {
         const box = new Box(n * part + 46, 20, part - 56, this.height - 58, run.dataLimits[pair[0]], run.dataLimits[pair[1]]);
         if (box.width > box.height) { box.left += (box.width - box.height) / 2; box.width = box.height; }
-        drawAxes(ctx, box, run.features[pair[0]], n === 0 ? run.features[pair[1]] : "",
+        // Each box's axes named outside it, beside its ticks (the second and third boxes' y
+        // names sat inside, over the data: decoder-manifold's "z" at 640x400).
+        drawAxes(ctx, box, run.features[pair[0]], run.features[pair[1]],
           niceTicks(box.xlim[0], box.xlim[1], 4), niceTicks(box.ylim[0], box.ylim[1], 4));
-        if (n > 0) text(ctx, run.features[pair[1]], box.left + 4, box.top + 12, "left", "alphabetic", stage.theme.muted, 10.5);
         ctx.save();
         box.clip(ctx);
         ctx.globalAlpha = 0.35;  // the data, faint and still; the reconstructions move on top
@@ -33,6 +34,9 @@ page.panelKinds.reconSpace = (() => {
         return box;
       });
     }
+
+    // What the last draw drew: its boxes (left, top, width, height), for tests.
+    state() { return { ...super.state(), boxes: this.boxes.map((b) => [b.left, b.top, b.width, b.height]) }; }
 
     draw() {
       const ctx = this.begin(), run = this.run, stage = this.stage, theme = stage.theme, k = stage.snapshot(run);

@@ -14,6 +14,8 @@
   const RUN = DATA.runs[0], TH = DATA.theme;
   const KNOBS = P.knobs || [];
   const api = window.aeviz || (window.aeviz = {});
+  // A tick's number as the page writes it (kit.js, through the page's API).
+  const tickText = api.internals ? api.internals.kit.tickText : (value, digits) => value.toPrecision(digits);
   const PLAYGROUND_CSS = `
 .playground { margin-top: 14px; border-top: 1px solid var(--faint); padding-top: 6px; }
 .playground h2 { font-size: 17px; margin: 4px 0; }
@@ -535,7 +537,34 @@
   const linthresh0 = RUN.axes.symlog;
   const unlog = (t) => (linthresh0 ? Math.sign(t) * linthresh0 * (Math.pow(10, Math.abs(t)) - 1) : t);
   const RECORDED_LIMITS = RUN.axes.limits.map(([a, b]) => [unlog(a), unlog(b)]);
+  // A run drawn with scales = "follow" (too-high-learning-rate: its codes blow up to ~1e14):
+  // the page's plane follows the codes, snapshot by snapshot, on limits holding every code so
+  // far (pack.py's `follow`, panel-code.js); so does this one. The recorded run's limits put
+  // epoch 0's codes in one dot and gave the blow-up away. Before a retrain: the page's
+  // limits at the snapshot shown (the last finite ones, as its plane keeps); after: limits
+  // holding every code the student's run has drawn.
+  const FOLLOW = RUN.follow ? new Float64Array(bytes(RUN.follow)) : new Float64Array(0);
+  const FOLLOWING = FOLLOW.length > 0;
+  function followLimits(k) {
+    for (let j = Math.min(k, FOLLOW.length / 4 - 1); j >= 0; j--) {
+      const row = FOLLOW.subarray(4 * j, 4 * j + 4);
+      if (row.every(Number.isFinite)) return [[row[0], row[1]], [row[2], row[3]]];
+    }
+    return RECORDED_LIMITS;
+  }
+  function heldLimits(codes) {  // limits holding `codes`, padded as pack.py's (6 %)
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (let i = 0; i < codes.length; i += 2) {
+      const a = codes[i], b = codes[i + 1];
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      x0 = Math.min(x0, a); x1 = Math.max(x1, a); y0 = Math.min(y0, b); y1 = Math.max(y1, b);
+    }
+    if (!(x1 >= x0 && y1 >= y0)) return null;
+    const padX = 0.06 * Math.max(x1 - x0, 1e-3), padY = 0.06 * Math.max(y1 - y0, 1e-3);
+    return [[x0 - padX, x1 + padX], [y0 - padY, y1 + padY]];
+  }
   let codeLimits = null;  // [[x0, x1], [y0, y1]]
+  let limitsOfLive = false;  // whether codeLimits hold the student's run's codes (follow)
   function grownLimits(old, codes) {
     let [[x0, x1], [y0, y1]] = old;
     const padX = (x1 - x0) * 0.05, padY = (y1 - y0) * 0.05;
@@ -562,7 +591,13 @@
   function drawPlane() {
     const {g, width, height} = sized(planePanel.canvas, 320);
     const codes = currentCodes();
-    if (!codeLimits || !live.codes) codeLimits = RECORDED_LIMITS;  // (back to them on a reset)
+    if (!live.codes) {  // the recorded run (back to its limits on a reset)
+      codeLimits = FOLLOWING ? followLimits(modelSnapshot) : RECORDED_LIMITS;
+      limitsOfLive = false;
+    } else if (!codeLimits || (FOLLOWING && !limitsOfLive)) {
+      codeLimits = FOLLOWING ? heldLimits(codes) || followLimits(modelSnapshot) : RECORDED_LIMITS;
+      limitsOfLive = true;
+    }
     codeLimits = grownLimits(codeLimits, codes);
     // A line under the plane for the words on a step's arrows (inside, the arrows crossed them).
     const m = 8, w = width - 2 * m, h = height - 2 * m - 16;
@@ -663,10 +698,13 @@
     const e1 = Math.max(e0 + 1, ...epochs), l0 = Math.log10(Math.min(...values)), l1 = Math.log10(Math.max(...values));
     // The axis's two labels never alike (0.107 to 0.111 read "0.11" twice): as many digits as
     // tell them apart; one label when the values are one.
+    // Written as the page's ticks are (kit.js's tickText: "0.18", "7.7e27"); one value (epoch
+    // 0 alone) read "0.17637102", its digits sought to tell it from itself.
+    const label = (l, digits) => tickText(Math.pow(10, l), digits);
     let digits = 2;
-    while (digits < 8 && Math.pow(10, l1).toPrecision(digits) === Math.pow(10, l0).toPrecision(digits)) digits++;
-    const top = Math.pow(10, l1).toPrecision(digits);
-    const bottom = top === Math.pow(10, l0).toPrecision(digits) ? "" : Math.pow(10, l0).toPrecision(digits);
+    while (digits < 8 && l1 > l0 && label(l1, digits) === label(l0, digits)) digits++;
+    const top = label(l1, digits);
+    const bottom = top === label(l0, digits) ? "" : label(l0, digits);
     // The left margin as wide as the axis's labels ("7.7e+27" on a diverging run's page).
     g.font = "11px sans-serif";
     const m = Math.max(34, Math.ceil(Math.max(g.measureText(top).width, g.measureText(bottom).width)) + 10);
@@ -1012,6 +1050,7 @@
                        first: recordedDrawn ? recordedTimeline.find((e) => e >= COVERED[0] - 1e-9) : null,
                        mark: sliderMark, labels: lossLabels}),
     codes: () => Array.from(currentCodes()),
+    planeLimits: () => codeLimits && codeLimits.map((axis) => axis.slice()),  // [[x0, x1], [y0, y1]], as last drawn
     recordedAt: (epoch) => { const codes = recordedAt(epoch); return codes && Array.from(codes); },
     drag: dragTo,
     dragged: () => dragCode && {code: dragCode.slice(), output: Array.from(decode(dragCode, 1))},
