@@ -703,6 +703,29 @@ def test_a_plane_keyed_beside_or_under_keeps_every_text_apart(tmp_path, size, cl
                      panels=("code", "loss", "weights"))
 
 
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_a_reconstruction_panels_key_never_crosses_its_title(example_runs, size):
+    """iris with --panels code,recon,loss at 640x360: the key "— data -- reconstruction",
+    measured 2.5 ems short, drew its first sample across the title's last letter. The key
+    as drawn and the title (where it is kept) apart."""
+    from matplotlib.legend import Legend
+
+    run = example_runs["iris"]
+    options = dataclasses.replace(run.experiment.render, size=size,
+                                  panels=("code", "recon", "loss"))
+    scene = Scene(run_views([run], options), options, (0, float(run.epoch[-1])))
+    scene.canvas.draw()
+    renderer = scene.canvas.get_renderer()
+    keyed = [ax for ax in scene.figure.axes for legend in ax.findobj(Legend)
+             if "reconstruction" in [t.get_text() for t in legend.get_texts()]]
+    assert keyed
+    for ax in keyed:
+        if ax.get_title("left"):
+            title = ax._left_title.get_window_extent(renderer)
+            for legend in ax.findobj(Legend):
+                assert not overlap(legend.get_window_extent(renderer), title), size
+
+
 @pytest.mark.parametrize("scales", ["follow", "own"])
 def test_planes_on_scales_of_their_own_each_carry_their_numbers(example_runs, scales):
     """With scales = "follow" every plane's limits grow on their own, frame by frame: the outer
