@@ -5,6 +5,7 @@ slider's; a caption that fits is drawn as before."""
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -244,3 +245,62 @@ def test_every_page_of_any_caption_stays_inside_the_frame(tiny_run_path, text, s
         for line in scene.caption_lines:
             box = line.get_window_extent(renderer)
             assert box.x0 >= 0 and box.x1 <= width + 1 and box.y0 >= -1 and box.y1 <= height
+
+
+def test_a_caption_ending_in_an_ellipsis_of_its_own_is_drawn_whole(run_cli, tiny_run_path,
+                                                                   tmp_path):
+    """"The codes spread out. The loss falls…" fits a 1280x720 line, and was taken for a cut
+    caption (its last line ends in "…"): paged, its still said "sentence 1 of 2 fits". One
+    page, nothing said; with line breaks of its own too."""
+    for text in ("The codes spread out. The loss falls…", "Short.\nThe loss falls…"):
+        pages = caption_pages(text, FONT["label"], 900, 2)
+        assert len(pages) == 1 and not pages[0].part, pages
+        assert "".join(pages[0].lines).replace(" ", "") == text.replace(" ", "").replace(
+            "\n", "")
+    result = run_cli("render", tiny_run_path, "-o", tmp_path / "e.png", "--epoch", "0",
+                     "--caption", "The codes spread out. The loss falls…")
+    assert result.exit_code == 0 and "caption" not in result.stderr, result.stderr
+
+
+def test_an_abbreviation_ends_no_sentence():
+    """"Smith et al. agreed" broke into two pages at "al.", with no mark that it went on."""
+    from aeviz.renderer.panels.placement import _unit_ends
+
+    text = "Results vs. the plain run, e.g. at epoch 5, as Smith et al. agreed. Then it ends."
+    assert _unit_ends(text) == [text.index(" Then")]
+
+
+@pytest.mark.parametrize("pace", ["linear", "log"])
+def test_the_viewer_shows_the_clips_page_at_each_epoch(tiny_run_path, pace):
+    """The viewer's own frames have no hold and a linear pace: paged by them it showed
+    another page than the clip's frame and the still at 47 of denoising's 201 epochs (144
+    with --pace log). At every slider position, the page of the clip's frame there."""
+    from aeviz.renderer.frames import clip_moments
+
+    figure = Figure(figsize=(8, 4.5 + 0.6), dpi=60)
+    FigureCanvasAgg(figure)
+    run = trajectory.load(tiny_run_path)
+    options = RenderOptions(caption=DENOISING, duration=10, hold=2, pace=pace, size="640x360")
+    viewer = Viewer([run], options, figure)
+    pages = page_texts(viewer.scene)
+    assert len(pages) >= 3
+    clip = plan_frames([RunView(run).timeline], options)
+    shown_pages = set()
+    for index, position in enumerate(viewer.positions):
+        viewer.show(index)
+        number, count = clip_moments([RunView(run).timeline], options, [position])[0]
+        assert count == len(clip)
+        expected = caption_page(number, count, len(pages))
+        assert viewer.scene.caption_page == expected, (position, number)
+        shown_pages.add(expected)
+    assert shown_pages == set(range(len(pages)))
+
+
+def test_a_clip_too_short_for_its_pages_says_which_it_leaves_out(tiny_run_path, tmp_path):
+    run = trajectory.load(tiny_run_path)
+    notes: list[str] = []
+    options = RenderOptions(size="640x360", caption=DENOISING, duration=0.1, hold=0)
+    frames = render([run], tmp_path / "f.mp4", options, notify=notes.append)
+    assert len(frames) == 3
+    assert "caption: its 4 pages take turns over 3 frames: page 4 not shown; a longer " \
+        "--duration shows them" in notes

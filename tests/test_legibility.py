@@ -691,6 +691,45 @@ def test_ten_digits_keyed_beside_a_short_plane_give_it_their_rows(whole_runs, si
         assert extent.y1 < box.y0, (extent, box)  # under the plane, as it was
 
 
+@pytest.mark.parametrize("classes, columns", [(20, 2), (50, 0)])
+def test_many_classes_at_640x360_key_beside_in_columns_or_not_at_all(tmp_path, classes,
+                                                                    columns, monkeypatch):
+    """Twenty classes keyed in rows under a 640x360 plane left it 15 px tall; fifty ran
+    their key off the frame's top, over the header. Twenty: two columns beside the plane;
+    fifty, no key (a note says so, and that a larger size keys them); the plane 60 px tall
+    or more, every text inside the frame and apart."""
+    from matplotlib.legend import Legend
+
+    from aeviz.renderer.panels.code import CodePanel
+
+    names = [f"c{i:02d}xyz" for i in range(classes)]
+    rng = np.random.default_rng(0)
+    labels = [names[i % classes] for i in range(4 * classes)]
+    file = write_csv(tmp_path / "d.csv", rng.uniform(0, 1, (len(labels), 16)),
+                     [f'"{name}"' for name in labels])
+    (tmp_path / "e.toml").write_text(
+        f'title = "t"\n[data]\nfile = "{file}"\nlabel_column = "label"\nnormalize = "none"\n'
+        '[model]\nlayers = [16, 8, 2, 8, 16]\n[train]\nepochs = 2\nbatch_size = 32\n')
+    run = train(load_experiment(tmp_path / "e.toml"))
+    options = RenderOptions(size="640x360", panels=("code", "loss", "weights"))
+    scene = Scene([RunView(run, "run 1")], options, (0, 2.0))
+    texts = drawn_texts(scene, Frame(2.0, (2.0,)), monkeypatch)
+    assert_inside_and_apart(texts, options.pixels)
+    (plane,) = [panel for panel, _ in scene.panels if isinstance(panel, CodePanel)]
+    renderer = scene.canvas.get_renderer()
+    box = plane.ax.get_window_extent(renderer)
+    assert box.height >= 60, box
+    keys = plane.ax.findobj(Legend)
+    if columns:
+        (key,) = keys
+        assert key._ncols == columns and key.get_window_extent(renderer).x0 > box.x1
+        assert not any("no key" in note for note in scene.notes)
+    else:
+        assert keys == []
+        assert f"{classes} classes: the code plane has no key at 640x360 (it would leave " \
+            "the plane under 0.75 in); a larger --size keys them" in scene.notes
+
+
 @pytest.mark.parametrize("size", ["640x360", "854x480"])
 @pytest.mark.parametrize("classes, length", [(3, 5), (10, 1), (10, 30), (16, 3)])
 def test_a_plane_keyed_beside_or_under_keeps_every_text_apart(tmp_path, size, classes,
@@ -701,6 +740,29 @@ def test_a_plane_keyed_beside_or_under_keeps_every_text_apart(tmp_path, size, cl
     names = [f"{i:x}" + "n" * (length - 1) for i in range(classes)]
     assert_key_whole(tmp_path, size, names, False, {}, monkeypatch,
                      panels=("code", "loss", "weights"))
+
+
+@pytest.mark.parametrize("size", sorted(SMALLEST_PX))
+def test_a_reconstruction_panels_key_never_crosses_its_title(example_runs, size):
+    """iris with --panels code,recon,loss at 640x360: the key "— data -- reconstruction",
+    measured 2.5 ems short, drew its first sample across the title's last letter. The key
+    as drawn and the title (where it is kept) apart."""
+    from matplotlib.legend import Legend
+
+    run = example_runs["iris"]
+    options = dataclasses.replace(run.experiment.render, size=size,
+                                  panels=("code", "recon", "loss"))
+    scene = Scene(run_views([run], options), options, (0, float(run.epoch[-1])))
+    scene.canvas.draw()
+    renderer = scene.canvas.get_renderer()
+    keyed = [ax for ax in scene.figure.axes for legend in ax.findobj(Legend)
+             if "reconstruction" in [t.get_text() for t in legend.get_texts()]]
+    assert keyed
+    for ax in keyed:
+        if ax.get_title("left"):
+            title = ax._left_title.get_window_extent(renderer)
+            for legend in ax.findobj(Legend):
+                assert not overlap(legend.get_window_extent(renderer), title), size
 
 
 @pytest.mark.parametrize("scales", ["follow", "own"])

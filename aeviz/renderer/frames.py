@@ -24,6 +24,26 @@ class Frame(NamedTuple):
     indexes: tuple[float, ...]   # fractional snapshot index, one per run
 
 
+def clip_moments(timelines: list[np.ndarray], options: RenderOptions,
+                 positions: list[float]) -> list[tuple[int, int]]:
+    """Where each of `positions` falls in the clip of these options: (number, count) of the
+    clip's last frame nearest to it (the last epoch: the clip's last frame), so that a still,
+    the viewer and the clip's frame at one moment show the same page of the caption. Options
+    no clip can have (too many frames): the moment's share of the runs' span."""
+    try:
+        clip = np.array([frame.position for frame in plan_frames(timelines, options)])
+    except SettingError:
+        first = min(t[0] for t in timelines)
+        length = max(t[-1] for t in timelines) - first
+        return [((round(1000 * (position - first) / length) if length else 1000), 1001)
+                for position in positions]
+    moments = []
+    for position in positions:
+        distance = np.abs(clip - position)
+        moments.append((int(np.flatnonzero(distance == distance.min())[-1]), len(clip)))
+    return moments
+
+
 def plan_frames(timelines: list[np.ndarray], options: RenderOptions) -> list[Frame]:
     """Frames for runs whose snapshots sit at `timelines` (epochs, increasing)."""
     positions = _in_range(timelines, options.epoch_bounds, options.epochs)

@@ -21,7 +21,14 @@ from aeviz.renderer.formats import (
     VECTOR_FORMATS,
     output_kind,
 )
-from aeviz.renderer.frames import Frame, index_at, nearest_snapshot, plan_frames
+from aeviz.renderer.frames import (
+    Frame,
+    clip_moments,
+    index_at,
+    nearest_snapshot,
+    plan_frames,
+)
+from aeviz.renderer.panels.placement import caption_page
 from aeviz.renderer.views import RunView, run_views
 from aeviz.settings import RenderOptions
 from aeviz.signals import checkpoint, deferred
@@ -94,7 +101,7 @@ def _render(runs: list[Trajectory], output: str | Path, options: RenderOptions,
         frames = [_still(views, epoch, notify)]
         # A still shows the runs' whole span, so the loss curve has its context.
         span = (min(t[0] for t in timelines), max(t[-1] for t in timelines))
-        still = _in_clip(timelines, options, frames[0].position)
+        still = clip_moments(timelines, options, [frames[0].position])[0]
     else:
         frames = plan_frames(timelines, options)
         span = (frames[0].position, frames[-1].position)
@@ -102,6 +109,11 @@ def _render(runs: list[Trajectory], output: str | Path, options: RenderOptions,
         scene = Scene(views, options, span, still=still)
     for note in scene.notes:
         notify(note)
+    unseen = unseen_pages(len(scene.caption_pages), len(frames)) if still is None else []
+    if unseen:  # (a clip shorter in frames than its caption in pages)
+        notify(f"caption: its {len(scene.caption_pages)} pages take turns over "
+               f"{len(frames)} frames: page{'s' if len(unseen) > 1 else ''} "
+               f"{', '.join(map(str, unseen))} not shown; a longer --duration shows them")
     if kind in VECTOR_FORMATS:
         _save_vector_still(scene, frames[0], output)
         if on_frame is not None:
@@ -128,6 +140,12 @@ def _render(runs: list[Trajectory], output: str | Path, options: RenderOptions,
         writer.abort()
         raise
     return frames
+
+
+def unseen_pages(pages: int, frames: int) -> list[int]:
+    """The caption pages (numbered from 1) that no frame of a clip of `frames` shows."""
+    shown = {caption_page(number, frames, pages) for number in range(frames)}
+    return [page + 1 for page in range(pages) if page not in shown]
 
 
 def _save_vector_still(scene: Scene, frame: Frame, output: str | Path) -> None:
@@ -188,22 +206,6 @@ def _still(views: list[RunView], epoch: float | None,
                f"{position:g}: shown at {'their' if len(ended) > 1 else 'its'} last snapshot")
     return Frame(float(position), tuple(index_at(t, position, interpolate=False)
                                         for t in timelines))
-
-
-def _in_clip(timelines: list[np.ndarray], options: RenderOptions,
-             position: float) -> tuple[int, int]:
-    """Where a still's moment falls in the clip of the same options: (number, count) of the
-    clip's last frame nearest to `position` (the last epoch: the clip's last frame), so a
-    still and that frame show the same page of the caption. Options no clip can have (too
-    many frames): the moment's share of the runs' span."""
-    try:
-        positions = np.array([frame.position for frame in plan_frames(timelines, options)])
-    except SettingError:
-        first = min(t[0] for t in timelines)
-        length = max(t[-1] for t in timelines) - first
-        return (round(1000 * (position - first) / length) if length else 1000), 1001
-    distance = np.abs(positions - position)
-    return int(np.flatnonzero(distance == distance.min())[-1]), len(positions)
 
 
 def _epochs(position: float) -> str:

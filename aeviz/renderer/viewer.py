@@ -18,7 +18,7 @@ from matplotlib.widgets import Button, Slider
 
 from aeviz.errors import AevizError
 from aeviz.renderer.budgets import within_budgets
-from aeviz.renderer.frames import plan_frames
+from aeviz.renderer.frames import clip_moments, plan_frames
 from aeviz.renderer.panels.placement import text_width
 from aeviz.renderer.scene import Scene
 from aeviz.renderer.views import run_views
@@ -55,6 +55,11 @@ class Viewer:
                                                       pace="linear"))
         self.index, self.playing, self.started = 0, False, (0.0, 0)
         self.positions = [frame.position for frame in self.frames]  # the slider's epochs
+        # Each one's frame in the clip of these options (its hold and pace), whose caption
+        # page the viewer shows there: by the viewer's own frames, it showed another page
+        # than the clip and the still at 47 of denoising's 201 epochs.
+        self.moments = clip_moments([v.timeline for v in self.views], options,
+                                    self.positions)
         self.size, self.most_dpi = None, figure.dpi
         self.canvas = figure.canvas  # the window's (see on_resize)
         self.layout()
@@ -148,7 +153,7 @@ class Viewer:
         """Move to frame `index` (clamped to the clip) and redraw."""
         self.index = max(0, min(int(index), len(self.frames) - 1))
         # The caption's page by the slider's place, as a clip's by its frame's.
-        self.scene.show_caption_page(self.index, len(self.frames))
+        self.scene.show_caption_page(*self.moments[self.index])
         self.scene.update(self.frames[self.index])
         if self.slider.val != self.positions[self.index]:
             self.slider.set_val(self.positions[self.index])  # on_slider finds nothing to do

@@ -71,8 +71,9 @@ MOST_CLASSES = 50   # classes a legend names; past this, no legend (a note says 
 # digits' two rows and their name under the plane left it 115 px tall at 640x360, where 1 and
 # 7 were hard to tell apart at the back of a room; beside it the plane is 150 px tall.
 KEY_BESIDE_GAIN = 1.15
+LEAST_PLANE_IN = 0.75  # a plane's least height under its key (inches): less, no key
 COLUMN_OPTIONS = {"handlelength": 0.8, "handletextpad": 0.3, "labelspacing": 0.3,
-                  "borderpad": 0.0, "borderaxespad": 0.8}
+                  "borderpad": 0.0, "borderaxespad": 0.8, "columnspacing": 1.0}
 COLUMN_ROW_EMS = 1.6  # a column's row (its name's line and COLUMN_OPTIONS' labelspacing), ems
 
 
@@ -142,13 +143,24 @@ class CodePanel:
                                                 "ellipses" in layers))
         below_in = (0.6 + 0.3 * (rows + title_rows + key_rows) + 0.05 * bool(entries)
                     if strip is None else LEGEND_BELOW_IN + strip.height_in())
-        column_in = (_key_column_in(fig, slot, run, labels, marks, below_in,
-                                    scale or code_scale([view.codes]))
-                     if entries and plane is None and not (key_rows or title_marks
-                                                           or options.scales == "follow")
-                     else 0.0)
+        column_in, key_columns, column_room = (
+            _key_column_in(fig, slot, run, labels, marks, below_in,
+                           scale or code_scale([view.codes]))
+            if entries and plane is None and not (key_rows or title_marks
+                                                  or options.scales == "follow")
+            else (0.0, 0, 0.0))
         if column_in:
             below_in = 0.6  # (the x axis's ticks and name)
+        elif entries and strip is None and plane is None and not compact and \
+                slot[3] * fig.get_size_inches()[1] - 0.4 - below_in < LEAST_PLANE_IN:
+            # Neither beside nor under does the key leave the plane room (fifty classes at
+            # 640x360: the key ran off the frame's top, over the header, the plane 2 px tall).
+            pixels = "x".join(f"{side * fig.dpi:.0f}" for side in fig.get_size_inches())
+            self.notes.append(f"{len(labels):,} classes: the code plane has no key at "
+                              f"{pixels} (it would leave the plane under "
+                              f"{LEAST_PLANE_IN:g} in); a larger --size keys them")
+            entries = rows = title_rows = key_rows = 0
+            marks, title_marks, below_in = [], [], 0.6
         margins = (0.0, 0.0, 0.0, 0.0) if compact else (0.9, below_in, 0.1 + column_in, 0.4)
         if plane is not None:
             ax = panel_axes(fig, plane, (0.0, 0.0, 0.0, 0.0), theme, title,
@@ -195,7 +207,7 @@ class CodePanel:
         # Unkeyed here (a comparison's), the names go to the scene's key above the planes,
         # which has the planes' whole width: cut to a plane's slot, "cluster 1" read
         # "cluste…" four times at 640x360.
-        name_room = (_name_room(fig, slot, run, labels) if legend
+        name_room = (column_room or _name_room(fig, slot, run, labels) if legend
                      else _shared_name_room(fig, _legend_entries(labels, options) + len(marks)))
         self.points = [_points(ax, run, theme, label, name_room, size) for label in labels]
         # After the classes, apart from them (first, it stood under the label column's name
@@ -254,7 +266,7 @@ class CodePanel:
                        keys[0] if keys else None)
         if entries and column_in:
             legend = ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
-                               fontsize=FONT["tick"], markerscale=2.2,
+                               ncol=key_columns, fontsize=FONT["tick"], markerscale=2.2,
                                labelcolor=theme.foreground,
                                title=run.experiment.data.label_column,
                                title_fontsize=FONT["tick"], alignment="left", **COLUMN_OPTIONS)
@@ -372,29 +384,47 @@ def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray
 
 
 def _key_column_in(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray,
-                   marks: list[str], below_in: float, scale: CodeScale) -> float:
-    """The width, inches, of the classes' key (and `marks`) as one column right of the
-    plane, where there it leaves the codes drawn KEY_BESIDE_GAIN times larger than its rows
-    under the plane (`below_in` tall, with the x axis's name) do; else 0. (A wide slot short
-    of height: a 16:9 clip's plane beside a stack of panels at 640x360.)"""
+                   marks: list[str], below_in: float,
+                   scale: CodeScale) -> tuple[float, int, float]:
+    """The classes' key (and `marks`) in columns right of the plane, where there it leaves
+    the codes drawn KEY_BESIDE_GAIN times larger than its rows under the plane (`below_in`
+    tall, with the x axis's name) do: its width (inches), its columns (one to three: sixteen
+    classes at 640x360, in rows under it, left the plane 65 px tall) and the room of each
+    name (points); else (0, 0, 0). (A wide slot short of height: a 16:9 clip's plane beside
+    a stack of panels at 640x360.)"""
     width_in, height_in = fig.get_size_inches()
     slot_w, slot_h = slot[2] * width_in, slot[3] * height_in
-    room_pt = 0.4 * slot_w * 72  # (a name cut to fit: the plane keeps most of the slot)
-    names = [legend_name(run, label, room_pt) for label in labels] + list(marks)
     title = run.experiment.data.label_column
     entry_ems = COLUMN_OPTIONS["handlelength"] + COLUMN_OPTIONS["handletextpad"]
-    column_in = (max([text_width(name, FONT["tick"]) + entry_ems * FONT["tick"]
-                      for name in names] + [text_width(title or "", FONT["tick"])])
-                 + COLUMN_OPTIONS["borderaxespad"] * FONT["tick"]) / 72
     across, top = PANEL_MARGINS_IN[0] + 0.1, 0.4
     high_in = slot_h - top - 0.6  # the plane's (its x axis's ticks and name under it)
-    # (the column may reach down beside the x axis's name, to the slot's foot)
-    if (len(names) + bool(title)) * COLUMN_ROW_EMS * FONT["tick"] / 72 > slot_h - top:
-        return 0.0
     shape = 1.0 if scale.blows_up else np.ptp(padded(scale.y)) / np.ptp(padded(scale.x))
     under = min(slot_w - across, (slot_h - top - below_in) / shape)
-    beside = min(slot_w - across - column_in, high_in / shape)
-    return column_in if beside >= KEY_BESIDE_GAIN * under else 0.0
+    best = (0.0, 0, 0.0, KEY_BESIDE_GAIN * under)
+    for columns in (1, 2, 3):
+        # (names cut to fit: the plane keeps most of the slot; each name keeps NAME_EMS, or
+        # sixteen "c…" read as one class)
+        share = 0.4 if columns == 1 else 0.5
+        room_pt = share * slot_w * 72 / columns - COLUMN_OPTIONS["columnspacing"] * FONT["tick"]
+        if room_pt < (entry_ems + NAME_EMS) * FONT["tick"]:
+            continue
+        # (legend_name keeps room for a legend's wider entry, ENTRY_EMS: a column's is less)
+        room_pt += (ENTRY_EMS - entry_ems) * FONT["tick"]
+        names = [legend_name(run, label, room_pt) for label in labels] + list(marks)
+        rows = -(-len(names) // columns)  # (filled column by column)
+        # (the column may reach down beside the x axis's name, to the slot's foot)
+        if (rows + bool(title)) * COLUMN_ROW_EMS * FONT["tick"] / 72 > slot_h - top:
+            continue
+        widths = [text_width(name, FONT["tick"]) + entry_ems * FONT["tick"] for name in names]
+        key_pt = sum(max(widths[column * rows:(column + 1) * rows])
+                     for column in range(columns) if widths[column * rows:])
+        key_pt += (columns - 1) * COLUMN_OPTIONS["columnspacing"] * FONT["tick"]
+        key_in = (max(key_pt, text_width(title or "", FONT["tick"]))
+                  + COLUMN_OPTIONS["borderaxespad"] * FONT["tick"]) / 72
+        beside = min(slot_w - across - key_in, high_in / shape)
+        if beside >= best[3]:
+            best = (key_in, columns, room_pt, beside)
+    return best[:3]
 
 
 def _columns_width(widths: list[float], rows: int) -> float:

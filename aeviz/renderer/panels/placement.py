@@ -205,20 +205,41 @@ def wrap_sentences(text: str, size: float, room_pt: float, lines: int) -> list[s
     Bounded: only the characters `lines` lines could hold are looked at."""
     text = _stray_dollars_escaped(text)
     wrapped = wrap_text(text, size, room_pt, lines)
-    if not wrapped or not wrapped[-1].endswith("…"):
+    if not _cut(wrapped, _plain_lines(text)):
         return wrapped
     head = _plain_lines(text[:lines * most_chars(size, room_pt) + 1])
     for end in reversed(_unit_ends(head)):
         shorter = wrap_text(head[:end], size, room_pt, lines)
-        if not shorter[-1].endswith("…"):
+        if not _cut(shorter, head[:end]):
             return shorter
     return wrapped
 
 
+def _cut(drawn: list[str], plain: str) -> bool:
+    """Whether the lines `drawn` (wrap_text's) of `plain` end cut short with an ellipsis:
+    they print other than the start of `plain` (a sentence of its own ending in "…", drawn
+    whole, is not cut: it was taken for one and paged alone)."""
+    shown = "".join("".join(line.split()) for line in drawn)
+    return bool(drawn) and drawn[-1].endswith("…") and \
+        not "".join(plain.split()).startswith(shown)
+
+
+# Words whose period ends no sentence (a caption's "Smith et al. agreed" broke into pages).
+ABBREVIATIONS = {"e.g", "i.e", "vs", "etc", "al", "cf", "approx", "resp", "fig", "eq", "dr",
+                 "mr", "mrs", "ms", "prof", "no"}
+
+
 def _unit_ends(plain: str) -> list[int]:
     """Where each sentence and each line of `plain` (as _plain_lines makes it) ends."""
-    return sorted({match.end() for match in re.finditer(r"[.!?](?=[ \n])", plain)}
+    return sorted({match.end() for match in re.finditer(r"[.!?](?=[ \n])", plain)
+                   if match.group() != "." or not _abbreviation(plain, match.start())}
                   | {match.start() for match in re.finditer("\n", plain)})
+
+
+def _abbreviation(plain: str, at: int) -> bool:
+    """Whether the period at `at` ends an abbreviation (ABBREVIATIONS), not a sentence."""
+    word = re.search(r"[\w.]*$", plain[:at]).group().lower()
+    return word in ABBREVIATIONS
 
 
 def left_out_note(text: str, drawn: list[str], where: str) -> str | None:
@@ -267,7 +288,7 @@ def caption_pages(text: str, size: float, room_pt: float, lines: int) -> list[Ca
     while start < len(plain):
         rest = plain[start:]
         shown = first if not pages else wrap_sentences(rest, size, room_pt, lines)
-        if shown and shown[-1].endswith("…"):  # its first sentence alone too long
+        if _cut(shown, rest):  # its first sentence alone too long
             end = start + (_whole_ends(rest) or [len(rest)])[0]
             pages += sentence_parts(plain[start:end], size, room_pt, lines, start, end)
         else:
@@ -352,7 +373,7 @@ def _shown_through(plain: str, drawn: list[str]) -> int:
     ends = _whole_ends(plain)
     if not ends:
         return len(plain)
-    if drawn and drawn[-1].endswith("…"):
+    if _cut(drawn, plain):
         return ends[0]
     return max([end for end in ends if printed[end] <= shown], default=ends[0])
 
