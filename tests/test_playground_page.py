@@ -349,12 +349,31 @@ def test_a_network_with_an_activation_per_layer_shows_them_all(browser, pages, r
     assert isinstance(names, (list, tuple)) and "identity" in names
     knob = driver.find_element("css selector", '#aeviz-playground [data-key="model.activation"]')
     assert knob.get_attribute("value") == ", ".join(names)
+    # The layers' box shows the whole list (it was cut to "64, 64, 16, 2, 16, 64, (").
+    box = driver.find_element("css selector", '#aeviz-playground [data-key="model.layers"]')
+    assert driver.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth",
+                                 box)
     shown = driver.execute_script("return arguments[0].selectedOptions[0].textContent", knob)
     assert shown == "per layer: " + ", ".join(names)
     assert driver.execute_script("return aeviz.playground.knobs()") == {}
     Select(knob).select_by_value("tanh")
     assert driver.execute_script("return aeviz.playground.knobs()") == {
         "model.activation": "tanh"}
+
+
+def test_set_knob_refuses_a_choice_the_select_does_not_offer(browser, pages):
+    """setKnob('model.activation', 'bogus') left the select blank and Train used the
+    recorded run: refused, naming what is offered; the knob keeps its value."""
+    driver = open_page(browser, pages["demo"])
+    for value in ("bogus", "tanh, identity"):
+        said = driver.execute_script(
+            "try { aeviz.playground.setKnob('model.activation', arguments[0]); return null; }"
+            " catch (error) { return 'Error: ' + error.message; }", value)
+        assert said.startswith("Error: model.activation: must be one of "), said
+        assert f"got {json.dumps(value)}" in said and "tanh" in said
+    knob = driver.find_element("css selector", '#aeviz-playground [data-key="model.activation"]')
+    assert knob.get_attribute("value") == "tanh"
+    assert driver.execute_script("return aeviz.playground.knobs()") == {}
 
 
 def test_download_gives_the_experiment(browser, pages):

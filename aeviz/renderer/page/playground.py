@@ -41,7 +41,8 @@ KNOBS = [
     {"key": "model.activation", "kind": "choice", "choices": list(ACTIVATION_NAMES)},
     {"key": "model.output_activation", "kind": "choice", "choices": list(ACTIVATION_NAMES)},
     {"key": "model.layers", "kind": "layers"},
-    {"key": "train.epsilon", "kind": "number", "minimum": 0},
+    # (named for what it does: beside Adam's "eps" a bare "epsilon" read as its twin)
+    {"key": "train.epsilon", "kind": "number", "minimum": 0, "label": "stop at RMSE (epsilon)"},
     {"key": "train.noise", "kind": "number", "minimum": 0},
     {"key": "train.masking", "kind": "number", "minimum": 0, "below": 1},
     {"key": "train.code_l1", "kind": "number", "minimum": 0},

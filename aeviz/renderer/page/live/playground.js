@@ -399,7 +399,7 @@
   for (const knob of KNOBS) {
     if (knob.variational && !variational) continue;
     const label = element("label", {}, knobsBox);
-    element("span", {}, label, knob.key.split(".")[1].replace(/_/g, " "));
+    element("span", {}, label, knob.label || knob.key.split(".")[1].replace(/_/g, " "));
     let input;
     if (knob.kind === "choice") {
       input = element("select", {"data-key": knob.key}, label);
@@ -412,7 +412,9 @@
       }
       for (const choice of knob.choices) element("option", {value: choice}, input, choice);
     } else {
-      input = element("input", {"data-key": knob.key, type: "text", size: knob.kind === "layers" ? 16 : 7}, label);
+      // (the layers' box as wide as the recorded list: the digits' was cut to "64, 64, 16, 2, 16, 64, (")
+      const wide = knob.kind === "layers" ? Math.max(16, P.experiment.model.layers.join(", ").length + 2) : 7;
+      input = element("input", {"data-key": knob.key, type: "text", size: wide}, label);
     }
     inputs[knob.key] = input;
     knobLabels[knob.key] = label;
@@ -1037,7 +1039,12 @@
       if (!Object.prototype.hasOwnProperty.call(inputs, key)) {
         throw new Error(`${key}: not a knob of this page; knobs: ${Object.keys(inputs).join(", ")}`);
       }
-      inputs[key].value = String(value);
+      const input = inputs[key], text = String(value);
+      if (input.tagName === "SELECT") {  // (a choice it does not offer left the select blank)
+        const offered = Array.from(input.options).map((option) => option.value);
+        if (!offered.includes(text)) throw new Error(`${key}: must be one of ${offered.join(" | ")}, got ${JSON.stringify(text)}`);
+      }
+      input.value = text;
       if (key === "train.optimizer") showReadKnobs();
     },
     model: () => ({params: Array.from(model.params), layers: model.layers.slice(),
