@@ -52,23 +52,26 @@ def test_the_denoising_caption_at_640x360_shows_each_sentence_in_turn(tiny_run_p
     run = trajectory.load(tiny_run_path)
     scene = scene_of(run, DENOISING)
     pages = page_texts(scene)
-    first, start, end, third = pages
+    first, *parts, third = pages
     assert (first, third) == (SENTENCES[0], SENTENCES[2])
-    # The second sentence is longer than the line 640x360 has: it goes on over two pages,
-    # broken at a space, marked where it goes on, the two of about one length (never cut).
-    assert start.endswith("…") and end.startswith("…")
-    assert f"{start[:-1]} {end[1:]}" == SENTENCES[1]
-    assert abs(len(start) - len(end)) < len(SENTENCES[1]) // 4
+    # The second sentence is longer than the line 640x360 has: it goes on over pages, each
+    # broken after a clause ("every step;", "the arc,"), marked where it goes on (never cut).
+    assert [part.rstrip("…").lstrip("…")[-1] for part in parts[:-1]] == [";", ","]
+    assert all(part.endswith("…") for part in parts[:-1])
+    assert all(part.startswith("…") for part in parts[1:])
+    assert " ".join(part.strip("…") for part in parts) == SENTENCES[1]
     options = RenderOptions(size="640x360", caption=DENOISING, duration=3, hold=1)
     frames = plan_frames([RunView(run).timeline], options)
     shown = []
     for number in range(len(frames)):
         scene.show_caption_page(number, len(frames))
         shown.append(" ".join(line.get_text() for line in scene.caption_lines))
-    assert shown[0] == first and shown[-1] == third
-    # Equal shares, in order: each page on a quarter of the frames, the hold on the last.
-    assert [shown.count(text) for text in pages] == [30, 30, 30, 30]
-    assert shown == sorted(shown, key=pages.index)
+    # Equal shares, in order, then the first page again: the clip ends on its lesson.
+    share = len(frames) // (len(pages) + 1)
+    assert [shown.count(text) for text in pages] == [2 * share] + [share] * (len(pages) - 1)
+    assert shown == [pages[(n * (len(pages) + 1) // len(frames)) % len(pages)]
+                     for n in range(len(frames))]
+    assert shown[0] == shown[-1] == first
 
 
 def test_a_sentence_in_two_parts_breaks_after_a_clause_outside_brackets(tiny_run_path):
@@ -159,8 +162,8 @@ def test_a_still_shows_the_page_of_its_moment_in_the_clip(run_cli, tiny_run_path
         said[epoch] = result.stderr
     assert ("note: caption: sentence 1 of 3 fits a 640x360 frame, as the clip shows it at this "
             "moment; the rest is left out\n") in said["0"]
-    assert ("note: caption: sentence 3 of 3 fits a 640x360 frame, as the clip shows it at this "
-            "moment; the rest is left out\n") in said["12"]
+    assert ("note: caption: sentence 1 of 3 fits a 640x360 frame, as the clip shows it at this "
+            "moment; the rest is left out\n") in said["12"]  # (the clip ends on its lesson)
 
 
 def test_a_still_draws_its_moments_page_as_that_sentence_alone_is_drawn(tiny_run_path,
@@ -170,7 +173,7 @@ def test_a_still_draws_its_moments_page_as_that_sentence_alone_is_drawn(tiny_run
     import imageio.v3 as iio
 
     run = trajectory.load(tiny_run_path)
-    for epoch, sentence in ((0, SENTENCES[0]), (12, SENTENCES[2])):
+    for epoch, sentence in ((0, SENTENCES[0]), (12, SENTENCES[0])):
         pixels = []
         for name, caption in (("paged", DENOISING), ("alone", sentence)):
             out = tmp_path / f"{name}{epoch}.png"
@@ -194,16 +197,17 @@ def test_the_viewer_pages_the_caption_by_its_slider(tiny_run_path):
     viewer.slider.set_val(0)
     assert shown() == pages[0]
     viewer.slider.set_val(12)
-    assert shown() == pages[2]
-    viewer.show(6)  # 13 frames: 6 * 3 // 13 = 1
+    assert shown() == pages[0]  # the clip ends on its lesson
+    viewer.show(6)  # 13 frames: 6 * 4 // 13 = 1
     assert shown() == pages[1]
     figure.canvas.draw()  # and it draws
 
 
 def test_caption_page_gives_equal_shares_in_order():
-    assert [caption_page(n, 9, 3) for n in range(9)] == [0, 0, 0, 1, 1, 1, 2, 2, 2]
-    assert [caption_page(n, 4, 3) for n in range(4)] == [0, 0, 1, 2]
-    assert caption_page(0, 1, 3) == 0 and caption_page(5, 5, 2) == 1  # past the end: last
+    assert [caption_page(n, 8, 3) for n in range(8)] == [0, 0, 1, 1, 2, 2, 0, 0]
+    assert [caption_page(n, 4, 3) for n in range(4)] == [0, 1, 2, 0]
+    assert caption_page(0, 1, 3) == 0 and caption_page(5, 5, 2) == 0  # past the end: first
+    assert caption_page(7, 9, 1) == 0
 
 
 CAPTIONS = st.lists(st.one_of(TITLE_PIECES, st.sampled_from([". ", "! ", "? ", "\n"])),
@@ -301,6 +305,12 @@ def test_a_clip_too_short_for_its_pages_says_which_it_leaves_out(tiny_run_path, 
     notes: list[str] = []
     options = RenderOptions(size="640x360", caption=DENOISING, duration=0.1, hold=0)
     frames = render([run], tmp_path / "f.mp4", options, notify=notes.append)
+    from aeviz.renderer.rendering import unseen_pages
+
     assert len(frames) == 3
-    assert "caption: its 4 pages take turns over 3 frames: page 4 not shown; a longer " \
-        "--duration shows them" in notes
+    pages = len(scene_of(run, DENOISING).caption_pages)
+    unseen = unseen_pages(pages, 3)
+    assert unseen and unseen == [page for page in range(1, pages + 1)
+                                 if page - 1 not in {caption_page(n, 3, pages) for n in range(3)}]
+    assert any(note.startswith(f"caption: its {pages} pages take turns over 3 frames: page")
+               and "not shown; a longer --duration shows them" in note for note in notes), notes

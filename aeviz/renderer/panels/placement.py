@@ -322,10 +322,9 @@ def sentence_parts(sentence: str, size: float, room_pt: float, lines: int, start
             high = middle
     wrapped = wrap_text(sentence, size, high, most)
     chunks = [wrapped[i:i + lines] for i in range(0, len(wrapped), lines)]
-    clause = _clause_halves(sentence, size, room_pt - mark_pt) if count == 2 == \
-        len(chunks) and lines == 1 else None
-    if clause:  # two one-line parts: at a clause's end where one fits
-        chunks = [[clause[0]], [clause[1]]]
+    parts = _clause_parts(sentence, size, room_pt - mark_pt, count) if lines == 1 else None
+    if parts:  # one-line parts: broken after clauses where they can be
+        chunks = [[part] for part in parts]
     # Where each part ends in the caption: after as many printed characters as it prints.
     printed = list(accumulate((not char.isspace() for char in sentence), initial=0))
     pages, done = [], 0
@@ -342,25 +341,50 @@ def sentence_parts(sentence: str, size: float, room_pt: float, lines: int, start
     return pages
 
 
-# Where a sentence's two parts may break, best: after a clause's punctuation and its space,
-# outside brackets ("…without the noise (std" / "0.3) the plain run…" broke a parenthesis).
-CLAUSE_ENDS = re.compile(r"[,;:—–] ")
+# A sentence's one-line parts break best after a clause's punctuation, never inside
+# brackets: "…momentum at SGD's…" / "…learning rate", "…without the noise (std…" / "…0.3)" broke
+# a phrase and a parenthesis. The costs of a break (after a clause, between other words, inside
+# brackets) and of a part more than the fewest; parts of about one length break ties.
+CLAUSE_END = re.compile(r"[,;:]$")
+BREAK_COSTS = {"clause": 0.0, "word": 3.0, "bracket": 10.0}
+PART_COST = 2.0
 
 
-def _clause_halves(sentence: str, size: float, room_pt: float) -> tuple[str, str] | None:
-    """`sentence` in two parts that each fit one line of `room_pt`, broken after a clause's
-    punctuation outside brackets and math, the two as near one length as such a break
-    allows; None where no such break fits both."""
-    spans = _math_spans(sentence)
-    breaks = []
-    for match in CLAUSE_ENDS.finditer(sentence):
-        at = match.end() - 1  # the space
-        head, tail = sentence[:at], sentence[at + 1:]
-        if head.count("(") != head.count(")") or _outside_math(sentence, at, spans) != at:
-            continue
-        if not wider_than(head, size, room_pt) and not wider_than(tail, size, room_pt):
-            breaks.append((abs(len(head) - len(tail)), head, tail))
-    return min(breaks)[1:] if breaks else None
+def _clause_parts(sentence: str, size: float, room_pt: float, fewest: int) -> list[str] | None:
+    """`sentence` in `fewest` one-line parts of `room_pt` (or one more), broken where
+    BREAK_COSTS and PART_COST cost least, parts of about one length breaking ties (each part
+    measured as drawn); None where the sentence has math or no such parts fit."""
+    words = sentence.split(" ")
+    if "$" in sentence or len(words) < 2:
+        return None
+    space = text_width("a b", size) - text_width("ab", size)
+    widths = [text_width(word, size) for word in words]
+    depth, kinds = 0, []  # the kind of a break after each word
+    for word, after in zip(words, words[1:]):
+        depth += word.count("(") + word.count("[") - word.count(")") - word.count("]")
+        kinds.append("bracket" if depth > 0 else "clause"
+                     if CLAUSE_END.search(word) or after in ("—", "–") else "word")
+    count = len(words)
+    width = [[sum(widths[i:j]) + space * (j - i - 1) for j in range(count + 1)]
+             for i in range(count + 1)]
+    best: dict[tuple[int, int], tuple[float, list[int]]] = {(0, 0): (0.0, [])}
+    for parts in range(1, fewest + 2):
+        for j in range(1, count + 1):
+            for i in range(j):
+                if (i, parts - 1) not in best or width[i][j] > room_pt:
+                    continue
+                cost, breaks = best[(i, parts - 1)]
+                cost += (width[i][j] / room_pt) ** 2 + (BREAK_COSTS[kinds[i - 1]] if i else 0.0)
+                if (j, parts) not in best or cost < best[(j, parts)][0]:
+                    best[(j, parts)] = (cost, breaks + [j])
+    found = [(cost + PART_COST * (parts - fewest), breaks)
+             for (j, parts), (cost, breaks) in best.items()
+             if j == count and parts >= fewest]
+    for _, breaks in sorted(found):  # the cheapest whose parts fit as drawn
+        parts = [" ".join(words[i:j]) for i, j in zip([0] + breaks, breaks)]
+        if not any(wider_than(part, size, room_pt) for part in parts):
+            return parts
+    return None
 
 
 def _shown_through(plain: str, drawn: list[str]) -> int:
@@ -420,9 +444,13 @@ def page_note(text: str, pages: list[CaptionPage], page: int, where: str,
 
 
 def caption_page(number: int, count: int, pages: int) -> int:
-    """The page a clip's frame `number` of `count` shows: page k for the k-th of `pages`
-    equal shares of its frames (the hold at the end among them: it shows the last page)."""
-    return min(max(number, 0) * pages // max(count, 1), pages - 1)
+    """The page a clip's frame `number` of `count` shows: page k for the k-th of `pages` + 1
+    equal shares of its frames, and the first page again for the last share (the hold at the
+    end among it): a clip ends on its caption's first sentence, the lesson in brief, where a
+    slide takes its last frame (vae-vs-ae's ended on "Each plane has its own scale.")."""
+    if pages < 2:
+        return 0
+    return min(max(number, 0) * (pages + 1) // max(count, 1), pages) % pages
 
 
 def line_baselines(lines: list[str], size: float,
