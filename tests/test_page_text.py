@@ -486,6 +486,36 @@ def test_a_code_plane_is_at_most_about_square(browser, pages, name, size):
 
 
 @pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
+@pytest.mark.parametrize("name", ["optimizers", "activations", "vae-vs-ae", "seed-default"])
+def test_a_code_plane_is_no_wider_than_its_codes_need(browser, pages, name, size):
+    """Found by a lecturer's look at 640x400: the optimizers' planes, two rows of two fitted
+    to the window, were 313x130 px boxes, so with one scale on both axes x ran -2.5..2.5
+    around codes in -1..1 (the clip's and the 1280 page's limits): the clusters filled a fifth
+    of each plane. Each plane's box no wider than its limits' shape needs, centred in its slot:
+    x and y drawn over about the clip's limits, and the codes filling at least half the width."""
+    with lecturer_window(browser, size):
+        driver = open_page(browser, pages(name))
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        described = js(driver, "JSON.parse(document.getElementById('aeviz-data').textContent)"
+                               ".runs.map((r) => r.axes.limits)")
+        planes = [p["run"] or 0 for p in js(driver, "aeviz.description()") if p["name"] == "code"]
+        for number in planes:
+            drawn = np.array(js(driver, "aeviz.drawn('code', arguments[0]).limits", number))
+            clip = np.array(described[number])
+            # The described limits, one grown to the other's scale (as the clip's about square
+            # axes grow them), and no axis drawn wider than the longer of them
+            assert np.all(drawn[:, 0] <= clip[:, 0] + 1e-9), (number, drawn, clip)
+            assert np.all(drawn[:, 1] >= clip[:, 1] - 1e-9), (number, drawn, clip)
+            longest = np.ptp(clip, axis=1).max()
+            assert np.ptp(drawn, axis=1).max() <= 1.1 * longest, (number, drawn, clip)
+            if name == "activations":  # (one scale for all: sigmoid's tight codes are its lesson)
+                continue
+            codes = np.array([c for c in js(driver, "aeviz.codes(arguments[0])", number) if c])
+            spread = np.ptp(codes, axis=0)
+            assert spread[0] >= 0.5 * np.ptp(drawn[0]), (number, drawn, spread)
+
+
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
 def test_the_header_keeps_its_height_while_the_run_plays(browser, full_pages, size):
     """digits' title fitted one line beside "epoch 0" and wrapped beside "epoch 150": the
     page jumped 27 px while it played. The counter holds its widest text's room from the

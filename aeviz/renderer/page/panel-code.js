@@ -69,6 +69,17 @@ page.panelKinds.code = (() => {
       // touch its neighbour); round ones on a linear plane.
       const symlogged = linthresh && run.axes.ticks.map((v) => symlog(v, linthresh));
       const ticks = (limits, pixels, apart) => symlogged || niceTicks(limits[0], limits[1], Math.max(3, pixels / apart));
+      // x's ticks 70 px apart, closer where that leaves fewer than three on the plane (a
+      // narrowed plane's x axis read "0  1" alone: seed-default at 640x400)
+      const within = (limits) => (t) => t >= limits[0] - 1e-9 && t <= limits[1] + 1e-9;
+      const xTicks = (limits, pixels) => {
+        let chosen = [];
+        for (const apart of [70, 45, 35]) {
+          chosen = ticks(limits, pixels, apart);
+          if (symlogged || chosen.filter(within(limits)).length >= 3) break;
+        }
+        return chosen;
+      };
       // The left margin holds the widest y tick label drawn and the axis label beside it; the
       // ticks depend on the box's height and limits (equal scales: one unit as long on both
       // axes, as in the clip), which depend on the margin: a few passes settle it.
@@ -78,8 +89,15 @@ page.panelKinds.code = (() => {
       this.keyLines = this.keyInside ? this.keyLinesFor(ctx, this.width - 8) : [];
       ctx.font = font(10.5);
       const top = TOP, right = RIGHT, bottom = BOTTOM + KEY_LINE * this.keyLines.length;
+      // A plane the height limits is narrowed to its limits' shape (square at the narrowest),
+      // centred in its slot (the slot's spare width left empty), as the clip's axes are: at
+      // 640x400 the optimizers' planes were 313x130 px boxes, x widened to -2.5..2.5 around
+      // codes in -1..1. (A following plane's limits change with each step: it keeps the slot.)
+      const [xs, ys] = run.axes.limits.map(([low, high]) => high - low);
       const boxAt = (left) => {
-        const width = this.width - left - right, height = this.height - top - bottom;
+        let width = this.width - left - right;
+        const height = this.height - top - bottom, shaped = Math.max(1, height, Math.round(height * xs / ys));
+        if (!this.following && shaped < width) { left += Math.floor((width - shaped) / 2); width = shaped; }
         const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
         return new Box(left, top, width, height, xl, yl);
       };
@@ -91,7 +109,7 @@ page.panelKinds.code = (() => {
       if (this.keyInside) this.keyUnder(ctx);  // fixed: drawn once, outside the plane
       const { xlim: xl, ylim: yl, width, height } = this.box;
       if (this.following) return;  // axes and grid change with each step: drawn in draw()
-      drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", ticks(xl, width, 70), ticks(yl, height, 45),
+      drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", xTicks(xl, width), ticks(yl, height, 45),
         label, label);
       this.under(ctx);
     }
@@ -208,7 +226,7 @@ page.panelKinds.code = (() => {
       return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, keyCorner: this.keyInside ? this.keyCorner : null, gridSide: this.gridSide || null, ellipses: this.ellipsesDrawn || 0,
         ghost: this.ghostDrawn || null, ghostAlphas: this.ghostAlphas || null, ringRadius: this.ringRadius || null, dotRadius: this.dotRadius || null,
         axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null,
-        box: [this.box.left, this.box.top, this.box.width, this.box.height] };
+        box: [this.box.left, this.box.top, this.box.width, this.box.height], limits: [this.box.xlim, this.box.ylim] };
     }
 
     // "follow": linear limits holding every code so far, padded, one unit as long on both
