@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from aeviz.settings.names import OPTIMIZER_SETTINGS
 from aeviz.text import shown_as
 from aeviz.trajectory import Trajectory
 
@@ -33,10 +34,24 @@ def _flat(table: dict, prefix: str = "") -> dict[str, Any]:
 
 
 def differing_keys(runs: list[Trajectory]) -> list[str]:
-    """The dotted keys whose values are not the same in every run's experiment."""
+    """The dotted keys whose values are not the same in every run's experiment; an
+    optimizer's own setting (OPTIMIZER_SETTINGS) only where it differs between runs whose
+    optimizers read it (the four optimizers' subtitle named "dampening", which Momentum alone
+    reads)."""
     tables = [_flat(run.experiment.to_dict()) for run in runs]
     keys = list(dict.fromkeys(key for table in tables for key in table))
-    return [key for key in keys if any(t.get(key) != tables[0].get(key) for t in tables)]
+
+    def differs(key: str) -> bool:
+        name, among = key.removeprefix("train."), tables
+        if name in OWN_SETTINGS:  # (the runs whose optimizer reads it)
+            among = [table for table in tables
+                     if name in OPTIMIZER_SETTINGS.get(table.get("train.optimizer"), ())]
+        return any(table.get(key) != among[0].get(key) for table in among)
+
+    return [key for key in keys if differs(key)]
+
+
+OWN_SETTINGS = {name for read in OPTIMIZER_SETTINGS.values() for name in read}
 
 
 def _shown(value: Any) -> str:
@@ -124,7 +139,7 @@ def setting_words(key: str) -> str:
 
 def comparison_detail_forms(runs: list[Trajectory]) -> list[str]:
     """The header's second line for several runs, in words, from long to short (the header
-    shows the first that fits): "optimizer, learning rate and dampening differ", "optimizer
+    shows the first that fits): "optimizer, learning rate and noise differ", "optimizer
     and 2 more settings differ", "3 settings differ". Never a cut or raw key."""
     keys = differing_keys(runs)
     if not keys:
