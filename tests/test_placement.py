@@ -241,8 +241,9 @@ def test_a_caption_cut_to_fit_is_said_on_stderr_never_left_out_silently(run_cli,
     result = run_cli("render", tiny_run_path, "-o", tmp_path / "c.png", "--size", "640x360",
                      "--caption", FOUR_SENTENCES)
     assert result.exit_code == 0
-    # A still shows the page its moment shows in the clip (the last epoch: the last page).
-    assert ("note: caption: sentence 4 of 4 fits a 640x360 frame, as the clip shows it at this "
+    # A still shows the page its moment shows in the clip (the last epoch: the first page,
+    # the lesson, which a clip ends on).
+    assert ("note: caption: sentence 1 of 4 fits a 640x360 frame, as the clip shows it at this "
             "moment; the rest is left out\n") in result.stderr
     result = run_cli("render", tiny_run_path, "-o", tmp_path / "d.png", "--size", "1280x720",
                      "--caption", FOUR_SENTENCES)
