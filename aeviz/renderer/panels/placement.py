@@ -303,28 +303,29 @@ CONTINUED = "…"  # a sentence's part goes on on the next page (and goes on fro
 
 def sentence_parts(sentence: str, size: float, room_pt: float, lines: int, start: int,
                    end: int) -> list[CaptionPage]:
-    """A `sentence` too long for a page of `lines` lines as pages of its parts, broken at
-    spaces as subtitles are, each marked where it goes on (CONTINUED, at the end of one part
+    """A `sentence` too long for a page of `lines` lines as pages of its parts, broken after
+    clauses where they can be (_clause_parts), else at spaces into parts of about one length,
+    each marked where it goes on (CONTINUED, at the end of one part
     and the start of the next, in room kept for them); `start`, `end`: where it starts and
     ends in the caption."""
     mark_pt = text_width(CONTINUED, size) * 2 + 2  # (one at each end, a little to spare)
     most = max(lines, len(sentence))
-    wrapped = wrap_text(sentence, size, room_pt - mark_pt, most)
-    count = -(-len(wrapped) // lines)  # pages
-    # Parts of about one length: the narrowest room that still takes `count` pages (as wide
-    # as it could be, the last part was a word or two alone, "…steep ones.", for seconds).
-    low, high = (room_pt - mark_pt) / count, room_pt - mark_pt
-    for _ in range(8):
-        middle = (low + high) / 2
-        if -(-len(wrap_text(sentence, size, middle, most)) // lines) > count:
-            low = middle
-        else:
-            high = middle
-    wrapped = wrap_text(sentence, size, high, most)
-    chunks = [wrapped[i:i + lines] for i in range(0, len(wrapped), lines)]
+    count = -(-len(wrap_text(sentence, size, room_pt - mark_pt, most)) // lines)  # pages
     parts = _clause_parts(sentence, size, room_pt - mark_pt, count) if lines == 1 else None
     if parts:  # one-line parts: broken after clauses where they can be
         chunks = [[part] for part in parts]
+    else:
+        # Parts of about one length: the narrowest room that still takes `count` pages (as
+        # wide as it could be, the last part was a word or two alone, "…steep ones.").
+        low, high = (room_pt - mark_pt) / count, room_pt - mark_pt
+        for _ in range(8):
+            middle = (low + high) / 2
+            if -(-len(wrap_text(sentence, size, middle, most)) // lines) > count:
+                low = middle
+            else:
+                high = middle
+        wrapped = wrap_text(sentence, size, high, most)
+        chunks = [wrapped[i:i + lines] for i in range(0, len(wrapped), lines)]
     # Where each part ends in the caption: after as many printed characters as it prints.
     printed = list(accumulate((not char.isspace() for char in sentence), initial=0))
     pages, done = [], 0
