@@ -42,6 +42,7 @@ from aeviz.renderer.panels.placement import (
     text_width,
     wider_than,
 )
+from aeviz.renderer.panels.style import frame_pixels
 from aeviz.renderer.panels.variational import lower_key_below
 from aeviz.renderer.scales import ColorScale
 from aeviz.renderer.theme import THEMES
@@ -307,7 +308,7 @@ class Scene:
         pages = caption_pages(text, FONT["label"], room, most)
         if still is not None:
             self.caption_page = caption_page(*still, len(pages))
-        pixels = "x".join(f"{side * fig.dpi:.0f}" for side in (width_in, height_in))
+        pixels = frame_pixels(fig)
         note = page_note(text, pages, self.caption_page, f"a {pixels} frame",
                          still=still is not None)
         if note:

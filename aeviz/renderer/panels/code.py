@@ -27,6 +27,7 @@ from aeviz.renderer.panels.style import (
     class_name,
     cluster_color,
     cluster_hollow,
+    frame_pixels,
     height_inches,
     layout_height,
     layout_width,
@@ -69,7 +70,7 @@ MOST_CLASSES = 50   # classes a legend names; past this, no legend (a note says 
 # A single run's classes keyed in a column right of its plane, not in rows under it, where
 # that draws the codes at least this much larger (the scale of the codes on screen): ten
 # digits' two rows and their name under the plane left it 115 px tall at 640x360, where 1 and
-# 7 were hard to tell apart at the back of a room; beside it the plane is 150 px tall.
+# 7 were hard to tell apart at the back of a room; beside it the plane is 180 px tall.
 KEY_BESIDE_GAIN = 1.15
 LEAST_PLANE_IN = 0.75  # a plane's least height under its key (inches): less, no key
 COLUMN_OPTIONS = {"handlelength": 0.8, "handletextpad": 0.3, "labelspacing": 0.3,
@@ -155,9 +156,8 @@ class CodePanel:
                 slot[3] * fig.get_size_inches()[1] - 0.4 - below_in < LEAST_PLANE_IN:
             # Neither beside nor under does the key leave the plane room (fifty classes at
             # 640x360: the key ran off the frame's top, over the header, the plane 2 px tall).
-            pixels = "x".join(f"{side * fig.dpi:.0f}" for side in fig.get_size_inches())
             self.notes.append(f"{len(labels):,} classes: the code plane has no key at "
-                              f"{pixels} (it would leave the plane under "
+                              f"{frame_pixels(fig)} (it would leave the plane under "
                               f"{LEAST_PLANE_IN:g} in); a larger --size keys them")
             entries = rows = title_rows = key_rows = 0
             marks, title_marks, below_in = [], [], 0.6

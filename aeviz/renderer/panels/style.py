@@ -119,3 +119,8 @@ def padded_limits(values: np.ndarray) -> tuple[float, float]:
     low, high = float(values.min()), float(values.max())
     margin = 0.06 * max(high - low, 1e-3)
     return low - margin, high + margin
+
+
+def frame_pixels(fig) -> str:
+    """The frame's size as a note names it: "640x360"."""
+    return "x".join(f"{side * fig.dpi:.0f}" for side in fig.get_size_inches())
