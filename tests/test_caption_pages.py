@@ -2,6 +2,7 @@
 shown for an equal share of the frames), a still shows its moment's page, the viewer its
 slider's; a caption that fits is drawn as before."""
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from aeviz.renderer.panels.placement import (
     CONTINUED,
     caption_page,
     caption_pages,
+    quick_pages_note,
     wrap_sentences,
 )
 from aeviz.renderer.rendering import render
@@ -148,8 +150,23 @@ def test_a_clip_keeps_its_frame_count_and_says_only_what_it_cuts(tiny_run_path, 
            notify=plain.append)
     assert len(decode_mp4(tmp_path / "p.mp4")[1]) == 45
     # Every sentence reaches the screen in turn, the long ones over pages: nothing is left
-    # out or cut, so nothing is said.
-    assert not any(note.startswith("caption") for note in notes), notes
+    # out or cut, so that is not said; but 1.5 s for all its pages is too quick to read.
+    pages = len(scene_of(run, DENOISING, "320x180").caption_pages)
+    assert [note for note in notes if note.startswith("caption")] == [
+        f"caption: its {pages} pages take turns every {45 / 30 / (pages + 1):.1f} s at "
+        f"320x180, too quick to read (2.4 s or more each): a clip of "
+        f"{math.ceil(2.4 * (pages + 1))} s or more (--duration, --hold), a shorter caption or "
+        "a larger --size gives each its time"]
+
+
+def test_pages_too_quick_to_read_are_said_with_the_clips_length_that_reads():
+    """Five pages in a 6 s clip and 2 s hold (denoising's at 640x360 before): 1.3 s each."""
+    note = quick_pages_note(5, 240, 30, "at 640x360")
+    assert note is not None and "every 1.3 s at 640x360" in note and "clip of 15 s" in note
+    assert quick_pages_note(5, 15 * 30, 30, "at 640x360") is None  # 2.5 s each
+    assert quick_pages_note(4, 12 * 30, 30, "at 640x360") is None  # 2.4 s each: read
+    assert quick_pages_note(1, 3, 30, "at 640x360") is None  # one page: nothing turns
+    assert quick_pages_note(3, 2, 0.5, "at 640x360") is not None  # (1 s each)
 
 
 def test_a_still_shows_the_page_of_its_moment_in_the_clip(run_cli, tiny_run_path, tmp_path):

@@ -24,13 +24,17 @@ from aeviz.renderer.frames import plan_frames
 from aeviz.renderer.naming import comparison_detail_forms
 from aeviz.renderer.panels import CodePanel, LossPanel, WeightPanel
 from aeviz.renderer.panels.decoder import SheetPanel
-from aeviz.renderer.panels.placement import wrap_sentences
+from aeviz.renderer.panels.placement import (
+    READABLE_PAGE_S,
+    quick_pages_note,
+    wrap_sentences,
+)
 from aeviz.renderer.panels.sparsity import SparsityOverlay, silent_shares
 from aeviz.renderer.panels.variational import VariationalOverlay
 from aeviz.renderer.scales import short_number
 from aeviz.renderer.scene import Scene
 from aeviz.renderer.theme import THEMES
-from aeviz.settings import load_experiment
+from aeviz.settings import RenderOptions, load_experiment
 from aeviz.settings.comparison import load_comparison
 from aeviz.settings.fields import size_allowed
 from aeviz.training.loop import train
@@ -124,6 +128,24 @@ def test_captions_name_panels_not_places(caption):
     # "(left)" is true in one and false in the other.
     places = r"\b(top|bottom)\b|\((left|right)\)|\b(left|right) panel|on the (left|right)"
     assert not re.search(places, caption.lower()), caption
+
+
+@pytest.mark.parametrize("path", FILES + COMPARISONS, ids=lambda path: path.stem)
+def test_every_examples_caption_pages_stay_long_enough_to_read_at_640x360(runs, path):
+    """A 640x360 clip shows its caption a page at a time, each one share of the frames (page
+    1 twice): every example's clip is long enough for each to stay READABLE_PAGE_S (a look
+    found denoising's five pages gone after 1.3 s each, unread), and nothing is said."""
+    options = dataclasses.replace(
+        (load_comparison(path) if path in COMPARISONS else load_experiment(path)).render,
+        size="640x360")
+    stand_in = runs["seed-default"]  # pages and a fitted clip's frames are the run's alike
+    timed = stand_in if options.duration else runs[path.stem]  # one frame a snapshot
+    frames = len(plan_frames([v.timeline for v in run_views([timed], options)], options))
+    text_only = RenderOptions(size="640x360", caption=options.caption)
+    pages = len(Scene(run_views([stand_in], text_only), text_only, (0.0, 1.0)).caption_pages)
+    assert pages >= 2  # (else nothing takes turns: the test would say nothing)
+    assert frames / options.fps / (pages + 1) >= READABLE_PAGE_S
+    assert quick_pages_note(pages, frames, options.fps, "at 640x360") is None
 
 
 # decoder-manifold: the decoded sheet where the codes are lies on the data; the decoder's

@@ -28,7 +28,8 @@ from aeviz.renderer.frames import (
     nearest_snapshot,
     plan_frames,
 )
-from aeviz.renderer.panels.placement import caption_page
+from aeviz.renderer.panels.placement import caption_page, quick_pages_note
+from aeviz.renderer.panels.style import frame_pixels
 from aeviz.renderer.views import RunView, run_views
 from aeviz.settings import RenderOptions
 from aeviz.signals import checkpoint, deferred
@@ -114,6 +115,11 @@ def _render(runs: list[Trajectory], output: str | Path, options: RenderOptions,
         notify(f"caption: its {len(scene.caption_pages)} pages take turns over "
                f"{len(frames)} frames: page{'s' if len(unseen) > 1 else ''} "
                f"{', '.join(map(str, unseen))} not shown; a longer --duration shows them")
+    elif still is None:
+        quick = quick_pages_note(len(scene.caption_pages), len(frames), options.fps,
+                                 f"at {frame_pixels(scene.figure)}")
+        if quick:
+            notify(quick)
     if kind in VECTOR_FORMATS:
         _save_vector_still(scene, frames[0], output)
         if on_frame is not None:

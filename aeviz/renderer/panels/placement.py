@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from itertools import accumulate
@@ -452,6 +453,25 @@ def caption_page(number: int, count: int, pages: int) -> int:
     if pages < 2:
         return 0
     return min(max(number, 0) * (pages + 1) // max(count, 1), pages) % pages
+
+
+READABLE_PAGE_S = 2.4  # a caption page shown for less is gone before a room has read it
+# (looks at 640x360: pages of 1.25 to 2 s went unread, 2.4 s was tight but read)
+
+
+def quick_pages_note(pages: int, frames: int, fps: float, where: str) -> str | None:
+    """A note where a clip of `frames` at `fps` turns its caption's `pages` (each one share,
+    page 1 twice: caption_page) quicker than a room reads them, with the clip's length that
+    would give each READABLE_PAGE_S; else None."""
+    if pages < 2 or fps <= 0:
+        return None
+    seconds = frames / fps / (pages + 1)
+    if seconds >= READABLE_PAGE_S:
+        return None
+    least = math.ceil(READABLE_PAGE_S * (pages + 1))
+    return (f"caption: its {pages} pages take turns every {seconds:.1f} s {where}, too quick "
+            f"to read ({READABLE_PAGE_S} s or more each): a clip of {least} s or more "
+            "(--duration, --hold), a shorter caption or a larger --size gives each its time")
 
 
 def line_baselines(lines: list[str], size: float,
