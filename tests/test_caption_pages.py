@@ -331,3 +331,17 @@ def test_a_clip_too_short_for_its_pages_says_which_it_leaves_out(tiny_run_path, 
                                  if page - 1 not in {caption_page(n, 3, pages) for n in range(3)}]
     assert any(note.startswith(f"caption: its {pages} pages take turns over 3 frames: page")
                and "not shown; a longer --duration shows them" in note for note in notes), notes
+
+
+@pytest.mark.parametrize(("text", "room", "lines"), [("It goes on… and on… " * 30, 200, 1),
+                                                      ("Wait… " * 100, 890, 2)])
+def test_a_caption_of_no_sentence_ends_is_paged_whole_though_a_cut_meets_its_own_ellipsis(
+        text, room, lines):
+    """A tester's caption of no ".", "?" or "!" whose first page's cut fell after an ellipsis
+    of its own was taken as shown whole: one page, the rest dropped unsaid. Every word is on a
+    page, in order, and no part ends in a doubled mark ("on……")."""
+    pages = caption_pages(text, FONT["label"], room, lines)
+    assert len(pages) > 1 and pages[-1].end == len(" ".join(text.split()))
+    assert not any("……" in line for page in pages for line in page.lines)
+    printed = "".join("".join(page.lines) for page in pages)
+    assert "".join(printed.split()).replace("…", "") == "".join(text.split()).replace("…", "")

@@ -209,11 +209,18 @@ def wrap_sentences(text: str, size: float, room_pt: float, lines: int) -> list[s
     if not _cut(wrapped, _plain_lines(text)):
         return wrapped
     head = _plain_lines(text[:lines * most_chars(size, room_pt) + 1])
-    for end in reversed(_unit_ends(head)):
-        shorter = wrap_text(head[:end], size, room_pt, lines)
-        if not _cut(shorter, head[:end]):
-            return shorter
-    return wrapped
+    ends = _unit_ends(head)
+
+    def whole(index: int) -> bool:
+        return not _cut(wrap_text(head[:ends[index]], size, room_pt, lines), head[:ends[index]])
+
+    # The sentences through an end fit until one more does not (more words, more lines), so
+    # the last that fits is bisected for (one by one, a caption of short sentences measured
+    # hundreds of lines a page: 4 minutes for 4,096 characters).
+    if not ends or not whole(0):
+        return wrapped
+    end = ends[_longest(whole, 0, len(ends) - 1)]
+    return wrap_text(head[:end], size, room_pt, lines)
 
 
 def _cut(drawn: list[str], plain: str) -> bool:
@@ -289,11 +296,14 @@ def caption_pages(text: str, size: float, room_pt: float, lines: int) -> list[Ca
     while start < len(plain):
         rest = plain[start:]
         shown = first if not pages else wrap_sentences(rest, size, room_pt, lines)
-        if _cut(shown, rest):  # its first sentence alone too long
+        through = _shown_through(rest, shown)
+        # Its first sentence alone too long: cut with an ellipsis, or (a text of no sentence
+        # ends whose cut fell after an ellipsis of its own) printing less than it ends after.
+        if _cut(shown, rest) or _printed(rest[:through]) > _printed("".join(shown)):
             end = start + (_whole_ends(rest) or [len(rest)])[0]
             pages += sentence_parts(plain[start:end], size, room_pt, lines, start, end)
         else:
-            end = start + _shown_through(rest, shown)
+            end = start + through
             pages.append(CaptionPage(shown, end))
         start = end + len(plain[end:]) - len(plain[end:].lstrip())
     return pages or [CaptionPage(first, 0)]
@@ -336,7 +346,7 @@ def sentence_parts(sentence: str, size: float, room_pt: float, lines: int, start
         shown = list(chunk)
         if number:
             shown[0] = CONTINUED + shown[0]
-        if not last:
+        if not last and not shown[-1].endswith(CONTINUED):  # (an ellipsis of its own: "on……")
             shown[-1] += CONTINUED
         at = min(start + bisect_left(printed, done), end - 1)
         pages.append(CaptionPage(shown, end if last else at, part=True))
@@ -367,16 +377,22 @@ def _clause_parts(sentence: str, size: float, room_pt: float, fewest: int) -> li
         kinds.append("bracket" if depth > 0 else "clause"
                      if CLAUSE_END.search(word) or after in ("—", "–") else "word")
     count = len(words)
-    width = [[sum(widths[i:j]) + space * (j - i - 1) for j in range(count + 1)]
-             for i in range(count + 1)]
+    starts = list(accumulate(widths, initial=0.0))
+
+    def width(i: int, j: int) -> float:  # words i to j on one line
+        return starts[j] - starts[i] + space * (j - i - 1)
+
     best: dict[tuple[int, int], tuple[float, list[int]]] = {(0, 0): (0.0, [])}
     for parts in range(1, fewest + 2):
         for j in range(1, count + 1):
-            for i in range(j):
-                if (i, parts - 1) not in best or width[i][j] > room_pt:
+            first = j - 1  # the first word of the longest line that ends at word j
+            while first > 0 and width(first - 1, j) <= room_pt:
+                first -= 1
+            for i in range(first, j):
+                if (i, parts - 1) not in best or width(i, j) > room_pt:
                     continue
                 cost, breaks = best[(i, parts - 1)]
-                cost += (width[i][j] / room_pt) ** 2 + (BREAK_COSTS[kinds[i - 1]] if i else 0.0)
+                cost += (width(i, j) / room_pt) ** 2 + (BREAK_COSTS[kinds[i - 1]] if i else 0.0)
                 if (j, parts) not in best or cost < best[(j, parts)][0]:
                     best[(j, parts)] = (cost, breaks + [j])
     found = [(cost + PART_COST * (parts - fewest), breaks)
@@ -402,6 +418,11 @@ def _shown_through(plain: str, drawn: list[str]) -> int:
     if _cut(drawn, plain):
         return ends[0]
     return max([end for end in ends if printed[end] <= shown], default=ends[0])
+
+
+def _printed(text: str) -> int:
+    """The characters `text` prints (its spaces and line breaks are where lines break)."""
+    return len("".join(text.split()))
 
 
 def _whole_ends(plain: str) -> list[int]:
