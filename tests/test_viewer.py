@@ -226,6 +226,35 @@ def test_a_resize_while_the_window_closes_is_ignored(tiny_run_path):
     assert viewer.scene is not scene
 
 
+def test_a_window_closing_while_the_viewer_lays_out_prints_no_traceback(tiny_run_path,
+                                                                        monkeypatch):
+    """The window closed mid-layout (a tester's Ctrl-C, a long caption): the canvas went
+    while the panels were measured, "'FigureCanvasBase' object has no attribute
+    'get_renderer'". The layout is dropped; on its own canvas a failure still raises."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    from aeviz.renderer import viewer as viewer_module
+
+    figure = Figure(figsize=(8, 5), dpi=60)
+    FigureCanvasAgg(figure)
+    viewer = Viewer([trajectory.load(tiny_run_path)], RenderOptions(), figure)
+    real_scene = viewer_module.Scene
+
+    def closing_scene(*args, **kwargs):
+        FigureCanvasBase(figure)  # as matplotlib's close leaves it, mid-way
+        return real_scene(*args, **kwargs)
+
+    monkeypatch.setattr(viewer_module, "Scene", closing_scene)
+    figure.set_size_inches(9, 5)
+    viewer.on_resize()  # no traceback
+    FigureCanvasAgg(figure)
+    viewer.canvas = figure.canvas
+    monkeypatch.setattr(viewer_module, "Scene", lambda *a, **k: 1 / 0)
+    figure.set_size_inches(10, 5)
+    with pytest.raises(ZeroDivisionError):
+        viewer.on_resize()
+
+
 def test_the_viewer_is_usable_at_640x400(tiny_run_path, monkeypatch):
     """A 640x400 window shows the clip's layout at fewer dots per inch: no two texts
     overlap, none is cut off, and the panels keep the smallest clip's page (8 x 4.5 in)."""

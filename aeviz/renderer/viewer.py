@@ -147,7 +147,13 @@ class Viewer:
         if self.figure.canvas is not self.canvas:
             return
         if tuple(self.figure.get_size_inches()) != self.size:
-            self.layout()
+            try:
+                self.layout()
+            except Exception:
+                # The window closed while the panels were laid out (a long caption's pages
+                # take a while): the canvas went mid-way; nothing is left to draw on.
+                if self.figure.canvas is self.canvas:
+                    raise
 
     def show(self, index: int) -> None:
         """Move to frame `index` (clamped to the clip) and redraw."""
