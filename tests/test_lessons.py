@@ -1239,6 +1239,16 @@ def test_comparison_subtitles_are_words():
     # (not "dampening": Momentum alone reads it; the others' betas and eps are their own too)
     assert forms[0] == "optimizer and learning rate differ"
     assert all("_" not in form and "…" not in form for form in forms)
+    # At 640x360 too, after the classes' row (beside the title only "2 settings differ"
+    # fitted: a lecturer could not tell which two), clear of the key, inside the frame.
+    options = load_comparison(EXAMPLES / "optimizers.toml").render
+    scene, _ = scene_of(runs, options, "640x360")
+    renderer = scene.canvas.get_renderer()
+    details = scene.details.get_window_extent(renderer)
+    key = scene.figure.legends[0].get_window_extent(renderer)
+    assert scene.details.get_text() == forms[0]
+    assert details.x0 >= key.x1 and details.x1 <= scene.figure.bbox.width
+    assert key.y0 <= (details.y0 + details.y1) / 2 <= key.y1  # on the key's row
 
 
 # What the examples' comments and README say about the tool, against what it does.

@@ -353,8 +353,21 @@ class Scene:
         title_x1 = self.title.get_window_extent(renderer).x1
         beside_pt = (self.figure.bbox.width - title_x1) * 72 / self.figure.dpi - \
             self.counter_pt - 0.012 * self.figure.get_size_inches()[0] * 72 - 2 * 12
-        for form in forms:  # the longest form that fits: in its place, else beside the title
-            if not wider_than(form, FONT["label"], room_pt):
+        gap_pt = 12
+        after_pt = (0.988 * self.figure.bbox.width - legend.get_window_extent(renderer).x1) * \
+            72 / self.figure.dpi - gap_pt
+        for form in forms:  # the longest form that fits: in its place, after the legend on
+            if not wider_than(form, FONT["label"], room_pt):  # its row, else beside the title
+                self.details.set_text(form)
+                return
+            if self.detail_forms and not wider_than(form, FONT["label"], after_pt):
+                # (at 640x360 the four optimizers' "optimizer and learning rate differ" fits
+                # there, where beside the title only "2 settings differ" did, naming none)
+                key = legend.get_window_extent(renderer)
+                self.details.set_position(((key.x1 + gap_pt * self.figure.dpi / 72) /
+                                           self.figure.bbox.width,
+                                           (key.y0 + key.y1) / 2 / self.figure.bbox.height))
+                self.details.set_verticalalignment("center")
                 self.details.set_text(form)
                 return
             if self.detail_forms and not wider_than(form, FONT["label"], beside_pt):
