@@ -108,7 +108,9 @@ page.panelKinds.code = (() => {
         let width = this.width - left - right;
         if (width > common) { left += width - common; width = common; }  // (the row's planes evenly apart)
         const height = this.height - top - bottom, shaped = Math.max(1, height, Math.round(height * xs / ys));
-        if (!this.following && shaped < width) { left += Math.floor((width - shaped) / 2); width = shaped; }
+        // (In a row, from the slot's left edge: centred, a short window's narrowed planes
+        // pushed their names past the slot's edge, "Moment…" at 640x360.)
+        if (!this.following && shaped < width) { left += this.row ? 0 : Math.floor((width - shaped) / 2); width = shaped; }
         const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
         return new Box(left, top, width, height, xl, yl);
       };
