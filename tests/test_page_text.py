@@ -282,10 +282,10 @@ FIRST_SIZES = [(640, 360), (640, 400), (1280, 720), (1280, 800)]
 # a single run's code plane and loss first, fitted to the first screen, the rest below (the
 # page scrolls to them). A 640x360 window may still be too short; there the page scrolls and
 # its panels stop at their least. The optimizers' four planes stand together before its
-# caption (two rows of two: the comparison is the lesson): at 640x400 they stop at their
-# least, and the planes and the caption (379 px) fill the window once it is scrolled to them.
+# caption (the comparison is the lesson): at 640x400 in one row on one scale, as wide as the
+# window allows, the caption under them on the first screen.
 MAY_SCROLL = {(640, 360)}
-OPEN_AT_640x400: set[str] = {"optimizers"}
+OPEN_AT_640x400: set[str] = set()
 
 
 @pytest.fixture(scope="module")
@@ -344,8 +344,8 @@ def test_a_comparison_two_a_row_stands_its_runs_side_by_side(browser, pages, nam
     plane and its mosaic (the VAE below the fold), denoising-vs-plain's its two decoders
     (loss and caption below). Two a row, a comparison's panels go by kind (its runs' planes
     side by side), the caption under the first row: the first screen holds a panel of two
-    runs and the lesson. The optimizers' four planes (two rows of two) all come before the
-    caption, fitted together: scrolled to them, one window holds the four and the caption."""
+    runs and the lesson. The optimizers' four planes (one row) all come before the caption,
+    fitted together: one window holds the four and the caption."""
     with lecturer_window(browser, (640, 400)):
         driver = open_page(browser, pages(name))
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
@@ -407,8 +407,9 @@ def test_a_comparisons_loss_is_one_scroll_away_and_its_rows_hold_one_kind(browse
     planes in one row, then all three decoder sheets, put the loss's top at 894 px (2.2
     screens): the loss comes before the runs' other panels. Two lecturers' look at the
     optimizers: with the loss between the rows the four planes were never seen together and
-    the caption came before half of them: now the planes' two rows together (within one
-    window), then the caption, then the loss (its top within 1.5 screens)."""
+    the caption came before half of them; then the planes' two rows together were 84 px each
+    and cut at the fold: now one row of four on one scale, then the caption, then the loss
+    (its top within 1.1 screens)."""
     with lecturer_window(browser, (640, 400)):
         driver = open_page(browser, pages(name, panels))
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
@@ -432,14 +433,81 @@ def test_a_comparisons_loss_is_one_scroll_away_and_its_rows_hold_one_kind(browse
         assert all(width >= 120 and height >= 105 for _, _, width, height in drawn), drawn
         # the runs' decoder sheets (where asked for) after the loss
         assert all(loss["bottom"] <= box["top"] for box in boxes if box["name"] == "decoder")
-    else:  # the four planes in two rows together, then the caption, then the loss
-        assert len({round(box["top"]) for box in planes}) == 2, planes
-        assert max(box["bottom"] for box in planes) <= caption <= loss["top"], boxes
-        assert max(b["bottom"] for b in planes) - min(b["top"] for b in planes) <= window, planes
+    else:  # the four planes in one row, then the caption, then the loss
+        assert len({round(box["top"]) for box in planes}) == 1, planes
+        assert max(box["bottom"] for box in planes) <= caption <= loss["top"] <= 1.1 * window, boxes
     for one in boxes:  # side by side (tops within a few pixels): one kind
         beside = [b for b in boxes if b is not one and abs(b["top"] - one["top"]) < 4]
         assert all(b["name"] == one["name"] for b in beside), (one, beside)
-    assert {round(box["width"]) for box in planes} == {round(planes[0]["width"])}, planes
+    # every plane drawn at one size (on one scale the first plane's slot holds the y axis too)
+    assert len({(round(width), round(height)) for _, _, width, height in drawn}) == 1, drawn
+
+
+PLANE_AT_640 = 105  # px: the least width and height of the optimizers' planes at 640x400
+
+
+@pytest.mark.parametrize("size", [(640, 400), (640, 360), (1280, 800), (375, 667)],
+                         ids=["640x400", "640x360", "1280x800", "375x667"])
+def test_the_optimizers_planes_at_640_stand_in_one_row_large_each_named_over_it(browser, pages,
+                                                                                size):
+    """Found by a lecturer's look at 640x400 (issue 23): the four planes in a 2x2 grid were
+    84x84 px each, unreadable at the back of a room; each centred in its half of the width
+    with its run's name ~120 px to its left; the bottom row cut at the fold (RMSProp and Adam
+    lost their x ticks and "code neuron 1"); no loss on the first screen. One row of four on
+    one scale (one y axis, the first plane's): each plane 105 px or more, its run's name
+    starting within 3 px of its left edge, every plane with its ticks and axis label inside
+    the first 400 px, the caption and the loss below in that order. At 1280x800 the
+    description's grid (two rows of two beside the loss) stays; on a phone, one plane a row.
+    At 640x360 the row's planes, shorter, stood centred in their slots and pushed "Momentum"
+    past its slot's edge ("Moment…", with Chromium's scrollbar shown, as the lecturer's
+    screenshots had it; the examples' full runs, whose limits are about square: these 6-epoch
+    runs' planes are wider than tall and stand at their slot's left edge either way): each
+    name whole, over its plane's left edge."""
+    with lecturer_window(browser, size):
+        if size == (640, 360):  # (the scrollbar's 15 px taken from the width)
+            browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": False})
+        driver = open_page(browser, pages("optimizers"))
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        planes = js(driver, """[...document.querySelectorAll('#panels > figure.panel.code')]
+          .map((f, i) => {
+            const c = f.querySelector('canvas').getBoundingClientRect();
+            const t = f.querySelector('h2 .title').getBoundingClientRect();
+            const [left, top, width, height] = aeviz.drawn('code', i).box;
+            return { plane: [c.left + left, c.top + scrollY + top, width, height],
+                     canvasBottom: c.bottom + scrollY, title: [t.left, t.bottom + scrollY],
+                     whole: f.querySelector('h2 .title').scrollWidth
+                            <= f.querySelector('h2 .title').clientWidth }; })""")
+        boxes, window = drawn_boxes(driver), js(driver, "window.innerHeight")
+        caption = js(driver, "document.getElementById('caption').getBoundingClientRect()"
+                             ".top + scrollY")
+        texts = [t for t in page_texts(driver) if t["canvas"] is not None]
+    assert len(planes) == 4, planes
+    tops = {round(p["plane"][1]) for p in planes}
+    loss = next(box for box in boxes if box["name"] == "loss")
+    assert all(one["whole"] for one in planes), planes  # no "Moment…"
+    if size[0] == 640:
+        assert len(tops) == 1, planes  # one row
+        lefts = [p["plane"][0] for p in planes]
+        assert lefts == sorted(lefts), planes  # in the runs' order
+        for one in planes:
+            left, top, width, height = one["plane"]
+            assert min(width, height) >= (PLANE_AT_640 if size[1] == 400 else 85), planes
+            # the name over its own plane, starting at its left edge
+            assert abs(one["title"][0] - left) <= 3 and one["title"][1] <= top, planes
+            assert one["canvasBottom"] <= window, planes  # ticks and "code neuron 1" shown
+        # every x axis's ticks and label drawn ("code neuron 1" under each plane), one y
+        # axis label (the first plane's)
+        assert sum(t["text"] == "code neuron 1" for t in texts) == 4, texts
+        assert sum(t["text"] == "code neuron 2" for t in texts) == 1, texts
+        assert max(p["canvasBottom"] for p in planes) <= caption <= loss["top"], (planes, loss)
+    elif size == (1280, 800):  # as it was: two rows of two beside the loss, the names at the left
+        assert len(tops) == 2 and loss["top"] < max(tops), (planes, loss)
+        assert all(p["plane"][2] >= 230 for p in planes), planes
+        assert sum(t["text"] == "code neuron 2" for t in texts) == 4, texts
+    else:  # a phone: each plane across the window, one a row, with its own axes
+        assert len(tops) == 4, planes
+        assert all(p["plane"][2] >= 200 for p in planes), planes
+        assert sum(t["text"] == "code neuron 2" for t in texts) == 4, texts
 
 
 def test_a_comparisons_mosaics_come_right_after_its_planes(browser, pages):
@@ -575,25 +643,20 @@ def test_a_640x400_window_stands_the_main_panels_two_a_row(browser, pages, name)
             screen = js(driver, "aeviz.firstScreen()")
             assert screen["pairs"], screen
             first = screen["panels"]
-            if name == "optimizers":  # its four planes, fitted together (the caption below)
+            if name == "optimizers":  # four planes in one row (their sizes: the test below)
                 assert len(first) == 4, screen
             elif name == "vae-vs-ae":
                 assert len(first) == 2, screen
             else:
                 assert [p["name"] for p in first] == ["code", "loss"], screen
-            for panel in first:
+            for panel in first if name != "optimizers" else []:
                 assert panel["width"] >= 240, (name, panel)
                 # (A comparison's first row shares the screen with its caption, three lines
                 # at 640 px: its planes wider than tall.)
-                # (The optimizers' two rows of planes at their least height, 130 px.)
-                least = {"vae-vs-ae": 0.55, "optimizers": 0.4}.get(name, 0.7)
+                least = {"vae-vs-ae": 0.55}.get(name, 0.7)
                 if panel["name"] == "code":
                     assert least <= panel["height"] / panel["width"] <= 1.05, (name, panel)
-            if name == "optimizers":  # scrolled to its planes, one window holds them
-                top = min(box["top"] for box in drawn_boxes(driver) if box["name"] == "code")
-                assert screen["bottom"] - top <= screen["window"], screen
-            else:
-                assert screen["bottom"] <= screen["window"], screen
+            assert screen["bottom"] <= screen["window"], screen
             texts = page_texts(driver)
             weights = [t["text"] for t in texts if t["canvas"] is not None
                        and js(driver, "document.querySelectorAll('canvas')[arguments[0]]"

@@ -145,8 +145,10 @@ page.kit = (() => {
     }
     // Grid lines, frame, tick labels (a label that would touch the previous one, or pass the
     // canvas's edge, is left out: a cut "7.5e13" reads "7.5e1"; a y label TICK_GAP px left of
-    // the frame) and axis labels.
+    // the frame) and axis labels. `ytext` false: the y ticks' lines without labels (a plane
+    // beside one on the same scale, whose axis reads for both).
     function drawAxes(ctx, box, xlabel, ylabel, xticks, yticks, xtext, ytext) {
+      const yLabelled = ytext !== false;
       const scale = ctx.getTransform().a || 1;
       const canvasWidth = ctx.canvas.width / scale, canvasHeight = ctx.canvas.height / scale;
       ctx.save();
@@ -159,7 +161,7 @@ page.kit = (() => {
       ctx.strokeStyle = theme.faint; ctx.lineWidth = 1;
       ctx.strokeRect(box.left + 0.5, box.top + 0.5, box.width, box.height);
       ctx.font = font(10.5);
-      xtext = distinct(xticks, xtext); ytext = distinct(yticks, ytext);
+      xtext = distinct(xticks, xtext); ytext = yLabelled ? distinct(yticks, ytext) : null;
       let lastRight = -Infinity;
       for (const t of xticks) {
         const label = xtext(t), x = box.x(t), half = ctx.measureText(label).width / 2;
@@ -168,7 +170,7 @@ page.kit = (() => {
         text(ctx, label, x, box.top + box.height + 13, "center", "alphabetic", theme.muted, 10.5);
       }
       let lastTop = Infinity, widest = 0;
-      for (const t of yticks) {
+      for (const t of yLabelled ? yticks : []) {
         const y = box.y(t), width = ctx.measureText(ytext(t)).width;
         if (y + 6 > lastTop - 2 || y - 6 < 0 || y + 6 > canvasHeight || box.left - TICK_GAP - width < 0) continue;
         lastTop = y - 6;

@@ -46,6 +46,7 @@
     let current = null;  // the layout now: "described", "row" or "pairs"
     const asDescribed = () => {
       current = "described";
+      for (const panel of described) panel.row = null;
       grid.style.columnGap = "";
       for (const panel of described) { panel.figure.style.justifySelf = ""; panel.figure.style.width = ""; }
       grid.style.gridTemplateColumns = xs.slice(1).map((x, i) => "minmax(0, " + (x - xs[i]) + "fr)").join(" ") || "1fr";
@@ -71,6 +72,7 @@
     const widthOf = (panel) => WIDTHS[panel.spec.name] || 1.5;
     const inOneRow = () => {
       current = "row";
+      for (const panel of described) panel.row = null;
       grid.style.gridTemplateColumns = described.map((p) => "minmax(0, " + widthOf(p) + "fr)").join(" ");
       grid.style.columnGap = "8px";
       described.forEach((panel, i) => {
@@ -98,14 +100,14 @@
     // the caption are not fitted: the page scrolls to them.
     //
     // Where a comparison's planes all fit one row each PLANE_LEAST px wide or more
-    // (activations' three at 640 px, 138 px each), they do: the caption under them, then the
-    // loss, within about 1.1 screens at 640x400. Four planes at 640 px would be 86 px: two
-    // rows of two, fitted to the window together (130 px high each at 640x400: scrolled to
-    // them, one window holds the four and the caption; the loss's top 1.3 screens down). With
-    // the loss between the rows, the lecturer never saw the four planes together and the
-    // caption came before half of them. Either way the loss comes before the runs' other
-    // panels: after the one row of planes, three decoder sheets (two a row) put it 2.3
-    // screens down.
+    // (activations' three at 640 px, 138 px each), or larger than two rows of two would draw
+    // them (the optimizers' four at 640x400 on one scale, one y axis: 112 px, where two rows
+    // fitted to the window were 84 px each and cut at the fold), they do: the caption under
+    // them, then the loss, within about 1.1 screens at 640x400. Else two rows of two, fitted
+    // to the window together. With the loss between the rows, the lecturer never saw the four
+    // planes together and the caption came before half of them. Either way the loss comes
+    // before the runs' other panels: after the one row of planes, three decoder sheets (two a
+    // row) put it 2.3 screens down.
     // (A two-run comparison's planes take one row of two: its decoders or mosaics follow
     // them, each under its own run's plane.)
     const ranks = stage.runs.length === 1 ? { code: 0, loss: 1 } : { code: 0, decoder: 1, loss: 2 };
@@ -113,8 +115,29 @@
     const comparison = stage.runs.length > 1, LOSS_ASPECT = 0.5;
     const PLANE_LEAST = 120, PLANE_MARGINS = 56, GAP = 14, COLUMNS = 12;  // (12: rows of 1, 2, 3 or 4)
     const planes = described.filter((panel) => panel.spec.name === "code");
+    // A row of planes on one scale (every run's limits alike, none following its codes) and
+    // no other kind two a row below (only the loss, across the page): one y axis, the first
+    // plane's, its slot wider by the axis's room (page.panelKinds.code.Y_AXIS), the others'
+    // ticks left out and the planes 8 px apart. At 640 px four planes with an axis each were
+    // 83 px wide, no larger than two rows of two (84 px, cut at the fold): one shared axis
+    // makes them 110 px or more, in one row on the first screen.
+    const CodePanel = page.panelKinds.code, ROW_GAP = 8;
+    const sameAxes = planes.every((p) => !p.run.follow.length
+      && JSON.stringify(p.run.axes) === JSON.stringify(planes[0].run.axes));
+    const shareable = comparison && sameAxes && described.every((p) => p.spec.name === "code" || p.spec.name === "loss");
+    // The planes' width (px) in one row, and in two rows of two (as wide as half the
+    // window allows, as tall as half the room under the header does, never under the least
+    // height a panel keeps): one row where its planes are 120 px or more, or larger.
+    const rowPlane = () => (shareable
+      ? (grid.clientWidth - ROW_GAP * (planes.length - 1) - CodePanel.Y_AXIS) / planes.length - CodePanel.INNER_MARGINS
+      : (grid.clientWidth - GAP * (planes.length - 1)) / planes.length - PLANE_MARGINS);
+    const pairPlane = () => {
+      const top = grid.getBoundingClientRect().top + window.scrollY, TITLE = 22, ROW = 8;
+      const high = (window.innerHeight - top) / 2 - TITLE - ROW - CodePanel.TOP_BOTTOM;
+      return Math.min((grid.clientWidth - GAP) / 2 - PLANE_MARGINS, Math.max(page.kit.LEAST_HEIGHT - CodePanel.TOP_BOTTOM, high));
+    };
     const planesInOneRow = () => comparison && planes.length > 2 && planes.length <= 4
-      && (grid.clientWidth - GAP * (planes.length - 1)) / planes.length - PLANE_MARGINS >= PLANE_LEAST;
+      && (rowPlane() >= PLANE_LEAST || rowPlane() > pairPlane());
     const rowsOf = () => {
       // By rank, then each kind together in the order kinds first come (runs in order: the
       // sort is stable); interleaved by run, a two-run comparison's recon and weights never
@@ -154,6 +177,15 @@
       grid.style.gridTemplateColumns = "repeat(" + COLUMNS + ", minmax(0, 1fr))";
       grid.style.columnGap = GAP + "px";
       const { rows, lead, fitted } = rowsOf(), paired = new Set(rows.filter((r) => r.length === 2).map((r) => r[0].spec.name));
+      // One row of planes on one scale (above): the first plane's columns wider by its y axis.
+      const shared = shareable && rows[0].length === planes.length && planes.length > 2;
+      for (const panel of planes) panel.row = shared ? planes : null;
+      if (shared) {
+        const firstColumns = COLUMNS / planes.length, gaps = ROW_GAP * (COLUMNS - 1) + CodePanel.Y_AXIS;
+        const column = (extra) => "minmax(0, calc((100% - " + gaps + "px) / " + COLUMNS + " + " + extra + "px))";
+        grid.style.gridTemplateColumns = Array.from({ length: COLUMNS }, (_, i) => column(i < firstColumns ? CodePanel.Y_AXIS / firstColumns : 0)).join(" ");
+        grid.style.columnGap = ROW_GAP + "px";
+      }
       let row = 1;
       stage.firstRow = rows.slice(0, fitted).flat();  // (fitted to the first screen)
       stage.captionApart = fitted < lead;  // (the caption not right under them: not fitted with them)

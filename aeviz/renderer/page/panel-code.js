@@ -13,6 +13,11 @@ page.panelKinds.code = (() => {
   // The plane's margins (px): above, right, below (the ticks and axis label; a key's lines
   // under them), and the least on the left (its ticks and label: wider where they need it).
   const TOP = 8, RIGHT = 10, BOTTOM = 38, KEY_LINE = 13, LEFT = 46;
+  // A row of planes on one scale (main.js: `row`, the planes in order): the first draws the
+  // y axis, its slot Y_AXIS px wider; the others' ticks are the first's, unlabelled, INNER_LEFT
+  // px from their slot's edge. Every plane in the row the same width (rowWidth below): the
+  // first's as wide as the others' where its axis needs up to Y_AXIS + INNER_LEFT px.
+  const Y_AXIS = 52, INNER_LEFT = 8;
 
   // The 3 x 2 solution of normal . x = right (Gaussian elimination with partial pivoting),
   // or null where the system is singular (codes all alike).
@@ -50,6 +55,10 @@ page.panelKinds.code = (() => {
   }
 
   return class CodePanel extends Panel {
+    static Y_AXIS = Y_AXIS;                    // (main.js: the row's first slot this much wider)
+    static INNER_MARGINS = INNER_LEFT + RIGHT;  // a plane's slot beyond its width, in the row
+    static TOP_BOTTOM = TOP + BOTTOM;          // a canvas's height beyond its plane's
+
     constructor(stage, spec) {
       super(stage, spec, 0.66);
       this.run = stage.runs[spec.run];
@@ -94,23 +103,30 @@ page.panelKinds.code = (() => {
       // 640x400 the optimizers' planes were 313x130 px boxes, x widened to -2.5..2.5 around
       // codes in -1..1. (A following plane's limits change with each step: it keeps the slot.)
       const [xs, ys] = run.axes.limits.map(([low, high]) => high - low);
+      const inner = this.row && this.row[0] !== this, common = this.row ? this.rowWidth() : Infinity;
       const boxAt = (left) => {
         let width = this.width - left - right;
+        if (width > common) { left += width - common; width = common; }  // (the row's planes evenly apart)
         const height = this.height - top - bottom, shaped = Math.max(1, height, Math.round(height * xs / ys));
-        if (!this.following && shaped < width) { left += Math.floor((width - shaped) / 2); width = shaped; }
+        // (In a row, from the slot's left edge: centred, a short window's narrowed planes
+        // pushed their names past the slot's edge, "Moment…" at 640x360.)
+        if (!this.following && shaped < width) { left += this.row ? 0 : Math.floor((width - shaped) / 2); width = shaped; }
         const [xl, yl] = equalAspect(run.axes.limits[0], run.axes.limits[1], width, height);
         return new Box(left, top, width, height, xl, yl);
       };
       const margin = (box) => Math.max(LEFT, Math.ceil(Math.max(...ticks(box.ylim, box.height, 45)
         .map((t) => ctx.measureText(label(t)).width))) + 30);
-      let left = LEFT;
-      for (let pass = 0; pass < 3 && margin(boxAt(left)) > left; pass++) left = margin(boxAt(left));
+      let left = inner ? INNER_LEFT : LEFT;
+      for (let pass = 0; !inner && pass < 3 && margin(boxAt(left)) > left; pass++) left = margin(boxAt(left));
       this.box = boxAt(left);
+      // The run's name over its plane, from the plane's left edge (from the slot's, a narrowed
+      // plane's name stood ~120 px from it).
+      this.title.parentElement.style.paddingLeft = this.row ? this.box.left + "px" : "";
       if (this.keyInside) this.keyUnder(ctx);  // fixed: drawn once, outside the plane
       const { xlim: xl, ylim: yl, width, height } = this.box;
       if (this.following) return;  // axes and grid change with each step: drawn in draw()
-      drawAxes(ctx, this.box, "code neuron 1", "code neuron 2", xTicks(xl, width), ticks(yl, height, 45),
-        label, label);
+      drawAxes(ctx, this.box, "code neuron 1", inner ? null : "code neuron 2", xTicks(xl, width), ticks(yl, height, 45),
+        label, inner ? false : label);
       this.under(ctx);
     }
 
@@ -120,7 +136,16 @@ page.panelKinds.code = (() => {
     // and below it: the slot's spare height left empty.
     naturalHeight() {
       const width = Math.max(120, this.figure.clientWidth), lines = this.keyLines ? this.keyLines.length : 0;
+      // (In a row on one scale, as tall as the row's planes are wide: an unlabelled plane's
+      // canvas is taller than its slot is wide.)
+      if (this.row) return this.rowWidth() + TOP + BOTTOM + KEY_LINE * lines;
       return Math.min(super.naturalHeight(), width - LEFT - RIGHT + TOP + BOTTOM + KEY_LINE * lines);
+    }
+
+    // In a row of planes on one scale: the width every plane in it is drawn at (px).
+    rowWidth() {
+      const first = this.row[0];
+      return Math.min(...this.row.map((p) => Math.max(120, p.figure.clientWidth) - (p === first ? Y_AXIS : 0))) - INNER_LEFT - RIGHT;
     }
 
     // The key of a VAE's circles and ellipses on the title line, right-aligned; under the
