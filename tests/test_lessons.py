@@ -2027,3 +2027,43 @@ def test_the_sparse_handouts_penalty_axis_is_numbered_in_its_color(runs):
     numbers = [label for label in twin.get_yticklabels() if label.get_text()]
     assert numbers and all(mcolors.same_color(label.get_color(), color) for label in numbers)
     assert not mcolors.same_color(color, "#57606a")  # the theme's gray: the penalty's own
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+@pytest.mark.parametrize("name", ["sparse-codes", "vae-vs-ae-vae"])
+def test_the_terms_axis_is_numbered_apart_and_named_beside_its_numbers(runs, name, size):
+    """A lecturer at 640x360: the sparse run's penalty axis had "0.5" over "0.0" about 1 em
+    apart in a 55 px panel, its name "mean Σ|code|" ran above the plot; at 1280x720 the VAE's
+    "KL to N(0, 1)" stood beside the RMSE's range while its ticks 0-4 filled the lower half.
+    Now the numbers stand at least 1.8 of their size apart (fewer, or one), and the name
+    stands within the plot's height beside the numbered part, or level on the title row,
+    clear of every other text."""
+    from aeviz.renderer.panels.style import FONT
+
+    run = runs[name]
+    options = dataclasses.replace(run.experiment.render, size=size)
+    scene, frames = scene_of([run], options, size)
+    scene.draw_full(frames[-1])
+    renderer = scene.canvas.get_renderer()
+    loss = panel(scene, LossPanel)
+    twin = loss.terms.twin
+    ticks = [t for t in twin.get_yticks() if 0 <= t <= twin.get_ylim()[1]]
+    assert ticks, "the terms axis has no number"
+    pixels = [twin.transData.transform((0, t))[1] for t in ticks]
+    em_px = FONT["tick"] * scene.figure.dpi / 72
+    assert all(b - a >= 1.8 * em_px - 0.01 for a, b in zip(pixels, pixels[1:])), (ticks, pixels)
+    box = twin.get_window_extent(renderer)
+    numbered = (min(pixels), max(pixels))
+    label = twin.yaxis.label
+    if label.get_text():  # beside the plot, within its height, centred on the numbered part
+        name_box = label.get_window_extent(renderer)
+        assert name_box.y0 >= box.y0 - 0.5 and name_box.y1 <= box.y1 + 0.5, (name_box, box)
+        middle = (name_box.y0 + name_box.y1) / 2
+        if name_box.height <= numbered[1] - numbered[0]:
+            assert numbered[0] <= middle <= numbered[1], (middle, numbered)
+    else:  # on the title row, clear of the panel's title and inside the frame
+        assert twin.get_title("right")
+        name_box = twin._right_title.get_window_extent(renderer)
+        assert name_box.y0 >= box.y1 and name_box.x1 <= scene.figure.bbox.width - 4
+        title_box = loss.ax.title.get_window_extent(renderer)
+        assert name_box.x0 > title_box.x1, (name_box, title_box)
