@@ -648,7 +648,7 @@ def test_sparse_codes_show_their_silent_neuron(runs):
         assert on_an_axis(run.codes[-1]) >= on_an_axis(run.codes[int(share * (len(run) - 1))])
     assert f"{100 * shares[1]:.0f} %" in overlay.text.get_text()
     # Each share says whose it is, at 640x360 too, and the title is whole.
-    assert re.search(r"(neuron|code) 1 \d+ %, (neuron|code) 2 \d+ %", overlay.text.get_text())
+    assert re.search(r"(neuron|code) 1 \d+ %,?\s+(neuron|code) 2 \d+ %", overlay.text.get_text())
     assert not scene.title.get_text().endswith("…")
     # The penalty's curve (right axis) is not drawn in the dashes of PCA's line.
     loss = panel(scene, LossPanel)
@@ -740,9 +740,10 @@ def test_the_sparse_penalty_runs_clear_of_pcas_line_which_is_named(runs, size):
     twin, largest = loss.terms.twin, float(np.nanmax(run.terms))
     ticks = [t for t in twin.get_yticks() if 0 <= t <= twin.get_ylim()[1]]
     bounds = twin.spines["right"].get_bounds() or twin.get_ylim()
-    assert ticks[0] == 0 and largest <= ticks[-1] <= 2.5 * largest, ticks
-    # ... to the first tick over the curve; two ticks, to the first round number over it
-    # (0.5 for 0.44; at 640x360 it was 1, the "1" level with PCA's line read as its value).
+    assert (ticks[0] == 0 or len(ticks) == 1) and largest <= ticks[-1] <= 2.5 * largest, ticks
+    # ... to the first tick over the curve; two ticks (or where they would come closer than
+    # 1.8 em, one), to the first round number over it (0.5 for 0.44; at 640x360 it was 1,
+    # the "1" level with PCA's line read as its value).
     power = 10.0 ** np.floor(np.log10(largest))
     assert ticks[-2] < largest if len(ticks) > 2 else ticks[-1] == pytest.approx(min(
         step * power for step in (1, 2, 2.5, 5, 10) if step * power >= largest)), ticks
@@ -752,7 +753,9 @@ def test_the_sparse_penalty_runs_clear_of_pcas_line_which_is_named(runs, size):
     numbers = [label for label in twin.get_yticklabels() if label.get_text()]
     assert numbers and all(mcolors.same_color(label.get_color(), loss.terms.colors[0])
                            for label in numbers)
-    assert mcolors.same_color(twin.yaxis.label.get_color(), loss.terms.colors[0])
+    name = twin.yaxis.label if twin.yaxis.label.get_text() else twin._right_title
+    assert name.get_text() == "mean Σ|code|"
+    assert mcolors.same_color(name.get_color(), loss.terms.colors[0])
     # PCA's label sits by its line: no curve or line between them (at 640x360 it stood over
     # the RMSE curve, read as its name), or it is a key under the plot.
     renderer = scene.figure.canvas.get_renderer()
@@ -2059,3 +2062,76 @@ def test_the_sparse_handouts_penalty_axis_is_numbered_in_its_color(runs):
     numbers = [label for label in twin.get_yticklabels() if label.get_text()]
     assert numbers and all(mcolors.same_color(label.get_color(), color) for label in numbers)
     assert not mcolors.same_color(color, "#57606a")  # the theme's gray: the penalty's own
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+@pytest.mark.parametrize("name", ["sparse-codes", "vae-vs-ae-vae"])
+def test_the_terms_axis_is_numbered_apart_and_named_beside_its_numbers(runs, name, size):
+    """A lecturer at 640x360: the sparse run's penalty axis had "0.5" over "0.0" about 1 em
+    apart in a 55 px panel, its name "mean Σ|code|" ran above the plot; at 1280x720 the VAE's
+    "KL to N(0, 1)" stood beside the RMSE's range while its ticks 0-4 filled the lower half.
+    Now the numbers stand at least 1.8 of their size apart (fewer, or one), and the name
+    stands within the plot's height beside the numbered part, or level on the title row,
+    clear of every other text."""
+    from aeviz.renderer.panels.style import FONT
+
+    run = runs[name]
+    options = dataclasses.replace(run.experiment.render, size=size)
+    scene, frames = scene_of([run], options, size)
+    scene.draw_full(frames[-1])
+    renderer = scene.canvas.get_renderer()
+    loss = panel(scene, LossPanel)
+    twin = loss.terms.twin
+    ticks = [t for t in twin.get_yticks() if 0 <= t <= twin.get_ylim()[1]]
+    assert ticks, "the terms axis has no number"
+    pixels = [twin.transData.transform((0, t))[1] for t in ticks]
+    em_px = FONT["tick"] * scene.figure.dpi / 72
+    assert all(b - a >= 1.8 * em_px - 0.01 for a, b in zip(pixels, pixels[1:])), (ticks, pixels)
+    box = twin.get_window_extent(renderer)
+    numbered = (min(pixels), max(pixels))
+    label = twin.yaxis.label
+    if label.get_text():  # beside the plot, within its height, centred on the numbered part
+        name_box = label.get_window_extent(renderer)
+        assert name_box.y0 >= box.y0 - 0.5 and name_box.y1 <= box.y1 + 0.5, (name_box, box)
+        middle = (name_box.y0 + name_box.y1) / 2
+        if name_box.height <= numbered[1] - numbered[0]:
+            assert numbered[0] <= middle <= numbered[1], (middle, numbered)
+    else:  # on the title row, clear of the panel's title and inside the frame
+        assert twin.get_title("right")
+        name_box = twin._right_title.get_window_extent(renderer)
+        assert name_box.y0 >= box.y1 and name_box.x1 <= scene.figure.bbox.width - 4
+        title_box = loss.ax.title.get_window_extent(renderer)
+        assert name_box.x0 > title_box.x1, (name_box, title_box)
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_sparse_readout_leaves_the_title_and_stays_inside(runs, size):
+    """At 640x360 the readout "near 0: code 1 20 %, code 2 37 %" took the place of the
+    "code layer" title and, over the y axis's numbers, came to the frame's edge. Now the
+    title stays, whole; the readout stands beside it on its line or inside the plane, clear of
+    the title, at least a margin inside the frame, and says both shares."""
+    run = runs["sparse-codes"]
+    options = dataclasses.replace(run.experiment.render, size=size)
+    scene, frames = scene_of([run], options, size)
+    renderer = scene.canvas.get_renderer()
+    code = panel(scene, CodePanel)
+    (overlay,) = [o for o in code.overlays if isinstance(o, SparsityOverlay)]
+    for frame in (frames[0], frames[len(frames) // 2], frames[-1]):
+        scene.draw_full(frame)
+        assert code.ax.get_title("left") == "code layer"
+        text = overlay.text
+        words = " ".join(text.get_text().split())
+        assert re.search(r"code 1 \d+ %.* code 2 \d+ %$", words), words
+        if frame is frames[-1]:
+            shares = silent_shares(run.codes[-1])
+            assert f"code 1 {100 * shares[0]:.0f} %" in words and \
+                f"code 2 {100 * shares[1]:.0f} %" in words, words
+        box = text.get_window_extent(renderer)
+        title = code.ax._left_title.get_window_extent(renderer)
+        assert not box.overlaps(title), (box, title)
+        margin = 4 * scene.figure.dpi / 72
+        assert box.x0 >= margin and box.x1 <= scene.figure.bbox.width - margin
+        plane = code.ax.get_window_extent(renderer)
+        on_title_row = box.y0 >= plane.y1 - 0.5
+        assert on_title_row or (plane.x0 <= box.x0 and box.x1 <= plane.x1
+                                and plane.y0 <= box.y0 and box.y1 <= plane.y1), (box, plane)

@@ -644,8 +644,8 @@ class HandoutFigure:
         twin.set_ylim(0, top)
         twin.set_xlim(ax.get_xlim())
         twin.yaxis.set_major_locator(MaxNLocator(4))
-        number_axis(twin, view.run.terms, top)  # as the clip's
-        name_axis(twin, terms, self.theme, labelpad=2)
+        ticks = number_axis(twin, view.run.terms, top)  # as the clip's
+        name_axis(twin, terms, self.theme, ticks[-1] if ticks else None, labelpad=2)
         to_ax = twin.transData + ax.transAxes.inverted()
         points = [to_ax.transform(np.column_stack([x, y])) for x, y in curves]
         return np.concatenate(points) if points else np.zeros((0, 2))

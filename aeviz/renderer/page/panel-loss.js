@@ -20,10 +20,10 @@ page.panelKinds.loss = (() => {
   const AXIS_KEY_GAP = 25;
   // The terms axis's ticks: their text's size, and the room between two labels in sizes of it
   // (the clip's TICK_ROOM, panels/terms.py).
-  const TERMS_FONT = 10.5, TICK_ROOM = 1.3, TWO_TICKS_ROOM = 1.0;
+  const TERMS_FONT = 10.5, TICK_ROOM = 1.8;
   // The clip's fitted_ticks (panels/terms.py): ticks from 0 to the first round number at or
   // above `largest` on an axis from 0 to `top` drawn `height` px tall, as many as keep their
-  // labels apart; [] where not even 0 and one more do.
+  // labels apart; that number alone where not even 0 and one more do.
   const fittedTicks = (largest, top, height, size) => {
     if (!(largest > 0) || !(top > 0) || !(height > 0)) return [];
     for (const bins of [4, 3, 2, 1]) {
@@ -34,11 +34,13 @@ page.panelKinds.loss = (() => {
       if (ticks.length < 2 || ticks[ticks.length - 1] > top) continue;
       if ((ticks[1] - ticks[0]) / top * height >= TICK_ROOM * size) return ticks;
     }
-    // Too short for that: 0 and the first round number above the terms that clears it.
+    // Too short for that: 0 and the first round number above the terms, or that alone.
     const power = Math.pow(10, Math.floor(Math.log10(largest)));
     for (const step of [1, 2, 2.5, 5, 10, 20, 25, 50]) {
       const last = Number((step * power).toPrecision(10));
-      if (last >= largest && last / top * height >= TWO_TICKS_ROOM * size) return last <= top ? [0, last] : [];
+      if (last < largest) continue;
+      if (last > top) return [];
+      return last / top * height >= TICK_ROOM * size ? [0, last] : [last];
     }
     return [];
   };

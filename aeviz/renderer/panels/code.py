@@ -242,9 +242,7 @@ class CodePanel:
                                              key_loc=key_loc)]
                          if "circles" in layers else []) + (
             [PullArrows(ax, view, theme)] if "pull" in layers else []) + (
-            [SparsityOverlay(ax, view, theme, readout=not compact,
-                             spare_left_in=0.0 if plane is not None
-                             else (box.x0 - slot[0]) * width_in - 0.1)] if "axes" in layers
+            [SparsityOverlay(ax, view, theme, readout=not compact)] if "axes" in layers
             else [])
         self.artists = ([self.ghost] if self.ghost else []) + (
             [self.trails] if self.trails else []) + (

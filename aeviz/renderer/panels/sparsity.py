@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from aeviz.renderer.panels.placement import fit_text, text_width
-from aeviz.renderer.panels.style import DYNAMIC, FONT, width_inches
+from aeviz.renderer.panels.style import DYNAMIC, FONT, height_inches, width_inches
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 
@@ -31,14 +31,13 @@ def readouts(shares: np.ndarray) -> list[str]:
 
 
 class SparsityOverlay:
-    """The axes code 1 = 0 and code 2 = 0, and the readout on the title line (the generic
-    title "code layer" gives way to it when both do not fit)."""
+    """The axes code 1 = 0 and code 2 = 0, and the readout on the title line beside the
+    title; where both do not fit there, inside the plane's top, in the corner the codes
+    leave freest (at 640x360 the readout took the title's place and, over the y axis's
+    numbers, came near the frame's edge)."""
 
-    def __init__(self, ax: Axes, view: RunView, theme: Theme, readout: bool = True,
-                 spare_left_in: float = 0.0):
-        """`readout` false: the axes alone (a handout's small cell); `spare_left_in`: the
-        room left of the axes in their slot that a readout without the title beside it may
-        take (over the y axis's numbers' margin: "code 2…" at 640x360 lost its share)."""
+    def __init__(self, ax: Axes, view: RunView, theme: Theme, readout: bool = True):
+        """`readout` false: the axes alone (a handout's small cell)."""
         self.view = view
         for line in (ax.axhline, ax.axvline):
             line(0.0, color=theme.foreground, lw=1.1, alpha=0.55, zorder=1.5)
@@ -46,17 +45,37 @@ class SparsityOverlay:
         self.text = None
         if not readout:
             return
-        room_pt = width_inches(ax) * 72 - 6
+        width_pt = width_inches(ax) * 72
+        title_pt = text_width(ax.get_title("left"), FONT["title"]) + 12
         widest = [text_width(text, READOUT_PT) for text in readouts(np.ones(2))]
-        if widest[-1] + text_width(ax.get_title("left"), FONT["title"]) + 12 > room_pt:
-            ax.set_title("", loc="left")
-        if not ax.get_title("left"):
-            room_pt += spare_left_in * 72
-        self.form = 0 if widest[0] + text_width(ax.get_title("left"), FONT["title"]) + 12 \
-            <= room_pt else 1
-        self.text = ax.text(1.0, 1.0, "", transform=ax.transAxes, ha="right", va="bottom",
-                            color=theme.foreground, fontsize=READOUT_PT, zorder=DYNAMIC)
-        self.room_pt = room_pt
+        self.lines = 1
+        if widest[1] + title_pt <= width_pt - 6:  # on the title line
+            self.form = 0 if widest[0] + title_pt <= width_pt - 6 else 1
+            self.text = ax.text(1.0, 1.0, "", transform=ax.transAxes, ha="right",
+                                va="bottom", color=theme.foreground, fontsize=READOUT_PT,
+                                zorder=DYNAMIC)
+            self.room_pt = width_pt - 6 - title_pt
+        else:  # inside the plane, in the corner the codes leave freest, on a veil
+            self.form = 1
+            self.room_pt = width_pt - 2 * INSET_PT
+            height_pt = height_inches(ax) * 72
+            short = readouts(np.ones(2))[1]
+            boxes = {}  # lines: the readout's box (axes fractions)
+            for lines in (1, 2, 3):
+                width = max(text_width(line, READOUT_PT) for line in split_lines(short, lines))
+                if width <= self.room_pt:
+                    boxes[lines] = ((width + 2 * INSET_PT) / width_pt,
+                                    (1.25 * lines * READOUT_PT + 2 * INSET_PT) / height_pt)
+            self.lines, (right, top) = freest_corner(ax, view.codes, boxes)
+            inset = INSET_PT / width_pt, INSET_PT / height_pt
+            self.text = ax.text(1 - inset[0] if right else inset[0],
+                                1 - inset[1] if top else inset[1], "",
+                                transform=ax.transAxes, ha="right" if right else "left",
+                                va="top" if top else "bottom",
+                                multialignment="right" if right else "left",
+                                color=theme.foreground, fontsize=READOUT_PT, zorder=DYNAMIC,
+                                bbox={"boxstyle": "round,pad=0.2", "fc": theme.background,
+                                      "ec": "none", "alpha": 0.7})
         self.artists = [self.text]
 
     def update(self, state: State) -> None:
@@ -64,4 +83,43 @@ class SparsityOverlay:
             return
         # The recorded snapshot's codes: a frame between snapshots shows no in-between count.
         shares = silent_shares(self.view.codes[state.snapshot])
-        self.text.set_text(fit_text(readouts(shares)[self.form], READOUT_PT, self.room_pt))
+        text = readouts(shares)[self.form]
+        self.text.set_text("\n".join(fit_text(line, READOUT_PT, self.room_pt)
+                                      for line in split_lines(text, self.lines)))
+
+
+INSET_PT = 4.0  # the readout inside the plane: this far from its edges
+
+
+def split_lines(readout: str, lines: int) -> list[str]:
+    """The readout on 1, 2 or 3 lines, each share whole on its own: "near 0: code 1 20 %" /
+    "code 2 37 %", or "near 0:" / "code 1 20 %" / "code 2 37 %"."""
+    if lines == 1:
+        return [readout]
+    first, second = readout.split(", ", 1)
+    if lines == 2:
+        return [first, second]
+    near, share = first.split(": ", 1)
+    return [f"{near}:", share, second]
+
+
+def freest_corner(ax: Axes, codes: np.ndarray,
+                  boxes: dict[int, tuple[float, float]]) -> tuple[int, tuple[bool, bool]]:
+    """The readout's lines and plane corner (right?, top?) whose box (axes fractions, per
+    line count in `boxes`) covers fewest of the run's codes (every snapshot's, as the plane
+    shows them); ties to fewer lines, the top, the left."""
+    snapshots = np.asarray(codes, float)
+    points = snapshots[::max(1, len(snapshots) // 25)].reshape(-1, 2)
+    points = points[np.isfinite(points).all(axis=1)]
+    at = (ax.transData + ax.transAxes.inverted()).transform(points) if len(points) \
+        else np.zeros((0, 2))
+    best = None
+    for lines, (width, height) in sorted(boxes.items()):
+        for top in (True, False):
+            for right in (False, True):
+                across = at[:, 0] >= 1 - width if right else at[:, 0] <= width
+                up = at[:, 1] >= 1 - height if top else at[:, 1] <= height
+                covered = int((across & up).sum())
+                if best is None or covered < best[0]:
+                    best = covered, lines, (right, top)
+    return (best[1], best[2]) if best else (3, (False, True))

@@ -8,7 +8,8 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
 from aeviz.renderer.description import run_terms
-from aeviz.renderer.panels.style import DYNAMIC, FONT, style_axes
+from aeviz.renderer.panels.placement import text_width
+from aeviz.renderer.panels.style import DYNAMIC, FONT, height_inches, style_axes, width_inches
 from aeviz.renderer.theme import Theme
 from aeviz.renderer.views import RunView, State
 
@@ -29,7 +30,6 @@ class TermsAxis:
         twin.spines["right"].set_color(theme.faint)
         terms = run_terms(run, theme)
         self.colors = [term.color for term in terms]
-        name_axis(twin, terms, theme, fontsize=FONT["label"])
         self.lines = []
         for number, term in enumerate(terms):  # in the description's style (dash-dot)
             if future:
@@ -42,7 +42,8 @@ class TermsAxis:
             top = (float(np.nanmax(run.terms)) if run.terms.size else 1.0) * 1.4 or 1
         twin.set_ylim(0, top)  # below the RMSE's value label, top right
         twin.set_xlim(ax.get_xlim())
-        number_axis(twin, run.terms, top)
+        ticks = number_axis(twin, run.terms, top)
+        name_axis(twin, terms, theme, ticks[-1] if ticks else None, fontsize=FONT["label"])
         self.artists = self.lines
 
     def update(self, state: State) -> None:
@@ -51,33 +52,61 @@ class TermsAxis:
             line.set_data(self.view.timeline[:known], self.view.run.terms[:known, number])
 
 
-def name_axis(twin: Axes, terms: list, theme: Theme, **label) -> None:
+def name_axis(twin: Axes, terms: list, theme: Theme, numbered_to: float | None = None,
+              **label) -> None:
     """The terms' axis named and numbered in their color (the theme's gray for several): a
     gray "1" level with PCA's dashed line at the plot's right edge was read as PCA's value
-    (sparse-codes at 640x360). `terms`: description.run_terms'; `label`: for its name."""
+    (sparse-codes at 640x360). The name stands beside the numbered part of the axis (from 0
+    to `numbered_to`, number_axis's last tick), within the plot's height: the VAE's "KL to
+    N(0, 1)" stood beside the RMSE's range while its ticks 0-4 filled the lower half. Where
+    the plot is shorter than the name (sparse-codes at 640x360: "mean Σ|code|" ran above
+    the plot), it stands level on the title's row, over the axis. `terms`:
+    description.run_terms'; `label`: for its name."""
     own = terms[0].color if len(terms) == 1 else theme.muted
-    twin.set_ylabel(", ".join(term.title for term in terms), color=own, **label)
+    name = ", ".join(term.title for term in terms)
+    twin.set_ylabel(name, color=own, **label)
     twin.tick_params(axis="y", labelcolor=own)
+    size = twin.yaxis.label.get_size()
+    height_pt = height_inches(twin) * 72
+    name_pt = text_width(name, size)
+    if name_pt + NAME_PAD_EM * size <= height_pt:
+        bottom, top = twin.get_ylim()
+        middle = (numbered_to - bottom) / (top - bottom) / 2 if numbered_to else 0.5
+        half = (name_pt / 2 + NAME_PAD_EM * size / 2) / height_pt
+        twin.yaxis.label.set_y(min(max(middle, half), 1 - half))
+        return
+    beside = [other for other in twin.figure.axes if other is not twin
+              and other.get_position().bounds == twin.get_position().bounds]
+    title = next((other.get_title("left") for other in beside), "")
+    right_title = any(other.get_title("right") for other in beside)
+    title_end_pt = text_width(title, FONT["title"]) if title else 0.0
+    if not right_title and title_end_pt + NAME_PAD_EM * size + name_pt / 2 \
+            <= width_inches(twin) * 72:
+        twin.set_ylabel("")
+        twin.set_title(name, loc="right", color=own, fontsize=size, x=1.0,
+                       ha="center")
 
 
-def number_axis(twin: Axes, values: np.ndarray, top: float) -> None:
+def number_axis(twin: Axes, values: np.ndarray, top: float) -> list[float]:
     """The terms' axis (from 0 to `top`) drawn and numbered over their `values`' range only
     (its room above them keeps their curves under the RMSE's: numbered to the top, at
     640x360 it ran 0-3 beside a curve under 0.45, read as flat)."""
     largest = float(np.nanmax(values)) if values.size else 0.0
     if not np.isfinite(largest):
-        return
+        return []
     ticks = fitted_ticks(largest, top, twin.get_window_extent().height * 72 / twin.figure.dpi)
     if ticks:
         twin.set_yticks(ticks)
         twin.spines["right"].set_bounds(0, ticks[-1])
+    return ticks
 
 
 def fitted_ticks(largest: float, top: float, axis_pt: float,
                  font_pt: float = FONT["tick"]) -> list[float]:
     """Ticks from 0 to the first nice number at or above `largest` on an axis from 0 to
-    `top` drawn `axis_pt` tall, as many as keep their labels apart; [] where not even 0 and
-    one more do (or the last would pass `top`)."""
+    `top` drawn `axis_pt` tall, as many as keep their labels TICK_ROOM apart; where not even
+    0 and one more do, that number alone (sparse-codes at 640x360: "0.5" and "0.0" 1 em
+    apart read as one smudge); [] where it would pass `top`."""
     if largest <= 0 or top <= 0 or axis_pt <= 0:
         return []
     for bins in (4, 3, 2, 1):
@@ -88,15 +117,19 @@ def fitted_ticks(largest: float, top: float, axis_pt: float,
             continue
         if (ticks[1] - ticks[0]) / top * axis_pt >= TICK_ROOM * font_pt:
             return ticks
-    # Too short for that: 0 and the first nice number above the terms that clears it (two
-    # labels need less room than a row: their digits, about 0.7 of the font, stand apart).
+    # Too short for that: 0 and the first nice number above the terms where they clear
+    # each other, else that number alone (the spine from 0 up to it shows where 0 is).
     power = 10.0 ** np.floor(np.log10(largest))
     for step in (1, 2, 2.5, 5, 10, 20, 25, 50):
         last = float(f"{step * power:.10g}")
-        if last >= largest and last / top * axis_pt >= TWO_TICKS_ROOM * font_pt:
-            return [0.0, last] if last <= top else []
+        if last >= largest:
+            if last > top:
+                return []
+            return [0.0, last] if last / top * axis_pt >= TICK_ROOM * font_pt else [last]
     return []
 
 
-TICK_ROOM = 1.3  # a terms tick's label clears the next by this many of its font's sizes
-TWO_TICKS_ROOM = 1.0  # ... where only 0 and one more are numbered
+# A terms tick's label stands this many of its font's sizes from the next (1.3, and 1.0 for
+# two, let "0.5" over "0.0" touch at 640x360), and the axis's name this far from its ends.
+TICK_ROOM = 1.8
+NAME_PAD_EM = 1.0
