@@ -180,6 +180,19 @@ def test_four_differing_runs_stay_legible(tmp_path, size, monkeypatch):
     assert not any("…" in text for text, _, _ in texts)
 
 
+def test_eight_runs_at_640_name_their_stacked_planes_apart(tmp_path, monkeypatch):
+    """Eight runs at 640x360 stack three rows of 50 px planes: each "code neuron 2" ran into
+    the next row's. A name no longer than its plane is tall: "code 2"."""
+    runs = []
+    for number in range(8):
+        path = tmp_path / f"run{number}.toml"
+        path.write_text(tiny_text(train={"learning_rate": 0.01 * (number + 1), "epochs": 2}))
+        runs.append(train(load_experiment(path)))
+    texts = assert_legible(runs, "640x360", ("code", "loss"), monkeypatch)
+    names = [text for text, _, _ in texts if text.startswith("code") and "1" not in text]
+    assert names and set(names) == {"code 2"}, names
+
+
 # Every example, as a clip (first, middle and last frame) and as a handout: no two texts
 # overlap, none is cut off, at both sizes. Examples train briefly (a few epochs), which keeps
 # their layout (names, layers, classes, a blow-up) and the suite quick.
