@@ -376,6 +376,126 @@ def test_set_knob_refuses_a_choice_the_select_does_not_offer(browser, pages):
     assert driver.execute_script("return aeviz.playground.knobs()") == {}
 
 
+def knob_box(driver, key: str):
+    return driver.find_element("css selector", f'#aeviz-playground [data-key="{key}"]')
+
+
+@pytest.mark.parametrize("key, text, refused, optimizer", [
+    ("train.dampening", "7", "must be < 1, got 7", "adam"),
+    ("train.beta1", "abc", 'must be a number, got string "abc"', "sgd"),
+    ("train.eps", "-1", "must be > 0, got -1", "momentum"),
+])
+def test_a_knob_the_chosen_optimizer_does_not_read_is_not_checked(
+        browser, pages, key, text, refused, optimizer):
+    """Found by the attack pass: a dampening of 7 typed for Momentum, then Adam chosen (the
+    dampening knob hidden), refused every Step and Train with "must be < 1, got 7"."""
+    from selenium.webdriver.support.ui import Select
+
+    from aeviz.settings.names import OPTIMIZER_SETTINGS
+
+    driver = open_page(browser, pages["demo"])
+    select = Select(knob_box(driver, "train.optimizer"))
+    reader = next(name for name, read in OPTIMIZER_SETTINGS.items() if key.split(".")[1] in read)
+    select.select_by_value(reader)
+    knob_box(driver, key).clear()
+    knob_box(driver, key).send_keys(text)
+    assert call(driver, "aeviz.playground.step()") == f"Error: {key}: {refused}"  # read: refused
+    select.select_by_value(optimizer)
+    assert key not in shown_knobs(driver)
+    stepped = call(driver, "aeviz.playground.step()")
+    assert isinstance(stepped, dict) and stepped["step"] == 1, stepped
+    recorded = load(pages["demo"].with_suffix(".npz")).experiment.train.optimizer
+    assert driver.execute_script("return aeviz.playground.knobs()") == (
+        {} if optimizer == recorded else {"train.optimizer": optimizer})
+
+
+def test_a_hidden_knobs_value_is_neither_used_nor_saved(browser, pages):
+    """A beta1 of 0.5 set, then SGD chosen (which reads no beta1): the overrides and the
+    downloaded experiment held "train.beta1": 0.5. Chosen again with Adam, it is read again."""
+    driver = open_page(browser, pages["demo"])
+    recorded = load(pages["demo"].with_suffix(".npz")).experiment.train
+    assert recorded.optimizer == "adam" and recorded.beta1 != 0.5
+    driver.execute_script("aeviz.playground.setKnob('train.beta1', '0.5');"
+                          "aeviz.playground.setKnob('train.optimizer', 'sgd')")
+    assert driver.execute_script("return aeviz.playground.knobs()") == {"train.optimizer": "sgd"}
+    call(driver, "aeviz.playground.step()")
+    saved = driver.execute_script("return aeviz.experiment()")
+    assert 'optimizer = "sgd"\n' in saved and f"beta1 = {recorded.beta1}\n" in saved
+    driver.execute_script("aeviz.playground.setKnob('train.optimizer', 'adam')")
+    assert driver.execute_script("return aeviz.playground.knobs()") == {"train.beta1": 0.5}
+
+
+# Text typed into a number knob: (key, text), each set with setKnob and given to
+# `aeviz validate --set key=text`.
+NUMBER_TEXTS = [("train.learning_rate", text) for text in (
+    "abc", "-1", "0", "Infinity", "inf", "-inf", "1e999", "nan", "0x10", "0o7", ".5", "1.",
+    "1_0", "+0.5", "1e-3", "2.5e-05", "", "0.01 0.02", "1e21")] + [
+    ("train.batch_size", text) for text in ("0.5", "2.0", "abc", "0", "0x2", "1e400", "08",
+                                            "-3", "1e2")] + [
+    ("train.masking", "1.5"), ("train.epochs", "0"), ("train.seed", "-1"),
+    ("train.epsilon", "-0.5"), ("record.every", "inf")]
+
+
+def test_set_knob_reads_a_number_as_aeviz_train_set_does(browser, pages, run_cli):
+    """setKnob took any text and Train refused it later, as "must be a number, got null"
+    ("abc"), or read it as JavaScript does ("0x1g", "Infinity", ""): a number knob's text is
+    read as `--set` reads it (TOML), and refused at once with the CLI's message."""
+    from aeviz.settings.overrides import parse_assignment
+
+    driver = open_page(browser, pages["demo"])
+    recorded = load(pages["demo"].with_suffix(".npz")).experiment
+    for key, text in NUMBER_TEXTS:
+        driver.execute_script("aeviz.playground.reset()")
+        said = driver.execute_script(
+            "try { aeviz.playground.setKnob(arguments[0], arguments[1]); return null; }"
+            " catch (error) { return error.message; }", key, text)
+        cli = run_cli("validate", EXAMPLES / "seed-default.toml", "--set", f"{key}={text}")
+        if cli.exit_code:
+            assert cli.exit_code == 2
+            assert said == cli.output.strip().removeprefix("Error: --set "), (key, text)
+            assert driver.execute_script("return aeviz.playground.knobs()") == {}
+        else:
+            assert said is None, (key, text, said)
+            value = parse_assignment(f"{key}={text}")[1]
+            table, name = key.split(".")
+            knobs = driver.execute_script("return aeviz.playground.knobs()")
+            assert knobs == ({} if getattr(getattr(recorded, table), name) == value
+                             else {key: value}), (key, text)
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("train.learning_rate", "null", "must be a number, got null"),
+    ("train.learning_rate", "({a: 1})", 'must be a number, got {"a":1}'),
+    ("train.learning_rate", "true", "must be a number, got true"),
+    ("train.learning_rate", "Infinity", "must be a finite number, got inf"),
+    ("train.learning_rate", "NaN", "must be a finite number, got nan"),
+    ("train.learning_rate", "-1", "must be > 0, got -1"),
+    ("train.batch_size", "0.5", "must be a whole number, got number 0.5"),
+    ("train.batch_size", "[4]", "must be a whole number, got [4]"),
+    ("model.layers", "[4, 6, 3, 6, 4]", "the code layer (entry 2) stays the one hidden layer"),
+])
+def test_set_knob_refuses_a_bad_script_value_at_once(browser, pages, key, value, message):
+    driver = open_page(browser, pages["demo"])
+    said = driver.execute_script(
+        f"try {{ aeviz.playground.setKnob(arguments[0], {value}); return null; }}"
+        " catch (error) { return error.message; }", key)
+    assert said is not None and said.startswith(f"{key}: {message}"), said
+    assert driver.execute_script("return aeviz.playground.knobs()") == {}
+
+
+def test_text_typed_into_a_knob_is_named_when_train_refuses_it(browser, pages):
+    """Typing abc as the learning rate and clicking Train said "must be a number, got null"."""
+    driver = open_page(browser, pages["demo"])
+    knob_box(driver, "train.learning_rate").clear()
+    knob_box(driver, "train.learning_rate").send_keys("abc")
+    driver.find_element("id", "aeviz-train").click()
+    wait_until(lambda: "must be" in driver.find_element("id", "aeviz-playground-status").text,
+               "Train's refusal")
+    assert driver.find_element("id", "aeviz-playground-status").text == (
+        'train.learning_rate: must be a number, got string "abc"')
+    assert driver.execute_script("return aeviz.playground.live().steps") == 0
+
+
 def test_download_gives_the_experiment(browser, pages):
     driver = open_page(browser, pages["demo"])
     driver.execute_script("aeviz.playground.setKnob('train.learning_rate', '0.02')")

@@ -123,6 +123,47 @@
     return value;
   }
 
+  // A knob's text read as `aeviz train --set` reads a value (TOML): whole numbers (decimal, or
+  // 0x, 0o, 0b), floats with digits on both sides of a point, inf and nan; anything else is a
+  // string there ("abc", ".5", "Infinity"), refused as the CLI refuses it. (Number() read "0x1g"
+  // as NaN, "" as 0, "Infinity" as a number.)
+  const TOML_WHOLE = /^[+-]?(0|[1-9](_?\d)*)$|^0x[\da-fA-F](_?[\da-fA-F])*$|^0o[0-7](_?[0-7])*$|^0b[01](_?[01])*$/;
+  const TOML_FLOAT = /^[+-]?(0|[1-9](_?\d)*)(\.\d(_?\d)*)?([eE][+-]?\d(_?\d)*)?$|^[+-]?(inf|nan)$/;
+  function tomlNumber(text) {  // {value, whole} or null
+    const digits = text.replace(/_/g, "");
+    if (TOML_WHOLE.test(text)) return {value: Number(digits), whole: true};
+    if (!TOML_FLOAT.test(text)) return null;
+    const special = {inf: Infinity, "+inf": Infinity, "-inf": -Infinity, nan: NaN, "+nan": NaN, "-nan": NaN};
+    return {value: digits in special ? special[digits] : Number(digits), whole: false};
+  }
+  /** A float as Python's repr writes it in the CLI's messages ("2.0", "1e-05", "inf"). */
+  function pythonFloat(value) {
+    if (Number.isNaN(value)) return "nan";
+    if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+    const size = Math.abs(value);
+    if (size !== 0 && (size >= 1e16 || size < 1e-4)) return value.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
+    return Number.isInteger(value) ? value.toFixed(1) : String(value);
+  }
+  /** The value of knob `key` typed as `text`, as `--set key=text` gives it to the schema;
+   * what the schema refuses for its type is refused here with the CLI's message (its bounds:
+   * `checked`). */
+  function typed(key, text) {
+    const knob = knobByKey[key];
+    if (knob.kind === "choice") return text;
+    if (knob.kind === "layers") {  // (entries that are not whole numbers stay text: refused by `checked`)
+      return text.split(",").map((part) => {
+        const number = tomlNumber(part.trim());
+        return number && number.whole ? number.value : part.trim();
+      });
+    }
+    const whole = knob.kind === "integer", number = tomlNumber(text);
+    const wanted = whole ? "a whole number" : "a number";
+    if (!number) throw new Error(`${key}: must be ${wanted}, got string ${JSON.stringify(text.length > 60 ? text.slice(0, 59) + "\u2026" : text)}`);
+    if (whole && !number.whole) throw new Error(`${key}: must be a whole number, got number ${pythonFloat(number.value)}`);
+    if (!Number.isFinite(number.value)) throw new Error(`${key}: must be a finite number, got ${pythonFloat(number.value)}`);
+    return number.value;
+  }
+
   /** The recorded experiment with `overrides` set, as `aeviz train --set` would read them:
    * a key the stored (resolved) experiment wrote out for a default follows the key it
    * defaulted from (output_activation the activation, code_layer the layers, dampening
@@ -438,7 +479,15 @@
     }
     showReadKnobs();
   }
-  /** The knobs that differ from the recorded experiment, as overrides. */
+  /** Whether knob `key` is read: an optimizer's own setting only while an optimizer that
+   * reads it is chosen (a hidden dampening of 7 refused Adam's Step; a hidden beta1 reached
+   * SGD's downloaded experiment). */
+  function isRead(key) {
+    const readers = knobByKey[key].optimizers;
+    return !readers || readers.includes(inputs["train.optimizer"].value);
+  }
+  /** The knobs read that differ from the recorded experiment, as overrides; throws what the
+   * CLI says of a value typed that `--set` would refuse. */
   function knobOverrides() {
     const overrides = {}, recorded = resolved({});
     for (const [key, input] of Object.entries(inputs)) {
@@ -446,10 +495,8 @@
       const old = valueOf(recorded, key);
       const oldText = old === undefined || old === null ? "" : Array.isArray(old) ? old.join(", ") : String(old);
       if (text === oldText.trim()) continue;
-      if (text === "") continue;
-      const knob = knobByKey[key];
-      overrides[key] = knob.kind === "choice" ? text : knob.kind === "layers"
-        ? text.split(",").map((part) => Number(part.trim())) : Number(text);
+      if (text === "" || !isRead(key)) continue;
+      overrides[key] = typed(key, text);
     }
     return overrides;
   }
@@ -1039,11 +1086,20 @@
       if (!Object.prototype.hasOwnProperty.call(inputs, key)) {
         throw new Error(`${key}: not a knob of this page; knobs: ${Object.keys(inputs).join(", ")}`);
       }
-      const input = inputs[key], text = String(value);
+      const input = inputs[key], knob = knobByKey[key];
       if (input.tagName === "SELECT") {  // (a choice it does not offer left the select blank)
         const offered = Array.from(input.options).map((option) => option.value);
-        if (!offered.includes(text)) throw new Error(`${key}: must be one of ${offered.join(" | ")}, got ${JSON.stringify(text)}`);
+        if (!offered.includes(String(value))) throw new Error(`${key}: must be one of ${offered.join(" | ")}, got ${JSON.stringify(String(value))}`);
+      } else {  // checked at once, as a choice is ("abc" was refused at Train only, as "got null")
+        const layers = knob.kind === "layers" && Array.isArray(value);
+        if (typeof value !== "string" && typeof value !== "number" && !layers) {
+          throw new Error(`${key}: must be ${knob.kind === "layers" ? "a list of whole numbers" : knob.kind === "integer" ? "a whole number" : "a number"}, got ${String(JSON.stringify(value))}`);
+        }
+        // (a number as TOML writes it: Infinity as inf)
+        const asText = typeof value === "number" && !Number.isFinite(value) ? pythonFloat(value) : String(value);
+        checked(key, typed(key, asText.trim()));
       }
+      const text = String(value);
       input.value = text;
       if (key === "train.optimizer") showReadKnobs();
     },
