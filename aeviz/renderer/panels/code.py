@@ -201,7 +201,7 @@ class CodePanel:
                 clear_ticks(ax.yaxis, ax.get_ylim(), box.height * height_in, across=False)
                 room_below_in = (box.y0 - before[1]) * height_in
         if "y" in named:
-            _y_name_within(ax, fig)
+            _y_name_within(fig, slot, ax)
         self.view, self.trail_length, self.ax, self.theme = view, options.trails, ax, theme
         self.members = members
         self.ghost = _ghost(ax, theme) if "ghost" in layers else None
@@ -386,13 +386,14 @@ def _legend_columns(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray
 Y_NAMES = ("code neuron 2", "code 2")  # long to short
 
 
-def _y_name_within(ax: Axes, fig: Figure) -> None:
-    """The y axis's name no longer than its plane is tall: the longest of Y_NAMES that fits,
-    else none (eight runs at 640x360 stack three rows of 50 px planes, whose "code neuron 2"
-    ran into each other's)."""
-    height_pt = ax.get_position().height * fig.get_size_inches()[1] * 72
+def _y_name_within(fig: Figure, slot: Rect, ax: Axes) -> None:
+    """The y axis's name an em shorter than its slot is tall, so that the names of planes
+    stacked in a column stay apart: the longest of Y_NAMES that fits, else none (eight runs
+    at 640x360 stack three rows of 50 px planes, whose "code neuron 2" ran into each
+    other's)."""
+    room_pt = slot[3] * fig.get_size_inches()[1] * 72 - FONT["label"]
     ax.set_ylabel(next((name for name in Y_NAMES
-                        if text_width(name, FONT["label"]) <= height_pt), ""))
+                        if text_width(name, FONT["label"]) <= room_pt), ""))
 
 
 def _key_column_in(fig: Figure, slot: Rect, run: Trajectory, labels: np.ndarray,
