@@ -346,16 +346,15 @@ class Scene:
     def _details_clear_of(self, legend) -> None:
         """Shorten the header's second line to end before the clusters' legend beside it."""
         renderer = self.canvas.get_renderer()
-        legend_x0 = legend.get_window_extent(renderer).x0
-        room_pt = (legend_x0 - self.details.get_window_extent(renderer).x0) * 72 / \
+        key = legend.get_window_extent(renderer)
+        room_pt = (key.x0 - self.details.get_window_extent(renderer).x0) * 72 / \
             self.figure.dpi - FONT["label"]
         forms = self.detail_forms or (self.details.get_text(),)
         title_x1 = self.title.get_window_extent(renderer).x1
         beside_pt = (self.figure.bbox.width - title_x1) * 72 / self.figure.dpi - \
             self.counter_pt - 0.012 * self.figure.get_size_inches()[0] * 72 - 2 * 12
         gap_pt = 12
-        after_pt = (0.988 * self.figure.bbox.width - legend.get_window_extent(renderer).x1) * \
-            72 / self.figure.dpi - gap_pt
+        after_pt = (0.988 * self.figure.bbox.width - key.x1) * 72 / self.figure.dpi - gap_pt
         for form in forms:  # the longest form that fits: in its place, after the legend on
             if not wider_than(form, FONT["label"], room_pt):  # its row, else beside the title
                 self.details.set_text(form)
@@ -363,7 +362,6 @@ class Scene:
             if self.detail_forms and not wider_than(form, FONT["label"], after_pt):
                 # (at 640x360 the four optimizers' "optimizer and learning rate differ" fits
                 # there, where beside the title only "2 settings differ" did, naming none)
-                key = legend.get_window_extent(renderer)
                 self.details.set_position(((key.x1 + gap_pt * self.figure.dpi / 72) /
                                            self.figure.bbox.width,
                                            (key.y0 + key.y1) / 2 / self.figure.bbox.height))
