@@ -18,9 +18,12 @@ from aeviz.renderer.frames import plan_frames
 from aeviz.renderer.panels import FONT
 from aeviz.renderer.panels.placement import (
     CONTINUED,
+    CaptionPage,
     caption_page,
     caption_pages,
+    page_seconds,
     quick_pages_note,
+    reading_seconds,
     wrap_sentences,
 )
 from aeviz.renderer.rendering import render
@@ -44,6 +47,12 @@ def page_texts(scene: Scene) -> list[str]:
     return [" ".join(line.get_text() for line in page) for page in scene.caption_pages]
 
 
+def moment_of_page(scene: Scene, page: int, count: int = 1000) -> tuple[int, int]:
+    """The first frame of a clip of `count` frames that shows the scene's caption `page`."""
+    number = next(n for n in range(count) if caption_page(n, count, scene.caption_seconds) == page)
+    return number, count
+
+
 def scene_of(run, caption: str, size: str = "640x360", **still) -> Scene:
     options = RenderOptions(size=size, caption=caption)
     return Scene([RunView(run)], options, (0.0, float(run.epoch[-1])), **still)
@@ -62,18 +71,25 @@ def test_the_denoising_caption_at_640x360_shows_each_sentence_in_turn(tiny_run_p
     assert all(part.endswith("…") for part in parts[:-1])
     assert all(part.startswith("…") for part in parts[1:])
     assert " ".join(part.strip("…") for part in parts) == SENTENCES[1]
-    options = RenderOptions(size="640x360", caption=DENOISING, duration=3, hold=1)
+    options = RenderOptions(size="640x360", caption=DENOISING, duration=12, hold=8)
     frames = plan_frames([RunView(run).timeline], options)
     shown = []
     for number in range(len(frames)):
         scene.show_caption_page(number, len(frames))
         shown.append(" ".join(line.get_text() for line in scene.caption_lines))
-    # Equal shares, in order, then the first page again: the clip ends on its lesson.
-    share = len(frames) // (len(pages) + 1)
-    assert [shown.count(text) for text in pages] == [2 * share] + [share] * (len(pages) - 1)
-    assert shown == [pages[(n * (len(pages) + 1) // len(frames)) % len(pages)]
-                     for n in range(len(frames))]
-    assert shown[0] == shown[-1] == first
+    # In order, then the first page again: the clip ends on its lesson.
+    turns = [text for n, text in enumerate(shown) if n == 0 or text != shown[n - 1]]
+    assert turns == pages + [first]
+    # Each page as long as a room takes to read it (17 characters a second, 2.5 s at least),
+    # the clip's 20 s shared among them by those times: a long page longer than a short one.
+    seconds = [max(2.5, len(text) / 17) for text in pages]
+    assert scene.caption_seconds == pytest.approx(seconds)
+    scale = len(frames) / (sum(seconds) + 2.5)
+    for page, text in enumerate(pages):
+        again = 2.5 if page == 0 else 0.0
+        assert abs(shown.count(text) - (seconds[page] + again) * scale) <= 2, page
+    longest, shortest = max(pages, key=len), min(pages, key=len)
+    assert len(longest) > 17 * 2.5 and shown.count(longest) > shown.count(shortest)
 
 
 def test_a_sentence_in_two_parts_breaks_after_a_clause_outside_brackets(tiny_run_path):
@@ -108,11 +124,12 @@ def test_pages_change_the_caption_strip_alone_and_blit_exactly(tiny_run_path):
     drawn, tops = [], set()
     count = len(blitting.caption_pages)
     for page in range(count):
-        blitting.show_caption_page(page, count)
+        moment = moment_of_page(blitting, page)
+        blitting.show_caption_page(*moment)
         blitted = np.array(blitting.draw(frame))
         renderer = blitting.canvas.get_renderer()
         tops.add(round(blitting.caption_lines[0].get_window_extent(renderer).y1, 3))
-        redrawn = scene_of(run, DENOISING, still=(page, count))
+        redrawn = scene_of(run, DENOISING, still=moment)
         assert page_texts(redrawn)[page] == " ".join(t.get_text() for t in redrawn.caption_lines)
         np.testing.assert_array_equal(blitted, np.array(redrawn.draw_full(frame)))
         drawn.append(blitted)
@@ -151,22 +168,27 @@ def test_a_clip_keeps_its_frame_count_and_says_only_what_it_cuts(tiny_run_path, 
     assert len(decode_mp4(tmp_path / "p.mp4")[1]) == 45
     # Every sentence reaches the screen in turn, the long ones over pages: nothing is left
     # out or cut, so that is not said; but 1.5 s for all its pages is too quick to read.
-    pages = len(scene_of(run, DENOISING, "320x180").caption_pages)
+    seconds = scene_of(run, DENOISING, "320x180").caption_seconds
+    needed = sum(seconds) + 2.5  # the first page again at the end
     assert [note for note in notes if note.startswith("caption")] == [
-        f"caption: its {pages} pages take turns every {45 / 30 / (pages + 1):.1f} s at "
-        f"320x180, too quick to read (2.4 s or more each): a clip of "
-        f"{math.ceil(2.4 * (pages + 1))} s or more (--duration, --hold), a shorter caption or "
-        "a larger --size gives each its time"]
+        f"caption: its {len(seconds)} pages take {needed:.1f} s to read at 320x180 (about 17 "
+        f"characters a second), this clip turns them in 1.5 s: a clip of {math.ceil(needed)} "
+        "s or more (--duration, --hold), a shorter caption or a larger --size gives each its "
+        "time"]
 
 
 def test_pages_too_quick_to_read_are_said_with_the_clips_length_that_reads():
-    """Five pages in a 6 s clip and 2 s hold (denoising's at 640x360 before): 1.3 s each."""
-    note = quick_pages_note(5, 240, 30, "at 640x360")
-    assert note is not None and "every 1.3 s at 640x360" in note and "clip of 15 s" in note
-    assert quick_pages_note(5, 15 * 30, 30, "at 640x360") is None  # 2.5 s each
-    assert quick_pages_note(4, 12 * 30, 30, "at 640x360") is None  # 2.4 s each: read
-    assert quick_pages_note(1, 3, 30, "at 640x360") is None  # one page: nothing turns
-    assert quick_pages_note(3, 2, 0.5, "at 640x360") is not None  # (1 s each)
+    """denoising's five pages at 640x360 take 18.7 s to read, the first again included: a
+    clip of 13 s turns them too quickly (a look: 60-90 characters in 2.4 s went unread)."""
+    seconds = [66 / 17, 53 / 17, 2.5, 50 / 17, 64 / 17]
+    assert quick_pages_note(seconds, 13 * 30, 30, "at 640x360") == (
+        "caption: its 5 pages take 18.7 s to read at 640x360 (about 17 characters a second), "
+        "this clip turns them in 13.0 s: a clip of 19 s or more (--duration, --hold), a "
+        "shorter caption or a larger --size gives each its time")
+    assert quick_pages_note(seconds, 19 * 30, 30, "at 640x360") is None
+    assert quick_pages_note([9.0], 3, 30, "at 640x360") is None  # one page: nothing turns
+    assert quick_pages_note([2.5, 2.5], 15, 2, "at 640x360") is None  # 7.5 s: read
+    assert quick_pages_note([2.5, 2.5], 14, 2, "at 640x360") is not None  # 7 s
 
 
 def test_a_still_shows_the_page_of_its_moment_in_the_clip(run_cli, tiny_run_path, tmp_path):
@@ -215,16 +237,30 @@ def test_the_viewer_pages_the_caption_by_its_slider(tiny_run_path):
     assert shown() == pages[0]
     viewer.slider.set_val(12)
     assert shown() == pages[0]  # the clip ends on its lesson
-    viewer.show(6)  # 13 frames: 6 * 4 // 13 = 1
-    assert shown() == pages[1]
+    turns = []
+    for index in range(len(viewer.positions)):
+        viewer.show(index)
+        if not turns or shown() != turns[-1]:
+            turns.append(shown())
+    assert turns == pages + [pages[0]]  # each page in turn as the slider moves
+    viewer.show(len(viewer.positions) // 2)
     figure.canvas.draw()  # and it draws
 
 
-def test_caption_page_gives_equal_shares_in_order():
-    assert [caption_page(n, 8, 3) for n in range(8)] == [0, 0, 1, 1, 2, 2, 0, 0]
-    assert [caption_page(n, 4, 3) for n in range(4)] == [0, 1, 2, 0]
-    assert caption_page(0, 1, 3) == 0 and caption_page(5, 5, 2) == 0  # past the end: first
-    assert caption_page(7, 9, 1) == 0
+def test_caption_page_shares_the_frames_by_each_pages_reading_time_in_order():
+    short = [2.5, 2.5, 2.5]  # and the first again for 2.5 s: four equal shares
+    assert [caption_page(n, 8, short) for n in range(8)] == [0, 0, 1, 1, 2, 2, 0, 0]
+    assert [caption_page(n, 4, short) for n in range(4)] == [0, 1, 2, 0]
+    # A page that takes 5 s to read shows for twice the frames of one of 2.5 s.
+    assert [caption_page(n, 10, [5.0, 2.5]) for n in range(10)] == [0] * 5 + [1] * 3 + [0] * 2
+    assert caption_page(0, 1, short) == 0 and caption_page(5, 5, [2.5] * 2) == 0  # past the end
+    assert caption_page(7, 9, [4.0]) == 0
+
+
+def test_a_page_takes_its_characters_at_reading_pace_and_never_less_than_2_5_s():
+    pages = [CaptionPage(["x" * 85], 85), CaptionPage(["a b", "c"], 90), CaptionPage([], 90)]
+    assert page_seconds(pages) == [5.0, 2.5, 2.5]
+    assert reading_seconds([5.0, 2.5]) == 10.0 and reading_seconds([5.0]) == 0.0
 
 
 CAPTIONS = st.lists(st.one_of(TITLE_PIECES, st.sampled_from([". ", "! ", "? ", "\n"])),
@@ -260,7 +296,7 @@ def test_every_page_of_any_caption_stays_inside_the_frame(tiny_run_path, text, s
     scene = scene_of(run, text, size)
     width, height = scene.figure.bbox.width, scene.figure.bbox.height
     for page in range(len(scene.caption_pages)):
-        scene.show_caption_page(page, len(scene.caption_pages))
+        scene.show_caption_page(*moment_of_page(scene, page))
         scene.draw(plan_frames([RunView(run).timeline], RenderOptions(size=size))[0])
         renderer = scene.canvas.get_renderer()
         for line in scene.caption_lines:
@@ -311,7 +347,7 @@ def test_the_viewer_shows_the_clips_page_at_each_epoch(tiny_run_path, pace):
         viewer.show(index)
         number, count = clip_moments([RunView(run).timeline], options, [position])[0]
         assert count == len(clip)
-        expected = caption_page(number, count, len(pages))
+        expected = caption_page(number, count, viewer.scene.caption_seconds)
         assert viewer.scene.caption_page == expected, (position, number)
         shown_pages.add(expected)
     assert shown_pages == set(range(len(pages)))
@@ -325,10 +361,11 @@ def test_a_clip_too_short_for_its_pages_says_which_it_leaves_out(tiny_run_path, 
     from aeviz.renderer.rendering import unseen_pages
 
     assert len(frames) == 3
-    pages = len(scene_of(run, DENOISING).caption_pages)
-    unseen = unseen_pages(pages, 3)
-    assert unseen and unseen == [page for page in range(1, pages + 1)
-                                 if page - 1 not in {caption_page(n, 3, pages) for n in range(3)}]
+    seconds = scene_of(run, DENOISING).caption_seconds
+    pages = len(seconds)
+    unseen = unseen_pages(seconds, 3)
+    shown = {caption_page(n, 3, seconds) for n in range(3)}
+    assert unseen and unseen == [page for page in range(1, pages + 1) if page - 1 not in shown]
     assert any(note.startswith(f"caption: its {pages} pages take turns over 3 frames: page")
                and "not shown; a longer --duration shows them" in note for note in notes), notes
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-from itertools import combinations
+from itertools import combinations, groupby
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ from aeviz.renderer.panels import CodePanel, LossPanel, WeightPanel
 from aeviz.renderer.panels.decoder import SheetPanel
 from aeviz.renderer.panels.placement import (
     READABLE_PAGE_S,
+    caption_page,
     quick_pages_note,
     wrap_sentences,
 )
@@ -132,9 +133,10 @@ def test_captions_name_panels_not_places(caption):
 
 @pytest.mark.parametrize("path", FILES + COMPARISONS, ids=lambda path: path.stem)
 def test_every_examples_caption_pages_stay_long_enough_to_read_at_640x360(runs, path):
-    """A 640x360 clip shows its caption a page at a time, each one share of the frames (page
-    1 twice): every example's clip is long enough for each to stay READABLE_PAGE_S (a look
-    found denoising's five pages gone after 1.3 s each, unread), and nothing is said."""
+    """A 640x360 clip shows its caption a page at a time: every example's clip is long
+    enough for each page to stay as long as a room takes to read it (17 characters a second,
+    READABLE_PAGE_S at least; a look found pages of 60 to 90 characters gone after 2.4 s,
+    unread), and nothing is said."""
     options = dataclasses.replace(
         (load_comparison(path) if path in COMPARISONS else load_experiment(path)).render,
         size="640x360")
@@ -142,10 +144,14 @@ def test_every_examples_caption_pages_stay_long_enough_to_read_at_640x360(runs, 
     timed = stand_in if options.duration else runs[path.stem]  # one frame a snapshot
     frames = len(plan_frames([v.timeline for v in run_views([timed], options)], options))
     text_only = RenderOptions(size="640x360", caption=options.caption)
-    pages = len(Scene(run_views([stand_in], text_only), text_only, (0.0, 1.0)).caption_pages)
-    assert pages >= 2  # (else nothing takes turns: the test would say nothing)
-    assert frames / options.fps / (pages + 1) >= READABLE_PAGE_S
-    assert quick_pages_note(pages, frames, options.fps, "at 640x360") is None
+    scene = Scene(run_views([stand_in], text_only), text_only, (0.0, 1.0))
+    texts = [" ".join(line.get_text() for line in page) for page in scene.caption_pages]
+    assert len(texts) >= 2  # (else nothing takes turns: the test would say nothing)
+    shown = [caption_page(number, frames, scene.caption_seconds) for number in range(frames)]
+    for page, text in enumerate(texts):
+        turns = [len(list(run)) for shown_page, run in groupby(shown) if shown_page == page]
+        assert turns[0] / options.fps >= max(READABLE_PAGE_S, len(text) / 17), (page, text)
+    assert quick_pages_note(scene.caption_seconds, frames, options.fps, "at 640x360") is None
 
 
 # decoder-manifold: the decoded sheet where the codes are lies on the data; the decoder's

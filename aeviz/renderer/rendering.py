@@ -110,13 +110,13 @@ def _render(runs: list[Trajectory], output: str | Path, options: RenderOptions,
         scene = Scene(views, options, span, still=still)
     for note in scene.notes:
         notify(note)
-    unseen = unseen_pages(len(scene.caption_pages), len(frames)) if still is None else []
+    unseen = unseen_pages(scene.caption_seconds, len(frames)) if still is None else []
     if unseen:  # (a clip shorter in frames than its caption in pages)
         notify(f"caption: its {len(scene.caption_pages)} pages take turns over "
                f"{len(frames)} frames: page{'s' if len(unseen) > 1 else ''} "
                f"{', '.join(map(str, unseen))} not shown; a longer --duration shows them")
     elif still is None:
-        quick = quick_pages_note(len(scene.caption_pages), len(frames), options.fps,
+        quick = quick_pages_note(scene.caption_seconds, len(frames), options.fps,
                                  f"at {frame_pixels(scene.figure)}")
         if quick:
             notify(quick)
@@ -148,10 +148,11 @@ def _render(runs: list[Trajectory], output: str | Path, options: RenderOptions,
     return frames
 
 
-def unseen_pages(pages: int, frames: int) -> list[int]:
-    """The caption pages (numbered from 1) that no frame of a clip of `frames` shows."""
-    shown = {caption_page(number, frames, pages) for number in range(frames)}
-    return [page + 1 for page in range(pages) if page not in shown]
+def unseen_pages(seconds: list[float], frames: int) -> list[int]:
+    """The caption pages (numbered from 1), of pages that take `seconds` each to read, that
+    no frame of a clip of `frames` shows."""
+    shown = {caption_page(number, frames, seconds) for number in range(frames)}
+    return [page + 1 for page in range(len(seconds)) if page not in shown]
 
 
 def _save_vector_still(scene: Scene, frame: Frame, output: str | Path) -> None:

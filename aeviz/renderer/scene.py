@@ -38,6 +38,7 @@ from aeviz.renderer.panels.placement import (
     fit_text,
     line_baselines,
     page_note,
+    page_seconds,
     reading_order,
     text_width,
     wider_than,
@@ -297,6 +298,7 @@ class Scene:
         text = self.options.caption
         self.caption_lines: list = []  # the texts drawn, one per line, of the page shown
         self.caption_pages: list[list] = []  # every page's texts (hidden but the one shown)
+        self.caption_seconds: list[float] = []  # the time each page takes to read
         self.caption_page = 0
         if not text or not text.strip():
             return 0.0
@@ -306,8 +308,9 @@ class Scene:
         # A margin on the right: Agg draws text a little wider than its outline measures.
         room = 0.97 * width_in * 72 - 2 * FONT["label"]
         pages = caption_pages(text, FONT["label"], room, most)
+        self.caption_seconds = page_seconds(pages)
         if still is not None:
-            self.caption_page = caption_page(*still, len(pages))
+            self.caption_page = caption_page(*still, self.caption_seconds)
         pixels = frame_pixels(fig)
         note = page_note(text, pages, self.caption_page, f"a {pixels} frame",
                          still=still is not None)
@@ -333,7 +336,7 @@ class Scene:
         its lines onto the bare background once, and the frames between draw nothing more."""
         if len(self.caption_pages) < 2:
             return
-        page = caption_page(number, count, len(self.caption_pages))
+        page = caption_page(number, count, self.caption_seconds)
         if page == self.caption_page:
             return
         for line in self.caption_lines:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -466,33 +466,50 @@ def page_note(text: str, pages: list[CaptionPage], page: int, where: str,
             "clip shows it at this moment; the rest is left out")
 
 
-def caption_page(number: int, count: int, pages: int) -> int:
-    """The page a clip's frame `number` of `count` shows: page k for the k-th of `pages` + 1
-    equal shares of its frames, and the first page again for the last share (the hold at the
-    end among it): a clip ends on its caption's first sentence, the lesson in brief, where a
-    slide takes its last frame (vae-vs-ae's ended on "Each plane has its own scale.")."""
-    if pages < 2:
+READING_CHARS_PER_S = 17  # a room reads a caption at about subtitles' pace
+READABLE_PAGE_S = 2.5  # the least a page is shown, however short
+# (looks at 640x360: pages of 1.25 to 2 s went unread; at 2.4 s each, pages of 60 to 90
+# characters were still gone before a room had read them)
+
+
+def page_seconds(pages: list[CaptionPage]) -> list[float]:
+    """The time a room takes to read each of a caption's `pages`: its characters at
+    READING_CHARS_PER_S, at least READABLE_PAGE_S."""
+    return [max(READABLE_PAGE_S, len(" ".join(page.lines)) / READING_CHARS_PER_S)
+            for page in pages]
+
+
+def caption_page(number: int, count: int, seconds: list[float]) -> int:
+    """The page a clip's frame `number` of `count` shows, of pages that take `seconds` each
+    to read (page_seconds): the frames shared among the pages in order by those times, and
+    the first page again for READABLE_PAGE_S at the end (the hold at the end among it): a
+    clip ends on its caption's first sentence, the lesson in brief, where a slide takes its
+    last frame (vae-vs-ae's ended on "Each plane has its own scale."). A short page stays
+    as long as a long one would not: equal shares left 90 characters 2.4 s, as 40."""
+    if len(seconds) < 2:
         return 0
-    return min(max(number, 0) * (pages + 1) // max(count, 1), pages) % pages
+    ends = list(accumulate([*seconds, READABLE_PAGE_S]))
+    at = max(number, 0) / max(count, 1) * ends[-1]
+    return min(bisect_right(ends, at), len(seconds)) % len(seconds)
 
 
-READABLE_PAGE_S = 2.4  # a caption page shown for less is gone before a room has read it
-# (looks at 640x360: pages of 1.25 to 2 s went unread, 2.4 s was tight but read)
+def reading_seconds(seconds: list[float]) -> float:
+    """The clip's length that gives pages of `seconds` (page_seconds) their time, the first
+    page's return at the end included (caption_page); 0 for one page, which stays."""
+    return sum(seconds) + READABLE_PAGE_S if len(seconds) > 1 else 0.0
 
 
-def quick_pages_note(pages: int, frames: int, fps: float, where: str) -> str | None:
-    """A note where a clip of `frames` at `fps` turns its caption's `pages` (each one share,
-    page 1 twice: caption_page) quicker than a room reads them, with the clip's length that
-    would give each READABLE_PAGE_S; else None."""
-    if pages < 2 or fps <= 0:
+def quick_pages_note(seconds: list[float], frames: int, fps: float, where: str) -> str | None:
+    """A note where a clip of `frames` at `fps` turns its caption's pages, which take
+    `seconds` each to read (page_seconds), quicker than a room reads them, with the clip's
+    length that would give each its time; else None."""
+    needed = reading_seconds(seconds)
+    if fps <= 0 or frames / fps >= needed:
         return None
-    seconds = frames / fps / (pages + 1)
-    if seconds >= READABLE_PAGE_S:
-        return None
-    least = math.ceil(READABLE_PAGE_S * (pages + 1))
-    return (f"caption: its {pages} pages take turns every {seconds:.1f} s {where}, too quick "
-            f"to read ({READABLE_PAGE_S} s or more each): a clip of {least} s or more "
-            "(--duration, --hold), a shorter caption or a larger --size gives each its time")
+    return (f"caption: its {len(seconds)} pages take {needed:.1f} s to read {where} (about "
+            f"{READING_CHARS_PER_S} characters a second), this clip turns them in "
+            f"{frames / fps:.1f} s: a clip of {math.ceil(needed)} s or more (--duration, "
+            "--hold), a shorter caption or a larger --size gives each its time")
 
 
 def line_baselines(lines: list[str], size: float,
