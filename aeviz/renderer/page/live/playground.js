@@ -29,7 +29,7 @@
 .playground canvas { width: 100%; display: block; }
 .playground canvas.live-code { touch-action: none; cursor: crosshair; }
 .playground .path, .playground .prior, .playground .denoise { margin-top: 6px; }
-.playground .knobs [aria-invalid="true"] { outline: 2px solid var(--refused); outline-offset: 1px; }
+.playground .knobs [aria-invalid="true"] { outline: 2px solid var(--refused); outline-offset: 1px; scroll-margin: 8px 0; }
 .playground .refusal { flex: 1 0 100%; margin: 0 0 2px; color: var(--refused); font-size: 13px;
                        font-weight: 600; overflow-wrap: anywhere; scroll-margin: 8px 0; }`;
   // A refusal's red, readable on the theme's background (GitHub's danger reds, light and dark).
