@@ -28,7 +28,12 @@
 .playground figure { margin: 0; }
 .playground canvas { width: 100%; display: block; }
 .playground canvas.live-code { touch-action: none; cursor: crosshair; }
-.playground .path, .playground .prior, .playground .denoise { margin-top: 6px; }`;
+.playground .path, .playground .prior, .playground .denoise { margin-top: 6px; }
+.playground .knobs [aria-invalid="true"] { outline: 2px solid var(--refused); outline-offset: 1px; scroll-margin: 8px 0; }
+.playground .refusal { flex: 1 0 100%; margin: 0 0 2px; color: var(--refused); font-size: 13px;
+                       font-weight: 600; overflow-wrap: anywhere; scroll-margin: 8px 0; }`;
+  // A refusal's red, readable on the theme's background (GitHub's danger reds, light and dark).
+  const REFUSED = parseInt(TH.background.slice(1, 3), 16) < 128 ? "#ff7b72" : "#cf222e";
 
   function bytes(text) {
     const raw = atob(text), out = new Uint8Array(raw.length);
@@ -425,6 +430,7 @@
     document.body.insertBefore(box, footer || null);
   }
   box.className = "playground";
+  box.style.setProperty("--refused", REFUSED);
   element("style", {}, document.head, PLAYGROUND_CSS);
   element("h2", {}, box, "Retrain it yourself");
   const statusLine = element("p", {class: "muted", id: "aeviz-playground-status"}, box);
@@ -466,6 +472,7 @@
     for (const knob of KNOBS) {
       if (knob.optimizers && knobLabels[knob.key]) knobLabels[knob.key].style.display = knob.optimizers.includes(optimizer) ? "" : "none";
     }
+    showRefusals(true);  // (the lines of knobs changed)
   }
   inputs["train.optimizer"].addEventListener("change", showReadKnobs);
   function valueOf(exp, key) {
@@ -486,20 +493,100 @@
     const readers = knobByKey[key].optimizers;
     return !readers || readers.includes(inputs["train.optimizer"].value);
   }
+  /** Knob `key`'s value if it overrides the `recorded` experiment (read, not blank, not the
+   * recorded value's text), else undefined; throws what the CLI says of a value typed that
+   * `--set` would refuse. */
+  function overrideOf(key, recorded) {
+    const text = inputs[key].value.trim();
+    const old = valueOf(recorded, key);
+    const oldText = old === undefined || old === null ? "" : Array.isArray(old) ? old.join(", ") : String(old);
+    if (text === oldText.trim() || text === "" || !isRead(key)) return undefined;
+    return typed(key, text);
+  }
   /** The knobs read that differ from the recorded experiment, as overrides; throws what the
    * CLI says of a value typed that `--set` would refuse. */
   function knobOverrides() {
     const overrides = {}, recorded = resolved({});
-    for (const [key, input] of Object.entries(inputs)) {
-      const text = input.value.trim();
-      const old = valueOf(recorded, key);
-      const oldText = old === undefined || old === null ? "" : Array.isArray(old) ? old.join(", ") : String(old);
-      if (text === oldText.trim()) continue;
-      if (text === "" || !isRead(key)) continue;
-      overrides[key] = typed(key, text);
+    for (const key of Object.keys(inputs)) {
+      const value = overrideOf(key, recorded);
+      if (value !== undefined) overrides[key] = value;
     }
     return overrides;
   }
+
+  // ---- a refused knob: outlined, its message (the CLI's) on a line of its own under the
+  // knob's line of knobs. (Said in the status line above the knobs, it was cut off at the
+  // window's top at 640x400, and only once Train was pressed.) ----
+  const knobOrder = Object.keys(inputs);
+  const refusalLines = {};  // knob key -> its message's element, placed among the knobs while refused
+  for (const key of knobOrder) {
+    refusalLines[key] = element("p", {class: "refusal", role: "alert", id: `aeviz-refusal-${key.replace(".", "-")}`,
+                                      "data-for": key});
+  }
+  const refusedKeys = () => knobOrder.filter((key) => refusalLines[key].isConnected);
+  /** What the CLI says of knob `key`'s text, null if it is taken. Each knob is checked alone:
+   * no check of resolved() reads two knobs. */
+  function refusalOf(key, recorded) {
+    try {
+      const value = overrideOf(key, recorded);
+      if (value !== undefined) resolved({[key]: value});
+      return null;
+    } catch (error) {
+      return error.message;
+    }
+  }
+  /** Knob `key`'s message placed under its line of knobs: after the last knob shown on it
+   * and the messages of the knobs before it on it. (A message placed ends a line where it
+   * ended anyway: the lines of knobs stay as they were.) */
+  function placeRefusal(key) {
+    const label = knobLabels[key];
+    let after = label;
+    for (let next = label.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.style.display === "none") continue;  // an optimizer's knob not shown
+      if (next.offsetTop !== label.offsetTop) break;
+      after = next;
+    }
+    const earlier = (line) => line && line.classList.contains("refusal")
+      && knobOrder.indexOf(line.dataset.for) < knobOrder.indexOf(key);
+    while (earlier(after.nextElementSibling)) after = after.nextElementSibling;
+    after.after(refusalLines[key]);
+  }
+  /** Every knob checked: a refused one marked (aria-invalid, outlined) with its message under
+   * its line (right under the knob, the knobs beside it moved down a line), the rest unmarked.
+   * A message already shown stays where it is (moved, a screen reader says it again) unless
+   * `relayout`: the lines of knobs changed (the window's width, the knobs shown). */
+  function showRefusals(relayout = false) {
+    const recorded = resolved({});
+    if (relayout) for (const line of Object.values(refusalLines)) line.remove();
+    for (const [key, input] of Object.entries(inputs)) {
+      const refusal = refusalOf(key, recorded), line = refusalLines[key];
+      if (!refusal) {
+        line.remove();
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
+        continue;
+      }
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", line.id);
+      if (line.textContent !== refusal) line.textContent = refusal;
+      if (!line.isConnected) placeRefusal(key);
+    }
+  }
+  /** Knob `key` and its message in view, the window scrolled only as far as it needs. */
+  function bringIntoView(key) {
+    inputs[key].scrollIntoView({block: "nearest"});
+    refusalLines[key].scrollIntoView({block: "nearest"});
+  }
+  // Checked as the student types, picks or leaves a knob; brought into view as they type
+  // only (scrolled as they left it, by a press on Train, the page moved under the pointer
+  // between the press and its release, and the click was lost).
+  knobsBox.addEventListener("change", () => showRefusals());
+  knobsBox.addEventListener("input", (event) => {
+    showRefusals();
+    const key = event.target.dataset.key;
+    if (key && refusedKeys().includes(key)) bringIntoView(key);
+  });
+  window.addEventListener("resize", () => showRefusals(true));
 
   const buttons = element("div", {class: "buttons"}, box);
   const button = (name, title, action) => {
@@ -511,8 +598,17 @@
   const quiet = (promise) => promise.catch((error) => {
     if (error.message !== "replaced by a new run" && error.message !== "reset") status(error.message);
   });
-  button("Train", "train with these knobs, drawing as it goes", () => quiet(train()));
-  button("Step", "one mini-batch; arrows show where it pulls its samples' codes", () => quiet(step()));
+  // Train and Step refused while a knob is: the first one's message brought into view, the
+  // knob focused.
+  const pressed = (action) => () => {
+    showRefusals();
+    const key = refusedKeys()[0];
+    if (key === undefined) return quiet(action());
+    inputs[key].focus({preventScroll: true});
+    bringIntoView(key);
+  };
+  button("Train", "train with these knobs, drawing as it goes", pressed(train));
+  button("Step", "one mini-batch; arrows show where it pulls its samples' codes", pressed(step));
   button("Stop", "stop after the step in progress", stop);
   button("Reset", "back to the recorded run and its knobs", reset);
   button("Download", "the experiment of the run shown, as TOML for aeviz train", () => {
@@ -1102,6 +1198,7 @@
       const text = String(value);
       input.value = text;
       if (key === "train.optimizer") showReadKnobs();
+      showRefusals();
     },
     model: () => ({params: Array.from(model.params), layers: model.layers.slice(),
                    activations: model.activations.slice(), codeLayer: experiment.model.code_layer,
