@@ -90,6 +90,11 @@ def test_overrides_are_typed_as_toml(tiny_toml):
     (("batch_size = 8", "batch_size = 0"), "EXP: train.batch_size: must be >= 1, got 0"),
     (("batch_size = 8", "batch_size = 8.5"),
      "EXP: train.batch_size: must be a whole number, got number 8.5"),
+    (("batch_size = 8", "batch_size = 8.0"),
+     "EXP: train.batch_size: must be a whole number written as digits alone (a point or an "
+     "exponent makes a TOML decimal), got number 8.0"),
+    (("seed = 3", "seed = 3e0"), "EXP: train.seed: must be a whole number written as digits "
+     "alone (a point or an exponent makes a TOML decimal), got number 3.0"),
     (("seed = 3", "seed = 3\nbeta1 = 1.0"), "EXP: train.beta1: must be < 1, got 1"),
     (("seed = 3", "seed = 3\nbeta2 = -0.1"), "EXP: train.beta2: must be >= 0, got -0.1"),
     (('optimizer = "adam"', 'optimizer = "adagrad"'),

@@ -431,7 +431,7 @@ NUMBER_TEXTS = [("train.learning_rate", text) for text in (
     "abc", "-1", "0", "Infinity", "inf", "-inf", "1e999", "nan", "0x10", "0o7", ".5", "1.",
     "1_0", "+0.5", "1e-3", "2.5e-05", "", "0.01 0.02", "1e21")] + [
     ("train.batch_size", text) for text in ("0.5", "2.0", "abc", "0", "0x2", "1e400", "08",
-                                            "-3", "1e2")] + [
+                                            "-3", "1e2", "1e9")] + [
     ("train.masking", "1.5"), ("train.epochs", "0"), ("train.seed", "-1"),
     ("train.epsilon", "-0.5"), ("record.every", "inf")]
 

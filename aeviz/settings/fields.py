@@ -73,9 +73,16 @@ def number(*, above: float | None = None, minimum: float | None = None,
     return check
 
 
+# Said where a whole number came as a decimal of whole value ("epochs = 1e9" refused as "got
+# number 1000000000.0" read as nonsense to a lecturer): how TOML tells the two apart.
+AS_DIGITS = "written as digits alone (a point or an exponent makes a TOML decimal)"
+
+
 def integer(*, minimum: int | None = None, maximum: int | None = None) -> Check:
     """A whole number within the given bounds."""
     def check(value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():  # 1e9 or 8.0: a decimal in TOML
+            raise Invalid(f"must be a whole number {AS_DIGITS}, got {shown(value)}")
         if isinstance(value, bool) or not isinstance(value, int):
             raise Invalid(f"must be a whole number, got {shown(value)}")
         if minimum is not None and value < minimum:

@@ -164,7 +164,10 @@
     const whole = knob.kind === "integer", number = tomlNumber(text);
     const wanted = whole ? "a whole number" : "a number";
     if (!number) throw new Error(`${key}: must be ${wanted}, got string ${JSON.stringify(text.length > 60 ? text.slice(0, 59) + "\u2026" : text)}`);
-    if (whole && !number.whole) throw new Error(`${key}: must be a whole number, got number ${pythonFloat(number.value)}`);
+    if (whole && !number.whole) {  // (the CLI's words: settings/fields.py, AS_DIGITS)
+      const asDigits = Number.isInteger(number.value) ? " written as digits alone (a point or an exponent makes a TOML decimal)" : "";
+      throw new Error(`${key}: must be a whole number${asDigits}, got number ${pythonFloat(number.value)}`);
+    }
     if (!Number.isFinite(number.value)) throw new Error(`${key}: must be a finite number, got ${pythonFloat(number.value)}`);
     return number.value;
   }
