@@ -180,13 +180,15 @@
       // every row of planes (the four planes compared together are the lesson). `fitted`:
       // those fitted to the first screen (a phone's first, its planes each across the window).
       const lead = many ? Math.max(1, planeRows(rows)) : 1;
-      return { rows, lead, fitted: phone ? 1 : lead, lossBeside: besideLoss && !phone };
+      return { rows, lead, fitted: phone ? 1 : lead, lossBeside: besideLoss && !phone, phone };
     };
     const inPairs = () => {
       current = "pairs";
       grid.style.gridTemplateColumns = "repeat(" + COLUMNS + ", minmax(0, 1fr))";
       grid.style.columnGap = GAP + "px";
-      const { rows, lead, fitted, lossBeside } = rowsOf(), paired = new Set(rows.filter((r) => r.length === 2).map((r) => r[0].spec.name));
+      const { rows, lead, fitted, lossBeside, phone } = rowsOf(), paired = new Set(rows.filter((r) => r.length === 2).map((r) => r[0].spec.name));
+      // (A phone's one column: 36 columns' gaps alone are wider than its window.)
+      if (phone) grid.style.gridTemplateColumns = "minmax(0, 1fr)";
       // The planes' columns in the first row, where the loss stands beside them: the loss a
       // third of the row beside two planes (12 of 36 columns), 15 beside three (at 640 px its
       // plot 164 px wide: PCA's key under it clear of the axis's title, where at 12 columns
