@@ -18,7 +18,7 @@ from aeviz.renderer.decoding import sheet_region
 from aeviz.renderer.description import MARK_NAMES, describe, noisy_inputs, sheet_marks, to_json
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.code import GHOST_ALPHA, GHOST_PILE, GHOST_RING_PT, ghost_colors
-from aeviz.renderer.panels.sparsity import readouts, silent_shares
+from aeviz.renderer.panels.sparsity import readout_lines, readouts, silent_shares
 from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES, SHORT_KEY_TEXTS
 from aeviz.settings import load_experiment
 from aeviz.settings.comparison import load_comparison
@@ -282,7 +282,9 @@ def test_a_sparse_run_draws_its_code_axes_and_its_readout(browser, tmp_path):
         js(driver, "aeviz.seek(arguments[0])", step)
         k = snapshot(driver)
         code = js(driver, "aeviz.drawn('code', 0)")
-        assert code["aside"] in readouts(silent_shares(view.codes[k]))
+        # The clip's words for this snapshot, on the title line (a 1280x900 window)
+        assert code["aside"] == readouts(silent_shares(view.codes[k]))[1]
+        assert code["readout"] == readout_lines(silent_shares(view.codes[k]))[0]
         # The axis code 1 = 0 is drawn: the column under it, near the plane's top (clear of
         # the codes), is darker than the background beside it.
         x, _ = code["axesAt"]
@@ -299,6 +301,48 @@ def test_a_sparse_run_draws_its_code_axes_and_its_readout(browser, tmp_path):
                                              notify=lambda message: None))
     code = js(driver, "aeviz.drawn('code', 0)")
     assert code["axesAt"] is None and code["aside"] == ""
+
+
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
+def test_a_sparse_runs_readout_keeps_the_title_whole_in_the_clips_words(browser, tmp_path,
+                                                                          size):
+    """A lecturer at 640x400: the code plane's title shrank to "code" once the readout grew
+    at the end of the run, and the page's readout said "|code| < 0.03: neuron 1 ..." where
+    the clip says "near 0: code 1 ...". The title stays whole at every step; the readout,
+    the clip's packed words, stands beside it where both fit, else inside the plane (as the
+    clip's at 640x360) on a veil, in one of its corners."""
+    run = example("sparse-codes", 30)
+    page, _ = page_of([run], tmp_path / "sparse.html")
+    view = run_views([run], options_of([run], {}))[0]
+    record_text(browser)
+    viewport(browser, *size)
+    try:
+        driver = open_page(browser, page)
+        for step in (0, js(driver, "aeviz.steps()") - 1):
+            js(driver, "aeviz.seek(arguments[0])", step)
+            code = js(driver, "aeviz.drawn('code', 0)")
+            assert code["title"] == "code layer", code["title"]
+            assert js(driver, "(() => { const t = document.querySelector('.panel.code h2 .title');"
+                              " return t.scrollWidth <= t.clientWidth; })()")
+            assert code["readout"] in readout_lines(silent_shares(view.codes[snapshot(driver)]))
+            if code["readoutInside"]:
+                assert code["aside"] == ""
+                left, top, width, height = code["box"]
+                canvas = js(driver, "document.querySelector('.panel.code canvas')"
+                                    ".getBoundingClientRect().toJSON()")
+                lines = [t for t in page_texts(driver) if t["text"] in code["readout"]
+                         and t["where"].endswith("figure.panel.code canvas")]
+                assert len(lines) == len(code["readout"]), lines
+                for line in lines:  # inside the plane, in its top or bottom part
+                    x0, y0, x1, y1 = line["box"]
+                    assert canvas["left"] + left <= x0 and x1 <= canvas["left"] + left + width
+                    assert canvas["top"] + top <= y0 and y1 <= canvas["top"] + top + height
+            else:
+                assert code["aside"] == code["readout"][0]
+        if size == (640, 400):  # (the lecturer's window: no room beside the title)
+            assert code["readoutInside"]
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_a_penalty_is_drawn_dash_dot_on_its_own_axis_as_the_clip_draws_it(browser,
@@ -478,8 +522,9 @@ def test_at_640_px_no_word_is_cut_where_a_short_form_exists(browser, name, tmp_p
             titles = js(driver, "Array.from(document.querySelectorAll('h1, .panel h2 .title'),"
                                 " (e) => e.scrollWidth <= e.clientWidth + 1)")
             assert all(titles), (name, step, titles)
-        if name == "sparse-codes":
-            assert js(driver, "aeviz.drawn('code', 0)")["aside"]  # its readout, beside "code"
+        if name == "sparse-codes":  # its readout, inside the plane: the title stays whole
+            code = js(driver, "aeviz.drawn('code', 0)")
+            assert code["readoutInside"] and code["readout"] and code["title"] == "code layer"
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 

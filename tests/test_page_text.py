@@ -241,7 +241,9 @@ def test_a_phones_page_stands_its_panels_one_a_row(browser, full_pages, name):
             .map((f) => [f.dataset.panel || f.className, f.getBoundingClientRect().width,
                          f.getBoundingClientRect().top]);""")
         main = js(driver, "document.getElementById('panels').clientWidth")
-        assert all(width >= main - 2 for _, width, _ in widths), widths
+        assert all(main - 2 <= width <= main + 1 for _, width, _ in widths), widths
+        # nothing wider than the window (the grid's 36 columns' gaps made it 504 px)
+        assert js(driver, "document.documentElement.scrollWidth <= window.innerWidth")
         tops = [top for _, _, top in widths]
         assert len(set(round(top) for top in tops)) == len(tops), widths  # one a row
 
@@ -345,7 +347,8 @@ def test_a_comparison_two_a_row_stands_its_runs_side_by_side(browser, pages, nam
     (loss and caption below). Two a row, a comparison's panels go by kind (its runs' planes
     side by side), the caption under the first row: the first screen holds a panel of two
     runs and the lesson. The optimizers' four planes (one row) all come before the caption,
-    fitted together: one window holds the four and the caption."""
+    fitted together: one window holds the four and the caption. Two or three runs' planes in
+    one row have the loss at its end (issue 23: their loss was below the fold)."""
     with lecturer_window(browser, (640, 400)):
         driver = open_page(browser, pages(name))
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
@@ -353,6 +356,8 @@ def test_a_comparison_two_a_row_stands_its_runs_side_by_side(browser, pages, nam
         if not screen["pairs"]:  # (the description's grid fits: nothing stands two a row)
             return
         first = screen["panels"]  # (activations' three planes in one row: all three)
+        if len(first) <= 4 and first[-1]["name"] == "loss":  # (the loss at the row's end)
+            first = first[:-1]
         assert len(first) >= 2 and {p["name"] for p in first} == {first[0]["name"]}, first
         assert len({p["run"] for p in first}) == len(first), first
         assert screen["caption"] is not None, screen
@@ -361,6 +366,35 @@ def test_a_comparison_two_a_row_stands_its_runs_side_by_side(browser, pages, nam
             assert screen["caption"] - top <= screen["window"], screen
         else:
             assert screen["caption"] <= screen["window"], screen
+
+
+@pytest.mark.parametrize("size", [(640, 400), (1280, 800)], ids=["640x400", "1280x800"])
+@pytest.mark.parametrize("name", ["denoising-vs-plain", "activations"])
+def test_a_comparisons_planes_and_loss_are_on_the_first_screen(browser, pages, name, size):
+    """A lecturer at 640x400 (issue 23): denoising-vs-plain's and activations' loss stood
+    below the fold, under the caption; a student on a small laptop scrolled to see it. The
+    planes and the loss stand in the window together (at 640 px the loss at the planes' row's
+    end, as the clip's beside them, at least 190 px wide), the caption under them; no text
+    cut or overlapped."""
+    with lecturer_window(browser, size):
+        driver = open_page(browser, pages(name))
+        js(driver, "aeviz.seek(aeviz.steps() - 1)")
+        boxes, window = drawn_boxes(driver), js(driver, "window.innerHeight")
+        caption = js(driver, "document.getElementById('caption').getBoundingClientRect().toJSON()")
+        lesson = [box for box in boxes if box["name"] in ("code", "decoder", "loss")]
+        assert {box["name"] for box in lesson} >= {"loss"}, boxes
+        for box in lesson:
+            assert box["bottom"] <= window, (box, window)
+            assert box["bottom"] <= caption["top"] + 1, (box, caption)
+        loss = next(box for box in lesson if box["name"] == "loss")
+        assert loss["width"] >= 190, loss
+        for one in lesson:  # side by side, never over each other
+            for other in lesson:
+                level = one["top"] < other["bottom"] and other["top"] < one["bottom"]
+                if other is not one and level:
+                    assert (one["left"] + one["width"] <= other["left"]
+                            or other["left"] + other["width"] <= one["left"]), (one, other)
+        assert problems(driver) == [], (name, size)
 
 
 @pytest.mark.parametrize("name", ["optimizers", "activations"])
@@ -409,7 +443,10 @@ def test_a_comparisons_loss_is_one_scroll_away_and_its_rows_hold_one_kind(browse
     optimizers: with the loss between the rows the four planes were never seen together and
     the caption came before half of them; then the planes' two rows together were 84 px each
     and cut at the fold: now one row of four on one scale, then the caption, then the loss
-    (its top within 1.1 screens)."""
+    (its top within 1.1 screens). Issue 23, a lecturer at 640x400: activations' loss below
+    the fold, under the caption: two or three runs' planes in one row have the loss at its
+    end, as the clip's beside them (the planes 84 px, the loss 229 px wide), the caption
+    under them."""
     with lecturer_window(browser, (640, 400)):
         driver = open_page(browser, pages(name, panels))
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
@@ -422,22 +459,29 @@ def test_a_comparisons_loss_is_one_scroll_away_and_its_rows_hold_one_kind(browse
     assert all(box["figure"] == f"panel {box['name']}" for box in boxes), boxes
     loss = next(box for box in boxes if box["name"] == "loss")
     assert loss["top"] <= 1.5 * window and loss["bottom"] <= 2.2 * window, (loss, window)
-    # across the page, tall enough to tell its curves apart (at activations' strip
-    # proportions, 612 x 185 px)
+    # tall enough to tell its curves apart (at activations' strip proportions, 612 x 185 px)
     assert loss["bottom"] - loss["top"] >= 0.45 * loss["width"], loss
     planes = [box for box in boxes if box["name"] == "code"]
-    if name == "activations":  # the planes' grid whole, then the caption, then the loss
+    if name == "activations" and panels is None:  # the planes and the loss, then the caption
+        assert len({round(box["top"]) for box in planes + [loss]}) == 1, (planes, loss)
+        assert max(box["bottom"] for box in planes + [loss]) <= caption <= window
+        assert loss["width"] >= 190, loss
+        # as large as the clip draws them at 640x360 (about 80 px)
+        assert all(width >= 80 and height >= 80 for _, _, width, height in drawn), drawn
+    elif name == "activations":  # (not on one scale: each plane's own y axis leaves no room
+        # for the loss beside them) the planes' grid whole, then the caption, then the loss
         assert len({round(box["top"]) for box in planes}) == 1, planes
         assert max(box["bottom"] for box in planes) <= caption <= loss["top"] <= 1.1 * window
         # as tall as two a row drew them (110 px), and 120 px wide or more
         assert all(width >= 120 and height >= 105 for _, _, width, height in drawn), drawn
-        # the runs' decoder sheets (where asked for) after the loss
+        # the runs' decoder sheets after the loss
         assert all(loss["bottom"] <= box["top"] for box in boxes if box["name"] == "decoder")
     else:  # the four planes in one row, then the caption, then the loss
         assert len({round(box["top"]) for box in planes}) == 1, planes
         assert max(box["bottom"] for box in planes) <= caption <= loss["top"] <= 1.1 * window, boxes
-    for one in boxes:  # side by side (tops within a few pixels): one kind
-        beside = [b for b in boxes if b is not one and abs(b["top"] - one["top"]) < 4]
+    for one in boxes:  # side by side (tops within a few pixels): one kind (and the loss)
+        beside = [b for b in boxes if b is not one and abs(b["top"] - one["top"]) < 4
+                  and "loss" not in (b["name"], one["name"])]
         assert all(b["name"] == one["name"] for b in beside), (one, beside)
     # every plane drawn at one size (on one scale the first plane's slot holds the y axis too)
     assert len({(round(width), round(height)) for _, _, width, height in drawn}) == 1, drawn

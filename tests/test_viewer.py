@@ -315,6 +315,49 @@ def test_the_vae_viewers_key_overlaps_no_text_at_640x400(monkeypatch):
             assert not overlap(box, other_box), (text, other)
 
 
+@pytest.mark.parametrize("name", ["sparse-codes", "denoising"])
+def test_a_640x400_viewers_keys_are_as_large_as_the_640x360_clips(name, monkeypatch):
+    """A lecturer at a 640x400 window (issue 23): the viewer's key read ~8 px (the clip's
+    smallest page drawn at 66 dpi, not the clip's 80). Every key's words at least the size
+    the 640x360 clip draws them at, in pixels, and no text overlapping another."""
+    import dataclasses
+
+    from matplotlib.legend import Legend
+
+    from aeviz.renderer.scene import Scene
+    from aeviz.renderer.views import run_views
+    from aeviz.settings import load_experiment
+    from aeviz.training.loop import train
+    from tests.helpers import drawn_text_boxes, overlap
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    run = train(load_experiment(examples / f"{name}.toml", {"train.epochs": 8}))
+
+    def key_pixels(figure) -> dict[str, float]:
+        return {text.get_text(): text.get_fontsize() / 72 * figure.dpi
+                for legend in figure.findobj(Legend) for text in legend.get_texts()
+                if text.get_text()}
+
+    options = dataclasses.replace(run.experiment.render, size="640x360")
+    views = run_views([run], options)
+    clip = key_pixels(Scene(views, options, (0.0, float(views[0].timeline[-1]))).figure)
+    figure = Figure(figsize=(6.14, 3.3), dpi=100)  # a 640x400 screen's window
+    FigureCanvasAgg(figure)
+    viewer = Viewer([run], run.experiment.render, figure)
+    viewer.show(len(viewer.frames) - 1)
+    shown = key_pixels(figure)
+    assert clip and shown, (clip, shown)
+    # (The viewer's wider window may word a key longer: "noisy input -> output".)
+    assert min(shown.values()) >= min(clip.values()) - 0.01, (shown, clip)
+    for text in set(clip) & set(shown):
+        assert shown[text] >= clip[text] - 0.01, (text, shown[text], clip[text])
+    boxes = drawn_text_boxes(figure, monkeypatch)
+    for i, (text, box) in enumerate(boxes):
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= 615 and box.y1 <= 331, text
+        for other, other_box in boxes[i + 1:]:
+            assert not overlap(box, other_box), (text, other)
+
+
 def test_the_toolbar_reads_out_only_what_means_something(tiny_run_path):
     viewer, _ = make_viewer(tiny_run_path)
     readouts = {type(panel).__name__: panel.ax.format_coord(0.5, 0.25)

@@ -32,6 +32,8 @@ BUTTON_IN = 0.75            # the play button's width
 # layout scaled down rather than text too large for its panels (usable from 640x400 up).
 SMALLEST_PAGE_IN = (8.0, 4.5 + CONTROLS_IN)
 SCREEN = (1280, 800)        # the screen's size where the toolkit does not say (a projector's)
+CLIP_DPI = 80.0             # a 640x360 clip's dots per inch (its 4.5 in page): its keys' pixels
+KEY_CLEAR_PX = 3            # a key grown to them keeps this far from every other text and key
 # Left free around the window (a window manager's frame and a task bar, where there is one),
 # a share of the screen's side: a fixed 80 x 130 px left a 640x400 screen's window 406x330,
 # its text 6 px tall. The toolbar's own height comes off the figure's room besides.
@@ -106,6 +108,7 @@ class Viewer:
         self.button.label.set_color(theme.foreground)
         self.button.on_clicked(self.toggle)
         self._pointer_readouts()
+        legible_keys(figure)
         self.show(self.index)
 
     def _slider_rect(self, bottom: float) -> tuple[float, float, float, float]:
@@ -226,6 +229,43 @@ def fit_page(figure: Figure, most_dpi: float) -> None:
         # (Tk: then resizing the window to the figure's inches): else a window fitted to a
         # small screen grew back to its page's inches at the figure's first dpi.
         figure._original_dpi = dpi / figure.canvas.device_pixel_ratio
+
+
+def legible_keys(figure: Figure) -> None:
+    """The keys' words (every legend's) no smaller on screen than a 640x360 clip's: a window
+    under SMALLEST_PAGE_IN draws the page at fewer dots per inch (a 640x400 screen's at 63),
+    and its keys' ~9 px words read as ~8 px smudges from the back of a room. Each legend's
+    words grow to the clip's pixels, where that keeps them clear of every other text and in
+    the figure; else they stay."""
+    from matplotlib.legend import Legend
+    from matplotlib.text import Text
+
+    grow = CLIP_DPI / figure.dpi
+    if grow <= 1:
+        return
+    renderer = figure.canvas.get_renderer()
+    frame = figure.bbox
+    legends = list(dict.fromkeys(figure.findobj(Legend)))
+    for legend in legends:
+        words = [text for text in legend.get_texts() if text.get_text()]
+        sizes = [text.get_fontsize() for text in words]
+        for text, size in zip(words, sizes):
+            text.set_fontsize(size * grow)
+        box = legend.get_window_extent(renderer)
+        own = set(legend.findobj(Text))
+        others = [text.get_window_extent(renderer) for text in figure.findobj(Text)
+                  if text not in own and text.get_visible() and text.get_text()]
+        others += [other.get_window_extent(renderer) for other in legends if other is not legend]
+        inside = (box.x0 >= frame.x0 and box.y0 >= frame.y0 and box.x1 <= frame.x1
+                  and box.y1 <= frame.y1)
+        if not inside or any(_overlap(box.expanded(1, 1).padded(KEY_CLEAR_PX), other)
+                             for other in others):
+            for text, size in zip(words, sizes):
+                text.set_fontsize(size)
+
+
+def _overlap(a, b) -> bool:
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 1 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1
 
 
 def _no_readout(x: float, y: float) -> str:

@@ -113,7 +113,7 @@
     const ranks = stage.runs.length === 1 ? { code: 0, loss: 1 } : { code: 0, decoder: 1, loss: 2 };
     const rank = (panel) => (panel.spec.name in ranks ? ranks[panel.spec.name] : 3);
     const comparison = stage.runs.length > 1, LOSS_ASPECT = 0.5;
-    const PLANE_LEAST = 120, PLANE_MARGINS = 56, GAP = 14, COLUMNS = 12;  // (12: rows of 1, 2, 3 or 4)
+    const PLANE_LEAST = 120, PLANE_MARGINS = 56, GAP = 14, COLUMNS = 36;  // (36: rows of 1, 2, 3 or 4)
     const planes = described.filter((panel) => panel.spec.name === "code");
     // A row of planes on one scale (every run's limits alike, none following its codes) and
     // no other kind two a row below (only the loss, across the page): one y axis, the first
@@ -161,27 +161,46 @@
       const planeRows = (list) => { const n = list.findIndex((row) => row[0].spec.name !== "code"); return n < 0 ? list.length : n; };
       const loss = rows.findIndex((row) => row[0].spec.name === "loss"), many = comparison && planes.length > 2;
       if (many && loss > planeRows(rows)) rows.splice(planeRows(rows), 0, ...rows.splice(loss, 1));
+      // Two or three runs whose planes (code planes, else decoder sheets: denoising-vs-plain)
+      // take the first row, the loss right after it: the loss stands at the row's end, as
+      // the clip's beside its planes, and the caption under them (at 640x400 the loss was
+      // below the fold, under the caption). Three only on one scale (one y axis: 84 px each
+      // at 640x400; each with its own, 55). Four planes keep their row to themselves (on one
+      // scale, 112 px each at 640x400; beside the loss they would be 70).
+      const firstKind = rows[0][0].spec.name, next = rows.findIndex((row) => row[0].spec.name !== firstKind);
+      const besideLoss = comparison && (rows[0].length === 2 || (rows[0].length === 3 && shareable)) && next === 1
+        && rows[1][0].spec.name === "loss" && rows[0].every((panel) => panel.spec.name === firstKind);
       // A phone's window (375 px): two a row would leave each panel narrower than a main
       // panel is read at (the loss plot was 53 px wide, its readout over PCA's label): one a
       // row, in the same order, each across the window.
       const phone = (grid.clientWidth - GAP) / 2 < MAIN_WIDTH;
       if (phone) rows = rows.flat().map((panel) => [panel]);
+      else if (besideLoss) rows.splice(0, 2, rows[0].concat(rows[1]));  // (the loss last)
       // `lead`: the rows before the caption: the first; a comparison of three planes or more,
       // every row of planes (the four planes compared together are the lesson). `fitted`:
       // those fitted to the first screen (a phone's first, its planes each across the window).
       const lead = many ? Math.max(1, planeRows(rows)) : 1;
-      return { rows, lead, fitted: phone ? 1 : lead };
+      return { rows, lead, fitted: phone ? 1 : lead, lossBeside: besideLoss && !phone, phone };
     };
     const inPairs = () => {
       current = "pairs";
       grid.style.gridTemplateColumns = "repeat(" + COLUMNS + ", minmax(0, 1fr))";
       grid.style.columnGap = GAP + "px";
-      const { rows, lead, fitted } = rowsOf(), paired = new Set(rows.filter((r) => r.length === 2).map((r) => r[0].spec.name));
+      const { rows, lead, fitted, lossBeside, phone } = rowsOf(), paired = new Set(rows.filter((r) => r.length === 2).map((r) => r[0].spec.name));
+      // (A phone's one column: 36 columns' gaps alone are wider than its window.)
+      if (phone) grid.style.gridTemplateColumns = "minmax(0, 1fr)";
+      // The planes' columns in the first row, where the loss stands beside them: the loss a
+      // third of the row beside two planes (12 of 36 columns), 15 beside three (at 640 px its
+      // plot 164 px wide: PCA's key under it clear of the axis's title, where at 12 columns
+      // it had no room and activations' caption reads "PCA's line").
+      const planesBeside = rows[0].length - 1, lossSpan = planesBeside === 2 ? COLUMNS / 3 : 15;
+      const planeSpan = lossBeside ? (COLUMNS - lossSpan) / planesBeside : COLUMNS / rows[0].length;
       // One row of planes on one scale (above): the first plane's columns wider by its y axis.
-      const shared = shareable && rows[0].length === planes.length && planes.length > 2;
+      const inFirst = rows[0].filter((panel) => planes.includes(panel)).length;
+      const shared = shareable && inFirst === planes.length && planes.length > 2;
       for (const panel of planes) panel.row = shared ? planes : null;
       if (shared) {
-        const firstColumns = COLUMNS / planes.length, gaps = ROW_GAP * (COLUMNS - 1) + CodePanel.Y_AXIS;
+        const firstColumns = planeSpan, gaps = ROW_GAP * (COLUMNS - 1) + CodePanel.Y_AXIS;
         const column = (extra) => "minmax(0, calc((100% - " + gaps + "px) / " + COLUMNS + " + " + extra + "px))";
         grid.style.gridTemplateColumns = Array.from({ length: COLUMNS }, (_, i) => column(i < firstColumns ? CodePanel.Y_AXIS / firstColumns : 0)).join(" ");
         grid.style.columnGap = ROW_GAP + "px";
@@ -190,10 +209,11 @@
       stage.firstRow = rows.slice(0, fitted).flat();  // (fitted to the first screen)
       stage.captionApart = fitted < lead;  // (the caption not right under them: not fitted with them)
       rows.forEach((pair, i) => {
-        const wide = COLUMNS / pair.length;  // grid columns per panel
+        const wide = i === 0 ? planeSpan : COLUMNS / pair.length;  // grid columns per panel
         pair.forEach((panel, j) => {
           const [, , width, height] = panel.spec.rect, lone = pair.length === 1, kin = lone && paired.has(panel.spec.name);
-          panel.figure.style.gridColumn = lone ? "1 / -1" : (j * wide + 1) + " / span " + wide;
+          const last = i === 0 && lossBeside && j === pair.length - 1;  // (the loss: the row's rest)
+          panel.figure.style.gridColumn = lone ? "1 / -1" : (j * wide + 1) + " / " + (last ? "-1" : "span " + wide);
           panel.figure.style.gridRow = String(row);
           panel.figure.style.justifySelf = kin ? "center" : "";
           panel.figure.style.width = kin ? "calc((100% - 14px) / 2)" : "";  // one column's

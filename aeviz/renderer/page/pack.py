@@ -41,7 +41,7 @@ from aeviz.renderer.panels.graph_labels import layer_label_choices, summary_part
 from aeviz.renderer.panels.images import MOST_SAMPLES, strip_samples
 from aeviz.renderer.panels.loss import MARKER_PT, NESTED_SHARE, SPLIT_PT
 from aeviz.renderer.panels.pull import MOST_ARROWS
-from aeviz.renderer.panels.sparsity import readouts, silent_shares
+from aeviz.renderer.panels.sparsity import readout_lines, silent_shares
 from aeviz.renderer.panels.style import cluster_color, cluster_hollow, padded_limits
 from aeviz.renderer.panels.variational import KEY_TEXTS, MOST_ELLIPSES, SHORT_KEY_TEXTS
 from aeviz.renderer.panels.weights import strongest_neurons
@@ -62,7 +62,7 @@ HOVER_SAMPLES = 10_000
 HOVER_BYTES = 4_000_000
 QUANT = 32767  # codes are int16 on the run's fixed axes: [-QUANT, QUANT]; -32768: not finite
 CMAP_STEPS = 256
-READOUT_BYTES = 100  # a sparse run's readout at one moment, both forms, as JSON text
+READOUT_BYTES = 130  # a sparse run's readout at one moment, on 1, 2 and 3 lines, as JSON text
 
 
 def b64(array: np.ndarray, dtype: str) -> str:
@@ -167,7 +167,7 @@ def snapshot_bytes(views: list[RunView]) -> int:
     weights and biases (a VAE's log-variance ones too) and largest weight (float32), and the
     lesson's readouts a moment may carry: a decoder sheet's region (one bit per grid point;
     counted for every run of data that is not images), a sparse run's readout of codes near
-    zero (its two forms, about READOUT_BYTES) and under "follow" a profile's value limits (two
+    zero (on 1, 2 and 3 lines, about READOUT_BYTES) and under "follow" a profile's value limits (two
     float64: counted for every run)."""
     total = 0
     for view in views:
@@ -291,10 +291,12 @@ def _pack_run(view: RunView, number: int, used: list[int], description: Descript
         "style": description.runs[number].style,
         # A denoising run: its training objective per snapshot (NaN at the first).
         "objective": b64(objective if objective is not None else np.zeros(0), "f8"),
-        # A sparse-code run: the readout of codes near zero at each used snapshot (long and
-        # short forms), counted on the recorded codes as the clip counts them.
-        "silent": [readouts(silent_shares(view.codes[i])) for i in used]
+        # A sparse-code run: the readout of codes near zero at each used snapshot (on 1, 2
+        # and 3 lines, as the clip draws it), counted on the recorded codes as the clip
+        # counts them; and its widest (every share 100 %), which the page fits once.
+        "silent": [readout_lines(silent_shares(view.codes[i])) for i in used]
         if "axes" in layers else [],
+        "silentWidest": readout_lines(np.ones(2)) if "axes" in layers else [],
         # A sheet drawn strong where the codes are: which grid points are, per used snapshot.
         "region": b64(np.packbits([sheet_region(view.codes[i], grid.extent, grid.side,
                                                 grid.steps).ravel() for i in used], axis=1)

@@ -18,6 +18,9 @@ page.panelKinds.code = (() => {
   // px from their slot's edge. Every plane in the row the same width (rowWidth below): the
   // first's as wide as the others' where its axis needs up to Y_AXIS + INNER_LEFT px.
   const Y_AXIS = 52, INNER_LEFT = 8;
+  // A sparse run's readout inside the plane: as large as a panel's label (the clip's
+  // READOUT_PT), this far from the plane's edges (its INSET_PT).
+  const READOUT_PX = 11.5, READOUT_INSET = 4;
 
   // The 3 x 2 solution of normal . x = right (Gaussian elimination with partial pivoting),
   // or null where the system is singular (codes all alike).
@@ -63,6 +66,7 @@ page.panelKinds.code = (() => {
       super(stage, spec, 0.66);
       this.run = stage.runs[spec.run];
       this.following = this.run.follow.length > 0;  // limits that grow with the codes
+      this.readoutOnTitle = true;  // a sparse run's readout: on the title line, else inside (fitReadout)
       const point = (event) => this.point(event);
       this.canvas.addEventListener("pointermove", point);
       this.canvas.addEventListener("pointerdown", point);
@@ -119,6 +123,7 @@ page.panelKinds.code = (() => {
       let left = inner ? INNER_LEFT : LEFT;
       for (let pass = 0; !inner && pass < 3 && margin(boxAt(left)) > left; pass++) left = margin(boxAt(left));
       this.box = boxAt(left);
+      this.readoutPlace = null;  // (a sparse run's readout inside the plane: placed again)
       // The run's name over its plane, from the plane's left edge (from the slot's, a narrowed
       // plane's name stood ~120 px from it).
       this.title.parentElement.style.paddingLeft = this.row ? this.box.left + "px" : "";
@@ -165,6 +170,8 @@ page.panelKinds.code = (() => {
           if (!this.keyInside) break;
         }
         if (this.keyInside) this.aside.replaceChildren();
+      } else if (layers.includes("axes")) {
+        this.fitReadout();
       } else if (layers.includes("ghost") && !layers.includes("axes")) {
         this.setAside(["\u25CB PCA, fitted onto the codes", "\u25CB PCA"]);  // the clip's legend entry
       } else if (layers.includes("grid")) {
@@ -243,14 +250,77 @@ page.panelKinds.code = (() => {
       return lines;
     }
 
-    // A sparse-code run's readout of codes near zero, on the title line (the recorded
-    // snapshot's count, packed as the clip words it).
-    axes(ctx, k) { this.setAside(this.run.silent[k]); }
+    // A sparse-code run's readout of codes near zero, in the clip's words (packed), where
+    // the clip puts it: on the title line beside the whole title, else inside the plane in
+    // the corner the codes leave freest, on a veil; the title kept whole (at 640x400 the
+    // readout beside it cut "code layer" to "code"). Fitted once per layout on its widest
+    // words (every share 100 %): it does not move as the run plays.
+    fitReadout() {
+      this.title.textContent = this.spec.title;
+      this.aside.textContent = this.run.silentWidest[0][0];
+      this.readoutOnTitle = this.whole();
+      this.aside.textContent = "";
+    }
+
+    // Inside the plane (no room on the title line): the fewest lines (1, 2 or 3) that fit the plane's width, in the corner whose box covers fewest of the
+    // run's codes (sparsity.freest_corner's rule: every snapshot's codes, ties to fewer
+    // lines, the top, the left).
+    placeReadout(ctx) {
+      const box = this.box, widest = this.run.silentWidest, boxes = [];
+      ctx.font = font(READOUT_PX);
+      for (const form of [0, 1, 2]) {
+        const width = Math.max(...widest[form].map((line) => ctx.measureText(line).width));
+        if (width <= box.width - 2 * READOUT_INSET) {
+          boxes.push([form, width + 2 * READOUT_INSET, 1.25 * widest[form].length * READOUT_PX + 2 * READOUT_INSET]);
+        }
+      }
+      const run = this.run, step = Math.max(1, Math.floor(run.used.length / 25)), points = [];
+      for (let k = 0; k < run.used.length && !this.following; k += step) {
+        for (let i = 0; i < run.n; i++) { const code = this.code(k, i); if (code) points.push(this.pixel(code)); }
+      }
+      let best = { covered: Infinity, form: 2, right: false, top: true };
+      for (const [form, width, height] of boxes) {
+        for (const top of [true, false]) {
+          for (const right of [false, true]) {
+            const x0 = right ? box.left + box.width - width : box.left, y0 = top ? box.top : box.top + box.height - height;
+            const covered = points.filter(([px, py]) => px >= x0 && px <= x0 + width && py >= y0 && py <= y0 + height).length;
+            if (covered < best.covered) best = { covered, form, right, top };
+          }
+        }
+      }
+      this.readoutPlace = best;
+    }
+
+    // The readout at the recorded snapshot k, in the words packed for it.
+    axes(ctx, k) {
+      const forms = this.run.silent[k];
+      if (this.readoutOnTitle) {
+        this.aside.textContent = forms[0][0];
+        this.readoutLines = forms[0];
+        return;
+      }
+      if (!this.readoutPlace) this.placeReadout(ctx);
+      const { form, right, top } = this.readoutPlace, lines = forms[form], box = this.box;
+      ctx.save();
+      ctx.font = font(READOUT_PX);
+      const width = Math.max(...lines.map((line) => ctx.measureText(line).width)) + 2 * READOUT_INSET;
+      const height = 1.25 * lines.length * READOUT_PX + 2 * READOUT_INSET;
+      const x0 = right ? box.left + box.width - width : box.left, y0 = top ? box.top : box.top + box.height - height;
+      // On a veil of the background, opaque (the clip's lets 30 % through: on the page the
+      // code axis under it crossed the words at 640x360), in the corner fewest codes are in.
+      ctx.fillStyle = this.stage.theme.background;
+      ctx.fillRect(x0, y0, width, height);
+      lines.forEach((line, i) => this.stage.draw.text(ctx, line, right ? x0 + width - READOUT_INSET : x0 + READOUT_INSET,
+        y0 + READOUT_INSET + 1.25 * READOUT_PX * (i + 0.8), right ? "right" : "left", "alphabetic", this.stage.theme.foreground, READOUT_PX));
+      ctx.restore();
+      this.readoutLines = lines;
+    }
 
     state() {
       return { ...super.state(), layers: this.spec.layers, keyInside: this.keyInside || false, keyLines: this.keyInside ? this.keyLines : null, keyCorner: this.keyInside ? this.keyCorner : null, gridSide: this.gridSide || null, ellipses: this.ellipsesDrawn || 0,
         ghost: this.ghostDrawn || null, ghostAlphas: this.ghostAlphas || null, ringRadius: this.ringRadius || null, dotRadius: this.dotRadius || null,
         axesAt: this.spec.layers.includes("axes") ? this.pixel([0, 0]) : null,
+        readout: this.readoutLines || null, readoutInside: this.spec.layers.includes("axes") && !this.readoutOnTitle,
         box: [this.box.left, this.box.top, this.box.width, this.box.height], limits: [this.box.xlim, this.box.ylim] };
     }
 

@@ -50,11 +50,20 @@ page.panelKinds.decoderSheet = (() => {
         for (let i = 0; i < all.length; i += each) rows.push(all.slice(i, i + each));
         return rows;
       };
+      // (Then the long names in three rows, each holding what fits: beside the loss at
+      // 640x400 denoising-vs-plain's sheets are 196 px wide, too narrow for two.)
+      const filled = (all) => all.reduce((rows, entry) => {
+        const last = rows[rows.length - 1];
+        if (last && widthOf([...last, entry]) <= room) last.push(entry); else rows.push([entry]);
+        return rows;
+      }, []);
       for (const form of [0, 1]) {
         for (let count = 1; count <= 2; count++) {
           const rows = split(entries(form), count);
           if (rows.every((row) => widthOf(row) <= room)) return rows;
         }
+        const rows = filled(entries(form));
+        if (form === 0 && rows.length <= 3 && rows.every((row) => widthOf(row) <= room)) return rows;
       }
       return split(entries(1), 2);
     }

@@ -170,7 +170,11 @@ page.panelKinds.loss = (() => {
       // (Apart from the axis's title by AXIS_KEY_GAP: 10 px on, "PCA: 0.0845 epoch" read as
       // one phrase at 640x400.)
       const titleHalf = ctx.measureText(data.within ? "epochs completed" : "epoch").width / 2 + AXIS_KEY_GAP;
-      const slots = [[box.left, box.left + box.width / 2 - titleHalf], [box.left + box.width / 2 + titleHalf, box.left + box.width]];
+      // (Where neither holds a form, the left one from the canvas's edge, under the y axis's
+      // numbers: beside activations' planes at 640x400 the loss lost PCA's key, the line
+      // its caption reads.)
+      const slots = [[box.left, box.left + box.width / 2 - titleHalf], [box.left + box.width / 2 + titleHalf, box.left + box.width],
+        [4, box.left + box.width / 2 - titleHalf]];
       ctx.font = font(10);
       for (const reference of limits.references) {
         const y = box.y(f(reference.level)), others = this.lineLevels(reference);
@@ -192,6 +196,7 @@ page.panelKinds.loss = (() => {
             const width = 22 + ctx.measureText(label).width;
             place = { x: slot[0] + 22, y: box.top + box.height + 29, align: "left", key: true, under: true };
             slot[0] += width + 12;
+            if (slot !== slots[1]) slots[0][0] = slots[2][0] = Math.max(slots[0][0], slot[0]);  // (one row)
             break;
           }
           if (!place) label = reference.texts[reference.texts.length - 1];

@@ -30,6 +30,16 @@ def readouts(shares: np.ndarray) -> list[str]:
             f"near 0: code 1 {one}, code 2 {two}"]  # each share says whose it is
 
 
+def readout_lines(shares: np.ndarray) -> list[list[str]]:
+    """The readout in the words the clip draws at 640x360 and 1280x720 (its short form: the
+    long one fits a clip's title line only wider still), as its lines: on one (the title
+    line, or inside the plane), two or three (split_lines). The page draws these, packed:
+    its own choice of the long form read "|code| < 0.03: neuron 1" where the clip said
+    "near 0: code 1"."""
+    short = readouts(shares)[1]
+    return [split_lines(short, lines) for lines in (1, 2, 3)]
+
+
 class SparsityOverlay:
     """The axes code 1 = 0 and code 2 = 0, and the readout on the title line beside the
     title; where both do not fit there, inside the plane's top, in the corner the codes
