@@ -142,13 +142,54 @@ def growing_extents(codes: np.ndarray) -> np.ndarray:
     return np.column_stack([low[:, 0], high[:, 0], low[:, 1], high[:, 1]])
 
 
-def follow_ticks(ax: Axes, count: int = 4) -> None:
-    """Few ticks with short labels ("2e9", "-38", "1.2e14"), for limits that change."""
+def follow_ticks(ax: Axes, size: float, count: int = 4) -> None:
+    """Few ticks with short labels ("2e9", "-38", "1.2e14"), for limits that change, each
+    label (`size` points) within the plane's side (inside_ticks)."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    class InsideLocator(MaxNLocator):
+        def __call__(self):
+            return inside_ticks(self.axis, super().__call__(), size)
+
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(MaxNLocator(count, symmetric=False))
+        axis.set_major_locator(InsideLocator(count, symmetric=False))
         axis.set_major_formatter(FuncFormatter(lambda value, _: tick_name(value)))
+
+
+def inside_ticks(axis, ticks, size: float) -> list[float]:
+    """Of `ticks`, those within the axis's limits whose labels (`size` points, centred on
+    them) stand within the plane's side: limits that follow the codes end anywhere, and a
+    label on a tick near an end ran past the plane's edge (too-high-learning-rate at
+    640x360, its last frame: "1.2e14" centred on the code plane's right edge, half of it
+    beyond)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    ax = axis.axes
+    across = axis is ax.xaxis  # labels side by side (x), else stacked (y)
+    low, high = sorted(axis.get_view_interval())
+    box = ax.get_window_extent()
+    start, end = (box.x0, box.x1) if across else (box.y0, box.y1)
+    px_per_pt = ax.figure.dpi / 72
+    formatter = axis.get_major_formatter()
+    kept = []
+    for tick in ticks:
+        if not low <= tick <= high:
+            continue
+        at = ax.transData.transform((tick, 0) if across else (0, tick))[0 if across else 1]
+        if across:  # its width, and a gap from the edge ("3" 0.7 px from it read as touching)
+            half_pt = TextToPath().get_text_width_height_descent(
+                formatter(tick), FontProperties(size=size), ismath=False)[0] / 2 + EDGE_GAP_PT
+        else:  # half a line's box, which has room above and below the figures already
+            half_pt = LABEL_LINE * size / 2
+        half = half_pt * px_per_pt
+        if start <= at - half and at + half <= end:
+            kept.append(float(tick))
+    return kept
+
+
+LABEL_LINE = 1.12  # a tick label's box height (matplotlib's), in sizes of its font
+EDGE_GAP_PT = 1.0  # the least room between an x tick label and the plane's side's end
 
 
 TICK_DIGITS = 8  # a tick's value in full: round ticks need one or two digits, none this many
