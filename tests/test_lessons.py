@@ -1633,6 +1633,46 @@ def test_the_decoder_manifold_handout_names_its_3d_axes_as_the_clip_does(runs):
     assert named == first
 
 
+def _data_under_names(ax, renderer) -> dict:
+    """How many of the data's drawn dots (each the scatter's, its radius included) lie on
+    each of the triad's names' boxes."""
+    from matplotlib.collections import PathCollection
+
+    (data,) = [c for c in ax.collections if isinstance(c, PathCollection)
+               and len(c.get_offsets()) > 100]
+    dots = data.get_offset_transform().transform(data.get_offsets())
+    radius = np.sqrt(data.get_sizes().max()) / 2 * ax.figure.dpi / 72
+    counts = {}
+    for name in [t for t in ax.texts if t.get_text() in ("x", "y", "z")]:
+        box = name.get_window_extent(renderer)
+        counts[name.get_text()] = int(((dots[:, 0] > box.x0 - radius)
+                                       & (dots[:, 0] < box.x1 + radius)
+                                       & (dots[:, 1] > box.y0 - radius)
+                                       & (dots[:, 1] < box.y1 + radius)).sum())
+    return counts
+
+
+@pytest.mark.parametrize("where", ["handout", "640x360", "1280x720"])
+def test_the_triads_names_stand_clear_of_the_data(runs, where):
+    """A lecturer's look at the decoder-manifold handout: the "x" of the axes' arrows stood on
+    six dots of the arc's right arm (every corner of the small cell had data near it, and
+    the names were counted only within a quarter arrow of their centres). Each name's box,
+    as drawn, covers no dot of the data, in the handout's first decoded cell and in the clip
+    (the data is fixed; the sheet that moves passes under the names' halo)."""
+    run = runs["decoder-manifold"]
+    if where == "handout":
+        handout = default_handout(run)
+        figure = handout.figure
+        figure.canvas.draw()
+        (ax,) = [ax for ax in figure.axes if ax.get_ylabel() == "decoded grid"]
+    else:
+        scene, frames = scene_of([run], run.experiment.render, where)
+        scene.draw_full(frames[-1])
+        figure, ax = scene.figure, panel(scene, SheetPanel).ax
+    counts = _data_under_names(ax, figure.canvas.get_renderer())
+    assert sorted(counts) == ["x", "y", "z"] and not any(counts.values()), counts
+
+
 # Keys: every drawn mark keyed by one name (description.MARK_NAMES) in clip and handout, where
 # the room allows, and a key never over a tick label or into the next panel.
 
