@@ -335,7 +335,8 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme,
     coordinates) lie near the arrows or under the names' boxes: a corner (a fixed one put
     the names over the data at 640x360), else, where each corner has data there (a
     handout's cell: its "x" stood on six points of the arc), the clear place nearest one,
-    else a smaller triad. Returns the corner ("lower left", ...) it stands in or nearest."""
+    else a smaller triad whose names stay apart. Returns the corner ("lower left", ...) it
+    stands in or nearest."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     inches = min(0.35, 0.2 * height_inches(ax))  # smaller in a small panel
     per_pt = (y1 - y0) / height_inches(ax) / 72  # data units a point (equal scales)
@@ -372,10 +373,17 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme,
             near |= (offset[:, 0] <= half_x) & (offset[:, 1] <= half_y)
         return int(near.sum())
 
+    def apart(name_at: list[np.ndarray]) -> bool:
+        """Whether the names' boxes at `name_at` stand clear of each other."""
+        return all(np.any(np.abs(name_at[i] - name_at[j]) > halves[i] + halves[j])
+                   for i in range(len(name_at)) for j in range(i))
+
     best = None  # (covered, corner, origin, length, names' places)
     for share in TRIAD_SHARES:  # the full size where any place is clear, else smaller
         length = share * inches * 72 * per_pt
         edge, name_at = shape(length)
+        if best is not None and not apart(name_at):  # smaller, "x1" ran into "x2"
+            break
         for corner, origin in origins(edge):
             count = covered(origin, length, name_at)
             if best is None or count < best[0]:
