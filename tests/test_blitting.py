@@ -58,3 +58,33 @@ def test_blitted_frame_equals_full_redraw(run, options):
                                   [frames[0], frames[1], frames[len(frames) // 2 + 1],
                                    frames[-1]])
     assert np.asarray(scene.canvas.buffer_rgba()).shape == (360, 640, 4)
+
+
+def test_the_terms_readout_blits_exactly(tmp_path):
+    """An L1 penalty's value at 640x360 is a readout on the loss panel's title row (its axis
+    has no room there, as sparse-codes'), outside the plot: where it stands, blitted frames
+    equal full redraws, frame after frame, and it changes with the frame. (Only there: a
+    run with a terms axis differs at the loss plot's top left corner, where the curve starts,
+    by some 36 pixels, readout or axis.)"""
+    from aeviz.renderer.panels import LossPanel
+    from aeviz.renderer.scene import Scene
+
+    (tmp_path / "e.toml").write_text(tiny_text(train={"code_l1": 0.01}))
+    view = RunView(train(load_experiment(tmp_path / "e.toml")))
+    options = RenderOptions(size="640x360")
+    frames = plan_frames([view.timeline], options)
+    blitting = Scene([view], options, (0, 12))
+    texts = set()
+    for frame in (frames[0], frames[len(frames) // 2], frames[-1]):
+        blitted = np.array(blitting.draw(frame))
+        redrawing = Scene([view], options, (0, 12))
+        redrawn = np.array(redrawing.draw_full(frame))
+        (loss,) = [p for p, _ in redrawing.panels if isinstance(p, LossPanel)]
+        readout = loss.terms.readout
+        assert readout is not None and readout.get_text().startswith("mean Σ|code| ")
+        texts.add(readout.get_text())
+        box = readout.get_window_extent(redrawing.canvas.get_renderer())
+        rows = slice(int(360 - box.y1) - 2, int(360 - box.y0) + 3)
+        columns = slice(int(box.x0) - 2, int(box.x1) + 3)
+        np.testing.assert_array_equal(blitted[rows, columns], redrawn[rows, columns])
+    assert len(texts) == 3, texts

@@ -742,26 +742,28 @@ def test_the_sparse_penalty_runs_clear_of_pcas_line_which_is_named(runs, size):
     texts = [t.get_text() for t in loss.ax.texts]
     assert any(t.startswith("PCA") and t.endswith(f"{pca:.4f}") for t in texts), texts
     # The penalty's axis, drawn and numbered, fits its curve: at 640x360 it ran 0-3 for a
-    # curve under 0.45 (room kept for PCA's label under its line, which went elsewhere).
+    # curve under 0.45 (room kept for PCA's label under its line, which went elsewhere);
+    # where the plot cannot hold two numbers and the name beside them, the penalty's value
+    # is a readout instead (test_the_terms_axis_is_numbered_apart_and_named_beside_its_numbers).
     twin, largest = loss.terms.twin, float(np.nanmax(run.terms))
-    ticks = [t for t in twin.get_yticks() if 0 <= t <= twin.get_ylim()[1]]
-    bounds = twin.spines["right"].get_bounds() or twin.get_ylim()
-    assert (ticks[0] == 0 or len(ticks) == 1) and largest <= ticks[-1] <= 2.5 * largest, ticks
-    # ... to the first tick over the curve; two ticks (or where they would come closer than
-    # 1.8 em, one), to the first round number over it (0.5 for 0.44; at 640x360 it was 1,
-    # the "1" level with PCA's line read as its value).
-    power = 10.0 ** np.floor(np.log10(largest))
-    assert ticks[-2] < largest if len(ticks) > 2 else ticks[-1] == pytest.approx(min(
-        step * power for step in (1, 2, 2.5, 5, 10) if step * power >= largest)), ticks
-    assert bounds == (0, ticks[-1]), bounds
-    # Its numbers in the penalty's color, as its name: a gray "1" level with PCA's line at
-    # the plot's right edge was read as PCA's value.
-    numbers = [label for label in twin.get_yticklabels() if label.get_text()]
-    assert numbers and all(mcolors.same_color(label.get_color(), loss.terms.colors[0])
-                           for label in numbers)
-    name = twin.yaxis.label if twin.yaxis.label.get_text() else twin._right_title
-    assert name.get_text() == "mean Σ|code|"
-    assert mcolors.same_color(name.get_color(), loss.terms.colors[0])
+    if loss.terms.readout is None:
+        ticks = [t for t in twin.get_yticks() if 0 <= t <= twin.get_ylim()[1]]
+        bounds = twin.spines["right"].get_bounds() or twin.get_ylim()
+        assert len(ticks) >= 2 and ticks[0] == 0, ticks
+        assert largest <= ticks[-1] <= 2.5 * largest and ticks[-2] < largest, ticks
+        assert bounds == (0, ticks[-1]), bounds
+        # Its numbers in the penalty's color, as its name: a gray "1" level with PCA's line
+        # at the plot's right edge was read as PCA's value.
+        numbers = [label for label in twin.get_yticklabels() if label.get_text()]
+        assert numbers and all(mcolors.same_color(label.get_color(), loss.terms.colors[0])
+                               for label in numbers)
+        name = twin.yaxis.label
+    else:
+        name = loss.terms.readout
+        assert name.get_text() == f"mean Σ|code| {short_number(float(run.terms[-1, 0]), 3)}"
+    assert name.get_text().startswith("mean Σ|code|")
+    color = name.get_facecolor() if name is loss.terms.readout else name.get_color()
+    assert mcolors.same_color(color, loss.terms.colors[0])
     # PCA's label sits by its line: no curve or line between them (at 640x360 it stood over
     # the RMSE curve, read as its name), or it is a key under the plot.
     renderer = scene.figure.canvas.get_renderer()
@@ -890,6 +892,48 @@ def test_the_divergence_handout_shows_the_blow_up_by_default(runs):
     for text in readouts:
         box = text.get_window_extent()
         assert page.x0 <= box.x0 and box.x1 <= page.x1, text.get_text()
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_the_divergences_following_ticks_stay_inside_the_plane(runs, size, monkeypatch):
+    """A lecturer at 640x360: on the last frame "1.2e14" stood centred on the code plane's
+    right edge, half of it past the plane, by the loss panel's "RMSE". Its limits follow the
+    codes frame by frame, ending anywhere: at every recorded step, each of the plane's tick
+    labels lies within the plane's side (an x label a pixel clear of its ends), two at least
+    on each axis, inside the frame and over no other text."""
+    from tests.helpers import drawn_texts, overlap
+
+    run = runs["too-high-learning-rate"]
+    options = dataclasses.replace(run.experiment.render, size=size)
+    scene, frames = scene_of([run], options, size)
+    code = panel(scene, CodePanel)
+    steps = {}  # one frame per recorded step (the end is held for several)
+    for frame in frames:
+        steps.setdefault(frame.position, frame)
+    assert len(steps) == len(run.loss)
+    for frame in steps.values():
+        with monkeypatch.context() as patched:
+            texts = drawn_texts(scene, frame, patched)
+        renderer = scene.canvas.get_renderer()
+        plane = code.ax.get_window_extent(renderer)
+        for axis, (low, high) in ((code.ax.xaxis, code.ax.get_xlim()),
+                                  (code.ax.yaxis, code.ax.get_ylim())):
+            labels = [label for tick, label in zip(axis.get_majorticklocs(),
+                                                   axis.get_majorticklabels())
+                      if low <= tick <= high and label.get_text()]
+            assert len(labels) >= 2, (frame.position, [t.get_text() for t in labels])
+            for label in labels:
+                box = label.get_window_extent(renderer)
+                if axis is code.ax.xaxis:
+                    assert plane.x0 + 1 <= box.x0 and box.x1 <= plane.x1 - 1, (
+                        frame.position, label.get_text(), box, plane)
+                else:
+                    assert plane.y0 - 0.5 <= box.y0 and box.y1 <= plane.y1 + 0.5, (
+                        frame.position, label.get_text(), box, plane)
+                assert box.x0 >= 0 and box.x1 <= scene.figure.bbox.width
+                for text, _, other in texts:
+                    assert other.bounds == box.bounds or not overlap(box, other), (
+                        label.get_text(), text)
 
 
 def test_the_sgd_caption_says_what_its_curve_shows():
@@ -1595,6 +1639,46 @@ def test_the_decoder_manifold_handout_names_its_3d_axes_as_the_clip_does(runs):
     assert named == first
 
 
+def _data_under_names(ax, renderer) -> dict:
+    """How many of the data's drawn dots (each the scatter's, its radius included) lie on
+    each of the triad's names' boxes."""
+    from matplotlib.collections import PathCollection
+
+    (data,) = [c for c in ax.collections if isinstance(c, PathCollection)
+               and len(c.get_offsets()) > 100]
+    dots = data.get_offset_transform().transform(data.get_offsets())
+    radius = np.sqrt(data.get_sizes().max()) / 2 * ax.figure.dpi / 72
+    counts = {}
+    for name in [t for t in ax.texts if t.get_text() in ("x", "y", "z")]:
+        box = name.get_window_extent(renderer)
+        counts[name.get_text()] = int(((dots[:, 0] > box.x0 - radius)
+                                       & (dots[:, 0] < box.x1 + radius)
+                                       & (dots[:, 1] > box.y0 - radius)
+                                       & (dots[:, 1] < box.y1 + radius)).sum())
+    return counts
+
+
+@pytest.mark.parametrize("where", ["handout", "640x360", "1280x720"])
+def test_the_triads_names_stand_clear_of_the_data(runs, where):
+    """A lecturer's look at the decoder-manifold handout: the "x" of the axes' arrows stood on
+    six dots of the arc's right arm (every corner of the small cell had data near it, and
+    the names were counted only within a quarter arrow of their centres). Each name's box,
+    as drawn, covers no dot of the data, in the handout's first decoded cell and in the clip
+    (the data is fixed; the sheet that moves passes under the names' halo)."""
+    run = runs["decoder-manifold"]
+    if where == "handout":
+        handout = default_handout(run)
+        figure = handout.figure
+        figure.canvas.draw()
+        (ax,) = [ax for ax in figure.axes if ax.get_ylabel() == "decoded grid"]
+    else:
+        scene, frames = scene_of([run], run.experiment.render, where)
+        scene.draw_full(frames[-1])
+        figure, ax = scene.figure, panel(scene, SheetPanel).ax
+    counts = _data_under_names(ax, figure.canvas.get_renderer())
+    assert sorted(counts) == ["x", "y", "z"] and not any(counts.values()), counts
+
+
 # Keys: every drawn mark keyed by one name (description.MARK_NAMES) in clip and handout, where
 # the room allows, and a key never over a tick label or into the next panel.
 
@@ -2073,41 +2157,67 @@ def test_the_sparse_handouts_penalty_axis_is_numbered_in_its_color(runs):
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
 @pytest.mark.parametrize("name", ["sparse-codes", "vae-vs-ae-vae"])
 def test_the_terms_axis_is_numbered_apart_and_named_beside_its_numbers(runs, name, size):
-    """A lecturer at 640x360: the sparse run's penalty axis had "0.5" over "0.0" about 1 em
-    apart in a 55 px panel, its name "mean Σ|code|" ran above the plot; at 1280x720 the VAE's
-    "KL to N(0, 1)" stood beside the RMSE's range while its ticks 0-4 filled the lower half.
-    Now the numbers stand at least 1.8 of their size apart (fewer, or one), and the name
-    stands within the plot's height beside the numbered part, or level on the title row,
-    clear of every other text."""
+    """A lecturer at 640x360: the sparse run's penalty axis fell to one number, "0.5", 6 px
+    over its curve at 0.22 (read as the curve's value), its name "mean Σ|code|" on the title
+    row 50 px away; earlier "0.5" over "0.0" stood 1 em apart; at 1280x720 the VAE's "KL to
+    N(0, 1)" stood beside the RMSE's range while its ticks 0-4 filled the lower half. Now, at
+    the clip's start, 30 % and end: two numbers at least, each drawn level with its value,
+    1.8 of their size apart, the name beside them within the plot's height; or, where the
+    plot cannot hold that, no axis and the term's current value on the title row, inside the
+    frame, clear of the panel's title and of every other text."""
     from aeviz.renderer.panels.style import FONT
+    from tests.helpers import drawn_texts, overlap
 
     run = runs[name]
     options = dataclasses.replace(run.experiment.render, size=size)
     scene, frames = scene_of([run], options, size)
-    scene.draw_full(frames[-1])
-    renderer = scene.canvas.get_renderer()
     loss = panel(scene, LossPanel)
     twin = loss.terms.twin
-    ticks = [t for t in twin.get_yticks() if 0 <= t <= twin.get_ylim()[1]]
-    assert ticks, "the terms axis has no number"
-    pixels = [twin.transData.transform((0, t))[1] for t in ticks]
+    (term,) = run.term_names
+    title = scene.description.runs[0].terms[0].title
     em_px = FONT["tick"] * scene.figure.dpi / 72
-    assert all(b - a >= 1.8 * em_px - 0.01 for a, b in zip(pixels, pixels[1:])), (ticks, pixels)
-    box = twin.get_window_extent(renderer)
-    numbered = (min(pixels), max(pixels))
-    label = twin.yaxis.label
-    if label.get_text():  # beside the plot, within its height, centred on the numbered part
-        name_box = label.get_window_extent(renderer)
-        assert name_box.y0 >= box.y0 - 0.5 and name_box.y1 <= box.y1 + 0.5, (name_box, box)
-        middle = (name_box.y0 + name_box.y1) / 2
-        if name_box.height <= numbered[1] - numbered[0]:
-            assert numbered[0] <= middle <= numbered[1], (middle, numbered)
-    else:  # on the title row, clear of the panel's title and inside the frame
-        assert twin.get_title("right")
-        name_box = twin._right_title.get_window_extent(renderer)
-        assert name_box.y0 >= box.y1 and name_box.x1 <= scene.figure.bbox.width - 4
-        title_box = loss.ax.title.get_window_extent(renderer)
-        assert name_box.x0 > title_box.x1, (name_box, title_box)
+    monkeypatch = pytest.MonkeyPatch()
+    for frame in (frames[0], frames[int(0.3 * (len(frames) - 1))], frames[-1]):
+        with monkeypatch.context() as patched:
+            texts = drawn_texts(scene, frame, patched)
+        renderer = scene.canvas.get_renderer()
+        box = twin.get_window_extent(renderer)
+        numbers = [label for label in twin.get_yticklabels()
+                   if label.get_visible() and label.get_text()
+                   and 0 <= label.get_position()[1] <= twin.get_ylim()[1]]
+        if loss.terms.readout is None:  # the axis: two numbers at least, each at its level
+            assert len(numbers) >= 2, [n.get_text() for n in numbers]
+            levels = []
+            for number in numbers:
+                drawn = number.get_window_extent(renderer)
+                level = twin.transData.transform((0, number.get_position()[1]))[1]
+                assert drawn.y0 < level < drawn.y1, (number.get_text(), drawn, level)
+                assert float(number.get_text()) == pytest.approx(number.get_position()[1])
+                levels.append(level)
+            assert all(b - a >= 1.8 * em_px - 0.01 for a, b in zip(levels, levels[1:])), levels
+            label = twin.yaxis.label
+            assert label.get_text() == title  # beside the plot, within its height
+            name_box = label.get_window_extent(renderer)
+            assert name_box.y0 >= box.y0 - 0.5 and name_box.y1 <= box.y1 + 0.5, (name_box, box)
+            assert name_box.x0 >= max(n.get_window_extent(renderer).x1 for n in numbers)
+            middle = (name_box.y0 + name_box.y1) / 2
+            if name_box.height <= levels[-1] - levels[0]:
+                assert levels[0] <= middle <= levels[-1], (middle, levels)
+            continue
+        # The readout in the axis's place: no numbers, no spine, no name off by itself.
+        assert not numbers and not twin.spines["right"].get_visible()
+        assert not twin.get_ylabel() and not twin.get_title("right")
+        value = float(run.terms[int(np.floor(frame.indexes[0])), 0])
+        readout = loss.terms.readout
+        assert readout.get_text() == f"{title} {short_number(value, 3)}"
+        drawn = readout.get_window_extent(renderer)
+        margin = 4 * scene.figure.dpi / 72
+        assert drawn.y0 >= box.y1 and drawn.x0 >= margin
+        assert drawn.x1 <= min(box.x1, scene.figure.bbox.width - margin) + 0.5, (drawn, box)
+        panel_title = loss.ax._left_title.get_window_extent(renderer)
+        assert drawn.x0 - panel_title.x1 >= 0.5 * em_px, (drawn, panel_title)
+        for text, _, other in texts:
+            assert other.bounds == drawn.bounds or not overlap(drawn, other), text
 
 
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])

@@ -55,6 +55,34 @@ def test_the_log_rule_holds_for_any_losses(losses, asked):
     assert wants_log_loss(values, asked) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(largest=st.floats(1e-6, 1e6), headroom=st.floats(1.0, 20.0),
+       axis_pt=st.floats(1.0, 400.0))
+def test_the_terms_axis_gets_two_numbers_or_none(largest, headroom, axis_pt):
+    """A lone terms tick was read as its curve's value (sparse-codes at 640x360: "0.5" 6 px
+    over a curve at 0.22): fitted_ticks gives none or two at least, from 0, the last at or
+    above the terms and at most ROUND_TOP_MOST times them (higher, their curve reads flat),
+    each label TICK_ROOM of its size from the next."""
+    from aeviz.renderer.panels.terms import ROUND_TOP_MOST, TICK_ROOM, fitted_ticks
+
+    top = largest * headroom
+    ticks = fitted_ticks(largest, top, axis_pt, 10.5)
+    assert len(ticks) != 1, ticks
+    if ticks:
+        assert ticks[0] == 0 and largest <= ticks[-1] <= min(top, ROUND_TOP_MOST * largest)
+        steps = np.diff(ticks) / top * axis_pt
+        assert (steps >= TICK_ROOM * 10.5 - 1e-9).all(), (ticks, steps)
+
+
+def test_the_sparse_penalty_at_640x360_is_numbered_0_and_1():
+    """The case: the penalty's curve reaches 0.444 on an axis to 2.24 drawn 49 pt tall,
+    where "0.0" and "0.5" would touch: 0 and 1, not a lone 0.5."""
+    from aeviz.renderer.panels.terms import fitted_ticks
+
+    assert fitted_ticks(0.444, 2.236, 49.3, 10.5) == [0.0, 1.0]
+    assert fitted_ticks(0.444, 2.236, 30.0, 10.5) == []  # not even those: none
+
+
 @pytest.fixture(scope="module")
 def activations() -> list:
     return [train(load_experiment(EXAMPLES / f"{name}.toml")) for name in ACTIVATIONS]

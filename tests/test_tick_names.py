@@ -38,7 +38,7 @@ def test_the_follow_ticks_of_a_blown_up_plane_read_their_values():
     try:
         ax.set_xlim(-1e13, 1.3e14)
         ax.set_ylim(-3e13, 1.45e14)
-        follow_ticks(ax)
+        follow_ticks(ax, 10)  # matplotlib's tick labels, 10 pt
         figure.canvas.draw()
         for axis in (ax.xaxis, ax.yaxis):
             ticks = axis.get_majorticklocs()

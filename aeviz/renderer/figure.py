@@ -429,7 +429,7 @@ class HandoutFigure:
             show_grid(ax, self._grid(row).points(), self.theme, size=2.0, width=0.4)
         panel.update(view.state(snapshot))
         if self.options.scales == "follow":  # the reach so far: limits grow left to right
-            follow_ticks(ax, 3)
+            follow_ticks(ax, FONT["tick"], 3)
         else:  # one decade each side on a blow-up: more would collide in a small plane
             apply_code_scale(ax, self.figure, described.code.scale, per_side=1)
             if not described.code.scale.blows_up:  # few ticks: a small square

@@ -142,13 +142,69 @@ def growing_extents(codes: np.ndarray) -> np.ndarray:
     return np.column_stack([low[:, 0], high[:, 0], low[:, 1], high[:, 1]])
 
 
-def follow_ticks(ax: Axes, count: int = 4) -> None:
-    """Few ticks with short labels ("2e9", "-38", "1.2e14"), for limits that change."""
+def follow_ticks(ax: Axes, size: float, count: int = 4) -> None:
+    """Few ticks with short labels ("2e9", "-38", "1.2e14"), for limits that change: about
+    `count`, each label (`size` points) within the plane's side, an em from the next
+    (inside_ticks); where that leaves fewer than two, fewer steps or finer ones; where none
+    leave two (a handout's plane 55 pt wide holds one "−600"), matplotlib's `count`."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    class InsideLocator(MaxNLocator):
+        def __call__(self):
+            low, high = self.axis.get_view_interval()
+            for bins in [*range(count, 1, -1), *range(count + 1, count + FINER_TRIES)]:
+                self.set_params(nbins=bins)
+                ticks = inside_ticks(self.axis, self.tick_values(low, high), size)
+                if len(ticks) >= 2:
+                    break
+            self.set_params(nbins=count)
+            return ticks if len(ticks) >= 2 else self.tick_values(low, high)
+
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(MaxNLocator(count, symmetric=False))
+        axis.set_major_locator(InsideLocator(count, symmetric=False))
         axis.set_major_formatter(FuncFormatter(lambda value, _: tick_name(value)))
+
+
+def inside_ticks(axis, ticks, size: float) -> list[float]:
+    """Of `ticks`, those within the axis's limits whose labels (`size` points, centred on
+    them) stand within the plane's side: limits that follow the codes end anywhere, and a
+    label on a tick near an end ran past the plane's edge (too-high-learning-rate at
+    640x360, its last frame: "1.2e14" centred on the code plane's right edge, half of it
+    beyond); every other one dropped (0 kept) until they stand an em apart."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    ax = axis.axes
+    across = axis is ax.xaxis  # labels side by side (x), else stacked (y)
+    low, high = sorted(axis.get_view_interval())
+    box = ax.get_window_extent()
+    start, end = (box.x0, box.x1) if across else (box.y0, box.y1)
+    px_per_pt = ax.figure.dpi / 72
+    formatter = axis.get_major_formatter()
+    kept = []  # (tick, its label's span in pixels along the axis)
+    for tick in sorted(ticks):
+        if not low <= tick <= high:
+            continue
+        at = ax.transData.transform((tick, 0) if across else (0, tick))[0 if across else 1]
+        if across:  # its width, and a gap from the edge ("3" 0.7 px from it read as touching)
+            half_pt = TextToPath().get_text_width_height_descent(
+                formatter(tick), FontProperties(size=size), ismath=False)[0] / 2 + EDGE_GAP_PT
+        else:  # half a line's box, which has room above and below the figures already
+            half_pt = LABEL_LINE * size / 2
+        half = half_pt * px_per_pt
+        if start <= at - half and at + half <= end:
+            kept.append((float(tick), (min(at - half, at + half), max(at - half, at + half))))
+    kept.sort(key=lambda entry: entry[1])
+    while any(later[1][0] - earlier[1][1] < size * px_per_pt
+              for earlier, later in zip(kept, kept[1:])):
+        zero = next((n for n, (tick, _) in enumerate(kept) if tick == 0), 0)
+        kept = kept[zero % 2::2]
+    return sorted(tick for tick, _ in kept)
+
+
+FINER_TRIES = 4  # follow_ticks' tries at finer steps for two labels inside
+LABEL_LINE = 1.12  # a tick label's box height (matplotlib's), in sizes of its font
+EDGE_GAP_PT = 1.0  # the least room between an x tick label and the plane's side's end
 
 
 TICK_DIGITS = 8  # a tick's value in full: round ticks need one or two digits, none this many

@@ -20,10 +20,12 @@ page.panelKinds.loss = (() => {
   const AXIS_KEY_GAP = 25;
   // The terms axis's ticks: their text's size, and the room between two labels in sizes of it
   // (the clip's TICK_ROOM, panels/terms.py).
-  const TERMS_FONT = 10.5, TICK_ROOM = 1.8;
+  const TERMS_FONT = 10.5, TICK_ROOM = 1.8, ROUND_TOP_MOST = 2.5;
   // The clip's fitted_ticks (panels/terms.py): ticks from 0 to the first round number at or
   // above `largest` on an axis from 0 to `top` drawn `height` px tall, as many as keep their
-  // labels apart; that number alone where not even 0 and one more do.
+  // labels apart; where not even 0 and one more do, 0 and a rounder number up to
+  // ROUND_TOP_MOST times `largest` whose label clears 0's; else none (a lone number was read
+  // as its curve's value).
   const fittedTicks = (largest, top, height, size) => {
     if (!(largest > 0) || !(top > 0) || !(height > 0)) return [];
     for (const bins of [4, 3, 2, 1]) {
@@ -34,13 +36,13 @@ page.panelKinds.loss = (() => {
       if (ticks.length < 2 || ticks[ticks.length - 1] > top) continue;
       if ((ticks[1] - ticks[0]) / top * height >= TICK_ROOM * size) return ticks;
     }
-    // Too short for that: 0 and the first round number above the terms, or that alone.
+    // Too short for that: 0 and a rounder number above the terms, as near them as clears 0.
     const power = Math.pow(10, Math.floor(Math.log10(largest)));
     for (const step of [1, 2, 2.5, 5, 10, 20, 25, 50]) {
       const last = Number((step * power).toPrecision(10));
       if (last < largest) continue;
-      if (last > top) return [];
-      return last / top * height >= TICK_ROOM * size ? [0, last] : [last];
+      if (last > Math.min(top, ROUND_TOP_MOST * largest)) return [];
+      if (last / top * height >= TICK_ROOM * size) return [0, last];
     }
     return [];
   };

@@ -186,7 +186,7 @@ class CodePanel:
         self.follow, self.ax = options.scales == "follow", ax
         if self.follow:
             self.extents = growing_extents(view.codes)
-            follow_ticks(ax)
+            follow_ticks(ax, FONT["tick"])
             self._follow(0)
         room_below_in = 0.0  # under the axis label, in a plane made smaller than its slot
         if not self.follow:

@@ -331,41 +331,74 @@ def equal_scales(ax) -> None:
 def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme,
            points: np.ndarray) -> str:
     """The three data axes as arrows 0.35 inches long (when seen side on; less in a small
-    panel), each named beyond its tip, in the corner holding the fewest of `points` (the
-    data, data coordinates: a fixed corner put the names over the data at 640x360). Returns
-    the corner ("lower left", ...)."""
+    panel), each named beyond its tip, where the fewest of `points` (the data, data
+    coordinates) lie near the arrows or under the names' boxes: a corner (a fixed one put
+    the names over the data at 640x360), else, where each corner has data there (a
+    handout's cell: its "x" stood on six points of the arc), the clear place nearest one,
+    else a smaller triad whose names stay apart. Returns the corner ("lower left", ...) it
+    stands in or nearest."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     inches = min(0.35, 0.2 * height_inches(ax))  # smaller in a small panel
-    length = inches * (y1 - y0) / height_inches(ax)  # equal scales: the same along x
-    # From the edge: an arrow, its name beyond the tip, and the name's own half height.
-    edge = 1.45 * length + 0.7 * FONT["small"] / 72 * (y1 - y0) / height_inches(ax)
-    tips = [length * direction for direction in axes] + [1.45 * length * direction
-                                                         for direction in axes]
+    per_pt = (y1 - y0) / height_inches(ax) / 72  # data units a point (equal scales)
+    units = [direction / max(float(np.linalg.norm(direction)), 1e-9) for direction in axes]
+    # A name's box, half its width and height, with its halo and a point's room.
+    halves = np.array([((text_width(name, FONT["small"]) / 2 + HALO_PT / 2 + 1) * per_pt,
+                        (0.6 * FONT["small"] + HALO_PT / 2 + 1) * per_pt) for name in names])
 
-    def origin_of(corner: str) -> np.ndarray:
-        vertical, horizontal = corner.split()
-        return np.array([{"left": x0 + edge, "right": x1 - edge}.get(horizontal,
-                                                                    (x0 + x1) / 2),
-                         {"lower": y0 + edge, "upper": y1 - edge}.get(vertical,
-                                                                      (y0 + y1) / 2)])
+    def shape(length: float) -> tuple[float, list[np.ndarray]]:
+        """The room from an edge (an arrow, its name beyond the tip, the name's half
+        height) and the names' places from the origin, for arrows `length` long."""
+        edge = 1.45 * length + 0.7 * FONT["small"] * per_pt
+        return edge, [length * direction + 0.45 * length * unit
+                      for direction, unit in zip(axes, units)]
 
-    def covered(corner: str) -> int:
-        """The data points near the arrows and their names (sampled along each)."""
-        origin = origin_of(corner)
-        marks = np.array([origin + t * tip for tip in tips for t in np.linspace(0, 1, 6)])
+    def origins(edge: float) -> list[tuple[str, np.ndarray]]:
+        """The corners, then places on a grid between them, each with its nearest corner."""
+        xs = {"left": x0 + edge, "right": x1 - edge, "center": (x0 + x1) / 2}
+        ys = {"lower": y0 + edge, "upper": y1 - edge, "center": (y0 + y1) / 2}
+        corners = [(corner, np.array([xs[corner.split()[1]], ys[corner.split()[0]]]))
+                   for corner in TRIAD_CORNERS]
+        grid = [np.array([x, y]) for y in np.linspace(ys["lower"], ys["upper"], TRIAD_GRID)
+                for x in np.linspace(xs["left"], xs["right"], TRIAD_GRID)]
+        return corners + [(min(corners, key=lambda c: np.hypot(*(c[1] - at)))[0], at)
+                          for at in grid]
+
+    def covered(origin: np.ndarray, length: float, name_at: list[np.ndarray]) -> int:
+        """The data points near the arrows (sampled along each) or under the names."""
+        marks = np.array([origin + t * length * direction for direction in axes
+                          for t in np.linspace(0, 1, 6)])
         near = np.abs(points[:, None] - marks[None]).max(axis=2).min(axis=1) <= 0.25 * length
+        for at, (half_x, half_y) in zip(name_at, halves):
+            offset = np.abs(points - (origin + at))
+            near |= (offset[:, 0] <= half_x) & (offset[:, 1] <= half_y)
         return int(near.sum())
 
-    corner = min(TRIAD_CORNERS, key=covered)  # the lower left on a tie
-    origin = origin_of(corner)
-    for direction, name in zip(axes, names):
-        tip = origin + length * direction
-        ax.annotate("", xy=tip, xytext=origin, zorder=2,
+    def apart(name_at: list[np.ndarray]) -> bool:
+        """Whether the names' boxes at `name_at` stand clear of each other."""
+        return all(np.any(np.abs(name_at[i] - name_at[j]) > halves[i] + halves[j])
+                   for i in range(len(name_at)) for j in range(i))
+
+    best = None  # (covered, corner, origin, length, names' places)
+    for share in TRIAD_SHARES:  # the full size where any place is clear, else smaller
+        length = share * inches * 72 * per_pt
+        edge, name_at = shape(length)
+        if best is not None and not apart(name_at):  # smaller, "x1" ran into "x2"
+            break
+        for corner, origin in origins(edge):
+            count = covered(origin, length, name_at)
+            if best is None or count < best[0]:
+                best = (count, corner, origin, length, name_at)
+            if count == 0:
+                break
+        if best[0] == 0:
+            break
+    _, corner, origin, length, name_at = best
+    for direction, name, at in zip(axes, names, name_at):
+        ax.annotate("", xy=origin + length * direction, xytext=origin, zorder=2,
                     arrowprops={"arrowstyle": "-|>", "color": theme.muted, "lw": 0.9})
-        unit = direction / max(float(np.linalg.norm(direction)), 1e-9)
         # A halo in the background's color: the faint sheet beyond the codes moves under
         # the names (at 640x360 its lines crossed the x, y and z).
-        ax.text(*(tip + 0.45 * length * unit), name, color=theme.muted,
+        ax.text(*(origin + at), name, color=theme.muted,
                 fontsize=FONT["small"], ha="center", va="center", zorder=DYNAMIC + 1,
                 path_effects=[patheffects.withStroke(linewidth=HALO_PT,
                                                      foreground=theme.background)])
@@ -373,6 +406,8 @@ def _triad(ax, axes: np.ndarray, names: list[str], theme: Theme,
 
 
 HALO_PT = 3.0  # the triad's names' halo, a stroke this wide around each glyph
+TRIAD_GRID = 9  # places tried across the panel (a grid this many a side) for a triad
+TRIAD_SHARES = (1.0, 0.8, 0.6)  # ... at its full size, then smaller
 
 
 NOISY_NAME = MARK_NAMES["noisy"][0]  # a denoising run's x marks, joined to their outputs

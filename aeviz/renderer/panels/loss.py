@@ -15,6 +15,7 @@ from aeviz.renderer.description import (  # noqa: F401 - reference_levels: its o
     LossLimits,
     loss_limits_for,
     reference_levels,
+    run_terms,
 )
 from aeviz.renderer.labels import PathLabel
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
@@ -31,12 +32,13 @@ from aeviz.renderer.panels.style import (
     FONT,
     Rect,
     height_inches,
+    inset,
     panel_axes,
     style_grid,
     width_inches,
 )
 from aeviz.renderer.panels.terms import MARGIN_IN as TERMS_MARGIN_IN
-from aeviz.renderer.panels.terms import TermsAxis
+from aeviz.renderer.panels.terms import TermsAxis, readout_size
 from aeviz.renderer.scales import RISING_ROOM, loss_range, tick_name
 from aeviz.renderer.theme import Theme, line_style
 from aeviz.renderer.views import RunView, State
@@ -111,7 +113,9 @@ class LossPanel:
         limits = limits or loss_limits_for(views, options, span)
         terms = limits.terms_axis  # the objective's other terms, on a right axis
         left, bottom, right, top = LOSS_MARGINS_IN
-        ax = panel_axes(fig, slot, (left, bottom, TERMS_MARGIN_IN if terms else right, top),
+        readout = self._terms_readout(fig, slot, views[0], theme, limits) if terms else None
+        numbered = terms and readout is None
+        ax = panel_axes(fig, slot, (left, bottom, TERMS_MARGIN_IN if numbered else right, top),
                         theme, PANEL_TITLES["loss"])
         title_right(ax, theme)
         within = any((v.timeline % 1).any() for v in views)  # batch 9/13 of epoch 1 is at 0.69
@@ -144,8 +148,8 @@ class LossPanel:
             [(views[0].timeline, self.objective)] if self.objective is not None else [])
         clear_above(ax, curves, self._values_box(line_height))
         # The terms' axis first: its curves are curves a reference label must not cross.
-        self.terms = (TermsAxis(ax, views[0], theme, options.future, limits.terms_top)
-                      if terms else None)
+        self.terms = (TermsAxis(ax, views[0], theme, options.future, limits.terms_top,
+                                readout) if terms else None)
         # Reference lines and their labels, placed where no curve and no value label is.
         taken = [self._values_box(line_height)]
         points = curve_points(ax, curves)
@@ -164,6 +168,20 @@ class LossPanel:
         self.artists = self.lines + self.markers + self.values + (
             self.terms.artists if terms else []) + (
             [self.objective_line, self.objective_value] if self.objective is not None else [])
+
+    @staticmethod
+    def _terms_readout(fig: Figure, slot: Rect, view: RunView, theme: Theme,
+                       limits: LossLimits) -> float | None:
+        """None where the run's terms get their numbered axis on the plot this panel's slot
+        gives, else their readout's size (terms.readout_size): the readout stands on the
+        title row, the axis's margin given to the plot."""
+        left, bottom, right, top = LOSS_MARGINS_IN
+        _, _, width, height = inset(fig, slot, left, bottom, right, top)
+        width_in, height_in = fig.get_size_inches()
+        titles = [term.title for term in run_terms(view.run, theme)]
+        title_room_pt = width * width_in * 72 - text_width(PANEL_TITLES["loss"], FONT["title"])
+        return readout_size(view.run.terms, titles, limits.terms_top, height * height_in * 72,
+                            title_room_pt)
 
     def _references(self, points: np.ndarray, taken: list[Rect]) -> None:
         """The reference lines and their labels, clear of the curves and of each other."""
