@@ -2,6 +2,7 @@
 shown for an equal share of the frames), a still shows its moment's page, the viewer its
 slider's; a caption that fits is drawn as before."""
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -331,16 +332,18 @@ def test_an_abbreviation_ends_no_sentence():
 def test_the_viewer_shows_the_clips_page_at_each_epoch(tiny_run_path, pace):
     """The viewer's own frames have no hold and a linear pace: paged by them it showed
     another page than the clip's frame and the still at 47 of denoising's 201 epochs (144
-    with --pace log). At every slider position, the page of the clip's frame there."""
+    with --pace log). At every slider position, the page of the clip's frame there, the clip
+    without its hold: a long hold turns pages (iris's last) no slider position reached."""
     from aeviz.renderer.frames import clip_moments
 
     figure = Figure(figsize=(8, 4.5 + 0.6), dpi=60)
     FigureCanvasAgg(figure)
     run = trajectory.load(tiny_run_path)
-    options = RenderOptions(caption=DENOISING, duration=10, hold=2, pace=pace, size="640x360")
+    options = RenderOptions(caption=DENOISING, duration=10, hold=8, pace=pace, size="640x360")
     viewer = Viewer([run], options, figure)
     pages = page_texts(viewer.scene)
     assert len(pages) >= 3
+    options = dataclasses.replace(options, hold=0)  # (the viewer has none: it stays)
     clip = plan_frames([RunView(run).timeline], options)
     shown_pages = set()
     for index, position in enumerate(viewer.positions):

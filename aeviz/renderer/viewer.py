@@ -57,11 +57,13 @@ class Viewer:
                                                       pace="linear"))
         self.index, self.playing, self.started = 0, False, (0.0, 0)
         self.positions = [frame.position for frame in self.frames]  # the slider's epochs
-        # Each one's frame in the clip of these options (its hold and pace), whose caption
-        # page the viewer shows there: by the viewer's own frames, it showed another page
-        # than the clip and the still at 47 of denoising's 201 epochs.
-        self.moments = clip_moments([v.timeline for v in self.views], options,
-                                    self.positions)
+        # Each one's frame in the clip of these options (its pace) without its hold, whose
+        # caption page the viewer shows there: by the viewer's own frames, it showed another
+        # page than the clip at 47 of denoising's 201 epochs. Without the hold, which the
+        # viewer has none of (it stays where it is left): the pages a clip turns over its
+        # held end (iris's last) were out of the slider's reach.
+        self.moments = clip_moments([v.timeline for v in self.views],
+                                    dataclasses.replace(options, hold=0.0), self.positions)
         self.size, self.most_dpi = None, figure.dpi
         self.canvas = figure.canvas  # the window's (see on_resize)
         self.layout()
