@@ -4,6 +4,7 @@ slider's; a caption that fits is drawn as before."""
 
 import dataclasses
 import math
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from aeviz.renderer.panels.placement import (
     page_seconds,
     quick_pages_note,
     reading_seconds,
+    turn_frames,
     wrap_sentences,
 )
 from aeviz.renderer.rendering import render
@@ -190,6 +192,34 @@ def test_pages_too_quick_to_read_are_said_with_the_clips_length_that_reads():
     assert quick_pages_note([9.0], 3, 30, "at 640x360") is None  # one page: nothing turns
     assert quick_pages_note([2.5, 2.5], 15, 2, "at 640x360") is None  # 7.5 s: read
     assert quick_pages_note([2.5, 2.5], 14, 2, "at 640x360") is not None  # 7 s
+    # iris's pages at 1 fps (a tester's): 18 s are more than their 17.1 s, but in whole
+    # frames the third page (3.41 s) got 3 and the first's return (2.5 s) 2: said.
+    iris = [4.06, 3.76, 3.41, 3.35]
+    assert turn_frames(iris, 18) == [5, 4, 3, 4, 2]
+    assert quick_pages_note(iris, 18, 1, "at 640x360") == (
+        "caption: its 4 pages take 17.1 s to read at 640x360 (about 17 characters a second), "
+        "this clip turns them in 18.0 s (whole frames at 1 fps leave one short): a clip of 21 "
+        "s or more (--duration, --hold), a shorter caption or a larger --size gives each its "
+        "time")
+    assert quick_pages_note(iris, 21, 1, "at 640x360") is None
+    assert min(got / need for got, need in zip(turn_frames(iris, 21), iris + [2.5])) >= 1
+
+
+@examples(0.2)
+@given(st.lists(st.floats(2.5, 30), min_size=1, max_size=12), st.integers(0, 3000),
+       st.sampled_from([1, 2, 24, 30, 60]))
+def test_turn_frames_counts_each_turn_caption_page_shows(seconds, count, fps):
+    """turn_frames (bisected) against counting caption_page frame by frame; and where no note
+    is said, every page shows for its seconds and the first again for 2.5 s."""
+    shown = [caption_page(number, count, seconds) for number in range(count)]
+    runs = [(page, len(list(run))) for page, run in groupby(shown)]
+    turns = turn_frames(seconds, count)
+    assert sum(turns) == count
+    pages = list(range(len(seconds))) + [0] if len(seconds) > 1 else [0]
+    assert [(page, frames) for page, frames in zip(pages, turns) if frames] == runs
+    if quick_pages_note(seconds, count, fps, "here") is None and len(seconds) > 1:
+        assert all(frames >= need * fps - 1e-9
+                   for frames, need in zip(turns, [*seconds, 2.5]))
 
 
 def test_a_still_shows_the_page_of_its_moment_in_the_clip(run_cli, tiny_run_path, tmp_path):

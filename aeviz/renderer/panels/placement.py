@@ -486,11 +486,39 @@ def caption_page(number: int, count: int, seconds: list[float]) -> int:
     clip ends on its caption's first sentence, the lesson in brief, where a slide takes its
     last frame (vae-vs-ae's ended on "Each plane has its own scale."). A short page stays
     as long as a long one would not: equal shares left 90 characters 2.4 s, as 40."""
+    return _turn(number, count, seconds) % max(len(seconds), 1)
+
+
+def _turn(number: int, count: int, seconds: list[float]) -> int:
+    """Which turn of caption_page's frame `number` of `count` is: the k-th page's, or the
+    first page's return (len(seconds))."""
     if len(seconds) < 2:
         return 0
     ends = list(accumulate([*seconds, READABLE_PAGE_S]))
     at = max(number, 0) / max(count, 1) * ends[-1]
-    return min(bisect_right(ends, at), len(seconds)) % len(seconds)
+    return min(bisect_right(ends, at), len(seconds))
+
+
+def turn_frames(seconds: list[float], count: int) -> list[int]:
+    """The frames of a clip of `count` that each turn of caption_page takes: the pages in
+    order, then the first page's return (0 for a turn no frame shows)."""
+    if len(seconds) < 2:
+        return [count]
+    # The first frame of each turn (or of a later one: turns rise with the frames).
+    starts = [bisect_left(range(count), turn, key=lambda number: _turn(number, count, seconds))
+              for turn in range(len(seconds) + 1)]
+    return [end - start for start, end in zip(starts, starts[1:] + [count])]
+
+
+def short_pages(seconds: list[float], frames: int, fps: float) -> bool:
+    """Whether a clip of `frames` at `fps` shows any of its caption's pages, which take
+    `seconds` each to read (page_seconds), for less than that (the first page's return: for
+    less than READABLE_PAGE_S), counted in whole frames: at 1 fps a page of 3.4 s got 3."""
+    if len(seconds) < 2:
+        return False
+    needs = [*seconds, READABLE_PAGE_S]
+    return any(shown < need * fps - 1e-9
+               for shown, need in zip(turn_frames(seconds, frames), needs))
 
 
 def reading_seconds(seconds: list[float]) -> float:
@@ -500,16 +528,20 @@ def reading_seconds(seconds: list[float]) -> float:
 
 
 def quick_pages_note(seconds: list[float], frames: int, fps: float, where: str) -> str | None:
-    """A note where a clip of `frames` at `fps` turns its caption's pages, which take
-    `seconds` each to read (page_seconds), quicker than a room reads them, with the clip's
-    length that would give each its time; else None."""
-    needed = reading_seconds(seconds)
-    if fps <= 0 or frames / fps >= needed:
+    """A note where a clip of `frames` at `fps` shows a page of its caption, which take
+    `seconds` each to read (page_seconds), for less than a room takes to read it, with the
+    clip's length, in whole seconds, that gives each its time; else None."""
+    if fps <= 0 or not short_pages(seconds, frames, fps):
         return None
+    needed = reading_seconds(seconds)
+    least = math.ceil(needed)  # (at a few frames a second, whole frames may need more)
+    while short_pages(seconds, round(least * fps), fps) and least < 2 * needed + 10:
+        least += 1
+    whole = f" (whole frames at {fps:g} fps leave one short)" if frames / fps >= needed else ""
     return (f"caption: its {len(seconds)} pages take {needed:.1f} s to read {where} (about "
             f"{READING_CHARS_PER_S} characters a second), this clip turns them in "
-            f"{frames / fps:.1f} s: a clip of {math.ceil(needed)} s or more (--duration, "
-            "--hold), a shorter caption or a larger --size gives each its time")
+            f"{frames / fps:.1f} s{whole}: a clip of {least} s or more (--duration, --hold), "
+            "a shorter caption or a larger --size gives each its time")
 
 
 def line_baselines(lines: list[str], size: float,
