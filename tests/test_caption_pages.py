@@ -415,3 +415,17 @@ def test_a_caption_of_no_sentence_ends_is_paged_whole_though_a_cut_meets_its_own
     assert not any("……" in line for page in pages for line in page.lines)
     printed = "".join("".join(page.lines) for page in pages)
     assert "".join(printed.split()).replace("…", "") == "".join(text.split()).replace("…", "")
+
+
+def test_a_still_of_a_caption_of_lines_counts_lines_not_sentences(tiny_run_path):
+    """A caption of three lines of its own, of two sentences each, paged at sentences at
+    640x360: its still said "lines 1 to 2 of 6" for one line shown (a tester's)."""
+    text = ("The loss falls fast at first. Then it slows.\nThe codes part in two. Then in "
+            "four.\nTraining stops at 0.035. The end.")
+    run = trajectory.load(tiny_run_path)
+    scene = scene_of(run, text, still=(0, 100))
+    assert len(scene.caption_pages) >= 3
+    assert page_texts(scene)[0] == "The loss falls fast at first. Then it slows."
+    assert [note for note in scene.notes if note.startswith("caption")] == [
+        "caption: line 1 of 3 fits a 640x360 frame, as the clip shows it at this moment; the "
+        "rest is left out"]

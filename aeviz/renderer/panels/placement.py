@@ -442,7 +442,10 @@ def page_note(text: str, pages: list[CaptionPage], page: int, where: str,
         return left_out_note(text, pages[0].lines, where)
     plain = _plain_lines(_stray_dollars_escaped(text))
     unit = "line" if "\n" in plain else "sentence"
-    ends = _whole_ends(plain)
+    # Counted in its unit: a caption of lines of its own pages at sentences too, and counted
+    # by both ends its still said "lines 1 to 2 of 6" of three lines, showing one.
+    ends = _whole_ends(plain) if unit == "sentence" else \
+        [match.start() for match in re.finditer("\n", plain)]
     total = len(ends) + 1
     if not still:
         cut = [str(1 + sum(end <= start for end in ends))
