@@ -923,3 +923,23 @@ def assert_key_whole(tmp_path, size, names, variational, extras, monkeypatch,
     box = plane.ax.get_window_extent(renderer)
     for key in plane.ax.findobj(Legend):
         assert not overlap(key.get_window_extent(renderer), box)
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_run_names_in_the_loss_readout_lose_their_detail_before_their_words(example_runs,
+                                                                            size):
+    """The optimizers comparison's runs named with their learning rates ("Adam (lr 0.005)",
+    a lecturer's: a student read "Adam beats SGD" not knowing its steps) read "Adam (lr 0.…
+    0.0460" in the 640x360 loss readout: there each name drops its parenthesis, every run's
+    alike, and keeps its words; at 1280x720 all of it."""
+    from aeviz.renderer.panels import LossPanel
+
+    labels = ("SGD (lr 0.1)", "Momentum (lr 0.1)", "RMSProp (lr 0.005)", "Adam (lr 0.005)")
+    runs = [example_runs[f"optimizers-{name}"] for name in ("sgd", "momentum", "rmsprop",
+                                                             "adam")]
+    views = [RunView(run, label) for run, label in zip(runs, labels)]
+    end = float(runs[0].epoch[-1])
+    scene = Scene(views, RenderOptions(size=size, panels=("code", "loss")), (0, end))
+    (loss,) = [panel for panel, _ in scene.panels if isinstance(panel, LossPanel)]
+    expected = labels if size == "1280x720" else tuple(label.split(" (")[0] for label in labels)
+    assert tuple(loss.names) == expected

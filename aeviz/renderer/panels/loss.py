@@ -126,7 +126,10 @@ class LossPanel:
         ax.set_ylabel("RMSE")
         style_grid(ax, theme)
         self.views, self.single, self.ax = views, len(views) == 1, ax
-        self.names, self.finished_words = zip(*(self._readout_name(view) for view in views))
+        bare = any(self._readout_name(view)[0] == _without_detail(view.label or "")
+                   != (view.label or "") for view in views)
+        self.names, self.finished_words = zip(*(self._readout_name(view, bare)
+                                                for view in views))
         self.background = theme.background  # parts end dots at one place (end_dot_looks)
         # A blow-up ends at the top right, on the axis's top (scales.loss_range): the value
         # labels go to the top left, which its curve leaves free.
@@ -234,7 +237,7 @@ class LossPanel:
                                          ha=ha)
         ax.add_artist(self.objective_value)
 
-    def _readout_name(self, view: RunView) -> tuple[str, str]:
+    def _readout_name(self, view: RunView, bare: bool = False) -> tuple[str, str]:
         """The run's name in its readout and the word its readout ends with once the run has
         finished: the name shortened where "NAME 0.0000 (finished)" is wider than the panel
         (at 640x360 "seed-default (1)" lost its start to the axes' edge), a numbered name
@@ -244,6 +247,8 @@ class LossPanel:
         if self.single:
             return "RMSE", ""
         name, size = view.label or "", FONT["label"]
+        if bare:  # (one run's name without its detail: every run's, alike)
+            name = _without_detail(name)
         ends_early = float(view.timeline[-1]) < max(float(v.timeline[-1]) for v in self.views)
         room = 0.96 * width_inches(self.ax) * 72
         words = FINISHED_WORDS if ends_early else ("",)
@@ -254,6 +259,10 @@ class LossPanel:
         value = " " + self._widest_value(view) + word
         number = re.search(r" \(\d+\)$", name)
         suffix = number[0] if number else ""
+        # A name's closing parenthesis, a detail its plane's title shows, goes before its
+        # words are cut: at 640x360 "Adam (lr 0.005)" read "Adam (lr 0.… 0.0460".
+        if text_width(_without_detail(name) + value, size) <= room:
+            return _without_detail(name), word
         head, budget = name[:len(name) - len(suffix)], room - text_width(value + suffix, size)
         for _ in range(4):  # the parts' widths do not quite add up to the line's
             shown = fit_text(head, size, max(budget, 1.0)) + suffix
@@ -542,3 +551,10 @@ def at_least_three_ticks(ax: Axes) -> None:
             ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: tick_name(value)))
         return
     ax.yaxis.set_major_locator(MaxNLocator("auto", min_n_ticks=3))
+
+
+def _without_detail(name: str) -> str:
+    """A run's name without its closing parenthesis ("Adam (lr 0.005)": "Adam"); a run's
+    number ("seed-default (1)"), which tells two runs of one name apart, stays."""
+    detail = re.search(r" \(([^()]*)\)$", name)
+    return name if detail is None or detail[1].isdigit() else name[:detail.start()]
