@@ -428,3 +428,11 @@ def test_api_overrides_apply_or_raise_aeviz_error(key, value):
         load_default([key, value])
     except AevizError:
         pass
+
+
+def test_a_number_of_thousands_of_digits_is_refused_on_one_short_line(run_cli, tiny_toml):
+    """`--set train.epochs=<4,000 nines>` echoed every digit: a 4,053-character line."""
+    result = run_cli("validate", tiny_toml, "--set", "train.epochs=" + "9" * 4000)
+    assert result.exit_code == 2
+    assert result.output.strip() == ("Error: --set train.epochs: must be <= 10000000, got "
+                                     "integer of about 4000 digits")

@@ -85,10 +85,12 @@ def integer(*, minimum: int | None = None, maximum: int | None = None) -> Check:
             raise Invalid(f"must be a whole number {AS_DIGITS}, got {shown(value)}")
         if isinstance(value, bool) or not isinstance(value, int):
             raise Invalid(f"must be a whole number, got {shown(value)}")
+        # (a number of 4,000 digits echoed whole made a 4,053-character message line)
+        got = value if value.bit_length() <= 100 else shown(value)
         if minimum is not None and value < minimum:
-            raise Invalid(f"must be >= {minimum}, got {value}")
+            raise Invalid(f"must be >= {minimum}, got {got}")
         if maximum is not None and value > maximum:
-            raise Invalid(f"must be <= {maximum}, got {value}")
+            raise Invalid(f"must be <= {maximum}, got {got}")
         return value
     return check
 
