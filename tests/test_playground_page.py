@@ -429,7 +429,8 @@ def test_a_hidden_knobs_value_is_neither_used_nor_saved(browser, pages):
 # `aeviz validate --set key=text`.
 NUMBER_TEXTS = [("train.learning_rate", text) for text in (
     "abc", "-1", "0", "Infinity", "inf", "-inf", "1e999", "nan", "0x10", "0o7", ".5", "1.",
-    "1_0", "+0.5", "1e-3", "2.5e-05", "", "0.01 0.02", "1e21")] + [
+    "1_0", "+0.5", "1e-3", "2.5e-05", "", "0.01 0.02", "1e21", "\u202eabc 1e400 \u200f",
+    "a\tb", 'say "hi" \\ there', "x\U0001F600")] + [
     ("train.batch_size", text) for text in ("0.5", "2.0", "abc", "0", "0x2", "1e400", "08",
                                             "-3", "1e2", "1e9")] + [
     ("train.masking", "1.5"), ("train.epochs", "0"), ("train.seed", "-1"),

@@ -149,6 +149,14 @@
     if (size !== 0 && (size >= 1e16 || size < 1e-4)) return value.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
     return Number.isInteger(value) ? value.toFixed(1) : String(value);
   }
+  /** `text` as the CLI prints it (aeviz/text.py, printable): every character a terminal or
+   * a page's layout would act on (controls, line breaks, bidirectional controls: typed
+   * U+202E turned the message around) as \uXXXX. */
+  function printable(text) {
+    // eslint-disable-next-line no-control-regex
+    const refused = /[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/gu;
+    return text.replace(refused, (found) => `\\u${found.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  }
   /** The value of knob `key` typed as `text`, as `--set key=text` gives it to the schema;
    * what the schema refuses for its type is refused here with the CLI's message (its bounds:
    * `checked`). */
@@ -163,7 +171,7 @@
     }
     const whole = knob.kind === "integer", number = tomlNumber(text);
     const wanted = whole ? "a whole number" : "a number";
-    if (!number) throw new Error(`${key}: must be ${wanted}, got string ${JSON.stringify(text.length > 60 ? text.slice(0, 59) + "\u2026" : text)}`);
+    if (!number) throw new Error(`${key}: must be ${wanted}, got string "${printable(text.length > 60 ? text.slice(0, 59) + "\u2026" : text)}"`);
     if (whole && !number.whole) {  // (the CLI's words: settings/fields.py, AS_DIGITS)
       const asDigits = Number.isInteger(number.value) ? " written as digits alone (a point or an exponent makes a TOML decimal)" : "";
       throw new Error(`${key}: must be a whole number${asDigits}, got number ${pythonFloat(number.value)}`);
