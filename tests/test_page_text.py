@@ -778,3 +778,33 @@ def test_a_reconstructions_axis_names_stand_outside_its_plots(browser, pages, si
                       and min(t["box"][3], y1) - max(t["box"][1], y0) > 1]
             assert inside == [], (size, inside)
         assert problems(driver) == [], size
+
+
+@pytest.mark.parametrize("name", ["too-high-learning-rate", "decoder-manifold"])
+def test_a_phones_title_breaks_between_words_the_counter_under_it(browser, full_pages, name):
+    """On a phone (375x667) the counter kept room for its widest text ("epoch 1, batch
+    12/13") beside the title, which broke in 95 px into "Too high / a / learning / rate: /
+    diverge / nce" (a lecturer's): the title takes its line, its words whole, the counter
+    under it, right-aligned, and nothing wider than the window."""
+    with lecturer_window(browser, (375, 667)):
+        driver = open_page(browser, full_pages(name))
+        head = driver.execute_script("""
+          const title = document.getElementById('title');
+          const words = [];  // each word's boxes: one unless it broke across lines
+          const walker = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.textContent.matchAll(/\\S+/g)) {
+              const range = document.createRange();
+              range.setStart(node, match.index);
+              range.setEnd(node, match.index + match[0].length);
+              words.push([match[0], range.getClientRects().length]);
+            }
+          }
+          const t = title.getBoundingClientRect();
+          const c = document.getElementById('counter').getBoundingClientRect();
+          return {words, title: [t.left, t.right, t.bottom], counter: [c.left, c.right, c.top],
+                  width: document.getElementById('panels').clientWidth};""")
+    assert head["words"] and all(boxes == 1 for _, boxes in head["words"]), head["words"]
+    assert head["counter"][2] >= head["title"][2] - 1  # under the title
+    assert head["title"][1] - head["title"][0] >= 0.9 * head["width"]  # the line's width
+    assert head["counter"][1] <= 375

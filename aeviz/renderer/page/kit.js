@@ -211,6 +211,11 @@ page.kit = (() => {
 
   const SHORT_TITLES = { "code layer": "code", "decoder over the code plane": "decoder",
     "reconstruction error": "error", "weights and biases": "weights" };
+  // A title's short form: its SHORT_TITLES entry, else a run's name without its closing
+  // parenthesis, a detail ("RMSProp (lr 0.005)" cut to "RMSProp (lr…" over a 112 px plane:
+  // "RMSProp", as the clip's loss readout drops it); a run's number ("(2)") stays.
+  const shortTitle = (title) => SHORT_TITLES[title]
+    || title.replace(/ \(([^()]*)\)$/, (detail, inside) => (/^\d+$/.test(inside) ? detail : ""));
 
   // What a reconstruction panel says before a hover, long to short (a short form, not a cut word).
   const HOVER_FORMS = ["hover the code plane", "hover the codes", "hover a code"];
@@ -281,14 +286,13 @@ page.kit = (() => {
     // "code layer", as the clip gives way on a generic title rather than cut a word).
     fitTitle() {
       this.title.textContent = this.spec.title;
-      const short = SHORT_TITLES[this.spec.title];
-      if (short && !this.titleWhole()) this.title.textContent = short;
+      const short = shortTitle(this.spec.title);
+      if (short !== this.spec.title && !this.titleWhole()) this.title.textContent = short;
     }
     // The longest of `forms` (long to short) beside the full title that leaves it whole, else
     // beside the title's short form, else the shortest (the title then cut).
     setAside(forms) {
-      for (const title of [this.spec.title, SHORT_TITLES[this.spec.title]]) {
-        if (!title) continue;
+      for (const title of new Set([this.spec.title, shortTitle(this.spec.title)])) {
         this.title.textContent = title;
         for (const text of forms) {
           this.aside.textContent = text;
