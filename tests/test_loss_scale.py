@@ -83,6 +83,25 @@ def test_the_sparse_penalty_at_640x360_is_numbered_0_and_1():
     assert fitted_ticks(0.444, 2.236, 30.0, 10.5) == []  # not even those: none
 
 
+@pytest.mark.parametrize("scale, expected", [(1e-9, "e−9"), (1.0, None)])
+def test_the_terms_axis_numbers_say_their_magnitude(scale, expected):
+    """Terms of 2.5e-9 were numbered "0 1 2 3" (matplotlib's offset text, which the twin
+    axis does not show, held the "1e-9"; a tester's): numbered as the page numbers them."""
+    from matplotlib.figure import Figure
+
+    from aeviz.renderer.panels.terms import number_axis
+
+    twin = Figure(figsize=(4, 3), dpi=100).add_subplot()
+    values = np.linspace(0.5, 2.5, 20)[:, None] * scale
+    ticks = number_axis(twin, values, 3.5 * scale)
+    labels = [label.get_text() for label in twin.get_yticklabels()]
+    assert len(ticks) >= 2 and labels[0] == "0"
+    if expected:
+        assert all(label.endswith(expected) for label in labels[1:]), labels
+    else:
+        assert labels[1:] == [f"{tick:g}" for tick in ticks[1:]]
+
+
 @pytest.fixture(scope="module")
 def activations() -> list:
     return [train(load_experiment(EXAMPLES / f"{name}.toml")) for name in ACTIVATIONS]

@@ -160,7 +160,9 @@ def number_axis(twin: Axes, values: np.ndarray, top: float) -> list[float]:
     largest = float(np.nanmax(values)) if values.size else 0.0
     ticks = fitted_ticks(largest, top, twin.get_window_extent().height * 72 / twin.figure.dpi) \
         if np.isfinite(largest) else []
-    twin.set_yticks(ticks)
+    # Labeled as the page labels them (short_number, kit.js tickText): matplotlib's own put
+    # the magnitude of terms of 2e-10 in an offset text the twin axis does not show ("0 2 4").
+    twin.set_yticks(ticks, [short_number(tick) for tick in ticks])
     if ticks:
         twin.spines["right"].set_bounds(0, ticks[-1])
     return ticks
