@@ -785,7 +785,8 @@ def test_a_phones_title_breaks_between_words_the_counter_under_it(browser, full_
     """On a phone (375x667) the counter kept room for its widest text ("epoch 1, batch
     12/13") beside the title, which broke in 95 px into "Too high / a / learning / rate: /
     diverge / nce" (a lecturer's): the title takes its line, its words whole, the counter
-    under it, right-aligned, and nothing wider than the window."""
+    under it, right-aligned, and nothing wider than the window; the details ("S…" beside
+    the divergence's status) on a line of their own where the status leaves them too little."""
     with lecturer_window(browser, (375, 667)):
         driver = open_page(browser, full_pages(name))
         head = driver.execute_script("""
@@ -802,9 +803,13 @@ def test_a_phones_title_breaks_between_words_the_counter_under_it(browser, full_
           }
           const t = title.getBoundingClientRect();
           const c = document.getElementById('counter').getBoundingClientRect();
+          const d = document.getElementById('details');
           return {words, title: [t.left, t.right, t.bottom], counter: [c.left, c.right, c.top],
-                  width: document.getElementById('panels').clientWidth};""")
+                  width: document.getElementById('panels').clientWidth, details: d.textContent,
+                  detailsWhole: d.scrollWidth <= d.clientWidth + 1};""")
     assert head["words"] and all(boxes == 1 for _, boxes in head["words"]), head["words"]
     assert head["counter"][2] >= head["title"][2] - 1  # under the title
     assert head["title"][1] - head["title"][0] >= 0.9 * head["width"]  # the line's width
     assert head["counter"][1] <= 375
+    # and the details beside the status whole, not "S…"
+    assert head["detailsWhole"] and not head["details"].endswith("…"), head["details"]
