@@ -28,7 +28,7 @@ from aeviz.renderer.frames import (
     nearest_snapshot,
     plan_frames,
 )
-from aeviz.renderer.panels.placement import caption_page, quick_pages_note
+from aeviz.renderer.panels.placement import quick_pages_note, turn_frames
 from aeviz.renderer.panels.style import frame_pixels
 from aeviz.renderer.views import RunView, run_views
 from aeviz.settings import RenderOptions
@@ -150,8 +150,9 @@ def _render(runs: list[Trajectory], output: str | Path, options: RenderOptions,
 
 def unseen_pages(seconds: list[float], frames: int) -> list[int]:
     """The caption pages (numbered from 1), of pages that take `seconds` each to read, that
-    no frame of a clip of `frames` shows."""
-    shown = {caption_page(number, frames, seconds) for number in range(frames)}
+    no frame of a clip of `frames` shows (in none of their turns: turn_frames)."""
+    turns = turn_frames(seconds, frames)
+    shown = {turn % max(len(seconds), 1) for turn, count in enumerate(turns) if count}
     return [page + 1 for page in range(len(seconds)) if page not in shown]
 
 
