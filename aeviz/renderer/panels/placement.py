@@ -495,11 +495,18 @@ def caption_page(number: int, count: int, seconds: list[float]) -> int:
 def _turn(number: int, count: int, seconds: list[float]) -> int:
     """Which turn of caption_page's frame `number` of `count` is: the k-th page's, or the
     first page's return (len(seconds))."""
-    if len(seconds) < 2:
-        return 0
-    ends = list(accumulate([*seconds, READABLE_PAGE_S]))
+    return _turn_of(number, count, _turn_ends(seconds)) if len(seconds) > 1 else 0
+
+
+def _turn_ends(seconds: list[float]) -> list[float]:
+    """Where each turn of pages that take `seconds` each ends, in seconds of reading."""
+    return list(accumulate([*seconds, READABLE_PAGE_S]))
+
+
+def _turn_of(number: int, count: int, ends: list[float]) -> int:
+    """_turn, given the turns' `ends` (_turn_ends)."""
     at = max(number, 0) / max(count, 1) * ends[-1]
-    return min(bisect_right(ends, at), len(seconds))
+    return min(bisect_right(ends, at), len(ends) - 1)
 
 
 def turn_frames(seconds: list[float], count: int) -> list[int]:
@@ -508,7 +515,8 @@ def turn_frames(seconds: list[float], count: int) -> list[int]:
     if len(seconds) < 2:
         return [count]
     # The first frame of each turn (or of a later one: turns rise with the frames).
-    starts = [bisect_left(range(count), turn, key=lambda number: _turn(number, count, seconds))
+    ends = _turn_ends(seconds)  # (once, not at every step of the bisection)
+    starts = [bisect_left(range(count), turn, key=lambda number: _turn_of(number, count, ends))
               for turn in range(len(seconds) + 1)]
     return [end - start for start, end in zip(starts, starts[1:] + [count])]
 
