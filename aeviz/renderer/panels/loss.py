@@ -126,10 +126,11 @@ class LossPanel:
         ax.set_ylabel("RMSE")
         style_grid(ax, theme)
         self.views, self.single, self.ax = views, len(views) == 1, ax
-        bare = any(self._readout_name(view)[0] == _without_detail(view.label or "")
-                   != (view.label or "") for view in views)
-        self.names, self.finished_words = zip(*(self._readout_name(view, bare)
-                                                for view in views))
+        named = [self._readout_name(view) for view in views]
+        if any(name == _without_detail(view.label or "") != (view.label or "")
+               for (name, _), view in zip(named, views)):
+            named = [self._readout_name(view, bare=True) for view in views]
+        self.names, self.finished_words = zip(*named)
         self.background = theme.background  # parts end dots at one place (end_dot_looks)
         # A blow-up ends at the top right, on the axis's top (scales.loss_range): the value
         # labels go to the top left, which its curve leaves free.
