@@ -181,19 +181,21 @@ def inside_ticks(axis, ticks, size: float) -> list[float]:
     start, end = (box.x0, box.x1) if across else (box.y0, box.y1)
     px_per_pt = ax.figure.dpi / 72
     formatter = axis.get_major_formatter()
+    line_box = None if across else y_label_extent(ax.figure, size)
     kept = []  # (tick, its label's span in pixels along the axis)
     for tick in sorted(ticks):
         if not low <= tick <= high:
             continue
         at = ax.transData.transform((tick, 0) if across else (0, tick))[0 if across else 1]
         if across:  # its width, and a gap from the edge ("3" 0.7 px from it read as touching)
-            half_pt = TextToPath().get_text_width_height_descent(
-                formatter(tick), FontProperties(size=size), ismath=False)[0] / 2 + EDGE_GAP_PT
-        else:  # half a line's box, which has room above and below the figures already
-            half_pt = LABEL_LINE * size / 2
-        half = half_pt * px_per_pt
-        if start <= at - half and at + half <= end:
-            kept.append((float(tick), (min(at - half, at + half), max(at - half, at + half))))
+            half = (TextToPath().get_text_width_height_descent(
+                formatter(tick), FontProperties(size=size), ismath=False)[0] / 2
+                + EDGE_GAP_PT) * px_per_pt
+            below, above = half, half
+        else:  # its line's box as drawn, which is not centred on the tick
+            below, above = line_box
+        if start <= at - below and at + above <= end:
+            kept.append((float(tick), (at - below, at + above)))
     kept.sort(key=lambda entry: entry[1])
     while any(later[1][0] - earlier[1][1] < size * px_per_pt
               for earlier, later in zip(kept, kept[1:])):
@@ -202,8 +204,19 @@ def inside_ticks(axis, ticks, size: float) -> list[float]:
     return sorted(tick for tick, _ in kept)
 
 
+def y_label_extent(fig: Figure, size: float) -> tuple[float, float]:
+    """How far a y tick label's box (`size` points) reaches below and above its tick, in
+    pixels, as matplotlib lays it out (centred on its baseline's middle, so not evenly; the
+    box's height differs between matplotlib versions: 3.10 rounds it up to whole pixels)."""
+    from matplotlib.text import Text
+
+    label = Text(0, 0, "0", fontsize=size, va="center_baseline", ha="right")
+    label.set_figure(fig)
+    box = label.get_window_extent(fig.canvas.get_renderer())
+    return -box.y0, box.y1
+
+
 FINER_TRIES = 4  # follow_ticks' tries at finer steps for two labels inside
-LABEL_LINE = 1.12  # a tick label's box height (matplotlib's), in sizes of its font
 EDGE_GAP_PT = 1.0  # the least room between an x tick label and the plane's side's end
 
 
