@@ -894,6 +894,60 @@ def test_the_divergence_handout_shows_the_blow_up_by_default(runs):
         assert page.x0 <= box.x0 and box.x1 <= page.x1, text.get_text()
 
 
+def test_the_divergence_handout_shows_the_first_steps_rise_on_a_linear_inset(runs):
+    """A lecturer: on the handout's log axis, 1 to 1e27, batches 0 to 9 (0.18 to 1.09, with
+    batch 7's fall) lay flat, against the caption's "rises unevenly". An inset above them
+    draws the same steps on a linear scale, each over its own batch; the log axis's numbers
+    beside it are left out (they would read as its scale)."""
+    run = runs["too-high-learning-rate"]
+    handout = default_handout(run)
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    ax = handout.figure.axes[-1]  # the loss panel
+    (inset,) = ax.child_axes
+    assert inset.get_yscale() == "linear" and ax.get_yscale() == "log"
+    loss = np.asarray(run.loss, float)
+    (curve,) = [line for line in inset.lines if len(line.get_ydata()) > 2]
+    assert np.array_equal(curve.get_ydata(), loss[:10])  # batches 0 to 9, as recorded
+    assert np.array_equal(curve.get_xdata(), run_views([run], run.experiment.render)[0]
+                          .timeline[:10])
+    # each point over its own batch on the loss panel's x axis
+    for x in curve.get_xdata()[[0, -1]]:
+        assert abs(inset.transData.transform((x, 0))[0]
+                   - ax.transData.transform((x, 1))[0]) < 0.5
+    # batch 7's fall is a drop a student sees: a tenth of the inset's height at least
+    heights = inset.transData.transform(np.column_stack([curve.get_xdata(), loss[:10]]))[:, 1]
+    assert heights[6] - heights[7] > 0.1 * inset.bbox.height
+    # its numbers read (two at least, inside its limits), the log axis's beside it do not
+    low, high = inset.get_ylim()
+    assert len([t for t in inset.get_yticklabels() if t.get_text()
+                and low <= t.get_position()[1] <= high]) >= 2
+    box = inset.get_window_extent(renderer)
+    beside = [t for t in ax.get_yticklabels() if t.get_text()
+              and box.y0 <= t.get_window_extent(renderer).y0 <= box.y1]
+    assert not beside, [t.get_text() for t in beside]
+    # nothing of the log curve under it
+    points = ax.transData.transform(np.column_stack([ax.lines[0].get_xdata(),
+                                                     ax.lines[0].get_ydata()]))
+    assert not ((points[:, 0] > box.x0) & (points[:, 0] < box.x1) & (points[:, 1] > box.y0)
+                & (points[:, 1] < box.y1)).any()
+    # a run that did not diverge has none
+    assert not default_handout(runs["seed-default"]).figure.axes[-1].child_axes
+
+
+@pytest.mark.parametrize("kind", [".pdf", ".svg", ".png"])
+def test_the_divergence_handout_is_written_in_every_format(runs, tmp_path, kind):
+    """Its planes' following ticks measure their labels while a .pdf or .svg is saved, when
+    the figure's canvas is that format's (it lends no renderer: a traceback, once)."""
+    from aeviz.renderer.figure import draw_figure
+
+    run = runs["too-high-learning-rate"]
+    output = tmp_path / f"handout{kind}"
+    draw_figure([run], output, run.experiment.render)
+    head = output.read_bytes()[:8]
+    assert head.startswith({".pdf": b"%PDF", ".svg": b"<?xml", ".png": b"\x89PNG"}[kind])
+
+
 @pytest.mark.parametrize("size", ["640x360", "1280x720"])
 def test_the_divergences_following_ticks_stay_inside_the_plane(runs, size, monkeypatch):
     """A lecturer at 640x360: on the last frame "1.2e14" stood centred on the code plane's

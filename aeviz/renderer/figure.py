@@ -29,7 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
 
 from aeviz.errors import SettingError
@@ -94,6 +94,9 @@ TEXT_WIDTH = 6.3               # inches: A4 or Letter with ordinary margins
 MOST_HEIGHT = 9.0              # inches: Letter's text block with 1 in margins (A4's is taller)
 PNG_DPI = 200
 FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
+INSET_GAP = 0.12  # axes fraction between flattened steps and the inset that shows them
+INSET_LEAST = 0.3  # an inset's least height, axes fraction
+INSET_MARKERS = 30  # an inset's points drawn as dots up to this many
 MOMENT_MARKER_PT = 3.2  # the loss curve's dot at each moment (diameter)
 TERMS_ROOM = 0.55  # inches right of the loss plot for a terms axis's ticks and name
 # Margins and gaps in inches.
@@ -180,14 +183,21 @@ def blow_up_positions(timeline: np.ndarray, loss: np.ndarray) -> list[float]:
     """Where a diverged run's loss changes: its first moment, the last before the steps that
     each multiply the loss by more than CLIMB (the blow-up), and those steps (at most
     MOST_CLIMB_COLUMNS of them, spread evenly from the first to the last)."""
-    calm = len(loss) - 1  # the last moment before the blow-up
-    while calm > 1 and loss[calm] > CLIMB * loss[calm - 1]:
-        calm -= 1
+    calm = calm_end(loss)
     climb = np.arange(min(calm + 1, len(loss) - 1), len(loss))
     if len(climb) > MOST_CLIMB_COLUMNS:
         climb = climb[np.round(np.linspace(0, len(climb) - 1, MOST_CLIMB_COLUMNS)).astype(int)]
     picks = sorted({0, calm, *climb.tolist()})
     return [float(timeline[i]) for i in picks]
+
+
+def calm_end(loss: np.ndarray) -> int:
+    """The last snapshot before a diverged run's blow-up: the steps after it each multiply
+    the loss by more than CLIMB."""
+    calm = len(loss) - 1
+    while calm > 1 and loss[calm] > CLIMB * loss[calm - 1]:
+        calm -= 1
+    return calm
 
 
 def _spelled(kind: str, value: float) -> str:
@@ -579,6 +589,8 @@ class HandoutFigure:
             x = to_x.transform((position, 1.0))[0]
             lines = np.concatenate([lines, np.column_stack(
                 [np.full(200, x), np.linspace(0, 1, 200)])])
+        if len(self.views) == 1 and self.views[0].run.meta.stop_reason == "diverged":
+            taken.extend(self._calm_inset(ax, end))
         for ref in limits.references:
             taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts),
                                                                      FONT["tick"]),
@@ -588,6 +600,66 @@ class HandoutFigure:
         self._moment_dots(ax)
         if several:
             self._end_names(ax, curves)
+
+    def _calm_inset(self, ax: Axes, end: float) -> list[tuple]:
+        """A diverged run's steps before its blow-up again, on a linear scale, in an inset
+        above them, each point over its own on the x axis: on a log axis 28 decades tall
+        they lie flat (too-high-learning-rate's RMSE rising unevenly from 0.18 to 1.09 read
+        as a line at 1). Its numbers stand right of it, in the room before the next moment's
+        line. Returns the boxes it takes (axes fractions), which labels keep clear of; none
+        where the log axis does not flatten those steps or there is no room."""
+        view = self.views[0]
+        loss = np.asarray(view.run.loss, float)
+        calm = calm_end(loss)
+        steps, values = view.timeline[:calm + 1], loss[:calm + 1]
+        if ax.get_yscale() != "log" or calm < 2 or steps[-1] > end:
+            return []
+        to_axes = ax.transData + ax.transAxes.inverted()
+        (left, low), (right, high) = to_axes.transform([(steps[0], values.min()),
+                                                         (steps[-1], values.max())])
+        bottom = high + INSET_GAP
+        top = 1 - 2.4 * FONT["label"] / 72 / LOSS_HEIGHT  # under the moments' letters
+        later = view.timeline[calm + 1:]  # the next moment's line bounds the numbers' room
+        room = (to_axes.transform((later[0], 0))[0] - right) * ax.bbox.width / self.figure.dpi \
+            if len(later) else np.inf
+        inset = ax.inset_axes([left, bottom, right - left, top - bottom], zorder=4)
+        inset.set_facecolor(self.theme.background)
+        inset.plot(steps, values, color=self.theme.accent, lw=1.0, clip_on=False,  # ends whole
+                   marker="o" if len(steps) <= INSET_MARKERS else None, ms=2.2)
+        for position in self.positions:  # the moments' lines, which it covers, through it
+            if steps[0] < position < steps[-1]:
+                inset.axvline(position, color=self.theme.muted, lw=0.6, ls=":", zorder=1)
+        inset.set_xlim(steps[0], steps[-1])
+        pad = 0.08 * (values.max() - values.min())
+        inset.set_ylim(values.min() - pad, values.max() + pad)
+        inset.set_xticks([t for t in ax.get_xticks() if steps[0] <= t <= steps[-1]], [])
+        inset.yaxis.tick_right()
+        inset.yaxis.set_major_locator(MaxNLocator(3))
+        inset.tick_params(length=0, pad=2, labelsize=FONT["tick"], colors=self.theme.muted)
+        for spine in inset.spines.values():
+            spine.set_linewidth(0.6)
+        name = inset.text(0, 1.02, "the same steps, on a linear scale", transform=inset.transAxes,
+                          ha="left", va="bottom", fontsize=FONT["tick"],
+                          color=self.theme.muted)
+        self.figure.canvas.draw()
+        labels = [label for label in inset.get_yticklabels() if label.get_text()
+                  and inset.get_ylim()[0] <= label.get_position()[1] <= inset.get_ylim()[1]]
+        widest = max((label.get_window_extent().width for label in labels), default=0.0)
+        if bottom > top - INSET_LEAST or (widest + 4) / self.figure.dpi > room \
+                or low > INSET_GAP:
+            inset.remove()
+            return []
+        # The log axis's numbers beside the inset would read as its scale ("1e18" by batch
+        # 6's 0.87): only those above and below it are kept.
+        beside = {tick for tick in ax.get_yticks()
+                   if bottom <= to_axes.transform((steps[0], tick))[1] <= top}
+        named = ax.yaxis.get_major_formatter()
+        ax.yaxis.set_major_formatter(FuncFormatter(
+            lambda value, _: "" if value in beside else named(value)))
+        to_frac = ax.transAxes.inverted()
+        boxes = [to_frac.transform(artist.get_window_extent()) for artist in
+                 [inset, name, *labels]]
+        return [(x0, y0, x1 - x0, y1 - y0) for (x0, y0), (x1, y1) in boxes]
 
     def _moment_dots(self, ax: Axes) -> None:
         """Each run's dot on its curve at each moment; runs' dots at one place drawn as the

@@ -208,11 +208,14 @@ def y_label_extent(fig: Figure, size: float) -> tuple[float, float]:
     """How far a y tick label's box (`size` points) reaches below and above its tick, in
     pixels, as matplotlib lays it out (centred on its baseline's middle, so not evenly; the
     box's height differs between matplotlib versions: 3.10 rounds it up to whole pixels)."""
+    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.text import Text
 
     label = Text(0, 0, "0", fontsize=size, va="center_baseline", ha="right")
     label.set_figure(fig)
-    box = label.get_window_extent(fig.canvas.get_renderer())
+    # Laid out by an Agg renderer of the figure's dpi: while a .pdf or .svg is saved the
+    # figure's canvas is that format's, which lends none.
+    box = label.get_window_extent(RendererAgg(1, 1, fig.dpi))
     return -box.y0, box.y1
 
 
