@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from matplotlib import colors as mcolors
 from matplotlib.text import Text
 
@@ -42,6 +44,7 @@ from aeviz.training.loop import train
 from aeviz.training.model import forward
 from tests.colors import COLOR_ROOM, faded, green_classes, hue_angles, lab
 from tests.helpers import commented_captions, read_key
+from tests.strategies import examples
 
 pytestmark = pytest.mark.slow
 
@@ -933,6 +936,52 @@ def test_the_divergence_handout_shows_the_first_steps_rise_on_a_linear_inset(run
                 & (points[:, 1] < box.y1)).any()
     # a run that did not diverge has none
     assert not default_handout(runs["seed-default"]).figure.axes[-1].child_axes
+
+
+@given(calm=st.lists(st.floats(1e-3, 50), min_size=3, max_size=12),
+       climbs=st.lists(st.floats(2.5, 1e9), max_size=9))
+@examples(0.1)
+def test_a_diverged_handouts_inset_shows_its_calm_steps_over_their_own(runs, calm, climbs):
+    """Any diverged run's handout: where it insets the steps before the blow-up, the inset
+    draws those recorded values, over their own steps, above the log curve (none of it under
+    the inset), and the log axis names no value beside it; where the blow-up spans more
+    than a million times the calm steps' largest error, there is an inset."""
+    run = runs["too-high-learning-rate"]
+    steps = len(run.loss)
+    loss = list(calm)[:steps]
+    for climb in climbs:
+        loss.append(loss[-1] * climb)
+    loss = (loss + [loss[-1] * 3.0 ** (n + 1) for n in range(steps)])[:steps]
+    loss = np.array(loss, dtype=run.loss.dtype)
+    assume(np.isfinite(loss).all())
+    handout = default_handout(dataclasses.replace(run, loss=loss))
+    handout.figure.canvas.draw()
+    renderer = handout.figure.canvas.get_renderer()
+    ax = handout.figure.axes[-1]
+    from aeviz.renderer.figure import calm_end
+
+    end = calm_end(loss)
+    if not ax.child_axes:
+        assert ax.get_yscale() != "log" or end < 2 or loss.max() < 1e6 * loss[:end + 1].max()
+        return
+    (inset,) = ax.child_axes
+    (curve,) = [line for line in inset.lines if len(line.get_ydata()) > 2]
+    assert np.array_equal(curve.get_ydata(), loss[:end + 1])
+    box = inset.get_window_extent(renderer)
+    for x in curve.get_xdata()[[0, -1]]:
+        assert abs(inset.transData.transform((x, 1))[0] - ax.transData.transform((x, 1))[0]) \
+            < 0.5
+    points = ax.transData.transform(np.column_stack([ax.lines[0].get_xdata(),
+                                                     ax.lines[0].get_ydata()]))
+    assert not ((points[:, 0] > box.x0) & (points[:, 0] < box.x1) & (points[:, 1] > box.y0)
+                & (points[:, 1] < box.y1)).any()
+    assert not [t for t in ax.get_yticklabels() if t.get_text()
+                and box.y0 <= t.get_window_extent(renderer).y0 <= box.y1]
+    page = handout.figure.bbox
+    for label in [*inset.get_yticklabels(), *inset.texts]:
+        if label.get_text():
+            drawn = label.get_window_extent(renderer)
+            assert page.x0 <= drawn.x0 and drawn.x1 <= page.x1
 
 
 @pytest.mark.parametrize("kind", [".pdf", ".svg", ".png"])

@@ -630,7 +630,7 @@ class HandoutFigure:
             if steps[0] < position < steps[-1]:
                 inset.axvline(position, color=self.theme.muted, lw=0.6, ls=":", zorder=1)
         inset.set_xlim(steps[0], steps[-1])
-        pad = 0.08 * (values.max() - values.min())
+        pad = 0.08 * (values.max() - values.min()) or 0.08 * abs(values.max()) or 1.0  # flat
         inset.set_ylim(values.min() - pad, values.max() + pad)
         inset.set_xticks([t for t in ax.get_xticks() if steps[0] <= t <= steps[-1]], [])
         inset.yaxis.tick_right()
