@@ -921,11 +921,18 @@ def test_the_divergence_handout_shows_the_first_steps_rise_on_a_linear_inset(run
     # batch 7's fall is a drop a student sees: a tenth of the inset's height at least
     heights = inset.transData.transform(np.column_stack([curve.get_xdata(), loss[:10]]))[:, 1]
     assert heights[6] - heights[7] > 0.1 * inset.bbox.height
-    # its numbers read (two at least, inside its limits), the log axis's beside it do not
-    low, high = inset.get_ylim()
-    assert len([t for t in inset.get_yticklabels() if t.get_text()
-                and low <= t.get_position()[1] <= high]) >= 2
+    # its numbers read (two at least, inside it, its curve through none of them: a lecturer
+    # read "0.4" outside it, on the log axis's unnamed 1e9 line, as that line's), the log
+    # axis's beside it do not
     box = inset.get_window_extent(renderer)
+    numbers = [t for t in inset.texts if re.fullmatch(r"[\d.]+", t.get_text())]
+    assert len(numbers) >= 2
+    drawn = inset.transData.transform(np.column_stack([curve.get_xdata(), loss[:10]]))
+    for number in numbers:
+        label = number.get_window_extent(renderer)
+        assert box.x0 <= label.x0 and label.x1 <= box.x1 and box.y0 <= label.y0 <= box.y1
+        assert not ((drawn[:, 0] > label.x0 - 2) & (drawn[:, 0] < label.x1 + 2)
+                    & (drawn[:, 1] > label.y0 - 2) & (drawn[:, 1] < label.y1 + 2)).any()
     beside = [t for t in ax.get_yticklabels() if t.get_text()
               and box.y0 <= t.get_window_extent(renderer).y0 <= box.y1]
     assert not beside, [t.get_text() for t in beside]

@@ -29,8 +29,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-from matplotlib.transforms import Bbox
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+from matplotlib.transforms import Bbox, blended_transform_factory
 
 from aeviz.errors import SettingError
 from aeviz.files import atomic_path
@@ -605,9 +605,10 @@ class HandoutFigure:
         """A diverged run's steps before its blow-up again, on a linear scale, in an inset
         above them, each point over its own on the x axis: on a log axis 28 decades tall
         they lie flat (too-high-learning-rate's RMSE rising unevenly from 0.18 to 1.09 read
-        as a line at 1). Its numbers stand right of it, in the room before the next moment's
-        line. Returns the boxes it takes (axes fractions), which labels keep clear of; none
-        where the log axis does not flatten those steps or there is no room."""
+        as a line at 1). Its numbers stand inside it, on the side its curve leaves clear (a
+        lecturer read "0.4" outside it, on the log axis's unnamed 1e9 line, as that line's).
+        Returns the boxes it takes (axes fractions), which labels keep clear of; none where
+        the log axis does not flatten those steps or there is no room."""
         view = self.views[0]
         loss = np.asarray(view.run.loss, float)
         calm = calm_end(loss)
@@ -619,46 +620,60 @@ class HandoutFigure:
                                                          (steps[-1], values.max())])
         bottom = high + INSET_GAP
         top = 1 - 2.4 * FONT["label"] / 72 / LOSS_HEIGHT  # under the moments' letters
-        later = view.timeline[calm + 1:]  # the next moment's line bounds the numbers' room
-        room = (to_axes.transform((later[0], 0))[0] - right) * ax.bbox.width / self.figure.dpi \
-            if len(later) else np.inf
+        if bottom > top - INSET_LEAST or low > INSET_GAP:
+            return []
+        theme = self.theme
         inset = ax.inset_axes([left, bottom, right - left, top - bottom], zorder=4)
-        inset.set_facecolor(self.theme.background)
-        inset.plot(steps, values, color=self.theme.accent, lw=1.0, clip_on=False,  # ends whole
+        inset.set_facecolor(theme.background)
+        inset.plot(steps, values, color=theme.accent, lw=1.0, clip_on=False,  # ends whole
                    marker="o" if len(steps) <= INSET_MARKERS else None, ms=2.2)
         for position in self.positions:  # the moments' lines, which it covers, through it
             if steps[0] < position < steps[-1]:
-                inset.axvline(position, color=self.theme.muted, lw=0.6, ls=":", zorder=1)
+                inset.axvline(position, color=theme.muted, lw=0.6, ls=":", zorder=1)
         inset.set_xlim(steps[0], steps[-1])
         pad = 0.08 * (values.max() - values.min()) or 0.08 * abs(values.max()) or 1.0  # flat
         inset.set_ylim(values.min() - pad, values.max() + pad)
         inset.set_xticks([t for t in ax.get_xticks() if steps[0] <= t <= steps[-1]], [])
-        inset.yaxis.tick_right()
         inset.yaxis.set_major_locator(MaxNLocator(3))
-        inset.tick_params(length=0, pad=2, labelsize=FONT["tick"], colors=self.theme.muted)
+        inset.yaxis.set_major_formatter(NullFormatter())
+        inset.tick_params(length=0)
+        inset.grid(True, linewidth=0.4)  # its own lines, through its numbers' values
         for spine in inset.spines.values():
             spine.set_linewidth(0.6)
         name = inset.text(0, 1.02, "the same steps, on a linear scale", transform=inset.transAxes,
-                          ha="left", va="bottom", fontsize=FONT["tick"],
-                          color=self.theme.muted)
-        self.figure.canvas.draw()
-        labels = [label for label in inset.get_yticklabels() if label.get_text()
-                  and inset.get_ylim()[0] <= label.get_position()[1] <= inset.get_ylim()[1]]
-        widest = max((label.get_window_extent().width for label in labels), default=0.0)
-        if bottom > top - INSET_LEAST or (widest + 4) / self.figure.dpi > room \
-                or low > INSET_GAP:
-            inset.remove()
-            return []
+                          ha="left", va="bottom", fontsize=FONT["tick"], color=theme.muted)
+        low_limit, high_limit = inset.get_ylim()
+        ticks = [t for t in inset.get_yticks() if low_limit <= t <= high_limit]
+        along = blended_transform_factory(inset.transAxes, inset.transData)
+        points = curve_points(inset, [(steps, values)])
+        renderer = self.figure.canvas.get_renderer()
+        to_inset = inset.transAxes.inverted()
+        sides = []  # each side's labels and how many points of the curve they cover
+        for at, align in ((0.985, "right"), (0.015, "left")):
+            labels = [inset.text(at, tick, f"{tick:g}", transform=along, ha=align, va="center",
+                                 fontsize=FONT["tick"], color=theme.muted, zorder=2,
+                                 bbox={"facecolor": theme.background, "edgecolor": "none",
+                                       "pad": 1.0})  # over its grid line, not crossed
+                      for tick in ticks]
+            hits = 0
+            for label in labels:
+                (x0, y0), (x1, y1) = to_inset.transform(label.get_window_extent(renderer))
+                hits += int(((points[:, 0] > x0 - 0.01) & (points[:, 0] < x1 + 0.01)
+                             & (points[:, 1] > y0 - 0.02) & (points[:, 1] < y1 + 0.02)).sum())
+            sides.append((hits, labels))
+        (_, labels), (_, unused) = sorted(sides, key=lambda side: side[0])
+        for label in unused:
+            label.remove()
         # The log axis's numbers beside the inset would read as its scale ("1e18" by batch
         # 6's 0.87): only those above and below it are kept.
         beside = {tick for tick in ax.get_yticks()
-                   if bottom <= to_axes.transform((steps[0], tick))[1] <= top}
+                  if bottom <= to_axes.transform((steps[0], tick))[1] <= top}
         named = ax.yaxis.get_major_formatter()
         ax.yaxis.set_major_formatter(FuncFormatter(
             lambda value, _: "" if value in beside else named(value)))
         to_frac = ax.transAxes.inverted()
-        boxes = [to_frac.transform(artist.get_window_extent()) for artist in
-                 [inset, name, *labels]]
+        boxes = [to_frac.transform(artist.get_window_extent(renderer)) for artist in
+                 [inset, name]]
         return [(x0, y0, x1 - x0, y1 - y0) for (x0, y0), (x1, y1) in boxes]
 
     def _moment_dots(self, ax: Axes) -> None:
