@@ -691,6 +691,29 @@ def test_the_optimizers_pca_label_sits_beside_its_line_clear_of_every_curve(brow
             assert not crosses(box, (px[i - 1], ys[i - 1]), (px[i], ys[i])), (run, i)
 
 
+@pytest.mark.slow
+def test_the_optimizers_planes_name_their_runs_alike_in_every_window(browser, tmp_path):
+    """A lecturer at 640x400: the four plane titles read "SGD (lr 0.1)", "Momentum",
+    "RMSProp", "Adam (lr 0.005)": two runs seemed to have no rate. The runs' planes give way
+    to their short names all together or not at all; at 1280x800 each in full."""
+    comparison = load_comparison(EXAMPLES / "optimizers.toml")
+    runs = [train(load_experiment(EXAMPLES / f"{name}.toml")) for name in comparison.compare.runs]
+    page = tmp_path / "optimizers.html"
+    render(runs, page, comparison.options)
+    full = ["SGD (lr 0.1)", "Momentum (lr 0.1)", "RMSProp (lr 0.005)", "Adam (lr 0.005)"]
+    short = [name.split(" (")[0] for name in full]
+    titles = {}
+    for size in ((640, 400), (1280, 800)):
+        viewport(browser, *size)
+        try:
+            driver = open_page(browser, page)
+            titles[size] = [js(driver, f"aeviz.drawn('code', {n}).title") for n in range(4)]
+        finally:
+            browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert titles[(1280, 800)] == full
+    assert titles[(640, 400)] in (full, short), titles
+
+
 # Of the PCA rings with no other ring or dot near, how many show their edge at all four
 # compass points (a pixel at or just beyond its radius 20 levels darker than the plane's
 # background: a ring at the clip's GHOST_ALPHA, 0.45 of the muted gray's 162 levels, split

@@ -289,6 +289,7 @@ page.kit = (() => {
       const short = shortTitle(this.spec.title);
       if (short !== this.spec.title && !this.titleWhole()) this.title.textContent = short;
     }
+    shortenTitle() { this.title.textContent = shortTitle(this.spec.title); }
     // The longest of `forms` (long to short) beside the full title that leaves it whole, else
     // beside the title's short form, else the shortest (the title then cut).
     setAside(forms) {

@@ -42,7 +42,24 @@ page.Stage = class Stage {
     }
     for (const panel of this.panels) panel.resize();
     this.fit();      // the described panels' heights for the first screen (main.js)
+    this.alikeTitles();
     this.redraw();
+  }
+
+  // The runs' panels of one kind name their runs alike: where one title gives way to its
+  // short form, each does ("SGD (lr 0.1)" beside a bare "Momentum" at 640x400 read as
+  // momentum having no rate; the loss panel names every run in full).
+  alikeTitles() {
+    const kinds = new Map();
+    for (const panel of this.panels) {
+      if (panel.spec.run === undefined || panel.spec.run === null || panel.aside.textContent) continue;
+      kinds.set(panel.spec.name, [...(kinds.get(panel.spec.name) || []), panel]);
+    }
+    for (const panels of kinds.values()) {
+      if (panels.length > 1 && panels.some((panel) => panel.title.textContent !== panel.spec.title)) {
+        for (const panel of panels) panel.shortenTitle();
+      }
+    }
   }
 
   seek(index) {
