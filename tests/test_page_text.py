@@ -248,6 +248,21 @@ def test_a_phones_page_stands_its_panels_one_a_row(browser, full_pages, name):
         assert len(set(round(top) for top in tops)) == len(tops), widths  # one a row
 
 
+@pytest.mark.parametrize("name", ["vae-vs-ae-vae", "digits"])
+def test_a_phones_page_with_a_playground_is_no_wider_than_the_window(browser, full_pages, name):
+    """A lecturer on a phone (375x667): the playground's activation choice, "per layer:
+    tanh, tanh, identity, tanh, tanh, sigmoid", ran past the window: the page was 431 px
+    wide and scrolled sideways. Every knob stays within the window."""
+    with lecturer_window(browser, (375, 667)):
+        driver = open_page(browser, full_pages(name))
+        assert js(driver, "document.querySelector('.playground select') !== null")
+        widest = js(driver, """Math.max(...[...document.querySelectorAll(
+            '.playground label, .playground select, .playground input')]
+            .map((e) => e.getBoundingClientRect().right))""")
+        assert js(driver, "document.documentElement.scrollWidth") <= 375
+        assert widest <= 375, widest
+
+
 @pytest.mark.parametrize("size", [(640, 360), (640, 400)], ids=["640x360", "640x400"])
 def test_no_marker_sits_on_a_tick_label(browser, full_pages, size):
     """vae-vs-ae-vae's RMSE curve ends, after its 40 epochs, level with the KL axis's tick

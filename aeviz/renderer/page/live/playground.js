@@ -21,8 +21,9 @@
 .playground h2 { font-size: 17px; margin: 4px 0; }
 .playground h3 { font-size: 14px; font-weight: 500; margin: 0 0 2px; }
 .playground .knobs { display: flex; flex-wrap: wrap; gap: 4px 12px; }
-.playground label { display: inline-flex; gap: 4px; align-items: center; font-size: 13px; }
+.playground label { display: inline-flex; gap: 4px; align-items: center; font-size: 13px; max-width: 100%; }
 .playground input, .playground select, .playground button { font: inherit; font-size: 13px; }
+.playground input, .playground select { min-width: 0; max-width: 100%; }
 .playground .buttons { display: flex; flex-wrap: wrap; gap: 6px; margin: 6px 0; }
 .playground .views { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 8px 14px; }
 .playground figure { margin: 0; }
