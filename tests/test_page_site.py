@@ -99,6 +99,18 @@ def test_lessons_group_a_comparison_with_its_runs_with_captions_and_posters(tmp_
     assert text.count('<div class="none">no poster</div>') == 1  # SGD's poster was not made
 
 
+def test_a_comparisons_runs_are_listed_in_the_order_it_names_them(tmp_path):
+    """A lecturer: the optimizers' cards ran Adam, Momentum, RMSProp, SGD (by file name),
+    against the comparison's story from SGD to Adam."""
+    names = ("optimizers-sgd", "optimizers-momentum", "optimizers-rmsprop", "optimizers-adam")
+    recorded(tmp_path, "optimizers", title="Four optimizers", runs=names)
+    for name in names:
+        recorded(tmp_path, name, title=name.split("-")[1])
+    text = write_index(tmp_path).read_text(encoding="utf-8")
+    assert re.findall(r'class="page" href="[^"]+">([^<]*)<', text) == [
+        "Four optimizers", "sgd", "momentum", "rmsprop", "adam"]
+
+
 def test_shared_heading_of_runs_titled_alike_or_not():
     def entries(*titles):
         return [Entry(f"run{i}", title, "", True) for i, title in enumerate(titles)]

@@ -136,7 +136,7 @@ def site_entries(folder: Path) -> list[Entry]:
             name, html.unescape(title[1]).strip() if title and title[1].strip() else name,
             html.unescape(caption[1]).strip() if caption else "",
             poster in outputs and _in_place(folder, poster, outputs[poster]),
-            tuple(sorted(runs)) if isinstance(runs, dict) else (), clips))
+            tuple(runs) if isinstance(runs, dict) else (), clips))  # in its [compare] order
     return entries
 
 
@@ -157,7 +157,8 @@ def shared_heading(word: str, members: list[Entry]) -> str:
 
 def lessons(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
     """The entries grouped by lesson, each group with a heading: a comparison with the runs
-    it shows (the comparison first, its title the heading); then runs sharing a name's first
+    it shows (the comparison first, its title the heading, its runs in the order it names
+    them: the optimizers' SGD to Adam, as its story goes); then runs sharing a name's first
     word ("optimizers-adam", "optimizers-sgd"); then those alone, together, first. Groups in
     order of their first entry's name."""
     by_name = {entry.name: entry for entry in entries}
