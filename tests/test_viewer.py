@@ -360,10 +360,16 @@ def test_a_640x400_viewers_keys_are_as_large_as_the_640x360_clips(name, monkeypa
 
 def test_the_toolbar_reads_out_only_what_means_something(tiny_run_path):
     viewer, _ = make_viewer(tiny_run_path)
-    readouts = {type(panel).__name__: panel.ax.format_coord(0.5, 0.25)
+    readouts = {type(panel).__name__: panel.ax.format_coord(1.2, 0.25)
                 for panel, _ in viewer.scene.panels}
-    assert readouts == {"CodePanel": "code neuron 1 = 0.5, code neuron 2 = 0.25",
-                        "LossPanel": "epoch 0.5, RMSE 0.25", "WeightPanel": ""}
+    # the loss panel: the recorded error of the snapshot nearest the pointer's epoch, never
+    # the pointer's height (a lecturer read "RMSE 0.06765" as the run's, at 0.0846)
+    from aeviz.renderer.panels.loss import format_loss
+
+    run = viewer.views[0].run
+    assert readouts == {"CodePanel": "code neuron 1 = 1.2, code neuron 2 = 0.25",
+                        "LossPanel": f"epoch 1: RMSE {format_loss(float(run.loss[1]))}",
+                        "WeightPanel": ""}
     assert viewer.slider.ax.format_coord(1, 1) == ""
 
 
