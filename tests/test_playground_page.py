@@ -1011,6 +1011,9 @@ def test_a_retrained_runs_mini_batch_records_sit_at_their_steps(browser, divergi
     driver = open_page(browser, page)
     result = call(driver, "aeviz.playground.train()")
     assert result["stopReason"] == "diverged", result
+    # why it stopped, in words ("(epochs)", "(diverged)" after the numbers read as ciphers)
+    status = driver.find_element("id", "aeviz-playground-status").text
+    assert status.endswith(": diverged") and "(" not in status, status
     wait_until(lambda: len(driver.execute_script("return aeviz.playground.lossChart().live"))
                == len(run.loss), "the retrained run's records drawn")
     places = driver.execute_script("return aeviz.playground.lossChart().live")

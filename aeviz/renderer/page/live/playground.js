@@ -33,6 +33,10 @@
 .playground .knobs [aria-invalid="true"] { outline: 2px solid var(--refused); outline-offset: 1px; scroll-margin: 8px 0; }
 .playground .refusal { flex: 1 0 100%; margin: 0 0 2px; color: var(--refused); font-size: 13px;
                        font-weight: 600; overflow-wrap: anywhere; scroll-margin: 8px 0; }`;
+  // Why a retrained run stopped, in words ("(epochs)" after its epochs read as a cipher; a
+  // lecturer's): all its epochs need no word.
+  const STOPPED = {converged: ": stopped under its epsilon", diverged: ": diverged",
+    interrupted: ": stopped"};
   // A refusal's red, readable on the theme's background (GitHub's danger reds, light and dark).
   const REFUSED = parseInt(TH.background.slice(1, 3), 16) < 128 ? "#ff7b72" : "#cf222e";
 
@@ -327,7 +331,7 @@
       live.stopReason = m.stopReason;
       const result = {epoch: m.epoch, loss: m.loss, terms: m.terms, stopReason: m.stopReason};
       live.result = result;
-      status(`retrained: ${m.epoch[m.epoch.length - 1]} epochs, RMSE ${m.loss[m.loss.length - 1].toPrecision(4)} (${m.stopReason})`);
+      status(`retrained: ${m.epoch[m.epoch.length - 1]} epochs, RMSE ${m.loss[m.loss.length - 1].toPrecision(4)}${STOPPED[m.stopReason] || ""}`);
       if (pending) pending.resolve(result);
       if (stepPending) stepPending.resolve({epoch: m.epoch[m.epoch.length - 1], step: live.steps, stopReason: m.stopReason});
       pending = stepPending = null;
