@@ -77,6 +77,48 @@ def test_the_comparison_is_made_after_its_runs_with_a_manifest(made):
 
 
 @pytest.mark.slow
+def test_handouts_for_every_experiment_and_comparison(made, tmp_path):
+    """A lecturer: the set had no comparison's handout (`aeviz figure a.npz b.npz` draws one,
+    without the comparison's caption). `--format handout`: NAME.pdf for each experiment and
+    comparison, as `aeviz figure` draws it, recorded in its manifest, up to date on a rerun;
+    drawn with the comparison's own options (its caption, labels, panels)."""
+    folder, _ = made
+    outdir = tmp_path / "handouts"
+    status, lines, _ = batch(folder, "-o", outdir, "--format", "handout", "--jobs", "2")
+    assert status == 0, lines
+    assert sorted(p.name for p in outdir.iterdir()) == [
+        "adam.json", "adam.npz", "adam.pdf", "race.json", "race.pdf", "sgd.json", "sgd.npz",
+        "sgd.pdf"]
+    for name in ("adam", "sgd", "race"):
+        assert (outdir / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+        assert set(json.loads((outdir / f"{name}.json").read_text())["outputs"]) == {
+            f"{name}.pdf", *([f"{name}.npz"] if name != "race" else [])}
+    assert sorted(dry_run(folder, outdir, "--format", "handout")) == [
+        "adam: up to date", "race: up to date", "sgd: up to date"]
+
+
+def test_a_handout_is_drawn_by_the_figure_with_the_options_given(monkeypatch, tmp_path,
+                                                                tiny_run_path):
+    """What batch draws: a .pdf handout through `aeviz figure`'s drawing, with the job's
+    options (a comparison's caption and labels), a clip through render."""
+    from aeviz import trajectory
+    from aeviz.batch.jobs import draw
+    from aeviz.renderer import figure, rendering
+
+    drawn = []
+    monkeypatch.setattr(figure, "draw_figure", lambda runs, path, options: drawn.append(
+        ("handout", path.name, options.caption)))
+    monkeypatch.setattr(rendering, "render", lambda runs, path, options: drawn.append(
+        ("render", path.name, options.caption)))
+    run = trajectory.load(tiny_run_path)
+    options = run.experiment.render.__class__(caption="The race's lesson.")
+    draw([run, run], tmp_path / "race.pdf", options)
+    draw([run], tmp_path / "race.mp4", options)
+    assert drawn == [("handout", "race.pdf", "The race's lesson."),
+                     ("render", "race.mp4", "The race's lesson.")]
+
+
+@pytest.mark.slow
 def test_a_rerun_redoes_nothing_and_a_changed_run_redoes_the_comparison(made):
     folder, outdir = made
     before = {p.name: p.stat().st_mtime_ns for p in outdir.iterdir()}

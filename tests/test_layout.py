@@ -87,7 +87,7 @@ def test_one_suffix_table_names_every_writer():
     from aeviz.renderer.writers import WRITERS
 
     assert list(WRITERS) == [*formats.CLIPS, ".png"]
-    assert BATCH_FORMATS == ["mp4", "webm", "gif", "webp", "html"]
+    assert BATCH_FORMATS == ["mp4", "webm", "gif", "webp", "html", "handout"]
     assert site.CLIPS is formats.CLIPS  # the site index links the clips it knows
 
 

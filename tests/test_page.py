@@ -216,7 +216,7 @@ def test_batch_html_makes_an_index_and_a_page_per_experiment_and_comparison(run_
     from aeviz.cli.batch import BATCH_FORMATS
     from aeviz.renderer import CLIPS, PAGES
 
-    assert BATCH_FORMATS == [s[1:] for s in CLIPS + PAGES]
+    assert BATCH_FORMATS == [*(s[1:] for s in CLIPS + PAGES), "handout"]
     experiments = tmp_path / "experiments"
     experiments.mkdir()
     for name, seed in (("alpha", 1), ("beta", 2)):

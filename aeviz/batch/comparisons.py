@@ -19,6 +19,7 @@ from aeviz.batch.jobs import (
     Result,
     decide,
     digest_of,
+    draw,
     make_posters,
     plan,
     publish,
@@ -61,7 +62,7 @@ class CompareJob(Planned):
 
     @property
     def outputs(self) -> list[Path]:
-        return [self.output(self.fmt), *self.posters, self.output("json")]
+        return [self.made, *self.posters, self.output("json")]
 
     @property
     def inputs(self) -> list[Path]:
@@ -104,13 +105,11 @@ class CompareJob(Planned):
     def make(self, work: Path) -> Result:
         """Render the comparison from its runs (training those another shard makes, streamed
         into `work`), then write its manifest."""
-        from aeviz.renderer import render
-
         *made, manifest_path = self.outputs
         clip = made[0]
         manifest_path.unlink(missing_ok=True)  # from here on, the old clip is not "done"
         trajectories = [_trajectory(run, work) for run in self.runs]
-        render(trajectories, work / clip.name, self.comparison.options)
+        draw(trajectories, work / clip.name, self.comparison.options)
         make_posters(self, trajectories, self.comparison.options, work)
         result = Result(self.name, "done", *_ranges(trajectories), output=str(clip))
         publish(work, made)

@@ -25,6 +25,7 @@ from aeviz.batch.manifest import (
 )
 from aeviz.errors import AevizError, out_of_memory
 from aeviz.files import check_writable
+from aeviz.renderer.formats import HANDOUT_SUFFIX, batch_suffix
 from aeviz.settings import Experiment, load_experiment
 from aeviz.signals import deferred, stop_requested
 from aeviz.training.recorder import parts_prefix, remove_stale_parts
@@ -97,6 +98,11 @@ class Planned:
         return self.outdir / f"{self.name}.{suffix}"
 
     @property
+    def made(self) -> Path:
+        """What it makes of its runs: a clip, a page or a handout (NAME.mp4, .html, .pdf)."""
+        return self.output(batch_suffix(self.fmt))
+
+    @property
     def posters(self) -> list[Path]:
         """A page's poster, NAME.png (the site index shows it): made by the job itself."""
         return [self.output("png")] if self.fmt == "html" else []
@@ -142,7 +148,7 @@ class Job(Planned):
 
     @property
     def outputs(self) -> list[Path]:
-        return [self.output("npz"), self.output(self.fmt), *self.posters, self.output("json")]
+        return [self.output("npz"), self.made, *self.posters, self.output("json")]
 
     @property
     def inputs(self) -> list[Path]:
@@ -160,7 +166,6 @@ class Job(Planned):
     def make(self, work: Path) -> Result:
         """Train (streaming the trajectory to disk) and render one experiment."""
         from aeviz import trajectory
-        from aeviz.renderer import render
         from aeviz.training.loop import train_to_file
 
         *made, manifest_path = self.outputs
@@ -170,7 +175,7 @@ class Job(Planned):
         if saved.stop_reason == "interrupted" or stop_requested():
             raise KeyboardInterrupt
         runs = [trajectory.load(saved.path)]
-        render(runs, work / clip.name, self.exp.render)
+        draw(runs, work / clip.name, self.exp.render)
         make_posters(self, runs, self.exp.render, work)
         result = Result(self.name, "done", saved.ends_at.removeprefix("epoch "),
                         float(saved.loss[-1]), saved.stop_reason, output=str(clip))
@@ -191,6 +196,19 @@ def plan(path: Path, outdir: Path, fmt: str, force: bool) -> Job:
         return job
     job.reason = decide(job, force, job.outputs[:-1])
     return job
+
+
+def draw(runs: list, output: Path, options) -> None:
+    """Draw `runs` into `output`, by its suffix: a clip or a page (renderer.render), or a
+    handout (a .pdf here: renderer.figure, at its default moments)."""
+    if output.suffix == HANDOUT_SUFFIX:
+        from aeviz.renderer.figure import draw_figure
+
+        draw_figure(runs, output, options)
+    else:
+        from aeviz.renderer import render
+
+        render(runs, output, options)
 
 
 def make_posters(job: Planned, runs: list, options, work: Path) -> None:
@@ -286,4 +304,4 @@ def up_to_date(job: Planned) -> Result:
     """The row of a job whose outputs are current, from its manifest."""
     recorded = read_manifest(job.output("json")) or {}
     return Result(job.name, UP_TO_DATE, recorded.get("epochs"), recorded.get("final_rmse"),
-                  recorded.get("stop_reason"), 0.0, str(job.output(job.fmt)))
+                  recorded.get("stop_reason"), 0.0, str(job.made))

@@ -10,7 +10,7 @@ import click
 
 from aeviz.cli.errors import AevizCommand
 from aeviz.cli.flags import ShardType, quiet_option
-from aeviz.renderer.formats import BATCH_FORMATS  # every clip format, and pages
+from aeviz.renderer.formats import BATCH_FORMATS  # every clip format, pages and handouts
 from aeviz.signals import exit_status
 
 
@@ -20,7 +20,9 @@ from aeviz.signals import exit_status
               help="Folder for NAME.npz, NAME.FORMAT and NAME.json (created if missing).")
 @click.option("--format", "fmt", type=click.Choice(BATCH_FORMATS), default="mp4",
               show_default=True,
-              help="Clip format; html: a page per experiment and comparison, and index.html.")
+              help="Clip format; html: a page per experiment and comparison, and index.html; "
+                   "handout: a handout (NAME.pdf, as aeviz figure draws it) per experiment and "
+                   "comparison.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Experiments run in parallel (default: the number of CPUs).")
 @click.option("--shard", type=ShardType(), default="1/1", show_default=True,

@@ -14,7 +14,16 @@ PAGES = (".html",)  # drawn in the browser from the runs' data (see renderer.pag
 FORMATS = CLIPS + STILLS + PAGES
 FIGURE_FORMATS = (".pdf", ".svg", ".png")  # a handout (renderer.figure)
 EVEN_SIDES = {".mp4": "H.264", ".webm": "VP9"}  # 4:2:0 video: chroma is half size each way
-BATCH_FORMATS = [suffix[1:] for suffix in CLIPS + PAGES]  # `aeviz batch --format`
+HANDOUT = "handout"  # `aeviz batch --format handout`: each experiment's and comparison's
+# handout (renderer.figure), as HANDOUT_SUFFIX
+HANDOUT_SUFFIX = ".pdf"
+BATCH_FORMATS = [suffix[1:] for suffix in CLIPS + PAGES] + [HANDOUT]  # `aeviz batch --format`
+
+
+def batch_suffix(fmt: str) -> str:
+    """The suffix of what `aeviz batch --format fmt` makes of each experiment: "mp4",
+    "html", or a handout's "pdf"."""
+    return HANDOUT_SUFFIX[1:] if fmt == HANDOUT else fmt
 
 
 def output_kind(path: str | Path, formats: tuple[str, ...] = FORMATS,
