@@ -896,7 +896,7 @@
       g.fill();
     }
     lossAxis = [Math.pow(10, l0), Math.pow(10, l1)];
-    lossLabels = {y: [top, bottom].filter(Boolean), x: [String(e0), `epoch ${Math.round(e1)}`]};
+    lossLabels = {y: [top, bottom].filter(Boolean), x: [String(e0), `epoch ${Math.round(e1)}`], scale: ""};
     livePlaces = live1.map(at);
     g.fillStyle = TH.muted;
     g.font = "11px sans-serif";
@@ -906,6 +906,16 @@
     g.fillText(`epoch ${Math.round(e1)}`, m + w, height - 4);
     g.textAlign = "left";
     g.fillText(String(e0), m, height - 4);
+    // Its scale said (0.18 at the foot and 7.7e27 at the top of a diverging run's chart read
+    // as a linear axis; a lecturer's), between the time axis's ends where they leave room.
+    const scaleNote = "RMSE, log scale", noteWidth = g.measureText(scaleNote).width;
+    const endsWidth = g.measureText(String(e0)).width + g.measureText(`epoch ${Math.round(e1)}`).width;
+    if (noteWidth + endsWidth + 24 <= w) {
+      g.textAlign = "center";
+      g.fillText(scaleNote, m + w / 2, height - 4);
+      g.textAlign = "left";
+      lossLabels.scale = scaleNote;
+    }
     g.font = "12px sans-serif";
     // Before the student's run has a record, the recorded snapshot the playground shows (the
     // slider's, future shown or not) beside its recorded RMSE, always named as the recorded
