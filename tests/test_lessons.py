@@ -945,6 +945,31 @@ def test_the_divergence_handout_shows_the_first_steps_rise_on_a_linear_inset(run
     assert not default_handout(runs["seed-default"]).figure.axes[-1].child_axes
 
 
+def test_the_divergence_handout_insets_its_calm_steps_on_a_linear_loss_axis_too(runs):
+    """A tester: with --no-log-loss the steps before the blow-up lay flat at 0 under 8e27
+    with no inset. The inset is there on a linear axis too, and the axis keeps its numbers
+    above and below it, its "1e27" multiplier with them (the blanking wraps its formatter)."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, figure_positions
+
+    run = runs["too-high-learning-rate"]
+    options = dataclasses.replace(run.experiment.render, log_loss=False)
+    views = run_views([run], options)
+    handout = HandoutFigure(views, options, figure_positions(None, views), TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    ax = handout.figure.axes[-1]
+    assert ax.get_yscale() == "linear" and len(ax.child_axes) == 1
+    (inset,) = ax.child_axes
+    box = inset.get_window_extent()
+    shown = [t for t in ax.get_yticklabels() if t.get_text()]
+    heights = [t.get_window_extent().y0 for t in shown]
+    assert any(h < box.y0 for h in heights) and any(h > box.y1 for h in heights), [
+        t.get_text() for t in shown]
+    assert ax.yaxis.get_offset_text().get_text() == "1e27"
+    # its name whole over it, on a background the moments' dotted lines pass under
+    (name,) = [t for t in inset.texts if "linear" in t.get_text()]
+    assert name.get_window_extent().width <= box.width and name.get_bbox_patch() is not None
+
+
 @given(calm=st.lists(st.floats(1e-3, 50), min_size=3, max_size=12),
        climbs=st.lists(st.floats(2.5, 1e9), max_size=9))
 @examples(0.1)

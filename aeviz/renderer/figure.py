@@ -29,7 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+from matplotlib.ticker import Formatter, MaxNLocator, NullFormatter
 from matplotlib.transforms import Bbox, blended_transform_factory
 
 from aeviz.errors import SettingError
@@ -75,6 +75,7 @@ from aeviz.renderer.panels.variational import KEY_TEXTS
 from aeviz.renderer.scales import (
     apply_code_scale,
     follow_ticks,
+    tick_name,
 )
 from aeviz.renderer.theme import THEMES, line_style
 from aeviz.renderer.vector import save_vector
@@ -97,6 +98,8 @@ FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
 INSET_GAP = 0.12  # axes fraction between flattened steps and the inset that shows them
 INSET_LEAST = 0.3  # an inset's least height, axes fraction
 INSET_MARKERS = 30  # an inset's points drawn as dots up to this many
+INSET_NAMES = ("the same steps, on a linear scale", "the same steps, linear", "linear scale",
+               "linear")  # an inset's name, long to short
 MOMENT_MARKER_PT = 3.2  # the loss curve's dot at each moment (diameter)
 TERMS_ROOM = 0.55  # inches right of the loss plot for a terms axis's ticks and name
 # Margins and gaps in inches.
@@ -603,23 +606,25 @@ class HandoutFigure:
 
     def _calm_inset(self, ax: Axes, end: float) -> list[tuple]:
         """A diverged run's steps before its blow-up again, on a linear scale, in an inset
-        above them, each point over its own on the x axis: on a log axis 28 decades tall
+        above them, each point over its own on the x axis: on an axis reaching the blow-up
         they lie flat (too-high-learning-rate's RMSE rising unevenly from 0.18 to 1.09 read
-        as a line at 1). Its numbers stand inside it, on the side its curve leaves clear (a
-        lecturer read "0.4" outside it, on the log axis's unnamed 1e9 line, as that line's).
-        Returns the boxes it takes (axes fractions), which labels keep clear of; none where
-        the log axis does not flatten those steps or there is no room."""
+        as a line at 1 on a log axis up to 1e27, as a line at 0 on a linear one). Its
+        numbers stand inside it, away from the loss axis's (a lecturer read "0.4", outside
+        it on the log axis's unnamed 1e9 line, as that line's); its name above it, as long
+        as it fits. Returns the boxes it takes (axes fractions), which labels keep clear of;
+        none where those steps are not flattened or there is no room."""
         view = self.views[0]
         loss = np.asarray(view.run.loss, float)
         calm = calm_end(loss)
         steps, values = view.timeline[:calm + 1], loss[:calm + 1]
-        if ax.get_yscale() != "log" or calm < 2 or steps[-1] > end:
+        if calm < 2 or steps[-1] > end:
             return []
         to_axes = ax.transData + ax.transAxes.inverted()
         (left, low), (right, high) = to_axes.transform([(steps[0], values.min()),
                                                          (steps[-1], values.max())])
         bottom = high + INSET_GAP
-        top = 1 - 2.4 * FONT["label"] / 72 / LOSS_HEIGHT  # under the moments' letters
+        name_height = 1.4 * FONT["tick"] / 72 / LOSS_HEIGHT  # its name's line, above it
+        top = 1 - 2.4 * FONT["label"] / 72 / LOSS_HEIGHT - name_height  # under the letters
         if bottom > top - INSET_LEAST or low > INSET_GAP:
             return []
         theme = self.theme
@@ -634,47 +639,72 @@ class HandoutFigure:
         pad = 0.08 * (values.max() - values.min()) or 0.08 * abs(values.max()) or 1.0  # flat
         inset.set_ylim(values.min() - pad, values.max() + pad)
         inset.set_xticks([t for t in ax.get_xticks() if steps[0] <= t <= steps[-1]], [])
-        inset.yaxis.set_major_locator(MaxNLocator(3))
         inset.yaxis.set_major_formatter(NullFormatter())
         inset.tick_params(length=0)
         inset.grid(True, linewidth=0.4)  # its own lines, through its numbers' values
         for spine in inset.spines.values():
             spine.set_linewidth(0.6)
-        name = inset.text(0, 1.02, "the same steps, on a linear scale", transform=inset.transAxes,
-                          ha="left", va="bottom", fontsize=FONT["tick"], color=theme.muted)
-        low_limit, high_limit = inset.get_ylim()
-        ticks = [t for t in inset.get_yticks() if low_limit <= t <= high_limit]
+        renderer = self.figure.canvas.get_renderer()
+        box = inset.get_window_extent(renderer)
+        # Its name: the longest form as wide as it, over the moments' dotted lines.
+        name = inset.text(0, 1.02, "", transform=inset.transAxes, ha="left", va="bottom",
+                          fontsize=FONT["tick"], color=theme.muted, zorder=5,
+                          bbox={"facecolor": theme.background, "edgecolor": "none",
+                                "pad": 0.5})
+        for form in INSET_NAMES:
+            name.set_text(form)
+            if name.get_window_extent(renderer).width <= box.width:
+                break
+        labels = self._inset_numbers(inset, steps, values, renderer)
+        # The loss axis's numbers beside the inset and its name would read as its scale
+        # ("1e18" by batch 6's 0.87; "1e15" ran into its name): only those above and below.
+        from_axes = ax.transAxes + ax.transData.inverted()
+        band = from_axes.transform([(0, bottom - 0.05), (0, top + name_height + 0.05)])[:, 1]
+        ax.yaxis.set_major_formatter(BlankedFormatter(ax.yaxis.get_major_formatter(), *band))
+        to_frac = ax.transAxes.inverted()
+        boxes = [to_frac.transform(artist.get_window_extent(renderer))
+                 for artist in [inset, name, *labels]]
+        return [(x0, y0, x1 - x0, y1 - y0) for (x0, y0), (x1, y1) in boxes]
+
+    def _inset_numbers(self, inset: Axes, steps: np.ndarray, values: np.ndarray,
+                       renderer) -> list:
+        """The inset's numbers, inside its right side (away from the loss axis's), each
+        whole inside it and clear of its curve: three, else two; at its left side where the
+        right keeps fewer than two clear; where neither does, two on the right, the curve
+        under them."""
         along = blended_transform_factory(inset.transAxes, inset.transData)
         points = curve_points(inset, [(steps, values)])
-        renderer = self.figure.canvas.get_renderer()
         to_inset = inset.transAxes.inverted()
-        sides = []  # each side's labels and how many points of the curve they cover
-        for at, align in ((0.985, "right"), (0.015, "left")):
-            labels = [inset.text(at, tick, f"{tick:g}", transform=along, ha=align, va="center",
-                                 fontsize=FONT["tick"], color=theme.muted, zorder=2,
-                                 bbox={"facecolor": theme.background, "edgecolor": "none",
-                                       "pad": 1.0})  # over its grid line, not crossed
-                      for tick in ticks]
-            hits = 0
-            for label in labels:
-                (x0, y0), (x1, y1) = to_inset.transform(label.get_window_extent(renderer))
-                hits += int(((points[:, 0] > x0 - 0.01) & (points[:, 0] < x1 + 0.01)
-                             & (points[:, 1] > y0 - 0.02) & (points[:, 1] < y1 + 0.02)).sum())
-            sides.append((hits, labels))
-        (_, labels), (_, unused) = sorted(sides, key=lambda side: side[0])
-        for label in unused:
-            label.remove()
-        # The log axis's numbers beside the inset would read as its scale ("1e18" by batch
-        # 6's 0.87): only those above and below it are kept.
-        beside = {tick for tick in ax.get_yticks()
-                  if bottom <= to_axes.transform((steps[0], tick))[1] <= top}
-        named = ax.yaxis.get_major_formatter()
-        ax.yaxis.set_major_formatter(FuncFormatter(
-            lambda value, _: "" if value in beside else named(value)))
-        to_frac = ax.transAxes.inverted()
-        boxes = [to_frac.transform(artist.get_window_extent(renderer)) for artist in
-                 [inset, name]]
-        return [(x0, y0, x1 - x0, y1 - y0) for (x0, y0), (x1, y1) in boxes]
+        low, high = inset.get_ylim()
+        tries = []  # (inside, clear of the curve), in the order preferred
+        for count in (3, 2):
+            ticks = [t for t in MaxNLocator(count).tick_values(low, high) if low <= t <= high]
+            for at, align in ((0.985, "right"), (0.015, "left")):
+                inside, clear = [], []
+                for tick in ticks:
+                    label = inset.text(at, tick, tick_name(tick), transform=along, ha=align,
+                                       va="center", fontsize=FONT["tick"], zorder=2,
+                                       color=self.theme.muted,
+                                       bbox={"facecolor": self.theme.background,
+                                             "edgecolor": "none", "pad": 1.0})
+                    (x0, y0), (x1, y1) = to_inset.transform(label.get_window_extent(renderer))
+                    if 0 <= y0 and y1 <= 1:
+                        inside.append(label)
+                        if not ((points[:, 0] > x0 - 0.01) & (points[:, 0] < x1 + 0.01)
+                                & (points[:, 1] > y0 - 0.02) & (points[:, 1] < y1 + 0.02)).any():
+                            clear.append(label)
+                tries.append((inside, clear))
+        kept = next((clear for _, clear in tries if len(clear) >= 2), tries[2][0])
+        for inside, _ in tries:
+            for label in inside:
+                if label not in kept:
+                    label.remove()
+        for label in inset.texts[:]:  # those not inside it
+            if label not in kept and label.get_text() and label.get_transform() is not \
+                    inset.transAxes:
+                label.remove()
+        inset.set_yticks([label.get_position()[1] for label in kept])  # its grid lines
+        return kept
 
     def _moment_dots(self, ax: Axes) -> None:
         """Each run's dot on its curve at each moment; runs' dots at one place drawn as the
@@ -886,6 +916,29 @@ FEW_ON_ONE_ROW = 3  # a key's classes up to this many read on one row, whatever 
 KEY_SPACING = 0.8  # between a key's entries, in font sizes (ten digits and more in 6.3 in)
 KEY_HANDLE = 1.6  # a key's symbol (a line's sample), in font sizes
 KEY_PAD = 0.5  # between a key's symbol and its name, in font sizes (a line's end touched it)
+
+
+class BlankedFormatter(Formatter):
+    """An axis's own formatter with its numbers between `low` and `high` (data values) left
+    out: those beside an inset, which would read as its scale. Everything else it asks of
+    the formatter it wraps (a linear axis's "1e27" offset, its digits)."""
+
+    def __init__(self, named: Formatter, low: float, high: float) -> None:
+        self.named, self.low, self.high = named, min(low, high), max(low, high)
+
+    def set_axis(self, axis) -> None:
+        super().set_axis(axis)
+        self.named.set_axis(axis)
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        self.named.set_locs(locs)
+
+    def get_offset(self) -> str:
+        return self.named.get_offset()
+
+    def __call__(self, value: float, pos: int | None = None) -> str:
+        return "" if self.low <= value <= self.high else self.named(value, pos)
 
 
 def light(theme) -> bool:
