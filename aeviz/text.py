@@ -35,8 +35,12 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
                           "\u061c")
 
 
+# Characters of no width that the font draws as a box (U+200B) or that break the PDF writer
+# (U+FEFF: matplotlib's backend_pdf raised IndexError on a handout's caption).
+INVISIBLE = frozenset("\u200b\u2060\ufeff")
+
 _ALWAYS_REFUSED = ("\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029"
-                   + "".join(sorted(BIDI_CONTROLS)))
+                   + "".join(sorted(BIDI_CONTROLS | INVISIBLE)))
 # What may not appear in a text: in one that may have several lines, and in a one-line name.
 _REFUSED = {True: re.compile(f"[{_ALWAYS_REFUSED}]"),
             False: re.compile(f"[\t\n{_ALWAYS_REFUSED}]")}
@@ -47,6 +51,8 @@ def _character(char: str) -> str:
         return "a lone surrogate"
     if char in BIDI_CONTROLS:
         return "a bidirectional control"
+    if char in INVISIBLE:
+        return "an invisible character"
     if char in "\n\u2028\u2029":
         return "a line break"
     return "a control character"

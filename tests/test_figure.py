@@ -57,6 +57,25 @@ def test_several_runs_as_svg_one_row_each(tiny_run_path, tmp_path):
     assert len(list(ET.parse(out).iter(f"{SVG}use"))) >= 2 * 3 * 40
 
 
+@pytest.mark.parametrize("length", [60, 4000])
+def test_a_long_run_name_is_cut_to_fit_and_said(run_cli, tiny_run_path, tmp_path, length):
+    """A tester: a 4,000-character label gave the loss plot a negative width (a traceback);
+    one of 60 ran up its row past the page's top. Each name as long as it fits, with an
+    ellipsis, beside its row and at its curve's end; a note says so; the rest as drawn."""
+    name = ("A run named at length " * 200)[:length]
+    out = tmp_path / "fig.svg"
+    result = run_cli("figure", tiny_run_path, tiny_run_path, "-o", out,
+                     "--labels", f"{name},short")
+    assert result.exit_code == 0, result.output
+    assert "cut to fit 6.3 inches" in result.stderr and "run name A run named" in result.stderr
+    texts = svg_texts(out)
+    cut = [t for t in texts if t.startswith("A run named") and t.endswith("\u2026")]
+    assert len(cut) == 2 and "short" in texts  # beside its row and at its curve's end
+    width, height = (float(ET.parse(out).getroot().get(side).removesuffix("pt"))
+                     for side in ("width", "height"))
+    assert width == pytest.approx(6.3 * 72) and height <= 9 * 72
+
+
 def test_a_fourth_runs_curve_is_not_dashed_like_pcas_line(tiny_run_path):
     """The fourth run of a comparison drew its curve dashed, as PCA's line is: in clip and
     handout the four curves have four dash patterns, none PCA's (the fourth dash-dot-dot)."""

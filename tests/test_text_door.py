@@ -29,6 +29,10 @@ def test_printable_escapes_what_a_terminal_would_act_on():
 @pytest.mark.parametrize("value, found", [
     (f"bad{ESCAPE}", "holds a control character (U+001B at character 4)"),
     ("a\u202eb", "holds a bidirectional control (U+202E at character 2)"),
+    # a tester: U+FEFF in a caption broke the handout's PDF writer (IndexError), U+200B drew
+    # a box
+    ("a\ufeffb", "holds an invisible character (U+FEFF at character 2)"),
+    ("a\u200bb", "holds an invisible character (U+200B at character 2)"),
     ("two\nlines", "holds a line break (U+000A at character 4)"),
     ("$\\frac{1}$", "is math text that matplotlib cannot draw"),
 ])

@@ -62,6 +62,7 @@ from aeviz.renderer.panels.loss import (
 from aeviz.renderer.panels.placement import (
     curve_points,
     draw_lines,
+    fit_text,
     left_out_note,
     line_baselines,
     reading_order,
@@ -81,7 +82,7 @@ from aeviz.renderer.theme import THEMES, line_style
 from aeviz.renderer.vector import save_vector
 from aeviz.renderer.views import RunView, run_views
 from aeviz.settings import RenderOptions
-from aeviz.text import quiet_glyphs
+from aeviz.text import printable, quiet_glyphs
 from aeviz.trajectory import Trajectory
 
 DEFAULT_AT = "0,0.1,0.3,last"  # training moves most early on
@@ -108,6 +109,7 @@ LEFT, RIGHT, GAP, HEAD, LEGEND, BELOW_PLANES, LOSS_HEIGHT, BELOW_LOSS, TITLE = (
 FOLLOW_GAP = 0.45  # between planes that each have their own tick labels
 PLANE_LABELS = 0.3  # under a plane above its decoded row: its tick labels and axis label
 UNDRAWN = ("weights", "recon")  # panels a handout does not draw (a still does)
+NAMES_SHARE = 0.3  # of the figure's width, the most its runs' names at the curves' ends take
 CAPTION_LINES = 3  # `render.caption` under the figure, wrapped, cut with an ellipsis beyond
 
 
@@ -286,7 +288,15 @@ class HandoutFigure:
         legend = LEGEND * key_rows
         # Room right of the loss plot for the runs' names at the ends of their curves (one
         # run: for its terms axis, if it has one).
-        self.names_room = ((max(text_width(v.label, FONT["label"]) for v in views)
+        # (a name as long as it fits a share of the width: a 4,000-character label left the
+        # loss plot a negative width, a traceback; cut with an ellipsis, and said)
+        self.names = [fit_text(v.label, FONT["label"], NAMES_SHARE * width * 72) for v in views]
+        cut = [v.label for v, name in zip(views, self.names) if name != v.label]
+        if cut and len(views) > 1:
+            self.notes.append(f"handout: run name{'s' if len(cut) > 1 else ''} "
+                              f"{', '.join(printable(name, 40) for name in cut)} cut to fit "
+                              f"{width:g} inches")
+        self.names_room = ((max(text_width(name, FONT["label"]) for name in self.names)
                             + NAME_LEADER_PT) / 72 + 0.1 if len(views) > 1
                            else TERMS_ROOM if self.terms else 0.0)
         if len(views) == 1 and "axes" in self.description.panel("code", 0).layers:
@@ -469,7 +479,8 @@ class HandoutFigure:
         ax.set_ylabel("")
         if column == 0:
             several = len(self.views) > 1
-            self._label(ax, y=view.label if several else "code neuron 2")
+            self._label(ax, y=self._row_name(self.names[row]) if several
+                        else "code neuron 2")
             if several:
                 ax.yaxis.label.set_color(self.colors[row])
         if column == 0 and last_row:
@@ -489,9 +500,15 @@ class HandoutFigure:
         ax = self._printed(panel.ax)
         if column == 0:
             several = len(self.views) > 1
-            self._label(ax, y=f"{view.label}, decoded" if several else "decoded grid")
+            self._label(ax, y=self._row_name(f"{self.names[row]}, decoded") if several
+                        else "decoded grid")
             if several:
                 ax.yaxis.label.set_color(self.colors[row])
+
+    def _row_name(self, name: str) -> str:
+        """A run's name beside its row, up its plane's side: as long as the plane is tall
+        (a 60-character name ran off the top of the page)."""
+        return fit_text(name, FONT["label"], self.cell * 72)
 
     def _grid(self, row: int) -> DecoderGrid:
         """Run `row`'s decoded grid: the clip's region and gray scale; a mosaic with as many
@@ -792,8 +809,9 @@ class HandoutFigure:
         width_pt = ax.get_position().width * self.size[0] * 72
         name_x = 1 + NAME_LEADER_PT / width_pt
         dot_x = 1 + (SPLIT_PT / MARKER_PT * MOMENT_MARKER_PT / 2 + 1) / width_pt
-        for number, view in enumerate(self.views):
-            ax.text(name_x, placed[number], view.label, transform=ax.transAxes, ha="left",
+        for number in range(len(self.views)):
+            ax.text(name_x, placed[number], self.names[number], transform=ax.transAxes,
+                    ha="left",
                     va="center", fontsize=FONT["label"], color=self.colors[number])
             if abs(placed[number] - ends[number]) > line / 4:
                 ax.plot([dot_x, name_x - 1.5 / width_pt], [ends[number], placed[number]],

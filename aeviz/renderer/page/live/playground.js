@@ -159,7 +159,7 @@
    * U+202E turned the message around) as \uXXXX. */
   function printable(text) {
     // eslint-disable-next-line no-control-regex
-    const refused = /[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/gu;
+    const refused = /[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\u2060\ufeff]/gu;
     return text.replace(refused, (found) => `\\u${found.charCodeAt(0).toString(16).padStart(4, "0")}`);
   }
   /** The value of knob `key` typed as `text`, as `--set key=text` gives it to the schema;
