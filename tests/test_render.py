@@ -550,8 +550,9 @@ def test_render_options_built_in_python_store_what_a_table_stores():
     ("a,a", 'names "a" twice (entries 1 and 2)'),
     ("a,b,a ", 'names "a" twice (entries 1 and 3)'),
     ("$\\alpha$,α", 'names "$\\alpha$" and "α", both shown as "α", (entries 1 and 2)'),
-    # an invisible character (a zero-width space); an accent composed and combined
-    ("ab,a\u200bb", 'names "ab" and "a\\u200bb", both shown as "ab", (entries 1 and 2)'),
+    # an invisible character (a soft hyphen; a zero-width space is refused); an accent
+    # composed and combined
+    ("ab,a\u00adb", 'names "ab" and "a\\u00adb", both shown as "ab", (entries 1 and 2)'),
     ("caf\u00e9,cafe\u0301", 'names "caf\u00e9" and "cafe\\u0301", both shown as "caf\u00e9", '
      '(entries 1 and 2)')])
 def test_two_runs_of_one_label_are_refused(run_cli, tiny_run_path, tmp_path, labels, problem):

@@ -243,17 +243,18 @@ def test_a_blank_title_draws(tiny_run_path, tmp_path, run_cli, title, suffix):
     assert result.exit_code == 0 and out.is_file(), result.output
 
 
-@pytest.mark.parametrize("nothing", ["\u200b", "\u00ad", "\ufeff", "$\\quad$"])
+@pytest.mark.parametrize("nothing", ["\u00ad", "$\\quad$"])
 @pytest.mark.parametrize("suffix", [".png", ".html"])
 def test_a_text_that_draws_nothing_draws(tiny_run_path, tmp_path, run_cli, nothing, suffix):
-    """A title, caption or run name of only invisible characters (or math of only a space)
-    has no glyph: matplotlib's TextPath of it failed, a traceback in every drawing command.
-    It draws as nothing; so do such class names."""
+    """A title, caption or run name of only characters without a glyph (a soft hyphen, math
+    of only a space) has no outline: matplotlib's TextPath of it failed, a traceback in every
+    drawing command. It draws as nothing; so do such class names. (Invisible characters,
+    U+200B and U+FEFF, are refused: see the test below.)"""
     from aeviz.renderer.labels import text_path
     from aeviz.renderer.panels.placement import outline_width, text_width
 
-    for blank in ("\u200b", "$\\quad$"):  # no glyph in any matplotlib (a soft hyphen
-        # draws as a hyphen in matplotlib 3.10, as nothing in 3.11)
+    for blank in ("$\\quad$",):  # no glyph in any matplotlib (a soft hyphen draws as a
+        # hyphen in matplotlib 3.10, as nothing in 3.11)
         assert text_path(blank, FontProperties(size=10)) is None
         assert outline_width(blank, 10) == text_width(blank, 10) == 0.0
     out = tmp_path / f"still{suffix}"
@@ -267,6 +268,20 @@ def test_a_text_that_draws_nothing_draws(tiny_run_path, tmp_path, run_cli, nothi
     assert run_cli("train", tmp_path / "e.toml", "-o", tmp_path / "e.npz").exit_code == 0
     result = run_cli("figure", tmp_path / "e.npz", "-o", tmp_path / "e.png")
     assert result.exit_code == 0 and (tmp_path / "e.png").is_file(), result.output
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\ufeff"])
+def test_an_invisible_character_is_refused_in_one_line(tiny_run_path, tmp_path, run_cli,
+                                                      invisible):
+    """A tester: U+FEFF in a handout's caption broke matplotlib's PDF writer (IndexError, a
+    traceback from `aeviz figure`, a failed batch row), and U+200B drew a box there. Refused
+    where a text is read, naming the character and where it is; nothing written."""
+    out = tmp_path / "fig.pdf"
+    result = run_cli("figure", tiny_run_path, "-o", out, "--caption", f"a{invisible}b")
+    assert result.exit_code == 2 and not out.exists()
+    assert result.stderr == (f"Error: --caption: holds an invisible character "
+                             f"(U+{ord(invisible):04X} at character 2); text must be "
+                             "printable Unicode\n")
 
 
 def test_a_line_break_in_a_title_or_label_is_drawn_as_a_space(tmp_path, run_cli):
