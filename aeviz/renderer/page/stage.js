@@ -56,7 +56,11 @@ page.Stage = class Stage {
       kinds.set(panel.spec.name, [...(kinds.get(panel.spec.name) || []), panel]);
     }
     for (const panels of kinds.values()) {
-      if (panels.length > 1 && panels.some((panel) => panel.title.textContent !== panel.spec.title)) {
+      if (panels.length < 2) continue;
+      // Fitted again at the widths the layout left (fitted at an earlier width, two of the
+      // optimizers' titles were cut, "Momentum (lr 0…", in a window 661 to 695 px wide).
+      for (const panel of panels) panel.fitTitle();
+      if (panels.some((panel) => panel.title.textContent !== panel.spec.title)) {
         for (const panel of panels) panel.shortenTitle();
       }
     }
