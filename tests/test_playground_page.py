@@ -1016,6 +1016,8 @@ def test_a_retrained_runs_mini_batch_records_sit_at_their_steps(browser, divergi
     # why it stopped, in words ("(epochs)", "(diverged)" after the numbers read as ciphers)
     status = driver.find_element("id", "aeviz-playground-status").text
     assert status.endswith(": diverged") and "(" not in status, status
+    # named by its last record's moment, never "1 epochs" for a run that diverged in batch 12
+    assert status.startswith(f"retrained to {run.moment(len(run.loss) - 1)}, RMSE "), status
     wait_until(lambda: len(driver.execute_script("return aeviz.playground.lossChart().live"))
                == len(run.loss), "the retrained run's records drawn")
     places = driver.execute_script("return aeviz.playground.lossChart().live")

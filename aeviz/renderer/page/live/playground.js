@@ -331,7 +331,11 @@
       live.stopReason = m.stopReason;
       const result = {epoch: m.epoch, loss: m.loss, terms: m.terms, stopReason: m.stopReason};
       live.result = result;
-      status(`retrained: ${m.epoch[m.epoch.length - 1]} epochs, RMSE ${m.loss[m.loss.length - 1].toPrecision(4)}${STOPPED[m.stopReason] || ""}`);
+      // Named by its last record's moment ("1 epochs" read wrong, and a run that diverged in
+      // batch 12 of epoch 1 claimed the whole epoch; a lecturer's).
+      const lastRecord = live.records.filter((r) => Number.isFinite(r.rmse)).pop();
+      const reached = lastRecord ? momentOf(lastRecord) : `epoch ${m.epoch[m.epoch.length - 1]}`;
+      status(`retrained to ${reached}, RMSE ${m.loss[m.loss.length - 1].toPrecision(4)}${STOPPED[m.stopReason] || ""}`);
       if (pending) pending.resolve(result);
       if (stepPending) stepPending.resolve({epoch: m.epoch[m.epoch.length - 1], step: live.steps, stopReason: m.stopReason});
       pending = stepPending = null;
@@ -837,6 +841,11 @@
   }
 
   // What the loss chart drew last, for tests.
+  /** A record's moment: "epoch 300", or a mini-batch record's "epoch 1, batch 3/13". */
+  function momentOf(r) {
+    const spe = live.stepsPerEpoch, batch = spe ? r.step - (r.epoch - 1) * spe : 0;
+    return batch > 0 && batch < spe ? `epoch ${r.epoch}, batch ${batch}/${spe}` : `epoch ${r.epoch}`;
+  }
   let recordedDrawn = 0, lossAxis = null, livePlaces = [], lossReadout = "", sliderMark = null, lossLabels = null;
   function drawLoss() {
     const {g, width, height} = sized(lossPanel.canvas, 320);
@@ -922,11 +931,6 @@
     // run's ("epoch 300 | RMSE 0.04210" stood under a header saying "epoch 0"). After, the last
     // record's moment beside its RMSE (the epoch in progress beside the last finished one's
     // RMSE read as if it were that epoch's).
-    const spe = live.stepsPerEpoch;
-    const momentOf = (r) => {  // a mini-batch record: "epoch 1, batch 3/13"
-      const batch = spe ? r.step - (r.epoch - 1) * spe : 0;
-      return batch > 0 && batch < spe ? `epoch ${r.epoch}, batch ${batch}/${spe}` : `epoch ${r.epoch}`;
-    };
     const recorded = recordedLoss[RUN.used[modelSnapshot]];
     const [moment, value] = last ? [momentOf(last), last.rmse.toPrecision(4)]
       : [RUN.moments[modelSnapshot], Number.isFinite(recorded) ? recorded.toPrecision(4) : "not finite"];
