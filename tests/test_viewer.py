@@ -373,6 +373,25 @@ def test_the_toolbar_reads_out_only_what_means_something(tiny_run_path):
     assert viewer.slider.ax.format_coord(1, 1) == ""
 
 
+def test_the_loss_readout_of_several_runs_names_the_curve_under_the_pointer(tiny_run_path):
+    """All four optimizers' errors in one line ran past a 640 px window's toolbar: the run
+    whose recorded error there is nearest the pointer's height, named, with that error."""
+    from types import SimpleNamespace
+
+    from aeviz.renderer.panels.loss import format_loss
+    from aeviz.renderer.viewer import _loss_readout
+
+    viewer, _ = make_viewer(tiny_run_path)
+    low = viewer.views[0]
+    views = [SimpleNamespace(label=label, timeline=low.timeline, run=SimpleNamespace(
+        loss=low.run.loss * factor, moment=low.run.moment))
+        for label, factor in (("plain", 1), ("doubled", 2))]
+    at = float(low.run.loss[3])
+    assert _loss_readout(views, 3.1, at * 1.1) == f"epoch 3: plain, RMSE {format_loss(at)}"
+    assert _loss_readout(views, 3.1, at * 1.9) == \
+        f"epoch 3: doubled, RMSE {format_loss(2 * at)}"
+
+
 LATE_DISPLAY = """
 import subprocess, sys, time
 import matplotlib
