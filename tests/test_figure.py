@@ -76,6 +76,18 @@ def test_a_long_run_name_is_cut_to_fit_and_said(run_cli, tiny_run_path, tmp_path
     assert width == pytest.approx(6.3 * 72) and height <= 9 * 72
 
 
+def test_a_long_title_is_cut_to_the_page_and_said(run_cli, tiny_run_path, tmp_path):
+    """A tester: a 103-character comparison title ran past the page's edge, unsaid."""
+    title = ("Four optimizers on one plateau: SGD, momentum, RMSProp and Adam at their own "
+             "learning rates, 300 epochs")
+    out = tmp_path / "fig.svg"
+    result = run_cli("figure", tiny_run_path, "-o", out, "--title", title)
+    assert result.exit_code == 0, result.output
+    assert "note: handout: its title is cut to fit 6.3 inches" in result.stderr
+    (shown,) = [t for t in svg_texts(out) if t.startswith("Four optimizers")]
+    assert shown.endswith("\u2026") and title.startswith(shown[:-1].rstrip())
+
+
 def test_a_fourth_runs_curve_is_not_dashed_like_pcas_line(tiny_run_path):
     """The fourth run of a comparison drew its curve dashed, as PCA's line is: in clip and
     handout the four curves have four dash patterns, none PCA's (the fourth dash-dot-dot)."""

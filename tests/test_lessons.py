@@ -970,6 +970,26 @@ def test_the_divergence_handout_insets_its_calm_steps_on_a_linear_loss_axis_too(
     assert name.get_window_extent().width <= box.width and name.get_bbox_patch() is not None
 
 
+def test_a_diverged_runs_end_note_stays_in_its_plane_beside_a_longer_run(runs):
+    """A tester: beside a run of 300 epochs, the diverged run's planes after its end said
+    "epoch 1, batch 12/13 (its end)" in one line wider than the plane, into the next one's.
+    Each note within its plane, on lines of whole words."""
+    from aeviz.renderer.figure import TEXT_WIDTH, HandoutFigure, figure_positions
+
+    pair = [runs["too-high-learning-rate"], runs["seed-default"]]
+    options = dataclasses.replace(pair[0].experiment.render, labels=("too high", "default"))
+    views = run_views(pair, options)
+    handout = HandoutFigure(views, options, figure_positions(None, views), TEXT_WIDTH)
+    handout.figure.canvas.draw()
+    notes = [(ax, text) for ax in handout.figure.axes for text in ax.texts
+             if "(its end)" in text.get_text()]
+    assert len(notes) >= 2
+    for ax, text in notes:
+        plane, box = ax.get_window_extent(), text.get_window_extent()
+        assert plane.x0 <= box.x0 and box.x1 <= plane.x1, (text.get_text(), box, plane)
+        assert "…" not in text.get_text() and "batch 12/13" in text.get_text()
+
+
 @given(calm=st.lists(st.floats(1e-3, 50), min_size=3, max_size=12),
        climbs=st.lists(st.floats(2.5, 1e9), max_size=9))
 @examples(0.1)

@@ -354,8 +354,12 @@ class HandoutFigure:
                            self.theme.foreground)
             if legend:
                 self._cluster_legend(height - title - legend / 2, key_rows)
-            if options.title:
-                self.figure.text(LEFT / width, 1 - 0.05 / height, options.title, ha="left",
+            if options.title:  # as long as the page is wide (cut, and said)
+                title_text = fit_text(options.title, FONT["title"] + 1,
+                                      (width - LEFT - RIGHT) * 72, bold=True)
+                if title_text != options.title:
+                    self.notes.append(f"handout: its title is cut to fit {width:g} inches")
+                self.figure.text(LEFT / width, 1 - 0.05 / height, title_text, ha="left",
                                  va="top", fontsize=FONT["title"] + 1, fontweight="bold")
             hide_colliding_ticks(self.figure)
 
@@ -469,7 +473,16 @@ class HandoutFigure:
                             linespacing=1.15)
         if shown != position:  # this run has no snapshot there (it ended, or records less)
             finished = position > view.timeline[-1]
-            what = view.step_label(snapshot) + (" (its end)" if finished else " shown")
+            moment, why = view.step_label(snapshot), "(its end)" if finished else "shown"
+            # Within its plane: on two lines where one is wider ("epoch 1, batch 12/13 (its
+            # end)" ran into the next plane's; a tester's), each cut to it if need be.
+            room = 0.94 * self.cell * 72
+            head, _, tail = moment.rpartition(", ")
+            forms = [[f"{moment} {why}"], [moment, why], [f"{head},", f"{tail} {why}"],
+                     [f"{head},", tail, why]] if head else [[f"{moment} {why}"], [moment, why]]
+            lines = next((form for form in forms if all(
+                text_width(line, FONT["tick"]) <= room for line in form)), forms[-1])
+            what = "\n".join(fit_text(line, FONT["tick"], room) for line in lines)
             ax.text(0.97, 0.03, what, transform=ax.transAxes, ha="right", va="bottom",
                     fontsize=FONT["tick"], color=theme.muted)
         last_row = row == len(self.views) - 1 or self.decoder  # (a decoded row under it)
