@@ -17,7 +17,8 @@ from aeviz.signals import exit_status
 @click.command(cls=AevizCommand)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for NAME.npz, NAME.FORMAT and NAME.json (created if missing).")
+              help="Folder for NAME.npz, its output (NAME.mp4 ..., NAME.html, a handout's "
+                   "NAME.pdf) and NAME.json (created if missing).")
 @click.option("--format", "fmt", type=click.Choice(BATCH_FORMATS), default="mp4",
               show_default=True,
               help="Clip format; html: a page per experiment and comparison, and index.html; "
