@@ -965,8 +965,9 @@ def test_the_divergence_handout_insets_its_calm_steps_on_a_linear_loss_axis_too(
     assert any(h < box.y0 for h in heights) and any(h > box.y1 for h in heights), [
         t.get_text() for t in shown]
     assert ax.yaxis.get_offset_text().get_text() == "1e27"
-    # its name whole over it, on a background the moments' dotted lines pass under
-    (name,) = [t for t in inset.texts if "linear" in t.get_text()]
+    # its name whole over it, on a background the moments' dotted lines pass under; over a
+    # linear axis it enlarges them ("on a linear scale" said nothing new there)
+    (name,) = [t for t in inset.texts if t.get_text() == "the same steps, enlarged"]
     assert name.get_window_extent().width <= box.width and name.get_bbox_patch() is not None
 
 

@@ -99,8 +99,10 @@ FONT = {"title": 9, "label": 8, "tick": 7}  # points, at print size
 INSET_GAP = 0.12  # axes fraction between flattened steps and the inset that shows them
 INSET_LEAST = 0.3  # an inset's least height, axes fraction
 INSET_MARKERS = 30  # an inset's points drawn as dots up to this many
-INSET_NAMES = ("the same steps, on a linear scale", "the same steps, linear", "linear scale",
-               "linear")  # an inset's name, long to short
+INSET_NAMES = {  # an inset's name, long to short, over a log loss axis (True) or a linear one
+    True: ("the same steps, on a linear scale", "the same steps, linear", "linear scale",
+           "linear"),
+    False: ("the same steps, enlarged", "enlarged")}
 MOMENT_MARKER_PT = 3.2  # the loss curve's dot at each moment (diameter)
 TERMS_ROOM = 0.55  # inches right of the loss plot for a terms axis's ticks and name
 # Margins and gaps in inches.
@@ -681,7 +683,8 @@ class HandoutFigure:
                           fontsize=FONT["tick"], color=theme.muted, zorder=5,
                           bbox={"facecolor": theme.background, "edgecolor": "none",
                                 "pad": 0.5})
-        for form in INSET_NAMES:
+        # (on a linear loss axis it enlarges them: "on a linear scale" said nothing new)
+        for form in INSET_NAMES[ax.get_yscale() == "log"]:
             name.set_text(form)
             if name.get_window_extent(renderer).width <= box.width:
                 break
@@ -691,6 +694,9 @@ class HandoutFigure:
         from_axes = ax.transAxes + ax.transData.inverted()
         band = from_axes.transform([(0, bottom - 0.05), (0, top + name_height + 0.05)])[:, 1]
         ax.yaxis.set_major_formatter(BlankedFormatter(ax.yaxis.get_major_formatter(), *band))
+        # (and no tick marks: those left beside it, unnamed, read as its numbers' ticks where
+        # its numbers stand at its left, by the loss axis)
+        ax.tick_params(axis="y", which="both", length=0)
         to_frac = ax.transAxes.inverted()
         boxes = [to_frac.transform(artist.get_window_extent(renderer))
                  for artist in [inset, name, *labels]]

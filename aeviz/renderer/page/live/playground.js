@@ -649,7 +649,9 @@
     return {figure, heading, canvas};
   }
   const planePanel = canvasPanel("live code plane (grey: the recorded run): drag to decode", "live-code");
-  const lossPanel = canvasPanel("RMSE per epoch: recorded (grey), retrained (colour)", "live-loss");
+  // Its scale in its heading (0.18 at its foot and 7.7e27 at its top read as a linear axis;
+  // said at its foot, between the time axis's ends, it read as that axis's name).
+  const lossPanel = canvasPanel("RMSE per epoch, log scale: recorded (grey), retrained (colour)", "live-loss");
   const decodedPanel = canvasPanel("decoded at the dragged code", "decoded");
   const pathBox = element("div", {class: "path"}, box);
   element("span", {}, pathBox, "path between samples (or shift-click two points) ");
@@ -905,7 +907,7 @@
       g.fill();
     }
     lossAxis = [Math.pow(10, l0), Math.pow(10, l1)];
-    lossLabels = {y: [top, bottom].filter(Boolean), x: [String(e0), `epoch ${Math.round(e1)}`], scale: ""};
+    lossLabels = {y: [top, bottom].filter(Boolean), x: [String(e0), `epoch ${Math.round(e1)}`]};
     livePlaces = live1.map(at);
     g.fillStyle = TH.muted;
     g.font = "11px sans-serif";
@@ -915,16 +917,6 @@
     g.fillText(`epoch ${Math.round(e1)}`, m + w, height - 4);
     g.textAlign = "left";
     g.fillText(String(e0), m, height - 4);
-    // Its scale said (0.18 at the foot and 7.7e27 at the top of a diverging run's chart read
-    // as a linear axis; a lecturer's), between the time axis's ends where they leave room.
-    const scaleNote = "RMSE, log scale", noteWidth = g.measureText(scaleNote).width;
-    const endsWidth = g.measureText(String(e0)).width + g.measureText(`epoch ${Math.round(e1)}`).width;
-    if (noteWidth + endsWidth + 24 <= w) {
-      g.textAlign = "center";
-      g.fillText(scaleNote, m + w / 2, height - 4);
-      g.textAlign = "left";
-      lossLabels.scale = scaleNote;
-    }
     g.font = "12px sans-serif";
     // Before the student's run has a record, the recorded snapshot the playground shows (the
     // slider's, future shown or not) beside its recorded RMSE, always named as the recorded
