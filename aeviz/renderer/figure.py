@@ -694,9 +694,6 @@ class HandoutFigure:
         from_axes = ax.transAxes + ax.transData.inverted()
         band = from_axes.transform([(0, bottom - 0.05), (0, top + name_height + 0.05)])[:, 1]
         ax.yaxis.set_major_formatter(BlankedFormatter(ax.yaxis.get_major_formatter(), *band))
-        # (and no tick marks: those left beside it, unnamed, read as its numbers' ticks where
-        # its numbers stand at its left, by the loss axis)
-        ax.tick_params(axis="y", which="both", length=0)
         to_frac = ax.transAxes.inverted()
         boxes = [to_frac.transform(artist.get_window_extent(renderer))
                  for artist in [inset, name, *labels]]
