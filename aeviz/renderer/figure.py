@@ -728,13 +728,8 @@ class HandoutFigure:
                             clear.append(label)
                 tries.append((inside, clear))
         kept = next((clear for _, clear in tries if len(clear) >= 2), tries[2][0])
-        for inside, _ in tries:
-            for label in inside:
-                if label not in kept:
-                    label.remove()
-        for label in inset.texts[:]:  # those not inside it
-            if label not in kept and label.get_text() and label.get_transform() is not \
-                    inset.transAxes:
+        for label in inset.texts[:]:  # every other try's (its name, on transAxes, stays)
+            if label not in kept and label.get_transform() is not inset.transAxes:
                 label.remove()
         inset.set_yticks([label.get_position()[1] for label in kept])  # its grid lines
         return kept
