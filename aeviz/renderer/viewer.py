@@ -286,14 +286,15 @@ def _loss_readout(views: list, x: float, y: float) -> str:
     past a 640 px window's toolbar)."""
     from aeviz.renderer.panels.loss import format_loss
 
-    errors = [float(view.run.loss[nearest_snapshot(view.timeline, x)]) for view in views]
+    snapshots = [nearest_snapshot(view.timeline, x) for view in views]
+    errors = [float(view.run.loss[k]) for view, k in zip(views, snapshots)]
 
     def apart(error: float) -> float:  # on a log axis as on a linear one: by ratio
         return abs(np.log(error / y)) if error > 0 and y > 0 else abs(error - y)
 
     nearest = min(range(len(views)), key=lambda number: apart(errors[number]))
     view = views[nearest]
-    moment = view.run.moment(nearest_snapshot(view.timeline, x))
+    moment = view.run.moment(snapshots[nearest])
     name = f"{view.label}, " if len(views) > 1 else ""
     return f"{moment}: {name}RMSE {format_loss(errors[nearest])}"
 
