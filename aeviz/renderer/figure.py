@@ -181,9 +181,15 @@ def figure_positions(at: str | Sequence[Any] | None, views: list[RunView],
                      notify: Callable[[str], None] = lambda message: None) -> list[float]:
     """The handout's moments: those `at` names, or by default DEFAULT_AT's; for a single run
     that diverged, its start, its last moment before the blow-up and the blow-up's steps."""
-    if at is None and len(views) == 1 and views[0].run.meta.stop_reason == "diverged":
+    if at is None and diverged_alone(views):
         return blow_up_positions(views[0].timeline, np.asarray(views[0].run.loss, float))
     return positions_of(parse_at(at), [view.timeline for view in views], notify)
+
+
+def diverged_alone(views: list[RunView]) -> bool:
+    """A handout of one run, which diverged: its default moments, readouts and inset show
+    the blow-up."""
+    return len(views) == 1 and views[0].run.meta.stop_reason == "diverged"
 
 
 def blow_up_positions(timeline: np.ndarray, loss: np.ndarray) -> list[float]:
@@ -303,7 +309,7 @@ class HandoutFigure:
                            else TERMS_ROOM if self.terms else 0.0)
         if len(views) == 1 and "axes" in self.description.panel("code", 0).layers:
             self.readouts = self._readouts(views[0], positions)
-        elif len(views) == 1 and views[0].run.meta.stop_reason == "diverged":
+        elif diverged_alone(views):
             # On a loss axis 28 decades tall the first steps' rise is flat: each plane's
             # recorded RMSE above it (the clip's readout) shows it.
             view = views[0]
@@ -624,7 +630,7 @@ class HandoutFigure:
             x = to_x.transform((position, 1.0))[0]
             lines = np.concatenate([lines, np.column_stack(
                 [np.full(200, x), np.linspace(0, 1, 200)])])
-        if len(self.views) == 1 and self.views[0].run.meta.stop_reason == "diverged":
+        if diverged_alone(self.views):
             taken.extend(self._calm_inset(ax, end))
         for ref in limits.references:
             taken.append(reference_line(ax, ref.level, fitting_texts(ax, list(ref.texts),
