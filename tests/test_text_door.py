@@ -147,6 +147,22 @@ def test_an_experiment_named_with_a_control_character_is_refused_before_training
     assert not (tmp_path / "out.npz").exists()
 
 
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_batch_prints_no_escape_from_a_file_name(tmp_path, run_cli, dry_run):
+    """A batch's rows (the failure line, the table, a dry run's) name a file as `info` does:
+    escaped (the raw ESC reached the terminal in all three)."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / f"bad{ESCAPE}.toml").write_text(TINY)
+    result = run_cli("batch", tmp_path / "in", "-o", tmp_path / "out",
+                     *(["--dry-run"] if dry_run else []))
+    assert result.exit_code == (0 if dry_run else 1)
+    assert "\x1b" not in result.stdout + result.stderr
+    lines = (result.stdout + result.stderr).splitlines()
+    named = [line for line in lines if line.startswith("bad\\u001b[31m")]
+    assert len(named) == (1 if dry_run else 2)  # (the failure line and the table's row)
+    assert all("would fail" in line if dry_run else "failed" in line for line in named)
+
+
 def test_an_untitled_experiment_named_with_bad_math_is_refused(tmp_path, run_cli):
     path = tmp_path / "$\\frac$.toml"
     path.write_text(TINY.replace('title = "tiny"\n', ""))

@@ -12,6 +12,7 @@ from aeviz.cli.errors import AevizCommand
 from aeviz.cli.flags import ShardType, quiet_option
 from aeviz.renderer.formats import BATCH_FORMATS  # every clip format, pages and handouts
 from aeviz.signals import exit_status
+from aeviz.text import printable_lines
 
 
 @click.command(cls=AevizCommand)
@@ -53,14 +54,15 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
         return
     if dry_run:
         for job in jobs_planned:
-            click.echo(job.dry_run_line())
+            click.echo(printable_lines(job.dry_run_line()))
         return
 
     def report(result) -> None:
         if not quiet or result.status == "failed":
-            click.echo(f"{result.name}: {result.status}"
-                       + ("" if result.status in ("done", "up to date") else
-                          f": {result.output}"), err=result.status == "failed")
+            # (a file's name may hold what a terminal acts on: shown escaped, as elsewhere)
+            click.echo(printable_lines(f"{result.name}: {result.status}"
+                                       + ("" if result.status in ("done", "up to date") else
+                                          f": {result.output}")), err=result.status == "failed")
 
     results, interrupted = batching.run_batch(jobs_planned, jobs or os.cpu_count() or 1,
                                               report)
@@ -73,7 +75,7 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
         write_index(folder, notify=lambda message: click.echo(f"note: {message}", err=True),
                     unfinished=unfinished if interrupted else [])
     if not quiet or interrupted:
-        click.echo(batching.format_table(results))
+        click.echo(printable_lines(batching.format_table(results)))
     if interrupted:
         sys.exit(exit_status())
     if any(r.status in ("failed", "interrupted") for r in results):
