@@ -571,6 +571,13 @@ def test_the_vae_comparison_at_640_draws_its_planes_and_mosaics_large_the_key_of
     (overlay,) = [o for o in vae.overlays if isinstance(o, VariationalOverlay)]
     (key,) = [a for a in overlay.artists if hasattr(a, "get_texts")]
     assert key.get_window_extent(renderer).y1 <= vae.ax.get_window_extent(renderer).y0
+    # Its lines drawn wide enough to see at 80 dpi (a 0.6 pt ellipse was 0.7 px there, lost
+    # among the codes), in the key as on the plane.
+    px = scene.figure.dpi / 72
+    assert overlay.ellipses.get_linewidth() * px >= 1.2
+    assert overlay.circles.get_linewidth() * px >= 1.8
+    assert [h.get_linewidth() for h in key.legend_handles] == [
+        overlay.circles.get_linewidth(), overlay.ellipses.get_linewidth()]
     assert key.get_window_extent(renderer).y0 >= 0  # on the page
 
 

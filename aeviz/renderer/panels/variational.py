@@ -24,6 +24,10 @@ from aeviz.renderer.views import RunView, State
 from aeviz.training.model import forward
 
 MOST_ELLIPSES = 40
+# The lines' widths in points, and the fewest pixels each is drawn (a 640x360 clip is drawn at
+# 80 dpi: a 0.6 pt ellipse there was 0.7 px, lost among the codes of a 95 px comparison plane).
+CIRCLE_LINE = {"pt": 1.2, "px": 1.8}
+ELLIPSE_LINE = {"pt": 0.6, "px": 1.2}
 TURN = np.linspace(0, 2 * np.pi, 41)
 CIRCLE = np.column_stack([np.cos(TURN), np.sin(TURN)])
 
@@ -47,16 +51,17 @@ class VariationalOverlay:
         self.view = view
         # Over the codes (whose points sit at DYNAMIC): a thin dashed line hides none of
         # them, and under them the circles vanish in a dense cloud.
-        (self.circles,) = ax.plot([], [], color=theme.foreground, lw=1.2, ls="--", alpha=0.85,
-                                  zorder=DYNAMIC + 0.3)
+        dpi = ax.get_figure().dpi
+        (self.circles,) = ax.plot([], [], color=theme.foreground, ls="--", alpha=0.85,
+                                  lw=line_width(CIRCLE_LINE, dpi), zorder=DYNAMIC + 0.3)
         self.artists = [self.circles]
         self.ellipses = None
         if ellipses:
             run = view.run
             self.picks = np.linspace(0, len(run.x) - 1, min(MOST_ELLIPSES, len(run.x))
                                      ).round().astype(int)
-            (self.ellipses,) = ax.plot([], [], color=theme.foreground, lw=0.6, alpha=0.5,
-                                       zorder=DYNAMIC + 0.5)
+            (self.ellipses,) = ax.plot([], [], color=theme.foreground, alpha=0.5,
+                                       lw=line_width(ELLIPSE_LINE, dpi), zorder=DYNAMIC + 0.5)
             self.artists.append(self.ellipses)
         self.key = None
         if key:  # redrawn with the codes each frame: a key inside the plane stays on top
@@ -113,7 +118,8 @@ def _key(ax: Axes, theme: Theme, ellipses: bool, room_below_in: float = 0.0,
     legend of the plane, not in place of it."""
     options = KEY_OPTIONS | {"labelcolor": theme.muted}
     room_pt = width_inches(ax) * 72 - 8
-    forms = [_key_handles(theme, ellipses, texts) for texts in (KEY_TEXTS, SHORT_KEY_TEXTS)]
+    dpi = ax.get_figure().dpi
+    forms = [_key_handles(theme, ellipses, texts, dpi) for texts in (KEY_TEXTS, SHORT_KEY_TEXTS)]
     widths = [_row_width(handles) for handles in forms]
     title = ax.get_title("left")
     if min(widths) > room_pt - text_width(title, FONT["title"]) and title == "code layer":
@@ -157,9 +163,10 @@ def _row_key(ax: Axes, theme: Theme, ellipses: bool, at: tuple[float, float],
     """The key in one row, its top middle (or the corner `loc` names) at `at` (axes
     fraction), in its long form where it is at most `room_pt` wide, else its short one."""
     options = KEY_OPTIONS | {"labelcolor": theme.muted}
-    handles = _key_handles(theme, ellipses, KEY_TEXTS)
+    dpi = ax.get_figure().dpi
+    handles = _key_handles(theme, ellipses, KEY_TEXTS, dpi)
     if _row_width(handles) > room_pt:
-        handles = _key_handles(theme, ellipses, SHORT_KEY_TEXTS)
+        handles = _key_handles(theme, ellipses, SHORT_KEY_TEXTS, dpi)
     key = Legend(ax, handles, [h.get_label() for h in handles], loc=loc,
                  bbox_to_anchor=at, ncol=len(handles), frameon=False, **options)
     key.set_zorder(DYNAMIC + 2)
@@ -220,12 +227,20 @@ def _shrink_from_top(ax: Axes, by_in: float) -> None:
     ax.set_position([box.x0 + (box.width - width) / 2, box.y0, width, box.height * scale])
 
 
-def _key_handles(theme: Theme | None, ellipses: bool,
-                 texts: tuple[str, str]) -> list[Line2D]:
+def line_width(line: dict[str, float], dpi: float) -> float:
+    """A line's width in points: its own, or wider where that draws it thinner than its
+    fewest pixels at `dpi`."""
+    return max(line["pt"], line["px"] * 72 / dpi)
+
+
+def _key_handles(theme: Theme | None, ellipses: bool, texts: tuple[str, str],
+                 dpi: float = 72.0) -> list[Line2D]:
     color = theme.foreground if theme is not None else "k"  # (None: to measure only)
-    handles = [Line2D([], [], color=color, lw=1.2, ls="--", label=texts[0])]
+    handles = [Line2D([], [], color=color, lw=line_width(CIRCLE_LINE, dpi), ls="--",
+                      label=texts[0])]
     if ellipses:
-        handles.append(Line2D([], [], color=color, lw=0.6, alpha=0.6, label=texts[1]))
+        handles.append(Line2D([], [], color=color, lw=line_width(ELLIPSE_LINE, dpi),
+                              alpha=0.6, label=texts[1]))
     return handles
 
 
