@@ -107,15 +107,19 @@ def test_a_handout_is_drawn_by_the_figure_with_the_options_given(monkeypatch, tm
 
     drawn = []
     monkeypatch.setattr(figure, "draw_figure", lambda runs, path, options: drawn.append(
-        ("handout", path.name, options.caption)))
+        ("handout", path.name, options.caption, options.title)))
     monkeypatch.setattr(rendering, "render", lambda runs, path, options: drawn.append(
-        ("render", path.name, options.caption)))
+        ("render", path.name, options.caption, options.title)))
     run = trajectory.load(tiny_run_path)
     options = run.experiment.render.__class__(caption="The race's lesson.")
     draw([run, run], tmp_path / "race.pdf", options)
     draw([run], tmp_path / "race.mp4", options)
-    assert drawn == [("handout", "race.pdf", "The race's lesson."),
-                     ("render", "race.mp4", "The race's lesson.")]
+    # A run's handout stands alone: titled by its experiment, as its clip is (it had none).
+    draw([run], tmp_path / "tiny.pdf", options)
+    assert run.experiment.title
+    assert drawn == [("handout", "race.pdf", "The race's lesson.", None),
+                     ("render", "race.mp4", "The race's lesson.", None),
+                     ("handout", "tiny.pdf", "The race's lesson.", run.experiment.title)]
 
 
 @pytest.mark.slow

@@ -5,6 +5,7 @@ output folder, its manifest written last."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -204,6 +205,10 @@ def draw(runs: list, output: Path, options) -> None:
     if output.suffix == HANDOUT_SUFFIX:
         from aeviz.renderer.figure import draw_figure
 
+        # A handout of a batch stands alone (no document's caption names it): a run's is
+        # titled as its clip is, by its experiment's title (a comparison's options have it).
+        if not options.title and len(runs) == 1:
+            options = dataclasses.replace(options, title=runs[0].experiment.title)
         draw_figure(runs, output, options)
     else:
         from aeviz.renderer import render
