@@ -205,7 +205,7 @@ def test_the_vae_vs_ae_slide_decodes_the_grid(vae_vs_ae, tmp_path, run_cli):
     assert width == 1260 and height > 1200  # four rows of planes above the loss
     options = dataclasses.replace(vae_vs_ae[0].experiment.render, panels=("code", "decoder"))
     views = run_views(vae_vs_ae, options)
-    positions = positions_of(parse_at("0,last"), [v.timeline for v in views])
+    positions = positions_of(parse_at("0,last"), views)
     handout = HandoutFigure(views, options, positions, TEXT_WIDTH)
     images = [image for ax in handout.figure.axes for image in ax.get_images()]
     assert len(images) == 2 * 2  # runs x moments, row by row
@@ -249,7 +249,7 @@ def test_no_decoder_row_unless_asked(vae_vs_ae):
 def test_the_decoder_row_of_a_handout_has_no_overlapping_text(vae_vs_ae, monkeypatch):
     options = dataclasses.replace(vae_vs_ae[0].experiment.render, panels=("code", "decoder"))
     views = run_views(vae_vs_ae, options)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    positions = positions_of(parse_at(None), views)
     handout = HandoutFigure(views, options, positions, 5.0)
     boxes = drawn_text_boxes(handout.figure, monkeypatch)
     assert "VAE, decoded" in [text for text, _ in boxes]

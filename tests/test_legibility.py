@@ -403,7 +403,7 @@ def test_every_example_handout_has_no_overlapping_text(example_runs, name, membe
     options = runs[0].experiment.render
     views = run_views(runs, options)
     for at, width in ((None, TEXT_WIDTH), ("0,0.02,0.05,0.1,0.5,last", 5.0)):
-        positions = positions_of(parse_at(at), [v.timeline for v in views])
+        positions = positions_of(parse_at(at), views)
         handout = HandoutFigure(views, options, positions, width)
         boxes = drawn_text_boxes(handout.figure, monkeypatch)
         assert len(boxes) > 10
@@ -809,7 +809,7 @@ def test_a_handouts_rows_on_scales_of_their_own_each_carry_their_x_numbers(examp
     runs = [example_runs[name] for name in ("optimizers-sgd", "optimizers-adam")]
     options = RenderOptions(panels=("code", "loss"), scales=scales)
     views = [RunView(run, label) for run, label in zip(runs, ("SGD", "Adam"))]
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    positions = positions_of(parse_at(None), views)
     handout = HandoutFigure(views, options, positions, TEXT_WIDTH)
     handout.figure.canvas.draw()
     renderer = handout.figure.canvas.get_renderer()

@@ -1175,6 +1175,15 @@ def test_a_still_of_the_divergence_refuses_an_epoch_in_the_headers_words(runs, t
         "on the loss panel's axis: epoch 1, batch 12/13 is 0.923)")
     frames = render([run], tmp_path / "a.png", options, epoch=0.92)
     assert run.moment(int(frames[0].indexes[0])) == "epoch 1, batch 12/13"
+    # A handout's --at is refused alike (it said "epochs 0 to 0.923077", no more).
+    from aeviz.renderer.figure import draw_figure
+
+    with pytest.raises(AevizError) as refused:
+        draw_figure([run], tmp_path / "a.pdf", options, at="0,1")
+    assert str(refused.value) == (
+        "at: epoch 1 is outside the run (epochs 0 to 0.923; counted in epochs completed, "
+        "as on the loss panel's axis: epoch 1, batch 12/13 is 0.923)")
+    assert not (tmp_path / "a.pdf").exists()
 
 
 def test_the_digits_caption_says_when_the_error_drops_below_pcas():
@@ -1603,7 +1612,7 @@ def test_the_vae_handout_keys_its_circles_and_ellipses_and_fits_a_page(runs):
     pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
     options = dataclasses.replace(comparison.options, panels=("code", "decoder"))
     views = run_views(pair, options)
-    positions = positions_of(parse_at("0,5,last"), [v.timeline for v in views])
+    positions = positions_of(parse_at("0,5,last"), views)
     handout = HandoutFigure(views, options, positions, TEXT_WIDTH)
     width, height = handout.figure.get_size_inches()
     # (fitted to MOST_HEIGHT in floats: within a billionth of an inch of it)
@@ -1671,7 +1680,7 @@ def test_the_vae_handouts_mosaics_follow_the_clips_rule_and_its_planes_mark_them
     comparison = load_comparison(EXAMPLES / "vae-vs-ae.toml")
     pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
     views = run_views(pair, comparison.options)
-    positions = positions_of(parse_at("0,5,last"), [v.timeline for v in views])
+    positions = positions_of(parse_at("0,5,last"), views)
     for width in (TEXT_WIDTH, 3.5):
         handout = HandoutFigure(views, comparison.options, positions, width)
         handout.figure.canvas.draw()
@@ -1950,7 +1959,7 @@ def test_the_decoders_grid_points_are_keyed_in_the_comparison_clip_and_handout(r
     pair = [runs["vae-vs-ae-ae"], runs["vae-vs-ae-vae"]]
     options = load_comparison(EXAMPLES / "vae-vs-ae.toml").options
     views = run_views(pair, options)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    positions = positions_of(parse_at(None), views)
     handout = HandoutFigure(views, options, positions, TEXT_WIDTH)
     handout.figure.canvas.draw()
     renderer = handout.figure.canvas.get_renderer()

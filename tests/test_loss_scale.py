@@ -145,7 +145,7 @@ def test_the_page_and_the_handout_draw_the_activations_loss_on_a_log_axis(activa
     span = (0.0, max(float(v.timeline[-1]) for v in views))
     description = describe(views, options, span)
     assert description.panel("loss").loss.log  # what the page's panel-loss.js reads
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    positions = positions_of(parse_at(None), views)
     handout = HandoutFigure(views, options, positions, TEXT_WIDTH)
     (ax,) = [a for a in handout.figure.axes if a.get_ylabel().startswith("RMSE")]
     assert ax.get_yscale() == "log"
@@ -191,7 +191,7 @@ def test_the_sparse_codes_handout_draws_its_penalty_and_its_near_zero_readouts()
 
     run = train(load_experiment(EXAMPLES / "sparse-codes.toml"))
     views = run_views([run], run.experiment.render)
-    positions = positions_of(parse_at(None), [v.timeline for v in views])
+    positions = positions_of(parse_at(None), views)
     handout = HandoutFigure(views, run.experiment.render, positions, TEXT_WIDTH)
     assert not any("terms" in note for note in handout.notes), handout.notes
     figure = handout.figure

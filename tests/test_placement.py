@@ -25,7 +25,7 @@ from aeviz.renderer.panels.placement import (
     wrap_sentences,
     wrap_text,
 )
-from tests.strategies import examples
+from tests.strategies import _font_characters, examples
 
 SIZE, PAD = (0.3, 0.1), (0.02, 0.02)
 
@@ -327,3 +327,31 @@ def test_a_bare_label_stands_only_where_its_line_is_seen():
     right = curve[curve[:, 0] >= 0.5]
     box = free_spot(0.1, SIZE, right, [], PAD, hug=0.01, hiding=right)
     assert box is not None and box[0] + box[2] < 0.5, box
+
+
+DRAWN_CHARACTERS = st.sampled_from(_font_characters(
+    "Lu Ll Lt Lm Lo Nd Nl No Pc Pd Ps Pe Pi Pf Po Sm Sc Sk So Zs"))
+
+
+@given(st.lists(DRAWN_CHARACTERS, min_size=1, max_size=40).map("".join),
+       st.sampled_from([7.0, 10.0, 13.3]), st.booleans())
+@example("ocean ( Q §", 10.0, False)
+@example(r"loss $\frac{1}{n}\sum_i \|x_i - \hat{x}_i\|^2$", 10.0, False)
+def test_the_quick_outline_box_is_matplotlibs_exactly(line, size, math):
+    """Widths and line heights come from `outline_extents` (matplotlib's own extents took a
+    minute over a long caption's pages): the same box to the last bit, for any drawn text,
+    plain or as math."""
+    from matplotlib.font_manager import FontProperties
+
+    from aeviz.renderer.labels import outline_extents, text_path
+
+    if math and "$" not in line:
+        line = "$" + line.replace("\\", "") + "$"
+    try:
+        path = text_path(line, FontProperties(size=size))
+    except ValueError:  # math matplotlib cannot parse: not a drawn text
+        return
+    if path is None:
+        return
+    np.testing.assert_array_equal(outline_extents(path).get_points(),
+                                  path.get_extents().get_points())

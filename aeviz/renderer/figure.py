@@ -46,7 +46,7 @@ from aeviz.renderer.description import (
     sheet_marks,
 )
 from aeviz.renderer.formats import FIGURE_FORMATS, output_kind
-from aeviz.renderer.frames import nearest_snapshot
+from aeviz.renderer.frames import nearest_snapshot, outside_runs
 from aeviz.renderer.objective import OBJECTIVE_LABEL, objective_rmse
 from aeviz.renderer.panels.code import GHOST_NAME, CodePanel, show_grid
 from aeviz.renderer.panels.decoder import decoder_panel
@@ -150,20 +150,19 @@ def _moment(entry: Any) -> tuple[str, float]:
     return ("fraction", value)
 
 
-def positions_of(moments: list[tuple[str, float]], timelines: list[np.ndarray],
+def positions_of(moments: list[tuple[str, float]], views: list[RunView],
                  notify: Callable[[str], None] = lambda message: None) -> list[float]:
     """The recorded moments the `moments` name, on the runs' shared timeline: a fraction (or
     an epoch that was not recorded) snaps to the nearest snapshot, so that a handout never
     shows or names a moment that was not recorded."""
+    timelines = [view.timeline for view in views]
     first = min(float(t[0]) for t in timelines)
     last = max(float(t[-1]) for t in timelines)
     recorded = np.unique(np.concatenate(timelines))
     positions = []
     for kind, value in moments:
         if kind == "epoch" and not first <= value <= last:
-            runs = "runs" if len(timelines) > 1 else "run"
-            raise SettingError("at", f"epoch {value:g} is outside the {runs} (epochs "
-                               f"{first:g} to {last:g})")
+            raise SettingError("at", f"epoch {outside_runs(value, views)}")
         wanted = {"epoch": value, "last": last, "fraction": first + value * (last - first)}[kind]
         snapped = float(recorded[np.argmin(np.abs(recorded - wanted))])
         if kind == "epoch" and snapped != wanted:
@@ -183,7 +182,7 @@ def figure_positions(at: str | Sequence[Any] | None, views: list[RunView],
     that diverged, its start, its last moment before the blow-up and the blow-up's steps."""
     if at is None and diverged_alone(views):
         return blow_up_positions(views[0].timeline, np.asarray(views[0].run.loss, float))
-    return positions_of(parse_at(at), [view.timeline for view in views], notify)
+    return positions_of(parse_at(at), views, notify)
 
 
 def diverged_alone(views: list[RunView]) -> bool:

@@ -24,6 +24,40 @@ class Frame(NamedTuple):
     indexes: tuple[float, ...]   # fractional snapshot index, one per run
 
 
+# How --epoch and --at count, said where a snapshot within an epoch is named both ways.
+COUNTED = "counted in epochs completed, as on the loss panel's axis"
+
+
+def epochs_text(position: float) -> str:
+    """A position on the timeline as --epoch takes it: 12, or 0.923 within an epoch."""
+    return f"{position:g}" if float(position).is_integer() else f"{position:.3f}".rstrip("0")
+
+
+def moment_within(views: list, position: float) -> str:
+    """How the header names the snapshot at `position` of `views` (renderer.views.RunView)
+    if it lies within an epoch ("epoch 1, batch 12/13"), else "" (a whole epoch is named
+    alike on the timeline and the header)."""
+    if float(position).is_integer():
+        return ""
+    for view in views:
+        hits = np.flatnonzero(view.timeline == position)
+        if len(hits):
+            return view.run.moment(int(hits[0]))
+    return ""
+
+
+def outside_runs(epoch: float, views: list) -> str:
+    """Why `epoch` names no moment of `views`: their span, and where it ends within an epoch,
+    how that moment is counted (a run that diverged in its first epoch ends at 0.923, where
+    its header says "epoch 1, batch 12/13")."""
+    timeline = np.unique(np.concatenate([view.timeline for view in views]))
+    runs = "the run" if len(views) == 1 else "the runs"
+    last = moment_within(views, timeline[-1])
+    return (f"{epoch:g} is outside {runs} (epochs {epochs_text(timeline[0])} to "
+            f"{epochs_text(timeline[-1])}"
+            + (f"; {COUNTED}: {last} is {epochs_text(timeline[-1])})" if last else ")"))
+
+
 def clip_moments(timelines: list[np.ndarray], options: RenderOptions,
                  positions: list[float]) -> list[tuple[int, int]]:
     """Where each of `positions` falls in the clip of these options: (number, count) of the

@@ -8,13 +8,14 @@ these sizes, and being patches they blit like any other artist.
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.textpath import TextPath
-from matplotlib.transforms import Affine2D, ScaledTranslation, Transform
+from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation, Transform
 
 EMPTY = Path([[0.0, 0.0]])
 
@@ -30,6 +31,32 @@ def text_path(line: str, font: FontProperties) -> TextPath | None:
         return TextPath((0, 0), line, prop=font)
     except AttributeError:  # no glyph: see above
         return None
+
+
+def outline_extents(path: Path) -> Bbox:
+    """`path.get_extents()`, in about a tenth of its time for a glyph outline: the box of its
+    points on the curves (where a font puts a point at each extreme, as DejaVu does), which
+    is the exact box unless a curve's control point lies outside it (then matplotlib's own,
+    which solves each curve for its extremes: 30 ms a line of text, a minute for a long
+    caption's pages)."""
+    codes = path.codes
+    if codes is None:
+        return path.get_extents()
+    index = np.arange(len(codes))
+    control = np.zeros(len(codes), bool)
+    for code, points in ((Path.CURVE3, 2), (Path.CURVE4, 3)):  # a curve's last point is on it
+        run = codes == code
+        first = run & ~np.r_[False, run[:-1]]
+        offset = index - np.maximum.accumulate(np.where(first, index, 0))
+        control |= run & (offset % points != points - 1)
+    drawn = np.isin(codes, (Path.MOVETO, Path.LINETO, Path.CURVE3, Path.CURVE4))
+    on_curve, off_curve = path.vertices[drawn & ~control], path.vertices[control]
+    if not len(on_curve):
+        return path.get_extents()
+    low, high = on_curve.min(axis=0), on_curve.max(axis=0)
+    if len(off_curve) and ((off_curve < low).any() or (off_curve > high).any()):
+        return path.get_extents()
+    return Bbox([low, high])
 
 
 class PathLabel(PathPatch):

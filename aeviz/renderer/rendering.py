@@ -22,10 +22,14 @@ from aeviz.renderer.formats import (
     output_kind,
 )
 from aeviz.renderer.frames import (
+    COUNTED,
     Frame,
     clip_moments,
+    epochs_text,
     index_at,
+    moment_within,
     nearest_snapshot,
+    outside_runs,
     plan_frames,
 )
 from aeviz.renderer.panels.placement import quick_pages_note, turn_frames
@@ -184,10 +188,6 @@ def _writer(kind: str, output: str | Path, options: RenderOptions, scene: Scene,
     return WRITERS[kind](output, options, palette_frames)
 
 
-# How --epoch counts, said where a snapshot within an epoch is named both ways.
-COUNTED = "counted in epochs completed, as on the loss panel's axis"
-
-
 def _still(views: list[RunView], epoch: float | None,
            notify: Callable[[str], None]) -> Frame:
     """The frame of a still: the snapshot nearest to `epoch` (default: the last) among the
@@ -197,37 +197,15 @@ def _still(views: list[RunView], epoch: float | None,
     timelines = [view.timeline for view in views]
     timeline = np.unique(np.concatenate(timelines))  # every run's snapshots, in order
     if epoch is not None and not timeline[0] <= epoch <= timeline[-1]:
-        runs = "the run" if len(timelines) == 1 else "the runs"
-        last = _moment_within(views, timeline[-1])
-        raise SettingError("epoch", f"{epoch:g} is outside {runs} (epochs "
-                           f"{_epochs(timeline[0])} to {_epochs(timeline[-1])}"
-                           + (f"; {COUNTED}: {last} is {_epochs(timeline[-1])})" if last
-                              else ")"))
+        raise SettingError("epoch", outside_runs(epoch, views))
     position = timeline[-1] if epoch is None else timeline[nearest_snapshot(timeline, epoch)]
     if epoch is not None and position != epoch:
-        moment = _moment_within(views, position)
+        moment = moment_within(views, position)
         notify(f"epoch {epoch:g} was not recorded; showing the nearest snapshot, epoch "
-               f"{_epochs(position)}" + (f" ({moment}; {COUNTED})" if moment else ""))
+               f"{epochs_text(position)}" + (f" ({moment}; {COUNTED})" if moment else ""))
     ended = [str(n) for n, t in enumerate(timelines, start=1) if t[-1] < position]
     if epoch is not None and ended:
         notify(f"run{'s' if len(ended) > 1 else ''} {', '.join(ended)} ended before epoch "
                f"{position:g}: shown at {'their' if len(ended) > 1 else 'its'} last snapshot")
     return Frame(float(position), tuple(index_at(t, position, interpolate=False)
                                         for t in timelines))
-
-
-def _epochs(position: float) -> str:
-    """A position on the timeline as --epoch takes it: 12, or 0.923 within an epoch."""
-    return f"{position:g}" if float(position).is_integer() else f"{position:.3f}".rstrip("0")
-
-
-def _moment_within(views: list[RunView], position: float) -> str:
-    """How the header names the snapshot at `position` if it lies within an epoch ("epoch 1,
-    batch 12/13"), else "" (a whole epoch is named alike on the timeline and the header)."""
-    if float(position).is_integer():
-        return ""
-    for view in views:
-        hits = np.flatnonzero(view.timeline == position)
-        if len(hits):
-            return view.run.moment(int(hits[0]))
-    return ""

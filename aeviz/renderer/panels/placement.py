@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
 
-from aeviz.renderer.labels import text_path
+from aeviz.renderer.labels import outline_extents, text_path
 from aeviz.renderer.panels.style import Rect
 
 NARROWEST_EM = 0.2  # no printable glyph is narrower (DejaVu Sans: 0.27 em, "'" and "i")
@@ -42,7 +42,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     lays each line out alone (its math included: a line break is no glyph)."""
     font = FontProperties(size=size, weight="bold" if bold else "normal")
     paths = [text_path(line, font) for line in text.split("\n")]
-    return max(path.get_extents().width if path is not None else 0.0 for path in paths)
+    return max(outline_extents(path).width if path is not None else 0.0 for path in paths)
 
 
 def outline_width(text: str, size: float, bold: bool = False) -> float:
@@ -564,9 +564,9 @@ def line_baselines(lines: list[str], size: float,
     the next line and below the frame. From the outlines Agg draws, so a strip this tall
     holds every line whole."""
     font = FontProperties(size=size)
-    plain = TextPath((0, 0), "Agjpqy()[]|", prop=font).get_extents()
+    plain = outline_extents(TextPath((0, 0), "Agjpqy()[]|", prop=font))
     paths = [text_path(line, font) for line in lines]
-    outlines = [path.get_extents() if path is not None else plain for path in paths]
+    outlines = [outline_extents(path) if path is not None else plain for path in paths]
     above = [max(box.y1, plain.y1) for box in outlines]
     below = [max(-box.y0, -plain.y0) for box in outlines]
     gap = spacing * size - (plain.y1 - plain.y0)  # between plain lines
