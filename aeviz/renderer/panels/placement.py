@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from bisect import bisect_left, bisect_right
@@ -10,9 +11,9 @@ from itertools import accumulate
 from typing import NamedTuple
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
-from matplotlib.textpath import TextPath
 
 from aeviz.renderer.labels import outline_extents, text_path
 from aeviz.renderer.panels.style import Rect
@@ -40,22 +41,50 @@ def reading_order(groups: list[list], rows: int, blank) -> list:
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width of `text` at `size` points, in points: of its widest line, as matplotlib
     lays each line out alone (its math included: a line break is no glyph)."""
-    font = FontProperties(size=size, weight="bold" if bold else "normal")
-    paths = [text_path(line, font) for line in text.split("\n")]
-    return max(outline_extents(path).width if path is not None else 0.0 for path in paths)
+    boxes = [line_box(line, size, bold) for line in text.split("\n")]
+    return max(box[2] - box[0] if box is not None else 0.0 for box in boxes)
 
 
 def outline_width(text: str, size: float, bold: bool = False) -> float:
-    """At least `text_width`, and about ten times quicker: the extent of the outline's control
-    points (each curve lies within its control points; the exact extent solves for every
-    curve's extremes); of the widest line, as `text_width`."""
-    font = FontProperties(size=size, weight="bold" if bold else "normal")
-    widths = [0.0]
-    for line in text.split("\n"):
-        path = text_path(line, font)  # None: the line draws nothing
-        x = path.vertices[:, 0] if path is not None else np.zeros(0)
-        widths.append(float(x.max() - x.min()) if len(x) else 0.0)
-    return max(widths)
+    """At least `text_width`, and quicker where its lines were not measured before: the
+    extent of the outline's control points (each curve lies within its control points); of
+    the widest line, as `text_width`."""
+    return max(_control_width(line, size, bold) for line in text.split("\n"))
+
+
+# Laying out the key, the titles and a caption's pages measures the same lines again and
+# again (sixteen class names at 854x480: 5,900 outlines of 142 lines, 20 s): each line's
+# outline is made once (the sizes, not the outlines, are kept: a caption's line is ~100 KB).
+MEASURED_LINES = 4096
+
+
+def line_box(line: str, size: float, bold: bool = False) -> tuple[float, ...] | None:
+    """The box of one line's outline at `size` points (x0, y0, x1, y1, points from its
+    baseline's start), or None where it draws nothing."""
+    return _line_box(line, size, bold, _fonts())
+
+
+def _control_width(line: str, size: float, bold: bool) -> float:
+    return _line_control_width(line, size, bold, _fonts())
+
+
+def _fonts() -> tuple:
+    """What else picks a line's glyphs (a caller may set matplotlib's fonts between calls)."""
+    return (tuple(rcParams["font.family"]), tuple(rcParams["font.sans-serif"]),
+            rcParams["mathtext.fontset"])
+
+
+@functools.lru_cache(maxsize=MEASURED_LINES)
+def _line_box(line: str, size: float, bold: bool, fonts: tuple) -> tuple[float, ...] | None:
+    path = text_path(line, FontProperties(size=size, weight="bold" if bold else "normal"))
+    return None if path is None else tuple(float(v) for v in outline_extents(path).extents)
+
+
+@functools.lru_cache(maxsize=MEASURED_LINES)
+def _line_control_width(line: str, size: float, bold: bool, fonts: tuple) -> float:
+    path = text_path(line, FontProperties(size=size, weight="bold" if bold else "normal"))
+    x = path.vertices[:, 0] if path is not None else np.zeros(0)  # None: draws nothing
+    return float(x.max() - x.min()) if len(x) else 0.0
 
 
 def most_chars(size: float, room_pt: float) -> int:
@@ -563,13 +592,11 @@ def line_baselines(lines: list[str], size: float,
     a sum's limits, a hat on a capital), which matplotlib's own line layout lets run into
     the next line and below the frame. From the outlines Agg draws, so a strip this tall
     holds every line whole."""
-    font = FontProperties(size=size)
-    plain = outline_extents(TextPath((0, 0), "Agjpqy()[]|", prop=font))
-    paths = [text_path(line, font) for line in lines]
-    outlines = [outline_extents(path) if path is not None else plain for path in paths]
-    above = [max(box.y1, plain.y1) for box in outlines]
-    below = [max(-box.y0, -plain.y0) for box in outlines]
-    gap = spacing * size - (plain.y1 - plain.y0)  # between plain lines
+    plain = line_box("Agjpqy()[]|", size)
+    outlines = [line_box(line, size) or plain for line in lines]
+    above = [max(box[3], plain[3]) for box in outlines]
+    below = [max(-box[1], -plain[1]) for box in outlines]
+    gap = spacing * size - (plain[3] - plain[1])  # between plain lines
     baselines = [above[0]] if lines else []
     for line in range(1, len(lines)):
         baselines.append(baselines[-1] + max(spacing * size,
