@@ -55,8 +55,9 @@ def made(made_once, tmp_path) -> tuple[Path, Path]:
 
 
 def dry_run(folder: Path, outdir: Path, *more) -> list[str]:
+    """A dry run's lines; its status 1 where one would fail, else 0."""
     status, lines, _ = batch(folder, "-o", outdir, "--dry-run", *more)
-    assert status == 0
+    assert status == (1 if any(": would fail: " in line for line in lines) else 0), lines
     return lines
 
 

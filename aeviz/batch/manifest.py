@@ -87,6 +87,11 @@ def redo_reason(manifest_path: Path, digest: str, expected: list[Path],
     if manifest is None:
         return "manifest unreadable or damaged"
     if manifest["hash"] != digest:
+        # Another --format asks for outputs the last run did not make: said so, by name.
+        new = [path.name for path in expected if path.name not in manifest["outputs"]]
+        if new:
+            return (f"another format: {', '.join(new)} not made last time (it made "
+                    f"{', '.join(sorted(manifest['outputs']))})")
         return changed(manifest)
     if manifest.get("stop_reason") == "interrupted":
         return "interrupted last time"

@@ -32,7 +32,8 @@ from aeviz.text import printable_lines
                    "jobs.")
 @click.option("--force", is_flag=True, help="Redo experiments even if they are up to date.")
 @click.option("--dry-run", is_flag=True,
-              help="Say what would be done and why, for each experiment; change nothing.")
+              help="Say what would be done and why, for each experiment; change nothing "
+                   "(status 1 if one would fail).")
 @quiet_option
 def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
           shard: tuple[int, int], force: bool, dry_run: bool, quiet: bool) -> None:
@@ -55,7 +56,8 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
     if dry_run:
         for job in jobs_planned:
             click.echo(printable_lines(job.dry_run_line()))
-        return
+        # A CI step that checks the set before it runs fails where the run would.
+        sys.exit(1 if any(job.broken for job in jobs_planned) else 0)
 
     def report(result) -> None:
         if not quiet or result.status == "failed":
