@@ -992,6 +992,28 @@ def test_a_following_runs_live_plane_follows_its_codes_and_its_loss_axis_reads_a
         viewport(browser, 1280, 900)
 
 
+def test_a_run_that_learns_after_one_that_blew_up_is_drawn_on_its_own_scale(browser, diverging):
+    """Found by a lecturer's look: after a retrain that diverged (codes ~1e14), the retrain
+    the example suggests (learning rate 1.5: it learns) kept the blown-up run's plane limits
+    (one pixel at the plane's edge) and a loss chart up to the recorded 7.7e27 (its curve a
+    flat line on the floor). Now each run starts its plane on limits of its own, and the
+    chart spans the run that learns, the recorded curve cut at its top and said so."""
+    page, run = diverging
+    driver = open_page(browser, page)
+    assert retrain(driver, {})["stopReason"] == "diverged"
+    learned = retrain(driver, {"train.learning_rate": 1.5, "train.epochs": 20})
+    assert learned["stopReason"] != "diverged", learned
+    driver.execute_async_script(TWO_FRAMES)  # the redraw after the last record
+    codes = np.array(driver.execute_script("return aeviz.playground.codes()")).reshape(-1, 2)
+    limits = np.array(driver.execute_script("return aeviz.playground.planeLimits()"))
+    assert np.isfinite(codes).all() and np.abs(codes).max() < 1e3
+    assert (limits[:, 0] < codes.min(axis=0)).all() and (codes.max(axis=0) < limits[:, 1]).all()
+    assert np.ptp(limits, axis=1).max() < 10 * np.ptp(codes, axis=0).max(), (limits, codes)
+    chart = driver.execute_script("return aeviz.playground.lossChart()")
+    assert chart["axis"][1] < 10, chart  # (up to 7.7e27 before)
+    assert chart["offChart"] == "recorded run: up to 7.7e27, above the chart", chart
+
+
 def test_the_recorded_run_is_drawn_behind_at_the_same_mini_batch(browser, diverging):
     """A run recorded by mini-batch: the recorded codes behind the student's are those of the
     same step (3 of 13: the timeline's 3/13), to within the int16 packing's step on the

@@ -354,6 +354,10 @@
     experiment = exp;
     Object.assign(live, {codes: null, records: [], epoch: 0, steps: 0, stopReason: null, pull: null,
                          running: false, result: null});
+    // A new run starts on limits of its own: grown by a run that blew up, they drew the next
+    // run, which learns, as one pixel at the plane's edge.
+    codeLimits = null;
+    limitsOfLive = false;
     worker = new Worker(workerUrl);
     worker.onmessage = onMessage;
     worker.onerror = (event) => { event.preventDefault(); live.running = false; fail(`training stopped: ${event.message}`); };
@@ -849,6 +853,10 @@
     return batch > 0 && batch < spe ? `epoch ${r.epoch}, batch ${batch}/${spe}` : `epoch ${r.epoch}`;
   }
   let recordedDrawn = 0, lossAxis = null, livePlaces = [], lossReadout = "", sliderMark = null, lossLabels = null;
+  // The recorded curve's top where it reaches OFF_CHART times above the student's run (then
+  // cut, and said in offChartNote); null where the chart holds it whole.
+  const OFF_CHART = 100;
+  let recordedAbove = null, offChartNote = "";
   function drawLoss() {
     const {g, width, height} = sized(lossPanel.canvas, 320);
     const live1 = live.records.filter((r) => Number.isFinite(r.rmse));
@@ -862,7 +870,14 @@
     const recordedXs = recordedTimeline.filter((e, i) => shown[i]), recordedYs = recordedLoss.filter((v, i) => shown[i]);
     recordedDrawn = recordedXs.length;
     const epochs = [COVERED[1]].concat(live1.map(at));
-    const values = recordedYs.concat(live1.map((r) => r.rmse)).filter((v) => v > 0 && Number.isFinite(v));
+    const liveValues = live1.map((r) => r.rmse).filter((v) => v > 0);
+    // The student's run on its own scale where the recorded curve reaches far above it (a
+    // recorded blow-up to 7.7e27 left a retrained run that learns a flat line on the floor):
+    // the recorded curve cut at the top, and said so.
+    const liveTop = liveValues.length ? Math.max(...liveValues) : Infinity;
+    recordedAbove = recordedYs.some((v) => v > OFF_CHART * liveTop) ? Math.max(...recordedYs) : null;
+    const values = recordedYs.filter((v) => recordedAbove === null || v <= OFF_CHART * liveTop)
+      .concat(liveValues).filter((v) => v > 0 && Number.isFinite(v));
     if (!values.length) return;
     // The time axis from the page's first epoch (a page cut to 100:200 left its left half
     // empty); from 0 once the student's run (which starts at 0) has begun.
@@ -892,8 +907,13 @@
       xs.forEach((e, i) => { if (ys[i] > 0) (i ? g.lineTo : g.moveTo).call(g, px(e), py(ys[i])); });
       g.stroke();
     };
+    g.save();
+    g.beginPath();
+    g.rect(m, t, w, h);
+    g.clip();  // (the recorded curve's part above the axis: cut at the box)
     line(recordedXs, recordedYs, TH.faint);
     line(live1.map(at), live1.map((r) => r.rmse), TH.accent);
+    g.restore();
     // Before the student's run has a record, a dot on the recorded curve where the slider is
     // (with the future shown the curve runs on past it); 3 px, so that at the curve's top left
     // it stays clear of the axis's top label and the readout.
@@ -932,6 +952,17 @@
     // 7.670e+27" ran past the canvas's edge).
     lossReadout = forms.find((form) => g.measureText(form).width <= width - m - 4) || forms[forms.length - 1];
     g.fillText(lossReadout, m, t - 8);
+    if (recordedAbove !== null) {  // inside the box's top right, in the recorded curve's colour
+      g.font = "11px sans-serif";
+      g.textAlign = "right";
+      const note = [`recorded run: up to ${tickText(recordedAbove, 2)}, above the chart`, "recorded: off the chart"]
+        .find((form) => g.measureText(form).width <= w - 8) || "";
+      g.fillText(note, m + w - 4, t + 13);
+      g.textAlign = "left";
+      offChartNote = note;
+    } else {
+      offChartNote = "";
+    }
     g.lineWidth = 1;
   }
 
@@ -1230,7 +1261,7 @@
     // where on it the slider's recorded point is marked ([epoch, RMSE]; null: none).
     lossChart: () => ({recorded: recordedDrawn, axis: lossAxis, live: livePlaces, readout: lossReadout,
                        first: recordedDrawn ? recordedTimeline.find((e) => e >= COVERED[0] - 1e-9) : null,
-                       mark: sliderMark, labels: lossLabels}),
+                       mark: sliderMark, labels: lossLabels, offChart: offChartNote}),
     codes: () => Array.from(currentCodes()),
     planeLimits: () => codeLimits && codeLimits.map((axis) => axis.slice()),  // [[x0, x1], [y0, y1]], as last drawn
     recordedAt: (epoch) => { const codes = recordedAt(epoch); return codes && Array.from(codes); },
