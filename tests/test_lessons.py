@@ -1231,6 +1231,49 @@ def test_the_iris_caption_says_setosa_is_apart_before_training():
     assert along[setosa].max() < along[~setosa].min()  # a line parts them, untrained
 
 
+def test_the_iris_caption_states_its_end_against_pcas_line():
+    """A lecturer: "PCA's line is hard to beat" read as if the autoencoder beat it; it ends
+    just above it. The caption's two numbers are the run's last error and PCA's."""
+    from aeviz.renderer.geometry import pca
+
+    run = train(load_experiment(EXAMPLES / "iris.toml"))
+    caption = " ".join(run.experiment.render.caption.split())
+    ends, level = re.search(r"PCA.s line \((\d\.\d+) against (\d\.\d+)\)", caption).groups()
+    assert f"{run.loss[-1]:.3f}" == ends and f"{pca(run.x)[0]:.3f}" == level
+    assert run.loss[-1] > pca(run.x)[0]
+
+
+@pytest.mark.parametrize("size", ["640x360", "1280x720"])
+def test_pcas_line_is_drawn_over_a_curve_that_settles_on_it(size):
+    """A lecturer: iris's curve lies on PCA's error from epoch 10 on and hid its dashed line
+    (a key named a line no one could find). The line is drawn over the curves, in a halo of
+    the background, in a blitted clip's frame as in a full drawing: along the curve's stretch
+    on the line, the line's row shows the line's dashes and their halo, not the curve."""
+    import matplotlib.colors as mcolors
+
+    from aeviz.renderer.geometry import pca
+    from aeviz.renderer.panels.loss import LossPanel
+
+    run = train(load_experiment(EXAMPLES / "iris.toml"))
+    scene, frames = scene_of([run], run.experiment.render, size)
+    pixels = np.asarray(scene.draw(frames[-1]))[..., :3].astype(int)  # blitted
+    loss = panel(scene, LossPanel)
+    level = pca(run.x)[0]
+    height = pixels.shape[0]
+    late = run.epoch >= 50  # the curve within a pixel of the line there
+    x0, y = loss.ax.transData.transform((run.epoch[late][0], level))
+    x1, _ = loss.ax.transData.transform((run.epoch[late][-1], level))
+    row = height - 1 - int(round(y))
+    rows = pixels[row - 2:row + 3, int(x0) + 2:int(x1) - 8]  # (the line's rows, give or take)
+
+    # (of each row's pixels: the line's dark grey, antialiased at its edges, and the curve's)
+    line = ((np.ptp(rows, axis=2) < 30) & (rows.mean(axis=2) < 170)).mean(axis=1)
+    accent = np.array(mcolors.to_rgb(scene.theme.accent)) * 255
+    curve = (np.abs(rows - accent).sum(axis=2) < 60).mean(axis=1)
+    best = int(np.argmax(line))
+    assert line[best] > 0.5 and curve[best] < 0.4, (line, curve)  # its dashes over the curve
+
+
 # A handout's moment lines (b, c) cross no reference line's label.
 
 def test_no_handout_moment_line_crosses_a_reference_label(runs):

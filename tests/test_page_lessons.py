@@ -617,6 +617,34 @@ def crosses(box, a, b) -> bool:
                  & (points[:, 1] >= y0) & (points[:, 1] <= y1)).any())
 
 
+def test_pcas_line_is_drawn_over_a_curve_that_settles_on_it(browser, tmp_path):
+    """As the clip's (test_lessons): iris's curve lies on PCA's error and hid its dashed
+    line; the page draws the line over the curves each frame, in a halo of the background."""
+    from aeviz.renderer.geometry import pca
+    from aeviz.renderer.theme import THEMES
+
+    run = example("iris", 200)
+    page = aeviz.render(run, tmp_path / "iris.html", notify=lambda message: None)
+    driver = open_page(browser, page)
+    js(driver, "aeviz.seek(aeviz.steps() - 1)")
+    loss = js(driver, "aeviz.drawn('loss')")
+    left, top, w, h = loss["box"]
+    (x0, x1), (y0, y1) = loss["xlim"], loss["ylim"]
+    assert y0 >= 0  # (a linear axis: ylim in RMSE)
+    y = top + (1 - (pca(run.x)[0] - y0) / (y1 - y0)) * h
+    a, b = left + (50 - x0) / (x1 - x0) * w, left + (200 - x0) / (x1 - x0) * w - 8
+    rows = np.array(js(driver, """(() => {
+        const c = document.querySelector('.panel.loss canvas'), k = c.width / c.clientWidth;
+        const [a, b, y] = [arguments[0], arguments[1], arguments[2]].map((v) => Math.round(v * k));
+        const d = c.getContext('2d').getImageData(a, y - 2, b - a, 5).data;
+        return Array.from(d); })()""", a, b, y)).reshape(5, -1, 4)[..., :3]
+    line = ((np.ptp(rows, axis=2) < 30) & (rows.mean(axis=2) < 170)).mean(axis=1)
+    accent = np.array([int(THEMES["light"].accent[i:i + 2], 16) for i in (1, 3, 5)])
+    curve = (np.abs(rows - accent).sum(axis=2) < 60).mean(axis=1)
+    best = int(np.argmax(line))
+    assert line[best] > 0.5 and curve[best] < 0.4, (line, curve)
+
+
 @pytest.mark.parametrize("width", [1280, 640])
 def test_no_reference_label_is_crossed_by_a_curve(browser, width, tmp_path):
     """The sparse run's PCA label, among its RMSE and its penalty's curves (which hug the

@@ -155,12 +155,7 @@ page.panelKinds.loss = (() => {
         this.terms.forEach((term, index) => this.termCurve(ctx, runs[0], index, Infinity, term.color, 1.2, term.style));
         ctx.globalAlpha = 1;
       }
-      for (const reference of limits.references) {
-        const y = box.y(f(reference.level));
-        ctx.setLineDash(reference.style === "--" ? [5, 4] : [1.5, 3]); ctx.strokeStyle = theme.muted; ctx.lineWidth = 1;
-        ctx.beginPath(); ctx.moveTo(box.left, y); ctx.lineTo(box.left + box.width, y); ctx.stroke();
-        ctx.setLineDash([]);
-      }
+      this.referenceLines(ctx);
       // Each label: the longest form with a clear place beside its line, else as a key (a
       // sample of its line then the label) under the plot, left of the axis's title, then
       // right of it, as the clip's; else (the shortest) wherever in the plot no curve, line or
@@ -218,6 +213,21 @@ page.panelKinds.loss = (() => {
       }
       ctx.restore();
       for (const [reference, drawn] of under) this.keyLabel(ctx, reference, drawn);
+    }
+
+    // The reference lines, each in a halo of the background: drawn again over the curves
+    // each frame (as the clip's), a curve that settles on PCA's error hid PCA's line.
+    referenceLines(ctx) {
+      const box = this.box, theme = this.stage.theme;
+      for (const reference of this.limits.references) {
+        const y = box.y(this.f(reference.level));
+        ctx.setLineDash(reference.style === "--" ? [5, 4] : [1.5, 3]);
+        for (const [color, width] of [[theme.background, 3], [theme.muted, 1]]) {
+          ctx.strokeStyle = color; ctx.lineWidth = width;
+          ctx.beginPath(); ctx.moveTo(box.left, y); ctx.lineTo(box.left + box.width, y); ctx.stroke();
+        }
+        ctx.setLineDash([]);
+      }
     }
 
     // A reference line's label `drawn` (text, box), a key's with a sample of its line first.
@@ -458,6 +468,7 @@ page.panelKinds.loss = (() => {
       const box = this.box, stage = this.stage, position = stage.position();
       ctx.save(); ctx.beginPath(); ctx.rect(box.left - 5, box.top - 5, box.width + 10, box.height + 10); ctx.clip();
       this.readouts = [];
+      const texts = [];  // the readouts, drawn after the reference lines
       const centres = this.runs.map((run) => {
         const i = run.used[stage.snapshot(run)], v = run.loss[i];
         return isFinite(v) ? [box.x(run.timeline[i]), box.y(this.f(v))] : null;
@@ -471,14 +482,18 @@ page.panelKinds.loss = (() => {
         this.terms.forEach((term, index) => this.termCurve(ctx, run, index, run.timeline[i], term.color, 1.8, term.style));
         const name = this.limits.value_names[number], readout = name + " " + valueText(v) + (finished ? " (finished)" : "");
         this.readouts.push(readout);
-        stage.draw.text(ctx, readout, this.readoutX(), box.top + 16 + 16 * number, this.left ? "left" : "right", "alphabetic", run.color, 11.5);
+        texts.push([readout, box.top + 16 + 16 * number, run.color]);
       });
       if (this.objective) {  // the training objective, dashed, and its value under the RMSE's
         const run = this.runs[0], i = run.used[stage.snapshot(run)], v = this.objective[i], color = stage.data.objectiveColor;
         this.curve(ctx, run, run.timeline[i], color, 1.8, "--", this.objective);
         const readout = isFinite(v) ? stage.data.objectiveLabel + " " + v.toFixed(4) : "";
         this.readouts.push(readout);
-        stage.draw.text(ctx, readout, this.readoutX(), box.top + 32, this.left ? "left" : "right", "alphabetic", color, 11.5);
+        texts.push([readout, box.top + 32, color]);
+      }
+      this.referenceLines(ctx);  // over the curves, under the readouts and dots
+      for (const [text, y, color] of texts) {
+        stage.draw.text(ctx, text, this.readoutX(), y, this.left ? "left" : "right", "alphabetic", color, 11.5);
       }
       // The dots over every curve (as the clip's markers): a later run's curve ran over an
       // earlier run's half dot.

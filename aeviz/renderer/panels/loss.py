@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
@@ -169,7 +170,10 @@ class LossPanel:
         self.follow = options.scales == "follow" and self.single and limits.log
         self.placed: list = []  # the reference labels' artists, placed again as the axis grows
         self._references(points, taken)
-        self.artists = self.lines + self.markers + self.values + (
+        # (the reference lines among the changing artists: a clip's blitting draws them over
+        # the curves, as a full drawing does by their zorder)
+        self.artists = self.lines + self.markers + self.values + [
+            artist for artist in self.placed if artist.get_zorder() == REFERENCE_ZORDER] + (
             self.terms.artists if terms else []) + (
             [self.objective_line, self.objective_value] if self.objective is not None else [])
 
@@ -234,8 +238,8 @@ class LossPanel:
         (self.objective_line,) = ax.plot([], [], color=color, lw=1.8, ls="--", zorder=DYNAMIC)
         x, ha = self._values_x()
         self.objective_value = PathLabel(ax.get_figure(), x, label_y, ax.transAxes,
-                                         size=self.value_size, color=color, zorder=DYNAMIC,
-                                         ha=ha)
+                                         size=self.value_size, color=color,
+                                         zorder=DYNAMIC + 0.4, ha=ha)
         ax.add_artist(self.objective_value)
 
     def _readout_name(self, view: RunView, bare: bool = False) -> tuple[str, str]:
@@ -324,7 +328,7 @@ class LossPanel:
                             clip_on=False)
         x, ha = self._values_x()
         value = PathLabel(ax.get_figure(), x, label_y, ax.transAxes, size=self.value_size,
-                          color=color, zorder=DYNAMIC, ha=ha)
+                          color=color, zorder=DYNAMIC + 0.4, ha=ha)
         ax.add_artist(value)
         self.lines.append(line)
         self.markers.append(marker)
@@ -378,6 +382,10 @@ def title_right(ax: Axes, theme: Theme) -> None:
         ax.set_title(title, loc="right", color=theme.foreground, fontsize=FONT["title"])
 
 
+REFERENCE_ZORDER = DYNAMIC + 0.2  # over the curves (DYNAMIC), under the markers and readouts
+HALO_PT = 1.0
+
+
 def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: Theme,
                    points: np.ndarray, taken: list[Rect], font_size: float = FONT["small"],
                    scale: float = 1.0, lines: np.ndarray | None = None,
@@ -394,7 +402,11 @@ def reference_line(ax: Axes, level: float, texts: list[str], style: str, theme: 
     line at 640x360, "PCA, 2 components: 0.0845" read as the curve's name; there it is a
     key. Returns the label's box (axes fractions)."""
     width = (1.2 if style == "--" else 1) * scale
-    ax.axhline(level, color=theme.muted, lw=width, ls=style)
+    # Over the curves, in a halo of the background: a curve that settles on PCA's error (iris,
+    # the linear runs) hid the line under it, and its key named a line no one could find.
+    ax.axhline(level, color=theme.muted, lw=width, ls=style, zorder=REFERENCE_ZORDER,
+               path_effects=[patheffects.withStroke(linewidth=width + 2 * HALO_PT * scale,
+                                                    foreground=theme.background)])
     line_y = (ax.transData + ax.transAxes.inverted()).transform((0, level))[1]
     # Clear of the curves' strong line (2.2 pt wide) by a little more than its half width,
     # and of their markers by that much more than the marker's radius; of lines by the first.
