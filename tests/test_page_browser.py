@@ -319,7 +319,7 @@ def test_the_demo_page_is_small_and_works_offline(browser, run_cli, tmp_path):
     assert js(driver, "aeviz.steps()") == len(run)
     assert js(driver, "aeviz.seek(arguments[0])", last)["epoch"] == int(run.epoch[last])
     assert np.all(np.abs(shown_codes(driver) - run.codes[last]) <= tolerance(page_run(page)))
-    assert driver.find_element("id", "status").text == "converged: RMSE <= 0.035"
+    assert driver.find_element("id", "status").text == "converged: RMSE ≤ 0.035"
 
 
 # ---- the script's pure parts against Python's values ------------------------------------

@@ -1011,7 +1011,11 @@ def test_a_run_that_learns_after_one_that_blew_up_is_drawn_on_its_own_scale(brow
     assert np.ptp(limits, axis=1).max() < 10 * np.ptp(codes, axis=0).max(), (limits, codes)
     chart = driver.execute_script("return aeviz.playground.lossChart()")
     assert chart["axis"][1] < 10, chart  # (up to 7.7e27 before)
-    assert chart["offChart"] == "recorded run: up to 7.7e27, above the chart", chart
+    note = "; the recorded run goes up to 7.7e27, above the chart"
+    assert chart["offChart"] == note, chart
+    assert driver.execute_script(
+        "return document.querySelector('canvas.live-loss').closest('figure')"
+        ".querySelector('h3').textContent").endswith(note)
 
 
 def test_the_recorded_run_is_drawn_behind_at_the_same_mini_batch(browser, diverging):

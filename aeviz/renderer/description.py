@@ -850,7 +850,7 @@ def stop_text(run) -> str:
     """How the run ended, for the header of its last frame."""
     reason = run.stop_reason
     if reason == "converged":
-        return f"converged: RMSE <= {run.experiment.train.epsilon:g}"
+        return f"converged: RMSE ≤ {run.experiment.train.epsilon:g}"
     if reason == "diverged":
         # The trajectory keeps only finite snapshots: the frame this is said on shows the last
         # of them, with its finite RMSE; what was no longer finite is the step after it.

@@ -655,7 +655,8 @@
   const planePanel = canvasPanel("live code plane (grey: the recorded run): drag to decode", "live-code");
   // Its scale in its heading (0.18 at its foot and 7.7e27 at its top read as a linear axis;
   // said at its foot, between the time axis's ends, it read as that axis's name).
-  const lossPanel = canvasPanel("RMSE per epoch, log scale: recorded (grey), retrained (colour)", "live-loss");
+  const LOSS_HEADING = "RMSE per epoch, log scale: recorded (grey), retrained (colour)";
+  const lossPanel = canvasPanel(LOSS_HEADING, "live-loss");
   const decodedPanel = canvasPanel("decoded at the dragged code", "decoded");
   const pathBox = element("div", {class: "path"}, box);
   element("span", {}, pathBox, "path between samples (or shift-click two points) ");
@@ -854,7 +855,7 @@
   }
   let recordedDrawn = 0, lossAxis = null, livePlaces = [], lossReadout = "", sliderMark = null, lossLabels = null;
   // The recorded curve's top where it reaches OFF_CHART times above the student's run (then
-  // cut, and said in offChartNote); null where the chart holds it whole.
+  // cut, and said in the chart's heading: offChartNote); null where the chart holds it whole.
   const OFF_CHART = 100;
   let recordedAbove = null, offChartNote = "";
   function drawLoss() {
@@ -952,17 +953,10 @@
     // 7.670e+27" ran past the canvas's edge).
     lossReadout = forms.find((form) => g.measureText(form).width <= width - m - 4) || forms[forms.length - 1];
     g.fillText(lossReadout, m, t - 8);
-    if (recordedAbove !== null) {  // inside the box's top right, in the recorded curve's colour
-      g.font = "11px sans-serif";
-      g.textAlign = "right";
-      const note = [`recorded run: up to ${tickText(recordedAbove, 2)}, above the chart`, "recorded: off the chart"]
-        .find((form) => g.measureText(form).width <= w - 8) || "";
-      g.fillText(note, m + w - 4, t + 13);
-      g.textAlign = "left";
-      offChartNote = note;
-    } else {
-      offChartNote = "";
-    }
+    // In the chart's heading (it wraps; drawn in the box it lay over the curves' readout):
+    offChartNote = recordedAbove === null ? "" : `; the recorded run goes up to ${tickText(recordedAbove, 2)}, above the chart`;
+    const heading = LOSS_HEADING + offChartNote;
+    if (lossPanel.heading.textContent !== heading) lossPanel.heading.textContent = heading;
     g.lineWidth = 1;
   }
 
