@@ -576,6 +576,7 @@ def test_the_vae_comparison_at_640_draws_its_planes_and_mosaics_large_the_key_of
     px = scene.figure.dpi / 72
     assert overlay.ellipses.get_linewidth() * px >= 1.2
     assert overlay.circles.get_linewidth() * px >= 1.8
+    assert overlay.ellipses.get_alpha() >= 0.8  # (dark: a light grey pixel was lost)
     assert [h.get_linewidth() for h in key.legend_handles] == [
         overlay.circles.get_linewidth(), overlay.ellipses.get_linewidth()]
     assert key.get_window_extent(renderer).y0 >= 0  # on the page

@@ -28,6 +28,15 @@ MOST_ELLIPSES = 40
 # 80 dpi: a 0.6 pt ellipse there was 0.7 px, lost among the codes of a 95 px comparison plane).
 CIRCLE_LINE = {"pt": 1.2, "px": 1.8}
 ELLIPSE_LINE = {"pt": 0.6, "px": 1.2}
+
+
+def ellipse_alpha(dpi: float) -> float:
+    """The ellipses' opacity: light where they are drawn finely (at 1280x720, 40 of them over
+    the codes), dark where a line is a pixel or two (at 640x360 a lecturer found them "1-px
+    light-grey rings, buried in the points")."""
+    return 0.5 if dpi >= 100 else 0.8
+
+
 TURN = np.linspace(0, 2 * np.pi, 41)
 CIRCLE = np.column_stack([np.cos(TURN), np.sin(TURN)])
 
@@ -60,7 +69,7 @@ class VariationalOverlay:
             run = view.run
             self.picks = np.linspace(0, len(run.x) - 1, min(MOST_ELLIPSES, len(run.x))
                                      ).round().astype(int)
-            (self.ellipses,) = ax.plot([], [], color=theme.foreground, alpha=0.5,
+            (self.ellipses,) = ax.plot([], [], color=theme.foreground, alpha=ellipse_alpha(dpi),
                                        lw=line_width(ELLIPSE_LINE, dpi), zorder=DYNAMIC + 0.5)
             self.artists.append(self.ellipses)
         self.key = None
@@ -240,7 +249,7 @@ def _key_handles(theme: Theme | None, ellipses: bool, texts: tuple[str, str],
                       label=texts[0])]
     if ellipses:
         handles.append(Line2D([], [], color=color, lw=line_width(ELLIPSE_LINE, dpi),
-                              alpha=0.6, label=texts[1]))
+                              alpha=ellipse_alpha(dpi), label=texts[1]))
     return handles
 
 
