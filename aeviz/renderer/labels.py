@@ -34,7 +34,7 @@ def text_path(line: str, font: FontProperties) -> TextPath | None:
 
 
 def outline_extents(path: Path) -> Bbox:
-    """`path.get_extents()`, in about a tenth of its time for a glyph outline: the box of its
+    """`path.get_extents()`, in a two-hundredth of its time for a line of text: the box of its
     points on the curves (where a font puts a point at each extreme, as DejaVu does), which
     is the exact box unless a curve's control point lies outside it (then matplotlib's own,
     which solves each curve for its extremes: 30 ms a line of text, a minute for a long
