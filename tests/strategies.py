@@ -648,11 +648,13 @@ class BatchFolder:
 @st.composite
 def batch_folders(draw) -> BatchFolder:
     """Tiny experiments under plain names and perhaps a comparison of two of them, with a
-    valid shard (half the time); or experiments valid or broken, comparisons of names that
+    valid shard (two times in three); or experiments valid or broken, comparisons of names that
     may not exist, names of every kind and any --shard text."""
     from tests.conftest import tiny_text
 
-    if draw(st.booleans()):
+    # (two in three valid: the invalid branch's --shard text is refused most of the time, and
+    # a tally of a few examples at half and half fell under a third accepted)
+    if draw(st.integers(0, 2)) > 0:
         names = draw(st.lists(st.from_regex(r"[a-z][a-z0-9_-]{0,12}", fullmatch=True),
                               min_size=1, max_size=3, unique=True))
         files = {f"{name}.toml": tiny_text(train={"epochs": 1, "seed": draw(st.integers(1, 9))})

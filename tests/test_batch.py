@@ -172,6 +172,22 @@ def test_no_output_may_be_an_input(run_cli, tmp_path):
         "choose another output\n")
 
 
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_fifo_named_or_as_output_folder_is_refused_in_one_line(run_cli, folder, tmp_path,
+                                                                 dry_run):
+    """A tester's: a FIFO named directly read "no such file or folder", and a dry run into a
+    FIFO as its output folder said all would be made (the run refused it, status 2)."""
+    more = ["--dry-run"] if dry_run else []
+    os.mkfifo(tmp_path / "pipe.toml")
+    result = run_cli("batch", tmp_path / "pipe.toml", "-o", tmp_path / "out", *more)
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: {tmp_path / 'pipe.toml'}: cannot read: it is a FIFO (named pipe), not a file\n")
+    os.mkfifo(tmp_path / "outpipe")
+    result = run_cli("batch", folder, "-o", tmp_path / "outpipe", *more)
+    assert result.exit_code == 2 and result.stderr == (
+        f"Error: {tmp_path / 'outpipe'}: the output folder is a file\n")
+
+
 def test_a_file_name_that_is_not_utf8(run_cli, folder, tmp_path):
     with open(bytes(folder) + b"/\xff\xfe.toml", "w") as handle:
         handle.write(FAST)
@@ -293,7 +309,7 @@ def test_a_job_whose_worker_died_leaves_no_parts_folder(tmp_path):
 
 
 @pytest.mark.slow
-@examples(0.2)
+@examples(0.4)
 @given(batch=batch_folders())
 def test_a_dry_run_of_any_folder_lists_its_shard_or_exits_2_writing_nothing(batch,
                                                                             outcomes):

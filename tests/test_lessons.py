@@ -577,6 +577,11 @@ def test_the_vae_comparison_at_640_draws_its_planes_and_mosaics_large_the_key_of
     assert overlay.ellipses.get_linewidth() * px >= 1.2
     assert overlay.circles.get_linewidth() * px >= 1.8
     assert overlay.ellipses.get_alpha() >= 0.8  # (dark: a light grey pixel was lost)
+    # the circles in a halo of the background (the 1σ circle was lost in the cloud), as the
+    # page draws them
+    (halo,) = overlay.circles.get_path_effects()
+    assert halo._gc["foreground"] == scene.theme.background
+    assert halo._gc["linewidth"] > overlay.circles.get_linewidth()
     assert [h.get_linewidth() for h in key.legend_handles] == [
         overlay.circles.get_linewidth(), overlay.ellipses.get_linewidth()]
     assert key.get_window_extent(renderer).y0 >= 0  # on the page

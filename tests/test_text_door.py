@@ -153,14 +153,17 @@ def test_batch_prints_no_escape_from_a_file_name(tmp_path, run_cli, dry_run):
     escaped (the raw ESC reached the terminal in all three)."""
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / f"bad{ESCAPE}.toml").write_text(TINY)
+    (tmp_path / "in" / "new\nline.toml").write_text(TINY)  # (a tester's: a raw line break)
     result = run_cli("batch", tmp_path / "in", "-o", tmp_path / "out",
                      *(["--dry-run"] if dry_run else []))
     assert result.exit_code == 1  # (a dry run too: it would fail)
     assert "\x1b" not in result.stdout + result.stderr
     lines = (result.stdout + result.stderr).splitlines()
-    named = [line for line in lines if line.startswith("bad\\u001b[31m")]
-    assert len(named) == (1 if dry_run else 2)  # (the failure line and the table's row)
-    assert all("would fail" in line if dry_run else "failed" in line for line in named)
+    for name in ("bad\\u001b[31m", "new\\u000aline"):
+        named = [line for line in lines if line.startswith(name)]
+        assert len(named) == (1 if dry_run else 2), lines  # (the failure line, the table's)
+        assert all("would fail" in line if dry_run else "failed" in line for line in named)
+    assert not any(line.startswith("line") for line in lines)
 
 
 def test_an_untitled_experiment_named_with_bad_math_is_refused(tmp_path, run_cli):

@@ -51,8 +51,10 @@ def _experiments_at(path: Path) -> list[Path]:
     try:
         os.stat(path)  # the reason, if there is one beyond its absence (a loop, a long name)
     except FileNotFoundError:
-        pass
-    raise AevizError(f"{shown(path)}: no such file or folder")
+        raise AevizError(f"{shown(path)}: no such file or folder") from None
+    kind = special_kind(path)  # named directly, a FIFO or a device said "no such file"
+    raise AevizError(f"{shown(path)}: cannot read: "
+                     + (f"it is {kind}, not a file" if kind else "not a regular file"))
 
 
 def shown(path: Path) -> str:

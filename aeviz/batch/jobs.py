@@ -46,11 +46,15 @@ class Result:
     output: str = ""             # the clip, or the error message
 
 
-def prepare_outdir(outdir: str | Path) -> Path:
+def prepare_outdir(outdir: str | Path, create: bool = True) -> Path:
+    """The output folder, created if missing (`create` false: a dry run's, checked alone: a
+    file in its place is refused as the run would refuse it, nothing is made)."""
     outdir = Path(outdir)
     try:  # a name over 255 bytes or a loop of links fails the test itself: one line too
         if outdir.exists() and not outdir.is_dir():
             raise AevizError(f"{outdir}: the output folder is a file")
+        if not create:
+            return outdir
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise AevizError(f"{outdir}: cannot create the output folder: {error.strerror}") from None

@@ -19,7 +19,7 @@ def format_table(results: list[Result]) -> str:
     rows = [(printable(r.name, NAME_WIDTH), "" if r.epochs is None else str(r.epochs),
              "" if r.final_rmse is None else shown_rmse(r.final_rmse),
              r.stop_reason or "", f"{r.seconds:.1f}",
-             r.output if r.status == "done" else f"{r.status}: {r.output}")
+             printable(r.output if r.status == "done" else f"{r.status}: {r.output}"))
             for r in results]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     lines = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -12,7 +11,7 @@ from aeviz.cli.errors import AevizCommand
 from aeviz.cli.flags import ShardType, quiet_option
 from aeviz.renderer.formats import BATCH_FORMATS  # every clip format, pages and handouts
 from aeviz.signals import exit_status
-from aeviz.text import printable_lines
+from aeviz.text import printable
 
 
 @click.command(cls=AevizCommand)
@@ -47,7 +46,7 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
 
     index, count = shard
     found = batching.find_experiments(paths)
-    folder = Path(outdir) if dry_run else batching.prepare_outdir(outdir)
+    folder = batching.prepare_outdir(outdir, create=not dry_run)
     jobs_planned = batching.plan_batch(found, folder, fmt, force, index, count)
     if not jobs_planned:
         if not quiet:
@@ -55,16 +54,16 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
         return
     if dry_run:
         for job in jobs_planned:
-            click.echo(printable_lines(job.dry_run_line()))
+            click.echo(printable(job.dry_run_line()))
         # A CI step that checks the set before it runs fails where the run would.
         sys.exit(1 if any(job.broken for job in jobs_planned) else 0)
 
     def report(result) -> None:
         if not quiet or result.status == "failed":
             # (a file's name may hold what a terminal acts on: shown escaped, as elsewhere)
-            click.echo(printable_lines(f"{result.name}: {result.status}"
-                                       + ("" if result.status in ("done", "up to date") else
-                                          f": {result.output}")), err=result.status == "failed")
+            click.echo(printable(f"{result.name}: {result.status}"
+                                 + ("" if result.status in ("done", "up to date") else
+                                    f": {result.output}")), err=result.status == "failed")
 
     results, interrupted = batching.run_batch(jobs_planned, jobs or os.cpu_count() or 1,
                                               report)
@@ -77,7 +76,7 @@ def batch(paths: tuple[str, ...], outdir: str, fmt: str, jobs: int | None,
         write_index(folder, notify=lambda message: click.echo(f"note: {message}", err=True),
                     unfinished=unfinished if interrupted else [])
     if not quiet or interrupted:
-        click.echo(printable_lines(batching.format_table(results)))
+        click.echo(batching.format_table(results))
     if interrupted:
         sys.exit(exit_status())
     if any(r.status in ("failed", "interrupted") for r in results):

@@ -5,7 +5,7 @@ from in training; on unless render.ellipses = false), drawn over the codes, with
 from __future__ import annotations
 
 import numpy as np
-from matplotlib import rcParams
+from matplotlib import patheffects, rcParams
 from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
@@ -28,6 +28,7 @@ MOST_ELLIPSES = 40
 # 80 dpi: a 0.6 pt ellipse there was 0.7 px, lost among the codes of a 95 px comparison plane).
 CIRCLE_LINE = {"pt": 1.2, "px": 1.8}
 ELLIPSE_LINE = {"pt": 0.6, "px": 1.2}
+CIRCLE_HALO_PX = 1.0  # the circles' halo, each side
 
 
 def ellipse_alpha(dpi: float) -> float:
@@ -60,9 +61,14 @@ class VariationalOverlay:
         self.view = view
         # Over the codes (whose points sit at DYNAMIC): a thin dashed line hides none of
         # them, and under them the circles vanish in a dense cloud.
+        # In a halo of the background, as the loss panel's reference lines: at 640x360 the 1σ
+        # circle, dashed across a dense cloud of coloured points, was lost among them.
         dpi = ax.get_figure().dpi
-        (self.circles,) = ax.plot([], [], color=theme.foreground, ls="--", alpha=0.85,
-                                  lw=line_width(CIRCLE_LINE, dpi), zorder=DYNAMIC + 0.3)
+        width = line_width(CIRCLE_LINE, dpi)
+        (self.circles,) = ax.plot([], [], color=theme.foreground, ls="--", alpha=0.85, lw=width,
+                                  zorder=DYNAMIC + 0.3, path_effects=[patheffects.withStroke(
+                                      linewidth=width + 2 * CIRCLE_HALO_PX * 72 / dpi,
+                                      foreground=theme.background)])
         self.artists = [self.circles]
         self.ellipses = None
         if ellipses:
