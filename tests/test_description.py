@@ -171,12 +171,13 @@ def test_a_vae_draws_its_circles_above_its_codes(tmp_path):
     options = RenderOptions(panels=("code", "loss"), ellipses=True, size="640x360")
     scene = Scene(_views([run], options), options, (0, 3))
     layers = scene.description.panel("code").layers
-    assert layers.index("codes") < layers.index("circles") < layers.index("ellipses")
+    # the prior's circles over the ellipses (forty dark ellipses hid the 1σ circle at 640)
+    assert layers.index("codes") < layers.index("ellipses") < layers.index("circles")
     plane = next(p for p, _ in scene.panels if isinstance(p, CodePanel))
     overlay = next(o for o in plane.overlays if isinstance(o, VariationalOverlay))
     codes_z = max(a.get_zorder() for a in ([plane.dense.image] if plane.dense else plane.points))
     assert overlay.circles.get_zorder() > codes_z
-    assert overlay.ellipses.get_zorder() > overlay.circles.get_zorder()
+    assert overlay.circles.get_zorder() > overlay.ellipses.get_zorder() > codes_z
     assert [t.name for t in scene.description.runs[0].terms] == ["kl"]
 
 

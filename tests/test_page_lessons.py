@@ -422,7 +422,7 @@ def test_a_vae_draws_its_circles_ellipses_and_key(browser, vae_runs, tmp_path):
     page, expected = page_of([vae], tmp_path / "vae.html")
     driver = open_page(browser, page)
     same_description(driver, expected)
-    assert expected["panels"][0]["layers"][-2:] == ["circles", "ellipses"]  # on by default
+    assert expected["panels"][0]["layers"][-2:] == ["ellipses", "circles"]  # on by default
     js(driver, "aeviz.seek(aeviz.steps() - 1)")
     code = js(driver, "aeviz.drawn('code', 0)")
     assert code["ellipses"] == MOST_ELLIPSES

@@ -63,9 +63,9 @@ Panel
   recon         ValueRange (recon panels: the data's range, shared like the code planes),
                 else null
   layers        list of str, the code plane's layers from bottom to top: "grid" (the decoded
-                grid's points), "ghost" (PCA, with pca_ghost), "trails", "codes", "circles"
-                (a VAE's N(0, 1) at 1 and 2 sigma, over the codes), "ellipses" (a VAE's
-                one-sigma ellipses: on unless render.ellipses is false), "axes" (a sparse-code
+                grid's points), "ghost" (PCA, with pca_ghost), "trails", "codes",
+                "ellipses" (a VAE's one-sigma ellipses: on unless render.ellipses is false),
+                "circles" (a VAE's N(0, 1) at 1 and 2 sigma, over both), "axes" (a sparse-code
                 run's code axes and its readout of codes near zero), "pull" (the arrows);
                 empty for other panels
   plane         a comparison's code plane among code planes alone: its axes' box [x, y,
@@ -766,8 +766,9 @@ def code_layers(view: RunView, options: RenderOptions,
     layers += ["trails"] if options.trails else []
     layers += ["codes"]
     if view.run.variational:
-        # σ shown unless asked not to (render.ellipses None: not set, shown)
-        layers += ["circles"] + (["ellipses"] if options.ellipses is not False else [])
+        # σ shown unless asked not to (render.ellipses None: not set, shown); the prior's
+        # circles over the ellipses (forty dark ellipses at 640x360 hid the 1σ circle)
+        layers += (["ellipses"] if options.ellipses is not False else []) + ["circles"]
     if view.run.experiment.train.code_l1:
         layers += ["axes"]
     layers += ["pull"] if options.pull else []

@@ -66,7 +66,7 @@ class VariationalOverlay:
         dpi = ax.get_figure().dpi
         width = line_width(CIRCLE_LINE, dpi)
         (self.circles,) = ax.plot([], [], color=theme.foreground, ls="--", alpha=0.85, lw=width,
-                                  zorder=DYNAMIC + 0.3, path_effects=[patheffects.withStroke(
+                                  zorder=DYNAMIC + 0.6, path_effects=[patheffects.withStroke(
                                       linewidth=width + 2 * CIRCLE_HALO_PX * 72 / dpi,
                                       foreground=theme.background)])
         self.artists = [self.circles]
