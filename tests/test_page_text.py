@@ -852,8 +852,12 @@ def test_a_narrow_windows_title_stays_beside_its_counter(browser, tmp_path):
         assert js(driver, "document.getElementById('counter').textContent") == \
             f"epoch {run.epoch[-1]}"
         for name in ("code", "loss"):
-            bottom = js(driver, f"document.querySelector('.panel.{name} canvas')"
-                                ".getBoundingClientRect().bottom")
-            assert bottom <= 400, (name, bottom)
+            box = js(driver, f"document.querySelector('.panel.{name} canvas')"
+                             ".getBoundingClientRect().toJSON()")
+            assert box["bottom"] <= 400 and box["height"] >= 130, (name, box)
+        # and the lesson under them, on the first screen too (it began 10 px below the fold)
+        caption = js(driver, "document.getElementById('caption').getBoundingClientRect()"
+                             ".toJSON()")
+        assert caption["height"] > 0 and caption["bottom"] <= 400, caption
     finally:
         viewport(browser, 1280, 900)

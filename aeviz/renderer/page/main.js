@@ -296,10 +296,19 @@
       pairs();
       // The first row (a comparison of three planes or more: its rows of planes), and a
       // comparison's caption under it (its lesson on the first screen with a panel of two
-      // runs; a single run's plane and loss keep the room, the caption may be below: fitted
-      // with it, seed-default's plane at 640x400 was 65 px high; on a phone a comparison's
-      // caption comes after its planes, each across the window: not fitted with the first).
-      ends = stage.firstRow.map((p) => p.figure).concat(Array.isArray(last) || single || stage.captionApart ? [] : [last]);
+      // runs; on a phone a comparison's caption comes after its planes, each across the
+      // window: not fitted with the first). A single run's caption too where its plane and
+      // loss keep LEAST_HEIGHT with it (at 640x400 seed-default's caption began 10 px
+      // below the fold); else they keep the room and the caption may be below (fitted
+      // with a two-line title and a long caption, its plane was 65 px high).
+      const rowEnds = stage.firstRow.map((p) => p.figure);
+      const captionEnd = Array.isArray(last) || stage.captionApart ? [] : [last];
+      ends = rowEnds.concat(single ? [] : captionEnd);
+      if (single && captionEnd.length) {
+        ends = rowEnds.concat(captionEnd);
+        largest(stage.firstRow, 0, window.innerHeight, target);
+        if (bottom() > target) ends = rowEnds;
+      }
       room = largest(stage.firstRow, 0, window.innerHeight, target);
       for (const panel of stage.firstRow) largest([panel], room, window.innerHeight, Math.max(target, bottom()));
       // A comparison's later rows: each panel as large as the first row's of its kind, so
