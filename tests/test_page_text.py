@@ -861,3 +861,23 @@ def test_a_narrow_windows_title_stays_beside_its_counter(browser, tmp_path):
         assert caption["height"] > 0 and caption["bottom"] <= 400, caption
     finally:
         viewport(browser, 1280, 900)
+
+
+def test_a_fresh_page_fits_its_caption_as_a_resized_one_does(browser, tmp_path):
+    """A lecturer at 640x400: too-high-learning-rate's page, freshly opened, ended its
+    caption 17 px below the fold (panels 167 px); after any resize it fitted (140 px). The
+    first layout measured the caption's room in the description's grid before rearranging
+    the panels two a row; the page now lays out as a resize does."""
+    run = train(load_experiment(EXAMPLES / "too-high-learning-rate.toml"))
+    page = tmp_path / "diverging.html"
+    render([run], page, run.experiment.render, notify=lambda message: None)
+    viewport(browser, 640, 400)
+    try:
+        driver = open_page(browser, page)
+        fresh = js(driver, "document.getElementById('caption').getBoundingClientRect().bottom")
+        js(driver, "window.dispatchEvent(new Event('resize'))")
+        driver.execute_async_script("setTimeout(arguments[0], 400)")  # (its 100 ms debounce)
+        resized = js(driver, "document.getElementById('caption').getBoundingClientRect().bottom")
+    finally:
+        viewport(browser, 1280, 900)
+    assert fresh == resized and fresh <= 400, (fresh, resized)

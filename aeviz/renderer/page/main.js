@@ -25,6 +25,10 @@
   layOut(stage.panels, data.description, main);
   const player = page.controls(stage);
   window.aeviz = page.api(stage, player);
+  // Twice, as a resize does: the first fit measures the caption's room in the description's
+  // grid before it is rearranged two a row; fitted again in the rearranged one (at 640x400
+  // too-high-learning-rate's caption ended 17 px below the fold until the window was resized).
+  stage.layout();
   stage.layout();
 
   // The description's layout as a CSS grid: the edges of its panels' rectangles are the
