@@ -61,11 +61,11 @@ MEASURED_LINES = 4096
 def line_box(line: str, size: float, bold: bool = False) -> tuple[float, ...] | None:
     """The box of one line's outline at `size` points (x0, y0, x1, y1, points from its
     baseline's start), or None where it draws nothing."""
-    return _line_box(line, size, bold, _fonts())
+    return _line_sizes(line, size, bold, _fonts())[0]
 
 
 def _control_width(line: str, size: float, bold: bool) -> float:
-    return _line_control_width(line, size, bold, _fonts())
+    return _line_sizes(line, size, bold, _fonts())[1]
 
 
 def _fonts() -> tuple:
@@ -75,16 +75,16 @@ def _fonts() -> tuple:
 
 
 @functools.lru_cache(maxsize=MEASURED_LINES)
-def _line_box(line: str, size: float, bold: bool, fonts: tuple) -> tuple[float, ...] | None:
+def _line_sizes(line: str, size: float, bold: bool,
+                fonts: tuple) -> tuple[tuple[float, ...] | None, float]:
+    """One line's outline box (line_box) and its control points' width (outline_width),
+    from one outline: a line is laid out once for both."""
     path = text_path(line, FontProperties(size=size, weight="bold" if bold else "normal"))
-    return None if path is None else tuple(float(v) for v in outline_extents(path).extents)
-
-
-@functools.lru_cache(maxsize=MEASURED_LINES)
-def _line_control_width(line: str, size: float, bold: bool, fonts: tuple) -> float:
-    path = text_path(line, FontProperties(size=size, weight="bold" if bold else "normal"))
-    x = path.vertices[:, 0] if path is not None else np.zeros(0)  # None: draws nothing
-    return float(x.max() - x.min()) if len(x) else 0.0
+    if path is None:  # (draws nothing)
+        return None, 0.0
+    x = path.vertices[:, 0]
+    width = float(x.max() - x.min()) if len(x) else 0.0
+    return tuple(float(v) for v in outline_extents(path).extents), width
 
 
 def most_chars(size: float, room_pt: float) -> int:
