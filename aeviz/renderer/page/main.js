@@ -307,13 +307,12 @@
       // with a two-line title and a long caption, its plane was 65 px high).
       const rowEnds = stage.firstRow.map((p) => p.figure);
       const captionEnd = Array.isArray(last) || stage.captionApart ? [] : [last];
-      ends = rowEnds.concat(single ? [] : captionEnd);
-      if (single && captionEnd.length) {
-        ends = rowEnds.concat(captionEnd);
-        largest(stage.firstRow, 0, window.innerHeight, target);
-        if (bottom() > target) ends = rowEnds;
-      }
+      ends = rowEnds.concat(captionEnd);
       room = largest(stage.firstRow, 0, window.innerHeight, target);
+      if (bottom() > target && captionEnd.length && single) {
+        ends = rowEnds;
+        room = largest(stage.firstRow, 0, window.innerHeight, target);
+      }
       for (const panel of stage.firstRow) largest([panel], room, window.innerHeight, Math.max(target, bottom()));
       // A comparison's later rows: each panel as large as the first row's of its kind, so
       // one scale reads alike in every row (the optimizers' RMSProp and Adam planes were
