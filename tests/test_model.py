@@ -107,7 +107,7 @@ def test_the_network_and_a_recorded_snapshot_share_one_forward_pass():
 def _objective(net, x, target, noise, code_l1, beta, code_layer=2):
     """The full objective, computed forward only, from the terms' values (for finite
     differences)."""
-    outputs, sample = net.forward_into(x, noise)
+    outputs, sample, _ = net.forward_into(x, noise)
     value = float(np.mean((outputs[-1] - target) ** 2))
     value += code_l1 * CodeL1.value(outputs[code_layer])
     if sample is not None:

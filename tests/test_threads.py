@@ -14,6 +14,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 import aeviz
 from aeviz.training import loop, model, threads
+from aeviz.training.model import parameter_count
 from aeviz.training.threads import THREAD_VARIABLES, Plan, thread_plan, training_threads
 from tests.conftest import tiny_text
 
@@ -131,19 +132,36 @@ def handed_over(monkeypatch) -> list[bool]:
     return handed
 
 
+def halved_passes(monkeypatch) -> list[bool]:
+    """Whether each forward pass of a training step ran in halves."""
+    halved: list[bool] = []
+    real_step = loop.minibatch_step
+
+    def step(*args, **kwargs):
+        halved.append(kwargs.get("halves", args[7] if len(args) > 7 else False))
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(loop, "minibatch_step", step)
+    return halved
+
+
 @pytest.mark.parametrize("changes", RUNS.values(), ids=RUNS.keys())
 def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
     monkeypatch.setattr(model, "HANDOFF_SIZE", 1)  # every layer's work handed over
     monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)  # every epoch's end evaluated ahead
+    monkeypatch.setattr(loop, "HALVES_SIZE", 0)  # every batch in halves where they agree
     text = tiny_text(**changes)
     handed = handed_over(monkeypatch)
+    halved = halved_passes(monkeypatch)
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(1, 1, 1))
     one = aeviz.train(text)
     assert handed and not any(handed)
+    assert not any(halved)
     handed.clear()
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
     two = aeviz.train(text)
     assert handed and all(handed)  # the helper did take work
+    assert any(halved)  # and batches in halves (OpenBLAS's halves of 8 rows agree here)
     for key in ("codes", "weights", "biases", "loss", "step_loss", "terms", "logvar_weights",
                 "logvar_biases"):
         first, second = getattr(one, key), getattr(two, key)
@@ -154,6 +172,43 @@ def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
         else:
             assert first.tobytes() == second.tobytes(), key
 
+
+
+def test_a_batch_whose_halves_a_blas_computes_otherwise_is_taken_whole(monkeypatch):
+    """A BLAS whose numbers for a row depend on how many rows a product has (another kernel
+    for fewer rows): the halves' check finds it, and no batch is split."""
+    real_rows = model.Autoencoder._forward_rows
+
+    def other_kernel(self, forward_pass, target, rows):
+        real_rows(self, forward_pass, target, rows)
+        if rows.start > 0:  # a second half: its last layer a rounding apart
+            last = forward_pass.outputs[-1][rows]
+            np.nextafter(last, np.inf, out=last)
+
+    monkeypatch.setattr(model.Autoencoder, "_forward_rows", other_kernel)
+    monkeypatch.setattr(loop, "HALVES_SIZE", 0)
+    halved = halved_passes(monkeypatch)
+    text = tiny_text(model={"layers": [3, 16, 2, 16, 3]}, train={"epochs": 3})
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(1, 1, 1))
+    one = aeviz.train(text)
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
+    two = aeviz.train(text)
+    assert halved and not any(halved)
+    assert_same_run(one, two)
+
+
+def test_only_large_batches_run_in_halves(monkeypatch):
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
+    monkeypatch.setattr(model.Autoencoder, "halves_agree", lambda self, x: True)
+    halved = halved_passes(monkeypatch)
+    aeviz.train(tiny_text(train={"epochs": 1}))
+    assert halved == [False] * 5  # 8 rows x 53 parameters: less than a handoff costs
+    size = 8 * parameter_count([3, 4, 2, 4, 3])
+    for least, expected in ((size + 1, [False] * 5), (size, [True] * 5)):
+        halved.clear()
+        monkeypatch.setattr(loop, "HALVES_SIZE", least)
+        aeviz.train(tiny_text(train={"epochs": 1}))
+        assert halved == expected
 
 
 def trained_both_ways(monkeypatch, text: str, on_epoch=None) -> tuple:

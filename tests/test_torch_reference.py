@@ -87,7 +87,7 @@ def test_steps_match_pytorch(name):
 
 def check_term_values(net, fixture, step, inputs, noise, code_layer) -> None:
     """Each objective term's value on the step's forward pass, as PyTorch computed it."""
-    outputs, sample = net.forward_into(inputs, noise)
+    outputs, sample, _ = net.forward_into(inputs, noise)
     if "code_l1" in fixture:
         assert CodeL1.value(outputs[code_layer]) == pytest.approx(fixture["code_l1"][step],
                                                                   rel=1e-9)

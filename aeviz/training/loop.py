@@ -77,6 +77,10 @@ PLAIN = Objective()
 # parameters and optimizer state, waking the helper, the threads taking turns at Python's
 # lock) outweighs it: the small reference workload (600 x 152) ran half again as long with it.
 LOOK_AHEAD_SIZE = 1 << 27
+# The least mini-batch (rows x parameters) whose forward pass is shared between the lanes, half
+# its rows each: about a tenth of a millisecond of one thread's work. Below it the handoff costs
+# more than the half it saves.
+HALVES_SIZE = 1 << 23
 
 
 class Ahead(NamedTuple):
@@ -101,20 +105,25 @@ class Stopped(Exception):
 
 def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray,
                    objective: Objective = PLAIN, inputs: np.ndarray | None = None,
-                   noise: np.ndarray | None = None, lanes: Lanes = SERIAL) -> float:
+                   noise: np.ndarray | None = None, lanes: Lanes = SERIAL,
+                   halves: bool = False) -> float:
     """Forward, backward, update: one optimizer step on one mini-batch. Returns its MSE.
 
     `inputs`: what the network reads instead of `batch` (a corrupted copy; the target stays
     `batch`); `noise`: a variational network's standard normal draws for its codes.
 
-    With two lanes, the work on large layers is shared with the helper (see
-    `Autoencoder.backward`); every number is the one-thread one.
+    With two lanes, the forward pass runs in two halves of the rows, one on each lane, if
+    `halves` (see `Training.halved_sizes`), and the work on large layers is shared with the
+    helper (see `Autoencoder.backward`); every number is the one-thread one.
     """
-    forward_pass = net.forward_into(batch if inputs is None else inputs, noise)
+    halves = halves and lanes.parallel
+    forward_pass = net.forward_into(batch if inputs is None else inputs, noise,
+                                    lanes.later if halves else None, target=batch)
+    lanes.wait()  # backward reads every row
     optimizer.start_step()
-    mse = net.backward(forward_pass, None if inputs is None else batch, objective.code_l1_term,
+    mse = net.backward(forward_pass, None, objective.code_l1_term,
                        objective.kl_term, lanes.later,
-                       lambda part: optimizer.update(net.params, net.grads, part))
+                       lambda part: optimizer.update(net.params, net.grads, part), halves)
     lanes.wait()  # the next step reads every parameter
     return mse
 
@@ -149,6 +158,17 @@ class Training:
         self.ahead: Ahead | None = None     # an epoch's end evaluated while the next trains
         self.last = self.snapshot(0)        # the end of the last completed epoch
         self.commit([self.last])
+        self.halved = self.halved_sizes()
+
+    def halved_sizes(self) -> set[int]:
+        """The mini-batch sizes (rows) whose forward pass runs in halves on the two lanes:
+        large ones (HALVES_SIZE) where this machine's BLAS gives the halves the whole pass's
+        numbers (checked once for each size, on the untrained network)."""
+        size = self.exp.train.batch_size
+        sizes = {len(self.batch), len(self.x) % size} - {0}
+        return {rows for rows in sizes if self.lanes.parallel
+                and rows * len(self.net.params) >= HALVES_SIZE
+                and self.net.halves_agree(self.x[:rows])}
 
     @property
     def step(self) -> int:
@@ -270,14 +290,17 @@ class Training:
         held = []
         for start in range(0, len(x), size):
             rows = order[start:start + size]
-            batch = np.take(x, rows, axis=0, out=self.batch[:len(rows)])
+            # mode="clip" (the rows are a permutation's, always in range): "raise" would gather
+            # into a temporary first and then copy it (a quarter of a millisecond a step here).
+            batch = np.take(x, rows, axis=0, out=self.batch[:len(rows)], mode="clip")
             inputs = (None if self.corruption is None else
                       corrupt(batch, self.corruption, self.objective.noise,
                               self.objective.masking, self.corrupted[:len(rows)]))
             noise = (None if self.sampling is None else self.sampling.standard_normal(
                 (len(rows), 2)).astype(batch.dtype))
             self.step_losses.append(minibatch_step(self.net, self.optimizer, batch,
-                                                   self.objective, inputs, noise, self.lanes))
+                                                   self.objective, inputs, noise, self.lanes,
+                                                   len(rows) in self.halved))
             if self.on_step is not None:
                 self.on_step((epoch - 1) * len(x) + start + len(rows),
                              self.exp.train.epochs * len(x))

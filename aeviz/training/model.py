@@ -205,6 +205,12 @@ def at_once(work: Callable[..., None], *args: object) -> None:
     work(*args)
 
 
+def _in_order(work: Callable[..., None], *args: object) -> None:
+    """A `later` that runs the work now, but is not `at_once`: two lanes' work, in order, on
+    one thread."""
+    work(*args)
+
+
 class Sample(NamedTuple):
     """A variational code layer's draw in one forward pass: code = mean + std * noise, with
     std = exp(logvar / 2) (the reparameterization trick)."""
@@ -215,12 +221,22 @@ class Sample(NamedTuple):
     noise: np.ndarray
 
 
+class Error(NamedTuple):
+    """The reconstruction's error against its target: each entry's square (the MSE's terms)
+    and the output layer's delta, dMSE/dz."""
+
+    squares: np.ndarray
+    delta: np.ndarray
+
+
 class Pass(NamedTuple):
     """One forward pass: every layer's activations, from the input (outputs[0]) to the
-    reconstruction, and a variational network's sample at its code, if it drew one."""
+    reconstruction, a variational network's sample at its code, if it drew one, and the
+    reconstruction's error, if the pass was given a target."""
 
     outputs: list[np.ndarray]
     sample: Sample | None = None
+    error: Error | None = None
 
 
 class Autoencoder:
@@ -278,39 +294,96 @@ class Autoencoder:
         """Every layer's activations, from the input x (outputs[0]) to the reconstruction."""
         return forward(x, self.weights, self.biases, self.activations)
 
-    def forward_into(self, x: np.ndarray, noise: np.ndarray | None = None) -> Pass:
+    def forward_into(self, x: np.ndarray, noise: np.ndarray | None = None,
+                     halves: Later | None = None, target: np.ndarray | None = None) -> Pass:
         """The same as forward(), computed in place in reused buffers: valid until the next
         call. A variational network decodes its means unless `noise` ([rows, code] standard
         normal draws) is given: then it decodes a sample (see `Sample`), which the pass keeps
-        for backward.
+        for backward. Given the `target` (x itself, or the clean batch of a corrupted x), it
+        works out the reconstruction's `Error` too, for backward.
 
-        (Not shared with another thread: its elementwise work, split by rows, would gain a
-        tenth of a millisecond a step, and on a busy machine cost much more waiting for a
-        helper thread that is not running.)"""
-        outputs, sample = [x], None
+        `halves(work, *args)`, if given, takes the pass over the second half of the rows (to
+        another thread: `Lanes.later`, whose `wait` the caller then calls) while this thread
+        computes the first half. Each row's numbers are those of the whole pass where the BLAS
+        agrees (`halves_agree`): the caller splits only such a batch."""
+        rows = len(x)
+        outputs = [x] + [self._buffer(f"a{layer}", rows, w.shape[0])
+                         for layer, w in enumerate(self.weights)]
+        sample = None
+        if noise is not None:  # the mean in the layer's buffer, the drawn code in its own
+            logvar = self._buffer("logvar", rows, self.logvar[0].shape[0])
+            sample = Sample(outputs[self.variational_code], logvar,
+                            self._buffer("std", *logvar.shape), noise)
+            outputs[self.variational_code] = self._buffer("code", *logvar.shape)
+        error = None if target is None else Error(self._buffer("squares", *target.shape),
+                                                  self._buffer("error", *target.shape))
+        forward_pass = Pass(outputs, sample, error)
+        if halves is None:
+            self._forward_rows(forward_pass, target, slice(0, rows))
+        else:
+            halves(self._forward_rows, forward_pass, target, slice(rows // 2, rows))
+            self._forward_rows(forward_pass, target, slice(0, rows // 2))
+        return forward_pass
+
+    def _forward_rows(self, forward_pass: Pass, target: np.ndarray | None, rows: slice) -> None:
+        """The forward pass of some rows, into the pass's arrays (their error too, given a
+        target)."""
+        outputs, sample, error = forward_pass
+        below = outputs[0][rows]
         for layer, (w, b, name) in enumerate(zip(self.weights, self.biases, self.activations)):
-            z = np.matmul(outputs[-1], w.T, out=self._buffer(f"a{layer}", len(x), w.shape[0]))
+            sampled = sample is not None and layer + 1 == self.variational_code
+            z = np.matmul(below, w.T, out=(sample.mean if sampled else outputs[layer + 1])[rows])
             z += b
             ACTIVATIONS[name].function(z, out=z)
-            outputs.append(z)
-            if noise is not None and layer + 1 == self.variational_code:
-                sample = self._sample(outputs[-2], outputs[-1], noise)
-                outputs[-1] = code = np.multiply(sample.std, noise,
-                                                 out=self._buffer("code", *z.shape))
-                code += sample.mean
-        return Pass(outputs, sample)
+            if sampled:
+                z = self._sample(below, z, sample, rows, outputs[layer + 1][rows])
+            below = z
+        if error is not None:
+            self._error_rows(error, below, target, rows)
 
-    def _sample(self, a_prev: np.ndarray, mean: np.ndarray, noise: np.ndarray) -> Sample:
+    def _error_rows(self, error: Error, reconstruction: np.ndarray, target: np.ndarray,
+                    rows: slice) -> None:
+        """Some rows' squared errors and output delta, from their reconstruction."""
+        delta = np.subtract(reconstruction, target[rows], out=error.delta[rows])
+        np.square(delta, out=error.squares[rows])
+        # dMSE/da_N (N: all entries of the batch), then through the output activation.
+        delta *= 2.0 / error.delta.size
+        self._times_derivative(delta, reconstruction, len(self.weights) - 1)
+
+    def _sample(self, a_prev: np.ndarray, mean: np.ndarray, sample: Sample, rows: slice,
+                out: np.ndarray) -> np.ndarray:
+        """The drawn code of some rows, into `out`: mean + std * noise, with the log-variance
+        and std into the sample's arrays."""
         w, b = self.logvar
-        logvar = np.matmul(a_prev, w.T, out=self._buffer("logvar", len(a_prev), w.shape[0]))
+        logvar = np.matmul(a_prev, w.T, out=sample.logvar[rows])
         logvar += b
-        std = np.multiply(logvar, 0.5, out=self._buffer("std", *logvar.shape))
+        std = np.multiply(logvar, 0.5, out=sample.std[rows])
         np.exp(std, out=std)
-        return Sample(mean, logvar, std, noise)
+        code = np.multiply(std, sample.noise[rows], out=out)
+        code += mean
+        return code
+
+    def halves_agree(self, x: np.ndarray) -> bool:
+        """Whether a step on x taken in halves (the forward pass in two halves of the rows,
+        the first layer's gradient in two halves of its units) gives each number of the step
+        taken whole: the activations, a variational network's sample, the gradients. In exact
+        arithmetic a product's row depends on its own row alone; a BLAS, though, may pick
+        another kernel, with another order of its sums, for a smaller product (OpenBLAS does
+        here for some shapes: 16 x 256 x 64 against 32 x 256 x 64)."""
+        noise = None if self.variational_code is None else np.zeros(
+            (len(x), self.layer_sizes[self.variational_code]), self.params.dtype)
+
+        def numbers(halves: Later | None) -> list[bytes]:
+            forward_pass = self.forward_into(x, noise, halves)
+            self.backward(forward_pass, later=halves or at_once, halves=halves is not None)
+            arrays = forward_pass.outputs[1:] + list(forward_pass.sample or ())[:3]
+            return [array.tobytes() for array in arrays + [self.grads]]
+
+        return numbers(None) == numbers(_in_order)
 
     def backward(self, forward_pass: Pass, target: np.ndarray | None = None,
                  code_l1: CodeL1 | None = None, kl: KL | None = None, later: Later = at_once,
-                 update: Callable[[slice], None] | None = None) -> float:
+                 update: Callable[[slice], None] | None = None, halves: bool = False) -> float:
         """Fill self.grads with the gradient of the batch objective; return the batch MSE.
 
         MSE = mean over rows and output units of (a_N - target)^2, as torch.nn.MSELoss()
@@ -328,17 +401,19 @@ class Autoencoder:
         see aeviz.training.threads) while this thread computes the latter, and then that
         layer's update after it. The small layers' updates wait, to be handed over together
         once backward is past them. The first layer passes nothing down: its update is split,
-        half handed over, half here. Work on fewer than HANDOFF_SIZE parameters stays here.
+        half handed over, half here; with `halves`, its gradient too, half of its units each
+        (where the BLAS agrees: `halves_agree`). Work on fewer than HANDOFF_SIZE parameters
+        stays here.
         """
-        outputs, sample = forward_pass
-        x, reconstruction = (outputs[0] if target is None else target), outputs[-1]
-        rows, units = x.shape
-        delta = np.subtract(reconstruction, x, out=self._buffer("error", rows, units))
-        squares = np.square(delta, out=self._buffer("slope", rows, units))
-        mse = float(squares.sum()) / delta.size
-        # dMSE/da_N, then through the output activation: the output delta.
-        delta *= 2.0 / delta.size
-        self._times_derivative(delta, reconstruction, len(self.weights) - 1)
+        outputs, sample, error = forward_pass
+        if error is None:
+            target = outputs[0] if target is None else target
+            error = Error(self._buffer("squares", *target.shape),
+                          self._buffer("error", *target.shape))
+            self._error_rows(error, outputs[-1], target, slice(0, len(target)))
+        rows = len(outputs[0])
+        mse = float(error.squares.sum()) / error.delta.size
+        delta = error.delta
         update = update or _no_update
         waiting: list[slice] = []  # the parts whose updates wait: small ones, or all on one thread
         logvar_delta = None  # the log-variance half's delta, at the code of a sample
@@ -377,6 +452,12 @@ class Autoencoder:
             for part in [slice(0, len(self.params))] if everything else _joined(waiting + [first]):
                 update(part)
             return mse
+        if halves:  # its gradient and update in two halves of its units, one on each lane
+            units = self.weights[0].shape[0]
+            later(self._first_units, delta, outputs[0], slice(units // 2, units), update)
+            self._first_units(delta, outputs[0], slice(0, units // 2), update)
+            _update_each(update, _joined(waiting))
+            return mse
         if waiting:  # handed over together while the first layer's gradient is computed here
             together = sum(part.stop - part.start for part in waiting)
             if self._handed(slice(0, together), later):
@@ -398,6 +479,17 @@ class Autoencoder:
     def _layer_gradient(self, layer: int, delta: np.ndarray, a_prev: np.ndarray) -> None:
         np.matmul(delta.T, a_prev, out=self.weight_grads[layer])
         np.sum(delta, axis=0, out=self.bias_grads[layer])
+
+    def _first_units(self, delta: np.ndarray, x: np.ndarray, units: slice,
+                     update: Callable[[slice], None]) -> None:
+        """The first layer's gradient for some of its units (rows of W, entries of b), and
+        their update."""
+        np.matmul(delta[:, units].T, x, out=self.weight_grads[0][units])
+        np.sum(delta[:, units], axis=0, out=self.bias_grads[0][units])
+        n_out, n_in = self.weights[0].shape
+        start = self.parts[0].start
+        update(slice(start + units.start * n_in, start + units.stop * n_in))
+        update(slice(start + n_out * n_in + units.start, start + n_out * n_in + units.stop))
 
     def _sample_backward(self, delta: np.ndarray, sample: Sample, a_prev: np.ndarray, kl: KL,
                          later: Later) -> np.ndarray:
