@@ -6,6 +6,7 @@ with the same result every time; the train command stays clear of matplotlib."""
 import os
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -160,8 +161,9 @@ def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
     handed.clear()
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
     two = aeviz.train(text)
-    assert handed and all(handed)  # the helper did take work
-    assert any(halved)  # and batches in halves (OpenBLAS's halves of 8 rows agree here)
+    # The helper did take work (not while it evaluated an epoch's end: see below), and
+    # batches ran in halves (OpenBLAS's halves of 8 rows agree here).
+    assert any(handed) and any(halved)
     for key in ("codes", "weights", "biases", "loss", "step_loss", "terms", "logvar_weights",
                 "logvar_biases"):
         first, second = getattr(one, key), getattr(two, key)
@@ -172,6 +174,36 @@ def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
         else:
             assert first.tobytes() == second.tobytes(), key
 
+
+
+def test_steps_taken_while_an_end_is_evaluated_ahead_are_this_threads_alone(monkeypatch):
+    """The helper busy with an epoch's end: the steps meanwhile hand it nothing (it would only
+    be taken back) and run whole; before, they share the work."""
+    release = threading.Event()
+    real_snapshot = loop.Training.snapshot
+
+    def slow_end(self, epoch, net=None, step=None, threads=None):
+        if net is not None:  # an end evaluated ahead, on the helper
+            release.wait(60)
+        return real_snapshot(self, epoch, net, step, threads)
+
+    steps = []
+    real_step = loop.minibatch_step
+
+    def step(net, optimizer, batch, objective, inputs, noise, lanes, halves):
+        steps.append((lanes.parallel, halves))
+        if len(steps) == 8:
+            release.set()
+        return real_step(net, optimizer, batch, objective, inputs, noise, lanes, halves)
+
+    monkeypatch.setattr(loop.Training, "snapshot", slow_end)
+    monkeypatch.setattr(loop, "minibatch_step", step)
+    monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
+    monkeypatch.setattr(loop, "HALVES_SIZE", 0)
+    monkeypatch.setattr(model.Autoencoder, "halves_agree", lambda self, x: True)
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
+    aeviz.train(tiny_text(train={"epochs": 2}))  # 5 steps an epoch
+    assert steps[:8] == [(True, True)] * 5 + [(False, False)] * 3
 
 
 def test_a_batch_whose_halves_a_blas_computes_otherwise_is_taken_whole(monkeypatch):
@@ -330,7 +362,7 @@ def test_a_diverging_run_warns_of_nothing_on_any_lane(monkeypatch, recwarn):
         data={"clusters": clusters}, model={"layers": [8, 64, 2, 64, 8], "activation": "identity",
                                             "output_activation": "identity"},
         train={"optimizer": "sgd", "learning_rate": 2.0, "epochs": 30}))
-    assert run.meta.stop_reason == "diverged" and all(handed)
+    assert run.meta.stop_reason == "diverged" and any(handed)  # the helper had work
     assert [str(w.message) for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
 
 

@@ -298,9 +298,12 @@ class Training:
                               self.objective.masking, self.corrupted[:len(rows)]))
             noise = (None if self.sampling is None else self.sampling.standard_normal(
                 (len(rows), 2)).astype(batch.dtype))
-            self.step_losses.append(minibatch_step(self.net, self.optimizer, batch,
-                                                   self.objective, inputs, noise, self.lanes,
-                                                   len(rows) in self.halved))
+            # While the helper evaluates an epoch's end, the step is this thread's alone: work
+            # handed to the helper would only be taken back, and halves cost more than whole.
+            alone = self.ahead is not None and not self.ahead.end.done()
+            self.step_losses.append(minibatch_step(
+                self.net, self.optimizer, batch, self.objective, inputs, noise,
+                SERIAL if alone else self.lanes, not alone and len(rows) in self.halved))
             if self.on_step is not None:
                 self.on_step((epoch - 1) * len(x) + start + len(rows),
                              self.exp.train.epochs * len(x))

@@ -452,11 +452,13 @@ class Autoencoder:
             for part in [slice(0, len(self.params))] if everything else _joined(waiting + [first]):
                 update(part)
             return mse
-        if halves:  # its gradient and update in two halves of its units, one on each lane
+        if halves:  # its weights' gradient and update in two halves of its units, one on
+            # each lane; here, its biases' with the small layers' (neighbours in `params`)
             units = self.weights[0].shape[0]
             later(self._first_units, delta, outputs[0], slice(units // 2, units), update)
             self._first_units(delta, outputs[0], slice(0, units // 2), update)
-            _update_each(update, _joined(waiting))
+            np.sum(delta, axis=0, out=self.bias_grads[0])
+            _update_each(update, _joined(waiting + [slice(first.stop - units, first.stop)]))
             return mse
         if waiting:  # handed over together while the first layer's gradient is computed here
             together = sum(part.stop - part.start for part in waiting)
@@ -482,14 +484,12 @@ class Autoencoder:
 
     def _first_units(self, delta: np.ndarray, x: np.ndarray, units: slice,
                      update: Callable[[slice], None]) -> None:
-        """The first layer's gradient for some of its units (rows of W, entries of b), and
-        their update."""
+        """The first layer's weight gradient for some of its units (rows of W), and their
+        update."""
         np.matmul(delta[:, units].T, x, out=self.weight_grads[0][units])
-        np.sum(delta[:, units], axis=0, out=self.bias_grads[0][units])
-        n_out, n_in = self.weights[0].shape
-        start = self.parts[0].start
-        update(slice(start + units.start * n_in, start + units.stop * n_in))
-        update(slice(start + n_out * n_in + units.start, start + n_out * n_in + units.stop))
+        n_in = self.layer_sizes[0]
+        update(slice(self.parts[0].start + units.start * n_in,
+                     self.parts[0].start + units.stop * n_in))
 
     def _sample_backward(self, delta: np.ndarray, sample: Sample, a_prev: np.ndarray, kl: KL,
                          later: Later) -> np.ndarray:
