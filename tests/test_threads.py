@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -183,7 +183,7 @@ def test_steps_taken_while_an_end_is_evaluated_ahead_are_this_threads_alone(monk
     real_snapshot = loop.Training.snapshot
 
     def slow_end(self, epoch, net=None, step=None, threads=None):
-        if net is not None:  # an end evaluated ahead, on the helper
+        if net is not None and epoch > 0:  # an end evaluated ahead, on the helper
             release.wait(60)
         return real_snapshot(self, epoch, net, step, threads)
 
@@ -196,6 +196,15 @@ def test_steps_taken_while_an_end_is_evaluated_ahead_are_this_threads_alone(monk
             release.set()
         return real_step(net, optimizer, batch, objective, inputs, noise, lanes, halves)
 
+    def untrained_at_once(self, work, *args):  # epoch 0's evaluation done when epoch 1 starts
+        if args[0] != 0:
+            return real_aside(self, work, *args)
+        done = Future()
+        done.set_result(work(*args))
+        return done
+
+    real_aside = threads.Lanes.aside
+    monkeypatch.setattr(threads.Lanes, "aside", untrained_at_once)
     monkeypatch.setattr(loop.Training, "snapshot", slow_end)
     monkeypatch.setattr(loop, "minibatch_step", step)
     monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
@@ -283,7 +292,7 @@ def test_an_end_that_stops_training_while_the_next_epoch_trains_stops_it_there(
     reported: list[int] = []
     one, two, ahead = trained_both_ways(monkeypatch, text, lambda e, _: reported.append(e))
     assert two.meta.stop_reason == "converged" and two.epoch[-1] == 7
-    assert ahead == list(range(1, 8))  # each end from 1 to 7 while the next epoch trained
+    assert ahead == list(range(8))  # the untrained network and each end to 7, ahead
     assert_same_run(one, two)
     assert reported == list(range(1, 8)) * 2  # every epoch reported once, in order, both ways
 
@@ -294,17 +303,20 @@ def test_an_end_that_diverged_while_the_next_epoch_trains_stops_training_there(m
                                                  "dtype": "float64", "epochs": 10},
         record={"every": 2}))
     assert two.meta.stop_reason == "diverged" and two.meta.diverged_at == 3
-    assert ahead == [1, 2, 3]
+    assert ahead == [0, 1, 2, 3]
     assert_same_run(one, two)
 
 
-def test_an_interrupt_while_an_end_is_evaluated_ahead_keeps_that_epoch(monkeypatch):
-    """Ctrl-C in epoch 4's first step, before epoch 3's end evaluated ahead is settled (that
-    happens after a step): epoch 3 is recorded, as on one thread."""
+@pytest.mark.parametrize("steps_before, kept", [(15, 3), (0, 0)])
+def test_an_interrupt_while_an_end_is_evaluated_ahead_keeps_that_epoch(monkeypatch,
+                                                                       steps_before, kept):
+    """Ctrl-C in an epoch's first step, before the last epoch's end (or the untrained network)
+    evaluated ahead is settled (that happens after a step): that epoch is recorded, as on one
+    thread."""
     real_step = loop.minibatch_step
 
     def interrupted_step(*args, **kwargs):
-        if len(steps) == 15:  # 5 steps an epoch: the first of epoch 4
+        if len(steps) == steps_before:  # 5 steps an epoch
             raise KeyboardInterrupt
         steps.append(1)
         return real_step(*args, **kwargs)
@@ -317,9 +329,33 @@ def test_an_interrupt_while_an_end_is_evaluated_ahead_keeps_that_epoch(monkeypat
         monkeypatch.setattr(loop, "thread_plan", lambda plan=plan: plan)
         runs.append(aeviz.train(tiny_text(train={"epochs": 10})))
     one, two = runs
-    assert two.meta.stop_reason == "interrupted" and two.epoch[-1] == 3
-    assert len(two.step_loss) == 15
+    assert two.meta.stop_reason == "interrupted" and two.epoch[-1] == kept
+    assert len(two.step_loss) == steps_before
     assert_same_run(one, two)
+
+
+@pytest.mark.parametrize("plan", [Plan(1, 1, 1), Plan(2, 1, 2)], ids=["one", "two ahead"])
+def test_an_untrained_network_that_is_not_finite_is_refused_either_way(monkeypatch, tmp_path,
+                                                                     run_cli, plan):
+    real_evaluate = model.Autoencoder.evaluate
+
+    def infinite_at_first(self, x, code_layer, threads=1):
+        rmse, codes = real_evaluate(self, x, code_layer, threads)
+        evaluated.append(rmse)
+        return (float("inf") if len(evaluated) == 1 else rmse), codes
+
+    evaluated: list[float] = []
+    monkeypatch.setattr(model.Autoencoder, "evaluate", infinite_at_first)
+    monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
+    monkeypatch.setattr(loop, "thread_plan", lambda: plan)
+    (tmp_path / "e.toml").write_text(tiny_text())
+    result = run_cli("train", str(tmp_path / "e.toml"), "-q", "-o", str(tmp_path / "e.npz"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {tmp_path / 'e.toml'}: data: the untrained network's loss or codes on this "
+        'data are not finite numbers in float arithmetic; scale the data down '
+        '(data.normalize = "global")\n')
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["e.toml"]
 
 
 
@@ -394,7 +430,7 @@ def test_small_evaluations_are_not_done_ahead(monkeypatch):
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
     assert loop.LOOK_AHEAD_SIZE > 600 * 152  # the small reference workload: not worth it
     size = 40 * 53  # samples x parameters of tiny (3-4-2-4-3)
-    for least, evaluated_ahead in ((size + 1, []), (size, [1, 2])):
+    for least, evaluated_ahead in ((size + 1, []), (size, [0, 1, 2])):
         ahead.clear()
         monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", least)
         aeviz.train(tiny_text(train={"epochs": 3}))

@@ -156,9 +156,22 @@ class Training:
         self.diverged_at: int | None = None
         self.on_epoch: EpochCallback | None = None
         self.ahead: Ahead | None = None     # an epoch's end evaluated while the next trains
-        self.last = self.snapshot(0)        # the end of the last completed epoch
-        self.commit([self.last])
+        self.last: Snapshot | None = None   # the end of the last completed epoch
+        if self.may_look_ahead(0):  # the untrained network, evaluated while epoch 1 trains
+            self.look_ahead(0, [])
+        else:
+            self.begin(self.snapshot(0))
         self.halved = self.halved_sizes()
+
+    def begin(self, start: Snapshot) -> None:
+        """Record the untrained network (epoch 0), or refuse data on which it is not finite:
+        then there would be nothing finite to draw."""
+        if not recordable(start):
+            raise self.exp.error("data", "the untrained network's loss or codes on this data "
+                                 "are not finite numbers in float arithmetic; scale the data "
+                                 'down (data.normalize = "global")')
+        self.last = start
+        self.commit([start])
 
     def halved_sizes(self) -> set[int]:
         """The mini-batch sizes (rows) whose forward pass runs in halves on the two lanes:
@@ -271,6 +284,9 @@ class Training:
             return None
         end = ahead.end.result()
         self.ahead = None
+        if end.epoch == 0:
+            self.begin(end)
+            return None
         reason = self.conclude(end, ahead.held)
         if reason is not None:
             self.net.params[...] = ahead.params
@@ -378,10 +394,6 @@ def record_training(exp: Experiment, record: Record, data: Dataset | None,
             Lanes(plan.lanes, plan.evaluation) as lanes:
         run = Training(exp, data.x, record, lanes)
         run.on_step = on_step
-        if not run.record:  # then there would be nothing finite to draw
-            raise exp.error("data", "the untrained network's loss or codes on this data are not "
-                            "finite numbers in float arithmetic; scale the data down "
-                            '(data.normalize = "global")')
         try:
             stop_reason = run.run(on_epoch)
         except KeyboardInterrupt:
