@@ -4,23 +4,31 @@ The count is the number of CPUs this process may run on (`os.sched_getaffinity`)
 in the environment (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS, the first one set)
 wins, and `aeviz batch` sets one for each of its worker processes.
 
-Training never splits a matrix product over threads. A mini-batch's products are small (about
-a millisecond each for 256 x 784 x 256), and a BLAS that splits one over several threads makes
-them wait for one another at its end; when one of those threads is not running, because the
-machine is shared, every product waits for it (on a shared 2-core VM the large benchmark,
-tests/perf/bench_train.py, took 4 to 54 s on two BLAS threads, 4.7 to 7.7 s on one). Instead,
-with two or more threads, a step runs products that do not depend on each other side by side,
-each on one BLAS thread: the caller's thread and one helper (`Lanes`). numpy lets go of the GIL
-inside BLAS and its loops, so the two really run at once. Every product and every sum is the
-same call on the same numbers as on one thread: the result is bit-identical. Work handed
-`aside` (a large epoch-end evaluation while the next epoch trains, see
-aeviz.training.loop.Training.look_ahead) fills the helper's time between a step's pieces.
+Training never hands a product to a BLAS that splits it over threads. A mini-batch's products
+are small (about a millisecond each for 256 x 784 x 256), and a BLAS that splits one over several
+threads makes them wait for one another at its end; when one of those threads is not running,
+because the machine is shared, every product waits for it (on a shared 2-core VM the large
+benchmark, tests/perf/bench_train.py, took 4 to 54 s on two BLAS threads, 4.7 to 7.7 s on one).
+Instead, with two or more threads, a step's work runs on two lanes, each on one BLAS thread: the
+caller's thread and one helper (`Lanes`). numpy lets go of the GIL inside BLAS and its loops, so
+the two really run at once.
 
-Splitting a product in two halves of its rows, one per lane, was measured too (with a check that
-the halves give the whole product's numbers, which held for the large benchmark's shapes): two
-half products cost 10 to 50 % more than the whole one (each packs the shared operand again), and
-each split makes the lanes wait for each other; a step took as long as without it on a quiet
-machine, and up to a quarter longer on a busy one. So products stay whole.
+A large mini-batch's forward pass (and its output error) runs in two halves of its rows, one on
+each lane, with one wait at its end: each half packs the weights again (5 to 10 % more work),
+but the pass takes a third less time. Then work that does not depend on other work runs side by
+side (see `Autoencoder.backward`): a layer's weight gradient beside the delta passed down, a
+layer's update as soon as backward is done with it, the first layer's weight gradient and update
+in two halves of its units. (Splitting each product in halves, each with a wait of its own, had
+gained nothing: the lanes waited for each other at every product.) A product's row depends on
+its own row alone, so a half's numbers are the whole's where the BLAS computes fewer rows the
+same way; OpenBLAS does not for some small shapes (a row or two, 16 x 256 x 64 against 32 x 256
+x 64), so a batch size runs in halves only where a check at the start finds every number of a
+step in halves equal to the whole step's (`Autoencoder.halves_agree`). Everything else is the
+same call on the same numbers as on one thread: the result is bit-identical.
+
+Work handed `aside` (the evaluation of all samples at an epoch's end, and of the untrained
+network, while the next epoch trains: aeviz.training.loop.Training.look_ahead) keeps the helper
+busy for a while; the steps meanwhile run whole on the caller, as on one thread.
 """
 
 from __future__ import annotations
@@ -113,8 +121,9 @@ class Lanes:
     def aside(self, work: Callable[..., object], *args: object) -> Future:
         """Hand work to the helper apart from a step's: it runs after what was handed before
         it, `wait` neither waits for it nor takes it back, and its future says when it is done.
-        (An epoch's end evaluated while the next epoch trains: a step's work handed after it,
-        not started at the step's end, the caller does itself, so no step waits for it.)"""
+        (An epoch's end evaluated while the next epoch trains: the steps meanwhile hand the
+        helper nothing, see Training.run_epoch; work handed after it all the same, not started
+        at the step's end, the caller does itself, so no step waits for it.)"""
         if self.helper is None:
             raise RuntimeError("aside needs a helper thread")
         return self.helper.submit(_as_caller, np.geterr(), work, args)
