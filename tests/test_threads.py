@@ -11,13 +11,17 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import aeviz
+from aeviz.errors import AevizError
 from aeviz.training import loop, model, threads
 from aeviz.training.model import parameter_count
 from aeviz.training.threads import THREAD_VARIABLES, Plan, thread_plan, training_threads
 from tests.conftest import tiny_text
+from tests.strategies import examples
 
 
 def blas_threads() -> list[int]:
@@ -133,6 +137,19 @@ def handed_over(monkeypatch) -> list[bool]:
     return handed
 
 
+def evaluated_ahead_at_once(monkeypatch) -> None:
+    """An end evaluated ahead is done (on the helper all the same) before training goes on: no
+    step runs alone for it, however busy the machine."""
+    real_aside = threads.Lanes.aside
+
+    def finished(self, work, *args):
+        future = real_aside(self, work, *args)
+        future.result()
+        return future
+
+    monkeypatch.setattr(threads.Lanes, "aside", finished)
+
+
 def halved_passes(monkeypatch) -> list[bool]:
     """Whether each forward pass of a training step ran in halves."""
     halved: list[bool] = []
@@ -151,6 +168,7 @@ def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
     monkeypatch.setattr(model, "HANDOFF_SIZE", 1)  # every layer's work handed over
     monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)  # every epoch's end evaluated ahead
     monkeypatch.setattr(loop, "HALVES_SIZE", 0)  # every batch in halves where they agree
+    evaluated_ahead_at_once(monkeypatch)  # (steps beside an evaluation run alone: see below)
     text = tiny_text(**changes)
     handed = handed_over(monkeypatch)
     halved = halved_passes(monkeypatch)
@@ -161,9 +179,7 @@ def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
     handed.clear()
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
     two = aeviz.train(text)
-    # The helper did take work (not while it evaluated an epoch's end: see below), and
-    # batches ran in halves (OpenBLAS's halves of 8 rows agree here).
-    assert any(handed) and any(halved)
+    assert handed and all(handed)  # the helper did take work
     for key in ("codes", "weights", "biases", "loss", "step_loss", "terms", "logvar_weights",
                 "logvar_biases"):
         first, second = getattr(one, key), getattr(two, key)
@@ -173,6 +189,8 @@ def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
             assert second is None
         else:
             assert first.tobytes() == second.tobytes(), key
+    if not any(halved):  # every number as one thread all the same, but nothing split
+        pytest.skip("this BLAS computes these halves otherwise: no batch ran in halves")
 
 
 
@@ -209,27 +227,43 @@ def test_steps_taken_while_an_end_is_evaluated_ahead_are_this_threads_alone(monk
     monkeypatch.setattr(loop, "minibatch_step", step)
     monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
     monkeypatch.setattr(loop, "HALVES_SIZE", 0)
-    monkeypatch.setattr(model.Autoencoder, "halves_agree", lambda self, x: True)
+    monkeypatch.setattr(model.Autoencoder, "halves_agree", lambda self, rows: True)
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
     aeviz.train(tiny_text(train={"epochs": 2}))  # 5 steps an epoch
     assert steps[:8] == [(True, True)] * 5 + [(False, False)] * 3
 
 
-def test_a_batch_whose_halves_a_blas_computes_otherwise_is_taken_whole(monkeypatch):
-    """A BLAS whose numbers for a row depend on how many rows a product has (another kernel
-    for fewer rows): the halves' check finds it, and no batch is split."""
-    real_rows = model.Autoencoder._forward_rows
+def other_kernel_for(monkeypatch, left: tuple, columns: int) -> None:
+    """numpy's products as a BLAS that sums a product of a `left`-shaped matrix into `columns`
+    columns in another order (one number a rounding apart), as OpenBLAS does for some
+    shapes."""
+    real_matmul = np.matmul
 
-    def other_kernel(self, forward_pass, target, rows):
-        real_rows(self, forward_pass, target, rows)
-        if rows.start > 0:  # a second half: its last layer a rounding apart
-            last = forward_pass.outputs[-1][rows]
-            np.nextafter(last, np.inf, out=last)
+    def matmul(a, b, out=None):
+        result = real_matmul(a, b, out=out)
+        if a.shape == left and result.shape[-1] == columns:
+            result[-1, -1] = np.nextafter(result[-1, -1], np.inf)
+        return result
 
-    monkeypatch.setattr(model.Autoencoder, "_forward_rows", other_kernel)
+    monkeypatch.setattr(np, "matmul", matmul)
+
+
+@pytest.mark.parametrize("left, columns", [((4, 16), 2), ((8, 8), 3)],
+                         ids=["code", "first layer"])
+def test_a_batch_whose_halves_a_blas_computes_otherwise_is_taken_whole(monkeypatch, left,
+                                                                       columns):
+    """A BLAS whose numbers for a row depend on how many rows a product has: the product into
+    the code (4 of a batch's 8 rows, before its activation, which may round the difference
+    away), or the first layer's weight gradient by halves of its 8 units. The halves' check
+    finds it, no batch is split, and the run is the one-thread run."""
+    text = tiny_text(model={"layers": [3, 16, 2, 16, 3]}, train={"epochs": 3})
+    net = model.Autoencoder([3, 16, 2, 16, 3], ["tanh"] * 4, np.random.default_rng(0),
+                            np.float32)
+    assert net.halves_agree(8)  # this machine's BLAS: the check would split
+    other_kernel_for(monkeypatch, left, columns)
+    assert not net.halves_agree(8)
     monkeypatch.setattr(loop, "HALVES_SIZE", 0)
     halved = halved_passes(monkeypatch)
-    text = tiny_text(model={"layers": [3, 16, 2, 16, 3]}, train={"epochs": 3})
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(1, 1, 1))
     one = aeviz.train(text)
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
@@ -238,9 +272,57 @@ def test_a_batch_whose_halves_a_blas_computes_otherwise_is_taken_whole(monkeypat
     assert_same_run(one, two)
 
 
+NAMES = sorted(model.ACTIVATIONS)
+
+
+@st.composite
+def networks(draw) -> dict:
+    """Any small network and run: its widths, activations, batch size (rows that OpenBLAS
+    computes otherwise in halves among them), optimizer, precision and objective."""
+    inputs = draw(st.integers(2, 12))
+    hidden = draw(st.lists(st.integers(2, 40), min_size=1, max_size=2))
+    layers = [inputs, *hidden, 2, *hidden[::-1], inputs]
+    variational = draw(st.booleans())
+    activation = draw(st.lists(st.sampled_from(NAMES), min_size=len(layers) - 1,
+                               max_size=len(layers) - 1))
+    if variational:  # the layer into the code gives its mean: any activation but identity's
+        activation[len(hidden)] = "identity"
+    return {"data": {"clusters": [{"n": draw(st.integers(3, 40)), "mean": [0.2] * inputs,
+                                   "std": 0.3},
+                                  {"n": draw(st.integers(3, 40)), "mean": [-0.3] * inputs,
+                                   "std": 0.2}]},
+            "model": {"layers": layers, "activation": activation, "variational": variational},
+            "train": {"batch_size": draw(st.integers(2, 80)), "epochs": 2,
+                      "optimizer": draw(st.sampled_from(["sgd", "momentum", "rmsprop", "adam",
+                                                         "adamw"])),
+                      "dtype": draw(st.sampled_from(["float32", "float64"])),
+                      "noise": draw(st.sampled_from([0.0, 0.3])),
+                      "beta": 0.5 if variational else None}}
+
+
+@examples(0.5)
+@given(network=networks())
+def test_any_network_trains_every_number_on_two_lanes_as_on_one(monkeypatch, network):
+    """Every batch in halves where the check lets it, all work handed over, every end
+    evaluated ahead: the run is the one-thread run, number for number."""
+    monkeypatch.setattr(model, "HANDOFF_SIZE", 1)
+    monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
+    monkeypatch.setattr(loop, "HALVES_SIZE", 0)
+    evaluated_ahead_at_once(monkeypatch)
+    text = tiny_text(**network)
+    runs = []
+    for plan in (Plan(1, 1, 1), Plan(2, 1, 2)):
+        monkeypatch.setattr(loop, "thread_plan", lambda plan=plan: plan)
+        try:
+            runs.append(aeviz.train(text))
+        except AevizError:  # settings the schema refuses: not a run
+            return
+    assert_same_run(*runs)
+
+
 def test_only_large_batches_run_in_halves(monkeypatch):
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
-    monkeypatch.setattr(model.Autoencoder, "halves_agree", lambda self, x: True)
+    monkeypatch.setattr(model.Autoencoder, "halves_agree", lambda self, rows: True)
     halved = halved_passes(monkeypatch)
     aeviz.train(tiny_text(train={"epochs": 1}))
     assert halved == [False] * 5  # 8 rows x 53 parameters: less than a handoff costs
@@ -334,6 +416,44 @@ def test_an_interrupt_while_an_end_is_evaluated_ahead_keeps_that_epoch(monkeypat
     assert_same_run(one, two)
 
 
+@pytest.mark.parametrize("steps_before, kept", [(15, 3), (0, 0)])
+def test_a_second_interrupt_while_waiting_for_an_end_evaluated_ahead_keeps_it(
+        monkeypatch, steps_before, kept):
+    """Ctrl-C in an epoch's first step, and again while training waits for the last end (or
+    the untrained network) evaluated ahead: that end is still recorded once it is done."""
+    real_step, real_aside = loop.minibatch_step, threads.Lanes.aside
+
+    def interrupted_step(*args, **kwargs):
+        if len(steps) == steps_before:
+            raise KeyboardInterrupt
+        steps.append(1)
+        return real_step(*args, **kwargs)
+
+    class WaitInterrupted(Future):  # its first wait for the result is interrupted
+        def result(self, timeout=None):
+            if not waits:
+                waits.append(1)
+                raise KeyboardInterrupt
+            return self.end.result(timeout)
+
+    def aside(self, work, epoch, *args):
+        end = real_aside(self, work, epoch, *args)
+        if epoch != kept:
+            return end
+        future = WaitInterrupted()
+        future.end, future.done = end, end.done
+        return future
+
+    steps: list[int] = []
+    waits: list[int] = []
+    monkeypatch.setattr(loop, "minibatch_step", interrupted_step)
+    monkeypatch.setattr(threads.Lanes, "aside", aside)
+    monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
+    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
+    run = aeviz.train(tiny_text(train={"epochs": 10}))
+    assert waits and run.meta.stop_reason == "interrupted" and run.epoch[-1] == kept
+
+
 @pytest.mark.parametrize("plan", [Plan(1, 1, 1), Plan(2, 1, 2)], ids=["one", "two ahead"])
 def test_an_untrained_network_that_is_not_finite_is_refused_either_way(monkeypatch, tmp_path,
                                                                      run_cli, plan):
@@ -392,13 +512,14 @@ def test_a_diverging_run_warns_of_nothing_on_any_lane(monkeypatch, recwarn):
     monkeypatch.setattr(model, "EVALUATION_ROWS", 8)  # the evaluation on threads of its own
     monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
+    evaluated_ahead_at_once(monkeypatch)
     handed = handed_over(monkeypatch)
     clusters = [{"n": 40, "mean": [0.0] * 8, "std": 1.0}, {"n": 40, "mean": [1.0] * 8, "std": 1.0}]
     run = aeviz.train(tiny_text(  # overflows in the helper's sums (found with lr 2, not 10)
         data={"clusters": clusters}, model={"layers": [8, 64, 2, 64, 8], "activation": "identity",
                                             "output_activation": "identity"},
         train={"optimizer": "sgd", "learning_rate": 2.0, "epochs": 30}))
-    assert run.meta.stop_reason == "diverged" and any(handed)  # the helper had work
+    assert run.meta.stop_reason == "diverged" and all(handed)
     assert [str(w.message) for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
 
 

@@ -156,7 +156,8 @@ class Training:
         self.diverged_at: int | None = None
         self.on_epoch: EpochCallback | None = None
         self.ahead: Ahead | None = None     # an epoch's end evaluated while the next trains
-        self.last: Snapshot | None = None   # the end of the last completed epoch
+        # The end of the last completed epoch (None until the untrained network is recorded).
+        self.last: Snapshot | None = None
         if self.may_look_ahead(0):  # the untrained network, evaluated while epoch 1 trains
             self.look_ahead(0, [])
         else:
@@ -175,13 +176,13 @@ class Training:
 
     def halved_sizes(self) -> set[int]:
         """The mini-batch sizes (rows) whose forward pass runs in halves on the two lanes:
-        large ones (HALVES_SIZE) where this machine's BLAS gives the halves the whole pass's
-        numbers (checked once for each size, on the untrained network)."""
+        large ones (HALVES_SIZE) where this machine's BLAS and numpy give the halves the whole
+        step's numbers (checked once for each size: `Autoencoder.halves_agree`)."""
         size = self.exp.train.batch_size
         sizes = {len(self.batch), len(self.x) % size} - {0}
         return {rows for rows in sizes if self.lanes.parallel
                 and rows * len(self.net.params) >= HALVES_SIZE
-                and self.net.halves_agree(self.x[:rows])}
+                and self.net.halves_agree(rows)}
 
     @property
     def step(self) -> int:
@@ -283,10 +284,11 @@ class Training:
         if ahead is None:
             return None
         end = ahead.end.result()
-        self.ahead = None
         if end.epoch == 0:
             self.begin(end)
+            self.ahead = None  # only now: an interrupt before leaves it to `finish`
             return None
+        self.ahead = None
         reason = self.conclude(end, ahead.held)
         if reason is not None:
             self.net.params[...] = ahead.params
@@ -339,13 +341,17 @@ class Training:
         keep_end = end.epoch % self.exp.record.every == 0 or end.epoch <= self.exp.record.batches
         self.commit(held + [end] if keep_end else held)
 
-    def finish(self) -> None:
-        """Close the record. The last completed epoch is always in it, even where
+    def finish(self) -> str | None:
+        """Close the record. An end evaluated ahead and not settled yet (a second interrupt
+        came while training waited for it) is settled first, and its stop reason returned,
+        if it stops training. The last completed epoch is always in the record, even where
         `record.every` skipped it; after divergence the diverging epoch's finite snapshots
         follow it: they show the blow-up."""
+        reason = self.settle()
         if self.record.last_step != self.last.step:
             self.record.append(self.last)
         self.commit(self.blow_up)
+        return reason
 
 
 def train(exp: Experiment, on_epoch: EpochCallback | None = None, *,
@@ -399,7 +405,7 @@ def record_training(exp: Experiment, record: Record, data: Dataset | None,
         except KeyboardInterrupt:
             stop_reason = "interrupted"
         with saving():
-            run.finish()
+            stop_reason = run.finish() or stop_reason
             return record.close(run_record(exp, data, run, Meta(
                 aeviz_version=__version__, numpy_version=np.__version__,
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(

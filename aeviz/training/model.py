@@ -178,6 +178,7 @@ def code_gradients(codes: np.ndarray, x: np.ndarray, weights: Sequence[np.ndarra
 
 
 EVALUATION_ROWS = 1024  # rows per chunk of the full-data evaluation: its memory is bounded
+HALVES_DRAWS = 3  # random draws on which halves_agree compares a split step's numbers
 
 
 def _update_each(update: Callable[[slice], None], parts: list[slice]) -> None:
@@ -205,10 +206,21 @@ def at_once(work: Callable[..., None], *args: object) -> None:
     work(*args)
 
 
-def _in_order(work: Callable[..., None], *args: object) -> None:
-    """A `later` that runs the work now, but is not `at_once`: two lanes' work, in order, on
-    one thread."""
-    work(*args)
+def _in_halves(whole: np.ndarray, compute: Callable[[slice, np.ndarray], object]) -> bool:
+    """Whether `compute(part, out)`, which writes a part (of the first axis) of a result into
+    out, gives in two halves each number of `whole`, bit for bit."""
+    halves = np.empty_like(whole)
+    middle = len(whole) // 2
+    compute(slice(0, middle), halves[:middle])
+    compute(slice(middle, len(whole)), halves[middle:])
+    return halves.tobytes() == whole.tobytes()
+
+
+def _applied(function: Callable[..., np.ndarray], z: np.ndarray,
+             out: np.ndarray) -> np.ndarray:
+    """An activation applied to a copy of z in out, in place, as training applies it."""
+    np.copyto(out, z)
+    return function(out, out=out)
 
 
 class Sample(NamedTuple):
@@ -305,7 +317,8 @@ class Autoencoder:
         `halves(work, *args)`, if given, takes the pass over the second half of the rows (to
         another thread: `Lanes.later`, whose `wait` the caller then calls) while this thread
         computes the first half. Each row's numbers are those of the whole pass where the BLAS
-        agrees (`halves_agree`): the caller splits only such a batch."""
+        and numpy's functions compute halves as they do the whole (`halves_agree`): the caller
+        splits only such a batch."""
         rows = len(x)
         outputs = [x] + [self._buffer(f"a{layer}", rows, w.shape[0])
                          for layer, w in enumerate(self.weights)]
@@ -363,23 +376,38 @@ class Autoencoder:
         code += mean
         return code
 
-    def halves_agree(self, x: np.ndarray) -> bool:
-        """Whether a step on x taken in halves (the forward pass in two halves of the rows,
-        the first layer's gradient in two halves of its units) gives each number of the step
-        taken whole: the activations, a variational network's sample, the gradients. In exact
-        arithmetic a product's row depends on its own row alone; a BLAS, though, may pick
-        another kernel, with another order of its sums, for a smaller product (OpenBLAS does
-        here for some shapes: 16 x 256 x 64 against 32 x 256 x 64)."""
-        noise = None if self.variational_code is None else np.zeros(
-            (len(x), self.layer_sizes[self.variational_code]), self.params.dtype)
-
-        def numbers(halves: Later | None) -> list[bytes]:
-            forward_pass = self.forward_into(x, noise, halves)
-            self.backward(forward_pass, later=halves or at_once, halves=halves is not None)
-            arrays = forward_pass.outputs[1:] + list(forward_pass.sample or ())[:3]
-            return [array.tobytes() for array in arrays + [self.grads]]
-
-        return numbers(None) == numbers(_in_order)
+    def halves_agree(self, rows: int) -> bool:
+        """Whether a step on `rows` rows gives each number in halves as it does whole: each
+        product the step splits (a layer's and a variational code's log-variance by rows, the
+        first layer's weight gradient by units) and each activation (and exp) on half of its
+        array. In exact arithmetic a product's row depends on its own row alone, and a function's
+        number on its own; but a BLAS may compute fewer rows with another kernel that sums in
+        another order (OpenBLAS does for some shapes: a row or two, or the rows at the ends of
+        its blocks, as in 77 x 385 x 2), and a vectorized function may treat an array's tail
+        otherwise. So each is compared bit for bit, before an activation could round a difference
+        away, on random numbers with full mantissas (HALVES_DRAWS draws: two sums in different
+        orders agree by chance now and then), in the layout of the arrays training uses."""
+        rng = np.random.default_rng(0)
+        # Each product on random inputs and the network's own weights; each activation on its
+        # layer's product (whose size, with Glorot's weights, keeps it from saturating).
+        layers = list(zip(self.weights, [ACTIVATIONS[name].function
+                                         for name in self.activations]))
+        if self.variational_code is not None:
+            layers.append((self.logvar[0], np.exp))
+        for _ in range(HALVES_DRAWS):
+            for layer, (w, function) in enumerate(layers):
+                a = rng.standard_normal((rows, w.shape[1]), self.params.dtype)
+                z = np.matmul(a, w.T)
+                activated = _applied(function, z, np.empty_like(z))
+                if not (_in_halves(z, lambda part, out, a=a, w=w: np.matmul(a[part], w.T, out=out))
+                        and _in_halves(activated, lambda part, out, z=z, f=function: _applied(
+                            f, z[part], out))):
+                    return False
+                if layer == 0 and not _in_halves(  # its weight gradient, by units: delta^T x
+                        np.matmul(z.T, a), lambda part, out, a=a, z=z: np.matmul(
+                            z[:, part].T, a, out=out)):
+                    return False
+        return True
 
     def backward(self, forward_pass: Pass, target: np.ndarray | None = None,
                  code_l1: CodeL1 | None = None, kl: KL | None = None, later: Later = at_once,
@@ -388,7 +416,8 @@ class Autoencoder:
 
         MSE = mean over rows and output units of (a_N - target)^2, as torch.nn.MSELoss()
         computes; `target` is the input outputs[0] unless given (a denoising autoencoder
-        reconstructs the clean data from a corrupted input). The objective adds the terms
+        reconstructs the clean data from a corrupted input), and neither is read where the pass
+        carries its `Error` (forward_into was given the target). The objective adds the terms
         given (see `aeviz.training.objectives`): `code_l1` on the code, and `kl` on a
         variational network's sample (weight 0 if not given).
 
