@@ -21,10 +21,12 @@ layer's update as soon as backward is done with it, the first layer's weight gra
 in two halves of its units. (Splitting each product in halves, each with a wait of its own, had
 gained nothing: the lanes waited for each other at every product.) A product's row depends on
 its own row alone, so a half's numbers are the whole's where the BLAS computes fewer rows the
-same way; OpenBLAS does not for some small shapes (a row or two, 16 x 256 x 64 against 32 x 256
-x 64), so a batch size runs in halves only where a check at the start finds every number of a
-step in halves equal to the whole step's (`Autoencoder.halves_agree`). Everything else is the
-same call on the same numbers as on one thread: the result is bit-identical.
+same way; OpenBLAS does not for some shapes (a row or two, or the rows at the ends of its blocks:
+16 x 256 x 64 against 32 x 256 x 64, 38 x 385 x 2 against 77 x 385 x 2), so a batch size runs in
+halves only where a check at the start finds each split product (before its activation, which
+can round a difference away) and each activation on half its array equal to the whole, bit for
+bit, on random numbers (`Autoencoder.halves_agree`). Everything else is the same call on the
+same numbers as on one thread: the result is bit-identical.
 
 Work handed `aside` (the evaluation of all samples at an epoch's end, and of the untrained
 network, while the next epoch trains: aeviz.training.loop.Training.look_ahead) keeps the helper
