@@ -70,12 +70,32 @@ def test_the_thread_count_comes_from_the_cpus_this_process_may_use(monkeypatch,
 
 @pytest.mark.parametrize("name, value, plan", [
     ("OPENBLAS_NUM_THREADS", "1", Plan(1, 1, 1)), ("OMP_NUM_THREADS", "2", Plan(2, 1, 2)),
-    ("OMP_NUM_THREADS", "4,2", Plan(2, 2, 2)), ("MKL_NUM_THREADS", "5", Plan(2, 2, 2))])
+    ("OMP_NUM_THREADS", "4,2", Plan(2, 1, 4)), ("MKL_NUM_THREADS", "5", Plan(2, 1, 5))])
 def test_a_thread_count_in_the_environment_wins(monkeypatch, no_thread_variables, name, value,
                                                  plan):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
     monkeypatch.setenv(name, value)
     assert thread_plan() == plan
+
+
+@pytest.mark.slow
+def test_a_count_of_four_threads_trains_every_number_as_one_thread(tmp_path):
+    """A count above two in the environment gives the evaluation its threads, not each BLAS
+    call: a product split over BLAS threads sums in another order (with two BLAS threads a
+    lane, OMP_NUM_THREADS=4 trained other numbers than OPENBLAS_NUM_THREADS=1)."""
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "x.npy", rng.uniform(0, 1, (600, 784)).astype(np.float32))
+    (tmp_path / "e.toml").write_text(
+        'title = "e"\n[data]\nfile = "x.npy"\nnormalize = "none"\n'
+        "[model]\nlayers = [784, 128, 2, 128, 784]\n"
+        '[train]\noptimizer = "adam"\nlearning_rate = 0.001\nbatch_size = 100\nepochs = 2\n')
+    clean = {key: value for key, value in os.environ.items() if key not in THREAD_VARIABLES}
+    runs = []
+    for name, count in (("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "4")):
+        subprocess.run([sys.executable, "-m", "aeviz", "train", "e.toml", "-q", "-o",
+                        f"{count}.npz"], cwd=tmp_path, env={**clean, name: count}, check=True)
+        runs.append(aeviz.load(tmp_path / f"{count}.npz"))
+    assert_same_run(*runs)
 
 
 def test_a_thread_count_that_is_not_a_count_is_passed_over(monkeypatch, no_thread_variables):
@@ -248,20 +268,24 @@ def other_kernel_for(monkeypatch, left: tuple, columns: int) -> None:
     monkeypatch.setattr(np, "matmul", matmul)
 
 
-@pytest.mark.parametrize("left, columns", [((4, 16), 2), ((8, 8), 3)],
+@pytest.mark.parametrize("left, columns", [((16, 16), 2), ((8, 32), 3)],
                          ids=["code", "first layer"])
 def test_a_batch_whose_halves_a_blas_computes_otherwise_is_taken_whole(monkeypatch, left,
                                                                        columns):
     """A BLAS whose numbers for a row depend on how many rows a product has: the product into
-    the code (4 of a batch's 8 rows, before its activation, which may round the difference
-    away), or the first layer's weight gradient by halves of its 8 units. The halves' check
+    the code (16 of a batch's 32 rows, before its activation, which may round the difference
+    away), or the first layer's weight gradient by halves of its 16 units. The halves' check
     finds it, no batch is split, and the run is the one-thread run."""
-    text = tiny_text(model={"layers": [3, 16, 2, 16, 3]}, train={"epochs": 3})
+    clusters = [{"n": 32, "mean": [0.5, 0.0, 0.2], "std": 0.1},
+                {"n": 32, "mean": [-0.5, 0.3, 0.0], "std": 0.2}]
+    text = tiny_text(data={"clusters": clusters}, model={"layers": [3, 16, 2, 16, 3]},
+                     train={"epochs": 3, "batch_size": 32})
     net = model.Autoencoder([3, 16, 2, 16, 3], ["tanh"] * 4, np.random.default_rng(0),
                             np.float32)
-    assert net.halves_agree(8)  # this machine's BLAS: the check would split
+    if not net.halves_agree(32):  # (OpenBLAS's kernels from Nehalem's to SkylakeX's agree)
+        pytest.skip("this BLAS computes these halves otherwise already: nothing to simulate")
     other_kernel_for(monkeypatch, left, columns)
-    assert not net.halves_agree(8)
+    assert not net.halves_agree(32)
     monkeypatch.setattr(loop, "HALVES_SIZE", 0)
     halved = halved_passes(monkeypatch)
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(1, 1, 1))
@@ -302,22 +326,26 @@ def networks(draw) -> dict:
 
 @examples(0.5)
 @given(network=networks())
-def test_any_network_trains_every_number_on_two_lanes_as_on_one(monkeypatch, network):
+def test_any_network_trains_every_number_on_two_lanes_as_on_one(network, outcomes):
     """Every batch in halves where the check lets it, all work handed over, every end
-    evaluated ahead: the run is the one-thread run, number for number."""
-    monkeypatch.setattr(model, "HANDOFF_SIZE", 1)
-    monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
-    monkeypatch.setattr(loop, "HALVES_SIZE", 0)
-    evaluated_ahead_at_once(monkeypatch)
-    text = tiny_text(**network)
-    runs = []
-    for plan in (Plan(1, 1, 1), Plan(2, 1, 2)):
-        monkeypatch.setattr(loop, "thread_plan", lambda plan=plan: plan)
-        try:
-            runs.append(aeviz.train(text))
-        except AevizError:  # settings the schema refuses: not a run
-            return
-    assert_same_run(*runs)
+    evaluated ahead: the run is the one-thread run, number for number. (Accepted: examples
+    that ran in halves; at least a third must.)"""
+    with pytest.MonkeyPatch.context() as monkeypatch:  # each example's own patches
+        monkeypatch.setattr(model, "HANDOFF_SIZE", 1)
+        monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
+        monkeypatch.setattr(loop, "HALVES_SIZE", 0)
+        evaluated_ahead_at_once(monkeypatch)
+        halved = halved_passes(monkeypatch)
+        text = tiny_text(**network)
+        runs = []
+        for plan in (Plan(1, 1, 1), Plan(2, 1, 2)):
+            monkeypatch.setattr(loop, "thread_plan", lambda plan=plan: plan)
+            try:
+                runs.append(aeviz.train(text))
+            except AevizError:  # settings the schema refuses: not a run
+                return outcomes.refused()
+        assert_same_run(*runs)
+        return outcomes.accepted() if any(halved) else outcomes.refused()
 
 
 def test_only_large_batches_run_in_halves(monkeypatch):
@@ -660,4 +688,4 @@ def test_batch_workers_leave_the_users_thread_count(monkeypatch, no_thread_varia
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")
     results, _ = workers.run_in_workers(worker_plan, [0], 2, lambda r: None,
                                         lambda item, cause, stopped: None)
-    assert results == [Plan(2, 1, 2)]
+    assert results == [Plan(2, 1, 3)]  # the count 3: two lanes, the evaluation on 3

@@ -66,7 +66,7 @@ def machine_threads() -> int:
 
 
 class Plan(NamedTuple):
-    """How training uses its threads: `lanes` (1 or 2, see Lanes), BLAS threads per lane,
+    """How training uses its threads: `lanes` (1 or 2, see Lanes), BLAS threads per lane (one),
     and threads for the full-data evaluation (whose chunks are independent)."""
 
     lanes: int
@@ -75,19 +75,16 @@ class Plan(NamedTuple):
 
 
 def thread_plan() -> Plan:
-    """From the machine's CPUs, each lane and BLAS call on one thread; from a count in the
-    environment, that many threads in all (OPENBLAS_NUM_THREADS=1: one thread, no helper)."""
-    chosen = environment_threads()
-    if chosen is None:
-        cpus = machine_threads()
-        return Plan(min(cpus, LANES), 1, cpus)
-    lanes = min(chosen, LANES)
-    return Plan(lanes, chosen // lanes, lanes)
+    """Two lanes given two threads or more (OPENBLAS_NUM_THREADS=1: one thread, no helper),
+    each BLAS call on one thread, the evaluation's chunks on all: the count is the machine's
+    CPUs, or the environment's. (A BLAS call on more threads sums in another order: a count of
+    4 gave other numbers than 1 or 2, where the promise is the same numbers for every count.)"""
+    threads = environment_threads() or machine_threads()
+    return Plan(min(threads, LANES), 1, threads)
 
 
 def training_threads(plan: Plan | None = None) -> contextlib.AbstractContextManager:
-    """A context in which BLAS calls run on the plan's BLAS threads (one, unless the
-    environment asks for more than two threads in all)."""
+    """A context in which BLAS calls run on the plan's BLAS threads (one)."""
     from threadpoolctl import threadpool_limits
 
     plan = thread_plan() if plan is None else plan
