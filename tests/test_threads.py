@@ -417,25 +417,33 @@ def test_an_end_that_diverged_while_the_next_epoch_trains_stops_training_there(m
     assert_same_run(one, two)
 
 
+def interrupted_after(monkeypatch, count: int) -> list[int]:
+    """Ctrl-C in the step after `count` steps; the steps taken so far (cleared: counted
+    afresh)."""
+    steps: list[int] = []
+    real_step = loop.minibatch_step
+
+    def step(*args, **kwargs):
+        if len(steps) == count:
+            raise KeyboardInterrupt
+        steps.append(1)
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(loop, "minibatch_step", step)
+    return steps
+
+
 @pytest.mark.parametrize("steps_before, kept", [(15, 3), (0, 0)])
 def test_an_interrupt_while_an_end_is_evaluated_ahead_keeps_that_epoch(monkeypatch,
                                                                        steps_before, kept):
     """Ctrl-C in an epoch's first step, before the last epoch's end (or the untrained network)
     evaluated ahead is settled (that happens after a step): that epoch is recorded, as on one
     thread."""
-    real_step = loop.minibatch_step
-
-    def interrupted_step(*args, **kwargs):
-        if len(steps) == steps_before:  # 5 steps an epoch
-            raise KeyboardInterrupt
-        steps.append(1)
-        return real_step(*args, **kwargs)
-
-    monkeypatch.setattr(loop, "minibatch_step", interrupted_step)
+    steps = interrupted_after(monkeypatch, steps_before)  # 5 steps an epoch
     monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
     runs = []
     for plan in (Plan(1, 1, 1), Plan(2, 1, 2)):
-        steps: list[int] = []
+        steps.clear()
         monkeypatch.setattr(loop, "thread_plan", lambda plan=plan: plan)
         runs.append(aeviz.train(tiny_text(train={"epochs": 10})))
     one, two = runs
@@ -449,13 +457,7 @@ def test_a_second_interrupt_while_waiting_for_an_end_evaluated_ahead_keeps_it(
         monkeypatch, steps_before, kept):
     """Ctrl-C in an epoch's first step, and again while training waits for the last end (or
     the untrained network) evaluated ahead: that end is still recorded once it is done."""
-    real_step, real_aside = loop.minibatch_step, threads.Lanes.aside
-
-    def interrupted_step(*args, **kwargs):
-        if len(steps) == steps_before:
-            raise KeyboardInterrupt
-        steps.append(1)
-        return real_step(*args, **kwargs)
+    real_aside = threads.Lanes.aside
 
     class WaitInterrupted(Future):  # its first wait for the result is interrupted
         def result(self, timeout=None):
@@ -472,9 +474,8 @@ def test_a_second_interrupt_while_waiting_for_an_end_evaluated_ahead_keeps_it(
         future.end, future.done = end, end.done
         return future
 
-    steps: list[int] = []
     waits: list[int] = []
-    monkeypatch.setattr(loop, "minibatch_step", interrupted_step)
+    interrupted_after(monkeypatch, steps_before)
     monkeypatch.setattr(threads.Lanes, "aside", aside)
     monkeypatch.setattr(loop, "LOOK_AHEAD_SIZE", 0)
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))

@@ -206,21 +206,21 @@ def at_once(work: Callable[..., None], *args: object) -> None:
     work(*args)
 
 
-def halfway(count: int) -> int:
-    """Where a batch's rows, or a layer's units, are split in two: near the middle, at a
-    multiple of 8 from 16 on. (OpenBLAS computes rows in blocks, and a half that begins inside
-    a block may be summed otherwise: on its SkylakeX kernels 100 rows agree as 48 + 52, not as
-    50 + 50; see Autoencoder.halves_agree.)"""
-    return count // 2 if count < 16 else 8 * round(count / 16)
+def halves_of(count: int) -> tuple[slice, slice]:
+    """A batch's rows, or a layer's units, in two: split near the middle, at a multiple of 8
+    from 16 on. (OpenBLAS computes rows in blocks, and a half that begins inside a block may
+    be summed otherwise: on its SkylakeX kernels 100 rows agree as 48 + 52, not as 50 + 50;
+    see Autoencoder.halves_agree.)"""
+    middle = count // 2 if count < 16 else 8 * round(count / 16)
+    return slice(0, middle), slice(middle, count)
 
 
 def _in_halves(whole: np.ndarray, compute: Callable[[slice, np.ndarray], object]) -> bool:
     """Whether `compute(part, out)`, which writes a part (of the first axis) of a result into
-    out, gives in two halves (split `halfway`) each number of `whole`, bit for bit."""
+    out, gives in two halves (`halves_of`) each number of `whole`, bit for bit."""
     halves = np.empty_like(whole)
-    middle = halfway(len(whole))
-    compute(slice(0, middle), halves[:middle])
-    compute(slice(middle, len(whole)), halves[middle:])
+    for part in halves_of(len(whole)):
+        compute(part, halves[part])
     return halves.tobytes() == whole.tobytes()
 
 
@@ -336,16 +336,19 @@ class Autoencoder:
             sample = Sample(outputs[self.variational_code], logvar,
                             self._buffer("std", *logvar.shape), noise)
             outputs[self.variational_code] = self._buffer("code", *logvar.shape)
-        error = None if target is None else Error(self._buffer("squares", *target.shape),
-                                                  self._buffer("error", *target.shape))
+        error = None if target is None else self._error_arrays(target.shape)
         forward_pass = Pass(outputs, sample, error)
         if halves is None:
             self._forward_rows(forward_pass, target, slice(0, rows))
         else:
-            middle = halfway(rows)
-            halves(self._forward_rows, forward_pass, target, slice(middle, rows))
-            self._forward_rows(forward_pass, target, slice(0, middle))
+            first, second = halves_of(rows)
+            halves(self._forward_rows, forward_pass, target, second)
+            self._forward_rows(forward_pass, target, first)
         return forward_pass
+
+    def _error_arrays(self, shape: tuple[int, int]) -> Error:
+        """A batch's `Error`, in reused buffers."""
+        return Error(self._buffer("squares", *shape), self._buffer("error", *shape))
 
     def _forward_rows(self, forward_pass: Pass, target: np.ndarray | None, rows: slice) -> None:
         """The forward pass of some rows, into the pass's arrays (their error too, given a
@@ -446,8 +449,7 @@ class Autoencoder:
         outputs, sample, error = forward_pass
         if error is None:
             target = outputs[0] if target is None else target
-            error = Error(self._buffer("squares", *target.shape),
-                          self._buffer("error", *target.shape))
+            error = self._error_arrays(target.shape)
             self._error_rows(error, outputs[-1], target, slice(0, len(target)))
         rows = len(outputs[0])
         mse = float(error.squares.sum()) / error.delta.size
@@ -493,9 +495,9 @@ class Autoencoder:
         if halves:  # its weights' gradient and update in two halves of its units, one on
             # each lane; here, its biases' with the small layers' (neighbours in `params`)
             units = self.weights[0].shape[0]
-            middle = halfway(units)
-            later(self._first_units, delta, outputs[0], slice(middle, units), update)
-            self._first_units(delta, outputs[0], slice(0, middle), update)
+            mine, theirs = halves_of(units)
+            later(self._first_units, delta, outputs[0], theirs, update)
+            self._first_units(delta, outputs[0], mine, update)
             np.sum(delta, axis=0, out=self.bias_grads[0])
             _update_each(update, _joined(waiting + [slice(first.stop - units, first.stop)]))
             return mse
