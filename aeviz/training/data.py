@@ -312,7 +312,7 @@ def read_npy(exp: Experiment) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
         raise exp.error("data.file", f"{path} is not a readable .npy array ({error})") from None
     if exp.data.label_file is None:
         return x, np.full(len(x), -1), ()
-    labels, names = label_indices(read_label_file(exp, len(x)).tolist())
+    labels, names = label_indices(read_label_file(exp, len(x)))
     return x, labels, names
 
 
@@ -371,13 +371,18 @@ def read_label_file(exp: Experiment, samples: int) -> np.ndarray:
                         f"({error})") from None
 
 
-def label_indices(values: list) -> tuple[np.ndarray, tuple[str, ...]]:
+def label_indices(values: list | np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     """Each sample's label index, and the name of each index.
 
     Class numbers 0..255 (as ints or digit strings) are their own index, so a class keeps its
     color whichever classes a data set holds; other labels are numbered in order of first
     appearance.
     """
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind in "iu" and values.size and 0 <= values.min() <= values.max() < 256:
+            numbers = values.astype(int)  # (as below, without a string for each sample)
+            return numbers, tuple(str(n) for n in range(numbers.max() + 1))
+        values = values.tolist()
     texts = [str(v) for v in values]
     if all(t.isascii() and t.isdigit() and len(t) <= 3 and int(t) < 256 for t in texts):
         numbers = np.array([int(t) for t in texts])

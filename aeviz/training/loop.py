@@ -27,7 +27,7 @@ from aeviz.settings import Experiment
 from aeviz.signals import saving
 from aeviz.training.budget import check_size
 from aeviz.training.data import Dataset, load_data
-from aeviz.training.model import Autoencoder, split_logvar
+from aeviz.training.model import Autoencoder, halves_of, split_logvar
 from aeviz.training.objectives import (
     CORRUPTION_STREAM,
     KL,
@@ -126,6 +126,13 @@ def minibatch_step(net: Autoencoder, optimizer, batch: np.ndarray,
                        lambda part: optimizer.update(net.params, net.grads, part), halves)
     lanes.wait()  # the next step reads every parameter
     return mse
+
+
+def _take(x: np.ndarray, rows: np.ndarray, out: np.ndarray) -> None:
+    """x's rows into out. (mode="clip": the rows are a permutation's, always in range; "raise"
+    would gather into a temporary first and then copy it, a quarter of a millisecond a step on
+    the large benchmark.)"""
+    np.take(x, rows, axis=0, out=out, mode="clip")
 
 
 class Training:
@@ -308,20 +315,19 @@ class Training:
         held = []
         for start in range(0, len(x), size):
             rows = order[start:start + size]
-            # mode="clip" (the rows are a permutation's, always in range): "raise" would gather
-            # into a temporary first and then copy it (a quarter of a millisecond a step here).
-            batch = np.take(x, rows, axis=0, out=self.batch[:len(rows)], mode="clip")
+            # While the helper evaluates an epoch's end, the step is this thread's alone: work
+            # handed to the helper would only be taken back, and halves cost more than whole.
+            alone = self.ahead is not None and not self.ahead.end.done()
+            halves = not alone and len(rows) in self.halved
+            batch = self.gather(rows, halves)
             inputs = (None if self.corruption is None else
                       corrupt(batch, self.corruption, self.objective.noise,
                               self.objective.masking, self.corrupted[:len(rows)]))
             noise = (None if self.sampling is None else self.sampling.standard_normal(
                 (len(rows), 2)).astype(batch.dtype))
-            # While the helper evaluates an epoch's end, the step is this thread's alone: work
-            # handed to the helper would only be taken back, and halves cost more than whole.
-            alone = self.ahead is not None and not self.ahead.end.done()
             self.step_losses.append(minibatch_step(
                 self.net, self.optimizer, batch, self.objective, inputs, noise,
-                SERIAL if alone else self.lanes, not alone and len(rows) in self.halved))
+                SERIAL if alone else self.lanes, halves))
             if self.on_step is not None:
                 self.on_step((epoch - 1) * len(x) + start + len(rows),
                              self.exp.train.epochs * len(x))
@@ -332,6 +338,20 @@ class Training:
                 if reason is not None:
                     raise Stopped(reason)
         return held
+
+    def gather(self, rows: np.ndarray, halves: bool) -> np.ndarray:
+        """The mini-batch of these rows of x. For a step in halves (where nothing but the
+        forward pass reads the batch first: no corruption), the helper gathers the rows of
+        its half while this thread gathers the others: it starts its half of the forward pass
+        at once (see minibatch_step: the wait after the forward pass is after both)."""
+        batch = self.batch[:len(rows)]
+        if halves and self.corruption is None:
+            mine, theirs = halves_of(len(rows))  # as Autoencoder.forward_into splits them
+            self.lanes.later(_take, self.x, rows[theirs], batch[theirs])
+            _take(self.x, rows[mine], batch[mine])
+        else:
+            _take(self.x, rows, batch)
+        return batch
 
     def complete(self, end: Snapshot, held: list[Snapshot]) -> None:
         """Commit a completed epoch: its held snapshots, and its end if `record` keeps it."""

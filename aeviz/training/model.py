@@ -179,6 +179,7 @@ def code_gradients(codes: np.ndarray, x: np.ndarray, weights: Sequence[np.ndarra
 
 EVALUATION_ROWS = 1024  # rows per chunk of the full-data evaluation: its memory is bounded
 HALVES_DRAWS = 3  # random draws on which halves_agree compares a split step's numbers
+WIDE = 16  # columns from which one draw does (see halves_agree)
 
 
 def _update_each(update: Callable[[slice], None], parts: list[slice]) -> None:
@@ -207,10 +208,10 @@ def at_once(work: Callable[..., None], *args: object) -> None:
 
 
 def halves_of(count: int) -> tuple[slice, slice]:
-    """A batch's rows, or a layer's units, in two: split near the middle, at a multiple of 8
-    from 16 on. (OpenBLAS computes rows in blocks, and a half that begins inside a block may
-    be summed otherwise: on its SkylakeX kernels 100 rows agree as 48 + 52, not as 50 + 50;
-    see Autoencoder.halves_agree.)"""
+    """A batch's rows, or a layer's units, in two (the helper thread always takes the
+    second): split near the middle, at a multiple of 8 from 16 on. (OpenBLAS computes rows in
+    blocks, and a half that begins inside a block may be summed otherwise: on its SkylakeX
+    kernels 100 rows agree as 48 + 52, not as 50 + 50; see Autoencoder.halves_agree.)"""
     middle = count // 2 if count < 16 else 8 * round(count / 16)
     return slice(0, middle), slice(middle, count)
 
@@ -221,7 +222,8 @@ def _in_halves(whole: np.ndarray, compute: Callable[[slice, np.ndarray], object]
     halves = np.empty_like(whole)
     for part in halves_of(len(whole)):
         compute(part, halves[part])
-    return halves.tobytes() == whole.tobytes()
+    as_bits = f"u{whole.itemsize}"  # (compared as integers: bit for bit, NaN too, no copies)
+    return bool(np.array_equal(halves.view(as_bits), whole.view(as_bits)))
 
 
 def _applied(function: Callable[..., np.ndarray], z: np.ndarray,
@@ -397,27 +399,31 @@ class Autoencoder:
         another order (OpenBLAS does for some shapes: a row or two, or the rows at the ends of
         its blocks, as in 77 x 385 x 2), and a vectorized function may treat an array's tail
         otherwise. So each is compared bit for bit, before an activation could round a difference
-        away, on random numbers with full mantissas (HALVES_DRAWS draws: two sums in different
-        orders agree by chance now and then), in the layout of the arrays training uses."""
+        away, on random numbers with full mantissas, in the layout of the arrays training uses.
+        Two sums in different orders agree by chance now and then: a row summed otherwise
+        differs in each of its numbers, which one draw finds in a product of WIDE columns or
+        more; a narrower product's few numbers, and a function's on a short tail, get
+        HALVES_DRAWS draws."""
         rng = np.random.default_rng(0)
-        # Each product on random inputs and the network's own weights; each activation on its
-        # layer's product (whose size, with Glorot's weights, keeps it from saturating).
+        dtype = self.params.dtype
         layers = list(zip(self.weights, [ACTIVATIONS[name].function
                                          for name in self.activations]))
         if self.variational_code is not None:
             layers.append((self.logvar[0], np.exp))
-        for _ in range(HALVES_DRAWS):
-            for layer, (w, function) in enumerate(layers):
-                a = rng.standard_normal((rows, w.shape[1]), self.params.dtype)
+        for layer, (w, function) in enumerate(layers):
+            for draw in range(1 if w.shape[0] >= WIDE else HALVES_DRAWS):
+                a = rng.standard_normal((rows, w.shape[1]), dtype)  # the network's own weights
                 z = np.matmul(a, w.T)
-                activated = _applied(function, z, np.empty_like(z))
-                if not (_in_halves(z, lambda part, out, a=a, w=w: np.matmul(a[part], w.T, out=out))
-                        and _in_halves(activated, lambda part, out, z=z, f=function: _applied(
-                            f, z[part], out))):
+                if not _in_halves(z, lambda part, out, a=a, w=w: np.matmul(a[part], w.T, out=out)):
                     return False
-                if layer == 0 and not _in_halves(  # its weight gradient, by units: delta^T x
+                if layer == 0 and draw == 0 and not _in_halves(  # its gradient by units: delta^T x
                         np.matmul(z.T, a), lambda part, out, a=a, z=z: np.matmul(
                             z[:, part].T, a, out=out)):
+                    return False
+            for _ in range(HALVES_DRAWS):  # numbers of about a product's size (Glorot's weights)
+                z = rng.standard_normal((rows, w.shape[0]), dtype)
+                if not _in_halves(_applied(function, z, np.empty_like(z)),
+                                  lambda part, out, z=z, f=function: _applied(f, z[part], out)):
                     return False
         return True
 
@@ -452,7 +458,6 @@ class Autoencoder:
             error = self._error_arrays(target.shape)
             self._error_rows(error, outputs[-1], target, slice(0, len(target)))
         rows = len(outputs[0])
-        mse = float(error.squares.sum()) / error.delta.size
         delta = error.delta
         update = update or _no_update
         waiting: list[slice] = []  # the parts whose updates wait: small ones, or all on one thread
@@ -483,6 +488,8 @@ class Autoencoder:
                 later(update, part)
             else:
                 waiting.append(part)
+        # (The batch's MSE only now: the other thread has its work before this thread sums.)
+        mse = float(error.squares.sum()) / error.delta.size
         # The first layer passes nothing down: its weight gradient is all that is left here.
         first = self.parts[0]
         if not self._handed(first, later):  # one thread, or a small network: the rest here
