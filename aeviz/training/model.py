@@ -179,7 +179,6 @@ def code_gradients(codes: np.ndarray, x: np.ndarray, weights: Sequence[np.ndarra
 
 EVALUATION_ROWS = 1024  # rows per chunk of the full-data evaluation: its memory is bounded
 HALVES_DRAWS = 3  # random draws on which halves_agree compares a split step's numbers
-WIDE = 16  # columns from which one draw does (see halves_agree)
 
 
 def _update_each(update: Callable[[slice], None], parts: list[slice]) -> None:
@@ -223,7 +222,7 @@ def _in_halves(whole: np.ndarray, compute: Callable[[slice, np.ndarray], object]
     for part in halves_of(len(whole)):
         compute(part, halves[part])
     as_bits = f"u{whole.itemsize}"  # (compared as integers: bit for bit, NaN too, no copies)
-    return bool(np.array_equal(halves.view(as_bits), whole.view(as_bits)))
+    return np.array_equal(halves.view(as_bits), whole.view(as_bits))
 
 
 def _applied(function: Callable[..., np.ndarray], z: np.ndarray,
@@ -328,7 +327,9 @@ class Autoencoder:
         another thread: `Lanes.later`, whose `wait` the caller then calls) while this thread
         computes the first half. Each row's numbers are those of the whole pass where the BLAS
         and numpy's functions compute halves as they do the whole (`halves_agree`): the caller
-        splits only such a batch."""
+        splits only such a batch. The second half of x (and of the target) may itself still be
+        being gathered by work handed to `halves` before (Training.gather): until the caller's
+        wait, this thread reads only the first half's rows."""
         rows = len(x)
         outputs = [x] + [self._buffer(f"a{layer}", rows, w.shape[0])
                          for layer, w in enumerate(self.weights)]
@@ -399,31 +400,27 @@ class Autoencoder:
         another order (OpenBLAS does for some shapes: a row or two, or the rows at the ends of
         its blocks, as in 77 x 385 x 2), and a vectorized function may treat an array's tail
         otherwise. So each is compared bit for bit, before an activation could round a difference
-        away, on random numbers with full mantissas, in the layout of the arrays training uses.
-        Two sums in different orders agree by chance now and then: a row summed otherwise
-        differs in each of its numbers, which one draw finds in a product of WIDE columns or
-        more; a narrower product's few numbers, and a function's on a short tail, get
-        HALVES_DRAWS draws."""
+        away, on random numbers with full mantissas (HALVES_DRAWS draws: two sums in different
+        orders agree by chance now and then), in the layout of the arrays training uses."""
         rng = np.random.default_rng(0)
-        dtype = self.params.dtype
+        # Each product on random inputs and the network's own weights; each activation on its
+        # layer's product (whose size, with Glorot's weights, keeps it from saturating).
         layers = list(zip(self.weights, [ACTIVATIONS[name].function
                                          for name in self.activations]))
         if self.variational_code is not None:
             layers.append((self.logvar[0], np.exp))
-        for layer, (w, function) in enumerate(layers):
-            for draw in range(1 if w.shape[0] >= WIDE else HALVES_DRAWS):
-                a = rng.standard_normal((rows, w.shape[1]), dtype)  # the network's own weights
+        for _ in range(HALVES_DRAWS):
+            for layer, (w, function) in enumerate(layers):
+                a = rng.standard_normal((rows, w.shape[1]), self.params.dtype)
                 z = np.matmul(a, w.T)
-                if not _in_halves(z, lambda part, out, a=a, w=w: np.matmul(a[part], w.T, out=out)):
+                activated = _applied(function, z, np.empty_like(z))
+                if not (_in_halves(z, lambda part, out, a=a, w=w: np.matmul(a[part], w.T, out=out))
+                        and _in_halves(activated, lambda part, out, z=z, f=function: _applied(
+                            f, z[part], out))):
                     return False
-                if layer == 0 and draw == 0 and not _in_halves(  # its gradient by units: delta^T x
+                if layer == 0 and not _in_halves(  # its weight gradient, by units: delta^T x
                         np.matmul(z.T, a), lambda part, out, a=a, z=z: np.matmul(
                             z[:, part].T, a, out=out)):
-                    return False
-            for _ in range(HALVES_DRAWS):  # numbers of about a product's size (Glorot's weights)
-                z = rng.standard_normal((rows, w.shape[0]), dtype)
-                if not _in_halves(_applied(function, z, np.empty_like(z)),
-                                  lambda part, out, z=z, f=function: _applied(f, z[part], out)):
                     return False
         return True
 

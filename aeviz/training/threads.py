@@ -16,7 +16,8 @@ the two really run at once.
 A large mini-batch's forward pass (and its output error) runs in two halves of its rows, one on
 each lane, with one wait at its end: each half packs the weights again (5 to 10 % more work),
 but the pass takes a third less time. Each lane gathers its half of the batch from the data
-itself (aeviz.training.loop.Training.gather), so that the helper starts at once. Then work that does not depend on other work runs side by
+itself (aeviz.training.loop.Training.gather, unless the batch is corrupted first), so that the
+helper starts at once. Then work that does not depend on other work runs side by
 side (see `Autoencoder.backward`): a layer's weight gradient beside the delta passed down, a
 layer's update as soon as backward is done with it, the first layer's weight gradient and update
 in two halves of its units. (Splitting each product in halves, each with a wait of its own, had
