@@ -178,7 +178,9 @@ def code_gradients(codes: np.ndarray, x: np.ndarray, weights: Sequence[np.ndarra
 
 
 EVALUATION_ROWS = 1024  # rows per chunk of the full-data evaluation: its memory is bounded
-HALVES_DRAWS = 3  # random draws on which halves_agree compares a split step's numbers
+# Random draws on which halves_agree compares a split step's numbers: at least HALVES_DRAWS,
+# and as many as give HALVES_ROWS rows in all (small batches cost little to draw again).
+HALVES_DRAWS, HALVES_ROWS = 3, 256
 
 
 def _update_each(update: Callable[[slice], None], parts: list[slice]) -> None:
@@ -400,8 +402,11 @@ class Autoencoder:
         another order (OpenBLAS does for some shapes: a row or two, or the rows at the ends of
         its blocks, as in 77 x 385 x 2), and a vectorized function may treat an array's tail
         otherwise. So each is compared bit for bit, before an activation could round a difference
-        away, on random numbers with full mantissas (HALVES_DRAWS draws: two sums in different
-        orders agree by chance now and then), in the layout of the arrays training uses."""
+        away, on random numbers with full mantissas, in the layout of the arrays training uses.
+        Two sums in different orders agree by chance now and then, the more often the fewer
+        numbers differ: on OpenBLAS's float64 kernels a split of 10 to 13 rows may sum only the
+        last number of a row otherwise, which agreed in up to 5 of 12 draws; so a small batch is
+        drawn more often (HALVES_DRAWS, HALVES_ROWS)."""
         rng = np.random.default_rng(0)
         # Each product on random inputs and the network's own weights; each activation on its
         # layer's product (whose size, with Glorot's weights, keeps it from saturating).
@@ -409,7 +414,7 @@ class Autoencoder:
                                          for name in self.activations]))
         if self.variational_code is not None:
             layers.append((self.logvar[0], np.exp))
-        for _ in range(HALVES_DRAWS):
+        for _ in range(max(HALVES_DRAWS, -(-HALVES_ROWS // rows))):
             for layer, (w, function) in enumerate(layers):
                 a = rng.standard_normal((rows, w.shape[1]), self.params.dtype)
                 z = np.matmul(a, w.T)
