@@ -17,10 +17,10 @@ A large mini-batch's forward pass (and its output error) runs in two halves of i
 each lane, with one wait at its end: each half packs the weights again (5 to 10 % more work),
 but the pass takes a third less time. Each lane gathers its half of the batch from the data
 itself (aeviz.training.loop.Training.gather, unless the batch is corrupted first), so that the
-helper starts at once. Then work that does not depend on other work runs side by
-side (see `Autoencoder.backward`): a layer's weight gradient beside the delta passed down, a
-layer's update as soon as backward is done with it, the first layer's weight gradient and update
-in two halves of its units. (Splitting each product in halves, each with a wait of its own, had
+helper starts at once. Then work that does not depend on other work runs side by side (see
+`Autoencoder.backward`): a layer's weight gradient beside the delta passed down, a layer's
+update as soon as backward is done with it, the first layer's weight gradient and update in two
+halves of its units. (Splitting each product in halves, each with a wait of its own, had
 gained nothing: the lanes waited for each other at every product.) A product's row depends on
 its own row alone, so a half's numbers are the whole's where the BLAS computes fewer rows the
 same way; OpenBLAS does not for some shapes (a row or two, or the rows at the ends of its blocks:
