@@ -233,10 +233,7 @@ def test_a_slow_helper_gathering_its_half_of_a_batch_changes_no_number(monkeypat
     monkeypatch.setattr(loop, "_take", take)
     halved = halved_passes(monkeypatch)
     text = tiny_text(**{**changes, "train": {**changes.get("train", {}), "epochs": 2}})
-    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(1, 1, 1))
-    one = aeviz.train(text)
-    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
-    two = aeviz.train(text)
+    one, two, _ = trained_both_ways(monkeypatch, text)
     assert_same_run(one, two)
     if not any(halved):
         pytest.skip("this BLAS computes these halves otherwise: no batch ran in halves")
@@ -316,10 +313,7 @@ def test_a_batch_whose_halves_a_blas_computes_otherwise_is_taken_whole(monkeypat
     assert not net.halves_agree(32)
     monkeypatch.setattr(loop, "HALVES_SIZE", 0)
     halved = halved_passes(monkeypatch)
-    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(1, 1, 1))
-    one = aeviz.train(text)
-    monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
-    two = aeviz.train(text)
+    one, two, _ = trained_both_ways(monkeypatch, text)
     assert halved and not any(halved)
     assert_same_run(one, two)
 
