@@ -310,9 +310,22 @@ def record_text(driver) -> None:
 
 
 def viewport(driver, width: int, height: int) -> None:
-    """The page laid out for a `width` x `height` window (CSS pixels, device ratio 1)."""
+    """The page laid out for a `width` x `height` window (CSS pixels, device ratio 1), returned
+    once the page's own resize listeners have run. (The window takes the new size at once but
+    its resize event comes with the next frame: a test that read the layout straight away read
+    it before the page had moved anything, on a busy machine.)"""
+    from tests.helpers import wait_until
+
+    resized = driver.execute_script("""
+        if (innerWidth === arguments[0] && innerHeight === arguments[1]) return true;
+        window.__viewportResized = false;  // added last: runs after the page's listeners
+        addEventListener('resize', () => { window.__viewportResized = true; }, {once: true});
+        return false;""", width, height)
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    if not resized:
+        wait_until(lambda: driver.execute_script("return window.__viewportResized"),
+                   f"the page's resize to {width}x{height} handled")
 
 
 def page_texts(driver) -> list[dict]:
