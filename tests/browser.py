@@ -71,12 +71,20 @@ def open_page(driver, page: Path, offline: bool = True):
     # timing test; on a busy machine 5 s was not always enough).
     wait_until(lambda: driver.execute_script("return typeof window.aeviz === 'object'"),
                "the page's API ready")
+    next_frames(driver)  # (an error in the first frame drawn is logged by then)
     problems = [entry for entry in driver.get_log("browser")
                 if entry["level"] in ("SEVERE", "WARNING")]
     assert problems == [], problems
     urls = requests(driver)
     assert all(url == page.as_uri() or url.startswith("data:") for url in urls), urls
     return driver
+
+
+def next_frames(driver) -> None:
+    """Returns once the page has drawn what it asked to draw so far: two animation frames
+    (a frame asked for while one is being drawn is drawn in the next)."""
+    driver.execute_async_script(
+        "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));")
 
 
 def js(driver, script: str, *args):
@@ -317,15 +325,24 @@ def viewport(driver, width: int, height: int) -> None:
     from tests.helpers import wait_until
 
     resized = driver.execute_script("""
-        if (innerWidth === arguments[0] && innerHeight === arguments[1]) return true;
+        const [width, height] = arguments;
+        if (innerWidth === width && innerHeight === height) return true;
         window.__viewportResized = false;  // added last: runs after the page's listeners
-        addEventListener('resize', () => { window.__viewportResized = true; }, {once: true});
+        const resized = () => {
+            if (innerWidth !== width || innerHeight !== height) return;
+            window.__viewportResized = true;
+            removeEventListener('resize', resized);
+        };
+        addEventListener('resize', resized);
         return false;""", width, height)
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
     if not resized:
         wait_until(lambda: driver.execute_script("return window.__viewportResized"),
                    f"the page's resize to {width}x{height} handled")
+        # The page lays its panels out again 100 ms after a resize (controls.js): a timer
+        # set now, for as long, runs after it.
+        driver.execute_async_script("setTimeout(arguments[0], 100)")
 
 
 def page_texts(driver) -> list[dict]:

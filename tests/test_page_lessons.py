@@ -651,13 +651,13 @@ def test_no_reference_label_is_crossed_by_a_curve(browser, width, tmp_path):
     line): placed where neither crosses it, at a wide and a narrow window."""
     run = example("sparse-codes", 6)
     page = aeviz.render(run, tmp_path / "labels.html", notify=lambda message: None)
-    browser.set_window_size(width, 900)
+    viewport(browser, width, 900)  # (a window size is not seen under another test's override)
     try:
         driver = open_page(browser, page)
         js(driver, "aeviz.seek(aeviz.steps() - 1)")
         loss = js(driver, "aeviz.drawn('loss')")
     finally:
-        browser.set_window_size(1280, 900)
+        viewport(browser, 1280, 900)
     left, top, w, h = loss["box"]
     (x0, x1), (y0, y1) = loss["xlim"], loss["ylim"]
     timeline = run_views([run], options_of([run], {}))[0].timeline

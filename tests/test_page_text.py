@@ -24,6 +24,7 @@ from aeviz.training.loop import train
 from tests.browser import (  # noqa: F401 (a fixture)
     chromium_driver,
     js,
+    next_frames,
     open_page,
     page_texts,
     record_text,
@@ -152,11 +153,13 @@ def test_no_text_on_an_example_page_overlaps_another(browser, pages, name, size)
         steps = js(driver, "aeviz.steps()")
         for step in (0, steps // 2, steps - 1):
             js(driver, "aeviz.seek(arguments[0])", step)
+            next_frames(driver)  # (the playground redraws in an animation frame)
             assert problems(driver) == [], (name, size, step)
         if js(driver, "!!(aeviz.playground && !aeviz.playground.off())"):
             # The live playground after one mini-batch (its arrows and words), then trained
             # on for two epochs (its curve and readout).
             call(driver, "aeviz.playground.step()")
+            next_frames(driver)
             assert problems(driver) == [], (name, size, "after a step")
             call(driver, "aeviz.retrain(arguments[0])", {"train.epochs": 2})
             # Its decoder views: a dragged code, a VAE's prior, a denoising run's noisy sample.
@@ -165,6 +168,7 @@ def test_no_text_on_an_example_page_overlaps_another(browser, pages, name, size)
                 js(driver, "aeviz.playground.prior(16)")
             if js(driver, "!!document.querySelector('.playground canvas.denoise')"):
                 js(driver, "aeviz.playground.denoise(0, 0.3)")
+            next_frames(driver)
             assert problems(driver) == [], (name, size, "retrained")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,7 @@ import aeviz
 from aeviz.renderer.page.playground import KNOBS
 from aeviz.training.model import Autoencoder, code_gradients, forward, split_params
 from aeviz.trajectory import load
-from tests.browser import chromium_driver, requests, viewport  # noqa: F401 (a fixture)
+from tests.browser import chromium_driver, next_frames, requests, viewport  # noqa: F401
 from tests.helpers import wait_until
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -29,10 +28,10 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def open_page(driver, page: Path):
     driver.get_log("browser"), requests(driver)  # from empty logs
     driver.get(page.as_uri())
-    for _ in range(200):
-        if driver.execute_script("return !!(window.aeviz && window.aeviz.playground)"):
-            break
-        time.sleep(0.05)
+    wait_until(lambda: driver.execute_script("return !!(window.aeviz && window.aeviz.playground)"),
+               "the playground's API ready")
+    # Its first drawing (the plane's scales, the loss chart) is made in an animation frame.
+    next_frames(driver)
     problems = [entry for entry in driver.get_log("browser")
                 if entry["level"] in ("SEVERE", "WARNING")]
     assert problems == [], problems
@@ -492,7 +491,14 @@ def test_text_typed_into_a_knob_is_named_when_train_refuses_it(browser, pages):
     driver.find_element("id", "aeviz-train").click()
     assert refusals(driver) == {
         "train.learning_rate": 'train.learning_rate: must be a number, got string "abc"'}
-    assert driver.execute_script("return aeviz.playground.live().steps") == 0
+    assert nothing_trained(driver)
+
+
+def nothing_trained(driver) -> bool:
+    """No step taken and none under way (training runs in a worker: a Train taken when it
+    should have been refused shows as running before its first step)."""
+    live = driver.execute_script("return aeviz.playground.live()")
+    return live["steps"] == 0 and not live["running"]
 
 
 def refusals(driver) -> dict[str, str]:
@@ -552,7 +558,7 @@ def test_a_refused_knob_is_marked_and_said_under_it_as_it_is_typed(browser, page
         assert_in_window_under_its_knob(refusal_boxes(driver, "train.learning_rate"))
         assert driver.execute_script("return document.activeElement.dataset.key") == (
             "train.learning_rate")
-        assert driver.execute_script("return aeviz.playground.live().steps") == 0
+        assert nothing_trained(driver)
         # Taken: unmarked, its message gone.
         knob.clear()
         knob.send_keys("0.05")
@@ -617,7 +623,7 @@ def test_each_refused_knob_keeps_its_own_message_until_it_is_taken_or_not_read(b
     driver.find_element("id", "aeviz-step").click()
     assert driver.execute_script("return document.activeElement.dataset.key") == (
         "train.learning_rate")
-    assert driver.execute_script("return aeviz.playground.live().steps") == 0
+    assert nothing_trained(driver)
     knob_box(driver, "train.learning_rate").clear()
     knob_box(driver, "train.learning_rate").send_keys("0.01")
     assert refusals(driver) == {"train.batch_size": both["train.batch_size"]}
@@ -932,8 +938,6 @@ def test_a_hidden_future_stays_hidden_in_the_playground(browser, diverging):
     assert chart["axis"][1] < 1, chart
 
 
-TWO_FRAMES = "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));"
-
 
 def test_a_following_runs_live_plane_follows_its_codes_and_its_loss_axis_reads_as_ticks(
         browser, diverging):
@@ -960,7 +964,7 @@ def test_a_following_runs_live_plane_follows_its_codes_and_its_loss_axis_reads_a
             driver.execute_script("aeviz.seek(arguments[0])", step)
             wait_until(lambda k=k: driver.execute_script(
                 "return aeviz.playground.model().snapshot") == k, f"the playground at {k}")
-            driver.execute_async_script(TWO_FRAMES)  # the redraw the seek asked for done
+            next_frames(driver)  # the redraw the seek asked for done
             limits = driver.execute_script("return aeviz.playground.planeLimits()")
             np.testing.assert_allclose(np.ravel(limits), follow[k], rtol=1e-9)
             chart = driver.execute_script("return aeviz.playground.lossChart()")
@@ -979,7 +983,7 @@ def test_a_following_runs_live_plane_follows_its_codes_and_its_loss_axis_reads_a
         driver.execute_script("aeviz.seek(0)")
         wait_until(lambda: driver.execute_script("return aeviz.playground.model().snapshot")
                    == 0, "the playground at epoch 0")
-        driver.execute_async_script(TWO_FRAMES)
+        next_frames(driver)
         at0 = plane_geometry(driver)
         assert max(at0["spread"]) > 0.5 * min(at0["box"]), at0
         call(driver, "aeviz.playground.step()")  # the student's run: limits holding its codes
@@ -1003,7 +1007,7 @@ def test_a_run_that_learns_after_one_that_blew_up_is_drawn_on_its_own_scale(brow
     assert retrain(driver, {})["stopReason"] == "diverged"
     learned = retrain(driver, {"train.learning_rate": 1.5, "train.epochs": 20})
     assert learned["stopReason"] != "diverged", learned
-    driver.execute_async_script(TWO_FRAMES)  # the redraw after the last record
+    next_frames(driver)  # the redraw after the last record
     codes = np.array(driver.execute_script("return aeviz.playground.codes()")).reshape(-1, 2)
     limits = np.array(driver.execute_script("return aeviz.playground.planeLimits()"))
     assert np.isfinite(codes).all() and np.abs(codes).max() < 1e3
