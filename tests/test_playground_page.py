@@ -938,7 +938,6 @@ def test_a_hidden_future_stays_hidden_in_the_playground(browser, diverging):
     assert chart["axis"][1] < 1, chart
 
 
-
 def test_a_following_runs_live_plane_follows_its_codes_and_its_loss_axis_reads_as_ticks(
         browser, diverging):
     """Found by two lecturers' look at the too-high-learning-rate page (scales = "follow", its
