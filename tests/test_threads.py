@@ -200,15 +200,7 @@ def test_two_lanes_train_every_number_as_one_thread(monkeypatch, changes):
     monkeypatch.setattr(loop, "thread_plan", lambda: Plan(2, 1, 2))
     two = aeviz.train(text)
     assert handed and all(handed)  # the helper did take work
-    for key in ("codes", "weights", "biases", "loss", "step_loss", "terms", "logvar_weights",
-                "logvar_biases"):
-        first, second = getattr(one, key), getattr(two, key)
-        if isinstance(first, list):
-            first, second = np.concatenate(first, None), np.concatenate(second, None)
-        if first is None:
-            assert second is None
-        else:
-            assert first.tobytes() == second.tobytes(), key
+    assert_same_run(one, two)
     if not any(halved):  # every number as one thread all the same, but nothing split
         pytest.skip("this BLAS computes these halves otherwise: no batch ran in halves")
 
@@ -423,7 +415,8 @@ def trained_both_ways(monkeypatch, text: str, on_epoch=None) -> tuple:
 def assert_same_run(one, two) -> None:
     assert one.meta.stop_reason == two.meta.stop_reason
     assert one.meta.diverged_at == two.meta.diverged_at
-    for key in ("epoch", "step", "loss", "codes", "step_loss", "terms"):
+    for key in ("epoch", "step", "loss", "codes", "step_loss", "terms", "logvar_weights",
+                "logvar_biases"):
         first, second = getattr(one, key), getattr(two, key)
         assert (first is None) == (second is None), key
         if first is not None:
